@@ -1,0 +1,56 @@
+/**
+ * The SQS queues, defined once. Every queue gets a DLQ (CDK construct and local mode alike);
+ * `consumer` describes the Lambda event source that drains it, which the local pollers copy.
+ */
+export type QueueId = 'Ingest' | 'Events';
+
+export interface QueueConsumer {
+  readonly functionId: 'IngestWorker';
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  readonly maxConcurrency: number;
+}
+
+export interface QueueDefinition {
+  readonly id: QueueId;
+  /** Environment variable that carries the queue URL to the functions that use it. */
+  readonly envVar: string;
+  readonly visibilityTimeoutSeconds: number;
+  readonly maxReceiveCount: number;
+  readonly retentionDays: number;
+  /** Alarm when the oldest message is older than this (a stuck consumer), if set. */
+  readonly oldestMessageAlarmSeconds?: number;
+  readonly consumer?: QueueConsumer;
+  readonly purpose: string;
+}
+
+export const QUEUES: readonly QueueDefinition[] = [
+  {
+    id: 'Ingest',
+    envVar: 'QUEUE_URL_INGEST',
+    // Six times the worker timeout, as AWS advises for Lambda event sources.
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    oldestMessageAlarmSeconds: 300,
+    consumer: { functionId: 'IngestWorker', batchSize: 25, maxBatchingWindowSeconds: 1, maxConcurrency: 10 },
+    purpose: 'Reviews accepted by the API (202) and events from other WedSync services, until stored.',
+  },
+  {
+    id: 'Events',
+    envVar: 'QUEUE_URL_EVENTS',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    purpose: 'Domain events (review.received, review.negative, ...) for webhook delivery.',
+  },
+];
+
+export function queueDefinition(id: QueueId): QueueDefinition {
+  const queue = QUEUES.find((q) => q.id === id);
+  if (!queue) throw new Error(`unknown queue ${id}`);
+  return queue;
+}
+
+/** The DLQ's name suffix and env var are derived, never written twice. */
+export const dlqEnvVar = (queue: QueueDefinition): string => `${queue.envVar}_DLQ`;
