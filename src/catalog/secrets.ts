@@ -14,3 +14,9 @@ export const SECRETS: readonly SecretDefinition[] = [
     description: 'HMAC key that signs review-request link tokens (current and previous versions are accepted).',
   },
 ];
+
+export function secretDefinition(id: SecretId): SecretDefinition {
+  const secret = SECRETS.find((s) => s.id === id);
+  if (!secret) throw new Error(`unknown secret ${id}`);
+  return secret;
+}

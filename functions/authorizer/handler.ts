@@ -1,0 +1,39 @@
+/** REQUEST authorizer: API key -> supplier id (context for the handlers), or a review-token marker. */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { dynamo } from '../../src/adapters/clients';
+import { DynamoTenantStore } from '../../src/adapters/dynamo-records';
+import { tableDefinition } from '../../src/catalog/tables';
+import { requireEnv } from '../../src/runtime/env';
+import { logger } from '../../src/runtime/powertools';
+import { authorize, CachedKeyLookup } from '../../src/use-cases/authorize';
+
+let keys: CachedKeyLookup | undefined;
+
+/** Allow every method of the stage: API Gateway caches one decision per credential. */
+function stageWildcard(methodArn: string): string {
+  // arn:aws:execute-api:<region>:<account>:<api id>/<stage>/<method>/<path...>
+  const [apiArn, stage] = methodArn.split('/');
+  return `${apiArn}/${stage}/*/*`;
+}
+
+export async function handleAuthorization(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+  keys ??= new CachedKeyLookup(new DynamoTenantStore(dynamo(), requireEnv(tableDefinition('Tenants').envVar)));
+  const authorization = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+  const decision = await authorize(authorization, keys);
+  if (decision.effect === 'unauthorized') throw new Error('Unauthorized'); // API Gateway's contract for 401
+  const principalId = decision.effect === 'allow' ? (decision.context.supplierId ?? 'review-token') : 'denied';
+  return {
+    principalId,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        { Action: 'execute-api:Invoke', Effect: decision.effect === 'allow' ? 'Allow' : 'Deny', Resource: stageWildcard(event.methodArn) },
+      ],
+    },
+    ...(decision.effect === 'allow' ? { context: decision.context } : {}),
+  };
+}
+
+export const handler = middy(handleAuthorization).use(injectLambdaContext(logger));

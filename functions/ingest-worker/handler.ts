@@ -1,0 +1,45 @@
+/** Lambda entry of the ingest worker (SQS event source with ReportBatchItemFailures). */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { dynamo, sqs } from '../../src/adapters/clients';
+import { DynamoRejectedStore } from '../../src/adapters/dynamo-records';
+import { DynamoReviewRepository } from '../../src/adapters/review-repository';
+import { SqsEventPublisher } from '../../src/adapters/sqs-queues';
+import { queueDefinition } from '../../src/catalog/queues';
+import { tableDefinition } from '../../src/catalog/tables';
+import { systemClock } from '../../src/ports';
+import { currentRegion, requireEnv } from '../../src/runtime/env';
+import { logger, metrics } from '../../src/runtime/powertools';
+import { processIngestBatch, type WorkerDeps } from './worker';
+
+const METRIC_NAMES = {
+  created: 'ReviewsStored',
+  duplicate: 'DuplicateReviews',
+  parked: 'RejectedMessages',
+  failed: 'IngestFailures',
+} as const;
+
+let deps: WorkerDeps | undefined;
+
+function depsFromEnv(): WorkerDeps {
+  deps ??= {
+    reviews: new DynamoReviewRepository(dynamo(), requireEnv(tableDefinition('Reviews').envVar), currentRegion()),
+    events: new SqsEventPublisher(sqs(), requireEnv(queueDefinition('Events').envVar), `wedsync/${currentRegion()}/ingest`),
+    rejected: new DynamoRejectedStore(dynamo(), requireEnv(tableDefinition('Rejected').envVar)),
+    clock: systemClock,
+    queueName: 'Ingest',
+    onOutcome: (outcome, record, error) => {
+      metrics.addMetric(METRIC_NAMES[outcome], MetricUnit.Count, 1);
+      if (outcome === 'parked') logger.warn('message parked', { messageId: record.messageId, error: error as Error });
+      if (outcome === 'failed') logger.error('message failed, will be retried', { messageId: record.messageId, error: error as Error });
+    },
+  };
+  return deps;
+}
+
+export const handleBatch = (event: SQSEvent): Promise<SQSBatchResponse> => processIngestBatch(event, depsFromEnv());
+
+export const handler = middy(handleBatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));

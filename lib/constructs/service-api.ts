@@ -1,0 +1,344 @@
+/**
+ * The regional REST API, generated from the route table (`ROUTES`): one resource and method per
+ * route, each proxied to the Api function behind the REQUEST authorizer, with request validation
+ * (parameters, and bodies against models derived from the zod schemas). Every resource also has an
+ * `ANY` method and the root a `/{proxy+}` catch-all, so a wrong method or an unknown path reaches
+ * the Api function and gets its own 405/404 problem; whatever API Gateway answers itself is mapped
+ * to an RFC 9457 `application/problem+json` body by the gateway responses.
+ *
+ * Also here: stage throttling, a usage plan, JSON access logs, execution logging, optional X-Ray,
+ * a WAFv2 web ACL (AWS common rules, known bad inputs, per-IP rate limit), and a 5xx alarm.
+ */
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import type { z } from 'zod';
+import type { OperationId, RouteDefinition } from '#src/catalog/routes';
+import { problemOf, type ProblemKind } from '#src/domain/problem';
+import { requestBodyJsonSchema } from '../request-models';
+import { runbookReference } from '../runbooks';
+
+export interface ServiceApiSettings {
+  readonly stageName: string;
+  readonly throttlingRateLimit: number;
+  readonly throttlingBurstLimit: number;
+  readonly usagePlanQuotaPerDay: number;
+  readonly wafRateLimitPer5Minutes: number;
+  readonly authorizerCacheSeconds: number;
+}
+
+export interface ServiceApiProps {
+  readonly routes: readonly RouteDefinition[];
+  readonly requestBodySchemas: Partial<Record<OperationId, z.ZodType>>;
+  readonly apiFunction: lambda.IFunction;
+  readonly authorizerFunction: lambda.IFunction;
+  readonly settings: ServiceApiSettings;
+  readonly logRetention: logs.RetentionDays;
+  readonly tracing: boolean;
+  readonly alarmTopic: ITopic;
+  readonly serverErrorAlarmThreshold: number;
+}
+
+/** `/v1/reviews/{id}` -> `['/v1', '/v1/reviews', '/v1/reviews/{id}']`. */
+export const pathPrefixes = (path: string): string[] => {
+  const segments = path.split('/').filter(Boolean);
+  return segments.map((_, i) => `/${segments.slice(0, i + 1).join('/')}`);
+};
+
+/** Request parameters API Gateway validates: path parameters required, listed query optional. */
+export const requestParametersOf = (route: RouteDefinition): Record<string, boolean> => ({
+  ...Object.fromEntries(
+    [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => [`method.request.path.${m[1]}`, true]),
+  ),
+  ...Object.fromEntries((route.query ?? []).map((name) => [`method.request.querystring.${name}`, false])),
+});
+
+const pascalCase = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
+
+interface GatewayProblem {
+  readonly type: apigw.ResponseType;
+  readonly kind: ProblemKind;
+  readonly detail: string;
+  readonly headers?: Record<string, string>;
+}
+
+export class ServiceApi extends Construct {
+  readonly api: apigw.RestApi;
+  readonly authorizer: apigw.RequestAuthorizer;
+  readonly requestValidator: apigw.RequestValidator;
+  readonly accessLogGroup: logs.LogGroup;
+  readonly webAcl: wafv2.CfnWebACL;
+  readonly usagePlan: apigw.UsagePlan;
+  readonly serverErrorAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: ServiceApiProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const { settings } = props;
+
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+
+    this.authorizer = new apigw.RequestAuthorizer(this, 'Authorizer', {
+      handler: props.authorizerFunction,
+      identitySources: [apigw.IdentitySource.header('Authorization')],
+      resultsCacheTtl: Duration.seconds(settings.authorizerCacheSeconds),
+    });
+
+    this.api = new apigw.RestApi(this, 'Api', {
+      restApiName: `${stack.stackName}-api`,
+      description: 'WedSync Integration Platform HTTP API (generated from src/catalog/routes.ts)',
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      // Usage plans identify callers by the key our authorizer returns (usageIdentifierKey).
+      apiKeySourceType: apigw.ApiKeySourceType.AUTHORIZER,
+      // Execution logging needs the account-level CloudWatch role (see the IAM4 acknowledgement).
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: settings.stageName,
+        throttlingRateLimit: settings.throttlingRateLimit,
+        throttlingBurstLimit: settings.throttlingBurstLimit,
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: props.tracing,
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
+        accessLogFormat: accessLogFormat(),
+      },
+      defaultIntegration: new apigw.LambdaIntegration(props.apiFunction, { proxy: true, allowTestInvoke: false }),
+      defaultMethodOptions: { authorizer: this.authorizer, authorizationType: apigw.AuthorizationType.CUSTOM },
+    });
+
+    this.requestValidator = this.api.addRequestValidator('RequestValidator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+
+    this.addRoutes(props);
+    this.addGatewayResponses(settings);
+
+    this.usagePlan = this.api.addUsagePlan('UsagePlan', {
+      description: 'Default per-caller plan (applies to callers the authorizer gives a usage identifier key)',
+      throttle: { rateLimit: settings.throttlingRateLimit, burstLimit: settings.throttlingBurstLimit },
+      quota: { limit: settings.usagePlanQuotaPerDay, period: apigw.Period.DAY },
+      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+    });
+
+    this.webAcl = this.addWebAcl(settings);
+
+    this.serverErrorAlarm = new cloudwatch.Alarm(this, 'ServerErrorsAlarm', {
+      alarmName: `${stack.stackName}-api-5xx`,
+      alarmDescription:
+        `The API answered ${props.serverErrorAlarmThreshold}+ 5xx responses in 5 minutes. ` +
+        runbookReference('api-5xx'),
+      metric: this.api.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: props.serverErrorAlarmThreshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const action = new cloudwatchActions.SnsAction(props.alarmTopic);
+    this.serverErrorAlarm.addAlarmAction(action);
+    this.serverErrorAlarm.addOkAction(action);
+
+    const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole) {
+      Validations.of(cloudWatchRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          'Account-level role API Gateway uses to write execution logs (required for AwsSolutions-APIG6). API ' +
+          'Gateway creates the log groups itself (API-Gateway-Execution-Logs_<api>/<stage>), so the role needs ' +
+          'the log actions on groups that do not exist yet; the AWS-managed policy is the documented one.',
+      });
+    }
+  }
+
+  /** One resource per path segment, the route methods, and `ANY` everywhere for 404/405. */
+  private addRoutes(props: ServiceApiProps): void {
+    const resources = new Map<string, apigw.IResource>();
+    const resourceFor = (path: string): apigw.IResource => {
+      let resource = resources.get(path);
+      if (!resource) {
+        resource = this.api.root.resourceForPath(path);
+        resources.set(path, resource);
+        resource.addMethod('ANY');
+      }
+      return resource;
+    };
+
+    for (const route of props.routes) {
+      for (const prefix of pathPrefixes(route.path)) resourceFor(prefix);
+      const schema = route.acceptsBody ? props.requestBodySchemas[route.operation] : undefined;
+      const model = schema
+        ? this.api.addModel(`${pascalCase(route.operation)}Body`, {
+            modelName: `${pascalCase(route.operation)}Body`,
+            contentType: 'application/json',
+            description: `Body of ${route.method} ${route.path} (derived from the zod schema)`,
+            schema: requestBodyJsonSchema(schema),
+          })
+        : undefined;
+      resourceFor(route.path).addMethod(route.method, undefined, {
+        operationName: route.operation,
+        requestValidator: this.requestValidator,
+        requestParameters: requestParametersOf(route),
+        requestModels: model ? { 'application/json': model } : undefined,
+      });
+    }
+
+    this.api.root.addMethod('ANY');
+    this.api.root.addProxy({ anyMethod: true });
+  }
+
+  /** Everything API Gateway answers by itself, as problem+json with a status matching the body. */
+  private addGatewayResponses(settings: ServiceApiSettings): void {
+    const retryAfterSeconds = Math.max(1, Math.ceil(settings.throttlingBurstLimit / settings.throttlingRateLimit));
+    const T = apigw.ResponseType;
+    const problems: GatewayProblem[] = [
+      { type: T.BAD_REQUEST_BODY, kind: 'bad-request', detail: 'The request body does not match the schema of this operation.' },
+      { type: T.BAD_REQUEST_PARAMETERS, kind: 'invalid-query', detail: 'A required request parameter is missing.' },
+      { type: T.UNAUTHORIZED, kind: 'unauthorized', detail: 'Missing or invalid credentials in the Authorization header.' },
+      { type: T.ACCESS_DENIED, kind: 'forbidden', detail: 'These credentials do not allow this request.' },
+      { type: T.EXPIRED_TOKEN, kind: 'forbidden', detail: 'These credentials do not allow this request.' },
+      { type: T.INVALID_SIGNATURE, kind: 'forbidden', detail: 'These credentials do not allow this request.' },
+      { type: T.INVALID_API_KEY, kind: 'forbidden', detail: 'These credentials do not allow this request.' },
+      { type: T.WAF_FILTERED, kind: 'forbidden', detail: 'The request was blocked by the web application firewall.' },
+      { type: T.MISSING_AUTHENTICATION_TOKEN, kind: 'not-found', detail: 'No route matches this method and path.' },
+      { type: T.RESOURCE_NOT_FOUND, kind: 'not-found', detail: 'No route matches this method and path.' },
+      { type: T.REQUEST_TOO_LARGE, kind: 'payload-too-large', detail: 'The request is larger than the API accepts.' },
+      { type: T.UNSUPPORTED_MEDIA_TYPE, kind: 'unsupported-media-type', detail: 'This content type is not accepted.' },
+      {
+        type: T.THROTTLED,
+        kind: 'rate-limited',
+        detail: 'Request rate limit exceeded; retry after the number of seconds in Retry-After.',
+        headers: { 'Retry-After': `${retryAfterSeconds}` },
+      },
+      {
+        type: T.QUOTA_EXCEEDED,
+        kind: 'rate-limited',
+        detail: 'Daily request quota exceeded; retry after the number of seconds in Retry-After.',
+        headers: { 'Retry-After': '3600' },
+      },
+      { type: T.DEFAULT_4XX, kind: 'bad-request', detail: 'The request could not be processed.' },
+      { type: T.INTEGRATION_TIMEOUT, kind: 'service-unavailable', detail: 'The service did not answer in time; retry later.' },
+      { type: T.INTEGRATION_FAILURE, kind: 'service-unavailable', detail: 'The service is unavailable; retry later.' },
+      { type: T.AUTHORIZER_FAILURE, kind: 'internal-error', detail: 'The request could not be authorized; retry later.' },
+      { type: T.AUTHORIZER_CONFIGURATION_ERROR, kind: 'internal-error', detail: 'The request could not be authorized; retry later.' },
+      { type: T.API_CONFIGURATION_ERROR, kind: 'internal-error', detail: 'The service failed to process the request.' },
+      { type: T.DEFAULT_5XX, kind: 'internal-error', detail: 'The service failed to process the request.' },
+    ];
+    for (const { type, kind, detail, headers } of problems) {
+      const problem = problemOf(kind, detail);
+      const body = JSON.stringify({ ...problem, requestId: '$context.requestId' });
+      this.api.addGatewayResponse(`${type.responseType}Response`, {
+        type,
+        statusCode: `${problem.status}`,
+        responseHeaders: Object.fromEntries(
+          Object.entries({ 'Content-Type': 'application/problem+json', ...headers }).map(([k, v]) => [k, `'${v}'`]),
+        ),
+        templates: { 'application/json': body },
+      });
+    }
+  }
+
+  /** WAFv2: per-IP rate limit (429 problem body), AWS common rules and known bad inputs. */
+  private addWebAcl(settings: ServiceApiSettings): wafv2.CfnWebACL {
+    const metricPrefix = Stack.of(this).stackName.replace(/[^A-Za-z0-9]/g, '');
+    const visibility = (name: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
+      cloudWatchMetricsEnabled: true,
+      sampledRequestsEnabled: true,
+      metricName: `${metricPrefix}${name}`,
+    });
+    const managed = (name: string, priority: number, excluded: string[] = []): wafv2.CfnWebACL.RuleProperty => ({
+      name,
+      priority,
+      overrideAction: { none: {} },
+      statement: {
+        managedRuleGroupStatement: {
+          vendorName: 'AWS',
+          name,
+          ruleActionOverrides: excluded.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
+        },
+      },
+      visibilityConfig: visibility(name),
+    });
+    const rateLimited = problemOf('rate-limited', 'Too many requests from this address; retry later.');
+
+    const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('WebAcl'),
+      customResponseBodies: {
+        rateLimited: { contentType: 'APPLICATION_JSON', content: JSON.stringify(rateLimited) },
+      },
+      rules: [
+        {
+          name: 'RateLimitPerIp',
+          priority: 0,
+          action: {
+            block: {
+              customResponse: {
+                responseCode: rateLimited.status,
+                customResponseBodyKey: 'rateLimited',
+                responseHeaders: [{ name: 'Retry-After', value: '60' }],
+              },
+            },
+          },
+          statement: {
+            rateBasedStatement: {
+              limit: settings.wafRateLimitPer5Minutes,
+              aggregateKeyType: 'IP',
+              evaluationWindowSec: 300,
+            },
+          },
+          visibilityConfig: visibility('RateLimitPerIp'),
+        },
+        // SizeRestrictions_BODY blocks bodies over 8 KB; reviews may be up to 10,000 characters and the
+        // handler enforces the real limit (413), so that one rule only counts.
+        managed('AWSManagedRulesCommonRuleSet', 1, ['SizeRestrictions_BODY']),
+        managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
+      ],
+    });
+
+    const association = new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.api.deploymentStage.stageArn,
+      webAclArn: webAcl.attrArn,
+    });
+    association.node.addDependency(this.api.deploymentStage);
+    return webAcl;
+  }
+}
+
+/** JSON access log line: who, what, how it ended, and where the time went. */
+function accessLogFormat(): apigw.AccessLogFormat {
+  const F = apigw.AccessLogField;
+  return apigw.AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: F.contextRequestId(),
+      extendedRequestId: F.contextExtendedRequestId(),
+      requestTime: F.contextRequestTime(),
+      ip: F.contextIdentitySourceIp(),
+      userAgent: F.contextIdentityUserAgent(),
+      httpMethod: F.contextHttpMethod(),
+      resourcePath: F.contextResourcePath(),
+      path: F.contextPath(),
+      protocol: F.contextProtocol(),
+      status: F.contextStatus(),
+      responseLength: F.contextResponseLength(),
+      responseLatency: F.contextResponseLatency(),
+      integrationStatus: F.contextIntegrationStatus(),
+      integrationLatency: F.contextIntegrationLatency(),
+      principalId: F.contextAuthorizerPrincipalId(),
+      authorizeStatus: F.contextAuthorizeStatus(),
+      authorizeLatency: F.contextAuthorizeLatency(),
+      authorizeError: F.contextAuthorizeError(),
+      errorType: F.contextErrorResponseType(),
+      errorMessage: F.contextErrorMessage(),
+      wafResponseCode: F.contextWafResponseCode(),
+      xrayTraceId: F.contextXrayTraceId(),
+    }),
+  );
+}

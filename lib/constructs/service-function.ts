@@ -1,0 +1,230 @@
+/**
+ * The one way this project builds a Lambda function (STYLE 8): pinned runtime, architecture,
+ * bundling, log group and Powertools settings, an error alarm, and methods that couple every
+ * IAM grant with the environment variable that names the resource. Which resources a function
+ * may touch, and how, comes only from its `FunctionDefinition` in the catalog.
+ */
+import * as path from 'node:path';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { FunctionDefinition } from '#src/catalog/functions';
+import { QUEUES, type QueueDefinition, type QueueId } from '#src/catalog/queues';
+import { SECRETS, type SecretDefinition, type SecretId } from '#src/catalog/secrets';
+import { TABLES, type TableDefinition, type TableId } from '#src/catalog/tables';
+import { runbookReference } from '../runbooks';
+
+/** Repository root: entries in the catalog are relative to it. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * DynamoDB actions per access level. Explicit lists rather than `grantReadData`: no `Scan` (no
+ * request path may scan, DESIGN "AWS shape") and index ARNs named one by one instead of `index/*`.
+ * Transactions are authorised through these item-level actions.
+ */
+export const DYNAMODB_ACTIONS = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'],
+  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+} as const;
+
+export interface PowertoolsSettings {
+  readonly serviceName: string;
+  readonly metricsNamespace: string;
+  readonly logLevel: string;
+}
+
+export interface ServiceFunctionProps {
+  readonly definition: FunctionDefinition;
+  readonly logRetention: logs.RetentionDays;
+  readonly tracing: boolean;
+  readonly powertools: PowertoolsSettings;
+  readonly alarmTopic: ITopic;
+  /** Errors (sum over 5 minutes) at or above which the error alarm pages. */
+  readonly errorAlarmThreshold: number;
+}
+
+/** The regional resources a function can be bound to, keyed by catalog id. */
+export interface ServiceResources {
+  readonly tables: Readonly<Record<TableId, ITableV2>>;
+  readonly queues: Readonly<Record<QueueId, IQueue>>;
+  readonly secrets: Readonly<Record<SecretId, ISecret>>;
+}
+
+export class ServiceFunction extends Construct {
+  readonly definition: FunctionDefinition;
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  readonly errorAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    const { definition } = props;
+    this.definition = definition;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention });
+
+    // Our own role instead of the default one with AWSLambdaBasicExecutionRole (AwsSolutions-IAM4):
+    // the function may write to its own log group and nothing else until a bind method says so.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${definition.id} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      description: definition.description,
+      entry: path.join(PROJECT_ROOT, definition.entry),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: definition.memoryMb,
+      timeout: Duration.seconds(definition.timeoutSeconds),
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.powertools.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: props.powertools.metricsNamespace,
+        POWERTOOLS_LOG_LEVEL: props.powertools.logLevel,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        forceDockerBundling: false,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
+      },
+    });
+
+    this.errorAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      alarmName: `${Stack.of(this).stackName}-${definition.id}-errors`,
+      alarmDescription:
+        `The ${definition.id} function threw ${props.errorAlarmThreshold}+ errors in 5 minutes. ` +
+        runbookReference('function-errors'),
+      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: props.errorAlarmThreshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const action = new cloudwatchActions.SnsAction(props.alarmTopic);
+    this.errorAlarm.addAlarmAction(action);
+    this.errorAlarm.addOkAction(action);
+
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Deliberately pinned to nodejs22.x and bundled for node22 (TOOLCHAIN: nodejs20.x is deprecated; the ' +
+        'same handlers also run on the local Node 20, which 22 stays closest to). Moving to 24 is one line ' +
+        'here, recorded in ADR 0002.',
+    });
+    if (props.tracing) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Added by Lambda active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support ' +
+          'resource-level permissions (Service Authorization Reference, AWS X-Ray), so Resource must be "*".',
+      });
+    }
+  }
+
+  /**
+   * Grants exactly what the definition lists and sets each resource's environment variable. Fails
+   * if the definition names a resource that `resources` does not provide.
+   */
+  bind(resources: ServiceResources): void {
+    for (const [tableId, access] of entries(this.definition.tables)) {
+      this.bindTable(byId(TABLES, tableId), resources.tables[tableId], access);
+    }
+    for (const [queueId, use] of entries(this.definition.queues)) {
+      const def = byId(QUEUES, queueId);
+      if (use === 'send') this.bindQueueSend(def, resources.queues[queueId]);
+      else this.consumeQueue(def, resources.queues[queueId]);
+    }
+    for (const secretId of this.definition.secrets) {
+      this.bindSecret(byId(SECRETS, secretId), resources.secrets[secretId]);
+    }
+  }
+
+  /** Read (default) or read/write on the table and on each of its catalog indexes, by name. */
+  bindTable(def: TableDefinition, table: ITableV2, access: 'read' | 'readwrite' = 'read'): void {
+    const actions: string[] = [...DYNAMODB_ACTIONS.read, ...(access === 'readwrite' ? DYNAMODB_ACTIONS.write : [])];
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: `${def.id}${access === 'readwrite' ? 'ReadWrite' : 'Read'}`,
+        actions,
+        resources: [table.tableArn],
+      }),
+    );
+    if (def.indexes.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: `${def.id}IndexQuery`,
+          actions: ['dynamodb:Query'],
+          resources: def.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+        }),
+      );
+    }
+    table.encryptionKey?.grantEncryptDecrypt(this.role);
+    this.function.addEnvironment(def.envVar, table.tableName);
+  }
+
+  /** SendMessage (and the attribute reads the SDK needs) plus the queue URL. */
+  bindQueueSend(def: QueueDefinition, queue: IQueue): void {
+    queue.grantSendMessages(this.role);
+    this.function.addEnvironment(def.envVar, queue.queueUrl);
+  }
+
+  /** The catalog's event source: batches, window, concurrency, and partial batch responses. */
+  consumeQueue(def: QueueDefinition, queue: IQueue): void {
+    const consumer = def.consumer;
+    if (!consumer || consumer.functionId !== this.definition.id) {
+      throw new Error(`Queue ${def.id} does not name ${this.definition.id} as its consumer in the catalog`);
+    }
+    if (def.visibilityTimeoutSeconds < this.definition.timeoutSeconds) {
+      throw new Error(
+        `Queue ${def.id}: visibility timeout ${def.visibilityTimeoutSeconds}s is shorter than the ` +
+          `${this.definition.id} timeout ${this.definition.timeoutSeconds}s`,
+      );
+    }
+    this.function.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: consumer.batchSize,
+        maxBatchingWindow: Duration.seconds(consumer.maxBatchingWindowSeconds),
+        maxConcurrency: consumer.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+  }
+
+  /** GetSecretValue/DescribeSecret on the regional secret (any version stage) plus its ARN. */
+  bindSecret(def: SecretDefinition, secret: ISecret): void {
+    secret.grantRead(this.role);
+    this.function.addEnvironment(def.envVar, secret.secretArn);
+  }
+}
+
+function entries<K extends string, V>(record: Partial<Record<K, V>>): [K, V][] {
+  return Object.entries(record) as [K, V][];
+}
+
+function byId<T extends { readonly id: string }>(list: readonly T[], id: T['id']): T {
+  const found = list.find((item) => item.id === id);
+  if (!found) throw new Error(`Unknown catalog id ${id}`);
+  return found;
+}

@@ -1,0 +1,70 @@
+/**
+ * The stateful stack: DynamoDB global tables and Secrets Manager secrets, created once in the
+ * primary region and replicated to the others. Everything here is derived from the catalog
+ * (`TABLES`, `SECRETS`); the regional service stacks receive these constructs as typed props.
+ */
+import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { SECRETS, type SecretId } from '#src/catalog/secrets';
+import { TABLES, type TableDefinition, type TableId } from '#src/catalog/tables';
+
+export interface DataStackProps extends StackProps {
+  readonly replicaRegions: readonly string[];
+  readonly contributorInsights: boolean;
+}
+
+const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
+
+export class DataStack extends Stack {
+  readonly tables: Readonly<Record<TableId, dynamodb.TableV2>>;
+  readonly secrets: Readonly<Record<SecretId, secretsmanager.Secret>>;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+
+    this.tables = Object.fromEntries(
+      TABLES.map((def) => [def.id, this.globalTable(def, props)]),
+    ) as Record<TableId, dynamodb.TableV2>;
+
+    this.secrets = Object.fromEntries(
+      SECRETS.map((def) => {
+        const secret = new secretsmanager.Secret(this, `${def.id}Secret`, {
+          description: def.description,
+          generateSecretString: { passwordLength: 64, excludePunctuation: true },
+          replicaRegions: props.replicaRegions.map((region) => ({ region })),
+          removalPolicy: RemovalPolicy.RETAIN,
+        });
+        Validations.of(secret).acknowledge({
+          id: 'AwsSolutions-SMG4',
+          reason:
+            'Rotation needs a rotation function implementing the four Secrets Manager steps; the catalog ' +
+            '(src/catalog/functions.ts) has none yet. Readers already accept AWSCURRENT and AWSPREVIOUS, so ' +
+            'adding `secret.addRotationSchedule` is the only change needed once it exists (ADR 0002).',
+        });
+        return [def.id, secret];
+      }),
+    ) as Record<SecretId, secretsmanager.Secret>;
+  }
+
+  private globalTable(def: TableDefinition, props: DataStackProps): dynamodb.TableV2 {
+    return new dynamodb.TableV2(this, `${def.id}Table`, {
+      partitionKey: stringKey(def.partitionKey),
+      sortKey: def.sortKey === undefined ? undefined : stringKey(def.sortKey),
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: 35 },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      timeToLiveAttribute: def.ttlAttribute,
+      contributorInsightsSpecification: props.contributorInsights ? { enabled: true } : undefined,
+      globalSecondaryIndexes: def.indexes.map((index) => ({
+        indexName: index.name,
+        partitionKey: stringKey(index.partitionKey),
+        sortKey: stringKey(index.sortKey),
+        projectionType: dynamodb.ProjectionType.ALL,
+      })),
+      replicas: props.replicaRegions.map((region) => ({ region })),
+    });
+  }
+}

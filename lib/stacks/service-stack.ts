@@ -1,0 +1,136 @@
+/**
+ * The stateless service of one region: on-call topic, queues (from `QUEUES`), functions (from
+ * `FUNCTIONS`) bound to the regional replicas of the global tables and secrets, the REST API (from
+ * `ROUTES`), and the dashboard. Nothing here is named by hand: it loops over the catalog.
+ */
+import { Arn, ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { z } from 'zod';
+import { FUNCTIONS, type FunctionId } from '#src/catalog/functions';
+import { QUEUES, dlqEnvVar, type QueueId } from '#src/catalog/queues';
+import { ROUTES, type OperationId } from '#src/catalog/routes';
+import type { SecretId } from '#src/catalog/secrets';
+import type { TableId } from '#src/catalog/tables';
+import type { WedSyncConfig } from '../config';
+import { MonitoredQueue } from '../constructs/monitored-queue';
+import { OnCallTopic } from '../constructs/on-call-topic';
+import { ServiceApi } from '../constructs/service-api';
+import { ServiceDashboard } from '../constructs/service-dashboard';
+import { ServiceFunction, type ServiceResources } from '../constructs/service-function';
+
+export interface ServiceStackProps extends StackProps {
+  readonly config: WedSyncConfig;
+  /** The global tables (created in the primary region); this stack binds to its own region's replica. */
+  readonly tables: Readonly<Record<TableId, dynamodb.TableV2>>;
+  /** The secrets (created in the primary region with replicas); this stack reads its own region's copy. */
+  readonly secrets: Readonly<Record<SecretId, secretsmanager.ISecret>>;
+  /** zod request-body schemas from which the API's request models are derived. */
+  readonly requestBodySchemas: Partial<Record<OperationId, z.ZodType>>;
+}
+
+export class ServiceStack extends Stack {
+  readonly topic: OnCallTopic;
+  readonly queues: Readonly<Record<QueueId, MonitoredQueue>>;
+  readonly functions: Readonly<Record<FunctionId, ServiceFunction>>;
+  readonly api: ServiceApi;
+  readonly dashboard: ServiceDashboard;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+
+    this.topic = new OnCallTopic(this, 'OnCall', { endpoint: config.onCallEndpoint });
+    const alarmTopic = this.topic.topic;
+
+    this.queues = record(QUEUES, (def) => new MonitoredQueue(this, `${def.id}Queue`, { definition: def, alarmTopic }));
+
+    const resources: ServiceResources = {
+      tables: mapValues(props.tables, (table) => table.replica(this.region)),
+      queues: mapValues(this.queues, (q): IQueue => q.queue),
+      secrets: mapValues(props.secrets, (secret, secretId) => this.regionalSecret(secretId, secret)),
+    };
+
+    this.functions = record(FUNCTIONS, (def) => {
+      const fn = new ServiceFunction(this, `${def.id}Function`, {
+        definition: def,
+        logRetention,
+        tracing: config.tracing,
+        powertools: {
+          serviceName: config.serviceName,
+          metricsNamespace: config.metricsNamespace,
+          logLevel: config.powertoolsLogLevel,
+        },
+        alarmTopic,
+        errorAlarmThreshold: config.alarms.functionErrorsPer5Minutes,
+      });
+      fn.bind(resources);
+      return fn;
+    });
+
+    this.api = new ServiceApi(this, 'Http', {
+      routes: ROUTES,
+      requestBodySchemas: props.requestBodySchemas,
+      apiFunction: this.functions.Api.function,
+      authorizerFunction: this.functions.Authorizer.function,
+      settings: config.api,
+      logRetention,
+      tracing: config.tracing,
+      alarmTopic,
+      serverErrorAlarmThreshold: config.alarms.api5xxPer5Minutes,
+    });
+
+    const functions = Object.values<ServiceFunction>(this.functions);
+    const queues = Object.values<MonitoredQueue>(this.queues);
+    this.dashboard = new ServiceDashboard(this, 'Operations', {
+      api: this.api.api,
+      functions,
+      queues,
+      alarms: [
+        this.api.serverErrorAlarm,
+        ...functions.map((f) => f.errorAlarm),
+        ...queues.flatMap((q) => (q.ageAlarm ? [q.dlqAlarm, q.ageAlarm] : [q.dlqAlarm])),
+      ],
+    });
+
+    // What the operator CLI (`npm run cli -- redrive <queue>`) needs, under the variables it reads.
+    for (const q of queues) {
+      new CfnOutput(this, `${q.definition.id}QueueUrl`, {
+        value: q.queue.queueUrl,
+        description: `${q.definition.envVar}: URL of the ${q.definition.id} queue`,
+      });
+      new CfnOutput(this, `${q.definition.id}DlqUrl`, {
+        value: q.deadLetterQueue.queueUrl,
+        description: `${dlqEnvVar(q.definition)}: URL of the ${q.definition.id} dead-letter queue`,
+      });
+    }
+  }
+
+  /**
+   * The copy of a replicated secret in this region. A replica keeps the primary's name and random
+   * suffix, so its ARN is the primary's with this region in it.
+   */
+  private regionalSecret(id: SecretId, secret: secretsmanager.ISecret): secretsmanager.ISecret {
+    if (Stack.of(secret).region === this.region) return secret;
+    const { resourceName } = Arn.split(secret.secretArn, ArnFormat.COLON_RESOURCE_NAME);
+    const regionalArn = this.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    return secretsmanager.Secret.fromSecretCompleteArn(this, `${id}Replica`, regionalArn);
+  }
+}
+
+function record<D extends { readonly id: string }, V>(defs: readonly D[], build: (def: D) => V): Record<D['id'], V> {
+  return Object.fromEntries(defs.map((def) => [def.id, build(def)])) as Record<D['id'], V>;
+}
+
+function mapValues<K extends string, A, B>(source: Readonly<Record<K, A>>, fn: (value: A, key: K) => B): Record<K, B> {
+  return Object.fromEntries(Object.entries<A>(source).map(([key, value]) => [key, fn(value, key as K)])) as Record<K, B>;
+}

@@ -1,0 +1,57 @@
+/**
+ * The whole system for every region, from the `wedsync` context and the catalog: the stateful
+ * data stack in the primary region, then one stateless service stack per region that receives
+ * the tables and secrets as typed props. Stack names are derived from `appName` and the region.
+ */
+import { type App, Tags } from 'aws-cdk-lib';
+import type { z } from 'zod';
+import type { OperationId } from '#src/catalog/routes';
+import { REQUEST_BODY_SCHEMAS } from '#src/domain/review-schemas';
+import { allRegions, loadConfig, type WedSyncConfig } from './config';
+import { DataStack } from './stacks/data-stack';
+import { ServiceStack } from './stacks/service-stack';
+
+export interface WedSync {
+  readonly config: WedSyncConfig;
+  readonly data: DataStack;
+  /** One per region, the primary region first. */
+  readonly services: readonly ServiceStack[];
+}
+
+export interface WedSyncOptions {
+  /** Defaults to the schemas the API handler validates with. */
+  readonly requestBodySchemas?: Partial<Record<OperationId, z.ZodType>>;
+}
+
+export const dataStackName = (config: WedSyncConfig): string => `${config.appName}-Data`;
+export const serviceStackName = (config: WedSyncConfig, region: string): string =>
+  `${config.appName}-Service-${region}`;
+
+export function buildWedSync(app: App, options: WedSyncOptions = {}): WedSync {
+  const config = loadConfig(app);
+  Tags.of(app).add('application', config.appName);
+
+  const data = new DataStack(app, dataStackName(config), {
+    env: { account: config.account, region: config.primaryRegion },
+    description: 'WedSync stateful resources: DynamoDB global tables and replicated secrets',
+    terminationProtection: true,
+    replicaRegions: config.replicaRegions,
+    contributorInsights: config.contributorInsights,
+  });
+
+  const services = allRegions(config).map((region) => {
+    const service = new ServiceStack(app, serviceStackName(config, region), {
+      env: { account: config.account, region },
+      description: `WedSync service in ${region}: API, queues, functions, alarms, dashboard`,
+      crossRegionReferences: region !== config.primaryRegion,
+      config,
+      tables: data.tables,
+      secrets: data.secrets,
+      requestBodySchemas: options.requestBodySchemas ?? REQUEST_BODY_SCHEMAS,
+    });
+    service.addDependency(data);
+    return service;
+  });
+
+  return { config, data, services };
+}

@@ -1,0 +1,79 @@
+/** DynamoDB Local (the official jar, fetched at install) run with Java, stoppable and restartable. */
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { freePort, REPO_ROOT, spawnGuarded, stopChild, waitFor } from './processes';
+
+const EMULATOR_DIR = join(REPO_ROOT, '.local', 'dynamodb-local');
+
+export class DynamoDbLocal {
+  private child: ChildProcess | undefined;
+  private output = '';
+
+  /** `dbPath`: keep data in files there (survives a restart); without it, data lives in memory. */
+  private constructor(
+    readonly port: number,
+    private readonly dbPath: string | undefined,
+  ) {}
+
+  static async start(options: { port?: number; dbPath?: string } = {}): Promise<DynamoDbLocal> {
+    if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
+    const instance = new DynamoDbLocal(options.port ?? (await freePort()), options.dbPath);
+    await instance.startProcess();
+    return instance;
+  }
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  private async startProcess(): Promise<void> {
+    const jar = join(EMULATOR_DIR, 'DynamoDBLocal.jar');
+    if (!existsSync(jar)) {
+      throw new Error(`DynamoDB Local is missing at ${jar}: run \`npm install\` (it fetches it once).`);
+    }
+    this.output = '';
+    const child = spawnGuarded('java', [
+      `-Djava.library.path=${join(EMULATOR_DIR, 'DynamoDBLocal_lib')}`,
+      '-Xmx512m',
+      '-jar',
+      jar,
+      ...(this.dbPath ? ['-dbPath', this.dbPath] : ['-inMemory']),
+      '-sharedDb',
+      '-disableTelemetry',
+      '-port',
+      String(this.port),
+    ]);
+    child.stdout?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-4000)));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-4000)));
+    this.child = child;
+    const probe = new DynamoDBClient({
+      endpoint: this.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    try {
+      await waitFor(async () => {
+        if (child.exitCode !== null) throw new Error(`DynamoDB Local exited: ${this.output}`);
+        await probe.send(new ListTablesCommand({}));
+        return true;
+      }, 'DynamoDB Local');
+    } finally {
+      probe.destroy();
+    }
+  }
+
+  /** Stops the process (in-memory data is gone; data under dbPath stays). */
+  async stop(): Promise<void> {
+    if (this.child) await stopChild(this.child);
+    this.child = undefined;
+  }
+
+  /** Starts again on the same port (for fault tests); with a dbPath the data is still there. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.startProcess();
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Creates the tables and queues of the catalog in the emulators, the same definitions the CDK
+ * stacks deploy, and returns the environment variables the handlers read to find them.
+ */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { dlqEnvVar, QUEUES, type QueueDefinition, type QueueId } from '../src/catalog/queues';
+import { TABLES, type TableDefinition } from '../src/catalog/tables';
+
+export const localTableName = (prefix: string, table: TableDefinition) => `${prefix}-${table.id}`;
+
+export async function createTables(client: DynamoDBClient, prefix: string): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  for (const table of TABLES) {
+    const name = localTableName(prefix, table);
+    const keys = [table.partitionKey, ...(table.sortKey ? [table.sortKey] : []), ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: name,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [...new Set(keys)].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+          KeySchema: [
+            { AttributeName: table.partitionKey, KeyType: 'HASH' },
+            ...(table.sortKey ? [{ AttributeName: table.sortKey, KeyType: 'RANGE' as const }] : []),
+          ],
+          ...(table.indexes.length > 0
+            ? {
+                GlobalSecondaryIndexes: table.indexes.map((index) => ({
+                  IndexName: index.name,
+                  KeySchema: [
+                    { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+                    { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+                  ],
+                  Projection: { ProjectionType: 'ALL' as const },
+                })),
+              }
+            : {}),
+        }),
+      );
+      if (table.ttlAttribute) {
+        await client.send(
+          new UpdateTimeToLiveCommand({
+            TableName: name,
+            TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+          }),
+        );
+      }
+    } catch (error) {
+      // A persistent local store already has them from a previous run.
+      if (!(error instanceof ResourceInUseException)) throw error;
+      await client.send(new DescribeTableCommand({ TableName: name }));
+    }
+    env[table.envVar] = name;
+  }
+  return env;
+}
+
+export interface LocalQueue {
+  readonly definition: QueueDefinition;
+  readonly url: string;
+  readonly dlqUrl: string;
+  readonly visibilityTimeoutSeconds: number;
+}
+
+/**
+ * Queues with their DLQs and redrive policies. `visibilityTimeoutSeconds` overrides the
+ * catalog's (tests want a failed message back in seconds, not minutes).
+ */
+export async function createQueues(
+  client: SQSClient,
+  prefix: string,
+  options: { visibilityTimeoutSeconds?: number } = {},
+): Promise<{ env: Record<string, string>; queues: Record<QueueId, LocalQueue> }> {
+  const env: Record<string, string> = {};
+  const queues = {} as Record<QueueId, LocalQueue>;
+  for (const definition of QUEUES) {
+    const dlq = await client.send(
+      new CreateQueueCommand({
+        QueueName: `${prefix}-${definition.id}-dlq`,
+        Attributes: { MessageRetentionPeriod: String(14 * 86_400) },
+      }),
+    );
+    const dlqUrl = dlq.QueueUrl!;
+    const { Attributes } = await client.send(
+      new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
+    );
+    const visibility = options.visibilityTimeoutSeconds ?? definition.visibilityTimeoutSeconds;
+    const queue = await client.send(
+      new CreateQueueCommand({
+        QueueName: `${prefix}-${definition.id}`,
+        Attributes: {
+          VisibilityTimeout: String(visibility),
+          MessageRetentionPeriod: String(definition.retentionDays * 86_400),
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: Attributes!.QueueArn,
+            maxReceiveCount: definition.maxReceiveCount,
+          }),
+        },
+      }),
+    );
+    env[definition.envVar] = queue.QueueUrl!;
+    env[dlqEnvVar(definition)] = dlqUrl;
+    queues[definition.id] = { definition, url: queue.QueueUrl!, dlqUrl, visibilityTimeoutSeconds: visibility };
+  }
+  return { env, queues };
+}

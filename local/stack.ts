@@ -1,0 +1,148 @@
+/**
+ * The whole system on one machine: DynamoDB Local, the SQS emulator, tables and queues from the
+ * catalog, the local gateway in front of the API handler, and pollers feeding the workers. Used
+ * by `npm start`, the integration tests and the bench.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { QUEUES, type QueueId } from '../src/catalog/queues';
+import { SECRETS } from '../src/catalog/secrets';
+import { DynamoDbLocal } from './dynamodb-local';
+import { createGateway } from './gateway';
+import { createQueues, createTables, type LocalQueue } from './resources';
+import { startSqsEmulator, type SqsEmulator } from './sqs-emulator';
+import { SqsPoller } from './sqs-poller';
+
+export interface LocalStackOptions {
+  readonly port?: number;
+  /** Keep DynamoDB data in files here (survives a DynamoDB Local restart); default in memory. */
+  readonly dbPath?: string;
+  /** Local visibility timeout for every queue (tests use a few seconds). */
+  readonly visibilityTimeoutSeconds?: number;
+  readonly pollerConcurrency?: number;
+  readonly rateLimit?: { rate: number; burst: number };
+  readonly region?: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  readonly apiUrl: string;
+  readonly region: string;
+  readonly env: Record<string, string>;
+  readonly dynamoDb: DynamoDbLocal;
+  readonly sqsEndpoint: string;
+  readonly queues: Record<QueueId, LocalQueue>;
+  readonly dynamoClient: DynamoDBClient;
+  readonly sqsClient: SQSClient;
+  readonly pollers: SqsPoller[];
+  stop(): Promise<void>;
+}
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const region = options.region ?? 'us-east-1';
+  const log = options.log ?? (() => undefined);
+  const started: { stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const item of started.reverse()) await item.stop().catch(() => undefined);
+  };
+  try {
+    log('starting DynamoDB Local and the SQS emulator...');
+    const [dynamoDb, sqsEmulator] = await Promise.all([
+      DynamoDbLocal.start({ dbPath: options.dbPath }),
+      startSqsEmulator(),
+    ]);
+    started.push(dynamoDb, sqsEmulator as SqsEmulator);
+
+    const secrets = Object.fromEntries(SECRETS.map((s) => [`local-${s.id}`, [randomBytes(32).toString('base64url')]]));
+    const baseEnv: Record<string, string> = {
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
+      WEDSYNC_LOCAL_SECRETS: JSON.stringify(secrets),
+      ...Object.fromEntries(SECRETS.map((s) => [s.envVar, `local-${s.id}`])),
+    };
+    Object.assign(process.env, baseEnv);
+
+    const dynamoClient = new DynamoDBClient({ region, endpoint: dynamoDb.endpoint, credentials: LOCAL_CREDENTIALS });
+    const sqsClient = new SQSClient({
+      region,
+      endpoint: sqsEmulator.endpoint,
+      credentials: LOCAL_CREDENTIALS,
+      useQueueUrlAsEndpoint: false,
+    });
+    started.push({ stop: async () => (dynamoClient.destroy(), sqsClient.destroy()) });
+
+    const tableEnv = await createTables(dynamoClient, 'wedsync-local');
+    const { env: queueEnv, queues } = await createQueues(sqsClient, 'wedsync-local', {
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+    });
+    const env = { ...baseEnv, ...tableEnv, ...queueEnv };
+    Object.assign(process.env, env);
+
+    // Imported only now: handler modules read their configuration from the environment.
+    const api = await import('../functions/api/handler');
+    const authorizer = await import('../functions/authorizer/handler');
+    const workers = { IngestWorker: (await import('../functions/ingest-worker/handler')).handleBatch };
+
+    const pollers: SqsPoller[] = [];
+    for (const definition of QUEUES) {
+      if (!definition.consumer) continue;
+      const queue = queues[definition.id];
+      const { Attributes } = await sqsClient.send(
+        new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['QueueArn'] }),
+      );
+      const poller = new SqsPoller({
+        client: sqsClient,
+        queueUrl: queue.url,
+        queueArn: Attributes?.QueueArn ?? definition.id,
+        region,
+        consumer: definition.consumer,
+        handler: workers[definition.consumer.functionId],
+        concurrency: options.pollerConcurrency ?? 4,
+        onError: (error) => log(`poller ${definition.id}: ${(error as Error).message}`),
+      });
+      poller.start();
+      pollers.push(poller);
+      started.push(poller);
+    }
+
+    const server: Server = createGateway({
+      handlers: { api: api.handleRequest, authorizer: authorizer.handleAuthorization },
+      rateLimit: options.rateLimit,
+      onError: (error) => log(`gateway: ${(error as Error).message}`),
+    });
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+    started.push({
+      stop: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    });
+    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    return {
+      apiUrl,
+      region,
+      env,
+      dynamoDb,
+      sqsEndpoint: sqsEmulator.endpoint,
+      queues,
+      dynamoClient,
+      sqsClient,
+      pollers,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * `npm start`: the whole system on this machine, no AWS account. Prints the API URL, a demo
+ * supplier's API key and a first request to try; Ctrl-C stops everything it started.
+ */
+import { join } from 'node:path';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoTenantStore } from '../src/adapters/dynamo-records';
+import { tableDefinition } from '../src/catalog/tables';
+import { createSupplierWithKey } from '../src/use-cases/create-supplier';
+import { REPO_ROOT } from './processes';
+import { startLocalStack } from './stack';
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 3000);
+  const persist = process.env.WEDSYNC_IN_MEMORY !== 'true';
+  const stack = await startLocalStack({
+    port,
+    dbPath: persist ? join(REPO_ROOT, '.local', 'data') : undefined,
+    visibilityTimeoutSeconds: 10,
+    log: (line) => console.log(`[local] ${line}`),
+  });
+  const tenants = new DynamoTenantStore(
+    DynamoDBDocumentClient.from(stack.dynamoClient),
+    stack.env[tableDefinition('Tenants').envVar]!,
+  );
+  const demo = await createSupplierWithKey(tenants, { name: 'Demo Florist' });
+
+  console.log(`
+WedSync local mode is up.
+  API:            ${stack.apiUrl}/v1
+  DynamoDB Local: ${stack.dynamoDb.endpoint}${persist ? ` (data in .local/data; WEDSYNC_IN_MEMORY=true for none)` : ' (in memory)'}
+  SQS emulator:   ${stack.sqsEndpoint}
+  Demo supplier:  ${demo.supplierId}
+  Demo API key:   ${demo.apiKey}
+
+Try:
+  curl -s -X POST ${stack.apiUrl}/v1/reviews \\
+    -H 'Authorization: Bearer ${demo.apiKey}' -H 'Content-Type: application/json' \\
+    -d '{"rating":5,"title":"Stunning flowers","body":"Our bouquets were perfect.","reviewerName":"Sam & Alex","platform":"google","externalId":"g-1"}'
+  curl -s ${stack.apiUrl}/v1/reviews -H 'Authorization: Bearer ${demo.apiKey}'
+  curl -s ${stack.apiUrl}/v1/reviews/summary -H 'Authorization: Bearer ${demo.apiKey}'
+
+Press Ctrl-C to stop.`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n[local] ${signal}: stopping pollers, gateway and emulators...`);
+    await stack.stop();
+    console.log('[local] stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`[local] failed to start: ${(error as Error).stack ?? String(error)}`);
+  process.exit(1);
+});

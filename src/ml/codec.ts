@@ -1,0 +1,72 @@
+/**
+ * Compact, deterministic encoding of sparse quantised weights: sorted flat indices stored as
+ * LEB128 varint deltas and int8 values, both base64. Decoding yields a dense Float32Array.
+ */
+
+export interface EncodedWeights {
+  /** Number of non-zero weights. */
+  readonly count: number;
+  /** Multiply each int8 value by this to get the weight. */
+  readonly scale: number;
+  /** base64 of varint-encoded gaps between successive flat indices. */
+  readonly index: string;
+  /** base64 of the int8 values in index order. */
+  readonly value: string;
+}
+
+/** Quantises `dense` to int8 (symmetric, scale = max |w| / 127) and keeps only non-zero entries. */
+export function encodeWeights(dense: ArrayLike<number>): EncodedWeights {
+  let maxAbs = 0;
+  for (let i = 0; i < dense.length; i++) maxAbs = Math.max(maxAbs, Math.abs(dense[i]));
+  const scale = maxAbs > 0 ? Number((maxAbs / 127).toPrecision(8)) : 1;
+  const gaps: number[] = [];
+  const values: number[] = [];
+  let prev = 0;
+  for (let i = 0; i < dense.length; i++) {
+    const q = Math.round(dense[i] / scale);
+    if (q === 0) continue;
+    gaps.push(i - prev);
+    values.push(Math.max(-127, Math.min(127, q)));
+    prev = i;
+  }
+  const bytes: number[] = [];
+  for (let g of gaps) {
+    while (g >= 0x80) {
+      bytes.push((g & 0x7f) | 0x80);
+      g >>>= 7;
+    }
+    bytes.push(g);
+  }
+  return {
+    count: values.length,
+    scale,
+    index: Buffer.from(bytes).toString('base64'),
+    value: Buffer.from(Int8Array.from(values).buffer).toString('base64'),
+  };
+}
+
+/** Inverse of {@link encodeWeights} into a dense array of `size` entries. */
+export function decodeWeights(enc: EncodedWeights, size: number): Float32Array {
+  const out = new Float32Array(size);
+  const idx = Buffer.from(enc.index, 'base64');
+  const valBuf = Buffer.from(enc.value, 'base64');
+  const vals = new Int8Array(valBuf.buffer, valBuf.byteOffset, valBuf.length);
+  if (vals.length !== enc.count) throw new Error(`weights: expected ${enc.count} values, got ${vals.length}`);
+  let pos = 0;
+  let at = 0;
+  for (let k = 0; k < enc.count; k++) {
+    let gap = 0;
+    let shift = 0;
+    for (;;) {
+      if (pos >= idx.length) throw new Error('weights: truncated index stream');
+      const byte = idx[pos++];
+      gap += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) break;
+      shift += 7;
+    }
+    at += gap;
+    if (at >= size) throw new Error(`weights: index ${at} out of range ${size}`);
+    out[at] = vals[k] * enc.scale;
+  }
+  return out;
+}

@@ -1,0 +1,72 @@
+/**
+ * A loaded model: turns an artifact into `predict(texts)`. No I/O here (see `load.ts`).
+ */
+import { outputCount, type ModelArtifact, type ReferenceDistribution, type Task } from './artifact';
+import { decodeWeights } from './codec';
+import { dot, sigmoid, softmax, type LinearParams } from './linear';
+import type { Candidate, Prediction } from './prediction';
+import { vectoriser } from './vectorise';
+
+export interface ModelOptions {
+  /** Overrides the artifact's abstention threshold (multiclass models only). */
+  readonly threshold?: number;
+}
+
+export interface Model {
+  readonly task: Task;
+  readonly version: string;
+  /** `<task>@<version>` as reported in each prediction. */
+  readonly modelVersion: string;
+  readonly labels: readonly string[];
+  readonly threshold: number | undefined;
+  readonly reference: ReferenceDistribution;
+  /** Calibrated raw logits per output (before threshold logic); exposed for evaluation. */
+  logits(text: string): number[];
+  predict(texts: readonly string[]): Prediction[];
+}
+
+export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}): Model {
+  const outputs = outputCount(a);
+  const params: LinearParams = {
+    weights: decodeWeights(a.weights, 2 ** a.features.bits * outputs),
+    bias: a.bias,
+    outputs,
+  };
+  const vectorise = vectoriser(a);
+  const modelVersion = `${a.task}@${a.version}`;
+  const threshold = options.threshold ?? a.threshold;
+  const fallback = a.fallbackLabel;
+
+  const logits = (text: string): number[] =>
+    dot(params, vectorise(text)).map((v, c) => (v + a.bias[c]) / a.temperature);
+
+  const predictOne = (text: string): Prediction => {
+    const z = logits(text);
+    if (outputs === 1) {
+      const p = sigmoid(z[0]);
+      return p >= 0.5
+        ? { label: a.labels[1], confidence: p, modelVersion }
+        : { label: a.labels[0], confidence: 1 - p, modelVersion };
+    }
+    const probs = softmax(z);
+    const ranked: Candidate[] = probs
+      .map((confidence, i) => ({ label: a.labels[i], confidence }))
+      .sort((x, y) => y.confidence - x.confidence || (x.label < y.label ? -1 : 1));
+    const top = ranked[0];
+    if (fallback !== undefined && threshold !== undefined && top.confidence < threshold && top.label !== fallback) {
+      return { label: fallback, confidence: top.confidence, modelVersion, candidates: ranked.slice(0, 3) };
+    }
+    return { label: top.label, confidence: top.confidence, modelVersion };
+  };
+
+  return {
+    task: a.task,
+    version: a.version,
+    modelVersion,
+    labels: a.labels,
+    threshold,
+    reference: a.reference,
+    logits,
+    predict: (texts) => texts.map(predictOne),
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * Text normalisation and tokenisation shared by training and inference. Pure functions; the
+ * exact behaviour is part of every artifact's contract, so changes need a new model version.
+ */
+
+const NEGATORS = new Set([
+  'not',
+  'no',
+  'never',
+  'nothing',
+  'none',
+  'nobody',
+  'nowhere',
+  'neither',
+  'nor',
+  'cannot',
+  'without',
+  'hardly',
+  'barely',
+  'dont',
+  'didnt',
+  'doesnt',
+  'isnt',
+  'wasnt',
+  'werent',
+  'arent',
+  'cant',
+  'couldnt',
+  'wouldnt',
+  'shouldnt',
+  'wont',
+  'aint',
+  'havent',
+  'hasnt',
+  'hadnt',
+]);
+
+/** Words that close a negation scope and start a new clause. */
+const CLAUSE_BREAKERS = new Set(['but', 'however', 'although', 'though', 'yet', 'except']);
+
+/** Lower-case, NFKC, straight quotes, collapse runs of 3+ identical letters to 2 ("soooo" -> "soo"). */
+export function normalise(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u201b\u2032`´]/g, "'")
+    .replace(/[\u201c\u201d\u201e\u2033]/g, '"')
+    .replace(/[\u2013\u2014\u2212]/g, '-')
+    .replace(/([a-z])\1{2,}/g, '$1$1');
+}
+
+const EMOTICON_POS = /(?:^|\s)(?:[:;=]-?[)\]dp]|<3)(?=\s|$)/gi;
+const EMOTICON_NEG = /(?:^|\s)[:;=]-?[([/\\](?=\s|$)/g;
+const TOKEN = /[a-z0-9]+(?:'[a-z]+)*|[!?]+|[.,;:]/g;
+
+/**
+ * Word tokens of a text: letters/digits with inner apostrophes, runs of `!`/`?`, and clause
+ * punctuation `.,;:` (kept so that callers can end negation scopes). Emoticons become
+ * `emo_pos` / `emo_neg`. Contractions are folded: "don't" -> "dont", "it's" -> "its".
+ */
+export function wordTokens(text: string): string[] {
+  const withEmoticons = text.replace(EMOTICON_POS, ' emo_pos ').replace(EMOTICON_NEG, ' emo_neg ');
+  const matches = normalise(withEmoticons).match(TOKEN) ?? [];
+  return matches.map((t) => (t.includes("'") ? t.replace(/'/g, '') : t));
+}
+
+/** True for punctuation tokens produced by {@link wordTokens}. */
+export function isPunctuation(token: string): boolean {
+  return /^[!?.,;:]+$/.test(token);
+}
+
+export function isNegator(token: string): boolean {
+  return NEGATORS.has(token);
+}
+
+export function isClauseBreaker(token: string): boolean {
+  return CLAUSE_BREAKERS.has(token);
+}
+
+/**
+ * Marks the tokens in the scope of a negator: the next `scope` word tokens, stopping early at
+ * punctuation or a clause breaker ("but"). Returns one flag per input token.
+ */
+export function negationMask(tokens: readonly string[], scope: number): boolean[] {
+  const mask = new Array<boolean>(tokens.length).fill(false);
+  let remaining = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (isPunctuation(t) || isClauseBreaker(t)) {
+      remaining = 0;
+      continue;
+    }
+    if (isNegator(t)) {
+      remaining = scope;
+      continue;
+    }
+    if (remaining > 0) {
+      mask[i] = true;
+      remaining--;
+    }
+  }
+  return mask;
+}
+
+/**
+ * Splits a review into sentences on `.`, `!`, `?` or line breaks followed by white space, keeping
+ * decimal numbers and abbreviations such as "e.g." mostly intact. Never returns an empty list for a
+ * non-blank text.
+ */
+export function splitSentences(text: string): string[] {
+  const parts = text
+    .split(/(?<=[.!?])\s+(?=\S)|\n+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  return parts.length > 0 ? parts : text.trim() ? [text.trim()] : [];
+}
+
+/** Number of word tokens (no punctuation), used for length slices. */
+export function wordCount(text: string): number {
+  return wordTokens(text).filter((t) => !isPunctuation(t)).length;
+}
+
+/**
+ * Character n-grams of each word padded with spaces (" flo", "flor", ...), lengths `min..max`.
+ * Words shorter than `min` - 2 produce just the padded word.
+ */
+export function charNgrams(words: readonly string[], min: number, max: number): string[] {
+  const out: string[] = [];
+  for (const w of words) {
+    const padded = ` ${w} `;
+    if (padded.length <= min) {
+      out.push(padded);
+      continue;
+    }
+    for (let n = min; n <= max; n++) {
+      for (let i = 0; i + n <= padded.length; i++) out.push(padded.slice(i, i + n));
+    }
+  }
+  return out;
+}
+
+const SUFFIXES: readonly [string, string][] = [
+  ['ingly', ''],
+  ['edly', ''],
+  ['iness', 'y'],
+  ['ness', ''],
+  ['ing', ''],
+  ['ies', 'y'],
+  ['ied', 'y'],
+  ['ed', ''],
+  ['ly', ''],
+  ['es', ''],
+  ['s', ''],
+];
+
+/**
+ * A deliberately light suffix stripper ("disappointing", "disappointed" -> "disappoint"): used
+ * as an extra feature so that learnt weights transfer between inflections. Words of 4 letters or
+ * fewer, and words ending in "ss", are kept as they are.
+ */
+export function lightStem(word: string): string {
+  if (word.length <= 4 || word.endsWith('ss') || !/^[a-z]+$/.test(word)) return word;
+  for (const [suffix, replacement] of SUFFIXES) {
+    if (word.endsWith(suffix) && word.length - suffix.length >= 3) {
+      let stem = word.slice(0, word.length - suffix.length) + replacement;
+      if (/([b-df-hj-np-tv-z])\1$/.test(stem) && !/(ll|ss|ff|zz)$/.test(stem)) stem = stem.slice(0, -1);
+      return stem;
+    }
+  }
+  return word;
+}

@@ -1,0 +1,63 @@
+/** What the use cases need from the outside world; adapters implement these against AWS. */
+import type { Review, ReviewView, DomainEvent } from '../domain/review';
+import type { ReviewSummary } from '../domain/summary';
+import type { Platform } from '../domain/review-schemas';
+
+export interface ReviewListFilter {
+  readonly rating?: number;
+  readonly platform?: Platform;
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface ReviewPage {
+  readonly items: ReviewView[];
+  readonly nextCursor?: string;
+}
+
+export interface ReviewRepository {
+  /** Inserts the review, its audit record and the summary counters atomically, once. */
+  insert(review: Review, storedAt: string): Promise<'created' | 'duplicate'>;
+  get(supplierId: string, reviewId: string): Promise<ReviewView | undefined>;
+  list(supplierId: string, filter: ReviewListFilter): Promise<ReviewPage>;
+  summary(supplierId: string): Promise<ReviewSummary>;
+}
+
+export interface EventPublisher {
+  publish(events: readonly DomainEvent[]): Promise<void>;
+}
+
+export interface IngestQueue {
+  /** Resolves only once the queue has durably accepted the message. */
+  send(body: string, attributes?: Record<string, string>): Promise<void>;
+}
+
+export interface RejectedStore {
+  park(record: { queue: string; messageId: string; body: string; reason: string; detail: string }): Promise<void>;
+}
+
+export interface ReviewRequestRecord {
+  readonly supplierId: string;
+  readonly requestId: string;
+  readonly coupleName: string;
+  readonly email: string;
+  readonly weddingDate: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
+export interface ReviewRequestRepository {
+  put(record: ReviewRequestRecord): Promise<void>;
+}
+
+export interface KeyRingSource {
+  /** Current key first, then the previous one (if any). */
+  keyRing(options?: { forceFetch?: boolean }): Promise<readonly string[]>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
