@@ -3,7 +3,12 @@ const base = {
   preset: 'ts-jest',
   testEnvironment: 'node',
   moduleNameMapper: { '^#src/(.*)$': '<rootDir>/src/$1' },
-  transform: { '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true }] },
+  transform: {
+    '^.+\\.tsx?$': ['ts-jest', {}],
+    // @middy/core 6 ships ESM only; jest on Node 20 needs it compiled to CommonJS.
+    '^.+/node_modules/@middy/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
 };
 module.exports = {

@@ -62,7 +62,10 @@ export function loadConfig(scope: Construct): WedSyncConfig {
     throw new Error(`Invalid CDK context "${CONTEXT_KEY}":\n${problems.join('\n')}`);
   }
   const config = parsed.data;
-  if (config.replicaRegions.includes(config.primaryRegion) || new Set(config.replicaRegions).size !== config.replicaRegions.length) {
+  if (
+    config.replicaRegions.includes(config.primaryRegion) ||
+    new Set(config.replicaRegions).size !== config.replicaRegions.length
+  ) {
     throw new Error(`${CONTEXT_KEY}.replicaRegions must be distinct and must not include primaryRegion`);
   }
   return config;

@@ -10,4 +10,7 @@ export const runbookReference = (page: string): string => `Runbook: ${runbookPat
 
 /** `IngestWorker` -> `ingest-worker`, for page names derived from catalog ids. */
 export const kebabCase = (id: string): string =>
-  id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2').toLowerCase();
+  id
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase();

@@ -49,7 +49,7 @@ export function buildWedSync(app: App, options: WedSyncOptions = {}): WedSync {
       secrets: data.secrets,
       requestBodySchemas: options.requestBodySchemas ?? REQUEST_BODY_SCHEMAS,
     });
-    service.addDependency(data);
+    service.addStackDependency(data, 'binds to the global tables and secrets');
     return service;
   });
 

@@ -109,8 +109,14 @@ export class ServiceApi extends Construct {
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: accessLogFormat(),
       },
-      defaultIntegration: new apigw.LambdaIntegration(props.apiFunction, { proxy: true, allowTestInvoke: false }),
-      defaultMethodOptions: { authorizer: this.authorizer, authorizationType: apigw.AuthorizationType.CUSTOM },
+      defaultIntegration: new apigw.LambdaIntegration(props.apiFunction, {
+        proxy: true,
+        allowTestInvoke: false,
+      }),
+      defaultMethodOptions: {
+        authorizer: this.authorizer,
+        authorizationType: apigw.AuthorizationType.CUSTOM,
+      },
     });
 
     this.requestValidator = this.api.addRequestValidator('RequestValidator', {
@@ -145,6 +151,13 @@ export class ServiceApi extends Construct {
     this.serverErrorAlarm.addAlarmAction(action);
     this.serverErrorAlarm.addOkAction(action);
 
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason:
+        'Callers are supplier systems with API keys and couples with signed review-link tokens, not Cognito ' +
+        'users: every method (including the ANY and {proxy+} catch-alls) uses the REQUEST Lambda authorizer, ' +
+        'which resolves the credential to a supplier id (DESIGN "Tenancy").',
+    });
     const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
     if (cloudWatchRole) {
       Validations.of(cloudWatchRole).acknowledge({
@@ -195,21 +208,56 @@ export class ServiceApi extends Construct {
 
   /** Everything API Gateway answers by itself, as problem+json with a status matching the body. */
   private addGatewayResponses(settings: ServiceApiSettings): void {
-    const retryAfterSeconds = Math.max(1, Math.ceil(settings.throttlingBurstLimit / settings.throttlingRateLimit));
+    const retryAfterSeconds = Math.max(
+      1,
+      Math.ceil(settings.throttlingBurstLimit / settings.throttlingRateLimit),
+    );
     const T = apigw.ResponseType;
     const problems: GatewayProblem[] = [
-      { type: T.BAD_REQUEST_BODY, kind: 'bad-request', detail: 'The request body does not match the schema of this operation.' },
-      { type: T.BAD_REQUEST_PARAMETERS, kind: 'invalid-query', detail: 'A required request parameter is missing.' },
-      { type: T.UNAUTHORIZED, kind: 'unauthorized', detail: 'Missing or invalid credentials in the Authorization header.' },
+      {
+        type: T.BAD_REQUEST_BODY,
+        kind: 'bad-request',
+        detail: 'The request body does not match the schema of this operation.',
+      },
+      {
+        type: T.BAD_REQUEST_PARAMETERS,
+        kind: 'invalid-query',
+        detail: 'A required request parameter is missing.',
+      },
+      {
+        type: T.UNAUTHORIZED,
+        kind: 'unauthorized',
+        detail: 'Missing or invalid credentials in the Authorization header.',
+      },
       { type: T.ACCESS_DENIED, kind: 'forbidden', detail: 'These credentials do not allow this request.' },
       { type: T.EXPIRED_TOKEN, kind: 'forbidden', detail: 'These credentials do not allow this request.' },
-      { type: T.INVALID_SIGNATURE, kind: 'forbidden', detail: 'These credentials do not allow this request.' },
+      {
+        type: T.INVALID_SIGNATURE,
+        kind: 'forbidden',
+        detail: 'These credentials do not allow this request.',
+      },
       { type: T.INVALID_API_KEY, kind: 'forbidden', detail: 'These credentials do not allow this request.' },
-      { type: T.WAF_FILTERED, kind: 'forbidden', detail: 'The request was blocked by the web application firewall.' },
-      { type: T.MISSING_AUTHENTICATION_TOKEN, kind: 'not-found', detail: 'No route matches this method and path.' },
+      {
+        type: T.WAF_FILTERED,
+        kind: 'forbidden',
+        detail: 'The request was blocked by the web application firewall.',
+      },
+      {
+        type: T.MISSING_AUTHENTICATION_TOKEN,
+        kind: 'not-found',
+        detail: 'No route matches this method and path.',
+      },
       { type: T.RESOURCE_NOT_FOUND, kind: 'not-found', detail: 'No route matches this method and path.' },
-      { type: T.REQUEST_TOO_LARGE, kind: 'payload-too-large', detail: 'The request is larger than the API accepts.' },
-      { type: T.UNSUPPORTED_MEDIA_TYPE, kind: 'unsupported-media-type', detail: 'This content type is not accepted.' },
+      {
+        type: T.REQUEST_TOO_LARGE,
+        kind: 'payload-too-large',
+        detail: 'The request is larger than the API accepts.',
+      },
+      {
+        type: T.UNSUPPORTED_MEDIA_TYPE,
+        kind: 'unsupported-media-type',
+        detail: 'This content type is not accepted.',
+      },
       {
         type: T.THROTTLED,
         kind: 'rate-limited',
@@ -223,11 +271,31 @@ export class ServiceApi extends Construct {
         headers: { 'Retry-After': '3600' },
       },
       { type: T.DEFAULT_4XX, kind: 'bad-request', detail: 'The request could not be processed.' },
-      { type: T.INTEGRATION_TIMEOUT, kind: 'service-unavailable', detail: 'The service did not answer in time; retry later.' },
-      { type: T.INTEGRATION_FAILURE, kind: 'service-unavailable', detail: 'The service is unavailable; retry later.' },
-      { type: T.AUTHORIZER_FAILURE, kind: 'internal-error', detail: 'The request could not be authorized; retry later.' },
-      { type: T.AUTHORIZER_CONFIGURATION_ERROR, kind: 'internal-error', detail: 'The request could not be authorized; retry later.' },
-      { type: T.API_CONFIGURATION_ERROR, kind: 'internal-error', detail: 'The service failed to process the request.' },
+      {
+        type: T.INTEGRATION_TIMEOUT,
+        kind: 'service-unavailable',
+        detail: 'The service did not answer in time; retry later.',
+      },
+      {
+        type: T.INTEGRATION_FAILURE,
+        kind: 'service-unavailable',
+        detail: 'The service is unavailable; retry later.',
+      },
+      {
+        type: T.AUTHORIZER_FAILURE,
+        kind: 'internal-error',
+        detail: 'The request could not be authorized; retry later.',
+      },
+      {
+        type: T.AUTHORIZER_CONFIGURATION_ERROR,
+        kind: 'internal-error',
+        detail: 'The request could not be authorized; retry later.',
+      },
+      {
+        type: T.API_CONFIGURATION_ERROR,
+        kind: 'internal-error',
+        detail: 'The service failed to process the request.',
+      },
       { type: T.DEFAULT_5XX, kind: 'internal-error', detail: 'The service failed to process the request.' },
     ];
     for (const { type, kind, detail, headers } of problems) {
@@ -237,7 +305,10 @@ export class ServiceApi extends Construct {
         type,
         statusCode: `${problem.status}`,
         responseHeaders: Object.fromEntries(
-          Object.entries({ 'Content-Type': 'application/problem+json', ...headers }).map(([k, v]) => [k, `'${v}'`]),
+          Object.entries({ 'Content-Type': 'application/problem+json', ...headers }).map(([k, v]) => [
+            k,
+            `'${v}'`,
+          ]),
         ),
         templates: { 'application/json': body },
       });
@@ -252,7 +323,11 @@ export class ServiceApi extends Construct {
       sampledRequestsEnabled: true,
       metricName: `${metricPrefix}${name}`,
     });
-    const managed = (name: string, priority: number, excluded: string[] = []): wafv2.CfnWebACL.RuleProperty => ({
+    const managed = (
+      name: string,
+      priority: number,
+      excluded: string[] = [],
+    ): wafv2.CfnWebACL.RuleProperty => ({
       name,
       priority,
       overrideAction: { none: {} },
@@ -296,9 +371,15 @@ export class ServiceApi extends Construct {
           },
           visibilityConfig: visibility('RateLimitPerIp'),
         },
-        // SizeRestrictions_BODY blocks bodies over 8 KB; reviews may be up to 10,000 characters and the
-        // handler enforces the real limit (413), so that one rule only counts.
-        managed('AWSManagedRulesCommonRuleSet', 1, ['SizeRestrictions_BODY']),
+        // Counted, not blocked, because they would block legitimate calls: SizeRestrictions_BODY (over
+        // 8 KB; reviews may be 10,000 characters, the handler enforces the real limit with a 413),
+        // SizeRestrictions_QUERYSTRING (over 2 KB; list cursors may be up to 2,048 characters), and
+        // NoUserAgent_HEADER (supplier systems are machine clients that need not send one).
+        managed('AWSManagedRulesCommonRuleSet', 1, [
+          'SizeRestrictions_BODY',
+          'SizeRestrictions_QUERYSTRING',
+          'NoUserAgent_HEADER',
+        ]),
         managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
       ],
     });
@@ -331,6 +412,8 @@ function accessLogFormat(): apigw.AccessLogFormat {
       responseLatency: F.contextResponseLatency(),
       integrationStatus: F.contextIntegrationStatus(),
       integrationLatency: F.contextIntegrationLatency(),
+      // The Lambda request id of the integration call: find the Api function's log lines with it.
+      integrationRequestId: F.contextAwsEndpointRequestId(),
       principalId: F.contextAuthorizerPrincipalId(),
       authorizeStatus: F.contextAuthorizeStatus(),
       authorizeLatency: F.contextAuthorizeLatency(),

@@ -59,13 +59,19 @@ export class ServiceDashboard extends Construct {
       graph(
         'Queue depth (visible messages)',
         props.queues.map((q) =>
-          q.queue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, label: q.definition.id }),
+          q.queue.metricApproximateNumberOfMessagesVisible({
+            statistic: cloudwatch.Stats.MAXIMUM,
+            label: q.definition.id,
+          }),
         ),
       ),
       graph(
         'Oldest message age (s)',
         props.queues.map((q) =>
-          q.queue.metricApproximateAgeOfOldestMessage({ statistic: cloudwatch.Stats.MAXIMUM, label: q.definition.id }),
+          q.queue.metricApproximateAgeOfOldestMessage({
+            statistic: cloudwatch.Stats.MAXIMUM,
+            label: q.definition.id,
+          }),
         ),
       ),
       graph(
@@ -86,7 +92,10 @@ export class ServiceDashboard extends Construct {
           f.function.metricErrors({ statistic: cloudwatch.Stats.SUM, label: `${f.definition.id} errors` }),
         ),
         props.functions.map((f) =>
-          f.function.metricThrottles({ statistic: cloudwatch.Stats.SUM, label: `${f.definition.id} throttles` }),
+          f.function.metricThrottles({
+            statistic: cloudwatch.Stats.SUM,
+            label: `${f.definition.id} throttles`,
+          }),
         ),
       ),
       graph(

@@ -33,7 +33,13 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
  * Transactions are authorised through these item-level actions.
  */
 export const DYNAMODB_ACTIONS = {
-  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'],
+  read: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DescribeTable',
+  ],
   write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
 } as const;
 
@@ -51,6 +57,12 @@ export interface ServiceFunctionProps {
   readonly alarmTopic: ITopic;
   /** Errors (sum over 5 minutes) at or above which the error alarm pages. */
   readonly errorAlarmThreshold: number;
+  /**
+   * An error message the function fails with by contract, which must not page anyone: a REQUEST
+   * authorizer answers 401 by failing with "Unauthorized". Such failures are counted from the log
+   * ("Invoke Error" lines of the Node.js runtime) and subtracted from the Errors metric.
+   */
+  readonly expectedErrorMessage?: string;
 }
 
 /** The regional resources a function can be bound to, keyed by catalog id. */
@@ -94,6 +106,8 @@ export class ServiceFunction extends Construct {
       timeout: Duration.seconds(definition.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
+      // Text format: the runtime's "Invoke Error" lines are what `expectedErrorMessage` counts.
+      loggingFormat: lambda.LoggingFormat.TEXT,
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.powertools.serviceName,
@@ -108,15 +122,17 @@ export class ServiceFunction extends Construct {
         sourceMap: true,
         sourcesContent: false,
         tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
+        logLevel: nodejs.LogLevel.ERROR,
       },
     });
 
     this.errorAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
       alarmName: `${Stack.of(this).stackName}-${definition.id}-errors`,
       alarmDescription:
-        `The ${definition.id} function threw ${props.errorAlarmThreshold}+ errors in 5 minutes. ` +
-        runbookReference('function-errors'),
-      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        `The ${definition.id} function failed ${props.errorAlarmThreshold}+ times in 5 minutes` +
+        (props.expectedErrorMessage ? ` (not counting "${props.expectedErrorMessage}")` : '') +
+        `. ${runbookReference('function-errors')}`,
+      metric: this.unexpectedErrors(props),
       threshold: props.errorAlarmThreshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
@@ -143,6 +159,26 @@ export class ServiceFunction extends Construct {
     }
   }
 
+  /** Lambda Errors over 5 minutes, minus the failures the function makes by contract. */
+  private unexpectedErrors(props: ServiceFunctionProps): cloudwatch.IMetric {
+    const period = Duration.minutes(5);
+    const errors = this.function.metricErrors({ period, statistic: cloudwatch.Stats.SUM });
+    if (props.expectedErrorMessage === undefined) return errors;
+    const expected = new logs.MetricFilter(this, 'ExpectedErrors', {
+      logGroup: this.logGroup,
+      filterPattern: logs.FilterPattern.allTerms('Invoke Error', props.expectedErrorMessage),
+      metricNamespace: props.powertools.metricsNamespace,
+      metricName: `${this.definition.id}ExpectedErrors`,
+      metricValue: '1',
+    });
+    return new cloudwatch.MathExpression({
+      expression: 'FILL(errors, 0) - FILL(expected, 0)',
+      usingMetrics: { errors, expected: expected.metric({ period, statistic: cloudwatch.Stats.SUM }) },
+      label: `${this.definition.id} unexpected errors`,
+      period,
+    });
+  }
+
   /**
    * Grants exactly what the definition lists and sets each resource's environment variable. Fails
    * if the definition names a resource that `resources` does not provide.
@@ -163,7 +199,10 @@ export class ServiceFunction extends Construct {
 
   /** Read (default) or read/write on the table and on each of its catalog indexes, by name. */
   bindTable(def: TableDefinition, table: ITableV2, access: 'read' | 'readwrite' = 'read'): void {
-    const actions: string[] = [...DYNAMODB_ACTIONS.read, ...(access === 'readwrite' ? DYNAMODB_ACTIONS.write : [])];
+    const actions: string[] = [
+      ...DYNAMODB_ACTIONS.read,
+      ...(access === 'readwrite' ? DYNAMODB_ACTIONS.write : []),
+    ];
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: `${def.id}${access === 'readwrite' ? 'ReadWrite' : 'Read'}`,

@@ -24,9 +24,10 @@ export class DataStack extends Stack {
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
 
-    this.tables = Object.fromEntries(
-      TABLES.map((def) => [def.id, this.globalTable(def, props)]),
-    ) as Record<TableId, dynamodb.TableV2>;
+    this.tables = Object.fromEntries(TABLES.map((def) => [def.id, this.globalTable(def, props)])) as Record<
+      TableId,
+      dynamodb.TableV2
+    >;
 
     this.secrets = Object.fromEntries(
       SECRETS.map((def) => {

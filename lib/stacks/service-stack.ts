@@ -22,6 +22,11 @@ import { ServiceApi } from '../constructs/service-api';
 import { ServiceDashboard } from '../constructs/service-dashboard';
 import { ServiceFunction, type ServiceResources } from '../constructs/service-function';
 
+/** The function API Gateway calls as the REQUEST authorizer. */
+const AUTHORIZER: FunctionId = 'Authorizer';
+/** API Gateway's contract: a REQUEST authorizer answers 401 by failing with exactly this message. */
+const AUTHORIZER_REJECTION = 'Unauthorized';
+
 export interface ServiceStackProps extends StackProps {
   readonly config: WedSyncConfig;
   /** The global tables (created in the primary region); this stack binds to its own region's replica. */
@@ -47,7 +52,10 @@ export class ServiceStack extends Stack {
     this.topic = new OnCallTopic(this, 'OnCall', { endpoint: config.onCallEndpoint });
     const alarmTopic = this.topic.topic;
 
-    this.queues = record(QUEUES, (def) => new MonitoredQueue(this, `${def.id}Queue`, { definition: def, alarmTopic }));
+    this.queues = record(
+      QUEUES,
+      (def) => new MonitoredQueue(this, `${def.id}Queue`, { definition: def, alarmTopic }),
+    );
 
     const resources: ServiceResources = {
       tables: mapValues(props.tables, (table) => table.replica(this.region)),
@@ -67,6 +75,7 @@ export class ServiceStack extends Stack {
         },
         alarmTopic,
         errorAlarmThreshold: config.alarms.functionErrorsPer5Minutes,
+        expectedErrorMessage: def.id === AUTHORIZER ? AUTHORIZER_REJECTION : undefined,
       });
       fn.bind(resources);
       return fn;
@@ -76,7 +85,7 @@ export class ServiceStack extends Stack {
       routes: ROUTES,
       requestBodySchemas: props.requestBodySchemas,
       apiFunction: this.functions.Api.function,
-      authorizerFunction: this.functions.Authorizer.function,
+      authorizerFunction: this.functions[AUTHORIZER].function,
       settings: config.api,
       logRetention,
       tracing: config.tracing,
@@ -127,10 +136,18 @@ export class ServiceStack extends Stack {
   }
 }
 
-function record<D extends { readonly id: string }, V>(defs: readonly D[], build: (def: D) => V): Record<D['id'], V> {
+function record<D extends { readonly id: string }, V>(
+  defs: readonly D[],
+  build: (def: D) => V,
+): Record<D['id'], V> {
   return Object.fromEntries(defs.map((def) => [def.id, build(def)])) as Record<D['id'], V>;
 }
 
-function mapValues<K extends string, A, B>(source: Readonly<Record<K, A>>, fn: (value: A, key: K) => B): Record<K, B> {
-  return Object.fromEntries(Object.entries<A>(source).map(([key, value]) => [key, fn(value, key as K)])) as Record<K, B>;
+function mapValues<K extends string, A, B>(
+  source: Readonly<Record<K, A>>,
+  fn: (value: A, key: K) => B,
+): Record<K, B> {
+  return Object.fromEntries(
+    Object.entries<A>(source).map(([key, value]) => [key, fn(value, key as K)]),
+  ) as Record<K, B>;
 }

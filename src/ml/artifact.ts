@@ -76,7 +76,8 @@ export function outputCount(a: Pick<ModelArtifact, 'labels'>): number {
 
 export function parseArtifact(json: unknown): ModelArtifact {
   const a = artifactSchema.parse(json);
-  if (a.bias.length !== outputCount(a)) throw new Error(`artifact: bias length ${a.bias.length} does not match labels`);
+  if (a.bias.length !== outputCount(a))
+    throw new Error(`artifact: bias length ${a.bias.length} does not match labels`);
   if (a.reference.confidence.length !== a.reference.confidenceEdges.length - 1) {
     throw new Error('artifact: reference histogram does not match its edges');
   }

@@ -1,12 +1,14 @@
 /**
  * Compact, deterministic encoding of sparse quantised weights: sorted flat indices stored as
- * LEB128 varint deltas and int8 values, both base64. Decoding yields a dense Float32Array.
+ * LEB128 varint deltas and int8 values, both base64. Values are square-root companded
+ * (w = sign(q) * (|q| * scale)^2) so small weights keep more resolution than a linear int8 scale
+ * would give them. Decoding yields a dense Float32Array.
  */
 
 export interface EncodedWeights {
   /** Number of non-zero weights. */
   readonly count: number;
-  /** Multiply each int8 value by this to get the weight. */
+  /** Decoding: w = sign(q) * (|q| * scale)^2 for each int8 value q. */
   readonly scale: number;
   /** base64 of varint-encoded gaps between successive flat indices. */
   readonly index: string;
@@ -14,16 +16,20 @@ export interface EncodedWeights {
   readonly value: string;
 }
 
-/** Quantises `dense` to int8 (symmetric, scale = max |w| / 127) and keeps only non-zero entries. */
-export function encodeWeights(dense: ArrayLike<number>): EncodedWeights {
+/**
+ * Quantises `dense` to companded int8 (scale = sqrt(max |w|) / 127) and keeps only the entries
+ * with |w| >= `minAbs` that do not round to zero.
+ */
+export function encodeWeights(dense: ArrayLike<number>, minAbs = 0): EncodedWeights {
   let maxAbs = 0;
   for (let i = 0; i < dense.length; i++) maxAbs = Math.max(maxAbs, Math.abs(dense[i]));
-  const scale = maxAbs > 0 ? Number((maxAbs / 127).toPrecision(8)) : 1;
+  const scale = maxAbs > 0 ? Number((Math.sqrt(maxAbs) / 127).toPrecision(8)) : 1;
   const gaps: number[] = [];
   const values: number[] = [];
   let prev = 0;
   for (let i = 0; i < dense.length; i++) {
-    const q = Math.round(dense[i] / scale);
+    if (Math.abs(dense[i]) < minAbs) continue;
+    const q = Math.sign(dense[i]) * Math.round(Math.sqrt(Math.abs(dense[i])) / scale);
     if (q === 0) continue;
     gaps.push(i - prev);
     values.push(Math.max(-127, Math.min(127, q)));
@@ -66,7 +72,8 @@ export function decodeWeights(enc: EncodedWeights, size: number): Float32Array {
     }
     at += gap;
     if (at >= size) throw new Error(`weights: index ${at} out of range ${size}`);
-    out[at] = vals[k] * enc.scale;
+    const m = Math.abs(vals[k]) * enc.scale;
+    out[at] = Math.sign(vals[k]) * m * m;
   }
   return out;
 }

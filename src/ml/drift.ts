@@ -79,7 +79,10 @@ export class DriftMonitor {
 
   report(): DriftReport {
     const labels = this.window.map((o) => o.label);
-    const known = [...this.labelOrder, ...[...new Set(labels)].filter((l) => !this.labelOrder.includes(l)).sort()];
+    const known = [
+      ...this.labelOrder,
+      ...[...new Set(labels)].filter((l) => !this.labelOrder.includes(l)).sort(),
+    ];
     const live = labelShares(labels, known);
     const expected = known.map((l) => this.reference.labels[l] ?? 0);
     const conf = histogram(

@@ -29,7 +29,8 @@ export function expenseFeatures(text: string, cfg: ExpenseFeatureConfig): Sparse
     for (let i = 1; i < words.length; i++) b.add(featureBucket(`b:${words[i - 1]}_${words[i]}`, cfg.bits), 1);
   }
   if (cfg.charWeight > 0) {
-    for (const g of charNgrams(words, cfg.charMin, cfg.charMax)) b.add(featureBucket(`c:${g}`, cfg.bits), cfg.charWeight);
+    for (const g of charNgrams(words, cfg.charMin, cfg.charMax))
+      b.add(featureBucket(`c:${g}`, cfg.bits), cfg.charWeight);
   }
   return l2Normalise(b.build());
 }

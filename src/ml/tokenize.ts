@@ -51,7 +51,7 @@ export function normalise(text: string): string {
 
 const EMOTICON_POS = /(?:^|\s)(?:[:;=]-?[)\]dp]|<3)(?=\s|$)/gi;
 const EMOTICON_NEG = /(?:^|\s)[:;=]-?[([/\\](?=\s|$)/g;
-const TOKEN = /[a-z0-9]+(?:'[a-z]+)*|[!?]+|[.,;:]/g;
+const TOKEN = /emo_pos|emo_neg|[a-z0-9]+(?:'[a-z]+)*|[!?]+|[.,;:]/g;
 
 /**
  * Word tokens of a text: letters/digits with inner apostrophes, runs of `!`/`?`, and clause

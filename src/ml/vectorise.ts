@@ -13,7 +13,8 @@ export type VectoriserSpec = Pick<ModelArtifact, 'features' | 'aggregation'>;
 
 export function vectoriser(spec: VectoriserSpec): (text: string) => SparseVector {
   const f = spec.features;
-  const unit = f.type === 'sentiment' ? (t: string) => sentimentFeatures(t, f) : (t: string) => expenseFeatures(t, f);
+  const unit =
+    f.type === 'sentiment' ? (t: string) => sentimentFeatures(t, f) : (t: string) => expenseFeatures(t, f);
   if (spec.aggregation === 'document') return unit;
   return (text) => {
     const sentences = splitSentences(text);

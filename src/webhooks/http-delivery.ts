@@ -1,7 +1,8 @@
 /**
  * One webhook delivery attempt over HTTP(S): a signed POST to an endpoint, connecting only to
- * the address that the SSRF check approved (the socket's DNS lookup is replaced by one that
- * returns that address, while the Host header and TLS SNI/certificate check keep the hostname).
+ * the address that the SSRF check approved. The TCP socket is opened to that IP address directly
+ * (no DNS at connect time, so no rebinding gap); the Host header, TLS SNI and the certificate
+ * check keep the URL's hostname. One fresh connection per attempt (no keep-alive pool).
  *
  * Outcomes (Standard Webhooks status handling):
  * - `success`: 2xx.
@@ -16,9 +17,9 @@
  * No AWS imports; the clock is injectable.
  */
 import * as http from 'node:http';
-import * as https from 'node:https';
-import type { LookupAddress, LookupOptions } from 'node:dns';
+import * as net from 'node:net';
 import { isIP } from 'node:net';
+import * as tls from 'node:tls';
 import { resolveAndCheck, type Resolver, type ResolveOptions, type SsrfReason } from './ssrf';
 
 export type DeliveryOutcome = 'success' | 'failure' | 'gone' | 'rate-limited';
@@ -127,16 +128,6 @@ export interface PinnedRequest {
   readonly body: string;
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
-/** A `lookup` for net/tls that ignores DNS and answers with the pinned address. */
-export function pinnedLookup(address: string, family: 4 | 6) {
-  return (_hostname: string, options: LookupOptions, callback: LookupCallback): void => {
-    if (options.all === true) callback(null, [{ address, family }]);
-    else callback(null, address, family);
-  };
-}
-
 function snippetOf(chunks: readonly Buffer[], snippetBytes: number): string {
   return Buffer.concat(chunks).subarray(0, snippetBytes).toString('utf8');
 }
@@ -166,16 +157,31 @@ export function postPinned(request: PinnedRequest, options: HttpDeliveryOptions 
 
     const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const isHttps = url.protocol === 'https:';
+    const port = url.port === '' ? (isHttps ? 443 : 80) : Number(url.port);
     const body = Buffer.from(request.body, 'utf8');
-    const requestOptions: https.RequestOptions = {
-      protocol: url.protocol,
+    let rawSocket: net.Socket | undefined;
+    let secureSocket: tls.TLSSocket | undefined;
+
+    // Pinning: the TCP connection goes to the checked address, never through DNS. For https the
+    // TLS session runs over it with SNI and certificate verification for the URL's hostname.
+    const createConnection = (): net.Socket => {
+      rawSocket = net.connect({ host: request.address, port, family: request.family });
+      if (!isHttps) return rawSocket;
+      secureSocket = tls.connect({
+        socket: rawSocket,
+        host: hostname,
+        ...(isIP(hostname) === 0 ? { servername: hostname } : {}),
+        ...(options.ca !== undefined ? { ca: options.ca as string | Buffer | (string | Buffer)[] } : {}),
+      });
+      return secureSocket;
+    };
+
+    const requestOptions: http.RequestOptions = {
       host: hostname,
-      port: url.port === '' ? (isHttps ? 443 : 80) : Number(url.port),
+      port,
       path: `${url.pathname}${url.search}`,
       method: 'POST',
-      agent: false,
-      lookup: pinnedLookup(request.address, request.family),
-      family: request.family,
+      createConnection,
       headers: {
         ...request.headers,
         host: url.host,
@@ -185,18 +191,15 @@ export function postPinned(request: PinnedRequest, options: HttpDeliveryOptions 
         connection: 'close',
       },
     };
-    if (isHttps) {
-      // SNI must be a name, never an IP literal; the certificate is still checked against the hostname.
-      if (isIP(hostname) === 0) requestOptions.servername = hostname;
-      if (options.ca !== undefined) requestOptions.ca = options.ca as string | Buffer | (string | Buffer)[];
-    }
-    const req = (isHttps ? https : http).request(requestOptions);
+    const req = http.request(requestOptions);
 
     const finish = (result: Omit<DeliveryResult, 'latencyMs' | 'responseSnippet' | 'truncated'>): void => {
       if (settled) return;
       settled = true;
       for (const timer of timers) clearTimeout(timer);
       req.destroy();
+      secureSocket?.destroy();
+      rawSocket?.destroy();
       resolve({
         ...result,
         latencyMs: Math.max(0, now() - started),
@@ -233,12 +236,12 @@ export function postPinned(request: PinnedRequest, options: HttpDeliveryOptions 
     );
     timers.push(connectTimer);
 
-    req.on('socket', (socket) => {
-      socket.once(isHttps ? 'secureConnect' : 'connect', () => {
-        clearTimeout(connectTimer);
-        remoteAddress = socket.remoteAddress;
-      });
-    });
+    const connected = (): void => {
+      clearTimeout(connectTimer);
+      remoteAddress = rawSocket?.remoteAddress;
+    };
+    if (secureSocket) secureSocket.once('secureConnect', connected);
+    else rawSocket?.once('connect', connected);
     req.on('error', (error: NodeJS.ErrnoException) => {
       fail('connection-error', error.code ? `${error.code}: ${error.message}` : error.message);
     });

@@ -2,7 +2,7 @@
  * When to try a webhook delivery again, and how to wait that long with SQS.
  *
  * Schedule (after the first, immediate attempt): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, i.e.
- * eight attempts over about 32.6 hours, then `exhausted`. Each delay gets ±10 % jitter from the
+ * eight attempts over about 27.6 hours, then `exhausted`. Each delay gets ±10 % jitter from the
  * injected random source (so endpoints recovering from an outage are not hit in lockstep).
  *
  * Retry-After (429/503): the next delay is max(jittered schedule step, Retry-After), capped at

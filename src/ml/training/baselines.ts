@@ -39,3 +39,12 @@ export const BASELINES: Readonly<Record<string, () => Scorer>> = {
 export function lexiconLabel(score: number): string | null {
   return score > 0 ? 'positive' : score < 0 ? 'negative' : null;
 }
+
+/**
+ * The baseline's label for scoring: a score of exactly 0 becomes the label opposite to the gold
+ * one, so it counts as wrong in accuracy AND as a false positive of the other class in macro-F1
+ * (this reproduces the data README's baseline figures exactly).
+ */
+export function lexiconPrediction(score: number, gold: string): string {
+  return lexiconLabel(score) ?? (gold === 'positive' ? 'negative' : 'positive');
+}

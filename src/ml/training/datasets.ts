@@ -29,7 +29,11 @@ export function readUci(dataDir: string): LabelledText[] {
       const tab = line.lastIndexOf('\t');
       const label = line.slice(tab + 1).trim();
       if (tab < 0 || (label !== '0' && label !== '1')) throw new Error(`bad UCI line: ${line}`);
-      out.push({ text: line.slice(0, tab).trim(), label: label === '1' ? 'positive' : 'negative', source: domain });
+      out.push({
+        text: line.slice(0, tab).trim(),
+        label: label === '1' ? 'positive' : 'negative',
+        source: domain,
+      });
     }
   }
   return out;

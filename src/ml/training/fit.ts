@@ -22,6 +22,8 @@ export interface Recipe {
   readonly prior?: Float64Array;
   readonly threshold?: number;
   readonly fallbackLabel?: string;
+  /** Weights smaller than this in absolute value are dropped from the artifact (size). */
+  readonly minWeight?: number;
 }
 
 const PLACEHOLDER_REFERENCE: ReferenceDistribution = {
@@ -57,7 +59,7 @@ export function fitArtifact(
     ...(recipe.threshold !== undefined ? { threshold: recipe.threshold } : {}),
     ...(recipe.fallbackLabel !== undefined ? { fallbackLabel: recipe.fallbackLabel } : {}),
     bias: trained.bias.map((b) => Number(b.toPrecision(6))),
-    weights: encodeWeights(trained.weights),
+    weights: encodeWeights(trained.weights, recipe.minWeight ?? 0),
     reference,
   };
 }
@@ -74,7 +76,8 @@ export function referenceFrom(
 ): ReferenceDistribution {
   const r4 = (x: number): number => Math.round(x * 10000) / 10000;
   const shares: Record<string, number> = {};
-  for (const l of [...labels].sort()) shares[l] = r4(predictions.filter((p) => p.label === l).length / predictions.length);
+  for (const l of [...labels].sort())
+    shares[l] = r4(predictions.filter((p) => p.label === l).length / predictions.length);
   return {
     labels: shares,
     confidenceEdges: [...CONFIDENCE_EDGES],

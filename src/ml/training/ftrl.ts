@@ -69,7 +69,8 @@ export function trainFtrl(
         for (let k = 0; k < indices.length; k++) s += weightAt(indices[k] * outputs + c) * values[k];
         scores[c] = s;
       }
-      const grads = outputs === 1 ? [sigmoid(scores[0]) - ex.y] : softmax(scores).map((p, c) => p - (c === ex.y ? 1 : 0));
+      const grads =
+        outputs === 1 ? [sigmoid(scores[0]) - ex.y] : softmax(scores).map((p, c) => p - (c === ex.y ? 1 : 0));
       for (let c = 0; c < outputs; c++) {
         const g = grads[c] * sw;
         if (g === 0) continue;

@@ -14,10 +14,9 @@ function packageDir(name: string): string {
 }
 
 export function afinn(): Lexicon {
-  const raw = JSON.parse(readFileSync(join(packageDir('sentiment'), 'languages', 'en', 'labels.json'), 'utf8')) as Record<
-    string,
-    number
-  >;
+  const raw = JSON.parse(
+    readFileSync(join(packageDir('sentiment'), 'languages', 'en', 'labels.json'), 'utf8'),
+  ) as Record<string, number>;
   return new Map(Object.entries(raw).map(([w, v]) => [w.toLowerCase(), v / 5]));
 }
 

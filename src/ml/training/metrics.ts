@@ -64,7 +64,8 @@ export function expectedCalibrationError(confidence: readonly number[], correct:
     count[b]++;
   });
   let ece = 0;
-  for (let b = 0; b < bins; b++) if (count[b] > 0) ece += Math.abs(sumAcc[b] - sumConf[b]) / confidence.length;
+  for (let b = 0; b < bins; b++)
+    if (count[b] > 0) ece += Math.abs(sumAcc[b] - sumConf[b]) / confidence.length;
   return round(ece);
 }
 
@@ -97,5 +98,8 @@ export function sliceMetrics(
     if (slices[name].accuracy < slices[lo].accuracy) lo = name;
     if (slices[name].accuracy > slices[hi].accuracy) hi = name;
   }
-  return { slices, largestGap: { accuracy: round(slices[hi].accuracy - slices[lo].accuracy), between: [hi, lo] } };
+  return {
+    slices,
+    largestGap: { accuracy: round(slices[hi].accuracy - slices[lo].accuracy), between: [hi, lo] },
+  };
 }

@@ -11,18 +11,31 @@ export interface PriorConfig {
   readonly negation: number;
 }
 
-export function lexiconPrior(lexicon: Lexicon, features: SentimentFeatureSpec, cfg: PriorConfig): Float64Array {
-  const prior = new Float64Array(2 ** features.bits);
+export function lexiconPrior(
+  lexicon: Lexicon,
+  features: SentimentFeatureSpec,
+  cfg: PriorConfig,
+): Float64Array {
+  // Several entries can map to one feature (":)", ":-)" and "=)" all become `emo_pos`): average them.
+  const byFeature = new Map<string, { sum: number; n: number }>();
+  const put = (name: string, value: number): void => {
+    const s = byFeature.get(name) ?? { sum: 0, n: 0 };
+    byFeature.set(name, { sum: s.sum + value, n: s.n + 1 });
+  };
   for (const [entry, valence] of lexicon) {
     const tokens = wordTokens(entry);
     if (tokens.length === 1 && /^[a-z0-9_]+$/.test(tokens[0])) {
-      prior[featureBucket(`u:${tokens[0]}`, features.bits)] += cfg.scale * valence;
-      if (features.negationScope > 0) {
-        prior[featureBucket(`n:${tokens[0]}`, features.bits)] -= cfg.negation * cfg.scale * valence;
-      }
-    } else if (tokens.length === 2 && features.bigrams) {
-      prior[featureBucket(`b:${tokens[0]}_${tokens[1]}`, features.bits)] += cfg.scale * valence;
+      put(`u:${tokens[0]}`, cfg.scale * valence);
+      if (features.negationScope > 0) put(`n:${tokens[0]}`, -cfg.negation * cfg.scale * valence);
+    } else if (tokens.length === 2 && features.bigrams && tokens.every((t) => /^[a-z0-9_]+$/.test(t))) {
+      put(`b:${tokens[0]}_${tokens[1]}`, cfg.scale * valence);
     }
+  }
+  const prior = new Float64Array(2 ** features.bits);
+  for (const [name, { sum, n }] of [...byFeature.entries()].sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  )) {
+    prior[featureBucket(name, features.bits)] += sum / n;
   }
   return prior;
 }

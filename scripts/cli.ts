@@ -1,0 +1,63 @@
+/**
+ * Operator CLI: `npm run cli -- <command>`.
+ *   create-supplier --name "Rose & Co" [--supplier-id sup_...]   create a supplier and an API key
+ *   redrive <queue> [--max N]                                   move a queue's DLQ back to it
+ * It reads the same environment as the functions: TABLE_* and QUEUE_URL_* (and, for the local
+ * mode, AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS); against a deployed stack, take the
+ * values from the stack outputs and use your usual AWS credentials.
+ */
+import { parseArgs } from 'node:util';
+import { dynamo, sqs } from '../src/adapters/clients';
+import { DynamoTenantStore } from '../src/adapters/dynamo-records';
+import { redrive } from '../src/adapters/redrive';
+import { dlqEnvVar, QUEUES } from '../src/catalog/queues';
+import { tableDefinition } from '../src/catalog/tables';
+import { requireEnv } from '../src/runtime/env';
+import { createSupplierWithKey } from '../src/use-cases/create-supplier';
+
+const USAGE = `usage:
+  npm run cli -- create-supplier --name <name> [--supplier-id <id>]
+  npm run cli -- redrive <${QUEUES.map((q) => q.id).join('|')}> [--max <n>]`;
+
+export async function runCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { name: { type: 'string' }, 'supplier-id': { type: 'string' }, max: { type: 'string' } },
+  });
+  const [command, target] = positionals;
+  if (command === 'create-supplier') {
+    if (!values.name) throw new UsageError('--name is required');
+    const store = new DynamoTenantStore(dynamo(), requireEnv(tableDefinition('Tenants').envVar));
+    const created = await createSupplierWithKey(store, { name: values.name, supplierId: values['supplier-id'] });
+    out(JSON.stringify(created, null, 2));
+    out('Keep the API key safe: it is shown once and only its hash is stored.');
+    return 0;
+  }
+  if (command === 'redrive') {
+    const queue = QUEUES.find((q) => q.id.toLowerCase() === target?.toLowerCase());
+    if (!queue) throw new UsageError(`unknown queue "${target ?? ''}"`);
+    const max = values.max === undefined ? undefined : Number(values.max);
+    if (max !== undefined && !(Number.isInteger(max) && max > 0)) throw new UsageError('--max must be a positive integer');
+    const result = await redrive(
+      sqs(),
+      { dlqUrl: requireEnv(dlqEnvVar(queue)), queueUrl: requireEnv(queue.envVar) },
+      { maxMessages: max, onProgress: (moved) => out(`moved ${moved}...`) },
+    );
+    out(`redrive of ${queue.id}: ${result.moved} moved, ${result.failed} could not be sent (still in the DLQ)`);
+    return result.failed === 0 ? 0 : 1;
+  }
+  throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+}
+
+export class UsageError extends Error {}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof UsageError ? `${error.message}\n${USAGE}` : `error: ${(error as Error).message}`);
+      process.exit(error instanceof UsageError ? 2 : 1);
+    },
+  );
+}

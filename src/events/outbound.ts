@@ -1,0 +1,191 @@
+/**
+ * Outbound event catalogue: what webhooks deliver, one zod schema per type for `data`.
+ * Consumers must ignore fields they do not know: fields may be added within a type without notice;
+ * removing or changing one means a new type.
+ */
+import { z } from 'zod';
+import {
+  budgetCategory,
+  calendarDate,
+  currency,
+  dateTime,
+  decimalString,
+  externalRef,
+  platform,
+  rating,
+} from './common';
+import { DATA_CONTENT_TYPE, DEFAULT_OUTBOUND_SOURCE, SPEC_VERSION, envelopeSchema } from './envelope';
+import type { CloudEventAttributes } from './envelope';
+import { helperShift } from './inbound';
+
+const reviewId = () => z.string().min(1).max(64).describe('Our id of the review.');
+
+const reviewFacts = {
+  reviewId: reviewId(),
+  supplierId: externalRef(),
+  platform: platform(),
+  rating: rating(),
+  title: z.string(),
+  verified: z.boolean().describe('Arrived through a review request sent by the supplier.'),
+  reviewedAt: dateTime().describe('When the reviewer wrote it (UTC).'),
+};
+
+export const reviewReceivedData = z.object({ ...reviewFacts });
+
+export const reviewNegativeData = z.object({
+  ...reviewFacts,
+  reasons: z
+    .array(z.enum(['low-rating', 'negative-sentiment']))
+    .min(1)
+    .optional()
+    .describe('Why the review counts as negative (a rating of 2 or less, or the sentiment model).'),
+  sentimentScore: z.number().min(-1).max(1).optional().describe('-1 (very negative) .. 1 (very positive).'),
+});
+
+export const reviewFlaggedData = z.object({
+  reviewId: reviewId(),
+  supplierId: externalRef(),
+  platform: platform(),
+  reasons: z.array(z.enum(['spam', 'profanity', 'personal-data', 'duplicate', 'off-topic', 'other'])).min(1),
+  spamScore: z.number().min(0).max(1).optional().describe('Spam model probability.'),
+  heldFromPublication: z.boolean(),
+  flaggedAt: dateTime(),
+});
+
+export const reviewPublishedData = z.object({
+  reviewId: reviewId(),
+  supplierId: externalRef(),
+  platform: platform(),
+  rating: rating(),
+  publishedAt: dateTime(),
+});
+
+export const helperScheduleUpdatedOutData = z.object({
+  supplierId: externalRef(),
+  helperId: externalRef(),
+  weddingId: externalRef(),
+  shifts: z.array(helperShift),
+  updatedAt: dateTime(),
+});
+
+export const budgetExpenseRecordedOutData = z.object({
+  coupleId: externalRef(),
+  weddingId: externalRef(),
+  expenseId: externalRef(),
+  amount: decimalString(),
+  currency: currency(),
+  description: z.string(),
+  date: calendarDate(),
+  category: budgetCategory().optional(),
+  recordedAt: dateTime(),
+});
+
+export const budgetExpenseCategorizedData = z.object({
+  coupleId: externalRef(),
+  weddingId: externalRef(),
+  expenseId: externalRef(),
+  category: budgetCategory(),
+  source: z.enum(['producer', 'model']).describe('Given by the producer, or assigned by the expense model.'),
+  confidence: z.number().min(0).max(1).optional().describe('Model confidence (source "model" only).'),
+  categorizedAt: dateTime(),
+});
+
+export const budgetThresholdExceededData = z.object({
+  coupleId: externalRef(),
+  weddingId: externalRef(),
+  category: budgetCategory(),
+  thresholdPercent: z.union([z.literal(80), z.literal(100)]),
+  allocation: decimalString().describe('The allocation in force when the threshold was crossed.'),
+  spent: decimalString().describe('Total spent in the category, this expense included.'),
+  currency: currency(),
+  allocationVersion: z.number().int().min(1).describe('Increases every time the allocation changes.'),
+  triggeredBy: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('expense'), expenseId: externalRef() }),
+    z.object({ kind: z.literal('allocation-change') }),
+  ]),
+  exceededAt: dateTime(),
+});
+
+export const endpointDisabledData = z.object({
+  endpointId: z.string().min(1).max(64),
+  url: z.url(),
+  reason: z
+    .enum(['gone', 'failing', 'manual'])
+    .describe('gone: the endpoint answered 410; failing: no successful delivery for 5 days; manual: by its owner.'),
+  disabledAt: dateTime(),
+  failingSince: dateTime().optional(),
+  lastStatusCode: z.number().int().min(100).max(599).optional(),
+});
+
+export const OUTBOUND_DATA_SCHEMAS = {
+  'review.received': reviewReceivedData,
+  'review.negative': reviewNegativeData,
+  'review.flagged': reviewFlaggedData,
+  'review.published': reviewPublishedData,
+  'helper.schedule.updated': helperScheduleUpdatedOutData,
+  'budget.expense.recorded': budgetExpenseRecordedOutData,
+  'budget.expense.categorized': budgetExpenseCategorizedData,
+  'budget.threshold.exceeded': budgetThresholdExceededData,
+  'endpoint.disabled': endpointDisabledData,
+} as const;
+
+export type OutboundEventType = keyof typeof OUTBOUND_DATA_SCHEMAS;
+export const OUTBOUND_EVENT_TYPES = Object.keys(OUTBOUND_DATA_SCHEMAS) as OutboundEventType[];
+
+export const OUTBOUND_DESCRIPTIONS: Record<OutboundEventType, string> = {
+  'review.received': 'A review was stored (every review, once).',
+  'review.negative': 'A stored review is negative (rating of 2 or less, or negative sentiment).',
+  'review.flagged': 'A review was flagged by moderation (spam, profanity, ...).',
+  'review.published': 'A review became publicly visible.',
+  'helper.schedule.updated': "A helper's schedule for a wedding changed.",
+  'budget.expense.recorded': 'An expense was recorded in a budget.',
+  'budget.expense.categorized': 'An expense got its category (from the producer or the expense model).',
+  'budget.threshold.exceeded': "A category's spending reached 80 % or 100 % of its allocation.",
+  'endpoint.disabled': 'One of your webhook endpoints was disabled.',
+};
+
+export type OutboundData<T extends OutboundEventType> = z.output<(typeof OUTBOUND_DATA_SCHEMAS)[T]>;
+
+export type OutboundEvent<T extends OutboundEventType = OutboundEventType> = {
+  [K in T]: CloudEventAttributes & { readonly type: K; readonly data: OutboundData<K> };
+}[T];
+
+export function isOutboundEventType(type: string): type is OutboundEventType {
+  return Object.prototype.hasOwnProperty.call(OUTBOUND_DATA_SCHEMAS, type);
+}
+
+export function outboundEnvelopeSchema<T extends OutboundEventType>(type: T) {
+  return envelopeSchema(type, OUTBOUND_DATA_SCHEMAS[type]);
+}
+
+export interface BuildOutboundEventInput<T extends OutboundEventType> {
+  /** Event id: also the `webhook-id`, the same on every retry. No `.` or whitespace. */
+  readonly id: string;
+  readonly type: T;
+  readonly time: string;
+  readonly subject?: string;
+  readonly data: OutboundData<T>;
+  readonly source?: string;
+}
+
+/** A validated outbound envelope; throws a ZodError when `data` does not match the type's schema. */
+export function buildOutboundEvent<T extends OutboundEventType>(input: BuildOutboundEventInput<T>): OutboundEvent<T> {
+  const envelope = {
+    specversion: SPEC_VERSION,
+    id: input.id,
+    source: input.source ?? DEFAULT_OUTBOUND_SOURCE,
+    type: input.type,
+    time: input.time,
+    ...(input.subject !== undefined ? { subject: input.subject } : {}),
+    datacontenttype: DATA_CONTENT_TYPE,
+    data: input.data,
+  };
+  // zod's inferred output (literal type, catchall) is structurally the same as OutboundEvent<T>,
+  // but TypeScript cannot relate the two through the generic T.
+  return outboundEnvelopeSchema(input.type).parse(envelope) as unknown as OutboundEvent<T>;
+}
+
+/** The exact webhook request body for an event (serialise once; sign and send these bytes). */
+export function serializeOutboundEvent(event: OutboundEvent): string {
+  return JSON.stringify(event);
+}

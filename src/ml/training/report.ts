@@ -1,0 +1,153 @@
+/** Plain-text tables of the evaluations for the console (`npm run eval` / `npm run train`). */
+import type { DeceptionEvaluation } from './deception-train';
+import type { ExpenseEvaluation } from './expense-train';
+import type { SlicedSummary, SentimentEvaluation } from './sentiment-train';
+
+const pct = (x: number): string => (x * 100).toFixed(1);
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function slicedRow(name: string, setting: string, s: SlicedSummary): string[] {
+  const cell = (m: { accuracy: number; macroF1: number } | undefined) =>
+    m ? `${pct(m.accuracy)}/${pct(m.macroF1)}` : '-';
+  const d = s.byDomain.slices;
+  const l = s.byLength.slices;
+  return [
+    name,
+    setting,
+    pct(s.all.accuracy),
+    pct(s.all.macroF1),
+    cell(d['domain:amazon']),
+    cell(d['domain:imdb']),
+    cell(d['domain:yelp']),
+    cell(l['len:01-07']),
+    cell(l['len:08-15']),
+    cell(l['len:16-30']),
+    cell(l['len:31+']),
+    `${pct(s.byDomain.largestGap.accuracy)} (${s.byDomain.largestGap.between.join(' vs ').replace(/domain:/g, '')})`,
+    `${pct(s.byLength.largestGap.accuracy)} (${s.byLength.largestGap.between.join(' vs ').replace(/len:/g, '')})`,
+  ];
+}
+
+export function formatSentiment(e: SentimentEvaluation): string {
+  const header = [
+    'model',
+    'setting',
+    'acc',
+    'macroF1',
+    'amazon',
+    'imdb',
+    'yelp',
+    'len1-7',
+    'len8-15',
+    'len16-30',
+    'len31+',
+    'gap domain',
+    'gap length',
+  ];
+  const rows: string[][] = [];
+  for (const [name, s] of Object.entries(e.baselines))
+    rows.push(slicedRow(name, 'lexicon, no training', s as SlicedSummary));
+  rows.push(slicedRow('naive Bayes uni+bi', 'LODO', e.naiveBayesReference));
+  rows.push(slicedRow(`ours: ${e.chosen}`, 'LODO (out-of-domain)', e.chosenModel.leaveOneDomainOut));
+  rows.push(slicedRow(`ours: ${e.chosen}`, 'in-domain 10-fold CV', e.chosenModel.inDomainCv10));
+  const cand = table(
+    ['candidate (LODO)', 'amazon', 'imdb', 'yelp', 'mean acc', 'mean macroF1'],
+    e.candidates.map((c) => [
+      `${c.name === e.chosen ? '* ' : '  '}${c.name}`,
+      pct(c.lodoByDomain['domain:amazon'].accuracy),
+      pct(c.lodoByDomain['domain:imdb'].accuracy),
+      pct(c.lodoByDomain['domain:yelp'].accuracy),
+      pct(c.meanAccuracy),
+      pct(c.meanMacroF1),
+    ]),
+  );
+  const synth = table(
+    ['synthetic 3-8 sentence reviews (900)', 'acc', 'macroF1'],
+    [
+      ...Object.entries(e.baselinesOnSyntheticReviews).map(([n, m]) => [n, pct(m.accuracy), pct(m.macroF1)]),
+      ...Object.entries(e.chosenModel.syntheticReviews)
+        .filter(([, m]) => typeof m === 'object')
+        .map(([n, m]) => {
+          const s = m as { accuracy: number; macroF1: number };
+          return [`ours, ${n}`, pct(s.accuracy), pct(s.macroF1)];
+        }),
+    ],
+  );
+  const c = e.chosenModel.calibration;
+  return [
+    'SENTIMENT (UCI 3,000 sentences; cells acc/macro-F1 %; LODO = trained on the other two domains)',
+    table(header, rows),
+    '',
+    cand,
+    '',
+    synth,
+    '',
+    `calibration: temperature ${c.temperature}, ECE on LODO ${c.eceLodoBefore} -> ${c.eceLodoAfter}; synthetic-review ECE sentence-sqrt ${e.chosenModel.syntheticReviews.eceSentenceSqrt} vs document ${e.chosenModel.syntheticReviews.eceDocument}`,
+    e.notMeasuredHere,
+  ].join('\n');
+}
+
+export function formatExpense(e: ExpenseEvaluation): string {
+  const h = e.heldout;
+  const slice = (r: { slices: Record<string, { n: number; accuracy: number }> }) =>
+    Object.entries(r.slices)
+      .map(([k, v]) => `${k} ${pct(v.accuracy)} (n=${v.n})`)
+      .join(', ');
+  return [
+    'EXPENSE CATEGORIES (18 classes)',
+    table(
+      ['set', 'n', 'acc', 'macroF1'],
+      [
+        ['hand-written held-out (threshold)', String(h.n), pct(h.accuracy), pct(h.macroF1)],
+        [
+          'hand-written held-out (no threshold)',
+          String(h.withoutThreshold.n),
+          pct(h.withoutThreshold.accuracy),
+          pct(h.withoutThreshold.macroF1),
+        ],
+        [
+          'validation: hand-written train notes',
+          String(e.validation.n),
+          pct(e.validation.accuracy),
+          pct(e.validation.macroF1),
+        ],
+        [
+          'in-domain 3-fold CV, generated',
+          String(e.inDomainCv3Generated.n),
+          pct(e.inDomainCv3Generated.accuracy),
+          pct(e.inDomainCv3Generated.macroF1),
+        ],
+        ...e.ablations.map((a) => [
+          `ablation (no threshold): ${a.name}`,
+          String(a.heldout.n),
+          pct(a.heldout.accuracy),
+          pct(a.heldout.macroF1),
+        ]),
+      ],
+    ),
+    `threshold ${e.validation.threshold} (temperature ${e.validation.temperature}); held-out abstentions ${h.abstentions}, accuracy when not abstaining ${pct(h.accuracyWhenNotAbstaining)}`,
+    `held-out by length: ${slice(h.byLength)}; largest gap ${pct(h.byLength.largestGap.accuracy)}`,
+    `held-out by amount: ${slice(h.byAmount)}; largest gap ${pct(h.byAmount.largestGap.accuracy)}`,
+    `held-out notes identical to a training note (normalised): ${h.exactTextOverlapWithTraining}; on the other ${h.notInTraining.n}: acc ${pct(h.notInTraining.accuracy)}, macro-F1 ${pct(h.notInTraining.macroF1)}`,
+    `held-out errors: ${h.errors.map((x) => `"${x.text}" ${x.gold}->${x.predicted}`).join('; ')}`,
+  ].join('\n');
+}
+
+export function formatDeception(e: DeceptionEvaluation): string {
+  const cv = e.crossValidation;
+  return [
+    'DECEPTION (op_spam, CC BY-NC-SA: evaluation only)',
+    `${e.protocol} accuracy ${pct(cv.accuracy)}, macro-F1 ${pct(cv.macroF1)}; by length: ${Object.entries(
+      e.byLength.slices,
+    )
+      .map(([k, v]) => `${k} ${pct(v.accuracy)} (n=${v.n})`)
+      .join(', ')}; largest gap ${pct(e.byLength.largestGap.accuracy)}`,
+    e.notMeasuredHere,
+  ].join('\n');
+}

@@ -1,0 +1,332 @@
+/**
+ * The REST API of every region, checked against the route table (ROUTES) and the request-body
+ * schemas: resources and methods, authorizer on every method, validation, catch-alls, gateway
+ * responses, throttling, usage plan, access logs, WAF.
+ */
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { ROUTES } from '#src/catalog/routes';
+import { REQUEST_BODY_SCHEMAS } from '#src/domain/review-schemas';
+import { pathPrefixes, requestParametersOf } from '../../lib/constructs/service-api';
+import { requestBodyJsonSchema } from '../../lib/request-models';
+import type { ServiceStack } from '../../lib/stacks/service-stack';
+import { logicalIdOf, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
+
+let synth: SynthesizedApp;
+beforeAll(() => {
+  synth = synthesize();
+});
+
+const logicalId = logicalIdOf;
+
+/** Every path that gets a resource: each route path and all its prefixes. */
+const RESOURCE_PATHS = [...new Set(ROUTES.flatMap((r) => pathPrefixes(r.path)))];
+const BODY_ROUTES = ROUTES.filter((r) => r.acceptsBody && REQUEST_BODY_SCHEMAS[r.operation]);
+
+describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (region) => {
+  let stack: ServiceStack;
+  let template: Template;
+  let api: apigw.RestApi;
+  let authorizerRef: { Ref: string };
+  beforeAll(() => {
+    stack = synth.services.find((s) => s.region === region)!;
+    template = synth.serviceTemplates.get(region)!;
+    api = stack.api.api;
+    authorizerRef = { Ref: logicalId(stack, stack.api.authorizer) };
+  });
+  const resource = (path: string): apigw.IResource => api.root.resourceForPath(path);
+  const method = (path: string, verb: string): IConstruct => {
+    const found = resource(path).node.tryFindChild(verb);
+    if (!found) throw new Error(`no ${verb} method on ${path}`);
+    return found;
+  };
+
+  describe('resources and methods (derived from ROUTES)', () => {
+    it('has one resource per path segment of the routes, plus the root {proxy+}', () => {
+      template.resourceCountIs('AWS::ApiGateway::Resource', RESOURCE_PATHS.length + 1);
+      template.hasResourceProperties('AWS::ApiGateway::Resource', {
+        PathPart: '{proxy+}',
+        ParentId: { 'Fn::GetAtt': [logicalId(stack, api), 'RootResourceId'] },
+      });
+    });
+
+    it('has the route methods, ANY on every resource, ANY on the root and on {proxy+}, nothing else', () => {
+      template.resourceCountIs('AWS::ApiGateway::Method', ROUTES.length + RESOURCE_PATHS.length + 2);
+    });
+
+    it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))(
+      '%s: its own method, validated, behind the authorizer, proxied to the Api function',
+      (_name, route) => {
+        resourceOf(template, stack, method(route.path, route.method)).hasResourceProperties(
+          'AWS::ApiGateway::Method',
+          {
+            HttpMethod: route.method,
+            ResourceId: { Ref: logicalId(stack, resource(route.path)) },
+            OperationName: route.operation,
+            AuthorizationType: 'CUSTOM',
+            AuthorizerId: authorizerRef,
+            RequestValidatorId: { Ref: logicalId(stack, stack.api.requestValidator) },
+            RequestParameters: requestParametersOf(route),
+            Integration: Match.objectLike({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' }),
+          },
+        );
+      },
+    );
+
+    it('declares the path and query parameters of each route', () => {
+      const byId = ROUTES.find((r) => r.path.includes('{id}'));
+      expect(byId && requestParametersOf(byId)).toEqual({ 'method.request.path.id': true });
+      const listing = ROUTES.find((r) => r.query?.length);
+      expect(Object.keys(listing ? requestParametersOf(listing) : {})).toEqual(
+        listing?.query?.map((q) => `method.request.querystring.${q}`),
+      );
+    });
+
+    it.each(RESOURCE_PATHS)('%s: ANY method, so a wrong method reaches the Api function (405)', (path) => {
+      resourceOf(template, stack, method(path, 'ANY')).hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: 'ANY',
+        AuthorizerId: authorizerRef,
+        Integration: Match.objectLike({ Type: 'AWS_PROXY' }),
+      });
+    });
+
+    it('has the catch-all: ANY on the root and ANY on /{proxy+}, to the Api function', () => {
+      const rootAny = api.root.node.tryFindChild('ANY');
+      const proxy = api.root.node.tryFindChild('{proxy+}');
+      expect(rootAny).toBeDefined();
+      expect(proxy?.node.tryFindChild('ANY')).toBeDefined();
+      for (const any of [rootAny!, proxy!.node.tryFindChild('ANY')!]) {
+        resourceOf(template, stack, any).hasResourceProperties('AWS::ApiGateway::Method', {
+          HttpMethod: 'ANY',
+          AuthorizerId: authorizerRef,
+          Integration: Match.objectLike({ Type: 'AWS_PROXY' }),
+        });
+      }
+    });
+
+    it('proxies every method to the Api function', () => {
+      const apiFunction = logicalId(stack, stack.functions.Api.function);
+      const uris = new Capture();
+      template.allResourcesProperties('AWS::ApiGateway::Method', {
+        Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: uris },
+      });
+      do {
+        expect(JSON.stringify(uris.asObject())).toContain(apiFunction);
+      } while (uris.next());
+    });
+  });
+
+  describe('authorization', () => {
+    it('puts the REQUEST authorizer on every method', () => {
+      template.allResourcesProperties('AWS::ApiGateway::Method', {
+        AuthorizationType: 'CUSTOM',
+        AuthorizerId: authorizerRef,
+      });
+    });
+
+    it('uses the Authorizer function, the Authorization header as identity source and a 300 s cache', () => {
+      const uri = new Capture();
+      resourceOf(template, stack, stack.api.authorizer).hasResourceProperties('AWS::ApiGateway::Authorizer', {
+        Type: 'REQUEST',
+        IdentitySource: 'method.request.header.Authorization',
+        AuthorizerResultTtlInSeconds: 300,
+        AuthorizerUri: uri,
+      });
+      expect(JSON.stringify(uri.asObject())).toContain(logicalId(stack, stack.functions.Authorizer.function));
+    });
+  });
+
+  describe('request validation', () => {
+    it('has a validator for parameters and bodies', () => {
+      resourceOf(template, stack, stack.api.requestValidator).hasResourceProperties(
+        'AWS::ApiGateway::RequestValidator',
+        { ValidateRequestBody: true, ValidateRequestParameters: true },
+      );
+    });
+
+    it('has one request model per body route with a zod schema, and no other model', () => {
+      template.resourceCountIs('AWS::ApiGateway::Model', BODY_ROUTES.length);
+      expect(BODY_ROUTES.length).toBeGreaterThan(0);
+    });
+
+    it.each(BODY_ROUTES.map((r) => [r.operation, r] as const))(
+      '%s: the method requires the model derived from its zod schema (draft 4)',
+      (operation, route) => {
+        const model = new Capture();
+        resourceOf(template, stack, method(route.path, route.method)).hasResourceProperties(
+          'AWS::ApiGateway::Method',
+          { RequestModels: { 'application/json': model } },
+        );
+        const modelId = (model.asObject() as { Ref: string }).Ref;
+        const expectedSchema = { ...requestBodyJsonSchema(REQUEST_BODY_SCHEMAS[operation]!) };
+        const models = template.findResources('AWS::ApiGateway::Model', {
+          Properties: {
+            ContentType: 'application/json',
+            Schema: { ...expectedSchema, $schema: 'http://json-schema.org/draft-04/schema#' },
+          },
+        });
+        expect(Object.keys(models)).toEqual([modelId]);
+      },
+    );
+  });
+
+  describe('stage', () => {
+    it('throttles, logs execution errors, emits metrics and traces as configured', () => {
+      const { api: settings, tracing } = synth.config;
+      resourceOf(template, stack, api.deploymentStage).hasResourceProperties('AWS::ApiGateway::Stage', {
+        StageName: settings.stageName,
+        TracingEnabled: tracing,
+        MethodSettings: [
+          Match.objectLike({
+            HttpMethod: '*',
+            ResourcePath: '/*',
+            ThrottlingRateLimit: settings.throttlingRateLimit,
+            ThrottlingBurstLimit: settings.throttlingBurstLimit,
+            LoggingLevel: 'ERROR',
+            MetricsEnabled: true,
+            DataTraceEnabled: false,
+          }),
+        ],
+      });
+    });
+
+    it('writes JSON access logs to a log group with retention', () => {
+      const format = new Capture();
+      resourceOf(template, stack, api.deploymentStage).hasResourceProperties('AWS::ApiGateway::Stage', {
+        AccessLogSetting: { DestinationArn: Match.anyValue(), Format: format },
+      });
+      const fields = JSON.parse(format.asString()) as Record<string, string>;
+      expect(fields).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+      resourceOf(template, stack, stack.api.accessLogGroup).hasResourceProperties('AWS::Logs::LogGroup', {
+        RetentionInDays: synth.config.logRetentionDays,
+      });
+    });
+
+    it('has a usage plan on the stage with throttle and quota', () => {
+      resourceOf(template, stack, stack.api.usagePlan).hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+        ApiStages: [
+          { ApiId: { Ref: logicalId(stack, api) }, Stage: { Ref: logicalId(stack, api.deploymentStage) } },
+        ],
+        Throttle: {
+          RateLimit: synth.config.api.throttlingRateLimit,
+          BurstLimit: synth.config.api.throttlingBurstLimit,
+        },
+        Quota: { Limit: synth.config.api.usagePlanQuotaPerDay, Period: 'DAY' },
+      });
+    });
+
+    it('pages on-call on server errors', () => {
+      resourceOf(template, stack, stack.api.serverErrorAlarm).hasResourceProperties(
+        'AWS::CloudWatch::Alarm',
+        {
+          Namespace: 'AWS/ApiGateway',
+          MetricName: '5XXError',
+          Threshold: synth.config.alarms.api5xxPer5Minutes,
+        },
+      );
+    });
+  });
+
+  describe('gateway responses (RFC 9457 problem+json)', () => {
+    const REQUIRED = [
+      'DEFAULT_4XX',
+      'DEFAULT_5XX',
+      'UNAUTHORIZED',
+      'ACCESS_DENIED',
+      'THROTTLED',
+      'BAD_REQUEST_BODY',
+      'BAD_REQUEST_PARAMETERS',
+      'REQUEST_TOO_LARGE',
+      'UNSUPPORTED_MEDIA_TYPE',
+      'MISSING_AUTHENTICATION_TOKEN',
+      'WAF_FILTERED',
+      'QUOTA_EXCEEDED',
+    ];
+
+    it.each(REQUIRED)('%s answers application/problem+json with a body whose status matches', (type) => {
+      const headers = new Capture();
+      const templates = new Capture();
+      const status = new Capture();
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        StatusCode: status,
+        ResponseParameters: headers,
+        ResponseTemplates: templates,
+      });
+      expect(headers.asObject()).toMatchObject({
+        'gatewayresponse.header.Content-Type': "'application/problem+json'",
+      });
+      const body = JSON.parse(
+        (templates.asObject() as Record<string, string>)['application/json']!,
+      ) as Record<string, unknown>;
+      expect(body).toEqual({
+        type: expect.stringMatching(/^urn:wedsync:problem:/),
+        title: expect.any(String),
+        status: Number(status.asString()),
+        detail: expect.any(String),
+        requestId: '$context.requestId',
+      });
+    });
+
+    it('maps unknown routes to 404, throttling to 429 with Retry-After, oversized bodies to 413', () => {
+      const statusOf = (type: string, code: string) =>
+        template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+          ResponseType: type,
+          StatusCode: code,
+        });
+      statusOf('MISSING_AUTHENTICATION_TOKEN', '404');
+      statusOf('UNAUTHORIZED', '401');
+      statusOf('ACCESS_DENIED', '403');
+      statusOf('REQUEST_TOO_LARGE', '413');
+      statusOf('UNSUPPORTED_MEDIA_TYPE', '415');
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: 'THROTTLED',
+        StatusCode: '429',
+        ResponseParameters: Match.objectLike({
+          'gatewayresponse.header.Retry-After': Match.stringLikeRegexp("^'\\d+'$"),
+        }),
+      });
+    });
+  });
+
+  describe('WAF', () => {
+    it('has a regional web ACL with a per-IP rate limit and the AWS managed common rule set', () => {
+      resourceOf(template, stack, stack.api.webAcl).hasResourceProperties('AWS::WAFv2::WebACL', {
+        Scope: 'REGIONAL',
+        DefaultAction: { Allow: {} },
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Statement: {
+              RateBasedStatement: Match.objectLike({
+                Limit: synth.config.api.wafRateLimitPer5Minutes,
+                AggregateKeyType: 'IP',
+              }),
+            },
+            Action: { Block: { CustomResponse: Match.objectLike({ ResponseCode: 429 }) } },
+          }),
+          Match.objectLike({
+            Statement: {
+              ManagedRuleGroupStatement: Match.objectLike({
+                VendorName: 'AWS',
+                Name: 'AWSManagedRulesCommonRuleSet',
+              }),
+            },
+          }),
+        ]),
+      });
+    });
+
+    it('is associated with the API stage', () => {
+      template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+        WebACLArn: { 'Fn::GetAtt': [logicalId(stack, stack.api.webAcl), 'Arn'] },
+        ResourceArn: {
+          'Fn::Join': [
+            '',
+            Match.arrayWith([{ Ref: logicalId(stack, api) }, { Ref: logicalId(stack, api.deploymentStage) }]),
+          ],
+        },
+      });
+    });
+  });
+});

@@ -1,0 +1,55 @@
+/** The `wedsync` context: validated up front, with every problem named. */
+import { App } from 'aws-cdk-lib';
+import { allRegions, loadConfig } from '../../lib/config';
+import { projectContext } from './support/synth';
+
+const committed = projectContext().wedsync as Record<string, unknown>;
+const appWith = (wedsync: unknown): App => new App({ context: { wedsync } });
+
+describe('loadConfig', () => {
+  it('accepts the committed cdk.json context', () => {
+    const config = loadConfig(appWith(committed));
+    expect(config.primaryRegion).toBe('us-east-1');
+    expect(allRegions(config)).toEqual(['us-east-1', 'eu-west-1', 'ap-southeast-1']);
+    expect(config.onCallEndpoint).toMatch(/^https:\/\//);
+  });
+
+  it('accepts the context as a JSON string (cdk synth -c wedsync=...)', () => {
+    expect(loadConfig(appWith(JSON.stringify(committed))).account).toBe(committed.account);
+  });
+
+  it('fails when the context is missing', () => {
+    expect(() => loadConfig(new App())).toThrow('Missing CDK context "wedsync"');
+  });
+
+  it('names every invalid field', () => {
+    const broken = {
+      ...committed,
+      account: '123',
+      onCallEndpoint: 'http://pager.example',
+      logRetentionDays: 31,
+    };
+    let message = '';
+    try {
+      loadConfig(appWith(broken));
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('wedsync.account');
+    expect(message).toContain('wedsync.onCallEndpoint');
+    expect(message).toContain('wedsync.logRetentionDays');
+  });
+
+  it('rejects unknown keys, so a typo is not silently ignored', () => {
+    expect(() => loadConfig(appWith({ ...committed, tracin: true }))).toThrow(/tracin/);
+  });
+
+  it('rejects a replica region equal to the primary or repeated', () => {
+    expect(() => loadConfig(appWith({ ...committed, replicaRegions: ['us-east-1', 'eu-west-1'] }))).toThrow(
+      /replicaRegions/,
+    );
+    expect(() => loadConfig(appWith({ ...committed, replicaRegions: ['eu-west-1', 'eu-west-1'] }))).toThrow(
+      /replicaRegions/,
+    );
+  });
+});

@@ -1,0 +1,133 @@
+/** The stateful stack: global tables and replicated secrets, checked against the catalog. */
+import { App } from 'aws-cdk-lib';
+import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import { SECRETS } from '#src/catalog/secrets';
+import { TABLES, type TableDefinition } from '#src/catalog/tables';
+import { allRegions } from '../../lib/config';
+import { DataStack } from '../../lib/stacks/data-stack';
+import { resourceOf, synthesize, type SynthesizedApp } from './support/synth';
+
+let synth: SynthesizedApp;
+let template: Template;
+
+beforeAll(() => {
+  synth = synthesize();
+  template = synth.dataTemplate;
+});
+
+const TABLE_CASES = TABLES.map((t) => [t.id, t] as const);
+const tableTemplate = (def: TableDefinition): Template =>
+  resourceOf(template, synth.data, synth.data.tables[def.id]);
+
+describe('DynamoDB global tables', () => {
+  it('creates one global table per catalog table in the primary region', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', TABLES.length);
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    expect(synth.data.region).toBe(synth.config.primaryRegion);
+  });
+
+  it.each(TABLE_CASES)('%s: catalog keys (strings only), on-demand billing', (_id, def) => {
+    const keyNames = new Set([
+      def.partitionKey,
+      ...(def.sortKey ? [def.sortKey] : []),
+      ...def.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+    ]);
+    tableTemplate(def).hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [
+        { AttributeName: def.partitionKey, KeyType: 'HASH' },
+        ...(def.sortKey ? [{ AttributeName: def.sortKey, KeyType: 'RANGE' }] : []),
+      ],
+      AttributeDefinitions: Match.arrayEquals(
+        [...keyNames].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      ),
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+  });
+
+  it.each(TABLE_CASES)(
+    '%s: a replica in every region, each with PITR and deletion protection',
+    (_id, def) => {
+      const replicas = new Capture();
+      tableTemplate(def).hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: replicas });
+      const list = replicas.asArray() as { Region: string }[];
+      expect(list.map((r) => r.Region).sort()).toEqual([...allRegions(synth.config)].sort());
+      for (const replica of list) {
+        expect(replica).toMatchObject({
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        });
+      }
+    },
+  );
+
+  it('replicates to three regions in the committed configuration', () => {
+    expect(allRegions(synth.config)).toEqual(['us-east-1', 'eu-west-1', 'ap-southeast-1']);
+  });
+
+  it.each(TABLE_CASES)('%s: TTL exactly where the catalog sets ttlAttribute', (_id, def) => {
+    tableTemplate(def).hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: def.ttlAttribute
+        ? { AttributeName: def.ttlAttribute, Enabled: true }
+        : Match.absent(),
+    });
+  });
+
+  it.each(TABLE_CASES)('%s: the catalog GSIs with all attributes projected', (_id, def) => {
+    tableTemplate(def).hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      GlobalSecondaryIndexes:
+        def.indexes.length === 0
+          ? Match.absent()
+          : Match.arrayEquals(
+              def.indexes.map((index) => ({
+                IndexName: index.name,
+                KeySchema: [
+                  { AttributeName: index.partitionKey, KeyType: 'HASH' },
+                  { AttributeName: index.sortKey, KeyType: 'RANGE' },
+                ],
+                Projection: { ProjectionType: 'ALL' },
+              })),
+            ),
+    });
+  });
+
+  it.each(TABLE_CASES)('%s: retained if the resource or stack is deleted', (_id, def) => {
+    tableTemplate(def).hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  it('turns contributor insights on only when configured', () => {
+    template.allResourcesProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: Match.arrayWith([Match.objectLike({ ContributorInsightsSpecification: Match.absent() })]),
+    });
+    // The data stack alone (no bundling): the knob only changes the tables.
+    const stack = new DataStack(new App(), 'Insights', {
+      env: { account: synth.config.account, region: synth.config.primaryRegion },
+      replicaRegions: synth.config.replicaRegions,
+      contributorInsights: true,
+    });
+    Template.fromStack(stack).allResourcesProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: Match.arrayWith([Match.objectLike({ ContributorInsightsSpecification: { Enabled: true } })]),
+    });
+  });
+});
+
+describe('Secrets Manager', () => {
+  it.each(SECRETS.map((s) => [s.id, s] as const))(
+    '%s: generated value, replicated to the other regions, retained',
+    (_id, def) => {
+      const secret = resourceOf(template, synth.data, synth.data.secrets[def.id]);
+      secret.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Description: def.description,
+        GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
+        ReplicaRegions: synth.config.replicaRegions.map((region) => ({ Region: region })),
+      });
+      secret.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+    },
+  );
+
+  it('creates no other secret', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', SECRETS.length);
+  });
+});

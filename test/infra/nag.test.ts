@@ -1,0 +1,105 @@
+/**
+ * cdk-nag (AwsSolutions, v3 policy-validation plugin) over every stack: no unacknowledged error
+ * or warning, every acknowledgement with a specific reason, and proof that the check is live.
+ *
+ * v3 reports through CDK's policy validation: `app.synth()` throws on unacknowledged errors (in
+ * jest the app runs "in memory"), writes every finding to `validation-report.json` in the cloud
+ * assembly, and `NagPack.validateScope(scope)` returns the unacknowledged findings of a subtree.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { synthesize, type SynthesizedApp } from './support/synth';
+
+interface ValidationReport {
+  pluginReports: { pluginName: string; violations: { ruleName: string; severity: string }[] }[];
+}
+
+let synth: SynthesizedApp;
+beforeAll(() => {
+  // Registers the pack exactly as bin/app.ts does; synth throws here on any unacknowledged error.
+  synth = synthesize({ nag: true });
+});
+
+const describeViolations = (
+  violations: { ruleName: string; violatingResources: { constructPath?: string }[] }[],
+) => violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
+
+it('synthesizes with the AwsSolutions pack registered, and the report lists no finding', () => {
+  const report = JSON.parse(
+    readFileSync(path.join(synth.assembly.directory, 'validation-report.json'), 'utf8'),
+  ) as ValidationReport;
+  const findings = report.pluginReports.flatMap((r) =>
+    r.violations.map((v) => `${r.pluginName}: ${v.severity} ${v.ruleName}`),
+  );
+  expect(findings).toEqual([]);
+});
+
+it('checks every stack of the app', () => {
+  expect(synth.stacks.map((s) => s.stackName)).toEqual([
+    'WedSync-Data',
+    'WedSync-Service-us-east-1',
+    'WedSync-Service-eu-west-1',
+    'WedSync-Service-ap-southeast-1',
+  ]);
+});
+
+describe.each([
+  'WedSync-Data',
+  'WedSync-Service-us-east-1',
+  'WedSync-Service-eu-west-1',
+  'WedSync-Service-ap-southeast-1',
+])('%s', (stackName) => {
+  it('has zero unacknowledged AwsSolutions errors or warnings', () => {
+    const stack = synth.stacks.find((s) => s.stackName === stackName)!;
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    expect(describeViolations(report.violations)).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+});
+
+it('gives every acknowledgement a specific reason', () => {
+  const acknowledgements: { path: string; id: string; reason: string }[] = [];
+  const visit = (construct: IConstruct) => {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+        acknowledgements.push({ path: construct.node.path, id, reason });
+      }
+    }
+    construct.node.children.forEach(visit);
+  };
+  visit(synth.app);
+
+  expect(acknowledgements.length).toBeGreaterThan(0);
+  for (const ack of acknowledgements) {
+    expect({ ...ack, long: ack.reason.length >= 80 }).toMatchObject({ long: true });
+    // The reason names something concrete about this resource, not a blanket "not needed".
+    expect(ack.reason).not.toMatch(/^(n\/?a|not needed|suppressed?|ok|todo)\.?$/i);
+  }
+  // Only the rules we have decided about, never a whole pack.
+  const rules = new Set(acknowledgements.map((a) => a.id.replace(/^annotation::/i, '')));
+  expect([...rules].sort()).toEqual(
+    [
+      'AwsSolutions-COG4',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-L1',
+      'AwsSolutions-SMG4',
+    ].sort(),
+  );
+});
+
+it('is live: the same checks flag a queue without DLQ, encryption or TLS enforcement', () => {
+  const app = new App();
+  const stack = new Stack(app, 'Probe');
+  new sqs.Queue(stack, 'Unsafe', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+  const report = new AwsSolutionsChecks().validateScope(stack);
+  expect(report.violations.map((v) => v.ruleName)).toEqual(
+    expect.arrayContaining(['AwsSolutions-SQS2', 'AwsSolutions-SQS3', 'AwsSolutions-SQS4']),
+  );
+  expect(report.violations.find((v) => v.ruleName === 'AwsSolutions-SQS3')?.severity).toBe('error');
+});

@@ -1,0 +1,396 @@
+/**
+ * The regional service stacks: queues and their alarms, functions and what they may touch, the
+ * SQS event source, the on-call topic, alarms -> runbooks, and the dashboard. Expectations come
+ * from the catalog, for every region.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
+import { FUNCTIONS } from '#src/catalog/functions';
+import { QUEUES } from '#src/catalog/queues';
+import { SECRETS } from '#src/catalog/secrets';
+import { TABLES } from '#src/catalog/tables';
+import { DYNAMODB_ACTIONS } from '../../lib/constructs/service-function';
+import type { ServiceStack } from '../../lib/stacks/service-stack';
+import { logicalIdOf, ROOT, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
+
+let synth: SynthesizedApp;
+
+beforeAll(() => {
+  synth = synthesize();
+});
+
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-1'];
+const serviceIn = (region: string): { stack: ServiceStack; template: Template } => {
+  const stack = synth.services.find((s) => s.region === region);
+  const template = synth.serviceTemplates.get(region);
+  if (!stack || !template) throw new Error(`no service stack in ${region}`);
+  return { stack, template };
+};
+const logicalId = logicalIdOf;
+
+it('creates one service stack per configured region, each with its explicit environment', () => {
+  expect(synth.services.map((s) => s.region)).toEqual(REGIONS);
+  for (const stack of synth.services) expect(stack.account).toBe(synth.config.account);
+});
+
+describe.each(REGIONS)('service stack in %s', (region) => {
+  let stack: ServiceStack;
+  let template: Template;
+  beforeAll(() => ({ stack, template } = serviceIn(region)));
+
+  describe('queues', () => {
+    it('creates each catalog queue and one DLQ for it, and no other queue', () => {
+      template.resourceCountIs('AWS::SQS::Queue', QUEUES.length * 2);
+    });
+
+    it.each(QUEUES.map((q) => [q.id, q] as const))(
+      '%s: redrive to its DLQ, catalog timeouts and retention, SSE',
+      (id, def) => {
+        const q = stack.queues[id];
+        resourceOf(template, stack, q.queue).hasResourceProperties('AWS::SQS::Queue', {
+          VisibilityTimeout: def.visibilityTimeoutSeconds,
+          MessageRetentionPeriod: def.retentionDays * 86_400,
+          SqsManagedSseEnabled: true,
+          RedrivePolicy: {
+            deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack, q.deadLetterQueue), 'Arn'] },
+            maxReceiveCount: def.maxReceiveCount,
+          },
+        });
+        resourceOf(template, stack, q.deadLetterQueue).hasResourceProperties('AWS::SQS::Queue', {
+          SqsManagedSseEnabled: true,
+          MessageRetentionPeriod: 14 * 86_400,
+          RedrivePolicy: Match.absent(),
+        });
+      },
+    );
+
+    it('denies non-TLS access to every queue and DLQ', () => {
+      template.resourceCountIs('AWS::SQS::QueuePolicy', QUEUES.length * 2);
+      template.allResourcesProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    });
+
+    it.each(QUEUES.map((q) => [q.id] as const))(
+      '%s: its DLQ pages on-call as soon as it holds a message',
+      (id) => {
+        const q = stack.queues[id];
+        resourceOf(template, stack, q.dlqAlarm).hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [
+            {
+              Name: 'QueueName',
+              Value: { 'Fn::GetAtt': [logicalId(stack, q.deadLetterQueue), 'QueueName'] },
+            },
+          ],
+          ComparisonOperator: 'GreaterThanThreshold',
+          Threshold: 0,
+          AlarmActions: [{ Ref: logicalId(stack, stack.topic.topic) }],
+        });
+      },
+    );
+
+    it('has an age alarm exactly for the queues with oldestMessageAlarmSeconds (the ingest queue)', () => {
+      const withAge = QUEUES.filter((q) => q.oldestMessageAlarmSeconds !== undefined);
+      expect(withAge.map((q) => q.id)).toContain('Ingest');
+      template.resourcePropertiesCountIs(
+        'AWS::CloudWatch::Alarm',
+        { MetricName: 'ApproximateAgeOfOldestMessage' },
+        withAge.length,
+      );
+      for (const def of withAge) {
+        const q = stack.queues[def.id];
+        expect(q.ageAlarm).toBeDefined();
+        resourceOf(template, stack, q.ageAlarm!).hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'ApproximateAgeOfOldestMessage',
+          Dimensions: [
+            { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack, q.queue), 'QueueName'] } },
+          ],
+          Threshold: def.oldestMessageAlarmSeconds,
+          ComparisonOperator: 'GreaterThanThreshold',
+          AlarmActions: [{ Ref: logicalId(stack, stack.topic.topic) }],
+        });
+      }
+    });
+  });
+
+  describe('functions', () => {
+    it('creates exactly the catalog functions', () => {
+      template.resourceCountIs('AWS::Lambda::Function', FUNCTIONS.length);
+    });
+
+    it.each(FUNCTIONS.map((f) => [f.id, f] as const))(
+      '%s: arm64, nodejs22.x, catalog memory/timeout, own log group with retention, Powertools env',
+      (id, def) => {
+        const fn = stack.functions[id];
+        resourceOf(template, stack, fn.function).hasResourceProperties('AWS::Lambda::Function', {
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          MemorySize: def.memoryMb,
+          Timeout: def.timeoutSeconds,
+          Handler: 'index.handler',
+          LoggingConfig: { LogGroup: { Ref: logicalId(stack, fn.logGroup) } },
+          TracingConfig: { Mode: synth.config.tracing ? 'Active' : 'PassThrough' },
+          Environment: {
+            Variables: Match.objectLike({
+              POWERTOOLS_SERVICE_NAME: synth.config.serviceName,
+              POWERTOOLS_METRICS_NAMESPACE: synth.config.metricsNamespace,
+              POWERTOOLS_LOG_LEVEL: synth.config.powertoolsLogLevel,
+              NODE_OPTIONS: '--enable-source-maps',
+            }),
+          },
+        });
+        resourceOf(template, stack, fn.logGroup).hasResourceProperties('AWS::Logs::LogGroup', {
+          RetentionInDays: synth.config.logRetentionDays,
+        });
+      },
+    );
+
+    it.each(FUNCTIONS.map((f) => [f.id, f] as const))(
+      '%s: one environment variable per catalog table/queue/secret it may touch, and no other',
+      (id, def) => {
+        const variables = new Capture();
+        resourceOf(template, stack, stack.functions[id].function).hasResourceProperties(
+          'AWS::Lambda::Function',
+          {
+            Environment: { Variables: variables },
+          },
+        );
+        const resourceVars = Object.keys(variables.asObject()).filter(
+          (name) => !name.startsWith('POWERTOOLS_') && name !== 'NODE_OPTIONS' && !name.startsWith('AWS_'),
+        );
+        const expected = [
+          ...TABLES.filter((t) => def.tables[t.id]).map((t) => t.envVar),
+          ...QUEUES.filter((q) => def.queues[q.id] === 'send').map((q) => q.envVar),
+          ...SECRETS.filter((s) => def.secrets.includes(s.id)).map((s) => s.envVar),
+        ];
+        expect(resourceVars.sort()).toEqual(expected.sort());
+      },
+    );
+
+    it.each(FUNCTIONS.map((f) => [f.id, f] as const))(
+      '%s: DynamoDB grants match the catalog access level, on this region’s replica',
+      (id, def) => {
+        const fn = stack.functions[id];
+        const statements = new Capture();
+        template.hasResourceProperties('AWS::IAM::Policy', {
+          Roles: [{ Ref: logicalId(stack, fn.role) }],
+          PolicyDocument: { Statement: statements },
+        });
+        const bySid = new Map(
+          (statements.asArray() as { Sid?: string; Action: string | string[]; Resource: unknown }[])
+            .filter((s) => s.Sid)
+            .map((s) => [s.Sid, s]),
+        );
+        for (const table of TABLES) {
+          const access = def.tables[table.id];
+          const read = bySid.get(`${table.id}Read`);
+          const readWrite = bySid.get(`${table.id}ReadWrite`);
+          if (access === undefined) {
+            expect(read ?? readWrite).toBeUndefined();
+            continue;
+          }
+          const statement = access === 'readwrite' ? readWrite : read;
+          expect(statement).toBeDefined();
+          const expectedActions = [
+            ...DYNAMODB_ACTIONS.read,
+            ...(access === 'readwrite' ? DYNAMODB_ACTIONS.write : []),
+          ];
+          expect([statement!.Action].flat().sort()).toEqual([...expectedActions].sort());
+          const resource = JSON.stringify(statement!.Resource);
+          // The primary region binds to the table itself, the others to their replica's regional ARN.
+          if (region === synth.config.primaryRegion) expect(resource).toMatch(/"Region":"us-east-1".*Arn/);
+          else expect(resource).toContain(`:dynamodb:${region}:`);
+          if (table.indexes.length > 0) {
+            const indexQuery = JSON.stringify(bySid.get(`${table.id}IndexQuery`)?.Resource);
+            for (const index of table.indexes) expect(indexQuery).toContain(`/index/${index.name}`);
+          }
+        }
+      },
+    );
+
+    it('never grants Scan, wildcard actions, or a wildcard index', () => {
+      const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+      expect(policies).not.toContain('dynamodb:Scan');
+      expect(policies).not.toContain('dynamodb:*');
+      expect(policies).not.toContain('/index/*');
+    });
+
+    it('points each secret variable at this region’s replica of the secret', () => {
+      for (const def of FUNCTIONS) {
+        for (const secretId of def.secrets) {
+          const secret = SECRETS.find((s) => s.id === secretId)!;
+          const variables = new Capture();
+          resourceOf(template, stack, stack.functions[def.id].function).hasResourceProperties(
+            'AWS::Lambda::Function',
+            { Environment: { Variables: variables } },
+          );
+          const value = JSON.stringify(variables.asObject()[secret.envVar]);
+          if (region === synth.config.primaryRegion) expect(value).toContain('Fn::GetStackOutput');
+          else expect(value).toContain(`:secretsmanager:${region}:`);
+        }
+      }
+    });
+
+    it.each(FUNCTIONS.filter((f) => f.id !== 'Authorizer').map((f) => [f.id] as const))(
+      '%s: an error alarm on the Lambda Errors metric that pages on-call',
+      (id) => {
+        const fn = stack.functions[id];
+        resourceOf(template, stack, fn.errorAlarm).hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack, fn.function) } }],
+          Threshold: synth.config.alarms.functionErrorsPer5Minutes,
+          AlarmActions: [{ Ref: logicalId(stack, stack.topic.topic) }],
+        });
+      },
+    );
+
+    it('Authorizer: its error alarm ignores the deliberate "Unauthorized" failures (401s)', () => {
+      const fn = stack.functions.Authorizer;
+      template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: { Ref: logicalId(stack, fn.logGroup) },
+        FilterPattern: '"Invoke Error" "Unauthorized"',
+        MetricTransformations: [
+          Match.objectLike({
+            MetricName: 'AuthorizerExpectedErrors',
+            MetricNamespace: synth.config.metricsNamespace,
+          }),
+        ],
+      });
+      resourceOf(template, stack, fn.errorAlarm).hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Threshold: synth.config.alarms.functionErrorsPer5Minutes,
+        AlarmActions: [{ Ref: logicalId(stack, stack.topic.topic) }],
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: 'FILL(errors, 0) - FILL(expected, 0)', ReturnData: true }),
+          Match.objectLike({
+            Id: 'errors',
+            MetricStat: Match.objectLike({
+              Metric: Match.objectLike({
+                MetricName: 'Errors',
+                Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack, fn.function) } }],
+              }),
+            }),
+          }),
+          Match.objectLike({
+            Id: 'expected',
+            MetricStat: Match.objectLike({
+              Metric: Match.objectLike({ MetricName: 'AuthorizerExpectedErrors' }),
+            }),
+          }),
+        ]),
+      });
+    });
+  });
+
+  describe('SQS event sources', () => {
+    const consumed = QUEUES.filter((q) => q.consumer);
+
+    it('has one event source mapping per queue with a consumer', () => {
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', consumed.length);
+    });
+
+    it.each(consumed.map((q) => [q.id, q] as const))(
+      '%s: batches, window, max concurrency from the catalog, partial batch responses',
+      (id, def) => {
+        const consumer = def.consumer!;
+        template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          EventSourceArn: { 'Fn::GetAtt': [logicalId(stack, stack.queues[id].queue), 'Arn'] },
+          FunctionName: { Ref: logicalId(stack, stack.functions[consumer.functionId].function) },
+          BatchSize: consumer.batchSize,
+          MaximumBatchingWindowInSeconds: consumer.maxBatchingWindowSeconds,
+          ScalingConfig: { MaximumConcurrency: consumer.maxConcurrency },
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+        });
+      },
+    );
+  });
+
+  describe('on-call topic', () => {
+    it('is encrypted with a rotating customer-managed key that CloudWatch may use', () => {
+      resourceOf(template, stack, stack.topic.topic).hasResourceProperties('AWS::SNS::Topic', {
+        KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stack, stack.topic.key), 'Arn'] },
+      });
+      resourceOf(template, stack, stack.topic.key).hasResourceProperties('AWS::KMS::Key', {
+        EnableKeyRotation: true,
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('requires TLS and lets this account’s alarms publish', () => {
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: 'sns:Publish',
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('is subscribed by the on-call HTTPS endpoint from the context', () => {
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'https',
+        Endpoint: synth.config.onCallEndpoint,
+        TopicArn: { Ref: logicalId(stack, stack.topic.topic) },
+      });
+    });
+  });
+
+  describe('alarms and runbooks', () => {
+    it('sends every alarm (and its recovery) to the on-call topic', () => {
+      template.allResourcesProperties('AWS::CloudWatch::Alarm', {
+        AlarmActions: [{ Ref: logicalId(stack, stack.topic.topic) }],
+        OKActions: [{ Ref: logicalId(stack, stack.topic.topic) }],
+      });
+    });
+
+    it('names an existing runbook page in every alarm description', () => {
+      const alarms = template.findResources('AWS::CloudWatch::Alarm');
+      expect(Object.keys(alarms).length).toBeGreaterThan(0);
+      for (const alarm of Object.values(alarms) as { Properties: { AlarmDescription: string } }[]) {
+        const page = /Runbook: (runbooks\/[a-z0-9-]+\.md)/.exec(alarm.Properties.AlarmDescription)?.[1];
+        expect(page).toBeDefined();
+        expect(existsSync(path.join(ROOT, page!))).toBe(true);
+      }
+    });
+  });
+
+  describe('dashboard', () => {
+    it('shows API, queue, DLQ and function metrics', () => {
+      template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+      const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+      for (const metric of [
+        '5XXError',
+        '4XXError',
+        'Latency',
+        'ApproximateNumberOfMessagesVisible',
+        'ApproximateAgeOfOldestMessage',
+        'Errors',
+        'Duration',
+      ]) {
+        expect(body).toContain(metric);
+      }
+      for (const q of Object.values(stack.queues)) {
+        expect(body).toContain(logicalId(stack, q.deadLetterQueue));
+      }
+    });
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * Synthesizes the real app (same builder and context as `bin/app.ts`: cdk.json + cdk.context.json)
+ * once per test file. Bundling runs with the local esbuild, as in `cdk synth`.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App, CfnElement, type Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import type { IConstruct } from 'constructs';
+import { applyNag } from '../../../lib/nag';
+import { buildWedSync, type WedSync, type WedSyncOptions } from '../../../lib/wedsync';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/** The CDK context the CLI would pass: `cdk.json` "context" overlaid by `cdk.context.json`. */
+export function projectContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context?: object };
+  const cached = JSON.parse(readFileSync(path.join(ROOT, 'cdk.context.json'), 'utf8')) as object;
+  return { ...cdkJson.context, ...cached };
+}
+
+export interface SynthesizedApp extends WedSync {
+  readonly app: App;
+  readonly assembly: CloudAssembly;
+  readonly dataTemplate: Template;
+  /** Service stack templates by region, the primary region first. */
+  readonly serviceTemplates: ReadonlyMap<string, Template>;
+  readonly stacks: readonly Stack[];
+}
+
+export interface SynthOptions extends WedSyncOptions {
+  /** Register cdk-nag exactly as `bin/app.ts` does (synth then fails on unacknowledged errors). */
+  readonly nag?: boolean;
+  /** Merged over the `wedsync` context from cdk.json. */
+  readonly config?: Record<string, unknown>;
+}
+
+export function synthesize(options: SynthOptions = {}): SynthesizedApp {
+  const context = projectContext();
+  if (options.config) context.wedsync = { ...(context.wedsync as object), ...options.config };
+  const app = new App({ context });
+  const wedsync = buildWedSync(app, options);
+  if (options.nag) applyNag(app);
+  const assembly = app.synth();
+  return {
+    ...wedsync,
+    app,
+    assembly,
+    dataTemplate: Template.fromStack(wedsync.data),
+    serviceTemplates: new Map(wedsync.services.map((s) => [s.region, Template.fromStack(s)])),
+    stacks: [wedsync.data, ...wedsync.services],
+  };
+}
+
+/**
+ * A template holding only the resource of `construct` (its default child), so `hasResourceProperties`
+ * checks that very resource and reports the mismatch precisely.
+ */
+export function resourceOf(template: Template, stack: Stack, construct: IConstruct): Template {
+  const logicalId = logicalIdOf(stack, construct);
+  const resource = (template.toJSON() as { Resources: Record<string, unknown> }).Resources[logicalId];
+  if (resource === undefined) throw new Error(`${logicalId} is not in the template of ${stack.stackName}`);
+  return Template.fromJSON({ Resources: { [logicalId]: resource } });
+}
+
+/** The logical ID of a CloudFormation element, or of an L2 construct's default child. */
+export function logicalIdOf(stack: Stack, construct: IConstruct): string {
+  const element = construct instanceof CfnElement ? construct : construct.node.defaultChild;
+  if (!(element instanceof CfnElement))
+    throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  return stack.resolve(element.logicalId) as string;
+}

@@ -1,0 +1,104 @@
+/** Starts the local mode for a test file: emulators on free ports, cleaned up in afterAll. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { DynamoTenantStore } from '../../../src/adapters/dynamo-records';
+import { tableDefinition, type TableId } from '../../../src/catalog/tables';
+import { createSupplierWithKey } from '../../../src/use-cases/create-supplier';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../../local/stack';
+import type { QueueId } from '../../../src/catalog/queues';
+
+export interface TestStack extends LocalStack {
+  readonly doc: DynamoDBDocumentClient;
+  tableName(id: TableId): string;
+  newSupplier(name?: string): Promise<{ supplierId: string; apiKey: string }>;
+  scanAll(id: TableId): Promise<Record<string, unknown>[]>;
+  queueDepth(id: QueueId, which?: 'queue' | 'dlq'): Promise<number>;
+  call(method: string, path: string, init?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }>;
+  cleanup(): Promise<void>;
+}
+
+export async function startTestStack(options: Partial<LocalStackOptions> & { persistent?: boolean } = {}): Promise<TestStack> {
+  const dir = options.persistent ? mkdtempSync(join(tmpdir(), 'wedsync-ddb-')) : undefined;
+  const stack = await startLocalStack({ visibilityTimeoutSeconds: 2, ...options, dbPath: dir });
+  const doc = DynamoDBDocumentClient.from(stack.dynamoClient);
+  const tableName = (id: TableId) => stack.env[tableDefinition(id).envVar]!;
+  return {
+    ...stack,
+    doc,
+    tableName,
+    async newSupplier(name = 'Test Supplier') {
+      return createSupplierWithKey(new DynamoTenantStore(doc, tableName('Tenants')), { name });
+    },
+    async scanAll(id) {
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(new ScanCommand({ TableName: tableName(id), ExclusiveStartKey: start }));
+        items.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items;
+    },
+    async queueDepth(id, which = 'queue') {
+      const queue = stack.queues[id];
+      const { Attributes = {} } = await stack.sqsClient.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: which === 'queue' ? queue.url : queue.dlqUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+        }),
+      );
+      return (
+        Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+        Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+        Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
+      );
+    },
+    async call(method, path, init = {}) {
+      const headers: Record<string, string> = { ...(init.headers ?? {}) };
+      if (init.key) headers.authorization = `Bearer ${init.key}`;
+      let body: string | undefined = init.raw;
+      if (init.body !== undefined) {
+        body = JSON.stringify(init.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const response = await fetch(`${stack.apiUrl}${path}`, { method, headers, body });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    },
+    async cleanup() {
+      await stack.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `check` returns true; fails with `what` after the timeout. */
+export async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export async function countReviews(stack: TestStack, supplierId: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await stack.doc.send(
+      new QueryCommand({
+        TableName: stack.tableName('Reviews'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :review)',
+        ExpressionAttributeValues: { ':pk': `SUPPLIER#${supplierId}`, ':review': 'REVIEW#' },
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
+}

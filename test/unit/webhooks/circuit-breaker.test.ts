@@ -1,0 +1,308 @@
+import {
+  DEFAULT_BREAKER_CONFIG as CONFIG,
+  InMemoryBreakerStore,
+  acquire,
+  decide,
+  initialBreakerState,
+  recordOutcome,
+  report,
+  resetBreaker,
+  windowStats,
+  type BreakerState,
+  type BreakerStore,
+  type ReportedOutcome,
+} from '#src/webhooks/circuit-breaker';
+
+const T0 = Date.parse('2025-06-14T00:00:00Z');
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const EP = 'whe_1';
+
+/** Feed results into the pure state machine, one every `spacingMs`. */
+function feed(state: BreakerState, startMs: number, outcomes: ReportedOutcome[], spacingMs = SECOND) {
+  let s = state;
+  outcomes.forEach((outcome, i) => {
+    s = recordOutcome(s, startMs + i * spacingMs, outcome).next;
+  });
+  return s;
+}
+const times = (n: number, outcome: ReportedOutcome): ReportedOutcome[] => Array<ReportedOutcome>(n).fill(outcome);
+
+/** Deterministic PRNG (mulberry32). */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Wraps a store so every call yields to the event loop a random number of times (real interleaving). */
+function interleaving(store: BreakerStore, random: () => number): BreakerStore & { casCalls: number } {
+  const yieldRandomly = async () => {
+    const turns = Math.floor(random() * 4);
+    for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+  const wrapped = {
+    casCalls: 0,
+    async get(endpointId: string) {
+      await yieldRandomly();
+      const value = await store.get(endpointId);
+      await yieldRandomly();
+      return value;
+    },
+    async compareAndSet(endpointId: string, expectedVersion: number, next: BreakerState) {
+      wrapped.casCalls += 1;
+      await yieldRandomly();
+      return store.compareAndSet(endpointId, expectedVersion, next);
+    },
+  };
+  return wrapped;
+}
+
+describe('closed', () => {
+  it('sends without writing anything', () => {
+    expect(decide(initialBreakerState(), T0, 'p1')).toEqual({ decision: { action: 'send', probe: false } });
+  });
+
+  it('stays closed below the minimum volume, even at 100 % failures', () => {
+    const state = feed(initialBreakerState(), T0, times(CONFIG.minVolume - 1, 'failure'));
+    expect(state.status).toBe('closed');
+    expect(windowStats(state, T0 + 10 * SECOND, CONFIG)).toEqual({ total: 9, failures: 9, failureRate: 1 });
+  });
+
+  it('stays closed below the failure-rate threshold', () => {
+    const outcomes = [...times(6, 'success'), ...times(4, 'failure'), ...times(6, 'success'), ...times(4, 'failure')];
+    expect(feed(initialBreakerState(), T0, outcomes).status).toBe('closed');
+  });
+
+  it('opens at the threshold once the window has the minimum volume', () => {
+    const state = feed(initialBreakerState(), T0, [...times(5, 'success'), ...times(5, 'failure')]);
+    expect(state).toMatchObject({ status: 'open', openCount: 1, openUntilMs: T0 + 9 * SECOND + CONFIG.baseCoolDownMs });
+  });
+
+  it('counts rate-limited answers as failures', () => {
+    expect(feed(initialBreakerState(), T0, times(10, 'rate-limited')).status).toBe('open');
+  });
+
+  it('forgets results older than the window', () => {
+    // 9 failures, then 10 minutes pass: they slide out, and 9 more do not reach the volume.
+    let state = feed(initialBreakerState(), T0, times(9, 'failure'));
+    state = feed(state, T0 + CONFIG.windowMs + 9 * SECOND, times(9, 'failure'));
+    expect(state.status).toBe('closed');
+    expect(state.buckets.length).toBeLessThanOrEqual(CONFIG.windowMs / CONFIG.bucketMs);
+    // Within the window they add up.
+    const fresh = feed(initialBreakerState(), T0, times(9, 'failure'), MINUTE);
+    expect(recordOutcome(fresh, T0 + 9 * MINUTE, 'failure').next.status).toBe('open');
+  });
+});
+
+describe('open and half-open', () => {
+  const opened = () => feed(initialBreakerState(), T0, times(10, 'failure'));
+  const openedAt = T0 + 9 * SECOND;
+
+  it('defers deliveries until the cool-down ends', () => {
+    const state = opened();
+    expect(decide(state, openedAt + 1, 'p1').decision).toEqual({
+      action: 'defer',
+      untilMs: openedAt + CONFIG.baseCoolDownMs,
+      reason: 'open',
+    });
+  });
+
+  it('claims exactly one probe after the cool-down; others defer until its lease ends', () => {
+    const at = openedAt + CONFIG.baseCoolDownMs;
+    const claim = decide(opened(), at, 'probe-1');
+    expect(claim.decision).toEqual({ action: 'send', probe: true, probeId: 'probe-1' });
+    expect(claim.next).toMatchObject({ status: 'half-open', probe: { id: 'probe-1', leaseUntilMs: at + CONFIG.probeLeaseMs } });
+    expect(decide(claim.next!, at + 1, 'probe-2').decision).toEqual({
+      action: 'defer',
+      untilMs: at + CONFIG.probeLeaseMs,
+      reason: 'probe-in-flight',
+    });
+  });
+
+  it('closes with an empty window when the probe succeeds', () => {
+    const at = openedAt + CONFIG.baseCoolDownMs;
+    const halfOpen = decide(opened(), at, 'probe-1').next!;
+    const closed = recordOutcome(halfOpen, at + 500, 'success', 'probe-1').next;
+    expect(closed).toEqual({ status: 'closed', buckets: [], openCount: 0 });
+  });
+
+  it('re-opens with a doubling cool-down, capped, when probes fail', () => {
+    let state = opened();
+    let at = openedAt;
+    const coolDowns: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      at = state.openUntilMs!;
+      const claim = decide(state, at, `probe-${i}`);
+      state = recordOutcome(claim.next!, at + 100, 'failure', `probe-${i}`).next;
+      expect(state.status).toBe('open');
+      coolDowns.push(state.openUntilMs! - (at + 100));
+    }
+    expect(coolDowns.map((ms) => ms / MINUTE)).toEqual([2, 4, 8, 16, 32, 60, 60, 60]);
+  });
+
+  it('lets a new probe through when the previous one never reported', () => {
+    const at = openedAt + CONFIG.baseCoolDownMs;
+    const halfOpen = decide(opened(), at, 'probe-1').next!;
+    const reclaim = decide(halfOpen, at + CONFIG.probeLeaseMs, 'probe-2');
+    expect(reclaim.decision).toEqual({ action: 'send', probe: true, probeId: 'probe-2' });
+    // The stale probe's late success is counted but does not close the breaker.
+    const late = recordOutcome(reclaim.next!, at + CONFIG.probeLeaseMs + 1, 'success', 'probe-1').next;
+    expect(late.status).toBe('half-open');
+    expect(recordOutcome(late, at + CONFIG.probeLeaseMs + 2, 'success', 'probe-2').next.status).toBe('closed');
+  });
+
+  it('does not change state for results of deliveries sent before it opened', () => {
+    const state = opened();
+    const after = recordOutcome(state, openedAt + 1, 'success').next;
+    expect(after.status).toBe('open');
+    expect(after.failingSinceMs).toBeUndefined();
+  });
+});
+
+describe('disabling', () => {
+  it('disables an endpoint with no success for 5 days, exactly at its next failure', () => {
+    let state = recordOutcome(initialBreakerState(), T0, 'failure').next;
+    state = recordOutcome(state, T0 + 5 * DAY - 1, 'failure').next;
+    expect(state.status).not.toBe('disabled');
+    const result = recordOutcome(state, T0 + 5 * DAY, 'failure');
+    expect(result.disabled).toBe('failing');
+    expect(result.next).toMatchObject({ status: 'disabled', disabledReason: 'failing', disabledAtMs: T0 + 5 * DAY });
+    expect(decide(result.next, T0 + 6 * DAY, 'p').decision).toEqual({ action: 'disabled', reason: 'failing' });
+    // Nothing more happens to a disabled breaker.
+    expect(recordOutcome(result.next, T0 + 6 * DAY, 'failure')).toEqual({ next: result.next });
+  });
+
+  it('restarts the 5-day clock on any success', () => {
+    let state = recordOutcome(initialBreakerState(), T0, 'failure').next;
+    state = recordOutcome(state, T0 + 4 * DAY, 'success').next;
+    state = recordOutcome(state, T0 + 4 * DAY + 1, 'failure').next;
+    expect(recordOutcome(state, T0 + 5 * DAY, 'failure').next.status).not.toBe('disabled');
+    expect(recordOutcome(state, T0 + 9 * DAY + 1, 'failure').disabled).toBe('failing');
+  });
+
+  it('disables at once on 410 Gone', () => {
+    const result = recordOutcome(initialBreakerState(), T0, 'gone');
+    expect(result).toMatchObject({ disabled: 'gone', next: { status: 'disabled', disabledReason: 'gone' } });
+  });
+
+  it('walks a dead endpoint from open through probes to disabled within 5 days of its first failure', async () => {
+    const store = new InMemoryBreakerStore();
+    let now = T0;
+    let disabledAt: number | undefined;
+    let probes = 0;
+    while (disabledAt === undefined && now < T0 + 6 * DAY) {
+      const decision = await acquire(store, EP, { nowMs: now });
+      if (decision.action === 'send') {
+        if (decision.probe) probes += 1;
+        const result = await report(store, EP, 'failure', {
+          nowMs: now + 200,
+          ...(decision.probe ? { probeId: decision.probeId } : {}),
+        });
+        if (result.disabled) disabledAt = now + 200;
+        now += 30 * SECOND;
+      } else if (decision.action === 'defer') {
+        expect(decision.untilMs).toBeGreaterThan(now);
+        now = decision.untilMs;
+      } else {
+        break;
+      }
+    }
+    expect(disabledAt).toBeDefined();
+    expect(disabledAt! - T0).toBeGreaterThanOrEqual(5 * DAY);
+    expect(disabledAt! - T0).toBeLessThanOrEqual(5 * DAY + CONFIG.maxCoolDownMs + MINUTE);
+    // Open for 5 days costs about one probe per hour, not one attempt per delivery.
+    expect(probes).toBeGreaterThan(100);
+    expect(probes).toBeLessThan(130);
+    expect(await acquire(store, EP, { nowMs: now + DAY })).toEqual({ action: 'disabled', reason: 'failing' });
+  });
+});
+
+describe('shared state through compare-and-set', () => {
+  async function openStore(): Promise<{ store: InMemoryBreakerStore; reopenAt: number }> {
+    const store = new InMemoryBreakerStore();
+    for (let i = 0; i < 10; i++) await report(store, EP, 'failure', { nowMs: T0 + i });
+    const state = (await store.get(EP))!.state;
+    expect(state.status).toBe('open');
+    return { store, reopenAt: state.openUntilMs! };
+  }
+
+  it('lets exactly one of 20 concurrent workers probe a half-open endpoint', async () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const { store, reopenAt } = await openStore();
+      const shared = interleaving(store, seeded(seed));
+      const decisions = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => acquire(shared, EP, { nowMs: reopenAt + i, probeId: `worker-${i}` })),
+      );
+      const probes = decisions.filter((d) => d.action === 'send');
+      expect(probes).toHaveLength(1);
+      expect(probes[0]).toMatchObject({ probe: true });
+      const others = decisions.filter((d) => d.action !== 'send');
+      expect(others).toHaveLength(19);
+      for (const d of others) expect(d).toMatchObject({ action: 'defer', reason: 'probe-in-flight' });
+      expect(shared.casCalls).toBeGreaterThan(1); // workers really raced for the claim
+      const stored = (await store.get(EP))!.state;
+      expect(stored.probe?.id).toBe((probes[0] as { probeId: string }).probeId);
+    }
+  });
+
+  it('counts every one of 20 concurrent reports (lost races are retried)', async () => {
+    const store = new InMemoryBreakerStore();
+    const shared = interleaving(store, seeded(99));
+    const outcomes: ReportedOutcome[] = [...times(12, 'success'), ...times(8, 'failure')];
+    const results = await Promise.all(outcomes.map((o, i) => report(shared, EP, o, { nowMs: T0 + i })));
+    expect(results.every((r) => r.recorded)).toBe(true);
+    const { state, version } = (await store.get(EP))!;
+    expect(windowStats(state, T0 + 20)).toEqual({ total: 20, failures: 8, failureRate: 0.4 });
+    expect(version).toBe(20);
+  });
+
+  it('tells exactly one reporter that the endpoint was disabled', async () => {
+    const store = new InMemoryBreakerStore();
+    await report(store, EP, 'failure', { nowMs: T0 });
+    const shared = interleaving(store, seeded(5));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => report(shared, EP, 'failure', { nowMs: T0 + 5 * DAY + i })),
+    );
+    expect(results.filter((r) => r.disabled === 'failing')).toHaveLength(1);
+    expect((await store.get(EP))!.state.status).toBe('disabled');
+  });
+
+  it('gives up after the configured number of lost races', async () => {
+    const alwaysLoses: BreakerStore = {
+      get: async () => ({ state: initialBreakerState(), version: 1 }),
+      compareAndSet: async () => false,
+    };
+    expect(await report(alwaysLoses, EP, 'failure', { nowMs: T0, maxCasAttempts: 3 })).toMatchObject({
+      recorded: false,
+    });
+    const openState = feed(initialBreakerState(), T0, times(10, 'failure'));
+    const contended: BreakerStore = { get: async () => ({ state: openState, version: 1 }), compareAndSet: async () => false };
+    expect(await acquire(contended, EP, { nowMs: openState.openUntilMs!, maxCasAttempts: 3 })).toMatchObject({
+      action: 'defer',
+      reason: 'contention',
+    });
+  });
+
+  it('resets to closed when an endpoint is re-enabled', async () => {
+    const { store } = await openStore();
+    expect(await resetBreaker(store, EP)).toBe(true);
+    expect((await store.get(EP))!.state).toEqual(initialBreakerState());
+  });
+
+  it('creates the record on first write (version 0 means absent)', async () => {
+    const store = new InMemoryBreakerStore();
+    expect(await store.get(EP)).toBeUndefined();
+    expect(await store.compareAndSet(EP, 1, initialBreakerState())).toBe(false);
+    expect(await store.compareAndSet(EP, 0, initialBreakerState())).toBe(true);
+    expect(await store.compareAndSet(EP, 0, initialBreakerState())).toBe(false);
+    expect((await store.get(EP))!.version).toBe(1);
+  });
+});
