@@ -130,7 +130,8 @@ const TEMPLATES: readonly Template[] = [
   (c, _v, r) => `${pick(c.items, r)} - ${amount(r)}`,
   (c, _v, r) => `${pick(c.roles, r)} - ${pick(c.items, r)}`,
   (c, v, r) => `${pick(c.items, r)} ${pick(v.shared.contexts, r)}`,
-  (c, v, r) => `${payment(v, r)} for the ${pick(c.roles, r).replace(/^the /, '')} ${pick(v.shared.contexts, r)}`,
+  (c, v, r) =>
+    `${payment(v, r)} for the ${pick(c.roles, r).replace(/^the /, '')} ${pick(v.shared.contexts, r)}`,
 ];
 
 export interface GeneratorOptions {
