@@ -45,8 +45,14 @@ export class DynamoDbLocal {
       '-port',
       String(this.port),
     ]);
-    child.stdout?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-4000)));
-    child.stderr?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-4000)));
+    child.stdout?.on(
+      'data',
+      (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-4000)),
+    );
+    child.stderr?.on(
+      'data',
+      (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-4000)),
+    );
     this.child = child;
     const probe = new DynamoDBClient({
       endpoint: this.endpoint,

@@ -19,14 +19,22 @@ export function freePort(): Promise<number> {
 }
 
 /** Spawns `command` under local/guard.mjs, so it dies with this process whatever happens. */
-export function spawnGuarded(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+export function spawnGuarded(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): ChildProcess {
   return spawn(process.execPath, [join(REPO_ROOT, 'local', 'guard.mjs'), command, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env,
   });
 }
 
-export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;

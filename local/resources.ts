@@ -19,13 +19,20 @@ export async function createTables(client: DynamoDBClient, prefix: string): Prom
   const env: Record<string, string> = {};
   for (const table of TABLES) {
     const name = localTableName(prefix, table);
-    const keys = [table.partitionKey, ...(table.sortKey ? [table.sortKey] : []), ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+    const keys = [
+      table.partitionKey,
+      ...(table.sortKey ? [table.sortKey] : []),
+      ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+    ];
     try {
       await client.send(
         new CreateTableCommand({
           TableName: name,
           BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [...new Set(keys)].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+          AttributeDefinitions: [...new Set(keys)].map((AttributeName) => ({
+            AttributeName,
+            AttributeType: 'S',
+          })),
           KeySchema: [
             { AttributeName: table.partitionKey, KeyType: 'HASH' },
             ...(table.sortKey ? [{ AttributeName: table.sortKey, KeyType: 'RANGE' as const }] : []),
@@ -107,7 +114,12 @@ export async function createQueues(
     );
     env[definition.envVar] = queue.QueueUrl!;
     env[dlqEnvVar(definition)] = dlqUrl;
-    queues[definition.id] = { definition, url: queue.QueueUrl!, dlqUrl, visibilityTimeoutSeconds: visibility };
+    queues[definition.id] = {
+      definition,
+      url: queue.QueueUrl!,
+      dlqUrl,
+      visibilityTimeoutSeconds: visibility,
+    };
   }
   return { env, queues };
 }

@@ -36,7 +36,10 @@ export class SqsPoller {
   start(): void {
     if (this.running) return;
     this.running = true;
-    const concurrency = Math.min(this.options.concurrency ?? this.options.consumer.maxConcurrency, this.options.consumer.maxConcurrency);
+    const concurrency = Math.min(
+      this.options.concurrency ?? this.options.consumer.maxConcurrency,
+      this.options.consumer.maxConcurrency,
+    );
     this.loops = Array.from({ length: concurrency }, () => this.loop());
   }
 
@@ -99,7 +102,9 @@ export class SqsPoller {
       await client.send(
         new DeleteMessageBatchCommand({
           QueueUrl: queueUrl,
-          Entries: done.slice(start, start + 10).map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+          Entries: done
+            .slice(start, start + 10)
+            .map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
         }),
       );
     }
@@ -120,7 +125,12 @@ export class SqsPoller {
       messageAttributes: Object.fromEntries(
         Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
           name,
-          { dataType: value.DataType ?? 'String', stringValue: value.StringValue, stringListValues: [], binaryListValues: [] },
+          {
+            dataType: value.DataType ?? 'String',
+            stringValue: value.StringValue,
+            stringListValues: [],
+            binaryListValues: [],
+          },
         ]),
       ),
       md5OfBody: message.MD5OfBody ?? '',

@@ -58,7 +58,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ]);
     started.push(dynamoDb, sqsEmulator as SqsEmulator);
 
-    const secrets = Object.fromEntries(SECRETS.map((s) => [`local-${s.id}`, [randomBytes(32).toString('base64url')]]));
+    const secrets = Object.fromEntries(
+      SECRETS.map((s) => [`local-${s.id}`, [randomBytes(32).toString('base64url')]]),
+    );
     const baseEnv: Record<string, string> = {
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
@@ -71,7 +73,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     Object.assign(process.env, baseEnv);
 
-    const dynamoClient = new DynamoDBClient({ region, endpoint: dynamoDb.endpoint, credentials: LOCAL_CREDENTIALS });
+    const dynamoClient = new DynamoDBClient({
+      region,
+      endpoint: dynamoDb.endpoint,
+      credentials: LOCAL_CREDENTIALS,
+    });
     const sqsClient = new SQSClient({
       region,
       endpoint: sqsEmulator.endpoint,

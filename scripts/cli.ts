@@ -29,7 +29,10 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
   if (command === 'create-supplier') {
     if (!values.name) throw new UsageError('--name is required');
     const store = new DynamoTenantStore(dynamo(), requireEnv(tableDefinition('Tenants').envVar));
-    const created = await createSupplierWithKey(store, { name: values.name, supplierId: values['supplier-id'] });
+    const created = await createSupplierWithKey(store, {
+      name: values.name,
+      supplierId: values['supplier-id'],
+    });
     out(JSON.stringify(created, null, 2));
     out('Keep the API key safe: it is shown once and only its hash is stored.');
     return 0;
@@ -38,13 +41,16 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     const queue = QUEUES.find((q) => q.id.toLowerCase() === target?.toLowerCase());
     if (!queue) throw new UsageError(`unknown queue "${target ?? ''}"`);
     const max = values.max === undefined ? undefined : Number(values.max);
-    if (max !== undefined && !(Number.isInteger(max) && max > 0)) throw new UsageError('--max must be a positive integer');
+    if (max !== undefined && !(Number.isInteger(max) && max > 0))
+      throw new UsageError('--max must be a positive integer');
     const result = await redrive(
       sqs(),
       { dlqUrl: requireEnv(dlqEnvVar(queue)), queueUrl: requireEnv(queue.envVar) },
       { maxMessages: max, onProgress: (moved) => out(`moved ${moved}...`) },
     );
-    out(`redrive of ${queue.id}: ${result.moved} moved, ${result.failed} could not be sent (still in the DLQ)`);
+    out(
+      `redrive of ${queue.id}: ${result.moved} moved, ${result.failed} could not be sent (still in the DLQ)`,
+    );
     return result.failed === 0 ? 0 : 1;
   }
   throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
@@ -56,7 +62,9 @@ if (require.main === module) {
   runCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      console.error(error instanceof UsageError ? `${error.message}\n${USAGE}` : `error: ${(error as Error).message}`);
+      console.error(
+        error instanceof UsageError ? `${error.message}\n${USAGE}` : `error: ${(error as Error).message}`,
+      );
       process.exit(error instanceof UsageError ? 2 : 1);
     },
   );

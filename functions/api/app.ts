@@ -13,7 +13,13 @@ import {
   submitReviewBody,
 } from '../../src/domain/review-schemas';
 import { ID_PATTERN } from '../../src/domain/ids';
-import type { Clock, IngestQueue, KeyRingSource, ReviewRepository, ReviewRequestRepository } from '../../src/ports';
+import type {
+  Clock,
+  IngestQueue,
+  KeyRingSource,
+  ReviewRepository,
+  ReviewRequestRepository,
+} from '../../src/ports';
 import { header, jsonResponse, problemResponse, readJsonObject } from '../../src/runtime/http';
 import type { Principal } from '../../src/use-cases/principal';
 import { createReviewRequest } from '../../src/use-cases/review-requests';
@@ -37,7 +43,11 @@ interface RouteContext {
 
 type Operation = (ctx: RouteContext, deps: ApiDeps) => Promise<APIGatewayProxyResult>;
 
-function parse<T extends z.ZodType>(schema: T, input: unknown, kind: 'validation-error' | 'invalid-query'): z.infer<T> {
+function parse<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  kind: 'validation-error' | 'invalid-query',
+): z.infer<T> {
   const result = schema.safeParse(input);
   if (!result.success) {
     throw new ProblemError(kind, 'some fields are missing or invalid', fieldErrors(result.error));
@@ -46,7 +56,8 @@ function parse<T extends z.ZodType>(schema: T, input: unknown, kind: 'validation
 }
 
 function supplierOf(principal: Principal): string {
-  if (principal.kind !== 'supplier') throw new ProblemError('unauthorized', 'this route needs a supplier API key');
+  if (principal.kind !== 'supplier')
+    throw new ProblemError('unauthorized', 'this route needs a supplier API key');
   return principal.supplierId;
 }
 
@@ -93,7 +104,10 @@ export function principalOf(event: APIGatewayProxyEvent): Principal | undefined 
   return undefined;
 }
 
-export async function handleApiEvent(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<APIGatewayProxyResult> {
+export async function handleApiEvent(
+  event: APIGatewayProxyEvent,
+  deps: ApiDeps,
+): Promise<APIGatewayProxyResult> {
   try {
     const found = matchRoute(event.httpMethod, event.path);
     if (found.kind === 'not-found') return problemResponse(problemOf('not-found', `no route ${event.path}`));

@@ -19,8 +19,15 @@ let deps: ApiDeps | undefined;
 
 function depsFromEnv(): ApiDeps {
   deps ??= {
-    reviews: new DynamoReviewRepository(dynamo(), requireEnv(tableDefinition('Reviews').envVar), currentRegion()),
-    requests: new DynamoReviewRequestRepository(dynamo(), requireEnv(tableDefinition('ReviewRequests').envVar)),
+    reviews: new DynamoReviewRepository(
+      dynamo(),
+      requireEnv(tableDefinition('Reviews').envVar),
+      currentRegion(),
+    ),
+    requests: new DynamoReviewRequestRepository(
+      dynamo(),
+      requireEnv(tableDefinition('ReviewRequests').envVar),
+    ),
     queue: new SqsIngestQueue(sqs(), requireEnv(queueDefinition('Ingest').envVar)),
     keys: keyRingFor(requireEnv(secretDefinition('ReviewTokenKey').envVar)),
     clock: systemClock,

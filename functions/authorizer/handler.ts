@@ -18,18 +18,29 @@ function stageWildcard(methodArn: string): string {
   return `${apiArn}/${stage}/*/*`;
 }
 
-export async function handleAuthorization(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
-  keys ??= new CachedKeyLookup(new DynamoTenantStore(dynamo(), requireEnv(tableDefinition('Tenants').envVar)));
-  const authorization = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+export async function handleAuthorization(
+  event: APIGatewayRequestAuthorizerEvent,
+): Promise<APIGatewayAuthorizerResult> {
+  keys ??= new CachedKeyLookup(
+    new DynamoTenantStore(dynamo(), requireEnv(tableDefinition('Tenants').envVar)),
+  );
+  const authorization = Object.entries(event.headers ?? {}).find(
+    ([name]) => name.toLowerCase() === 'authorization',
+  )?.[1];
   const decision = await authorize(authorization, keys);
   if (decision.effect === 'unauthorized') throw new Error('Unauthorized'); // API Gateway's contract for 401
-  const principalId = decision.effect === 'allow' ? (decision.context.supplierId ?? 'review-token') : 'denied';
+  const principalId =
+    decision.effect === 'allow' ? (decision.context.supplierId ?? 'review-token') : 'denied';
   return {
     principalId,
     policyDocument: {
       Version: '2012-10-17',
       Statement: [
-        { Action: 'execute-api:Invoke', Effect: decision.effect === 'allow' ? 'Allow' : 'Deny', Resource: stageWildcard(event.methodArn) },
+        {
+          Action: 'execute-api:Invoke',
+          Effect: decision.effect === 'allow' ? 'Allow' : 'Deny',
+          Resource: stageWildcard(event.methodArn),
+        },
       ],
     },
     ...(decision.effect === 'allow' ? { context: decision.context } : {}),

@@ -26,20 +26,34 @@ let deps: WorkerDeps | undefined;
 
 function depsFromEnv(): WorkerDeps {
   deps ??= {
-    reviews: new DynamoReviewRepository(dynamo(), requireEnv(tableDefinition('Reviews').envVar), currentRegion()),
-    events: new SqsEventPublisher(sqs(), requireEnv(queueDefinition('Events').envVar), `wedsync/${currentRegion()}/ingest`),
+    reviews: new DynamoReviewRepository(
+      dynamo(),
+      requireEnv(tableDefinition('Reviews').envVar),
+      currentRegion(),
+    ),
+    events: new SqsEventPublisher(
+      sqs(),
+      requireEnv(queueDefinition('Events').envVar),
+      `wedsync/${currentRegion()}/ingest`,
+    ),
     rejected: new DynamoRejectedStore(dynamo(), requireEnv(tableDefinition('Rejected').envVar)),
     clock: systemClock,
     queueName: 'Ingest',
     onOutcome: (outcome, record, error) => {
       metrics.addMetric(METRIC_NAMES[outcome], MetricUnit.Count, 1);
-      if (outcome === 'parked') logger.warn('message parked', { messageId: record.messageId, error: error as Error });
-      if (outcome === 'failed') logger.error('message failed, will be retried', { messageId: record.messageId, error: error as Error });
+      if (outcome === 'parked')
+        logger.warn('message parked', { messageId: record.messageId, error: error as Error });
+      if (outcome === 'failed')
+        logger.error('message failed, will be retried', {
+          messageId: record.messageId,
+          error: error as Error,
+        });
     },
   };
   return deps;
 }
 
-export const handleBatch = (event: SQSEvent): Promise<SQSBatchResponse> => processIngestBatch(event, depsFromEnv());
+export const handleBatch = (event: SQSEvent): Promise<SQSBatchResponse> =>
+  processIngestBatch(event, depsFromEnv());
 
 export const handler = middy(handleBatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -13,7 +13,11 @@ import { ingestReview, type IngestDeps } from '../../src/use-cases/ingest-review
 export interface WorkerDeps extends IngestDeps {
   readonly rejected: RejectedStore;
   readonly queueName: string;
-  readonly onOutcome: (outcome: 'created' | 'duplicate' | 'parked' | 'failed', record: SQSRecord, error?: unknown) => void;
+  readonly onOutcome: (
+    outcome: 'created' | 'duplicate' | 'parked' | 'failed',
+    record: SQSRecord,
+    error?: unknown,
+  ) => void;
 }
 
 export async function processIngestBatch(event: SQSEvent, deps: WorkerDeps): Promise<SQSBatchResponse> {

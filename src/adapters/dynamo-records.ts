@@ -1,5 +1,10 @@
 /** Small DynamoDB adapters: parked messages, review requests, tenants (suppliers and API keys). */
-import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { RejectedStore, ReviewRequestRecord, ReviewRequestRepository } from '../ports';
 
 const DAY_SECONDS = 86_400;
@@ -70,7 +75,11 @@ export class DynamoTenantStore {
       new GetCommand({ TableName: this.tableName, Key: { pk: `APIKEY#${keyHash}`, sk: 'APIKEY' } }),
     );
     if (!Item) return undefined;
-    return { supplierId: String(Item.supplierId), keyId: String(Item.keyId), status: Item.status as ApiKeyRecord['status'] };
+    return {
+      supplierId: String(Item.supplierId),
+      keyId: String(Item.keyId),
+      status: Item.status as ApiKeyRecord['status'],
+    };
   }
 
   /** Creates the supplier (if new) and one API key, atomically. */
@@ -87,7 +96,13 @@ export class DynamoTenantStore {
           {
             Put: {
               TableName: this.tableName,
-              Item: { pk: `SUPPLIER#${input.supplierId}`, sk: 'PROFILE', supplierId: input.supplierId, name: input.name, createdAt: input.createdAt },
+              Item: {
+                pk: `SUPPLIER#${input.supplierId}`,
+                sk: 'PROFILE',
+                supplierId: input.supplierId,
+                name: input.name,
+                createdAt: input.createdAt,
+              },
             },
           },
           {

@@ -32,7 +32,12 @@ export class SecretsManagerKeyRing implements KeyRingSource {
       });
     } catch (error) {
       // A secret that was never rotated has no AWSPREVIOUS version: that is not an error.
-      if (!(error instanceof Error) || !/AWSPREVIOUS|ResourceNotFound|version/i.test(`${error.name} ${error.message}${String(error.cause ?? '')}`)) {
+      if (
+        !(error instanceof Error) ||
+        !/AWSPREVIOUS|ResourceNotFound|version/i.test(
+          `${error.name} ${error.message}${String(error.cause ?? '')}`,
+        )
+      ) {
         throw error;
       }
     }
@@ -50,13 +55,19 @@ export class LocalKeyRing implements KeyRingSource {
     const raw = process.env.WEDSYNC_LOCAL_SECRETS;
     if (!raw) throw new Error('WEDSYNC_LOCAL_SECRETS is not set (local mode secrets)');
     const ring = (JSON.parse(raw) as Record<string, unknown>)[this.secretId];
-    if (!Array.isArray(ring) || ring.length === 0 || !ring.every((k) => typeof k === 'string' && k.length > 0)) {
+    if (
+      !Array.isArray(ring) ||
+      ring.length === 0 ||
+      !ring.every((k) => typeof k === 'string' && k.length > 0)
+    ) {
       throw new Error(`WEDSYNC_LOCAL_SECRETS has no key ring for ${this.secretId}`);
     }
     return ring as string[];
   }
 }
 
-export function keyRingFor(secretId: string): KeyRingSource & { keyRing(o?: { forceFetch?: boolean }): Promise<readonly string[]> } {
+export function keyRingFor(
+  secretId: string,
+): KeyRingSource & { keyRing(o?: { forceFetch?: boolean }): Promise<readonly string[]> } {
   return process.env.WEDSYNC_LOCAL_SECRETS ? new LocalKeyRing(secretId) : new SecretsManagerKeyRing(secretId);
 }

@@ -52,7 +52,9 @@ export async function redrive(
       }),
     );
     const ok = new Set((sent.Successful ?? []).map((s) => s.Id));
-    const toDelete = Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })).filter((e) => ok.has(e.Id));
+    const toDelete = Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })).filter(
+      (e) => ok.has(e.Id),
+    );
     if (toDelete.length > 0) {
       await client.send(new DeleteMessageBatchCommand({ QueueUrl: from.dlqUrl, Entries: toDelete }));
     }

@@ -78,7 +78,8 @@ export class DynamoReviewRepository implements ReviewRepository {
               Update: {
                 TableName: this.tableName,
                 Key: { pk, sk: `SUMMARY#${this.region}` },
-                UpdateExpression: 'ADD #count :one, ratingSum :rating, #r :one, #p :one SET entity = :summary',
+                UpdateExpression:
+                  'ADD #count :one, ratingSum :rating, #r :one, #p :one SET entity = :summary',
                 ExpressionAttributeNames: {
                   '#count': 'count',
                   '#r': `r_${review.rating}`,
@@ -104,7 +105,10 @@ export class DynamoReviewRepository implements ReviewRepository {
 
   async get(supplierId: string, reviewId: string): Promise<ReviewView | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: supplierPk(supplierId), sk: reviewSk(reviewId) } }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: supplierPk(supplierId), sk: reviewSk(reviewId) },
+      }),
     );
     return Item ? toView(Item) : undefined;
   }

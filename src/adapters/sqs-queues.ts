@@ -15,7 +15,10 @@ export class SqsIngestQueue implements IngestQueue {
         QueueUrl: this.queueUrl,
         MessageBody: body,
         MessageAttributes: Object.fromEntries(
-          Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+          Object.entries(attributes).map(([name, value]) => [
+            name,
+            { DataType: 'String', StringValue: value },
+          ]),
         ),
       }),
     );
@@ -55,7 +58,9 @@ export class SqsEventPublisher implements EventPublisher {
       );
       if (result.Failed && result.Failed.length > 0) {
         const first = result.Failed[0];
-        throw new Error(`events queue refused ${result.Failed.length} event(s): ${first?.Code} ${first?.Message}`);
+        throw new Error(
+          `events queue refused ${result.Failed.length} event(s): ${first?.Code} ${first?.Message}`,
+        );
       }
     }
   }

@@ -8,11 +8,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export type RouteAuth = 'supplier' | 'supplier-or-review-token';
 
 export type OperationId =
-  | 'createReviewRequest'
-  | 'submitReview'
-  | 'getReview'
-  | 'listReviews'
-  | 'getReviewSummary';
+  'createReviewRequest' | 'submitReview' | 'getReview' | 'listReviews' | 'getReviewSummary';
 
 export interface RouteDefinition {
   readonly operation: OperationId;
@@ -89,11 +85,15 @@ const COMPILED = ROUTES.map((route) => ({ route, regexp: templateToRegExp(route.
 export function matchRoute(
   method: string,
   path: string,
-): { kind: 'match'; match: RouteMatch } | { kind: 'method-not-allowed'; allowed: string[] } | { kind: 'not-found' } {
+):
+  | { kind: 'match'; match: RouteMatch }
+  | { kind: 'method-not-allowed'; allowed: string[] }
+  | { kind: 'not-found' } {
   const candidates = COMPILED.filter(({ regexp }) => regexp.test(path));
   if (candidates.length === 0) return { kind: 'not-found' };
   const hit = candidates.find(({ route }) => route.method === method.toUpperCase());
-  if (!hit) return { kind: 'method-not-allowed', allowed: [...new Set(candidates.map((c) => c.route.method))] };
+  if (!hit)
+    return { kind: 'method-not-allowed', allowed: [...new Set(candidates.map((c) => c.route.method))] };
   const groups = hit.regexp.exec(path)?.groups ?? {};
   const pathParameters: Record<string, string> = {};
   for (const [key, value] of Object.entries(groups)) pathParameters[key] = decodeURIComponent(value);

@@ -11,7 +11,8 @@ export const SECRETS: readonly SecretDefinition[] = [
   {
     id: 'ReviewTokenKey',
     envVar: 'SECRET_ID_REVIEW_TOKEN_KEY',
-    description: 'HMAC key that signs review-request link tokens (current and previous versions are accepted).',
+    description:
+      'HMAC key that signs review-request link tokens (current and previous versions are accepted).',
   },
 ];
 

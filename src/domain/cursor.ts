@@ -12,9 +12,10 @@ export function encodeCursor(key: StoreKey): string {
 }
 
 export function decodeCursor(cursor: string, mustMatch: StoreKey): StoreKey {
-  const invalid = () => new ProblemError('invalid-query', 'cursor is not valid for this query', [
-    { path: 'cursor', message: 'not a cursor from this list' },
-  ]);
+  const invalid = () =>
+    new ProblemError('invalid-query', 'cursor is not valid for this query', [
+      { path: 'cursor', message: 'not a cursor from this list' },
+    ]);
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

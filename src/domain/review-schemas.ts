@@ -64,7 +64,11 @@ export const REQUEST_BODY_SCHEMAS: Partial<Record<OperationId, z.ZodType>> = {
 };
 
 export const listReviewsQuery = z.strictObject({
-  rating: z.string().regex(/^[1-5]$/, 'an integer from 1 to 5').transform(Number).optional(),
+  rating: z
+    .string()
+    .regex(/^[1-5]$/, 'an integer from 1 to 5')
+    .transform(Number)
+    .optional(),
   platform: z.enum(PLATFORMS).optional(),
   from: z.iso.datetime({ offset: true }).or(isoDate).optional(),
   to: z.iso.datetime({ offset: true }).or(isoDate).optional(),
@@ -116,8 +120,7 @@ export function fieldErrors(error: z.ZodError): { path: string; message: string 
       }));
     }
     const path = issue.path.map(String).join('.') || '(body)';
-    const message =
-      issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.message;
+    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.message;
     return [{ path, message }];
   });
 }

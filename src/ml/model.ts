@@ -53,12 +53,9 @@ export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}):
       .map((confidence, i) => ({ label: a.labels[i], confidence }))
       .sort((x, y) => y.confidence - x.confidence || (x.label < y.label ? -1 : 1));
     const top = ranked[0];
-    if (
-      fallback !== undefined &&
-      threshold !== undefined &&
-      top.confidence < threshold &&
-      top.label !== fallback
-    ) {
+    // Below the threshold: abstain to the fallback label and show the three best candidates
+    // (also when the best candidate is the fallback itself, e.g. a note that is only an amount).
+    if (fallback !== undefined && threshold !== undefined && top.confidence < threshold) {
       return { label: fallback, confidence: top.confidence, modelVersion, candidates: ranked.slice(0, 3) };
     }
     return { label: top.label, confidence: top.confidence, modelVersion };

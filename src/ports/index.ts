@@ -35,7 +35,13 @@ export interface IngestQueue {
 }
 
 export interface RejectedStore {
-  park(record: { queue: string; messageId: string; body: string; reason: string; detail: string }): Promise<void>;
+  park(record: {
+    queue: string;
+    messageId: string;
+    body: string;
+    reason: string;
+    detail: string;
+  }): Promise<void>;
 }
 
 export interface ReviewRequestRecord {

@@ -11,7 +11,11 @@ const BASE_HEADERS = {
   'x-content-type-options': 'nosniff',
 };
 
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult {
   return {
     statusCode: status,
     headers: { ...BASE_HEADERS, 'content-type': 'application/json', ...headers },
@@ -19,7 +23,10 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
   };
 }
 
-export function problemResponse(problem: ProblemDetails, headers: Record<string, string> = {}): APIGatewayProxyResult {
+export function problemResponse(
+  problem: ProblemDetails,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult {
   return {
     statusCode: problem.status,
     headers: { ...BASE_HEADERS, 'content-type': 'application/problem+json', ...headers },
@@ -59,7 +66,10 @@ export function readJsonObject(event: APIGatewayProxyEvent): Record<string, unkn
       return v;
     });
   } catch (error) {
-    throw new ProblemError('invalid-json', `the body is not valid JSON: ${(error as Error).message}`.slice(0, 300));
+    throw new ProblemError(
+      'invalid-json',
+      `the body is not valid JSON: ${(error as Error).message}`.slice(0, 300),
+    );
   }
   if (forbidden !== undefined) {
     throw new ProblemError('bad-request', `the key "${forbidden}" is not allowed`, [

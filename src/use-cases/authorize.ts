@@ -19,22 +19,32 @@ export interface ApiKeyLookup {
  * Keys are looked up through a small cache that serves a known key for a while even when the
  * store is unreachable, so a brief DynamoDB outage does not stop review intake.
  */
-export async function authorize(authorization: string | undefined, keys: CachedKeyLookup): Promise<AuthDecision> {
+export async function authorize(
+  authorization: string | undefined,
+  keys: CachedKeyLookup,
+): Promise<AuthDecision> {
   const credential = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
   if (!credential) return { effect: 'unauthorized' };
   if (credential.startsWith(REVIEW_TOKEN_PREFIX)) {
     return { effect: 'allow', context: { principalType: 'review-token' } };
   }
-  if (!credential.startsWith(API_KEY_PREFIX) || !looksLikeApiKey(credential)) return { effect: 'unauthorized' };
+  if (!credential.startsWith(API_KEY_PREFIX) || !looksLikeApiKey(credential))
+    return { effect: 'unauthorized' };
   const record = await keys.find(hashApiKey(credential));
   if (!record) return { effect: 'unauthorized' };
   if (record.status !== 'active') return { effect: 'deny' };
-  return { effect: 'allow', context: { principalType: 'supplier', supplierId: record.supplierId, keyId: record.keyId } };
+  return {
+    effect: 'allow',
+    context: { principalType: 'supplier', supplierId: record.supplierId, keyId: record.keyId },
+  };
 }
 
 /** Positive results are fresh for `ttlMs`; when the store fails, a stale entry is used up to `staleMs`. */
 export class CachedKeyLookup {
-  private readonly entries = new Map<string, { value: Awaited<ReturnType<ApiKeyLookup['findApiKey']>>; at: number }>();
+  private readonly entries = new Map<
+    string,
+    { value: Awaited<ReturnType<ApiKeyLookup['findApiKey']>>; at: number }
+  >();
 
   constructor(
     private readonly store: ApiKeyLookup,
@@ -50,7 +60,8 @@ export class CachedKeyLookup {
     if (cached && age < this.ttlMs) return cached.value;
     try {
       const value = await this.store.findApiKey(keyHash);
-      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+      if (this.entries.size >= this.maxEntries)
+        this.entries.delete(this.entries.keys().next().value as string);
       // Only known keys are cached, so a newly created key works at once.
       if (value) this.entries.set(keyHash, { value, at: this.now() });
       else this.entries.delete(keyHash);

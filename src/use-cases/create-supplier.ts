@@ -2,7 +2,13 @@ import { issueApiKey } from '../domain/api-keys';
 import { randomId } from '../domain/ids';
 
 export interface SupplierKeyStore {
-  createSupplierWithKey(input: { supplierId: string; name: string; keyId: string; keyHash: string; createdAt: string }): Promise<void>;
+  createSupplierWithKey(input: {
+    supplierId: string;
+    name: string;
+    keyId: string;
+    keyHash: string;
+    createdAt: string;
+  }): Promise<void>;
 }
 
 /**

@@ -86,9 +86,16 @@ async function resolveOrigin(
     );
   }
   if (idempotencyKey.length > LIMITS.idempotencyKey || !/^[\x21-\x7e]+$/.test(idempotencyKey)) {
-    throw new ProblemError('bad-request', `Idempotency-Key must be 1-${LIMITS.idempotencyKey} visible ASCII characters`);
+    throw new ProblemError(
+      'bad-request',
+      `Idempotency-Key must be 1-${LIMITS.idempotencyKey} visible ASCII characters`,
+    );
   }
-  return { supplierId: principal.supplierId, origin: { kind: 'idempotency-key', key: idempotencyKey }, actor };
+  return {
+    supplierId: principal.supplierId,
+    origin: { kind: 'idempotency-key', key: idempotencyKey },
+    actor,
+  };
 }
 
 /** A bad signature may only mean our cached key ring predates a rotation: refetch once. */

@@ -49,23 +49,46 @@ describe('review requests and couple submissions', () => {
     expect(String(created.json.token)).toMatch(/^wrt_/);
     expect(created.json.requestId).toMatch(/^rrq_/);
 
-    const submitted = await stack.call('POST', '/v1/reviews', { key: String(created.json.token), body: review({ rating: 4 }) });
+    const submitted = await stack.call('POST', '/v1/reviews', {
+      key: String(created.json.token),
+      body: review({ rating: 4 }),
+    });
     expect(submitted.status).toBe(202);
     expect(submitted.headers.get('location')).toBe(`/v1/reviews/${submitted.json.reviewId}`);
 
     const stored = await waitForReview(supplierA.apiKey, String(submitted.json.reviewId));
-    expect(stored).toMatchObject({ supplierId: supplierA.supplierId, rating: 4, platform: 'wedsync', verified: true, requestId: created.json.requestId });
+    expect(stored).toMatchObject({
+      supplierId: supplierA.supplierId,
+      rating: 4,
+      platform: 'wedsync',
+      verified: true,
+      requestId: created.json.requestId,
+    });
 
     // The same link again converges on the same review.
-    const again = await stack.call('POST', '/v1/reviews', { key: String(created.json.token), body: review({ rating: 1 }) });
+    const again = await stack.call('POST', '/v1/reviews', {
+      key: String(created.json.token),
+      body: review({ rating: 1 }),
+    });
     expect(again.json.reviewId).toBe(submitted.json.reviewId);
   });
 
   it('rejects expired, tampered and foreign tokens with 401', async () => {
-    const ring = (JSON.parse(process.env.WEDSYNC_LOCAL_SECRETS!) as Record<string, string[]>)[process.env.SECRET_ID_REVIEW_TOKEN_KEY!]!;
-    const expired = signReviewToken({ supplierId: supplierA.supplierId, requestId: 'rrq_x', expiresAt: new Date(Date.now() - 1000) }, ring);
-    const foreign = signReviewToken({ supplierId: supplierA.supplierId, requestId: 'rrq_x', expiresAt: new Date(Date.now() + 60_000) }, ['another-key']);
-    const valid = signReviewToken({ supplierId: supplierA.supplierId, requestId: 'rrq_y', expiresAt: new Date(Date.now() + 60_000) }, ring);
+    const ring = (JSON.parse(process.env.WEDSYNC_LOCAL_SECRETS!) as Record<string, string[]>)[
+      process.env.SECRET_ID_REVIEW_TOKEN_KEY!
+    ]!;
+    const expired = signReviewToken(
+      { supplierId: supplierA.supplierId, requestId: 'rrq_x', expiresAt: new Date(Date.now() - 1000) },
+      ring,
+    );
+    const foreign = signReviewToken(
+      { supplierId: supplierA.supplierId, requestId: 'rrq_x', expiresAt: new Date(Date.now() + 60_000) },
+      ['another-key'],
+    );
+    const valid = signReviewToken(
+      { supplierId: supplierA.supplierId, requestId: 'rrq_y', expiresAt: new Date(Date.now() + 60_000) },
+      ring,
+    );
     const tampered = valid.replace(/^wrt_./, (m) => (m.endsWith('e') ? 'wrt_f' : 'wrt_e'));
     for (const token of [expired, foreign, tampered, 'wrt_garbage']) {
       const response = await stack.call('POST', '/v1/reviews', { key: token, body: review() });
@@ -109,11 +132,17 @@ describe('supplier imports, reads, filters and summary', () => {
     });
     expect(keyed.status).toBe(202);
     ids.push(String(keyed.json.reviewId));
-    await eventually(async () => (await countReviews(stack, supplier.supplierId)) === 6, 'six reviews stored');
+    await eventually(
+      async () => (await countReviews(stack, supplier.supplierId)) === 6,
+      'six reviews stored',
+    );
   });
 
   it('gives the same id for the same natural key or Idempotency-Key', async () => {
-    const again = await stack.call('POST', '/v1/reviews', { key: supplier.apiKey, body: review(imported[0]) });
+    const again = await stack.call('POST', '/v1/reviews', {
+      key: supplier.apiKey,
+      body: review(imported[0]),
+    });
     expect(again.json.reviewId).toBe(ids[0]);
     const keyed = await stack.call('POST', '/v1/reviews', {
       key: supplier.apiKey,
@@ -131,17 +160,30 @@ describe('supplier imports, reads, filters and summary', () => {
 
     const google = await stack.call('GET', '/v1/reviews?platform=google', { key: supplier.apiKey });
     expect((google.json.items as unknown[]).length).toBe(3);
-    const googleFives = await stack.call('GET', '/v1/reviews?platform=google&rating=5', { key: supplier.apiKey });
-    expect((googleFives.json.items as { externalId: string }[]).map((i) => i.externalId)).toEqual(['g-3', 'g-1']);
+    const googleFives = await stack.call('GET', '/v1/reviews?platform=google&rating=5', {
+      key: supplier.apiKey,
+    });
+    expect((googleFives.json.items as { externalId: string }[]).map((i) => i.externalId)).toEqual([
+      'g-3',
+      'g-1',
+    ]);
     const fives = await stack.call('GET', '/v1/reviews?rating=5', { key: supplier.apiKey });
     expect((fives.json.items as unknown[]).length).toBe(3);
-    const spring = await stack.call('GET', '/v1/reviews?from=2026-02-01&to=2026-04-10', { key: supplier.apiKey });
-    expect((spring.json.items as { externalId: string }[]).map((i) => i.externalId)).toEqual(['w-1', 'f-1', 'g-2']);
+    const spring = await stack.call('GET', '/v1/reviews?from=2026-02-01&to=2026-04-10', {
+      key: supplier.apiKey,
+    });
+    expect((spring.json.items as { externalId: string }[]).map((i) => i.externalId)).toEqual([
+      'w-1',
+      'f-1',
+      'g-2',
+    ]);
 
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await stack.call('GET', `/v1/reviews?limit=4${cursor ? `&cursor=${cursor}` : ''}`, { key: supplier.apiKey });
+      const page = await stack.call('GET', `/v1/reviews?limit=4${cursor ? `&cursor=${cursor}` : ''}`, {
+        key: supplier.apiKey,
+      });
       expect(page.status).toBe(200);
       seen.push(...(page.json.items as { reviewId: string }[]).map((i) => i.reviewId));
       cursor = page.json.nextCursor as string | undefined;
@@ -165,7 +207,9 @@ describe('supplier imports, reads, filters and summary', () => {
     const list = await stack.call('GET', '/v1/reviews', { key: supplierB.apiKey });
     expect(list.json.items).toEqual([]);
     const mine = await stack.call('GET', '/v1/reviews?limit=1', { key: supplier.apiKey });
-    const stolenCursor = await stack.call('GET', `/v1/reviews?cursor=${mine.json.nextCursor}`, { key: supplierB.apiKey });
+    const stolenCursor = await stack.call('GET', `/v1/reviews?cursor=${mine.json.nextCursor}`, {
+      key: supplierB.apiKey,
+    });
     expect(stolenCursor.status).toBe(400);
   });
 });
@@ -174,38 +218,181 @@ describe('bad input: a clear 4xx problem and nothing changed', () => {
   const post = (init: Parameters<TestStack['call']>[2]) => stack.call('POST', '/v1/reviews', init);
   const big = 'x'.repeat(70 * 1024);
   const cases: [string, () => ReturnType<TestStack['call']>, number, string[]?][] = [
-    ['malformed JSON', () => post({ key: supplierA.apiKey, raw: '{"rating": 5,', headers: { 'content-type': 'application/json' } }), 400],
-    ['truncated JSON', () => post({ key: supplierA.apiKey, raw: '{"rating":5,"title":"a', headers: { 'content-type': 'application/json' } }), 400],
-    ['wrong content type', () => post({ key: supplierA.apiKey, raw: 'rating=5', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415],
+    [
+      'malformed JSON',
+      () =>
+        post({
+          key: supplierA.apiKey,
+          raw: '{"rating": 5,',
+          headers: { 'content-type': 'application/json' },
+        }),
+      400,
+    ],
+    [
+      'truncated JSON',
+      () =>
+        post({
+          key: supplierA.apiKey,
+          raw: '{"rating":5,"title":"a',
+          headers: { 'content-type': 'application/json' },
+        }),
+      400,
+    ],
+    [
+      'wrong content type',
+      () =>
+        post({
+          key: supplierA.apiKey,
+          raw: 'rating=5',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
+      415,
+    ],
     ['no content type', () => post({ key: supplierA.apiKey, raw: '{}' }), 415],
-    ['empty body', () => post({ key: supplierA.apiKey, raw: '', headers: { 'content-type': 'application/json' } }), 400],
+    [
+      'empty body',
+      () => post({ key: supplierA.apiKey, raw: '', headers: { 'content-type': 'application/json' } }),
+      400,
+    ],
     ['an array', () => post({ key: supplierA.apiKey, body: [review()] }), 400],
     ['a JSON string', () => post({ key: supplierA.apiKey, body: 'review' }), 400],
     ['body over the limit', () => post({ key: supplierA.apiKey, body: review({ body: big }) }), 413],
-    ['missing fields', () => post({ key: supplierA.apiKey, body: {} }), 422, ['rating', 'title', 'body', 'reviewerName']],
-    ['extra fields', () => post({ key: supplierA.apiKey, body: review({ platform: 'google', externalId: 'x', admin: true }) }), 422, ['admin']],
-    ['rating 0', () => post({ key: supplierA.apiKey, body: review({ rating: 0, platform: 'google', externalId: 'x' }) }), 422, ['rating']],
-    ['rating 6', () => post({ key: supplierA.apiKey, body: review({ rating: 6, platform: 'google', externalId: 'x' }) }), 422, ['rating']],
-    ['rating 4.5', () => post({ key: supplierA.apiKey, body: review({ rating: 4.5, platform: 'google', externalId: 'x' }) }), 422, ['rating']],
-    ['rating "5"', () => post({ key: supplierA.apiKey, body: review({ rating: '5', platform: 'google', externalId: 'x' }) }), 422, ['rating']],
-    ['title too long', () => post({ key: supplierA.apiKey, body: review({ title: 't'.repeat(201), platform: 'google', externalId: 'x' }) }), 422, ['title']],
-    ['blank name', () => post({ key: supplierA.apiKey, body: review({ reviewerName: '   ', platform: 'google', externalId: 'x' }) }), 422, ['reviewerName']],
-    ['unknown platform', () => post({ key: supplierA.apiKey, body: review({ platform: 'myspace', externalId: 'x' }) }), 422, ['platform']],
-    ['externalId without platform', () => post({ key: supplierA.apiKey, body: review({ externalId: 'x' }) }), 422, ['externalId']],
+    [
+      'missing fields',
+      () => post({ key: supplierA.apiKey, body: {} }),
+      422,
+      ['rating', 'title', 'body', 'reviewerName'],
+    ],
+    [
+      'extra fields',
+      () =>
+        post({ key: supplierA.apiKey, body: review({ platform: 'google', externalId: 'x', admin: true }) }),
+      422,
+      ['admin'],
+    ],
+    [
+      'rating 0',
+      () => post({ key: supplierA.apiKey, body: review({ rating: 0, platform: 'google', externalId: 'x' }) }),
+      422,
+      ['rating'],
+    ],
+    [
+      'rating 6',
+      () => post({ key: supplierA.apiKey, body: review({ rating: 6, platform: 'google', externalId: 'x' }) }),
+      422,
+      ['rating'],
+    ],
+    [
+      'rating 4.5',
+      () =>
+        post({ key: supplierA.apiKey, body: review({ rating: 4.5, platform: 'google', externalId: 'x' }) }),
+      422,
+      ['rating'],
+    ],
+    [
+      'rating "5"',
+      () =>
+        post({ key: supplierA.apiKey, body: review({ rating: '5', platform: 'google', externalId: 'x' }) }),
+      422,
+      ['rating'],
+    ],
+    [
+      'title too long',
+      () =>
+        post({
+          key: supplierA.apiKey,
+          body: review({ title: 't'.repeat(201), platform: 'google', externalId: 'x' }),
+        }),
+      422,
+      ['title'],
+    ],
+    [
+      'blank name',
+      () =>
+        post({
+          key: supplierA.apiKey,
+          body: review({ reviewerName: '   ', platform: 'google', externalId: 'x' }),
+        }),
+      422,
+      ['reviewerName'],
+    ],
+    [
+      'unknown platform',
+      () => post({ key: supplierA.apiKey, body: review({ platform: 'myspace', externalId: 'x' }) }),
+      422,
+      ['platform'],
+    ],
+    [
+      'externalId without platform',
+      () => post({ key: supplierA.apiKey, body: review({ externalId: 'x' }) }),
+      422,
+      ['externalId'],
+    ],
     ['import without any key', () => post({ key: supplierA.apiKey, body: review() }), 422, ['externalId']],
-    ['__proto__ key', () => post({ key: supplierA.apiKey, raw: '{"__proto__":{"admin":true},"rating":5}', headers: { 'content-type': 'application/json' } }), 400],
-    ['constructor key', () => post({ key: supplierA.apiKey, raw: '{"rating":5,"nested":{"constructor":{}}}', headers: { 'content-type': 'application/json' } }), 400],
+    [
+      '__proto__ key',
+      () =>
+        post({
+          key: supplierA.apiKey,
+          raw: '{"__proto__":{"admin":true},"rating":5}',
+          headers: { 'content-type': 'application/json' },
+        }),
+      400,
+    ],
+    [
+      'constructor key',
+      () =>
+        post({
+          key: supplierA.apiKey,
+          raw: '{"rating":5,"nested":{"constructor":{}}}',
+          headers: { 'content-type': 'application/json' },
+        }),
+      400,
+    ],
     ['no credentials', () => post({ body: review() }), 401],
-    ['an unknown API key', () => post({ key: `wsk_key_${'0'.repeat(26)}_${'A'.repeat(43)}`, body: review() }), 401],
+    [
+      'an unknown API key',
+      () => post({ key: `wsk_key_${'0'.repeat(26)}_${'A'.repeat(43)}`, body: review() }),
+      401,
+    ],
     ['a junk credential', () => post({ key: 'hello', body: review() }), 401],
     ['unknown route', () => stack.call('GET', '/v1/nothing-here', { key: supplierA.apiKey }), 404],
     ['wrong method', () => stack.call('DELETE', '/v1/reviews', { key: supplierA.apiKey }), 405],
-    ['unknown query parameter', () => stack.call('GET', '/v1/reviews?sort=asc', { key: supplierA.apiKey }), 400, ['sort']],
-    ['rating filter not a number', () => stack.call('GET', '/v1/reviews?rating=abc', { key: supplierA.apiKey }), 400, ['rating']],
-    ['limit too big', () => stack.call('GET', '/v1/reviews?limit=1000', { key: supplierA.apiKey }), 400, ['limit']],
-    ['forged cursor', () => stack.call('GET', '/v1/reviews?cursor=bm90LWpzb24', { key: supplierA.apiKey }), 400, ['cursor']],
+    [
+      'unknown query parameter',
+      () => stack.call('GET', '/v1/reviews?sort=asc', { key: supplierA.apiKey }),
+      400,
+      ['sort'],
+    ],
+    [
+      'rating filter not a number',
+      () => stack.call('GET', '/v1/reviews?rating=abc', { key: supplierA.apiKey }),
+      400,
+      ['rating'],
+    ],
+    [
+      'limit too big',
+      () => stack.call('GET', '/v1/reviews?limit=1000', { key: supplierA.apiKey }),
+      400,
+      ['limit'],
+    ],
+    [
+      'forged cursor',
+      () => stack.call('GET', '/v1/reviews?cursor=bm90LWpzb24', { key: supplierA.apiKey }),
+      400,
+      ['cursor'],
+    ],
     ['malformed review id', () => stack.call('GET', '/v1/reviews/abc', { key: supplierA.apiKey }), 404],
-    ['bad review request', () => stack.call('POST', '/v1/review-requests', { key: supplierA.apiKey, body: { coupleName: 'A', email: 'not-an-email', weddingDate: '2026-02-30' } }), 422, ['email', 'weddingDate']],
+    [
+      'bad review request',
+      () =>
+        stack.call('POST', '/v1/review-requests', {
+          key: supplierA.apiKey,
+          body: { coupleName: 'A', email: 'not-an-email', weddingDate: '2026-02-30' },
+        }),
+      422,
+      ['email', 'weddingDate'],
+    ],
   ];
 
   // Rows always have four cells: jest would take a missing fourth as a `done` callback.
@@ -215,7 +402,11 @@ describe('bad input: a clear 4xx problem and nothing changed', () => {
     const response = await request();
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
-    expect(response.json).toMatchObject({ status, type: expect.stringMatching(/^urn:wedsync:problem:/), title: expect.any(String) });
+    expect(response.json).toMatchObject({
+      status,
+      type: expect.stringMatching(/^urn:wedsync:problem:/),
+      title: expect.any(String),
+    });
     expect(JSON.stringify(response.json)).not.toMatch(/at .*\.ts:\d+|Error:|stack/);
     if (fields.length > 0) {
       const paths = (response.json.errors as { path: string }[]).map((e) => e.path);

@@ -34,7 +34,14 @@ const POISON_KINDS = [
       origin: { kind: 'external', platform: 'google', externalId: 'forged' },
       actor: { kind: 'producer', id: 'test' },
       receivedAt: new Date().toISOString(),
-      review: { rating: 5, title: 't', body: 'b', reviewerName: 'n', platform: 'google', submittedAt: new Date().toISOString() },
+      review: {
+        rating: 5,
+        title: 't',
+        body: 'b',
+        reviewerName: 'n',
+        platform: 'google',
+        submittedAt: new Date().toISOString(),
+      },
     }),
 ];
 
@@ -85,23 +92,44 @@ it('stores exactly the unique valid reviews and parks every poison message with 
   expect(non202).toBe(0);
   expect(accepted.size).toBe(UNIQUE);
 
-  await eventually(async () => (await countReviews(stack, supplier.supplierId)) >= UNIQUE, 'all unique reviews stored', 120_000);
-  await eventually(async () => (await stack.scanAll('Rejected')).length >= POISON, 'all poison parked', 60_000);
+  await eventually(
+    async () => (await countReviews(stack, supplier.supplierId)) >= UNIQUE,
+    'all unique reviews stored',
+    120_000,
+  );
+  await eventually(
+    async () => (await stack.scanAll('Rejected')).length >= POISON,
+    'all poison parked',
+    60_000,
+  );
   await eventually(async () => (await stack.queueDepth('Ingest')) === 0, 'ingest queue drained', 60_000);
 
-  const stored = (await stack.scanAll('Reviews')).filter((item) => item.entity === 'review' && item.supplierId === supplier.supplierId);
+  const stored = (await stack.scanAll('Reviews')).filter(
+    (item) => item.entity === 'review' && item.supplierId === supplier.supplierId,
+  );
   expect(new Set(stored.map((item) => item.reviewId))).toEqual(accepted);
   expect(stored.length).toBe(UNIQUE);
 
   // The ids are the natural-key ids, so a retry from any region converges on the same item.
-  expect(accepted.has(reviewIdFor(supplier.supplierId, { kind: 'external', platform: 'google', externalId: 'g-0' }))).toBe(true);
-  expect(accepted.has(reviewIdFor(supplier.supplierId, { kind: 'idempotency-key', key: 'import-1' }))).toBe(true);
+  expect(
+    accepted.has(
+      reviewIdFor(supplier.supplierId, { kind: 'external', platform: 'google', externalId: 'g-0' }),
+    ),
+  ).toBe(true);
+  expect(accepted.has(reviewIdFor(supplier.supplierId, { kind: 'idempotency-key', key: 'import-1' }))).toBe(
+    true,
+  );
 
   const rejected = await stack.scanAll('Rejected');
   expect(rejected).toHaveLength(POISON);
   const reasons = new Map<string, number>();
-  for (const record of rejected) reasons.set(String(record.reason), (reasons.get(String(record.reason)) ?? 0) + 1);
-  expect(Object.fromEntries(reasons)).toEqual({ 'invalid-json': 10, 'invalid-message': 30, 'review-id-mismatch': 10 });
+  for (const record of rejected)
+    reasons.set(String(record.reason), (reasons.get(String(record.reason)) ?? 0) + 1);
+  expect(Object.fromEntries(reasons)).toEqual({
+    'invalid-json': 10,
+    'invalid-message': 30,
+    'review-id-mismatch': 10,
+  });
   for (const record of rejected) expect(String(record.detail).length).toBeGreaterThan(0);
 
   expect(await stack.queueDepth('Ingest', 'dlq')).toBe(0);
@@ -114,7 +142,12 @@ it('stores exactly the unique valid reviews and parks every poison message with 
   const eventIds = new Map<string, string>();
   for (;;) {
     const { Messages = [] } = await stack.sqsClient.send(
-      new ReceiveMessageCommand({ QueueUrl: stack.queues.Events.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 60 }),
+      new ReceiveMessageCommand({
+        QueueUrl: stack.queues.Events.url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        VisibilityTimeout: 60,
+      }),
     );
     if (Messages.length === 0) break;
     for (const message of Messages) {

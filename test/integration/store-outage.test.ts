@@ -37,14 +37,25 @@ it('loses nothing when the store goes down mid-flow', async () => {
       if (i === 100) {
         outage = (async () => {
           await stack.dynamoDb.stop();
-          await eventually(async () => (await stack.queueDepth('Ingest', 'dlq')) > 0, 'messages reaching the DLQ during the outage', 60_000);
+          await eventually(
+            async () => (await stack.queueDepth('Ingest', 'dlq')) > 0,
+            'messages reaching the DLQ during the outage',
+            60_000,
+          );
           dlqDuringOutage = await stack.queueDepth('Ingest', 'dlq');
           await stack.dynamoDb.restart();
         })();
       }
       const response = await stack.call('POST', '/v1/reviews', {
         key: supplier.apiKey,
-        body: { rating: 4, title: `Outage ${i}`, body: 'Flowers on time.', reviewerName: 'A', platform: 'facebook', externalId: `fb-${i}` },
+        body: {
+          rating: 4,
+          title: `Outage ${i}`,
+          body: 'Flowers on time.',
+          reviewerName: 'A',
+          platform: 'facebook',
+          externalId: `fb-${i}`,
+        },
       });
       statuses.push(response.status);
       if (response.status === 202) accepted.add(String(response.json.reviewId));
@@ -58,14 +69,22 @@ it('loses nothing when the store goes down mid-flow', async () => {
   expect(accepted.size).toBe(TOTAL);
   expect(dlqDuringOutage).toBeGreaterThan(0);
 
-  await eventually(async () => (await stack.queueDepth('Ingest')) === 0, 'ingest queue drained after the restart', 60_000);
+  await eventually(
+    async () => (await stack.queueDepth('Ingest')) === 0,
+    'ingest queue drained after the restart',
+    60_000,
+  );
 
   // The runbook step: move the DLQ back to the ingest queue.
   const lines: string[] = [];
   expect(await runCli(['redrive', 'Ingest'], (line) => lines.push(line))).toBe(0);
   expect(lines.at(-1)).toMatch(/redrive of Ingest: \d+ moved, 0 could not be sent/);
 
-  await eventually(async () => (await countReviews(stack, supplier.supplierId)) === TOTAL, 'every accepted review stored', 90_000);
+  await eventually(
+    async () => (await countReviews(stack, supplier.supplierId)) === TOTAL,
+    'every accepted review stored',
+    90_000,
+  );
   const stored = (await stack.scanAll('Reviews')).filter((item) => item.entity === 'review');
   expect(new Set(stored.map((item) => item.reviewId))).toEqual(accepted);
   expect(await stack.queueDepth('Ingest', 'dlq')).toBe(0);

@@ -16,11 +16,17 @@ export interface TestStack extends LocalStack {
   newSupplier(name?: string): Promise<{ supplierId: string; apiKey: string }>;
   scanAll(id: TableId): Promise<Record<string, unknown>[]>;
   queueDepth(id: QueueId, which?: 'queue' | 'dlq'): Promise<number>;
-  call(method: string, path: string, init?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }>;
+  call(
+    method: string,
+    path: string,
+    init?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }>;
   cleanup(): Promise<void>;
 }
 
-export async function startTestStack(options: Partial<LocalStackOptions> & { persistent?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: Partial<LocalStackOptions> & { persistent?: boolean } = {},
+): Promise<TestStack> {
   const dir = options.persistent ? mkdtempSync(join(tmpdir(), 'wedsync-ddb-')) : undefined;
   const stack = await startLocalStack({ visibilityTimeoutSeconds: 2, ...options, dbPath: dir });
   const doc = DynamoDBDocumentClient.from(stack.dynamoClient);
@@ -47,7 +53,11 @@ export async function startTestStack(options: Partial<LocalStackOptions> & { per
       const { Attributes = {} } = await stack.sqsClient.send(
         new GetQueueAttributesCommand({
           QueueUrl: which === 'queue' ? queue.url : queue.dlqUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+          AttributeNames: [
+            'ApproximateNumberOfMessages',
+            'ApproximateNumberOfMessagesNotVisible',
+            'ApproximateNumberOfMessagesDelayed',
+          ],
         }),
       );
       return (
@@ -66,7 +76,11 @@ export async function startTestStack(options: Partial<LocalStackOptions> & { per
       }
       const response = await fetch(`${stack.apiUrl}${path}`, { method, headers, body });
       const text = await response.text();
-      return { status: response.status, headers: response.headers, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+      return {
+        status: response.status,
+        headers: response.headers,
+        json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+      };
     },
     async cleanup() {
       await stack.stop();
@@ -76,7 +90,11 @@ export async function startTestStack(options: Partial<LocalStackOptions> & { per
 }
 
 /** Polls until `check` returns true; fails with `what` after the timeout. */
-export async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+export async function eventually(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -1,0 +1,75 @@
+import { hashApiKey, issueApiKey } from '../../../src/domain/api-keys';
+import { authorize, CachedKeyLookup, type ApiKeyLookup } from '../../../src/use-cases/authorize';
+
+class FakeKeys implements ApiKeyLookup {
+  calls = 0;
+  down = false;
+  readonly records = new Map<string, { supplierId: string; keyId: string; status: string }>();
+  async findApiKey(hash: string) {
+    this.calls += 1;
+    if (this.down) throw new Error('store down');
+    return this.records.get(hash);
+  }
+}
+
+describe('authorize', () => {
+  const key = issueApiKey();
+  let store: FakeKeys;
+  let clock: number;
+  let cache: CachedKeyLookup;
+
+  beforeEach(() => {
+    store = new FakeKeys();
+    store.records.set(key.keyHash, { supplierId: 'sup_a', keyId: key.keyId, status: 'active' });
+    clock = 0;
+    cache = new CachedKeyLookup(store, 1000, 10_000, () => clock);
+  });
+
+  it('resolves an active key to its supplier', async () => {
+    expect(await authorize(`Bearer ${key.apiKey}`, cache)).toEqual({
+      effect: 'allow',
+      context: { principalType: 'supplier', supplierId: 'sup_a', keyId: key.keyId },
+    });
+    expect(hashApiKey(key.apiKey)).toBe(key.keyHash);
+  });
+
+  it('denies a revoked key and refuses unknown, malformed or missing credentials', async () => {
+    store.records.set(key.keyHash, { supplierId: 'sup_a', keyId: key.keyId, status: 'revoked' });
+    expect(await authorize(`Bearer ${key.apiKey}`, cache)).toEqual({ effect: 'deny' });
+    expect(await authorize(`Bearer ${issueApiKey().apiKey}`, cache)).toEqual({ effect: 'unauthorized' });
+    expect(await authorize('Bearer wsk_short', cache)).toEqual({ effect: 'unauthorized' });
+    expect(await authorize('Basic abc', cache)).toEqual({ effect: 'unauthorized' });
+    expect(await authorize(undefined, cache)).toEqual({ effect: 'unauthorized' });
+  });
+
+  it('never looks up junk credentials', async () => {
+    await authorize('Bearer hello', cache);
+    await authorize('Bearer wsk_not-a-key', cache);
+    expect(store.calls).toBe(0);
+  });
+
+  it('marks review-link tokens for the handler to verify', async () => {
+    expect(await authorize('Bearer wrt_abc.def', cache)).toEqual({
+      effect: 'allow',
+      context: { principalType: 'review-token' },
+    });
+  });
+
+  it('caches known keys and serves them stale while the store is down', async () => {
+    await authorize(`Bearer ${key.apiKey}`, cache);
+    await authorize(`Bearer ${key.apiKey}`, cache);
+    expect(store.calls).toBe(1);
+    clock = 5000;
+    store.down = true;
+    expect((await authorize(`Bearer ${key.apiKey}`, cache)).effect).toBe('allow');
+    clock = 20_000;
+    await expect(authorize(`Bearer ${key.apiKey}`, cache)).rejects.toThrow('store down');
+  });
+
+  it('does not cache unknown keys, so a new key works at once', async () => {
+    const fresh = issueApiKey();
+    expect((await authorize(`Bearer ${fresh.apiKey}`, cache)).effect).toBe('unauthorized');
+    store.records.set(fresh.keyHash, { supplierId: 'sup_b', keyId: fresh.keyId, status: 'active' });
+    expect((await authorize(`Bearer ${fresh.apiKey}`, cache)).effect).toBe('allow');
+  });
+});
