@@ -22,14 +22,12 @@ describe('SecretsManagerKeyRing', () => {
 
   it('returns only the current key for a secret that was never rotated', async () => {
     secrets.on(GetSecretValueCommand, { SecretId: 's2' }).resolves({ SecretString: 'only' });
-    secrets
-      .on(GetSecretValueCommand, { SecretId: 's2', VersionStage: 'AWSPREVIOUS' })
-      .rejects(
-        new ResourceNotFoundException({
-          message: "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS",
-          $metadata: {},
-        }),
-      );
+    secrets.on(GetSecretValueCommand, { SecretId: 's2', VersionStage: 'AWSPREVIOUS' }).rejects(
+      new ResourceNotFoundException({
+        message: "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS",
+        $metadata: {},
+      }),
+    );
     expect(await new SecretsManagerKeyRing('s2').keyRing()).toEqual(['only']);
   });
 
