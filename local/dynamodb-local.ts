@@ -2,6 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { freePort, REPO_ROOT, spawnGuarded, stopChild, waitFor } from './processes';
 
@@ -44,7 +45,7 @@ export class DynamoDbLocal {
       '-disableTelemetry',
       '-port',
       String(this.port),
-    ]);
+    ], { cwd: this.dbPath ?? tmpdir() }); // it writes a metadata file into its working directory
     child.stdout?.on(
       'data',
       (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-4000)),

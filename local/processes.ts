@@ -22,11 +22,12 @@ export function freePort(): Promise<number> {
 export function spawnGuarded(
   command: string,
   args: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): ChildProcess {
   return spawn(process.execPath, [join(REPO_ROOT, 'local', 'guard.mjs'), command, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env,
+    env: options.env ?? process.env,
+    cwd: options.cwd,
   });
 }
 

@@ -14,7 +14,7 @@ import { DynamoDbLocal } from './dynamodb-local';
 import { createGateway } from './gateway';
 import { createQueues, createTables, type LocalQueue } from './resources';
 import { startSqsEmulator, type SqsEmulator } from './sqs-emulator';
-import { SqsPoller } from './sqs-poller';
+import { startWorkerHost, type WorkerHost } from './workers';
 
 export interface LocalStackOptions {
   readonly port?: number;
@@ -37,7 +37,7 @@ export interface LocalStack {
   readonly queues: Record<QueueId, LocalQueue>;
   readonly dynamoClient: DynamoDBClient;
   readonly sqsClient: SQSClient;
-  readonly pollers: SqsPoller[];
+  readonly workers: WorkerHost;
   stop(): Promise<void>;
 }
 
@@ -96,29 +96,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Imported only now: handler modules read their configuration from the environment.
     const api = await import('../functions/api/handler');
     const authorizer = await import('../functions/authorizer/handler');
-    const workers = { IngestWorker: (await import('../functions/ingest-worker/handler')).handleBatch };
 
-    const pollers: SqsPoller[] = [];
+    const consumed = [];
     for (const definition of QUEUES) {
       if (!definition.consumer) continue;
       const queue = queues[definition.id];
       const { Attributes } = await sqsClient.send(
         new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['QueueArn'] }),
       );
-      const poller = new SqsPoller({
-        client: sqsClient,
-        queueUrl: queue.url,
-        queueArn: Attributes?.QueueArn ?? definition.id,
-        region,
-        consumer: definition.consumer,
-        handler: workers[definition.consumer.functionId],
-        concurrency: options.pollerConcurrency ?? 4,
-        onError: (error) => log(`poller ${definition.id}: ${(error as Error).message}`),
-      });
-      poller.start();
-      pollers.push(poller);
-      started.push(poller);
+      consumed.push({ id: definition.id, url: queue.url, arn: Attributes?.QueueArn ?? definition.id });
     }
+    log('starting the queue workers in their own process...');
+    const workers = await startWorkerHost(env, { queues: consumed, concurrency: options.pollerConcurrency ?? 4 });
+    started.push(workers);
 
     const server: Server = createGateway({
       handlers: { api: api.handleRequest, authorizer: authorizer.handleAuthorization },
@@ -144,7 +134,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queues,
       dynamoClient,
       sqsClient,
-      pollers,
+      workers,
       stop: stopAll,
     };
   } catch (error) {

@@ -28,7 +28,11 @@ export async function exportEventSchemas(repoRoot: string = resolve(__dirname, '
   for (const file of files) {
     const target = join(repoRoot, file.path);
     const options = (await resolveConfig(target)) ?? {};
-    const text = await format(JSON.stringify(file.content, null, 2), { ...options, filepath: target, parser: 'json' });
+    const text = await format(JSON.stringify(file.content, null, 2), {
+      ...options,
+      filepath: target,
+      parser: 'json',
+    });
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, text);
     written.push(file.path);

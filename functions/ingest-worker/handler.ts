@@ -6,7 +6,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamo, sqs } from '../../src/adapters/clients';
 import { DynamoRejectedStore } from '../../src/adapters/dynamo-records';
-import { DynamoReviewRepository } from '../../src/adapters/review-repository';
+import { DynamoReviewRepository, MAX_REVIEWS_PER_TRANSACTION } from '../../src/adapters/review-repository';
 import { SqsEventPublisher } from '../../src/adapters/sqs-queues';
 import { queueDefinition } from '../../src/catalog/queues';
 import { tableDefinition } from '../../src/catalog/tables';
@@ -39,15 +39,13 @@ function depsFromEnv(): WorkerDeps {
     rejected: new DynamoRejectedStore(dynamo(), requireEnv(tableDefinition('Rejected').envVar)),
     clock: systemClock,
     queueName: 'Ingest',
-    onOutcome: (outcome, record, error) => {
-      metrics.addMetric(METRIC_NAMES[outcome], MetricUnit.Count, 1);
-      if (outcome === 'parked')
-        logger.warn('message parked', { messageId: record.messageId, error: error as Error });
-      if (outcome === 'failed')
-        logger.error('message failed, will be retried', {
-          messageId: record.messageId,
-          error: error as Error,
-        });
+    chunkSize: MAX_REVIEWS_PER_TRANSACTION,
+    onOutcome: (messageId, outcome) => {
+      metrics.addMetric(METRIC_NAMES[outcome.kind], MetricUnit.Count, 1);
+      if (outcome.kind === 'parked') logger.warn('message parked', { messageId, reason: outcome.reason });
+      if (outcome.kind === 'failed') {
+        logger.error('message failed, will be retried', { messageId, error: outcome.error as Error });
+      }
     },
   };
   return deps;

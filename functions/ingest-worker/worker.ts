@@ -1,48 +1,26 @@
 /**
- * The ingest worker's batch logic, independent of Lambda wiring: Powertools batch processing
- * with partial batch responses. A permanently bad message is parked with its reason and then
- * counts as handled (never retried forever); anything else fails the record so SQS retries
- * it, and after maxReceiveCount redrives it to the DLQ.
+ * The ingest worker's batch logic, independent of Lambda wiring. It stores the batch with
+ * few, larger store transactions (see docs/decisions/0001-ingest-batching.md for why this is
+ * not Powertools' per-record BatchProcessor) and answers with a partial batch response: only
+ * the failed messages return to the queue, and SQS moves them to the DLQ after maxReceiveCount.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { PermanentMessageError } from '../../src/domain/review';
-import type { RejectedStore } from '../../src/ports';
-import { ingestReview, type IngestDeps } from '../../src/use-cases/ingest-review';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { ingestBatch, type IngestDeps, type IngestOutcome } from '../../src/use-cases/ingest-batch';
 
 export interface WorkerDeps extends IngestDeps {
-  readonly rejected: RejectedStore;
-  readonly queueName: string;
-  readonly onOutcome: (
-    outcome: 'created' | 'duplicate' | 'parked' | 'failed',
-    record: SQSRecord,
-    error?: unknown,
-  ) => void;
+  readonly onOutcome: (messageId: string, outcome: IngestOutcome) => void;
 }
 
 export async function processIngestBatch(event: SQSEvent, deps: WorkerDeps): Promise<SQSBatchResponse> {
-  const processor = new BatchProcessor(EventType.SQS);
-  const handleRecord = async (record: SQSRecord) => {
-    try {
-      const outcome = await ingestReview(record.body, deps);
-      deps.onOutcome(outcome, record);
-    } catch (error) {
-      if (error instanceof PermanentMessageError) {
-        await deps.rejected.park({
-          queue: deps.queueName,
-          messageId: record.messageId,
-          body: record.body,
-          reason: error.reason,
-          detail: error.detail,
-        });
-        deps.onOutcome('parked', record, error);
-        return;
-      }
-      deps.onOutcome('failed', record, error);
-      throw error;
-    }
-  };
-  // A batch where every record failed is reported as such (not thrown), so the local poller
-  // and Lambda treat it alike: every record goes back to the queue.
-  return processPartialResponse(event, handleRecord, processor, { throwOnFullBatchFailure: false });
+  const outcomes = await ingestBatch(
+    event.Records.map((r) => ({ messageId: r.messageId, body: r.body })),
+    deps,
+  );
+  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+  for (const record of event.Records) {
+    const outcome = outcomes.get(record.messageId) ?? { kind: 'failed', error: new Error('no outcome') };
+    deps.onOutcome(record.messageId, outcome);
+    if (outcome.kind === 'failed') batchItemFailures.push({ itemIdentifier: record.messageId });
+  }
+  return { batchItemFailures };
 }

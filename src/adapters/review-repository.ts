@@ -1,7 +1,7 @@
 /**
  * ReviewRepository on the Reviews table (keys documented in src/catalog/tables.ts).
- * One transaction stores the review (conditional on a new id), its audit record and this
- * region's summary counters, so counters never drift from the reviews they count.
+ * A transaction stores reviews (each conditional on a new id), their audit records and this
+ * region's summary counters together, so counters never drift from the reviews they count.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -9,6 +9,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, type StoreKey } from '../domain/cursor';
@@ -21,6 +22,9 @@ const reviewSk = (reviewId: string) => `REVIEW#${reviewId}`;
 const STORAGE_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity'];
 /** Upper bound of a sort-key range: after every `<iso time>#<id>` that starts with the prefix. */
 const RANGE_END = '~';
+/** 2 actions per review + 1 summary update must stay within TransactWriteItems' 100 actions. */
+export const MAX_REVIEWS_PER_TRANSACTION = 40;
+const MAX_CONFLICT_RETRIES = 5;
 /** A filtered page may need several reads; bound them so a request's cost stays bounded. */
 const MAX_READS_PER_PAGE = 8;
 
@@ -31,76 +35,116 @@ export class DynamoReviewRepository implements ReviewRepository {
     private readonly region: string,
   ) {}
 
-  async insert(review: Review, storedAt: string): Promise<'created' | 'duplicate'> {
-    const pk = supplierPk(review.supplierId);
-    const sortTail = `${review.reviewedAt}#${review.reviewId}`;
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  pk,
-                  sk: reviewSk(review.reviewId),
-                  entity: 'review',
-                  ...review,
-                  storedAt,
-                  storedInRegion: this.region,
-                  gsi1pk: pk,
-                  gsi1sk: sortTail,
-                  gsi2pk: `${pk}#PLATFORM#${review.platform}`,
-                  gsi2sk: sortTail,
-                  gsi3pk: `${pk}#RATING#${review.rating}`,
-                  gsi3sk: sortTail,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  pk,
-                  sk: `AUDIT#${review.reviewId}#created`,
-                  entity: 'audit',
-                  action: 'review.created',
-                  reviewId: review.reviewId,
-                  actor: review.actor,
-                  origin: review.origin,
-                  at: storedAt,
-                  region: this.region,
-                },
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: { pk, sk: `SUMMARY#${this.region}` },
-                UpdateExpression:
-                  'ADD #count :one, ratingSum :rating, #r :one, #p :one SET entity = :summary',
-                ExpressionAttributeNames: {
-                  '#count': 'count',
-                  '#r': `r_${review.rating}`,
-                  '#p': `p_${review.platform}`,
-                },
-                ExpressionAttributeValues: { ':one': 1, ':rating': review.rating, ':summary': 'summary' },
-              },
-            },
-          ],
-        }),
-      );
-      return 'created';
-    } catch (error) {
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-      ) {
-        return 'duplicate';
-      }
-      throw error;
+  /**
+   * Stores up to MAX_REVIEWS_PER_TRANSACTION reviews of one supplier in one transaction: each
+   * review conditional on a new id, its audit record, and one summary update with the summed
+   * counters. When DynamoDB cancels the transaction it says which actions failed: reviews that
+   * already exist are duplicates and are dropped before trying again; a conflict with another
+   * writer (the shared summary item) is retried after a short jittered pause.
+   */
+  async insertMany(supplierId: string, reviews: readonly Review[], storedAt: string): Promise<Map<string, 'created' | 'duplicate'>> {
+    if (reviews.length > MAX_REVIEWS_PER_TRANSACTION) {
+      throw new Error(`at most ${MAX_REVIEWS_PER_TRANSACTION} reviews per transaction, got ${reviews.length}`);
     }
+    if (reviews.some((r) => r.supplierId !== supplierId)) throw new Error('reviews of one supplier only');
+    const outcomes = new Map<string, 'created' | 'duplicate'>();
+    let pending = [...new Map(reviews.map((r) => [r.reviewId, r])).values()];
+    let conflicts = 0;
+    while (pending.length > 0) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: this.transactItems(supplierId, pending, storedAt) }));
+        for (const review of pending) outcomes.set(review.reviewId, 'created');
+        return outcomes;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        const existing = new Set(
+          pending.filter((_, i) => reasons[i * 2]?.Code === 'ConditionalCheckFailed').map((r) => r.reviewId),
+        );
+        if (existing.size > 0) {
+          for (const id of existing) outcomes.set(id, 'duplicate');
+          pending = pending.filter((r) => !existing.has(r.reviewId));
+          continue;
+        }
+        if (reasons.some((r) => r.Code === 'TransactionConflict') && conflicts < MAX_CONFLICT_RETRIES) {
+          conflicts += 1;
+          await new Promise((resolve) => setTimeout(resolve, 20 * conflicts + Math.random() * 30));
+          continue;
+        }
+        throw error;
+      }
+    }
+    return outcomes;
+  }
+
+  /** [review put, audit put] per review (so review i is action 2i), then the summary update. */
+  private transactItems(supplierId: string, reviews: readonly Review[], storedAt: string) {
+    const pk = supplierPk(supplierId);
+    const counters = new Map<string, number>([['count', 0], ['ratingSum', 0]]);
+    const bump = (name: string, by: number) => counters.set(name, (counters.get(name) ?? 0) + by);
+    const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [];
+    for (const review of reviews) {
+      const sortTail = `${review.reviewedAt}#${review.reviewId}`;
+      items.push(
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              pk,
+              sk: reviewSk(review.reviewId),
+              entity: 'review',
+              ...review,
+              storedAt,
+              storedInRegion: this.region,
+              gsi1pk: pk,
+              gsi1sk: sortTail,
+              gsi2pk: `${pk}#PLATFORM#${review.platform}`,
+              gsi2sk: sortTail,
+              gsi3pk: `${pk}#RATING#${review.rating}`,
+              gsi3sk: sortTail,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              pk,
+              sk: `AUDIT#${review.reviewId}#created`,
+              entity: 'audit',
+              action: 'review.created',
+              reviewId: review.reviewId,
+              actor: review.actor,
+              origin: review.origin,
+              at: storedAt,
+              region: this.region,
+            },
+          },
+        },
+      );
+      bump('count', 1);
+      bump('ratingSum', review.rating);
+      bump(`r_${review.rating}`, 1);
+      bump(`p_${review.platform}`, 1);
+    }
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':summary': 'summary' };
+    const adds = [...counters].map(([name, by], i) => {
+      names[`#c${i}`] = name;
+      values[`:c${i}`] = by;
+      return `#c${i} :c${i}`;
+    });
+    items.push({
+      Update: {
+        TableName: this.tableName,
+        Key: { pk, sk: `SUMMARY#${this.region}` },
+        UpdateExpression: `ADD ${adds.join(', ')} SET entity = :summary`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    });
+    return items;
   }
 
   async get(supplierId: string, reviewId: string): Promise<ReviewView | undefined> {

@@ -117,7 +117,10 @@ export interface AllocationChangeInput {
 export function thresholdsCrossedByAllocationChange(input: AllocationChangeInput): ThresholdCrossing[] {
   const spent = toMicros(input.spent);
   return newlyReached(
-    { spent, allocation: input.previousAllocation === undefined ? undefined : toMicros(input.previousAllocation) },
+    {
+      spent,
+      allocation: input.previousAllocation === undefined ? undefined : toMicros(input.previousAllocation),
+    },
     { spent, allocation: toMicros(input.newAllocation) },
     input.percents ?? BUDGET_THRESHOLD_PERCENTS,
   );

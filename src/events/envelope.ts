@@ -21,10 +21,23 @@ const extensionValue = z.union([z.string(), z.number(), z.boolean()]);
 /** The context attributes (everything but `type` and `data`). */
 export const envelopeAttributes = {
   specversion: z.literal(SPEC_VERSION),
-  id: z.string().min(1).max(256).describe('Unique per source; a re-sent event keeps its id, so receivers can deduplicate on it.'),
-  source: z.string().min(1).max(512).describe('URI-reference naming the producing service, e.g. urn:wedsync:budget-service.'),
+  id: z
+    .string()
+    .min(1)
+    .max(256)
+    .describe('Unique per source; a re-sent event keeps its id, so receivers can deduplicate on it.'),
+  source: z
+    .string()
+    .min(1)
+    .max(512)
+    .describe('URI-reference naming the producing service, e.g. urn:wedsync:budget-service.'),
   time: dateTime().describe('When the event happened (RFC 3339).'),
-  subject: z.string().min(1).max(512).optional().describe('The entity the event is about, e.g. an expense id.'),
+  subject: z
+    .string()
+    .min(1)
+    .max(512)
+    .optional()
+    .describe('The entity the event is about, e.g. an expense id.'),
   datacontenttype: z
     .string()
     .regex(/^application\/json(?:\s*;.*)?$/, 'must be application/json')

@@ -48,7 +48,11 @@ export const INBOUND_EXAMPLES: InboundExamples = {
           end: '2025-07-12T12:30:00+01:00',
           tasks: ['Unload van', 'Build ceremony arch'],
         },
-        { start: '2025-07-12T22:00:00+01:00', end: '2025-07-12T23:30:00+01:00', tasks: ['Strike and pack down'] },
+        {
+          start: '2025-07-12T22:00:00+01:00',
+          end: '2025-07-12T23:30:00+01:00',
+          tasks: ['Strike and pack down'],
+        },
       ],
     },
   },

@@ -46,7 +46,10 @@ export const helperScheduleUpdatedData = z.object({
   supplierId: externalRef(),
   helperId: externalRef(),
   weddingId: externalRef(),
-  shifts: z.array(helperShift).max(100).describe("The helper's complete schedule for the wedding (replaces it)."),
+  shifts: z
+    .array(helperShift)
+    .max(100)
+    .describe("The helper's complete schedule for the wedding (replaces it)."),
 });
 
 export const budgetExpenseRecordedData = z.object({
@@ -64,7 +67,9 @@ export const budgetCategoryUpdatedData = z.object({
   coupleId: externalRef(),
   weddingId: externalRef(),
   category: budgetCategory(),
-  allocation: nonNegativeAmount().describe('The amount budgeted for the category (replaces the previous one).'),
+  allocation: nonNegativeAmount().describe(
+    'The amount budgeted for the category (replaces the previous one).',
+  ),
   currency: currency(),
 });
 
@@ -81,8 +86,8 @@ export const INBOUND_EVENT_TYPES = Object.keys(INBOUND_DATA_SCHEMAS) as InboundE
 export const INBOUND_DESCRIPTIONS: Record<InboundEventType, string> = {
   'review.submitted': 'A review of a supplier, written on WedSync or imported from another platform.',
   'helper.schedule.updated': "A supplier's helper has a new schedule (all shifts) for a wedding.",
-  'budget.expense.recorded': "A couple recorded an expense against their wedding budget.",
-  'budget.category.updated': "A couple set or changed the allocation of one budget category.",
+  'budget.expense.recorded': 'A couple recorded an expense against their wedding budget.',
+  'budget.category.updated': 'A couple set or changed the allocation of one budget category.',
 };
 
 export type InboundData<T extends InboundEventType> = z.output<(typeof INBOUND_DATA_SCHEMAS)[T]>;

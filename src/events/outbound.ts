@@ -111,7 +111,9 @@ export const endpointDisabledData = z.object({
   url: z.url(),
   reason: z
     .enum(['gone', 'failing', 'manual'])
-    .describe('gone: the endpoint answered 410; failing: no successful delivery for 5 days; manual: by its owner.'),
+    .describe(
+      'gone: the endpoint answered 410; failing: no successful delivery for 5 days; manual: by its owner.',
+    ),
   disabledAt: dateTime(),
   failingSince: dateTime().optional(),
   lastStatusCode: z.number().int().min(100).max(599).optional(),
@@ -169,7 +171,9 @@ export interface BuildOutboundEventInput<T extends OutboundEventType> {
 }
 
 /** A validated outbound envelope; throws a ZodError when `data` does not match the type's schema. */
-export function buildOutboundEvent<T extends OutboundEventType>(input: BuildOutboundEventInput<T>): OutboundEvent<T> {
+export function buildOutboundEvent<T extends OutboundEventType>(
+  input: BuildOutboundEventInput<T>,
+): OutboundEvent<T> {
   const envelope = {
     specversion: SPEC_VERSION,
     id: input.id,

@@ -67,7 +67,9 @@ export function parseEnvelope(raw: string): ParseEnvelopeResult {
   }
   const type = envelope.data.type;
   if (!isInboundEventType(type)) {
-    return failure('unknown-type', `unknown event type "${type}"`, [{ path: 'type', message: 'unknown event type' }]);
+    return failure('unknown-type', `unknown event type "${type}"`, [
+      { path: 'type', message: 'unknown event type' },
+    ]);
   }
   const typed = inboundEnvelopeSchema(type).safeParse(value);
   if (!typed.success) {

@@ -18,8 +18,11 @@ export interface ReviewPage {
 }
 
 export interface ReviewRepository {
-  /** Inserts the review, its audit record and the summary counters atomically, once. */
-  insert(review: Review, storedAt: string): Promise<'created' | 'duplicate'>;
+  /**
+   * Inserts reviews of one supplier with their audit records and summary counters atomically;
+   * a review whose id already exists is reported as a duplicate and changes nothing.
+   */
+  insertMany(supplierId: string, reviews: readonly Review[], storedAt: string): Promise<Map<string, 'created' | 'duplicate'>>;
   get(supplierId: string, reviewId: string): Promise<ReviewView | undefined>;
   list(supplierId: string, filter: ReviewListFilter): Promise<ReviewPage>;
   summary(supplierId: string): Promise<ReviewSummary>;

@@ -78,7 +78,11 @@ export const DEFAULT_BREAKER_CONFIG: BreakerConfig = {
 export type BreakerDecision =
   | { readonly action: 'send'; readonly probe: false }
   | { readonly action: 'send'; readonly probe: true; readonly probeId: string }
-  | { readonly action: 'defer'; readonly untilMs: number; readonly reason: 'open' | 'probe-in-flight' | 'contention' }
+  | {
+      readonly action: 'defer';
+      readonly untilMs: number;
+      readonly reason: 'open' | 'probe-in-flight' | 'contention';
+    }
   | { readonly action: 'disabled'; readonly reason: DisabledReason };
 
 export function initialBreakerState(): BreakerState {
@@ -88,7 +92,11 @@ export function initialBreakerState(): BreakerState {
 // ---------------------------------------------------------------------------------------------
 // Pure state machine
 
-function pruneBuckets(buckets: readonly WindowBucket[], nowMs: number, config: BreakerConfig): WindowBucket[] {
+function pruneBuckets(
+  buckets: readonly WindowBucket[],
+  nowMs: number,
+  config: BreakerConfig,
+): WindowBucket[] {
   return buckets.filter((b) => b.startMs > nowMs - config.windowMs && b.startMs <= nowMs);
 }
 
@@ -160,7 +168,9 @@ export function decide(
         return { decision: { action: 'defer', untilMs: state.openUntilMs ?? nowMs, reason: 'open' } };
       }
       if (state.status === 'half-open' && state.probe && nowMs < state.probe.leaseUntilMs) {
-        return { decision: { action: 'defer', untilMs: state.probe.leaseUntilMs, reason: 'probe-in-flight' } };
+        return {
+          decision: { action: 'defer', untilMs: state.probe.leaseUntilMs, reason: 'probe-in-flight' },
+        };
       }
       const next: BreakerState = {
         ...state,
@@ -312,14 +322,22 @@ export async function report(
     const result = recordOutcome(state, options.nowMs, outcome, options.probeId, config);
     if (result.next === state) return { recorded: true, state };
     if (await store.compareAndSet(endpointId, version, result.next)) {
-      return { recorded: true, state: result.next, ...(result.disabled ? { disabled: result.disabled } : {}) };
+      return {
+        recorded: true,
+        state: result.next,
+        ...(result.disabled ? { disabled: result.disabled } : {}),
+      };
     }
   }
   return { recorded: false, state: last };
 }
 
 /** Re-enabling an endpoint starts it from a closed breaker with an empty window. */
-export async function resetBreaker(store: BreakerStore, endpointId: string, maxCasAttempts = 20): Promise<boolean> {
+export async function resetBreaker(
+  store: BreakerStore,
+  endpointId: string,
+  maxCasAttempts = 20,
+): Promise<boolean> {
   for (let i = 0; i < maxCasAttempts; i++) {
     const { version } = await load(store, endpointId);
     if (await store.compareAndSet(endpointId, version, initialBreakerState())) return true;

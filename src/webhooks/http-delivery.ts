@@ -133,7 +133,10 @@ function snippetOf(chunks: readonly Buffer[], snippetBytes: number): string {
 }
 
 /** POST the body to the URL, connecting only to `request.address`. Never throws. */
-export function postPinned(request: PinnedRequest, options: HttpDeliveryOptions = {}): Promise<DeliveryResult> {
+export function postPinned(
+  request: PinnedRequest,
+  options: HttpDeliveryOptions = {},
+): Promise<DeliveryResult> {
   const now = options.now ?? Date.now;
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const totalTimeoutMs = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
@@ -161,18 +164,24 @@ export function postPinned(request: PinnedRequest, options: HttpDeliveryOptions 
     const body = Buffer.from(request.body, 'utf8');
     let rawSocket: net.Socket | undefined;
     let secureSocket: tls.TLSSocket | undefined;
+    // Assigned below, before any socket exists; `connected` clears the connect timeout.
+    let connected: () => void = () => undefined;
 
     // Pinning: the TCP connection goes to the checked address, never through DNS. For https the
     // TLS session runs over it with SNI and certificate verification for the URL's hostname.
     const createConnection = (): net.Socket => {
       rawSocket = net.connect({ host: request.address, port, family: request.family });
-      if (!isHttps) return rawSocket;
+      if (!isHttps) {
+        rawSocket.once('connect', () => connected());
+        return rawSocket;
+      }
       secureSocket = tls.connect({
         socket: rawSocket,
         host: hostname,
         ...(isIP(hostname) === 0 ? { servername: hostname } : {}),
         ...(options.ca !== undefined ? { ca: options.ca as string | Buffer | (string | Buffer)[] } : {}),
       });
+      secureSocket.once('secureConnect', () => connected());
       return secureSocket;
     };
 
@@ -220,7 +229,11 @@ export function postPinned(request: PinnedRequest, options: HttpDeliveryOptions 
       const outcome = classifyStatus(statusCode);
       if (outcome === 'rate-limited') {
         const retryAfterSeconds = parseRetryAfter(retryAfterHeader, now(), bounds);
-        return finish({ outcome, statusCode, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
+        return finish({
+          outcome,
+          statusCode,
+          ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+        });
       }
       if (outcome !== 'failure') return finish({ outcome, statusCode });
       if (statusCode >= 300 && statusCode <= 399) {
@@ -229,26 +242,29 @@ export function postPinned(request: PinnedRequest, options: HttpDeliveryOptions 
       return fail('http-status', `HTTP ${statusCode}`);
     };
 
-    timers.push(setTimeout(() => fail('total-timeout', `no complete response within ${totalTimeoutMs} ms`), totalTimeoutMs));
+    timers.push(
+      setTimeout(
+        () => fail('total-timeout', `no complete response within ${totalTimeoutMs} ms`),
+        totalTimeoutMs,
+      ),
+    );
     const connectTimer = setTimeout(
       () => fail('connect-timeout', `could not connect within ${connectTimeoutMs} ms`),
       Math.min(connectTimeoutMs, totalTimeoutMs),
     );
     timers.push(connectTimer);
 
-    const connected = (): void => {
+    connected = (): void => {
       clearTimeout(connectTimer);
       remoteAddress = rawSocket?.remoteAddress;
     };
-    if (secureSocket) secureSocket.once('secureConnect', connected);
-    else rawSocket?.once('connect', connected);
     req.on('error', (error: NodeJS.ErrnoException) => {
       fail('connection-error', error.code ? `${error.code}: ${error.message}` : error.message);
     });
     req.on('response', (res) => {
       statusCode = res.statusCode ?? 0;
       retryAfterHeader = res.headers['retry-after'];
-      location = res.headers.location;
+      location = res.headers.location?.slice(0, 256);
       res.on('data', (chunk: Buffer) => {
         if (settled) return;
         const room = maxResponseBytes - received;
@@ -310,7 +326,13 @@ export async function deliverWebhook(
   }
   const remaining = Math.max(1, totalTimeoutMs - (now() - started));
   const result = await postPinned(
-    { url: target.url, address: target.address, family: target.family, headers: request.headers, body: request.body },
+    {
+      url: target.url,
+      address: target.address,
+      family: target.family,
+      headers: request.headers,
+      body: request.body,
+    },
     { ...options, now, totalTimeoutMs: remaining },
   );
   return { ...result, latencyMs: Math.max(0, now() - started) };

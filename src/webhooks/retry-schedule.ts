@@ -77,9 +77,14 @@ export function nextAttempt(input: NextAttemptInput): NextAttempt {
   }
   const step = policy.scheduleSeconds[input.attemptsMade - 1];
   if (step === undefined) return { kind: 'exhausted', attemptsMade: input.attemptsMade };
-  const scheduled = Math.min(jitteredDelaySeconds(step, policy.jitterRatio, input.random), policy.maxDelaySeconds);
+  const scheduled = Math.min(
+    jitteredDelaySeconds(step, policy.jitterRatio, input.random),
+    policy.maxDelaySeconds,
+  );
   const retryAfter =
-    input.retryAfterSeconds === undefined ? 0 : Math.min(Math.ceil(input.retryAfterSeconds), policy.maxDelaySeconds);
+    input.retryAfterSeconds === undefined
+      ? 0
+      : Math.min(Math.ceil(input.retryAfterSeconds), policy.maxDelaySeconds);
   const delaySeconds = Math.max(scheduled, retryAfter);
   return {
     kind: 'retry',
@@ -122,9 +127,17 @@ export type WaitPlan =
  * re-enqueue it with `DelaySeconds` = min(900, time left, rounded up). SQS never delivers a
  * delayed message early, so the delivery happens at or after `dueAtMs`, never before.
  */
-export function planWait(dueAtMs: number, nowMs: number, maxStepSeconds: number = SQS_MAX_DELAY_SECONDS): WaitPlan {
+export function planWait(
+  dueAtMs: number,
+  nowMs: number,
+  maxStepSeconds: number = SQS_MAX_DELAY_SECONDS,
+): WaitPlan {
   const remainingMs = dueAtMs - nowMs;
   if (remainingMs <= 0) return { action: 'deliver' };
   const split = splitDelay(remainingMs / 1000, maxStepSeconds);
-  return { action: 'wait', delaySeconds: split.delaySeconds, remainingAfterHopSeconds: split.remainingSeconds };
+  return {
+    action: 'wait',
+    delaySeconds: split.delaySeconds,
+    remainingAfterHopSeconds: split.remainingSeconds,
+  };
 }

@@ -54,12 +54,15 @@ export function generateSecret(randomBytes: RandomBytes = nodeRandomBytes): stri
 
 /** The key bytes of a `whsec_` secret; throws InvalidSecretError when malformed or of the wrong size. */
 export function decodeSecret(secret: string): Buffer {
-  if (!secret.startsWith(SECRET_PREFIX)) throw new InvalidSecretError(`secret must start with ${SECRET_PREFIX}`);
+  if (!secret.startsWith(SECRET_PREFIX))
+    throw new InvalidSecretError(`secret must start with ${SECRET_PREFIX}`);
   const encoded = secret.slice(SECRET_PREFIX.length);
   if (!BASE64.test(encoded)) throw new InvalidSecretError('secret is not valid base64');
   const key = Buffer.from(encoded, 'base64');
   if (key.length < MIN_SECRET_BYTES || key.length > MAX_SECRET_BYTES) {
-    throw new InvalidSecretError(`secret must be ${MIN_SECRET_BYTES}..${MAX_SECRET_BYTES} bytes, got ${key.length}`);
+    throw new InvalidSecretError(
+      `secret must be ${MIN_SECRET_BYTES}..${MAX_SECRET_BYTES} bytes, got ${key.length}`,
+    );
   }
   return key;
 }
@@ -91,7 +94,12 @@ function assertTimestamp(timestampSeconds: number): void {
 }
 
 /** One signature, `v1,<base64 HMAC-SHA256(key, "id.timestamp.body")>`. */
-export function sign(secret: string, webhookId: string, timestampSeconds: number, body: string | Uint8Array): string {
+export function sign(
+  secret: string,
+  webhookId: string,
+  timestampSeconds: number,
+  body: string | Uint8Array,
+): string {
   assertMessageId(webhookId);
   assertTimestamp(timestampSeconds);
   const mac = createHmac('sha256', decodeSecret(secret));
@@ -143,13 +151,20 @@ export function rotateSecret(
   decodeSecret(newSecret);
   if (!Number.isFinite(overlapSeconds) || overlapSeconds < 0) throw new Error('overlapSeconds must be >= 0');
   if (overlapSeconds === 0) return { current: newSecret };
-  return { current: newSecret, previous: { secret: secrets.current, expiresAtMs: nowMs + overlapSeconds * 1000 } };
+  return {
+    current: newSecret,
+    previous: { secret: secrets.current, expiresAtMs: nowMs + overlapSeconds * 1000 },
+  };
 }
 
 /** The secrets to sign with at `nowMs`: the current one, then the previous one while it has not expired. */
 export function activeSigningSecrets(secrets: EndpointSecrets, nowMs: number): string[] {
   const active = [secrets.current];
-  if (secrets.previous && nowMs < secrets.previous.expiresAtMs && secrets.previous.secret !== secrets.current) {
+  if (
+    secrets.previous &&
+    nowMs < secrets.previous.expiresAtMs &&
+    secrets.previous.secret !== secrets.current
+  ) {
     active.push(secrets.previous.secret);
   }
   return active;

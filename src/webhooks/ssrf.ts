@@ -237,14 +237,19 @@ function classifyIgnoringOptions(address: string): AddressCheck {
   const first12Zero = bytes.slice(0, 12).every((b) => b === 0);
   const embedded = bytes.slice(12);
   if (first12Zero) {
-    if (embedded.every((b) => b === 0)) return { allowed: false, reason: 'unspecified', detail: ':: is unspecified' };
+    if (embedded.every((b) => b === 0))
+      return { allowed: false, reason: 'unspecified', detail: ':: is unspecified' };
     if (embedded.slice(0, 3).every((b) => b === 0) && embedded[3] === 1) {
       return { allowed: false, reason: 'loopback', detail: '::1 is loopback' };
     }
     // IPv4-compatible (deprecated, ::/96): refused whatever it embeds.
     const inner = classifyV4Bytes(embedded, 6, `IPv4-compatible ${address} embeds `);
     if (!inner.allowed) return inner;
-    return { allowed: false, reason: 'reserved', detail: `${address} is a deprecated IPv4-compatible address` };
+    return {
+      allowed: false,
+      reason: 'reserved',
+      detail: `${address} is a deprecated IPv4-compatible address`,
+    };
   }
   // IPv4-mapped ::ffff:a.b.c.d — the socket would connect to the IPv4 address itself.
   if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) {
@@ -299,7 +304,8 @@ function isLocalhostName(hostname: string): boolean {
 
 /** Syntax and literal-address checks without DNS (registration-time check, and step one of every attempt). */
 export function checkUrlSyntax(rawUrl: string, options: UrlPolicyOptions = {}): CheckedUrl | Refusal {
-  if (rawUrl.length > MAX_URL_LENGTH) return refuse('url-too-long', `URL longer than ${MAX_URL_LENGTH} characters`);
+  if (rawUrl.length > MAX_URL_LENGTH)
+    return refuse('url-too-long', `URL longer than ${MAX_URL_LENGTH} characters`);
   let url: URL;
   try {
     url = new URL(rawUrl);
@@ -317,7 +323,8 @@ export function checkUrlSyntax(rawUrl: string, options: UrlPolicyOptions = {}): 
   }
   if (url.hostname === '') return refuse('invalid-url', 'URL has no host');
   const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) return refuse('invalid-port', `port ${url.port} is invalid`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    return refuse('invalid-port', `port ${url.port} is invalid`);
 
   const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   if (isIPv4(hostname) || isIPv6(hostname)) {
@@ -375,5 +382,13 @@ export async function resolveAndCheck(
     checked.push({ address: answer.address, family: check.family });
   }
   const [first] = checked as [ResolvedAddress, ...ResolvedAddress[]];
-  return { ok: true, url, hostname, port, address: first.address, family: first.family, allAddresses: checked };
+  return {
+    ok: true,
+    url,
+    hostname,
+    port,
+    address: first.address,
+    family: first.family,
+    allAddresses: checked,
+  };
 }

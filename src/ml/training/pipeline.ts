@@ -93,6 +93,7 @@ function sentimentRun(p: Paths): TaskRun {
       'Trained on short product/film/restaurant sentences; wedding reviews are longer and use other vocabulary. Out-of-domain performance is estimated only by leave-one-domain-out and synthetic multi-sentence documents.',
       'Two classes only: mixed or neutral reviews get whichever side dominates, usually with low confidence.',
       'English only; sarcasm and domain-specific negatives ("had to chase them for the photos") are weak spots.',
+      'Litotes such as "not bad at all" are usually scored negative (the negator itself carries a strong negative weight learnt from UCI).',
       'The hotel reviews of op_spam were not used for sentiment training or tuning.',
     ],
     evaluation,

@@ -18,7 +18,12 @@ import type { Resolver } from '#src/webhooks/ssrf';
 
 const LOCAL = { allowLoopback: true, allowHttp: true } as const;
 const SECRET = generateSecret();
-const BODY = JSON.stringify({ specversion: '1.0', id: 'evt_int_1', type: 'review.received', data: { rating: 5 } });
+const BODY = JSON.stringify({
+  specversion: '1.0',
+  id: 'evt_int_1',
+  type: 'review.received',
+  data: { rating: 5 },
+});
 
 interface Received {
   path: string;
@@ -89,6 +94,11 @@ function route(path: string, res: http.ServerResponse): void {
       return;
     case '/slow':
       return; // never answers
+    case '/late': {
+      const timer = setTimeout(() => res.writeHead(200).end('late but fine'), 250);
+      timers.add(timer);
+      return;
+    }
     case '/drip': {
       res.writeHead(200, { 'content-type': 'text/plain' });
       const timer = setInterval(() => res.write('.'), 50);
@@ -132,7 +142,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const timer of timers) clearInterval(timer);
+  for (const timer of timers) clearTimeout(timer);
   await close(server);
   await close(other);
 });
@@ -142,14 +152,27 @@ beforeEach(() => {
 });
 
 function send(path: string, options: Parameters<typeof deliverWebhook>[1] = {}) {
-  const headers = signDelivery({ webhookId: 'evt_int_1', body: BODY, secrets: { current: SECRET }, nowMs: Date.now() });
-  return deliverWebhook({ url: `${baseUrl}${path}`, body: BODY, headers: { ...headers }, policy: LOCAL }, options);
+  const headers = signDelivery({
+    webhookId: 'evt_int_1',
+    body: BODY,
+    secrets: { current: SECRET },
+    nowMs: Date.now(),
+  });
+  return deliverWebhook(
+    { url: `${baseUrl}${path}`, body: BODY, headers: { ...headers }, policy: LOCAL },
+    options,
+  );
 }
 
 describe('delivery outcomes', () => {
   it('delivers a signed POST that the receiver verifies (healthy endpoint)', async () => {
     const result = await send('/ok');
-    expect(result).toMatchObject({ outcome: 'success', statusCode: 200, responseSnippet: 'thanks', truncated: false });
+    expect(result).toMatchObject({
+      outcome: 'success',
+      statusCode: 200,
+      responseSnippet: 'thanks',
+      truncated: false,
+    });
     expect(result.error).toBeUndefined();
     expect(result.remoteAddress).toBe('127.0.0.1');
     expect(result.latencyMs).toBeGreaterThanOrEqual(0);
@@ -164,7 +187,11 @@ describe('delivery outcomes', () => {
   });
 
   it('treats any 2xx as success', async () => {
-    expect(await send('/accepted')).toMatchObject({ outcome: 'success', statusCode: 204, responseSnippet: '' });
+    expect(await send('/accepted')).toMatchObject({
+      outcome: 'success',
+      statusCode: 204,
+      responseSnippet: '',
+    });
   });
 
   it('reports a 500 as a failure with a snippet of the body', async () => {
@@ -181,7 +208,11 @@ describe('delivery outcomes', () => {
   });
 
   it('reports 429 as rate-limited with Retry-After in seconds', async () => {
-    expect(await send('/rate-limited')).toMatchObject({ outcome: 'rate-limited', statusCode: 429, retryAfterSeconds: 120 });
+    expect(await send('/rate-limited')).toMatchObject({
+      outcome: 'rate-limited',
+      statusCode: 429,
+      retryAfterSeconds: 120,
+    });
   });
 
   it('parses a Retry-After HTTP date on 503 against the injected clock', async () => {
@@ -195,7 +226,9 @@ describe('delivery outcomes', () => {
 
   it('clamps Retry-After to its bounds', async () => {
     expect(await send('/rate-limited-long')).toMatchObject({ retryAfterSeconds: 86_400 });
-    expect(await send('/rate-limited-long', { retryAfterBounds: { minSeconds: 5, maxSeconds: 3600 } })).toMatchObject({
+    expect(
+      await send('/rate-limited-long', { retryAfterBounds: { minSeconds: 5, maxSeconds: 3600 } }),
+    ).toMatchObject({
       retryAfterSeconds: 3600,
     });
   });
@@ -209,19 +242,37 @@ describe('delivery outcomes', () => {
 
   it('does not follow a redirect even to an allowed address', async () => {
     otherHits = 0;
-    expect(await send('/redirect-local')).toMatchObject({ outcome: 'failure', statusCode: 307, errorCode: 'redirect' });
+    expect(await send('/redirect-local')).toMatchObject({
+      outcome: 'failure',
+      statusCode: 307,
+      errorCode: 'redirect',
+    });
     expect(otherHits).toBe(0);
   });
 
   it('stops reading a huge body at the cap: a failure, with a 1 KiB snippet', async () => {
     const result = await send('/huge');
-    expect(result).toMatchObject({ outcome: 'failure', statusCode: 200, errorCode: 'response-too-large', truncated: true });
+    expect(result).toMatchObject({
+      outcome: 'failure',
+      statusCode: 200,
+      errorCode: 'response-too-large',
+      truncated: true,
+    });
     expect(result.responseSnippet).toBe('x'.repeat(1024));
   });
 
   it('can only truncate a huge body when configured so', async () => {
-    const result = await send('/huge', { failOnOversizedResponse: false, maxResponseBytes: 4096, snippetBytes: 16 });
-    expect(result).toMatchObject({ outcome: 'success', statusCode: 200, truncated: true, responseSnippet: 'x'.repeat(16) });
+    const result = await send('/huge', {
+      failOnOversizedResponse: false,
+      maxResponseBytes: 4096,
+      snippetBytes: 16,
+    });
+    expect(result).toMatchObject({
+      outcome: 'success',
+      statusCode: 200,
+      truncated: true,
+      responseSnippet: 'x'.repeat(16),
+    });
   });
 });
 
@@ -232,6 +283,12 @@ describe('timeouts', () => {
     expect(result.statusCode).toBeUndefined();
     expect(result.latencyMs).toBeGreaterThanOrEqual(290);
     expect(result.latencyMs).toBeLessThan(2000);
+  });
+
+  it('limits only connecting with the connect timeout: a slower answer within the total timeout succeeds', async () => {
+    const result = await send('/late', { connectTimeoutMs: 100, totalTimeoutMs: 5000 });
+    expect(result).toMatchObject({ outcome: 'success', statusCode: 200, responseSnippet: 'late but fine' });
+    expect(result.latencyMs).toBeGreaterThanOrEqual(240);
   });
 
   it('fails a body that drips in slower than the total timeout, even after a 200', async () => {
@@ -247,7 +304,13 @@ describe('timeouts', () => {
     const silentPort = await listen(silent);
     try {
       const result = await postPinned(
-        { url: `https://hooks.wedsync.test:${silentPort}/`, address: '127.0.0.1', family: 4, headers: {}, body: BODY },
+        {
+          url: `https://hooks.wedsync.test:${silentPort}/`,
+          address: '127.0.0.1',
+          family: 4,
+          headers: {},
+          body: BODY,
+        },
         { connectTimeoutMs: 200, totalTimeoutMs: 5000 },
       );
       expect(result).toMatchObject({ outcome: 'failure', errorCode: 'connect-timeout' });
@@ -261,7 +324,12 @@ describe('timeouts', () => {
     const closed = net.createServer();
     const closedPort = await listen(closed);
     await close(closed);
-    const result = await deliverWebhook({ url: `http://127.0.0.1:${closedPort}/`, body: BODY, headers: {}, policy: LOCAL });
+    const result = await deliverWebhook({
+      url: `http://127.0.0.1:${closedPort}/`,
+      body: BODY,
+      headers: {},
+      policy: LOCAL,
+    });
     expect(result).toMatchObject({ outcome: 'failure', errorCode: 'connection-error' });
     expect(result.error).toContain('ECONNREFUSED');
   });
@@ -289,7 +357,12 @@ describe('SSRF on every attempt, and pinning', () => {
 
   it('refuses an attempt whose host now resolves to a private address, without connecting', async () => {
     const rebound: Resolver = async () => [{ address: '10.0.0.1', family: 4 }];
-    const result = await deliverWebhook({ url: 'https://hooks.example.com/', body: BODY, headers: {}, resolver: rebound });
+    const result = await deliverWebhook({
+      url: 'https://hooks.example.com/',
+      body: BODY,
+      headers: {},
+      resolver: rebound,
+    });
     expect(result).toMatchObject({ outcome: 'failure', errorCode: 'ssrf-refused', ssrfReason: 'private' });
   });
 
@@ -316,12 +389,24 @@ describe('https', () => {
     execFileSync(
       'openssl',
       [
-        'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
-        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-        '-subj', '/CN=hooks.wedsync.test', '-addext', 'subjectAltName=DNS:hooks.wedsync.test',
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-subj',
+        '/CN=hooks.wedsync.test',
+        '-addext',
+        'subjectAltName=DNS:hooks.wedsync.test',
       ],
       { stdio: 'ignore' },
-    ); // prettier-ignore
+    );
     cert = readFileSync(join(dir, 'cert.pem'));
     tls = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, handler);
     tlsPort = await listen(tls);
@@ -335,9 +420,20 @@ describe('https', () => {
   const resolver: Resolver = async () => [{ address: '127.0.0.1', family: 4 }];
 
   it('sends SNI and checks the certificate for the hostname while connecting to the pinned address', async () => {
-    const headers = signDelivery({ webhookId: 'evt_tls', body: BODY, secrets: { current: SECRET }, nowMs: Date.now() });
+    const headers = signDelivery({
+      webhookId: 'evt_tls',
+      body: BODY,
+      secrets: { current: SECRET },
+      nowMs: Date.now(),
+    });
     const result = await deliverWebhook(
-      { url: `https://hooks.wedsync.test:${tlsPort}/ok`, body: BODY, headers: { ...headers }, resolver, policy: { allowLoopback: true } },
+      {
+        url: `https://hooks.wedsync.test:${tlsPort}/ok`,
+        body: BODY,
+        headers: { ...headers },
+        resolver,
+        policy: { allowLoopback: true },
+      },
       { ca: cert },
     );
     expect(result).toMatchObject({ outcome: 'success', statusCode: 200, remoteAddress: '127.0.0.1' });
@@ -346,7 +442,13 @@ describe('https', () => {
 
   it('fails when the certificate does not match the hostname', async () => {
     const result = await deliverWebhook(
-      { url: `https://other.wedsync.test:${tlsPort}/ok`, body: BODY, headers: {}, resolver, policy: { allowLoopback: true } },
+      {
+        url: `https://other.wedsync.test:${tlsPort}/ok`,
+        body: BODY,
+        headers: {},
+        resolver,
+        policy: { allowLoopback: true },
+      },
       { ca: cert },
     );
     expect(result).toMatchObject({ outcome: 'failure', errorCode: 'connection-error' });

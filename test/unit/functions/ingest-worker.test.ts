@@ -26,19 +26,24 @@ const message = (externalId: string, rating = 5) =>
 const batch = (...bodies: string[]): SQSEvent =>
   ({ Records: bodies.map((body, i) => ({ messageId: `m${i}`, body })) }) as unknown as SQSEvent;
 
-function fakes() {
+function fakes(chunkSize = 40) {
   const stored = new Map<string, Review>();
   const published: DomainEvent[] = [];
   const parked: { messageId: string; reason: string }[] = [];
   const outcomes: string[] = [];
+  const transactions: number[] = [];
   let storeDown = false;
   const deps: WorkerDeps = {
     reviews: {
-      insert: async (review) => {
+      insertMany: async (_supplierId, reviews) => {
         if (storeDown) throw new Error('store down');
-        if (stored.has(review.reviewId)) return 'duplicate';
-        stored.set(review.reviewId, review);
-        return 'created';
+        transactions.push(reviews.length);
+        const result = new Map<string, 'created' | 'duplicate'>();
+        for (const review of reviews) {
+          result.set(review.reviewId, stored.has(review.reviewId) ? 'duplicate' : 'created');
+          stored.set(review.reviewId, review);
+        }
+        return result;
       },
       get: async () => undefined,
       list: async () => ({ items: [] }),
@@ -53,9 +58,18 @@ function fakes() {
     rejected: { park: async (record) => void parked.push(record) },
     clock: { now: () => new Date('2026-06-01T10:00:01Z') },
     queueName: 'Ingest',
-    onOutcome: (outcome) => void outcomes.push(outcome),
+    chunkSize,
+    onOutcome: (_id, outcome) => void outcomes.push(outcome.kind),
   };
-  return { deps, stored, published, parked, outcomes, setStoreDown: (down: boolean) => (storeDown = down) };
+  return {
+    deps,
+    stored,
+    published,
+    parked,
+    outcomes,
+    transactions,
+    setStoreDown: (down: boolean) => (storeDown = down),
+  };
 }
 
 describe('ingest worker batch', () => {
@@ -105,6 +119,18 @@ describe('ingest worker batch', () => {
     const result = await processIngestBatch(batch(message('a'), 'poison'), f.deps);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
     expect(f.parked).toHaveLength(1);
+  });
+
+  it('writes a batch in chunked transactions and reports a message sent twice as a duplicate', async () => {
+    const f = fakes(2);
+    const result = await processIngestBatch(
+      batch(message('a'), message('b'), message('a'), message('c'), message('d')),
+      f.deps,
+    );
+    expect(result.batchItemFailures).toEqual([]);
+    expect(f.transactions).toEqual([2, 2, 1]);
+    expect(f.outcomes).toEqual(['created', 'created', 'duplicate', 'created', 'created']);
+    expect(f.stored.size).toBe(4);
   });
 
   it('fails a record whose parking fails, so it is retried and cannot vanish', async () => {

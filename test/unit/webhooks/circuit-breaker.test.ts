@@ -28,7 +28,8 @@ function feed(state: BreakerState, startMs: number, outcomes: ReportedOutcome[],
   });
   return s;
 }
-const times = (n: number, outcome: ReportedOutcome): ReportedOutcome[] => Array<ReportedOutcome>(n).fill(outcome);
+const times = (n: number, outcome: ReportedOutcome): ReportedOutcome[] =>
+  Array<ReportedOutcome>(n).fill(outcome);
 
 /** Deterministic PRNG (mulberry32). */
 function seeded(seed: number): () => number {
@@ -77,13 +78,22 @@ describe('closed', () => {
   });
 
   it('stays closed below the failure-rate threshold', () => {
-    const outcomes = [...times(6, 'success'), ...times(4, 'failure'), ...times(6, 'success'), ...times(4, 'failure')];
+    const outcomes = [
+      ...times(6, 'success'),
+      ...times(4, 'failure'),
+      ...times(6, 'success'),
+      ...times(4, 'failure'),
+    ];
     expect(feed(initialBreakerState(), T0, outcomes).status).toBe('closed');
   });
 
   it('opens at the threshold once the window has the minimum volume', () => {
     const state = feed(initialBreakerState(), T0, [...times(5, 'success'), ...times(5, 'failure')]);
-    expect(state).toMatchObject({ status: 'open', openCount: 1, openUntilMs: T0 + 9 * SECOND + CONFIG.baseCoolDownMs });
+    expect(state).toMatchObject({
+      status: 'open',
+      openCount: 1,
+      openUntilMs: T0 + 9 * SECOND + CONFIG.baseCoolDownMs,
+    });
   });
 
   it('counts rate-limited answers as failures', () => {
@@ -119,7 +129,10 @@ describe('open and half-open', () => {
     const at = openedAt + CONFIG.baseCoolDownMs;
     const claim = decide(opened(), at, 'probe-1');
     expect(claim.decision).toEqual({ action: 'send', probe: true, probeId: 'probe-1' });
-    expect(claim.next).toMatchObject({ status: 'half-open', probe: { id: 'probe-1', leaseUntilMs: at + CONFIG.probeLeaseMs } });
+    expect(claim.next).toMatchObject({
+      status: 'half-open',
+      probe: { id: 'probe-1', leaseUntilMs: at + CONFIG.probeLeaseMs },
+    });
     expect(decide(claim.next!, at + 1, 'probe-2').decision).toEqual({
       action: 'defer',
       untilMs: at + CONFIG.probeLeaseMs,
@@ -156,7 +169,9 @@ describe('open and half-open', () => {
     // The stale probe's late success is counted but does not close the breaker.
     const late = recordOutcome(reclaim.next!, at + CONFIG.probeLeaseMs + 1, 'success', 'probe-1').next;
     expect(late.status).toBe('half-open');
-    expect(recordOutcome(late, at + CONFIG.probeLeaseMs + 2, 'success', 'probe-2').next.status).toBe('closed');
+    expect(recordOutcome(late, at + CONFIG.probeLeaseMs + 2, 'success', 'probe-2').next.status).toBe(
+      'closed',
+    );
   });
 
   it('does not change state for results of deliveries sent before it opened', () => {
@@ -174,8 +189,15 @@ describe('disabling', () => {
     expect(state.status).not.toBe('disabled');
     const result = recordOutcome(state, T0 + 5 * DAY, 'failure');
     expect(result.disabled).toBe('failing');
-    expect(result.next).toMatchObject({ status: 'disabled', disabledReason: 'failing', disabledAtMs: T0 + 5 * DAY });
-    expect(decide(result.next, T0 + 6 * DAY, 'p').decision).toEqual({ action: 'disabled', reason: 'failing' });
+    expect(result.next).toMatchObject({
+      status: 'disabled',
+      disabledReason: 'failing',
+      disabledAtMs: T0 + 5 * DAY,
+    });
+    expect(decide(result.next, T0 + 6 * DAY, 'p').decision).toEqual({
+      action: 'disabled',
+      reason: 'failing',
+    });
     // Nothing more happens to a disabled breaker.
     expect(recordOutcome(result.next, T0 + 6 * DAY, 'failure')).toEqual({ next: result.next });
   });
@@ -239,7 +261,9 @@ describe('shared state through compare-and-set', () => {
       const { store, reopenAt } = await openStore();
       const shared = interleaving(store, seeded(seed));
       const decisions = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => acquire(shared, EP, { nowMs: reopenAt + i, probeId: `worker-${i}` })),
+        Array.from({ length: 20 }, (_, i) =>
+          acquire(shared, EP, { nowMs: reopenAt + i, probeId: `worker-${i}` }),
+        ),
       );
       const probes = decisions.filter((d) => d.action === 'send');
       expect(probes).toHaveLength(1);
@@ -284,7 +308,10 @@ describe('shared state through compare-and-set', () => {
       recorded: false,
     });
     const openState = feed(initialBreakerState(), T0, times(10, 'failure'));
-    const contended: BreakerStore = { get: async () => ({ state: openState, version: 1 }), compareAndSet: async () => false };
+    const contended: BreakerStore = {
+      get: async () => ({ state: openState, version: 1 }),
+      compareAndSet: async () => false,
+    };
     expect(await acquire(contended, EP, { nowMs: openState.openUntilMs!, maxCasAttempts: 3 })).toMatchObject({
       action: 'defer',
       reason: 'contention',

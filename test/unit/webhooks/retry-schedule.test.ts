@@ -46,13 +46,17 @@ describe('retry schedule', () => {
 
   it('keeps every jittered delay within ±10 % of its step', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 7 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (n, r) => {
-        const step = RETRY_SCHEDULE_SECONDS[n - 1]!;
-        const next = nextAttempt({ attemptsMade: n, nowMs: T0, random: () => r });
-        if (next.kind !== 'retry') throw new Error('expected a retry');
-        expect(next.delaySeconds).toBeGreaterThanOrEqual(Math.round(step * 0.9));
-        expect(next.delaySeconds).toBeLessThanOrEqual(Math.round(step * 1.1));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 7 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (n, r) => {
+          const step = RETRY_SCHEDULE_SECONDS[n - 1]!;
+          const next = nextAttempt({ attemptsMade: n, nowMs: T0, random: () => r });
+          if (next.kind !== 'retry') throw new Error('expected a retry');
+          expect(next.delaySeconds).toBeGreaterThanOrEqual(Math.round(step * 0.9));
+          expect(next.delaySeconds).toBeLessThanOrEqual(Math.round(step * 1.1));
+        },
+      ),
     );
   });
 
@@ -74,7 +78,13 @@ describe('retry schedule', () => {
 
   it('uses Retry-After when it is longer than the schedule step', () => {
     const next = nextAttempt({ attemptsMade: 1, nowMs: T0, random: noJitter, retryAfterSeconds: 120 });
-    expect(next).toEqual({ kind: 'retry', attempt: 2, delaySeconds: 120, dueAtMs: T0 + 120_000, retryAfterApplied: true });
+    expect(next).toEqual({
+      kind: 'retry',
+      attempt: 2,
+      delaySeconds: 120,
+      dueAtMs: T0 + 120_000,
+      retryAfterApplied: true,
+    });
   });
 
   it('never retries earlier than the schedule step, whatever Retry-After says', () => {
@@ -192,7 +202,12 @@ describe('durable waits by re-enqueueing in hops of at most 15 minutes (decision
         queue.send(message, plan.delaySeconds);
         continue;
       }
-      attempts.push({ attempt: message.attempt, at: queue.now, due: message.dueAtMs, webhookId: message.webhookId });
+      attempts.push({
+        attempt: message.attempt,
+        at: queue.now,
+        due: message.dueAtMs,
+        webhookId: message.webhookId,
+      });
       // The endpoint fails every time.
       const next = nextAttempt({ attemptsMade: message.attempt, nowMs: queue.now, random });
       if (next.kind === 'exhausted') {
@@ -223,6 +238,10 @@ describe('durable waits by re-enqueueing in hops of at most 15 minutes (decision
     expect(planWait(T0, T0)).toEqual({ action: 'deliver' });
     expect(planWait(T0 - 1, T0)).toEqual({ action: 'deliver' });
     expect(planWait(T0 + 1, T0)).toEqual({ action: 'wait', delaySeconds: 1, remainingAfterHopSeconds: 0 });
-    expect(planWait(T0 + 3_600_000, T0)).toEqual({ action: 'wait', delaySeconds: 900, remainingAfterHopSeconds: 2700 });
+    expect(planWait(T0 + 3_600_000, T0)).toEqual({
+      action: 'wait',
+      delaySeconds: 900,
+      remainingAfterHopSeconds: 2700,
+    });
   });
 });

@@ -92,7 +92,12 @@ describe('signing', () => {
   });
 
   it('builds the three headers, with the timestamp in whole seconds', () => {
-    const headers = buildWebhookHeaders({ webhookId: 'evt_abc', nowMs: NOW + 999, body: BODY, secrets: [NEW] });
+    const headers = buildWebhookHeaders({
+      webhookId: 'evt_abc',
+      nowMs: NOW + 999,
+      body: BODY,
+      secrets: [NEW],
+    });
     expect(headers['webhook-id']).toBe('evt_abc');
     expect(headers['webhook-timestamp']).toBe(String(NOW / 1000));
     expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
@@ -109,13 +114,20 @@ describe('signing', () => {
   });
 
   it('is accepted by a standardwebhooks receiver', () => {
-    const headers = signDelivery({ webhookId: 'evt_abc', body: BODY, secrets: { current: NEW }, nowMs: Date.now() });
+    const headers = signDelivery({
+      webhookId: 'evt_abc',
+      body: BODY,
+      secrets: { current: NEW },
+      nowMs: Date.now(),
+    });
     expect(receiverAccepts(NEW, BODY, { ...headers })).toBe(true);
     expect(new Webhook(NEW).verify(BODY, { ...headers })).toEqual(JSON.parse(BODY));
   });
 
   it('fails verification when the body, timestamp, id or secret differ', () => {
-    const headers = { ...signDelivery({ webhookId: 'evt_abc', body: BODY, secrets: { current: NEW }, nowMs: NOW }) };
+    const headers = {
+      ...signDelivery({ webhookId: 'evt_abc', body: BODY, secrets: { current: NEW }, nowMs: NOW }),
+    };
     expect(receiverAccepts(NEW, BODY.replace('rev_1', 'rev_2'), headers)).toBe(false);
     expect(receiverAccepts(NEW, `${BODY} `, headers)).toBe(false);
     const later = String(Number(headers['webhook-timestamp']) + 1);
@@ -130,7 +142,12 @@ describe('signing', () => {
     // The first attempt's headers are now too old for the receiver's replay window...
     expect(receiverAccepts(NEW, BODY, { ...first })).toBe(false);
     // ...while the retry, signed at its own time, verifies and keeps the id.
-    const retry = signDelivery({ webhookId: 'evt_abc', body: BODY, secrets: { current: NEW }, nowMs: Date.now() });
+    const retry = signDelivery({
+      webhookId: 'evt_abc',
+      body: BODY,
+      secrets: { current: NEW },
+      nowMs: Date.now(),
+    });
     expect(retry['webhook-id']).toBe(first['webhook-id']);
     expect(retry['webhook-timestamp']).not.toBe(first['webhook-timestamp']);
     expect(receiverAccepts(NEW, BODY, { ...retry })).toBe(true);
@@ -146,7 +163,9 @@ describe('secret rotation', () => {
     });
     expect(activeSigningSecrets(rotated, NOW)).toEqual([NEW, OLD]);
 
-    const headers = { ...signDelivery({ webhookId: 'evt_rot', body: BODY, secrets: rotated, nowMs: Date.now() }) };
+    const headers = {
+      ...signDelivery({ webhookId: 'evt_rot', body: BODY, secrets: rotated, nowMs: Date.now() }),
+    };
     const signatures = headers['webhook-signature'].split(' ');
     expect(signatures).toHaveLength(2);
     expect(signatures.every((s) => s.startsWith('v1,'))).toBe(true);
@@ -163,7 +182,9 @@ describe('secret rotation', () => {
     expect(activeSigningSecrets(rotated, end)).toEqual([NEW]);
 
     jest.setSystemTime(end);
-    const headers = { ...signDelivery({ webhookId: 'evt_rot', body: BODY, secrets: rotated, nowMs: Date.now() }) };
+    const headers = {
+      ...signDelivery({ webhookId: 'evt_rot', body: BODY, secrets: rotated, nowMs: Date.now() }),
+    };
     expect(headers['webhook-signature'].split(' ')).toHaveLength(1);
     expect(receiverAccepts(NEW, BODY, headers)).toBe(true);
     expect(receiverAccepts(OLD, BODY, headers)).toBe(false);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   MAX_URL_LENGTH,
   checkUrlSyntax,
@@ -19,7 +20,7 @@ const DNS: Record<string, string[]> = {
   'mapped.example.test': ['::ffff:192.168.0.1'],
   'ula.example.test': ['fd12:3456:789a::1'],
   'cgnat.example.test': ['100.100.100.100'],
-  'localhost': ['127.0.0.1', '::1'],
+  localhost: ['127.0.0.1', '::1'],
   'empty.example.test': [],
 };
 const calls: string[] = [];
@@ -185,8 +186,12 @@ describe('allowed URLs', () => {
 
 describe('local mode options', () => {
   it('refuses loopback and http by default', async () => {
-    expect(await resolveAndCheck('http://127.0.0.1:3000/', fakeResolver)).toMatchObject({ reason: 'https-required' });
-    expect(await resolveAndCheck('https://127.0.0.1:3000/', fakeResolver)).toMatchObject({ reason: 'loopback' });
+    expect(await resolveAndCheck('http://127.0.0.1:3000/', fakeResolver)).toMatchObject({
+      reason: 'https-required',
+    });
+    expect(await resolveAndCheck('https://127.0.0.1:3000/', fakeResolver)).toMatchObject({
+      reason: 'loopback',
+    });
   });
 
   it('allows loopback (only) with allowLoopback, and http with allowHttp', async () => {
@@ -196,23 +201,36 @@ describe('local mode options', () => {
       address: '127.0.0.1',
       port: 3000,
     });
-    expect(await resolveAndCheck('http://[::1]:3000/', fakeResolver, local)).toMatchObject({ ok: true, family: 6 });
+    expect(await resolveAndCheck('http://[::1]:3000/', fakeResolver, local)).toMatchObject({
+      ok: true,
+      family: 6,
+    });
     expect(await resolveAndCheck('http://localhost:3000/', fakeResolver, local)).toMatchObject({
       ok: true,
       address: '127.0.0.1',
     });
-    expect(await resolveAndCheck('http://[::ffff:127.0.0.1]/', fakeResolver, local)).toMatchObject({ ok: true });
+    expect(await resolveAndCheck('http://[::ffff:127.0.0.1]/', fakeResolver, local)).toMatchObject({
+      ok: true,
+    });
     // Everything else stays refused.
-    expect(await resolveAndCheck('http://10.0.0.1/', fakeResolver, local)).toMatchObject({ reason: 'private' });
+    expect(await resolveAndCheck('http://10.0.0.1/', fakeResolver, local)).toMatchObject({
+      reason: 'private',
+    });
     expect(await resolveAndCheck('http://169.254.169.254/', fakeResolver, local)).toMatchObject({
       reason: 'link-local',
     });
-    expect(await resolveAndCheck('http://0.0.0.0/', fakeResolver, local)).toMatchObject({ reason: 'this-network' });
-    expect(await resolveAndCheck('http://[::]/', fakeResolver, local)).toMatchObject({ reason: 'unspecified' });
+    expect(await resolveAndCheck('http://0.0.0.0/', fakeResolver, local)).toMatchObject({
+      reason: 'this-network',
+    });
+    expect(await resolveAndCheck('http://[::]/', fakeResolver, local)).toMatchObject({
+      reason: 'unspecified',
+    });
   });
 
   it('allows http to public hosts with allowHttp alone', async () => {
-    expect(await resolveAndCheck('http://hooks.example.com/', fakeResolver, { allowHttp: true })).toMatchObject({
+    expect(
+      await resolveAndCheck('http://hooks.example.com/', fakeResolver, { allowHttp: true }),
+    ).toMatchObject({
       ok: true,
       port: 80,
     });
@@ -250,5 +268,28 @@ describe('address parsing', () => {
     expect(classifyAddress('not-an-ip')).toMatchObject({ allowed: false, reason: 'invalid-address' });
     expect(classifyAddress('127.0.0.1', { allowLoopback: true })).toEqual({ allowed: true, family: 4 });
     expect(classifyAddress('::1', { allowLoopback: true })).toEqual({ allowed: true, family: 6 });
+  });
+
+  it('parses any IPv6 address, in full or compressed (URL-canonical) form, to its bytes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), (groups) => {
+        const bytes = groups.flatMap((g) => [g >> 8, g & 0xff]);
+        const full = groups.map((g) => g.toString(16)).join(':');
+        expect(parseIPv6(full)).toEqual(bytes);
+        const canonical = new URL(`http://[${full}]/`).hostname;
+        expect(parseIPv6(canonical)).toEqual(bytes);
+      }),
+    );
+  });
+
+  it('classifies an IPv4-mapped IPv6 address exactly like the IPv4 address it embeds', () => {
+    fc.assert(
+      fc.property(fc.ipV4(), (v4) => {
+        const direct = classifyAddress(v4);
+        const mapped = classifyAddress(`::ffff:${v4}`);
+        expect(mapped.allowed).toBe(direct.allowed);
+        if (!direct.allowed && !mapped.allowed) expect(mapped.reason).toBe(direct.reason);
+      }),
+    );
   });
 });

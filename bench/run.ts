@@ -1,0 +1,188 @@
+/**
+ * `npm run bench`: measures in one run, on this machine, against the local mode
+ *   1. the baseline: raw DynamoDB Local write rate for the same review items (PutItem),
+ *   2. end-to-end ingestion rate: HTTP -> gateway -> API handler -> queue -> worker -> table,
+ *   3. API latency p50/p99 at 64 concurrent clients (POST /v1/reviews and GET /v1/reviews), with
+ *      the consumers paused as separate Lambdas would not share a CPU with the API, and again
+ *      while the pipeline runs on this one machine,
+ *   4. (when the model module is present) model inference and cold-start costs,
+ * prints a table with ratios against the baselines and writes bench/results.json.
+ * Loopback only, bounded counts.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { tableDefinition } from '../src/catalog/tables';
+import { createSupplierWithKey } from '../src/use-cases/create-supplier';
+import { DynamoTenantStore } from '../src/adapters/dynamo-records';
+import { countStoredReviews, percentile, runPool } from './support';
+import { startLocalStack } from '../local/stack';
+
+const N = Number(process.env.BENCH_REVIEWS ?? 2000);
+const CLIENTS = 64;
+const RAW_WRITERS = Number(process.env.BENCH_RAW_WRITERS ?? 32);
+
+function reviewBody(i: number) {
+  return {
+    rating: (i % 5) + 1,
+    title: `Bench review ${i}`,
+    body: `The flowers for wedding ${i} arrived on time and looked wonderful.`,
+    reviewerName: `Couple ${i}`,
+    platform: 'google',
+    externalId: `bench-${i}`,
+  };
+}
+
+async function main(): Promise<void> {
+  const log = (line: string) => console.log(`[bench] ${line}`);
+  const stack = await startLocalStack({ log, pollerConcurrency: 4 });
+  try {
+    const doc = DynamoDBDocumentClient.from(stack.dynamoClient);
+    const reviewsTable = stack.env[tableDefinition('Reviews').envVar]!;
+    const supplier = await createSupplierWithKey(
+      new DynamoTenantStore(doc, stack.env[tableDefinition('Tenants').envVar]!),
+      { name: 'Bench' },
+    );
+
+    // 1. Baseline: the same items, written straight to the table.
+    log(`baseline: ${N} PutItem calls with ${RAW_WRITERS} concurrent writers...`);
+    const rawStart = performance.now();
+    await runPool(N, RAW_WRITERS, async (i) => {
+      const body = reviewBody(i);
+      await doc.send(
+        new PutCommand({
+          TableName: reviewsTable,
+          Item: {
+            pk: 'SUPPLIER#raw-baseline',
+            sk: `REVIEW#${i}`,
+            ...body,
+            gsi1pk: 'SUPPLIER#raw-baseline',
+            gsi1sk: `2026-01-01T00:00:00.000Z#${i}`,
+            gsi2pk: `SUPPLIER#raw-baseline#PLATFORM#google`,
+            gsi2sk: `2026-01-01T00:00:00.000Z#${i}`,
+            gsi3pk: `SUPPLIER#raw-baseline#RATING#${body.rating}`,
+            gsi3sk: `2026-01-01T00:00:00.000Z#${i}`,
+          },
+        }),
+      );
+    });
+    const rawSeconds = (performance.now() - rawStart) / 1000;
+    const rawRate = N / rawSeconds;
+    log(`baseline: ${rawRate.toFixed(0)} writes/s`);
+
+    const post = async (apiKey: string, i: number, prefix: string, latencies?: number[]) => {
+      const started = performance.now();
+      const response = await fetch(`${stack.apiUrl}/v1/reviews`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...reviewBody(i), externalId: `${prefix}-${i}` }),
+      });
+      await response.arrayBuffer();
+      latencies?.push(performance.now() - started);
+      return response.status;
+    };
+    const get = async (apiKey: string, latencies?: number[]) => {
+      const started = performance.now();
+      const response = await fetch(`${stack.apiUrl}/v1/reviews?limit=25`, { headers: { authorization: `Bearer ${apiKey}` } });
+      await response.arrayBuffer();
+      latencies?.push(performance.now() - started);
+    };
+
+    // 2. API latency at 64 clients, the API alone (as separate Lambdas would be): consumers
+    //    paused, after a warm-up that is not measured.
+    const latencySupplier = await createSupplierWithKey(
+      new DynamoTenantStore(doc, stack.env[tableDefinition('Tenants').envVar]!),
+      { name: 'Bench latency' },
+    );
+    await stack.workers.pause();
+    log(`latency: warm-up, then ${N} POST and ${N} GET at ${CLIENTS} concurrent clients (consumers paused)...`);
+    await runPool(300, CLIENTS, async (i) => void (await post(latencySupplier.apiKey, i, 'warm')));
+    await runPool(300, CLIENTS, async () => get(latencySupplier.apiKey));
+    const postLatencies: number[] = [];
+    const getLatencies: number[] = [];
+    await runPool(N, CLIENTS, async (i) => void (await post(latencySupplier.apiKey, i, 'lat', postLatencies)));
+    await runPool(N, CLIENTS, async () => get(latencySupplier.apiKey, getLatencies));
+    await stack.workers.resume();
+    log('latency: draining the queued reviews before the pipeline run...');
+    while ((await countStoredReviews(doc, reviewsTable, latencySupplier.supplierId)) < N + 300) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+
+    // 3. The whole pipeline, 64 HTTP clients, consumers running.
+    log(`pipeline: ${N} reviews through HTTP with ${CLIENTS} concurrent clients...`);
+    const loadedLatencies: number[] = [];
+    let non202 = 0;
+    const pipelineStart = performance.now();
+    await runPool(N, CLIENTS, async (i) => {
+      if ((await post(supplier.apiKey, i, 'bench', loadedLatencies)) !== 202) non202 += 1;
+    });
+    const acceptedSeconds = (performance.now() - pipelineStart) / 1000;
+    log(`pipeline: ${N - non202} accepted in ${acceptedSeconds.toFixed(1)} s`);
+    let stored = 0;
+    const deadline = Date.now() + 300_000;
+    while ((stored = await countStoredReviews(doc, reviewsTable, supplier.supplierId)) < N - non202) {
+      if (Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const pipelineSeconds = (performance.now() - pipelineStart) / 1000;
+    const pipelineRate = stored / pipelineSeconds;
+    log(`pipeline: ${stored} stored in ${pipelineSeconds.toFixed(1)} s (${pipelineRate.toFixed(0)} reviews/s)`);
+
+    const results: Record<string, unknown> = {
+      measuredAt: new Date().toISOString(),
+      machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+      reviews: N,
+      ingestion: {
+        rawWritesPerSecond: round(rawRate),
+        rawWriters: RAW_WRITERS,
+        pipelineReviewsPerSecond: round(pipelineRate),
+        pipelineToRawRatio: round(pipelineRate / rawRate, 3),
+        acceptedPerSecond: round(N / acceptedSeconds),
+        stored,
+        answered202: N - non202,
+        lost: N - non202 - stored,
+      },
+      apiLatencyMs: {
+        clients: CLIENTS,
+        postReviews: { p50: round(percentile(postLatencies, 50)), p99: round(percentile(postLatencies, 99)) },
+        getReviews: { p50: round(percentile(getLatencies, 50)), p99: round(percentile(getLatencies, 99)) },
+        postReviewsDuringPipeline: {
+          p50: round(percentile(loadedLatencies, 50)),
+          p99: round(percentile(loadedLatencies, 99)),
+        },
+      },
+    };
+
+    const mlModule = join(__dirname, 'ml.ts');
+    if (existsSync(mlModule)) {
+      const { benchModels } = (await import(mlModule)) as { benchModels?: () => Promise<unknown> };
+      if (benchModels) results.models = await benchModels();
+    }
+
+    const ing = results.ingestion as Record<string, number>;
+    const lat = results.apiLatencyMs as Record<'postReviews' | 'getReviews' | 'postReviewsDuringPipeline', Record<string, number>>;
+    console.log(`
+| measure                                   | value        | target        |
+|-------------------------------------------|--------------|---------------|
+| raw DynamoDB Local writes/s (baseline)    | ${pad(ing.rawWritesPerSecond)} |               |
+| pipeline reviews/s (HTTP -> table)        | ${pad(ing.pipelineReviewsPerSecond)} |               |
+| pipeline / raw                            | ${pad(ing.pipelineToRawRatio)} | >= 0.5        |
+| POST /v1/reviews p50 / p99 ms (64 clients)| ${pad(`${lat.postReviews.p50} / ${lat.postReviews.p99}`)} | p99 < 200     |
+| GET /v1/reviews p50 / p99 ms (64 clients) | ${pad(`${lat.getReviews.p50} / ${lat.getReviews.p99}`)} | p99 < 200     |
+| POST p50 / p99 ms while the pipeline runs | ${pad(`${lat.postReviewsDuringPipeline.p50} / ${lat.postReviewsDuringPipeline.p99}`)} | (one machine) |
+| answered 202 / stored / lost              | ${pad(`${ing.answered202} / ${ing.stored} / ${ing.lost}`)} | lost = 0      |`);
+    if (results.models) console.log('\nmodels:', JSON.stringify(results.models, null, 2));
+    writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    log('wrote bench/results.json');
+  } finally {
+    await stack.stop();
+  }
+}
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+const pad = (value: unknown) => String(value).padEnd(12);
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+/**
+ * The queue consumers of the local mode, in their own process (as Lambda runs them apart from
+ * the API): one SqsPoller per catalogued queue consumer, calling the same worker handlers.
+ * Configured by the environment the parent passes; prints "ready" once polling; stops cleanly
+ * (finishing batches in flight) when the parent closes our stdin or sends SIGTERM/SIGINT;
+ * the lines `pause` and `resume` on stdin stop and restart polling.
+ */
+import { createInterface } from 'node:readline';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { QUEUES } from '../src/catalog/queues';
+import { requireEnv } from '../src/runtime/env';
+import { SqsPoller, type SqsHandler } from './sqs-poller';
+
+export interface WorkerHostConfig {
+  readonly queues: { id: string; url: string; arn: string }[];
+  readonly concurrency: number;
+}
+
+const HANDLERS: Record<string, () => Promise<SqsHandler>> = {
+  IngestWorker: async () => (await import('../functions/ingest-worker/handler')).handleBatch,
+};
+
+async function main(): Promise<void> {
+  const config = JSON.parse(requireEnv('WEDSYNC_WORKER_HOST')) as WorkerHostConfig;
+  const region = requireEnv('AWS_REGION');
+  const client = new SQSClient({ region, endpoint: requireEnv('AWS_ENDPOINT_URL_SQS'), useQueueUrlAsEndpoint: false });
+  const pollers: SqsPoller[] = [];
+  for (const definition of QUEUES) {
+    const queue = config.queues.find((q) => q.id === definition.id);
+    if (!definition.consumer || !queue) continue;
+    const poller = new SqsPoller({
+      client,
+      queueUrl: queue.url,
+      queueArn: queue.arn,
+      region,
+      consumer: definition.consumer,
+      handler: await HANDLERS[definition.consumer.functionId]!(),
+      concurrency: config.concurrency,
+      onError: (error) => process.stderr.write(`[workers] ${definition.id}: ${(error as Error).message}\n`),
+    });
+    poller.start();
+    pollers.push(poller);
+  }
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(pollers.map((p) => p.stop()));
+    client.destroy();
+    process.exit(0);
+  };
+  // The parent may pause and resume consumption (the bench measures the API alone that way).
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line === 'pause') void Promise.all(pollers.map((p) => p.stop())).then(() => process.stdout.write('paused\n'));
+    if (line === 'resume') {
+      for (const poller of pollers) poller.start();
+      process.stdout.write('resumed\n');
+    }
+  });
+  process.stdin.on('end', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  process.stdout.write('ready\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[workers] failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

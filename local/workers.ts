@@ -1,0 +1,54 @@
+/** Starts local/worker-host.ts in a child process and waits until it polls. */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { REPO_ROOT, stopChild } from './processes';
+import type { WorkerHostConfig } from './worker-host';
+
+export interface WorkerHost {
+  /** Stops polling (batches in flight finish first); messages wait in the queue. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startWorkerHost(env: Record<string, string>, config: WorkerHostConfig): Promise<WorkerHost> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local', 'worker-host.ts')], {
+    cwd: REPO_ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ...env, WEDSYNC_WORKER_HOST: JSON.stringify(config) },
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const waiters = new Map<string, () => void>();
+  const expect = (word: string) => new Promise<void>((resolve) => waiters.set(word, resolve));
+  lines.on('line', (line) => {
+    const waiter = waiters.get(line);
+    if (waiter) {
+      waiters.delete(line);
+      waiter();
+    } else {
+      process.stdout.write(`${line}\n`);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the worker host did not start within 30 s')), 30_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the worker host exited with code ${code}`));
+    });
+    void expect('ready').then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  const command = (word: 'pause' | 'resume', answer: string) => {
+    const answered = expect(answer);
+    child.stdin!.write(`${word}\n`);
+    return answered;
+  };
+  return {
+    pause: () => command('pause', 'paused'),
+    resume: () => command('resume', 'resumed'),
+    stop: () => stopChild(child, 15_000),
+  };
+}

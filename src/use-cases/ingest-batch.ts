@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { eventsForStoredReview, PermanentMessageError, reviewFromMessage, type Review } from '../domain/review';
+import { reviewSubmittedMessage } from '../domain/review-schemas';
+import type { Clock, EventPublisher, RejectedStore, ReviewRepository } from '../ports';
+
+export interface IngestDeps {
+  readonly reviews: ReviewRepository;
+  readonly events: EventPublisher;
+  readonly rejected: RejectedStore;
+  readonly clock: Clock;
+  readonly queueName: string;
+  /** Reviews per store transaction (the store's own limit caps it). */
+  readonly chunkSize: number;
+}
+
+export interface QueuedMessage {
+  readonly messageId: string;
+  readonly body: string;
+}
+
+export type IngestOutcome =
+  | { readonly kind: 'created' | 'duplicate'; readonly reviewId: string }
+  | { readonly kind: 'parked'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly error: unknown };
+
+/** Parses one queued message into a review, or says why it can never be one. */
+export function reviewFromQueuedBody(body: string): Review {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch {
+    throw new PermanentMessageError('invalid-json', 'message body is not JSON');
+  }
+  const parsed = reviewSubmittedMessage.safeParse(raw);
+  if (!parsed.success) {
+    throw new PermanentMessageError('invalid-message', z.prettifyError(parsed.error).slice(0, 1000));
+  }
+  return reviewFromMessage(parsed.data);
+}
+
+/**
+ * Store a batch of queued reviews exactly once and announce them.
+ * 1. Parse every message; a permanently bad one is parked with its reason (if parking fails,
+ *    the message fails and is retried, so it cannot vanish).
+ * 2. Group the reviews by supplier and store each group in transactions of `chunkSize`
+ *    (review + audit + summary counters, conditional on new ids).
+ * 3. Publish the domain events of each stored chunk, also for duplicates: an earlier attempt
+ *    may have stored a review and then failed to publish. Event ids are deterministic, so
+ *    consumers deduplicate.
+ * A failure affects only the messages of its chunk; the caller reports those for retry.
+ */
+export async function ingestBatch(messages: readonly QueuedMessage[], deps: IngestDeps): Promise<Map<string, IngestOutcome>> {
+  const outcomes = new Map<string, IngestOutcome>();
+  const bySupplier = new Map<string, { messageId: string; review: Review }[]>();
+
+  await Promise.all(
+    messages.map(async ({ messageId, body }) => {
+      try {
+        const review = reviewFromQueuedBody(body);
+        const group = bySupplier.get(review.supplierId) ?? [];
+        group.push({ messageId, review });
+        bySupplier.set(review.supplierId, group);
+      } catch (error) {
+        if (!(error instanceof PermanentMessageError)) throw error;
+        try {
+          await deps.rejected.park({ queue: deps.queueName, messageId, body, reason: error.reason, detail: error.detail });
+          outcomes.set(messageId, { kind: 'parked', reason: error.reason });
+        } catch (parkError) {
+          outcomes.set(messageId, { kind: 'failed', error: parkError });
+        }
+      }
+    }),
+  );
+
+  const chunks: { supplierId: string; entries: { messageId: string; review: Review }[] }[] = [];
+  for (const [supplierId, entries] of bySupplier) {
+    for (let start = 0; start < entries.length; start += deps.chunkSize) {
+      chunks.push({ supplierId, entries: entries.slice(start, start + deps.chunkSize) });
+    }
+  }
+  const storedAt = deps.clock.now().toISOString();
+  await Promise.all(
+    chunks.map(async ({ supplierId, entries }) => {
+      try {
+        const stored = await deps.reviews.insertMany(supplierId, entries.map((e) => e.review), storedAt);
+        // One review sent twice in a batch is stored once; both messages are done.
+        const unique = [...new Map(entries.map((e) => [e.review.reviewId, e.review])).values()];
+        await deps.events.publish(unique.flatMap((review) => eventsForStoredReview(review, storedAt)));
+        const firstMessageOf = new Map<string, string>();
+        for (const { messageId, review } of entries) {
+          const first = firstMessageOf.get(review.reviewId);
+          firstMessageOf.set(review.reviewId, first ?? messageId);
+          const kind = first === undefined ? (stored.get(review.reviewId) ?? 'duplicate') : 'duplicate';
+          outcomes.set(messageId, { kind, reviewId: review.reviewId });
+        }
+      } catch (error) {
+        for (const { messageId } of entries) outcomes.set(messageId, { kind: 'failed', error });
+      }
+    }),
+  );
+  return outcomes;
+}
