@@ -3,92 +3,20 @@
  * authorize from the authorizer context, validate, call the use case, map the result.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { z } from 'zod';
-import { matchRoute, type OperationId, type RouteDefinition } from '../../src/catalog/routes';
+import { matchRoute, type OperationId } from '../../src/catalog/routes';
 import { ProblemError, problemOf } from '../../src/domain/problem';
-import {
-  createReviewRequestBody,
-  fieldErrors,
-  listReviewsQuery,
-  submitReviewBody,
-} from '../../src/domain/review-schemas';
-import { ID_PATTERN } from '../../src/domain/ids';
-import type {
-  Clock,
-  IngestQueue,
-  KeyRingSource,
-  ReviewRepository,
-  ReviewRequestRepository,
-} from '../../src/ports';
-import { header, jsonResponse, problemResponse, readJsonObject } from '../../src/runtime/http';
+import { header, problemResponse } from '../../src/runtime/http';
 import type { Principal } from '../../src/use-cases/principal';
-import { createReviewRequest } from '../../src/use-cases/review-requests';
-import { submitReview } from '../../src/use-cases/submit-review';
+import type { Operations } from './operation';
+import { reviewOperations, type ReviewDeps } from './operations/reviews';
 
-export interface ApiDeps {
-  readonly reviews: ReviewRepository;
-  readonly requests: ReviewRequestRepository;
-  readonly queue: IngestQueue;
-  readonly keys: KeyRingSource;
-  readonly clock: Clock;
+/** Every area's dependencies, plus how to report the unexpected. */
+export interface ApiDeps extends ReviewDeps {
   readonly onUnexpectedError: (error: unknown, event: APIGatewayProxyEvent) => void;
 }
 
-interface RouteContext {
-  readonly event: APIGatewayProxyEvent;
-  readonly principal: Principal;
-  readonly pathParameters: Record<string, string>;
-  readonly route: RouteDefinition;
-}
-
-type Operation = (ctx: RouteContext, deps: ApiDeps) => Promise<APIGatewayProxyResult>;
-
-function parse<T extends z.ZodType>(
-  schema: T,
-  input: unknown,
-  kind: 'validation-error' | 'invalid-query',
-): z.infer<T> {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    throw new ProblemError(kind, 'some fields are missing or invalid', fieldErrors(result.error));
-  }
-  return result.data;
-}
-
-function supplierOf(principal: Principal): string {
-  if (principal.kind !== 'supplier')
-    throw new ProblemError('unauthorized', 'this route needs a supplier API key');
-  return principal.supplierId;
-}
-
-const OPERATIONS: Record<OperationId, Operation> = {
-  async createReviewRequest({ event, principal }, deps) {
-    const supplierId = supplierOf(principal);
-    const body = parse(createReviewRequestBody, readJsonObject(event), 'validation-error');
-    return jsonResponse(201, await createReviewRequest(supplierId, body, deps));
-  },
-  async submitReview({ event, principal }, deps) {
-    const body = parse(submitReviewBody, readJsonObject(event), 'validation-error');
-    const accepted = await submitReview(principal, body, header(event, 'idempotency-key'), deps);
-    return jsonResponse(202, accepted, { location: `/v1/reviews/${accepted.reviewId}` });
-  },
-  async getReview({ principal, pathParameters }, deps) {
-    const supplierId = supplierOf(principal);
-    const id = pathParameters.id ?? '';
-    // Unknown, malformed and other suppliers' ids all look the same: 404.
-    const review = ID_PATTERN.test(id) ? await deps.reviews.get(supplierId, id) : undefined;
-    if (!review) throw new ProblemError('not-found', 'no such review');
-    return jsonResponse(200, review);
-  },
-  async listReviews({ event, principal }, deps) {
-    const supplierId = supplierOf(principal);
-    const query = parse(listReviewsQuery, event.queryStringParameters ?? {}, 'invalid-query');
-    const page = await deps.reviews.list(supplierId, { ...query, limit: query.limit ?? 25 });
-    return jsonResponse(200, page);
-  },
-  async getReviewSummary({ principal }, deps) {
-    return jsonResponse(200, await deps.reviews.summary(supplierOf(principal)));
-  },
+const OPERATIONS: Operations<OperationId, ApiDeps> = {
+  ...reviewOperations,
 };
 
 /** Reads the principal the authorizer put in the request context. */

@@ -1,0 +1,38 @@
+/** What every API operation module shares: its context, its signature, and small helpers. */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { z } from 'zod';
+import type { OperationId, RouteDefinition } from '../../src/catalog/routes';
+import { ProblemError } from '../../src/domain/problem';
+import { fieldErrors } from '../../src/domain/review-schemas';
+import type { Principal } from '../../src/use-cases/principal';
+
+export interface RouteContext {
+  readonly event: APIGatewayProxyEvent;
+  readonly principal: Principal;
+  readonly pathParameters: Record<string, string>;
+  readonly route: RouteDefinition;
+}
+
+export type Operation<Deps> = (ctx: RouteContext, deps: Deps) => Promise<APIGatewayProxyResult>;
+
+/** An area's operations: a handler for each of its operation ids, typed by the deps it needs. */
+export type Operations<Ids extends OperationId, Deps> = Record<Ids, Operation<Deps>>;
+
+export function parse<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  kind: 'validation-error' | 'invalid-query',
+): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new ProblemError(kind, 'some fields are missing or invalid', fieldErrors(result.error));
+  }
+  return result.data;
+}
+
+export function supplierOf(principal: Principal): string {
+  if (principal.kind !== 'supplier') {
+    throw new ProblemError('unauthorized', 'this route needs a supplier API key');
+  }
+  return principal.supplierId;
+}

@@ -1,0 +1,60 @@
+/** Review operations: review requests, submissions and imports, reads, summary. */
+import { ID_PATTERN } from '../../../src/domain/ids';
+import { ProblemError } from '../../../src/domain/problem';
+import {
+  createReviewRequestBody,
+  listReviewsQuery,
+  submitReviewBody,
+} from '../../../src/domain/review-schemas';
+import type {
+  Clock,
+  IngestQueue,
+  KeyRingSource,
+  ReviewRepository,
+  ReviewRequestRepository,
+} from '../../../src/ports';
+import { header, jsonResponse, readJsonObject } from '../../../src/runtime/http';
+import { createReviewRequest } from '../../../src/use-cases/review-requests';
+import { submitReview } from '../../../src/use-cases/submit-review';
+import { parse, supplierOf, type Operations } from '../operation';
+
+export interface ReviewDeps {
+  readonly reviews: ReviewRepository;
+  readonly requests: ReviewRequestRepository;
+  readonly queue: IngestQueue;
+  readonly keys: KeyRingSource;
+  readonly clock: Clock;
+}
+
+export const reviewOperations: Operations<
+  'createReviewRequest' | 'submitReview' | 'getReview' | 'listReviews' | 'getReviewSummary',
+  ReviewDeps
+> = {
+  async createReviewRequest({ event, principal }, deps) {
+    const supplierId = supplierOf(principal);
+    const body = parse(createReviewRequestBody, readJsonObject(event), 'validation-error');
+    return jsonResponse(201, await createReviewRequest(supplierId, body, deps));
+  },
+  async submitReview({ event, principal }, deps) {
+    const body = parse(submitReviewBody, readJsonObject(event), 'validation-error');
+    const accepted = await submitReview(principal, body, header(event, 'idempotency-key'), deps);
+    return jsonResponse(202, accepted, { location: `/v1/reviews/${accepted.reviewId}` });
+  },
+  async getReview({ principal, pathParameters }, deps) {
+    const supplierId = supplierOf(principal);
+    const id = pathParameters.id ?? '';
+    // Unknown, malformed and other suppliers' ids all look the same: 404.
+    const review = ID_PATTERN.test(id) ? await deps.reviews.get(supplierId, id) : undefined;
+    if (!review) throw new ProblemError('not-found', 'no such review');
+    return jsonResponse(200, review);
+  },
+  async listReviews({ event, principal }, deps) {
+    const supplierId = supplierOf(principal);
+    const query = parse(listReviewsQuery, event.queryStringParameters ?? {}, 'invalid-query');
+    const page = await deps.reviews.list(supplierId, { ...query, limit: query.limit ?? 25 });
+    return jsonResponse(200, page);
+  },
+  async getReviewSummary({ principal }, deps) {
+    return jsonResponse(200, await deps.reviews.summary(supplierOf(principal)));
+  },
+};
