@@ -7,7 +7,10 @@
  */
 import { createInterface } from 'node:readline';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { functionDefinition, type FunctionId } from '../src/catalog/functions';
 import { QUEUES } from '../src/catalog/queues';
+import { join } from 'node:path';
+import { REPO_ROOT } from './processes';
 import { requireEnv } from '../src/runtime/env';
 import { SqsPoller, type SqsHandler } from './sqs-poller';
 
@@ -16,14 +19,23 @@ export interface WorkerHostConfig {
   readonly concurrency: number;
 }
 
-const HANDLERS: Record<string, () => Promise<SqsHandler>> = {
-  IngestWorker: async () => (await import('../functions/ingest-worker/handler')).handleBatch,
-};
+/** Queue consumers export the raw `handleBatch` beside the middy-wrapped `handler` Lambda runs. */
+async function loadBatchHandler(functionId: FunctionId): Promise<SqsHandler> {
+  const module = (await import(join(REPO_ROOT, functionDefinition(functionId).entry))) as {
+    handleBatch?: SqsHandler;
+  };
+  if (!module.handleBatch) throw new Error(`${functionDefinition(functionId).entry} exports no handleBatch`);
+  return module.handleBatch;
+}
 
 async function main(): Promise<void> {
   const config = JSON.parse(requireEnv('WEDSYNC_WORKER_HOST')) as WorkerHostConfig;
   const region = requireEnv('AWS_REGION');
-  const client = new SQSClient({ region, endpoint: requireEnv('AWS_ENDPOINT_URL_SQS'), useQueueUrlAsEndpoint: false });
+  const client = new SQSClient({
+    region,
+    endpoint: requireEnv('AWS_ENDPOINT_URL_SQS'),
+    useQueueUrlAsEndpoint: false,
+  });
   const pollers: SqsPoller[] = [];
   for (const definition of QUEUES) {
     const queue = config.queues.find((q) => q.id === definition.id);
@@ -34,7 +46,7 @@ async function main(): Promise<void> {
       queueArn: queue.arn,
       region,
       consumer: definition.consumer,
-      handler: await HANDLERS[definition.consumer.functionId]!(),
+      handler: await loadBatchHandler(definition.consumer.functionId),
       concurrency: config.concurrency,
       onError: (error) => process.stderr.write(`[workers] ${definition.id}: ${(error as Error).message}\n`),
     });
@@ -51,7 +63,8 @@ async function main(): Promise<void> {
   };
   // The parent may pause and resume consumption (the bench measures the API alone that way).
   createInterface({ input: process.stdin }).on('line', (line) => {
-    if (line === 'pause') void Promise.all(pollers.map((p) => p.stop())).then(() => process.stdout.write('paused\n'));
+    if (line === 'pause')
+      void Promise.all(pollers.map((p) => p.stop())).then(() => process.stdout.write('paused\n'));
     if (line === 'resume') {
       for (const poller of pollers) poller.start();
       process.stdout.write('resumed\n');

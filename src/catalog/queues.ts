@@ -2,10 +2,12 @@
  * The SQS queues, defined once. Every queue gets a DLQ (CDK construct and local mode alike);
  * `consumer` describes the Lambda event source that drains it, which the local pollers copy.
  */
+import type { FunctionId } from './functions';
+
 export type QueueId = 'Ingest' | 'Events';
 
 export interface QueueConsumer {
-  readonly functionId: 'IngestWorker';
+  readonly functionId: FunctionId;
   readonly batchSize: number;
   readonly maxBatchingWindowSeconds: number;
   readonly maxConcurrency: number;
