@@ -29,6 +29,11 @@ const configSchema = z.strictObject({
   logRetentionDays: retentionDays,
   tracing: z.boolean(),
   contributorInsights: z.boolean(),
+  /**
+   * Allow a model trained on non-commercial data (the deception corpus) into the deployed layer.
+   * Off by default; the synth refuses such a layer unless this is true.
+   */
+  allowNonCommercialModels: z.boolean().default(false),
   /** POWERTOOLS_SERVICE_NAME / POWERTOOLS_METRICS_NAMESPACE for every function. */
   serviceName: z.string().min(1),
   metricsNamespace: z.string().min(1),

@@ -9,7 +9,10 @@ import type { Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { QUEUES, type QueueId } from '../src/catalog/queues';
+import { join } from 'node:path';
+import { LAYERS } from '../src/catalog/layers';
 import { SECRETS } from '../src/catalog/secrets';
+import { REPO_ROOT } from './processes';
 import { DynamoDbLocal } from './dynamodb-local';
 import { createGateway } from './gateway';
 import { createQueues, createTables, type LocalQueue } from './resources';
@@ -25,6 +28,8 @@ export interface LocalStackOptions {
   readonly pollerConcurrency?: number;
   readonly rateLimit?: { rate: number; burst: number };
   readonly region?: string;
+  /** Where the handlers find the model artifacts (default: the Models layer folder). */
+  readonly modelDir?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -69,6 +74,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
       AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
       WEDSYNC_LOCAL_SECRETS: JSON.stringify(secrets),
+      // Local receivers listen on loopback over http; off by default everywhere else (webhook-config.ts).
+      WEBHOOKS_ALLOW_LOOPBACK: 'true',
+      // The models layer's files, where Lambda would see them under /opt/nodejs/models.
+      WEDSYNC_MODEL_DIR:
+        options.modelDir ?? join(REPO_ROOT, LAYERS.find((l) => l.id === 'Models')!.localModelDir),
       ...Object.fromEntries(SECRETS.map((s) => [s.envVar, `local-${s.id}`])),
     };
     Object.assign(process.env, baseEnv);
@@ -107,7 +117,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       consumed.push({ id: definition.id, url: queue.url, arn: Attributes?.QueueArn ?? definition.id });
     }
     log('starting the queue workers in their own process...');
-    const workers = await startWorkerHost(env, { queues: consumed, concurrency: options.pollerConcurrency ?? 4 });
+    const workers = await startWorkerHost(env, {
+      queues: consumed,
+      concurrency: options.pollerConcurrency ?? 4,
+    });
     started.push(workers);
 
     const server: Server = createGateway({

@@ -1,6 +1,7 @@
 /**
  * Operator CLI: `npm run cli -- <command>`.
  *   create-supplier --name "Rose & Co" [--supplier-id sup_...]   create a supplier and an API key
+ *   create-ops-key --name "On-call"                             an operator's key for the ops routes
  *   redrive <queue> [--max N]                                   move a queue's DLQ back to it
  * It reads the same environment as the functions: TABLE_* and QUEUE_URL_* (and, for the local
  * mode, AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS); against a deployed stack, take the
@@ -13,10 +14,11 @@ import { redrive } from '../src/adapters/redrive';
 import { dlqEnvVar, QUEUES } from '../src/catalog/queues';
 import { tableDefinition } from '../src/catalog/tables';
 import { requireEnv } from '../src/runtime/env';
-import { createSupplierWithKey } from '../src/use-cases/create-supplier';
+import { createOpsKey, createSupplierWithKey } from '../src/use-cases/create-supplier';
 
 const USAGE = `usage:
   npm run cli -- create-supplier --name <name> [--supplier-id <id>]
+  npm run cli -- create-ops-key --name <operator>
   npm run cli -- redrive <${QUEUES.map((q) => q.id).join('|')}> [--max <n>]`;
 
 export async function runCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
@@ -35,6 +37,13 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     });
     out(JSON.stringify(created, null, 2));
     out('Keep the API key safe: it is shown once and only its hash is stored.');
+    return 0;
+  }
+  if (command === 'create-ops-key') {
+    if (!values.name) throw new UsageError('--name is required');
+    const store = new DynamoTenantStore(dynamo(), requireEnv(tableDefinition('Tenants').envVar));
+    out(JSON.stringify(await createOpsKey(store, values.name), null, 2));
+    out('Keep the ops key safe: it is shown once and only its hash is stored.');
     return 0;
   }
   if (command === 'redrive') {

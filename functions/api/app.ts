@@ -8,15 +8,19 @@ import { ProblemError, problemOf } from '../../src/domain/problem';
 import { header, problemResponse } from '../../src/runtime/http';
 import type { Principal } from '../../src/use-cases/principal';
 import type { Operations } from './operation';
+import { modelOperations, type ModelDeps } from './operations/models';
 import { reviewOperations, type ReviewDeps } from './operations/reviews';
+import { webhookOperations, type WebhookDeps } from './operations/webhooks';
 
 /** Every area's dependencies, plus how to report the unexpected. */
-export interface ApiDeps extends ReviewDeps {
+export interface ApiDeps extends ReviewDeps, ModelDeps, WebhookDeps {
   readonly onUnexpectedError: (error: unknown, event: APIGatewayProxyEvent) => void;
 }
 
 const OPERATIONS: Operations<OperationId, ApiDeps> = {
   ...reviewOperations,
+  ...modelOperations,
+  ...webhookOperations,
 };
 
 /** Reads the principal the authorizer put in the request context. */
@@ -25,6 +29,7 @@ export function principalOf(event: APIGatewayProxyEvent): Principal | undefined 
   if (context?.principalType === 'supplier' && typeof context.supplierId === 'string') {
     return { kind: 'supplier', supplierId: context.supplierId, keyId: String(context.keyId ?? 'unknown') };
   }
+  if (context?.principalType === 'ops') return { kind: 'ops', keyId: String(context.keyId ?? 'unknown') };
   if (context?.principalType === 'review-token') {
     const token = header(event, 'authorization')?.replace(/^Bearer\s+/i, '');
     if (token) return { kind: 'review-token', token };
@@ -47,6 +52,12 @@ export async function handleApiEvent(
     const { route, pathParameters } = found.match;
     const principal = principalOf(event);
     if (!principal) throw new ProblemError('unauthorized', 'missing or invalid credentials');
+    if ((route.auth === 'ops') !== (principal.kind === 'ops')) {
+      throw new ProblemError(
+        'forbidden',
+        route.auth === 'ops' ? 'this route needs an ops key' : 'an ops key cannot be used here',
+      );
+    }
     if (principal.kind === 'review-token' && route.auth !== 'supplier-or-review-token') {
       throw new ProblemError('forbidden', 'a review link cannot be used for this route');
     }

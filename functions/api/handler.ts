@@ -2,35 +2,38 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { dynamo, sqs } from '../../src/adapters/clients';
+import { dynamo } from '../../src/adapters/clients';
 import { DynamoReviewRequestRepository } from '../../src/adapters/dynamo-records';
 import { keyRingFor } from '../../src/adapters/key-ring';
-import { DynamoReviewRepository } from '../../src/adapters/review-repository';
-import { SqsIngestQueue } from '../../src/adapters/sqs-queues';
-import { queueDefinition } from '../../src/catalog/queues';
 import { secretDefinition } from '../../src/catalog/secrets';
-import { tableDefinition } from '../../src/catalog/tables';
+import { modelCard } from '../../src/inference/model-cards';
 import { systemClock } from '../../src/ports';
-import { currentRegion, requireEnv } from '../../src/runtime/env';
+import { requireEnv } from '../../src/runtime/env';
 import { logger } from '../../src/runtime/powertools';
+import {
+  modelEngine,
+  modelStatsStore,
+  queueSender,
+  reviewRepository,
+  tableName,
+} from '../../src/runtime/wiring';
+import { webhookApiDeps } from '../../src/runtime/webhook-wiring';
 import { handleApiEvent, type ApiDeps } from './app';
 
 let deps: ApiDeps | undefined;
 
 function depsFromEnv(): ApiDeps {
   deps ??= {
-    reviews: new DynamoReviewRepository(
-      dynamo(),
-      requireEnv(tableDefinition('Reviews').envVar),
-      currentRegion(),
-    ),
-    requests: new DynamoReviewRequestRepository(
-      dynamo(),
-      requireEnv(tableDefinition('ReviewRequests').envVar),
-    ),
-    queue: new SqsIngestQueue(sqs(), requireEnv(queueDefinition('Ingest').envVar)),
+    ...webhookApiDeps(),
+    reviews: reviewRepository(),
+    requests: new DynamoReviewRequestRepository(dynamo(), tableName('ReviewRequests')),
+    queue: queueSender('Ingest'),
     keys: keyRingFor(requireEnv(secretDefinition('ReviewTokenKey').envVar)),
     clock: systemClock,
+    models: modelEngine(),
+    modelStats: modelStatsStore(),
+    modelCard: (task, version) => modelCard(task, version),
+    onStatsError: (error) => logger.warn('model statistics not saved', { error: error as Error }),
     onUnexpectedError: (error, event) =>
       logger.error('unexpected error', { error: error as Error, path: event.path, method: event.httpMethod }),
   };

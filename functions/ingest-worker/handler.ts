@@ -4,15 +4,21 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { dynamo, sqs } from '../../src/adapters/clients';
+import { dynamo } from '../../src/adapters/clients';
 import { DynamoRejectedStore } from '../../src/adapters/dynamo-records';
-import { DynamoReviewRepository, MAX_REVIEWS_PER_TRANSACTION } from '../../src/adapters/review-repository';
-import { SqsEventPublisher } from '../../src/adapters/sqs-queues';
-import { queueDefinition } from '../../src/catalog/queues';
-import { tableDefinition } from '../../src/catalog/tables';
+import { MAX_REVIEWS_PER_TRANSACTION } from '../../src/adapters/review-repository';
 import { systemClock } from '../../src/ports';
-import { currentRegion, requireEnv } from '../../src/runtime/env';
+import { DriftMetrics } from '../../src/runtime/drift-metrics';
+import { numberEnv } from '../../src/runtime/env';
 import { logger, metrics } from '../../src/runtime/powertools';
+import {
+  eventPublisher,
+  modelEngine,
+  modelStatsStore,
+  queueSender,
+  reviewRepository,
+  tableName,
+} from '../../src/runtime/wiring';
 import { processIngestBatch, type WorkerDeps } from './worker';
 
 const METRIC_NAMES = {
@@ -23,28 +29,31 @@ const METRIC_NAMES = {
 } as const;
 
 let deps: WorkerDeps | undefined;
+const drift = new DriftMetrics(metrics);
 
 function depsFromEnv(): WorkerDeps {
   deps ??= {
-    reviews: new DynamoReviewRepository(
-      dynamo(),
-      requireEnv(tableDefinition('Reviews').envVar),
-      currentRegion(),
-    ),
-    events: new SqsEventPublisher(
-      sqs(),
-      requireEnv(queueDefinition('Events').envVar),
-      `wedsync/${currentRegion()}/ingest`,
-    ),
-    rejected: new DynamoRejectedStore(dynamo(), requireEnv(tableDefinition('Rejected').envVar)),
+    reviews: reviewRepository(),
+    events: eventPublisher(),
+    rejected: new DynamoRejectedStore(dynamo(), tableName('Rejected')),
     clock: systemClock,
     queueName: 'Ingest',
     chunkSize: MAX_REVIEWS_PER_TRANSACTION,
+    models: modelEngine(),
+    modelStats: modelStatsStore(),
+    inferenceRetry: queueSender('InferenceRetry'),
+    inferenceBudgetMs: numberEnv('INFERENCE_BUDGET_MS', 2000),
+    recentWindow: 50,
+    onObservations: (observations) => drift.observe(observations),
+    onStatsError: (error) => logger.warn('model statistics not saved', { error: error as Error }),
     onOutcome: (messageId, outcome) => {
       metrics.addMetric(METRIC_NAMES[outcome.kind], MetricUnit.Count, 1);
       if (outcome.kind === 'parked') logger.warn('message parked', { messageId, reason: outcome.reason });
       if (outcome.kind === 'failed') {
         logger.error('message failed, will be retried', { messageId, error: outcome.error as Error });
+      }
+      if ((outcome.kind === 'created' || outcome.kind === 'duplicate') && outcome.inferencePending) {
+        metrics.addMetric('InferencePending', MetricUnit.Count, 1);
       }
     },
   };

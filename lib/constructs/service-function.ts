@@ -19,7 +19,8 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FunctionDefinition } from '#src/catalog/functions';
-import { QUEUES, type QueueDefinition, type QueueId } from '#src/catalog/queues';
+import { QUEUES, dlqEnvVar, type QueueDefinition, type QueueId } from '#src/catalog/queues';
+import type { LayerId } from '#src/catalog/layers';
 import { SECRETS, type SecretDefinition, type SecretId } from '#src/catalog/secrets';
 import { TABLES, type TableDefinition, type TableId } from '#src/catalog/tables';
 import { runbookReference } from '../runbooks';
@@ -69,7 +70,10 @@ export interface ServiceFunctionProps {
 export interface ServiceResources {
   readonly tables: Readonly<Record<TableId, ITableV2>>;
   readonly queues: Readonly<Record<QueueId, IQueue>>;
+  /** Each queue's DLQ (a `consume-and-send` consumer parks what it gives up on there). */
+  readonly deadLetterQueues?: Readonly<Partial<Record<QueueId, IQueue>>>;
   readonly secrets: Readonly<Record<SecretId, ISecret>>;
+  readonly layers: Readonly<Record<LayerId, lambda.ILayerVersion>>;
 }
 
 export class ServiceFunction extends Construct {
@@ -191,9 +195,19 @@ export class ServiceFunction extends Construct {
       const def = byId(QUEUES, queueId);
       if (use === 'send') this.bindQueueSend(def, resources.queues[queueId]);
       else this.consumeQueue(def, resources.queues[queueId]);
+      if (use === 'consume-and-send') {
+        const dlq = resources.deadLetterQueues?.[queueId];
+        if (!dlq) throw new Error(`Queue ${queueId}: no DLQ provided for ${this.definition.id}`);
+        this.bindQueueSend(def, resources.queues[queueId]);
+        dlq.grantSendMessages(this.role);
+        this.function.addEnvironment(dlqEnvVar(def), dlq.queueUrl);
+      }
     }
     for (const secretId of this.definition.secrets) {
       this.bindSecret(byId(SECRETS, secretId), resources.secrets[secretId]);
+    }
+    for (const layerId of this.definition.layers ?? []) {
+      this.function.addLayers(resources.layers[layerId]);
     }
   }
 

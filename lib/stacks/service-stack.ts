@@ -10,7 +10,13 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
+import * as path from 'node:path';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { FUNCTIONS, type FunctionId } from '#src/catalog/functions';
+import { LAYERS } from '#src/catalog/layers';
+import { checkModelsLayer } from '#src/ml';
+import { ModelAlarms } from '../constructs/model-alarms';
+import { PROJECT_ROOT } from '../constructs/service-function';
 import { QUEUES, dlqEnvVar, type QueueId } from '#src/catalog/queues';
 import { ROUTES, type OperationId } from '#src/catalog/routes';
 import type { SecretId } from '#src/catalog/secrets';
@@ -43,6 +49,7 @@ export class ServiceStack extends Stack {
   readonly functions: Readonly<Record<FunctionId, ServiceFunction>>;
   readonly api: ServiceApi;
   readonly dashboard: ServiceDashboard;
+  readonly modelAlarms: ModelAlarms;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -57,9 +64,24 @@ export class ServiceStack extends Stack {
       (def) => new MonitoredQueue(this, `${def.id}Queue`, { definition: def, alarmTopic }),
     );
 
+    // The licence gate runs at synth: a layer holding a model trained on non-commercial data is
+    // refused unless the configuration explicitly allows it.
+    const layers = record(LAYERS, (def) => {
+      const folder = path.join(PROJECT_ROOT, def.path);
+      checkModelsLayer(folder, { allowNonCommercial: config.allowNonCommercialModels });
+      return new lambda.LayerVersion(this, `${def.id}Layer`, {
+        code: lambda.Code.fromAsset(folder, { exclude: ['README.md'] }),
+        compatibleArchitectures: [lambda.Architecture.ARM_64],
+        compatibleRuntimes: [lambda.Runtime.NODEJS_22_X],
+        description: def.description,
+      });
+    });
+
     const resources: ServiceResources = {
+      layers,
       tables: mapValues(props.tables, (table) => table.replica(this.region)),
       queues: mapValues(this.queues, (q): IQueue => q.queue),
+      deadLetterQueues: mapValues(this.queues, (q): IQueue => q.deadLetterQueue),
       secrets: mapValues(props.secrets, (secret, secretId) => this.regionalSecret(secretId, secret)),
     };
 
@@ -93,6 +115,14 @@ export class ServiceStack extends Stack {
       serverErrorAlarmThreshold: config.alarms.api5xxPer5Minutes,
     });
 
+    const modelsLayer = LAYERS.find((l) => l.id === 'Models')!;
+    this.modelAlarms = new ModelAlarms(this, 'Models', {
+      modelDir: path.join(PROJECT_ROOT, modelsLayer.localModelDir),
+      metricsNamespace: config.metricsNamespace,
+      serviceName: config.serviceName,
+      alarmTopic,
+    });
+
     const functions = Object.values<ServiceFunction>(this.functions);
     const queues = Object.values<MonitoredQueue>(this.queues);
     this.dashboard = new ServiceDashboard(this, 'Operations', {
@@ -103,6 +133,7 @@ export class ServiceStack extends Stack {
         this.api.serverErrorAlarm,
         ...functions.map((f) => f.errorAlarm),
         ...queues.flatMap((q) => (q.ageAlarm ? [q.dlqAlarm, q.ageAlarm] : [q.dlqAlarm])),
+        ...this.modelAlarms.alarms,
       ],
     });
 

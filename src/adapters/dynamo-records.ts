@@ -62,6 +62,8 @@ export interface ApiKeyRecord {
   readonly supplierId: string;
   readonly keyId: string;
   readonly status: 'active' | 'revoked';
+  /** Operators' keys read the ops routes only; supplier keys are the default. */
+  readonly role: 'supplier' | 'ops';
 }
 
 export class DynamoTenantStore {
@@ -79,7 +81,28 @@ export class DynamoTenantStore {
       supplierId: String(Item.supplierId),
       keyId: String(Item.keyId),
       status: Item.status as ApiKeyRecord['status'],
+      role: Item.role === 'ops' ? 'ops' : 'supplier',
     };
+  }
+
+  /** An operator's key: it reads the ops routes and nothing of any supplier. */
+  async createOpsKey(input: { name: string; keyId: string; keyHash: string; createdAt: string }): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: `APIKEY#${input.keyHash}`,
+          sk: 'APIKEY',
+          supplierId: 'ops',
+          role: 'ops',
+          name: input.name,
+          keyId: input.keyId,
+          status: 'active',
+          createdAt: input.createdAt,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   }
 
   /** Creates the supplier (if new) and one API key, atomically. */

@@ -3,17 +3,19 @@
  * A transaction stores reviews (each conditional on a new id), their audit records and this
  * region's summary counters together, so counters never drift from the reviews they count.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
+  UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, type StoreKey } from '../domain/cursor';
-import type { Review, ReviewView } from '../domain/review';
+import type { Review, ReviewInsights, ReviewView } from '../domain/review';
+import { reviewText, type RecentReview } from '../inference/review-inference';
 import { combineShards, type SummaryShard } from '../domain/summary';
 import type { ReviewListFilter, ReviewPage, ReviewRepository } from '../ports';
 
@@ -42,9 +44,15 @@ export class DynamoReviewRepository implements ReviewRepository {
    * already exist are duplicates and are dropped before trying again; a conflict with another
    * writer (the shared summary item) is retried after a short jittered pause.
    */
-  async insertMany(supplierId: string, reviews: readonly Review[], storedAt: string): Promise<Map<string, 'created' | 'duplicate'>> {
+  async insertMany(
+    supplierId: string,
+    reviews: readonly Review[],
+    storedAt: string,
+  ): Promise<Map<string, 'created' | 'duplicate'>> {
     if (reviews.length > MAX_REVIEWS_PER_TRANSACTION) {
-      throw new Error(`at most ${MAX_REVIEWS_PER_TRANSACTION} reviews per transaction, got ${reviews.length}`);
+      throw new Error(
+        `at most ${MAX_REVIEWS_PER_TRANSACTION} reviews per transaction, got ${reviews.length}`,
+      );
     }
     if (reviews.some((r) => r.supplierId !== supplierId)) throw new Error('reviews of one supplier only');
     const outcomes = new Map<string, 'created' | 'duplicate'>();
@@ -52,7 +60,9 @@ export class DynamoReviewRepository implements ReviewRepository {
     let conflicts = 0;
     while (pending.length > 0) {
       try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: this.transactItems(supplierId, pending, storedAt) }));
+        await this.client.send(
+          new TransactWriteCommand({ TransactItems: this.transactItems(supplierId, pending, storedAt) }),
+        );
         for (const review of pending) outcomes.set(review.reviewId, 'created');
         return outcomes;
       } catch (error) {
@@ -80,7 +90,10 @@ export class DynamoReviewRepository implements ReviewRepository {
   /** [review put, audit put] per review (so review i is action 2i), then the summary update. */
   private transactItems(supplierId: string, reviews: readonly Review[], storedAt: string) {
     const pk = supplierPk(supplierId);
-    const counters = new Map<string, number>([['count', 0], ['ratingSum', 0]]);
+    const counters = new Map<string, number>([
+      ['count', 0],
+      ['ratingSum', 0],
+    ]);
     const bump = (name: string, by: number) => counters.set(name, (counters.get(name) ?? 0) + by);
     const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [];
     for (const review of reviews) {
@@ -155,6 +168,45 @@ export class DynamoReviewRepository implements ReviewRepository {
       }),
     );
     return Item ? toView(Item) : undefined;
+  }
+
+  async recent(supplierId: string, limit: number): Promise<RecentReview[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byCreatedAt',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': supplierPk(supplierId) },
+        ProjectionExpression: 'reviewId, title, body, reviewedAt, sourceHash',
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => ({
+      id: String(item.reviewId),
+      text: reviewText({ title: String(item.title), body: String(item.body) }),
+      submittedAt: Date.parse(String(item.reviewedAt)),
+      ...(item.sourceHash ? { source: String(item.sourceHash) } : {}),
+    }));
+  }
+
+  async completeInference(supplierId: string, reviewId: string, insights: ReviewInsights): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: supplierPk(supplierId), sk: reviewSk(reviewId) },
+          UpdateExpression: 'SET insights = :insights',
+          ConditionExpression: 'insights.#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':insights': insights, ':pending': 'pending' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async list(supplierId: string, filter: ReviewListFilter): Promise<ReviewPage> {

@@ -1,9 +1,9 @@
-/** SQS adapters: the ingest queue the API writes to, and the events queue the worker publishes on. */
+/** SQS adapters: a plain queue to send to (ingest, inference retry), and the events publisher. */
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DomainEvent } from '../domain/review';
 import type { EventPublisher, IngestQueue } from '../ports';
 
-export class SqsIngestQueue implements IngestQueue {
+export class SqsQueue implements IngestQueue {
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrl: string,

@@ -6,9 +6,16 @@
  */
 import type { QueueId } from './queues';
 import type { SecretId } from './secrets';
+import type { LayerId } from './layers';
 import type { TableId } from './tables';
 
-export type FunctionId = 'Api' | 'Authorizer' | 'IngestWorker';
+export type FunctionId =
+  | 'Api'
+  | 'Authorizer'
+  | 'IngestWorker'
+  | 'InferenceWorker'
+  | 'EventFanout'
+  | 'WebhookDelivery';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -17,8 +24,14 @@ export interface FunctionDefinition {
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
   readonly tables: Partial<Record<TableId, 'read' | 'readwrite'>>;
-  readonly queues: Partial<Record<QueueId, 'send' | 'consume'>>;
+  /**
+   * `consume-and-send`: the consumer also sends to its own queue (re-enqueued retries) and to its
+   * DLQ (deliveries whose retries ran out); both URLs are set as environment variables.
+   */
+  readonly queues: Partial<Record<QueueId, 'send' | 'consume' | 'consume-and-send'>>;
   readonly secrets: readonly SecretId[];
+  /** Lambda layers the function needs (the model artifacts, for inference in process). */
+  readonly layers?: readonly LayerId[];
   readonly description: string;
 }
 
@@ -29,9 +42,17 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     memoryMb: 512,
     timeoutSeconds: 10,
     // Reads only, except review requests; reviews are written by the worker alone.
-    tables: { Reviews: 'read', ReviewRequests: 'readwrite' },
-    queues: { Ingest: 'send' },
+    tables: {
+      Reviews: 'read',
+      ReviewRequests: 'readwrite',
+      ModelStats: 'readwrite',
+      WebhookEndpoints: 'readwrite',
+      Deliveries: 'readwrite',
+      WebhookBreakers: 'readwrite',
+    },
+    queues: { Ingest: 'send', Deliveries: 'send' },
     secrets: ['ReviewTokenKey'],
+    layers: ['Models'],
     description: 'HTTP API: validates, queues reviews (202), reads reviews and summaries.',
   },
   {
@@ -49,10 +70,42 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: 'functions/ingest-worker/handler.ts',
     memoryMb: 1024,
     timeoutSeconds: 30,
-    tables: { Reviews: 'readwrite', Rejected: 'readwrite' },
-    queues: { Ingest: 'consume', Events: 'send' },
+    tables: { Reviews: 'readwrite', Rejected: 'readwrite', ModelStats: 'readwrite', Budgets: 'readwrite' },
+    queues: { Ingest: 'consume', Events: 'send', InferenceRetry: 'send' },
     secrets: [],
-    description: 'Drains the ingest queue: idempotent review writes, audit, domain events.',
+    layers: ['Models'],
+    description: 'Drains the ingest queue: inference, idempotent review writes, audit, domain events.',
+  },
+  {
+    id: 'InferenceWorker',
+    entry: 'functions/inference-worker/handler.ts',
+    memoryMb: 1024,
+    timeoutSeconds: 30,
+    tables: { Reviews: 'readwrite', ModelStats: 'readwrite' },
+    queues: { InferenceRetry: 'consume', Events: 'send' },
+    secrets: [],
+    layers: ['Models'],
+    description: 'Retries inference for reviews stored with inference pending, then announces flags.',
+  },
+  {
+    id: 'EventFanout',
+    entry: 'functions/event-fanout/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    tables: { WebhookEndpoints: 'read', Deliveries: 'readwrite' },
+    queues: { Events: 'consume', Deliveries: 'send' },
+    secrets: [],
+    description: 'Drains the events queue: logs each event for replay, one delivery per subscribed endpoint.',
+  },
+  {
+    id: 'WebhookDelivery',
+    entry: 'functions/webhook-delivery/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    tables: { WebhookEndpoints: 'readwrite', Deliveries: 'readwrite', WebhookBreakers: 'readwrite' },
+    queues: { Deliveries: 'consume-and-send', Events: 'send' },
+    secrets: [],
+    description: 'Signed webhook attempts: SSRF check, circuit breaker, retries in hops, delivery log.',
   },
 ];
 

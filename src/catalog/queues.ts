@@ -4,7 +4,7 @@
  */
 import type { FunctionId } from './functions';
 
-export type QueueId = 'Ingest' | 'Events';
+export type QueueId = 'Ingest' | 'Events' | 'InferenceRetry' | 'Deliveries';
 
 export interface QueueConsumer {
   readonly functionId: FunctionId;
@@ -44,7 +44,29 @@ export const QUEUES: readonly QueueDefinition[] = [
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 14,
+    consumer: { functionId: 'EventFanout', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 5 },
     purpose: 'Domain events (review.received, review.negative, ...) for webhook delivery.',
+  },
+  {
+    id: 'Deliveries',
+    envVar: 'QUEUE_URL_DELIVERIES',
+    // Six times the delivery worker timeout. Standard queue: per-message DelaySeconds (ADR 0003).
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    consumer: { functionId: 'WebhookDelivery', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 20 },
+    purpose:
+      'One message per (event, endpoint) delivery attempt; retries and breaker deferrals re-enqueued in DelaySeconds hops (ADR 0003, 0005).',
+  },
+  {
+    id: 'InferenceRetry',
+    envVar: 'QUEUE_URL_INFERENCE_RETRY',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    oldestMessageAlarmSeconds: 900,
+    consumer: { functionId: 'InferenceWorker', batchSize: 10, maxBatchingWindowSeconds: 5, maxConcurrency: 2 },
+    purpose: 'Reviews stored with inference pending (model failed to load, threw or ran over budget).',
   },
 ];
 

@@ -4,11 +4,26 @@
  */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
-/** Who may call: a supplier's API key, or also a couple's review-link token. */
-export type RouteAuth = 'supplier' | 'supplier-or-review-token';
+/** Who may call: a supplier's API key, also a couple's review-link token, or an ops key. */
+export type RouteAuth = 'supplier' | 'supplier-or-review-token' | 'ops';
 
 export type OperationId =
-  'createReviewRequest' | 'submitReview' | 'getReview' | 'listReviews' | 'getReviewSummary';
+  | 'createReviewRequest'
+  | 'submitReview'
+  | 'getReview'
+  | 'listReviews'
+  | 'getReviewSummary'
+  | 'classifyTexts'
+  | 'getModelsStatus'
+  | 'createWebhookEndpoint'
+  | 'listWebhookEndpoints'
+  | 'getWebhookEndpoint'
+  | 'updateWebhookEndpoint'
+  | 'deleteWebhookEndpoint'
+  | 'rotateWebhookSecret'
+  | 'listWebhookDeliveries'
+  | 'replayWebhookEvents'
+  | 'retryWebhookDelivery';
 
 export interface RouteDefinition {
   readonly operation: OperationId;
@@ -23,6 +38,22 @@ export interface RouteDefinition {
 }
 
 export const ROUTES: readonly RouteDefinition[] = [
+  {
+    operation: 'classifyTexts',
+    method: 'POST',
+    path: '/v1/classify',
+    auth: 'supplier',
+    acceptsBody: true,
+    summary: 'Classify 1-100 texts with an in-process model (sentiment or expense category).',
+  },
+  {
+    operation: 'getModelsStatus',
+    method: 'GET',
+    path: '/v1/ops/models',
+    auth: 'ops',
+    acceptsBody: false,
+    summary: 'Loaded models, cards, and per-variant traffic, label mix, confidence, drift and agreement.',
+  },
   {
     operation: 'createReviewRequest',
     method: 'POST',
@@ -63,6 +94,79 @@ export const ROUTES: readonly RouteDefinition[] = [
     query: ['rating', 'platform', 'from', 'to', 'limit', 'cursor'],
     acceptsBody: false,
     summary: "The calling supplier's reviews, newest first, filtered, with an opaque cursor.",
+  },
+  {
+    operation: 'createWebhookEndpoint',
+    method: 'POST',
+    path: '/v1/webhook-endpoints',
+    auth: 'supplier',
+    acceptsBody: true,
+    summary: 'Register a webhook endpoint (https URL, event types); returns its signing secret once.',
+  },
+  {
+    operation: 'listWebhookEndpoints',
+    method: 'GET',
+    path: '/v1/webhook-endpoints',
+    auth: 'supplier',
+    acceptsBody: false,
+    summary: "The calling supplier's webhook endpoints (without secrets).",
+  },
+  {
+    operation: 'getWebhookEndpoint',
+    method: 'GET',
+    path: '/v1/webhook-endpoints/{id}',
+    auth: 'supplier',
+    acceptsBody: false,
+    summary: 'One webhook endpoint (without its secret).',
+  },
+  {
+    operation: 'updateWebhookEndpoint',
+    method: 'PATCH',
+    path: '/v1/webhook-endpoints/{id}',
+    auth: 'supplier',
+    acceptsBody: true,
+    summary: 'Change event types, description, or enabled (re-enabling resets the circuit breaker).',
+  },
+  {
+    operation: 'deleteWebhookEndpoint',
+    method: 'DELETE',
+    path: '/v1/webhook-endpoints/{id}',
+    auth: 'supplier',
+    acceptsBody: false,
+    summary: 'Delete a webhook endpoint; pending deliveries to it are dropped.',
+  },
+  {
+    operation: 'rotateWebhookSecret',
+    method: 'POST',
+    path: '/v1/webhook-endpoints/{id}/rotate-secret',
+    auth: 'supplier',
+    acceptsBody: false,
+    summary: 'New signing secret (shown once); the old one keeps signing alongside it for the overlap.',
+  },
+  {
+    operation: 'listWebhookDeliveries',
+    method: 'GET',
+    path: '/v1/webhook-endpoints/{id}/deliveries',
+    auth: 'supplier',
+    query: ['limit', 'cursor'],
+    acceptsBody: false,
+    summary: 'Delivery attempts of an endpoint, newest first: time, status, latency, response, error.',
+  },
+  {
+    operation: 'replayWebhookEvents',
+    method: 'POST',
+    path: '/v1/webhook-endpoints/{id}/replay',
+    auth: 'supplier',
+    acceptsBody: true,
+    summary: 'Deliver again every subscribed event since a time (at most 14 days back).',
+  },
+  {
+    operation: 'retryWebhookDelivery',
+    method: 'POST',
+    path: '/v1/deliveries/{id}/retry',
+    auth: 'supplier',
+    acceptsBody: false,
+    summary: 'Send a delivery again now (a new attempt with the same webhook-id).',
   },
 ];
 

@@ -3,7 +3,8 @@
  * list, the local mode creates them in DynamoDB Local from this list, and functions find them
  * through `envVar`. Every key attribute is a string.
  */
-export type TableId = 'Reviews' | 'Tenants' | 'ReviewRequests' | 'Rejected';
+export type TableId = 'Reviews' | 'Tenants' | 'ReviewRequests' | 'Rejected' | 'ModelStats'
+  | 'WebhookEndpoints' | 'Deliveries' | 'WebhookBreakers' | 'Budgets';
 
 export interface IndexDefinition {
   readonly name: string;
@@ -74,6 +75,65 @@ export const TABLES: readonly TableDefinition[] = [
     indexes: [],
     accessPatterns: [
       'Parked message by queue and day: Query pk=QUEUE#<queue>#<yyyy-mm-dd>, sk=<messageId>; kept 30 days.',
+    ],
+  },
+  {
+    id: 'WebhookEndpoints',
+    envVar: 'TABLE_WEBHOOK_ENDPOINTS',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [],
+    accessPatterns: [
+      'Get an endpoint of a supplier (API, delivery worker): GetItem pk=SUPPLIER#<sid>, sk=ENDPOINT#<endpointId>.',
+      "List a supplier's endpoints (API, fan-out: enabled + subscribed filtered in code, a supplier has few): Query pk=SUPPLIER#<sid>, sk begins_with ENDPOINT#.",
+      'Signing secrets (current, previous with its expiry) live on the endpoint item: they must be readable to sign; the table is encrypted at rest.',
+    ],
+  },
+  {
+    id: 'Deliveries',
+    envVar: 'TABLE_DELIVERIES',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+    indexes: [{ name: 'byOwnerTime', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    accessPatterns: [
+      'Event log (replay, kept 14 days): PutItem pk=EVENT#<tenant>#<eventId>, sk=EVENT (conditional: first copy wins).',
+      'Events of a tenant since a time (replay): Query byOwnerTime gsi1pk=EVENTS#<tenant>, gsi1sk >= <time>.',
+      'Delivery state of (event, endpoint): pk=DELIVERY#<deliveryId>, sk=STATE; deliveryId is derived from (eventId, endpointId), created with attribute_not_exists so a duplicate event never makes a second delivery; claimed per attempt with a conditional update.',
+      'Deliveries of an endpoint: Query byOwnerTime gsi1pk=DELIVERIES#<endpointId>, gsi1sk=<createdAt>#<deliveryId>.',
+      'Attempt log of an endpoint, newest first: Query pk=ENDPOINT#<endpointId>, sk begins_with ATTEMPT# (ScanIndexForward false); kept 14 days.',
+    ],
+  },
+  {
+    id: 'WebhookBreakers',
+    envVar: 'TABLE_WEBHOOK_BREAKERS',
+    partitionKey: 'pk',
+    indexes: [],
+    accessPatterns: [
+      'Breaker state of an endpoint, shared by all delivery workers: GetItem pk=ENDPOINT#<endpointId> (strongly consistent); compare-and-set with a condition on `version`.',
+    ],
+  },
+  {
+    id: 'Budgets',
+    envVar: 'TABLE_BUDGETS',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [],
+    accessPatterns: [
+      'A category of a wedding budget (allocation, version, spent per currency): GetItem pk=BUDGET#<coupleId>#<weddingId>, sk=CATEGORY#<category>; updated with a condition on `revision`.',
+      'An applied expense (dedupe on expenseId, and the thresholds it fired): pk=BUDGET#<coupleId>#<weddingId>, sk=EXPENSE#<expenseId>, written in the same transaction as the category.',
+    ],
+  },
+  {
+    id: 'ModelStats',
+    envVar: 'TABLE_MODEL_STATS',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+    indexes: [],
+    accessPatterns: [
+      'Add a batch of predictions: UpdateItem ADD counters on pk=MODEL#<task>#<variant>, sk=HOUR#<yyyy-mm-ddThh>.',
+      'Window of a variant: Query pk=MODEL#<task>#<variant>, sk >= HOUR#<since>; buckets expire after 30 days.',
     ],
   },
 ];

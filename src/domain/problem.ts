@@ -23,6 +23,7 @@ const PROBLEM_TITLES = {
   forbidden: [403, 'Forbidden'],
   'not-found': [404, 'Not found'],
   'method-not-allowed': [405, 'Method not allowed'],
+  conflict: [409, 'Conflict'],
   'payload-too-large': [413, 'Payload too large'],
   'unsupported-media-type': [415, 'Unsupported media type'],
   'validation-error': [422, 'Validation failed'],

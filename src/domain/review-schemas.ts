@@ -5,6 +5,11 @@
  */
 import { z } from 'zod';
 import type { OperationId } from '../catalog/routes';
+import {
+  createWebhookEndpointBody,
+  replayWebhookEventsBody,
+  updateWebhookEndpointBody,
+} from './webhook-schemas';
 
 export const PLATFORMS = [
   'wedsync',
@@ -61,6 +66,9 @@ export type SubmitReviewBody = z.infer<typeof submitReviewBody>;
 export const REQUEST_BODY_SCHEMAS: Partial<Record<OperationId, z.ZodType>> = {
   createReviewRequest: createReviewRequestBody,
   submitReview: submitReviewBody,
+  createWebhookEndpoint: createWebhookEndpointBody,
+  updateWebhookEndpoint: updateWebhookEndpointBody,
+  replayWebhookEvents: replayWebhookEventsBody,
 };
 
 export const listReviewsQuery = z.strictObject({
@@ -98,6 +106,7 @@ export const reviewSubmittedMessage = z.strictObject({
   reviewId: z.string().min(1).max(64),
   origin: reviewOrigin,
   actor: z.strictObject({ kind: z.enum(['couple', 'supplier', 'producer']), id: z.string().min(1) }),
+  sourceHash: z.string().max(64).optional(),
   receivedAt: z.iso.datetime({ offset: true }),
   review: z.strictObject({
     rating: z.number().int().min(1).max(5),

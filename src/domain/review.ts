@@ -18,6 +18,29 @@ export interface Review {
   readonly receivedAt: string;
   readonly origin: ReviewOrigin;
   readonly actor: ReviewSubmittedMessage['actor'];
+  /** Who sent it, as an opaque hash (client address for couples), for burst detection. */
+  readonly sourceHash?: string;
+  /** What the models said, or that inference is pending (retried from a queue). */
+  readonly insights?: ReviewInsights;
+}
+
+export interface ReviewInsights {
+  readonly status: 'done' | 'pending';
+  /** Why inference is pending (model failed to load, threw, or ran over its time budget). */
+  readonly pendingReason?: string;
+  readonly sentiment?: {
+    readonly label: string;
+    readonly confidence: number;
+    readonly modelVersion: string;
+    readonly variant: string;
+  };
+  readonly authenticity?: {
+    readonly reasons: readonly string[];
+    readonly score: number;
+    readonly duplicateOf: readonly string[];
+  };
+  /** Reasons for review.flagged (authenticity reasons other than merely being unverified). */
+  readonly flags?: readonly string[];
 }
 
 /** The public view of a review (no storage keys). */
@@ -55,6 +78,7 @@ export function reviewFromMessage(message: ReviewSubmittedMessage): Review {
     receivedAt: message.receivedAt,
     origin,
     actor: message.actor,
+    ...(message.sourceHash ? { sourceHash: message.sourceHash } : {}),
   };
 }
 
@@ -69,7 +93,28 @@ export interface DomainEvent {
   readonly data: Record<string, unknown>;
 }
 
-/** review.received always; review.negative when the rating is 2 or less. */
+/** review.flagged, when the models found reasons to doubt the review. */
+export function flaggedEvent(review: Review, time: string): DomainEvent | undefined {
+  const flags = review.insights?.flags ?? [];
+  if (flags.length === 0) return undefined;
+  return {
+    id: eventIdFor(review.reviewId, 'review.flagged'),
+    type: 'review.flagged',
+    time,
+    supplierId: review.supplierId,
+    subject: review.reviewId,
+    data: {
+      reviewId: review.reviewId,
+      supplierId: review.supplierId,
+      rating: review.rating,
+      reasons: flags,
+      authenticityScore: review.insights?.authenticity?.score ?? 0,
+      sentiment: review.insights?.sentiment ?? null,
+    },
+  };
+}
+
+/** review.received always; review.negative when the rating is 2 or less; review.flagged when flagged. */
 export function eventsForStoredReview(review: Review, time: string): DomainEvent[] {
   const data = {
     reviewId: review.reviewId,
@@ -81,7 +126,7 @@ export function eventsForStoredReview(review: Review, time: string): DomainEvent
     reviewedAt: review.reviewedAt,
   };
   const types = ['review.received', ...(review.rating <= NEGATIVE_RATING_AT_MOST ? ['review.negative'] : [])];
-  return types.map((type) => ({
+  const events: DomainEvent[] = types.map((type) => ({
     id: eventIdFor(review.reviewId, type),
     type,
     time,
@@ -89,4 +134,6 @@ export function eventsForStoredReview(review: Review, time: string): DomainEvent
     subject: review.reviewId,
     data,
   }));
+  const flagged = flaggedEvent(review, time);
+  return flagged ? [...events, flagged] : events;
 }

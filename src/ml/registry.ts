@@ -70,12 +70,17 @@ export class ModelPool {
     const registry = this.registries.get(task);
     if (!registry) throw new Error(`no registry entry for ${task}`);
     const variant = assignVariant(registry, supplierId);
-    const key = `${task}@${variant.version}`;
+    return { variant: variant.name, model: this.model(task, variant.version) };
+  }
+
+  /** One version of a task's model, loaded on first use. */
+  model(task: Task, version: string): Model {
+    const key = `${task}@${version}`;
     let model = this.cache.get(key);
     if (!model) {
-      model = loadModel(task, this.dir, { ...this.options, version: variant.version });
+      model = loadModel(task, this.dir, { ...this.options, version });
       this.cache.set(key, model);
     }
-    return { variant: variant.name, model };
+    return model;
   }
 }

@@ -1,5 +1,7 @@
 /** What the use cases need from the outside world; adapters implement these against AWS. */
-import type { Review, ReviewView, DomainEvent } from '../domain/review';
+import type { Review, ReviewInsights, ReviewView, DomainEvent } from '../domain/review';
+import type { RecentReview } from '../inference/review-inference';
+import type { Counters } from '../inference/window-stats';
 import type { ReviewSummary } from '../domain/summary';
 import type { Platform } from '../domain/review-schemas';
 
@@ -24,8 +26,18 @@ export interface ReviewRepository {
    */
   insertMany(supplierId: string, reviews: readonly Review[], storedAt: string): Promise<Map<string, 'created' | 'duplicate'>>;
   get(supplierId: string, reviewId: string): Promise<ReviewView | undefined>;
+  /** The supplier's latest reviews (text, time, source), for near-duplicate and burst checks. */
+  recent(supplierId: string, limit: number): Promise<RecentReview[]>;
+  /** Stores the insights of a review whose inference was pending; false if it no longer is. */
+  completeInference(supplierId: string, reviewId: string, insights: ReviewInsights): Promise<boolean>;
   list(supplierId: string, filter: ReviewListFilter): Promise<ReviewPage>;
   summary(supplierId: string): Promise<ReviewSummary>;
+}
+
+/** Prediction counters per model variant in hourly buckets, shared by every instance. */
+export interface ModelStatsStore {
+  add(task: string, variant: string, counters: Counters, at: Date): Promise<void>;
+  window(task: string, variant: string, since: Date): Promise<Counters>;
 }
 
 export interface EventPublisher {

@@ -7,12 +7,15 @@ export type AuthDecision =
   | { readonly effect: 'unauthorized' };
 
 export interface ApiKeyLookup {
-  findApiKey(keyHash: string): Promise<{ supplierId: string; keyId: string; status: string } | undefined>;
+  findApiKey(
+    keyHash: string,
+  ): Promise<{ supplierId: string; keyId: string; status: string; role?: 'supplier' | 'ops' } | undefined>;
 }
 
 /**
  * Decide on a request's Authorization header.
- * - `Bearer wsk_...`: an API key; its hash must name an active key -> supplier principal.
+ * - `Bearer wsk_...`: an API key; its hash must name an active key -> supplier principal (or
+ *   the ops principal for an operator's key, which reads only the ops routes).
  * - `Bearer wrt_...`: a review-link token; the API handler verifies it (it holds the keys),
  *   so the authorizer only marks the principal type.
  * - anything else: 401.
@@ -33,6 +36,8 @@ export async function authorize(
   const record = await keys.find(hashApiKey(credential));
   if (!record) return { effect: 'unauthorized' };
   if (record.status !== 'active') return { effect: 'deny' };
+  if (record.role === 'ops')
+    return { effect: 'allow', context: { principalType: 'ops', keyId: record.keyId } };
   return {
     effect: 'allow',
     context: { principalType: 'supplier', supplierId: record.supplierId, keyId: record.keyId },

@@ -31,3 +31,16 @@ export async function createSupplierWithKey(
   });
   return { supplierId, keyId: key.keyId, apiKey: key.apiKey };
 }
+
+/** Issue an operator's API key (for the ops routes); shown once, stored as a hash. */
+export async function createOpsKey(
+  store: {
+    createOpsKey(input: { name: string; keyId: string; keyHash: string; createdAt: string }): Promise<void>;
+  },
+  name: string,
+  now = new Date(),
+): Promise<{ keyId: string; apiKey: string }> {
+  const key = issueApiKey();
+  await store.createOpsKey({ name, keyId: key.keyId, keyHash: key.keyHash, createdAt: now.toISOString() });
+  return { keyId: key.keyId, apiKey: key.apiKey };
+}

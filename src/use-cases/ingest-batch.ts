@@ -1,7 +1,21 @@
 import { z } from 'zod';
-import { eventsForStoredReview, PermanentMessageError, reviewFromMessage, type Review } from '../domain/review';
+import {
+  eventsForStoredReview,
+  PermanentMessageError,
+  reviewFromMessage,
+  type Review,
+} from '../domain/review';
 import { reviewSubmittedMessage } from '../domain/review-schemas';
-import type { Clock, EventPublisher, RejectedStore, ReviewRepository } from '../ports';
+import { analyseReviews, type ModelsForSupplier, type Observation } from '../inference/review-inference';
+import type {
+  Clock,
+  EventPublisher,
+  IngestQueue,
+  ModelStatsStore,
+  RejectedStore,
+  ReviewRepository,
+} from '../ports';
+import { recordObservations } from './record-observations';
 
 export interface IngestDeps {
   readonly reviews: ReviewRepository;
@@ -11,6 +25,17 @@ export interface IngestDeps {
   readonly queueName: string;
   /** Reviews per store transaction (the store's own limit caps it). */
   readonly chunkSize: number;
+  readonly models: ModelsForSupplier;
+  readonly modelStats: ModelStatsStore;
+  /** Where reviews stored with inference pending are queued for another try. */
+  readonly inferenceRetry: IngestQueue;
+  /** Inference time a chunk may spend before its remaining reviews are left pending. */
+  readonly inferenceBudgetMs: number;
+  /** How many of a supplier's latest reviews the duplicate and burst checks compare with. */
+  readonly recentWindow: number;
+  /** Told about every prediction made (drift metrics) and about statistics that failed to save. */
+  readonly onObservations?: (observations: readonly Observation[]) => void;
+  readonly onStatsError?: (error: unknown) => void;
 }
 
 export interface QueuedMessage {
@@ -19,7 +44,7 @@ export interface QueuedMessage {
 }
 
 export type IngestOutcome =
-  | { readonly kind: 'created' | 'duplicate'; readonly reviewId: string }
+  | { readonly kind: 'created' | 'duplicate'; readonly reviewId: string; readonly inferencePending: boolean }
   | { readonly kind: 'parked'; readonly reason: string }
   | { readonly kind: 'failed'; readonly error: unknown };
 
@@ -42,14 +67,20 @@ export function reviewFromQueuedBody(body: string): Review {
  * Store a batch of queued reviews exactly once and announce them.
  * 1. Parse every message; a permanently bad one is parked with its reason (if parking fails,
  *    the message fails and is retried, so it cannot vanish).
- * 2. Group the reviews by supplier and store each group in transactions of `chunkSize`
- *    (review + audit + summary counters, conditional on new ids).
+ * 2. Group the reviews by supplier; per chunk of `chunkSize`, run the models (sentiment and
+ *    authenticity against the supplier's recent reviews) within a time budget, and store the
+ *    chunk in one transaction (review + audit + summary counters, conditional on new ids).
+ *    Reviews whose inference failed or ran out of time are stored with inference pending and
+ *    queued for another try: a model never blocks ingestion.
  * 3. Publish the domain events of each stored chunk, also for duplicates: an earlier attempt
  *    may have stored a review and then failed to publish. Event ids are deterministic, so
  *    consumers deduplicate.
  * A failure affects only the messages of its chunk; the caller reports those for retry.
  */
-export async function ingestBatch(messages: readonly QueuedMessage[], deps: IngestDeps): Promise<Map<string, IngestOutcome>> {
+export async function ingestBatch(
+  messages: readonly QueuedMessage[],
+  deps: IngestDeps,
+): Promise<Map<string, IngestOutcome>> {
   const outcomes = new Map<string, IngestOutcome>();
   const bySupplier = new Map<string, { messageId: string; review: Review }[]>();
 
@@ -63,7 +94,13 @@ export async function ingestBatch(messages: readonly QueuedMessage[], deps: Inge
       } catch (error) {
         if (!(error instanceof PermanentMessageError)) throw error;
         try {
-          await deps.rejected.park({ queue: deps.queueName, messageId, body, reason: error.reason, detail: error.detail });
+          await deps.rejected.park({
+            queue: deps.queueName,
+            messageId,
+            body,
+            reason: error.reason,
+            detail: error.detail,
+          });
           outcomes.set(messageId, { kind: 'parked', reason: error.reason });
         } catch (parkError) {
           outcomes.set(messageId, { kind: 'failed', error: parkError });
@@ -82,17 +119,43 @@ export async function ingestBatch(messages: readonly QueuedMessage[], deps: Inge
   await Promise.all(
     chunks.map(async ({ supplierId, entries }) => {
       try {
-        const stored = await deps.reviews.insertMany(supplierId, entries.map((e) => e.review), storedAt);
+        const recent = await deps.reviews.recent(supplierId, deps.recentWindow);
+        const inferred = analyseReviews(
+          entries.map((e) => e.review),
+          recent,
+          deps.models,
+          { timeBudgetMs: deps.inferenceBudgetMs },
+        );
+        const stored = await deps.reviews.insertMany(supplierId, inferred.reviews, storedAt);
+        // Redundant retries are harmless: completing inference is conditional on it being pending.
+        for (const review of inferred.reviews) {
+          if (review.insights?.status === 'pending') {
+            await deps.inferenceRetry.send(JSON.stringify({ supplierId, reviewId: review.reviewId }));
+          }
+        }
         // One review sent twice in a batch is stored once; both messages are done.
-        const unique = [...new Map(entries.map((e) => [e.review.reviewId, e.review])).values()];
+        const unique = [...new Map(inferred.reviews.map((r) => [r.reviewId, r])).values()];
         await deps.events.publish(unique.flatMap((review) => eventsForStoredReview(review, storedAt)));
         const firstMessageOf = new Map<string, string>();
+        const pendingIds = new Set(
+          inferred.reviews.filter((r) => r.insights?.status === 'pending').map((r) => r.reviewId),
+        );
         for (const { messageId, review } of entries) {
           const first = firstMessageOf.get(review.reviewId);
           firstMessageOf.set(review.reviewId, first ?? messageId);
           const kind = first === undefined ? (stored.get(review.reviewId) ?? 'duplicate') : 'duplicate';
-          outcomes.set(messageId, { kind, reviewId: review.reviewId });
+          outcomes.set(messageId, {
+            kind,
+            reviewId: review.reviewId,
+            inferencePending: pendingIds.has(review.reviewId),
+          });
         }
+        // Statistics count first stores only, and never fail the ingestion they describe.
+        const counted = inferred.observations.filter((o) => stored.get(o.reviewId) === 'created');
+        deps.onObservations?.(counted);
+        await recordObservations(counted, deps.modelStats, deps.clock.now()).catch((error: unknown) =>
+          deps.onStatsError?.(error),
+        );
       } catch (error) {
         for (const { messageId } of entries) outcomes.set(messageId, { kind: 'failed', error });
       }

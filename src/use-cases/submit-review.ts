@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ProblemError } from '../domain/problem';
 import { reviewIdFor } from '../domain/ids';
 import { ReviewTokenError, verifyReviewToken } from '../domain/review-token';
@@ -25,6 +26,7 @@ export async function submitReview(
   body: SubmitReviewBody,
   idempotencyKey: string | undefined,
   deps: SubmitReviewDeps,
+  sourceIp?: string,
 ): Promise<{ reviewId: string; status: 'accepted' }> {
   const now = deps.clock.now();
   const { supplierId, origin, actor } = await resolveOrigin(principal, body, idempotencyKey, now, deps.keys);
@@ -36,6 +38,10 @@ export async function submitReview(
     reviewId,
     origin,
     actor,
+    // An opaque hash of the sender's address: enough to see a burst from one source, no raw IPs stored.
+    ...(sourceIp
+      ? { sourceHash: createHash('sha256').update(`wedsync-source:${sourceIp}`).digest('hex').slice(0, 32) }
+      : {}),
     receivedAt: now.toISOString(),
     review: {
       rating: body.rating,
@@ -70,6 +76,8 @@ async function resolveOrigin(
       actor: { kind: 'couple', id: claims.requestId },
     };
   }
+  if (principal.kind !== 'supplier')
+    throw new ProblemError('forbidden', 'only suppliers and couples submit reviews');
   const actor = { kind: 'supplier' as const, id: principal.keyId };
   if (body.platform !== undefined && body.externalId !== undefined) {
     return {

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { FUNCTIONS } from '#src/catalog/functions';
-import { QUEUES } from '#src/catalog/queues';
+import { QUEUES, dlqEnvVar } from '#src/catalog/queues';
 import { SECRETS } from '#src/catalog/secrets';
 import { TABLES } from '#src/catalog/tables';
 import { DYNAMODB_ACTIONS } from '../../lib/constructs/service-function';
@@ -167,7 +167,10 @@ describe.each(REGIONS)('service stack in %s', (region) => {
         );
         const expected = [
           ...TABLES.filter((t) => def.tables[t.id]).map((t) => t.envVar),
-          ...QUEUES.filter((q) => def.queues[q.id] === 'send').map((q) => q.envVar),
+          ...QUEUES.filter((q) => def.queues[q.id] === 'send' || def.queues[q.id] === 'consume-and-send').map(
+            (q) => q.envVar,
+          ),
+          ...QUEUES.filter((q) => def.queues[q.id] === 'consume-and-send').map((q) => dlqEnvVar(q)),
           ...SECRETS.filter((s) => def.secrets.includes(s.id)).map((s) => s.envVar),
         ];
         expect(resourceVars.sort()).toEqual(expected.sort());

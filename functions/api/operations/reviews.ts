@@ -37,7 +37,13 @@ export const reviewOperations: Operations<
   },
   async submitReview({ event, principal }, deps) {
     const body = parse(submitReviewBody, readJsonObject(event), 'validation-error');
-    const accepted = await submitReview(principal, body, header(event, 'idempotency-key'), deps);
+    const accepted = await submitReview(
+      principal,
+      body,
+      header(event, 'idempotency-key'),
+      deps,
+      event.requestContext?.identity?.sourceIp ?? undefined,
+    );
     return jsonResponse(202, accepted, { location: `/v1/reviews/${accepted.reviewId}` });
   },
   async getReview({ principal, pathParameters }, deps) {

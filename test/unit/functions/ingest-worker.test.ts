@@ -3,6 +3,9 @@ import { processIngestBatch, type WorkerDeps } from '../../../functions/ingest-w
 import { reviewIdFor } from '../../../src/domain/ids';
 import type { Review } from '../../../src/domain/review';
 import type { DomainEvent } from '../../../src/domain/review';
+import { join } from 'node:path';
+import { createModelEngine } from '../../../src/inference/engine';
+import type { ModelsForSupplier } from '../../../src/inference/review-inference';
 
 const origin = (externalId: string) => ({ kind: 'external', platform: 'google', externalId }) as const;
 const message = (externalId: string, rating = 5) =>
@@ -26,8 +29,20 @@ const message = (externalId: string, rating = 5) =>
 const batch = (...bodies: string[]): SQSEvent =>
   ({ Records: bodies.map((body, i) => ({ messageId: `m${i}`, body })) }) as unknown as SQSEvent;
 
-function fakes(chunkSize = 40) {
+const engine = createModelEngine(join(__dirname, '../../../layers/models/nodejs/models'));
+const modelsFor = (broken: boolean): ModelsForSupplier =>
+  broken
+    ? {
+        forSupplier: () => {
+          throw new Error('layer missing');
+        },
+      }
+    : engine;
+
+function fakes(chunkSize = 40, brokenModels = false) {
   const stored = new Map<string, Review>();
+  const statsAdded: Record<string, number>[] = [];
+  const retried: { reviewId: string }[] = [];
   const published: DomainEvent[] = [];
   const parked: { messageId: string; reason: string }[] = [];
   const outcomes: string[] = [];
@@ -46,6 +61,8 @@ function fakes(chunkSize = 40) {
         return result;
       },
       get: async () => undefined,
+      recent: async () => [],
+      completeInference: async () => true,
       list: async () => ({ items: [] }),
       summary: async () => ({
         count: 0,
@@ -59,6 +76,14 @@ function fakes(chunkSize = 40) {
     clock: { now: () => new Date('2026-06-01T10:00:01Z') },
     queueName: 'Ingest',
     chunkSize,
+    models: modelsFor(brokenModels),
+    modelStats: {
+      add: async (_task, _variant, counters) => void statsAdded.push(counters),
+      window: async () => ({}),
+    },
+    inferenceRetry: { send: async (body) => void retried.push(JSON.parse(body) as { reviewId: string }) },
+    inferenceBudgetMs: 10_000,
+    recentWindow: 50,
     onOutcome: (_id, outcome) => void outcomes.push(outcome.kind),
   };
   return {
@@ -68,6 +93,8 @@ function fakes(chunkSize = 40) {
     parked,
     outcomes,
     transactions,
+    statsAdded,
+    retried,
     setStoreDown: (down: boolean) => (storeDown = down),
   };
 }
@@ -140,5 +167,48 @@ describe('ingest worker batch', () => {
     };
     const result = await processIngestBatch(batch('poison'), f.deps);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
+  });
+
+  it('stores the sentiment and authenticity signals and flags a rating that contradicts the text', async () => {
+    const f = fakes();
+    const angry = JSON.parse(message('x', 5)) as { review: { title: string; body: string } };
+    angry.review.title = 'Terrible, rude and late';
+    angry.review.body = 'The worst service ever. Awful flowers, rude staff, ruined our day. Avoid.';
+    await processIngestBatch(batch(message('a', 5), JSON.stringify(angry)), f.deps);
+    const [, second] = [...f.stored.values()];
+    expect(second!.insights).toMatchObject({
+      status: 'done',
+      sentiment: {
+        label: 'negative',
+        modelVersion: expect.stringMatching(/^sentiment@/),
+        variant: 'control',
+      },
+      flags: ['rating-sentiment-mismatch'],
+    });
+    expect(second!.insights!.authenticity!.reasons).toEqual(expect.arrayContaining(['unverified']));
+    expect(f.published.filter((e) => e.type === 'review.flagged').map((e) => e.subject)).toEqual([
+      second!.reviewId,
+    ]);
+    expect(f.statsAdded).toHaveLength(1);
+    expect(f.statsAdded[0]!.n).toBe(2);
+  });
+
+  it('stores reviews with inference pending and queues them when the models cannot load', async () => {
+    const f = fakes(40, true);
+    const result = await processIngestBatch(batch(message('a'), message('b')), f.deps);
+    expect(result.batchItemFailures).toEqual([]);
+    expect([...f.stored.values()].map((r) => r.insights)).toEqual([
+      { status: 'pending', pendingReason: 'model-error: layer missing' },
+      { status: 'pending', pendingReason: 'model-error: layer missing' },
+    ]);
+    expect(f.retried.map((r) => r.reviewId).sort()).toEqual([...f.stored.keys()].sort());
+    expect(f.statsAdded).toHaveLength(0);
+  });
+
+  it('leaves the rest pending once the time budget is spent', async () => {
+    const f = fakes();
+    f.deps = { ...f.deps, inferenceBudgetMs: -1 };
+    await processIngestBatch(batch(message('a')), f.deps);
+    expect([...f.stored.values()][0]!.insights).toEqual({ status: 'pending', pendingReason: 'time-budget' });
   });
 });

@@ -1,0 +1,97 @@
+/** Webhook operations: endpoints (register, read, change, delete, rotate), delivery log, retry, replay. */
+import { decodeCursor, encodeCursor, type StoreKey } from '../../../src/domain/cursor';
+import { ID_PATTERN } from '../../../src/domain/ids';
+import { ProblemError } from '../../../src/domain/problem';
+import {
+  createWebhookEndpointBody,
+  listDeliveriesQuery,
+  replayWebhookEventsBody,
+  updateWebhookEndpointBody,
+} from '../../../src/domain/webhook-schemas';
+import { jsonResponse, readJsonObject } from '../../../src/runtime/http';
+import {
+  deleteEndpoint,
+  getEndpoint,
+  listDeliveryAttempts,
+  listEndpoints,
+  registerEndpoint,
+  replayEvents,
+  retryDelivery,
+  rotateEndpointSecret,
+  updateEndpoint,
+  type WebhookApiDeps,
+} from '../../../src/use-cases/webhook-endpoints';
+import { parse, supplierOf, type Operations } from '../operation';
+
+export type WebhookDeps = WebhookApiDeps;
+
+/** Unknown, malformed and other suppliers' ids all look the same: 404. */
+function idParam(pathParameters: Record<string, string>, what: string): string {
+  const id = pathParameters.id ?? '';
+  if (!ID_PATTERN.test(id)) throw new ProblemError('not-found', `no such ${what}`);
+  return id;
+}
+
+export const webhookOperations: Operations<
+  | 'createWebhookEndpoint'
+  | 'listWebhookEndpoints'
+  | 'getWebhookEndpoint'
+  | 'updateWebhookEndpoint'
+  | 'deleteWebhookEndpoint'
+  | 'rotateWebhookSecret'
+  | 'listWebhookDeliveries'
+  | 'replayWebhookEvents'
+  | 'retryWebhookDelivery',
+  WebhookDeps
+> = {
+  async createWebhookEndpoint({ event, principal }, deps) {
+    const supplierId = supplierOf(principal);
+    const body = parse(createWebhookEndpointBody, readJsonObject(event), 'validation-error');
+    const created = await registerEndpoint(supplierId, body, deps);
+    return jsonResponse(201, created, { location: `/v1/webhook-endpoints/${created.id}` });
+  },
+  async listWebhookEndpoints({ principal }, deps) {
+    return jsonResponse(200, { items: await listEndpoints(supplierOf(principal), deps) });
+  },
+  async getWebhookEndpoint({ principal, pathParameters }, deps) {
+    const supplierId = supplierOf(principal);
+    return jsonResponse(200, await getEndpoint(supplierId, idParam(pathParameters, 'webhook endpoint'), deps));
+  },
+  async updateWebhookEndpoint({ event, principal, pathParameters }, deps) {
+    const supplierId = supplierOf(principal);
+    const id = idParam(pathParameters, 'webhook endpoint');
+    const body = parse(updateWebhookEndpointBody, readJsonObject(event), 'validation-error');
+    return jsonResponse(200, await updateEndpoint(supplierId, id, body, deps));
+  },
+  async deleteWebhookEndpoint({ principal, pathParameters }, deps) {
+    const supplierId = supplierOf(principal);
+    await deleteEndpoint(supplierId, idParam(pathParameters, 'webhook endpoint'), deps);
+    return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
+  },
+  async rotateWebhookSecret({ principal, pathParameters }, deps) {
+    const supplierId = supplierOf(principal);
+    return jsonResponse(200, await rotateEndpointSecret(supplierId, idParam(pathParameters, 'webhook endpoint'), deps));
+  },
+  async listWebhookDeliveries({ event, principal, pathParameters }, deps) {
+    const supplierId = supplierOf(principal);
+    const id = idParam(pathParameters, 'webhook endpoint');
+    const query = parse(listDeliveriesQuery, event.queryStringParameters ?? {}, 'invalid-query');
+    const cursor = query.cursor ? decodeCursor(query.cursor, { pk: `ENDPOINT#${id}` }) : undefined;
+    const page = await listDeliveryAttempts(supplierId, id, { limit: query.limit ?? 25, ...(cursor ? { cursor } : {}) }, deps);
+    return jsonResponse(200, {
+      items: page.items,
+      ...(page.next ? { nextCursor: encodeCursor(page.next as StoreKey) } : {}),
+    });
+  },
+  async replayWebhookEvents({ event, principal, pathParameters }, deps) {
+    const supplierId = supplierOf(principal);
+    const id = idParam(pathParameters, 'webhook endpoint');
+    const body = parse(replayWebhookEventsBody, readJsonObject(event), 'validation-error');
+    return jsonResponse(202, await replayEvents(supplierId, id, body.since, deps));
+  },
+  async retryWebhookDelivery({ principal, pathParameters }, deps) {
+    const supplierId = supplierOf(principal);
+    const state = await retryDelivery(supplierId, idParam(pathParameters, 'delivery'), deps);
+    return jsonResponse(202, { id: state.deliveryId, status: state.status, attempt: state.attempt });
+  },
+};

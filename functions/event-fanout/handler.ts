@@ -1,0 +1,57 @@
+/** Lambda entry of the event fan-out (Events queue, partial batch responses). */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { dynamo, sqs } from '../../src/adapters/clients';
+import { DynamoDeliveryStore } from '../../src/adapters/deliveries';
+import { SqsDeliveryQueue } from '../../src/adapters/delivery-queue';
+import { DynamoEndpointRepository } from '../../src/adapters/webhook-endpoints';
+import { queueDefinition } from '../../src/catalog/queues';
+import { tableDefinition } from '../../src/catalog/tables';
+import type { WebhookEndpoint } from '../../src/domain/webhook';
+import { systemClock } from '../../src/ports';
+import { requireEnv } from '../../src/runtime/env';
+import { logger, metrics } from '../../src/runtime/powertools';
+import { fanOutEvent, InvalidEventError, type FanOutDeps } from '../../src/use-cases/fan-out';
+
+let deps: FanOutDeps | undefined;
+
+function depsFromEnv(): FanOutDeps {
+  deps ??= {
+    endpoints: new DynamoEndpointRepository(dynamo(), requireEnv(tableDefinition('WebhookEndpoints').envVar)),
+    deliveries: new DynamoDeliveryStore(dynamo(), requireEnv(tableDefinition('Deliveries').envVar)),
+    queue: new SqsDeliveryQueue(sqs(), requireEnv(queueDefinition('Deliveries').envVar)),
+    clock: systemClock,
+  };
+  return deps;
+}
+
+export async function handleBatch(event: SQSEvent): Promise<SQSBatchResponse> {
+  const d = depsFromEnv();
+  // A tenant's endpoints are read once per batch.
+  const endpoints = new Map<string, Promise<WebhookEndpoint[]>>();
+  const endpointsOf = (tenantId: string) => {
+    const cached = endpoints.get(tenantId) ?? d.endpoints.list(tenantId);
+    endpoints.set(tenantId, cached);
+    return cached;
+  };
+  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+  await Promise.all(
+    event.Records.map(async (record) => {
+      try {
+        const result = await fanOutEvent(record.body, d, endpointsOf);
+        metrics.addMetric(result.duplicate ? 'DuplicateEvents' : 'EventsFannedOut', MetricUnit.Count, 1);
+        metrics.addMetric('DeliveriesEnqueued', MetricUnit.Count, result.enqueued);
+      } catch (error) {
+        if (error instanceof InvalidEventError) metrics.addMetric('InvalidEvents', MetricUnit.Count, 1);
+        logger.error('fan-out failed, will be retried', { messageId: record.messageId, error: error as Error });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }),
+  );
+  return { batchItemFailures };
+}
+
+export const handler = middy(handleBatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -1,0 +1,51 @@
+/**
+ * Lambda entry of the inference worker: drains the InferenceRetry queue (reviews stored with
+ * inference pending) with partial batch responses, so a review whose models still fail is
+ * retried and finally lands in the DLQ, while the others complete.
+ */
+import middy from '@middy/core';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { PermanentMessageError } from '../../src/domain/review';
+import { systemClock } from '../../src/ports';
+import { DriftMetrics } from '../../src/runtime/drift-metrics';
+import { numberEnv } from '../../src/runtime/env';
+import { logger, metrics } from '../../src/runtime/powertools';
+import { eventPublisher, modelEngine, modelStatsStore, reviewRepository } from '../../src/runtime/wiring';
+import { retryInference } from '../../src/use-cases/retry-inference';
+
+const drift = new DriftMetrics(metrics);
+
+async function handleRecord(record: SQSRecord): Promise<void> {
+  try {
+    const outcome = await retryInference(record.body, {
+      reviews: reviewRepository(),
+      events: eventPublisher(),
+      models: modelEngine(),
+      modelStats: modelStatsStore(),
+      clock: systemClock,
+      recentWindow: 50,
+      inferenceBudgetMs: numberEnv('INFERENCE_BUDGET_MS', 2000),
+      onObservations: (observations) => drift.observe(observations),
+    });
+    if (outcome === 'completed') metrics.addMetric('InferenceCompleted', MetricUnit.Count, 1);
+  } catch (error) {
+    // A malformed retry message can never succeed: log it and let it go.
+    if (error instanceof PermanentMessageError) {
+      logger.error('dropping malformed inference retry message', { messageId: record.messageId });
+      return;
+    }
+    metrics.addMetric('InferenceRetryFailed', MetricUnit.Count, 1);
+    throw error;
+  }
+}
+
+export const handleBatch = (event: SQSEvent): Promise<SQSBatchResponse> =>
+  processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
+    throwOnFullBatchFailure: false,
+  });
+
+export const handler = middy(handleBatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));

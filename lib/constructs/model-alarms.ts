@@ -1,0 +1,97 @@
+/**
+ * Alarms on model health, from the thresholds in src/inference/model-alarms.ts (which the ops
+ * endpoint evaluates the same way): drift (PSI) per task and variant of the registry, sentiment
+ * agreement with star ratings against the model card's reference, and reviews stored with
+ * inference pending (a model failing to load, throwing or running over its budget).
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { MODEL_ALARMS } from '#src/inference/model-alarms';
+import { modelCard, referenceAgreement } from '#src/inference/model-cards';
+import { parseRegistries } from '#src/ml';
+import { DRIFT_METRICS } from '#src/runtime/drift-metrics';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runbookReference } from '../runbooks';
+
+export interface ModelAlarmsProps {
+  /** The models folder of the layer (registry.json, <task>/<version>/card.json). */
+  readonly modelDir: string;
+  readonly metricsNamespace: string;
+  readonly serviceName: string;
+  readonly alarmTopic: ITopic;
+}
+
+export class ModelAlarms extends Construct {
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ModelAlarmsProps) {
+    super(scope, id);
+    const action = new cloudwatchActions.SnsAction(props.alarmTopic);
+    const stackName = Stack.of(this).stackName;
+    const metric = (metricName: string, dimensions: Record<string, string>, statistic: string) =>
+      new cloudwatch.Metric({
+        namespace: props.metricsNamespace,
+        metricName,
+        dimensionsMap: { service: props.serviceName, ...dimensions },
+        statistic,
+        period: Duration.minutes(15),
+      });
+    const add = (alarm: cloudwatch.Alarm) => {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+      this.alarms.push(alarm);
+    };
+
+    const registries = parseRegistries(
+      JSON.parse(readFileSync(join(props.modelDir, 'registry.json'), 'utf8')),
+    );
+    for (const registry of registries) {
+      for (const variant of registry.variants) {
+        const dims = { task: registry.task, variant: variant.name };
+        add(
+          new cloudwatch.Alarm(this, `Drift-${registry.task}-${variant.name}`, {
+            alarmName: `${stackName}-model-drift-${registry.task}-${variant.name}`,
+            alarmDescription: `PSI of ${registry.task}/${variant.name} predictions above ${MODEL_ALARMS.psiAbove} against the training reference. ${runbookReference('model-drift')}`,
+            metric: metric(DRIFT_METRICS.psi, dims, 'Average'),
+            threshold: MODEL_ALARMS.psiAbove,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluationPeriods: 2,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          }),
+        );
+        const reference =
+          registry.task === 'sentiment'
+            ? referenceAgreement(modelCard('sentiment', variant.version, props.modelDir))
+            : null;
+        if (reference !== null) {
+          add(
+            new cloudwatch.Alarm(this, `Agreement-${variant.name}`, {
+              alarmName: `${stackName}-sentiment-agreement-${variant.name}`,
+              alarmDescription: `Sentiment/${variant.name} agrees with star ratings more than ${MODEL_ALARMS.agreementDropPoints} points below its reference (${(reference * 100).toFixed(1)}%). ${runbookReference('model-agreement')}`,
+              metric: metric(DRIFT_METRICS.agreement, dims, 'Average'),
+              threshold: reference * 100 - MODEL_ALARMS.agreementDropPoints,
+              comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+              evaluationPeriods: 2,
+              treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+            }),
+          );
+        }
+      }
+    }
+    add(
+      new cloudwatch.Alarm(this, 'InferencePending', {
+        alarmName: `${stackName}-inference-pending`,
+        alarmDescription: `Reviews are being stored with inference pending (models failing to load, throwing or over budget) for 45 minutes. ${runbookReference('inference-pending')}`,
+        metric: metric('InferencePending', {}, 'Sum'),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Webhook delivery end to end against the local mode (DynamoDB Local, fauxqs, the real fan-out
+ * and delivery workers) and real receivers on 127.0.0.1: 1,000 events to 10 endpoints of one
+ * supplier (5 healthy, flaky, always 500, slow, 410, redirect), plus a low-volume always-failing
+ * endpoint of another supplier whose retries run out. The retry schedule is scaled down with
+ * WEBHOOK_RETRY_SCALE (test-only); the breaker keeps its real timings.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoDeliveryStore } from '../../../src/adapters/deliveries';
+import { SqsEventPublisher } from '../../../src/adapters/sqs-queues';
+import type { DomainEvent } from '../../../src/domain/review';
+import type { AttemptRecord, DeliveryState } from '../../../src/domain/webhook';
+import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { duplicatesOf, startReceiver, type Receiver, type ReceiverKind } from './support/receivers';
+
+jest.setTimeout(150_000);
+
+const EVENTS = 1000;
+const KINDS: ReceiverKind[] = ['healthy', 'healthy', 'healthy', 'healthy', 'healthy', 'flaky', 'always-500', 'slow', 'gone', 'redirect'];
+
+let stack: TestStack;
+const receivers: Receiver[] = [];
+
+beforeAll(async () => {
+  // Read by src/runtime/webhook-config.ts in the worker process the stack starts.
+  process.env.WEBHOOK_RETRY_SCALE = '0.0002';
+  process.env.WEBHOOK_TIMEOUT_MS = '1000';
+  stack = await startTestStack({ pollerConcurrency: 4 });
+});
+afterAll(async () => {
+  await Promise.all(receivers.map((r) => r.close()));
+  await stack?.cleanup();
+  delete process.env.WEBHOOK_RETRY_SCALE;
+  delete process.env.WEBHOOK_TIMEOUT_MS;
+});
+
+async function register(apiKey: string, receiver: Receiver, eventTypes = ['review.received']): Promise<string> {
+  const response = await stack.call('POST', '/v1/webhook-endpoints', {
+    key: apiKey,
+    body: { url: receiver.url, eventTypes, description: `${receiver.kind} receiver` },
+  });
+  expect(response.status).toBe(201);
+  expect(String(response.json.secret)).toMatch(/^whsec_/);
+  receiver.secrets = [String(response.json.secret)];
+  return String(response.json.id);
+}
+
+function reviewEvent(supplierId: string, i: number): DomainEvent {
+  const reviewId = `rev_${String(i).padStart(26, '0')}`;
+  return {
+    id: `evt_load_${supplierId}_${i}`,
+    type: 'review.received',
+    time: new Date(Date.UTC(2026, 0, 1, 0, 0, i % 60)).toISOString(),
+    supplierId,
+    subject: reviewId,
+    data: {
+      reviewId,
+      supplierId,
+      platform: 'google',
+      rating: (i % 5) + 1,
+      title: `Review ${i}`,
+      verified: false,
+      reviewedAt: '2026-01-01T00:00:00.000Z',
+    },
+  };
+}
+
+it('delivers every event to every healthy endpoint once, loses none, breaks and disables the bad ones', async () => {
+  const supplier = await stack.newSupplier('Webhook Load Supplier');
+  const lonely = await stack.newSupplier('Low Volume Supplier');
+  for (const kind of KINDS) receivers.push(await startReceiver(kind, { slowMs: 3000 }));
+  const exhausting = await startReceiver('always-500');
+  receivers.push(exhausting);
+  const ids = new Map<Receiver, string>();
+  for (const receiver of receivers.slice(0, KINDS.length)) ids.set(receiver, await register(supplier.apiKey, receiver));
+  const exhaustingId = await register(lonely.apiKey, exhausting);
+
+  const publisher = new SqsEventPublisher(stack.sqsClient, stack.queues.Events.url, 'test/load');
+  const events = Array.from({ length: EVENTS }, (_, i) => reviewEvent(supplier.supplierId, i));
+  // 50 events are published twice: the second copy must not cause a second delivery.
+  await publisher.publish([...events, ...events.slice(0, 50)]);
+  await publisher.publish([0, 1, 2].map((i) => reviewEvent(lonely.supplierId, i)));
+
+  const healthy = receivers.filter((r) => r.kind === 'healthy');
+  const store = new DynamoDeliveryStore(stack.doc, stack.tableName('Deliveries'));
+  const deliveriesOf = (r: Receiver) => store.listDeliveries(ids.get(r) ?? exhaustingId);
+  const byKind = (kind: ReceiverKind) => receivers.find((r) => r.kind === kind && r !== exhausting)!;
+
+  await eventually(
+    async () => healthy.every((r) => r.byWebhookId.size === EVENTS),
+    'every healthy endpoint got every event',
+    100_000,
+  );
+  let seen = '';
+  await eventually(
+    async () => {
+      const gone = await deliveriesOf(byKind('gone'));
+      const exhausted = await deliveriesOf(exhausting);
+      const count = (list: DeliveryState[]) =>
+        JSON.stringify(list.reduce<Record<string, number>>((acc, d) => ({ ...acc, [`${d.status}/${d.attempt}`]: (acc[`${d.status}/${d.attempt}`] ?? 0) + 1 }), {}));
+      seen = `gone ${count(gone)} exhausting ${count(exhausted)} requests ${exhausting.requests}`;
+      return (
+        gone.length === EVENTS &&
+        gone.every((d) => d.status === 'failed' || d.status === 'cancelled') &&
+        exhausted.length === 3 &&
+        exhausted.every((d) => d.status === 'failed')
+      );
+    },
+    'the 410 endpoint settled and the low-volume deliveries ran out of retries',
+    60_000,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}: ${seen}`);
+  });
+
+  // Healthy: exactly once after deduplication on webhook-id, all verified, all delivered in the log.
+  for (const receiver of healthy) {
+    expect(receiver.unverified).toBe(0);
+    expect([...receiver.byWebhookId.keys()].sort()).toEqual(events.map((e) => e.id).sort());
+    expect(duplicatesOf(receiver)).toBeLessThanOrEqual(5);
+    const log = await deliveriesOf(receiver);
+    expect(log).toHaveLength(EVENTS);
+    expect(log.every((d) => d.status === 'delivered')).toBe(true);
+  }
+  // The body is the outbound CloudEvent (without the internal supplierid extension).
+  const body = healthy[0]!.bodies.get(events[0]!.id)!;
+  expect(body).toMatchObject({ specversion: '1.0', type: 'review.received', source: 'urn:wedsync:integration-platform' });
+  expect(body).not.toHaveProperty('supplierid');
+
+  // None lost: every (event, endpoint) of every endpoint has exactly one delivery record.
+  for (const receiver of receivers.slice(0, KINDS.length)) {
+    const log = await deliveriesOf(receiver);
+    expect(new Set(log.map((d: DeliveryState) => d.eventId)).size).toBe(EVENTS);
+    expect(log).toHaveLength(EVENTS);
+    // Whatever the receiver accepted is recorded as delivered.
+    const delivered = new Set(log.filter((d) => d.status === 'delivered').map((d) => d.eventId));
+    for (const id of receiver.byWebhookId.keys()) expect(delivered.has(id)).toBe(true);
+  }
+
+  // The dead endpoint: its breaker opened, so attempts stopped long before 1,000 x 8.
+  const deadId = ids.get(byKind('always-500'))!;
+  const breaker = await stack.doc.send(
+    new GetCommand({ TableName: stack.tableName('WebhookBreakers'), Key: { pk: `ENDPOINT#${deadId}` } }),
+  );
+  expect(['open', 'half-open']).toContain(breaker.Item?.status);
+  expect(byKind('always-500').requests).toBeLessThan(100);
+  const deadAttempts = await store.listAttempts(deadId, 100);
+  expect(deadAttempts.items.every((a: AttemptRecord) => a.statusCode === 500 && a.outcome === 'failure')).toBe(true);
+  // Slow and redirecting endpoints fail the right way, and their breakers stop them too.
+  const slowAttempts = await store.listAttempts(ids.get(byKind('slow'))!, 5);
+  expect(slowAttempts.items[0]?.errorCode).toBe('total-timeout');
+  const redirectAttempts = await store.listAttempts(ids.get(byKind('redirect'))!, 5);
+  expect(redirectAttempts.items[0]).toMatchObject({ statusCode: 302, errorCode: 'redirect', outcome: 'failure' });
+  expect(byKind('redirect').requests).toBeLessThan(100);
+
+  // The 410 endpoint ended disabled, with reason gone, and was not called again.
+  const gone = await stack.call('GET', `/v1/webhook-endpoints/${ids.get(byKind('gone'))}`, { key: supplier.apiKey });
+  expect(gone.json).toMatchObject({ enabled: false, disabledReason: 'gone' });
+  expect(byKind('gone').requests).toBeLessThanOrEqual(10);
+
+  // Retries ran out for the low-volume endpoint (below the breaker's minimum volume): 8 attempts
+  // each, recorded as failed, and parked in the Deliveries DLQ.
+  const exhausted = await deliveriesOf(exhausting);
+  expect(exhausted.every((d) => d.reason === 'exhausted' && d.attempt === 8)).toBe(true);
+  expect(exhausting.requests).toBe(3 * 8);
+  const dlq = await stack.sqsClient.send(
+    new ReceiveMessageCommand({ QueueUrl: stack.queues.Deliveries.dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+  );
+  const parked = (dlq.Messages ?? []).map((m) => JSON.parse(m.Body!) as { deliveryId: string; kind: string });
+  expect(new Set(parked.map((m) => m.deliveryId))).toEqual(new Set(exhausted.map((d) => d.deliveryId)));
+  expect(parked.every((m) => m.kind === 'dead-letter')).toBe(true);
+
+  // The delivery log API shows each attempt.
+  const logPage = await stack.call('GET', `/v1/webhook-endpoints/${exhaustingId}/deliveries?limit=50`, {
+    key: lonely.apiKey,
+  });
+  expect(logPage.status).toBe(200);
+  const items = logPage.json.items as AttemptRecord[];
+  expect(items).toHaveLength(24);
+  expect(items[0]).toMatchObject({ statusCode: 500, outcome: 'failure', response: 'response body' });
+  expect(typeof items[0]!.latencyMs).toBe('number');
+  // Another supplier cannot see it.
+  const foreign = await stack.call('GET', `/v1/webhook-endpoints/${exhaustingId}/deliveries`, { key: supplier.apiKey });
+  expect(foreign.status).toBe(404);
+});
