@@ -15,7 +15,8 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { tableDefinition } from '../src/catalog/tables';
 import { createSupplierWithKey } from '../src/use-cases/create-supplier';
 import { DynamoTenantStore } from '../src/adapters/dynamo-records';
-import { countStoredReviews, percentile, runPool } from './support';
+import { countStoredReviews } from '../local/inspect';
+import { percentile, runPool } from './support';
 import { startLocalStack } from '../local/stack';
 
 const N = Number(process.env.BENCH_REVIEWS ?? 2000);
@@ -83,7 +84,9 @@ async function main(): Promise<void> {
     };
     const get = async (apiKey: string, latencies?: number[]) => {
       const started = performance.now();
-      const response = await fetch(`${stack.apiUrl}/v1/reviews?limit=25`, { headers: { authorization: `Bearer ${apiKey}` } });
+      const response = await fetch(`${stack.apiUrl}/v1/reviews?limit=25`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
       await response.arrayBuffer();
       latencies?.push(performance.now() - started);
     };
@@ -95,12 +98,18 @@ async function main(): Promise<void> {
       { name: 'Bench latency' },
     );
     await stack.workers.pause();
-    log(`latency: warm-up, then ${N} POST and ${N} GET at ${CLIENTS} concurrent clients (consumers paused)...`);
+    log(
+      `latency: warm-up, then ${N} POST and ${N} GET at ${CLIENTS} concurrent clients (consumers paused)...`,
+    );
     await runPool(300, CLIENTS, async (i) => void (await post(latencySupplier.apiKey, i, 'warm')));
     await runPool(300, CLIENTS, async () => get(latencySupplier.apiKey));
     const postLatencies: number[] = [];
     const getLatencies: number[] = [];
-    await runPool(N, CLIENTS, async (i) => void (await post(latencySupplier.apiKey, i, 'lat', postLatencies)));
+    await runPool(
+      N,
+      CLIENTS,
+      async (i) => void (await post(latencySupplier.apiKey, i, 'lat', postLatencies)),
+    );
     await runPool(N, CLIENTS, async () => get(latencySupplier.apiKey, getLatencies));
     await stack.workers.resume();
     log('latency: draining the queued reviews before the pipeline run...');
@@ -126,7 +135,9 @@ async function main(): Promise<void> {
     }
     const pipelineSeconds = (performance.now() - pipelineStart) / 1000;
     const pipelineRate = stored / pipelineSeconds;
-    log(`pipeline: ${stored} stored in ${pipelineSeconds.toFixed(1)} s (${pipelineRate.toFixed(0)} reviews/s)`);
+    log(
+      `pipeline: ${stored} stored in ${pipelineSeconds.toFixed(1)} s (${pipelineRate.toFixed(0)} reviews/s)`,
+    );
 
     const results: Record<string, unknown> = {
       measuredAt: new Date().toISOString(),
@@ -160,7 +171,10 @@ async function main(): Promise<void> {
     }
 
     const ing = results.ingestion as Record<string, number>;
-    const lat = results.apiLatencyMs as Record<'postReviews' | 'getReviews' | 'postReviewsDuringPipeline', Record<string, number>>;
+    const lat = results.apiLatencyMs as Record<
+      'postReviews' | 'getReviews' | 'postReviewsDuringPipeline',
+      Record<string, number>
+    >;
     console.log(`
 | measure                                   | value        | target        |
 |-------------------------------------------|--------------|---------------|

@@ -2,7 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { countStoredReviews } from '../../../local/inspect';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { DynamoTenantStore } from '../../../src/adapters/dynamo-records';
 import { tableDefinition, type TableId } from '../../../src/catalog/tables';
@@ -103,20 +104,5 @@ export async function eventually(
 }
 
 export async function countReviews(stack: TestStack, supplierId: string): Promise<number> {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await stack.doc.send(
-      new QueryCommand({
-        TableName: stack.tableName('Reviews'),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :review)',
-        ExpressionAttributeValues: { ':pk': `SUPPLIER#${supplierId}`, ':review': 'REVIEW#' },
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return count;
+  return countStoredReviews(stack.doc, stack.tableName('Reviews'), supplierId);
 }
