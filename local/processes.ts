@@ -25,6 +25,8 @@ export function spawnGuarded(
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): ChildProcess {
   return spawn(process.execPath, [join(REPO_ROOT, 'local', 'guard.mjs'), command, ...args], {
+    // Own process group: Ctrl-C reaches only us, and we stop the children in order (stdin closes).
+    detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
     env: options.env ?? process.env,
     cwd: options.cwd,

@@ -12,6 +12,8 @@ export interface SqsEmulator {
 
 export async function startSqsEmulator(port = 0): Promise<SqsEmulator> {
   const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'local', 'fauxqs-child.mjs')], {
+    // Own process group: Ctrl-C reaches only us, and we stop the children in order (stdin closes).
+    detached: true,
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, FAUXQS_PORT: String(port) },
   });

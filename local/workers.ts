@@ -15,6 +15,8 @@ export interface WorkerHost {
 export async function startWorkerHost(env: Record<string, string>, config: WorkerHostConfig): Promise<WorkerHost> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local', 'worker-host.ts')], {
     cwd: REPO_ROOT,
+    // Own process group: Ctrl-C reaches only us, and we stop the children in order (stdin closes).
+    detached: true,
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, ...env, WEDSYNC_WORKER_HOST: JSON.stringify(config) },
   });
