@@ -124,6 +124,19 @@ describe('review inference', () => {
     });
     const spam = (await get(spammy.json.reviewId)).insights as { flags: string[] };
     expect(spam.flags).toEqual(expect.arrayContaining(['contains-link', 'contains-phone']));
+
+    // review.flagged reached the event log (what webhooks deliver) for exactly those two.
+    const flaggedOf = async () =>
+      (await stack.scanAll('Deliveries'))
+        .filter(
+          (item) =>
+            item.entity === 'event' &&
+            item.tenantId === supplier.supplierId &&
+            item.eventType === 'review.flagged',
+        )
+        .map((item) => (JSON.parse(String(item.body)) as { subject: string }).subject);
+    await eventually(async () => (await flaggedOf()).length >= 2, 'review.flagged logged', 30_000);
+    expect((await flaggedOf()).sort()).toEqual([contradiction.json.reviewId, spammy.json.reviewId].sort());
   });
 });
 
