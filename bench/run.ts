@@ -18,6 +18,7 @@ import { DynamoTenantStore } from '../src/adapters/dynamo-records';
 import { countStoredReviews } from '../local/inspect';
 import { percentile, runPool } from './support';
 import { startLocalStack } from '../local/stack';
+import { benchWebhooks } from './webhooks';
 
 const N = Number(process.env.BENCH_REVIEWS ?? 2000);
 const CLIENTS = 64;
@@ -169,6 +170,22 @@ async function main(): Promise<void> {
       const { benchModels } = (await import(mlModule)) as { benchModels?: () => Promise<unknown> };
       if (benchModels) results.models = await benchModels();
     }
+
+    log('webhooks: events -> fan-out -> delivery worker -> signed POST to a local receiver...');
+    const webhooks = (await benchWebhooks(stack)) as {
+      deliveredPerSecond: number;
+      rawPostsPerSecond: number;
+      deliveryToRawRatio: number;
+      endToEndLatencyMs: { p50: number; p99: number };
+    };
+    results.webhooks = webhooks;
+    console.log(`
+| webhooks                                  | value        |
+|-------------------------------------------|--------------|
+| raw HTTP POSTs/s to the receiver          | ${pad(webhooks.rawPostsPerSecond)} |
+| deliveries/s (event -> signed POST)       | ${pad(webhooks.deliveredPerSecond)} |
+| deliveries / raw                          | ${pad(webhooks.deliveryToRawRatio)} |
+| delivery latency p50 / p99 ms             | ${pad(`${webhooks.endToEndLatencyMs.p50} / ${webhooks.endToEndLatencyMs.p99}`)} |`);
 
     const ing = results.ingestion as Record<string, number>;
     const lat = results.apiLatencyMs as Record<

@@ -46,7 +46,10 @@ export async function handleBatch(event: SQSEvent): Promise<SQSBatchResponse> {
         metrics.addMetric('DeliveriesEnqueued', MetricUnit.Count, result.enqueued);
       } catch (error) {
         if (error instanceof InvalidEventError) metrics.addMetric('InvalidEvents', MetricUnit.Count, 1);
-        logger.error('fan-out failed, will be retried', { messageId: record.messageId, error: error as Error });
+        logger.error('fan-out failed, will be retried', {
+          messageId: record.messageId,
+          error: error as Error,
+        });
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }),

@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamo } from '../../src/adapters/clients';
+import { DynamoBudgetStore } from '../../src/adapters/budget-store';
 import { DynamoRejectedStore } from '../../src/adapters/dynamo-records';
 import { MAX_REVIEWS_PER_TRANSACTION } from '../../src/adapters/review-repository';
 import { systemClock } from '../../src/ports';
@@ -26,6 +27,7 @@ const METRIC_NAMES = {
   duplicate: 'DuplicateReviews',
   parked: 'RejectedMessages',
   failed: 'IngestFailures',
+  applied: 'ProducerEventsApplied',
 } as const;
 
 let deps: WorkerDeps | undefined;
@@ -46,6 +48,11 @@ function depsFromEnv(): WorkerDeps {
     recentWindow: 50,
     onObservations: (observations) => drift.observe(observations),
     onStatsError: (error) => logger.warn('model statistics not saved', { error: error as Error }),
+    producerEvents: {
+      events: eventPublisher(),
+      budgets: new DynamoBudgetStore(dynamo(), tableName('Budgets')),
+      clock: systemClock,
+    },
     onOutcome: (messageId, outcome) => {
       metrics.addMetric(METRIC_NAMES[outcome.kind], MetricUnit.Count, 1);
       if (outcome.kind === 'parked') logger.warn('message parked', { messageId, reason: outcome.reason });

@@ -16,7 +16,11 @@ import { systemClock } from '../../src/ports';
 import { currentRegion, requireEnv } from '../../src/runtime/env';
 import { logger, metrics } from '../../src/runtime/powertools';
 import { webhookConfigFromEnv } from '../../src/runtime/webhook-config';
-import { processDeliveryBatch, type DeliveryDeps, type DeliveryMetric } from '../../src/use-cases/deliver-webhooks';
+import {
+  processDeliveryBatch,
+  type DeliveryDeps,
+  type DeliveryMetric,
+} from '../../src/use-cases/deliver-webhooks';
 import { deliverWebhook } from '../../src/webhooks/http-delivery';
 
 const OUTCOME_METRICS = {
@@ -37,7 +41,11 @@ function recordMetric(metric: DeliveryMetric): void {
       metrics.addMetric('WebhookEndToEndLatency', MetricUnit.Milliseconds, metric.endToEndMs);
       return;
     case 'breaker-state':
-      metrics.addMetric(`WebhookBreaker${metric.to === 'half-open' ? 'HalfOpen' : metric.to[0]!.toUpperCase() + metric.to.slice(1)}`, MetricUnit.Count, 1);
+      metrics.addMetric(
+        `WebhookBreaker${metric.to === 'half-open' ? 'HalfOpen' : metric.to[0]!.toUpperCase() + metric.to.slice(1)}`,
+        MetricUnit.Count,
+        1,
+      );
       logger.info('circuit breaker state changed', { from: metric.from, to: metric.to });
       return;
     case 'endpoint-disabled':
@@ -74,7 +82,8 @@ function depsFromEnv(): DeliveryDeps {
     config: webhookConfigFromEnv(),
     send: deliverWebhook,
     onMetric: recordMetric,
-    onError: (error, context) => logger.error('delivery failed, will be retried', { ...context, error: error as Error }),
+    onError: (error, context) =>
+      logger.error('delivery failed, will be retried', { ...context, error: error as Error }),
   };
   return deps;
 }

@@ -11,7 +11,11 @@ export class DynamoBreakerStore implements BreakerStore {
 
   async get(endpointId: string): Promise<VersionedBreakerState | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: `ENDPOINT#${endpointId}` }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `ENDPOINT#${endpointId}` },
+        ConsistentRead: true,
+      }),
     );
     if (!Item) return undefined;
     return { state: JSON.parse(String(Item.state)) as BreakerState, version: Number(Item.version) };
@@ -31,7 +35,10 @@ export class DynamoBreakerStore implements BreakerStore {
           },
           ...(expectedVersion === 0
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
+            : {
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              }),
         }),
       );
       return true;

@@ -1,6 +1,7 @@
 /**
- * The Deliveries table: the event log (replay), the state of each (event, endpoint) delivery and
- * the attempt log of each endpoint. Key design in src/catalog/tables.ts.
+ * The Deliveries table: the event log (replay) and one item per (event, endpoint) delivery with
+ * its state and attempt log. Key design in src/catalog/tables.ts. A delivery costs two writes per
+ * attempt (claim, outcome); the fan-out writes only the event.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -11,7 +12,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { AttemptRecord, DeliveryState, LoggedEvent } from '../domain/webhook';
-import type { ClaimResult, DeliveryStore } from '../ports/webhooks';
+import type { ClaimResult, DeliveryStore, Page } from '../ports/webhooks';
 
 const eventKey = (tenantId: string, eventId: string) => ({ pk: `EVENT#${tenantId}#${eventId}`, sk: 'EVENT' });
 const deliveryKey = (deliveryId: string) => ({ pk: `DELIVERY#${deliveryId}`, sk: 'STATE' });
@@ -23,6 +24,34 @@ function strip<T>(item: Record<string, unknown>): T {
 }
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+/** `if_not_exists` assignments that create a delivery item from its initial state. */
+function creationSets(initial: DeliveryState, expiresAtSeconds: number) {
+  const fields: Record<string, unknown> = {
+    entity: 'delivery',
+    gsi1pk: `DELIVERIES#${initial.endpointId}`,
+    gsi1sk: `${new Date(initial.createdAtMs).toISOString()}#${initial.deliveryId}`,
+    deliveryId: initial.deliveryId,
+    supplierId: initial.supplierId,
+    endpointId: initial.endpointId,
+    eventId: initial.eventId,
+    eventType: initial.eventType,
+    attempt: initial.attempt,
+    roundStart: initial.roundStart,
+    dueAtMs: initial.dueAtMs,
+    createdAtMs: initial.createdAtMs,
+    attempts: [],
+    expiresAt: expiresAtSeconds,
+  };
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(fields).map(([name, value]) => {
+    names[`#c_${name}`] = name;
+    values[`:c_${name}`] = value;
+    return `#c_${name} = if_not_exists(#c_${name}, :c_${name})`;
+  });
+  return { sets, names, values };
+}
 
 export class DynamoDeliveryStore implements DeliveryStore {
   constructor(
@@ -53,7 +82,12 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
-  async eventsSince(tenantId: string, sinceIso: string, limit: number, cursor?: Record<string, unknown>) {
+  async eventsSince(
+    tenantId: string,
+    sinceIso: string,
+    limit: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<Page<LoggedEvent>> {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -77,31 +111,6 @@ export class DynamoDeliveryStore implements DeliveryStore {
     return Item ? strip<LoggedEvent>(Item) : undefined;
   }
 
-  async createDelivery(state: DeliveryState, expiresAtSeconds: number) {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...deliveryKey(state.deliveryId),
-            entity: 'delivery',
-            gsi1pk: `DELIVERIES#${state.endpointId}`,
-            gsi1sk: `${new Date(state.createdAtMs).toISOString()}#${state.deliveryId}`,
-            ...state,
-            expiresAt: expiresAtSeconds,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return { created: true as const };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const existing = await this.getDelivery(state.deliveryId);
-      if (!existing) throw new Error(`delivery ${state.deliveryId} vanished`);
-      return { created: false as const, existing };
-    }
-  }
-
   async getDelivery(deliveryId: string): Promise<DeliveryState | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: deliveryKey(deliveryId), ConsistentRead: true }),
@@ -109,21 +118,30 @@ export class DynamoDeliveryStore implements DeliveryStore {
     return Item ? strip<DeliveryState>(Item) : undefined;
   }
 
-  async claim(deliveryId: string, attempt: number, nowMs: number, leaseUntilMs: number): Promise<ClaimResult> {
+  async claim(
+    initial: DeliveryState,
+    nowMs: number,
+    leaseUntilMs: number,
+    expiresAtSeconds: number,
+  ): Promise<ClaimResult> {
+    const create = creationSets(initial, expiresAtSeconds);
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: deliveryKey(deliveryId),
-          UpdateExpression: 'SET #status = :inflight, leaseUntilMs = :lease',
+          Key: deliveryKey(initial.deliveryId),
+          UpdateExpression: `SET ${[...create.sets, '#status = :inflight', 'leaseUntilMs = :lease'].join(', ')}`,
           ConditionExpression:
-            'attempt = :attempt AND (#status = :pending OR (#status = :inflight AND leaseUntilMs < :now))',
-          ExpressionAttributeNames: { '#status': 'status' },
+            '(attribute_not_exists(pk) AND :attempt = :roundStart) OR ' +
+            '(#attempt = :attempt AND (#status = :pending OR (#status = :inflight AND leaseUntilMs < :now)))',
+          ExpressionAttributeNames: { ...create.names, '#status': 'status', '#attempt': 'attempt' },
           ExpressionAttributeValues: {
+            ...create.values,
             ':inflight': 'in-flight',
             ':pending': 'pending',
             ':lease': leaseUntilMs,
-            ':attempt': attempt,
+            ':attempt': initial.attempt,
+            ':roundStart': initial.roundStart,
             ':now': nowMs,
           },
           ReturnValues: 'ALL_NEW',
@@ -132,20 +150,33 @@ export class DynamoDeliveryStore implements DeliveryStore {
       return { ok: true, state: strip<DeliveryState>(Attributes ?? {}) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const current = await this.getDelivery(deliveryId);
+      const current = await this.getDelivery(initial.deliveryId);
       return current ? { ok: false, current } : { ok: false };
     }
   }
 
-  async finishAttempt(deliveryId: string, attempt: number, next: Partial<DeliveryState>): Promise<boolean> {
-    const names: Record<string, string> = { '#status': 'status' };
-    const values: Record<string, unknown> = { ':attempt': attempt, ':inflight': 'in-flight' };
-    const sets: string[] = [];
+  async finishAttempt(
+    deliveryId: string,
+    attempt: number,
+    next: Partial<DeliveryState>,
+    record: AttemptRecord,
+  ): Promise<boolean> {
+    const names: Record<string, string> = {
+      '#status': 'status',
+      '#attempt': 'attempt',
+      '#attempts': 'attempts',
+    };
+    const values: Record<string, unknown> = {
+      ':expectedAttempt': attempt,
+      ':expectedStatus': 'in-flight',
+      ':record': [record],
+    };
+    const sets = ['#attempts = list_append(#attempts, :record)'];
     for (const [field, value] of Object.entries(next)) {
       if (value === undefined) continue;
-      names[`#${field}`] = field;
-      values[`:${field}`] = value;
-      sets.push(`#${field} = :${field}`);
+      names[`#f_${field}`] = field;
+      values[`:f_${field}`] = value;
+      sets.push(`#f_${field} = :f_${field}`);
     }
     try {
       await this.client.send(
@@ -153,7 +184,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
           TableName: this.tableName,
           Key: deliveryKey(deliveryId),
           UpdateExpression: `SET ${sets.join(', ')} REMOVE leaseUntilMs`,
-          ConditionExpression: 'attempt = :attempt AND #status = :inflight',
+          ConditionExpression: '#attempt = :expectedAttempt AND #status = :expectedStatus',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
@@ -165,16 +196,27 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
-  async cancel(deliveryId: string, reason: string, nowMs: number): Promise<void> {
+  async defer(initial: DeliveryState, dueAtMs: number, expiresAtSeconds: number): Promise<void> {
+    const create = creationSets(initial, expiresAtSeconds);
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: deliveryKey(deliveryId),
-          UpdateExpression: 'SET #status = :cancelled, reason = :reason, finishedAtMs = :now',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':cancelled': 'cancelled', ':pending': 'pending', ':reason': reason, ':now': nowMs },
+          Key: deliveryKey(initial.deliveryId),
+          UpdateExpression: `SET ${[...create.sets.filter((s) => !s.startsWith('#c_dueAtMs')), '#status = if_not_exists(#status, :pending)', '#due = :due'].join(', ')}`,
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :pending AND #attempt = :attempt)',
+          ExpressionAttributeNames: {
+            ...Object.fromEntries(Object.entries(create.names).filter(([k]) => k !== '#c_dueAtMs')),
+            '#status': 'status',
+            '#attempt': 'attempt',
+            '#due': 'dueAtMs',
+          },
+          ExpressionAttributeValues: {
+            ...Object.fromEntries(Object.entries(create.values).filter(([k]) => k !== ':c_dueAtMs')),
+            ':pending': 'pending',
+            ':due': dueAtMs,
+            ':attempt': initial.attempt,
+          },
         }),
       );
     } catch (error) {
@@ -182,7 +224,41 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
-  async restart(deliveryId: string, expectedAttempt: number, nextAttempt: number, dueAtMs: number): Promise<boolean> {
+  async cancel(
+    initial: DeliveryState,
+    reason: string,
+    nowMs: number,
+    expiresAtSeconds: number,
+  ): Promise<void> {
+    const create = creationSets(initial, expiresAtSeconds);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: deliveryKey(initial.deliveryId),
+          UpdateExpression: `SET ${[...create.sets, '#status = :cancelled', 'reason = :reason', 'finishedAtMs = :now'].join(', ')}`,
+          ConditionExpression: 'attribute_not_exists(pk) OR #status = :pending',
+          ExpressionAttributeNames: { ...create.names, '#status': 'status' },
+          ExpressionAttributeValues: {
+            ...create.values,
+            ':cancelled': 'cancelled',
+            ':pending': 'pending',
+            ':reason': reason,
+            ':now': nowMs,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async restart(
+    deliveryId: string,
+    expectedAttempt: number,
+    nextAttempt: number,
+    dueAtMs: number,
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
@@ -208,54 +284,25 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
   }
 
-  async recordAttempt(record: AttemptRecord, expiresAtSeconds: number): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: `ENDPOINT#${record.endpointId}`,
-          sk: `ATTEMPT#${record.at}#${record.deliveryId}#${String(record.attempt).padStart(4, '0')}`,
-          entity: 'attempt',
-          ...record,
-          expiresAt: expiresAtSeconds,
-        },
-      }),
-    );
-  }
-
-  async listAttempts(endpointId: string, limit: number, cursor?: Record<string, unknown>) {
+  async listDeliveries(
+    endpointId: string,
+    limit: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<Page<DeliveryState>> {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `ENDPOINT#${endpointId}`, ':prefix': 'ATTEMPT#' },
+        IndexName: INDEX,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `DELIVERIES#${endpointId}` },
         ScanIndexForward: false,
         Limit: limit,
         ExclusiveStartKey: cursor,
       }),
     );
     return {
-      items: (page.Items ?? []).map((item) => strip<AttemptRecord>(item)),
+      items: (page.Items ?? []).map((item) => strip<DeliveryState>(item)),
       ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),
     };
-  }
-
-  async listDeliveries(endpointId: string): Promise<DeliveryState[]> {
-    const items: DeliveryState[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: INDEX,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': `DELIVERIES#${endpointId}` },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []).map((item) => strip<DeliveryState>(item)));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
   }
 }

@@ -25,7 +25,9 @@ export class SqsDeliveryQueue implements DeliveryQueue {
       );
       if (result.Failed && result.Failed.length > 0) {
         const first = result.Failed[0];
-        throw new Error(`deliveries queue refused ${result.Failed.length} message(s): ${first?.Code} ${first?.Message}`);
+        throw new Error(
+          `deliveries queue refused ${result.Failed.length} message(s): ${first?.Code} ${first?.Message}`,
+        );
       }
     }
   }
@@ -33,7 +35,10 @@ export class SqsDeliveryQueue implements DeliveryQueue {
   async deadLetter(message: DeliveryMessage): Promise<void> {
     if (!this.dlqUrl) throw new Error('no dead-letter queue configured for deliveries');
     await this.client.send(
-      new SendMessageCommand({ QueueUrl: this.dlqUrl, MessageBody: JSON.stringify({ ...message, kind: 'dead-letter' }) }),
+      new SendMessageCommand({
+        QueueUrl: this.dlqUrl,
+        MessageBody: JSON.stringify({ ...message, kind: 'dead-letter' }),
+      }),
     );
   }
 }

@@ -114,18 +114,28 @@ export class DynamoEndpointRepository implements EndpointRepository {
 
   async delete(supplierId: string, endpointId: string): Promise<boolean> {
     const { Attributes } = await this.client.send(
-      new DeleteCommand({ TableName: this.tableName, Key: key(supplierId, endpointId), ReturnValues: 'ALL_OLD' }),
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: key(supplierId, endpointId),
+        ReturnValues: 'ALL_OLD',
+      }),
     );
     return Attributes !== undefined;
   }
 
-  async disable(supplierId: string, endpointId: string, reason: DisabledReason, at: string): Promise<boolean> {
+  async disable(
+    supplierId: string,
+    endpointId: string,
+    reason: DisabledReason,
+    at: string,
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key(supplierId, endpointId),
-          UpdateExpression: 'SET enabled = :false, disabledReason = :reason, disabledAt = :at, updatedAt = :at',
+          UpdateExpression:
+            'SET enabled = :false, disabledReason = :reason, disabledAt = :at, updatedAt = :at',
           ConditionExpression: 'attribute_exists(pk) AND enabled = :true',
           ExpressionAttributeValues: { ':false': false, ':true': true, ':reason': reason, ':at': at },
         }),

@@ -10,12 +10,7 @@ import type { LayerId } from './layers';
 import type { TableId } from './tables';
 
 export type FunctionId =
-  | 'Api'
-  | 'Authorizer'
-  | 'IngestWorker'
-  | 'InferenceWorker'
-  | 'EventFanout'
-  | 'WebhookDelivery';
+  'Api' | 'Authorizer' | 'IngestWorker' | 'InferenceWorker' | 'EventFanout' | 'WebhookDelivery';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;

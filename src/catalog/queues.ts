@@ -54,7 +54,13 @@ export const QUEUES: readonly QueueDefinition[] = [
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 14,
-    consumer: { functionId: 'WebhookDelivery', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 20 },
+    // Larger batches share the per-endpoint reads (endpoint, breaker) among more deliveries.
+    consumer: {
+      functionId: 'WebhookDelivery',
+      batchSize: 50,
+      maxBatchingWindowSeconds: 1,
+      maxConcurrency: 20,
+    },
     purpose:
       'One message per (event, endpoint) delivery attempt; retries and breaker deferrals re-enqueued in DelaySeconds hops (ADR 0003, 0005).',
   },

@@ -3,8 +3,16 @@
  * list, the local mode creates them in DynamoDB Local from this list, and functions find them
  * through `envVar`. Every key attribute is a string.
  */
-export type TableId = 'Reviews' | 'Tenants' | 'ReviewRequests' | 'Rejected' | 'ModelStats'
-  | 'WebhookEndpoints' | 'Deliveries' | 'WebhookBreakers' | 'Budgets';
+export type TableId =
+  | 'Reviews'
+  | 'Tenants'
+  | 'ReviewRequests'
+  | 'Rejected'
+  | 'ModelStats'
+  | 'WebhookEndpoints'
+  | 'Deliveries'
+  | 'WebhookBreakers'
+  | 'Budgets';
 
 export interface IndexDefinition {
   readonly name: string;

@@ -96,6 +96,8 @@ export interface DeliveryState {
   /** Why a delivery ended without success: exhausted, gone, endpoint-disabled, endpoint-deleted. */
   readonly reason?: string;
   readonly finishedAtMs?: number;
+  /** The attempt log of this delivery, oldest first. */
+  readonly attempts?: readonly AttemptRecord[];
 }
 
 /** One SQS message on the Deliveries queue: one attempt (or hop) of one (event, endpoint). */
@@ -156,6 +158,22 @@ export interface AttemptRecord {
 /** Deterministic: the same (event, endpoint) always has the same delivery id. */
 export const deliveryIdFor = (eventId: string, endpointId: string): string =>
   `dlv_${eventIdFor(`${eventId}#${endpointId}`, 'webhook.delivery').slice(4)}`;
+
+/** The state a delivery starts from, as its first message describes it. */
+export function initialState(message: DeliveryMessage): DeliveryState {
+  return {
+    deliveryId: message.deliveryId,
+    supplierId: message.supplierId,
+    endpointId: message.endpointId,
+    eventId: message.eventId,
+    eventType: message.eventType,
+    status: 'pending',
+    attempt: message.attempt,
+    roundStart: message.attempt,
+    dueAtMs: message.dueAtMs,
+    createdAtMs: message.createdAtMs,
+  };
+}
 
 export function messageFor(state: DeliveryState, body: string): DeliveryMessage {
   return {

@@ -36,6 +36,11 @@ export type ClaimResult =
   | { readonly ok: true; readonly state: DeliveryState }
   | { readonly ok: false; readonly current?: DeliveryState };
 
+export interface Page<T> {
+  readonly items: T[];
+  readonly next?: Record<string, unknown>;
+}
+
 export interface DeliveryStore {
   /** False when the event was logged before (a duplicate). */
   logEvent(event: LoggedEvent, expiresAtSeconds: number): Promise<boolean>;
@@ -44,29 +49,44 @@ export interface DeliveryStore {
     sinceIso: string,
     limit: number,
     cursor?: Record<string, unknown>,
-  ): Promise<{ items: LoggedEvent[]; next?: Record<string, unknown> }>;
+  ): Promise<Page<LoggedEvent>>;
   getEvent(tenantId: string, eventId: string): Promise<LoggedEvent | undefined>;
-  /** Creates the state if absent; returns the existing state otherwise. */
-  createDelivery(
-    state: DeliveryState,
-    expiresAtSeconds: number,
-  ): Promise<{ created: true } | { created: false; existing: DeliveryState }>;
   getDelivery(deliveryId: string): Promise<DeliveryState | undefined>;
-  /** pending(attempt) -> in-flight(attempt), or re-claim an in-flight one whose lease ran out. */
-  claim(deliveryId: string, attempt: number, nowMs: number, leaseUntilMs: number): Promise<ClaimResult>;
-  /** Write the outcome of an attempt, if the delivery is still in-flight at that attempt. */
-  finishAttempt(deliveryId: string, attempt: number, next: Partial<DeliveryState>): Promise<boolean>;
-  /** Terminal without an attempt (endpoint disabled/deleted), unless already terminal. */
-  cancel(deliveryId: string, reason: string, nowMs: number): Promise<void>;
+  /**
+   * Claim one attempt: creates the delivery (first attempt, conditional on not existing: a
+   * duplicate event never makes a second delivery), or moves pending(attempt) -> in-flight, or
+   * re-claims an in-flight one whose lease ran out.
+   */
+  claim(
+    initial: DeliveryState,
+    nowMs: number,
+    leaseUntilMs: number,
+    expiresAtSeconds: number,
+  ): Promise<ClaimResult>;
+  /** Write the outcome of an attempt and append it to the delivery's log, if still in-flight at that attempt. */
+  finishAttempt(
+    deliveryId: string,
+    attempt: number,
+    next: Partial<DeliveryState>,
+    record: AttemptRecord,
+  ): Promise<boolean>;
+  /** Records that a pending delivery waits for the breaker until `dueAtMs` (creating it if new). */
+  defer(initial: DeliveryState, dueAtMs: number, expiresAtSeconds: number): Promise<void>;
+  /** Ends a delivery without an attempt (endpoint disabled/deleted), unless it ended already. */
+  cancel(initial: DeliveryState, reason: string, nowMs: number, expiresAtSeconds: number): Promise<void>;
   /** Start a new round (manual retry, replay, redrive): any status but pending/in-flight. */
-  restart(deliveryId: string, expectedAttempt: number, nextAttempt: number, dueAtMs: number): Promise<boolean>;
-  recordAttempt(record: AttemptRecord, expiresAtSeconds: number): Promise<void>;
-  listAttempts(
+  restart(
+    deliveryId: string,
+    expectedAttempt: number,
+    nextAttempt: number,
+    dueAtMs: number,
+  ): Promise<boolean>;
+  /** Deliveries of an endpoint with their attempts, newest first. */
+  listDeliveries(
     endpointId: string,
     limit: number,
     cursor?: Record<string, unknown>,
-  ): Promise<{ items: AttemptRecord[]; next?: Record<string, unknown> }>;
-  listDeliveries(endpointId: string): Promise<DeliveryState[]>;
+  ): Promise<Page<DeliveryState>>;
 }
 
 export interface DeliveryQueue {

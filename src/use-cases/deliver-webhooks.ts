@@ -17,6 +17,7 @@
 import { eventIdFor } from '../domain/ids';
 import type { DomainEvent } from '../domain/review';
 import {
+  initialState,
   isDeliveryMessage,
   type AttemptRecord,
   type DeliveryMessage,
@@ -135,7 +136,9 @@ async function processEndpointGroup(
   const endpoint = await deps.endpoints.get(first.supplierId, first.endpointId);
   if (!endpoint || !endpoint.enabled) {
     const reason = endpoint ? 'endpoint-disabled' : 'endpoint-deleted';
-    await Promise.all(due.map(({ message }) => deps.deliveries.cancel(message.deliveryId, reason, nowMs)));
+    await Promise.all(
+      due.map(({ message }) => deps.deliveries.cancel(initialState(message), reason, nowMs, expiry(nowMs))),
+    );
     for (let i = 0; i < due.length; i++) deps.onMetric({ name: 'cancelled' });
     return failed;
   }
@@ -145,7 +148,9 @@ async function processEndpointGroup(
   if (decision.action === 'disabled') {
     await disableEndpoint(endpoint, decision.reason, deps);
     await Promise.all(
-      due.map(({ message }) => deps.deliveries.cancel(message.deliveryId, 'endpoint-disabled', nowMs)),
+      due.map(({ message }) =>
+        deps.deliveries.cancel(initialState(message), 'endpoint-disabled', nowMs, expiry(nowMs)),
+      ),
     );
     return failed;
   }
@@ -156,12 +161,17 @@ async function processEndpointGroup(
       decision.action === 'defer'
         ? decision.untilMs
         : nowMs + (decision.action === 'send' && decision.probe ? deps.config.breaker.probeLeaseMs : 0);
-    await deps.queue.send(
-      deferred.map(({ message }) => {
-        // Spread the wake-ups over a few seconds so a recovering endpoint is not hit in lockstep.
-        const dueAtMs = untilMs + Math.floor(deps.random() * 5000);
-        return { message: { ...message, dueAtMs }, delaySeconds: planDelay(dueAtMs, nowMs) };
-      }),
+    // Spread the wake-ups over a few seconds so a recovering endpoint is not hit in lockstep.
+    const waits = deferred.map(({ message }) => {
+      const dueAtMs = untilMs + Math.floor(deps.random() * 5000);
+      return { message: { ...message, dueAtMs }, delaySeconds: planDelay(dueAtMs, nowMs) };
+    });
+    await deps.queue.send(waits);
+    // The log shows the delivery waiting (no attempt spent).
+    await Promise.all(
+      waits.map(({ message }) =>
+        deps.deliveries.defer(initialState(message), message.dueAtMs, expiry(nowMs)),
+      ),
     );
     for (let i = 0; i < deferred.length; i++) deps.onMetric({ name: 'deferred' });
   }
@@ -212,7 +222,7 @@ async function attemptDelivery(
 ): Promise<AttemptResult> {
   const startMs = now(deps);
   const leaseUntilMs = startMs + (deps.config.http.totalTimeoutMs ?? 10_000) + 60_000;
-  const claim = await deps.deliveries.claim(message.deliveryId, message.attempt, startMs, leaseUntilMs);
+  const claim = await deps.deliveries.claim(initialState(message), startMs, leaseUntilMs, expiry(startMs));
   if (!claim.ok) {
     // The state is behind this message (its previous step is still being written): try later.
     if (claim.current && claim.current.attempt < message.attempt) return 'retry-later';
@@ -289,10 +299,7 @@ async function attemptDelivery(
     ...(result.errorCode !== undefined ? { errorCode: result.errorCode } : {}),
     next: nextLabel,
   };
-  await Promise.all([
-    deps.deliveries.recordAttempt(record, expiry(doneMs)),
-    deps.deliveries.finishAttempt(message.deliveryId, state.attempt, next),
-  ]);
+  await deps.deliveries.finishAttempt(message.deliveryId, state.attempt, next, record);
   return result;
 }
 

@@ -4,25 +4,22 @@
  *    events that belong to no supplier (couples' budgets).
  * 2. Build the webhook body once (the outbound CloudEvent) and log the event for replay (14 days);
  *    a duplicate event keeps the body logged first.
- * 3. For each enabled endpoint of the owner subscribed to the type, create the delivery record
- *    (conditional: a duplicate event never creates a second delivery) and enqueue one message per
- *    endpoint, so a slow endpoint never holds up the others. A delivery that exists but was never
- *    attempted is enqueued again (the worker's conditional claim drops the extra copy): that covers
- *    a crash between creating the record and enqueueing it.
+ * 3. Enqueue one message per enabled endpoint of the owner subscribed to the type, so a slow
+ *    endpoint never holds up the others. The delivery record is created by the worker's first
+ *    claim, conditional on not existing: a duplicate event never causes a second delivery.
  */
 import {
   PLATFORM_TENANT_ID,
   deliveryIdFor,
-  messageFor,
   subscribes,
-  type DeliveryState,
+  type DeliveryMessage,
   type LoggedEvent,
+  type WebhookEndpoint,
 } from '../domain/webhook';
 import { buildOutboundEvent, isOutboundEventType, serializeOutboundEvent } from '../events/outbound';
 import { DEFAULT_OUTBOUND_SOURCE } from '../events/envelope';
 import type { Clock } from '../ports';
 import type { DeliveryQueue, DeliveryStore, EndpointRepository } from '../ports/webhooks';
-import type { WebhookEndpoint } from '../domain/webhook';
 
 export const EVENT_LOG_DAYS = 14;
 
@@ -108,40 +105,30 @@ export const tenantOf = (envelope: Envelope): string =>
 
 const expiry = (nowMs: number) => Math.floor(nowMs / 1000) + EVENT_LOG_DAYS * 86_400;
 
-/** Deliveries for one logged event to the given endpoints; returns how many messages were enqueued. */
-export async function enqueueDeliveries(
+/** First-attempt messages of a logged event for the given endpoints (those subscribed to it). */
+export function deliveryMessages(
   event: LoggedEvent,
   endpoints: readonly WebhookEndpoint[],
-  deps: Pick<FanOutDeps, 'deliveries' | 'queue' | 'clock'>,
-): Promise<number> {
-  const nowMs = deps.clock.now().getTime();
-  const states = await Promise.all(
-    endpoints
-      .filter((endpoint) => subscribes(endpoint, event.eventType))
-      .map(async (endpoint) => {
-        const state: DeliveryState = {
-          deliveryId: deliveryIdFor(event.eventId, endpoint.endpointId),
-          supplierId: endpoint.supplierId,
-          endpointId: endpoint.endpointId,
-          eventId: event.eventId,
-          eventType: event.eventType,
-          status: 'pending',
-          attempt: 1,
-          roundStart: 1,
-          dueAtMs: nowMs,
-          createdAtMs: event.loggedAtMs,
-        };
-        const created = await deps.deliveries.createDelivery(state, expiry(nowMs));
-        if (created.created) return state;
-        const existing = created.existing;
-        return existing.status === 'pending' && existing.attempt === 1 ? existing : undefined;
-      }),
-  );
-  const messages = states
-    .filter((s): s is DeliveryState => s !== undefined)
-    .map((state) => ({ message: messageFor(state, event.body), delaySeconds: 0 }));
-  await deps.queue.send(messages);
-  return messages.length;
+  nowMs: number,
+): { message: DeliveryMessage; delaySeconds: number }[] {
+  return endpoints
+    .filter((endpoint) => subscribes(endpoint, event.eventType))
+    .map((endpoint) => ({
+      message: {
+        v: 1,
+        kind: 'attempt',
+        deliveryId: deliveryIdFor(event.eventId, endpoint.endpointId),
+        supplierId: endpoint.supplierId,
+        endpointId: endpoint.endpointId,
+        eventId: event.eventId,
+        eventType: event.eventType,
+        attempt: 1,
+        dueAtMs: nowMs,
+        createdAtMs: event.loggedAtMs,
+        body: event.body,
+      },
+      delaySeconds: 0,
+    }));
 }
 
 export async function fanOutEvent(
@@ -161,7 +148,10 @@ export async function fanOutEvent(
     loggedAtMs: nowMs,
   };
   const isNew = await deps.deliveries.logEvent(event, expiry(nowMs));
+  // A duplicate keeps the body logged first. Its messages are sent again (a crash may have come
+  // between logging and sending); the worker's conditional claim drops the ones already handled.
   if (!isNew) event = (await deps.deliveries.getEvent(tenantId, envelope.id)) ?? event;
-  const enqueued = await enqueueDeliveries(event, await endpointsOf(tenantId), deps);
-  return { eventId: envelope.id, duplicate: !isNew, enqueued };
+  const messages = deliveryMessages(event, await endpointsOf(tenantId), nowMs);
+  await deps.queue.send(messages);
+  return { eventId: envelope.id, duplicate: !isNew, enqueued: messages.length };
 }

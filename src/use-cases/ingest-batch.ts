@@ -16,6 +16,7 @@ import type {
   ReviewRepository,
 } from '../ports';
 import { recordObservations } from './record-observations';
+import { applyProducerEvent, routeQueuedBody, type ProducerEventDeps } from './producer-events';
 
 export interface IngestDeps {
   readonly reviews: ReviewRepository;
@@ -36,6 +37,8 @@ export interface IngestDeps {
   /** Told about every prediction made (drift metrics) and about statistics that failed to save. */
   readonly onObservations?: (observations: readonly Observation[]) => void;
   readonly onStatsError?: (error: unknown) => void;
+  /** Producer events that are not reviews (helper schedules, budgets); see producer-events.ts. */
+  readonly producerEvents?: ProducerEventDeps;
 }
 
 export interface QueuedMessage {
@@ -46,6 +49,7 @@ export interface QueuedMessage {
 export type IngestOutcome =
   | { readonly kind: 'created' | 'duplicate'; readonly reviewId: string; readonly inferencePending: boolean }
   | { readonly kind: 'parked'; readonly reason: string }
+  | { readonly kind: 'applied'; readonly eventType: string; readonly duplicate: boolean }
   | { readonly kind: 'failed'; readonly error: unknown };
 
 /** Parses one queued message into a review, or says why it can never be one. */
@@ -87,7 +91,12 @@ export async function ingestBatch(
   await Promise.all(
     messages.map(async ({ messageId, body }) => {
       try {
-        const review = reviewFromQueuedBody(body);
+        const routed = routeQueuedBody(body, reviewFromQueuedBody, deps.clock.now().toISOString());
+        if (routed.kind === 'event') {
+          outcomes.set(messageId, await applyRoutedEvent(routed.event, deps));
+          return;
+        }
+        const review = routed.review;
         const group = bySupplier.get(review.supplierId) ?? [];
         group.push({ messageId, review });
         bySupplier.set(review.supplierId, group);
@@ -162,4 +171,17 @@ export async function ingestBatch(
     }),
   );
   return outcomes;
+}
+
+async function applyRoutedEvent(
+  event: Parameters<typeof applyProducerEvent>[0],
+  deps: IngestDeps,
+): Promise<IngestOutcome> {
+  try {
+    if (!deps.producerEvents) throw new Error('this worker is not wired for producer events');
+    const { duplicate } = await applyProducerEvent(event, deps.producerEvents);
+    return { kind: 'applied', eventType: event.type, duplicate };
+  } catch (error) {
+    return { kind: 'failed', error };
+  }
 }

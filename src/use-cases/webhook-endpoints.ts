@@ -8,21 +8,22 @@ import { ProblemError } from '../domain/problem';
 import {
   deliveryIdFor as deliveryIdOf,
   endpointView,
-  messageFor,
   type AttemptRecord,
+  messageFor,
   type DeliveryState,
+  type LoggedEvent,
   type WebhookEndpoint,
   type WebhookEndpointView,
 } from '../domain/webhook';
 import type { CreateWebhookEndpointBody, UpdateWebhookEndpointBody } from '../domain/webhook-schemas';
 import { isOutboundEventType } from '../events/outbound';
 import type { Clock } from '../ports';
-import type { DeliveryQueue, DeliveryStore, EndpointRepository } from '../ports/webhooks';
+import type { DeliveryQueue, DeliveryStore, EndpointRepository, Page } from '../ports/webhooks';
 import type { WebhookConfig } from '../runtime/webhook-config';
 import { resetBreaker, type BreakerStore } from '../webhooks/circuit-breaker';
 import { generateSecret, rotateSecret } from '../webhooks/signing';
 import { resolveAndCheck, type Resolver } from '../webhooks/ssrf';
-import { enqueueDeliveries } from './fan-out';
+import { deliveryMessages } from './fan-out';
 
 export interface WebhookApiDeps {
   readonly endpoints: EndpointRepository;
@@ -33,6 +34,33 @@ export interface WebhookApiDeps {
   readonly clock: Clock;
   /** DNS resolver for the registration check (tests pass a fake one). */
   readonly resolver?: Resolver;
+}
+
+/** A delivery as the API shows it. */
+export interface DeliveryView {
+  readonly id: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly status: DeliveryState['status'];
+  readonly attempt: number;
+  readonly nextAttemptAt?: string;
+  readonly reason?: string;
+  readonly createdAt: string;
+  readonly attempts: readonly AttemptRecord[];
+}
+
+export function deliveryView(state: DeliveryState): DeliveryView {
+  return {
+    id: state.deliveryId,
+    eventId: state.eventId,
+    eventType: state.eventType,
+    status: state.status,
+    attempt: state.attempt,
+    ...(state.status === 'pending' ? { nextAttemptAt: new Date(state.dueAtMs).toISOString() } : {}),
+    ...(state.reason ? { reason: state.reason } : {}),
+    createdAt: new Date(state.createdAtMs).toISOString(),
+    attempts: state.attempts ?? [],
+  };
 }
 
 /** Replays enqueue at most this many events per call; `continueFrom` says where to go on. */
@@ -143,14 +171,16 @@ export async function rotateEndpointSecret(supplierId: string, endpointId: strin
   return { ...endpointView(updated, now.getTime()), secret };
 }
 
-export async function listDeliveryAttempts(
+/** An endpoint's deliveries, newest first, each with its status and every attempt. */
+export async function listDeliveries(
   supplierId: string,
   endpointId: string,
   page: { limit: number; cursor?: Record<string, string> },
   deps: WebhookApiDeps,
-): Promise<{ items: AttemptRecord[]; next?: Record<string, unknown> }> {
+): Promise<Page<DeliveryView>> {
   await mustGet(deps, supplierId, endpointId);
-  return deps.deliveries.listAttempts(endpointId, page.limit, page.cursor);
+  const found = await deps.deliveries.listDeliveries(endpointId, page.limit, page.cursor);
+  return { ...found, items: found.items.map(deliveryView) };
 }
 
 /** Send one delivery again now, with the same webhook-id: a new round of the retry schedule. */
@@ -220,18 +250,17 @@ export async function replayEvents(
 
 async function replayOne(
   endpoint: WebhookEndpoint,
-  event: Parameters<typeof enqueueDeliveries>[0],
+  event: LoggedEvent,
   deps: WebhookApiDeps,
 ): Promise<number> {
-  const queue = { deliveries: deps.deliveries, queue: deps.deliveryQueue, clock: deps.clock };
-  const created = await enqueueDeliveries(event, [endpoint], queue);
-  if (created > 0) return created;
-  // Delivered (or given up) before: a new round with the same webhook-id.
-  try {
-    await retryDelivery(endpoint.supplierId, deliveryIdOf(event.eventId, endpoint.endpointId), deps);
+  const existing = await deps.deliveries.getDelivery(deliveryIdOf(event.eventId, endpoint.endpointId));
+  if (!existing) {
+    // Never delivered to this endpoint (e.g. it subscribed later): a first delivery.
+    await deps.deliveryQueue.send(deliveryMessages(event, [endpoint], deps.clock.now().getTime()));
     return 1;
-  } catch (error) {
-    if (error instanceof ProblemError && error.problem.status === 409) return 0; // already on its way
-    throw error;
   }
+  if (existing.status === 'pending' || existing.status === 'in-flight') return 0; // on its way already
+  // Delivered (or given up) before: a new round with the same webhook-id.
+  await retryDelivery(endpoint.supplierId, existing.deliveryId, deps);
+  return 1;
 }

@@ -12,7 +12,7 @@ import { jsonResponse, readJsonObject } from '../../../src/runtime/http';
 import {
   deleteEndpoint,
   getEndpoint,
-  listDeliveryAttempts,
+  listDeliveries,
   listEndpoints,
   registerEndpoint,
   replayEvents,
@@ -55,7 +55,10 @@ export const webhookOperations: Operations<
   },
   async getWebhookEndpoint({ principal, pathParameters }, deps) {
     const supplierId = supplierOf(principal);
-    return jsonResponse(200, await getEndpoint(supplierId, idParam(pathParameters, 'webhook endpoint'), deps));
+    return jsonResponse(
+      200,
+      await getEndpoint(supplierId, idParam(pathParameters, 'webhook endpoint'), deps),
+    );
   },
   async updateWebhookEndpoint({ event, principal, pathParameters }, deps) {
     const supplierId = supplierOf(principal);
@@ -70,14 +73,22 @@ export const webhookOperations: Operations<
   },
   async rotateWebhookSecret({ principal, pathParameters }, deps) {
     const supplierId = supplierOf(principal);
-    return jsonResponse(200, await rotateEndpointSecret(supplierId, idParam(pathParameters, 'webhook endpoint'), deps));
+    return jsonResponse(
+      200,
+      await rotateEndpointSecret(supplierId, idParam(pathParameters, 'webhook endpoint'), deps),
+    );
   },
   async listWebhookDeliveries({ event, principal, pathParameters }, deps) {
     const supplierId = supplierOf(principal);
     const id = idParam(pathParameters, 'webhook endpoint');
     const query = parse(listDeliveriesQuery, event.queryStringParameters ?? {}, 'invalid-query');
-    const cursor = query.cursor ? decodeCursor(query.cursor, { pk: `ENDPOINT#${id}` }) : undefined;
-    const page = await listDeliveryAttempts(supplierId, id, { limit: query.limit ?? 25, ...(cursor ? { cursor } : {}) }, deps);
+    const cursor = query.cursor ? decodeCursor(query.cursor, { gsi1pk: `DELIVERIES#${id}` }) : undefined;
+    const page = await listDeliveries(
+      supplierId,
+      id,
+      { limit: query.limit ?? 25, ...(cursor ? { cursor } : {}) },
+      deps,
+    );
     return jsonResponse(200, {
       items: page.items,
       ...(page.next ? { nextCursor: encodeCursor(page.next as StoreKey) } : {}),

@@ -14,10 +14,22 @@ import type { AttemptRecord, DeliveryState } from '../../../src/domain/webhook';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { duplicatesOf, startReceiver, type Receiver, type ReceiverKind } from './support/receivers';
 
-jest.setTimeout(150_000);
+jest.setTimeout(240_000);
 
-const EVENTS = 1000;
-const KINDS: ReceiverKind[] = ['healthy', 'healthy', 'healthy', 'healthy', 'healthy', 'flaky', 'always-500', 'slow', 'gone', 'redirect'];
+/** 1,000 by default; WEBHOOK_TEST_EVENTS makes a quicker local run while developing. */
+const EVENTS = Number(process.env.WEBHOOK_TEST_EVENTS ?? 1000);
+const KINDS: ReceiverKind[] = [
+  'healthy',
+  'healthy',
+  'healthy',
+  'healthy',
+  'healthy',
+  'flaky',
+  'always-500',
+  'slow',
+  'gone',
+  'redirect',
+];
 
 let stack: TestStack;
 const receivers: Receiver[] = [];
@@ -26,7 +38,7 @@ beforeAll(async () => {
   // Read by src/runtime/webhook-config.ts in the worker process the stack starts.
   process.env.WEBHOOK_RETRY_SCALE = '0.0002';
   process.env.WEBHOOK_TIMEOUT_MS = '1000';
-  stack = await startTestStack({ pollerConcurrency: 4 });
+  stack = await startTestStack({ pollerConcurrency: 8 });
 });
 afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()));
@@ -35,7 +47,11 @@ afterAll(async () => {
   delete process.env.WEBHOOK_TIMEOUT_MS;
 });
 
-async function register(apiKey: string, receiver: Receiver, eventTypes = ['review.received']): Promise<string> {
+async function register(
+  apiKey: string,
+  receiver: Receiver,
+  eventTypes = ['review.received'],
+): Promise<string> {
   const response = await stack.call('POST', '/v1/webhook-endpoints', {
     key: apiKey,
     body: { url: receiver.url, eventTypes, description: `${receiver.kind} receiver` },
@@ -73,37 +89,60 @@ it('delivers every event to every healthy endpoint once, loses none, breaks and 
   const exhausting = await startReceiver('always-500');
   receivers.push(exhausting);
   const ids = new Map<Receiver, string>();
-  for (const receiver of receivers.slice(0, KINDS.length)) ids.set(receiver, await register(supplier.apiKey, receiver));
+  for (const receiver of receivers.slice(0, KINDS.length))
+    ids.set(receiver, await register(supplier.apiKey, receiver));
   const exhaustingId = await register(lonely.apiKey, exhausting);
 
   const publisher = new SqsEventPublisher(stack.sqsClient, stack.queues.Events.url, 'test/load');
   const events = Array.from({ length: EVENTS }, (_, i) => reviewEvent(supplier.supplierId, i));
   // 50 events are published twice: the second copy must not cause a second delivery.
   await publisher.publish([...events, ...events.slice(0, 50)]);
-  await publisher.publish([0, 1, 2].map((i) => reviewEvent(lonely.supplierId, i)));
+  // One delivery: its 8 failures stay below the breaker's minimum volume (10), so retries run out.
+  await publisher.publish([reviewEvent(lonely.supplierId, 0)]);
 
   const healthy = receivers.filter((r) => r.kind === 'healthy');
   const store = new DynamoDeliveryStore(stack.doc, stack.tableName('Deliveries'));
-  const deliveriesOf = (r: Receiver) => store.listDeliveries(ids.get(r) ?? exhaustingId);
+  const deliveriesOf = async (r: Receiver): Promise<DeliveryState[]> => {
+    const all: DeliveryState[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await store.listDeliveries(ids.get(r) ?? exhaustingId, 500, cursor);
+      all.push(...page.items);
+      cursor = page.next;
+    } while (cursor);
+    return all;
+  };
+  const attemptsOf = async (r: Receiver): Promise<AttemptRecord[]> =>
+    (await deliveriesOf(r)).flatMap((d) => d.attempts ?? []);
   const byKind = (kind: ReceiverKind) => receivers.find((r) => r.kind === kind && r !== exhausting)!;
 
+  const started = Date.now();
   await eventually(
     async () => healthy.every((r) => r.byWebhookId.size === EVENTS),
     'every healthy endpoint got every event',
-    100_000,
+    180_000,
   );
+  process.stdout.write(`healthy endpoints complete after ${Date.now() - started} ms\n`);
   let seen = '';
   await eventually(
     async () => {
       const gone = await deliveriesOf(byKind('gone'));
       const exhausted = await deliveriesOf(exhausting);
       const count = (list: DeliveryState[]) =>
-        JSON.stringify(list.reduce<Record<string, number>>((acc, d) => ({ ...acc, [`${d.status}/${d.attempt}`]: (acc[`${d.status}/${d.attempt}`] ?? 0) + 1 }), {}));
+        JSON.stringify(
+          list.reduce<Record<string, number>>(
+            (acc, d) => ({
+              ...acc,
+              [`${d.status}/${d.attempt}`]: (acc[`${d.status}/${d.attempt}`] ?? 0) + 1,
+            }),
+            {},
+          ),
+        );
       seen = `gone ${count(gone)} exhausting ${count(exhausted)} requests ${exhausting.requests}`;
       return (
-        gone.length === EVENTS &&
+        gone.length > 0 &&
         gone.every((d) => d.status === 'failed' || d.status === 'cancelled') &&
-        exhausted.length === 3 &&
+        exhausted.length === 1 &&
         exhausted.every((d) => d.status === 'failed')
       );
     },
@@ -124,11 +163,16 @@ it('delivers every event to every healthy endpoint once, loses none, breaks and 
   }
   // The body is the outbound CloudEvent (without the internal supplierid extension).
   const body = healthy[0]!.bodies.get(events[0]!.id)!;
-  expect(body).toMatchObject({ specversion: '1.0', type: 'review.received', source: 'urn:wedsync:integration-platform' });
+  expect(body).toMatchObject({
+    specversion: '1.0',
+    type: 'review.received',
+    source: 'urn:wedsync:integration-platform',
+  });
   expect(body).not.toHaveProperty('supplierid');
 
-  // None lost: every (event, endpoint) of every endpoint has exactly one delivery record.
-  for (const receiver of receivers.slice(0, KINDS.length)) {
+  // None lost: every (event, endpoint) has exactly one delivery record (the 410 endpoint: until it
+  // was disabled; later events are only in the event log, for a replay once it is re-enabled).
+  for (const receiver of receivers.slice(0, KINDS.length).filter((r) => r.kind !== 'gone')) {
     const log = await deliveriesOf(receiver);
     expect(new Set(log.map((d: DeliveryState) => d.eventId)).size).toBe(EVENTS);
     expect(log).toHaveLength(EVENTS);
@@ -144,27 +188,38 @@ it('delivers every event to every healthy endpoint once, loses none, breaks and 
   );
   expect(['open', 'half-open']).toContain(breaker.Item?.status);
   expect(byKind('always-500').requests).toBeLessThan(100);
-  const deadAttempts = await store.listAttempts(deadId, 100);
-  expect(deadAttempts.items.every((a: AttemptRecord) => a.statusCode === 500 && a.outcome === 'failure')).toBe(true);
+  expect(deadId).toBeDefined();
+  const deadAttempts = await attemptsOf(byKind('always-500'));
+  expect(deadAttempts.length).toBe(byKind('always-500').requests);
+  expect(deadAttempts.every((a) => a.statusCode === 500 && a.outcome === 'failure')).toBe(true);
   // Slow and redirecting endpoints fail the right way, and their breakers stop them too.
-  const slowAttempts = await store.listAttempts(ids.get(byKind('slow'))!, 5);
-  expect(slowAttempts.items[0]?.errorCode).toBe('total-timeout');
-  const redirectAttempts = await store.listAttempts(ids.get(byKind('redirect'))!, 5);
-  expect(redirectAttempts.items[0]).toMatchObject({ statusCode: 302, errorCode: 'redirect', outcome: 'failure' });
+  const slowAttempts = await attemptsOf(byKind('slow'));
+  expect(slowAttempts.length).toBeGreaterThan(0);
+  expect(slowAttempts.every((a) => a.errorCode === 'total-timeout')).toBe(true);
+  const redirectAttempts = await attemptsOf(byKind('redirect'));
+  expect(redirectAttempts[0]).toMatchObject({ statusCode: 302, errorCode: 'redirect', outcome: 'failure' });
   expect(byKind('redirect').requests).toBeLessThan(100);
 
   // The 410 endpoint ended disabled, with reason gone, and was not called again.
-  const gone = await stack.call('GET', `/v1/webhook-endpoints/${ids.get(byKind('gone'))}`, { key: supplier.apiKey });
+  const gone = await stack.call('GET', `/v1/webhook-endpoints/${ids.get(byKind('gone'))}`, {
+    key: supplier.apiKey,
+  });
   expect(gone.json).toMatchObject({ enabled: false, disabledReason: 'gone' });
-  expect(byKind('gone').requests).toBeLessThanOrEqual(10);
+  // Only attempts already in flight when the first 410 came back (a batch per worker loop) reach it.
+  expect(byKind('gone').requests).toBeLessThanOrEqual(60);
+  expect(byKind('gone').requests).toBeLessThan(EVENTS / 10);
 
   // Retries ran out for the low-volume endpoint (below the breaker's minimum volume): 8 attempts
   // each, recorded as failed, and parked in the Deliveries DLQ.
   const exhausted = await deliveriesOf(exhausting);
   expect(exhausted.every((d) => d.reason === 'exhausted' && d.attempt === 8)).toBe(true);
-  expect(exhausting.requests).toBe(3 * 8);
+  expect(exhausting.requests).toBe(8);
   const dlq = await stack.sqsClient.send(
-    new ReceiveMessageCommand({ QueueUrl: stack.queues.Deliveries.dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    new ReceiveMessageCommand({
+      QueueUrl: stack.queues.Deliveries.dlqUrl,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 1,
+    }),
   );
   const parked = (dlq.Messages ?? []).map((m) => JSON.parse(m.Body!) as { deliveryId: string; kind: string });
   expect(new Set(parked.map((m) => m.deliveryId))).toEqual(new Set(exhausted.map((d) => d.deliveryId)));
@@ -175,11 +230,20 @@ it('delivers every event to every healthy endpoint once, loses none, breaks and 
     key: lonely.apiKey,
   });
   expect(logPage.status).toBe(200);
-  const items = logPage.json.items as AttemptRecord[];
-  expect(items).toHaveLength(24);
-  expect(items[0]).toMatchObject({ statusCode: 500, outcome: 'failure', response: 'response body' });
-  expect(typeof items[0]!.latencyMs).toBe('number');
+  const [logged] = logPage.json.items as { status: string; reason: string; attempts: AttemptRecord[] }[];
+  expect(logged).toMatchObject({ status: 'failed', reason: 'exhausted' });
+  expect(logged!.attempts).toHaveLength(8);
+  expect(logged!.attempts[0]).toMatchObject({
+    attempt: 1,
+    statusCode: 500,
+    outcome: 'failure',
+    response: 'response body',
+  });
+  expect(typeof logged!.attempts[0]!.latencyMs).toBe('number');
+  expect(logged!.attempts[7]!.next).toBe('retries exhausted (dead-lettered)');
   // Another supplier cannot see it.
-  const foreign = await stack.call('GET', `/v1/webhook-endpoints/${exhaustingId}/deliveries`, { key: supplier.apiKey });
+  const foreign = await stack.call('GET', `/v1/webhook-endpoints/${exhaustingId}/deliveries`, {
+    key: supplier.apiKey,
+  });
   expect(foreign.status).toBe(404);
 });

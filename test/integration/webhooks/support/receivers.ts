@@ -23,10 +23,17 @@ export interface Receiver {
   readonly byWebhookId: Map<string, number>;
   /** Parsed bodies of verified requests, by webhook-id (first copy). */
   readonly bodies: Map<string, Record<string, unknown>>;
+  /** How many requests each one of `secrets` alone verified. */
+  readonly verifiedBySecret: Map<string, number>;
+  /** `webhook-signature` headers seen, in order. */
+  readonly signatureHeaders: string[];
   close(): Promise<void>;
 }
 
-export async function startReceiver(kind: ReceiverKind, options: { slowMs?: number } = {}): Promise<Receiver> {
+export async function startReceiver(
+  kind: ReceiverKind,
+  options: { slowMs?: number } = {},
+): Promise<Receiver> {
   const timers = new Set<NodeJS.Timeout>();
   const receiver: Omit<Receiver, 'url' | 'close'> = {
     kind,
@@ -35,6 +42,8 @@ export async function startReceiver(kind: ReceiverKind, options: { slowMs?: numb
     unverified: 0,
     byWebhookId: new Map(),
     bodies: new Map(),
+    verifiedBySecret: new Map(),
+    signatureHeaders: [],
   };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -42,7 +51,8 @@ export async function startReceiver(kind: ReceiverKind, options: { slowMs?: numb
     req.on('end', () => {
       receiver.requests += 1;
       const body = Buffer.concat(chunks).toString('utf8');
-      const verified = receiver.secrets.some((secret) => {
+      receiver.signatureHeaders.push(String(req.headers['webhook-signature']));
+      const verifiedWith = receiver.secrets.filter((secret) => {
         try {
           new Webhook(secret).verify(body, req.headers as Record<string, string>);
           return true;
@@ -50,6 +60,10 @@ export async function startReceiver(kind: ReceiverKind, options: { slowMs?: numb
           return false;
         }
       });
+      for (const secret of verifiedWith) {
+        receiver.verifiedBySecret.set(secret, (receiver.verifiedBySecret.get(secret) ?? 0) + 1);
+      }
+      const verified = verifiedWith.length > 0;
       if (!verified) {
         receiver.unverified += 1;
         res.writeHead(401).end();

@@ -1,0 +1,161 @@
+/**
+ * The webhook-endpoint API against the local mode with a real receiver on 127.0.0.1: register
+ * (SSRF and event-type checks), read, change, delete; secret rotation (during the overlap a
+ * receiver holding only the old secret and one holding only the new one both verify); replay of
+ * the event log and retry of one delivery, both with the same webhook-id.
+ */
+import { SqsEventPublisher } from '../../../src/adapters/sqs-queues';
+import type { DomainEvent } from '../../../src/domain/review';
+import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { startReceiver, type Receiver } from './support/receivers';
+
+jest.setTimeout(90_000);
+
+let stack: TestStack;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  receiver = await startReceiver('healthy');
+});
+afterAll(async () => {
+  await receiver?.close();
+  await stack?.cleanup();
+});
+
+const negativeReview = (supplierId: string, i: number): DomainEvent => ({
+  id: `evt_api_${supplierId}_${i}`,
+  type: 'review.negative',
+  time: new Date().toISOString(),
+  supplierId,
+  subject: `rev_${String(i).padStart(26, '0')}`,
+  data: {
+    reviewId: `rev_${String(i).padStart(26, '0')}`,
+    supplierId,
+    platform: 'google',
+    rating: 1,
+    title: 'Late',
+    verified: false,
+    reviewedAt: '2026-01-01T00:00:00.000Z',
+    reasons: ['low-rating'],
+  },
+});
+
+it('registers, reads, changes and deletes endpoints, refusing unsafe URLs and unknown types', async () => {
+  const { apiKey } = await stack.newSupplier('CRUD Supplier');
+  const other = await stack.newSupplier('Other Supplier');
+  const bad = await stack.call('POST', '/v1/webhook-endpoints', {
+    key: apiKey,
+    body: { url: 'http://10.0.0.1/hook', eventTypes: ['review.received'] },
+  });
+  expect(bad.status).toBe(422);
+  expect(bad.json.errors).toEqual([{ path: 'url', message: expect.stringContaining('private') }]);
+  const unknownType = await stack.call('POST', '/v1/webhook-endpoints', {
+    key: apiKey,
+    body: { url: receiver.url, eventTypes: ['review.deleted'] },
+  });
+  expect(unknownType.status).toBe(422);
+  expect(unknownType.json.errors).toEqual([
+    { path: 'eventTypes.0', message: 'unknown event type "review.deleted"' },
+  ]);
+
+  const created = await stack.call('POST', '/v1/webhook-endpoints', {
+    key: apiKey,
+    body: { url: receiver.url, eventTypes: ['review.received'], description: 'CRM' },
+  });
+  expect(created.status).toBe(201);
+  const id = String(created.json.id);
+  expect(created.json).toMatchObject({ url: receiver.url, enabled: true, description: 'CRM' });
+  expect(String(created.json.secret)).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+
+  const list = await stack.call('GET', '/v1/webhook-endpoints', { key: apiKey });
+  expect(list.json.items).toEqual([expect.objectContaining({ id })]);
+  expect(JSON.stringify(list.json)).not.toContain('whsec_');
+  expect((await stack.call('GET', `/v1/webhook-endpoints/${id}`, { key: other.apiKey })).status).toBe(404);
+
+  const patched = await stack.call('PATCH', `/v1/webhook-endpoints/${id}`, {
+    key: apiKey,
+    body: { eventTypes: ['review.negative'], description: 'CRM v2', enabled: false },
+  });
+  expect(patched.json).toMatchObject({
+    eventTypes: ['review.negative'],
+    description: 'CRM v2',
+    enabled: false,
+    disabledReason: 'manual',
+  });
+  const reenabled = await stack.call('PATCH', `/v1/webhook-endpoints/${id}`, {
+    key: apiKey,
+    body: { enabled: true },
+  });
+  expect(reenabled.json).toMatchObject({ enabled: true });
+  expect(reenabled.json).not.toHaveProperty('disabledReason');
+
+  expect((await stack.call('DELETE', `/v1/webhook-endpoints/${id}`, { key: other.apiKey })).status).toBe(404);
+  expect((await stack.call('DELETE', `/v1/webhook-endpoints/${id}`, { key: apiKey })).status).toBe(204);
+  expect((await stack.call('GET', `/v1/webhook-endpoints/${id}`, { key: apiKey })).status).toBe(404);
+});
+
+it('rotates the secret with an overlap, replays the log and retries a delivery with the same webhook-id', async () => {
+  const supplier = await stack.newSupplier('Rotation Supplier');
+  const created = await stack.call('POST', '/v1/webhook-endpoints', {
+    key: supplier.apiKey,
+    body: { url: receiver.url, eventTypes: ['review.negative'] },
+  });
+  const id = String(created.json.id);
+  const oldSecret = String(created.json.secret);
+  const publisher = new SqsEventPublisher(stack.sqsClient, stack.queues.Events.url, 'test/api');
+  receiver.secrets = [oldSecret];
+
+  await publisher.publish([negativeReview(supplier.supplierId, 1)]);
+  await eventually(
+    async () => receiver.byWebhookId.has(`evt_api_${supplier.supplierId}_1`),
+    'first delivery',
+  );
+
+  const rotated = await stack.call('POST', `/v1/webhook-endpoints/${id}/rotate-secret`, {
+    key: supplier.apiKey,
+  });
+  expect(rotated.status).toBe(200);
+  const newSecret = String(rotated.json.secret);
+  expect(newSecret).not.toBe(oldSecret);
+  expect(Date.parse(String(rotated.json.previousSecretExpiresAt)) - Date.now()).toBeGreaterThan(
+    23 * 3600_000,
+  );
+  // The receiver checks each secret on its own: one holding only the old, one only the new.
+  receiver.secrets = [oldSecret, newSecret];
+  await publisher.publish([negativeReview(supplier.supplierId, 2)]);
+  const second = `evt_api_${supplier.supplierId}_2`;
+  await eventually(async () => receiver.byWebhookId.has(second), 'delivery during the overlap');
+  expect(receiver.verifiedBySecret.get(oldSecret)).toBe(2);
+  expect(receiver.verifiedBySecret.get(newSecret)).toBe(1);
+  expect(receiver.signatureHeaders.at(-1)!.split(' ')).toHaveLength(2);
+
+  // Replay everything since an hour ago: both events again, same webhook-ids.
+  const replay = await stack.call('POST', `/v1/webhook-endpoints/${id}/replay`, {
+    key: supplier.apiKey,
+    body: { since: new Date(Date.now() - 3600_000).toISOString() },
+  });
+  expect(replay.status).toBe(202);
+  expect(replay.json).toMatchObject({ events: 2, queued: 2 });
+  await eventually(async () => receiver.byWebhookId.get(second) === 2, 'replayed deliveries');
+  const tooOld = await stack.call('POST', `/v1/webhook-endpoints/${id}/replay`, {
+    key: supplier.apiKey,
+    body: { since: new Date(Date.now() - 15 * 86_400_000).toISOString() },
+  });
+  expect(tooOld.status).toBe(422);
+
+  // Retry one delivery from the log.
+  const log = await stack.call('GET', `/v1/webhook-endpoints/${id}/deliveries`, { key: supplier.apiKey });
+  const delivery = (log.json.items as { id: string; eventId: string; status: string }[]).find(
+    (d) => d.eventId === second,
+  )!;
+  expect(delivery.status).toBe('delivered');
+  const retried = await stack.call('POST', `/v1/deliveries/${delivery.id}/retry`, { key: supplier.apiKey });
+  expect(retried.status).toBe(202);
+  await eventually(async () => receiver.byWebhookId.get(second) === 3, 'retried delivery');
+  expect(receiver.unverified).toBe(0);
+  const foreign = await stack.newSupplier('Foreign');
+  expect(
+    (await stack.call('POST', `/v1/deliveries/${delivery.id}/retry`, { key: foreign.apiKey })).status,
+  ).toBe(404);
+});
