@@ -8,6 +8,7 @@ import { dynamo } from '../../src/adapters/clients';
 import { DynamoBudgetStore } from '../../src/adapters/budget-store';
 import { DynamoRejectedStore } from '../../src/adapters/dynamo-records';
 import { MAX_REVIEWS_PER_TRANSACTION } from '../../src/adapters/review-repository';
+import { suggestExpenseCategory } from '../../src/inference/expense-category';
 import { systemClock } from '../../src/ports';
 import { DriftMetrics } from '../../src/runtime/drift-metrics';
 import { numberEnv } from '../../src/runtime/env';
@@ -52,6 +53,9 @@ function depsFromEnv(): WorkerDeps {
       events: eventPublisher(),
       budgets: new DynamoBudgetStore(dynamo(), tableName('Budgets')),
       clock: systemClock,
+      categorize: (description, coupleId) => suggestExpenseCategory(description, coupleId, modelEngine()),
+      onCategorizeError: (error) =>
+        logger.warn('expense left uncategorised: model unavailable', { error: error as Error }),
     },
     onOutcome: (messageId, outcome) => {
       metrics.addMetric(METRIC_NAMES[outcome.kind], MetricUnit.Count, 1);

@@ -87,6 +87,16 @@ export const budgetExpenseCategorizedData = z.object({
   category: budgetCategory(),
   source: z.enum(['producer', 'model']).describe('Given by the producer, or assigned by the expense model.'),
   confidence: z.number().min(0).max(1).optional().describe('Model confidence (source "model" only).'),
+  candidates: z
+    .array(z.object({ label: budgetCategory(), confidence: z.number().min(0).max(1) }))
+    .max(3)
+    .optional()
+    .describe('The three best categories when the model was not confident enough and said "other".'),
+  modelVersion: z
+    .string()
+    .optional()
+    .describe('The expense model version and its A/B variant (source "model" only).'),
+  variant: z.string().optional(),
   categorizedAt: dateTime(),
 });
 

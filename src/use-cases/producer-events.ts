@@ -16,9 +16,10 @@ import { eventIdFor, reviewIdFor } from '../domain/ids';
 import { PermanentMessageError, reviewFromMessage, type DomainEvent, type Review } from '../domain/review';
 import type { ReviewOrigin, ReviewSubmittedMessage } from '../domain/review-schemas';
 import { PLATFORM_TENANT_ID } from '../domain/webhook';
-import { normaliseAmount } from '../events/common';
+import { BUDGET_CATEGORIES, normaliseAmount, type BudgetCategory } from '../events/common';
 import type { InboundEvent } from '../events/inbound';
 import { parseEnvelope } from '../events/parse';
+import type { ExpenseSuggestion } from '../inference/expense-category';
 import type { Clock, EventPublisher } from '../ports';
 import type { AppliedBudgetChange, BudgetKey, BudgetStore } from '../ports/budgets';
 
@@ -26,6 +27,9 @@ export interface ProducerEventDeps {
   readonly events: EventPublisher;
   readonly budgets: BudgetStore;
   readonly clock: Clock;
+  /** The expense model: a category for an uncategorised expense (throws if the model is unavailable). */
+  readonly categorize?: (description: string, coupleId: string) => ExpenseSuggestion;
+  readonly onCategorizeError?: (error: unknown) => void;
 }
 
 export type ProducerEvent = Exclude<InboundEvent, { type: 'review.submitted' }>;
@@ -163,12 +167,38 @@ export async function applyProducerEvent(
         subject: data.expenseId,
         data: { ...data, amount, recordedAt: now },
       };
-      if (data.category === undefined) {
-        // Uncategorised: the expense model assigns the category (budget.expense.categorized).
-        await deps.events.publish([recorded]);
-        return { duplicate: false };
+      let category = data.category;
+      const extra: DomainEvent[] = [];
+      if (category === undefined) {
+        // Uncategorised: the expense model suggests one (below its threshold it says `other`
+        // with the top three candidates). Without the model the expense waits uncategorised.
+        const suggestion = suggest(deps, data.description, data.coupleId);
+        if (!suggestion) {
+          await deps.events.publish([recorded]);
+          return { duplicate: false };
+        }
+        category = suggestion.category as BudgetCategory;
+        extra.push({
+          id: idOf(event, 'budget.expense.categorized'),
+          type: 'budget.expense.categorized',
+          time: event.time,
+          supplierId: PLATFORM_TENANT_ID,
+          subject: data.expenseId,
+          data: {
+            coupleId: data.coupleId,
+            weddingId: data.weddingId,
+            expenseId: data.expenseId,
+            category: suggestion.category,
+            source: 'model',
+            confidence: suggestion.confidence,
+            ...(suggestion.candidates ? { candidates: suggestion.candidates } : {}),
+            modelVersion: suggestion.modelVersion,
+            variant: suggestion.variant,
+            categorizedAt: now,
+          },
+        });
       }
-      const key = { coupleId: data.coupleId, weddingId: data.weddingId, category: data.category };
+      const key = { coupleId: data.coupleId, weddingId: data.weddingId, category };
       const change = await deps.budgets.applyExpense(key, {
         expenseId: data.expenseId,
         amount,
@@ -176,6 +206,7 @@ export async function applyProducerEvent(
       });
       await deps.events.publish([
         recorded,
+        ...extra,
         ...thresholdEvents(key, change, { kind: 'expense', expenseId: data.expenseId }, event.time),
       ]);
       return { duplicate: !change.applied };
@@ -192,4 +223,27 @@ export async function applyProducerEvent(
       return { duplicate: !change.applied };
     }
   }
+}
+
+function suggest(
+  deps: ProducerEventDeps,
+  description: string,
+  coupleId: string,
+): ExpenseSuggestion | undefined {
+  if (!deps.categorize) return undefined;
+  try {
+    const suggestion = deps.categorize(description, coupleId);
+    parseCategory(suggestion.category);
+    return suggestion;
+  } catch (error) {
+    deps.onCategorizeError?.(error);
+    return undefined;
+  }
+}
+
+/** The model's labels are the budget categories; anything else is a broken artifact. */
+function parseCategory(label: string): BudgetCategory {
+  if (!(BUDGET_CATEGORIES as readonly string[]).includes(label))
+    throw new Error(`the expense model answered an unknown category "${label}"`);
+  return label as BudgetCategory;
 }
