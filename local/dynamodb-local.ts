@@ -35,17 +35,21 @@ export class DynamoDbLocal {
       throw new Error(`DynamoDB Local is missing at ${jar}: run \`npm install\` (it fetches it once).`);
     }
     this.output = '';
-    const child = spawnGuarded('java', [
-      `-Djava.library.path=${join(EMULATOR_DIR, 'DynamoDBLocal_lib')}`,
-      '-Xmx512m',
-      '-jar',
-      jar,
-      ...(this.dbPath ? ['-dbPath', this.dbPath] : ['-inMemory']),
-      '-sharedDb',
-      '-disableTelemetry',
-      '-port',
-      String(this.port),
-    ], { cwd: this.dbPath ?? tmpdir() }); // it writes a metadata file into its working directory
+    const child = spawnGuarded(
+      'java',
+      [
+        `-Djava.library.path=${join(EMULATOR_DIR, 'DynamoDBLocal_lib')}`,
+        '-Xmx512m',
+        '-jar',
+        jar,
+        ...(this.dbPath ? ['-dbPath', this.dbPath] : ['-inMemory']),
+        '-sharedDb',
+        '-disableTelemetry',
+        '-port',
+        String(this.port),
+      ],
+      { cwd: this.dbPath ?? tmpdir() },
+    ); // it writes a metadata file into its working directory
     child.stdout?.on(
       'data',
       (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-4000)),

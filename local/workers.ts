@@ -12,7 +12,10 @@ export interface WorkerHost {
   stop(): Promise<void>;
 }
 
-export async function startWorkerHost(env: Record<string, string>, config: WorkerHostConfig): Promise<WorkerHost> {
+export async function startWorkerHost(
+  env: Record<string, string>,
+  config: WorkerHostConfig,
+): Promise<WorkerHost> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local', 'worker-host.ts')], {
     cwd: REPO_ROOT,
     // Own process group: Ctrl-C reaches only us, and we stop the children in order (stdin closes).

@@ -86,7 +86,12 @@ export class DynamoTenantStore {
   }
 
   /** An operator's key: it reads the ops routes and nothing of any supplier. */
-  async createOpsKey(input: { name: string; keyId: string; keyHash: string; createdAt: string }): Promise<void> {
+  async createOpsKey(input: {
+    name: string;
+    keyId: string;
+    keyHash: string;
+    createdAt: string;
+  }): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,

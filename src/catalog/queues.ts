@@ -71,7 +71,12 @@ export const QUEUES: readonly QueueDefinition[] = [
     maxReceiveCount: 5,
     retentionDays: 14,
     oldestMessageAlarmSeconds: 900,
-    consumer: { functionId: 'InferenceWorker', batchSize: 10, maxBatchingWindowSeconds: 5, maxConcurrency: 2 },
+    consumer: {
+      functionId: 'InferenceWorker',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 5,
+      maxConcurrency: 2,
+    },
     purpose: 'Reviews stored with inference pending (model failed to load, threw or ran over budget).',
   },
 ];

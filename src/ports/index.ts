@@ -24,7 +24,11 @@ export interface ReviewRepository {
    * Inserts reviews of one supplier with their audit records and summary counters atomically;
    * a review whose id already exists is reported as a duplicate and changes nothing.
    */
-  insertMany(supplierId: string, reviews: readonly Review[], storedAt: string): Promise<Map<string, 'created' | 'duplicate'>>;
+  insertMany(
+    supplierId: string,
+    reviews: readonly Review[],
+    storedAt: string,
+  ): Promise<Map<string, 'created' | 'duplicate'>>;
   get(supplierId: string, reviewId: string): Promise<ReviewView | undefined>;
   /** The supplier's latest reviews (text, time, source), for near-duplicate and burst checks. */
   recent(supplierId: string, limit: number): Promise<RecentReview[]>;
