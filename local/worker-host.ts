@@ -3,7 +3,8 @@
  * the API): one SqsPoller per catalogued queue consumer, calling the same worker handlers.
  * Configured by the environment the parent passes; prints "ready" once polling; stops cleanly
  * (finishing batches in flight) when the parent closes our stdin or sends SIGTERM/SIGINT;
- * the lines `pause` and `resume` on stdin stop and restart polling.
+ * the lines `pause [queue]` and `resume [queue]` on stdin stop and restart polling (answered with
+ * `paused [queue]` / `resumed [queue]`).
  */
 import { createInterface } from 'node:readline';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     endpoint: requireEnv('AWS_ENDPOINT_URL_SQS'),
     useQueueUrlAsEndpoint: false,
   });
-  const pollers: SqsPoller[] = [];
+  const pollers = new Map<string, SqsPoller>();
   for (const definition of QUEUES) {
     const queue = config.queues.find((q) => q.id === definition.id);
     if (!definition.consumer || !queue) continue;
@@ -51,23 +52,27 @@ async function main(): Promise<void> {
       onError: (error) => process.stderr.write(`[workers] ${definition.id}: ${(error as Error).message}\n`),
     });
     poller.start();
-    pollers.push(poller);
+    pollers.set(definition.id, poller);
   }
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await Promise.all(pollers.map((p) => p.stop()));
+    await Promise.all([...pollers.values()].map((p) => p.stop()));
     client.destroy();
     process.exit(0);
   };
-  // The parent may pause and resume consumption (the bench measures the API alone that way).
+  // The parent may pause and resume consumption, of every queue or of one (`pause Events`): the
+  // bench measures the API alone, and the ingestion path apart from the webhook fan-out, that way.
   createInterface({ input: process.stdin }).on('line', (line) => {
-    if (line === 'pause')
-      void Promise.all(pollers.map((p) => p.stop())).then(() => process.stdout.write('paused\n'));
-    if (line === 'resume') {
-      for (const poller of pollers) poller.start();
-      process.stdout.write('resumed\n');
+    const [word, queueId] = line.split(' ');
+    const chosen = [...pollers].filter(([id]) => queueId === undefined || id === queueId).map(([, p]) => p);
+    const answer = `${word}d${queueId ? ` ${queueId}` : ''}\n`;
+    if (word === 'pause')
+      void Promise.all(chosen.map((p) => p.stop())).then(() => process.stdout.write(answer));
+    if (word === 'resume') {
+      for (const poller of chosen) poller.start();
+      process.stdout.write(answer);
     }
   });
   process.stdin.on('end', () => void stop());

@@ -3,12 +3,13 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { REPO_ROOT, stopChild } from './processes';
+import type { QueueId } from '../src/catalog/queues';
 import type { WorkerHostConfig } from './worker-host';
 
 export interface WorkerHost {
-  /** Stops polling (batches in flight finish first); messages wait in the queue. */
-  pause(): Promise<void>;
-  resume(): Promise<void>;
+  /** Stops polling every queue, or one (batches in flight finish first); messages wait in the queue. */
+  pause(queueId?: QueueId): Promise<void>;
+  resume(queueId?: QueueId): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,14 +47,15 @@ export async function startWorkerHost(
       resolve();
     });
   });
-  const command = (word: 'pause' | 'resume', answer: string) => {
-    const answered = expect(answer);
-    child.stdin!.write(`${word}\n`);
+  const command = (word: 'pause' | 'resume', queueId: QueueId | undefined) => {
+    const suffix = queueId ? ` ${queueId}` : '';
+    const answered = expect(`${word}d${suffix}`);
+    child.stdin!.write(`${word}${suffix}\n`);
     return answered;
   };
   return {
-    pause: () => command('pause', 'paused'),
-    resume: () => command('resume', 'resumed'),
+    pause: (queueId) => command('pause', queueId),
+    resume: (queueId) => command('resume', queueId),
     stop: () => stopChild(child, 15_000),
   };
 }

@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { countStoredReviews } from '../../../local/inspect';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { countStoredReviews, queueDepth } from '../../../local/inspect';
 import { DynamoTenantStore } from '../../../src/adapters/dynamo-records';
 import { tableDefinition, type TableId } from '../../../src/catalog/tables';
 import { createSupplierWithKey } from '../../../src/use-cases/create-supplier';
@@ -51,21 +50,7 @@ export async function startTestStack(
     },
     async queueDepth(id, which = 'queue') {
       const queue = stack.queues[id];
-      const { Attributes = {} } = await stack.sqsClient.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: which === 'queue' ? queue.url : queue.dlqUrl,
-          AttributeNames: [
-            'ApproximateNumberOfMessages',
-            'ApproximateNumberOfMessagesNotVisible',
-            'ApproximateNumberOfMessagesDelayed',
-          ],
-        }),
-      );
-      return (
-        Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-        Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
-        Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
-      );
+      return queueDepth(stack.sqsClient, which === 'queue' ? queue.url : queue.dlqUrl);
     },
     async call(method, path, init = {}) {
       const headers: Record<string, string> = { ...(init.headers ?? {}) };
