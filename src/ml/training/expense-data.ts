@@ -1,29 +1,12 @@
 /** Assembling the expense-category training data: generated notes, hand-written notes, mapped MCC rows. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BUDGET_CATEGORIES } from '../../events/common';
 import { readTsv, type LabelledText } from './datasets';
 import { generateExpenses, readVocabulary, type GeneratorOptions } from './expense-generator';
 
-export const EXPENSE_CATEGORIES = [
-  'venue',
-  'catering',
-  'photography',
-  'videography',
-  'flowers',
-  'music-and-entertainment',
-  'attire',
-  'hair-and-makeup',
-  'rings-and-jewellery',
-  'stationery',
-  'cake',
-  'decor-and-hire',
-  'transport',
-  'accommodation',
-  'officiant-and-ceremony',
-  'planner',
-  'favours-and-gifts',
-  'other',
-] as const;
+/** The wedding budget categories: the same list the budget events use. */
+export const EXPENSE_CATEGORIES = BUDGET_CATEGORIES;
 
 /**
  * MCC descriptions mapped to wedding categories by `data/mcc/wedding_map.tsv` (exact text or

@@ -12,6 +12,7 @@ import {
   type BreakerStore,
   type ReportedOutcome,
 } from '#src/webhooks/circuit-breaker';
+import { createRng } from '../../../src/ml/training/rng';
 
 const T0 = Date.parse('2025-06-14T00:00:00Z');
 const SECOND = 1000;
@@ -30,18 +31,6 @@ function feed(state: BreakerState, startMs: number, outcomes: ReportedOutcome[],
 }
 const times = (n: number, outcome: ReportedOutcome): ReportedOutcome[] =>
   Array<ReportedOutcome>(n).fill(outcome);
-
-/** Deterministic PRNG (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Wraps a store so every call yields to the event loop a random number of times (real interleaving). */
 function interleaving(store: BreakerStore, random: () => number): BreakerStore & { casCalls: number } {
@@ -259,7 +248,7 @@ describe('shared state through compare-and-set', () => {
   it('lets exactly one of 20 concurrent workers probe a half-open endpoint', async () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const { store, reopenAt } = await openStore();
-      const shared = interleaving(store, seeded(seed));
+      const shared = interleaving(store, createRng(seed));
       const decisions = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
           acquire(shared, EP, { nowMs: reopenAt + i, probeId: `worker-${i}` }),
@@ -279,7 +268,7 @@ describe('shared state through compare-and-set', () => {
 
   it('counts every one of 20 concurrent reports (lost races are retried)', async () => {
     const store = new InMemoryBreakerStore();
-    const shared = interleaving(store, seeded(99));
+    const shared = interleaving(store, createRng(99));
     const outcomes: ReportedOutcome[] = [...times(12, 'success'), ...times(8, 'failure')];
     const results = await Promise.all(outcomes.map((o, i) => report(shared, EP, o, { nowMs: T0 + i })));
     expect(results.every((r) => r.recorded)).toBe(true);
@@ -291,7 +280,7 @@ describe('shared state through compare-and-set', () => {
   it('tells exactly one reporter that the endpoint was disabled', async () => {
     const store = new InMemoryBreakerStore();
     await report(store, EP, 'failure', { nowMs: T0 });
-    const shared = interleaving(store, seeded(5));
+    const shared = interleaving(store, createRng(5));
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => report(shared, EP, 'failure', { nowMs: T0 + 5 * DAY + i })),
     );

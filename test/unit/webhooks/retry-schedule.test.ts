@@ -9,18 +9,10 @@ import {
   splitDelay,
   type RandomSource,
 } from '#src/webhooks/retry-schedule';
+import { createRng } from '#src/ml/training/rng';
 
-/** Deterministic PRNG (mulberry32) so jittered schedules are reproducible. */
-function seeded(seed: number): RandomSource {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32, the training code's) so jittered schedules are reproducible. */
+const seeded = (seed: number): RandomSource => createRng(seed);
 
 const T0 = Date.parse('2025-06-14T00:00:00Z');
 const noJitter: RandomSource = () => 0.5;
