@@ -148,7 +148,8 @@ export const OUTBOUND_DESCRIPTIONS: Record<OutboundEventType, string> = {
   'review.received': 'A review was stored (every review, once).',
   'review.negative': 'A stored review is negative (rating of 2 or less, or negative sentiment).',
   'review.flagged': 'A review was flagged by moderation (spam, profanity, ...).',
-  'review.published': 'A review became publicly visible.',
+  'review.published':
+    'Reserved: a review became publicly visible (not emitted yet: there is no publishing workflow).',
   'helper.schedule.updated': "A helper's schedule for a wedding changed.",
   'budget.expense.recorded': 'An expense was recorded in a budget.',
   'budget.expense.categorized': 'An expense got its category (from the producer or the expense model).',
