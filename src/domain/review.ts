@@ -106,10 +106,12 @@ export function flaggedEvent(review: Review, time: string): DomainEvent | undefi
     data: {
       reviewId: review.reviewId,
       supplierId: review.supplierId,
+      platform: review.platform,
       rating: review.rating,
       reasons: flags,
       authenticityScore: review.insights?.authenticity?.score ?? 0,
       sentiment: review.insights?.sentiment ?? null,
+      flaggedAt: time,
     },
   };
 }

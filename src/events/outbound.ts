@@ -17,6 +17,7 @@ import {
 import { DATA_CONTENT_TYPE, DEFAULT_OUTBOUND_SOURCE, SPEC_VERSION, envelopeSchema } from './envelope';
 import type { CloudEventAttributes } from './envelope';
 import { helperShift } from './inbound';
+import { FLAG_REASON_CODES } from '../ml/authenticity';
 
 const reviewId = () => z.string().min(1).max(64).describe('Our id of the review.');
 
@@ -46,9 +47,23 @@ export const reviewFlaggedData = z.object({
   reviewId: reviewId(),
   supplierId: externalRef(),
   platform: platform(),
-  reasons: z.array(z.enum(['spam', 'profanity', 'personal-data', 'duplicate', 'off-topic', 'other'])).min(1),
-  spamScore: z.number().min(0).max(1).optional().describe('Spam model probability.'),
-  heldFromPublication: z.boolean(),
+  rating: rating(),
+  reasons: z
+    .array(z.enum(FLAG_REASON_CODES))
+    .min(1)
+    .describe(
+      'Why the review looks doubtful: contact details or links in the text, a near-duplicate of a recent review, a burst from one source, or a rating that contradicts the text.',
+    ),
+  authenticityScore: z.number().min(0).max(1).describe('Suspicion from all signals together (0 = none).'),
+  sentiment: z
+    .object({
+      label: z.string(),
+      confidence: z.number().min(0).max(1),
+      modelVersion: z.string(),
+      variant: z.string(),
+    })
+    .nullable()
+    .describe('What the sentiment model said of the text, when it ran.'),
   flaggedAt: dateTime(),
 });
 
@@ -146,8 +161,9 @@ export const OUTBOUND_EVENT_TYPES = Object.keys(OUTBOUND_DATA_SCHEMAS) as Outbou
 
 export const OUTBOUND_DESCRIPTIONS: Record<OutboundEventType, string> = {
   'review.received': 'A review was stored (every review, once).',
-  'review.negative': 'A stored review is negative (rating of 2 or less, or negative sentiment).',
-  'review.flagged': 'A review was flagged by moderation (spam, profanity, ...).',
+  'review.negative': 'A stored review is negative (rating of 2 or less).',
+  'review.flagged':
+    'The models found reasons to doubt a review (links or contact details, near-duplicate, burst, rating contradicting the text).',
   'review.published':
     'Reserved: a review became publicly visible (not emitted yet: there is no publishing workflow).',
   'helper.schedule.updated': "A helper's schedule for a wedding changed.",

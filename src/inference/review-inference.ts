@@ -4,7 +4,7 @@
  * supplier's recent reviews, bursts from one source, rating-sentiment mismatch). A review whose
  * inference fails or would run past the batch's time budget is marked pending, never dropped.
  */
-import { assessAuthenticity, REASON_CODES, type Model, type Task } from '../ml';
+import { assessAuthenticity, FLAG_REASON_CODES, type Model, type Task } from '../ml';
 import type { Review, ReviewInsights } from '../domain/review';
 
 export interface ModelsForSupplier {
@@ -38,8 +38,7 @@ export interface InferenceOptions {
 export const reviewText = (review: Pick<Review, 'title' | 'body'>): string =>
   `${review.title}. ${review.body}`;
 
-/** Reasons that are worth a review.flagged: all but being unverified (normal for imports). */
-const FLAG_REASONS = new Set<string>(REASON_CODES.filter((reason) => reason !== 'unverified'));
+const FLAG_REASONS = new Set<string>(FLAG_REASON_CODES);
 
 export function analyseReviews(
   reviews: readonly Review[],

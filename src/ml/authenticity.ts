@@ -8,8 +8,8 @@
  */
 import { hash32 } from './hash';
 
-export const REASON_CODES = [
-  'unverified',
+/** The reasons worth a review.flagged: all but being unverified (normal for imports). */
+export const FLAG_REASON_CODES = [
   'contains-link',
   'contains-phone',
   'contains-email',
@@ -17,6 +17,7 @@ export const REASON_CODES = [
   'burst-from-source',
   'rating-sentiment-mismatch',
 ] as const;
+export const REASON_CODES = ['unverified', ...FLAG_REASON_CODES] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
 export const DEFAULT_REASON_WEIGHTS: Readonly<Record<ReasonCode, number>> = {

@@ -39,6 +39,7 @@ export {
   nearDuplicates,
   ratingSentimentMismatch,
   REASON_CODES,
+  FLAG_REASON_CODES,
   sameSourceCount,
   shingles,
   type AuthenticityOptions,
