@@ -44,6 +44,11 @@ export async function handleBatch(event: SQSEvent): Promise<SQSBatchResponse> {
         const result = await fanOutEvent(record.body, d, endpointsOf);
         metrics.addMetric(result.duplicate ? 'DuplicateEvents' : 'EventsFannedOut', MetricUnit.Count, 1);
         metrics.addMetric('DeliveriesEnqueued', MetricUnit.Count, result.enqueued);
+        if (!result.matchedSchema) {
+          // Contract drift: the event went out as sent; its producer must match the schema.
+          metrics.addMetric('EventsNotMatchingSchema', MetricUnit.Count, 1);
+          logger.warn('event does not match its published schema', { eventId: result.eventId });
+        }
       } catch (error) {
         if (error instanceof InvalidEventError) metrics.addMetric('InvalidEvents', MetricUnit.Count, 1);
         logger.error('fan-out failed, will be retried', {

@@ -41,6 +41,8 @@ export interface FanOutResult {
   readonly eventId: string;
   readonly duplicate: boolean;
   readonly enqueued: number;
+  /** False when the event did not match its published schema and was delivered as sent. */
+  readonly matchedSchema: boolean;
 }
 
 interface Envelope {
@@ -76,11 +78,15 @@ export function readEnvelope(raw: string): Envelope {
   return e as unknown as Envelope;
 }
 
-/** The body receivers get: the validated outbound event, or (for a type without a schema) the envelope as is. */
-export function webhookBody(envelope: Envelope): string {
+/**
+ * The body receivers get: the validated outbound event, or (for a type without a schema, or an
+ * event that fails its schema) the envelope as is; `matchedSchema` says which, so the caller can
+ * count and log contract drift instead of hiding it.
+ */
+export function webhookBody(envelope: Envelope): { body: string; matchedSchema: boolean } {
   if (isOutboundEventType(envelope.type)) {
     try {
-      return serializeOutboundEvent(
+      const body = serializeOutboundEvent(
         buildOutboundEvent({
           id: envelope.id,
           type: envelope.type,
@@ -90,12 +96,13 @@ export function webhookBody(envelope: Envelope): string {
           data: envelope.data as never,
         }),
       );
+      return { body, matchedSchema: true };
     } catch {
       // Falls through: deliver what the producer sent rather than drop it.
     }
   }
   const { supplierid: _owner, ...rest } = envelope;
-  return JSON.stringify({ ...rest, source: DEFAULT_OUTBOUND_SOURCE });
+  return { body: JSON.stringify({ ...rest, source: DEFAULT_OUTBOUND_SOURCE }), matchedSchema: false };
 }
 
 export const tenantOf = (envelope: Envelope): string =>
@@ -139,12 +146,13 @@ export async function fanOutEvent(
   const envelope = readEnvelope(raw);
   const tenantId = tenantOf(envelope);
   const nowMs = deps.clock.now().getTime();
+  const { body, matchedSchema } = webhookBody(envelope);
   let event: LoggedEvent = {
     tenantId,
     eventId: envelope.id,
     eventType: envelope.type,
     time: envelope.time,
-    body: webhookBody(envelope),
+    body,
     loggedAtMs: nowMs,
   };
   const isNew = await deps.deliveries.logEvent(event, expiry(nowMs));
@@ -153,5 +161,5 @@ export async function fanOutEvent(
   if (!isNew) event = (await deps.deliveries.getEvent(tenantId, envelope.id)) ?? event;
   const messages = deliveryMessages(event, await endpointsOf(tenantId), nowMs);
   await deps.queue.send(messages);
-  return { eventId: envelope.id, duplicate: !isNew, enqueued: messages.length };
+  return { eventId: envelope.id, duplicate: !isNew, enqueued: messages.length, matchedSchema };
 }
