@@ -4,7 +4,7 @@
  *   the same texts in the same run, and their ratio;
  * - artifact sizes (raw and gzip) of everything in the models layer;
  * - cold start: fresh Node processes running an esbuild bundle of a minimal handler that imports
- *   `src/ml` and loads (reads + parses + decodes) every deployed model, vs the same handler
+ *   `src/models/ml` and loads (reads + parses + decodes) every deployed model, vs the same handler
  *   without models (median of several runs; the ratio is of time-from-process-start-to-ready).
  */
 import { execFileSync } from 'node:child_process';
@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
 import Sentiment from 'sentiment';
-import { listVersions, loadModel, type Task } from '#src/ml';
+import { listVersions, loadModel, type Task } from '#src/models/ml';
 
 const REPO = resolve(__dirname, '..');
 

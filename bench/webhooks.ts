@@ -7,11 +7,11 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoTenantStore } from '../src/adapters/dynamo-records';
-import { SqsEventPublisher } from '../src/adapters/sqs-queues';
+import { DynamoTenantStore } from '../src/reviews/adapters/dynamo-records';
+import { SqsEventPublisher } from '../src/shared/sqs-queues';
 import { tableDefinition } from '../src/catalog/tables';
-import type { DomainEvent } from '../src/domain/review';
-import { createSupplierWithKey } from '../src/use-cases/create-supplier';
+import type { DomainEvent } from '../src/reviews/domain/review';
+import { createSupplierWithKey } from '../src/access/use-cases/create-supplier';
 import type { LocalStack } from '../local/stack';
 import { percentile, runPool } from './support';
 

@@ -6,7 +6,7 @@
 import { type App, Tags } from 'aws-cdk-lib';
 import type { z } from 'zod';
 import type { OperationId } from '#src/catalog/routes';
-import { REQUEST_BODY_SCHEMAS } from '#src/domain/review-schemas';
+import { REQUEST_BODY_SCHEMAS } from '#src/reviews/domain/review-schemas';
 import { allRegions, loadConfig, type WedSyncConfig } from './config';
 import { DataStack } from './stacks/data-stack';
 import { ServiceStack } from './stacks/service-stack';

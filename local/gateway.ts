@@ -12,7 +12,7 @@ import type {
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
 import { matchRoute } from '../src/catalog/routes';
-import { problemOf, type ProblemDetails } from '../src/domain/problem';
+import { problemOf, type ProblemDetails } from '../src/shared/problem';
 
 export interface GatewayHandlers {
   api: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;

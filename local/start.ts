@@ -4,9 +4,9 @@
  */
 import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoTenantStore } from '../src/adapters/dynamo-records';
+import { DynamoTenantStore } from '../src/reviews/adapters/dynamo-records';
 import { tableDefinition } from '../src/catalog/tables';
-import { createSupplierWithKey } from '../src/use-cases/create-supplier';
+import { createSupplierWithKey } from '../src/access/use-cases/create-supplier';
 import { REPO_ROOT } from './processes';
 import { startLocalStack } from './stack';
 

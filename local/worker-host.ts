@@ -12,7 +12,7 @@ import { functionDefinition, type FunctionId } from '../src/catalog/functions';
 import { QUEUES } from '../src/catalog/queues';
 import { join } from 'node:path';
 import { REPO_ROOT } from './processes';
-import { requireEnv } from '../src/runtime/env';
+import { requireEnv } from '../src/shared/env';
 import { SqsPoller, type SqsHandler } from './sqs-poller';
 
 export interface WorkerHostConfig {

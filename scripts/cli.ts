@@ -8,13 +8,13 @@
  * values from the stack outputs and use your usual AWS credentials.
  */
 import { parseArgs } from 'node:util';
-import { dynamo, sqs } from '../src/adapters/clients';
-import { DynamoTenantStore } from '../src/adapters/dynamo-records';
-import { redrive } from '../src/adapters/redrive';
+import { dynamo, sqs } from '../src/shared/aws-clients';
+import { DynamoTenantStore } from '../src/reviews/adapters/dynamo-records';
+import { redrive } from '../src/shared/dlq-redrive';
 import { dlqEnvVar, QUEUES } from '../src/catalog/queues';
 import { tableDefinition } from '../src/catalog/tables';
-import { requireEnv } from '../src/runtime/env';
-import { createOpsKey, createSupplierWithKey } from '../src/use-cases/create-supplier';
+import { requireEnv } from '../src/shared/env';
+import { createOpsKey, createSupplierWithKey } from '../src/access/use-cases/create-supplier';
 
 const USAGE = `usage:
   npm run cli -- create-supplier --name <name> [--supplier-id <id>]

@@ -7,9 +7,9 @@
  *   tsx scripts/eval.ts [--allow-noncommercial] [--only=<task>[,<task>]]
  */
 import { resolve } from 'node:path';
-import { TASKS, type Task } from '#src/ml/artifact';
-import { updateCardEvaluation } from '#src/ml/training/card';
-import { defaultPaths, locate, RUNNERS } from '#src/ml/training/pipeline';
+import { TASKS, type Task } from '#src/models/ml/artifact';
+import { updateCardEvaluation } from '#src/models/training/card';
+import { defaultPaths, locate, RUNNERS } from '#src/models/training/pipeline';
 
 function main(): void {
   const argv = process.argv.slice(2);

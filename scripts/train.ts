@@ -10,8 +10,8 @@
  * licence gate at the end either way.
  */
 import { resolve } from 'node:path';
-import { TASKS, type Task } from '#src/ml/artifact';
-import { defaultPaths, RUNNERS, writeRuns } from '#src/ml/training/pipeline';
+import { TASKS, type Task } from '#src/models/ml/artifact';
+import { defaultPaths, RUNNERS, writeRuns } from '#src/models/training/pipeline';
 
 function parseArgs(argv: readonly string[]): { allowNonCommercial: boolean; tasks: Task[] } {
   let allowNonCommercial = false;

@@ -4,9 +4,9 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { matchRoute, type OperationId } from '../../src/catalog/routes';
-import { ProblemError, problemOf } from '../../src/domain/problem';
-import { header, problemResponse } from '../../src/runtime/http';
-import type { Principal } from '../../src/use-cases/principal';
+import { ProblemError, problemOf } from '../../src/shared/problem';
+import { header, problemResponse } from '../../src/shared/http';
+import type { Principal } from '../../src/access/domain/principal';
 import type { Operations } from './operation';
 import { modelOperations, type ModelDeps } from './operations/models';
 import { reviewOperations, type ReviewDeps } from './operations/reviews';

@@ -2,22 +2,22 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { dynamo } from '../../src/adapters/clients';
-import { DynamoReviewRequestRepository } from '../../src/adapters/dynamo-records';
-import { keyRingFor } from '../../src/adapters/key-ring';
+import { dynamo } from '../../src/shared/aws-clients';
+import { DynamoReviewRequestRepository } from '../../src/reviews/adapters/dynamo-records';
+import { keyRingFor } from '../../src/access/adapters/key-ring';
 import { secretDefinition } from '../../src/catalog/secrets';
-import { modelCard } from '../../src/inference/model-cards';
-import { systemClock } from '../../src/ports';
-import { requireEnv } from '../../src/runtime/env';
-import { logger } from '../../src/runtime/powertools';
+import { modelCard } from '../../src/models/inference/model-cards';
+import { systemClock } from '../../src/reviews/ports';
+import { requireEnv } from '../../src/shared/env';
+import { logger } from '../../src/shared/powertools';
 import {
   modelEngine,
   modelStatsStore,
   queueSender,
   reviewRepository,
   tableName,
-} from '../../src/runtime/wiring';
-import { webhookApiDeps } from '../../src/runtime/webhook-wiring';
+} from '../../src/wiring';
+import { webhookApiDeps } from '../../src/webhooks/wiring';
 import { handleApiEvent, type ApiDeps } from './app';
 
 let deps: ApiDeps | undefined;

@@ -2,9 +2,9 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
 import type { OperationId, RouteDefinition } from '../../src/catalog/routes';
-import { ProblemError } from '../../src/domain/problem';
-import { fieldErrors } from '../../src/domain/review-schemas';
-import type { Principal } from '../../src/use-cases/principal';
+import { ProblemError } from '../../src/shared/problem';
+import { fieldErrors } from '../../src/reviews/domain/review-schemas';
+import type { Principal } from '../../src/access/domain/principal';
 
 export interface RouteContext {
   readonly event: APIGatewayProxyEvent;

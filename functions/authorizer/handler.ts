@@ -2,12 +2,12 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { dynamo } from '../../src/adapters/clients';
-import { DynamoTenantStore } from '../../src/adapters/dynamo-records';
+import { dynamo } from '../../src/shared/aws-clients';
+import { DynamoTenantStore } from '../../src/reviews/adapters/dynamo-records';
 import { tableDefinition } from '../../src/catalog/tables';
-import { requireEnv } from '../../src/runtime/env';
-import { logger } from '../../src/runtime/powertools';
-import { authorize, CachedKeyLookup } from '../../src/use-cases/authorize';
+import { requireEnv } from '../../src/shared/env';
+import { logger } from '../../src/shared/powertools';
+import { authorize, CachedKeyLookup } from '../../src/access/use-cases/authorize';
 
 let keys: CachedKeyLookup | undefined;
 

@@ -4,17 +4,17 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { dynamo, sqs } from '../../src/adapters/clients';
-import { DynamoDeliveryStore } from '../../src/adapters/deliveries';
-import { SqsDeliveryQueue } from '../../src/adapters/delivery-queue';
-import { DynamoEndpointRepository } from '../../src/adapters/webhook-endpoints';
+import { dynamo, sqs } from '../../src/shared/aws-clients';
+import { DynamoDeliveryStore } from '../../src/webhooks/adapters/deliveries';
+import { SqsDeliveryQueue } from '../../src/webhooks/adapters/delivery-queue';
+import { DynamoEndpointRepository } from '../../src/webhooks/adapters/webhook-endpoints';
 import { queueDefinition } from '../../src/catalog/queues';
 import { tableDefinition } from '../../src/catalog/tables';
-import type { WebhookEndpoint } from '../../src/domain/webhook';
-import { systemClock } from '../../src/ports';
-import { requireEnv } from '../../src/runtime/env';
-import { logger, metrics } from '../../src/runtime/powertools';
-import { fanOutEvent, InvalidEventError, type FanOutDeps } from '../../src/use-cases/fan-out';
+import type { WebhookEndpoint } from '../../src/webhooks/domain/webhook';
+import { systemClock } from '../../src/reviews/ports';
+import { requireEnv } from '../../src/shared/env';
+import { logger, metrics } from '../../src/shared/powertools';
+import { fanOutEvent, InvalidEventError, type FanOutDeps } from '../../src/webhooks/use-cases/fan-out';
 
 let deps: FanOutDeps | undefined;
 

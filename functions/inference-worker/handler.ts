@@ -9,13 +9,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { PermanentMessageError } from '../../src/domain/review';
-import { systemClock } from '../../src/ports';
-import { DriftMetrics } from '../../src/runtime/drift-metrics';
-import { numberEnv } from '../../src/runtime/env';
-import { logger, metrics } from '../../src/runtime/powertools';
-import { eventPublisher, modelEngine, modelStatsStore, reviewRepository } from '../../src/runtime/wiring';
-import { retryInference } from '../../src/use-cases/retry-inference';
+import { PermanentMessageError } from '../../src/reviews/domain/review';
+import { systemClock } from '../../src/reviews/ports';
+import { DriftMetrics } from '../../src/models/adapters/drift-metrics';
+import { numberEnv } from '../../src/shared/env';
+import { logger, metrics } from '../../src/shared/powertools';
+import { eventPublisher, modelEngine, modelStatsStore, reviewRepository } from '../../src/wiring';
+import { retryInference } from '../../src/models/use-cases/retry-inference';
 
 const drift = new DriftMetrics(metrics);
 

@@ -4,15 +4,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { dynamo } from '../../src/adapters/clients';
-import { DynamoBudgetStore } from '../../src/adapters/budget-store';
-import { DynamoRejectedStore } from '../../src/adapters/dynamo-records';
-import { MAX_REVIEWS_PER_TRANSACTION } from '../../src/adapters/review-repository';
-import { suggestExpenseCategory } from '../../src/inference/expense-category';
-import { systemClock } from '../../src/ports';
-import { DriftMetrics } from '../../src/runtime/drift-metrics';
-import { numberEnv } from '../../src/runtime/env';
-import { logger, metrics } from '../../src/runtime/powertools';
+import { dynamo } from '../../src/shared/aws-clients';
+import { DynamoBudgetStore } from '../../src/budgets/adapters/budget-store';
+import { DynamoRejectedStore } from '../../src/reviews/adapters/dynamo-records';
+import { MAX_REVIEWS_PER_TRANSACTION } from '../../src/reviews/adapters/review-repository';
+import { suggestExpenseCategory } from '../../src/models/inference/expense-category';
+import { systemClock } from '../../src/reviews/ports';
+import { DriftMetrics } from '../../src/models/adapters/drift-metrics';
+import { numberEnv } from '../../src/shared/env';
+import { logger, metrics } from '../../src/shared/powertools';
 import {
   eventPublisher,
   modelEngine,
@@ -20,7 +20,7 @@ import {
   queueSender,
   reviewRepository,
   tableName,
-} from '../../src/runtime/wiring';
+} from '../../src/wiring';
 import { processIngestBatch, type WorkerDeps } from './worker';
 
 const METRIC_NAMES = {

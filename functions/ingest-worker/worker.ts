@@ -5,7 +5,7 @@
  * the failed messages return to the queue, and SQS moves them to the DLQ after maxReceiveCount.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { ingestBatch, type IngestDeps, type IngestOutcome } from '../../src/use-cases/ingest-batch';
+import { ingestBatch, type IngestDeps, type IngestOutcome } from '../../src/reviews/use-cases/ingest-batch';
 
 export interface WorkerDeps extends IngestDeps {
   readonly onOutcome: (messageId: string, outcome: IngestOutcome) => void;

@@ -4,24 +4,24 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { DynamoBreakerStore } from '../../src/adapters/breaker-store';
-import { dynamo, sqs } from '../../src/adapters/clients';
-import { DynamoDeliveryStore } from '../../src/adapters/deliveries';
-import { SqsDeliveryQueue } from '../../src/adapters/delivery-queue';
-import { SqsEventPublisher } from '../../src/adapters/sqs-queues';
-import { DynamoEndpointRepository } from '../../src/adapters/webhook-endpoints';
+import { DynamoBreakerStore } from '../../src/webhooks/adapters/breaker-store';
+import { dynamo, sqs } from '../../src/shared/aws-clients';
+import { DynamoDeliveryStore } from '../../src/webhooks/adapters/deliveries';
+import { SqsDeliveryQueue } from '../../src/webhooks/adapters/delivery-queue';
+import { SqsEventPublisher } from '../../src/shared/sqs-queues';
+import { DynamoEndpointRepository } from '../../src/webhooks/adapters/webhook-endpoints';
 import { dlqEnvVar, queueDefinition } from '../../src/catalog/queues';
 import { tableDefinition } from '../../src/catalog/tables';
-import { systemClock } from '../../src/ports';
-import { currentRegion, requireEnv } from '../../src/runtime/env';
-import { logger, metrics } from '../../src/runtime/powertools';
-import { webhookConfigFromEnv } from '../../src/runtime/webhook-config';
+import { systemClock } from '../../src/reviews/ports';
+import { currentRegion, requireEnv } from '../../src/shared/env';
+import { logger, metrics } from '../../src/shared/powertools';
+import { webhookConfigFromEnv } from '../../src/webhooks/config';
 import {
   processDeliveryBatch,
   type DeliveryDeps,
   type DeliveryMetric,
-} from '../../src/use-cases/deliver-webhooks';
-import { deliverWebhook } from '../../src/webhooks/http-delivery';
+} from '../../src/webhooks/use-cases/deliver-webhooks';
+import { deliverWebhook } from '../../src/webhooks/adapters/http-delivery';
 
 const OUTCOME_METRICS = {
   success: 'WebhookDeliveriesSucceeded',

@@ -1,5 +1,5 @@
 /**
- * Alarms on model health, from the thresholds in src/inference/model-alarms.ts (which the ops
+ * Alarms on model health, from the thresholds in src/models/inference/model-alarms.ts (which the ops
  * endpoint evaluates the same way): drift (PSI) per task and variant of the registry, sentiment
  * agreement with star ratings against the model card's reference, and reviews stored with
  * inference pending (a model failing to load, throwing or running over its budget).
@@ -9,10 +9,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { MODEL_ALARMS } from '#src/inference/model-alarms';
-import { modelCard, referenceAgreement } from '#src/inference/model-cards';
-import { parseRegistries } from '#src/ml';
-import { DRIFT_METRICS } from '#src/runtime/drift-metrics';
+import { MODEL_ALARMS } from '#src/models/inference/model-alarms';
+import { modelCard, referenceAgreement } from '#src/models/inference/model-cards';
+import { parseRegistries } from '#src/models/ml';
+import { DRIFT_METRICS } from '#src/models/adapters/drift-metrics';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runbookReference } from '../runbooks';

@@ -20,7 +20,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
 import type { OperationId, RouteDefinition } from '#src/catalog/routes';
-import { problemOf, type ProblemKind } from '#src/domain/problem';
+import { problemOf, type ProblemKind } from '#src/shared/problem';
 import { requestBodyJsonSchema } from '../request-models';
 import { runbookReference } from '../runbooks';
 

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { FUNCTIONS, type FunctionId } from '#src/catalog/functions';
 import { LAYERS } from '#src/catalog/layers';
-import { checkModelsLayer } from '#src/ml';
+import { checkModelsLayer } from '#src/models/ml';
 import { ModelAlarms } from '../constructs/model-alarms';
 import { PROJECT_ROOT } from '../constructs/service-function';
 import { QUEUES, dlqEnvVar, type QueueId } from '#src/catalog/queues';

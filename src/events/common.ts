@@ -1,6 +1,6 @@
 /** Field schemas shared by the inbound and outbound event catalogues. */
 import { z } from 'zod';
-import { LIMITS, PLATFORMS } from '../domain/review-schemas';
+import { LIMITS, PLATFORMS } from '../reviews/domain/review-schemas';
 
 export { PLATFORMS };
 

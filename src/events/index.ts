@@ -5,4 +5,4 @@ export * from './inbound';
 export * from './outbound';
 export * from './parse';
 export * from './examples';
-export * from './budget-thresholds';
+export * from '../budgets/domain/budget-thresholds';

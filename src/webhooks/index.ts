@@ -1,6 +1,6 @@
 /** Outbound webhook delivery building blocks: signing, SSRF policy, HTTP, retries, circuit breaker. */
-export * from './signing';
-export * from './ssrf';
-export * from './http-delivery';
-export * from './retry-schedule';
-export * from './circuit-breaker';
+export * from './domain/signing';
+export * from './adapters/ssrf';
+export * from './adapters/http-delivery';
+export * from './domain/retry-schedule';
+export * from './domain/circuit-breaker';

@@ -7,7 +7,7 @@ import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { ROUTES } from '#src/catalog/routes';
-import { REQUEST_BODY_SCHEMAS } from '#src/domain/review-schemas';
+import { REQUEST_BODY_SCHEMAS } from '#src/reviews/domain/review-schemas';
 import { pathPrefixes, requestParametersOf } from '../../lib/constructs/service-api';
 import { requestBodyJsonSchema } from '../../lib/request-models';
 import type { ServiceStack } from '../../lib/stacks/service-stack';

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { FUNCTIONS } from '../../src/catalog/functions';
-import { MODEL_ALARMS } from '../../src/inference/model-alarms';
-import { checkModelsLayer, parseRegistries } from '../../src/ml';
+import { MODEL_ALARMS } from '../../src/models/inference/model-alarms';
+import { checkModelsLayer, parseRegistries } from '../../src/models/ml';
 import { ROOT, synthesize, type SynthesizedApp } from './support/synth';
 
 jest.setTimeout(120_000);

@@ -1,7 +1,7 @@
 /** zod request-body schemas -> API Gateway (draft 4) request models. */
 import { z } from 'zod';
 import { ROUTES } from '#src/catalog/routes';
-import { REQUEST_BODY_SCHEMAS } from '#src/domain/review-schemas';
+import { REQUEST_BODY_SCHEMAS } from '#src/reviews/domain/review-schemas';
 import { requestBodyJsonSchema } from '../../lib/request-models';
 
 describe('requestBodyJsonSchema', () => {

@@ -5,9 +5,9 @@
  * and the categorised expense counts towards that category's budget thresholds.
  */
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { DynamoTenantStore } from '../../src/adapters/dynamo-records';
-import { PLATFORM_TENANT_ID } from '../../src/domain/webhook';
-import { createSupplierWithKey } from '../../src/use-cases/create-supplier';
+import { DynamoTenantStore } from '../../src/reviews/adapters/dynamo-records';
+import { PLATFORM_TENANT_ID } from '../../src/webhooks/domain/webhook';
+import { createSupplierWithKey } from '../../src/access/use-cases/create-supplier';
 import { eventually, startTestStack, type TestStack } from './support/stack';
 import { startReceiver, type Receiver } from './webhooks/support/receivers';
 

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoTenantStore } from '../../src/adapters/dynamo-records';
-import { createOpsKey } from '../../src/use-cases/create-supplier';
+import { DynamoTenantStore } from '../../src/reviews/adapters/dynamo-records';
+import { createOpsKey } from '../../src/access/use-cases/create-supplier';
 import { countReviews, eventually, startTestStack, type TestStack } from './support/stack';
 import { runWithConcurrency } from './support/load';
 

@@ -1,11 +1,11 @@
 /** Model operations: classify texts (suppliers) and the models' health (ops). */
 import { z } from 'zod';
-import type { ModelEngine } from '../../../src/inference/engine';
-import type { Task } from '../../../src/ml';
-import type { Clock, ModelStatsStore } from '../../../src/ports';
-import { jsonResponse, readJsonObject } from '../../../src/runtime/http';
-import { classifyTexts } from '../../../src/use-cases/classify-texts';
-import { modelsStatus } from '../../../src/use-cases/models-status';
+import type { ModelEngine } from '../../../src/models/inference/engine';
+import type { Task } from '../../../src/models/ml';
+import type { Clock, ModelStatsStore } from '../../../src/reviews/ports';
+import { jsonResponse, readJsonObject } from '../../../src/shared/http';
+import { classifyTexts } from '../../../src/models/use-cases/classify-texts';
+import { modelsStatus } from '../../../src/models/use-cases/models-status';
 import { parse, supplierOf, type Operations } from '../operation';
 
 export interface ModelDeps {

@@ -1,21 +1,21 @@
 /** Review operations: review requests, submissions and imports, reads, summary. */
-import { ID_PATTERN } from '../../../src/domain/ids';
-import { ProblemError } from '../../../src/domain/problem';
+import { ID_PATTERN } from '../../../src/shared/ids';
+import { ProblemError } from '../../../src/shared/problem';
 import {
   createReviewRequestBody,
   listReviewsQuery,
   submitReviewBody,
-} from '../../../src/domain/review-schemas';
+} from '../../../src/reviews/domain/review-schemas';
 import type {
   Clock,
   IngestQueue,
   KeyRingSource,
   ReviewRepository,
   ReviewRequestRepository,
-} from '../../../src/ports';
-import { header, jsonResponse, readJsonObject } from '../../../src/runtime/http';
-import { createReviewRequest } from '../../../src/use-cases/review-requests';
-import { submitReview } from '../../../src/use-cases/submit-review';
+} from '../../../src/reviews/ports';
+import { header, jsonResponse, readJsonObject } from '../../../src/shared/http';
+import { createReviewRequest } from '../../../src/reviews/use-cases/review-requests';
+import { submitReview } from '../../../src/reviews/use-cases/submit-review';
 import { parse, supplierOf, type Operations } from '../operation';
 
 export interface ReviewDeps {

@@ -1,14 +1,14 @@
 /** Webhook operations: endpoints (register, read, change, delete, rotate), delivery log, retry, replay. */
-import { decodeCursor, encodeCursor, type StoreKey } from '../../../src/domain/cursor';
-import { ID_PATTERN } from '../../../src/domain/ids';
-import { ProblemError } from '../../../src/domain/problem';
+import { decodeCursor, encodeCursor, type StoreKey } from '../../../src/shared/cursor';
+import { ID_PATTERN } from '../../../src/shared/ids';
+import { ProblemError } from '../../../src/shared/problem';
 import {
   createWebhookEndpointBody,
   listDeliveriesQuery,
   replayWebhookEventsBody,
   updateWebhookEndpointBody,
-} from '../../../src/domain/webhook-schemas';
-import { jsonResponse, readJsonObject } from '../../../src/runtime/http';
+} from '../../../src/webhooks/domain/webhook-schemas';
+import { jsonResponse, readJsonObject } from '../../../src/shared/http';
 import {
   deleteEndpoint,
   getEndpoint,
@@ -20,7 +20,7 @@ import {
   rotateEndpointSecret,
   updateEndpoint,
   type WebhookApiDeps,
-} from '../../../src/use-cases/webhook-endpoints';
+} from '../../../src/webhooks/use-cases/webhook-endpoints';
 import { parse, supplierOf, type Operations } from '../operation';
 
 export type WebhookDeps = WebhookApiDeps;

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { countStoredReviews, queueDepth } from '../../../local/inspect';
-import { DynamoTenantStore } from '../../../src/adapters/dynamo-records';
+import { DynamoTenantStore } from '../../../src/reviews/adapters/dynamo-records';
 import { tableDefinition, type TableId } from '../../../src/catalog/tables';
-import { createSupplierWithKey } from '../../../src/use-cases/create-supplier';
+import { createSupplierWithKey } from '../../../src/access/use-cases/create-supplier';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../../local/stack';
 import type { QueueId } from '../../../src/catalog/queues';
 

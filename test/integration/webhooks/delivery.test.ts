@@ -7,10 +7,10 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { DynamoDeliveryStore } from '../../../src/adapters/deliveries';
-import { SqsEventPublisher } from '../../../src/adapters/sqs-queues';
-import type { DomainEvent } from '../../../src/domain/review';
-import type { AttemptRecord, DeliveryState } from '../../../src/domain/webhook';
+import { DynamoDeliveryStore } from '../../../src/webhooks/adapters/deliveries';
+import { SqsEventPublisher } from '../../../src/shared/sqs-queues';
+import type { DomainEvent } from '../../../src/reviews/domain/review';
+import type { AttemptRecord, DeliveryState } from '../../../src/webhooks/domain/webhook';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { duplicatesOf, startReceiver, type Receiver, type ReceiverKind } from './support/receivers';
 
@@ -35,7 +35,7 @@ let stack: TestStack;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  // Read by src/runtime/webhook-config.ts in the worker process the stack starts.
+  // Read by src/webhooks/config.ts in the worker process the stack starts.
   process.env.WEBHOOK_RETRY_SCALE = '0.0002';
   process.env.WEBHOOK_TIMEOUT_MS = '1000';
   stack = await startTestStack({ pollerConcurrency: 8 });

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { Webhook } from 'standardwebhooks';
-import { deliverWebhook, parseRetryAfter, postPinned } from '#src/webhooks/http-delivery';
-import { generateSecret, signDelivery } from '#src/webhooks/signing';
-import type { Resolver } from '#src/webhooks/ssrf';
+import { deliverWebhook, parseRetryAfter, postPinned } from '#src/webhooks/adapters/http-delivery';
+import { generateSecret, signDelivery } from '#src/webhooks/domain/signing';
+import type { Resolver } from '#src/webhooks/adapters/ssrf';
 
 const LOCAL = { allowLoopback: true, allowHttp: true } as const;
 const SECRET = generateSecret();

@@ -5,10 +5,10 @@
  * crossing, also when expenses arrive concurrently and are redelivered.
  */
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { DynamoTenantStore } from '../../../src/adapters/dynamo-records';
-import { reviewIdFor } from '../../../src/domain/ids';
-import { PLATFORM_TENANT_ID } from '../../../src/domain/webhook';
-import { createSupplierWithKey } from '../../../src/use-cases/create-supplier';
+import { DynamoTenantStore } from '../../../src/reviews/adapters/dynamo-records';
+import { reviewIdFor } from '../../../src/shared/ids';
+import { PLATFORM_TENANT_ID } from '../../../src/webhooks/domain/webhook';
+import { createSupplierWithKey } from '../../../src/access/use-cases/create-supplier';
 import { countReviews, eventually, startTestStack, type TestStack } from '../support/stack';
 import { startReceiver, type Receiver } from './support/receivers';
 

@@ -4,7 +4,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { LocalKeyRing, SecretsManagerKeyRing } from '../../../src/adapters/key-ring';
+import { LocalKeyRing, SecretsManagerKeyRing } from '../../../src/access/adapters/key-ring';
 
 // Secrets Manager has no local emulator here, so its client is mocked.
 const secrets = mockClient(SecretsManagerClient);

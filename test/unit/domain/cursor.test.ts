@@ -1,5 +1,5 @@
-import { decodeCursor, encodeCursor } from '../../../src/domain/cursor';
-import { ProblemError } from '../../../src/domain/problem';
+import { decodeCursor, encodeCursor } from '../../../src/shared/cursor';
+import { ProblemError } from '../../../src/shared/problem';
 
 describe('cursors', () => {
   const key = { pk: 'SUPPLIER#a', sk: 'REVIEW#1', gsi1pk: 'SUPPLIER#a', gsi1sk: '2026#1' };

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { eventIdFor, ID_PATTERN, randomId, reviewIdFor } from '../../../src/domain/ids';
+import { eventIdFor, ID_PATTERN, randomId, reviewIdFor } from '../../../src/shared/ids';
 
 describe('review ids', () => {
   it('are stable for the same supplier and natural key', () => {

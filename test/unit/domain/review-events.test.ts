@@ -2,7 +2,7 @@
  * What the ingest worker emits must match the published outbound schemas (the fan-out delivers
  * unvalidated bodies rather than drop them, so a drift here would reach receivers unnoticed).
  */
-import { eventsForStoredReview, type Review } from '../../../src/domain/review';
+import { eventsForStoredReview, type Review } from '../../../src/reviews/domain/review';
 import { OUTBOUND_DATA_SCHEMAS, isOutboundEventType } from '../../../src/events/outbound';
 
 const review: Review = {

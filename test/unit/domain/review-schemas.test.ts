@@ -1,4 +1,4 @@
-import { fieldErrors, listReviewsQuery, submitReviewBody } from '../../../src/domain/review-schemas';
+import { fieldErrors, listReviewsQuery, submitReviewBody } from '../../../src/reviews/domain/review-schemas';
 
 const valid = { rating: 5, title: 'Great', body: 'Lovely day', reviewerName: 'Sam' };
 

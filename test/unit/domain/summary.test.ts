@@ -1,4 +1,4 @@
-import { combineShards } from '../../../src/domain/summary';
+import { combineShards } from '../../../src/reviews/domain/summary';
 
 describe('combineShards', () => {
   it('gives an empty summary with a null average for no reviews', () => {

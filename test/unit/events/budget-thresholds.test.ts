@@ -4,7 +4,7 @@ import {
   thresholdsCrossedByAllocationChange,
   thresholdsCrossedByExpense,
   type ThresholdPercent,
-} from '#src/events/budget-thresholds';
+} from '#src/budgets/domain/budget-thresholds';
 import { fromMicros, normaliseAmount, toMicros } from '#src/events/common';
 
 const percents = (crossings: { thresholdPercent: ThresholdPercent }[]) =>

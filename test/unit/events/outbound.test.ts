@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ZodError } from 'zod';
 import { OUTBOUND_EXAMPLES } from '#src/events/examples';
 import { OUTBOUND_EVENT_TYPES, buildOutboundEvent, serializeOutboundEvent } from '#src/events/outbound';
-import { generateSecret, signDelivery } from '#src/webhooks/signing';
+import { generateSecret, signDelivery } from '#src/webhooks/domain/signing';
 import { Webhook } from 'standardwebhooks';
 
 describe('outbound events', () => {

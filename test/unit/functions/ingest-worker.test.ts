@@ -1,11 +1,11 @@
 import type { SQSEvent } from 'aws-lambda';
 import { processIngestBatch, type WorkerDeps } from '../../../functions/ingest-worker/worker';
-import { reviewIdFor } from '../../../src/domain/ids';
-import type { Review } from '../../../src/domain/review';
-import type { DomainEvent } from '../../../src/domain/review';
+import { reviewIdFor } from '../../../src/shared/ids';
+import type { Review } from '../../../src/reviews/domain/review';
+import type { DomainEvent } from '../../../src/reviews/domain/review';
 import { join } from 'node:path';
-import { createModelEngine } from '../../../src/inference/engine';
-import type { ModelsForSupplier } from '../../../src/inference/review-inference';
+import { createModelEngine } from '../../../src/models/inference/engine';
+import type { ModelsForSupplier } from '../../../src/models/inference/review-inference';
 
 const origin = (externalId: string) => ({ kind: 'external', platform: 'google', externalId }) as const;
 const message = (externalId: string, rating = 5) =>

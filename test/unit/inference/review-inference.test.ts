@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { createModelEngine } from '../../../src/inference/engine';
-import { analyseReviews } from '../../../src/inference/review-inference';
-import type { Review } from '../../../src/domain/review';
+import { createModelEngine } from '../../../src/models/inference/engine';
+import { analyseReviews } from '../../../src/models/inference/review-inference';
+import type { Review } from '../../../src/reviews/domain/review';
 
 const engine = createModelEngine(join(__dirname, '../../../layers/models/nodejs/models'));
 

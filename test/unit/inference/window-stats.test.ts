@@ -1,6 +1,6 @@
-import { agreementAlarmState, MODEL_ALARMS, psiAlarmState } from '../../../src/inference/model-alarms';
-import { countersFor, sumCounters, summarise } from '../../../src/inference/window-stats';
-import type { ReferenceDistribution } from '../../../src/ml';
+import { agreementAlarmState, MODEL_ALARMS, psiAlarmState } from '../../../src/models/inference/model-alarms';
+import { countersFor, sumCounters, summarise } from '../../../src/models/inference/window-stats';
+import type { ReferenceDistribution } from '../../../src/models/ml';
 
 const reference: ReferenceDistribution = {
   labels: { negative: 0.5, positive: 0.5 },

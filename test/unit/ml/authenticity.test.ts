@@ -12,7 +12,7 @@ import {
   sameSourceCount,
   shingles,
   type ReviewUnderCheck,
-} from '#src/ml/authenticity';
+} from '#src/models/ml/authenticity';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2025, 5, 14, 12);

@@ -1,5 +1,5 @@
-import { decodeWeights, encodeWeights } from '#src/ml/codec';
-import { featureBucket, hash32 } from '#src/ml/hash';
+import { decodeWeights, encodeWeights } from '#src/models/ml/codec';
+import { featureBucket, hash32 } from '#src/models/ml/hash';
 
 describe('hash32 / featureBucket', () => {
   it('is deterministic and seed-dependent', () => {

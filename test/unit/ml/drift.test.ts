@@ -1,7 +1,7 @@
-import type { ReferenceDistribution } from '#src/ml/artifact';
-import { DriftMonitor, expectedSentiment, ratingAgreement } from '#src/ml/drift';
-import { loadModel } from '#src/ml/load';
-import { CONFIDENCE_EDGES, histogram, labelShares, psi, PSI_EPSILON, psiLevel } from '#src/ml/psi';
+import type { ReferenceDistribution } from '#src/models/ml/artifact';
+import { DriftMonitor, expectedSentiment, ratingAgreement } from '#src/models/ml/drift';
+import { loadModel } from '#src/models/ml/load';
+import { CONFIDENCE_EDGES, histogram, labelShares, psi, PSI_EPSILON, psiLevel } from '#src/models/ml/psi';
 import { MODELS_DIR } from './helpers';
 
 describe('psi', () => {

@@ -1,7 +1,7 @@
 /** Shared fixtures for the ML unit tests. */
 import { join } from 'node:path';
-import type { LabelledText } from '#src/ml/training/datasets';
-import type { Recipe } from '#src/ml/training/fit';
+import type { LabelledText } from '#src/models/training/datasets';
+import type { Recipe } from '#src/models/training/fit';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 export const LAYER_DIR = join(REPO_ROOT, 'layers', 'models');

@@ -8,9 +8,9 @@ import {
   isNonCommercialLicence,
   LicenceGateError,
   type CardLicensing,
-} from '#src/ml/licence-gate';
-import { writeArtifact, type CardDraft } from '#src/ml/training/card';
-import { fitArtifact } from '#src/ml/training/fit';
+} from '#src/models/ml/licence-gate';
+import { writeArtifact, type CardDraft } from '#src/models/training/card';
+import { fitArtifact } from '#src/models/training/fit';
 import { LAYER_DIR, TINY_SENTIMENT, tinySentimentRecipe } from './helpers';
 
 const commercial: CardLicensing = {

@@ -1,8 +1,8 @@
-import { parseArtifact } from '#src/ml/artifact';
-import { modelFromArtifact } from '#src/ml/model';
-import { serialiseArtifact } from '#src/ml/training/card';
-import { fitArtifact } from '#src/ml/training/fit';
-import { vectoriser } from '#src/ml/vectorise';
+import { parseArtifact } from '#src/models/ml/artifact';
+import { modelFromArtifact } from '#src/models/ml/model';
+import { serialiseArtifact } from '#src/models/training/card';
+import { fitArtifact } from '#src/models/training/fit';
+import { vectoriser } from '#src/models/ml/vectorise';
 import { TINY_SENTIMENT, tinySentimentRecipe } from './helpers';
 
 describe('training determinism', () => {

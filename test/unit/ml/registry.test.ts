@@ -5,7 +5,7 @@ import {
   ModelPool,
   parseRegistries,
   type ModelRegistry,
-} from '#src/ml/registry';
+} from '#src/models/ml/registry';
 import { MODELS_DIR } from './helpers';
 
 const ab: ModelRegistry = {

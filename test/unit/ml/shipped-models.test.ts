@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareVersions, listVersions, loadModel } from '#src/ml/load';
-import { parseRegistries } from '#src/ml/registry';
+import { compareVersions, listVersions, loadModel } from '#src/models/ml/load';
+import { parseRegistries } from '#src/models/ml/registry';
 import { MODELS_DIR, REPO_ROOT } from './helpers';
 
 describe('artifacts in layers/models', () => {

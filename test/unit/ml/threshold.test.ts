@@ -1,5 +1,5 @@
-import { modelFromArtifact } from '#src/ml/model';
-import { fitArtifact } from '#src/ml/training/fit';
+import { modelFromArtifact } from '#src/models/ml/model';
+import { fitArtifact } from '#src/models/training/fit';
 import { TINY_EXPENSES, tinyExpenseRecipe } from './helpers';
 
 describe('confidence threshold (multiclass)', () => {

@@ -7,7 +7,7 @@ import {
   splitSentences,
   wordCount,
   wordTokens,
-} from '#src/ml/tokenize';
+} from '#src/models/ml/tokenize';
 
 describe('normalise', () => {
   it('lower-cases, straightens quotes and dashes, and shortens letter runs', () => {

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ProblemError } from '../../../src/domain/problem';
-import { readJsonObject } from '../../../src/runtime/http';
+import { ProblemError } from '../../../src/shared/problem';
+import { readJsonObject } from '../../../src/shared/http';
 
 const event = (body: string | null, contentType?: string, isBase64Encoded = false) =>
   ({

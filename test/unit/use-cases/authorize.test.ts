@@ -1,5 +1,5 @@
-import { hashApiKey, issueApiKey } from '../../../src/domain/api-keys';
-import { authorize, CachedKeyLookup, type ApiKeyLookup } from '../../../src/use-cases/authorize';
+import { hashApiKey, issueApiKey } from '../../../src/access/domain/api-keys';
+import { authorize, CachedKeyLookup, type ApiKeyLookup } from '../../../src/access/use-cases/authorize';
 
 class FakeKeys implements ApiKeyLookup {
   calls = 0;

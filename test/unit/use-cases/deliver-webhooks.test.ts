@@ -3,14 +3,14 @@
  * 10 h): a fake delay queue stands in for SQS DelaySeconds (never early), in-memory stores for
  * DynamoDB. No real waits.
  */
-import type { DeliveryMessage, DeliveryState, WebhookEndpoint } from '../../../src/domain/webhook';
-import type { ClaimResult, DeliveryStore } from '../../../src/ports/webhooks';
-import { webhookConfigFromEnv } from '../../../src/runtime/webhook-config';
-import { processDeliveryBatch, type DeliveryDeps } from '../../../src/use-cases/deliver-webhooks';
-import { InMemoryBreakerStore } from '../../../src/webhooks/circuit-breaker';
-import type { DeliveryResult } from '../../../src/webhooks/http-delivery';
-import { RETRY_SCHEDULE_SECONDS, SQS_MAX_DELAY_SECONDS } from '../../../src/webhooks/retry-schedule';
-import { generateSecret } from '../../../src/webhooks/signing';
+import type { DeliveryMessage, DeliveryState, WebhookEndpoint } from '../../../src/webhooks/domain/webhook';
+import type { ClaimResult, DeliveryStore } from '../../../src/webhooks/ports';
+import { webhookConfigFromEnv } from '../../../src/webhooks/config';
+import { processDeliveryBatch, type DeliveryDeps } from '../../../src/webhooks/use-cases/deliver-webhooks';
+import { InMemoryBreakerStore } from '../../../src/webhooks/domain/circuit-breaker';
+import type { DeliveryResult } from '../../../src/webhooks/adapters/http-delivery';
+import { RETRY_SCHEDULE_SECONDS, SQS_MAX_DELAY_SECONDS } from '../../../src/webhooks/domain/retry-schedule';
+import { generateSecret } from '../../../src/webhooks/domain/signing';
 
 class MemoryDeliveries implements Pick<
   DeliveryStore,

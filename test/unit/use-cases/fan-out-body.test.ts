@@ -1,4 +1,4 @@
-import { readEnvelope, webhookBody } from '../../../src/use-cases/fan-out';
+import { readEnvelope, webhookBody } from '../../../src/webhooks/use-cases/fan-out';
 
 const envelope = (type: string, data: Record<string, unknown>) =>
   readEnvelope(

@@ -1,8 +1,8 @@
-import { ProblemError } from '../../../src/domain/problem';
-import { reviewIdFor } from '../../../src/domain/ids';
-import { reviewSubmittedMessage } from '../../../src/domain/review-schemas';
-import { signReviewToken } from '../../../src/domain/review-token';
-import { submitReview } from '../../../src/use-cases/submit-review';
+import { ProblemError } from '../../../src/shared/problem';
+import { reviewIdFor } from '../../../src/shared/ids';
+import { reviewSubmittedMessage } from '../../../src/reviews/domain/review-schemas';
+import { signReviewToken } from '../../../src/reviews/domain/review-token';
+import { submitReview } from '../../../src/reviews/use-cases/submit-review';
 
 const now = new Date('2026-06-01T10:00:00Z');
 const body = { rating: 5, title: 'Great', body: 'Lovely', reviewerName: 'Sam' };

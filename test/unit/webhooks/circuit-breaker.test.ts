@@ -11,8 +11,8 @@ import {
   type BreakerState,
   type BreakerStore,
   type ReportedOutcome,
-} from '#src/webhooks/circuit-breaker';
-import { createRng } from '../../../src/ml/training/rng';
+} from '#src/webhooks/domain/circuit-breaker';
+import { createRng } from '../../../src/models/training/rng';
 
 const T0 = Date.parse('2025-06-14T00:00:00Z');
 const SECOND = 1000;

@@ -8,8 +8,8 @@ import {
   planWait,
   splitDelay,
   type RandomSource,
-} from '#src/webhooks/retry-schedule';
-import { createRng } from '#src/ml/training/rng';
+} from '#src/webhooks/domain/retry-schedule';
+import { createRng } from '#src/models/training/rng';
 
 /** Deterministic PRNG (mulberry32, the training code's) so jittered schedules are reproducible. */
 const seeded = (seed: number): RandomSource => createRng(seed);

@@ -12,7 +12,7 @@ import {
   rotateSecret,
   sign,
   signDelivery,
-} from '#src/webhooks/signing';
+} from '#src/webhooks/domain/signing';
 
 const NOW = Date.parse('2025-06-14T18:30:00Z');
 const bytes = (fill: number) => (size: number) => new Uint8Array(size).fill(fill);

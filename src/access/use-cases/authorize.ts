@@ -1,0 +1,79 @@
+import { API_KEY_PREFIX, hashApiKey, looksLikeApiKey } from '../domain/api-keys';
+import { REVIEW_TOKEN_PREFIX } from '../../reviews/domain/review-token';
+
+export type AuthDecision =
+  | { readonly effect: 'allow'; readonly context: Record<string, string> }
+  | { readonly effect: 'deny' }
+  | { readonly effect: 'unauthorized' };
+
+export interface ApiKeyLookup {
+  findApiKey(
+    keyHash: string,
+  ): Promise<{ supplierId: string; keyId: string; status: string; role?: 'supplier' | 'ops' } | undefined>;
+}
+
+/**
+ * Decide on a request's Authorization header.
+ * - `Bearer wsk_...`: an API key; its hash must name an active key -> supplier principal (or
+ *   the ops principal for an operator's key, which reads only the ops routes).
+ * - `Bearer wrt_...`: a review-link token; the API handler verifies it (it holds the keys),
+ *   so the authorizer only marks the principal type.
+ * - anything else: 401.
+ * Keys are looked up through a small cache that serves a known key for a while even when the
+ * store is unreachable, so a brief DynamoDB outage does not stop review intake.
+ */
+export async function authorize(
+  authorization: string | undefined,
+  keys: CachedKeyLookup,
+): Promise<AuthDecision> {
+  const credential = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
+  if (!credential) return { effect: 'unauthorized' };
+  if (credential.startsWith(REVIEW_TOKEN_PREFIX)) {
+    return { effect: 'allow', context: { principalType: 'review-token' } };
+  }
+  if (!credential.startsWith(API_KEY_PREFIX) || !looksLikeApiKey(credential))
+    return { effect: 'unauthorized' };
+  const record = await keys.find(hashApiKey(credential));
+  if (!record) return { effect: 'unauthorized' };
+  if (record.status !== 'active') return { effect: 'deny' };
+  if (record.role === 'ops')
+    return { effect: 'allow', context: { principalType: 'ops', keyId: record.keyId } };
+  return {
+    effect: 'allow',
+    context: { principalType: 'supplier', supplierId: record.supplierId, keyId: record.keyId },
+  };
+}
+
+/** Positive results are fresh for `ttlMs`; when the store fails, a stale entry is used up to `staleMs`. */
+export class CachedKeyLookup {
+  private readonly entries = new Map<
+    string,
+    { value: Awaited<ReturnType<ApiKeyLookup['findApiKey']>>; at: number }
+  >();
+
+  constructor(
+    private readonly store: ApiKeyLookup,
+    private readonly ttlMs = 60_000,
+    private readonly staleMs = 15 * 60_000,
+    private readonly now: () => number = Date.now,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  async find(keyHash: string) {
+    const cached = this.entries.get(keyHash);
+    const age = cached ? this.now() - cached.at : Infinity;
+    if (cached && age < this.ttlMs) return cached.value;
+    try {
+      const value = await this.store.findApiKey(keyHash);
+      if (this.entries.size >= this.maxEntries)
+        this.entries.delete(this.entries.keys().next().value as string);
+      // Only known keys are cached, so a newly created key works at once.
+      if (value) this.entries.set(keyHash, { value, at: this.now() });
+      else this.entries.delete(keyHash);
+      return value;
+    } catch (error) {
+      if (cached?.value && age < this.staleMs) return cached.value;
+      throw error;
+    }
+  }
+}

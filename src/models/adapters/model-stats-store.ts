@@ -1,0 +1,61 @@
+/** ModelStatsStore on the ModelStats table: hourly buckets of additive prediction counters. */
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Counters } from '../inference/window-stats';
+import type { ModelStatsStore } from '../../reviews/ports';
+
+const RETENTION_SECONDS = 30 * 86_400;
+const hourKey = (at: Date) => `HOUR#${at.toISOString().slice(0, 13)}`;
+const pk = (task: string, variant: string) => `MODEL#${task}#${variant}`;
+
+export class DynamoModelStatsStore implements ModelStatsStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async add(task: string, variant: string, counters: Counters, at: Date): Promise<void> {
+    const entries = Object.entries(counters).filter(([, value]) => value !== 0);
+    if (entries.length === 0) return;
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {
+      ':expires': Math.floor(at.getTime() / 1000) + RETENTION_SECONDS,
+    };
+    const adds = entries.map(([name, value], i) => {
+      names[`#c${i}`] = `c_${name}`;
+      values[`:c${i}`] = value;
+      return `#c${i} :c${i}`;
+    });
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: pk(task, variant), sk: hourKey(at) },
+        UpdateExpression: `ADD ${adds.join(', ')} SET expiresAt = :expires`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async window(task: string, variant: string, since: Date): Promise<Counters> {
+    const total: Counters = {};
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk >= :since',
+          ExpressionAttributeValues: { ':pk': pk(task, variant), ':since': hourKey(since) },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        for (const [name, value] of Object.entries(item)) {
+          if (name.startsWith('c_') && typeof value === 'number')
+            total[name.slice(2)] = (total[name.slice(2)] ?? 0) + value;
+        }
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return total;
+  }
+}

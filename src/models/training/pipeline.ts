@@ -1,0 +1,229 @@
+/**
+ * The whole training run behind `npm run train` and `npm run eval`: each task computes its
+ * evaluation and its artifact; `train` writes both, `eval` rewrites only the cards' evaluation
+ * sections (and reports artifacts that no longer match the data/config).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TASKS, type ModelArtifact, type Task } from '../ml/artifact';
+import { listVersions } from '../ml/load';
+import { checkModelsLayer } from '../ml/licence-gate';
+import type { ModelRegistry } from '../ml/registry';
+import {
+  artifactDir,
+  serialiseArtifact,
+  writeArtifact,
+  type CardDraft,
+  type Destinations,
+  type ModelCard,
+} from './card';
+import { AFINN_DATA, EXPENSE_DATA, OP_SPAM_DATA, UCI_DATA, VADER_DATA } from './cards';
+import {
+  DECEPTION,
+  EXPENSE,
+  SENTIMENT_CANDIDATES,
+  SENTIMENT_MIN_WEIGHT,
+  trainingDate,
+  VERSIONS,
+} from './config';
+import { readTsv, readUci } from './datasets';
+import { runDeception } from './deception-train';
+import { generatedTsv, loadExpenseData } from './expense-data';
+import { runExpense } from './expense-train';
+import { afinn, combinedLexicon, vader } from './lexicons';
+import { formatDeception, formatExpense, formatSentiment } from './report';
+import { runSentiment } from './sentiment-train';
+
+export interface Paths {
+  readonly repoRoot: string;
+  readonly dataDir: string;
+  readonly destinations: Destinations;
+}
+
+export function defaultPaths(repoRoot: string, allowNonCommercial: boolean): Paths {
+  return {
+    repoRoot,
+    dataDir: join(repoRoot, 'data'),
+    destinations: {
+      layerDir: join(repoRoot, 'layers', 'models'),
+      evalDir: join(repoRoot, 'models-eval'),
+      allowNonCommercial,
+    },
+  };
+}
+
+export interface TaskRun {
+  readonly task: Task;
+  readonly artifact: ModelArtifact;
+  readonly draft: CardDraft;
+  /** Extra files the run produces (path -> content), e.g. the generated expense notes. */
+  readonly files: ReadonlyMap<string, string>;
+  /** Console report of the evaluation. */
+  readonly report: string;
+}
+
+function sentimentRun(p: Paths): TaskRun {
+  const rows = readUci(p.dataDir);
+  const { evaluation, chosen, artifact } = runSentiment(rows, combinedLexicon([afinn(), vader()]));
+  const draft: CardDraft = {
+    task: 'sentiment',
+    version: VERSIONS.sentiment,
+    date: trainingDate(),
+    method: `${chosen.description}. Features: hashed (2^${chosen.features.bits}) lower-cased unigrams (negated words within ${chosen.features.negationScope} words of a negator become separate features) and bigrams; multi-sentence texts are scored sentence by sentence, summed and divided by sqrt(#sentences); temperature-scaled sigmoid; int8-quantised sparse weights. Chosen among ${SENTIMENT_CANDIDATES.length} candidates by leave-one-domain-out macro-F1.`,
+    parameters: {
+      candidate: chosen.name,
+      features: chosen.features,
+      ftrl: chosen.ftrl,
+      prior: chosen.prior,
+      minWeight: SENTIMENT_MIN_WEIGHT,
+      aggregation: artifact.aggregation,
+      temperature: artifact.temperature,
+      labels: artifact.labels,
+    },
+    licence: {
+      model:
+        'Proprietary (WedSync); derived from CC BY 4.0 data with attribution and from MIT/Apache-2.0 lexicons',
+      nonCommercial: false,
+      trainingData: [UCI_DATA(rows.length), AFINN_DATA, VADER_DATA],
+    },
+    intendedUse:
+      'Positive/negative sentiment of English wedding-supplier reviews with a confidence, for summaries, drift monitoring and the rating-sentiment mismatch signal.',
+    limitations: [
+      'Trained on short product/film/restaurant sentences; wedding reviews are longer and use other vocabulary. Out-of-domain performance is estimated only by leave-one-domain-out and synthetic multi-sentence documents.',
+      'Two classes only: mixed or neutral reviews get whichever side dominates, usually with low confidence.',
+      'English only; sarcasm and domain-specific negatives ("had to chase them for the photos") are weak spots.',
+      'Litotes such as "not bad at all" are usually scored negative (the negator itself carries a strong negative weight learnt from UCI).',
+      'The hotel reviews of op_spam were not used for sentiment training or tuning.',
+    ],
+    evaluation,
+  };
+  return { task: 'sentiment', artifact, draft, files: new Map(), report: formatSentiment(evaluation) };
+}
+
+function expenseRun(p: Paths): TaskRun {
+  const data = loadExpenseData(p.dataDir, EXPENSE.generator, EXPENSE.weights);
+  const { evaluation, artifact, threshold } = runExpense(data);
+  const draft: CardDraft = {
+    task: 'expense-category',
+    version: VERSIONS['expense-category'],
+    date: trainingDate(),
+    method:
+      'Softmax regression (FTRL-Proximal, L1+L2) on hashed, L2-normalised features: words, word bigrams and character 3-5-grams of each word (amounts, currencies and numbers removed); temperature-scaled; below the confidence threshold the label is "other" with the top three candidates.',
+    parameters: {
+      features: EXPENSE.features,
+      ftrl: EXPENSE.ftrl,
+      minWeight: EXPENSE.minWeight,
+      generator: EXPENSE.generator,
+      sampleWeights: EXPENSE.weights,
+      temperature: artifact.temperature,
+      threshold: {
+        value: threshold,
+        chosenBy: `highest grid value whose validation accuracy is within ${EXPENSE.thresholdTolerance * 100} points of the best (ties go to the higher threshold)`,
+        grid: EXPENSE.thresholdGrid,
+        override: 'loadModel(task, dir, { threshold }) or modelFromArtifact(artifact, { threshold })',
+      },
+      labels: artifact.labels,
+    },
+    licence: {
+      model: 'Proprietary (WedSync); trained on project-written and public-domain data',
+      nonCommercial: false,
+      trainingData: EXPENSE_DATA(data.generated.length, data.handwritten.length, data.mcc.length),
+    },
+    intendedUse:
+      'Suggesting a budget category for a couple\'s free-text expense note; abstains ("other" + candidates) when unsure.',
+    limitations: [
+      'No public labelled data exists: training notes are generated from a hand-made vocabulary plus hand-written notes by the same author; real notes may use vendors and phrasing not covered.',
+      'Vendor names without a category word (e.g. "Rosie & Co") cannot be categorised; expect abstentions.',
+      'Ambiguous items (a hotel that is also the venue, an organist) follow the conventions of data/expenses/README.md.',
+      'English (UK/US) notes only.',
+    ],
+    evaluation,
+  };
+  return {
+    task: 'expense-category',
+    artifact,
+    draft,
+    files: new Map([[join(p.dataDir, 'expenses', 'generated.tsv'), generatedTsv(data.generated)]]),
+    report: formatExpense(evaluation),
+  };
+}
+
+function deceptionRun(p: Paths): TaskRun {
+  const rows = readTsv(join(p.dataDir, 'deception', 'op_spam', 'train.tsv'), 'op_spam');
+  const { evaluation, artifact } = runDeception(rows);
+  const draft: CardDraft = {
+    task: 'deception',
+    version: VERSIONS.deception,
+    date: trainingDate(),
+    method: 'Logistic regression (FTRL-Proximal, L1+L2) on hashed unigrams and bigrams, temperature-scaled.',
+    parameters: {
+      features: DECEPTION.features,
+      ftrl: DECEPTION.ftrl,
+      minWeight: DECEPTION.minWeight,
+      folds: DECEPTION.folds,
+      temperature: artifact.temperature,
+      labels: artifact.labels,
+    },
+    licence: {
+      model: 'CC BY-NC-SA 3.0 (derived from non-commercial training data): evaluation only',
+      nonCommercial: true,
+      trainingData: [OP_SPAM_DATA(rows.length)],
+    },
+    intendedUse:
+      'Research/benchmarking of fake-review detection only. Not for the product without a licence check.',
+    limitations: [
+      'Trained on Chicago hotel reviews written to order on Mechanical Turk: it learns the style of those crowd workers, not fake wedding reviews.',
+      'Non-commercial licence: must not be deployed unless the licence has been cleared (--allow-noncommercial).',
+    ],
+    evaluation,
+  };
+  return { task: 'deception', artifact, draft, files: new Map(), report: formatDeception(evaluation) };
+}
+
+export const RUNNERS: Readonly<Record<Task, (p: Paths) => TaskRun>> = {
+  sentiment: sentimentRun,
+  'expense-category': expenseRun,
+  deception: deceptionRun,
+};
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Writes each run's artifact, card and extra files, the default registry, then checks the layer. */
+export function writeRuns(
+  runs: readonly TaskRun[],
+  p: Paths,
+): { task: Task; dir: string; card: ModelCard }[] {
+  const written = runs.map((run) => {
+    for (const [path, content] of run.files) writeFileSync(path, content);
+    const { dir, card } = writeArtifact(run.artifact, run.draft, p.destinations);
+    const layerCopy = join(p.destinations.layerDir, 'nodejs', 'models', run.task, run.artifact.version);
+    if (!card.deployable && existsSync(layerCopy)) {
+      // A non-commercial artifact left in the layer by an earlier --allow-noncommercial build.
+      rmSync(layerCopy, { recursive: true });
+      const taskDir = join(p.destinations.layerDir, 'nodejs', 'models', run.task);
+      if (readdirSync(taskDir).length === 0) rmSync(taskDir, { recursive: true });
+    }
+    return { task: run.task, dir, card };
+  });
+  mkdirSync(join(p.destinations.layerDir, 'nodejs', 'models'), { recursive: true });
+  const modelsDir = join(p.destinations.layerDir, 'nodejs', 'models');
+  const registries: ModelRegistry[] = [...TASKS]
+    .sort()
+    .map((task) => ({ task, version: listVersions(task, modelsDir).at(-1) }))
+    .filter((r): r is { task: Task; version: string } => r.version !== undefined)
+    .map(({ task, version }) => ({ task, variants: [{ name: 'control', version, weight: 1 }] }));
+  writeFileSync(join(modelsDir, 'registry.json'), `${JSON.stringify(registries, null, 2)}\n`);
+  checkModelsLayer(p.destinations.layerDir, { allowNonCommercial: p.destinations.allowNonCommercial });
+  return written;
+}
+
+/** Where a run's artifact lives and whether the stored model.json still matches it. */
+export function locate(run: TaskRun, p: Paths): { dir: string; current: boolean; storedSha?: string } {
+  const dir = artifactDir(run.draft, run.task, run.artifact.version, p.destinations);
+  const path = join(dir, 'model.json');
+  const storedSha = existsSync(path) ? sha256(readFileSync(path, 'utf8')) : undefined;
+  return { dir, current: storedSha === sha256(serialiseArtifact(run.artifact)), storedSha };
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { flaggedEvent, PermanentMessageError, type Review } from '../../reviews/domain/review';
+import { analyseReviews, type ModelsForSupplier, type Observation } from '../inference/review-inference';
+import type { Clock, EventPublisher, ModelStatsStore, ReviewRepository } from '../../reviews/ports';
+import { recordObservations } from './record-observations';
+
+const retryMessage = z.strictObject({ supplierId: z.string().min(1), reviewId: z.string().min(1) });
+
+export interface RetryInferenceDeps {
+  readonly reviews: ReviewRepository;
+  readonly events: EventPublisher;
+  readonly models: ModelsForSupplier;
+  readonly modelStats: ModelStatsStore;
+  readonly clock: Clock;
+  readonly recentWindow: number;
+  readonly inferenceBudgetMs: number;
+  readonly onObservations?: (observations: readonly Observation[]) => void;
+}
+
+/**
+ * Finish the inference of one review stored with inference pending.
+ * 1. Load the review; a review that is gone or already done needs nothing.
+ * 2. Run the models as at ingestion (against the supplier's recent reviews).
+ * 3. Still failing: throw, so SQS retries it (and after maxReceiveCount it is in the DLQ).
+ * 4. Store the insights (conditional on still pending), count the prediction, and announce
+ *    review.flagged when the models found reasons.
+ */
+export async function retryInference(
+  body: string,
+  deps: RetryInferenceDeps,
+): Promise<'completed' | 'not-needed'> {
+  const parsed = retryMessage.safeParse(
+    (() => {
+      try {
+        return JSON.parse(body) as unknown;
+      } catch {
+        return undefined;
+      }
+    })(),
+  );
+  if (!parsed.success) throw new PermanentMessageError('invalid-message', 'not an inference retry message');
+  const { supplierId, reviewId } = parsed.data;
+  const stored = await deps.reviews.get(supplierId, reviewId);
+  if (!stored || stored.insights?.status !== 'pending') return 'not-needed';
+  const recent = (await deps.reviews.recent(supplierId, deps.recentWindow)).filter((r) => r.id !== reviewId);
+  const { reviews, observations } = analyseReviews([stored as Review], recent, deps.models, {
+    timeBudgetMs: deps.inferenceBudgetMs,
+  });
+  const review = reviews[0]!;
+  if (review.insights?.status !== 'done')
+    throw new Error(`inference still failing: ${review.insights?.pendingReason}`);
+  if (!(await deps.reviews.completeInference(supplierId, reviewId, review.insights))) return 'not-needed';
+  deps.onObservations?.(observations);
+  await recordObservations(observations, deps.modelStats, deps.clock.now());
+  const flagged = flaggedEvent(review, deps.clock.now().toISOString());
+  if (flagged) await deps.events.publish([flagged]);
+  return 'completed';
+}

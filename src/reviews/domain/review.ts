@@ -1,0 +1,141 @@
+/** The stored review and the domain events it raises. */
+import { eventIdFor, reviewIdFor } from '../../shared/ids';
+import type { Platform, ReviewOrigin, ReviewSubmittedMessage } from './review-schemas';
+
+export interface Review {
+  readonly reviewId: string;
+  readonly supplierId: string;
+  readonly platform: Platform;
+  readonly externalId?: string;
+  readonly requestId?: string;
+  readonly rating: number;
+  readonly title: string;
+  readonly body: string;
+  readonly reviewerName: string;
+  /** Arrived with a review-request token: the couple really was invited by the supplier. */
+  readonly verified: boolean;
+  readonly reviewedAt: string;
+  readonly receivedAt: string;
+  readonly origin: ReviewOrigin;
+  readonly actor: ReviewSubmittedMessage['actor'];
+  /** Who sent it, as an opaque hash (client address for couples), for burst detection. */
+  readonly sourceHash?: string;
+  /** What the models said, or that inference is pending (retried from a queue). */
+  readonly insights?: ReviewInsights;
+}
+
+export interface ReviewInsights {
+  readonly status: 'done' | 'pending';
+  /** Why inference is pending (model failed to load, threw, or ran over its time budget). */
+  readonly pendingReason?: string;
+  readonly sentiment?: {
+    readonly label: string;
+    readonly confidence: number;
+    readonly modelVersion: string;
+    readonly variant: string;
+  };
+  readonly authenticity?: {
+    readonly reasons: readonly string[];
+    readonly score: number;
+    readonly duplicateOf: readonly string[];
+  };
+  /** Reasons for review.flagged (authenticity reasons other than merely being unverified). */
+  readonly flags?: readonly string[];
+}
+
+/** The public view of a review (no storage keys). */
+export type ReviewView = Review & { readonly storedAt: string };
+
+export class PermanentMessageError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly detail: string,
+  ) {
+    super(`${reason}: ${detail}`);
+    this.name = 'PermanentMessageError';
+  }
+}
+
+export function reviewFromMessage(message: ReviewSubmittedMessage): Review {
+  const expectedId = reviewIdFor(message.supplierId, message.origin);
+  if (expectedId !== message.reviewId) {
+    throw new PermanentMessageError('review-id-mismatch', `reviewId does not match its natural key`);
+  }
+  const { origin, review } = message;
+  return {
+    reviewId: message.reviewId,
+    supplierId: message.supplierId,
+    platform: origin.kind === 'external' ? origin.platform : review.platform,
+    ...(origin.kind === 'external' ? { externalId: origin.externalId } : {}),
+    ...(origin.kind === 'review-request' ? { requestId: origin.requestId } : {}),
+    rating: review.rating,
+    title: review.title,
+    body: review.body,
+    reviewerName: review.reviewerName,
+    verified: origin.kind === 'review-request',
+    // Normalised to UTC so that index sort keys order correctly whatever offset was sent.
+    reviewedAt: new Date(review.submittedAt).toISOString(),
+    receivedAt: message.receivedAt,
+    origin,
+    actor: message.actor,
+    ...(message.sourceHash ? { sourceHash: message.sourceHash } : {}),
+  };
+}
+
+export const NEGATIVE_RATING_AT_MOST = 2;
+
+export interface DomainEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly time: string;
+  readonly supplierId: string;
+  readonly subject: string;
+  readonly data: Record<string, unknown>;
+}
+
+/** review.flagged, when the models found reasons to doubt the review. */
+export function flaggedEvent(review: Review, time: string): DomainEvent | undefined {
+  const flags = review.insights?.flags ?? [];
+  if (flags.length === 0) return undefined;
+  return {
+    id: eventIdFor(review.reviewId, 'review.flagged'),
+    type: 'review.flagged',
+    time,
+    supplierId: review.supplierId,
+    subject: review.reviewId,
+    data: {
+      reviewId: review.reviewId,
+      supplierId: review.supplierId,
+      platform: review.platform,
+      rating: review.rating,
+      reasons: flags,
+      authenticityScore: review.insights?.authenticity?.score ?? 0,
+      sentiment: review.insights?.sentiment ?? null,
+      flaggedAt: time,
+    },
+  };
+}
+
+/** review.received always; review.negative when the rating is 2 or less; review.flagged when flagged. */
+export function eventsForStoredReview(review: Review, time: string): DomainEvent[] {
+  const data = {
+    reviewId: review.reviewId,
+    supplierId: review.supplierId,
+    platform: review.platform,
+    rating: review.rating,
+    title: review.title,
+    verified: review.verified,
+    reviewedAt: review.reviewedAt,
+  };
+  const types = ['review.received', ...(review.rating <= NEGATIVE_RATING_AT_MOST ? ['review.negative'] : [])];
+  const events: DomainEvent[] = types.map((type) => ({
+    id: eventIdFor(review.reviewId, type),
+    type,
+    time,
+    supplierId: review.supplierId,
+    subject: review.reviewId,
+    data,
+  }));
+  const flagged = flaggedEvent(review, time);
+  return flagged ? [...events, flagged] : events;
+}

@@ -1,0 +1,308 @@
+/**
+ * The Deliveries table: the event log (replay) and one item per (event, endpoint) delivery with
+ * its state and attempt log. Key design in src/catalog/tables.ts. A delivery costs two writes per
+ * attempt (claim, outcome); the fan-out writes only the event.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { AttemptRecord, DeliveryState, LoggedEvent } from '../domain/webhook';
+import type { ClaimResult, DeliveryStore, Page } from '../ports';
+
+const eventKey = (tenantId: string, eventId: string) => ({ pk: `EVENT#${tenantId}#${eventId}`, sk: 'EVENT' });
+const deliveryKey = (deliveryId: string) => ({ pk: `DELIVERY#${deliveryId}`, sk: 'STATE' });
+const INDEX = 'byOwnerTime';
+
+function strip<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, expiresAt: _e, entity: _entity, ...rest } = item;
+  return rest as T;
+}
+
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+/** `if_not_exists` assignments that create a delivery item from its initial state. */
+function creationSets(initial: DeliveryState, expiresAtSeconds: number) {
+  const fields: Record<string, unknown> = {
+    entity: 'delivery',
+    gsi1pk: `DELIVERIES#${initial.endpointId}`,
+    gsi1sk: `${new Date(initial.createdAtMs).toISOString()}#${initial.deliveryId}`,
+    deliveryId: initial.deliveryId,
+    supplierId: initial.supplierId,
+    endpointId: initial.endpointId,
+    eventId: initial.eventId,
+    eventType: initial.eventType,
+    attempt: initial.attempt,
+    roundStart: initial.roundStart,
+    dueAtMs: initial.dueAtMs,
+    createdAtMs: initial.createdAtMs,
+    attempts: [],
+    expiresAt: expiresAtSeconds,
+  };
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(fields).map(([name, value]) => {
+    names[`#c_${name}`] = name;
+    values[`:c_${name}`] = value;
+    return `#c_${name} = if_not_exists(#c_${name}, :c_${name})`;
+  });
+  return { sets, names, values };
+}
+
+export class DynamoDeliveryStore implements DeliveryStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async logEvent(event: LoggedEvent, expiresAtSeconds: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...eventKey(event.tenantId, event.eventId),
+            entity: 'event',
+            gsi1pk: `EVENTS#${event.tenantId}`,
+            gsi1sk: `${event.time}#${event.eventId}`,
+            ...event,
+            expiresAt: expiresAtSeconds,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async eventsSince(
+    tenantId: string,
+    sinceIso: string,
+    limit: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<Page<LoggedEvent>> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: INDEX,
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
+        ExpressionAttributeValues: { ':pk': `EVENTS#${tenantId}`, ':since': sinceIso },
+        Limit: limit,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    return {
+      items: (page.Items ?? []).map((item) => strip<LoggedEvent>(item)),
+      ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),
+    };
+  }
+
+  async getEvent(tenantId: string, eventId: string): Promise<LoggedEvent | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: eventKey(tenantId, eventId) }),
+    );
+    return Item ? strip<LoggedEvent>(Item) : undefined;
+  }
+
+  async getDelivery(deliveryId: string): Promise<DeliveryState | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: deliveryKey(deliveryId), ConsistentRead: true }),
+    );
+    return Item ? strip<DeliveryState>(Item) : undefined;
+  }
+
+  async claim(
+    initial: DeliveryState,
+    nowMs: number,
+    leaseUntilMs: number,
+    expiresAtSeconds: number,
+  ): Promise<ClaimResult> {
+    const create = creationSets(initial, expiresAtSeconds);
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: deliveryKey(initial.deliveryId),
+          UpdateExpression: `SET ${[...create.sets, '#status = :inflight', 'leaseUntilMs = :lease'].join(', ')}`,
+          ConditionExpression:
+            '(attribute_not_exists(pk) AND :attempt = :roundStart) OR ' +
+            '(#attempt = :attempt AND (#status = :pending OR (#status = :inflight AND leaseUntilMs < :now)))',
+          ExpressionAttributeNames: { ...create.names, '#status': 'status', '#attempt': 'attempt' },
+          ExpressionAttributeValues: {
+            ...create.values,
+            ':inflight': 'in-flight',
+            ':pending': 'pending',
+            ':lease': leaseUntilMs,
+            ':attempt': initial.attempt,
+            ':roundStart': initial.roundStart,
+            ':now': nowMs,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { ok: true, state: strip<DeliveryState>(Attributes ?? {}) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.getDelivery(initial.deliveryId);
+      return current ? { ok: false, current } : { ok: false };
+    }
+  }
+
+  async finishAttempt(
+    deliveryId: string,
+    attempt: number,
+    next: Partial<DeliveryState>,
+    record: AttemptRecord,
+  ): Promise<boolean> {
+    const names: Record<string, string> = {
+      '#status': 'status',
+      '#attempt': 'attempt',
+      '#attempts': 'attempts',
+    };
+    const values: Record<string, unknown> = {
+      ':expectedAttempt': attempt,
+      ':expectedStatus': 'in-flight',
+      ':record': [record],
+    };
+    const sets = ['#attempts = list_append(#attempts, :record)'];
+    for (const [field, value] of Object.entries(next)) {
+      if (value === undefined) continue;
+      names[`#f_${field}`] = field;
+      values[`:f_${field}`] = value;
+      sets.push(`#f_${field} = :f_${field}`);
+    }
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: deliveryKey(deliveryId),
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE leaseUntilMs`,
+          ConditionExpression: '#attempt = :expectedAttempt AND #status = :expectedStatus',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async defer(initial: DeliveryState, dueAtMs: number, expiresAtSeconds: number): Promise<void> {
+    const create = creationSets(initial, expiresAtSeconds);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: deliveryKey(initial.deliveryId),
+          UpdateExpression: `SET ${[...create.sets.filter((s) => !s.startsWith('#c_dueAtMs')), '#status = if_not_exists(#status, :pending)', '#due = :due'].join(', ')}`,
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :pending AND #attempt = :attempt)',
+          ExpressionAttributeNames: {
+            ...Object.fromEntries(Object.entries(create.names).filter(([k]) => k !== '#c_dueAtMs')),
+            '#status': 'status',
+            '#attempt': 'attempt',
+            '#due': 'dueAtMs',
+          },
+          ExpressionAttributeValues: {
+            ...Object.fromEntries(Object.entries(create.values).filter(([k]) => k !== ':c_dueAtMs')),
+            ':pending': 'pending',
+            ':due': dueAtMs,
+            ':attempt': initial.attempt,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async cancel(
+    initial: DeliveryState,
+    reason: string,
+    nowMs: number,
+    expiresAtSeconds: number,
+  ): Promise<void> {
+    const create = creationSets(initial, expiresAtSeconds);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: deliveryKey(initial.deliveryId),
+          UpdateExpression: `SET ${[...create.sets, '#status = :cancelled', 'reason = :reason', 'finishedAtMs = :now'].join(', ')}`,
+          ConditionExpression: 'attribute_not_exists(pk) OR #status = :pending',
+          ExpressionAttributeNames: { ...create.names, '#status': 'status' },
+          ExpressionAttributeValues: {
+            ...create.values,
+            ':cancelled': 'cancelled',
+            ':pending': 'pending',
+            ':reason': reason,
+            ':now': nowMs,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async restart(
+    deliveryId: string,
+    expectedAttempt: number,
+    nextAttempt: number,
+    dueAtMs: number,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: deliveryKey(deliveryId),
+          UpdateExpression:
+            'SET #status = :pending, attempt = :next, roundStart = :next, dueAtMs = :due REMOVE reason, finishedAtMs, leaseUntilMs',
+          ConditionExpression: 'attempt = :expected AND NOT #status IN (:pending, :inflight)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':pending': 'pending',
+            ':inflight': 'in-flight',
+            ':next': nextAttempt,
+            ':due': dueAtMs,
+            ':expected': expectedAttempt,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async listDeliveries(
+    endpointId: string,
+    limit: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<Page<DeliveryState>> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: INDEX,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `DELIVERIES#${endpointId}` },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    return {
+      items: (page.Items ?? []).map((item) => strip<DeliveryState>(item)),
+      ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),
+    };
+  }
+}

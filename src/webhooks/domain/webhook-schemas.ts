@@ -1,0 +1,43 @@
+/** Request bodies of the webhook-endpoint API (zod); API Gateway models are derived from them. */
+import { z } from 'zod';
+import { MAX_URL_LENGTH } from '../adapters/ssrf';
+
+/**
+ * Event type names; membership in the outbound catalogue is checked by the use case (importing the
+ * catalogue here would make an import cycle with review-schemas, which lists these bodies).
+ */
+const eventTypes = z
+  .array(z.string().regex(/^[a-z]+(?:\.[a-z]+)+$/, 'an event type such as review.received'))
+  .min(1)
+  .max(50)
+  .refine((types) => new Set(types).size === types.length, 'event types must not repeat');
+
+export const createWebhookEndpointBody = z.strictObject({
+  url: z.string().min(1).max(MAX_URL_LENGTH),
+  eventTypes,
+  description: z.string().trim().max(500).optional(),
+});
+export type CreateWebhookEndpointBody = z.infer<typeof createWebhookEndpointBody>;
+
+export const updateWebhookEndpointBody = z
+  .strictObject({
+    eventTypes: eventTypes.optional(),
+    description: z.string().trim().max(500).optional(),
+    enabled: z.boolean().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'give at least one of eventTypes, description, enabled');
+export type UpdateWebhookEndpointBody = z.infer<typeof updateWebhookEndpointBody>;
+
+export const replayWebhookEventsBody = z.strictObject({
+  since: z.iso.datetime({ offset: true }).describe('Replay events from this time (at most 14 days back).'),
+});
+
+export const listDeliveriesQuery = z.strictObject({
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(100))
+    .optional(),
+  cursor: z.string().max(2048).optional(),
+});

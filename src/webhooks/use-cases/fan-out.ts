@@ -1,0 +1,165 @@
+/**
+ * Fan-out of one domain event (a CloudEvent from the Events queue) to webhook deliveries.
+ * 1. Read the envelope; its owner is the `supplierid` extension, or the platform tenant for
+ *    events that belong to no supplier (couples' budgets).
+ * 2. Build the webhook body once (the outbound CloudEvent) and log the event for replay (14 days);
+ *    a duplicate event keeps the body logged first.
+ * 3. Enqueue one message per enabled endpoint of the owner subscribed to the type, so a slow
+ *    endpoint never holds up the others. The delivery record is created by the worker's first
+ *    claim, conditional on not existing: a duplicate event never causes a second delivery.
+ */
+import {
+  PLATFORM_TENANT_ID,
+  deliveryIdFor,
+  subscribes,
+  type DeliveryMessage,
+  type LoggedEvent,
+  type WebhookEndpoint,
+} from '../domain/webhook';
+import { buildOutboundEvent, isOutboundEventType, serializeOutboundEvent } from '../../events/outbound';
+import { DEFAULT_OUTBOUND_SOURCE } from '../../events/envelope';
+import type { Clock } from '../../reviews/ports';
+import type { DeliveryQueue, DeliveryStore, EndpointRepository } from '../ports';
+
+export const EVENT_LOG_DAYS = 14;
+
+export interface FanOutDeps {
+  readonly endpoints: Pick<EndpointRepository, 'list'>;
+  readonly deliveries: DeliveryStore;
+  readonly queue: DeliveryQueue;
+  readonly clock: Clock;
+}
+
+export class InvalidEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidEventError';
+  }
+}
+
+export interface FanOutResult {
+  readonly eventId: string;
+  readonly duplicate: boolean;
+  readonly enqueued: number;
+  /** False when the event did not match its published schema and was delivered as sent. */
+  readonly matchedSchema: boolean;
+}
+
+interface Envelope {
+  readonly id: string;
+  readonly type: string;
+  readonly time: string;
+  readonly subject?: string;
+  readonly supplierid?: string;
+  readonly data: Record<string, unknown>;
+  readonly [key: string]: unknown;
+}
+
+export function readEnvelope(raw: string): Envelope {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new InvalidEventError('event is not JSON');
+  }
+  const e = value as Record<string, unknown> | null;
+  if (
+    typeof e !== 'object' ||
+    e === null ||
+    e.specversion !== '1.0' ||
+    typeof e.id !== 'string' ||
+    typeof e.type !== 'string' ||
+    typeof e.time !== 'string' ||
+    typeof e.data !== 'object' ||
+    e.data === null
+  ) {
+    throw new InvalidEventError('not a CloudEvents 1.0 envelope with id, type, time and data');
+  }
+  return e as unknown as Envelope;
+}
+
+/**
+ * The body receivers get: the validated outbound event, or (for a type without a schema, or an
+ * event that fails its schema) the envelope as is; `matchedSchema` says which, so the caller can
+ * count and log contract drift instead of hiding it.
+ */
+export function webhookBody(envelope: Envelope): { body: string; matchedSchema: boolean } {
+  if (isOutboundEventType(envelope.type)) {
+    try {
+      const body = serializeOutboundEvent(
+        buildOutboundEvent({
+          id: envelope.id,
+          type: envelope.type,
+          time: envelope.time,
+          ...(envelope.subject !== undefined ? { subject: envelope.subject } : {}),
+          // Validated by the type's schema right here; unknown fields are dropped.
+          data: envelope.data as never,
+        }),
+      );
+      return { body, matchedSchema: true };
+    } catch {
+      // Falls through: deliver what the producer sent rather than drop it.
+    }
+  }
+  const { supplierid: _owner, ...rest } = envelope;
+  return { body: JSON.stringify({ ...rest, source: DEFAULT_OUTBOUND_SOURCE }), matchedSchema: false };
+}
+
+export const tenantOf = (envelope: Envelope): string =>
+  typeof envelope.supplierid === 'string' && envelope.supplierid !== ''
+    ? envelope.supplierid
+    : PLATFORM_TENANT_ID;
+
+const expiry = (nowMs: number) => Math.floor(nowMs / 1000) + EVENT_LOG_DAYS * 86_400;
+
+/** First-attempt messages of a logged event for the given endpoints (those subscribed to it). */
+export function deliveryMessages(
+  event: LoggedEvent,
+  endpoints: readonly WebhookEndpoint[],
+  nowMs: number,
+): { message: DeliveryMessage; delaySeconds: number }[] {
+  return endpoints
+    .filter((endpoint) => subscribes(endpoint, event.eventType))
+    .map((endpoint) => ({
+      message: {
+        v: 1,
+        kind: 'attempt',
+        deliveryId: deliveryIdFor(event.eventId, endpoint.endpointId),
+        supplierId: endpoint.supplierId,
+        endpointId: endpoint.endpointId,
+        eventId: event.eventId,
+        eventType: event.eventType,
+        attempt: 1,
+        dueAtMs: nowMs,
+        createdAtMs: event.loggedAtMs,
+        body: event.body,
+      },
+      delaySeconds: 0,
+    }));
+}
+
+export async function fanOutEvent(
+  raw: string,
+  deps: FanOutDeps,
+  endpointsOf: (tenantId: string) => Promise<WebhookEndpoint[]> = (t) => deps.endpoints.list(t),
+): Promise<FanOutResult> {
+  const envelope = readEnvelope(raw);
+  const tenantId = tenantOf(envelope);
+  const nowMs = deps.clock.now().getTime();
+  const { body, matchedSchema } = webhookBody(envelope);
+  let event: LoggedEvent = {
+    tenantId,
+    eventId: envelope.id,
+    eventType: envelope.type,
+    time: envelope.time,
+    body,
+    loggedAtMs: nowMs,
+  };
+  const isNew = await deps.deliveries.logEvent(event, expiry(nowMs));
+  // A duplicate keeps the body logged first. Its messages are sent again (a crash may have come
+  // between logging and sending); the worker's conditional claim drops the ones already handled.
+  if (!isNew) event = (await deps.deliveries.getEvent(tenantId, envelope.id)) ?? event;
+  const messages = deliveryMessages(event, await endpointsOf(tenantId), nowMs);
+  await deps.queue.send(messages);
+  return { eventId: envelope.id, duplicate: !isNew, enqueued: messages.length, matchedSchema };
+}
