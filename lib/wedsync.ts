@@ -4,9 +4,6 @@
  * the tables and secrets as typed props. Stack names are derived from `appName` and the region.
  */
 import { type App, Tags } from 'aws-cdk-lib';
-import type { z } from 'zod';
-import type { OperationId } from '#src/catalog/routes';
-import { REQUEST_BODY_SCHEMAS } from '#src/reviews/domain/review-schemas';
 import { allRegions, loadConfig, type WedSyncConfig } from './config';
 import { DataStack } from './stacks/data-stack';
 import { ServiceStack } from './stacks/service-stack';
@@ -18,16 +15,11 @@ export interface WedSync {
   readonly services: readonly ServiceStack[];
 }
 
-export interface WedSyncOptions {
-  /** Defaults to the schemas the API handler validates with. */
-  readonly requestBodySchemas?: Partial<Record<OperationId, z.ZodType>>;
-}
-
 export const dataStackName = (config: WedSyncConfig): string => `${config.appName}-Data`;
 export const serviceStackName = (config: WedSyncConfig, region: string): string =>
   `${config.appName}-Service-${region}`;
 
-export function buildWedSync(app: App, options: WedSyncOptions = {}): WedSync {
+export function buildWedSync(app: App): WedSync {
   const config = loadConfig(app);
   Tags.of(app).add('application', config.appName);
 
@@ -47,7 +39,6 @@ export function buildWedSync(app: App, options: WedSyncOptions = {}): WedSync {
       config,
       tables: data.tables,
       secrets: data.secrets,
-      requestBodySchemas: options.requestBodySchemas ?? REQUEST_BODY_SCHEMAS,
     });
     service.addStackDependency(data, 'binds to the global tables and secrets');
     return service;

@@ -8,7 +8,7 @@
  */
 import { createInterface } from 'node:readline';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { functionDefinition, type FunctionId } from '../src/catalog/functions';
+import { consumerOf, functionDefinition, type FunctionId } from '../src/catalog/functions';
 import { QUEUES } from '../src/catalog/queues';
 import { join } from 'node:path';
 import { REPO_ROOT } from './processes';
@@ -40,14 +40,15 @@ async function main(): Promise<void> {
   const pollers = new Map<string, SqsPoller>();
   for (const definition of QUEUES) {
     const queue = config.queues.find((q) => q.id === definition.id);
-    if (!definition.consumer || !queue) continue;
+    const consumerFunction = consumerOf(definition.id);
+    if (!definition.consumer || !consumerFunction || !queue) continue;
     const poller = new SqsPoller({
       client,
       queueUrl: queue.url,
       queueArn: queue.arn,
       region,
       consumer: definition.consumer,
-      handler: await loadBatchHandler(definition.consumer.functionId),
+      handler: await loadBatchHandler(consumerFunction.id),
       concurrency: config.concurrency,
       onError: (error) => process.stderr.write(`[workers] ${definition.id}: ${(error as Error).message}\n`),
     });

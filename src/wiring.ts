@@ -1,35 +1,88 @@
 /**
- * Adapters built from the environment, once per process, shared by the Lambda handlers (and so
- * by the local mode, which runs the same handlers). Each reads only the variables the CDK
- * construct sets for the resources its function was granted.
+ * The composition root: every adapter a handler needs, built from the environment once per
+ * process (per Lambda container) and shared by the handlers, and so by the local mode, which runs
+ * the same handlers. Each factory reads only the variables the CDK construct sets for the
+ * resources its function was granted (src/catalog/functions.ts), so a missing grant fails fast.
+ * One idiom: `once(() => new Adapter(client, name))`; handlers call the factories lazily.
  */
-import { dynamo, sqs } from './shared/aws-clients';
-import { DynamoModelStatsStore } from './models/adapters/model-stats-store';
-import { DynamoReviewRepository } from './reviews/adapters/review-repository';
-import { SqsEventPublisher, SqsQueue } from './shared/sqs-queues';
-import { queueDefinition, type QueueId } from './catalog/queues';
+import { keyRingFor } from './access/adapters/key-ring';
+import { DynamoBudgetStore } from './budgets/adapters/budget-store';
+import { queueDefinition, dlqEnvVar, type QueueId } from './catalog/queues';
+import { secretDefinition } from './catalog/secrets';
 import { tableDefinition, type TableId } from './catalog/tables';
+import { SqsEventPublisher } from './events/adapters/sqs-event-publisher';
+import { DynamoModelStatsStore } from './models/adapters/model-stats-store';
 import { createModelEngine, type ModelEngine } from './models/inference/engine';
+import {
+  DynamoRejectedStore,
+  DynamoReviewRequestRepository,
+  DynamoTenantStore,
+} from './reviews/adapters/dynamo-records';
+import { DynamoReviewRepository } from './reviews/adapters/review-repository';
+import { dynamo, sqs } from './shared/aws-clients';
 import { currentRegion, requireEnv } from './shared/env';
+import { SqsQueue } from './shared/sqs-queues';
+import { DynamoBreakerStore } from './webhooks/adapters/breaker-store';
+import { DynamoDeliveryStore } from './webhooks/adapters/deliveries';
+import { SqsDeliveryQueue } from './webhooks/adapters/delivery-queue';
+import { DynamoEndpointRepository } from './webhooks/adapters/webhook-endpoints';
+import { webhookConfigFromEnv } from './webhooks/config';
 
-const once = <T>(build: () => T): (() => T) => {
+/** Builds a value on first use and keeps it for the life of the process (the container). */
+export const once = <T>(build: () => T): (() => T) => {
   let value: T | undefined;
   return () => (value ??= build());
 };
 
 export const tableName = (id: TableId): string => requireEnv(tableDefinition(id).envVar);
 export const queueUrl = (id: QueueId): string => requireEnv(queueDefinition(id).envVar);
+const dlqUrl = (id: QueueId): string => requireEnv(dlqEnvVar(queueDefinition(id)));
 
+// Access
+export const tenantStore = once(() => new DynamoTenantStore(dynamo(), tableName('Tenants')));
+export const reviewTokenKeys = once(() => keyRingFor(requireEnv(secretDefinition('ReviewTokenKey').envVar)));
+
+// Reviews
 export const reviewRepository = once(
   () => new DynamoReviewRepository(dynamo(), tableName('Reviews'), currentRegion()),
 );
+export const reviewRequestRepository = once(
+  () => new DynamoReviewRequestRepository(dynamo(), tableName('ReviewRequests')),
+);
+export const rejectedStore = once(() => new DynamoRejectedStore(dynamo(), tableName('Rejected')));
+
+// Events
 export const eventPublisher = once(
   () => new SqsEventPublisher(sqs(), queueUrl('Events'), `wedsync/${currentRegion()}`),
 );
+/** Events the webhook capability itself emits (endpoint.disabled), with their own source. */
+export const webhookEventPublisher = once(
+  () => new SqsEventPublisher(sqs(), queueUrl('Events'), `wedsync/${currentRegion()}/webhooks`),
+);
+
+// Models
 export const modelStatsStore = once(() => new DynamoModelStatsStore(dynamo(), tableName('ModelStats')));
 export const modelEngine = once((): ModelEngine => createModelEngine());
 
+// Budgets
+export const budgetStore = once(() => new DynamoBudgetStore(dynamo(), tableName('Budgets')));
+
+// Webhooks
+export const webhookConfig = once(() => webhookConfigFromEnv());
+export const endpointRepository = once(
+  () => new DynamoEndpointRepository(dynamo(), tableName('WebhookEndpoints')),
+);
+export const deliveryStore = once(() => new DynamoDeliveryStore(dynamo(), tableName('Deliveries')));
+export const breakerStore = once(() => new DynamoBreakerStore(dynamo(), tableName('WebhookBreakers')));
+/** The Deliveries queue for senders (the API's retry and replay, the fan-out). */
+export const deliveryQueue = once(() => new SqsDeliveryQueue(sqs(), queueUrl('Deliveries')));
+/** The Deliveries queue for its consumer, which also moves exhausted deliveries to the DLQ. */
+export const deliveryQueueWithDlq = once(
+  () => new SqsDeliveryQueue(sqs(), queueUrl('Deliveries'), dlqUrl('Deliveries')),
+);
+
 const senders = new Map<QueueId, SqsQueue>();
+/** A plain sender to a catalogued queue (the API's ingest queue, the inference-retry queue). */
 export function queueSender(id: QueueId): SqsQueue {
   let sender = senders.get(id);
   if (!sender) {

@@ -5,9 +5,9 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { matchRoute, type OperationId } from '../../src/catalog/routes';
 import { ProblemError, problemOf } from '../../src/shared/problem';
-import { header, problemResponse } from '../../src/shared/http';
+import { header, problemResponse, readJsonObject } from '../../src/shared/http';
 import type { Principal } from '../../src/access/domain/principal';
-import type { Operations } from './operation';
+import { parse, type Operations } from './operation';
 import { modelOperations, type ModelDeps } from './operations/models';
 import { reviewOperations, type ReviewDeps } from './operations/reviews';
 import { webhookOperations, type WebhookDeps } from './operations/webhooks';
@@ -61,11 +61,17 @@ export async function handleApiEvent(
     if (principal.kind === 'review-token' && route.auth !== 'supplier-or-review-token') {
       throw new ProblemError('forbidden', 'a review link cannot be used for this route');
     }
-    if (!route.acceptsBody && event.body) throw new ProblemError('bad-request', 'this route takes no body');
-    if (!route.query && event.queryStringParameters && Object.keys(event.queryStringParameters).length > 0) {
+    // Each route's body and query are validated here, with the schemas the route table names.
+    if (!route.body && event.body) throw new ProblemError('bad-request', 'this route takes no body');
+    const rawQuery = event.queryStringParameters ?? {};
+    if (!route.query && Object.keys(rawQuery).length > 0) {
       throw new ProblemError('invalid-query', 'this route takes no query parameters');
     }
-    return await OPERATIONS[route.operation]({ event, principal, pathParameters, route }, deps);
+    const query: unknown = route.query ? parse(route.query, rawQuery, 'invalid-query') : {};
+    const body: unknown = route.body
+      ? parse(route.body, readJsonObject(event), 'validation-error')
+      : undefined;
+    return await OPERATIONS[route.operation]({ event, principal, pathParameters, body, query }, deps);
   } catch (error) {
     if (error instanceof ProblemError) return problemResponse(error.problem, error.headers);
     deps.onUnexpectedError(error, event);

@@ -2,45 +2,45 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { dynamo } from '../../src/shared/aws-clients';
-import { DynamoReviewRequestRepository } from '../../src/reviews/adapters/dynamo-records';
-import { keyRingFor } from '../../src/access/adapters/key-ring';
-import { secretDefinition } from '../../src/catalog/secrets';
 import { modelCard } from '../../src/models/inference/model-cards';
-import { systemClock } from '../../src/reviews/ports';
-import { requireEnv } from '../../src/shared/env';
+import { systemClock } from '../../src/shared/clock';
 import { logger } from '../../src/shared/powertools';
 import {
+  breakerStore,
+  deliveryQueue,
+  deliveryStore,
+  endpointRepository,
   modelEngine,
   modelStatsStore,
+  once,
   queueSender,
   reviewRepository,
-  tableName,
+  reviewRequestRepository,
+  reviewTokenKeys,
+  webhookConfig,
 } from '../../src/wiring';
-import { webhookApiDeps } from '../../src/webhooks/wiring';
 import { handleApiEvent, type ApiDeps } from './app';
 
-let deps: ApiDeps | undefined;
-
-function depsFromEnv(): ApiDeps {
-  deps ??= {
-    ...webhookApiDeps(),
-    reviews: reviewRepository(),
-    requests: new DynamoReviewRequestRepository(dynamo(), tableName('ReviewRequests')),
-    queue: queueSender('Ingest'),
-    keys: keyRingFor(requireEnv(secretDefinition('ReviewTokenKey').envVar)),
-    clock: systemClock,
-    models: modelEngine(),
-    modelStats: modelStatsStore(),
-    modelCard: (task, version) => modelCard(task, version),
-    onStatsError: (error) => logger.warn('model statistics not saved', { error: error as Error }),
-    onUnexpectedError: (error, event) =>
-      logger.error('unexpected error', { error: error as Error, path: event.path, method: event.httpMethod }),
-  };
-  return deps;
-}
+const deps = once((): ApiDeps => ({
+  endpoints: endpointRepository(),
+  deliveries: deliveryStore(),
+  deliveryQueue: deliveryQueue(),
+  breakers: breakerStore(),
+  webhookConfig: webhookConfig(),
+  reviews: reviewRepository(),
+  requests: reviewRequestRepository(),
+  queue: queueSender('Ingest'),
+  keys: reviewTokenKeys(),
+  clock: systemClock,
+  models: modelEngine(),
+  modelStats: modelStatsStore(),
+  modelCard: (task, version) => modelCard(task, version),
+  onStatsError: (error) => logger.warn('model statistics not saved', { error: error as Error }),
+  onUnexpectedError: (error, event) =>
+    logger.error('unexpected error', { error: error as Error, path: event.path, method: event.httpMethod }),
+}));
 
 export const handleRequest = (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> =>
-  handleApiEvent(event, depsFromEnv());
+  handleApiEvent(event, deps());
 
 export const handler = middy(handleRequest).use(injectLambdaContext(logger));

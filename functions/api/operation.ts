@@ -1,16 +1,21 @@
 /** What every API operation module shares: its context, its signature, and small helpers. */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
-import type { OperationId, RouteDefinition } from '../../src/catalog/routes';
+import type { OperationId } from '../../src/catalog/routes';
 import { ProblemError } from '../../src/shared/problem';
-import { fieldErrors } from '../../src/reviews/domain/review-schemas';
+import { fieldErrors } from '../../src/shared/validation';
 import type { Principal } from '../../src/access/domain/principal';
 
 export interface RouteContext {
   readonly event: APIGatewayProxyEvent;
   readonly principal: Principal;
   readonly pathParameters: Record<string, string>;
-  readonly route: RouteDefinition;
+  /**
+   * The body and query, already validated (and transformed) by the schemas the route table names
+   * for this route: an operation narrows them to its schema's output type with `as`.
+   */
+  readonly body: unknown;
+  readonly query: unknown;
 }
 
 export type Operation<Deps> = (ctx: RouteContext, deps: Deps) => Promise<APIGatewayProxyResult>;

@@ -2,14 +2,11 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { dynamo } from '../../src/shared/aws-clients';
-import { DynamoTenantStore } from '../../src/reviews/adapters/dynamo-records';
-import { tableDefinition } from '../../src/catalog/tables';
-import { requireEnv } from '../../src/shared/env';
 import { logger } from '../../src/shared/powertools';
+import { once, tenantStore } from '../../src/wiring';
 import { authorize, CachedKeyLookup } from '../../src/access/use-cases/authorize';
 
-let keys: CachedKeyLookup | undefined;
+const keys = once(() => new CachedKeyLookup(tenantStore()));
 
 /** Allow every method of the stage: API Gateway caches one decision per credential. */
 function stageWildcard(methodArn: string): string {
@@ -21,13 +18,10 @@ function stageWildcard(methodArn: string): string {
 export async function handleAuthorization(
   event: APIGatewayRequestAuthorizerEvent,
 ): Promise<APIGatewayAuthorizerResult> {
-  keys ??= new CachedKeyLookup(
-    new DynamoTenantStore(dynamo(), requireEnv(tableDefinition('Tenants').envVar)),
-  );
   const authorization = Object.entries(event.headers ?? {}).find(
     ([name]) => name.toLowerCase() === 'authorization',
   )?.[1];
-  const decision = await authorize(authorization, keys);
+  const decision = await authorize(authorization, keys());
   if (decision.effect === 'unauthorized') throw new Error('Unauthorized'); // API Gateway's contract for 401
   const principalId =
     decision.effect === 'allow' ? (decision.context.supplierId ?? 'review-token') : 'denied';

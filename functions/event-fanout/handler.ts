@@ -4,32 +4,21 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { dynamo, sqs } from '../../src/shared/aws-clients';
-import { DynamoDeliveryStore } from '../../src/webhooks/adapters/deliveries';
-import { SqsDeliveryQueue } from '../../src/webhooks/adapters/delivery-queue';
-import { DynamoEndpointRepository } from '../../src/webhooks/adapters/webhook-endpoints';
-import { queueDefinition } from '../../src/catalog/queues';
-import { tableDefinition } from '../../src/catalog/tables';
 import type { WebhookEndpoint } from '../../src/webhooks/domain/webhook';
-import { systemClock } from '../../src/reviews/ports';
-import { requireEnv } from '../../src/shared/env';
+import { systemClock } from '../../src/shared/clock';
 import { logger, metrics } from '../../src/shared/powertools';
+import { deliveryQueue, deliveryStore, endpointRepository, once } from '../../src/wiring';
 import { fanOutEvent, InvalidEventError, type FanOutDeps } from '../../src/webhooks/use-cases/fan-out';
 
-let deps: FanOutDeps | undefined;
-
-function depsFromEnv(): FanOutDeps {
-  deps ??= {
-    endpoints: new DynamoEndpointRepository(dynamo(), requireEnv(tableDefinition('WebhookEndpoints').envVar)),
-    deliveries: new DynamoDeliveryStore(dynamo(), requireEnv(tableDefinition('Deliveries').envVar)),
-    queue: new SqsDeliveryQueue(sqs(), requireEnv(queueDefinition('Deliveries').envVar)),
-    clock: systemClock,
-  };
-  return deps;
-}
+const deps = once((): FanOutDeps => ({
+  endpoints: endpointRepository(),
+  deliveries: deliveryStore(),
+  queue: deliveryQueue(),
+  clock: systemClock,
+}));
 
 export async function handleBatch(event: SQSEvent): Promise<SQSBatchResponse> {
-  const d = depsFromEnv();
+  const d = deps();
   // A tenant's endpoints are read once per batch.
   const endpoints = new Map<string, Promise<WebhookEndpoint[]>>();
   const endpointsOf = (tenantId: string) => {

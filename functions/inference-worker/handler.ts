@@ -10,27 +10,29 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PermanentMessageError } from '../../src/reviews/domain/review';
-import { systemClock } from '../../src/reviews/ports';
+import { systemClock } from '../../src/shared/clock';
 import { DriftMetrics } from '../../src/models/adapters/drift-metrics';
 import { numberEnv } from '../../src/shared/env';
 import { logger, metrics } from '../../src/shared/powertools';
-import { eventPublisher, modelEngine, modelStatsStore, reviewRepository } from '../../src/wiring';
-import { retryInference } from '../../src/models/use-cases/retry-inference';
+import { eventPublisher, modelEngine, modelStatsStore, once, reviewRepository } from '../../src/wiring';
+import { retryInference, type RetryInferenceDeps } from '../../src/reviews/use-cases/retry-inference';
 
 const drift = new DriftMetrics(metrics);
 
+const deps = once((): RetryInferenceDeps => ({
+  reviews: reviewRepository(),
+  events: eventPublisher(),
+  models: modelEngine(),
+  modelStats: modelStatsStore(),
+  clock: systemClock,
+  recentWindow: 50,
+  inferenceBudgetMs: numberEnv('INFERENCE_BUDGET_MS', 2000),
+  onObservations: (observations) => drift.observe(observations),
+}));
+
 async function handleRecord(record: SQSRecord): Promise<void> {
   try {
-    const outcome = await retryInference(record.body, {
-      reviews: reviewRepository(),
-      events: eventPublisher(),
-      models: modelEngine(),
-      modelStats: modelStatsStore(),
-      clock: systemClock,
-      recentWindow: 50,
-      inferenceBudgetMs: numberEnv('INFERENCE_BUDGET_MS', 2000),
-      onObservations: (observations) => drift.observe(observations),
-    });
+    const outcome = await retryInference(record.body, deps());
     if (outcome === 'completed') metrics.addMetric('InferenceCompleted', MetricUnit.Count, 1);
   } catch (error) {
     // A malformed retry message can never succeed: log it and let it go.

@@ -4,22 +4,21 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { dynamo } from '../../src/shared/aws-clients';
-import { DynamoBudgetStore } from '../../src/budgets/adapters/budget-store';
-import { DynamoRejectedStore } from '../../src/reviews/adapters/dynamo-records';
 import { MAX_REVIEWS_PER_TRANSACTION } from '../../src/reviews/adapters/review-repository';
 import { suggestExpenseCategory } from '../../src/models/inference/expense-category';
-import { systemClock } from '../../src/reviews/ports';
+import { systemClock } from '../../src/shared/clock';
 import { DriftMetrics } from '../../src/models/adapters/drift-metrics';
 import { numberEnv } from '../../src/shared/env';
 import { logger, metrics } from '../../src/shared/powertools';
 import {
+  budgetStore,
   eventPublisher,
   modelEngine,
   modelStatsStore,
+  once,
   queueSender,
+  rejectedStore,
   reviewRepository,
-  tableName,
 } from '../../src/wiring';
 import { processIngestBatch, type WorkerDeps } from './worker';
 
@@ -31,47 +30,42 @@ const METRIC_NAMES = {
   applied: 'ProducerEventsApplied',
 } as const;
 
-let deps: WorkerDeps | undefined;
 const drift = new DriftMetrics(metrics);
 
-function depsFromEnv(): WorkerDeps {
-  deps ??= {
-    reviews: reviewRepository(),
+const deps = once((): WorkerDeps => ({
+  reviews: reviewRepository(),
+  events: eventPublisher(),
+  rejected: rejectedStore(),
+  clock: systemClock,
+  queueName: 'Ingest',
+  chunkSize: MAX_REVIEWS_PER_TRANSACTION,
+  models: modelEngine(),
+  modelStats: modelStatsStore(),
+  inferenceRetry: queueSender('InferenceRetry'),
+  inferenceBudgetMs: numberEnv('INFERENCE_BUDGET_MS', 2000),
+  recentWindow: 50,
+  onObservations: (observations) => drift.observe(observations),
+  onStatsError: (error) => logger.warn('model statistics not saved', { error: error as Error }),
+  producerEvents: {
     events: eventPublisher(),
-    rejected: new DynamoRejectedStore(dynamo(), tableName('Rejected')),
+    budgets: budgetStore(),
     clock: systemClock,
-    queueName: 'Ingest',
-    chunkSize: MAX_REVIEWS_PER_TRANSACTION,
-    models: modelEngine(),
-    modelStats: modelStatsStore(),
-    inferenceRetry: queueSender('InferenceRetry'),
-    inferenceBudgetMs: numberEnv('INFERENCE_BUDGET_MS', 2000),
-    recentWindow: 50,
-    onObservations: (observations) => drift.observe(observations),
-    onStatsError: (error) => logger.warn('model statistics not saved', { error: error as Error }),
-    producerEvents: {
-      events: eventPublisher(),
-      budgets: new DynamoBudgetStore(dynamo(), tableName('Budgets')),
-      clock: systemClock,
-      categorize: (description, coupleId) => suggestExpenseCategory(description, coupleId, modelEngine()),
-      onCategorizeError: (error) =>
-        logger.warn('expense left uncategorised: model unavailable', { error: error as Error }),
-    },
-    onOutcome: (messageId, outcome) => {
-      metrics.addMetric(METRIC_NAMES[outcome.kind], MetricUnit.Count, 1);
-      if (outcome.kind === 'parked') logger.warn('message parked', { messageId, reason: outcome.reason });
-      if (outcome.kind === 'failed') {
-        logger.error('message failed, will be retried', { messageId, error: outcome.error as Error });
-      }
-      if ((outcome.kind === 'created' || outcome.kind === 'duplicate') && outcome.inferencePending) {
-        metrics.addMetric('InferencePending', MetricUnit.Count, 1);
-      }
-    },
-  };
-  return deps;
-}
+    categorize: (description, coupleId) => suggestExpenseCategory(description, coupleId, modelEngine()),
+    onCategorizeError: (error) =>
+      logger.warn('expense left uncategorised: model unavailable', { error: error as Error }),
+  },
+  onOutcome: (messageId, outcome) => {
+    metrics.addMetric(METRIC_NAMES[outcome.kind], MetricUnit.Count, 1);
+    if (outcome.kind === 'parked') logger.warn('message parked', { messageId, reason: outcome.reason });
+    if (outcome.kind === 'failed') {
+      logger.error('message failed, will be retried', { messageId, error: outcome.error as Error });
+    }
+    if ((outcome.kind === 'created' || outcome.kind === 'duplicate') && outcome.inferencePending) {
+      metrics.addMetric('InferencePending', MetricUnit.Count, 1);
+    }
+  },
+}));
 
-export const handleBatch = (event: SQSEvent): Promise<SQSBatchResponse> =>
-  processIngestBatch(event, depsFromEnv());
+export const handleBatch = (event: SQSEvent): Promise<SQSBatchResponse> => processIngestBatch(event, deps());
 
 export const handler = middy(handleBatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -4,18 +4,17 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { DynamoBreakerStore } from '../../src/webhooks/adapters/breaker-store';
-import { dynamo, sqs } from '../../src/shared/aws-clients';
-import { DynamoDeliveryStore } from '../../src/webhooks/adapters/deliveries';
-import { SqsDeliveryQueue } from '../../src/webhooks/adapters/delivery-queue';
-import { SqsEventPublisher } from '../../src/shared/sqs-queues';
-import { DynamoEndpointRepository } from '../../src/webhooks/adapters/webhook-endpoints';
-import { dlqEnvVar, queueDefinition } from '../../src/catalog/queues';
-import { tableDefinition } from '../../src/catalog/tables';
-import { systemClock } from '../../src/reviews/ports';
-import { currentRegion, requireEnv } from '../../src/shared/env';
+import { systemClock } from '../../src/shared/clock';
 import { logger, metrics } from '../../src/shared/powertools';
-import { webhookConfigFromEnv } from '../../src/webhooks/config';
+import {
+  breakerStore,
+  deliveryQueueWithDlq,
+  deliveryStore,
+  endpointRepository,
+  once,
+  webhookConfig,
+  webhookEventPublisher,
+} from '../../src/wiring';
 import {
   processDeliveryBatch,
   type DeliveryDeps,
@@ -63,35 +62,25 @@ function recordMetric(metric: DeliveryMetric): void {
   }
 }
 
-let deps: DeliveryDeps | undefined;
-
-function depsFromEnv(): DeliveryDeps {
-  const deliveries = queueDefinition('Deliveries');
-  deps ??= {
-    endpoints: new DynamoEndpointRepository(dynamo(), requireEnv(tableDefinition('WebhookEndpoints').envVar)),
-    deliveries: new DynamoDeliveryStore(dynamo(), requireEnv(tableDefinition('Deliveries').envVar)),
-    queue: new SqsDeliveryQueue(sqs(), requireEnv(deliveries.envVar), requireEnv(dlqEnvVar(deliveries))),
-    breakers: new DynamoBreakerStore(dynamo(), requireEnv(tableDefinition('WebhookBreakers').envVar)),
-    events: new SqsEventPublisher(
-      sqs(),
-      requireEnv(queueDefinition('Events').envVar),
-      `wedsync/${currentRegion()}/webhooks`,
-    ),
-    clock: systemClock,
-    random: Math.random,
-    config: webhookConfigFromEnv(),
-    send: deliverWebhook,
-    onMetric: recordMetric,
-    onError: (error, context) =>
-      logger.error('delivery failed, will be retried', { ...context, error: error as Error }),
-  };
-  return deps;
-}
+const deps = once((): DeliveryDeps => ({
+  endpoints: endpointRepository(),
+  deliveries: deliveryStore(),
+  queue: deliveryQueueWithDlq(),
+  breakers: breakerStore(),
+  events: webhookEventPublisher(),
+  clock: systemClock,
+  random: Math.random,
+  config: webhookConfig(),
+  send: deliverWebhook,
+  onMetric: recordMetric,
+  onError: (error, context) =>
+    logger.error('delivery failed, will be retried', { ...context, error: error as Error }),
+}));
 
 export async function handleBatch(event: SQSEvent): Promise<SQSBatchResponse> {
   const failed = await processDeliveryBatch(
     event.Records.map((r) => ({ messageId: r.messageId, body: r.body })),
-    depsFromEnv(),
+    deps(),
   );
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }

@@ -18,10 +18,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import type { z } from 'zod';
-import type { OperationId, RouteDefinition } from '#src/catalog/routes';
+import { queryParameterNames, type RouteDefinition } from '#src/catalog/routes';
 import { problemOf, type ProblemKind } from '#src/shared/problem';
-import { requestBodyJsonSchema } from '../request-models';
 import { runbookReference } from '../runbooks';
 
 export interface ServiceApiSettings {
@@ -35,7 +33,6 @@ export interface ServiceApiSettings {
 
 export interface ServiceApiProps {
   readonly routes: readonly RouteDefinition[];
-  readonly requestBodySchemas: Partial<Record<OperationId, z.ZodType>>;
   readonly apiFunction: lambda.IFunction;
   readonly authorizerFunction: lambda.IFunction;
   readonly settings: ServiceApiSettings;
@@ -56,10 +53,10 @@ export const requestParametersOf = (route: RouteDefinition): Record<string, bool
   ...Object.fromEntries(
     [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => [`method.request.path.${m[1]}`, true]),
   ),
-  ...Object.fromEntries((route.query ?? []).map((name) => [`method.request.querystring.${name}`, false])),
+  ...Object.fromEntries(
+    queryParameterNames(route).map((name) => [`method.request.querystring.${name}`, false]),
+  ),
 });
-
-const pascalCase = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
 
 interface GatewayProblem {
   readonly type: apigw.ResponseType;
@@ -120,7 +117,9 @@ export class ServiceApi extends Construct {
     });
 
     this.requestValidator = this.api.addRequestValidator('RequestValidator', {
-      validateRequestBody: true,
+      // Bodies are validated by the handler alone (422 with field errors, the same locally and in
+      // AWS; ADR 0002), so no request models: API Gateway checks the parameters only.
+      validateRequestBody: false,
       validateRequestParameters: true,
     });
 
@@ -158,6 +157,13 @@ export class ServiceApi extends Construct {
         'users: every method (including the ANY and {proxy+} catch-alls) uses the REQUEST Lambda authorizer, ' +
         'which resolves the credential to a supplier id (DESIGN "Tenancy").',
     });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason:
+        'Request parameters are validated by API Gateway; bodies and query values by the Api handler, with the ' +
+        'zod schemas each route names in src/catalog/routes.ts, answering 422/400 problem+json with field paths. ' +
+        'One validator keeps the local mode and AWS answering the same (ADR 0007); no Lambda runs for unauthorized calls.',
+    });
     const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
     if (cloudWatchRole) {
       Validations.of(cloudWatchRole).acknowledge({
@@ -185,20 +191,10 @@ export class ServiceApi extends Construct {
 
     for (const route of props.routes) {
       for (const prefix of pathPrefixes(route.path)) resourceFor(prefix);
-      const schema = route.acceptsBody ? props.requestBodySchemas[route.operation] : undefined;
-      const model = schema
-        ? this.api.addModel(`${pascalCase(route.operation)}Body`, {
-            modelName: `${pascalCase(route.operation)}Body`,
-            contentType: 'application/json',
-            description: `Body of ${route.method} ${route.path} (derived from the zod schema)`,
-            schema: requestBodyJsonSchema(schema),
-          })
-        : undefined;
       resourceFor(route.path).addMethod(route.method, undefined, {
         operationName: route.operation,
         requestValidator: this.requestValidator,
         requestParameters: requestParametersOf(route),
-        requestModels: model ? { 'application/json': model } : undefined,
       });
     }
 

@@ -18,7 +18,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionDefinition } from '#src/catalog/functions';
+import { consumerOf, type FunctionDefinition } from '#src/catalog/functions';
 import { QUEUES, dlqEnvVar, type QueueDefinition, type QueueId } from '#src/catalog/queues';
 import type { LayerId } from '#src/catalog/layers';
 import { SECRETS, type SecretDefinition, type SecretId } from '#src/catalog/secrets';
@@ -246,7 +246,7 @@ export class ServiceFunction extends Construct {
   /** The catalog's event source: batches, window, concurrency, and partial batch responses. */
   consumeQueue(def: QueueDefinition, queue: IQueue): void {
     const consumer = def.consumer;
-    if (!consumer || consumer.functionId !== this.definition.id) {
+    if (!consumer || consumerOf(def.id)?.id !== this.definition.id) {
       throw new Error(`Queue ${def.id} does not name ${this.definition.id} as its consumer in the catalog`);
     }
     if (def.visibilityTimeoutSeconds < this.definition.timeoutSeconds) {

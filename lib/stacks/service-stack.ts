@@ -9,7 +9,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { z } from 'zod';
 import * as path from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { FUNCTIONS, type FunctionId } from '#src/catalog/functions';
@@ -18,7 +17,7 @@ import { checkModelsLayer } from '#src/models/ml';
 import { ModelAlarms } from '../constructs/model-alarms';
 import { PROJECT_ROOT } from '../constructs/service-function';
 import { QUEUES, dlqEnvVar, type QueueId } from '#src/catalog/queues';
-import { ROUTES, type OperationId } from '#src/catalog/routes';
+import { ROUTES } from '#src/catalog/routes';
 import type { SecretId } from '#src/catalog/secrets';
 import type { TableId } from '#src/catalog/tables';
 import type { WedSyncConfig } from '../config';
@@ -40,7 +39,6 @@ export interface ServiceStackProps extends StackProps {
   /** The secrets (created in the primary region with replicas); this stack reads its own region's copy. */
   readonly secrets: Readonly<Record<SecretId, secretsmanager.ISecret>>;
   /** zod request-body schemas from which the API's request models are derived. */
-  readonly requestBodySchemas: Partial<Record<OperationId, z.ZodType>>;
 }
 
 export class ServiceStack extends Stack {
@@ -105,7 +103,6 @@ export class ServiceStack extends Stack {
 
     this.api = new ServiceApi(this, 'Http', {
       routes: ROUTES,
-      requestBodySchemas: props.requestBodySchemas,
       apiFunction: this.functions.Api.function,
       authorizerFunction: this.functions[AUTHORIZER].function,
       settings: config.api,

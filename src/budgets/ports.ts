@@ -1,5 +1,5 @@
 /** The budget store the producer-event use case needs (DynamoDB in AWS, conditional writes). */
-import type { BudgetCategory, Currency } from '../events/common';
+import type { BudgetCategory, Currency } from '../events';
 import type { ThresholdCrossing } from './domain/budget-thresholds';
 
 export interface BudgetKey {

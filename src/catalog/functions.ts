@@ -104,6 +104,16 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   },
 ];
 
+/** The function that drains a queue: the one with `consume` access to it (at most one). */
+export function consumerOf(queueId: QueueId): FunctionDefinition | undefined {
+  const consumers = FUNCTIONS.filter((f) => {
+    const access = f.queues[queueId];
+    return access === 'consume' || access === 'consume-and-send';
+  });
+  if (consumers.length > 1) throw new Error(`queue ${queueId} has more than one consumer`);
+  return consumers[0];
+}
+
 export function functionDefinition(id: FunctionId): FunctionDefinition {
   const fn = FUNCTIONS.find((f) => f.id === id);
   if (!fn) throw new Error(`unknown function ${id}`);

@@ -1,13 +1,13 @@
 /**
  * The SQS queues, defined once. Every queue gets a DLQ (CDK construct and local mode alike);
- * `consumer` describes the Lambda event source that drains it, which the local pollers copy.
+ * `consumer` holds the settings of the Lambda event source that drains it, which the local
+ * pollers copy. Which function consumes a queue is written once, in src/catalog/functions.ts
+ * (`consume` access), and read with `consumerOf`.
  */
-import type { FunctionId } from './functions';
 
 export type QueueId = 'Ingest' | 'Events' | 'InferenceRetry' | 'Deliveries';
 
 export interface QueueConsumer {
-  readonly functionId: FunctionId;
   readonly batchSize: number;
   readonly maxBatchingWindowSeconds: number;
   readonly maxConcurrency: number;
@@ -35,7 +35,7 @@ export const QUEUES: readonly QueueDefinition[] = [
     maxReceiveCount: 5,
     retentionDays: 14,
     oldestMessageAlarmSeconds: 300,
-    consumer: { functionId: 'IngestWorker', batchSize: 25, maxBatchingWindowSeconds: 1, maxConcurrency: 10 },
+    consumer: { batchSize: 25, maxBatchingWindowSeconds: 1, maxConcurrency: 10 },
     purpose: 'Reviews accepted by the API (202) and events from other WedSync services, until stored.',
   },
   {
@@ -44,7 +44,7 @@ export const QUEUES: readonly QueueDefinition[] = [
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 14,
-    consumer: { functionId: 'EventFanout', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 5 },
+    consumer: { batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 5 },
     purpose: 'Domain events (review.received, review.negative, ...) for webhook delivery.',
   },
   {
@@ -56,7 +56,6 @@ export const QUEUES: readonly QueueDefinition[] = [
     retentionDays: 14,
     // Larger batches share the per-endpoint reads (endpoint, breaker) among more deliveries.
     consumer: {
-      functionId: 'WebhookDelivery',
       batchSize: 50,
       maxBatchingWindowSeconds: 1,
       maxConcurrency: 20,
@@ -72,7 +71,6 @@ export const QUEUES: readonly QueueDefinition[] = [
     retentionDays: 14,
     oldestMessageAlarmSeconds: 900,
     consumer: {
-      functionId: 'InferenceWorker',
       batchSize: 10,
       maxBatchingWindowSeconds: 5,
       maxConcurrency: 2,

@@ -1,7 +1,13 @@
 /**
- * The HTTP API, defined once. The CDK service stack builds API Gateway resources and methods from
- * this table; the API Lambda and the local gateway route with it.
+ * The HTTP API, defined once. The CDK service stack builds API Gateway resources, methods and
+ * request models from this table; the API Lambda and the local gateway route with it, and the API
+ * handler validates each route's body and query with the schemas named here.
  */
+import type { z } from 'zod';
+import { modelsRoutesSchemas } from '../models';
+import { reviewRoutesSchemas } from '../reviews';
+import { webhookRoutesSchemas } from '../webhooks';
+
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** Who may call: a supplier's API key, also a couple's review-link token, or an ops key. */
@@ -31,11 +37,16 @@ export interface RouteDefinition {
   /** API Gateway path template, `{name}` for a path parameter. */
   readonly path: string;
   readonly auth: RouteAuth;
-  /** Query-string parameters the route accepts (anything else is a 400). */
-  readonly query?: readonly string[];
-  readonly acceptsBody: boolean;
+  /** The query string the route accepts (a strict object of strings); without it, any query is a 400. */
+  readonly query?: z.ZodObject;
+  /** The JSON body the route takes; without it, any body is a 400. */
+  readonly body?: z.ZodType;
   readonly summary: string;
 }
+
+/** The query parameter names a route accepts, from its schema. */
+export const queryParameterNames = (route: RouteDefinition): string[] =>
+  route.query ? Object.keys(route.query.shape) : [];
 
 export const ROUTES: readonly RouteDefinition[] = [
   {
@@ -43,7 +54,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'POST',
     path: '/v1/classify',
     auth: 'supplier',
-    acceptsBody: true,
+    body: modelsRoutesSchemas.classifyTextsBody,
     summary: 'Classify 1-100 texts with an in-process model (sentiment or expense category).',
   },
   {
@@ -51,7 +62,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'GET',
     path: '/v1/ops/models',
     auth: 'ops',
-    acceptsBody: false,
+    query: modelsRoutesSchemas.modelsStatusQuery,
     summary: 'Loaded models, cards, and per-variant traffic, label mix, confidence, drift and agreement.',
   },
   {
@@ -59,7 +70,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'POST',
     path: '/v1/review-requests',
     auth: 'supplier',
-    acceptsBody: true,
+    body: reviewRoutesSchemas.createReviewRequestBody,
     summary: 'Create a review request for a couple; returns a signed, expiring review-link token.',
   },
   {
@@ -67,7 +78,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'POST',
     path: '/v1/reviews',
     auth: 'supplier-or-review-token',
-    acceptsBody: true,
+    body: reviewRoutesSchemas.submitReviewBody,
     summary: 'Submit (couple, with token) or import (supplier, with API key) a review; 202 once queued.',
   },
   {
@@ -75,7 +86,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'GET',
     path: '/v1/reviews/summary',
     auth: 'supplier',
-    acceptsBody: false,
     summary: 'Count, average rating, counts by rating and by platform.',
   },
   {
@@ -83,7 +93,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'GET',
     path: '/v1/reviews/{id}',
     auth: 'supplier',
-    acceptsBody: false,
     summary: 'One review of the calling supplier.',
   },
   {
@@ -91,8 +100,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'GET',
     path: '/v1/reviews',
     auth: 'supplier',
-    query: ['rating', 'platform', 'from', 'to', 'limit', 'cursor'],
-    acceptsBody: false,
+    query: reviewRoutesSchemas.listReviewsQuery,
     summary: "The calling supplier's reviews, newest first, filtered, with an opaque cursor.",
   },
   {
@@ -100,7 +108,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'POST',
     path: '/v1/webhook-endpoints',
     auth: 'supplier',
-    acceptsBody: true,
+    body: webhookRoutesSchemas.createWebhookEndpointBody,
     summary: 'Register a webhook endpoint (https URL, event types); returns its signing secret once.',
   },
   {
@@ -108,7 +116,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'GET',
     path: '/v1/webhook-endpoints',
     auth: 'supplier',
-    acceptsBody: false,
     summary: "The calling supplier's webhook endpoints (without secrets).",
   },
   {
@@ -116,7 +123,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'GET',
     path: '/v1/webhook-endpoints/{id}',
     auth: 'supplier',
-    acceptsBody: false,
     summary: 'One webhook endpoint (without its secret).',
   },
   {
@@ -124,7 +130,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'PATCH',
     path: '/v1/webhook-endpoints/{id}',
     auth: 'supplier',
-    acceptsBody: true,
+    body: webhookRoutesSchemas.updateWebhookEndpointBody,
     summary: 'Change event types, description, or enabled (re-enabling resets the circuit breaker).',
   },
   {
@@ -132,7 +138,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'DELETE',
     path: '/v1/webhook-endpoints/{id}',
     auth: 'supplier',
-    acceptsBody: false,
     summary: 'Delete a webhook endpoint; pending deliveries to it are dropped.',
   },
   {
@@ -140,7 +145,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'POST',
     path: '/v1/webhook-endpoints/{id}/rotate-secret',
     auth: 'supplier',
-    acceptsBody: false,
     summary: 'New signing secret (shown once); the old one keeps signing alongside it for the overlap.',
   },
   {
@@ -148,8 +152,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'GET',
     path: '/v1/webhook-endpoints/{id}/deliveries',
     auth: 'supplier',
-    query: ['limit', 'cursor'],
-    acceptsBody: false,
+    query: webhookRoutesSchemas.listDeliveriesQuery,
     summary: 'Delivery attempts of an endpoint, newest first: time, status, latency, response, error.',
   },
   {
@@ -157,7 +160,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'POST',
     path: '/v1/webhook-endpoints/{id}/replay',
     auth: 'supplier',
-    acceptsBody: true,
+    body: webhookRoutesSchemas.replayWebhookEventsBody,
     summary: 'Deliver again every subscribed event since a time (at most 14 days back).',
   },
   {
@@ -165,7 +168,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'POST',
     path: '/v1/deliveries/{id}/retry',
     auth: 'supplier',
-    acceptsBody: false,
     summary: 'Send a delivery again now (a new attempt with the same webhook-id).',
   },
 ];

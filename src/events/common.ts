@@ -1,8 +1,22 @@
 /** Field schemas shared by the inbound and outbound event catalogues. */
 import { z } from 'zod';
-import { LIMITS, PLATFORMS } from '../reviews/domain/review-schemas';
 
-export { PLATFORMS };
+/** The review platforms a review can come from (ours is `wedsync`). */
+export const PLATFORMS = [
+  'wedsync',
+  'google',
+  'facebook',
+  'weddingwire',
+  'theknot',
+  'bridebook',
+  'hitched',
+  'yelp',
+] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** Lengths of a review's text fields, the same in the API and in producer events. */
+export const REVIEW_TEXT_LIMITS = { title: 200, reviewBody: 10_000, name: 120, externalId: 200 } as const;
+const LIMITS = REVIEW_TEXT_LIMITS;
 
 /** Identifiers from other WedSync services: opaque, 1..128 characters, no whitespace. */
 export const externalRef = () =>

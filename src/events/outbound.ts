@@ -17,7 +17,7 @@ import {
 import { DATA_CONTENT_TYPE, DEFAULT_OUTBOUND_SOURCE, SPEC_VERSION, envelopeSchema } from './envelope';
 import type { CloudEventAttributes } from './envelope';
 import { helperShift } from './inbound';
-import { FLAG_REASON_CODES } from '../models/ml/authenticity';
+import { FLAG_REASON_CODES } from '../models';
 
 const reviewId = () => z.string().min(1).max(64).describe('Our id of the review.');
 

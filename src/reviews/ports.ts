@@ -1,7 +1,6 @@
-/** What the use cases need from the outside world; adapters implement these against AWS. */
-import type { Review, ReviewInsights, ReviewView, DomainEvent } from './domain/review';
-import type { RecentReview } from '../models/inference/review-inference';
-import type { Counters } from '../models/inference/window-stats';
+/** What the review use cases need from the outside world; adapters implement these against AWS. */
+import type { Review, ReviewInsights, ReviewView } from './domain/review';
+import type { RecentReview } from './domain/review-inference';
 import type { ReviewSummary } from './domain/summary';
 import type { Platform } from './domain/review-schemas';
 
@@ -38,20 +37,8 @@ export interface ReviewRepository {
   summary(supplierId: string): Promise<ReviewSummary>;
 }
 
-/** Prediction counters per model variant in hourly buckets, shared by every instance. */
-export interface ModelStatsStore {
-  add(task: string, variant: string, counters: Counters, at: Date): Promise<void>;
-  window(task: string, variant: string, since: Date): Promise<Counters>;
-}
-
-export interface EventPublisher {
-  publish(events: readonly DomainEvent[]): Promise<void>;
-}
-
-export interface IngestQueue {
-  /** Resolves only once the queue has durably accepted the message. */
-  send(body: string, attributes?: Record<string, string>): Promise<void>;
-}
+/** The ingest queue (see src/shared/queue.ts). */
+export type { MessageQueue as IngestQueue } from '../shared/queue';
 
 export interface RejectedStore {
   park(record: {
@@ -76,13 +63,3 @@ export interface ReviewRequestRecord {
 export interface ReviewRequestRepository {
   put(record: ReviewRequestRecord): Promise<void>;
 }
-
-export interface KeyRingSource {
-  /** Current key first, then the previous one (if any). */
-  keyRing(options?: { forceFetch?: boolean }): Promise<readonly string[]>;
-}
-
-export interface Clock {
-  now(): Date;
-}
-export const systemClock: Clock = { now: () => new Date() };

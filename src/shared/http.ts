@@ -4,7 +4,6 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ProblemError, type ProblemDetails } from './problem';
-import { LIMITS } from '../reviews/domain/review-schemas';
 
 const BASE_HEADERS = {
   'cache-control': 'no-store',
@@ -42,6 +41,9 @@ export function header(event: APIGatewayProxyEvent, name: string): string | unde
   return undefined;
 }
 
+/** The largest JSON body the API accepts (the contract's limit; API Gateway's own is 10 MB). */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Reads a JSON object body: 415 wrong type, 413 too big, 400 empty/malformed/not an object. */
@@ -53,8 +55,8 @@ export function readJsonObject(event: APIGatewayProxyEvent): Record<string, unkn
   }
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.length > LIMITS.bodyBytes) {
-    throw new ProblemError('payload-too-large', `the body is limited to ${LIMITS.bodyBytes} bytes`);
+  if (bytes.length > BODY_LIMIT_BYTES) {
+    throw new ProblemError('payload-too-large', `the body is limited to ${BODY_LIMIT_BYTES} bytes`);
   }
   const text = bytes.toString('utf8');
   if (text.trim() === '') throw new ProblemError('bad-request', 'the request body is empty');

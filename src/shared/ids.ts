@@ -4,7 +4,6 @@
  * writes on global tables only see the local region; equal keys make the replicas agree).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { ReviewOrigin } from '../reviews/domain/review-schemas';
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 
@@ -33,19 +32,9 @@ function digest(parts: readonly string[]): Buffer {
   return hash.digest();
 }
 
-export function naturalKey(origin: ReviewOrigin): string[] {
-  switch (origin.kind) {
-    case 'review-request':
-      return ['request', origin.requestId];
-    case 'external':
-      return ['external', origin.platform, origin.externalId];
-    case 'idempotency-key':
-      return ['idempotency-key', origin.key];
-  }
-}
-
-export function reviewIdFor(supplierId: string, origin: ReviewOrigin): string {
-  return `rev_${base32(digest(['review', supplierId, ...naturalKey(origin)]), 26)}`;
+/** A deterministic id: `prefix_` + 26 base32 characters of a hash of the parts. */
+export function deterministicId(prefix: string, parts: readonly string[]): string {
+  return `${prefix}_${base32(digest(parts), 26)}`;
 }
 
 /** Deterministic id of a domain event: the same review always yields the same event ids. */

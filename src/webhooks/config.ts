@@ -19,7 +19,7 @@ import {
 } from './adapters/http-delivery';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/retry-schedule';
 import { DEFAULT_ROTATION_OVERLAP_SECONDS } from './domain/signing';
-import type { ResolveOptions } from './adapters/ssrf';
+import type { ResolveOptions } from './domain/ssrf';
 import { numberEnv, optionalEnv } from '../shared/env';
 
 export interface WebhookConfig {

@@ -1,6 +1,42 @@
-/** Outbound webhook delivery building blocks: signing, SSRF policy, HTTP, retries, circuit breaker. */
+/** The webhooks capability's public face: endpoints, signing, delivery, fan-out, and their schemas. */
+import {
+  createWebhookEndpointBody,
+  listDeliveriesQuery,
+  replayWebhookEventsBody,
+  updateWebhookEndpointBody,
+} from './domain/webhook-schemas';
+
 export * from './domain/signing';
-export * from './adapters/ssrf';
-export * from './adapters/http-delivery';
 export * from './domain/retry-schedule';
 export * from './domain/circuit-breaker';
+export {
+  deliveryIdFor,
+  endpointView,
+  initialState,
+  isDeliveryMessage,
+  messageFor,
+  subscribes,
+  type AttemptRecord,
+  type DeliveryMessage,
+  type DeliveryState,
+  type DeliveryStatus,
+  type LoggedEvent,
+  type WebhookEndpoint,
+  type WebhookEndpointView,
+} from './domain/webhook';
+export * from './domain/webhook-schemas';
+export * from './domain/ssrf';
+export * from './adapters/http-delivery';
+export type * from './ports';
+export * from './config';
+export * from './use-cases/deliver-webhooks';
+export * from './use-cases/fan-out';
+export * from './use-cases/webhook-endpoints';
+
+/** The request schemas of the webhook routes, for the route table. */
+export const webhookRoutesSchemas = {
+  createWebhookEndpointBody,
+  updateWebhookEndpointBody,
+  replayWebhookEventsBody,
+  listDeliveriesQuery,
+} as const;

@@ -6,10 +6,8 @@
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { ROUTES } from '#src/catalog/routes';
-import { REQUEST_BODY_SCHEMAS } from '#src/reviews/domain/review-schemas';
+import { queryParameterNames, ROUTES } from '#src/catalog/routes';
 import { pathPrefixes, requestParametersOf } from '../../lib/constructs/service-api';
-import { requestBodyJsonSchema } from '../../lib/request-models';
 import type { ServiceStack } from '../../lib/stacks/service-stack';
 import { logicalIdOf, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
 
@@ -22,7 +20,6 @@ const logicalId = logicalIdOf;
 
 /** Every path that gets a resource: each route path and all its prefixes. */
 const RESOURCE_PATHS = [...new Set(ROUTES.flatMap((r) => pathPrefixes(r.path)))];
-const BODY_ROUTES = ROUTES.filter((r) => r.acceptsBody && REQUEST_BODY_SCHEMAS[r.operation]);
 
 describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (region) => {
   let stack: ServiceStack;
@@ -77,9 +74,9 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
     it('declares the path and query parameters of each route', () => {
       const byId = ROUTES.find((r) => r.path.includes('{id}'));
       expect(byId && requestParametersOf(byId)).toEqual({ 'method.request.path.id': true });
-      const listing = ROUTES.find((r) => r.query?.length);
+      const listing = ROUTES.find((r) => queryParameterNames(r).length > 0);
       expect(Object.keys(listing ? requestParametersOf(listing) : {})).toEqual(
-        listing?.query?.map((q) => `method.request.querystring.${q}`),
+        listing ? queryParameterNames(listing).map((q) => `method.request.querystring.${q}`) : [],
       );
     });
 
@@ -138,37 +135,13 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
   });
 
   describe('request validation', () => {
-    it('has a validator for parameters and bodies', () => {
+    it('validates parameters only: bodies are validated by the handler (422 with field errors)', () => {
       resourceOf(template, stack, stack.api.requestValidator).hasResourceProperties(
         'AWS::ApiGateway::RequestValidator',
-        { ValidateRequestBody: true, ValidateRequestParameters: true },
+        { ValidateRequestBody: false, ValidateRequestParameters: true },
       );
+      template.resourceCountIs('AWS::ApiGateway::Model', 0);
     });
-
-    it('has one request model per body route with a zod schema, and no other model', () => {
-      template.resourceCountIs('AWS::ApiGateway::Model', BODY_ROUTES.length);
-      expect(BODY_ROUTES.length).toBeGreaterThan(0);
-    });
-
-    it.each(BODY_ROUTES.map((r) => [r.operation, r] as const))(
-      '%s: the method requires the model derived from its zod schema (draft 4)',
-      (operation, route) => {
-        const model = new Capture();
-        resourceOf(template, stack, method(route.path, route.method)).hasResourceProperties(
-          'AWS::ApiGateway::Method',
-          { RequestModels: { 'application/json': model } },
-        );
-        const modelId = (model.asObject() as { Ref: string }).Ref;
-        const expectedSchema = { ...requestBodyJsonSchema(REQUEST_BODY_SCHEMAS[operation]!) };
-        const models = template.findResources('AWS::ApiGateway::Model', {
-          Properties: {
-            ContentType: 'application/json',
-            Schema: { ...expectedSchema, $schema: 'http://json-schema.org/draft-04/schema#' },
-          },
-        });
-        expect(Object.keys(models)).toEqual([modelId]);
-      },
-    );
   });
 
   describe('stage', () => {

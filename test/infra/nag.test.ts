@@ -84,6 +84,7 @@ it('gives every acknowledgement a specific reason', () => {
   const rules = new Set(acknowledgements.map((a) => a.id.replace(/^annotation::/i, '')));
   expect([...rules].sort()).toEqual(
     [
+      'AwsSolutions-APIG2',
       'AwsSolutions-COG4',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       'AwsSolutions-IAM5[Resource::*]',

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
-import { FUNCTIONS } from '#src/catalog/functions';
+import { consumerOf, FUNCTIONS } from '#src/catalog/functions';
 import { QUEUES, dlqEnvVar } from '#src/catalog/queues';
 import { SECRETS } from '#src/catalog/secrets';
 import { TABLES } from '#src/catalog/tables';
@@ -305,7 +305,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
         const consumer = def.consumer!;
         template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
           EventSourceArn: { 'Fn::GetAtt': [logicalId(stack, stack.queues[id].queue), 'Arn'] },
-          FunctionName: { Ref: logicalId(stack, stack.functions[consumer.functionId].function) },
+          FunctionName: { Ref: logicalId(stack, stack.functions[consumerOf(id)!.id].function) },
           BatchSize: consumer.batchSize,
           MaximumBatchingWindowInSeconds: consumer.maxBatchingWindowSeconds,
           ScalingConfig: { MaximumConcurrency: consumer.maxConcurrency },

@@ -2,7 +2,7 @@
  * The HTTP API end to end through the local gateway (same handlers as Lambda), DynamoDB Local
  * and the SQS emulator: the happy paths, tenancy, and every kind of bad input.
  */
-import { signReviewToken } from '../../src/reviews/domain/review-token';
+import { signReviewToken } from '../../src/access/domain/review-token';
 import { countReviews, eventually, startTestStack, type TestStack } from './support/stack';
 
 jest.setTimeout(15_000);

@@ -6,7 +6,7 @@
  */
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { DynamoTenantStore } from '../../src/reviews/adapters/dynamo-records';
-import { PLATFORM_TENANT_ID } from '../../src/webhooks/domain/webhook';
+import { PLATFORM_SUPPLIER_ID } from '../../src/events';
 import { createSupplierWithKey } from '../../src/access/use-cases/create-supplier';
 import { eventually, startTestStack, type TestStack } from './support/stack';
 import { startReceiver, type Receiver } from './webhooks/support/receivers';
@@ -39,7 +39,7 @@ const envelope = (type: string, data: Record<string, unknown>) => ({
 it('categorises uncategorised expenses and counts them towards that budget', async () => {
   const app = await createSupplierWithKey(new DynamoTenantStore(stack.doc, stack.tableName('Tenants')), {
     name: 'WedSync app',
-    supplierId: PLATFORM_TENANT_ID,
+    supplierId: PLATFORM_SUPPLIER_ID,
   });
   const created = await stack.call('POST', '/v1/webhook-endpoints', {
     key: app.apiKey,

@@ -5,7 +5,7 @@
  * 202 answered is a stored review.
  */
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { reviewIdFor } from '../../src/shared/ids';
+import { reviewIdFor } from '../../src/reviews/domain/review-ids';
 import { countReviews, eventually, startTestStack, type TestStack } from './support/stack';
 import { runWithConcurrency } from './support/load';
 

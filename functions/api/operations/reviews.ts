@@ -1,22 +1,18 @@
 /** Review operations: review requests, submissions and imports, reads, summary. */
 import { ID_PATTERN } from '../../../src/shared/ids';
 import { ProblemError } from '../../../src/shared/problem';
-import {
-  createReviewRequestBody,
-  listReviewsQuery,
-  submitReviewBody,
-} from '../../../src/reviews/domain/review-schemas';
 import type {
-  Clock,
-  IngestQueue,
-  KeyRingSource,
-  ReviewRepository,
-  ReviewRequestRepository,
-} from '../../../src/reviews/ports';
-import { header, jsonResponse, readJsonObject } from '../../../src/shared/http';
+  CreateReviewRequestBody,
+  ListReviewsQuery,
+  SubmitReviewBody,
+} from '../../../src/reviews/domain/review-schemas';
+import type { IngestQueue, ReviewRepository, ReviewRequestRepository } from '../../../src/reviews/ports';
+import type { Clock } from '../../../src/shared/clock';
+import type { KeyRingSource } from '../../../src/access';
+import { header, jsonResponse } from '../../../src/shared/http';
 import { createReviewRequest } from '../../../src/reviews/use-cases/review-requests';
 import { submitReview } from '../../../src/reviews/use-cases/submit-review';
-import { parse, supplierOf, type Operations } from '../operation';
+import { supplierOf, type Operations } from '../operation';
 
 export interface ReviewDeps {
   readonly reviews: ReviewRepository;
@@ -30,13 +26,13 @@ export const reviewOperations: Operations<
   'createReviewRequest' | 'submitReview' | 'getReview' | 'listReviews' | 'getReviewSummary',
   ReviewDeps
 > = {
-  async createReviewRequest({ event, principal }, deps) {
+  async createReviewRequest({ body: validated, principal }, deps) {
     const supplierId = supplierOf(principal);
-    const body = parse(createReviewRequestBody, readJsonObject(event), 'validation-error');
+    const body = validated as CreateReviewRequestBody;
     return jsonResponse(201, await createReviewRequest(supplierId, body, deps));
   },
-  async submitReview({ event, principal }, deps) {
-    const body = parse(submitReviewBody, readJsonObject(event), 'validation-error');
+  async submitReview({ event, body: validated, principal }, deps) {
+    const body = validated as SubmitReviewBody;
     const accepted = await submitReview(
       principal,
       body,
@@ -54,9 +50,9 @@ export const reviewOperations: Operations<
     if (!review) throw new ProblemError('not-found', 'no such review');
     return jsonResponse(200, review);
   },
-  async listReviews({ event, principal }, deps) {
+  async listReviews({ query: validated, principal }, deps) {
     const supplierId = supplierOf(principal);
-    const query = parse(listReviewsQuery, event.queryStringParameters ?? {}, 'invalid-query');
+    const query = validated as ListReviewsQuery;
     const page = await deps.reviews.list(supplierId, { ...query, limit: query.limit ?? 25 });
     return jsonResponse(200, page);
   },

@@ -2,13 +2,13 @@
 import { decodeCursor, encodeCursor, type StoreKey } from '../../../src/shared/cursor';
 import { ID_PATTERN } from '../../../src/shared/ids';
 import { ProblemError } from '../../../src/shared/problem';
-import {
-  createWebhookEndpointBody,
-  listDeliveriesQuery,
-  replayWebhookEventsBody,
-  updateWebhookEndpointBody,
+import type {
+  CreateWebhookEndpointBody,
+  ListDeliveriesQuery,
+  ReplayWebhookEventsBody,
+  UpdateWebhookEndpointBody,
 } from '../../../src/webhooks/domain/webhook-schemas';
-import { jsonResponse, readJsonObject } from '../../../src/shared/http';
+import { jsonResponse } from '../../../src/shared/http';
 import {
   deleteEndpoint,
   getEndpoint,
@@ -21,7 +21,7 @@ import {
   updateEndpoint,
   type WebhookApiDeps,
 } from '../../../src/webhooks/use-cases/webhook-endpoints';
-import { parse, supplierOf, type Operations } from '../operation';
+import { supplierOf, type Operations } from '../operation';
 
 export type WebhookDeps = WebhookApiDeps;
 
@@ -44,9 +44,9 @@ export const webhookOperations: Operations<
   | 'retryWebhookDelivery',
   WebhookDeps
 > = {
-  async createWebhookEndpoint({ event, principal }, deps) {
+  async createWebhookEndpoint({ body: validated, principal }, deps) {
     const supplierId = supplierOf(principal);
-    const body = parse(createWebhookEndpointBody, readJsonObject(event), 'validation-error');
+    const body = validated as CreateWebhookEndpointBody;
     const created = await registerEndpoint(supplierId, body, deps);
     return jsonResponse(201, created, { location: `/v1/webhook-endpoints/${created.id}` });
   },
@@ -60,10 +60,10 @@ export const webhookOperations: Operations<
       await getEndpoint(supplierId, idParam(pathParameters, 'webhook endpoint'), deps),
     );
   },
-  async updateWebhookEndpoint({ event, principal, pathParameters }, deps) {
+  async updateWebhookEndpoint({ body: validated, principal, pathParameters }, deps) {
     const supplierId = supplierOf(principal);
     const id = idParam(pathParameters, 'webhook endpoint');
-    const body = parse(updateWebhookEndpointBody, readJsonObject(event), 'validation-error');
+    const body = validated as UpdateWebhookEndpointBody;
     return jsonResponse(200, await updateEndpoint(supplierId, id, body, deps));
   },
   async deleteWebhookEndpoint({ principal, pathParameters }, deps) {
@@ -78,10 +78,10 @@ export const webhookOperations: Operations<
       await rotateEndpointSecret(supplierId, idParam(pathParameters, 'webhook endpoint'), deps),
     );
   },
-  async listWebhookDeliveries({ event, principal, pathParameters }, deps) {
+  async listWebhookDeliveries({ query: validated, principal, pathParameters }, deps) {
     const supplierId = supplierOf(principal);
     const id = idParam(pathParameters, 'webhook endpoint');
-    const query = parse(listDeliveriesQuery, event.queryStringParameters ?? {}, 'invalid-query');
+    const query = validated as ListDeliveriesQuery;
     const cursor = query.cursor ? decodeCursor(query.cursor, { gsi1pk: `DELIVERIES#${id}` }) : undefined;
     const page = await listDeliveries(
       supplierId,
@@ -94,10 +94,10 @@ export const webhookOperations: Operations<
       ...(page.next ? { nextCursor: encodeCursor(page.next as StoreKey) } : {}),
     });
   },
-  async replayWebhookEvents({ event, principal, pathParameters }, deps) {
+  async replayWebhookEvents({ body: validated, principal, pathParameters }, deps) {
     const supplierId = supplierOf(principal);
     const id = idParam(pathParameters, 'webhook endpoint');
-    const body = parse(replayWebhookEventsBody, readJsonObject(event), 'validation-error');
+    const body = validated as ReplayWebhookEventsBody;
     return jsonResponse(202, await replayEvents(supplierId, id, body.since, deps));
   },
   async retryWebhookDelivery({ principal, pathParameters }, deps) {

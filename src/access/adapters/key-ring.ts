@@ -4,7 +4,7 @@
  * rotation adds a new current version, and tokens signed with the old one keep verifying.
  */
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import type { KeyRingSource } from '../../reviews/ports';
+import type { KeyRingSource } from '../ports';
 
 const CACHE_SECONDS = 300;
 

@@ -1,5 +1,5 @@
 import { API_KEY_PREFIX, hashApiKey, looksLikeApiKey } from '../domain/api-keys';
-import { REVIEW_TOKEN_PREFIX } from '../../reviews/domain/review-token';
+import { REVIEW_TOKEN_PREFIX } from '../domain/review-token';
 
 export type AuthDecision =
   | { readonly effect: 'allow'; readonly context: Record<string, string> }

@@ -12,7 +12,7 @@ import {
   thresholdsCrossedByExpense,
   type ThresholdCrossing,
 } from '../domain/budget-thresholds';
-import { fromMicros, toMicros, type Currency } from '../../events/common';
+import { fromMicros, toMicros, type Currency } from '../../events';
 import type { AppliedBudgetChange, BudgetKey, BudgetStore } from '../ports';
 
 interface CategoryItem {

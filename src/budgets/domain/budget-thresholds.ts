@@ -19,7 +19,7 @@
  *
  * Amounts are exact: decimal strings or numbers, converted to integer millionths.
  */
-import { type AmountInput, fromMicros, toMicros } from '../../events/common';
+import { type AmountInput, fromMicros, toMicros } from '../../events';
 
 export const BUDGET_THRESHOLD_PERCENTS = [80, 100] as const;
 export type ThresholdPercent = (typeof BUDGET_THRESHOLD_PERCENTS)[number];

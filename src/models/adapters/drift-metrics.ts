@@ -6,7 +6,7 @@
  */
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { DriftMonitor } from '../ml';
-import type { Observation } from '../inference/review-inference';
+import type { Observation } from '../inference/observation';
 
 export const DRIFT_METRICS = { psi: 'ModelDriftPsi', agreement: 'SentimentRatingAgreement' } as const;
 

@@ -1,7 +1,7 @@
 /** ModelStatsStore on the ModelStats table: hourly buckets of additive prediction counters. */
 import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Counters } from '../inference/window-stats';
-import type { ModelStatsStore } from '../../reviews/ports';
+import type { ModelStatsStore } from '../ports';
 
 const RETENTION_SECONDS = 30 * 86_400;
 const hourKey = (at: Date) => `HOUR#${at.toISOString().slice(0, 13)}`;

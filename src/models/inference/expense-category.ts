@@ -3,7 +3,7 @@
  * of the expense model. Below the model's confidence threshold the model itself answers `other`
  * with its three best candidates rather than guessing.
  */
-import type { ModelsForSupplier } from './review-inference';
+import type { ModelsForSupplier } from './observation';
 
 export interface ExpenseSuggestion {
   readonly category: string;

@@ -23,8 +23,8 @@ export {
   ratingAgreement,
   type DriftMonitorOptions,
   type DriftReport,
-  type Observation,
 } from './drift';
+export type { Observation as DriftObservation } from './drift';
 export { CONFIDENCE_EDGES, histogram, labelShares, psi, psiLevel, PSI_EPSILON } from './psi';
 export {
   assessAuthenticity,

@@ -7,7 +7,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelArtifact, ReferenceDistribution, Task } from '../ml/artifact';
-import { assertDeployable, cardIsNonCommercial, type CardLicensing, type DataLicence } from '../ml/licence-gate';
+import {
+  assertDeployable,
+  cardIsNonCommercial,
+  type CardLicensing,
+  type DataLicence,
+} from '../ml/licence-gate';
 
 export interface TrainingDataEntry extends DataLicence {
   readonly path: string;

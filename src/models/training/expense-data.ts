@@ -1,7 +1,7 @@
 /** Assembling the expense-category training data: generated notes, hand-written notes, mapped MCC rows. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUDGET_CATEGORIES } from '../../events/common';
+import { BUDGET_CATEGORIES } from '../../events';
 import { readTsv, type LabelledText } from './datasets';
 import { generateExpenses, readVocabulary, type GeneratorOptions } from './expense-generator';
 

@@ -1,7 +1,8 @@
 import type { ModelEngine } from '../inference/engine';
-import type { Observation } from '../inference/review-inference';
+import type { Observation } from '../inference/observation';
 import type { Task } from '../ml';
-import type { Clock, ModelStatsStore } from '../../reviews/ports';
+import type { Clock } from '../../shared/clock';
+import type { ModelStatsStore } from '../ports';
 import { recordObservations } from './record-observations';
 
 /**

@@ -3,7 +3,7 @@ import { referenceAgreement } from '../inference/model-cards';
 import { agreementAlarmState, MODEL_ALARMS, psiAlarmState } from '../inference/model-alarms';
 import { summarise } from '../inference/window-stats';
 import type { Task } from '../ml';
-import type { ModelStatsStore } from '../../reviews/ports';
+import type { ModelStatsStore } from '../ports';
 
 /**
  * The ops view of the models.

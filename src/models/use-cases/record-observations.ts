@@ -1,6 +1,6 @@
 import { countersFor } from '../inference/window-stats';
-import type { Observation } from '../inference/review-inference';
-import type { ModelStatsStore } from '../../reviews/ports';
+import type { Observation } from '../inference/observation';
+import type { ModelStatsStore } from '../ports';
 
 /** Adds predictions to the shared statistics: one counter update per (task, variant). */
 export async function recordObservations(

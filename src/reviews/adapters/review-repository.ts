@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, type StoreKey } from '../../shared/cursor';
 import type { Review, ReviewInsights, ReviewView } from '../domain/review';
-import { reviewText, type RecentReview } from '../../models/inference/review-inference';
+import { reviewText, type RecentReview } from '../domain/review-inference';
 import { combineShards, type SummaryShard } from '../domain/summary';
 import type { ReviewListFilter, ReviewPage, ReviewRepository } from '../ports';
 

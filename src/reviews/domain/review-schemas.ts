@@ -1,35 +1,16 @@
 /**
  * Request and message schemas (zod), defined once: the API handler validates with them, the
- * worker re-validates queued messages with them, and the CDK stack derives API Gateway request
- * models from REQUEST_BODY_SCHEMAS.
+ * worker re-validates queued messages with them; the route table (src/catalog/routes.ts) names
+ * each route's body and query schema.
  */
 import { z } from 'zod';
-import type { OperationId } from '../../catalog/routes';
-import {
-  createWebhookEndpointBody,
-  replayWebhookEventsBody,
-  updateWebhookEndpointBody,
-} from '../../webhooks/domain/webhook-schemas';
+import { PLATFORMS, REVIEW_TEXT_LIMITS, type Platform } from '../../events';
 
-export const PLATFORMS = [
-  'wedsync',
-  'google',
-  'facebook',
-  'weddingwire',
-  'theknot',
-  'bridebook',
-  'hitched',
-  'yelp',
-] as const;
-export type Platform = (typeof PLATFORMS)[number];
+export { PLATFORMS, type Platform };
 
 export const LIMITS = {
-  bodyBytes: 64 * 1024,
-  title: 200,
-  reviewBody: 10_000,
-  name: 120,
+  ...REVIEW_TEXT_LIMITS,
   email: 254,
-  externalId: 200,
   idempotencyKey: 200,
   listPage: 100,
 } as const;
@@ -62,14 +43,6 @@ export const submitReviewBody = z
     path: ['externalId'],
   });
 export type SubmitReviewBody = z.infer<typeof submitReviewBody>;
-
-export const REQUEST_BODY_SCHEMAS: Partial<Record<OperationId, z.ZodType>> = {
-  createReviewRequest: createReviewRequestBody,
-  submitReview: submitReviewBody,
-  createWebhookEndpoint: createWebhookEndpointBody,
-  updateWebhookEndpoint: updateWebhookEndpointBody,
-  replayWebhookEvents: replayWebhookEventsBody,
-};
 
 export const listReviewsQuery = z.strictObject({
   rating: z
@@ -118,18 +91,3 @@ export const reviewSubmittedMessage = z.strictObject({
   }),
 });
 export type ReviewSubmittedMessage = z.infer<typeof reviewSubmittedMessage>;
-
-/** zod issues -> RFC 9457 field errors with dotted paths. */
-export function fieldErrors(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.flatMap((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        path: [...issue.path, key].join('.'),
-        message: 'unknown field',
-      }));
-    }
-    const path = issue.path.map(String).join('.') || '(body)';
-    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.message;
-    return [{ path, message }];
-  });
-}

@@ -1,6 +1,8 @@
 /** The stored review and the domain events it raises. */
-import { eventIdFor, reviewIdFor } from '../../shared/ids';
+import { eventIdFor } from '../../shared/ids';
+import { reviewIdFor } from './review-ids';
 import type { Platform, ReviewOrigin, ReviewSubmittedMessage } from './review-schemas';
+import type { DomainEvent } from '../../events';
 
 export interface Review {
   readonly reviewId: string;
@@ -83,15 +85,6 @@ export function reviewFromMessage(message: ReviewSubmittedMessage): Review {
 }
 
 export const NEGATIVE_RATING_AT_MOST = 2;
-
-export interface DomainEvent {
-  readonly id: string;
-  readonly type: string;
-  readonly time: string;
-  readonly supplierId: string;
-  readonly subject: string;
-  readonly data: Record<string, unknown>;
-}
 
 /** review.flagged, when the models found reasons to doubt the review. */
 export function flaggedEvent(review: Review, time: string): DomainEvent | undefined {

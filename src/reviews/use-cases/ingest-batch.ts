@@ -6,17 +6,13 @@ import {
   type Review,
 } from '../domain/review';
 import { reviewSubmittedMessage } from '../domain/review-schemas';
-import { analyseReviews, type ModelsForSupplier, type Observation } from '../../models/inference/review-inference';
-import type {
-  Clock,
-  EventPublisher,
-  IngestQueue,
-  ModelStatsStore,
-  RejectedStore,
-  ReviewRepository,
-} from '../ports';
-import { recordObservations } from '../../models/use-cases/record-observations';
-import { applyProducerEvent, routeQueuedBody, type ProducerEventDeps } from './producer-events';
+import { analyseReviews, type ModelsForSupplier, type Observation } from '../domain/review-inference';
+import type { IngestQueue, RejectedStore, ReviewRepository } from '../ports';
+import type { Clock } from '../../shared/clock';
+import type { EventPublisher } from '../../events';
+import { recordObservations, type ModelStatsStore } from '../../models';
+import { applyProducerEvent, type ProducerEventDeps } from '../../budgets';
+import { routeQueuedBody } from './route-queued-message';
 
 export interface IngestDeps {
   readonly reviews: ReviewRepository;

@@ -1,7 +1,9 @@
 import { randomId } from '../../shared/ids';
 import type { CreateReviewRequestBody } from '../domain/review-schemas';
-import { signReviewToken } from '../domain/review-token';
-import type { Clock, KeyRingSource, ReviewRequestRepository } from '../ports';
+import { signReviewToken } from '../../access';
+import type { ReviewRequestRepository } from '../ports';
+import type { Clock } from '../../shared/clock';
+import type { KeyRingSource } from '../../access';
 
 export const DEFAULT_LINK_DAYS = 30;
 

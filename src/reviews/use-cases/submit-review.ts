@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { ProblemError } from '../../shared/problem';
-import { reviewIdFor } from '../../shared/ids';
-import { ReviewTokenError, verifyReviewToken } from '../domain/review-token';
+import { reviewIdFor } from '../domain/review-ids';
+import { ReviewTokenError, verifyReviewToken } from '../../access';
 import type { ReviewOrigin, ReviewSubmittedMessage, SubmitReviewBody } from '../domain/review-schemas';
 import { LIMITS } from '../domain/review-schemas';
-import type { Clock, IngestQueue, KeyRingSource } from '../ports';
-import type { Principal } from '../../access/domain/principal';
+import type { IngestQueue } from '../ports';
+import type { Clock } from '../../shared/clock';
+import type { KeyRingSource } from '../../access';
+import type { Principal } from '../../access';
 
 export interface SubmitReviewDeps {
   readonly queue: IngestQueue;

@@ -20,7 +20,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { isIP } from 'node:net';
 import * as tls from 'node:tls';
-import { resolveAndCheck, type Resolver, type ResolveOptions, type SsrfReason } from './ssrf';
+import { resolveAndCheck, type Resolver, type ResolveOptions, type SsrfReason } from '../domain/ssrf';
 
 export type DeliveryOutcome = 'success' | 'failure' | 'gone' | 'rate-limited';
 

@@ -1,6 +1,6 @@
 /** Request bodies of the webhook-endpoint API (zod); API Gateway models are derived from them. */
 import { z } from 'zod';
-import { MAX_URL_LENGTH } from '../adapters/ssrf';
+import { MAX_URL_LENGTH } from '../domain/ssrf';
 
 /**
  * Event type names; membership in the outbound catalogue is checked by the use case (importing the
@@ -31,6 +31,7 @@ export type UpdateWebhookEndpointBody = z.infer<typeof updateWebhookEndpointBody
 export const replayWebhookEventsBody = z.strictObject({
   since: z.iso.datetime({ offset: true }).describe('Replay events from this time (at most 14 days back).'),
 });
+export type ReplayWebhookEventsBody = z.infer<typeof replayWebhookEventsBody>;
 
 export const listDeliveriesQuery = z.strictObject({
   limit: z
@@ -41,3 +42,4 @@ export const listDeliveriesQuery = z.strictObject({
     .optional(),
   cursor: z.string().max(2048).optional(),
 });
+export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuery>;

@@ -10,7 +10,7 @@ import type { EndpointSecrets } from './signing';
  * events): the WedSync app's own account. Create it once with
  * `npm run cli -- create-supplier --name "WedSync app" --supplier-id wedsync-app`.
  */
-export const PLATFORM_TENANT_ID = 'wedsync-app';
+export const PLATFORM_SUPPLIER_ID = 'wedsync-app';
 
 export type DisabledReason = 'gone' | 'failing' | 'manual';
 

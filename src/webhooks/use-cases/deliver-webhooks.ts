@@ -15,7 +15,7 @@
  * Returns the ids of the messages to retry (partial batch response).
  */
 import { eventIdFor } from '../../shared/ids';
-import type { DomainEvent } from '../../reviews/domain/review';
+import type { DomainEvent } from '../../events';
 import {
   initialState,
   isDeliveryMessage,
@@ -25,7 +25,8 @@ import {
   type DisabledReason,
   type WebhookEndpoint,
 } from '../domain/webhook';
-import type { Clock, EventPublisher } from '../../reviews/ports';
+import type { Clock } from '../../shared/clock';
+import type { EventPublisher } from '../../events';
 import type { DeliveryQueue, DeliveryStore, EndpointRepository } from '../ports';
 import type { WebhookConfig } from '../config';
 import {

@@ -9,16 +9,16 @@
  *    claim, conditional on not existing: a duplicate event never causes a second delivery.
  */
 import {
-  PLATFORM_TENANT_ID,
   deliveryIdFor,
   subscribes,
   type DeliveryMessage,
   type LoggedEvent,
   type WebhookEndpoint,
 } from '../domain/webhook';
-import { buildOutboundEvent, isOutboundEventType, serializeOutboundEvent } from '../../events/outbound';
-import { DEFAULT_OUTBOUND_SOURCE } from '../../events/envelope';
-import type { Clock } from '../../reviews/ports';
+import { PLATFORM_SUPPLIER_ID } from '../../events';
+import { buildOutboundEvent, isOutboundEventType, serializeOutboundEvent } from '../../events';
+import { DEFAULT_OUTBOUND_SOURCE } from '../../events';
+import type { Clock } from '../../shared/clock';
 import type { DeliveryQueue, DeliveryStore, EndpointRepository } from '../ports';
 
 export const EVENT_LOG_DAYS = 14;
@@ -108,7 +108,7 @@ export function webhookBody(envelope: Envelope): { body: string; matchedSchema: 
 export const tenantOf = (envelope: Envelope): string =>
   typeof envelope.supplierid === 'string' && envelope.supplierid !== ''
     ? envelope.supplierid
-    : PLATFORM_TENANT_ID;
+    : PLATFORM_SUPPLIER_ID;
 
 const expiry = (nowMs: number) => Math.floor(nowMs / 1000) + EVENT_LOG_DAYS * 86_400;
 

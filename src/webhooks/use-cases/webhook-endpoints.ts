@@ -16,13 +16,13 @@ import {
   type WebhookEndpointView,
 } from '../domain/webhook';
 import type { CreateWebhookEndpointBody, UpdateWebhookEndpointBody } from '../domain/webhook-schemas';
-import { isOutboundEventType } from '../../events/outbound';
-import type { Clock } from '../../reviews/ports';
+import { isOutboundEventType } from '../../events';
+import type { Clock } from '../../shared/clock';
 import type { DeliveryQueue, DeliveryStore, EndpointRepository, Page } from '../ports';
 import type { WebhookConfig } from '../config';
 import { resetBreaker, type BreakerStore } from '../domain/circuit-breaker';
 import { generateSecret, rotateSecret } from '../domain/signing';
-import { resolveAndCheck, type Resolver } from '../adapters/ssrf';
+import { resolveAndCheck, type Resolver } from '../domain/ssrf';
 import { deliveryMessages } from './fan-out';
 
 export interface WebhookApiDeps {

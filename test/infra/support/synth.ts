@@ -9,7 +9,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { applyNag } from '../../../lib/nag';
-import { buildWedSync, type WedSync, type WedSyncOptions } from '../../../lib/wedsync';
+import { buildWedSync, type WedSync } from '../../../lib/wedsync';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -29,7 +29,7 @@ export interface SynthesizedApp extends WedSync {
   readonly stacks: readonly Stack[];
 }
 
-export interface SynthOptions extends WedSyncOptions {
+export interface SynthOptions {
   /** Register cdk-nag exactly as `bin/app.ts` does (synth then fails on unacknowledged errors). */
   readonly nag?: boolean;
   /** Merged over the `wedsync` context from cdk.json. */
@@ -40,7 +40,7 @@ export function synthesize(options: SynthOptions = {}): SynthesizedApp {
   const context = projectContext();
   if (options.config) context.wedsync = { ...(context.wedsync as object), ...options.config };
   const app = new App({ context });
-  const wedsync = buildWedSync(app, options);
+  const wedsync = buildWedSync(app);
   if (options.nag) applyNag(app);
   const assembly = app.synth();
   return {

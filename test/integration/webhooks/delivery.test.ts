@@ -8,8 +8,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDeliveryStore } from '../../../src/webhooks/adapters/deliveries';
-import { SqsEventPublisher } from '../../../src/shared/sqs-queues';
-import type { DomainEvent } from '../../../src/reviews/domain/review';
+import { SqsEventPublisher } from '../../../src/events/adapters/sqs-event-publisher';
+import type { DomainEvent } from '../../../src/events';
 import type { AttemptRecord, DeliveryState } from '../../../src/webhooks/domain/webhook';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { duplicatesOf, startReceiver, type Receiver, type ReceiverKind } from './support/receivers';

@@ -4,8 +4,8 @@
  * receiver holding only the old secret and one holding only the new one both verify); replay of
  * the event log and retry of one delivery, both with the same webhook-id.
  */
-import { SqsEventPublisher } from '../../../src/shared/sqs-queues';
-import type { DomainEvent } from '../../../src/reviews/domain/review';
+import { SqsEventPublisher } from '../../../src/events/adapters/sqs-event-publisher';
+import type { DomainEvent } from '../../../src/events';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { startReceiver, type Receiver } from './support/receivers';
 

@@ -14,7 +14,7 @@ import type { TLSSocket } from 'node:tls';
 import { Webhook } from 'standardwebhooks';
 import { deliverWebhook, parseRetryAfter, postPinned } from '#src/webhooks/adapters/http-delivery';
 import { generateSecret, signDelivery } from '#src/webhooks/domain/signing';
-import type { Resolver } from '#src/webhooks/adapters/ssrf';
+import type { Resolver } from '#src/webhooks/domain/ssrf';
 
 const LOCAL = { allowLoopback: true, allowHttp: true } as const;
 const SECRET = generateSecret();

@@ -6,8 +6,8 @@
  */
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { DynamoTenantStore } from '../../../src/reviews/adapters/dynamo-records';
-import { reviewIdFor } from '../../../src/shared/ids';
-import { PLATFORM_TENANT_ID } from '../../../src/webhooks/domain/webhook';
+import { reviewIdFor } from '../../../src/reviews/domain/review-ids';
+import { PLATFORM_SUPPLIER_ID } from '../../../src/events';
 import { createSupplierWithKey } from '../../../src/access/use-cases/create-supplier';
 import { countReviews, eventually, startTestStack, type TestStack } from '../support/stack';
 import { startReceiver, type Receiver } from './support/receivers';
@@ -67,7 +67,7 @@ it('turns valid envelopes into outbound events, parks invalid ones, and fires ea
   const supplier = await stack.newSupplier('Producer Supplier');
   const app = await createSupplierWithKey(new DynamoTenantStore(stack.doc, stack.tableName('Tenants')), {
     name: 'WedSync app',
-    supplierId: PLATFORM_TENANT_ID,
+    supplierId: PLATFORM_SUPPLIER_ID,
   });
   for (const [key, receiver, eventTypes] of [
     [supplier.apiKey, supplierHooks, ['review.received', 'review.negative', 'helper.schedule.updated']],

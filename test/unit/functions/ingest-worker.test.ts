@@ -1,11 +1,11 @@
 import type { SQSEvent } from 'aws-lambda';
 import { processIngestBatch, type WorkerDeps } from '../../../functions/ingest-worker/worker';
-import { reviewIdFor } from '../../../src/shared/ids';
+import { reviewIdFor } from '../../../src/reviews/domain/review-ids';
 import type { Review } from '../../../src/reviews/domain/review';
-import type { DomainEvent } from '../../../src/reviews/domain/review';
+import type { DomainEvent } from '../../../src/events';
 import { join } from 'node:path';
 import { createModelEngine } from '../../../src/models/inference/engine';
-import type { ModelsForSupplier } from '../../../src/models/inference/review-inference';
+import type { ModelsForSupplier } from '../../../src/reviews/domain/review-inference';
 
 const origin = (externalId: string) => ({ kind: 'external', platform: 'google', externalId }) as const;
 const message = (externalId: string, rating = 5) =>

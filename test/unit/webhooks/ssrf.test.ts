@@ -7,7 +7,7 @@ import {
   resolveAndCheck,
   type Resolver,
   type SsrfReason,
-} from '#src/webhooks/adapters/ssrf';
+} from '#src/webhooks/domain/ssrf';
 
 /** DNS as a table; a name that is not in it fails like NXDOMAIN. */
 const DNS: Record<string, string[]> = {

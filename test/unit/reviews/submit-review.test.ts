@@ -1,7 +1,7 @@
 import { ProblemError } from '../../../src/shared/problem';
-import { reviewIdFor } from '../../../src/shared/ids';
+import { reviewIdFor } from '../../../src/reviews/domain/review-ids';
 import { reviewSubmittedMessage } from '../../../src/reviews/domain/review-schemas';
-import { signReviewToken } from '../../../src/reviews/domain/review-token';
+import { signReviewToken } from '../../../src/access/domain/review-token';
 import { submitReview } from '../../../src/reviews/use-cases/submit-review';
 
 const now = new Date('2026-06-01T10:00:00Z');

@@ -1,4 +1,5 @@
-import { fieldErrors, listReviewsQuery, submitReviewBody } from '../../../src/reviews/domain/review-schemas';
+import { listReviewsQuery, submitReviewBody } from '../../../src/reviews/domain/review-schemas';
+import { fieldErrors } from '../../../src/shared/validation';
 
 const valid = { rating: 5, title: 'Great', body: 'Lovely day', reviewerName: 'Sam' };
 

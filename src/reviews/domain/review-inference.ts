@@ -4,12 +4,15 @@
  * supplier's recent reviews, bursts from one source, rating-sentiment mismatch). A review whose
  * inference fails or would run past the batch's time budget is marked pending, never dropped.
  */
-import { assessAuthenticity, FLAG_REASON_CODES, type Model, type Task } from '../ml';
-import type { Review, ReviewInsights } from '../../reviews/domain/review';
+import {
+  assessAuthenticity,
+  FLAG_REASON_CODES,
+  type ModelsForSupplier,
+  type Observation,
+} from '../../models';
+import type { Review, ReviewInsights } from './review';
 
-export interface ModelsForSupplier {
-  forSupplier(task: Task, supplierId: string): { variant: string; model: Model };
-}
+export type { ModelsForSupplier, Observation };
 
 export interface RecentReview {
   readonly id: string;
@@ -17,16 +20,6 @@ export interface RecentReview {
   /** Epoch milliseconds. */
   readonly submittedAt: number;
   readonly source?: string;
-}
-
-export interface Observation {
-  readonly reviewId: string;
-  readonly task: Task;
-  readonly variant: string;
-  readonly model: Model;
-  readonly label: string;
-  readonly confidence: number;
-  readonly rating?: number;
 }
 
 export interface InferenceOptions {

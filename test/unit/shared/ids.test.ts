@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { eventIdFor, ID_PATTERN, randomId, reviewIdFor } from '../../../src/shared/ids';
+import { eventIdFor, ID_PATTERN, randomId } from '../../../src/shared/ids';
+import { reviewIdFor } from '../../../src/reviews/domain/review-ids';
 
 describe('review ids', () => {
   it('are stable for the same supplier and natural key', () => {

@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { flaggedEvent, PermanentMessageError, type Review } from '../../reviews/domain/review';
-import { analyseReviews, type ModelsForSupplier, type Observation } from '../inference/review-inference';
-import type { Clock, EventPublisher, ModelStatsStore, ReviewRepository } from '../../reviews/ports';
-import { recordObservations } from './record-observations';
+import { flaggedEvent, PermanentMessageError, type Review } from '../domain/review';
+import { analyseReviews, type ModelsForSupplier, type Observation } from '../domain/review-inference';
+import type { ReviewRepository } from '../ports';
+import type { Clock } from '../../shared/clock';
+import type { EventPublisher } from '../../events';
+import type { ModelStatsStore } from '../../models';
+import { recordObservations } from '../../models';
 
 const retryMessage = z.strictObject({ supplierId: z.string().min(1), reviewId: z.string().min(1) });
 

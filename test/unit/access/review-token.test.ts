@@ -1,4 +1,8 @@
-import { ReviewTokenError, signReviewToken, verifyReviewToken } from '../../../src/reviews/domain/review-token';
+import {
+  ReviewTokenError,
+  signReviewToken,
+  verifyReviewToken,
+} from '../../../src/access/domain/review-token';
 
 const now = new Date('2026-06-01T12:00:00Z');
 const claims = { supplierId: 'sup_a', requestId: 'rrq_1', expiresAt: new Date('2026-07-01T00:00:00Z') };

@@ -1,27 +1,26 @@
 /**
- * Events from other WedSync services on the ingest queue (CloudEvents 1.0 envelopes, docs/producers.md).
- * 1. A body with `specversion` is a producer envelope: `parseEnvelope` validates it; an invalid one
- *    is parked with its reason code (never retried). Anything else is our internal review message.
- * 2. `review.submitted` becomes an internal Review (natural key: platform + externalId, else the
- *    envelope's source + id as an idempotency key, so a redelivery converges) and is stored by the
- *    ingest batch like any review.
- * 3. `helper.schedule.updated` and `budget.expense.recorded` are announced as outbound events;
- *    expenses (with a category) and allocation changes update the Budgets table, and the
- *    thresholds they cross are announced as `budget.threshold.exceeded`, each once.
+ * Producer events other than reviews (docs/producers.md), applied once each:
+ * 1. `helper.schedule.updated` is announced as an outbound event.
+ * 2. `budget.expense.recorded` is announced; an uncategorised expense gets the expense model's
+ *    category (`budget.expense.categorized`); the expense updates the Budgets table.
+ * 3. `budget.category.updated` changes an allocation.
+ * 4. Every threshold a change crosses is announced as `budget.threshold.exceeded`, once.
  * Outbound event ids are derived from the inbound event (or the crossing), so a redelivered event
  * produces the same ids and the fan-out's conditional write delivers it once.
  */
-import { createHash } from 'node:crypto';
-import { eventIdFor, reviewIdFor } from '../../shared/ids';
-import { PermanentMessageError, reviewFromMessage, type DomainEvent, type Review } from '../domain/review';
-import type { ReviewOrigin, ReviewSubmittedMessage } from '../domain/review-schemas';
-import { PLATFORM_TENANT_ID } from '../../webhooks/domain/webhook';
-import { BUDGET_CATEGORIES, normaliseAmount, type BudgetCategory } from '../../events/common';
-import type { InboundEvent } from '../../events/inbound';
-import { parseEnvelope } from '../../events/parse';
-import type { ExpenseSuggestion } from '../../models/inference/expense-category';
-import type { Clock, EventPublisher } from '../ports';
-import type { AppliedBudgetChange, BudgetKey, BudgetStore } from '../../budgets/ports';
+import {
+  BUDGET_CATEGORIES,
+  normaliseAmount,
+  PLATFORM_SUPPLIER_ID,
+  type BudgetCategory,
+  type DomainEvent,
+  type EventPublisher,
+  type InboundEvent,
+} from '../../events';
+import { eventIdFor } from '../../shared/ids';
+import type { ExpenseSuggestion } from '../../models';
+import type { Clock } from '../../shared/clock';
+import type { AppliedBudgetChange, BudgetKey, BudgetStore } from '../ports';
 
 export interface ProducerEventDeps {
   readonly events: EventPublisher;
@@ -33,74 +32,6 @@ export interface ProducerEventDeps {
 }
 
 export type ProducerEvent = Exclude<InboundEvent, { type: 'review.submitted' }>;
-
-export type RoutedMessage =
-  | { readonly kind: 'review'; readonly review: Review }
-  | { readonly kind: 'event'; readonly event: ProducerEvent };
-
-const MAX_KEY = 200;
-
-/** Decide what a queued body is; throws PermanentMessageError with the reason for bad input. */
-export function routeQueuedBody(
-  body: string,
-  internalReview: (body: string) => Review,
-  receivedAt: string,
-): RoutedMessage {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body);
-  } catch {
-    return { kind: 'review', review: internalReview(body) };
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !('specversion' in raw)) {
-    return { kind: 'review', review: internalReview(body) };
-  }
-  const parsed = parseEnvelope(body);
-  if (!parsed.ok) {
-    const fields = parsed.fieldErrors.map((e) => `${e.path}: ${e.message}`).join('; ');
-    throw new PermanentMessageError(
-      parsed.reason,
-      `${parsed.message}${fields ? ` (${fields})` : ''}`.slice(0, 1000),
-    );
-  }
-  const event = parsed.event;
-  if (event.type === 'review.submitted')
-    return { kind: 'review', review: reviewFromProducerEvent(event, receivedAt) };
-  return { kind: 'event', event };
-}
-
-export function reviewFromProducerEvent(
-  event: Extract<InboundEvent, { type: 'review.submitted' }>,
-  receivedAt: string,
-): Review {
-  const { data } = event;
-  const key = `${event.source}#${event.id}`;
-  const origin: ReviewOrigin =
-    data.externalId !== undefined
-      ? { kind: 'external', platform: data.platform, externalId: data.externalId }
-      : {
-          kind: 'idempotency-key',
-          key: key.length <= MAX_KEY ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`,
-        };
-  const message: ReviewSubmittedMessage = {
-    type: 'review.submitted',
-    version: 1,
-    supplierId: data.supplierId,
-    reviewId: reviewIdFor(data.supplierId, origin),
-    origin,
-    actor: { kind: 'producer', id: event.source.slice(0, 200) },
-    receivedAt,
-    review: {
-      rating: data.rating,
-      title: data.title,
-      body: data.body,
-      reviewerName: data.reviewerName,
-      platform: data.platform,
-      submittedAt: data.submittedAt,
-    },
-  };
-  return reviewFromMessage(message);
-}
 
 const idOf = (event: InboundEvent, type: string) => eventIdFor(`${event.source}#${event.id}`, type);
 
@@ -118,7 +49,7 @@ function thresholdEvents(
     ),
     type: 'budget.threshold.exceeded',
     time,
-    supplierId: PLATFORM_TENANT_ID,
+    supplierId: PLATFORM_SUPPLIER_ID,
     subject: `${key.weddingId}/${key.category}`,
     data: {
       coupleId: key.coupleId,
@@ -163,7 +94,7 @@ export async function applyProducerEvent(
         id: idOf(event, event.type),
         type: 'budget.expense.recorded',
         time: event.time,
-        supplierId: PLATFORM_TENANT_ID,
+        supplierId: PLATFORM_SUPPLIER_ID,
         subject: data.expenseId,
         data: { ...data, amount, recordedAt: now },
       };
@@ -182,7 +113,7 @@ export async function applyProducerEvent(
           id: idOf(event, 'budget.expense.categorized'),
           type: 'budget.expense.categorized',
           time: event.time,
-          supplierId: PLATFORM_TENANT_ID,
+          supplierId: PLATFORM_SUPPLIER_ID,
           subject: data.expenseId,
           data: {
             coupleId: data.coupleId,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createModelEngine } from '../../../src/models/inference/engine';
-import { analyseReviews } from '../../../src/models/inference/review-inference';
+import { analyseReviews } from '../../../src/reviews/domain/review-inference';
 import type { Review } from '../../../src/reviews/domain/review';
 
 const engine = createModelEngine(join(__dirname, '../../../layers/models/nodejs/models'));

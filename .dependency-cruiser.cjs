@@ -1,0 +1,87 @@
+/**
+ * Import rules of the layout by capability (docs/decisions/0007-layout-by-capability.md), checked
+ * by `npm run lint`:
+ * - no import cycles;
+ * - domain code (src/<capability>/domain) imports no adapter, no AWS SDK, no CDK, no Lambda types;
+ * - a capability reaches another only through its public face, src/<capability>/index.ts
+ *   (src/shared, the kernel, and src/catalog are open to all);
+ * - runtime code (src) never imports the infrastructure (lib, bin), the handlers (functions), the
+ *   local mode (local) or the tests.
+ * The composition root (src/wiring.ts), the handlers, the local mode, the CDK code, the scripts,
+ * the bench and the tests may import what they wire or test.
+ */
+const CAPABILITIES = '(access|reviews|webhooks|models|budgets|events)';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Import cycles make load order matter and blur ownership.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'domain-is-pure',
+      severity: 'error',
+      comment: 'Domain code has no AWS, CDK or adapter imports: it is unit-tested as plain code.',
+      from: { path: '^src/[^/]+/domain/' },
+      to: {
+        path: [
+          '^src/[^/]+/adapters/',
+          '^src/wiring\\.ts$',
+          '@aws-sdk/',
+          'aws-cdk-lib',
+          '^constructs',
+          '@aws-lambda-powertools/',
+          '(^|/)node_modules/aws-lambda/',
+        ],
+      },
+    },
+    {
+      name: 'no-reaching-into-another-capability',
+      severity: 'error',
+      comment: 'Another capability is reached through its index.ts only (its public face).',
+      from: { path: `^src/${CAPABILITIES}/` },
+      to: {
+        path: `^src/${CAPABILITIES}/.+`,
+        pathNot: [`^src/$1/`, `^src/${CAPABILITIES}/index\\.ts$`],
+      },
+    },
+    {
+      name: 'kernel-and-catalog-stay-small',
+      severity: 'error',
+      comment: 'src/shared is the kernel every capability uses: it depends on no capability.',
+      from: { path: '^src/shared/' },
+      to: { path: `^src/(${CAPABILITIES.slice(1, -1)}|catalog|wiring)` },
+    },
+    {
+      name: 'catalog-reads-public-faces',
+      severity: 'error',
+      comment: 'The catalog names schemas from capabilities, through their index.ts only.',
+      from: { path: '^src/catalog/' },
+      to: { path: `^src/${CAPABILITIES}/.+`, pathNot: `^src/${CAPABILITIES}/index\\.ts$` },
+    },
+    {
+      name: 'runtime-does-not-import-outer-layers',
+      severity: 'error',
+      comment: 'Runtime code never imports infrastructure, handlers, the local mode or tests.',
+      from: { path: '^src/' },
+      to: { path: '^(lib|bin|functions|local|test|bench|scripts)/' },
+    },
+    {
+      name: 'handlers-do-not-import-each-other',
+      severity: 'error',
+      comment: 'Each function folder is its own Lambda bundle.',
+      from: { path: '^functions/([^/]+)/' },
+      to: { path: '^functions/', pathNot: '^functions/$1/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.mjs', '.json'] },
+    exclude: { path: '(^|/)(node_modules|cdk\\.out|\\.local)/' },
+  },
+};

@@ -1,0 +1,7 @@
+/** The access capability's public face: suppliers, API keys, review-link tokens, who is calling. */
+export * from './domain/api-keys';
+export * from './domain/principal';
+export * from './domain/review-token';
+export type { KeyRingSource } from './ports';
+export * from './use-cases/authorize';
+export * from './use-cases/create-supplier';

@@ -1,0 +1,8 @@
+/** The budgets capability's public face: thresholds, the budget store port, producer events. */
+export * from './domain/budget-thresholds';
+export type { AppliedBudgetChange, BudgetKey, BudgetStore } from './ports';
+export {
+  applyProducerEvent,
+  type ProducerEvent,
+  type ProducerEventDeps,
+} from './use-cases/apply-producer-event';

@@ -1,0 +1,18 @@
+/** The models capability's public face: in-process inference, its statistics and HTTP schemas. */
+import { classifyTextsBody, modelsStatusQuery } from './schemas';
+
+export * from './ml';
+export type { ModelsForSupplier, Observation } from './inference/observation';
+export { createModelEngine, type ModelEngine } from './inference/engine';
+export { suggestExpenseCategory, type ExpenseSuggestion } from './inference/expense-category';
+export * from './inference/window-stats';
+export * from './inference/model-alarms';
+export * from './inference/model-cards';
+export type { ModelStatsStore } from './ports';
+export type { ClassifyTextsBody, ModelsStatusQuery } from './schemas';
+export { classifyTexts } from './use-cases/classify-texts';
+export { modelsStatus } from './use-cases/models-status';
+export { recordObservations } from './use-cases/record-observations';
+
+/** The request schemas of the models' routes, for the route table. */
+export const modelsRoutesSchemas = { classifyTextsBody, modelsStatusQuery } as const;

@@ -1,0 +1,18 @@
+/** What inference needs (a model per supplier and task) and what it reports (one observation). */
+import type { Model, Task } from '../ml';
+
+export interface ModelsForSupplier {
+  forSupplier(task: Task, supplierId: string): { variant: string; model: Model };
+}
+
+/** One prediction, for the drift and agreement statistics. */
+export interface Observation {
+  readonly reviewId: string;
+  readonly task: Task;
+  readonly variant: string;
+  readonly model: Model;
+  readonly label: string;
+  readonly confidence: number;
+  /** The review's star rating, for sentiment (agreement with the rating). */
+  readonly rating?: number;
+}

@@ -1,0 +1,18 @@
+/** Request schemas of the models' HTTP operations (the route table names them). */
+import { z } from 'zod';
+
+export const classifyTextsBody = z.strictObject({
+  task: z.enum(['sentiment', 'expense-category']),
+  texts: z.array(z.string().trim().min(1).max(5000)).min(1).max(100),
+});
+export type ClassifyTextsBody = z.infer<typeof classifyTextsBody>;
+
+export const modelsStatusQuery = z.strictObject({
+  hours: z
+    .string()
+    .regex(/^\d{1,3}$/, 'a whole number of hours')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(336))
+    .optional(),
+});
+export type ModelsStatusQuery = z.infer<typeof modelsStatusQuery>;

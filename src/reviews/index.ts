@@ -1,0 +1,17 @@
+/** The reviews capability's public face: the review model, its schemas, ports and use cases. */
+import { createReviewRequestBody, listReviewsQuery, submitReviewBody } from './domain/review-schemas';
+
+export * from './domain/review';
+export * from './domain/review-schemas';
+export * from './domain/review-ids';
+export * from './domain/summary';
+export * from './domain/review-inference';
+export type * from './ports';
+export * from './use-cases/ingest-batch';
+export * from './use-cases/retry-inference';
+export * from './use-cases/review-requests';
+export * from './use-cases/route-queued-message';
+export * from './use-cases/submit-review';
+
+/** The request schemas of the review routes, for the route table. */
+export const reviewRoutesSchemas = { createReviewRequestBody, submitReviewBody, listReviewsQuery } as const;
