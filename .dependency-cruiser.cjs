@@ -10,6 +10,8 @@
  * The composition root (src/wiring.ts), the handlers, the local mode, the CDK code, the scripts,
  * the bench and the tests may import what they wire or test.
  */
+const { existsSync } = require('node:fs');
+
 const CAPABILITIES = '(access|reviews|webhooks|models|budgets|events)';
 
 module.exports = {
@@ -80,8 +82,9 @@ module.exports = {
   options: {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
-    tsConfig: { fileName: 'tsconfig.json' },
+    // The layout-rules test runs this config in a fixture folder without a tsconfig.
+    ...(existsSync('tsconfig.json') ? { tsConfig: { fileName: 'tsconfig.json' } } : {}),
     enhancedResolveOptions: { extensions: ['.ts', '.js', '.mjs', '.json'] },
-    exclude: { path: '(^|/)(node_modules|cdk\\.out|\\.local)/' },
+    exclude: { path: '(^|/)(cdk\\.out|\\.local)/|^test/fixtures/' },
   },
 };

@@ -1,6 +1,6 @@
 /**
  * The ingest worker's batch logic, independent of Lambda wiring. It stores the batch with
- * few, larger store transactions (see docs/decisions/0001-ingest-batching.md for why this is
+ * few, larger store transactions (see "Batched transactions" in docs/decisions/0001-ingestion.md for why this is
  * not Powertools' per-record BatchProcessor) and answers with a partial batch response: only
  * the failed messages return to the queue, and SQS moves them to the DLQ after maxReceiveCount.
  */

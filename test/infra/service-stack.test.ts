@@ -3,7 +3,7 @@
  * SQS event source, the on-call topic, alarms -> runbooks, and the dashboard. Expectations come
  * from the catalog, for every region.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { consumerOf, FUNCTIONS } from '#src/catalog/functions';
@@ -373,6 +373,12 @@ describe.each(REGIONS)('service stack in %s', (region) => {
         expect(page).toBeDefined();
         expect(existsSync(path.join(ROOT, page!))).toBe(true);
       }
+    });
+
+    it('explains every function of the catalog in the function-errors runbook', () => {
+      const page = readFileSync(path.join(ROOT, 'runbooks', 'function-errors.md'), 'utf8');
+      const rows = new Set([...page.matchAll(/^\| (\w+)\s+\|/gm)].map((m) => m[1]));
+      for (const fn of FUNCTIONS) expect(rows).toContain(fn.id);
     });
   });
 
