@@ -218,6 +218,60 @@ describe.each(REGIONS)('service stack in %s', (region) => {
       },
     );
 
+    it('ReviewRequestMailer alone may send e-mail: ses:SendEmail on the identity and configuration set, from the configured address', () => {
+      for (const def of FUNCTIONS) {
+        const policies = JSON.stringify(
+          template.findResources('AWS::IAM::Policy', {
+            Properties: { Roles: [{ Ref: logicalId(stack, stack.functions[def.id].role) }] },
+          }),
+        );
+        if (def.id !== 'ReviewRequestMailer') expect(policies).not.toContain('ses:');
+      }
+      const mailer = stack.functions.ReviewRequestMailer;
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: logicalId(stack, mailer.role) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Sid: 'ReviewRequestsSendEmail',
+              Action: 'ses:SendEmail',
+              Effect: 'Allow',
+              Condition: { StringEquals: { 'ses:FromAddress': synth.config.email.fromAddress } },
+              Resource: [
+                Match.objectLike({
+                  'Fn::Join': ['', Match.arrayWith([`:identity/${synth.config.email.identity}`])],
+                }),
+                Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+              ],
+            }),
+          ]),
+        },
+      });
+      resourceOf(template, stack, mailer.function).hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            EMAIL_FROM_REVIEW_REQUESTS: synth.config.email.fromAddress,
+            EMAIL_CONFIGURATION_SET_REVIEW_REQUESTS: { Ref: logicalId(stack, stack.emailConfigurationSet) },
+            REVIEW_LINK_BASE_URL: synth.config.reviewRequests.linkBaseUrl,
+          }),
+        },
+      });
+      resourceOf(template, stack, stack.functions.Api.function).hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            REVIEW_REQUESTS_PER_DAY: String(synth.config.reviewRequests.perSupplierPerDay),
+          }),
+        },
+      });
+      template.hasResourceProperties('AWS::SES::EmailIdentity', {
+        EmailIdentity: synth.config.email.identity,
+        ConfigurationSetAttributes: { ConfigurationSetName: { Ref: logicalId(stack, stack.emailConfigurationSet) } },
+      });
+      template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+        SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+      });
+    });
+
     it('never grants Scan, wildcard actions, or a wildcard index', () => {
       const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
       expect(policies).not.toContain('dynamodb:Scan');
