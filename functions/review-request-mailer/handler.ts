@@ -26,16 +26,14 @@ import {
   type SendReviewRequestEmailDeps,
 } from '../../src/reviews/use-cases/send-review-request-email';
 
-const deps = once(
-  (): SendReviewRequestEmailDeps => ({
-    requests: reviewRequestRepository(),
-    suppliers: tenantStore(),
-    keys: reviewTokenKeys(),
-    sender: emailSender('ReviewRequests'),
-    clock: systemClock,
-    linkBaseUrl: reviewLinkBaseUrl(),
-  }),
-);
+const deps = once((): SendReviewRequestEmailDeps => ({
+  requests: reviewRequestRepository(),
+  suppliers: tenantStore(),
+  keys: reviewTokenKeys(),
+  sender: emailSender('ReviewRequests'),
+  clock: systemClock,
+  linkBaseUrl: reviewLinkBaseUrl(),
+}));
 
 async function handleRecord(record: SQSRecord): Promise<void> {
   try {

@@ -56,7 +56,9 @@ describe('loadConfig', () => {
   it('keeps key revocation within the documented bound: authorizer cache + key cache <= 60 s', () => {
     const api = committed.api as Record<string, unknown>;
     expect(loadConfig(appWith(committed)).api.authorizerCacheSeconds).toBe(30);
-    expect(() => loadConfig(appWith({ ...committed, api: { ...api, authorizerCacheSeconds: 55 } }))).not.toThrow();
+    expect(() =>
+      loadConfig(appWith({ ...committed, api: { ...api, authorizerCacheSeconds: 55 } })),
+    ).not.toThrow();
     expect(() => loadConfig(appWith({ ...committed, api: { ...api, authorizerCacheSeconds: 56 } }))).toThrow(
       /authorizerCacheSeconds: at most 55/,
     );
@@ -64,7 +66,9 @@ describe('loadConfig', () => {
 
   it('requires the From address to belong to the SES identity, and an https link base', () => {
     expect(() =>
-      loadConfig(appWith({ ...committed, email: { identity: 'wedsync.example', fromAddress: 'x@other.example' } })),
+      loadConfig(
+        appWith({ ...committed, email: { identity: 'wedsync.example', fromAddress: 'x@other.example' } }),
+      ),
     ).toThrow(/email.fromAddress/);
     expect(() =>
       loadConfig(

@@ -256,16 +256,21 @@ describe.each(REGIONS)('service stack in %s', (region) => {
           }),
         },
       });
-      resourceOf(template, stack, stack.functions.Api.function).hasResourceProperties('AWS::Lambda::Function', {
-        Environment: {
-          Variables: Match.objectLike({
-            REVIEW_REQUESTS_PER_DAY: String(synth.config.reviewRequests.perSupplierPerDay),
-          }),
+      resourceOf(template, stack, stack.functions.Api.function).hasResourceProperties(
+        'AWS::Lambda::Function',
+        {
+          Environment: {
+            Variables: Match.objectLike({
+              REVIEW_REQUESTS_PER_DAY: String(synth.config.reviewRequests.perSupplierPerDay),
+            }),
+          },
         },
-      });
+      );
       template.hasResourceProperties('AWS::SES::EmailIdentity', {
         EmailIdentity: synth.config.email.identity,
-        ConfigurationSetAttributes: { ConfigurationSetName: { Ref: logicalId(stack, stack.emailConfigurationSet) } },
+        ConfigurationSetAttributes: {
+          ConfigurationSetName: { Ref: logicalId(stack, stack.emailConfigurationSet) },
+        },
       });
       template.hasResourceProperties('AWS::SES::ConfigurationSet', {
         SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },

@@ -96,7 +96,11 @@ describe('a review request e-mailed to the couple', () => {
       body: { coupleName: 'Anyone', weddingDate: '2026-06-20', delivery: 'link' },
     });
     expect(link.status).toBe(201);
-    expect(link.json).toMatchObject({ delivery: 'link', status: 'issued', token: expect.stringMatching(/^wrt_/) });
+    expect(link.json).toMatchObject({
+      delivery: 'link',
+      status: 'issued',
+      token: expect.stringMatching(/^wrt_/),
+    });
     const ring = (JSON.parse(process.env.WEDSYNC_LOCAL_SECRETS!) as Record<string, string[]>)[
       process.env.SECRET_ID_REVIEW_TOKEN_KEY!
     ]!;
@@ -137,12 +141,16 @@ describe('the daily limit of review requests', () => {
     });
 
     await eventually(async () => {
-      const all = (await sentEmails(stack.sesEndpoint)).filter((e) => e.destination.to[0]?.startsWith('busy-'));
+      const all = (await sentEmails(stack.sesEndpoint)).filter((e) =>
+        e.destination.to[0]?.startsWith('busy-'),
+      );
       return all.length >= LIMIT;
     }, 'the accepted e-mails');
     // Give a wrongly queued e-mail time to show up, then count exactly.
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const busy = (await sentEmails(stack.sesEndpoint)).filter((e) => e.destination.to[0]?.startsWith('busy-'));
+    const busy = (await sentEmails(stack.sesEndpoint)).filter((e) =>
+      e.destination.to[0]?.startsWith('busy-'),
+    );
     expect(busy).toHaveLength(LIMIT);
   });
 });
@@ -160,7 +168,9 @@ describe('revoking an API key', () => {
     expect((await stack.call('GET', '/v1/reviews/summary', { key: supplier.apiKey })).status).toBe(200);
 
     const lines: string[] = [];
-    const code = await runCli(['revoke-key', by === 'apiKey' ? supplier.apiKey : keyId], (l) => lines.push(l));
+    const code = await runCli(['revoke-key', by === 'apiKey' ? supplier.apiKey : keyId], (l) =>
+      lines.push(l),
+    );
     expect(code).toBe(0);
     expect(lines.join('\n')).toContain(keyId);
     const revokedAt = Date.now();
@@ -177,10 +187,12 @@ describe('revoking an API key', () => {
     expect(status).toBe(403);
     expect(sentAt - revokedAt).toBeLessThanOrEqual(5000);
     expect(
-      (await stack.call('POST', '/v1/review-requests', {
-        key: supplier.apiKey,
-        body: { coupleName: 'A', email: 'late@example.com', weddingDate: '2026-06-20' },
-      })).status,
+      (
+        await stack.call('POST', '/v1/review-requests', {
+          key: supplier.apiKey,
+          body: { coupleName: 'A', email: 'late@example.com', weddingDate: '2026-06-20' },
+        })
+      ).status,
     ).toBe(403);
   });
 

@@ -30,8 +30,10 @@ export function reviewLink(baseUrl: string, token: string): string {
 
 /** One line of plain text: no control characters (no header or line injection), bounded. */
 const oneLine = (value: string, max = 120): string =>
-  value
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+  [...value]
+    .map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? ' ' : c))
+    .join('')
+    .replace(/ {2,}/g, ' ')
     .trim()
     .slice(0, max);
 
