@@ -9,6 +9,8 @@ import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { consumerOf, FUNCTIONS } from '#src/catalog/functions';
 import { QUEUES, dlqEnvVar } from '#src/catalog/queues';
 import { SECRETS } from '#src/catalog/secrets';
+import { EMAIL_SENDERS } from '#src/catalog/email';
+import { SETTINGS } from '#src/catalog/settings';
 import { TABLES } from '#src/catalog/tables';
 import { DYNAMODB_ACTIONS } from '../../lib/constructs/service-function';
 import type { ServiceStack } from '../../lib/stacks/service-stack';
@@ -172,6 +174,11 @@ describe.each(REGIONS)('service stack in %s', (region) => {
           ),
           ...QUEUES.filter((q) => def.queues[q.id] === 'consume-and-send').map((q) => dlqEnvVar(q)),
           ...SECRETS.filter((s) => def.secrets.includes(s.id)).map((s) => s.envVar),
+          ...EMAIL_SENDERS.filter((e) => def.emailSenders?.includes(e.id)).flatMap((e) => [
+            e.fromEnvVar,
+            e.configurationSetEnvVar,
+          ]),
+          ...SETTINGS.filter((x) => def.settings?.includes(x.id)).map((x) => x.envVar),
         ];
         expect(resourceVars.sort()).toEqual(expected.sort());
       },
@@ -238,10 +245,16 @@ describe.each(REGIONS)('service stack in %s', (region) => {
               Effect: 'Allow',
               Condition: { StringEquals: { 'ses:FromAddress': synth.config.email.fromAddress } },
               Resource: [
-                Match.objectLike({
-                  'Fn::Join': ['', Match.arrayWith([`:identity/${synth.config.email.identity}`])],
-                }),
-                Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+                `arn:aws:ses:${region}:${synth.config.account}:identity/${synth.config.email.identity}`,
+                {
+                  'Fn::Join': [
+                    '',
+                    [
+                      `arn:aws:ses:${region}:${synth.config.account}:configuration-set/`,
+                      { Ref: logicalId(stack, stack.emailConfigurationSet) },
+                    ],
+                  ],
+                },
               ],
             }),
           ]),
