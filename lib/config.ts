@@ -6,6 +6,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
+import { KEY_CACHE_SECONDS, MAX_AUTHORIZER_CACHE_SECONDS, REVOCATION_BOUND_SECONDS } from '#src/access';
 
 export const CONTEXT_KEY = 'wedsync';
 
@@ -45,7 +46,39 @@ const configSchema = z.strictObject({
     usagePlanQuotaPerDay: positiveInt,
     /** Requests per client IP in any 5-minute window before the WAF answers 429. */
     wafRateLimitPer5Minutes: z.number().int().min(10),
-    authorizerCacheSeconds: z.number().int().min(0).max(3600),
+    /**
+     * API Gateway's authorizer result cache. With the authorizer's own ${KEY_CACHE_SECONDS} s key
+     * cache it bounds how long a revoked key keeps working: at most REVOCATION_BOUND_SECONDS.
+     */
+    authorizerCacheSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(
+        MAX_AUTHORIZER_CACHE_SECONDS,
+        `at most ${MAX_AUTHORIZER_CACHE_SECONDS}: with the authorizer's ${KEY_CACHE_SECONDS} s key cache, a revoked key must stop working within ${REVOCATION_BOUND_SECONDS} s (ADR 0010)`,
+      ),
+  }),
+  /** The SES sender of review-request e-mails (ADR 0010). */
+  email: z
+    .strictObject({
+      /** The SES identity: a domain (verified with the DKIM records SES publishes) or one address. */
+      identity: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$|^[^@\s]+@([a-z0-9-]+\.)+[a-z]{2,}$/i),
+      /** The From address: the identity itself, or an address of the identity's domain. */
+      fromAddress: z.email(),
+    })
+    .refine(
+      (e) =>
+        e.identity.includes('@')
+          ? e.fromAddress.toLowerCase() === e.identity.toLowerCase()
+          : e.fromAddress.toLowerCase().endsWith(`@${e.identity.toLowerCase()}`),
+      { message: 'fromAddress must be the identity or an address of its domain', path: ['fromAddress'] },
+    ),
+  reviewRequests: z.strictObject({
+    /** Review requests a supplier may create per UTC day (429 with Retry-After past it). */
+    perSupplierPerDay: positiveInt,
+    /** The web app's review page: the e-mailed link is `<linkBaseUrl>#token=wrt_...`. */
+    linkBaseUrl: z.url({ protocol: /^https$/ }),
   }),
   alarms: z.strictObject({
     functionErrorsPer5Minutes: positiveInt,

@@ -1,7 +1,7 @@
 /**
- * The whole system on one machine: DynamoDB Local, the SQS emulator, tables and queues from the
- * catalog, the local gateway in front of the API handler, and pollers feeding the workers. Used
- * by `npm start`, the integration tests and the bench.
+ * The whole system on one machine: DynamoDB Local, the SQS emulator, the SES emulator, tables
+ * and queues from the catalog, the local gateway in front of the API handler, and pollers feeding
+ * the workers. Used by `npm start`, the integration tests and the bench.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -12,11 +12,15 @@ import { QUEUES, type QueueId } from '../src/catalog/queues';
 import { join } from 'node:path';
 import { LAYERS } from '../src/catalog/layers';
 import { SECRETS } from '../src/catalog/secrets';
+import { EMAIL_SENDERS } from '../src/catalog/email';
+import { settingDefinition } from '../src/catalog/settings';
+import { DEFAULT_REVIEW_REQUESTS_PER_DAY } from '../src/reviews';
 import { REPO_ROOT } from './processes';
 import { DynamoDbLocal } from './dynamodb-local';
 import { createGateway } from './gateway';
 import { createQueues, createTables, type LocalQueue } from './resources';
 import { startSqsEmulator, type SqsEmulator } from './sqs-emulator';
+import { startSesEmulator } from './ses-emulator';
 import { startWorkerHost, type WorkerHost } from './workers';
 
 export interface LocalStackOptions {
@@ -30,8 +34,15 @@ export interface LocalStackOptions {
   readonly region?: string;
   /** Where the handlers find the model artifacts (default: the Models layer folder). */
   readonly modelDir?: string;
+  /** Review requests per supplier per UTC day (default: REVIEW_REQUESTS_PER_DAY, else 200). */
+  readonly reviewRequestsPerDay?: number;
   readonly log?: (line: string) => void;
 }
+
+/** The From address of local e-mails, and where the local e-mails' review links point. */
+export const LOCAL_EMAIL_FROM = 'reviews@wedsync.local';
+/** The WedSync web app's review page in development (not part of this repository). */
+export const LOCAL_REVIEW_LINK_BASE_URL = 'http://localhost:5173/review';
 
 export interface LocalStack {
   readonly apiUrl: string;
@@ -39,6 +50,8 @@ export interface LocalStack {
   readonly env: Record<string, string>;
   readonly dynamoDb: DynamoDbLocal;
   readonly sqsEndpoint: string;
+  /** The SES emulator: SDK endpoint, inbox web page at `/`, sent mail as JSON at `/store`. */
+  readonly sesEndpoint: string;
   readonly queues: Record<QueueId, LocalQueue>;
   readonly dynamoClient: DynamoDBClient;
   readonly sqsClient: SQSClient;
@@ -56,12 +69,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const item of started.reverse()) await item.stop().catch(() => undefined);
   };
   try {
-    log('starting DynamoDB Local and the SQS emulator...');
-    const [dynamoDb, sqsEmulator] = await Promise.all([
+    log('starting DynamoDB Local, the SQS emulator and the SES emulator...');
+    const [dynamoDb, sqsEmulator, sesEmulator] = await Promise.allSettled([
       DynamoDbLocal.start({ dbPath: options.dbPath }),
       startSqsEmulator(),
-    ]);
-    started.push(dynamoDb, sqsEmulator as SqsEmulator);
+      startSesEmulator(),
+    ]).then((results) => {
+      // Stop whichever did start if another failed.
+      for (const result of results) if (result.status === 'fulfilled') started.push(result.value);
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+        DynamoDbLocal,
+        SqsEmulator,
+        Awaited<ReturnType<typeof startSesEmulator>>,
+      ];
+    });
 
     const secrets = Object.fromEntries(
       SECRETS.map((s) => [`local-${s.id}`, [randomBytes(32).toString('base64url')]]),
@@ -73,6 +96,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
       AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
+      AWS_ENDPOINT_URL_SESV2: sesEmulator.endpoint,
+      // Every catalogued sender sends from one local address (the emulator accepts any).
+      ...Object.fromEntries(
+        EMAIL_SENDERS.flatMap((s) => [
+          [s.fromEnvVar, LOCAL_EMAIL_FROM],
+          [s.configurationSetEnvVar, 'wedsync-local'],
+        ]),
+      ),
+      [settingDefinition('ReviewRequestsPerDay').envVar]: String(
+        options.reviewRequestsPerDay ??
+          process.env[settingDefinition('ReviewRequestsPerDay').envVar] ??
+          DEFAULT_REVIEW_REQUESTS_PER_DAY,
+      ),
+      [settingDefinition('ReviewLinkBaseUrl').envVar]:
+        process.env[settingDefinition('ReviewLinkBaseUrl').envVar] ?? LOCAL_REVIEW_LINK_BASE_URL,
       WEDSYNC_LOCAL_SECRETS: JSON.stringify(secrets),
       // Local receivers listen on loopback over http; off by default everywhere else (webhook-config.ts).
       WEBHOOKS_ALLOW_LOOPBACK: 'true',
@@ -144,6 +182,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       env,
       dynamoDb,
       sqsEndpoint: sqsEmulator.endpoint,
+      sesEndpoint: sesEmulator.endpoint,
       queues,
       dynamoClient,
       sqsClient,

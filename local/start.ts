@@ -30,6 +30,7 @@ WedSync local mode is up.
   API:            ${stack.apiUrl}/v1
   DynamoDB Local: ${stack.dynamoDb.endpoint}${persist ? ` (data in .local/data; WEDSYNC_IN_MEMORY=true for none)` : ' (in memory)'}
   SQS emulator:   ${stack.sqsEndpoint}
+  E-mail inbox:   ${stack.sesEndpoint}/  (SES emulator; JSON at ${stack.sesEndpoint}/store)
   Demo supplier:  ${demo.supplierId}
   Demo API key:   ${demo.apiKey}
 
@@ -39,6 +40,11 @@ Try:
     -d '{"rating":5,"title":"Stunning flowers","body":"Our bouquets were perfect.","reviewerName":"Sam & Alex","platform":"google","externalId":"g-1"}'
   curl -s ${stack.apiUrl}/v1/reviews -H 'Authorization: Bearer ${demo.apiKey}'
   curl -s ${stack.apiUrl}/v1/reviews/summary -H 'Authorization: Bearer ${demo.apiKey}'
+
+Ask a couple for a verified review (the link is e-mailed: read it in the inbox above):
+  curl -s -X POST ${stack.apiUrl}/v1/review-requests \\
+    -H 'Authorization: Bearer ${demo.apiKey}' -H 'Content-Type: application/json' \\
+    -d '{"coupleName":"Jo & Max","email":"jo@example.com","weddingDate":"2026-06-20"}'
 
 Press Ctrl-C to stop.`);
 

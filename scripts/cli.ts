@@ -2,6 +2,8 @@
  * Operator CLI: `npm run cli -- <command>`.
  *   create-supplier --name "Rose & Co" [--supplier-id sup_...]   create a supplier and an API key
  *   create-ops-key --name "On-call"                             an operator's key for the ops routes
+ *   revoke-key <keyId|apiKey>                                   revoke an API key (stops working within
+ *                                                               5 s locally, 35 s in AWS: ADR 0010)
  *   redrive <queue> [--max N]                                   move a queue's DLQ back to it
  * It reads the same environment as the functions: TABLE_* and QUEUE_URL_* (and, for the local
  * mode, AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS); against a deployed stack, take the
@@ -15,10 +17,12 @@ import { dlqEnvVar, QUEUES } from '../src/catalog/queues';
 import { tableDefinition } from '../src/catalog/tables';
 import { requireEnv } from '../src/shared/env';
 import { createOpsKey, createSupplierWithKey } from '../src/access/use-cases/create-supplier';
+import { hashApiKey, looksLikeApiKey } from '../src/access/domain/api-keys';
 
 const USAGE = `usage:
   npm run cli -- create-supplier --name <name> [--supplier-id <id>]
   npm run cli -- create-ops-key --name <operator>
+  npm run cli -- revoke-key <keyId|apiKey>
   npm run cli -- redrive <${QUEUES.map((q) => q.id).join('|')}> [--max <n>]`;
 
 export async function runCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
@@ -44,6 +48,24 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     const store = new DynamoTenantStore(dynamo(), requireEnv(tableDefinition('Tenants').envVar));
     out(JSON.stringify(await createOpsKey(store, values.name), null, 2));
     out('Keep the ops key safe: it is shown once and only its hash is stored.');
+    return 0;
+  }
+  if (command === 'revoke-key') {
+    if (!target) throw new UsageError('revoke-key needs a key id (key_...) or the API key (wsk_...)');
+    const by = looksLikeApiKey(target)
+      ? { keyHash: hashApiKey(target) }
+      : /^key_[0-9a-z]{26}$/.test(target)
+        ? { keyId: target }
+        : undefined;
+    if (!by) throw new UsageError(`"${target.slice(0, 12)}..." is neither a key id nor an API key`);
+    const store = new DynamoTenantStore(dynamo(), requireEnv(tableDefinition('Tenants').envVar));
+    const revoked = await store.revokeApiKey(by, new Date().toISOString());
+    if (!revoked) {
+      out('no such key');
+      return 1;
+    }
+    out(JSON.stringify({ ...revoked, status: 'revoked' }, null, 2));
+    out('Requests with it are refused within 5 s locally, within 35 s in AWS (ADR 0010).');
     return 0;
   }
   if (command === 'redrive') {

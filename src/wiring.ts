@@ -13,14 +13,18 @@ import { tableDefinition, type TableId } from './catalog/tables';
 import { SqsEventPublisher } from './events/adapters/sqs-event-publisher';
 import { DynamoModelStatsStore } from './models/adapters/model-stats-store';
 import { createModelEngine, type ModelEngine } from './models/inference/engine';
+import { emailSenderDefinition, type EmailSenderId } from './catalog/email';
+import { settingDefinition, type SettingId } from './catalog/settings';
 import {
+  DynamoDailyQuota,
   DynamoRejectedStore,
   DynamoReviewRequestRepository,
   DynamoTenantStore,
 } from './reviews/adapters/dynamo-records';
+import { SesEmailSender } from './reviews/adapters/ses-email-sender';
 import { DynamoReviewRepository } from './reviews/adapters/review-repository';
-import { dynamo, sqs } from './shared/aws-clients';
-import { currentRegion, requireEnv } from './shared/env';
+import { dynamo, sesv2, sqs } from './shared/aws-clients';
+import { currentRegion, optionalEnv, requireEnv } from './shared/env';
 import { SqsQueue } from './shared/sqs-queues';
 import { DynamoBreakerStore } from './webhooks/adapters/breaker-store';
 import { DynamoDeliveryStore } from './webhooks/adapters/deliveries';
@@ -37,6 +41,17 @@ export const once = <T>(build: () => T): (() => T) => {
 export const tableName = (id: TableId): string => requireEnv(tableDefinition(id).envVar);
 export const queueUrl = (id: QueueId): string => requireEnv(queueDefinition(id).envVar);
 const dlqUrl = (id: QueueId): string => requireEnv(dlqEnvVar(queueDefinition(id)));
+/** A catalogued setting (src/catalog/settings.ts), required. */
+export const setting = (id: SettingId): string => requireEnv(settingDefinition(id).envVar);
+/** A catalogued whole-number setting, required and checked. */
+export function integerSetting(id: SettingId, min: number): number {
+  const raw = setting(id);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`${settingDefinition(id).envVar} must be an integer >= ${min}, got "${raw}"`);
+  }
+  return value;
+}
 
 // Access
 export const tenantStore = once(() => new DynamoTenantStore(dynamo(), tableName('Tenants')));
@@ -49,6 +64,21 @@ export const reviewRepository = once(
 export const reviewRequestRepository = once(
   () => new DynamoReviewRequestRepository(dynamo(), tableName('ReviewRequests')),
 );
+export const reviewRequestQuota = once(() => new DynamoDailyQuota(dynamo(), tableName('ReviewRequests')));
+export const reviewRequestsPerDay = once(() => integerSetting('ReviewRequestsPerDay', 0));
+export const reviewLinkBaseUrl = once(() => new URL(setting('ReviewLinkBaseUrl')).toString());
+
+const emailSenders = new Map<EmailSenderId, SesEmailSender>();
+/** SES as one catalogued sender: its From address and configuration set come with the grant. */
+export function emailSender(id: EmailSenderId): SesEmailSender {
+  let sender = emailSenders.get(id);
+  if (!sender) {
+    const def = emailSenderDefinition(id);
+    sender = new SesEmailSender(sesv2(), requireEnv(def.fromEnvVar), optionalEnv(def.configurationSetEnvVar));
+    emailSenders.set(id, sender);
+  }
+  return sender;
+}
 export const rejectedStore = once(() => new DynamoRejectedStore(dynamo(), tableName('Rejected')));
 
 // Events

@@ -22,6 +22,8 @@ import { consumerOf, type FunctionDefinition } from '#src/catalog/functions';
 import { QUEUES, dlqEnvVar, type QueueDefinition, type QueueId } from '#src/catalog/queues';
 import type { LayerId } from '#src/catalog/layers';
 import { SECRETS, type SecretDefinition, type SecretId } from '#src/catalog/secrets';
+import { EMAIL_SENDERS, type EmailSenderDefinition, type EmailSenderId } from '#src/catalog/email';
+import { SETTINGS, type SettingId } from '#src/catalog/settings';
 import { TABLES, type TableDefinition, type TableId } from '#src/catalog/tables';
 import { runbookReference } from '../runbooks';
 
@@ -74,6 +76,17 @@ export interface ServiceResources {
   readonly deadLetterQueues?: Readonly<Partial<Record<QueueId, IQueue>>>;
   readonly secrets: Readonly<Record<SecretId, ISecret>>;
   readonly layers: Readonly<Record<LayerId, lambda.ILayerVersion>>;
+  readonly emailSenders: Readonly<Record<EmailSenderId, EmailSenderResource>>;
+  /** Values of the plain settings, from the deployment configuration. */
+  readonly settings: Readonly<Record<SettingId, string>>;
+}
+
+/** An SES sender in this region: the verified identity, its From address, its configuration set. */
+export interface EmailSenderResource {
+  readonly identityArn: string;
+  readonly fromAddress: string;
+  readonly configurationSetName: string;
+  readonly configurationSetArn: string;
 }
 
 export class ServiceFunction extends Construct {
@@ -209,6 +222,29 @@ export class ServiceFunction extends Construct {
     for (const layerId of this.definition.layers ?? []) {
       this.function.addLayers(resources.layers[layerId]);
     }
+    for (const senderId of this.definition.emailSenders ?? []) {
+      this.bindEmailSender(byId(EMAIL_SENDERS, senderId), resources.emailSenders[senderId]);
+    }
+    for (const settingId of this.definition.settings ?? []) {
+      this.function.addEnvironment(byId(SETTINGS, settingId).envVar, resources.settings[settingId]);
+    }
+  }
+
+  /**
+   * ses:SendEmail on the one identity and configuration set (SES v2 authorises both), only as the
+   * configured From address; plus the variables naming them.
+   */
+  bindEmailSender(def: EmailSenderDefinition, sender: EmailSenderResource): void {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: `${def.id}SendEmail`,
+        actions: ['ses:SendEmail'],
+        resources: [sender.identityArn, sender.configurationSetArn],
+        conditions: { StringEquals: { 'ses:FromAddress': sender.fromAddress } },
+      }),
+    );
+    this.function.addEnvironment(def.fromEnvVar, sender.fromAddress);
+    this.function.addEnvironment(def.configurationSetEnvVar, sender.configurationSetName);
   }
 
   /** Read (default) or read/write on the table and on each of its catalog indexes, by name. */

@@ -7,6 +7,7 @@ import { Arn, ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import * as path from 'node:path';
@@ -19,13 +20,18 @@ import { PROJECT_ROOT } from '../constructs/service-function';
 import { QUEUES, dlqEnvVar, type QueueId } from '#src/catalog/queues';
 import { ROUTES } from '#src/catalog/routes';
 import type { SecretId } from '#src/catalog/secrets';
+import type { SettingId } from '#src/catalog/settings';
 import type { TableId } from '#src/catalog/tables';
 import type { WedSyncConfig } from '../config';
 import { MonitoredQueue } from '../constructs/monitored-queue';
 import { OnCallTopic } from '../constructs/on-call-topic';
 import { ServiceApi } from '../constructs/service-api';
 import { ServiceDashboard } from '../constructs/service-dashboard';
-import { ServiceFunction, type ServiceResources } from '../constructs/service-function';
+import {
+  ServiceFunction,
+  type EmailSenderResource,
+  type ServiceResources,
+} from '../constructs/service-function';
 
 /** The function API Gateway calls as the REQUEST authorizer. */
 const AUTHORIZER: FunctionId = 'Authorizer';
@@ -48,6 +54,8 @@ export class ServiceStack extends Stack {
   readonly api: ServiceApi;
   readonly dashboard: ServiceDashboard;
   readonly modelAlarms: ModelAlarms;
+  readonly emailIdentity: ses.EmailIdentity;
+  readonly emailConfigurationSet: ses.ConfigurationSet;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -75,7 +83,38 @@ export class ServiceStack extends Stack {
       });
     });
 
+    // The review-request sender: the configured identity (a domain, verified through the DKIM
+    // records SES publishes, or one address) and a configuration set that suppresses addresses
+    // that bounced or complained and publishes reputation metrics (ADR 0010).
+    this.emailConfigurationSet = new ses.ConfigurationSet(this, 'EmailConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
+    });
+    const identity = config.email.identity;
+    this.emailIdentity = new ses.EmailIdentity(this, 'EmailIdentity', {
+      identity: identity.includes('@') ? ses.Identity.email(identity) : ses.Identity.domain(identity),
+      configurationSet: this.emailConfigurationSet,
+    });
+    const reviewRequestSender: EmailSenderResource = {
+      identityArn: this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+      fromAddress: config.email.fromAddress,
+      configurationSetName: this.emailConfigurationSet.configurationSetName,
+      configurationSetArn: this.formatArn({
+        service: 'ses',
+        resource: 'configuration-set',
+        resourceName: this.emailConfigurationSet.configurationSetName,
+      }),
+    };
+    const settings: Record<SettingId, string> = {
+      ReviewRequestsPerDay: String(config.reviewRequests.perSupplierPerDay),
+      ReviewLinkBaseUrl: config.reviewRequests.linkBaseUrl,
+    };
+
     const resources: ServiceResources = {
+      emailSenders: { ReviewRequests: reviewRequestSender },
+      settings,
       layers,
       tables: mapValues(props.tables, (table) => table.replica(this.region)),
       queues: mapValues(this.queues, (q): IQueue => q.queue),

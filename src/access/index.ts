@@ -2,6 +2,7 @@
 export * from './domain/api-keys';
 export * from './domain/principal';
 export * from './domain/review-token';
+export * from './domain/revocation';
 export type { KeyRingSource } from './ports';
 export * from './use-cases/authorize';
 export * from './use-cases/create-supplier';

@@ -4,13 +4,21 @@
  * names the resource (read-only unless it says otherwise); the local mode sets the same
  * variables for the same handler modules.
  */
+import type { EmailSenderId } from './email';
 import type { QueueId } from './queues';
+import type { SettingId } from './settings';
 import type { SecretId } from './secrets';
 import type { LayerId } from './layers';
 import type { TableId } from './tables';
 
 export type FunctionId =
-  'Api' | 'Authorizer' | 'IngestWorker' | 'InferenceWorker' | 'EventFanout' | 'WebhookDelivery';
+  | 'Api'
+  | 'Authorizer'
+  | 'IngestWorker'
+  | 'InferenceWorker'
+  | 'EventFanout'
+  | 'WebhookDelivery'
+  | 'ReviewRequestMailer';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -27,6 +35,10 @@ export interface FunctionDefinition {
   readonly secrets: readonly SecretId[];
   /** Lambda layers the function needs (the model artifacts, for inference in process). */
   readonly layers?: readonly LayerId[];
+  /** SES senders the function may send as (`ses:SendEmail` on that identity and configuration set). */
+  readonly emailSenders?: readonly EmailSenderId[];
+  /** Plain settings (src/catalog/settings.ts) set as environment variables. */
+  readonly settings?: readonly SettingId[];
   readonly description: string;
 }
 
@@ -45,9 +57,11 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       Deliveries: 'readwrite',
       WebhookBreakers: 'readwrite',
     },
-    queues: { Ingest: 'send', Deliveries: 'send' },
+    queues: { Ingest: 'send', Deliveries: 'send', ReviewRequestEmails: 'send' },
+    // Signs shareable (unverified) links; e-mailed links are signed by the mailer alone.
     secrets: ['ReviewTokenKey'],
     layers: ['Models'],
+    settings: ['ReviewRequestsPerDay'],
     description: 'HTTP API: validates, queues reviews (202), reads reviews and summaries.',
   },
   {
@@ -101,6 +115,18 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     queues: { Deliveries: 'consume-and-send', Events: 'send' },
     secrets: [],
     description: 'Signed webhook attempts: SSRF check, circuit breaker, retries in hops, delivery log.',
+  },
+  {
+    id: 'ReviewRequestMailer',
+    entry: 'functions/review-request-mailer/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    tables: { ReviewRequests: 'readwrite' },
+    queues: { ReviewRequestEmails: 'consume' },
+    secrets: ['ReviewTokenKey'],
+    emailSenders: ['ReviewRequests'],
+    settings: ['ReviewLinkBaseUrl'],
+    description: "E-mails each review request's private link to the couple through SES (ADR 0010).",
   },
 ];
 

@@ -5,7 +5,7 @@
  * (`consume` access), and read with `consumerOf`.
  */
 
-export type QueueId = 'Ingest' | 'Events' | 'InferenceRetry' | 'Deliveries';
+export type QueueId = 'Ingest' | 'Events' | 'InferenceRetry' | 'Deliveries' | 'ReviewRequestEmails';
 
 export interface QueueConsumer {
   readonly batchSize: number;
@@ -76,6 +76,20 @@ export const QUEUES: readonly QueueDefinition[] = [
       maxConcurrency: 2,
     },
     purpose: 'Reviews stored with inference pending (model failed to load, threw or ran over budget).',
+  },
+  {
+    id: 'ReviewRequestEmails',
+    envVar: 'QUEUE_URL_REVIEW_REQUEST_EMAILS',
+    // Six times the mailer's timeout.
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    // A couple waiting a quarter of an hour for their link means SES or the mailer is stuck.
+    oldestMessageAlarmSeconds: 900,
+    // Small batches, little concurrency: SES has an account-wide sending rate.
+    consumer: { batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 2 },
+    purpose:
+      'Review requests whose link is to be e-mailed to the couple (request ids only, never a token; ADR 0010).',
   },
 ];
 

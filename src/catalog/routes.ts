@@ -15,6 +15,7 @@ export type RouteAuth = 'supplier' | 'supplier-or-review-token' | 'ops';
 
 export type OperationId =
   | 'createReviewRequest'
+  | 'getReviewRequest'
   | 'submitReview'
   | 'getReview'
   | 'listReviews'
@@ -71,7 +72,15 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/review-requests',
     auth: 'supplier',
     body: reviewRoutesSchemas.createReviewRequestBody,
-    summary: 'Create a review request for a couple; returns a signed, expiring review-link token.',
+    summary:
+      'Create a review request: its private link is e-mailed to the couple (202, no token in the answer; reviews made with it are verified), or with delivery=link a shareable link is returned (201; never verified). At most REVIEW_REQUESTS_PER_DAY a day (429 with Retry-After).',
+  },
+  {
+    operation: 'getReviewRequest',
+    method: 'GET',
+    path: '/v1/review-requests/{id}',
+    auth: 'supplier',
+    summary: 'One review request of the calling supplier: delivery and e-mail status (queued, sent, failed).',
   },
   {
     operation: 'submitReview',

@@ -59,7 +59,8 @@ export const TABLES: readonly TableDefinition[] = [
     sortKey: 'sk',
     indexes: [],
     accessPatterns: [
-      'Resolve an API key: GetItem pk=APIKEY#<sha256 of key>, sk=APIKEY (keys are stored only as hashes).',
+      'Resolve an API key: GetItem pk=APIKEY#<sha256 of key>, sk=APIKEY (keys are stored only as hashes); revoked keys keep their item with status=revoked.',
+      'Find a key by its key id (operator revocation): GetItem pk=KEYID#<keyId>, sk=KEYID -> keyHash.',
       'Get a supplier: GetItem pk=SUPPLIER#<sid>, sk=PROFILE.',
     ],
   },
@@ -71,7 +72,8 @@ export const TABLES: readonly TableDefinition[] = [
     ttlAttribute: 'expiresAt',
     indexes: [],
     accessPatterns: [
-      'Get a review request: GetItem pk=SUPPLIER#<sid>, sk=REQUEST#<requestId>; expires with its link.',
+      'Get a review request: GetItem pk=SUPPLIER#<sid>, sk=REQUEST#<requestId>; expires with its link. Its e-mail status (queued, sent, failed) is updated by the mailer with a condition on the item existing.',
+      "A supplier's review requests of one UTC day, counted: UpdateItem ADD requests on pk=SUPPLIER#<sid>, sk=QUOTA#<yyyy-mm-dd>, conditional on requests < the daily limit (atomic under concurrency); the item expires a day after its day ends.",
     ],
   },
   {

@@ -50,16 +50,63 @@ export interface RejectedStore {
   }): Promise<void>;
 }
 
+/**
+ * A review request. `email` delivery: queued for the mailer, then sent (or failed, with why);
+ * `link` delivery: a shareable link was issued to the supplier (nothing is e-mailed).
+ */
+export type ReviewRequestStatus = 'queued' | 'sent' | 'failed' | 'issued';
+
 export interface ReviewRequestRecord {
   readonly supplierId: string;
   readonly requestId: string;
   readonly coupleName: string;
-  readonly email: string;
+  readonly email?: string;
   readonly weddingDate: string;
   readonly createdAt: string;
   readonly expiresAt: string;
+  readonly delivery: 'email' | 'link';
+  readonly status: ReviewRequestStatus;
+  readonly sentAt?: string;
+  readonly failedAt?: string;
+  readonly failureReason?: string;
 }
 
 export interface ReviewRequestRepository {
   put(record: ReviewRequestRecord): Promise<void>;
+  get(supplierId: string, requestId: string): Promise<ReviewRequestRecord | undefined>;
+  /** Records the e-mail as sent; a no-op for a request that no longer exists. */
+  markSent(supplierId: string, requestId: string, sentAt: string): Promise<void>;
+  /** Records why the e-mail could not be sent; a no-op for a request that no longer exists. */
+  markFailed(supplierId: string, requestId: string, reason: string, failedAt: string): Promise<void>;
+}
+
+/** A per-supplier daily allowance, counted atomically where every API instance sees it. */
+export interface DailyQuota {
+  /**
+   * Takes one unit from the supplier's allowance for the UTC day of `now`; false (and nothing
+   * counted) once `limit` units were taken that day.
+   */
+  take(supplierId: string, now: Date, limit: number): Promise<boolean>;
+}
+
+/** The queue of review requests whose link is to be e-mailed (src/shared/queue.ts). */
+export type { MessageQueue as ReviewRequestEmailQueue } from '../shared/queue';
+
+export interface OutgoingEmail {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  /** Tags for the provider's event stream (never personal data or secrets). */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Sends one e-mail; throws EmailRejectedError when the provider refuses this message for good. */
+export interface EmailSender {
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+/** The supplier's display name, for the e-mail the couple receives. */
+export interface SupplierDirectory {
+  supplierName(supplierId: string): Promise<string | undefined>;
 }

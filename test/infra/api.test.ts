@@ -122,12 +122,12 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
       });
     });
 
-    it('uses the Authorizer function, the Authorization header as identity source and a 300 s cache', () => {
+    it('uses the Authorizer function, the Authorization header as identity source and a 30 s cache', () => {
       const uri = new Capture();
       resourceOf(template, stack, stack.api.authorizer).hasResourceProperties('AWS::ApiGateway::Authorizer', {
         Type: 'REQUEST',
         IdentitySource: 'method.request.header.Authorization',
-        AuthorizerResultTtlInSeconds: 300,
+        AuthorizerResultTtlInSeconds: 30,
         AuthorizerUri: uri,
       });
       expect(JSON.stringify(uri.asObject())).toContain(logicalId(stack, stack.functions.Authorizer.function));

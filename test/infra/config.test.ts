@@ -52,4 +52,31 @@ describe('loadConfig', () => {
       /replicaRegions/,
     );
   });
+
+  it('keeps key revocation within the documented bound: authorizer cache + key cache <= 60 s', () => {
+    const api = committed.api as Record<string, unknown>;
+    expect(loadConfig(appWith(committed)).api.authorizerCacheSeconds).toBe(30);
+    expect(() =>
+      loadConfig(appWith({ ...committed, api: { ...api, authorizerCacheSeconds: 55 } })),
+    ).not.toThrow();
+    expect(() => loadConfig(appWith({ ...committed, api: { ...api, authorizerCacheSeconds: 56 } }))).toThrow(
+      /authorizerCacheSeconds: at most 55/,
+    );
+  });
+
+  it('requires the From address to belong to the SES identity, and an https link base', () => {
+    expect(() =>
+      loadConfig(
+        appWith({ ...committed, email: { identity: 'wedsync.example', fromAddress: 'x@other.example' } }),
+      ),
+    ).toThrow(/email.fromAddress/);
+    expect(() =>
+      loadConfig(
+        appWith({
+          ...committed,
+          reviewRequests: { perSupplierPerDay: 200, linkBaseUrl: 'http://app.wedsync.example/review' },
+        }),
+      ),
+    ).toThrow(/reviewRequests.linkBaseUrl/);
+  });
 });

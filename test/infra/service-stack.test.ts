@@ -9,6 +9,8 @@ import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { consumerOf, FUNCTIONS } from '#src/catalog/functions';
 import { QUEUES, dlqEnvVar } from '#src/catalog/queues';
 import { SECRETS } from '#src/catalog/secrets';
+import { EMAIL_SENDERS } from '#src/catalog/email';
+import { SETTINGS } from '#src/catalog/settings';
 import { TABLES } from '#src/catalog/tables';
 import { DYNAMODB_ACTIONS } from '../../lib/constructs/service-function';
 import type { ServiceStack } from '../../lib/stacks/service-stack';
@@ -172,6 +174,11 @@ describe.each(REGIONS)('service stack in %s', (region) => {
           ),
           ...QUEUES.filter((q) => def.queues[q.id] === 'consume-and-send').map((q) => dlqEnvVar(q)),
           ...SECRETS.filter((s) => def.secrets.includes(s.id)).map((s) => s.envVar),
+          ...EMAIL_SENDERS.filter((e) => def.emailSenders?.includes(e.id)).flatMap((e) => [
+            e.fromEnvVar,
+            e.configurationSetEnvVar,
+          ]),
+          ...SETTINGS.filter((x) => def.settings?.includes(x.id)).map((x) => x.envVar),
         ];
         expect(resourceVars.sort()).toEqual(expected.sort());
       },
@@ -217,6 +224,71 @@ describe.each(REGIONS)('service stack in %s', (region) => {
         }
       },
     );
+
+    it('ReviewRequestMailer alone may send e-mail: ses:SendEmail on the identity and configuration set, from the configured address', () => {
+      for (const def of FUNCTIONS) {
+        const policies = JSON.stringify(
+          template.findResources('AWS::IAM::Policy', {
+            Properties: { Roles: [{ Ref: logicalId(stack, stack.functions[def.id].role) }] },
+          }),
+        );
+        if (def.id !== 'ReviewRequestMailer') expect(policies).not.toContain('ses:');
+      }
+      const mailer = stack.functions.ReviewRequestMailer;
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: logicalId(stack, mailer.role) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Sid: 'ReviewRequestsSendEmail',
+              Action: 'ses:SendEmail',
+              Effect: 'Allow',
+              Condition: { StringEquals: { 'ses:FromAddress': synth.config.email.fromAddress } },
+              Resource: [
+                `arn:aws:ses:${region}:${synth.config.account}:identity/${synth.config.email.identity}`,
+                {
+                  'Fn::Join': [
+                    '',
+                    [
+                      `arn:aws:ses:${region}:${synth.config.account}:configuration-set/`,
+                      { Ref: logicalId(stack, stack.emailConfigurationSet) },
+                    ],
+                  ],
+                },
+              ],
+            }),
+          ]),
+        },
+      });
+      resourceOf(template, stack, mailer.function).hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            EMAIL_FROM_REVIEW_REQUESTS: synth.config.email.fromAddress,
+            EMAIL_CONFIGURATION_SET_REVIEW_REQUESTS: { Ref: logicalId(stack, stack.emailConfigurationSet) },
+            REVIEW_LINK_BASE_URL: synth.config.reviewRequests.linkBaseUrl,
+          }),
+        },
+      });
+      resourceOf(template, stack, stack.functions.Api.function).hasResourceProperties(
+        'AWS::Lambda::Function',
+        {
+          Environment: {
+            Variables: Match.objectLike({
+              REVIEW_REQUESTS_PER_DAY: String(synth.config.reviewRequests.perSupplierPerDay),
+            }),
+          },
+        },
+      );
+      template.hasResourceProperties('AWS::SES::EmailIdentity', {
+        EmailIdentity: synth.config.email.identity,
+        ConfigurationSetAttributes: {
+          ConfigurationSetName: { Ref: logicalId(stack, stack.emailConfigurationSet) },
+        },
+      });
+      template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+        SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+      });
+    });
 
     it('never grants Scan, wildcard actions, or a wildcard index', () => {
       const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));

@@ -6,30 +6,53 @@ import type {
   ListReviewsQuery,
   SubmitReviewBody,
 } from '../../../src/reviews/domain/review-schemas';
-import type { IngestQueue, ReviewRepository, ReviewRequestRepository } from '../../../src/reviews/ports';
+import type {
+  DailyQuota,
+  IngestQueue,
+  ReviewRepository,
+  ReviewRequestEmailQueue,
+  ReviewRequestRepository,
+} from '../../../src/reviews/ports';
 import type { Clock } from '../../../src/shared/clock';
 import type { KeyRingSource } from '../../../src/access';
 import { header, jsonResponse } from '../../../src/shared/http';
-import { createReviewRequest } from '../../../src/reviews/use-cases/review-requests';
+import { createReviewRequest, getReviewRequest } from '../../../src/reviews/use-cases/review-requests';
 import { submitReview } from '../../../src/reviews/use-cases/submit-review';
 import { supplierOf, type Operations } from '../operation';
 
 export interface ReviewDeps {
   readonly reviews: ReviewRepository;
   readonly requests: ReviewRequestRepository;
+  readonly quota: DailyQuota;
+  readonly emailQueue: ReviewRequestEmailQueue;
+  /** Review requests a supplier may create per UTC day. */
+  readonly reviewRequestsPerDay: number;
   readonly queue: IngestQueue;
   readonly keys: KeyRingSource;
   readonly clock: Clock;
 }
 
 export const reviewOperations: Operations<
-  'createReviewRequest' | 'submitReview' | 'getReview' | 'listReviews' | 'getReviewSummary',
+  | 'createReviewRequest'
+  | 'getReviewRequest'
+  | 'submitReview'
+  | 'getReview'
+  | 'listReviews'
+  | 'getReviewSummary',
   ReviewDeps
 > = {
   async createReviewRequest({ body: validated, principal }, deps) {
     const supplierId = supplierOf(principal);
     const body = validated as CreateReviewRequestBody;
-    return jsonResponse(201, await createReviewRequest(supplierId, body, deps));
+    const created = await createReviewRequest(supplierId, body, deps);
+    // E-mail: accepted, the mailer sends it (202); shareable link: created and returned (201).
+    return jsonResponse(created.delivery === 'email' ? 202 : 201, created, {
+      location: `/v1/review-requests/${created.requestId}`,
+    });
+  },
+  async getReviewRequest({ principal, pathParameters }, deps) {
+    const supplierId = supplierOf(principal);
+    return jsonResponse(200, await getReviewRequest(supplierId, pathParameters.id ?? '', deps));
   },
   async submitReview({ event, body: validated, principal }, deps) {
     const body = validated as SubmitReviewBody;

@@ -1,20 +1,40 @@
 /**
  * Review-link tokens: `wrt_<payload>.<signature>`, HMAC-SHA256 over the payload, bound to a
- * supplier and a review request, with an expiry. Verification accepts any key of the key ring
- * (the current and the previous secret version), so a rotation never breaks links in flight.
+ * supplier and a review request, with an expiry and the way the link reached the reviewer.
+ * Verification accepts any key of the key ring (the current and the previous secret version), so a
+ * rotation never breaks links in flight.
+ *
+ * `delivery` is a signed claim (ADR 0010): `email` tokens exist only inside the e-mail we send to
+ * the couple and make a review `verified`; `link` tokens are handed to the supplier to share and
+ * never do. Version 1 tokens (before this claim existed) were returned to suppliers by the API,
+ * so they read as `link`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 export const REVIEW_TOKEN_PREFIX = 'wrt_';
 
-const payloadSchema = z.strictObject({
-  v: z.literal(1),
-  sid: z.string().min(1),
-  rid: z.string().min(1),
-  exp: z.number().int(),
-});
-export type ReviewTokenClaims = { supplierId: string; requestId: string; expiresAt: Date };
+const payloadSchema = z.discriminatedUnion('v', [
+  z.strictObject({ v: z.literal(1), sid: z.string().min(1), rid: z.string().min(1), exp: z.number().int() }),
+  z.strictObject({
+    v: z.literal(2),
+    sid: z.string().min(1),
+    rid: z.string().min(1),
+    exp: z.number().int(),
+    /** e: e-mailed to the couple by us; l: a shareable link handed to the supplier. */
+    d: z.enum(['e', 'l']),
+  }),
+]);
+
+/** How the link reached its reviewer: only `email` proves the couple was invited (verified). */
+export type ReviewLinkDelivery = 'email' | 'link';
+
+export type ReviewTokenClaims = {
+  supplierId: string;
+  requestId: string;
+  expiresAt: Date;
+  delivery: ReviewLinkDelivery;
+};
 
 export type TokenFailure = 'malformed' | 'bad-signature' | 'expired';
 
@@ -35,10 +55,11 @@ export function signReviewToken(claims: ReviewTokenClaims, keys: KeyRing): strin
   if (!current) throw new Error('no signing key');
   const payload = Buffer.from(
     JSON.stringify({
-      v: 1,
+      v: 2,
       sid: claims.supplierId,
       rid: claims.requestId,
       exp: Math.floor(claims.expiresAt.getTime() / 1000),
+      d: claims.delivery === 'email' ? 'e' : 'l',
     }),
   ).toString('base64url');
   return `${REVIEW_TOKEN_PREFIX}${payload}.${mac(current, payload).toString('base64url')}`;
@@ -61,5 +82,10 @@ export function verifyReviewToken(token: string, keys: KeyRing, now: Date): Revi
     throw new ReviewTokenError('malformed');
   }
   if (claims.exp * 1000 <= now.getTime()) throw new ReviewTokenError('expired');
-  return { supplierId: claims.sid, requestId: claims.rid, expiresAt: new Date(claims.exp * 1000) };
+  return {
+    supplierId: claims.sid,
+    requestId: claims.rid,
+    expiresAt: new Date(claims.exp * 1000),
+    delivery: claims.v === 2 && claims.d === 'e' ? 'email' : 'link',
+  };
 }

@@ -1,5 +1,6 @@
 import { API_KEY_PREFIX, hashApiKey, looksLikeApiKey } from '../domain/api-keys';
 import { REVIEW_TOKEN_PREFIX } from '../domain/review-token';
+import { KEY_CACHE_SECONDS } from '../domain/revocation';
 
 export type AuthDecision =
   | { readonly effect: 'allow'; readonly context: Record<string, string> }
@@ -19,8 +20,9 @@ export interface ApiKeyLookup {
  * - `Bearer wrt_...`: a review-link token; the API handler verifies it (it holds the keys),
  *   so the authorizer only marks the principal type.
  * - anything else: 401.
- * Keys are looked up through a small cache that serves a known key for a while even when the
- * store is unreachable, so a brief DynamoDB outage does not stop review intake.
+ * Keys are looked up through a small cache (KEY_CACHE_SECONDS, so a revoked or deleted key stops
+ * working promptly: ADR 0010) that serves a known key for a while even when the store is
+ * unreachable, so a brief DynamoDB outage does not stop review intake.
  */
 export async function authorize(
   authorization: string | undefined,
@@ -44,17 +46,27 @@ export async function authorize(
   };
 }
 
-/** Positive results are fresh for `ttlMs`; when the store fails, a stale entry is used up to `staleMs`. */
+/** How long a known key may be served from the cache while the store is unreachable. */
+export const STALE_KEY_SECONDS = 5 * 60;
+
+/**
+ * A key lookup is fresh for `ttlMs` (KEY_CACHE_SECONDS): after that the store is read again, so a
+ * key revoked or deleted in the table stops working within that time.
+ * When the store fails, the last answer for a key is used for up to `staleMs`: an active key
+ * keeps working (review intake survives a short table outage; the trade-off is that a key revoked
+ * during such an outage works until the table answers again or `staleMs` ends), and a key seen
+ * revoked stays denied. A key never seen, or seen deleted, gets no stale answer: the error stands.
+ */
 export class CachedKeyLookup {
   private readonly entries = new Map<
     string,
-    { value: Awaited<ReturnType<ApiKeyLookup['findApiKey']>>; at: number }
+    { value: NonNullable<Awaited<ReturnType<ApiKeyLookup['findApiKey']>>>; at: number }
   >();
 
   constructor(
     private readonly store: ApiKeyLookup,
-    private readonly ttlMs = 60_000,
-    private readonly staleMs = 15 * 60_000,
+    private readonly ttlMs = KEY_CACHE_SECONDS * 1000,
+    private readonly staleMs = STALE_KEY_SECONDS * 1000,
     private readonly now: () => number = Date.now,
     private readonly maxEntries = 10_000,
   ) {}
@@ -65,14 +77,14 @@ export class CachedKeyLookup {
     if (cached && age < this.ttlMs) return cached.value;
     try {
       const value = await this.store.findApiKey(keyHash);
+      this.entries.delete(keyHash);
       if (this.entries.size >= this.maxEntries)
         this.entries.delete(this.entries.keys().next().value as string);
-      // Only known keys are cached, so a newly created key works at once.
+      // Known keys (active or revoked) are cached; an unknown one is not, so a new key works at once.
       if (value) this.entries.set(keyHash, { value, at: this.now() });
-      else this.entries.delete(keyHash);
       return value;
     } catch (error) {
-      if (cached?.value && age < this.staleMs) return cached.value;
+      if (cached && age < this.staleMs) return cached.value;
       throw error;
     }
   }

@@ -1,11 +1,21 @@
 /** Small DynamoDB adapters: parked messages, review requests, tenants (suppliers and API keys). */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
+  ScanCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { RejectedStore, ReviewRequestRecord, ReviewRequestRepository } from '../ports';
+import type {
+  DailyQuota,
+  RejectedStore,
+  ReviewRequestRecord,
+  ReviewRequestRepository,
+  ReviewRequestStatus,
+  SupplierDirectory,
+} from '../ports';
 
 const DAY_SECONDS = 86_400;
 const REJECTED_RETENTION_DAYS = 30;
@@ -41,13 +51,16 @@ export class DynamoReviewRequestRepository implements ReviewRequestRepository {
     private readonly tableName: string,
   ) {}
 
+  private key(supplierId: string, requestId: string) {
+    return { pk: `SUPPLIER#${supplierId}`, sk: `REQUEST#${requestId}` };
+  }
+
   async put(record: ReviewRequestRecord): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          pk: `SUPPLIER#${record.supplierId}`,
-          sk: `REQUEST#${record.requestId}`,
+          ...this.key(record.supplierId, record.requestId),
           ...record,
           expiresAt: Math.floor(new Date(record.expiresAt).getTime() / 1000),
           expiresAtIso: record.expiresAt,
@@ -55,6 +68,115 @@ export class DynamoReviewRequestRepository implements ReviewRequestRepository {
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+  }
+
+  async get(supplierId: string, requestId: string): Promise<ReviewRequestRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: this.key(supplierId, requestId),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    const optional = (name: string) =>
+      typeof Item[name] === 'string' ? { [name]: Item[name] as string } : {};
+    return {
+      supplierId: String(Item.supplierId),
+      requestId: String(Item.requestId),
+      coupleName: String(Item.coupleName),
+      ...optional('email'),
+      weddingDate: String(Item.weddingDate),
+      createdAt: String(Item.createdAt),
+      expiresAt: String(Item.expiresAtIso),
+      // Requests stored before ADR 0010 had their token returned to the supplier: a link.
+      delivery: Item.delivery === 'email' ? 'email' : 'link',
+      status: (typeof Item.status === 'string' ? Item.status : 'issued') as ReviewRequestStatus,
+      ...optional('sentAt'),
+      ...optional('failedAt'),
+      ...optional('failureReason'),
+    };
+  }
+
+  async markSent(supplierId: string, requestId: string, sentAt: string): Promise<void> {
+    await this.update(
+      supplierId,
+      requestId,
+      'SET #status = :sent, sentAt = :at REMOVE failureReason, failedAt',
+      {
+        ':sent': 'sent',
+        ':at': sentAt,
+      },
+    );
+  }
+
+  async markFailed(supplierId: string, requestId: string, reason: string, failedAt: string): Promise<void> {
+    await this.update(
+      supplierId,
+      requestId,
+      'SET #status = :failed, failureReason = :reason, failedAt = :at',
+      {
+        ':failed': 'failed',
+        ':reason': reason.slice(0, 200),
+        ':at': failedAt,
+      },
+    );
+  }
+
+  private async update(
+    supplierId: string,
+    requestId: string,
+    expression: string,
+    values: Record<string, string>,
+  ): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(supplierId, requestId),
+          UpdateExpression: expression,
+          // Never resurrect an expired (TTL-deleted) request as a stub.
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}
+
+/**
+ * Per-supplier daily counters in the ReviewRequests table (pk=SUPPLIER#<sid>, sk=QUOTA#<day>):
+ * one conditional UpdateItem both checks and counts, so concurrent requests can never exceed
+ * the limit; the item expires (TTL) a day after its UTC day ends.
+ */
+export class DynamoDailyQuota implements DailyQuota {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async take(supplierId: string, now: Date, limit: number): Promise<boolean> {
+    if (limit <= 0) return false;
+    const day = now.toISOString().slice(0, 10);
+    const dayEnds = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) / 1000 + DAY_SECONDS;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `SUPPLIER#${supplierId}`, sk: `QUOTA#${day}` },
+          UpdateExpression: 'ADD requests :one SET expiresAt = :expires',
+          ConditionExpression: 'attribute_not_exists(requests) OR requests < :limit',
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expires': dayEnds + DAY_SECONDS },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 }
 
@@ -66,11 +188,18 @@ export interface ApiKeyRecord {
   readonly role: 'supplier' | 'ops';
 }
 
-export class DynamoTenantStore {
+export class DynamoTenantStore implements SupplierDirectory {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
+
+  async supplierName(supplierId: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `SUPPLIER#${supplierId}`, sk: 'PROFILE' } }),
+    );
+    return typeof Item?.name === 'string' ? Item.name : undefined;
+  }
 
   async findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined> {
     const { Item } = await this.client.send(
@@ -83,6 +212,59 @@ export class DynamoTenantStore {
       status: Item.status as ApiKeyRecord['status'],
       role: Item.role === 'ops' ? 'ops' : 'supplier',
     };
+  }
+
+  /**
+   * Revokes an API key, named by the hash of the whole key or by its key id; returns the revoked
+   * key, or undefined if no such key exists. Revoking twice is harmless. A key id is found
+   * through its pointer item (written with every key since ADR 0010) or, for older keys, by a
+   * Scan of this small table: an operator's command, never a request path.
+   */
+  async revokeApiKey(
+    by: { keyHash: string } | { keyId: string },
+    revokedAt: string,
+  ): Promise<{ keyId: string; supplierId: string } | undefined> {
+    const keyHash = 'keyHash' in by ? by.keyHash : await this.keyHashOf(by.keyId);
+    if (!keyHash) return undefined;
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `APIKEY#${keyHash}`, sk: 'APIKEY' },
+          UpdateExpression: 'SET #status = :revoked, revokedAt = if_not_exists(revokedAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':revoked': 'revoked', ':at': revokedAt },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { keyId: String(Attributes?.keyId), supplierId: String(Attributes?.supplierId) };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  private async keyHashOf(keyId: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `KEYID#${keyId}`, sk: 'KEYID' } }),
+    );
+    if (typeof Item?.keyHash === 'string') return Item.keyHash;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'sk = :sk AND keyId = :keyId',
+          ExpressionAttributeValues: { ':sk': 'APIKEY', ':keyId': keyId },
+          ExclusiveStartKey: start,
+        }),
+      );
+      const found = page.Items?.[0];
+      if (found) return String(found.pk).slice('APIKEY#'.length);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return undefined;
   }
 
   /** An operator's key: it reads the ops routes and nothing of any supplier. */
@@ -108,6 +290,7 @@ export class DynamoTenantStore {
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: keyIdPointer(input) }));
   }
 
   /** Creates the supplier (if new) and one API key, atomically. */
@@ -147,8 +330,18 @@ export class DynamoTenantStore {
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
+          { Put: { TableName: this.tableName, Item: keyIdPointer(input) } },
         ],
       }),
     );
   }
 }
+
+/** Finds a key's hash from its (non-secret) key id, for revocation by key id. */
+const keyIdPointer = (input: { keyId: string; keyHash: string; createdAt: string }) => ({
+  pk: `KEYID#${input.keyId}`,
+  sk: 'KEYID',
+  keyId: input.keyId,
+  keyHash: input.keyHash,
+  createdAt: input.createdAt,
+});

@@ -7,7 +7,9 @@ import type { ReviewOrigin } from './review-schemas';
 
 export function naturalKey(origin: ReviewOrigin): string[] {
   switch (origin.kind) {
+    // One request is one review, whichever way its link travelled (a request has one delivery).
     case 'review-request':
+    case 'review-link':
       return ['request', origin.requestId];
     case 'external':
       return ['external', origin.platform, origin.externalId];

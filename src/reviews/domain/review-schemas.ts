@@ -18,13 +18,26 @@ export const LIMITS = {
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 const isoDate = z.iso.date();
 
-export const createReviewRequestBody = z.strictObject({
-  coupleName: trimmed(LIMITS.name),
-  email: z.email().max(LIMITS.email),
-  weddingDate: isoDate,
-  /** Days until the link expires (default 30, at most 180). */
-  expiresInDays: z.number().int().min(1).max(180).optional(),
-});
+/**
+ * `delivery: "email"` (the default): we e-mail the link to the couple; the supplier never sees
+ * the token, and reviews made with it are verified. `delivery: "link"`: the supplier gets a
+ * shareable link back; reviews made with it are never verified (ADR 0010).
+ */
+export const REVIEW_REQUEST_DELIVERIES = ['email', 'link'] as const;
+
+export const createReviewRequestBody = z
+  .strictObject({
+    coupleName: trimmed(LIMITS.name),
+    email: z.email().max(LIMITS.email).optional(),
+    weddingDate: isoDate,
+    /** Days until the link expires (default 30, at most 180). */
+    expiresInDays: z.number().int().min(1).max(180).optional(),
+    delivery: z.enum(REVIEW_REQUEST_DELIVERIES).optional(),
+  })
+  .refine((b) => b.email !== undefined || b.delivery === 'link', {
+    message: "the couple's e-mail address is required (the review link is e-mailed to it)",
+    path: ['email'],
+  });
 export type CreateReviewRequestBody = z.infer<typeof createReviewRequestBody>;
 
 export const submitReviewBody = z
@@ -63,9 +76,14 @@ export const listReviewsQuery = z.strictObject({
 });
 export type ListReviewsQuery = z.infer<typeof listReviewsQuery>;
 
-/** How a review reached us; it decides the natural key and whether the review is verified. */
+/**
+ * How a review reached us; it decides the natural key and whether the review is verified. Only
+ * `review-request` (the link we e-mailed to the couple) is verified; `review-link` is a shareable
+ * link the supplier handed out.
+ */
 export const reviewOrigin = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('review-request'), requestId: z.string().min(1) }),
+  z.strictObject({ kind: z.literal('review-link'), requestId: z.string().min(1) }),
   z.strictObject({ kind: z.literal('external'), platform: z.enum(PLATFORMS), externalId: z.string().min(1) }),
   z.strictObject({ kind: z.literal('idempotency-key'), key: z.string().min(1).max(LIMITS.idempotencyKey) }),
 ]);

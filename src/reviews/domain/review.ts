@@ -14,7 +14,7 @@ export interface Review {
   readonly title: string;
   readonly body: string;
   readonly reviewerName: string;
-  /** Arrived with a review-request token: the couple really was invited by the supplier. */
+  /** Arrived through the link we e-mailed to the couple: they proved they received it (ADR 0010). */
   readonly verified: boolean;
   readonly reviewedAt: string;
   readonly receivedAt: string;
@@ -69,7 +69,9 @@ export function reviewFromMessage(message: ReviewSubmittedMessage): Review {
     supplierId: message.supplierId,
     platform: origin.kind === 'external' ? origin.platform : review.platform,
     ...(origin.kind === 'external' ? { externalId: origin.externalId } : {}),
-    ...(origin.kind === 'review-request' ? { requestId: origin.requestId } : {}),
+    ...(origin.kind === 'review-request' || origin.kind === 'review-link'
+      ? { requestId: origin.requestId }
+      : {}),
     rating: review.rating,
     title: review.title,
     body: review.body,

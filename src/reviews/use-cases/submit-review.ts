@@ -74,7 +74,11 @@ async function resolveOrigin(
     const claims = await verifyWithRefresh(principal.token, keys, now);
     return {
       supplierId: claims.supplierId,
-      origin: { kind: 'review-request', requestId: claims.requestId },
+      // Only the e-mailed link verifies a review; the delivery is a signed claim (ADR 0010).
+      origin: {
+        kind: claims.delivery === 'email' ? 'review-request' : 'review-link',
+        requestId: claims.requestId,
+      },
       actor: { kind: 'couple', id: claims.requestId },
     };
   }

@@ -1,5 +1,10 @@
 import { hashApiKey, issueApiKey } from '../../../src/access/domain/api-keys';
 import { authorize, CachedKeyLookup, type ApiKeyLookup } from '../../../src/access/use-cases/authorize';
+import {
+  KEY_CACHE_SECONDS,
+  MAX_AUTHORIZER_CACHE_SECONDS,
+  REVOCATION_BOUND_SECONDS,
+} from '../../../src/access/domain/revocation';
 
 class FakeKeys implements ApiKeyLookup {
   calls = 0;
@@ -71,5 +76,42 @@ describe('authorize', () => {
     expect((await authorize(`Bearer ${fresh.apiKey}`, cache)).effect).toBe('unauthorized');
     store.records.set(fresh.keyHash, { supplierId: 'sup_b', keyId: fresh.keyId, status: 'active' });
     expect((await authorize(`Bearer ${fresh.apiKey}`, cache)).effect).toBe('allow');
+  });
+
+  it('stops allowing a revoked key once the cache entry is older than its TTL', async () => {
+    expect((await authorize(`Bearer ${key.apiKey}`, cache)).effect).toBe('allow');
+    store.records.set(key.keyHash, { supplierId: 'sup_a', keyId: key.keyId, status: 'revoked' });
+    clock = 999;
+    expect((await authorize(`Bearer ${key.apiKey}`, cache)).effect).toBe('allow');
+    clock = 1000;
+    expect(await authorize(`Bearer ${key.apiKey}`, cache)).toEqual({ effect: 'deny' });
+  });
+
+  it('keeps denying a key seen revoked while the store is down', async () => {
+    store.records.set(key.keyHash, { supplierId: 'sup_a', keyId: key.keyId, status: 'revoked' });
+    expect(await authorize(`Bearer ${key.apiKey}`, cache)).toEqual({ effect: 'deny' });
+    store.down = true;
+    clock = 5000;
+    expect(await authorize(`Bearer ${key.apiKey}`, cache)).toEqual({ effect: 'deny' });
+  });
+
+  it('forgets a deleted key: unauthorized after the TTL, and no stale answer when the store fails', async () => {
+    expect((await authorize(`Bearer ${key.apiKey}`, cache)).effect).toBe('allow');
+    store.records.delete(key.keyHash);
+    clock = 1000;
+    expect(await authorize(`Bearer ${key.apiKey}`, cache)).toEqual({ effect: 'unauthorized' });
+    store.down = true;
+    clock = 1500;
+    await expect(authorize(`Bearer ${key.apiKey}`, cache)).rejects.toThrow('store down');
+  });
+
+  it('uses a container cache of at most 5 s by default, within the documented revocation bound', async () => {
+    expect(KEY_CACHE_SECONDS).toBeLessThanOrEqual(5);
+    expect(MAX_AUTHORIZER_CACHE_SECONDS + KEY_CACHE_SECONDS).toBe(REVOCATION_BOUND_SECONDS);
+    const defaults = new CachedKeyLookup(store, undefined, undefined, () => clock);
+    await authorize(`Bearer ${key.apiKey}`, defaults);
+    store.records.set(key.keyHash, { supplierId: 'sup_a', keyId: key.keyId, status: 'revoked' });
+    clock = KEY_CACHE_SECONDS * 1000;
+    expect(await authorize(`Bearer ${key.apiKey}`, defaults)).toEqual({ effect: 'deny' });
   });
 });

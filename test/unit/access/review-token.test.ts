@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import {
   ReviewTokenError,
   signReviewToken,
@@ -5,7 +6,12 @@ import {
 } from '../../../src/access/domain/review-token';
 
 const now = new Date('2026-06-01T12:00:00Z');
-const claims = { supplierId: 'sup_a', requestId: 'rrq_1', expiresAt: new Date('2026-07-01T00:00:00Z') };
+const claims = {
+  supplierId: 'sup_a',
+  requestId: 'rrq_1',
+  expiresAt: new Date('2026-07-01T00:00:00Z'),
+  delivery: 'email' as const,
+};
 
 function reasonOf(fn: () => unknown): string {
   try {
@@ -45,7 +51,7 @@ describe('review-link tokens', () => {
     const token = signReviewToken(claims, ['k1']);
     const [payload, signature] = token.slice(4).split('.') as [string, string];
     const forged = Buffer.from(
-      JSON.stringify({ v: 1, sid: 'sup_b', rid: 'rrq_1', exp: 1_900_000_000 }),
+      JSON.stringify({ v: 2, sid: 'sup_b', rid: 'rrq_1', exp: 1_900_000_000, d: 'e' }),
     ).toString('base64url');
     expect(reasonOf(() => verifyReviewToken(`wrt_${forged}.${signature}`, ['k1'], now))).toBe(
       'bad-signature',
@@ -57,5 +63,41 @@ describe('review-link tokens', () => {
 
   it('refuse to sign without a key', () => {
     expect(() => signReviewToken(claims, [])).toThrow('no signing key');
+  });
+
+  it('carry the delivery as a signed claim: a link token cannot be turned into an e-mail one', () => {
+    const link = signReviewToken({ ...claims, delivery: 'link' }, ['k1']);
+    expect(verifyReviewToken(link, ['k1'], now).delivery).toBe('link');
+    expect(verifyReviewToken(signReviewToken(claims, ['k1']), ['k1'], now).delivery).toBe('email');
+    const [payload, signature] = link.slice(4).split('.') as [string, string];
+    const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(decoded).toMatchObject({ v: 2, d: 'l' });
+    const upgraded = Buffer.from(JSON.stringify({ ...decoded, d: 'e' })).toString('base64url');
+    expect(reasonOf(() => verifyReviewToken(`wrt_${upgraded}.${signature}`, ['k1'], now))).toBe(
+      'bad-signature',
+    );
+  });
+
+  it('read version 1 tokens (returned to suppliers before ADR 0010) as shareable links', () => {
+    const payload = Buffer.from(
+      JSON.stringify({ v: 1, sid: 'sup_a', rid: 'rrq_1', exp: 1_900_000_000 }),
+    ).toString('base64url');
+    const signature = createHmac('sha256', 'k1').update(payload).digest('base64url');
+    expect(verifyReviewToken(`wrt_${payload}.${signature}`, ['k1'], now)).toMatchObject({
+      supplierId: 'sup_a',
+      delivery: 'link',
+    });
+  });
+
+  it('reject an unknown delivery or version even when correctly signed', () => {
+    for (const claimsObject of [
+      { v: 2, sid: 'sup_a', rid: 'rrq_1', exp: 1_900_000_000, d: 'x' },
+      { v: 2, sid: 'sup_a', rid: 'rrq_1', exp: 1_900_000_000 },
+      { v: 3, sid: 'sup_a', rid: 'rrq_1', exp: 1_900_000_000, d: 'e' },
+    ]) {
+      const payload = Buffer.from(JSON.stringify(claimsObject)).toString('base64url');
+      const signature = createHmac('sha256', 'k1').update(payload).digest('base64url');
+      expect(reasonOf(() => verifyReviewToken(`wrt_${payload}.${signature}`, ['k1'], now))).toBe('malformed');
+    }
   });
 });

@@ -68,7 +68,12 @@ describe('submitReview', () => {
   it('takes the tenant from a couple token, never from the body', async () => {
     const { deps, sent } = setup();
     const token = signReviewToken(
-      { supplierId: 'sup_b', requestId: 'rrq_9', expiresAt: new Date('2026-07-01T00:00:00Z') },
+      {
+        supplierId: 'sup_b',
+        requestId: 'rrq_9',
+        expiresAt: new Date('2026-07-01T00:00:00Z'),
+        delivery: 'email',
+      },
       ['k1'],
     );
     const result = await submitReview({ kind: 'review-token', token }, body, undefined, deps);
@@ -89,10 +94,35 @@ describe('submitReview', () => {
     expect(withPlatform.status).toBe(422);
   });
 
+  it('queues a shareable-link review with the unverified review-link origin, same review id', async () => {
+    const { deps, sent } = setup();
+    const token = signReviewToken(
+      {
+        supplierId: 'sup_b',
+        requestId: 'rrq_9',
+        expiresAt: new Date('2026-07-01T00:00:00Z'),
+        delivery: 'link',
+      },
+      ['k1'],
+    );
+    const result = await submitReview({ kind: 'review-token', token }, body, undefined, deps);
+    expect(JSON.parse(sent[0]!.body)).toMatchObject({
+      supplierId: 'sup_b',
+      origin: { kind: 'review-link', requestId: 'rrq_9' },
+    });
+    // One request is one review, whichever way its link travelled.
+    expect(result.reviewId).toBe(reviewIdFor('sup_b', { kind: 'review-request', requestId: 'rrq_9' }));
+  });
+
   it('refetches the key ring once when a token was signed after a rotation', async () => {
     const { deps, fetches } = setup([['old'], ['new', 'old']]);
     const token = signReviewToken(
-      { supplierId: 'sup_b', requestId: 'rrq_9', expiresAt: new Date('2026-07-01T00:00:00Z') },
+      {
+        supplierId: 'sup_b',
+        requestId: 'rrq_9',
+        expiresAt: new Date('2026-07-01T00:00:00Z'),
+        delivery: 'email',
+      },
       ['new'],
     );
     await submitReview({ kind: 'review-token', token }, body, undefined, deps);
@@ -102,11 +132,11 @@ describe('submitReview', () => {
   it('answers 401 for an expired or foreign token and queues nothing', async () => {
     const { deps, sent } = setup();
     const expired = signReviewToken(
-      { supplierId: 'sup_b', requestId: 'r', expiresAt: new Date('2026-05-01T00:00:00Z') },
+      { supplierId: 'sup_b', requestId: 'r', expiresAt: new Date('2026-05-01T00:00:00Z'), delivery: 'email' },
       ['k1'],
     );
     const foreign = signReviewToken(
-      { supplierId: 'sup_b', requestId: 'r', expiresAt: new Date('2026-07-01T00:00:00Z') },
+      { supplierId: 'sup_b', requestId: 'r', expiresAt: new Date('2026-07-01T00:00:00Z'), delivery: 'email' },
       ['other'],
     );
     expect(

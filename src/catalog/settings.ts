@@ -1,0 +1,31 @@
+/**
+ * Plain settings a function reads (not resources, so no grant): defined once with the environment
+ * variable that carries them. The CDK construct sets each listed setting from the deployment
+ * configuration (cdk.json), the local mode from its own values: the handler reads the same name.
+ */
+export type SettingId = 'ReviewRequestsPerDay' | 'ReviewLinkBaseUrl';
+
+export interface SettingDefinition {
+  readonly id: SettingId;
+  readonly envVar: string;
+  readonly description: string;
+}
+
+export const SETTINGS: readonly SettingDefinition[] = [
+  {
+    id: 'ReviewRequestsPerDay',
+    envVar: 'REVIEW_REQUESTS_PER_DAY',
+    description: 'Review requests a supplier may create per UTC day (429 with Retry-After past it).',
+  },
+  {
+    id: 'ReviewLinkBaseUrl',
+    envVar: 'REVIEW_LINK_BASE_URL',
+    description: 'Page of the WedSync web app that takes a review link token (`<base>#token=wrt_...`).',
+  },
+];
+
+export function settingDefinition(id: SettingId): SettingDefinition {
+  const setting = SETTINGS.find((s) => s.id === id);
+  if (!setting) throw new Error(`unknown setting ${id}`);
+  return setting;
+}
