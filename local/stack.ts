@@ -12,6 +12,8 @@ import { QUEUES, type QueueId } from '../src/catalog/queues';
 import { join } from 'node:path';
 import { LAYERS } from '../src/catalog/layers';
 import { SECRETS } from '../src/catalog/secrets';
+import { consumerOf, functionDefinition } from '../src/catalog/functions';
+import { FUNCTION_TIMEOUT_ENV } from '../src/shared/env';
 import { REPO_ROOT } from './processes';
 import { DynamoDbLocal } from './dynamodb-local';
 import { createGateway } from './gateway';
@@ -80,6 +82,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       WEDSYNC_MODEL_DIR:
         options.modelDir ?? join(REPO_ROOT, LAYERS.find((l) => l.id === 'Models')!.localModelDir),
       ...Object.fromEntries(SECRETS.map((s) => [s.envVar, `local-${s.id}`])),
+      // The API (and its authorizer) run in this process: their SDK clients keep inside its timeout.
+      [FUNCTION_TIMEOUT_ENV]: String(functionDefinition('Api').timeoutSeconds),
     };
     Object.assign(process.env, baseEnv);
 
@@ -117,10 +121,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       consumed.push({ id: definition.id, url: queue.url, arn: Attributes?.QueueArn ?? definition.id });
     }
     log('starting the queue workers in their own process...');
-    const workers = await startWorkerHost(env, {
-      queues: consumed,
-      concurrency: options.pollerConcurrency ?? 4,
-    });
+    // One process hosts every consumer: its SDK timeouts follow the shortest consumer timeout.
+    const workerTimeout = Math.min(
+      ...QUEUES.flatMap((q) => consumerOf(q.id) ?? []).map((fn) => fn.timeoutSeconds),
+    );
+    const workers = await startWorkerHost(
+      { ...env, [FUNCTION_TIMEOUT_ENV]: String(workerTimeout) },
+      {
+        queues: consumed,
+        concurrency: options.pollerConcurrency ?? 4,
+      },
+    );
     started.push(workers);
 
     const server: Server = createGateway({

@@ -23,6 +23,7 @@ import { QUEUES, dlqEnvVar, type QueueDefinition, type QueueId } from '#src/cata
 import type { LayerId } from '#src/catalog/layers';
 import { SECRETS, type SecretDefinition, type SecretId } from '#src/catalog/secrets';
 import { TABLES, type TableDefinition, type TableId } from '#src/catalog/tables';
+import { FUNCTION_TIMEOUT_ENV } from '#src/shared/env';
 import { runbookReference } from '../runbooks';
 
 /** Repository root: entries in the catalog are relative to it. */
@@ -118,6 +119,8 @@ export class ServiceFunction extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: props.powertools.metricsNamespace,
         POWERTOOLS_LOG_LEVEL: props.powertools.logLevel,
         NODE_OPTIONS: '--enable-source-maps',
+        // AWS SDK clients keep their timeouts inside this deadline (src/shared/aws-clients.ts).
+        [FUNCTION_TIMEOUT_ENV]: String(definition.timeoutSeconds),
       },
       bundling: {
         forceDockerBundling: false,
