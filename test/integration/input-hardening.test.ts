@@ -261,6 +261,7 @@ describe('bad input: a 4xx problem and nothing changed', () => {
     // Sent as JSON escapes, so the very code units reach the handler (a lone surrogate survives).
     const json = (value: Record<string, unknown>) =>
       JSON.stringify(value).replace(
+        // eslint-disable-next-line no-control-regex -- escaping control characters is the point
         /[\u0000-\u001f\u007f-\u009f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]/g,
         (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
       );
