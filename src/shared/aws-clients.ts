@@ -21,7 +21,7 @@ export const MAX_RETRY_BACKOFF_MS = 600;
 export interface SdkTimeouts {
   /** Milliseconds to establish a connection. */
   readonly connectionTimeout: number;
-  /** Milliseconds a request may go without a byte back (per attempt). */
+  /** Milliseconds one attempt may take in all (then it fails with a retryable TimeoutError). */
   readonly requestTimeout: number;
   readonly maxAttempts: number;
 }
@@ -39,12 +39,13 @@ export function sdkTimeouts(functionTimeoutSeconds: number): SdkTimeouts {
 /** Client configuration with those timeouts, for any SDK v3 client (also Powertools providers). */
 export function sdkClientConfig(): {
   maxAttempts: number;
-  requestHandler: { connectionTimeout: number; requestTimeout: number };
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true };
 } {
   const { connectionTimeout, requestTimeout, maxAttempts } = sdkTimeouts(
     numberEnv(FUNCTION_TIMEOUT_ENV, DEFAULT_FUNCTION_TIMEOUT_SECONDS),
   );
-  return { maxAttempts, requestHandler: { connectionTimeout, requestTimeout } };
+  // Without throwOnRequestTimeout, this SDK only logs a warning when requestTimeout passes.
+  return { maxAttempts, requestHandler: { connectionTimeout, requestTimeout, throwOnRequestTimeout: true } };
 }
 
 let documentClient: DynamoDBDocumentClient | undefined;

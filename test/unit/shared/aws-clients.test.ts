@@ -27,7 +27,7 @@ describe('AWS SDK timeouts', () => {
       process.env[FUNCTION_TIMEOUT_ENV] = '5';
       expect(sdkClientConfig()).toEqual({
         maxAttempts: 3,
-        requestHandler: { connectionTimeout: 500, requestTimeout: 500 },
+        requestHandler: { connectionTimeout: 500, requestTimeout: 500, throwOnRequestTimeout: true },
       });
     } finally {
       if (before === undefined) delete process.env[FUNCTION_TIMEOUT_ENV];
