@@ -4,7 +4,10 @@ import { text } from '../shared/text';
 
 export const classifyTextsBody = z.strictObject({
   task: z.enum(['sentiment', 'expense-category']),
-  texts: z.array(text({ max: 5000 })).min(1).max(100),
+  texts: z
+    .array(text({ max: 5000 }))
+    .min(1)
+    .max(100),
 });
 export type ClassifyTextsBody = z.infer<typeof classifyTextsBody>;
 
