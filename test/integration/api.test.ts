@@ -23,7 +23,7 @@ beforeAll(async () => {
   stack = await startTestStack();
   supplierA = await stack.newSupplier('Rose & Co');
   supplierB = await stack.newSupplier('Other Supplier');
-});
+}, 60_000); // starting the emulators can take longer than one test on a busy machine
 
 afterAll(async () => {
   await stack?.cleanup();
