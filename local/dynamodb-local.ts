@@ -1,6 +1,6 @@
 /** DynamoDB Local (the official jar, fetched at install) run with Java, stoppable and restartable. */
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -74,6 +74,23 @@ export class DynamoDbLocal {
     } finally {
       probe.destroy();
     }
+  }
+
+  /**
+   * The id of the Java process itself (under its guard, local/guard.mjs), for fault tests that
+   * freeze it with SIGSTOP and thaw it with SIGCONT; undefined when it is not running.
+   */
+  get pid(): number | undefined {
+    const guard = this.child?.pid;
+    if (guard === undefined || this.child?.exitCode !== null) return undefined;
+    let children: string;
+    try {
+      children = readFileSync(`/proc/${guard}/task/${guard}/children`, 'utf8');
+    } catch {
+      children = execFileSync('pgrep', ['-P', String(guard)], { encoding: 'utf8' });
+    }
+    const pid = Number(children.trim().split(/\s+/)[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   }
 
   /** Stops the process (in-memory data is gone; data under dbPath stays). */

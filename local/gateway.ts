@@ -3,6 +3,7 @@
  * Lambda runs, with the REQUEST authorizer in front of every catalogued route (401 without an
  * Authorization header, 403 on Deny), a request-size cap and stage-like throttling (429).
  */
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type {
@@ -72,22 +73,55 @@ function sendProblem(
   });
 }
 
+/**
+ * The request body, or 'too-large' past the gateway's cap. Past the cap it stops buffering but
+ * keeps reading to the end, so the client gets its 413 on an intact connection (destroying the
+ * socket mid-upload shows up as a connection reset, not an answer).
+ */
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > GATEWAY_MAX_BYTES) {
-        resolve('too-large');
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size <= GATEWAY_MAX_BYTES) chunks.push(chunk);
+      else chunks.length = 0;
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(size > GATEWAY_MAX_BYTES ? 'too-large' : Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/**
+ * The query string, strictly decoded: `+` is a space, every `%` starts a valid escape, and the
+ * escapes spell UTF-8. Anything else is `{ malformed: <the raw name> }` (a 400), where
+ * URLSearchParams would quietly keep `%ZZ` or turn bad bytes into U+FFFD. The maps are built
+ * with Object.fromEntries, so a parameter called `__proto__` is an own key like any other.
+ */
+function decodeQuery(
+  search: string,
+): { query: Record<string, string>; multi: Record<string, string[]> } | { malformed: string } {
+  const pairs: [string, string][] = [];
+  for (const part of search.replace(/^\?/, '').split('&')) {
+    if (part === '') continue;
+    const at = part.indexOf('=');
+    const rawName = at === -1 ? part : part.slice(0, at);
+    const rawValue = at === -1 ? '' : part.slice(at + 1);
+    try {
+      pairs.push([
+        decodeURIComponent(rawName.replace(/\+/g, ' ')),
+        decodeURIComponent(rawValue.replace(/\+/g, ' ')),
+      ]);
+    } catch {
+      return { malformed: rawName };
+    }
+  }
+  const multi = new Map<string, string[]>();
+  for (const [name, value] of pairs) multi.set(name, [...(multi.get(name) ?? []), value]);
+  return {
+    query: Object.fromEntries([...multi].map(([name, values]) => [name, values.at(-1) ?? ''])),
+    multi: Object.fromEntries(multi),
+  };
 }
 
 export function createGateway(options: GatewayOptions): Server {
@@ -112,12 +146,14 @@ export function createGateway(options: GatewayOptions): Server {
         headers[name] = values.join(',');
         multiValueHeaders[name] = values;
       }
-      const query: Record<string, string> = {};
-      const multiQuery: Record<string, string[]> = {};
-      for (const [name, value] of url.searchParams) {
-        query[name] = value;
-        (multiQuery[name] ??= []).push(value);
+      const decoded = decodeQuery(url.search);
+      if ('malformed' in decoded) {
+        return sendProblem(res, {
+          ...problemOf('invalid-query', 'the query string is not valid percent-encoded UTF-8'),
+          errors: [{ path: decoded.malformed, message: 'malformed percent-encoding' }],
+        });
       }
+      const { query, multi: multiQuery } = decoded;
       const requestId = randomUUID();
       const method = (req.method ?? 'GET').toUpperCase();
       const found = matchRoute(method, url.pathname);
@@ -158,9 +194,12 @@ export function createGateway(options: GatewayOptions): Server {
         authorizerContext.principalId = decision.principalId;
       }
 
-      // Like API Gateway with binary media types: bodies with control bytes travel base64-encoded.
-      // eslint-disable-next-line no-control-regex -- detecting control bytes is the point here
-      const isText = body.length === 0 || !/[\x00-\x08\x0e-\x1f]/.test(body.toString('latin1'));
+      // Like API Gateway with binary media types: bodies with control bytes, or bytes that are not
+      // UTF-8, travel base64-encoded (so the handler sees the very bytes sent, and answers 400).
+      const isText =
+        body.length === 0 ||
+        // eslint-disable-next-line no-control-regex -- detecting control bytes is the point here
+        (!/[\x00-\x08\x0e-\x1f]/.test(body.toString('latin1')) && isUtf8(body));
       const event: APIGatewayProxyEvent = {
         resource: found.kind === 'match' ? found.match.route.path : '/{proxy+}',
         path: url.pathname,

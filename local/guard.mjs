@@ -6,7 +6,11 @@ import { spawn } from 'node:child_process';
 const [command, ...args] = process.argv.slice(2);
 const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
 const stop = () => {
-  if (child.exitCode === null) child.kill('SIGTERM');
+  if (child.exitCode === null) {
+    child.kill('SIGTERM');
+    // A fault test may have frozen it (SIGSTOP): it must still end with us.
+    child.kill('SIGCONT');
+  }
   setTimeout(() => child.kill('SIGKILL'), 3000).unref();
 };
 process.stdin.on('end', stop);

@@ -15,6 +15,8 @@ import { SECRETS } from '../src/catalog/secrets';
 import { EMAIL_SENDERS } from '../src/catalog/email';
 import { settingDefinition } from '../src/catalog/settings';
 import { DEFAULT_REVIEW_REQUESTS_PER_DAY } from '../src/reviews';
+import { consumerOf, functionDefinition } from '../src/catalog/functions';
+import { FUNCTION_TIMEOUT_ENV } from '../src/shared/env';
 import { REPO_ROOT } from './processes';
 import { DynamoDbLocal } from './dynamodb-local';
 import { createGateway } from './gateway';
@@ -118,6 +120,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       WEDSYNC_MODEL_DIR:
         options.modelDir ?? join(REPO_ROOT, LAYERS.find((l) => l.id === 'Models')!.localModelDir),
       ...Object.fromEntries(SECRETS.map((s) => [s.envVar, `local-${s.id}`])),
+      // The API (and its authorizer) run in this process: their SDK clients keep inside its timeout.
+      [FUNCTION_TIMEOUT_ENV]: String(functionDefinition('Api').timeoutSeconds),
     };
     Object.assign(process.env, baseEnv);
 
@@ -155,10 +159,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       consumed.push({ id: definition.id, url: queue.url, arn: Attributes?.QueueArn ?? definition.id });
     }
     log('starting the queue workers in their own process...');
-    const workers = await startWorkerHost(env, {
-      queues: consumed,
-      concurrency: options.pollerConcurrency ?? 4,
-    });
+    // One process hosts every consumer: its SDK timeouts follow the shortest consumer timeout.
+    const workerTimeout = Math.min(
+      ...QUEUES.flatMap((q) => consumerOf(q.id) ?? []).map((fn) => fn.timeoutSeconds),
+    );
+    const workers = await startWorkerHost(
+      { ...env, [FUNCTION_TIMEOUT_ENV]: String(workerTimeout) },
+      {
+        queues: consumed,
+        concurrency: options.pollerConcurrency ?? 4,
+      },
+    );
     started.push(workers);
 
     const server: Server = createGateway({

@@ -3,7 +3,7 @@
  * authorize from the authorizer context, validate, call the use case, map the result.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { matchRoute, type OperationId } from '../../src/catalog/routes';
+import { matchRoute, type OperationId, type RouteDefinition } from '../../src/catalog/routes';
 import { ProblemError, problemOf } from '../../src/shared/problem';
 import { header, problemResponse, readJsonObject } from '../../src/shared/http';
 import type { Principal } from '../../src/access/domain/principal';
@@ -37,6 +37,39 @@ export function principalOf(event: APIGatewayProxyEvent): Principal | undefined 
   return undefined;
 }
 
+/**
+ * The query parameters, checked by name before any value is read: a name the route does not take
+ * (`sort`, `constructor`, `__proto__`, `hasOwnProperty`, ...) or a name given twice is a 400
+ * naming it. Names are compared as own keys of the route's schema, never looked up on an object
+ * with a prototype, and the result is a fresh object with only those own keys.
+ */
+function queryOf(event: APIGatewayProxyEvent, route: RouteDefinition): Record<string, string> {
+  const raw = event.queryStringParameters ?? {};
+  const accepted = route.query?.shape ?? {};
+  const names = Object.keys(raw);
+  const unknown = names.filter((name) => !Object.hasOwn(accepted, name));
+  if (unknown.length > 0) {
+    throw new ProblemError(
+      'invalid-query',
+      route.query ? 'unknown query parameters' : 'this route takes no query parameters',
+      unknown.map((name) => ({ path: name, message: 'unknown parameter' })),
+    );
+  }
+  const repeated = Object.entries(event.multiValueQueryStringParameters ?? {})
+    .filter(([, values]) => (values?.length ?? 0) > 1)
+    .map(([name]) => name);
+  if (repeated.length > 0) {
+    throw new ProblemError(
+      'invalid-query',
+      'a query parameter is given more than once',
+      repeated.map((name) => ({ path: name, message: 'given more than once' })),
+    );
+  }
+  return Object.fromEntries(
+    names.map((name) => [name, String(Object.getOwnPropertyDescriptor(raw, name)?.value)]),
+  );
+}
+
 export async function handleApiEvent(
   event: APIGatewayProxyEvent,
   deps: ApiDeps,
@@ -48,6 +81,11 @@ export async function handleApiEvent(
       return problemResponse(problemOf('method-not-allowed', `${event.httpMethod} is not allowed here`), {
         allow: found.allowed.join(', '),
       });
+    }
+    if (found.kind === 'malformed-path') {
+      throw new ProblemError('bad-request', 'the path is not valid percent-encoded UTF-8', [
+        { path: found.parameter, message: 'malformed percent-encoding' },
+      ]);
     }
     const { route, pathParameters } = found.match;
     const principal = principalOf(event);
@@ -63,10 +101,7 @@ export async function handleApiEvent(
     }
     // Each route's body and query are validated here, with the schemas the route table names.
     if (!route.body && event.body) throw new ProblemError('bad-request', 'this route takes no body');
-    const rawQuery = event.queryStringParameters ?? {};
-    if (!route.query && Object.keys(rawQuery).length > 0) {
-      throw new ProblemError('invalid-query', 'this route takes no query parameters');
-    }
+    const rawQuery = queryOf(event, route);
     const query: unknown = route.query ? parse(route.query, rawQuery, 'invalid-query') : {};
     const body: unknown = route.body
       ? parse(route.body, readJsonObject(event), 'validation-error')

@@ -36,6 +36,8 @@ const deps = once((): ApiDeps => ({
   reviewRequestsPerDay: reviewRequestsPerDay(),
   queue: queueSender('Ingest'),
   keys: reviewTokenKeys(),
+  // Cursors are signed with a key derived from the same secret (domain-separated).
+  cursorKeys: reviewTokenKeys(),
   clock: systemClock,
   models: modelEngine(),
   modelStats: modelStatsStore(),

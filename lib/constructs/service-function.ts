@@ -25,6 +25,7 @@ import { SECRETS, type SecretDefinition, type SecretId } from '#src/catalog/secr
 import { EMAIL_SENDERS, type EmailSenderDefinition, type EmailSenderId } from '#src/catalog/email';
 import { SETTINGS, type SettingId } from '#src/catalog/settings';
 import { TABLES, type TableDefinition, type TableId } from '#src/catalog/tables';
+import { FUNCTION_TIMEOUT_ENV } from '#src/shared/env';
 import { runbookReference } from '../runbooks';
 
 /** Repository root: entries in the catalog are relative to it. */
@@ -131,6 +132,8 @@ export class ServiceFunction extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: props.powertools.metricsNamespace,
         POWERTOOLS_LOG_LEVEL: props.powertools.logLevel,
         NODE_OPTIONS: '--enable-source-maps',
+        // AWS SDK clients keep their timeouts inside this deadline (src/shared/aws-clients.ts).
+        [FUNCTION_TIMEOUT_ENV]: String(definition.timeoutSeconds),
       },
       bundling: {
         forceDockerBundling: false,

@@ -196,13 +196,18 @@ function templateToRegExp(path: string): RegExp {
 
 const COMPILED = ROUTES.map((route) => ({ route, regexp: templateToRegExp(route.path) }));
 
-/** Literal segments win over parameters (`/v1/reviews/summary` before `/v1/reviews/{id}`). */
+/**
+ * Literal segments win over parameters (`/v1/reviews/summary` before `/v1/reviews/{id}`). A path
+ * parameter that is not valid percent-encoded UTF-8 (`/v1/reviews/%E0%A4%A`) is `malformed-path`
+ * (a 400), never an exception.
+ */
 export function matchRoute(
   method: string,
   path: string,
 ):
   | { kind: 'match'; match: RouteMatch }
   | { kind: 'method-not-allowed'; allowed: string[] }
+  | { kind: 'malformed-path'; parameter: string }
   | { kind: 'not-found' } {
   const candidates = COMPILED.filter(({ regexp }) => regexp.test(path));
   if (candidates.length === 0) return { kind: 'not-found' };
@@ -211,6 +216,12 @@ export function matchRoute(
     return { kind: 'method-not-allowed', allowed: [...new Set(candidates.map((c) => c.route.method))] };
   const groups = hit.regexp.exec(path)?.groups ?? {};
   const pathParameters: Record<string, string> = {};
-  for (const [key, value] of Object.entries(groups)) pathParameters[key] = decodeURIComponent(value);
+  for (const [key, value] of Object.entries(groups)) {
+    try {
+      pathParameters[key] = decodeURIComponent(value);
+    } catch {
+      return { kind: 'malformed-path', parameter: key };
+    }
+  }
   return { kind: 'match', match: { route: hit.route, pathParameters } };
 }

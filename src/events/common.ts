@@ -1,5 +1,6 @@
 /** Field schemas shared by the inbound and outbound event catalogues. */
 import { z } from 'zod';
+import { text } from '../shared/text';
 
 /** The review platforms a review can come from (ours is `wedsync`). */
 export const PLATFORMS = [
@@ -33,9 +34,9 @@ export const calendarDate = () => z.iso.date();
 
 export const platform = () => z.enum(PLATFORMS);
 export const rating = () => z.number().int().min(1).max(5);
-export const reviewTitle = () => z.string().trim().min(1).max(LIMITS.title);
-export const reviewBody = () => z.string().trim().min(1).max(LIMITS.reviewBody);
-export const reviewerName = () => z.string().trim().min(1).max(LIMITS.name);
+export const reviewTitle = () => text({ max: LIMITS.title });
+export const reviewBody = () => text({ max: LIMITS.reviewBody });
+export const reviewerName = () => text({ max: LIMITS.name });
 
 /**
  * Active ISO 4217 currency codes (list one), without fund, precious-metal, testing and

@@ -19,11 +19,12 @@ import {
   reviewTitle,
 } from './common';
 import { envelopeSchema, type CloudEventAttributes } from './envelope';
+import { text } from '../shared/text';
 
 export const reviewSubmittedData = z.object({
   supplierId: externalRef().describe('The supplier the review is about.'),
   platform: platform().describe('Where the review was written.'),
-  externalId: z.string().trim().min(1).max(200).optional().describe("The review's id on that platform."),
+  externalId: text({ max: 200 }).optional().describe("The review's id on that platform."),
   rating: rating(),
   title: reviewTitle(),
   body: reviewBody(),
@@ -35,7 +36,7 @@ export const helperShift = z
   .object({
     start: dateTime(),
     end: dateTime().describe('Must be later than start.'),
-    tasks: z.array(z.string().trim().min(1).max(200)).max(50),
+    tasks: z.array(text({ max: 200 })).max(50),
   })
   .refine((shift) => Date.parse(shift.start) < Date.parse(shift.end), {
     message: 'end must be later than start',
@@ -58,7 +59,7 @@ export const budgetExpenseRecordedData = z.object({
   expenseId: externalRef().describe('Unique per wedding; re-sending the same expenseId is a no-op.'),
   amount: positiveAmount(),
   currency: currency(),
-  description: z.string().trim().min(1).max(500),
+  description: text({ max: 500 }),
   date: calendarDate().describe('The day the money was spent or committed.'),
   category: budgetCategory().optional().describe('When absent, the expense model assigns one.'),
 });

@@ -1,9 +1,13 @@
 /** Request schemas of the models' HTTP operations (the route table names them). */
 import { z } from 'zod';
+import { text } from '../shared/text';
 
 export const classifyTextsBody = z.strictObject({
   task: z.enum(['sentiment', 'expense-category']),
-  texts: z.array(z.string().trim().min(1).max(5000)).min(1).max(100),
+  texts: z
+    .array(text({ max: 5000 }))
+    .min(1)
+    .max(100),
 });
 export type ClassifyTextsBody = z.infer<typeof classifyTextsBody>;
 

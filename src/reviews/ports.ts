@@ -3,19 +3,23 @@ import type { Review, ReviewInsights, ReviewView } from './domain/review';
 import type { RecentReview } from './domain/review-inference';
 import type { ReviewSummary } from './domain/summary';
 import type { Platform } from './domain/review-schemas';
+import type { StoreKey } from '../shared/cursor';
 
 export interface ReviewListFilter {
   readonly rating?: number;
   readonly platform?: Platform;
+  /** Inclusive bounds, as UTC ISO instants (the form `reviewedAt` is stored in). */
   readonly from?: string;
   readonly to?: string;
   readonly limit: number;
-  readonly cursor?: string;
+  /** Where to continue (a page's `next`, from an authenticated cursor). */
+  readonly startKey?: StoreKey;
 }
 
 export interface ReviewPage {
   readonly items: ReviewView[];
-  readonly nextCursor?: string;
+  /** The store key to continue after, when there may be more. */
+  readonly next?: StoreKey;
 }
 
 export interface ReviewRepository {

@@ -1,20 +1,60 @@
 /**
  * AWS SDK clients, created once per process. Endpoints come from the SDK's own environment
- * variables (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_SESV2), which the
- * local mode points at DynamoDB Local, fauxqs and the SES emulator; in Lambda they are unset and
- * the regional endpoints are used.
+ * variables (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_SESV2), which the local
+ * mode points at DynamoDB Local, fauxqs and the SES emulator; in Lambda they are unset and the regional endpoints are used.
+ *
+ * Every client gets connection and request timeouts well inside the function's deadline
+ * (`sdkTimeouts`), so a stalled dependency is a fast error (the API answers 503 with Retry-After;
+ * a worker's batch item is retried) and never a request that hangs until Lambda kills it.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { FUNCTION_TIMEOUT_ENV, numberEnv } from './env';
+
+/** Without the variable (the CLI, scripts): the longest function timeout in the catalog. */
+const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 30;
+const MAX_ATTEMPTS = 3;
+/** The SDK's standard retry waits at most 100 ms x 2^n (full jitter) before retry n: 200 + 400. */
+export const MAX_RETRY_BACKOFF_MS = 600;
+
+export interface SdkTimeouts {
+  /** Milliseconds to establish a connection. */
+  readonly connectionTimeout: number;
+  /** Milliseconds one attempt may take in all (then it fails with a retryable TimeoutError). */
+  readonly requestTimeout: number;
+  readonly maxAttempts: number;
+}
+
+/**
+ * Per-attempt limits for a function with this timeout: a tenth of it per attempt, between 0.5 s
+ * and 3 s (API 10 s -> 1 s; authorizer 5 s -> 0.5 s; workers 30 s -> 3 s), so all attempts and the
+ * back-off between them end well before the deadline (checked for every function by a unit test).
+ */
+export function sdkTimeouts(functionTimeoutSeconds: number): SdkTimeouts {
+  const requestTimeout = Math.round(Math.min(3000, Math.max(500, functionTimeoutSeconds * 100)));
+  return { connectionTimeout: Math.min(1000, requestTimeout), requestTimeout, maxAttempts: MAX_ATTEMPTS };
+}
+
+/** Client configuration with those timeouts, for any SDK v3 client (also Powertools providers). */
+export function sdkClientConfig(): {
+  maxAttempts: number;
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true };
+} {
+  const { connectionTimeout, requestTimeout, maxAttempts } = sdkTimeouts(
+    numberEnv(FUNCTION_TIMEOUT_ENV, DEFAULT_FUNCTION_TIMEOUT_SECONDS),
+  );
+  // Without throwOnRequestTimeout, this SDK only logs a warning when requestTimeout passes.
+  return { maxAttempts, requestHandler: { connectionTimeout, requestTimeout, throwOnRequestTimeout: true } };
+}
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let sqsClient: SQSClient | undefined;
 let sesClient: SESv2Client | undefined;
 
 export function dynamo(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3 }), {
+  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientConfig()), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;
@@ -22,15 +62,15 @@ export function dynamo(): DynamoDBDocumentClient {
 
 export function sqs(): SQSClient {
   // Emulators hand out queue URLs on host names that do not resolve: keep to the endpoint.
-  sqsClient ??= new SQSClient({ maxAttempts: 3, useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS });
+  sqsClient ??= new SQSClient({
+    ...sdkClientConfig(),
+    useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS,
+  });
   return sqsClient;
 }
 
 /** SES v2 with bounded waits: a slow SES fails the attempt (retried from the queue), never hangs. */
 export function sesv2(): SESv2Client {
-  sesClient ??= new SESv2Client({
-    maxAttempts: 3,
-    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000 },
-  });
+  sesClient ??= new SESv2Client(sdkClientConfig());
   return sesClient;
 }

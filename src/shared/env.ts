@@ -21,3 +21,9 @@ export function numberEnv(name: string, fallback: number): number {
 }
 
 export const currentRegion = (): string => process.env.AWS_REGION ?? requireEnv('AWS_DEFAULT_REGION');
+
+/**
+ * The function's timeout in seconds, set by the CDK construct from src/catalog/functions.ts (and
+ * by the local mode from the same catalog): AWS SDK clients derive their timeouts from it.
+ */
+export const FUNCTION_TIMEOUT_ENV = 'WEDSYNC_FUNCTION_TIMEOUT_SECONDS';

@@ -46,19 +46,49 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Reads a JSON object body: 415 wrong type, 413 too big, 400 empty/malformed/not an object. */
+/** The media type and charset of a Content-Type header (both lower-cased; charset unquoted). */
+function parseContentType(value: string | undefined): { mediaType?: string; charset?: string } {
+  if (value === undefined) return {};
+  const [type, ...parameters] = value.split(';');
+  let charset: string | undefined;
+  for (const parameter of parameters) {
+    const [name, ...rest] = parameter.split('=');
+    if (name?.trim().toLowerCase() === 'charset') {
+      charset = rest
+        .join('=')
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .toLowerCase();
+    }
+  }
+  return { mediaType: type?.trim().toLowerCase(), charset };
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Reads a JSON object body: 415 wrong type or a charset other than UTF-8, 413 too big,
+ * 400 empty, not UTF-8, malformed, a repeated key, a forbidden key, or not an object.
+ */
 export function readJsonObject(event: APIGatewayProxyEvent): Record<string, unknown> {
-  const contentType = header(event, 'content-type');
-  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
+  const { mediaType, charset } = parseContentType(header(event, 'content-type'));
   if (mediaType !== 'application/json' && !mediaType?.match(/^application\/[\w.+-]*\+json$/)) {
     throw new ProblemError('unsupported-media-type', 'send the body as application/json');
+  }
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new ProblemError('unsupported-media-type', 'JSON bodies are UTF-8: send charset=utf-8 or none');
   }
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length > BODY_LIMIT_BYTES) {
     throw new ProblemError('payload-too-large', `the body is limited to ${BODY_LIMIT_BYTES} bytes`);
   }
-  const text = bytes.toString('utf8');
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    throw new ProblemError('bad-request', 'the body is not valid UTF-8');
+  }
   if (text.trim() === '') throw new ProblemError('bad-request', 'the request body is empty');
   let forbidden: string | undefined;
   let value: unknown;
@@ -78,8 +108,60 @@ export function readJsonObject(event: APIGatewayProxyEvent): Record<string, unkn
       { path: forbidden, message: 'forbidden key' },
     ]);
   }
+  const repeated = firstRepeatedKey(text);
+  if (repeated !== undefined) {
+    throw new ProblemError('invalid-json', `the key "${repeated.key}" appears more than once`, [
+      { path: repeated.path || '(body)', message: 'repeated key' },
+    ]);
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ProblemError('bad-request', 'the body must be a JSON object');
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * The first object key that appears twice in the same object of a JSON text (`{"a":1,"a":2}`,
+ * also when spelled differently with escapes), with its dotted path; JSON.parse would silently
+ * keep the last one. Only for text that JSON.parse accepted: a string token followed by `:` is a
+ * key, and `{`/`[` open a container that `}`/`]` close.
+ */
+export function firstRepeatedKey(json: string): { key: string; path: string } | undefined {
+  interface Frame {
+    readonly keys: Set<string> | undefined;
+    readonly path: string;
+    index: number;
+    lastKey?: string;
+  }
+  const stack: Frame[] = [];
+  const childPath = (frame: Frame | undefined): string => {
+    if (!frame) return '';
+    const part = frame.keys ? (frame.lastKey ?? '') : String(frame.index);
+    return frame.path ? `${frame.path}.${part}` : part;
+  };
+  for (let i = 0; i < json.length; i += 1) {
+    const char = json[i];
+    if (char === '{' || char === '[') {
+      stack.push({ keys: char === '{' ? new Set() : undefined, path: childPath(stack.at(-1)), index: 0 });
+    } else if (char === '}' || char === ']') {
+      stack.pop();
+    } else if (char === ',') {
+      const top = stack.at(-1);
+      if (top && !top.keys) top.index += 1;
+    } else if (char === '"') {
+      let end = i + 1;
+      while (json[end] !== '"') end += json[end] === '\\' ? 2 : 1;
+      let next = end + 1;
+      while (next < json.length && ' \t\n\r'.includes(json[next] ?? 'x')) next += 1;
+      const top = stack.at(-1);
+      if (json[next] === ':' && top?.keys) {
+        const key = JSON.parse(json.slice(i, end + 1)) as string;
+        if (top.keys.has(key)) return { key, path: top.path ? `${top.path}.${key}` : key };
+        top.keys.add(key);
+        top.lastKey = key;
+      }
+      i = end;
+    }
+  }
+  return undefined;
 }

@@ -11,6 +11,7 @@ import { QUEUES, dlqEnvVar } from '#src/catalog/queues';
 import { SECRETS } from '#src/catalog/secrets';
 import { EMAIL_SENDERS } from '#src/catalog/email';
 import { SETTINGS } from '#src/catalog/settings';
+import { FUNCTION_TIMEOUT_ENV } from '#src/shared/env';
 import { TABLES } from '#src/catalog/tables';
 import { DYNAMODB_ACTIONS } from '../../lib/constructs/service-function';
 import type { ServiceStack } from '../../lib/stacks/service-stack';
@@ -145,6 +146,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
               POWERTOOLS_METRICS_NAMESPACE: synth.config.metricsNamespace,
               POWERTOOLS_LOG_LEVEL: synth.config.powertoolsLogLevel,
               NODE_OPTIONS: '--enable-source-maps',
+              [FUNCTION_TIMEOUT_ENV]: String(def.timeoutSeconds),
             }),
           },
         });
@@ -165,7 +167,11 @@ describe.each(REGIONS)('service stack in %s', (region) => {
           },
         );
         const resourceVars = Object.keys(variables.asObject()).filter(
-          (name) => !name.startsWith('POWERTOOLS_') && name !== 'NODE_OPTIONS' && !name.startsWith('AWS_'),
+          (name) =>
+            !name.startsWith('POWERTOOLS_') &&
+            name !== 'NODE_OPTIONS' &&
+            name !== FUNCTION_TIMEOUT_ENV &&
+            !name.startsWith('AWS_'),
         );
         const expected = [
           ...TABLES.filter((t) => def.tables[t.id]).map((t) => t.envVar),

@@ -1,4 +1,5 @@
 /** Review operations: review requests, submissions and imports, reads, summary. */
+import { cursorScope, decodeCursor, encodeCursor, type CursorKeySource } from '../../../src/shared/cursor';
 import { ID_PATTERN } from '../../../src/shared/ids';
 import { ProblemError } from '../../../src/shared/problem';
 import type {
@@ -30,6 +31,8 @@ export interface ReviewDeps {
   readonly queue: IngestQueue;
   readonly keys: KeyRingSource;
   readonly clock: Clock;
+  /** Signs and checks list cursors (the review-token key ring; see src/shared/cursor.ts). */
+  readonly cursorKeys: CursorKeySource;
 }
 
 export const reviewOperations: Operations<
@@ -75,9 +78,20 @@ export const reviewOperations: Operations<
   },
   async listReviews({ query: validated, principal }, deps) {
     const supplierId = supplierOf(principal);
-    const query = validated as ListReviewsQuery;
-    const page = await deps.reviews.list(supplierId, { ...query, limit: query.limit ?? 25 });
-    return jsonResponse(200, page);
+    const { cursor, limit, ...filters } = validated as ListReviewsQuery;
+    // A cursor is valid only for the supplier and the filters it was issued for.
+    const scope = cursorScope({ list: 'reviews', supplierId, ...filters });
+    const ring = await deps.cursorKeys.keyRing();
+    const startKey = cursor === undefined ? undefined : decodeCursor(cursor, scope, ring);
+    const page = await deps.reviews.list(supplierId, {
+      ...filters,
+      limit: limit ?? 25,
+      ...(startKey ? { startKey } : {}),
+    });
+    return jsonResponse(200, {
+      items: page.items,
+      ...(page.next ? { nextCursor: encodeCursor(page.next, scope, ring) } : {}),
+    });
   },
   async getReviewSummary({ principal }, deps) {
     return jsonResponse(200, await deps.reviews.summary(supplierOf(principal)));

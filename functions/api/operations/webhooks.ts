@@ -1,5 +1,11 @@
 /** Webhook operations: endpoints (register, read, change, delete, rotate), delivery log, retry, replay. */
-import { decodeCursor, encodeCursor, type StoreKey } from '../../../src/shared/cursor';
+import {
+  cursorScope,
+  decodeCursor,
+  encodeCursor,
+  type CursorKeySource,
+  type StoreKey,
+} from '../../../src/shared/cursor';
 import { ID_PATTERN } from '../../../src/shared/ids';
 import { ProblemError } from '../../../src/shared/problem';
 import type {
@@ -23,7 +29,10 @@ import {
 } from '../../../src/webhooks/use-cases/webhook-endpoints';
 import { supplierOf, type Operations } from '../operation';
 
-export type WebhookDeps = WebhookApiDeps;
+export interface WebhookDeps extends WebhookApiDeps {
+  /** Signs and checks list cursors (the review-token key ring; see src/shared/cursor.ts). */
+  readonly cursorKeys: CursorKeySource;
+}
 
 /** Unknown, malformed and other suppliers' ids all look the same: 404. */
 function idParam(pathParameters: Record<string, string>, what: string): string {
@@ -82,7 +91,13 @@ export const webhookOperations: Operations<
     const supplierId = supplierOf(principal);
     const id = idParam(pathParameters, 'webhook endpoint');
     const query = validated as ListDeliveriesQuery;
-    const cursor = query.cursor ? decodeCursor(query.cursor, { gsi1pk: `DELIVERIES#${id}` }) : undefined;
+    // A cursor is valid only for the supplier and the endpoint it was issued for.
+    const scope = cursorScope({ list: 'deliveries', supplierId, endpointId: id });
+    const ring = await deps.cursorKeys.keyRing();
+    const cursor =
+      query.cursor === undefined
+        ? undefined
+        : decodeCursor(query.cursor, scope, ring, { gsi1pk: `DELIVERIES#${id}` });
     const page = await listDeliveries(
       supplierId,
       id,
@@ -91,7 +106,7 @@ export const webhookOperations: Operations<
     );
     return jsonResponse(200, {
       items: page.items,
-      ...(page.next ? { nextCursor: encodeCursor(page.next as StoreKey) } : {}),
+      ...(page.next ? { nextCursor: encodeCursor(page.next as StoreKey, scope, ring) } : {}),
     });
   },
   async replayWebhookEvents({ body: validated, principal, pathParameters }, deps) {

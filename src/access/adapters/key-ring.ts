@@ -4,6 +4,7 @@
  * rotation adds a new current version, and tokens signed with the old one keep verifying.
  */
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { sdkClientConfig } from '../../shared/aws-clients';
 import type { KeyRingSource } from '../ports';
 
 const CACHE_SECONDS = 300;
@@ -13,8 +14,8 @@ export class SecretsManagerKeyRing implements KeyRingSource {
   // AWSCURRENT value back when asked for AWSPREVIOUS.
   constructor(
     private readonly secretId: string,
-    private readonly current = new SecretsProvider(),
-    private readonly previous = new SecretsProvider(),
+    private readonly current = new SecretsProvider({ clientConfig: sdkClientConfig() }),
+    private readonly previous = new SecretsProvider({ clientConfig: sdkClientConfig() }),
   ) {}
 
   async keyRing(options: { forceFetch?: boolean } = {}): Promise<readonly string[]> {

@@ -1,5 +1,6 @@
 /** Domain events onto the Events queue as CloudEvents 1.0 structured JSON. */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { sqsJson } from '../../shared/sqs-queues';
 import type { DomainEvent, EventPublisher } from '../domain-event';
 
 /** Domain events as CloudEvents 1.0 structured JSON, ten per SendMessageBatch call. */
@@ -18,7 +19,7 @@ export class SqsEventPublisher implements EventPublisher {
           QueueUrl: this.queueUrl,
           Entries: chunk.map((event, index) => ({
             Id: String(index),
-            MessageBody: JSON.stringify({
+            MessageBody: sqsJson({
               specversion: '1.0',
               id: event.id,
               source: this.source,

@@ -13,7 +13,7 @@ import {
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor, type StoreKey } from '../../shared/cursor';
+import { assertKeyIn, type StoreKey } from '../../shared/cursor';
 import type { Review, ReviewInsights, ReviewView } from '../domain/review';
 import { reviewText, type RecentReview } from '../domain/review-inference';
 import { combineShards, type SummaryShard } from '../domain/summary';
@@ -237,9 +237,8 @@ export class DynamoReviewRepository implements ReviewRepository {
       filterExpression = 'rating = :rating';
       values[':rating'] = filter.rating;
     }
-    let startKey: StoreKey | undefined = filter.cursor
-      ? decodeCursor(filter.cursor, { [`${partition}pk`]: partitionValue })
-      : undefined;
+    if (filter.startKey) assertKeyIn(filter.startKey, { [`${partition}pk`]: partitionValue });
+    let startKey: StoreKey | undefined = filter.startKey;
 
     const items: Record<string, unknown>[] = [];
     for (let read = 0; read < MAX_READS_PER_PAGE && items.length < filter.limit; read += 1) {
@@ -261,7 +260,7 @@ export class DynamoReviewRepository implements ReviewRepository {
     }
     return {
       items: items.map(toView),
-      ...(startKey ? { nextCursor: encodeCursor(startKey) } : {}),
+      ...(startKey ? { next: startKey } : {}),
     };
   }
 

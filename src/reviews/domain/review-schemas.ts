@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PLATFORMS, REVIEW_TEXT_LIMITS, type Platform } from '../../events';
+import { text } from '../../shared/text';
 
 export { PLATFORMS, type Platform };
 
@@ -15,7 +16,8 @@ export const LIMITS = {
   listPage: 100,
 } as const;
 
-const trimmed = (max: number) => z.string().trim().min(1).max(max);
+/** Human text: the shared rules (no control characters, NFC, code-point lengths), trimmed. */
+const trimmed = (max: number) => text({ max });
 const isoDate = z.iso.date();
 
 /**
@@ -57,23 +59,60 @@ export const submitReviewBody = z
   });
 export type SubmitReviewBody = z.infer<typeof submitReviewBody>;
 
-export const listReviewsQuery = z.strictObject({
-  rating: z
-    .string()
-    .regex(/^[1-5]$/, 'an integer from 1 to 5')
-    .transform(Number)
-    .optional(),
-  platform: z.enum(PLATFORMS).optional(),
-  from: z.iso.datetime({ offset: true }).or(isoDate).optional(),
-  to: z.iso.datetime({ offset: true }).or(isoDate).optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(LIMITS.listPage))
-    .optional(),
-  cursor: z.string().max(2048).optional(),
-});
+const FIRST_INSTANT = '0000-01-01T00:00:00.000Z';
+const LAST_INSTANT = '9999-12-31T23:59:59.999Z';
+
+/**
+ * A time bound of a review listing: an RFC 3339 date-time with any offset (`+05:00` is honoured),
+ * or a date (a whole UTC day: `from` its first millisecond, `to` its last). Out comes the instant
+ * as a UTC ISO string, the form reviews are stored under, so bounds compare as instants.
+ */
+const timeBound = (edge: 'start' | 'end') =>
+  z.iso
+    .datetime({ offset: true })
+    .or(isoDate)
+    .transform((value, ctx) => {
+      const instant = isoDate.safeParse(value).success
+        ? `${value}T${edge === 'start' ? '00:00:00.000' : '23:59:59.999'}Z`
+        : new Date(value).toISOString();
+      if (!/^\d{4}-/.test(instant)) {
+        // An offset pushed the instant outside years 0000-9999: clamp (every review lies inside).
+        return instant.startsWith('-') ? FIRST_INSTANT : LAST_INSTANT;
+      }
+      if (Number.isNaN(Date.parse(instant))) {
+        ctx.issues.push({ code: 'custom', message: 'not a valid date or time', input: value });
+        return z.NEVER;
+      }
+      return instant;
+    });
+
+export const listReviewsQuery = z
+  .strictObject({
+    rating: z
+      .string()
+      .regex(/^[1-5]$/, 'an integer from 1 to 5')
+      .transform(Number)
+      .optional(),
+    platform: z.enum(PLATFORMS).optional(),
+    from: timeBound('start').optional(),
+    to: timeBound('end').optional(),
+    limit: z
+      .string()
+      .regex(/^\d{1,3}$/, 'a whole number')
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(LIMITS.listPage))
+      .optional(),
+    cursor: z.string().max(2048).optional(),
+  })
+  .check((ctx) => {
+    const { from, to } = ctx.value;
+    if (from !== undefined && to !== undefined && from > to) {
+      ctx.issues.push(
+        { code: 'custom', path: ['from'], message: 'must not be after to', input: from },
+        { code: 'custom', path: ['to'], message: 'must not be before from', input: to },
+      );
+    }
+  });
 export type ListReviewsQuery = z.infer<typeof listReviewsQuery>;
 
 /**

@@ -1,5 +1,6 @@
 /** The Deliveries queue: one message per delivery attempt (or hop), DelaySeconds per message. */
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { sqsJson } from '../../shared/sqs-queues';
 import type { DeliveryMessage } from '../domain/webhook';
 import type { DeliveryQueue } from '../ports';
 
@@ -18,7 +19,7 @@ export class SqsDeliveryQueue implements DeliveryQueue {
           QueueUrl: this.queueUrl,
           Entries: chunk.map(({ message, delaySeconds }, index) => ({
             Id: String(index),
-            MessageBody: JSON.stringify(message),
+            MessageBody: sqsJson(message),
             DelaySeconds: Math.max(0, Math.min(900, Math.ceil(delaySeconds))),
           })),
         }),
@@ -37,7 +38,7 @@ export class SqsDeliveryQueue implements DeliveryQueue {
     await this.client.send(
       new SendMessageCommand({
         QueueUrl: this.dlqUrl,
-        MessageBody: JSON.stringify({ ...message, kind: 'dead-letter' }),
+        MessageBody: sqsJson({ ...message, kind: 'dead-letter' }),
       }),
     );
   }

@@ -1,6 +1,7 @@
 /** Request bodies of the webhook-endpoint API (zod); API Gateway models are derived from them. */
 import { z } from 'zod';
 import { MAX_URL_LENGTH } from '../domain/ssrf';
+import { text } from '../../shared/text';
 
 /**
  * Event type names; membership in the outbound catalogue is checked by the use case (importing the
@@ -13,16 +14,16 @@ const eventTypes = z
   .refine((types) => new Set(types).size === types.length, 'event types must not repeat');
 
 export const createWebhookEndpointBody = z.strictObject({
-  url: z.string().min(1).max(MAX_URL_LENGTH),
+  url: text({ max: MAX_URL_LENGTH }),
   eventTypes,
-  description: z.string().trim().max(500).optional(),
+  description: text({ min: 0, max: 500 }).optional(),
 });
 export type CreateWebhookEndpointBody = z.infer<typeof createWebhookEndpointBody>;
 
 export const updateWebhookEndpointBody = z
   .strictObject({
     eventTypes: eventTypes.optional(),
-    description: z.string().trim().max(500).optional(),
+    description: text({ min: 0, max: 500 }).optional(),
     enabled: z.boolean().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'give at least one of eventTypes, description, enabled');

@@ -11,6 +11,15 @@ describe('matchRoute', () => {
     expect(found).toMatchObject({ kind: 'match', match: { pathParameters: { id: 'rev_a b' } } });
   });
 
+  it.each([
+    '/v1/reviews/%E0%A4%A',
+    '/v1/reviews/%ZZ',
+    '/v1/reviews/%',
+    '/v1/webhook-endpoints/%C3%28/deliveries',
+  ])('answers malformed-path (not an exception) for %s', (path) => {
+    expect(matchRoute('GET', path)).toEqual({ kind: 'malformed-path', parameter: 'id' });
+  });
+
   it('tells a wrong method (with what is allowed) from an unknown path', () => {
     expect(matchRoute('DELETE', '/v1/reviews')).toEqual({
       kind: 'method-not-allowed',

@@ -1,0 +1,98 @@
+/**
+ * A stalled store, not a dead one: DynamoDB Local is frozen (SIGSTOP) while reviews flow, so its
+ * port still accepts connections but never answers. Because every SDK client has connection and
+ * request timeouts inside the function's deadline, reads answer a fast 503 with Retry-After
+ * instead of hanging, and POST /v1/reviews (which never touches DynamoDB) keeps answering 202.
+ * After SIGCONT every accepted review ends in the table. The process is always thawed.
+ */
+import { functionDefinition } from '../../src/catalog/functions';
+import { countReviews, eventually, startTestStack, type TestStack } from './support/stack';
+
+jest.setTimeout(120_000);
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  // A visibility timeout longer than a worker's stalled attempts: messages come back, not to the DLQ.
+  stack = await startTestStack({ visibilityTimeoutSeconds: 10 });
+});
+afterAll(async () => {
+  await stack?.cleanup();
+});
+
+it('answers reads 503 + Retry-After within the deadline and still accepts reviews while the store is frozen', async () => {
+  const supplier = await stack.newSupplier('Freeze Supplier');
+  const accepted = new Set<string>();
+  let n = 0;
+  const submit = async () => {
+    n += 1;
+    const response = await stack.call('POST', '/v1/reviews', {
+      key: supplier.apiKey,
+      body: {
+        rating: 4,
+        title: `Freeze ${n}`,
+        body: 'On time.',
+        reviewerName: 'A',
+        platform: 'google',
+        externalId: `freeze-${n}`,
+      },
+    });
+    return response;
+  };
+  // Warm up: the authorizer knows the key, the clients have connections.
+  for (let i = 0; i < 5; i += 1) {
+    const response = await submit();
+    expect(response.status).toBe(202);
+    accepted.add(String(response.json.reviewId));
+  }
+  expect((await stack.call('GET', '/v1/reviews?limit=1', { key: supplier.apiKey })).status).toBe(200);
+
+  const pid = stack.dynamoDb.pid;
+  expect(pid).toEqual(expect.any(Number));
+  const deadlineMs = functionDefinition('Api').timeoutSeconds * 1000;
+  const readTimes: number[] = [];
+  const readStatuses: number[] = [];
+  const writeStatuses: number[] = [];
+  process.kill(pid!, 'SIGSTOP');
+  try {
+    // Mid-load: writes keep flowing while the reads stall.
+    let frozen = true;
+    const writes = (async () => {
+      while (frozen) {
+        const response = await submit();
+        writeStatuses.push(response.status);
+        if (response.status === 202) accepted.add(String(response.json.reviewId));
+      }
+    })();
+    for (const path of ['/v1/reviews?limit=5', '/v1/reviews/summary', '/v1/webhook-endpoints']) {
+      const started = Date.now();
+      const response = await stack.call('GET', path, { key: supplier.apiKey });
+      readTimes.push(Date.now() - started);
+      readStatuses.push(response.status);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    frozen = false;
+    await writes;
+  } finally {
+    process.kill(pid!, 'SIGCONT');
+  }
+
+  expect(readStatuses).toEqual([503, 503, 503]);
+  // Three attempts of one second each and the back-off: well inside the API's 10 s deadline.
+  for (const ms of readTimes) expect(ms).toBeLessThan(deadlineMs / 2);
+  expect(writeStatuses.length).toBeGreaterThan(0);
+  expect(writeStatuses.every((s) => s === 202)).toBe(true);
+
+  // Thawed: reads work again and every accepted review is stored.
+  await eventually(
+    async () => (await stack.call('GET', '/v1/reviews?limit=1', { key: supplier.apiKey })).status === 200,
+    'reads answering again',
+  );
+  await eventually(
+    async () => (await countReviews(stack, supplier.supplierId)) === accepted.size,
+    `all ${accepted.size} accepted reviews stored`,
+    90_000,
+  );
+  expect(await stack.queueDepth('Ingest', 'dlq')).toBe(0);
+});

@@ -1,0 +1,37 @@
+import { FUNCTIONS } from '../../../src/catalog/functions';
+import { MAX_RETRY_BACKOFF_MS, sdkClientConfig, sdkTimeouts } from '../../../src/shared/aws-clients';
+import { FUNCTION_TIMEOUT_ENV } from '../../../src/shared/env';
+
+describe('AWS SDK timeouts', () => {
+  it.each(FUNCTIONS.map((f) => [f.id, f.timeoutSeconds] as const))(
+    '%s (%i s): every attempt and the back-off between them end within half the deadline',
+    (_id, timeoutSeconds) => {
+      const { connectionTimeout, requestTimeout, maxAttempts } = sdkTimeouts(timeoutSeconds);
+      expect(connectionTimeout).toBeGreaterThan(0);
+      expect(connectionTimeout).toBeLessThanOrEqual(requestTimeout);
+      expect(maxAttempts * requestTimeout + MAX_RETRY_BACKOFF_MS).toBeLessThanOrEqual(
+        (timeoutSeconds * 1000) / 2,
+      );
+    },
+  );
+
+  it('gives the API a one-second attempt and never less than half a second', () => {
+    expect(sdkTimeouts(10).requestTimeout).toBe(1000);
+    expect(sdkTimeouts(1).requestTimeout).toBe(500);
+    expect(sdkTimeouts(900).requestTimeout).toBe(3000);
+  });
+
+  it('reads the function timeout from the environment the construct sets', () => {
+    const before = process.env[FUNCTION_TIMEOUT_ENV];
+    try {
+      process.env[FUNCTION_TIMEOUT_ENV] = '5';
+      expect(sdkClientConfig()).toEqual({
+        maxAttempts: 3,
+        requestHandler: { connectionTimeout: 500, requestTimeout: 500, throwOnRequestTimeout: true },
+      });
+    } finally {
+      if (before === undefined) delete process.env[FUNCTION_TIMEOUT_ENV];
+      else process.env[FUNCTION_TIMEOUT_ENV] = before;
+    }
+  });
+});
