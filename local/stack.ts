@@ -31,6 +31,12 @@ export interface LocalStackOptions {
   /** Where the handlers find the model artifacts (default: the Models layer folder). */
   readonly modelDir?: string;
   readonly log?: (line: string) => void;
+  /**
+   * Silence the functions' own output (Powertools logs and EMF metric lines), in this process and
+   * in the worker host: `POWERTOOLS_LOG_LEVEL=SILENT`, `POWERTOOLS_METRICS_DISABLED=true`. The
+   * bench sets it so that it prints its progress and tables only.
+   */
+  readonly quietFunctions?: boolean;
 }
 
 export interface LocalStack {
@@ -80,6 +86,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       WEDSYNC_MODEL_DIR:
         options.modelDir ?? join(REPO_ROOT, LAYERS.find((l) => l.id === 'Models')!.localModelDir),
       ...Object.fromEntries(SECRETS.map((s) => [s.envVar, `local-${s.id}`])),
+      ...(options.quietFunctions
+        ? { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' }
+        : {}),
     };
     Object.assign(process.env, baseEnv);
 
