@@ -10,7 +10,13 @@ import type { LayerId } from './layers';
 import type { TableId } from './tables';
 
 export type FunctionId =
-  'Api' | 'Authorizer' | 'IngestWorker' | 'InferenceWorker' | 'EventFanout' | 'WebhookDelivery';
+  | 'Api'
+  | 'Authorizer'
+  | 'IngestWorker'
+  | 'InferenceWorker'
+  | 'EventFanout'
+  | 'WebhookDelivery'
+  | 'ReplayWorker';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -45,7 +51,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       Deliveries: 'readwrite',
       WebhookBreakers: 'readwrite',
     },
-    queues: { Ingest: 'send', Deliveries: 'send' },
+    queues: { Ingest: 'send', Deliveries: 'send', Replays: 'send' },
     secrets: ['ReviewTokenKey'],
     layers: ['Models'],
     description: 'HTTP API: validates, queues reviews (202), reads reviews and summaries.',
@@ -101,6 +107,18 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     queues: { Deliveries: 'consume-and-send', Events: 'send' },
     secrets: [],
     description: 'Signed webhook attempts: SSRF check, circuit breaker, retries in hops, delivery log.',
+  },
+  {
+    id: 'ReplayWorker',
+    entry: 'functions/replay-worker/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    tables: { WebhookEndpoints: 'read', Deliveries: 'readwrite' },
+    // Sends to its own queue: hand-overs after the time budget, hops while another invocation holds a job.
+    queues: { Replays: 'consume-and-send', Deliveries: 'send' },
+    secrets: [],
+    description:
+      'Runs replay jobs: pages through the event log from the job cursor, enqueues deliveries once.',
   },
 ];
 

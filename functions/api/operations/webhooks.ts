@@ -5,6 +5,7 @@ import { ProblemError } from '../../../src/shared/problem';
 import type {
   CreateWebhookEndpointBody,
   ListDeliveriesQuery,
+  ListEndpointsQuery,
   ReplayWebhookEventsBody,
   UpdateWebhookEndpointBody,
 } from '../../../src/webhooks/domain/webhook-schemas';
@@ -15,19 +16,19 @@ import {
   listDeliveries,
   listEndpoints,
   registerEndpoint,
-  replayEvents,
   retryDelivery,
   rotateEndpointSecret,
   updateEndpoint,
   type WebhookApiDeps,
 } from '../../../src/webhooks/use-cases/webhook-endpoints';
+import { getReplay, startReplay } from '../../../src/webhooks/use-cases/replay-jobs';
 import { supplierOf, type Operations } from '../operation';
 
 export type WebhookDeps = WebhookApiDeps;
 
 /** Unknown, malformed and other suppliers' ids all look the same: 404. */
-function idParam(pathParameters: Record<string, string>, what: string): string {
-  const id = pathParameters.id ?? '';
+function idParam(pathParameters: Record<string, string>, what: string, name = 'id'): string {
+  const id = pathParameters[name] ?? '';
   if (!ID_PATTERN.test(id)) throw new ProblemError('not-found', `no such ${what}`);
   return id;
 }
@@ -41,6 +42,7 @@ export const webhookOperations: Operations<
   | 'rotateWebhookSecret'
   | 'listWebhookDeliveries'
   | 'replayWebhookEvents'
+  | 'getReplayJob'
   | 'retryWebhookDelivery',
   WebhookDeps
 > = {
@@ -50,8 +52,19 @@ export const webhookOperations: Operations<
     const created = await registerEndpoint(supplierId, body, deps);
     return jsonResponse(201, created, { location: `/v1/webhook-endpoints/${created.id}` });
   },
-  async listWebhookEndpoints({ principal }, deps) {
-    return jsonResponse(200, { items: await listEndpoints(supplierOf(principal), deps) });
+  async listWebhookEndpoints({ query: validated, principal }, deps) {
+    const supplierId = supplierOf(principal);
+    const query = validated as ListEndpointsQuery;
+    const cursor = query.cursor ? decodeCursor(query.cursor, { pk: `SUPPLIER#${supplierId}` }) : undefined;
+    const page = await listEndpoints(
+      supplierId,
+      { limit: query.limit ?? 20, ...(cursor ? { cursor } : {}) },
+      deps,
+    );
+    return jsonResponse(200, {
+      items: page.items,
+      ...(page.next ? { nextCursor: encodeCursor(page.next as StoreKey) } : {}),
+    });
   },
   async getWebhookEndpoint({ principal, pathParameters }, deps) {
     const supplierId = supplierOf(principal);
@@ -98,7 +111,18 @@ export const webhookOperations: Operations<
     const supplierId = supplierOf(principal);
     const id = idParam(pathParameters, 'webhook endpoint');
     const body = validated as ReplayWebhookEventsBody;
-    return jsonResponse(202, await replayEvents(supplierId, id, body.since, deps));
+    const job = await startReplay(supplierId, id, body.since, {
+      ...deps,
+      replayPolicy: deps.webhookConfig.replay,
+      replayMaxDays: deps.webhookConfig.replayMaxDays,
+    });
+    return jsonResponse(202, job, { location: `/v1/webhook-endpoints/${id}/replays/${job.id}` });
+  },
+  async getReplayJob({ principal, pathParameters }, deps) {
+    const supplierId = supplierOf(principal);
+    const id = idParam(pathParameters, 'webhook endpoint');
+    const jobId = idParam(pathParameters, 'replay job', 'jobId');
+    return jsonResponse(200, await getReplay(supplierId, id, jobId, deps));
   },
   async retryWebhookDelivery({ principal, pathParameters }, deps) {
     const supplierId = supplierOf(principal);
