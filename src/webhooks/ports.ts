@@ -134,6 +134,8 @@ export interface ReplayJobStore {
     nowMs: number,
     nowIso: string,
   ): Promise<ReplayJob | undefined>;
+  /** Gives the lease up (after an error), keeping the last saved progress; if `owner` holds it. */
+  release(jobId: string, owner: string): Promise<void>;
   /** Saves a running job's progress (cursor, counts), if `owner` still holds it; moves the lease. */
   checkpoint(job: ReplayJob, owner: string, leaseUntilMs: number): Promise<boolean>;
   /**

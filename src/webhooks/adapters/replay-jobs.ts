@@ -160,6 +160,22 @@ export class DynamoReplayJobStore implements ReplayJobStore {
     }
   }
 
+  async release(jobId: string, owner: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(jobId),
+          UpdateExpression: 'SET leaseUntilMs = :zero',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':zero': 0, ':owner': owner },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
   async checkpoint(job: ReplayJob, owner: string, leaseUntilMs: number): Promise<boolean> {
     try {
       await this.client.send(

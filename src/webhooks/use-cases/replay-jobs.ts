@@ -170,7 +170,7 @@ export async function runReplayJob(
   const owner = deps.newOwner?.() ?? randomId('own');
   const startedMs = deps.clock.now().getTime();
   const leaseUntil = () => deps.clock.now().getTime() + deps.policy.timeBudgetMs + LEASE_MARGIN_MS;
-  let job = await deps.replayJobs.acquire(
+  const job = await deps.replayJobs.acquire(
     message.jobId,
     owner,
     leaseUntil(),
@@ -185,6 +185,24 @@ export async function runReplayJob(
     await deps.replayQueue.send(message, waitSeconds);
     return { kind: 'busy' };
   }
+  try {
+    return await work(job, message, owner, startedMs, leaseUntil, deps);
+  } catch (error) {
+    // Let the retried message (or any other) take the job at once, from its last checkpoint.
+    await deps.replayJobs.release(message.jobId, owner).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function work(
+  acquired: ReplayJob,
+  message: ReplayMessage,
+  owner: string,
+  startedMs: number,
+  leaseUntil: () => number,
+  deps: ReplayWorkerDeps,
+): Promise<ReplayRunOutcome> {
+  let job = acquired;
   const endpoint = await deps.endpoints.get(job.supplierId, job.endpointId);
   if (!endpoint || !endpoint.enabled) {
     return finish(
