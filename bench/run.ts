@@ -30,7 +30,8 @@ function reviewBody(i: number) {
 
 async function main(): Promise<void> {
   const log = (line: string) => console.log(`[bench] ${line}`);
-  const stack = await startLocalStack({ log, pollerConcurrency: 4 });
+  // The functions' logs and EMF lines would drown the progress lines and tables: silenced.
+  const stack = await startLocalStack({ log, pollerConcurrency: 4, quietFunctions: true });
   try {
     const doc = DynamoDBDocumentClient.from(stack.dynamoClient);
     const reviewsTable = stack.env[tableDefinition('Reviews').envVar]!;

@@ -39,6 +39,12 @@ export interface LocalStackOptions {
   /** Review requests per supplier per UTC day (default: REVIEW_REQUESTS_PER_DAY, else 200). */
   readonly reviewRequestsPerDay?: number;
   readonly log?: (line: string) => void;
+  /**
+   * Silence the functions' own output (Powertools logs and EMF metric lines), in this process and
+   * in the worker host: `POWERTOOLS_LOG_LEVEL=SILENT`, `POWERTOOLS_METRICS_DISABLED=true`. The
+   * bench sets it so that it prints its progress and tables only.
+   */
+  readonly quietFunctions?: boolean;
 }
 
 /** The From address of local e-mails, and where the local e-mails' review links point. */
@@ -122,6 +128,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...Object.fromEntries(SECRETS.map((s) => [s.envVar, `local-${s.id}`])),
       // The API (and its authorizer) run in this process: their SDK clients keep inside its timeout.
       [FUNCTION_TIMEOUT_ENV]: String(functionDefinition('Api').timeoutSeconds),
+      ...(options.quietFunctions
+        ? { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' }
+        : {}),
     };
     Object.assign(process.env, baseEnv);
 

@@ -30,6 +30,8 @@ import { DynamoBreakerStore } from './webhooks/adapters/breaker-store';
 import { DynamoDeliveryStore } from './webhooks/adapters/deliveries';
 import { SqsDeliveryQueue } from './webhooks/adapters/delivery-queue';
 import { DynamoEndpointRepository } from './webhooks/adapters/webhook-endpoints';
+import { DynamoReplayJobStore } from './webhooks/adapters/replay-jobs';
+import { SqsReplayQueue } from './webhooks/adapters/replay-queue';
 import { webhookConfigFromEnv } from './webhooks/config';
 
 /** Builds a value on first use and keeps it for the life of the process (the container). */
@@ -110,6 +112,9 @@ export const deliveryQueue = once(() => new SqsDeliveryQueue(sqs(), queueUrl('De
 export const deliveryQueueWithDlq = once(
   () => new SqsDeliveryQueue(sqs(), queueUrl('Deliveries'), dlqUrl('Deliveries')),
 );
+/** Replay jobs and their per-endpoint limit (Deliveries table), and the Replays queue. */
+export const replayJobStore = once(() => new DynamoReplayJobStore(dynamo(), tableName('Deliveries')));
+export const replayQueue = once(() => new SqsReplayQueue(sqs(), queueUrl('Replays')));
 
 const senders = new Map<QueueId, SqsQueue>();
 /** A plain sender to a catalogued queue (the API's ingest queue, the inference-retry queue). */

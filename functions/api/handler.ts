@@ -4,7 +4,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { modelCard } from '../../src/models/inference/model-cards';
 import { systemClock } from '../../src/shared/clock';
-import { logger } from '../../src/shared/powertools';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
+import { logger, metrics } from '../../src/shared/powertools';
 import {
   breakerStore,
   deliveryQueue,
@@ -14,6 +16,8 @@ import {
   modelStatsStore,
   once,
   queueSender,
+  replayJobStore,
+  replayQueue,
   reviewRepository,
   reviewRequestQuota,
   reviewRequestRepository,
@@ -23,12 +27,17 @@ import {
 } from '../../src/wiring';
 import { handleApiEvent, type ApiDeps } from './app';
 
+const tally = new MetricTally(metrics);
+
 const deps = once((): ApiDeps => ({
   endpoints: endpointRepository(),
   deliveries: deliveryStore(),
   deliveryQueue: deliveryQueue(),
   breakers: breakerStore(),
   webhookConfig: webhookConfig(),
+  replayJobs: replayJobStore(),
+  replayQueue: replayQueue(),
+  onMetric: (name) => tally.add(name, MetricUnit.Count),
   reviews: reviewRepository(),
   requests: reviewRequestRepository(),
   quota: reviewRequestQuota(),
@@ -47,7 +56,10 @@ const deps = once((): ApiDeps => ({
     logger.error('unexpected error', { error: error as Error, path: event.path, method: event.httpMethod }),
 }));
 
-export const handleRequest = (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> =>
-  handleApiEvent(event, deps());
+export const handleRequest = publishingMetrics(
+  tally,
+  metrics,
+  (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => handleApiEvent(event, deps()),
+);
 
 export const handler = middy(handleRequest).use(injectLambdaContext(logger));

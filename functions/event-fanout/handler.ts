@@ -1,11 +1,11 @@
 /** Lambda entry of the event fan-out (Events queue, partial batch responses). */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { WebhookEndpoint } from '../../src/webhooks/domain/webhook';
 import { systemClock } from '../../src/shared/clock';
+import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { logger, metrics } from '../../src/shared/powertools';
 import { deliveryQueue, deliveryStore, endpointRepository, once } from '../../src/wiring';
 import { fanOutEvent, InvalidEventError, type FanOutDeps } from '../../src/webhooks/use-cases/fan-out';
@@ -17,8 +17,9 @@ const deps = once((): FanOutDeps => ({
   clock: systemClock,
 }));
 
-export async function handleBatch(event: SQSEvent): Promise<SQSBatchResponse> {
-  const d = deps();
+const tally = new MetricTally(metrics);
+
+async function fanOutBatch(event: SQSEvent, d: FanOutDeps): Promise<SQSBatchResponse> {
   // A tenant's endpoints are read once per batch.
   const endpoints = new Map<string, Promise<WebhookEndpoint[]>>();
   const endpointsOf = (tenantId: string) => {
@@ -31,15 +32,15 @@ export async function handleBatch(event: SQSEvent): Promise<SQSBatchResponse> {
     event.Records.map(async (record) => {
       try {
         const result = await fanOutEvent(record.body, d, endpointsOf);
-        metrics.addMetric(result.duplicate ? 'DuplicateEvents' : 'EventsFannedOut', MetricUnit.Count, 1);
-        metrics.addMetric('DeliveriesEnqueued', MetricUnit.Count, result.enqueued);
+        tally.add(result.duplicate ? 'DuplicateEvents' : 'EventsFannedOut', MetricUnit.Count, 1);
+        tally.add('DeliveriesEnqueued', MetricUnit.Count, result.enqueued);
         if (!result.matchedSchema) {
           // Contract drift: the event went out as sent; its producer must match the schema.
-          metrics.addMetric('EventsNotMatchingSchema', MetricUnit.Count, 1);
+          tally.add('EventsNotMatchingSchema', MetricUnit.Count, 1);
           logger.warn('event does not match its published schema', { eventId: result.eventId });
         }
       } catch (error) {
-        if (error instanceof InvalidEventError) metrics.addMetric('InvalidEvents', MetricUnit.Count, 1);
+        if (error instanceof InvalidEventError) tally.add('InvalidEvents', MetricUnit.Count, 1);
         logger.error('fan-out failed, will be retried', {
           messageId: record.messageId,
           error: error as Error,
@@ -51,4 +52,10 @@ export async function handleBatch(event: SQSEvent): Promise<SQSBatchResponse> {
   return { batchItemFailures };
 }
 
-export const handler = middy(handleBatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+/** The batch handler over the given dependencies (tests pass in-memory ones); one EMF line per call. */
+export const batchHandler = (d: () => FanOutDeps): ((event: SQSEvent) => Promise<SQSBatchResponse>) =>
+  publishingMetrics(tally, metrics, (event: SQSEvent) => fanOutBatch(event, d()));
+
+export const handleBatch = batchHandler(deps);
+
+export const handler = middy(handleBatch).use(injectLambdaContext(logger));

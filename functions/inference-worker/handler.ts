@@ -6,18 +6,19 @@
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PermanentMessageError } from '../../src/reviews/domain/review';
 import { systemClock } from '../../src/shared/clock';
 import { DriftMetrics } from '../../src/models/adapters/drift-metrics';
 import { numberEnv } from '../../src/shared/env';
+import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { logger, metrics } from '../../src/shared/powertools';
 import { eventPublisher, modelEngine, modelStatsStore, once, reviewRepository } from '../../src/wiring';
 import { retryInference, type RetryInferenceDeps } from '../../src/reviews/use-cases/retry-inference';
 
 const drift = new DriftMetrics(metrics);
+const tally = new MetricTally(metrics);
 
 const deps = once((): RetryInferenceDeps => ({
   reviews: reviewRepository(),
@@ -33,21 +34,22 @@ const deps = once((): RetryInferenceDeps => ({
 async function handleRecord(record: SQSRecord): Promise<void> {
   try {
     const outcome = await retryInference(record.body, deps());
-    if (outcome === 'completed') metrics.addMetric('InferenceCompleted', MetricUnit.Count, 1);
+    if (outcome === 'completed') tally.add('InferenceCompleted', MetricUnit.Count, 1);
   } catch (error) {
     // A malformed retry message can never succeed: log it and let it go.
     if (error instanceof PermanentMessageError) {
       logger.error('dropping malformed inference retry message', { messageId: record.messageId });
       return;
     }
-    metrics.addMetric('InferenceRetryFailed', MetricUnit.Count, 1);
+    tally.add('InferenceRetryFailed', MetricUnit.Count, 1);
     throw error;
   }
 }
 
-export const handleBatch = (event: SQSEvent): Promise<SQSBatchResponse> =>
+export const handleBatch = publishingMetrics(tally, metrics, (event: SQSEvent): Promise<SQSBatchResponse> =>
   processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
     throwOnFullBatchFailure: false,
-  });
+  }),
+);
 
-export const handler = middy(handleBatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(handleBatch).use(injectLambdaContext(logger));

@@ -1,7 +1,6 @@
 /** Lambda entry of the ingest worker (SQS event source with ReportBatchItemFailures). */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { MAX_REVIEWS_PER_TRANSACTION } from '../../src/reviews/adapters/review-repository';
@@ -9,6 +8,7 @@ import { suggestExpenseCategory } from '../../src/models/inference/expense-categ
 import { systemClock } from '../../src/shared/clock';
 import { DriftMetrics } from '../../src/models/adapters/drift-metrics';
 import { numberEnv } from '../../src/shared/env';
+import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { logger, metrics } from '../../src/shared/powertools';
 import {
   budgetStore,
@@ -31,6 +31,7 @@ const METRIC_NAMES = {
 } as const;
 
 const drift = new DriftMetrics(metrics);
+const tally = new MetricTally(metrics);
 
 const deps = once((): WorkerDeps => ({
   reviews: reviewRepository(),
@@ -55,17 +56,19 @@ const deps = once((): WorkerDeps => ({
       logger.warn('expense left uncategorised: model unavailable', { error: error as Error }),
   },
   onOutcome: (messageId, outcome) => {
-    metrics.addMetric(METRIC_NAMES[outcome.kind], MetricUnit.Count, 1);
+    tally.add(METRIC_NAMES[outcome.kind], MetricUnit.Count, 1);
     if (outcome.kind === 'parked') logger.warn('message parked', { messageId, reason: outcome.reason });
     if (outcome.kind === 'failed') {
       logger.error('message failed, will be retried', { messageId, error: outcome.error as Error });
     }
     if ((outcome.kind === 'created' || outcome.kind === 'duplicate') && outcome.inferencePending) {
-      metrics.addMetric('InferencePending', MetricUnit.Count, 1);
+      tally.add('InferencePending', MetricUnit.Count, 1);
     }
   },
 }));
 
-export const handleBatch = (event: SQSEvent): Promise<SQSBatchResponse> => processIngestBatch(event, deps());
+export const handleBatch = publishingMetrics(tally, metrics, (event: SQSEvent): Promise<SQSBatchResponse> =>
+  processIngestBatch(event, deps()),
+);
 
-export const handler = middy(handleBatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(handleBatch).use(injectLambdaContext(logger));

@@ -1,10 +1,10 @@
 /** Lambda entry of the webhook delivery worker (Deliveries queue, partial batch responses). */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { systemClock } from '../../src/shared/clock';
+import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { logger, metrics } from '../../src/shared/powertools';
 import {
   breakerStore,
@@ -29,18 +29,21 @@ const OUTCOME_METRICS = {
   gone: 'WebhookDeliveriesGone',
 } as const;
 
+const tally = new MetricTally(metrics);
+
+/** Counts are summed per invocation; the two latencies stay per sample (their p99 is the point). */
 function recordMetric(metric: DeliveryMetric): void {
   switch (metric.name) {
     case 'attempt':
-      metrics.addMetric('WebhookDeliveriesAttempted', MetricUnit.Count, 1);
-      metrics.addMetric(OUTCOME_METRICS[metric.outcome], MetricUnit.Count, 1);
-      metrics.addMetric('WebhookAttemptLatency', MetricUnit.Milliseconds, metric.latencyMs);
+      tally.add('WebhookDeliveriesAttempted', MetricUnit.Count, 1);
+      tally.add(OUTCOME_METRICS[metric.outcome], MetricUnit.Count, 1);
+      tally.sample('WebhookAttemptLatency', MetricUnit.Milliseconds, metric.latencyMs);
       return;
     case 'delivered':
-      metrics.addMetric('WebhookEndToEndLatency', MetricUnit.Milliseconds, metric.endToEndMs);
+      tally.sample('WebhookEndToEndLatency', MetricUnit.Milliseconds, metric.endToEndMs);
       return;
     case 'breaker-state':
-      metrics.addMetric(
+      tally.add(
         `WebhookBreaker${metric.to === 'half-open' ? 'HalfOpen' : metric.to[0]!.toUpperCase() + metric.to.slice(1)}`,
         MetricUnit.Count,
         1,
@@ -48,14 +51,14 @@ function recordMetric(metric: DeliveryMetric): void {
       logger.info('circuit breaker state changed', { from: metric.from, to: metric.to });
       return;
     case 'endpoint-disabled':
-      metrics.addMetric('WebhookEndpointsDisabled', MetricUnit.Count, 1);
+      tally.add('WebhookEndpointsDisabled', MetricUnit.Count, 1);
       logger.warn('webhook endpoint disabled', { reason: metric.reason });
       return;
     case 'exhausted':
-      metrics.addMetric('WebhookDeliveriesExhausted', MetricUnit.Count, 1);
+      tally.add('WebhookDeliveriesExhausted', MetricUnit.Count, 1);
       return;
     case 'deferred':
-      metrics.addMetric('WebhookDeliveriesDeferred', MetricUnit.Count, 1);
+      tally.add('WebhookDeliveriesDeferred', MetricUnit.Count, 1);
       return;
     default:
       return;
@@ -77,7 +80,7 @@ const deps = once((): DeliveryDeps => ({
     logger.error('delivery failed, will be retried', { ...context, error: error as Error }),
 }));
 
-export async function handleBatch(event: SQSEvent): Promise<SQSBatchResponse> {
+async function deliverBatch(event: SQSEvent): Promise<SQSBatchResponse> {
   const failed = await processDeliveryBatch(
     event.Records.map((r) => ({ messageId: r.messageId, body: r.body })),
     deps(),
@@ -85,4 +88,6 @@ export async function handleBatch(event: SQSEvent): Promise<SQSBatchResponse> {
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
-export const handler = middy(handleBatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handleBatch = publishingMetrics(tally, metrics, deliverBatch);
+
+export const handler = middy(handleBatch).use(injectLambdaContext(logger));

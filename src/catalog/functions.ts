@@ -18,7 +18,8 @@ export type FunctionId =
   | 'InferenceWorker'
   | 'EventFanout'
   | 'WebhookDelivery'
-  | 'ReviewRequestMailer';
+  | 'ReviewRequestMailer'
+  | 'ReplayWorker';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -57,7 +58,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       Deliveries: 'readwrite',
       WebhookBreakers: 'readwrite',
     },
-    queues: { Ingest: 'send', Deliveries: 'send', ReviewRequestEmails: 'send' },
+    queues: { Ingest: 'send', Deliveries: 'send', ReviewRequestEmails: 'send', Replays: 'send' },
     // Signs shareable (unverified) links; e-mailed links are signed by the mailer alone.
     secrets: ['ReviewTokenKey'],
     layers: ['Models'],
@@ -127,6 +128,18 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     emailSenders: ['ReviewRequests'],
     settings: ['ReviewLinkBaseUrl'],
     description: "E-mails each review request's private link to the couple through SES (ADR 0010).",
+  },
+  {
+    id: 'ReplayWorker',
+    entry: 'functions/replay-worker/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    tables: { WebhookEndpoints: 'read', Deliveries: 'readwrite' },
+    // Sends to its own queue: hand-overs after the time budget, hops while another invocation holds a job.
+    queues: { Replays: 'consume-and-send', Deliveries: 'send' },
+    secrets: [],
+    description:
+      'Runs replay jobs: pages through the event log from the job cursor, enqueues deliveries once.',
   },
 ];
 

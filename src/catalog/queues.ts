@@ -5,7 +5,8 @@
  * (`consume` access), and read with `consumerOf`.
  */
 
-export type QueueId = 'Ingest' | 'Events' | 'InferenceRetry' | 'Deliveries' | 'ReviewRequestEmails';
+export type QueueId =
+  'Ingest' | 'Events' | 'InferenceRetry' | 'Deliveries' | 'ReviewRequestEmails' | 'Replays';
 
 export interface QueueConsumer {
   readonly batchSize: number;
@@ -62,6 +63,20 @@ export const QUEUES: readonly QueueDefinition[] = [
     },
     purpose:
       'One message per (event, endpoint) delivery attempt; retries and breaker deferrals re-enqueued in DelaySeconds hops (ADR 0003, 0005).',
+  },
+  {
+    id: 'Replays',
+    envVar: 'QUEUE_URL_REPLAYS',
+    // Six times the replay worker's timeout.
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    // Jobs are handed over every 20 s and hop at most a minute while another invocation holds one.
+    oldestMessageAlarmSeconds: 900,
+    // One job per invocation: each runs for up to its time budget.
+    consumer: { batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
+    purpose:
+      'Replay jobs (POST /v1/webhook-endpoints/{id}/replay): one message per unit of work on a job; the job keeps its cursor (ADR 0005).',
   },
   {
     id: 'InferenceRetry',

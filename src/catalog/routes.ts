@@ -30,6 +30,7 @@ export type OperationId =
   | 'rotateWebhookSecret'
   | 'listWebhookDeliveries'
   | 'replayWebhookEvents'
+  | 'getReplayJob'
   | 'retryWebhookDelivery';
 
 export interface RouteDefinition {
@@ -125,7 +126,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'GET',
     path: '/v1/webhook-endpoints',
     auth: 'supplier',
-    summary: "The calling supplier's webhook endpoints (without secrets).",
+    query: webhookRoutesSchemas.listEndpointsQuery,
+    summary: "The calling supplier's webhook endpoints (without secrets), a page at a time (limit, cursor).",
   },
   {
     operation: 'getWebhookEndpoint',
@@ -170,7 +172,15 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/webhook-endpoints/{id}/replay',
     auth: 'supplier',
     body: webhookRoutesSchemas.replayWebhookEventsBody,
-    summary: 'Deliver again every subscribed event since a time (at most 14 days back).',
+    summary:
+      'Start a replay job: deliver again every subscribed event since a time (at most 14 days back); 202 with the job.',
+  },
+  {
+    operation: 'getReplayJob',
+    method: 'GET',
+    path: '/v1/webhook-endpoints/{id}/replays/{jobId}',
+    auth: 'supplier',
+    summary: 'Progress of a replay job: status (queued, running, completed, failed) and counts.',
   },
   {
     operation: 'retryWebhookDelivery',

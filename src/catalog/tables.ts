@@ -95,7 +95,8 @@ export const TABLES: readonly TableDefinition[] = [
     indexes: [],
     accessPatterns: [
       'Get an endpoint of a supplier (API, delivery worker): GetItem pk=SUPPLIER#<sid>, sk=ENDPOINT#<endpointId>.',
-      "List a supplier's endpoints (API, fan-out: enabled + subscribed filtered in code, a supplier has few): Query pk=SUPPLIER#<sid>, sk begins_with ENDPOINT#.",
+      "List a supplier's endpoints (API, a page at a time; fan-out: enabled + subscribed filtered in code, a supplier has at most 20 by default): Query pk=SUPPLIER#<sid>, sk begins_with ENDPOINT#.",
+      "A supplier's endpoint count (the cap): pk=SUPPLIER#<sid>, sk=COUNTER#ENDPOINTS, changed in the same transaction as each endpoint put (conditional on count < max) and delete.",
       'Signing secrets (current, previous with its expiry) live on the endpoint item: they must be readable to sign; the table is encrypted at rest.',
     ],
   },
@@ -111,6 +112,8 @@ export const TABLES: readonly TableDefinition[] = [
       'Events of a tenant since a time (replay): Query byOwnerTime gsi1pk=EVENTS#<tenant>, gsi1sk >= <time>.',
       'Delivery state of (event, endpoint): pk=DELIVERY#<deliveryId>, sk=STATE; deliveryId is derived from (eventId, endpointId), created with attribute_not_exists so a duplicate event never makes a second delivery; claimed per attempt with a conditional update.',
       'Deliveries of an endpoint: Query byOwnerTime gsi1pk=DELIVERIES#<endpointId>, gsi1sk=<createdAt>#<deliveryId>.',
+      'Replay job: pk=REPLAY#<jobId>, sk=JOB (status, since, cursor, counts, lease); progress saved per chunk with a condition on the lease owner; kept 14 days after its last change.',
+      'Replay limit of an endpoint: pk=REPLAYS#<endpointId>, sk=LIMIT (starts in the last hour, the job in progress, version); written with the new job in one transaction conditional on version; freed with the finished job in one transaction.',
       'Attempt log of an endpoint, newest first: Query pk=ENDPOINT#<endpointId>, sk begins_with ATTEMPT# (ScanIndexForward false); kept 14 days.',
     ],
   },

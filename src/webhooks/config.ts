@@ -7,6 +7,10 @@
  *   rotation (default 86400).
  * - WEBHOOK_TIMEOUT_MS: total time of one attempt (default 10000); the connect timeout is
  *   min(5000, this).
+ * - WEBHOOK_MAX_ENDPOINTS_PER_SUPPLIER: endpoints one supplier may register (default 20).
+ * - WEBHOOK_REPLAYS_PER_HOUR: replay jobs per endpoint per sliding hour (default 10).
+ * - WEBHOOK_REPLAY_TIME_BUDGET_MS: how long one ReplayWorker invocation works on a job before it
+ *   hands over to a fresh message (default 20000; well inside the function's timeout).
  * - WEBHOOK_RETRY_SCALE (TEST ONLY): multiplies the retry schedule (5 s .. 10 h) so that the
  *   local-mode integration tests run the whole schedule in seconds. Default 1; never set it in a
  *   deployment. The unit tests cover the real schedule with a fake clock.
@@ -20,6 +24,7 @@ import {
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './domain/retry-schedule';
 import { DEFAULT_ROTATION_OVERLAP_SECONDS } from './domain/signing';
 import type { ResolveOptions } from './domain/ssrf';
+import { DEFAULT_REPLAY_POLICY, type ReplayPolicy } from './domain/replay-job';
 import { numberEnv, optionalEnv } from '../shared/env';
 
 export interface WebhookConfig {
@@ -30,7 +35,11 @@ export interface WebhookConfig {
   readonly rotationOverlapSeconds: number;
   /** How far back a replay may reach (and how long the event log keeps events). */
   readonly replayMaxDays: number;
+  readonly replay: ReplayPolicy;
+  readonly maxEndpointsPerSupplier: number;
 }
+
+export const DEFAULT_MAX_ENDPOINTS_PER_SUPPLIER = 20;
 
 export const REPLAY_MAX_DAYS = 14;
 
@@ -56,5 +65,20 @@ export function webhookConfigFromEnv(): WebhookConfig {
     },
     rotationOverlapSeconds: numberEnv('WEBHOOK_ROTATION_OVERLAP_SECONDS', DEFAULT_ROTATION_OVERLAP_SECONDS),
     replayMaxDays: REPLAY_MAX_DAYS,
+    replay: {
+      ...DEFAULT_REPLAY_POLICY,
+      perHour: positiveInteger('WEBHOOK_REPLAYS_PER_HOUR', DEFAULT_REPLAY_POLICY.perHour),
+      timeBudgetMs: positiveInteger('WEBHOOK_REPLAY_TIME_BUDGET_MS', DEFAULT_REPLAY_POLICY.timeBudgetMs),
+    },
+    maxEndpointsPerSupplier: positiveInteger(
+      'WEBHOOK_MAX_ENDPOINTS_PER_SUPPLIER',
+      DEFAULT_MAX_ENDPOINTS_PER_SUPPLIER,
+    ),
   };
+}
+
+function positiveInteger(name: string, fallback: number): number {
+  const value = numberEnv(name, fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number above 0`);
+  return value;
 }

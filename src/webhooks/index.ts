@@ -2,6 +2,7 @@
 import {
   createWebhookEndpointBody,
   listDeliveriesQuery,
+  listEndpointsQuery,
   replayWebhookEventsBody,
   updateWebhookEndpointBody,
 } from './domain/webhook-schemas';
@@ -26,12 +27,14 @@ export {
 } from './domain/webhook';
 export * from './domain/webhook-schemas';
 export * from './domain/ssrf';
+export * from './domain/replay-job';
 export * from './adapters/http-delivery';
 export type * from './ports';
 export * from './config';
 export * from './use-cases/deliver-webhooks';
 export * from './use-cases/fan-out';
 export * from './use-cases/webhook-endpoints';
+export * from './use-cases/replay-jobs';
 
 /** The request schemas of the webhook routes, for the route table. */
 export const webhookRoutesSchemas = {
@@ -39,4 +42,5 @@ export const webhookRoutesSchemas = {
   updateWebhookEndpointBody,
   replayWebhookEventsBody,
   listDeliveriesQuery,
+  listEndpointsQuery,
 } as const;

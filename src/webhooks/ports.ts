@@ -8,6 +8,7 @@ import type {
   WebhookEndpoint,
 } from './domain/webhook';
 import type { EndpointSecrets } from './domain/signing';
+import type { ReplayJob, ReplayLimitState, ReplayMessage } from './domain/replay-job';
 
 export interface EndpointChanges {
   readonly eventTypes?: readonly string[];
@@ -17,9 +18,20 @@ export interface EndpointChanges {
 }
 
 export interface EndpointRepository {
-  create(endpoint: WebhookEndpoint): Promise<void>;
+  /**
+   * Creates the endpoint unless its supplier already has `maxPerSupplier`: the endpoint and the
+   * supplier's endpoint counter are written in one transaction (race-safe).
+   */
+  create(endpoint: WebhookEndpoint, maxPerSupplier: number): Promise<'created' | 'limit-reached'>;
   get(supplierId: string, endpointId: string): Promise<WebhookEndpoint | undefined>;
+  /** Every endpoint of a supplier (the fan-out; a supplier has at most a few dozen). */
   list(supplierId: string): Promise<WebhookEndpoint[]>;
+  /** One page of a supplier's endpoints, in id order. */
+  listPage(
+    supplierId: string,
+    limit: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<Page<WebhookEndpoint>>;
   /** Undefined when the endpoint does not exist. */
   update(
     supplierId: string,
@@ -74,12 +86,16 @@ export interface DeliveryStore {
   defer(initial: DeliveryState, dueAtMs: number, expiresAtSeconds: number): Promise<void>;
   /** Ends a delivery without an attempt (endpoint disabled/deleted), unless it ended already. */
   cancel(initial: DeliveryState, reason: string, nowMs: number, expiresAtSeconds: number): Promise<void>;
-  /** Start a new round (manual retry, replay, redrive): any status but pending/in-flight. */
+  /**
+   * Start a new round (manual retry, replay, redrive): any status but pending/in-flight. A replay
+   * job marks the delivery with its id, so that a resumed job does not send it twice.
+   */
   restart(
     deliveryId: string,
     expectedAttempt: number,
     nextAttempt: number,
     dueAtMs: number,
+    replayJobId?: string,
   ): Promise<boolean>;
   /** Deliveries of an endpoint with their attempts, newest first. */
   listDeliveries(
@@ -94,4 +110,41 @@ export interface DeliveryQueue {
   send(messages: readonly { message: DeliveryMessage; delaySeconds: number }[]): Promise<void>;
   /** Parks a delivery whose retries ran out in the queue's DLQ. */
   deadLetter(message: DeliveryMessage): Promise<void>;
+}
+
+/** Replay jobs and the per-endpoint replay limit (Deliveries table). */
+export interface ReplayJobStore {
+  getJob(jobId: string): Promise<ReplayJob | undefined>;
+  getLimit(endpointId: string): Promise<ReplayLimitState | undefined>;
+  /**
+   * In one transaction: the limit record moves to `limit` if its version is still
+   * `limit.version - 1`, the new job is written, and a stale job it replaces is marked failed
+   * (if it made no progress since `abandon.updatedAt`). False when another request won the race.
+   */
+  admit(
+    job: ReplayJob,
+    limit: ReplayLimitState,
+    abandon?: { readonly jobId: string; readonly updatedAt: string },
+  ): Promise<boolean>;
+  /** Takes the job (queued or running, lease free or ours) for `owner`; undefined when it cannot. */
+  acquire(
+    jobId: string,
+    owner: string,
+    leaseUntilMs: number,
+    nowMs: number,
+    nowIso: string,
+  ): Promise<ReplayJob | undefined>;
+  /** Gives the lease up (after an error), keeping the last saved progress; if `owner` holds it. */
+  release(jobId: string, owner: string): Promise<void>;
+  /** Saves a running job's progress (cursor, counts), if `owner` still holds it; moves the lease. */
+  checkpoint(job: ReplayJob, owner: string, leaseUntilMs: number): Promise<boolean>;
+  /**
+   * Ends a job (completed or failed) and frees the endpoint's replay slot, in one transaction;
+   * only if `owner` holds it (or, without an owner, if nobody does). False otherwise.
+   */
+  finish(job: ReplayJob, owner?: string): Promise<boolean>;
+}
+
+export interface ReplayQueue {
+  send(message: ReplayMessage, delaySeconds?: number): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { ProblemError } from '../../../src/shared/problem';
 import type {
   CreateWebhookEndpointBody,
   ListDeliveriesQuery,
+  ListEndpointsQuery,
   ReplayWebhookEventsBody,
   UpdateWebhookEndpointBody,
 } from '../../../src/webhooks/domain/webhook-schemas';
@@ -21,12 +22,12 @@ import {
   listDeliveries,
   listEndpoints,
   registerEndpoint,
-  replayEvents,
   retryDelivery,
   rotateEndpointSecret,
   updateEndpoint,
   type WebhookApiDeps,
 } from '../../../src/webhooks/use-cases/webhook-endpoints';
+import { getReplay, startReplay } from '../../../src/webhooks/use-cases/replay-jobs';
 import { supplierOf, type Operations } from '../operation';
 
 export interface WebhookDeps extends WebhookApiDeps {
@@ -35,8 +36,8 @@ export interface WebhookDeps extends WebhookApiDeps {
 }
 
 /** Unknown, malformed and other suppliers' ids all look the same: 404. */
-function idParam(pathParameters: Record<string, string>, what: string): string {
-  const id = pathParameters.id ?? '';
+function idParam(pathParameters: Record<string, string>, what: string, name = 'id'): string {
+  const id = pathParameters[name] ?? '';
   if (!ID_PATTERN.test(id)) throw new ProblemError('not-found', `no such ${what}`);
   return id;
 }
@@ -50,6 +51,7 @@ export const webhookOperations: Operations<
   | 'rotateWebhookSecret'
   | 'listWebhookDeliveries'
   | 'replayWebhookEvents'
+  | 'getReplayJob'
   | 'retryWebhookDelivery',
   WebhookDeps
 > = {
@@ -59,8 +61,25 @@ export const webhookOperations: Operations<
     const created = await registerEndpoint(supplierId, body, deps);
     return jsonResponse(201, created, { location: `/v1/webhook-endpoints/${created.id}` });
   },
-  async listWebhookEndpoints({ principal }, deps) {
-    return jsonResponse(200, { items: await listEndpoints(supplierOf(principal), deps) });
+  async listWebhookEndpoints({ query: validated, principal }, deps) {
+    const supplierId = supplierOf(principal);
+    const query = validated as ListEndpointsQuery;
+    // A cursor is valid only for the supplier it was issued to.
+    const scope = cursorScope({ list: 'webhook-endpoints', supplierId });
+    const ring = await deps.cursorKeys.keyRing();
+    const cursor =
+      query.cursor === undefined
+        ? undefined
+        : decodeCursor(query.cursor, scope, ring, { pk: `SUPPLIER#${supplierId}` });
+    const page = await listEndpoints(
+      supplierId,
+      { limit: query.limit ?? 20, ...(cursor ? { cursor } : {}) },
+      deps,
+    );
+    return jsonResponse(200, {
+      items: page.items,
+      ...(page.next ? { nextCursor: encodeCursor(page.next as StoreKey, scope, ring) } : {}),
+    });
   },
   async getWebhookEndpoint({ principal, pathParameters }, deps) {
     const supplierId = supplierOf(principal);
@@ -113,7 +132,18 @@ export const webhookOperations: Operations<
     const supplierId = supplierOf(principal);
     const id = idParam(pathParameters, 'webhook endpoint');
     const body = validated as ReplayWebhookEventsBody;
-    return jsonResponse(202, await replayEvents(supplierId, id, body.since, deps));
+    const job = await startReplay(supplierId, id, body.since, {
+      ...deps,
+      replayPolicy: deps.webhookConfig.replay,
+      replayMaxDays: deps.webhookConfig.replayMaxDays,
+    });
+    return jsonResponse(202, job, { location: `/v1/webhook-endpoints/${id}/replays/${job.id}` });
+  },
+  async getReplayJob({ principal, pathParameters }, deps) {
+    const supplierId = supplierOf(principal);
+    const id = idParam(pathParameters, 'webhook endpoint');
+    const jobId = idParam(pathParameters, 'replay job', 'jobId');
+    return jsonResponse(200, await getReplay(supplierId, id, jobId, deps));
   },
   async retryWebhookDelivery({ principal, pathParameters }, deps) {
     const supplierId = supplierOf(principal);

@@ -42,6 +42,7 @@ function creationSets(initial: DeliveryState, expiresAtSeconds: number) {
     createdAtMs: initial.createdAtMs,
     attempts: [],
     expiresAt: expiresAtSeconds,
+    ...(initial.replayJobId ? { replayJobId: initial.replayJobId } : {}),
   };
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
@@ -258,14 +259,16 @@ export class DynamoDeliveryStore implements DeliveryStore {
     expectedAttempt: number,
     nextAttempt: number,
     dueAtMs: number,
+    replayJobId?: string,
   ): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: deliveryKey(deliveryId),
-          UpdateExpression:
-            'SET #status = :pending, attempt = :next, roundStart = :next, dueAtMs = :due REMOVE reason, finishedAtMs, leaseUntilMs',
+          UpdateExpression: replayJobId
+            ? 'SET #status = :pending, attempt = :next, roundStart = :next, dueAtMs = :due, replayJobId = :job REMOVE reason, finishedAtMs, leaseUntilMs'
+            : 'SET #status = :pending, attempt = :next, roundStart = :next, dueAtMs = :due REMOVE reason, finishedAtMs, leaseUntilMs',
           ConditionExpression: 'attempt = :expected AND NOT #status IN (:pending, :inflight)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -274,6 +277,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
             ':next': nextAttempt,
             ':due': dueAtMs,
             ':expected': expectedAttempt,
+            ...(replayJobId ? { ':job': replayJobId } : {}),
           },
         }),
       );

@@ -1,15 +1,32 @@
-/** Webhook endpoints in DynamoDB: pk=SUPPLIER#<sid>, sk=ENDPOINT#<endpointId>, secrets on the item. */
+/**
+ * Webhook endpoints in DynamoDB: pk=SUPPLIER#<sid>, sk=ENDPOINT#<endpointId>, secrets on the item;
+ * the supplier's endpoint count in pk=SUPPLIER#<sid>, sk=COUNTER#ENDPOINTS, changed in the same
+ * transaction as every create and delete (so concurrent creates cannot pass the cap).
+ */
 import {
   DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DisabledReason, WebhookEndpoint } from '../domain/webhook';
-import type { EndpointChanges, EndpointRepository } from '../ports';
+import type { EndpointChanges, EndpointRepository, Page } from '../ports';
+
+const counterKey = (supplierId: string) => ({ pk: `SUPPLIER#${supplierId}`, sk: 'COUNTER#ENDPOINTS' });
+
+/** Transactions on one supplier's counter conflict under concurrency: retried with jitter. */
+const TRANSACTION_TRIES = 12;
+const pause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 15 * (attempt + 1)));
+
+/** Which items of a cancelled transaction failed their condition. */
+function failedConditions(error: TransactionCanceledException): boolean[] {
+  return (error.CancellationReasons ?? []).map((reason) => reason.Code === 'ConditionalCheckFailed');
+}
 
 const key = (supplierId: string, endpointId: string) => ({
   pk: `SUPPLIER#${supplierId}`,
@@ -27,14 +44,103 @@ export class DynamoEndpointRepository implements EndpointRepository {
     private readonly tableName: string,
   ) {}
 
-  async create(endpoint: WebhookEndpoint): Promise<void> {
-    await this.client.send(
-      new PutCommand({
+  async create(endpoint: WebhookEndpoint, maxPerSupplier: number): Promise<'created' | 'limit-reached'> {
+    for (let attempt = 0; attempt < TRANSACTION_TRIES; attempt += 1) {
+      const count = await this.ensureCounter(endpoint.supplierId);
+      if (count >= maxPerSupplier) return 'limit-reached';
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: counterKey(endpoint.supplierId),
+                  UpdateExpression: 'SET #count = #count + :one',
+                  ConditionExpression: '#count < :max',
+                  ExpressionAttributeNames: { '#count': 'count' },
+                  ExpressionAttributeValues: { ':one': 1, ':max': maxPerSupplier },
+                },
+              },
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { ...key(endpoint.supplierId, endpoint.endpointId), entity: 'endpoint', ...endpoint },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        );
+        return 'created';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        if (failedConditions(error)[0]) return 'limit-reached';
+        await pause(attempt); // a conflict with a concurrent create or delete: read again
+      }
+    }
+    throw new Error('webhook endpoint counter stayed contended; the request may be retried');
+  }
+
+  /**
+   * The supplier's endpoint count; created from a count of the endpoints when missing (suppliers
+   * whose endpoints predate the counter). Creates and deletes need the counter, so none can slip
+   * in between the count and the conditional put.
+   */
+  private async ensureCounter(supplierId: string): Promise<number> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: counterKey(supplierId), ConsistentRead: true }),
+    );
+    if (Item) return Number(Item.count);
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': `SUPPLIER#${supplierId}`, ':prefix': 'ENDPOINT#' },
+          Select: 'COUNT',
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...counterKey(supplierId), entity: 'endpoint-counter', count },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return count;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return this.ensureCounter(supplierId); // another request created it first
+    }
+  }
+
+  async listPage(
+    supplierId: string,
+    limit: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<Page<WebhookEndpoint>> {
+    const page = await this.client.send(
+      new QueryCommand({
         TableName: this.tableName,
-        Item: { ...key(endpoint.supplierId, endpoint.endpointId), entity: 'endpoint', ...endpoint },
-        ConditionExpression: 'attribute_not_exists(pk)',
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `SUPPLIER#${supplierId}`, ':prefix': 'ENDPOINT#' },
+        Limit: limit,
+        ExclusiveStartKey: cursor,
       }),
     );
+    return {
+      items: (page.Items ?? []).map(fromItem),
+      ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),
+    };
   }
 
   async get(supplierId: string, endpointId: string): Promise<WebhookEndpoint | undefined> {
@@ -113,14 +219,51 @@ export class DynamoEndpointRepository implements EndpointRepository {
   }
 
   async delete(supplierId: string, endpointId: string): Promise<boolean> {
-    const { Attributes } = await this.client.send(
-      new DeleteCommand({
-        TableName: this.tableName,
-        Key: key(supplierId, endpointId),
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    return Attributes !== undefined;
+    for (let attempt = 0; attempt < TRANSACTION_TRIES; attempt += 1) {
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Delete: {
+                  TableName: this.tableName,
+                  Key: key(supplierId, endpointId),
+                  ConditionExpression: 'attribute_exists(pk)',
+                },
+              },
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: counterKey(supplierId),
+                  UpdateExpression: 'SET #count = #count - :one',
+                  ConditionExpression: '#count > :zero',
+                  ExpressionAttributeNames: { '#count': 'count' },
+                  ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+                },
+              },
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [endpointMissing, counterMissing] = failedConditions(error);
+        if (endpointMissing) return false;
+        if (counterMissing) {
+          // No counter yet (endpoints from before it): delete alone; the counter is made by counting.
+          const { Attributes } = await this.client.send(
+            new DeleteCommand({
+              TableName: this.tableName,
+              Key: key(supplierId, endpointId),
+              ReturnValues: 'ALL_OLD',
+            }),
+          );
+          return Attributes !== undefined;
+        }
+        await pause(attempt);
+      }
+    }
+    throw new Error('webhook endpoint counter stayed contended; the request may be retried');
   }
 
   async disable(

@@ -44,3 +44,14 @@ export const listDeliveriesQuery = z.strictObject({
   cursor: z.string().max(2048).optional(),
 });
 export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuery>;
+
+export const listEndpointsQuery = z.strictObject({
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(100))
+    .optional(),
+  cursor: z.string().max(2048).optional(),
+});
+export type ListEndpointsQuery = z.infer<typeof listEndpointsQuery>;

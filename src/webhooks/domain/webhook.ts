@@ -98,6 +98,8 @@ export interface DeliveryState {
   readonly finishedAtMs?: number;
   /** The attempt log of this delivery, oldest first. */
   readonly attempts?: readonly AttemptRecord[];
+  /** The replay job that last (re)started this delivery: a resumed job does not send it twice. */
+  readonly replayJobId?: string;
 }
 
 /** One SQS message on the Deliveries queue: one attempt (or hop) of one (event, endpoint). */
@@ -115,6 +117,8 @@ export interface DeliveryMessage {
   /** When the event was logged: end-to-end latency is measured from here. */
   readonly createdAtMs: number;
   readonly body: string;
+  /** Set on a first attempt sent by a replay job; recorded on the delivery when it is created. */
+  readonly replayJobId?: string;
 }
 
 export function isDeliveryMessage(value: unknown): value is DeliveryMessage {
@@ -131,7 +135,8 @@ export function isDeliveryMessage(value: unknown): value is DeliveryMessage {
     typeof m.body === 'string' &&
     Number.isInteger(m.attempt) &&
     typeof m.dueAtMs === 'number' &&
-    typeof m.createdAtMs === 'number'
+    typeof m.createdAtMs === 'number' &&
+    (m.replayJobId === undefined || typeof m.replayJobId === 'string')
   );
 }
 
@@ -172,6 +177,7 @@ export function initialState(message: DeliveryMessage): DeliveryState {
     roundStart: message.attempt,
     dueAtMs: message.dueAtMs,
     createdAtMs: message.createdAtMs,
+    ...(message.replayJobId ? { replayJobId: message.replayJobId } : {}),
   };
 }
 

@@ -25,8 +25,8 @@ export const EVENT_LOG_DAYS = 14;
 
 export interface FanOutDeps {
   readonly endpoints: Pick<EndpointRepository, 'list'>;
-  readonly deliveries: DeliveryStore;
-  readonly queue: DeliveryQueue;
+  readonly deliveries: Pick<DeliveryStore, 'logEvent' | 'getEvent'>;
+  readonly queue: Pick<DeliveryQueue, 'send'>;
   readonly clock: Clock;
 }
 

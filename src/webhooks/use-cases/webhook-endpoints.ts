@@ -1,17 +1,16 @@
 /**
- * The webhook-endpoint API's use cases: register (SSRF-checked, secret shown once), read, change,
- * delete, rotate the secret, read the delivery log, retry a delivery, replay events. The supplier
+ * The webhook-endpoint API's use cases: register (SSRF-checked, secret shown once, at most
+ * `maxEndpointsPerSupplier` per supplier), list (paginated), read, change, delete, rotate the
+ * secret, read the delivery log, retry a delivery. Replays are jobs (replay-jobs.ts). The supplier
  * id always comes from the caller's credential.
  */
 import { randomId } from '../../shared/ids';
 import { ProblemError } from '../../shared/problem';
 import {
-  deliveryIdFor as deliveryIdOf,
   endpointView,
   type AttemptRecord,
   messageFor,
   type DeliveryState,
-  type LoggedEvent,
   type WebhookEndpoint,
   type WebhookEndpointView,
 } from '../domain/webhook';
@@ -23,9 +22,9 @@ import type { WebhookConfig } from '../config';
 import { resetBreaker, type BreakerStore } from '../domain/circuit-breaker';
 import { generateSecret, rotateSecret } from '../domain/signing';
 import { resolveAndCheck, type Resolver } from '../domain/ssrf';
-import { deliveryMessages } from './fan-out';
+import type { ReplayApiDeps } from './replay-jobs';
 
-export interface WebhookApiDeps {
+export interface WebhookApiDeps extends Omit<ReplayApiDeps, 'replayPolicy' | 'replayMaxDays' | 'onMetric'> {
   readonly endpoints: EndpointRepository;
   readonly deliveries: DeliveryStore;
   readonly deliveryQueue: DeliveryQueue;
@@ -34,6 +33,10 @@ export interface WebhookApiDeps {
   readonly clock: Clock;
   /** DNS resolver for the registration check (tests pass a fake one). */
   readonly resolver?: Resolver;
+  /** The API handler's metrics (summed per invocation). */
+  readonly onMetric?: (
+    name: 'ReplayJobsStarted' | 'ReplayJobsRefused' | 'WebhookEndpointLimitReached',
+  ) => void;
 }
 
 /** A delivery as the API shows it. */
@@ -62,9 +65,6 @@ export function deliveryView(state: DeliveryState): DeliveryView {
     attempts: state.attempts ?? [],
   };
 }
-
-/** Replays enqueue at most this many events per call; `continueFrom` says where to go on. */
-export const MAX_REPLAY_EVENTS = 1000;
 
 function checkEventTypes(types: readonly string[] | undefined): void {
   const unknown = (types ?? []).map((t, i) => [t, i] as const).filter(([t]) => !isOutboundEventType(t));
@@ -112,18 +112,26 @@ export async function registerEndpoint(
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
-  await deps.endpoints.create(endpoint);
+  const max = deps.webhookConfig.maxEndpointsPerSupplier;
+  if ((await deps.endpoints.create(endpoint, max)) === 'limit-reached') {
+    deps.onMetric?.('WebhookEndpointLimitReached');
+    throw new ProblemError(
+      'conflict',
+      `a supplier can have at most ${max} webhook endpoints; delete one before registering another`,
+    );
+  }
   return { ...endpointView(endpoint, now.getTime()), secret };
 }
 
+/** One page of the supplier's endpoints, in id order. */
 export async function listEndpoints(
   supplierId: string,
+  page: { limit: number; cursor?: Record<string, string> },
   deps: WebhookApiDeps,
-): Promise<WebhookEndpointView[]> {
+): Promise<Page<WebhookEndpointView>> {
   const nowMs = deps.clock.now().getTime();
-  return (await deps.endpoints.list(supplierId))
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-    .map((e) => endpointView(e, nowMs));
+  const found = await deps.endpoints.listPage(supplierId, page.limit, page.cursor);
+  return { ...found, items: found.items.map((e) => endpointView(e, nowMs)) };
 }
 
 export async function getEndpoint(supplierId: string, endpointId: string, deps: WebhookApiDeps) {
@@ -212,55 +220,4 @@ export async function retryDelivery(
   };
   await deps.deliveryQueue.send([{ message: messageFor(restarted, event.body), delaySeconds: 0 }]);
   return restarted;
-}
-
-/** Deliver again every subscribed event logged since `since` (at most 14 days back). */
-export async function replayEvents(
-  supplierId: string,
-  endpointId: string,
-  since: string,
-  deps: WebhookApiDeps,
-): Promise<{ events: number; queued: number; continueFrom?: string }> {
-  const endpoint = await mustGet(deps, supplierId, endpointId);
-  if (!endpoint.enabled) throw new ProblemError('conflict', 'the endpoint is disabled; enable it first');
-  const now = deps.clock.now();
-  const sinceMs = Date.parse(since);
-  const oldest = now.getTime() - deps.webhookConfig.replayMaxDays * 86_400_000;
-  if (sinceMs < oldest || sinceMs > now.getTime()) {
-    throw new ProblemError('validation-error', 'since is out of range', [
-      { path: 'since', message: `must be within the last ${deps.webhookConfig.replayMaxDays} days` },
-    ]);
-  }
-  let events = 0;
-  let queued = 0;
-  let cursor: Record<string, unknown> | undefined;
-  let lastTime: string | undefined;
-  do {
-    const page = await deps.deliveries.eventsSince(supplierId, new Date(sinceMs).toISOString(), 100, cursor);
-    for (const event of page.items) {
-      events += 1;
-      lastTime = event.time;
-      if (!endpoint.eventTypes.includes(event.eventType)) continue;
-      queued += await replayOne(endpoint, event, deps);
-    }
-    cursor = page.next;
-  } while (cursor && events < MAX_REPLAY_EVENTS);
-  return { events, queued, ...(cursor && lastTime ? { continueFrom: lastTime } : {}) };
-}
-
-async function replayOne(
-  endpoint: WebhookEndpoint,
-  event: LoggedEvent,
-  deps: WebhookApiDeps,
-): Promise<number> {
-  const existing = await deps.deliveries.getDelivery(deliveryIdOf(event.eventId, endpoint.endpointId));
-  if (!existing) {
-    // Never delivered to this endpoint (e.g. it subscribed later): a first delivery.
-    await deps.deliveryQueue.send(deliveryMessages(event, [endpoint], deps.clock.now().getTime()));
-    return 1;
-  }
-  if (existing.status === 'pending' || existing.status === 'in-flight') return 0; // on its way already
-  // Delivered (or given up) before: a new round with the same webhook-id.
-  await retryDelivery(endpoint.supplierId, existing.deliveryId, deps);
-  return 1;
 }

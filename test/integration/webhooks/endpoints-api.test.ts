@@ -69,7 +69,7 @@ it('registers, reads, changes and deletes endpoints, refusing unsafe URLs and un
   expect(String(created.json.secret)).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
 
   const list = await stack.call('GET', '/v1/webhook-endpoints', { key: apiKey });
-  expect(list.json.items).toEqual([expect.objectContaining({ id })]);
+  expect(list.json).toEqual({ items: [expect.objectContaining({ id })] });
   expect(JSON.stringify(list.json)).not.toContain('whsec_');
   expect((await stack.call('GET', `/v1/webhook-endpoints/${id}`, { key: other.apiKey })).status).toBe(404);
 
@@ -136,8 +136,14 @@ it('rotates the secret with an overlap, replays the log and retries a delivery w
     body: { since: new Date(Date.now() - 3600_000).toISOString() },
   });
   expect(replay.status).toBe(202);
-  expect(replay.json).toMatchObject({ events: 2, queued: 2 });
+  expect(replay.json).toMatchObject({ status: 'queued' });
   await eventually(async () => receiver.byWebhookId.get(second) === 2, 'replayed deliveries');
+  let job: Record<string, unknown> = {};
+  await eventually(async () => {
+    job = (await stack.call('GET', String(replay.headers.get('location')), { key: supplier.apiKey })).json;
+    return job.status === 'completed';
+  }, 'the replay job');
+  expect(job).toMatchObject({ counts: { found: 2, enqueued: 2 } });
   const tooOld = await stack.call('POST', `/v1/webhook-endpoints/${id}/replay`, {
     key: supplier.apiKey,
     body: { since: new Date(Date.now() - 15 * 86_400_000).toISOString() },

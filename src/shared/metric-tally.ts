@@ -1,0 +1,68 @@
+/**
+ * One value per metric name per invocation (issue section 8). Handlers used to call
+ * `metrics.addMetric(name, Count, 1)` per message, so each EMF line carried an array of up to a
+ * hundred 1s. A `MetricTally` collects instead, and `flush` hands Powertools one value per name.
+ *
+ * The rule:
+ * - `add` (counts, sums): summed per name; one value per invocation. CloudWatch's Sum over a
+ *   period is then the same as before, and SampleCount is the number of invocations.
+ * - `sample` (distributions): kept per value, only where the distribution is the point (latency
+ *   percentiles such as `WebhookAttemptLatency` p99). EMF carries up to 100 values per name.
+ * Never mix the two kinds under one name.
+ *
+ * `publishingMetrics` wraps a handler: after every invocation (success or throw) it flushes the
+ * tally and publishes the stored metrics as one EMF line. It replaces Powertools' `logMetrics`
+ * middleware so the local mode, which calls the raw handler, publishes exactly as Lambda does,
+ * and an invocation without metrics prints nothing (no "No application metrics" warning).
+ */
+import type { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
+
+export class MetricTally {
+  private readonly sums = new Map<string, { unit: Unit; value: number }>();
+  private readonly samples: { name: string; unit: Unit; value: number }[] = [];
+  private readonly sampled = new Set<string>();
+
+  constructor(private readonly metrics: Metrics) {}
+
+  /** Adds `value` (default 1) to the invocation's total for `name`. */
+  add(name: string, unit: Unit, value = 1): void {
+    if (this.sampled.has(name)) throw new Error(`metric ${name} is a distribution, not a sum`);
+    const current = this.sums.get(name);
+    if (current && current.unit !== unit) throw new Error(`metric ${name} used with two units`);
+    this.sums.set(name, { unit, value: (current?.value ?? 0) + value });
+  }
+
+  /** Keeps one value of a distribution (latency): every sample reaches EMF. */
+  sample(name: string, unit: Unit, value: number): void {
+    if (this.sums.has(name)) throw new Error(`metric ${name} is a sum, not a distribution`);
+    this.sampled.add(name);
+    this.samples.push({ name, unit, value });
+  }
+
+  /** Hands the collected values to Powertools (one `addMetric` per summed name) and starts afresh. */
+  flush(): void {
+    for (const [name, { unit, value }] of this.sums) this.metrics.addMetric(name, unit, value);
+    for (const { name, unit, value } of this.samples) this.metrics.addMetric(name, unit, value);
+    this.sums.clear();
+    this.samples.length = 0;
+    this.sampled.clear();
+  }
+}
+
+/** Flushes the tally and publishes one EMF line after each call of `run`, if there is anything to publish. */
+export function publishingMetrics<A extends unknown[], R>(
+  tally: MetricTally,
+  metrics: Metrics,
+  run: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    try {
+      return await run(...args);
+    } finally {
+      tally.flush();
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    }
+  };
+}
