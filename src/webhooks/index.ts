@@ -5,6 +5,14 @@ import {
   replayWebhookEventsBody,
   updateWebhookEndpointBody,
 } from './domain/webhook-schemas';
+import {
+  deliveryPageResponse,
+  deliveryRetryAcceptedResponse,
+  replayAcceptedResponse,
+  webhookEndpointListResponse,
+  webhookEndpointResponse,
+  webhookEndpointWithSecretResponse,
+} from './domain/webhook-responses';
 
 export * from './domain/signing';
 export * from './domain/retry-schedule';
@@ -25,6 +33,7 @@ export {
   type WebhookEndpointView,
 } from './domain/webhook';
 export * from './domain/webhook-schemas';
+export * from './domain/webhook-responses';
 export * from './domain/ssrf';
 export * from './adapters/http-delivery';
 export type * from './ports';
@@ -39,4 +48,14 @@ export const webhookRoutesSchemas = {
   updateWebhookEndpointBody,
   replayWebhookEventsBody,
   listDeliveriesQuery,
+} as const;
+
+/** The response schemas of the webhook routes (each with an id and an example), for the route table. */
+export const webhookRoutesResponses = {
+  endpoint: webhookEndpointResponse,
+  endpointWithSecret: webhookEndpointWithSecretResponse,
+  endpointList: webhookEndpointListResponse,
+  deliveryPage: deliveryPageResponse,
+  replayAccepted: replayAcceptedResponse,
+  retryAccepted: deliveryRetryAcceptedResponse,
 } as const;

@@ -18,13 +18,19 @@ export const LIMITS = {
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 const isoDate = z.iso.date();
 
-export const createReviewRequestBody = z.strictObject({
-  coupleName: trimmed(LIMITS.name),
-  email: z.email().max(LIMITS.email),
-  weddingDate: isoDate,
-  /** Days until the link expires (default 30, at most 180). */
-  expiresInDays: z.number().int().min(1).max(180).optional(),
-});
+export const createReviewRequestBody = z
+  .strictObject({
+    coupleName: trimmed(LIMITS.name),
+    email: z.email().max(LIMITS.email),
+    weddingDate: isoDate,
+    /** Days until the link expires (default 30, at most 180). */
+    expiresInDays: z.number().int().min(1).max(180).optional(),
+  })
+  .meta({
+    examples: [
+      { coupleName: 'Jo & Max', email: 'jo@example.com', weddingDate: '2026-06-20', expiresInDays: 30 },
+    ],
+  });
 export type CreateReviewRequestBody = z.infer<typeof createReviewRequestBody>;
 
 export const submitReviewBody = z
@@ -41,6 +47,18 @@ export const submitReviewBody = z
   .refine((b) => (b.platform === undefined) === (b.externalId === undefined), {
     message: 'platform and externalId go together: give both or neither',
     path: ['externalId'],
+  })
+  .meta({
+    examples: [
+      {
+        rating: 5,
+        title: 'Stunning flowers',
+        body: 'Our bouquets were perfect.',
+        reviewerName: 'Sam & Alex',
+        platform: 'google',
+        externalId: 'g-1',
+      },
+    ],
   });
 export type SubmitReviewBody = z.infer<typeof submitReviewBody>;
 
@@ -49,17 +67,27 @@ export const listReviewsQuery = z.strictObject({
     .string()
     .regex(/^[1-5]$/, 'an integer from 1 to 5')
     .transform(Number)
-    .optional(),
-  platform: z.enum(PLATFORMS).optional(),
-  from: z.iso.datetime({ offset: true }).or(isoDate).optional(),
-  to: z.iso.datetime({ offset: true }).or(isoDate).optional(),
+    .optional()
+    .describe('Only reviews with this star rating (1-5).'),
+  platform: z.enum(PLATFORMS).optional().describe('Only reviews from this platform.'),
+  from: z.iso
+    .datetime({ offset: true })
+    .or(isoDate)
+    .optional()
+    .describe('Reviewed at or after this ISO date or time.'),
+  to: z.iso
+    .datetime({ offset: true })
+    .or(isoDate)
+    .optional()
+    .describe('Reviewed at or before this ISO date or time.'),
   limit: z
     .string()
     .regex(/^\d{1,3}$/, 'a whole number')
     .transform(Number)
     .pipe(z.number().int().min(1).max(LIMITS.listPage))
-    .optional(),
-  cursor: z.string().max(2048).optional(),
+    .optional()
+    .describe(`Page size, 1-${LIMITS.listPage} (default 25).`),
+  cursor: z.string().max(2048).optional().describe('The nextCursor of the previous page.'),
 });
 export type ListReviewsQuery = z.infer<typeof listReviewsQuery>;
 
