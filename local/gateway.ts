@@ -1,7 +1,8 @@
 /**
  * The local API Gateway: turns HTTP requests into REST API proxy events for the same handlers
- * Lambda runs, with the REQUEST authorizer in front of every catalogued route (401 without an
- * Authorization header, 403 on Deny), a request-size cap and stage-like throttling (429).
+ * Lambda runs, with the REQUEST authorizer in front of every catalogued route except the `public`
+ * ones (401 without an Authorization header, 403 on Deny), a request-size cap and stage-like
+ * throttling (429). It also serves the local mode's own pages (the API reference at /docs).
  */
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
@@ -26,6 +27,8 @@ export interface GatewayOptions {
   /** Requests per second and burst, like a stage's throttling settings. */
   readonly rateLimit?: { readonly rate: number; readonly burst: number };
   readonly onError?: (error: unknown) => void;
+  /** Pages of the local mode itself, answered to GET on their exact path (not API routes). */
+  readonly pages?: Readonly<Record<string, () => APIGatewayProxyResult>>;
 }
 
 /** API Gateway's own payload cap is 10 MB; the handler applies the contract's smaller limit. */
@@ -156,10 +159,13 @@ export function createGateway(options: GatewayOptions): Server {
       const { query, multi: multiQuery } = decoded;
       const requestId = randomUUID();
       const method = (req.method ?? 'GET').toUpperCase();
+      const page = method === 'GET' ? options.pages?.[url.pathname] : undefined;
+      if (page) return send(res, page());
       const found = matchRoute(method, url.pathname);
 
       let authorizerContext: Record<string, string> | undefined;
-      if (found.kind === 'match') {
+      // Like API Gateway, where a public route's method has no authorizer (AuthorizationType NONE).
+      if (found.kind === 'match' && found.match.route.auth !== 'public') {
         // API Gateway answers 401 itself when the identity source is missing.
         if (!headers.authorization)
           return sendProblem(res, problemOf('unauthorized', 'missing Authorization header'));

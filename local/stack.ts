@@ -17,9 +17,11 @@ import { settingDefinition } from '../src/catalog/settings';
 import { DEFAULT_REVIEW_REQUESTS_PER_DAY } from '../src/reviews';
 import { consumerOf, functionDefinition } from '../src/catalog/functions';
 import { FUNCTION_TIMEOUT_ENV } from '../src/shared/env';
+import { openApiDocument } from '../src/catalog/openapi';
 import { REPO_ROOT } from './processes';
 import { DynamoDbLocal } from './dynamodb-local';
 import { createGateway } from './gateway';
+import { referencePageResponse } from './docs-page';
 import { createQueues, createTables, type LocalQueue } from './resources';
 import { startSqsEmulator, type SqsEmulator } from './sqs-emulator';
 import { startSesEmulator } from './ses-emulator';
@@ -66,6 +68,9 @@ export interface LocalStack {
   readonly workers: WorkerHost;
   stop(): Promise<void>;
 }
+
+/** Where the local gateway serves the API reference page, rendered from the OpenAPI document. */
+export const DOCS_PATH = '/docs';
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -184,6 +189,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const server: Server = createGateway({
       handlers: { api: api.handleRequest, authorizer: authorizer.handleAuthorization },
       rateLimit: options.rateLimit,
+      pages: { [DOCS_PATH]: () => referencePageResponse(openApiDocument()) },
       onError: (error) => log(`gateway: ${(error as Error).message}`),
     });
     await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));

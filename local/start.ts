@@ -8,7 +8,7 @@ import { DynamoTenantStore } from '../src/reviews/adapters/dynamo-records';
 import { tableDefinition } from '../src/catalog/tables';
 import { createSupplierWithKey } from '../src/access/use-cases/create-supplier';
 import { REPO_ROOT } from './processes';
-import { startLocalStack } from './stack';
+import { DOCS_PATH, startLocalStack } from './stack';
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   console.log(`
 WedSync local mode is up.
   API:            ${stack.apiUrl}/v1
+  API reference:  ${stack.apiUrl}${DOCS_PATH} (OpenAPI 3.1 document: ${stack.apiUrl}/v1/openapi.json)
   DynamoDB Local: ${stack.dynamoDb.endpoint}${persist ? ` (data in .local/data; WEDSYNC_IN_MEMORY=true for none)` : ' (in memory)'}
   SQS emulator:   ${stack.sqsEndpoint}
   E-mail inbox:   ${stack.sesEndpoint}/  (SES emulator; JSON at ${stack.sesEndpoint}/store)

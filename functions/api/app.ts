@@ -8,6 +8,7 @@ import { ProblemError, problemOf } from '../../src/shared/problem';
 import { header, problemResponse, readJsonObject } from '../../src/shared/http';
 import type { Principal } from '../../src/access/domain/principal';
 import { parse, type Operations } from './operation';
+import { metaOperations } from './operations/meta';
 import { modelOperations, type ModelDeps } from './operations/models';
 import { reviewOperations, type ReviewDeps } from './operations/reviews';
 import { webhookOperations, type WebhookDeps } from './operations/webhooks';
@@ -21,6 +22,7 @@ const OPERATIONS: Operations<OperationId, ApiDeps> = {
   ...reviewOperations,
   ...modelOperations,
   ...webhookOperations,
+  ...metaOperations,
 };
 
 /** Reads the principal the authorizer put in the request context. */
@@ -88,16 +90,19 @@ export async function handleApiEvent(
       ]);
     }
     const { route, pathParameters } = found.match;
-    const principal = principalOf(event);
-    if (!principal) throw new ProblemError('unauthorized', 'missing or invalid credentials');
-    if ((route.auth === 'ops') !== (principal.kind === 'ops')) {
-      throw new ProblemError(
-        'forbidden',
-        route.auth === 'ops' ? 'this route needs an ops key' : 'an ops key cannot be used here',
-      );
-    }
-    if (principal.kind === 'review-token' && route.auth !== 'supplier-or-review-token') {
-      throw new ProblemError('forbidden', 'a review link cannot be used for this route');
+    // Public routes (no authorizer in front of them) are the only ones served without a principal.
+    const principal = route.auth === 'public' ? undefined : principalOf(event);
+    if (route.auth !== 'public') {
+      if (!principal) throw new ProblemError('unauthorized', 'missing or invalid credentials');
+      if ((route.auth === 'ops') !== (principal.kind === 'ops')) {
+        throw new ProblemError(
+          'forbidden',
+          route.auth === 'ops' ? 'this route needs an ops key' : 'an ops key cannot be used here',
+        );
+      }
+      if (principal.kind === 'review-token' && route.auth !== 'supplier-or-review-token') {
+        throw new ProblemError('forbidden', 'a review link cannot be used for this route');
+      }
     }
     // Each route's body and query are validated here, with the schemas the route table names.
     if (!route.body && event.body) throw new ProblemError('bad-request', 'this route takes no body');

@@ -8,7 +8,8 @@ import type { Principal } from '../../src/access/domain/principal';
 
 export interface RouteContext {
   readonly event: APIGatewayProxyEvent;
-  readonly principal: Principal;
+  /** The caller; undefined only on `public` routes, which read no credential. */
+  readonly principal: Principal | undefined;
   readonly pathParameters: Record<string, string>;
   /**
    * The body and query, already validated (and transformed) by the schemas the route table names
@@ -35,9 +36,15 @@ export function parse<T extends z.ZodType>(
   return result.data;
 }
 
-export function supplierOf(principal: Principal): string {
-  if (principal.kind !== 'supplier') {
+export function supplierOf(principal: Principal | undefined): string {
+  if (principal?.kind !== 'supplier') {
     throw new ProblemError('unauthorized', 'this route needs a supplier API key');
   }
   return principal.supplierId;
+}
+
+/** The caller of a route that is not public (the API handler has checked there is one). */
+export function callerOf(principal: Principal | undefined): Principal {
+  if (!principal) throw new ProblemError('unauthorized', 'missing or invalid credentials');
+  return principal;
 }

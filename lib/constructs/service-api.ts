@@ -1,6 +1,7 @@
 /**
  * The regional REST API, generated from the route table (`ROUTES`): one resource and method per
- * route, each proxied to the Api function behind the REQUEST authorizer, with request validation
+ * route, each proxied to the Api function behind the REQUEST authorizer (none for the route table's
+ * `public` routes, such as GET /v1/openapi.json), with request validation
  * (parameters, and bodies against models derived from the zod schemas). Every resource also has an
  * `ANY` method and the root a `/{proxy+}` catch-all, so a wrong method or an unknown path reaches
  * the Api function and gets its own 405/404 problem; whatever API Gateway answers itself is mapped
@@ -58,6 +59,23 @@ export const requestParametersOf = (route: RouteDefinition): Record<string, bool
   ),
 });
 
+/** A `public` route has no authorizer: cdk-nag's APIG4 and COG4 findings, answered on that method only. */
+function acknowledgePublicMethod(method: apigw.Method, route: RouteDefinition): void {
+  const what = `${route.method} ${route.path} (${route.operation}) is public by design in the route table`;
+  Validations.of(method).acknowledge({
+    id: 'AwsSolutions-APIG4',
+    reason:
+      `${what}: it serves the API description, generated from the route table at build time, and reads no ` +
+      'tenant data and no credential; stage throttling, the usage plan and the WAF rate limit still apply.',
+  });
+  Validations.of(method).acknowledge({
+    id: 'AwsSolutions-COG4',
+    reason:
+      `${what}: API consumers must be able to read the API description before they hold a key, so neither a ` +
+      'Cognito user pool nor the REQUEST authorizer sits in front of it; it returns the same document to all.',
+  });
+}
+
 interface GatewayProblem {
   readonly type: apigw.ResponseType;
   readonly kind: ProblemKind;
@@ -110,10 +128,8 @@ export class ServiceApi extends Construct {
         proxy: true,
         allowTestInvoke: false,
       }),
-      defaultMethodOptions: {
-        authorizer: this.authorizer,
-        authorizationType: apigw.AuthorizationType.CUSTOM,
-      },
+      // No default authorizer: every method names its own (see addRoutes), so that a `public`
+      // route can have none (CDK refuses to override a default authorizer with NONE).
     });
 
     this.requestValidator = this.api.addRequestValidator('RequestValidator', {
@@ -155,7 +171,8 @@ export class ServiceApi extends Construct {
       reason:
         'Callers are supplier systems with API keys and couples with signed review-link tokens, not Cognito ' +
         'users: every method (including the ANY and {proxy+} catch-alls) uses the REQUEST Lambda authorizer, ' +
-        'which resolves the credential to a supplier id (DESIGN "Tenancy").',
+        'which resolves the credential to a supplier id (DESIGN "Tenancy"); the only exceptions are the ' +
+        "route table's `public` routes (GET /v1/openapi.json), acknowledged on their own methods.",
     });
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG2',
@@ -176,30 +193,39 @@ export class ServiceApi extends Construct {
     }
   }
 
-  /** One resource per path segment, the route methods, and `ANY` everywhere for 404/405. */
+  /**
+   * One resource per path segment, the route methods, and `ANY` everywhere for 404/405. Every
+   * method is behind the REQUEST authorizer except the routes whose auth is `public`.
+   */
   private addRoutes(props: ServiceApiProps): void {
+    const guarded: apigw.MethodOptions = {
+      authorizer: this.authorizer,
+      authorizationType: apigw.AuthorizationType.CUSTOM,
+    };
     const resources = new Map<string, apigw.IResource>();
     const resourceFor = (path: string): apigw.IResource => {
       let resource = resources.get(path);
       if (!resource) {
         resource = this.api.root.resourceForPath(path);
         resources.set(path, resource);
-        resource.addMethod('ANY');
+        resource.addMethod('ANY', undefined, guarded);
       }
       return resource;
     };
 
     for (const route of props.routes) {
       for (const prefix of pathPrefixes(route.path)) resourceFor(prefix);
-      resourceFor(route.path).addMethod(route.method, undefined, {
+      const method = resourceFor(route.path).addMethod(route.method, undefined, {
+        ...(route.auth === 'public' ? { authorizationType: apigw.AuthorizationType.NONE } : guarded),
         operationName: route.operation,
         requestValidator: this.requestValidator,
         requestParameters: requestParametersOf(route),
       });
+      if (route.auth === 'public') acknowledgePublicMethod(method, route);
     }
 
-    this.api.root.addMethod('ANY');
-    this.api.root.addProxy({ anyMethod: true });
+    this.api.root.addMethod('ANY', undefined, guarded);
+    this.api.root.addProxy({ anyMethod: true, defaultMethodOptions: guarded });
   }
 
   /** Everything API Gateway answers by itself, as problem+json with a status matching the body. */

@@ -1,17 +1,41 @@
 /**
  * The HTTP API, defined once. The CDK service stack builds API Gateway resources, methods and
- * request models from this table; the API Lambda and the local gateway route with it, and the API
- * handler validates each route's body and query with the schemas named here.
+ * request models from this table; the API Lambda and the local gateway route with it, the API
+ * handler validates each route's body and query with the schemas named here, and the OpenAPI
+ * document (src/catalog/openapi.ts) is generated from it: request and response schemas, examples,
+ * auth and the errors each route can answer.
  */
-import type { z } from 'zod';
-import { modelsRoutesSchemas } from '../models';
-import { reviewRoutesSchemas } from '../reviews';
-import { webhookRoutesSchemas } from '../webhooks';
+import { z } from 'zod';
+import { modelsRoutesResponses, modelsRoutesSchemas } from '../models';
+import { reviewRoutesResponses, reviewRoutesSchemas } from '../reviews';
+import { webhookRoutesResponses, webhookRoutesSchemas } from '../webhooks';
+import type { ProblemKind } from '../shared/problem';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
-/** Who may call: a supplier's API key, also a couple's review-link token, or an ops key. */
-export type RouteAuth = 'supplier' | 'supplier-or-review-token' | 'ops';
+/**
+ * Who may call: a supplier's API key, also a couple's review-link token, an ops key, or anyone
+ * (`public`: no authorizer in API Gateway or the local gateway, no credential read by the handler).
+ */
+export type RouteAuth = 'supplier' | 'supplier-or-review-token' | 'ops' | 'public';
+
+/** The area a route belongs to: its tag in the API description. */
+export type RouteArea = 'reviews' | 'webhooks' | 'models' | 'meta';
+
+/** The success answer of a route. */
+export interface RouteResponse {
+  readonly status: 200 | 201 | 202 | 204;
+  readonly description: string;
+  /**
+   * The body's schema (none for 204): a zod schema with `.meta({ id, examples })`, so the API
+   * description names it and shows its first example.
+   */
+  readonly schema?: z.ZodType;
+  /** Headers of the success answer: name -> description. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Other success answers the same operation gives (e.g. 201 for a shareable link, 202 for an e-mail). */
+  readonly alternatives?: readonly Omit<RouteResponse, 'alternatives'>[];
+}
 
 export type OperationId =
   | 'createReviewRequest'
@@ -31,7 +55,8 @@ export type OperationId =
   | 'listWebhookDeliveries'
   | 'replayWebhookEvents'
   | 'getReplayJob'
-  | 'retryWebhookDelivery';
+  | 'retryWebhookDelivery'
+  | 'getOpenApiDocument';
 
 export interface RouteDefinition {
   readonly operation: OperationId;
@@ -44,7 +69,33 @@ export interface RouteDefinition {
   /** The JSON body the route takes; without it, any body is a 400. */
   readonly body?: z.ZodType;
   readonly summary: string;
+  /** Request headers the operation reads, besides Authorization and Content-Type: name -> description. */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly area: RouteArea;
+  readonly response: RouteResponse;
+  /**
+   * Problems the operation itself may answer beyond those that follow from the route's auth, path
+   * parameters and body (400, 401, 403, 404, 413, 415, 422, 429, 503), e.g. `conflict`.
+   */
+  readonly problems?: readonly ProblemKind[];
 }
+
+/** The answer of GET /v1/openapi.json (the document itself is described by OpenAPI 3.1). */
+export const openApiDocumentResponse = z
+  .looseObject({
+    openapi: z.string().regex(/^3\.1\.\d+$/),
+    info: z.looseObject({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.unknown()),
+  })
+  .meta({
+    id: 'OpenApiDocument',
+    description: 'This API description (OpenAPI 3.1, JSON Schema 2020-12).',
+    examples: [
+      { openapi: '3.1.0', info: { title: 'WedSync Integration Platform API', version: '0.1.0' }, paths: {} },
+    ],
+  });
+
+const LOCATION = { Location: 'Where the created or accepted resource is read.' };
 
 /** The query parameter names a route accepts, from its schema. */
 export const queryParameterNames = (route: RouteDefinition): string[] =>
@@ -58,6 +109,12 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'supplier',
     body: modelsRoutesSchemas.classifyTextsBody,
     summary: 'Classify 1-100 texts with an in-process model (sentiment or expense category).',
+    area: 'models',
+    response: {
+      status: 200,
+      description: 'One label per text.',
+      schema: modelsRoutesResponses.classifyTexts,
+    },
   },
   {
     operation: 'getModelsStatus',
@@ -66,6 +123,12 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'ops',
     query: modelsRoutesSchemas.modelsStatusQuery,
     summary: 'Loaded models, cards, and per-variant traffic, label mix, confidence, drift and agreement.',
+    area: 'models',
+    response: {
+      status: 200,
+      description: 'The models and their window.',
+      schema: modelsRoutesResponses.modelsStatus,
+    },
   },
   {
     operation: 'createReviewRequest',
@@ -75,6 +138,21 @@ export const ROUTES: readonly RouteDefinition[] = [
     body: reviewRoutesSchemas.createReviewRequestBody,
     summary:
       'Create a review request: its private link is e-mailed to the couple (202, no token in the answer; reviews made with it are verified), or with delivery=link a shareable link is returned (201; never verified). At most REVIEW_REQUESTS_PER_DAY a day (429 with Retry-After).',
+    area: 'reviews',
+    response: {
+      status: 202,
+      description: 'The request is stored and its e-mail queued; the link never comes back to the supplier.',
+      schema: reviewRoutesResponses.reviewRequestQueued,
+      headers: LOCATION,
+      alternatives: [
+        {
+          status: 201,
+          description: 'delivery=link: a shareable link token (reviews made with it are not verified).',
+          schema: reviewRoutesResponses.reviewRequestCreated,
+          headers: LOCATION,
+        },
+      ],
+    },
   },
   {
     operation: 'getReviewRequest',
@@ -82,6 +160,12 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/review-requests/{id}',
     auth: 'supplier',
     summary: 'One review request of the calling supplier: delivery and e-mail status (queued, sent, failed).',
+    area: 'reviews',
+    response: {
+      status: 200,
+      description: 'The review request (never its token).',
+      schema: reviewRoutesResponses.reviewRequest,
+    },
   },
   {
     operation: 'submitReview',
@@ -89,7 +173,19 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/reviews',
     auth: 'supplier-or-review-token',
     body: reviewRoutesSchemas.submitReviewBody,
+    headers: {
+      'Idempotency-Key':
+        'For a supplier import without platform + externalId: 1-200 visible ASCII characters; the same key ' +
+        'always gives the same review id.',
+    },
     summary: 'Submit (couple, with token) or import (supplier, with API key) a review; 202 once queued.',
+    area: 'reviews',
+    response: {
+      status: 202,
+      description: 'Queued for storage.',
+      schema: reviewRoutesResponses.reviewAccepted,
+      headers: LOCATION,
+    },
   },
   {
     operation: 'getReviewSummary',
@@ -97,6 +193,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/reviews/summary',
     auth: 'supplier',
     summary: 'Count, average rating, counts by rating and by platform.',
+    area: 'reviews',
+    response: { status: 200, description: 'The summary.', schema: reviewRoutesResponses.reviewSummary },
   },
   {
     operation: 'getReview',
@@ -104,6 +202,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/reviews/{id}',
     auth: 'supplier',
     summary: 'One review of the calling supplier.',
+    area: 'reviews',
+    response: { status: 200, description: 'The review.', schema: reviewRoutesResponses.review },
   },
   {
     operation: 'listReviews',
@@ -112,6 +212,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'supplier',
     query: reviewRoutesSchemas.listReviewsQuery,
     summary: "The calling supplier's reviews, newest first, filtered, with an opaque cursor.",
+    area: 'reviews',
+    response: { status: 200, description: 'A page of reviews.', schema: reviewRoutesResponses.reviewPage },
   },
   {
     operation: 'createWebhookEndpoint',
@@ -120,6 +222,15 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'supplier',
     body: webhookRoutesSchemas.createWebhookEndpointBody,
     summary: 'Register a webhook endpoint (https URL, event types); returns its signing secret once.',
+    area: 'webhooks',
+    response: {
+      status: 201,
+      description: 'The endpoint, with its secret (shown once).',
+      schema: webhookRoutesResponses.endpointWithSecret,
+      headers: LOCATION,
+    },
+    // 409: the supplier already has the maximum number of endpoints.
+    problems: ['conflict'],
   },
   {
     operation: 'listWebhookEndpoints',
@@ -128,6 +239,12 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'supplier',
     query: webhookRoutesSchemas.listEndpointsQuery,
     summary: "The calling supplier's webhook endpoints (without secrets), a page at a time (limit, cursor).",
+    area: 'webhooks',
+    response: {
+      status: 200,
+      description: 'A page of endpoints.',
+      schema: webhookRoutesResponses.endpointList,
+    },
   },
   {
     operation: 'getWebhookEndpoint',
@@ -135,6 +252,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/webhook-endpoints/{id}',
     auth: 'supplier',
     summary: 'One webhook endpoint (without its secret).',
+    area: 'webhooks',
+    response: { status: 200, description: 'The endpoint.', schema: webhookRoutesResponses.endpoint },
   },
   {
     operation: 'updateWebhookEndpoint',
@@ -143,6 +262,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'supplier',
     body: webhookRoutesSchemas.updateWebhookEndpointBody,
     summary: 'Change event types, description, or enabled (re-enabling resets the circuit breaker).',
+    area: 'webhooks',
+    response: { status: 200, description: 'The changed endpoint.', schema: webhookRoutesResponses.endpoint },
   },
   {
     operation: 'deleteWebhookEndpoint',
@@ -150,6 +271,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/webhook-endpoints/{id}',
     auth: 'supplier',
     summary: 'Delete a webhook endpoint; pending deliveries to it are dropped.',
+    area: 'webhooks',
+    response: { status: 204, description: 'Deleted; no body.' },
   },
   {
     operation: 'rotateWebhookSecret',
@@ -157,6 +280,12 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/webhook-endpoints/{id}/rotate-secret',
     auth: 'supplier',
     summary: 'New signing secret (shown once); the old one keeps signing alongside it for the overlap.',
+    area: 'webhooks',
+    response: {
+      status: 200,
+      description: 'The endpoint, with its new secret (shown once).',
+      schema: webhookRoutesResponses.endpointWithSecret,
+    },
   },
   {
     operation: 'listWebhookDeliveries',
@@ -165,6 +294,12 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'supplier',
     query: webhookRoutesSchemas.listDeliveriesQuery,
     summary: 'Delivery attempts of an endpoint, newest first: time, status, latency, response, error.',
+    area: 'webhooks',
+    response: {
+      status: 200,
+      description: 'A page of deliveries.',
+      schema: webhookRoutesResponses.deliveryPage,
+    },
   },
   {
     operation: 'replayWebhookEvents',
@@ -174,6 +309,15 @@ export const ROUTES: readonly RouteDefinition[] = [
     body: webhookRoutesSchemas.replayWebhookEventsBody,
     summary:
       'Start a replay job: deliver again every subscribed event since a time (at most 14 days back); 202 with the job.',
+    area: 'webhooks',
+    // 409: the endpoint is disabled.
+    problems: ['conflict'],
+    response: {
+      status: 202,
+      description: 'The replay job, queued.',
+      schema: webhookRoutesResponses.replayJob,
+      headers: LOCATION,
+    },
   },
   {
     operation: 'getReplayJob',
@@ -181,6 +325,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/webhook-endpoints/{id}/replays/{jobId}',
     auth: 'supplier',
     summary: 'Progress of a replay job: status (queued, running, completed, failed) and counts.',
+    area: 'webhooks',
+    response: { status: 200, description: 'The replay job.', schema: webhookRoutesResponses.replayJob },
   },
   {
     operation: 'retryWebhookDelivery',
@@ -188,6 +334,18 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/deliveries/{id}/retry',
     auth: 'supplier',
     summary: 'Send a delivery again now (a new attempt with the same webhook-id).',
+    area: 'webhooks',
+    response: { status: 202, description: 'Queued.', schema: webhookRoutesResponses.retryAccepted },
+    problems: ['conflict'],
+  },
+  {
+    operation: 'getOpenApiDocument',
+    method: 'GET',
+    path: '/v1/openapi.json',
+    auth: 'public',
+    summary: 'This API description (OpenAPI 3.1), generated from the route table; no credentials needed.',
+    area: 'meta',
+    response: { status: 200, description: 'The OpenAPI document.', schema: openApiDocumentResponse },
   },
 ];
 

@@ -1,5 +1,6 @@
 /** The models capability's public face: in-process inference, its statistics and HTTP schemas. */
 import { classifyTextsBody, modelsStatusQuery } from './schemas';
+import { classifyTextsResponse, modelsStatusResponse } from './responses';
 
 export * from './ml';
 export type { ModelsForSupplier, Observation } from './inference/observation';
@@ -16,3 +17,9 @@ export { recordObservations } from './use-cases/record-observations';
 
 /** The request schemas of the models' routes, for the route table. */
 export const modelsRoutesSchemas = { classifyTextsBody, modelsStatusQuery } as const;
+
+/** The response schemas of the models' routes (each with an id and an example), for the route table. */
+export const modelsRoutesResponses = {
+  classifyTexts: classifyTextsResponse,
+  modelsStatus: modelsStatusResponse,
+} as const;

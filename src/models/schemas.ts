@@ -2,13 +2,17 @@
 import { z } from 'zod';
 import { text } from '../shared/text';
 
-export const classifyTextsBody = z.strictObject({
-  task: z.enum(['sentiment', 'expense-category']),
-  texts: z
-    .array(text({ max: 5000 }))
-    .min(1)
-    .max(100),
-});
+export const classifyTextsBody = z
+  .strictObject({
+    task: z.enum(['sentiment', 'expense-category']),
+    texts: z
+      .array(text({ max: 5000 }))
+      .min(1)
+      .max(100),
+  })
+  .meta({
+    examples: [{ task: 'sentiment', texts: ['The flowers were beautiful.', 'The band never showed up.'] }],
+  });
 export type ClassifyTextsBody = z.infer<typeof classifyTextsBody>;
 
 export const modelsStatusQuery = z.strictObject({
@@ -17,6 +21,7 @@ export const modelsStatusQuery = z.strictObject({
     .regex(/^\d{1,3}$/, 'a whole number of hours')
     .transform(Number)
     .pipe(z.number().int().min(1).max(336))
-    .optional(),
+    .optional()
+    .describe('The window in hours, 1-336 (default 24).'),
 });
 export type ModelsStatusQuery = z.infer<typeof modelsStatusQuery>;

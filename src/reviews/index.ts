@@ -1,8 +1,18 @@
 /** The reviews capability's public face: the review model, its schemas, ports and use cases. */
 import { createReviewRequestBody, listReviewsQuery, submitReviewBody } from './domain/review-schemas';
+import {
+  reviewAcceptedResponse,
+  reviewPageResponse,
+  reviewRequestCreatedResponse,
+  reviewRequestQueuedResponse,
+  reviewRequestResponse,
+  reviewResponse,
+  reviewSummaryResponse,
+} from './domain/review-responses';
 
 export * from './domain/review';
 export * from './domain/review-schemas';
+export * from './domain/review-responses';
 export * from './domain/review-ids';
 export * from './domain/summary';
 export * from './domain/review-inference';
@@ -15,3 +25,14 @@ export * from './use-cases/submit-review';
 
 /** The request schemas of the review routes, for the route table. */
 export const reviewRoutesSchemas = { createReviewRequestBody, submitReviewBody, listReviewsQuery } as const;
+
+/** The response schemas of the review routes (each with an id and an example), for the route table. */
+export const reviewRoutesResponses = {
+  reviewRequestQueued: reviewRequestQueuedResponse,
+  reviewRequestCreated: reviewRequestCreatedResponse,
+  reviewRequest: reviewRequestResponse,
+  reviewAccepted: reviewAcceptedResponse,
+  review: reviewResponse,
+  reviewPage: reviewPageResponse,
+  reviewSummary: reviewSummaryResponse,
+} as const;

@@ -6,6 +6,14 @@ import {
   replayWebhookEventsBody,
   updateWebhookEndpointBody,
 } from './domain/webhook-schemas';
+import {
+  deliveryPageResponse,
+  deliveryRetryAcceptedResponse,
+  replayJobResponse,
+  webhookEndpointListResponse,
+  webhookEndpointResponse,
+  webhookEndpointWithSecretResponse,
+} from './domain/webhook-responses';
 
 export * from './domain/signing';
 export * from './domain/retry-schedule';
@@ -26,6 +34,7 @@ export {
   type WebhookEndpointView,
 } from './domain/webhook';
 export * from './domain/webhook-schemas';
+export * from './domain/webhook-responses';
 export * from './domain/ssrf';
 export * from './domain/replay-job';
 export * from './adapters/http-delivery';
@@ -43,4 +52,14 @@ export const webhookRoutesSchemas = {
   replayWebhookEventsBody,
   listDeliveriesQuery,
   listEndpointsQuery,
+} as const;
+
+/** The response schemas of the webhook routes (each with an id and an example), for the route table. */
+export const webhookRoutesResponses = {
+  endpoint: webhookEndpointResponse,
+  endpointWithSecret: webhookEndpointWithSecretResponse,
+  endpointList: webhookEndpointListResponse,
+  deliveryPage: deliveryPageResponse,
+  replayJob: replayJobResponse,
+  retryAccepted: deliveryRetryAcceptedResponse,
 } as const;

@@ -53,7 +53,7 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
     });
 
     it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))(
-      '%s: its own method, validated, behind the authorizer, proxied to the Api function',
+      '%s: its own method, validated, behind the authorizer unless public, proxied to the Api function',
       (_name, route) => {
         resourceOf(template, stack, method(route.path, route.method)).hasResourceProperties(
           'AWS::ApiGateway::Method',
@@ -61,8 +61,9 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
             HttpMethod: route.method,
             ResourceId: { Ref: logicalId(stack, resource(route.path)) },
             OperationName: route.operation,
-            AuthorizationType: 'CUSTOM',
-            AuthorizerId: authorizerRef,
+            ...(route.auth === 'public'
+              ? { AuthorizationType: 'NONE', AuthorizerId: Match.absent() }
+              : { AuthorizationType: 'CUSTOM', AuthorizerId: authorizerRef }),
             RequestValidatorId: { Ref: logicalId(stack, stack.api.requestValidator) },
             RequestParameters: requestParametersOf(route),
             Integration: Match.objectLike({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' }),
@@ -115,10 +116,31 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
   });
 
   describe('authorization', () => {
-    it('puts the REQUEST authorizer on every method', () => {
-      template.allResourcesProperties('AWS::ApiGateway::Method', {
-        AuthorizationType: 'CUSTOM',
-        AuthorizerId: authorizerRef,
+    it('puts the REQUEST authorizer on every non-public method, catch-alls included', () => {
+      const methods = template.findResources('AWS::ApiGateway::Method');
+      const publicIds = new Set(
+        ROUTES.filter((r) => r.auth === 'public').map((r) => logicalId(stack, method(r.path, r.method))),
+      );
+      const guarded = Object.entries(methods).filter(([id]) => !publicIds.has(id));
+      expect(guarded).toHaveLength(Object.keys(methods).length - publicIds.size);
+      for (const [id, resource] of guarded) {
+        expect({ id, ...(resource as { Properties: Record<string, unknown> }).Properties }).toMatchObject({
+          AuthorizationType: 'CUSTOM',
+          AuthorizerId: authorizerRef,
+        });
+      }
+    });
+
+    it('leaves only the public routes without an authorizer (GET /v1/openapi.json)', () => {
+      const open = Object.values(template.findResources('AWS::ApiGateway::Method')).filter(
+        (r) => (r as { Properties: { AuthorizationType: string } }).Properties.AuthorizationType === 'NONE',
+      );
+      expect(ROUTES.filter((r) => r.auth === 'public').map((r) => `${r.method} ${r.path}`)).toEqual([
+        'GET /v1/openapi.json',
+      ]);
+      expect(open).toHaveLength(1);
+      expect(open[0]).toMatchObject({
+        Properties: { HttpMethod: 'GET', OperationName: 'getOpenApiDocument' },
       });
     });
 

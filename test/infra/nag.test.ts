@@ -85,6 +85,7 @@ it('gives every acknowledgement a specific reason', () => {
   expect([...rules].sort()).toEqual(
     [
       'AwsSolutions-APIG2',
+      'AwsSolutions-APIG4',
       'AwsSolutions-COG4',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       'AwsSolutions-IAM5[Resource::*]',
@@ -92,6 +93,24 @@ it('gives every acknowledgement a specific reason', () => {
       'AwsSolutions-SMG4',
     ].sort(),
   );
+});
+
+it('acknowledges the missing authorizer on the public methods only', () => {
+  const paths: string[] = [];
+  const visit = (construct: IConstruct) => {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      const ids = Object.keys(entry.data as Record<string, string>).map((id) =>
+        id.replace(/^annotation::/i, ''),
+      );
+      if (ids.includes('AwsSolutions-APIG4')) paths.push(construct.node.path);
+    }
+    construct.node.children.forEach(visit);
+  };
+  visit(synth.app);
+  // One per region, on the GET method of /v1/openapi.json, never on the API as a whole.
+  expect(paths).toHaveLength(3);
+  for (const path of paths) expect(path).toMatch(/\/Api\/Default\/v1\/openapi\.json\/GET$/);
 });
 
 it('is live: the same checks flag a queue without DLQ, encryption or TLS enforcement', () => {

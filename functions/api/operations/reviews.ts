@@ -19,7 +19,7 @@ import type { KeyRingSource } from '../../../src/access';
 import { header, jsonResponse } from '../../../src/shared/http';
 import { createReviewRequest, getReviewRequest } from '../../../src/reviews/use-cases/review-requests';
 import { submitReview } from '../../../src/reviews/use-cases/submit-review';
-import { supplierOf, type Operations } from '../operation';
+import { callerOf, supplierOf, type Operations } from '../operation';
 
 export interface ReviewDeps {
   readonly reviews: ReviewRepository;
@@ -60,7 +60,7 @@ export const reviewOperations: Operations<
   async submitReview({ event, body: validated, principal }, deps) {
     const body = validated as SubmitReviewBody;
     const accepted = await submitReview(
-      principal,
+      callerOf(principal),
       body,
       header(event, 'idempotency-key'),
       deps,

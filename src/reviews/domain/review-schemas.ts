@@ -39,6 +39,12 @@ export const createReviewRequestBody = z
   .refine((b) => b.email !== undefined || b.delivery === 'link', {
     message: "the couple's e-mail address is required (the review link is e-mailed to it)",
     path: ['email'],
+  })
+  .meta({
+    examples: [
+      { coupleName: 'Jo & Max', email: 'jo@example.com', weddingDate: '2026-06-20', expiresInDays: 30 },
+      { coupleName: 'Sam & Alex', weddingDate: '2026-09-12', delivery: 'link' },
+    ],
   });
 export type CreateReviewRequestBody = z.infer<typeof createReviewRequestBody>;
 
@@ -56,6 +62,18 @@ export const submitReviewBody = z
   .refine((b) => (b.platform === undefined) === (b.externalId === undefined), {
     message: 'platform and externalId go together: give both or neither',
     path: ['externalId'],
+  })
+  .meta({
+    examples: [
+      {
+        rating: 5,
+        title: 'Stunning flowers',
+        body: 'Our bouquets were perfect.',
+        reviewerName: 'Sam & Alex',
+        platform: 'google',
+        externalId: 'g-1',
+      },
+    ],
   });
 export type SubmitReviewBody = z.infer<typeof submitReviewBody>;
 
@@ -92,17 +110,27 @@ export const listReviewsQuery = z
       .string()
       .regex(/^[1-5]$/, 'an integer from 1 to 5')
       .transform(Number)
-      .optional(),
-    platform: z.enum(PLATFORMS).optional(),
-    from: timeBound('start').optional(),
-    to: timeBound('end').optional(),
+      .optional()
+      .describe('Only reviews with this star rating (1-5).'),
+    platform: z.enum(PLATFORMS).optional().describe('Only reviews from this platform.'),
+    from: timeBound('start')
+      .optional()
+      .describe(
+        'Reviewed at or after this instant (ISO date-time with offset, or a date: its first UTC millisecond).',
+      ),
+    to: timeBound('end')
+      .optional()
+      .describe(
+        'Reviewed at or before this instant (ISO date-time with offset, or a date: its last UTC millisecond).',
+      ),
     limit: z
       .string()
       .regex(/^\d{1,3}$/, 'a whole number')
       .transform(Number)
       .pipe(z.number().int().min(1).max(LIMITS.listPage))
-      .optional(),
-    cursor: z.string().max(2048).optional(),
+      .optional()
+      .describe(`Page size, 1-${LIMITS.listPage} (default 25).`),
+    cursor: z.string().max(2048).optional().describe('The nextCursor of the previous page.'),
   })
   .check((ctx) => {
     const { from, to } = ctx.value;

@@ -13,11 +13,21 @@ const eventTypes = z
   .max(50)
   .refine((types) => new Set(types).size === types.length, 'event types must not repeat');
 
-export const createWebhookEndpointBody = z.strictObject({
-  url: text({ max: MAX_URL_LENGTH }),
-  eventTypes,
-  description: text({ min: 0, max: 500 }).optional(),
-});
+export const createWebhookEndpointBody = z
+  .strictObject({
+    url: text({ max: MAX_URL_LENGTH }),
+    eventTypes,
+    description: text({ min: 0, max: 500 }).optional(),
+  })
+  .meta({
+    examples: [
+      {
+        url: 'https://hooks.example.com/wedsync',
+        eventTypes: ['review.received', 'review.negative'],
+        description: 'CRM sync',
+      },
+    ],
+  });
 export type CreateWebhookEndpointBody = z.infer<typeof createWebhookEndpointBody>;
 
 export const updateWebhookEndpointBody = z
@@ -26,12 +36,15 @@ export const updateWebhookEndpointBody = z
     description: text({ min: 0, max: 500 }).optional(),
     enabled: z.boolean().optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, 'give at least one of eventTypes, description, enabled');
+  .refine((b) => Object.keys(b).length > 0, 'give at least one of eventTypes, description, enabled')
+  .meta({ examples: [{ eventTypes: ['review.received'], enabled: true }] });
 export type UpdateWebhookEndpointBody = z.infer<typeof updateWebhookEndpointBody>;
 
-export const replayWebhookEventsBody = z.strictObject({
-  since: z.iso.datetime({ offset: true }).describe('Replay events from this time (at most 14 days back).'),
-});
+export const replayWebhookEventsBody = z
+  .strictObject({
+    since: z.iso.datetime({ offset: true }).describe('Replay events from this time (at most 14 days back).'),
+  })
+  .meta({ examples: [{ since: '2026-06-20T00:00:00Z' }] });
 export type ReplayWebhookEventsBody = z.infer<typeof replayWebhookEventsBody>;
 
 export const listDeliveriesQuery = z.strictObject({
@@ -40,8 +53,9 @@ export const listDeliveriesQuery = z.strictObject({
     .regex(/^\d{1,3}$/, 'a whole number')
     .transform(Number)
     .pipe(z.number().int().min(1).max(100))
-    .optional(),
-  cursor: z.string().max(2048).optional(),
+    .optional()
+    .describe('Page size, 1-100 (default 25).'),
+  cursor: z.string().max(2048).optional().describe('The nextCursor of the previous page.'),
 });
 export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuery>;
 

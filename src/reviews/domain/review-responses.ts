@@ -1,0 +1,218 @@
+/**
+ * Response bodies of the review routes (zod), defined next to the request schemas: the route
+ * table names them, the API description (src/catalog/openapi.ts) publishes them as JSON Schema
+ * with their examples, and an integration test validates real answers against them.
+ */
+import { z } from 'zod';
+import { PLATFORMS, reviewOrigin } from './review-schemas';
+
+const isoTime = z.iso.datetime({ offset: true });
+
+export const reviewRequestQueuedResponse = z
+  .object({
+    requestId: z.string().describe('The review request, `rrq_...`.'),
+    delivery: z.literal('email'),
+    status: z
+      .literal('queued')
+      .describe('The e-mail to the couple is queued; read the request for its progress.'),
+    expiresAt: isoTime.describe('When the e-mailed link stops being accepted.'),
+  })
+  .meta({
+    id: 'ReviewRequestQueued',
+    description:
+      'A review request whose private link is being e-mailed to the couple; the token never comes back to the supplier, and reviews made with it are verified.',
+    examples: [
+      {
+        requestId: 'rrq_01jx8k2m3n4p5q6r7s8t9v0w1x',
+        delivery: 'email',
+        status: 'queued',
+        expiresAt: '2026-07-20T10:00:00.000Z',
+      },
+    ],
+  });
+
+export const reviewRequestCreatedResponse = z
+  .object({
+    requestId: z.string().describe('The review request, `rrq_...`.'),
+    delivery: z.literal('link'),
+    status: z.literal('issued'),
+    expiresAt: isoTime.describe('When the token stops being accepted.'),
+    token: z
+      .string()
+      .describe(
+        'A shareable review-link token (`wrt_...`) for the supplier to hand out; its reviews are not verified.',
+      ),
+  })
+  .meta({
+    id: 'ReviewRequestLink',
+    description:
+      'A review request with a shareable, expiring link token (reviews made with it are not verified).',
+    examples: [
+      {
+        requestId: 'rrq_01jx8k2m3n4p5q6r7s8t9v0w1x',
+        delivery: 'link',
+        status: 'issued',
+        expiresAt: '2026-07-20T10:00:00.000Z',
+        token: 'wrt_eyJzIjoic3VwXzEyMyIsInIiOiJycnFfMDEifQ.c2lnbmF0dXJl',
+      },
+    ],
+  });
+
+export const reviewRequestResponse = z
+  .object({
+    supplierId: z.string(),
+    requestId: z.string(),
+    coupleName: z.string(),
+    email: z.string().optional(),
+    weddingDate: z.iso.date(),
+    createdAt: isoTime,
+    expiresAt: isoTime,
+    delivery: z.enum(['email', 'link']),
+    status: z.enum(['queued', 'sent', 'failed', 'issued']),
+    sentAt: isoTime.optional(),
+    failedAt: isoTime.optional(),
+    failureReason: z.string().optional(),
+  })
+  .meta({
+    id: 'ReviewRequest',
+    description: 'A review request and the state of its e-mail (never its token).',
+    examples: [
+      {
+        supplierId: 'sup_tw6fs1ay739xc1enam0fz2yysb',
+        requestId: 'rrq_01jx8k2m3n4p5q6r7s8t9v0w1x',
+        coupleName: 'Jo & Max',
+        email: 'jo@example.com',
+        weddingDate: '2026-06-20',
+        createdAt: '2026-06-20T10:00:00.000Z',
+        expiresAt: '2026-07-20T10:00:00.000Z',
+        delivery: 'email',
+        status: 'sent',
+        sentAt: '2026-06-20T10:00:02.000Z',
+      },
+    ],
+  });
+
+export const reviewAcceptedResponse = z
+  .object({
+    reviewId: z.string().describe('The review id, derived from its natural key: a retry gets the same id.'),
+    status: z.literal('accepted'),
+  })
+  .meta({
+    id: 'ReviewAccepted',
+    description: 'The review is durably queued; it is readable at the Location header once stored.',
+    examples: [{ reviewId: 'rev_3f9a1c2b7d5e8f60a4b1c2d3e4f5a6b7', status: 'accepted' }],
+  });
+
+const sentiment = z.object({
+  label: z.string(),
+  confidence: z.number().min(0).max(1),
+  modelVersion: z.string(),
+  variant: z.string(),
+});
+
+const insights = z
+  .object({
+    status: z.enum(['done', 'pending']),
+    pendingReason: z.string().optional().describe('Why inference is pending (it is retried).'),
+    sentiment: sentiment.optional(),
+    authenticity: z
+      .object({
+        reasons: z.array(z.string()),
+        score: z.number(),
+        duplicateOf: z.array(z.string()).describe('Ids of near-duplicate reviews of the same supplier.'),
+      })
+      .optional(),
+    flags: z.array(z.string()).optional().describe('Reasons that raised review.flagged.'),
+  })
+  .describe('What the models said, or that inference is pending.');
+
+const review = z.object({
+  reviewId: z.string(),
+  supplierId: z.string(),
+  platform: z.enum(PLATFORMS),
+  externalId: z.string().optional(),
+  requestId: z.string().optional(),
+  rating: z.number().int().min(1).max(5),
+  title: z.string(),
+  body: z.string(),
+  reviewerName: z.string(),
+  verified: z.boolean().describe('Arrived with a review-link token: the couple was invited by the supplier.'),
+  reviewedAt: isoTime,
+  receivedAt: isoTime,
+  origin: reviewOrigin,
+  actor: z.object({ kind: z.enum(['couple', 'supplier', 'producer']), id: z.string() }),
+  sourceHash: z.string().optional().describe('An opaque hash of the sender, for burst detection.'),
+  insights: insights.optional(),
+  storedAt: isoTime,
+});
+
+const REVIEW_EXAMPLE: z.output<typeof review> = {
+  reviewId: 'rev_3f9a1c2b7d5e8f60a4b1c2d3e4f5a6b7',
+  supplierId: 'sup_01jx8k0a1b2c3d4e5f6g7h8j9k',
+  platform: 'google',
+  externalId: 'g-1',
+  rating: 5,
+  title: 'Stunning flowers',
+  body: 'Our bouquets were perfect.',
+  reviewerName: 'Sam & Alex',
+  verified: false,
+  reviewedAt: '2026-06-21T09:30:00.000Z',
+  receivedAt: '2026-06-21T09:30:00.120Z',
+  origin: { kind: 'external', platform: 'google', externalId: 'g-1' },
+  actor: { kind: 'supplier', id: 'key_01jx8k0a1b2c3d4e5f6g7h8j9k' },
+  insights: {
+    status: 'done',
+    sentiment: {
+      label: 'positive',
+      confidence: 0.97,
+      modelVersion: 'sentiment@1.0.0',
+      variant: 'champion',
+    },
+    authenticity: { reasons: ['unverified'], score: 0.1, duplicateOf: [] },
+    flags: [],
+  },
+  storedAt: '2026-06-21T09:30:01.004Z',
+};
+
+export const reviewResponse = review.meta({
+  id: 'Review',
+  description: 'A stored review of the calling supplier.',
+  examples: [REVIEW_EXAMPLE],
+});
+
+export const reviewPageResponse = z
+  .object({
+    items: z.array(reviewResponse),
+    nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last.'),
+  })
+  .meta({
+    id: 'ReviewPage',
+    description: 'One page of reviews, newest first.',
+    examples: [{ items: [REVIEW_EXAMPLE], nextCursor: 'eyJwayI6IlNVUFBMSUVSI3N1cF8xMjMifQ' }],
+  });
+
+export const reviewSummaryResponse = z
+  .object({
+    count: z.number().int().min(0),
+    averageRating: z.number().nullable().describe('Two decimals; null without reviews.'),
+    byRating: z.object({
+      '1': z.number().int(),
+      '2': z.number().int(),
+      '3': z.number().int(),
+      '4': z.number().int(),
+      '5': z.number().int(),
+    }),
+    byPlatform: z.record(z.string(), z.number().int()),
+  })
+  .meta({
+    id: 'ReviewSummary',
+    description: "The calling supplier's review counts.",
+    examples: [
+      {
+        count: 3,
+        averageRating: 4.33,
+        byRating: { '1': 0, '2': 0, '3': 1, '4': 0, '5': 2 },
+        byPlatform: { google: 2, wedsync: 1 },
+      },
+    ],
+  });

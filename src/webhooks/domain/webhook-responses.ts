@@ -1,0 +1,177 @@
+/**
+ * Response bodies of the webhook routes (zod), next to the request schemas: the route table names
+ * them, the API description publishes them with their examples, and an integration test validates
+ * real answers against them. Secrets appear only in the answers to creation and rotation.
+ */
+import { z } from 'zod';
+
+const isoTime = z.iso.datetime({ offset: true });
+
+const endpoint = z.object({
+  id: z.string().describe('The endpoint, `whe_...`.'),
+  url: z.string(),
+  eventTypes: z.array(z.string()),
+  description: z.string().optional(),
+  enabled: z.boolean(),
+  disabledReason: z
+    .enum(['gone', 'failing', 'manual'])
+    .optional()
+    .describe(
+      'gone: the receiver answered 410; failing: the circuit breaker gave up; manual: disabled by you.',
+    ),
+  disabledAt: isoTime.optional(),
+  previousSecretExpiresAt: isoTime
+    .optional()
+    .describe('During a rotation overlap: when the previous secret stops signing.'),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+
+const ENDPOINT_EXAMPLE: z.output<typeof endpoint> = {
+  id: 'whe_01jx8m1a2b3c4d5e6f7g8h9j0k',
+  url: 'https://hooks.example.com/wedsync',
+  eventTypes: ['review.received', 'review.negative'],
+  description: 'CRM sync',
+  enabled: true,
+  createdAt: '2026-06-21T09:00:00.000Z',
+  updatedAt: '2026-06-21T09:00:00.000Z',
+};
+
+export const webhookEndpointResponse = endpoint.meta({
+  id: 'WebhookEndpoint',
+  description: 'A webhook endpoint (never with its secret).',
+  examples: [ENDPOINT_EXAMPLE],
+});
+
+export const webhookEndpointWithSecretResponse = endpoint
+  .extend({
+    secret: z.string().describe('The signing secret (`whsec_...`), shown only in this answer: store it now.'),
+  })
+  .meta({
+    id: 'WebhookEndpointWithSecret',
+    description: 'A webhook endpoint with its new signing secret (creation and rotation only).',
+    examples: [{ ...ENDPOINT_EXAMPLE, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }],
+  });
+
+export const webhookEndpointListResponse = z
+  .object({
+    items: z.array(webhookEndpointResponse),
+    nextCursor: z.string().optional().describe('Present when there are more: pass it as `cursor`.'),
+  })
+  .meta({
+    id: 'WebhookEndpointList',
+    description: "A page of the calling supplier's webhook endpoints, in endpoint-id order.",
+    examples: [{ items: [ENDPOINT_EXAMPLE] }],
+  });
+
+const deliveryStatus = z.enum(['pending', 'in-flight', 'delivered', 'failed', 'cancelled']);
+
+const attempt = z.object({
+  deliveryId: z.string(),
+  endpointId: z.string(),
+  supplierId: z.string(),
+  eventId: z.string(),
+  eventType: z.string(),
+  attempt: z.number().int().min(1),
+  at: isoTime,
+  outcome: z.enum(['success', 'failure', 'gone', 'rate-limited']),
+  statusCode: z.number().int().optional(),
+  latencyMs: z.number().min(0),
+  response: z.string().describe("The start of the receiver's answer."),
+  responseTruncated: z.boolean(),
+  error: z.string().optional(),
+  errorCode: z.string().optional(),
+  next: z.string().describe('What happens next: delivered, retry at a time, exhausted, endpoint disabled.'),
+});
+
+const delivery = z.object({
+  id: z.string().describe('The delivery, `dlv_...` (one per event and endpoint).'),
+  eventId: z.string().describe('Also the `webhook-id` header of every attempt.'),
+  eventType: z.string(),
+  status: deliveryStatus,
+  attempt: z.number().int().min(1),
+  nextAttemptAt: isoTime.optional(),
+  reason: z.string().optional().describe('Why it ended without success.'),
+  createdAt: isoTime,
+  attempts: z.array(attempt).describe('Every attempt, oldest first.'),
+});
+
+const DELIVERY_EXAMPLE: z.output<typeof delivery> = {
+  id: 'dlv_5b0c2e7a9d1f3b6c8e0a2c4e6a8c0e2f',
+  eventId: 'evt_9c1e3a5b7d9f1b3d5f7a9c1e3a5b7d9f',
+  eventType: 'review.received',
+  status: 'delivered',
+  attempt: 1,
+  createdAt: '2026-06-21T09:30:01.100Z',
+  attempts: [
+    {
+      deliveryId: 'dlv_5b0c2e7a9d1f3b6c8e0a2c4e6a8c0e2f',
+      endpointId: 'whe_01jx8m1a2b3c4d5e6f7g8h9j0k',
+      supplierId: 'sup_01jx8k0a1b2c3d4e5f6g7h8j9k',
+      eventId: 'evt_9c1e3a5b7d9f1b3d5f7a9c1e3a5b7d9f',
+      eventType: 'review.received',
+      attempt: 1,
+      at: '2026-06-21T09:30:01.350Z',
+      outcome: 'success',
+      statusCode: 200,
+      latencyMs: 84,
+      response: 'ok',
+      responseTruncated: false,
+      next: 'delivered',
+    },
+  ],
+};
+
+export const deliveryPageResponse = z
+  .object({
+    items: z.array(delivery.meta({ id: 'WebhookDelivery', description: 'One delivery and its attempts.' })),
+    nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last.'),
+  })
+  .meta({
+    id: 'WebhookDeliveryPage',
+    description: "One page of an endpoint's deliveries, newest first.",
+    examples: [{ items: [DELIVERY_EXAMPLE] }],
+  });
+
+export const replayJobResponse = z
+  .object({
+    id: z.string().describe('The replay job, `rpl_...`.'),
+    endpointId: z.string(),
+    status: z.enum(['queued', 'running', 'completed', 'failed']),
+    since: isoTime.describe('Events from this time on are replayed.'),
+    counts: z.object({
+      found: z.number().int().min(0).describe("Events of the endpoint's types found in the log so far."),
+      enqueued: z.number().int().min(0).describe('Deliveries this job queued so far.'),
+    }),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+    finishedAt: isoTime.optional(),
+    error: z.string().optional().describe('Why the job failed.'),
+  })
+  .meta({
+    id: 'ReplayJob',
+    description: 'A replay job and its progress; read it again at the Location header until completed.',
+    examples: [
+      {
+        id: 'rpl_01jx8k2m3n4p5q6r7s8t9v0w1x',
+        endpointId: 'whe_01jx8k2m3n4p5q6r7s8t9v0w1x',
+        status: 'running',
+        since: '2026-06-19T00:00:00.000Z',
+        counts: { found: 100, enqueued: 42 },
+        createdAt: '2026-06-20T10:00:00.000Z',
+        updatedAt: '2026-06-20T10:00:01.000Z',
+      },
+    ],
+  });
+
+export const deliveryRetryAcceptedResponse = z
+  .object({
+    id: z.string(),
+    status: deliveryStatus,
+    attempt: z.number().int().min(1).describe('The number of the attempt just queued.'),
+  })
+  .meta({
+    id: 'DeliveryRetryAccepted',
+    description: 'A new attempt is queued, with the same webhook-id.',
+    examples: [{ id: 'dlv_5b0c2e7a9d1f3b6c8e0a2c4e6a8c0e2f', status: 'pending', attempt: 2 }],
+  });

@@ -1,0 +1,239 @@
+/**
+ * The API description against the running local mode (the same handlers as Lambda): the document
+ * is served without credentials, every route's real success answer validates against the
+ * response schema documented for its status (ajv, JSON Schema 2020-12, no undocumented fields),
+ * and real error answers validate against ProblemDetails under a status the operation documents.
+ */
+import { buildOpenApiDocument, type OpenApiDocument } from '../../src/catalog/openapi';
+import { ROUTES, type OperationId } from '../../src/catalog/routes';
+import { createOpsKey } from '../../src/access/use-cases/create-supplier';
+import { DynamoTenantStore } from '../../src/reviews/adapters/dynamo-records';
+import { schemaValidator, type SchemaValidator } from '../support/openapi';
+import { eventually, startTestStack, type TestStack } from './support/stack';
+import { startReceiver, type Receiver } from './webhooks/support/receivers';
+
+jest.setTimeout(60_000);
+
+let stack: TestStack;
+let receiver: Receiver;
+let supplier: { supplierId: string; apiKey: string };
+let opsKey: string;
+let document: OpenApiDocument;
+let validator: SchemaValidator;
+const exercised = new Set<OperationId>();
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  receiver = await startReceiver('healthy');
+  supplier = await stack.newSupplier('Conformance Florist');
+  opsKey = (await createOpsKey(new DynamoTenantStore(stack.doc, stack.tableName('Tenants')), 'conformance'))
+    .apiKey;
+  const served = await stack.call('GET', '/v1/openapi.json');
+  document = served.json as unknown as OpenApiDocument;
+  validator = schemaValidator(document);
+});
+
+afterAll(async () => {
+  await receiver?.close();
+  await stack?.cleanup();
+});
+
+type Call = Parameters<TestStack['call']>[2];
+
+/** Calls an operation and checks the answer against the document: status, then body schema. */
+async function conform(operation: OperationId, path: string, init: Call = {}) {
+  const route = ROUTES.find((r) => r.operation === operation)!;
+  const response = await stack.call(route.method, path, init);
+  expect({ operation, status: response.status, body: response.json }).toMatchObject({
+    status: route.response.status,
+  });
+  if (route.response.schema) {
+    expect(response.headers.get('content-type')).toBe('application/json');
+    const validate = validator.compile(validator.responseSchema(route.path, route.method, response.status));
+    expect({ operation, errors: validate(response.json) ? null : validate.errors }).toEqual({
+      operation,
+      errors: null,
+    });
+  } else {
+    expect(response.json).toEqual({});
+  }
+  for (const name of Object.keys(route.response.headers ?? {}))
+    expect(response.headers.get(name)).toBeTruthy();
+  exercised.add(operation);
+  return response.json;
+}
+
+/** Calls a route expecting a problem, and checks it against what the operation documents. */
+async function conformProblem(operation: OperationId, path: string, status: number, init: Call = {}) {
+  const route = ROUTES.find((r) => r.operation === operation)!;
+  const response = await stack.call(route.method, path, init);
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toBe('application/problem+json');
+  // Throws if the operation does not document this status.
+  const validate = validator.compile(validator.responseSchema(route.path, route.method, status));
+  expect(validate(response.json) ? null : validate.errors).toBeNull();
+  expect(response.json.status).toBe(status);
+  return response;
+}
+
+it('serves the document without credentials, as generated from the route table', async () => {
+  const response = await stack.call('GET', '/v1/openapi.json');
+  expect(response.status).toBe(200);
+  expect(response.json).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())));
+  await conform('getOpenApiDocument', '/v1/openapi.json');
+});
+
+it('serves the reference page at /docs as HTML', async () => {
+  const response = await fetch(`${stack.apiUrl}/docs`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
+  const html = await response.text();
+  for (const route of ROUTES) expect(html).toContain(`id="op-${route.operation}"`);
+});
+
+it('answers every route with a body that matches its documented response schema', async () => {
+  await conform('getOpenApiDocument', '/v1/openapi.json');
+  // Reviews: a review request, the couple's review with its token, a supplier import.
+  const request = await conform('createReviewRequest', '/v1/review-requests', {
+    key: supplier.apiKey,
+    body: { coupleName: 'Jo & Max', email: 'jo@example.com', weddingDate: '2026-06-20' },
+  });
+  const endpoint = await conform('createWebhookEndpoint', '/v1/webhook-endpoints', {
+    key: supplier.apiKey,
+    body: { url: receiver.url, eventTypes: ['review.received'], description: 'conformance' },
+  });
+  receiver.secrets = [String(endpoint.secret)];
+  const accepted = await conform('submitReview', '/v1/reviews', {
+    key: String(request.token),
+    body: { rating: 5, title: 'Wonderful florist', body: 'Bouquets were perfect.', reviewerName: 'Jo' },
+  });
+  await conform('submitReview', '/v1/reviews', {
+    key: supplier.apiKey,
+    body: {
+      rating: 1,
+      title: 'Late delivery',
+      body: 'The flowers came after the ceremony. Call 555-0100 http://x.example',
+      reviewerName: 'Sam',
+      platform: 'google',
+      externalId: 'g-conformance-1',
+    },
+  });
+  await eventually(
+    async () =>
+      (await stack.call('GET', `/v1/reviews/${accepted.reviewId}`, { key: supplier.apiKey })).status === 200,
+    'the couple review stored',
+  );
+  await conform('getReview', `/v1/reviews/${accepted.reviewId}`, { key: supplier.apiKey });
+  await eventually(
+    async () =>
+      ((await stack.call('GET', '/v1/reviews', { key: supplier.apiKey })).json.items as unknown[]).length ===
+      2,
+    'both reviews stored',
+  );
+  const page = await conform('listReviews', '/v1/reviews?limit=1', { key: supplier.apiKey });
+  expect(page.nextCursor).toEqual(expect.any(String));
+  await conform('listReviews', `/v1/reviews?limit=1&cursor=${encodeURIComponent(String(page.nextCursor))}`, {
+    key: supplier.apiKey,
+  });
+  await conform('getReviewSummary', '/v1/reviews/summary', { key: supplier.apiKey });
+
+  // Models: both tasks (an expense text may abstain and list candidates), and the ops view.
+  await conform('classifyTexts', '/v1/classify', {
+    key: supplier.apiKey,
+    body: { task: 'sentiment', texts: ['Beautiful flowers', 'Never again'] },
+  });
+  await conform('classifyTexts', '/v1/classify', {
+    key: supplier.apiKey,
+    body: { task: 'expense-category', texts: ['Deposit for the marquee', 'asdf qwerty'] },
+  });
+  await conform('getModelsStatus', '/v1/ops/models?hours=1', { key: opsKey });
+
+  // Webhooks: the endpoint, its deliveries (once the review events are delivered), retry, replay.
+  const id = String(endpoint.id);
+  await conform('listWebhookEndpoints', '/v1/webhook-endpoints', { key: supplier.apiKey });
+  await conform('getWebhookEndpoint', `/v1/webhook-endpoints/${id}`, { key: supplier.apiKey });
+  await conform('updateWebhookEndpoint', `/v1/webhook-endpoints/${id}`, {
+    key: supplier.apiKey,
+    body: { description: 'conformance, renamed' },
+  });
+  let deliveries: { id: string; status: string }[] = [];
+  await eventually(async () => {
+    const listed = await stack.call('GET', `/v1/webhook-endpoints/${id}/deliveries`, {
+      key: supplier.apiKey,
+    });
+    deliveries = listed.json.items as typeof deliveries;
+    return deliveries.length === 2 && deliveries.every((d) => d.status === 'delivered');
+  }, 'two deliveries delivered');
+  await conform('listWebhookDeliveries', `/v1/webhook-endpoints/${id}/deliveries?limit=5`, {
+    key: supplier.apiKey,
+  });
+  await conform('retryWebhookDelivery', `/v1/deliveries/${deliveries[0]!.id}/retry`, {
+    key: supplier.apiKey,
+  });
+  await eventually(async () => {
+    const listed = await stack.call('GET', `/v1/webhook-endpoints/${id}/deliveries`, {
+      key: supplier.apiKey,
+    });
+    return (listed.json.items as { status: string }[]).every((d) => d.status === 'delivered');
+  }, 'the retried delivery delivered again');
+  await conform('replayWebhookEvents', `/v1/webhook-endpoints/${id}/replay`, {
+    key: supplier.apiKey,
+    body: { since: new Date(Date.now() - 3_600_000).toISOString() },
+  });
+  await conform('rotateWebhookSecret', `/v1/webhook-endpoints/${id}/rotate-secret`, { key: supplier.apiKey });
+  await conform('getWebhookEndpoint', `/v1/webhook-endpoints/${id}`, { key: supplier.apiKey });
+  await conform('deleteWebhookEndpoint', `/v1/webhook-endpoints/${id}`, { key: supplier.apiKey });
+
+  // A new route fails here until its happy path is added above.
+  expect([...exercised].sort()).toEqual(ROUTES.map((r) => r.operation).sort());
+});
+
+describe('error answers match ProblemDetails under a status the operation documents', () => {
+  it('401 without credentials, 403 with the wrong kind of key', async () => {
+    await conformProblem('listReviews', '/v1/reviews', 401);
+    await conformProblem('listReviews', '/v1/reviews', 403, { key: opsKey });
+    await conformProblem('getModelsStatus', '/v1/ops/models', 403, { key: supplier.apiKey });
+  });
+
+  it('400 for malformed JSON and bad query values, 404 for an unknown id', async () => {
+    await conformProblem('classifyTexts', '/v1/classify', 400, {
+      key: supplier.apiKey,
+      raw: '{"task":',
+      headers: { 'content-type': 'application/json' },
+    });
+    await conformProblem('listReviews', '/v1/reviews?limit=0', 400, { key: supplier.apiKey });
+    await conformProblem('getReview', '/v1/reviews/rev_00000000000000000000000000000000', 404, {
+      key: supplier.apiKey,
+    });
+  });
+
+  it('413, 415 and 422 with field errors', async () => {
+    await conformProblem('submitReview', '/v1/reviews', 413, {
+      key: supplier.apiKey,
+      raw: JSON.stringify({ body: 'x'.repeat(70_000) }),
+      headers: { 'content-type': 'application/json' },
+    });
+    await conformProblem('submitReview', '/v1/reviews', 415, {
+      key: supplier.apiKey,
+      raw: 'rating=5',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    const invalid = await conformProblem('submitReview', '/v1/reviews', 422, {
+      key: supplier.apiKey,
+      body: { rating: 9, colour: 'red' },
+    });
+    expect(invalid.json.errors).toEqual(
+      expect.arrayContaining([{ path: 'colour', message: 'unknown field' }]),
+    );
+  });
+
+  it('405 with Allow, as the shared MethodNotAllowed response describes', async () => {
+    const response = await stack.call('DELETE', '/v1/openapi.json', { key: supplier.apiKey });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET');
+    const validate = validator.compile({ $ref: '#/components/schemas/ProblemDetails' });
+    expect(validate(response.json) ? null : validate.errors).toBeNull();
+    expect(document.components.responses.MethodNotAllowed?.headers).toHaveProperty('Allow');
+  });
+});
