@@ -5,9 +5,16 @@
  * store with compare-and-set (DynamoDB: a conditional update on a version attribute), re-reading
  * and re-applying on a lost race, so concurrent workers agree on every transition.
  *
- * - closed: every delivery is sent. Results are counted in a sliding window of buckets (60 s
- *   buckets over 10 min by default). When the window holds at least `minVolume` results and the
- *   failure rate is >= `failureRateThreshold`, the breaker opens.
+ * - closed: every delivery is sent. The breaker opens only for an endpoint that is really
+ *   failing, not for one that fails part of its requests (ADR 0005, "Partial failure"): both
+ *   - `openAfterConsecutiveFailures` (100) results in a row failed, with no success in between
+ *     (whatever time they span: a low-volume endpoint that is down opens too), and
+ *   - the failure rate of the sliding window (60 s buckets over 10 min) is >= `failureRateThreshold`
+ *     (95 %): at high volume a run of 100 failures also happens to an endpoint that still gets a
+ *     good share through (10 % success: about once in 370,000 attempts), and the rate tells them apart.
+ *   An endpoint failing every other request never opens it, and one failing 90 % practically
+ *   never does: those are degraded, not down, and each delivery runs its own bounded retry
+ *   schedule instead. An endpoint failing 98 % or more opens it within a few hundred attempts.
  * - open: deliveries are deferred (not attempted, no attempt spent) until the cool-down ends.
  * - half-open: exactly one worker claims the probe (its compare-and-set wins); the others defer
  *   until the probe's lease ends. Probe success closes the breaker (window cleared); probe
@@ -37,6 +44,11 @@ export interface BreakerState {
   readonly buckets: readonly WindowBucket[];
   /** First failure since the last success; absent while the latest result was a success. */
   readonly failingSinceMs?: number;
+  /**
+   * Failures since the last success; absent while the latest result was a success (and in states
+   * stored before this field existed, which then count from 0).
+   */
+  readonly consecutiveFailures?: number;
   readonly openedAtMs?: number;
   /** End of the current cool-down (status open). */
   readonly openUntilMs?: number;
@@ -51,9 +63,9 @@ export interface BreakerState {
 export interface BreakerConfig {
   readonly bucketMs: number;
   readonly windowMs: number;
-  /** Results needed in the window before the rate can open the breaker. */
-  readonly minVolume: number;
-  /** Opens when failures / results >= this. */
+  /** Opens only after this many failures in a row (no success in between)... */
+  readonly openAfterConsecutiveFailures: number;
+  /** ...and only while the window's failures / results >= this. */
   readonly failureRateThreshold: number;
   readonly baseCoolDownMs: number;
   readonly coolDownMultiplier: number;
@@ -66,8 +78,8 @@ export interface BreakerConfig {
 export const DEFAULT_BREAKER_CONFIG: BreakerConfig = {
   bucketMs: 60_000,
   windowMs: 10 * 60_000,
-  minVolume: 10,
-  failureRateThreshold: 0.5,
+  openAfterConsecutiveFailures: 100,
+  failureRateThreshold: 0.95,
   baseCoolDownMs: 60_000,
   coolDownMultiplier: 2,
   maxCoolDownMs: 60 * 60_000,
@@ -206,7 +218,7 @@ export function recordOutcome(
   }
 
   if (!failed) {
-    const { failingSinceMs: _ignored, ...rest } = state;
+    const { failingSinceMs: _since, consecutiveFailures: _count, ...rest } = state;
     if (isCurrentProbe) {
       return { next: { status: 'closed', buckets: [], openCount: 0 } };
     }
@@ -214,19 +226,34 @@ export function recordOutcome(
   }
 
   const failingSinceMs = state.failingSinceMs ?? nowMs;
+  const failing: BreakerState = {
+    ...state,
+    buckets,
+    failingSinceMs,
+    consecutiveFailures: (state.consecutiveFailures ?? 0) + 1,
+  };
   if (nowMs - failingSinceMs >= config.disableAfterFailingMs) {
-    return { next: disable({ ...state, buckets, failingSinceMs }, nowMs, 'failing'), disabled: 'failing' };
+    return { next: disable(failing, nowMs, 'failing'), disabled: 'failing' };
   }
   if (isCurrentProbe) {
-    return { next: open({ ...state, buckets, failingSinceMs }, nowMs, config) };
+    return { next: open(failing, nowMs, config) };
   }
-  if (state.status === 'closed') {
-    const stats = windowStats({ ...state, buckets }, nowMs, config);
-    if (stats.total >= config.minVolume && stats.failureRate >= config.failureRateThreshold) {
-      return { next: open({ ...state, buckets, failingSinceMs }, nowMs, config) };
-    }
+  if (state.status === 'closed' && isReallyFailing(failing, nowMs, config)) {
+    return { next: open(failing, nowMs, config) };
   }
-  return { next: { ...state, buckets, failingSinceMs } };
+  return { next: failing };
+}
+
+/** The rule that opens a closed breaker (see the header): a long run of failures and a window that agrees. */
+export function isReallyFailing(
+  state: BreakerState,
+  nowMs: number,
+  config: BreakerConfig = DEFAULT_BREAKER_CONFIG,
+): boolean {
+  return (
+    (state.consecutiveFailures ?? 0) >= config.openAfterConsecutiveFailures &&
+    windowStats(state, nowMs, config).failureRate >= config.failureRateThreshold
+  );
 }
 
 function open(state: BreakerState, nowMs: number, config: BreakerConfig): BreakerState {

@@ -55,55 +55,124 @@ function interleaving(store: BreakerStore, random: () => number): BreakerStore &
   return wrapped;
 }
 
+const RUN = CONFIG.openAfterConsecutiveFailures;
+/** Feeds a random stream (seeded) of outcomes failing with probability `failureRate`; the first time it opened, or -1. */
+function firstOpening(failureRate: number, results: number, spacingMs: number, seed: number): number {
+  const random = createRng(seed);
+  let state = initialBreakerState();
+  for (let i = 0; i < results; i++) {
+    state = recordOutcome(state, T0 + i * spacingMs, random() < failureRate ? 'failure' : 'success').next;
+    if (state.status === 'open') return i + 1;
+  }
+  return -1;
+}
+
 describe('closed', () => {
   it('sends without writing anything', () => {
     expect(decide(initialBreakerState(), T0, 'p1')).toEqual({ decision: { action: 'send', probe: false } });
   });
 
-  it('stays closed below the minimum volume, even at 100 % failures', () => {
-    const state = feed(initialBreakerState(), T0, times(CONFIG.minVolume - 1, 'failure'));
-    expect(state.status).toBe('closed');
-    expect(windowStats(state, T0 + 10 * SECOND, CONFIG)).toEqual({ total: 9, failures: 9, failureRate: 1 });
-  });
-
-  it('stays closed below the failure-rate threshold', () => {
-    const outcomes = [
-      ...times(6, 'success'),
-      ...times(4, 'failure'),
-      ...times(6, 'success'),
-      ...times(4, 'failure'),
-    ];
-    expect(feed(initialBreakerState(), T0, outcomes).status).toBe('closed');
-  });
-
-  it('opens at the threshold once the window has the minimum volume', () => {
-    const state = feed(initialBreakerState(), T0, [...times(5, 'success'), ...times(5, 'failure')]);
-    expect(state).toMatchObject({
+  it('opens only for a really failing endpoint: 100 failures in a row, and a window at >= 95 %', () => {
+    expect(CONFIG).toMatchObject({ openAfterConsecutiveFailures: 100, failureRateThreshold: 0.95 });
+    const almost = feed(initialBreakerState(), T0, times(RUN - 1, 'failure'));
+    expect(almost).toMatchObject({ status: 'closed', consecutiveFailures: RUN - 1, failingSinceMs: T0 });
+    expect(windowStats(almost, T0 + RUN * SECOND, CONFIG)).toEqual({
+      total: RUN - 1,
+      failures: RUN - 1,
+      failureRate: 1,
+    });
+    const opened = recordOutcome(almost, T0 + (RUN - 1) * SECOND, 'failure').next;
+    expect(opened).toMatchObject({
       status: 'open',
       openCount: 1,
-      openUntilMs: T0 + 9 * SECOND + CONFIG.baseCoolDownMs,
+      consecutiveFailures: RUN,
+      openUntilMs: T0 + (RUN - 1) * SECOND + CONFIG.baseCoolDownMs,
     });
   });
 
-  it('counts rate-limited answers as failures', () => {
-    expect(feed(initialBreakerState(), T0, times(10, 'rate-limited')).status).toBe('open');
+  it('never opens for an endpoint that fails every other request', () => {
+    const alternating = (n: number) =>
+      Array.from({ length: n }, (_, i): ReportedOutcome => (i % 2 === 0 ? 'failure' : 'success'));
+    // At high volume (10 per second) and at low volume (one a minute, the run would span hours).
+    for (const spacingMs of [100, MINUTE]) {
+      const state = feed(initialBreakerState(), T0, alternating(20_000), spacingMs);
+      expect(state.status).toBe('closed');
+      expect(state.consecutiveFailures).toBeUndefined();
+    }
+    // Two failures for each success (67 %) does not either.
+    const twoToOne = Array.from({ length: 30_000 }, (_, i): ReportedOutcome =>
+      i % 3 === 2 ? 'success' : 'failure',
+    );
+    expect(feed(initialBreakerState(), T0, twoToOne, 100).status).toBe('closed');
   });
 
-  it('forgets results older than the window', () => {
-    // 9 failures, then 10 minutes pass: they slide out, and 9 more do not reach the volume.
-    let state = feed(initialBreakerState(), T0, times(9, 'failure'));
-    state = feed(state, T0 + CONFIG.windowMs + 9 * SECOND, times(9, 'failure'));
-    expect(state.status).toBe('closed');
+  it('never opens for an endpoint that fails 90 % in a regular pattern (every 10th request succeeds)', () => {
+    const oneInTen = Array.from({ length: 50_000 }, (_, i): ReportedOutcome =>
+      i % 10 === 9 ? 'success' : 'failure',
+    );
+    for (const spacingMs of [10, SECOND, MINUTE]) {
+      expect(feed(initialBreakerState(), T0, oneInTen, spacingMs).status).toBe('closed');
+    }
+  });
+
+  it('stays closed for random 50 % and 90 % failures; opens for random 99 % and 100 %', () => {
+    for (const seed of [1, 2, 3]) {
+      // 200,000 results each, at 1,000 a minute and at 5 a minute.
+      for (const spacingMs of [60, 12 * SECOND]) {
+        expect(firstOpening(0.5, 200_000, spacingMs, seed)).toBe(-1);
+      }
+      // At high volume the window's rate (about 90 %) keeps it closed whatever the runs.
+      expect(firstOpening(0.9, 200_000, 60, seed)).toBe(-1);
+      // A 99 %-failing endpoint is really failing: open within a few hundred attempts.
+      const opened = firstOpening(0.99, 200_000, 60, seed);
+      expect(opened).toBeGreaterThanOrEqual(RUN);
+      expect(opened).toBeLessThan(2000);
+      expect(firstOpening(1, 200_000, 60, seed)).toBe(RUN);
+    }
+  });
+
+  it('a run of failures does not open it while the window still holds a good share of successes', () => {
+    // 10 successes, then 100 failures within the same 10 minutes: 91 % failed, below 95 %.
+    let state = feed(initialBreakerState(), T0, [...times(10, 'success'), ...times(RUN, 'failure')]);
+    expect(state).toMatchObject({ status: 'closed', consecutiveFailures: RUN });
+    // The run goes on: at 95 % (190 of 200) it opens.
+    state = feed(state, T0 + (10 + RUN) * SECOND, times(89, 'failure'));
+    expect(state).toMatchObject({ status: 'closed', consecutiveFailures: 189 });
+    state = recordOutcome(state, T0 + (10 + RUN + 89) * SECOND, 'failure').next;
+    expect(state).toMatchObject({ status: 'open', consecutiveFailures: 190 });
+    expect(windowStats(state, T0 + 199 * SECOND)).toEqual({ total: 200, failures: 190, failureRate: 0.95 });
+  });
+
+  it('opens for a low-volume endpoint that is down, even though its run spans many windows', () => {
+    // One attempt every 5 minutes: the window never holds more than 2 results.
+    const state = feed(initialBreakerState(), T0, times(RUN, 'failure'), 5 * MINUTE);
+    expect(state).toMatchObject({ status: 'open', failingSinceMs: T0 });
     expect(state.buckets.length).toBeLessThanOrEqual(CONFIG.windowMs / CONFIG.bucketMs);
-    // Within the window they add up.
-    const fresh = feed(initialBreakerState(), T0, times(9, 'failure'), MINUTE);
-    expect(recordOutcome(fresh, T0 + 9 * MINUTE, 'failure').next.status).toBe('open');
+  });
+
+  it('restarts the run at any success', () => {
+    let state = feed(initialBreakerState(), T0, [...times(RUN - 1, 'failure'), 'success']);
+    expect(state.consecutiveFailures).toBeUndefined();
+    expect(state.failingSinceMs).toBeUndefined();
+    state = feed(state, T0 + RUN * SECOND, times(RUN - 1, 'failure'));
+    expect(state).toMatchObject({ status: 'closed', consecutiveFailures: RUN - 1 });
+    expect(recordOutcome(state, T0 + 2 * RUN * SECOND, 'failure').next.status).toBe('open');
+  });
+
+  it('counts a state stored before the run counter existed from 0', () => {
+    const legacy: BreakerState = { status: 'closed', buckets: [], openCount: 0, failingSinceMs: T0 };
+    const state = feed(legacy, T0, times(RUN - 1, 'failure'));
+    expect(state).toMatchObject({ status: 'closed', consecutiveFailures: RUN - 1, failingSinceMs: T0 });
+  });
+
+  it('counts rate-limited answers as failures', () => {
+    expect(feed(initialBreakerState(), T0, times(RUN, 'rate-limited')).status).toBe('open');
   });
 });
 
 describe('open and half-open', () => {
-  const opened = () => feed(initialBreakerState(), T0, times(10, 'failure'));
-  const openedAt = T0 + 9 * SECOND;
+  const opened = () => feed(initialBreakerState(), T0, times(RUN, 'failure'));
+  const openedAt = T0 + (RUN - 1) * SECOND;
 
   it('defers deliveries until the cool-down ends', () => {
     const state = opened();
@@ -161,6 +230,38 @@ describe('open and half-open', () => {
     expect(recordOutcome(late, at + CONFIG.probeLeaseMs + 2, 'success', 'probe-2').next.status).toBe(
       'closed',
     );
+  });
+
+  it('recovers: a dead endpoint opens, the first successful probe closes it, and half failures keep it closed', async () => {
+    const store = new InMemoryBreakerStore();
+    let now = T0;
+    for (let i = 0; i < RUN; i++) await report(store, EP, 'failure', { nowMs: (now += SECOND) });
+    expect((await store.get(EP))!.state.status).toBe('open');
+    // Down for another 20 minutes: probes fail, deliveries wait.
+    const recoversAt = now + 20 * MINUTE;
+    let probes = 0;
+    while (true) {
+      const decision = await acquire(store, EP, { nowMs: now });
+      if (decision.action === 'defer') {
+        now = decision.untilMs;
+        continue;
+      }
+      expect(decision).toMatchObject({ action: 'send', probe: true });
+      probes += 1;
+      const outcome: ReportedOutcome = now >= recoversAt ? 'success' : 'failure';
+      const probeId = decision.action === 'send' && decision.probe ? decision.probeId : undefined;
+      await report(store, EP, outcome, { nowMs: now + 100, ...(probeId ? { probeId } : {}) });
+      if (outcome === 'success') break;
+    }
+    // Cool-downs of 1, 2, 4, 8 and 16 minutes: the fifth probe (31 minutes in) is the first after recovery.
+    expect(probes).toBe(5);
+    expect((await store.get(EP))!.state).toEqual(initialBreakerState());
+    // Back to closed: every delivery is sent, and failing every other request does not re-open it.
+    for (let i = 0; i < 1000; i++) {
+      expect(await acquire(store, EP, { nowMs: (now += SECOND) })).toEqual({ action: 'send', probe: false });
+      await report(store, EP, i % 2 === 0 ? 'failure' : 'success', { nowMs: now + 50 });
+    }
+    expect((await store.get(EP))!.state.status).toBe('closed');
   });
 
   it('does not change state for results of deliveries sent before it opened', () => {
@@ -239,7 +340,7 @@ describe('disabling', () => {
 describe('shared state through compare-and-set', () => {
   async function openStore(): Promise<{ store: InMemoryBreakerStore; reopenAt: number }> {
     const store = new InMemoryBreakerStore();
-    for (let i = 0; i < 10; i++) await report(store, EP, 'failure', { nowMs: T0 + i });
+    for (let i = 0; i < RUN; i++) await report(store, EP, 'failure', { nowMs: T0 + i });
     const state = (await store.get(EP))!.state;
     expect(state.status).toBe('open');
     return { store, reopenAt: state.openUntilMs! };
@@ -296,7 +397,7 @@ describe('shared state through compare-and-set', () => {
     expect(await report(alwaysLoses, EP, 'failure', { nowMs: T0, maxCasAttempts: 3 })).toMatchObject({
       recorded: false,
     });
-    const openState = feed(initialBreakerState(), T0, times(10, 'failure'));
+    const openState = feed(initialBreakerState(), T0, times(RUN, 'failure'));
     const contended: BreakerStore = {
       get: async () => ({ state: openState, version: 1 }),
       compareAndSet: async () => false,

@@ -1,13 +1,13 @@
 /**
  * The delivery worker's use case driven by a fake clock through the real retry schedule (5 s ..
- * 10 h): a fake delay queue stands in for SQS DelaySeconds (never early), in-memory stores for
- * DynamoDB. No real waits.
+ * 10 h) and the real breaker timings: a fake delay queue stands in for SQS DelaySeconds (never
+ * early), in-memory stores for DynamoDB. No real waits.
  */
 import type { DeliveryMessage, DeliveryState, WebhookEndpoint } from '../../../src/webhooks/domain/webhook';
 import type { ClaimResult, DeliveryStore } from '../../../src/webhooks/ports';
 import { webhookConfigFromEnv } from '../../../src/webhooks/config';
 import { processDeliveryBatch, type DeliveryDeps } from '../../../src/webhooks/use-cases/deliver-webhooks';
-import { InMemoryBreakerStore } from '../../../src/webhooks/domain/circuit-breaker';
+import { DEFAULT_BREAKER_CONFIG, InMemoryBreakerStore } from '../../../src/webhooks/domain/circuit-breaker';
 import type { DeliveryResult } from '../../../src/webhooks/adapters/http-delivery';
 import { RETRY_SCHEDULE_SECONDS, SQS_MAX_DELAY_SECONDS } from '../../../src/webhooks/domain/retry-schedule';
 import { generateSecret } from '../../../src/webhooks/domain/signing';
@@ -45,8 +45,25 @@ class MemoryDeliveries implements Pick<
     this.states.set(id, { ...current, ...next, attempts: [...(current.attempts ?? []), record] });
     return true;
   }
-  async cancel() {}
-  async defer() {}
+  /** Breaker deferrals per delivery (none of them spends an attempt). */
+  readonly deferrals = new Map<string, number>();
+  async cancel(initial: DeliveryState, reason: string, nowMs: number) {
+    const current = this.states.get(initial.deliveryId);
+    if (current && current.status !== 'pending') return;
+    this.states.set(initial.deliveryId, {
+      ...(current ?? { ...initial, attempts: [] }),
+      status: 'cancelled',
+      reason,
+      finishedAtMs: nowMs,
+    });
+  }
+  async defer(initial: DeliveryState, dueAtMs: number) {
+    this.deferrals.set(initial.deliveryId, (this.deferrals.get(initial.deliveryId) ?? 0) + 1);
+    const current = this.states.get(initial.deliveryId);
+    if (!current) this.states.set(initial.deliveryId, { ...initial, dueAtMs, attempts: [] });
+    else if (current.status === 'pending' && current.attempt === initial.attempt)
+      this.states.set(initial.deliveryId, { ...current, dueAtMs });
+  }
   async restart() {
     return false;
   }
@@ -174,5 +191,196 @@ describe('the delivery worker on the real schedule (fake clock)', () => {
     expect(await run.step()).toBe(true);
     expect(run.attemptsAt).toHaveLength(1);
     expect(run.deliveries.states.get('dlv_1')).toMatchObject({ status: 'delivered' });
+  });
+});
+
+/**
+ * Many deliveries to one endpoint whose answer depends on the (fake) time: the shared breaker,
+ * deferrals and the schedule together, one message per batch in due order.
+ */
+function endpointOverTime(deliveries: number, answer: (nowMs: number) => 'success' | 'failure') {
+  const t0 = Date.UTC(2026, 0, 1);
+  let now = t0;
+  let sequence = 0;
+  const queue: { message: DeliveryMessage; visibleAt: number; order: number }[] = [];
+  const deadLetters: DeliveryMessage[] = [];
+  const attempts: { at: number; deliveryId: string; outcome: string }[] = [];
+  const published: string[] = [];
+  const store = new MemoryDeliveries();
+  let enabled = true;
+  let draw = 0;
+  const secrets = { current: generateSecret() };
+  const deps: DeliveryDeps = {
+    endpoints: {
+      get: async () => ({
+        endpointId: 'whe_1',
+        supplierId: 'sup_1',
+        url: 'https://hooks.example.com/x',
+        eventTypes: ['review.received'],
+        enabled,
+        secrets,
+        createdAt: '2026-01-01T00:00:00Z',
+        updatedAt: '2026-01-01T00:00:00Z',
+      }),
+      disable: async () => {
+        const changed = enabled;
+        enabled = false;
+        return changed;
+      },
+    },
+    deliveries: store as unknown as DeliveryStore,
+    queue: {
+      send: async (messages) => {
+        for (const { message, delaySeconds } of messages) {
+          if (delaySeconds > SQS_MAX_DELAY_SECONDS) throw new Error(`DelaySeconds ${delaySeconds}`);
+          queue.push({ message, visibleAt: now + delaySeconds * 1000, order: sequence++ });
+        }
+      },
+      deadLetter: async (message) => void deadLetters.push(message),
+    },
+    breakers: new InMemoryBreakerStore(),
+    events: { publish: async (events) => void published.push(...events.map((e) => e.type)) },
+    clock: { now: () => new Date(now) },
+    random: () => (draw++ % 7) / 7,
+    config: webhookConfigFromEnv(),
+    send: async (request) => {
+      const outcome = answer(now);
+      attempts.push({ at: now, deliveryId: JSON.parse(request.body).id as string, outcome });
+      return outcome === 'success'
+        ? { outcome, latencyMs: 5, responseSnippet: '', truncated: false, statusCode: 204 }
+        : { outcome, latencyMs: 5, responseSnippet: '', truncated: false, statusCode: 503 };
+    },
+    onMetric: () => undefined,
+    onError: (error) => {
+      throw error;
+    },
+  };
+  for (let i = 0; i < deliveries; i++) {
+    const message: DeliveryMessage = {
+      v: 1,
+      kind: 'attempt',
+      deliveryId: `dlv_${i}`,
+      supplierId: 'sup_1',
+      endpointId: 'whe_1',
+      eventId: `evt_${i}`,
+      eventType: 'review.received',
+      attempt: 1,
+      dueAtMs: t0,
+      createdAtMs: t0,
+      body: JSON.stringify({ id: `dlv_${i}` }),
+    };
+    queue.push({ message, visibleAt: t0, order: sequence++ });
+  }
+  /** Runs until the queue is empty (or a step limit, which would be a livelock). */
+  const drain = async () => {
+    for (let steps = 0; queue.length > 0; steps++) {
+      if (steps > 200_000) throw new Error('the queue never drained');
+      let index = 0;
+      queue.forEach((q, i) => {
+        const best = queue[index]!;
+        if (q.visibleAt < best.visibleAt || (q.visibleAt === best.visibleAt && q.order < best.order))
+          index = i;
+      });
+      const [next] = queue.splice(index, 1) as [(typeof queue)[number]];
+      now = Math.max(now, next.visibleAt);
+      const failed = await processDeliveryBatch(
+        [{ messageId: 'm', body: JSON.stringify(next.message) }],
+        deps,
+      );
+      if (failed.length > 0) throw new Error(`batch item failures: ${failed.join(', ')}`);
+    }
+  };
+  return { t0, drain, store, attempts, deadLetters, published, now: () => now };
+}
+
+describe('partial failure and outages (ADR 0005)', () => {
+  const HOUR = 3_600_000;
+  const DAY = 24 * HOUR;
+  const MAX_ATTEMPTS = RETRY_SCHEDULE_SECONDS.length + 1;
+  const attemptsPer = (run: ReturnType<typeof endpointOverTime>) => {
+    const counts = new Map<string, number>();
+    for (const a of run.attempts) counts.set(a.deliveryId, (counts.get(a.deliveryId) ?? 0) + 1);
+    return counts;
+  };
+
+  it('an outage opens the breaker; deferred deliveries spend no attempt and all arrive after recovery, 30 hours later', async () => {
+    // Down for 30 hours: past the 27.6-hour schedule of the deliveries that failed first.
+    const recovery = Date.UTC(2026, 0, 2, 6);
+    const run = endpointOverTime(150, (nowMs) => (nowMs < recovery ? 'failure' : 'success'));
+    await run.drain();
+    const states = [...run.store.states.values()];
+    expect(states).toHaveLength(150);
+    expect(states.every((d) => d.status === 'delivered')).toBe(true);
+    expect(run.deadLetters).toEqual([]);
+    // Each delivery was accepted once, after the recovery.
+    const successes = run.attempts.filter((a) => a.outcome === 'success');
+    expect(new Set(successes.map((a) => a.deliveryId)).size).toBe(150);
+    expect(successes).toHaveLength(150);
+    expect(Math.min(...successes.map((a) => a.at))).toBeGreaterThanOrEqual(recovery);
+    // Attempts: 100 failures opened the breaker, then only probes until the recovery (cool-downs
+    // of 1, 2, 4, ... 32 minutes, then one an hour: about 35 in 30 hours); nothing else was sent.
+    const failures = run.attempts.filter((a) => a.outcome === 'failure');
+    const probes = failures.length - DEFAULT_BREAKER_CONFIG.openAfterConsecutiveFailures;
+    expect(probes).toBeGreaterThanOrEqual(25);
+    expect(probes).toBeLessThanOrEqual(40);
+    expect(Math.max(...attemptsPer(run).values())).toBeLessThanOrEqual(MAX_ATTEMPTS);
+    // The waiting was done by deferrals (re-enqueued, recorded as waiting), not by attempts.
+    const deferrals = [...run.store.deferrals.values()].reduce((a, b) => a + b, 0);
+    expect(deferrals).toBeGreaterThan(150);
+    // The deliveries that failed first waited out the outage with attempts to spare.
+    const first = run.store.states.get('dlv_0')!;
+    expect(first.attempts!.length).toBeLessThanOrEqual(3);
+    expect(first.finishedAtMs!).toBeGreaterThanOrEqual(recovery);
+  });
+
+  it('an endpoint that fails every other attempt is never deferred: each delivery runs its schedule, none is lost', async () => {
+    const N = 512;
+    let calls = 0;
+    const run = endpointOverTime(N, () => (calls++ % 2 === 0 ? 'failure' : 'success'));
+    await run.drain();
+    const states = [...run.store.states.values()];
+    expect(states).toHaveLength(N);
+    // The breaker never held anything back.
+    expect(run.store.deferrals.size).toBe(0);
+    // Each attempt fails with probability 1/2, so the deliveries still waiting halve with every
+    // attempt: 256 needed one attempt, 128 two, ... and N / 2^8 = 2 failed all 8. Those are not
+    // lost: recorded failed (exhausted) and parked in the DLQ for a redrive.
+    const needed = new Map<number, number>();
+    for (const d of states.filter((x) => x.status === 'delivered')) {
+      needed.set(d.attempts!.length, (needed.get(d.attempts!.length) ?? 0) + 1);
+    }
+    for (let k = 1; k <= 4; k++) expect(Math.abs(needed.get(k)! - N / 2 ** k)).toBeLessThanOrEqual(2);
+    const failed = states.filter((d) => d.status === 'failed');
+    expect(failed.length).toBeLessThanOrEqual(N / 2 ** MAX_ATTEMPTS + 1);
+    expect(failed.every((d) => d.reason === 'exhausted' && d.attempts!.length === MAX_ATTEMPTS)).toBe(true);
+    expect(run.deadLetters.map((m) => m.deliveryId).sort()).toEqual(failed.map((d) => d.deliveryId).sort());
+    expect(states.every((d) => d.status === 'delivered' || d.status === 'failed')).toBe(true);
+    // Delivered ones were accepted once; nobody got more than the schedule's 8 attempts.
+    const successes = run.attempts.filter((a) => a.outcome === 'success');
+    expect(new Set(successes.map((a) => a.deliveryId)).size).toBe(successes.length);
+    expect(successes).toHaveLength(N - failed.length);
+    expect(Math.max(...attemptsPer(run).values())).toBeLessThanOrEqual(MAX_ATTEMPTS);
+    // Within the schedule: the last delivery ended within its 27.6 hours (+10 % jitter).
+    const scheduleMs = RETRY_SCHEDULE_SECONDS.reduce((a, b) => a + b, 0) * 1000 * 1.1;
+    expect(Math.max(...states.map((d) => d.finishedAtMs! - run.t0))).toBeLessThanOrEqual(scheduleMs);
+  });
+
+  it('an endpoint failing for 5 days is disabled: its waiting deliveries end cancelled (recorded), none dropped silently', async () => {
+    const run = endpointOverTime(60, () => 'failure');
+    await run.drain();
+    const states = [...run.store.states.values()];
+    expect(states).toHaveLength(60);
+    // Each delivery ended with a recorded status: cancelled because the endpoint was disabled, or
+    // (a delivery that was the probe too often) failed after its 8 attempts and dead-lettered.
+    for (const d of states) expect(['cancelled', 'failed']).toContain(d.status);
+    const failed = states.filter((d) => d.status === 'failed');
+    expect(failed.every((d) => d.reason === 'exhausted' && d.attempts!.length === MAX_ATTEMPTS)).toBe(true);
+    expect(run.deadLetters.map((m) => m.deliveryId).sort()).toEqual(failed.map((d) => d.deliveryId).sort());
+    expect(
+      states.filter((d) => d.status === 'cancelled').every((d) => d.reason === 'endpoint-disabled'),
+    ).toBe(true);
+    expect(run.published).toEqual(['endpoint.disabled']);
+    expect(run.now() - run.t0).toBeGreaterThanOrEqual(5 * DAY);
+    expect(Math.max(...attemptsPer(run).values())).toBeLessThanOrEqual(MAX_ATTEMPTS);
   });
 });

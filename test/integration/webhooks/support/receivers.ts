@@ -1,14 +1,17 @@
 /**
  * Real HTTP receivers on 127.0.0.1 (free ports, closed after) that verify every request with the
  * `standardwebhooks` package and count what they get, by behaviour:
- * healthy (204), flaky (every other request 500), always 500, slow (answers after `slowMs`),
- * gone (410), redirect (302 to a private address).
+ * healthy (204), flaky (every other request 500), mostly-failing (500 except every 10th request:
+ * fails 90 %), always 500, slow (answers after `slowMs`), gone (410), redirect (302 to a private
+ * address). The flaky and mostly-failing patterns count all requests of the receiver, whichever
+ * delivery they belong to.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 
-export type ReceiverKind = 'healthy' | 'flaky' | 'always-500' | 'slow' | 'gone' | 'redirect';
+export type ReceiverKind =
+  'healthy' | 'flaky' | 'mostly-failing' | 'always-500' | 'slow' | 'gone' | 'redirect';
 
 export interface Receiver {
   readonly kind: ReceiverKind;
@@ -82,6 +85,8 @@ export async function startReceiver(
           return answer(204);
         case 'flaky':
           return answer(receiver.requests % 2 === 0 ? 500 : 204);
+        case 'mostly-failing':
+          return answer(receiver.requests % 10 === 0 ? 204 : 500);
         case 'always-500':
           return answer(500);
         case 'gone':
