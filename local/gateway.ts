@@ -1,7 +1,14 @@
 /**
  * The local API Gateway: turns HTTP requests into REST API proxy events for the same handlers
- * Lambda runs, with the REQUEST authorizer in front of every catalogued route (401 without an
- * Authorization header, 403 on Deny), a request-size cap and stage-like throttling (429).
+ * Lambda runs, and answers what the deployed REST API answers by itself, with the deployed
+ * settings (lib/settings.ts) and gateway responses (lib/gateway-responses.ts):
+ * - stage throttling (token bucket at the stage's rate and burst): 429 with Retry-After;
+ * - the 10 MB payload cap: 413;
+ * - the REQUEST authorizer on every method, including the `ANY /` and `/{proxy+}` catch-alls:
+ *   401 without an Authorization header or when the authorizer says Unauthorized, 403 on Deny,
+ *   so unknown paths (404) and wrong methods (405) are answered only to valid credentials;
+ *   Allow/Deny decisions cached per Authorization header for the authorizer cache TTL;
+ * - the integration timeout (the smaller of API Gateway's and the Api function's): 504.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -11,24 +18,40 @@ import type {
   APIGatewayProxyResult,
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
-import { matchRoute } from '../src/catalog/routes';
-import { problemOf, type ProblemDetails } from '../src/shared/problem';
+import { ROUTES, matchRoute } from '../src/catalog/routes';
+import {
+  GATEWAY_MAX_PAYLOAD_BYTES,
+  gatewayAnswer,
+  type GatewayResponseType,
+  type ThrottleSettings,
+} from '../lib/gateway-responses';
 
 export interface GatewayHandlers {
   api: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
   authorizer: (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 }
 
-export interface GatewayOptions {
-  readonly handlers: GatewayHandlers;
-  readonly stage?: string;
-  /** Requests per second and burst, like a stage's throttling settings. */
-  readonly rateLimit?: { readonly rate: number; readonly burst: number };
-  readonly onError?: (error: unknown) => void;
+/** The deployed API's limits (see `gatewayLimits` in local/stack.ts, from the same config as CDK). */
+export interface GatewayLimits {
+  /** The stage's throttling; also gives THROTTLED its Retry-After. */
+  readonly throttle: ThrottleSettings;
+  /** Off only where a test or the bench measures the handlers rather than the stage limit. */
+  readonly throttleEnabled: boolean;
+  /** min(API Gateway's integration timeout, the Api function's timeout), in ms. */
+  readonly integrationTimeoutMs: number;
+  /** The Authorizer function's timeout, in ms. */
+  readonly authorizerTimeoutMs: number;
+  /** How long an Allow/Deny decision is reused for the same Authorization header (0: never). */
+  readonly authorizerCacheSeconds: number;
 }
 
-/** API Gateway's own payload cap is 10 MB; the handler applies the contract's smaller limit. */
-const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
+export interface GatewayOptions {
+  readonly handlers: GatewayHandlers;
+  readonly limits: GatewayLimits;
+  readonly stage?: string;
+  readonly region?: string;
+  readonly onError?: (error: unknown) => void;
+}
 
 class TokenBucket {
   private tokens: number;
@@ -49,6 +72,17 @@ class TokenBucket {
   }
 }
 
+class Deadline extends Error {}
+
+/** Resolves with the promise's value, or rejects with `Deadline` after `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Deadline()), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 function send(res: ServerResponse, result: APIGatewayProxyResult): void {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
@@ -60,16 +94,36 @@ function send(res: ServerResponse, result: APIGatewayProxyResult): void {
   res.end(body);
 }
 
-function sendProblem(
+/** What the REST API answers by itself for `type`: the deployed gateway response. */
+function sendGatewayResponse(
   res: ServerResponse,
-  problem: ProblemDetails,
-  headers: Record<string, string> = {},
+  type: GatewayResponseType,
+  limits: GatewayLimits,
+  requestId: string,
 ): void {
-  send(res, {
-    statusCode: problem.status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
-    body: JSON.stringify(problem),
-  });
+  const answer = gatewayAnswer(type, limits.throttle, requestId);
+  send(res, { statusCode: answer.statusCode, headers: answer.headers, body: JSON.stringify(answer.problem) });
+}
+
+/** API Gateway resources: each route path and its prefixes, then the root and `/{proxy+}`. */
+const RESOURCES = [
+  ...new Set(
+    ROUTES.flatMap((route) => {
+      const segments = route.path.split('/').filter(Boolean);
+      return segments.map((_, i) => `/${segments.slice(0, i + 1).join('/')}`);
+    }),
+  ),
+].map((path) => ({
+  path,
+  regexp: new RegExp(`^${path.replace(/\{\w+\}/g, '[^/]+')}/?$`),
+  literals: path.split('/').filter((s) => s && !s.startsWith('{')).length,
+}));
+
+/** The resource API Gateway would match a path to (literal segments win), and its proxy parameter. */
+function resourceOf(path: string): { resource: string; proxy?: string } {
+  if (path === '/' || path === '') return { resource: '/' };
+  const hits = RESOURCES.filter((r) => r.regexp.test(path)).sort((a, b) => b.literals - a.literals);
+  return hits[0] ? { resource: hits[0].path } : { resource: '/{proxy+}', proxy: path.replace(/^\//, '') };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
@@ -78,7 +132,7 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > GATEWAY_MAX_BYTES) {
+      if (size > GATEWAY_MAX_PAYLOAD_BYTES) {
         resolve('too-large');
         req.destroy();
         return;
@@ -92,18 +146,20 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
 
 export function createGateway(options: GatewayOptions): Server {
   const stage = options.stage ?? 'local';
-  const bucket = options.rateLimit
-    ? new TokenBucket(options.rateLimit.rate, options.rateLimit.burst)
+  const region = options.region ?? 'us-east-1';
+  const { limits } = options;
+  const bucket = limits.throttleEnabled
+    ? new TokenBucket(limits.throttle.throttlingRateLimit, limits.throttle.throttlingBurstLimit)
     : undefined;
+  const decisions = new Map<string, { decision: APIGatewayAuthorizerResult; expires: number }>();
 
-  return createServer(async (req, res) => {
+  const server = createServer(async (req, res) => {
+    const requestId = randomUUID();
     try {
-      if (bucket && !bucket.take()) {
-        return sendProblem(res, problemOf('rate-limited', 'slow down'), { 'retry-after': '1' });
-      }
+      if (bucket && !bucket.take()) return sendGatewayResponse(res, 'THROTTLED', limits, requestId);
       const url = new URL(req.url ?? '/', 'http://local');
       const body = await readBody(req);
-      if (body === 'too-large') return sendProblem(res, problemOf('payload-too-large', 'request too large'));
+      if (body === 'too-large') return sendGatewayResponse(res, 'REQUEST_TOO_LARGE', limits, requestId);
       const headers: Record<string, string> = {};
       const multiValueHeaders: Record<string, string[]> = {};
       for (const [name, value] of Object.entries(req.headers)) {
@@ -118,65 +174,78 @@ export function createGateway(options: GatewayOptions): Server {
         query[name] = value;
         (multiQuery[name] ??= []).push(value);
       }
-      const requestId = randomUUID();
       const method = (req.method ?? 'GET').toUpperCase();
       const found = matchRoute(method, url.pathname);
+      // Routed methods have their resource; everything else reaches an `ANY` method (a route's
+      // resource or prefix, the root, or `/{proxy+}`), which has the authorizer as well.
+      const { resource, proxy } =
+        found.kind === 'match'
+          ? { resource: found.match.route.path, proxy: undefined }
+          : resourceOf(url.pathname);
+      const pathParameters =
+        found.kind === 'match' ? found.match.pathParameters : proxy !== undefined ? { proxy } : null;
 
-      let authorizerContext: Record<string, string> | undefined;
-      if (found.kind === 'match') {
-        // API Gateway answers 401 itself when the identity source is missing.
-        if (!headers.authorization)
-          return sendProblem(res, problemOf('unauthorized', 'missing Authorization header'));
+      // API Gateway answers 401 itself when the identity source is missing (no authorizer call).
+      const authorization = headers.authorization;
+      if (!authorization) return sendGatewayResponse(res, 'UNAUTHORIZED', limits, requestId);
+      let decision = decisions.get(authorization);
+      if (!decision || decision.expires <= Date.now()) {
+        decisions.delete(authorization);
         const authEvent: APIGatewayRequestAuthorizerEvent = {
           type: 'REQUEST',
-          methodArn: `arn:aws:execute-api:us-east-1:000000000000:local/${stage}/${method}${url.pathname}`,
-          resource: found.match.route.path,
+          methodArn: `arn:aws:execute-api:${region}:000000000000:local/${stage}/${method}${url.pathname}`,
+          resource,
           path: url.pathname,
           httpMethod: method,
           headers,
           multiValueHeaders,
-          pathParameters: found.match.pathParameters,
+          pathParameters,
           queryStringParameters: query,
           multiValueQueryStringParameters: multiQuery,
           stageVariables: null,
           requestContext: {} as APIGatewayRequestAuthorizerEvent['requestContext'],
         };
-        let decision: APIGatewayAuthorizerResult;
+        let result: APIGatewayAuthorizerResult;
         try {
-          decision = await options.handlers.authorizer(authEvent);
+          result = await within(options.handlers.authorizer(authEvent), limits.authorizerTimeoutMs);
         } catch (error) {
           if (error instanceof Error && error.message === 'Unauthorized') {
-            return sendProblem(res, problemOf('unauthorized', 'invalid credentials'));
+            return sendGatewayResponse(res, 'UNAUTHORIZED', limits, requestId);
           }
-          throw error;
+          options.onError?.(error);
+          return sendGatewayResponse(res, 'AUTHORIZER_FAILURE', limits, requestId);
         }
-        const allowed = decision.policyDocument.Statement.every((s) => 'Effect' in s && s.Effect === 'Allow');
-        if (!allowed) return sendProblem(res, problemOf('forbidden', 'access denied'));
-        authorizerContext = Object.fromEntries(
-          Object.entries(decision.context ?? {}).map(([k, v]) => [k, String(v)]),
-        );
-        authorizerContext.principalId = decision.principalId;
+        decision = { decision: result, expires: Date.now() + limits.authorizerCacheSeconds * 1000 };
+        if (limits.authorizerCacheSeconds > 0) decisions.set(authorization, decision);
       }
+      const allowed = decision.decision.policyDocument.Statement.every(
+        (s) => 'Effect' in s && s.Effect === 'Allow',
+      );
+      if (!allowed) return sendGatewayResponse(res, 'ACCESS_DENIED', limits, requestId);
+      const authorizerContext: Record<string, string> = Object.fromEntries(
+        Object.entries(decision.decision.context ?? {}).map(([k, v]) => [k, String(v)]),
+      );
+      authorizerContext.principalId = decision.decision.principalId;
 
       // Like API Gateway with binary media types: bodies with control bytes travel base64-encoded.
       // eslint-disable-next-line no-control-regex -- detecting control bytes is the point here
       const isText = body.length === 0 || !/[\x00-\x08\x0e-\x1f]/.test(body.toString('latin1'));
       const event: APIGatewayProxyEvent = {
-        resource: found.kind === 'match' ? found.match.route.path : '/{proxy+}',
+        resource,
         path: url.pathname,
         httpMethod: method,
         headers,
         multiValueHeaders,
         queryStringParameters: Object.keys(query).length ? query : null,
         multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
-        pathParameters: found.kind === 'match' ? found.match.pathParameters : null,
+        pathParameters,
         stageVariables: null,
         body: body.length === 0 ? null : isText ? body.toString('utf8') : body.toString('base64'),
         isBase64Encoded: !isText,
         requestContext: {
           accountId: '000000000000',
           apiId: 'local',
-          authorizer: authorizerContext ?? null,
+          authorizer: authorizerContext,
           httpMethod: method,
           identity: {
             sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
@@ -186,15 +255,44 @@ export function createGateway(options: GatewayOptions): Server {
           requestId,
           requestTimeEpoch: Date.now(),
           resourceId: 'local',
-          resourcePath: found.kind === 'match' ? found.match.route.path : '/{proxy+}',
+          resourcePath: resource,
           stage,
         },
       };
-      send(res, await options.handlers.api(event));
+      let result: APIGatewayProxyResult;
+      try {
+        result = await within(options.handlers.api(event), limits.integrationTimeoutMs);
+      } catch (error) {
+        if (error instanceof Deadline)
+          return sendGatewayResponse(res, 'INTEGRATION_TIMEOUT', limits, requestId);
+        options.onError?.(error);
+        return sendGatewayResponse(res, 'INTEGRATION_FAILURE', limits, requestId);
+      }
+      send(res, result);
     } catch (error) {
       options.onError?.(error);
-      if (!res.headersSent)
-        sendProblem(res, problemOf('internal-error', 'the gateway could not complete the request'));
+      if (!res.headersSent) sendGatewayResponse(res, 'DEFAULT_5XX', limits, requestId);
     }
+  });
+  // A burst of thousands of connections must queue, not reset: no per-server connection cap, and
+  // keep-alive longer than a client's idle pool (headersTimeout must exceed keepAliveTimeout).
+  server.maxConnections = Infinity;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 120_000;
+  return server;
+}
+
+/** The kernel's accept queue limit here (net.core.somaxconn); Node's default backlog is 511. */
+export const LISTEN_BACKLOG = 4096;
+
+/** Listens on loopback with a backlog deep enough for a burst of new connections. */
+export function listen(server: Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
 }
