@@ -72,13 +72,17 @@ class TokenBucket {
   }
 }
 
-class Deadline extends Error {}
+class Deadline extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
+}
 
 /** Resolves with the promise's value, or rejects with `Deadline` after `ms`. */
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Deadline()), ms);
+    timer = setTimeout(() => reject(new Deadline(ms)), ms);
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
@@ -152,6 +156,7 @@ export function createGateway(options: GatewayOptions): Server {
     ? new TokenBucket(limits.throttle.throttlingRateLimit, limits.throttle.throttlingBurstLimit)
     : undefined;
   const decisions = new Map<string, { decision: APIGatewayAuthorizerResult; expires: number }>();
+  const inflight = new Map<string, Promise<APIGatewayAuthorizerResult>>();
 
   const server = createServer(async (req, res) => {
     const requestId = randomUUID();
@@ -205,9 +210,17 @@ export function createGateway(options: GatewayOptions): Server {
           stageVariables: null,
           requestContext: {} as APIGatewayRequestAuthorizerEvent['requestContext'],
         };
+        // Concurrent requests with the same credential share one authorizer call (a burst would
+        // otherwise invoke it once per request before the first decision is cached).
+        let call = inflight.get(authorization);
+        if (!call) {
+          call = within(options.handlers.authorizer(authEvent), limits.authorizerTimeoutMs);
+          inflight.set(authorization, call);
+          void call.catch(() => undefined).finally(() => inflight.delete(authorization));
+        }
         let result: APIGatewayAuthorizerResult;
         try {
-          result = await within(options.handlers.authorizer(authEvent), limits.authorizerTimeoutMs);
+          result = await call;
         } catch (error) {
           if (error instanceof Error && error.message === 'Unauthorized') {
             return sendGatewayResponse(res, 'UNAUTHORIZED', limits, requestId);

@@ -22,4 +22,7 @@ parentPort.on('message', async ({ id, exportName, event }) => {
   }
 });
 const names = new Set([...Object.keys(loaded), ...Object.keys(loaded.default ?? {})]);
-parentPort.postMessage({ ready: true, exports: [...names].filter((n) => typeof exportsOf(n) === 'function') });
+parentPort.postMessage({
+  ready: true,
+  exports: [...names].filter((n) => typeof exportsOf(n) === 'function'),
+});

@@ -32,24 +32,26 @@ async function main(): Promise<void> {
     endpoint: requireEnv('AWS_ENDPOINT_URL_SQS'),
     useQueueUrlAsEndpoint: false,
   });
-  const threads = new Map<FunctionId, FunctionThread>();
+  // One thread per consumer function, all started at once (loading a handler takes seconds).
+  const consumers = [...new Set(QUEUES.map((q) => consumerOf(q.id)).filter((f) => f !== undefined))];
+  const threads = new Map<FunctionId, FunctionThread>(
+    await Promise.all(
+      consumers.map(async (fn): Promise<[FunctionId, FunctionThread]> => {
+        const env = config.functionEnv[fn.id];
+        if (!env) throw new Error(`no environment for ${fn.id}`);
+        const thread = await startFunctionThread(fn, env);
+        // Queue consumers export the raw `handleBatch` beside the middy-wrapped `handler` Lambda runs.
+        if (!thread.exports.includes('handleBatch')) throw new Error(`${fn.entry} exports no handleBatch`);
+        return [fn.id, thread];
+      }),
+    ),
+  );
   const pollers = new Map<string, SqsPoller>();
   for (const definition of QUEUES) {
     const queue = config.queues.find((q) => q.id === definition.id);
     const consumerFunction = consumerOf(definition.id);
     if (!definition.consumer || !consumerFunction || !queue) continue;
-    let thread = threads.get(consumerFunction.id);
-    if (!thread) {
-      const env = config.functionEnv[consumerFunction.id];
-      if (!env) throw new Error(`no environment for ${consumerFunction.id}`);
-      thread = await startFunctionThread(consumerFunction, env);
-      // Queue consumers export the raw `handleBatch` beside the middy-wrapped `handler` Lambda runs.
-      if (!thread.exports.includes('handleBatch')) {
-        throw new Error(`${consumerFunction.entry} exports no handleBatch`);
-      }
-      threads.set(consumerFunction.id, thread);
-    }
-    const invoke = thread;
+    const invoke = threads.get(consumerFunction.id)!;
     const poller = new SqsPoller({
       client,
       queueUrl: queue.url,

@@ -41,7 +41,7 @@ export async function startWorkerHost(
     }
   });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the worker host did not start within 30 s')), 30_000);
+    const timer = setTimeout(() => reject(new Error('the worker host did not start within 120 s')), 120_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`the worker host exited with code ${code}`));
