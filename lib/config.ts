@@ -1,116 +1,15 @@
 /**
- * Deployment configuration, read once from the `wedsync` key of the CDK context (`cdk.json`,
- * overridable with `cdk synth -c wedsync='{...}'`) and validated up front, so a typo fails the
- * synth with a clear message instead of producing a half-configured stack.
+ * Deployment configuration for the CDK app, read once from the `wedsync` key of the CDK context
+ * (`cdk.json`, overridable with `cdk synth -c wedsync='{...}'`) and validated up front, so a typo
+ * fails the synth with a clear message instead of producing a half-configured stack. The schema
+ * lives in `./settings` (no CDK import) so the local mode validates and reads the same values.
  */
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { z } from 'zod';
-import { KEY_CACHE_SECONDS, MAX_AUTHORIZER_CACHE_SECONDS, REVOCATION_BOUND_SECONDS } from '#src/access';
+import { CONTEXT_KEY, parseConfig, type WedSyncConfig } from './settings';
 
-export const CONTEXT_KEY = 'wedsync';
-
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1');
-const positiveInt = z.number().int().positive();
-const retentionDays = z
-  .number()
-  .int()
-  .refine((days) => Object.values(RetentionDays).includes(days), {
-    message: 'a CloudWatch Logs retention period (1, 3, 5, 7, 14, 30, 60, 90, ... days)',
-  });
-
-const configSchema = z.strictObject({
-  /** Prefix of every stack name (stack names are derived, never written by hand). */
-  appName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/),
-  account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
-  primaryRegion: region,
-  replicaRegions: z.array(region).min(1),
-  /** HTTPS endpoint that pages on-call (PagerDuty CloudWatch integration URL). */
-  onCallEndpoint: z.url({ protocol: /^https$/ }),
-  logRetentionDays: retentionDays,
-  tracing: z.boolean(),
-  contributorInsights: z.boolean(),
-  /**
-   * Allow a model trained on non-commercial data (the deception corpus) into the deployed layer.
-   * Off by default; the synth refuses such a layer unless this is true.
-   */
-  allowNonCommercialModels: z.boolean().default(false),
-  /** POWERTOOLS_SERVICE_NAME / POWERTOOLS_METRICS_NAMESPACE for every function. */
-  serviceName: z.string().min(1),
-  metricsNamespace: z.string().min(1),
-  powertoolsLogLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']),
-  api: z.strictObject({
-    stageName: z.string().regex(/^[A-Za-z0-9_]+$/),
-    throttlingRateLimit: positiveInt,
-    throttlingBurstLimit: positiveInt,
-    usagePlanQuotaPerDay: positiveInt,
-    /** Requests per client IP in any 5-minute window before the WAF answers 429. */
-    wafRateLimitPer5Minutes: z.number().int().min(10),
-    /**
-     * API Gateway's authorizer result cache. With the authorizer's own ${KEY_CACHE_SECONDS} s key
-     * cache it bounds how long a revoked key keeps working: at most REVOCATION_BOUND_SECONDS.
-     */
-    authorizerCacheSeconds: z
-      .number()
-      .int()
-      .min(0)
-      .max(
-        MAX_AUTHORIZER_CACHE_SECONDS,
-        `at most ${MAX_AUTHORIZER_CACHE_SECONDS}: with the authorizer's ${KEY_CACHE_SECONDS} s key cache, a revoked key must stop working within ${REVOCATION_BOUND_SECONDS} s (ADR 0010)`,
-      ),
-  }),
-  /** The SES sender of review-request e-mails (ADR 0010). */
-  email: z
-    .strictObject({
-      /** The SES identity: a domain (verified with the DKIM records SES publishes) or one address. */
-      identity: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$|^[^@\s]+@([a-z0-9-]+\.)+[a-z]{2,}$/i),
-      /** The From address: the identity itself, or an address of the identity's domain. */
-      fromAddress: z.email(),
-    })
-    .refine(
-      (e) =>
-        e.identity.includes('@')
-          ? e.fromAddress.toLowerCase() === e.identity.toLowerCase()
-          : e.fromAddress.toLowerCase().endsWith(`@${e.identity.toLowerCase()}`),
-      { message: 'fromAddress must be the identity or an address of its domain', path: ['fromAddress'] },
-    ),
-  reviewRequests: z.strictObject({
-    /** Review requests a supplier may create per UTC day (429 with Retry-After past it). */
-    perSupplierPerDay: positiveInt,
-    /** The web app's review page: the e-mailed link is `<linkBaseUrl>#token=wrt_...`. */
-    linkBaseUrl: z.url({ protocol: /^https$/ }),
-  }),
-  alarms: z.strictObject({
-    functionErrorsPer5Minutes: positiveInt,
-    api5xxPer5Minutes: positiveInt,
-  }),
-});
-
-export type WedSyncConfig = z.infer<typeof configSchema>;
+export { allRegions, CONTEXT_KEY, type WedSyncConfig } from './settings';
 
 /** Reads and validates the `wedsync` context of the app (throws with every problem listed). */
 export function loadConfig(scope: Construct): WedSyncConfig {
-  const raw: unknown = scope.node.tryGetContext(CONTEXT_KEY);
-  if (raw === undefined) {
-    throw new Error(`Missing CDK context "${CONTEXT_KEY}" (see cdk.json)`);
-  }
-  const parsed = configSchema.safeParse(typeof raw === 'string' ? JSON.parse(raw) : raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${CONTEXT_KEY}.${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid CDK context "${CONTEXT_KEY}":\n${problems.join('\n')}`);
-  }
-  const config = parsed.data;
-  if (
-    config.replicaRegions.includes(config.primaryRegion) ||
-    new Set(config.replicaRegions).size !== config.replicaRegions.length
-  ) {
-    throw new Error(`${CONTEXT_KEY}.replicaRegions must be distinct and must not include primaryRegion`);
-  }
-  return config;
+  return parseConfig(scope.node.tryGetContext(CONTEXT_KEY));
 }
-
-/** Every region the service runs in, the primary first. */
-export const allRegions = (config: WedSyncConfig): readonly string[] => [
-  config.primaryRegion,
-  ...config.replicaRegions,
-];

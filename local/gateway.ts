@@ -1,8 +1,16 @@
 /**
  * The local API Gateway: turns HTTP requests into REST API proxy events for the same handlers
- * Lambda runs, with the REQUEST authorizer in front of every catalogued route except the `public`
- * ones (401 without an Authorization header, 403 on Deny), a request-size cap and stage-like
- * throttling (429). It also serves the local mode's own pages (the API reference at /docs).
+ * Lambda runs, and answers what the deployed REST API answers by itself, with the deployed
+ * settings (lib/settings.ts) and gateway responses (lib/gateway-responses.ts):
+ * - stage throttling (token bucket at the stage's rate and burst): 429 with Retry-After;
+ * - the 10 MB payload cap: 413;
+ * - the REQUEST authorizer on every method, including the `ANY /` and `/{proxy+}` catch-alls:
+ *   401 without an Authorization header or when the authorizer says Unauthorized, 403 on Deny,
+ *   so unknown paths (404) and wrong methods (405) are answered only to valid credentials;
+ *   Allow/Deny decisions cached per Authorization header for the authorizer cache TTL;
+ * - the integration timeout (the smaller of API Gateway's and the Api function's): 504.
+ * Routes the table marks `public` (GET /v1/openapi.json) have no authorizer, as their deployed
+ * methods; the local mode also serves its own pages (the API reference at /docs).
  */
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
@@ -13,26 +21,43 @@ import type {
   APIGatewayProxyResult,
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
-import { matchRoute } from '../src/catalog/routes';
+import { ROUTES, matchRoute } from '../src/catalog/routes';
 import { problemOf, type ProblemDetails } from '../src/shared/problem';
+import {
+  GATEWAY_MAX_PAYLOAD_BYTES,
+  gatewayAnswer,
+  type GatewayResponseType,
+  type ThrottleSettings,
+} from '../lib/gateway-responses';
 
 export interface GatewayHandlers {
   api: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
   authorizer: (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 }
 
+/** The deployed API's limits (see `gatewayLimits` in local/stack.ts, from the same config as CDK). */
+export interface GatewayLimits {
+  /** The stage's throttling; also gives THROTTLED its Retry-After. */
+  readonly throttle: ThrottleSettings;
+  /** Off only where a test or the bench measures the handlers rather than the stage limit. */
+  readonly throttleEnabled: boolean;
+  /** min(API Gateway's integration timeout, the Api function's timeout), in ms. */
+  readonly integrationTimeoutMs: number;
+  /** The Authorizer function's timeout, in ms. */
+  readonly authorizerTimeoutMs: number;
+  /** How long an Allow/Deny decision is reused for the same Authorization header (0: never). */
+  readonly authorizerCacheSeconds: number;
+}
+
 export interface GatewayOptions {
   readonly handlers: GatewayHandlers;
+  readonly limits: GatewayLimits;
   readonly stage?: string;
-  /** Requests per second and burst, like a stage's throttling settings. */
-  readonly rateLimit?: { readonly rate: number; readonly burst: number };
+  readonly region?: string;
   readonly onError?: (error: unknown) => void;
   /** Pages of the local mode itself, answered to GET on their exact path (not API routes). */
   readonly pages?: Readonly<Record<string, () => APIGatewayProxyResult>>;
 }
-
-/** API Gateway's own payload cap is 10 MB; the handler applies the contract's smaller limit. */
-const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
 
 class TokenBucket {
   private tokens: number;
@@ -53,6 +78,21 @@ class TokenBucket {
   }
 }
 
+class Deadline extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
+}
+
+/** Resolves with the promise's value, or rejects with `Deadline` after `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Deadline(ms)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 function send(res: ServerResponse, result: APIGatewayProxyResult): void {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
@@ -64,16 +104,45 @@ function send(res: ServerResponse, result: APIGatewayProxyResult): void {
   res.end(body);
 }
 
-function sendProblem(
+/** What the REST API answers by itself for `type`: the deployed gateway response. */
+function sendGatewayResponse(
   res: ServerResponse,
-  problem: ProblemDetails,
-  headers: Record<string, string> = {},
+  type: GatewayResponseType,
+  limits: GatewayLimits,
+  requestId: string,
 ): void {
+  const answer = gatewayAnswer(type, limits.throttle, requestId);
+  send(res, { statusCode: answer.statusCode, headers: answer.headers, body: JSON.stringify(answer.problem) });
+}
+
+/** A problem the local gateway itself answers (a query string that does not decode). */
+function sendProblem(res: ServerResponse, problem: ProblemDetails): void {
   send(res, {
     statusCode: problem.status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
+    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
     body: JSON.stringify(problem),
   });
+}
+
+/** API Gateway resources: each route path and its prefixes, then the root and `/{proxy+}`. */
+const RESOURCES = [
+  ...new Set(
+    ROUTES.flatMap((route) => {
+      const segments = route.path.split('/').filter(Boolean);
+      return segments.map((_, i) => `/${segments.slice(0, i + 1).join('/')}`);
+    }),
+  ),
+].map((path) => ({
+  path,
+  regexp: new RegExp(`^${path.replace(/\{\w+\}/g, '[^/]+')}/?$`),
+  literals: path.split('/').filter((s) => s && !s.startsWith('{')).length,
+}));
+
+/** The resource API Gateway would match a path to (literal segments win), and its proxy parameter. */
+function resourceOf(path: string): { resource: string; proxy?: string } {
+  if (path === '/' || path === '') return { resource: '/' };
+  const hits = RESOURCES.filter((r) => r.regexp.test(path)).sort((a, b) => b.literals - a.literals);
+  return hits[0] ? { resource: hits[0].path } : { resource: '/{proxy+}', proxy: path.replace(/^\//, '') };
 }
 
 /**
@@ -87,10 +156,10 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= GATEWAY_MAX_BYTES) chunks.push(chunk);
+      if (size <= GATEWAY_MAX_PAYLOAD_BYTES) chunks.push(chunk);
       else chunks.length = 0;
     });
-    req.on('end', () => resolve(size > GATEWAY_MAX_BYTES ? 'too-large' : Buffer.concat(chunks)));
+    req.on('end', () => resolve(size > GATEWAY_MAX_PAYLOAD_BYTES ? 'too-large' : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -129,18 +198,21 @@ function decodeQuery(
 
 export function createGateway(options: GatewayOptions): Server {
   const stage = options.stage ?? 'local';
-  const bucket = options.rateLimit
-    ? new TokenBucket(options.rateLimit.rate, options.rateLimit.burst)
+  const region = options.region ?? 'us-east-1';
+  const { limits } = options;
+  const bucket = limits.throttleEnabled
+    ? new TokenBucket(limits.throttle.throttlingRateLimit, limits.throttle.throttlingBurstLimit)
     : undefined;
+  const decisions = new Map<string, { decision: APIGatewayAuthorizerResult; expires: number }>();
+  const inflight = new Map<string, Promise<APIGatewayAuthorizerResult>>();
 
-  return createServer(async (req, res) => {
+  const server = createServer(async (req, res) => {
+    const requestId = randomUUID();
     try {
-      if (bucket && !bucket.take()) {
-        return sendProblem(res, problemOf('rate-limited', 'slow down'), { 'retry-after': '1' });
-      }
+      if (bucket && !bucket.take()) return sendGatewayResponse(res, 'THROTTLED', limits, requestId);
       const url = new URL(req.url ?? '/', 'http://local');
       const body = await readBody(req);
-      if (body === 'too-large') return sendProblem(res, problemOf('payload-too-large', 'request too large'));
+      if (body === 'too-large') return sendGatewayResponse(res, 'REQUEST_TOO_LARGE', limits, requestId);
       const headers: Record<string, string> = {};
       const multiValueHeaders: Record<string, string[]> = {};
       for (const [name, value] of Object.entries(req.headers)) {
@@ -157,47 +229,72 @@ export function createGateway(options: GatewayOptions): Server {
         });
       }
       const { query, multi: multiQuery } = decoded;
-      const requestId = randomUUID();
       const method = (req.method ?? 'GET').toUpperCase();
       const page = method === 'GET' ? options.pages?.[url.pathname] : undefined;
       if (page) return send(res, page());
       const found = matchRoute(method, url.pathname);
+      // Routed methods have their resource; everything else reaches an `ANY` method (a route's
+      // resource or prefix, the root, or `/{proxy+}`), which has the authorizer as well.
+      const { resource, proxy } =
+        found.kind === 'match'
+          ? { resource: found.match.route.path, proxy: undefined }
+          : resourceOf(url.pathname);
+      const pathParameters =
+        found.kind === 'match' ? found.match.pathParameters : proxy !== undefined ? { proxy } : null;
 
-      let authorizerContext: Record<string, string> | undefined;
       // Like API Gateway, where a public route's method has no authorizer (AuthorizationType NONE).
-      if (found.kind === 'match' && found.match.route.auth !== 'public') {
-        // API Gateway answers 401 itself when the identity source is missing.
-        if (!headers.authorization)
-          return sendProblem(res, problemOf('unauthorized', 'missing Authorization header'));
-        const authEvent: APIGatewayRequestAuthorizerEvent = {
-          type: 'REQUEST',
-          methodArn: `arn:aws:execute-api:us-east-1:000000000000:local/${stage}/${method}${url.pathname}`,
-          resource: found.match.route.path,
-          path: url.pathname,
-          httpMethod: method,
-          headers,
-          multiValueHeaders,
-          pathParameters: found.match.pathParameters,
-          queryStringParameters: query,
-          multiValueQueryStringParameters: multiQuery,
-          stageVariables: null,
-          requestContext: {} as APIGatewayRequestAuthorizerEvent['requestContext'],
-        };
-        let decision: APIGatewayAuthorizerResult;
-        try {
-          decision = await options.handlers.authorizer(authEvent);
-        } catch (error) {
-          if (error instanceof Error && error.message === 'Unauthorized') {
-            return sendProblem(res, problemOf('unauthorized', 'invalid credentials'));
+      const isPublic = found.kind === 'match' && found.match.route.auth === 'public';
+      let authorizerContext: Record<string, string> | null = null;
+      if (!isPublic) {
+        // API Gateway answers 401 itself when the identity source is missing (no authorizer call).
+        const authorization = headers.authorization;
+        if (!authorization) return sendGatewayResponse(res, 'UNAUTHORIZED', limits, requestId);
+        let decision = decisions.get(authorization);
+        if (!decision || decision.expires <= Date.now()) {
+          decisions.delete(authorization);
+          const authEvent: APIGatewayRequestAuthorizerEvent = {
+            type: 'REQUEST',
+            methodArn: `arn:aws:execute-api:${region}:000000000000:local/${stage}/${method}${url.pathname}`,
+            resource,
+            path: url.pathname,
+            httpMethod: method,
+            headers,
+            multiValueHeaders,
+            pathParameters,
+            queryStringParameters: query,
+            multiValueQueryStringParameters: multiQuery,
+            stageVariables: null,
+            requestContext: {} as APIGatewayRequestAuthorizerEvent['requestContext'],
+          };
+          // Concurrent requests with the same credential share one authorizer call (a burst would
+          // otherwise invoke it once per request before the first decision is cached).
+          let call = inflight.get(authorization);
+          if (!call) {
+            call = within(options.handlers.authorizer(authEvent), limits.authorizerTimeoutMs);
+            inflight.set(authorization, call);
+            void call.catch(() => undefined).finally(() => inflight.delete(authorization));
           }
-          throw error;
+          let result: APIGatewayAuthorizerResult;
+          try {
+            result = await call;
+          } catch (error) {
+            if (error instanceof Error && error.message === 'Unauthorized') {
+              return sendGatewayResponse(res, 'UNAUTHORIZED', limits, requestId);
+            }
+            options.onError?.(error);
+            return sendGatewayResponse(res, 'AUTHORIZER_FAILURE', limits, requestId);
+          }
+          decision = { decision: result, expires: Date.now() + limits.authorizerCacheSeconds * 1000 };
+          if (limits.authorizerCacheSeconds > 0) decisions.set(authorization, decision);
         }
-        const allowed = decision.policyDocument.Statement.every((s) => 'Effect' in s && s.Effect === 'Allow');
-        if (!allowed) return sendProblem(res, problemOf('forbidden', 'access denied'));
-        authorizerContext = Object.fromEntries(
-          Object.entries(decision.context ?? {}).map(([k, v]) => [k, String(v)]),
+        const allowed = decision.decision.policyDocument.Statement.every(
+          (s) => 'Effect' in s && s.Effect === 'Allow',
         );
-        authorizerContext.principalId = decision.principalId;
+        if (!allowed) return sendGatewayResponse(res, 'ACCESS_DENIED', limits, requestId);
+        authorizerContext = Object.fromEntries(
+          Object.entries(decision.decision.context ?? {}).map(([k, v]) => [k, String(v)]),
+        );
+        authorizerContext.principalId = decision.decision.principalId;
       }
 
       // Like API Gateway with binary media types: bodies with control bytes, or bytes that are not
@@ -207,21 +304,21 @@ export function createGateway(options: GatewayOptions): Server {
         // eslint-disable-next-line no-control-regex -- detecting control bytes is the point here
         (!/[\x00-\x08\x0e-\x1f]/.test(body.toString('latin1')) && isUtf8(body));
       const event: APIGatewayProxyEvent = {
-        resource: found.kind === 'match' ? found.match.route.path : '/{proxy+}',
+        resource,
         path: url.pathname,
         httpMethod: method,
         headers,
         multiValueHeaders,
         queryStringParameters: Object.keys(query).length ? query : null,
         multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
-        pathParameters: found.kind === 'match' ? found.match.pathParameters : null,
+        pathParameters,
         stageVariables: null,
         body: body.length === 0 ? null : isText ? body.toString('utf8') : body.toString('base64'),
         isBase64Encoded: !isText,
         requestContext: {
           accountId: '000000000000',
           apiId: 'local',
-          authorizer: authorizerContext ?? null,
+          authorizer: authorizerContext,
           httpMethod: method,
           identity: {
             sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
@@ -231,15 +328,44 @@ export function createGateway(options: GatewayOptions): Server {
           requestId,
           requestTimeEpoch: Date.now(),
           resourceId: 'local',
-          resourcePath: found.kind === 'match' ? found.match.route.path : '/{proxy+}',
+          resourcePath: resource,
           stage,
         },
       };
-      send(res, await options.handlers.api(event));
+      let result: APIGatewayProxyResult;
+      try {
+        result = await within(options.handlers.api(event), limits.integrationTimeoutMs);
+      } catch (error) {
+        if (error instanceof Deadline)
+          return sendGatewayResponse(res, 'INTEGRATION_TIMEOUT', limits, requestId);
+        options.onError?.(error);
+        return sendGatewayResponse(res, 'INTEGRATION_FAILURE', limits, requestId);
+      }
+      send(res, result);
     } catch (error) {
       options.onError?.(error);
-      if (!res.headersSent)
-        sendProblem(res, problemOf('internal-error', 'the gateway could not complete the request'));
+      if (!res.headersSent) sendGatewayResponse(res, 'DEFAULT_5XX', limits, requestId);
     }
+  });
+  // A burst of thousands of connections must queue, not reset: no per-server connection cap, and
+  // keep-alive longer than a client's idle pool (headersTimeout must exceed keepAliveTimeout).
+  server.maxConnections = Infinity;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 120_000;
+  return server;
+}
+
+/** The kernel's accept queue limit here (net.core.somaxconn); Node's default backlog is 511. */
+export const LISTEN_BACKLOG = 4096;
+
+/** Listens on loopback with a backlog deep enough for a burst of new connections. */
+export function listen(server: Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
 }

@@ -1,32 +1,27 @@
 /**
  * The queue consumers of the local mode, in their own process (as Lambda runs them apart from
- * the API): one SqsPoller per catalogued queue consumer, calling the same worker handlers.
+ * the API): one SqsPoller per catalogued queue consumer (Lambda's event source mapping), calling
+ * the consumer function's `handleBatch` in that function's own worker thread, whose environment is
+ * only what its catalog entry grants (local/function-env.ts), with the function's timeout.
  * Configured by the environment the parent passes; prints "ready" once polling; stops cleanly
  * (finishing batches in flight) when the parent closes our stdin or sends SIGTERM/SIGINT;
  * the lines `pause [queue]` and `resume [queue]` on stdin stop and restart polling (answered with
  * `paused [queue]` / `resumed [queue]`).
  */
 import { createInterface } from 'node:readline';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { consumerOf, functionDefinition, type FunctionId } from '../src/catalog/functions';
+import { consumerOf, type FunctionId } from '../src/catalog/functions';
 import { QUEUES } from '../src/catalog/queues';
-import { join } from 'node:path';
-import { REPO_ROOT } from './processes';
 import { requireEnv } from '../src/shared/env';
-import { SqsPoller, type SqsHandler } from './sqs-poller';
+import { startFunctionThread, type FunctionThread } from './function-thread';
+import { SqsPoller } from './sqs-poller';
 
 export interface WorkerHostConfig {
   readonly queues: { id: string; url: string; arn: string }[];
   readonly concurrency: number;
-}
-
-/** Queue consumers export the raw `handleBatch` beside the middy-wrapped `handler` Lambda runs. */
-async function loadBatchHandler(functionId: FunctionId): Promise<SqsHandler> {
-  const module = (await import(join(REPO_ROOT, functionDefinition(functionId).entry))) as {
-    handleBatch?: SqsHandler;
-  };
-  if (!module.handleBatch) throw new Error(`${functionDefinition(functionId).entry} exports no handleBatch`);
-  return module.handleBatch;
+  /** Each consumer function's own environment. */
+  readonly functionEnv: Partial<Record<FunctionId, Record<string, string>>>;
 }
 
 async function main(): Promise<void> {
@@ -37,18 +32,33 @@ async function main(): Promise<void> {
     endpoint: requireEnv('AWS_ENDPOINT_URL_SQS'),
     useQueueUrlAsEndpoint: false,
   });
+  // One thread per consumer function, all started at once (loading a handler takes seconds).
+  const consumers = [...new Set(QUEUES.map((q) => consumerOf(q.id)).filter((f) => f !== undefined))];
+  const threads = new Map<FunctionId, FunctionThread>(
+    await Promise.all(
+      consumers.map(async (fn): Promise<[FunctionId, FunctionThread]> => {
+        const env = config.functionEnv[fn.id];
+        if (!env) throw new Error(`no environment for ${fn.id}`);
+        const thread = await startFunctionThread(fn, env);
+        // Queue consumers export the raw `handleBatch` beside the middy-wrapped `handler` Lambda runs.
+        if (!thread.exports.includes('handleBatch')) throw new Error(`${fn.entry} exports no handleBatch`);
+        return [fn.id, thread];
+      }),
+    ),
+  );
   const pollers = new Map<string, SqsPoller>();
   for (const definition of QUEUES) {
     const queue = config.queues.find((q) => q.id === definition.id);
     const consumerFunction = consumerOf(definition.id);
     if (!definition.consumer || !consumerFunction || !queue) continue;
+    const invoke = threads.get(consumerFunction.id)!;
     const poller = new SqsPoller({
       client,
       queueUrl: queue.url,
       queueArn: queue.arn,
       region,
       consumer: definition.consumer,
-      handler: await loadBatchHandler(consumerFunction.id),
+      handler: (event) => invoke.invoke<SQSEvent, SQSBatchResponse | undefined>('handleBatch', event),
       concurrency: config.concurrency,
       onError: (error) => process.stderr.write(`[workers] ${definition.id}: ${(error as Error).message}\n`),
     });
@@ -60,6 +70,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await Promise.all([...pollers.values()].map((p) => p.stop()));
+    await Promise.all([...threads.values()].map((t) => t.stop()));
     client.destroy();
     process.exit(0);
   };

@@ -13,8 +13,12 @@ export interface WorkerHost {
   stop(): Promise<void>;
 }
 
+/**
+ * `runtimeEnv` is what the pollers (Lambda's event source mappings) need: region, credentials, the
+ * SQS endpoint. The consumer functions get only their own environment, from `config.functionEnv`.
+ */
 export async function startWorkerHost(
-  env: Record<string, string>,
+  runtimeEnv: Record<string, string>,
   config: WorkerHostConfig,
 ): Promise<WorkerHost> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local', 'worker-host.ts')], {
@@ -22,7 +26,7 @@ export async function startWorkerHost(
     // Own process group: Ctrl-C reaches only us, and we stop the children in order (stdin closes).
     detached: true,
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, ...env, WEDSYNC_WORKER_HOST: JSON.stringify(config) },
+    env: { ...process.env, ...runtimeEnv, WEDSYNC_WORKER_HOST: JSON.stringify(config) },
   });
   const lines = createInterface({ input: child.stdout! });
   const waiters = new Map<string, () => void>();
@@ -37,7 +41,7 @@ export async function startWorkerHost(
     }
   });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the worker host did not start within 30 s')), 30_000);
+    const timer = setTimeout(() => reject(new Error('the worker host did not start within 120 s')), 120_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`the worker host exited with code ${code}`));

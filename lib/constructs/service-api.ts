@@ -20,7 +20,8 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { queryParameterNames, type RouteDefinition } from '#src/catalog/routes';
-import { problemOf, type ProblemKind } from '#src/shared/problem';
+import { problemOf } from '#src/shared/problem';
+import { gatewayAnswer, gatewayProblems } from '../gateway-responses';
 import { runbookReference } from '../runbooks';
 
 export interface ServiceApiSettings {
@@ -30,6 +31,8 @@ export interface ServiceApiSettings {
   readonly usagePlanQuotaPerDay: number;
   readonly wafRateLimitPer5Minutes: number;
   readonly authorizerCacheSeconds: number;
+  /** How long API Gateway waits for the Api function (the local gateway uses the same value). */
+  readonly integrationTimeoutSeconds: number;
 }
 
 export interface ServiceApiProps {
@@ -76,13 +79,6 @@ function acknowledgePublicMethod(method: apigw.Method, route: RouteDefinition): 
   });
 }
 
-interface GatewayProblem {
-  readonly type: apigw.ResponseType;
-  readonly kind: ProblemKind;
-  readonly detail: string;
-  readonly headers?: Record<string, string>;
-}
-
 export class ServiceApi extends Construct {
   readonly api: apigw.RestApi;
   readonly authorizer: apigw.RequestAuthorizer;
@@ -127,6 +123,7 @@ export class ServiceApi extends Construct {
       defaultIntegration: new apigw.LambdaIntegration(props.apiFunction, {
         proxy: true,
         allowTestInvoke: false,
+        timeout: Duration.seconds(settings.integrationTimeoutSeconds),
       }),
       // No default authorizer: every method names its own (see addRoutes), so that a `public`
       // route can have none (CDK refuses to override a default authorizer with NONE).
@@ -230,109 +227,14 @@ export class ServiceApi extends Construct {
 
   /** Everything API Gateway answers by itself, as problem+json with a status matching the body. */
   private addGatewayResponses(settings: ServiceApiSettings): void {
-    const retryAfterSeconds = Math.max(
-      1,
-      Math.ceil(settings.throttlingBurstLimit / settings.throttlingRateLimit),
-    );
-    const T = apigw.ResponseType;
-    const problems: GatewayProblem[] = [
-      {
-        type: T.BAD_REQUEST_BODY,
-        kind: 'bad-request',
-        detail: 'The request body does not match the schema of this operation.',
-      },
-      {
-        type: T.BAD_REQUEST_PARAMETERS,
-        kind: 'invalid-query',
-        detail: 'A required request parameter is missing.',
-      },
-      {
-        type: T.UNAUTHORIZED,
-        kind: 'unauthorized',
-        detail: 'Missing or invalid credentials in the Authorization header.',
-      },
-      { type: T.ACCESS_DENIED, kind: 'forbidden', detail: 'These credentials do not allow this request.' },
-      { type: T.EXPIRED_TOKEN, kind: 'forbidden', detail: 'These credentials do not allow this request.' },
-      {
-        type: T.INVALID_SIGNATURE,
-        kind: 'forbidden',
-        detail: 'These credentials do not allow this request.',
-      },
-      { type: T.INVALID_API_KEY, kind: 'forbidden', detail: 'These credentials do not allow this request.' },
-      {
-        type: T.WAF_FILTERED,
-        kind: 'forbidden',
-        detail: 'The request was blocked by the web application firewall.',
-      },
-      {
-        type: T.MISSING_AUTHENTICATION_TOKEN,
-        kind: 'not-found',
-        detail: 'No route matches this method and path.',
-      },
-      { type: T.RESOURCE_NOT_FOUND, kind: 'not-found', detail: 'No route matches this method and path.' },
-      {
-        type: T.REQUEST_TOO_LARGE,
-        kind: 'payload-too-large',
-        detail: 'The request is larger than the API accepts.',
-      },
-      {
-        type: T.UNSUPPORTED_MEDIA_TYPE,
-        kind: 'unsupported-media-type',
-        detail: 'This content type is not accepted.',
-      },
-      {
-        type: T.THROTTLED,
-        kind: 'rate-limited',
-        detail: 'Request rate limit exceeded; retry after the number of seconds in Retry-After.',
-        headers: { 'Retry-After': `${retryAfterSeconds}` },
-      },
-      {
-        type: T.QUOTA_EXCEEDED,
-        kind: 'rate-limited',
-        detail: 'Daily request quota exceeded; retry after the number of seconds in Retry-After.',
-        headers: { 'Retry-After': '3600' },
-      },
-      { type: T.DEFAULT_4XX, kind: 'bad-request', detail: 'The request could not be processed.' },
-      {
-        type: T.INTEGRATION_TIMEOUT,
-        kind: 'service-unavailable',
-        detail: 'The service did not answer in time; retry later.',
-      },
-      {
-        type: T.INTEGRATION_FAILURE,
-        kind: 'service-unavailable',
-        detail: 'The service is unavailable; retry later.',
-      },
-      {
-        type: T.AUTHORIZER_FAILURE,
-        kind: 'internal-error',
-        detail: 'The request could not be authorized; retry later.',
-      },
-      {
-        type: T.AUTHORIZER_CONFIGURATION_ERROR,
-        kind: 'internal-error',
-        detail: 'The request could not be authorized; retry later.',
-      },
-      {
-        type: T.API_CONFIGURATION_ERROR,
-        kind: 'internal-error',
-        detail: 'The service failed to process the request.',
-      },
-      { type: T.DEFAULT_5XX, kind: 'internal-error', detail: 'The service failed to process the request.' },
-    ];
-    for (const { type, kind, detail, headers } of problems) {
-      const problem = problemOf(kind, detail);
-      const body = JSON.stringify({ ...problem, requestId: '$context.requestId' });
-      this.api.addGatewayResponse(`${type.responseType}Response`, {
-        type,
-        statusCode: `${problem.status}`,
-        responseHeaders: Object.fromEntries(
-          Object.entries({ 'Content-Type': 'application/problem+json', ...headers }).map(([k, v]) => [
-            k,
-            `'${v}'`,
-          ]),
-        ),
-        templates: { 'application/json': body },
+    // The same table the local gateway answers from (lib/gateway-responses.ts).
+    for (const { type } of gatewayProblems(settings)) {
+      const { statusCode, headers, problem } = gatewayAnswer(type, settings, '$context.requestId');
+      this.api.addGatewayResponse(`${type}Response`, {
+        type: apigw.ResponseType.of(type),
+        statusCode: `${statusCode}`,
+        responseHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, `'${v}'`])),
+        templates: { 'application/json': JSON.stringify(problem) },
       });
     }
   }

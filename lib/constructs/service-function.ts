@@ -1,7 +1,7 @@
 /**
  * The one way this project builds a Lambda function (STYLE 8): pinned runtime, architecture,
- * bundling, log group and Powertools settings, an error alarm, and methods that couple every
- * IAM grant with the environment variable that names the resource. Which resources a function
+ * bundling, log group and Powertools settings, an error alarm, and `bind()`, which couples every
+ * IAM grant with the environment variable that names the resource (`environmentFor`). Which resources a function
  * may touch, and how, comes only from its `FunctionDefinition` in the catalog.
  */
 import * as path from 'node:path';
@@ -19,13 +19,13 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { consumerOf, type FunctionDefinition } from '#src/catalog/functions';
-import { QUEUES, dlqEnvVar, type QueueDefinition, type QueueId } from '#src/catalog/queues';
+import { environmentFor, settingsEnvironment, type FunctionSettings } from '#src/catalog/function-env';
+import { QUEUES, type QueueDefinition, type QueueId } from '#src/catalog/queues';
 import type { LayerId } from '#src/catalog/layers';
-import { SECRETS, type SecretDefinition, type SecretId } from '#src/catalog/secrets';
+import type { SecretId } from '#src/catalog/secrets';
 import { EMAIL_SENDERS, type EmailSenderDefinition, type EmailSenderId } from '#src/catalog/email';
-import { SETTINGS, type SettingId } from '#src/catalog/settings';
+import type { SettingId } from '#src/catalog/settings';
 import { TABLES, type TableDefinition, type TableId } from '#src/catalog/tables';
-import { FUNCTION_TIMEOUT_ENV } from '#src/shared/env';
 import { runbookReference } from '../runbooks';
 
 /** Repository root: entries in the catalog are relative to it. */
@@ -47,11 +47,7 @@ export const DYNAMODB_ACTIONS = {
   write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
 } as const;
 
-export interface PowertoolsSettings {
-  readonly serviceName: string;
-  readonly metricsNamespace: string;
-  readonly logLevel: string;
-}
+export type PowertoolsSettings = FunctionSettings;
 
 export interface ServiceFunctionProps {
   readonly definition: FunctionDefinition;
@@ -127,14 +123,7 @@ export class ServiceFunction extends Construct {
       // Text format: the runtime's "Invoke Error" lines are what `expectedErrorMessage` counts.
       loggingFormat: lambda.LoggingFormat.TEXT,
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
-      environment: {
-        POWERTOOLS_SERVICE_NAME: props.powertools.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: props.powertools.metricsNamespace,
-        POWERTOOLS_LOG_LEVEL: props.powertools.logLevel,
-        NODE_OPTIONS: '--enable-source-maps',
-        // AWS SDK clients keep their timeouts inside this deadline (src/shared/aws-clients.ts).
-        [FUNCTION_TIMEOUT_ENV]: String(definition.timeoutSeconds),
-      },
+      environment: settingsEnvironment(props.powertools),
       bundling: {
         forceDockerBundling: false,
         target: 'node22',
@@ -200,44 +189,50 @@ export class ServiceFunction extends Construct {
   }
 
   /**
-   * Grants exactly what the definition lists and sets each resource's environment variable. Fails
-   * if the definition names a resource that `resources` does not provide.
+   * Grants exactly what the definition lists and sets the environment variables that name those
+   * resources, computed by `environmentFor` (src/catalog/function-env.ts), the one function the
+   * local mode also uses, so the two cannot drift. Fails if the definition names a resource that
+   * `resources` does not provide.
    */
   bind(resources: ServiceResources): void {
+    const deadLetterQueue = (queueId: QueueId): IQueue => {
+      const dlq = resources.deadLetterQueues?.[queueId];
+      if (!dlq) throw new Error(`Queue ${queueId}: no DLQ provided for ${this.definition.id}`);
+      return dlq;
+    };
     for (const [tableId, access] of entries(this.definition.tables)) {
-      this.bindTable(byId(TABLES, tableId), resources.tables[tableId], access);
+      this.grantTable(byId(TABLES, tableId), resources.tables[tableId], access);
     }
     for (const [queueId, use] of entries(this.definition.queues)) {
       const def = byId(QUEUES, queueId);
-      if (use === 'send') this.bindQueueSend(def, resources.queues[queueId]);
-      else this.consumeQueue(def, resources.queues[queueId]);
-      if (use === 'consume-and-send') {
-        const dlq = resources.deadLetterQueues?.[queueId];
-        if (!dlq) throw new Error(`Queue ${queueId}: no DLQ provided for ${this.definition.id}`);
-        this.bindQueueSend(def, resources.queues[queueId]);
-        dlq.grantSendMessages(this.role);
-        this.function.addEnvironment(dlqEnvVar(def), dlq.queueUrl);
-      }
+      if (use !== 'send') this.consumeQueue(def, resources.queues[queueId]);
+      if (use !== 'consume') resources.queues[queueId].grantSendMessages(this.role);
+      if (use === 'consume-and-send') deadLetterQueue(queueId).grantSendMessages(this.role);
     }
-    for (const secretId of this.definition.secrets) {
-      this.bindSecret(byId(SECRETS, secretId), resources.secrets[secretId]);
-    }
+    for (const secretId of this.definition.secrets) resources.secrets[secretId].grantRead(this.role);
     for (const layerId of this.definition.layers ?? []) {
       this.function.addLayers(resources.layers[layerId]);
     }
     for (const senderId of this.definition.emailSenders ?? []) {
-      this.bindEmailSender(byId(EMAIL_SENDERS, senderId), resources.emailSenders[senderId]);
+      this.grantEmailSender(byId(EMAIL_SENDERS, senderId), resources.emailSenders[senderId]);
     }
-    for (const settingId of this.definition.settings ?? []) {
-      this.function.addEnvironment(byId(SETTINGS, settingId).envVar, resources.settings[settingId]);
-    }
+    // Every variable naming a granted resource, computed where the local mode computes it too.
+    const env = environmentFor(this.definition, {
+      table: (id) => resources.tables[id].tableName,
+      queue: (id) => resources.queues[id].queueUrl,
+      deadLetterQueue: (id) => deadLetterQueue(id).queueUrl,
+      secret: (id) => resources.secrets[id].secretArn,
+      emailSender: (id) => resources.emailSenders[id],
+      setting: (id) => resources.settings[id],
+    });
+    for (const [name, value] of Object.entries(env)) this.function.addEnvironment(name, value);
   }
 
   /**
    * ses:SendEmail on the one identity and configuration set (SES v2 authorises both), only as the
-   * configured From address; plus the variables naming them.
+   * configured From address.
    */
-  bindEmailSender(def: EmailSenderDefinition, sender: EmailSenderResource): void {
+  grantEmailSender(def: EmailSenderDefinition, sender: EmailSenderResource): void {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: `${def.id}SendEmail`,
@@ -246,12 +241,10 @@ export class ServiceFunction extends Construct {
         conditions: { StringEquals: { 'ses:FromAddress': sender.fromAddress } },
       }),
     );
-    this.function.addEnvironment(def.fromEnvVar, sender.fromAddress);
-    this.function.addEnvironment(def.configurationSetEnvVar, sender.configurationSetName);
   }
 
   /** Read (default) or read/write on the table and on each of its catalog indexes, by name. */
-  bindTable(def: TableDefinition, table: ITableV2, access: 'read' | 'readwrite' = 'read'): void {
+  private grantTable(def: TableDefinition, table: ITableV2, access: 'read' | 'readwrite' = 'read'): void {
     const actions: string[] = [
       ...DYNAMODB_ACTIONS.read,
       ...(access === 'readwrite' ? DYNAMODB_ACTIONS.write : []),
@@ -273,17 +266,10 @@ export class ServiceFunction extends Construct {
       );
     }
     table.encryptionKey?.grantEncryptDecrypt(this.role);
-    this.function.addEnvironment(def.envVar, table.tableName);
-  }
-
-  /** SendMessage (and the attribute reads the SDK needs) plus the queue URL. */
-  bindQueueSend(def: QueueDefinition, queue: IQueue): void {
-    queue.grantSendMessages(this.role);
-    this.function.addEnvironment(def.envVar, queue.queueUrl);
   }
 
   /** The catalog's event source: batches, window, concurrency, and partial batch responses. */
-  consumeQueue(def: QueueDefinition, queue: IQueue): void {
+  private consumeQueue(def: QueueDefinition, queue: IQueue): void {
     const consumer = def.consumer;
     if (!consumer || consumerOf(def.id)?.id !== this.definition.id) {
       throw new Error(`Queue ${def.id} does not name ${this.definition.id} as its consumer in the catalog`);
@@ -302,12 +288,6 @@ export class ServiceFunction extends Construct {
         reportBatchItemFailures: true,
       }),
     );
-  }
-
-  /** GetSecretValue/DescribeSecret on the regional secret (any version stage) plus its ARN. */
-  bindSecret(def: SecretDefinition, secret: ISecret): void {
-    secret.grantRead(this.role);
-    this.function.addEnvironment(def.envVar, secret.secretArn);
   }
 }
 

@@ -32,6 +32,7 @@ const PROBLEM_TITLES = {
   'rate-limited': [429, 'Too many requests'],
   'internal-error': [500, 'Internal error'],
   'service-unavailable': [503, 'Service unavailable'],
+  'gateway-timeout': [504, 'Gateway timeout'],
 } as const;
 
 export type ProblemKind = keyof typeof PROBLEM_TITLES;

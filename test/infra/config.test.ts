@@ -1,6 +1,8 @@
 /** The `wedsync` context: validated up front, with every problem named. */
 import { App } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { allRegions, loadConfig } from '../../lib/config';
+import { LOG_RETENTION_DAYS, readProjectConfig } from '../../lib/settings';
 import { projectContext } from './support/synth';
 
 const committed = projectContext().wedsync as Record<string, unknown>;
@@ -78,5 +80,20 @@ describe('loadConfig', () => {
         }),
       ),
     ).toThrow(/reviewRequests.linkBaseUrl/);
+  });
+});
+
+describe('readProjectConfig (the local mode reads the deployed settings without the CDK)', () => {
+  it('gives exactly what the CDK app loads from the same context', () => {
+    expect(readProjectConfig()).toEqual(loadConfig(appWith(committed)));
+  });
+
+  it("defaults the integration timeout to API Gateway's 29 s", () => {
+    expect(readProjectConfig().api.integrationTimeoutSeconds).toBe(29);
+  });
+
+  it('knows the same log retention periods as aws-cdk-lib', () => {
+    const cdkValues = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
+    expect([...LOG_RETENTION_DAYS].sort((a, b) => a - b)).toEqual([...cdkValues].sort((a, b) => a - b));
   });
 });

@@ -23,7 +23,7 @@ beforeAll(async () => {
   stack = await startTestStack();
   supplierA = await stack.newSupplier('Rose & Co');
   supplierB = await stack.newSupplier('Other Supplier');
-}, 60_000); // starting the emulators can take longer than one test on a busy machine
+}, 120_000); // starting the emulators and the function threads takes long on a loaded machine
 
 afterAll(async () => {
   await stack?.cleanup();
@@ -32,8 +32,8 @@ afterAll(async () => {
 describe('review requests and couple submissions', () => {
   // Creating requests, the e-mailed link and verification: test/integration/review-requests.test.ts.
   it('rejects expired, tampered and foreign tokens with 401', async () => {
-    const ring = (JSON.parse(process.env.WEDSYNC_LOCAL_SECRETS!) as Record<string, string[]>)[
-      process.env.SECRET_ID_REVIEW_TOKEN_KEY!
+    const ring = (JSON.parse(stack.env.WEDSYNC_LOCAL_SECRETS!) as Record<string, string[]>)[
+      stack.env.SECRET_ID_REVIEW_TOKEN_KEY!
     ]!;
     const expired = signReviewToken(
       {

@@ -28,7 +28,14 @@ export async function startTestStack(
   options: Partial<LocalStackOptions> & { persistent?: boolean } = {},
 ): Promise<TestStack> {
   const dir = options.persistent ? mkdtempSync(join(tmpdir(), 'wedsync-ddb-')) : undefined;
-  const stack = await startLocalStack({ visibilityTimeoutSeconds: 2, ...options, dbPath: dir });
+  // Stage throttling off unless a test asks for it: the load-style tests measure the pipeline, not
+  // the stage limit (validation-parity and burst tests run with `throttling: 'deployed'`).
+  const stack = await startLocalStack({
+    visibilityTimeoutSeconds: 2,
+    throttling: 'off',
+    ...options,
+    dbPath: dir,
+  });
   const doc = DynamoDBDocumentClient.from(stack.dynamoClient);
   const tableName = (id: TableId) => stack.env[tableDefinition(id).envVar]!;
   return {
