@@ -10,6 +10,7 @@ import {
   deliveryQueue,
   deliveryStore,
   endpointRepository,
+  idempotencyStore,
   modelEngine,
   modelStatsStore,
   once,
@@ -22,6 +23,7 @@ import {
 import { handleApiEvent, type ApiDeps } from './app';
 
 const deps = once((): ApiDeps => ({
+  idempotency: idempotencyStore(),
   endpoints: endpointRepository(),
   deliveries: deliveryStore(),
   deliveryQueue: deliveryQueue(),

@@ -42,6 +42,11 @@ export interface RouteDefinition {
   /** The JSON body the route takes; without it, any body is a 400. */
   readonly body?: z.ZodType;
   readonly summary: string;
+  /**
+   * Honours an `Idempotency-Key` header (draft-ietf-httpapi-idempotency-key-header): the same key
+   * with the same body replays the first answer; see functions/api/idempotency.ts.
+   */
+  readonly idempotent?: true;
 }
 
 /** The query parameter names a route accepts, from its schema. */
@@ -71,6 +76,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/review-requests',
     auth: 'supplier',
     body: reviewRoutesSchemas.createReviewRequestBody,
+    idempotent: true,
     summary: 'Create a review request for a couple; returns a signed, expiring review-link token.',
   },
   {
@@ -79,6 +85,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/reviews',
     auth: 'supplier-or-review-token',
     body: reviewRoutesSchemas.submitReviewBody,
+    idempotent: true,
     summary: 'Submit (couple, with token) or import (supplier, with API key) a review; 202 once queued.',
   },
   {
@@ -109,6 +116,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/webhook-endpoints',
     auth: 'supplier',
     body: webhookRoutesSchemas.createWebhookEndpointBody,
+    idempotent: true,
     summary: 'Register a webhook endpoint (https URL, event types); returns its signing secret once.',
   },
   {
