@@ -214,9 +214,13 @@ function eventsFor(review: Review, outcome: StoreOutcome | undefined, time: stri
       return eventsForEditedReview(review, outcome.lastEdit, time);
     case 'duplicate':
       // Announced again (same ids) in case an earlier attempt stored it and failed to publish.
+      // A duplicate of an edited version repeats that edit's events, and of the first-store
+      // events only review.received (its rating may since have changed: a review.negative under
+      // the first version's id would announce something that version never was).
+      if (!outcome.lastEdit) return eventsForStoredReview(review, time);
       return [
-        ...eventsForStoredReview(review, time),
-        ...(outcome.lastEdit ? eventsForEditedReview(review, outcome.lastEdit, time) : []),
+        ...eventsForStoredReview(review, time).filter((event) => event.type === 'review.received'),
+        ...eventsForEditedReview(review, outcome.lastEdit, time),
       ];
     case 'stale':
       return [];
