@@ -50,7 +50,7 @@ export const idempotencyStore = once(
       new DynamoDBPersistenceLayer({ tableName: tableName('Idempotency'), awsSdkV3Client: dynamoClient() }),
       {
         leaseMs: functionDefinition('Api').timeoutSeconds * 1000,
-        inFlightWaitMs: 2000,
+        inFlightWaitMs: 5000,
         onStoreError: (error, stage) =>
           logger.error('Idempotency-Key store failed', { stage, error: error as Error }),
       },

@@ -34,8 +34,16 @@ export interface ReviewRepository {
   get(supplierId: string, reviewId: string): Promise<ReviewView | undefined>;
   /** The supplier's latest reviews (text, time, source), for near-duplicate and burst checks. */
   recent(supplierId: string, limit: number): Promise<RecentReview[]>;
-  /** Stores the insights of a review whose inference was pending; false if it no longer is. */
-  completeInference(supplierId: string, reviewId: string, insights: ReviewInsights): Promise<boolean>;
+  /**
+   * Stores the insights of a review whose inference was pending, computed for its stored
+   * `version`; false if it no longer is pending or an edit has since replaced that version.
+   */
+  completeInference(
+    supplierId: string,
+    reviewId: string,
+    insights: ReviewInsights,
+    version: number,
+  ): Promise<boolean>;
   list(supplierId: string, filter: ReviewListFilter): Promise<ReviewPage>;
   summary(supplierId: string): Promise<ReviewSummary>;
 }

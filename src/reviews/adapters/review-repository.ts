@@ -391,16 +391,24 @@ export class DynamoReviewRepository implements ReviewRepository {
     }));
   }
 
-  async completeInference(supplierId: string, reviewId: string, insights: ReviewInsights): Promise<boolean> {
+  async completeInference(
+    supplierId: string,
+    reviewId: string,
+    insights: ReviewInsights,
+    version: number,
+  ): Promise<boolean> {
+    // Version 1 may be a review stored before versions existed (no attribute).
+    const sameVersion =
+      version === 1 ? '(attribute_not_exists(#version) OR #version = :version)' : '#version = :version';
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: supplierPk(supplierId), sk: reviewSk(reviewId) },
           UpdateExpression: 'SET insights = :insights',
-          ConditionExpression: 'insights.#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':insights': insights, ':pending': 'pending' },
+          ConditionExpression: `insights.#status = :pending AND ${sameVersion}`,
+          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+          ExpressionAttributeValues: { ':insights': insights, ':pending': 'pending', ':version': version },
         }),
       );
       return true;
