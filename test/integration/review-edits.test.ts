@@ -161,6 +161,22 @@ it('stores an edited re-import as version 2 with new content, inference, summary
   expect(audits.find((a) => a.action === 'review.updated')!.previous).toMatchObject({ rating: 5 });
 });
 
+it('treats a resend without submittedAt as a duplicate, not an edit of the date', async () => {
+  const supplier = await stack.newSupplier('Dateless Resends');
+  const { submittedAt: _date, ...dateless } = original('g-dateless');
+  const send = () => stack.call('POST', '/v1/reviews', { key: supplier.apiKey, body: dateless });
+  const id = String((await send()).json.reviewId);
+  await eventually(async () => (await getReview(supplier.apiKey, id)) !== undefined, 'stored');
+  const first = (await getReview(supplier.apiKey, id))!;
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect((await send()).status).toBe(202);
+  await Promise.all([send(), send()]);
+  await drained();
+  expect(await getReview(supplier.apiKey, id)).toMatchObject({ version: 1, reviewedAt: first.reviewedAt });
+  expect((await eventsOf(supplier.supplierId, id)).map((e) => e.type)).toEqual(['review.received']);
+  expect(await stack.queueDepth('Ingest', 'dlq')).toBe(0);
+});
+
 it('applies a producer event with the same natural key as an edit, once per redelivery', async () => {
   const supplier = await stack.newSupplier('Producer Edits');
   const id = await importReview(supplier.apiKey, original('g-edit-2'));

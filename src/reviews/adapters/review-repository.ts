@@ -23,6 +23,7 @@ import {
   contentOf,
   isLaterVersion,
   latestVersion,
+  withInheritedDate,
   type ReviewContent,
   type ReviewEdit,
   type StoreOutcome,
@@ -115,31 +116,52 @@ export class DynamoReviewRepository implements ReviewRepository {
         throw error;
       }
     }
-    // Edits are rare: one at a time, so they do not conflict with each other on the summary.
-    for (const review of existing) {
-      outcomes.set(review.reviewId, await this.reconcile(supplierId, review, storedAt));
+    // Reads in parallel; the edits they find (rare) one at a time, so that they do not conflict
+    // with each other on the summary item.
+    const first = await Promise.all(
+      existing.map((review) => this.reconcile(supplierId, review, storedAt, false)),
+    );
+    for (const [i, review] of existing.entries()) {
+      const outcome = first[i]!;
+      outcomes.set(
+        review.reviewId,
+        outcome === 'edit' ? await this.reconcile(supplierId, review, storedAt, true) : outcome,
+      );
     }
     return outcomes;
   }
 
   /** Duplicate, stale or edit of the stored review (re-read and decided again on a lost race). */
-  private async reconcile(supplierId: string, candidate: Review, storedAt: string): Promise<StoreOutcome> {
-    const candidateStamp: VersionStamp = {
-      reviewedAt: candidate.reviewedAt,
-      versionAt: candidate.versionAt,
-      contentHash: contentHash(candidate),
-    };
+  private reconcile(
+    supplierId: string,
+    sent: Review,
+    storedAt: string,
+    apply: false,
+  ): Promise<StoreOutcome | 'edit'>;
+  private reconcile(supplierId: string, sent: Review, storedAt: string, apply: true): Promise<StoreOutcome>;
+  private async reconcile(
+    supplierId: string,
+    sent: Review,
+    storedAt: string,
+    apply: boolean,
+  ): Promise<StoreOutcome | 'edit'> {
     let conflicts = 0;
     for (let attempt = 0; attempt < MAX_EDIT_ATTEMPTS; attempt += 1) {
       const { Item } = await this.client.send(
         new GetCommand({
           TableName: this.tableName,
-          Key: { pk: supplierPk(supplierId), sk: reviewSk(candidate.reviewId) },
+          Key: { pk: supplierPk(supplierId), sk: reviewSk(sent.reviewId) },
           ConsistentRead: true,
         }),
       );
-      if (!Item) throw new Error(`review ${candidate.reviewId} existed a moment ago and is gone`);
+      if (!Item) throw new Error(`review ${sent.reviewId} existed a moment ago and is gone`);
       const stored = storedVersion(Item);
+      const candidate = withInheritedDate(sent, stored.content);
+      const candidateStamp: VersionStamp = {
+        reviewedAt: candidate.reviewedAt,
+        versionAt: candidate.versionAt,
+        contentHash: contentHash(candidate),
+      };
       if (stored.stamp.contentHash === candidateStamp.contentHash) {
         return {
           kind: 'duplicate',
@@ -148,6 +170,7 @@ export class DynamoReviewRepository implements ReviewRepository {
         };
       }
       if (!isLaterVersion(candidateStamp, stored.stamp)) return { kind: 'stale', version: stored.version };
+      if (!apply) return 'edit';
       const edit: ReviewEdit = {
         version: stored.version + 1,
         changedFields: changedFields(stored.content, candidate),
@@ -175,7 +198,7 @@ export class DynamoReviewRepository implements ReviewRepository {
         throw error;
       }
     }
-    throw new Error(`review ${candidate.reviewId}: too many concurrent edits, will be retried`);
+    throw new Error(`review ${sent.reviewId}: too many concurrent edits, will be retried`);
   }
 
   /**
@@ -230,6 +253,8 @@ export class DynamoReviewRepository implements ReviewRepository {
       sets.push('insights = :insights');
       values[':insights'] = review.insights;
     }
+    // A dated version replaces a dateless one's receipt time for good.
+    const removes = review.reviewedAtDefaulted ? '' : ' REMOVE reviewedAtDefaulted';
     let condition = 'attribute_exists(pk) AND ';
     if (stored.versionAttribute === undefined) {
       condition += 'attribute_not_exists(#version)';
@@ -242,7 +267,7 @@ export class DynamoReviewRepository implements ReviewRepository {
         Update: {
           TableName: this.tableName,
           Key: { pk, sk: reviewSk(review.reviewId) },
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')}${removes}`,
           ConditionExpression: condition,
           ExpressionAttributeNames: { '#body': 'body', '#version': 'version' },
           ExpressionAttributeValues: values,

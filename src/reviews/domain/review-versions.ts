@@ -85,6 +85,32 @@ export function isLaterVersion(candidate: VersionStamp, stored: VersionStamp): b
   return false;
 }
 
+/**
+ * A version sent without a date (`reviewedAtDefaulted`: its reviewedAt is merely when it arrived)
+ * takes the date of the version it is compared with, so resending the same review without
+ * `submittedAt` is a duplicate, not an edit of the date.
+ */
+export function withInheritedDate<
+  T extends { readonly reviewedAt: string; readonly reviewedAtDefaulted?: true },
+>(candidate: T, compared: { readonly reviewedAt: string }): T {
+  return candidate.reviewedAtDefaulted ? { ...candidate, reviewedAt: compared.reviewedAt } : candidate;
+}
+
+/**
+ * Several versions of one review arriving together: the ones without a date take the date of
+ * the first to arrive (earliest versionAt), as they would have if they had come one by one.
+ */
+export function alignDates<
+  T extends { readonly reviewedAt: string; readonly versionAt: string; readonly reviewedAtDefaulted?: true },
+>(versions: readonly T[]): T[] {
+  const first = versions.reduce<T | undefined>(
+    (earliest, v) =>
+      earliest === undefined || normaliseTime(v.versionAt) < normaliseTime(earliest.versionAt) ? v : earliest,
+    undefined,
+  );
+  return first ? versions.map((v) => withInheritedDate(v, first)) : [];
+}
+
 /** Of several versions of one review, the latest (the order above; ties are the same content). */
 export function latestVersion<T extends ReviewContent & { readonly versionAt: string }>(
   versions: readonly T[],

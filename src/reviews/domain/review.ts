@@ -18,6 +18,8 @@ export interface Review {
   /** Arrived with a review-request token: the couple really was invited by the supplier. */
   readonly verified: boolean;
   readonly reviewedAt: string;
+  /** No date was sent (reviewedAt is the receipt time): a later resend inherits the stored date. */
+  readonly reviewedAtDefaulted?: true;
   readonly receivedAt: string;
   /**
    * When the source asserted this version (our API's receipt time, or a producer event's `time`):
@@ -94,6 +96,7 @@ export function reviewFromMessage(
     verified: origin.kind === 'review-request',
     // Normalised to UTC so that index sort keys order correctly whatever offset was sent.
     reviewedAt: new Date(review.submittedAt).toISOString(),
+    ...(review.submittedAtDefaulted ? { reviewedAtDefaulted: true as const } : {}),
     receivedAt: message.receivedAt,
     versionAt: normaliseTime(options.versionAt ?? message.receivedAt),
     origin,

@@ -6,7 +6,7 @@ import {
   reviewFromMessage,
   type Review,
 } from '../domain/review';
-import { contentHash, latestVersion, type StoreOutcome } from '../domain/review-versions';
+import { alignDates, contentHash, latestVersion, type StoreOutcome } from '../domain/review-versions';
 import { reviewSubmittedMessage } from '../domain/review-schemas';
 import { analyseReviews, type ModelsForSupplier, type Observation } from '../domain/review-inference';
 import type { IngestQueue, RejectedStore, ReviewRepository } from '../ports';
@@ -136,12 +136,16 @@ export async function ingestBatch(
     chunks.map(async ({ supplierId, entries }) => {
       try {
         const recent = await deps.reviews.recent(supplierId, deps.recentWindow);
-        // One version per review: the latest of those in this chunk.
-        const versionsById = new Map<string, Review[]>();
-        for (const { review } of entries) {
-          versionsById.set(review.reviewId, [...(versionsById.get(review.reviewId) ?? []), review]);
+        // One version per review: the latest of those in this chunk (dateless ones aligned first).
+        const groups = new Map<string, { messageId: string; review: Review }[]>();
+        for (const entry of entries) {
+          groups.set(entry.review.reviewId, [...(groups.get(entry.review.reviewId) ?? []), entry]);
         }
-        const latest = [...versionsById.values()].map((versions) => latestVersion(versions));
+        const aligned = [...groups.values()].map((group) => {
+          const versions = alignDates(group.map((e) => e.review));
+          return group.map((e, i) => ({ messageId: e.messageId, review: versions[i]! }));
+        });
+        const latest = aligned.map((group) => latestVersion(group.map((e) => e.review)));
         const inferred = analyseReviews(latest, recent, deps.models, {
           timeBudgetMs: deps.inferenceBudgetMs,
         });
@@ -158,7 +162,7 @@ export async function ingestBatch(
         );
         const latestById = new Map(inferred.reviews.map((r) => [r.reviewId, r]));
         const assigned = new Set<string>();
-        for (const { messageId, review } of entries) {
+        for (const { messageId, review } of aligned.flat()) {
           const winner = latestById.get(review.reviewId)!;
           const outcome: StoreOutcome = stored.get(review.reviewId) ?? { kind: 'duplicate', version: 1 };
           // The first message carrying the stored version takes the store's outcome; the others

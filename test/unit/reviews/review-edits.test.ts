@@ -15,6 +15,8 @@ import {
   isLaterVersion,
   latestVersion,
   stampOf,
+  alignDates,
+  withInheritedDate,
   type ReviewEdit,
 } from '../../../src/reviews/domain/review-versions';
 import { reviewIdFor } from '../../../src/reviews/domain/review-ids';
@@ -139,6 +141,35 @@ describe('the latest version of a review', () => {
       },
     });
     expect(review.versionAt).toBe('2026-06-02T10:00:00.000Z');
+  });
+});
+
+describe('versions sent without a date', () => {
+  it('take the date of what they are compared with, so a resend is a duplicate, not an edit', () => {
+    const resend = version({
+      reviewedAt: '2026-06-09T00:00:00.000Z',
+      versionAt: '2026-06-09T00:00:00.000Z',
+      reviewedAtDefaulted: true,
+    });
+    expect(contentHash(withInheritedDate(resend, base))).toBe(contentHash(base));
+    const dated = version({ reviewedAt: '2026-06-09T00:00:00.000Z' });
+    expect(contentHash(withInheritedDate(dated, base))).not.toBe(contentHash(base));
+  });
+
+  it('arriving together, take the date of the first to arrive', () => {
+    const first = version({
+      reviewedAt: '2026-06-02T10:00:00.000Z',
+      versionAt: '2026-06-02T10:00:00.000Z',
+      reviewedAtDefaulted: true,
+    });
+    const second = version({
+      reviewedAt: '2026-06-02T10:00:05.000Z',
+      versionAt: '2026-06-02T10:00:05.000Z',
+      reviewedAtDefaulted: true,
+    });
+    const aligned = alignDates([second, first]);
+    expect(aligned.map((v) => v.reviewedAt)).toEqual([first.reviewedAt, first.reviewedAt]);
+    expect(contentHash(aligned[0]!)).toBe(contentHash(aligned[1]!));
   });
 });
 
