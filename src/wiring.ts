@@ -9,6 +9,7 @@ import { keyRingFor } from './access/adapters/key-ring';
 import { DynamoBudgetStore } from './budgets/adapters/budget-store';
 import { queueDefinition, dlqEnvVar, type QueueId } from './catalog/queues';
 import { secretDefinition } from './catalog/secrets';
+import { functionDefinition } from './catalog/functions';
 import { tableDefinition, type TableId } from './catalog/tables';
 import { SqsEventPublisher } from './events/adapters/sqs-event-publisher';
 import { DynamoModelStatsStore } from './models/adapters/model-stats-store';
@@ -23,8 +24,11 @@ import {
 } from './reviews/adapters/dynamo-records';
 import { SesEmailSender } from './reviews/adapters/ses-email-sender';
 import { DynamoReviewRepository } from './reviews/adapters/review-repository';
-import { dynamo, sesv2, sqs } from './shared/aws-clients';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { dynamo, dynamoClient, sesv2, sqs } from './shared/aws-clients';
 import { currentRegion, optionalEnv, requireEnv } from './shared/env';
+import { PowertoolsIdempotencyStore } from './shared/idempotency-store';
+import { logger } from './shared/powertools';
 import { SqsQueue } from './shared/sqs-queues';
 import { DynamoBreakerStore } from './webhooks/adapters/breaker-store';
 import { DynamoDeliveryStore } from './webhooks/adapters/deliveries';
@@ -54,6 +58,21 @@ export function integerSetting(id: SettingId, min: number): number {
   }
   return value;
 }
+
+// The API's Idempotency-Key records (Powertools idempotency on the Idempotency table). The
+// lease is the API function's timeout: a request cannot run longer than that.
+export const idempotencyStore = once(
+  () =>
+    new PowertoolsIdempotencyStore(
+      new DynamoDBPersistenceLayer({ tableName: tableName('Idempotency'), awsSdkV3Client: dynamoClient() }),
+      {
+        leaseMs: functionDefinition('Api').timeoutSeconds * 1000,
+        inFlightWaitMs: 5000,
+        onStoreError: (error, stage) =>
+          logger.error('Idempotency-Key store failed', { stage, error: error as Error }),
+      },
+    ),
+);
 
 // Access
 export const tenantStore = once(() => new DynamoTenantStore(dynamo(), tableName('Tenants')));

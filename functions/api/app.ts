@@ -7,6 +7,8 @@ import { matchRoute, type OperationId, type RouteDefinition } from '../../src/ca
 import { ProblemError, problemOf } from '../../src/shared/problem';
 import { header, problemResponse, readJsonObject } from '../../src/shared/http';
 import type { Principal } from '../../src/access/domain/principal';
+import type { IdempotencyStore } from '../../src/shared/idempotency';
+import { runIdempotently } from './idempotency';
 import { parse, type Operations } from './operation';
 import { metaOperations } from './operations/meta';
 import { modelOperations, type ModelDeps } from './operations/models';
@@ -15,6 +17,8 @@ import { webhookOperations, type WebhookDeps } from './operations/webhooks';
 
 /** Every area's dependencies, plus how to report the unexpected. */
 export interface ApiDeps extends ReviewDeps, ModelDeps, WebhookDeps {
+  /** Only requests that send an Idempotency-Key to a route marked `idempotent` use it. */
+  readonly idempotency: IdempotencyStore;
   readonly onUnexpectedError: (error: unknown, event: APIGatewayProxyEvent) => void;
 }
 
@@ -111,7 +115,12 @@ export async function handleApiEvent(
     const body: unknown = route.body
       ? parse(route.body, readJsonObject(event), 'validation-error')
       : undefined;
-    return await OPERATIONS[route.operation]({ event, principal, pathParameters, body, query }, deps);
+    const operation = OPERATIONS[route.operation];
+    const run = () => operation({ event, principal, pathParameters, body, query }, deps);
+    // Idempotency-Key is scoped by the caller: a public route has none and takes no key.
+    return principal
+      ? await runIdempotently(route, event, principal, body, deps.idempotency, run)
+      : await run();
   } catch (error) {
     if (error instanceof ProblemError) return problemResponse(error.problem, error.headers);
     deps.onUnexpectedError(error, event);

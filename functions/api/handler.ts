@@ -12,6 +12,7 @@ import {
   deliveryQueue,
   deliveryStore,
   endpointRepository,
+  idempotencyStore,
   modelEngine,
   modelStatsStore,
   once,
@@ -30,6 +31,7 @@ import { handleApiEvent, type ApiDeps } from './app';
 const tally = new MetricTally(metrics);
 
 const deps = once((): ApiDeps => ({
+  idempotency: idempotencyStore(),
   endpoints: endpointRepository(),
   deliveries: deliveryStore(),
   deliveryQueue: deliveryQueue(),

@@ -25,6 +25,8 @@ import { processIngestBatch, type WorkerDeps } from './worker';
 const METRIC_NAMES = {
   created: 'ReviewsStored',
   duplicate: 'DuplicateReviews',
+  updated: 'ReviewsEdited',
+  stale: 'StaleReviewVersions',
   parked: 'RejectedMessages',
   failed: 'IngestFailures',
   applied: 'ProducerEventsApplied',
@@ -58,10 +60,21 @@ const deps = once((): WorkerDeps => ({
   onOutcome: (messageId, outcome) => {
     tally.add(METRIC_NAMES[outcome.kind], MetricUnit.Count, 1);
     if (outcome.kind === 'parked') logger.warn('message parked', { messageId, reason: outcome.reason });
+    if (outcome.kind === 'updated') {
+      logger.info('review edited', { messageId, reviewId: outcome.reviewId, version: outcome.version });
+    }
+    if (outcome.kind === 'stale') {
+      // Never silent: an older version than the stored one is kept out, and said so.
+      logger.warn('review version older than the stored one: the stored version stays', {
+        messageId,
+        reviewId: outcome.reviewId,
+        storedVersion: outcome.version,
+      });
+    }
     if (outcome.kind === 'failed') {
       logger.error('message failed, will be retried', { messageId, error: outcome.error as Error });
     }
-    if ((outcome.kind === 'created' || outcome.kind === 'duplicate') && outcome.inferencePending) {
+    if ((outcome.kind === 'created' || outcome.kind === 'updated') && outcome.inferencePending) {
       tally.add('InferencePending', MetricUnit.Count, 1);
     }
   },

@@ -49,9 +49,11 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: 'functions/api/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
-    // Reads only, except review requests; reviews are written by the worker alone.
+    // Reads only, except review requests, Idempotency-Key records and webhook endpoints; reviews
+    // are written by the worker alone.
     tables: {
       Reviews: 'read',
+      Idempotency: 'readwrite',
       ReviewRequests: 'readwrite',
       ModelStats: 'readwrite',
       WebhookEndpoints: 'readwrite',

@@ -97,6 +97,12 @@ const SECURITY: Record<RouteAuth, Record<string, string[]>[]> = {
   public: [],
 };
 
+/** What an idempotent route says of the header (draft-ietf-httpapi-idempotency-key-header). */
+const IDEMPOTENCY_KEY_HEADER =
+  '1-200 visible ASCII characters, unique per request you mean once, kept 24 h per supplier: a retry with ' +
+  'the same key and body gets the first answer (`Idempotent-Replayed: true`); another body is a 422 ' +
+  '`idempotency-key-reuse`; while the first is running, a 409 with Retry-After.';
+
 /** The shared error responses, by status: a name, a description, and the problems shown as examples. */
 const ERROR_RESPONSES: Record<
   number,
@@ -139,7 +145,11 @@ const ERROR_RESPONSES: Record<
   409: {
     name: 'Conflict',
     description: 'The resource is not in a state that allows this now (e.g. still in progress, or disabled).',
-    examples: [['conflict', 'the delivery is still in progress']],
+    examples: [
+      ['conflict', 'the delivery is still in progress'],
+      ['idempotency-key-in-flight', 'a request with this Idempotency-Key is still in progress; retry'],
+    ],
+    headers: ['Retry-After'],
   },
   413: {
     name: 'PayloadTooLarge',
@@ -154,7 +164,10 @@ const ERROR_RESPONSES: Record<
   422: {
     name: 'ValidationFailed',
     description: 'Missing, unknown or invalid fields, each listed in `errors` with its path.',
-    examples: [['validation-error', 'some fields are missing or invalid']],
+    examples: [
+      ['validation-error', 'some fields are missing or invalid'],
+      ['idempotency-key-reuse', 'this Idempotency-Key was used with a different request'],
+    ],
   },
   429: {
     name: 'TooManyRequests',
@@ -184,6 +197,7 @@ export function problemStatusesOf(route: RouteDefinition): number[] {
   if (route.auth !== 'public') kinds.push('unauthorized', 'forbidden');
   if (/\{\w+\}/.test(route.path)) kinds.push('not-found');
   if (route.body) kinds.push('payload-too-large', 'unsupported-media-type', 'validation-error');
+  if (route.idempotent) kinds.push('idempotency-key-in-flight', 'idempotency-key-reuse');
   kinds.push(...(route.problems ?? []), 'rate-limited', 'service-unavailable');
   return [...new Set(kinds.map(problemStatus))].sort((a, b) => a - b);
 }
@@ -273,7 +287,11 @@ function parametersOf(route: RouteDefinition, components: SchemaComponents): Jso
       schema: json,
     };
   });
-  const headers = Object.entries(route.headers ?? {}).map(([name, description]) => ({
+  const declared = {
+    ...(route.idempotent ? { 'Idempotency-Key': IDEMPOTENCY_KEY_HEADER } : {}),
+    ...route.headers,
+  };
+  const headers = Object.entries(declared).map(([name, description]) => ({
     name,
     in: 'header',
     required: false,

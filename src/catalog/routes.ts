@@ -78,6 +78,11 @@ export interface RouteDefinition {
    * parameters and body (400, 401, 403, 404, 413, 415, 422, 429, 503), e.g. `conflict`.
    */
   readonly problems?: readonly ProblemKind[];
+  /**
+   * Honours an `Idempotency-Key` header (draft-ietf-httpapi-idempotency-key-header): the same key
+   * with the same body replays the first answer; see functions/api/idempotency.ts.
+   */
+  readonly idempotent?: true;
 }
 
 /** The answer of GET /v1/openapi.json (the document itself is described by OpenAPI 3.1). */
@@ -138,6 +143,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     body: reviewRoutesSchemas.createReviewRequestBody,
     summary:
       'Create a review request: its private link is e-mailed to the couple (202, no token in the answer; reviews made with it are verified), or with delivery=link a shareable link is returned (201; never verified). At most REVIEW_REQUESTS_PER_DAY a day (429 with Retry-After).',
+    idempotent: true,
     area: 'reviews',
     response: {
       status: 202,
@@ -175,9 +181,11 @@ export const ROUTES: readonly RouteDefinition[] = [
     body: reviewRoutesSchemas.submitReviewBody,
     headers: {
       'Idempotency-Key':
-        'For a supplier import without platform + externalId: 1-200 visible ASCII characters; the same key ' +
-        'always gives the same review id.',
+        'Also the natural key of a supplier import without platform + externalId: the same key always gives ' +
+        'the same review id. 1-200 visible ASCII characters; the same key and body replays the first answer ' +
+        '(`Idempotent-Replayed: true`), another body is a 422 `idempotency-key-reuse`, one still running a 409.',
     },
+    idempotent: true,
     summary: 'Submit (couple, with token) or import (supplier, with API key) a review; 202 once queued.',
     area: 'reviews',
     response: {
@@ -221,6 +229,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/webhook-endpoints',
     auth: 'supplier',
     body: webhookRoutesSchemas.createWebhookEndpointBody,
+    idempotent: true,
     summary: 'Register a webhook endpoint (https URL, event types); returns its signing secret once.',
     area: 'webhooks',
     response: {

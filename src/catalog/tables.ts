@@ -12,7 +12,8 @@ export type TableId =
   | 'WebhookEndpoints'
   | 'Deliveries'
   | 'WebhookBreakers'
-  | 'Budgets';
+  | 'Budgets'
+  | 'Idempotency';
 
 export interface IndexDefinition {
   readonly name: string;
@@ -147,6 +148,18 @@ export const TABLES: readonly TableDefinition[] = [
     accessPatterns: [
       'Add a batch of predictions: UpdateItem ADD counters on pk=MODEL#<task>#<variant>, sk=HOUR#<yyyy-mm-ddThh>.',
       'Window of a variant: Query pk=MODEL#<task>#<variant>, sk >= HOUR#<since>; buckets expire after 30 days.',
+    ],
+  },
+  {
+    id: 'Idempotency',
+    envVar: 'TABLE_IDEMPOTENCY',
+    // The attribute names are Powertools' (DynamoDBPersistenceLayer defaults).
+    partitionKey: 'id',
+    ttlAttribute: 'expiration',
+    indexes: [],
+    accessPatterns: [
+      'Claim an Idempotency-Key (API, only for requests that send one): PutItem id=api#<sha256 of [scope, key]>, conditional on absent, expired, or in progress past its lease; the item holds status, the request hash and, once done, the response. Kept 24 h (`expiration`, epoch seconds).',
+      'Replay: the conditional put returns the existing item (ALL_OLD), read strongly consistent if it did not.',
     ],
   },
 ];

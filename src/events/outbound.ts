@@ -43,6 +43,21 @@ export const reviewNegativeData = z.object({
   sentimentScore: z.number().min(-1).max(1).optional().describe('-1 (very negative) .. 1 (very positive).'),
 });
 
+export const reviewUpdatedData = z.object({
+  ...reviewFacts,
+  version: z
+    .number()
+    .int()
+    .min(2)
+    .describe('The version the edit produced (the first stored version is 1; +1 per applied edit).'),
+  changedFields: z
+    .array(z.enum(['rating', 'title', 'body', 'reviewerName', 'platform', 'reviewedAt']))
+    .min(1)
+    .describe('What the edit changed.'),
+  previousRating: rating().describe('The rating before the edit (summary counters moved from it).'),
+  updatedAt: dateTime().describe('When the edit was stored.'),
+});
+
 export const reviewFlaggedData = z.object({
   reviewId: reviewId(),
   supplierId: externalRef(),
@@ -147,6 +162,7 @@ export const endpointDisabledData = z.object({
 export const OUTBOUND_DATA_SCHEMAS = {
   'review.received': reviewReceivedData,
   'review.negative': reviewNegativeData,
+  'review.updated': reviewUpdatedData,
   'review.flagged': reviewFlaggedData,
   'review.published': reviewPublishedData,
   'helper.schedule.updated': helperScheduleUpdatedOutData,
@@ -161,7 +177,9 @@ export const OUTBOUND_EVENT_TYPES = Object.keys(OUTBOUND_DATA_SCHEMAS) as Outbou
 
 export const OUTBOUND_DESCRIPTIONS: Record<OutboundEventType, string> = {
   'review.received': 'A review was stored (every review, once).',
-  'review.negative': 'A stored review is negative (rating of 2 or less).',
+  'review.negative': 'A stored review is negative (rating of 2 or less, also when an edit made it so).',
+  'review.updated':
+    'A stored review was edited: a re-import or producer event with the same natural key and newer content (the latest version is kept; identical re-imports raise nothing).',
   'review.flagged':
     'The models found reasons to doubt a review (links or contact details, near-duplicate, burst, rating contradicting the text).',
   'review.published':

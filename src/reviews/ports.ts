@@ -4,6 +4,7 @@ import type { RecentReview } from './domain/review-inference';
 import type { ReviewSummary } from './domain/summary';
 import type { Platform } from './domain/review-schemas';
 import type { StoreKey } from '../shared/cursor';
+import type { StoreOutcome } from './domain/review-versions';
 
 export interface ReviewListFilter {
   readonly rating?: number;
@@ -24,19 +25,29 @@ export interface ReviewPage {
 
 export interface ReviewRepository {
   /**
-   * Inserts reviews of one supplier with their audit records and summary counters atomically;
-   * a review whose id already exists is reported as a duplicate and changes nothing.
+   * Stores reviews of one supplier with their audit records and summary counters atomically.
+   * A review whose id already exists is a duplicate (same content: nothing changes), stale (an
+   * earlier version than the stored one: nothing changes) or an edit (a later version: stored
+   * with version + 1, an audit record and adjusted counters); see domain/review-versions.ts.
    */
   insertMany(
     supplierId: string,
     reviews: readonly Review[],
     storedAt: string,
-  ): Promise<Map<string, 'created' | 'duplicate'>>;
+  ): Promise<Map<string, StoreOutcome>>;
   get(supplierId: string, reviewId: string): Promise<ReviewView | undefined>;
   /** The supplier's latest reviews (text, time, source), for near-duplicate and burst checks. */
   recent(supplierId: string, limit: number): Promise<RecentReview[]>;
-  /** Stores the insights of a review whose inference was pending; false if it no longer is. */
-  completeInference(supplierId: string, reviewId: string, insights: ReviewInsights): Promise<boolean>;
+  /**
+   * Stores the insights of a review whose inference was pending, computed for its stored
+   * `version`; false if it no longer is pending or an edit has since replaced that version.
+   */
+  completeInference(
+    supplierId: string,
+    reviewId: string,
+    insights: ReviewInsights,
+    version: number,
+  ): Promise<boolean>;
   list(supplierId: string, filter: ReviewListFilter): Promise<ReviewPage>;
   summary(supplierId: string): Promise<ReviewSummary>;
 }

@@ -49,12 +49,19 @@ export function sdkClientConfig(): {
   return { maxAttempts, requestHandler: { connectionTimeout, requestTimeout, throwOnRequestTimeout: true } };
 }
 
+let rawClient: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
 let sqsClient: SQSClient | undefined;
 let sesClient: SESv2Client | undefined;
 
+/** The low-level client (for libraries that marshal themselves, such as Powertools idempotency). */
+export function dynamoClient(): DynamoDBClient {
+  rawClient ??= new DynamoDBClient(sdkClientConfig());
+  return rawClient;
+}
+
 export function dynamo(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientConfig()), {
+  documentClient ??= DynamoDBDocumentClient.from(dynamoClient(), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;

@@ -26,9 +26,13 @@ const PROBLEM_TITLES = {
   'not-found': [404, 'Not found'],
   'method-not-allowed': [405, 'Method not allowed'],
   conflict: [409, 'Conflict'],
+  /** The same Idempotency-Key is still being processed (draft-ietf-httpapi-idempotency-key-header). */
+  'idempotency-key-in-flight': [409, 'A request with this Idempotency-Key is in progress'],
   'payload-too-large': [413, 'Payload too large'],
   'unsupported-media-type': [415, 'Unsupported media type'],
   'validation-error': [422, 'Validation failed'],
+  /** An Idempotency-Key reused with another request body or on another operation. */
+  'idempotency-key-reuse': [422, 'Idempotency-Key reused with a different request'],
   'rate-limited': [429, 'Too many requests'],
   'internal-error': [500, 'Internal error'],
   'service-unavailable': [503, 'Service unavailable'],

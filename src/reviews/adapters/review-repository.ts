@@ -16,17 +16,43 @@ import {
 import { assertKeyIn, type StoreKey } from '../../shared/cursor';
 import type { Review, ReviewInsights, ReviewView } from '../domain/review';
 import { reviewText, type RecentReview } from '../domain/review-inference';
+import type { Platform } from '../domain/review-schemas';
+import {
+  changedFields,
+  contentHash,
+  contentOf,
+  isLaterVersion,
+  latestVersion,
+  withInheritedDate,
+  type ReviewContent,
+  type ReviewEdit,
+  type StoreOutcome,
+  type VersionStamp,
+} from '../domain/review-versions';
 import { combineShards, type SummaryShard } from '../domain/summary';
 import type { ReviewListFilter, ReviewPage, ReviewRepository } from '../ports';
 
 const supplierPk = (supplierId: string) => `SUPPLIER#${supplierId}`;
 const reviewSk = (reviewId: string) => `REVIEW#${reviewId}`;
-const STORAGE_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity'];
+const STORAGE_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'entity',
+  'contentHash',
+];
 /** Upper bound of a sort-key range: after every `<iso time>#<id>` that starts with the prefix. */
 const RANGE_END = '~';
 /** 2 actions per review + 1 summary update must stay within TransactWriteItems' 100 actions. */
 export const MAX_REVIEWS_PER_TRANSACTION = 40;
 const MAX_CONFLICT_RETRIES = 5;
+/** Edits of one review racing each other: re-read and decide again at most this often. */
+const MAX_EDIT_ATTEMPTS = 8;
 /** A filtered page may need several reads; bound them so a request's cost stays bounded. */
 const MAX_READS_PER_PAGE = 8;
 
@@ -38,53 +64,266 @@ export class DynamoReviewRepository implements ReviewRepository {
   ) {}
 
   /**
-   * Stores up to MAX_REVIEWS_PER_TRANSACTION reviews of one supplier in one transaction: each
-   * review conditional on a new id, its audit record, and one summary update with the summed
-   * counters. When DynamoDB cancels the transaction it says which actions failed: reviews that
-   * already exist are duplicates and are dropped before trying again; a conflict with another
-   * writer (the shared summary item) is retried after a short jittered pause.
+   * Stores up to MAX_REVIEWS_PER_TRANSACTION reviews of one supplier.
+   * 1. One transaction: each review conditional on a new id, its audit record, and one summary
+   *    update with the summed counters. When DynamoDB cancels it, it says which actions failed:
+   *    reviews that already exist are set aside and the rest tried again; a conflict with another
+   *    writer (the shared summary item) is retried after a short jittered pause.
+   * 2. Each review that already existed is compared with the stored version (strongly
+   *    consistent read): the same content is a duplicate, an earlier version is stale, a later
+   *    one is an edit, stored by a transaction conditional on the version it read (see
+   *    `applyEdit`), so concurrent edits resolve to the latest whatever order they land in.
    */
   async insertMany(
     supplierId: string,
     reviews: readonly Review[],
     storedAt: string,
-  ): Promise<Map<string, 'created' | 'duplicate'>> {
+  ): Promise<Map<string, StoreOutcome>> {
     if (reviews.length > MAX_REVIEWS_PER_TRANSACTION) {
       throw new Error(
         `at most ${MAX_REVIEWS_PER_TRANSACTION} reviews per transaction, got ${reviews.length}`,
       );
     }
     if (reviews.some((r) => r.supplierId !== supplierId)) throw new Error('reviews of one supplier only');
-    const outcomes = new Map<string, 'created' | 'duplicate'>();
-    let pending = [...new Map(reviews.map((r) => [r.reviewId, r])).values()];
+    const outcomes = new Map<string, StoreOutcome>();
+    const byId = new Map<string, Review[]>();
+    for (const review of reviews) byId.set(review.reviewId, [...(byId.get(review.reviewId) ?? []), review]);
+    const candidates = [...byId.values()].map((versions) => latestVersion(versions));
+    const existing: Review[] = [];
+    let pending = candidates;
     let conflicts = 0;
     while (pending.length > 0) {
       try {
         await this.client.send(
           new TransactWriteCommand({ TransactItems: this.transactItems(supplierId, pending, storedAt) }),
         );
-        for (const review of pending) outcomes.set(review.reviewId, 'created');
-        return outcomes;
+        for (const review of pending) outcomes.set(review.reviewId, { kind: 'created' });
+        break;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons = error.CancellationReasons ?? [];
-        const existing = new Set(
-          pending.filter((_, i) => reasons[i * 2]?.Code === 'ConditionalCheckFailed').map((r) => r.reviewId),
-        );
-        if (existing.size > 0) {
-          for (const id of existing) outcomes.set(id, 'duplicate');
-          pending = pending.filter((r) => !existing.has(r.reviewId));
+        const found = pending.filter((_, i) => reasons[i * 2]?.Code === 'ConditionalCheckFailed');
+        if (found.length > 0) {
+          existing.push(...found);
+          pending = pending.filter((r) => !found.includes(r));
           continue;
         }
         if (reasons.some((r) => r.Code === 'TransactionConflict') && conflicts < MAX_CONFLICT_RETRIES) {
           conflicts += 1;
-          await new Promise((resolve) => setTimeout(resolve, 20 * conflicts + Math.random() * 30));
+          await jitter(conflicts);
           continue;
         }
         throw error;
       }
     }
+    // Reads in parallel; the edits they find (rare) one at a time, so that they do not conflict
+    // with each other on the summary item.
+    const first = await Promise.all(
+      existing.map((review) => this.reconcile(supplierId, review, storedAt, false)),
+    );
+    for (const [i, review] of existing.entries()) {
+      const outcome = first[i]!;
+      outcomes.set(
+        review.reviewId,
+        outcome === 'edit' ? await this.reconcile(supplierId, review, storedAt, true) : outcome,
+      );
+    }
     return outcomes;
+  }
+
+  /** Duplicate, stale or edit of the stored review (re-read and decided again on a lost race). */
+  private reconcile(
+    supplierId: string,
+    sent: Review,
+    storedAt: string,
+    apply: false,
+  ): Promise<StoreOutcome | 'edit'>;
+  private reconcile(supplierId: string, sent: Review, storedAt: string, apply: true): Promise<StoreOutcome>;
+  private async reconcile(
+    supplierId: string,
+    sent: Review,
+    storedAt: string,
+    apply: boolean,
+  ): Promise<StoreOutcome | 'edit'> {
+    let conflicts = 0;
+    for (let attempt = 0; attempt < MAX_EDIT_ATTEMPTS; attempt += 1) {
+      const { Item } = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: supplierPk(supplierId), sk: reviewSk(sent.reviewId) },
+          ConsistentRead: true,
+        }),
+      );
+      if (!Item) throw new Error(`review ${sent.reviewId} existed a moment ago and is gone`);
+      const stored = storedVersion(Item);
+      const candidate = withInheritedDate(sent, stored.content);
+      const candidateStamp: VersionStamp = {
+        reviewedAt: candidate.reviewedAt,
+        versionAt: candidate.versionAt,
+        contentHash: contentHash(candidate),
+      };
+      if (stored.stamp.contentHash === candidateStamp.contentHash) {
+        return {
+          kind: 'duplicate',
+          version: stored.version,
+          ...(stored.lastEdit ? { lastEdit: stored.lastEdit } : {}),
+        };
+      }
+      if (!isLaterVersion(candidateStamp, stored.stamp)) return { kind: 'stale', version: stored.version };
+      if (!apply) return 'edit';
+      const edit: ReviewEdit = {
+        version: stored.version + 1,
+        changedFields: changedFields(stored.content, candidate),
+        previousRating: stored.content.rating,
+        previousPlatform: stored.content.platform,
+        editedAt: storedAt,
+      };
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: this.editItems(supplierId, candidate, candidateStamp, stored, edit, storedAt),
+          }),
+        );
+        return { kind: 'updated', version: edit.version, lastEdit: edit };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        // Another edit got there first: read what it stored and decide again.
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') continue;
+        if (reasons.some((r) => r.Code === 'TransactionConflict') && conflicts < MAX_CONFLICT_RETRIES) {
+          conflicts += 1;
+          await jitter(conflicts);
+          continue;
+        }
+        throw error;
+      }
+    }
+    throw new Error(`review ${sent.reviewId}: too many concurrent edits, will be retried`);
+  }
+
+  /**
+   * [review update (conditional on the version read), audit put, summary update (when the rating
+   * or platform changed)]. The review keeps its id, origin, first receipt and storage time.
+   */
+  private editItems(
+    supplierId: string,
+    review: Review,
+    stamp: VersionStamp,
+    stored: StoredVersion,
+    edit: ReviewEdit,
+    storedAt: string,
+  ) {
+    const pk = supplierPk(supplierId);
+    const sortTail = `${review.reviewedAt}#${review.reviewId}`;
+    const values: Record<string, unknown> = {
+      ':rating': review.rating,
+      ':title': review.title,
+      ':body': review.body,
+      ':reviewerName': review.reviewerName,
+      ':platform': review.platform,
+      ':reviewedAt': review.reviewedAt,
+      ':versionAt': review.versionAt,
+      ':contentHash': stamp.contentHash,
+      ':version': edit.version,
+      ':updatedAt': storedAt,
+      ':lastEdit': edit,
+      ':gsi1sk': sortTail,
+      ':gsi2pk': `${pk}#PLATFORM#${review.platform}`,
+      ':gsi3pk': `${pk}#RATING#${review.rating}`,
+    };
+    const sets = [
+      'rating = :rating',
+      'title = :title',
+      '#body = :body',
+      'reviewerName = :reviewerName',
+      'platform = :platform',
+      'reviewedAt = :reviewedAt',
+      'versionAt = :versionAt',
+      'contentHash = :contentHash',
+      '#version = :version',
+      'updatedAt = :updatedAt',
+      'lastEdit = :lastEdit',
+      'gsi1sk = :gsi1sk',
+      'gsi2pk = :gsi2pk',
+      'gsi2sk = :gsi1sk',
+      'gsi3pk = :gsi3pk',
+      'gsi3sk = :gsi1sk',
+    ];
+    if (review.insights) {
+      sets.push('insights = :insights');
+      values[':insights'] = review.insights;
+    }
+    // A dated version replaces a dateless one's receipt time for good.
+    const removes = review.reviewedAtDefaulted ? '' : ' REMOVE reviewedAtDefaulted';
+    let condition = 'attribute_exists(pk) AND ';
+    if (stored.versionAttribute === undefined) {
+      condition += 'attribute_not_exists(#version)';
+    } else {
+      condition += '#version = :expected';
+      values[':expected'] = stored.versionAttribute;
+    }
+    const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: { pk, sk: reviewSk(review.reviewId) },
+          UpdateExpression: `SET ${sets.join(', ')}${removes}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#body': 'body', '#version': 'version' },
+          ExpressionAttributeValues: values,
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            pk,
+            sk: `AUDIT#${review.reviewId}#v${String(edit.version).padStart(4, '0')}`,
+            entity: 'audit',
+            action: 'review.updated',
+            reviewId: review.reviewId,
+            version: edit.version,
+            changedFields: edit.changedFields,
+            previous: stored.content,
+            actor: review.actor,
+            origin: review.origin,
+            at: storedAt,
+            region: this.region,
+          },
+        },
+      },
+    ];
+    const deltas = new Map<string, number>();
+    const bump = (name: string, by: number) => deltas.set(name, (deltas.get(name) ?? 0) + by);
+    bump('ratingSum', review.rating - stored.content.rating);
+    bump(`r_${stored.content.rating}`, -1);
+    bump(`r_${review.rating}`, 1);
+    bump(`p_${stored.content.platform}`, -1);
+    bump(`p_${review.platform}`, 1);
+    const changed = [...deltas].filter(([, by]) => by !== 0);
+    if (changed.length > 0) items.push(this.summaryUpdate(pk, changed));
+    return items;
+  }
+
+  private summaryUpdate(pk: string, counters: readonly (readonly [string, number])[]) {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':summary': 'summary' };
+    const adds = counters.map(([name, by], i) => {
+      names[`#c${i}`] = name;
+      values[`:c${i}`] = by;
+      return `#c${i} :c${i}`;
+    });
+    return {
+      Update: {
+        TableName: this.tableName,
+        // Each region adds to its own shard; a shard may go below zero for a review another
+        // region counted, and the sum over the shards stays right.
+        Key: { pk, sk: `SUMMARY#${this.region}` },
+        UpdateExpression: `ADD ${adds.join(', ')} SET entity = :summary`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
   }
 
   /** [review put, audit put] per review (so review i is action 2i), then the summary update. */
@@ -107,6 +346,8 @@ export class DynamoReviewRepository implements ReviewRepository {
               sk: reviewSk(review.reviewId),
               entity: 'review',
               ...review,
+              version: 1,
+              contentHash: contentHash(review),
               storedAt,
               storedInRegion: this.region,
               gsi1pk: pk,
@@ -141,22 +382,7 @@ export class DynamoReviewRepository implements ReviewRepository {
       bump(`r_${review.rating}`, 1);
       bump(`p_${review.platform}`, 1);
     }
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':summary': 'summary' };
-    const adds = [...counters].map(([name, by], i) => {
-      names[`#c${i}`] = name;
-      values[`:c${i}`] = by;
-      return `#c${i} :c${i}`;
-    });
-    items.push({
-      Update: {
-        TableName: this.tableName,
-        Key: { pk, sk: `SUMMARY#${this.region}` },
-        UpdateExpression: `ADD ${adds.join(', ')} SET entity = :summary`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    });
+    items.push(this.summaryUpdate(pk, [...counters]));
     return items;
   }
 
@@ -190,16 +416,24 @@ export class DynamoReviewRepository implements ReviewRepository {
     }));
   }
 
-  async completeInference(supplierId: string, reviewId: string, insights: ReviewInsights): Promise<boolean> {
+  async completeInference(
+    supplierId: string,
+    reviewId: string,
+    insights: ReviewInsights,
+    version: number,
+  ): Promise<boolean> {
+    // Version 1 may be a review stored before versions existed (no attribute).
+    const sameVersion =
+      version === 1 ? '(attribute_not_exists(#version) OR #version = :version)' : '#version = :version';
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: supplierPk(supplierId), sk: reviewSk(reviewId) },
           UpdateExpression: 'SET insights = :insights',
-          ConditionExpression: 'insights.#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':insights': insights, ':pending': 'pending' },
+          ConditionExpression: `insights.#status = :pending AND ${sameVersion}`,
+          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+          ExpressionAttributeValues: { ':insights': insights, ':pending': 'pending', ':version': version },
         }),
       );
       return true;
@@ -279,8 +513,46 @@ export class DynamoReviewRepository implements ReviewRepository {
 function toView(item: Record<string, unknown>): ReviewView {
   const view: Record<string, unknown> = { ...item };
   for (const attribute of [...STORAGE_ATTRIBUTES, 'storedInRegion']) delete view[attribute];
+  // Reviews stored before edits existed: version 1, asserted when first received.
+  view.version ??= 1;
+  view.versionAt ??= item.receivedAt;
   return view as unknown as ReviewView;
 }
+
+interface StoredVersion {
+  readonly content: ReviewContent;
+  readonly stamp: VersionStamp;
+  readonly version: number;
+  /** The `version` attribute as stored (absent on reviews stored before edits existed). */
+  readonly versionAttribute?: number;
+  readonly lastEdit?: ReviewEdit;
+}
+
+function storedVersion(item: Record<string, unknown>): StoredVersion {
+  const content = contentOf({
+    rating: Number(item.rating),
+    title: String(item.title),
+    body: String(item.body),
+    reviewerName: String(item.reviewerName),
+    platform: String(item.platform) as Platform,
+    reviewedAt: String(item.reviewedAt),
+  });
+  const versionAttribute = typeof item.version === 'number' ? item.version : undefined;
+  return {
+    content,
+    stamp: {
+      reviewedAt: content.reviewedAt,
+      versionAt: String(item.versionAt ?? item.receivedAt),
+      contentHash: typeof item.contentHash === 'string' ? item.contentHash : contentHash(content),
+    },
+    version: versionAttribute ?? 1,
+    ...(versionAttribute !== undefined ? { versionAttribute } : {}),
+    ...(item.lastEdit ? { lastEdit: item.lastEdit as ReviewEdit } : {}),
+  };
+}
+
+const jitter = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
 
 function toShard(item: Record<string, unknown>): SummaryShard {
   const byRating: Record<string, number> = {};

@@ -173,6 +173,8 @@ export const reviewSubmittedMessage = z.strictObject({
     reviewerName: trimmed(LIMITS.name),
     platform: z.enum(PLATFORMS),
     submittedAt: z.iso.datetime({ offset: true }),
+    /** The sender gave no submittedAt: it is the receipt time, and a resend does not change it. */
+    submittedAtDefaulted: z.literal(true).optional(),
   }),
 });
 export type ReviewSubmittedMessage = z.infer<typeof reviewSubmittedMessage>;

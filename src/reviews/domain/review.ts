@@ -1,6 +1,7 @@
 /** The stored review and the domain events it raises. */
 import { eventIdFor } from '../../shared/ids';
 import { reviewIdFor } from './review-ids';
+import { normaliseTime, type ReviewEdit } from './review-versions';
 import type { Platform, ReviewOrigin, ReviewSubmittedMessage } from './review-schemas';
 import type { DomainEvent } from '../../events';
 
@@ -17,7 +18,14 @@ export interface Review {
   /** Arrived through the link we e-mailed to the couple: they proved they received it (ADR 0010). */
   readonly verified: boolean;
   readonly reviewedAt: string;
+  /** No date was sent (reviewedAt is the receipt time): a later resend inherits the stored date. */
+  readonly reviewedAtDefaulted?: true;
   readonly receivedAt: string;
+  /**
+   * When the source asserted this version (our API's receipt time, or a producer event's `time`):
+   * the second key of the version order (review-versions.ts).
+   */
+  readonly versionAt: string;
   readonly origin: ReviewOrigin;
   readonly actor: ReviewSubmittedMessage['actor'];
   /** Who sent it, as an opaque hash (client address for couples), for burst detection. */
@@ -46,7 +54,14 @@ export interface ReviewInsights {
 }
 
 /** The public view of a review (no storage keys). */
-export type ReviewView = Review & { readonly storedAt: string };
+export type ReviewView = Review & {
+  readonly storedAt: string;
+  /** 1 when first stored, +1 for every applied edit (absent on reviews stored before edits existed). */
+  readonly version?: number;
+  /** When the latest edit was stored, and what it changed. */
+  readonly updatedAt?: string;
+  readonly lastEdit?: ReviewEdit;
+};
 
 export class PermanentMessageError extends Error {
   constructor(
@@ -58,7 +73,11 @@ export class PermanentMessageError extends Error {
   }
 }
 
-export function reviewFromMessage(message: ReviewSubmittedMessage): Review {
+/** `versionAt` defaults to the message's `receivedAt` (set once, by the API). */
+export function reviewFromMessage(
+  message: ReviewSubmittedMessage,
+  options: { versionAt?: string } = {},
+): Review {
   const expectedId = reviewIdFor(message.supplierId, message.origin);
   if (expectedId !== message.reviewId) {
     throw new PermanentMessageError('review-id-mismatch', `reviewId does not match its natural key`);
@@ -79,7 +98,9 @@ export function reviewFromMessage(message: ReviewSubmittedMessage): Review {
     verified: origin.kind === 'review-request',
     // Normalised to UTC so that index sort keys order correctly whatever offset was sent.
     reviewedAt: new Date(review.submittedAt).toISOString(),
+    ...(review.submittedAtDefaulted ? { reviewedAtDefaulted: true as const } : {}),
     receivedAt: message.receivedAt,
+    versionAt: normaliseTime(options.versionAt ?? message.receivedAt),
     origin,
     actor: message.actor,
     ...(message.sourceHash ? { sourceHash: message.sourceHash } : {}),
@@ -88,12 +109,15 @@ export function reviewFromMessage(message: ReviewSubmittedMessage): Review {
 
 export const NEGATIVE_RATING_AT_MOST = 2;
 
-/** review.flagged, when the models found reasons to doubt the review. */
-export function flaggedEvent(review: Review, time: string): DomainEvent | undefined {
+/**
+ * review.flagged, when the models found reasons to doubt the review. `version` > 1 (an edit)
+ * gives the event its own id, so the edited text's flags are announced too.
+ */
+export function flaggedEvent(review: Review, time: string, version = 1): DomainEvent | undefined {
   const flags = review.insights?.flags ?? [];
   if (flags.length === 0) return undefined;
   return {
-    id: eventIdFor(review.reviewId, 'review.flagged'),
+    id: eventIdFor(versionSubject(review.reviewId, version), 'review.flagged'),
     type: 'review.flagged',
     time,
     supplierId: review.supplierId,
@@ -132,5 +156,60 @@ export function eventsForStoredReview(review: Review, time: string): DomainEvent
     data,
   }));
   const flagged = flaggedEvent(review, time);
+  return flagged ? [...events, flagged] : events;
+}
+
+/** Version 1 keeps the ids events always had; later versions get their own. */
+const versionSubject = (reviewId: string, version: number) =>
+  version <= 1 ? reviewId : `${reviewId}#v${version}`;
+
+/**
+ * The events of an applied edit: review.updated always; review.negative when the edit made the
+ * review negative; review.flagged when the models doubt the new text. Ids are derived from the
+ * review and its version, so a redelivered edit announces nothing new.
+ */
+export function eventsForEditedReview(review: Review, edit: ReviewEdit, time: string): DomainEvent[] {
+  const subject = versionSubject(review.reviewId, edit.version);
+  const events: DomainEvent[] = [
+    {
+      id: eventIdFor(subject, 'review.updated'),
+      type: 'review.updated',
+      time,
+      supplierId: review.supplierId,
+      subject: review.reviewId,
+      data: {
+        reviewId: review.reviewId,
+        supplierId: review.supplierId,
+        platform: review.platform,
+        rating: review.rating,
+        title: review.title,
+        verified: review.verified,
+        reviewedAt: review.reviewedAt,
+        version: edit.version,
+        changedFields: [...edit.changedFields],
+        previousRating: edit.previousRating,
+        updatedAt: edit.editedAt,
+      },
+    },
+  ];
+  if (review.rating <= NEGATIVE_RATING_AT_MOST && edit.previousRating > NEGATIVE_RATING_AT_MOST) {
+    events.push({
+      id: eventIdFor(subject, 'review.negative'),
+      type: 'review.negative',
+      time,
+      supplierId: review.supplierId,
+      subject: review.reviewId,
+      data: {
+        reviewId: review.reviewId,
+        supplierId: review.supplierId,
+        platform: review.platform,
+        rating: review.rating,
+        title: review.title,
+        verified: review.verified,
+        reviewedAt: review.reviewedAt,
+      },
+    });
+  }
+  const flagged = flaggedEvent(review, time, edit.version);
   return flagged ? [...events, flagged] : events;
 }

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import {
+  eventsForEditedReview,
   eventsForStoredReview,
   PermanentMessageError,
   reviewFromMessage,
   type Review,
 } from '../domain/review';
+import { alignDates, contentHash, latestVersion, type StoreOutcome } from '../domain/review-versions';
 import { reviewSubmittedMessage } from '../domain/review-schemas';
 import { analyseReviews, type ModelsForSupplier, type Observation } from '../domain/review-inference';
 import type { IngestQueue, RejectedStore, ReviewRepository } from '../ports';
@@ -43,7 +45,14 @@ export interface QueuedMessage {
 }
 
 export type IngestOutcome =
-  | { readonly kind: 'created' | 'duplicate'; readonly reviewId: string; readonly inferencePending: boolean }
+  | {
+      /** created; duplicate (same content as stored); updated (an edit); stale (older than stored). */
+      readonly kind: 'created' | 'duplicate' | 'updated' | 'stale';
+      readonly reviewId: string;
+      readonly inferencePending: boolean;
+      /** The stored version after this message (1 for a first store). */
+      readonly version: number;
+    }
   | { readonly kind: 'parked'; readonly reason: string }
   | { readonly kind: 'applied'; readonly eventType: string; readonly duplicate: boolean }
   | { readonly kind: 'failed'; readonly error: unknown };
@@ -67,14 +76,16 @@ export function reviewFromQueuedBody(body: string): Review {
  * Store a batch of queued reviews exactly once and announce them.
  * 1. Parse every message; a permanently bad one is parked with its reason (if parking fails,
  *    the message fails and is retried, so it cannot vanish).
- * 2. Group the reviews by supplier; per chunk of `chunkSize`, run the models (sentiment and
- *    authenticity against the supplier's recent reviews) within a time budget, and store the
- *    chunk in one transaction (review + audit + summary counters, conditional on new ids).
- *    Reviews whose inference failed or ran out of time are stored with inference pending and
- *    queued for another try: a model never blocks ingestion.
+ * 2. Group the reviews by supplier; several versions of one review in a batch are reduced to the
+ *    latest (domain/review-versions.ts). Per chunk of `chunkSize`, run the models (sentiment and
+ *    authenticity against the supplier's recent reviews, the review's own stored text excluded)
+ *    within a time budget, and store the chunk (review + audit + summary counters in one
+ *    transaction for new ids; an existing id is a duplicate, a stale version, or an edit stored
+ *    with its own conditional transaction). Reviews whose inference failed or ran out of time are
+ *    stored with inference pending and queued for another try: a model never blocks ingestion.
  * 3. Publish the domain events of each stored chunk, also for duplicates: an earlier attempt
- *    may have stored a review and then failed to publish. Event ids are deterministic, so
- *    consumers deduplicate.
+ *    may have stored a review and then failed to publish. Event ids are deterministic (per
+ *    review and version), so consumers deduplicate. An edit announces review.updated.
  * A failure affects only the messages of its chunk; the caller reports those for retry.
  */
 export async function ingestBatch(
@@ -125,38 +136,53 @@ export async function ingestBatch(
     chunks.map(async ({ supplierId, entries }) => {
       try {
         const recent = await deps.reviews.recent(supplierId, deps.recentWindow);
-        const inferred = analyseReviews(
-          entries.map((e) => e.review),
-          recent,
-          deps.models,
-          { timeBudgetMs: deps.inferenceBudgetMs },
-        );
+        // One version per review: the latest of those in this chunk (dateless ones aligned first).
+        const groups = new Map<string, { messageId: string; review: Review }[]>();
+        for (const entry of entries) {
+          groups.set(entry.review.reviewId, [...(groups.get(entry.review.reviewId) ?? []), entry]);
+        }
+        const aligned = [...groups.values()].map((group) => {
+          const versions = alignDates(group.map((e) => e.review));
+          return group.map((e, i) => ({ messageId: e.messageId, review: versions[i]! }));
+        });
+        const latest = aligned.map((group) => latestVersion(group.map((e) => e.review)));
+        const inferred = analyseReviews(latest, recent, deps.models, {
+          timeBudgetMs: deps.inferenceBudgetMs,
+        });
         const stored = await deps.reviews.insertMany(supplierId, inferred.reviews, storedAt);
         // Redundant retries are harmless: completing inference is conditional on it being pending.
         for (const review of inferred.reviews) {
-          if (review.insights?.status === 'pending') {
+          const outcome = stored.get(review.reviewId);
+          if (review.insights?.status === 'pending' && outcome?.kind !== 'stale') {
             await deps.inferenceRetry.send(JSON.stringify({ supplierId, reviewId: review.reviewId }));
           }
         }
-        // One review sent twice in a batch is stored once; both messages are done.
-        const unique = [...new Map(inferred.reviews.map((r) => [r.reviewId, r])).values()];
-        await deps.events.publish(unique.flatMap((review) => eventsForStoredReview(review, storedAt)));
-        const firstMessageOf = new Map<string, string>();
-        const pendingIds = new Set(
-          inferred.reviews.filter((r) => r.insights?.status === 'pending').map((r) => r.reviewId),
+        await deps.events.publish(
+          inferred.reviews.flatMap((review) => eventsFor(review, stored.get(review.reviewId), storedAt)),
         );
-        for (const { messageId, review } of entries) {
-          const first = firstMessageOf.get(review.reviewId);
-          firstMessageOf.set(review.reviewId, first ?? messageId);
-          const kind = first === undefined ? (stored.get(review.reviewId) ?? 'duplicate') : 'duplicate';
+        const latestById = new Map(inferred.reviews.map((r) => [r.reviewId, r]));
+        const assigned = new Set<string>();
+        for (const { messageId, review } of aligned.flat()) {
+          const winner = latestById.get(review.reviewId)!;
+          const outcome: StoreOutcome = stored.get(review.reviewId) ?? { kind: 'duplicate', version: 1 };
+          // The first message carrying the stored version takes the store's outcome; the others
+          // of the same review are duplicates of it (same content) or superseded by it (stale).
+          const sameContent = contentHash(review) === contentHash(winner);
+          const isWinner = sameContent && !assigned.has(review.reviewId);
+          if (isWinner) assigned.add(review.reviewId);
+          const kind = isWinner ? outcome.kind : sameContent ? 'duplicate' : 'stale';
           outcomes.set(messageId, {
             kind,
             reviewId: review.reviewId,
-            inferencePending: pendingIds.has(review.reviewId),
+            inferencePending: winner.insights?.status === 'pending',
+            version: outcome.kind === 'created' ? 1 : outcome.version,
           });
         }
-        // Statistics count first stores only, and never fail the ingestion they describe.
-        const counted = inferred.observations.filter((o) => stored.get(o.reviewId) === 'created');
+        // Statistics count first stores and edits (new text), and never fail the ingestion.
+        const counted = inferred.observations.filter((o) => {
+          const kind = stored.get(o.reviewId)?.kind;
+          return kind === 'created' || kind === 'updated';
+        });
         deps.onObservations?.(counted);
         await recordObservations(counted, deps.modelStats, deps.clock.now()).catch((error: unknown) =>
           deps.onStatsError?.(error),
@@ -179,5 +205,28 @@ async function applyRoutedEvent(
     return { kind: 'applied', eventType: event.type, duplicate };
   } catch (error) {
     return { kind: 'failed', error };
+  }
+}
+
+/** The events of one stored review, by what storing it did. */
+function eventsFor(review: Review, outcome: StoreOutcome | undefined, time: string) {
+  if (outcome === undefined) return eventsForStoredReview(review, time);
+  switch (outcome.kind) {
+    case 'created':
+      return eventsForStoredReview(review, time);
+    case 'updated':
+      return eventsForEditedReview(review, outcome.lastEdit, time);
+    case 'duplicate':
+      // Announced again (same ids) in case an earlier attempt stored it and failed to publish.
+      // A duplicate of an edited version repeats that edit's events, and of the first-store
+      // events only review.received (its rating may since have changed: a review.negative under
+      // the first version's id would announce something that version never was).
+      if (!outcome.lastEdit) return eventsForStoredReview(review, time);
+      return [
+        ...eventsForStoredReview(review, time).filter((event) => event.type === 'review.received'),
+        ...eventsForEditedReview(review, outcome.lastEdit, time),
+      ];
+    case 'stale':
+      return [];
   }
 }

@@ -52,7 +52,10 @@ export async function retryInference(
   const review = reviews[0]!;
   if (review.insights?.status !== 'done')
     throw new Error(`inference still failing: ${review.insights?.pendingReason}`);
-  if (!(await deps.reviews.completeInference(supplierId, reviewId, review.insights))) return 'not-needed';
+  // Conditional on the version read: insights of replaced text never land on an edit.
+  if (!(await deps.reviews.completeInference(supplierId, reviewId, review.insights, stored.version ?? 1))) {
+    return 'not-needed';
+  }
   deps.onObservations?.(observations);
   await recordObservations(observations, deps.modelStats, deps.clock.now());
   const flagged = flaggedEvent(review, deps.clock.now().toISOString());

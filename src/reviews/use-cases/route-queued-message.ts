@@ -79,5 +79,6 @@ export function reviewFromProducerEvent(
       submittedAt: data.submittedAt,
     },
   };
-  return reviewFromMessage(message);
+  // The producer's event time orders its versions; it is the same on every redelivery.
+  return reviewFromMessage(message, { versionAt: event.time });
 }

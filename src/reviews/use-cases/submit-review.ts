@@ -52,6 +52,8 @@ export async function submitReview(
       reviewerName: body.reviewerName,
       platform: origin.kind === 'external' ? origin.platform : 'wedsync',
       submittedAt: body.submittedAt ?? now.toISOString(),
+      // A resend without submittedAt must not look like an edit of the date (review-versions.ts).
+      ...(body.submittedAt === undefined ? { submittedAtDefaulted: true as const } : {}),
     },
   };
   await deps.queue.send(JSON.stringify(message), { type: message.type, supplierId });

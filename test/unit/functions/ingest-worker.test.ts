@@ -1,3 +1,4 @@
+import type { StoreOutcome } from '../../../src/reviews/domain/review-versions';
 import type { SQSEvent } from 'aws-lambda';
 import { processIngestBatch, type WorkerDeps } from '../../../functions/ingest-worker/worker';
 import { reviewIdFor } from '../../../src/reviews/domain/review-ids';
@@ -53,9 +54,12 @@ function fakes(chunkSize = 40, brokenModels = false) {
       insertMany: async (_supplierId, reviews) => {
         if (storeDown) throw new Error('store down');
         transactions.push(reviews.length);
-        const result = new Map<string, 'created' | 'duplicate'>();
+        const result = new Map<string, StoreOutcome>();
         for (const review of reviews) {
-          result.set(review.reviewId, stored.has(review.reviewId) ? 'duplicate' : 'created');
+          result.set(
+            review.reviewId,
+            stored.has(review.reviewId) ? { kind: 'duplicate', version: 1 } : { kind: 'created' },
+          );
           stored.set(review.reviewId, review);
         }
         return result;

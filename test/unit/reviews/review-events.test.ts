@@ -17,6 +17,7 @@ const review: Review = {
   verified: false,
   reviewedAt: '2026-06-01T10:00:00.000Z',
   receivedAt: '2026-06-01T10:00:00.000Z',
+  versionAt: '2026-06-01T10:00:00.000Z',
   origin: { kind: 'external', platform: 'google', externalId: 'g-1' },
   actor: { kind: 'supplier', id: 'key_1' },
   insights: {

@@ -16,6 +16,7 @@ const review = (id: string, overrides: Partial<Review> = {}): Review => ({
   verified: true,
   reviewedAt: '2026-06-01T10:00:00.000Z',
   receivedAt: '2026-06-01T10:00:00.000Z',
+  versionAt: '2026-06-01T10:00:00.000Z',
   origin: { kind: 'review-request', requestId: `rrq_${id}` },
   actor: { kind: 'couple', id: `rrq_${id}` },
   ...overrides,

@@ -1,0 +1,58 @@
+/**
+ * The Idempotency-Key path of the API: routes marked `idempotent` in the route table run through
+ * the IdempotencyStore when the request carries the header. Requests without it never touch the
+ * key store (so `POST /v1/reviews` keeps working while DynamoDB is down: DESIGN data flow 1).
+ */
+import { createHash } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { RouteDefinition } from '../../src/catalog/routes';
+import { header } from '../../src/shared/http';
+import {
+  checkIdempotencyKey,
+  IDEMPOTENCY_KEY_HEADER,
+  REPLAYED_HEADER,
+  type IdempotencyStore,
+  type StoredResponse,
+} from '../../src/shared/idempotency';
+import type { Principal } from '../../src/access/domain/principal';
+
+/** Whose key space a request uses: the verified credential's, never anything from the body. */
+export function idempotencyScope(principal: Principal): string {
+  switch (principal.kind) {
+    case 'supplier':
+      return `supplier:${principal.supplierId}`;
+    case 'review-token':
+      // A couple's keys belong to their review link (whoever holds the token).
+      return `review-link:${createHash('sha256').update(principal.token).digest('hex')}`;
+    case 'ops':
+      return `ops:${principal.keyId}`;
+  }
+}
+
+export async function runIdempotently(
+  route: RouteDefinition,
+  event: APIGatewayProxyEvent,
+  principal: Principal,
+  body: unknown,
+  store: IdempotencyStore,
+  execute: () => Promise<APIGatewayProxyResult>,
+): Promise<APIGatewayProxyResult> {
+  const raw = route.idempotent ? header(event, IDEMPOTENCY_KEY_HEADER) : undefined;
+  if (raw === undefined) return execute();
+  const key = checkIdempotencyKey(raw);
+  const { response, replayed } = await store.run(
+    { scope: idempotencyScope(principal), key, operation: route.operation, body },
+    async () => toStored(await execute()),
+  );
+  return {
+    statusCode: response.statusCode,
+    headers: { ...response.headers, ...(replayed ? { [REPLAYED_HEADER]: 'true' } : {}) },
+    body: response.body,
+  };
+}
+
+function toStored(result: APIGatewayProxyResult): StoredResponse {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  return { statusCode: result.statusCode, headers, body: result.body };
+}
