@@ -110,7 +110,7 @@ export function gatewayLimits(
       Math.min(config.api.integrationTimeoutSeconds, functionDefinition('Api').timeoutSeconds) * 1000,
     authorizerTimeoutMs: functionDefinition('Authorizer').timeoutSeconds * 1000,
     // The one deliberate difference: API Gateway's decision cache is not emulated, so a revoked key
-    // stops working within the authorizer's own 5 s key cache locally (the issue
+    // stops working within the authorizer's own 4 s key cache locally (the issue
     // asks 5 s), while in AWS both caches add up (ADR 0010, ADR 0011).
     authorizerCacheSeconds: 0,
   };

@@ -7,11 +7,11 @@
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PermanentMessageError } from '../../src/reviews/domain/review';
 import { systemClock } from '../../src/shared/clock';
+import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { logger, metrics } from '../../src/shared/powertools';
 import {
   emailSender,
@@ -26,6 +26,8 @@ import {
   type SendReviewRequestEmailDeps,
 } from '../../src/reviews/use-cases/send-review-request-email';
 
+const tally = new MetricTally(metrics);
+
 const deps = once((): SendReviewRequestEmailDeps => ({
   requests: reviewRequestRepository(),
   suppliers: tenantStore(),
@@ -38,7 +40,7 @@ const deps = once((): SendReviewRequestEmailDeps => ({
 async function handleRecord(record: SQSRecord): Promise<void> {
   try {
     const outcome = await sendReviewRequestEmail(record.body, deps());
-    metrics.addMetric(`ReviewRequestEmail_${outcome}`, MetricUnit.Count, 1);
+    tally.add(`ReviewRequestEmail_${outcome}`, MetricUnit.Count, 1);
     // Ids and outcome only: the address is personal data and the link is a credential.
     logger.info('review request e-mail', { messageId: record.messageId, outcome });
   } catch (error) {
@@ -49,14 +51,15 @@ async function handleRecord(record: SQSRecord): Promise<void> {
       });
       return;
     }
-    metrics.addMetric('ReviewRequestEmailFailed', MetricUnit.Count, 1);
+    tally.add('ReviewRequestEmailFailed', MetricUnit.Count, 1);
     throw error;
   }
 }
 
-export const handleBatch = (event: SQSEvent): Promise<SQSBatchResponse> =>
+export const handleBatch = publishingMetrics(tally, metrics, (event: SQSEvent): Promise<SQSBatchResponse> =>
   processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
     throwOnFullBatchFailure: false,
-  });
+  }),
+);
 
-export const handler = middy(handleBatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(handleBatch).use(injectLambdaContext(logger));

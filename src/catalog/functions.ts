@@ -124,7 +124,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: 'functions/review-request-mailer/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 30,
-    tables: { ReviewRequests: 'readwrite' },
+    // Tenants: the supplier's name for the e-mail.
+    tables: { ReviewRequests: 'readwrite', Tenants: 'read' },
     queues: { ReviewRequestEmails: 'consume' },
     secrets: ['ReviewTokenKey'],
     emailSenders: ['ReviewRequests'],

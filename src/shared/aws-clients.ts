@@ -28,12 +28,15 @@ export interface SdkTimeouts {
 }
 
 /**
- * Per-attempt limits for a function with this timeout: a tenth of it per attempt, between 0.5 s
- * and 3 s (API 10 s -> 1 s; authorizer 5 s -> 0.5 s; workers 30 s -> 3 s), so all attempts and the
- * back-off between them end well before the deadline (checked for every function by a unit test).
+ * Per-attempt limits for a function with this timeout: a fifth of it per attempt, between 0.5 s
+ * and 3 s (API 10 s -> 2 s; authorizer 5 s -> 1 s; workers 30 s -> 3 s), so all attempts and the
+ * back-off between them end within three quarters of the deadline, leaving the rest for the
+ * handler's own work (checked for every function by a unit test). Not shorter: under a burst the
+ * SDK's retry quota runs dry, a timed-out attempt is then not retried, and a 1 s attempt against a
+ * busy queue turned accepted reviews into 503s.
  */
 export function sdkTimeouts(functionTimeoutSeconds: number): SdkTimeouts {
-  const requestTimeout = Math.round(Math.min(3000, Math.max(500, functionTimeoutSeconds * 100)));
+  const requestTimeout = Math.round(Math.min(3000, Math.max(500, functionTimeoutSeconds * 200)));
   return { connectionTimeout: Math.min(1000, requestTimeout), requestTimeout, maxAttempts: MAX_ATTEMPTS };
 }
 

@@ -59,10 +59,10 @@ describe('loadConfig', () => {
     const api = committed.api as Record<string, unknown>;
     expect(loadConfig(appWith(committed)).api.authorizerCacheSeconds).toBe(30);
     expect(() =>
-      loadConfig(appWith({ ...committed, api: { ...api, authorizerCacheSeconds: 55 } })),
+      loadConfig(appWith({ ...committed, api: { ...api, authorizerCacheSeconds: 56 } })),
     ).not.toThrow();
-    expect(() => loadConfig(appWith({ ...committed, api: { ...api, authorizerCacheSeconds: 56 } }))).toThrow(
-      /authorizerCacheSeconds: at most 55/,
+    expect(() => loadConfig(appWith({ ...committed, api: { ...api, authorizerCacheSeconds: 57 } }))).toThrow(
+      /authorizerCacheSeconds: at most 56/,
     );
   });
 

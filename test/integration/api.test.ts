@@ -117,12 +117,14 @@ describe('supplier imports, reads, filters and summary', () => {
       body: review(imported[0]),
     });
     expect(again.json.reviewId).toBe(ids[0]);
+    // The same key with the same body: the first answer again (IETF Idempotency-Key semantics).
     const keyed = await stack.call('POST', '/v1/reviews', {
       key: supplier.apiKey,
-      body: review({ rating: 3 }),
+      body: review({ rating: 3, submittedAt: '2026-06-10T10:00:00Z' }),
       headers: { 'idempotency-key': 'order-77' },
     });
     expect(keyed.json.reviewId).toBe(ids[5]);
+    expect(keyed.headers.get('idempotent-replayed')).toBe('true');
   });
 
   it('lists newest first with filters and an opaque cursor', async () => {

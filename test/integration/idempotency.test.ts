@@ -97,7 +97,8 @@ it('answers 10 concurrent requests with one key with one queued message and no 5
 
 it('replays a created review request (same id and token) instead of creating a second', async () => {
   const supplier = await stack.newSupplier('Requests Supplier');
-  const body = { coupleName: 'Jo & Max', email: 'jo@example.com', weddingDate: '2026-06-20' };
+  // A shareable link (201 with its token): a replay must give the very same token back.
+  const body = { coupleName: 'Jo & Max', weddingDate: '2026-06-20', delivery: 'link' };
   const first = await post(supplier.apiKey, 'rrq-1', body, '/v1/review-requests');
   const again = await post(supplier.apiKey, 'rrq-1', body, '/v1/review-requests');
   expect(first.status).toBe(201);

@@ -41,13 +41,19 @@ afterAll(async () => {
 type Call = Parameters<TestStack['call']>[2];
 
 /** Calls an operation and checks the answer against the document: status, then body schema. */
-async function conform(operation: OperationId, path: string, init: Call = {}) {
+async function conform(operation: OperationId, path: string, init: Call = {}, status?: number) {
   const route = ROUTES.find((r) => r.operation === operation)!;
+  // The route's main answer, or one of its documented alternatives when the caller names its status.
+  const answer =
+    status === undefined
+      ? route.response
+      : [route.response, ...(route.response.alternatives ?? [])].find((a) => a.status === status)!;
+  expect(answer).toBeDefined();
   const response = await stack.call(route.method, path, init);
   expect({ operation, status: response.status, body: response.json }).toMatchObject({
-    status: route.response.status,
+    status: answer.status,
   });
-  if (route.response.schema) {
+  if (answer.schema) {
     expect(response.headers.get('content-type')).toBe('application/json');
     const validate = validator.compile(validator.responseSchema(route.path, route.method, response.status));
     expect({ operation, errors: validate(response.json) ? null : validate.errors }).toEqual({
@@ -57,8 +63,7 @@ async function conform(operation: OperationId, path: string, init: Call = {}) {
   } else {
     expect(response.json).toEqual({});
   }
-  for (const name of Object.keys(route.response.headers ?? {}))
-    expect(response.headers.get(name)).toBeTruthy();
+  for (const name of Object.keys(answer.headers ?? {})) expect(response.headers.get(name)).toBeTruthy();
   exercised.add(operation);
   return response.json;
 }
@@ -95,10 +100,23 @@ it('serves the reference page at /docs as HTML', async () => {
 it('answers every route with a body that matches its documented response schema', async () => {
   await conform('getOpenApiDocument', '/v1/openapi.json');
   // Reviews: a review request, the couple's review with its token, a supplier import.
-  const request = await conform('createReviewRequest', '/v1/review-requests', {
+  const emailed = await conform('createReviewRequest', '/v1/review-requests', {
     key: supplier.apiKey,
     body: { coupleName: 'Jo & Max', email: 'jo@example.com', weddingDate: '2026-06-20' },
   });
+  await conform('getReviewRequest', `/v1/review-requests/${String(emailed.requestId)}`, {
+    key: supplier.apiKey,
+  });
+  // A shareable link (201) gives a token to submit a review with.
+  const request = await conform(
+    'createReviewRequest',
+    '/v1/review-requests',
+    {
+      key: supplier.apiKey,
+      body: { coupleName: 'Sam & Alex', weddingDate: '2026-09-12', delivery: 'link' },
+    },
+    201,
+  );
   const endpoint = await conform('createWebhookEndpoint', '/v1/webhook-endpoints', {
     key: supplier.apiKey,
     body: { url: receiver.url, eventTypes: ['review.received'], description: 'conformance' },
@@ -177,9 +195,12 @@ it('answers every route with a body that matches its documented response schema'
     });
     return (listed.json.items as { status: string }[]).every((d) => d.status === 'delivered');
   }, 'the retried delivery delivered again');
-  await conform('replayWebhookEvents', `/v1/webhook-endpoints/${id}/replay`, {
+  const job = await conform('replayWebhookEvents', `/v1/webhook-endpoints/${id}/replay`, {
     key: supplier.apiKey,
     body: { since: new Date(Date.now() - 3_600_000).toISOString() },
+  });
+  await conform('getReplayJob', `/v1/webhook-endpoints/${id}/replays/${String(job.id)}`, {
+    key: supplier.apiKey,
   });
   await conform('rotateWebhookSecret', `/v1/webhook-endpoints/${id}/rotate-secret`, { key: supplier.apiKey });
   await conform('getWebhookEndpoint', `/v1/webhook-endpoints/${id}`, { key: supplier.apiKey });

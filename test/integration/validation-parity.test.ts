@@ -304,6 +304,23 @@ const BAD_REQUESTS: BadRequest[] = [
     status: 400,
     type: problem('invalid-query'),
   },
+  // GET /v1/webhook-endpoints (query)
+  {
+    name: 'endpoints: limit "all"',
+    method: 'GET',
+    path: '/v1/webhook-endpoints',
+    query: { limit: 'all' },
+    status: 400,
+    type: problem('invalid-query'),
+  },
+  {
+    name: 'endpoints: a forged cursor',
+    method: 'GET',
+    path: '/v1/webhook-endpoints',
+    query: { cursor: 'eyJwayI6IngifQ.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+    status: 400,
+    type: problem('invalid-query'),
+  },
   // GET /v1/ops/models (query)
   {
     name: 'ops models: hours 9999',

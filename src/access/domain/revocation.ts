@@ -3,11 +3,13 @@
  * Tenants table and a request: API Gateway's authorizer result cache (`authorizerCacheSeconds`
  * in cdk.json) and the authorizer container's own cache (`KEY_CACHE_SECONDS`). Their sum is the
  * worst case, and the synth refuses a configuration whose sum exceeds the documented bound.
- * The local mode has no API Gateway cache: there the container cache alone applies (5 s).
+ * The local mode has no API Gateway cache: there the container cache alone applies (4 s, so a
+ * revoked key is refused within 5 s).
  */
 
 /** How long the authorizer container trusts a looked-up key before reading the table again. */
-export const KEY_CACHE_SECONDS = 5;
+// 4 s, not 5: with a request's own latency on top, a revoked key is refused within 5 s locally.
+export const KEY_CACHE_SECONDS = 4;
 
 /** The documented bound: a revoked key stops working within this many seconds in AWS. */
 export const REVOCATION_BOUND_SECONDS = 60;

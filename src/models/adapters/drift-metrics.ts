@@ -40,6 +40,7 @@ export class DriftMetrics {
     if (report.ratingAgreement) {
       metric.addMetric(DRIFT_METRICS.agreement, MetricUnit.Percent, report.ratingAgreement.rate * 100);
     }
-    metric.publishStoredMetrics();
+    // Disabled metrics (tests, bench) store nothing, and an empty publish only warns.
+    if (metric.hasStoredMetrics()) metric.publishStoredMetrics();
   }
 }

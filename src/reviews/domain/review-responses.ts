@@ -142,8 +142,25 @@ const review = z.object({
   origin: reviewOrigin,
   actor: z.object({ kind: z.enum(['couple', 'supplier', 'producer']), id: z.string() }),
   sourceHash: z.string().optional().describe('An opaque hash of the sender, for burst detection.'),
+  reviewedAtDefaulted: z
+    .literal(true)
+    .optional()
+    .describe('No date was sent: reviewedAt is the receipt time, and a resend without one keeps it.'),
+  versionAt: isoTime.describe('When the source asserted this version (orders edits, ADR 0009).'),
   insights: insights.optional(),
   storedAt: isoTime,
+  version: z.number().int().min(1).optional().describe('1 when first stored, +1 for every applied edit.'),
+  updatedAt: isoTime.optional().describe('When the latest edit was stored.'),
+  lastEdit: z
+    .object({
+      version: z.number().int().min(2),
+      changedFields: z.array(z.enum(['rating', 'title', 'body', 'reviewerName', 'platform', 'reviewedAt'])),
+      previousRating: z.number().int().min(1).max(5),
+      previousPlatform: z.enum(PLATFORMS),
+      editedAt: isoTime,
+    })
+    .optional()
+    .describe('What the latest edit changed.'),
 });
 
 const REVIEW_EXAMPLE: z.output<typeof review> = {
@@ -158,6 +175,7 @@ const REVIEW_EXAMPLE: z.output<typeof review> = {
   verified: false,
   reviewedAt: '2026-06-21T09:30:00.000Z',
   receivedAt: '2026-06-21T09:30:00.120Z',
+  versionAt: '2026-06-21T09:30:00.120Z',
   origin: { kind: 'external', platform: 'google', externalId: 'g-1' },
   actor: { kind: 'supplier', id: 'key_01jx8k0a1b2c3d4e5f6g7h8j9k' },
   insights: {
@@ -172,6 +190,7 @@ const REVIEW_EXAMPLE: z.output<typeof review> = {
     flags: [],
   },
   storedAt: '2026-06-21T09:30:01.004Z',
+  version: 1,
 };
 
 export const reviewResponse = review.meta({

@@ -36,6 +36,10 @@ export async function startTestStack(
     ...options,
     dbPath: dir,
   });
+  // The CLI (scripts/cli.ts) runs in the test process as in an operator's shell: with every
+  // resource name in its environment. The handlers never see this: each runs in its own thread
+  // with only the variables its catalog entry grants.
+  Object.assign(process.env, stack.env);
   const doc = DynamoDBDocumentClient.from(stack.dynamoClient);
   const tableName = (id: TableId) => stack.env[tableDefinition(id).envVar]!;
   return {

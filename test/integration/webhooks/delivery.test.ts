@@ -40,7 +40,9 @@ beforeAll(async () => {
   // Read by src/webhooks/config.ts in the worker process the stack starts.
   process.env.WEBHOOK_RETRY_SCALE = '0.0002';
   process.env.WEBHOOK_TIMEOUT_MS = '1000';
-  stack = await startTestStack({ pollerConcurrency: 8 });
+  // 10 s visibility (deployed: 180 s): a batch slower than 2 s on a loaded machine would otherwise
+  // be handed out again while it is being delivered.
+  stack = await startTestStack({ pollerConcurrency: 8, visibilityTimeoutSeconds: 10 });
 });
 afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()));
