@@ -135,26 +135,39 @@ export function flaggedEvent(review: Review, time: string, version = 1): DomainE
   };
 }
 
+/** What review.received, review.negative and review.updated say about the review. */
+const reviewEventData = (review: Review): Record<string, unknown> => ({
+  reviewId: review.reviewId,
+  supplierId: review.supplierId,
+  platform: review.platform,
+  rating: review.rating,
+  title: review.title,
+  verified: review.verified,
+  reviewedAt: review.reviewedAt,
+});
+
+/** One event about a review; its id is derived from `idSubject` (the review, or one version of it). */
+const reviewEvent = (
+  review: Review,
+  type: string,
+  idSubject: string,
+  time: string,
+  data: Record<string, unknown>,
+): DomainEvent => ({
+  id: eventIdFor(idSubject, type),
+  type,
+  time,
+  supplierId: review.supplierId,
+  subject: review.reviewId,
+  data,
+});
+
 /** review.received always; review.negative when the rating is 2 or less; review.flagged when flagged. */
 export function eventsForStoredReview(review: Review, time: string): DomainEvent[] {
-  const data = {
-    reviewId: review.reviewId,
-    supplierId: review.supplierId,
-    platform: review.platform,
-    rating: review.rating,
-    title: review.title,
-    verified: review.verified,
-    reviewedAt: review.reviewedAt,
-  };
   const types = ['review.received', ...(review.rating <= NEGATIVE_RATING_AT_MOST ? ['review.negative'] : [])];
-  const events: DomainEvent[] = types.map((type) => ({
-    id: eventIdFor(review.reviewId, type),
-    type,
-    time,
-    supplierId: review.supplierId,
-    subject: review.reviewId,
-    data,
-  }));
+  const events = types.map((type) =>
+    reviewEvent(review, type, review.reviewId, time, reviewEventData(review)),
+  );
   const flagged = flaggedEvent(review, time);
   return flagged ? [...events, flagged] : events;
 }
@@ -171,44 +184,16 @@ const versionSubject = (reviewId: string, version: number) =>
 export function eventsForEditedReview(review: Review, edit: ReviewEdit, time: string): DomainEvent[] {
   const subject = versionSubject(review.reviewId, edit.version);
   const events: DomainEvent[] = [
-    {
-      id: eventIdFor(subject, 'review.updated'),
-      type: 'review.updated',
-      time,
-      supplierId: review.supplierId,
-      subject: review.reviewId,
-      data: {
-        reviewId: review.reviewId,
-        supplierId: review.supplierId,
-        platform: review.platform,
-        rating: review.rating,
-        title: review.title,
-        verified: review.verified,
-        reviewedAt: review.reviewedAt,
-        version: edit.version,
-        changedFields: [...edit.changedFields],
-        previousRating: edit.previousRating,
-        updatedAt: edit.editedAt,
-      },
-    },
+    reviewEvent(review, 'review.updated', subject, time, {
+      ...reviewEventData(review),
+      version: edit.version,
+      changedFields: [...edit.changedFields],
+      previousRating: edit.previousRating,
+      updatedAt: edit.editedAt,
+    }),
   ];
   if (review.rating <= NEGATIVE_RATING_AT_MOST && edit.previousRating > NEGATIVE_RATING_AT_MOST) {
-    events.push({
-      id: eventIdFor(subject, 'review.negative'),
-      type: 'review.negative',
-      time,
-      supplierId: review.supplierId,
-      subject: review.reviewId,
-      data: {
-        reviewId: review.reviewId,
-        supplierId: review.supplierId,
-        platform: review.platform,
-        rating: review.rating,
-        title: review.title,
-        verified: review.verified,
-        reviewedAt: review.reviewedAt,
-      },
-    });
+    events.push(reviewEvent(review, 'review.negative', subject, time, reviewEventData(review)));
   }
   const flagged = flaggedEvent(review, time, edit.version);
   return flagged ? [...events, flagged] : events;

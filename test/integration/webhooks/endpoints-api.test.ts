@@ -5,9 +5,9 @@
  * the event log and retry of one delivery, both with the same webhook-id.
  */
 import { SqsEventPublisher } from '../../../src/events/adapters/sqs-event-publisher';
-import type { DomainEvent } from '../../../src/events';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { startReceiver, type Receiver } from './support/receivers';
+import { reviewEvent } from './support/review-events';
 
 jest.setTimeout(90_000);
 
@@ -23,23 +23,18 @@ afterAll(async () => {
   await stack?.cleanup();
 });
 
-const negativeReview = (supplierId: string, i: number): DomainEvent => ({
-  id: `evt_api_${supplierId}_${i}`,
-  type: 'review.negative',
-  time: new Date().toISOString(),
-  supplierId,
-  subject: `rev_${String(i).padStart(26, '0')}`,
-  data: {
-    reviewId: `rev_${String(i).padStart(26, '0')}`,
+const negativeReview = (supplierId: string, i: number) =>
+  reviewEvent(
+    {
+      idPrefix: 'evt_api',
+      type: 'review.negative',
+      rating: 1,
+      title: 'Late',
+      extra: { reasons: ['low-rating'] },
+    },
     supplierId,
-    platform: 'google',
-    rating: 1,
-    title: 'Late',
-    verified: false,
-    reviewedAt: '2026-01-01T00:00:00.000Z',
-    reasons: ['low-rating'],
-  },
-});
+    i,
+  );
 
 it('registers, reads, changes and deletes endpoints, refusing unsafe URLs and unknown types', async () => {
   const { apiKey } = await stack.newSupplier('CRUD Supplier');

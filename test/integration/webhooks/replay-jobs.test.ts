@@ -8,9 +8,9 @@
  * - the endpoint list, a page at a time, returns every endpoint once.
  */
 import { SqsEventPublisher } from '../../../src/events/adapters/sqs-event-publisher';
-import type { DomainEvent } from '../../../src/events';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { startReceiver, type Receiver } from './support/receivers';
+import { reviewEvent } from './support/review-events';
 
 jest.setTimeout(120_000);
 
@@ -26,22 +26,8 @@ afterAll(async () => {
   await stack?.cleanup();
 });
 
-const received = (supplierId: string, i: number): DomainEvent => ({
-  id: `evt_replay_${supplierId}_${i}`,
-  type: 'review.received',
-  time: new Date().toISOString(),
-  supplierId,
-  subject: `rev_${String(i).padStart(26, '0')}`,
-  data: {
-    reviewId: `rev_${String(i).padStart(26, '0')}`,
-    supplierId,
-    platform: 'google',
-    rating: 5,
-    title: 'Lovely',
-    verified: false,
-    reviewedAt: '2026-01-01T00:00:00.000Z',
-  },
-});
+const received = (supplierId: string, i: number) =>
+  reviewEvent({ idPrefix: 'evt_replay', type: 'review.received', rating: 5, title: 'Lovely' }, supplierId, i);
 
 async function createEndpoint(apiKey: string, eventTypes = ['review.received']) {
   return stack.call('POST', '/v1/webhook-endpoints', {
