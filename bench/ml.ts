@@ -118,7 +118,7 @@ function coldStart(modelsDir: string, runs: number): ColdStartBench {
   const work = mkdtempSync(join(tmpdir(), 'wedsync-ml-bench-'));
   try {
     const tasks = deployedTasks(modelsDir).map((t) => t.task);
-    const mlIndex = join(REPO, 'src', 'ml', 'index.ts');
+    const mlIndex = join(REPO, 'src', 'models', 'ml', 'index.ts');
     // Both children are bundled handlers (as esbuild would bundle a Lambda) that print the time
     // since process start once ready; they share everything but the models.
     const baselineSrc = join(work, 'baseline-handler.ts');
