@@ -37,7 +37,9 @@ export interface SdkTimeouts {
  */
 export function sdkTimeouts(functionTimeoutSeconds: number): SdkTimeouts {
   const requestTimeout = Math.round(Math.min(3000, Math.max(500, functionTimeoutSeconds * 200)));
-  return { connectionTimeout: Math.min(1000, requestTimeout), requestTimeout, maxAttempts: MAX_ATTEMPTS };
+  // Connecting gets the whole attempt: under a burst the local emulators accept connections slowly,
+  // and a 1 s connect timeout turned most of that burst's timeouts into 503s.
+  return { connectionTimeout: requestTimeout, requestTimeout, maxAttempts: MAX_ATTEMPTS };
 }
 
 /** Client configuration with those timeouts, for any SDK v3 client (also Powertools providers). */
