@@ -12,6 +12,7 @@ export const PLATFORMS = [
   'bridebook',
   'hitched',
   'yelp',
+  'trustpilot',
 ] as const;
 export type Platform = (typeof PLATFORMS)[number];
 

@@ -157,14 +157,24 @@ it('delivers every event to every healthy endpoint once, loses none, breaks and 
   });
 
   // Healthy: exactly once after deduplication on webhook-id, all verified, all delivered in the log.
+  let extraCopies = 0;
   for (const receiver of healthy) {
     expect(receiver.unverified).toBe(0);
     expect([...receiver.byWebhookId.keys()].sort()).toEqual(events.map((e) => e.id).sort());
-    expect(duplicatesOf(receiver)).toBeLessThanOrEqual(5);
     const log = await deliveriesOf(receiver);
     expect(log).toHaveLength(EVENTS);
     expect(log.every((d) => d.status === 'delivered')).toBe(true);
+    // At-least-once: a second copy only ever follows an attempt whose answer was lost (the 1 s
+    // client timeout on a loaded machine), never a duplicate message or a lost state write.
+    const attemptsByEvent = new Map(log.map((d) => [d.eventId, d.attempts ?? []]));
+    for (const [eventId, copies] of receiver.byWebhookId) {
+      const attempts = attemptsByEvent.get(eventId) ?? [];
+      expect({ eventId, attempts: attempts.length >= copies }).toEqual({ eventId, attempts: true });
+      expect(attempts.slice(0, -1).every((a) => a.outcome !== 'success')).toBe(true);
+    }
+    extraCopies += duplicatesOf(receiver);
   }
+  process.stdout.write(`healthy endpoints: ${extraCopies} extra copies, each after a lost answer\n`);
   // The body is the outbound CloudEvent (without the internal supplierid extension).
   const body = healthy[0]!.bodies.get(events[0]!.id)!;
   expect(body).toMatchObject({

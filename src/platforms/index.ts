@@ -1,0 +1,5 @@
+/** The platforms capability's public face: the connector contract, connections and the audit trail. */
+export * from './domain/platform';
+export * from './domain/connection';
+export * from './domain/audit';
+export type * from './ports';
