@@ -7,6 +7,7 @@
  * or a reset connection. Every hang is bounded, so a test's server always closes.
  */
 import * as http from 'node:http';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
 export interface FakeRequest {
@@ -41,6 +42,15 @@ export type FakeFault =
   | { readonly kind: 'invalid-json' }
   | { readonly kind: 'reset' };
 
+/** An access token the fake issued (by its OAuth endpoint, or by a test). */
+export interface FakeToken {
+  readonly token: string;
+  readonly expiresAtMs: number;
+  revoked: boolean;
+  /** What it was issued for (scope, page id, business user): the platform module decides. */
+  readonly subject: string;
+}
+
 interface ArmedFault {
   readonly fault: FakeFault;
   /** Requests it still applies to (Infinity until cleared). */
@@ -50,6 +60,8 @@ interface ArmedFault {
 
 export class FakePlatformServer {
   readonly requests: FakeRequest[] = [];
+  /** Access tokens by value, shared by the platform's API routes and its OAuth routes. */
+  readonly tokens = new Map<string, FakeToken>();
   private readonly routes: { method: string; pattern: RegExp; route: FakeRoute }[] = [];
   private readonly faults: ArmedFault[] = [];
   private readonly server: http.Server;
@@ -91,6 +103,31 @@ export class FakePlatformServer {
     this.hanging.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Issues an access token valid for `ttlMs` (the OAuth routes and tests call this). */
+  issueToken(
+    subject: string,
+    ttlMs = 3_600_000,
+    token = `tok_${randomBytes(12).toString('hex')}`,
+  ): FakeToken {
+    const issued: FakeToken = { token, expiresAtMs: Date.now() + ttlMs, revoked: false, subject };
+    this.tokens.set(token, issued);
+    return issued;
+  }
+
+  /** The request's live bearer token, or why there is none (the module answers in its own error shape). */
+  bearer(
+    request: FakeRequest,
+  ): { ok: true; token: FakeToken } | { ok: false; reason: 'missing' | 'unknown' | 'expired' | 'revoked' } {
+    const header = request.headers.authorization;
+    const value = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
+    if (!value) return { ok: false, reason: 'missing' };
+    const token = this.tokens.get(value);
+    if (!token) return { ok: false, reason: 'unknown' };
+    if (token.revoked) return { ok: false, reason: 'revoked' };
+    if (token.expiresAtMs <= Date.now()) return { ok: false, reason: 'expired' };
+    return { ok: true, token };
   }
 
   /** Requests that reached the fake (faulted ones included) matching `predicate`. */
