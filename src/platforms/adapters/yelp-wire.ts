@@ -19,7 +19,7 @@ export const YELP_DEFAULT_QPS_WAIT_MS = 1_000;
 export function yelpTimeToIso(value: string): string | undefined {
   const zoned = normaliseTimestamp(value);
   if (zoned !== undefined) return zoned;
-  const local = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(value);
+  const local = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(value);
   if (!local) return undefined;
   const [year, month, day, hour, minute, second] = local.slice(1).map(Number) as [
     number,
