@@ -152,6 +152,43 @@ describe('listing', () => {
     expect(page.reviews.map((r) => r.externalId)).toEqual(['r1']);
   });
 
+  it('a review deleted between two pages makes the walk skip nothing else', async () => {
+    for (const n of [1, 2, 3, 4, 5]) {
+      fake.addReview(location, {
+        reviewId: `r${n}`,
+        rating: 4,
+        comment: `${n}`,
+        createdAtMs: Date.UTC(2026, 0, n),
+      });
+    }
+    const first = await adapter.listChanges({ accessToken: token }, location, undefined, context);
+    expect(first.reviews.map((r) => r.externalId)).toEqual(['r5', 'r4']);
+    fake.deleteReview(location, 'r4');
+    const second = await adapter.listChanges({ accessToken: token }, location, first.next, context);
+    expect(second.reviews.map((r) => r.externalId)).toEqual(['r3', 'r2']);
+  });
+
+  it('a page token Google does not know is permanent (400 INVALID_ARGUMENT)', async () => {
+    const error = await failureOf(
+      adapter.listChanges({ accessToken: token }, location, { pageToken: 'bogus' }, context),
+    );
+    expect(error.failure).toMatchObject({
+      kind: 'permanent',
+      status: 400,
+      reason: expect.stringMatching(/INVALID_ARGUMENT/),
+    });
+  });
+
+  it('never asks for more than 50 a page, whatever it is configured with', async () => {
+    const greedy = createGoogleAdapter({
+      http: new FetchPlatformHttp(),
+      baseUrl: fake.baseUrl,
+      pageSize: 500,
+    });
+    await greedy.listChanges({ accessToken: token }, location, undefined, context);
+    expect(fake.server.requests.at(-1)?.query.get('pageSize')).toBe('50');
+  });
+
   it('the fake follows the documented paging limits (pageSize above 50 is INVALID_ARGUMENT)', async () => {
     const response = await fetch(`${fake.baseUrl}/v4/${location}/reviews?pageSize=51`, {
       headers: { authorization: `Bearer ${token}` },
