@@ -29,8 +29,11 @@ export interface FakeTrustpilotReview {
 }
 
 export interface FakeTrustpilotOptions {
-  /** Calls allowed per window before 429 (default Trustpilot's 833 per 5 minutes). */
-  readonly rateLimit?: { readonly calls: number; readonly windowMs: number };
+  /**
+   * Call budgets, each over a sliding window, answered 429 once one is spent (default Trustpilot's
+   * recommendation: 833 per 5 minutes and 10,000 per hour).
+   */
+  readonly rateLimits?: readonly { readonly calls: number; readonly windowMs: number }[];
 }
 
 export type TrustpilotEventName =
@@ -40,14 +43,16 @@ export class FakeTrustpilot {
   readonly server = new FakePlatformServer('trustpilot');
   private readonly units = new Set<string>();
   private readonly reviews = new Map<string, FakeTrustpilotReview>();
-  /** Times of every call the limit let through, and those still inside the current window. */
+  /** Times of every call the limits let through, oldest first. */
   private readonly history: number[] = [];
-  private readonly inWindow: number[] = [];
-  private readonly rateLimit: { calls: number; windowMs: number };
+  private readonly rateLimits: readonly { calls: number; windowMs: number }[];
   private clock = Date.parse('2026-01-01T00:00:00.000Z');
 
   constructor(options: FakeTrustpilotOptions = {}) {
-    this.rateLimit = options.rateLimit ?? { calls: 833, windowMs: 5 * 60_000 };
+    this.rateLimits = options.rateLimits ?? [
+      { calls: 833, windowMs: 5 * 60_000 },
+      { calls: 10_000, windowMs: 60 * 60_000 },
+    ];
     this.server
       .on(
         'GET',
@@ -193,24 +198,30 @@ export class FakeTrustpilot {
         return { status: 401, json: { fault: { faultstring: `Invalid access token (${auth.reason})` } } };
       }
       const now = Date.now();
-      while (this.inWindow.length > 0 && (this.inWindow[0] as number) <= now - this.rateLimit.windowMs) {
-        this.inWindow.shift();
-      }
-      if (this.inWindow.length >= this.rateLimit.calls) {
-        const retryAfter = Math.max(
-          1,
-          Math.ceil(((this.inWindow[0] as number) + this.rateLimit.windowMs - now) / 1000),
-        );
+      const waitMs = Math.max(0, ...this.rateLimits.map((limit) => this.waitFor(limit, now)));
+      if (waitMs > 0) {
         return {
           status: 429,
-          headers: { 'retry-after': String(retryAfter) },
+          headers: { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) },
           json: { message: 'Too Many Requests' },
         };
       }
-      this.inWindow.push(now);
       this.history.push(now);
       return route(request, params);
     };
+  }
+
+  /** How long until `limit` has room for one more call (0: it has room now). */
+  private waitFor(limit: { calls: number; windowMs: number }, now: number): number {
+    let inWindow = 0;
+    for (let i = this.history.length - 1; i >= 0; i -= 1) {
+      const at = this.history[i] as number;
+      if (at <= now - limit.windowMs) break;
+      inWindow += 1;
+      // The oldest call that must leave the window before another fits.
+      if (inWindow === limit.calls) return at + limit.windowMs - now;
+    }
+    return 0;
   }
 
   private list(request: FakeRequest, unit: string): FakeResponse {

@@ -68,6 +68,8 @@ export class TrustpilotAdapter implements PlatformAdapter {
         reason: `cursor page '${cursor?.pageToken}' is not a page number`,
       });
     }
+    // Trustpilot orders and filters by creation time only: an edit to an older review is not in an
+    // incremental listing. The `service-review-updated` webhook and full syncs bring edits in.
     const watermark = cursor?.watermark;
     const query = new URLSearchParams({
       perPage: String(this.perPage),

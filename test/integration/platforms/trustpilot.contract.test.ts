@@ -244,7 +244,12 @@ describe('faults', () => {
 
   it('the rate limit answers 429 with Retry-After once spent, and counts only what it let through', async () => {
     await fake.close();
-    await start({ rateLimit: { calls: 3, windowMs: 60_000 } });
+    await start({
+      rateLimits: [
+        { calls: 3, windowMs: 60_000 },
+        { calls: 100, windowMs: 3_600_000 },
+      ],
+    });
     for (let i = 0; i < 3; i += 1) await list();
     const failure = await failureOf(list());
     expect(failure).toMatchObject({ kind: 'rate-limited', window: 'minute' });
@@ -253,6 +258,20 @@ describe('faults', () => {
     expect(fake.countedCalls).toBe(3);
     expect(fake.peakCalls(60_000)).toBe(3);
     expect(fake.server.count()).toBe(4);
+  });
+
+  it('the hourly budget applies too, and its Retry-After says so', async () => {
+    await fake.close();
+    await start({
+      rateLimits: [
+        { calls: 100, windowMs: 60_000 },
+        { calls: 2, windowMs: 3_600_000 },
+      ],
+    });
+    await list();
+    await list();
+    const failure = await failureOf(list());
+    expect(failure.kind === 'rate-limited' && failure.waitMs).toBeGreaterThan(3_500_000);
   });
 });
 
