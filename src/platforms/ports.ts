@@ -85,6 +85,8 @@ export interface PlatformAdapter {
     locationId: string,
     externalId: string,
     context: CallContext,
+    /** The `replyId` the reply's ReplyResult carried, where the platform gave one (Facebook). */
+    replyId?: string,
   ): Promise<void>;
   /**
    * Checks an inbound notification on its raw body (signature, verify token, shape). Pure: no

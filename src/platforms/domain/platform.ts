@@ -69,6 +69,11 @@ export interface ReplyResult {
   /** `published`, or `pending` when the platform moderates replies first. */
   readonly state: 'published' | 'pending';
   readonly quota?: QuotaReport;
+  /**
+   * The platform's id of the published reply, where the reply is an object of its own (Facebook:
+   * the comment id). Keep it: deleting the reply later names it.
+   */
+  readonly replyId?: string;
 }
 
 /**
