@@ -14,7 +14,7 @@ import type {
   QuotaReport,
   VerifiedNotification,
 } from '../domain/platform';
-import { parseJsonBody, secretsEqual, sha256Hex, toIso, tryJson } from './wire-support';
+import { parseJsonBody, secretsEqual, sha256Hex, toIso, tryJson } from './platform-wire';
 
 /** The Recommendation fields (PLATFORMS.md §2, from the Graph SDK); `open_graph_story` gives the id we key on. */
 export const FACEBOOK_RATING_FIELDS =

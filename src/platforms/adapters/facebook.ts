@@ -28,7 +28,7 @@ import {
   verifyFacebookNotification,
   type FacebookRatingsPage,
 } from './facebook-wire';
-import { parseJsonBody } from './wire-support';
+import { parseJsonBody } from './platform-wire';
 
 export interface FacebookAdapterOptions {
   readonly http: PlatformHttp;

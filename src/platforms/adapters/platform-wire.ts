@@ -1,8 +1,10 @@
 /**
  * Small pure helpers the platform adapters share for reading HTTP answers: JSON bodies checked
  * with zod (a 200 that is HTML, truncated JSON or an unexpected shape is a transient failure, not
- * a crash), `Retry-After` in both of its forms, and timestamps normalised to one ISO form.
+ * a crash), `Retry-After` in both of its forms, timestamps normalised to one ISO form, and
+ * constant-time secret comparison and body hashes for inbound notifications.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
 import { PlatformCallError } from '../domain/platform';
 import type { ConnectedPlatform, PlatformOperation } from '../domain/platform';
@@ -75,4 +77,50 @@ export function normaliseTimestamp(value: string): string | undefined {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(value)) return undefined;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+/** The parsed value, or why the body is not what the platform documents. */
+export type Parsed<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+
+/** Parses a body as JSON and checks it with `schema`; HTML, truncated JSON and wrong shapes all fail. */
+export function parseJsonBody<T>(body: string, schema: z.ZodType<T>): Parsed<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, reason: `body is not JSON (${describeBody(body)})` };
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue?.path.join('.') ?? '';
+    return { ok: false, reason: `unexpected body shape at '${path}': ${issue?.message ?? 'invalid'}` };
+  }
+  return { ok: true, value: result.data };
+}
+
+/**
+ * Compares two secrets in constant time. Both sides are hashed first so different lengths take
+ * the same time and never throw (timingSafeEqual needs equal lengths).
+ */
+export function secretsEqual(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given, 'utf8').digest();
+  const b = createHash('sha256').update(expected, 'utf8').digest();
+  return timingSafeEqual(a, b);
+}
+
+export const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
+
+/** Timestamps as ISO 8601 UTC; Facebook writes `+0000`, which Date parses but we do not store. */
+export function toIso(value: string): string | undefined {
+  const ms = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+function describeBody(body: string): string {
+  const start = body.trimStart().slice(0, 1);
+  if (start === '<') return 'HTML';
+  if (body.length === 0) return 'empty';
+  return `${body.length} bytes`;
 }

@@ -10,7 +10,7 @@ import type {
   PlatformFailure,
   PlatformReview,
 } from '../domain/platform';
-import { parseJsonBody, retryAfterMs, secretsEqual, sha256Hex, toIso, type Parsed } from './wire-support';
+import { parseJsonBody, retryAfterMs, secretsEqual, sha256Hex, toIso, type Parsed } from './platform-wire';
 
 /** One window of a platform's documented call budget. */
 export interface QuotaWindow {

@@ -24,7 +24,7 @@ import {
   trustpilotReviewSchema,
   verifyTrustpilotNotification,
 } from './trustpilot-wire';
-import { parseJsonBody } from './wire-support';
+import { parseJsonBody } from './platform-wire';
 
 export interface TrustpilotAdapterOptions {
   readonly http: PlatformHttp;

@@ -4,7 +4,7 @@ import {
   retryAfterMs,
   secretsEqual,
   toIso,
-} from '../../../src/platforms/adapters/wire-support';
+} from '../../../src/platforms/adapters/platform-wire';
 
 describe('parseJsonBody', () => {
   const schema = z.object({ items: z.array(z.string()) });
