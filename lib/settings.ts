@@ -99,6 +99,16 @@ const configSchema = z.strictObject({
     /** The web app's review page: the e-mailed link is `<linkBaseUrl>#token=wrt_...`. */
     linkBaseUrl: z.url({ protocol: /^https$/ }),
   }),
+  platforms: z.strictObject({
+    /** The public OAuth callback registered with every platform app (`https://<api>/v1/oauth/callback`). */
+    oauthRedirectUri: z.url({ protocol: /^https$/ }),
+    /** The platform apps' OAuth client ids (not secret; the client secrets live in Secrets Manager). */
+    oauthClientIds: z.strictObject({
+      google: z.string().min(1),
+      facebook: z.string().min(1),
+      trustpilot: z.string().min(1),
+    }),
+  }),
   alarms: z.strictObject({
     functionErrorsPer5Minutes: positiveInt,
     api5xxPer5Minutes: positiveInt,

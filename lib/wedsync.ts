@@ -39,6 +39,7 @@ export function buildWedSync(app: App): WedSync {
       config,
       tables: data.tables,
       secrets: data.secrets,
+      keys: data.keys,
     });
     service.addStackDependency(data, 'binds to the global tables and secrets');
     return service;

@@ -24,6 +24,8 @@ export const LOCAL_OVERRIDES = [
   'WEBHOOK_RETRY_SCALE',
   'WEBHOOK_TIMEOUT_MS',
   'WEBHOOK_ROTATION_OVERLAP_SECONDS',
+  // The fake platform servers' origins (JSON platform -> http://127.0.0.1:port), for the platform adapters.
+  'WEDSYNC_PLATFORM_ORIGINS',
 ] as const;
 
 export interface LocalFunctionContext {

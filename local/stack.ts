@@ -40,6 +40,8 @@ import { createQueues, createTables, type LocalQueue } from './resources';
 import { startSesEmulator } from './ses-emulator';
 import { startSqsEmulator, type SqsEmulator } from './sqs-emulator';
 import { startWorkerHost, type WorkerHost } from './workers';
+import { freePort, REPO_ROOT } from './processes';
+import { join } from 'node:path';
 
 export interface LocalStackOptions {
   readonly port?: number;
@@ -97,6 +99,21 @@ export interface LocalStack {
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** The local token-vault key file (the local stand-in for the KMS key), under the repository. */
+export const LOCAL_VAULT_KEY_FILE = '.local/token-vault.key';
+/** The local platform apps' client ids (the fake platforms accept what they are told). */
+export const LOCAL_OAUTH_CLIENT_IDS = {
+  google: 'wedsync-local.apps.googleusercontent.com',
+  facebook: '100000000000001',
+  trustpilot: 'wedsync-local-trustpilot',
+};
+
+function localOAuthSetting(id: 'OAuthClientIds' | 'OAuthRedirectUri', gatewayPort: number): string {
+  return id === 'OAuthClientIds'
+    ? (process.env.OAUTH_CLIENT_IDS ?? JSON.stringify(LOCAL_OAUTH_CLIENT_IDS))
+    : `http://127.0.0.1:${gatewayPort}/v1/oauth/callback`;
+}
 
 /** The deployed API's limits: stage throttling, integration and function timeouts (no decision cache). */
 export function gatewayLimits(
@@ -173,6 +190,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const { env: queueEnv, queues } = await createQueues(sqsClient, 'wedsync-local', {
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     });
+    // Known before the functions start: the OAuth redirect URI names the gateway's port.
+    const gatewayPort = options.port ?? (await freePort());
     const names: ResourceNames = {
       table: (id) => tableEnv[tableDefinition(id).envVar]!,
       queue: (id) => queues[id].url,
@@ -181,13 +200,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // Every catalogued sender sends from one local address (the emulator accepts any).
       emailSender: () => ({ fromAddress: LOCAL_EMAIL_FROM, configurationSetName: 'wedsync-local' }),
       setting: (id) =>
-        id === 'ReviewRequestsPerDay'
-          ? String(
-              options.reviewRequestsPerDay ??
-                process.env.REVIEW_REQUESTS_PER_DAY ??
-                DEFAULT_REVIEW_REQUESTS_PER_DAY,
-            )
-          : (process.env.REVIEW_LINK_BASE_URL ?? LOCAL_REVIEW_LINK_BASE_URL),
+        id === 'OAuthClientIds' || id === 'OAuthRedirectUri'
+          ? localOAuthSetting(id, gatewayPort)
+          : id === 'ReviewRequestsPerDay'
+            ? String(
+                options.reviewRequestsPerDay ??
+                  process.env.REVIEW_REQUESTS_PER_DAY ??
+                  DEFAULT_REVIEW_REQUESTS_PER_DAY,
+              )
+            : (process.env.REVIEW_LINK_BASE_URL ?? LOCAL_REVIEW_LINK_BASE_URL),
+      // A key file instead of KMS (created on first use), behind the same port.
+      key: () => `local:${process.env.WEDSYNC_LOCAL_VAULT_KEY_FILE ?? join(REPO_ROOT, LOCAL_VAULT_KEY_FILE)}`,
     };
     const functionEnv = (definition: FunctionDefinition) =>
       localFunctionEnv(definition, {
@@ -272,7 +295,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       pages: { [DOCS_PATH]: () => referencePageResponse(openApiDocument()) },
       onError: (error) => log(`gateway: ${(error as Error).message}`),
     });
-    await listen(server, options.port ?? 0);
+    await listen(server, gatewayPort);
     started.push({
       stop: () =>
         new Promise<void>((resolve) => {

@@ -37,6 +37,23 @@ import { DynamoEndpointRepository } from './webhooks/adapters/webhook-endpoints'
 import { DynamoReplayJobStore } from './webhooks/adapters/replay-jobs';
 import { SqsReplayQueue } from './webhooks/adapters/replay-queue';
 import { webhookConfigFromEnv } from './webhooks/config';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { keyDefinition } from './catalog/keys';
+import type { SecretId } from './catalog/secrets';
+import { parseClientIds, SecretAppCredentials } from './platforms/adapters/app-credentials';
+import { DynamoConnectionStore } from './platforms/adapters/dynamo-connections';
+import { FetchPlatformHttp } from './platforms/adapters/fetch-platform-http';
+import { KmsKeyEncryption } from './platforms/adapters/kms-key-encryption';
+import { LocalKeyEncryption } from './platforms/adapters/local-key-encryption';
+import { HttpOAuthClient } from './platforms/adapters/oauth-http-client';
+import type { AuditLog } from './platforms/ports';
+import type { KeyEncryption } from './platforms/oauth-ports';
+import type { OAuthPlatform } from './platforms/domain/oauth-providers';
+import type { ConnectionDeps } from './platforms/use-cases/connections';
+import { VaultTokenProvider } from './platforms/use-cases/token-provider';
+import { TokenSafe } from './platforms/use-cases/token-safe';
+import { sdkClientConfig } from './shared/aws-clients';
+import { systemClock } from './shared/clock';
 
 /** Builds a value on first use and keeps it for the life of the process (the container). */
 export const once = <T>(build: () => T): (() => T) => {
@@ -145,3 +162,74 @@ export function queueSender(id: QueueId): SqsQueue {
   }
   return sender;
 }
+
+// Platforms: connections, the token vault, the platforms' OAuth endpoints
+export const connectionStore = once(() => new DynamoConnectionStore(dynamo(), tableName('Connections')));
+const appSecret = (id: SecretId) => keyRingFor(requireEnv(secretDefinition(id).envVar));
+export const platformApp = once(
+  () =>
+    new SecretAppCredentials(parseClientIds(setting('OAuthClientIds')), {
+      google: appSecret('GoogleClientSecret'),
+      facebook: appSecret('FacebookAppSecret'),
+      trustpilot: appSecret('TrustpilotApiSecret'),
+      yelp: appSecret('YelpApiKey'),
+    }),
+);
+/**
+ * Local mode only: the fake platform servers' origins (`WEDSYNC_PLATFORM_ORIGINS`, JSON platform ->
+ * http://127.0.0.1:port); the real endpoints without it.
+ */
+export const platformOrigins = once((): Partial<Record<OAuthPlatform, string>> => {
+  const raw = optionalEnv('WEDSYNC_PLATFORM_ORIGINS');
+  return raw ? (JSON.parse(raw) as Partial<Record<OAuthPlatform, string>>) : {};
+});
+export const platformHttp = once(() => new FetchPlatformHttp());
+export const oauthClient = once(() => new HttpOAuthClient(platformHttp(), platformApp(), platformOrigins()));
+/** KMS in AWS; the local mode names a key file (`local:<path>`) for the same port. */
+export const tokenKeyEncryption = once((): KeyEncryption => {
+  const keyId = requireEnv(keyDefinition('TokenVault').envVar);
+  return keyId.startsWith('local:')
+    ? new LocalKeyEncryption(keyId.slice('local:'.length))
+    : new KmsKeyEncryption(new KMSClient(sdkClientConfig()), keyId);
+});
+export const tokenSafe = once(() => new TokenSafe(tokenKeyEncryption(), connectionStore()));
+/**
+ * Stand-in for the audit table's adapter (built on another branch): each entry goes to the
+ * structured log until the AuditLog adapter is wired here. Entries hold no token and no review text.
+ */
+export const platformAuditLog = once((): AuditLog => ({
+  append: async (entries) => {
+    for (const entry of entries) logger.info('platform audit', { audit: entry });
+  },
+}));
+let tokenProviderInstance: VaultTokenProvider | undefined;
+/** One per process: access tokens live in its memory, refreshes are single-flight within it. */
+export function tokenProvider(onMetric: (name: string) => void): VaultTokenProvider {
+  tokenProviderInstance ??= new VaultTokenProvider({
+    connections: connectionStore(),
+    safe: tokenSafe(),
+    oauth: oauthClient(),
+    app: platformApp(),
+    audit: platformAuditLog(),
+    clock: systemClock,
+    onMetric,
+  });
+  return tokenProviderInstance;
+}
+export const connectionDeps = once((): ConnectionDeps => ({
+  connections: connectionStore(),
+  safe: tokenSafe(),
+  oauth: oauthClient(),
+  app: platformApp(),
+  stateKeys: reviewTokenKeys(),
+  audit: platformAuditLog(),
+  clock: systemClock,
+  redirectUri: new URL(setting('OAuthRedirectUri')).toString(),
+  authorizeOrigin: (platform) => platformOrigins()[platform],
+  onRevokeFailed: (error, connection) =>
+    logger.warn('revocation at the platform failed; tokens erased anyway', {
+      error: error as Error,
+      connectionId: connection.connectionId,
+      platform: connection.platform,
+    }),
+}));

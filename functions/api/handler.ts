@@ -9,6 +9,7 @@ import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { logger, metrics } from '../../src/shared/powertools';
 import {
   breakerStore,
+  connectionDeps,
   deliveryQueue,
   deliveryStore,
   endpointRepository,
@@ -54,6 +55,7 @@ const deps = once((): ApiDeps => ({
   modelStats: modelStatsStore(),
   modelCard: (task, version) => modelCard(task, version),
   onStatsError: (error) => logger.warn('model statistics not saved', { error: error as Error }),
+  platformConnections: connectionDeps,
   onUnexpectedError: (error, event) =>
     logger.error('unexpected error', { error: error as Error, path: event.path, method: event.httpMethod }),
 }));

@@ -25,6 +25,7 @@ import type { LayerId } from '#src/catalog/layers';
 import type { SecretId } from '#src/catalog/secrets';
 import { EMAIL_SENDERS, type EmailSenderDefinition, type EmailSenderId } from '#src/catalog/email';
 import type { SettingId } from '#src/catalog/settings';
+import { KEYS, type KeyDefinition, type KeyId } from '#src/catalog/keys';
 import { TABLES, type TableDefinition, type TableId } from '#src/catalog/tables';
 import { runbookReference } from '../runbooks';
 
@@ -76,6 +77,8 @@ export interface ServiceResources {
   readonly emailSenders: Readonly<Record<EmailSenderId, EmailSenderResource>>;
   /** Values of the plain settings, from the deployment configuration. */
   readonly settings: Readonly<Record<SettingId, string>>;
+  /** ARN of each KMS key in this region (the primary key, or its replica). */
+  readonly keys: Readonly<Record<KeyId, string>>;
 }
 
 /** An SES sender in this region: the verified identity, its From address, its configuration set. */
@@ -216,6 +219,7 @@ export class ServiceFunction extends Construct {
     for (const senderId of this.definition.emailSenders ?? []) {
       this.grantEmailSender(byId(EMAIL_SENDERS, senderId), resources.emailSenders[senderId]);
     }
+    for (const keyId of this.definition.keys ?? []) this.grantKey(byId(KEYS, keyId), resources.keys[keyId]);
     // Every variable naming a granted resource, computed where the local mode computes it too.
     const env = environmentFor(this.definition, {
       table: (id) => resources.tables[id].tableName,
@@ -224,6 +228,7 @@ export class ServiceFunction extends Construct {
       secret: (id) => resources.secrets[id].secretArn,
       emailSender: (id) => resources.emailSenders[id],
       setting: (id) => resources.settings[id],
+      key: (id) => resources.keys[id],
     });
     for (const [name, value] of Object.entries(env)) this.function.addEnvironment(name, value);
   }
@@ -239,6 +244,21 @@ export class ServiceFunction extends Construct {
         actions: ['ses:SendEmail'],
         resources: [sender.identityArn, sender.configurationSetArn],
         conditions: { StringEquals: { 'ses:FromAddress': sender.fromAddress } },
+      }),
+    );
+  }
+
+  /**
+   * The key's catalogued actions on this one key, and only with an encryption context naming a
+   * connection (every sealed token has one), so the grant cannot encrypt or decrypt anything else.
+   */
+  grantKey(def: KeyDefinition, keyArn: string): void {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: `${def.id}Key`,
+        actions: [...def.actions],
+        resources: [keyArn],
+        conditions: { Null: { 'kms:EncryptionContext:connectionId': 'false' } },
       }),
     );
   }

@@ -5,6 +5,8 @@
  */
 import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { KEYS, type KeyId } from '#src/catalog/keys';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { SECRETS, type SecretId } from '#src/catalog/secrets';
@@ -20,6 +22,8 @@ const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.
 export class DataStack extends Stack {
   readonly tables: Readonly<Record<TableId, dynamodb.TableV2>>;
   readonly secrets: Readonly<Record<SecretId, secretsmanager.Secret>>;
+  /** Multi-region primary keys; each service stack outside the primary region holds a replica. */
+  readonly keys: Readonly<Record<KeyId, kms.Key>>;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -47,6 +51,20 @@ export class DataStack extends Stack {
         return [def.id, secret];
       }),
     ) as Record<SecretId, secretsmanager.Secret>;
+
+    // Multi-region: the tables these keys protect are global, so a token sealed in one region must
+    // open in every other (a replica shares the key material and the mrk- id).
+    this.keys = Object.fromEntries(
+      KEYS.map((def) => {
+        const key = new kms.Key(this, `${def.id}Key`, {
+          description: def.description,
+          enableKeyRotation: true,
+          removalPolicy: RemovalPolicy.RETAIN,
+        });
+        (key.node.defaultChild as kms.CfnKey).multiRegion = true;
+        return [def.id, key];
+      }),
+    ) as Record<KeyId, kms.Key>;
   }
 
   private globalTable(def: TableDefinition, props: DataStackProps): dynamodb.TableV2 {

@@ -3,10 +3,13 @@
  * `FUNCTIONS`) bound to the regional replicas of the global tables and secrets, the REST API (from
  * `ROUTES`), and the dashboard. Nothing here is named by hand: it loops over the catalog.
  */
-import { Arn, ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { KEYS, type KeyId } from '#src/catalog/keys';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -44,6 +47,8 @@ export interface ServiceStackProps extends StackProps {
   readonly tables: Readonly<Record<TableId, dynamodb.TableV2>>;
   /** The secrets (created in the primary region with replicas); this stack reads its own region's copy. */
   readonly secrets: Readonly<Record<SecretId, secretsmanager.ISecret>>;
+  /** The multi-region primary keys (created in the primary region); other regions hold replicas. */
+  readonly keys: Readonly<Record<KeyId, kms.Key>>;
   /** zod request-body schemas from which the API's request models are derived. */
 }
 
@@ -110,6 +115,8 @@ export class ServiceStack extends Stack {
     const settings: Record<SettingId, string> = {
       ReviewRequestsPerDay: String(config.reviewRequests.perSupplierPerDay),
       ReviewLinkBaseUrl: config.reviewRequests.linkBaseUrl,
+      OAuthClientIds: JSON.stringify(config.platforms.oauthClientIds),
+      OAuthRedirectUri: config.platforms.oauthRedirectUri,
     };
 
     const resources: ServiceResources = {
@@ -120,6 +127,9 @@ export class ServiceStack extends Stack {
       queues: mapValues(this.queues, (q): IQueue => q.queue),
       deadLetterQueues: mapValues(this.queues, (q): IQueue => q.deadLetterQueue),
       secrets: mapValues(props.secrets, (secret, secretId) => this.regionalSecret(secretId, secret)),
+      keys: Object.fromEntries(
+        KEYS.map((def) => [def.id, this.regionalKeyArn(def.id, props.keys[def.id])]),
+      ) as Record<KeyId, string>,
     };
 
     this.functions = record(FUNCTIONS, (def) => {
@@ -184,6 +194,30 @@ export class ServiceStack extends Stack {
         description: `${dlqEnvVar(q.definition)}: URL of the ${q.definition.id} dead-letter queue`,
       });
     }
+  }
+
+  /**
+   * The key in this region: the primary itself in the primary region, elsewhere a replica of it
+   * (same key material and mrk- id, so tokens sealed in any region open here). The replica's key
+   * policy delegates to IAM, as the primary's default policy does.
+   */
+  private regionalKeyArn(id: KeyId, primary: kms.Key): string {
+    if (Stack.of(primary).region === this.region) return primary.keyArn;
+    const replica = new kms.CfnReplicaKey(this, `${id}KeyReplica`, {
+      primaryKeyArn: primary.keyArn,
+      description: `Replica of the ${id} key`,
+      keyPolicy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            actions: ['kms:*'],
+            principals: [new iam.AccountRootPrincipal()],
+            resources: ['*'],
+          }),
+        ],
+      }),
+    });
+    replica.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    return replica.attrArn;
   }
 
   /**

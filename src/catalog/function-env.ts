@@ -6,6 +6,7 @@
  */
 import { FUNCTION_TIMEOUT_ENV } from '../shared/env';
 import { emailSenderDefinition, type EmailSenderId } from './email';
+import { keyDefinition, type KeyId } from './keys';
 import type { FunctionDefinition } from './functions';
 import { dlqEnvVar, queueDefinition, type QueueId } from './queues';
 import { secretDefinition, type SecretId } from './secrets';
@@ -23,6 +24,8 @@ export interface ResourceNames {
   emailSender(id: EmailSenderId): { readonly fromAddress: string; readonly configurationSetName: string };
   /** A plain setting's value from the deployment configuration. */
   setting(id: SettingId): string;
+  /** A KMS key's ARN (in the function's region), or the local mode's `local:<key file>`. */
+  key(id: KeyId): string;
 }
 
 /**
@@ -52,6 +55,9 @@ export function environmentFor(fn: FunctionDefinition, names: ResourceNames): Re
   }
   for (const settingId of fn.settings ?? []) {
     env[settingDefinition(settingId).envVar] = names.setting(settingId);
+  }
+  for (const keyId of fn.keys ?? []) {
+    env[keyDefinition(keyId).envVar] = names.key(keyId);
   }
   return env;
 }

@@ -9,6 +9,7 @@ import type { QueueId } from './queues';
 import type { SettingId } from './settings';
 import type { SecretId } from './secrets';
 import type { LayerId } from './layers';
+import type { KeyId } from './keys';
 import type { TableId } from './tables';
 
 export type FunctionId =
@@ -40,6 +41,8 @@ export interface FunctionDefinition {
   readonly emailSenders?: readonly EmailSenderId[];
   /** Plain settings (src/catalog/settings.ts) set as environment variables. */
   readonly settings?: readonly SettingId[];
+  /** KMS keys (src/catalog/keys.ts) the function may use, with the actions the key lists. */
+  readonly keys?: readonly KeyId[];
   readonly description: string;
 }
 
@@ -59,12 +62,23 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       WebhookEndpoints: 'readwrite',
       Deliveries: 'readwrite',
       WebhookBreakers: 'readwrite',
+      // Platform connections: the OAuth connect flow, locations, disconnect (tokens sealed by TokenVault).
+      Connections: 'readwrite',
     },
     queues: { Ingest: 'send', Deliveries: 'send', ReviewRequestEmails: 'send', Replays: 'send' },
-    // Signs shareable (unverified) links; e-mailed links are signed by the mailer alone.
-    secrets: ['ReviewTokenKey'],
+    // Signs shareable (unverified) links; e-mailed links are signed by the mailer alone. The OAuth
+    // `state` is signed with a key derived from it. The platform apps' secrets: code exchange,
+    // revocation on disconnect.
+    secrets: [
+      'ReviewTokenKey',
+      'GoogleClientSecret',
+      'FacebookAppSecret',
+      'TrustpilotApiSecret',
+      'YelpApiKey',
+    ],
     layers: ['Models'],
-    settings: ['ReviewRequestsPerDay'],
+    settings: ['ReviewRequestsPerDay', 'OAuthClientIds', 'OAuthRedirectUri'],
+    keys: ['TokenVault'],
     description: 'HTTP API: validates, queues reviews (202), reads reviews and summaries.',
   },
   {

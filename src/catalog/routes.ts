@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { modelsRoutesResponses, modelsRoutesSchemas } from '../models';
+import { platformRoutesResponses, platformRoutesSchemas } from '../platforms';
 import { reviewRoutesResponses, reviewRoutesSchemas } from '../reviews';
 import { webhookRoutesResponses, webhookRoutesSchemas } from '../webhooks';
 import type { ProblemKind } from '../shared/problem';
@@ -20,7 +21,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export type RouteAuth = 'supplier' | 'supplier-or-review-token' | 'ops' | 'public';
 
 /** The area a route belongs to: its tag in the API description. */
-export type RouteArea = 'reviews' | 'webhooks' | 'models' | 'meta';
+export type RouteArea = 'reviews' | 'webhooks' | 'models' | 'meta' | 'platforms';
 
 /** The success answer of a route. */
 export interface RouteResponse {
@@ -56,7 +57,13 @@ export type OperationId =
   | 'replayWebhookEvents'
   | 'getReplayJob'
   | 'retryWebhookDelivery'
-  | 'getOpenApiDocument';
+  | 'getOpenApiDocument'
+  | 'startConnection'
+  | 'completeOAuthCallback'
+  | 'listConnections'
+  | 'getConnection'
+  | 'chooseConnectionLocations'
+  | 'deleteConnection';
 
 export interface RouteDefinition {
   readonly operation: OperationId;
@@ -355,6 +362,82 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'This API description (OpenAPI 3.1), generated from the route table; no credentials needed.',
     area: 'meta',
     response: { status: 200, description: 'The OpenAPI document.', schema: openApiDocumentResponse },
+  },
+  {
+    operation: 'startConnection',
+    method: 'POST',
+    path: '/v1/connections',
+    auth: 'supplier',
+    body: platformRoutesSchemas.startConnectionBody,
+    summary:
+      'Connect a review platform: OAuth platforms answer the consent URL (PKCE S256, signed state, 10 min); Yelp (API key) is active at once.',
+    area: 'platforms',
+    response: {
+      status: 201,
+      description: 'The connection (pending until the callback, active for Yelp) and where to consent.',
+      schema: platformRoutesResponses.connectionStarted,
+      headers: LOCATION,
+    },
+  },
+  {
+    operation: 'completeOAuthCallback',
+    method: 'GET',
+    path: '/v1/oauth/callback',
+    auth: 'public',
+    query: platformRoutesSchemas.oauthCallbackQuery,
+    summary:
+      "The platforms' OAuth redirect: verifies the state (signature, expiry, single use), exchanges the code and activates the connection.",
+    area: 'platforms',
+    response: {
+      status: 200,
+      description: 'The active connection with the locations the account offers.',
+      schema: platformRoutesResponses.connection,
+    },
+    // 400: bad or expired state, consent refused, the platform refused the code; 409: state already used.
+    problems: ['bad-request', 'conflict'],
+  },
+  {
+    operation: 'listConnections',
+    method: 'GET',
+    path: '/v1/connections',
+    auth: 'supplier',
+    summary: "The calling supplier's platform connections.",
+    area: 'platforms',
+    response: {
+      status: 200,
+      description: 'Every connection.',
+      schema: platformRoutesResponses.connectionList,
+    },
+  },
+  {
+    operation: 'getConnection',
+    method: 'GET',
+    path: '/v1/connections/{connectionId}',
+    auth: 'supplier',
+    summary: 'One connection, with the locations its platform account offers.',
+    area: 'platforms',
+    response: { status: 200, description: 'The connection.', schema: platformRoutesResponses.connection },
+  },
+  {
+    operation: 'chooseConnectionLocations',
+    method: 'PUT',
+    path: '/v1/connections/{connectionId}/locations',
+    auth: 'supplier',
+    body: platformRoutesSchemas.chooseLocationsBody,
+    summary: 'Choose which of the offered locations sync (kept locations keep their sync position).',
+    area: 'platforms',
+    response: { status: 200, description: 'The connection.', schema: platformRoutesResponses.connection },
+    // 409: the connection is not active.
+    problems: ['conflict'],
+  },
+  {
+    operation: 'deleteConnection',
+    method: 'DELETE',
+    path: '/v1/connections/{connectionId}',
+    auth: 'supplier',
+    summary: 'Disconnect: revoke the grant at the platform where possible, erase the stored tokens.',
+    area: 'platforms',
+    response: { status: 204, description: 'Disconnected; no body.' },
   },
 ];
 

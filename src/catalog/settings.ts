@@ -3,7 +3,7 @@
  * variable that carries them. The CDK construct sets each listed setting from the deployment
  * configuration (cdk.json), the local mode from its own values: the handler reads the same name.
  */
-export type SettingId = 'ReviewRequestsPerDay' | 'ReviewLinkBaseUrl';
+export type SettingId = 'ReviewRequestsPerDay' | 'ReviewLinkBaseUrl' | 'OAuthClientIds' | 'OAuthRedirectUri';
 
 export interface SettingDefinition {
   readonly id: SettingId;
@@ -21,6 +21,18 @@ export const SETTINGS: readonly SettingDefinition[] = [
     id: 'ReviewLinkBaseUrl',
     envVar: 'REVIEW_LINK_BASE_URL',
     description: 'Page of the WedSync web app that takes a review link token (`<base>#token=wrt_...`).',
+  },
+  {
+    id: 'OAuthClientIds',
+    envVar: 'OAUTH_CLIENT_IDS',
+    description:
+      'JSON object of platform -> OAuth client id (google, facebook, trustpilot); client ids are not secret.',
+  },
+  {
+    id: 'OAuthRedirectUri',
+    envVar: 'OAUTH_REDIRECT_URI',
+    description:
+      'The public OAuth callback (`https://<api>/v1/oauth/callback`), registered with every platform app.',
   },
 ];
 

@@ -13,7 +13,8 @@ export type TableId =
   | 'Deliveries'
   | 'WebhookBreakers'
   | 'Budgets'
-  | 'Idempotency';
+  | 'Idempotency'
+  | 'Connections';
 
 export interface IndexDefinition {
   readonly name: string;
@@ -160,6 +161,26 @@ export const TABLES: readonly TableDefinition[] = [
     accessPatterns: [
       'Claim an Idempotency-Key (API, only for requests that send one): PutItem id=api#<sha256 of [scope, key]>, conditional on absent, expired, or in progress past its lease; the item holds status, the request hash and, once done, the response. Kept 24 h (`expiration`, epoch seconds).',
       'Replay: the conditional put returns the existing item (ALL_OLD), read strongly consistent if it did not.',
+    ],
+  },
+  {
+    id: 'Connections',
+    envVar: 'TABLE_CONNECTIONS',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    // Only a pending connection (OAuth started, no callback yet) carries it: it goes on activation.
+    ttlAttribute: 'expiresAt',
+    indexes: [
+      { name: 'bySupplier', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+      { name: 'byStatus', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    ],
+    accessPatterns: [
+      'Get a connection (API, token provider, sync): GetItem pk=CONNECTION#<connectionId>, sk=CONNECTION (consistent); the API compares supplierId with the caller.',
+      "A supplier's connections: Query bySupplier gsi1pk=SUPPLIER#<sid>, gsi1sk=<createdAt>#<connectionId>.",
+      'Active connections for the sync schedule, a page at a time: Query byStatus gsi2pk=STATUS#active.',
+      'Pending authorization (PKCE verifier, state nonce, redirect URI) on the pending connection item; consumed once by a conditional REMOVE (status = pending AND pending.nonce = :nonce); the pending item expires by TTL (expiresAt) with its state.',
+      'Status changes (active -> reauth-required, pending -> active) are conditional on the current status.',
+      'Sealed tokens (envelope-encrypted, ciphertext only): pk=CONNECTION#<connectionId>, sk=TOKEN#refresh (refresh token; Facebook: long-lived user token) and sk=TOKEN#page#<pageId> (Facebook Page tokens); rotated with a condition on `version`; erased with Query + BatchWrite on disconnect.',
     ],
   },
 ];

@@ -3,3 +3,6 @@ export * from './domain/platform';
 export * from './domain/connection';
 export * from './domain/audit';
 export type * from './ports';
+// Connections: the connect flow's schemas and ports (OAuth, token vault).
+export * from './domain/connection-schemas';
+export type * from './oauth-ports';

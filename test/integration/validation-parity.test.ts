@@ -331,6 +331,32 @@ const BAD_REQUESTS: BadRequest[] = [
     status: 400,
     type: problem('invalid-query'),
   },
+  // Platform connections (body, query of the public OAuth callback)
+  {
+    name: 'connection: yelp without businessId',
+    method: 'POST',
+    path: '/v1/connections',
+    body: { platform: 'yelp' },
+    status: 422,
+    type: problem('validation-error'),
+  },
+  {
+    name: 'connection locations: not a list',
+    method: 'PUT',
+    path: '/v1/connections/con_00000000000000000000000000/locations',
+    body: { locationIds: 'accounts/1/locations/2' },
+    status: 422,
+    type: problem('validation-error'),
+  },
+  {
+    name: 'oauth callback: unknown parameter',
+    method: 'GET',
+    path: '/v1/oauth/callback',
+    query: { code: 'c', state: 's', bogus: '1' },
+    as: 'none',
+    status: 400,
+    type: problem('invalid-query'),
+  },
   // Routes without a body or a query
   {
     name: 'summary: a query',
@@ -378,7 +404,11 @@ afterAll(async () => {
 });
 
 it('covers every route that takes a body or a query', () => {
-  const covered = new Set(BAD_REQUESTS.map((r) => `${r.method} ${r.path.replace(/whe_\w+/, '{id}')}`));
+  const covered = new Set(
+    BAD_REQUESTS.map(
+      (r) => `${r.method} ${r.path.replace(/whe_\w+/, '{id}').replace(/con_\w+/, '{connectionId}')}`,
+    ),
+  );
   for (const route of ROUTES.filter((r) => r.body || r.query)) {
     expect(covered).toContain(`${route.method} ${route.path}`);
   }

@@ -1,0 +1,97 @@
+/** Platform connection operations: connect (OAuth start, public callback), read, choose locations, disconnect. */
+import { ID_PATTERN } from '../../../src/shared/ids';
+import { ProblemError } from '../../../src/shared/problem';
+import { jsonResponse } from '../../../src/shared/http';
+import type {
+  ChooseLocationsRequest,
+  OAuthCallbackQuery,
+  StartConnectionRequest,
+} from '../../../src/platforms';
+import {
+  chooseLocations,
+  completeAuthorization,
+  disconnect,
+  getConnection,
+  listConnections,
+  startConnection,
+  type ConnectionDeps,
+  type StartConnectionBody,
+} from '../../../src/platforms/use-cases/connections';
+import { supplierOf, type Operations } from '../operation';
+
+export interface PlatformDeps {
+  /** Built on first use: only the connection routes need the platform apps' configuration. */
+  readonly platformConnections: () => ConnectionDeps;
+}
+
+/** Unknown, malformed and other suppliers' ids all look the same: 404. */
+function connectionIdOf(pathParameters: Record<string, string>): string {
+  const id = pathParameters.connectionId ?? '';
+  if (!ID_PATTERN.test(id) || !id.startsWith('con_'))
+    throw new ProblemError('not-found', 'no such connection');
+  return id;
+}
+
+function startBody(body: StartConnectionRequest): StartConnectionBody {
+  switch (body.platform) {
+    case 'yelp':
+      return { platform: 'yelp', businessId: body.businessId! };
+    case 'trustpilot':
+      return { platform: 'trustpilot', businessUnitId: body.businessUnitId! };
+    default:
+      return { platform: body.platform };
+  }
+}
+
+export const platformOperations: Operations<
+  | 'startConnection'
+  | 'completeOAuthCallback'
+  | 'listConnections'
+  | 'getConnection'
+  | 'chooseConnectionLocations'
+  | 'deleteConnection',
+  PlatformDeps
+> = {
+  async startConnection({ body, principal }, deps) {
+    const supplierId = supplierOf(principal);
+    const started = await startConnection(
+      supplierId,
+      startBody(body as StartConnectionRequest),
+      deps.platformConnections(),
+    );
+    return jsonResponse(201, started, { location: `/v1/connections/${started.connection.connectionId}` });
+  },
+  async completeOAuthCallback({ query }, deps) {
+    const connection = await completeAuthorization(query as OAuthCallbackQuery, deps.platformConnections());
+    return jsonResponse(200, connection);
+  },
+  async listConnections({ principal }, deps) {
+    const supplierId = supplierOf(principal);
+    return jsonResponse(200, { items: await listConnections(supplierId, deps.platformConnections()) });
+  },
+  async getConnection({ principal, pathParameters }, deps) {
+    const supplierId = supplierOf(principal);
+    return jsonResponse(
+      200,
+      await getConnection(supplierId, connectionIdOf(pathParameters), deps.platformConnections()),
+    );
+  },
+  async chooseConnectionLocations({ principal, pathParameters, body }, deps) {
+    const supplierId = supplierOf(principal);
+    const { locationIds } = body as ChooseLocationsRequest;
+    return jsonResponse(
+      200,
+      await chooseLocations(
+        supplierId,
+        connectionIdOf(pathParameters),
+        locationIds,
+        deps.platformConnections(),
+      ),
+    );
+  },
+  async deleteConnection({ principal, pathParameters }, deps) {
+    const supplierId = supplierOf(principal);
+    await disconnect(supplierId, connectionIdOf(pathParameters), deps.platformConnections());
+    return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
+  },
+};
