@@ -181,7 +181,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // Every catalogued sender sends from one local address (the emulator accepts any).
       emailSender: () => ({ fromAddress: LOCAL_EMAIL_FROM, configurationSetName: 'wedsync-local' }),
       setting: (id) =>
-        id === 'ReviewRequestsPerDay'
+        id === 'AuditRetentionDays'
+          ? String(config.platformHealth.auditRetentionDays)
+          : id === 'ReviewRequestsPerDay'
           ? String(
               options.reviewRequestsPerDay ??
                 process.env.REVIEW_REQUESTS_PER_DAY ??

@@ -110,6 +110,7 @@ export class ServiceStack extends Stack {
     const settings: Record<SettingId, string> = {
       ReviewRequestsPerDay: String(config.reviewRequests.perSupplierPerDay),
       ReviewLinkBaseUrl: config.reviewRequests.linkBaseUrl,
+      AuditRetentionDays: String(config.platformHealth.auditRetentionDays),
     };
 
     const resources: ServiceResources = {

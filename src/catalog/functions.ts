@@ -21,13 +21,19 @@ export type FunctionId =
   | 'ReviewRequestMailer'
   | 'ReplayWorker';
 
+export type TableAccess = 'read' | 'readwrite' | 'append';
+
 export interface FunctionDefinition {
   readonly id: FunctionId;
   /** Path of the handler module from the repository root; it exports `handler`. */
   readonly entry: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
-  readonly tables: Partial<Record<TableId, 'read' | 'readwrite'>>;
+  /**
+   * `append`: reads plus PutItem only (no UpdateItem, DeleteItem or BatchWriteItem), for append-only
+   * tables such as Audit; the adapter writes with attribute_not_exists so nothing is overwritten.
+   */
+  readonly tables: Partial<Record<TableId, TableAccess>>;
   /**
    * `consume-and-send`: the consumer also sends to its own queue (re-enqueued retries) and to its
    * DLQ (deliveries whose retries ran out); both URLs are set as environment variables.
@@ -59,12 +65,16 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       WebhookEndpoints: 'readwrite',
       Deliveries: 'readwrite',
       WebhookBreakers: 'readwrite',
+      // Platform audit trail and health view: connect/disconnect entries are appended, never changed.
+      Audit: 'append',
+      PlatformStats: 'read',
+      PlatformBreakers: 'read',
     },
     queues: { Ingest: 'send', Deliveries: 'send', ReviewRequestEmails: 'send', Replays: 'send' },
     // Signs shareable (unverified) links; e-mailed links are signed by the mailer alone.
     secrets: ['ReviewTokenKey'],
     layers: ['Models'],
-    settings: ['ReviewRequestsPerDay'],
+    settings: ['ReviewRequestsPerDay', 'AuditRetentionDays'],
     description: 'HTTP API: validates, queues reviews (202), reads reviews and summaries.',
   },
   {

@@ -3,7 +3,7 @@
  * variable that carries them. The CDK construct sets each listed setting from the deployment
  * configuration (cdk.json), the local mode from its own values: the handler reads the same name.
  */
-export type SettingId = 'ReviewRequestsPerDay' | 'ReviewLinkBaseUrl';
+export type SettingId = 'ReviewRequestsPerDay' | 'ReviewLinkBaseUrl' | 'AuditRetentionDays';
 
 export interface SettingDefinition {
   readonly id: SettingId;
@@ -21,6 +21,11 @@ export const SETTINGS: readonly SettingDefinition[] = [
     id: 'ReviewLinkBaseUrl',
     envVar: 'REVIEW_LINK_BASE_URL',
     description: 'Page of the WedSync web app that takes a review link token (`<base>#token=wrt_...`).',
+  },
+  {
+    id: 'AuditRetentionDays',
+    envVar: 'AUDIT_RETENTION_DAYS',
+    description: 'Days a platform audit entry is kept before DynamoDB TTL removes it (default 400).',
   },
 ];
 
