@@ -28,7 +28,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { dynamo, dynamoClient, sesv2, sqs } from './shared/aws-clients';
 import { currentRegion, optionalEnv, requireEnv } from './shared/env';
 import { PowertoolsIdempotencyStore } from './shared/idempotency-store';
-import { logger } from './shared/powertools';
+import { logger, metrics } from './shared/powertools';
 import { SqsQueue } from './shared/sqs-queues';
 import { DynamoBreakerStore } from './webhooks/adapters/breaker-store';
 import { DynamoDeliveryStore } from './webhooks/adapters/deliveries';
@@ -37,6 +37,14 @@ import { DynamoEndpointRepository } from './webhooks/adapters/webhook-endpoints'
 import { DynamoReplayJobStore } from './webhooks/adapters/replay-jobs';
 import { SqsReplayQueue } from './webhooks/adapters/replay-queue';
 import { webhookConfigFromEnv } from './webhooks/config';
+import type { AuditLog, ConnectionStore, PlatformHttp } from './platforms';
+import { AuditedPlatformHttp, type QuotaFromHeaders } from './platforms/adapters/audited-platform-http';
+import { DynamoAuditLog } from './platforms/adapters/dynamo-audit-log';
+import { DynamoBreakerStates } from './platforms/adapters/breaker-states';
+import { FetchPlatformHttp } from './platforms/adapters/fetch-platform-http';
+import { MeteredAuditLog } from './platforms/adapters/metered-audit-log';
+import { PowertoolsPlatformMetrics } from './platforms/adapters/platform-metrics';
+import { DynamoPlatformStatsStore } from './platforms/adapters/platform-stats-store';
 
 /** Builds a value on first use and keeps it for the life of the process (the container). */
 export const once = <T>(build: () => T): (() => T) => {
@@ -145,3 +153,54 @@ export function queueSender(id: QueueId): SqsQueue {
   }
   return sender;
 }
+
+// Platforms: the audit trail and the integration health view (issue 8).
+/** Powertools metrics of platform calls, audit writes and health gauges (one per process). */
+export const platformMetrics = once(() => new PowertoolsPlatformMetrics(metrics));
+/** The append-only audit trail (catalog access level `append`), counting re-auth events as metrics. */
+export const dynamoAuditLog = once(
+  () =>
+    new DynamoAuditLog(dynamo(), tableName('Audit'), {
+      retentionDays: integerSetting('AuditRetentionDays', 1),
+    }),
+);
+export const auditLog = once((): AuditLog => new MeteredAuditLog(dynamoAuditLog(), platformMetrics()));
+export const platformStatsStore = once(
+  () => new DynamoPlatformStatsStore(dynamo(), tableName('PlatformStats')),
+);
+export const platformBreakerStates = once(
+  () => new DynamoBreakerStates(dynamo(), tableName('PlatformBreakers')),
+);
+/**
+ * Every platform call goes through this: the bounded fetch client, audited. Functions that call
+ * platforms need Audit `append`, PlatformStats `readwrite` and the AuditRetentionDays setting.
+ */
+export function auditedPlatformHttp(quotaFrom: QuotaFromHeaders): PlatformHttp {
+  return new AuditedPlatformHttp(new FetchPlatformHttp(), {
+    audit: auditLog(),
+    stats: platformStatsStore(),
+    quotaFrom,
+    metrics: platformMetrics(),
+    // Parked entries are the durable record of what the table refused: one ERROR line each, whole.
+    park: (entries, error) =>
+      logger.error('audit entries parked: the Audit table refused them after retries', {
+        auditParked: entries,
+        error: error as Error,
+      }),
+    onStatsError: (error) => logger.warn('platform statistics not saved', { error: error as Error }),
+  });
+}
+/**
+ * The connections the health view reads. The connections capability (another branch of issue 8)
+ * provides the DynamoDB ConnectionStore: replace this with it when merging. Until then the view
+ * lists no connections (platform figures only); it never invents any.
+ */
+export const healthConnectionStore = once((): ConnectionStore => ({
+  get: () => Promise.resolve(undefined),
+  getById: () => Promise.resolve(undefined),
+  list: () => Promise.resolve([]),
+  listActive: () => Promise.resolve({ items: [] }),
+  put: () => Promise.reject(new Error('no ConnectionStore wired yet')),
+  setStatus: () => Promise.reject(new Error('no ConnectionStore wired yet')),
+  saveCursor: () => Promise.reject(new Error('no ConnectionStore wired yet')),
+}));

@@ -63,6 +63,11 @@ const TAGS: Record<RouteArea, { name: string; description: string }> = {
   },
   models: { name: 'Models', description: 'In-process classification, and the models’ health for operators.' },
   meta: { name: 'Meta', description: 'This description of the API.' },
+  platforms: {
+    name: 'Platforms',
+    description:
+      'External review platforms: the audit trail of every platform interaction, integration health.',
+  },
 };
 
 const SECURITY_SCHEMES: Record<string, JsonSchema> = {

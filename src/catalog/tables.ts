@@ -181,7 +181,7 @@ export const TABLES: readonly TableDefinition[] = [
       "A supplier's entries newest first, by time range: Query pk=SUPPLIER#<sid>, sk BETWEEN <from> AND <to>~ (ScanIndexForward false); operation and outcome filtered in the query.",
       "A connection's entries: Query byConnection gsi1pk=SUPPLIER#<sid>#CONNECTION#<cid>, gsi1sk=<at>#<auditId>.",
       "A supplier's entries of one platform: Query byPlatform gsi2pk=SUPPLIER#<sid>#PLATFORM#<p>, gsi2sk=<at>#<auditId>.",
-      'Ops, across suppliers, one platform: Query opsByPlatform gsi3pk=PLATFORM#<p>, gsi3sk=<at>#<auditId> (a few calls a second per platform at most: far under one partition\'s write limit).',
+      "Ops, across suppliers, one platform: Query opsByPlatform gsi3pk=PLATFORM#<p>, gsi3sk=<at>#<auditId> (a few calls a second per platform at most: far under one partition's write limit).",
     ],
   },
   {

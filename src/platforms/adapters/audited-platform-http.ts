@@ -41,7 +41,12 @@ export type QuotaFromHeaders = (
 
 /** Where the call figures go (Powertools metrics in Lambda; a recorder in tests). */
 export interface PlatformCallMetrics {
-  call(platform: ConnectedPlatform, outcome: AuditEntry['outcome'], latencyMs: number, quotaHeadroom?: number): void;
+  call(
+    platform: ConnectedPlatform,
+    outcome: AuditEntry['outcome'],
+    latencyMs: number,
+    quotaHeadroom?: number,
+  ): void;
   auditRetried(): void;
   auditParked(count: number): void;
   statsWriteFailed(): void;
@@ -137,7 +142,10 @@ export class AuditedPlatformHttp implements PlatformHttp {
     await Promise.all([this.writeAudit(entry), this.writeStats(call)]);
   }
 
-  private quotaOf(platform: ConnectedPlatform, headers: Readonly<Record<string, string>>): QuotaReport | undefined {
+  private quotaOf(
+    platform: ConnectedPlatform,
+    headers: Readonly<Record<string, string>>,
+  ): QuotaReport | undefined {
     try {
       return this.deps.quotaFrom(platform, headers);
     } catch {

@@ -9,8 +9,9 @@ import type { AuditEntry } from '../domain/audit';
 import { PLATFORM_METRICS, type HealthMetric } from '../domain/health-metrics';
 import type { ConnectedPlatform } from '../domain/platform';
 import type { PlatformCallMetrics } from './audited-platform-http';
+import type { AuditEventMetrics } from './metered-audit-log';
 
-export class PowertoolsPlatformMetrics implements PlatformCallMetrics {
+export class PowertoolsPlatformMetrics implements PlatformCallMetrics, AuditEventMetrics {
   constructor(private readonly metrics: Metrics) {}
 
   call(
@@ -42,10 +43,15 @@ export class PowertoolsPlatformMetrics implements PlatformCallMetrics {
     this.publish(undefined, (m) => m.addMetric(PLATFORM_METRICS.statsWriteFailures, MetricUnit.Count, 1));
   }
 
+  reauthRequired(platform: ConnectedPlatform, count: number): void {
+    this.publish(platform, (m) => m.addMetric(PLATFORM_METRICS.reauthRequired, MetricUnit.Count, count));
+  }
+
   /** The health view's gauges (one line per platform). */
   publishHealth(gauges: readonly HealthMetric[]): void {
     const byPlatform = new Map<ConnectedPlatform, HealthMetric[]>();
-    for (const gauge of gauges) byPlatform.set(gauge.platform, [...(byPlatform.get(gauge.platform) ?? []), gauge]);
+    for (const gauge of gauges)
+      byPlatform.set(gauge.platform, [...(byPlatform.get(gauge.platform) ?? []), gauge]);
     for (const [platform, list] of byPlatform) {
       this.publish(platform, (metric) => {
         for (const g of list) metric.addMetric(g.name, MetricUnit[g.unit], g.value);

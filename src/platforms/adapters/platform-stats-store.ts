@@ -28,7 +28,9 @@ export class DynamoPlatformStatsStore implements PlatformStatsStore {
   async record(call: CallOutcome): Promise<void> {
     const scopes: StatsScope[] = [{ kind: 'platform', platform: call.platform }];
     if (call.connectionId) scopes.push({ kind: 'connection', connectionId: call.connectionId });
-    await Promise.all(scopes.flatMap((scope) => [this.addToMinute(scope, call), this.setLatest(scope, call)]));
+    await Promise.all(
+      scopes.flatMap((scope) => [this.addToMinute(scope, call), this.setLatest(scope, call)]),
+    );
   }
 
   async read(scope: StatsScope, sinceMs: number): Promise<{ minutes: MinuteStats[]; latest?: LatestStats }> {
@@ -45,14 +47,12 @@ export class DynamoPlatformStatsStore implements PlatformStatsStore {
       ),
       this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: 'LATEST' } })),
     ]);
-    const minutes = (buckets.Items ?? []).map(
-      (item): MinuteStats => ({
-        minuteMs: Date.parse(`${String(item.sk).slice('MINUTE#'.length)}:00.000Z`),
-        successes: Number(item.successes ?? 0),
-        failures: Number(item.failures ?? 0),
-        rateLimited: Number(item.rateLimited ?? 0),
-      }),
-    );
+    const minutes = (buckets.Items ?? []).map((item): MinuteStats => ({
+      minuteMs: Date.parse(`${String(item.sk).slice('MINUTE#'.length)}:00.000Z`),
+      successes: Number(item.successes ?? 0),
+      failures: Number(item.failures ?? 0),
+      rateLimited: Number(item.rateLimited ?? 0),
+    }));
     return latest.Item ? { minutes, latest: latestOf(latest.Item) } : { minutes };
   }
 

@@ -20,6 +20,7 @@ export const PLATFORM_METRICS = {
   breakerOpen: 'PlatformBreakerOpen',
   syncLag: 'PlatformSyncLagSeconds',
   errorRate5m: 'PlatformErrorRate5m',
+  /** Connections that became reauth-required (Count), when the entry is appended to the audit log. */
   reauthRequired: 'ConnectionsReauthRequired',
   /** Audit entries that could not be written after retries and were parked in the log (Count). */
   auditParked: 'AuditEntriesParked',
@@ -53,17 +54,25 @@ export function healthMetrics(platforms: readonly PlatformHealth[]): HealthMetri
       unit: 'Count',
       value: p.breaker.status === 'open' ? 1 : 0,
     },
-    {
-      name: PLATFORM_METRICS.reauthRequired,
-      platform: p.platform,
-      unit: 'Count',
-      value: p.connections.filter((c) => c.status === 'reauth-required').length,
-    },
     ...(p.maxSyncLagSeconds !== null
-      ? [{ name: PLATFORM_METRICS.syncLag, platform: p.platform, unit: 'Seconds' as const, value: p.maxSyncLagSeconds }]
+      ? [
+          {
+            name: PLATFORM_METRICS.syncLag,
+            platform: p.platform,
+            unit: 'Seconds' as const,
+            value: p.maxSyncLagSeconds,
+          },
+        ]
       : []),
     ...(p.errorRate5m !== null
-      ? [{ name: PLATFORM_METRICS.errorRate5m, platform: p.platform, unit: 'Percent' as const, value: p.errorRate5m * 100 }]
+      ? [
+          {
+            name: PLATFORM_METRICS.errorRate5m,
+            platform: p.platform,
+            unit: 'Percent' as const,
+            value: p.errorRate5m * 100,
+          },
+        ]
       : []),
   ]);
 }
