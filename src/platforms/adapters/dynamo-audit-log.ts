@@ -65,9 +65,10 @@ export class DynamoAuditLog implements AuditLog, AuditReader {
     const plan = planQuery(query);
     if (startKey) assertKeyIn(startKey, { [plan.partitionAttribute]: plan.partitionValue });
     const values: Record<string, unknown> = { ':p': plan.partitionValue };
-    const names: Record<string, string> = { '#p': plan.partitionAttribute, '#s': plan.sortAttribute };
+    const names: Record<string, string> = { '#p': plan.partitionAttribute };
     let keyCondition = '#p = :p';
     if (query.from !== undefined || query.to !== undefined) {
+      names['#s'] = plan.sortAttribute;
       keyCondition += ' AND #s BETWEEN :from AND :to';
       values[':from'] = query.from ?? '0';
       values[':to'] = `${query.to ?? '9999'}~`;
