@@ -113,6 +113,17 @@ const configSchema = z.strictObject({
     functionErrorsPer5Minutes: positiveInt,
     api5xxPer5Minutes: positiveInt,
   }),
+  /** Platform integrations: audit retention and the health alarms' thresholds (issue 8). */
+  platformHealth: z
+    .strictObject({
+      /** Days an audit entry of a platform call, connect or disconnect is kept (DynamoDB TTL). */
+      auditRetentionDays: z.number().int().min(1).max(3650).default(400),
+      /** Sync lag (oldest location's last sync, seconds) at which the sync-lag alarm pages. */
+      syncLagAlarmSeconds: positiveInt.default(3 * 3600),
+      /** Quota headroom (percent of the platform's window left) below which the quota alarm pages. */
+      quotaHeadroomAlarmPercent: z.number().min(0).max(100).default(5),
+    })
+    .default({ auditRetentionDays: 400, syncLagAlarmSeconds: 3 * 3600, quotaHeadroomAlarmPercent: 5 }),
 });
 
 export type WedSyncConfig = z.infer<typeof configSchema>;

@@ -202,13 +202,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       setting: (id) =>
         id === 'OAuthClientIds' || id === 'OAuthRedirectUri'
           ? localOAuthSetting(id, gatewayPort)
-          : id === 'ReviewRequestsPerDay'
-            ? String(
-                options.reviewRequestsPerDay ??
-                  process.env.REVIEW_REQUESTS_PER_DAY ??
-                  DEFAULT_REVIEW_REQUESTS_PER_DAY,
-              )
-            : (process.env.REVIEW_LINK_BASE_URL ?? LOCAL_REVIEW_LINK_BASE_URL),
+          : id === 'AuditRetentionDays'
+            ? String(config.platformHealth.auditRetentionDays)
+            : id === 'ReviewRequestsPerDay'
+              ? String(
+                  options.reviewRequestsPerDay ??
+                    process.env.REVIEW_REQUESTS_PER_DAY ??
+                    DEFAULT_REVIEW_REQUESTS_PER_DAY,
+                )
+              : (process.env.REVIEW_LINK_BASE_URL ?? LOCAL_REVIEW_LINK_BASE_URL),
       // A key file instead of KMS (created on first use), behind the same port.
       key: () => `local:${process.env.WEDSYNC_LOCAL_VAULT_KEY_FILE ?? join(REPO_ROOT, LOCAL_VAULT_KEY_FILE)}`,
     };

@@ -28,7 +28,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { dynamo, dynamoClient, sesv2, sqs } from './shared/aws-clients';
 import { currentRegion, optionalEnv, requireEnv } from './shared/env';
 import { PowertoolsIdempotencyStore } from './shared/idempotency-store';
-import { logger } from './shared/powertools';
+import { logger, metrics } from './shared/powertools';
 import { SqsQueue } from './shared/sqs-queues';
 import { DynamoBreakerStore } from './webhooks/adapters/breaker-store';
 import { DynamoDeliveryStore } from './webhooks/adapters/deliveries';
@@ -46,7 +46,6 @@ import { FetchPlatformHttp } from './platforms/adapters/fetch-platform-http';
 import { KmsKeyEncryption } from './platforms/adapters/kms-key-encryption';
 import { LocalKeyEncryption } from './platforms/adapters/local-key-encryption';
 import { HttpOAuthClient } from './platforms/adapters/oauth-http-client';
-import type { AuditLog } from './platforms/ports';
 import type { KeyEncryption } from './platforms/oauth-ports';
 import type { OAuthPlatform } from './platforms/domain/oauth-providers';
 import type { ConnectionDeps } from './platforms/use-cases/connections';
@@ -54,6 +53,13 @@ import { VaultTokenProvider } from './platforms/use-cases/token-provider';
 import { TokenSafe } from './platforms/use-cases/token-safe';
 import { sdkClientConfig } from './shared/aws-clients';
 import { systemClock } from './shared/clock';
+import type { AuditLog, PlatformHttp } from './platforms';
+import { AuditedPlatformHttp, type QuotaFromHeaders } from './platforms/adapters/audited-platform-http';
+import { DynamoAuditLog } from './platforms/adapters/dynamo-audit-log';
+import { DynamoBreakerStates } from './platforms/adapters/breaker-states';
+import { MeteredAuditLog } from './platforms/adapters/metered-audit-log';
+import { PowertoolsPlatformMetrics } from './platforms/adapters/platform-metrics';
+import { DynamoPlatformStatsStore } from './platforms/adapters/platform-stats-store';
 
 /** Builds a value on first use and keeps it for the life of the process (the container). */
 export const once = <T>(build: () => T): (() => T) => {
@@ -193,15 +199,6 @@ export const tokenKeyEncryption = once((): KeyEncryption => {
     : new KmsKeyEncryption(new KMSClient(sdkClientConfig()), keyId);
 });
 export const tokenSafe = once(() => new TokenSafe(tokenKeyEncryption(), connectionStore()));
-/**
- * Stand-in for the audit table's adapter (built on another branch): each entry goes to the
- * structured log until the AuditLog adapter is wired here. Entries hold no token and no review text.
- */
-export const platformAuditLog = once((): AuditLog => ({
-  append: async (entries) => {
-    for (const entry of entries) logger.info('platform audit', { audit: entry });
-  },
-}));
 let tokenProviderInstance: VaultTokenProvider | undefined;
 /** One per process: access tokens live in its memory, refreshes are single-flight within it. */
 export function tokenProvider(onMetric: (name: string) => void): VaultTokenProvider {
@@ -210,7 +207,7 @@ export function tokenProvider(onMetric: (name: string) => void): VaultTokenProvi
     safe: tokenSafe(),
     oauth: oauthClient(),
     app: platformApp(),
-    audit: platformAuditLog(),
+    audit: auditLog(),
     clock: systemClock,
     onMetric,
   });
@@ -222,7 +219,7 @@ export const connectionDeps = once((): ConnectionDeps => ({
   oauth: oauthClient(),
   app: platformApp(),
   stateKeys: reviewTokenKeys(),
-  audit: platformAuditLog(),
+  audit: auditLog(),
   clock: systemClock,
   redirectUri: new URL(setting('OAuthRedirectUri')).toString(),
   authorizeOrigin: (platform) => platformOrigins()[platform],
@@ -233,3 +230,40 @@ export const connectionDeps = once((): ConnectionDeps => ({
       platform: connection.platform,
     }),
 }));
+
+// Platforms: the audit trail and the integration health view (issue 8).
+/** Powertools metrics of platform calls, audit writes and health gauges (one per process). */
+export const platformMetrics = once(() => new PowertoolsPlatformMetrics(metrics));
+/** The append-only audit trail (catalog access level `append`), counting re-auth events as metrics. */
+export const dynamoAuditLog = once(
+  () =>
+    new DynamoAuditLog(dynamo(), tableName('Audit'), {
+      retentionDays: integerSetting('AuditRetentionDays', 1),
+    }),
+);
+export const auditLog = once((): AuditLog => new MeteredAuditLog(dynamoAuditLog(), platformMetrics()));
+export const platformStatsStore = once(
+  () => new DynamoPlatformStatsStore(dynamo(), tableName('PlatformStats')),
+);
+export const platformBreakerStates = once(
+  () => new DynamoBreakerStates(dynamo(), tableName('PlatformBreakers')),
+);
+/**
+ * Every platform call goes through this: the bounded fetch client, audited. Functions that call
+ * platforms need Audit `append`, PlatformStats `readwrite` and the AuditRetentionDays setting.
+ */
+export function auditedPlatformHttp(quotaFrom: QuotaFromHeaders): PlatformHttp {
+  return new AuditedPlatformHttp(new FetchPlatformHttp(), {
+    audit: auditLog(),
+    stats: platformStatsStore(),
+    quotaFrom,
+    metrics: platformMetrics(),
+    // Parked entries are the durable record of what the table refused: one ERROR line each, whole.
+    park: (entries, error) =>
+      logger.error('audit entries parked: the Audit table refused them after retries', {
+        auditParked: entries,
+        error: error as Error,
+      }),
+    onStatsError: (error) => logger.warn('platform statistics not saved', { error: error as Error }),
+  });
+}

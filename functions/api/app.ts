@@ -10,14 +10,16 @@ import type { Principal } from '../../src/access/domain/principal';
 import type { IdempotencyStore } from '../../src/shared/idempotency';
 import { runIdempotently } from './idempotency';
 import { parse, type Operations } from './operation';
+import { auditHealthOperations, type AuditHealthDeps } from './operations/audit-health';
+import { connectionOperations, type ConnectionOperationDeps } from './operations/connections';
 import { metaOperations } from './operations/meta';
 import { modelOperations, type ModelDeps } from './operations/models';
-import { platformOperations, type PlatformDeps } from './operations/platforms';
 import { reviewOperations, type ReviewDeps } from './operations/reviews';
 import { webhookOperations, type WebhookDeps } from './operations/webhooks';
 
 /** Every area's dependencies, plus how to report the unexpected. */
-export interface ApiDeps extends ReviewDeps, ModelDeps, WebhookDeps, PlatformDeps {
+export interface ApiDeps
+  extends ReviewDeps, ModelDeps, WebhookDeps, ConnectionOperationDeps, AuditHealthDeps {
   /** Only requests that send an Idempotency-Key to a route marked `idempotent` use it. */
   readonly idempotency: IdempotencyStore;
   readonly onUnexpectedError: (error: unknown, event: APIGatewayProxyEvent) => void;
@@ -28,7 +30,8 @@ const OPERATIONS: Operations<OperationId, ApiDeps> = {
   ...modelOperations,
   ...webhookOperations,
   ...metaOperations,
-  ...platformOperations,
+  ...connectionOperations,
+  ...auditHealthOperations,
 };
 
 /** Reads the principal the authorizer put in the request context. */

@@ -18,7 +18,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { consumerOf, type FunctionDefinition } from '#src/catalog/functions';
+import { consumerOf, type FunctionDefinition, type TableAccess } from '#src/catalog/functions';
 import { environmentFor, settingsEnvironment, type FunctionSettings } from '#src/catalog/function-env';
 import { QUEUES, type QueueDefinition, type QueueId } from '#src/catalog/queues';
 import type { LayerId } from '#src/catalog/layers';
@@ -46,7 +46,19 @@ export const DYNAMODB_ACTIONS = {
     'dynamodb:DescribeTable',
   ],
   write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+  // Append-only tables (Audit): a new item, never a change or a removal. Not BatchWriteItem, which
+  // also authorises deletes; the adapter's PutItem carries attribute_not_exists, so no overwrite.
+  append: ['dynamodb:PutItem'],
 } as const;
+
+/** The DynamoDB actions a catalog access level grants on a table. */
+export function dynamoActionsFor(access: TableAccess): string[] {
+  if (access === 'readwrite') return [...DYNAMODB_ACTIONS.read, ...DYNAMODB_ACTIONS.write];
+  if (access === 'append') return [...DYNAMODB_ACTIONS.read, ...DYNAMODB_ACTIONS.append];
+  return [...DYNAMODB_ACTIONS.read];
+}
+
+const ACCESS_SID: Record<TableAccess, string> = { read: 'Read', readwrite: 'ReadWrite', append: 'Append' };
 
 export type PowertoolsSettings = FunctionSettings;
 
@@ -263,15 +275,12 @@ export class ServiceFunction extends Construct {
     );
   }
 
-  /** Read (default) or read/write on the table and on each of its catalog indexes, by name. */
-  private grantTable(def: TableDefinition, table: ITableV2, access: 'read' | 'readwrite' = 'read'): void {
-    const actions: string[] = [
-      ...DYNAMODB_ACTIONS.read,
-      ...(access === 'readwrite' ? DYNAMODB_ACTIONS.write : []),
-    ];
+  /** Read (default), read/write or append (reads + PutItem) on the table and on each of its catalog indexes. */
+  private grantTable(def: TableDefinition, table: ITableV2, access: TableAccess = 'read'): void {
+    const actions = dynamoActionsFor(access);
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: `${def.id}${access === 'readwrite' ? 'ReadWrite' : 'Read'}`,
+        sid: `${def.id}${ACCESS_SID[access]}`,
         actions,
         resources: [table.tableArn],
       }),

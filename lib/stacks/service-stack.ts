@@ -19,6 +19,7 @@ import { FUNCTIONS, type FunctionId } from '#src/catalog/functions';
 import { LAYERS } from '#src/catalog/layers';
 import { checkModelsLayer } from '#src/models/ml';
 import { ModelAlarms } from '../constructs/model-alarms';
+import { PlatformAlarms } from '../constructs/platform-alarms';
 import { PROJECT_ROOT } from '../constructs/service-function';
 import { QUEUES, dlqEnvVar, type QueueId } from '#src/catalog/queues';
 import { ROUTES } from '#src/catalog/routes';
@@ -59,6 +60,7 @@ export class ServiceStack extends Stack {
   readonly api: ServiceApi;
   readonly dashboard: ServiceDashboard;
   readonly modelAlarms: ModelAlarms;
+  readonly platformAlarms: PlatformAlarms;
   readonly emailIdentity: ses.EmailIdentity;
   readonly emailConfigurationSet: ses.ConfigurationSet;
 
@@ -117,6 +119,7 @@ export class ServiceStack extends Stack {
       ReviewLinkBaseUrl: config.reviewRequests.linkBaseUrl,
       OAuthClientIds: JSON.stringify(config.platforms.oauthClientIds),
       OAuthRedirectUri: config.platforms.oauthRedirectUri,
+      AuditRetentionDays: String(config.platformHealth.auditRetentionDays),
     };
 
     const resources: ServiceResources = {
@@ -169,6 +172,14 @@ export class ServiceStack extends Stack {
       alarmTopic,
     });
 
+    this.platformAlarms = new PlatformAlarms(this, 'Platforms', {
+      metricsNamespace: config.metricsNamespace,
+      serviceName: config.serviceName,
+      alarmTopic,
+      syncLagAlarmSeconds: config.platformHealth.syncLagAlarmSeconds,
+      quotaHeadroomAlarmPercent: config.platformHealth.quotaHeadroomAlarmPercent,
+    });
+
     const functions = Object.values<ServiceFunction>(this.functions);
     const queues = Object.values<MonitoredQueue>(this.queues);
     this.dashboard = new ServiceDashboard(this, 'Operations', {
@@ -180,8 +191,10 @@ export class ServiceStack extends Stack {
         ...functions.map((f) => f.errorAlarm),
         ...queues.flatMap((q) => (q.ageAlarm ? [q.dlqAlarm, q.ageAlarm] : [q.dlqAlarm])),
         ...this.modelAlarms.alarms,
+        ...this.platformAlarms.alarms,
       ],
     });
+    this.dashboard.dashboard.addWidgets(...this.platformAlarms.widgets());
 
     // What the operator CLI (`npm run cli -- redrive <queue>`) needs, under the variables it reads.
     for (const q of queues) {

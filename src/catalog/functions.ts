@@ -22,13 +22,19 @@ export type FunctionId =
   | 'ReviewRequestMailer'
   | 'ReplayWorker';
 
+export type TableAccess = 'read' | 'readwrite' | 'append';
+
 export interface FunctionDefinition {
   readonly id: FunctionId;
   /** Path of the handler module from the repository root; it exports `handler`. */
   readonly entry: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
-  readonly tables: Partial<Record<TableId, 'read' | 'readwrite'>>;
+  /**
+   * `append`: reads plus PutItem only (no UpdateItem, DeleteItem or BatchWriteItem), for append-only
+   * tables such as Audit; the adapter writes with attribute_not_exists so nothing is overwritten.
+   */
+  readonly tables: Partial<Record<TableId, TableAccess>>;
   /**
    * `consume-and-send`: the consumer also sends to its own queue (re-enqueued retries) and to its
    * DLQ (deliveries whose retries ran out); both URLs are set as environment variables.
@@ -64,6 +70,10 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       WebhookBreakers: 'readwrite',
       // Platform connections: the OAuth connect flow, locations, disconnect (tokens sealed by TokenVault).
       Connections: 'readwrite',
+      // Platform audit trail and health view: connect/disconnect entries are appended, never changed.
+      Audit: 'append',
+      PlatformStats: 'read',
+      PlatformBreakers: 'read',
     },
     queues: { Ingest: 'send', Deliveries: 'send', ReviewRequestEmails: 'send', Replays: 'send' },
     // Signs shareable (unverified) links; e-mailed links are signed by the mailer alone. The OAuth
@@ -77,7 +87,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       'YelpApiKey',
     ],
     layers: ['Models'],
-    settings: ['ReviewRequestsPerDay', 'OAuthClientIds', 'OAuthRedirectUri'],
+    settings: ['ReviewRequestsPerDay', 'OAuthClientIds', 'OAuthRedirectUri', 'AuditRetentionDays'],
     keys: ['TokenVault'],
     description: 'HTTP API: validates, queues reviews (202), reads reviews and summaries.',
   },

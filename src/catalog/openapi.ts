@@ -66,7 +66,7 @@ const TAGS: Record<RouteArea, { name: string; description: string }> = {
   platforms: {
     name: 'Platforms',
     description:
-      'Connections to review platforms (Google, Facebook, Trustpilot, Yelp): OAuth connect, locations, disconnect.',
+      'External review platforms (Google, Facebook, Trustpilot, Yelp): OAuth connect, locations, disconnect; the audit trail of every platform interaction; integration health.',
   },
 };
 

@@ -10,6 +10,7 @@ import { modelsRoutesResponses, modelsRoutesSchemas } from '../models';
 import { platformRoutesResponses, platformRoutesSchemas } from '../platforms';
 import { reviewRoutesResponses, reviewRoutesSchemas } from '../reviews';
 import { webhookRoutesResponses, webhookRoutesSchemas } from '../webhooks';
+import { auditRoutesResponses, auditRoutesSchemas } from '../platforms';
 import type { ProblemKind } from '../shared/problem';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -63,7 +64,11 @@ export type OperationId =
   | 'listConnections'
   | 'getConnection'
   | 'chooseConnectionLocations'
-  | 'deleteConnection';
+  | 'deleteConnection'
+  | 'listAudit'
+  | 'listOpsAudit'
+  | 'getIntegrationHealth'
+  | 'getOpsIntegrationHealth';
 
 export interface RouteDefinition {
   readonly operation: OperationId;
@@ -353,6 +358,64 @@ export const ROUTES: readonly RouteDefinition[] = [
     area: 'webhooks',
     response: { status: 202, description: 'Queued.', schema: webhookRoutesResponses.retryAccepted },
     problems: ['conflict'],
+  },
+  {
+    operation: 'listAudit',
+    method: 'GET',
+    path: '/v1/audit',
+    auth: 'supplier',
+    query: auditRoutesSchemas.listAuditQuery,
+    summary:
+      "The calling supplier's platform audit trail (every platform call, connect, disconnect, token event), newest first, filtered, with an opaque cursor.",
+    area: 'platforms',
+    response: {
+      status: 200,
+      description: 'A page of audit entries.',
+      schema: auditRoutesResponses.auditPage,
+    },
+  },
+  {
+    operation: 'listOpsAudit',
+    method: 'GET',
+    path: '/v1/ops/audit',
+    auth: 'ops',
+    query: auditRoutesSchemas.listOpsAuditQuery,
+    summary:
+      "Ops: any supplier's or any platform's audit trail (supplierId or platform required), newest first.",
+    area: 'platforms',
+    response: {
+      status: 200,
+      description: 'A page of audit entries.',
+      schema: auditRoutesResponses.auditPage,
+    },
+  },
+  {
+    operation: 'getIntegrationHealth',
+    method: 'GET',
+    path: '/v1/integrations/health',
+    auth: 'supplier',
+    summary:
+      "Health of the calling supplier's platform connections: breaker, last success and failure, error rate over 5 min and 1 h, quota headroom, sync lag.",
+    area: 'platforms',
+    response: {
+      status: 200,
+      description: 'Per platform used and per connection.',
+      schema: auditRoutesResponses.integrationHealth,
+    },
+  },
+  {
+    operation: 'getOpsIntegrationHealth',
+    method: 'GET',
+    path: '/v1/ops/integrations/health',
+    auth: 'ops',
+    summary:
+      'Ops: health of every platform, with sync lag over all active connections and the most lagging ones.',
+    area: 'platforms',
+    response: {
+      status: 200,
+      description: 'Per platform, with its most lagging connections.',
+      schema: auditRoutesResponses.integrationHealth,
+    },
   },
   {
     operation: 'getOpenApiDocument',

@@ -3,7 +3,8 @@
  * variable that carries them. The CDK construct sets each listed setting from the deployment
  * configuration (cdk.json), the local mode from its own values: the handler reads the same name.
  */
-export type SettingId = 'ReviewRequestsPerDay' | 'ReviewLinkBaseUrl' | 'OAuthClientIds' | 'OAuthRedirectUri';
+export type SettingId =
+  'ReviewRequestsPerDay' | 'ReviewLinkBaseUrl' | 'OAuthClientIds' | 'OAuthRedirectUri' | 'AuditRetentionDays';
 
 export interface SettingDefinition {
   readonly id: SettingId;
@@ -33,6 +34,11 @@ export const SETTINGS: readonly SettingDefinition[] = [
     envVar: 'OAUTH_REDIRECT_URI',
     description:
       'The public OAuth callback (`https://<api>/v1/oauth/callback`), registered with every platform app.',
+  },
+  {
+    id: 'AuditRetentionDays',
+    envVar: 'AUDIT_RETENTION_DAYS',
+    description: 'Days a platform audit entry is kept before DynamoDB TTL removes it (default 400).',
   },
 ];
 

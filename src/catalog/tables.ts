@@ -14,7 +14,10 @@ export type TableId =
   | 'WebhookBreakers'
   | 'Budgets'
   | 'Idempotency'
-  | 'Connections';
+  | 'Connections'
+  | 'Audit'
+  | 'PlatformStats'
+  | 'PlatformBreakers';
 
 export interface IndexDefinition {
   readonly name: string;
@@ -181,6 +184,47 @@ export const TABLES: readonly TableDefinition[] = [
       'Pending authorization (PKCE verifier, state nonce, redirect URI) on the pending connection item; consumed once by a conditional REMOVE (status = pending AND pending.nonce = :nonce); the pending item expires by TTL (expiresAt) with its state.',
       'Status changes (active -> reauth-required, pending -> active) are conditional on the current status.',
       'Sealed tokens (envelope-encrypted, ciphertext only): pk=CONNECTION#<connectionId>, sk=TOKEN#refresh (refresh token; Facebook: long-lived user token) and sk=TOKEN#page#<pageId> (Facebook Page tokens); rotated with a condition on `version`; erased with Query + BatchWrite on disconnect.',
+    ],
+  },
+  {
+    id: 'Audit',
+    envVar: 'TABLE_AUDIT',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+    indexes: [
+      { name: 'byConnection', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+      { name: 'byPlatform', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+      { name: 'opsByPlatform', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    ],
+    accessPatterns: [
+      'Append one entry (append-only: PutItem with attribute_not_exists(pk); no function may update or delete, the IAM access level is `append`): pk=SUPPLIER#<sid>, sk=<at>#<auditId>; expires after AUDIT_RETENTION_DAYS (`expiresAt`).',
+      "A supplier's entries newest first, by time range: Query pk=SUPPLIER#<sid>, sk BETWEEN <from> AND <to>~ (ScanIndexForward false); operation and outcome filtered in the query.",
+      "A connection's entries: Query byConnection gsi1pk=SUPPLIER#<sid>#CONNECTION#<cid>, gsi1sk=<at>#<auditId>.",
+      "A supplier's entries of one platform: Query byPlatform gsi2pk=SUPPLIER#<sid>#PLATFORM#<p>, gsi2sk=<at>#<auditId>.",
+      "Ops, across suppliers, one platform: Query opsByPlatform gsi3pk=PLATFORM#<p>, gsi3sk=<at>#<auditId> (a few calls a second per platform at most: far under one partition's write limit).",
+    ],
+  },
+  {
+    id: 'PlatformStats',
+    envVar: 'TABLE_PLATFORM_STATS',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+    indexes: [],
+    accessPatterns: [
+      'Per-minute call counts of a platform or a connection: UpdateItem ADD successes, failures, rateLimited on pk=STATS#PLATFORM#<p> or STATS#CONNECTION#<cid>, sk=MINUTE#<yyyy-mm-ddThh:mm>; buckets expire after 2 days.',
+      'Latest of a scope (last success, last failure, quota headroom): UpdateItem SET on the same pk, sk=LATEST.',
+      'Health window: Query pk=STATS#<scope>, sk BETWEEN MINUTE#<an hour ago> AND MINUTE#~ (at most 60 items), plus GetItem sk=LATEST.',
+    ],
+  },
+  {
+    id: 'PlatformBreakers',
+    envVar: 'TABLE_PLATFORM_BREAKERS',
+    partitionKey: 'pk',
+    indexes: [],
+    accessPatterns: [
+      'Breaker state of a platform (written by the sync and reply workers, read by the health view): GetItem pk=PLATFORM#<platform>; same item shape as WebhookBreakers (state JSON, status, version).',
     ],
   },
 ];

@@ -1,4 +1,10 @@
 /** The platforms capability's public face: the connector contract, connections and the audit trail. */
+import {
+  auditPageResponse,
+  integrationHealthResponse,
+  listAuditQuery,
+  listOpsAuditQuery,
+} from './domain/audit-schemas';
 export * from './domain/platform';
 export * from './domain/connection';
 export * from './domain/audit';
@@ -6,3 +12,22 @@ export type * from './ports';
 // Connections: the connect flow's schemas and ports (OAuth, token vault).
 export * from './domain/connection-schemas';
 export type * from './oauth-ports';
+
+// The audit trail and the integration health view (issue 8): reading, health figures, route schemas.
+export * from './domain/audit-query';
+export * from './domain/audit-id';
+export * from './domain/health';
+export * from './domain/health-metrics';
+export * from './domain/audit-schemas';
+export type * from './audit-ports';
+export * from './use-cases/list-audit';
+export * from './use-cases/integration-health';
+
+/** The request schemas of the audit and health routes, for the route table. */
+export const auditRoutesSchemas = { listAuditQuery, listOpsAuditQuery } as const;
+
+/** The response schemas of the audit and health routes, for the route table. */
+export const auditRoutesResponses = {
+  auditPage: auditPageResponse,
+  integrationHealth: integrationHealthResponse,
+} as const;

@@ -208,15 +208,17 @@ describe.each(REGIONS)('service stack in %s', (region) => {
           const access = def.tables[table.id];
           const read = bySid.get(`${table.id}Read`);
           const readWrite = bySid.get(`${table.id}ReadWrite`);
+          const append = bySid.get(`${table.id}Append`);
           if (access === undefined) {
-            expect(read ?? readWrite).toBeUndefined();
+            expect(read ?? readWrite ?? append).toBeUndefined();
             continue;
           }
-          const statement = access === 'readwrite' ? readWrite : read;
+          const statement = access === 'readwrite' ? readWrite : access === 'append' ? append : read;
           expect(statement).toBeDefined();
           const expectedActions = [
             ...DYNAMODB_ACTIONS.read,
             ...(access === 'readwrite' ? DYNAMODB_ACTIONS.write : []),
+            ...(access === 'append' ? DYNAMODB_ACTIONS.append : []),
           ];
           expect([statement!.Action].flat().sort()).toEqual([...expectedActions].sort());
           const resource = JSON.stringify(statement!.Resource);

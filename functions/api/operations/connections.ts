@@ -19,7 +19,7 @@ import {
 } from '../../../src/platforms/use-cases/connections';
 import { supplierOf, type Operations } from '../operation';
 
-export interface PlatformDeps {
+export interface ConnectionOperationDeps {
   /** Built on first use: only the connection routes need the platform apps' configuration. */
   readonly platformConnections: () => ConnectionDeps;
 }
@@ -43,14 +43,14 @@ function startBody(body: StartConnectionRequest): StartConnectionBody {
   }
 }
 
-export const platformOperations: Operations<
+export const connectionOperations: Operations<
   | 'startConnection'
   | 'completeOAuthCallback'
   | 'listConnections'
   | 'getConnection'
   | 'chooseConnectionLocations'
   | 'deleteConnection',
-  PlatformDeps
+  ConnectionOperationDeps
 > = {
   async startConnection({ body, principal }, deps) {
     const supplierId = supplierOf(principal);

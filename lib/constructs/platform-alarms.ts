@@ -1,0 +1,163 @@
+/**
+ * Alarms and dashboard widgets of the platform integrations (issue 8), per platform: breaker open,
+ * sync lag, quota exhausted, re-auth needed; and one for audit entries parked in the log. Each
+ * alarm names its runbook. The metrics are the ones PLATFORM_METRICS names, with the `platform`
+ * (and Powertools' `service`) dimensions: call figures and quota from the audited HTTP client,
+ * re-auth from the audit log, breaker and sync-lag gauges from the health view each sync run.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { CONNECTED_PLATFORMS, PLATFORM_ALARMS, PLATFORM_METRICS } from '#src/platforms';
+import { runbookReference } from '../runbooks';
+
+export interface PlatformAlarmsProps {
+  readonly metricsNamespace: string;
+  readonly serviceName: string;
+  readonly alarmTopic: ITopic;
+  /** Sync lag (seconds) at which the sync-lag alarm pages. */
+  readonly syncLagAlarmSeconds: number;
+  /** Quota headroom (percent left) under which the quota alarm pages. */
+  readonly quotaHeadroomAlarmPercent: number;
+}
+
+/** Runbook page of each kind of platform alarm. */
+export const PLATFORM_RUNBOOKS = {
+  breakerOpen: 'platform-breaker-open',
+  syncLag: 'platform-sync-lag',
+  quotaExhausted: 'platform-quota-exhausted',
+  reauthRequired: 'platform-reauth-required',
+  auditParked: 'audit-entries-parked',
+} as const;
+
+export class PlatformAlarms extends Construct {
+  readonly alarms: cloudwatch.Alarm[] = [];
+  private readonly props: PlatformAlarmsProps;
+
+  constructor(scope: Construct, id: string, props: PlatformAlarmsProps) {
+    super(scope, id);
+    this.props = props;
+    const action = new cloudwatchActions.SnsAction(props.alarmTopic);
+    const stackName = Stack.of(this).stackName;
+    const add = (alarm: cloudwatch.Alarm) => {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+      this.alarms.push(alarm);
+    };
+
+    for (const platform of CONNECTED_PLATFORMS) {
+      add(
+        new cloudwatch.Alarm(this, `BreakerOpen-${platform}`, {
+          alarmName: `${stackName}-platform-breaker-open-${platform}`,
+          alarmDescription: `The ${platform} circuit breaker has been open for ${PLATFORM_ALARMS.breakerOpenMinutes} minutes: syncs and replies to ${platform} are deferred. ${runbookReference(PLATFORM_RUNBOOKS.breakerOpen)}`,
+          metric: this.metric(
+            PLATFORM_METRICS.breakerOpen,
+            platform,
+            'Minimum',
+            PLATFORM_ALARMS.breakerOpenMinutes,
+          ),
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+      add(
+        new cloudwatch.Alarm(this, `SyncLag-${platform}`, {
+          alarmName: `${stackName}-platform-sync-lag-${platform}`,
+          alarmDescription: `A ${platform} connection has not synced for over ${props.syncLagAlarmSeconds} s (two 15-minute periods). ${runbookReference(PLATFORM_RUNBOOKS.syncLag)}`,
+          metric: this.metric(PLATFORM_METRICS.syncLag, platform, 'Maximum', 15),
+          threshold: props.syncLagAlarmSeconds,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 2,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+      add(
+        new cloudwatch.Alarm(this, `QuotaExhausted-${platform}`, {
+          alarmName: `${stackName}-platform-quota-exhausted-${platform}`,
+          alarmDescription: `Less than ${props.quotaHeadroomAlarmPercent}% of the ${platform} quota window is left (two 5-minute periods): calls will be refused until it resets. ${runbookReference(PLATFORM_RUNBOOKS.quotaExhausted)}`,
+          metric: this.metric(PLATFORM_METRICS.quotaHeadroom, platform, 'Minimum', 5),
+          threshold: props.quotaHeadroomAlarmPercent,
+          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+          evaluationPeriods: 2,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+      add(
+        new cloudwatch.Alarm(this, `ReauthRequired-${platform}`, {
+          alarmName: `${stackName}-platform-reauth-required-${platform}`,
+          alarmDescription: `${PLATFORM_ALARMS.reauthRequiredAtLeast}+ ${platform} connections lost their authorisation in 15 minutes: their suppliers must connect again. ${runbookReference(PLATFORM_RUNBOOKS.reauthRequired)}`,
+          metric: this.metric(PLATFORM_METRICS.reauthRequired, platform, 'Sum', 15),
+          threshold: PLATFORM_ALARMS.reauthRequiredAtLeast,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+    add(
+      new cloudwatch.Alarm(this, 'AuditParked', {
+        alarmName: `${stackName}-audit-entries-parked`,
+        alarmDescription: `Audit entries could not be written to the Audit table after retries and were parked in the function log. ${runbookReference(PLATFORM_RUNBOOKS.auditParked)}`,
+        metric: new cloudwatch.Metric({
+          namespace: props.metricsNamespace,
+          metricName: PLATFORM_METRICS.auditParked,
+          dimensionsMap: { service: props.serviceName },
+          statistic: 'Sum',
+          period: Duration.minutes(5),
+        }),
+        threshold: PLATFORM_ALARMS.auditParkedAtLeast,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+
+  /** The platform integrations row of the dashboard: calls and failures, error rate, quota, lag, breakers. */
+  widgets(): cloudwatch.IWidget[] {
+    const graph = (title: string, name: string, statistic: string, unitLabel = '') =>
+      new cloudwatch.GraphWidget({
+        title: `Platforms: ${title}${unitLabel}`,
+        left: CONNECTED_PLATFORMS.map((p) => this.metric(name, p, statistic, 1, p)),
+        width: 8,
+        height: 6,
+      });
+    return [
+      new cloudwatch.GraphWidget({
+        title: 'Platforms: calls and failures',
+        left: CONNECTED_PLATFORMS.map((p) => this.metric(PLATFORM_METRICS.calls, p, 'Sum', 1, `${p} calls`)),
+        right: CONNECTED_PLATFORMS.map((p) =>
+          this.metric(PLATFORM_METRICS.failures, p, 'Sum', 1, `${p} failures`),
+        ),
+        width: 8,
+        height: 6,
+      }),
+      graph('error rate over 5 min', PLATFORM_METRICS.errorRate5m, 'Maximum', ' (%)'),
+      graph('call latency p99', PLATFORM_METRICS.latency, 'p99', ' (ms)'),
+      graph('quota headroom', PLATFORM_METRICS.quotaHeadroom, 'Minimum', ' (%)'),
+      graph('sync lag', PLATFORM_METRICS.syncLag, 'Maximum', ' (s)'),
+      graph('breaker open', PLATFORM_METRICS.breakerOpen, 'Maximum'),
+    ];
+  }
+
+  private metric(
+    metricName: string,
+    platform: string,
+    statistic: string,
+    periodMinutes: number,
+    label?: string,
+  ): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: this.props.metricsNamespace,
+      metricName,
+      dimensionsMap: { service: this.props.serviceName, platform },
+      statistic,
+      period: Duration.minutes(periodMinutes),
+      ...(label ? { label } : {}),
+    });
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * The audit and health routes' query schemas and answer schemas (each answer with an id and an
+ * example for the API description). Queries are strict: an unknown name or a bad value is a 400.
+ */
+import { z } from 'zod';
+import { AUDIT_OPERATIONS, AUDIT_OUTCOMES } from './audit-query';
+import { CONNECTED_PLATFORMS } from './platform';
+
+const isoTime = z.iso.datetime({ offset: true });
+
+/** An instant with any offset, as the UTC ISO string entries are stored under. */
+const instant = isoTime.transform((value) => new Date(value).toISOString());
+
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '1-64 letters, digits, _ or -');
+
+const auditFilters = {
+  platform: z.enum(CONNECTED_PLATFORMS).optional().describe('Only entries of this platform.'),
+  connectionId: id.optional().describe('Only entries of this connection.'),
+  operation: z
+    .enum(AUDIT_OPERATIONS)
+    .optional()
+    .describe(
+      'Only this call operation (list, get, reply, ...) or lifecycle event (connect, disconnect, ...).',
+    ),
+  outcome: z.enum(AUDIT_OUTCOMES).optional().describe('Only this outcome: ok, or how the call failed.'),
+  from: instant.optional().describe('At or after this instant (ISO date-time with offset).'),
+  to: instant.optional().describe('At or before this instant (ISO date-time with offset).'),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(100))
+    .optional()
+    .describe(
+      'Page size, 1-100 (default 25). A page may hold fewer when filters skip entries: follow nextCursor.',
+    ),
+  cursor: z.string().max(2048).optional().describe('The nextCursor of the previous page.'),
+};
+
+const fromNotAfterTo = (ctx: { value: { from?: string; to?: string }; issues: z.core.$ZodRawIssue[] }) => {
+  const { from, to } = ctx.value;
+  if (from !== undefined && to !== undefined && from > to) {
+    ctx.issues.push(
+      { code: 'custom', path: ['from'], message: 'must not be after to', input: from },
+      { code: 'custom', path: ['to'], message: 'must not be before from', input: to },
+    );
+  }
+};
+
+export const listAuditQuery = z.strictObject(auditFilters).check(fromNotAfterTo);
+export type ListAuditQuery = z.infer<typeof listAuditQuery>;
+
+export const listOpsAuditQuery = z
+  .strictObject({
+    supplierId: id.optional().describe('Only entries of this supplier.'),
+    ...auditFilters,
+  })
+  .check(fromNotAfterTo)
+  .check((ctx) => {
+    if (ctx.value.supplierId === undefined && ctx.value.platform === undefined) {
+      ctx.issues.push({
+        code: 'custom',
+        path: ['platform'],
+        message: 'give a platform or a supplierId (the trail is read by supplier or by platform)',
+        input: undefined,
+      });
+    }
+  });
+export type ListOpsAuditQuery = z.infer<typeof listOpsAuditQuery>;
+
+const AUDIT_ENTRY_EXAMPLE = {
+  auditId: 'aud_019ae3c1f2a4b7c1d2e3f4a5b6c7',
+  supplierId: 'sup_7m2k9q',
+  platform: 'google',
+  connectionId: 'con_3f9x2a',
+  kind: 'call',
+  operation: 'list',
+  at: '2026-12-03T11:12:39.123Z',
+  outcome: 'ok',
+  httpStatus: 200,
+  latencyMs: 182,
+  quotaRemaining: 4870,
+  correlationId: 'sync_9d8c7b',
+  detail: 'GET mybusiness.googleapis.com/v4/accounts/1/locations/2/reviews',
+};
+
+const auditEntry = z
+  .object({
+    auditId: z.string(),
+    supplierId: z.string(),
+    platform: z.enum(CONNECTED_PLATFORMS),
+    connectionId: z.string().optional(),
+    kind: z.enum(['call', 'lifecycle']).describe('A platform call, or a connection event.'),
+    operation: z.enum(AUDIT_OPERATIONS),
+    at: isoTime,
+    outcome: z.enum(AUDIT_OUTCOMES),
+    httpStatus: z.number().int().optional(),
+    latencyMs: z.number().min(0).optional(),
+    quotaRemaining: z.number().optional().describe("Calls left in the platform's window, when it said."),
+    correlationId: z.string(),
+    detail: z.string().optional().describe('Method, host and path; never a token or review text.'),
+  })
+  .meta({ id: 'AuditEntry', description: 'One platform call or connection event.' });
+
+export const auditPageResponse = z
+  .object({
+    items: z.array(auditEntry),
+    nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last.'),
+  })
+  .meta({
+    id: 'AuditPage',
+    description: 'A page of the platform audit trail, newest first.',
+    examples: [{ items: [AUDIT_ENTRY_EXAMPLE] }],
+  });
+
+const rate = z.number().min(0).max(1).nullable();
+const callFigures = {
+  lastSuccessAt: isoTime.optional(),
+  lastFailureAt: isoTime.optional(),
+  lastFailureKind: z.enum(AUDIT_OUTCOMES).optional(),
+  errorRate5m: rate.describe('Failed / all calls over the last 5 minutes; null without calls.'),
+  errorRate1h: rate.describe('Failed / all calls over the last hour; null without calls.'),
+  calls5m: z.number().int().min(0),
+  calls1h: z.number().int().min(0),
+  quotaHeadroom: rate.describe("Share of the platform's quota window left (0-1); null when unknown."),
+  quotaRemaining: z.number().nullable(),
+};
+
+const connectionHealth = z
+  .object({
+    connectionId: z.string(),
+    supplierId: z.string(),
+    platform: z.enum(CONNECTED_PLATFORMS),
+    status: z.enum(['pending', 'active', 'reauth-required', 'unsupported', 'disconnected']),
+    statusReason: z.string().optional(),
+    syncLagSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .nullable()
+      .describe("Seconds since the least recently synced location's last sync; null unless active."),
+    ...callFigures,
+  })
+  .meta({ id: 'ConnectionHealth' });
+
+const platformHealth = z
+  .object({
+    platform: z.enum(CONNECTED_PLATFORMS),
+    state: z.enum(['healthy', 'degraded', 'down']),
+    breaker: z.object({
+      status: z.enum(['closed', 'open', 'half-open', 'unknown']),
+      openUntil: isoTime.optional().describe('End of the cool-down of an open breaker.'),
+    }),
+    maxSyncLagSeconds: z.number().int().min(0).nullable(),
+    connections: z.array(connectionHealth),
+    ...callFigures,
+  })
+  .meta({ id: 'PlatformHealth' });
+
+const HEALTH_EXAMPLE = {
+  generatedAt: '2026-12-03T11:15:00.000Z',
+  platforms: [
+    {
+      platform: 'google',
+      state: 'healthy',
+      breaker: { status: 'closed' },
+      lastSuccessAt: '2026-12-03T11:14:52.004Z',
+      errorRate5m: 0,
+      errorRate1h: 0.02,
+      calls5m: 41,
+      calls1h: 488,
+      quotaHeadroom: 0.93,
+      quotaRemaining: null,
+      maxSyncLagSeconds: 312,
+      connections: [
+        {
+          connectionId: 'con_3f9x2a',
+          supplierId: 'sup_7m2k9q',
+          platform: 'google',
+          status: 'active',
+          syncLagSeconds: 312,
+          lastSuccessAt: '2026-12-03T11:14:52.004Z',
+          errorRate5m: 0,
+          errorRate1h: 0,
+          calls5m: 3,
+          calls1h: 24,
+          quotaHeadroom: null,
+          quotaRemaining: null,
+        },
+      ],
+    },
+  ],
+};
+
+export const integrationHealthResponse = z
+  .object({
+    generatedAt: isoTime,
+    platforms: z.array(platformHealth),
+    truncated: z.boolean().optional().describe('Ops: more active connections exist than were read.'),
+  })
+  .meta({
+    id: 'IntegrationHealth',
+    description:
+      'Per platform and per connection: breaker, last success and failure, error rates, quota, sync lag.',
+    examples: [HEALTH_EXAMPLE],
+  });
