@@ -40,6 +40,7 @@ import { createQueues, createTables, type LocalQueue } from './resources';
 import { startSesEmulator } from './ses-emulator';
 import { startSqsEmulator, type SqsEmulator } from './sqs-emulator';
 import { startWorkerHost, type WorkerHost } from './workers';
+import { startSyncSchedule } from './sync-schedule';
 
 export interface LocalStackOptions {
   readonly port?: number;
@@ -65,6 +66,8 @@ export interface LocalStackOptions {
    * so that it prints its progress and tables only.
    */
   readonly quietFunctions?: boolean;
+  /** Run the platform sync schedule (the EventBridge rule's stand-in) every 5 minutes; `npm start` does. */
+  readonly syncSchedule?: boolean;
 }
 
 /** The From address of local e-mails, and where the local e-mails' review links point. */
@@ -249,6 +252,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startConsumers(),
     ]);
     const limits = gatewayLimits(config, options.throttling);
+    // Platform sync (issue 8): the schedule, as the EventBridge rule runs it in AWS.
+    if (options.syncSchedule) {
+      const schedule = await startSyncSchedule(functionEnv(functionDefinition('SyncScheduler')), region, log);
+      started.push(schedule);
+    }
 
     const server: Server = createGateway({
       handlers: {

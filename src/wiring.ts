@@ -37,6 +37,14 @@ import { DynamoEndpointRepository } from './webhooks/adapters/webhook-endpoints'
 import { DynamoReplayJobStore } from './webhooks/adapters/replay-jobs';
 import { SqsReplayQueue } from './webhooks/adapters/replay-queue';
 import { webhookConfigFromEnv } from './webhooks/config';
+// Platform sync (issue 8)
+import { DynamoRateLimiter } from './platforms/adapters/dynamo-rate-limiter';
+import { DynamoPlatformBreakerStore } from './platforms/adapters/platform-breaker-store';
+import { DynamoPlatformSyncStore } from './platforms/adapters/platform-sync-store';
+import { SqsSyncQueue } from './platforms/adapters/sqs-sync-queue';
+import { bucketPolicy } from './platforms/domain/quota-policy';
+import type { ConnectionStore, ReviewSink, TokenProvider } from './platforms/ports';
+import type { PlatformAdapters } from './platforms/sync-ports';
 
 /** Builds a value on first use and keeps it for the life of the process (the container). */
 export const once = <T>(build: () => T): (() => T) => {
@@ -145,3 +153,34 @@ export function queueSender(id: QueueId): SqsQueue {
   }
   return sender;
 }
+
+// Platform sync (issue 8): the sync pipeline's own adapters.
+export const rateLimiter = once(() => new DynamoRateLimiter(dynamo(), tableName('RateLimits'), bucketPolicy));
+export const platformBreakerStore = once(
+  () => new DynamoPlatformBreakerStore(dynamo(), tableName('PlatformBreakers')),
+);
+/** Ledger, daily sweep claims, location directory and notification replay keys (one table). */
+export const platformSyncStore = once(() => new DynamoPlatformSyncStore(dynamo(), tableName('PlatformSync')));
+export const syncQueue = once(() => new SqsSyncQueue(sqs(), queueUrl('Sync')));
+
+/**
+ * Ports built by the other parts of issue 8. Until they are merged these fail on first use with a
+ * clear message (the sync functions then fail their messages, which SQS retries, then parks in the
+ * DLQ). The integrator replaces each body with the real adapter, e.g.
+ * `once(() => new DynamoConnectionStore(dynamo(), tableName('Connections')))`.
+ */
+const notWired = (port: string, owner: string): never => {
+  throw new Error(`${port} is not wired yet: plug in ${owner} in src/wiring.ts`);
+};
+export const platformConnectionStore = once((): ConnectionStore =>
+  notWired('ConnectionStore', 'the connections adapter'),
+);
+export const platformTokenProvider = once((): TokenProvider =>
+  notWired('TokenProvider', 'the token provider (token vault + refresh)'),
+);
+export const platformReviewSink = once((): ReviewSink =>
+  notWired('ReviewSink', 'the ingest-queue review sink'),
+);
+export const platformAdapters = once((): PlatformAdapters =>
+  notWired('PlatformAdapters', 'the platform adapters (google, trustpilot, facebook, yelp)'),
+);

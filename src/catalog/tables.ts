@@ -13,7 +13,11 @@ export type TableId =
   | 'Deliveries'
   | 'WebhookBreakers'
   | 'Budgets'
-  | 'Idempotency';
+  | 'Idempotency'
+  // Platform sync (issue 8)
+  | 'RateLimits'
+  | 'PlatformBreakers'
+  | 'PlatformSync';
 
 export interface IndexDefinition {
   readonly name: string;
@@ -160,6 +164,40 @@ export const TABLES: readonly TableDefinition[] = [
     accessPatterns: [
       'Claim an Idempotency-Key (API, only for requests that send one): PutItem id=api#<sha256 of [scope, key]>, conditional on absent, expired, or in progress past its lease; the item holds status, the request hash and, once done, the response. Kept 24 h (`expiration`, epoch seconds).',
       'Replay: the conditional put returns the existing item (ALL_OLD), read strongly consistent if it did not.',
+    ],
+  },
+  // Platform sync (issue 8)
+  {
+    id: 'RateLimits',
+    envVar: 'TABLE_RATE_LIMITS',
+    partitionKey: 'pk',
+    ttlAttribute: 'expiresAt',
+    indexes: [],
+    accessPatterns: [
+      'Token bucket of a platform app or location, shared by every worker: GetItem pk=BUCKET#<platform>/app or BUCKET#<platform>/location/<id> (strongly consistent) {tokens, asOfMs, version}; taken all-or-none over several buckets in one TransactWriteItems, each put conditional on the version read; idle buckets expire after 2 days.',
+    ],
+  },
+  {
+    id: 'PlatformBreakers',
+    envVar: 'TABLE_PLATFORM_BREAKERS',
+    partitionKey: 'pk',
+    indexes: [],
+    accessPatterns: [
+      'Circuit breaker of a review platform, shared by sync and reply workers: GetItem pk=PLATFORM#<platform> (strongly consistent); compare-and-set with a condition on `version`.',
+    ],
+  },
+  {
+    id: 'PlatformSync',
+    envVar: 'TABLE_PLATFORM_SYNC',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+    indexes: [],
+    accessPatterns: [
+      'Sync ledger of a location: pk=LEDGER#<connectionId>#<locationId>, sk=REVIEW#<externalId> {lastSeenAt, removed}; a full sweep queries it (sk begins_with REVIEW#, filter lastSeenAt < sweep start) for reviews to re-fetch; removed records expire after 30 days.',
+      "A location's daily full sweep: PutItem pk=LEDGER#<connectionId>#<locationId>, sk=SWEEP#<yyyy-mm-dd>, attribute_not_exists (one claim per day); expires after 3 days.",
+      'Connections of a platform location (inbound notifications): Query pk=LOCATION#<platform>#<locationId> (sk=CONNECTION#<connectionId> {supplierId}); refreshed by every scheduler run, expires a day later.',
+      'Notification replay key: PutItem pk=NOTIFICATION#<dedupKey>, sk=SEEN, conditional on absent or expired; expires after its time to live.',
     ],
   },
 ];
