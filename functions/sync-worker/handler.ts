@@ -41,54 +41,61 @@ const deps = once((): SyncPageDeps => ({
   clock: systemClock,
 }));
 
-async function handleRecord(record: SQSRecord): Promise<void> {
-  const message = parseSyncMessage(record.body);
-  if (!message) {
-    tally.add('SyncMessagesInvalid', MetricUnit.Count, 1);
-    logger.error('dropping a malformed sync message', { messageId: record.messageId });
-    return;
-  }
-  const context = { messageId: record.messageId, correlationId: message.correlationId, mode: message.mode };
-  try {
-    const outcome = await syncPage(message, deps());
-    switch (outcome.kind) {
-      case 'synced':
-        tally.add('SyncPages', MetricUnit.Count, 1);
-        tally.add('SyncReviews', MetricUnit.Count, outcome.reviews);
-        if (outcome.removed > 0) tally.add('SyncReviewsRemoved', MetricUnit.Count, outcome.removed);
-        return;
-      case 'deferred':
-        tally.add('SyncDeferred', MetricUnit.Count, 1);
-        logger.debug('sync deferred', {
-          ...context,
-          reason: outcome.reason,
-          delaySeconds: outcome.delaySeconds,
-        });
-        return;
-      case 'stopped':
-        tally.add(`SyncStopped_${outcome.failure.kind}`, MetricUnit.Count, 1);
-        logger.warn('sync stopped', {
-          ...context,
-          failure: outcome.failure.kind,
-          reason: outcome.failure.reason,
-        });
-        return;
-      case 'skipped':
-        tally.add('SyncSkipped', MetricUnit.Count, 1);
-        logger.info('sync skipped', { ...context, reason: outcome.reason });
-        return;
+/** The record handler over given dependencies (the integration test hands in its own fakes for others' ports). */
+export const recordHandler =
+  (deps: () => SyncPageDeps) =>
+  async (record: SQSRecord): Promise<void> => {
+    const message = parseSyncMessage(record.body);
+    if (!message) {
+      tally.add('SyncMessagesInvalid', MetricUnit.Count, 1);
+      logger.error('dropping a malformed sync message', { messageId: record.messageId });
+      return;
     }
-  } catch (error) {
-    tally.add('SyncErrors', MetricUnit.Count, 1);
-    logger.error('sync page failed, will be retried', { ...context, error: error as Error });
-    throw error;
-  }
-}
+    const context = { messageId: record.messageId, correlationId: message.correlationId, mode: message.mode };
+    try {
+      const outcome = await syncPage(message, deps());
+      switch (outcome.kind) {
+        case 'synced':
+          tally.add('SyncPages', MetricUnit.Count, 1);
+          tally.add('SyncReviews', MetricUnit.Count, outcome.reviews);
+          if (outcome.removed > 0) tally.add('SyncReviewsRemoved', MetricUnit.Count, outcome.removed);
+          return;
+        case 'deferred':
+          tally.add('SyncDeferred', MetricUnit.Count, 1);
+          logger.debug('sync deferred', {
+            ...context,
+            reason: outcome.reason,
+            delaySeconds: outcome.delaySeconds,
+          });
+          return;
+        case 'stopped':
+          tally.add(`SyncStopped_${outcome.failure.kind}`, MetricUnit.Count, 1);
+          logger.warn('sync stopped', {
+            ...context,
+            failure: outcome.failure.kind,
+            reason: outcome.failure.reason,
+          });
+          return;
+        case 'skipped':
+          tally.add('SyncSkipped', MetricUnit.Count, 1);
+          logger.info('sync skipped', { ...context, reason: outcome.reason });
+          return;
+      }
+    } catch (error) {
+      tally.add('SyncErrors', MetricUnit.Count, 1);
+      logger.error('sync page failed, will be retried', { ...context, error: error as Error });
+      throw error;
+    }
+  };
 
-export const handleBatch = publishingMetrics(tally, metrics, (event: SQSEvent): Promise<SQSBatchResponse> =>
-  processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
-    throwOnFullBatchFailure: false,
-  }),
-);
+/** A batch handler with partial batch responses (Powertools batch) over given dependencies. */
+export const batchHandler =
+  (dependencies: () => SyncPageDeps) =>
+  (event: SQSEvent): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, recordHandler(dependencies), new BatchProcessor(EventType.SQS), {
+      throwOnFullBatchFailure: false,
+    });
+
+export const handleBatch = publishingMetrics(tally, metrics, batchHandler(deps));
 
 export const handler = middy(handleBatch).use(injectLambdaContext(logger));

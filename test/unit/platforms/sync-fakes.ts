@@ -68,12 +68,12 @@ export class FakeAdapter implements PlatformAdapter {
 
   constructor(
     readonly platform: ConnectedPlatform,
-    private readonly clock: FakeClock,
+    private readonly clock: Clock,
   ) {}
 
   private async check(op: 'list' | 'get', credentials: Credentials): Promise<void> {
     await this.beforeCall?.();
-    this.calls.push({ op, atMs: this.clock.ms, token: credentials.accessToken });
+    this.calls.push({ op, atMs: this.clock.now().getTime(), token: credentials.accessToken });
     const failure = this.down ?? this.failures.shift();
     if (failure) throw new PlatformCallError(this.platform, op, failure);
     if (credentials.accessToken !== this.validToken) {
