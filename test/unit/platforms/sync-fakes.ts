@@ -9,6 +9,8 @@ import {
   PlatformCallError,
   type ChangesPage,
   type ConnectedPlatform,
+  type InboundNotification,
+  type NotificationVerdict,
   type PlatformFailure,
   type PlatformReview,
   type SyncCursor,
@@ -117,8 +119,11 @@ export class FakeAdapter implements PlatformAdapter {
   async deleteReply(): Promise<void> {
     throw new Error('not used');
   }
-  verifyNotification(): never {
-    throw new Error('not used');
+  verifyNotification(
+    _request: InboundNotification,
+    _secrets: Readonly<Record<string, string>>,
+  ): NotificationVerdict {
+    return { kind: 'rejected', status: 400, reason: 'this fake verifies nothing' };
   }
 }
 
