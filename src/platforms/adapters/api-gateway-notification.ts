@@ -28,7 +28,11 @@ export function inboundNotificationOf(event: APIGatewayProxyEvent): InboundReque
   const raw = event.body ?? '';
   const rawBody = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (rawBody.length > NOTIFICATION_BODY_LIMIT_BYTES) {
-    return { ok: false, status: 413, reason: `the body is limited to ${NOTIFICATION_BODY_LIMIT_BYTES} bytes` };
+    return {
+      ok: false,
+      status: 413,
+      reason: `the body is limited to ${NOTIFICATION_BODY_LIMIT_BYTES} bytes`,
+    };
   }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) {
@@ -51,14 +55,20 @@ const PROBLEM_BY_STATUS: Readonly<Record<400 | 401 | 403 | 404 | 405 | 413, Prob
 };
 
 /** A refused notification as a problem (RFC 9457), never a 5xx. */
-export const refusedResponse = (status: keyof typeof PROBLEM_BY_STATUS, reason: string): APIGatewayProxyResult =>
-  problemResponse(problemOf(PROBLEM_BY_STATUS[status], reason));
+export const refusedResponse = (
+  status: keyof typeof PROBLEM_BY_STATUS,
+  reason: string,
+): APIGatewayProxyResult => problemResponse(problemOf(PROBLEM_BY_STATUS[status], reason));
 
 /** The HTTP answer: the handshake's text, 200 once enqueued, a problem (4xx) when refused. */
 export function notificationResponse(answer: NotificationAnswer): APIGatewayProxyResult {
   switch (answer.kind) {
     case 'challenge':
-      return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: answer.answer };
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: answer.answer,
+      };
     case 'accepted':
       return {
         statusCode: 200,

@@ -49,7 +49,10 @@ describe('inboundNotificationOf', () => {
 
 describe('notificationResponse', () => {
   it('answers the handshake as text, acceptance as 200, refusals as problem details', () => {
-    expect(notificationResponse({ kind: 'challenge', answer: '42' })).toMatchObject({ statusCode: 200, body: '42' });
+    expect(notificationResponse({ kind: 'challenge', answer: '42' })).toMatchObject({
+      statusCode: 200,
+      body: '42',
+    });
     expect(notificationResponse({ kind: 'accepted', notifications: 2, replays: 0, syncs: 2 })).toMatchObject({
       statusCode: 200,
     });
