@@ -42,6 +42,7 @@ import { startSqsEmulator, type SqsEmulator } from './sqs-emulator';
 import { startWorkerHost, type WorkerHost } from './workers';
 import { freePort, REPO_ROOT } from './processes';
 import { join } from 'node:path';
+import { startSyncSchedule } from './sync-schedule';
 
 export interface LocalStackOptions {
   readonly port?: number;
@@ -67,6 +68,8 @@ export interface LocalStackOptions {
    * so that it prints its progress and tables only.
    */
   readonly quietFunctions?: boolean;
+  /** Run the platform sync schedule (the EventBridge rule's stand-in) every 5 minutes; `npm start` does. */
+  readonly syncSchedule?: boolean;
 }
 
 /** The From address of local e-mails, and where the local e-mails' review links point. */
@@ -274,6 +277,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startConsumers(),
     ]);
     const limits = gatewayLimits(config, options.throttling);
+    // Platform sync (issue 8): the schedule, as the EventBridge rule runs it in AWS.
+    if (options.syncSchedule) {
+      const schedule = await startSyncSchedule(functionEnv(functionDefinition('SyncScheduler')), region, log);
+      started.push(schedule);
+    }
 
     const server: Server = createGateway({
       handlers: {

@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     port,
     dbPath: persist ? join(REPO_ROOT, '.local', 'data') : undefined,
     visibilityTimeoutSeconds: 10,
+    syncSchedule: true,
     log: (line) => console.log(`[local] ${line}`),
   });
   const tenants = new DynamoTenantStore(

@@ -29,6 +29,7 @@ import { dynamo, dynamoClient, sesv2, sqs } from './shared/aws-clients';
 import { currentRegion, optionalEnv, requireEnv } from './shared/env';
 import { PowertoolsIdempotencyStore } from './shared/idempotency-store';
 import { logger, metrics } from './shared/powertools';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SqsQueue } from './shared/sqs-queues';
 import { DynamoBreakerStore } from './webhooks/adapters/breaker-store';
 import { DynamoDeliveryStore } from './webhooks/adapters/deliveries';
@@ -47,7 +48,6 @@ import { KmsKeyEncryption } from './platforms/adapters/kms-key-encryption';
 import { LocalKeyEncryption } from './platforms/adapters/local-key-encryption';
 import { HttpOAuthClient } from './platforms/adapters/oauth-http-client';
 import type { KeyEncryption } from './platforms/oauth-ports';
-import type { OAuthPlatform } from './platforms/domain/oauth-providers';
 import type { ConnectionDeps } from './platforms/use-cases/connections';
 import { VaultTokenProvider } from './platforms/use-cases/token-provider';
 import { TokenSafe } from './platforms/use-cases/token-safe';
@@ -60,6 +60,16 @@ import { DynamoBreakerStates } from './platforms/adapters/breaker-states';
 import { MeteredAuditLog } from './platforms/adapters/metered-audit-log';
 import { PowertoolsPlatformMetrics } from './platforms/adapters/platform-metrics';
 import { DynamoPlatformStatsStore } from './platforms/adapters/platform-stats-store';
+// Platform sync (issue 8)
+import { DynamoRateLimiter } from './platforms/adapters/dynamo-rate-limiter';
+import { DynamoPlatformBreakerStore } from './platforms/adapters/platform-breaker-store';
+import { DynamoPlatformSyncStore } from './platforms/adapters/platform-sync-store';
+import { SqsSyncQueue } from './platforms/adapters/sqs-sync-queue';
+import { bucketPolicy } from './platforms/domain/quota-policy';
+import type { ReviewSink, TokenProvider } from './platforms/ports';
+import type { PlatformAdapters } from './platforms/sync-ports';
+import { platformRegistry, quotaFromHeaders } from './platforms/adapters/platform-registry';
+import type { ConnectedPlatform } from './platforms';
 
 /** Builds a value on first use and keeps it for the life of the process (the container). */
 export const once = <T>(build: () => T): (() => T) => {
@@ -185,11 +195,12 @@ export const platformApp = once(
  * Local mode only: the fake platform servers' origins (`WEDSYNC_PLATFORM_ORIGINS`, JSON platform ->
  * http://127.0.0.1:port); the real endpoints without it.
  */
-export const platformOrigins = once((): Partial<Record<OAuthPlatform, string>> => {
+export const platformOrigins = once((): Partial<Record<ConnectedPlatform, string>> => {
   const raw = optionalEnv('WEDSYNC_PLATFORM_ORIGINS');
-  return raw ? (JSON.parse(raw) as Partial<Record<OAuthPlatform, string>>) : {};
+  return raw ? (JSON.parse(raw) as Partial<Record<ConnectedPlatform, string>>) : {};
 });
-export const platformHttp = once(() => new FetchPlatformHttp());
+/** Every platform call (API and OAuth) goes through the bounded client, audited. */
+export const platformHttp = once(() => auditedPlatformHttp(quotaFromHeaders));
 export const oauthClient = once(() => new HttpOAuthClient(platformHttp(), platformApp(), platformOrigins()));
 /** KMS in AWS; the local mode names a key file (`local:<path>`) for the same port. */
 export const tokenKeyEncryption = once((): KeyEncryption => {
@@ -267,3 +278,26 @@ export function auditedPlatformHttp(quotaFrom: QuotaFromHeaders): PlatformHttp {
     onStatsError: (error) => logger.warn('platform statistics not saved', { error: error as Error }),
   });
 }
+// Platform sync (issue 8): the sync pipeline's own adapters.
+export const rateLimiter = once(() => new DynamoRateLimiter(dynamo(), tableName('RateLimits'), bucketPolicy));
+export const platformBreakerStore = once(
+  () => new DynamoPlatformBreakerStore(dynamo(), tableName('PlatformBreakers')),
+);
+/** Ledger, daily sweep claims, location directory and notification replay keys (one table). */
+export const platformSyncStore = once(() => new DynamoPlatformSyncStore(dynamo(), tableName('PlatformSync')));
+export const syncQueue = once(() => new SqsSyncQueue(sqs(), queueUrl('Sync')));
+
+export const platformConnectionStore = connectionStore;
+/** One per process; refresh metrics go to the function's Powertools metrics. */
+export const platformTokenProvider = once((): TokenProvider =>
+  tokenProvider((name) => metrics.addMetric(name, MetricUnit.Count, 1)),
+);
+const notWired = (port: string, owner: string): never => {
+  throw new Error(`${port} is not wired yet: plug in ${owner} in src/wiring.ts`);
+};
+export const platformReviewSink = once((): ReviewSink =>
+  notWired('ReviewSink', 'the ingest-queue review sink'),
+);
+export const platformAdapters = once((): PlatformAdapters =>
+  platformRegistry({ http: platformHttp(), origins: platformOrigins() }),
+);

@@ -3,7 +3,9 @@
  * `FUNCTIONS`) bound to the regional replicas of the global tables and secrets, the REST API (from
  * `ROUTES`), and the dashboard. Nothing here is named by hand: it loops over the catalog.
  */
-import { Arn, ArnFormat, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -27,6 +29,7 @@ import type { SecretId } from '#src/catalog/secrets';
 import type { SettingId } from '#src/catalog/settings';
 import type { TableId } from '#src/catalog/tables';
 import type { WedSyncConfig } from '../config';
+import { SCHEDULE_PERIOD_MINUTES } from '#src/platforms/domain/sync-plan';
 import { MonitoredQueue } from '../constructs/monitored-queue';
 import { OnCallTopic } from '../constructs/on-call-topic';
 import { ServiceApi } from '../constructs/service-api';
@@ -63,6 +66,8 @@ export class ServiceStack extends Stack {
   readonly platformAlarms: PlatformAlarms;
   readonly emailIdentity: ses.EmailIdentity;
   readonly emailConfigurationSet: ses.ConfigurationSet;
+  /** Platform sync (issue 8): every 5 minutes the SyncScheduler enqueues the due syncs. */
+  readonly syncSchedule: events.Rule;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -151,6 +156,19 @@ export class ServiceStack extends Stack {
       });
       fn.bind(resources);
       return fn;
+    });
+
+    // Platform sync (issue 8): the schedule. A missed run is harmless (the next one enqueues the
+    // same syncs), so EventBridge retries briefly and keeps no events older than one period.
+    this.syncSchedule = new events.Rule(this, 'SyncSchedule', {
+      description: 'Enqueues platform syncs (incremental per location, a full sweep once a day).',
+      schedule: events.Schedule.rate(Duration.minutes(SCHEDULE_PERIOD_MINUTES)),
+      targets: [
+        new eventTargets.LambdaFunction(this.functions.SyncScheduler.function, {
+          retryAttempts: 2,
+          maxEventAge: Duration.minutes(SCHEDULE_PERIOD_MINUTES),
+        }),
+      ],
     });
 
     this.api = new ServiceApi(this, 'Http', {

@@ -20,7 +20,10 @@ export type FunctionId =
   | 'EventFanout'
   | 'WebhookDelivery'
   | 'ReviewRequestMailer'
-  | 'ReplayWorker';
+  | 'ReplayWorker'
+  // Platform sync (issue 8)
+  | 'SyncWorker'
+  | 'SyncScheduler';
 
 export type TableAccess = 'read' | 'readwrite' | 'append';
 
@@ -167,6 +170,44 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     secrets: [],
     description:
       'Runs replay jobs: pages through the event log from the job cursor, enqueues deliveries once.',
+  },
+  // Platform sync (issue 8). The integrator adds the grants of the ports built by others:
+  // connections + token vault tables, the KMS key, app secrets, the Ingest queue (ReviewSink).
+  {
+    id: 'SyncWorker',
+    entry: 'functions/sync-worker/handler.ts',
+    memoryMb: 512,
+    // One platform call per message (10 s timeout) plus a token refresh and a retry, in parallel per batch.
+    timeoutSeconds: 60,
+    tables: {
+      RateLimits: 'readwrite',
+      PlatformBreakers: 'readwrite',
+      PlatformSync: 'readwrite',
+      // Status changes and cursors; the sealed refresh token (rotated on refresh) lives beside it.
+      Connections: 'readwrite',
+      // Every platform call and token refresh is audited; per-minute call figures for the health view.
+      Audit: 'append',
+      PlatformStats: 'readwrite',
+    },
+    // Sends to its own queue: next pages, targeted re-fetches and deferrals; reviews go to ingestion.
+    queues: { Sync: 'consume-and-send', Ingest: 'send' },
+    // Token refresh needs the platform apps' secrets (Yelp: the API key itself).
+    secrets: ['GoogleClientSecret', 'FacebookAppSecret', 'TrustpilotApiSecret', 'YelpApiKey'],
+    settings: ['OAuthClientIds', 'OAuthRedirectUri', 'AuditRetentionDays'],
+    keys: ['TokenVault'],
+    description:
+      'Platform sync: one page per message within quotas and behind the platform breaker; defers without failing.',
+  },
+  {
+    id: 'SyncScheduler',
+    entry: 'functions/sync-scheduler/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    tables: { PlatformSync: 'readwrite', Connections: 'read' },
+    queues: { Sync: 'send' },
+    secrets: [],
+    description:
+      'Every 5 minutes: an incremental sync per active location, a full sweep once a day per location.',
   },
 ];
 

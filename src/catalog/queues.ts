@@ -6,7 +6,14 @@
  */
 
 export type QueueId =
-  'Ingest' | 'Events' | 'InferenceRetry' | 'Deliveries' | 'ReviewRequestEmails' | 'Replays';
+  | 'Ingest'
+  | 'Events'
+  | 'InferenceRetry'
+  | 'Deliveries'
+  | 'ReviewRequestEmails'
+  | 'Replays'
+  // Platform sync (issue 8)
+  | 'Sync';
 
 export interface QueueConsumer {
   readonly batchSize: number;
@@ -105,6 +112,22 @@ export const QUEUES: readonly QueueDefinition[] = [
     consumer: { batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 2 },
     purpose:
       'Review requests whose link is to be e-mailed to the couple (request ids only, never a token; ADR 0010).',
+  },
+  // Platform sync (issue 8)
+  {
+    id: 'Sync',
+    envVar: 'QUEUE_URL_SYNC',
+    // Six times the SyncWorker's timeout.
+    visibilityTimeoutSeconds: 360,
+    // Deferrals (quota, open breaker) are new messages, never receives: only real failures count.
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    // A deferral waits at most 900 s per hop; an hour-old message means sync is stuck, not throttled.
+    oldestMessageAlarmSeconds: 3600,
+    // Small batches: each message is one platform call (or five targeted ones) taking shared tokens.
+    consumer: { batchSize: 5, maxBatchingWindowSeconds: 1, maxConcurrency: 5 },
+    purpose:
+      'One message per page of a platform sync (incremental, full sweep, targeted re-fetch); quota and breaker deferrals re-enqueued with DelaySeconds hops.',
   },
 ];
 

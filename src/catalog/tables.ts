@@ -17,7 +17,9 @@ export type TableId =
   | 'Connections'
   | 'Audit'
   | 'PlatformStats'
-  | 'PlatformBreakers';
+  | 'PlatformBreakers'
+  | 'RateLimits'
+  | 'PlatformSync';
 
 export interface IndexDefinition {
   readonly name: string;
@@ -218,13 +220,38 @@ export const TABLES: readonly TableDefinition[] = [
       'Health window: Query pk=STATS#<scope>, sk BETWEEN MINUTE#<an hour ago> AND MINUTE#~ (at most 60 items), plus GetItem sk=LATEST.',
     ],
   },
+  // Platform sync (issue 8)
+  {
+    id: 'RateLimits',
+    envVar: 'TABLE_RATE_LIMITS',
+    partitionKey: 'pk',
+    ttlAttribute: 'expiresAt',
+    indexes: [],
+    accessPatterns: [
+      'Token bucket of a platform app or location, shared by every worker: GetItem pk=BUCKET#<platform>/app or BUCKET#<platform>/location/<id> (strongly consistent) {tokens, asOfMs, version}; taken all-or-none over several buckets in one TransactWriteItems, each put conditional on the version read; idle buckets expire after 2 days.',
+    ],
+  },
   {
     id: 'PlatformBreakers',
     envVar: 'TABLE_PLATFORM_BREAKERS',
     partitionKey: 'pk',
     indexes: [],
     accessPatterns: [
-      'Breaker state of a platform (written by the sync and reply workers, read by the health view): GetItem pk=PLATFORM#<platform>; same item shape as WebhookBreakers (state JSON, status, version).',
+      'Circuit breaker of a review platform, shared by sync and reply workers: GetItem pk=PLATFORM#<platform> (strongly consistent); compare-and-set with a condition on `version`.',
+    ],
+  },
+  {
+    id: 'PlatformSync',
+    envVar: 'TABLE_PLATFORM_SYNC',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+    indexes: [],
+    accessPatterns: [
+      'Sync ledger of a location: pk=LEDGER#<connectionId>#<locationId>, sk=REVIEW#<externalId> {lastSeenAt, removed}; a full sweep queries it (sk begins_with REVIEW#, filter lastSeenAt < sweep start) for reviews to re-fetch; removed records expire after 30 days.',
+      "A location's daily full sweep: PutItem pk=LEDGER#<connectionId>#<locationId>, sk=SWEEP#<yyyy-mm-dd>, attribute_not_exists (one claim per day); expires after 3 days.",
+      'Connections of a platform location (inbound notifications): Query pk=LOCATION#<platform>#<locationId> (sk=CONNECTION#<connectionId> {supplierId}); refreshed by every scheduler run, expires a day later.',
+      'Notification replay key: PutItem pk=NOTIFICATION#<dedupKey>, sk=SEEN, conditional on absent or expired; expires after its time to live.',
     ],
   },
 ];

@@ -58,6 +58,13 @@ export interface SyncMessage {
   readonly correlationId: string;
   /** Times this message was deferred (quota, open breaker); deferrals are not failures. */
   readonly deferrals?: number;
+  /**
+   * When this sync (its whole chain of pages) started: a full sweep treats the location's reviews
+   * not seen since as candidates for removal. Set by whoever starts a sync.
+   */
+  readonly startedAt?: string;
+  /** The newest `updatedAt` this sync has seen so far: the next watermark once it completes. */
+  readonly highWatermark?: string;
 }
 
 /** One Replies queue message: publish (or delete) the supplier's reply to one review. */

@@ -1,0 +1,42 @@
+/**
+ * The circuit breaker of a review platform (one per platform, shared by every sync and reply
+ * worker): the shared breaker state machine (src/shared/circuit-breaker.ts) with a config that
+ * meets "< 5 s recovery from platform outages":
+ * - it opens after a few retry-later failures in a row (most calls of a platform fail together
+ *   when it is down, unlike webhook endpoints);
+ * - the cool-down is 1/20 of the outage so far, at least 1 s and at most 60 s: during the first
+ *   minute of an outage a probe goes out every 1-3 s, so after a short outage the first successful
+ *   call comes within ~3 s (+ the 1 s granularity of SQS delays) of the platform being healthy;
+ *   after a long one within one cool-down (<= 60 s);
+ * - while open nothing is called except the single probe (half-open); everything else is deferred;
+ * - a platform is never disabled (unlike an endpoint): it is someone else's service, we wait.
+ * Only `retry-later` failures count: a rate-limited, refused or unsupported call got an answer
+ * from a healthy platform.
+ */
+import type { BreakerConfig, ReportedOutcome } from '../../shared/circuit-breaker';
+import type { ConnectedPlatform, PlatformFailureKind } from './platform';
+
+export const PLATFORM_BREAKER_CONFIG: BreakerConfig = {
+  bucketMs: 10_000,
+  windowMs: 60_000,
+  openAfterConsecutiveFailures: 3,
+  failureRateThreshold: 0.5,
+  baseCoolDownMs: 1_000,
+  coolDownMultiplier: 1,
+  coolDownShareOfOutage: 1 / 20,
+  maxCoolDownMs: 60_000,
+  // Longer than one call's total timeout (FetchPlatformHttp: 10 s) plus a token refresh.
+  probeLeaseMs: 25_000,
+  disableAfterFailingMs: Number.POSITIVE_INFINITY,
+};
+
+/** While another worker's probe is in flight, look again this soon (the probe may fail fast). */
+export const PROBE_WAIT_MS = 1_000;
+
+/** The breaker's key for a platform. */
+export const platformBreakerId = (platform: ConnectedPlatform): string => platform;
+
+/** What a call's result tells the platform's breaker. */
+export function breakerOutcome(failure: PlatformFailureKind | undefined): ReportedOutcome {
+  return failure === 'retry-later' ? 'failure' : 'success';
+}
