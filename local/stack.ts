@@ -38,6 +38,8 @@ import { referencePageResponse } from './docs-page';
 import { createGateway, listen, type GatewayLimits } from './gateway';
 import { createQueues, createTables, type LocalQueue } from './resources';
 import { startSesEmulator } from './ses-emulator';
+import { startS3Emulator, type S3Emulator } from './s3-emulator';
+import { BUCKETS, type BucketId } from '../src/catalog/buckets';
 import { startSqsEmulator, type SqsEmulator } from './sqs-emulator';
 import { startWorkerHost, type WorkerHost } from './workers';
 
@@ -87,6 +89,8 @@ export interface LocalStack {
   readonly sqsEndpoint: string;
   /** The SES emulator: SDK endpoint, inbox web page at `/`, sent mail as JSON at `/store`. */
   readonly sesEndpoint: string;
+  /** The S3 emulator (s3rver, path-style): the catalog's buckets, files in a temporary folder. */
+  readonly s3Endpoint: string;
   readonly queues: Record<QueueId, LocalQueue>;
   readonly dynamoClient: DynamoDBClient;
   readonly sqsClient: SQSClient;
@@ -97,6 +101,9 @@ export interface LocalStack {
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** A catalogued bucket's local name (S3 bucket names are lower case). */
+export const localBucketName = (id: BucketId): string => `wedsync-local-${id.toLowerCase()}`;
 
 /** The deployed API's limits: stage throttling, integration and function timeouts (no decision cache). */
 export function gatewayLimits(
@@ -124,11 +131,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const item of started.reverse()) await item.stop().catch(() => undefined);
   };
   try {
-    log('starting DynamoDB Local, the SQS emulator and the SES emulator...');
-    const [dynamoDb, sqsEmulator, sesEmulator] = await Promise.allSettled([
+    log('starting DynamoDB Local, the SQS emulator, the SES emulator and the S3 emulator...');
+    const [dynamoDb, sqsEmulator, sesEmulator, s3Emulator] = await Promise.allSettled([
       DynamoDbLocal.start({ dbPath: options.dbPath }),
       startSqsEmulator(),
       startSesEmulator(),
+      startS3Emulator(
+        BUCKETS.map((b) => localBucketName(b.id)),
+        LOCAL_CREDENTIALS,
+      ),
     ]).then((results) => {
       // Stop whichever did start if another failed.
       for (const result of results) if (result.status === 'fulfilled') started.push(result.value);
@@ -138,6 +149,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         DynamoDbLocal,
         SqsEmulator,
         Awaited<ReturnType<typeof startSesEmulator>>,
+        S3Emulator,
       ];
     });
 
@@ -153,6 +165,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
       AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
       AWS_ENDPOINT_URL_SESV2: sesEmulator.endpoint,
+      AWS_ENDPOINT_URL_S3: s3Emulator.endpoint,
     };
     const config = readProjectConfig();
 
@@ -188,6 +201,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
                 DEFAULT_REVIEW_REQUESTS_PER_DAY,
             )
           : (process.env.REVIEW_LINK_BASE_URL ?? LOCAL_REVIEW_LINK_BASE_URL),
+      bucket: (id) => localBucketName(id),
     };
     const functionEnv = (definition: FunctionDefinition) =>
       localFunctionEnv(definition, {
@@ -205,6 +219,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...tableEnv,
       ...queueEnv,
       ...Object.fromEntries(SECRETS.map((s) => [s.envVar, names.secret(s.id)])),
+      ...Object.fromEntries(BUCKETS.map((b) => [b.envVar, names.bucket(b.id)])),
       WEDSYNC_LOCAL_SECRETS: JSON.stringify(secretValues),
     };
 
@@ -292,6 +307,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamoDb,
       sqsEndpoint: sqsEmulator.endpoint,
       sesEndpoint: sesEmulator.endpoint,
+      s3Endpoint: s3Emulator.endpoint,
       queues,
       dynamoClient,
       sqsClient,

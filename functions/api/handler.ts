@@ -13,6 +13,9 @@ import {
   deliveryStore,
   endpointRepository,
   idempotencyStore,
+  importFiles,
+  importJobStore,
+  importQueue,
   modelEngine,
   modelStatsStore,
   once,
@@ -54,6 +57,9 @@ const deps = once((): ApiDeps => ({
   modelStats: modelStatsStore(),
   modelCard: (task, version) => modelCard(task, version),
   onStatsError: (error) => logger.warn('model statistics not saved', { error: error as Error }),
+  importJobs: importJobStore(),
+  importFiles: importFiles(),
+  importQueue: importQueue(),
   onUnexpectedError: (error, event) =>
     logger.error('unexpected error', { error: error as Error, path: event.path, method: event.httpMethod }),
 }));

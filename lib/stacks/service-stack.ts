@@ -24,6 +24,8 @@ import type { SettingId } from '#src/catalog/settings';
 import type { TableId } from '#src/catalog/tables';
 import type { WedSyncConfig } from '../config';
 import { MonitoredQueue } from '../constructs/monitored-queue';
+import { ServiceBucket } from '../constructs/service-bucket';
+import { BUCKETS, type BucketId } from '#src/catalog/buckets';
 import { OnCallTopic } from '../constructs/on-call-topic';
 import { ServiceApi } from '../constructs/service-api';
 import { ServiceDashboard } from '../constructs/service-dashboard';
@@ -56,6 +58,7 @@ export class ServiceStack extends Stack {
   readonly modelAlarms: ModelAlarms;
   readonly emailIdentity: ses.EmailIdentity;
   readonly emailConfigurationSet: ses.ConfigurationSet;
+  readonly buckets: Readonly<Record<BucketId, ServiceBucket>>;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -112,7 +115,17 @@ export class ServiceStack extends Stack {
       ReviewLinkBaseUrl: config.reviewRequests.linkBaseUrl,
     };
 
+    this.buckets = record(
+      BUCKETS,
+      (def) =>
+        new ServiceBucket(this, `${def.id}Bucket`, {
+          definition: def,
+          accessLogRetentionDays: config.logRetentionDays,
+        }),
+    );
+
     const resources: ServiceResources = {
+      buckets: mapValues(this.buckets, (b) => b.bucket),
       emailSenders: { ReviewRequests: reviewRequestSender },
       settings,
       layers,

@@ -5,6 +5,7 @@
  * from the catalog fails locally as it would in AWS (src/wiring.ts reads them with requireEnv).
  */
 import { FUNCTION_TIMEOUT_ENV } from '../shared/env';
+import { bucketDefinition, type BucketId } from './buckets';
 import { emailSenderDefinition, type EmailSenderId } from './email';
 import type { FunctionDefinition } from './functions';
 import { dlqEnvVar, queueDefinition, type QueueId } from './queues';
@@ -23,6 +24,8 @@ export interface ResourceNames {
   emailSender(id: EmailSenderId): { readonly fromAddress: string; readonly configurationSetName: string };
   /** A plain setting's value from the deployment configuration. */
   setting(id: SettingId): string;
+  /** An S3 bucket's name. */
+  bucket(id: BucketId): string;
 }
 
 /**
@@ -49,6 +52,9 @@ export function environmentFor(fn: FunctionDefinition, names: ResourceNames): Re
     const { fromAddress, configurationSetName } = names.emailSender(senderId);
     env[sender.fromEnvVar] = fromAddress;
     env[sender.configurationSetEnvVar] = configurationSetName;
+  }
+  for (const bucketId of Object.keys(fn.buckets ?? {}) as BucketId[]) {
+    env[bucketDefinition(bucketId).envVar] = names.bucket(bucketId);
   }
   for (const settingId of fn.settings ?? []) {
     env[settingDefinition(settingId).envVar] = names.setting(settingId);

@@ -63,6 +63,11 @@ const TAGS: Record<RouteArea, { name: string; description: string }> = {
   },
   models: { name: 'Models', description: 'In-process classification, and the models’ health for operators.' },
   meta: { name: 'Meta', description: 'This description of the API.' },
+  imports: {
+    name: 'Imports',
+    description:
+      'Review imports from files: the WeddingWire / The Knot CSV template and JSON lines (docs/imports.md).',
+  },
 };
 
 const SECURITY_SCHEMES: Record<string, JsonSchema> = {

@@ -6,7 +6,7 @@
  */
 
 export type QueueId =
-  'Ingest' | 'Events' | 'InferenceRetry' | 'Deliveries' | 'ReviewRequestEmails' | 'Replays';
+  'Ingest' | 'Events' | 'InferenceRetry' | 'Deliveries' | 'ReviewRequestEmails' | 'Replays' | 'Imports';
 
 export interface QueueConsumer {
   readonly batchSize: number;
@@ -105,6 +105,20 @@ export const QUEUES: readonly QueueDefinition[] = [
     consumer: { batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 2 },
     purpose:
       'Review requests whose link is to be e-mailed to the couple (request ids only, never a token; ADR 0010).',
+  },
+  {
+    id: 'Imports',
+    envVar: 'QUEUE_URL_IMPORTS',
+    // Six times the import worker's timeout.
+    visibilityTimeoutSeconds: 720,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    // A chunk takes at most a minute and each hands over at once: a quarter of an hour means stuck.
+    oldestMessageAlarmSeconds: 900,
+    // One import per invocation: each runs for up to its time budget.
+    consumer: { batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
+    purpose:
+      'Review import jobs (POST /v1/imports/{importId}/start): one message per chunk of a file; the job keeps its checkpoint (docs/imports.md).',
   },
 ];
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { modelsRoutesResponses, modelsRoutesSchemas } from '../models';
 import { reviewRoutesResponses, reviewRoutesSchemas } from '../reviews';
 import { webhookRoutesResponses, webhookRoutesSchemas } from '../webhooks';
+import { importRoutesResponses, importRoutesSchemas } from '../imports';
 import type { ProblemKind } from '../shared/problem';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -20,7 +21,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export type RouteAuth = 'supplier' | 'supplier-or-review-token' | 'ops' | 'public';
 
 /** The area a route belongs to: its tag in the API description. */
-export type RouteArea = 'reviews' | 'webhooks' | 'models' | 'meta';
+export type RouteArea = 'reviews' | 'webhooks' | 'models' | 'meta' | 'imports';
 
 /** The success answer of a route. */
 export interface RouteResponse {
@@ -56,7 +57,11 @@ export type OperationId =
   | 'replayWebhookEvents'
   | 'getReplayJob'
   | 'retryWebhookDelivery'
-  | 'getOpenApiDocument';
+  | 'getOpenApiDocument'
+  | 'createImport'
+  | 'startImport'
+  | 'getImport'
+  | 'listImportErrors';
 
 export interface RouteDefinition {
   readonly operation: OperationId;
@@ -355,6 +360,64 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'This API description (OpenAPI 3.1), generated from the route table; no credentials needed.',
     area: 'meta',
     response: { status: 200, description: 'The OpenAPI document.', schema: openApiDocumentResponse },
+  },
+  {
+    operation: 'createImport',
+    method: 'POST',
+    path: '/v1/imports',
+    auth: 'supplier',
+    body: importRoutesSchemas.createImportBody,
+    summary:
+      'Create a review import (CSV template for weddingwire/theknot, or JSON lines): 201 with a pre-signed PUT ' +
+      'URL for the file, or with `content` (a small file in the body) an import already queued. docs/imports.md.',
+    area: 'imports',
+    response: {
+      status: 201,
+      description: 'The import, and where to upload its file (absent when the file came in the body).',
+      schema: importRoutesResponses.importCreated,
+      headers: LOCATION,
+    },
+  },
+  {
+    operation: 'startImport',
+    method: 'POST',
+    path: '/v1/imports/{importId}/start',
+    auth: 'supplier',
+    summary:
+      'Start an import once its file is uploaded (409 if it is not there yet); calling it again is harmless.',
+    area: 'imports',
+    // 409: no file uploaded yet; 413: the file is larger than 50 MiB (the import fails).
+    problems: ['conflict', 'payload-too-large'],
+    response: {
+      status: 202,
+      description: 'The import, queued (or its current state if it was started before).',
+      schema: importRoutesResponses.importJob,
+      headers: LOCATION,
+    },
+  },
+  {
+    operation: 'getImport',
+    method: 'GET',
+    path: '/v1/imports/{importId}',
+    auth: 'supplier',
+    summary:
+      'An import’s status (awaiting-upload, queued, running, completed, failed), row counts and progress.',
+    area: 'imports',
+    response: { status: 200, description: 'The import.', schema: importRoutesResponses.importJob },
+  },
+  {
+    operation: 'listImportErrors',
+    method: 'GET',
+    path: '/v1/imports/{importId}/errors',
+    auth: 'supplier',
+    query: importRoutesSchemas.listImportErrorsQuery,
+    summary: 'Rejected rows of an import in line order, with the reason, a page at a time (limit, cursor).',
+    area: 'imports',
+    response: {
+      status: 200,
+      description: 'A page of rejected rows.',
+      schema: importRoutesResponses.importErrorPage,
+    },
   },
 ];
 

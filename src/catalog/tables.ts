@@ -13,7 +13,8 @@ export type TableId =
   | 'Deliveries'
   | 'WebhookBreakers'
   | 'Budgets'
-  | 'Idempotency';
+  | 'Idempotency'
+  | 'ImportJobs';
 
 export interface IndexDefinition {
   readonly name: string;
@@ -160,6 +161,18 @@ export const TABLES: readonly TableDefinition[] = [
     accessPatterns: [
       'Claim an Idempotency-Key (API, only for requests that send one): PutItem id=api#<sha256 of [scope, key]>, conditional on absent, expired, or in progress past its lease; the item holds status, the request hash and, once done, the response. Kept 24 h (`expiration`, epoch seconds).',
       'Replay: the conditional put returns the existing item (ALL_OLD), read strongly consistent if it did not.',
+    ],
+  },
+  {
+    id: 'ImportJobs',
+    envVar: 'TABLE_IMPORT_JOBS',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+    indexes: [],
+    accessPatterns: [
+      'Get an import job of a supplier (API, worker): GetItem pk=SUPPLIER#<sid>, sk=IMPORT#<importId>; status, file, counts and the checkpoint (byte offset, line, seq), saved per chunk with a condition on seq (a second copy of a message loses). Kept 30 days.',
+      'Rejected rows of an import, in line order (API, a page at a time): Query pk=IMPORT#<importId>, sk begins_with ROW# (sk=ROW#<line, 10 digits>); written before the checkpoint that counts them, keyed by line so a retried chunk overwrites the same items. At most 10,000 kept per import (all counted). Kept 30 days.',
     ],
   },
 ];
