@@ -20,7 +20,7 @@ export type FileRow =
       readonly kind: 'csv';
       /** First line of the record (1-based, in the whole file). */
       readonly line: number;
-      /** Last line of the record: the checkpoint's `line` after it. */
+      /** Complete lines consumed after the record (the checkpoint's `line`; the last line of a file without a final LF is not complete). */
       readonly endLine: number;
       readonly endByte: number;
       readonly fields: string[];
@@ -37,66 +37,143 @@ export type FileRow =
   /** The file cannot be read past this point (a CSV quote never closed, an oversize record). */
   | { readonly kind: 'fatal'; readonly line: number; readonly reason: string };
 
-/** CSV records from `start`; the caller decides which is the header (the first one of the file). */
+const LF = 0x0a;
+
+/**
+ * Counts line feeds in the bytes that went through `tap`, up to a file offset. csv-parse's own
+ * line count takes a CR LF inside quotes for two lines, so line numbers come from the bytes.
+ */
+class LineCounter {
+  private readonly seen: Buffer[] = [];
+  private countedTo: number;
+  private lines: number;
+  private lastByte = -1;
+
+  constructor(start: ReadStart) {
+    this.countedTo = start.byteOffset;
+    this.lines = start.line;
+  }
+
+  async *tap(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) {
+      this.seen.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      yield chunk;
+    }
+  }
+
+  /** Line feeds before `offset` (absolute), and whether the byte before it is one. */
+  upTo(offset: number): { lines: number; endsWithLf: boolean } {
+    while (this.countedTo < offset && this.seen.length > 0) {
+      const chunk = this.seen[0]!;
+      const take = Math.min(chunk.length, offset - this.countedTo);
+      for (let i = 0; i < take; i += 1) if (chunk[i] === LF) this.lines += 1;
+      this.lastByte = take > 0 ? chunk[take - 1]! : this.lastByte;
+      this.countedTo += take;
+      if (take === chunk.length) this.seen.shift();
+      else this.seen[0] = chunk.subarray(take);
+    }
+    return { lines: this.lines, endsWithLf: this.lastByte === LF };
+  }
+}
+
+/** Records parsed ahead of the reader, at most (then the feeding waits). */
+const READ_AHEAD = 256;
+
+/**
+ * CSV records from `start`; the caller decides which is the header (the first one of the file).
+ * Records are taken from csv-parse's `on_record` hook, called in file order while parsing, so a
+ * parse error (a quote never closed, an oversize record) comes after every record before it: the
+ * stream interface would drop the records it had buffered when the error destroys it.
+ */
 export async function* readCsv(source: AsyncIterable<Uint8Array>, start: ReadStart): AsyncGenerator<FileRow> {
+  const queue: { record: string[]; bytes: number }[] = [];
+  let failure: Error | undefined;
+  let ended = false;
+  let stopped = false;
+  let wakeReader: (() => void) | undefined;
+  let wakeFeeder: (() => void) | undefined;
+  const wake = () => {
+    wakeReader?.();
+    wakeReader = undefined;
+  };
   const parser = parse({
     bom: start.byteOffset === 0,
-    info: true,
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
     max_record_size: IMPORT_LIMITS.maxRecordBytes,
+    on_record: (record: string[], context: { bytes: number }) => {
+      queue.push({ record, bytes: context.bytes });
+      wake();
+      // Nothing goes to the stream's own output.
+      return null;
+    },
   });
+  parser.on('error', (error) => {
+    failure = error;
+    wake();
+  });
+  parser.on('end', () => {
+    ended = true;
+    wake();
+  });
+  parser.resume();
+  const counter = new LineCounter(start);
   const feeding = (async () => {
     try {
-      for await (const chunk of source) {
-        if (parser.destroyed) return;
-        if (!parser.write(chunk)) {
-          // Wait for the reader; a reader that stopped early destroys the parser (close).
-          await new Promise((resolve) => {
-            parser.once('drain', resolve);
-            parser.once('close', resolve);
-          });
-        }
+      for await (const chunk of counter.tap(source)) {
+        if (stopped || parser.destroyed) return;
+        parser.write(chunk);
+        while (queue.length > READ_AHEAD && !stopped)
+          await new Promise<void>((resolve) => (wakeFeeder = resolve));
       }
-      parser.end();
+      if (!stopped) parser.end();
     } catch (error) {
-      parser.destroy(error as Error);
+      if (!stopped) parser.destroy(error as Error);
     }
   })();
+  let linesBefore = start.line;
   try {
-    for await (const item of parser as AsyncIterable<{
-      record: string[];
-      info: { bytes: number; lines: number };
-    }>) {
-      const endLine = start.line + item.info.lines;
-      // csv-parse counts the line a record ends on; line breaks inside its fields came before.
-      const inner = item.record.reduce((n, field) => n + (field.match(/\n/g)?.length ?? 0), 0);
-      yield {
-        kind: 'csv',
-        line: endLine - inner,
-        endLine,
-        endByte: start.byteOffset + item.info.bytes,
-        fields: item.record,
-      };
+    for (;;) {
+      const item = queue.shift();
+      if (item) {
+        wakeFeeder?.();
+        wakeFeeder = undefined;
+        const endByte = start.byteOffset + item.bytes;
+        const { lines, endsWithLf } = counter.upTo(endByte);
+        // The record's last line: the one its terminating LF ends, or the file's last line.
+        const lastLine = endsWithLf ? lines : lines + 1;
+        const inner = item.record.reduce((n, field) => n + (field.match(/\n/g)?.length ?? 0), 0);
+        linesBefore = lines;
+        yield { kind: 'csv', line: lastLine - inner, endLine: lines, endByte, fields: item.record };
+        continue;
+      }
+      if (failure) {
+        if (!(failure instanceof CsvError)) throw failure;
+        yield {
+          kind: 'fatal',
+          line: linesBefore + 1,
+          reason:
+            `the file cannot be read from here on: ${failure.message.replace(/ at line \d+$/, '')}`.slice(
+              0,
+              300,
+            ),
+        };
+        return;
+      }
+      if (ended) return;
+      await new Promise<void>((resolve) => (wakeReader = resolve));
     }
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    const lines = (error as CsvError & { lines?: number }).lines;
-    yield {
-      kind: 'fatal',
-      line: start.line + (typeof lines === 'number' ? lines : 1),
-      reason: `the file cannot be read from here on: ${error.message}`.slice(0, 300),
-    };
   } finally {
     // A reader that stops early (a chunk's end) ends the parse; the caller destroys the source,
     // which ends the feeding loop (it never throws).
+    stopped = true;
+    wakeFeeder?.();
     parser.destroy();
     void feeding;
   }
 }
 
-const LF = 0x0a;
 const CR = 0x0d;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

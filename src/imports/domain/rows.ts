@@ -107,8 +107,8 @@ export function externalIdFor(submittedAt: string, author: string, text: string)
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 const EARLIEST = Date.UTC(2000, 0, 1);
-/** A time zone ahead of UTC may already be tomorrow. */
-const FUTURE_TOLERANCE_MS = 36 * 3_600_000;
+/** A time zone ahead of UTC (up to +14:00) may already be in tomorrow. */
+const FUTURE_TOLERANCE_MS = 24 * 3_600_000;
 
 /** A review date: `YYYY-MM-DD` (a UTC day) or an RFC 3339 date-time; a real date, not in the future. */
 export function parseReviewDate(
