@@ -12,7 +12,7 @@
  */
 const { existsSync } = require('node:fs');
 
-const CAPABILITIES = '(access|reviews|webhooks|models|budgets|events|platforms|realtime|privacy)';
+const CAPABILITIES = '(access|reviews|webhooks|models|budgets|events|platforms|realtime|privacy|imports)';
 
 module.exports = {
   forbidden: [

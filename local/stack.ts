@@ -38,6 +38,8 @@ import { referencePageResponse } from './docs-page';
 import { createGateway, listen, type GatewayLimits } from './gateway';
 import { createQueues, createTables, type LocalQueue } from './resources';
 import { startSesEmulator } from './ses-emulator';
+import { startS3Emulator, type S3Emulator } from './s3-emulator';
+import { BUCKETS, type BucketId } from '../src/catalog/buckets';
 import { startSqsEmulator, type SqsEmulator } from './sqs-emulator';
 import { startWorkerHost, type WorkerHost } from './workers';
 import { freePort, REPO_ROOT } from './processes';
@@ -92,6 +94,8 @@ export interface LocalStack {
   readonly sqsEndpoint: string;
   /** The SES emulator: SDK endpoint, inbox web page at `/`, sent mail as JSON at `/store`. */
   readonly sesEndpoint: string;
+  /** The S3 emulator (s3rver, path-style): the catalog's buckets, files in a temporary folder. */
+  readonly s3Endpoint: string;
   readonly queues: Record<QueueId, LocalQueue>;
   readonly dynamoClient: DynamoDBClient;
   readonly sqsClient: SQSClient;
@@ -117,6 +121,8 @@ function localOAuthSetting(id: 'OAuthClientIds' | 'OAuthRedirectUri', gatewayPor
     ? (process.env.OAUTH_CLIENT_IDS ?? JSON.stringify(LOCAL_OAUTH_CLIENT_IDS))
     : `http://127.0.0.1:${gatewayPort}/v1/oauth/callback`;
 }
+/** A catalogued bucket's local name (S3 bucket names are lower case). */
+export const localBucketName = (id: BucketId): string => `wedsync-local-${id.toLowerCase()}`;
 
 /** The deployed API's limits: stage throttling, integration and function timeouts (no decision cache). */
 export function gatewayLimits(
@@ -144,11 +150,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const item of started.reverse()) await item.stop().catch(() => undefined);
   };
   try {
-    log('starting DynamoDB Local, the SQS emulator and the SES emulator...');
-    const [dynamoDb, sqsEmulator, sesEmulator] = await Promise.allSettled([
+    log('starting DynamoDB Local, the SQS emulator, the SES emulator and the S3 emulator...');
+    const [dynamoDb, sqsEmulator, sesEmulator, s3Emulator] = await Promise.allSettled([
       DynamoDbLocal.start({ dbPath: options.dbPath }),
       startSqsEmulator(),
       startSesEmulator(),
+      startS3Emulator(
+        BUCKETS.map((b) => localBucketName(b.id)),
+        LOCAL_CREDENTIALS,
+      ),
     ]).then((results) => {
       // Stop whichever did start if another failed.
       for (const result of results) if (result.status === 'fulfilled') started.push(result.value);
@@ -158,6 +168,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         DynamoDbLocal,
         SqsEmulator,
         Awaited<ReturnType<typeof startSesEmulator>>,
+        S3Emulator,
       ];
     });
 
@@ -173,6 +184,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
       AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
       AWS_ENDPOINT_URL_SESV2: sesEmulator.endpoint,
+      AWS_ENDPOINT_URL_S3: s3Emulator.endpoint,
     };
     const config = readProjectConfig();
 
@@ -216,6 +228,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
               : (process.env.REVIEW_LINK_BASE_URL ?? LOCAL_REVIEW_LINK_BASE_URL),
       // A key file instead of KMS (created on first use), behind the same port.
       key: () => `local:${process.env.WEDSYNC_LOCAL_VAULT_KEY_FILE ?? join(REPO_ROOT, LOCAL_VAULT_KEY_FILE)}`,
+      bucket: (id) => localBucketName(id),
     };
     const functionEnv = (definition: FunctionDefinition) =>
       localFunctionEnv(definition, {
@@ -233,6 +246,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...tableEnv,
       ...queueEnv,
       ...Object.fromEntries(SECRETS.map((s) => [s.envVar, names.secret(s.id)])),
+      ...Object.fromEntries(BUCKETS.map((b) => [b.envVar, names.bucket(b.id)])),
       WEDSYNC_LOCAL_SECRETS: JSON.stringify(secretValues),
     };
 
@@ -325,6 +339,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamoDb,
       sqsEndpoint: sqsEmulator.endpoint,
       sesEndpoint: sesEmulator.endpoint,
+      s3Endpoint: s3Emulator.endpoint,
       queues,
       dynamoClient,
       sqsClient,

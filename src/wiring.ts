@@ -70,6 +70,11 @@ import type { ReviewSink, TokenProvider } from './platforms/ports';
 import type { PlatformAdapters } from './platforms/sync-ports';
 import { platformRegistry, quotaFromHeaders } from './platforms/adapters/platform-registry';
 import type { ConnectedPlatform } from './platforms';
+import { bucketDefinition, type BucketId } from './catalog/buckets';
+import { DynamoImportJobStore } from './imports/adapters/import-job-store';
+import { S3ImportFiles } from './imports/adapters/s3-import-files';
+import { SqsBatchSender, SqsImportQueue } from './imports/adapters/sqs-import-queues';
+import { s3 } from './shared/aws-clients';
 
 /** Builds a value on first use and keeps it for the life of the process (the container). */
 export const once = <T>(build: () => T): (() => T) => {
@@ -167,6 +172,14 @@ export const deliveryQueueWithDlq = once(
 /** Replay jobs and their per-endpoint limit (Deliveries table), and the Replays queue. */
 export const replayJobStore = once(() => new DynamoReplayJobStore(dynamo(), tableName('Deliveries')));
 export const replayQueue = once(() => new SqsReplayQueue(sqs(), queueUrl('Replays')));
+
+// Imports
+export const bucketName = (id: BucketId): string => requireEnv(bucketDefinition(id).envVar);
+export const importJobStore = once(() => new DynamoImportJobStore(dynamo(), tableName('ImportJobs')));
+export const importFiles = once(() => new S3ImportFiles(s3(), bucketName('Imports')));
+export const importQueue = once(() => new SqsImportQueue(sqs(), queueUrl('Imports')));
+/** The ingest queue in batches of ten (an import sends many reviews at once). */
+export const ingestBatchSender = once(() => new SqsBatchSender(sqs(), queueUrl('Ingest')));
 
 const senders = new Map<QueueId, SqsQueue>();
 /** A plain sender to a catalogued queue (the API's ingest queue, the inference-retry queue). */

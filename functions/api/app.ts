@@ -16,10 +16,11 @@ import { metaOperations } from './operations/meta';
 import { modelOperations, type ModelDeps } from './operations/models';
 import { reviewOperations, type ReviewDeps } from './operations/reviews';
 import { webhookOperations, type WebhookDeps } from './operations/webhooks';
+import { importOperations, type ImportDeps } from './operations/imports';
 
 /** Every area's dependencies, plus how to report the unexpected. */
 export interface ApiDeps
-  extends ReviewDeps, ModelDeps, WebhookDeps, ConnectionOperationDeps, AuditHealthDeps {
+  extends ReviewDeps, ModelDeps, WebhookDeps, ConnectionOperationDeps, AuditHealthDeps, ImportDeps {
   /** Only requests that send an Idempotency-Key to a route marked `idempotent` use it. */
   readonly idempotency: IdempotencyStore;
   readonly onUnexpectedError: (error: unknown, event: APIGatewayProxyEvent) => void;
@@ -32,6 +33,7 @@ const OPERATIONS: Operations<OperationId, ApiDeps> = {
   ...metaOperations,
   ...connectionOperations,
   ...auditHealthOperations,
+  ...importOperations,
 };
 
 /** Reads the principal the authorizer put in the request context. */

@@ -18,6 +18,9 @@ import {
   idempotencyStore,
   platformBreakerStates,
   platformStatsStore,
+  importFiles,
+  importJobStore,
+  importQueue,
   modelEngine,
   modelStatsStore,
   once,
@@ -67,6 +70,9 @@ const deps = once((): ApiDeps => ({
   modelCard: (task, version) => modelCard(task, version),
   onStatsError: (error) => logger.warn('model statistics not saved', { error: error as Error }),
   platformConnections: connectionDeps,
+  importJobs: importJobStore(),
+  importFiles: importFiles(),
+  importQueue: importQueue(),
   onUnexpectedError: (error, event) =>
     logger.error('unexpected error', { error: error as Error, path: event.path, method: event.httpMethod }),
 }));

@@ -5,10 +5,11 @@
  * may touch, and how, comes only from its `FunctionDefinition` in the catalog.
  */
 import * as path from 'node:path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -24,6 +25,7 @@ import { QUEUES, type QueueDefinition, type QueueId } from '#src/catalog/queues'
 import type { LayerId } from '#src/catalog/layers';
 import type { SecretId } from '#src/catalog/secrets';
 import { EMAIL_SENDERS, type EmailSenderDefinition, type EmailSenderId } from '#src/catalog/email';
+import type { BucketAccess, BucketId } from '#src/catalog/buckets';
 import type { SettingId } from '#src/catalog/settings';
 import { KEYS, type KeyDefinition, type KeyId } from '#src/catalog/keys';
 import { TABLES, type TableDefinition, type TableId } from '#src/catalog/tables';
@@ -91,7 +93,18 @@ export interface ServiceResources {
   readonly settings: Readonly<Record<SettingId, string>>;
   /** ARN of each KMS key in this region (the primary key, or its replica). */
   readonly keys: Readonly<Record<KeyId, string>>;
+  /** The catalog's S3 buckets in this region. */
+  readonly buckets: Readonly<Record<BucketId, IBucket>>;
 }
+
+/**
+ * S3 actions per access level, on the bucket's objects. `read` also lists the bucket, so that a
+ * missing object is a 404 (not a 403) to HeadObject: the API tells "not uploaded yet" from an error.
+ */
+export const S3_ACTIONS = {
+  read: ['s3:GetObject'],
+  write: ['s3:PutObject'],
+} as const;
 
 /** An SES sender in this region: the verified identity, its From address, its configuration set. */
 export interface EmailSenderResource {
@@ -232,6 +245,9 @@ export class ServiceFunction extends Construct {
       this.grantEmailSender(byId(EMAIL_SENDERS, senderId), resources.emailSenders[senderId]);
     }
     for (const keyId of this.definition.keys ?? []) this.grantKey(byId(KEYS, keyId), resources.keys[keyId]);
+    for (const [bucketId, access] of entries(this.definition.buckets ?? {})) {
+      this.grantBucket(bucketId, resources.buckets[bucketId], access);
+    }
     // Every variable naming a granted resource, computed where the local mode computes it too.
     const env = environmentFor(this.definition, {
       table: (id) => resources.tables[id].tableName,
@@ -241,6 +257,7 @@ export class ServiceFunction extends Construct {
       emailSender: (id) => resources.emailSenders[id],
       setting: (id) => resources.settings[id],
       key: (id) => resources.keys[id],
+      bucket: (id) => resources.buckets[id].bucketName,
     });
     for (const [name, value] of Object.entries(env)) this.function.addEnvironment(name, value);
   }
@@ -258,6 +275,38 @@ export class ServiceFunction extends Construct {
         conditions: { StringEquals: { 'ses:FromAddress': sender.fromAddress } },
       }),
     );
+  }
+
+  /** Object actions of the access level on the bucket's objects (and ListBucket for readers). */
+  private grantBucket(id: BucketId, bucket: IBucket, access: BucketAccess): void {
+    const read = access === 'read' || access === 'readwrite';
+    const write = access === 'write' || access === 'readwrite';
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: `${id}Objects${read ? 'Read' : ''}${write ? 'Write' : ''}`,
+        actions: [...(read ? S3_ACTIONS.read : []), ...(write ? S3_ACTIONS.write : [])],
+        resources: [bucket.arnForObjects('*')],
+      }),
+    );
+    if (read) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: `${id}List`,
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+        }),
+      );
+    }
+    const bucketStack = Stack.of(bucket);
+    const logicalId = bucketStack.resolve(
+      bucketStack.getLogicalId(bucket.node.defaultChild as CfnElement),
+    ) as string;
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/*]`,
+      reason:
+        `Objects of the ${id} bucket are keyed <supplierId>/<importId>, chosen per request: the grant is on the ` +
+        "objects of this one bucket (its only contents), with only the catalog access level's actions.",
+    });
   }
 
   /**

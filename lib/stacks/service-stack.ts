@@ -31,6 +31,8 @@ import type { TableId } from '#src/catalog/tables';
 import type { WedSyncConfig } from '../config';
 import { SCHEDULE_PERIOD_MINUTES } from '#src/platforms/domain/sync-plan';
 import { MonitoredQueue } from '../constructs/monitored-queue';
+import { ServiceBucket } from '../constructs/service-bucket';
+import { BUCKETS, type BucketId } from '#src/catalog/buckets';
 import { OnCallTopic } from '../constructs/on-call-topic';
 import { ServiceApi } from '../constructs/service-api';
 import { ServiceDashboard } from '../constructs/service-dashboard';
@@ -68,6 +70,7 @@ export class ServiceStack extends Stack {
   readonly emailConfigurationSet: ses.ConfigurationSet;
   /** Platform sync (issue 8): every 5 minutes the SyncScheduler enqueues the due syncs. */
   readonly syncSchedule: events.Rule;
+  readonly buckets: Readonly<Record<BucketId, ServiceBucket>>;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -127,7 +130,17 @@ export class ServiceStack extends Stack {
       AuditRetentionDays: String(config.platformHealth.auditRetentionDays),
     };
 
+    this.buckets = record(
+      BUCKETS,
+      (def) =>
+        new ServiceBucket(this, `${def.id}Bucket`, {
+          definition: def,
+          accessLogRetentionDays: config.logRetentionDays,
+        }),
+    );
+
     const resources: ServiceResources = {
+      buckets: mapValues(this.buckets, (b) => b.bucket),
       emailSenders: { ReviewRequests: reviewRequestSender },
       settings,
       layers,

@@ -5,6 +5,7 @@
  * from the catalog fails locally as it would in AWS (src/wiring.ts reads them with requireEnv).
  */
 import { FUNCTION_TIMEOUT_ENV } from '../shared/env';
+import { bucketDefinition, type BucketId } from './buckets';
 import { emailSenderDefinition, type EmailSenderId } from './email';
 import { keyDefinition, type KeyId } from './keys';
 import type { FunctionDefinition } from './functions';
@@ -26,6 +27,8 @@ export interface ResourceNames {
   setting(id: SettingId): string;
   /** A KMS key's ARN (in the function's region), or the local mode's `local:<key file>`. */
   key(id: KeyId): string;
+  /** An S3 bucket's name. */
+  bucket(id: BucketId): string;
 }
 
 /**
@@ -52,6 +55,9 @@ export function environmentFor(fn: FunctionDefinition, names: ResourceNames): Re
     const { fromAddress, configurationSetName } = names.emailSender(senderId);
     env[sender.fromEnvVar] = fromAddress;
     env[sender.configurationSetEnvVar] = configurationSetName;
+  }
+  for (const bucketId of Object.keys(fn.buckets ?? {}) as BucketId[]) {
+    env[bucketDefinition(bucketId).envVar] = names.bucket(bucketId);
   }
   for (const settingId of fn.settings ?? []) {
     env[settingDefinition(settingId).envVar] = names.setting(settingId);

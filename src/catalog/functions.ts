@@ -4,6 +4,7 @@
  * names the resource (read-only unless it says otherwise); the local mode sets the same
  * variables for the same handler modules.
  */
+import type { BucketAccess, BucketId } from './buckets';
 import type { EmailSenderId } from './email';
 import type { QueueId } from './queues';
 import type { SettingId } from './settings';
@@ -23,7 +24,8 @@ export type FunctionId =
   | 'ReplayWorker'
   // Platform sync (issue 8)
   | 'SyncWorker'
-  | 'SyncScheduler';
+  | 'SyncScheduler'
+  | 'ImportWorker';
 
 export type TableAccess = 'read' | 'readwrite' | 'append';
 
@@ -48,6 +50,8 @@ export interface FunctionDefinition {
   readonly layers?: readonly LayerId[];
   /** SES senders the function may send as (`ses:SendEmail` on that identity and configuration set). */
   readonly emailSenders?: readonly EmailSenderId[];
+  /** S3 buckets (src/catalog/buckets.ts) and how the function may use them. */
+  readonly buckets?: Partial<Record<BucketId, BucketAccess>>;
   /** Plain settings (src/catalog/settings.ts) set as environment variables. */
   readonly settings?: readonly SettingId[];
   /** KMS keys (src/catalog/keys.ts) the function may use, with the actions the key lists. */
@@ -77,8 +81,17 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       Audit: 'append',
       PlatformStats: 'read',
       PlatformBreakers: 'read',
+      ImportJobs: 'readwrite',
     },
-    queues: { Ingest: 'send', Deliveries: 'send', ReviewRequestEmails: 'send', Replays: 'send' },
+    queues: {
+      Ingest: 'send',
+      Deliveries: 'send',
+      ReviewRequestEmails: 'send',
+      Replays: 'send',
+      Imports: 'send',
+    },
+    // Imports: pre-signs upload URLs and stores small bodies (write), checks an upload exists (read).
+    buckets: { Imports: 'readwrite' },
     // Signs shareable (unverified) links; e-mailed links are signed by the mailer alone. The OAuth
     // `state` is signed with a key derived from it. The platform apps' secrets: code exchange,
     // revocation on disconnect.
@@ -208,6 +221,19 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     secrets: [],
     description:
       'Every 5 minutes: an incremental sync per active location, a full sweep once a day per location.',
+  },
+  {
+    id: 'ImportWorker',
+    entry: 'functions/import-worker/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 120,
+    tables: { ImportJobs: 'readwrite' },
+    // Sends to its own queue: the follow-up message of a chunk handed over at its time budget.
+    queues: { Imports: 'consume-and-send', Ingest: 'send' },
+    secrets: [],
+    buckets: { Imports: 'read' },
+    description:
+      'Runs review imports: streams the file from its checkpoint, validates rows, queues good ones for ingestion, records bad ones.',
   },
 ];
 

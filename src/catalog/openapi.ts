@@ -68,6 +68,11 @@ const TAGS: Record<RouteArea, { name: string; description: string }> = {
     description:
       'External review platforms (Google, Facebook, Trustpilot, Yelp): OAuth connect, locations, disconnect; the audit trail of every platform interaction; integration health.',
   },
+  imports: {
+    name: 'Imports',
+    description:
+      'Review imports from files: the WeddingWire / The Knot CSV template and JSON lines (docs/imports.md).',
+  },
 };
 
 const SECURITY_SCHEMES: Record<string, JsonSchema> = {

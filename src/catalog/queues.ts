@@ -13,7 +13,8 @@ export type QueueId =
   | 'ReviewRequestEmails'
   | 'Replays'
   // Platform sync (issue 8)
-  | 'Sync';
+  | 'Sync'
+  | 'Imports';
 
 export interface QueueConsumer {
   readonly batchSize: number;
@@ -128,6 +129,20 @@ export const QUEUES: readonly QueueDefinition[] = [
     consumer: { batchSize: 5, maxBatchingWindowSeconds: 1, maxConcurrency: 5 },
     purpose:
       'One message per page of a platform sync (incremental, full sweep, targeted re-fetch); quota and breaker deferrals re-enqueued with DelaySeconds hops.',
+  },
+  {
+    id: 'Imports',
+    envVar: 'QUEUE_URL_IMPORTS',
+    // Six times the import worker's timeout.
+    visibilityTimeoutSeconds: 720,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    // A chunk takes at most a minute and each hands over at once: a quarter of an hour means stuck.
+    oldestMessageAlarmSeconds: 900,
+    // One import per invocation: each runs for up to its time budget.
+    consumer: { batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
+    purpose:
+      'Review import jobs (POST /v1/imports/{importId}/start): one message per chunk of a file; the job keeps its checkpoint (docs/imports.md).',
   },
 ];
 

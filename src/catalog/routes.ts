@@ -11,6 +11,7 @@ import { platformRoutesResponses, platformRoutesSchemas } from '../platforms';
 import { reviewRoutesResponses, reviewRoutesSchemas } from '../reviews';
 import { webhookRoutesResponses, webhookRoutesSchemas } from '../webhooks';
 import { auditRoutesResponses, auditRoutesSchemas } from '../platforms';
+import { importRoutesResponses, importRoutesSchemas } from '../imports';
 import type { ProblemKind } from '../shared/problem';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -22,7 +23,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export type RouteAuth = 'supplier' | 'supplier-or-review-token' | 'ops' | 'public';
 
 /** The area a route belongs to: its tag in the API description. */
-export type RouteArea = 'reviews' | 'webhooks' | 'models' | 'meta' | 'platforms';
+export type RouteArea = 'reviews' | 'webhooks' | 'models' | 'meta' | 'platforms' | 'imports';
 
 /** The success answer of a route. */
 export interface RouteResponse {
@@ -68,7 +69,11 @@ export type OperationId =
   | 'listAudit'
   | 'listOpsAudit'
   | 'getIntegrationHealth'
-  | 'getOpsIntegrationHealth';
+  | 'getOpsIntegrationHealth'
+  | 'createImport'
+  | 'startImport'
+  | 'getImport'
+  | 'listImportErrors';
 
 export interface RouteDefinition {
   readonly operation: OperationId;
@@ -501,6 +506,64 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'Disconnect: revoke the grant at the platform where possible, erase the stored tokens.',
     area: 'platforms',
     response: { status: 204, description: 'Disconnected; no body.' },
+  },
+  {
+    operation: 'createImport',
+    method: 'POST',
+    path: '/v1/imports',
+    auth: 'supplier',
+    body: importRoutesSchemas.createImportBody,
+    summary:
+      'Create a review import (CSV template for weddingwire/theknot, or JSON lines): 201 with a pre-signed PUT ' +
+      'URL for the file, or with `content` (a small file in the body) an import already queued. docs/imports.md.',
+    area: 'imports',
+    response: {
+      status: 201,
+      description: 'The import, and where to upload its file (absent when the file came in the body).',
+      schema: importRoutesResponses.importCreated,
+      headers: LOCATION,
+    },
+  },
+  {
+    operation: 'startImport',
+    method: 'POST',
+    path: '/v1/imports/{importId}/start',
+    auth: 'supplier',
+    summary:
+      'Start an import once its file is uploaded (409 if it is not there yet); calling it again is harmless.',
+    area: 'imports',
+    // 409: no file uploaded yet; 413: the file is larger than 50 MiB (the import fails).
+    problems: ['conflict', 'payload-too-large'],
+    response: {
+      status: 202,
+      description: 'The import, queued (or its current state if it was started before).',
+      schema: importRoutesResponses.importJob,
+      headers: LOCATION,
+    },
+  },
+  {
+    operation: 'getImport',
+    method: 'GET',
+    path: '/v1/imports/{importId}',
+    auth: 'supplier',
+    summary:
+      'An import’s status (awaiting-upload, queued, running, completed, failed), row counts and progress.',
+    area: 'imports',
+    response: { status: 200, description: 'The import.', schema: importRoutesResponses.importJob },
+  },
+  {
+    operation: 'listImportErrors',
+    method: 'GET',
+    path: '/v1/imports/{importId}/errors',
+    auth: 'supplier',
+    query: importRoutesSchemas.listImportErrorsQuery,
+    summary: 'Rejected rows of an import in line order, with the reason, a page at a time (limit, cursor).',
+    area: 'imports',
+    response: {
+      status: 200,
+      description: 'A page of rejected rows.',
+      schema: importRoutesResponses.importErrorPage,
+    },
   },
 ];
 

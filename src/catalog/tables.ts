@@ -19,7 +19,8 @@ export type TableId =
   | 'PlatformStats'
   | 'PlatformBreakers'
   | 'RateLimits'
-  | 'PlatformSync';
+  | 'PlatformSync'
+  | 'ImportJobs';
 
 export interface IndexDefinition {
   readonly name: string;
@@ -252,6 +253,18 @@ export const TABLES: readonly TableDefinition[] = [
       "A location's daily full sweep: PutItem pk=LEDGER#<connectionId>#<locationId>, sk=SWEEP#<yyyy-mm-dd>, attribute_not_exists (one claim per day); expires after 3 days.",
       'Connections of a platform location (inbound notifications): Query pk=LOCATION#<platform>#<locationId> (sk=CONNECTION#<connectionId> {supplierId}); refreshed by every scheduler run, expires a day later.',
       'Notification replay key: PutItem pk=NOTIFICATION#<dedupKey>, sk=SEEN, conditional on absent or expired; expires after its time to live.',
+    ],
+  },
+  {
+    id: 'ImportJobs',
+    envVar: 'TABLE_IMPORT_JOBS',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+    indexes: [],
+    accessPatterns: [
+      'Get an import job of a supplier (API, worker): GetItem pk=SUPPLIER#<sid>, sk=IMPORT#<importId>; status, file, counts and the checkpoint (byte offset, line, seq), saved per chunk with a condition on seq (a second copy of a message loses). Kept 30 days.',
+      'Rejected rows of an import, in line order (API, a page at a time): Query pk=IMPORT#<importId>, sk begins_with ROW# (sk=ROW#<line, 10 digits>); written before the checkpoint that counts them, keyed by line so a retried chunk overwrites the same items. At most 10,000 kept per import (all counted). Kept 30 days.',
     ],
   },
 ];
