@@ -131,17 +131,23 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
       }
     });
 
-    it('leaves only the public routes without an authorizer (GET /v1/openapi.json)', () => {
+    it('leaves only the public routes without an authorizer (the API description, the OAuth callback)', () => {
       const open = Object.values(template.findResources('AWS::ApiGateway::Method')).filter(
         (r) => (r as { Properties: { AuthorizationType: string } }).Properties.AuthorizationType === 'NONE',
       );
       expect(ROUTES.filter((r) => r.auth === 'public').map((r) => `${r.method} ${r.path}`)).toEqual([
         'GET /v1/openapi.json',
+        'GET /v1/oauth/callback',
       ]);
-      expect(open).toHaveLength(1);
-      expect(open[0]).toMatchObject({
-        Properties: { HttpMethod: 'GET', OperationName: 'getOpenApiDocument' },
-      });
+      expect(open).toHaveLength(2);
+      expect(
+        open.map((r) => (r as { Properties: { HttpMethod: string; OperationName: string } }).Properties),
+      ).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ HttpMethod: 'GET', OperationName: 'getOpenApiDocument' }),
+          expect.objectContaining({ HttpMethod: 'GET', OperationName: 'completeOAuthCallback' }),
+        ]),
+      );
     });
 
     it('uses the Authorizer function, the Authorization header as identity source and a 30 s cache', () => {

@@ -86,13 +86,11 @@ const exampleConnection = {
   updatedAt: '2026-06-20T10:01:00.000Z',
 };
 
-export const connectionResponse = z
-  .object(connectionShape)
-  .meta({
-    id: 'Connection',
-    description: 'A connection to a review platform account (never its tokens).',
-    examples: [exampleConnection],
-  });
+export const connectionResponse = z.object(connectionShape).meta({
+  id: 'Connection',
+  description: 'A connection to a review platform account (never its tokens).',
+  examples: [exampleConnection],
+});
 
 export const connectionStartedResponse = z
   .object({

@@ -1,0 +1,142 @@
+/**
+ * What the connections need deployed: the Connections global table (TTL on pending items, the
+ * two indexes), one secret per platform app, the TokenVault key (multi-region with rotation, a
+ * replica in every other region), and the API function granted exactly GenerateDataKey/Decrypt on
+ * its region's copy (only with an encryption context), with the variables that name it all; the
+ * OAuth callback is the one public connection route.
+ */
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { keyDefinition } from '#src/catalog/keys';
+import { secretDefinition, type SecretId } from '#src/catalog/secrets';
+import { settingDefinition } from '#src/catalog/settings';
+import { tableDefinition } from '#src/catalog/tables';
+import { logicalIdOf, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
+
+let synth: SynthesizedApp;
+
+beforeAll(() => {
+  synth = synthesize();
+});
+
+const PLATFORM_SECRETS: SecretId[] = [
+  'GoogleClientSecret',
+  'FacebookAppSecret',
+  'TrustpilotApiSecret',
+  'YelpApiKey',
+];
+
+it('creates the Connections table with TTL on expiresAt and the supplier and status indexes', () => {
+  resourceOf(synth.dataTemplate, synth.data, synth.data.tables.Connections).hasResourceProperties(
+    'AWS::DynamoDB::GlobalTable',
+    {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({ IndexName: 'bySupplier' }),
+        Match.objectLike({ IndexName: 'byStatus' }),
+      ]),
+    },
+  );
+});
+
+it('creates one replicated secret per platform app', () => {
+  for (const id of PLATFORM_SECRETS) {
+    resourceOf(synth.dataTemplate, synth.data, synth.data.secrets[id]).hasResourceProperties(
+      'AWS::SecretsManager::Secret',
+      { Description: secretDefinition(id).description, ReplicaRegions: Match.anyValue() },
+    );
+  }
+});
+
+it('creates the TokenVault key as a multi-region key with rotation, replicated to every other region', () => {
+  resourceOf(synth.dataTemplate, synth.data, synth.data.keys.TokenVault).hasResourceProperties(
+    'AWS::KMS::Key',
+    {
+      MultiRegion: true,
+      EnableKeyRotation: true,
+    },
+  );
+  for (const service of synth.services) {
+    const template = synth.serviceTemplates.get(service.region)!;
+    template.resourceCountIs('AWS::KMS::ReplicaKey', service.region === synth.config.primaryRegion ? 0 : 1);
+  }
+});
+
+describe.each([0, 1])('API function in service stack %i', (index) => {
+  let template: Template;
+  let region: string;
+  beforeAll(() => {
+    const service = synth.services[index]!;
+    region = service.region;
+    template = synth.serviceTemplates.get(region)!;
+  });
+
+  it("may only GenerateDataKey and Decrypt with its region's copy of the key, with an encryption context", () => {
+    const service = synth.services[index]!;
+    const keyArn =
+      region === synth.config.primaryRegion
+        ? Match.anyValue()
+        : { 'Fn::GetAtt': [logicalIdOf(service, service.node.findChild('TokenVaultKeyReplica')), 'Arn'] };
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: Match.arrayWith([{ Ref: logicalIdOf(service, service.functions.Api.role) }]),
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'TokenVaultKey',
+            Effect: 'Allow',
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Resource: keyArn,
+            Condition: { Null: { 'kms:EncryptionContext:connectionId': 'false' } },
+          },
+        ]),
+      },
+    });
+    // No other function may use the key.
+    const kmsStatements =
+      JSON.stringify(template.findResources('AWS::IAM::Policy')).match(/"Sid":"TokenVaultKey"/g) ?? [];
+    expect(kmsStatements).toHaveLength(1);
+  });
+
+  it('names the table, the key, the app secrets and the OAuth settings in its environment', () => {
+    const service = synth.services[index]!;
+    resourceOf(template, service, service.functions.Api.function).hasResourceProperties(
+      'AWS::Lambda::Function',
+      {
+        Environment: {
+          Variables: Match.objectLike({
+            [tableDefinition('Connections').envVar]: Match.anyValue(),
+            [keyDefinition('TokenVault').envVar]: Match.anyValue(),
+            [settingDefinition('OAuthRedirectUri').envVar]: synth.config.platforms.oauthRedirectUri,
+            [settingDefinition('OAuthClientIds').envVar]: JSON.stringify(
+              synth.config.platforms.oauthClientIds,
+            ),
+            ...Object.fromEntries(
+              PLATFORM_SECRETS.map((id) => [secretDefinition(id).envVar, Match.anyValue()]),
+            ),
+          }),
+        },
+      },
+    );
+  });
+});
+
+it('serves the OAuth callback without an authorizer and every other connection route with one', () => {
+  const template = synth.serviceTemplates.get(synth.config.primaryRegion)!.toJSON() as {
+    Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  };
+  const resources = Object.entries(template.Resources);
+  const pathPart = (id: string) =>
+    resources.find(([logical]) => logical === id)?.[1].Properties.PathPart as string | undefined;
+  const methods = resources
+    .filter(([, r]) => r.Type === 'AWS::ApiGateway::Method')
+    .map(([, r]) => ({
+      part: pathPart((r.Properties.ResourceId as { Ref: string }).Ref),
+      method: r.Properties.HttpMethod,
+      auth: r.Properties.AuthorizationType,
+    }));
+  expect(methods).toContainEqual({ part: 'callback', method: 'GET', auth: 'NONE' });
+  for (const m of methods.filter(
+    (x) => x.part === 'connections' || x.part === '{connectionId}' || x.part === 'locations',
+  )) {
+    expect(m.auth === 'CUSTOM' || m.method === 'OPTIONS').toBe(true);
+  }
+});
