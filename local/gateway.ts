@@ -336,7 +336,9 @@ export function createGateway(options: GatewayOptions): Server {
       try {
         result = await within(options.handlers.api(event), limits.integrationTimeoutMs);
       } catch (error) {
-        if (error instanceof Deadline)
+        // The gateway's deadline, or the function's own timeout (an invocation still waiting for a
+        // free environment when the deadline came): API Gateway's integration timeout either way.
+        if (error instanceof Deadline || (error instanceof Error && error.name === 'FunctionTimeoutError'))
           return sendGatewayResponse(res, 'INTEGRATION_TIMEOUT', limits, requestId);
         options.onError?.(error);
         return sendGatewayResponse(res, 'INTEGRATION_FAILURE', limits, requestId);
