@@ -24,6 +24,14 @@ export class FunctionTimeoutError extends Error {
   }
 }
 
+/** No environment became free within `maxWaitMs`: the invocation did not run. */
+export class FunctionBusyError extends Error {
+  constructor(functionId: string, waitedMs: number) {
+    super(`${functionId} had no free environment for ${waitedMs} ms`);
+    this.name = 'FunctionBusyError';
+  }
+}
+
 export interface FunctionThread {
   readonly functionId: string;
   /** The functions the handler module exports. */
@@ -52,8 +60,14 @@ export const LOCAL_FUNCTION_CONCURRENCY = 16;
 export async function startFunctionThread(
   definition: FunctionDefinition,
   env: Readonly<Record<string, string>>,
-  concurrency = LOCAL_FUNCTION_CONCURRENCY,
+  options: {
+    /** Invocations run at once (default LOCAL_FUNCTION_CONCURRENCY). */
+    readonly concurrency?: number;
+    /** Longest wait for a free environment before failing with FunctionBusyError (default: none). */
+    readonly maxWaitMs?: number;
+  } = {},
 ): Promise<FunctionThread> {
+  const { concurrency = LOCAL_FUNCTION_CONCURRENCY, maxWaitMs } = options;
   const worker = new Worker(join(REPO_ROOT, 'local', 'lambda-thread.mjs'), {
     env: { ...env },
     workerData: { entry: join(REPO_ROOT, definition.entry) },
@@ -111,9 +125,15 @@ export async function startFunctionThread(
       const id = (nextId += 1);
       return new Promise<R>((resolve, reject) => {
         let state: 'waiting' | 'running' | 'done' = 'waiting';
-        const deadline = Date.now() + timeoutMs;
+        const queuedAt = Date.now();
+        const deadline = queuedAt + timeoutMs;
+        let busyTimer: NodeJS.Timeout | undefined;
         const start = () => {
           if (state !== 'waiting') return;
+          clearTimeout(busyTimer);
+          if (maxWaitMs !== undefined && Date.now() - queuedAt >= maxWaitMs) {
+            return finish(() => reject(new FunctionBusyError(definition.id, maxWaitMs)));
+          }
           // Its caller has given up already (the timer is late on a busy loop): never run it.
           if (Date.now() >= deadline) {
             pending.delete(id);
@@ -140,6 +160,7 @@ export async function startFunctionThread(
           if (!wasRunning && waiting.includes(start)) waiting.splice(waiting.indexOf(start), 1);
           state = 'done';
           clearTimeout(timer);
+          clearTimeout(busyTimer);
           settle();
           if (wasRunning) {
             running -= 1;
@@ -153,6 +174,11 @@ export async function startFunctionThread(
         }, timeoutMs);
         waiting.push(start);
         wake();
+        if (maxWaitMs !== undefined && state === 'waiting') {
+          busyTimer = setTimeout(() => {
+            if (state === 'waiting') finish(() => reject(new FunctionBusyError(definition.id, maxWaitMs)));
+          }, maxWaitMs);
+        }
       });
     },
     async stop() {
