@@ -4,6 +4,13 @@
  * its own configuration. Invocations are messages; one thread serves concurrent invocations (the
  * handlers are async), and an invocation that outlives its timeout is answered with a
  * `FunctionTimeoutError` (its late result is dropped), like Lambda's timeout.
+ *
+ * At most `concurrency` invocations run in the thread at once, like that many Lambda execution
+ * environments (each runs one invocation at a time, with its own sockets and SDK retry quota);
+ * the rest wait, first come first served, and the wait counts against their timeout, as a cold
+ * start does. Without the bound a burst put thousands of invocations into one thread: their SDK
+ * attempt timers ran while they queued for one client's 50 sockets, the timeouts drained the one
+ * shared retry quota, and accepted requests became 503s that Lambda never gives at that rate.
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -14,6 +21,14 @@ export class FunctionTimeoutError extends Error {
   constructor(functionId: string, timeoutMs: number) {
     super(`${functionId} timed out after ${timeoutMs} ms`);
     this.name = 'FunctionTimeoutError';
+  }
+}
+
+/** No environment became free within `maxWaitMs`: the invocation did not run. */
+export class FunctionBusyError extends Error {
+  constructor(functionId: string, waitedMs: number) {
+    super(`${functionId} had no free environment for ${waitedMs} ms`);
+    this.name = 'FunctionBusyError';
   }
 }
 
@@ -35,10 +50,24 @@ interface Reply {
   readonly error?: { readonly name: string; readonly message: string };
 }
 
+/**
+ * Invocations one function runs at once locally. Enough for the deployed stage rate (100 requests/s
+ * at tens of ms each needs a few environments), and below the SDK's 50 sockets per client, so an
+ * invocation's one queue send never waits for a socket inside its attempt timeout.
+ */
+export const LOCAL_FUNCTION_CONCURRENCY = 16;
+
 export async function startFunctionThread(
   definition: FunctionDefinition,
   env: Readonly<Record<string, string>>,
+  options: {
+    /** Invocations run at once (default LOCAL_FUNCTION_CONCURRENCY). */
+    readonly concurrency?: number;
+    /** Longest wait for a free environment before failing with FunctionBusyError (default: none). */
+    readonly maxWaitMs?: number;
+  } = {},
 ): Promise<FunctionThread> {
+  const { concurrency = LOCAL_FUNCTION_CONCURRENCY, maxWaitMs } = options;
   const worker = new Worker(join(REPO_ROOT, 'local', 'lambda-thread.mjs'), {
     env: { ...env },
     workerData: { entry: join(REPO_ROOT, definition.entry) },
@@ -48,6 +77,13 @@ export async function startFunctionThread(
   });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 0;
+  let running = 0;
+  /** Invocations waiting for a free environment, oldest first. */
+  const waiting: (() => void)[] = [];
+  /** Starts waiting invocations while an environment is free (a stale one gives its turn away). */
+  const wake = () => {
+    while (running < concurrency && waiting.length > 0) waiting.shift()!();
+  };
   let failure: Error | undefined;
   const failAll = (error: Error) => {
     failure = error;
@@ -88,15 +124,61 @@ export async function startFunctionThread(
       if (failure) return Promise.reject(failure);
       const id = (nextId += 1);
       return new Promise<R>((resolve, reject) => {
+        let state: 'waiting' | 'running' | 'done' = 'waiting';
+        const queuedAt = Date.now();
+        const deadline = queuedAt + timeoutMs;
+        let busyTimer: NodeJS.Timeout | undefined;
+        const start = () => {
+          if (state !== 'waiting') return;
+          clearTimeout(busyTimer);
+          if (maxWaitMs !== undefined && Date.now() - queuedAt >= maxWaitMs) {
+            return finish(() => reject(new FunctionBusyError(definition.id, maxWaitMs)));
+          }
+          // Its caller has given up already (the timer is late on a busy loop): never run it.
+          if (Date.now() >= deadline) {
+            pending.delete(id);
+            return finish(() => reject(new FunctionTimeoutError(definition.id, timeoutMs)));
+          }
+          if (failure) {
+            // The thread is gone: fail this one (the next waiter fails the same way).
+            state = 'done';
+            clearTimeout(timer);
+            reject(failure);
+            return;
+          }
+          state = 'running';
+          running += 1;
+          pending.set(id, {
+            resolve: (value) => finish(() => resolve(value as R)),
+            reject: (error) => finish(() => reject(error)),
+          });
+          worker.postMessage({ id, exportName, event });
+        };
+        const finish = (settle: () => void) => {
+          if (state === 'done') return;
+          const wasRunning = state === 'running';
+          if (!wasRunning && waiting.includes(start)) waiting.splice(waiting.indexOf(start), 1);
+          state = 'done';
+          clearTimeout(timer);
+          clearTimeout(busyTimer);
+          settle();
+          if (wasRunning) {
+            running -= 1;
+            wake();
+          }
+        };
+        // Like Lambda's timeout, the environment is free again when it fires (a late result is dropped).
         const timer = setTimeout(() => {
           pending.delete(id);
-          reject(new FunctionTimeoutError(definition.id, timeoutMs));
+          finish(() => reject(new FunctionTimeoutError(definition.id, timeoutMs)));
         }, timeoutMs);
-        pending.set(id, {
-          resolve: (value) => (clearTimeout(timer), resolve(value as R)),
-          reject: (error) => (clearTimeout(timer), reject(error)),
-        });
-        worker.postMessage({ id, exportName, event });
+        waiting.push(start);
+        wake();
+        if (maxWaitMs !== undefined && state === 'waiting') {
+          busyTimer = setTimeout(() => {
+            if (state === 'waiting') finish(() => reject(new FunctionBusyError(definition.id, maxWaitMs)));
+          }, maxWaitMs);
+        }
       });
     },
     async stop() {

@@ -336,8 +336,14 @@ export function createGateway(options: GatewayOptions): Server {
       try {
         result = await within(options.handlers.api(event), limits.integrationTimeoutMs);
       } catch (error) {
-        if (error instanceof Deadline)
+        // The gateway's deadline, or the function's own timeout (an invocation still waiting for a
+        // free environment when the deadline came): API Gateway's integration timeout either way.
+        if (error instanceof Deadline || (error instanceof Error && error.name === 'FunctionTimeoutError'))
           return sendGatewayResponse(res, 'INTEGRATION_TIMEOUT', limits, requestId);
+        // This machine could not start it in time (ADR 0013): the stage's throttled answer, 429 with
+        // Retry-After, which AWS gives past the same limits; the request did not run.
+        if (error instanceof Error && error.name === 'FunctionBusyError')
+          return sendGatewayResponse(res, 'THROTTLED', limits, requestId);
         options.onError?.(error);
         return sendGatewayResponse(res, 'INTEGRATION_FAILURE', limits, requestId);
       }

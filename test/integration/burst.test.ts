@@ -9,10 +9,6 @@ import { join } from 'node:path';
 import { countReviews, eventually, startTestStack, type TestStack } from './support/stack';
 
 jest.setTimeout(240_000);
-// On this 2-core machine the burst client, the gateway, fauxqs and DynamoDB Local share the CPUs,
-// and in about one run in three a few queue sends time out (503). One retry, logged, keeps CI
-// honest about a real failure without hiding a flake; the note on issue 7 says so.
-jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
 const REQUESTS = 10_000;
 
@@ -53,7 +49,11 @@ function burst(apiKey: string): Promise<BurstSummary> {
 
 it('answers all 10,000 concurrent requests with 202 or 429 + Retry-After, and stores every 202', async () => {
   const supplier = await stack.newSupplier('Burst Florist');
-  const summary = await burst(supplier.apiKey);
+  // The queue consumers wait while the burst lasts, as the bench's latency phase does: in AWS they
+  // are other Lambdas with their own CPUs, here they and DynamoDB Local would take the API's share
+  // of this machine. Every 202 is still checked in the table once they run again.
+  await stack.workers.pause();
+  const summary = await burst(supplier.apiKey).finally(() => stack.workers.resume());
   process.stdout.write(`burst: ${JSON.stringify(summary)}\n`);
 
   expect(summary.errors).toBe(0); // no resets, no refused connections
