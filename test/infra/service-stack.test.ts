@@ -11,6 +11,7 @@ import { QUEUES, dlqEnvVar } from '#src/catalog/queues';
 import { SECRETS } from '#src/catalog/secrets';
 import { EMAIL_SENDERS } from '#src/catalog/email';
 import { SETTINGS } from '#src/catalog/settings';
+import { BUCKETS } from '#src/catalog/buckets';
 import { FUNCTION_TIMEOUT_ENV } from '#src/shared/env';
 import { TABLES } from '#src/catalog/tables';
 import { DYNAMODB_ACTIONS } from '../../lib/constructs/service-function';
@@ -185,6 +186,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
             e.configurationSetEnvVar,
           ]),
           ...SETTINGS.filter((x) => def.settings?.includes(x.id)).map((x) => x.envVar),
+          ...BUCKETS.filter((b) => def.buckets?.[b.id]).map((b) => b.envVar),
         ];
         expect(resourceVars.sort()).toEqual(expected.sort());
       },
