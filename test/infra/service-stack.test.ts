@@ -12,6 +12,7 @@ import { SECRETS } from '#src/catalog/secrets';
 import { EMAIL_SENDERS } from '#src/catalog/email';
 import { SETTINGS } from '#src/catalog/settings';
 import { KEYS } from '#src/catalog/keys';
+import { BUCKETS } from '#src/catalog/buckets';
 import { FUNCTION_TIMEOUT_ENV } from '#src/shared/env';
 import { TABLES } from '#src/catalog/tables';
 import { DYNAMODB_ACTIONS } from '../../lib/constructs/service-function';
@@ -187,6 +188,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
           ]),
           ...SETTINGS.filter((x) => def.settings?.includes(x.id)).map((x) => x.envVar),
           ...KEYS.filter((k) => def.keys?.includes(k.id)).map((k) => k.envVar),
+          ...BUCKETS.filter((b) => def.buckets?.[b.id]).map((b) => b.envVar),
         ];
         expect(resourceVars.sort()).toEqual(expected.sort());
       },

@@ -206,6 +206,26 @@ it('answers every route with a body that matches its documented response schema'
   await conform('getWebhookEndpoint', `/v1/webhook-endpoints/${id}`, { key: supplier.apiKey });
   await conform('deleteWebhookEndpoint', `/v1/webhook-endpoints/${id}`, { key: supplier.apiKey });
 
+  // Imports: an upload URL, the file PUT there, started, its progress and its (one) rejected row.
+  const created = await conform('createImport', '/v1/imports', {
+    key: supplier.apiKey,
+    body: { platform: 'weddingwire', format: 'csv', filename: 'reviews.csv' },
+  });
+  const upload = created.upload as { url: string; method: string; headers: Record<string, string> };
+  const csv = 'date,rating,author,text\n2025-05-01,5,Jo,Lovely\n2025-05-02,9,Max,Bad rating\n';
+  expect(
+    (await fetch(upload.url, { method: upload.method, headers: upload.headers, body: csv })).status,
+  ).toBe(200);
+  const importPath = `/v1/imports/${String(created.importId)}`;
+  await conform('startImport', `${importPath}/start`, { key: supplier.apiKey });
+  await eventually(
+    async () => (await stack.call('GET', importPath, { key: supplier.apiKey })).json.status === 'completed',
+    'the import completed',
+  );
+  await conform('getImport', importPath, { key: supplier.apiKey });
+  const errors = await conform('listImportErrors', `${importPath}/errors?limit=5`, { key: supplier.apiKey });
+  expect(errors.items).toEqual([{ line: 3, reason: expect.stringMatching(/^rating: /) }]);
+
   // A new route fails here until its happy path is added above.
   expect([...exercised].sort()).toEqual(ROUTES.map((r) => r.operation).sort());
 });

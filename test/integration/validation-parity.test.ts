@@ -374,6 +374,31 @@ const BAD_REQUESTS: BadRequest[] = [
     status: 400,
     type: problem('bad-request'),
   },
+  // POST /v1/imports, GET /v1/imports/{importId}/errors
+  {
+    name: 'import: a CSV for a platform with an API',
+    method: 'POST',
+    path: '/v1/imports',
+    body: { platform: 'google', format: 'csv' },
+    status: 422,
+    type: problem('validation-error'),
+  },
+  {
+    name: 'import: unknown format',
+    method: 'POST',
+    path: '/v1/imports',
+    body: { platform: 'theknot', format: 'xlsx' },
+    status: 422,
+    type: problem('validation-error'),
+  },
+  {
+    name: 'import errors: limit 0',
+    method: 'GET',
+    path: '/v1/imports/imp_0000000000000000000000000a/errors',
+    query: { limit: '0' },
+    status: 400,
+    type: problem('invalid-query'),
+  },
   // Answered by API Gateway itself
   {
     name: 'review: no credentials',
@@ -406,7 +431,11 @@ afterAll(async () => {
 it('covers every route that takes a body or a query', () => {
   const covered = new Set(
     BAD_REQUESTS.map(
-      (r) => `${r.method} ${r.path.replace(/whe_\w+/, '{id}').replace(/con_\w+/, '{connectionId}')}`,
+      (r) =>
+        `${r.method} ${r.path
+          .replace(/whe_\w+/, '{id}')
+          .replace(/con_\w+/, '{connectionId}')
+          .replace(/imp_\w+/, '{importId}')}`,
     ),
   );
   for (const route of ROUTES.filter((r) => r.body || r.query)) {
