@@ -184,12 +184,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         id === 'AuditRetentionDays'
           ? String(config.platformHealth.auditRetentionDays)
           : id === 'ReviewRequestsPerDay'
-          ? String(
-              options.reviewRequestsPerDay ??
-                process.env.REVIEW_REQUESTS_PER_DAY ??
-                DEFAULT_REVIEW_REQUESTS_PER_DAY,
-            )
-          : (process.env.REVIEW_LINK_BASE_URL ?? LOCAL_REVIEW_LINK_BASE_URL),
+            ? String(
+                options.reviewRequestsPerDay ??
+                  process.env.REVIEW_REQUESTS_PER_DAY ??
+                  DEFAULT_REVIEW_REQUESTS_PER_DAY,
+              )
+            : (process.env.REVIEW_LINK_BASE_URL ?? LOCAL_REVIEW_LINK_BASE_URL),
     };
     const functionEnv = (definition: FunctionDefinition) =>
       localFunctionEnv(definition, {
