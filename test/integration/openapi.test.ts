@@ -8,6 +8,8 @@ import { buildOpenApiDocument, type OpenApiDocument } from '../../src/catalog/op
 import { ROUTES, type OperationId } from '../../src/catalog/routes';
 import { createOpsKey } from '../../src/access/use-cases/create-supplier';
 import { DynamoTenantStore } from '../../src/reviews/adapters/dynamo-records';
+import { DynamoAuditLog } from '../../src/platforms/adapters/dynamo-audit-log';
+import { newAuditId } from '../../src/platforms';
 import { schemaValidator, type SchemaValidator } from '../support/openapi';
 import { eventually, startTestStack, type TestStack } from './support/stack';
 import { startReceiver, type Receiver } from './webhooks/support/receivers';
@@ -225,6 +227,28 @@ it('answers every route with a body that matches its documented response schema'
   await conform('getImport', importPath, { key: supplier.apiKey });
   const errors = await conform('listImportErrors', `${importPath}/errors?limit=5`, { key: supplier.apiKey });
   expect(errors.items).toEqual([{ line: 3, reason: expect.stringMatching(/^rating: /) }]);
+
+  // Platforms: the audit trail (an entry appended as the audited client would) and the health views.
+  await new DynamoAuditLog(stack.doc, stack.tableName('Audit'), { retentionDays: 1 }).append([
+    {
+      auditId: newAuditId(Date.now()),
+      supplierId: supplier.supplierId,
+      platform: 'google',
+      connectionId: 'con_conformance',
+      action: { kind: 'call', operation: 'list' },
+      at: new Date().toISOString(),
+      outcome: 'ok',
+      httpStatus: 200,
+      latencyMs: 42,
+      quotaRemaining: 99,
+      correlationId: 'corr_conformance',
+      detail: 'GET mybusiness.googleapis.com/v4/accounts/1/locations/2/reviews',
+    },
+  ]);
+  await conform('listAudit', '/v1/audit?limit=5', { key: supplier.apiKey });
+  await conform('listOpsAudit', `/v1/ops/audit?supplierId=${supplier.supplierId}`, { key: opsKey });
+  await conform('getIntegrationHealth', '/v1/integrations/health', { key: supplier.apiKey });
+  await conform('getOpsIntegrationHealth', '/v1/ops/integrations/health', { key: opsKey });
 
   // A new route fails here until its happy path is added above.
   expect([...exercised].sort()).toEqual(ROUTES.map((r) => r.operation).sort());

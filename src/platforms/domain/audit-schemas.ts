@@ -8,8 +8,15 @@ import { CONNECTED_PLATFORMS } from './platform';
 
 const isoTime = z.iso.datetime({ offset: true });
 
-/** An instant with any offset, as the UTC ISO string entries are stored under. */
-const instant = isoTime.transform((value) => new Date(value).toISOString());
+/**
+ * An instant with any offset, as the UTC ISO string entries are stored under (so bounds compare
+ * as instants). An offset that pushes it outside years 0000-9999 is clamped: every entry lies inside.
+ */
+const instant = isoTime.transform((value) => {
+  const utc = new Date(value).toISOString();
+  if (/^\d{4}-/.test(utc)) return utc;
+  return utc.startsWith('-') ? '0000-01-01T00:00:00.000Z' : '9999-12-31T23:59:59.999Z';
+});
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '1-64 letters, digits, _ or -');
 
