@@ -37,6 +37,12 @@ import { DynamoEndpointRepository } from './webhooks/adapters/webhook-endpoints'
 import { DynamoReplayJobStore } from './webhooks/adapters/replay-jobs';
 import { SqsReplayQueue } from './webhooks/adapters/replay-queue';
 import { webhookConfigFromEnv } from './webhooks/config';
+import { IngestReviewSink } from './platforms/adapters/ingest-review-sink';
+import { SqsReplyQueue } from './platforms/adapters/sqs-reply-queue';
+import { noAdapters, noConnections, noTokens } from './platforms/adapters/not-yet-connected';
+import type { ConnectedPlatform, ConnectionStore, PlatformAdapter, TokenProvider } from './platforms';
+import type { ReplyCapability } from './platforms';
+import { systemClock } from './shared/clock';
 
 /** Builds a value on first use and keeps it for the life of the process (the container). */
 export const once = <T>(build: () => T): (() => T) => {
@@ -145,3 +151,37 @@ export function queueSender(id: QueueId): SqsQueue {
   }
   return sender;
 }
+
+// Platforms: synced reviews into the ingestion pipeline, and replies.
+/** The ReviewSink the sync worker hands pages to (needs `Ingest: 'send'` in its catalog entry). */
+export const ingestReviewSink = once(
+  () =>
+    new IngestReviewSink(sqs(), queueUrl('Ingest'), systemClock, {
+      onInvalid: (connection, externalId, reason) =>
+        logger.warn('synced review left out: not a valid review', {
+          connectionId: connection.connectionId,
+          platform: connection.platform,
+          externalId,
+          reason,
+        }),
+    }),
+);
+export const replyQueue = once(() => new SqsReplyQueue(sqs(), queueUrl('Replies')));
+/**
+ * MERGE POINTS: the three factories below return placeholders (adapters/not-yet-connected.ts)
+ * until the connections, tokens and adapters branches are merged; replace each body with the
+ * real adapter (and add its table, key and secret grants to the ReplyWorker's catalog entry).
+ */
+export const platformConnectionStore = once((): ConnectionStore => noConnections);
+export const platformTokenProvider = once((): TokenProvider => noTokens);
+export const platformAdapters = once((): Readonly<Record<ConnectedPlatform, PlatformAdapter>> =>
+  noAdapters(),
+);
+/** What the API tells suppliers about a platform's replies, from its adapter. */
+export const replyCapability = (platform: ConnectedPlatform): ReplyCapability => {
+  const adapter = platformAdapters()[platform];
+  return {
+    supportsReplies: adapter.supportsReplies,
+    ...(adapter.maxReplyLength !== undefined ? { maxReplyLength: adapter.maxReplyLength } : {}),
+  };
+};

@@ -14,9 +14,10 @@ import { metaOperations } from './operations/meta';
 import { modelOperations, type ModelDeps } from './operations/models';
 import { reviewOperations, type ReviewDeps } from './operations/reviews';
 import { webhookOperations, type WebhookDeps } from './operations/webhooks';
+import { replyOperations, type ReplyDeps } from './operations/replies';
 
 /** Every area's dependencies, plus how to report the unexpected. */
-export interface ApiDeps extends ReviewDeps, ModelDeps, WebhookDeps {
+export interface ApiDeps extends ReviewDeps, ModelDeps, WebhookDeps, ReplyDeps {
   /** Only requests that send an Idempotency-Key to a route marked `idempotent` use it. */
   readonly idempotency: IdempotencyStore;
   readonly onUnexpectedError: (error: unknown, event: APIGatewayProxyEvent) => void;
@@ -27,6 +28,7 @@ const OPERATIONS: Operations<OperationId, ApiDeps> = {
   ...modelOperations,
   ...webhookOperations,
   ...metaOperations,
+  ...replyOperations,
 };
 
 /** Reads the principal the authorizer put in the request context. */

@@ -19,6 +19,8 @@ import {
   queueSender,
   replayJobStore,
   replayQueue,
+  replyCapability,
+  replyQueue,
   reviewRepository,
   reviewRequestQuota,
   reviewRequestRepository,
@@ -50,6 +52,8 @@ const deps = once((): ApiDeps => ({
   // Cursors are signed with a key derived from the same secret (domain-separated).
   cursorKeys: reviewTokenKeys(),
   clock: systemClock,
+  replyQueue: replyQueue(),
+  replyCapability,
   models: modelEngine(),
   modelStats: modelStatsStore(),
   modelCard: (task, version) => modelCard(task, version),

@@ -19,7 +19,8 @@ export type FunctionId =
   | 'EventFanout'
   | 'WebhookDelivery'
   | 'ReviewRequestMailer'
-  | 'ReplayWorker';
+  | 'ReplayWorker'
+  | 'ReplyWorker';
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -60,7 +61,13 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       Deliveries: 'readwrite',
       WebhookBreakers: 'readwrite',
     },
-    queues: { Ingest: 'send', Deliveries: 'send', ReviewRequestEmails: 'send', Replays: 'send' },
+    queues: {
+      Ingest: 'send',
+      Deliveries: 'send',
+      ReviewRequestEmails: 'send',
+      Replays: 'send',
+      Replies: 'send',
+    },
     // Signs shareable (unverified) links; e-mailed links are signed by the mailer alone.
     secrets: ['ReviewTokenKey'],
     layers: ['Models'],
@@ -143,6 +150,20 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     secrets: [],
     description:
       'Runs replay jobs: pages through the event log from the job cursor, enqueues deliveries once.',
+  },
+  {
+    id: 'ReplyWorker',
+    entry: 'functions/reply-worker/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    // Reviews: the reply's state on the review. The connections table and the token key join
+    // this entry with the connections branch (platformConnectionStore / platformTokenProvider).
+    tables: { Reviews: 'readwrite' },
+    // Sends to its own queue: deferrals (rate limits, transient failures) as DelaySeconds hops.
+    queues: { Replies: 'consume-and-send', Events: 'send' },
+    secrets: [],
+    description:
+      "Publishes suppliers' replies on the review's platform, records the reply state on the review, announces review.replied / review.reply_failed.",
   },
 ];
 

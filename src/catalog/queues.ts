@@ -6,7 +6,7 @@
  */
 
 export type QueueId =
-  'Ingest' | 'Events' | 'InferenceRetry' | 'Deliveries' | 'ReviewRequestEmails' | 'Replays';
+  'Ingest' | 'Events' | 'InferenceRetry' | 'Deliveries' | 'ReviewRequestEmails' | 'Replays' | 'Replies';
 
 export interface QueueConsumer {
   readonly batchSize: number;
@@ -105,6 +105,20 @@ export const QUEUES: readonly QueueDefinition[] = [
     consumer: { batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 2 },
     purpose:
       'Review requests whose link is to be e-mailed to the couple (request ids only, never a token; ADR 0010).',
+  },
+  {
+    id: 'Replies',
+    envVar: 'QUEUE_URL_REPLIES',
+    // Six times the reply worker's timeout.
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    // A deferral is a new message (its age starts again), so an old one means a stuck worker.
+    oldestMessageAlarmSeconds: 1800,
+    // Small batches, little concurrency: platform quotas are small (Google ~5 requests/s per project).
+    consumer: { batchSize: 5, maxBatchingWindowSeconds: 1, maxConcurrency: 2 },
+    purpose:
+      "Suppliers' replies (and reply deletions) to platform reviews, one message per request; rate limits and transient failures re-enqueue in DelaySeconds hops.",
   },
 ];
 
