@@ -9,6 +9,7 @@
 import { IngestReviewSink } from '../../src/platforms/adapters/ingest-review-sink';
 import type { Connection, ConnectedPlatform, PlatformReview } from '../../src/platforms';
 import { reviewIdFor } from '../../src/reviews';
+import { DynamoReviewRepository } from '../../src/reviews/adapters/review-repository';
 import { eventually, startTestStack, type TestStack } from './support/stack';
 
 jest.setTimeout(180_000);
@@ -261,4 +262,76 @@ it('marks a removed review once, leaves it out of the summary and default list, 
     data: { version: 2, removedAt: '2026-06-04T10:00:00.000Z', rating: 5 },
   });
   expect(await stack.queueDepth('Ingest', 'dlq')).toBe(0);
+});
+
+it('answers the reply routes for reviews that cannot be answered, and keeps reply states in order on the review', async () => {
+  const supplier = await stack.newSupplier('Reply Supplier');
+  const google = connection(supplier.supplierId, 'google');
+  const synced = reviewIdFor(supplier.supplierId, {
+    kind: 'external',
+    platform: 'google',
+    externalId: 'g-20',
+  });
+  now = new Date('2026-06-05T10:00:00.000Z');
+  await sink.submit(google, 'loc-google', [googleReview('g-20')], 'c');
+  const imported = await stack.call('POST', '/v1/reviews', {
+    key: supplier.apiKey,
+    body: {
+      rating: 4,
+      title: 'Nice',
+      body: 'Good',
+      reviewerName: 'Al',
+      platform: 'google',
+      externalId: 'g-21',
+    },
+  });
+  await eventually(async () => (await storedItems(supplier.supplierId)).length === 2, 'two reviews stored');
+
+  const reply = (id: string, body: unknown) =>
+    stack.call('POST', `/v1/reviews/${id}/reply`, { key: supplier.apiKey, body });
+  // Imported through the API (no connection): 409; synced, but no platform adapter takes replies
+  // in this build yet (the adapters come with the connectors' branches): 409 too.
+  expect((await reply(String(imported.json.reviewId), { comment: 'Thanks' })).status).toBe(409);
+  const noAdapter = await reply(synced, { comment: 'Thanks' });
+  expect(noAdapter.status).toBe(409);
+  expect(noAdapter.json.detail).toBe('google does not take replies through its API');
+  expect((await stack.call('DELETE', `/v1/reviews/${synced}/reply`, { key: supplier.apiKey })).status).toBe(
+    409,
+  );
+  expect((await reply('rev_00000000000000000000000000', { comment: 'Thanks' })).status).toBe(404);
+  expect((await reply(synced, { comment: '' })).status).toBe(422);
+  expect(await stack.queueDepth('Replies')).toBe(0);
+
+  // The reply worker's store: the adapter's ordering rules against DynamoDB Local.
+  const repository = new DynamoReviewRepository(stack.doc, stack.tableName('Reviews'), 'local');
+  const state = (requestedAt: string, value: 'pending' | 'published' | 'failed', reason?: string) => ({
+    action: 'reply' as const,
+    state: value,
+    comment: 'Thanks',
+    requestedAt,
+    updatedAt: now.toISOString(),
+    ...(reason ? { reason } : {}),
+  });
+  const first = '2026-06-05T10:00:01.000Z';
+  expect(await repository.recordReply(supplier.supplierId, synced, state(first, 'pending'))).toBe(true);
+  expect(await repository.recordReply(supplier.supplierId, synced, state(first, 'published'))).toBe(true);
+  // A redelivery of the finished request cannot set it back to pending.
+  expect(await repository.recordReply(supplier.supplierId, synced, state(first, 'pending'))).toBe(false);
+  // A newer request replaces it; an older one never does.
+  const second = '2026-06-05T10:05:00.000Z';
+  expect(
+    await repository.recordReply(supplier.supplierId, synced, state(second, 'failed', 'not allowed')),
+  ).toBe(true);
+  expect(await repository.recordReply(supplier.supplierId, synced, state(first, 'pending'))).toBe(false);
+  expect(await reviewOf(supplier.apiKey, synced)).toMatchObject({
+    reply: { state: 'failed', reason: 'not allowed', requestedAt: second },
+  });
+  // No review (or only a removal's tombstone): nothing is recorded.
+  expect(
+    await repository.recordReply(
+      supplier.supplierId,
+      'rev_00000000000000000000000000',
+      state(first, 'pending'),
+    ),
+  ).toBe(false);
 });
