@@ -67,7 +67,6 @@ import { DynamoPlatformSyncStore } from './platforms/adapters/platform-sync-stor
 import { SqsSyncQueue } from './platforms/adapters/sqs-sync-queue';
 import { bucketPolicy } from './platforms/domain/quota-policy';
 import type { ReviewSink, TokenProvider } from './platforms/ports';
-import type { PlatformAdapters } from './platforms/sync-ports';
 import { platformRegistry, quotaFromHeaders } from './platforms/adapters/platform-registry';
 import type { ConnectedPlatform } from './platforms';
 import { bucketDefinition, type BucketId } from './catalog/buckets';
@@ -75,6 +74,9 @@ import { DynamoImportJobStore } from './imports/adapters/import-job-store';
 import { S3ImportFiles } from './imports/adapters/s3-import-files';
 import { SqsBatchSender, SqsImportQueue } from './imports/adapters/sqs-import-queues';
 import { s3 } from './shared/aws-clients';
+import { IngestReviewSink } from './platforms/adapters/ingest-review-sink';
+import { SqsReplyQueue } from './platforms/adapters/sqs-reply-queue';
+import type { ReplyCapability } from './platforms';
 
 /** Builds a value on first use and keeps it for the life of the process (the container). */
 export const once = <T>(build: () => T): (() => T) => {
@@ -305,12 +307,32 @@ export const platformConnectionStore = connectionStore;
 export const platformTokenProvider = once((): TokenProvider =>
   tokenProvider((name) => metrics.addMetric(name, MetricUnit.Count, 1)),
 );
-const notWired = (port: string, owner: string): never => {
-  throw new Error(`${port} is not wired yet: plug in ${owner} in src/wiring.ts`);
-};
-export const platformReviewSink = once((): ReviewSink =>
-  notWired('ReviewSink', 'the ingest-queue review sink'),
-);
-export const platformAdapters = once((): PlatformAdapters =>
+/** The four connectors on the audited client; `adapterFor` for sync, `all` by platform. */
+export const platformAdapters = once(() =>
   platformRegistry({ http: platformHttp(), origins: platformOrigins() }),
 );
+// Platforms: synced reviews into the ingestion pipeline, and replies.
+/** The ReviewSink the sync worker hands pages to (needs `Ingest: 'send'` in its catalog entry). */
+export const ingestReviewSink = once(
+  () =>
+    new IngestReviewSink(sqs(), queueUrl('Ingest'), systemClock, {
+      onInvalid: (connection, externalId, reason) =>
+        logger.warn('synced review left out: not a valid review', {
+          connectionId: connection.connectionId,
+          platform: connection.platform,
+          externalId,
+          reason,
+        }),
+    }),
+);
+export const replyQueue = once(() => new SqsReplyQueue(sqs(), queueUrl('Replies')));
+/** The ReviewSink the sync worker hands pages to. */
+export const platformReviewSink = (): ReviewSink => ingestReviewSink();
+/** What the API tells suppliers about a platform's replies, from its adapter. */
+export const replyCapability = (platform: ConnectedPlatform): ReplyCapability => {
+  const adapter = platformAdapters().all[platform];
+  return {
+    supportsReplies: adapter.supportsReplies,
+    ...(adapter.maxReplyLength !== undefined ? { maxReplyLength: adapter.maxReplyLength } : {}),
+  };
+};

@@ -17,10 +17,18 @@ import { modelOperations, type ModelDeps } from './operations/models';
 import { reviewOperations, type ReviewDeps } from './operations/reviews';
 import { webhookOperations, type WebhookDeps } from './operations/webhooks';
 import { importOperations, type ImportDeps } from './operations/imports';
+import { replyOperations, type ReplyDeps } from './operations/replies';
 
 /** Every area's dependencies, plus how to report the unexpected. */
 export interface ApiDeps
-  extends ReviewDeps, ModelDeps, WebhookDeps, ConnectionOperationDeps, AuditHealthDeps, ImportDeps {
+  extends
+    ReviewDeps,
+    ModelDeps,
+    WebhookDeps,
+    ConnectionOperationDeps,
+    AuditHealthDeps,
+    ImportDeps,
+    ReplyDeps {
   /** Only requests that send an Idempotency-Key to a route marked `idempotent` use it. */
   readonly idempotency: IdempotencyStore;
   readonly onUnexpectedError: (error: unknown, event: APIGatewayProxyEvent) => void;
@@ -34,6 +42,7 @@ const OPERATIONS: Operations<OperationId, ApiDeps> = {
   ...connectionOperations,
   ...auditHealthOperations,
   ...importOperations,
+  ...replyOperations,
 };
 
 /** Reads the principal the authorizer put in the request context. */

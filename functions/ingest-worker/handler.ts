@@ -30,6 +30,8 @@ const METRIC_NAMES = {
   parked: 'RejectedMessages',
   failed: 'IngestFailures',
   applied: 'ProducerEventsApplied',
+  removed: 'ReviewsRemoved',
+  ignored: 'ReviewVersionsAfterRemoval',
 } as const;
 
 const drift = new DriftMetrics(metrics);
@@ -70,6 +72,18 @@ const deps = once((): WorkerDeps => ({
         reviewId: outcome.reviewId,
         storedVersion: outcome.version,
       });
+    }
+    if (outcome.kind === 'removed') {
+      logger.info('review removed on its platform', {
+        messageId,
+        reviewId: outcome.reviewId,
+        duplicate: outcome.duplicate,
+        beforeItsReview: outcome.tombstone,
+      });
+    }
+    if (outcome.kind === 'ignored') {
+      // Platforms allow no edit after removal: a late version of a removed review changes nothing.
+      logger.info('version of a removed review ignored', { messageId, reviewId: outcome.reviewId });
     }
     if (outcome.kind === 'failed') {
       logger.error('message failed, will be retried', { messageId, error: outcome.error as Error });

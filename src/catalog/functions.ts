@@ -25,7 +25,8 @@ export type FunctionId =
   // Platform sync (issue 8)
   | 'SyncWorker'
   | 'SyncScheduler'
-  | 'ImportWorker';
+  | 'ImportWorker'
+  | 'ReplyWorker';
 
 export type TableAccess = 'read' | 'readwrite' | 'append';
 
@@ -89,6 +90,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       ReviewRequestEmails: 'send',
       Replays: 'send',
       Imports: 'send',
+      Replies: 'send',
     },
     // Imports: pre-signs upload URLs and stores small bodies (write), checks an upload exists (read).
     buckets: { Imports: 'readwrite' },
@@ -234,6 +236,30 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     buckets: { Imports: 'read' },
     description:
       'Runs review imports: streams the file from its checkpoint, validates rows, queues good ones for ingestion, records bad ones.',
+  },
+  {
+    id: 'ReplyWorker',
+    entry: 'functions/reply-worker/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    tables: {
+      // The reply's state on the review.
+      Reviews: 'readwrite',
+      // The connection and its sealed refresh token (rotated on refresh).
+      Connections: 'readwrite',
+      // Every platform call and token refresh is audited; per-minute call figures for the health view.
+      Audit: 'append',
+      PlatformStats: 'readwrite',
+      PlatformBreakers: 'readwrite',
+    },
+    // Sends to its own queue: deferrals (rate limits, transient failures) as DelaySeconds hops.
+    queues: { Replies: 'consume-and-send', Events: 'send' },
+    // Token refresh needs the platform apps' secrets.
+    secrets: ['GoogleClientSecret', 'FacebookAppSecret', 'TrustpilotApiSecret', 'YelpApiKey'],
+    settings: ['OAuthClientIds', 'OAuthRedirectUri', 'AuditRetentionDays'],
+    keys: ['TokenVault'],
+    description:
+      "Publishes suppliers' replies on the review's platform, records the reply state on the review, announces review.replied / review.reply_failed.",
   },
 ];
 

@@ -14,7 +14,8 @@ export type QueueId =
   | 'Replays'
   // Platform sync (issue 8)
   | 'Sync'
-  | 'Imports';
+  | 'Imports'
+  | 'Replies';
 
 export interface QueueConsumer {
   readonly batchSize: number;
@@ -143,6 +144,20 @@ export const QUEUES: readonly QueueDefinition[] = [
     consumer: { batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
     purpose:
       'Review import jobs (POST /v1/imports/{importId}/start): one message per chunk of a file; the job keeps its checkpoint (docs/imports.md).',
+  },
+  {
+    id: 'Replies',
+    envVar: 'QUEUE_URL_REPLIES',
+    // Six times the reply worker's timeout.
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    // A deferral is a new message (its age starts again), so an old one means a stuck worker.
+    oldestMessageAlarmSeconds: 1800,
+    // Small batches, little concurrency: platform quotas are small (Google ~5 requests/s per project).
+    consumer: { batchSize: 5, maxBatchingWindowSeconds: 1, maxConcurrency: 2 },
+    purpose:
+      "Suppliers' replies (and reply deletions) to platform reviews, one message per request; rate limits and transient failures re-enqueue in DelaySeconds hops.",
   },
 ];
 

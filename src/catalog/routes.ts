@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { modelsRoutesResponses, modelsRoutesSchemas } from '../models';
 import { platformRoutesResponses, platformRoutesSchemas } from '../platforms';
 import { reviewRoutesResponses, reviewRoutesSchemas } from '../reviews';
+import { replyAcceptedResponse, replyBody } from '../platforms';
 import { webhookRoutesResponses, webhookRoutesSchemas } from '../webhooks';
 import { auditRoutesResponses, auditRoutesSchemas } from '../platforms';
 import { importRoutesResponses, importRoutesSchemas } from '../imports';
@@ -73,7 +74,9 @@ export type OperationId =
   | 'createImport'
   | 'startImport'
   | 'getImport'
-  | 'listImportErrors';
+  | 'listImportErrors'
+  | 'replyToReview'
+  | 'deleteReviewReply';
 
 export interface RouteDefinition {
   readonly operation: OperationId;
@@ -239,6 +242,37 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: "The calling supplier's reviews, newest first, filtered, with an opaque cursor.",
     area: 'reviews',
     response: { status: 200, description: 'A page of reviews.', schema: reviewRoutesResponses.reviewPage },
+  },
+  {
+    operation: 'replyToReview',
+    method: 'POST',
+    path: '/v1/reviews/{id}/reply',
+    auth: 'supplier',
+    body: replyBody,
+    summary:
+      "Reply to a review on its platform (Google, Trustpilot, Facebook, Yelp with partner access): queued (202); the review's `reply` shows pending, then published or failed. 409 when the review was not synced from a connected platform, was removed there, or the platform takes no replies by API.",
+    area: 'reviews',
+    response: {
+      status: 202,
+      description: 'The reply is queued for the platform.',
+      schema: replyAcceptedResponse,
+    },
+    problems: ['conflict'],
+  },
+  {
+    operation: 'deleteReviewReply',
+    method: 'DELETE',
+    path: '/v1/reviews/{id}/reply',
+    auth: 'supplier',
+    summary:
+      "Delete the supplier's reply to a review on its platform: queued (202), the review's `reply` shows the state. 409 as for a reply.",
+    area: 'reviews',
+    response: {
+      status: 202,
+      description: 'The deletion is queued for the platform.',
+      schema: replyAcceptedResponse,
+    },
+    problems: ['conflict'],
   },
   {
     operation: 'createWebhookEndpoint',

@@ -21,11 +21,29 @@ import { FLAG_REASON_CODES } from '../models';
 
 const reviewId = () => z.string().min(1).max(64).describe('Our id of the review.');
 
+/** Stars, or null when the platform gives none (a Facebook recommendation replaces them). */
+const ratingOrNone = () =>
+  rating()
+    .nullable()
+    .describe(
+      'Stars 1-5; null when the platform gives none (then `recommendation` says positive or negative).',
+    );
+const recommendation = () =>
+  z
+    .enum(['positive', 'negative'])
+    .optional()
+    .describe('Facebook: recommends the supplier or not, instead of stars (present only then).');
+
 const reviewFacts = {
   reviewId: reviewId(),
   supplierId: externalRef(),
   platform: platform(),
-  rating: rating(),
+  rating: ratingOrNone(),
+  recommendation: recommendation(),
+  excerpt: z
+    .literal(true)
+    .optional()
+    .describe('The platform gives a truncated excerpt (Yelp), not the whole review.'),
   title: z.string(),
   verified: z.boolean().describe('Arrived through a review request sent by the supplier.'),
   reviewedAt: dateTime().describe('When the reviewer wrote it (UTC).'),
@@ -39,7 +57,9 @@ export const reviewNegativeData = z.object({
     .array(z.enum(['low-rating', 'negative-sentiment']))
     .min(1)
     .optional()
-    .describe('Why the review counts as negative (a rating of 2 or less, or the sentiment model).'),
+    .describe(
+      'Why the review counts as negative (a rating of 2 or less or a negative recommendation, or the sentiment model).',
+    ),
   sentimentScore: z.number().min(-1).max(1).optional().describe('-1 (very negative) .. 1 (very positive).'),
 });
 
@@ -51,18 +71,65 @@ export const reviewUpdatedData = z.object({
     .min(2)
     .describe('The version the edit produced (the first stored version is 1; +1 per applied edit).'),
   changedFields: z
-    .array(z.enum(['rating', 'title', 'body', 'reviewerName', 'platform', 'reviewedAt']))
+    .array(
+      z.enum([
+        'rating',
+        'title',
+        'body',
+        'reviewerName',
+        'platform',
+        'reviewedAt',
+        'recommendation',
+        'excerpt',
+      ]),
+    )
     .min(1)
     .describe('What the edit changed.'),
-  previousRating: rating().describe('The rating before the edit (summary counters moved from it).'),
+  previousRating: rating()
+    .nullable()
+    .describe('The rating before the edit (summary counters moved from it); null when it had no stars.'),
+  previousRecommendation: recommendation().describe('The recommendation before the edit, if it had one.'),
   updatedAt: dateTime().describe('When the edit was stored.'),
+});
+
+export const reviewRemovedData = z.object({
+  ...reviewFacts,
+  version: z.number().int().min(2).describe('The version the removal produced.'),
+  removedAt: dateTime().describe('When the platform was seen without the review.'),
+});
+
+const replyFacts = {
+  reviewId: reviewId(),
+  supplierId: externalRef(),
+  platform: platform(),
+  action: z.enum(['reply', 'delete-reply']).describe('Publish (or replace) the reply, or delete it.'),
+  requestedAt: dateTime().describe('When the supplier asked for it.'),
+};
+
+export const reviewRepliedData = z.object({
+  ...replyFacts,
+  state: z
+    .enum(['published', 'pending'])
+    .describe('published; pending when the platform moderates replies before showing them.'),
+  repliedAt: dateTime().describe('When the platform took the reply (or its deletion).'),
+});
+
+export const reviewReplyFailedData = z.object({
+  ...replyFacts,
+  failure: z
+    .enum(['permanent', 'unsupported', 'reauth-required', 'not-connected'])
+    .describe(
+      'permanent: the platform refused it as sent; unsupported: the platform offers no replies; reauth-required: the connection must be made again; not-connected: no usable connection.',
+    ),
+  reason: z.string().max(500).describe('What the platform (or we) said.'),
+  failedAt: dateTime(),
 });
 
 export const reviewFlaggedData = z.object({
   reviewId: reviewId(),
   supplierId: externalRef(),
   platform: platform(),
-  rating: rating(),
+  rating: ratingOrNone(),
   reasons: z
     .array(z.enum(FLAG_REASON_CODES))
     .min(1)
@@ -165,6 +232,9 @@ export const OUTBOUND_DATA_SCHEMAS = {
   'review.updated': reviewUpdatedData,
   'review.flagged': reviewFlaggedData,
   'review.published': reviewPublishedData,
+  'review.removed': reviewRemovedData,
+  'review.replied': reviewRepliedData,
+  'review.reply_failed': reviewReplyFailedData,
   'helper.schedule.updated': helperScheduleUpdatedOutData,
   'budget.expense.recorded': budgetExpenseRecordedOutData,
   'budget.expense.categorized': budgetExpenseCategorizedData,
@@ -177,13 +247,19 @@ export const OUTBOUND_EVENT_TYPES = Object.keys(OUTBOUND_DATA_SCHEMAS) as Outbou
 
 export const OUTBOUND_DESCRIPTIONS: Record<OutboundEventType, string> = {
   'review.received': 'A review was stored (every review, once).',
-  'review.negative': 'A stored review is negative (rating of 2 or less, also when an edit made it so).',
+  'review.negative':
+    'A stored review is negative (rating of 2 or less, or a negative recommendation; also when an edit made it so).',
   'review.updated':
     'A stored review was edited: a re-import or producer event with the same natural key and newer content (the latest version is kept; identical re-imports raise nothing).',
   'review.flagged':
     'The models found reasons to doubt a review (links or contact details, near-duplicate, burst, rating contradicting the text).',
   'review.published':
     'Reserved: a review became publicly visible (not emitted yet: there is no publishing workflow).',
+  'review.removed':
+    'A review synced from a platform was removed there: it is kept, marked removed, and left out of summaries and default lists (once per review).',
+  'review.replied': "The supplier's reply (or its deletion) reached the review's platform.",
+  'review.reply_failed':
+    "The supplier's reply (or its deletion) could not be made on the platform, and will not be retried.",
   'helper.schedule.updated': "A helper's schedule for a wedding changed.",
   'budget.expense.recorded': 'An expense was recorded in a budget.',
   'budget.expense.categorized': 'An expense got its category (from the producer or the expense model).',

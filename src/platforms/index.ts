@@ -31,3 +31,9 @@ export const auditRoutesResponses = {
   auditPage: auditPageResponse,
   integrationHealth: integrationHealthResponse,
 } as const;
+
+// Replies and synced reviews (the reviews-replies part of issue 8).
+export * from './domain/replies';
+export * from './domain/review-messages';
+export * from './use-cases/request-reply';
+export * from './use-cases/publish-reply';

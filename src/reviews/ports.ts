@@ -1,14 +1,17 @@
 /** What the review use cases need from the outside world; adapters implement these against AWS. */
-import type { Review, ReviewInsights, ReviewView } from './domain/review';
+import type { Review, ReviewInsights, ReviewRemoval, ReviewReply, ReviewView } from './domain/review';
 import type { RecentReview } from './domain/review-inference';
 import type { ReviewSummary } from './domain/summary';
-import type { Platform } from './domain/review-schemas';
+import type { Platform, Recommendation } from './domain/review-schemas';
 import type { StoreKey } from '../shared/cursor';
 import type { StoreOutcome } from './domain/review-versions';
 
 export interface ReviewListFilter {
   readonly rating?: number;
   readonly platform?: Platform;
+  readonly recommendation?: Recommendation;
+  /** Reviews removed on their platform: left out (the default), included, or alone. */
+  readonly removed?: 'exclude' | 'include' | 'only';
   /** Inclusive bounds, as UTC ISO instants (the form `reviewedAt` is stored in). */
   readonly from?: string;
   readonly to?: string;
@@ -50,7 +53,22 @@ export interface ReviewRepository {
   ): Promise<boolean>;
   list(supplierId: string, filter: ReviewListFilter): Promise<ReviewPage>;
   summary(supplierId: string): Promise<ReviewSummary>;
+  /** Marks a review removed on its platform (idempotent; see the adapter for the order of things). */
+  markRemoved(removal: ReviewRemoval, storedAt: string): Promise<RemovalOutcome>;
+  /**
+   * Records the state of the supplier's reply on the review: ordered by the request's time, a
+   * request's final state (published, failed) never goes back; false when refused or no review.
+   */
+  recordReply(supplierId: string, reviewId: string, reply: ReviewReply): Promise<boolean>;
 }
+
+/**
+ * What marking a review removed did: removed now; removed already (a redelivery); or the review
+ * is not stored yet and a tombstone keeps it from ever being stored.
+ */
+export type RemovalOutcome =
+  | { readonly kind: 'removed' | 'duplicate'; readonly review: ReviewView; readonly version: number }
+  | { readonly kind: 'tombstone' };
 
 /** The ingest queue (see src/shared/queue.ts). */
 export type { MessageQueue as IngestQueue } from '../shared/queue';

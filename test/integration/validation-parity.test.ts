@@ -149,6 +149,8 @@ function evaluate(api: DeployedApi, request: BadRequest, headers: Record<string,
 
 const problem = (kind: string) => `urn:wedsync:problem:${kind}`;
 const ENDPOINT = '/v1/webhook-endpoints/whe_00000000000000000000000000';
+/** Replies validate the body before looking the review up: any well-formed id gives the same answer. */
+const REVIEW = 'rev_00000000000000000000000000';
 
 const BAD_REQUESTS: BadRequest[] = [
   // POST /v1/classify
@@ -270,7 +272,32 @@ const BAD_REQUESTS: BadRequest[] = [
     status: 422,
     type: problem('validation-error'),
   },
+  // POST /v1/reviews/{id}/reply
+  {
+    name: 'reply: empty comment',
+    method: 'POST',
+    path: `/v1/reviews/${REVIEW}/reply`,
+    body: { comment: '  ' },
+    status: 422,
+    type: problem('validation-error'),
+  },
+  {
+    name: 'reply: unknown key',
+    method: 'POST',
+    path: `/v1/reviews/${REVIEW}/reply`,
+    body: { comment: 'Thanks', public: true },
+    status: 422,
+    type: problem('validation-error'),
+  },
   // GET /v1/reviews (query)
+  {
+    name: 'list: removed "yes"',
+    method: 'GET',
+    path: '/v1/reviews',
+    query: { removed: 'yes' },
+    status: 400,
+    type: problem('invalid-query'),
+  },
   {
     name: 'list: limit 1000',
     method: 'GET',
@@ -433,7 +460,7 @@ it('covers every route that takes a body or a query', () => {
     BAD_REQUESTS.map(
       (r) =>
         `${r.method} ${r.path
-          .replace(/whe_\w+/, '{id}')
+          .replace(/(whe|rev)_\w+/, '{id}')
           .replace(/con_\w+/, '{connectionId}')
           .replace(/imp_\w+/, '{importId}')}`,
     ),

@@ -75,6 +75,8 @@ export interface ReplyMessage {
   readonly locationId: string;
   readonly reviewId: string;
   readonly externalId: string;
+  /** The review's platform (said in the events even when the connection is gone). */
+  readonly platform?: ConnectedPlatform;
   /** The reply text (kind `reply`). */
   readonly comment?: string;
   readonly requestedAt: string;

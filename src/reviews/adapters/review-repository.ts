@@ -6,6 +6,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
@@ -14,9 +15,9 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { assertKeyIn, type StoreKey } from '../../shared/cursor';
-import type { Review, ReviewInsights, ReviewView } from '../domain/review';
+import type { Review, ReviewInsights, ReviewRemoval, ReviewReply, ReviewView } from '../domain/review';
 import { reviewText, type RecentReview } from '../domain/review-inference';
-import type { Platform } from '../domain/review-schemas';
+import type { Platform, Recommendation } from '../domain/review-schemas';
 import {
   changedFields,
   contentHash,
@@ -29,8 +30,8 @@ import {
   type StoreOutcome,
   type VersionStamp,
 } from '../domain/review-versions';
-import { combineShards, type SummaryShard } from '../domain/summary';
-import type { ReviewListFilter, ReviewPage, ReviewRepository } from '../ports';
+import { combineShards, summaryCounters, type SummaryShard } from '../domain/summary';
+import type { RemovalOutcome, ReviewListFilter, ReviewPage, ReviewRepository } from '../ports';
 
 const supplierPk = (supplierId: string) => `SUPPLIER#${supplierId}`;
 const reviewSk = (reviewId: string) => `REVIEW#${reviewId}`;
@@ -155,6 +156,10 @@ export class DynamoReviewRepository implements ReviewRepository {
         }),
       );
       if (!Item) throw new Error(`review ${sent.reviewId} existed a moment ago and is gone`);
+      // Removed on its platform (or its removal arrived first): nothing changes it any more.
+      if (Item.removedAt !== undefined) {
+        return { kind: 'removed', version: typeof Item.version === 'number' ? Item.version : 1 };
+      }
       const stored = storedVersion(Item);
       const candidate = withInheritedDate(sent, stored.content);
       const candidateStamp: VersionStamp = {
@@ -175,6 +180,9 @@ export class DynamoReviewRepository implements ReviewRepository {
         version: stored.version + 1,
         changedFields: changedFields(stored.content, candidate),
         previousRating: stored.content.rating,
+        ...(stored.content.recommendation !== undefined
+          ? { previousRecommendation: stored.content.recommendation }
+          : {}),
         previousPlatform: stored.content.platform,
         editedAt: storedAt,
       };
@@ -229,7 +237,6 @@ export class DynamoReviewRepository implements ReviewRepository {
       ':lastEdit': edit,
       ':gsi1sk': sortTail,
       ':gsi2pk': `${pk}#PLATFORM#${review.platform}`,
-      ':gsi3pk': `${pk}#RATING#${review.rating}`,
     };
     const sets = [
       'rating = :rating',
@@ -246,16 +253,31 @@ export class DynamoReviewRepository implements ReviewRepository {
       'gsi1sk = :gsi1sk',
       'gsi2pk = :gsi2pk',
       'gsi2sk = :gsi1sk',
-      'gsi3pk = :gsi3pk',
-      'gsi3sk = :gsi1sk',
     ];
+    const removed: string[] = [];
     if (review.insights) {
       sets.push('insights = :insights');
       values[':insights'] = review.insights;
     }
+    // The byRating index is sparse: a review without stars is not in it.
+    if (review.rating !== null) {
+      sets.push('gsi3pk = :gsi3pk', 'gsi3sk = :gsi1sk');
+      values[':gsi3pk'] = `${pk}#RATING#${review.rating}`;
+    } else {
+      removed.push('gsi3pk', 'gsi3sk');
+    }
+    for (const field of ['recommendation', 'excerpt'] as const) {
+      if (review[field] !== undefined) {
+        sets.push(`${field} = :${field}`);
+        values[`:${field}`] = review[field];
+      } else {
+        removed.push(field);
+      }
+    }
     // A dated version replaces a dateless one's receipt time for good.
-    const removes = review.reviewedAtDefaulted ? '' : ' REMOVE reviewedAtDefaulted';
-    let condition = 'attribute_exists(pk) AND ';
+    if (!review.reviewedAtDefaulted) removed.push('reviewedAtDefaulted');
+    const removes = removed.length > 0 ? ` REMOVE ${removed.join(', ')}` : '';
+    let condition = 'attribute_exists(pk) AND attribute_not_exists(removedAt) AND ';
     if (stored.versionAttribute === undefined) {
       condition += 'attribute_not_exists(#version)';
     } else {
@@ -293,13 +315,11 @@ export class DynamoReviewRepository implements ReviewRepository {
         },
       },
     ];
+    // Move the review from the counters of its old content to those of its new content.
     const deltas = new Map<string, number>();
     const bump = (name: string, by: number) => deltas.set(name, (deltas.get(name) ?? 0) + by);
-    bump('ratingSum', review.rating - stored.content.rating);
-    bump(`r_${stored.content.rating}`, -1);
-    bump(`r_${review.rating}`, 1);
-    bump(`p_${stored.content.platform}`, -1);
-    bump(`p_${review.platform}`, 1);
+    for (const [name, by] of summaryCounters(stored.content)) bump(name, -by);
+    for (const [name, by] of summaryCounters(review)) bump(name, by);
     const changed = [...deltas].filter(([, by]) => by !== 0);
     if (changed.length > 0) items.push(this.summaryUpdate(pk, changed));
     return items;
@@ -354,8 +374,10 @@ export class DynamoReviewRepository implements ReviewRepository {
               gsi1sk: sortTail,
               gsi2pk: `${pk}#PLATFORM#${review.platform}`,
               gsi2sk: sortTail,
-              gsi3pk: `${pk}#RATING#${review.rating}`,
-              gsi3sk: sortTail,
+              // The byRating index is sparse: a review without stars is not in it.
+              ...(review.rating !== null
+                ? { gsi3pk: `${pk}#RATING#${review.rating}`, gsi3sk: sortTail }
+                : {}),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
@@ -377,10 +399,7 @@ export class DynamoReviewRepository implements ReviewRepository {
           },
         },
       );
-      bump('count', 1);
-      bump('ratingSum', review.rating);
-      bump(`r_${review.rating}`, 1);
-      bump(`p_${review.platform}`, 1);
+      for (const [name, by] of summaryCounters(review)) bump(name, by);
     }
     items.push(this.summaryUpdate(pk, [...counters]));
     return items;
@@ -393,7 +412,8 @@ export class DynamoReviewRepository implements ReviewRepository {
         Key: { pk: supplierPk(supplierId), sk: reviewSk(reviewId) },
       }),
     );
-    return Item ? toView(Item) : undefined;
+    // A removal that arrived before its review leaves a tombstone: not a review to show.
+    return Item && Item.entity === 'review' ? toView(Item) : undefined;
   }
 
   async recent(supplierId: string, limit: number): Promise<RecentReview[]> {
@@ -466,11 +486,19 @@ export class DynamoReviewRepository implements ReviewRepository {
       values[':from'] = filter.from ?? '0000';
       values[':to'] = `${filter.to ?? '9999'}${RANGE_END}`;
     }
-    let filterExpression: string | undefined;
+    const filters: string[] = [];
     if (filter.platform && filter.rating) {
-      filterExpression = 'rating = :rating';
+      filters.push('rating = :rating');
       values[':rating'] = filter.rating;
     }
+    if (filter.recommendation) {
+      filters.push('recommendation = :recommendation');
+      values[':recommendation'] = filter.recommendation;
+    }
+    const removed = filter.removed ?? 'exclude';
+    if (removed === 'exclude') filters.push('attribute_not_exists(removedAt)');
+    if (removed === 'only') filters.push('attribute_exists(removedAt)');
+    const filterExpression = filters.length > 0 ? filters.join(' AND ') : undefined;
     if (filter.startKey) assertKeyIn(filter.startKey, { [`${partition}pk`]: partitionValue });
     let startKey: StoreKey | undefined = filter.startKey;
 
@@ -498,6 +526,152 @@ export class DynamoReviewRepository implements ReviewRepository {
     };
   }
 
+  /**
+   * Marks a review removed on its platform, once.
+   * 1. Read the stored item (strongly consistent). None yet (the removal overtook its review on
+   *    the queue): put a tombstone, so the review, when it arrives, is not stored (reconcile sees
+   *    `removedAt`); a tombstone is never shown or counted.
+   * 2. Already removed: a duplicate (the same event is announced again, with the same id).
+   * 3. Otherwise one transaction, conditional on the version read, like an edit: the review gets
+   *    `removedAt` and version + 1 (it keeps its content), an audit record, and the summary
+   *    counters lose it (`removed` gains it). A lost race re-reads and decides again.
+   */
+  async markRemoved(removal: ReviewRemoval, storedAt: string): Promise<RemovalOutcome> {
+    const pk = supplierPk(removal.supplierId);
+    const key = { pk, sk: reviewSk(removal.reviewId) };
+    let conflicts = 0;
+    for (let attempt = 0; attempt < MAX_EDIT_ATTEMPTS; attempt += 1) {
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      );
+      if (!Item) {
+        try {
+          await this.client.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: {
+                ...key,
+                entity: 'tombstone',
+                reviewId: removal.reviewId,
+                supplierId: removal.supplierId,
+                origin: removal.origin,
+                removedAt: removal.removedAt,
+                storedAt,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
+          return { kind: 'tombstone' };
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException) continue;
+          throw error;
+        }
+      }
+      if (Item.entity !== 'review') return { kind: 'tombstone' };
+      const view = toView(Item);
+      const version = typeof Item.version === 'number' ? Item.version : 1;
+      if (Item.removedAt !== undefined) return { kind: 'duplicate', review: view, version };
+      const stored = storedVersion(Item);
+      const values: Record<string, unknown> = {
+        ':removedAt': removal.removedAt,
+        ':version': version + 1,
+        ':updatedAt': storedAt,
+      };
+      let condition = 'attribute_exists(pk) AND attribute_not_exists(removedAt) AND ';
+      if (stored.versionAttribute === undefined) {
+        condition += 'attribute_not_exists(#version)';
+      } else {
+        condition += '#version = :expected';
+        values[':expected'] = stored.versionAttribute;
+      }
+      const counters = [...summaryCounters(stored.content)].map(([name, by]) => [name, -by] as const);
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: key,
+                  UpdateExpression: 'SET removedAt = :removedAt, #version = :version, updatedAt = :updatedAt',
+                  ConditionExpression: condition,
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: values,
+                },
+              },
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: {
+                    pk,
+                    sk: `AUDIT#${removal.reviewId}#removed`,
+                    entity: 'audit',
+                    action: 'review.removed',
+                    reviewId: removal.reviewId,
+                    version: version + 1,
+                    removedAt: removal.removedAt,
+                    actor: removal.actor,
+                    origin: removal.origin,
+                    at: storedAt,
+                    region: this.region,
+                  },
+                },
+              },
+              this.summaryUpdate(pk, [...counters, ['removed', 1]]),
+            ],
+          }),
+        );
+        return {
+          kind: 'removed',
+          review: { ...view, state: 'removed', removedAt: removal.removedAt, version: version + 1 },
+          version: version + 1,
+        };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') continue;
+        if (reasons.some((r) => r.Code === 'TransactionConflict') && conflicts < MAX_CONFLICT_RETRIES) {
+          conflicts += 1;
+          await jitter(conflicts);
+          continue;
+        }
+        throw error;
+      }
+    }
+    throw new Error(`review ${removal.reviewId}: too many concurrent changes, will be retried`);
+  }
+
+  /**
+   * Records the state of the supplier's reply on a stored review. Ordered by `requestedAt`: a
+   * newer request replaces an older one's state; for the same request only a pending state
+   * moves on (published and failed are final). False when refused (or no such review).
+   */
+  async recordReply(supplierId: string, reviewId: string, reply: ReviewReply): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: supplierPk(supplierId), sk: reviewSk(reviewId) },
+          UpdateExpression: 'SET reply = :reply',
+          ConditionExpression:
+            'entity = :review AND (attribute_not_exists(reply) OR reply.requestedAt < :at OR ' +
+            '(reply.requestedAt = :at AND reply.#state = :pending))',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':reply': reply,
+            ':review': 'review',
+            ':at': reply.requestedAt,
+            ':pending': 'pending',
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async summary(supplierId: string) {
     const { Items = [] } = await this.client.send(
       new QueryCommand({
@@ -516,6 +690,9 @@ function toView(item: Record<string, unknown>): ReviewView {
   // Reviews stored before edits existed: version 1, asserted when first received.
   view.version ??= 1;
   view.versionAt ??= item.receivedAt;
+  view.state = item.removedAt !== undefined ? 'removed' : 'active';
+  // Reviews stored before platform reviews existed always had stars.
+  view.rating ??= null;
   return view as unknown as ReviewView;
 }
 
@@ -530,7 +707,11 @@ interface StoredVersion {
 
 function storedVersion(item: Record<string, unknown>): StoredVersion {
   const content = contentOf({
-    rating: Number(item.rating),
+    rating: typeof item.rating === 'number' ? item.rating : null,
+    ...(typeof item.recommendation === 'string'
+      ? { recommendation: item.recommendation as Recommendation }
+      : {}),
+    ...(item.excerpt === true ? { excerpt: true as const } : {}),
     title: String(item.title),
     body: String(item.body),
     reviewerName: String(item.reviewerName),
@@ -557,10 +738,20 @@ const jitter = (attempt: number) =>
 function toShard(item: Record<string, unknown>): SummaryShard {
   const byRating: Record<string, number> = {};
   const byPlatform: Record<string, number> = {};
+  const byRecommendation: Record<string, number> = {};
   for (const [name, value] of Object.entries(item)) {
     if (typeof value !== 'number') continue;
     if (name.startsWith('r_')) byRating[name.slice(2)] = value;
     if (name.startsWith('p_')) byPlatform[name.slice(2)] = value;
+    if (name.startsWith('rec_')) byRecommendation[name.slice(4)] = value;
   }
-  return { count: Number(item.count ?? 0), ratingSum: Number(item.ratingSum ?? 0), byRating, byPlatform };
+  return {
+    count: Number(item.count ?? 0),
+    ratingSum: Number(item.ratingSum ?? 0),
+    unrated: Number(item.unrated ?? 0),
+    removed: Number(item.removed ?? 0),
+    byRating,
+    byPlatform,
+    byRecommendation,
+  };
 }

@@ -55,7 +55,7 @@ export function analyseReviews(
         {
           id: review.reviewId,
           text,
-          rating: review.rating,
+          rating: ratingForModels(review),
           verified: review.verified,
           submittedAt,
           source: review.sourceHash,
@@ -71,7 +71,7 @@ export function analyseReviews(
         model,
         label: prediction.label,
         confidence: prediction.confidence,
-        rating: review.rating,
+        rating: ratingForModels(review),
       });
       return withInsights(review, {
         status: 'done',
@@ -94,6 +94,13 @@ export function analyseReviews(
   });
   return { reviews: analysed, observations };
 }
+
+/**
+ * The models compare a rating with the text (mismatch flag, drift by rating). A review without
+ * stars is compared by its recommendation: positive as 5, negative as 1 (none at all: neutral 3).
+ */
+const ratingForModels = (review: Review): number =>
+  review.rating ?? (review.recommendation === 'positive' ? 5 : review.recommendation === 'negative' ? 1 : 3);
 
 const pending = (reason: string): ReviewInsights => ({ status: 'pending', pendingReason: reason });
 const withInsights = (review: Review, insights: ReviewInsights): Review => ({ ...review, insights });

@@ -4,7 +4,8 @@
  * with their examples, and an integration test validates real answers against them.
  */
 import { z } from 'zod';
-import { PLATFORMS, reviewOrigin } from './review-schemas';
+import { PLATFORMS, RECOMMENDATIONS, reviewConnection, reviewOrigin } from './review-schemas';
+import { ALL_CONTENT_FIELDS, type ContentField } from './review-versions';
 
 const isoTime = z.iso.datetime({ offset: true });
 
@@ -132,7 +133,49 @@ const review = z.object({
   platform: z.enum(PLATFORMS),
   externalId: z.string().optional(),
   requestId: z.string().optional(),
-  rating: z.number().int().min(1).max(5),
+  rating: z
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .nullable()
+    .describe('Stars 1-5; null when the platform gives none (a Facebook recommendation replaces them).'),
+  recommendation: z
+    .enum(RECOMMENDATIONS)
+    .optional()
+    .describe(
+      'Facebook: the reviewer recommends the supplier (positive) or not (negative), instead of stars.',
+    ),
+  excerpt: z
+    .literal(true)
+    .optional()
+    .describe(
+      'The text is a truncated excerpt the platform gives (Yelp: at most 3 per business), not the whole review.',
+    ),
+  connection: reviewConnection
+    .optional()
+    .describe('The platform connection and location the review was synced from (replies go back there).'),
+  state: z
+    .enum(['active', 'removed'])
+    .describe(
+      'removed: the platform no longer has the review; it is kept, marked, and left out of summaries and default lists.',
+    ),
+  removedAt: isoTime.optional().describe('When the platform was seen without the review.'),
+  reply: z
+    .object({
+      action: z.enum(['reply', 'delete-reply']),
+      state: z
+        .enum(['pending', 'published', 'failed'])
+        .describe(
+          'pending: queued or waiting for the platform; published: the platform has it (delete-reply: the reply is gone); failed: see reason.',
+        ),
+      comment: z.string().optional(),
+      requestedAt: isoTime,
+      updatedAt: isoTime,
+      reason: z.string().optional().describe('Why the reply failed (not retried).'),
+    })
+    .optional()
+    .describe("The state of the supplier's reply on the review's platform."),
   title: z.string(),
   body: z.string(),
   reviewerName: z.string(),
@@ -154,8 +197,9 @@ const review = z.object({
   lastEdit: z
     .object({
       version: z.number().int().min(2),
-      changedFields: z.array(z.enum(['rating', 'title', 'body', 'reviewerName', 'platform', 'reviewedAt'])),
-      previousRating: z.number().int().min(1).max(5),
+      changedFields: z.array(z.enum(ALL_CONTENT_FIELDS as [ContentField, ...ContentField[]])),
+      previousRating: z.number().int().min(1).max(5).nullable(),
+      previousRecommendation: z.enum(RECOMMENDATIONS).optional(),
       previousPlatform: z.enum(PLATFORMS),
       editedAt: isoTime,
     })
@@ -189,6 +233,7 @@ const REVIEW_EXAMPLE: z.output<typeof review> = {
     authenticity: { reasons: ['unverified'], score: 0.1, duplicateOf: [] },
     flags: [],
   },
+  state: 'active',
   storedAt: '2026-06-21T09:30:01.004Z',
   version: 1,
 };
@@ -212,8 +257,12 @@ export const reviewPageResponse = z
 
 export const reviewSummaryResponse = z
   .object({
-    count: z.number().int().min(0),
-    averageRating: z.number().nullable().describe('Two decimals; null without reviews.'),
+    count: z.number().int().min(0).describe('Reviews not removed on their platform, with or without stars.'),
+    ratedCount: z.number().int().min(0).describe('Reviews with stars: the average is over these alone.'),
+    averageRating: z
+      .number()
+      .nullable()
+      .describe('Two decimals, over the rated reviews only; null without rated reviews.'),
     byRating: z.object({
       '1': z.number().int(),
       '2': z.number().int(),
@@ -222,16 +271,26 @@ export const reviewSummaryResponse = z
       '5': z.number().int(),
     }),
     byPlatform: z.record(z.string(), z.number().int()),
+    byRecommendation: z
+      .object({ positive: z.number().int(), negative: z.number().int() })
+      .describe('Reviews without stars (Facebook recommendations), counted apart from the average.'),
+    removedCount: z
+      .number()
+      .int()
+      .describe('Reviews removed on their platform (kept and marked, counted nowhere else).'),
   })
   .meta({
     id: 'ReviewSummary',
     description: "The calling supplier's review counts.",
     examples: [
       {
-        count: 3,
+        count: 4,
+        ratedCount: 3,
         averageRating: 4.33,
         byRating: { '1': 0, '2': 0, '3': 1, '4': 0, '5': 2 },
-        byPlatform: { google: 2, wedsync: 1 },
+        byPlatform: { google: 2, wedsync: 1, facebook: 1 },
+        byRecommendation: { positive: 1, negative: 0 },
+        removedCount: 0,
       },
     ],
   });

@@ -113,6 +113,16 @@ export const listReviewsQuery = z
       .optional()
       .describe('Only reviews with this star rating (1-5).'),
     platform: z.enum(PLATFORMS).optional().describe('Only reviews from this platform.'),
+    recommendation: z
+      .enum(['positive', 'negative'])
+      .optional()
+      .describe('Only reviews with this recommendation (Facebook: no stars, a recommendation instead).'),
+    removed: z
+      .enum(['exclude', 'include', 'only'])
+      .optional()
+      .describe(
+        'Reviews removed on their platform: left out (exclude, the default), listed too (include), or alone (only).',
+      ),
     from: timeBound('start')
       .optional()
       .describe(
@@ -148,33 +158,98 @@ export type ListReviewsQuery = z.infer<typeof listReviewsQuery>;
  * `review-request` (the link we e-mailed to the couple) is verified; `review-link` is a shareable
  * link the supplier handed out.
  */
+const externalOrigin = z.strictObject({
+  kind: z.literal('external'),
+  platform: z.enum(PLATFORMS),
+  externalId: z.string().min(1),
+});
 export const reviewOrigin = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('review-request'), requestId: z.string().min(1) }),
   z.strictObject({ kind: z.literal('review-link'), requestId: z.string().min(1) }),
-  z.strictObject({ kind: z.literal('external'), platform: z.enum(PLATFORMS), externalId: z.string().min(1) }),
+  externalOrigin,
   z.strictObject({ kind: z.literal('idempotency-key'), key: z.string().min(1).max(LIMITS.idempotencyKey) }),
 ]);
 export type ReviewOrigin = z.infer<typeof reviewOrigin>;
 
-/** What the API (or a producer) puts on the ingest queue for one review. */
-export const reviewSubmittedMessage = z.strictObject({
-  type: z.literal('review.submitted'),
+/** A Facebook recommendation: replaces stars (positive or negative), the rating then stays empty. */
+export const RECOMMENDATIONS = ['positive', 'negative'] as const;
+export type Recommendation = (typeof RECOMMENDATIONS)[number];
+
+/**
+ * Which platform connection and location a synced review came from (the reply goes back
+ * through them); absent for reviews that came in any other way.
+ */
+export const reviewConnection = z.strictObject({
+  connectionId: z.string().min(1).max(128),
+  locationId: z.string().min(1).max(512),
+});
+export type ReviewConnection = z.infer<typeof reviewConnection>;
+
+/**
+ * What the API (or a producer, or the platform sync) puts on the ingest queue for one review.
+ * Version 1 grew compatibly for platform reviews: `rating` may be absent when a `recommendation`
+ * replaces it (only for an `external` origin: our own API and review links still require stars),
+ * `body` may be empty (rating-only reviews), `excerpt` marks a truncated text (Yelp), `versionAt`
+ * is the platform's edit time (it orders versions, ADR 0009) and `connection` names the platform
+ * connection the review was synced from.
+ */
+export const reviewSubmittedMessage = z
+  .strictObject({
+    type: z.literal('review.submitted'),
+    version: z.literal(1),
+    supplierId: z.string().min(1).max(64),
+    reviewId: z.string().min(1).max(64),
+    origin: reviewOrigin,
+    actor: z.strictObject({ kind: z.enum(['couple', 'supplier', 'producer']), id: z.string().min(1) }),
+    sourceHash: z.string().max(64).optional(),
+    receivedAt: z.iso.datetime({ offset: true }),
+    /** When the source asserted this version (the platform's updatedAt); defaults to receivedAt. */
+    versionAt: z.iso.datetime({ offset: true }).optional(),
+    connection: reviewConnection.optional(),
+    review: z.strictObject({
+      rating: z.number().int().min(1).max(5).optional(),
+      recommendation: z.enum(RECOMMENDATIONS).optional(),
+      title: trimmed(LIMITS.title),
+      body: text({ max: LIMITS.reviewBody, min: 0 }),
+      reviewerName: trimmed(LIMITS.name),
+      platform: z.enum(PLATFORMS),
+      submittedAt: z.iso.datetime({ offset: true }),
+      /** The sender gave no submittedAt: it is the receipt time, and a resend does not change it. */
+      submittedAtDefaulted: z.literal(true).optional(),
+      /** The platform gives a truncated excerpt (Yelp), not the whole review. */
+      excerpt: z.literal(true).optional(),
+    }),
+  })
+  .check((ctx) => {
+    const { origin, review } = ctx.value;
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.issues.push({ code: 'custom', path, message, input: ctx.value });
+    if (origin.kind !== 'external') {
+      if (review.rating === undefined) issue(['review', 'rating'], 'required (stars 1-5)');
+      if (review.recommendation !== undefined) {
+        issue(['review', 'recommendation'], 'only reviews from an external platform carry one');
+      }
+      if (review.body.length === 0) issue(['review', 'body'], 'must not be empty');
+    } else if (review.rating === undefined && review.recommendation === undefined) {
+      issue(['review', 'rating'], 'a rating or a recommendation is required');
+    }
+  });
+export type ReviewSubmittedMessage = z.infer<typeof reviewSubmittedMessage>;
+
+/**
+ * The platform no longer has the review (deleted by its author or by moderation). Only reviews
+ * from an external platform can be removed; the stored review is kept and marked removed.
+ * `removedAt` is when the platform was seen without it (the sync's observation time).
+ */
+export const reviewRemovedMessage = z.strictObject({
+  type: z.literal('review.removed'),
   version: z.literal(1),
   supplierId: z.string().min(1).max(64),
   reviewId: z.string().min(1).max(64),
-  origin: reviewOrigin,
-  actor: z.strictObject({ kind: z.enum(['couple', 'supplier', 'producer']), id: z.string().min(1) }),
-  sourceHash: z.string().max(64).optional(),
+  origin: externalOrigin,
+  actor: z.strictObject({ kind: z.enum(['supplier', 'producer']), id: z.string().min(1) }),
   receivedAt: z.iso.datetime({ offset: true }),
-  review: z.strictObject({
-    rating: z.number().int().min(1).max(5),
-    title: trimmed(LIMITS.title),
-    body: trimmed(LIMITS.reviewBody),
-    reviewerName: trimmed(LIMITS.name),
-    platform: z.enum(PLATFORMS),
-    submittedAt: z.iso.datetime({ offset: true }),
-    /** The sender gave no submittedAt: it is the receipt time, and a resend does not change it. */
-    submittedAtDefaulted: z.literal(true).optional(),
-  }),
+  removedAt: z.iso.datetime({ offset: true }),
+  connection: reviewConnection.optional(),
 });
-export type ReviewSubmittedMessage = z.infer<typeof reviewSubmittedMessage>;
+export type ReviewRemovedMessage = z.infer<typeof reviewRemovedMessage>;

@@ -11,11 +11,15 @@
  * producer event's `time`), then the content hash.
  */
 import { createHash } from 'node:crypto';
-import type { Platform } from './review-schemas';
+import type { Platform, Recommendation } from './review-schemas';
 
 /** What a reviewer (or their platform) can change; anything else is bookkeeping. */
 export interface ReviewContent {
-  readonly rating: number;
+  /** Stars 1-5; null when the platform gives none (a Facebook recommendation replaces them). */
+  readonly rating: number | null;
+  readonly recommendation?: Recommendation;
+  /** The text is a truncated excerpt (Yelp), not the whole review. */
+  readonly excerpt?: true;
   readonly title: string;
   readonly body: string;
   readonly reviewerName: string;
@@ -24,7 +28,13 @@ export interface ReviewContent {
 }
 
 export const CONTENT_FIELDS = ['rating', 'title', 'body', 'reviewerName', 'platform', 'reviewedAt'] as const;
-export type ContentField = (typeof CONTENT_FIELDS)[number];
+/**
+ * Content that only platform reviews have. Hashed only when present, so the hash of every review
+ * stored before they existed (and of every review without them) stays what it was.
+ */
+export const OPTIONAL_CONTENT_FIELDS = ['recommendation', 'excerpt'] as const;
+export type ContentField = (typeof CONTENT_FIELDS)[number] | (typeof OPTIONAL_CONTENT_FIELDS)[number];
+export const ALL_CONTENT_FIELDS: readonly ContentField[] = [...CONTENT_FIELDS, ...OPTIONAL_CONTENT_FIELDS];
 
 export interface VersionStamp {
   readonly reviewedAt: string;
@@ -37,7 +47,8 @@ export interface ReviewEdit {
   /** The version the edit produced (the first stored version is 1). */
   readonly version: number;
   readonly changedFields: readonly ContentField[];
-  readonly previousRating: number;
+  readonly previousRating: number | null;
+  readonly previousRecommendation?: Recommendation;
   readonly previousPlatform: Platform;
   readonly editedAt: string;
 }
@@ -47,11 +58,15 @@ export type StoreOutcome =
   | { readonly kind: 'created' }
   | { readonly kind: 'duplicate'; readonly version: number; readonly lastEdit?: ReviewEdit }
   | { readonly kind: 'updated'; readonly version: number; readonly lastEdit: ReviewEdit }
-  | { readonly kind: 'stale'; readonly version: number };
+  | { readonly kind: 'stale'; readonly version: number }
+  /** The review was removed on its platform: nothing that arrives for it afterwards changes it. */
+  | { readonly kind: 'removed'; readonly version: number };
 
 export function contentOf(review: ReviewContent): ReviewContent {
   return {
     rating: review.rating,
+    ...(review.recommendation !== undefined ? { recommendation: review.recommendation } : {}),
+    ...(review.excerpt ? { excerpt: true as const } : {}),
     title: review.title,
     body: review.body,
     reviewerName: review.reviewerName,
@@ -63,13 +78,15 @@ export function contentOf(review: ReviewContent): ReviewContent {
 /** SHA-256 (hex) of the content fields in a fixed order. */
 export function contentHash(review: ReviewContent): string {
   const content = contentOf(review);
-  return createHash('sha256')
-    .update(JSON.stringify(CONTENT_FIELDS.map((field) => content[field])))
-    .digest('hex');
+  const values: unknown[] = CONTENT_FIELDS.map((field) => content[field]);
+  for (const field of OPTIONAL_CONTENT_FIELDS) {
+    if (content[field] !== undefined) values.push([field, content[field]]);
+  }
+  return createHash('sha256').update(JSON.stringify(values)).digest('hex');
 }
 
 export function changedFields(before: ReviewContent, after: ReviewContent): ContentField[] {
-  return CONTENT_FIELDS.filter((field) => before[field] !== after[field]);
+  return ALL_CONTENT_FIELDS.filter((field) => before[field] !== after[field]);
 }
 
 /** ISO-8601 UTC, so that string order is time order whatever offset a source used. */

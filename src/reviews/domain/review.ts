@@ -2,7 +2,14 @@
 import { eventIdFor } from '../../shared/ids';
 import { reviewIdFor } from './review-ids';
 import { normaliseTime, type ReviewEdit } from './review-versions';
-import type { Platform, ReviewOrigin, ReviewSubmittedMessage } from './review-schemas';
+import type {
+  Platform,
+  Recommendation,
+  ReviewConnection,
+  ReviewOrigin,
+  ReviewRemovedMessage,
+  ReviewSubmittedMessage,
+} from './review-schemas';
 import type { DomainEvent } from '../../events';
 
 export interface Review {
@@ -11,7 +18,14 @@ export interface Review {
   readonly platform: Platform;
   readonly externalId?: string;
   readonly requestId?: string;
-  readonly rating: number;
+  /** Stars 1-5; null when the platform gives none (a Facebook recommendation replaces them). */
+  readonly rating: number | null;
+  /** Facebook: the reviewer recommends the supplier or not (then `rating` is null). */
+  readonly recommendation?: Recommendation;
+  /** The text is a truncated excerpt (Yelp returns at most 3 per business), not the whole review. */
+  readonly excerpt?: true;
+  /** The platform connection and location a synced review came from (replies go back there). */
+  readonly connection?: ReviewConnection;
   readonly title: string;
   readonly body: string;
   readonly reviewerName: string;
@@ -53,8 +67,27 @@ export interface ReviewInsights {
   readonly flags?: readonly string[];
 }
 
+/** The state of the supplier's reply on the review's platform (the reply worker records it). */
+export interface ReviewReply {
+  /** Publish (or replace) the reply, or delete it. */
+  readonly action: 'reply' | 'delete-reply';
+  /**
+   * pending: queued or waiting for the platform (also while the platform moderates it);
+   * published: the platform has it (for delete-reply: the reply is gone); failed: see `reason`.
+   */
+  readonly state: 'pending' | 'published' | 'failed';
+  readonly comment?: string;
+  readonly requestedAt: string;
+  readonly updatedAt: string;
+  readonly reason?: string;
+}
+
 /** The public view of a review (no storage keys). */
 export type ReviewView = Review & {
+  /** `removed`: the platform no longer has it; kept and marked, left out of summaries and default lists. */
+  readonly state: 'active' | 'removed';
+  readonly removedAt?: string;
+  readonly reply?: ReviewReply;
   readonly storedAt: string;
   /** 1 when first stored, +1 for every applied edit (absent on reviews stored before edits existed). */
   readonly version?: number;
@@ -91,7 +124,10 @@ export function reviewFromMessage(
     ...(origin.kind === 'review-request' || origin.kind === 'review-link'
       ? { requestId: origin.requestId }
       : {}),
-    rating: review.rating,
+    rating: review.rating ?? null,
+    ...(review.recommendation !== undefined ? { recommendation: review.recommendation } : {}),
+    ...(review.excerpt ? { excerpt: true as const } : {}),
+    ...(message.connection ? { connection: message.connection } : {}),
     title: review.title,
     body: review.body,
     reviewerName: review.reviewerName,
@@ -100,7 +136,7 @@ export function reviewFromMessage(
     reviewedAt: new Date(review.submittedAt).toISOString(),
     ...(review.submittedAtDefaulted ? { reviewedAtDefaulted: true as const } : {}),
     receivedAt: message.receivedAt,
-    versionAt: normaliseTime(options.versionAt ?? message.receivedAt),
+    versionAt: normaliseTime(options.versionAt ?? message.versionAt ?? message.receivedAt),
     origin,
     actor: message.actor,
     ...(message.sourceHash ? { sourceHash: message.sourceHash } : {}),
@@ -108,6 +144,13 @@ export function reviewFromMessage(
 }
 
 export const NEGATIVE_RATING_AT_MOST = 2;
+
+/** Negative: 2 stars or less, or a negative recommendation (a review without stars). */
+export const isNegative = (review: {
+  readonly rating: number | null;
+  readonly recommendation?: Recommendation;
+}): boolean =>
+  review.rating !== null ? review.rating <= NEGATIVE_RATING_AT_MOST : review.recommendation === 'negative';
 
 /**
  * review.flagged, when the models found reasons to doubt the review. `version` > 1 (an edit)
@@ -135,12 +178,14 @@ export function flaggedEvent(review: Review, time: string, version = 1): DomainE
   };
 }
 
-/** What review.received, review.negative and review.updated say about the review. */
+/** What review.received, review.negative, review.updated and review.removed say about the review. */
 const reviewEventData = (review: Review): Record<string, unknown> => ({
   reviewId: review.reviewId,
   supplierId: review.supplierId,
   platform: review.platform,
   rating: review.rating,
+  ...(review.recommendation !== undefined ? { recommendation: review.recommendation } : {}),
+  ...(review.excerpt ? { excerpt: true } : {}),
   title: review.title,
   verified: review.verified,
   reviewedAt: review.reviewedAt,
@@ -164,7 +209,7 @@ const reviewEvent = (
 
 /** review.received always; review.negative when the rating is 2 or less; review.flagged when flagged. */
 export function eventsForStoredReview(review: Review, time: string): DomainEvent[] {
-  const types = ['review.received', ...(review.rating <= NEGATIVE_RATING_AT_MOST ? ['review.negative'] : [])];
+  const types = ['review.received', ...(isNegative(review) ? ['review.negative'] : [])];
   const events = types.map((type) =>
     reviewEvent(review, type, review.reviewId, time, reviewEventData(review)),
   );
@@ -189,12 +234,56 @@ export function eventsForEditedReview(review: Review, edit: ReviewEdit, time: st
       version: edit.version,
       changedFields: [...edit.changedFields],
       previousRating: edit.previousRating,
+      ...(edit.previousRecommendation !== undefined
+        ? { previousRecommendation: edit.previousRecommendation }
+        : {}),
       updatedAt: edit.editedAt,
     }),
   ];
-  if (review.rating <= NEGATIVE_RATING_AT_MOST && edit.previousRating > NEGATIVE_RATING_AT_MOST) {
+  const wasNegative = isNegative({
+    rating: edit.previousRating,
+    ...(edit.previousRecommendation !== undefined ? { recommendation: edit.previousRecommendation } : {}),
+  });
+  if (isNegative(review) && !wasNegative) {
     events.push(reviewEvent(review, 'review.negative', subject, time, reviewEventData(review)));
   }
   const flagged = flaggedEvent(review, time, edit.version);
   return flagged ? [...events, flagged] : events;
+}
+
+/**
+ * review.removed: the platform no longer has the review. One per review (a removal is final), so
+ * its id is derived from the review alone and a redelivered removal announces the same event.
+ */
+export function removedEvent(review: Review, removedAt: string, version: number, time: string): DomainEvent {
+  return reviewEvent(review, 'review.removed', review.reviewId, time, {
+    ...reviewEventData(review),
+    version,
+    removedAt,
+  });
+}
+
+/** A review the platform no longer has (review-schemas.ts `reviewRemovedMessage`). */
+export interface ReviewRemoval {
+  readonly supplierId: string;
+  readonly reviewId: string;
+  readonly origin: ReviewRemovedMessage['origin'];
+  readonly actor: ReviewRemovedMessage['actor'];
+  /** When the platform was seen without the review (UTC). */
+  readonly removedAt: string;
+  readonly receivedAt: string;
+}
+
+export function removalFromMessage(message: ReviewRemovedMessage): ReviewRemoval {
+  if (reviewIdFor(message.supplierId, message.origin) !== message.reviewId) {
+    throw new PermanentMessageError('review-id-mismatch', `reviewId does not match its natural key`);
+  }
+  return {
+    supplierId: message.supplierId,
+    reviewId: message.reviewId,
+    origin: message.origin,
+    actor: message.actor,
+    removedAt: normaliseTime(message.removedAt),
+    receivedAt: message.receivedAt,
+  };
 }

@@ -3,8 +3,10 @@ import {
   eventsForEditedReview,
   eventsForStoredReview,
   PermanentMessageError,
+  removedEvent,
   reviewFromMessage,
   type Review,
+  type ReviewRemoval,
 } from '../domain/review';
 import { alignDates, contentHash, latestVersion, type StoreOutcome } from '../domain/review-versions';
 import { reviewSubmittedMessage } from '../domain/review-schemas';
@@ -46,12 +48,22 @@ export interface QueuedMessage {
 
 export type IngestOutcome =
   | {
-      /** created; duplicate (same content as stored); updated (an edit); stale (older than stored). */
-      readonly kind: 'created' | 'duplicate' | 'updated' | 'stale';
+      /**
+       * created; duplicate (same content as stored); updated (an edit); stale (older than stored);
+       * ignored (the review was removed on its platform: nothing changes it any more).
+       */
+      readonly kind: 'created' | 'duplicate' | 'updated' | 'stale' | 'ignored';
       readonly reviewId: string;
       readonly inferencePending: boolean;
       /** The stored version after this message (1 for a first store). */
       readonly version: number;
+    }
+  | {
+      /** A removal: applied now, or already (`duplicate`), or ahead of its review (`tombstone`). */
+      readonly kind: 'removed';
+      readonly reviewId: string;
+      readonly duplicate: boolean;
+      readonly tombstone: boolean;
     }
   | { readonly kind: 'parked'; readonly reason: string }
   | { readonly kind: 'applied'; readonly eventType: string; readonly duplicate: boolean }
@@ -101,6 +113,10 @@ export async function ingestBatch(
         const routed = routeQueuedBody(body, reviewFromQueuedBody, deps.clock.now().toISOString());
         if (routed.kind === 'event') {
           outcomes.set(messageId, await applyRoutedEvent(routed.event, deps));
+          return;
+        }
+        if (routed.kind === 'removal') {
+          outcomes.set(messageId, await applyRemoval(routed.removal, deps));
           return;
         }
         const review = routed.review;
@@ -170,7 +186,8 @@ export async function ingestBatch(
           const sameContent = contentHash(review) === contentHash(winner);
           const isWinner = sameContent && !assigned.has(review.reviewId);
           if (isWinner) assigned.add(review.reviewId);
-          const kind = isWinner ? outcome.kind : sameContent ? 'duplicate' : 'stale';
+          const storedKind = outcome.kind === 'removed' ? 'ignored' : outcome.kind;
+          const kind = isWinner ? storedKind : sameContent ? 'duplicate' : 'stale';
           outcomes.set(messageId, {
             kind,
             reviewId: review.reviewId,
@@ -193,6 +210,29 @@ export async function ingestBatch(
     }),
   );
   return outcomes;
+}
+
+/**
+ * Marks a review removed on its platform and announces review.removed (again on a redelivery,
+ * with the same id: an earlier attempt may have stored the removal and failed to publish).
+ */
+async function applyRemoval(removal: ReviewRemoval, deps: IngestDeps): Promise<IngestOutcome> {
+  try {
+    const storedAt = deps.clock.now().toISOString();
+    const outcome = await deps.reviews.markRemoved(removal, storedAt);
+    if (outcome.kind !== 'tombstone') {
+      const removedAt = outcome.review.removedAt ?? removal.removedAt;
+      await deps.events.publish([removedEvent(outcome.review, removedAt, outcome.version, storedAt)]);
+    }
+    return {
+      kind: 'removed',
+      reviewId: removal.reviewId,
+      duplicate: outcome.kind === 'duplicate',
+      tombstone: outcome.kind === 'tombstone',
+    };
+  } catch (error) {
+    return { kind: 'failed', error };
+  }
 }
 
 async function applyRoutedEvent(
@@ -227,6 +267,7 @@ function eventsFor(review: Review, outcome: StoreOutcome | undefined, time: stri
         ...eventsForEditedReview(review, outcome.lastEdit, time),
       ];
     case 'stale':
+    case 'removed':
       return [];
   }
 }

@@ -6,16 +6,29 @@
  *    envelope's source + id as an idempotency key, so a redelivery converges) and is stored by the
  *    ingest batch like any review.
  * 3. Any other event goes to the budgets capability (`applyProducerEvent`).
+ * 4. Our internal `review.removed` (the platform sync saw a review disappear) is a removal.
  */
 import { createHash } from 'node:crypto';
 import type { ProducerEvent } from '../../budgets';
 import { parseEnvelope, type InboundEvent } from '../../events';
-import { PermanentMessageError, reviewFromMessage, type Review } from '../domain/review';
+import { z } from 'zod';
+import {
+  PermanentMessageError,
+  removalFromMessage,
+  reviewFromMessage,
+  type Review,
+  type ReviewRemoval,
+} from '../domain/review';
 import { reviewIdFor } from '../domain/review-ids';
-import type { ReviewOrigin, ReviewSubmittedMessage } from '../domain/review-schemas';
+import {
+  reviewRemovedMessage,
+  type ReviewOrigin,
+  type ReviewSubmittedMessage,
+} from '../domain/review-schemas';
 
 export type RoutedMessage =
   | { readonly kind: 'review'; readonly review: Review }
+  | { readonly kind: 'removal'; readonly removal: ReviewRemoval }
   | { readonly kind: 'event'; readonly event: ProducerEvent };
 
 const MAX_KEY = 200;
@@ -33,6 +46,10 @@ export function routeQueuedBody(
     return { kind: 'review', review: internalReview(body) };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !('specversion' in raw)) {
+    // Our own messages: a removal (from the platform sync) is told apart by its type.
+    if (raw !== null && typeof raw === 'object' && 'type' in raw && raw.type === 'review.removed') {
+      return { kind: 'removal', removal: removalFromQueued(raw) };
+    }
     return { kind: 'review', review: internalReview(body) };
   }
   const parsed = parseEnvelope(body);
@@ -47,6 +64,14 @@ export function routeQueuedBody(
   if (event.type === 'review.submitted')
     return { kind: 'review', review: reviewFromProducerEvent(event, receivedAt) };
   return { kind: 'event', event };
+}
+
+function removalFromQueued(raw: unknown): ReviewRemoval {
+  const parsed = reviewRemovedMessage.safeParse(raw);
+  if (!parsed.success) {
+    throw new PermanentMessageError('invalid-message', z.prettifyError(parsed.error).slice(0, 1000));
+  }
+  return removalFromMessage(parsed.data);
 }
 
 export function reviewFromProducerEvent(

@@ -1,0 +1,74 @@
+/** Lambda entry of the reply worker (Replies queue, partial batch responses). */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { systemClock } from '../../src/shared/clock';
+import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
+import { logger, metrics } from '../../src/shared/powertools';
+import { processReplyBatch, type PublishReplyDeps } from '../../src/platforms';
+import {
+  eventPublisher,
+  once,
+  platformAdapters,
+  platformConnectionStore,
+  platformTokenProvider,
+  replyQueue,
+  reviewRepository,
+} from '../../src/wiring';
+
+const tally = new MetricTally(metrics);
+
+const OUTCOME_METRICS = {
+  published: 'RepliesPublished',
+  pending: 'RepliesPendingModeration',
+  failed: 'RepliesFailed',
+  deferred: 'RepliesDeferred',
+  superseded: 'RepliesSuperseded',
+  invalid: 'ReplyMessagesInvalid',
+  error: 'ReplyErrors',
+} as const;
+
+const deps = once((): PublishReplyDeps => ({
+  connections: platformConnectionStore(),
+  tokens: platformTokenProvider(),
+  adapters: platformAdapters().all,
+  replies: reviewRepository(),
+  events: eventPublisher(),
+  queue: replyQueue(),
+  clock: systemClock,
+}));
+
+async function handleReplies(event: SQSEvent): Promise<SQSBatchResponse> {
+  const failed = await processReplyBatch(
+    event.Records.map((r) => ({ messageId: r.messageId, body: r.body })),
+    {
+      ...deps(),
+      onOutcome: (messageId, outcome) => {
+        tally.add(OUTCOME_METRICS[outcome.kind], MetricUnit.Count, 1);
+        if (outcome.kind === 'failed') {
+          logger.warn('reply failed for good', {
+            messageId,
+            failure: outcome.failure,
+            reason: outcome.reason,
+          });
+        } else if (outcome.kind === 'deferred') {
+          logger.info('reply deferred', {
+            messageId,
+            delaySeconds: outcome.delaySeconds,
+            reason: outcome.reason,
+          });
+        } else if (outcome.kind === 'invalid') {
+          logger.error('reply message invalid: it will reach the DLQ', { messageId, reason: outcome.reason });
+        } else if (outcome.kind === 'error') {
+          logger.error('reply failed, will be retried', { messageId, error: outcome.error as Error });
+        }
+      },
+    },
+  );
+  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+}
+
+export const handleBatch = publishingMetrics(tally, metrics, handleReplies);
+
+export const handler = middy(handleBatch).use(injectLambdaContext(logger));

@@ -1,0 +1,158 @@
+/**
+ * Replies to platform reviews: the request body, the queued message, how a failed call is
+ * handled (defer, or fail for good), and the events that say what happened. Pure.
+ */
+import { z } from 'zod';
+import { eventIdFor } from '../../shared/ids';
+import { text } from '../../shared/text';
+import type { DomainEvent } from '../../events';
+import type { ReplyMessage } from './connection';
+import { CONNECTED_PLATFORMS, type ConnectedPlatform, type PlatformFailure } from './platform';
+
+/**
+ * The longest reply any platform takes (Yelp: 5,000 characters); each platform's own limit
+ * (PlatformAdapter.maxReplyLength, Google 4,096 bytes) is checked against the review's platform.
+ */
+export const MAX_REPLY_LENGTH = 5000;
+
+export const replyBody = z
+  .strictObject({ comment: text({ max: MAX_REPLY_LENGTH }) })
+  .meta({ examples: [{ comment: 'Thank you both, it was a joy to be part of your day!' }] });
+export type ReplyBody = z.infer<typeof replyBody>;
+
+/** A queued ReplyMessage, re-validated by the worker (connection.ts defines the type). */
+export const replyMessageSchema = z.strictObject({
+  kind: z.enum(['reply', 'delete-reply']),
+  connectionId: z.string().min(1).max(128),
+  supplierId: z.string().min(1).max(64),
+  locationId: z.string().min(1).max(512),
+  reviewId: z.string().min(1).max(64),
+  externalId: z.string().min(1).max(512),
+  platform: z.enum(CONNECTED_PLATFORMS).optional(),
+  comment: z.string().max(MAX_REPLY_LENGTH).optional(),
+  requestedAt: z.iso.datetime({ offset: true }),
+  correlationId: z.string().min(1).max(128),
+  deferrals: z.number().int().min(0).optional(),
+}) satisfies z.ZodType<ReplyMessage>;
+
+/** Why a reply ended without reaching the platform (the `failure` of review.reply_failed). */
+export type ReplyFailure = 'permanent' | 'unsupported' | 'reauth-required' | 'not-connected';
+
+/** SQS's longest message delay: a longer wait is made of several hops. */
+export const MAX_DELAY_SECONDS = 900;
+/** Transient failures (5xx, timeouts) are retried this often, then the reply fails. */
+export const MAX_RETRY_LATER_HOPS = 12;
+
+export type ReplyDecision =
+  | { readonly kind: 'defer'; readonly delaySeconds: number }
+  | { readonly kind: 'fail'; readonly failure: ReplyFailure; readonly reason: string };
+
+/**
+ * What a classified platform failure means for a reply:
+ * - rate-limited: wait what the platform asked (a wait longer than 15 min takes several hops);
+ * - retry-later: back off (5 s doubling, at most 15 min per hop); after MAX_RETRY_LATER_HOPS
+ *   deferrals (the message's one counter, quota waits included) the reply fails;
+ * - permanent, unsupported, reauth-required: fail for good with the platform's reason;
+ * - auth-expired here means the refreshed token was refused too: the connection needs a reconnect.
+ */
+export function decide(failure: PlatformFailure, retryHops: number): ReplyDecision {
+  switch (failure.kind) {
+    case 'rate-limited':
+      return { kind: 'defer', delaySeconds: delaySeconds(failure.waitMs) };
+    case 'retry-later':
+      if (retryHops >= MAX_RETRY_LATER_HOPS) {
+        return {
+          kind: 'fail',
+          failure: 'permanent',
+          reason: `the platform kept failing (${retryHops} tries): ${failure.reason}`,
+        };
+      }
+      return {
+        kind: 'defer',
+        delaySeconds: Math.max(
+          delaySeconds(failure.retryAfterMs ?? 0),
+          Math.min(MAX_DELAY_SECONDS, 5 * 2 ** retryHops),
+        ),
+      };
+    case 'auth-expired':
+      return {
+        kind: 'fail',
+        failure: 'reauth-required',
+        reason: `token refused after a refresh: ${failure.reason}`,
+      };
+    case 'reauth-required':
+    case 'unsupported':
+    case 'permanent':
+      return { kind: 'fail', failure: failure.kind, reason: failure.reason };
+  }
+}
+
+const delaySeconds = (ms: number): number => Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil(ms / 1000)));
+
+/** One reply request, identified by its review, action and time (ids of its events derive from it). */
+const requestSubject = (message: ReplyMessage) =>
+  `${message.reviewId}#${message.kind}#${message.requestedAt}`;
+
+const replyFacts = (message: ReplyMessage, platform: ConnectedPlatform) => ({
+  reviewId: message.reviewId,
+  supplierId: message.supplierId,
+  platform,
+  action: message.kind,
+  requestedAt: message.requestedAt,
+});
+
+export function repliedEvent(
+  message: ReplyMessage,
+  platform: ConnectedPlatform,
+  state: 'published' | 'pending',
+  time: string,
+): DomainEvent {
+  return {
+    id: eventIdFor(requestSubject(message), 'review.replied'),
+    type: 'review.replied',
+    time,
+    supplierId: message.supplierId,
+    subject: message.reviewId,
+    data: { ...replyFacts(message, platform), state, repliedAt: time },
+  };
+}
+
+export function replyFailedEvent(
+  message: ReplyMessage,
+  platform: ConnectedPlatform,
+  failure: ReplyFailure,
+  reason: string,
+  time: string,
+): DomainEvent {
+  return {
+    id: eventIdFor(requestSubject(message), 'review.reply_failed'),
+    type: 'review.reply_failed',
+    time,
+    supplierId: message.supplierId,
+    subject: message.reviewId,
+    data: { ...replyFacts(message, platform), failure, reason: reason.slice(0, 500), failedAt: time },
+  };
+}
+
+export const replyAcceptedResponse = z
+  .object({
+    reviewId: z.string(),
+    action: z.enum(['reply', 'delete-reply']),
+    status: z.literal('queued'),
+    requestedAt: z.iso
+      .datetime({ offset: true })
+      .describe('The request time; the review shows its state (`reply`).'),
+  })
+  .meta({
+    id: 'ReplyAccepted',
+    description:
+      "The reply (or its deletion) is queued for the review's platform; read the review for its state (pending, published, failed).",
+    examples: [
+      {
+        reviewId: 'rev_3f9a1c2b7d5e8f60a4b1c2d3e4f5a6b7',
+        action: 'reply',
+        status: 'queued',
+        requestedAt: '2026-06-21T10:00:00.000Z',
+      },
+    ],
+  });

@@ -1,0 +1,227 @@
+/**
+ * The reply worker's use case: publish (or delete) the supplier's reply on the review's platform.
+ */
+import { z } from 'zod';
+import type { EventPublisher } from '../../events';
+import type { Clock } from '../../shared/clock';
+import type { ReviewReply } from '../../reviews';
+import type { Connection, ReplyMessage } from '../domain/connection';
+import { isPlatformCallError, type ConnectedPlatform, type PlatformFailure } from '../domain/platform';
+import {
+  decide,
+  replyFailedEvent,
+  repliedEvent,
+  replyMessageSchema,
+  type ReplyFailure,
+} from '../domain/replies';
+import type {
+  CallContext,
+  ConnectionStore,
+  Credentials,
+  PlatformAdapter,
+  ReplyQueue,
+  TokenProvider,
+} from '../ports';
+
+/** Where the reply's state is kept: on the review (the reviews capability's repository). */
+export interface ReplyStateStore {
+  /** False when refused: no such review, a newer request, or this request already finished. */
+  recordReply(supplierId: string, reviewId: string, reply: ReviewReply): Promise<boolean>;
+}
+
+export interface PublishReplyDeps {
+  readonly connections: ConnectionStore;
+  readonly tokens: TokenProvider;
+  readonly adapters: Readonly<Record<ConnectedPlatform, PlatformAdapter>>;
+  readonly replies: ReplyStateStore;
+  readonly events: EventPublisher;
+  /** The Replies queue, for deferred messages (DelaySeconds hops). */
+  readonly queue: ReplyQueue;
+  readonly clock: Clock;
+}
+
+export type ReplyOutcome =
+  | { readonly kind: 'published' | 'pending'; readonly platform: ConnectedPlatform }
+  | { readonly kind: 'failed'; readonly failure: ReplyFailure; readonly reason: string }
+  | { readonly kind: 'deferred'; readonly delaySeconds: number; readonly reason: string }
+  /** A newer request for the review exists, this one already finished, or the review is gone. */
+  | { readonly kind: 'superseded' }
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+/**
+ * 1. Record the reply as pending on the review (ordered by request time: a request that is
+ *    superseded or already finished stops here, so a redelivery does nothing twice).
+ * 2. Find the connection (absent or not active: fail), the platform's adapter (no replies by
+ *    API: fail), and credentials.
+ * 3. Call reply / deleteReply. A refused access token (auth-expired) is refreshed once and the
+ *    call made again; a dead refresh token fails the reply (reauth-required).
+ * 4. Rate-limited or transiently failing: re-send the message with a delay (a new message, the
+ *    old one is deleted: a deferral never counts towards the DLQ's receive count). Permanent,
+ *    unsupported or reauth-required: fail, never retried.
+ * 5. Announce review.replied or review.reply_failed (ids per request, so a redelivery repeats
+ *    the same id), then record the final state on the review.
+ * Anything unexpected (store or queue down) throws: the message is retried, then the DLQ.
+ */
+export async function publishReply(message: ReplyMessage, deps: PublishReplyDeps): Promise<ReplyOutcome> {
+  const reply = (state: ReviewReply['state'], extra: { reason?: string } = {}): ReviewReply => ({
+    action: message.kind,
+    state,
+    ...(message.comment !== undefined ? { comment: message.comment } : {}),
+    requestedAt: message.requestedAt,
+    updatedAt: deps.clock.now().toISOString(),
+    ...extra,
+  });
+  if (!(await deps.replies.recordReply(message.supplierId, message.reviewId, reply('pending')))) {
+    return { kind: 'superseded' };
+  }
+  const fail = async (platform: ConnectedPlatform | undefined, failure: ReplyFailure, reason: string) => {
+    const time = deps.clock.now().toISOString();
+    if (platform) await deps.events.publish([replyFailedEvent(message, platform, failure, reason, time)]);
+    await deps.replies.recordReply(message.supplierId, message.reviewId, reply('failed', { reason }));
+    return { kind: 'failed', failure, reason } as const;
+  };
+
+  const connection = await deps.connections.get(message.supplierId, message.connectionId);
+  if (!connection) return fail(message.platform, 'not-connected', 'the platform connection no longer exists');
+  const platform = connection.platform;
+  if (connection.status !== 'active') {
+    const failure: ReplyFailure =
+      connection.status === 'reauth-required' ? 'reauth-required' : 'not-connected';
+    return fail(
+      platform,
+      failure,
+      `the ${platform} connection is ${connection.status}${reasonSuffix(connection)}`,
+    );
+  }
+  const adapter = deps.adapters[platform];
+  if (!adapter.supportsReplies) return fail(platform, 'unsupported', `${platform} offers no replies by API`);
+  if (message.kind === 'reply' && (message.comment ?? '') === '') {
+    return fail(platform, 'permanent', 'a reply needs a comment');
+  }
+
+  const context: CallContext = {
+    platform,
+    operation: message.kind,
+    supplierId: message.supplierId,
+    connectionId: connection.connectionId,
+    correlationId: message.correlationId,
+  };
+  const call = (credentials: Credentials) =>
+    message.kind === 'reply'
+      ? adapter.reply(credentials, message.locationId, message.externalId, message.comment ?? '', context)
+      : adapter
+          .deleteReply(credentials, message.locationId, message.externalId, context)
+          .then(() => ({ state: 'published' as const }));
+
+  let state: 'published' | 'pending';
+  try {
+    state = (await callWithOneRefresh(connection, context, call, deps.tokens)).state;
+  } catch (error) {
+    if (!isPlatformCallError(error)) throw error;
+    const decision = decide(error.failure, retryHops(message));
+    if (decision.kind === 'fail') return fail(platform, decision.failure, decision.reason);
+    await deps.queue.send([
+      {
+        message: { ...message, platform, deferrals: (message.deferrals ?? 0) + 1 },
+        delaySeconds: decision.delaySeconds,
+      },
+    ]);
+    return { kind: 'deferred', delaySeconds: decision.delaySeconds, reason: describe(error.failure) };
+  }
+  const time = deps.clock.now().toISOString();
+  await deps.events.publish([repliedEvent(message, platform, state, time)]);
+  await deps.replies.recordReply(
+    message.supplierId,
+    message.reviewId,
+    state === 'published'
+      ? reply('published')
+      : reply('pending', { reason: 'the platform moderates replies first' }),
+  );
+  return { kind: state, platform };
+}
+
+/** One call; on a refused access token, one refresh and one more call. */
+async function callWithOneRefresh<T>(
+  connection: Connection,
+  context: CallContext,
+  call: (credentials: Credentials) => Promise<T>,
+  tokens: TokenProvider,
+): Promise<T> {
+  const credentials = await tokens.credentialsFor(connection, context);
+  try {
+    return await call(credentials);
+  } catch (error) {
+    if (!isPlatformCallError(error) || error.failure.kind !== 'auth-expired') throw error;
+    return call(await tokens.refreshAfterRejection(connection, context));
+  }
+}
+
+/**
+ * Deferrals so far. Rate-limit waits and transient failures share the message's one counter; a
+ * message deferred only for quota could in theory reach MAX_RETRY_LATER_HOPS and fail early on
+ * its next transient error: an accepted simplification, the counter is bounded either way.
+ */
+const retryHops = (message: ReplyMessage) => message.deferrals ?? 0;
+
+const reasonSuffix = (connection: Connection) =>
+  connection.statusReason ? ` (${connection.statusReason})` : '';
+
+const describe = (failure: PlatformFailure) => `${failure.kind}: ${failure.reason}`;
+
+/** Parses a queued body; the reason when it can never be a reply message. */
+export function parseReplyMessage(
+  body: string,
+): { ok: true; message: ReplyMessage } | { ok: false; reason: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch {
+    return { ok: false, reason: 'message body is not JSON' };
+  }
+  const parsed = replyMessageSchema.safeParse(raw);
+  return parsed.success
+    ? { ok: true, message: parsed.data }
+    : { ok: false, reason: z.prettifyError(parsed.error).slice(0, 500) };
+}
+
+export interface QueuedReply {
+  readonly messageId: string;
+  readonly body: string;
+}
+
+/**
+ * A batch from the Replies queue, each message on its own. Returned (for a partial batch
+ * response) are the ids of messages that failed unexpectedly, and of invalid ones: those can
+ * never succeed and so reach the DLQ, where its alarm calls a person. A deferred message was
+ * re-sent with a delay and counts as done (deleted from the batch).
+ */
+export async function processReplyBatch(
+  messages: readonly QueuedReply[],
+  deps: PublishReplyDeps & {
+    readonly onOutcome?: (
+      messageId: string,
+      outcome: ReplyOutcome | { kind: 'error'; error: unknown },
+    ) => void;
+  },
+): Promise<string[]> {
+  const failed: string[] = [];
+  await Promise.all(
+    messages.map(async ({ messageId, body }) => {
+      const parsed = parseReplyMessage(body);
+      if (!parsed.ok) {
+        deps.onOutcome?.(messageId, { kind: 'invalid', reason: parsed.reason });
+        failed.push(messageId);
+        return;
+      }
+      try {
+        // Awaited first: an optional call would skip evaluating its arguments without a listener.
+        const outcome = await publishReply(parsed.message, deps);
+        deps.onOutcome?.(messageId, outcome);
+      } catch (error) {
+        deps.onOutcome?.(messageId, { kind: 'error', error });
+        failed.push(messageId);
+      }
+    }),
+  );
+  return failed;
+}
