@@ -45,7 +45,7 @@ import { startSqsEmulator, type SqsEmulator } from './sqs-emulator';
 import { startWorkerHost, type WorkerHost } from './workers';
 import { freePort, REPO_ROOT } from './processes';
 import { join } from 'node:path';
-import { startSyncSchedule } from './sync-schedule';
+import { startSyncSchedule, type LocalSyncSchedule } from './sync-schedule';
 
 export interface LocalStackOptions {
   readonly port?: number;
@@ -103,6 +103,8 @@ export interface LocalStack {
   readonly workers: WorkerHost;
   /** The environment the local mode gives a function with this catalog entry (the same as Lambda's). */
   functionEnv(definition: FunctionDefinition): Record<string, string>;
+  /** The sync schedule's stand-in, when started (`runOnce` syncs every active location now). */
+  readonly syncSchedule?: LocalSyncSchedule;
   stop(): Promise<void>;
 }
 
@@ -312,9 +314,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startConsumers(),
     ]);
     // Platform sync (issue 8): the schedule, as the EventBridge rule runs it in AWS.
+    let syncSchedule: LocalSyncSchedule | undefined;
     if (options.syncSchedule) {
-      const schedule = await startSyncSchedule(functionEnv(functionDefinition('SyncScheduler')), region, log);
-      started.push(schedule);
+      syncSchedule = await startSyncSchedule(functionEnv(functionDefinition('SyncScheduler')), region, log);
+      started.push(syncSchedule);
     }
 
     const server: Server = createGateway({
@@ -366,6 +369,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamoClient,
       sqsClient,
       workers,
+      ...(syncSchedule ? { syncSchedule } : {}),
       stop: stopAll,
     };
   } catch (error) {

@@ -9,10 +9,16 @@ import { tableDefinition } from '../src/catalog/tables';
 import { createSupplierWithKey } from '../src/access/use-cases/create-supplier';
 import { REPO_ROOT } from './processes';
 import { DOCS_PATH, startLocalStack } from './stack';
+import { connectAll, startDemoPlatforms } from './platform-fakes/demo';
+import { secretDefinition } from '../src/catalog/secrets';
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const persist = process.env.WEDSYNC_IN_MEMORY !== 'true';
+  // The fake review platforms (Google, Facebook, Trustpilot, Yelp) on loopback: the functions call
+  // them instead of the real hosts (WEDSYNC_PLATFORM_ORIGINS is a local-only override).
+  const platforms = await startDemoPlatforms();
+  process.env.WEDSYNC_PLATFORM_ORIGINS = JSON.stringify(platforms.origins);
   const stack = await startLocalStack({
     port,
     dbPath: persist ? join(REPO_ROOT, '.local', 'data') : undefined,
@@ -25,6 +31,13 @@ async function main(): Promise<void> {
     stack.env[tableDefinition('Tenants').envVar]!,
   );
   const demo = await createSupplierWithKey(tenants, { name: 'Demo Florist' });
+  // Connect the demo supplier to every fake platform through the API (consent approves at once)
+  // and run the sync schedule now rather than in 5 minutes, so reviews arrive within seconds.
+  const secrets = JSON.parse(stack.env.WEDSYNC_LOCAL_SECRETS ?? '{}') as Record<string, string[]>;
+  const yelpKey = secrets[stack.env[secretDefinition('YelpApiKey').envVar] ?? '']?.[0];
+  if (yelpKey) platforms.acceptYelpKey(yelpKey);
+  const connections = await connectAll(stack.apiUrl, demo.apiKey);
+  await stack.syncSchedule?.runOnce();
 
   console.log(`
 WedSync local mode is up.
@@ -48,6 +61,16 @@ Ask a couple for a verified review (the link is e-mailed: read it in the inbox a
     -H 'Authorization: Bearer ${demo.apiKey}' -H 'Content-Type: application/json' \\
     -d '{"coupleName":"Jo & Max","email":"jo@example.com","weddingDate":"2026-06-20"}'
 
+Review platforms (fakes on loopback, connected for the demo supplier; syncing now, then every 5 minutes):
+${connections.map((c) => `  ${c.platform.padEnd(11)} ${c.connectionId} (${c.status})  fake at ${platforms.origins[c.platform]}`).join('\n')}
+  curl -s '${stack.apiUrl}/v1/reviews?platform=google' -H 'Authorization: Bearer ${demo.apiKey}'
+  curl -s ${stack.apiUrl}/v1/connections -H 'Authorization: Bearer ${demo.apiKey}'
+  curl -s ${stack.apiUrl}/v1/integrations/health -H 'Authorization: Bearer ${demo.apiKey}'
+  curl -s '${stack.apiUrl}/v1/audit?limit=20' -H 'Authorization: Bearer ${demo.apiKey}'
+  Reply to a Google review (published on the fake through the Replies queue):
+  curl -s -X POST ${stack.apiUrl}/v1/reviews/<reviewId>/reply -H 'Authorization: Bearer ${demo.apiKey}' \\
+    -H 'Content-Type: application/json' -d '{"comment":"Thank you both!"}'
+
 Press Ctrl-C to stop.`);
 
   let stopping = false;
@@ -56,6 +79,7 @@ Press Ctrl-C to stop.`);
     stopping = true;
     console.log(`\n[local] ${signal}: stopping pollers, gateway and emulators...`);
     await stack.stop();
+    await platforms.close();
     console.log('[local] stopped.');
     process.exit(0);
   };

@@ -224,7 +224,8 @@ export function mountGoogleOAuth(
     if (request.query.get('access_type') !== 'offline') {
       return { status: 400, text: 'this fake issues refresh tokens only with access_type=offline' };
     }
-    return oauth.authorize(request, 'google-user');
+    // The access token carries the granted scope, which the fake reviews API checks.
+    return oauth.authorize(request, request.query.get('scope') ?? '');
   });
   server.on('POST', /^\/token$/, (request) => {
     const fields = form(request);
@@ -340,7 +341,7 @@ export function mountFacebookOAuth(
   server.on('GET', new RegExp(`^/${version}/me/accounts$`), (request) => {
     const user = server.bearer(request);
     if (!user.ok) return graphError(190, 'Error validating access token.');
-    const tokens = pages.map((page) => server.issueToken(`page:${page.id}`, 365 * 24 * 3_600_000).token);
+    const tokens = pages.map((page) => server.issueToken(page.id, 365 * 24 * 3_600_000).token);
     pageTokens.set(user.token.token, tokens);
     return {
       status: 200,

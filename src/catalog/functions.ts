@@ -80,7 +80,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       Connections: 'readwrite',
       // Platform audit trail and health view: connect/disconnect entries are appended, never changed.
       Audit: 'append',
-      PlatformStats: 'read',
+      // Token exchanges and revocations are platform calls: their figures feed the health view.
+      PlatformStats: 'readwrite',
       PlatformBreakers: 'read',
       ImportJobs: 'readwrite',
     },

@@ -14,6 +14,7 @@ import {
   type ReplyResult,
   type SyncCursor,
 } from '../domain/platform';
+import { PAGE_TOKEN_SETTING } from '../domain/connection';
 import type { CallContext, Credentials, PlatformAdapter, PlatformHttp, PlatformHttpResponse } from '../ports';
 import {
   FACEBOOK_RATING_FIELDS,
@@ -74,6 +75,7 @@ export class FacebookAdapter implements PlatformAdapter {
     cursor: SyncCursor | undefined,
     context: CallContext,
   ): Promise<ChangesPage> {
+    credentials = forPage(credentials, locationId);
     const { page, response } = await this.ratingsPage(credentials, locationId, cursor?.pageToken, context);
     const watermark = cursor?.watermark;
     const reviews: PlatformReview[] = [];
@@ -104,6 +106,7 @@ export class FacebookAdapter implements PlatformAdapter {
     externalId: string,
     context: CallContext,
   ): Promise<PlatformReview | undefined> {
+    credentials = forPage(credentials, locationId);
     let after: string | undefined;
     for (let read = 0; read < this.maxGetPages; read += 1) {
       const { page } = await this.ratingsPage(credentials, locationId, after, context);
@@ -120,11 +123,12 @@ export class FacebookAdapter implements PlatformAdapter {
 
   async reply(
     credentials: Credentials,
-    _locationId: string,
+    locationId: string,
     externalId: string,
     comment: string,
     context: CallContext,
   ): Promise<ReplyResult> {
+    credentials = forPage(credentials, locationId);
     const response = await this.call(
       credentials,
       'POST',
@@ -149,6 +153,7 @@ export class FacebookAdapter implements PlatformAdapter {
     context: CallContext,
     replyId?: string,
   ): Promise<void> {
+    credentials = forPage(credentials, locationId);
     let ids: string[];
     if (replyId) {
       ids = [replyId];
@@ -248,3 +253,9 @@ export class FacebookAdapter implements PlatformAdapter {
 /** The integrator's entry point (src/wiring.ts, the local mode). */
 export const createFacebookAdapter = (options: FacebookAdapterOptions): PlatformAdapter =>
   new FacebookAdapter(options);
+
+/** The Page's own token (from the connection's settings) when there is one; the user token cannot act for a Page. */
+function forPage(credentials: Credentials, pageId: string): Credentials {
+  const pageToken = credentials.settings?.[`${PAGE_TOKEN_SETTING}${pageId}`];
+  return pageToken ? { ...credentials, accessToken: pageToken } : credentials;
+}

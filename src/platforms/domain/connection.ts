@@ -5,6 +5,12 @@
  */
 import type { ConnectedPlatform, PlatformFailureKind, SyncCursor } from './platform';
 
+/**
+ * Facebook Page tokens travel in the credentials' settings under this prefix + the Page id: the
+ * user token cannot act for a Page (Graph error 200), each Page needs its own token.
+ */
+export const PAGE_TOKEN_SETTING = 'pageToken:';
+
 export type ConnectionStatus =
   /** OAuth started, callback not yet received. */
   | 'pending'

@@ -28,7 +28,8 @@ export interface TokenProviderDeps {
 }
 
 /** Facebook Page tokens travel in Credentials.settings under this prefix, one per Page id. */
-export const PAGE_TOKEN_SETTING = 'pageToken:';
+export { PAGE_TOKEN_SETTING } from '../domain/connection';
+import { PAGE_TOKEN_SETTING } from '../domain/connection';
 
 /** Without `expires_in`, assume an hour (Google's usual lifetime) rather than forever. */
 const DEFAULT_LIFETIME_SECONDS = 3600;
