@@ -12,6 +12,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { ROUTES } from '#src/catalog/routes';
 import { synthesize, type SynthesizedApp } from './support/synth';
 
 interface ValidationReport {
@@ -112,9 +113,14 @@ it('acknowledges the missing authorizer on the public methods only', () => {
     construct.node.children.forEach(visit);
   };
   visit(synth.app);
-  // One per region, on the GET method of /v1/openapi.json, never on the API as a whole.
-  expect(paths).toHaveLength(3);
-  for (const path of paths) expect(path).toMatch(/\/Api\/Default\/v1\/openapi\.json\/GET$/);
+  // One per region on each public route's method (the route table's `public` routes: the API
+  // description and the OAuth callback), never on the API as a whole.
+  const publicMethods = ROUTES.filter((r) => r.auth === 'public').map(
+    (r) => `/Api/Default${r.path}/${r.method}`,
+  );
+  expect(publicMethods.length).toBeGreaterThan(0);
+  expect(paths).toHaveLength(3 * publicMethods.length);
+  for (const path of paths) expect(publicMethods.some((m) => path.endsWith(m))).toBe(true);
 });
 
 it('is live: the same checks flag a queue without DLQ, encryption or TLS enforcement', () => {

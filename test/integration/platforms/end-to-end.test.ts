@@ -155,7 +155,7 @@ it('connects four platforms, syncs their reviews once, follows edits, publishes 
   );
 
   // Every call our functions made to a platform is in the supplier's audit trail.
-  const entries: { platform: string; action: { kind: string; operation?: string }; outcome: string }[] = [];
+  const entries: { platform: string; kind: string; operation?: string; outcome: string }[] = [];
   let cursor: string | undefined;
   do {
     const page = await stack.call('GET', `/v1/audit?limit=100${cursor ? `&cursor=${cursor}` : ''}`, {
@@ -165,7 +165,7 @@ it('connects four platforms, syncs their reviews once, follows edits, publishes 
     entries.push(...(page.json.items as typeof entries));
     cursor = page.json.nextCursor as string | undefined;
   } while (cursor);
-  const calls = entries.filter((e) => e.action.kind === 'call');
+  const calls = entries.filter((e) => e.kind === 'call');
   // The fakes saw exactly those calls, plus the consent pages the supplier's browser opened.
   const consentPaths = /\/(o\/oauth2\/v2\/auth|v\d+\.\d+\/dialog\/oauth)$|^\/$/;
   const seen = {
@@ -181,7 +181,7 @@ it('connects four platforms, syncs their reviews once, follows edits, publishes 
     yelp: calls.filter((e) => e.platform === 'yelp').length,
   };
   expect(audited).toEqual(seen);
-  expect(calls.some((e) => e.platform === 'google' && e.action.operation === 'reply')).toBe(true);
+  expect(calls.some((e) => e.platform === 'google' && e.operation === 'reply')).toBe(true);
 
   // The health view shows the four connections, healthy, with their latest success.
   const health = await stack.call('GET', '/v1/integrations/health', { key: supplier.apiKey });
