@@ -170,8 +170,12 @@ describe('supplier imports, reads, filters and summary', () => {
     const summary = await stack.call('GET', '/v1/reviews/summary', { key: supplier.apiKey });
     expect(summary.json).toEqual({
       count: 6,
+      // Every review here has stars: all are rated, none is a recommendation, none removed.
+      ratedCount: 6,
       averageRating: 4,
       byRating: { '1': 0, '2': 1, '3': 1, '4': 1, '5': 3 },
+      byRecommendation: { positive: 0, negative: 0 },
+      removedCount: 0,
       byPlatform: { google: 3, facebook: 1, weddingwire: 1, wedsync: 1 },
     });
   });

@@ -10,13 +10,22 @@ import { createOpsKey } from '../../src/access/use-cases/create-supplier';
 import { DynamoTenantStore } from '../../src/reviews/adapters/dynamo-records';
 import { DynamoAuditLog } from '../../src/platforms/adapters/dynamo-audit-log';
 import { newAuditId } from '../../src/platforms';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DEMO_GOOGLE_LOCATIONS,
+  startDemoPlatforms,
+  type DemoPlatforms,
+} from '../../local/platform-fakes/demo';
 import { schemaValidator, type SchemaValidator } from '../support/openapi';
 import { eventually, startTestStack, type TestStack } from './support/stack';
 import { startReceiver, type Receiver } from './webhooks/support/receivers';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 let stack: TestStack;
+let platforms: DemoPlatforms;
 let receiver: Receiver;
 let supplier: { supplierId: string; apiKey: string };
 let opsKey: string;
@@ -25,7 +34,11 @@ let validator: SchemaValidator;
 const exercised = new Set<OperationId>();
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // The fake platforms, so the connection and reply routes answer their success cases.
+  platforms = await startDemoPlatforms({ googleReviews: [2, 1], facebookRatings: 1, trustpilotReviews: 1 });
+  process.env.WEDSYNC_PLATFORM_ORIGINS = JSON.stringify(platforms.origins);
+  process.env.WEDSYNC_LOCAL_VAULT_KEY_FILE = join(mkdtempSync(join(tmpdir(), 'vault-key-')), 'key');
+  stack = await startTestStack({ syncSchedule: true });
   receiver = await startReceiver('healthy');
   supplier = await stack.newSupplier('Conformance Florist');
   opsKey = (await createOpsKey(new DynamoTenantStore(stack.doc, stack.tableName('Tenants')), 'conformance'))
@@ -38,6 +51,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await receiver?.close();
   await stack?.cleanup();
+  await platforms?.close();
+  delete process.env.WEDSYNC_PLATFORM_ORIGINS;
+  delete process.env.WEDSYNC_LOCAL_VAULT_KEY_FILE;
 });
 
 type Call = Parameters<TestStack['call']>[2];
@@ -249,6 +265,38 @@ it('answers every route with a body that matches its documented response schema'
   await conform('listOpsAudit', `/v1/ops/audit?supplierId=${supplier.supplierId}`, { key: opsKey });
   await conform('getIntegrationHealth', '/v1/integrations/health', { key: supplier.apiKey });
   await conform('getOpsIntegrationHealth', '/v1/ops/integrations/health', { key: opsKey });
+
+  // Connections: start (Google OAuth at the fake), the public callback, read, choose, and later delete.
+  const started = await conform('startConnection', '/v1/connections', {
+    key: supplier.apiKey,
+    body: { platform: 'google' },
+  });
+  const consent = await fetch(String(started.authorizationUrl), { redirect: 'manual' });
+  const callback = new URL(consent.headers.get('location')!);
+  const connection = await conform('completeOAuthCallback', `${callback.pathname}${callback.search}`);
+  const connectionPath = `/v1/connections/${String(connection.connectionId)}`;
+  await conform('listConnections', '/v1/connections', { key: supplier.apiKey });
+  await conform('getConnection', connectionPath, { key: supplier.apiKey });
+  await conform('chooseConnectionLocations', `${connectionPath}/locations`, {
+    key: supplier.apiKey,
+    body: { locationIds: [DEMO_GOOGLE_LOCATIONS[0]] },
+  });
+  // Replies: to a review synced from that connection.
+  await stack.syncSchedule!.runOnce();
+  const fakeIds = new Set(platforms.google.reviews(DEMO_GOOGLE_LOCATIONS[0]).map((r) => r.reviewId));
+  let synced: string | undefined;
+  await eventually(async () => {
+    const page = await stack.call('GET', '/v1/reviews?platform=google&limit=100', { key: supplier.apiKey });
+    const items = page.json.items as { reviewId: string; externalId?: string }[];
+    synced = items.find((r) => r.externalId !== undefined && fakeIds.has(r.externalId))?.reviewId;
+    return synced !== undefined;
+  }, 'a synced Google review');
+  await conform('replyToReview', `/v1/reviews/${synced!}/reply`, {
+    key: supplier.apiKey,
+    body: { comment: 'Thank you both!' },
+  });
+  await conform('deleteReviewReply', `/v1/reviews/${synced!}/reply`, { key: supplier.apiKey });
+  await conform('deleteConnection', connectionPath, { key: supplier.apiKey });
 
   // A new route fails here until its happy path is added above.
   expect([...exercised].sort()).toEqual(ROUTES.map((r) => r.operation).sort());

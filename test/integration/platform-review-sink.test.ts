@@ -272,8 +272,19 @@ it('answers the reply routes for reviews that cannot be answered, and keeps repl
     platform: 'google',
     externalId: 'g-20',
   });
+  const yelpReviewId = reviewIdFor(supplier.supplierId, {
+    kind: 'external',
+    platform: 'yelp',
+    externalId: 'y-1',
+  });
   now = new Date('2026-06-05T10:00:00.000Z');
   await sink.submit(google, 'loc-google', [googleReview('g-20')], 'c');
+  await sink.submit(
+    connection(supplier.supplierId, 'yelp'),
+    'loc-yelp',
+    [googleReview('y-1', { excerpt: true })],
+    'c',
+  );
   const imported = await stack.call('POST', '/v1/reviews', {
     key: supplier.apiKey,
     body: {
@@ -285,21 +296,22 @@ it('answers the reply routes for reviews that cannot be answered, and keeps repl
       externalId: 'g-21',
     },
   });
-  await eventually(async () => (await storedItems(supplier.supplierId)).length === 2, 'two reviews stored');
+  await eventually(async () => (await storedItems(supplier.supplierId)).length === 3, 'three reviews stored');
 
   const reply = (id: string, body: unknown) =>
     stack.call('POST', `/v1/reviews/${id}/reply`, { key: supplier.apiKey, body });
-  // Imported through the API (no connection): 409; synced, but no platform adapter takes replies
-  // in this build yet (the adapters come with the connectors' branches): 409 too.
+  // Imported through the API (no connection): 409; synced from Yelp, whose API takes no replies: 409.
   expect((await reply(String(imported.json.reviewId), { comment: 'Thanks' })).status).toBe(409);
-  const noAdapter = await reply(synced, { comment: 'Thanks' });
-  expect(noAdapter.status).toBe(409);
-  expect(noAdapter.json.detail).toBe('google does not take replies through its API');
-  expect((await stack.call('DELETE', `/v1/reviews/${synced}/reply`, { key: supplier.apiKey })).status).toBe(
-    409,
-  );
+  const noReplies = await reply(yelpReviewId, { comment: 'Thanks' });
+  expect(noReplies.status).toBe(409);
+  expect(noReplies.json.detail).toBe('yelp does not take replies through its API');
+  expect(
+    (await stack.call('DELETE', `/v1/reviews/${yelpReviewId}/reply`, { key: supplier.apiKey })).status,
+  ).toBe(409);
   expect((await reply('rev_00000000000000000000000000', { comment: 'Thanks' })).status).toBe(404);
   expect((await reply(synced, { comment: '' })).status).toBe(422);
+  // Google takes at most 4096 bytes: refused before anything is queued.
+  expect((await reply(synced, { comment: 'x'.repeat(4097) })).status).toBe(422);
   expect(await stack.queueDepth('Replies')).toBe(0);
 
   // The reply worker's store: the adapter's ordering rules against DynamoDB Local.

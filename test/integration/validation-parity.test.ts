@@ -426,6 +426,24 @@ const BAD_REQUESTS: BadRequest[] = [
     status: 400,
     type: problem('invalid-query'),
   },
+  // GET /v1/audit, GET /v1/ops/audit
+  {
+    name: 'audit: unknown platform',
+    method: 'GET',
+    path: '/v1/audit',
+    query: { platform: 'myspace' },
+    status: 400,
+    type: problem('invalid-query'),
+  },
+  {
+    name: 'ops audit: limit 0',
+    method: 'GET',
+    path: '/v1/ops/audit',
+    query: { platform: 'google', limit: '0' },
+    as: 'ops',
+    status: 400,
+    type: problem('invalid-query'),
+  },
   // Answered by API Gateway itself
   {
     name: 'review: no credentials',
