@@ -187,8 +187,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     description:
       'Runs replay jobs: pages through the event log from the job cursor, enqueues deliveries once.',
   },
-  // Platform sync (issue 8). The integrator adds the grants of the ports built by others:
-  // connections + token vault tables, the KMS key, app secrets, the Ingest queue (ReviewSink).
+  // Platform sync: one page per message, behind quotas and the platform breaker.
   {
     id: 'SyncWorker',
     entry: 'functions/sync-worker/handler.ts',

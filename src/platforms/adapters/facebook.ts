@@ -250,7 +250,7 @@ export class FacebookAdapter implements PlatformAdapter {
   }
 }
 
-/** The integrator's entry point (src/wiring.ts, the local mode). */
+/** Built by the platform registry (adapters/platform-registry.ts). */
 export const createFacebookAdapter = (options: FacebookAdapterOptions): PlatformAdapter =>
   new FacebookAdapter(options);
 

@@ -213,6 +213,6 @@ export class TrustpilotAdapter implements PlatformAdapter {
   }
 }
 
-/** The integrator's entry point (src/wiring.ts, the local mode). */
+/** Built by the platform registry (adapters/platform-registry.ts). */
 export const createTrustpilotAdapter = (options: TrustpilotAdapterOptions): PlatformAdapter =>
   new TrustpilotAdapter(options);
