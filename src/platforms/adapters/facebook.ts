@@ -29,7 +29,7 @@ import {
   verifyFacebookNotification,
   type FacebookRatingsPage,
 } from './facebook-wire';
-import { parseJsonBody } from './platform-wire';
+import { bearerRequest, parseJsonBody } from './platform-wire';
 
 export interface FacebookAdapterOptions {
   readonly http: PlatformHttp;
@@ -213,16 +213,12 @@ export class FacebookAdapter implements PlatformAdapter {
     options: { goneIsDone?: boolean } = {},
   ): Promise<PlatformHttpResponse> {
     const response = await this.http.request(
-      {
+      bearerRequest(
+        credentials,
         method,
-        url: `${this.root}${path}`,
-        headers: {
-          authorization: `Bearer ${credentials.accessToken}`,
-          accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-        },
-        ...(body !== undefined ? { body } : {}),
-      },
+        `${this.root}${path}`,
+        body !== undefined ? { text: body, contentType: 'application/x-www-form-urlencoded' } : undefined,
+      ),
       context,
     );
     const error = response.status < 300 ? graphError(response.body) : undefined;

@@ -31,7 +31,7 @@ import {
   readPubSubPush,
   toPlatformReview,
 } from './google-wire';
-import { normaliseTimestamp, parseBody } from './platform-wire';
+import { bearerRequest, normaliseTimestamp, parseBody } from './platform-wire';
 
 export const GOOGLE_API_BASE_URL = 'https://mybusiness.googleapis.com';
 
@@ -183,16 +183,12 @@ class GoogleAdapter implements PlatformAdapter {
     gone404 = false,
   ): Promise<PlatformHttpResponse> {
     const response = await this.http.request(
-      {
+      bearerRequest(
+        credentials,
         method,
         url,
-        headers: {
-          authorization: `Bearer ${credentials.accessToken}`,
-          accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': 'application/json; charset=utf-8' } : {}),
-        },
-        ...(body !== undefined ? { body } : {}),
-      },
+        body !== undefined ? { text: body, contentType: 'application/json; charset=utf-8' } : undefined,
+      ),
       { ...context, platform: 'google', operation },
     );
     if (response.status >= 200 && response.status < 300) return response;

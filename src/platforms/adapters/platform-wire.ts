@@ -8,7 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
 import { PlatformCallError } from '../domain/platform';
 import type { ConnectedPlatform, PlatformOperation } from '../domain/platform';
-import type { PlatformHttpResponse } from '../ports';
+import type { PlatformHttpRequest, PlatformHttpResponse } from '../ports';
 
 /**
  * The body as `schema` describes it. Anything else (not JSON, or JSON of another shape) throws a
@@ -123,4 +123,26 @@ function describeBody(body: string): string {
   if (start === '<') return 'HTML';
   if (body.length === 0) return 'empty';
   return `${body.length} bytes`;
+}
+
+/**
+ * A platform API request with the access token as a Bearer header (never in the URL the audit log
+ * records) and, when there is a body, its content type.
+ */
+export function bearerRequest(
+  credentials: { readonly accessToken: string },
+  method: PlatformHttpRequest['method'],
+  url: string,
+  body?: { readonly text: string; readonly contentType: string },
+): PlatformHttpRequest {
+  return {
+    method,
+    url,
+    headers: {
+      authorization: `Bearer ${credentials.accessToken}`,
+      accept: 'application/json',
+      ...(body !== undefined ? { 'content-type': body.contentType } : {}),
+    },
+    ...(body !== undefined ? { body: body.text } : {}),
+  };
 }

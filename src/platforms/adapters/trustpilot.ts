@@ -24,7 +24,7 @@ import {
   trustpilotReviewSchema,
   verifyTrustpilotNotification,
 } from './trustpilot-wire';
-import { parseJsonBody } from './platform-wire';
+import { bearerRequest, parseJsonBody } from './platform-wire';
 
 export interface TrustpilotAdapterOptions {
   readonly http: PlatformHttp;
@@ -187,16 +187,12 @@ export class TrustpilotAdapter implements PlatformAdapter {
     options: { notFoundIsAnswer?: boolean } = {},
   ): Promise<PlatformHttpResponse> {
     const response = await this.http.request(
-      {
+      bearerRequest(
+        credentials,
         method,
-        url: `${this.baseUrl}${path}`,
-        headers: {
-          authorization: `Bearer ${credentials.accessToken}`,
-          accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { body } : {}),
-      },
+        `${this.baseUrl}${path}`,
+        body !== undefined ? { text: body, contentType: 'application/json' } : undefined,
+      ),
       context,
     );
     if (response.status >= 200 && response.status < 300) return response;

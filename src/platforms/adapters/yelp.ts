@@ -17,7 +17,7 @@ import type {
   SyncCursor,
 } from '../domain/platform';
 import type { CallContext, Credentials, PlatformAdapter, PlatformHttp, PlatformHttpResponse } from '../ports';
-import { parseBody } from './platform-wire';
+import { bearerRequest, parseBody } from './platform-wire';
 import { classifyYelpFailure, readYelpQuota, toPlatformReview, yelpReviewsSchema } from './yelp-wire';
 
 export const YELP_API_BASE_URL = 'https://api.yelp.com';
@@ -118,11 +118,11 @@ class YelpAdapter implements PlatformAdapter {
     }
     const callContext: CallContext = { ...context, platform: 'yelp', operation };
     const response: PlatformHttpResponse = await this.http.request(
-      {
-        method: 'GET',
-        url: `${this.baseUrl}/v3/businesses/${encodeURIComponent(locationId)}/reviews`,
-        headers: { authorization: `Bearer ${credentials.accessToken}`, accept: 'application/json' },
-      },
+      bearerRequest(
+        credentials,
+        'GET',
+        `${this.baseUrl}/v3/businesses/${encodeURIComponent(locationId)}/reviews`,
+      ),
       callContext,
     );
     const quota = readYelpQuota(response.headers);
