@@ -161,7 +161,7 @@ export class FakeFacebook {
 
   /**
    * A Page webhook POST about ratings, serialised the way Facebook does (non-ASCII escaped as
-   * \uXXXX) and signed with `appSecret` as `mode` says. `idKey` picks the (unconfirmed) id field.
+   * \u escapes of four hex digits) and signed with `appSecret` as `mode` says. `idKey` picks the (unconfirmed) id field.
    */
   notification(
     appSecret: string,
