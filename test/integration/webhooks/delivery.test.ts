@@ -218,7 +218,14 @@ it('delivers every event to every healthy endpoint once, loses none, breaks and 
   expect(deadId).toBeDefined();
   const deadAttempts = await attemptsOf(byKind('always-500'));
   expect(deadAttempts.length).toBe(byKind('always-500').requests);
-  expect(deadAttempts.every((a) => a.statusCode === 500 && a.outcome === 'failure')).toBe(true);
+  // Each attempt failed: with the endpoint's 500, or (on a loaded machine) with the client's timeout
+  // firing before the 500 arrived; never anything else.
+  const deadAnswerLost = (a: (typeof deadAttempts)[number]) =>
+    a.statusCode === undefined && (a.errorCode === 'total-timeout' || a.errorCode === 'connect-timeout');
+  expect(deadAttempts.every((a) => a.outcome === 'failure' && (a.statusCode === 500 || deadAnswerLost(a)))).toBe(
+    true,
+  );
+  expect(deadAttempts.filter((a) => a.statusCode === 500).length).toBeGreaterThan(deadAttempts.length / 2);
   // Slow and redirecting endpoints fail the right way, and their breakers stop them too.
   const slowAttempts = await attemptsOf(byKind('slow'));
   expect(slowAttempts.length).toBeGreaterThan(0);
