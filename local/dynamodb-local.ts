@@ -16,7 +16,22 @@ export class DynamoDbLocal {
   private constructor(
     readonly port: number,
     private readonly dbPath: string | undefined,
+    /** Started by another owner (a test run's shared instance): reachable, but not ours to stop. */
+    private readonly attached = false,
   ) {}
+
+  /** The instance another owner runs at `endpoint` (http://127.0.0.1:port); stop/restart/pid refuse. */
+  static attach(endpoint: string): DynamoDbLocal {
+    return new DynamoDbLocal(Number(new URL(endpoint).port), undefined, true);
+  }
+
+  private assertOwned(what: string): void {
+    if (this.attached) {
+      throw new Error(
+        `${what}: this DynamoDB Local is shared with other stacks (start the stack with its own store)`,
+      );
+    }
+  }
 
   static async start(options: { port?: number; dbPath?: string } = {}): Promise<DynamoDbLocal> {
     if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
@@ -81,6 +96,7 @@ export class DynamoDbLocal {
    * freeze it with SIGSTOP and thaw it with SIGCONT; undefined when it is not running.
    */
   get pid(): number | undefined {
+    this.assertOwned('pid');
     const guard = this.child?.pid;
     if (guard === undefined || this.child?.exitCode !== null) return undefined;
     let children: string;
@@ -95,12 +111,14 @@ export class DynamoDbLocal {
 
   /** Stops the process (in-memory data is gone; data under dbPath stays). */
   async stop(): Promise<void> {
+    this.assertOwned('stop');
     if (this.child) await stopChild(this.child);
     this.child = undefined;
   }
 
   /** Starts again on the same port (for fault tests); with a dbPath the data is still there. */
   async restart(): Promise<void> {
+    this.assertOwned('restart');
     await this.stop();
     await this.startProcess();
   }

@@ -15,6 +15,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FunctionDefinition } from '../src/catalog/functions';
+import { functionBundle } from './function-bundles';
 import { REPO_ROOT } from './processes';
 
 export class FunctionTimeoutError extends Error {
@@ -70,7 +71,8 @@ export async function startFunctionThread(
   const { concurrency = LOCAL_FUNCTION_CONCURRENCY, maxWaitMs } = options;
   const worker = new Worker(join(REPO_ROOT, 'local', 'lambda-thread.mjs'), {
     env: { ...env },
-    workerData: { entry: join(REPO_ROOT, definition.entry) },
+    // The function's esbuild bundle, as Lambda runs it (built once, then reused: function-bundles.ts).
+    workerData: { bundle: await functionBundle(definition) },
     // Handlers log through Powertools to stdout/stderr; let them through as Lambda's logs would.
     stdout: false,
     stderr: false,

@@ -1,28 +1,28 @@
-// One Lambda function of the local mode, in its own worker thread: loads the handler module named
-// by workerData.entry (TypeScript, through tsx) with the private process.env its parent gave this
-// thread (only the variables the catalog grants the function), then answers invocations:
+// One Lambda function of the local mode, in its own worker thread: loads the function's bundle
+// (workerData.bundle: CommonJS built by esbuild as for Lambda, see function-bundles.ts) with the
+// private process.env its parent gave this thread (only the variables the catalog grants the
+// function), then answers invocations:
 // { id, exportName, event } -> { id, ok: true, value } | { id, ok: false, error: { name, message } }.
+import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 
-const { entry } = workerData;
-const loaded = await tsImport(pathToFileURL(entry).href, import.meta.url);
-// A CommonJS module (the handlers compile to CJS) shows its exports on `default` too.
-const exportsOf = (name) => loaded[name] ?? loaded.default?.[name];
+const { bundle } = workerData;
+// Lambda starts Node with the function's NODE_OPTIONS (--enable-source-maps); a thread inherits
+// the parent's flags instead, so stack traces map to the sources this way.
+process.setSourceMapsEnabled(true);
+const loaded = createRequire(import.meta.url)(bundle);
 
 parentPort.on('message', async ({ id, exportName, event }) => {
   try {
-    const fn = exportsOf(exportName);
-    if (typeof fn !== 'function') throw new Error(`${entry} exports no function ${exportName}`);
+    const fn = loaded[exportName];
+    if (typeof fn !== 'function') throw new Error(`${bundle} exports no function ${exportName}`);
     parentPort.postMessage({ id, ok: true, value: await fn(event) });
   } catch (error) {
     const { name = 'Error', message = String(error) } = error instanceof Error ? error : {};
     parentPort.postMessage({ id, ok: false, error: { name, message } });
   }
 });
-const names = new Set([...Object.keys(loaded), ...Object.keys(loaded.default ?? {})]);
 parentPort.postMessage({
   ready: true,
-  exports: [...names].filter((n) => typeof exportsOf(n) === 'function'),
+  exports: Object.keys(loaded).filter((n) => typeof loaded[n] === 'function'),
 });

@@ -5,7 +5,9 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  DeleteTableCommand,
   ResourceInUseException,
+  ResourceNotFoundException,
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -67,6 +69,19 @@ export async function createTables(client: DynamoDBClient, prefix: string): Prom
     env[table.envVar] = name;
   }
   return env;
+}
+
+/** Deletes the catalog's tables under `prefix` (a stack's own tables in a shared DynamoDB Local). */
+export async function deleteTables(client: DynamoDBClient, prefix: string): Promise<void> {
+  await Promise.all(
+    TABLES.map((table) =>
+      client
+        .send(new DeleteTableCommand({ TableName: localTableName(prefix, table) }))
+        .catch((error: unknown) => {
+          if (!(error instanceof ResourceNotFoundException)) throw error;
+        }),
+    ),
+  );
 }
 
 export interface LocalQueue {

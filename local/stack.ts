@@ -37,7 +37,7 @@ import { localFunctionEnv } from './function-env';
 import { startFunctionThread, type FunctionThread } from './function-thread';
 import { referencePageResponse } from './docs-page';
 import { createGateway, listen, type GatewayLimits } from './gateway';
-import { createQueues, createTables, type LocalQueue } from './resources';
+import { createQueues, createTables, deleteTables, type LocalQueue } from './resources';
 import { startSesEmulator } from './ses-emulator';
 import { startS3Emulator, type S3Emulator } from './s3-emulator';
 import { BUCKETS, type BucketId } from '../src/catalog/buckets';
@@ -73,6 +73,11 @@ export interface LocalStackOptions {
   readonly quietFunctions?: boolean;
   /** Run the platform sync schedule (the EventBridge rule's stand-in) every 5 minutes; `npm start` does. */
   readonly syncSchedule?: boolean;
+  /**
+   * Use this running DynamoDB Local (shared by several stacks, as the integration tests do) instead
+   * of starting one: the stack's tables get a prefix of their own and are deleted when it stops.
+   */
+  readonly dynamoDbEndpoint?: string;
 }
 
 /** The From address of local e-mails, and where the local e-mails' review links point. */
@@ -170,8 +175,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     log('starting DynamoDB Local, the SQS emulator, the SES emulator and the S3 emulator...');
-    const [dynamoDb, sqsEmulator, sesEmulator, s3Emulator] = await Promise.allSettled([
-      DynamoDbLocal.start({ dbPath: options.dbPath }),
+    const [{ instance: dynamoDb }, sqsEmulator, sesEmulator, s3Emulator] = await Promise.allSettled([
+      options.dynamoDbEndpoint
+        ? { instance: DynamoDbLocal.attach(options.dynamoDbEndpoint), stop: async () => undefined }
+        : DynamoDbLocal.start({ dbPath: options.dbPath }).then((instance) => ({
+            instance,
+            stop: () => instance.stop(),
+          })),
       startSqsEmulator(),
       startSesEmulator(),
       startS3Emulator(
@@ -184,7 +194,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const failed = results.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
       return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
-        DynamoDbLocal,
+        { instance: DynamoDbLocal },
         SqsEmulator,
         Awaited<ReturnType<typeof startSesEmulator>>,
         S3Emulator,
@@ -220,7 +230,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     started.push({ stop: async () => (dynamoClient.destroy(), sqsClient.destroy()) });
 
-    const tableEnv = await createTables(dynamoClient, 'wedsync-local');
+    // A shared DynamoDB Local holds other stacks' tables too: ours get a prefix of their own.
+    const tablePrefix = options.dynamoDbEndpoint
+      ? `wedsync-local-${randomBytes(4).toString('hex')}`
+      : 'wedsync-local';
+    if (options.dynamoDbEndpoint) started.push({ stop: () => deleteTables(dynamoClient, tablePrefix) });
+    const tableEnv = await createTables(dynamoClient, tablePrefix);
     const { env: queueEnv, queues } = await createQueues(sqsClient, 'wedsync-local', {
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     });

@@ -28,6 +28,7 @@ import { EMAIL_SENDERS, type EmailSenderDefinition, type EmailSenderId } from '#
 import type { BucketAccess, BucketId } from '#src/catalog/buckets';
 import type { SettingId } from '#src/catalog/settings';
 import { KEYS, type KeyDefinition, type KeyId } from '#src/catalog/keys';
+import { FUNCTION_BUNDLING } from '#src/catalog/bundling';
 import { TABLES, type TableDefinition, type TableId } from '#src/catalog/tables';
 import { runbookReference } from '../runbooks';
 
@@ -154,10 +155,11 @@ export class ServiceFunction extends Construct {
       environment: settingsEnvironment(props.powertools),
       bundling: {
         forceDockerBundling: false,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
+        target: FUNCTION_BUNDLING.target,
+        minify: FUNCTION_BUNDLING.minify,
+        sourceMap: FUNCTION_BUNDLING.sourceMap,
+        sourcesContent: FUNCTION_BUNDLING.sourcesContent,
+        externalModules: [...FUNCTION_BUNDLING.externalModules],
         tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
         logLevel: nodejs.LogLevel.ERROR,
       },

@@ -22,7 +22,7 @@ interface ValidationReport {
 let synth: SynthesizedApp;
 beforeAll(() => {
   // Registers the pack exactly as bin/app.ts does; synth throws here on any unacknowledged error.
-  synth = synthesize({ nag: true });
+  synth = synthesize({ nag: true, bundle: true });
 });
 
 const describeViolations = (

@@ -11,7 +11,7 @@ jest.setTimeout(120_000);
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ ownStore: true });
   await stack.workers.pause('Ingest');
 });
 afterAll(async () => {

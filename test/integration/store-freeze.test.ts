@@ -14,7 +14,7 @@ let stack: TestStack;
 
 beforeAll(async () => {
   // A visibility timeout longer than a worker's stalled attempts: messages come back, not to the DLQ.
-  stack = await startTestStack({ visibilityTimeoutSeconds: 10 });
+  stack = await startTestStack({ ownStore: true, visibilityTimeoutSeconds: 10 });
 });
 afterAll(async () => {
   await stack?.cleanup();

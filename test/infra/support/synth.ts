@@ -1,12 +1,13 @@
 /**
  * Synthesizes the real app (same builder and context as `bin/app.ts`: cdk.json + cdk.context.json)
- * once per test file. Bundling runs with the local esbuild, as in `cdk synth`.
+ * once per test file. Bundling (the local esbuild, as in `cdk synth`) runs only when a test asks
+ * for it: the templates are the same without it, and bundling twelve functions costs ~10 s a file.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, CfnElement, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { BUNDLING_STACKS, type CloudAssembly } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { applyNag } from '../../../lib/nag';
 import { buildWedSync, type WedSync } from '../../../lib/wedsync';
@@ -34,11 +35,18 @@ export interface SynthOptions {
   readonly nag?: boolean;
   /** Merged over the `wedsync` context from cdk.json. */
   readonly config?: Record<string, unknown>;
+  /**
+   * Bundle the functions' code as `cdk synth` does. Off by default: no stack is bundled (the
+   * CLI's `aws:cdk:bundling-stacks` context, as `cdk synth --exclusively` uses), and each
+   * function's asset hash is then derived from its construct path instead of its bundle.
+   */
+  readonly bundle?: boolean;
 }
 
 export function synthesize(options: SynthOptions = {}): SynthesizedApp {
   const context = projectContext();
   if (options.config) context.wedsync = { ...(context.wedsync as object), ...options.config };
+  if (!options.bundle) context[BUNDLING_STACKS] = [];
   const app = new App({ context });
   const wedsync = buildWedSync(app);
   if (options.nag) applyNag(app);

@@ -9,6 +9,7 @@ import { tableDefinition, type TableId } from '../../../src/catalog/tables';
 import { createSupplierWithKey } from '../../../src/access/use-cases/create-supplier';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../../local/stack';
 import type { QueueId } from '../../../src/catalog/queues';
+import { SHARED_DYNAMODB_ENV } from './shared-store';
 
 export interface TestStack extends LocalStack {
   readonly doc: DynamoDBDocumentClient;
@@ -25,16 +26,23 @@ export interface TestStack extends LocalStack {
 }
 
 export async function startTestStack(
-  options: Partial<LocalStackOptions> & { persistent?: boolean } = {},
+  options: Partial<LocalStackOptions> & {
+    persistent?: boolean;
+    /** A DynamoDB Local of this stack's own, for tests that stop, restart or freeze the store. */
+    ownStore?: boolean;
+  } = {},
 ): Promise<TestStack> {
-  const dir = options.persistent ? mkdtempSync(join(tmpdir(), 'wedsync-ddb-')) : undefined;
+  const { persistent, ownStore, ...stackOptions } = options;
+  const dir = persistent ? mkdtempSync(join(tmpdir(), 'wedsync-ddb-')) : undefined;
+  const shared = ownStore || dir ? undefined : process.env[SHARED_DYNAMODB_ENV];
   // Stage throttling off unless a test asks for it: the load-style tests measure the pipeline, not
   // the stage limit (validation-parity and burst tests run with `throttling: 'deployed'`).
   const stack = await startLocalStack({
     visibilityTimeoutSeconds: 2,
     throttling: 'off',
-    ...options,
+    ...stackOptions,
     dbPath: dir,
+    dynamoDbEndpoint: shared,
   });
   // The CLI (scripts/cli.ts) runs in the test process as in an operator's shell: with every
   // resource name in its environment. The handlers never see this: each runs in its own thread

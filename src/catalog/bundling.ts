@@ -1,0 +1,14 @@
+/**
+ * How every function's handler is bundled, defined once: the CDK construct
+ * (lib/constructs/service-function.ts) passes it to NodejsFunction, and the local mode
+ * (local/function-bundles.ts) gives the same options to esbuild, so both run the same code.
+ */
+export const FUNCTION_BUNDLING = {
+  /** Lambda's runtime is nodejs22.x. */
+  target: 'node22',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  /** Provided by the Lambda runtime (NodejsFunction's default for Node 18 and later). */
+  externalModules: ['@aws-sdk/*'],
+} as const;

@@ -1,0 +1,3 @@
+import { startSharedStore } from './shared-store';
+
+export default startSharedStore;

@@ -1,0 +1,3 @@
+import { stopSharedStore } from './shared-store';
+
+export default stopSharedStore;

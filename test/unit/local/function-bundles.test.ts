@@ -1,0 +1,54 @@
+/**
+ * The local mode's function bundles are built by esbuild with the Lambda bundling options, reused
+ * while no input changed, and rebuilt when one did.
+ */
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { FunctionDefinition } from '../../../src/catalog/functions';
+import { BUNDLE_CACHE_DIR, functionBundle } from '../../../local/function-bundles';
+
+jest.setTimeout(30_000);
+
+let dir: string;
+let definition: FunctionDefinition;
+const cacheDirOf = (entry: string) => join(BUNDLE_CACHE_DIR, entry.replace(/[^\w.-]+/g, '_'));
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bundle-fixture-'));
+  writeFileSync(join(dir, 'answer.ts'), 'export const answer = (): string => "first";\n');
+  writeFileSync(
+    join(dir, 'handler.ts'),
+    'import { answer } from "./answer";\nexport const handle = () => answer();\n',
+  );
+  definition = { id: 'Api', entry: join(dir, 'handler.ts') } as FunctionDefinition;
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(cacheDirOf(definition.entry), { recursive: true, force: true });
+});
+
+const load = (bundle: string) => {
+  const exported = jest.requireActual<{ handle(): string }>(bundle);
+  return exported.handle();
+};
+
+it('bundles the handler with its imports, minified with a source map, as for Lambda', async () => {
+  const bundle = await functionBundle(definition);
+  expect(load(bundle)).toBe('first');
+  expect(readFileSync(`${bundle}.map`, 'utf8')).toContain('answer.ts');
+  expect(readFileSync(bundle, 'utf8').split('\n').length).toBeLessThanOrEqual(3);
+});
+
+it('reuses the build while no input changed, and rebuilds when an imported module changes', async () => {
+  const first = await functionBundle(definition);
+  expect(await functionBundle(definition)).toBe(first);
+
+  writeFileSync(join(dir, 'answer.ts'), 'export const answer = (): string => "second";\n');
+  // A different size already tells; a later mtime too, as an editor's save would give.
+  utimesSync(join(dir, 'answer.ts'), new Date(), new Date(Date.now() + 5000));
+  const second = await functionBundle(definition);
+  expect(second).not.toBe(first);
+  expect(dirname(second)).not.toBe(dirname(first));
+  expect(load(second)).toBe('second');
+});
