@@ -9,8 +9,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbLocal } from '../../../local/dynamodb-local';
 import { createTables } from '../../../local/resources';
+import { acquireStore, type TestStore } from '../support/shared-store';
 import { tableDefinition, type TableId } from '../../../src/catalog/tables';
 import {
   listAudit,
@@ -28,7 +28,7 @@ import { ProblemError } from '../../../src/shared/problem';
 
 jest.setTimeout(60_000);
 
-let db: DynamoDbLocal;
+let db: TestStore;
 let client: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 let env: Record<string, string>;
@@ -37,19 +37,19 @@ const table = (id: TableId) => env[tableDefinition(id).envVar]!;
 const keys = { keyRing: () => Promise.resolve(['cursor-test-secret']) };
 
 beforeAll(async () => {
-  db = await DynamoDbLocal.start();
+  db = await acquireStore('audit-test');
   client = new DynamoDBClient({
     region: 'us-east-1',
     endpoint: db.endpoint,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   doc = DynamoDBDocumentClient.from(client);
-  env = await createTables(client, 'audit-test');
+  env = await createTables(client, db.tablePrefix);
   audit = new DynamoAuditLog(doc, table('Audit'), { retentionDays: 400 });
 });
 afterAll(async () => {
   client?.destroy();
-  await db?.stop();
+  await db?.release();
 });
 
 const T0 = Date.parse('2026-12-01T10:00:00.000Z');

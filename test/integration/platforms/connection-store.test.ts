@@ -6,8 +6,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbLocal } from '../../../local/dynamodb-local';
 import { createTables } from '../../../local/resources';
+import { acquireStore, type TestStore } from '../support/shared-store';
 import { tableDefinition } from '../../../src/catalog/tables';
 import { DynamoConnectionStore } from '../../../src/platforms/adapters/dynamo-connections';
 import type { Connection } from '../../../src/platforms/domain/connection';
@@ -16,27 +16,27 @@ import { randomId } from '../../../src/shared/ids';
 
 jest.setTimeout(60_000);
 
-let db: DynamoDbLocal;
+let db: TestStore;
 let client: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 let table: string;
 let store: DynamoConnectionStore;
 
 beforeAll(async () => {
-  db = await DynamoDbLocal.start();
+  db = await acquireStore('store-test');
   client = new DynamoDBClient({
     region: 'us-east-1',
     endpoint: db.endpoint,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const env = await createTables(client, 'store-test');
+  const env = await createTables(client, db.tablePrefix);
   table = env[tableDefinition('Connections').envVar]!;
   store = new DynamoConnectionStore(doc, table);
 });
 afterAll(async () => {
   client?.destroy();
-  await db?.stop();
+  await db?.release();
 });
 
 const AT = '2026-06-01T10:00:00.000Z';

@@ -9,8 +9,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { DynamoDbLocal } from '../../../local/dynamodb-local';
 import { createQueues, createTables, type LocalQueue } from '../../../local/resources';
+import { acquireStore, type TestStore } from '../support/shared-store';
 import { startSqsEmulator, type SqsEmulator } from '../../../local/sqs-emulator';
 import { SqsPoller } from '../../../local/sqs-poller';
 import { queueDefinition, type QueueId } from '../../../src/catalog/queues';
@@ -37,7 +37,7 @@ jest.setTimeout(120_000);
 
 const region = 'us-east-1';
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-let dynamoDb: DynamoDbLocal;
+let dynamoDb: TestStore;
 let sqsEmulator: SqsEmulator;
 let dynamo: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
@@ -46,18 +46,18 @@ let tables: Record<string, string>;
 let queues: Record<QueueId, LocalQueue>;
 
 beforeAll(async () => {
-  [dynamoDb, sqsEmulator] = await Promise.all([DynamoDbLocal.start(), startSqsEmulator()]);
+  [dynamoDb, sqsEmulator] = await Promise.all([acquireStore('sync-it'), startSqsEmulator()]);
   dynamo = new DynamoDBClient({ region, endpoint: dynamoDb.endpoint, credentials });
   doc = DynamoDBDocumentClient.from(dynamo);
   sqs = new SQSClient({ region, endpoint: sqsEmulator.endpoint, credentials, useQueueUrlAsEndpoint: false });
-  tables = await createTables(dynamo, 'sync-it');
+  tables = await createTables(dynamo, dynamoDb.tablePrefix);
   ({ queues } = await createQueues(sqs, 'sync-it', { visibilityTimeoutSeconds: 2 }));
 });
 
 afterAll(async () => {
   dynamo?.destroy();
   sqs?.destroy();
-  await Promise.allSettled([dynamoDb?.stop(), sqsEmulator?.stop()]);
+  await Promise.allSettled([dynamoDb?.release(), sqsEmulator?.stop()]);
 });
 
 const table = (id: 'RateLimits' | 'PlatformBreakers' | 'PlatformSync') => tables[tableDefinition(id).envVar]!;
