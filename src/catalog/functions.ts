@@ -218,11 +218,17 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: 'functions/sync-scheduler/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 60,
-    tables: { PlatformSync: 'readwrite', Connections: 'read' },
+    tables: {
+      PlatformSync: 'readwrite',
+      Connections: 'read',
+      // The health gauges it publishes each run (breaker open, quota headroom, error rate).
+      PlatformBreakers: 'read',
+      PlatformStats: 'read',
+    },
     queues: { Sync: 'send' },
     secrets: [],
     description:
-      'Every 5 minutes: an incremental sync per active location, a full sweep once a day per location.',
+      'Every 5 minutes: an incremental sync per active location, a full sweep once a day per location; publishes the platform health gauges.',
   },
   {
     id: 'ImportWorker',

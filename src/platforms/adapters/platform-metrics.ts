@@ -6,7 +6,7 @@
  */
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { AuditEntry } from '../domain/audit';
-import { PLATFORM_METRICS, type HealthMetric } from '../domain/health-metrics';
+import { PLATFORM_DIMENSION, PLATFORM_METRICS, type HealthMetric } from '../domain/health-metrics';
 import type { ConnectedPlatform } from '../domain/platform';
 import type { PlatformCallMetrics } from './audited-platform-http';
 import type { AuditEventMetrics } from './metered-audit-log';
@@ -61,7 +61,7 @@ export class PowertoolsPlatformMetrics implements PlatformCallMetrics, AuditEven
 
   private publish(platform: ConnectedPlatform | undefined, add: (metric: Metrics) => void): void {
     const metric = this.metrics.singleMetric();
-    if (platform) metric.addDimensions({ platform });
+    if (platform) metric.addDimensions({ [PLATFORM_DIMENSION]: platform });
     add(metric);
     // Disabled metrics (tests, bench) store nothing, and an empty publish only warns.
     if (metric.hasStoredMetrics()) metric.publishStoredMetrics();
