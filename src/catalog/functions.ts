@@ -257,8 +257,10 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       Audit: 'append',
       PlatformStats: 'readwrite',
       PlatformBreakers: 'readwrite',
+      // The platforms' token buckets, shared with the SyncWorker: a reply takes its token too.
+      RateLimits: 'readwrite',
     },
-    // Sends to its own queue: deferrals (rate limits, transient failures) as DelaySeconds hops.
+    // Sends to its own queue: deferrals (breaker, buckets, rate limits, transient failures) as DelaySeconds hops.
     queues: { Replies: 'consume-and-send', Events: 'send' },
     // Token refresh needs the platform apps' secrets.
     secrets: ['GoogleClientSecret', 'FacebookAppSecret', 'TrustpilotApiSecret', 'YelpApiKey'],
