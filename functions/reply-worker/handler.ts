@@ -11,8 +11,10 @@ import {
   eventPublisher,
   once,
   platformAdapters,
+  platformBreakerStore,
   platformConnectionStore,
   platformTokenProvider,
+  rateLimiter,
   replyQueue,
   reviewRepository,
 } from '../../src/wiring';
@@ -36,14 +38,26 @@ const deps = once((): PublishReplyDeps => ({
   replies: reviewRepository(),
   events: eventPublisher(),
   queue: replyQueue(),
+  // The platform breakers and token buckets the SyncWorker uses: replies wait with syncs.
+  limiter: rateLimiter(),
+  breakers: platformBreakerStore(),
   clock: systemClock,
 }));
 
-async function handleReplies(event: SQSEvent): Promise<SQSBatchResponse> {
+/** The batch handler over given dependencies (the integration test hands in its own fakes for others' ports). */
+export const batchHandler =
+  (dependencies: () => PublishReplyDeps) =>
+  (event: SQSEvent): Promise<SQSBatchResponse> =>
+    handleReplies(event, dependencies);
+
+async function handleReplies(
+  event: SQSEvent,
+  dependencies: () => PublishReplyDeps = deps,
+): Promise<SQSBatchResponse> {
   const failed = await processReplyBatch(
     event.Records.map((r) => ({ messageId: r.messageId, body: r.body })),
     {
-      ...deps(),
+      ...dependencies(),
       onOutcome: (messageId, outcome) => {
         tally.add(OUTCOME_METRICS[outcome.kind], MetricUnit.Count, 1);
         if (outcome.kind === 'failed') {
@@ -69,6 +83,6 @@ async function handleReplies(event: SQSEvent): Promise<SQSBatchResponse> {
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
-export const handleBatch = publishingMetrics(tally, metrics, handleReplies);
+export const handleBatch = publishingMetrics(tally, metrics, (event: SQSEvent) => handleReplies(event));
 
 export const handler = middy(handleBatch).use(injectLambdaContext(logger));

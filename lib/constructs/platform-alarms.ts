@@ -10,7 +10,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { CONNECTED_PLATFORMS, PLATFORM_ALARMS, PLATFORM_METRICS } from '#src/platforms';
+import { CONNECTED_PLATFORMS, PLATFORM_ALARMS, PLATFORM_DIMENSION, PLATFORM_METRICS } from '#src/platforms';
 import { runbookReference } from '../runbooks';
 
 export interface PlatformAlarmsProps {
@@ -154,7 +154,7 @@ export class PlatformAlarms extends Construct {
     return new cloudwatch.Metric({
       namespace: this.props.metricsNamespace,
       metricName,
-      dimensionsMap: { service: this.props.serviceName, platform },
+      dimensionsMap: { service: this.props.serviceName, [PLATFORM_DIMENSION]: platform },
       statistic,
       period: Duration.minutes(periodMinutes),
       ...(label ? { label } : {}),

@@ -218,11 +218,17 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: 'functions/sync-scheduler/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 60,
-    tables: { PlatformSync: 'readwrite', Connections: 'read' },
+    tables: {
+      PlatformSync: 'readwrite',
+      Connections: 'read',
+      // The health gauges it publishes each run (breaker open, quota headroom, error rate).
+      PlatformBreakers: 'read',
+      PlatformStats: 'read',
+    },
     queues: { Sync: 'send' },
     secrets: [],
     description:
-      'Every 5 minutes: an incremental sync per active location, a full sweep once a day per location.',
+      'Every 5 minutes: an incremental sync per active location, a full sweep once a day per location; publishes the platform health gauges.',
   },
   {
     id: 'ImportWorker',
@@ -251,8 +257,10 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       Audit: 'append',
       PlatformStats: 'readwrite',
       PlatformBreakers: 'readwrite',
+      // The platforms' token buckets, shared with the SyncWorker: a reply takes its token too.
+      RateLimits: 'readwrite',
     },
-    // Sends to its own queue: deferrals (rate limits, transient failures) as DelaySeconds hops.
+    // Sends to its own queue: deferrals (breaker, buckets, rate limits, transient failures) as DelaySeconds hops.
     queues: { Replies: 'consume-and-send', Events: 'send' },
     // Token refresh needs the platform apps' secrets.
     secrets: ['GoogleClientSecret', 'FacebookAppSecret', 'TrustpilotApiSecret', 'YelpApiKey'],

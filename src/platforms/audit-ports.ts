@@ -6,6 +6,7 @@
 import type { AuditEntry } from './domain/audit';
 import type { AuditQuery } from './domain/audit-query';
 import type { BreakerView, LatestStats, MinuteStats } from './domain/health';
+import type { ConnectionStatus } from './domain/connection';
 import type { ConnectedPlatform, PlatformFailureKind } from './domain/platform';
 
 /** A DynamoDB key (LastEvaluatedKey), kept opaque to the use cases. */
@@ -47,4 +48,9 @@ export interface PlatformStatsStore {
 /** The platform circuit breakers' state, as the health view shows it. */
 export interface BreakerStates {
   get(platform: ConnectedPlatform): Promise<BreakerView>;
+}
+
+/** How many connections of each platform are in a status (the health gauges' re-auth count). */
+export interface ConnectionStatusCounts {
+  countByStatus(status: ConnectionStatus): Promise<Partial<Record<ConnectedPlatform, number>>>;
 }

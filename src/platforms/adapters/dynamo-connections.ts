@@ -2,7 +2,8 @@
  * Connections in DynamoDB (catalog table `Connections`; access patterns beside its definition):
  * the connection item pk=CONNECTION#<id>, sk=CONNECTION, with its pending authorization (PKCE
  * verifier, nonce) while pending, and its sealed token slots pk=CONNECTION#<id>, sk=TOKEN#<slot>
- * (ciphertext only). One class implements the three ports over the one table.
+ * (ciphertext only). One class implements the ports over the one table (and the status counts of
+ * the health gauges).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -15,7 +16,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ConnectedLocation, Connection, ConnectionStatus } from '../domain/connection';
 import type { SealedSecret } from '../domain/envelope';
-import type { SyncCursor } from '../domain/platform';
+import type { ConnectedPlatform, SyncCursor } from '../domain/platform';
 import type {
   AvailableLocation,
   ConnectionLifecycleStore,
@@ -23,6 +24,7 @@ import type {
   TokenSlot,
   TokenVault,
 } from '../oauth-ports';
+import type { ConnectionStatusCounts } from '../audit-ports';
 import type { ConnectionStore } from '../ports';
 
 const CONNECTION_SK = 'CONNECTION';
@@ -64,7 +66,9 @@ function toItem(connection: Connection): Record<string, unknown> {
 
 const conditionFailed = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
-export class DynamoConnectionStore implements ConnectionStore, ConnectionLifecycleStore, TokenVault {
+export class DynamoConnectionStore
+  implements ConnectionStore, ConnectionLifecycleStore, TokenVault, ConnectionStatusCounts
+{
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -118,6 +122,30 @@ export class DynamoConnectionStore implements ConnectionStore, ConnectionLifecyc
       items: (page.Items ?? []).map(toConnection),
       ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),
     };
+  }
+
+  /** Connections of each platform in `status` (byStatus, only the platform read), for the health gauges. */
+  async countByStatus(status: ConnectionStatus): Promise<Partial<Record<ConnectedPlatform, number>>> {
+    const counts: Partial<Record<ConnectedPlatform, number>> = {};
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byStatus',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': statusKey(status) },
+          ProjectionExpression: 'platform',
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const platform = item.platform as ConnectedPlatform;
+        counts[platform] = (counts[platform] ?? 0) + 1;
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return counts;
   }
 
   /** Writes the whole connection (its pending authorization and offered locations go with a rewrite). */

@@ -13,7 +13,12 @@
  * Only `retry-later` failures count: a rate-limited, refused or unsupported call got an answer
  * from a healthy platform.
  */
-import type { BreakerConfig, ReportedOutcome } from '../../shared/circuit-breaker';
+import type {
+  BreakerConfig,
+  BreakerDecision,
+  BreakerState,
+  ReportedOutcome,
+} from '../../shared/circuit-breaker';
 import type { ConnectedPlatform, PlatformFailureKind } from './platform';
 
 export const PLATFORM_BREAKER_CONFIG: BreakerConfig = {
@@ -39,4 +44,43 @@ export const platformBreakerId = (platform: ConnectedPlatform): string => platfo
 /** What a call's result tells the platform's breaker. */
 export function breakerOutcome(failure: PlatformFailureKind | undefined): ReportedOutcome {
   return failure === 'retry-later' ? 'failure' : 'success';
+}
+
+/** Why a call waits for the breaker (a deferral, never a failure). */
+export type BreakerWaitReason = 'breaker-open' | 'probe-in-flight';
+
+/**
+ * How long a call the breaker did not let through waits, and why: until the cool-down ends while
+ * open; at most PROBE_WAIT_MS while another worker's probe is out (it may fail fast and re-open
+ * the breaker with a short cool-down); a platform breaker is never disabled, but a state that
+ * says so waits the longest cool-down. Undefined when the call may go (`send`).
+ */
+export function breakerWait(
+  decision: BreakerDecision,
+  nowMs: number,
+): { readonly reason: BreakerWaitReason; readonly delayMs: number } | undefined {
+  switch (decision.action) {
+    case 'send':
+      return undefined;
+    case 'disabled':
+      return { reason: 'breaker-open', delayMs: PLATFORM_BREAKER_CONFIG.maxCoolDownMs };
+    case 'defer':
+      return decision.reason === 'open'
+        ? { reason: 'breaker-open', delayMs: Math.max(0, decision.untilMs - nowMs) }
+        : {
+            reason: 'probe-in-flight',
+            delayMs: Math.min(Math.max(decision.untilMs - nowMs, 0), PROBE_WAIT_MS),
+          };
+  }
+}
+
+/**
+ * Whether a call's result must be written to the shared breaker: every failure, the probe's
+ * result, and a success that changes something (a breaker not closed, or failures to forget).
+ * A success on a healthy platform writes nothing: the common case costs no write.
+ */
+export function breakerReportNeeded(before: BreakerState, outcome: ReportedOutcome, probe: boolean): boolean {
+  return (
+    outcome !== 'success' || probe || before.status !== 'closed' || before.consecutiveFailures !== undefined
+  );
 }

@@ -44,22 +44,44 @@ export const MAX_DELAY_SECONDS = 900;
 export const MAX_RETRY_LATER_HOPS = 12;
 
 export type ReplyDecision =
-  | { readonly kind: 'defer'; readonly delaySeconds: number }
+  | {
+      readonly kind: 'defer';
+      readonly delaySeconds: number;
+      /** True for a failed attempt (counts towards MAX_RETRY_LATER_HOPS); a wait does not count. */
+      readonly counted: boolean;
+    }
   | { readonly kind: 'fail'; readonly failure: ReplyFailure; readonly reason: string };
+
+/** What the platform breaker says about the failed call. */
+export interface FailedCall {
+  readonly nowMs: number;
+  /** The call was the breaker's probe: a transient failure is then the outage's, not the reply's. */
+  readonly probe: boolean;
+  /** The breaker is open (after this call) until then. */
+  readonly breakerOpenUntilMs?: number;
+}
 
 /**
  * What a classified platform failure means for a reply:
- * - rate-limited: wait what the platform asked (a wait longer than 15 min takes several hops);
- * - retry-later: back off (5 s doubling, at most 15 min per hop); after MAX_RETRY_LATER_HOPS
- *   deferrals (the message's one counter, quota waits included) the reply fails;
+ * - rate-limited: wait what the platform asked (a wait longer than 15 min takes several hops); a
+ *   wait, not a failure: the retry count stays;
+ * - retry-later: back off (5 s doubling, at most 15 min per hop), or, once the platform's breaker
+ *   is open, wait for its cool-down (the next call is its probe); after MAX_RETRY_LATER_HOPS
+ *   counted failures the reply fails. A failed probe is not counted: it says the platform is still
+ *   down, nothing about this reply (during a long outage every reply may be a probe many times);
  * - permanent, unsupported, reauth-required: fail for good with the platform's reason;
  * - auth-expired here means the refreshed token was refused too: the connection needs a reconnect.
  */
-export function decide(failure: PlatformFailure, retryHops: number): ReplyDecision {
+export function decide(failure: PlatformFailure, retryHops: number, call?: FailedCall): ReplyDecision {
   switch (failure.kind) {
     case 'rate-limited':
-      return { kind: 'defer', delaySeconds: delaySeconds(failure.waitMs) };
-    case 'retry-later':
+      return { kind: 'defer', delaySeconds: replyDelaySeconds(failure.waitMs), counted: false };
+    case 'retry-later': {
+      const openForMs =
+        call?.breakerOpenUntilMs !== undefined ? call.breakerOpenUntilMs - call.nowMs : undefined;
+      if (call?.probe) {
+        return { kind: 'defer', delaySeconds: replyDelaySeconds(openForMs ?? 0), counted: false };
+      }
       if (retryHops >= MAX_RETRY_LATER_HOPS) {
         return {
           kind: 'fail',
@@ -67,13 +89,16 @@ export function decide(failure: PlatformFailure, retryHops: number): ReplyDecisi
           reason: `the platform kept failing (${retryHops} tries): ${failure.reason}`,
         };
       }
+      const backoffSeconds = Math.max(
+        replyDelaySeconds(failure.retryAfterMs ?? 0),
+        Math.min(MAX_DELAY_SECONDS, 5 * 2 ** retryHops),
+      );
       return {
         kind: 'defer',
-        delaySeconds: Math.max(
-          delaySeconds(failure.retryAfterMs ?? 0),
-          Math.min(MAX_DELAY_SECONDS, 5 * 2 ** retryHops),
-        ),
+        delaySeconds: openForMs !== undefined ? replyDelaySeconds(openForMs) : backoffSeconds,
+        counted: true,
       };
+    }
     case 'auth-expired':
       return {
         kind: 'fail',
@@ -87,7 +112,9 @@ export function decide(failure: PlatformFailure, retryHops: number): ReplyDecisi
   }
 }
 
-const delaySeconds = (ms: number): number => Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil(ms / 1000)));
+/** SQS delay for a wait: whole seconds, at least 1, at most one 15-minute hop. */
+export const replyDelaySeconds = (ms: number): number =>
+  Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil(ms / 1000)));
 
 /** One reply request, identified by its review, action and time (ids of its events derive from it). */
 const requestSubject = (message: ReplyMessage) =>

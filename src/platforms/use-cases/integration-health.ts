@@ -19,8 +19,9 @@ import {
   type ConnectionHealth,
   type PlatformHealth,
 } from '../domain/health';
+import { healthMetrics, type HealthMetric } from '../domain/health-metrics';
 import { CONNECTED_PLATFORMS, type ConnectedPlatform } from '../domain/platform';
-import type { BreakerStates, PlatformStatsStore } from '../audit-ports';
+import type { BreakerStates, ConnectionStatusCounts, PlatformStatsStore } from '../audit-ports';
 import type { ConnectionStore } from '../ports';
 
 export interface IntegrationHealthDeps {
@@ -85,6 +86,42 @@ export async function opsIntegrationHealth(deps: IntegrationHealthDeps): Promise
     ),
     ...(next ? { truncated: true } : {}),
   };
+}
+
+export interface HealthGaugeDeps extends IntegrationHealthDeps {
+  readonly statusCounts: ConnectionStatusCounts;
+}
+
+/**
+ * The health gauges CloudWatch alarms on, per platform (the SyncScheduler publishes them each run):
+ * 1. Every active connection, a page at a time (the schedule reads them all anyway: no cap, so the
+ *    worst sync lag is over all of them).
+ * 2. Per platform: its breaker and its call statistics (no per-connection reads: no list is shown).
+ * 3. The connections waiting for re-authorisation, counted per platform.
+ * 4. `healthMetrics` turns the figures into gauges.
+ */
+export async function platformHealthGauges(deps: HealthGaugeDeps): Promise<HealthMetric[]> {
+  const connections: Connection[] = [];
+  let next: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.connections.listActive(100, next);
+    connections.push(...page.items);
+    next = page.next;
+  } while (next);
+  const [platforms, awaitingReauth] = await Promise.all([
+    Promise.all(
+      CONNECTED_PLATFORMS.map((p) =>
+        platformHealth(
+          p,
+          connections.filter((c) => c.platform === p),
+          deps,
+          0,
+        ),
+      ),
+    ),
+    deps.statusCounts.countByStatus('reauth-required'),
+  ]);
+  return healthMetrics(platforms, awaitingReauth);
 }
 
 async function platformHealth(

@@ -1,14 +1,18 @@
 /**
- * The reply worker's use case: publish (or delete) the supplier's reply on the review's platform.
+ * The reply worker's use case: publish (or delete) the supplier's reply on the review's platform,
+ * behind the platform's circuit breaker and within its token buckets (the SyncWorker's own, shared).
  */
 import { z } from 'zod';
 import type { EventPublisher } from '../../events';
 import type { Clock } from '../../shared/clock';
 import type { ReviewReply } from '../../reviews';
+import type { BreakerStore } from '../../shared/circuit-breaker';
 import type { Connection, ReplyMessage } from '../domain/connection';
 import { isPlatformCallError, type ConnectedPlatform, type PlatformFailure } from '../domain/platform';
+import { bucketsFor } from '../domain/quota-policy';
 import {
   decide,
+  replyDelaySeconds,
   replyFailedEvent,
   repliedEvent,
   replyMessageSchema,
@@ -19,9 +23,11 @@ import type {
   ConnectionStore,
   Credentials,
   PlatformAdapter,
+  RateLimiter,
   ReplyQueue,
   TokenProvider,
 } from '../ports';
+import { admit, reportCall, take, type Admission, type GateWaitReason } from './platform-gate';
 
 /** Where the reply's state is kept: on the review (the reviews capability's repository). */
 export interface ReplyStateStore {
@@ -37,6 +43,10 @@ export interface PublishReplyDeps {
   readonly events: EventPublisher;
   /** The Replies queue, for deferred messages (DelaySeconds hops). */
   readonly queue: ReplyQueue;
+  /** The platforms' token buckets, shared with the SyncWorker (RateLimits table). */
+  readonly limiter: RateLimiter;
+  /** The platforms' circuit breakers, shared with the SyncWorker (PlatformBreakers table). */
+  readonly breakers: BreakerStore;
   readonly clock: Clock;
 }
 
@@ -52,13 +62,19 @@ export type ReplyOutcome =
  * 1. Record the reply as pending on the review (ordered by request time: a request that is
  *    superseded or already finished stops here, so a redelivery does nothing twice).
  * 2. Find the connection (absent or not active: fail), the platform's adapter (no replies by
- *    API: fail), and credentials.
- * 3. Call reply / deleteReply. A refused access token (auth-expired) is refreshed once and the
- *    call made again; a dead refresh token fails the reply (reauth-required).
- * 4. Rate-limited or transiently failing: re-send the message with a delay (a new message, the
+ *    API: fail).
+ * 3. The platform gate (platform-gate.ts): breaker open or another worker's probe out, or the
+ *    buckets (platform app + the review's location) empty -> wait: re-send the message with the
+ *    delay, its retry count unchanged, nothing called. A breaker past its cool-down: this call is
+ *    the probe (one worker wins it).
+ * 4. Credentials, then reply / deleteReply. A refused access token (auth-expired) is refreshed
+ *    once and the call made again (another token from the buckets); a dead refresh token fails
+ *    the reply (reauth-required). The result goes into the breaker: a transient failure (5xx,
+ *    timeout) counts, a success closes a probing breaker, a 4xx is an answer, not an outage.
+ * 5. Rate-limited or transiently failing: re-send the message with a delay (a new message, the
  *    old one is deleted: a deferral never counts towards the DLQ's receive count). Permanent,
  *    unsupported or reauth-required: fail, never retried.
- * 5. Announce review.replied or review.reply_failed (ids per request, so a redelivery repeats
+ * 6. Announce review.replied or review.reply_failed (ids per request, so a redelivery repeats
  *    the same id), then record the final state on the review.
  * Anything unexpected (store or queue down) throws: the message is retried, then the DLQ.
  */
@@ -113,21 +129,41 @@ export async function publishReply(message: ReplyMessage, deps: PublishReplyDeps
           .deleteReply(credentials, message.locationId, message.externalId, context)
           .then(() => ({ state: 'published' as const }));
 
-  let state: 'published' | 'pending';
-  try {
-    state = (await callWithOneRefresh(connection, context, call, deps.tokens)).state;
-  } catch (error) {
-    if (!isPlatformCallError(error)) throw error;
-    const decision = decide(error.failure, retryHops(message));
-    if (decision.kind === 'fail') return fail(platform, decision.failure, decision.reason);
+  const defer = async (delaySeconds: number, counted: boolean, reason: string): Promise<ReplyOutcome> => {
     await deps.queue.send([
       {
-        message: { ...message, platform, deferrals: (message.deferrals ?? 0) + 1 },
-        delaySeconds: decision.delaySeconds,
+        message: { ...message, platform, deferrals: retryHops(message) + (counted ? 1 : 0) },
+        delaySeconds,
       },
     ]);
-    return { kind: 'deferred', delaySeconds: decision.delaySeconds, reason: describe(error.failure) };
+    return { kind: 'deferred', delaySeconds, reason };
+  };
+  const wait = (w: { reason: GateWaitReason; delayMs: number }) =>
+    defer(replyDelaySeconds(w.delayMs), false, w.reason);
+
+  const buckets = bucketsFor(platform, message.locationId);
+  const admission = await admit(deps, platform, buckets);
+  if (admission.kind === 'wait') return wait(admission);
+
+  let state: 'published' | 'pending';
+  try {
+    state = (await callWithOneRefresh(connection, context, call, deps.tokens, () => take(deps, buckets)))
+      .state;
+  } catch (error) {
+    if (error instanceof TokensWait) return wait(error.wait);
+    if (!isPlatformCallError(error)) throw error;
+    const after = await reportCall(deps, platform, admission, error.failure);
+    const decision = decide(error.failure, retryHops(message), {
+      nowMs: deps.clock.now().getTime(),
+      probe: admission.probeId !== undefined,
+      ...(after.status === 'open' && after.openUntilMs !== undefined
+        ? { breakerOpenUntilMs: after.openUntilMs }
+        : {}),
+    });
+    if (decision.kind === 'fail') return fail(platform, decision.failure, decision.reason);
+    return defer(decision.delaySeconds, decision.counted, describe(error.failure));
   }
+  await reportCall(deps, platform, admission, undefined);
   const time = deps.clock.now().toISOString();
   await deps.events.publish([repliedEvent(message, platform, state, time)]);
   await deps.replies.recordReply(
@@ -140,26 +176,36 @@ export async function publishReply(message: ReplyMessage, deps: PublishReplyDeps
   return { kind: state, platform };
 }
 
-/** One call; on a refused access token, one refresh and one more call. */
+/** The second call of an attempt found the buckets empty: the message waits. */
+class TokensWait extends Error {
+  constructor(readonly wait: Extract<Admission, { kind: 'wait' }>) {
+    super('no token for the call after a refresh');
+  }
+}
+
+/** One call; on a refused access token, one refresh and one more call (which takes its own token). */
 async function callWithOneRefresh<T>(
   connection: Connection,
   context: CallContext,
   call: (credentials: Credentials) => Promise<T>,
   tokens: TokenProvider,
+  takeToken: () => Promise<Extract<Admission, { kind: 'wait' }> | undefined>,
 ): Promise<T> {
   const credentials = await tokens.credentialsFor(connection, context);
   try {
     return await call(credentials);
   } catch (error) {
     if (!isPlatformCallError(error) || error.failure.kind !== 'auth-expired') throw error;
-    return call(await tokens.refreshAfterRejection(connection, context));
+    const fresh = await tokens.refreshAfterRejection(connection, context);
+    const refused = await takeToken();
+    if (refused) throw new TokensWait(refused);
+    return call(fresh);
   }
 }
 
 /**
- * Deferrals so far. Rate-limit waits and transient failures share the message's one counter; a
- * message deferred only for quota could in theory reach MAX_RETRY_LATER_HOPS and fail early on
- * its next transient error: an accepted simplification, the counter is bounded either way.
+ * Failed attempts so far (the message's `deferrals`): only transient failures of calls that were
+ * not the breaker's probe count; waits for the breaker, the buckets or a platform's 429 never do.
  */
 const retryHops = (message: ReplyMessage) => message.deferrals ?? 0;
 

@@ -185,3 +185,22 @@ it('stores sealed token slots with compare-and-set, and erases every slot of the
   expect(await store.load(other.connectionId, 'refresh')).toEqual({ sealed: sealed('other'), version: 1 });
   expect(await store.getById(c.connectionId)).toBeDefined(); // the connection item stays
 });
+
+it('counts the connections in a status per platform (the health gauge), a status change included', async () => {
+  const before = await store.countByStatus('reauth-required');
+  const moved = connection('sup_count', { platform: 'facebook', status: 'active' });
+  await Promise.all([
+    store.put(connection('sup_count', { platform: 'facebook', status: 'reauth-required' })),
+    store.put(connection('sup_count', { platform: 'yelp', status: 'reauth-required' })),
+    store.put(connection('sup_count', { platform: 'yelp', status: 'active' })),
+    store.put(moved),
+  ]);
+  expect(await store.setStatus(moved.connectionId, 'active', 'reauth-required', 'invalid_grant', AT)).toBe(
+    true,
+  );
+  const after = await store.countByStatus('reauth-required');
+  expect((after.facebook ?? 0) - (before.facebook ?? 0)).toBe(2);
+  expect((after.yelp ?? 0) - (before.yelp ?? 0)).toBe(1);
+  expect(after.google ?? 0).toBe(before.google ?? 0);
+  expect(after.trustpilot).toBeUndefined();
+});

@@ -142,6 +142,62 @@ describe('platform state and gauges', () => {
   });
 });
 
+describe('healthMetrics: the gauges the SyncScheduler publishes', () => {
+  const healthy = callHealth([minute(1, 10, 0)], undefined, NOW);
+  const platform = (overrides: Partial<PlatformHealth>): PlatformHealth => ({
+    ...healthy,
+    platform: 'google',
+    breaker: { status: 'closed' },
+    maxSyncLagSeconds: null,
+    connections: [],
+    state: 'healthy',
+    ...overrides,
+  });
+  const valueOf = (gauges: ReturnType<typeof healthMetrics>, name: string, p = 'google') =>
+    gauges.find((g) => g.name === name && g.platform === p)?.value;
+
+  it('counts a breaker as open until it closes again: half-open (probing) is 1, closed and unknown are 0', () => {
+    const gauges = healthMetrics([
+      platform({ platform: 'google', breaker: { status: 'open', openUntil: new Date(NOW).toISOString() } }),
+      platform({ platform: 'trustpilot', breaker: { status: 'half-open' } }),
+      platform({ platform: 'facebook', breaker: { status: 'closed' } }),
+      platform({ platform: 'yelp', breaker: { status: 'unknown' } }),
+    ]);
+    expect(
+      gauges.filter((g) => g.name === PLATFORM_METRICS.breakerOpen).map((g) => [g.platform, g.value]),
+    ).toEqual([
+      ['google', 1],
+      ['trustpilot', 1],
+      ['facebook', 0],
+      ['yelp', 0],
+    ]);
+  });
+
+  it('publishes the quota headroom in percent when a fresh report gives it, never invented', () => {
+    const low = callHealth([], { quota: { remaining: 3, limit: 300, at: new Date(NOW).toISOString() } }, NOW);
+    const gauges = healthMetrics([platform({ ...low, platform: 'yelp' }), platform({ platform: 'google' })]);
+    expect(gauges).toContainEqual({
+      name: PLATFORM_METRICS.quotaHeadroom,
+      platform: 'yelp',
+      unit: 'Percent',
+      value: 1,
+    });
+    expect(valueOf(gauges, PLATFORM_METRICS.quotaHeadroom, 'google')).toBeUndefined();
+  });
+
+  it('counts the connections awaiting re-authorisation per platform (0 when none), only when counted', () => {
+    const both = [platform({ platform: 'google' }), platform({ platform: 'facebook' })];
+    const gauges = healthMetrics(both, { facebook: 2 });
+    expect(valueOf(gauges, PLATFORM_METRICS.connectionsAwaitingReauth, 'facebook')).toBe(2);
+    expect(valueOf(gauges, PLATFORM_METRICS.connectionsAwaitingReauth, 'google')).toBe(0);
+    expect(healthMetrics(both).some((g) => g.name === PLATFORM_METRICS.connectionsAwaitingReauth)).toBe(
+      false,
+    );
+    // The event count the re-auth alarm sums is another metric: a gauge under its name would page forever.
+    expect(PLATFORM_METRICS.connectionsAwaitingReauth).not.toBe(PLATFORM_METRICS.reauthRequired);
+  });
+});
+
 describe('breakerView (the PlatformBreakers item state)', () => {
   it('reads the shared breaker state; past its cool-down an open breaker is half-open in effect', () => {
     const open = JSON.stringify({ status: 'open', openUntilMs: NOW + 30_000, buckets: [], openCount: 1 });

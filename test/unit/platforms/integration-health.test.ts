@@ -4,6 +4,8 @@
  */
 import {
   opsIntegrationHealth,
+  platformHealthGauges,
+  PLATFORM_METRICS,
   supplierIntegrationHealth,
   MINUTE_MS,
   type BreakerStates,
@@ -154,4 +156,35 @@ it('ops sees every platform, lag over all active connections (paged), the 20 mos
   // Only active connections are listed for ops (a reauth-required one is not synced, not lagging).
   expect(view.platforms.find((p) => p.platform === 'google')!.connections).toEqual([]);
   expect(view.truncated).toBeUndefined();
+});
+
+it('the gauges cover every active connection (no scan cap), every platform, and the re-auth counts', async () => {
+  // More than the ops view reads (2,000): the worst lag is the 2,400th connection's.
+  const many = Array.from({ length: 2400 }, (_, i) => conn(`con_${i}`, 'sup_1', 'google', (i + 1) * 1000));
+  const stats = new MemoryStats();
+  stats.latest.set('yelp', { quota: { remaining: 10, limit: 200, at: iso(60_000) } });
+  const statusReads: string[] = [];
+  const gauges = await platformHealthGauges({
+    connections: new MemoryConnections([...many, conn('con_t', 'sup_2', 'trustpilot', 30_000)]),
+    stats,
+    breakers: breakers({ google: { status: 'open' } }),
+    statusCounts: {
+      countByStatus: (status) => {
+        statusReads.push(status);
+        return Promise.resolve({ facebook: 3 });
+      },
+    },
+    clock,
+  });
+  const value = (name: string, platform: string) =>
+    gauges.find((g) => g.name === name && g.platform === platform)?.value;
+  expect(statusReads).toEqual(['reauth-required']);
+  expect(value(PLATFORM_METRICS.breakerOpen, 'google')).toBe(1);
+  expect(value(PLATFORM_METRICS.breakerOpen, 'yelp')).toBe(0);
+  expect(value(PLATFORM_METRICS.syncLag, 'google')).toBe(2400);
+  expect(value(PLATFORM_METRICS.syncLag, 'trustpilot')).toBe(30);
+  expect(value(PLATFORM_METRICS.syncLag, 'facebook')).toBeUndefined();
+  expect(value(PLATFORM_METRICS.quotaHeadroom, 'yelp')).toBe(5);
+  expect(value(PLATFORM_METRICS.connectionsAwaitingReauth, 'facebook')).toBe(3);
+  expect(value(PLATFORM_METRICS.connectionsAwaitingReauth, 'google')).toBe(0);
 });

@@ -17,6 +17,10 @@ import {
 import { buildOutboundEvent, type OutboundEventType } from '../../../src/events/outbound';
 import type { DomainEvent } from '../../../src/events';
 import type { ReviewReply } from '../../../src/reviews';
+import { decide } from '../../../src/platforms';
+import { PLATFORM_BREAKER_CONFIG } from '../../../src/platforms/domain/platform-breaker';
+import { InMemoryBreakerStore, report, type BreakerState } from '../../../src/shared/circuit-breaker';
+import { MemoryLimiter } from './sync-fakes';
 
 const NOW = new Date('2026-06-21T10:00:05.000Z');
 
@@ -82,7 +86,10 @@ function fakes(options: {
   const published: DomainEvent[] = [];
   const sent: { message: ReplyMessage; delaySeconds?: number }[] = [];
   let refreshes = 0;
-  let stored: ReviewReply | undefined;
+  let nowMs = NOW.getTime();
+  const limiter = new MemoryLimiter();
+  const breakers = new InMemoryBreakerStore();
+  const storedByReview = new Map<string, ReviewReply>();
   const stored_ = 'connection' in options ? options.connection : connection;
   const deps: PublishReplyDeps = {
     connections: {
@@ -113,7 +120,8 @@ function fakes(options: {
     ) as Record<ConnectedPlatform, PlatformAdapter>,
     // The same ordering rule as the DynamoDB adapter: newer requests win, final states stay.
     replies: {
-      recordReply: async (_supplierId, _reviewId, reply) => {
+      recordReply: async (_supplierId, reviewId, reply) => {
+        const stored = storedByReview.get(reviewId);
         if (
           stored &&
           (stored.requestedAt > reply.requestedAt ||
@@ -121,16 +129,30 @@ function fakes(options: {
         ) {
           return false;
         }
-        stored = reply;
+        storedByReview.set(reviewId, reply);
         states.push(reply);
         return true;
       },
     },
     events: { publish: async (events) => void published.push(...events) },
     queue: { send: async (messages) => void sent.push(...messages) },
-    clock: { now: () => NOW },
+    limiter,
+    breakers,
+    clock: { now: () => new Date(nowMs) },
   };
-  return { deps, calls, states, published, sent, refreshes: () => refreshes };
+  return {
+    deps,
+    calls,
+    states,
+    published,
+    sent,
+    limiter,
+    breakers,
+    refreshes: () => refreshes,
+    advance: (ms: number) => void (nowMs += ms),
+    nowMs: () => nowMs,
+    breaker: async (): Promise<BreakerState | undefined> => (await breakers.get('google'))?.state,
+  };
 }
 
 const envelope = (event: DomainEvent) =>
@@ -207,7 +229,8 @@ describe('publishReply', () => {
       answers: [{ kind: 'rate-limited', reason: '429', waitMs: 30_500, window: 'minute' }],
     });
     expect(await publishReply(message(), f.deps)).toMatchObject({ kind: 'deferred', delaySeconds: 31 });
-    expect(f.sent).toEqual([{ message: { ...message(), deferrals: 1 }, delaySeconds: 31 }]);
+    // A wait, not a failed attempt: the retry count stays.
+    expect(f.sent).toEqual([{ message: { ...message(), deferrals: 0 }, delaySeconds: 31 }]);
     expect(f.states.map((s) => s.state)).toEqual(['pending']);
     expect(f.published).toEqual([]);
   });
@@ -326,5 +349,203 @@ describe('processReplyBatch', () => {
       [],
     );
     expect(f.calls).toHaveLength(1);
+  });
+});
+
+/** Opens the shared google breaker as a sync worker's failures would, `outageMs` after they began. */
+async function openBreaker(
+  breakers: InMemoryBreakerStore,
+  nowMs: number,
+  outageMs = 0,
+): Promise<BreakerState> {
+  let state: BreakerState | undefined;
+  for (let i = 0; i < PLATFORM_BREAKER_CONFIG.openAfterConsecutiveFailures; i += 1) {
+    const at = i === 0 ? nowMs - outageMs : nowMs;
+    state = (await report(breakers, 'google', 'failure', { nowMs: at, config: PLATFORM_BREAKER_CONFIG }))
+      .state;
+  }
+  expect(state!.status).toBe('open');
+  return state!;
+}
+
+describe('publishReply behind the platform breaker and the token buckets', () => {
+  it('waits while the breaker is open: no call, a delayed copy to the end of the cool-down, no failure counted', async () => {
+    const f = fakes({});
+    const open = await openBreaker(f.breakers, f.nowMs(), 100_000); // cool-down 1/20 of 100 s = 5 s
+    const outcome = await publishReply(message({ deferrals: 2 }), f.deps);
+    expect(outcome).toEqual({ kind: 'deferred', delaySeconds: 5, reason: 'breaker-open' });
+    expect(open.openUntilMs! - f.nowMs()).toBe(5000);
+    expect(f.calls).toEqual([]);
+    expect(f.sent).toEqual([{ message: message({ deferrals: 2 }), delaySeconds: 5 }]);
+    expect(f.states.map((s) => s.state)).toEqual(['pending']);
+    expect(f.published).toEqual([]);
+    // Nothing taken from the buckets either: 5 replies to that location still go at once afterwards.
+    expect(
+      (await f.limiter.take(['google/app', 'google/location/accounts/1/locations/2'], 5, f.nowMs())).ok,
+    ).toBe(true);
+  });
+
+  it('past the cool-down one reply is the probe: its success closes the breaker and it is published', async () => {
+    const f = fakes({});
+    const open = await openBreaker(f.breakers, f.nowMs());
+    f.advance(open.openUntilMs! - f.nowMs());
+    expect(await publishReply(message(), f.deps)).toEqual({ kind: 'published', platform: 'google' });
+    expect(f.calls).toHaveLength(1);
+    expect((await f.breaker())!.status).toBe('closed');
+  });
+
+  it('while the probe is out, other replies wait a second at most; a failed probe re-opens and is not counted', async () => {
+    const f = fakes({ answers: [{ kind: 'retry-later', reason: '503' }] });
+    const open = await openBreaker(f.breakers, f.nowMs(), 200_000);
+    f.advance(open.openUntilMs! - f.nowMs());
+    // Another worker holds the probe (as acquire would record it) while this one asks.
+    const probing: BreakerState = {
+      ...open,
+      status: 'half-open',
+      probe: { id: 'other', leaseUntilMs: f.nowMs() + 25_000 },
+    };
+    const { version } = (await f.breakers.get('google'))!;
+    await f.breakers.compareAndSet('google', version, probing);
+    expect(await publishReply(message({ reviewId: 'rev_2' }), f.deps)).toEqual({
+      kind: 'deferred',
+      delaySeconds: 1,
+      reason: 'probe-in-flight',
+    });
+    expect(f.calls).toEqual([]);
+    // The lease ends without a report: this reply probes, the platform is still down.
+    f.advance(25_000);
+    const outcome = await publishReply(message({ deferrals: 4 }), f.deps);
+    const reopened = (await f.breaker())!;
+    expect(reopened.status).toBe('open');
+    expect(outcome).toMatchObject({
+      kind: 'deferred',
+      delaySeconds: Math.ceil((reopened.openUntilMs! - f.nowMs()) / 1000),
+    });
+    expect(f.calls).toHaveLength(1);
+    expect(f.sent.at(-1)!.message.deferrals).toBe(4);
+  });
+
+  it('counts 5xx and timeouts into the breaker: the third in a row opens it and that reply waits for the probe', async () => {
+    const transient: PlatformFailure = { kind: 'retry-later', reason: 'timeout' };
+    const f = fakes({ answers: [transient, transient, transient] });
+    for (const reviewId of ['rev_1', 'rev_2']) {
+      expect(await publishReply(message({ reviewId }), f.deps)).toMatchObject({
+        kind: 'deferred',
+        delaySeconds: 5,
+      });
+    }
+    expect((await f.breaker())!).toMatchObject({ status: 'closed', consecutiveFailures: 2 });
+    const third = await publishReply(message({ reviewId: 'rev_3' }), f.deps);
+    const state = (await f.breaker())!;
+    expect(state.status).toBe('open');
+    // The base cool-down (1 s), not the 5 s backoff: the first call after it is the probe.
+    expect(third).toMatchObject({ kind: 'deferred', delaySeconds: 1 });
+    expect(f.sent.map((s) => s.message.deferrals)).toEqual([1, 1, 1]);
+    // A fourth reply now waits without calling.
+    expect(await publishReply(message({ reviewId: 'rev_4' }), f.deps)).toMatchObject({
+      reason: 'breaker-open',
+    });
+    expect(f.calls).toHaveLength(3);
+  });
+
+  it('a permanent 4xx is an answer from a healthy platform: it fails the reply and clears the failure run', async () => {
+    const f = fakes({
+      answers: [
+        { kind: 'retry-later', reason: '502' },
+        { kind: 'retry-later', reason: '502' },
+        { kind: 'permanent', reason: '400 INVALID_ARGUMENT' },
+      ],
+    });
+    await publishReply(message({ reviewId: 'rev_1' }), f.deps);
+    await publishReply(message({ reviewId: 'rev_2' }), f.deps);
+    expect(await publishReply(message({ reviewId: 'rev_3' }), f.deps)).toMatchObject({
+      kind: 'failed',
+      failure: 'permanent',
+    });
+    const state = (await f.breaker())!;
+    expect(state.status).toBe('closed');
+    expect(state.consecutiveFailures).toBeUndefined();
+  });
+
+  it('a success on a healthy platform writes nothing to the breaker', async () => {
+    const f = fakes({});
+    await publishReply(message(), f.deps);
+    expect(await f.breakers.get('google')).toBeUndefined();
+  });
+
+  it('takes a token per call from the app and location buckets: an empty bucket defers, not counted', async () => {
+    const f = fakes({});
+    // The location bucket holds 5 (google: 1 more per second).
+    for (let i = 0; i < 5; i += 1) {
+      expect(await publishReply(message({ reviewId: `rev_${i}` }), f.deps)).toMatchObject({
+        kind: 'published',
+      });
+    }
+    expect(await publishReply(message({ reviewId: 'rev_5', deferrals: 1 }), f.deps)).toEqual({
+      kind: 'deferred',
+      delaySeconds: 1,
+      reason: 'quota',
+    });
+    expect(f.calls).toHaveLength(5);
+    expect(f.sent).toEqual([{ message: message({ reviewId: 'rev_5', deferrals: 1 }), delaySeconds: 1 }]);
+    // Another location shares the app bucket only, which refills at 5/s: one second later both go.
+    f.advance(1000);
+    expect(await publishReply(message({ reviewId: 'rev_5' }), f.deps)).toMatchObject({ kind: 'published' });
+    expect(
+      await publishReply(message({ reviewId: 'rev_6', locationId: 'accounts/1/locations/3' }), f.deps),
+    ).toMatchObject({ kind: 'published' });
+  });
+
+  it('a platform 429 drains the app bucket for its wait: the next reply to any location waits too', async () => {
+    const f = fakes({ answers: [{ kind: 'rate-limited', reason: '429', waitMs: 20_000, window: 'minute' }] });
+    expect(await publishReply(message(), f.deps)).toMatchObject({ kind: 'deferred', delaySeconds: 20 });
+    expect(
+      await publishReply(message({ reviewId: 'rev_2', locationId: 'accounts/1/locations/3' }), f.deps),
+    ).toMatchObject({ kind: 'deferred', reason: 'quota', delaySeconds: 21 }); // 20 s + 0.2 s for a token at 5/s
+    expect(f.calls).toHaveLength(1);
+    // Not an outage.
+    expect(await f.breakers.get('google')).toBeUndefined();
+  });
+
+  it('the call after a token refresh takes its own token; none left means a wait, not a failure', async () => {
+    const f = fakes({ answers: [{ kind: 'auth-expired', reason: '401' }] });
+    // Four tokens left at the location: the first call takes one, the retry after the refresh another.
+    await f.limiter.take(['google/location/accounts/1/locations/2'], 4, f.nowMs());
+    expect(await publishReply(message(), f.deps)).toEqual({
+      kind: 'deferred',
+      delaySeconds: 1,
+      reason: 'quota',
+    });
+    expect(f.refreshes()).toBe(1);
+    expect(f.calls).toHaveLength(1);
+    expect(f.sent[0]!.message.deferrals).toBe(0);
+  });
+});
+
+describe('decide (a failed reply call)', () => {
+  const transient: PlatformFailure = { kind: 'retry-later', reason: '503' };
+  it('a failed probe waits for the new cool-down and is not counted, even past the last hop', () => {
+    expect(
+      decide(transient, MAX_RETRY_LATER_HOPS, { nowMs: 0, probe: true, breakerOpenUntilMs: 7_200 }),
+    ).toEqual({ kind: 'defer', delaySeconds: 8, counted: false });
+  });
+  it('a failure that leaves the breaker open waits for its cool-down, counted', () => {
+    expect(decide(transient, 0, { nowMs: 0, probe: false, breakerOpenUntilMs: 1_000 })).toEqual({
+      kind: 'defer',
+      delaySeconds: 1,
+      counted: true,
+    });
+    expect(decide(transient, 2, { nowMs: 0, probe: false })).toEqual({
+      kind: 'defer',
+      delaySeconds: 20,
+      counted: true,
+    });
+  });
+  it('a platform 429 is a wait, never counted', () => {
+    expect(decide({ kind: 'rate-limited', reason: '429', waitMs: 1500, window: 'second' }, 11)).toEqual({
+      kind: 'defer',
+      delaySeconds: 2,
+      counted: false,
+    });
   });
 });

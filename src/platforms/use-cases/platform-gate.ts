@@ -1,0 +1,115 @@
+/**
+ * The gate every platform call passes, shared with the SyncWorker's rules: the platform's circuit
+ * breaker and the token buckets (platform app + location), both shared by every concurrent worker.
+ * 1. `admit`: read the breaker (no write): open, or another worker's probe out -> wait; take the
+ *    tokens (all or none) -> none: wait as long as the buckets say; a breaker past its cool-down
+ *    -> claim the probe (compare-and-set: only the winner calls, the others wait).
+ * 2. `take`: one more token for a second call of the same attempt (the retry after a refresh).
+ * 3. `report`: the call's result into the breaker (only `retry-later` is a failure: a 4xx, a 429 or
+ *    a refused token came from a healthy platform), written only when it changes something; a 429
+ *    drains the app bucket for the platform's wait.
+ * A wait is never a failure: the caller re-sends its message with a delay.
+ */
+import {
+  acquire,
+  decide,
+  initialBreakerState,
+  report,
+  type BreakerState,
+  type BreakerStore,
+} from '../../shared/circuit-breaker';
+import type { Clock } from '../../shared/clock';
+import type { ConnectedPlatform, PlatformFailure } from '../domain/platform';
+import {
+  breakerOutcome,
+  breakerReportNeeded,
+  breakerWait,
+  PLATFORM_BREAKER_CONFIG,
+  platformBreakerId,
+  type BreakerWaitReason,
+} from '../domain/platform-breaker';
+import { appBucket } from '../domain/quota-policy';
+import type { RateLimiter } from '../ports';
+
+export interface PlatformGateDeps {
+  readonly limiter: RateLimiter;
+  readonly breakers: BreakerStore;
+  readonly clock: Clock;
+}
+
+export type GateWaitReason = BreakerWaitReason | 'quota';
+
+export type Admission =
+  | {
+      readonly kind: 'admitted';
+      /** Set when this call is the breaker's probe: its result closes or re-opens the breaker. */
+      readonly probeId?: string;
+      /** The breaker as read before the call. */
+      readonly before: BreakerState;
+    }
+  | { readonly kind: 'wait'; readonly reason: GateWaitReason; readonly delayMs: number };
+
+export async function admit(
+  deps: PlatformGateDeps,
+  platform: ConnectedPlatform,
+  buckets: readonly string[],
+  cost = 1,
+): Promise<Admission> {
+  const id = platformBreakerId(platform);
+  const nowMs = deps.clock.now().getTime();
+  const before = (await deps.breakers.get(id))?.state ?? initialBreakerState();
+  const peek = decide(before, nowMs, 'peek', PLATFORM_BREAKER_CONFIG).decision;
+  const closedWait = breakerWait(peek, nowMs);
+  if (closedWait) return { kind: 'wait', ...closedWait };
+
+  const tokens = await take(deps, buckets, cost);
+  if (tokens) return tokens;
+
+  if (peek.action === 'send' && peek.probe) {
+    const claimed = await acquire(deps.breakers, id, {
+      nowMs: deps.clock.now().getTime(),
+      config: PLATFORM_BREAKER_CONFIG,
+    });
+    const lost = breakerWait(claimed, deps.clock.now().getTime());
+    if (lost) return { kind: 'wait', ...lost };
+    return {
+      kind: 'admitted',
+      before,
+      ...(claimed.action === 'send' && claimed.probe ? { probeId: claimed.probeId } : {}),
+    };
+  }
+  return { kind: 'admitted', before };
+}
+
+/** Takes `cost` tokens from every bucket (all or none); the wait when they are not there. */
+export async function take(
+  deps: PlatformGateDeps,
+  buckets: readonly string[],
+  cost = 1,
+): Promise<Extract<Admission, { kind: 'wait' }> | undefined> {
+  const taken = await deps.limiter.take(buckets, cost, deps.clock.now().getTime());
+  return taken.ok ? undefined : { kind: 'wait', reason: 'quota', delayMs: taken.waitMs };
+}
+
+/** The call's result into the shared breaker (and a 429 into the app bucket); the breaker after it. */
+export async function reportCall(
+  deps: PlatformGateDeps,
+  platform: ConnectedPlatform,
+  admission: Extract<Admission, { kind: 'admitted' }>,
+  failure: PlatformFailure | undefined,
+): Promise<BreakerState> {
+  const nowMs = deps.clock.now().getTime();
+  if (failure?.kind === 'rate-limited') {
+    await deps.limiter.tighten(appBucket(platform), nowMs + failure.waitMs, nowMs);
+  }
+  const outcome = breakerOutcome(failure?.kind);
+  if (!breakerReportNeeded(admission.before, outcome, admission.probeId !== undefined)) {
+    return admission.before;
+  }
+  const result = await report(deps.breakers, platformBreakerId(platform), outcome, {
+    nowMs,
+    config: PLATFORM_BREAKER_CONFIG,
+    ...(admission.probeId ? { probeId: admission.probeId } : {}),
+  });
+  return result.state;
+}
