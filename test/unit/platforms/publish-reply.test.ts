@@ -116,7 +116,8 @@ function fakes(options: {
       recordReply: async (_supplierId, _reviewId, reply) => {
         if (
           stored &&
-          (stored.requestedAt > reply.requestedAt ||
+          stored.requestedAt !== undefined &&
+          (stored.requestedAt > reply.requestedAt! ||
             (stored.requestedAt === reply.requestedAt && stored.state !== 'pending'))
         ) {
           return false;
