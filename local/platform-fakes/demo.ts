@@ -16,6 +16,8 @@ import { FakeYelp } from './yelp';
 export const DEMO_GOOGLE_LOCATIONS = ['accounts/100/locations/1001', 'accounts/100/locations/1002'] as const;
 export const DEMO_FACEBOOK_PAGE = '5550001';
 export const DEMO_TRUSTPILOT_UNIT = 'bu-rose-garden';
+/** The demo unit's business user, whom replies are written as (given when connecting). */
+export const DEMO_TRUSTPILOT_BUSINESS_USER = 'bu-user-rose-garden-owner';
 export const DEMO_YELP_BUSINESS = 'rose-garden-weddings-bath';
 
 const COMMENTS = [
@@ -87,6 +89,7 @@ export async function startDemoPlatforms(options: DemoOptions = {}): Promise<Dem
     });
   }
   trustpilot.addBusinessUnit(DEMO_TRUSTPILOT_UNIT);
+  trustpilot.addBusinessUser(DEMO_TRUSTPILOT_UNIT, DEMO_TRUSTPILOT_BUSINESS_USER);
   for (let i = 0; i < (options.trustpilotReviews ?? 8); i += 1) {
     trustpilot.addReview(DEMO_TRUSTPILOT_UNIT, {
       stars: 5 - (i % 5),
@@ -136,7 +139,14 @@ export async function connectAll(apiUrl: string, apiKey: string): Promise<Connec
   const bodies: { platform: ConnectedPlatform; body: Record<string, string> }[] = [
     { platform: 'google', body: { platform: 'google' } },
     { platform: 'facebook', body: { platform: 'facebook' } },
-    { platform: 'trustpilot', body: { platform: 'trustpilot', businessUnitId: DEMO_TRUSTPILOT_UNIT } },
+    {
+      platform: 'trustpilot',
+      body: {
+        platform: 'trustpilot',
+        businessUnitId: DEMO_TRUSTPILOT_UNIT,
+        authorBusinessUserId: DEMO_TRUSTPILOT_BUSINESS_USER,
+      },
+    },
     { platform: 'yelp', body: { platform: 'yelp', businessId: DEMO_YELP_BUSINESS } },
   ];
   const connected: ConnectedDemo[] = [];

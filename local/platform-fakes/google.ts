@@ -149,6 +149,17 @@ export class FakeGoogleBusinessProfile {
       .map((r) => structuredClone(r));
   }
 
+  /**
+   * The business replies (or deletes its reply, `null`) on Google itself, not through the API.
+   * Whether that moves the review's `updateTime` is not documented: here it does not, so only a
+   * listing that reaches the review (a full sync) sees it.
+   */
+  setOwnerReply(locationName: string, reviewId: string, comment: string | null): void {
+    const review = this.review(locationName, reviewId);
+    if (comment === null) delete review.reviewReply;
+    else review.reviewReply = { comment, updateTime: this.stamp() };
+  }
+
   /** The published reply of a review, if any. */
   replyOf(locationName: string, reviewId: string): { comment: string; updateTime: string } | undefined {
     const reply = this.review(locationName, reviewId).reviewReply;

@@ -3,7 +3,9 @@
  * service reviews, listed newest first by page number (`perPage` 1..100, a page past the end is an
  * empty list, `startDateTime` filters), get one, reply as a business user and delete the reply.
  * Calls are counted against Trustpilot's recommended limit (833 per 5 minutes, smaller for tests)
- * and answered 429 with Retry-After once it is spent. Webhook requests (unsigned, like
+ * and answered 429 with Retry-After once it is spent. A reply must name, as `authorBusinessUserId`,
+ * a business user of the review's business unit (`addBusinessUser`), as Trustpilot's reply call
+ * requires one; the status of Trustpilot's refusal is not documented (400 here). Webhook requests (unsigned, like
  * Trustpilot's) are built by `notification`. OAuth routes are mounted on `server` by others;
  * tests issue tokens with `server.issueToken(businessUserId)`.
  */
@@ -42,6 +44,8 @@ export type TrustpilotEventName =
 export class FakeTrustpilot {
   readonly server = new FakePlatformServer('trustpilot');
   private readonly units = new Set<string>();
+  /** Business users by business unit: the only authors a reply may name. */
+  private readonly businessUsers = new Map<string, Set<string>>();
   private readonly reviews = new Map<string, FakeTrustpilotReview>();
   /** Times of every call the limits let through, oldest first. */
   private readonly history: number[] = [];
@@ -102,6 +106,14 @@ export class FakeTrustpilot {
 
   addBusinessUnit(id: string): void {
     this.units.add(id);
+  }
+
+  /** A business user of the unit: replies to the unit's reviews may be written as this user. */
+  addBusinessUser(businessUnitId: string, businessUserId: string): void {
+    this.units.add(businessUnitId);
+    const users = this.businessUsers.get(businessUnitId) ?? new Set<string>();
+    users.add(businessUserId);
+    this.businessUsers.set(businessUnitId, users);
   }
 
   /** Adds a review; each one is a second newer than the last unless `createdAt` is given. */
@@ -269,6 +281,12 @@ export class FakeTrustpilot {
     }
     if (typeof body.authorBusinessUserId !== 'string' || body.authorBusinessUserId === '') {
       return { status: 400, json: { message: 'authorBusinessUserId is required' } };
+    }
+    if (!this.businessUsers.get(review.businessUnitId)?.has(body.authorBusinessUserId)) {
+      return {
+        status: 400,
+        json: { message: 'authorBusinessUserId is not a business user of this business unit' },
+      };
     }
     if (typeof body.message !== 'string' || body.message.trim() === '') {
       return { status: 400, json: { message: 'message is required' } };

@@ -76,7 +76,8 @@ export type OperationId =
   | 'getImport'
   | 'listImportErrors'
   | 'replyToReview'
-  | 'deleteReviewReply';
+  | 'deleteReviewReply'
+  | 'updateConnection';
 
 export interface RouteDefinition {
   readonly operation: OperationId;
@@ -540,6 +541,20 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'Disconnect: revoke the grant at the platform where possible, erase the stored tokens.',
     area: 'platforms',
     response: { status: 204, description: 'Disconnected; no body.' },
+  },
+  {
+    operation: 'updateConnection',
+    method: 'PATCH',
+    path: '/v1/connections/{connectionId}',
+    auth: 'supplier',
+    body: platformRoutesSchemas.updateConnectionBody,
+    summary:
+      "Set a connection's settings: Trustpilot's `authorBusinessUserId`, the business user replies are written as " +
+      '(Trustpilot offers no documented way to look it up).',
+    area: 'platforms',
+    response: { status: 200, description: 'The connection.', schema: platformRoutesResponses.connection },
+    // 409: the connection is disconnected (422 for a platform that takes no such setting).
+    problems: ['conflict'],
   },
   {
     operation: 'createImport',

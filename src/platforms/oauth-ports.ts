@@ -72,6 +72,11 @@ export interface ConnectionLifecycleStore {
     },
   ): Promise<boolean>;
   availableLocations(connectionId: string): Promise<readonly AvailableLocation[]>;
+  /**
+   * Replaces the connection's settings (the caller merges); false when the connection is gone or
+   * disconnected.
+   */
+  setSettings(connectionId: string, settings: Readonly<Record<string, string>>, at: string): Promise<boolean>;
   /** Replaces the chosen locations of an active connection (cursors of kept ones are kept by the caller). */
   setLocations(connectionId: string, locations: readonly ConnectedLocation[], at: string): Promise<boolean>;
 }

@@ -14,6 +14,7 @@ export * from './domain/review';
 export * from './domain/review-schemas';
 export * from './domain/review-responses';
 export * from './domain/review-ids';
+export * from './domain/review-replies';
 export * from './domain/summary';
 export * from './domain/review-inference';
 export type * from './ports';

@@ -1,6 +1,7 @@
 /** What the review use cases need from the outside world; adapters implement these against AWS. */
 import type { Review, ReviewInsights, ReviewRemoval, ReviewReply, ReviewView } from './domain/review';
 import type { RecentReview } from './domain/review-inference';
+import type { ReplyObservation } from './domain/review-replies';
 import type { ReviewSummary } from './domain/summary';
 import type { Platform, Recommendation } from './domain/review-schemas';
 import type { StoreKey } from '../shared/cursor';
@@ -60,7 +61,18 @@ export interface ReviewRepository {
    * request's final state (published, failed) never goes back; false when refused or no review.
    */
   recordReply(supplierId: string, reviewId: string, reply: ReviewReply): Promise<boolean>;
+  /**
+   * Merges the reply the review's source shows (a sync, an import) with the stored one
+   * (domain/review-replies.ts); a removed or unknown review is left alone.
+   */
+  observeReply(
+    supplierId: string,
+    reviewId: string,
+    observation: ReplyObservation,
+  ): Promise<ReplyObservationOutcome>;
 }
+
+export type ReplyObservationOutcome = 'changed' | 'unchanged' | 'no-review';
 
 /**
  * What marking a review removed did: removed now; removed already (a redelivery); or the review

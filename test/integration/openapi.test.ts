@@ -15,6 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DEMO_GOOGLE_LOCATIONS,
+  DEMO_TRUSTPILOT_BUSINESS_USER,
+  DEMO_TRUSTPILOT_UNIT,
   startDemoPlatforms,
   type DemoPlatforms,
 } from '../../local/platform-fakes/demo';
@@ -297,6 +299,16 @@ it('answers every route with a body that matches its documented response schema'
   });
   await conform('deleteReviewReply', `/v1/reviews/${synced!}/reply`, { key: supplier.apiKey });
   await conform('deleteConnection', connectionPath, { key: supplier.apiKey });
+  // A Trustpilot connection's reply author, set while it waits for consent.
+  const trustpilot = await conform('startConnection', '/v1/connections', {
+    key: supplier.apiKey,
+    body: { platform: 'trustpilot', businessUnitId: DEMO_TRUSTPILOT_UNIT },
+  });
+  const trustpilotId = String((trustpilot.connection as { connectionId: string }).connectionId);
+  await conform('updateConnection', `/v1/connections/${trustpilotId}`, {
+    key: supplier.apiKey,
+    body: { authorBusinessUserId: DEMO_TRUSTPILOT_BUSINESS_USER },
+  });
 
   // A new route fails here until its happy path is added above.
   expect([...exercised].sort()).toEqual(ROUTES.map((r) => r.operation).sort());

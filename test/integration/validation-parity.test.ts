@@ -376,6 +376,14 @@ const BAD_REQUESTS: BadRequest[] = [
     type: problem('validation-error'),
   },
   {
+    name: 'connection settings: no authorBusinessUserId',
+    method: 'PATCH',
+    path: '/v1/connections/con_00000000000000000000000000',
+    body: { author: 'someone' },
+    status: 422,
+    type: problem('validation-error'),
+  },
+  {
     name: 'oauth callback: unknown parameter',
     method: 'GET',
     path: '/v1/oauth/callback',

@@ -6,6 +6,7 @@ import type {
   ChooseLocationsRequest,
   OAuthCallbackQuery,
   StartConnectionRequest,
+  UpdateConnectionRequest,
 } from '../../../src/platforms';
 import {
   chooseLocations,
@@ -14,6 +15,7 @@ import {
   getConnection,
   listConnections,
   startConnection,
+  updateConnectionSettings,
   type ConnectionDeps,
   type StartConnectionBody,
 } from '../../../src/platforms/use-cases/connections';
@@ -37,7 +39,11 @@ function startBody(body: StartConnectionRequest): StartConnectionBody {
     case 'yelp':
       return { platform: 'yelp', businessId: body.businessId! };
     case 'trustpilot':
-      return { platform: 'trustpilot', businessUnitId: body.businessUnitId! };
+      return {
+        platform: 'trustpilot',
+        businessUnitId: body.businessUnitId!,
+        ...(body.authorBusinessUserId ? { authorBusinessUserId: body.authorBusinessUserId } : {}),
+      };
     default:
       return { platform: body.platform };
   }
@@ -49,7 +55,8 @@ export const connectionOperations: Operations<
   | 'listConnections'
   | 'getConnection'
   | 'chooseConnectionLocations'
-  | 'deleteConnection',
+  | 'deleteConnection'
+  | 'updateConnection',
   ConnectionOperationDeps
 > = {
   async startConnection({ body, principal }, deps) {
@@ -85,6 +92,19 @@ export const connectionOperations: Operations<
         supplierId,
         connectionIdOf(pathParameters),
         locationIds,
+        deps.platformConnections(),
+      ),
+    );
+  },
+  async updateConnection({ principal, pathParameters, body }, deps) {
+    const supplierId = supplierOf(principal);
+    const { authorBusinessUserId } = body as UpdateConnectionRequest;
+    return jsonResponse(
+      200,
+      await updateConnectionSettings(
+        supplierId,
+        connectionIdOf(pathParameters),
+        { authorBusinessUserId },
         deps.platformConnections(),
       ),
     );

@@ -84,6 +84,8 @@ export interface ImportedReview {
   readonly submittedAt: string;
   /** A JSON line without submittedAt: the receipt time stands in (as for POST /v1/reviews). */
   readonly submittedAtDefaulted?: true;
+  /** The supplier's reply on the platform (CSV `reply`, `reply_date`), stored as the review's reply. */
+  readonly reply?: { readonly comment: string; readonly repliedAt?: string };
 }
 
 export type RowResult =
@@ -235,7 +237,7 @@ export function validateCsvRow(
   const title =
     (row.title ?? '').trim() === '' && normalisedText ? titleFromText(normalisedText) : (row.title ?? '');
   const normalisedAuthor = normalised(author);
-  return validateBody(
+  const result = validateBody(
     {
       rating,
       title,
@@ -248,11 +250,22 @@ export function validateCsvRow(
     },
     CSV_FIELD_NAMES,
   );
+  const reply = replyOf(row, now);
+  return result.ok && reply ? { ok: true, review: { ...result.review, reply } } : result;
+}
+
+/** A row's reply (already checked by validateExtras), normalised as review text; none when empty. */
+function replyOf(row: Partial<Record<CsvColumn, string>>, now: Date): ImportedReview['reply'] | undefined {
+  const comment = normaliseText(row.reply ?? '');
+  if (comment === '') return undefined;
+  const date = (row.reply_date ?? '').trim();
+  const parsed = date === '' ? undefined : parseReviewDate(date, now);
+  return { comment, ...(parsed?.ok ? { repliedAt: parsed.iso } : {}) };
 }
 
 /**
- * The columns with no place in the review model yet (reply, reply date, source URL): checked so a
- * bad file is reported, not stored (docs/imports.md says so).
+ * The columns beside the review: reply and reply date (stored as the review's reply) and source
+ * URL (checked, not stored), so a bad file is reported, not stored (docs/imports.md).
  */
 function validateExtras(row: Partial<Record<CsvColumn, string>>, now: Date): string | undefined {
   const reply = row.reply ?? '';

@@ -184,6 +184,7 @@ async function sendReviews(
         origin,
         actor: { kind: 'supplier', id: job.actorId },
         receivedAt,
+        ...(review.reply ? { reply: { source: 'import' as const, ...review.reply } } : {}),
         review: {
           rating: review.rating,
           title: review.title,

@@ -275,6 +275,19 @@ export class DynamoConnectionStore
     return (item?.available ?? []) as AvailableLocation[];
   }
 
+  async setSettings(
+    connectionId: string,
+    settings: Readonly<Record<string, string>>,
+    at: string,
+  ): Promise<boolean> {
+    return this.update(connectionId, {
+      UpdateExpression: 'SET settings = :settings, updatedAt = :at',
+      ConditionExpression: 'attribute_exists(pk) AND #status <> :disconnected',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':settings': settings, ':at': at, ':disconnected': 'disconnected' },
+    });
+  }
+
   async setLocations(
     connectionId: string,
     locations: readonly ConnectedLocation[],

@@ -81,6 +81,8 @@ export function toPlatformReview(review: GoogleReview): PlatformReview {
     reviewerName: anonymous ? 'Anonymous' : (review.reviewer?.displayName?.trim() ?? 'Anonymous'),
     createdAt: review.createTime,
     updatedAt: review.updateTime,
+    // `reviewReply{comment, updateTime}` is part of every Review (PLATFORMS.md §1): absent, none.
+    replyKnown: true,
     ...(review.reviewReply
       ? {
           reply: {

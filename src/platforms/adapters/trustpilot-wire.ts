@@ -75,6 +75,9 @@ export function mapTrustpilotReview(review: TrustpilotReview): PlatformReview {
     // An edit can only move a review forward: never report it older than its creation.
     updatedAt: updatedAt < createdAt ? createdAt : updatedAt,
     ...(reply ? { reply: { comment: reply.text, ...(replyAt ? { updatedAt: toIso(replyAt) } : {}) } } : {}),
+    // `companyReply` is not in PLATFORMS.md §5 (its name and shape are unconfirmed): only an answer
+    // that carries the field (null: no reply) says whether a reply exists; without it, unknown.
+    ...(review.companyReply !== undefined ? { replyKnown: true as const } : {}),
   };
 }
 

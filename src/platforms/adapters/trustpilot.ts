@@ -140,9 +140,12 @@ export class TrustpilotAdapter implements PlatformAdapter {
   ): Promise<ReplyResult> {
     const author = credentials.settings?.authorBusinessUserId;
     if (!author) {
+      // No call: Trustpilot refuses a reply without its author. The reason tells the supplier the fix.
       throw this.failure(context, {
         kind: 'permanent',
-        reason: 'the connection has no authorBusinessUserId (the business user replies are written as)',
+        reason:
+          'the Trustpilot connection has no authorBusinessUserId (the business user replies are written as): ' +
+          `set it with PATCH /v1/connections/${context.connectionId ?? '{connectionId}'}, then reply again`,
       });
     }
     await this.call(

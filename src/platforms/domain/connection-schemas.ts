@@ -13,12 +13,25 @@ export const startConnectionBody = z
     platform: z.enum(CONNECTED_PLATFORMS),
     businessId: externalId.optional().describe('Yelp only: the business id (Yelp has no OAuth).'),
     businessUnitId: externalId.optional().describe('Trustpilot only: the business unit to sync.'),
+    authorBusinessUserId: externalId
+      .optional()
+      .describe(
+        'Trustpilot only, optional: the business user replies are written as (Trustpilot requires one per reply ' +
+          'and offers no documented way to look it up); set or change it later with PATCH /v1/connections/{connectionId}.',
+      ),
   })
   .superRefine((body, ctx) => {
     const needs =
       body.platform === 'yelp' ? 'businessId' : body.platform === 'trustpilot' ? 'businessUnitId' : undefined;
     if (needs && body[needs] === undefined) {
       ctx.addIssue({ code: 'custom', path: [needs], message: `required for ${body.platform}` });
+    }
+    if (body.platform !== 'trustpilot' && body.authorBusinessUserId !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['authorBusinessUserId'],
+        message: `not used for ${body.platform}`,
+      });
     }
     for (const field of ['businessId', 'businessUnitId'] as const) {
       if (field !== needs && body[field] !== undefined) {
@@ -30,6 +43,16 @@ export const startConnectionBody = z
     examples: [{ platform: 'google' }, { platform: 'yelp', businessId: 'rose-garden-weddings-bath' }],
   });
 export type StartConnectionRequest = z.infer<typeof startConnectionBody>;
+
+/** PATCH /v1/connections/{connectionId}: the settings a supplier may set on a connection. */
+export const updateConnectionBody = z
+  .strictObject({
+    authorBusinessUserId: externalId.describe(
+      'Trustpilot only: the business user replies are written as (`authorBusinessUserId` of the reply call).',
+    ),
+  })
+  .meta({ examples: [{ authorBusinessUserId: '507f191e810c19729de860eb' }] });
+export type UpdateConnectionRequest = z.infer<typeof updateConnectionBody>;
 
 export const chooseLocationsBody = z
   .strictObject({
@@ -67,6 +90,12 @@ const connectionShape = {
   status: z.enum(['pending', 'active', 'reauth-required', 'unsupported', 'disconnected']),
   statusReason: z.string().optional(),
   accountId: z.string().optional(),
+  authorBusinessUserId: z
+    .string()
+    .optional()
+    .describe(
+      'Trustpilot: the business user replies are written as; without it replies fail (set it with PATCH).',
+    ),
   locations: z.array(location),
   availableLocations: z.array(z.object({ locationId: z.string(), name: z.string().optional() })).optional(),
   createdAt: z.string(),
@@ -125,6 +154,7 @@ export const connectionListResponse = z
 export const platformRoutesSchemas = {
   startConnectionBody,
   chooseLocationsBody,
+  updateConnectionBody,
   oauthCallbackQuery,
 } as const;
 

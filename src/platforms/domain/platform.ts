@@ -31,6 +31,11 @@ export interface PlatformReview {
   readonly excerpt?: true;
   /** The supplier's published reply, if any. */
   readonly reply?: { readonly comment: string; readonly updatedAt?: string };
+  /**
+   * The platform's answer says whether there is a reply: without `reply`, there is none (a reply
+   * deleted on the platform is cleared on ours). Absent where the listing says nothing of replies.
+   */
+  readonly replyKnown?: true;
   readonly url?: string;
 }
 

@@ -16,6 +16,7 @@ import {
   reviewIdFor,
   reviewRemovedMessage,
   reviewSubmittedMessage,
+  type ObservedReplyMessage,
   type ReviewRemovedMessage,
   type ReviewSubmittedMessage,
 } from '../../reviews';
@@ -70,6 +71,20 @@ const isoUtc = (time: string): string | undefined => {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 };
 
+/**
+ * The business's reply as the platform shows it, for the review's message: the reply (cleaned like
+ * review text, cut to the review limit), `null` when the platform says there is none, nothing when
+ * it says nothing of replies (Yelp, Facebook). An empty reply counts as none.
+ */
+function replyOf(review: PlatformReview): { reply?: ObservedReplyMessage } {
+  const comment = limit(cleanText(review.reply?.comment ?? ''), LIMITS.reviewBody).text;
+  if (comment) {
+    const repliedAt = review.reply?.updatedAt ? isoUtc(review.reply.updatedAt) : undefined;
+    return { reply: { source: 'platform', comment, ...(repliedAt ? { repliedAt } : {}) } };
+  }
+  return review.replyKnown || review.reply ? { reply: null } : {};
+}
+
 export type ReviewMessageResult =
   | { readonly ok: true; readonly message: ReviewSubmittedMessage }
   | { readonly ok: false; readonly externalId: string; readonly reason: string };
@@ -96,6 +111,7 @@ export function reviewSubmittedFor(
     receivedAt,
     ...(updatedAt ? { versionAt: updatedAt } : {}),
     connection: { connectionId: connection.connectionId, locationId },
+    ...replyOf(review),
     review: {
       ...(review.rating !== undefined ? { rating: review.rating } : {}),
       ...(review.recommendation !== undefined ? { recommendation: review.recommendation } : {}),

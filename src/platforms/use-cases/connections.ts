@@ -26,6 +26,14 @@ import type {
 import type { AuditLog, CallContext, ConnectionStore } from '../ports';
 import type { TokenSafe } from './token-safe';
 
+/**
+ * Trustpilot's reply call names the business user the reply is written as
+ * (`authorBusinessUserId`, PLATFORMS.md §5: "Store it with the connection"). No documented call
+ * finds it from the OAuth grant, so the supplier gives it (at connect, or later with PATCH) and it
+ * travels to the adapter in the connection's settings under this name.
+ */
+export const AUTHOR_SETTING = 'authorBusinessUserId';
+
 export interface ConnectionDeps {
   readonly connections: ConnectionStore & ConnectionLifecycleStore;
   readonly safe: TokenSafe;
@@ -45,7 +53,12 @@ export interface ConnectionDeps {
 
 export type StartConnectionBody =
   | { readonly platform: 'google' | 'facebook' }
-  | { readonly platform: 'trustpilot'; readonly businessUnitId: string }
+  | {
+      readonly platform: 'trustpilot';
+      readonly businessUnitId: string;
+      /** The business user replies are written as (Trustpilot's reply call requires one). */
+      readonly authorBusinessUserId?: string;
+    }
   | { readonly platform: 'yelp'; readonly businessId: string };
 
 /** What the API shows of a connection (no token, no verifier, no nonce). */
@@ -55,6 +68,8 @@ export interface ConnectionView {
   readonly status: ConnectionStatus;
   readonly statusReason?: string;
   readonly accountId?: string;
+  /** Trustpilot: the business user replies are written as. */
+  readonly authorBusinessUserId?: string;
   readonly locations: readonly { locationId: string; name?: string; lastSyncAt?: string }[];
   readonly availableLocations?: readonly AvailableLocation[];
   readonly createdAt: string;
@@ -68,6 +83,9 @@ export function viewOf(connection: Connection, available?: readonly AvailableLoc
     status: connection.status,
     ...(connection.statusReason ? { statusReason: connection.statusReason } : {}),
     ...(connection.accountId ? { accountId: connection.accountId } : {}),
+    ...(connection.settings?.[AUTHOR_SETTING]
+      ? { authorBusinessUserId: connection.settings[AUTHOR_SETTING] }
+      : {}),
     locations: connection.locations.map((l) => ({
       locationId: l.locationId,
       ...(l.name ? { name: l.name } : {}),
@@ -119,7 +137,14 @@ export async function startConnection(
     platform,
     status: 'pending',
     locations: [],
-    ...(body.platform === 'trustpilot' ? { settings: { businessUnitId: body.businessUnitId } } : {}),
+    ...(body.platform === 'trustpilot'
+      ? {
+          settings: {
+            businessUnitId: body.businessUnitId,
+            ...(body.authorBusinessUserId ? { [AUTHOR_SETTING]: body.authorBusinessUserId } : {}),
+          },
+        }
+      : {}),
     statusReason: 'waiting for the platform account owner to consent',
     createdAt: at,
     updatedAt: at,
@@ -333,6 +358,38 @@ export async function chooseLocations(
     throw new ProblemError('conflict', 'the connection is no longer active');
   }
   return viewOf({ ...connection, locations: chosen, updatedAt: at }, available);
+}
+
+/**
+ * Sets the connection's settings the supplier owns (today Trustpilot's reply author).
+ * 1. The connection must be the supplier's (404) and a Trustpilot one (422 on the field: no other
+ *    platform takes a reply author); a disconnected one cannot change (409).
+ * 2. The new value replaces the old; every other setting is kept. Replies queued after this use it.
+ */
+export async function updateConnectionSettings(
+  supplierId: string,
+  connectionId: string,
+  update: { readonly authorBusinessUserId: string },
+  deps: Pick<ConnectionDeps, 'connections' | 'clock'>,
+): Promise<ConnectionView> {
+  const connection = await own(supplierId, connectionId, deps);
+  if (connection.platform !== 'trustpilot') {
+    throw new ProblemError('validation-error', 'this setting is not used by the platform', [
+      { path: AUTHOR_SETTING, message: `only Trustpilot connections take one, not ${connection.platform}` },
+    ]);
+  }
+  if (connection.status === 'disconnected') {
+    throw new ProblemError('conflict', 'the connection is disconnected; connect again');
+  }
+  const settings = { ...(connection.settings ?? {}), [AUTHOR_SETTING]: update.authorBusinessUserId };
+  const at = deps.clock.now().toISOString();
+  if (!(await deps.connections.setSettings(connectionId, settings, at))) {
+    throw new ProblemError('conflict', 'the connection is disconnected; connect again');
+  }
+  return viewOf(
+    { ...connection, settings, updatedAt: at },
+    await deps.connections.availableLocations(connectionId),
+  );
 }
 
 /**

@@ -82,6 +82,7 @@ export async function publishReply(message: ReplyMessage, deps: PublishReplyDeps
   const reply = (state: ReviewReply['state'], extra: { reason?: string } = {}): ReviewReply => ({
     action: message.kind,
     state,
+    source: 'api',
     ...(message.comment !== undefined ? { comment: message.comment } : {}),
     requestedAt: message.requestedAt,
     updatedAt: deps.clock.now().toISOString(),

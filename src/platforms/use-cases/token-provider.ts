@@ -51,7 +51,7 @@ export class VaultTokenProvider implements TokenProvider {
       return { accessToken: await this.deps.app.yelpApiKey(), ...settingsOf(connection) };
     }
     const cached = this.cache.get(connection.connectionId);
-    if (cached && cached.refreshAtMs > this.nowMs()) return cached.credentials;
+    if (cached && cached.refreshAtMs > this.nowMs()) return withSettingsOf(connection, cached.credentials);
     return this.singleFlight(connection, context);
   }
 
@@ -189,6 +189,15 @@ export class VaultTokenProvider implements TokenProvider {
     return this.deps.clock.now().getTime();
   }
 }
+
+/**
+ * A cached token with the connection's settings as they are now: a setting changed since the
+ * token was cached (Trustpilot's reply author) applies to the next call, not after the next refresh.
+ */
+const withSettingsOf = (connection: Connection, credentials: Credentials): Credentials =>
+  connection.settings
+    ? { ...credentials, settings: { ...(credentials.settings ?? {}), ...connection.settings } }
+    : credentials;
 
 const settingsOf = (connection: Connection): Pick<Credentials, 'settings'> =>
   connection.settings ? { settings: connection.settings } : {};

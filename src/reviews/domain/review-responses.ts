@@ -169,13 +169,29 @@ const review = z.object({
         .describe(
           'pending: queued or waiting for the platform; published: the platform has it (delete-reply: the reply is gone); failed: see reason.',
         ),
+      source: z
+        .enum(['api', 'platform', 'import'])
+        .optional()
+        .describe(
+          'api: requested through this API (absent on older replies); platform: seen on the platform by a sync ' +
+            '(written or edited there; delete-reply: deleted there); import: the reply column of an import file.',
+        ),
       comment: z.string().optional(),
-      requestedAt: isoTime,
-      updatedAt: isoTime,
+      requestedAt: isoTime
+        .optional()
+        .describe('When the latest reply request through this API was made (absent if none was).'),
+      updatedAt: isoTime.describe(
+        'When this state was recorded (for platform and import: when it was seen).',
+      ),
+      repliedAt: isoTime
+        .optional()
+        .describe("The platform's own time of the reply (Google updateTime, an import's reply_date)."),
       reason: z.string().optional().describe('Why the reply failed (not retried).'),
     })
     .optional()
-    .describe("The state of the supplier's reply on the review's platform."),
+    .describe(
+      "The supplier's reply on the review's platform: requested through this API, or seen on the platform or imported.",
+    ),
   title: z.string(),
   body: z.string(),
   reviewerName: z.string(),

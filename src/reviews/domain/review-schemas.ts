@@ -185,13 +185,32 @@ export const reviewConnection = z.strictObject({
 });
 export type ReviewConnection = z.infer<typeof reviewConnection>;
 
+/** Reply sources a message may report (our API's own replies are recorded by the reply worker). */
+export const OBSERVED_REPLY_SOURCES = ['platform', 'import'] as const;
+
+/**
+ * The business's reply as the review's source shows it: the platform (a sync) or an import file.
+ * `null`: the platform says there is none (only platforms whose listing reports replies say so);
+ * the field absent: the source says nothing about replies (Yelp, Facebook, producers, our API).
+ */
+export const observedReplySchema = z
+  .strictObject({
+    source: z.enum(OBSERVED_REPLY_SOURCES),
+    comment: text({ max: LIMITS.reviewBody }),
+    /** The platform's time of the reply (Google `updateTime`), or the import's reply date. */
+    repliedAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .nullable();
+export type ObservedReplyMessage = z.infer<typeof observedReplySchema>;
+
 /**
  * What the API (or a producer, or the platform sync) puts on the ingest queue for one review.
  * Version 1 grew compatibly for platform reviews: `rating` may be absent when a `recommendation`
  * replaces it (only for an `external` origin: our own API and review links still require stars),
  * `body` may be empty (rating-only reviews), `excerpt` marks a truncated text (Yelp), `versionAt`
- * is the platform's edit time (it orders versions, ADR 0009) and `connection` names the platform
- * connection the review was synced from.
+ * is the platform's edit time (it orders versions, ADR 0009), `connection` names the platform
+ * connection the review was synced from, and `reply` is the business's reply the platform (or an
+ * import file) shows.
  */
 export const reviewSubmittedMessage = z
   .strictObject({
@@ -206,6 +225,8 @@ export const reviewSubmittedMessage = z
     /** When the source asserted this version (the platform's updatedAt); defaults to receivedAt. */
     versionAt: z.iso.datetime({ offset: true }).optional(),
     connection: reviewConnection.optional(),
+    /** The reply the source shows (see observedReplySchema); merged by domain/review-replies.ts. */
+    reply: observedReplySchema.optional(),
     review: z.strictObject({
       rating: z.number().int().min(1).max(5).optional(),
       recommendation: z.enum(RECOMMENDATIONS).optional(),

@@ -67,7 +67,11 @@ export interface ReviewInsights {
   readonly flags?: readonly string[];
 }
 
-/** The state of the supplier's reply on the review's platform (the reply worker records it). */
+/**
+ * The supplier's reply on the review's platform: recorded by the reply worker for a request made
+ * through our API, or taken from what the platform itself (a sync) or an import shows
+ * (domain/review-replies.ts decides when the latter replaces the former).
+ */
 export interface ReviewReply {
   /** Publish (or replace) the reply, or delete it. */
   readonly action: 'reply' | 'delete-reply';
@@ -76,11 +80,25 @@ export interface ReviewReply {
    * published: the platform has it (for delete-reply: the reply is gone); failed: see `reason`.
    */
   readonly state: 'pending' | 'published' | 'failed';
+  /**
+   * api: a request through our API (absent on replies recorded before sources existed);
+   * platform: seen on the platform by a sync (written there, or ours edited or deleted there);
+   * import: a reply column of an import file.
+   */
+  readonly source?: ReplySource;
   readonly comment?: string;
-  readonly requestedAt: string;
+  /**
+   * When the latest request through our API was made (orders requests); a reply seen on the
+   * platform or imported keeps the time of the request it replaced, and has none otherwise.
+   */
+  readonly requestedAt?: string;
   readonly updatedAt: string;
+  /** The platform's own time of the reply (Google `updateTime`, an import's `reply_date`). */
+  readonly repliedAt?: string;
   readonly reason?: string;
 }
+
+export type ReplySource = 'api' | 'platform' | 'import';
 
 /** The public view of a review (no storage keys). */
 export type ReviewView = Review & {

@@ -11,6 +11,7 @@ import {
 import { alignDates, contentHash, latestVersion, type StoreOutcome } from '../domain/review-versions';
 import { reviewSubmittedMessage } from '../domain/review-schemas';
 import { analyseReviews, type ModelsForSupplier, type Observation } from '../domain/review-inference';
+import type { ReplyObservation } from '../domain/review-replies';
 import type { IngestQueue, RejectedStore, ReviewRepository } from '../ports';
 import type { Clock } from '../../shared/clock';
 import type { EventPublisher } from '../../events';
@@ -71,6 +72,14 @@ export type IngestOutcome =
 
 /** Parses one queued message into a review, or says why it can never be one. */
 export function reviewFromQueuedBody(body: string): Review {
+  return reviewAndReplyFromQueuedBody(body).review;
+}
+
+/** The review of a queued message and, when the message reports one, the reply its source shows. */
+export function reviewAndReplyFromQueuedBody(body: string): {
+  review: Review;
+  reply?: ReplyObservation;
+} {
   let raw: unknown;
   try {
     raw = JSON.parse(body);
@@ -81,7 +90,10 @@ export function reviewFromQueuedBody(body: string): Review {
   if (!parsed.success) {
     throw new PermanentMessageError('invalid-message', z.prettifyError(parsed.error).slice(0, 1000));
   }
-  return reviewFromMessage(parsed.data);
+  const review = reviewFromMessage(parsed.data);
+  return parsed.data.reply === undefined
+    ? { review }
+    : { review, reply: { reply: parsed.data.reply, observedAt: parsed.data.receivedAt } };
 }
 
 /**
@@ -106,11 +118,18 @@ export async function ingestBatch(
 ): Promise<Map<string, IngestOutcome>> {
   const outcomes = new Map<string, IngestOutcome>();
   const bySupplier = new Map<string, { messageId: string; review: Review }[]>();
+  /** The replies the messages' sources show, by message. */
+  const replies = new Map<string, ReplyObservation>();
 
   await Promise.all(
     messages.map(async ({ messageId, body }) => {
       try {
-        const routed = routeQueuedBody(body, reviewFromQueuedBody, deps.clock.now().toISOString());
+        const internalReview = (text: string): Review => {
+          const parsed = reviewAndReplyFromQueuedBody(text);
+          if (parsed.reply) replies.set(messageId, parsed.reply);
+          return parsed.review;
+        };
+        const routed = routeQueuedBody(body, internalReview, deps.clock.now().toISOString());
         if (routed.kind === 'event') {
           outcomes.set(messageId, await applyRoutedEvent(routed.event, deps));
           return;
@@ -176,6 +195,7 @@ export async function ingestBatch(
         await deps.events.publish(
           inferred.reviews.flatMap((review) => eventsFor(review, stored.get(review.reviewId), storedAt)),
         );
+        await observeReplies(supplierId, entries, replies, stored, deps.reviews);
         const latestById = new Map(inferred.reviews.map((r) => [r.reviewId, r]));
         const assigned = new Set<string>();
         for (const { messageId, review } of aligned.flat()) {
@@ -210,6 +230,32 @@ export async function ingestBatch(
     }),
   );
   return outcomes;
+}
+
+/**
+ * The replies the chunk's sources show, merged into the stored reviews (domain/review-replies.ts),
+ * after the reviews are stored (a new review is there to take its reply). Of several messages of
+ * one review, the latest observation is merged; the merge itself ignores older ones.
+ */
+async function observeReplies(
+  supplierId: string,
+  entries: readonly { messageId: string; review: Review }[],
+  replies: ReadonlyMap<string, ReplyObservation>,
+  stored: ReadonlyMap<string, StoreOutcome>,
+  reviews: ReviewRepository,
+): Promise<void> {
+  const latest = new Map<string, ReplyObservation>();
+  for (const { messageId, review } of entries) {
+    const observation = replies.get(messageId);
+    if (!observation) continue;
+    const known = latest.get(review.reviewId);
+    if (!known || known.observedAt < observation.observedAt) latest.set(review.reviewId, observation);
+  }
+  for (const [reviewId, observation] of latest) {
+    // A review stored just now has no reply yet: "none" changes nothing, and costs no read.
+    if (observation.reply === null && stored.get(reviewId)?.kind === 'created') continue;
+    await reviews.observeReply(supplierId, reviewId, observation);
+  }
 }
 
 /**

@@ -46,6 +46,7 @@ async function start(options: ConstructorParameters<typeof FakeTrustpilot>[0] = 
     perPage: 10,
   });
   fake.addBusinessUnit(UNIT);
+  fake.addBusinessUser(UNIT, AUTHOR);
   token = fake.server.issueToken(AUTHOR).token;
 }
 
@@ -175,9 +176,12 @@ describe('replies', () => {
 
   it('is permanent without an authorBusinessUserId (no call) and on a review that is gone (404)', async () => {
     const review = fake.addReview(UNIT);
-    await expect(
-      failureOf(adapter.reply({ accessToken: token }, UNIT, review.id, 'Hi', context('reply'))),
-    ).resolves.toMatchObject({ kind: 'permanent' });
+    const missing = await failureOf(
+      adapter.reply({ accessToken: token }, UNIT, review.id, 'Hi', context('reply')),
+    );
+    expect(missing).toMatchObject({ kind: 'permanent' });
+    // The reason names the missing setting and the call that sets it.
+    expect(missing.reason).toMatch(/no authorBusinessUserId.*PATCH \/v1\/connections\//);
     expect(fake.server.count()).toBe(0);
     await expect(
       failureOf(adapter.reply(credentials(), UNIT, 'gone', 'Hi', context('reply'))),
@@ -185,6 +189,38 @@ describe('replies', () => {
       kind: 'permanent',
       status: 404,
     });
+  });
+});
+
+describe('the reply author, enforced like Trustpilot', () => {
+  it('refuses a reply whose author is not a business user of the unit, and stores nothing', async () => {
+    const review = fake.addReview(UNIT);
+    fake.addBusinessUser('another-unit', 'someone-else');
+    for (const author of ['someone-else', 'nobody']) {
+      await expect(
+        failureOf(
+          adapter.reply(
+            { accessToken: token, settings: { authorBusinessUserId: author } },
+            UNIT,
+            review.id,
+            'Hi',
+            context('reply'),
+          ),
+        ),
+      ).resolves.toMatchObject({ kind: 'permanent', status: 400 });
+    }
+    expect(fake.replyOf(review.id)).toBeUndefined();
+  });
+
+  it('refuses a reply call that leaves the author out (the fake checks the wire, not our adapter)', async () => {
+    const review = fake.addReview(UNIT);
+    const response = await fetch(`${fake.server.baseUrl}/v1/private/reviews/${review.id}/reply`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'Hi' }),
+    });
+    expect(response.status).toBe(400);
+    expect(fake.replyOf(review.id)).toBeUndefined();
   });
 });
 

@@ -65,6 +65,7 @@ function fakes(chunkSize = 40, brokenModels = false) {
         return result;
       },
       get: async () => undefined,
+      observeReply: async () => 'unchanged',
       recent: async () => [],
       completeInference: async () => true,
       list: async () => ({ items: [] }),

@@ -165,6 +165,28 @@ describe('a CSV row', () => {
     expect(bad({ source_url: 'http://example.com' })).toMatch(/^source_url: /);
   });
 
+  it("keeps the reply (normalised) and its date as the review's reply; an empty cell is no reply", () => {
+    const replied = validateCsvRow(
+      row({ ...GOOD, reply: '  Thank you both!\r\nSee you soon. ', reply_date: '2025-09-20' }),
+      COLUMNS,
+      'theknot',
+      NOW,
+    );
+    expect(replied.ok && replied.review.reply).toEqual({
+      comment: 'Thank you both!\nSee you soon.',
+      repliedAt: '2025-09-20T00:00:00.000Z',
+    });
+    const undated = validateCsvRow(row({ ...GOOD, reply: 'Thanks' }), COLUMNS, 'theknot', NOW);
+    expect(undated.ok && undated.review.reply).toEqual({ comment: 'Thanks' });
+    const none = validateCsvRow(
+      row({ ...GOOD, reply: '   ', reply_date: '2025-09-20' }),
+      COLUMNS,
+      'theknot',
+      NOW,
+    );
+    expect(none.ok && none.review).not.toHaveProperty('reply');
+  });
+
   it('rejects a row with more or fewer fields than the header', () => {
     const result = validateCsvRow(['2025-09-14', '5'], COLUMNS, 'weddingwire', NOW);
     expect(result).toEqual({ ok: false, reason: 'has 2 fields where the header has 8' });

@@ -58,6 +58,8 @@ describe('toPlatformReview', () => {
       reviewerName: 'Sam',
       createdAt: '2026-03-01T10:00:00.123Z',
       updatedAt: '2026-03-02T10:00:00.500Z',
+      // Every Google review says whether it has a reply: without reviewReply, it has none.
+      replyKnown: true,
     });
   });
 

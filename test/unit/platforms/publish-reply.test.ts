@@ -124,7 +124,8 @@ function fakes(options: {
         const stored = storedByReview.get(reviewId);
         if (
           stored &&
-          (stored.requestedAt > reply.requestedAt ||
+          stored.requestedAt !== undefined &&
+          (stored.requestedAt > reply.requestedAt! ||
             (stored.requestedAt === reply.requestedAt && stored.state !== 'pending'))
         ) {
           return false;

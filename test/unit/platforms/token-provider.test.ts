@@ -304,6 +304,25 @@ it('Trustpilot: the 100 h token is kept until its last 10 minutes (early refresh
   t.refreshes[1]!.answer.resolve({ accessToken: 'tp-2', expiresInSeconds: 360_000 });
 });
 
+it('Trustpilot: a reply author set after the token was cached travels with the cached token', async () => {
+  const t = setup();
+  const trustpilot = connectionOf('trustpilot', { settings: { businessUnitId: 'bu1' } });
+  await t.safe.write(trustpilot, 'refresh', 'rt-tp', 0);
+  const first = t.provider.credentialsFor(trustpilot, context(trustpilot));
+  await t.settle();
+  t.refreshes[0]!.answer.resolve({ accessToken: 'tp-1', expiresInSeconds: 360_000 });
+  await expect(first).resolves.toEqual({ accessToken: 'tp-1', settings: { businessUnitId: 'bu1' } });
+  const withAuthor = {
+    ...trustpilot,
+    settings: { businessUnitId: 'bu1', authorBusinessUserId: 'bu-user-1' },
+  };
+  await expect(t.provider.credentialsFor(withAuthor, context(withAuthor))).resolves.toEqual({
+    accessToken: 'tp-1',
+    settings: { businessUnitId: 'bu1', authorBusinessUserId: 'bu-user-1' },
+  });
+  expect(t.refreshes).toHaveLength(1);
+});
+
 it('Facebook: the Page tokens of chosen pages travel in the settings; a refused token means reauth', async () => {
   const t = setup();
   const facebook = connectionOf('facebook', { locations: [{ locationId: '555' }] });

@@ -30,7 +30,16 @@ describe('mapTrustpilotReview', () => {
       reviewerName: 'Kim',
       createdAt: '2026-05-01T10:00:00.000Z',
       updatedAt: '2026-05-01T10:00:00.000Z',
+      // companyReply: null says there is no reply.
+      replyKnown: true,
     });
+  });
+
+  it('says nothing of replies when the answer carries no companyReply (its name is unconfirmed)', () => {
+    const { companyReply: _none, ...withoutReply } = base;
+    const review = mapTrustpilotReview(trustpilotReviewSchema.parse(withoutReply));
+    expect(review).not.toHaveProperty('replyKnown');
+    expect(review).not.toHaveProperty('reply');
   });
 
   it('keeps an edit time and the company reply, and names a hidden consumer Anonymous', () => {
