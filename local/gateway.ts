@@ -9,8 +9,11 @@
  *   so unknown paths (404) and wrong methods (405) are answered only to valid credentials;
  *   Allow/Deny decisions cached per Authorization header for the authorizer cache TTL;
  * - the integration timeout (the smaller of API Gateway's and the Api function's): 504.
- * Routes the table marks `public` (GET /v1/openapi.json) have no authorizer, as their deployed
- * methods; the local mode also serves its own pages (the API reference at /docs).
+ * Routes the table marks `public` (GET /v1/openapi.json, the OAuth callback, the platform
+ * notification routes) have no authorizer, as their deployed methods; the local mode also serves
+ * its own pages (the API reference at /docs). Bodies are passed on as API Gateway passes them
+ * (UTF-8 text, or base64 for bytes that are not text), never parsed here: a `rawBody` route's
+ * operation verifies signatures over exactly the bytes the caller sent.
  */
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';

@@ -77,6 +77,10 @@ import { s3 } from './shared/aws-clients';
 import { IngestReviewSink } from './platforms/adapters/ingest-review-sink';
 import { SqsReplyQueue } from './platforms/adapters/sqs-reply-queue';
 import type { ReplyCapability } from './platforms';
+// Inbound platform notifications (issue 8)
+import { randomUUID } from 'node:crypto';
+import { SecretNotificationSecrets } from './platforms/adapters/notification-secrets';
+import type { InboundNotification, ReceiveNotificationDeps } from './platforms';
 
 /** Builds a value on first use and keeps it for the life of the process (the container). */
 export const once = <T>(build: () => T): (() => T) => {
@@ -336,3 +340,24 @@ export const replyCapability = (platform: ConnectedPlatform): ReplyCapability =>
     ...(adapter.maxReplyLength !== undefined ? { maxReplyLength: adapter.maxReplyLength } : {}),
   };
 };
+
+// Platforms: inbound notifications (issue 8). The Api needs PlatformSync `readwrite` (replay keys,
+// the location directory), Sync `send`, and the notification secrets in its catalog entry.
+export const notificationSecrets = once(
+  () =>
+    new SecretNotificationSecrets({
+      facebookAppSecret: appSecret('FacebookAppSecret'),
+      facebookVerifyToken: appSecret('FacebookVerifyToken'),
+      googlePushToken: appSecret('GooglePushToken'),
+      trustpilotWebhookToken: appSecret('TrustpilotWebhookToken'),
+    }),
+);
+/** The notification use case's dependencies for one request (its query scopes the secrets). */
+export const receiveNotificationDeps = (request: InboundNotification): ReceiveNotificationDeps => ({
+  adapters: platformAdapters(),
+  secrets: notificationSecrets().forRequest(request.query),
+  replays: platformSyncStore(),
+  directory: platformSyncStore(),
+  queue: syncQueue(),
+  newId: randomUUID,
+});

@@ -5,7 +5,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { matchRoute, type OperationId, type RouteDefinition } from '../../src/catalog/routes';
 import { ProblemError, problemOf } from '../../src/shared/problem';
-import { header, problemResponse, readJsonObject } from '../../src/shared/http';
+import { checkRawBody, header, problemResponse, readJsonObject } from '../../src/shared/http';
 import type { Principal } from '../../src/access/domain/principal';
 import type { IdempotencyStore } from '../../src/shared/idempotency';
 import { runIdempotently } from './idempotency';
@@ -18,6 +18,7 @@ import { reviewOperations, type ReviewDeps } from './operations/reviews';
 import { webhookOperations, type WebhookDeps } from './operations/webhooks';
 import { importOperations, type ImportDeps } from './operations/imports';
 import { replyOperations, type ReplyDeps } from './operations/replies';
+import { notificationOperations, type NotificationOperationDeps } from './operations/notifications';
 
 /** Every area's dependencies, plus how to report the unexpected. */
 export interface ApiDeps
@@ -28,7 +29,8 @@ export interface ApiDeps
     ConnectionOperationDeps,
     AuditHealthDeps,
     ImportDeps,
-    ReplyDeps {
+    ReplyDeps,
+    NotificationOperationDeps {
   /** Only requests that send an Idempotency-Key to a route marked `idempotent` use it. */
   readonly idempotency: IdempotencyStore;
   readonly onUnexpectedError: (error: unknown, event: APIGatewayProxyEvent) => void;
@@ -43,6 +45,7 @@ const OPERATIONS: Operations<OperationId, ApiDeps> = {
   ...auditHealthOperations,
   ...importOperations,
   ...replyOperations,
+  ...notificationOperations,
 };
 
 /** Reads the principal the authorizer put in the request context. */
@@ -124,8 +127,10 @@ export async function handleApiEvent(
         throw new ProblemError('forbidden', 'a review link cannot be used for this route');
       }
     }
-    // Each route's body and query are validated here, with the schemas the route table names.
-    if (!route.body && event.body) throw new ProblemError('bad-request', 'this route takes no body');
+    // Each route's body and query are validated here, with the schemas the route table names; a
+    // raw-body route's body is only checked for media type and size, and reaches it unparsed.
+    if (route.rawBody) checkRawBody(event, route.rawBody.mediaTypes, route.rawBody.maxBytes);
+    else if (!route.body && event.body) throw new ProblemError('bad-request', 'this route takes no body');
     const rawQuery = queryOf(event, route);
     const query: unknown = route.query ? parse(route.query, rawQuery, 'invalid-query') : {};
     const body: unknown = route.body

@@ -35,6 +35,7 @@ import {
   reviewRequestsPerDay,
   reviewTokenKeys,
   webhookConfig,
+  receiveNotificationDeps,
 } from '../../src/wiring';
 import { handleApiEvent, type ApiDeps } from './app';
 
@@ -77,6 +78,7 @@ const deps = once((): ApiDeps => ({
   importJobs: importJobStore(),
   importFiles: importFiles(),
   importQueue: importQueue(),
+  notifications: receiveNotificationDeps,
   onUnexpectedError: (error, event) =>
     logger.error('unexpected error', { error: error as Error, path: event.path, method: event.httpMethod }),
 }));

@@ -65,6 +65,10 @@ export const requestParametersOf = (route: RouteDefinition): Record<string, bool
 /** A `public` route has no authorizer: cdk-nag's APIG4 and COG4 findings, answered on that method only. */
 function acknowledgePublicMethod(method: apigw.Method, route: RouteDefinition): void {
   const what = `${route.method} ${route.path} (${route.operation}) is public by design in the route table`;
+  if (route.path.startsWith('/v1/platforms/')) {
+    acknowledgeNotificationMethod(method, what);
+    return;
+  }
   Validations.of(method).acknowledge({
     id: 'AwsSolutions-APIG4',
     reason:
@@ -76,6 +80,27 @@ function acknowledgePublicMethod(method: apigw.Method, route: RouteDefinition): 
     reason:
       `${what}: API consumers must be able to read the API description before they hold a key, so neither a ` +
       'Cognito user pool nor the REQUEST authorizer sits in front of it; it returns the same document to all.',
+  });
+}
+
+/**
+ * The inbound platform notification routes are called by Facebook, Google Pub/Sub and Trustpilot,
+ * which cannot hold our API keys: the Api function authenticates each request with the platform's
+ * own proof (HMAC over the raw body, verify token, secret URL token from Secrets Manager).
+ */
+function acknowledgeNotificationMethod(method: apigw.Method, what: string): void {
+  const proof =
+    "the Api function verifies the platform's own proof on the raw body (Facebook X-Hub-Signature-256 with the " +
+    "app secret, the verify token, the secret token in Google's and Trustpilot's URLs, all from Secrets " +
+    'Manager) and answers 401/403 before anything is queued; the body is never trusted (each review is ' +
+    're-fetched), replays are dropped, bodies are capped at 1 MB; stage throttling and the WAF rate limit apply.';
+  Validations.of(method).acknowledge({
+    id: 'AwsSolutions-APIG4',
+    reason: `${what}: review platforms call it without our API keys; ${proof}`,
+  });
+  Validations.of(method).acknowledge({
+    id: 'AwsSolutions-COG4',
+    reason: `${what}: the callers are review platforms, not Cognito users; ${proof}`,
   });
 }
 
@@ -169,7 +194,8 @@ export class ServiceApi extends Construct {
         'Callers are supplier systems with API keys and couples with signed review-link tokens, not Cognito ' +
         'users: every method (including the ANY and {proxy+} catch-alls) uses the REQUEST Lambda authorizer, ' +
         'which resolves the credential to a supplier id (DESIGN "Tenancy"); the only exceptions are the ' +
-        "route table's `public` routes (GET /v1/openapi.json), acknowledged on their own methods.",
+        "route table's `public` routes (the API description, the OAuth callback, the platform notification " +
+        'routes), acknowledged on their own methods.',
     });
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG2',

@@ -6,11 +6,14 @@
  * (`{error:{code,message,status,details}}`); the per-project quota (300 requests a minute by
  * default, answered with 429 RESOURCE_EXHAUSTED past it), counted so tests can check the rate.
  *
+ * Pub/Sub pushes of review notifications (to our inbound route) are built by `pushNotification`.
+ *
  * Access tokens come from the server's shared registry (`server.issueToken(GOOGLE_BUSINESS_SCOPE)`,
  * later the OAuth routes): the token's `subject` is the granted scope string. The OAuth token
  * endpoint is not part of this module.
  */
 import { randomBytes } from 'node:crypto';
+import type { InboundNotification } from '../../src/platforms';
 import { FakePlatformServer } from './fake-platform-server';
 import type { FakeRequest, FakeResponse } from './fake-platform-server';
 
@@ -65,6 +68,7 @@ export class FakeGoogleBusinessProfile {
   private rateLimitedCount = 0;
   private lastStampMs = 0;
   private stampSerial = 0;
+  private pushSerial = 0;
 
   constructor(options: FakeGoogleOptions = {}) {
     this.quotaPerMinute = options.quotaPerMinute ?? 300;
@@ -158,6 +162,42 @@ export class FakeGoogleBusinessProfile {
     const review = this.review(locationName, reviewId);
     if (comment === null) delete review.reviewReply;
     else review.reviewReply = { comment, updateTime: this.stamp() };
+  }
+
+  /**
+   * A Pub/Sub push of a Business Profile notification about one review, as our inbound route
+   * receives it: Pub/Sub's push body (`message.data` is the base64 notification JSON, the id in
+   * both spellings) and the push URL's `token`. The same `messageId` again is a redelivery.
+   */
+  pushNotification(
+    token: string,
+    locationName: string,
+    reviewId: string,
+    options: { messageId?: string; type?: 'NEW_REVIEW' | 'UPDATED_REVIEW' } = {},
+  ): InboundNotification {
+    const messageId = options.messageId ?? String(10_000_000 + (this.pushSerial += 1));
+    const data = {
+      type: options.type ?? 'NEW_REVIEW',
+      locationName,
+      reviewName: `${locationName}/reviews/${reviewId}`,
+    };
+    const body = {
+      message: {
+        attributes: {},
+        data: Buffer.from(JSON.stringify(data), 'utf8').toString('base64'),
+        messageId,
+        message_id: messageId,
+        publishTime: new Date(this.now()).toISOString(),
+        publish_time: new Date(this.now()).toISOString(),
+      },
+      subscription: 'projects/wedsync-local/subscriptions/business-profile-push',
+    };
+    return {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      query: { token },
+      rawBody: Buffer.from(JSON.stringify(body), 'utf8'),
+    };
   }
 
   /** The published reply of a review, if any. */

@@ -169,6 +169,8 @@ export class FakeTrustpilot {
   notification(
     token: string,
     events: readonly { name: TrustpilotEventName; reviewId: string }[],
+    /** The business unit the webhook URL names (our route's `businessUnitId` query). */
+    businessUnitId?: string,
   ): InboundNotification {
     const body = {
       events: events.map(({ name, reviewId }) => {
@@ -198,7 +200,7 @@ export class FakeTrustpilot {
     return {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      query: { token },
+      query: businessUnitId === undefined ? { token } : { token, businessUnitId },
       rawBody: Buffer.from(JSON.stringify(body), 'utf8'),
     };
   }

@@ -84,6 +84,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       PlatformStats: 'readwrite',
       PlatformBreakers: 'read',
       ImportJobs: 'readwrite',
+      // Inbound platform notifications: replay keys (conditional puts) and the location directory.
+      PlatformSync: 'readwrite',
     },
     queues: {
       Ingest: 'send',
@@ -92,6 +94,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       Replays: 'send',
       Imports: 'send',
       Replies: 'send',
+      // Inbound platform notifications: a targeted sync per named review.
+      Sync: 'send',
     },
     // Imports: pre-signs upload URLs and stores small bodies (write), checks an upload exists (read).
     buckets: { Imports: 'readwrite' },
@@ -104,6 +108,10 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       'FacebookAppSecret',
       'TrustpilotApiSecret',
       'YelpApiKey',
+      // Inbound platform notifications (Facebook also signs with FacebookAppSecret).
+      'FacebookVerifyToken',
+      'GooglePushToken',
+      'TrustpilotWebhookToken',
     ],
     layers: ['Models'],
     settings: ['ReviewRequestsPerDay', 'OAuthClientIds', 'OAuthRedirectUri', 'AuditRetentionDays'],

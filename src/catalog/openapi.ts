@@ -207,6 +207,7 @@ export function problemStatusesOf(route: RouteDefinition): number[] {
   if (route.auth !== 'public') kinds.push('unauthorized', 'forbidden');
   if (/\{\w+\}/.test(route.path)) kinds.push('not-found');
   if (route.body) kinds.push('payload-too-large', 'unsupported-media-type', 'validation-error');
+  if (route.rawBody) kinds.push('payload-too-large', 'unsupported-media-type');
   if (route.idempotent) kinds.push('idempotency-key-in-flight', 'idempotency-key-reuse');
   kinds.push(...(route.problems ?? []), 'rate-limited', 'service-unavailable');
   return [...new Set(kinds.map(problemStatus))].sort((a, b) => a - b);
@@ -317,7 +318,7 @@ function successOf(
   components: SchemaComponents,
   suffix: string,
 ): JsonSchema {
-  const { description, schema, headers } = answer;
+  const { description, schema, headers, mediaType } = answer;
   return {
     description,
     ...(headers
@@ -333,7 +334,7 @@ function successOf(
     ...(schema
       ? {
           content: {
-            'application/json': {
+            [mediaType ?? 'application/json']: {
               schema: components.refFor(schema, 'output', `${pascal(route.operation)}${suffix}`),
               example: exampleOf(schema),
             },
@@ -370,6 +371,16 @@ function operationOf(route: RouteDefinition, components: SchemaComponents): Open
                 example: exampleOf(route.body),
               },
             },
+          },
+        }
+      : {}),
+    // A raw body is taken as sent: any content of the listed media types, described in words.
+    ...(route.rawBody
+      ? {
+          requestBody: {
+            required: true,
+            description: `${route.rawBody.description} At most ${route.rawBody.maxBytes} bytes.`,
+            content: Object.fromEntries(route.rawBody.mediaTypes.map((type) => [type, { schema: {} }])),
           },
         }
       : {}),

@@ -13,6 +13,12 @@ import { replyAcceptedResponse, replyBody } from '../platforms';
 import { webhookRoutesResponses, webhookRoutesSchemas } from '../webhooks';
 import { auditRoutesResponses, auditRoutesSchemas } from '../platforms';
 import { importRoutesResponses, importRoutesSchemas } from '../imports';
+import {
+  NOTIFICATION_MAX_BODY_BYTES,
+  NOTIFICATION_MEDIA_TYPES,
+  notificationRoutesResponses,
+  notificationRoutesSchemas,
+} from '../platforms';
 import type { ProblemKind } from '../shared/problem';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -39,6 +45,23 @@ export interface RouteResponse {
   readonly headers?: Readonly<Record<string, string>>;
   /** Other success answers the same operation gives (e.g. 201 for a shareable link, 202 for an e-mail). */
   readonly alternatives?: readonly Omit<RouteResponse, 'alternatives'>[];
+  /** The body's media type when it is not `application/json` (e.g. `text/plain` for a handshake). */
+  readonly mediaType?: string;
+}
+
+/**
+ * A body the route takes UNPARSED: the API handler checks only its media type (415) and size
+ * (413) and hands the operation the bytes exactly as received (signatures such as Facebook's
+ * `X-Hub-Signature-256` are computed over them). API Gateway has no request model for it either
+ * (no route has one), so the local gateway and AWS answer the same. Exclusive with `body`.
+ */
+export interface RawBodyDefinition {
+  /** Accepted media types (the Content-Type without parameters, lower case). */
+  readonly mediaTypes: readonly string[];
+  /** The largest body the operation reads (below API Gateway's own 10 MB). */
+  readonly maxBytes: number;
+  /** What the body is, for the API description. */
+  readonly description: string;
 }
 
 export type OperationId =
@@ -77,7 +100,9 @@ export type OperationId =
   | 'listImportErrors'
   | 'replyToReview'
   | 'deleteReviewReply'
-  | 'updateConnection';
+  | 'updateConnection'
+  | 'verifyPlatformNotifications'
+  | 'receivePlatformNotification';
 
 export interface RouteDefinition {
   readonly operation: OperationId;
@@ -87,8 +112,10 @@ export interface RouteDefinition {
   readonly auth: RouteAuth;
   /** The query string the route accepts (a strict object of strings); without it, any query is a 400. */
   readonly query?: z.ZodObject;
-  /** The JSON body the route takes; without it, any body is a 400. */
+  /** The JSON body the route takes; without it (and without `rawBody`), any body is a 400. */
   readonly body?: z.ZodType;
+  /** A body taken unparsed, byte for byte (inbound platform notifications); see RawBodyDefinition. */
+  readonly rawBody?: RawBodyDefinition;
   readonly summary: string;
   /** Request headers the operation reads, besides Authorization and Content-Type: name -> description. */
   readonly headers?: Readonly<Record<string, string>>;
@@ -613,6 +640,55 @@ export const ROUTES: readonly RouteDefinition[] = [
       description: 'A page of rejected rows.',
       schema: importRoutesResponses.importErrorPage,
     },
+  }, // Inbound platform notifications (issue 8): public, authenticated by each platform's own proof
+  // (Facebook's signature and verify token, the secret token in Google's and Trustpilot's URLs).
+  {
+    operation: 'verifyPlatformNotifications',
+    method: 'GET',
+    path: '/v1/platforms/{platform}/notifications',
+    auth: 'public',
+    query: notificationRoutesSchemas.challengeQuery,
+    summary:
+      "Facebook's webhook subscription handshake: answers `hub.challenge` as text/plain when `hub.verify_token` " +
+      'matches the FacebookVerifyToken secret (403 otherwise, 400 when hub.mode is not subscribe).',
+    area: 'platforms',
+    response: {
+      status: 200,
+      description: 'The challenge, exactly as sent.',
+      schema: notificationRoutesResponses.challenge,
+      mediaType: 'text/plain',
+    },
+    // 401: no verify token configured; 403: wrong verify token.
+    problems: ['unauthorized', 'forbidden'],
+  },
+  {
+    operation: 'receivePlatformNotification',
+    method: 'POST',
+    path: '/v1/platforms/{platform}/notifications',
+    auth: 'public',
+    query: notificationRoutesSchemas.notificationQuery,
+    rawBody: {
+      mediaTypes: NOTIFICATION_MEDIA_TYPES,
+      maxBytes: NOTIFICATION_MAX_BODY_BYTES,
+      description:
+        "The platform's notification, byte for byte: a Facebook Page webhook (signed: `X-Hub-Signature-256`), " +
+        'a Google Pub/Sub push, or a Trustpilot review webhook. Never trusted: each review it names is re-fetched.',
+    },
+    headers: {
+      'X-Hub-Signature-256': 'Facebook: `sha256=<hex HMAC-SHA256 of the raw body with the app secret>`.',
+    },
+    summary:
+      'Inbound platform notification (facebook, google, trustpilot): verified on the raw body, replays dropped, ' +
+      'a targeted sync queued per named review; the review is re-fetched from the platform (stored, updated or removed).',
+    area: 'platforms',
+    response: {
+      status: 200,
+      description:
+        'Verified; its reviews are queued to be re-fetched (a replay is acknowledged the same way).',
+      schema: notificationRoutesResponses.accepted,
+    },
+    // 401: bad signature or token; 403: refused; 404 (path): a platform without notifications.
+    problems: ['unauthorized', 'forbidden'],
   },
 ];
 

@@ -1,6 +1,14 @@
 /** Secrets, defined once: created (with replicas) by the data stack, read by functions via envVar. */
 export type SecretId =
-  'ReviewTokenKey' | 'GoogleClientSecret' | 'FacebookAppSecret' | 'TrustpilotApiSecret' | 'YelpApiKey';
+  | 'ReviewTokenKey'
+  | 'GoogleClientSecret'
+  | 'FacebookAppSecret'
+  | 'TrustpilotApiSecret'
+  | 'YelpApiKey'
+  // Inbound platform notifications (issue 8)
+  | 'FacebookVerifyToken'
+  | 'GooglePushToken'
+  | 'TrustpilotWebhookToken';
 
 export interface SecretDefinition {
   readonly id: SecretId;
@@ -37,6 +45,27 @@ export const SECRETS: readonly SecretDefinition[] = [
     id: 'YelpApiKey',
     envVar: 'SECRET_ID_YELP_API_KEY',
     description: "The Yelp app's API key (Yelp has no OAuth; sent as a Bearer token); set it after deploy.",
+  },
+  // Inbound platform notifications (issue 8). Generated at deploy: copy each value into the
+  // platform's settings (docs/platform-notifications.md). Facebook signs with FacebookAppSecret.
+  {
+    id: 'FacebookVerifyToken',
+    envVar: 'SECRET_ID_FACEBOOK_VERIFY_TOKEN',
+    description:
+      "Verify token of the Facebook app's Page webhook: the GET handshake's hub.verify_token must equal it.",
+  },
+  {
+    id: 'GooglePushToken',
+    envVar: 'SECRET_ID_GOOGLE_PUSH_TOKEN',
+    description:
+      'Token in the Pub/Sub push URL of the Business Profile notifications (`...?token=<value>`); pushes without it are refused.',
+  },
+  {
+    id: 'TrustpilotWebhookToken',
+    envVar: 'SECRET_ID_TRUSTPILOT_WEBHOOK_TOKEN',
+    description:
+      'Key of the Trustpilot webhook URLs: each business unit registers `...?businessUnitId=<id>&token=<HMAC of the id>` ' +
+      '(Trustpilot signs nothing, so the URL carries the proof).',
   },
 ];
 

@@ -37,3 +37,8 @@ export * from './domain/replies';
 export * from './domain/review-messages';
 export * from './use-cases/request-reply';
 export * from './use-cases/publish-reply';
+
+// Inbound platform notifications (the notification routes of issue 8).
+export * from './domain/notification-schemas';
+export type * from './sync-ports';
+export * from './use-cases/receive-notification';

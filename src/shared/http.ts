@@ -121,6 +121,27 @@ export function readJsonObject(event: APIGatewayProxyEvent): Record<string, unkn
 }
 
 /**
+ * Checks a body a route takes unparsed (routes.ts `rawBody`): 415 unless its media type is one of
+ * `mediaTypes` (parameters such as charset are the reader's business), 413 past `maxBytes`. The
+ * body itself is left exactly as received.
+ */
+export function checkRawBody(
+  event: APIGatewayProxyEvent,
+  mediaTypes: readonly string[],
+  maxBytes: number,
+): void {
+  const { mediaType } = parseContentType(header(event, 'content-type'));
+  if (mediaType === undefined || !mediaTypes.includes(mediaType)) {
+    throw new ProblemError('unsupported-media-type', `send the body as ${mediaTypes.join(' or ')}`);
+  }
+  const raw = event.body ?? '';
+  const size = event.isBase64Encoded ? Buffer.from(raw, 'base64').length : Buffer.byteLength(raw, 'utf8');
+  if (size > maxBytes) {
+    throw new ProblemError('payload-too-large', `the body is limited to ${maxBytes} bytes`);
+  }
+}
+
+/**
  * The first object key that appears twice in the same object of a JSON text (`{"a":1,"a":2}`,
  * also when spelled differently with escapes), with its dotted path; JSON.parse would silently
  * keep the last one. Only for text that JSON.parse accepted: a string token followed by `:` is a

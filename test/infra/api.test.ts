@@ -131,21 +131,25 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
       }
     });
 
-    it('leaves only the public routes without an authorizer (the API description, the OAuth callback)', () => {
+    it('leaves only the public routes without an authorizer (the API description, the OAuth callback, the platform notifications)', () => {
       const open = Object.values(template.findResources('AWS::ApiGateway::Method')).filter(
         (r) => (r as { Properties: { AuthorizationType: string } }).Properties.AuthorizationType === 'NONE',
       );
       expect(ROUTES.filter((r) => r.auth === 'public').map((r) => `${r.method} ${r.path}`)).toEqual([
         'GET /v1/openapi.json',
         'GET /v1/oauth/callback',
+        'GET /v1/platforms/{platform}/notifications',
+        'POST /v1/platforms/{platform}/notifications',
       ]);
-      expect(open).toHaveLength(2);
+      expect(open).toHaveLength(4);
       expect(
         open.map((r) => (r as { Properties: { HttpMethod: string; OperationName: string } }).Properties),
       ).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ HttpMethod: 'GET', OperationName: 'getOpenApiDocument' }),
           expect.objectContaining({ HttpMethod: 'GET', OperationName: 'completeOAuthCallback' }),
+          expect.objectContaining({ HttpMethod: 'GET', OperationName: 'verifyPlatformNotifications' }),
+          expect.objectContaining({ HttpMethod: 'POST', OperationName: 'receivePlatformNotification' }),
         ]),
       );
     });

@@ -14,6 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  DEMO_FACEBOOK_PAGE,
   DEMO_GOOGLE_LOCATIONS,
   DEMO_TRUSTPILOT_BUSINESS_USER,
   DEMO_TRUSTPILOT_UNIT,
@@ -21,6 +22,8 @@ import {
   type DemoPlatforms,
 } from '../../local/platform-fakes/demo';
 import { schemaValidator, type SchemaValidator } from '../support/openapi';
+import { deliverNotification, notificationPath } from '../../local/platform-fakes/notifications';
+import { secretDefinition, type SecretId } from '../../src/catalog/secrets';
 import { eventually, startTestStack, type TestStack } from './support/stack';
 import { startReceiver, type Receiver } from './webhooks/support/receivers';
 
@@ -310,6 +313,32 @@ it('answers every route with a body that matches its documented response schema'
     body: { authorBusinessUserId: DEMO_TRUSTPILOT_BUSINESS_USER },
   });
 
+  // Platform notifications: Facebook's handshake (text/plain, the challenge only) and a signed
+  // Page webhook sent by the fake exactly as Facebook would.
+  const secrets = JSON.parse(stack.env.WEDSYNC_LOCAL_SECRETS!) as Record<string, string[]>;
+  const secret = (id: SecretId) => secrets[stack.env[secretDefinition(id).envVar]!]![0]!;
+  const notifications = '/v1/platforms/{platform}/notifications';
+  const handshake = await deliverNotification(
+    stack.apiUrl,
+    'facebook',
+    platforms.facebook.challengeRequest(secret('FacebookVerifyToken'), '1158201444'),
+  );
+  expect(handshake).toMatchObject({ status: 200, text: '1158201444' });
+  expect(handshake.contentType).toMatch(/^text\/plain\b/);
+  const challenge = document.paths[notifications]!.get!.responses['200'] as {
+    content: Record<string, { schema: Record<string, unknown> }>;
+  };
+  const validateChallenge = validator.compile(challenge.content['text/plain']!.schema);
+  expect(validateChallenge(handshake.text) ? null : validateChallenge.errors).toBeNull();
+  exercised.add('verifyPlatformNotifications');
+  const signed = platforms.facebook.notification(secret('FacebookAppSecret'), [
+    { pageId: DEMO_FACEBOOK_PAGE, storyIds: ['1'] },
+  ]);
+  await conform('receivePlatformNotification', notificationPath('facebook'), {
+    raw: signed.rawBody.toString('utf8'),
+    headers: signed.headers as Record<string, string>,
+  });
+
   // A new route fails here until its happy path is added above.
   expect([...exercised].sort()).toEqual(ROUTES.map((r) => r.operation).sort());
 });
@@ -331,6 +360,23 @@ describe('error answers match ProblemDetails under a status the operation docume
     await conformProblem('getReview', '/v1/reviews/rev_00000000000000000000000000000000', 404, {
       key: supplier.apiKey,
     });
+  });
+
+  it('notifications: 401 for a bad signature, 403 for a wrong verify token, 415 for a wrong type', async () => {
+    const path = notificationPath('facebook');
+    await conformProblem('receivePlatformNotification', path, 401, {
+      raw: '{"object":"page","entry":[]}',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` },
+    });
+    await conformProblem('receivePlatformNotification', path, 415, {
+      raw: '{}',
+      headers: { 'content-type': 'text/plain' },
+    });
+    await conformProblem(
+      'verifyPlatformNotifications',
+      `${path}?hub.mode=subscribe&hub.challenge=1&hub.verify_token=wrong`,
+      403,
+    );
   });
 
   it('413, 415 and 422 with field errors', async () => {

@@ -453,6 +453,72 @@ const BAD_REQUESTS: BadRequest[] = [
     type: problem('invalid-query'),
   },
   // Answered by API Gateway itself
+  // The platform notification routes (public; the body reaches the platform's verifier unparsed).
+  {
+    name: 'notification handshake: unknown parameter',
+    method: 'GET',
+    path: '/v1/platforms/facebook/notifications',
+    query: { 'hub.mode': 'subscribe', 'hub.challenge': '1', 'hub.verify_token': 'x', extra: '1' },
+    as: 'none',
+    status: 400,
+    type: problem('invalid-query'),
+  },
+  {
+    name: 'notification handshake: wrong verify token',
+    method: 'GET',
+    path: '/v1/platforms/facebook/notifications',
+    query: { 'hub.mode': 'subscribe', 'hub.challenge': '1', 'hub.verify_token': 'wrong' },
+    as: 'none',
+    status: 403,
+    type: problem('forbidden'),
+  },
+  {
+    name: 'notification: wrong content type',
+    method: 'POST',
+    path: '/v1/platforms/facebook/notifications',
+    raw: '{"object":"page","entry":[]}',
+    contentType: 'text/plain',
+    as: 'none',
+    status: 415,
+    type: problem('unsupported-media-type'),
+  },
+  {
+    name: 'notification: malformed JSON without a signature',
+    method: 'POST',
+    path: '/v1/platforms/facebook/notifications',
+    raw: '{"object":',
+    as: 'none',
+    status: 401,
+    type: problem('unauthorized'),
+  },
+  {
+    name: 'notification: Google push without its token',
+    method: 'POST',
+    path: '/v1/platforms/google/notifications',
+    body: { message: { data: 'e30=', messageId: '1' } },
+    as: 'none',
+    status: 401,
+    type: problem('unauthorized'),
+  },
+  {
+    name: 'notification: over 1 MB',
+    method: 'POST',
+    path: '/v1/platforms/trustpilot/notifications',
+    raw: JSON.stringify({ events: 'x'.repeat(1_100_000) }),
+    query: { token: 'x', businessUnitId: 'bu-1' },
+    as: 'none',
+    status: 413,
+    type: problem('payload-too-large'),
+  },
+  {
+    name: 'notification: unknown platform',
+    method: 'POST',
+    path: '/v1/platforms/myspace/notifications',
+    body: {},
+    as: 'none',
+    status: 404,
+    type: problem('not-found'),
+  },
   {
     name: 'review: no credentials',
     method: 'POST',
@@ -481,17 +547,18 @@ afterAll(async () => {
   await stack?.cleanup();
 });
 
-it('covers every route that takes a body or a query', () => {
+it('covers every route that takes a body (raw or JSON) or a query', () => {
   const covered = new Set(
     BAD_REQUESTS.map(
       (r) =>
         `${r.method} ${r.path
           .replace(/(whe|rev)_\w+/, '{id}')
           .replace(/con_\w+/, '{connectionId}')
-          .replace(/imp_\w+/, '{importId}')}`,
+          .replace(/imp_\w+/, '{importId}')
+          .replace(/^\/v1\/platforms\/\w+\//, '/v1/platforms/{platform}/')}`,
     ),
   );
-  for (const route of ROUTES.filter((r) => r.body || r.query)) {
+  for (const route of ROUTES.filter((r) => r.body || r.query || r.rawBody)) {
     expect(covered).toContain(`${route.method} ${route.path}`);
   }
 });

@@ -12,10 +12,11 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { problemResponse } from '../../shared/http';
 import { problemOf, type ProblemKind } from '../../shared/problem';
 import type { InboundNotification } from '../domain/platform';
+import { NOTIFICATION_MAX_BODY_BYTES } from '../domain/notification-schemas';
 import type { NotificationAnswer } from '../use-cases/receive-notification';
 
 /** Notifications are small (Facebook batches up to ~1,000 updates); anything larger is refused. */
-export const NOTIFICATION_BODY_LIMIT_BYTES = 1024 * 1024;
+export const NOTIFICATION_BODY_LIMIT_BYTES = NOTIFICATION_MAX_BODY_BYTES;
 
 export type InboundRequest =
   | { readonly ok: true; readonly request: InboundNotification }

@@ -224,18 +224,35 @@ describe('operations (one per route of the table)', () => {
       const named = (where: string) => parameters.filter((p) => p.in === where).map((p) => p.name);
       expect(named('path')).toEqual([...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
       expect(named('query')).toEqual(queryParameterNames(route));
-      expect(Boolean(operation.requestBody)).toBe(Boolean(route.body));
+      expect(Boolean(operation.requestBody)).toBe(Boolean(route.body ?? route.rawBody));
 
       const statuses = Object.keys(operation.responses).map(Number);
       expect(statuses).toContain(route.response.status);
       expect(statuses.filter((s) => s >= 400)).toEqual(problemStatusesOf(route));
       expect(statuses).toEqual(expect.arrayContaining([400, 429, 503]));
       if (route.auth !== 'public') expect(statuses).toEqual(expect.arrayContaining([401, 403]));
-      else expect(statuses).not.toContain(401);
+      // A public route answers 401 only when it checks a proof of its own (platform notifications).
+      else if (!route.problems?.includes('unauthorized')) expect(statuses).not.toContain(401);
       if (route.body) expect(statuses).toEqual(expect.arrayContaining([413, 415, 422]));
+      if (route.rawBody) expect(statuses).toEqual(expect.arrayContaining([413, 415]));
       if (route.path.includes('{')) expect(statuses).toContain(404);
     },
   );
+
+  it('documents a raw-body route: its media types and limit, no schema, 413 and 415 but no 422', () => {
+    const route = ROUTES.find((r) => r.operation === 'receivePlatformNotification')!;
+    const operation = operationOf(route);
+    expect(route.rawBody?.mediaTypes).toEqual(['application/json']);
+    expect(operation.requestBody).toMatchObject({
+      required: true,
+      description: expect.stringContaining(`At most ${route.rawBody!.maxBytes} bytes`),
+      content: { 'application/json': { schema: {} } },
+    });
+    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403', '413', '415']));
+    expect(operation.responses).not.toHaveProperty('422');
+    const challenge = operationOf(ROUTES.find((r) => r.operation === 'verifyPlatformNotifications')!);
+    expect(Object.keys(challenge.responses['200']!.content as object)).toEqual(['text/plain']);
+  });
 
   it('documents the query parameters as the client sends them (strings), required only when they are', () => {
     const list = operationOf(ROUTES.find((r) => r.operation === 'listReviews')!);
@@ -272,7 +289,7 @@ describe('schemas and examples', () => {
         return;
       }
       const media = (success.content as Record<string, { schema: JsonSchema; example: unknown }>)[
-        'application/json'
+        route.response.mediaType ?? 'application/json'
       ]!;
       expect(media.example).toBeDefined();
       const validate = validator.compile(media.schema);
