@@ -16,6 +16,7 @@ export * from './domain/review-responses';
 export * from './domain/review-ids';
 export * from './domain/summary';
 export * from './domain/review-inference';
+export * from './domain/review-kpis';
 export type * from './ports';
 export * from './use-cases/ingest-batch';
 export * from './use-cases/retry-inference';

@@ -42,11 +42,11 @@ export function alarmsOf(templates: Iterable<Template>): DeployedAlarm[] {
   return alarms;
 }
 
-/** `<region>` matches an AWS region, any other `<placeholder>` one name part. */
+/** `<region>` matches an AWS region, any other `<placeholder>` a name (hyphens allowed: `expense-category`). */
 function matcherOf(pattern: string): RegExp {
   const parts = pattern.split(/(<[^>]+>)/).map((part) => {
     if (part === '<region>') return '[a-z]{2}(?:-[a-z]+)+-\\d';
-    if (/^<[^>]+>$/.test(part)) return '[A-Za-z0-9_.]+';
+    if (/^<[^>]+>$/.test(part)) return '[A-Za-z0-9_.-]+';
     return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   });
   return new RegExp(`^${parts.join('')}$`);
