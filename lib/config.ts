@@ -5,11 +5,17 @@
  * lives in `./settings` (no CDK import) so the local mode validates and reads the same values.
  */
 import type { Construct } from 'constructs';
-import { CONTEXT_KEY, parseConfig, type WedSyncConfig } from './settings';
+import { CONTEXT_KEY, contextOverrides, parseConfig, type WedSyncConfig } from './settings';
 
 export { allRegions, CONTEXT_KEY, type WedSyncConfig } from './settings';
 
-/** Reads and validates the `wedsync` context of the app (throws with every problem listed). */
+/**
+ * Reads and validates the `wedsync` context of the app for the selected stage (`-c stage=prod`, else
+ * `defaultStage`); throws with every problem listed, or when a paging stage lacks PagerDuty.
+ */
 export function loadConfig(scope: Construct): WedSyncConfig {
-  return parseConfig(scope.node.tryGetContext(CONTEXT_KEY));
+  return parseConfig(
+    scope.node.tryGetContext(CONTEXT_KEY),
+    contextOverrides((key) => scope.node.tryGetContext(key)),
+  );
 }

@@ -36,14 +36,74 @@ const retentionDays = z
     message: 'a CloudWatch Logs retention period (1, 3, 5, 7, 14, 30, 60, 90, ... days)',
   });
 
+/**
+ * PagerDuty's CloudWatch integration (Events API v2 behind it): the URL holds the integration key,
+ * `https://events.pagerduty.com/integration/<32-character key>/enqueue` (EU service region:
+ * `events.eu.pagerduty.com`). A placeholder such as `REPLACE` is refused.
+ */
+export const PAGERDUTY_URL =
+  /^https:\/\/events(\.eu)?\.pagerduty\.com\/integration\/[A-Za-z0-9]{32}\/enqueue$/;
+
+/** The URL of a PagerDuty CloudWatch integration from its integration key. */
+export const pagerDutyUrlForKey = (key: string): string =>
+  `https://events.pagerduty.com/integration/${key}/enqueue`;
+
+const pagingSchema = z
+  .strictObject({
+    /**
+     * true: critical alarms must wake someone, so the stage refuses to synthesize without a PagerDuty
+     * integration. false (a dev stage): critical alarms go to the warning e-mails as well.
+     */
+    pagesOnCall: z.boolean(),
+    /** The PagerDuty CloudWatch integration URL (or give `pagerDutyIntegrationKey`). */
+    pagerDutyIntegrationUrl: z
+      .string()
+      .regex(PAGERDUTY_URL, 'https://events.pagerduty.com/integration/<32-character key>/enqueue')
+      .optional(),
+    /** The integration key alone (the URL is derived). */
+    pagerDutyIntegrationKey: z
+      .string()
+      .regex(/^[A-Za-z0-9]{32}$/, 'a 32-character PagerDuty integration key')
+      .optional(),
+    /** Who receives warning alarms (and, in a stage that does not page, critical ones too). */
+    warningEmails: z.array(z.email()).default([]),
+  })
+  .refine((p) => !(p.pagerDutyIntegrationUrl && p.pagerDutyIntegrationKey), {
+    message: 'give pagerDutyIntegrationUrl or pagerDutyIntegrationKey, not both',
+  });
+
+/** Alarm thresholds of issue 10, each with the value the runbooks describe as its default. */
+const alarmThresholds = {
+  /** The API latency SLO: p99 over 5 minutes above it, three periods in a row, warns. */
+  apiLatencyP99Ms: positiveInt.default(200),
+  /** Share of 4xx answers (percent of requests, 5 minutes) counted as a surge, with at least `surgeMinRequests`. */
+  api4xxPercent: z.number().min(1).max(100).default(25),
+  /** 429 answers (stage throttling, quotas, WAF rate limit) in 5 minutes counted as a surge. */
+  api429Per5Minutes: positiveInt.default(50),
+  /** Requests in 5 minutes below which ratios (4xx share, webhook failures) do not alarm. */
+  surgeMinRequests: positiveInt.default(100),
+  /** Requests the WAF blocked in 5 minutes (all rules) that warn. */
+  wafBlockedPer5Minutes: positiveInt.default(100),
+  /** Share of webhook attempts that failed (percent, 15 minutes) that warns. */
+  webhookFailurePercent: z.number().min(1).max(100).default(20),
+  /** The account's Lambda concurrency limit in each region (Service Quotas; default 1,000). */
+  lambdaConcurrencyLimit: positiveInt.default(1000),
+  /** Percent of that limit in use at which the concurrency alarm fires. */
+  lambdaConcurrencyPercent: z.number().min(1).max(100).default(80),
+  /** Global-table replication latency (ms, average over 5 minutes) that pages. */
+  replicationLatencyMs: positiveInt.default(60_000),
+} as const;
+
 const configSchema = z.strictObject({
   /** Prefix of every stack name (stack names are derived, never written by hand). */
   appName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/),
   account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
   primaryRegion: region,
   replicaRegions: z.array(region).min(1),
-  /** HTTPS endpoint that pages on-call (PagerDuty CloudWatch integration URL). */
-  onCallEndpoint: z.url({ protocol: /^https$/ }),
+  /** The deploy stage this configuration is for (`dev`, `prod`, ...): set from the stage's name. */
+  stage: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  /** Where alarms go (issue 10): critical ones page through PagerDuty, warnings go to e-mail. */
+  paging: pagingSchema,
   logRetentionDays: retentionDays,
   tracing: z.boolean(),
   contributorInsights: z.boolean(),
@@ -112,6 +172,7 @@ const configSchema = z.strictObject({
   alarms: z.strictObject({
     functionErrorsPer5Minutes: positiveInt,
     api5xxPer5Minutes: positiveInt,
+    ...alarmThresholds,
   }),
   /** Platform integrations: audit retention and the health alarms' thresholds (issue 8). */
   platformHealth: z
@@ -126,19 +187,114 @@ const configSchema = z.strictObject({
     .default({ auditRetentionDays: 400, syncLagAlarmSeconds: 3 * 3600, quotaHeadroomAlarmPercent: 5 }),
 });
 
-export type WedSyncConfig = z.infer<typeof configSchema>;
+type ParsedConfig = z.infer<typeof configSchema>;
 
-/** Validates a raw `wedsync` context value (an object, or JSON from `-c wedsync=...`); throws with every problem listed. */
-export function parseConfig(raw: unknown): WedSyncConfig {
+/** Where a stage's alarms go, resolved: the PagerDuty URL (from the URL or the key) or none. */
+export interface PagingConfig {
+  readonly pagesOnCall: boolean;
+  readonly pagerDutyIntegrationUrl?: string;
+  readonly warningEmails: readonly string[];
+}
+
+export type WedSyncConfig = Omit<ParsedConfig, 'paging'> & { readonly paging: PagingConfig };
+
+/** Context keys beside `wedsync`: `cdk synth -c stage=prod -c pagerDutyIntegrationUrl=https://...`. */
+export const STAGE_CONTEXT_KEY = 'stage';
+export const PAGERDUTY_CONTEXT_KEY = 'pagerDutyIntegrationUrl';
+
+/** What the command line may add to the `wedsync` context. */
+export interface ContextOverrides {
+  /** The stage to build (default: the context's `defaultStage`). */
+  readonly stage?: string;
+  /** A PagerDuty integration URL for the stage, kept out of cdk.json (e.g. from a CI secret). */
+  readonly pagerDutyIntegrationUrl?: string;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `override` laid over `base`: objects merge key by key, anything else (arrays too) replaces. */
+function deepMerge(
+  base: Record<string, unknown>,
+  override: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = merged[key];
+    merged[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return merged;
+}
+
+/**
+ * The settings of one stage: the shared settings with `stages.<stage>` laid over them. `stages`
+ * and `defaultStage` are the only keys that are not settings themselves.
+ */
+function selectStage(raw: Record<string, unknown>, overrides: ContextOverrides): Record<string, unknown> {
+  const { stages, defaultStage, ...shared } = raw;
+  if (!isPlainObject(stages) || Object.keys(stages).length === 0) {
+    throw new Error(`${CONTEXT_KEY}.stages must define at least one deploy stage (see cdk.json)`);
+  }
+  const stage = overrides.stage ?? defaultStage;
+  if (typeof stage !== 'string') {
+    throw new Error(
+      `No stage selected: set ${CONTEXT_KEY}.defaultStage or pass -c ${STAGE_CONTEXT_KEY}=<stage>`,
+    );
+  }
+  const settings = stages[stage];
+  if (!isPlainObject(settings)) {
+    throw new Error(
+      `Unknown stage "${stage}": ${CONTEXT_KEY}.stages defines ${Object.keys(stages).join(', ')}`,
+    );
+  }
+  const merged = deepMerge(shared, { ...settings, stage });
+  if (overrides.pagerDutyIntegrationUrl !== undefined) {
+    const paging = isPlainObject(merged.paging) ? merged.paging : {};
+    merged.paging = { ...paging, pagerDutyIntegrationUrl: overrides.pagerDutyIntegrationUrl };
+  }
+  return merged;
+}
+
+/** A stage that pages on-call cannot be built without its PagerDuty integration. */
+function resolvePaging(config: ParsedConfig): PagingConfig {
+  const { pagesOnCall, pagerDutyIntegrationUrl, pagerDutyIntegrationKey, warningEmails } = config.paging;
+  const url =
+    pagerDutyIntegrationUrl ??
+    (pagerDutyIntegrationKey ? pagerDutyUrlForKey(pagerDutyIntegrationKey) : undefined);
+  if (pagesOnCall && url === undefined) {
+    throw new Error(
+      `Stage "${config.stage}" pages on-call (paging.pagesOnCall) but has no PagerDuty integration: set ` +
+        `${CONTEXT_KEY}.stages.${config.stage}.paging.pagerDutyIntegrationUrl ` +
+        "(https://events.pagerduty.com/integration/<integration key>/enqueue, from the PagerDuty service's " +
+        `"Amazon CloudWatch" integration) or pagerDutyIntegrationKey in cdk.json, or pass ` +
+        `-c ${PAGERDUTY_CONTEXT_KEY}=<url>. Critical alarms would otherwise reach nobody.`,
+    );
+  }
+  if (!pagesOnCall && url === undefined && warningEmails.length === 0) {
+    throw new Error(
+      `Stage "${config.stage}" has neither a PagerDuty integration nor warningEmails: its alarms would reach nobody`,
+    );
+  }
+  return { pagesOnCall, warningEmails, ...(url === undefined ? {} : { pagerDutyIntegrationUrl: url }) };
+}
+
+/**
+ * Validates a raw `wedsync` context value (an object, or JSON from `-c wedsync=...`) for one stage
+ * (`overrides.stage`, else `defaultStage`); throws with every problem listed.
+ */
+export function parseConfig(raw: unknown, overrides: ContextOverrides = {}): WedSyncConfig {
   if (raw === undefined) {
     throw new Error(`Missing CDK context "${CONTEXT_KEY}" (see cdk.json)`);
   }
-  const parsed = configSchema.safeParse(typeof raw === 'string' ? JSON.parse(raw) : raw);
+  const object: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  if (!isPlainObject(object)) throw new Error(`CDK context "${CONTEXT_KEY}" must be an object`);
+  const parsed = configSchema.safeParse(selectStage(object, overrides));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${CONTEXT_KEY}.${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid CDK context "${CONTEXT_KEY}":\n${problems.join('\n')}`);
+    const stage = String(overrides.stage ?? object.defaultStage);
+    throw new Error(`Invalid CDK context "${CONTEXT_KEY}" for stage "${stage}":\n${problems.join('\n')}`);
   }
-  const config = parsed.data;
+  const config: WedSyncConfig = { ...parsed.data, paging: resolvePaging(parsed.data) };
   if (
     config.replicaRegions.includes(config.primaryRegion) ||
     new Set(config.replicaRegions).size !== config.replicaRegions.length
@@ -146,6 +302,17 @@ export function parseConfig(raw: unknown): WedSyncConfig {
     throw new Error(`${CONTEXT_KEY}.replicaRegions must be distinct and must not include primaryRegion`);
   }
   return config;
+}
+
+/** The stage and PagerDuty URL given beside `wedsync` (`-c stage=prod`), read through `get`. */
+export function contextOverrides(get: (key: string) => unknown): ContextOverrides {
+  const text = (key: string): string | undefined => {
+    const value = get(key);
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const stage = text(STAGE_CONTEXT_KEY);
+  const pagerDutyIntegrationUrl = text(PAGERDUTY_CONTEXT_KEY);
+  return { ...(stage ? { stage } : {}), ...(pagerDutyIntegrationUrl ? { pagerDutyIntegrationUrl } : {}) };
 }
 
 /** Repository root (cdk.json lives here). */
@@ -161,7 +328,10 @@ export function readProjectConfig(root: string = PROJECT_ROOT): WedSyncConfig {
     return (file === 'cdk.json' ? (json.context as Record<string, unknown> | undefined) : json) ?? {};
   };
   const context = { ...readContext('cdk.json'), ...readContext('cdk.context.json') };
-  return parseConfig(context[CONTEXT_KEY]);
+  return parseConfig(
+    context[CONTEXT_KEY],
+    contextOverrides((key) => context[key]),
+  );
 }
 
 /** Every region the service runs in, the primary first. */

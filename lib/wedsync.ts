@@ -40,6 +40,7 @@ export function buildWedSync(app: App): WedSync {
       tables: data.tables,
       secrets: data.secrets,
       keys: data.keys,
+      stackNameIn: (other) => serviceStackName(config, other),
     });
     service.addStackDependency(data, 'binds to the global tables and secrets');
     return service;

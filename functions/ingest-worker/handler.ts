@@ -9,6 +9,8 @@ import { systemClock } from '../../src/shared/clock';
 import { DriftMetrics } from '../../src/models/adapters/drift-metrics';
 import { numberEnv } from '../../src/shared/env';
 import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
+import { SERVICE_METRICS } from '../../src/catalog/metrics';
+import { recordStoredReview } from '../../src/reviews/adapters/review-kpi-metrics';
 import { logger, metrics } from '../../src/shared/powertools';
 import {
   budgetStore,
@@ -23,11 +25,11 @@ import {
 import { processIngestBatch, type WorkerDeps } from './worker';
 
 const METRIC_NAMES = {
-  created: 'ReviewsStored',
+  created: SERVICE_METRICS.reviewsStored,
   duplicate: 'DuplicateReviews',
   updated: 'ReviewsEdited',
   stale: 'StaleReviewVersions',
-  parked: 'RejectedMessages',
+  parked: SERVICE_METRICS.rejectedMessages,
   failed: 'IngestFailures',
   applied: 'ProducerEventsApplied',
   removed: 'ReviewsRemoved',
@@ -61,6 +63,8 @@ const deps = once((): WorkerDeps => ({
   },
   onOutcome: (messageId, outcome) => {
     tally.add(METRIC_NAMES[outcome.kind], MetricUnit.Count, 1);
+    // Business KPIs (issue 10): only first stores are new reviews.
+    if (outcome.kind === 'created' && outcome.facts) recordStoredReview(tally, outcome.facts);
     if (outcome.kind === 'parked') logger.warn('message parked', { messageId, reason: outcome.reason });
     if (outcome.kind === 'updated') {
       logger.info('review edited', { messageId, reviewId: outcome.reviewId, version: outcome.version });
@@ -89,7 +93,7 @@ const deps = once((): WorkerDeps => ({
       logger.error('message failed, will be retried', { messageId, error: outcome.error as Error });
     }
     if ((outcome.kind === 'created' || outcome.kind === 'updated') && outcome.inferencePending) {
-      tally.add('InferencePending', MetricUnit.Count, 1);
+      tally.add(SERVICE_METRICS.inferencePending, MetricUnit.Count, 1);
     }
   },
 }));

@@ -5,6 +5,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { systemClock } from '../../src/shared/clock';
 import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
+import { SERVICE_METRICS } from '../../src/catalog/metrics';
 import { logger, metrics } from '../../src/shared/powertools';
 import {
   breakerStore,
@@ -22,10 +23,11 @@ import {
 } from '../../src/webhooks/use-cases/deliver-webhooks';
 import { deliverWebhook } from '../../src/webhooks/adapters/http-delivery';
 
+// The names alarms and dashboards read come from the catalog (src/catalog/metrics.ts).
 const OUTCOME_METRICS = {
-  success: 'WebhookDeliveriesSucceeded',
-  failure: 'WebhookDeliveriesFailed',
-  'rate-limited': 'WebhookDeliveriesRateLimited',
+  success: SERVICE_METRICS.webhookSucceeded,
+  failure: SERVICE_METRICS.webhookFailed,
+  'rate-limited': SERVICE_METRICS.webhookRateLimited,
   gone: 'WebhookDeliveriesGone',
 } as const;
 
@@ -35,7 +37,7 @@ const tally = new MetricTally(metrics);
 function recordMetric(metric: DeliveryMetric): void {
   switch (metric.name) {
     case 'attempt':
-      tally.add('WebhookDeliveriesAttempted', MetricUnit.Count, 1);
+      tally.add(SERVICE_METRICS.webhookAttempts, MetricUnit.Count, 1);
       tally.add(OUTCOME_METRICS[metric.outcome], MetricUnit.Count, 1);
       tally.sample('WebhookAttemptLatency', MetricUnit.Milliseconds, metric.latencyMs);
       return;
@@ -51,7 +53,7 @@ function recordMetric(metric: DeliveryMetric): void {
       logger.info('circuit breaker state changed', { from: metric.from, to: metric.to });
       return;
     case 'endpoint-disabled':
-      tally.add('WebhookEndpointsDisabled', MetricUnit.Count, 1);
+      tally.add(SERVICE_METRICS.webhookEndpointsDisabled, MetricUnit.Count, 1);
       logger.warn('webhook endpoint disabled', { reason: metric.reason });
       return;
     case 'exhausted':

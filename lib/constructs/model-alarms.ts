@@ -4,10 +4,8 @@
  * agreement with star ratings against the model card's reference, and reviews stored with
  * inference pending (a model failing to load, throwing or running over its budget).
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { MODEL_ALARMS } from '#src/models/inference/model-alarms';
 import { modelCard, referenceAgreement } from '#src/models/inference/model-cards';
@@ -15,14 +13,14 @@ import { parseRegistries } from '#src/models/ml';
 import { DRIFT_METRICS } from '#src/models/adapters/drift-metrics';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runbookReference } from '../runbooks';
+import type { ServiceAlarms } from './service-alarms';
 
 export interface ModelAlarmsProps {
   /** The models folder of the layer (registry.json, <task>/<version>/card.json). */
   readonly modelDir: string;
   readonly metricsNamespace: string;
   readonly serviceName: string;
-  readonly alarmTopic: ITopic;
+  readonly alarms: ServiceAlarms;
 }
 
 export class ModelAlarms extends Construct {
@@ -30,8 +28,6 @@ export class ModelAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelAlarmsProps) {
     super(scope, id);
-    const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-    const stackName = Stack.of(this).stackName;
     const metric = (metricName: string, dimensions: Record<string, string>, statistic: string) =>
       new cloudwatch.Metric({
         namespace: props.metricsNamespace,
@@ -40,11 +36,7 @@ export class ModelAlarms extends Construct {
         statistic,
         period: Duration.minutes(15),
       });
-    const add = (alarm: cloudwatch.Alarm) => {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-      this.alarms.push(alarm);
-    };
+    const add = (alarm: cloudwatch.Alarm) => this.alarms.push(alarm);
 
     const registries = parseRegistries(
       JSON.parse(readFileSync(join(props.modelDir, 'registry.json'), 'utf8')),
@@ -53,14 +45,13 @@ export class ModelAlarms extends Construct {
       for (const variant of registry.variants) {
         const dims = { task: registry.task, variant: variant.name };
         add(
-          new cloudwatch.Alarm(this, `Drift-${registry.task}-${variant.name}`, {
-            alarmName: `${stackName}-model-drift-${registry.task}-${variant.name}`,
-            alarmDescription: `PSI of ${registry.task}/${variant.name} predictions above ${MODEL_ALARMS.psiAbove} against the training reference. ${runbookReference('model-drift')}`,
+          props.alarms.create(this, `Drift-${registry.task}-${variant.name}`, 'modelDrift', undefined, {
+            name: `model-drift-${registry.task}-${variant.name}`,
+            description: `PSI of ${registry.task}/${variant.name} predictions above ${MODEL_ALARMS.psiAbove} against the training reference.`,
             metric: metric(DRIFT_METRICS.psi, dims, 'Average'),
             threshold: MODEL_ALARMS.psiAbove,
             comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
             evaluationPeriods: 2,
-            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
           }),
         );
         const reference =
@@ -69,28 +60,27 @@ export class ModelAlarms extends Construct {
             : null;
         if (reference !== null) {
           add(
-            new cloudwatch.Alarm(this, `Agreement-${variant.name}`, {
-              alarmName: `${stackName}-sentiment-agreement-${variant.name}`,
-              alarmDescription: `Sentiment/${variant.name} agrees with star ratings more than ${MODEL_ALARMS.agreementDropPoints} points below its reference (${(reference * 100).toFixed(1)}%). ${runbookReference('model-agreement')}`,
+            props.alarms.create(this, `Agreement-${variant.name}`, 'modelAgreement', undefined, {
+              name: `sentiment-agreement-${variant.name}`,
+              description: `Sentiment/${variant.name} agrees with star ratings more than ${MODEL_ALARMS.agreementDropPoints} points below its reference (${(reference * 100).toFixed(1)}%).`,
               metric: metric(DRIFT_METRICS.agreement, dims, 'Average'),
               threshold: reference * 100 - MODEL_ALARMS.agreementDropPoints,
               comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
               evaluationPeriods: 2,
-              treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
             }),
           );
         }
       }
     }
     add(
-      new cloudwatch.Alarm(this, 'InferencePending', {
-        alarmName: `${stackName}-inference-pending`,
-        alarmDescription: `Reviews are being stored with inference pending (models failing to load, throwing or over budget) for 45 minutes. ${runbookReference('inference-pending')}`,
+      props.alarms.create(this, 'InferencePending', 'inferencePending', undefined, {
+        name: 'inference-pending',
+        description:
+          'Reviews are being stored with inference pending (models failing to load, throwing or over budget) for 45 minutes.',
         metric: metric('InferencePending', {}, 'Sum'),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 3,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );
   }

@@ -1,27 +1,19 @@
 /**
  * A catalog queue as deployed: the queue, its DLQ (redrive after `maxReceiveCount` receives),
- * SSE, TLS-only access, and the alarms that page on-call: any message in the DLQ, and (where the
- * catalog sets `oldestMessageAlarmSeconds`) a stuck consumer.
+ * SSE, TLS-only access, and its alarms (severity per queue in lib/alarm-table.ts): any message in
+ * the DLQ, and (where the catalog sets `oldestMessageAlarmSeconds`) a stuck consumer.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueDefinition } from '#src/catalog/queues';
-import { kebabCase, runbookReference } from '../runbooks';
+import type { ServiceAlarms } from './service-alarms';
 
 export interface MonitoredQueueProps {
   readonly definition: QueueDefinition;
-  readonly alarmTopic: ITopic;
+  readonly alarms: ServiceAlarms;
 }
-
-/** Runbook pages of a queue's alarms (derived from the catalog id, like the alarms). */
-export const queueRunbooks = (def: QueueDefinition): { dlq: string; age: string } => ({
-  dlq: `${kebabCase(def.id)}-dlq-not-empty`,
-  age: `${kebabCase(def.id)}-queue-message-age`,
-});
 
 export class MonitoredQueue extends Construct {
   readonly definition: QueueDefinition;
@@ -34,8 +26,6 @@ export class MonitoredQueue extends Construct {
     super(scope, id);
     const { definition: def } = props;
     this.definition = def;
-    const stackName = Stack.of(this).stackName;
-    const runbooks = queueRunbooks(def);
 
     // SQS keeps a message's original enqueue time when it moves to the DLQ, so the DLQ keeps the
     // maximum (14 days) to leave the longest possible window for a redrive.
@@ -53,13 +43,9 @@ export class MonitoredQueue extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: def.maxReceiveCount },
     });
 
-    const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-
-    this.dlqAlarm = new cloudwatch.Alarm(this, 'DlqNotEmptyAlarm', {
-      alarmName: `${stackName}-${def.id}-dlq-not-empty`,
-      alarmDescription:
-        `Messages from the ${def.id} queue failed ${def.maxReceiveCount} times and are parked in its DLQ. ` +
-        runbookReference(runbooks.dlq),
+    this.dlqAlarm = props.alarms.create(this, 'DlqNotEmptyAlarm', 'queueDlqNotEmpty', def.id, {
+      name: `${def.id}-dlq-not-empty`,
+      description: `Messages from the ${def.id} queue failed ${def.maxReceiveCount} times and are parked in its DLQ.`,
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
         statistic: cloudwatch.Stats.MAXIMUM,
@@ -67,17 +53,14 @@ export class MonitoredQueue extends Construct {
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.dlqAlarm.addAlarmAction(action);
-    this.dlqAlarm.addOkAction(action);
 
     if (def.oldestMessageAlarmSeconds !== undefined) {
-      this.ageAlarm = new cloudwatch.Alarm(this, 'OldestMessageAgeAlarm', {
-        alarmName: `${stackName}-${def.id}-oldest-message-age`,
-        alarmDescription:
+      this.ageAlarm = props.alarms.create(this, 'OldestMessageAgeAlarm', 'queueMessageAge', def.id, {
+        name: `${def.id}-oldest-message-age`,
+        description:
           `The oldest message on the ${def.id} queue is older than ${def.oldestMessageAlarmSeconds}s: ` +
-          `its consumer is stuck or falling behind. ${runbookReference(runbooks.age)}`,
+          'its consumer is stuck or falling behind.',
         metric: this.queue.metricApproximateAgeOfOldestMessage({
           period: Duration.minutes(1),
           statistic: cloudwatch.Stats.MAXIMUM,
@@ -87,10 +70,7 @@ export class MonitoredQueue extends Construct {
         // Three minutes in a row, so one slow batch does not page anyone.
         evaluationPeriods: 3,
         datapointsToAlarm: 3,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-      this.ageAlarm.addAlarmAction(action);
-      this.ageAlarm.addOkAction(action);
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The regional on-call topic every alarm publishes to, subscribed by the paging endpoint
- * (PagerDuty's CloudWatch integration over HTTPS).
+ * A regional alarm topic (issue 10 has two per region: `critical`, subscribed by PagerDuty's
+ * CloudWatch integration over HTTPS, and `warning`, subscribed by e-mail), with its subscribers
+ * from the stage's `paging` configuration.
  *
  * Encrypted with a customer-managed key because CloudWatch alarms cannot publish to a topic
  * encrypted with the AWS-managed `alias/aws/sns` key (its key policy does not let the CloudWatch
@@ -14,8 +15,12 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
 export interface OnCallTopicProps {
-  /** HTTPS URL that receives the SNS notifications (and auto-confirms the subscription). */
-  readonly endpoint: string;
+  /** What the topic carries, for its display name and key description ("critical", "warning"). */
+  readonly purpose: string;
+  /** HTTPS URL that receives the SNS notifications and auto-confirms the subscription (PagerDuty). */
+  readonly endpoint?: string;
+  /** E-mail subscribers (each confirms once, from the message SNS sends). */
+  readonly emails?: readonly string[];
 }
 
 export class OnCallTopic extends Construct {
@@ -27,7 +32,7 @@ export class OnCallTopic extends Construct {
     const stack = Stack.of(this);
 
     this.key = new kms.Key(this, 'Key', {
-      description: 'Encrypts the on-call SNS topic (usable by CloudWatch alarms)',
+      description: `Encrypts the ${props.purpose} alarm topic (usable by CloudWatch alarms)`,
       enableKeyRotation: true,
     });
     this.key.addToResourcePolicy(
@@ -41,7 +46,7 @@ export class OnCallTopic extends Construct {
     );
 
     this.topic = new sns.Topic(this, 'Topic', {
-      displayName: `${stack.stackName} on-call`,
+      displayName: `${stack.stackName} ${props.purpose} alarms`,
       masterKey: this.key,
       enforceSSL: true,
     });
@@ -67,8 +72,13 @@ export class OnCallTopic extends Construct {
       }),
     );
 
-    this.topic.addSubscription(
-      new subscriptions.UrlSubscription(props.endpoint, { protocol: sns.SubscriptionProtocol.HTTPS }),
-    );
+    if (props.endpoint !== undefined) {
+      this.topic.addSubscription(
+        new subscriptions.UrlSubscription(props.endpoint, { protocol: sns.SubscriptionProtocol.HTTPS }),
+      );
+    }
+    for (const email of props.emails ?? []) {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
   }
 }

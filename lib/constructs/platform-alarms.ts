@@ -1,35 +1,34 @@
 /**
  * Alarms and dashboard widgets of the platform integrations (issue 8), per platform: breaker open,
  * sync lag, quota exhausted, re-auth needed; and one for audit entries parked in the log. Each
- * alarm names its runbook. The metrics are the ones PLATFORM_METRICS names, with the `platform`
+ * alarm's severity and runbook come from lib/alarm-table.ts. The metrics are the ones PLATFORM_METRICS names, with the `platform`
  * (and Powertools' `service`) dimensions: call figures and quota from the audited HTTP client,
  * re-auth from the audit log, breaker and sync-lag gauges from the health view each sync run.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CONNECTED_PLATFORMS, PLATFORM_ALARMS, PLATFORM_DIMENSION, PLATFORM_METRICS } from '#src/platforms';
-import { runbookReference } from '../runbooks';
+import { classify } from '../alarm-table';
+import type { ServiceAlarms } from './service-alarms';
 
 export interface PlatformAlarmsProps {
   readonly metricsNamespace: string;
   readonly serviceName: string;
-  readonly alarmTopic: ITopic;
+  readonly alarms: ServiceAlarms;
   /** Sync lag (seconds) at which the sync-lag alarm pages. */
   readonly syncLagAlarmSeconds: number;
   /** Quota headroom (percent left) under which the quota alarm pages. */
   readonly quotaHeadroomAlarmPercent: number;
 }
 
-/** Runbook page of each kind of platform alarm. */
+/** Runbook page of each kind of platform alarm (from the alarm table). */
 export const PLATFORM_RUNBOOKS = {
-  breakerOpen: 'platform-breaker-open',
-  syncLag: 'platform-sync-lag',
-  quotaExhausted: 'platform-quota-exhausted',
-  reauthRequired: 'platform-reauth-required',
-  auditParked: 'audit-entries-parked',
+  breakerOpen: classify('platformBreakerOpen').runbook,
+  syncLag: classify('platformSyncLag').runbook,
+  quotaExhausted: classify('platformQuotaExhausted').runbook,
+  reauthRequired: classify('platformReauthRequired').runbook,
+  auditParked: classify('auditEntriesParked').runbook,
 } as const;
 
 export class PlatformAlarms extends Construct {
@@ -39,19 +38,13 @@ export class PlatformAlarms extends Construct {
   constructor(scope: Construct, id: string, props: PlatformAlarmsProps) {
     super(scope, id);
     this.props = props;
-    const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-    const stackName = Stack.of(this).stackName;
-    const add = (alarm: cloudwatch.Alarm) => {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-      this.alarms.push(alarm);
-    };
+    const add = (alarm: cloudwatch.Alarm) => this.alarms.push(alarm);
 
     for (const platform of CONNECTED_PLATFORMS) {
       add(
-        new cloudwatch.Alarm(this, `BreakerOpen-${platform}`, {
-          alarmName: `${stackName}-platform-breaker-open-${platform}`,
-          alarmDescription: `The ${platform} circuit breaker has been open for ${PLATFORM_ALARMS.breakerOpenMinutes} minutes: syncs and replies to ${platform} are deferred. ${runbookReference(PLATFORM_RUNBOOKS.breakerOpen)}`,
+        props.alarms.create(this, `BreakerOpen-${platform}`, 'platformBreakerOpen', undefined, {
+          name: `platform-breaker-open-${platform}`,
+          description: `The ${platform} circuit breaker has been open for ${PLATFORM_ALARMS.breakerOpenMinutes} minutes: syncs and replies to ${platform} are deferred.`,
           metric: this.metric(
             PLATFORM_METRICS.breakerOpen,
             platform,
@@ -61,47 +54,43 @@ export class PlatformAlarms extends Construct {
           threshold: 1,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }),
       );
       add(
-        new cloudwatch.Alarm(this, `SyncLag-${platform}`, {
-          alarmName: `${stackName}-platform-sync-lag-${platform}`,
-          alarmDescription: `A ${platform} connection has not synced for over ${props.syncLagAlarmSeconds} s (two 15-minute periods). ${runbookReference(PLATFORM_RUNBOOKS.syncLag)}`,
+        props.alarms.create(this, `SyncLag-${platform}`, 'platformSyncLag', undefined, {
+          name: `platform-sync-lag-${platform}`,
+          description: `A ${platform} connection has not synced for over ${props.syncLagAlarmSeconds} s (two 15-minute periods).`,
           metric: this.metric(PLATFORM_METRICS.syncLag, platform, 'Maximum', 15),
           threshold: props.syncLagAlarmSeconds,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
           evaluationPeriods: 2,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }),
       );
       add(
-        new cloudwatch.Alarm(this, `QuotaExhausted-${platform}`, {
-          alarmName: `${stackName}-platform-quota-exhausted-${platform}`,
-          alarmDescription: `Less than ${props.quotaHeadroomAlarmPercent}% of the ${platform} quota window is left (two 5-minute periods): calls will be refused until it resets. ${runbookReference(PLATFORM_RUNBOOKS.quotaExhausted)}`,
+        props.alarms.create(this, `QuotaExhausted-${platform}`, 'platformQuotaExhausted', undefined, {
+          name: `platform-quota-exhausted-${platform}`,
+          description: `Less than ${props.quotaHeadroomAlarmPercent}% of the ${platform} quota window is left (two 5-minute periods): calls will be refused until it resets.`,
           metric: this.metric(PLATFORM_METRICS.quotaHeadroom, platform, 'Minimum', 5),
           threshold: props.quotaHeadroomAlarmPercent,
           comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
           evaluationPeriods: 2,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }),
       );
       add(
-        new cloudwatch.Alarm(this, `ReauthRequired-${platform}`, {
-          alarmName: `${stackName}-platform-reauth-required-${platform}`,
-          alarmDescription: `${PLATFORM_ALARMS.reauthRequiredAtLeast}+ ${platform} connections lost their authorisation in 15 minutes: their suppliers must connect again. ${runbookReference(PLATFORM_RUNBOOKS.reauthRequired)}`,
+        props.alarms.create(this, `ReauthRequired-${platform}`, 'platformReauthRequired', undefined, {
+          name: `platform-reauth-required-${platform}`,
+          description: `${PLATFORM_ALARMS.reauthRequiredAtLeast}+ ${platform} connections lost their authorisation in 15 minutes: their suppliers must connect again.`,
           metric: this.metric(PLATFORM_METRICS.reauthRequired, platform, 'Sum', 15),
           threshold: PLATFORM_ALARMS.reauthRequiredAtLeast,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }),
       );
     }
     add(
-      new cloudwatch.Alarm(this, 'AuditParked', {
-        alarmName: `${stackName}-audit-entries-parked`,
-        alarmDescription: `Audit entries could not be written to the Audit table after retries and were parked in the function log. ${runbookReference(PLATFORM_RUNBOOKS.auditParked)}`,
+      props.alarms.create(this, 'AuditParked', 'auditEntriesParked', undefined, {
+        name: `audit-entries-parked`,
+        description: `Audit entries could not be written to the Audit table after retries and were parked in the function log.`,
         metric: new cloudwatch.Metric({
           namespace: props.metricsNamespace,
           metricName: PLATFORM_METRICS.auditParked,
@@ -112,7 +101,6 @@ export class PlatformAlarms extends Construct {
         threshold: PLATFORM_ALARMS.auditParkedAtLeast,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );
   }

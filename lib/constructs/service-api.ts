@@ -8,21 +8,20 @@
  * to an RFC 9457 `application/problem+json` body by the gateway responses.
  *
  * Also here: stage throttling, a usage plan, JSON access logs, execution logging, optional X-Ray,
- * a WAFv2 web ACL (AWS common rules, known bad inputs, per-IP rate limit), and a 5xx alarm.
+ * a WAFv2 web ACL (AWS common rules, known bad inputs, per-IP rate limit), and the API's alarms:
+ * 5xx, p99 latency above the SLO, 4xx and 429 surges, WAF blocks (severities in lib/alarm-table.ts).
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { queryParameterNames, type RouteDefinition } from '#src/catalog/routes';
 import { problemOf } from '#src/shared/problem';
 import { gatewayAnswer, gatewayProblems } from '../gateway-responses';
-import { runbookReference } from '../runbooks';
+import type { ServiceAlarms } from './service-alarms';
 
 export interface ServiceApiSettings {
   readonly stageName: string;
@@ -42,9 +41,27 @@ export interface ServiceApiProps {
   readonly settings: ServiceApiSettings;
   readonly logRetention: logs.RetentionDays;
   readonly tracing: boolean;
-  readonly alarmTopic: ITopic;
+  readonly alarms: ServiceAlarms;
   readonly serverErrorAlarmThreshold: number;
+  readonly alarmThresholds: ApiAlarmThresholds;
+  /** Namespace of the metrics counted from the access log. */
+  readonly metricsNamespace: string;
 }
+
+/** The access-log metric of 429 answers. */
+export const API_THROTTLED_METRIC = 'ApiThrottledResponses';
+
+/** The API alarms' thresholds (cdk.json `alarms`). */
+export interface ApiAlarmThresholds {
+  readonly apiLatencyP99Ms: number;
+  readonly api4xxPercent: number;
+  readonly api429Per5Minutes: number;
+  readonly surgeMinRequests: number;
+  readonly wafBlockedPer5Minutes: number;
+}
+
+/** The REST API's name (API Gateway's `ApiName` metric dimension), derived from the stack's name. */
+export const serviceApiName = (stackName: string): string => `${stackName}-api`;
 
 /** `/v1/reviews/{id}` -> `['/v1', '/v1/reviews', '/v1/reviews/{id}']`. */
 export const pathPrefixes = (path: string): string[] => {
@@ -112,6 +129,14 @@ export class ServiceApi extends Construct {
   readonly webAcl: wafv2.CfnWebACL;
   readonly usagePlan: apigw.UsagePlan;
   readonly serverErrorAlarm: cloudwatch.Alarm;
+  readonly latencyAlarm: cloudwatch.Alarm;
+  readonly clientErrorSurgeAlarm: cloudwatch.Alarm;
+  readonly throttledSurgeAlarm: cloudwatch.Alarm;
+  readonly wafBlocksAlarm: cloudwatch.Alarm;
+  /** 429 answers counted from the access log (stage throttling, usage plan, WAF rate limit, quotas). */
+  readonly throttledResponses: cloudwatch.Metric;
+  /** Requests the web ACL blocked, all rules (AWS/WAFV2 BlockedRequests). */
+  readonly wafBlockedRequests: cloudwatch.Metric;
 
   constructor(scope: Construct, id: string, props: ServiceApiProps) {
     super(scope, id);
@@ -127,7 +152,7 @@ export class ServiceApi extends Construct {
     });
 
     this.api = new apigw.RestApi(this, 'Api', {
-      restApiName: `${stack.stackName}-api`,
+      restApiName: serviceApiName(stack.stackName),
       description: 'WedSync Integration Platform HTTP API (generated from src/catalog/routes.ts)',
       endpointTypes: [apigw.EndpointType.REGIONAL],
       // Usage plans identify callers by the key our authorizer returns (usageIdentifierKey).
@@ -173,20 +198,33 @@ export class ServiceApi extends Construct {
 
     this.webAcl = this.addWebAcl(settings);
 
-    this.serverErrorAlarm = new cloudwatch.Alarm(this, 'ServerErrorsAlarm', {
-      alarmName: `${stack.stackName}-api-5xx`,
-      alarmDescription:
-        `The API answered ${props.serverErrorAlarmThreshold}+ 5xx responses in 5 minutes. ` +
-        runbookReference('api-5xx'),
-      metric: this.api.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+    const fiveMinutes = Duration.minutes(5);
+    this.serverErrorAlarm = props.alarms.create(this, 'ServerErrorsAlarm', 'api5xx', undefined, {
+      name: 'api-5xx',
+      description: `The API answered ${props.serverErrorAlarmThreshold}+ 5xx responses in 5 minutes.`,
+      metric: this.api.metricServerError({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
       threshold: props.serverErrorAlarmThreshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-    this.serverErrorAlarm.addAlarmAction(action);
-    this.serverErrorAlarm.addOkAction(action);
+    this.throttledResponses = this.countThrottledResponses(props);
+    this.wafBlockedRequests = new cloudwatch.Metric({
+      namespace: 'AWS/WAFV2',
+      metricName: 'BlockedRequests',
+      // The web ACL's Ref is "name|id|scope"; its name is generated by CloudFormation.
+      dimensionsMap: {
+        WebACL: Fn.select(0, Fn.split('|', this.webAcl.ref)),
+        Region: stack.region,
+        Rule: 'ALL',
+      },
+      statistic: cloudwatch.Stats.SUM,
+      period: fiveMinutes,
+    });
+    const traffic = this.addTrafficAlarms(props, fiveMinutes);
+    this.latencyAlarm = traffic.latencyAlarm;
+    this.clientErrorSurgeAlarm = traffic.clientErrorSurgeAlarm;
+    this.throttledSurgeAlarm = traffic.throttledSurgeAlarm;
+    this.wafBlocksAlarm = traffic.wafBlocksAlarm;
 
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-COG4',
@@ -214,6 +252,80 @@ export class ServiceApi extends Construct {
           'the log actions on groups that do not exist yet; the AWS-managed policy is the documented one.',
       });
     }
+  }
+
+  /** The SLO and surge alarms: p99 latency, 4xx share, 429 count, WAF blocks. */
+  private addTrafficAlarms(
+    props: ServiceApiProps,
+    period: Duration,
+  ): Record<
+    'latencyAlarm' | 'clientErrorSurgeAlarm' | 'throttledSurgeAlarm' | 'wafBlocksAlarm',
+    cloudwatch.Alarm
+  > {
+    const t = props.alarmThresholds;
+    const sum = cloudwatch.Stats.SUM;
+    return {
+      latencyAlarm: props.alarms.create(this, 'LatencyAlarm', 'apiLatencyP99', undefined, {
+        name: 'api-latency-p99',
+        description: `The API's p99 latency was above the ${t.apiLatencyP99Ms} ms SLO for 15 minutes.`,
+        metric: this.api.metricLatency({ period, statistic: cloudwatch.Stats.p(99) }),
+        threshold: t.apiLatencyP99Ms,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+      }),
+      clientErrorSurgeAlarm: props.alarms.create(this, 'ClientErrorSurgeAlarm', 'api4xxSurge', undefined, {
+        name: 'api-4xx-surge',
+        description:
+          `More than ${t.api4xxPercent}% of API requests were answered 4xx for 10 minutes ` +
+          `(with at least ${t.surgeMinRequests} requests per 5 minutes).`,
+        metric: new cloudwatch.MathExpression({
+          expression: `IF(requests >= ${t.surgeMinRequests}, 100 * FILL(clientErrors, 0) / requests, 0)`,
+          usingMetrics: {
+            requests: this.api.metricCount({ period, statistic: sum }),
+            clientErrors: this.api.metricClientError({ period, statistic: sum }),
+          },
+          label: '4xx share of requests (%)',
+          period,
+        }),
+        threshold: t.api4xxPercent,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+      }),
+      throttledSurgeAlarm: props.alarms.create(this, 'ThrottledSurgeAlarm', 'api429Surge', undefined, {
+        name: 'api-429-surge',
+        description: `The API answered more than ${t.api429Per5Minutes} 429 (rate limited) responses in 5 minutes, twice in a row.`,
+        metric: this.throttledResponses.with({ period, statistic: sum }),
+        threshold: t.api429Per5Minutes,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+      }),
+      wafBlocksAlarm: props.alarms.create(this, 'WafBlocksAlarm', 'wafBlocks', undefined, {
+        name: 'waf-blocked-requests',
+        description: `The web ACL blocked more than ${t.wafBlockedPer5Minutes} requests in 5 minutes.`,
+        metric: this.wafBlockedRequests.with({ period, statistic: sum }),
+        threshold: t.wafBlockedPer5Minutes,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+      }),
+    };
+  }
+
+  /**
+   * API Gateway has no 429 metric (429s hide in 4XXError), so they are counted from the JSON access
+   * log: stage throttling, the usage plan, the WAF rate limit and our own quotas alike.
+   */
+  private countThrottledResponses(props: ServiceApiProps): cloudwatch.Metric {
+    const filter = new logs.MetricFilter(this, 'ThrottledResponses', {
+      logGroup: this.accessLogGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.status', '=', '429'),
+      metricNamespace: props.metricsNamespace,
+      metricName: API_THROTTLED_METRIC,
+      metricValue: '1',
+    });
+    return filter.metric({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) });
   }
 
   /**

@@ -7,7 +7,6 @@
 import * as path from 'node:path';
 import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,7 +15,6 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { consumerOf, type FunctionDefinition, type TableAccess } from '#src/catalog/functions';
@@ -30,7 +28,7 @@ import type { SettingId } from '#src/catalog/settings';
 import { KEYS, type KeyDefinition, type KeyId } from '#src/catalog/keys';
 import { FUNCTION_BUNDLING } from '#src/catalog/bundling';
 import { TABLES, type TableDefinition, type TableId } from '#src/catalog/tables';
-import { runbookReference } from '../runbooks';
+import type { ServiceAlarms } from './service-alarms';
 
 /** Repository root: entries in the catalog are relative to it. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -70,7 +68,7 @@ export interface ServiceFunctionProps {
   readonly logRetention: logs.RetentionDays;
   readonly tracing: boolean;
   readonly powertools: PowertoolsSettings;
-  readonly alarmTopic: ITopic;
+  readonly alarms: ServiceAlarms;
   /** Errors (sum over 5 minutes) at or above which the error alarm pages. */
   readonly errorAlarmThreshold: number;
   /**
@@ -121,6 +119,7 @@ export class ServiceFunction extends Construct {
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly errorAlarm: cloudwatch.Alarm;
+  readonly throttleAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
@@ -165,21 +164,27 @@ export class ServiceFunction extends Construct {
       },
     });
 
-    this.errorAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
-      alarmName: `${Stack.of(this).stackName}-${definition.id}-errors`,
-      alarmDescription:
+    this.errorAlarm = props.alarms.create(this, 'ErrorsAlarm', 'functionErrors', definition.id, {
+      name: `${definition.id}-errors`,
+      description:
         `The ${definition.id} function failed ${props.errorAlarmThreshold}+ times in 5 minutes` +
         (props.expectedErrorMessage ? ` (not counting "${props.expectedErrorMessage}")` : '') +
-        `. ${runbookReference('function-errors')}`,
+        '.',
       metric: this.unexpectedErrors(props),
       threshold: props.errorAlarmThreshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-    this.errorAlarm.addAlarmAction(action);
-    this.errorAlarm.addOkAction(action);
+    // Any throttle: Lambda refused an invocation (account or reserved concurrency exhausted).
+    this.throttleAlarm = props.alarms.create(this, 'ThrottlesAlarm', 'functionThrottles', definition.id, {
+      name: `${definition.id}-throttles`,
+      description: `Lambda throttled the ${definition.id} function in two 5-minute periods out of three.`,
+      metric: this.function.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+    });
 
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',

@@ -28,13 +28,15 @@ import { ROUTES } from '#src/catalog/routes';
 import type { SecretId } from '#src/catalog/secrets';
 import type { SettingId } from '#src/catalog/settings';
 import type { TableId } from '#src/catalog/tables';
-import type { WedSyncConfig } from '../config';
+import { allRegions, type WedSyncConfig } from '../config';
 import { SCHEDULE_PERIOD_MINUTES } from '#src/platforms/domain/sync-plan';
 import { MonitoredQueue } from '../constructs/monitored-queue';
 import { ServiceBucket } from '../constructs/service-bucket';
 import { BUCKETS, type BucketId } from '#src/catalog/buckets';
-import { OnCallTopic } from '../constructs/on-call-topic';
-import { ServiceApi } from '../constructs/service-api';
+import { HealthAlarms } from '../constructs/health-alarms';
+import { ServiceAlarms } from '../constructs/service-alarms';
+import { GlobalDashboard } from '../constructs/global-dashboard';
+import { ServiceApi, serviceApiName } from '../constructs/service-api';
 import { ServiceDashboard } from '../constructs/service-dashboard';
 import {
   ServiceFunction,
@@ -55,11 +57,16 @@ export interface ServiceStackProps extends StackProps {
   readonly secrets: Readonly<Record<SecretId, secretsmanager.ISecret>>;
   /** The multi-region primary keys (created in the primary region); other regions hold replicas. */
   readonly keys: Readonly<Record<KeyId, kms.Key>>;
-  /** zod request-body schemas from which the API's request models are derived. */
+  /** The name of the service stack in each region (the global dashboard reads their APIs' metrics). */
+  readonly stackNameIn: (region: string) => string;
 }
 
 export class ServiceStack extends Stack {
-  readonly topic: OnCallTopic;
+  /** The alarm topics (critical pages, warning e-mails), every alarm, and the composite (issue 10). */
+  readonly alarms: ServiceAlarms;
+  readonly healthAlarms: HealthAlarms;
+  /** In the primary region only: every region side by side, and the business KPIs. */
+  readonly globalDashboard?: GlobalDashboard;
   readonly queues: Readonly<Record<QueueId, MonitoredQueue>>;
   readonly functions: Readonly<Record<FunctionId, ServiceFunction>>;
   readonly api: ServiceApi;
@@ -77,12 +84,12 @@ export class ServiceStack extends Stack {
     const { config } = props;
     const logRetention = config.logRetentionDays as logs.RetentionDays;
 
-    this.topic = new OnCallTopic(this, 'OnCall', { endpoint: config.onCallEndpoint });
-    const alarmTopic = this.topic.topic;
+    this.alarms = new ServiceAlarms(this, 'Alarms', { paging: config.paging });
+    const alarms = this.alarms;
 
     this.queues = record(
       QUEUES,
-      (def) => new MonitoredQueue(this, `${def.id}Queue`, { definition: def, alarmTopic }),
+      (def) => new MonitoredQueue(this, `${def.id}Queue`, { definition: def, alarms }),
     );
 
     // The licence gate runs at synth: a layer holding a model trained on non-commercial data is
@@ -163,7 +170,7 @@ export class ServiceStack extends Stack {
           metricsNamespace: config.metricsNamespace,
           logLevel: config.powertoolsLogLevel,
         },
-        alarmTopic,
+        alarms,
         errorAlarmThreshold: config.alarms.functionErrorsPer5Minutes,
         expectedErrorMessage: def.id === AUTHORIZER ? AUTHORIZER_REJECTION : undefined,
       });
@@ -191,8 +198,10 @@ export class ServiceStack extends Stack {
       settings: config.api,
       logRetention,
       tracing: config.tracing,
-      alarmTopic,
+      alarms,
       serverErrorAlarmThreshold: config.alarms.api5xxPer5Minutes,
+      alarmThresholds: config.alarms,
+      metricsNamespace: config.metricsNamespace,
     });
 
     const modelsLayer = LAYERS.find((l) => l.id === 'Models')!;
@@ -200,32 +209,53 @@ export class ServiceStack extends Stack {
       modelDir: path.join(PROJECT_ROOT, modelsLayer.localModelDir),
       metricsNamespace: config.metricsNamespace,
       serviceName: config.serviceName,
-      alarmTopic,
+      alarms,
     });
 
     this.platformAlarms = new PlatformAlarms(this, 'Platforms', {
       metricsNamespace: config.metricsNamespace,
       serviceName: config.serviceName,
-      alarmTopic,
+      alarms,
       syncLagAlarmSeconds: config.platformHealth.syncLagAlarmSeconds,
       quotaHeadroomAlarmPercent: config.platformHealth.quotaHeadroomAlarmPercent,
     });
 
+    this.healthAlarms = new HealthAlarms(this, 'Health', {
+      alarms,
+      metricsNamespace: config.metricsNamespace,
+      serviceName: config.serviceName,
+      thresholds: config.alarms,
+    });
+    // Last: the composite takes every critical alarm made above.
+    const serviceDegraded = alarms.compose();
+
     const functions = Object.values<ServiceFunction>(this.functions);
     const queues = Object.values<MonitoredQueue>(this.queues);
     this.dashboard = new ServiceDashboard(this, 'Operations', {
-      api: this.api.api,
+      api: this.api,
       functions,
       queues,
+      health: this.healthAlarms,
+      // The composite and the critical alarms first, then the warnings.
       alarms: [
-        this.api.serverErrorAlarm,
-        ...functions.map((f) => f.errorAlarm),
-        ...queues.flatMap((q) => (q.ageAlarm ? [q.dlqAlarm, q.ageAlarm] : [q.dlqAlarm])),
-        ...this.modelAlarms.alarms,
-        ...this.platformAlarms.alarms,
+        serviceDegraded,
+        ...alarms.made.filter((m) => m.severity === 'critical').map((m) => m.alarm),
+        ...alarms.made.filter((m) => m.severity === 'warning').map((m) => m.alarm),
       ],
+      metricsNamespace: config.metricsNamespace,
+      serviceName: config.serviceName,
     });
     this.dashboard.dashboard.addWidgets(...this.platformAlarms.widgets());
+
+    if (this.region === config.primaryRegion) {
+      this.globalDashboard = new GlobalDashboard(this, 'Global', {
+        appName: config.appName,
+        regions: allRegions(config),
+        apiName: (region) => serviceApiName(props.stackNameIn(region)),
+        metricsNamespace: config.metricsNamespace,
+        serviceName: config.serviceName,
+      });
+    }
 
     // What the operator CLI (`npm run cli -- redrive <queue>`) needs, under the variables it reads.
     for (const q of queues) {

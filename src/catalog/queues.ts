@@ -54,6 +54,8 @@ export const QUEUES: readonly QueueDefinition[] = [
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 14,
+    // Events fan out within seconds; five minutes means the fan-out is stuck and webhooks are late.
+    oldestMessageAlarmSeconds: 300,
     consumer: { batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 5 },
     purpose: 'Domain events (review.received, review.negative, ...) for webhook delivery.',
   },

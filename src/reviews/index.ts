@@ -17,6 +17,7 @@ export * from './domain/review-ids';
 export * from './domain/review-replies';
 export * from './domain/summary';
 export * from './domain/review-inference';
+export * from './domain/review-kpis';
 export type * from './ports';
 export * from './use-cases/ingest-batch';
 export * from './use-cases/retry-inference';

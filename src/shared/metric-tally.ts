@@ -8,7 +8,9 @@
  *   period is then the same as before, and SampleCount is the number of invocations.
  * - `sample` (distributions): kept per value, only where the distribution is the point (latency
  *   percentiles such as `WebhookAttemptLatency` p99). EMF carries up to 100 values per name.
- * Never mix the two kinds under one name.
+ * - `addDimensioned` (counts with one extra dimension, e.g. `platform`): summed per name and
+ *   value; each published as its own EMF line (Powertools `singleMetric`), one per value.
+ * Never mix the kinds under one name.
  *
  * `publishingMetrics` wraps a handler: after every invocation (success or throw) it flushes the
  * tally and publishes the stored metrics as one EMF line. It replaces Powertools' `logMetrics`
@@ -23,6 +25,10 @@ export class MetricTally {
   private readonly sums = new Map<string, { unit: Unit; value: number }>();
   private readonly samples: { name: string; unit: Unit; value: number }[] = [];
   private readonly sampled = new Set<string>();
+  private readonly dimensioned = new Map<
+    string,
+    { name: string; dimension: string; dimensionValue: string; unit: Unit; value: number }
+  >();
 
   constructor(private readonly metrics: Metrics) {}
 
@@ -32,6 +38,23 @@ export class MetricTally {
     const current = this.sums.get(name);
     if (current && current.unit !== unit) throw new Error(`metric ${name} used with two units`);
     this.sums.set(name, { unit, value: (current?.value ?? 0) + value });
+  }
+
+  /** Adds `value` to the invocation's total for `name` with `dimension` = `dimensionValue`. */
+  addDimensioned(name: string, dimension: string, dimensionValue: string, unit: Unit, value = 1): void {
+    if (this.sums.has(name) || this.sampled.has(name)) {
+      throw new Error(`metric ${name} is already used without a dimension`);
+    }
+    const key = JSON.stringify([name, dimension, dimensionValue]);
+    const current = this.dimensioned.get(key);
+    if (current && current.unit !== unit) throw new Error(`metric ${name} used with two units`);
+    this.dimensioned.set(key, {
+      name,
+      dimension,
+      dimensionValue,
+      unit,
+      value: (current?.value ?? 0) + value,
+    });
   }
 
   /** Keeps one value of a distribution (latency): every sample reaches EMF. */
@@ -45,6 +68,13 @@ export class MetricTally {
   flush(): void {
     for (const [name, { unit, value }] of this.sums) this.metrics.addMetric(name, unit, value);
     for (const { name, unit, value } of this.samples) this.metrics.addMetric(name, unit, value);
+    for (const { name, dimension, dimensionValue, unit, value } of this.dimensioned.values()) {
+      // A single metric keeps the default dimensions (service) and adds its own; it prints at once.
+      const single = this.metrics.singleMetric();
+      single.addDimension(dimension, dimensionValue);
+      single.addMetric(name, unit, value);
+    }
+    this.dimensioned.clear();
     this.sums.clear();
     this.samples.length = 0;
     this.sampled.clear();

@@ -1,6 +1,6 @@
 /**
  * The regional service stacks: queues and their alarms, functions and what they may touch, the
- * SQS event source, the on-call topic, alarms -> runbooks, and the dashboard. Expectations come
+ * SQS event source, the two alarm topics, alarms -> runbooks, and the dashboard. Expectations come
  * from the catalog, for every region.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -81,25 +81,21 @@ describe.each(REGIONS)('service stack in %s', (region) => {
       });
     });
 
-    it.each(QUEUES.map((q) => [q.id] as const))(
-      '%s: its DLQ pages on-call as soon as it holds a message',
-      (id) => {
-        const q = stack.queues[id];
-        resourceOf(template, stack, q.dlqAlarm).hasResourceProperties('AWS::CloudWatch::Alarm', {
-          Namespace: 'AWS/SQS',
-          MetricName: 'ApproximateNumberOfMessagesVisible',
-          Dimensions: [
-            {
-              Name: 'QueueName',
-              Value: { 'Fn::GetAtt': [logicalId(stack, q.deadLetterQueue), 'QueueName'] },
-            },
-          ],
-          ComparisonOperator: 'GreaterThanThreshold',
-          Threshold: 0,
-          AlarmActions: [{ Ref: logicalId(stack, stack.topic.topic) }],
-        });
-      },
-    );
+    it.each(QUEUES.map((q) => [q.id] as const))('%s: its DLQ alarms as soon as it holds a message', (id) => {
+      const q = stack.queues[id];
+      resourceOf(template, stack, q.dlqAlarm).hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [
+          {
+            Name: 'QueueName',
+            Value: { 'Fn::GetAtt': [logicalId(stack, q.deadLetterQueue), 'QueueName'] },
+          },
+        ],
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+      });
+    });
 
     it('has an age alarm exactly for the queues with oldestMessageAlarmSeconds (the ingest queue)', () => {
       const withAge = QUEUES.filter((q) => q.oldestMessageAlarmSeconds !== undefined);
@@ -119,7 +115,6 @@ describe.each(REGIONS)('service stack in %s', (region) => {
           ],
           Threshold: def.oldestMessageAlarmSeconds,
           ComparisonOperator: 'GreaterThanThreshold',
-          AlarmActions: [{ Ref: logicalId(stack, stack.topic.topic) }],
         });
       }
     });
@@ -326,7 +321,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
     });
 
     it.each(FUNCTIONS.filter((f) => f.id !== 'Authorizer').map((f) => [f.id] as const))(
-      '%s: an error alarm on the Lambda Errors metric that pages on-call',
+      '%s: an error alarm on the Lambda Errors metric',
       (id) => {
         const fn = stack.functions[id];
         resourceOf(template, stack, fn.errorAlarm).hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -334,7 +329,6 @@ describe.each(REGIONS)('service stack in %s', (region) => {
           MetricName: 'Errors',
           Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack, fn.function) } }],
           Threshold: synth.config.alarms.functionErrorsPer5Minutes,
-          AlarmActions: [{ Ref: logicalId(stack, stack.topic.topic) }],
         });
       },
     );
@@ -353,7 +347,6 @@ describe.each(REGIONS)('service stack in %s', (region) => {
       });
       resourceOf(template, stack, fn.errorAlarm).hasResourceProperties('AWS::CloudWatch::Alarm', {
         Threshold: synth.config.alarms.functionErrorsPer5Minutes,
-        AlarmActions: [{ Ref: logicalId(stack, stack.topic.topic) }],
         Metrics: Match.arrayWith([
           Match.objectLike({ Expression: 'FILL(errors, 0) - FILL(expected, 0)', ReturnData: true }),
           Match.objectLike({
@@ -399,12 +392,13 @@ describe.each(REGIONS)('service stack in %s', (region) => {
     );
   });
 
-  describe('on-call topic', () => {
+  describe.each(['critical', 'warning'] as const)('%s alarm topic', (topicId) => {
     it('is encrypted with a rotating customer-managed key that CloudWatch may use', () => {
-      resourceOf(template, stack, stack.topic.topic).hasResourceProperties('AWS::SNS::Topic', {
-        KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stack, stack.topic.key), 'Arn'] },
+      const topic = stack.alarms.topics[topicId];
+      resourceOf(template, stack, topic.topic).hasResourceProperties('AWS::SNS::Topic', {
+        KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(stack, topic.key), 'Arn'] },
       });
-      resourceOf(template, stack, stack.topic.key).hasResourceProperties('AWS::KMS::Key', {
+      resourceOf(template, stack, topic.key).hasResourceProperties('AWS::KMS::Key', {
         EnableKeyRotation: true,
         KeyPolicy: {
           Statement: Match.arrayWith([
@@ -419,6 +413,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
 
     it('requires TLS and lets this account’s alarms publish', () => {
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: logicalId(stack, stack.alarms.topics[topicId].topic) }],
         PolicyDocument: {
           Statement: Match.arrayWith([
             Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -431,24 +426,9 @@ describe.each(REGIONS)('service stack in %s', (region) => {
         },
       });
     });
-
-    it('is subscribed by the on-call HTTPS endpoint from the context', () => {
-      template.hasResourceProperties('AWS::SNS::Subscription', {
-        Protocol: 'https',
-        Endpoint: synth.config.onCallEndpoint,
-        TopicArn: { Ref: logicalId(stack, stack.topic.topic) },
-      });
-    });
   });
 
   describe('alarms and runbooks', () => {
-    it('sends every alarm (and its recovery) to the on-call topic', () => {
-      template.allResourcesProperties('AWS::CloudWatch::Alarm', {
-        AlarmActions: [{ Ref: logicalId(stack, stack.topic.topic) }],
-        OKActions: [{ Ref: logicalId(stack, stack.topic.topic) }],
-      });
-    });
-
     it('names an existing runbook page in every alarm description', () => {
       const alarms = template.findResources('AWS::CloudWatch::Alarm');
       expect(Object.keys(alarms).length).toBeGreaterThan(0);
@@ -468,8 +448,10 @@ describe.each(REGIONS)('service stack in %s', (region) => {
 
   describe('dashboard', () => {
     it('shows API, queue, DLQ and function metrics', () => {
-      template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-      const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+      // The primary region also holds the global dashboard (test/infra/alarms.test.ts).
+      const body = JSON.stringify(
+        resourceOf(template, stack, stack.dashboard.dashboard).toJSON() as Record<string, unknown>,
+      );
       for (const metric of [
         '5XXError',
         '4XXError',

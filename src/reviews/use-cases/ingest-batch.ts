@@ -10,6 +10,7 @@ import {
 } from '../domain/review';
 import { alignDates, contentHash, latestVersion, type StoreOutcome } from '../domain/review-versions';
 import { reviewSubmittedMessage } from '../domain/review-schemas';
+import { storedReviewFacts, type StoredReviewFacts } from '../domain/review-kpis';
 import { analyseReviews, type ModelsForSupplier, type Observation } from '../domain/review-inference';
 import type { ReplyObservation } from '../domain/review-replies';
 import type { IngestQueue, RejectedStore, ReviewRepository } from '../ports';
@@ -58,6 +59,8 @@ export type IngestOutcome =
       readonly inferencePending: boolean;
       /** The stored version after this message (1 for a first store). */
       readonly version: number;
+      /** For `created` only: what the new review tells the business KPIs. */
+      readonly facts?: StoredReviewFacts;
     }
   | {
       /** A removal: applied now, or already (`duplicate`), or ahead of its review (`tombstone`). */
@@ -213,6 +216,7 @@ export async function ingestBatch(
             reviewId: review.reviewId,
             inferencePending: winner.insights?.status === 'pending',
             version: outcome.kind === 'created' ? 1 : outcome.version,
+            ...(kind === 'created' ? { facts: storedReviewFacts(winner) } : {}),
           });
         }
         // Statistics count first stores and edits (new text), and never fail the ingestion.

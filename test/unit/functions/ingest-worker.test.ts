@@ -1,4 +1,5 @@
 import type { StoreOutcome } from '../../../src/reviews/domain/review-versions';
+import type { IngestOutcome } from '../../../src/reviews/use-cases/ingest-batch';
 import type { SQSEvent } from 'aws-lambda';
 import { processIngestBatch, type WorkerDeps } from '../../../functions/ingest-worker/worker';
 import { reviewIdFor } from '../../../src/reviews/domain/review-ids';
@@ -122,6 +123,18 @@ describe('ingest worker batch', () => {
       'review.negative',
       'review.received',
       'review.received',
+    ]);
+  });
+
+  it('gives a first store the facts the business KPIs need, and a duplicate none', async () => {
+    const f = fakes();
+    const seen: IngestOutcome[] = [];
+    const deps: WorkerDeps = { ...f.deps, onOutcome: (_id, outcome) => void seen.push(outcome) };
+    await processIngestBatch(batch(message('a', 2)), deps);
+    await processIngestBatch(batch(message('a', 2)), deps);
+    expect(seen.map((o) => [o.kind, 'facts' in o ? o.facts : undefined])).toEqual([
+      ['created', { platform: 'google', rating: 2, negative: true, completesEmailedRequest: false }],
+      ['duplicate', undefined],
     ]);
   });
 

@@ -78,3 +78,33 @@ it('refuses to mix a sum and a distribution, or two units, under one name', () =
   tally.sample('B', MetricUnit.Milliseconds, 1);
   expect(() => tally.add('B', MetricUnit.Milliseconds, 1)).toThrow('is a distribution');
 });
+
+it('sums a dimensioned count per value and publishes one line per value, with the default dimensions', async () => {
+  const tally = new MetricTally(metrics);
+  const out = captureStdout();
+  try {
+    await publishingMetrics(tally, metrics, async () => {
+      tally.addDimensioned('ByPlatform', 'platform', 'google', MetricUnit.Count);
+      tally.addDimensioned('ByPlatform', 'platform', 'google', MetricUnit.Count, 2);
+      tally.addDimensioned('ByPlatform', 'platform', 'yelp', MetricUnit.Count);
+    })();
+  } finally {
+    out.restore();
+  }
+  const lines = out.lines();
+  expect(lines).toHaveLength(2);
+  expect(lines).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ service: 'tally', platform: 'google', ByPlatform: 3 }),
+      expect.objectContaining({ service: 'tally', platform: 'yelp', ByPlatform: 1 }),
+    ]),
+  );
+  tally.addDimensioned('ByPlatform', 'platform', 'yelp', MetricUnit.Count);
+  expect(() => tally.addDimensioned('ByPlatform', 'platform', 'yelp', MetricUnit.Milliseconds)).toThrow(
+    'two units',
+  );
+  tally.add('Plain', MetricUnit.Count);
+  expect(() => tally.addDimensioned('Plain', 'platform', 'yelp', MetricUnit.Count)).toThrow(
+    'without a dimension',
+  );
+});
