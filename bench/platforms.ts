@@ -17,6 +17,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConnectedPlatform } from '../src/platforms';
 import { createSupplierWithKey } from '../src/access/use-cases/create-supplier';
 import { DynamoTenantStore } from '../src/reviews/adapters/dynamo-records';
+import { DynamoPlatformSyncStore } from '../src/platforms/adapters/platform-sync-store';
 import { tableDefinition } from '../src/catalog/tables';
 import { functionDefinition } from '../src/catalog/functions';
 import { countStoredReviews } from '../local/inspect';
@@ -200,6 +201,18 @@ export async function preparePlatformBench(
     if (connected.status !== 'active')
       throw new Error(`bench: ${platform} connection is ${connected.status}`);
     connections.push({ platform, ...supplier, connectionId: connected.connectionId, locationIds });
+  }
+  // Each location's daily full sweep is claimed for today and tomorrow before the first run: the
+  // sweep lists every review again, and whether it is due depends on the hour (sweepSlotMinute),
+  // so without this the work (and the rate) would change with the time of day. Measured here: one
+  // listing of each review, as the raw baseline writes each item once.
+  const ledger = new DynamoPlatformSyncStore(doc, stack.env[tableDefinition('PlatformSync').envVar]!);
+  const today = new Date();
+  const days = [today, new Date(today.getTime() + 86_400_000)].map((d) => d.toISOString().slice(0, 10));
+  for (const connection of connections) {
+    for (const locationId of connection.locationIds) {
+      for (const day of days) await ledger.claimDailySweep(connection.connectionId, locationId, day);
+    }
   }
   log(`platforms: ${connections.length} connections (${plan.map((p) => p.platform).join(', ')}) active`);
   // The period is a day: the bench runs the schedule itself, when its phases say syncs are due.

@@ -309,9 +309,9 @@ function printPlatformTable(
   sync: PlatformSyncResult | undefined,
   outages: Awaited<ReturnType<typeof benchPlatformOutages>> | undefined,
 ): void {
-  const rows: string[] = [];
+  const rows: string[][] = [];
   const line = (measure: string, value: unknown, target = '', gap = '') =>
-    rows.push(`| ${measure.padEnd(50)} | ${pad(value)} | ${target.padEnd(13)} | ${gap.padEnd(18)} |`);
+    rows.push([measure, String(value), target, gap]);
   if (sync) {
     line('platform sync reviews/s (fakes -> table)', sync.reviewsPerSecond);
     line(
@@ -323,7 +323,13 @@ function printPlatformTable(
     line(
       'quota floor s (google / trustpilot / facebook)',
       `${sync.quotaFloorSeconds.google} / ${sync.quotaFloorSeconds.trustpilot} / ${sync.quotaFloorSeconds.facebook}`,
-      `(took ${sync.seconds})`,
+      `(sync took ${sync.seconds})`,
+    );
+    const scheduled = sync.scheduled as { incremental?: number; full?: number } | undefined;
+    line(
+      'syncs the first schedule run started (incr. / full)',
+      `${scheduled?.incremental ?? '?'} / ${scheduled?.full ?? '?'}`,
+      `(${sync.locations} locations)`,
     );
     line(
       'synced reviews on platforms / stored / lost',
@@ -333,7 +339,6 @@ function printPlatformTable(
     );
   }
   for (const outage of outages?.outages ?? []) {
-    const target: BenchTarget = { below: outage.targetSeconds };
     const what = `${outage.outageSeconds} s ${outage.platform} outage (${outage.fault})`;
     line(
       `${what}: first ok call s`,
@@ -341,15 +346,16 @@ function printPlatformTable(
       outage.label === 'short'
         ? describeTarget({ below: SHORT_OUTAGE_TARGET_SECONDS })
         : `< ${outage.coolDownSeconds} (1 cool-down)`,
-      targetGap(outage.recoverySeconds, target).text,
+      targetGap(outage.recoverySeconds, { below: outage.targetSeconds }).text,
     );
     line(
-      `  cool-down at recovery s / first request s`,
+      '  cool-down at recovery s / first request s',
       `${outage.coolDownSeconds} / ${outage.firstRequestSeconds}`,
       `(breaker ${outage.breakerAtRecovery})`,
     );
+    line('  calls that reached it while down', outage.callsWhileDown);
     line(
-      `  backlog drained s; on platform / stored / lost`,
+      '  backlog drained s; on platform / stored / lost',
       `${outage.drainSeconds}; ${outage.onPlatform} / ${outage.stored} / ${outage.lost}`,
       'lost = 0',
       outage.lost === 0 ? 'met' : `missed by ${outage.lost}`,
@@ -360,12 +366,19 @@ function printPlatformTable(
       'Sync / Ingest dead letters',
       `${outages.deadLetters.sync} / ${outages.deadLetters.ingest}`,
       '0 / 0',
+      outages.deadLetters.sync + outages.deadLetters.ingest === 0 ? 'met' : 'missed',
     );
   }
+  const header = ['platforms', 'value', 'target', 'gap'];
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+  );
+  const format = (row: readonly string[]) =>
+    `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
   console.log(`
-| ${'platforms'.padEnd(50)} | ${'value'.padEnd(12)} | ${'target'.padEnd(13)} | ${'gap'.padEnd(18)} |
-|${'-'.repeat(52)}|${'-'.repeat(14)}|${'-'.repeat(15)}|${'-'.repeat(20)}|
-${rows.join('\n')}`);
+${format(header)}
+|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|
+${rows.map(format).join('\n')}`);
 }
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
