@@ -200,10 +200,13 @@ export async function benchPlatformOutages(
             const calls = apiCallsSince(platforms.server(platform), logIndex[platform]!);
             return `${platform} down ${elapsed(start)} of ${durationMs / 1000} s (breaker ${breaker}, ${calls} calls reached it)`;
           }
+          if (item.drainedAt !== undefined) return `${platform} back and drained`;
           const onPlatform = item.connections.reduce((sum, c) => sum + bench.expected(c), 0);
-          return item.drainedAt === undefined
-            ? `${platform} back, draining ${item.stored} / ${onPlatform}`
-            : `${platform} back and drained`;
+          const stored = (await Promise.all(item.connections.map((c) => bench.stored(c)))).reduce(
+            (a, b) => a + b,
+            0,
+          );
+          return `${platform} back, draining: ${stored} / ${onPlatform} stored`;
         }),
       );
       const depth = await queueDepth(stack.sqsClient, stack.queues.Sync.url);

@@ -11,6 +11,7 @@
  * allow for the calls the sync made is printed beside the rate, so a reader sees which one bound it.
  */
 import { QUOTA_POLICIES } from '../src/platforms/domain/quota-policy';
+import { queueDepth } from '../local/inspect';
 import { apiCallsSince, listingCallsPerLocation, type PlatformBench } from './platforms';
 import { quotaFloorSeconds } from './support';
 
@@ -60,8 +61,13 @@ export async function benchPlatformSync(
       if (stored >= expected || Date.now() > deadline) break;
       if (Date.now() - lastLog >= 10_000) {
         lastLog = Date.now();
+        // The queue depths say which side holds the rate: pages still to fetch, or reviews to store.
+        const [sync, ingest] = await Promise.all([
+          queueDepth(stack.sqsClient, stack.queues.Sync.url),
+          queueDepth(stack.sqsClient, stack.queues.Ingest.url),
+        ]);
         log(
-          `platform sync: ${stored} / ${expected} stored after ${((performance.now() - started) / 1000).toFixed(0)} s`,
+          `platform sync: ${stored} / ${expected} stored after ${((performance.now() - started) / 1000).toFixed(0)} s (Sync queue ${sync}, Ingest queue ${ingest})`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
