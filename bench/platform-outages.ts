@@ -6,7 +6,8 @@
  * - long (5 min): Google times out (it takes the connection and never answers; our client gives
  *   up after its 10 s timeout).
  * While a platform is down, couples keep writing reviews there (a backlog at the start, then a few
- * every minute) and the schedule runs (at the start, then every minute), so syncs are due.
+ * every minute) and the schedule runs (at the start, then at its deployed period, 5 min), so syncs
+ * are due: the syncs it starts wait behind the breaker and must carry the backlog in the end.
  * When its time is up the platform is healthy again, and the bench measures:
  * - recovery: from that moment to the first successful call to it (the audit trail's first `ok`
  *   call of that platform at or after it; the first request that reached the fake is shown too),
@@ -17,6 +18,7 @@
 import { DynamoPlatformBreakerStore } from '../src/platforms/adapters/platform-breaker-store';
 import { PLATFORM_BREAKER_CONFIG, platformBreakerId } from '../src/platforms/domain/platform-breaker';
 import { tableDefinition } from '../src/catalog/tables';
+import { SCHEDULE_PERIOD_MINUTES } from '../src/platforms/domain/sync-plan';
 import { queueDepth } from '../local/inspect';
 import type { FakeFault } from '../local/platform-fakes/fake-platform-server';
 import { apiCallsSince, type BenchConnection, type PlatformBench } from './platforms';
@@ -25,7 +27,8 @@ import { coolDownAfterOutageMs, firstAtOrAfter } from './support';
 /** Reviews written on each location of a platform when it goes down, and then every minute. */
 const BACKLOG_PER_LOCATION = 100;
 const ARRIVALS_PER_LOCATION_PER_MINUTE = 5;
-const SCHEDULE_EVERY_MS = 60_000;
+/** The schedule runs at its deployed period (the EventBridge rule's), as long as a platform is down. */
+const SCHEDULE_EVERY_MS = SCHEDULE_PERIOD_MINUTES * 60_000;
 const PROGRESS_EVERY_MS = 30_000;
 /** After the last platform is back, the backlog must be stored within this. */
 const DRAIN_LIMIT_MS = 600_000;
@@ -134,6 +137,7 @@ export async function benchPlatformOutages(
   }
   await bench.schedule.runOnce();
   let lastSchedule = start;
+  let lastArrivals = start;
   let lastProgress = start;
   let lastStoreCheck = 0;
   const longest = Math.max(...plans.map((p) => p.durationMs));
@@ -184,10 +188,13 @@ export async function benchPlatformOutages(
         }
       }
     }
-    if (now - lastSchedule >= SCHEDULE_EVERY_MS && tracked.some((t) => t.healthyAt === undefined)) {
-      lastSchedule = now;
+    if (now - lastArrivals >= 60_000) {
+      lastArrivals = now;
       for (const item of tracked)
         if (item.healthyAt === undefined) arrive(item, ARRIVALS_PER_LOCATION_PER_MINUTE);
+    }
+    if (now - lastSchedule >= SCHEDULE_EVERY_MS && tracked.some((t) => t.healthyAt === undefined)) {
+      lastSchedule = now;
       await bench.schedule.runOnce();
     }
     if (now - lastProgress >= PROGRESS_EVERY_MS) {
