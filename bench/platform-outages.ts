@@ -238,7 +238,8 @@ export async function benchPlatformOutages(
       label: item.plan.label,
       platform: item.plan.platform,
       fault: item.plan.faultName,
-      outageSeconds: item.plan.durationMs / 1000,
+      // As it happened (the loop's reads may hold it back a little past the plan).
+      outageSeconds: round((healthyAt - start) / 1000),
       recoverySeconds: seconds(firstOk),
       firstRequestSeconds: seconds(item.firstRequestAt),
       coolDownSeconds,

@@ -63,7 +63,15 @@ async function main(): Promise<void> {
   }
   // Stage throttling off: the bench measures the handlers and the pipeline, not the stage limit.
   // The functions' logs and EMF lines would drown the progress lines and tables: silenced.
-  const stack = await startLocalStack({ log, pollerConcurrency: 4, throttling: 'off', quietFunctions: true });
+  const stack = await startLocalStack({
+    log,
+    pollerConcurrency: 4,
+    throttling: 'off',
+    quietFunctions: true,
+  }).catch(async (error: unknown) => {
+    await platforms?.close();
+    throw error;
+  });
   try {
     const doc = DynamoDBDocumentClient.from(stack.dynamoClient);
     const reviewsTable = stack.env[tableDefinition('Reviews').envVar]!;
