@@ -6,8 +6,12 @@
  *      the consumers paused as separate Lambdas would not share a CPU with the API, and again
  *      while the pipeline runs on this one machine,
  *   4. (when the model module is present) model inference and cold-start costs,
+ *   5. webhook delivery throughput against plain HTTP POSTs,
+ *   6. platform sync (issue 8): reviews/s from the fake platforms into the table, against the
+ *      baseline of 1., and the recovery after a 30 s and a 5 min platform outage (real time),
  * prints a table with ratios against the baselines and writes bench/results.json.
- * Loopback only, bounded counts.
+ * Loopback only, bounded counts. `--phases=a,b` (or BENCH_PHASES) runs only those phases after the
+ * baseline (support.ts BENCH_PHASES lists them), e.g. `npm run bench -- --phases=platform-sync`.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,13 +20,31 @@ import { tableDefinition } from '../src/catalog/tables';
 import { createSupplierWithKey } from '../src/access/use-cases/create-supplier';
 import { DynamoTenantStore } from '../src/reviews/adapters/dynamo-records';
 import { countStoredReviews, queueDepth } from '../local/inspect';
-import { benchReview, percentile, runAutocannon, runPool } from './support';
+import {
+  benchReview,
+  describeTarget,
+  percentile,
+  runAutocannon,
+  runPool,
+  selectPhases,
+  targetGap,
+  type BenchTarget,
+} from './support';
 import { startLocalStack } from '../local/stack';
 import { benchWebhooks } from './webhooks';
+import { preparePlatformBench, startBenchPlatforms, type BenchPlatforms } from './platforms';
+import { benchPlatformSync, type PlatformSyncResult } from './platform-sync';
+import { benchPlatformOutages, outagePlans, SHORT_OUTAGE_TARGET_SECONDS } from './platform-outages';
 
 const N = Number(process.env.BENCH_REVIEWS ?? 2000);
 const CLIENTS = 64;
 const RAW_WRITERS = Number(process.env.BENCH_RAW_WRITERS ?? 32);
+/** Reviews in each platform location at the start of the platform phases (8 locations). */
+const PLATFORM_REVIEWS_PER_LOCATION = Number(process.env.BENCH_PLATFORM_REVIEWS_PER_LOCATION ?? 450);
+const OUTAGE_SHORT_SECONDS = Number(process.env.BENCH_OUTAGE_SHORT_SECONDS ?? 30);
+const OUTAGE_LONG_SECONDS = Number(process.env.BENCH_OUTAGE_LONG_SECONDS ?? 300);
+/** The issue's target for reviews synced from the platforms against the raw write rate. */
+const SYNC_TO_RAW_TARGET: BenchTarget = { atLeast: 0.7 };
 
 function reviewBody(i: number) {
   return { ...benchReview(i), reviewerName: `Couple ${i}`, platform: 'google', externalId: `bench-${i}` };
@@ -30,9 +52,26 @@ function reviewBody(i: number) {
 
 async function main(): Promise<void> {
   const log = (line: string) => console.log(`[bench] ${line}`);
+  const phases = selectPhases(process.argv.slice(2), process.env.BENCH_PHASES);
+  const runs = (phase: (typeof phases)[number]) => phases.includes(phase);
+  log(`phases: baseline, ${phases.join(', ')}`);
+  // The fake platforms start before the stack: the functions read their origins when they start.
+  // Idle (no requests) until the platform phases.
+  let platforms: BenchPlatforms | undefined;
+  if (runs('platform-sync') || runs('platform-outages')) {
+    platforms = await startBenchPlatforms(PLATFORM_REVIEWS_PER_LOCATION);
+  }
   // Stage throttling off: the bench measures the handlers and the pipeline, not the stage limit.
   // The functions' logs and EMF lines would drown the progress lines and tables: silenced.
-  const stack = await startLocalStack({ log, pollerConcurrency: 4, throttling: 'off', quietFunctions: true });
+  const stack = await startLocalStack({
+    log,
+    pollerConcurrency: 4,
+    throttling: 'off',
+    quietFunctions: true,
+  }).catch(async (error: unknown) => {
+    await platforms?.close();
+    throw error;
+  });
   try {
     const doc = DynamoDBDocumentClient.from(stack.dynamoClient);
     const reviewsTable = stack.env[tableDefinition('Reviews').envVar]!;
@@ -67,6 +106,16 @@ async function main(): Promise<void> {
     const rawRate = N / rawSeconds;
     log(`baseline: ${rawRate.toFixed(0)} writes/s`);
 
+    const results: Record<string, unknown> = {
+      measuredAt: new Date().toISOString(),
+      machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+      phases: ['baseline', ...phases],
+      reviews: N,
+    };
+    const ingestion: Record<string, number> = { rawWritesPerSecond: round(rawRate), rawWriters: RAW_WRITERS };
+    results.ingestion = ingestion;
+    const apiLatencyMs: Record<string, unknown> = { clients: CLIENTS };
+
     const post = async (apiKey: string, i: number, prefix: string, latencies?: number[]) => {
       const started = performance.now();
       const response = await fetch(`${stack.apiUrl}/v1/reviews`, {
@@ -78,141 +127,266 @@ async function main(): Promise<void> {
       latencies?.push(performance.now() - started);
       return response.status;
     };
-    // 2. API latency at 64 clients, the API alone (as separate Lambdas would be): consumers
-    //    paused, after a warm-up that is not measured.
-    const latencySupplier = await createSupplierWithKey(
-      new DynamoTenantStore(doc, stack.env[tableDefinition('Tenants').envVar]!),
-      { name: 'Bench latency' },
-    );
-    await stack.workers.pause();
-    log(
-      `latency: warm-up, then ${N} POST and ${N} GET at ${CLIENTS} concurrent clients (consumers paused)...`,
-    );
-    // From a separate process (autocannon), so the clients do not share the gateway's CPU time.
-    const auth = { authorization: `Bearer ${latencySupplier.apiKey}` };
-    const postOptions = {
-      url: `${stack.apiUrl}/v1/reviews`,
-      method: 'POST' as const,
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify(reviewBody(0)),
-      connections: CLIENTS,
-    };
-    const getOptions = {
-      url: `${stack.apiUrl}/v1/reviews?limit=25`,
-      method: 'GET' as const,
-      headers: auth,
-      connections: CLIENTS,
-    };
-    await runAutocannon({ ...postOptions, amount: 500 });
-    await runAutocannon({ ...getOptions, amount: 500 });
-    const postLatency = await runAutocannon({ ...postOptions, amount: N });
-    const getLatency = await runAutocannon({ ...getOptions, amount: N });
-    if (postLatency.non2xx + getLatency.non2xx > 0) throw new Error('latency phase: some requests failed');
-    await stack.workers.resume();
-    log('latency: draining the queued reviews before the pipeline run...');
-    while ((await queueDepth(stack.sqsClient, stack.queues.Ingest.url)) > 0) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+    if (runs('latency')) {
+      // 2. API latency at 64 clients, the API alone (as separate Lambdas would be): consumers
+      //    paused, after a warm-up that is not measured.
+      const latencySupplier = await createSupplierWithKey(
+        new DynamoTenantStore(doc, stack.env[tableDefinition('Tenants').envVar]!),
+        { name: 'Bench latency' },
+      );
+      await stack.workers.pause();
+      log(
+        `latency: warm-up, then ${N} POST and ${N} GET at ${CLIENTS} concurrent clients (consumers paused)...`,
+      );
+      // From a separate process (autocannon), so the clients do not share the gateway's CPU time.
+      const auth = { authorization: `Bearer ${latencySupplier.apiKey}` };
+      const postOptions = {
+        url: `${stack.apiUrl}/v1/reviews`,
+        method: 'POST' as const,
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify(reviewBody(0)),
+        connections: CLIENTS,
+      };
+      const getOptions = {
+        url: `${stack.apiUrl}/v1/reviews?limit=25`,
+        method: 'GET' as const,
+        headers: auth,
+        connections: CLIENTS,
+      };
+      await runAutocannon({ ...postOptions, amount: 500 });
+      await runAutocannon({ ...getOptions, amount: 500 });
+      const postLatency = await runAutocannon({ ...postOptions, amount: N });
+      const getLatency = await runAutocannon({ ...getOptions, amount: N });
+      if (postLatency.non2xx + getLatency.non2xx > 0) throw new Error('latency phase: some requests failed');
+      await stack.workers.resume();
+      log('latency: draining the queued reviews before the pipeline run...');
+      while ((await queueDepth(stack.sqsClient, stack.queues.Ingest.url)) > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      apiLatencyMs.postReviews = { p50: postLatency.p50, p99: postLatency.p99 };
+      apiLatencyMs.getReviews = { p50: getLatency.p50, p99: getLatency.p99 };
+      results.apiLatencyMs = apiLatencyMs;
     }
 
-    // 3. The ingestion path, 64 HTTP clients, its consumers running. The webhook fan-out is
-    //    paused meanwhile: on AWS it writes to its own table and scales apart, but here it would
-    //    share the one DynamoDB Local process with the path being measured. (Its own rate is
-    //    measured below, and the events it catches up on are not lost.)
-    await stack.workers.pause('Events');
-    log(`pipeline: ${N} reviews through HTTP with ${CLIENTS} concurrent clients...`);
-    const loadedLatencies: number[] = [];
-    let non202 = 0;
-    const pipelineStart = performance.now();
-    await runPool(N, CLIENTS, async (i) => {
-      if ((await post(supplier.apiKey, i, 'bench', loadedLatencies)) !== 202) non202 += 1;
-    });
-    const acceptedSeconds = (performance.now() - pipelineStart) / 1000;
-    log(`pipeline: ${N - non202} accepted in ${acceptedSeconds.toFixed(1)} s`);
-    let stored = 0;
-    const deadline = Date.now() + 300_000;
-    while ((stored = await countStoredReviews(doc, reviewsTable, supplier.supplierId)) < N - non202) {
-      if (Date.now() > deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const pipelineSeconds = (performance.now() - pipelineStart) / 1000;
-    const pipelineRate = stored / pipelineSeconds;
-    await stack.workers.resume('Events');
-    log(
-      `pipeline: ${stored} stored in ${pipelineSeconds.toFixed(1)} s (${pipelineRate.toFixed(0)} reviews/s)`,
-    );
-
-    const results: Record<string, unknown> = {
-      measuredAt: new Date().toISOString(),
-      machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
-      reviews: N,
-      ingestion: {
-        rawWritesPerSecond: round(rawRate),
-        rawWriters: RAW_WRITERS,
+    if (runs('pipeline')) {
+      // 3. The ingestion path, 64 HTTP clients, its consumers running. The webhook fan-out is
+      //    paused meanwhile: on AWS it writes to its own table and scales apart, but here it would
+      //    share the one DynamoDB Local process with the path being measured. (Its own rate is
+      //    measured below, and the events it catches up on are not lost.)
+      await stack.workers.pause('Events');
+      log(`pipeline: ${N} reviews through HTTP with ${CLIENTS} concurrent clients...`);
+      const loadedLatencies: number[] = [];
+      let non202 = 0;
+      const pipelineStart = performance.now();
+      await runPool(N, CLIENTS, async (i) => {
+        if ((await post(supplier.apiKey, i, 'bench', loadedLatencies)) !== 202) non202 += 1;
+      });
+      const acceptedSeconds = (performance.now() - pipelineStart) / 1000;
+      log(`pipeline: ${N - non202} accepted in ${acceptedSeconds.toFixed(1)} s`);
+      let stored = 0;
+      const deadline = Date.now() + 300_000;
+      while ((stored = await countStoredReviews(doc, reviewsTable, supplier.supplierId)) < N - non202) {
+        if (Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const pipelineSeconds = (performance.now() - pipelineStart) / 1000;
+      const pipelineRate = stored / pipelineSeconds;
+      await stack.workers.resume('Events');
+      log(
+        `pipeline: ${stored} stored in ${pipelineSeconds.toFixed(1)} s (${pipelineRate.toFixed(0)} reviews/s)`,
+      );
+      Object.assign(ingestion, {
         pipelineReviewsPerSecond: round(pipelineRate),
         pipelineToRawRatio: round(pipelineRate / rawRate, 3),
         acceptedPerSecond: round(N / acceptedSeconds),
         stored,
         answered202: N - non202,
         lost: N - non202 - stored,
-      },
-      apiLatencyMs: {
-        clients: CLIENTS,
-        postReviews: { p50: postLatency.p50, p99: postLatency.p99 },
-        getReviews: { p50: getLatency.p50, p99: getLatency.p99 },
-        postReviewsDuringPipeline: {
-          p50: round(percentile(loadedLatencies, 50)),
-          p99: round(percentile(loadedLatencies, 99)),
-        },
-      },
-    };
+      });
+      apiLatencyMs.postReviewsDuringPipeline = {
+        p50: round(percentile(loadedLatencies, 50)),
+        p99: round(percentile(loadedLatencies, 99)),
+      };
+      results.apiLatencyMs = apiLatencyMs;
+    }
 
     const mlModule = join(__dirname, 'ml.ts');
-    if (existsSync(mlModule)) {
+    if (runs('models') && existsSync(mlModule)) {
       const { benchModels } = (await import(mlModule)) as { benchModels?: () => Promise<unknown> };
       if (benchModels) results.models = await benchModels();
     }
 
-    log("webhooks: letting the fan-out catch up on the pipeline run's events first...");
-    while ((await queueDepth(stack.sqsClient, stack.queues.Events.url)) > 0) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    log('webhooks: events -> fan-out -> delivery worker -> signed POST to a local receiver...');
-    const webhooks = (await benchWebhooks(stack)) as {
-      deliveredPerSecond: number;
-      rawPostsPerSecond: number;
-      deliveryToRawRatio: number;
-      endToEndLatencyMs: { p50: number; p99: number };
-    };
-    results.webhooks = webhooks;
-    console.log(`
+    if (runs('webhooks')) {
+      log("webhooks: letting the fan-out catch up on the pipeline run's events first...");
+      while ((await queueDepth(stack.sqsClient, stack.queues.Events.url)) > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      log('webhooks: events -> fan-out -> delivery worker -> signed POST to a local receiver...');
+      const webhooks = (await benchWebhooks(stack)) as {
+        deliveredPerSecond: number;
+        rawPostsPerSecond: number;
+        deliveryToRawRatio: number;
+        endToEndLatencyMs: { p50: number; p99: number };
+      };
+      results.webhooks = webhooks;
+      console.log(`
 | webhooks                                  | value        |
 |-------------------------------------------|--------------|
 | raw HTTP POSTs/s to the receiver          | ${pad(webhooks.rawPostsPerSecond)} |
 | deliveries/s (event -> signed POST)       | ${pad(webhooks.deliveredPerSecond)} |
 | deliveries / raw                          | ${pad(webhooks.deliveryToRawRatio)} |
 | delivery latency p50 / p99 ms             | ${pad(`${webhooks.endToEndLatencyMs.p50} / ${webhooks.endToEndLatencyMs.p99}`)} |`);
+    }
 
-    const ing = results.ingestion as Record<string, number>;
-    const lat = results.apiLatencyMs as Record<
-      'postReviews' | 'getReviews' | 'postReviewsDuringPipeline',
-      Record<string, number>
+    // 6. Platform sync and outages, last, with the other load stopped: the queues the earlier
+    //    phases fed are drained first, so the platform figures are the platform path's own.
+    let platformSync: PlatformSyncResult | undefined;
+    let platformOutages: Awaited<ReturnType<typeof benchPlatformOutages>> | undefined;
+    if (platforms) {
+      log("platforms: waiting for the earlier phases' queues to drain...");
+      for (const queue of [stack.queues.Ingest.url, stack.queues.Events.url, stack.queues.Deliveries.url]) {
+        while ((await queueDepth(stack.sqsClient, queue)) > 0) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      }
+      const bench = await preparePlatformBench(stack, platforms, log);
+      try {
+        if (runs('platform-sync')) {
+          platformSync = await benchPlatformSync(bench, rawRate, log);
+          results.platformSync = platformSync;
+        }
+        if (runs('platform-outages')) {
+          if (!runs('platform-sync')) {
+            // The outages start from synced connections: sync them first (not measured).
+            log('platform outages: first syncing the connections (not measured)...');
+            await benchPlatformSync(bench, rawRate, () => undefined);
+          }
+          platformOutages = await benchPlatformOutages(
+            bench,
+            outagePlans(OUTAGE_SHORT_SECONDS, OUTAGE_LONG_SECONDS),
+            log,
+          );
+          results.platformOutages = platformOutages;
+        }
+      } finally {
+        await bench.stop();
+      }
+    }
+
+    const ing = ingestion;
+    const lat = apiLatencyMs as Partial<
+      Record<'postReviews' | 'getReviews' | 'postReviewsDuringPipeline', Record<string, number>>
     >;
+    const rows = [
+      `| raw DynamoDB Local writes/s (baseline)    | ${pad(ing.rawWritesPerSecond)} |               |`,
+    ];
+    if (runs('pipeline')) {
+      rows.push(
+        `| pipeline reviews/s (HTTP -> table)        | ${pad(ing.pipelineReviewsPerSecond)} |               |`,
+        `| pipeline / raw                            | ${pad(ing.pipelineToRawRatio)} | >= 0.5        |`,
+      );
+    }
+    if (lat.postReviews && lat.getReviews) {
+      rows.push(
+        `| POST /v1/reviews p50 / p99 ms (64 clients)| ${pad(`${lat.postReviews.p50} / ${lat.postReviews.p99}`)} | p99 < 200     |`,
+        `| GET /v1/reviews p50 / p99 ms (64 clients) | ${pad(`${lat.getReviews.p50} / ${lat.getReviews.p99}`)} | p99 < 200     |`,
+      );
+    }
+    if (lat.postReviewsDuringPipeline) {
+      rows.push(
+        `| POST p50 / p99 ms while the pipeline runs | ${pad(`${lat.postReviewsDuringPipeline.p50} / ${lat.postReviewsDuringPipeline.p99}`)} | (one machine) |`,
+        `| answered 202 / stored / lost              | ${pad(`${ing.answered202} / ${ing.stored} / ${ing.lost}`)} | lost = 0      |`,
+      );
+    }
     console.log(`
 | measure                                   | value        | target        |
 |-------------------------------------------|--------------|---------------|
-| raw DynamoDB Local writes/s (baseline)    | ${pad(ing.rawWritesPerSecond)} |               |
-| pipeline reviews/s (HTTP -> table)        | ${pad(ing.pipelineReviewsPerSecond)} |               |
-| pipeline / raw                            | ${pad(ing.pipelineToRawRatio)} | >= 0.5        |
-| POST /v1/reviews p50 / p99 ms (64 clients)| ${pad(`${lat.postReviews.p50} / ${lat.postReviews.p99}`)} | p99 < 200     |
-| GET /v1/reviews p50 / p99 ms (64 clients) | ${pad(`${lat.getReviews.p50} / ${lat.getReviews.p99}`)} | p99 < 200     |
-| POST p50 / p99 ms while the pipeline runs | ${pad(`${lat.postReviewsDuringPipeline.p50} / ${lat.postReviewsDuringPipeline.p99}`)} | (one machine) |
-| answered 202 / stored / lost              | ${pad(`${ing.answered202} / ${ing.stored} / ${ing.lost}`)} | lost = 0      |`);
+${rows.join('\n')}`);
+    if (platformSync || platformOutages) printPlatformTable(platformSync, platformOutages);
     if (results.models) console.log('\nmodels:', JSON.stringify(results.models, null, 2));
     writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     log('wrote bench/results.json');
   } finally {
     await stack.stop();
+    await platforms?.close();
   }
+}
+
+/** The platform phases' table: measured, target and the gap to it, per line. */
+function printPlatformTable(
+  sync: PlatformSyncResult | undefined,
+  outages: Awaited<ReturnType<typeof benchPlatformOutages>> | undefined,
+): void {
+  const rows: string[][] = [];
+  const line = (measure: string, value: unknown, target = '', gap = '') =>
+    rows.push([measure, String(value), target, gap]);
+  if (sync) {
+    line('platform sync reviews/s (fakes -> table)', sync.reviewsPerSecond);
+    line(
+      'platform sync / raw',
+      sync.syncToRawRatio,
+      describeTarget(SYNC_TO_RAW_TARGET),
+      targetGap(sync.syncToRawRatio, SYNC_TO_RAW_TARGET).text,
+    );
+    line(
+      'quota floor s (google / trustpilot / facebook)',
+      `${sync.quotaFloorSeconds.google} / ${sync.quotaFloorSeconds.trustpilot} / ${sync.quotaFloorSeconds.facebook}`,
+      `(sync took ${sync.seconds})`,
+    );
+    const scheduled = sync.scheduled as { incremental?: number; full?: number } | undefined;
+    line(
+      'syncs the first schedule run started (incr. / full)',
+      `${scheduled?.incremental ?? '?'} / ${scheduled?.full ?? '?'}`,
+      `(${sync.locations} locations)`,
+    );
+    line(
+      'synced reviews on platforms / stored / lost',
+      `${sync.reviews} / ${sync.stored} / ${sync.lost}`,
+      'lost = 0',
+      sync.lost === 0 ? 'met' : `missed by ${sync.lost}`,
+    );
+  }
+  for (const outage of outages?.outages ?? []) {
+    const what = `${outage.outageSeconds} s ${outage.platform} outage (${outage.fault})`;
+    line(
+      `${what}: first ok call s`,
+      outage.recoverySeconds,
+      outage.label === 'short'
+        ? describeTarget({ below: SHORT_OUTAGE_TARGET_SECONDS })
+        : `< ${outage.coolDownSeconds} (1 cool-down)`,
+      targetGap(outage.recoverySeconds, { below: outage.targetSeconds }).text,
+    );
+    line(
+      '  cool-down at recovery s / first request s',
+      `${outage.coolDownSeconds} / ${outage.firstRequestSeconds}`,
+      `(breaker ${outage.breakerAtRecovery})`,
+    );
+    line('  calls that reached it while down', outage.callsWhileDown);
+    line(
+      '  backlog drained s; on platform / stored / lost',
+      `${outage.drainSeconds}; ${outage.onPlatform} / ${outage.stored} / ${outage.lost}`,
+      'lost = 0',
+      outage.lost === 0 ? 'met' : `missed by ${outage.lost}`,
+    );
+  }
+  if (outages) {
+    line(
+      'Sync / Ingest dead letters',
+      `${outages.deadLetters.sync} / ${outages.deadLetters.ingest}`,
+      '0 / 0',
+      outages.deadLetters.sync + outages.deadLetters.ingest === 0 ? 'met' : 'missed',
+    );
+  }
+  const header = ['platforms', 'value', 'target', 'gap'];
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+  );
+  const format = (row: readonly string[]) =>
+    `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  console.log(`
+${format(header)}
+|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|
+${rows.map(format).join('\n')}`);
 }
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;

@@ -126,3 +126,99 @@ export function benchReview(i: number): { rating: number; title: string; body: s
     body: `Sadly the team ${pick(complaints, 7)} and ${pick(complaints, 8)}. Not what we paid for. Order ${i}.`,
   };
 }
+
+/** The bench's phases, in the order they run. `baseline` always runs: every ratio is against it. */
+export const BENCH_PHASES = [
+  'latency',
+  'pipeline',
+  'models',
+  'webhooks',
+  'platform-sync',
+  'platform-outages',
+] as const;
+export type BenchPhase = (typeof BENCH_PHASES)[number];
+
+/**
+ * Which phases to run, from `--phases=a,b` on the command line or BENCH_PHASES in the environment
+ * (the command line wins); all of them when neither is given. An unknown name is an error, so a
+ * typo never silently runs nothing.
+ */
+export function selectPhases(argv: readonly string[], envValue: string | undefined): BenchPhase[] {
+  const fromArgs = argv.find((arg) => arg.startsWith('--phases='))?.slice('--phases='.length);
+  const raw = fromArgs ?? envValue;
+  if (raw === undefined || raw.trim() === '') return [...BENCH_PHASES];
+  const names = raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const unknown = names.filter((name) => !(BENCH_PHASES as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new Error(`unknown bench phase(s) ${unknown.join(', ')}; known: ${BENCH_PHASES.join(', ')}`);
+  }
+  return BENCH_PHASES.filter((phase) => names.includes(phase));
+}
+
+/** A token bucket's shape (src/platforms/domain/token-bucket.ts BucketPolicy). */
+export interface BucketShape {
+  readonly capacity: number;
+  readonly refillPerSecond: number;
+}
+
+/**
+ * The least time the platform's quota buckets allow for these calls, starting full: every call
+ * takes one token from the platform app's bucket and one from its location's, so a bucket that
+ * served n calls needed at least (n - capacity) / refill seconds. It tells whether a sync rate was
+ * bounded by the documented quotas or by the pipeline.
+ */
+export function quotaFloorSeconds(
+  app: BucketShape,
+  location: BucketShape,
+  callsPerLocation: readonly number[],
+): number {
+  const floor = (calls: number, bucket: BucketShape) =>
+    Math.max(0, (calls - bucket.capacity) / bucket.refillPerSecond);
+  const total = callsPerLocation.reduce((sum, calls) => sum + calls, 0);
+  return Math.max(floor(total, app), ...callsPerLocation.map((calls) => floor(calls, location)));
+}
+
+/** The breaker settings that set a platform's cool-down (src/shared/circuit-breaker.ts BreakerConfig). */
+export interface CoolDownShape {
+  readonly baseCoolDownMs: number;
+  readonly maxCoolDownMs: number;
+  readonly coolDownShareOfOutage?: number;
+}
+
+/**
+ * The cool-down a platform breaker applies when it (re)opens `outageMs` after its first failure:
+ * the share of the outage, clamped to [base, max] (the rule of the shared breaker's coolDownMs).
+ */
+export function coolDownAfterOutageMs(config: CoolDownShape, outageMs: number): number {
+  const share = config.coolDownShareOfOutage ?? 0;
+  return Math.min(config.maxCoolDownMs, Math.max(config.baseCoolDownMs, outageMs * share));
+}
+
+/** The first time at or after `fromMs` in `times` (any order), if any. */
+export function firstAtOrAfter(times: Iterable<number>, fromMs: number): number | undefined {
+  let first: number | undefined;
+  for (const time of times) if (time >= fromMs && (first === undefined || time < first)) first = time;
+  return first;
+}
+
+/** A bench target: at least a value (a ratio) or below it (a time). */
+export type BenchTarget = { readonly atLeast: number } | { readonly below: number };
+
+/**
+ * How far a measure is from its target, for the gap column: `met by 0.12` or `missed by 0.08`
+ * (in the measure's unit; a missing measure misses).
+ */
+export function targetGap(measured: number, target: BenchTarget): { met: boolean; text: string } {
+  if (!Number.isFinite(measured)) return { met: false, text: 'not measured' };
+  const margin = 'atLeast' in target ? measured - target.atLeast : target.below - measured;
+  const met = 'atLeast' in target ? margin >= 0 : margin > 0;
+  const amount = Math.round(Math.abs(margin) * 1000) / 1000;
+  return { met, text: `${met ? 'met by' : 'missed by'} ${amount}` };
+}
+
+/** A target as the tables print it: `>= 0.7`, `< 5`. */
+export const describeTarget = (target: BenchTarget): string =>
+  'atLeast' in target ? `>= ${target.atLeast}` : `< ${target.below}`;

@@ -1,0 +1,112 @@
+/**
+ * Platform sync throughput (issue 8 benchmark): every bench connection's reviews, from the fake
+ * platforms into the Reviews table through the real local pipeline (SyncScheduler -> Sync queue
+ * -> SyncWorker: rate limiter, breaker, one page per message, audit -> Ingest queue -> ingest
+ * worker -> table), timed from the first schedule run until every review is stored, as a ratio to
+ * the raw DynamoDB Local write rate measured at the start of the same run (the baseline of the
+ * pipeline/raw ratio). As in the pipeline phase, the webhook fan-out is paused meanwhile (on AWS it
+ * writes its own table; here it would share the one DynamoDB Local process) and catches up after.
+ *
+ * The platforms' documented quotas stay on (they are part of the pipeline): the least time they
+ * allow for the calls the sync made is printed beside the rate, so a reader sees which one bound it.
+ */
+import { QUOTA_POLICIES } from '../src/platforms/domain/quota-policy';
+import { queueDepth } from '../local/inspect';
+import { apiCallsSince, listingCallsPerLocation, type PlatformBench } from './platforms';
+import { quotaFloorSeconds } from './support';
+
+export interface PlatformSyncResult {
+  readonly connections: number;
+  readonly locations: number;
+  readonly reviews: number;
+  readonly stored: number;
+  readonly lost: number;
+  readonly seconds: number;
+  readonly reviewsPerSecond: number;
+  readonly rawWritesPerSecond: number;
+  readonly syncToRawRatio: number;
+  /** What the first schedule run enqueued (a location's daily full sweep may come with its first sync). */
+  readonly scheduled: unknown;
+  readonly platformCalls: Record<string, number>;
+  /** The least time the documented quotas allow for the listing calls made, per platform. */
+  readonly quotaFloorSeconds: Record<string, number>;
+}
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export async function benchPlatformSync(
+  bench: PlatformBench,
+  rawWritesPerSecond: number,
+  log: (line: string) => void,
+): Promise<PlatformSyncResult> {
+  const { stack, platforms, connections } = bench;
+  const expected = connections.reduce((sum, c) => sum + bench.expected(c), 0);
+  const platformNames = ['google', 'trustpilot', 'facebook'] as const;
+  const logStart = Object.fromEntries(platformNames.map((p) => [p, platforms.server(p).requests.length]));
+  const locations = connections.reduce((sum, c) => sum + c.locationIds.length, 0);
+  log(
+    `platform sync: ${expected} reviews on ${connections.length} connections (${locations} locations), from the first schedule run until stored...`,
+  );
+
+  await stack.workers.pause('Events');
+  const started = performance.now();
+  let stored = 0;
+  let scheduled: unknown;
+  try {
+    scheduled = await bench.schedule.runOnce();
+    const deadline = Date.now() + 600_000;
+    let lastLog = Date.now();
+    for (;;) {
+      stored = (await Promise.all(connections.map((c) => bench.stored(c)))).reduce((a, b) => a + b, 0);
+      if (stored >= expected || Date.now() > deadline) break;
+      if (Date.now() - lastLog >= 10_000) {
+        lastLog = Date.now();
+        // The queue depths say which side holds the rate: pages still to fetch, or reviews to store.
+        const [sync, ingest] = await Promise.all([
+          queueDepth(stack.sqsClient, stack.queues.Sync.url),
+          queueDepth(stack.sqsClient, stack.queues.Ingest.url),
+        ]);
+        log(
+          `platform sync: ${stored} / ${expected} stored after ${((performance.now() - started) / 1000).toFixed(0)} s (Sync queue ${sync}, Ingest queue ${ingest})`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await stack.workers.resume('Events');
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const reviewsPerSecond = stored / seconds;
+
+  const platformCalls: Record<string, number> = {};
+  const floors: Record<string, number> = {};
+  for (const platform of platformNames) {
+    platformCalls[platform] = apiCallsSince(platforms.server(platform), logStart[platform]!);
+    const calls = listingCallsPerLocation(
+      platform,
+      platforms.server(platform),
+      logStart[platform]!,
+      platforms.locations[platform],
+    );
+    floors[platform] = round(
+      quotaFloorSeconds(QUOTA_POLICIES[platform].app, QUOTA_POLICIES[platform].location, calls),
+    );
+  }
+  log(
+    `platform sync: ${stored} stored in ${seconds.toFixed(1)} s (${reviewsPerSecond.toFixed(0)} reviews/s); schedule run: ${JSON.stringify(scheduled)}`,
+  );
+  return {
+    connections: connections.length,
+    locations,
+    reviews: expected,
+    stored,
+    lost: expected - stored,
+    seconds: round(seconds),
+    reviewsPerSecond: round(reviewsPerSecond),
+    rawWritesPerSecond: round(rawWritesPerSecond),
+    syncToRawRatio: round(reviewsPerSecond / rawWritesPerSecond, 3),
+    scheduled,
+    platformCalls,
+    quotaFloorSeconds: floors,
+  };
+}
