@@ -222,9 +222,9 @@ it('delivers every event to every healthy endpoint once, loses none, breaks and 
   // firing before the 500 arrived; never anything else.
   const deadAnswerLost = (a: (typeof deadAttempts)[number]) =>
     a.statusCode === undefined && (a.errorCode === 'total-timeout' || a.errorCode === 'connect-timeout');
-  expect(deadAttempts.every((a) => a.outcome === 'failure' && (a.statusCode === 500 || deadAnswerLost(a)))).toBe(
-    true,
-  );
+  expect(
+    deadAttempts.every((a) => a.outcome === 'failure' && (a.statusCode === 500 || deadAnswerLost(a))),
+  ).toBe(true);
   expect(deadAttempts.filter((a) => a.statusCode === 500).length).toBeGreaterThan(deadAttempts.length / 2);
   // Slow and redirecting endpoints fail the right way, and their breakers stop them too.
   const slowAttempts = await attemptsOf(byKind('slow'));
