@@ -58,7 +58,14 @@ async function main(): Promise<void> {
       queueArn: queue.arn,
       region,
       consumer: definition.consumer,
-      handler: (event) => invoke.invoke<SQSEvent, SQSBatchResponse | undefined>('handleBatch', event),
+      // With the function's timeout, as Lambda ends an invocation (the batch then fails whole and
+      // its messages return after the visibility timeout): without it a hung batch stayed in flight.
+      handler: (event) =>
+        invoke.invoke<SQSEvent, SQSBatchResponse | undefined>(
+          'handleBatch',
+          event,
+          consumerFunction.timeoutSeconds * 1000,
+        ),
       concurrency: config.concurrency,
       onError: (error) => process.stderr.write(`[workers] ${definition.id}: ${(error as Error).message}\n`),
     });
