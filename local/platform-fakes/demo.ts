@@ -133,39 +133,51 @@ export interface ConnectedDemo {
 
 /** Connects the supplier to all four platforms through the public API, as a supplier would. */
 export async function connectAll(apiUrl: string, apiKey: string): Promise<ConnectedDemo[]> {
-  const bodies: { platform: ConnectedPlatform; body: Record<string, string> }[] = [
+  const bodies: { platform: ConnectedPlatform; body: { platform: string } & Record<string, string> }[] = [
     { platform: 'google', body: { platform: 'google' } },
     { platform: 'facebook', body: { platform: 'facebook' } },
     { platform: 'trustpilot', body: { platform: 'trustpilot', businessUnitId: DEMO_TRUSTPILOT_UNIT } },
     { platform: 'yelp', body: { platform: 'yelp', businessId: DEMO_YELP_BUSINESS } },
   ];
   const connected: ConnectedDemo[] = [];
-  for (const { platform, body } of bodies) {
-    const started = await fetch(`${apiUrl}/v1/connections`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const answer = (await started.json()) as {
-      connection: { connectionId: string; status: string };
-      authorizationUrl?: string;
-    };
-    if (started.status !== 201)
-      throw new Error(`connect ${platform}: ${started.status} ${JSON.stringify(answer)}`);
-    let status = answer.connection.status;
-    if (answer.authorizationUrl) {
-      // The fake consent page approves at once and redirects to our public callback.
-      const consent = await fetch(answer.authorizationUrl, { redirect: 'manual' });
-      const callback = consent.headers.get('location');
-      if (consent.status !== 302 || !callback)
-        throw new Error(`connect ${platform}: consent answered ${consent.status}`);
-      const finished = await fetch(callback);
-      const connection = (await finished.json()) as { status?: string };
-      if (finished.status !== 200)
-        throw new Error(`connect ${platform}: callback ${finished.status} ${JSON.stringify(connection)}`);
-      status = connection.status ?? status;
-    }
-    connected.push({ platform, connectionId: answer.connection.connectionId, status });
-  }
+  for (const { body } of bodies) connected.push(await connectPlatform(apiUrl, apiKey, body));
   return connected;
+}
+
+/**
+ * Connects the supplier to one platform through the public API (`body` is POST /v1/connections'
+ * body): starts the connection and, for OAuth platforms, follows the fake consent page (which
+ * approves at once) back to the public callback.
+ */
+export async function connectPlatform(
+  apiUrl: string,
+  apiKey: string,
+  body: { readonly platform: string } & Record<string, string>,
+): Promise<ConnectedDemo> {
+  const platform = body.platform as ConnectedPlatform;
+  const started = await fetch(`${apiUrl}/v1/connections`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const answer = (await started.json()) as {
+    connection: { connectionId: string; status: string };
+    authorizationUrl?: string;
+  };
+  if (started.status !== 201)
+    throw new Error(`connect ${platform}: ${started.status} ${JSON.stringify(answer)}`);
+  let status = answer.connection.status;
+  if (answer.authorizationUrl) {
+    // The fake consent page approves at once and redirects to our public callback.
+    const consent = await fetch(answer.authorizationUrl, { redirect: 'manual' });
+    const callback = consent.headers.get('location');
+    if (consent.status !== 302 || !callback)
+      throw new Error(`connect ${platform}: consent answered ${consent.status}`);
+    const finished = await fetch(callback);
+    const connection = (await finished.json()) as { status?: string };
+    if (finished.status !== 200)
+      throw new Error(`connect ${platform}: callback ${finished.status} ${JSON.stringify(connection)}`);
+    status = connection.status ?? status;
+  }
+  return { platform, connectionId: answer.connection.connectionId, status };
 }

@@ -43,6 +43,8 @@ export class FakeTrustpilot {
   readonly server = new FakePlatformServer('trustpilot');
   private readonly units = new Set<string>();
   private readonly reviews = new Map<string, FakeTrustpilotReview>();
+  /** Business unit of every review ever added (deleted ones too: a call for one still counts there). */
+  private readonly unitOfReview = new Map<string, string>();
   /** Times of every call the limits let through, oldest first. */
   private readonly history: number[] = [];
   private readonly rateLimits: readonly { calls: number; windowMs: number }[];
@@ -100,6 +102,17 @@ export class FakeTrustpilot {
     return peak;
   }
 
+  /**
+   * The business unit an API call is for (a listing names it; a review's get or reply counts for its
+   * unit), or undefined for OAuth routes and unknown reviews: rates per unit are judged by this.
+   */
+  locationOf(request: FakeRequest): string | undefined {
+    const listing = /^\/v1\/private\/business-units\/([^/]+)\/reviews$/.exec(request.path);
+    if (listing) return decodeURIComponent(listing[1] as string);
+    const review = /^\/v1\/private\/reviews\/([^/]+)/.exec(request.path);
+    return review ? this.unitOfReview.get(decodeURIComponent(review[1] as string)) : undefined;
+  }
+
   addBusinessUnit(id: string): void {
     this.units.add(id);
   }
@@ -123,6 +136,7 @@ export class FakeTrustpilot {
       ...(fields.reply ? { reply: fields.reply } : {}),
     };
     this.reviews.set(review.id, review);
+    this.unitOfReview.set(review.id, businessUnitId);
     return review;
   }
 
