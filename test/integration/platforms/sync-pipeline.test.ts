@@ -258,6 +258,8 @@ async function storedReviews(): Promise<StoredReview[]> {
 /** Waits until the Sync and Ingest queues stay empty (nothing visible, in flight or delayed). */
 async function settled(what: string, timeoutMs = 120_000): Promise<void> {
   let quietSince: number | undefined;
+  const left = async () =>
+    `${what} (left: Sync ${await stack.queueDepth('Sync')}, its DLQ ${await stack.queueDepth('Sync', 'dlq')}, Ingest ${await stack.queueDepth('Ingest')})`;
   await eventually(
     async () => {
       const depth = (await stack.queueDepth('Sync')) + (await stack.queueDepth('Ingest'));
@@ -270,7 +272,9 @@ async function settled(what: string, timeoutMs = 120_000): Promise<void> {
     },
     what,
     timeoutMs,
-  );
+  ).catch(async (error: unknown) => {
+    throw new Error(`${(error as Error).message}: ${await left()}`);
+  });
 }
 
 // ------------------------------------------------------------------------------------------------
