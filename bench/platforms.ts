@@ -185,7 +185,11 @@ export async function preparePlatformBench(
   const doc = DynamoDBDocumentClient.from(stack.dynamoClient);
   const tenants = new DynamoTenantStore(doc, stack.env[tableDefinition('Tenants').envVar]!);
   const reviewsTable = stack.env[tableDefinition('Reviews').envVar]!;
-  const plan: { platform: BenchPlatform; body: Record<string, string>; locationIds: readonly string[] }[] = [
+  const plan: {
+    platform: BenchPlatform;
+    body: { platform: string } & Record<string, string>;
+    locationIds: readonly string[];
+  }[] = [
     { platform: 'google', body: { platform: 'google' }, locationIds: platforms.locations.google },
     ...platforms.locations.trustpilot.map((unit) => ({
       platform: 'trustpilot' as const,
@@ -197,7 +201,7 @@ export async function preparePlatformBench(
   const connections: BenchConnection[] = [];
   for (const [index, { platform, body, locationIds }] of plan.entries()) {
     const supplier = await createSupplierWithKey(tenants, { name: `Bench ${platform} ${index + 1}` });
-    const connected = await connectPlatform(stack.apiUrl, supplier.apiKey, platform, body);
+    const connected = await connectPlatform(stack.apiUrl, supplier.apiKey, body);
     if (connected.status !== 'active')
       throw new Error(`bench: ${platform} connection is ${connected.status}`);
     connections.push({ platform, ...supplier, connectionId: connected.connectionId, locationIds });

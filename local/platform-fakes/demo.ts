@@ -136,35 +136,32 @@ export interface ConnectedDemo {
 
 /** Connects the supplier to all four platforms through the public API, as a supplier would. */
 export async function connectAll(apiUrl: string, apiKey: string): Promise<ConnectedDemo[]> {
-  const bodies: { platform: ConnectedPlatform; body: Record<string, string> }[] = [
-    { platform: 'google', body: { platform: 'google' } },
-    { platform: 'facebook', body: { platform: 'facebook' } },
+  const bodies: ({ platform: ConnectedPlatform } & Record<string, string>)[] = [
+    { platform: 'google' },
+    { platform: 'facebook' },
     {
       platform: 'trustpilot',
-      body: {
-        platform: 'trustpilot',
-        businessUnitId: DEMO_TRUSTPILOT_UNIT,
-        authorBusinessUserId: DEMO_TRUSTPILOT_BUSINESS_USER,
-      },
+      businessUnitId: DEMO_TRUSTPILOT_UNIT,
+      authorBusinessUserId: DEMO_TRUSTPILOT_BUSINESS_USER,
     },
-    { platform: 'yelp', body: { platform: 'yelp', businessId: DEMO_YELP_BUSINESS } },
+    { platform: 'yelp', businessId: DEMO_YELP_BUSINESS },
   ];
   const connected: ConnectedDemo[] = [];
-  for (const { platform, body } of bodies)
-    connected.push(await connectPlatform(apiUrl, apiKey, platform, body));
+  for (const body of bodies) connected.push(await connectPlatform(apiUrl, apiKey, body));
   return connected;
 }
 
 /**
- * Connects the supplier to one platform through the public API: `POST /v1/connections` with
- * `body`, then (OAuth platforms) the fake's consent page, which approves at once, and our callback.
+ * Connects the supplier to one platform through the public API (`body` is POST /v1/connections'
+ * body): starts the connection and, for OAuth platforms, follows the fake consent page (which
+ * approves at once) back to the public callback.
  */
 export async function connectPlatform(
   apiUrl: string,
   apiKey: string,
-  platform: ConnectedPlatform,
-  body: Record<string, string>,
+  body: { readonly platform: string } & Record<string, string>,
 ): Promise<ConnectedDemo> {
+  const platform = body.platform as ConnectedPlatform;
   const started = await fetch(`${apiUrl}/v1/connections`, {
     method: 'POST',
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },

@@ -56,6 +56,10 @@ export class FakeFacebook {
   ratingsRemoved = false;
   private readonly pages = new Map<string, string>();
   private readonly ratings = new Map<string, FakeFacebookRating>();
+  /** Page of every rating ever added (deleted ones too: a call about one still counts for its Page). */
+  private readonly pageOfStory = new Map<string, string>();
+  /** Injected usage: the next `answers` answers report at least `percent` in X-App-Usage. */
+  private usageFloor: { percent: number; answers: number } | undefined;
   private readonly comments = new Map<string, FakeFacebookComment>();
   private readonly pageCalls = new Map<string, number[]>();
   private readonly appCalls: number[] = [];
@@ -116,6 +120,7 @@ export class FakeFacebook {
       createdMs: fields.createdMs ?? this.clock,
     };
     this.ratings.set(rating.storyId, rating);
+    this.pageOfStory.set(rating.storyId, pageId);
     return rating;
   }
 
@@ -142,6 +147,24 @@ export class FakeFacebook {
     const comment = { id: `${storyId}_${(this.nextId += 1)}`, storyId, fromId, message };
     this.comments.set(comment.id, comment);
     return comment;
+  }
+
+  /**
+   * The Page an API call is for (its ratings, or a rating's comments), or undefined for the OAuth
+   * routes: rates per Page are judged by this.
+   */
+  locationOf(request: FakeRequest): string | undefined {
+    const match = /^\/v\d+\.\d+\/([^/]+)\/(ratings|comments)$/.exec(request.path);
+    if (!match) return undefined;
+    return match[2] === 'ratings' ? match[1] : this.pageOfStory.get(match[1] as string);
+  }
+
+  /**
+   * Makes the next `answers` answers report `percent` usage in X-App-Usage (at least): the
+   * platform's "slow down" signal, without spending the budget.
+   */
+  reportUsage(percent: number, answers = 1): void {
+    this.usageFloor = { percent, answers };
   }
 
   /** Calls the Page budget counted for `pageId`. */
@@ -235,7 +258,11 @@ export class FakeFacebook {
 
   private usageHeaders(pageId: string, pageCalls: readonly number[], now: number): Record<string, string> {
     const pagePct = Math.min(100, Math.round((pageCalls.length / this.pageBudget.calls) * 100));
-    const appPct = Math.min(100, Math.round((this.appCalls.length / this.appBudget.calls) * 100));
+    let appPct = Math.min(100, Math.round((this.appCalls.length / this.appBudget.calls) * 100));
+    if (this.usageFloor && this.usageFloor.answers > 0) {
+      appPct = Math.max(appPct, this.usageFloor.percent);
+      this.usageFloor.answers -= 1;
+    }
     const regain = (calls: readonly number[], budget: { calls: number; windowMs: number }): number =>
       calls.length >= budget.calls
         ? Math.max(1, Math.ceil(((calls[0] as number) + budget.windowMs - now) / 60_000))

@@ -64,6 +64,8 @@ export class FakePlatformServer {
   readonly tokens = new Map<string, FakeToken>();
   private readonly routes: { method: string; pattern: RegExp; route: FakeRoute }[] = [];
   private readonly faults: ArmedFault[] = [];
+  /** The status each request was answered with (none: the connection was dropped or hung up). */
+  private readonly answers = new Map<FakeRequest, number>();
   private readonly server: http.Server;
   private readonly hanging = new Set<NodeJS.Timeout>();
   private port = 0;
@@ -130,9 +132,25 @@ export class FakePlatformServer {
     return { ok: true, token };
   }
 
+  /** The HTTP status the fake answered `request` with; undefined when it hung up or reset instead. */
+  statusOf(request: FakeRequest): number | undefined {
+    return this.answers.get(request);
+  }
+
   /** Requests that reached the fake (faulted ones included) matching `predicate`. */
   count(predicate: (request: FakeRequest) => boolean = () => true): number {
     return this.requests.filter(predicate).length;
+  }
+
+  /**
+   * The most requests matching `predicate` (faulted ones included) that arrived within any window
+   * of `windowMs`: what a client's rate is judged by, per app or per location.
+   */
+  peakInWindow(windowMs: number, predicate: (request: FakeRequest) => boolean = () => true): number {
+    return peakInWindow(
+      this.requests.filter(predicate).map((r) => r.at),
+      windowMs,
+    );
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -151,25 +169,32 @@ export class FakePlatformServer {
     const armed = this.faults.find((f) => f.remaining > 0 && f.matches(request));
     if (armed) {
       armed.remaining -= 1;
-      return this.applyFault(armed.fault, res);
+      return this.applyFault(armed.fault, request, res);
     }
+    const answer = (response: FakeResponse): void => {
+      this.answers.set(request, response.status);
+      send(res, response);
+    };
     for (const { method, pattern, route } of this.routes) {
       if (method !== request.method) continue;
       const match = pattern.exec(request.path);
       if (!match) continue;
       try {
-        return send(res, await route(request, match.slice(1)));
+        return answer(await route(request, match.slice(1)));
       } catch (error) {
-        return send(res, { status: 500, json: { error: { message: String(error) } } });
+        return answer({ status: 500, json: { error: { message: String(error) } } });
       }
     }
-    send(res, {
+    answer({
       status: 404,
       json: { error: { code: 404, message: `no route ${request.method} ${request.path}` } },
     });
   }
 
-  private applyFault(fault: FakeFault, res: http.ServerResponse): void {
+  private applyFault(fault: FakeFault, request: FakeRequest, res: http.ServerResponse): void {
+    if (fault.kind === 'status') this.answers.set(request, fault.response.status);
+    if (fault.kind === 'html-200' || fault.kind === 'invalid-json' || fault.kind === 'slow-body')
+      this.answers.set(request, 200);
     switch (fault.kind) {
       case 'status':
         return send(res, fault.response);
@@ -219,6 +244,18 @@ export class FakePlatformServer {
       }
     }
   }
+}
+
+/** The most of these times (epoch ms) that fall within any window of `windowMs`. */
+export function peakInWindow(times: readonly number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end += 1) {
+    while ((sorted[end] as number) - (sorted[start] as number) >= windowMs) start += 1;
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
 }
 
 function send(res: http.ServerResponse, response: FakeResponse): void {

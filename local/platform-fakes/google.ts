@@ -231,6 +231,15 @@ export class FakeGoogleBusinessProfile {
     return most;
   }
 
+  /**
+   * The location a request is an API call for (`accounts/{a}/locations/{l}`), or undefined for the
+   * OAuth and account routes: the rates per app and per location are judged by this.
+   */
+  locationOf(request: FakeRequest): string | undefined {
+    const match = /^\/v4\/accounts\/([^/]+)\/locations\/([^/]+)\/reviews/.exec(request.path);
+    return match ? locationNameFrom(match.slice(1)) : undefined;
+  }
+
   /** Authentication, the API switch, scope and quota, in Google's order, before the route runs. */
   private guard(request: FakeRequest, route: () => FakeResponse): FakeResponse {
     const bearer = this.server.bearer(request);

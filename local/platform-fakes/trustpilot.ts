@@ -47,6 +47,8 @@ export class FakeTrustpilot {
   /** Business users by business unit: the only authors a reply may name. */
   private readonly businessUsers = new Map<string, Set<string>>();
   private readonly reviews = new Map<string, FakeTrustpilotReview>();
+  /** Business unit of every review ever added (deleted ones too: a call for one still counts there). */
+  private readonly unitOfReview = new Map<string, string>();
   /** Times of every call the limits let through, oldest first. */
   private readonly history: number[] = [];
   private readonly rateLimits: readonly { calls: number; windowMs: number }[];
@@ -104,6 +106,17 @@ export class FakeTrustpilot {
     return peak;
   }
 
+  /**
+   * The business unit an API call is for (a listing names it; a review's get or reply counts for its
+   * unit), or undefined for OAuth routes and unknown reviews: rates per unit are judged by this.
+   */
+  locationOf(request: FakeRequest): string | undefined {
+    const listing = /^\/v1\/private\/business-units\/([^/]+)\/reviews$/.exec(request.path);
+    if (listing) return decodeURIComponent(listing[1] as string);
+    const review = /^\/v1\/private\/reviews\/([^/]+)/.exec(request.path);
+    return review ? this.unitOfReview.get(decodeURIComponent(review[1] as string)) : undefined;
+  }
+
   addBusinessUnit(id: string): void {
     this.units.add(id);
   }
@@ -135,6 +148,7 @@ export class FakeTrustpilot {
       ...(fields.reply ? { reply: fields.reply } : {}),
     };
     this.reviews.set(review.id, review);
+    this.unitOfReview.set(review.id, businessUnitId);
     return review;
   }
 

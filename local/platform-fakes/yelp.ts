@@ -120,6 +120,12 @@ export class FakeYelp {
     return most;
   }
 
+  /** The business a request is an API call for (every Yelp route is one business's reviews). */
+  locationOf(request: FakeRequest): string | undefined {
+    const match = /^\/v3\/businesses\/([^/]+)\/reviews$/.exec(request.path);
+    return match ? decodeURIComponent(match[1] as string) : undefined;
+  }
+
   private reviewsRoute(request: FakeRequest, params: readonly string[]): FakeResponse {
     const bearer = this.server.bearer(request);
     if (!bearer.ok) {

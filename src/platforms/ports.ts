@@ -38,6 +38,13 @@ export interface CallContext {
   readonly supplierId: string;
   readonly connectionId?: string;
   readonly correlationId: string;
+  /**
+   * Called by an adapter before each further platform call one operation needs (Facebook's `get`
+   * reads pages of ratings until the one asked for turns up): the sync takes that call's rate-limit
+   * token here, and stops the operation by throwing when there is none (it then waits for its
+   * deferral). Absent: the caller paces nothing beyond the first call.
+   */
+  readonly beforeFurtherCall?: () => Promise<void>;
 }
 
 /**

@@ -109,6 +109,8 @@ export class FacebookAdapter implements PlatformAdapter {
     credentials = forPage(credentials, locationId);
     let after: string | undefined;
     for (let read = 0; read < this.maxGetPages; read += 1) {
+      // Every page is a call against the Page's quota, like the first (the caller paid for that one).
+      if (read > 0) await context.beforeFurtherCall?.();
       const { page } = await this.ratingsPage(credentials, locationId, after, context);
       const found = page.data.map(mapFacebookRating).find((review) => review?.externalId === externalId);
       if (found) return found;

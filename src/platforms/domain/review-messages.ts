@@ -85,6 +85,14 @@ function replyOf(review: PlatformReview): { reply?: ObservedReplyMessage } {
   return review.replyKnown || review.reply ? { reply: null } : {};
 }
 
+/**
+ * Platforms whose reviews carry no edit time (Facebook ratings and Yelp excerpts: `updatedAt` is
+ * the creation time). Their versions are dated by when the sync saw them, so a text or rating seen
+ * later is the later version. Dated by the creation time, two versions would tie and the content
+ * hash would decide (ADR 0009's last key): an edit would be applied or ignored as stale by chance.
+ */
+export const PLATFORMS_WITHOUT_EDIT_TIME: readonly ConnectedPlatform[] = ['facebook', 'yelp'];
+
 export type ReviewMessageResult =
   | { readonly ok: true; readonly message: ReviewSubmittedMessage }
   | { readonly ok: false; readonly externalId: string; readonly reason: string };
@@ -109,7 +117,11 @@ export function reviewSubmittedFor(
     origin,
     actor: syncActor(connection),
     receivedAt,
-    ...(updatedAt ? { versionAt: updatedAt } : {}),
+    ...(PLATFORMS_WITHOUT_EDIT_TIME.includes(platform)
+      ? { versionAt: receivedAt }
+      : updatedAt
+        ? { versionAt: updatedAt }
+        : {}),
     connection: { connectionId: connection.connectionId, locationId },
     ...replyOf(review),
     review: {

@@ -351,7 +351,11 @@ class SyncRun {
     try {
       for (const id of ids) {
         const review = await this.withCredentials('get', (credentials) =>
-          adapter.get(credentials, message.locationId, id, this.context('get')),
+          adapter.get(credentials, message.locationId, id, {
+            ...this.context('get'),
+            // A get that needs more calls (Facebook reads pages) takes a token for each of them.
+            beforeFurtherCall: () => this.takeTokens(1),
+          }),
         );
         if (review) found.push(review);
         else gone.push(id);

@@ -169,6 +169,28 @@ describe('get, edits and deletions', () => {
     await expect(adapter.get(credentials(), PAGE, target.storyId, context('get'))).resolves.toBeUndefined();
   });
 
+  it('asks its caller before every page after the first (each is a call against the quota) and stops when refused', async () => {
+    const target = fake.addRating(PAGE);
+    Array.from({ length: 25 }, () => fake.addRating(PAGE));
+    let asked = 0;
+    const paced: CallContext = {
+      ...context('get'),
+      beforeFurtherCall: async () => {
+        asked += 1;
+      },
+    };
+    await expect(adapter.get(credentials(), PAGE, target.storyId, paced)).resolves.toMatchObject({
+      externalId: target.storyId,
+    });
+    expect([fake.server.count(), asked]).toEqual([3, 2]);
+    const refused: CallContext = {
+      ...context('get'),
+      beforeFurtherCall: () => Promise.reject(new Error('no token left')),
+    };
+    await expect(adapter.get(credentials(), PAGE, target.storyId, refused)).rejects.toThrow('no token left');
+    expect(fake.server.count()).toBe(4);
+  });
+
   it('gives up (permanent) rather than reading without end', async () => {
     Array.from({ length: 60 }, () => fake.addRating(PAGE));
     await expect(

@@ -65,6 +65,8 @@ export class FakeAdapter implements PlatformAdapter {
   down: PlatformFailure | undefined;
   readonly calls: { op: string; atMs: number; token: string }[] = [];
   validToken = 'token-1';
+  /** Calls a `get` makes after its first (Facebook reads pages until the rating turns up). */
+  furtherCallsPerGet = 0;
   /** Runs before every call (tests look at the breaker there). */
   beforeCall: (() => Promise<void>) | undefined;
 
@@ -108,8 +110,14 @@ export class FakeAdapter implements PlatformAdapter {
     credentials: Credentials,
     _location: string,
     externalId: string,
+    context?: CallContext,
   ): Promise<PlatformReview | undefined> {
     await this.check('get', credentials);
+    // Like Facebook's get, which reads pages: every further call is announced to the caller first.
+    for (let n = 0; n < this.furtherCallsPerGet; n += 1) {
+      await context?.beforeFurtherCall?.();
+      await this.check('get', credentials);
+    }
     return this.reviews.find((r) => r.externalId === externalId);
   }
 

@@ -225,6 +225,18 @@ describe('syncPage: failures', () => {
     expect(world.queue.sent[0]!.message.externalIds).toEqual(['b', 'c']);
   });
 
+  it('a get that needs further calls takes a token for each; with none left the rest is deferred', async () => {
+    const world = syncWorld();
+    world.adapter.reviews = FIVE;
+    world.adapter.furtherCallsPerGet = 1;
+    // The location bucket holds 5: 3 for the ids up front, one more for each further call.
+    const outcome = await syncPage(firstMessage('targeted', { externalIds: ['a', 'b', 'c'] }), world.deps);
+    expect(outcome).toMatchObject({ kind: 'deferred', reason: 'quota' });
+    expect(world.adapter.calls).toHaveLength(5);
+    expect([...world.sink.stored.keys()].sort()).toEqual(['a', 'b']);
+    expect(world.queue.sent[0]!.message.externalIds).toEqual(['c']);
+  });
+
   it('errors that are not platform failures (store down) are thrown, for SQS to retry', async () => {
     const world = syncWorld();
     world.sink.submit = async () => {
