@@ -96,6 +96,8 @@ describe('listing', () => {
       reviewerName: 'Alex Guest',
       createdAt: '2026-01-05T00:00:00.000Z',
       updatedAt: '2026-01-05T00:00:00.000Z',
+      // Google's review says whether the business replied: no reviewReply is "no reply".
+      replyKnown: true,
     });
     const lists = fake.server.requests.filter((r) => r.path.endsWith('/reviews'));
     expect(lists.map((r) => [r.query.get('pageSize'), r.query.get('orderBy')])).toEqual([

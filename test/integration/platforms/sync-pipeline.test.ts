@@ -45,14 +45,16 @@ jest.setTimeout(900_000);
 const SUPPLIERS = 6;
 const GOOGLE_CONNECTIONS = 6;
 const GOOGLE_LOCATIONS_EACH = 2;
-const GOOGLE_REVIEWS_PER_LOCATION = 55;
+const GOOGLE_REVIEWS_PER_LOCATION = 70;
 const TRUSTPILOT_CONNECTIONS = 6;
 const TRUSTPILOT_REVIEWS_PER_UNIT = 90;
 const FACEBOOK_CONNECTIONS = 5;
-// Two pages of ratings each: Facebook has no get by id, so a re-fetch reads pages until it finds one.
-const FACEBOOK_RATINGS_PER_PAGE = 150;
+// Two pages of ratings each (the second short): Facebook has no get by id, so a re-fetch reads pages
+// until it finds one, each read a call paced by the Page's bucket; more ratings made the sweep's
+// re-fetches outlast the settle time.
+const FACEBOOK_RATINGS_PER_PAGE = 110;
 /** Ratings deleted per Page between the runs: the sweep re-fetches each (a whole listing each). */
-const FACEBOOK_DELETIONS_PER_PAGE = 5;
+const FACEBOOK_DELETIONS_PER_PAGE = 2;
 // Yelp's bucket is paced to the trial plan's 300 calls a day (10 at once): 3 businesses fit two runs.
 const YELP_CONNECTIONS = 3;
 const YELP_REVIEWS_PER_BUSINESS = 10;
