@@ -107,6 +107,8 @@ describe('listing', () => {
       createdAt: review.createdAt,
       updatedAt: review.createdAt,
       reply: { comment: 'Thanks Pat', updatedAt: '2026-01-02T00:00:00.000Z' },
+      // The listing says whether the business replied (companyReply present or null).
+      replyKnown: true,
     });
   });
 
