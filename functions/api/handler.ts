@@ -1,6 +1,6 @@
 /** Lambda entry of the HTTP API: wires adapters from the environment to `handleApiEvent`. */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { withLogging } from '../../src/shared/logging';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { modelCard } from '../../src/models/inference/model-cards';
 import { systemClock } from '../../src/shared/clock';
@@ -89,4 +89,4 @@ export const handleRequest = publishingMetrics(
   (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => handleApiEvent(event, deps()),
 );
 
-export const handler = middy(handleRequest).use(injectLambdaContext(logger));
+export const handler = middy(handleRequest).use(withLogging(logger));

@@ -4,7 +4,7 @@
  * fresh message (docs/imports.md).
  */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { withLogging } from '../../src/shared/logging';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DEFAULT_IMPORT_POLICY, isImportMessage, runImport, type ImportWorkerDeps } from '../../src/imports';
@@ -68,4 +68,4 @@ async function importBatch(event: SQSEvent): Promise<SQSBatchResponse> {
 
 export const handleBatch = publishingMetrics(tally, metrics, importBatch);
 
-export const handler = middy(handleBatch).use(injectLambdaContext(logger));
+export const handler = middy(handleBatch).use(withLogging(logger));

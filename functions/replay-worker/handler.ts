@@ -3,7 +3,7 @@
  * responses): runs a replay job for up to its time budget, then hands over to a fresh message.
  */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { withLogging } from '../../src/shared/logging';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { systemClock } from '../../src/shared/clock';
@@ -78,4 +78,4 @@ async function replayBatch(event: SQSEvent): Promise<SQSBatchResponse> {
 
 export const handleBatch = publishingMetrics(tally, metrics, replayBatch);
 
-export const handler = middy(handleBatch).use(injectLambdaContext(logger));
+export const handler = middy(handleBatch).use(withLogging(logger));

@@ -6,7 +6,7 @@
  */
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { withLogging } from '../../src/shared/logging';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PermanentMessageError } from '../../src/reviews/domain/review';
@@ -62,4 +62,4 @@ export const handleBatch = publishingMetrics(tally, metrics, (event: SQSEvent): 
   }),
 );
 
-export const handler = middy(handleBatch).use(injectLambdaContext(logger));
+export const handler = middy(handleBatch).use(withLogging(logger));

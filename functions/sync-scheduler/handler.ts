@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { withLogging } from '../../src/shared/logging';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
 import { platformHealthGauges, type HealthGaugeDeps } from '../../src/platforms';
@@ -61,4 +61,4 @@ async function schedule(_event: ScheduledEvent): Promise<ScheduleSummary> {
 
 export const handleSchedule = publishingMetrics(tally, metrics, schedule);
 
-export const handler = middy(handleSchedule).use(injectLambdaContext(logger));
+export const handler = middy(handleSchedule).use(withLogging(logger));

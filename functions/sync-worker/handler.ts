@@ -7,7 +7,7 @@
  */
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { withLogging } from '../../src/shared/logging';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseSyncMessage } from '../../src/platforms/domain/sync-message';
@@ -98,4 +98,4 @@ export const batchHandler =
 
 export const handleBatch = publishingMetrics(tally, metrics, batchHandler(deps));
 
-export const handler = middy(handleBatch).use(injectLambdaContext(logger));
+export const handler = middy(handleBatch).use(withLogging(logger));
