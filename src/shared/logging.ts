@@ -36,6 +36,8 @@ export function correlationLogging(logger: Logger): MiddlewareObj<unknown, unkno
       if (isApiEvent(request.event)) {
         const id = correlationIdOfRequest(request.event);
         if (id) logger.setCorrelationId(id);
+        // At DEBUG, one line per invocation that already carries the id (follow a request in the logs).
+        logger.debug('request', { method: request.event.httpMethod, resource: request.event.resource });
         return;
       }
       const records = sqsRecordsOf(request.event);
@@ -43,6 +45,7 @@ export function correlationLogging(logger: Logger): MiddlewareObj<unknown, unkno
       const ids = batchCorrelationIds(records);
       if (ids.length === 1) logger.setCorrelationId(ids[0]);
       else if (ids.length > 1) logger.appendKeys({ correlation_ids: ids.slice(0, MAX_LISTED_IDS) });
+      logger.debug('batch', { records: records.length });
     },
     after: (request) => {
       if (!isApiEvent(request.event)) return;
