@@ -1,6 +1,6 @@
 /** Lambda entry of the event fan-out (Events queue, partial batch responses). */
 import middy from '@middy/core';
-import { withLogging } from '../../src/shared/logging';
+import { correlated, withLogging } from '../../src/shared/logging';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { WebhookEndpoint } from '../../src/webhooks/domain/webhook';
@@ -58,6 +58,6 @@ async function fanOutBatch(event: SQSEvent, d: FanOutDeps): Promise<SQSBatchResp
 export const batchHandler = (d: () => FanOutDeps): ((event: SQSEvent) => Promise<SQSBatchResponse>) =>
   publishingMetrics(tally, metrics, (event: SQSEvent) => fanOutBatch(event, d()));
 
-export const handleBatch = batchHandler(deps);
+export const handleBatch = correlated(logger, batchHandler(deps));
 
 export const handler = middy(handleBatch).use(withLogging(logger));
