@@ -7,7 +7,7 @@ import {
   correlationIdOfRequest,
   isCorrelationId,
 } from '../../../src/shared/correlation';
-import { withLogging } from '../../../src/shared/logging';
+import { correlated, withLogging } from '../../../src/shared/logging';
 
 const apiEvent = (headers: Record<string, string>, requestId = 'req-abc-123') =>
   ({
@@ -113,6 +113,29 @@ describe('withLogging', () => {
     expect(lines.map((l) => [l.correlation_id, l.correlation_ids])).toEqual([
       ['one', undefined],
       [undefined, ['a', 'b']],
+    ]);
+  });
+
+  it('does the same around a raw handler (what the local mode invokes), and removes the id after', async () => {
+    const raw = correlated(logger, async (_event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+      logger.info('raw inside');
+      return { statusCode: 200, body: '{}' };
+    });
+    const answer = await raw(apiEvent({}, 'gateway-req-9'));
+    expect(answer.headers).toEqual({ 'x-correlation-id': 'gateway-req-9' });
+    logger.info('after raw');
+    await expect(
+      correlated(logger, async () => {
+        logger.info('failing');
+        throw new Error('boom');
+      })(apiEvent({ 'x-correlation-id': 'corr-err' })),
+    ).rejects.toThrow('boom');
+    logger.info('after failure');
+    expect(lines.map((l) => [l.message, l.correlation_id])).toEqual([
+      ['raw inside', 'gateway-req-9'],
+      ['after raw', undefined],
+      ['failing', 'corr-err'],
+      ['after failure', undefined],
     ]);
   });
 });
