@@ -5,6 +5,7 @@
  *   revoke-key <keyId|apiKey>                                   revoke an API key (stops working within
  *                                                               5 s locally, 35 s in AWS: ADR 0010)
  *   redrive <queue> [--max N]                                   move a queue's DLQ back to it
+ *   trace <reviewId> [--supplier-id <id>]                       a review's journey, with correlation ids
  * It reads the same environment as the functions: TABLE_* and QUEUE_URL_* (and, for the local
  * mode, AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS); against a deployed stack, take the
  * values from the stack outputs and use your usual AWS credentials.
@@ -18,12 +19,14 @@ import { tableDefinition } from '../src/catalog/tables';
 import { requireEnv } from '../src/shared/env';
 import { createOpsKey, createSupplierWithKey } from '../src/access/use-cases/create-supplier';
 import { hashApiKey, looksLikeApiKey } from '../src/access/domain/api-keys';
+import { formatJourney, traceReview } from './trace-review';
 
 const USAGE = `usage:
   npm run cli -- create-supplier --name <name> [--supplier-id <id>]
   npm run cli -- create-ops-key --name <operator>
   npm run cli -- revoke-key <keyId|apiKey>
-  npm run cli -- redrive <${QUEUES.map((q) => q.id).join('|')}> [--max <n>]`;
+  npm run cli -- redrive <${QUEUES.map((q) => q.id).join('|')}> [--max <n>]
+  npm run cli -- trace <reviewId> [--supplier-id <id>]`;
 
 export async function runCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -83,6 +86,25 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
       `redrive of ${queue.id}: ${result.moved} moved, ${result.failed} could not be sent (still in the DLQ)`,
     );
     return result.failed === 0 ? 0 : 1;
+  }
+  if (command === 'trace') {
+    if (!target) throw new UsageError('trace needs a review id');
+    const found = await traceReview(
+      dynamo(),
+      {
+        reviews: requireEnv(tableDefinition('Reviews').envVar),
+        deliveries: requireEnv(tableDefinition('Deliveries').envVar),
+        endpoints: requireEnv(tableDefinition('WebhookEndpoints').envVar),
+      },
+      target,
+      values['supplier-id'],
+    );
+    if (!found) {
+      out(`no review ${target}${values['supplier-id'] ? ` for supplier ${values['supplier-id']}` : ''}`);
+      return 1;
+    }
+    for (const line of formatJourney(target, found.supplierId, found.steps)) out(line);
+    return 0;
   }
   throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
 }

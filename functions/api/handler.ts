@@ -1,6 +1,6 @@
 /** Lambda entry of the HTTP API: wires adapters from the environment to `handleApiEvent`. */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { correlated, withLogging } from '../../src/shared/logging';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { modelCard } from '../../src/models/inference/model-cards';
 import { systemClock } from '../../src/shared/clock';
@@ -83,10 +83,11 @@ const deps = once((): ApiDeps => ({
     logger.error('unexpected error', { error: error as Error, path: event.path, method: event.httpMethod }),
 }));
 
-export const handleRequest = publishingMetrics(
-  tally,
-  metrics,
-  (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => handleApiEvent(event, deps()),
+export const handleRequest = correlated(
+  logger,
+  publishingMetrics(tally, metrics, (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> =>
+    handleApiEvent(event, deps()),
+  ),
 );
 
-export const handler = middy(handleRequest).use(injectLambdaContext(logger));
+export const handler = middy(handleRequest).use(withLogging(logger));

@@ -1,6 +1,6 @@
 /** REQUEST authorizer: API key -> supplier id (context for the handlers), or a review-token marker. */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { withLogging } from '../../src/shared/logging';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { logger } from '../../src/shared/powertools';
 import { once, tenantStore } from '../../src/wiring';
@@ -41,4 +41,4 @@ export async function handleAuthorization(
   };
 }
 
-export const handler = middy(handleAuthorization).use(injectLambdaContext(logger));
+export const handler = middy(handleAuthorization).use(withLogging(logger));

@@ -1,12 +1,13 @@
 /** Lambda entry of the event fan-out (Events queue, partial batch responses). */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { correlated, withLogging } from '../../src/shared/logging';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { WebhookEndpoint } from '../../src/webhooks/domain/webhook';
 import { systemClock } from '../../src/shared/clock';
 import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { logger, metrics } from '../../src/shared/powertools';
+import { correlationIdOfRecord } from '../../src/shared/correlation';
 import { deliveryQueue, deliveryStore, endpointRepository, once } from '../../src/wiring';
 import { fanOutEvent, InvalidEventError, type FanOutDeps } from '../../src/webhooks/use-cases/fan-out';
 
@@ -43,6 +44,7 @@ async function fanOutBatch(event: SQSEvent, d: FanOutDeps): Promise<SQSBatchResp
         if (error instanceof InvalidEventError) tally.add('InvalidEvents', MetricUnit.Count, 1);
         logger.error('fan-out failed, will be retried', {
           messageId: record.messageId,
+          correlationId: correlationIdOfRecord(record),
           error: error as Error,
         });
         batchItemFailures.push({ itemIdentifier: record.messageId });
@@ -56,6 +58,6 @@ async function fanOutBatch(event: SQSEvent, d: FanOutDeps): Promise<SQSBatchResp
 export const batchHandler = (d: () => FanOutDeps): ((event: SQSEvent) => Promise<SQSBatchResponse>) =>
   publishingMetrics(tally, metrics, (event: SQSEvent) => fanOutBatch(event, d()));
 
-export const handleBatch = batchHandler(deps);
+export const handleBatch = correlated(logger, batchHandler(deps));
 
-export const handler = middy(handleBatch).use(injectLambdaContext(logger));
+export const handler = middy(handleBatch).use(withLogging(logger));

@@ -4,7 +4,7 @@
  * fresh message (docs/imports.md).
  */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { correlated, withLogging } from '../../src/shared/logging';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DEFAULT_IMPORT_POLICY, isImportMessage, runImport, type ImportWorkerDeps } from '../../src/imports';
@@ -66,6 +66,6 @@ async function importBatch(event: SQSEvent): Promise<SQSBatchResponse> {
   return { batchItemFailures };
 }
 
-export const handleBatch = publishingMetrics(tally, metrics, importBatch);
+export const handleBatch = correlated(logger, publishingMetrics(tally, metrics, importBatch));
 
-export const handler = middy(handleBatch).use(injectLambdaContext(logger));
+export const handler = middy(handleBatch).use(withLogging(logger));

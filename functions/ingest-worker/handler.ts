@@ -1,6 +1,6 @@
 /** Lambda entry of the ingest worker (SQS event source with ReportBatchItemFailures). */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { correlated, withLogging } from '../../src/shared/logging';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { MAX_REVIEWS_PER_TRANSACTION } from '../../src/reviews/adapters/review-repository';
@@ -98,8 +98,11 @@ const deps = once((): WorkerDeps => ({
   },
 }));
 
-export const handleBatch = publishingMetrics(tally, metrics, (event: SQSEvent): Promise<SQSBatchResponse> =>
-  processIngestBatch(event, deps()),
+export const handleBatch = correlated(
+  logger,
+  publishingMetrics(tally, metrics, (event: SQSEvent): Promise<SQSBatchResponse> =>
+    processIngestBatch(event, deps()),
+  ),
 );
 
-export const handler = middy(handleBatch).use(injectLambdaContext(logger));
+export const handler = middy(handleBatch).use(withLogging(logger));

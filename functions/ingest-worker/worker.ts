@@ -5,6 +5,7 @@
  * the failed messages return to the queue, and SQS moves them to the DLQ after maxReceiveCount.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { correlationIdOfRecord, withCorrelationId } from '../../src/shared/correlation';
 import { ingestBatch, type IngestDeps, type IngestOutcome } from '../../src/reviews/use-cases/ingest-batch';
 
 export interface WorkerDeps extends IngestDeps {
@@ -13,7 +14,11 @@ export interface WorkerDeps extends IngestDeps {
 
 export async function processIngestBatch(event: SQSEvent, deps: WorkerDeps): Promise<SQSBatchResponse> {
   const outcomes = await ingestBatch(
-    event.Records.map((r) => ({ messageId: r.messageId, body: r.body })),
+    event.Records.map((r) => ({
+      messageId: r.messageId,
+      body: r.body,
+      ...withCorrelationId(correlationIdOfRecord(r)),
+    })),
     deps,
   );
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];

@@ -3,7 +3,7 @@
  * responses): runs a replay job for up to its time budget, then hands over to a fresh message.
  */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { correlated, withLogging } from '../../src/shared/logging';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { systemClock } from '../../src/shared/clock';
@@ -76,6 +76,6 @@ async function replayBatch(event: SQSEvent): Promise<SQSBatchResponse> {
   return { batchItemFailures };
 }
 
-export const handleBatch = publishingMetrics(tally, metrics, replayBatch);
+export const handleBatch = correlated(logger, publishingMetrics(tally, metrics, replayBatch));
 
-export const handler = middy(handleBatch).use(injectLambdaContext(logger));
+export const handler = middy(handleBatch).use(withLogging(logger));

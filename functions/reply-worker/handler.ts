@@ -1,6 +1,6 @@
 /** Lambda entry of the reply worker (Replies queue, partial batch responses). */
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { correlated, withLogging } from '../../src/shared/logging';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { systemClock } from '../../src/shared/clock';
@@ -83,6 +83,9 @@ async function handleReplies(
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
-export const handleBatch = publishingMetrics(tally, metrics, (event: SQSEvent) => handleReplies(event));
+export const handleBatch = correlated(
+  logger,
+  publishingMetrics(tally, metrics, (event: SQSEvent) => handleReplies(event)),
+);
 
-export const handler = middy(handleBatch).use(injectLambdaContext(logger));
+export const handler = middy(handleBatch).use(withLogging(logger));

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { correlated, withLogging } from '../../src/shared/logging';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
 import { platformHealthGauges, type HealthGaugeDeps } from '../../src/platforms';
@@ -59,6 +59,6 @@ async function schedule(_event: ScheduledEvent): Promise<ScheduleSummary> {
   return summary;
 }
 
-export const handleSchedule = publishingMetrics(tally, metrics, schedule);
+export const handleSchedule = correlated(logger, publishingMetrics(tally, metrics, schedule));
 
-export const handler = middy(handleSchedule).use(injectLambdaContext(logger));
+export const handler = middy(handleSchedule).use(withLogging(logger));

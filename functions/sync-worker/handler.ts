@@ -7,7 +7,7 @@
  */
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { correlated, withLogging } from '../../src/shared/logging';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseSyncMessage } from '../../src/platforms/domain/sync-message';
@@ -96,6 +96,6 @@ export const batchHandler =
       throwOnFullBatchFailure: false,
     });
 
-export const handleBatch = publishingMetrics(tally, metrics, batchHandler(deps));
+export const handleBatch = correlated(logger, publishingMetrics(tally, metrics, batchHandler(deps)));
 
-export const handler = middy(handleBatch).use(injectLambdaContext(logger));
+export const handler = middy(handleBatch).use(withLogging(logger));

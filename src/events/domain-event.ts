@@ -9,6 +9,8 @@ export interface DomainEvent {
   /** The supplier the event belongs to (its webhooks receive it). */
   readonly supplierId: string;
   readonly subject: string;
+  /** The request that caused it: the `correlationid` extension and message attribute. */
+  readonly correlationId?: string;
   readonly data: Record<string, unknown>;
 }
 

@@ -17,6 +17,7 @@ import type {
 import type { Clock } from '../../../src/shared/clock';
 import type { KeyRingSource } from '../../../src/access';
 import { header, jsonResponse } from '../../../src/shared/http';
+import { correlationIdOfRequest } from '../../../src/shared/correlation';
 import { createReviewRequest, getReviewRequest } from '../../../src/reviews/use-cases/review-requests';
 import { submitReview } from '../../../src/reviews/use-cases/submit-review';
 import { callerOf, supplierOf, type Operations } from '../operation';
@@ -65,6 +66,7 @@ export const reviewOperations: Operations<
       header(event, 'idempotency-key'),
       deps,
       event.requestContext?.identity?.sourceIp ?? undefined,
+      correlationIdOfRequest(event),
     );
     return jsonResponse(202, accepted, { location: `/v1/reviews/${accepted.reviewId}` });
   },

@@ -1,6 +1,7 @@
 /** Domain events onto the Events queue as CloudEvents 1.0 structured JSON. */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { sqsJson } from '../../shared/sqs-queues';
+import { CORRELATION_ATTRIBUTE, CORRELATION_EXTENSION } from '../../shared/correlation';
 import type { DomainEvent, EventPublisher } from '../domain-event';
 
 /** Domain events as CloudEvents 1.0 structured JSON, ten per SendMessageBatch call. */
@@ -28,9 +29,15 @@ export class SqsEventPublisher implements EventPublisher {
               time: event.time,
               datacontenttype: 'application/json',
               supplierid: event.supplierId,
+              ...(event.correlationId ? { [CORRELATION_EXTENSION]: event.correlationId } : {}),
               data: event.data,
             }),
-            MessageAttributes: { type: { DataType: 'String', StringValue: event.type } },
+            MessageAttributes: {
+              type: { DataType: 'String', StringValue: event.type },
+              ...(event.correlationId
+                ? { [CORRELATION_ATTRIBUTE]: { DataType: 'String', StringValue: event.correlationId } }
+                : {}),
+            },
           })),
         }),
       );

@@ -3,6 +3,7 @@
  * A transaction stores reviews (each conditional on a new id), their audit records and this
  * region's summary counters together, so counters never drift from the reviews they count.
  */
+import { withCorrelationId } from '../../shared/correlation';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
@@ -316,6 +317,7 @@ export class DynamoReviewRepository implements ReviewRepository {
             previous: stored.content,
             actor: review.actor,
             origin: review.origin,
+            ...withCorrelationId(review.correlationId),
             at: storedAt,
             region: this.region,
           },
@@ -400,6 +402,7 @@ export class DynamoReviewRepository implements ReviewRepository {
               reviewId: review.reviewId,
               actor: review.actor,
               origin: review.origin,
+              ...withCorrelationId(review.correlationId),
               at: storedAt,
               region: this.region,
             },

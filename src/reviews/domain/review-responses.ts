@@ -201,6 +201,10 @@ const review = z.object({
   origin: reviewOrigin,
   actor: z.object({ kind: z.enum(['couple', 'supplier', 'producer']), id: z.string() }),
   sourceHash: z.string().optional().describe('An opaque hash of the sender, for burst detection.'),
+  correlationId: z
+    .string()
+    .optional()
+    .describe('The `X-Correlation-Id` of the request that submitted it (or the request id), for support.'),
   reviewedAtDefaulted: z
     .literal(true)
     .optional()

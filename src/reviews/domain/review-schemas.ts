@@ -221,6 +221,12 @@ export const reviewSubmittedMessage = z
     origin: reviewOrigin,
     actor: z.strictObject({ kind: z.enum(['couple', 'supplier', 'producer']), id: z.string().min(1) }),
     sourceHash: z.string().max(64).optional(),
+    /** The API request (or sync) this message came from: logs and `cli trace` follow it. */
+    correlationId: z
+      .string()
+      .max(128)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/)
+      .optional(),
     receivedAt: z.iso.datetime({ offset: true }),
     /** When the source asserted this version (the platform's updatedAt); defaults to receivedAt. */
     versionAt: z.iso.datetime({ offset: true }).optional(),

@@ -44,6 +44,8 @@ export interface Review {
   readonly actor: ReviewSubmittedMessage['actor'];
   /** Who sent it, as an opaque hash (client address for couples), for burst detection. */
   readonly sourceHash?: string;
+  /** The request this version came with (stored on the review, its audit entry and its events). */
+  readonly correlationId?: string;
   /** What the models said, or that inference is pending (retried from a queue). */
   readonly insights?: ReviewInsights;
 }
@@ -158,6 +160,7 @@ export function reviewFromMessage(
     origin,
     actor: message.actor,
     ...(message.sourceHash ? { sourceHash: message.sourceHash } : {}),
+    ...(message.correlationId ? { correlationId: message.correlationId } : {}),
   };
 }
 
@@ -222,6 +225,7 @@ const reviewEvent = (
   time,
   supplierId: review.supplierId,
   subject: review.reviewId,
+  ...(review.correlationId ? { correlationId: review.correlationId } : {}),
   data,
 });
 

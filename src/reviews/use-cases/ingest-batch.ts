@@ -15,6 +15,7 @@ import { analyseReviews, type ModelsForSupplier, type Observation } from '../dom
 import type { ReplyObservation } from '../domain/review-replies';
 import type { IngestQueue, RejectedStore, ReviewRepository } from '../ports';
 import type { Clock } from '../../shared/clock';
+import { correlationAttributes, withCorrelationId } from '../../shared/correlation';
 import type { EventPublisher } from '../../events';
 import { recordObservations, type ModelStatsStore } from '../../models';
 import { applyProducerEvent, type ProducerEventDeps } from '../../budgets';
@@ -46,6 +47,8 @@ export interface IngestDeps {
 export interface QueuedMessage {
   readonly messageId: string;
   readonly body: string;
+  /** The message's `correlationId` attribute (platform sync sets it; the API also in the body). */
+  readonly correlationId?: string;
 }
 
 export type IngestOutcome =
@@ -125,7 +128,7 @@ export async function ingestBatch(
   const replies = new Map<string, ReplyObservation>();
 
   await Promise.all(
-    messages.map(async ({ messageId, body }) => {
+    messages.map(async ({ messageId, body, correlationId }) => {
       try {
         const internalReview = (text: string): Review => {
           const parsed = reviewAndReplyFromQueuedBody(text);
@@ -141,7 +144,10 @@ export async function ingestBatch(
           outcomes.set(messageId, await applyRemoval(routed.removal, deps));
           return;
         }
-        const review = routed.review;
+        // The body's id wins; a message without one (platform sync) takes its attribute's.
+        const review = routed.review.correlationId
+          ? routed.review
+          : { ...routed.review, ...withCorrelationId(correlationId) };
         const group = bySupplier.get(review.supplierId) ?? [];
         group.push({ messageId, review });
         bySupplier.set(review.supplierId, group);
@@ -192,7 +198,14 @@ export async function ingestBatch(
         for (const review of inferred.reviews) {
           const outcome = stored.get(review.reviewId);
           if (review.insights?.status === 'pending' && outcome?.kind !== 'stale') {
-            await deps.inferenceRetry.send(JSON.stringify({ supplierId, reviewId: review.reviewId }));
+            await deps.inferenceRetry.send(
+              JSON.stringify({
+                supplierId,
+                reviewId: review.reviewId,
+                ...withCorrelationId(review.correlationId),
+              }),
+              correlationAttributes(review.correlationId),
+            );
           }
         }
         await deps.events.publish(

@@ -7,7 +7,12 @@ import type { EventPublisher } from '../../events';
 import type { ModelStatsStore } from '../../models';
 import { recordObservations } from '../../models';
 
-const retryMessage = z.strictObject({ supplierId: z.string().min(1), reviewId: z.string().min(1) });
+const retryMessage = z.strictObject({
+  supplierId: z.string().min(1),
+  reviewId: z.string().min(1),
+  /** Carried for the logs (the review item has it too). */
+  correlationId: z.string().max(128).optional(),
+});
 
 export interface RetryInferenceDeps {
   readonly reviews: ReviewRepository;

@@ -6,6 +6,7 @@ import type { ReviewOrigin, ReviewSubmittedMessage, SubmitReviewBody } from '../
 import { LIMITS } from '../domain/review-schemas';
 import type { IngestQueue } from '../ports';
 import type { Clock } from '../../shared/clock';
+import { correlationAttributes, withCorrelationId } from '../../shared/correlation';
 import type { KeyRingSource } from '../../access';
 import type { Principal } from '../../access';
 
@@ -29,6 +30,7 @@ export async function submitReview(
   idempotencyKey: string | undefined,
   deps: SubmitReviewDeps,
   sourceIp?: string,
+  correlationId?: string,
 ): Promise<{ reviewId: string; status: 'accepted' }> {
   const now = deps.clock.now();
   const { supplierId, origin, actor } = await resolveOrigin(principal, body, idempotencyKey, now, deps.keys);
@@ -44,6 +46,7 @@ export async function submitReview(
     ...(sourceIp
       ? { sourceHash: createHash('sha256').update(`wedsync-source:${sourceIp}`).digest('hex').slice(0, 32) }
       : {}),
+    ...withCorrelationId(correlationId),
     receivedAt: now.toISOString(),
     review: {
       rating: body.rating,
@@ -56,7 +59,11 @@ export async function submitReview(
       ...(body.submittedAt === undefined ? { submittedAtDefaulted: true as const } : {}),
     },
   };
-  await deps.queue.send(JSON.stringify(message), { type: message.type, supplierId });
+  await deps.queue.send(JSON.stringify(message), {
+    type: message.type,
+    supplierId,
+    ...correlationAttributes(correlationId),
+  });
   return { reviewId, status: 'accepted' };
 }
 

@@ -43,6 +43,7 @@ function creationSets(initial: DeliveryState, expiresAtSeconds: number) {
     attempts: [],
     expiresAt: expiresAtSeconds,
     ...(initial.replayJobId ? { replayJobId: initial.replayJobId } : {}),
+    ...(initial.correlationId ? { correlationId: initial.correlationId } : {}),
   };
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};

@@ -3,6 +3,15 @@ import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aw
 import { sqsJson } from '../../shared/sqs-queues';
 import type { DeliveryMessage } from '../domain/webhook';
 import type { DeliveryQueue } from '../ports';
+import { correlationAttributes } from '../../shared/correlation';
+
+const correlationMessageAttributes = (correlationId: string | undefined) =>
+  Object.fromEntries(
+    Object.entries(correlationAttributes(correlationId)).map(([name, value]) => [
+      name,
+      { DataType: 'String', StringValue: value },
+    ]),
+  );
 
 export class SqsDeliveryQueue implements DeliveryQueue {
   constructor(
@@ -20,6 +29,7 @@ export class SqsDeliveryQueue implements DeliveryQueue {
           Entries: chunk.map(({ message, delaySeconds }, index) => ({
             Id: String(index),
             MessageBody: sqsJson(message),
+            MessageAttributes: correlationMessageAttributes(message.correlationId),
             DelaySeconds: Math.max(0, Math.min(900, Math.ceil(delaySeconds))),
           })),
         }),
@@ -39,6 +49,7 @@ export class SqsDeliveryQueue implements DeliveryQueue {
       new SendMessageCommand({
         QueueUrl: this.dlqUrl,
         MessageBody: sqsJson({ ...message, kind: 'dead-letter' }),
+        MessageAttributes: correlationMessageAttributes(message.correlationId),
       }),
     );
   }

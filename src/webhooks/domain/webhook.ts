@@ -73,6 +73,8 @@ export interface LoggedEvent {
   /** The exact webhook body: the outbound CloudEvent, serialised once. */
   readonly body: string;
   readonly loggedAtMs: number;
+  /** The request that caused the event (its `correlationid` extension), for logs and `cli trace`. */
+  readonly correlationId?: string;
 }
 
 export type DeliveryStatus = 'pending' | 'in-flight' | 'delivered' | 'failed' | 'cancelled';
@@ -100,6 +102,8 @@ export interface DeliveryState {
   readonly attempts?: readonly AttemptRecord[];
   /** The replay job that last (re)started this delivery: a resumed job does not send it twice. */
   readonly replayJobId?: string;
+  /** The request that caused the event (first message's), for logs and `cli trace`. */
+  readonly correlationId?: string;
 }
 
 /** One SQS message on the Deliveries queue: one attempt (or hop) of one (event, endpoint). */
@@ -119,6 +123,8 @@ export interface DeliveryMessage {
   readonly body: string;
   /** Set on a first attempt sent by a replay job; recorded on the delivery when it is created. */
   readonly replayJobId?: string;
+  /** The event's correlation id; every retry of the delivery carries it on. */
+  readonly correlationId?: string;
 }
 
 export function isDeliveryMessage(value: unknown): value is DeliveryMessage {
@@ -136,7 +142,8 @@ export function isDeliveryMessage(value: unknown): value is DeliveryMessage {
     Number.isInteger(m.attempt) &&
     typeof m.dueAtMs === 'number' &&
     typeof m.createdAtMs === 'number' &&
-    (m.replayJobId === undefined || typeof m.replayJobId === 'string')
+    (m.replayJobId === undefined || typeof m.replayJobId === 'string') &&
+    (m.correlationId === undefined || typeof m.correlationId === 'string')
   );
 }
 
@@ -178,6 +185,7 @@ export function initialState(message: DeliveryMessage): DeliveryState {
     dueAtMs: message.dueAtMs,
     createdAtMs: message.createdAtMs,
     ...(message.replayJobId ? { replayJobId: message.replayJobId } : {}),
+    ...(message.correlationId ? { correlationId: message.correlationId } : {}),
   };
 }
 
@@ -194,5 +202,6 @@ export function messageFor(state: DeliveryState, body: string): DeliveryMessage 
     dueAtMs: state.dueAtMs,
     createdAtMs: state.createdAtMs,
     body,
+    ...(state.correlationId ? { correlationId: state.correlationId } : {}),
   };
 }

@@ -191,7 +191,11 @@ async function processEndpointGroup(
           lastStatusCode = result.statusCode ?? lastStatusCode;
         }
       } catch (error) {
-        deps.onError(error, { deliveryId: message.deliveryId, attempt: message.attempt });
+        deps.onError(error, {
+          deliveryId: message.deliveryId,
+          attempt: message.attempt,
+          correlationId: message.correlationId,
+        });
         failed.push(messageId);
       }
     }),

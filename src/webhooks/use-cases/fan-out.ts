@@ -19,6 +19,7 @@ import { PLATFORM_SUPPLIER_ID } from '../../events';
 import { buildOutboundEvent, isOutboundEventType, serializeOutboundEvent } from '../../events';
 import { DEFAULT_OUTBOUND_SOURCE } from '../../events';
 import type { Clock } from '../../shared/clock';
+import { CORRELATION_EXTENSION, withCorrelationId } from '../../shared/correlation';
 import type { DeliveryQueue, DeliveryStore, EndpointRepository } from '../ports';
 
 export const EVENT_LOG_DAYS = 14;
@@ -133,6 +134,7 @@ export function deliveryMessages(
         dueAtMs: nowMs,
         createdAtMs: event.loggedAtMs,
         body: event.body,
+        ...withCorrelationId(event.correlationId),
       },
       delaySeconds: 0,
     }));
@@ -154,6 +156,7 @@ export async function fanOutEvent(
     time: envelope.time,
     body,
     loggedAtMs: nowMs,
+    ...withCorrelationId(envelope[CORRELATION_EXTENSION]),
   };
   const isNew = await deps.deliveries.logEvent(event, expiry(nowMs));
   // A duplicate keeps the body logged first. Its messages are sent again (a crash may have come

@@ -235,3 +235,32 @@ describe('ingest worker batch', () => {
     expect([...f.stored.values()][0]!.insights).toEqual({ status: 'pending', pendingReason: 'time-budget' });
   });
 });
+
+describe('ingest worker correlation ids', () => {
+  it("stores and announces a message's correlation id: the body's, else its attribute's (platform sync)", async () => {
+    const f = fakes();
+    const withBodyId = JSON.stringify({
+      ...(JSON.parse(message('a')) as object),
+      correlationId: 'from-body',
+    });
+    const attribute = (id: string) => ({ correlationId: { stringValue: id, dataType: 'String' } });
+    const event = {
+      Records: [
+        { messageId: 'm0', body: withBodyId, messageAttributes: attribute('ignored-attr') },
+        { messageId: 'm1', body: message('b'), messageAttributes: attribute('cor_sync1') },
+        { messageId: 'm2', body: message('c'), messageAttributes: {} },
+      ],
+    } as unknown as SQSEvent;
+    await processIngestBatch(event, f.deps);
+    const idOf = (externalId: string) =>
+      f.stored.get(reviewIdFor('sup_a', origin(externalId)))?.correlationId;
+    expect([idOf('a'), idOf('b'), idOf('c')]).toEqual(['from-body', 'cor_sync1', undefined]);
+    expect(f.published.map((e) => [e.subject, e.correlationId]).sort()).toEqual(
+      [
+        [reviewIdFor('sup_a', origin('a')), 'from-body'],
+        [reviewIdFor('sup_a', origin('b')), 'cor_sync1'],
+        [reviewIdFor('sup_a', origin('c')), undefined],
+      ].sort(),
+    );
+  });
+});
