@@ -6,6 +6,8 @@
  * One idiom: `once(() => new Adapter(client, name))`; handlers call the factories lazily.
  */
 import { keyRingFor } from './access/adapters/key-ring';
+import type { AdminAuditTrail } from './audit';
+import { DynamoAdminAuditTrail } from './audit/adapters/dynamo-admin-audit-trail';
 import { DynamoBudgetStore } from './budgets/adapters/budget-store';
 import { queueDefinition, dlqEnvVar, type QueueId } from './catalog/queues';
 import { secretDefinition } from './catalog/secrets';
@@ -272,6 +274,13 @@ export const dynamoAuditLog = once(
     }),
 );
 export const auditLog = once((): AuditLog => new MeteredAuditLog(dynamoAuditLog(), platformMetrics()));
+/** Admin and credential acts (issue 9), in the same append-only table as the platform calls. */
+export const adminAuditTrail = once(
+  (): AdminAuditTrail =>
+    new DynamoAdminAuditTrail(dynamo(), tableName('Audit'), {
+      retentionDays: integerSetting('AuditRetentionDays', 1),
+    }),
+);
 export const platformStatsStore = once(
   () => new DynamoPlatformStatsStore(dynamo(), tableName('PlatformStats')),
 );
