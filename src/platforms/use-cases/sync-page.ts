@@ -3,6 +3,7 @@
  *
  * Steps:
  * 1. Load the connection; skip unless it is active and still syncs this location.
+ * 2-4 go through the gate shared with the reply worker (platform-gate.ts):
  * 2. Ask the platform's breaker (read only): open, or a probe in flight -> defer.
  * 3. Take rate-limit tokens (platform app + location, all or none); none -> defer.
  * 4. Claim the probe if the breaker is half-open (only the winner calls; others defer).
@@ -21,14 +22,7 @@
  * as a failure and never moves a message towards its DLQ. Anything else (store or queue down)
  * throws, and the message is retried by SQS.
  */
-import {
-  acquire,
-  decide,
-  initialBreakerState,
-  report,
-  type BreakerState,
-  type BreakerStore,
-} from '../../shared/circuit-breaker';
+import type { BreakerState, BreakerStore } from '../../shared/circuit-breaker';
 import type { Clock } from '../../shared/clock';
 import type { Connection, SyncMessage } from '../domain/connection';
 import {
@@ -41,12 +35,6 @@ import {
   type QuotaReport,
   type SyncCursor,
 } from '../domain/platform';
-import {
-  breakerOutcome,
-  PLATFORM_BREAKER_CONFIG,
-  platformBreakerId,
-  PROBE_WAIT_MS,
-} from '../domain/platform-breaker';
 import { appBucket, bucketsFor, tightenUntil } from '../domain/quota-policy';
 import {
   deferralDelaySeconds,
@@ -57,6 +45,7 @@ import {
   TARGETED_CHUNK,
   targetedMessages,
 } from '../domain/sync-plan';
+import { admit, reportCall, take, type Admission } from './platform-gate';
 import type {
   CallContext,
   ConnectionStore,
@@ -132,9 +121,8 @@ export async function syncPage(message: SyncMessage, deps: SyncPageDeps): Promis
 class SyncRun {
   private readonly platform: ConnectedPlatform;
   private readonly buckets: readonly string[];
-  private probeId: string | undefined;
-  /** The breaker as read before the call: a success is written only when it changes something. */
-  private breakerBefore: BreakerState = initialBreakerState();
+  /** The gate's admission (breaker as read before the call, probe id): set once admitted. */
+  private admission: Extract<Admission, { kind: 'admitted' }> | undefined;
   private called = false;
   /** A targeted sync interrupted part-way: the ids still to fetch, for its deferral. */
   private remaining: SyncMessage | undefined;
@@ -176,39 +164,16 @@ class SyncRun {
     return this.handOnPage(page.reviews, page.next, page.reachedWatermark);
   }
 
-  /** Steps 2-4: breaker (read), tokens, probe claim. Throws a Deferral when the call must wait. */
+  /** Steps 2-4: breaker (read), tokens, probe claim (the shared gate). Throws a Deferral when the call must wait. */
   private async admit(cost: number): Promise<void> {
-    const breakerId = platformBreakerId(this.platform);
-    const nowMs = this.nowMs();
-    this.breakerBefore = (await this.deps.breakers.get(breakerId))?.state ?? initialBreakerState();
-    const peek = decide(this.breakerBefore, nowMs, 'peek', PLATFORM_BREAKER_CONFIG).decision;
-    if (peek.action === 'defer') throw this.breakerDeferral(peek.untilMs, peek.reason, nowMs);
-    if (peek.action === 'disabled') throw new Deferral('breaker-open', PLATFORM_BREAKER_CONFIG.maxCoolDownMs);
-
-    await this.takeTokens(cost);
-
-    if (peek.probe) {
-      const claimed = await acquire(this.deps.breakers, breakerId, {
-        nowMs: this.nowMs(),
-        config: PLATFORM_BREAKER_CONFIG,
-      });
-      if (claimed.action === 'defer')
-        throw this.breakerDeferral(claimed.untilMs, claimed.reason, this.nowMs());
-      if (claimed.action === 'disabled')
-        throw new Deferral('breaker-open', PLATFORM_BREAKER_CONFIG.maxCoolDownMs);
-      this.probeId = claimed.probe ? claimed.probeId : undefined;
-    }
-  }
-
-  private breakerDeferral(untilMs: number, reason: string, nowMs: number): Deferral {
-    if (reason === 'open') return new Deferral('breaker-open', untilMs - nowMs);
-    // The probe may fail fast and the breaker re-open with a short cool-down: look again soon.
-    return new Deferral('probe-in-flight', Math.min(Math.max(untilMs - nowMs, 0), PROBE_WAIT_MS));
+    const admission = await admit(this.deps, this.platform, this.buckets, cost);
+    if (admission.kind === 'wait') throw new Deferral(admission.reason, admission.delayMs);
+    this.admission = admission;
   }
 
   private async takeTokens(cost: number): Promise<void> {
-    const taken = await this.deps.limiter.take(this.buckets, cost, this.nowMs());
-    if (!taken.ok) throw new Deferral('quota', taken.waitMs);
+    const wait = await take(this.deps, this.buckets, cost);
+    if (wait) throw new Deferral(wait.reason, wait.delayMs);
   }
 
   /** Step 5: credentials, and one refresh + one retry when the platform refuses the access token. */
@@ -239,7 +204,10 @@ class SyncRun {
     }
   }
 
-  /** Step 7 (platform side): the quota report tightens the app bucket; the breaker learns the result. */
+  /**
+   * Step 7 (platform side): the quota report tightens the app bucket; the breaker learns the result
+   * (and a 429 drains the app bucket for the platform's wait) through the shared gate.
+   */
   private async afterCall(
     failure: PlatformFailure | undefined,
     quota: QuotaReport | undefined,
@@ -247,20 +215,8 @@ class SyncRun {
     const nowMs = this.nowMs();
     const until = tightenUntil(this.platform, quota, nowMs);
     if (until !== undefined) await this.deps.limiter.tighten(appBucket(this.platform), until, nowMs);
-    if (!this.called) return undefined;
-    const outcome = breakerOutcome(failure?.kind);
-    const worthWriting =
-      outcome === 'failure' ||
-      this.probeId !== undefined ||
-      this.breakerBefore.status !== 'closed' ||
-      this.breakerBefore.consecutiveFailures !== undefined;
-    if (!worthWriting) return undefined;
-    const result = await report(this.deps.breakers, platformBreakerId(this.platform), outcome, {
-      nowMs,
-      config: PLATFORM_BREAKER_CONFIG,
-      ...(this.probeId ? { probeId: this.probeId } : {}),
-    });
-    return result.state;
+    if (!this.called || !this.admission) return undefined;
+    return reportCall(this.deps, this.platform, this.admission, failure);
   }
 
   /** Steps 7-8 for a listed page. */
@@ -403,11 +359,9 @@ class SyncRun {
     const state = await this.afterCall(failure, failure.kind === 'rate-limited' ? failure.quota : undefined);
     const retryMessage = this.remaining;
     switch (failure.kind) {
-      case 'rate-limited': {
-        const nowMs = this.nowMs();
-        await this.deps.limiter.tighten(appBucket(this.platform), nowMs + failure.waitMs, nowMs);
+      case 'rate-limited':
+        // afterCall (reportCall) already drained the app bucket for the platform's wait.
         return this.defer(new Deferral('rate-limited', failure.waitMs, retryMessage));
-      }
       case 'retry-later': {
         const nowMs = this.nowMs();
         // Once the breaker is open, come back for its probe; before that, back off per message.
