@@ -57,7 +57,12 @@ export interface BreakerState {
   /** Times opened since the last close; the next cool-down is base * multiplier^openCount. */
   readonly openCount: number;
   /** The claimed probe (status half-open). */
-  readonly probe?: { readonly id: string; readonly leaseUntilMs: number };
+  readonly probe?: {
+    readonly id: string;
+    readonly leaseUntilMs: number;
+    /** When the probe was claimed (absent on states written before it was recorded). */
+    readonly claimedAtMs?: number;
+  };
   readonly disabledAtMs?: number;
   readonly disabledReason?: DisabledReason;
 }
@@ -81,6 +86,13 @@ export interface BreakerConfig {
    * most this share of the outage: short outages get quick probes, long ones back off (platforms).
    */
   readonly coolDownShareOfOutage?: number;
+  /**
+   * Optional: a failed probe's cool-down runs from when the probe was claimed, not from when it
+   * failed, so a probe that hangs until its timeout does not stretch the time between probes
+   * (probes then start at most one cool-down apart; never two at once). For targets whose outages
+   * are often timeouts (platforms).
+   */
+  readonly coolDownFromProbeStart?: boolean;
 }
 
 export const DEFAULT_BREAKER_CONFIG: BreakerConfig = {
@@ -202,7 +214,7 @@ export function decide(
       const next: BreakerState = {
         ...state,
         status: 'half-open',
-        probe: { id: probeId, leaseUntilMs: nowMs + config.probeLeaseMs },
+        probe: { id: probeId, leaseUntilMs: nowMs + config.probeLeaseMs, claimedAtMs: nowMs },
       };
       return { decision: { action: 'send', probe: true, probeId }, next };
     }
@@ -251,7 +263,8 @@ export function recordOutcome(
     return { next: disable(failing, nowMs, 'failing'), disabled: 'failing' };
   }
   if (isCurrentProbe) {
-    return { next: open(failing, nowMs, config) };
+    const probeStartMs = config.coolDownFromProbeStart ? state.probe?.claimedAtMs : undefined;
+    return { next: open(failing, nowMs, config, probeStartMs) };
   }
   if (state.status === 'closed' && isReallyFailing(failing, nowMs, config)) {
     return { next: open(failing, nowMs, config) };
@@ -271,13 +284,19 @@ export function isReallyFailing(
   );
 }
 
-function open(state: BreakerState, nowMs: number, config: BreakerConfig): BreakerState {
+/** Opens the breaker; its cool-down runs from `coolDownFromMs` (default: now), never ending before now. */
+function open(
+  state: BreakerState,
+  nowMs: number,
+  config: BreakerConfig,
+  coolDownFromMs = nowMs,
+): BreakerState {
   const { probe: _probe, ...rest } = state;
   return {
     ...rest,
     status: 'open',
     openedAtMs: nowMs,
-    openUntilMs: nowMs + coolDownMs(state, nowMs, config),
+    openUntilMs: Math.max(nowMs, Math.min(nowMs, coolDownFromMs) + coolDownMs(state, nowMs, config)),
     openCount: state.openCount + 1,
   };
 }

@@ -33,6 +33,9 @@ export const PLATFORM_BREAKER_CONFIG: BreakerConfig = {
   // Longer than one call's total timeout (FetchPlatformHttp: 10 s) plus a token refresh.
   probeLeaseMs: 25_000,
   disableAfterFailingMs: Number.POSITIVE_INFINITY,
+  // A platform that times out holds the probe for the client's 10 s timeout: counting the cool-down
+  // from the probe's start keeps probes one cool-down apart, so recovery stays within one cool-down.
+  coolDownFromProbeStart: true,
 };
 
 /** While another worker's probe is in flight, look again this soon (the probe may fail fast). */

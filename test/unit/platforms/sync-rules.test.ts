@@ -70,6 +70,34 @@ describe('platform breaker config', () => {
     expect(open(0, 60_000).openUntilMs! - 60_000).toBe(3_000);
     expect(open(0, 3_600_000).openUntilMs! - 3_600_000).toBe(60_000);
   });
+  it("a probe that hangs until its timeout: the next probe comes one cool-down after the hung one's start", () => {
+    // Five minutes into a timeout-style outage: the cool-down is 15 s, a probe hangs for 10 s.
+    const opened = open(0, 300_000);
+    const claimAt = opened.openUntilMs!;
+    const claim = decide(opened, claimAt, 'probe-1', PLATFORM_BREAKER_CONFIG);
+    expect(claim.decision).toMatchObject({ action: 'send', probe: true });
+    const failedAt = claimAt + 10_000;
+    const reopened = recordOutcome(claim.next!, failedAt, 'failure', 'probe-1', PLATFORM_BREAKER_CONFIG).next;
+    const coolDown = (failedAt - 0) / 20;
+    expect(reopened.status).toBe('open');
+    expect(reopened.openUntilMs).toBe(claimAt + coolDown);
+    // Without the option (webhook endpoints' rule), the cool-down runs from the failure.
+    const { coolDownFromProbeStart: _option, ...fromFailure } = PLATFORM_BREAKER_CONFIG;
+    expect(recordOutcome(claim.next!, failedAt, 'failure', 'probe-1', fromFailure).next.openUntilMs).toBe(
+      failedAt + coolDown,
+    );
+  });
+  it('a probe that hung longer than the cool-down: the next one may go at once, never earlier than now', () => {
+    const opened = open(0, 20_000); // cool-down 1 s
+    const claim = decide(opened, opened.openUntilMs!, 'probe-1', PLATFORM_BREAKER_CONFIG);
+    const failedAt = opened.openUntilMs! + 10_000;
+    const reopened = recordOutcome(claim.next!, failedAt, 'failure', 'probe-1', PLATFORM_BREAKER_CONFIG).next;
+    expect(reopened.openUntilMs).toBe(failedAt);
+    expect(decide(reopened, failedAt, 'probe-2', PLATFORM_BREAKER_CONFIG).decision).toMatchObject({
+      action: 'send',
+      probe: true,
+    });
+  });
   it('never disables a platform', () => {
     const state = open(0, 30 * 86_400_000);
     expect(decide(state, state.openUntilMs!, 'p', PLATFORM_BREAKER_CONFIG).decision.action).toBe('send');
