@@ -125,7 +125,7 @@ function coldStart(modelsDir: string, runs: number): ColdStartBench {
     writeFileSync(
       baselineSrc,
       [
-        "import { z } from 'zod';",
+        "import * as z from 'zod';",
         'const body = z.object({ text: z.string() });',
         'export const handler = async (e: unknown) => ({ statusCode: 200, body: JSON.stringify(body.safeParse(e).success) });',
         'console.log(JSON.stringify({ readyMs: performance.now(), loadMs: 0, ok: typeof handler }));',
@@ -135,7 +135,7 @@ function coldStart(modelsDir: string, runs: number): ColdStartBench {
     writeFileSync(
       withModelsSrc,
       [
-        "import { z } from 'zod';",
+        "import * as z from 'zod';",
         `import { loadModel, type Task } from ${JSON.stringify(mlIndex)};`,
         'const body = z.object({ text: z.string() });',
         'const t0 = performance.now();',

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   KEY_CACHE_SECONDS,
   MAX_AUTHORIZER_CACHE_SECONDS,

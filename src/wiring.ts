@@ -84,8 +84,12 @@ import { randomUUID } from 'node:crypto';
 import { SecretNotificationSecrets } from './platforms/adapters/notification-secrets';
 import type { InboundNotification, ReceiveNotificationDeps } from './platforms';
 
-/** Builds a value on first use and keeps it for the life of the process (the container). */
-export const once = <T>(build: () => T): (() => T) => {
+/**
+ * Builds a value on first use and keeps it for the life of the process (the container).
+ * Declared free of side effects so esbuild drops every factory a function never calls, and with
+ * it the adapters (and their dependencies) only other functions use: each bundle carries its own.
+ */
+export const once = /* @__NO_SIDE_EFFECTS__ */ <T>(build: () => T): (() => T) => {
   let value: T | undefined;
   return () => (value ??= build());
 };

@@ -1,6 +1,6 @@
 /** What every API operation module shares: its context, its signature, and small helpers. */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { OperationId } from '../../src/catalog/routes';
 import { ProblemError } from '../../src/shared/problem';
 import { fieldErrors } from '../../src/shared/validation';

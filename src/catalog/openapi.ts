@@ -15,7 +15,7 @@
  * - every problem+json answer the route can give, derived from its auth, path parameters, body and
  *   the extra problems it declares, each a shared response with an example.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { version } from '../../package.json';
 import { BODY_LIMIT_BYTES } from '../shared/http';
 import { problemDetailsSchema, problemOf, problemStatus, type ProblemKind } from '../shared/problem';

@@ -5,7 +5,7 @@
  * document (src/catalog/openapi.ts) is generated from it: request and response schemas, examples,
  * auth and the errors each route can answer.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { modelsRoutesResponses, modelsRoutesSchemas } from '../models';
 import { platformRoutesResponses, platformRoutesSchemas } from '../platforms';
 import { reviewRoutesResponses, reviewRoutesSchemas } from '../reviews';

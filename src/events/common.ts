@@ -1,5 +1,5 @@
 /** Field schemas shared by the inbound and outbound event catalogues. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { text } from '../shared/text';
 
 /** The review platforms a review can come from (ours is `wedsync`). */

@@ -8,7 +8,7 @@
  * letters or digits and its value a string, number or boolean. Extensions are kept and ignored.
  * `data_base64` (binary data) is not supported.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { dateTime } from './common';
 
 export const SPEC_VERSION = '1.0';

@@ -3,7 +3,7 @@
  * per type for `data`. Unknown fields inside `data` are ignored (dropped), so a producer can add
  * a field before we read it; missing or invalid known fields are rejected.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   budgetCategory,
   calendarDate,

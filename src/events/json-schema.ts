@@ -6,7 +6,7 @@
  * Rules zod cannot express in JSON Schema (a shift's end after its start) are stated in the
  * field's description and enforced by the service.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EXTENSION_NAME } from './envelope';
 import { INBOUND_DESCRIPTIONS, INBOUND_EVENT_TYPES, inboundEnvelopeSchema } from './inbound';
 import { OUTBOUND_DESCRIPTIONS, OUTBOUND_EVENT_TYPES, outboundEnvelopeSchema } from './outbound';

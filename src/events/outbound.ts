@@ -3,7 +3,7 @@
  * Consumers must ignore fields they do not know: fields may be added within a type without notice;
  * removing or changing one means a new type.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   budgetCategory,
   calendarDate,

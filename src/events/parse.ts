@@ -2,7 +2,7 @@
  * Parsing a producer's SQS message body into a typed inbound event. Each failure has its own
  * reason code, and field errors with dotted paths (as in the HTTP API's problem details).
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { SPEC_VERSION, genericEnvelope } from './envelope';
 import { inboundEnvelopeSchema, isInboundEventType, type InboundEvent } from './inbound';
 

@@ -2,7 +2,7 @@
  * Response bodies of the models' HTTP operations (zod), next to the request schemas: the route
  * table names them, the API description publishes them, an integration test checks real answers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TASKS } from './ml/artifact';
 
 const alarmState = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);

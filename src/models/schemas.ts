@@ -1,5 +1,5 @@
 /** Request schemas of the models' HTTP operations (the route table names them). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { text } from '../shared/text';
 
 export const classifyTextsBody = z

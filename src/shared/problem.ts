@@ -2,7 +2,7 @@
  * RFC 9457 problem details: the one error shape of the HTTP API. Domain code throws
  * `ProblemError`; the HTTP layer turns it into `application/problem+json`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface FieldError {
   readonly path: string;

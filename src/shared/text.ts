@@ -11,7 +11,7 @@
  * - Lengths count code points (an emoji is one), not UTF-16 units; characters outside the BMP
  *   are valid everywhere.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface TextOptions {
   /** Most code points after normalisation. */

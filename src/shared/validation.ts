@@ -1,5 +1,5 @@
 /** zod validation failures as RFC 9457 field errors. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export interface FieldError {
   readonly path: string;

@@ -10,7 +10,7 @@
  * so they read as `link`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const REVIEW_TOKEN_PREFIX = 'wrt_';
 

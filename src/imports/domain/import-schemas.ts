@@ -2,7 +2,7 @@
  * Request and response schemas of the import routes (zod): the route table names them, the API
  * handler validates with them, the API description publishes them with their examples.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PLATFORMS } from '../../reviews';
 import { CSV_PLATFORMS, IMPORT_FORMATS, IMPORT_LIMITS, IMPORT_STATUSES } from './import-job';
 

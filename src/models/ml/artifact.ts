@@ -3,7 +3,7 @@
  * hashed-feature linear model (binary logistic or softmax) plus the reference distribution of its
  * predictions recorded at training time for drift monitoring.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const TASKS = ['sentiment', 'deception', 'expense-category'] as const;
 export type Task = (typeof TASKS)[number];

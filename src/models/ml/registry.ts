@@ -5,7 +5,7 @@
  * weights. The same supplier always sees the same variant while the registry is unchanged.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TASKS, type Task } from './artifact';
 import { loadModel } from './load';
 import type { Model, ModelOptions } from './model';

@@ -5,7 +5,7 @@
  * `X-Hub-Signature-256` over the raw body). Pure: no network, unit-tested on its own.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   InboundNotification,
   NotificationVerdict,

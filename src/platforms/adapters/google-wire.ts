@@ -3,7 +3,7 @@
  * shapes checked with zod, the mapping of a Review to a PlatformReview, the classification of a
  * failed call from Google's error model, and the Pub/Sub push message. Pure: no network.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   PlatformFailure,
   PlatformOperation,

@@ -8,7 +8,7 @@
  * - notifications: Pub/Sub push to our route, authenticated by a shared token in the push URL.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PlatformCallError } from '../domain/platform';
 import type {
   ChangesPage,

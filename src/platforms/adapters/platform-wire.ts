@@ -5,7 +5,7 @@
  * constant-time secret comparison and body hashes for inbound notifications.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { PlatformCallError } from '../domain/platform';
 import type { ConnectedPlatform, PlatformOperation } from '../domain/platform';
 import type { PlatformHttpRequest, PlatformHttpResponse } from '../ports';

@@ -3,7 +3,7 @@
  * review shape and its mapping to PlatformReview, how a failed call is classified, the recommended
  * quota, and the (unsigned) review webhooks. Pure: no network, unit-tested on its own.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   InboundNotification,
   NotificationVerdict,

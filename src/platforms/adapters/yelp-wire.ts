@@ -4,7 +4,7 @@
  * headers as a QuotaReport, and the classification of a failed call, with the two kinds of 429
  * told apart. Pure: no network.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PlatformFailure, PlatformOperation, PlatformReview, QuotaReport } from '../domain/platform';
 import type { PlatformHttpResponse } from '../ports';
 import { normaliseTimestamp, retryAfterMs, tryJson } from './platform-wire';

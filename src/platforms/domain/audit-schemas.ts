@@ -2,7 +2,7 @@
  * The audit and health routes' query schemas and answer schemas (each answer with an id and an
  * example for the API description). Queries are strict: an unknown name or a bad value is a 400.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AUDIT_OPERATIONS, AUDIT_OUTCOMES } from './audit-query';
 import { CONNECTED_PLATFORMS } from './platform';
 

@@ -1,5 +1,5 @@
 /** Request and response schemas of the connection routes (the route table and OpenAPI read them). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONNECTED_PLATFORMS } from './platform';
 
 const externalId = z

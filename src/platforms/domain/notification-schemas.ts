@@ -5,7 +5,7 @@
  * Trustpilot webhooks carrying our secret `token` in the URL). The body itself has no schema
  * here: it reaches the platform's verifier byte for byte (see each adapter's verifyNotification).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Notifications are small (Facebook batches up to ~1,000 updates); anything larger is refused (413). */
 export const NOTIFICATION_MAX_BODY_BYTES = 1024 * 1024;

@@ -2,7 +2,7 @@
  * Replies to platform reviews: the request body, the queued message, how a failed call is
  * handled (defer, or fail for good), and the events that say what happened. Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventIdFor } from '../../shared/ids';
 import { text } from '../../shared/text';
 import type { DomainEvent } from '../../events';

@@ -1,5 +1,5 @@
 /** The Sync queue's message body, checked before use (a malformed message can never succeed). */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SyncMessage } from './connection';
 
 const id = z.string().min(1).max(256);

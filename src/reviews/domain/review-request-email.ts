@@ -2,7 +2,7 @@
  * The review-request e-mail: what the couple receives, and the one message the mailer's queue
  * carries. Pure functions; the link token is put into the e-mail here and nowhere else.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The mailer's queue message: ids only (the token is signed by the mailer, never queued). */
 export const reviewRequestEmailMessage = z.strictObject({

@@ -3,7 +3,7 @@
  * table names them, the API description (src/catalog/openapi.ts) publishes them as JSON Schema
  * with their examples, and an integration test validates real answers against them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PLATFORMS, RECOMMENDATIONS, reviewConnection, reviewOrigin } from './review-schemas';
 import { ALL_CONTENT_FIELDS, type ContentField } from './review-versions';
 

@@ -3,7 +3,7 @@
  * worker re-validates queued messages with them; the route table (src/catalog/routes.ts) names
  * each route's body and query schema.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PLATFORMS, REVIEW_TEXT_LIMITS, type Platform } from '../../events';
 import { text } from '../../shared/text';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { flaggedEvent, PermanentMessageError, type Review } from '../domain/review';
 import { analyseReviews, type ModelsForSupplier, type Observation } from '../domain/review-inference';
 import type { ReviewRepository } from '../ports';

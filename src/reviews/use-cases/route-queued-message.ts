@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { ProducerEvent } from '../../budgets';
 import { parseEnvelope, type InboundEvent } from '../../events';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   PermanentMessageError,
   removalFromMessage,

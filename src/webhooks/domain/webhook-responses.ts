@@ -3,7 +3,7 @@
  * them, the API description publishes them with their examples, and an integration test validates
  * real answers against them. Secrets appear only in the answers to creation and rotation.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const isoTime = z.iso.datetime({ offset: true });
 

@@ -1,5 +1,5 @@
 /** Request bodies of the webhook-endpoint API (zod); API Gateway models are derived from them. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_URL_LENGTH } from '../domain/ssrf';
 import { text } from '../../shared/text';
 

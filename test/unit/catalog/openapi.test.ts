@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import Ajv2020 from 'ajv/dist/2020';
-import { z } from 'zod';
+import * as z from 'zod';
 import { version } from '../../../package.json';
 import {
   OPENAPI_PATH,

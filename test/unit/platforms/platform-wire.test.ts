@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { normaliseTimestamp, parseBody, retryAfterMs } from '../../../src/platforms/adapters/platform-wire';
 import { isPlatformCallError } from '../../../src/platforms';
 import type { PlatformHttpResponse } from '../../../src/platforms';
