@@ -7,6 +7,7 @@
  *      while the pipeline runs on this one machine,
  *   4. (when the model module is present) model inference and cold-start costs,
  *   5. webhook delivery throughput against plain HTTP POSTs,
+ *   0. every function's bundle size and init time against a bare handler (issue 12),
  *   6. platform sync (issue 8): reviews/s from the fake platforms into the table, against the
  *      baseline of 1., and the recovery after a 30 s and a 5 min platform outage (real time),
  * prints a table with ratios against the baselines and writes bench/results.json.
@@ -35,6 +36,7 @@ import { benchWebhooks } from './webhooks';
 import { preparePlatformBench, startBenchPlatforms, type BenchPlatforms } from './platforms';
 import { benchPlatformSync, type PlatformSyncResult } from './platform-sync';
 import { benchPlatformOutages, outagePlans, SHORT_OUTAGE_TARGET_SECONDS } from './platform-outages';
+import { benchBundles, BUNDLE_KB_TARGET, INIT_RATIO_TARGET, type FunctionBundleResult } from './bundles';
 
 const N = Number(process.env.BENCH_REVIEWS ?? 2000);
 const CLIENTS = 64;
@@ -57,6 +59,8 @@ async function main(): Promise<void> {
   log(`phases: baseline, ${phases.join(', ')}`);
   // The fake platforms start before the stack: the functions read their origins when they start.
   // Idle (no requests) until the platform phases.
+  // 0. Bundles first: no stack needed, and the machine is quietest before the load phases.
+  const bundles = runs('bundles') ? await benchBundles(log) : undefined;
   let platforms: BenchPlatforms | undefined;
   if (runs('platform-sync') || runs('platform-outages')) {
     platforms = await startBenchPlatforms(PLATFORM_REVIEWS_PER_LOCATION);
@@ -114,6 +118,7 @@ async function main(): Promise<void> {
     };
     const ingestion: Record<string, number> = { rawWritesPerSecond: round(rawRate), rawWriters: RAW_WRITERS };
     results.ingestion = ingestion;
+    if (bundles) results.bundles = bundles;
     const apiLatencyMs: Record<string, unknown> = { clients: CLIENTS };
 
     const post = async (apiKey: string, i: number, prefix: string, latencies?: number[]) => {
@@ -302,6 +307,7 @@ async function main(): Promise<void> {
 | measure                                   | value        | target        |
 |-------------------------------------------|--------------|---------------|
 ${rows.join('\n')}`);
+    if (bundles) printBundleTable(bundles);
     if (platformSync || platformOutages) printPlatformTable(platformSync, platformOutages);
     if (results.models) console.log('\nmodels:', JSON.stringify(results.models, null, 2));
     writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -310,6 +316,35 @@ ${rows.join('\n')}`);
     await stack.stop();
     await platforms?.close();
   }
+}
+
+/** Each function's bundle size and init ratio against issue 12's targets, with the gaps. */
+function printBundleTable(bundles: readonly FunctionBundleResult[]): void {
+  printTable(
+    [
+      'function bundle',
+      'KB (min, no maps)',
+      'target',
+      'gap',
+      'init ms / bare ms',
+      'init ratio',
+      'target',
+      'gap',
+    ],
+    bundles.map((b) => {
+      const kb = Math.round(b.bytes / 1024);
+      return [
+        b.id,
+        String(kb),
+        describeTarget(BUNDLE_KB_TARGET),
+        targetGap(kb, BUNDLE_KB_TARGET).text,
+        `${b.initMs} / ${b.bareInitMs}`,
+        String(b.initRatio),
+        describeTarget(INIT_RATIO_TARGET),
+        targetGap(b.initRatio, INIT_RATIO_TARGET).text,
+      ];
+    }),
+  );
 }
 
 /** The platform phases' table: measured, target and the gap to it, per line. */
@@ -377,7 +412,11 @@ function printPlatformTable(
       outages.deadLetters.sync + outages.deadLetters.ingest === 0 ? 'met' : 'missed',
     );
   }
-  const header = ['platforms', 'value', 'target', 'gap'];
+  printTable(['platforms', 'value', 'target', 'gap'], rows);
+}
+
+/** A markdown table with columns as wide as their widest cell. */
+function printTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => row[column]!.length)),
   );

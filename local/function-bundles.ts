@@ -33,7 +33,8 @@ interface BuildRecord {
   readonly inputs: Readonly<Record<string, string>>;
 }
 
-function esbuildOptions(definition: FunctionDefinition, outfile: string): BuildOptions {
+/** The esbuild options of a function's bundle: the CDK construct's (src/catalog/bundling.ts), for esbuild itself. */
+export function esbuildOptions(definition: FunctionDefinition, outfile: string): BuildOptions {
   return {
     absWorkingDir: REPO_ROOT,
     entryPoints: [resolve(REPO_ROOT, definition.entry)],

@@ -84,8 +84,14 @@ describe('targetGap', () => {
     expect(targetGap(Number.NaN, { below: 5 })).toEqual({ met: false, text: 'not measured' });
   });
 
+  it('treats an at-most target as inclusive', () => {
+    expect(targetGap(250, { atMost: 250 })).toEqual({ met: true, text: 'met by 0' });
+    expect(targetGap(260, { atMost: 250 })).toEqual({ met: false, text: 'missed by 10' });
+  });
+
   it('prints targets as the tables do', () => {
     expect(describeTarget({ atLeast: 0.7 })).toBe('>= 0.7');
     expect(describeTarget({ below: 5 })).toBe('< 5');
+    expect(describeTarget({ atMost: 250 })).toBe('<= 250');
   });
 });

@@ -1,0 +1,118 @@
+/**
+ * Bundle size and init cost of every function (issue 12), cheap enough to run first:
+ * - size: the minified bundle without source maps, against 250 KB each;
+ * - init: the time to load the bundle (as deployed: with its source map and Lambda's
+ *   `--enable-source-maps`) in a fresh Node process, against a bare handler that loads the same
+ *   AWS SDK packages the bundle loads, median of alternating runs, against 1.2x.
+ * Both builds use the options the CDK construct gives NodejsFunction (local/function-bundles.ts).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { FUNCTIONS, type FunctionDefinition } from '../src/catalog/functions';
+import { environmentFor, settingsEnvironment } from '../src/catalog/function-env';
+import { esbuildOptions } from '../local/function-bundles';
+import { REPO_ROOT } from '../local/processes';
+import { percentile, type BenchTarget } from './support';
+
+/** Issue 12's targets: each bundle at most 250 KB (minified, no maps); init at most 1.2x the bare one. */
+export const BUNDLE_KB_TARGET: BenchTarget = { atMost: 250 };
+export const INIT_RATIO_TARGET: BenchTarget = { atMost: 1.2 };
+const INIT_RUNS = Number(process.env.BENCH_INIT_RUNS ?? 7);
+
+export interface FunctionBundleResult {
+  readonly id: string;
+  readonly bytes: number;
+  readonly sdkPackages: readonly string[];
+  readonly initMs: number;
+  readonly bareInitMs: number;
+  readonly initRatio: number;
+}
+
+/** Env a function gets, with placeholder names: loading a bundle must not need real resources. */
+function placeholderEnv(fn: FunctionDefinition): Record<string, string> {
+  const name = (kind: string) => (id: string) => `bench-${kind}-${id}`;
+  return {
+    ...settingsEnvironment({
+      serviceName: 'wedsync-bench',
+      metricsNamespace: 'WedSyncBench',
+      logLevel: 'ERROR',
+    }),
+    ...environmentFor(fn, {
+      table: name('table'),
+      queue: (id) => `http://127.0.0.1:1/queue/${id}`,
+      deadLetterQueue: (id) => `http://127.0.0.1:1/queue/${id}-dlq`,
+      secret: name('secret'),
+      emailSender: () => ({ fromAddress: 'bench@example.com', configurationSetName: 'bench' }),
+      setting: () => '1',
+      key: name('key'),
+      bucket: name('bucket'),
+    }),
+    AWS_REGION: 'us-east-1',
+  };
+}
+
+/** Milliseconds to `require` the modules in a fresh Node process (module loading only). */
+function requireMs(modules: readonly string[], env: Record<string, string>): number {
+  const script = `const t=performance.now();for(const m of ${JSON.stringify(modules)})require(m);process.stdout.write(String(performance.now()-t));`;
+  const out = execFileSync(process.execPath, ['-e', script], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+  });
+  return Number(out);
+}
+
+export async function benchBundles(log: (line: string) => void): Promise<FunctionBundleResult[]> {
+  // Inside the repository, so the bundles resolve the AWS SDK from its node_modules as in Lambda.
+  mkdirSync(join(REPO_ROOT, '.cache'), { recursive: true });
+  const work = mkdtempSync(join(REPO_ROOT, '.cache', 'bench-bundles-'));
+  const results: FunctionBundleResult[] = [];
+  try {
+    for (const fn of FUNCTIONS) {
+      const deployed = join(work, fn.id, 'index.js');
+      const sized = join(work, fn.id, 'nomaps.js');
+      const options = esbuildOptions(fn, deployed);
+      const result = await build(options);
+      await build({ ...options, outfile: sized, sourcemap: false, metafile: false });
+      const output = Object.values(result.metafile?.outputs ?? {}).find((o) => o.entryPoint !== undefined);
+      const sdkPackages = [
+        ...new Set(
+          (output?.imports ?? [])
+            .filter((i) => i.external && i.path.startsWith('@aws-sdk/'))
+            .map((i) => i.path),
+        ),
+      ].sort();
+      const bare = join(work, fn.id, 'bare.js');
+      writeFileSync(bare, sdkPackages.map((p) => `require(${JSON.stringify(p)});`).join('\n'));
+      const env = { ...placeholderEnv(fn), NODE_OPTIONS: '--enable-source-maps' };
+      const init: number[] = [];
+      const bareInit: number[] = [];
+      for (let run = 0; run < INIT_RUNS; run += 1) {
+        // Alternate, so a noisy moment hits both sides alike.
+        init.push(requireMs([deployed], env));
+        bareInit.push(requireMs([bare], env));
+      }
+      const initMs = percentile(init, 50);
+      const bareInitMs = percentile(bareInit, 50);
+      const entry: FunctionBundleResult = {
+        id: fn.id,
+        bytes: statSync(sized).size,
+        sdkPackages,
+        initMs: round(initMs),
+        bareInitMs: round(bareInitMs),
+        initRatio: Math.round((initMs / bareInitMs) * 100) / 100,
+      };
+      results.push(entry);
+      log(
+        `bundles: ${fn.id} ${(entry.bytes / 1024).toFixed(0)} KB, init ${entry.initMs} ms vs bare ${entry.bareInitMs} ms (${entry.initRatio}x)`,
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return results;
+}
+
+const round = (value: number) => Math.round(value * 10) / 10;
