@@ -14,6 +14,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { ROUTES } from '#src/catalog/routes';
 import { synthesize, type SynthesizedApp } from './support/synth';
+// The specs over the same synth (cdk-nag registered, bundled as `cdk synth` does) share it here.
+import './notifications.spec';
+import './platform-sync.spec';
 
 interface ValidationReport {
   pluginReports: { pluginName: string; violations: { ruleName: string; severity: string }[] }[];

@@ -43,7 +43,23 @@ export interface SynthOptions {
   readonly bundle?: boolean;
 }
 
+/**
+ * Synthesizes once per options within a test file's module registry: the spec modules one test
+ * file imports (test/infra/app.test.ts, nag.test.ts) share one synth instead of one each.
+ * Callers must not mutate the app (its constructs are shared by every spec of the file).
+ */
+const synthesized = new Map<string, SynthesizedApp>();
+
 export function synthesize(options: SynthOptions = {}): SynthesizedApp {
+  const key = JSON.stringify(options);
+  const cached = synthesized.get(key);
+  if (cached) return cached;
+  const app = synthesizeNow(options);
+  synthesized.set(key, app);
+  return app;
+}
+
+function synthesizeNow(options: SynthOptions): SynthesizedApp {
   const context = projectContext();
   if (options.config) context.wedsync = { ...(context.wedsync as object), ...options.config };
   if (!options.bundle) context[BUNDLING_STACKS] = [];

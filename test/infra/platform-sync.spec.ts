@@ -15,7 +15,7 @@ let synth: SynthesizedApp;
 let service: Template;
 
 beforeAll(() => {
-  synth = synthesize({ nag: true });
+  synth = synthesize({ nag: true, bundle: true });
   service = synth.serviceTemplates.values().next().value!;
 });
 

@@ -4,7 +4,7 @@
  *   BatchWriteItem, no wildcard), whatever statement grants it; the append level is PutItem + reads;
  * - the Audit table expires entries by TTL, and the Api gets the retention setting;
  * - per platform a breaker-open, sync-lag, quota-exhausted and re-auth alarm, plus audit-parked,
- *   each naming its runbook page (which exists), all on the dashboard (routing: test/infra/alarms.test.ts).
+ *   each naming its runbook page (which exists), all on the dashboard (routing: test/infra/alarms.spec.ts).
  */
 import { existsSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';

@@ -448,7 +448,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
 
   describe('dashboard', () => {
     it('shows API, queue, DLQ and function metrics', () => {
-      // The primary region also holds the global dashboard (test/infra/alarms.test.ts).
+      // The primary region also holds the global dashboard (test/infra/alarms.spec.ts).
       const body = JSON.stringify(
         resourceOf(template, stack, stack.dashboard.dashboard).toJSON() as Record<string, unknown>,
       );

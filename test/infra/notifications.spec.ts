@@ -28,7 +28,7 @@ const NOTIFICATION_SECRETS: SecretId[] = [
 
 let synth: SynthesizedApp;
 beforeAll(() => {
-  synth = synthesize({ nag: true });
+  synth = synthesize({ nag: true, bundle: true });
 });
 
 it('synthesizes cdk-nag clean with the public notification methods', () => {

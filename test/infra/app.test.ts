@@ -1,0 +1,14 @@
+/**
+ * The infra specs over the default synth (no cdk-nag, no bundling), in one test file so they share
+ * one synthesis of the three-region app (test/infra/support/synth.ts memoizes it per file): each
+ * spec module registers its tests when imported. A spec over another synth goes in its own file.
+ */
+import './alarms.spec';
+import './api.spec';
+import './connections.spec';
+import './data-stack.spec';
+import './imports.spec';
+import './models-layer.spec';
+import './platform-alarm-metrics.spec';
+import './platform-audit.spec';
+import './service-stack.spec';
