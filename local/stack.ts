@@ -47,7 +47,7 @@ import { freePort, REPO_ROOT } from './processes';
 import { join } from 'node:path';
 import { startSyncSchedule, type LocalSyncSchedule } from './sync-schedule';
 import { OpsCollector } from './ops/collector';
-import { opsJsonResponse, opsPageResponse } from './ops/ops-page';
+import { OPS_METRICS_PATH, OPS_PATH, opsJsonResponse, opsPageResponse } from './ops/ops-page';
 
 export interface LocalStackOptions {
   readonly port?: number;
@@ -90,8 +90,7 @@ export const LOCAL_REVIEW_LINK_BASE_URL = 'http://localhost:5173/review';
 /** Where the local gateway serves the API reference page, rendered from the OpenAPI document. */
 export const DOCS_PATH = '/docs';
 /** The local operations page (issue 10), and its data (for ops keys only). */
-export const OPS_PATH = '/ops';
-export const OPS_METRICS_PATH = '/ops/metrics.json';
+export { OPS_METRICS_PATH, OPS_PATH } from './ops/ops-page';
 /** How often the local mode samples the queues' depths for the operations page's charts. */
 const OPS_QUEUE_SAMPLE_MS = 30_000;
 

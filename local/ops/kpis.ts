@@ -127,13 +127,19 @@ export function computeCharts(window: MetricWindow, now: number): ChartSet {
         ],
       },
       {
-        title: 'Ratings',
-        unit: 'stars / %',
+        title: 'Average rating',
+        unit: 'stars',
         lines: [
           {
             label: 'average rating (stars)',
             values: perMinuteRatio(sum(KPI_METRICS.ratingSum), sum(KPI_METRICS.rated)),
           },
+        ],
+      },
+      {
+        title: 'Negative share',
+        unit: '%',
+        lines: [
           { label: 'negative share (%)', values: perMinuteRatio(sum(KPI_METRICS.negative), stored, 100) },
         ],
       },

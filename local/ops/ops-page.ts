@@ -13,6 +13,10 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 
+/** Where the local gateway serves the page, and its data (for ops keys only). */
+export const OPS_PATH = '/ops';
+export const OPS_METRICS_PATH = '/ops/metrics.json';
+
 /** How often the page reads its figures again. */
 export const OPS_REFRESH_MS = 5000;
 
@@ -240,7 +244,7 @@ const SCRIPT = String.raw`
     if (timer) clearTimeout(timer);
     timer = null;
     return Promise.all([
-      getJson('/ops/metrics.json'),
+      getJson('${OPS_METRICS_PATH}'),
       getJson('/v1/ops/integrations/health'),
       getJson('/v1/ops/models?hours=1'),
     ]).then(function (answers) {

@@ -276,7 +276,7 @@ describe('the operations page in a headless browser', () => {
     );
 
     // Charts: one per dashboard row, the platforms' lines drawn, the queues listed.
-    expect(await page.locator('figure[data-chart]').count()).toBe(7);
+    expect(await page.locator('figure[data-chart]').count()).toBe(8);
     const reviewsChart = page.locator('figure[data-chart^="Reviews stored"]');
     for (const platform of Object.keys(summary.byPlatform)) {
       expect(await reviewsChart.locator(`path[data-line="${platform}"]`).count()).toBe(1);

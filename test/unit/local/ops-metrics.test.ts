@@ -199,7 +199,8 @@ describe('computeCharts', () => {
     for (const chart of charts) for (const line of chart.lines) expect(line.values).toHaveLength(10);
     const byTitle = (prefix: string) => charts.find((c) => c.title.startsWith(prefix))!;
     expect(byTitle('Reviews stored').lines).toEqual([{ label: 'google', values: [...Array(9).fill(0), 2] }]);
-    const [average, negativeShare] = byTitle('Ratings').lines;
+    const [average] = byTitle('Average rating').lines;
+    const [negativeShare] = byTitle('Negative share').lines;
     expect(average!.values).toEqual([...Array(9).fill(null), 3]);
     expect(negativeShare!.values).toEqual([...Array(9).fill(null), 50]);
     expect(byTitle('Queue depth').lines).toEqual([{ label: 'Ingest', values: [...Array(9).fill(0), 7] }]);
