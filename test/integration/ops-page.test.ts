@@ -5,10 +5,12 @@
  * key shows the figures the API itself reports (review summary, integration health, models),
  * draws its charts, updates without a reload when a new review is stored, and logs no console
  * error; a wrong key or a supplier's key gets a clear message and no figures; the data endpoint
- * refuses anything but an ops key. A screenshot is kept in test-output/ops-page.png.
+ * refuses anything but an ops key; a message waiting in a paused queue shows in its row, and is
+ * counted as parked once its consumer runs. A screenshot is kept in test-output/ops-page.png.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { issueApiKey } from '../../src/access';
 import { createOpsKey } from '../../src/access/use-cases/create-supplier';
@@ -318,5 +320,40 @@ describe('the operations page in a headless browser', () => {
     // Only the browser's own notes of the refused requests, no script error.
     expect(errors.every((e) => /Failed to load resource: .* (401|403)/.test(e))).toBe(true);
     await page.context().close();
+  });
+});
+
+describe('queues and parked messages on the page', () => {
+  it('shows a waiting message in its queue, then parked when its consumer runs again', async () => {
+    await stack.workers.pause('Ingest');
+    let paused = true;
+    try {
+      await stack.sqsClient.send(
+        new SendMessageCommand({ QueueUrl: stack.queues.Ingest.url, MessageBody: 'not a review at all' }),
+      );
+      expect(await stack.queueDepth('Ingest')).toBe(1);
+      const { page, errors } = await openPage();
+      await signIn(page, opsKey);
+      const ingestDepth = page.locator('#queues tr[data-queue="Ingest"] [data-field="depth"]');
+      await page.waitForFunction(
+        () =>
+          (globalThis as unknown as InPage).document.querySelector(
+            '#queues tr[data-queue="Ingest"] [data-field="depth"]',
+          )?.textContent === '1',
+        undefined,
+        { timeout: 20_000 },
+      );
+      expect(await ingestDepth.innerText()).toBe(String(await stack.queueDepth('Ingest')));
+      const parkedBefore = Number(await figure(page, 'rejectedMessages'));
+
+      await stack.workers.resume('Ingest');
+      paused = false;
+      await figureShows(page, 'rejectedMessages', String(parkedBefore + 1));
+      expect(await stack.scanAll('Rejected')).toHaveLength(parkedBefore + 1);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    } finally {
+      if (paused) await stack.workers.resume('Ingest');
+    }
   });
 });
