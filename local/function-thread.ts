@@ -13,6 +13,7 @@
  * shared retry quota, and accepted requests became 503s that Lambda never gives at that rate.
  */
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import type { FunctionDefinition } from '../src/catalog/functions';
 import { functionBundle } from './function-bundles';
@@ -66,17 +67,26 @@ export async function startFunctionThread(
     readonly concurrency?: number;
     /** Longest wait for a free environment before failing with FunctionBusyError (default: none). */
     readonly maxWaitMs?: number;
+    /** Sees each line the handler prints to stdout (still printed), e.g. its EMF metric lines. */
+    readonly onOutputLine?: (line: string) => void;
   } = {},
 ): Promise<FunctionThread> {
-  const { concurrency = LOCAL_FUNCTION_CONCURRENCY, maxWaitMs } = options;
+  const { concurrency = LOCAL_FUNCTION_CONCURRENCY, maxWaitMs, onOutputLine } = options;
   const worker = new Worker(join(REPO_ROOT, 'local', 'lambda-thread.mjs'), {
     env: { ...env },
     // The function's esbuild bundle, as Lambda runs it (built once, then reused: function-bundles.ts).
     workerData: { bundle: await functionBundle(definition) },
-    // Handlers log through Powertools to stdout/stderr; let them through as Lambda's logs would.
-    stdout: false,
+    // Handlers log through Powertools to stdout/stderr; let them through as Lambda's logs would
+    // (read line by line first when someone collects them).
+    stdout: onOutputLine !== undefined,
     stderr: false,
   });
+  if (onOutputLine) {
+    createInterface({ input: worker.stdout, crlfDelay: Infinity }).on('line', (line) => {
+      process.stdout.write(`${line}\n`);
+      onOutputLine(line);
+    });
+  }
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 0;
   let running = 0;

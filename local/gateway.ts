@@ -11,9 +11,11 @@
  * - the integration timeout (the smaller of API Gateway's and the Api function's): 504.
  * Routes the table marks `public` (GET /v1/openapi.json, the OAuth callback, the platform
  * notification routes) have no authorizer, as their deployed methods; the local mode also serves
- * its own pages (the API reference at /docs). Bodies are passed on as API Gateway passes them
- * (UTF-8 text, or base64 for bytes that are not text), never parsed here: a `rawBody` route's
- * operation verifies signatures over exactly the bytes the caller sent.
+ * its own pages (the API reference at /docs, the operations page at /ops) and, behind the
+ * authorizer and for ops keys only, the operations page's data (`opsEndpoints`). Bodies are
+ * passed on as API Gateway passes them (UTF-8 text, or base64 for bytes that are not text), never
+ * parsed here: a `rawBody` route's operation verifies signatures over exactly the bytes the
+ * caller sent.
  */
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
@@ -60,6 +62,11 @@ export interface GatewayOptions {
   readonly onError?: (error: unknown) => void;
   /** Pages of the local mode itself, answered to GET on their exact path (not API routes). */
   readonly pages?: Readonly<Record<string, () => APIGatewayProxyResult>>;
+  /**
+   * Local-only data for operators (the ops page's metrics), answered to GET on their exact path
+   * after the same authorizer as the API, and only to an ops key (403 otherwise, as an ops route).
+   */
+  readonly opsEndpoints?: Readonly<Record<string, () => Promise<APIGatewayProxyResult>>>;
 }
 
 class TokenBucket {
@@ -298,6 +305,14 @@ export function createGateway(options: GatewayOptions): Server {
           Object.entries(decision.decision.context ?? {}).map(([k, v]) => [k, String(v)]),
         );
         authorizerContext.principalId = decision.decision.principalId;
+      }
+
+      const opsEndpoint = method === 'GET' ? options.opsEndpoints?.[url.pathname] : undefined;
+      if (opsEndpoint) {
+        if (authorizerContext?.principalType !== 'ops') {
+          return sendProblem(res, problemOf('forbidden', 'this route needs an ops key'));
+        }
+        return send(res, await opsEndpoint());
       }
 
       // Like API Gateway with binary media types: bodies with control bytes, or bytes that are not

@@ -46,6 +46,8 @@ import { startWorkerHost, type WorkerHost } from './workers';
 import { freePort, REPO_ROOT } from './processes';
 import { join } from 'node:path';
 import { startSyncSchedule, type LocalSyncSchedule } from './sync-schedule';
+import { OpsCollector } from './ops/collector';
+import { OPS_METRICS_PATH, OPS_PATH, opsJsonResponse, opsPageResponse } from './ops/ops-page';
 
 export interface LocalStackOptions {
   readonly port?: number;
@@ -87,6 +89,10 @@ export const LOCAL_REVIEW_LINK_BASE_URL = 'http://localhost:5173/review';
 
 /** Where the local gateway serves the API reference page, rendered from the OpenAPI document. */
 export const DOCS_PATH = '/docs';
+/** The local operations page (issue 10), and its data (for ops keys only). */
+export { OPS_METRICS_PATH, OPS_PATH } from './ops/ops-page';
+/** How often the local mode samples the queues' depths for the operations page's charts. */
+const OPS_QUEUE_SAMPLE_MS = 30_000;
 
 export interface LocalStack {
   readonly apiUrl: string;
@@ -166,6 +172,20 @@ async function warmUp(apiUrl: string): Promise<void> {
   await fetch(`${apiUrl}/v1/openapi.json`).then((r) => r.arrayBuffer());
 }
 
+/**
+ * Counts a failed invocation for the operations page (Lambda's `Errors`) and passes the error on.
+ * Not counted: a throttle (FunctionBusyError: it never ran) and the authorizer's deliberate
+ * `Unauthorized` (its 401 answer; an unknown key is not a fault of ours).
+ */
+function functionError(ops: OpsCollector, functionId: FunctionId): (error: unknown) => never {
+  return (error) => {
+    const name = error instanceof Error ? error.name : '';
+    const message = error instanceof Error ? error.message : '';
+    if (name !== 'FunctionBusyError' && message !== 'Unauthorized') ops.recordFunctionError(functionId);
+    throw error;
+  };
+}
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const region = options.region ?? 'us-east-1';
   const log = options.log ?? (() => undefined);
@@ -239,6 +259,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const { env: queueEnv, queues } = await createQueues(sqsClient, 'wedsync-local', {
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     });
+    // The operations page's metrics: the functions' EMF lines, their errors, the queues' depths
+    // (not collected when the functions are silenced: the bench measures without it).
+    const ops = new OpsCollector({
+      sqs: sqsClient,
+      queues,
+      namespace: config.metricsNamespace,
+      sampleEveryMs: options.quietFunctions ? undefined : OPS_QUEUE_SAMPLE_MS,
+    });
+    started.push({ stop: async () => ops.stop() });
+    const opsOutput = options.quietFunctions ? undefined : ops.onOutputLine;
     // Known before the functions start: the OAuth redirect URI names the gateway's port.
     const gatewayPort = options.port ?? (await freePort());
     const names: ResourceNames = {
@@ -293,7 +323,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     started.push({ stop: async () => void (await Promise.all(threads.map((t) => t.stop()))) });
     const startThread = async (id: FunctionId, maxWaitMs?: number) => {
       const definition = functionDefinition(id);
-      const thread = await startFunctionThread(definition, functionEnv(definition), { maxWaitMs });
+      const thread = await startFunctionThread(definition, functionEnv(definition), {
+        maxWaitMs,
+        onOutputLine: opsOutput,
+      });
       threads.push(thread);
       return thread;
     };
@@ -313,11 +346,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           consumerEnv[definition.id] = functionEnv(definition);
         }
       }
-      const host = await startWorkerHost(runtimeEnv, {
-        queues: consumed,
-        concurrency: options.pollerConcurrency ?? 4,
-        functionEnv: consumerEnv,
-      });
+      const host = await startWorkerHost(
+        runtimeEnv,
+        { queues: consumed, concurrency: options.pollerConcurrency ?? 4, functionEnv: consumerEnv },
+        { onOutputLine: opsOutput, onFunctionError: (id) => ops.recordFunctionError(id) },
+      );
       started.push(host);
       return host;
     };
@@ -343,21 +376,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         // invocation's: one still waiting for a free environment then is dropped, never run after
         // the gateway answered 504. The authorizer's timer is set just beyond the gateway's.
         api: (event) =>
-          api.invoke<APIGatewayProxyEvent, APIGatewayProxyResult>(
-            'handleRequest',
-            event,
-            limits.integrationTimeoutMs,
-          ),
+          api
+            .invoke<APIGatewayProxyEvent, APIGatewayProxyResult>(
+              'handleRequest',
+              event,
+              limits.integrationTimeoutMs,
+            )
+            .catch(functionError(ops, 'Api')),
         authorizer: (event) =>
-          authorizer.invoke<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>(
-            'handleAuthorization',
-            event,
-            limits.authorizerTimeoutMs + 1000,
-          ),
+          authorizer
+            .invoke<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>(
+              'handleAuthorization',
+              event,
+              limits.authorizerTimeoutMs + 1000,
+            )
+            .catch(functionError(ops, 'Authorizer')),
       },
       limits,
       region,
-      pages: { [DOCS_PATH]: () => referencePageResponse(openApiDocument()) },
+      pages: {
+        [DOCS_PATH]: () => referencePageResponse(openApiDocument()),
+        [OPS_PATH]: opsPageResponse,
+      },
+      opsEndpoints: { [OPS_METRICS_PATH]: async () => opsJsonResponse(await ops.snapshot()) },
       onError: (error) => log(`gateway: ${(error as Error).message}`),
     });
     await listen(server, gatewayPort);

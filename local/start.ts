@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoTenantStore } from '../src/reviews/adapters/dynamo-records';
 import { tableDefinition } from '../src/catalog/tables';
-import { createSupplierWithKey } from '../src/access/use-cases/create-supplier';
+import { createOpsKey, createSupplierWithKey } from '../src/access/use-cases/create-supplier';
 import { REPO_ROOT } from './processes';
-import { DOCS_PATH, startLocalStack } from './stack';
+import { DOCS_PATH, OPS_PATH, startLocalStack } from './stack';
 import { connectAll, startDemoPlatforms } from './platform-fakes/demo';
 import { secretDefinition } from '../src/catalog/secrets';
 
@@ -31,6 +31,8 @@ async function main(): Promise<void> {
     stack.env[tableDefinition('Tenants').envVar]!,
   );
   const demo = await createSupplierWithKey(tenants, { name: 'Demo Florist' });
+  // An operator's key for the operations page and the /v1/ops routes (a supplier key is refused there).
+  const ops = await createOpsKey(tenants, 'local operator');
   // Connect the demo supplier to every fake platform through the API (consent approves at once)
   // and run the sync schedule now rather than in 5 minutes, so reviews arrive within seconds.
   const secrets = JSON.parse(stack.env.WEDSYNC_LOCAL_SECRETS ?? '{}') as Record<string, string[]>;
@@ -43,11 +45,13 @@ async function main(): Promise<void> {
 WedSync local mode is up.
   API:            ${stack.apiUrl}/v1
   API reference:  ${stack.apiUrl}${DOCS_PATH} (OpenAPI 3.1 document: ${stack.apiUrl}/v1/openapi.json)
+  Operations:     ${stack.apiUrl}${OPS_PATH} (KPIs, health, charts of the last hour; sign in with the ops key below)
   DynamoDB Local: ${stack.dynamoDb.endpoint}${persist ? ` (data in .local/data; WEDSYNC_IN_MEMORY=true for none)` : ' (in memory)'}
   SQS emulator:   ${stack.sqsEndpoint}
   E-mail inbox:   ${stack.sesEndpoint}/  (SES emulator; JSON at ${stack.sesEndpoint}/store)
   Demo supplier:  ${demo.supplierId}
   Demo API key:   ${demo.apiKey}
+  Ops key:        ${ops.apiKey}  (for ${OPS_PATH} and the /v1/ops routes)
 
 Try:
   curl -s -X POST ${stack.apiUrl}/v1/reviews \\

@@ -6,7 +6,7 @@
  * Configured by the environment the parent passes; prints "ready" once polling; stops cleanly
  * (finishing batches in flight) when the parent closes our stdin or sends SIGTERM/SIGINT;
  * the lines `pause [queue]` and `resume [queue]` on stdin stop and restart polling (answered with
- * `paused [queue]` / `resumed [queue]`).
+ * `paused [queue]` / `resumed [queue]`); a failed invocation prints `function-error <FunctionId>`.
  */
 import { createInterface } from 'node:readline';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -16,6 +16,7 @@ import { QUEUES } from '../src/catalog/queues';
 import { requireEnv } from '../src/shared/env';
 import { startFunctionThread, type FunctionThread } from './function-thread';
 import { SqsPoller } from './sqs-poller';
+import { FUNCTION_ERROR_LINE } from './worker-protocol';
 
 export interface WorkerHostConfig {
   readonly queues: { id: string; url: string; arn: string }[];
@@ -61,11 +62,17 @@ async function main(): Promise<void> {
       // With the function's timeout, as Lambda ends an invocation (the batch then fails whole and
       // its messages return after the visibility timeout): without it a hung batch stayed in flight.
       handler: (event) =>
-        invoke.invoke<SQSEvent, SQSBatchResponse | undefined>(
-          'handleBatch',
-          event,
-          consumerFunction.timeoutSeconds * 1000,
-        ),
+        invoke
+          .invoke<SQSEvent, SQSBatchResponse | undefined>(
+            'handleBatch',
+            event,
+            consumerFunction.timeoutSeconds * 1000,
+          )
+          .catch((error: unknown) => {
+            // Lambda's `Errors` metric, for the local ops page (local/workers.ts reads the line).
+            process.stdout.write(`${FUNCTION_ERROR_LINE}${consumerFunction.id}\n`);
+            throw error;
+          }),
       concurrency: config.concurrency,
       onError: (error) => process.stderr.write(`[workers] ${definition.id}: ${(error as Error).message}\n`),
     });

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { REPO_ROOT, stopChild } from './processes';
 import type { QueueId } from '../src/catalog/queues';
 import type { WorkerHostConfig } from './worker-host';
+import { FUNCTION_ERROR_LINE } from './worker-protocol';
 
 export interface WorkerHost {
   /** Stops polling every queue, or one (batches in flight finish first); messages wait in the queue. */
@@ -17,9 +18,17 @@ export interface WorkerHost {
  * `runtimeEnv` is what the pollers (Lambda's event source mappings) need: region, credentials, the
  * SQS endpoint. The consumer functions get only their own environment, from `config.functionEnv`.
  */
+export interface WorkerHostObserver {
+  /** Each line the consumer functions print (still printed): their logs and EMF metric lines. */
+  readonly onOutputLine?: (line: string) => void;
+  /** A consumer function's invocation threw or timed out. */
+  readonly onFunctionError?: (functionId: string) => void;
+}
+
 export async function startWorkerHost(
   runtimeEnv: Record<string, string>,
   config: WorkerHostConfig,
+  observer: WorkerHostObserver = {},
 ): Promise<WorkerHost> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local', 'worker-host.ts')], {
     cwd: REPO_ROOT,
@@ -36,8 +45,11 @@ export async function startWorkerHost(
     if (waiter) {
       waiters.delete(line);
       waiter();
+    } else if (line.startsWith(FUNCTION_ERROR_LINE)) {
+      observer.onFunctionError?.(line.slice(FUNCTION_ERROR_LINE.length));
     } else {
       process.stdout.write(`${line}\n`);
+      observer.onOutputLine?.(line);
     }
   });
   await new Promise<void>((resolve, reject) => {

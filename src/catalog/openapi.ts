@@ -18,6 +18,7 @@
 import * as z from 'zod';
 import { version } from '../../package.json';
 import { BODY_LIMIT_BYTES } from '../shared/http';
+import { CORRELATION_ID_MAX, CORRELATION_ID_PATTERN } from '../shared/correlation';
 import { problemDetailsSchema, problemOf, problemStatus, type ProblemKind } from '../shared/problem';
 import { ROUTES, type RouteArea, type RouteAuth, type RouteDefinition, type RouteResponse } from './routes';
 
@@ -193,7 +194,32 @@ const ERROR_RESPONSES: Record<
   },
 };
 
+/**
+ * The correlation id (src/shared/correlation.ts): accepted on every request, echoed on every answer
+ * the API handler gives (success or problem). Answers API Gateway gives by itself (401 without
+ * credentials, the stage's 429, its 413, 504) carry its `requestId` in the body instead.
+ */
+const CORRELATION_HEADER_NAME = 'X-Correlation-Id';
+const CORRELATION_ID_SCHEMA: JsonSchema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: CORRELATION_ID_MAX,
+  pattern: CORRELATION_ID_PATTERN.source,
+};
+const CORRELATION_REQUEST_HEADER =
+  'Optional: your id for this request (1-128 letters, digits, `.`, `_`, `:`, `-`, starting with a letter or ' +
+  'digit). It is carried through the queues to the webhook deliveries and stored with the review ' +
+  '(`npm run cli -- trace <reviewId>`). An invalid value is ignored, never refused: the request id is used instead.';
+const CORRELATION_RESPONSE_HEADER = {
+  description:
+    "The request's correlation id: the `X-Correlation-Id` it sent when valid, else the request id. On every " +
+    "answer of the API's handler; answers API Gateway gives by itself (missing credentials, stage throttling) " +
+    'have none.',
+  schema: CORRELATION_ID_SCHEMA,
+};
+
 const RESPONSE_HEADERS: Record<string, JsonSchema> = {
+  [CORRELATION_HEADER_NAME]: CORRELATION_RESPONSE_HEADER,
   'Retry-After': {
     description: 'Seconds to wait before retrying.',
     schema: { type: 'string', pattern: '^\\d+$' },
@@ -309,7 +335,14 @@ function parametersOf(route: RouteDefinition, components: SchemaComponents): Jso
     description,
     schema: { type: 'string' },
   }));
-  return [...path, ...query, ...headers];
+  const correlation = {
+    name: CORRELATION_HEADER_NAME,
+    in: 'header',
+    required: false,
+    description: CORRELATION_REQUEST_HEADER,
+    schema: CORRELATION_ID_SCHEMA,
+  };
+  return [...path, ...query, ...headers, correlation];
 }
 
 function successOf(
@@ -321,16 +354,15 @@ function successOf(
   const { description, schema, headers, mediaType } = answer;
   return {
     description,
-    ...(headers
-      ? {
-          headers: Object.fromEntries(
-            Object.entries(headers).map(([name, text]) => [
-              name,
-              { description: text, schema: { type: 'string' } },
-            ]),
-          ),
-        }
-      : {}),
+    headers: {
+      ...Object.fromEntries(
+        Object.entries(headers ?? {}).map(([name, text]) => [
+          name,
+          { description: text, schema: { type: 'string' } },
+        ]),
+      ),
+      [CORRELATION_HEADER_NAME]: { $ref: `#/components/headers/${CORRELATION_HEADER_NAME}` },
+    },
     ...(schema
       ? {
           content: {
@@ -410,9 +442,9 @@ function errorResponses(components: SchemaComponents): Record<string, JsonSchema
     );
     responses[name] = {
       description,
-      ...(headers
-        ? { headers: Object.fromEntries(headers.map((h) => [h, { $ref: `#/components/headers/${h}` }])) }
-        : {}),
+      headers: Object.fromEntries(
+        [...(headers ?? []), CORRELATION_HEADER_NAME].map((h) => [h, { $ref: `#/components/headers/${h}` }]),
+      ),
       content: { 'application/problem+json': { schema: problem, examples: examplesOf } },
     };
   }

@@ -17,7 +17,8 @@ export const CORRELATION_ATTRIBUTE = 'correlationId';
 export const CORRELATION_EXTENSION = 'correlationid';
 
 export const CORRELATION_ID_MAX = 128;
-const CORRELATION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+/** What a valid id looks like (also published in the API description). */
+export const CORRELATION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 
 /** A correlation id is 1..128 characters of letters, digits, `.`, `_`, `:`, `-` (starting alphanumeric). */
 export function isCorrelationId(value: unknown): value is string {

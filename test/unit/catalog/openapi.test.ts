@@ -17,6 +17,7 @@ import {
   type JsonSchema,
 } from '#src/catalog/openapi';
 import { ROUTES, queryParameterNames, type RouteDefinition } from '#src/catalog/routes';
+import { isCorrelationId } from '#src/shared/correlation';
 import { handleApiEvent, type ApiDeps } from '../../../functions/api/app';
 import { schemaValidator } from '../../support/openapi';
 
@@ -272,10 +273,39 @@ describe('operations (one per route of the table)', () => {
     const { responses, headers } = document.components;
     expect(responses.TooManyRequests?.headers).toEqual({
       'Retry-After': { $ref: '#/components/headers/Retry-After' },
+      'X-Correlation-Id': { $ref: '#/components/headers/X-Correlation-Id' },
     });
     expect(responses.ServiceUnavailable?.headers).toHaveProperty('Retry-After');
     expect(responses.MethodNotAllowed?.headers).toHaveProperty('Allow');
     expect(headers['Retry-After']).toMatchObject({ schema: { type: 'string' } });
+  });
+});
+
+describe('the correlation id', () => {
+  it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s: takes X-Correlation-Id and documents it on every answer, as the handler echoes it',
+    (_name, route) => {
+      const operation = operationOf(route);
+      const header = operation.parameters?.find((p) => p.name === 'X-Correlation-Id');
+      expect(header).toMatchObject({ in: 'header', required: false, schema: { maxLength: 128 } });
+      for (const response of Object.values(operation.responses)) {
+        const resolved =
+          typeof response.$ref === 'string'
+            ? document.components.responses[String(response.$ref).split('/').pop()!]!
+            : response;
+        expect(resolved.headers).toHaveProperty('X-Correlation-Id');
+      }
+    },
+  );
+
+  it('publishes the pattern the API accepts: a valid id matches it, an invalid one does not', () => {
+    const schema = document.components.headers['X-Correlation-Id']!.schema as { pattern: string };
+    const pattern = new RegExp(schema.pattern);
+    expect(pattern.test('trace-1:a.b_c')).toBe(true);
+    expect(isCorrelationId('trace-1:a.b_c')).toBe(true);
+    expect(pattern.test('-starts-with-dash')).toBe(false);
+    expect(isCorrelationId('-starts-with-dash')).toBe(false);
+    expect(pattern.test('has space')).toBe(false);
   });
 });
 
@@ -405,6 +435,7 @@ describe('the generator', () => {
         description: 'Only check.',
         schema: { type: 'string', enum: ['true', 'false'] },
       },
+      expect.objectContaining({ name: 'X-Correlation-Id', in: 'header', required: false }),
     ]);
     expect(operation.requestBody).toMatchObject({
       content: {
