@@ -6,6 +6,7 @@
  * One idiom: `once(() => new Adapter(client, name))`; handlers call the factories lazily.
  */
 import { keyRingFor } from './access/adapters/key-ring';
+import { DynamoApiKeyStore } from './access/adapters/dynamo-api-keys';
 import type { AdminAuditTrail } from './audit';
 import { DynamoAdminAuditTrail } from './audit/adapters/dynamo-admin-audit-trail';
 import { DynamoBudgetStore } from './budgets/adapters/budget-store';
@@ -123,6 +124,8 @@ export const idempotencyStore = once(
 // Access
 export const tenantStore = once(() => new DynamoTenantStore(dynamo(), tableName('Tenants')));
 export const reviewTokenKeys = once(() => keyRingFor(requireEnv(secretDefinition('ReviewTokenKey').envVar)));
+/** API keys' lifecycle and last use (issue 9): the owners' key lists in the Tenants table. */
+export const apiKeyStore = once(() => new DynamoApiKeyStore(dynamo(), tableName('Tenants')));
 
 // Reviews
 export const reviewRepository = once(

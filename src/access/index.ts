@@ -6,3 +6,8 @@ export * from './domain/revocation';
 export type { KeyRingSource } from './ports';
 export * from './use-cases/authorize';
 export * from './use-cases/create-supplier';
+// API-key lifecycle (issue 9)
+export * from './domain/key-lifecycle';
+export type { ApiKeyStore, KeyOwner, KeyUseRecorder, NewStoredKey } from './ports';
+export * from './key-items';
+export * from './use-cases/api-keys';
