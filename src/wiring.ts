@@ -7,7 +7,7 @@
  */
 import { keyRingFor } from './access/adapters/key-ring';
 import { DynamoApiKeyStore } from './access/adapters/dynamo-api-keys';
-import type { AdminAuditTrail } from './audit';
+import type { AdminAuditReader, AdminAuditTrail } from './audit';
 import { DynamoAdminAuditTrail } from './audit/adapters/dynamo-admin-audit-trail';
 import { DynamoBudgetStore } from './budgets/adapters/budget-store';
 import { queueDefinition, dlqEnvVar, type QueueId } from './catalog/queues';
@@ -280,6 +280,13 @@ export const auditLog = once((): AuditLog => new MeteredAuditLog(dynamoAuditLog(
 /** Admin and credential acts (issue 9), in the same append-only table as the platform calls. */
 export const adminAuditTrail = once(
   (): AdminAuditTrail =>
+    new DynamoAdminAuditTrail(dynamo(), tableName('Audit'), {
+      retentionDays: integerSetting('AuditRetentionDays', 1),
+    }),
+);
+/** Reading the admin acts (issue 9): a supplier's, or everyone's for ops. */
+export const adminAuditReader = once(
+  (): AdminAuditReader =>
     new DynamoAdminAuditTrail(dynamo(), tableName('Audit'), {
       retentionDays: integerSetting('AuditRetentionDays', 1),
     }),
