@@ -227,7 +227,7 @@ export class DynamoTenantStore implements SupplierDirectory {
   async revokeApiKey(
     by: { keyHash: string } | { keyId: string },
     revokedAt: string,
-  ): Promise<{ keyId: string; supplierId: string } | undefined> {
+  ): Promise<{ keyId: string; supplierId: string; revokedAt: string } | undefined> {
     const keyHash = 'keyHash' in by ? by.keyHash : await this.keyHashOf(by.keyId);
     if (!keyHash) return undefined;
     try {
@@ -243,7 +243,12 @@ export class DynamoTenantStore implements SupplierDirectory {
         }),
       );
       await this.markListed(Attributes ?? {}, revokedAt);
-      return { keyId: String(Attributes?.keyId), supplierId: String(Attributes?.supplierId) };
+      return {
+        keyId: String(Attributes?.keyId),
+        supplierId: String(Attributes?.supplierId),
+        // The first revocation's time (revoking again keeps it), so its act is recorded once.
+        revokedAt: typeof Attributes?.revokedAt === 'string' ? Attributes.revokedAt : revokedAt,
+      };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
