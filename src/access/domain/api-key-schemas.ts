@@ -61,13 +61,11 @@ const REVOCATION_NOTE =
   `authorizer cache TTL plus ${KEY_CACHE_SECONDS} s in AWS (34 s with the default 30 s; at most ` +
   `${MAX_AUTHORIZER_CACHE_SECONDS + KEY_CACHE_SECONDS} s).`;
 
-export const apiKeyResponse = z
-  .object(keyFields)
-  .meta({
-    id: 'ApiKey',
-    description: `An API key (never its secret). ${REVOCATION_NOTE}`,
-    examples: [KEY_EXAMPLE],
-  });
+export const apiKeyResponse = z.object(keyFields).meta({
+  id: 'ApiKey',
+  description: `An API key (never its secret). ${REVOCATION_NOTE}`,
+  examples: [KEY_EXAMPLE],
+});
 
 export const createdApiKeyResponse = z
   .object({
