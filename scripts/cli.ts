@@ -7,6 +7,7 @@
  *   ops-keys create --name <operator> [--expires-in-days N]     an ops key (at most 2 active per operator)
  *   ops-keys list                                               every ops key: id, operator, times, status
  *   ops-keys revoke <keyId>                                     revoke an ops key
+ *   api-keys backfill                                           list keys made before issue 9 (one-off)
  * Every act on a supplier or a key is appended to the admin audit trail (TABLE_AUDIT; retention
  * AUDIT_RETENTION_DAYS, else cdk.json's platformHealth.auditRetentionDays), actor `ops`, detail `cli`.
  *   redrive <queue> [--max N]                                   move a queue's DLQ back to it
@@ -26,7 +27,7 @@ import { createOpsKey, createSupplierWithKey } from '../src/access/use-cases/cre
 import { hashApiKey, looksLikeApiKey } from '../src/access/domain/api-keys';
 import { formatJourney, traceReview } from './trace-review';
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyDeps } from '../src/access';
-import { DynamoApiKeyStore } from '../src/access/adapters/dynamo-api-keys';
+import { backfillKeyLists, DynamoApiKeyStore } from '../src/access/adapters/dynamo-api-keys';
 import {
   deterministicAdminAuditId,
   newAdminAuditId,
@@ -45,6 +46,7 @@ const USAGE = `usage:
   npm run cli -- ops-keys create --name <operator> [--expires-in-days <1-365>]
   npm run cli -- ops-keys list
   npm run cli -- ops-keys revoke <keyId>
+  npm run cli -- api-keys backfill
   npm run cli -- redrive <${QUEUES.map((q) => q.id).join('|')}> [--max <n>]
   npm run cli -- trace <reviewId> [--supplier-id <id>]`;
 
@@ -109,6 +111,11 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     return 0;
   }
   if (command === 'ops-keys') return opsKeys(target, positionals[2], values, out);
+  if (command === 'api-keys' && target === 'backfill') {
+    const added = await backfillKeyLists(dynamo(), requireEnv(tableDefinition('Tenants').envVar));
+    out(`${added} keys made before the key lists were added to their owner's list`);
+    return 0;
+  }
   if (command === 'redrive') {
     const queue = QUEUES.find((q) => q.id.toLowerCase() === target?.toLowerCase());
     if (!queue) throw new UsageError(`unknown queue "${target ?? ''}"`);

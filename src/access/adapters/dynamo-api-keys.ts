@@ -10,13 +10,21 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import {
   GetCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { StoredKey } from '../domain/key-lifecycle';
 import type { ApiKeyStore, KeyOwner, KeyUseRecorder, NewStoredKey } from '../ports';
-import { bumpVersion, KEY_LIST_PREFIX, KEY_LIST_VERSION_SK, keyListItem, ownerPartition } from '../key-items';
+import {
+  bumpVersion,
+  KEY_LIST_PREFIX,
+  KEY_LIST_VERSION_SK,
+  keyListItem,
+  ownerOfRecord,
+  ownerPartition,
+} from '../key-items';
 
 const isConflict = (error: unknown) =>
   error instanceof ConditionalCheckFailedException ||
@@ -165,6 +173,61 @@ export class DynamoApiKeyStore implements ApiKeyStore, KeyUseRecorder {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
+}
+
+/**
+ * Operator's one-off migration: gives every key made before issue 9 (an authorizer item without a
+ * list item) its list item, so it is listed, counted by the two-key rule and gets its last use.
+ * A Scan of the small Tenants table, run from the CLI, never on a request path. Idempotent.
+ */
+export async function backfillKeyLists(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  let added = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'sk = :sk',
+        ExpressionAttributeValues: { ':sk': 'APIKEY' },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const owner = ownerOfRecord({ supplierId: String(item.supplierId), role: String(item.role) });
+      const listItem = {
+        ...keyListItem(owner, {
+          keyId: String(item.keyId),
+          keyHash: String(item.pk).slice('APIKEY#'.length),
+          ...(typeof item.name === 'string' ? { label: item.name } : {}),
+          createdAt: typeof item.createdAt === 'string' ? item.createdAt : new Date(0).toISOString(),
+          ...(typeof item.expiresAt === 'string' ? { expiresAt: item.expiresAt } : {}),
+        }),
+        status: item.status === 'revoked' ? 'revoked' : 'active',
+        ...(typeof item.revokedAt === 'string' ? { revokedAt: item.revokedAt } : {}),
+      };
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: listItem,
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              bumpVersion(tableName, owner, undefined),
+            ],
+          }),
+        );
+        added += 1;
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+      }
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return added;
 }
 
 function storedKeyOf(item: Record<string, unknown>): StoredKey {

@@ -7,7 +7,7 @@
  * - DynamoApiKeyStore: versions refuse a stale write; last use is written once per interval.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createTables } from '../../../local/resources';
 import { acquireStore, type TestStore } from '../support/shared-store';
 import { tableDefinition, type TableId } from '../../../src/catalog/tables';
@@ -15,7 +15,7 @@ import { DynamoAdminAuditTrail } from '../../../src/audit/adapters/dynamo-admin-
 import { listAdminActs, newAdminAuditId, type AdminAct } from '../../../src/audit';
 import { DynamoAuditLog } from '../../../src/platforms/adapters/dynamo-audit-log';
 import { newAuditId } from '../../../src/platforms';
-import { DynamoApiKeyStore } from '../../../src/access/adapters/dynamo-api-keys';
+import { backfillKeyLists, DynamoApiKeyStore } from '../../../src/access/adapters/dynamo-api-keys';
 import { DynamoTenantStore } from '../../../src/reviews/adapters/dynamo-records';
 import { createSupplierWithKey, lastUseThreshold } from '../../../src/access';
 import { ProblemError } from '../../../src/shared/problem';
@@ -242,5 +242,34 @@ describe('DynamoApiKeyStore', () => {
     // A key without a list item (made before issue 9) gets none made up.
     await store.recordUse(owner, 'key_nolist', muchLater.toISOString(), lastUseThreshold(muchLater));
     expect((await store.listKeys(owner)).keys).toHaveLength(2);
+  });
+
+  it('backfills the list of a key made before issue 9, once', async () => {
+    const store = new DynamoApiKeyStore(doc, table('Tenants'));
+    const owner = { kind: 'supplier' as const, supplierId: 'sup_legacy' };
+    await doc.send(
+      new PutCommand({
+        TableName: table('Tenants'),
+        Item: {
+          pk: 'APIKEY#legacyhash',
+          sk: 'APIKEY',
+          supplierId: 'sup_legacy',
+          keyId: 'key_legacy0000000000000000000',
+          status: 'revoked',
+          revokedAt: '2026-01-02T00:00:00.000Z',
+          createdAt: '2026-01-01T00:00:00.000Z',
+        },
+      }),
+    );
+    expect((await store.listKeys(owner)).keys).toEqual([]);
+    expect(await backfillKeyLists(doc, table('Tenants'))).toBeGreaterThanOrEqual(1);
+    expect(await backfillKeyLists(doc, table('Tenants'))).toBe(0);
+    expect((await store.listKeys(owner)).keys).toEqual([
+      expect.objectContaining({
+        keyId: 'key_legacy0000000000000000000',
+        status: 'revoked',
+        revokedAt: '2026-01-02T00:00:00.000Z',
+      }),
+    ]);
   });
 });
