@@ -131,14 +131,7 @@ export async function handleApiEvent(
         throw new ProblemError('forbidden', 'a review link cannot be used for this route');
       }
     }
-    // Every use of an ops key is an audited act (issue 9), written before the route runs.
-    if (principal?.kind === 'ops') {
-      await recordAct({ event, principal }, deps, {
-        kind: 'api_key.used_for_ops',
-        target: `api_key:${principal.keyId}`,
-        detail: `${route.method} ${route.path}`,
-      });
-    }
+
     // Each route's body and query are validated here, with the schemas the route table names; a
     // raw-body route's body is only checked for media type and size, and reaches it unparsed.
     if (route.rawBody) checkRawBody(event, route.rawBody.mediaTypes, route.rawBody.maxBytes);
@@ -149,7 +142,20 @@ export async function handleApiEvent(
       ? parse(route.body, readJsonObject(event), 'validation-error')
       : undefined;
     const operation = OPERATIONS[route.operation];
-    const run = () => operation({ event, principal, pathParameters, body, query }, deps);
+    const run = async () => {
+      const result = await operation({ event, principal, pathParameters, body, query }, deps);
+      // Every successful use of an ops key is an audited act (issue 9), written before the answer
+      // leaves: what an ops route read is never handed out unaudited. A refused request (4xx) read
+      // nothing and, like any bad input, changes nothing.
+      if (principal?.kind === 'ops' && result.statusCode < 400) {
+        await recordAct({ event, principal }, deps, {
+          kind: 'api_key.used_for_ops',
+          target: `api_key:${principal.keyId}`,
+          detail: `${route.method} ${route.path}`,
+        });
+      }
+      return result;
+    };
     // Idempotency-Key is scoped by the caller: a public route has none and takes no key.
     return principal
       ? await runIdempotently(route, event, principal, body, deps.idempotency, run)
