@@ -4,6 +4,12 @@
  *   create-ops-key --name "On-call"                             an operator's key for the ops routes
  *   revoke-key <keyId|apiKey>                                   revoke an API key (stops working within
  *                                                               5 s locally, 35 s in AWS: ADR 0010)
+ *   ops-keys create --name <operator> [--expires-in-days N]     an ops key (at most 2 active per operator)
+ *   ops-keys list                                               every ops key: id, operator, times, status
+ *   ops-keys revoke <keyId>                                     revoke an ops key
+ *   api-keys backfill                                           list keys made before issue 9 (one-off)
+ * Every act on a supplier or a key is appended to the admin audit trail (TABLE_AUDIT; retention
+ * AUDIT_RETENTION_DAYS, else cdk.json's platformHealth.auditRetentionDays), actor `ops`, detail `cli`.
  *   redrive <queue> [--max N]                                   move a queue's DLQ back to it
  *   trace <reviewId> [--supplier-id <id>]                       a review's journey, with correlation ids
  * It reads the same environment as the functions: TABLE_* and QUEUE_URL_* (and, for the local
@@ -20,11 +26,27 @@ import { requireEnv } from '../src/shared/env';
 import { createOpsKey, createSupplierWithKey } from '../src/access/use-cases/create-supplier';
 import { hashApiKey, looksLikeApiKey } from '../src/access/domain/api-keys';
 import { formatJourney, traceReview } from './trace-review';
+import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyDeps } from '../src/access';
+import { backfillKeyLists, DynamoApiKeyStore } from '../src/access/adapters/dynamo-api-keys';
+import {
+  deterministicAdminAuditId,
+  newAdminAuditId,
+  type AdminActKind,
+  type AdminAuditTrail,
+} from '../src/audit';
+import { DynamoAdminAuditTrail } from '../src/audit/adapters/dynamo-admin-audit-trail';
+import { optionalEnv } from '../src/shared/env';
+import { ProblemError } from '../src/shared/problem';
+import { readProjectConfig } from '../lib/settings';
 
 const USAGE = `usage:
   npm run cli -- create-supplier --name <name> [--supplier-id <id>]
   npm run cli -- create-ops-key --name <operator>
   npm run cli -- revoke-key <keyId|apiKey>
+  npm run cli -- ops-keys create --name <operator> [--expires-in-days <1-365>]
+  npm run cli -- ops-keys list
+  npm run cli -- ops-keys revoke <keyId>
+  npm run cli -- api-keys backfill
   npm run cli -- redrive <${QUEUES.map((q) => q.id).join('|')}> [--max <n>]
   npm run cli -- trace <reviewId> [--supplier-id <id>]`;
 
@@ -32,7 +54,12 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: 'string' }, 'supplier-id': { type: 'string' }, max: { type: 'string' } },
+    options: {
+      name: { type: 'string' },
+      'supplier-id': { type: 'string' },
+      max: { type: 'string' },
+      'expires-in-days': { type: 'string' },
+    },
   });
   const [command, target] = positionals;
   if (command === 'create-supplier') {
@@ -42,6 +69,9 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
       name: values.name,
       supplierId: values['supplier-id'],
     });
+    const at = new Date().toISOString();
+    await cliAct('supplier.created', `supplier:${created.supplierId}`, created.supplierId, at);
+    await cliAct('api_key.created', `api_key:${created.keyId}`, created.supplierId, at);
     out(JSON.stringify(created, null, 2));
     out('Keep the API key safe: it is shown once and only its hash is stored.');
     return 0;
@@ -49,7 +79,9 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
   if (command === 'create-ops-key') {
     if (!values.name) throw new UsageError('--name is required');
     const store = new DynamoTenantStore(dynamo(), requireEnv(tableDefinition('Tenants').envVar));
-    out(JSON.stringify(await createOpsKey(store, values.name), null, 2));
+    const created = await createOpsKey(store, values.name);
+    await cliAct('api_key.created', `api_key:${created.keyId}`, undefined, new Date().toISOString());
+    out(JSON.stringify(created, null, 2));
     out('Keep the ops key safe: it is shown once and only its hash is stored.');
     return 0;
   }
@@ -67,8 +99,21 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
       out('no such key');
       return 1;
     }
+    await cliAct(
+      'api_key.revoked',
+      `api_key:${revoked.keyId}`,
+      revoked.supplierId === 'ops' ? undefined : revoked.supplierId,
+      revoked.revokedAt,
+      deterministicAdminAuditId(Date.parse(revoked.revokedAt), ['api_key.revoked', revoked.keyId]),
+    );
     out(JSON.stringify({ ...revoked, status: 'revoked' }, null, 2));
     out('Requests with it are refused within 5 s locally, within 35 s in AWS (ADR 0010).');
+    return 0;
+  }
+  if (command === 'ops-keys') return opsKeys(target, positionals[2], values, out);
+  if (command === 'api-keys' && target === 'backfill') {
+    const added = await backfillKeyLists(dynamo(), requireEnv(tableDefinition('Tenants').envVar));
+    out(`${added} keys made before the key lists were added to their owner's list`);
     return 0;
   }
   if (command === 'redrive') {
@@ -110,6 +155,96 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
 }
 
 export class UsageError extends Error {}
+
+/**
+ * Operators' keys (issue 9): the lifecycle of suppliers' keys, through the CLI. The two-key limit
+ * counts per operator (`--name`), so each operator can rotate without downtime; an operator's
+ * last key may be revoked (the CLI can always issue a new one).
+ */
+async function opsKeys(
+  action: string | undefined,
+  keyId: string | undefined,
+  values: { name?: string; 'expires-in-days'?: string },
+  out: (line: string) => void,
+): Promise<number> {
+  const deps: ApiKeyDeps = {
+    apiKeys: new DynamoApiKeyStore(dynamo(), requireEnv(tableDefinition('Tenants').envVar)),
+    now: () => new Date(),
+  };
+  try {
+    if (action === 'create') {
+      if (!values.name) throw new UsageError('--name is required (the operator)');
+      const days = values['expires-in-days'];
+      if (days !== undefined && !/^\d{1,3}$/.test(days))
+        throw new UsageError('--expires-in-days must be a whole number of days (1-365)');
+      if (days !== undefined && (Number(days) < 1 || Number(days) > 365))
+        throw new UsageError('--expires-in-days must be 1-365');
+      const created = await createApiKey(
+        { kind: 'ops' },
+        { label: values.name, ...(days !== undefined ? { expiresInDays: Number(days) } : {}) },
+        deps,
+      );
+      await cliAct('api_key.created', `api_key:${created.keyId}`, undefined, created.createdAt);
+      out(JSON.stringify(created, null, 2));
+      out('Keep the ops key safe: it is shown once and only its hash is stored.');
+      return 0;
+    }
+    if (action === 'list') {
+      for (const key of await listApiKeys({ kind: 'ops' }, deps)) out(JSON.stringify(key));
+      return 0;
+    }
+    if (action === 'revoke') {
+      if (!keyId || !/^key_[0-9a-z]{26}$/.test(keyId))
+        throw new UsageError('ops-keys revoke needs a key id (key_...)');
+      const { key } = await revokeApiKey({ kind: 'ops' }, keyId, deps);
+      const at = key.revokedAt ?? new Date().toISOString();
+      await cliAct(
+        'api_key.revoked',
+        `api_key:${keyId}`,
+        undefined,
+        at,
+        deterministicAdminAuditId(Date.parse(at), ['api_key.revoked', keyId]),
+      );
+      out(JSON.stringify(key, null, 2));
+      out('Requests with it are refused within 5 s locally, within 35 s in AWS (ADR 0010).');
+      return 0;
+    }
+  } catch (error) {
+    // The use cases speak HTTP problems (409 too many keys, 404 unknown key): say it plainly.
+    if (error instanceof ProblemError) {
+      out(`refused: ${error.problem.detail ?? error.problem.title}`);
+      return 1;
+    }
+    throw error;
+  }
+  throw new UsageError(`ops-keys needs create, list or revoke`);
+}
+
+let trail: AdminAuditTrail | undefined;
+/** The CLI's acts: actor `ops` (an operator with the stack's credentials), no source IP. */
+async function cliAct(
+  kind: AdminActKind,
+  target: string,
+  supplierId: string | undefined,
+  at: string,
+  auditId = newAdminAuditId(Date.parse(at)),
+): Promise<void> {
+  const retention = optionalEnv('AUDIT_RETENTION_DAYS');
+  trail ??= new DynamoAdminAuditTrail(dynamo(), requireEnv(tableDefinition('Audit').envVar), {
+    retentionDays:
+      retention !== undefined ? Number(retention) : readProjectConfig().platformHealth.auditRetentionDays,
+  });
+  await trail.record({
+    auditId,
+    kind,
+    at,
+    actor: { type: 'ops' },
+    ...(supplierId !== undefined ? { supplierId } : {}),
+    target,
+    outcome: 'ok',
+    detail: 'cli',
+  });
+}
 
 if (require.main === module) {
   runCli(process.argv.slice(2)).then(

@@ -6,7 +6,8 @@
  * One idiom: `once(() => new Adapter(client, name))`; handlers call the factories lazily.
  */
 import { keyRingFor } from './access/adapters/key-ring';
-import type { AdminAuditTrail } from './audit';
+import { DynamoApiKeyStore } from './access/adapters/dynamo-api-keys';
+import type { AdminAuditReader, AdminAuditTrail } from './audit';
 import { DynamoAdminAuditTrail } from './audit/adapters/dynamo-admin-audit-trail';
 import { DynamoBudgetStore } from './budgets/adapters/budget-store';
 import { queueDefinition, dlqEnvVar, type QueueId } from './catalog/queues';
@@ -127,6 +128,8 @@ export const idempotencyStore = once(
 // Access
 export const tenantStore = once(() => new DynamoTenantStore(dynamo(), tableName('Tenants')));
 export const reviewTokenKeys = once(() => keyRingFor(requireEnv(secretDefinition('ReviewTokenKey').envVar)));
+/** API keys' lifecycle and last use (issue 9): the owners' key lists in the Tenants table. */
+export const apiKeyStore = once(() => new DynamoApiKeyStore(dynamo(), tableName('Tenants')));
 
 // Reviews
 export const reviewRepository = once(
@@ -281,6 +284,13 @@ export const auditLog = once((): AuditLog => new MeteredAuditLog(dynamoAuditLog(
 /** Admin and credential acts (issue 9), in the same append-only table as the platform calls. */
 export const adminAuditTrail = once(
   (): AdminAuditTrail =>
+    new DynamoAdminAuditTrail(dynamo(), tableName('Audit'), {
+      retentionDays: integerSetting('AuditRetentionDays', 1),
+    }),
+);
+/** Reading the admin acts (issue 9): a supplier's, or everyone's for ops. */
+export const adminAuditReader = once(
+  (): AdminAuditReader =>
     new DynamoAdminAuditTrail(dynamo(), tableName('Audit'), {
       retentionDays: integerSetting('AuditRetentionDays', 1),
     }),

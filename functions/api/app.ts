@@ -19,6 +19,8 @@ import { webhookOperations, type WebhookDeps } from './operations/webhooks';
 import { importOperations, type ImportDeps } from './operations/imports';
 import { replyOperations, type ReplyDeps } from './operations/replies';
 import { notificationOperations, type NotificationOperationDeps } from './operations/notifications';
+import { accessOperations, type AccessDeps } from './operations/access';
+import { recordAct } from './admin-acts';
 
 /** Every area's dependencies, plus how to report the unexpected. */
 export interface ApiDeps
@@ -30,7 +32,8 @@ export interface ApiDeps
     AuditHealthDeps,
     ImportDeps,
     ReplyDeps,
-    NotificationOperationDeps {
+    NotificationOperationDeps,
+    AccessDeps {
   /** Only requests that send an Idempotency-Key to a route marked `idempotent` use it. */
   readonly idempotency: IdempotencyStore;
   readonly onUnexpectedError: (error: unknown, event: APIGatewayProxyEvent) => void;
@@ -46,6 +49,7 @@ const OPERATIONS: Operations<OperationId, ApiDeps> = {
   ...importOperations,
   ...replyOperations,
   ...notificationOperations,
+  ...accessOperations,
 };
 
 /** Reads the principal the authorizer put in the request context. */
@@ -127,6 +131,7 @@ export async function handleApiEvent(
         throw new ProblemError('forbidden', 'a review link cannot be used for this route');
       }
     }
+
     // Each route's body and query are validated here, with the schemas the route table names; a
     // raw-body route's body is only checked for media type and size, and reaches it unparsed.
     if (route.rawBody) checkRawBody(event, route.rawBody.mediaTypes, route.rawBody.maxBytes);
@@ -137,7 +142,20 @@ export async function handleApiEvent(
       ? parse(route.body, readJsonObject(event), 'validation-error')
       : undefined;
     const operation = OPERATIONS[route.operation];
-    const run = () => operation({ event, principal, pathParameters, body, query }, deps);
+    const run = async () => {
+      const result = await operation({ event, principal, pathParameters, body, query }, deps);
+      // Every successful use of an ops key is an audited act (issue 9), written before the answer
+      // leaves: what an ops route read is never handed out unaudited. A refused request (4xx) read
+      // nothing and, like any bad input, changes nothing.
+      if (principal?.kind === 'ops' && result.statusCode < 400) {
+        await recordAct({ event, principal }, deps, {
+          kind: 'api_key.used_for_ops',
+          target: `api_key:${principal.keyId}`,
+          detail: `${route.method} ${route.path}`,
+        });
+      }
+      return result;
+    };
     // Idempotency-Key is scoped by the caller: a public route has none and takes no key.
     return principal
       ? await runIdempotently(route, event, principal, body, deps.idempotency, run)

@@ -36,6 +36,9 @@ import {
   reviewTokenKeys,
   webhookConfig,
   receiveNotificationDeps,
+  adminAuditReader,
+  adminAuditTrail,
+  apiKeyStore,
 } from '../../src/wiring';
 import { handleApiEvent, type ApiDeps } from './app';
 
@@ -79,6 +82,17 @@ const deps = once((): ApiDeps => ({
   importFiles: importFiles(),
   importQueue: importQueue(),
   notifications: receiveNotificationDeps,
+  // API keys and the admin audit trail (issue 9)
+  apiKeyDeps: { apiKeys: apiKeyStore(), now: () => new Date() },
+  adminAudit: adminAuditTrail(),
+  adminAuditReader: adminAuditReader(),
+  onActParked: (act, error) => {
+    logger.error('admin act parked: the Audit table refused it', {
+      adminActParked: act,
+      error: error as Error,
+    });
+    tally.add('AuditEntriesParked', MetricUnit.Count);
+  },
   onUnexpectedError: (error, event) =>
     logger.error('unexpected error', { error: error as Error, path: event.path, method: event.httpMethod }),
 }));

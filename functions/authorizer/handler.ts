@@ -3,10 +3,13 @@ import middy from '@middy/core';
 import { withLogging } from '../../src/shared/logging';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { logger } from '../../src/shared/powertools';
-import { once, tenantStore } from '../../src/wiring';
-import { authorize, CachedKeyLookup } from '../../src/access/use-cases/authorize';
+import { apiKeyStore, once, tenantStore } from '../../src/wiring';
+import { authorize, CachedKeyLookup, noteKeyUse } from '../../src/access/use-cases/authorize';
+import { LastUseThrottle } from '../../src/access/domain/key-lifecycle';
 
 const keys = once(() => new CachedKeyLookup(tenantStore()));
+/** Per container: a key's last use is written at most once per interval from here. */
+const lastUse = once(() => new LastUseThrottle());
 
 /** Allow every method of the stage: API Gateway caches one decision per credential. */
 function stageWildcard(methodArn: string): string {
@@ -21,7 +24,14 @@ export async function handleAuthorization(
   const authorization = Object.entries(event.headers ?? {}).find(
     ([name]) => name.toLowerCase() === 'authorization',
   )?.[1];
-  const decision = await authorize(authorization, keys());
+  const now = new Date();
+  const decision = await authorize(authorization, keys(), now);
+  await noteKeyUse(decision, {
+    throttle: lastUse(),
+    recorder: apiKeyStore(),
+    now,
+    onError: (error) => logger.warn('last use of an API key not recorded', { error: error as Error }),
+  });
   if (decision.effect === 'unauthorized') throw new Error('Unauthorized'); // API Gateway's contract for 401
   const principalId =
     decision.effect === 'allow' ? (decision.context.supplierId ?? 'review-token') : 'denied';

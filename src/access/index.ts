@@ -1,4 +1,11 @@
 /** The access capability's public face: suppliers, API keys, review-link tokens, who is calling. */
+import {
+  apiKeyListResponse,
+  apiKeyResponse,
+  createApiKeyBody,
+  createdApiKeyResponse,
+} from './domain/api-key-schemas';
+
 export * from './domain/api-keys';
 export * from './domain/principal';
 export * from './domain/review-token';
@@ -6,3 +13,16 @@ export * from './domain/revocation';
 export type { KeyRingSource } from './ports';
 export * from './use-cases/authorize';
 export * from './use-cases/create-supplier';
+// API-key lifecycle (issue 9)
+export * from './domain/key-lifecycle';
+export type { ApiKeyStore, KeyOwner, KeyUseRecorder, NewStoredKey } from './ports';
+export * from './key-items';
+export * from './use-cases/api-keys';
+export type { CreateApiKeyBody } from './domain/api-key-schemas';
+/** The route table's schemas for the API-key routes. */
+export const apiKeyRoutesSchemas = { createApiKeyBody } as const;
+export const apiKeyRoutesResponses = {
+  apiKey: apiKeyResponse,
+  createdApiKey: createdApiKeyResponse,
+  apiKeyList: apiKeyListResponse,
+} as const;

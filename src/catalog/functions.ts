@@ -86,6 +86,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       ImportJobs: 'readwrite',
       // Inbound platform notifications: replay keys (conditional puts) and the location directory.
       PlatformSync: 'readwrite',
+      // API keys (issue 9): the supplier's key list, create and revoke (conditional transactions).
+      Tenants: 'readwrite',
     },
     queues: {
       Ingest: 'send',
@@ -123,7 +125,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: 'functions/authorizer/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
-    tables: { Tenants: 'read' },
+    // readwrite: a key's last use (issue 9), one conditional UpdateItem per key per 5 minutes at most.
+    tables: { Tenants: 'readwrite' },
     queues: {},
     secrets: [],
     description: 'REQUEST authorizer: resolves an API key hash to its supplier id.',

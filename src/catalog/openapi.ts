@@ -74,6 +74,11 @@ const TAGS: Record<RouteArea, { name: string; description: string }> = {
     description:
       'Review imports from files: the WeddingWire / The Knot CSV template and JSON lines (docs/imports.md).',
   },
+  access: {
+    name: 'Access and audit',
+    description:
+      'API keys (create, list, revoke, rotate without downtime, expiry, last use) and the audit trail of every admin act.',
+  },
 };
 
 const SECURITY_SCHEMES: Record<string, JsonSchema> = {

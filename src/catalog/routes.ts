@@ -20,6 +20,9 @@ import {
   notificationRoutesSchemas,
 } from '../platforms';
 import type { ProblemKind } from '../shared/problem';
+// API keys and the admin audit trail (issue 9)
+import { apiKeyRoutesResponses, apiKeyRoutesSchemas } from '../access';
+import { adminActPageResponse, listAdminActsQuery, listOpsAdminActsQuery } from '../audit';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -30,7 +33,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export type RouteAuth = 'supplier' | 'supplier-or-review-token' | 'ops' | 'public';
 
 /** The area a route belongs to: its tag in the API description. */
-export type RouteArea = 'reviews' | 'webhooks' | 'models' | 'meta' | 'platforms' | 'imports';
+export type RouteArea = 'reviews' | 'webhooks' | 'models' | 'meta' | 'platforms' | 'imports' | 'access';
 
 /** The success answer of a route. */
 export interface RouteResponse {
@@ -102,7 +105,13 @@ export type OperationId =
   | 'deleteReviewReply'
   | 'updateConnection'
   | 'verifyPlatformNotifications'
-  | 'receivePlatformNotification';
+  | 'receivePlatformNotification'
+  // API keys and the admin audit trail (issue 9)
+  | 'createApiKey'
+  | 'listApiKeys'
+  | 'revokeApiKey'
+  | 'listAdminAudit'
+  | 'listOpsAdminAudit';
 
 export interface RouteDefinition {
   readonly operation: OperationId;
@@ -689,6 +698,71 @@ export const ROUTES: readonly RouteDefinition[] = [
     },
     // 401: bad signature or token; 403: refused; 404 (path): a platform without notifications.
     problems: ['unauthorized', 'forbidden'],
+  },
+  // API keys and the admin audit trail (issue 9). A revoked or expired key is refused within the
+  // authorizer cache TTL + 4 s in AWS (34 s by default), 5 s locally (src/access/domain/revocation.ts).
+  {
+    operation: 'createApiKey',
+    method: 'POST',
+    path: '/v1/api-keys',
+    auth: 'supplier',
+    body: apiKeyRoutesSchemas.createApiKeyBody,
+    summary:
+      'Create an API key (at most 2 active: rotate by creating the second, switching, revoking the first); ' +
+      'the key is in this answer only. Optional expiry (expiresInDays, 1-365). Audited (api_key.created).',
+    area: 'access',
+    // 409: two active keys already.
+    problems: ['conflict'],
+    response: {
+      status: 201,
+      description: 'The new key, with its secret (shown once).',
+      schema: apiKeyRoutesResponses.createdApiKey,
+    },
+  },
+  {
+    operation: 'listApiKeys',
+    method: 'GET',
+    path: '/v1/api-keys',
+    auth: 'supplier',
+    summary:
+      "The supplier's keys, newest first: id, label, creation, expiry, last use (recorded at most every 5 minutes) and status; never a secret or hash.",
+    area: 'access',
+    response: { status: 200, description: 'The keys.', schema: apiKeyRoutesResponses.apiKeyList },
+  },
+  {
+    operation: 'revokeApiKey',
+    method: 'DELETE',
+    path: '/v1/api-keys/{keyId}',
+    auth: 'supplier',
+    summary:
+      'Revoke a key: refused within the authorizer cache TTL + 4 s (34 s in AWS by default, 5 s locally). ' +
+      'Revoking the last active key is a 409 (create its replacement first); revoking twice is harmless. Audited (api_key.revoked).',
+    area: 'access',
+    // 409: the last active key.
+    problems: ['conflict'],
+    response: { status: 200, description: 'The revoked key.', schema: apiKeyRoutesResponses.apiKey },
+  },
+  {
+    operation: 'listAdminAudit',
+    method: 'GET',
+    path: '/v1/audit/admin',
+    auth: 'supplier',
+    query: listAdminActsQuery,
+    summary:
+      'The admin acts on the calling supplier’s data (keys created, revoked; endpoints created, changed, deleted, secrets rotated; connections made, removed; ...), newest first, with actor, source IP and request id; filtered, with a cursor.',
+    area: 'access',
+    response: { status: 200, description: 'A page of admin acts.', schema: adminActPageResponse },
+  },
+  {
+    operation: 'listOpsAdminAudit',
+    method: 'GET',
+    path: '/v1/ops/audit/admin',
+    auth: 'ops',
+    query: listOpsAdminActsQuery,
+    summary:
+      'Ops: every admin act (any supplier, and system-wide acts), newest first; supplierId, kind, actorType, target, from, to, cursor.',
+    area: 'access',
+    response: { status: 200, description: 'A page of admin acts.', schema: adminActPageResponse },
   },
 ];
 

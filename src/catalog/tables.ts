@@ -70,6 +70,9 @@ export const TABLES: readonly TableDefinition[] = [
       'Resolve an API key: GetItem pk=APIKEY#<sha256 of key>, sk=APIKEY (keys are stored only as hashes); revoked keys keep their item with status=revoked.',
       'Find a key by its key id (operator revocation): GetItem pk=KEYID#<keyId>, sk=KEYID -> keyHash.',
       'Get a supplier: GetItem pk=SUPPLIER#<sid>, sk=PROFILE.',
+      // API-key lifecycle (issue 9)
+      "An owner's keys (list, two-key rule): Query pk=SUPPLIER#<sid> (or OPSKEYS for operators), begins_with(sk, APIKEYS): the version item sk=APIKEYS and one item per key sk=APIKEYS#<keyId> (label, createdAt, expiresAt, lastUsedAt, status, keyHash); every create or revoke is a transaction conditional on the version.",
+      "A key's last use: UpdateItem pk=<owner>, sk=APIKEYS#<keyId> SET lastUsedAt, conditional on lastUsedAt older than 5 minutes (the authorizer, at most once per key per 5 minutes).",
     ],
   },
   {
@@ -206,6 +209,9 @@ export const TABLES: readonly TableDefinition[] = [
       "A connection's entries: Query byConnection gsi1pk=SUPPLIER#<sid>#CONNECTION#<cid>, gsi1sk=<at>#<auditId>.",
       "A supplier's entries of one platform: Query byPlatform gsi2pk=SUPPLIER#<sid>#PLATFORM#<p>, gsi2sk=<at>#<auditId>.",
       "Ops, across suppliers, one platform: Query opsByPlatform gsi3pk=PLATFORM#<p>, gsi3sk=<at>#<auditId> (a few calls a second per platform at most: far under one partition's write limit).",
+      // Admin acts (issue 9): entryType=admin, in the supplier's partition (or pk=SYSTEM).
+      "A supplier's admin acts: Query byConnection gsi1pk=SUPPLIER#<sid>#ADMIN, gsi1sk=<at>#<auditId> (no connection key can equal it); kind, actorType, target filtered. The platform listing of pk=SUPPLIER#<sid> filters attribute_not_exists(entryType).",
+      'Ops, every admin act: Query opsByPlatform gsi3pk=ADMIN, gsi3sk=<at>#<auditId> (a few acts a minute at most).',
     ],
   },
   {

@@ -339,6 +339,19 @@ it('answers every route with a body that matches its documented response schema'
     headers: signed.headers as Record<string, string>,
   });
 
+  // API keys and the admin audit trail (issue 9): a second key, the list, the second revoked
+  // (the supplier's first key stays for the tests below), the acts.
+  const second = await conform('createApiKey', '/v1/api-keys', {
+    key: supplier.apiKey,
+    body: { label: 'conformance', expiresInDays: 30 },
+  });
+  await conform('listApiKeys', '/v1/api-keys', { key: String(second.apiKey) });
+  await conform('revokeApiKey', `/v1/api-keys/${String(second.keyId)}`, { key: supplier.apiKey });
+  await conform('listAdminAudit', '/v1/audit/admin?limit=5', { key: supplier.apiKey });
+  await conform('listOpsAdminAudit', `/v1/ops/audit/admin?supplierId=${supplier.supplierId}`, {
+    key: opsKey,
+  });
+
   // A new route fails here until its happy path is added above.
   expect([...exercised].sort()).toEqual(ROUTES.map((r) => r.operation).sort());
 });

@@ -452,6 +452,32 @@ const BAD_REQUESTS: BadRequest[] = [
     status: 400,
     type: problem('invalid-query'),
   },
+  // API keys and the admin audit trail (issue 9)
+  {
+    name: 'api key: expiresInDays 0',
+    method: 'POST',
+    path: '/v1/api-keys',
+    body: { expiresInDays: 0 },
+    status: 422,
+    type: problem('validation-error'),
+  },
+  {
+    name: 'admin audit: unknown kind',
+    method: 'GET',
+    path: '/v1/audit/admin',
+    query: { kind: 'api_key.stolen' },
+    status: 400,
+    type: problem('invalid-query'),
+  },
+  {
+    name: 'ops admin audit: from after to',
+    method: 'GET',
+    path: '/v1/ops/audit/admin',
+    query: { from: '2026-12-02T00:00:00Z', to: '2026-12-01T00:00:00Z' },
+    as: 'ops',
+    status: 400,
+    type: problem('invalid-query'),
+  },
   // Answered by API Gateway itself
   // The platform notification routes (public; the body reaches the platform's verifier unparsed).
   {

@@ -20,8 +20,10 @@ import {
   type StartConnectionBody,
 } from '../../../src/platforms/use-cases/connections';
 import { supplierOf, type Operations } from '../operation';
+import { recordAct, type AdminActDeps } from '../admin-acts';
 
-export interface ConnectionOperationDeps {
+/** A connection made or removed is an admin act (issue 9), audited before it is acknowledged. */
+export interface ConnectionOperationDeps extends AdminActDeps {
   /** Built on first use: only the connection routes need the platform apps' configuration. */
   readonly platformConnections: () => ConnectionDeps;
 }
@@ -59,17 +61,36 @@ export const connectionOperations: Operations<
   | 'updateConnection',
   ConnectionOperationDeps
 > = {
-  async startConnection({ body, principal }, deps) {
-    const supplierId = supplierOf(principal);
+  async startConnection(ctx, deps) {
+    const supplierId = supplierOf(ctx.principal);
     const started = await startConnection(
       supplierId,
-      startBody(body as StartConnectionRequest),
+      startBody(ctx.body as StartConnectionRequest),
       deps.platformConnections(),
     );
+    // Yelp is connected at once; OAuth platforms when their callback completes.
+    if (started.connection.status === 'active') {
+      await recordAct(ctx, deps, {
+        kind: 'connection.made',
+        target: `connection:${started.connection.connectionId}`,
+        detail: started.connection.platform,
+      });
+    }
     return jsonResponse(201, started, { location: `/v1/connections/${started.connection.connectionId}` });
   },
-  async completeOAuthCallback({ query }, deps) {
-    const connection = await completeAuthorization(query as OAuthCallbackQuery, deps.platformConnections());
+  async completeOAuthCallback(ctx, deps) {
+    const connections = deps.platformConnections();
+    const connection = await completeAuthorization(ctx.query as OAuthCallbackQuery, connections);
+    // A public route: the act is the supplier's (its consent), named by the connection it made.
+    const stored = await connections.connections.getById(connection.connectionId);
+    if (stored) {
+      await recordAct(ctx, deps, {
+        kind: 'connection.made',
+        supplierId: stored.supplierId,
+        target: `connection:${connection.connectionId}`,
+        detail: connection.platform,
+      });
+    }
     return jsonResponse(200, connection);
   },
   async listConnections({ principal }, deps) {
@@ -109,9 +130,11 @@ export const connectionOperations: Operations<
       ),
     );
   },
-  async deleteConnection({ principal, pathParameters }, deps) {
-    const supplierId = supplierOf(principal);
-    await disconnect(supplierId, connectionIdOf(pathParameters), deps.platformConnections());
+  async deleteConnection(ctx, deps) {
+    const supplierId = supplierOf(ctx.principal);
+    const connectionId = connectionIdOf(ctx.pathParameters);
+    await disconnect(supplierId, connectionId, deps.platformConnections());
+    await recordAct(ctx, deps, { kind: 'connection.removed', target: `connection:${connectionId}` });
     return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
   },
 };

@@ -29,8 +29,10 @@ import {
 } from '../../../src/webhooks/use-cases/webhook-endpoints';
 import { getReplay, startReplay } from '../../../src/webhooks/use-cases/replay-jobs';
 import { supplierOf, type Operations } from '../operation';
+import { recordAct, type AdminActDeps } from '../admin-acts';
 
-export interface WebhookDeps extends WebhookApiDeps {
+/** Endpoint changes are admin acts (issue 9): each is audited before it is acknowledged. */
+export interface WebhookDeps extends WebhookApiDeps, AdminActDeps {
   /** Signs and checks list cursors (the review-token key ring; see src/shared/cursor.ts). */
   readonly cursorKeys: CursorKeySource;
 }
@@ -55,10 +57,12 @@ export const webhookOperations: Operations<
   | 'retryWebhookDelivery',
   WebhookDeps
 > = {
-  async createWebhookEndpoint({ body: validated, principal }, deps) {
+  async createWebhookEndpoint(ctx, deps) {
+    const { body: validated, principal } = ctx;
     const supplierId = supplierOf(principal);
     const body = validated as CreateWebhookEndpointBody;
     const created = await registerEndpoint(supplierId, body, deps);
+    await recordAct(ctx, deps, { kind: 'endpoint.created', target: `endpoint:${created.id}` });
     return jsonResponse(201, created, { location: `/v1/webhook-endpoints/${created.id}` });
   },
   async listWebhookEndpoints({ query: validated, principal }, deps) {
@@ -88,23 +92,33 @@ export const webhookOperations: Operations<
       await getEndpoint(supplierId, idParam(pathParameters, 'webhook endpoint'), deps),
     );
   },
-  async updateWebhookEndpoint({ body: validated, principal, pathParameters }, deps) {
+  async updateWebhookEndpoint(ctx, deps) {
+    const { body: validated, principal, pathParameters } = ctx;
     const supplierId = supplierOf(principal);
     const id = idParam(pathParameters, 'webhook endpoint');
     const body = validated as UpdateWebhookEndpointBody;
-    return jsonResponse(200, await updateEndpoint(supplierId, id, body, deps));
+    const updated = await updateEndpoint(supplierId, id, body, deps);
+    // The names of the fields changed, never their values (a URL may carry a token).
+    await recordAct(ctx, deps, {
+      kind: 'endpoint.changed',
+      target: `endpoint:${id}`,
+      detail: `fields: ${Object.keys(body).sort().join(', ')}`.slice(0, 200),
+    });
+    return jsonResponse(200, updated);
   },
-  async deleteWebhookEndpoint({ principal, pathParameters }, deps) {
-    const supplierId = supplierOf(principal);
-    await deleteEndpoint(supplierId, idParam(pathParameters, 'webhook endpoint'), deps);
+  async deleteWebhookEndpoint(ctx, deps) {
+    const supplierId = supplierOf(ctx.principal);
+    const id = idParam(ctx.pathParameters, 'webhook endpoint');
+    await deleteEndpoint(supplierId, id, deps);
+    await recordAct(ctx, deps, { kind: 'endpoint.deleted', target: `endpoint:${id}` });
     return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
   },
-  async rotateWebhookSecret({ principal, pathParameters }, deps) {
-    const supplierId = supplierOf(principal);
-    return jsonResponse(
-      200,
-      await rotateEndpointSecret(supplierId, idParam(pathParameters, 'webhook endpoint'), deps),
-    );
+  async rotateWebhookSecret(ctx, deps) {
+    const supplierId = supplierOf(ctx.principal);
+    const id = idParam(ctx.pathParameters, 'webhook endpoint');
+    const rotated = await rotateEndpointSecret(supplierId, id, deps);
+    await recordAct(ctx, deps, { kind: 'endpoint.secret_rotated', target: `endpoint:${id}` });
+    return jsonResponse(200, rotated);
   },
   async listWebhookDeliveries({ query: validated, principal, pathParameters }, deps) {
     const supplierId = supplierOf(principal);

@@ -1,6 +1,8 @@
 import { API_KEY_PREFIX, hashApiKey, looksLikeApiKey } from '../domain/api-keys';
 import { REVIEW_TOKEN_PREFIX } from '../domain/review-token';
 import { KEY_CACHE_SECONDS } from '../domain/revocation';
+import { isExpired, lastUseThreshold, type LastUseThrottle } from '../domain/key-lifecycle';
+import type { KeyOwner, KeyUseRecorder } from '../ports';
 
 export type AuthDecision =
   | { readonly effect: 'allow'; readonly context: Record<string, string> }
@@ -10,7 +12,10 @@ export type AuthDecision =
 export interface ApiKeyLookup {
   findApiKey(
     keyHash: string,
-  ): Promise<{ supplierId: string; keyId: string; status: string; role?: 'supplier' | 'ops' } | undefined>;
+  ): Promise<
+    | { supplierId: string; keyId: string; status: string; role?: 'supplier' | 'ops'; expiresAt?: string }
+    | undefined
+  >;
 }
 
 /**
@@ -27,6 +32,7 @@ export interface ApiKeyLookup {
 export async function authorize(
   authorization: string | undefined,
   keys: CachedKeyLookup,
+  now: Date = new Date(),
 ): Promise<AuthDecision> {
   const credential = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
   if (!credential) return { effect: 'unauthorized' };
@@ -38,6 +44,8 @@ export async function authorize(
   const record = await keys.find(hashApiKey(credential));
   if (!record) return { effect: 'unauthorized' };
   if (record.status !== 'active') return { effect: 'deny' };
+  // An expired key is an expired credential: 401, like a missing one (issue 9).
+  if (isExpired(record.expiresAt, now)) return { effect: 'unauthorized' };
   if (record.role === 'ops')
     return { effect: 'allow', context: { principalType: 'ops', keyId: record.keyId } };
   return {
@@ -87,5 +95,36 @@ export class CachedKeyLookup {
       if (cached && age < this.staleMs) return cached.value;
       throw error;
     }
+  }
+}
+
+/**
+ * Records that an allowed key was used (issue 9), cheaply: at most one write per key per
+ * LAST_USE_INTERVAL_SECONDS from this container (the throttle), one conditional UpdateItem that
+ * other containers' recent writes turn into a no-op, and never a failed request: any error is
+ * reported and swallowed.
+ */
+export async function noteKeyUse(
+  decision: AuthDecision,
+  deps: {
+    readonly throttle: LastUseThrottle;
+    readonly recorder: KeyUseRecorder;
+    readonly now: Date;
+    readonly onError: (error: unknown) => void;
+  },
+): Promise<void> {
+  if (decision.effect !== 'allow' || decision.context.keyId === undefined) return;
+  const { principalType, supplierId, keyId } = decision.context;
+  const owner: KeyOwner | undefined =
+    principalType === 'ops'
+      ? { kind: 'ops' }
+      : principalType === 'supplier' && supplierId !== undefined
+        ? { kind: 'supplier', supplierId }
+        : undefined;
+  if (!owner || !deps.throttle.shouldRecord(keyId, deps.now.getTime())) return;
+  try {
+    await deps.recorder.recordUse(owner, keyId, deps.now.toISOString(), lastUseThreshold(deps.now));
+  } catch (error) {
+    deps.onError(error);
   }
 }

@@ -73,7 +73,10 @@ export class DynamoAuditLog implements AuditLog, AuditReader {
       values[':from'] = query.from ?? '0';
       values[':to'] = `${query.to ?? '9999'}~`;
     }
-    const filters: string[] = [];
+    // The supplier's partition also holds its admin acts (src/audit, `entryType = admin`): this
+    // listing is the platform trail only; admin acts are read with GET /v1/audit/admin (ADR 0016).
+    const filters: string[] = plan.partitionAttribute === 'pk' ? ['attribute_not_exists(#entryType)'] : [];
+    if (plan.partitionAttribute === 'pk') names['#entryType'] = 'entryType';
     for (const [attribute, value] of plan.filters) {
       names[`#${attribute}`] = attribute;
       values[`:${attribute}`] = value;

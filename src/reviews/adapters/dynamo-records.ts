@@ -1,5 +1,5 @@
 /** Small DynamoDB adapters: parked messages, review requests, tenants (suppliers and API keys). */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
@@ -8,6 +8,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { bumpVersion, keyListItem, ownerOfRecord, ownerPartition, KEY_LIST_PREFIX } from '../../access';
 import type {
   DailyQuota,
   RejectedStore,
@@ -186,6 +187,8 @@ export interface ApiKeyRecord {
   readonly status: 'active' | 'revoked';
   /** Operators' keys read the ops routes only; supplier keys are the default. */
   readonly role: 'supplier' | 'ops';
+  /** ISO instant after which the key is refused (issue 9); none: it does not expire. */
+  readonly expiresAt?: string;
 }
 
 export class DynamoTenantStore implements SupplierDirectory {
@@ -211,6 +214,7 @@ export class DynamoTenantStore implements SupplierDirectory {
       keyId: String(Item.keyId),
       status: Item.status as ApiKeyRecord['status'],
       role: Item.role === 'ops' ? 'ops' : 'supplier',
+      ...(typeof Item.expiresAt === 'string' ? { expiresAt: Item.expiresAt } : {}),
     };
   }
 
@@ -223,7 +227,7 @@ export class DynamoTenantStore implements SupplierDirectory {
   async revokeApiKey(
     by: { keyHash: string } | { keyId: string },
     revokedAt: string,
-  ): Promise<{ keyId: string; supplierId: string } | undefined> {
+  ): Promise<{ keyId: string; supplierId: string; revokedAt: string } | undefined> {
     const keyHash = 'keyHash' in by ? by.keyHash : await this.keyHashOf(by.keyId);
     if (!keyHash) return undefined;
     try {
@@ -238,10 +242,42 @@ export class DynamoTenantStore implements SupplierDirectory {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { keyId: String(Attributes?.keyId), supplierId: String(Attributes?.supplierId) };
+      await this.markListed(Attributes ?? {}, revokedAt);
+      return {
+        keyId: String(Attributes?.keyId),
+        supplierId: String(Attributes?.supplierId),
+        // The first revocation's time (revoking again keeps it), so its act is recorded once.
+        revokedAt: typeof Attributes?.revokedAt === 'string' ? Attributes.revokedAt : revokedAt,
+      };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
+    }
+  }
+
+  /** The owner's key list (issue 9) follows a revocation made here; keys made before it have none. */
+  private async markListed(key: Record<string, unknown>, revokedAt: string): Promise<void> {
+    const owner = ownerOfRecord({ supplierId: String(key.supplierId), role: String(key.role) });
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            bumpVersion(this.tableName, owner, undefined),
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { pk: ownerPartition(owner), sk: `${KEY_LIST_PREFIX}${String(key.keyId)}` },
+                UpdateExpression: 'SET #status = :revoked, revokedAt = if_not_exists(revokedAt, :at)',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':revoked': 'revoked', ':at': revokedAt },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
     }
   }
 
@@ -267,30 +303,42 @@ export class DynamoTenantStore implements SupplierDirectory {
     return undefined;
   }
 
-  /** An operator's key: it reads the ops routes and nothing of any supplier. */
+  /**
+   * An operator's key: it reads the ops routes and nothing of any supplier. Listed with the
+   * operators' keys (`npm run cli -- ops-keys list`), its name as the label.
+   */
   async createOpsKey(input: {
     name: string;
     keyId: string;
     keyHash: string;
     createdAt: string;
   }): Promise<void> {
+    const owner = { kind: 'ops' } as const;
     await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: `APIKEY#${input.keyHash}`,
-          sk: 'APIKEY',
-          supplierId: 'ops',
-          role: 'ops',
-          name: input.name,
-          keyId: input.keyId,
-          status: 'active',
-          createdAt: input.createdAt,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                pk: `APIKEY#${input.keyHash}`,
+                sk: 'APIKEY',
+                supplierId: 'ops',
+                role: 'ops',
+                name: input.name,
+                keyId: input.keyId,
+                status: 'active',
+                createdAt: input.createdAt,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          { Put: { TableName: this.tableName, Item: keyIdPointer(input) } },
+          { Put: { TableName: this.tableName, Item: keyListItem(owner, { ...input, label: input.name }) } },
+          bumpVersion(this.tableName, owner, undefined),
+        ],
       }),
     );
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: keyIdPointer(input) }));
   }
 
   /** Creates the supplier (if new) and one API key, atomically. */
@@ -331,6 +379,14 @@ export class DynamoTenantStore implements SupplierDirectory {
             },
           },
           { Put: { TableName: this.tableName, Item: keyIdPointer(input) } },
+          // The supplier's key list (issue 9): listed, counted towards the two-key limit.
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: keyListItem({ kind: 'supplier', supplierId: input.supplierId }, input),
+            },
+          },
+          bumpVersion(this.tableName, { kind: 'supplier', supplierId: input.supplierId }, undefined),
         ],
       }),
     );

@@ -9,7 +9,10 @@ import {
 class FakeKeys implements ApiKeyLookup {
   calls = 0;
   down = false;
-  readonly records = new Map<string, { supplierId: string; keyId: string; status: string }>();
+  readonly records = new Map<
+    string,
+    { supplierId: string; keyId: string; status: string; expiresAt?: string }
+  >();
   async findApiKey(hash: string) {
     this.calls += 1;
     if (this.down) throw new Error('store down');
@@ -113,5 +116,28 @@ describe('authorize', () => {
     store.records.set(key.keyHash, { supplierId: 'sup_a', keyId: key.keyId, status: 'revoked' });
     clock = KEY_CACHE_SECONDS * 1000;
     expect(await authorize(`Bearer ${key.apiKey}`, defaults)).toEqual({ effect: 'deny' });
+  });
+});
+
+describe('authorize: expiry (issue 9)', () => {
+  it('refuses an expired key as an expired credential (401), accepts it before its expiry', async () => {
+    const key = issueApiKey();
+    const store = new FakeKeys();
+    const record = {
+      supplierId: 'sup_a',
+      keyId: key.keyId,
+      status: 'active',
+      expiresAt: '2026-12-03T12:00:00.000Z',
+    };
+    store.records.set(key.keyHash, record);
+    const cache = new CachedKeyLookup(store);
+    expect(
+      await authorize(`Bearer ${key.apiKey}`, cache, new Date('2026-12-03T11:59:59.999Z')),
+    ).toMatchObject({
+      effect: 'allow',
+    });
+    expect(await authorize(`Bearer ${key.apiKey}`, cache, new Date('2026-12-03T12:00:00.000Z'))).toEqual({
+      effect: 'unauthorized',
+    });
   });
 });

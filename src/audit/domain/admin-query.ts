@@ -1,0 +1,124 @@
+/**
+ * Reading the admin audit trail: its filters, the query and route schemas, the answer's shape.
+ * Queries are strict: an unknown name or a bad value is a 400.
+ */
+import { z } from 'zod';
+import { ADMIN_ACT_KINDS, type AdminAct, type AdminActKind } from './admin-act';
+
+export const ADMIN_ACTOR_TYPES = ['supplier', 'ops', 'system'] as const;
+export type AdminActorType = (typeof ADMIN_ACTOR_TYPES)[number];
+
+/** One listing. A supplier's listing always has `supplierId` (from the credential). */
+export interface AdminActQuery {
+  readonly supplierId?: string;
+  readonly kind?: AdminActKind;
+  readonly actorType?: AdminActorType;
+  readonly target?: string;
+  /** Inclusive bounds, UTC ISO instants. */
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface AdminActPage {
+  readonly items: readonly AdminAct[];
+  readonly lastKey?: Record<string, string>;
+}
+
+const isoTime = z.iso.datetime({ offset: true });
+/** An instant with any offset as the UTC ISO string acts are stored under (clamped to 0000-9999). */
+const instant = isoTime.transform((value) => {
+  const utc = new Date(value).toISOString();
+  if (/^\d{4}-/.test(utc)) return utc;
+  return utc.startsWith('-') ? '0000-01-01T00:00:00.000Z' : '9999-12-31T23:59:59.999Z';
+});
+
+const filters = {
+  kind: z.enum(ADMIN_ACT_KINDS).optional().describe('Only acts of this kind (api_key.created, ...).'),
+  actorType: z.enum(ADMIN_ACTOR_TYPES).optional().describe('Only acts by this kind of actor.'),
+  target: z
+    .string()
+    .regex(/^[a-z_]{1,32}:[A-Za-z0-9_.:-]{1,128}$/, '<type>:<id>, e.g. api_key:key_...')
+    .optional()
+    .describe('Only acts on this thing: `api_key:key_...`, `endpoint:whe_...`, `connection:con_...`.'),
+  from: instant.optional().describe('At or after this instant (ISO date-time with offset).'),
+  to: instant.optional().describe('At or before this instant (ISO date-time with offset).'),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(100))
+    .optional()
+    .describe('Page size, 1-100 (default 25). Filters may leave a page short: follow nextCursor.'),
+  cursor: z.string().max(2048).optional().describe('The nextCursor of the previous page.'),
+};
+
+const fromNotAfterTo = (ctx: { value: { from?: string; to?: string }; issues: z.core.$ZodRawIssue[] }) => {
+  const { from, to } = ctx.value;
+  if (from !== undefined && to !== undefined && from > to) {
+    ctx.issues.push(
+      { code: 'custom', path: ['from'], message: 'must not be after to', input: from },
+      { code: 'custom', path: ['to'], message: 'must not be before from', input: to },
+    );
+  }
+};
+
+export const listAdminActsQuery = z.strictObject(filters).check(fromNotAfterTo);
+export type ListAdminActsQuery = z.infer<typeof listAdminActsQuery>;
+
+export const listOpsAdminActsQuery = z
+  .strictObject({
+    supplierId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, '1-64 letters, digits, _ or -')
+      .optional()
+      .describe("Only acts concerning this supplier's data."),
+    ...filters,
+  })
+  .check(fromNotAfterTo);
+export type ListOpsAdminActsQuery = z.infer<typeof listOpsAdminActsQuery>;
+
+const ADMIN_ACT_EXAMPLE = {
+  auditId: 'aud_019ae3c1f2a48c1d2e3f4a5b6c7d8e9f',
+  kind: 'api_key.revoked',
+  at: '2026-12-03T11:12:39.123Z',
+  actor: { type: 'supplier', supplierId: 'sup_7m2k9q', keyId: 'key_01h9x8' },
+  supplierId: 'sup_7m2k9q',
+  target: 'api_key:key_01h2a3',
+  outcome: 'ok',
+  sourceIp: '203.0.113.7',
+  requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+  correlationId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+};
+
+const adminAct = z
+  .object({
+    auditId: z.string(),
+    kind: z.enum(ADMIN_ACT_KINDS),
+    at: isoTime,
+    actor: z.union([
+      z.object({ type: z.literal('supplier'), supplierId: z.string(), keyId: z.string().optional() }),
+      z.object({ type: z.literal('ops'), keyId: z.string().optional() }),
+      z.object({ type: z.literal('system'), name: z.string() }),
+    ]),
+    supplierId: z.string().optional().describe('The supplier whose data the act concerns.'),
+    target: z.string().describe('What was acted on, `<type>:<id>`.'),
+    outcome: z.enum(['ok', 'failed']),
+    sourceIp: z.string().optional().describe("The caller's IP, as API Gateway saw it."),
+    requestId: z.string().optional().describe("API Gateway's request id."),
+    correlationId: z.string().optional(),
+    detail: z.string().optional().describe('A short detail; never a key, a secret or personal data.'),
+  })
+  .meta({ id: 'AdminAct', description: 'One admin or credential act.' });
+
+export const adminActPageResponse = z
+  .object({
+    items: z.array(adminAct),
+    nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last.'),
+  })
+  .meta({
+    id: 'AdminActPage',
+    description: 'A page of the admin audit trail, newest first.',
+    examples: [{ items: [ADMIN_ACT_EXAMPLE] }],
+  });
