@@ -2,7 +2,7 @@
  * The API-key routes' body and answer schemas (issue 9), each answer with an id and an example for
  * the API description. The key itself appears in one answer only: the creation's.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { KEY_CACHE_SECONDS, MAX_AUTHORIZER_CACHE_SECONDS } from './revocation';
 import { MAX_ACTIVE_KEYS, MAX_EXPIRES_IN_DAYS, MIN_EXPIRES_IN_DAYS } from './key-lifecycle';
 

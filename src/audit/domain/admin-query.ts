@@ -2,7 +2,7 @@
  * Reading the admin audit trail: its filters, the query and route schemas, the answer's shape.
  * Queries are strict: an unknown name or a bad value is a 400.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ADMIN_ACT_KINDS, type AdminAct, type AdminActKind } from './admin-act';
 
 export const ADMIN_ACTOR_TYPES = ['supplier', 'ops', 'system'] as const;
