@@ -19,6 +19,8 @@ import { webhookOperations, type WebhookDeps } from './operations/webhooks';
 import { importOperations, type ImportDeps } from './operations/imports';
 import { replyOperations, type ReplyDeps } from './operations/replies';
 import { notificationOperations, type NotificationOperationDeps } from './operations/notifications';
+// Real-time updates (issue 14)
+import { realtimeOperations, type RealtimeOperationDeps } from './operations/realtime';
 
 /** Every area's dependencies, plus how to report the unexpected. */
 export interface ApiDeps
@@ -30,7 +32,8 @@ export interface ApiDeps
     AuditHealthDeps,
     ImportDeps,
     ReplyDeps,
-    NotificationOperationDeps {
+    NotificationOperationDeps,
+    RealtimeOperationDeps {
   /** Only requests that send an Idempotency-Key to a route marked `idempotent` use it. */
   readonly idempotency: IdempotencyStore;
   readonly onUnexpectedError: (error: unknown, event: APIGatewayProxyEvent) => void;
@@ -46,6 +49,7 @@ const OPERATIONS: Operations<OperationId, ApiDeps> = {
   ...importOperations,
   ...replyOperations,
   ...notificationOperations,
+  ...realtimeOperations,
 };
 
 /** Reads the principal the authorizer put in the request context. */

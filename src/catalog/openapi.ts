@@ -73,6 +73,12 @@ const TAGS: Record<RouteArea, { name: string; description: string }> = {
     description:
       'Review imports from files: the WeddingWire / The Knot CSV template and JSON lines (docs/imports.md).',
   },
+  // Real-time updates (issue 14)
+  realtime: {
+    name: 'Realtime',
+    description:
+      'Tokens for the real-time WebSocket API (channels of reviews, helper schedules, budgets; docs/realtime.md).',
+  },
 };
 
 const SECURITY_SCHEMES: Record<string, JsonSchema> = {

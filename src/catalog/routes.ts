@@ -20,6 +20,8 @@ import {
   notificationRoutesSchemas,
 } from '../platforms';
 import type { ProblemKind } from '../shared/problem';
+// Real-time updates (issue 14)
+import { realtimeTokenBody, realtimeTokenResponse } from '../realtime';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -30,7 +32,15 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export type RouteAuth = 'supplier' | 'supplier-or-review-token' | 'ops' | 'public';
 
 /** The area a route belongs to: its tag in the API description. */
-export type RouteArea = 'reviews' | 'webhooks' | 'models' | 'meta' | 'platforms' | 'imports';
+export type RouteArea =
+  | 'reviews'
+  | 'webhooks'
+  | 'models'
+  | 'meta'
+  | 'platforms'
+  | 'imports'
+  // Real-time updates (issue 14)
+  | 'realtime';
 
 /** The success answer of a route. */
 export interface RouteResponse {
@@ -102,7 +112,9 @@ export type OperationId =
   | 'deleteReviewReply'
   | 'updateConnection'
   | 'verifyPlatformNotifications'
-  | 'receivePlatformNotification';
+  | 'receivePlatformNotification'
+  // Real-time updates (issue 14)
+  | 'createRealtimeToken';
 
 export interface RouteDefinition {
   readonly operation: OperationId;
@@ -689,6 +701,24 @@ export const ROUTES: readonly RouteDefinition[] = [
     },
     // 401: bad signature or token; 403: refused; 404 (path): a platform without notifications.
     problems: ['unauthorized', 'forbidden'],
+  }, // Real-time updates (issue 14): a short-lived token to open the WebSocket (docs/realtime.md).
+  {
+    operation: 'createRealtimeToken',
+    method: 'POST',
+    path: '/v1/realtime/tokens',
+    auth: 'supplier',
+    body: realtimeTokenBody,
+    summary:
+      'A 5-minute token to open the real-time WebSocket (`wss://…?token=`): a supplier key gets its reviews channel; ' +
+      "the WedSync app's key names a wedding (`weddingId`) and gets its schedule and budget channels. docs/realtime.md.",
+    area: 'realtime',
+    response: {
+      status: 201,
+      description: 'The token and the channels it may subscribe to.',
+      schema: realtimeTokenResponse,
+    },
+    // 403: a supplier other than the WedSync app naming a wedding.
+    problems: ['forbidden'],
   },
 ];
 
