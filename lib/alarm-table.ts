@@ -80,6 +80,9 @@ export const ALARM_TABLE = {
       SyncScheduler: 'warning',
       ImportWorker: 'warning',
       ReplyWorker: 'warning',
+      // Real-time updates (issue 14): live updates degrade; webhooks and the API are unaffected.
+      RealtimeSocket: 'warning',
+      RealtimeFanout: 'warning',
     },
     runbook: 'function-errors',
   }),
@@ -98,6 +101,9 @@ export const ALARM_TABLE = {
       SyncScheduler: 'warning',
       ImportWorker: 'warning',
       ReplyWorker: 'warning',
+      // Real-time updates (issue 14): live updates degrade; webhooks and the API are unaffected.
+      RealtimeSocket: 'warning',
+      RealtimeFanout: 'warning',
     },
     runbook: 'lambda-throttles',
   }),

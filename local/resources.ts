@@ -8,6 +8,7 @@ import {
   DeleteTableCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -51,6 +52,10 @@ export async function createTables(client: DynamoDBClient, prefix: string): Prom
                 })),
               }
             : {}),
+          // Real-time updates (issue 14): the RealtimeLog's stream, read by local/dynamodb-stream-poller.ts.
+          ...(table.stream
+            ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' as const } }
+            : {}),
         }),
       );
       if (table.ttlAttribute) {
@@ -64,7 +69,16 @@ export async function createTables(client: DynamoDBClient, prefix: string): Prom
     } catch (error) {
       // A persistent local store already has them from a previous run.
       if (!(error instanceof ResourceInUseException)) throw error;
-      await client.send(new DescribeTableCommand({ TableName: name }));
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+      // A store kept from before the table had a stream (real-time updates, issue 14) gets one.
+      if (table.stream && !Table?.StreamSpecification?.StreamEnabled) {
+        await client.send(
+          new UpdateTableCommand({
+            TableName: name,
+            StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+          }),
+        );
+      }
     }
     env[table.envVar] = name;
   }

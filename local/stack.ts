@@ -48,9 +48,13 @@ import { join } from 'node:path';
 import { startSyncSchedule, type LocalSyncSchedule } from './sync-schedule';
 import { OpsCollector } from './ops/collector';
 import { OPS_METRICS_PATH, OPS_PATH, opsJsonResponse, opsPageResponse } from './ops/ops-page';
+// Real-time updates (issue 14)
+import { startRealtime } from './realtime';
 
 export interface LocalStackOptions {
   readonly port?: number;
+  /** The WebSocket API's port (real-time updates); a free one by default. */
+  readonly realtimePort?: number;
   /** Keep DynamoDB data in files here (survives a DynamoDB Local restart); default in memory. */
   readonly dbPath?: string;
   /** Local visibility timeout for every queue (tests use a few seconds). */
@@ -96,6 +100,8 @@ const OPS_QUEUE_SAMPLE_MS = 30_000;
 
 export interface LocalStack {
   readonly apiUrl: string;
+  /** The local WebSocket API (`ws://127.0.0.1:<port>`; `?token=` from POST /v1/realtime/tokens). */
+  readonly realtimeUrl: string;
   readonly region: string;
   /** Every resource name and local setting (for tests and tools; no handler sees all of it). */
   readonly env: Record<string, string>;
@@ -271,6 +277,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const opsOutput = options.quietFunctions ? undefined : ops.onOutputLine;
     // Known before the functions start: the OAuth redirect URI names the gateway's port.
     const gatewayPort = options.port ?? (await freePort());
+    // Real-time updates (issue 14): the WebSocket server's port names its management endpoint.
+    const realtimePort = options.realtimePort ?? (await freePort());
     const names: ResourceNames = {
       table: (id) => tableEnv[tableDefinition(id).envVar]!,
       queue: (id) => queues[id].url,
@@ -293,6 +301,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // A key file instead of KMS (created on first use), behind the same port.
       key: () => `local:${process.env.WEDSYNC_LOCAL_VAULT_KEY_FILE ?? join(REPO_ROOT, LOCAL_VAULT_KEY_FILE)}`,
       bucket: (id) => localBucketName(id),
+      webSocketManagementEndpoint: () => `http://127.0.0.1:${realtimePort}`,
     };
     const functionEnv = (definition: FunctionDefinition) =>
       localFunctionEnv(definition, {
@@ -412,8 +421,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await warmUp(apiUrl);
 
+    // Real-time updates (issue 14): the WebSocket API (local/realtime-server.ts) on the
+    // RealtimeSocket function, and the RealtimeLog's stream (local/dynamodb-stream-poller.ts) on the
+    // RealtimeFanout function, each in its own thread with its own environment.
+    const realtime = await startRealtime({
+      port: realtimePort,
+      startThread,
+      dynamoDbEndpoint: dynamoDb.endpoint,
+      logTable: names.table('RealtimeLog'),
+      log,
+    });
+    started.push(realtime);
+
     return {
       apiUrl,
+      realtimeUrl: realtime.url,
       region,
       env,
       config,

@@ -49,6 +49,7 @@ WedSync local mode is up.
   DynamoDB Local: ${stack.dynamoDb.endpoint}${persist ? ` (data in .local/data; WEDSYNC_IN_MEMORY=true for none)` : ' (in memory)'}
   SQS emulator:   ${stack.sqsEndpoint}
   E-mail inbox:   ${stack.sesEndpoint}/  (SES emulator; JSON at ${stack.sesEndpoint}/store)
+  Real time:      ${stack.realtimeUrl}/?token=<token> (WebSocket; docs/realtime.md)
   Demo supplier:  ${demo.supplierId}
   Demo API key:   ${demo.apiKey}
   Ops key:        ${ops.apiKey}  (for ${OPS_PATH} and the /v1/ops routes)
@@ -74,6 +75,13 @@ ${connections.map((c) => `  ${c.platform.padEnd(11)} ${c.connectionId} (${c.stat
   Reply to a Google review (published on the fake through the Replies queue):
   curl -s -X POST ${stack.apiUrl}/v1/reviews/<reviewId>/reply -H 'Authorization: Bearer ${demo.apiKey}' \\
     -H 'Content-Type: application/json' -d '{"comment":"Thank you both!"}'
+
+Real-time updates (WebSocket; docs/realtime.md): take a 5-minute token, connect, subscribe, then post a review:
+  curl -s -X POST ${stack.apiUrl}/v1/realtime/tokens -H 'Authorization: Bearer ${demo.apiKey}' \\
+    -H 'Content-Type: application/json' -d '{}'
+  npx wscat -c '${stack.realtimeUrl}/?token=<token>'   (any WebSocket client)
+  > {"action":"subscribe","channel":"supplier:${demo.supplierId}:reviews"}
+  > {"action":"ping"}
 
 Press Ctrl-C to stop.`);
 

@@ -21,6 +21,8 @@ import { replyOperations, type ReplyDeps } from './operations/replies';
 import { notificationOperations, type NotificationOperationDeps } from './operations/notifications';
 import { accessOperations, type AccessDeps } from './operations/access';
 import { recordAct } from './admin-acts';
+// Real-time updates (issue 14)
+import { realtimeOperations, type RealtimeOperationDeps } from './operations/realtime';
 
 /** Every area's dependencies, plus how to report the unexpected. */
 export interface ApiDeps
@@ -33,7 +35,8 @@ export interface ApiDeps
     ImportDeps,
     ReplyDeps,
     NotificationOperationDeps,
-    AccessDeps {
+    AccessDeps,
+    RealtimeOperationDeps {
   /** Only requests that send an Idempotency-Key to a route marked `idempotent` use it. */
   readonly idempotency: IdempotencyStore;
   readonly onUnexpectedError: (error: unknown, event: APIGatewayProxyEvent) => void;
@@ -50,6 +53,7 @@ const OPERATIONS: Operations<OperationId, ApiDeps> = {
   ...replyOperations,
   ...notificationOperations,
   ...accessOperations,
+  ...realtimeOperations,
 };
 
 /** Reads the principal the authorizer put in the request context. */

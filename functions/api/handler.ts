@@ -93,6 +93,8 @@ const deps = once((): ApiDeps => ({
     });
     tally.add('AuditEntriesParked', MetricUnit.Count);
   },
+  // Connection tokens are signed with a key derived from the review-token secret (domain-separated).
+  realtimeTokens: { keys: reviewTokenKeys(), clock: systemClock },
   onUnexpectedError: (error, event) =>
     logger.error('unexpected error', { error: error as Error, path: event.path, method: event.httpMethod }),
 }));

@@ -8,19 +8,27 @@ import { systemClock } from '../../src/shared/clock';
 import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { logger, metrics } from '../../src/shared/powertools';
 import { correlationIdOfRecord } from '../../src/shared/correlation';
-import { deliveryQueue, deliveryStore, endpointRepository, once } from '../../src/wiring';
+import { deliveryQueue, deliveryStore, endpointRepository, once, realtimeLogWriter } from '../../src/wiring';
+import { recordChannelEvent, type RecordDeps } from '../../src/realtime';
 import { fanOutEvent, InvalidEventError, type FanOutDeps } from '../../src/webhooks/use-cases/fan-out';
 
-const deps = once((): FanOutDeps => ({
+/** Webhook fan-out, and the real-time channel log each event is also recorded in (issue 14). */
+type EventFanoutDeps = FanOutDeps & { readonly realtime: RecordDeps };
+
+const deps = once((): EventFanoutDeps => ({
   endpoints: endpointRepository(),
   deliveries: deliveryStore(),
   queue: deliveryQueue(),
   clock: systemClock,
+  realtime: { log: realtimeLogWriter(), clock: systemClock },
 }));
 
 const tally = new MetricTally(metrics);
 
-async function fanOutBatch(event: SQSEvent, d: FanOutDeps): Promise<SQSBatchResponse> {
+async function fanOutBatch(
+  event: SQSEvent,
+  d: FanOutDeps & { readonly realtime?: RecordDeps },
+): Promise<SQSBatchResponse> {
   // A tenant's endpoints are read once per batch.
   const endpoints = new Map<string, Promise<WebhookEndpoint[]>>();
   const endpointsOf = (tenantId: string) => {
@@ -33,6 +41,21 @@ async function fanOutBatch(event: SQSEvent, d: FanOutDeps): Promise<SQSBatchResp
     event.Records.map(async (record) => {
       try {
         const result = await fanOutEvent(record.body, d, endpointsOf);
+        // After the webhooks are queued: a failure here retries the record, and the webhook
+        // fan-out of a duplicate queues nothing twice (the deliveries' conditional claims).
+        if (d.realtime) {
+          const recorded = await recordChannelEvent(
+            {
+              eventId: result.eventId,
+              type: result.event.eventType,
+              ownerSupplierId: result.event.tenantId,
+              body: result.event.body,
+            },
+            d.realtime,
+          );
+          if (recorded.recorded && !recorded.duplicate)
+            tally.add('RealtimeEventsRecorded', MetricUnit.Count, 1);
+        }
         tally.add(result.duplicate ? 'DuplicateEvents' : 'EventsFannedOut', MetricUnit.Count, 1);
         tally.add('DeliveriesEnqueued', MetricUnit.Count, result.enqueued);
         if (!result.matchedSchema) {
@@ -55,7 +78,9 @@ async function fanOutBatch(event: SQSEvent, d: FanOutDeps): Promise<SQSBatchResp
 }
 
 /** The batch handler over the given dependencies (tests pass in-memory ones); one EMF line per call. */
-export const batchHandler = (d: () => FanOutDeps): ((event: SQSEvent) => Promise<SQSBatchResponse>) =>
+export const batchHandler = (
+  d: () => FanOutDeps & { readonly realtime?: RecordDeps },
+): ((event: SQSEvent) => Promise<SQSBatchResponse>) =>
   publishingMetrics(tally, metrics, (event: SQSEvent) => fanOutBatch(event, d()));
 
 export const handleBatch = correlated(logger, batchHandler(deps));

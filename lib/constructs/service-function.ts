@@ -94,6 +94,8 @@ export interface ServiceResources {
   readonly keys: Readonly<Record<KeyId, string>>;
   /** The catalog's S3 buckets in this region. */
   readonly buckets: Readonly<Record<BucketId, IBucket>>;
+  /** The region's real-time WebSocket API (issue 14), for functions with `manageConnections`. */
+  readonly webSocket?: { readonly managementEndpoint: string; readonly connectionsArn: string };
 }
 
 /**
@@ -255,6 +257,17 @@ export class ServiceFunction extends Construct {
     for (const [bucketId, access] of entries(this.definition.buckets ?? {})) {
       this.grantBucket(bucketId, resources.buckets[bucketId], access);
     }
+    // Real-time updates (issue 14): PostToConnection (and GET/DELETE) on the stage's connections only.
+    if (this.definition.manageConnections) {
+      if (!resources.webSocket) throw new Error(`${this.definition.id}: no WebSocket API provided`);
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ManageWebSocketConnections',
+          actions: ['execute-api:ManageConnections'],
+          resources: [resources.webSocket.connectionsArn],
+        }),
+      );
+    }
     // Every variable naming a granted resource, computed where the local mode computes it too.
     const env = environmentFor(this.definition, {
       table: (id) => resources.tables[id].tableName,
@@ -265,6 +278,9 @@ export class ServiceFunction extends Construct {
       setting: (id) => resources.settings[id],
       key: (id) => resources.keys[id],
       bucket: (id) => resources.buckets[id].bucketName,
+      ...(resources.webSocket
+        ? { webSocketManagementEndpoint: () => resources.webSocket!.managementEndpoint }
+        : {}),
     });
     for (const [name, value] of Object.entries(env)) this.function.addEnvironment(name, value);
   }

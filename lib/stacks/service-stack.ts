@@ -3,7 +3,16 @@
  * `FUNCTIONS`) bound to the regional replicas of the global tables and secrets, the REST API (from
  * `ROUTES`), and the dashboard. Nothing here is named by hand: it loops over the catalog.
  */
-import { Arn, ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Arn,
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Validations,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -37,6 +46,12 @@ import { HealthAlarms } from '../constructs/health-alarms';
 import { ServiceAlarms } from '../constructs/service-alarms';
 import { GlobalDashboard } from '../constructs/global-dashboard';
 import { ServiceApi, serviceApiName } from '../constructs/service-api';
+// Real-time updates (issue 14)
+import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
+import { nagText, RealtimeApi } from '../constructs/realtime-api';
+
+/** The WebSocket stage's throttling per region (API Gateway's account default is 10,000 rps / 5,000 burst). */
+const REALTIME_THROTTLE = { rateLimit: 500, burstLimit: 1000 };
 import { ServiceDashboard } from '../constructs/service-dashboard';
 import {
   ServiceFunction,
@@ -77,6 +92,8 @@ export class ServiceStack extends Stack {
   readonly emailConfigurationSet: ses.ConfigurationSet;
   /** Platform sync (issue 8): every 5 minutes the SyncScheduler enqueues the due syncs. */
   readonly syncSchedule: events.Rule;
+  /** Real-time updates (issue 14): the WebSocket API of this region. */
+  readonly realtime: RealtimeApi;
   readonly buckets: Readonly<Record<BucketId, ServiceBucket>>;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
@@ -146,6 +163,13 @@ export class ServiceStack extends Stack {
         }),
     );
 
+    // Real-time updates (issue 14): the WebSocket API first, its endpoint goes into the functions' environment.
+    this.realtime = new RealtimeApi(this, 'Realtime', {
+      throttlingRateLimit: REALTIME_THROTTLE.rateLimit,
+      throttlingBurstLimit: REALTIME_THROTTLE.burstLimit,
+      logRetention,
+    });
+
     const resources: ServiceResources = {
       buckets: mapValues(this.buckets, (b) => b.bucket),
       emailSenders: { ReviewRequests: reviewRequestSender },
@@ -158,6 +182,10 @@ export class ServiceStack extends Stack {
       keys: Object.fromEntries(
         KEYS.map((def) => [def.id, this.regionalKeyArn(def.id, props.keys[def.id])]),
       ) as Record<KeyId, string>,
+      webSocket: {
+        managementEndpoint: this.realtime.managementEndpoint,
+        connectionsArn: this.realtime.connectionsArn,
+      },
     };
 
     this.functions = record(FUNCTIONS, (def) => {
@@ -177,6 +205,36 @@ export class ServiceStack extends Stack {
       fn.bind(resources);
       return fn;
     });
+
+    // Real-time updates (issue 14): the routes on RealtimeSocket; the RealtimeLog replica's stream
+    // in this region on RealtimeFanout (inserts only; retried with bisection, then skipped after
+    // 10 attempts: a subscriber missing events resumes from the log, ADR 0016).
+    this.realtime.addRoutes(this.functions.RealtimeSocket.function);
+    for (const def of FUNCTIONS) {
+      if (def.manageConnections) this.realtime.acknowledgeConnectionsWildcard(this.functions[def.id].role);
+      if (!def.tableStream) continue;
+      const table = resources.tables[def.tableStream];
+      // In a replica region the grant names `<replica table ARN>/stream/*`: the stream's label is
+      // picked by DynamoDB when the replica's stream starts, unknown at synthesis.
+      if (table !== props.tables[def.tableStream]) {
+        Validations.of(this.functions[def.id].role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${nagText(this, table.tableArn)}/stream/*]`,
+          reason:
+            "A replica's stream ARN ends in a label DynamoDB picks when the stream starts, unknown at synthesis: the " +
+            "grant is on the streams of this one table in this region, with the event source mapping's read actions.",
+        });
+      }
+      this.functions[def.id].function.addEventSource(
+        new lambdaEventSources.DynamoEventSource(table, {
+          startingPosition: lambda.StartingPosition.LATEST,
+          batchSize: 100,
+          parallelizationFactor: 1,
+          bisectBatchOnError: true,
+          retryAttempts: 10,
+          filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT') })],
+        }),
+      );
+    }
 
     // Platform sync (issue 8): the schedule. A missed run is harmless (the next one enqueues the
     // same syncs), so EventBridge retries briefly and keeps no events older than one period.

@@ -29,7 +29,12 @@ export interface ResourceNames {
   key(id: KeyId): string;
   /** An S3 bucket's name. */
   bucket(id: BucketId): string;
+  /** The WebSocket API's management endpoint (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`). */
+  webSocketManagementEndpoint?(): string;
 }
+
+/** Carries the WebSocket management endpoint to functions with `manageConnections`. */
+export const REALTIME_MANAGEMENT_ENDPOINT_ENV = 'REALTIME_MANAGEMENT_ENDPOINT';
 
 /**
  * One entry per grant: tables, queues a function sends to (and its DLQ where it may), secrets,
@@ -64,6 +69,11 @@ export function environmentFor(fn: FunctionDefinition, names: ResourceNames): Re
   }
   for (const keyId of fn.keys ?? []) {
     env[keyDefinition(keyId).envVar] = names.key(keyId);
+  }
+  if (fn.manageConnections) {
+    if (!names.webSocketManagementEndpoint)
+      throw new Error(`${fn.id} posts to WebSocket connections: no endpoint given`);
+    env[REALTIME_MANAGEMENT_ENDPOINT_ENV] = names.webSocketManagementEndpoint();
   }
   return env;
 }

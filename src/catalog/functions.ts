@@ -26,7 +26,10 @@ export type FunctionId =
   | 'SyncWorker'
   | 'SyncScheduler'
   | 'ImportWorker'
-  | 'ReplyWorker';
+  | 'ReplyWorker'
+  // Real-time updates (issue 14)
+  | 'RealtimeSocket'
+  | 'RealtimeFanout';
 
 export type TableAccess = 'read' | 'readwrite' | 'append';
 
@@ -57,6 +60,13 @@ export interface FunctionDefinition {
   readonly settings?: readonly SettingId[];
   /** KMS keys (src/catalog/keys.ts) the function may use, with the actions the key lists. */
   readonly keys?: readonly KeyId[];
+  /**
+   * Posts to the region's WebSocket connections (execute-api:ManageConnections on the WebSocket
+   * API's stage); the management endpoint comes in REALTIME_MANAGEMENT_ENDPOINT.
+   */
+  readonly manageConnections?: true;
+  /** A table whose stream (src/catalog/tables.ts `stream`) is this function's event source. */
+  readonly tableStream?: TableId;
   readonly description: string;
 }
 
@@ -158,7 +168,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: 'functions/event-fanout/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 30,
-    tables: { WebhookEndpoints: 'read', Deliveries: 'readwrite' },
+    // RealtimeLog: each event also goes to its real-time channel's log (issue 14, ADR 0016).
+    tables: { WebhookEndpoints: 'read', Deliveries: 'readwrite', RealtimeLog: 'readwrite' },
     queues: { Events: 'consume', Deliveries: 'send' },
     secrets: [],
     description: 'Drains the events queue: logs each event for replay, one delivery per subscribed endpoint.',
@@ -279,6 +290,33 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     keys: ['TokenVault'],
     description:
       "Publishes suppliers' replies on the review's platform, records the reply state on the review, announces review.replied / review.reply_failed.",
+  },
+  // Real-time updates (issue 14; docs/realtime.md)
+  {
+    id: 'RealtimeSocket',
+    entry: 'functions/realtime-socket/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    tables: { RealtimeConnections: 'readwrite', RealtimeLog: 'read' },
+    queues: {},
+    // Connection tokens are checked with a key derived from the review-token ring.
+    secrets: ['ReviewTokenKey'],
+    manageConnections: true,
+    description:
+      'WebSocket routes: $connect (token check), $disconnect, subscribe (entitlement, resume), unsubscribe, ping, $default.',
+  },
+  {
+    id: 'RealtimeFanout',
+    entry: 'functions/realtime-fanout/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    tables: { RealtimeConnections: 'readwrite', RealtimeLog: 'read' },
+    queues: {},
+    secrets: [],
+    manageConnections: true,
+    tableStream: 'RealtimeLog',
+    description:
+      "The channel log's stream in this region to the subscribed WebSocket connections (PostToConnection, once each, in order); 410 removes.",
   },
 ];
 

@@ -79,6 +79,12 @@ const TAGS: Record<RouteArea, { name: string; description: string }> = {
     description:
       'API keys (create, list, revoke, rotate without downtime, expiry, last use) and the audit trail of every admin act.',
   },
+  // Real-time updates (issue 14)
+  realtime: {
+    name: 'Realtime',
+    description:
+      'Tokens for the real-time WebSocket API (channels of reviews, helper schedules, budgets; docs/realtime.md).',
+  },
 };
 
 const SECURITY_SCHEMES: Record<string, JsonSchema> = {

@@ -23,6 +23,8 @@ import type { ProblemKind } from '../shared/problem';
 // API keys and the admin audit trail (issue 9)
 import { apiKeyRoutesResponses, apiKeyRoutesSchemas } from '../access';
 import { adminActPageResponse, listAdminActsQuery, listOpsAdminActsQuery } from '../audit';
+// Real-time updates (issue 14)
+import { realtimeTokenBody, realtimeTokenResponse } from '../realtime';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -33,7 +35,16 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export type RouteAuth = 'supplier' | 'supplier-or-review-token' | 'ops' | 'public';
 
 /** The area a route belongs to: its tag in the API description. */
-export type RouteArea = 'reviews' | 'webhooks' | 'models' | 'meta' | 'platforms' | 'imports' | 'access';
+export type RouteArea =
+  | 'reviews'
+  | 'webhooks'
+  | 'models'
+  | 'meta'
+  | 'platforms'
+  | 'imports'
+  | 'access'
+  // Real-time updates (issue 14)
+  | 'realtime';
 
 /** The success answer of a route. */
 export interface RouteResponse {
@@ -111,7 +122,9 @@ export type OperationId =
   | 'listApiKeys'
   | 'revokeApiKey'
   | 'listAdminAudit'
-  | 'listOpsAdminAudit';
+  | 'listOpsAdminAudit'
+  // Real-time updates (issue 14)
+  | 'createRealtimeToken';
 
 export interface RouteDefinition {
   readonly operation: OperationId;
@@ -698,6 +711,24 @@ export const ROUTES: readonly RouteDefinition[] = [
     },
     // 401: bad signature or token; 403: refused; 404 (path): a platform without notifications.
     problems: ['unauthorized', 'forbidden'],
+  }, // Real-time updates (issue 14): a short-lived token to open the WebSocket (docs/realtime.md).
+  {
+    operation: 'createRealtimeToken',
+    method: 'POST',
+    path: '/v1/realtime/tokens',
+    auth: 'supplier',
+    body: realtimeTokenBody,
+    summary:
+      'A 5-minute token to open the real-time WebSocket (`wss://…?token=`): a supplier key gets its reviews channel; ' +
+      "the WedSync app's key names a wedding (`weddingId`) and gets its schedule and budget channels. docs/realtime.md.",
+    area: 'realtime',
+    response: {
+      status: 201,
+      description: 'The token and the channels it may subscribe to.',
+      schema: realtimeTokenResponse,
+    },
+    // 403: a supplier other than the WedSync app naming a wedding.
+    problems: ['forbidden'],
   },
   // API keys and the admin audit trail (issue 9). A revoked or expired key is refused within the
   // authorizer cache TTL + 4 s in AWS (34 s by default), 5 s locally (src/access/domain/revocation.ts).

@@ -20,7 +20,10 @@ export type TableId =
   | 'PlatformBreakers'
   | 'RateLimits'
   | 'PlatformSync'
-  | 'ImportJobs';
+  | 'ImportJobs'
+  // Real-time updates (issue 14)
+  | 'RealtimeConnections'
+  | 'RealtimeLog';
 
 export interface IndexDefinition {
   readonly name: string;
@@ -38,6 +41,8 @@ export interface TableDefinition {
   readonly indexes: readonly IndexDefinition[];
   /** The access patterns this key design serves (documentation that lives beside the keys). */
   readonly accessPatterns: readonly string[];
+  /** A DynamoDB stream of new item images in every replica (a function consumes it there). */
+  readonly stream?: 'new-image';
 }
 
 export const TABLES: readonly TableDefinition[] = [
@@ -271,6 +276,38 @@ export const TABLES: readonly TableDefinition[] = [
     accessPatterns: [
       'Get an import job of a supplier (API, worker): GetItem pk=SUPPLIER#<sid>, sk=IMPORT#<importId>; status, file, counts and the checkpoint (byte offset, line, seq), saved per chunk with a condition on seq (a second copy of a message loses). Kept 30 days.',
       'Rejected rows of an import, in line order (API, a page at a time): Query pk=IMPORT#<importId>, sk begins_with ROW# (sk=ROW#<line, 10 digits>); written before the checkpoint that counts them, keyed by line so a retried chunk overwrites the same items. At most 10,000 kept per import (all counted). Kept 30 days.',
+    ],
+  },
+  // Real-time updates (issue 14; docs/realtime.md, ADR 0016)
+  {
+    id: 'RealtimeConnections',
+    envVar: 'TABLE_REALTIME_CONNECTIONS',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    // API Gateway closes a WebSocket after 2 hours: items expire then even if $disconnect never ran.
+    ttlAttribute: 'expiresAt',
+    indexes: [{ name: 'byChannel', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    accessPatterns: [
+      'A WebSocket connection ($connect, every frame): GetItem pk=CONN#<connectionId>, sk=CONNECTION (consistent) {grant, connectedAtMs}; expires 2 h after connect.',
+      "A connection's subscription and its cursor: pk=CONN#<connectionId>, sk=SUB#<channel> {lastSeq}; created with a ConditionCheck on the connection item; the cursor moves from seq-1 to seq with a conditional update (one deliverer per event and connection).",
+      'Subscribers of a channel in this region (fan-out): Query byChannel gsi1pk=REGION#<region>#CHANNEL#<channel> (connection ids are regional; the table is global).',
+      'Disconnect / 410 Gone: Query pk=CONN#<connectionId>, then BatchWrite deletes.',
+    ],
+  },
+  {
+    id: 'RealtimeLog',
+    envVar: 'TABLE_REALTIME_LOG',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    // Events are resumable for an hour; they expire ten minutes after that.
+    ttlAttribute: 'expiresAt',
+    indexes: [],
+    stream: 'new-image',
+    accessPatterns: [
+      "A channel's head: GetItem pk=CHANNEL#<channel>, sk=HEAD {seq} (consistent); never expires.",
+      'Append (one writer region, ADR 0016): TransactWriteItems { HEAD seq n -> n+1 conditional on n; Put sk=SEQ#<n+1, 12 digits> conditional on absent; Put sk=ID#<eventId> {seq} conditional on absent }.',
+      'Resume after an event id: GetItem sk=ID#<eventId> -> seq, then Query pk=CHANNEL#<channel>, sk BETWEEN SEQ#<seq+1> AND SEQ#999999999999 (consistent).',
+      "The table's stream (new images, every replica) feeds RealtimeFanout in each region: each SEQ# insert is delivered once per region.",
     ],
   },
 ];

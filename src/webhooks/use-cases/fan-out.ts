@@ -44,6 +44,8 @@ export interface FanOutResult {
   readonly enqueued: number;
   /** False when the event did not match its published schema and was delivered as sent. */
   readonly matchedSchema: boolean;
+  /** The event as logged (for a duplicate, as first logged): its owner, type and webhook body. */
+  readonly event: Pick<LoggedEvent, 'tenantId' | 'eventType' | 'body'>;
 }
 
 interface Envelope {
@@ -164,5 +166,11 @@ export async function fanOutEvent(
   if (!isNew) event = (await deps.deliveries.getEvent(tenantId, envelope.id)) ?? event;
   const messages = deliveryMessages(event, await endpointsOf(tenantId), nowMs);
   await deps.queue.send(messages);
-  return { eventId: envelope.id, duplicate: !isNew, enqueued: messages.length, matchedSchema };
+  return {
+    eventId: envelope.id,
+    duplicate: !isNew,
+    enqueued: messages.length,
+    matchedSchema,
+    event: { tenantId: event.tenantId, eventType: event.eventType, body: event.body },
+  };
 }

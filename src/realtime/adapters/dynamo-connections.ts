@@ -1,0 +1,192 @@
+/**
+ * The RealtimeConnections table (key design in src/catalog/tables.ts). The table is global like
+ * every table here, but a connection id means something only to its own region's API: every
+ * subscription is indexed under its region, so a region's fan-out never posts to (or removes)
+ * another region's connections.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { RealtimeGrant } from '../domain/channels';
+import type { Advance, ConnectionRecord, ConnectionStore, Subscription } from '../ports';
+
+const INDEX = 'byChannel';
+const connectionKey = (connectionId: string) => ({ pk: `CONN#${connectionId}`, sk: 'CONNECTION' });
+const subscriptionKey = (connectionId: string, channel: string) => ({
+  pk: `CONN#${connectionId}`,
+  sk: `SUB#${channel}`,
+});
+
+export class DynamoRealtimeConnections implements ConnectionStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly region: string,
+  ) {}
+
+  private channelKey(channel: string): string {
+    return `REGION#${this.region}#CHANNEL#${channel}`;
+  }
+
+  async putConnection(connection: ConnectionRecord): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...connectionKey(connection.connectionId),
+          connectionId: connection.connectionId,
+          grant: connection.grant,
+          connectedAtMs: connection.connectedAtMs,
+          expiresAt: connection.expiresAt,
+          region: this.region,
+        },
+      }),
+    );
+  }
+
+  async getConnection(connectionId: string): Promise<ConnectionRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: connectionKey(connectionId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    // TTL deletion lags: a connection past its 2 hours is gone whatever the item says.
+    if (typeof Item.expiresAt === 'number' && Item.expiresAt * 1000 < Date.now()) return undefined;
+    return {
+      connectionId,
+      grant: Item.grant as RealtimeGrant,
+      connectedAtMs: Item.connectedAtMs as number,
+      expiresAt: Item.expiresAt as number,
+    };
+  }
+
+  async removeConnection(connectionId: string): Promise<void> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `CONN#${connectionId}` },
+          ProjectionExpression: 'pk, sk',
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const keys = (page.Items ?? []).map((item) => ({ pk: item.pk as string, sk: item.sk as string }));
+      for (let start = 0; start < keys.length; start += 25) {
+        let requests: Record<string, unknown>[] | undefined = keys
+          .slice(start, start + 25)
+          .map((Key) => ({ DeleteRequest: { Key } }));
+        for (let attempt = 0; requests && requests.length > 0 && attempt < 5; attempt += 1) {
+          const result = await this.client.send(
+            new BatchWriteCommand({ RequestItems: { [this.tableName]: requests as never } }),
+          );
+          requests = result.UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
+        }
+        if (requests && requests.length > 0)
+          throw new Error(`connection ${connectionId}: deletes left unprocessed`);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  async subscribe(connection: ConnectionRecord, channel: string, lastSeq: number): Promise<void> {
+    // Only while the connection exists: a subscribe racing `$disconnect` leaves nothing behind.
+    await this.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: this.tableName,
+              Key: connectionKey(connection.connectionId),
+              ConditionExpression: 'attribute_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...subscriptionKey(connection.connectionId, channel),
+                gsi1pk: this.channelKey(channel),
+                gsi1sk: connection.connectionId,
+                connectionId: connection.connectionId,
+                channel,
+                lastSeq,
+                expiresAt: connection.expiresAt,
+              },
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  async unsubscribe(connectionId: string, channel: string): Promise<boolean> {
+    const { Attributes } = await this.client.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: subscriptionKey(connectionId, channel),
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return Attributes !== undefined;
+  }
+
+  async subscribers(channel: string): Promise<Subscription[]> {
+    const subscriptions: Subscription[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: INDEX,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': this.channelKey(channel) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        subscriptions.push({
+          connectionId: item.connectionId as string,
+          channel: item.channel as string,
+          lastSeq: item.lastSeq as number,
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return subscriptions;
+  }
+
+  async advance(connectionId: string, channel: string, from: number, to: number): Promise<Advance> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriptionKey(connectionId, channel),
+          UpdateExpression: 'SET lastSeq = :to',
+          ConditionExpression: 'lastSeq = :from',
+          ExpressionAttributeValues: { ':from': from, ':to': to },
+        }),
+      );
+      return { kind: 'advanced' };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: subscriptionKey(connectionId, channel),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? { kind: 'moved', lastSeq: Item.lastSeq as number } : { kind: 'gone' };
+  }
+}

@@ -1,0 +1,70 @@
+/** What the real-time use cases need from the outside world. */
+import type { RealtimeGrant } from './domain/channels';
+
+/** A live WebSocket connection, as `$connect` stored it (in this region only). */
+export interface ConnectionRecord {
+  readonly connectionId: string;
+  /** The grant of the token it connected with. */
+  readonly grant: RealtimeGrant;
+  readonly connectedAtMs: number;
+  /** Epoch seconds: API Gateway closes a connection after 2 hours, the item goes then too. */
+  readonly expiresAt: number;
+}
+
+export interface Subscription {
+  readonly connectionId: string;
+  readonly channel: string;
+  /** The seq of the last event of the channel sent to this connection. */
+  readonly lastSeq: number;
+}
+
+/** The outcome of moving a subscription's cursor from one seq to the next. */
+export type Advance =
+  | { readonly kind: 'advanced' }
+  /** Someone else moved it: its current value. */
+  | { readonly kind: 'moved'; readonly lastSeq: number }
+  /** The subscription is gone (unsubscribed, disconnected). */
+  | { readonly kind: 'gone' };
+
+export interface ConnectionStore {
+  putConnection(connection: ConnectionRecord): Promise<void>;
+  getConnection(connectionId: string): Promise<ConnectionRecord | undefined>;
+  /** The connection and all its subscriptions. */
+  removeConnection(connectionId: string): Promise<void>;
+  /** Creates or replaces the subscription with its cursor at `lastSeq`. */
+  subscribe(connection: ConnectionRecord, channel: string, lastSeq: number): Promise<void>;
+  /** False when there was no such subscription. */
+  unsubscribe(connectionId: string, channel: string): Promise<boolean>;
+  /** Every subscription to the channel in this region. */
+  subscribers(channel: string): Promise<Subscription[]>;
+  /** Moves the cursor from `from` to `to`, only if it is still at `from`. */
+  advance(connectionId: string, channel: string, from: number, to: number): Promise<Advance>;
+}
+
+/** One event of a channel's log. */
+export interface ChannelEvent {
+  readonly channel: string;
+  readonly seq: number;
+  readonly eventId: string;
+  readonly type: string;
+  /** The CloudEvents envelope as webhooks carry it (JSON text). */
+  readonly body: string;
+  readonly recordedAtMs: number;
+}
+
+export interface ChannelLog {
+  /** Appends the event once (a second append of the same id returns the first one's seq). */
+  append(event: Omit<ChannelEvent, 'seq'>): Promise<{ seq: number; duplicate: boolean }>;
+  /** The seq of the channel's last event (0 when it has none). */
+  head(channel: string): Promise<number>;
+  /** The seq an event id got in the channel, if the log still holds it. */
+  seqOf(channel: string, eventId: string): Promise<number | undefined>;
+  /** Events with seq > `afterSeq`, in order, at most `limit`. */
+  readAfter(channel: string, afterSeq: number, limit: number): Promise<ChannelEvent[]>;
+}
+
+/** API Gateway's management API (PostToConnection), or the local server's. */
+export interface ConnectionMessenger {
+  /** `gone` when the connection no longer exists (410). */
+  post(connectionId: string, data: string): Promise<'sent' | 'gone'>;
+}
