@@ -3,7 +3,7 @@
  * (`subscribe`, `unsubscribe`, `ping`; anything else, or a frame that is not JSON, goes to
  * `$default`); the handler still validates the whole frame. Every answer is one JSON text frame.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The largest frame the handler reads (API Gateway: 32 KB frames, 128 KB messages). */
 export const MAX_CLIENT_FRAME_BYTES = 4096;

@@ -1,5 +1,5 @@
 /** The body and answer of POST /v1/realtime/tokens (the route table and the OpenAPI document read them). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { REF } from './channels';
 
 export const realtimeTokenBody = z
