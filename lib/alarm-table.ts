@@ -80,6 +80,8 @@ export const ALARM_TABLE = {
       SyncScheduler: 'warning',
       ImportWorker: 'warning',
       ReplyWorker: 'warning',
+      // A failed rotation leaves the current secret in place (issue 9).
+      SecretRotation: 'warning',
     },
     runbook: 'function-errors',
   }),
@@ -98,6 +100,7 @@ export const ALARM_TABLE = {
       SyncScheduler: 'warning',
       ImportWorker: 'warning',
       ReplyWorker: 'warning',
+      SecretRotation: 'warning',
     },
     runbook: 'lambda-throttles',
   }),
@@ -130,6 +133,9 @@ export const ALARM_TABLE = {
   platformQuotaExhausted: kind({ severity: 'warning', runbook: 'platform-quota-exhausted' }),
   platformReauthRequired: kind({ severity: 'warning', runbook: 'platform-reauth-required' }),
   auditEntriesParked: kind({ severity: 'warning', runbook: 'audit-entries-parked' }),
+
+  // Secret rotation (issue 9): a failed step leaves AWSCURRENT as it was; Secrets Manager retries.
+  secretRotationFailed: kind({ severity: 'warning', runbook: 'secret-rotation-failed' }),
 
   /**
    * The paging path: a topic whose notifications fail (or are published but never delivered, as

@@ -6,6 +6,7 @@
  * One idiom: `once(() => new Adapter(client, name))`; handlers call the factories lazily.
  */
 import { keyRingFor } from './access/adapters/key-ring';
+import { keySetFor } from './access/adapters/key-set';
 import type { AdminAuditTrail } from './audit';
 import { DynamoAdminAuditTrail } from './audit/adapters/dynamo-admin-audit-trail';
 import { DynamoBudgetStore } from './budgets/adapters/budget-store';
@@ -83,6 +84,10 @@ import type { ReplyCapability } from './platforms';
 import { randomUUID } from 'node:crypto';
 import { SecretNotificationSecrets } from './platforms/adapters/notification-secrets';
 import type { InboundNotification, ReceiveNotificationDeps } from './platforms';
+// Secret rotation (issue 9)
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PlatformSecretProver } from './credentials/adapters/platform-secret-probe';
+import { SecretsManagerVersionStore } from './credentials/adapters/secrets-manager-versions';
 
 /** Builds a value on first use and keeps it for the life of the process (the container). */
 export const once = <T>(build: () => T): (() => T) => {
@@ -122,7 +127,8 @@ export const idempotencyStore = once(
 
 // Access
 export const tenantStore = once(() => new DynamoTenantStore(dynamo(), tableName('Tenants')));
-export const reviewTokenKeys = once(() => keyRingFor(requireEnv(secretDefinition('ReviewTokenKey').envVar)));
+/** A signing key set (issue 9): review-link tokens name their key; cursors and OAuth state use its keys. */
+export const reviewTokenKeys = once(() => keySetFor(requireEnv(secretDefinition('ReviewTokenKey').envVar)));
 
 // Reviews
 export const reviewRepository = once(
@@ -370,3 +376,17 @@ export const receiveNotificationDeps = (request: InboundNotification): ReceiveNo
   queue: syncQueue(),
   newId: randomUUID,
 });
+
+// Secret rotation (issue 9): Secrets Manager's versions, and the platforms that prove staged secrets.
+export const secretVersionStore = once(
+  () => new SecretsManagerVersionStore(new SecretsManagerClient(sdkClientConfig())),
+);
+/** Plain (not audited) platform calls: a proof concerns no supplier and must not count in their health. */
+export const secretProver = once(
+  () =>
+    new PlatformSecretProver(
+      new FetchPlatformHttp(),
+      parseClientIds(setting('OAuthClientIds')),
+      platformOrigins(),
+    ),
+);
