@@ -2,3 +2,4 @@
 export * from './domain/rotation';
 export type { ProofResult, SecretProver, SecretVersionStore } from './ports';
 export * from './use-cases/rotate-secret';
+export * from './use-cases/stage-secret';

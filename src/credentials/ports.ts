@@ -18,6 +18,8 @@ export interface SecretVersionStore {
   moveStage(secretId: string, stage: string, toVersionId: string, fromVersionId?: string): Promise<void>;
   /** UpdateSecretVersionStage: take `stage` off `fromVersionId`. */
   removeStage(secretId: string, stage: string, fromVersionId: string): Promise<void>;
+  /** RotateSecret with this token: Secrets Manager runs the four steps now. */
+  startRotation(secretId: string, token: string): Promise<void>;
 }
 
 /** The answer of a platform about a staged secret. */

@@ -13,6 +13,7 @@ import {
   PutSecretValueCommand,
   ResourceExistsException,
   ResourceNotFoundException,
+  RotateSecretCommand,
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
@@ -67,7 +68,10 @@ export class FakeSecretsManager {
 
   calls(
     command:
-      typeof PutSecretValueCommand | typeof UpdateSecretVersionStageCommand | typeof GetSecretValueCommand,
+      | typeof PutSecretValueCommand
+      | typeof UpdateSecretVersionStageCommand
+      | typeof GetSecretValueCommand
+      | typeof RotateSecretCommand,
   ) {
     return this.mock.commandCalls(command as never);
   }
@@ -106,6 +110,10 @@ export class FakeSecretsManager {
   }
 
   private install(): void {
+    // Starting a rotation is recorded (`calls(RotateSecretCommand)`); the steps are run by the tests.
+    this.mock.on(RotateSecretCommand).callsFake((input: { ClientRequestToken?: string }) => ({
+      VersionId: input.ClientRequestToken,
+    }));
     this.mock.on(DescribeSecretCommand).callsFake((input: { SecretId: string }) => {
       this.failIfAsked('DescribeSecret');
       const secret = this.secret(input.SecretId);

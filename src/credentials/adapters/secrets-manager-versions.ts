@@ -4,6 +4,7 @@ import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   ResourceNotFoundException,
+  RotateSecretCommand,
   type SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
@@ -74,5 +75,9 @@ export class SecretsManagerVersionStore implements SecretVersionStore {
         RemoveFromVersionId: fromVersionId,
       }),
     );
+  }
+
+  async startRotation(secretId: string, token: string): Promise<void> {
+    await this.client.send(new RotateSecretCommand({ SecretId: secretId, ClientRequestToken: token }));
   }
 }
