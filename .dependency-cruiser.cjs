@@ -13,7 +13,7 @@
 const { existsSync } = require('node:fs');
 
 const CAPABILITIES =
-  '(access|reviews|webhooks|models|budgets|events|platforms|realtime|privacy|imports|audit)';
+  '(access|reviews|webhooks|models|budgets|events|platforms|realtime|privacy|imports|audit|credentials)';
 
 module.exports = {
   forbidden: [

@@ -83,6 +83,8 @@ export const ALARM_TABLE = {
       // Real-time updates (issue 14): live updates degrade; webhooks and the API are unaffected.
       RealtimeSocket: 'warning',
       RealtimeFanout: 'warning',
+      // A failed rotation leaves the current secret in place (issue 9).
+      SecretRotation: 'warning',
     },
     runbook: 'function-errors',
   }),
@@ -104,6 +106,7 @@ export const ALARM_TABLE = {
       // Real-time updates (issue 14): live updates degrade; webhooks and the API are unaffected.
       RealtimeSocket: 'warning',
       RealtimeFanout: 'warning',
+      SecretRotation: 'warning',
     },
     runbook: 'lambda-throttles',
   }),
@@ -136,6 +139,9 @@ export const ALARM_TABLE = {
   platformQuotaExhausted: kind({ severity: 'warning', runbook: 'platform-quota-exhausted' }),
   platformReauthRequired: kind({ severity: 'warning', runbook: 'platform-reauth-required' }),
   auditEntriesParked: kind({ severity: 'warning', runbook: 'audit-entries-parked' }),
+
+  // Secret rotation (issue 9): a failed step leaves AWSCURRENT as it was; Secrets Manager retries.
+  secretRotationFailed: kind({ severity: 'warning', runbook: 'secret-rotation-failed' }),
 
   /**
    * The paging path: a topic whose notifications fail (or are published but never delivered, as

@@ -12,6 +12,8 @@
  * AUDIT_RETENTION_DAYS, else cdk.json's platformHealth.auditRetentionDays), actor `ops`, detail `cli`.
  *   redrive <queue> [--max N]                                   move a queue's DLQ back to it
  *   trace <reviewId> [--supplier-id <id>]                       a review's journey, with correlation ids
+ *   secrets stage <SecretId>  (value on stdin)                  hand over a platform secret: staged as
+ *                                                               AWSPENDING, proven, promoted (issue 9)
  * It reads the same environment as the functions: TABLE_* and QUEUE_URL_* (and, for the local
  * mode, AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS); against a deployed stack, take the
  * values from the stack outputs and use your usual AWS credentials.
@@ -38,6 +40,12 @@ import { DynamoAdminAuditTrail } from '../src/audit/adapters/dynamo-admin-audit-
 import { optionalEnv } from '../src/shared/env';
 import { ProblemError } from '../src/shared/problem';
 import { readProjectConfig } from '../lib/settings';
+// Secret rotation (issue 9)
+import { randomUUID } from 'node:crypto';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SECRETS } from '../src/catalog/secrets';
+import { SecretsManagerVersionStore } from '../src/credentials/adapters/secrets-manager-versions';
+import { stageSecret, StageRefused } from '../src/credentials';
 
 const USAGE = `usage:
   npm run cli -- create-supplier --name <name> [--supplier-id <id>]
@@ -48,9 +56,17 @@ const USAGE = `usage:
   npm run cli -- ops-keys revoke <keyId>
   npm run cli -- api-keys backfill
   npm run cli -- redrive <${QUEUES.map((q) => q.id).join('|')}> [--max <n>]
-  npm run cli -- trace <reviewId> [--supplier-id <id>]`;
+  npm run cli -- trace <reviewId> [--supplier-id <id>]
+  <value> | npm run cli -- secrets stage <${SECRETS.filter((d) => d.rotation.kind === 'staged-handover')
+    .map((d) => d.id)
+    .join('|')}>`;
 
-export async function runCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+export async function runCli(
+  argv: string[],
+  out: (line: string) => void = console.log,
+  /** The secret value for `secrets stage` (stdin: never an argument, which shells and `ps` keep). */
+  input: () => Promise<string> = readStdin,
+): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -151,7 +167,41 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     for (const line of formatJourney(target, found.supplierId, found.steps)) out(line);
     return 0;
   }
+  // Secret rotation (issue 9): an operator hands over a platform secret.
+  if (command === 'secrets') {
+    const secretName = positionals[2];
+    const definition = SECRETS.find((d) => d.id === secretName);
+    if (target !== 'stage' || !definition) throw new UsageError(`secrets stage needs a secret id`);
+    try {
+      const { versionId } = await stageSecret(definition, requireEnv(definition.envVar), await input(), {
+        store: new SecretsManagerVersionStore(new SecretsManagerClient({})),
+        newToken: randomUUID,
+      });
+      out(`staged ${definition.id} as version ${versionId} (AWSPENDING) and started its rotation.`);
+      out('testSecret proves it at the platform; once it is AWSCURRENT, revoke the old value there:');
+      out(
+        `  aws secretsmanager describe-secret --secret-id "$${definition.envVar}" --query VersionIdsToStages`,
+      );
+      return 0;
+    } catch (error) {
+      if (error instanceof StageRefused) throw new UsageError(error.message);
+      throw error;
+    }
+  }
   throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+}
+
+/** All of stdin, bounded (a secret is short); a terminal gets no prompt echo of its own. */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size > 65_536) throw new UsageError('stdin is longer than a secret can be');
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export class UsageError extends Error {}

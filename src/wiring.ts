@@ -7,6 +7,7 @@
  */
 import { keyRingFor } from './access/adapters/key-ring';
 import { DynamoApiKeyStore } from './access/adapters/dynamo-api-keys';
+import { keySetFor } from './access/adapters/key-set';
 import type { AdminAuditReader, AdminAuditTrail } from './audit';
 import { DynamoAdminAuditTrail } from './audit/adapters/dynamo-admin-audit-trail';
 import { DynamoBudgetStore } from './budgets/adapters/budget-store';
@@ -92,6 +93,10 @@ import { REALTIME_MANAGEMENT_ENDPOINT_ENV } from './catalog/function-env';
 import { DynamoChannelLog } from './realtime/adapters/dynamo-channel-log';
 import { DynamoRealtimeConnections } from './realtime/adapters/dynamo-connections';
 import { ManagementApiMessenger } from './realtime/adapters/management-api-messenger';
+// Secret rotation (issue 9)
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PlatformSecretProver } from './credentials/adapters/platform-secret-probe';
+import { SecretsManagerVersionStore } from './credentials/adapters/secrets-manager-versions';
 
 /**
  * Builds a value on first use and keeps it for the life of the process (the container).
@@ -135,7 +140,8 @@ export const idempotencyStore = once(
 
 // Access
 export const tenantStore = once(() => new DynamoTenantStore(dynamo(), tableName('Tenants')));
-export const reviewTokenKeys = once(() => keyRingFor(requireEnv(secretDefinition('ReviewTokenKey').envVar)));
+/** A signing key set (issue 9): review-link tokens name their key; cursors and OAuth state use its keys. */
+export const reviewTokenKeys = once(() => keySetFor(requireEnv(secretDefinition('ReviewTokenKey').envVar)));
 /** API keys' lifecycle and last use (issue 9): the owners' key lists in the Tenants table. */
 export const apiKeyStore = once(() => new DynamoApiKeyStore(dynamo(), tableName('Tenants')));
 
@@ -419,5 +425,18 @@ export const realtimeMessenger = once(
         ...sdkClientConfig(),
         endpoint: requireEnv(REALTIME_MANAGEMENT_ENDPOINT_ENV),
       }),
+    ),
+);
+// Secret rotation (issue 9): Secrets Manager's versions, and the platforms that prove staged secrets.
+export const secretVersionStore = once(
+  () => new SecretsManagerVersionStore(new SecretsManagerClient(sdkClientConfig())),
+);
+/** Plain (not audited) platform calls: a proof concerns no supplier and must not count in their health. */
+export const secretProver = once(
+  () =>
+    new PlatformSecretProver(
+      new FetchPlatformHttp(),
+      parseClientIds(setting('OAuthClientIds')),
+      platformOrigins(),
     ),
 );

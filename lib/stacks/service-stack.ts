@@ -34,7 +34,9 @@ import { PlatformAlarms } from '../constructs/platform-alarms';
 import { PROJECT_ROOT } from '../constructs/service-function';
 import { QUEUES, dlqEnvVar, type QueueId } from '#src/catalog/queues';
 import { ROUTES } from '#src/catalog/routes';
-import type { SecretId } from '#src/catalog/secrets';
+import { SECRETS, type SecretId } from '#src/catalog/secrets';
+import { SERVICE_METRICS } from '#src/catalog/metrics';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { SettingId } from '#src/catalog/settings';
 import type { TableId } from '#src/catalog/tables';
 import { allRegions, type WedSyncConfig } from '../config';
@@ -95,6 +97,8 @@ export class ServiceStack extends Stack {
   /** Real-time updates (issue 14): the WebSocket API of this region. */
   readonly realtime: RealtimeApi;
   readonly buckets: Readonly<Record<BucketId, ServiceBucket>>;
+  /** Secret rotation (issue 9): one schedule per catalogued secret, in the primary region only. */
+  readonly rotationSchedules: readonly secretsmanager.RotationSchedule[];
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -249,6 +253,11 @@ export class ServiceStack extends Stack {
       ],
     });
 
+    this.rotationSchedules =
+      this.region === config.primaryRegion
+        ? this.rotateSecrets(props.secrets, this.functions.SecretRotation, config)
+        : [];
+
     this.api = new ServiceApi(this, 'Http', {
       routes: ROUTES,
       apiFunction: this.functions.Api.function,
@@ -326,6 +335,53 @@ export class ServiceStack extends Stack {
         description: `${dlqEnvVar(q.definition)}: URL of the ${q.definition.id} dead-letter queue`,
       });
     }
+  }
+
+  /**
+   * Secret rotation (issue 9): every catalogued secret on its catalogued schedule, rotated by the
+   * SecretRotation function, here in the primary region where the secrets live (Secrets Manager then
+   * replicates each new version). The schedules are made in this stack, not with
+   * `secret.addRotationSchedule` (which would put them in the data stack, pointing back at this
+   * stack's function: a cycle). Each schedule grants the function DescribeSecret, GetSecretValue,
+   * PutSecretValue and UpdateSecretVersionStage on its one secret, and Secrets Manager the invoke.
+   * Also the alarm on failed steps (`SecretRotationFailures`, any in 5 minutes).
+   */
+  private rotateSecrets(
+    secrets: Readonly<Record<SecretId, secretsmanager.ISecret>>,
+    rotation: ServiceFunction,
+    config: WedSyncConfig,
+  ): secretsmanager.RotationSchedule[] {
+    const schedules = SECRETS.map(
+      (def) =>
+        new secretsmanager.RotationSchedule(this, `${def.id}Rotation`, {
+          secret: secrets[def.id],
+          rotationLambda: rotation.function,
+          automaticallyAfter: Duration.days(def.rotation.everyDays),
+        }),
+    );
+    Validations.of(rotation.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'secretsmanager:GetRandomPassword, added by the RotationSchedule construct, has no resource-level ' +
+        'permissions (Service Authorization Reference); our function generates keys with node:crypto and never ' +
+        'calls it. Every other action is on the one secret each schedule rotates.',
+    });
+    this.alarms.create(this, 'SecretRotationFailedAlarm', 'secretRotationFailed', undefined, {
+      name: 'secret-rotation-failed',
+      description:
+        'A step of a secret rotation failed (the current secret stays in use; Secrets Manager retries the rotation).',
+      metric: new cloudwatch.Metric({
+        namespace: config.metricsNamespace,
+        metricName: SERVICE_METRICS.secretRotationFailures,
+        dimensionsMap: { service: config.serviceName },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    return schedules;
   }
 
   /**

@@ -9,6 +9,7 @@ import {
 export * from './domain/api-keys';
 export * from './domain/principal';
 export * from './domain/review-token';
+export * from './domain/signing-key-set';
 export * from './domain/revocation';
 export type { KeyRingSource } from './ports';
 export * from './use-cases/authorize';
@@ -26,3 +27,4 @@ export const apiKeyRoutesResponses = {
   createdApiKey: createdApiKeyResponse,
   apiKeyList: apiKeyListResponse,
 } as const;
+export * from './use-cases/review-token-keys';

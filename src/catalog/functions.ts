@@ -29,7 +29,9 @@ export type FunctionId =
   | 'ReplyWorker'
   // Real-time updates (issue 14)
   | 'RealtimeSocket'
-  | 'RealtimeFanout';
+  | 'RealtimeFanout'
+  // Secret rotation (issue 9)
+  | 'SecretRotation';
 
 export type TableAccess = 'read' | 'readwrite' | 'append';
 
@@ -317,6 +319,34 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     tableStream: 'RealtimeLog',
     description:
       "The channel log's stream in this region to the subscribed WebSocket connections (PostToConnection, once each, in order); 410 removes.",
+  },
+  // Secret rotation (issue 9)
+  {
+    id: 'SecretRotation',
+    entry: 'functions/secret-rotation/handler.ts',
+    memoryMb: 256,
+    // A platform proof may take the HTTP client's 10 s; the Secrets Manager calls around it little.
+    timeoutSeconds: 30,
+    // Rotations are admin acts (secret.rotated / secret.rotation_failed), appended to the audit trail.
+    tables: { Audit: 'append' },
+    queues: {},
+    // Read here (and the variables that tell which catalog secret an event's ARN is); the write
+    // actions on each secret come with its rotation schedule (lib/stacks/service-stack.ts), in the
+    // primary region only, where the secrets are rotated and then replicated.
+    secrets: [
+      'ReviewTokenKey',
+      'GoogleClientSecret',
+      'FacebookAppSecret',
+      'TrustpilotApiSecret',
+      'YelpApiKey',
+      'FacebookVerifyToken',
+      'GooglePushToken',
+      'TrustpilotWebhookToken',
+    ],
+    // The client ids, to prove a staged client secret at the platform's token endpoint.
+    settings: ['OAuthClientIds', 'AuditRetentionDays'],
+    description:
+      "Secrets Manager's rotation function: the four steps for every catalogued secret, by its strategy (src/credentials).",
   },
 ];
 

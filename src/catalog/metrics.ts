@@ -21,6 +21,9 @@ export const SERVICE_METRICS = {
   webhookBreakerClosed: 'WebhookBreakerClosed',
   // Review requests (functions/review-request-mailer): e-mails sent to couples.
   reviewRequestsSent: 'ReviewRequestEmail_sent',
+  // Secret rotation (functions/secret-rotation, issue 9): failed steps (alarm) and promotions.
+  secretRotationFailures: 'SecretRotationFailures',
+  secretsRotated: 'SecretsRotated',
 } as const;
 
 /**

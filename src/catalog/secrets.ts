@@ -14,37 +14,116 @@ export interface SecretDefinition {
   readonly id: SecretId;
   readonly envVar: string;
   readonly description: string;
+  /** How the rotation function rotates it, how often, and why that way (issue 9). */
+  readonly rotation: SecretRotation;
 }
+
+/**
+ * Rotation strategies (issue 9; src/credentials):
+ * - `generated-key-set`: a key we generate; the value is a signing key set (src/access
+ *   `signing-key-set.ts`): each rotation adds a key and drops those older than `keepKeysForDays`.
+ * - `staged-handover`: a value only someone else can issue (a platform) or that is registered
+ *   elsewhere: an operator stages it (`npm run cli -- secrets stage <SecretId>`), testSecret proves
+ *   it (`proof`), finishSecret promotes it. A scheduled run with nothing staged changes nothing.
+ */
+export type SecretRotation =
+  | {
+      readonly kind: 'generated-key-set';
+      readonly everyDays: number;
+      /** The longest lifetime of anything signed with a key, plus a margin. */
+      readonly keepKeysForDays: number;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: 'staged-handover';
+      readonly everyDays: number;
+      readonly proof: SecretProof;
+      readonly reason: string;
+    };
+
+/**
+ * How testSecret proves a staged value: against the platform's token endpoint (the client
+ * authenticates; see src/credentials/adapters/platform-secret-probe.ts), or by its shape only
+ * (a token we hand to the platform: nothing to ask the platform about).
+ */
+export type SecretProof = 'google-client' | 'facebook-app' | 'trustpilot-api' | 'yelp-api-key' | 'shape';
+
+/** Platform app secrets: only the platform issues them; scheduled runs remind, operators hand over. */
+const PLATFORM_APP_ROTATION_DAYS = 90;
+/** Notification tokens are ours, but registered at the platform by hand. */
+const NOTIFICATION_TOKEN_ROTATION_DAYS = 180;
+const NOTIFICATION_TOKEN_REASON =
+  'Registered at the platform by hand (app settings, push subscription URL, webhook URLs): a value ' +
+  'generated on a schedule would stop every notification until someone re-registered it, and the ' +
+  'readers check the current value only. So a hand-over: the operator stages the new value, promotes ' +
+  'it, and registers it at the platform at once (docs/secret-rotation.md).';
 
 export const SECRETS: readonly SecretDefinition[] = [
   {
     id: 'ReviewTokenKey',
     envVar: 'SECRET_ID_REVIEW_TOKEN_KEY',
     description:
-      'HMAC key that signs review-request link tokens (current and previous versions are accepted).',
+      'Signing key set of review-request link tokens (JSON; tokens name their key), cursors and OAuth state.',
+    rotation: {
+      kind: 'generated-key-set',
+      everyDays: 30,
+      // Review links live at most 180 days (expiresInDays <= 180), plus 7 days' margin.
+      keepKeysForDays: 187,
+      reason:
+        'Ours alone: generated and rotated automatically. Tokens name their key, and keys are kept ' +
+        'longer than the longest link lives, so no link breaks.',
+    },
   },
   {
     id: 'GoogleClientSecret',
     envVar: 'SECRET_ID_GOOGLE_CLIENT_SECRET',
     description:
       'Client secret of the Google OAuth client (Business Profile, business.manage); set it after deploy.',
+    rotation: {
+      kind: 'staged-handover',
+      everyDays: PLATFORM_APP_ROTATION_DAYS,
+      proof: 'google-client',
+      reason:
+        'Only the platform issues it: an operator stages the new value, proven at the platform before it is promoted.',
+    },
   },
   {
     id: 'FacebookAppSecret',
     envVar: 'SECRET_ID_FACEBOOK_APP_SECRET',
     description:
       'App secret of the Facebook app (OAuth code exchange, long-lived tokens); set it after deploy.',
+    rotation: {
+      kind: 'staged-handover',
+      everyDays: PLATFORM_APP_ROTATION_DAYS,
+      proof: 'facebook-app',
+      reason:
+        'Only the platform issues it: an operator stages the new value, proven at the platform before it is promoted.',
+    },
   },
   {
     id: 'TrustpilotApiSecret',
     envVar: 'SECRET_ID_TRUSTPILOT_API_SECRET',
     description:
       'API secret of the Trustpilot application (business-user OAuth, Basic auth); set it after deploy.',
+    rotation: {
+      kind: 'staged-handover',
+      everyDays: PLATFORM_APP_ROTATION_DAYS,
+      proof: 'trustpilot-api',
+      reason:
+        'Only the platform issues it: an operator stages the new value, proven at the platform before it is promoted.',
+    },
   },
   {
     id: 'YelpApiKey',
     envVar: 'SECRET_ID_YELP_API_KEY',
     description: "The Yelp app's API key (Yelp has no OAuth; sent as a Bearer token); set it after deploy.",
+    rotation: {
+      kind: 'staged-handover',
+      everyDays: PLATFORM_APP_ROTATION_DAYS,
+      proof: 'yelp-api-key',
+      reason:
+        'Only the platform issues it: an operator stages the new value, proven at the platform before it is promoted.',
+    },
   },
   // Inbound platform notifications (issue 8). Generated at deploy: copy each value into the
   // platform's settings (docs/platform-notifications.md). Facebook signs with FacebookAppSecret.
@@ -53,12 +132,24 @@ export const SECRETS: readonly SecretDefinition[] = [
     envVar: 'SECRET_ID_FACEBOOK_VERIFY_TOKEN',
     description:
       "Verify token of the Facebook app's Page webhook: the GET handshake's hub.verify_token must equal it.",
+    rotation: {
+      kind: 'staged-handover',
+      everyDays: NOTIFICATION_TOKEN_ROTATION_DAYS,
+      proof: 'shape',
+      reason: NOTIFICATION_TOKEN_REASON,
+    },
   },
   {
     id: 'GooglePushToken',
     envVar: 'SECRET_ID_GOOGLE_PUSH_TOKEN',
     description:
       'Token in the Pub/Sub push URL of the Business Profile notifications (`...?token=<value>`); pushes without it are refused.',
+    rotation: {
+      kind: 'staged-handover',
+      everyDays: NOTIFICATION_TOKEN_ROTATION_DAYS,
+      proof: 'shape',
+      reason: NOTIFICATION_TOKEN_REASON,
+    },
   },
   {
     id: 'TrustpilotWebhookToken',
@@ -66,6 +157,12 @@ export const SECRETS: readonly SecretDefinition[] = [
     description:
       'Key of the Trustpilot webhook URLs: each business unit registers `...?businessUnitId=<id>&token=<HMAC of the id>` ' +
       '(Trustpilot signs nothing, so the URL carries the proof).',
+    rotation: {
+      kind: 'staged-handover',
+      everyDays: NOTIFICATION_TOKEN_ROTATION_DAYS,
+      proof: 'shape',
+      reason: NOTIFICATION_TOKEN_REASON,
+    },
   },
 ];
 

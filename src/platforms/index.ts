@@ -42,3 +42,6 @@ export * from './use-cases/publish-reply';
 export * from './domain/notification-schemas';
 export type * from './sync-ports';
 export * from './use-cases/receive-notification';
+
+// Secret rotation (issue 9): testSecret proves a staged app secret at the platform's token endpoint.
+export { OAUTH_PROVIDERS, withOrigin, type OAuthPlatform } from './domain/oauth-providers';

@@ -1,7 +1,7 @@
 import { ID_PATTERN, randomId } from '../../shared/ids';
 import { ProblemError } from '../../shared/problem';
 import type { CreateReviewRequestBody } from '../domain/review-schemas';
-import { signReviewToken } from '../../access';
+import { loadReviewTokenKeys, signReviewToken } from '../../access';
 import type {
   DailyQuota,
   ReviewRequestEmailQueue,
@@ -92,7 +92,7 @@ export async function createReviewRequest(
   if (delivery === 'link') {
     const token = signReviewToken(
       { supplierId, requestId, expiresAt, delivery: 'link' },
-      await deps.keys.keyRing(),
+      await loadReviewTokenKeys(deps.keys),
     );
     await deps.requests.put(record);
     return { requestId, delivery, status: 'issued', expiresAt: record.expiresAt, token };

@@ -1,4 +1,4 @@
-import { signReviewToken, type KeyRingSource } from '../../access';
+import { loadReviewTokenKeys, signReviewToken, type KeyRingSource } from '../../access';
 import type { Clock } from '../../shared/clock';
 import { PermanentMessageError } from '../domain/review';
 import {
@@ -51,7 +51,7 @@ export async function sendReviewRequestEmail(
 
   const token = signReviewToken(
     { supplierId, requestId, expiresAt, delivery: 'email' },
-    await deps.keys.keyRing(),
+    await loadReviewTokenKeys(deps.keys),
   );
   const supplierName = (await deps.suppliers.supplierName(supplierId)) ?? 'Your wedding supplier';
   const content = composeReviewRequestEmail({

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ProblemError } from '../../shared/problem';
 import { reviewIdFor } from '../domain/review-ids';
-import { ReviewTokenError, verifyReviewToken } from '../../access';
+import { loadReviewTokenKeys, ReviewTokenError, verifyReviewToken } from '../../access';
 import type { ReviewOrigin, ReviewSubmittedMessage, SubmitReviewBody } from '../domain/review-schemas';
 import { LIMITS } from '../domain/review-schemas';
 import type { IngestQueue } from '../ports';
@@ -121,14 +121,20 @@ async function resolveOrigin(
   };
 }
 
-/** A bad signature may only mean our cached key ring predates a rotation: refetch once. */
+/**
+ * A bad signature or an unknown key may only mean our cached keys predate a rotation: refetch
+ * once (never more), then fail cleanly.
+ */
 async function verifyWithRefresh(token: string, keys: KeyRingSource, now: Date) {
   try {
-    return verifyReviewToken(token, await keys.keyRing(), now);
+    return verifyReviewToken(token, await loadReviewTokenKeys(keys), now);
   } catch (error) {
-    if (error instanceof ReviewTokenError && error.reason === 'bad-signature') {
+    if (
+      error instanceof ReviewTokenError &&
+      (error.reason === 'bad-signature' || error.reason === 'unknown-key')
+    ) {
       try {
-        return verifyReviewToken(token, await keys.keyRing({ forceFetch: true }), now);
+        return verifyReviewToken(token, await loadReviewTokenKeys(keys, { forceFetch: true }), now);
       } catch (retryError) {
         throw tokenProblem(retryError);
       }
