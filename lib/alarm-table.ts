@@ -50,6 +50,8 @@ const QUEUE_SEVERITY: Readonly<Record<QueueId, Severity>> = {
   Sync: 'warning',
   Imports: 'warning',
   Replies: 'warning',
+  // Data subject requests (issue 9): erasures have a legal deadline in days, not seconds.
+  Privacy: 'warning',
 };
 
 export const ALARM_TABLE = {
@@ -80,6 +82,7 @@ export const ALARM_TABLE = {
       SyncScheduler: 'warning',
       ImportWorker: 'warning',
       ReplyWorker: 'warning',
+      PrivacyWorker: 'warning',
     },
     runbook: 'function-errors',
   }),
@@ -98,6 +101,7 @@ export const ALARM_TABLE = {
       SyncScheduler: 'warning',
       ImportWorker: 'warning',
       ReplyWorker: 'warning',
+      PrivacyWorker: 'warning',
     },
     runbook: 'lambda-throttles',
   }),

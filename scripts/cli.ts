@@ -6,6 +6,10 @@
  *                                                               5 s locally, 35 s in AWS: ADR 0010)
  *   redrive <queue> [--max N]                                   move a queue's DLQ back to it
  *   trace <reviewId> [--supplier-id <id>]                       a review's journey, with correlation ids
+ *   privacy export <email> [--review <sid>/<reviewId>]...       everything held about a person (JSON)
+ *   privacy erase <email> [--erase-text] [--review ...] [--no-wait]  erase a person's data (docs/privacy.md)
+ *   privacy status <erasureId>                                  an erasure's state
+ *   privacy backfill                                            index review requests stored before issue 9
  * It reads the same environment as the functions: TABLE_* and QUEUE_URL_* (and, for the local
  * mode, AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS); against a deployed stack, take the
  * values from the stack outputs and use your usual AWS credentials.
@@ -20,19 +24,40 @@ import { requireEnv } from '../src/shared/env';
 import { createOpsKey, createSupplierWithKey } from '../src/access/use-cases/create-supplier';
 import { hashApiKey, looksLikeApiKey } from '../src/access/domain/api-keys';
 import { formatJourney, traceReview } from './trace-review';
+import {
+  erasureStatus,
+  exportSubject,
+  normaliseEmail,
+  requestErasure,
+  type OpsRequestContext,
+} from '../src/privacy';
+import { backfillSubjectHashes } from '../src/privacy/adapters/subject-backfill';
+import { privacyRequestDeps } from '../src/wiring';
 
 const USAGE = `usage:
   npm run cli -- create-supplier --name <name> [--supplier-id <id>]
   npm run cli -- create-ops-key --name <operator>
   npm run cli -- revoke-key <keyId|apiKey>
   npm run cli -- redrive <${QUEUES.map((q) => q.id).join('|')}> [--max <n>]
-  npm run cli -- trace <reviewId> [--supplier-id <id>]`;
+  npm run cli -- trace <reviewId> [--supplier-id <id>]
+  npm run cli -- privacy export <email> [--review <supplierId>/<reviewId>]...
+  npm run cli -- privacy erase <email> [--erase-text] [--review <supplierId>/<reviewId>]... [--no-wait]
+  npm run cli -- privacy status <erasureId>
+  npm run cli -- privacy backfill`;
 
 export async function runCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: 'string' }, 'supplier-id': { type: 'string' }, max: { type: 'string' } },
+    options: {
+      name: { type: 'string' },
+      'supplier-id': { type: 'string' },
+      max: { type: 'string' },
+      // privacy (issue 9)
+      review: { type: 'string', multiple: true },
+      'erase-text': { type: 'boolean' },
+      'no-wait': { type: 'boolean' },
+    },
   });
   const [command, target] = positionals;
   if (command === 'create-supplier') {
@@ -106,7 +131,74 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     for (const line of formatJourney(target, found.supplierId, found.steps)) out(line);
     return 0;
   }
+  if (command === 'privacy') {
+    return runPrivacyCommand(target, positionals[2], values, out);
+  }
   throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+}
+
+/** Data subject requests (issue 9): the same use cases as the ops routes, audited as an ops act by the CLI. */
+async function runPrivacyCommand(
+  action: string | undefined,
+  argument: string | undefined,
+  values: { review?: string[]; 'erase-text'?: boolean; 'no-wait'?: boolean },
+  out: (line: string) => void,
+): Promise<number> {
+  const context: OpsRequestContext = { actor: { type: 'ops', keyId: 'cli' }, sourceIp: 'cli' };
+  const reviews = (values.review ?? []).map((ref) => {
+    const [supplierId, reviewId, ...rest] = ref.split('/');
+    if (!supplierId || !reviewId || rest.length > 0)
+      throw new UsageError(`--review ${ref}: expected <supplierId>/<reviewId>`);
+    return { supplierId, reviewId };
+  });
+  const email = () => {
+    if (!argument || normaliseEmail(argument) === undefined)
+      throw new UsageError(`privacy ${action ?? ''} needs an e-mail address`);
+    return argument;
+  };
+  if (action === 'export') {
+    out(
+      JSON.stringify(
+        await exportSubject({ email: email(), reviews }, context, privacyRequestDeps()),
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  if (action === 'erase') {
+    const request = { email: email(), eraseText: values['erase-text'] ?? false, reviews };
+    let erasure = (await requestErasure(request, context, privacyRequestDeps())).erasure;
+    // The PrivacyWorker runs it; wait up to two minutes for it to finish unless told not to.
+    for (
+      let waited = 0;
+      erasure.status !== 'done' && !values['no-wait'] && waited < 120_000;
+      waited += 1000
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      erasure = (await erasureStatus(erasure.erasureId, privacyRequestDeps())) ?? erasure;
+    }
+    out(JSON.stringify(erasure, null, 2));
+    return erasure.status === 'done' || values['no-wait'] ? 0 : 1;
+  }
+  if (action === 'status') {
+    const erasure = argument ? await erasureStatus(argument, privacyRequestDeps()) : undefined;
+    if (!erasure) {
+      out('no such erasure');
+      return 1;
+    }
+    out(JSON.stringify(erasure, null, 2));
+    return 0;
+  }
+  if (action === 'backfill') {
+    const result = await backfillSubjectHashes(
+      dynamo(),
+      requireEnv(tableDefinition('ReviewRequests').envVar),
+    );
+    out(JSON.stringify(result, null, 2));
+    return 0;
+  }
+  throw new UsageError(`unknown privacy action "${action ?? ''}"`);
 }
 
 export class UsageError extends Error {}

@@ -83,6 +83,10 @@ import type { ReplyCapability } from './platforms';
 import { randomUUID } from 'node:crypto';
 import { SecretNotificationSecrets } from './platforms/adapters/notification-secrets';
 import type { InboundNotification, ReceiveNotificationDeps } from './platforms';
+// Data subject requests (issue 9)
+import { DynamoSubjectData } from './privacy/adapters/dynamo-subject-data';
+import { MessageErasureQueue } from './privacy/adapters/erasure-queue';
+import type { ExportSubjectDeps, RequestErasureDeps, RunErasureDeps } from './privacy';
 
 /** Builds a value on first use and keeps it for the life of the process (the container). */
 export const once = <T>(build: () => T): (() => T) => {
@@ -370,3 +374,38 @@ export const receiveNotificationDeps = (request: InboundNotification): ReceiveNo
   queue: syncQueue(),
   newId: randomUUID,
 });
+
+// Data subject requests (issue 9): export, erasure and its tombstone, across the tables that hold
+// personal data. The Api needs ReviewRequests, Reviews, Deliveries, WebhookEndpoints, Audit and
+// Privacy `send`; the PrivacyWorker the same with write access and Events `send`.
+export const subjectData = once(
+  () =>
+    new DynamoSubjectData(dynamo(), {
+      reviewRequests: tableName('ReviewRequests'),
+      reviews: tableName('Reviews'),
+      deliveries: tableName('Deliveries'),
+      webhookEndpoints: tableName('WebhookEndpoints'),
+    }),
+);
+export const erasureQueue = once(() => new MessageErasureQueue(queueSender('Privacy')));
+/** What the API's privacy routes need (export, erasure request, status). */
+export const privacyRequestDeps = once((): ExportSubjectDeps & RequestErasureDeps => ({
+  reader: subjectData(),
+  tombstones: subjectData(),
+  queue: erasureQueue(),
+  audit: adminAuditTrail(),
+  clock: systemClock,
+}));
+/** What the PrivacyWorker needs to run an erasure. */
+export const runErasureDeps = once((): RunErasureDeps => ({
+  reader: subjectData(),
+  eraser: subjectData(),
+  tombstones: subjectData(),
+  events: privacyEventPublisher(),
+  audit: adminAuditTrail(),
+  clock: systemClock,
+}));
+/** privacy.erasure_requested events, with the privacy capability's own source. */
+export const privacyEventPublisher = once(
+  () => new SqsEventPublisher(sqs(), queueUrl('Events'), `wedsync/${currentRegion()}/privacy`),
+);

@@ -19,6 +19,7 @@ import { webhookOperations, type WebhookDeps } from './operations/webhooks';
 import { importOperations, type ImportDeps } from './operations/imports';
 import { replyOperations, type ReplyDeps } from './operations/replies';
 import { notificationOperations, type NotificationOperationDeps } from './operations/notifications';
+import { privacyOperations, type PrivacyDeps } from './operations/privacy';
 
 /** Every area's dependencies, plus how to report the unexpected. */
 export interface ApiDeps
@@ -30,7 +31,8 @@ export interface ApiDeps
     AuditHealthDeps,
     ImportDeps,
     ReplyDeps,
-    NotificationOperationDeps {
+    NotificationOperationDeps,
+    PrivacyDeps {
   /** Only requests that send an Idempotency-Key to a route marked `idempotent` use it. */
   readonly idempotency: IdempotencyStore;
   readonly onUnexpectedError: (error: unknown, event: APIGatewayProxyEvent) => void;
@@ -46,6 +48,7 @@ const OPERATIONS: Operations<OperationId, ApiDeps> = {
   ...importOperations,
   ...replyOperations,
   ...notificationOperations,
+  ...privacyOperations,
 };
 
 /** Reads the principal the authorizer put in the request context. */

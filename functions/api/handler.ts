@@ -36,6 +36,7 @@ import {
   reviewTokenKeys,
   webhookConfig,
   receiveNotificationDeps,
+  privacyRequestDeps,
 } from '../../src/wiring';
 import { handleApiEvent, type ApiDeps } from './app';
 
@@ -79,6 +80,7 @@ const deps = once((): ApiDeps => ({
   importFiles: importFiles(),
   importQueue: importQueue(),
   notifications: receiveNotificationDeps,
+  privacy: privacyRequestDeps(),
   onUnexpectedError: (error, event) =>
     logger.error('unexpected error', { error: error as Error, path: event.path, method: event.httpMethod }),
 }));

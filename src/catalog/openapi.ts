@@ -73,6 +73,11 @@ const TAGS: Record<RouteArea, { name: string; description: string }> = {
     description:
       'Review imports from files: the WeddingWire / The Knot CSV template and JSON lines (docs/imports.md).',
   },
+  privacy: {
+    name: 'Privacy',
+    description:
+      'Data subject requests (GDPR / CCPA) by e-mail address, for operators: export and erasure (docs/privacy.md).',
+  },
 };
 
 const SECURITY_SCHEMES: Record<string, JsonSchema> = {

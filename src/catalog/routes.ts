@@ -19,6 +19,7 @@ import {
   notificationRoutesResponses,
   notificationRoutesSchemas,
 } from '../platforms';
+import { privacyRoutesResponses, privacyRoutesSchemas } from '../privacy';
 import type { ProblemKind } from '../shared/problem';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -30,7 +31,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export type RouteAuth = 'supplier' | 'supplier-or-review-token' | 'ops' | 'public';
 
 /** The area a route belongs to: its tag in the API description. */
-export type RouteArea = 'reviews' | 'webhooks' | 'models' | 'meta' | 'platforms' | 'imports';
+export type RouteArea = 'reviews' | 'webhooks' | 'models' | 'meta' | 'platforms' | 'imports' | 'privacy';
 
 /** The success answer of a route. */
 export interface RouteResponse {
@@ -102,7 +103,11 @@ export type OperationId =
   | 'deleteReviewReply'
   | 'updateConnection'
   | 'verifyPlatformNotifications'
-  | 'receivePlatformNotification';
+  | 'receivePlatformNotification'
+  // Data subject requests (issue 9)
+  | 'exportSubjectData'
+  | 'requestSubjectErasure'
+  | 'getSubjectErasure';
 
 export interface RouteDefinition {
   readonly operation: OperationId;
@@ -689,6 +694,54 @@ export const ROUTES: readonly RouteDefinition[] = [
     },
     // 401: bad signature or token; 403: refused; 404 (path): a platform without notifications.
     problems: ['unauthorized', 'forbidden'],
+  },
+  // Data subject requests (issue 9): ops only; the address travels in the body, never in a URL.
+  {
+    operation: 'exportSubjectData',
+    method: 'POST',
+    path: '/v1/ops/privacy/exports',
+    auth: 'ops',
+    body: privacyRoutesSchemas.subjectExportBody,
+    summary:
+      'Ops: everything held about a person, by e-mail address (review requests, reviews, logged events and their deliveries), as one JSON document; audited.',
+    area: 'privacy',
+    response: {
+      status: 200,
+      description: 'The export document (docs/privacy.md).',
+      schema: privacyRoutesResponses.subjectExport,
+    },
+  },
+  {
+    operation: 'requestSubjectErasure',
+    method: 'POST',
+    path: '/v1/ops/privacy/erasures',
+    auth: 'ops',
+    body: privacyRoutesSchemas.erasureBody,
+    summary:
+      "Ops: erase a person's data by e-mail address (review requests deleted, reviews anonymised, logged payloads purged, suppliers told); a tombstone keeps it from coming back. Idempotent.",
+    area: 'privacy',
+    response: {
+      status: 202,
+      description: 'Accepted: the erasure runs on a queue; follow it at Location.',
+      schema: privacyRoutesResponses.erasure,
+      headers: LOCATION,
+      alternatives: [
+        {
+          status: 200,
+          description: 'Already erased, and this request asks for nothing more: the recorded outcome.',
+          schema: privacyRoutesResponses.erasure,
+        },
+      ],
+    },
+  },
+  {
+    operation: 'getSubjectErasure',
+    method: 'GET',
+    path: '/v1/ops/privacy/erasures/{erasureId}',
+    auth: 'ops',
+    summary: 'Ops: the state of an erasure (in progress or done) and what it changed.',
+    area: 'privacy',
+    response: { status: 200, description: 'The erasure.', schema: privacyRoutesResponses.erasure },
   },
 ];
 
