@@ -38,6 +38,24 @@ export interface TableDefinition {
   readonly indexes: readonly IndexDefinition[];
   /** The access patterns this key design serves (documentation that lives beside the keys). */
   readonly accessPatterns: readonly string[];
+  /**
+   * How long items are kept and why (issue 9), rendered into docs/retention.md; every table
+   * states it (test/unit/catalog/retention.test.ts). Optional in the type only so that a table
+   * added on another branch fails that test, with its name, rather than the build.
+   */
+  readonly retention?: RetentionPolicy;
+}
+
+/** Retention of a table's items: nothing personal is kept past its purpose. */
+export interface RetentionPolicy {
+  /** Items hold personal data (names, e-mail or IP addresses, review text, client hashes). */
+  readonly personalData: boolean;
+  /** How long items are kept, in words (the TTL, or until what). */
+  readonly kept: string;
+  /** The purpose the period serves. */
+  readonly reason: string;
+  /** Personal data without a TTL: why not, and what removes it instead. */
+  readonly noTtlBecause?: string;
 }
 
 export const TABLES: readonly TableDefinition[] = [
@@ -59,6 +77,14 @@ export const TABLES: readonly TableDefinition[] = [
       'Summary: Query pk=SUPPLIER#<sid>, sk begins_with SUMMARY# (one counter item per region, summed on read).',
       'Audit trail of a review: Query pk=SUPPLIER#<sid>, sk begins_with AUDIT#<reviewId>#.',
     ],
+    retention: {
+      personalData: true,
+      kept: "As long as the supplier's account; removed reviews stay, marked.",
+      reason:
+        "Reviews are the product: the supplier's record of what couples said, with the audit trail of each version.",
+      noTtlBecause:
+        "A review has no natural end; the reviewer's name, text and client hash are removed by an erasure (anonymised in place and marked erased, docs/privacy.md).",
+    },
   },
   {
     id: 'Tenants',
@@ -71,6 +97,12 @@ export const TABLES: readonly TableDefinition[] = [
       'Find a key by its key id (operator revocation): GetItem pk=KEYID#<keyId>, sk=KEYID -> keyHash.',
       'Get a supplier: GetItem pk=SUPPLIER#<sid>, sk=PROFILE.',
     ],
+    retention: {
+      personalData: false,
+      kept: "As long as the supplier's account; revoked keys keep their item.",
+      reason:
+        'Suppliers (businesses) and API key hashes: revoked keys are kept so a revoked key is recognised as revoked.',
+    },
   },
   {
     id: 'ReviewRequests',
@@ -86,6 +118,12 @@ export const TABLES: readonly TableDefinition[] = [
       "A person's review requests (data subject export and erasure): Query bySubject gsi1pk=SUBJECT#<subjectHash>, gsi1sk=<createdAt>#<requestId>, a page at a time; subjectHash is the salted SHA-256 of the normalised address (src/privacy/domain/subject.ts), set on every request with an address (older ones: `cli privacy backfill`).",
       'Erasure tombstone: pk=ERASURE#<erasureId>, sk=TOMBSTONE (erasureId = era_ + a prefix of the subject hash); no TTL. A request with an address is written in one transaction with a ConditionCheck that its tombstone does not exist.',
     ],
+    retention: {
+      personalData: true,
+      kept: 'Until the review link expires (30 days by default, at most 180; TTL `expiresAt`); daily counters a day after their day. Erasure tombstones: for good (no TTL).',
+      reason:
+        "A request holds the couple's name and e-mail address only while its link can be used. A tombstone holds only a salted hash and ids: it must outlive the data it stands for, or a re-sync, re-import or new request would bring the person back.",
+    },
   },
   {
     id: 'Rejected',
@@ -97,6 +135,12 @@ export const TABLES: readonly TableDefinition[] = [
     accessPatterns: [
       'Parked message by queue and day: Query pk=QUEUE#<queue>#<yyyy-mm-dd>, sk=<messageId>; kept 30 days.',
     ],
+    retention: {
+      personalData: true,
+      kept: '30 days (TTL `expiresAt`).',
+      reason:
+        'Messages that could not be processed, kept whole to be inspected and replayed (runbooks/rejected-messages.md).',
+    },
   },
   {
     id: 'WebhookEndpoints',
@@ -110,6 +154,11 @@ export const TABLES: readonly TableDefinition[] = [
       "A supplier's endpoint count (the cap): pk=SUPPLIER#<sid>, sk=COUNTER#ENDPOINTS, changed in the same transaction as each endpoint put (conditional on count < max) and delete.",
       'Signing secrets (current, previous with its expiry) live on the endpoint item: they must be readable to sign; the table is encrypted at rest.',
     ],
+    retention: {
+      personalData: false,
+      kept: 'Until the supplier deletes the endpoint.',
+      reason: 'Configuration (URL, subscriptions, signing secrets).',
+    },
   },
   {
     id: 'Deliveries',
@@ -127,6 +176,12 @@ export const TABLES: readonly TableDefinition[] = [
       'Replay limit of an endpoint: pk=REPLAYS#<endpointId>, sk=LIMIT (starts in the last hour, the job in progress, version); written with the new job in one transaction conditional on version; freed with the finished job in one transaction.',
       'Attempt log of an endpoint, newest first: Query pk=ENDPOINT#<endpointId>, sk begins_with ATTEMPT# (ScanIndexForward false); kept 14 days.',
     ],
+    retention: {
+      personalData: true,
+      kept: '14 days (TTL `expiresAt`): the event log, deliveries and their attempts, replay jobs.',
+      reason:
+        'Webhook retries and replays need the exact payload (review title and rating) for 14 days; an erasure purges the events about the person before that.',
+    },
   },
   {
     id: 'WebhookBreakers',
@@ -136,6 +191,11 @@ export const TABLES: readonly TableDefinition[] = [
     accessPatterns: [
       'Breaker state of an endpoint, shared by all delivery workers: GetItem pk=ENDPOINT#<endpointId> (strongly consistent); compare-and-set with a condition on `version`.',
     ],
+    retention: {
+      personalData: false,
+      kept: 'One small item per endpoint, overwritten.',
+      reason: 'Circuit breaker state.',
+    },
   },
   {
     id: 'Budgets',
@@ -147,6 +207,13 @@ export const TABLES: readonly TableDefinition[] = [
       'A category of a wedding budget (allocation, version, spent per currency): GetItem pk=BUDGET#<coupleId>#<weddingId>, sk=CATEGORY#<category>; updated with a condition on `revision`.',
       'An applied expense (dedupe on expenseId, and the thresholds it fired): pk=BUDGET#<coupleId>#<weddingId>, sk=EXPENSE#<expenseId>, written in the same transaction as the category.',
     ],
+    retention: {
+      personalData: true,
+      kept: "As long as the wedding's budget in the WedSync app.",
+      reason: "A couple's budget categories and expenses, keyed by the app's couple and wedding ids.",
+      noTtlBecause:
+        "The budget is live data of the couple's planning; it is keyed by the WedSync app's couple id (no e-mail address), so it is deleted with the couple's account in the WedSync app, which owns that account (not by an e-mail erasure here: docs/privacy.md).",
+    },
   },
   {
     id: 'ModelStats',
@@ -159,6 +226,11 @@ export const TABLES: readonly TableDefinition[] = [
       'Add a batch of predictions: UpdateItem ADD counters on pk=MODEL#<task>#<variant>, sk=HOUR#<yyyy-mm-ddThh>.',
       'Window of a variant: Query pk=MODEL#<task>#<variant>, sk >= HOUR#<since>; buckets expire after 30 days.',
     ],
+    retention: {
+      personalData: false,
+      kept: '30 days (TTL `expiresAt`).',
+      reason: 'Hourly prediction counters for the model health view.',
+    },
   },
   {
     id: 'Idempotency',
@@ -171,6 +243,11 @@ export const TABLES: readonly TableDefinition[] = [
       'Claim an Idempotency-Key (API, only for requests that send one): PutItem id=api#<sha256 of [scope, key]>, conditional on absent, expired, or in progress past its lease; the item holds status, the request hash and, once done, the response. Kept 24 h (`expiration`, epoch seconds).',
       'Replay: the conditional put returns the existing item (ALL_OLD), read strongly consistent if it did not.',
     ],
+    retention: {
+      personalData: false,
+      kept: '24 hours (TTL `expiration`).',
+      reason: 'Idempotency-Key records: a request hash and the answer (ids and states, never an address).',
+    },
   },
   {
     id: 'Connections',
@@ -191,6 +268,12 @@ export const TABLES: readonly TableDefinition[] = [
       'Status changes (active -> reauth-required, pending -> active) are conditional on the current status.',
       'Sealed tokens (envelope-encrypted, ciphertext only): pk=CONNECTION#<connectionId>, sk=TOKEN#refresh (refresh token; Facebook: long-lived user token) and sk=TOKEN#page#<pageId> (Facebook Page tokens); rotated with a condition on `version`; erased with Query + BatchWrite on disconnect.',
     ],
+    retention: {
+      personalData: false,
+      kept: 'Until the supplier disconnects; a pending connection 10 minutes (TTL `expiresAt`).',
+      reason:
+        'Platform connections of suppliers (business accounts) and their sealed tokens, erased on disconnect.',
+    },
   },
   {
     id: 'Audit',
@@ -210,6 +293,12 @@ export const TABLES: readonly TableDefinition[] = [
       "A supplier's entries of one platform: Query byPlatform gsi2pk=SUPPLIER#<sid>#PLATFORM#<p>, gsi2sk=<at>#<auditId>.",
       "Ops, across suppliers, one platform: Query opsByPlatform gsi3pk=PLATFORM#<p>, gsi3sk=<at>#<auditId> (a few calls a second per platform at most: far under one partition's write limit).",
     ],
+    retention: {
+      personalData: true,
+      kept: 'AUDIT_RETENTION_DAYS (400 by default; TTL `expiresAt`).',
+      reason:
+        "Who did what from which IP address (staff and suppliers' keys), for security reviews over a year; privacy acts name the person only by a hash prefix.",
+    },
   },
   {
     id: 'PlatformStats',
@@ -223,6 +312,11 @@ export const TABLES: readonly TableDefinition[] = [
       'Latest of a scope (last success, last failure, quota headroom): UpdateItem SET on the same pk, sk=LATEST.',
       'Health window: Query pk=STATS#<scope>, sk BETWEEN MINUTE#<an hour ago> AND MINUTE#~ (at most 60 items), plus GetItem sk=LATEST.',
     ],
+    retention: {
+      personalData: false,
+      kept: '2 days (TTL `expiresAt`).',
+      reason: 'Per-minute platform call counts for the health view.',
+    },
   },
   // Platform sync (issue 8)
   {
@@ -234,6 +328,11 @@ export const TABLES: readonly TableDefinition[] = [
     accessPatterns: [
       'Token bucket of a platform app or location, shared by every worker: GetItem pk=BUCKET#<platform>/app or BUCKET#<platform>/location/<id> (strongly consistent) {tokens, asOfMs, version}; taken all-or-none over several buckets in one TransactWriteItems, each put conditional on the version read; idle buckets expire after 2 days.',
     ],
+    retention: {
+      personalData: false,
+      kept: '2 days idle (TTL `expiresAt`).',
+      reason: 'Token buckets of platform quotas.',
+    },
   },
   {
     id: 'PlatformBreakers',
@@ -243,6 +342,11 @@ export const TABLES: readonly TableDefinition[] = [
     accessPatterns: [
       'Circuit breaker of a review platform, shared by sync and reply workers: GetItem pk=PLATFORM#<platform> (strongly consistent); compare-and-set with a condition on `version`.',
     ],
+    retention: {
+      personalData: false,
+      kept: 'One small item per platform, overwritten.',
+      reason: 'Circuit breaker state.',
+    },
   },
   {
     id: 'PlatformSync',
@@ -257,6 +361,11 @@ export const TABLES: readonly TableDefinition[] = [
       'Connections of a platform location (inbound notifications): Query pk=LOCATION#<platform>#<locationId> (sk=CONNECTION#<connectionId> {supplierId}); refreshed by every scheduler run, expires a day later.',
       'Notification replay key: PutItem pk=NOTIFICATION#<dedupKey>, sk=SEEN, conditional on absent or expired; expires after its time to live.',
     ],
+    retention: {
+      personalData: false,
+      kept: 'Removed-review records 30 days, sweep claims 3 days, directory 1 day, replay keys their TTL (TTL `expiresAt`).',
+      reason: 'Sync ledger of platform review ids (no names or text).',
+    },
   },
   {
     id: 'ImportJobs',
@@ -269,6 +378,12 @@ export const TABLES: readonly TableDefinition[] = [
       'Get an import job of a supplier (API, worker): GetItem pk=SUPPLIER#<sid>, sk=IMPORT#<importId>; status, file, counts and the checkpoint (byte offset, line, seq), saved per chunk with a condition on seq (a second copy of a message loses). Kept 30 days.',
       'Rejected rows of an import, in line order (API, a page at a time): Query pk=IMPORT#<importId>, sk begins_with ROW# (sk=ROW#<line, 10 digits>); written before the checkpoint that counts them, keyed by line so a retried chunk overwrites the same items. At most 10,000 kept per import (all counted). Kept 30 days.',
     ],
+    retention: {
+      personalData: true,
+      kept: '30 days (TTL `expiresAt`).',
+      reason:
+        'Import progress and the rejected rows (as uploaded: names and text) for the supplier to correct and re-import.',
+    },
   },
 ];
 
