@@ -9,6 +9,12 @@ export interface ReviewRef {
   readonly reviewId: string;
 }
 
+/** A review request named by its supplier and id. */
+export interface RequestRef {
+  readonly supplierId: string;
+  readonly requestId: string;
+}
+
 export type ErasureStatus = 'in-progress' | 'done';
 
 /** What an erasure changed, summed over its runs (a run that finds nothing left adds nothing). */
@@ -54,7 +60,8 @@ export interface Tombstone {
   readonly extraReviews: readonly ReviewRef[];
   /** Reviews erased (found and named), and the suppliers told. */
   readonly erasedReviews: readonly ReviewRef[];
-  readonly erasedRequestIds: readonly string[];
+  /** Review requests deleted, by supplier (ids only). */
+  readonly erasedRequests: readonly RequestRef[];
   readonly suppliersNotified: readonly string[];
   readonly counts: ErasureCounts;
 }
@@ -68,7 +75,7 @@ export function erasureView(tombstone: Tombstone) {
     ...(tombstone.completedAt ? { completedAt: tombstone.completedAt } : {}),
     eraseText: tombstone.eraseText,
     reviews: tombstone.erasedReviews,
-    reviewRequests: tombstone.erasedRequestIds.length,
+    reviewRequests: tombstone.erasedRequests.length,
     suppliersNotified: tombstone.suppliersNotified,
     counts: tombstone.counts,
   };

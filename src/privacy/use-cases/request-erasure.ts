@@ -67,7 +67,7 @@ export async function requestErasure(
     eraseText: scope.eraseText || (existing?.eraseText ?? false),
     extraReviews: uniqueRefs([...(existing?.extraReviews ?? []), ...scope.reviews]),
     erasedReviews: existing?.erasedReviews ?? [],
-    erasedRequestIds: existing?.erasedRequestIds ?? [],
+    erasedRequests: existing?.erasedRequests ?? [],
     suppliersNotified: existing?.suppliersNotified ?? [],
     counts: existing?.counts ?? NO_COUNTS,
   };

@@ -9,6 +9,7 @@ import {
   NO_COUNTS,
   uniqueRefs,
   type ErasureCounts,
+  type RequestRef,
   type ReviewRef,
   type Tombstone,
 } from '../domain/erasure';
@@ -113,26 +114,27 @@ export async function runErasure(message: ErasureMessage, deps: RunErasureDeps):
   }
 
   // 4.
-  const requestIds: string[] = [];
-  const requestsBySupplier = new Map<string, string[]>();
+  const found: RequestRef[] = [];
   let deleted = 0;
   for (const request of requests) {
-    const supplierId = String(request.supplierId);
-    const requestId = String(request.requestId);
-    if (await deps.eraser.deleteReviewRequest(supplierId, requestId)) deleted += 1;
-    requestIds.push(requestId);
-    requestsBySupplier.set(supplierId, [...(requestsBySupplier.get(supplierId) ?? []), requestId]);
+    const ref = { supplierId: String(request.supplierId), requestId: String(request.requestId) };
+    if (await deps.eraser.deleteReviewRequest(ref.supplierId, ref.requestId)) deleted += 1;
+    found.push(ref);
   }
+  const known = new Set(tombstone.erasedRequests.map((r) => r.requestId));
   await save(
-    { erasedRequestIds: [...new Set([...tombstone.erasedRequestIds, ...requestIds])] },
+    { erasedRequests: [...tombstone.erasedRequests, ...found.filter((r) => !known.has(r.requestId))] },
     { ...NO_COUNTS, reviewRequestsDeleted: deleted },
   );
-  for (const [supplierId, ids] of requestsBySupplier) {
-    await audit(`review requests deleted: ${ids.length}`, supplierId);
+  for (const supplierId of new Set(found.map((r) => r.supplierId))) {
+    await audit(
+      `review requests deleted: ${found.filter((r) => r.supplierId === supplierId).length}`,
+      supplierId,
+    );
   }
 
   // 5.
-  const notices = notificationsFor(tombstone, requestsBySupplier, deps.clock.now().toISOString());
+  const notices = notificationsFor(tombstone, deps.clock.now().toISOString());
   await deps.events.publish(notices);
   const notified = notices.map((n) => n.supplierId);
 
@@ -186,24 +188,24 @@ const describe = (c: ErasureCounts): string =>
   `requests=${c.reviewRequestsDeleted} reviews=${c.reviewsAnonymised} reviewAudit=${c.reviewAuditEntriesAnonymised} events=${c.eventsPurged} deliveries=${c.deliveriesScrubbed}`;
 
 /**
- * One `privacy.erasure_requested` event per supplier concerned. Its id is derived from the erasure,
- * the supplier and what was erased there: a rerun announces nothing new, a widened erasure does.
+ * One `privacy.erasure_requested` event per supplier concerned, from what the tombstone records as
+ * erased. Its id is derived from the erasure, the supplier and that scope: a rerun announces
+ * nothing new (the same id), a widened erasure does.
  */
-export function notificationsFor(
-  tombstone: Tombstone,
-  requestsBySupplier: ReadonlyMap<string, readonly string[]>,
-  time: string,
-): DomainEvent[] {
+export function notificationsFor(tombstone: Tombstone, time: string): DomainEvent[] {
   const suppliers = new Set([
     ...tombstone.erasedReviews.map((r) => r.supplierId),
-    ...requestsBySupplier.keys(),
+    ...tombstone.erasedRequests.map((r) => r.supplierId),
   ]);
   return [...suppliers].sort().map((supplierId) => {
     const reviewIds = tombstone.erasedReviews
       .filter((r) => r.supplierId === supplierId)
       .map((r) => r.reviewId)
       .sort();
-    const reviewRequestIds = [...(requestsBySupplier.get(supplierId) ?? [])].sort();
+    const reviewRequestIds = tombstone.erasedRequests
+      .filter((r) => r.supplierId === supplierId)
+      .map((r) => r.requestId)
+      .sort();
     const scope = [
       tombstone.erasureId,
       supplierId,

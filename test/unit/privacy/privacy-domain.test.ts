@@ -93,7 +93,7 @@ const tombstone = (overrides: Partial<Tombstone> = {}): Tombstone => ({
   eraseText: false,
   extraReviews: [],
   erasedReviews: [{ supplierId: 'sup_1', reviewId: 'rev_1' }],
-  erasedRequestIds: ['rrq_1'],
+  erasedRequests: [{ supplierId: 'sup_1', requestId: 'rrq_1' }],
   suppliersNotified: ['sup_1'],
   counts: NO_COUNTS,
   ...overrides,
@@ -128,16 +128,16 @@ describe('notificationsFor', () => {
         { supplierId: 'sup_1', reviewId: 'rev_1' },
       ],
     });
-    const events = notificationsFor(t, new Map([['sup_1', ['rrq_1']]]), '2026-12-03T17:01:00.000Z');
+    const events = notificationsFor(t, '2026-12-03T17:01:00.000Z');
     expect(events.map((e) => e.supplierId)).toEqual(['sup_1', 'sup_2']);
     expect(events[0]).toMatchObject({
       type: 'privacy.erasure_requested',
       subject: t.erasureId,
       data: { erasureId: t.erasureId, reviewIds: ['rev_1'], reviewRequestIds: ['rrq_1'], textErased: false },
     });
-    const again = notificationsFor(t, new Map([['sup_1', ['rrq_1']]]), '2026-12-03T18:00:00.000Z');
+    const again = notificationsFor(t, '2026-12-03T18:00:00.000Z');
     expect(again.map((e) => e.id)).toEqual(events.map((e) => e.id));
-    const widened = notificationsFor({ ...t, eraseText: true }, new Map([['sup_1', ['rrq_1']]]), 'x');
+    const widened = notificationsFor({ ...t, eraseText: true }, 'x');
     expect(widened[0]!.id).not.toBe(events[0]!.id);
   });
 });
