@@ -50,6 +50,8 @@ const QUEUE_SEVERITY: Readonly<Record<QueueId, Severity>> = {
   Sync: 'warning',
   Imports: 'warning',
   Replies: 'warning',
+  // Data subject requests (issue 9): erasures have a legal deadline in days, not seconds.
+  Privacy: 'warning',
 };
 
 export const ALARM_TABLE = {
@@ -85,6 +87,7 @@ export const ALARM_TABLE = {
       RealtimeFanout: 'warning',
       // A failed rotation leaves the current secret in place (issue 9).
       SecretRotation: 'warning',
+      PrivacyWorker: 'warning',
     },
     runbook: 'function-errors',
   }),
@@ -107,6 +110,7 @@ export const ALARM_TABLE = {
       RealtimeSocket: 'warning',
       RealtimeFanout: 'warning',
       SecretRotation: 'warning',
+      PrivacyWorker: 'warning',
     },
     runbook: 'lambda-throttles',
   }),

@@ -14,6 +14,10 @@
  *   trace <reviewId> [--supplier-id <id>]                       a review's journey, with correlation ids
  *   secrets stage <SecretId>  (value on stdin)                  hand over a platform secret: staged as
  *                                                               AWSPENDING, proven, promoted (issue 9)
+ *   privacy export <email> [--review <sid>/<reviewId>]...       everything held about a person (JSON)
+ *   privacy erase <email> [--erase-text] [--review ...] [--no-wait]  erase a person's data (docs/privacy.md)
+ *   privacy status <erasureId>                                  an erasure's state
+ *   privacy backfill                                            index review requests stored before issue 9
  * It reads the same environment as the functions: TABLE_* and QUEUE_URL_* (and, for the local
  * mode, AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS); against a deployed stack, take the
  * values from the stack outputs and use your usual AWS credentials.
@@ -46,6 +50,15 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SECRETS } from '../src/catalog/secrets';
 import { SecretsManagerVersionStore } from '../src/credentials/adapters/secrets-manager-versions';
 import { stageSecret, StageRefused } from '../src/credentials';
+import {
+  erasureStatus,
+  exportSubject,
+  normaliseEmail,
+  requestErasure,
+  type OpsRequestContext,
+} from '../src/privacy';
+import { backfillSubjectHashes } from '../src/privacy/adapters/subject-backfill';
+import { privacyRequestDeps } from '../src/wiring';
 
 const USAGE = `usage:
   npm run cli -- create-supplier --name <name> [--supplier-id <id>]
@@ -59,7 +72,11 @@ const USAGE = `usage:
   npm run cli -- trace <reviewId> [--supplier-id <id>]
   <value> | npm run cli -- secrets stage <${SECRETS.filter((d) => d.rotation.kind === 'staged-handover')
     .map((d) => d.id)
-    .join('|')}>`;
+    .join('|')}>
+  npm run cli -- privacy export <email> [--review <supplierId>/<reviewId>]...
+  npm run cli -- privacy erase <email> [--erase-text] [--review <supplierId>/<reviewId>]... [--no-wait]
+  npm run cli -- privacy status <erasureId>
+  npm run cli -- privacy backfill`;
 
 export async function runCli(
   argv: string[],
@@ -75,6 +92,10 @@ export async function runCli(
       'supplier-id': { type: 'string' },
       max: { type: 'string' },
       'expires-in-days': { type: 'string' },
+      // privacy (issue 9)
+      review: { type: 'string', multiple: true },
+      'erase-text': { type: 'boolean' },
+      'no-wait': { type: 'boolean' },
     },
   });
   const [command, target] = positionals;
@@ -188,6 +209,9 @@ export async function runCli(
       throw error;
     }
   }
+  if (command === 'privacy') {
+    return runPrivacyCommand(target, positionals[2], values, out);
+  }
   throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
 }
 
@@ -202,6 +226,70 @@ async function readStdin(): Promise<string> {
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Data subject requests (issue 9): the same use cases as the ops routes, audited as an ops act by the CLI. */
+async function runPrivacyCommand(
+  action: string | undefined,
+  argument: string | undefined,
+  values: { review?: string[]; 'erase-text'?: boolean; 'no-wait'?: boolean },
+  out: (line: string) => void,
+): Promise<number> {
+  const context: OpsRequestContext = { actor: { type: 'ops', keyId: 'cli' }, sourceIp: 'cli' };
+  const reviews = (values.review ?? []).map((ref) => {
+    const [supplierId, reviewId, ...rest] = ref.split('/');
+    if (!supplierId || !reviewId || rest.length > 0)
+      throw new UsageError(`--review ${ref}: expected <supplierId>/<reviewId>`);
+    return { supplierId, reviewId };
+  });
+  const email = () => {
+    if (!argument || normaliseEmail(argument) === undefined)
+      throw new UsageError(`privacy ${action ?? ''} needs an e-mail address`);
+    return argument;
+  };
+  if (action === 'export') {
+    out(
+      JSON.stringify(
+        await exportSubject({ email: email(), reviews }, context, privacyRequestDeps()),
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  if (action === 'erase') {
+    const request = { email: email(), eraseText: values['erase-text'] ?? false, reviews };
+    let erasure = (await requestErasure(request, context, privacyRequestDeps())).erasure;
+    // The PrivacyWorker runs it; wait up to two minutes for it to finish unless told not to.
+    for (
+      let waited = 0;
+      erasure.status !== 'done' && !values['no-wait'] && waited < 120_000;
+      waited += 1000
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      erasure = (await erasureStatus(erasure.erasureId, privacyRequestDeps())) ?? erasure;
+    }
+    out(JSON.stringify(erasure, null, 2));
+    return erasure.status === 'done' || values['no-wait'] ? 0 : 1;
+  }
+  if (action === 'status') {
+    const erasure = argument ? await erasureStatus(argument, privacyRequestDeps()) : undefined;
+    if (!erasure) {
+      out('no such erasure');
+      return 1;
+    }
+    out(JSON.stringify(erasure, null, 2));
+    return 0;
+  }
+  if (action === 'backfill') {
+    const result = await backfillSubjectHashes(
+      dynamo(),
+      requireEnv(tableDefinition('ReviewRequests').envVar),
+    );
+    out(JSON.stringify(result, null, 2));
+    return 0;
+  }
+  throw new UsageError(`unknown privacy action "${action ?? ''}"`);
 }
 
 export class UsageError extends Error {}

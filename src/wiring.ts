@@ -97,6 +97,10 @@ import { ManagementApiMessenger } from './realtime/adapters/management-api-messe
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PlatformSecretProver } from './credentials/adapters/platform-secret-probe';
 import { SecretsManagerVersionStore } from './credentials/adapters/secrets-manager-versions';
+// Data subject requests (issue 9)
+import { DynamoSubjectData } from './privacy/adapters/dynamo-subject-data';
+import { MessageErasureQueue } from './privacy/adapters/erasure-queue';
+import type { ExportSubjectDeps, RequestErasureDeps, RunErasureDeps } from './privacy';
 
 /**
  * Builds a value on first use and keeps it for the life of the process (the container).
@@ -439,4 +443,38 @@ export const secretProver = once(
       parseClientIds(setting('OAuthClientIds')),
       platformOrigins(),
     ),
+);
+// Data subject requests (issue 9): export, erasure and its tombstone, across the tables that hold
+// personal data. The Api needs ReviewRequests, Reviews, Deliveries, WebhookEndpoints, Audit and
+// Privacy `send`; the PrivacyWorker the same with write access and Events `send`.
+export const subjectData = once(
+  () =>
+    new DynamoSubjectData(dynamo(), {
+      reviewRequests: tableName('ReviewRequests'),
+      reviews: tableName('Reviews'),
+      deliveries: tableName('Deliveries'),
+      webhookEndpoints: tableName('WebhookEndpoints'),
+    }),
+);
+export const erasureQueue = once(() => new MessageErasureQueue(queueSender('Privacy')));
+/** What the API's privacy routes need (export, erasure request, status). */
+export const privacyRequestDeps = once((): ExportSubjectDeps & RequestErasureDeps => ({
+  reader: subjectData(),
+  tombstones: subjectData(),
+  queue: erasureQueue(),
+  audit: adminAuditTrail(),
+  clock: systemClock,
+}));
+/** What the PrivacyWorker needs to run an erasure. */
+export const runErasureDeps = once((): RunErasureDeps => ({
+  reader: subjectData(),
+  eraser: subjectData(),
+  tombstones: subjectData(),
+  events: privacyEventPublisher(),
+  audit: adminAuditTrail(),
+  clock: systemClock,
+}));
+/** privacy.erasure_requested events, with the privacy capability's own source. */
+export const privacyEventPublisher = once(
+  () => new SqsEventPublisher(sqs(), queueUrl('Events'), `wedsync/${currentRegion()}/privacy`),
 );

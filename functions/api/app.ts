@@ -23,6 +23,7 @@ import { accessOperations, type AccessDeps } from './operations/access';
 import { recordAct } from './admin-acts';
 // Real-time updates (issue 14)
 import { realtimeOperations, type RealtimeOperationDeps } from './operations/realtime';
+import { privacyOperations, type PrivacyDeps } from './operations/privacy';
 
 /** Every area's dependencies, plus how to report the unexpected. */
 export interface ApiDeps
@@ -36,7 +37,8 @@ export interface ApiDeps
     ReplyDeps,
     NotificationOperationDeps,
     AccessDeps,
-    RealtimeOperationDeps {
+    RealtimeOperationDeps,
+    PrivacyDeps {
   /** Only requests that send an Idempotency-Key to a route marked `idempotent` use it. */
   readonly idempotency: IdempotencyStore;
   readonly onUnexpectedError: (error: unknown, event: APIGatewayProxyEvent) => void;
@@ -54,6 +56,7 @@ const OPERATIONS: Operations<OperationId, ApiDeps> = {
   ...notificationOperations,
   ...accessOperations,
   ...realtimeOperations,
+  ...privacyOperations,
 };
 
 /** Reads the principal the authorizer put in the request context. */

@@ -39,6 +39,7 @@ import {
   adminAuditReader,
   adminAuditTrail,
   apiKeyStore,
+  privacyRequestDeps,
 } from '../../src/wiring';
 import { handleApiEvent, type ApiDeps } from './app';
 
@@ -95,6 +96,7 @@ const deps = once((): ApiDeps => ({
   },
   // Connection tokens are signed with a key derived from the review-token secret (domain-separated).
   realtimeTokens: { keys: reviewTokenKeys(), clock: systemClock },
+  privacy: privacyRequestDeps(),
   onUnexpectedError: (error, event) =>
     logger.error('unexpected error', { error: error as Error, path: event.path, method: event.httpMethod }),
 }));

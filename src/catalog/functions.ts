@@ -31,7 +31,9 @@ export type FunctionId =
   | 'RealtimeSocket'
   | 'RealtimeFanout'
   // Secret rotation (issue 9)
-  | 'SecretRotation';
+  | 'SecretRotation'
+  // Data subject requests (issue 9)
+  | 'PrivacyWorker';
 
 export type TableAccess = 'read' | 'readwrite' | 'append';
 
@@ -110,6 +112,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       Replies: 'send',
       // Inbound platform notifications: a targeted sync per named review.
       Sync: 'send',
+      // Data subject erasures (issue 9): accepted here, run by the PrivacyWorker.
+      Privacy: 'send',
     },
     // Imports: pre-signs upload URLs and stores small bodies (write), checks an upload exists (read).
     buckets: { Imports: 'readwrite' },
@@ -347,6 +351,30 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     settings: ['OAuthClientIds', 'AuditRetentionDays'],
     description:
       "Secrets Manager's rotation function: the four steps for every catalogued secret, by its strategy (src/credentials).",
+  },
+  // Data subject requests (issue 9)
+  {
+    id: 'PrivacyWorker',
+    entry: 'functions/privacy-worker/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 300,
+    tables: {
+      // Deletes the person's review requests; keeps the tombstone.
+      ReviewRequests: 'readwrite',
+      // Anonymises the person's reviews and their audit entries in place.
+      Reviews: 'readwrite',
+      // Purges the event-log items about those reviews; blanks the responses kept with their deliveries.
+      Deliveries: 'readwrite',
+      // The supplier's endpoint ids (delivery ids derive from event and endpoint).
+      WebhookEndpoints: 'read',
+      // Every step is an admin act (privacy.erased), append-only.
+      Audit: 'append',
+    },
+    queues: { Privacy: 'consume', Events: 'send' },
+    secrets: [],
+    settings: ['AuditRetentionDays'],
+    description:
+      'Runs data subject erasures: anonymises reviews, purges event-log payloads, deletes review requests, tells the suppliers (privacy.erasure_requested).',
   },
 ];
 

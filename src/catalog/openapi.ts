@@ -85,6 +85,11 @@ const TAGS: Record<RouteArea, { name: string; description: string }> = {
     description:
       'Tokens for the real-time WebSocket API (channels of reviews, helper schedules, budgets; docs/realtime.md).',
   },
+  privacy: {
+    name: 'Privacy',
+    description:
+      'Data subject requests (GDPR / CCPA) by e-mail address, for operators: export and erasure (docs/privacy.md).',
+  },
 };
 
 const SECURITY_SCHEMES: Record<string, JsonSchema> = {

@@ -15,7 +15,9 @@ export type QueueId =
   // Platform sync (issue 8)
   | 'Sync'
   | 'Imports'
-  | 'Replies';
+  | 'Replies'
+  // Data subject requests (issue 9)
+  | 'Privacy';
 
 export interface QueueConsumer {
   readonly batchSize: number;
@@ -160,6 +162,21 @@ export const QUEUES: readonly QueueDefinition[] = [
     consumer: { batchSize: 5, maxBatchingWindowSeconds: 1, maxConcurrency: 2 },
     purpose:
       "Suppliers' replies (and reply deletions) to platform reviews, one message per request; rate limits and transient failures re-enqueue in DelaySeconds hops.",
+  },
+  // Data subject requests (issue 9)
+  {
+    id: 'Privacy',
+    envVar: 'QUEUE_URL_PRIVACY',
+    // Six times the PrivacyWorker's timeout.
+    visibilityTimeoutSeconds: 1800,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    // An erasure takes seconds to minutes; an hour-old one means the worker is stuck (a legal deadline runs).
+    oldestMessageAlarmSeconds: 3600,
+    // One erasure per invocation, few at once: they are rare and touch several tables.
+    consumer: { batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
+    purpose:
+      'Erasures accepted by POST /v1/ops/privacy/erasures (202): one message per erasure (the subject hash, never the address); the tombstone keeps its progress (docs/privacy.md).',
   },
 ];
 

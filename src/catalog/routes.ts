@@ -19,6 +19,7 @@ import {
   notificationRoutesResponses,
   notificationRoutesSchemas,
 } from '../platforms';
+import { privacyRoutesResponses, privacyRoutesSchemas } from '../privacy';
 import type { ProblemKind } from '../shared/problem';
 // API keys and the admin audit trail (issue 9)
 import { apiKeyRoutesResponses, apiKeyRoutesSchemas } from '../access';
@@ -44,7 +45,8 @@ export type RouteArea =
   | 'imports'
   | 'access'
   // Real-time updates (issue 14)
-  | 'realtime';
+  | 'realtime'
+  | 'privacy';
 
 /** The success answer of a route. */
 export interface RouteResponse {
@@ -124,7 +126,11 @@ export type OperationId =
   | 'listAdminAudit'
   | 'listOpsAdminAudit'
   // Real-time updates (issue 14)
-  | 'createRealtimeToken';
+  | 'createRealtimeToken'
+  // Data subject requests (issue 9)
+  | 'exportSubjectData'
+  | 'requestSubjectErasure'
+  | 'getSubjectErasure';
 
 export interface RouteDefinition {
   readonly operation: OperationId;
@@ -794,6 +800,54 @@ export const ROUTES: readonly RouteDefinition[] = [
       'Ops: every admin act (any supplier, and system-wide acts), newest first; supplierId, kind, actorType, target, from, to, cursor.',
     area: 'access',
     response: { status: 200, description: 'A page of admin acts.', schema: adminActPageResponse },
+  },
+  // Data subject requests (issue 9): ops only; the address travels in the body, never in a URL.
+  {
+    operation: 'exportSubjectData',
+    method: 'POST',
+    path: '/v1/ops/privacy/exports',
+    auth: 'ops',
+    body: privacyRoutesSchemas.subjectExportBody,
+    summary:
+      'Ops: everything held about a person, by e-mail address (review requests, reviews, logged events and their deliveries), as one JSON document; audited.',
+    area: 'privacy',
+    response: {
+      status: 200,
+      description: 'The export document (docs/privacy.md).',
+      schema: privacyRoutesResponses.subjectExport,
+    },
+  },
+  {
+    operation: 'requestSubjectErasure',
+    method: 'POST',
+    path: '/v1/ops/privacy/erasures',
+    auth: 'ops',
+    body: privacyRoutesSchemas.erasureBody,
+    summary:
+      "Ops: erase a person's data by e-mail address (review requests deleted, reviews anonymised, logged payloads purged, suppliers told); a tombstone keeps it from coming back. Idempotent.",
+    area: 'privacy',
+    response: {
+      status: 202,
+      description: 'Accepted: the erasure runs on a queue; follow it at Location.',
+      schema: privacyRoutesResponses.erasure,
+      headers: LOCATION,
+      alternatives: [
+        {
+          status: 200,
+          description: 'Already erased, and this request asks for nothing more: the recorded outcome.',
+          schema: privacyRoutesResponses.erasure,
+        },
+      ],
+    },
+  },
+  {
+    operation: 'getSubjectErasure',
+    method: 'GET',
+    path: '/v1/ops/privacy/erasures/{erasureId}',
+    auth: 'ops',
+    summary: 'Ops: the state of an erasure (in progress or done) and what it changed.',
+    area: 'privacy',
+    response: { status: 200, description: 'The erasure.', schema: privacyRoutesResponses.erasure },
   },
 ];
 

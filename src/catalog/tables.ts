@@ -43,6 +43,24 @@ export interface TableDefinition {
   readonly accessPatterns: readonly string[];
   /** A DynamoDB stream of new item images in every replica (a function consumes it there). */
   readonly stream?: 'new-image';
+  /**
+   * How long items are kept and why (issue 9), rendered into docs/retention.md; every table
+   * states it (test/unit/catalog/retention.test.ts). Optional in the type only so that a table
+   * added on another branch fails that test, with its name, rather than the build.
+   */
+  readonly retention?: RetentionPolicy;
+}
+
+/** Retention of a table's items: nothing personal is kept past its purpose. */
+export interface RetentionPolicy {
+  /** Items hold personal data (names, e-mail or IP addresses, review text, client hashes). */
+  readonly personalData: boolean;
+  /** How long items are kept, in words (the TTL, or until what). */
+  readonly kept: string;
+  /** The purpose the period serves. */
+  readonly reason: string;
+  /** Personal data without a TTL: why not, and what removes it instead. */
+  readonly noTtlBecause?: string;
 }
 
 export const TABLES: readonly TableDefinition[] = [
@@ -64,6 +82,14 @@ export const TABLES: readonly TableDefinition[] = [
       'Summary: Query pk=SUPPLIER#<sid>, sk begins_with SUMMARY# (one counter item per region, summed on read).',
       'Audit trail of a review: Query pk=SUPPLIER#<sid>, sk begins_with AUDIT#<reviewId>#.',
     ],
+    retention: {
+      personalData: true,
+      kept: "As long as the supplier's account; removed reviews stay, marked.",
+      reason:
+        "Reviews are the product: the supplier's record of what couples said, with the audit trail of each version.",
+      noTtlBecause:
+        "A review has no natural end; the reviewer's name, text and client hash are removed by an erasure (anonymised in place and marked erased, docs/privacy.md).",
+    },
   },
   {
     id: 'Tenants',
@@ -79,6 +105,12 @@ export const TABLES: readonly TableDefinition[] = [
       "An owner's keys (list, two-key rule): Query pk=SUPPLIER#<sid> (or OPSKEYS for operators), begins_with(sk, APIKEYS): the version item sk=APIKEYS and one item per key sk=APIKEYS#<keyId> (label, createdAt, expiresAt, lastUsedAt, status, keyHash); every create or revoke is a transaction conditional on the version.",
       "A key's last use: UpdateItem pk=<owner>, sk=APIKEYS#<keyId> SET lastUsedAt, conditional on lastUsedAt older than 5 minutes (the authorizer, at most once per key per 5 minutes).",
     ],
+    retention: {
+      personalData: false,
+      kept: "As long as the supplier's account; revoked keys keep their item.",
+      reason:
+        'Suppliers (businesses) and API key hashes: revoked keys are kept so a revoked key is recognised as revoked.',
+    },
   },
   {
     id: 'ReviewRequests',
@@ -86,11 +118,20 @@ export const TABLES: readonly TableDefinition[] = [
     partitionKey: 'pk',
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
-    indexes: [],
+    // Data subject requests (issue 9): a person's requests by the hash of their e-mail address.
+    indexes: [{ name: 'bySubject', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
     accessPatterns: [
       'Get a review request: GetItem pk=SUPPLIER#<sid>, sk=REQUEST#<requestId>; expires with its link. Its e-mail status (queued, sent, failed) is updated by the mailer with a condition on the item existing.',
       "A supplier's review requests of one UTC day, counted: UpdateItem ADD requests on pk=SUPPLIER#<sid>, sk=QUOTA#<yyyy-mm-dd>, conditional on requests < the daily limit (atomic under concurrency); the item expires a day after its day ends.",
+      "A person's review requests (data subject export and erasure): Query bySubject gsi1pk=SUBJECT#<subjectHash>, gsi1sk=<createdAt>#<requestId>, a page at a time; subjectHash is the salted SHA-256 of the normalised address (src/privacy/domain/subject.ts), set on every request with an address (older ones: `cli privacy backfill`).",
+      'Erasure tombstone: pk=ERASURE#<erasureId>, sk=TOMBSTONE (erasureId = era_ + a prefix of the subject hash); no TTL. A request with an address is written in one transaction with a ConditionCheck that its tombstone does not exist.',
     ],
+    retention: {
+      personalData: true,
+      kept: 'Until the review link expires (30 days by default, at most 180; TTL `expiresAt`); daily counters a day after their day. Erasure tombstones: for good (no TTL).',
+      reason:
+        "A request holds the couple's name and e-mail address only while its link can be used. A tombstone holds only a salted hash and ids: it must outlive the data it stands for, or a re-sync, re-import or new request would bring the person back.",
+    },
   },
   {
     id: 'Rejected',
@@ -102,6 +143,12 @@ export const TABLES: readonly TableDefinition[] = [
     accessPatterns: [
       'Parked message by queue and day: Query pk=QUEUE#<queue>#<yyyy-mm-dd>, sk=<messageId>; kept 30 days.',
     ],
+    retention: {
+      personalData: true,
+      kept: '30 days (TTL `expiresAt`).',
+      reason:
+        'Messages that could not be processed, kept whole to be inspected and replayed (runbooks/rejected-messages.md).',
+    },
   },
   {
     id: 'WebhookEndpoints',
@@ -115,6 +162,11 @@ export const TABLES: readonly TableDefinition[] = [
       "A supplier's endpoint count (the cap): pk=SUPPLIER#<sid>, sk=COUNTER#ENDPOINTS, changed in the same transaction as each endpoint put (conditional on count < max) and delete.",
       'Signing secrets (current, previous with its expiry) live on the endpoint item: they must be readable to sign; the table is encrypted at rest.',
     ],
+    retention: {
+      personalData: false,
+      kept: 'Until the supplier deletes the endpoint.',
+      reason: 'Configuration (URL, subscriptions, signing secrets).',
+    },
   },
   {
     id: 'Deliveries',
@@ -132,6 +184,12 @@ export const TABLES: readonly TableDefinition[] = [
       'Replay limit of an endpoint: pk=REPLAYS#<endpointId>, sk=LIMIT (starts in the last hour, the job in progress, version); written with the new job in one transaction conditional on version; freed with the finished job in one transaction.',
       'Attempt log of an endpoint, newest first: Query pk=ENDPOINT#<endpointId>, sk begins_with ATTEMPT# (ScanIndexForward false); kept 14 days.',
     ],
+    retention: {
+      personalData: true,
+      kept: '14 days (TTL `expiresAt`): the event log, deliveries and their attempts, replay jobs.',
+      reason:
+        'Webhook retries and replays need the exact payload (review title and rating) for 14 days; an erasure purges the events about the person before that.',
+    },
   },
   {
     id: 'WebhookBreakers',
@@ -141,6 +199,11 @@ export const TABLES: readonly TableDefinition[] = [
     accessPatterns: [
       'Breaker state of an endpoint, shared by all delivery workers: GetItem pk=ENDPOINT#<endpointId> (strongly consistent); compare-and-set with a condition on `version`.',
     ],
+    retention: {
+      personalData: false,
+      kept: 'One small item per endpoint, overwritten.',
+      reason: 'Circuit breaker state.',
+    },
   },
   {
     id: 'Budgets',
@@ -152,6 +215,13 @@ export const TABLES: readonly TableDefinition[] = [
       'A category of a wedding budget (allocation, version, spent per currency): GetItem pk=BUDGET#<coupleId>#<weddingId>, sk=CATEGORY#<category>; updated with a condition on `revision`.',
       'An applied expense (dedupe on expenseId, and the thresholds it fired): pk=BUDGET#<coupleId>#<weddingId>, sk=EXPENSE#<expenseId>, written in the same transaction as the category.',
     ],
+    retention: {
+      personalData: true,
+      kept: "As long as the wedding's budget in the WedSync app.",
+      reason: "A couple's budget categories and expenses, keyed by the app's couple and wedding ids.",
+      noTtlBecause:
+        "The budget is live data of the couple's planning; it is keyed by the WedSync app's couple id (no e-mail address), so it is deleted with the couple's account in the WedSync app, which owns that account (not by an e-mail erasure here: docs/privacy.md).",
+    },
   },
   {
     id: 'ModelStats',
@@ -164,6 +234,11 @@ export const TABLES: readonly TableDefinition[] = [
       'Add a batch of predictions: UpdateItem ADD counters on pk=MODEL#<task>#<variant>, sk=HOUR#<yyyy-mm-ddThh>.',
       'Window of a variant: Query pk=MODEL#<task>#<variant>, sk >= HOUR#<since>; buckets expire after 30 days.',
     ],
+    retention: {
+      personalData: false,
+      kept: '30 days (TTL `expiresAt`).',
+      reason: 'Hourly prediction counters for the model health view.',
+    },
   },
   {
     id: 'Idempotency',
@@ -176,6 +251,11 @@ export const TABLES: readonly TableDefinition[] = [
       'Claim an Idempotency-Key (API, only for requests that send one): PutItem id=api#<sha256 of [scope, key]>, conditional on absent, expired, or in progress past its lease; the item holds status, the request hash and, once done, the response. Kept 24 h (`expiration`, epoch seconds).',
       'Replay: the conditional put returns the existing item (ALL_OLD), read strongly consistent if it did not.',
     ],
+    retention: {
+      personalData: false,
+      kept: '24 hours (TTL `expiration`).',
+      reason: 'Idempotency-Key records: a request hash and the answer (ids and states, never an address).',
+    },
   },
   {
     id: 'Connections',
@@ -196,6 +276,12 @@ export const TABLES: readonly TableDefinition[] = [
       'Status changes (active -> reauth-required, pending -> active) are conditional on the current status.',
       'Sealed tokens (envelope-encrypted, ciphertext only): pk=CONNECTION#<connectionId>, sk=TOKEN#refresh (refresh token; Facebook: long-lived user token) and sk=TOKEN#page#<pageId> (Facebook Page tokens); rotated with a condition on `version`; erased with Query + BatchWrite on disconnect.',
     ],
+    retention: {
+      personalData: false,
+      kept: 'Until the supplier disconnects; a pending connection 10 minutes (TTL `expiresAt`).',
+      reason:
+        'Platform connections of suppliers (business accounts) and their sealed tokens, erased on disconnect.',
+    },
   },
   {
     id: 'Audit',
@@ -218,6 +304,12 @@ export const TABLES: readonly TableDefinition[] = [
       "A supplier's admin acts: Query byConnection gsi1pk=SUPPLIER#<sid>#ADMIN, gsi1sk=<at>#<auditId> (no connection key can equal it); kind, actorType, target filtered. The platform listing of pk=SUPPLIER#<sid> filters attribute_not_exists(entryType).",
       'Ops, every admin act: Query opsByPlatform gsi3pk=ADMIN, gsi3sk=<at>#<auditId> (a few acts a minute at most).',
     ],
+    retention: {
+      personalData: true,
+      kept: 'AUDIT_RETENTION_DAYS (400 by default; TTL `expiresAt`).',
+      reason:
+        "Who did what from which IP address (staff and suppliers' keys), for security reviews over a year; privacy acts name the person only by a hash prefix.",
+    },
   },
   {
     id: 'PlatformStats',
@@ -231,6 +323,11 @@ export const TABLES: readonly TableDefinition[] = [
       'Latest of a scope (last success, last failure, quota headroom): UpdateItem SET on the same pk, sk=LATEST.',
       'Health window: Query pk=STATS#<scope>, sk BETWEEN MINUTE#<an hour ago> AND MINUTE#~ (at most 60 items), plus GetItem sk=LATEST.',
     ],
+    retention: {
+      personalData: false,
+      kept: '2 days (TTL `expiresAt`).',
+      reason: 'Per-minute platform call counts for the health view.',
+    },
   },
   // Platform sync (issue 8)
   {
@@ -242,6 +339,11 @@ export const TABLES: readonly TableDefinition[] = [
     accessPatterns: [
       'Token bucket of a platform app or location, shared by every worker: GetItem pk=BUCKET#<platform>/app or BUCKET#<platform>/location/<id> (strongly consistent) {tokens, asOfMs, version}; taken all-or-none over several buckets in one TransactWriteItems, each put conditional on the version read; idle buckets expire after 2 days.',
     ],
+    retention: {
+      personalData: false,
+      kept: '2 days idle (TTL `expiresAt`).',
+      reason: 'Token buckets of platform quotas.',
+    },
   },
   {
     id: 'PlatformBreakers',
@@ -251,6 +353,11 @@ export const TABLES: readonly TableDefinition[] = [
     accessPatterns: [
       'Circuit breaker of a review platform, shared by sync and reply workers: GetItem pk=PLATFORM#<platform> (strongly consistent); compare-and-set with a condition on `version`.',
     ],
+    retention: {
+      personalData: false,
+      kept: 'One small item per platform, overwritten.',
+      reason: 'Circuit breaker state.',
+    },
   },
   {
     id: 'PlatformSync',
@@ -265,6 +372,11 @@ export const TABLES: readonly TableDefinition[] = [
       'Connections of a platform location (inbound notifications): Query pk=LOCATION#<platform>#<locationId> (sk=CONNECTION#<connectionId> {supplierId}); refreshed by every scheduler run, expires a day later.',
       'Notification replay key: PutItem pk=NOTIFICATION#<dedupKey>, sk=SEEN, conditional on absent or expired; expires after its time to live.',
     ],
+    retention: {
+      personalData: false,
+      kept: 'Removed-review records 30 days, sweep claims 3 days, directory 1 day, replay keys their TTL (TTL `expiresAt`).',
+      reason: 'Sync ledger of platform review ids (no names or text).',
+    },
   },
   {
     id: 'ImportJobs',
@@ -277,6 +389,12 @@ export const TABLES: readonly TableDefinition[] = [
       'Get an import job of a supplier (API, worker): GetItem pk=SUPPLIER#<sid>, sk=IMPORT#<importId>; status, file, counts and the checkpoint (byte offset, line, seq), saved per chunk with a condition on seq (a second copy of a message loses). Kept 30 days.',
       'Rejected rows of an import, in line order (API, a page at a time): Query pk=IMPORT#<importId>, sk begins_with ROW# (sk=ROW#<line, 10 digits>); written before the checkpoint that counts them, keyed by line so a retried chunk overwrites the same items. At most 10,000 kept per import (all counted). Kept 30 days.',
     ],
+    retention: {
+      personalData: true,
+      kept: '30 days (TTL `expiresAt`).',
+      reason:
+        'Import progress and the rejected rows (as uploaded: names and text) for the supplier to correct and re-import.',
+    },
   },
   // Real-time updates (issue 14; docs/realtime.md, ADR 0016)
   {

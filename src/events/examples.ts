@@ -342,4 +342,21 @@ export const OUTBOUND_EXAMPLES: OutboundExamples = {
       lastStatusCode: 502,
     },
   },
+  'privacy.erasure_requested': {
+    specversion: '1.0',
+    id: 'evt_2c3d4e5f6g7h8j9k0m1n2p3q4r',
+    source: OUT_SOURCE,
+    type: 'privacy.erasure_requested',
+    time: '2025-07-10T09:15:02.310Z',
+    subject: 'era_3f1c0d9a8b7e6f5a4b3c2d1e0f',
+    datacontenttype: 'application/json',
+    data: {
+      erasureId: 'era_3f1c0d9a8b7e6f5a4b3c2d1e0f',
+      supplierId: 'sup_example01',
+      reviewIds: [reviewFacts.reviewId],
+      reviewRequestIds: ['rrq_0a1b2c3d4e5f6g7h8j9k0m1n2p'],
+      textErased: false,
+      requestedAt: '2025-07-10T09:15:00.000Z',
+    },
+  },
 };

@@ -226,6 +226,27 @@ export const endpointDisabledData = z.object({
   lastStatusCode: z.number().int().min(100).max(599).optional(),
 });
 
+/** Data subject erasure (issue 9): ids only, never the person's address or name. */
+export const privacyErasureRequestedData = z.object({
+  erasureId: z
+    .string()
+    .regex(/^era_[0-9a-f]{26}$/)
+    .describe('The erasure (the same for every supplier it concerns).'),
+  supplierId: externalRef(),
+  reviewIds: z
+    .array(reviewId())
+    .describe(
+      'Your reviews now anonymised here: erase the reviewer’s name (and text, if textErased) in your copies.',
+    ),
+  reviewRequestIds: z
+    .array(z.string().min(1).max(64))
+    .describe('Your review requests to the person, now deleted (they held the couple’s name and address).'),
+  textErased: z
+    .boolean()
+    .describe("The reviews' title and text were erased too, not only the reviewer's name."),
+  requestedAt: dateTime().describe('When the person’s erasure was requested.'),
+});
+
 export const OUTBOUND_DATA_SCHEMAS = {
   'review.received': reviewReceivedData,
   'review.negative': reviewNegativeData,
@@ -240,6 +261,7 @@ export const OUTBOUND_DATA_SCHEMAS = {
   'budget.expense.categorized': budgetExpenseCategorizedData,
   'budget.threshold.exceeded': budgetThresholdExceededData,
   'endpoint.disabled': endpointDisabledData,
+  'privacy.erasure_requested': privacyErasureRequestedData,
 } as const;
 
 export type OutboundEventType = keyof typeof OUTBOUND_DATA_SCHEMAS;
@@ -265,6 +287,8 @@ export const OUTBOUND_DESCRIPTIONS: Record<OutboundEventType, string> = {
   'budget.expense.categorized': 'An expense got its category (from the producer or the expense model).',
   'budget.threshold.exceeded': "A category's spending reached 80 % or 100 % of its allocation.",
   'endpoint.disabled': 'One of your webhook endpoints was disabled.',
+  'privacy.erasure_requested':
+    'A person asked for their data to be erased (GDPR / CCPA): we have anonymised their reviews and deleted their review requests; erase them in your own copies (ids only, no personal data).',
 };
 
 export type OutboundData<T extends OutboundEventType> = z.output<(typeof OUTBOUND_DATA_SCHEMAS)[T]>;

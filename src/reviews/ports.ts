@@ -117,6 +117,10 @@ export interface ReviewRequestRecord {
 }
 
 export interface ReviewRequestRepository {
+  /**
+   * Stores a new request. A request made out to an address whose owner had their data erased
+   * (src/privacy tombstone) is refused with RecipientErasedError, atomically with the write.
+   */
   put(record: ReviewRequestRecord): Promise<void>;
   get(supplierId: string, requestId: string): Promise<ReviewRequestRecord | undefined>;
   /** Records the e-mail as sent; a no-op for a request that no longer exists. */
@@ -154,4 +158,12 @@ export interface EmailSender {
 /** The supplier's display name, for the e-mail the couple receives. */
 export interface SupplierDirectory {
   supplierName(supplierId: string): Promise<string | undefined>;
+}
+
+/** The recipient's data was erased at their request: no review request is made out to them again. */
+export class RecipientErasedError extends Error {
+  constructor() {
+    super('the recipient asked for their data to be erased');
+    this.name = 'RecipientErasedError';
+  }
 }

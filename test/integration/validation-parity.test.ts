@@ -478,6 +478,25 @@ const BAD_REQUESTS: BadRequest[] = [
     status: 400,
     type: problem('invalid-query'),
   },
+  // Data subject requests (issue 9): POST /v1/ops/privacy/exports, POST /v1/ops/privacy/erasures
+  {
+    name: 'privacy export: not an address',
+    method: 'POST',
+    path: '/v1/ops/privacy/exports',
+    body: { email: 'jo' },
+    as: 'ops',
+    status: 422,
+    type: problem('validation-error'),
+  },
+  {
+    name: 'privacy erasure: eraseText not a boolean',
+    method: 'POST',
+    path: '/v1/ops/privacy/erasures',
+    body: { email: 'jo@example.com', eraseText: 'yes' },
+    as: 'ops',
+    status: 422,
+    type: problem('validation-error'),
+  },
   // Answered by API Gateway itself
   // The platform notification routes (public; the body reaches the platform's verifier unparsed).
   {

@@ -1,5 +1,6 @@
 /** Small DynamoDB adapters: parked messages, review requests, tenants (suppliers and API keys). */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { erasureIdFor, subjectHash, subjectIndexKey, tombstoneKey } from '../../privacy';
 import {
   GetCommand,
   PutCommand,
@@ -17,6 +18,7 @@ import type {
   ReviewRequestStatus,
   SupplierDirectory,
 } from '../ports';
+import { RecipientErasedError } from '../ports';
 
 const DAY_SECONDS = 86_400;
 const REJECTED_RETENTION_DAYS = 30;
@@ -57,18 +59,60 @@ export class DynamoReviewRequestRepository implements ReviewRequestRepository {
   }
 
   async put(record: ReviewRequestRecord): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...this.key(record.supplierId, record.requestId),
-          ...record,
-          expiresAt: Math.floor(new Date(record.expiresAt).getTime() / 1000),
-          expiresAtIso: record.expiresAt,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    const item = {
+      ...this.key(record.supplierId, record.requestId),
+      ...record,
+      expiresAt: Math.floor(new Date(record.expiresAt).getTime() / 1000),
+      expiresAtIso: record.expiresAt,
+    };
+    if (record.email === undefined) {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return;
+    }
+    // Data subject requests (src/privacy) find a person's requests by the hash of their address
+    // (index bySubject); the write checks the address's erasure tombstone in the same transaction.
+    const hash = subjectHash(record.email);
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...item,
+                  subjectHash: hash,
+                  gsi1pk: subjectIndexKey(hash),
+                  gsi1sk: `${record.createdAt}#${record.requestId}`,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName: this.tableName,
+                Key: tombstoneKey(erasureIdFor(hash)),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed'
+      ) {
+        throw new RecipientErasedError();
+      }
+      throw error;
+    }
   }
 
   async get(supplierId: string, requestId: string): Promise<ReviewRequestRecord | undefined> {

@@ -164,8 +164,10 @@ export class DynamoReviewRepository implements ReviewRepository {
         }),
       );
       if (!Item) throw new Error(`review ${sent.reviewId} existed a moment ago and is gone`);
-      // Removed on its platform (or its removal arrived first): nothing changes it any more.
-      if (Item.removedAt !== undefined) {
+      // Removed on its platform (or its removal arrived first), or erased at the reviewer's request
+      // (src/privacy): nothing changes it any more, so a replay, re-sync or re-import of the same
+      // review cannot bring the erased data back.
+      if (Item.removedAt !== undefined || Item.erasedAt !== undefined) {
         return { kind: 'removed', version: typeof Item.version === 'number' ? Item.version : 1 };
       }
       const stored = storedVersion(Item);
@@ -285,7 +287,8 @@ export class DynamoReviewRepository implements ReviewRepository {
     // A dated version replaces a dateless one's receipt time for good.
     if (!review.reviewedAtDefaulted) removed.push('reviewedAtDefaulted');
     const removes = removed.length > 0 ? ` REMOVE ${removed.join(', ')}` : '';
-    let condition = 'attribute_exists(pk) AND attribute_not_exists(removedAt) AND ';
+    let condition =
+      'attribute_exists(pk) AND attribute_not_exists(removedAt) AND attribute_not_exists(erasedAt) AND ';
     if (stored.versionAttribute === undefined) {
       condition += 'attribute_not_exists(#version)';
     } else {
@@ -587,7 +590,8 @@ export class DynamoReviewRepository implements ReviewRepository {
         ':version': version + 1,
         ':updatedAt': storedAt,
       };
-      let condition = 'attribute_exists(pk) AND attribute_not_exists(removedAt) AND ';
+      let condition =
+        'attribute_exists(pk) AND attribute_not_exists(removedAt) AND attribute_not_exists(erasedAt) AND ';
       if (stored.versionAttribute === undefined) {
         condition += 'attribute_not_exists(#version)';
       } else {

@@ -2,6 +2,7 @@ import { ID_PATTERN, randomId } from '../../shared/ids';
 import { ProblemError } from '../../shared/problem';
 import type { CreateReviewRequestBody } from '../domain/review-schemas';
 import { loadReviewTokenKeys, signReviewToken } from '../../access';
+import { RecipientErasedError } from '../ports';
 import type {
   DailyQuota,
   ReviewRequestEmailQueue,
@@ -94,11 +95,11 @@ export async function createReviewRequest(
       { supplierId, requestId, expiresAt, delivery: 'link' },
       await loadReviewTokenKeys(deps.keys),
     );
-    await deps.requests.put(record);
+    await putRequest(deps.requests, record);
     return { requestId, delivery, status: 'issued', expiresAt: record.expiresAt, token };
   }
 
-  await deps.requests.put(record);
+  await putRequest(deps.requests, record);
   const message: ReviewRequestEmailMessage = {
     type: 'review-request.email',
     version: 1,
@@ -115,6 +116,21 @@ export async function createReviewRequest(
     throw error;
   }
   return { requestId, delivery, status: 'queued', expiresAt: record.expiresAt };
+}
+
+/** Stores the request; an address erased at its owner's request is a 409 (src/privacy). */
+async function putRequest(requests: ReviewRequestRepository, record: ReviewRequestRecord): Promise<void> {
+  try {
+    await requests.put(record);
+  } catch (error) {
+    if (error instanceof RecipientErasedError) {
+      throw new ProblemError(
+        'conflict',
+        'the recipient asked for their data to be erased: no review request can be sent to this address',
+      );
+    }
+    throw error;
+  }
 }
 
 /** What the supplier may read about one of its review requests (never a token). */

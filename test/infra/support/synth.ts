@@ -35,6 +35,8 @@ export interface SynthOptions {
   readonly nag?: boolean;
   /** Merged over the `wedsync` context from cdk.json. */
   readonly config?: Record<string, unknown>;
+  /** Other context keys, as `-c key=value` gives them (`stage`, `pagerDutyIntegrationUrl`). */
+  readonly context?: Record<string, unknown>;
   /**
    * Bundle the functions' code as `cdk synth` does. Off by default: no stack is bundled (the
    * CLI's `aws:cdk:bundling-stacks` context, as `cdk synth --exclusively` uses), and each
@@ -62,6 +64,7 @@ export function synthesize(options: SynthOptions = {}): SynthesizedApp {
 function synthesizeNow(options: SynthOptions): SynthesizedApp {
   const context = projectContext();
   if (options.config) context.wedsync = { ...(context.wedsync as object), ...options.config };
+  Object.assign(context, options.context);
   if (!options.bundle) context[BUNDLING_STACKS] = [];
   const app = new App({ context });
   const wedsync = buildWedSync(app);

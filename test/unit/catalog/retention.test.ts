@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TABLES, type TableDefinition } from '../../../src/catalog/tables';
+import { RETENTION_DOC_PATH, renderRetentionDoc } from '../../../src/catalog/retention-doc';
+
+const ROOT = join(__dirname, '../../..');
+
+/** What is wrong with a table's retention statement (empty when nothing). */
+function retentionProblems(table: TableDefinition): string[] {
+  const r = table.retention;
+  if (!r) return [`${table.id}: no retention stated (add \`retention\` in src/catalog/tables.ts)`];
+  const problems: string[] = [];
+  if (r.kept.trim() === '' || r.reason.trim() === '')
+    problems.push(`${table.id}: kept and reason must say something`);
+  if (r.personalData && !table.ttlAttribute && !r.noTtlBecause?.trim()) {
+    problems.push(`${table.id}: personal data without a TTL needs noTtlBecause`);
+  }
+  if (table.ttlAttribute && !r.kept.includes('TTL')) problems.push(`${table.id}: kept should name its TTL`);
+  return problems;
+}
+
+describe('retention', () => {
+  it('every table states how long it keeps items and why; personal data expires or says why not', () => {
+    expect(TABLES.flatMap(retentionProblems)).toEqual([]);
+  });
+
+  it('catches a table without a statement and personal data kept without a reason', () => {
+    const base = { envVar: 'X', partitionKey: 'pk', indexes: [], accessPatterns: [] };
+    expect(retentionProblems({ ...base, id: 'Reviews' })).toHaveLength(1);
+    expect(
+      retentionProblems({
+        ...base,
+        id: 'Reviews',
+        retention: { personalData: true, kept: 'forever', reason: 'x' },
+      }),
+    ).toEqual(['Reviews: personal data without a TTL needs noTtlBecause']);
+    expect(
+      retentionProblems({
+        ...base,
+        id: 'Reviews',
+        ttlAttribute: 'expiresAt',
+        retention: { personalData: true, kept: '30 days', reason: 'x' },
+      }),
+    ).toEqual(['Reviews: kept should name its TTL']);
+  });
+
+  it('the tables that hold the data subject requests’ data are marked personal', () => {
+    const personal = TABLES.filter((t) => t.retention?.personalData).map((t) => t.id);
+    expect(personal).toEqual(
+      expect.arrayContaining(['Reviews', 'ReviewRequests', 'Deliveries', 'Rejected', 'ImportJobs', 'Audit']),
+    );
+  });
+
+  it(`${RETENTION_DOC_PATH} is current (npx tsx scripts/export-retention.ts)`, () => {
+    expect(readFileSync(join(ROOT, RETENTION_DOC_PATH), 'utf8')).toBe(renderRetentionDoc());
+  });
+});
