@@ -57,7 +57,7 @@ export function synthesize(options: SynthOptions = {}): SynthesizedApp {
     assembly,
     dataTemplate: Template.fromStack(wedsync.data),
     serviceTemplates: new Map(wedsync.services.map((s) => [s.region, Template.fromStack(s)])),
-    stacks: [wedsync.data, ...wedsync.services],
+    stacks: [wedsync.data, ...wedsync.services, wedsync.backupCopy],
   };
 }
 
