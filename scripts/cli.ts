@@ -6,6 +6,9 @@
  *                                                               5 s locally, 35 s in AWS: ADR 0010)
  *   redrive <queue> [--max N]                                   move a queue's DLQ back to it
  *   trace <reviewId> [--supplier-id <id>]                       a review's journey, with correlation ids
+ *   restore [--tables A,B] [--suffix S] [--at <ISO time>]       restore tables into new ones and verify
+ *   restore --copy-back --suffix S [--tables A,B] [--prune]     copy restored tables back into the live ones
+ *                                                               (runbooks/disaster-recovery.md)
  * It reads the same environment as the functions: TABLE_* and QUEUE_URL_* (and, for the local
  * mode, AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS); against a deployed stack, take the
  * values from the stack outputs and use your usual AWS credentials.
@@ -20,19 +23,26 @@ import { requireEnv } from '../src/shared/env';
 import { createOpsKey, createSupplierWithKey } from '../src/access/use-cases/create-supplier';
 import { hashApiKey, looksLikeApiKey } from '../src/access/domain/api-keys';
 import { formatJourney, traceReview } from './trace-review';
+import { restoreCommand, RESTORE_OPTIONS, RESTORE_USAGE } from './restore-command';
 
 const USAGE = `usage:
   npm run cli -- create-supplier --name <name> [--supplier-id <id>]
   npm run cli -- create-ops-key --name <operator>
   npm run cli -- revoke-key <keyId|apiKey>
   npm run cli -- redrive <${QUEUES.map((q) => q.id).join('|')}> [--max <n>]
-  npm run cli -- trace <reviewId> [--supplier-id <id>]`;
+  npm run cli -- trace <reviewId> [--supplier-id <id>]
+${RESTORE_USAGE}`;
 
 export async function runCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: 'string' }, 'supplier-id': { type: 'string' }, max: { type: 'string' } },
+    options: {
+      name: { type: 'string' },
+      'supplier-id': { type: 'string' },
+      max: { type: 'string' },
+      ...RESTORE_OPTIONS,
+    },
   });
   const [command, target] = positionals;
   if (command === 'create-supplier') {
@@ -106,6 +116,7 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     for (const line of formatJourney(target, found.supplierId, found.steps)) out(line);
     return 0;
   }
+  if (command === 'restore') return restoreCommand(values, out, (message) => new UsageError(message));
   throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
 }
 
