@@ -12,7 +12,8 @@
  */
 const { existsSync } = require('node:fs');
 
-const CAPABILITIES = '(access|reviews|webhooks|models|budgets|events|platforms|realtime|privacy|imports)';
+const CAPABILITIES =
+  '(access|reviews|webhooks|models|budgets|events|platforms|realtime|privacy|imports|recovery|migrations)';
 
 module.exports = {
   forbidden: [

@@ -53,7 +53,7 @@ export function buildWedSync(app: App): WedSync {
       copyRegion: backupCopyRegion(config),
     },
   });
-  data.addDependency(backupCopy, 'the backup plan copies into its vault');
+  data.addStackDependency(backupCopy, 'the backup plan copies into its vault');
 
   const services = allRegions(config).map((region) => {
     const service = new ServiceStack(app, serviceStackName(config, region), {

@@ -20,7 +20,8 @@ export type TableId =
   | 'PlatformBreakers'
   | 'RateLimits'
   | 'PlatformSync'
-  | 'ImportJobs';
+  | 'ImportJobs'
+  | 'Migrations';
 
 export interface IndexDefinition {
   readonly name: string;
@@ -265,6 +266,18 @@ export const TABLES: readonly TableDefinition[] = [
     accessPatterns: [
       'Get an import job of a supplier (API, worker): GetItem pk=SUPPLIER#<sid>, sk=IMPORT#<importId>; status, file, counts and the checkpoint (byte offset, line, seq), saved per chunk with a condition on seq (a second copy of a message loses). Kept 30 days.',
       'Rejected rows of an import, in line order (API, a page at a time): Query pk=IMPORT#<importId>, sk begins_with ROW# (sk=ROW#<line, 10 digits>); written before the checkpoint that counts them, keyed by line so a retried chunk overwrites the same items. At most 10,000 kept per import (all counted). Kept 30 days.',
+    ],
+  },
+  // Data migrations (issue 11)
+  {
+    id: 'Migrations',
+    envVar: 'TABLE_MIGRATIONS',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [],
+    accessPatterns: [
+      'The ledger of a data migration (`npm run migrate`, migrations/NNNN-name.ts): pk=MIGRATION#<id>, sk=RUN {status running|done, owner, leaseUntilMs, checkpoint (the last evaluated key of the page last applied), pages, scanned, changed, unchanged, conflicts, startedAt, finishedAt}; claimed and checkpointed with a condition on the owner (or an expired lease), so two runners never page the same migration.',
+      'What ran: Query-free, a handful of items: Scan the table (one item per migration).',
     ],
   },
 ];
