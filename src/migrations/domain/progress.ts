@@ -32,14 +32,16 @@ export function progressLine(
   estimatedTotal: number | undefined,
   elapsedSeconds: number,
   dryRun: boolean,
+  /** Items read from the table in this run (before the filter): what the bar measures. */
+  read: number = counts.scanned,
 ): string {
   const n = (value: number) => value.toLocaleString('en-US');
   const rate = Math.round(counts.scanned / Math.max(0.001, elapsedSeconds));
   let bar = '';
   if (estimatedTotal && estimatedTotal > 0) {
-    const share = Math.min(1, counts.scanned / estimatedTotal);
+    const share = Math.min(1, read / estimatedTotal);
     const filled = Math.round(share * BAR_WIDTH);
-    bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${String(Math.round(share * 100)).padStart(3)}% ${n(counts.scanned)}/${n(estimatedTotal)} scanned`;
+    bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${String(Math.round(share * 100)).padStart(3)}% ${n(read)}/${n(estimatedTotal)} read, ${n(counts.scanned)} matched`;
   } else {
     bar = `${n(counts.scanned)} scanned`;
   }

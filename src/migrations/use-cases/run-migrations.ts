@@ -106,6 +106,7 @@ export async function runMigrations(
     const total = await approximateCount(options.client, tableName);
     const context = { client: options.client, tableName, dryRun };
     let lastDrawn = 0;
+    let read = 0;
     do {
       const page = await options.client.send(
         new ScanCommand({
@@ -124,6 +125,7 @@ export async function runMigrations(
       const outcome = await migration.migratePage(page.Items ?? [], context);
       // Scanned counts what the filter let through; the bar measures against the table's items.
       counts = addCounts(counts, outcome);
+      read += page.ScannedCount ?? 0;
       pagesApplied += 1;
       if (options.crashAfterPages !== undefined && pagesApplied >= options.crashAfterPages) {
         throw new InjectedCrash(`injected crash after ${pagesApplied} pages`);
@@ -142,7 +144,7 @@ export async function runMigrations(
       if (startKey && options.pauseMs) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
     } while (startKey);
     const seconds = (Date.now() - started) / 1000;
-    options.progress?.(progressLine(migration.id, counts, total, seconds, dryRun), true);
+    options.progress?.(progressLine(migration.id, counts, total, seconds, dryRun, read), true);
     if (!dryRun) await options.ledger.finish(migration.id, owner, counts, now());
     log(
       `${migration.id}: ${dryRun ? 'dry run, nothing written' : 'done'}: ${counts.scanned} items in ${counts.pages} pages, ` +
