@@ -13,7 +13,7 @@
 const { existsSync } = require('node:fs');
 
 const CAPABILITIES =
-  '(access|reviews|webhooks|models|budgets|events|platforms|realtime|privacy|imports|audit|credentials)';
+  '(access|reviews|webhooks|models|budgets|events|platforms|realtime|privacy|imports|audit|credentials|recovery|migrations)';
 
 module.exports = {
   forbidden: [

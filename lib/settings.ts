@@ -185,6 +185,20 @@ const configSchema = z.strictObject({
       quotaHeadroomAlarmPercent: z.number().min(0).max(100).default(5),
     })
     .default({ auditRetentionDays: 400, syncLagAlarmSeconds: 3 * 3600, quotaHeadroomAlarmPercent: 5 }),
+  /** AWS Backup of every catalog table (issue 11, runbooks/disaster-recovery.md). */
+  backup: z
+    .strictObject({
+      /** Days an hourly recovery point is kept, in the primary region and in the copy. */
+      retentionDays: z.number().int().min(1).max(36500).default(30),
+      /** The region holding a copy of every recovery point (default: the first replica region). */
+      copyRegion: region.optional(),
+      /**
+       * AWS Backup Vault Lock (governance mode) on both vaults: recovery points cannot be deleted
+       * before `retentionDays`, not even by an administrator of the account. On in prod only.
+       */
+      vaultLock: z.boolean().default(false),
+    })
+    .default({ retentionDays: 30, vaultLock: false }),
 });
 
 type ParsedConfig = z.infer<typeof configSchema>;
@@ -295,6 +309,11 @@ export function parseConfig(raw: unknown, overrides: ContextOverrides = {}): Wed
     throw new Error(`Invalid CDK context "${CONTEXT_KEY}" for stage "${stage}":\n${problems.join('\n')}`);
   }
   const config: WedSyncConfig = { ...parsed.data, paging: resolvePaging(parsed.data) };
+  if (config.backup.copyRegion === config.primaryRegion) {
+    throw new Error(
+      `${CONTEXT_KEY}.backup.copyRegion must differ from primaryRegion: the copy is for losing it`,
+    );
+  }
   if (
     config.replicaRegions.includes(config.primaryRegion) ||
     new Set(config.replicaRegions).size !== config.replicaRegions.length
@@ -333,6 +352,10 @@ export function readProjectConfig(root: string = PROJECT_ROOT): WedSyncConfig {
     contextOverrides((key) => context[key]),
   );
 }
+
+/** Where AWS Backup copies every recovery point: `backup.copyRegion`, else the first replica region. */
+export const backupCopyRegion = (config: WedSyncConfig): string =>
+  config.backup.copyRegion ?? config.replicaRegions[0]!;
 
 /** Every region the service runs in, the primary first. */
 export const allRegions = (config: WedSyncConfig): readonly string[] => [

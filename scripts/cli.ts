@@ -18,6 +18,9 @@
  *   privacy erase <email> [--erase-text] [--review ...] [--no-wait]  erase a person's data (docs/privacy.md)
  *   privacy status <erasureId>                                  an erasure's state
  *   privacy backfill                                            index review requests stored before issue 9
+ *   restore [--tables A,B] [--suffix S] [--at <ISO time>]       restore tables into new ones and verify
+ *   restore --copy-back --suffix S [--tables A,B] [--prune]     copy restored tables back into the live ones
+ *                                                               (runbooks/disaster-recovery.md)
  * It reads the same environment as the functions: TABLE_* and QUEUE_URL_* (and, for the local
  * mode, AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS); against a deployed stack, take the
  * values from the stack outputs and use your usual AWS credentials.
@@ -59,6 +62,7 @@ import {
 } from '../src/privacy';
 import { backfillSubjectHashes } from '../src/privacy/adapters/subject-backfill';
 import { privacyRequestDeps } from '../src/wiring';
+import { restoreCommand, RESTORE_OPTIONS, RESTORE_USAGE } from './restore-command';
 
 const USAGE = `usage:
   npm run cli -- create-supplier --name <name> [--supplier-id <id>]
@@ -76,7 +80,8 @@ const USAGE = `usage:
   npm run cli -- privacy export <email> [--review <supplierId>/<reviewId>]...
   npm run cli -- privacy erase <email> [--erase-text] [--review <supplierId>/<reviewId>]... [--no-wait]
   npm run cli -- privacy status <erasureId>
-  npm run cli -- privacy backfill`;
+  npm run cli -- privacy backfill
+${RESTORE_USAGE}`;
 
 export async function runCli(
   argv: string[],
@@ -96,6 +101,7 @@ export async function runCli(
       review: { type: 'string', multiple: true },
       'erase-text': { type: 'boolean' },
       'no-wait': { type: 'boolean' },
+      ...RESTORE_OPTIONS,
     },
   });
   const [command, target] = positionals;
@@ -212,6 +218,7 @@ export async function runCli(
   if (command === 'privacy') {
     return runPrivacyCommand(target, positionals[2], values, out);
   }
+  if (command === 'restore') return restoreCommand(values, out, (message) => new UsageError(message));
   throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
 }
 

@@ -3,7 +3,7 @@
  * primary region and replicated to the others. Everything here is derived from the catalog
  * (`TABLES`, `SECRETS`); the regional service stacks receive these constructs as typed props.
  */
-import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { KEYS, type KeyId } from '#src/catalog/keys';
@@ -11,10 +11,19 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { SECRETS, type SecretId } from '#src/catalog/secrets';
 import { TABLES, type TableDefinition, type TableId } from '#src/catalog/tables';
+import { TableBackups } from '../constructs/table-backups';
 
 export interface DataStackProps extends StackProps {
   readonly replicaRegions: readonly string[];
   readonly contributorInsights: boolean;
+  /** AWS Backup of every table (issue 11); without it only PITR protects the tables. */
+  readonly backup?: {
+    readonly vaultName: string;
+    readonly retentionDays: number;
+    readonly vaultLock: boolean;
+    /** The region of the copy vault (`BackupCopyStack`, same vault name). */
+    readonly copyRegion: string;
+  };
 }
 
 const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
@@ -24,6 +33,7 @@ export class DataStack extends Stack {
   readonly secrets: Readonly<Record<SecretId, secretsmanager.Secret>>;
   /** Multi-region primary keys; each service stack outside the primary region holds a replica. */
   readonly keys: Readonly<Record<KeyId, kms.Key>>;
+  readonly backups: TableBackups | undefined;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -68,6 +78,23 @@ export class DataStack extends Stack {
         return [def.id, key];
       }),
     ) as Record<KeyId, kms.Key>;
+
+    // Every catalog table, hourly, copied to a second region (issue 11).
+    this.backups = props.backup
+      ? new TableBackups(this, 'Backups', {
+          vaultName: props.backup.vaultName,
+          retentionDays: props.backup.retentionDays,
+          vaultLock: props.backup.vaultLock,
+          copyVaultArn: this.formatArn({
+            service: 'backup',
+            region: props.backup.copyRegion,
+            resource: 'backup-vault',
+            resourceName: props.backup.vaultName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+          tables: TABLES.map((def) => this.tables[def.id]),
+        })
+      : undefined;
   }
 
   private globalTable(def: TableDefinition, props: DataStackProps): dynamodb.TableV2 {

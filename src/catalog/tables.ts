@@ -23,7 +23,9 @@ export type TableId =
   | 'ImportJobs'
   // Real-time updates (issue 14)
   | 'RealtimeConnections'
-  | 'RealtimeLog';
+  | 'RealtimeLog'
+  // Data migrations (issue 11)
+  | 'Migrations';
 
 export interface IndexDefinition {
   readonly name: string;
@@ -426,6 +428,18 @@ export const TABLES: readonly TableDefinition[] = [
       'Append (one writer region, ADR 0016): TransactWriteItems { HEAD seq n -> n+1 conditional on n; Put sk=SEQ#<n+1, 12 digits> conditional on absent; Put sk=ID#<eventId> {seq} conditional on absent }.',
       'Resume after an event id: GetItem sk=ID#<eventId> -> seq, then Query pk=CHANNEL#<channel>, sk BETWEEN SEQ#<seq+1> AND SEQ#999999999999 (consistent).',
       "The table's stream (new images, every replica) feeds RealtimeFanout in each region: each SEQ# insert is delivered once per region.",
+    ],
+  },
+  // Data migrations (issue 11)
+  {
+    id: 'Migrations',
+    envVar: 'TABLE_MIGRATIONS',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [],
+    accessPatterns: [
+      'The ledger of a data migration (`npm run migrate`, migrations/NNNN-name.ts): pk=MIGRATION#<id>, sk=RUN {status running|done, owner, leaseUntilMs, checkpoint (the last evaluated key of the page last applied), pages, scanned, changed, unchanged, conflicts, startedAt, finishedAt}; claimed and checkpointed with a condition on the owner (or an expired lease), so two runners never page the same migration.',
+      'What ran: Query-free, a handful of items: Scan the table (one item per migration).',
     ],
   },
 ];

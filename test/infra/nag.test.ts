@@ -48,6 +48,7 @@ it('checks every stack of the app', () => {
     'WedSync-Service-us-east-1',
     'WedSync-Service-eu-west-1',
     'WedSync-Service-ap-southeast-1',
+    'WedSync-BackupCopy-eu-west-1',
   ]);
 });
 
@@ -56,6 +57,7 @@ describe.each([
   'WedSync-Service-us-east-1',
   'WedSync-Service-eu-west-1',
   'WedSync-Service-ap-southeast-1',
+  'WedSync-BackupCopy-eu-west-1',
 ])('%s', (stackName) => {
   it('has zero unacknowledged AwsSolutions errors or warnings', () => {
     const stack = synth.stacks.find((s) => s.stackName === stackName)!;
@@ -92,6 +94,9 @@ it('gives every acknowledgement a specific reason', () => {
       'AwsSolutions-APIG4',
       'AwsSolutions-COG4',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      // AWS Backup's service role for the table backups (lib/constructs/table-backups.ts).
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
       'AwsSolutions-IAM5[Resource::*]',
       // The objects of the Imports bucket (keys chosen per import), per region (lib/constructs/service-function.ts).
       'AwsSolutions-IAM5[Resource::<ImportsBucket3F5A81CD.Arn>/*]',
