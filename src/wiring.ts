@@ -403,7 +403,7 @@ export const receiveNotificationDeps = (request: InboundNotification): ReceiveNo
   newId: randomUUID,
 });
 
-// Real-time updates (issue 14; docs/realtime.md, ADR 0016)
+// Real-time updates (issue 14; docs/realtime.md, ADR 0017)
 /**
  * The region whose replica of the RealtimeLog takes every append (one writer, so a channel's seq
  * never forks between regions); replication and each region's stream do the rest. Unset: this

@@ -212,7 +212,7 @@ export class ServiceStack extends Stack {
 
     // Real-time updates (issue 14): the routes on RealtimeSocket; the RealtimeLog replica's stream
     // in this region on RealtimeFanout (inserts only; retried with bisection, then skipped after
-    // 10 attempts: a subscriber missing events resumes from the log, ADR 0016).
+    // 10 attempts: a subscriber missing events resumes from the log, ADR 0017).
     this.realtime.addRoutes(this.functions.RealtimeSocket.function);
     for (const def of FUNCTIONS) {
       if (def.manageConnections) this.realtime.acknowledgeConnectionsWildcard(this.functions[def.id].role);

@@ -174,7 +174,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: 'functions/event-fanout/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 30,
-    // RealtimeLog: each event also goes to its real-time channel's log (issue 14, ADR 0016).
+    // RealtimeLog: each event also goes to its real-time channel's log (issue 14, ADR 0017).
     tables: { WebhookEndpoints: 'read', Deliveries: 'readwrite', RealtimeLog: 'readwrite' },
     queues: { Events: 'consume', Deliveries: 'send' },
     secrets: [],

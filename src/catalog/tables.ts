@@ -398,7 +398,7 @@ export const TABLES: readonly TableDefinition[] = [
         'Import progress and the rejected rows (as uploaded: names and text) for the supplier to correct and re-import.',
     },
   },
-  // Real-time updates (issue 14; docs/realtime.md, ADR 0016)
+  // Real-time updates (issue 14; docs/realtime.md, ADR 0017)
   {
     id: 'RealtimeConnections',
     envVar: 'TABLE_REALTIME_CONNECTIONS',
@@ -413,6 +413,12 @@ export const TABLES: readonly TableDefinition[] = [
       'Subscribers of a channel in this region (fan-out): Query byChannel gsi1pk=REGION#<region>#CHANNEL#<channel> (connection ids are regional; the table is global).',
       'Disconnect / 410 Gone: Query pk=CONN#<connectionId>, then BatchWrite deletes.',
     ],
+    retention: {
+      personalData: false,
+      kept: 'Until the WebSocket closes ($disconnect or 410 deletes), at most 2 hours (TTL `expiresAt`).',
+      reason:
+        'Which open connection is entitled to which channel, and how far each has read: ids and cursors only, useless once the connection is gone.',
+    },
   },
   {
     id: 'RealtimeLog',
@@ -425,10 +431,16 @@ export const TABLES: readonly TableDefinition[] = [
     stream: 'new-image',
     accessPatterns: [
       "A channel's head: GetItem pk=CHANNEL#<channel>, sk=HEAD {seq} (consistent); never expires.",
-      'Append (one writer region, ADR 0016): TransactWriteItems { HEAD seq n -> n+1 conditional on n; Put sk=SEQ#<n+1, 12 digits> conditional on absent; Put sk=ID#<eventId> {seq} conditional on absent }.',
+      'Append (one writer region, ADR 0017): TransactWriteItems { HEAD seq n -> n+1 conditional on n; Put sk=SEQ#<n+1, 12 digits> conditional on absent; Put sk=ID#<eventId> {seq} conditional on absent }.',
       'Resume after an event id: GetItem sk=ID#<eventId> -> seq, then Query pk=CHANNEL#<channel>, sk BETWEEN SEQ#<seq+1> AND SEQ#999999999999 (consistent).',
       "The table's stream (new images, every replica) feeds RealtimeFanout in each region: each SEQ# insert is delivered once per region.",
     ],
+    retention: {
+      personalData: true,
+      kept: "70 minutes per event (TTL `expiresAt`); a channel's head item (a sequence number only) for good.",
+      reason:
+        'Events carry the webhook bodies (a reviewer name, review text) so a reconnecting client can resume up to an hour back; nothing is kept past that purpose.',
+    },
   },
   // Data migrations (issue 11)
   {
@@ -441,6 +453,12 @@ export const TABLES: readonly TableDefinition[] = [
       'The ledger of a data migration (`npm run migrate`, migrations/NNNN-name.ts): pk=MIGRATION#<id>, sk=RUN {status running|done, owner, leaseUntilMs, checkpoint (the last evaluated key of the page last applied), pages, scanned, changed, unchanged, conflicts, startedAt, finishedAt}; claimed and checkpointed with a condition on the owner (or an expired lease), so two runners never page the same migration.',
       'What ran: Query-free, a handful of items: Scan the table (one item per migration).',
     ],
+    retention: {
+      personalData: false,
+      kept: 'For good: one item per migration.',
+      reason:
+        'The record of which data migrations ran, so a migration never runs twice and a crashed one resumes.',
+    },
   },
 ];
 
