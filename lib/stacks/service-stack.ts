@@ -221,11 +221,20 @@ export class ServiceStack extends Stack {
       // In a replica region the grant names `<replica table ARN>/stream/*`: the stream's label is
       // picked by DynamoDB when the replica's stream starts, unknown at synthesis.
       if (table !== props.tables[def.tableStream]) {
-        Validations.of(this.functions[def.id].role).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::${nagText(this, table.tableArn)}/stream/*]`,
-          reason:
-            "A replica's stream ARN ends in a label DynamoDB picks when the stream starts, unknown at synthesis: the " +
-            "grant is on the streams of this one table in this region, with the event source mapping's read actions.",
+        const role = this.functions[def.id].role;
+        // The finding names the table as this stack sees it once cross-stack references are
+        // resolved (a stack output of the data stack), which happens only at synthesis: the
+        // acknowledgement is written then, from a construct validation (run after that step).
+        this.node.addValidation({
+          validate: () => {
+            Validations.of(role).acknowledge({
+              id: `AwsSolutions-IAM5[Resource::${nagText(this, table.tableArn)}/stream/*]`,
+              reason:
+                "A replica's stream ARN ends in a label DynamoDB picks when the stream starts, unknown at synthesis: the " +
+                "grant is on the streams of this one table in this region, with the event source mapping's read actions.",
+            });
+            return [];
+          },
         });
       }
       this.functions[def.id].function.addEventSource(

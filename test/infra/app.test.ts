@@ -5,10 +5,12 @@
  */
 import './alarms.spec';
 import './api.spec';
+import './backup.spec';
 import './connections.spec';
 import './data-stack.spec';
 import './imports.spec';
 import './models-layer.spec';
 import './platform-alarm-metrics.spec';
 import './platform-audit.spec';
+import './secret-rotation.spec';
 import './service-stack.spec';

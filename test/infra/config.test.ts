@@ -181,7 +181,7 @@ describe('deploy stages and paging (issue 10)', () => {
 
   it('names the stages when an unknown one is asked for', () => {
     expect(messageOf(() => loadConfig(appWith(committed, { stage: 'staging' })))).toBe(
-      'Unknown stage "staging": wedsync.stages defines dev, prod',
+      'Unknown stage "staging": wedsync.stages defines dev, prod, prod-eu',
     );
   });
 });

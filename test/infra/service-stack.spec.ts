@@ -14,6 +14,7 @@ import { SETTINGS } from '#src/catalog/settings';
 import { KEYS } from '#src/catalog/keys';
 import { BUCKETS } from '#src/catalog/buckets';
 import { FUNCTION_TIMEOUT_ENV } from '#src/shared/env';
+import { REALTIME_MANAGEMENT_ENDPOINT_ENV } from '#src/catalog/function-env';
 import { TABLES } from '#src/catalog/tables';
 import { DYNAMODB_ACTIONS } from '../../lib/constructs/service-function';
 import type { ServiceStack } from '../../lib/stacks/service-stack';
@@ -184,6 +185,8 @@ describe.each(REGIONS)('service stack in %s', (region) => {
           ...SETTINGS.filter((x) => def.settings?.includes(x.id)).map((x) => x.envVar),
           ...KEYS.filter((k) => def.keys?.includes(k.id)).map((k) => k.envVar),
           ...BUCKETS.filter((b) => def.buckets?.[b.id]).map((b) => b.envVar),
+          // The region's WebSocket management endpoint, for functions that post to connections.
+          ...(def.manageConnections ? [REALTIME_MANAGEMENT_ENDPOINT_ENV] : []),
         ];
         expect(resourceVars.sort()).toEqual(expected.sort());
       },
@@ -372,8 +375,16 @@ describe.each(REGIONS)('service stack in %s', (region) => {
   describe('SQS event sources', () => {
     const consumed = QUEUES.filter((q) => q.consumer);
 
-    it('has one event source mapping per queue with a consumer', () => {
-      template.resourceCountIs('AWS::Lambda::EventSourceMapping', consumed.length);
+    it('has one event source mapping per queue with a consumer, and one per table stream consumed', () => {
+      const streamConsumers = FUNCTIONS.filter((f) => f.tableStream !== undefined);
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', consumed.length + streamConsumers.length);
+      for (const fn of streamConsumers) {
+        template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          FunctionName: { Ref: logicalId(stack, stack.functions[fn.id].function) },
+          EventSourceArn: Match.anyValue(),
+          StartingPosition: Match.anyValue(),
+        });
+      }
     });
 
     it.each(consumed.map((q) => [q.id, q] as const))(
