@@ -37,21 +37,35 @@ async function fanOutBatch(
     return cached;
   };
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+  // A tenant's channel appends run one after another (as their fan-outs finish): concurrent appends
+  // to one channel conflict on its head item and retry, a storm when a batch holds many events of
+  // one supplier. Different tenants append in parallel. (The Events queue is a standard queue: its
+  // order is not the events' order anyway; a channel's sequence is the order of its appends.)
+  const appendChains = new Map<string, Promise<unknown>>();
+  const inTenantOrder = <T>(tenantId: string, append: () => Promise<T>): Promise<T> => {
+    const previous = appendChains.get(tenantId) ?? Promise.resolve();
+    const next = previous.then(append, append);
+    appendChains.set(tenantId, next);
+    return next;
+  };
   await Promise.all(
     event.Records.map(async (record) => {
       try {
         const result = await fanOutEvent(record.body, d, endpointsOf);
         // After the webhooks are queued: a failure here retries the record, and the webhook
         // fan-out of a duplicate queues nothing twice (the deliveries' conditional claims).
-        if (d.realtime) {
-          const recorded = await recordChannelEvent(
-            {
-              eventId: result.eventId,
-              type: result.event.eventType,
-              ownerSupplierId: result.event.tenantId,
-              body: result.event.body,
-            },
-            d.realtime,
+        const realtime = d.realtime;
+        if (realtime) {
+          const recorded = await inTenantOrder(result.event.tenantId, () =>
+            recordChannelEvent(
+              {
+                eventId: result.eventId,
+                type: result.event.eventType,
+                ownerSupplierId: result.event.tenantId,
+                body: result.event.body,
+              },
+              realtime,
+            ),
           );
           if (recorded.recorded && !recorded.duplicate)
             tally.add('RealtimeEventsRecorded', MetricUnit.Count, 1);
