@@ -2,15 +2,20 @@
 import middy from '@middy/core';
 import { correlated, withLogging } from '../../src/shared/logging';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { WebhookEndpoint } from '../../src/webhooks/domain/webhook';
 import { systemClock } from '../../src/shared/clock';
 import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { logger, metrics } from '../../src/shared/powertools';
 import { correlationIdOfRecord } from '../../src/shared/correlation';
 import { deliveryQueue, deliveryStore, endpointRepository, once, realtimeLogWriter } from '../../src/wiring';
-import { recordChannelEvent, type RecordDeps } from '../../src/realtime';
-import { fanOutEvent, InvalidEventError, type FanOutDeps } from '../../src/webhooks/use-cases/fan-out';
+import { recordChannelEvents, type RecordDeps } from '../../src/realtime';
+import {
+  fanOutEvent,
+  InvalidEventError,
+  type FanOutDeps,
+  type FanOutResult,
+} from '../../src/webhooks/use-cases/fan-out';
 
 /** Webhook fan-out, and the real-time channel log each event is also recorded in (issue 14). */
 type EventFanoutDeps = FanOutDeps & { readonly realtime: RecordDeps };
@@ -37,39 +42,21 @@ async function fanOutBatch(
     return cached;
   };
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-  // A tenant's channel appends run one after another (as their fan-outs finish): concurrent appends
-  // to one channel conflict on its head item and retry, a storm when a batch holds many events of
-  // one supplier. Different tenants append in parallel. (The Events queue is a standard queue: its
-  // order is not the events' order anyway; a channel's sequence is the order of its appends.)
-  const appendChains = new Map<string, Promise<unknown>>();
-  const inTenantOrder = <T>(tenantId: string, append: () => Promise<T>): Promise<T> => {
-    const previous = appendChains.get(tenantId) ?? Promise.resolve();
-    const next = previous.then(append, append);
-    appendChains.set(tenantId, next);
-    return next;
+  const failed = (record: SQSRecord, error: unknown) => {
+    if (error instanceof InvalidEventError) tally.add('InvalidEvents', MetricUnit.Count, 1);
+    logger.error('fan-out failed, will be retried', {
+      messageId: record.messageId,
+      correlationId: correlationIdOfRecord(record),
+      error: error as Error,
+    });
+    batchItemFailures.push({ itemIdentifier: record.messageId });
   };
+  // 1. The webhooks of every record.
+  const fannedOut: { record: SQSRecord; result: FanOutResult }[] = [];
   await Promise.all(
     event.Records.map(async (record) => {
       try {
         const result = await fanOutEvent(record.body, d, endpointsOf);
-        // After the webhooks are queued: a failure here retries the record, and the webhook
-        // fan-out of a duplicate queues nothing twice (the deliveries' conditional claims).
-        const realtime = d.realtime;
-        if (realtime) {
-          const recorded = await inTenantOrder(result.event.tenantId, () =>
-            recordChannelEvent(
-              {
-                eventId: result.eventId,
-                type: result.event.eventType,
-                ownerSupplierId: result.event.tenantId,
-                body: result.event.body,
-              },
-              realtime,
-            ),
-          );
-          if (recorded.recorded && !recorded.duplicate)
-            tally.add('RealtimeEventsRecorded', MetricUnit.Count, 1);
-        }
         tally.add(result.duplicate ? 'DuplicateEvents' : 'EventsFannedOut', MetricUnit.Count, 1);
         tally.add('DeliveriesEnqueued', MetricUnit.Count, result.enqueued);
         if (!result.matchedSchema) {
@@ -77,17 +64,32 @@ async function fanOutBatch(
           tally.add('EventsNotMatchingSchema', MetricUnit.Count, 1);
           logger.warn('event does not match its published schema', { eventId: result.eventId });
         }
+        fannedOut.push({ record, result });
       } catch (error) {
-        if (error instanceof InvalidEventError) tally.add('InvalidEvents', MetricUnit.Count, 1);
-        logger.error('fan-out failed, will be retried', {
-          messageId: record.messageId,
-          correlationId: correlationIdOfRecord(record),
-          error: error as Error,
-        });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
+        failed(record, error);
       }
     }),
   );
+  // 2. The batch's events into their real-time channels, each channel's events in one append (many
+  // events of one supplier would otherwise race for its channel's head). After the webhooks are
+  // queued: a failure retries the record, and the webhook fan-out of a duplicate queues nothing
+  // twice (the deliveries' conditional claims).
+  if (d.realtime && fannedOut.length > 0) {
+    const outcomes = await recordChannelEvents(
+      fannedOut.map(({ result }) => ({
+        eventId: result.eventId,
+        type: result.event.eventType,
+        ownerSupplierId: result.event.tenantId,
+        body: result.event.body,
+      })),
+      d.realtime,
+    );
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'rejected') failed(fannedOut[i]!.record, outcome.reason);
+      else if (outcome.value.recorded && !outcome.value.duplicate)
+        tally.add('RealtimeEventsRecorded', MetricUnit.Count, 1);
+    });
+  }
   return { batchItemFailures };
 }
 

@@ -55,6 +55,13 @@ export interface ChannelEvent {
 export interface ChannelLog {
   /** Appends the event once (a second append of the same id returns the first one's seq). */
   append(event: Omit<ChannelEvent, 'seq'>): Promise<{ seq: number; duplicate: boolean }>;
+  /**
+   * Appends events of ONE channel in the given order, with the same guarantees as `append`, in as
+   * few transactions as it can (a batch of a busy channel takes one head move instead of one each).
+   */
+  appendMany(
+    events: readonly Omit<ChannelEvent, 'seq'>[],
+  ): Promise<readonly { seq: number; duplicate: boolean }[]>;
   /** The seq of the channel's last event (0 when it has none). */
   head(channel: string): Promise<number>;
   /** The seq an event id got in the channel, if the log still holds it. */

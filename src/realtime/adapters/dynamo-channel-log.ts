@@ -20,6 +20,8 @@ const SEQ_DIGITS = 12;
 const seqKey = (seq: number) => `SEQ#${String(seq).padStart(SEQ_DIGITS, '0')}`;
 const channelPk = (channel: string) => `CHANNEL#${channel}`;
 const MAX_ATTEMPTS = 10;
+/** Events per transaction: the head, then two items each, within DynamoDB's 100 items. */
+const APPEND_CHUNK = 40;
 
 export class DynamoChannelLog implements ChannelLog {
   constructor(
@@ -100,6 +102,100 @@ export class DynamoChannelLog implements ChannelLog {
       }
     }
     throw new Error(`channel ${event.channel}: append kept conflicting (${MAX_ATTEMPTS} attempts)`);
+  }
+
+  /**
+   * One transaction per chunk: the head moves from n to n+k (conditional on n) and the k events
+   * and their ids are written (each id conditional on absent). A copy of the same event within the
+   * chunk takes the first one's seq. When an id already exists (a redelivered event), the chunk
+   * falls back to one `append` per event, which finds it; a head conflict re-reads and retries.
+   */
+  async appendMany(
+    events: readonly Omit<ChannelEvent, 'seq'>[],
+  ): Promise<readonly { seq: number; duplicate: boolean }[]> {
+    const results: { seq: number; duplicate: boolean }[] = [];
+    for (let i = 0; i < events.length; i += APPEND_CHUNK) {
+      results.push(...(await this.appendChunk(events.slice(i, i + APPEND_CHUNK))));
+    }
+    return results;
+  }
+
+  private async appendChunk(
+    events: readonly Omit<ChannelEvent, 'seq'>[],
+  ): Promise<readonly { seq: number; duplicate: boolean }[]> {
+    const channel = events[0]?.channel;
+    if (channel === undefined) return [];
+    if (events.some((e) => e.channel !== channel)) throw new Error('appendMany takes events of one channel');
+    const unique = [...new Map(events.map((e) => [e.eventId, e])).values()];
+    const pk = channelPk(channel);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      const head = await this.head(channel);
+      const seqOf = new Map(unique.map((e, i) => [e.eventId, head + 1 + i]));
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: { pk, sk: 'HEAD' },
+                  UpdateExpression: 'SET seq = :seq',
+                  ConditionExpression: head === 0 ? 'attribute_not_exists(seq)' : 'seq = :head',
+                  ExpressionAttributeValues:
+                    head === 0
+                      ? { ':seq': head + unique.length }
+                      : { ':seq': head + unique.length, ':head': head },
+                },
+              },
+              ...unique.flatMap((event) => {
+                const seq = seqOf.get(event.eventId)!;
+                const expiresAt = Math.floor(event.recordedAtMs / 1000) + LOG_RETENTION_SECONDS;
+                return [
+                  {
+                    Put: {
+                      TableName: this.tableName,
+                      Item: { pk, sk: seqKey(seq), ...event, seq, expiresAt },
+                      ConditionExpression: 'attribute_not_exists(pk)',
+                    },
+                  },
+                  {
+                    Put: {
+                      TableName: this.tableName,
+                      Item: {
+                        pk,
+                        sk: `ID#${event.eventId}`,
+                        seq,
+                        recordedAtMs: event.recordedAtMs,
+                        expiresAt,
+                      },
+                      ConditionExpression: 'attribute_not_exists(pk)',
+                    },
+                  },
+                ];
+              }),
+            ],
+          }),
+        );
+        const firstOf = new Set<string>();
+        return events.map((event) => {
+          const duplicate = firstOf.has(event.eventId);
+          firstOf.add(event.eventId);
+          return { seq: seqOf.get(event.eventId)!, duplicate };
+        });
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        // Items: 0 is the head, then (SEQ, ID) per event: an ID refused means a redelivered event.
+        const idRefused = unique.some((_, i) => reasons[2 + 2 * i]?.Code === 'ConditionalCheckFailed');
+        if (idRefused) {
+          const one: { seq: number; duplicate: boolean }[] = [];
+          for (const event of events) one.push(await this.append(event));
+          return one;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
+      }
+    }
+    throw new Error(`channel ${channel}: append kept conflicting (${MAX_ATTEMPTS} attempts)`);
   }
 
   async readAfter(channel: string, afterSeq: number, limit: number): Promise<ChannelEvent[]> {

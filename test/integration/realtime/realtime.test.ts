@@ -277,6 +277,34 @@ describe('delivery', () => {
     expect(await one.next((f) => f.code === 'not-subscribed')).toMatchObject({ channel });
   });
 
+  it('appends batches of one channel racing each other without gaps, each event once, redeliveries keeping their seq', async () => {
+    const channel = 'supplier:sup_batches:reviews';
+    const event = (i: number) => ({
+      channel,
+      eventId: `evt_batch_${i}`,
+      type: 'review.received',
+      body: JSON.stringify({ id: `evt_batch_${i}` }),
+      recordedAtMs: Date.now(),
+    });
+    // Four batches of ten race for the head; one batch holds a copy of its own first event.
+    const batches = [0, 1, 2, 3].map((b) => Array.from({ length: 10 }, (_, k) => event(b * 10 + k)));
+    batches[2]!.push(event(20));
+    const results = await Promise.all(batches.map((batch) => log.appendMany(batch)));
+    const firsts = results.flatMap((r, b) => r.filter((_, k) => !(b === 2 && k === 10)));
+    expect(firsts.map((r) => r.seq).sort((a, z) => a - z)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
+    expect(firsts.every((r) => !r.duplicate)).toBe(true);
+    expect(results[2]![10]).toEqual({ seq: results[2]![0]!.seq, duplicate: true });
+    // A redelivered batch (ids already logged) takes no new seq and gets each event's first one.
+    const again = await log.appendMany(batches[1]!);
+    expect(again).toEqual(results[1]!.map((r) => ({ seq: r.seq, duplicate: true })));
+    expect(await log.head(channel)).toBe(40);
+    const stored = await log.readAfter(channel, 0, 100);
+    expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(new Set(stored.map((e) => e.eventId)).size).toBe(40);
+  });
+
   it('resumes after a reconnect from the last event id, without gaps or duplicates', async () => {
     const channel = 'supplier:sup_resume:reviews';
     const grant: RealtimeGrant = { kind: 'supplier', supplierId: 'sup_resume' };
