@@ -352,6 +352,20 @@ it('answers every route with a body that matches its documented response schema'
     key: opsKey,
   });
 
+  // Real-time tokens (issue 14) and data subject requests (issue 9).
+  await conform('createRealtimeToken', '/v1/realtime/tokens', { key: supplier.apiKey, body: {} });
+  await conform('exportSubjectData', '/v1/ops/privacy/exports', {
+    key: opsKey,
+    body: { email: 'conformance-subject@example.com' },
+  });
+  const erasure = await conform('requestSubjectErasure', '/v1/ops/privacy/erasures', {
+    key: opsKey,
+    body: { email: 'conformance-subject@example.com' },
+  });
+  await conform('getSubjectErasure', `/v1/ops/privacy/erasures/${String(erasure.erasureId)}`, {
+    key: opsKey,
+  });
+
   // A new route fails here until its happy path is added above.
   expect([...exercised].sort()).toEqual(ROUTES.map((r) => r.operation).sort());
 });

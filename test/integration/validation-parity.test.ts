@@ -497,6 +497,15 @@ const BAD_REQUESTS: BadRequest[] = [
     status: 422,
     type: problem('validation-error'),
   },
+  // Real-time tokens (issue 14)
+  {
+    name: 'realtime token: weddingId not a string',
+    method: 'POST',
+    path: '/v1/realtime/tokens',
+    body: { weddingId: 5 },
+    status: 422,
+    type: problem('validation-error'),
+  },
   // Answered by API Gateway itself
   // The platform notification routes (public; the body reaches the platform's verifier unparsed).
   {
