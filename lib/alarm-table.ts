@@ -84,6 +84,7 @@ export const ALARM_TABLE = {
       ReplyWorker: 'warning',
       // Real-time updates (issue 14): live updates degrade; webhooks and the API are unaffected.
       RealtimeSocket: 'warning',
+      RealtimeRecorder: 'warning',
       RealtimeFanout: 'warning',
       // A failed rotation leaves the current secret in place (issue 9).
       SecretRotation: 'warning',
@@ -108,6 +109,7 @@ export const ALARM_TABLE = {
       ReplyWorker: 'warning',
       // Real-time updates (issue 14): live updates degrade; webhooks and the API are unaffected.
       RealtimeSocket: 'warning',
+      RealtimeRecorder: 'warning',
       RealtimeFanout: 'warning',
       SecretRotation: 'warning',
       PrivacyWorker: 'warning',

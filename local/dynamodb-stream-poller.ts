@@ -8,11 +8,15 @@
  * protocol directly; DynamoDB Local does not check signatures.
  */
 import type { DynamoDBRecord } from 'aws-lambda';
+import type { StreamFilterPattern } from '../src/catalog/functions';
+import { matchesFilter } from './stream-filter';
 
 export interface StreamPollerOptions {
   readonly endpoint: string;
   readonly tableName: string;
   readonly handler: (event: { Records: DynamoDBRecord[] }) => Promise<unknown>;
+  /** The event source's filter: records it does not match never reach the handler (as in Lambda). */
+  readonly filter?: StreamFilterPattern;
   readonly batchSize?: number;
   readonly idleMs?: number;
   readonly maxAttempts?: number;
@@ -122,7 +126,9 @@ export class DynamoDbStreamPoller {
           this.iterators.set(shardId, page.NextShardIterator ?? null);
           if (page.Records && page.Records.length > 0) {
             busy = true;
-            await this.deliver(page.Records);
+            const { filter } = this.options;
+            const records = filter ? page.Records.filter((r) => matchesFilter(filter, r)) : page.Records;
+            if (records.length > 0) await this.deliver(records);
           }
         }
         sinceDiscovery += 1;

@@ -1,10 +1,18 @@
 /**
  * The real-time part of the local mode (issue 14): the WebSocket server with API Gateway's
- * semantics on the RealtimeSocket function, and the RealtimeLog's stream on the RealtimeFanout
- * function, each function in its own thread with its catalog environment (as Lambda runs them).
+ * semantics on the RealtimeSocket function, and every table stream the catalog gives a consumer
+ * (the event log's on RealtimeRecorder, the RealtimeLog's on RealtimeFanout) on that function,
+ * filtered as its event source mapping is; each function in its own thread with its catalog
+ * environment (as Lambda runs them). The local mode is one region, so it is the primary one.
  */
 import type { DynamoDBRecord } from 'aws-lambda';
-import { functionDefinition, type FunctionId } from '../src/catalog/functions';
+import {
+  functionDefinition,
+  streamConsumersIn,
+  streamFilterPattern,
+  type FunctionId,
+} from '../src/catalog/functions';
+import type { TableId } from '../src/catalog/tables';
 import { ROUTE_ACTIONS } from '../src/realtime';
 import { DynamoDbStreamPoller } from './dynamodb-stream-poller';
 import type { FunctionThread } from './function-thread';
@@ -19,15 +27,11 @@ export async function startRealtime(options: {
   readonly port: number;
   readonly startThread: (id: FunctionId) => Promise<FunctionThread>;
   readonly dynamoDbEndpoint: string;
-  readonly logTable: string;
+  readonly tableName: (id: TableId) => string;
   readonly log: (line: string) => void;
 }): Promise<LocalRealtime> {
-  const [socket, fanout] = await Promise.all([
-    options.startThread('RealtimeSocket'),
-    options.startThread('RealtimeFanout'),
-  ]);
+  const socket = await options.startThread('RealtimeSocket');
   const socketTimeoutMs = functionDefinition('RealtimeSocket').timeoutSeconds * 1000;
-  const fanoutTimeoutMs = functionDefinition('RealtimeFanout').timeoutSeconds * 1000;
   const server = await new LocalRealtimeServer({
     port: options.port,
     routeKeys: ROUTE_ACTIONS,
@@ -39,18 +43,26 @@ export async function startRealtime(options: {
       ),
     onError: (error) => options.log(`realtime: ${(error as Error).message}`),
   }).start();
-  const poller = new DynamoDbStreamPoller({
-    endpoint: options.dynamoDbEndpoint,
-    tableName: options.logTable,
-    handler: (event: { Records: DynamoDBRecord[] }) => fanout.invoke('handleStream', event, fanoutTimeoutMs),
-    onError: (error) => options.log(`realtime fan-out: ${(error as Error).message}`),
-  });
-  await poller.start();
+  const pollers = await Promise.all(
+    streamConsumersIn(true).map(async (def) => {
+      const consumer = await options.startThread(def.id);
+      const poller = new DynamoDbStreamPoller({
+        endpoint: options.dynamoDbEndpoint,
+        tableName: options.tableName(def.tableStream),
+        filter: streamFilterPattern(def),
+        handler: (event: { Records: DynamoDBRecord[] }) =>
+          consumer.invoke('handleStream', event, def.timeoutSeconds * 1000),
+        onError: (error) => options.log(`${def.id}: ${(error as Error).message}`),
+      });
+      await poller.start();
+      return poller;
+    }),
+  );
   return {
     url: server.url,
     async stop() {
       await server.stop();
-      await poller.stop();
+      await Promise.all(pollers.map((poller) => poller.stop()));
     },
   };
 }

@@ -422,13 +422,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await warmUp(apiUrl);
 
     // Real-time updates (issue 14): the WebSocket API (local/realtime-server.ts) on the
-    // RealtimeSocket function, and the RealtimeLog's stream (local/dynamodb-stream-poller.ts) on the
-    // RealtimeFanout function, each in its own thread with its own environment.
+    // RealtimeSocket function, and the table streams (local/dynamodb-stream-poller.ts) on their
+    // consumers (RealtimeRecorder, RealtimeFanout), each in its own thread with its own environment.
     const realtime = await startRealtime({
       port: realtimePort,
       startThread,
       dynamoDbEndpoint: dynamoDb.endpoint,
-      logTable: names.table('RealtimeLog'),
+      tableName: (id) => names.table(id),
       log,
     });
     started.push(realtime);

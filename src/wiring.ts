@@ -87,8 +87,6 @@ import { SecretNotificationSecrets } from './platforms/adapters/notification-sec
 import type { InboundNotification, ReceiveNotificationDeps } from './platforms';
 // Real-time updates (issue 14)
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { REALTIME_MANAGEMENT_ENDPOINT_ENV } from './catalog/function-env';
 import { DynamoChannelLog } from './realtime/adapters/dynamo-channel-log';
 import { DynamoRealtimeConnections } from './realtime/adapters/dynamo-connections';
@@ -404,24 +402,10 @@ export const receiveNotificationDeps = (request: InboundNotification): ReceiveNo
 });
 
 // Real-time updates (issue 14; docs/realtime.md, ADR 0017)
-/**
- * The region whose replica of the RealtimeLog takes every append (one writer, so a channel's seq
- * never forks between regions); replication and each region's stream do the rest. Unset: this
- * region (one region, or the local mode).
- */
-export const REALTIME_HOME_REGION_ENV = 'REALTIME_HOME_REGION';
 export const realtimeConnections = once(
   () => new DynamoRealtimeConnections(dynamo(), tableName('RealtimeConnections'), currentRegion()),
 );
 export const realtimeLog = once(() => new DynamoChannelLog(dynamo(), tableName('RealtimeLog')));
-export const realtimeLogWriter = once(() => {
-  const home = optionalEnv(REALTIME_HOME_REGION_ENV);
-  if (!home || home === currentRegion()) return realtimeLog();
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...sdkClientConfig(), region: home }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  return new DynamoChannelLog(client, tableName('RealtimeLog'));
-});
 export const realtimeMessenger = once(
   () =>
     new ManagementApiMessenger(

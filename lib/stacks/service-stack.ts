@@ -26,7 +26,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import * as path from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { FUNCTIONS, type FunctionId } from '#src/catalog/functions';
+import { FUNCTIONS, streamConsumersIn, streamFilterPattern, type FunctionId } from '#src/catalog/functions';
 import { LAYERS } from '#src/catalog/layers';
 import { checkModelsLayer } from '#src/models/ml';
 import { ModelAlarms } from '../constructs/model-alarms';
@@ -210,13 +210,16 @@ export class ServiceStack extends Stack {
       return fn;
     });
 
-    // Real-time updates (issue 14): the routes on RealtimeSocket; the RealtimeLog replica's stream
-    // in this region on RealtimeFanout (inserts only; retried with bisection, then skipped after
-    // 10 attempts: a subscriber missing events resumes from the log, ADR 0017).
+    // Real-time updates (issue 14): the routes on RealtimeSocket; the table streams on their
+    // consumers (the event log's on RealtimeRecorder in the primary region only, each RealtimeLog
+    // replica's on RealtimeFanout in its region), inserts only, filtered as the catalog says;
+    // retried with bisection, then skipped after 10 attempts: a subscriber missing events resumes
+    // from the log (ADR 0017).
     this.realtime.addRoutes(this.functions.RealtimeSocket.function);
     for (const def of FUNCTIONS) {
       if (def.manageConnections) this.realtime.acknowledgeConnectionsWildcard(this.functions[def.id].role);
-      if (!def.tableStream) continue;
+    }
+    for (const def of streamConsumersIn(this.region === config.primaryRegion)) {
       const table = resources.tables[def.tableStream];
       // In a replica region the grant names `<replica table ARN>/stream/*`: the stream's label is
       // picked by DynamoDB when the replica's stream starts, unknown at synthesis.
@@ -244,7 +247,7 @@ export class ServiceStack extends Stack {
           parallelizationFactor: 1,
           bisectBatchOnError: true,
           retryAttempts: 10,
-          filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT') })],
+          filters: [lambda.FilterCriteria.filter(streamFilterPattern(def)!)],
         }),
       );
     }

@@ -11,7 +11,7 @@ import type { SettingId } from './settings';
 import type { SecretId } from './secrets';
 import type { LayerId } from './layers';
 import type { KeyId } from './keys';
-import type { TableId } from './tables';
+import { tableDefinition, type TableId } from './tables';
 
 export type FunctionId =
   | 'Api'
@@ -29,6 +29,7 @@ export type FunctionId =
   | 'ReplyWorker'
   // Real-time updates (issue 14)
   | 'RealtimeSocket'
+  | 'RealtimeRecorder'
   | 'RealtimeFanout'
   // Secret rotation (issue 9)
   | 'SecretRotation'
@@ -71,6 +72,16 @@ export interface FunctionDefinition {
   readonly manageConnections?: true;
   /** A table whose stream (src/catalog/tables.ts `stream`) is this function's event source. */
   readonly tableStream?: TableId;
+  /**
+   * Which of the stream's inserts reach the function (Lambda event filtering; the local poller
+   * applies the same pattern): every insert by default, or only items whose sort key is this value.
+   */
+  readonly streamSortKeyEquals?: string;
+  /**
+   * Where the stream is consumed: in every region (default), or only in the primary region (a
+   * consumer that must be the one writer of what it produces, such as the real-time channel log).
+   */
+  readonly streamRegions?: 'every' | 'primary';
   readonly description: string;
 }
 
@@ -174,8 +185,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: 'functions/event-fanout/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 30,
-    // RealtimeLog: each event also goes to its real-time channel's log (issue 14, ADR 0017).
-    tables: { WebhookEndpoints: 'read', Deliveries: 'readwrite', RealtimeLog: 'readwrite' },
+    // The event log it writes is also the source of real time (RealtimeRecorder, from its stream).
+    tables: { WebhookEndpoints: 'read', Deliveries: 'readwrite' },
     queues: { Events: 'consume', Deliveries: 'send' },
     secrets: [],
     description: 'Drains the events queue: logs each event for replay, one delivery per subscribed endpoint.',
@@ -312,6 +323,22 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       'WebSocket routes: $connect (token check), $disconnect, subscribe (entitlement, resume), unsubscribe, ping, $default.',
   },
   {
+    id: 'RealtimeRecorder',
+    entry: 'functions/realtime-recorder/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    tables: { RealtimeLog: 'readwrite' },
+    queues: {},
+    secrets: [],
+    // The event log's inserts in the primary region, whose replica holds every region's events:
+    // one writer per channel, so a channel's seq never forks (ADR 0017), and off the webhook path.
+    tableStream: 'Deliveries',
+    streamSortKeyEquals: 'EVENT',
+    streamRegions: 'primary',
+    description:
+      "Records each logged domain event in its real-time channel's log (gapless seq per channel, each event once), from the event log's stream.",
+  },
+  {
     id: 'RealtimeFanout',
     entry: 'functions/realtime-fanout/handler.ts',
     memoryMb: 512,
@@ -392,4 +419,36 @@ export function functionDefinition(id: FunctionId): FunctionDefinition {
   const fn = FUNCTIONS.find((f) => f.id === id);
   if (!fn) throw new Error(`unknown function ${id}`);
   return fn;
+}
+
+/** A Lambda event filter pattern (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html): equality lists only. */
+export interface StreamFilterPattern {
+  readonly [field: string]: readonly string[] | StreamFilterPattern;
+}
+
+/**
+ * The records of its table's stream a function gets: inserts, and with `streamSortKeyEquals` only
+ * items with that sort key. CDK passes it to the event source mapping; the local poller applies it.
+ */
+export function streamFilterPattern(def: FunctionDefinition): StreamFilterPattern | undefined {
+  if (!def.tableStream) return undefined;
+  const sortKey = tableDefinition(def.tableStream).sortKey;
+  if (def.streamSortKeyEquals !== undefined && !sortKey)
+    throw new Error(`${def.id}: table ${def.tableStream} has no sort key to filter on`);
+  return {
+    eventName: ['INSERT'],
+    ...(def.streamSortKeyEquals !== undefined && sortKey
+      ? { dynamodb: { Keys: { [sortKey]: { S: [def.streamSortKeyEquals] } } } }
+      : {}),
+  };
+}
+
+/** The functions that consume a table's stream in a region (`primary`: the primary region only). */
+export function streamConsumersIn(
+  isPrimaryRegion: boolean,
+): (FunctionDefinition & { readonly tableStream: TableId })[] {
+  return FUNCTIONS.filter(
+    (f): f is FunctionDefinition & { readonly tableStream: TableId } =>
+      f.tableStream !== undefined && (f.streamRegions !== 'primary' || isPrimaryRegion),
+  );
 }

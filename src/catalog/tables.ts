@@ -177,8 +177,11 @@ export const TABLES: readonly TableDefinition[] = [
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
     indexes: [{ name: 'byOwnerTime', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    // The event log's inserts feed the real-time channel log (RealtimeRecorder, primary region).
+    stream: 'new-image',
     accessPatterns: [
       'Event log (replay, kept 14 days): PutItem pk=EVENT#<tenant>#<eventId>, sk=EVENT (conditional: first copy wins).',
+      "The table's stream (new images; Lambda filters on INSERT with sk=EVENT) feeds RealtimeRecorder in the primary region, whose replica holds every region's events.",
       'Events of a tenant since a time (replay): Query byOwnerTime gsi1pk=EVENTS#<tenant>, gsi1sk >= <time>.',
       'Delivery state of (event, endpoint): pk=DELIVERY#<deliveryId>, sk=STATE; deliveryId is derived from (eventId, endpointId), created with attribute_not_exists so a duplicate event never makes a second delivery; claimed per attempt with a conditional update.',
       'Deliveries of an endpoint: Query byOwnerTime gsi1pk=DELIVERIES#<endpointId>, gsi1sk=<createdAt>#<deliveryId>.',

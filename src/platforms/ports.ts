@@ -32,12 +32,22 @@ export interface PlatformHttpResponse {
 }
 
 /** Named for the audit log: who calls, for which connection, as part of what. */
+/** The gate's admission of a call (src/platforms/use-cases/platform-gate.ts). */
+export interface CallGate {
+  /** When the gate read the breaker for this call (epoch ms). */
+  readonly breakerReadAtMs: number;
+  /** The call is the breaker's half-open probe. */
+  readonly probe: boolean;
+}
+
 export interface CallContext {
   readonly platform: ConnectedPlatform;
   readonly operation: PlatformOperation;
   readonly supplierId: string;
   readonly connectionId?: string;
   readonly correlationId: string;
+  /** How the shared gate let the call through (audited: whether it was the breaker's probe, how long it queued). */
+  readonly gate?: CallGate;
   /**
    * Called by an adapter before each further platform call one operation needs (Facebook's `get`
    * reads pages of ratings until the one asked for turns up): the sync takes that call's rate-limit

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
-import { consumerOf, FUNCTIONS } from '#src/catalog/functions';
+import { consumerOf, FUNCTIONS, streamConsumersIn, streamFilterPattern } from '#src/catalog/functions';
 import { QUEUES, dlqEnvVar } from '#src/catalog/queues';
 import { SECRETS } from '#src/catalog/secrets';
 import { EMAIL_SENDERS } from '#src/catalog/email';
@@ -375,16 +375,38 @@ describe.each(REGIONS)('service stack in %s', (region) => {
   describe('SQS event sources', () => {
     const consumed = QUEUES.filter((q) => q.consumer);
 
-    it('has one event source mapping per queue with a consumer, and one per table stream consumed', () => {
-      const streamConsumers = FUNCTIONS.filter((f) => f.tableStream !== undefined);
+    it('has one event source mapping per queue with a consumer, and one per table stream consumed here', () => {
+      const streamConsumers = streamConsumersIn(region === synth.config.primaryRegion);
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', consumed.length + streamConsumers.length);
       for (const fn of streamConsumers) {
         template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
           FunctionName: { Ref: logicalId(stack, stack.functions[fn.id].function) },
           EventSourceArn: Match.anyValue(),
-          StartingPosition: Match.anyValue(),
+          StartingPosition: 'LATEST',
+          BisectBatchOnFunctionError: true,
+          FilterCriteria: { Filters: [{ Pattern: JSON.stringify(streamFilterPattern(fn)) }] },
         });
       }
+    });
+
+    it('records real-time events from the event log in the primary region only (one writer per channel)', () => {
+      const recorder = Match.objectLike({
+        FunctionName: { Ref: logicalId(stack, stack.functions.RealtimeRecorder.function) },
+        FilterCriteria: {
+          Filters: [
+            {
+              Pattern: JSON.stringify({
+                eventName: ['INSERT'],
+                dynamodb: { Keys: { sk: { S: ['EVENT'] } } },
+              }),
+            },
+          ],
+        },
+      });
+      const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).filter(
+        (r) => recorder.test((r as { Properties: unknown }).Properties).isSuccess,
+      );
+      expect(mappings).toHaveLength(region === synth.config.primaryRegion ? 1 : 0);
     });
 
     it.each(consumed.map((q) => [q.id, q] as const))(

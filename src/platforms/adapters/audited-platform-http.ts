@@ -119,6 +119,9 @@ export class AuditedPlatformHttp implements PlatformHttp {
       outcome,
       ...(status !== undefined ? { httpStatus: status } : {}),
       latencyMs,
+      ...(context.gate
+        ? { breakerProbe: context.gate.probe, queuedMs: Math.max(0, started - context.gate.breakerReadAtMs) }
+        : {}),
       ...(quota?.remaining !== undefined ? { quotaRemaining: quota.remaining } : {}),
       correlationId: context.correlationId,
       detail: describeRequest(request, failure),

@@ -131,6 +131,8 @@ export class DynamoAuditLog implements AuditLog, AuditReader {
       outcome: entry.outcome,
       ...(entry.httpStatus !== undefined ? { httpStatus: entry.httpStatus } : {}),
       ...(entry.latencyMs !== undefined ? { latencyMs: entry.latencyMs } : {}),
+      ...(entry.breakerProbe !== undefined ? { breakerProbe: entry.breakerProbe } : {}),
+      ...(entry.queuedMs !== undefined ? { queuedMs: entry.queuedMs } : {}),
       ...(entry.quotaRemaining !== undefined ? { quotaRemaining: entry.quotaRemaining } : {}),
       correlationId: entry.correlationId,
       ...(entry.detail !== undefined ? { detail: entry.detail } : {}),
@@ -211,6 +213,8 @@ function entryOf(item: Record<string, unknown>): AuditEntry {
     ...(typeof item.connectionId === 'string' ? { connectionId: item.connectionId } : {}),
     ...(optionalNumber(item.httpStatus) !== undefined ? { httpStatus: optionalNumber(item.httpStatus) } : {}),
     ...(optionalNumber(item.latencyMs) !== undefined ? { latencyMs: optionalNumber(item.latencyMs) } : {}),
+    ...(typeof item.breakerProbe === 'boolean' ? { breakerProbe: item.breakerProbe } : {}),
+    ...(optionalNumber(item.queuedMs) !== undefined ? { queuedMs: optionalNumber(item.queuedMs) } : {}),
     ...(optionalNumber(item.quotaRemaining) !== undefined
       ? { quotaRemaining: optionalNumber(item.quotaRemaining) }
       : {}),

@@ -86,6 +86,8 @@ const AUDIT_ENTRY_EXAMPLE = {
   outcome: 'ok',
   httpStatus: 200,
   latencyMs: 182,
+  breakerProbe: false,
+  queuedMs: 12,
   quotaRemaining: 4870,
   correlationId: 'sync_9d8c7b',
   detail: 'GET mybusiness.googleapis.com/v4/accounts/1/locations/2/reviews',
@@ -103,6 +105,15 @@ const auditEntry = z
     outcome: z.enum(AUDIT_OUTCOMES),
     httpStatus: z.number().int().optional(),
     latencyMs: z.number().min(0).optional(),
+    breakerProbe: z
+      .boolean()
+      .optional()
+      .describe("Calls: the circuit breaker's half-open probe (its result closes or re-opens the breaker)."),
+    queuedMs: z
+      .number()
+      .min(0)
+      .optional()
+      .describe('Calls: milliseconds from the admission (rate limits, circuit breaker) to the call.'),
     quotaRemaining: z.number().optional().describe("Calls left in the platform's window, when it said."),
     correlationId: z.string(),
     detail: z.string().optional().describe('Method, host and path; never a token or review text.'),

@@ -20,6 +20,10 @@ export interface AuditEntry {
   readonly outcome: 'ok' | PlatformFailureKind;
   readonly httpStatus?: number;
   readonly latencyMs?: number;
+  /** Calls: the circuit breaker's half-open probe (its result closes or re-opens the breaker). */
+  readonly breakerProbe?: boolean;
+  /** Calls: from the gate's admission (its breaker read) to the call (token waits, access-token refresh). */
+  readonly queuedMs?: number;
   /** Calls left in the platform's window after this call, when known. */
   readonly quotaRemaining?: number;
   readonly correlationId: string;

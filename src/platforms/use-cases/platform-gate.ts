@@ -29,7 +29,7 @@ import {
   type BreakerWaitReason,
 } from '../domain/platform-breaker';
 import { appBucket } from '../domain/quota-policy';
-import type { RateLimiter } from '../ports';
+import type { CallGate, RateLimiter } from '../ports';
 
 export interface PlatformGateDeps {
   readonly limiter: RateLimiter;
@@ -46,6 +46,8 @@ export type Admission =
       readonly probeId?: string;
       /** The breaker as read before the call. */
       readonly before: BreakerState;
+      /** When it was read (epoch ms). */
+      readonly breakerReadAtMs: number;
     }
   | { readonly kind: 'wait'; readonly reason: GateWaitReason; readonly delayMs: number };
 
@@ -75,10 +77,16 @@ export async function admit(
     return {
       kind: 'admitted',
       before,
+      breakerReadAtMs: nowMs,
       ...(claimed.action === 'send' && claimed.probe ? { probeId: claimed.probeId } : {}),
     };
   }
-  return { kind: 'admitted', before };
+  return { kind: 'admitted', before, breakerReadAtMs: nowMs };
+}
+
+/** What the audit records of an admission: when the breaker was read, and whether the call is its probe. */
+export function gateOf(admission: Extract<Admission, { kind: 'admitted' }>): CallGate {
+  return { breakerReadAtMs: admission.breakerReadAtMs, probe: admission.probeId !== undefined };
 }
 
 /** Takes `cost` tokens from every bucket (all or none); the wait when they are not there. */

@@ -27,7 +27,7 @@ import type {
   ReplyQueue,
   TokenProvider,
 } from '../ports';
-import { admit, reportCall, take, type Admission, type GateWaitReason } from './platform-gate';
+import { admit, gateOf, reportCall, take, type Admission, type GateWaitReason } from './platform-gate';
 
 /** Where the reply's state is kept: on the review (the reviews capability's repository). */
 export interface ReplyStateStore {
@@ -116,20 +116,6 @@ export async function publishReply(message: ReplyMessage, deps: PublishReplyDeps
     return fail(platform, 'permanent', 'a reply needs a comment');
   }
 
-  const context: CallContext = {
-    platform,
-    operation: message.kind,
-    supplierId: message.supplierId,
-    connectionId: connection.connectionId,
-    correlationId: message.correlationId,
-  };
-  const call = (credentials: Credentials) =>
-    message.kind === 'reply'
-      ? adapter.reply(credentials, message.locationId, message.externalId, message.comment ?? '', context)
-      : adapter
-          .deleteReply(credentials, message.locationId, message.externalId, context)
-          .then(() => ({ state: 'published' as const }));
-
   const defer = async (delaySeconds: number, counted: boolean, reason: string): Promise<ReplyOutcome> => {
     await deps.queue.send([
       {
@@ -145,6 +131,21 @@ export async function publishReply(message: ReplyMessage, deps: PublishReplyDeps
   const buckets = bucketsFor(platform, message.locationId);
   const admission = await admit(deps, platform, buckets);
   if (admission.kind === 'wait') return wait(admission);
+
+  const context: CallContext = {
+    platform,
+    operation: message.kind,
+    supplierId: message.supplierId,
+    connectionId: connection.connectionId,
+    correlationId: message.correlationId,
+    gate: gateOf(admission),
+  };
+  const call = (credentials: Credentials) =>
+    message.kind === 'reply'
+      ? adapter.reply(credentials, message.locationId, message.externalId, message.comment ?? '', context)
+      : adapter
+          .deleteReply(credentials, message.locationId, message.externalId, context)
+          .then(() => ({ state: 'published' as const }));
 
   let state: 'published' | 'pending';
   try {

@@ -45,7 +45,7 @@ import {
   TARGETED_CHUNK,
   targetedMessages,
 } from '../domain/sync-plan';
-import { admit, reportCall, take, type Admission } from './platform-gate';
+import { admit, gateOf, reportCall, take, type Admission } from './platform-gate';
 import type {
   CallContext,
   ConnectionStore,
@@ -147,6 +147,7 @@ class SyncRun {
       supplierId: this.connection.supplierId,
       connectionId: this.connection.connectionId,
       correlationId: this.message.correlationId,
+      ...(this.admission ? { gate: gateOf(this.admission) } : {}),
     };
   }
 

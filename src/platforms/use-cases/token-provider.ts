@@ -99,7 +99,9 @@ export class VaultTokenProvider implements TokenProvider {
     }
     if (platform === 'facebook') return this.facebookCredentials(connection, stored.token);
 
-    const refreshContext: CallContext = { ...context, operation: 'token-refresh' };
+    // A refresh is not the breaker's concern (the OAuth endpoint, not the API): no gate on its entry.
+    const { gate: _gate, ...withoutGate } = context;
+    const refreshContext: CallContext = { ...withoutGate, operation: 'token-refresh' };
     let grant;
     try {
       grant = await this.deps.oauth.refresh(platform, stored.token, refreshContext);

@@ -25,14 +25,17 @@ function plain(image: Record<string, StreamAttribute>): Record<string, unknown> 
   return item;
 }
 
-/** The inserted events of a batch, in stream order; heads, id claims and removals (TTL) are skipped. */
-export function channelEventsOfRecords(records: readonly StreamRecord[]): ChannelEvent[] {
-  const events: ChannelEvent[] = [];
+/** The new images of a batch's inserts, as plain items, in stream order (updates and removals skipped). */
+export function insertedItems(records: readonly StreamRecord[]): Record<string, unknown>[] {
+  const items: Record<string, unknown>[] = [];
   for (const record of records) {
     const image = record.dynamodb?.NewImage;
-    if (record.eventName !== 'INSERT' || !image) continue;
-    const event = channelEventOfItem(plain(image));
-    if (event) events.push(event);
+    if (record.eventName === 'INSERT' && image) items.push(plain(image));
   }
-  return events;
+  return items;
+}
+
+/** The inserted events of a batch, in stream order; heads, id claims and removals (TTL) are skipped. */
+export function channelEventsOfRecords(records: readonly StreamRecord[]): ChannelEvent[] {
+  return insertedItems(records).flatMap((item) => channelEventOfItem(item) ?? []);
 }

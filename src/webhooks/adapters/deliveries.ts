@@ -23,6 +23,33 @@ function strip<T>(item: Record<string, unknown>): T {
   return rest as T;
 }
 
+/**
+ * An event-log item (as the table's stream reports it) as the logged event; undefined for any other
+ * item of the table (deliveries, replay jobs) or an event item missing a field.
+ */
+export function loggedEventOfItem(item: Record<string, unknown>): LoggedEvent | undefined {
+  if (item.entity !== 'event' || item.sk !== 'EVENT') return undefined;
+  const { tenantId, eventId, eventType, time, body, loggedAtMs, correlationId } = item;
+  if (
+    typeof tenantId !== 'string' ||
+    typeof eventId !== 'string' ||
+    typeof eventType !== 'string' ||
+    typeof time !== 'string' ||
+    typeof body !== 'string' ||
+    typeof loggedAtMs !== 'number'
+  )
+    return undefined;
+  return {
+    tenantId,
+    eventId,
+    eventType,
+    time,
+    body,
+    loggedAtMs,
+    ...(typeof correlationId === 'string' ? { correlationId } : {}),
+  };
+}
+
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 /** `if_not_exists` assignments that create a delivery item from its initial state. */

@@ -75,7 +75,7 @@ const entry = (overrides: Partial<AuditEntry> & { minute: number }): AuditEntry 
 
 describe('append-only', () => {
   it('refuses a second write of the same id and leaves the first entry exactly as written', async () => {
-    const first = entry({ minute: 0, supplierId: 'sup_once' });
+    const first = entry({ minute: 0, supplierId: 'sup_once', breakerProbe: true, queuedMs: 37 });
     expect(await audit.appendOne(first)).toBe('written');
     expect(await audit.appendOne({ ...first, outcome: 'permanent', detail: 'rewritten' })).toBe('exists');
     await audit.append([{ ...first, outcome: 'permanent' }]);

@@ -151,3 +151,25 @@ it('a quota parser that throws is ignored (no quota), never fails the call', asy
   expect((await http.request({ method: 'GET', url: 'https://api.yelp.com/v3/x' }, context)).status).toBe(200);
   expect(audit.written[0]!.quotaRemaining).toBeUndefined();
 });
+
+it('records how the gate let the call through: the probe flag and the time queued since the breaker read', async () => {
+  const audit = new FlakyAuditLog(0);
+  let now = 1_000;
+  const http = new AuditedPlatformHttp(answering, {
+    audit,
+    stats: okStats,
+    quotaFrom: () => undefined,
+    metrics: recorder().metrics,
+    park: () => undefined,
+    nowMs: () => (now += 5),
+  });
+  await http.request({ method: 'GET', url: 'https://api.yelp.com/v3/x' }, context);
+  await http.request(
+    { method: 'GET', url: 'https://api.yelp.com/v3/x' },
+    { ...context, gate: { breakerReadAtMs: 900, probe: true } },
+  );
+  expect(audit.written[0]).not.toHaveProperty('breakerProbe');
+  expect(audit.written[0]).not.toHaveProperty('queuedMs');
+  // The second call started at 1,015 (the clock moves 5 ms a read): 115 ms after the breaker read.
+  expect(audit.written[1]).toMatchObject({ breakerProbe: true, queuedMs: 115 });
+});

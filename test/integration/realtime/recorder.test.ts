@@ -1,0 +1,154 @@
+/**
+ * RealtimeRecorder on the real local components: events logged by the webhook fan-out's store into
+ * the Deliveries table of DynamoDB Local, its stream read by the local poller with the event source
+ * filter the catalog defines (what Lambda would pass), and the channel log in the same store.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { streamHandler } from '../../../functions/realtime-recorder/handler';
+import { DynamoDbStreamPoller } from '../../../local/dynamodb-stream-poller';
+import { createTables } from '../../../local/resources';
+import { functionDefinition, streamFilterPattern } from '../../../src/catalog/functions';
+import { tableDefinition } from '../../../src/catalog/tables';
+import type { ChannelLog } from '../../../src/realtime';
+import { DynamoChannelLog } from '../../../src/realtime/adapters/dynamo-channel-log';
+import { DynamoDeliveryStore } from '../../../src/webhooks/adapters/deliveries';
+import { acquireStore, type TestStore } from '../support/shared-store';
+
+jest.setTimeout(60_000);
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const clock = { now: () => new Date() };
+
+let store: TestStore;
+let raw: DynamoDBClient;
+let doc: DynamoDBDocumentClient;
+let deliveries: DynamoDeliveryStore;
+let deliveriesTable: string;
+let log: DynamoChannelLog;
+let poller: DynamoDbStreamPoller;
+/** Every record the poller handed the handler (after the filter). */
+const handed: DynamoDBRecord[] = [];
+/** Appends to fail before the log is reached (a transient error the stream retries). */
+let failNextAppends = 0;
+const errors: unknown[] = [];
+
+beforeAll(async () => {
+  store = await acquireStore('realtime-recorder');
+  raw = new DynamoDBClient({ region: 'us-east-1', endpoint: store.endpoint, credentials });
+  const names = await createTables(raw, store.tablePrefix);
+  doc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  deliveriesTable = names[tableDefinition('Deliveries').envVar]!;
+  deliveries = new DynamoDeliveryStore(doc, deliveriesTable);
+  log = new DynamoChannelLog(doc, names[tableDefinition('RealtimeLog').envVar]!);
+  const flaky: ChannelLog = Object.assign(Object.create(log) as ChannelLog, {
+    appendMany: (events: Parameters<ChannelLog['appendMany']>[0]) => {
+      if (failNextAppends > 0) {
+        failNextAppends -= 1;
+        return Promise.reject(new Error('throttled'));
+      }
+      return log.appendMany(events);
+    },
+  });
+  const handler = streamHandler(() => ({ log: flaky, clock }));
+  poller = new DynamoDbStreamPoller({
+    endpoint: store.endpoint,
+    tableName: deliveriesTable,
+    filter: streamFilterPattern(functionDefinition('RealtimeRecorder')),
+    handler: async (event) => {
+      handed.push(...event.Records);
+      await handler(event);
+    },
+    onError: (error) => errors.push(error),
+  });
+  await poller.start();
+});
+
+afterAll(async () => {
+  await poller?.stop();
+  raw?.destroy();
+  await store?.release();
+});
+
+const envelope = (id: string, type: string, data: Record<string, unknown>) =>
+  JSON.stringify({
+    specversion: '1.0',
+    id,
+    source: 'urn:wedsync:test',
+    type,
+    time: new Date().toISOString(),
+    data,
+  });
+
+async function logReview(tenantId: string, eventId: string) {
+  return deliveries.logEvent(
+    {
+      tenantId,
+      eventId,
+      eventType: 'review.received',
+      time: new Date().toISOString(),
+      body: envelope(eventId, 'review.received', { supplierId: tenantId }),
+      loggedAtMs: Date.now(),
+    },
+    Math.floor(Date.now() / 1000) + 3600,
+  );
+}
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+it('records each logged event once in its channel, in logging order, and is handed nothing else', async () => {
+  const [a, b] = [`sup_a_${Date.now()}`, `sup_b_${Date.now()}`];
+  const ids = Array.from({ length: 12 }, (_, i) => `evt_${i}_${Date.now()}`);
+  for (const [i, id] of ids.entries()) expect(await logReview(i % 3 === 2 ? b : a, id)).toBe(true);
+  // A second copy of an event (a redelivered Events message) writes nothing, so nothing reaches the stream.
+  expect(await logReview(a, ids[0]!)).toBe(false);
+  // Other items of the table, and changes to them, never reach the recorder (the event source filter).
+  await doc.send(
+    new PutCommand({
+      TableName: deliveriesTable,
+      Item: { pk: `DELIVERY#d_${a}`, sk: 'STATE', entity: 'delivery' },
+    }),
+  );
+  await doc.send(
+    new UpdateCommand({
+      TableName: deliveriesTable,
+      Key: { pk: `DELIVERY#d_${a}`, sk: 'STATE' },
+      UpdateExpression: 'SET attempt = :one',
+      ExpressionAttributeValues: { ':one': 1 },
+    }),
+  );
+  await logReview(b, `evt_last_${Date.now()}`);
+
+  const channelA = `supplier:${a}:reviews`;
+  const channelB = `supplier:${b}:reviews`;
+  await until(async () => (await log.head(channelB)) === 5, 'the last event recorded');
+  const recordedA = await log.readAfter(channelA, 0, 100);
+  expect(recordedA.map((e) => e.eventId)).toEqual(ids.filter((_, i) => i % 3 !== 2));
+  expect(recordedA.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  expect(JSON.parse(recordedA[0]!.body)).toMatchObject({ id: ids[0], type: 'review.received' });
+  expect((await log.readAfter(channelB, 0, 100)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  expect(handed.every((r) => r.eventName === 'INSERT' && r.dynamodb?.Keys?.sk?.S === 'EVENT')).toBe(true);
+  expect(handed).toHaveLength(13);
+  expect(errors).toEqual([]);
+});
+
+it('retries a batch whose append failed: every event recorded once, without gaps', async () => {
+  const supplier = `sup_retry_${Date.now()}`;
+  failNextAppends = 1;
+  const ids = Array.from({ length: 5 }, (_, i) => `evt_r${i}_${Date.now()}`);
+  for (const id of ids) await logReview(supplier, id);
+  const channel = `supplier:${supplier}:reviews`;
+  await until(async () => (await log.head(channel)) >= 5, 'the events recorded');
+  const recorded = await log.readAfter(channel, 0, 100);
+  expect(recorded.map((e) => e.eventId)).toEqual(ids);
+  expect(recorded.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  expect(failNextAppends).toBe(0);
+  expect(errors).toEqual([]);
+});
