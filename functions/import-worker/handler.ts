@@ -5,10 +5,9 @@
  */
 import middy from '@middy/core';
 import { correlated, withLogging } from '../../src/shared/logging';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DEFAULT_IMPORT_POLICY, isImportMessage, runImport, type ImportWorkerDeps } from '../../src/imports';
 import { systemClock } from '../../src/shared/clock';
+import { jobBatchHandler } from '../../src/shared/job-batch';
 import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { logger, metrics } from '../../src/shared/powertools';
 import { importFiles, importJobStore, importQueue, ingestBatchSender, once } from '../../src/wiring';
@@ -24,47 +23,24 @@ const deps = once((): ImportWorkerDeps => ({
 
 const tally = new MetricTally(metrics);
 
-const OUTCOME_METRICS = {
-  completed: 'ImportJobsCompleted',
-  failed: 'ImportJobsFailed',
-  'handed-over': 'ImportJobsHandedOver',
-  skipped: 'ImportMessagesSkipped',
-  lost: 'ImportMessagesSuperseded',
-} as const;
-
-async function importBatch(event: SQSEvent): Promise<SQSBatchResponse> {
-  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
-    let message: unknown;
-    try {
-      message = JSON.parse(record.body);
-    } catch {
-      message = undefined;
-    }
-    if (!isImportMessage(message)) {
-      // Can never succeed: dropped, counted and logged.
-      tally.add('InvalidImportMessages', MetricUnit.Count);
-      logger.error('dropping a malformed import message', { messageId: record.messageId });
-      continue;
-    }
-    try {
-      const outcome = await runImport(message, deps());
-      tally.add(OUTCOME_METRICS[outcome.kind], MetricUnit.Count);
-      if (outcome.kind === 'failed') {
-        logger.warn('import failed', { importId: message.importId, error: outcome.job.error });
-      }
-    } catch (error) {
-      tally.add('ImportJobErrors', MetricUnit.Count);
-      logger.error('import interrupted, will be resumed from its checkpoint', {
-        importId: message.importId,
-        messageId: record.messageId,
-        error: error as Error,
-      });
-      batchItemFailures.push({ itemIdentifier: record.messageId });
-    }
-  }
-  return { batchItemFailures };
-}
+const importBatch = jobBatchHandler(tally, {
+  noun: 'import',
+  isMessage: isImportMessage,
+  run: (message) => runImport(message, deps()),
+  idsOf: (message) => ({ importId: message.importId }),
+  failureOf: (outcome) => (outcome.kind === 'failed' ? outcome.job.error : undefined),
+  metrics: {
+    invalid: 'InvalidImportMessages',
+    errors: 'ImportJobErrors',
+    outcomes: {
+      completed: 'ImportJobsCompleted',
+      failed: 'ImportJobsFailed',
+      'handed-over': 'ImportJobsHandedOver',
+      skipped: 'ImportMessagesSkipped',
+      lost: 'ImportMessagesSuperseded',
+    },
+  },
+});
 
 export const handleBatch = correlated(logger, publishingMetrics(tally, metrics, importBatch));
 

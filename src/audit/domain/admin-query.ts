@@ -4,6 +4,9 @@
  */
 import * as z from 'zod';
 import { ADMIN_ACT_KINDS, type AdminAct, type AdminActKind } from './admin-act';
+import { fromNotAfterTo, timeRangePageParameters } from '../../shared/time-range-page';
+
+const isoTime = z.iso.datetime({ offset: true });
 
 export const ADMIN_ACTOR_TYPES = ['supplier', 'ops', 'system'] as const;
 export type AdminActorType = (typeof ADMIN_ACTOR_TYPES)[number];
@@ -26,14 +29,6 @@ export interface AdminActPage {
   readonly lastKey?: Record<string, string>;
 }
 
-const isoTime = z.iso.datetime({ offset: true });
-/** An instant with any offset as the UTC ISO string acts are stored under (clamped to 0000-9999). */
-const instant = isoTime.transform((value) => {
-  const utc = new Date(value).toISOString();
-  if (/^\d{4}-/.test(utc)) return utc;
-  return utc.startsWith('-') ? '0000-01-01T00:00:00.000Z' : '9999-12-31T23:59:59.999Z';
-});
-
 const filters = {
   kind: z.enum(ADMIN_ACT_KINDS).optional().describe('Only acts of this kind (api_key.created, ...).'),
   actorType: z.enum(ADMIN_ACTOR_TYPES).optional().describe('Only acts by this kind of actor.'),
@@ -42,26 +37,7 @@ const filters = {
     .regex(/^[a-z_]{1,32}:[A-Za-z0-9_.:-]{1,128}$/, '<type>:<id>, e.g. api_key:key_...')
     .optional()
     .describe('Only acts on this thing: `api_key:key_...`, `endpoint:whe_...`, `connection:con_...`.'),
-  from: instant.optional().describe('At or after this instant (ISO date-time with offset).'),
-  to: instant.optional().describe('At or before this instant (ISO date-time with offset).'),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(100))
-    .optional()
-    .describe('Page size, 1-100 (default 25). Filters may leave a page short: follow nextCursor.'),
-  cursor: z.string().max(2048).optional().describe('The nextCursor of the previous page.'),
-};
-
-const fromNotAfterTo = (ctx: { value: { from?: string; to?: string }; issues: z.core.$ZodRawIssue[] }) => {
-  const { from, to } = ctx.value;
-  if (from !== undefined && to !== undefined && from > to) {
-    ctx.issues.push(
-      { code: 'custom', path: ['from'], message: 'must not be after to', input: from },
-      { code: 'custom', path: ['to'], message: 'must not be before from', input: to },
-    );
-  }
+  ...timeRangePageParameters,
 };
 
 export const listAdminActsQuery = z.strictObject(filters).check(fromNotAfterTo);

@@ -5,18 +5,9 @@
 import * as z from 'zod';
 import { AUDIT_OPERATIONS, AUDIT_OUTCOMES } from './audit-query';
 import { CONNECTED_PLATFORMS } from './platform';
+import { fromNotAfterTo, timeRangePageParameters } from '../../shared/time-range-page';
 
 const isoTime = z.iso.datetime({ offset: true });
-
-/**
- * An instant with any offset, as the UTC ISO string entries are stored under (so bounds compare
- * as instants). An offset that pushes it outside years 0000-9999 is clamped: every entry lies inside.
- */
-const instant = isoTime.transform((value) => {
-  const utc = new Date(value).toISOString();
-  if (/^\d{4}-/.test(utc)) return utc;
-  return utc.startsWith('-') ? '0000-01-01T00:00:00.000Z' : '9999-12-31T23:59:59.999Z';
-});
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '1-64 letters, digits, _ or -');
 
@@ -30,28 +21,7 @@ const auditFilters = {
       'Only this call operation (list, get, reply, ...) or lifecycle event (connect, disconnect, ...).',
     ),
   outcome: z.enum(AUDIT_OUTCOMES).optional().describe('Only this outcome: ok, or how the call failed.'),
-  from: instant.optional().describe('At or after this instant (ISO date-time with offset).'),
-  to: instant.optional().describe('At or before this instant (ISO date-time with offset).'),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(100))
-    .optional()
-    .describe(
-      'Page size, 1-100 (default 25). A page may hold fewer when filters skip entries: follow nextCursor.',
-    ),
-  cursor: z.string().max(2048).optional().describe('The nextCursor of the previous page.'),
-};
-
-const fromNotAfterTo = (ctx: { value: { from?: string; to?: string }; issues: z.core.$ZodRawIssue[] }) => {
-  const { from, to } = ctx.value;
-  if (from !== undefined && to !== undefined && from > to) {
-    ctx.issues.push(
-      { code: 'custom', path: ['from'], message: 'must not be after to', input: from },
-      { code: 'custom', path: ['to'], message: 'must not be before from', input: to },
-    );
-  }
+  ...timeRangePageParameters,
 };
 
 export const listAuditQuery = z.strictObject(auditFilters).check(fromNotAfterTo);
