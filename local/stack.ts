@@ -302,6 +302,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       key: () => `local:${process.env.WEDSYNC_LOCAL_VAULT_KEY_FILE ?? join(REPO_ROOT, LOCAL_VAULT_KEY_FILE)}`,
       bucket: (id) => localBucketName(id),
       webSocketManagementEndpoint: () => `http://127.0.0.1:${realtimePort}`,
+      // The RealtimeLog's one writer region (ADR 0017): this stack's own region locally.
+      writerRegion: () => region,
     };
     const functionEnv = (definition: FunctionDefinition) =>
       localFunctionEnv(definition, {

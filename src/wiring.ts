@@ -409,7 +409,8 @@ export const receiveNotificationDeps = (request: InboundNotification): ReceiveNo
  * never forks between regions); replication and each region's stream do the rest. Unset: this
  * region (one region, or the local mode).
  */
-export const REALTIME_HOME_REGION_ENV = 'REALTIME_HOME_REGION';
+export const REALTIME_HOME_REGION_ENV =
+  tableDefinition('RealtimeLog').writerRegionEnvVar ?? 'REALTIME_HOME_REGION';
 export const realtimeConnections = once(
   () => new DynamoRealtimeConnections(dynamo(), tableName('RealtimeConnections'), currentRegion()),
 );

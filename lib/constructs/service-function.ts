@@ -96,6 +96,8 @@ export interface ServiceResources {
   readonly buckets: Readonly<Record<BucketId, IBucket>>;
   /** The region's real-time WebSocket API (issue 14), for functions with `manageConnections`. */
   readonly webSocket?: { readonly managementEndpoint: string; readonly connectionsArn: string };
+  /** The region whose replica takes every write of a one-writer table (ADR 0017: the primary). */
+  readonly writerRegion?: string;
 }
 
 /**
@@ -239,6 +241,12 @@ export class ServiceFunction extends Construct {
     };
     for (const [tableId, access] of entries(this.definition.tables)) {
       this.grantTable(byId(TABLES, tableId), resources.tables[tableId], access);
+      this.grantWriterReplica(
+        byId(TABLES, tableId),
+        resources.tables[tableId],
+        access,
+        resources.writerRegion,
+      );
     }
     for (const [queueId, use] of entries(this.definition.queues)) {
       const def = byId(QUEUES, queueId);
@@ -281,6 +289,7 @@ export class ServiceFunction extends Construct {
       ...(resources.webSocket
         ? { webSocketManagementEndpoint: () => resources.webSocket!.managementEndpoint }
         : {}),
+      ...(resources.writerRegion ? { writerRegion: () => resources.writerRegion! } : {}),
     });
     for (const [name, value] of Object.entries(env)) this.function.addEnvironment(name, value);
   }
@@ -367,6 +376,35 @@ export class ServiceFunction extends Construct {
       );
     }
     table.encryptionKey?.grantEncryptDecrypt(this.role);
+  }
+
+  /**
+   * A writer of a one-writer table (`writerRegionEnvVar`, ADR 0017) in another region than the
+   * writer region writes to that region's replica: the same actions there (replicas share the name).
+   */
+  private grantWriterReplica(
+    def: TableDefinition,
+    table: ITableV2,
+    access: TableAccess,
+    writerRegion: string | undefined,
+  ): void {
+    const stack = Stack.of(this);
+    if (!def.writerRegionEnvVar || access === 'read' || !writerRegion || writerRegion === stack.region)
+      return;
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: `${def.id}WriterRegion${ACCESS_SID[access]}`,
+        actions: dynamoActionsFor(access),
+        resources: [
+          stack.formatArn({
+            service: 'dynamodb',
+            region: writerRegion,
+            resource: 'table',
+            resourceName: table.tableName,
+          }),
+        ],
+      }),
+    );
   }
 
   /** The catalog's event source: batches, window, concurrency, and partial batch responses. */

@@ -31,6 +31,8 @@ export interface ResourceNames {
   bucket(id: BucketId): string;
   /** The WebSocket API's management endpoint (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`). */
   webSocketManagementEndpoint?(): string;
+  /** The region whose replica takes every write of a one-writer table (`writerRegionEnvVar`). */
+  writerRegion?(id: TableId): string;
 }
 
 /** Carries the WebSocket management endpoint to functions with `manageConnections`. */
@@ -43,8 +45,13 @@ export const REALTIME_MANAGEMENT_ENDPOINT_ENV = 'REALTIME_MANAGEMENT_ENDPOINT';
  */
 export function environmentFor(fn: FunctionDefinition, names: ResourceNames): Record<string, string> {
   const env: Record<string, string> = { [FUNCTION_TIMEOUT_ENV]: String(fn.timeoutSeconds) };
-  for (const tableId of Object.keys(fn.tables) as TableId[]) {
-    env[tableDefinition(tableId).envVar] = names.table(tableId);
+  for (const [tableId, access] of Object.entries(fn.tables) as [TableId, string][]) {
+    const table = tableDefinition(tableId);
+    env[table.envVar] = names.table(tableId);
+    // Writers of a one-writer table learn which replica to write to (readers read their own).
+    if (table.writerRegionEnvVar && access !== 'read' && names.writerRegion) {
+      env[table.writerRegionEnvVar] = names.writerRegion(tableId);
+    }
   }
   for (const [queueId, use] of Object.entries(fn.queues) as [QueueId, string][]) {
     const queue = queueDefinition(queueId);

@@ -46,6 +46,12 @@ export interface TableDefinition {
   /** A DynamoDB stream of new item images in every replica (a function consumes it there). */
   readonly stream?: 'new-image';
   /**
+   * One writer region (ADR 0017): every write goes to the replica of the region this variable names
+   * (set, with a grant on that replica, for each function that writes the table; unset = its own
+   * region). For tables whose writes must never race between regions (last writer wins).
+   */
+  readonly writerRegionEnvVar?: string;
+  /**
    * How long items are kept and why (issue 9), rendered into docs/retention.md; every table
    * states it (test/unit/catalog/retention.test.ts). Optional in the type only so that a table
    * added on another branch fails that test, with its name, rather than the build.
@@ -429,6 +435,7 @@ export const TABLES: readonly TableDefinition[] = [
     ttlAttribute: 'expiresAt',
     indexes: [],
     stream: 'new-image',
+    writerRegionEnvVar: 'REALTIME_HOME_REGION',
     accessPatterns: [
       "A channel's head: GetItem pk=CHANNEL#<channel>, sk=HEAD {seq} (consistent); never expires.",
       'Append (one writer region, ADR 0017): TransactWriteItems { HEAD seq n -> n+1 conditional on n; Put sk=SEQ#<n+1, 12 digits> conditional on absent; Put sk=ID#<eventId> {seq} conditional on absent }.',
