@@ -10,6 +10,10 @@
  *   0. every function's bundle size and init time against a bare handler (issue 12),
  *   6. platform sync (issue 8): reviews/s from the fake platforms into the table, against the
  *      baseline of 1., and the recovery after a 30 s and a 5 min platform outage (real time),
+ *   7. real time (issue 14, `realtime`): 10,000 WebSocket connections held, events fanned out to
+ *      1,000 subscribers of a channel, once and in order, p50/p99 against a bare `ws` broadcast
+ *      (`--connections=500` for a small run; bench/realtime.ts). Runs last (its connections stay open
+ *      until the stack stops); alone (`--phases=realtime`) it skips the DynamoDB baseline,
  * prints a table with ratios against the baselines and writes bench/results.json.
  * Loopback only, bounded counts. `--phases=a,b` (or BENCH_PHASES) runs only those phases after the
  * baseline (support.ts BENCH_PHASES lists them), e.g. `npm run bench -- --phases=platform-sync`.
@@ -37,6 +41,7 @@ import { preparePlatformBench, startBenchPlatforms, type BenchPlatforms } from '
 import { benchPlatformSync, type PlatformSyncResult } from './platform-sync';
 import { benchPlatformOutages, outagePlans, SHORT_OUTAGE_TARGET_SECONDS } from './platform-outages';
 import { benchBundles, BUNDLE_KB_TARGET, INIT_RATIO_TARGET, type FunctionBundleResult } from './bundles';
+import { benchRealtime, realtimeOptions, realtimeRows } from './realtime';
 
 const N = Number(process.env.BENCH_REVIEWS ?? 2000);
 const CLIENTS = 64;
@@ -77,6 +82,20 @@ async function main(): Promise<void> {
     throw error;
   });
   try {
+    // Real-time (issue 14): WebSocket connections held, events fanned out (bench/realtime.ts). It
+    // runs last: its connections stay open until the stack stops (closing 10,000 would take minutes
+    // of $disconnect calls, and left idle they would be closed mid-bench). Alone, it skips the
+    // DynamoDB baseline, which it does not use (its baseline is a bare ws broadcast).
+    const realtimeRun = () => benchRealtime(stack, realtimeOptions(process.argv.slice(2), process.env, log));
+    if (runs('realtime') && phases.every((phase) => phase === 'realtime' || phase === 'bundles')) {
+      const realtime = runs('realtime') ? await realtimeRun() : undefined;
+      if (realtime) printTable(['realtime', 'value', 'target', 'gap'], realtimeRows(realtime));
+      if (bundles) printBundleTable(bundles);
+      const only = { measuredAt: new Date().toISOString(), phases, bundles, realtime };
+      writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(only, null, 2)}\n`);
+      log('wrote bench/results.json');
+      return;
+    }
     const doc = DynamoDBDocumentClient.from(stack.dynamoClient);
     const reviewsTable = stack.env[tableDefinition('Reviews').envVar]!;
     const supplier = await createSupplierWithKey(
@@ -278,6 +297,9 @@ async function main(): Promise<void> {
       }
     }
 
+    const realtime = runs('realtime') ? await realtimeRun() : undefined;
+    if (realtime) results.realtime = realtime;
+
     const ing = ingestion;
     const lat = apiLatencyMs as Partial<
       Record<'postReviews' | 'getReviews' | 'postReviewsDuringPipeline', Record<string, number>>
@@ -308,6 +330,7 @@ async function main(): Promise<void> {
 |-------------------------------------------|--------------|---------------|
 ${rows.join('\n')}`);
     if (bundles) printBundleTable(bundles);
+    if (realtime) printTable(['realtime', 'value', 'target', 'gap'], realtimeRows(realtime));
     if (platformSync || platformOutages) printPlatformTable(platformSync, platformOutages);
     if (results.models) console.log('\nmodels:', JSON.stringify(results.models, null, 2));
     writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

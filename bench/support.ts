@@ -136,6 +136,8 @@ export const BENCH_PHASES = [
   'webhooks',
   'platform-sync',
   'platform-outages',
+  // Real-time (issue 14): last, its connections stay open until the stack stops (bench/realtime.ts).
+  'realtime',
 ] as const;
 export type BenchPhase = (typeof BENCH_PHASES)[number];
 

@@ -146,6 +146,19 @@ export const ALARM_TABLE = {
   platformReauthRequired: kind({ severity: 'warning', runbook: 'platform-reauth-required' }),
   auditEntriesParked: kind({ severity: 'warning', runbook: 'audit-entries-parked' }),
 
+  // Real-time updates (issue 14; lib/constructs/realtime-monitoring.ts). All warnings, deliberately:
+  // the channel log is the source and keeps an hour, clients resume or reload (docs/realtime.md),
+  // and reviews, the API and webhooks do not depend on real time. Live updates stalling in one
+  // region is worth a look within the day, not a page at night.
+  /** Refusals and failures at the WebSocket API (ClientError + IntegrationError + ExecutionError) over its traffic. */
+  realtimeConnectionErrors: kind({ severity: 'warning', runbook: 'realtime' }),
+  /** The RealtimeLog stream's consumer falling behind (Lambda IteratorAge of RealtimeFanout). */
+  realtimeFanoutLag: kind({ severity: 'warning', runbook: 'realtime' }),
+  /** Subscriptions a fan-out left unserved over all posts (each is retried; none is lost within the hour). */
+  realtimeErrorRate: kind({ severity: 'warning', runbook: 'realtime' }),
+  /** Stream batches skipped after their retries, parked in the on-failure queue (subscribers must resume). */
+  realtimeFanoutSkipped: kind({ severity: 'warning', runbook: 'realtime' }),
+
   // Secret rotation (issue 9): a failed step leaves AWSCURRENT as it was; Secrets Manager retries.
   secretRotationFailed: kind({ severity: 'warning', runbook: 'secret-rotation-failed' }),
 

@@ -7,7 +7,7 @@
  * - Frames: the route is picked from `$request.body.action` (a JSON text frame whose `action` is a
  *   known route key), otherwise `$default`; frames of one connection are handed over one at a time.
  *   Messages over 128 KB close the connection (1009).
- * - Closing, either side: `$disconnect` (best effort, as in AWS).
+ * - Closing, either side: `$disconnect` (best effort, as in AWS); not when the server itself stops.
  * - Limits: a connection idle for 10 minutes, or open for 2 hours, is closed (1001), as API Gateway
  *   does (both settable for tests).
  * - Management API on the same port: `POST /@connections/{id}` (the body is sent as one text
@@ -64,6 +64,8 @@ export class LocalRealtimeServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   private server: Server | undefined;
   private inFlight = new Set<Promise<unknown>>();
+  /** Set by `stop()`: the connections it drops get no $disconnect (the local API itself is going away). */
+  private stopping = false;
 
   constructor(private readonly options: RealtimeServerOptions) {}
 
@@ -200,6 +202,7 @@ export class LocalRealtimeServer {
       clearTimeout(live.idle);
       clearTimeout(live.lifetime);
       this.connections.delete(connectionId);
+      if (this.stopping) return;
       void live.queue.then(() =>
         this.track(
           this.options.handler(this.event(connectionId, '$disconnect', 'DISCONNECT', connectedAt)),
@@ -254,8 +257,13 @@ export class LocalRealtimeServer {
     return answer(405, { message: 'Method Not Allowed' });
   }
 
-  /** Closes every connection (each gets its $disconnect) and the server; waits for handlers in flight. */
+  /**
+   * Drops every connection and closes the server; waits for handlers in flight. The dropped
+   * connections get no $disconnect: the local API goes away with its tables (the connection items
+   * would expire by TTL anyway), and 10,000 of them (the bench) would take minutes of handler calls.
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const live of this.connections.values()) live.socket.terminate();
     // Each close handler queues its $disconnect: wait until they all ran.
     for (let i = 0; i < 200 && this.connections.size > 0; i += 1) {

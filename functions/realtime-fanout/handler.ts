@@ -7,6 +7,7 @@
 import middy from '@middy/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { SERVICE_METRICS } from '../../src/catalog/metrics';
 import { fanOutChannelEvents, type FanOutDeps } from '../../src/realtime';
 import { channelEventsOfRecords, type StreamRecord } from '../../src/realtime/adapters/stream-records';
 import { withLogging } from '../../src/shared/logging';
@@ -24,16 +25,21 @@ export const streamHandler =
     const oldest = Math.min(...events.map((e) => e.recordedAtMs));
     try {
       const summary = await fanOutChannelEvents(events, d());
-      tally.add('RealtimeEventsFannedOut', MetricUnit.Count, summary.events);
-      tally.add('RealtimeMessagesSent', MetricUnit.Count, summary.messages);
-      tally.add('RealtimeGoneConnections', MetricUnit.Count, summary.goneConnections);
+      tally.add(SERVICE_METRICS.realtimeEventsFannedOut, MetricUnit.Count, summary.events);
+      tally.add(SERVICE_METRICS.realtimeMessagesSent, MetricUnit.Count, summary.messages);
+      tally.add(SERVICE_METRICS.realtimeGoneConnections, MetricUnit.Count, summary.goneConnections);
     } catch (error) {
-      tally.add('RealtimeFanoutFailures', MetricUnit.Count, 1);
+      tally.add(SERVICE_METRICS.realtimeFanoutFailures, MetricUnit.Count, 1);
+      // The real-time error rate's numerator: subscriptions this batch left unserved (fan-out.ts
+      // throws one AggregateError holding each), or 1 when the batch failed before any post.
+      const unserved = error instanceof AggregateError ? error.errors.length : 1;
+      tally.add(SERVICE_METRICS.realtimePostFailures, MetricUnit.Count, unserved);
       logger.error('real-time fan-out failed, the batch is retried', { error: error as Error });
       throw error;
     } finally {
-      // Fan-out lag: from the event's recording to the end of its fan-out (alarmed on).
-      tally.sample('RealtimeFanoutLagMs', MetricUnit.Milliseconds, Date.now() - oldest);
+      // Fan-out lag: from the event's recording to the end of its fan-out (dashboard; the alarm
+      // is on the stream's IteratorAge, which Lambda reports even when this code never runs).
+      tally.sample(SERVICE_METRICS.realtimeFanoutLagMs, MetricUnit.Milliseconds, Date.now() - oldest);
     }
   };
 

@@ -5,6 +5,7 @@
  */
 import middy from '@middy/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SERVICE_METRICS } from '../../src/catalog/metrics';
 import { connect, disconnect, onMessage, type SocketDeps } from '../../src/realtime';
 import { systemClock } from '../../src/shared/clock';
 import { withLogging } from '../../src/shared/logging';
@@ -41,11 +42,11 @@ export const socketHandler =
     if (routeKey === '$connect') {
       const outcome = await connect(connectionId, event.queryStringParameters?.token ?? undefined, deps);
       if (!outcome.accepted) {
-        tally.add('RealtimeConnectRejected', MetricUnit.Count, 1);
+        tally.add(SERVICE_METRICS.realtimeConnectRejected, MetricUnit.Count, 1);
         logger.info('connection refused', { status: outcome.status, reason: outcome.reason });
         return { statusCode: outcome.status, body: outcome.reason };
       }
-      tally.add('RealtimeConnections', MetricUnit.Count, 1);
+      tally.add(SERVICE_METRICS.realtimeConnections, MetricUnit.Count, 1);
       return { statusCode: 200 };
     }
     if (routeKey === '$disconnect') {

@@ -51,6 +51,7 @@ import { ServiceApi, serviceApiName } from '../constructs/service-api';
 // Real-time updates (issue 14)
 import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import { nagText, RealtimeApi } from '../constructs/realtime-api';
+import { RealtimeMonitoring } from '../constructs/realtime-monitoring';
 
 /** The WebSocket stage's throttling per region (API Gateway's account default is 10,000 rps / 5,000 burst). */
 const REALTIME_THROTTLE = { rateLimit: 500, burstLimit: 1000 };
@@ -96,6 +97,8 @@ export class ServiceStack extends Stack {
   readonly syncSchedule: events.Rule;
   /** Real-time updates (issue 14): the WebSocket API of this region. */
   readonly realtime: RealtimeApi;
+  /** Real-time alarms, dashboard widgets and the fan-out's on-failure queue (issue 14). */
+  readonly realtimeMonitoring: RealtimeMonitoring;
   readonly buckets: Readonly<Record<BucketId, ServiceBucket>>;
   /** Secret rotation (issue 9): one schedule per catalogued secret, in the primary region only. */
   readonly rotationSchedules: readonly secretsmanager.RotationSchedule[];
@@ -216,6 +219,14 @@ export class ServiceStack extends Stack {
     // retried with bisection, then skipped after 10 attempts: a subscriber missing events resumes
     // from the log (ADR 0017).
     this.realtime.addRoutes(this.functions.RealtimeSocket.function);
+    this.realtimeMonitoring = new RealtimeMonitoring(this, 'RealtimeMonitoring', {
+      api: this.realtime.api,
+      stage: this.realtime.stage,
+      fanout: this.functions.RealtimeFanout.function,
+      alarms,
+      metricsNamespace: config.metricsNamespace,
+      serviceName: config.serviceName,
+    });
     for (const def of FUNCTIONS) {
       if (def.manageConnections) this.realtime.acknowledgeConnectionsWildcard(this.functions[def.id].role);
     }
@@ -247,6 +258,8 @@ export class ServiceStack extends Stack {
           parallelizationFactor: 1,
           bisectBatchOnError: true,
           retryAttempts: 10,
+          // Skipped batches (their stream positions) are parked and alarmed on, never dropped silently.
+          onFailure: new lambdaEventSources.SqsDlq(this.realtimeMonitoring.skippedBatches),
           filters: [lambda.FilterCriteria.filter(streamFilterPattern(def)!)],
         }),
       );
@@ -325,6 +338,7 @@ export class ServiceStack extends Stack {
       serviceName: config.serviceName,
     });
     this.dashboard.dashboard.addWidgets(...this.platformAlarms.widgets());
+    this.dashboard.dashboard.addWidgets(...this.realtimeMonitoring.widgets());
 
     if (this.region === config.primaryRegion) {
       this.globalDashboard = new GlobalDashboard(this, 'Global', {

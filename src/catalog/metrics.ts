@@ -24,6 +24,19 @@ export const SERVICE_METRICS = {
   // Secret rotation (functions/secret-rotation, issue 9): failed steps (alarm) and promotions.
   secretRotationFailures: 'SecretRotationFailures',
   secretsRotated: 'SecretsRotated',
+  // Real-time updates (functions/realtime-socket, functions/realtime-fanout; issue 14).
+  /** $connect refused by our token check (401/403), and accepted. */
+  realtimeConnectRejected: 'RealtimeConnectRejected',
+  realtimeConnections: 'RealtimeConnections',
+  /** Log events fanned out, and frames posted to connections for them. */
+  realtimeEventsFannedOut: 'RealtimeEventsFannedOut',
+  realtimeMessagesSent: 'RealtimeMessagesSent',
+  realtimeGoneConnections: 'RealtimeGoneConnections',
+  /** Fan-out batches that failed (retried), and the subscriptions they left unserved. */
+  realtimeFanoutFailures: 'RealtimeFanoutFailures',
+  realtimePostFailures: 'RealtimePostFailures',
+  /** From an event's recording in the log to the end of its fan-out (ms, per batch). */
+  realtimeFanoutLagMs: 'RealtimeFanoutLagMs',
 } as const;
 
 /**

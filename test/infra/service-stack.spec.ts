@@ -47,7 +47,8 @@ describe.each(REGIONS)('service stack in %s', (region) => {
 
   describe('queues', () => {
     it('creates each catalog queue and one DLQ for it, and no other queue', () => {
-      template.resourceCountIs('AWS::SQS::Queue', QUEUES.length * 2);
+      // Plus the real-time fan-out's on-failure queue (a stream mapping's destination, not a catalog queue).
+      template.resourceCountIs('AWS::SQS::Queue', QUEUES.length * 2 + 1);
     });
 
     it.each(QUEUES.map((q) => [q.id, q] as const))(
@@ -72,7 +73,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
     );
 
     it('denies non-TLS access to every queue and DLQ', () => {
-      template.resourceCountIs('AWS::SQS::QueuePolicy', QUEUES.length * 2);
+      template.resourceCountIs('AWS::SQS::QueuePolicy', QUEUES.length * 2 + 1);
       template.allResourcesProperties('AWS::SQS::QueuePolicy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
