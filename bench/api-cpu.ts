@@ -28,9 +28,11 @@ const PAGE = 25;
 
 export interface ApiCpuResult {
   readonly requests: number;
-  /** CPU (user + system) per request, mean over the run, in ms. */
+  /** CPU (user + system) per request in ms: the median of 8 rounds (their best beside it). */
   readonly postReviewsCpuMs: number;
   readonly getReviewsCpuMs: number;
+  readonly postReviewsBestCpuMs: number;
+  readonly getReviewsBestCpuMs: number;
   /** Wall time per request in process, p50 / p99 (one request at a time). */
   readonly postReviewsWallMs: { readonly p50: number; readonly p99: number };
   readonly getReviewsWallMs: { readonly p50: number; readonly p99: number };
@@ -111,28 +113,37 @@ function event(method: 'GET' | 'POST', path: string, i: number, body?: string): 
   };
 }
 
+/** Rounds per route: the machine is shared, so a noisy moment spoils one round, not the figure. */
+const ROUNDS = 8;
+
 async function measure(
   handle: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>,
   make: (i: number) => APIGatewayProxyEvent,
   expected: number,
   requests: number,
-): Promise<{ cpuMs: number; wall: { p50: number; p99: number } }> {
+): Promise<{ cpuMs: number; bestCpuMs: number; wall: { p50: number; p99: number } }> {
   for (let i = 0; i < WARM_UP; i += 1) {
     const answer = await handle(make(i));
     if (answer.statusCode !== expected) throw new Error(`warm-up: ${answer.statusCode} ${answer.body}`);
   }
   const wall: number[] = [];
-  const events = Array.from({ length: requests }, (_, i) => make(WARM_UP + i));
-  const cpu = process.cpuUsage();
-  for (const request of events) {
-    const started = performance.now();
-    const answer = await handle(request);
-    wall.push(performance.now() - started);
-    if (answer.statusCode !== expected) throw new Error(`${answer.statusCode} ${answer.body}`);
+  const perRound: number[] = [];
+  const size = Math.max(1, Math.floor(requests / ROUNDS));
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const events = Array.from({ length: size }, (_, i) => make(WARM_UP + round * size + i));
+    const cpu = process.cpuUsage();
+    for (const request of events) {
+      const started = performance.now();
+      const answer = await handle(request);
+      wall.push(performance.now() - started);
+      if (answer.statusCode !== expected) throw new Error(`${answer.statusCode} ${answer.body}`);
+    }
+    const used = process.cpuUsage(cpu);
+    perRound.push((used.user + used.system) / 1000 / size);
   }
-  const used = process.cpuUsage(cpu);
   return {
-    cpuMs: round((used.user + used.system) / 1000 / requests, 3),
+    cpuMs: round(percentile(perRound, 50), 3),
+    bestCpuMs: round(Math.min(...perRound), 3),
     wall: { p50: round(percentile(wall, 50), 3), p99: round(percentile(wall, 99), 3) },
   };
 }
@@ -180,6 +191,8 @@ async function run(requests: number): Promise<ApiCpuResult> {
     requests,
     postReviewsCpuMs: post.cpuMs,
     getReviewsCpuMs: get.cpuMs,
+    postReviewsBestCpuMs: post.bestCpuMs,
+    getReviewsBestCpuMs: get.bestCpuMs,
     postReviewsWallMs: post.wall,
     getReviewsWallMs: get.wall,
   };

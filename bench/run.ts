@@ -424,9 +424,9 @@ function printBundleTable(bundles: readonly FunctionBundleResult[]): void {
 
 /** CPU per API request in process against the 1 ms target. */
 function printApiCpuTable(cpu: ApiCpuResult): void {
-  const line = (name: string, ms: number, wall: { p50: number; p99: number }) => [
+  const line = (name: string, ms: number, best: number, wall: { p50: number; p99: number }) => [
     name,
-    String(ms),
+    `${ms} (best round ${best})`,
     describeTarget(API_CPU_MS_TARGET),
     targetGap(ms, API_CPU_MS_TARGET).text,
     `${wall.p50} / ${wall.p99}`,
@@ -434,8 +434,8 @@ function printApiCpuTable(cpu: ApiCpuResult): void {
   printTable(
     ['API in process (no I/O)', 'CPU ms / request', 'target', 'gap', 'wall p50 / p99 ms'],
     [
-      line('POST /v1/reviews', cpu.postReviewsCpuMs, cpu.postReviewsWallMs),
-      line('GET /v1/reviews (25 items)', cpu.getReviewsCpuMs, cpu.getReviewsWallMs),
+      line('POST /v1/reviews', cpu.postReviewsCpuMs, cpu.postReviewsBestCpuMs, cpu.postReviewsWallMs),
+      line('GET /v1/reviews (25 items)', cpu.getReviewsCpuMs, cpu.getReviewsBestCpuMs, cpu.getReviewsWallMs),
     ],
   );
 }
