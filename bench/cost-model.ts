@@ -84,6 +84,8 @@ export interface FlowWrite {
   readonly transactional: boolean;
   /** The GSIs this item is in (each projects ALL, so each index write is the whole item). */
   readonly indexes: number;
+  /** Bytes of one index entry when the indexes project less than ALL (KEYS_ONLY): keys only. */
+  readonly indexBytes?: number;
   /** Written in the primary region only and replicated (global table) or in one region only. */
   readonly replicated: boolean;
 }
@@ -144,7 +146,7 @@ const MILLION = 1e6;
 export function writeCost(write: FlowWrite, regions: number, prices: Prices = PRICES): WriteCost {
   const units = writeUnits(write.bytes, write.transactional) * write.perReview;
   const plain = writeUnits(write.bytes) * write.perReview;
-  const indexUnits = plain * write.indexes;
+  const indexUnits = writeUnits(write.indexBytes ?? write.bytes) * write.perReview * write.indexes;
   const others = write.replicated ? regions - 1 : 0;
   // A replica applies the write as a plain (not transactional) replicated write, and updates its
   // own indexes with standard write units.

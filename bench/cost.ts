@@ -4,6 +4,8 @@
  *   npm run cost                       # the estimate, per service and per write, against $15
  *   npm run cost -- --per-chunk=25     # reviews of one supplier stored per transaction (default 10)
  *   npm run cost -- --endpoints=0      # webhook endpoints subscribed per event (default 1)
+ *   npm run cost -- --regional=Deliveries,ModelStats   # what-if: those tables in one region only
+ *   npm run cost -- --keys-only-indexes                # what-if: KEYS_ONLY index projections
  *   npm run cost -- --json
  * Read from the catalog: the tables' indexes, the functions' memory, the queues' batch sizes and
  * the regions (cdk.json). Item sizes: representative items built like the adapters build them
@@ -46,6 +48,10 @@ export interface FlowOptions {
   /** Events per review: review.received always; review.negative for 1-2 stars; review.flagged. */
   readonly eventsPerReview: number;
   readonly regions: number;
+  /** What-if: tables kept in one region (not global tables). */
+  readonly regionalTables?: readonly string[];
+  /** What-if: the Reviews and Deliveries indexes project KEYS_ONLY (an index entry is its keys). */
+  readonly keysOnlyIndexes?: boolean;
 }
 
 const memoryOf = (id: FunctionId): number => FUNCTIONS.find((f) => f.id === id)!.memoryMb;
@@ -59,7 +65,10 @@ export function ingestFlow(options: FlowOptions): IngestFlow {
   const deliveries = events * options.endpointsPerEvent;
   const eventsBatch = batchOf('Events');
   const review = itemBytes(reviewItem());
-  return {
+  const regional = new Set(options.regionalTables ?? []);
+  // A KEYS_ONLY entry: the table's keys and the index's keys (well under 1 KB).
+  const keysOnly = options.keysOnlyIndexes ? 200 : undefined;
+  const flow: IngestFlow = {
     regions: options.regions,
     writes: [
       // src/reviews/adapters/review-repository.ts transactItems: [review put, audit put]* + summary.
@@ -189,6 +198,14 @@ export function ingestFlow(options: FlowOptions): IngestFlow {
     ],
     apiRequestsPerReview: 1,
   };
+  return {
+    ...flow,
+    writes: flow.writes.map((w) => ({
+      ...w,
+      replicated: w.replicated && !regional.has(w.table),
+      ...(keysOnly !== undefined && w.indexes > 0 ? { indexBytes: keysOnly } : {}),
+    })),
+  };
 }
 
 function numberFlag(argv: readonly string[], name: string, fallback: number): number {
@@ -203,7 +220,9 @@ function print(estimate: CostEstimate, options: FlowOptions): void {
   console.log(
     `Estimated cost of 1M reviews ingested through the API, ${options.regions} regions ` +
       `(${options.reviewsPerChunk} reviews per transaction, ${options.eventsPerReview} events per review, ` +
-      `${options.endpointsPerEvent} endpoint(s) per event):\n`,
+      `${options.endpointsPerEvent} endpoint(s) per event` +
+      `${options.regionalTables?.length ? `; what-if: ${options.regionalTables.join(', ')} regional` : ''}` +
+      `${options.keysOnlyIndexes ? '; what-if: KEYS_ONLY indexes' : ''}):\n`,
   );
   console.log(
     '| DynamoDB write per review | table | WRU | index WRU | replicated WRU | replica index WRU | $ / 1M |',
@@ -233,6 +252,10 @@ if (require.main === module) {
     endpointsPerEvent: numberFlag(argv, 'endpoints', 1),
     eventsPerReview: numberFlag(argv, 'events', 1.2),
     regions: allRegions(readProjectConfig()).length,
+    regionalTables: (argv.find((a) => a.startsWith('--regional='))?.slice('--regional='.length) ?? '')
+      .split(',')
+      .filter((t) => t !== ''),
+    keysOnlyIndexes: argv.includes('--keys-only-indexes'),
   };
   const estimate = estimateCost(ingestFlow(options));
   if (argv.includes('--json')) console.log(JSON.stringify({ options, ...estimate }, null, 2));

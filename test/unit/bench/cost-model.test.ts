@@ -110,6 +110,17 @@ describe('ingestFlow (from the catalog)', () => {
     expect(review.bytes).toBeGreaterThan(1024);
   });
 
+  it('what-ifs: a regional table is written once; KEYS_ONLY index entries cost one unit each', () => {
+    const regional = ingestFlow({ ...options, regionalTables: ['Deliveries'] });
+    expect(regional.writes.filter((w) => w.table === 'Deliveries').every((w) => !w.replicated)).toBe(true);
+    expect(regional.writes.filter((w) => w.table === 'Reviews').every((w) => w.replicated)).toBe(true);
+    const keysOnly = estimateCost(ingestFlow({ ...options, keysOnlyIndexes: true }));
+    const review = keysOnly.writes.find((w) => w.what === 'review')!;
+    expect(review.indexUnits).toBe(3);
+    expect(review.replicaIndexUnits).toBe(6);
+    expect(keysOnly.totalPerMillion).toBeLessThan(estimateCost(ingestFlow(options)).totalPerMillion);
+  });
+
   it('costs less without webhook endpoints, and less with bigger transactions', () => {
     const base = estimateCost(ingestFlow(options)).totalPerMillion;
     expect(estimateCost(ingestFlow({ ...options, endpointsPerEvent: 0 })).totalPerMillion).toBeLessThan(base);
