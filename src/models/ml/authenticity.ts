@@ -121,7 +121,14 @@ export function nearDuplicates(
   if (text.trim().length < minChars) return [];
   const mine = cachedShingles(text);
   return others
-    .filter((o) => o.text.trim().length >= minChars && jaccard(mine, cachedShingles(o.text)) >= threshold)
+    .filter((o) => {
+      if (o.text.trim().length < minChars) return false;
+      const theirs = cachedShingles(o.text);
+      // Jaccard is at most min/max of the two sizes: sets too different in size cannot reach the
+      // threshold, and are not intersected (most pairs of a batch; exact, not an estimate).
+      if (Math.min(mine.size, theirs.size) < threshold * Math.max(mine.size, theirs.size)) return false;
+      return jaccard(mine, theirs) >= threshold;
+    })
     .map((o) => o.id);
 }
 
