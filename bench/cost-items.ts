@@ -36,7 +36,8 @@ export function reviewItem(i = 0, supplierId = SAMPLE_SUPPLIER, varied = false):
   const stars = benchReview(i);
   const review =
     platform === 'facebook'
-      ? { ...stars, rating: null, recommendation: stars.rating >= 3 ? 'positive' : 'negative' }
+      ? // One Facebook review in three recommends against (independent of the stars' pattern).
+        { ...stars, rating: null, recommendation: Math.floor(i / 10) % 3 === 0 ? 'negative' : 'positive' }
       : stars;
   const sortTail = `${at}#${reviewId}`;
   return {
