@@ -493,8 +493,10 @@ function printQueryTable(result: Query100kResult): void {
         `${c.rawP50} / ${c.rawP99}`,
         String(c.p99Ratio),
         targetGap(c.p99Ratio, QUERY_P99_RATIO_TARGET).text,
-        String(c.readPerReturned),
-        targetGap(c.readPerReturned, READ_AMPLIFICATION_TARGET).text,
+        Number.isFinite(c.readPerReturned) ? String(c.readPerReturned) : 'none returned',
+        Number.isFinite(c.readPerReturned)
+          ? targetGap(c.readPerReturned, READ_AMPLIFICATION_TARGET).text
+          : 'missed (read, none returned)',
       ]),
       [
         `${result.deepPage.pages} cursor pages in a row`,
