@@ -42,6 +42,16 @@ import { benchPlatformSync, type PlatformSyncResult } from './platform-sync';
 import { benchPlatformOutages, outagePlans, SHORT_OUTAGE_TARGET_SECONDS } from './platform-outages';
 import { benchBundles, BUNDLE_KB_TARGET, INIT_RATIO_TARGET, type FunctionBundleResult } from './bundles';
 import { benchRealtime, realtimeOptions, realtimeRows } from './realtime';
+import { API_CPU_MS_TARGET, benchApiCpu, type ApiCpuResult } from './api-cpu';
+import { rawQueries, rawSends, type RawRun } from './raw-baselines';
+import {
+  benchQuery100k,
+  QUERY_P99_RATIO_TARGET,
+  rawQueryInput,
+  READ_AMPLIFICATION_TARGET,
+  seedReviews,
+  type Query100kResult,
+} from './query-100k';
 
 const N = Number(process.env.BENCH_REVIEWS ?? 2000);
 const CLIENTS = 64;
@@ -52,6 +62,25 @@ const OUTAGE_SHORT_SECONDS = Number(process.env.BENCH_OUTAGE_SHORT_SECONDS ?? 30
 const OUTAGE_LONG_SECONDS = Number(process.env.BENCH_OUTAGE_LONG_SECONDS ?? 300);
 /** The issue's target for reviews synced from the platforms against the raw write rate. */
 const SYNC_TO_RAW_TARGET: BenchTarget = { atLeast: 0.7 };
+/** Issue 12: the API at 64 clients against the raw emulator call of the same run. */
+const API_THROUGHPUT_RATIO_TARGET: BenchTarget = { atLeast: 0.9 };
+const API_P99_RATIO_TARGET: BenchTarget = { atMost: 1.2 };
+
+/** The message the API puts on the ingest queue for `reviewBody(i)` (the raw sends' body). */
+function submittedMessage(i: number): string {
+  const body = reviewBody(i);
+  return JSON.stringify({
+    type: 'review.submitted',
+    version: 1,
+    supplierId: 'sup_rawbaseline00000000000',
+    reviewId: `rev_${String(i).padStart(26, '0')}`,
+    origin: { kind: 'external', platform: body.platform, externalId: body.externalId },
+    actor: { kind: 'supplier', id: 'key_rawbaseline0000000000' },
+    sourceHash: 'a'.repeat(32),
+    receivedAt: new Date().toISOString(),
+    review: { ...body, submittedAt: new Date().toISOString(), submittedAtDefaulted: true },
+  });
+}
 
 function reviewBody(i: number) {
   return { ...benchReview(i), reviewerName: `Couple ${i}`, platform: 'google', externalId: `bench-${i}` };
@@ -66,6 +95,13 @@ async function main(): Promise<void> {
   // Idle (no requests) until the platform phases.
   // 0. Bundles first: no stack needed, and the machine is quietest before the load phases.
   const bundles = runs('bundles') ? await benchBundles(log) : undefined;
+  // CPU per API request in process (its own Node process, no stack needed).
+  let apiCpu: ApiCpuResult | undefined;
+  if (runs('api-cpu')) {
+    log('api-cpu: the Api handler in process, its AWS calls answered in process (no I/O)...');
+    apiCpu = await benchApiCpu();
+    log(`api-cpu: POST ${apiCpu.postReviewsCpuMs} ms, GET ${apiCpu.getReviewsCpuMs} ms of CPU per request`);
+  }
   let platforms: BenchPlatforms | undefined;
   if (runs('platform-sync') || runs('platform-outages')) {
     platforms = await startBenchPlatforms(PLATFORM_REVIEWS_PER_LOCATION);
@@ -138,6 +174,7 @@ async function main(): Promise<void> {
     const ingestion: Record<string, number> = { rawWritesPerSecond: round(rawRate), rawWriters: RAW_WRITERS };
     results.ingestion = ingestion;
     if (bundles) results.bundles = bundles;
+    if (apiCpu) results.apiCpu = apiCpu;
     const apiLatencyMs: Record<string, unknown> = { clients: CLIENTS };
 
     const post = async (apiKey: string, i: number, prefix: string, latencies?: number[]) => {
@@ -177,11 +214,32 @@ async function main(): Promise<void> {
         headers: auth,
         connections: CLIENTS,
       };
+      // A full first page to list (the reviews a GET returns, and the raw Query reads).
+      await seedReviews(doc, reviewsTable, latencySupplier.supplierId, 100);
       await runAutocannon({ ...postOptions, amount: 500 });
       await runAutocannon({ ...getOptions, amount: 500 });
       const postLatency = await runAutocannon({ ...postOptions, amount: N });
       const getLatency = await runAutocannon({ ...getOptions, amount: N });
       if (postLatency.non2xx + getLatency.non2xx > 0) throw new Error('latency phase: some requests failed');
+      // The raw baselines, right after: the same bodies sent to the same emulator, the same Query.
+      log(`latency: raw baselines, ${N} SendMessage and ${N} Query calls at ${CLIENTS} concurrent...`);
+      const rawSend = await rawSends(stack.sqsClient, submittedMessage, N, CLIENTS);
+      const rawQuery = await rawQueries(
+        doc,
+        rawQueryInput(reviewsTable, latencySupplier.supplierId, {}),
+        N,
+        CLIENTS,
+      );
+      apiLatencyMs.rawBaselines = {
+        sendMessage: rawSend,
+        query: rawQuery,
+        post: { perSecond: postLatency.perSecond, p99: postLatency.p99 },
+        get: { perSecond: getLatency.perSecond, p99: getLatency.p99 },
+        postThroughputRatio: round(postLatency.perSecond / rawSend.perSecond, 2),
+        postP99Ratio: round(postLatency.p99 / rawSend.p99, 2),
+        getThroughputRatio: round(getLatency.perSecond / rawQuery.perSecond, 2),
+        getP99Ratio: round(getLatency.p99 / rawQuery.p99, 2),
+      };
       await stack.workers.resume();
       log('latency: draining the queued reviews before the pipeline run...');
       while ((await queueDepth(stack.sqsClient, stack.queues.Ingest.url)) > 0) {
@@ -297,6 +355,19 @@ async function main(): Promise<void> {
       }
     }
 
+    // 7. The 100k-review queries, after the others: they fill the table the other phases measure with.
+    let query100k: Query100kResult | undefined;
+    if (runs('query-100k')) {
+      const big = await createSupplierWithKey(
+        new DynamoTenantStore(doc, stack.env[tableDefinition('Tenants').envVar]!),
+        { name: 'Bench 100k' },
+      );
+      query100k = await benchQuery100k(stack, big, log, {
+        reviews: Number(process.env.BENCH_QUERY_REVIEWS ?? 100_000),
+      });
+      results.query100k = query100k;
+    }
+
     const realtime = runs('realtime') ? await realtimeRun() : undefined;
     if (realtime) results.realtime = realtime;
 
@@ -331,6 +402,10 @@ async function main(): Promise<void> {
 ${rows.join('\n')}`);
     if (bundles) printBundleTable(bundles);
     if (realtime) printTable(['realtime', 'value', 'target', 'gap'], realtimeRows(realtime));
+    if (apiCpu) printApiCpuTable(apiCpu);
+    const raw = (apiLatencyMs as { rawBaselines?: RawBaselines }).rawBaselines;
+    if (raw) printRawBaselineTable(raw);
+    if (query100k) printQueryTable(query100k);
     if (platformSync || platformOutages) printPlatformTable(platformSync, platformOutages);
     if (results.models) console.log('\nmodels:', JSON.stringify(results.models, null, 2));
     writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -367,6 +442,95 @@ function printBundleTable(bundles: readonly FunctionBundleResult[]): void {
         targetGap(b.initRatio, INIT_RATIO_TARGET).text,
       ];
     }),
+  );
+}
+
+/** CPU per API request in process against the 1 ms target. */
+function printApiCpuTable(cpu: ApiCpuResult): void {
+  const line = (name: string, ms: number, best: number, wall: { p50: number; p99: number }) => [
+    name,
+    `${ms} (best round ${best})`,
+    describeTarget(API_CPU_MS_TARGET),
+    targetGap(ms, API_CPU_MS_TARGET).text,
+    `${wall.p50} / ${wall.p99}`,
+  ];
+  printTable(
+    ['API in process (no I/O)', 'CPU ms / request', 'target', 'gap', 'wall p50 / p99 ms'],
+    [
+      line('POST /v1/reviews', cpu.postReviewsCpuMs, cpu.postReviewsBestCpuMs, cpu.postReviewsWallMs),
+      line('GET /v1/reviews (25 items)', cpu.getReviewsCpuMs, cpu.getReviewsBestCpuMs, cpu.getReviewsWallMs),
+    ],
+  );
+}
+
+interface RawBaselines {
+  readonly sendMessage: RawRun;
+  readonly query: RawRun;
+  readonly post: { perSecond: number; p99: number };
+  readonly get: { perSecond: number; p99: number };
+  readonly postThroughputRatio: number;
+  readonly postP99Ratio: number;
+  readonly getThroughputRatio: number;
+  readonly getP99Ratio: number;
+}
+
+/** The API at 64 clients against the raw emulator calls of the same run (issue 12's ratios). */
+function printRawBaselineTable(raw: RawBaselines): void {
+  const row = (name: string, value: number, target: BenchTarget) => [
+    name,
+    String(value),
+    describeTarget(target),
+    targetGap(value, target).text,
+  ];
+  printTable(
+    ['API vs raw (64 concurrent)', 'value', 'target', 'gap'],
+    [
+      ['POST /v1/reviews req/s, p99 ms', `${raw.post.perSecond}, ${raw.post.p99}`, '', ''],
+      ['raw SendMessage calls/s, p99 ms', `${raw.sendMessage.perSecond}, ${raw.sendMessage.p99}`, '', ''],
+      row('POST throughput / raw', raw.postThroughputRatio, API_THROUGHPUT_RATIO_TARGET),
+      row('POST p99 / raw p99', raw.postP99Ratio, API_P99_RATIO_TARGET),
+      ['GET /v1/reviews req/s, p99 ms', `${raw.get.perSecond}, ${raw.get.p99}`, '', ''],
+      ['raw Query calls/s, p99 ms', `${raw.query.perSecond}, ${raw.query.p99}`, '', ''],
+      row('GET throughput / raw', raw.getThroughputRatio, API_THROUGHPUT_RATIO_TARGET),
+      row('GET p99 / raw p99', raw.getP99Ratio, API_P99_RATIO_TARGET),
+    ],
+  );
+}
+
+/** The 100k-review queries: API against the raw Query, and items read per item returned. */
+function printQueryTable(result: Query100kResult): void {
+  printTable(
+    [
+      'GET /v1/reviews, 100k reviews',
+      'p50 / p99 ms',
+      'raw p50 / p99 ms',
+      'p99 ratio',
+      'gap',
+      'read / returned',
+      'gap',
+    ],
+    [
+      ...result.cases.map((c) => [
+        c.name,
+        `${c.p50} / ${c.p99}`,
+        `${c.rawP50} / ${c.rawP99}`,
+        String(c.p99Ratio),
+        targetGap(c.p99Ratio, QUERY_P99_RATIO_TARGET).text,
+        Number.isFinite(c.readPerReturned) ? String(c.readPerReturned) : 'none returned',
+        Number.isFinite(c.readPerReturned)
+          ? targetGap(c.readPerReturned, READ_AMPLIFICATION_TARGET).text
+          : 'missed (read, none returned)',
+      ]),
+      [
+        `${result.deepPage.pages} cursor pages in a row`,
+        `${result.deepPage.p50} / ${result.deepPage.p99}`,
+        '',
+        '',
+        '',
+        '',
+        '',
+      ],
+    ],
   );
 }
 

@@ -37,7 +37,7 @@ export async function runAutocannon(options: {
   body?: string;
   connections: number;
   amount: number;
-}): Promise<{ p50: number; p99: number; non2xx: number; requests: number }> {
+}): Promise<{ p50: number; p99: number; non2xx: number; requests: number; perSecond: number }> {
   const args = [
     require.resolve('autocannon/autocannon.js'),
     '-c',
@@ -60,12 +60,15 @@ export async function runAutocannon(options: {
     latency: { p50: number; p99: number };
     non2xx: number;
     requests: { total: number };
+    /** Seconds the run took. */
+    duration: number;
   };
   return {
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
     requests: result.requests.total,
+    perSecond: Math.round((result.requests.total / result.duration) * 10) / 10,
   };
 }
 
@@ -130,12 +133,14 @@ export function benchReview(i: number): { rating: number; title: string; body: s
 /** The bench's phases, in the order they run. `baseline` always runs: every ratio is against it. */
 export const BENCH_PHASES = [
   'bundles',
+  'api-cpu',
   'latency',
   'pipeline',
   'models',
   'webhooks',
   'platform-sync',
   'platform-outages',
+  'query-100k',
   // Real-time (issue 14): last, its connections stay open until the stack stops (bench/realtime.ts).
   'realtime',
 ] as const;

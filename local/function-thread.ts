@@ -46,6 +46,7 @@ export interface FunctionThread {
 interface Reply {
   readonly id?: number;
   readonly ready?: boolean;
+  readonly profiled?: boolean;
   readonly exports?: readonly string[];
   readonly ok?: boolean;
   readonly value?: unknown;
@@ -75,7 +76,12 @@ export async function startFunctionThread(
   const worker = new Worker(join(REPO_ROOT, 'local', 'lambda-thread.mjs'), {
     env: { ...env },
     // The function's esbuild bundle, as Lambda runs it (built once, then reused: function-bundles.ts).
-    workerData: { bundle: await functionBundle(definition) },
+    workerData: {
+      bundle: await functionBundle(definition),
+      // Where the thread writes its CPU profile at stop, when asked (ADR 0019).
+      profileDir: process.env.WEDSYNC_CPU_PROFILE_DIR,
+      name: definition.id,
+    },
     // Handlers log through Powertools to stdout/stderr; let them through as Lambda's logs would
     // (read line by line first when someone collects them).
     stdout: onOutputLine !== undefined,
@@ -195,6 +201,18 @@ export async function startFunctionThread(
     },
     async stop() {
       worker.removeAllListeners('exit');
+      if (process.env.WEDSYNC_CPU_PROFILE_DIR) {
+        // The thread writes its profile first (bounded: a stuck thread is terminated anyway).
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 10_000);
+          worker.on('message', (message: Reply) => {
+            if (!message.profiled) return;
+            clearTimeout(timer);
+            resolve();
+          });
+          worker.postMessage({ profileStop: true });
+        });
+      }
       await worker.terminate();
     },
   };

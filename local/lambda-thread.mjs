@@ -3,16 +3,34 @@
 // private process.env its parent gave this thread (only the variables the catalog grants the
 // function), then answers invocations:
 // { id, exportName, event } -> { id, ok: true, value } | { id, ok: false, error: { name, message } }.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
-import { parentPort, workerData } from 'node:worker_threads';
+import { join } from 'node:path';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 
-const { bundle } = workerData;
+const { bundle, profileDir, name } = workerData;
+// `node --cpu-prof` does not reach worker threads: with WEDSYNC_CPU_PROFILE_DIR set, the thread
+// profiles itself from before its bundle loads and writes <dir>/<function>-<thread>.cpuprofile
+// when asked at stop (ADR 0019).
+const profiler = profileDir ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 // Lambda starts Node with the function's NODE_OPTIONS (--enable-source-maps); a thread inherits
 // the parent's flags instead, so stack traces map to the sources this way.
 process.setSourceMapsEnabled(true);
 const loaded = createRequire(import.meta.url)(bundle);
 
-parentPort.on('message', async ({ id, exportName, event }) => {
+parentPort.on('message', async ({ id, exportName, event, profileStop }) => {
+  if (profileStop) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(join(profileDir, `${name}-${threadId}.cpuprofile`), JSON.stringify(profile));
+    parentPort.postMessage({ profiled: true });
+    return;
+  }
   try {
     const fn = loaded[exportName];
     if (typeof fn !== 'function') throw new Error(`${bundle} exports no function ${exportName}`);

@@ -119,11 +119,40 @@ export function nearDuplicates(
   const threshold = options.threshold ?? 0.6;
   const minChars = options.minChars ?? 40;
   if (text.trim().length < minChars) return [];
-  const mine = shingles(text);
+  const mine = cachedShingles(text);
   return others
-    .filter((o) => o.text.trim().length >= minChars && jaccard(mine, shingles(o.text)) >= threshold)
+    .filter((o) => {
+      if (o.text.trim().length < minChars) return false;
+      const theirs = cachedShingles(o.text);
+      // Jaccard is at most min/max of the two sizes: sets too different in size cannot reach the
+      // threshold, and are not intersected (most pairs of a batch; exact, not an estimate).
+      if (Math.min(mine.size, theirs.size) < threshold * Math.max(mine.size, theirs.size)) return false;
+      return jaccard(mine, theirs) >= threshold;
+    })
     .map((o) => o.id);
 }
+
+/** Texts whose shingles are kept (a worker batch: up to 40 reviews against the 50 latest). */
+export const SHINGLE_CACHE_SIZE = 256;
+const shingleCache = new Map<string, ReadonlySet<string>>();
+
+/**
+ * `shingles(text)`, kept for the texts seen last: each review of a batch is compared with the
+ * same recent reviews and with the others of the batch, which rebuilt every text's shingles once
+ * per comparison (about a fifth of the ingest worker's CPU per review: ADR 0019). Bounded; the
+ * oldest entry leaves first. The sets are never modified.
+ */
+export function cachedShingles(text: string): ReadonlySet<string> {
+  const hit = shingleCache.get(text);
+  if (hit) return hit;
+  const built = shingles(text);
+  if (shingleCache.size >= SHINGLE_CACHE_SIZE) shingleCache.delete(shingleCache.keys().next().value!);
+  shingleCache.set(text, built);
+  return built;
+}
+
+/** How many texts the shingle cache holds (for its test). */
+export const shingleCacheSize = (): number => shingleCache.size;
 
 // ---------------------------------------------------------------- bursts from one source
 

@@ -1,5 +1,6 @@
 import {
   assessAuthenticity,
+  cachedShingles,
   combineReasons,
   containsEmail,
   containsLink,
@@ -10,6 +11,8 @@ import {
   nearDuplicates,
   ratingSentimentMismatch,
   sameSourceCount,
+  SHINGLE_CACHE_SIZE,
+  shingleCacheSize,
   shingles,
   type ReviewUnderCheck,
 } from '#src/models/ml/authenticity';
@@ -67,6 +70,37 @@ describe('near duplicates', () => {
       ]),
     ).toEqual(['a']);
     expect(nearDuplicates('Amazing!', [{ id: 'c', text: 'Amazing!' }])).toEqual([]);
+  });
+
+  it('finds what comparing every pair finds (the size bound only skips pairs that cannot match)', () => {
+    const texts = [
+      copy,
+      other,
+      `${copy} ${copy}`,
+      base.text.slice(0, 60),
+      `${base.text} Thank you so much again!`,
+      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+      '????????????????????????????????????????????',
+    ].map((text, i) => ({ id: `t${i}`, text }));
+    for (const threshold of [0.3, 0.6, 0.9]) {
+      for (const { text } of texts) {
+        const everyPair = texts
+          .filter((o) => o.text.trim().length >= 40 && jaccard(shingles(text), shingles(o.text)) >= threshold)
+          .map((o) => o.id);
+        expect(nearDuplicates(text, texts, { threshold })).toEqual(text.trim().length >= 40 ? everyPair : []);
+      }
+    }
+  });
+
+  it('keeps the shingles of the texts seen last, the same as built afresh, within its bound', () => {
+    expect(cachedShingles(copy)).toEqual(shingles(copy));
+    expect(cachedShingles(copy)).toBe(cachedShingles(copy));
+    for (let i = 0; i < SHINGLE_CACHE_SIZE + 50; i += 1) cachedShingles(`${other} number ${i}`);
+    expect(shingleCacheSize()).toBe(SHINGLE_CACHE_SIZE);
+    // The oldest left first: the copy's set is built again (equal, not the same object).
+    const again = cachedShingles(copy);
+    expect(again).toEqual(shingles(copy));
+    expect(cachedShingles(copy)).toBe(again);
   });
 
   it('estimates Jaccard with MinHash', () => {

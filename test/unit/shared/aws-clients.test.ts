@@ -1,5 +1,15 @@
 import { FUNCTIONS } from '../../../src/catalog/functions';
-import { MAX_RETRY_BACKOFF_MS, sdkClientConfig, sdkTimeouts } from '../../../src/shared/aws-clients';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  dynamoClient,
+  MAX_RETRY_BACKOFF_MS,
+  s3,
+  sdkClientConfig,
+  sdkTimeouts,
+  sesv2,
+  sqs,
+  withoutSdkLogging,
+} from '../../../src/shared/aws-clients';
 import { FUNCTION_TIMEOUT_ENV } from '../../../src/shared/env';
 
 describe('AWS SDK timeouts', () => {
@@ -33,5 +43,21 @@ describe('AWS SDK timeouts', () => {
       if (before === undefined) delete process.env[FUNCTION_TIMEOUT_ENV];
       else process.env[FUNCTION_TIMEOUT_ENV] = before;
     }
+  });
+});
+
+describe('SDK logger middleware', () => {
+  const hasLogger = (client: { middlewareStack: { identify(): string[] } }) =>
+    client.middlewareStack.identify().some((entry) => entry.startsWith('loggerMiddleware'));
+
+  it('is taken out of a client (it filtered every output only to hand it to a no-op logger)', () => {
+    const client = new DynamoDBClient({ region: 'eu-west-1' });
+    expect(hasLogger(client)).toBe(true);
+    expect(hasLogger(withoutSdkLogging(client))).toBe(false);
+  });
+
+  it('is absent from every shared client', () => {
+    process.env.AWS_REGION ??= 'eu-west-1';
+    for (const client of [dynamoClient(), sqs(), sesv2(), s3()]) expect(hasLogger(client)).toBe(false);
   });
 });

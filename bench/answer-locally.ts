@@ -1,0 +1,88 @@
+/**
+ * Answers an AWS SDK v3 client's calls in process, with no I/O, for CPU measurements: a middleware
+ * at the end of the client's stack returns a canned HTTP response in place of the network call, so
+ * everything a call costs in Lambda besides the network (serialisation, endpoint rules, SigV4
+ * signing, retries' bookkeeping, deserialisation, checksums) still runs.
+ */
+import { createHash } from 'node:crypto';
+
+/** The request as the SDK's last middleware sees it (an @smithy/protocol-http HttpRequest). */
+interface WireRequest {
+  readonly headers: Record<string, string>;
+  readonly body?: unknown;
+}
+
+/**
+ * A JSON answer for an operation, from its parsed JSON request; a string is sent as it is (an
+ * answer serialised once, so the stand-in's own cost stays out of the measure).
+ */
+export type JsonAnswer = (
+  operation: string,
+  request: Record<string, unknown>,
+) => Record<string, unknown> | string;
+
+/**
+ * Any SDK v3 client. Each client types its stack by its own inputs and outputs; this middleware
+ * reads only the finished HTTP request, so it is handed over as `never` (no generic to satisfy).
+ */
+interface MiddlewareClient {
+  middlewareStack: { add(middleware: never, options: never): void };
+}
+
+type DeserializeMiddleware = (next: unknown) => (args: { request: unknown }) => Promise<unknown>;
+
+/**
+ * Every call of `client` (an AWS JSON protocol client: DynamoDB, SQS) is answered by `answer`,
+ * keyed by the operation in `X-Amz-Target` (`DynamoDB_20120810.Query` -> `Query`).
+ */
+export function answerLocally(client: MiddlewareClient, answer: JsonAnswer): void {
+  const middleware: DeserializeMiddleware = () => async (args) => {
+    const request = args.request as WireRequest;
+    const target = request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '';
+    const operation = target.slice(target.indexOf('.') + 1);
+    const text =
+      typeof request.body === 'string'
+        ? request.body
+        : request.body instanceof Uint8Array
+          ? new TextDecoder().decode(request.body)
+          : '{}';
+    const answered = answer(operation, JSON.parse(text) as Record<string, unknown>);
+    const body = Buffer.from(typeof answered === 'string' ? answered : JSON.stringify(answered));
+    return {
+      response: {
+        statusCode: 200,
+        reason: 'OK',
+        headers: { 'content-type': 'application/x-amz-json-1.0', 'content-length': String(body.length) },
+        body: new Uint8Array(body),
+      },
+    };
+  };
+  // Inside the deserializer (lowest priority of the last step): the canned response is parsed.
+  client.middlewareStack.add(
+    middleware as never,
+    { step: 'deserialize', priority: 'low', name: 'answerLocally' } as never,
+  );
+}
+
+/** SQS's SendMessage answer, with the body digest the SDK checks. */
+export function sqsSendAnswer(request: Record<string, unknown>): Record<string, unknown> {
+  const body = typeof request.MessageBody === 'string' ? request.MessageBody : '';
+  return {
+    MessageId: createHash('sha1').update(body).digest('hex'),
+    MD5OfMessageBody: createHash('md5').update(body).digest('hex'),
+  };
+}
+
+/** A plain value as a DynamoDB AttributeValue (the wire form of items). */
+export function attributeValue(value: unknown): Record<string, unknown> {
+  if (typeof value === 'string') return { S: value };
+  if (typeof value === 'number') return { N: String(value) };
+  if (typeof value === 'boolean') return { BOOL: value };
+  if (value === null || value === undefined) return { NULL: true };
+  if (Array.isArray(value)) return { L: value.map(attributeValue) };
+  return {
+    M: Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, attributeValue(v)]),
+    ),
+  };
+}

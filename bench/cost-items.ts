@@ -1,0 +1,209 @@
+/**
+ * Representative items as the adapters write them, for item sizes (the cost model) and canned
+ * answers (the in-process API CPU bench). Each builder names the adapter whose item it mirrors.
+ */
+import { OUTBOUND_EXAMPLES } from '../src/events/examples';
+import { benchReview } from './support';
+
+export const SAMPLE_SUPPLIER = 'sup_benchcpu0000000000000';
+const AT = '2026-06-14T18:30:02.118Z';
+const reviewIdOf = (i: number) => `rev_${String(i).padStart(26, '0')}`;
+
+/** Platforms of the seeded reviews: mostly Google, some Facebook recommendations (no stars). */
+const SEED_PLATFORMS = [
+  'google',
+  'google',
+  'trustpilot',
+  'wedsync',
+  'google',
+  'trustpilot',
+  'google',
+  'wedsync',
+  'google',
+  'facebook',
+] as const;
+
+/**
+ * src/reviews/adapters/review-repository.ts transactItems: a stored review (the API's Query answer).
+ * `varied`: platforms and ratings as a real supplier's mix (Facebook ones with a recommendation and
+ * no stars, so not in the byRating index), for the 100k-review bench.
+ */
+export function reviewItem(i = 0, supplierId = SAMPLE_SUPPLIER, varied = false): Record<string, unknown> {
+  const at = new Date(Date.parse('2026-01-01T00:00:00.000Z') + i * 60_000).toISOString();
+  const reviewId = reviewIdOf(i);
+  const pk = `SUPPLIER#${supplierId}`;
+  const platform = varied ? SEED_PLATFORMS[i % SEED_PLATFORMS.length]! : 'google';
+  const stars = benchReview(i);
+  const review =
+    platform === 'facebook'
+      ? // One Facebook review in three recommends against (independent of the stars' pattern).
+        { ...stars, rating: null, recommendation: Math.floor(i / 10) % 3 === 0 ? 'negative' : 'positive' }
+      : stars;
+  const sortTail = `${at}#${reviewId}`;
+  return {
+    pk,
+    sk: `REVIEW#${reviewId}`,
+    entity: 'review',
+    reviewId,
+    supplierId,
+    platform,
+    externalId: `bench-${i}`,
+    ...review,
+    reviewerName: `Couple ${i}`,
+    verified: false,
+    reviewedAt: at,
+    reviewedAtDefaulted: true,
+    receivedAt: at,
+    versionAt: at,
+    origin: { kind: 'external', platform, externalId: `bench-${i}` },
+    actor: { kind: 'supplier', id: 'key_0a1b2c3d4e5f6g7h8j9k0m1n' },
+    sourceHash: 'a'.repeat(32),
+    correlationId: '1f0e2d3c-4b5a-4968-8776-655443322110',
+    insights: {
+      status: 'done',
+      sentiment: {
+        label: 'positive',
+        confidence: 0.9312,
+        modelVersion: 'sentiment-2026-01-01',
+        variant: 'a',
+      },
+      authenticity: { reasons: ['unverified'], score: 0.1, duplicateOf: [] },
+      flags: [],
+    },
+    version: 1,
+    contentHash: 'f'.repeat(64),
+    storedAt: at,
+    storedInRegion: 'eu-west-1',
+    gsi1pk: pk,
+    gsi1sk: sortTail,
+    gsi2pk: `${pk}#PLATFORM#${platform}`,
+    gsi2sk: sortTail,
+    // The byRating index is sparse: a review without stars is not in it.
+    ...(review.rating !== null ? { gsi3pk: `${pk}#RATING#${review.rating}`, gsi3sk: sortTail } : {}),
+  };
+}
+
+/** review-repository.ts transactItems: the `review.created` audit record beside each review. */
+export function auditItem(): Record<string, unknown> {
+  const reviewId = reviewIdOf(0);
+  return {
+    pk: `SUPPLIER#${SAMPLE_SUPPLIER}`,
+    sk: `AUDIT#${reviewId}#created`,
+    entity: 'audit',
+    action: 'review.created',
+    reviewId,
+    actor: { kind: 'supplier', id: 'key_0a1b2c3d4e5f6g7h8j9k0m1n' },
+    origin: { kind: 'external', platform: 'google', externalId: 'bench-0' },
+    correlationId: '1f0e2d3c-4b5a-4968-8776-655443322110',
+    at: AT,
+    region: 'eu-west-1',
+  };
+}
+
+/** review-repository.ts summaryUpdate: the region's counter shard (counts per rating and platform). */
+export function summaryItem(): Record<string, unknown> {
+  return {
+    pk: `SUPPLIER#${SAMPLE_SUPPLIER}`,
+    sk: 'SUMMARY#eu-west-1',
+    entity: 'summary',
+    count: 123456,
+    ratingSum: 567890,
+    ...Object.fromEntries([1, 2, 3, 4, 5].map((r) => [`rating${r}`, 24000 + r])),
+    ...Object.fromEntries(
+      ['google', 'wedsync', 'trustpilot', 'facebook'].map((p) => [`platform_${p}`, 30000]),
+    ),
+    verified: 1200,
+    removed: 10,
+  };
+}
+
+/** src/models/adapters/model-stats-store.ts: an hourly counter item of one model variant. */
+export function modelStatsItem(): Record<string, unknown> {
+  return {
+    pk: 'MODEL#sentiment#a',
+    sk: 'HOUR#2026-06-14T18',
+    count: 1234,
+    positive: 800,
+    negative: 200,
+    neutral: 234,
+    confidenceSum: 1100.5,
+    expiresAt: 1_790_000_000,
+  };
+}
+
+const eventBody = JSON.stringify(OUTBOUND_EXAMPLES['review.received']);
+
+/** src/webhooks/adapters/deliveries.ts logEvent: the event log item (the webhook body as sent). */
+export function eventLogItem(): Record<string, unknown> {
+  const event = OUTBOUND_EXAMPLES['review.received'];
+  return {
+    pk: `EVENT#${SAMPLE_SUPPLIER}#${event.id}`,
+    sk: 'EVENT',
+    entity: 'event',
+    gsi1pk: `EVENTS#${SAMPLE_SUPPLIER}`,
+    gsi1sk: `${event.time}#${event.id}`,
+    tenantId: SAMPLE_SUPPLIER,
+    eventId: event.id,
+    eventType: event.type,
+    time: event.time,
+    body: eventBody,
+    loggedAtMs: 1_781_461_802_118,
+    correlationId: '1f0e2d3c-4b5a-4968-8776-655443322110',
+    expiresAt: 1_790_000_000,
+  };
+}
+
+/** deliveries.ts creationSets + an attempt: one delivery's state item. */
+export function deliveryItem(): Record<string, unknown> {
+  return {
+    pk: 'DELIVERY#dlv_0a1b2c3d4e5f6g7h8j9k0m1n2p',
+    sk: 'STATE',
+    entity: 'delivery',
+    gsi1pk: 'DELIVERIES#wh_0a1b2c3d4e5f6g7h8j9k0m1n2p',
+    gsi1sk: `${AT}#dlv_0a1b2c3d4e5f6g7h8j9k0m1n2p`,
+    deliveryId: 'dlv_0a1b2c3d4e5f6g7h8j9k0m1n2p',
+    supplierId: SAMPLE_SUPPLIER,
+    endpointId: 'wh_0a1b2c3d4e5f6g7h8j9k0m1n2p',
+    eventId: OUTBOUND_EXAMPLES['review.received'].id,
+    eventType: 'review.received',
+    status: 'delivered',
+    attempt: 1,
+    roundStart: 1_781_461_802_118,
+    dueAtMs: 1_781_461_802_118,
+    createdAtMs: 1_781_461_802_118,
+    attempts: [{ at: 1_781_461_802_300, status: 200, durationMs: 84, outcome: 'delivered' }],
+    correlationId: '1f0e2d3c-4b5a-4968-8776-655443322110',
+    expiresAt: 1_790_000_000,
+  };
+}
+
+/** src/realtime/adapters/dynamo-channel-log.ts: an event's SEQ# item (the stream carries it). */
+export function realtimeSeqItem(): Record<string, unknown> {
+  return {
+    pk: `CHANNEL#supplier:${SAMPLE_SUPPLIER}`,
+    sk: 'SEQ#000000000123',
+    channel: `supplier:${SAMPLE_SUPPLIER}`,
+    eventId: OUTBOUND_EXAMPLES['review.received'].id,
+    type: 'review.received',
+    body: eventBody,
+    recordedAtMs: 1_781_461_802_118,
+    seq: 123,
+    expiresAt: 1_790_000_000,
+  };
+}
+
+/** dynamo-channel-log.ts: the ID# item that keeps one seq per event id. */
+export function realtimeIdItem(): Record<string, unknown> {
+  return {
+    pk: `CHANNEL#supplier:${SAMPLE_SUPPLIER}`,
+    sk: `ID#${OUTBOUND_EXAMPLES['review.received'].id}`,
+    seq: 123,
+    recordedAtMs: 1_781_461_802_118,
+    expiresAt: 1_790_000_000,
+  };
+}
+
+/** dynamo-channel-log.ts: the channel's head (its last seq). */
+export function realtimeHeadItem(): Record<string, unknown> {
+  return { pk: `CHANNEL#supplier:${SAMPLE_SUPPLIER}`, sk: 'HEAD', seq: 123 };
+}

@@ -1,0 +1,217 @@
+/**
+ * The 100k-review query bench (issue 12): 100,000 reviews of one supplier seeded into DynamoDB
+ * Local with BatchWriteItem (items as the repository writes them: bench/cost-items.ts), then each
+ * list filter of `GET /v1/reviews` (first pages and a deep cursor walk) through the local gateway,
+ * against the raw Query the repository makes for it, measured the same way in the same run:
+ * p50 / p99 and their ratio, and the items each Query read per item it returned (the issue's
+ * "reads at most 1.5x the items it returns").
+ */
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { LocalStack } from '../local/stack';
+import { tableDefinition } from '../src/catalog/tables';
+import { reviewItem } from './cost-items';
+import { percentile, runPool, type BenchTarget } from './support';
+
+/** Issue 12: every query path reads at most 1.5x the items it returns; p99 within 1.2x the raw Query. */
+export const READ_AMPLIFICATION_TARGET: BenchTarget = { atMost: 1.5 };
+export const QUERY_P99_RATIO_TARGET: BenchTarget = { atMost: 1.2 };
+
+const PAGE = 25;
+const SEED_WRITERS = 8;
+
+export interface QueryCase {
+  readonly name: string;
+  readonly query: Record<string, string>;
+  readonly p50: number;
+  readonly p99: number;
+  readonly rawP50: number;
+  readonly rawP99: number;
+  readonly p99Ratio: number;
+  /** Items the raw Query read (ScannedCount) per item it returned, over every request. */
+  readonly readPerReturned: number;
+}
+
+export interface Query100kResult {
+  readonly seeded: number;
+  readonly seedSeconds: number;
+  readonly requestsPerCase: number;
+  readonly concurrency: number;
+  readonly cases: readonly QueryCase[];
+  readonly deepPage: { readonly pages: number; readonly p50: number; readonly p99: number };
+}
+
+/** The repository's Query for a filter (review-repository.ts `list`), for the raw side. */
+export function rawQueryInput(
+  table: string,
+  supplierId: string,
+  query: Record<string, string>,
+): QueryCommandInput {
+  const pk = `SUPPLIER#${supplierId}`;
+  const [index, partition, value] = query.platform
+    ? ['byPlatform', 'gsi2', `${pk}#PLATFORM#${query.platform}`]
+    : query.rating
+      ? ['byRating', 'gsi3', `${pk}#RATING#${query.rating}`]
+      : ['byCreatedAt', 'gsi1', pk];
+  const names: Record<string, string> = { '#pk': `${partition}pk` };
+  const values: Record<string, unknown> = { ':pk': value };
+  let condition = '#pk = :pk';
+  if (query.from || query.to) {
+    condition += ' AND #sk BETWEEN :from AND :to';
+    names['#sk'] = `${partition}sk`;
+    values[':from'] = query.from ?? '0000';
+    values[':to'] = `${query.to ?? '9999'}~`;
+  }
+  const filters = ['attribute_not_exists(removedAt)'];
+  if (query.platform && query.rating) {
+    filters.push('rating = :rating');
+    values[':rating'] = Number(query.rating);
+  }
+  if (query.recommendation) {
+    filters.push('recommendation = :recommendation');
+    values[':recommendation'] = query.recommendation;
+  }
+  return {
+    TableName: table,
+    IndexName: index,
+    KeyConditionExpression: condition,
+    FilterExpression: filters.join(' AND '),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ScanIndexForward: false,
+    Limit: PAGE,
+  };
+}
+
+/**
+ * Writes `count` reviews of one supplier (a varied mix: bench/cost-items.ts) straight into the
+ * Reviews table, 25 per BatchWriteItem, retrying unprocessed items until all are in.
+ */
+export async function seedReviews(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  supplierId: string,
+  count: number,
+  progress?: (done: number) => void,
+): Promise<void> {
+  await runPool(Math.ceil(count / 25), SEED_WRITERS, async (b) => {
+    let pending = Array.from({ length: Math.min(25, count - b * 25) }, (_, k) => ({
+      PutRequest: { Item: reviewItem(b * 25 + k, supplierId, true) },
+    }));
+    while (pending.length > 0) {
+      const answer = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (answer.UnprocessedItems?.[table] ?? []) as typeof pending;
+    }
+    if (b > 0 && b % 800 === 0) progress?.(b * 25);
+  });
+}
+
+export async function benchQuery100k(
+  stack: LocalStack,
+  supplier: { supplierId: string; apiKey: string },
+  log: (line: string) => void,
+  options: { reviews?: number; requests?: number; concurrency?: number } = {},
+): Promise<Query100kResult> {
+  const reviews = options.reviews ?? 100_000;
+  const requests = options.requests ?? 200;
+  const concurrency = options.concurrency ?? 16;
+  const doc = DynamoDBDocumentClient.from(stack.dynamoClient);
+  const table = stack.env[tableDefinition('Reviews').envVar]!;
+
+  log(
+    `query-100k: seeding ${reviews} reviews of one supplier with BatchWriteItem (${SEED_WRITERS} writers)...`,
+  );
+  const seedStart = performance.now();
+  await seedReviews(doc, table, supplier.supplierId, reviews, (done) => log(`query-100k: ${done} seeded...`));
+  const seedSeconds = (performance.now() - seedStart) / 1000;
+  log(`query-100k: seeded in ${seedSeconds.toFixed(0)} s`);
+
+  const filters: { name: string; query: Record<string, string> }[] = [
+    { name: 'newest first', query: {} },
+    { name: 'rating=5', query: { rating: '5' } },
+    { name: 'rating=1', query: { rating: '1' } },
+    { name: 'platform=trustpilot', query: { platform: 'trustpilot' } },
+    { name: 'platform=google&rating=4', query: { platform: 'google', rating: '4' } },
+    { name: 'recommendation=negative', query: { recommendation: 'negative' } },
+    {
+      name: 'from..to (one week)',
+      query: { from: '2026-02-01T00:00:00.000Z', to: '2026-02-07T23:59:59.999Z' },
+    },
+  ];
+  const auth = { authorization: `Bearer ${supplier.apiKey}` };
+  const cases: QueryCase[] = [];
+  for (const filter of filters) {
+    const url = `${stack.apiUrl}/v1/reviews?${new URLSearchParams({ ...filter.query, limit: String(PAGE) })}`;
+    const api: number[] = [];
+    const raw: number[] = [];
+    let scanned = 0;
+    let returned = 0;
+    const input = rawQueryInput(table, supplier.supplierId, filter.query);
+    // Alternating halves, so a noisy moment hits both sides alike.
+    for (let half = 0; half < 2; half += 1) {
+      await runPool(requests / 2, concurrency, async () => {
+        const started = performance.now();
+        const response = await fetch(url, { headers: auth });
+        await response.arrayBuffer();
+        if (response.status !== 200) throw new Error(`query-100k ${filter.name}: ${response.status}`);
+        api.push(performance.now() - started);
+      });
+      await runPool(requests / 2, concurrency, async () => {
+        const started = performance.now();
+        const page = await doc.send(new QueryCommand(input));
+        raw.push(performance.now() - started);
+        scanned += page.ScannedCount ?? 0;
+        returned += page.Count ?? 0;
+      });
+    }
+    const entry: QueryCase = {
+      name: filter.name,
+      query: filter.query,
+      p50: round(percentile(api, 50)),
+      p99: round(percentile(api, 99)),
+      rawP50: round(percentile(raw, 50)),
+      rawP99: round(percentile(raw, 99)),
+      p99Ratio: round(percentile(api, 99) / percentile(raw, 99), 2),
+      readPerReturned: returned === 0 ? Number.POSITIVE_INFINITY : round(scanned / returned, 2),
+    };
+    cases.push(entry);
+    log(
+      `query-100k: ${filter.name}: p50/p99 ${entry.p50}/${entry.p99} ms vs raw ${entry.rawP50}/${entry.rawP99} ms, read/returned ${entry.readPerReturned}`,
+    );
+  }
+
+  // A deep walk: 40 cursor pages one after another (1,000 reviews in), each page timed.
+  const pages: number[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 40; page += 1) {
+    const query = new URLSearchParams({ limit: String(PAGE), ...(cursor ? { cursor } : {}) });
+    const started = performance.now();
+    const response = await fetch(`${stack.apiUrl}/v1/reviews?${query}`, { headers: auth });
+    const body = (await response.json()) as { nextCursor?: string };
+    pages.push(performance.now() - started);
+    if (!body.nextCursor) break;
+    cursor = body.nextCursor;
+  }
+  const deepPage = {
+    pages: pages.length,
+    p50: round(percentile(pages, 50)),
+    p99: round(percentile(pages, 99)),
+  };
+  log(
+    `query-100k: ${deepPage.pages} cursor pages one after another: p50/p99 ${deepPage.p50}/${deepPage.p99} ms`,
+  );
+  return {
+    seeded: reviews,
+    seedSeconds: round(seedSeconds),
+    requestsPerCase: requests,
+    concurrency,
+    cases,
+    deepPage,
+  };
+}
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;

@@ -1,0 +1,76 @@
+/**
+ * The raw baselines of the API latency phase (issue 12), measured in the same run as the API:
+ * SendMessage of the same bodies to the same SQS emulator, and the same Query against DynamoDB
+ * Local, at the same concurrency, from this process.
+ */
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { percentile, runPool } from './support';
+
+export interface RawRun {
+  readonly perSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+async function timed(
+  count: number,
+  concurrency: number,
+  call: (i: number) => Promise<void>,
+): Promise<RawRun> {
+  const latencies: number[] = [];
+  const start = performance.now();
+  await runPool(count, concurrency, async (i) => {
+    const started = performance.now();
+    await call(i);
+    latencies.push(performance.now() - started);
+  });
+  const seconds = (performance.now() - start) / 1000;
+  return {
+    perSecond: round(count / seconds),
+    p50: round(percentile(latencies, 50)),
+    p99: round(percentile(latencies, 99)),
+  };
+}
+
+/** `count` SendMessage calls of `body(i)` at `concurrency`, to a scratch queue deleted afterwards. */
+export async function rawSends(
+  sqs: SQSClient,
+  body: (i: number) => string,
+  count: number,
+  concurrency: number,
+): Promise<RawRun> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `bench-raw-${Date.now()}` }));
+  try {
+    return await timed(count, concurrency, async (i) => {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl,
+          MessageBody: body(i),
+          MessageAttributes: { type: { DataType: 'String', StringValue: 'review.submitted' } },
+        }),
+      );
+    });
+  } finally {
+    await sqs.send(new DeleteQueueCommand({ QueueUrl }));
+  }
+}
+
+/** `count` runs of the same Query at `concurrency`. */
+export function rawQueries(
+  doc: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  count: number,
+  concurrency: number,
+): Promise<RawRun> {
+  return timed(count, concurrency, async () => {
+    await doc.send(new QueryCommand(input));
+  });
+}
+
+const round = (value: number) => Math.round(value * 10) / 10;
