@@ -65,7 +65,7 @@ async function post(apiUrl: string, key: string, i: number): Promise<{ status: n
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       body: JSON.stringify(reviewBody(i)),
-      signal: AbortSignal.timeout(15_000),
+      signal: AbortSignal.timeout(30_000),
     });
     const json = (await response.json().catch(() => ({}))) as { reviewId?: string };
     return { status: response.status, ...(json.reviewId ? { reviewId: json.reviewId } : {}) };
@@ -74,14 +74,24 @@ async function post(apiUrl: string, key: string, i: number): Promise<{ status: n
   }
 }
 
-/** Sends reviews `indexes` to `apiUrl`, a few at a time; the answers by index. */
-async function sendAll(apiUrl: string, key: string, indexes: readonly number[]) {
+/**
+ * Sends reviews `indexes` to `apiUrl`, a few at a time; the answers by index. As a client does, a
+ * request that got no answer, a 429 or a 5xx is sent again, up to `attempts` times in all.
+ */
+async function sendAll(apiUrl: string, key: string, indexes: readonly number[], attempts = 4) {
   const answers = new Map<number, { status: number; reviewId?: string }>();
   const queue = [...indexes];
+  const send = async (i: number) => {
+    for (let attempt = 1; ; attempt += 1) {
+      const answer = await post(apiUrl, key, i);
+      const retry = answer.status === 0 || answer.status === 429 || answer.status >= 500;
+      if (!retry || attempt >= attempts) return answer;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+  };
   await Promise.all(
     Array.from({ length: 8 }, async () => {
-      for (let i = queue.shift(); i !== undefined; i = queue.shift())
-        answers.set(i, await post(apiUrl, key, i));
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) answers.set(i, await send(i));
     }),
   );
   return answers;
@@ -133,7 +143,8 @@ export async function runFailoverDrill(options: FailoverDrillOptions): Promise<F
   };
   log(`starting two regions (${n} reviews per phase, ${4 * n} in all)...`);
   const two = await startTwoRegions({
-    visibilityTimeoutSeconds: 2,
+    // Long enough that a loaded machine's slow invocation is not received twice.
+    visibilityTimeoutSeconds: 10,
     throttling: 'off',
     quietFunctions: true,
     pollerConcurrency: 2,
@@ -183,7 +194,7 @@ export async function runFailoverDrill(options: FailoverDrillOptions): Promise<F
     log(`${a.name} dies (gateway, functions, workers, DynamoDB Local); its queues keep what they hold`);
     await a.stop();
     // 5. Clients retry against B.
-    const refused = await sendAll(a.apiUrl, apiKey, range(3 * n, 4 * n));
+    const refused = await sendAll(a.apiUrl, apiKey, range(3 * n, 4 * n), 1);
     const answeredByA = [...refused.values()].filter((r) => r.status !== 0).length;
     if (answeredByA > 0) failures.push(`${answeredByA} requests reached the dead region`);
     const visibleInB = new Set(await storedReviewIds(b.stack!, supplierId));
