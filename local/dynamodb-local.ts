@@ -81,11 +81,16 @@ export class DynamoDbLocal {
       maxAttempts: 1,
     });
     try {
-      await waitFor(async () => {
-        if (child.exitCode !== null) throw new Error(`DynamoDB Local exited: ${this.output}`);
-        await probe.send(new ListTablesCommand({}));
-        return true;
-      }, 'DynamoDB Local');
+      await waitFor(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`DynamoDB Local exited: ${this.output}`);
+          await probe.send(new ListTablesCommand({}));
+          return true;
+          // The JVM takes seconds to start, many more on a loaded machine.
+        },
+        'DynamoDB Local',
+        90_000,
+      );
     } finally {
       probe.destroy();
     }

@@ -18,9 +18,23 @@ import { TABLES, type TableDefinition } from '../src/catalog/tables';
 
 export const localTableName = (prefix: string, table: TableDefinition) => `${prefix}-${table.id}`;
 
-export async function createTables(client: DynamoDBClient, prefix: string): Promise<Record<string, string>> {
+export interface CreateTablesOptions {
+  /**
+   * A region of the two-region local mode (issue 11): every table gets a stream of new and old
+   * images, read by local/replication/replicator.ts (as a global table's replicas are kept in step).
+   */
+  readonly replicated?: boolean;
+}
+
+export async function createTables(
+  client: DynamoDBClient,
+  prefix: string,
+  options: CreateTablesOptions = {},
+): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
   for (const table of TABLES) {
+    // Two regions (issue 11): every table streams new and old images to the local replicator.
+    const streamView = options.replicated ? 'NEW_AND_OLD_IMAGES' : table.stream ? 'NEW_IMAGE' : undefined;
     const name = localTableName(prefix, table);
     const keys = [
       table.partitionKey,
@@ -53,9 +67,7 @@ export async function createTables(client: DynamoDBClient, prefix: string): Prom
               }
             : {}),
           // Real-time updates (issue 14): the RealtimeLog's stream, read by local/dynamodb-stream-poller.ts.
-          ...(table.stream
-            ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' as const } }
-            : {}),
+          ...(streamView ? { StreamSpecification: { StreamEnabled: true, StreamViewType: streamView } } : {}),
         }),
       );
       if (table.ttlAttribute) {
@@ -71,11 +83,11 @@ export async function createTables(client: DynamoDBClient, prefix: string): Prom
       if (!(error instanceof ResourceInUseException)) throw error;
       const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
       // A store kept from before the table had a stream (real-time updates, issue 14) gets one.
-      if (table.stream && !Table?.StreamSpecification?.StreamEnabled) {
+      if (streamView && !Table?.StreamSpecification?.StreamEnabled) {
         await client.send(
           new UpdateTableCommand({
             TableName: name,
-            StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+            StreamSpecification: { StreamEnabled: true, StreamViewType: streamView },
           }),
         );
       }

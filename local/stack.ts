@@ -84,6 +84,17 @@ export interface LocalStackOptions {
    * of starting one: the stack's tables get a prefix of their own and are deleted when it stops.
    */
   readonly dynamoDbEndpoint?: string;
+  // Two regions, locally (issue 11): local/two-regions.ts composes two stacks with these.
+  /**
+   * A DynamoDB Local the caller owns (a region of the two-region mode): the tables are created in
+   * it under the usual names with every table streaming new and old images (the replicator reads
+   * them); the stack neither stops it nor deletes its tables.
+   */
+  readonly replicaStore?: DynamoDbLocal;
+  /** An SQS emulator the caller owns: the queues (and what they hold) outlive the stack's processes. */
+  readonly sqsEmulator?: SqsEmulator;
+  /** The local secrets' values (Secrets Manager replicates a secret to every region); new ones by default. */
+  readonly secretValues?: Record<string, string[]>;
 }
 
 /** The From address of local e-mails, and where the local e-mails' review links point. */
@@ -202,13 +213,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     log('starting DynamoDB Local, the SQS emulator, the SES emulator and the S3 emulator...');
     const [{ instance: dynamoDb }, sqsEmulator, sesEmulator, s3Emulator] = await Promise.allSettled([
-      options.dynamoDbEndpoint
-        ? { instance: DynamoDbLocal.attach(options.dynamoDbEndpoint), stop: async () => undefined }
-        : DynamoDbLocal.start({ dbPath: options.dbPath }).then((instance) => ({
-            instance,
-            stop: () => instance.stop(),
-          })),
-      startSqsEmulator(),
+      options.replicaStore
+        ? { instance: options.replicaStore, stop: async () => undefined }
+        : options.dynamoDbEndpoint
+          ? { instance: DynamoDbLocal.attach(options.dynamoDbEndpoint), stop: async () => undefined }
+          : DynamoDbLocal.start({ dbPath: options.dbPath }).then((instance) => ({
+              instance,
+              stop: () => instance.stop(),
+            })),
+      options.sqsEmulator ? { ...options.sqsEmulator, stop: async () => undefined } : startSqsEmulator(),
       startSesEmulator(),
       startS3Emulator(
         BUCKETS.map((b) => localBucketName(b.id)),
@@ -227,9 +240,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ];
     });
 
-    const secretValues = Object.fromEntries(
-      SECRETS.map((secret) => [`local-${secret.id}`, [randomBytes(32).toString('base64url')]]),
-    );
+    const secretValues =
+      options.secretValues ??
+      Object.fromEntries(
+        SECRETS.map((secret) => [`local-${secret.id}`, [randomBytes(32).toString('base64url')]]),
+      );
     // What the Lambda runtime gives every function (here with the emulators' endpoints).
     const runtimeEnv: Record<string, string> = {
       AWS_REGION: region,
@@ -261,7 +276,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ? `wedsync-local-${randomBytes(4).toString('hex')}`
       : 'wedsync-local';
     if (options.dynamoDbEndpoint) started.push({ stop: () => deleteTables(dynamoClient, tablePrefix) });
-    const tableEnv = await createTables(dynamoClient, tablePrefix);
+    const tableEnv = await createTables(dynamoClient, tablePrefix, {
+      replicated: Boolean(options.replicaStore),
+    });
     const { env: queueEnv, queues } = await createQueues(sqsClient, 'wedsync-local', {
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     });

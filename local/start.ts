@@ -11,8 +11,11 @@ import { REPO_ROOT } from './processes';
 import { DOCS_PATH, OPS_PATH, startLocalStack } from './stack';
 import { connectAll, startDemoPlatforms } from './platform-fakes/demo';
 import { secretDefinition } from '../src/catalog/secrets';
+// Two regions, locally (issue 11): `npm start -- --regions=2`.
+import { startTwoRegionMode } from './start-two-regions';
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--regions=2')) return startTwoRegionMode();
   const port = Number(process.env.PORT ?? 3000);
   const persist = process.env.WEDSYNC_IN_MEMORY !== 'true';
   // The fake review platforms (Google, Facebook, Trustpilot, Yelp) on loopback: the functions call

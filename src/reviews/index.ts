@@ -24,6 +24,8 @@ export * from './use-cases/retry-inference';
 export * from './use-cases/review-requests';
 export * from './use-cases/route-queued-message';
 export * from './use-cases/submit-review';
+// Two regions (issue 11)
+export * from './use-cases/reconcile-replicated-reviews';
 
 /** The request schemas of the review routes, for the route table. */
 export const reviewRoutesSchemas = { createReviewRequestBody, submitReviewBody, listReviewsQuery } as const;

@@ -167,3 +167,13 @@ export class RecipientErasedError extends Error {
     this.name = 'RecipientErasedError';
   }
 }
+
+// Two regions (issue 11, ADR 0019)
+/** This region's review summary shard, corrected after a review created in two regions at once. */
+export interface SummaryCorrections {
+  /**
+   * Adds `counters` to this region's shard of the supplier's summary, once for `replaced` (the
+   * replaced item's id and storage time): false when that correction was already applied.
+   */
+  correctShard(supplierId: string, replaced: string, counters: ReadonlyMap<string, number>): Promise<boolean>;
+}

@@ -746,6 +746,41 @@ export class DynamoReviewRepository implements ReviewRepository {
     throw new Error(`review ${reviewId}: the reply kept changing while a sync merged it, will be retried`);
   }
 
+  // Two regions (issue 11, ADR 0019): a review created in two regions at once.
+  /**
+   * Adds `counters` to this region's shard, once per replaced item: a marker item
+   * (pk=SUPPLIER#<sid>, sk=REPLFIX#<region>#<replaced>) is put in the same transaction on the
+   * condition that it does not exist, so a redelivered stream record changes nothing.
+   */
+  async correctShard(
+    supplierId: string,
+    replaced: string,
+    counters: ReadonlyMap<string, number>,
+  ): Promise<boolean> {
+    const pk = supplierPk(supplierId);
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk, sk: `REPLFIX#${this.region}#${replaced}`, entity: 'summary-correction' },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            this.summaryUpdate(pk, [...counters]),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons : undefined;
+      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      throw error;
+    }
+  }
+
   async summary(supplierId: string) {
     const { Items = [] } = await this.client.send(
       new QueryCommand({

@@ -81,3 +81,42 @@ export function summaryCounters(review: {
   }
   return counters;
 }
+
+// Two regions (issue 11, ADR 0019): one review created in two regions at once.
+/** What `replacedCreationCorrection` reads of a stored review item (the table's attributes). */
+export interface StoredReviewItem {
+  readonly entity?: unknown;
+  readonly storedInRegion?: unknown;
+  readonly rating?: unknown;
+  readonly recommendation?: unknown;
+  readonly platform?: unknown;
+  readonly removedAt?: unknown;
+}
+
+/** The counters a stored review item holds in its shard as it stands (a removed one: `removed` only). */
+export function storedReviewCounters(item: StoredReviewItem): Map<string, number> {
+  if (item.removedAt !== undefined) return new Map([['removed', 1]]);
+  return summaryCounters({
+    rating: typeof item.rating === 'number' ? item.rating : null,
+    ...(typeof item.recommendation === 'string' ? { recommendation: item.recommendation } : {}),
+    platform: String(item.platform),
+  });
+}
+
+/**
+ * The correction of `region`'s shard when last-writer-wins replaced a review this region had
+ * created by the same review created in another region: both stored it before either copy arrived
+ * (a client retried in the other region), so both shards counted it. The other region's count
+ * stays with the item that stays; this region's is taken out: the negated counters of the
+ * replaced item (its edits made here included, as they moved this region's shard too). Undefined
+ * for any other change (an edit keeps `storedInRegion`: only a replaced creation changes it).
+ */
+export function replacedCreationCorrection(
+  region: string,
+  replaced: StoredReviewItem | undefined,
+  replacement: StoredReviewItem | undefined,
+): Map<string, number> | undefined {
+  if (replaced?.entity !== 'review' || replacement?.entity !== 'review') return undefined;
+  if (replaced.storedInRegion !== region || replacement.storedInRegion === region) return undefined;
+  return new Map([...storedReviewCounters(replaced)].map(([name, by]) => [name, -by]));
+}
