@@ -46,7 +46,7 @@ Write in one region, read in the other:
   curl -s ${b.apiUrl}/v1/reviews -H 'Authorization: Bearer ${demo.apiKey}'
   curl -s ${b.apiUrl}/v1/reviews/summary -H 'Authorization: Bearer ${demo.apiKey}'
 
-A whole failover under load, with checks: npm run drill:failover (docs/decisions/0019-two-regions-locally.md).
+A whole failover under load, with checks: npm run drill:failover (docs/decisions/0020-two-regions-locally.md).
 
 Press Ctrl-C to stop.`);
 

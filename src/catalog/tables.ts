@@ -83,7 +83,7 @@ export const TABLES: readonly TableDefinition[] = [
       'List by rating (and date range): Query byRating gsi3pk=SUPPLIER#<sid>#RATING#<r>, gsi3sk=<createdAt>#<id>.',
       'Summary: Query pk=SUPPLIER#<sid>, sk begins_with SUMMARY# (one counter item per region, summed on read).',
       'Audit trail of a review: Query pk=SUPPLIER#<sid>, sk begins_with AUDIT#<reviewId>#.',
-      // Two regions (issue 11, ADR 0019)
+      // Two regions (issue 11, ADR 0020)
       'Summary correction marker (a review created in two regions at once, replaced here by the other region’s copy): PutItem pk=SUPPLIER#<sid>, sk=REPLFIX#<region>#<reviewId>#<storedAt>, conditional on not existing, in one transaction with the shard correction.',
     ],
     retention: {

@@ -168,7 +168,7 @@ export class RecipientErasedError extends Error {
   }
 }
 
-// Two regions (issue 11, ADR 0019)
+// Two regions (issue 11, ADR 0020)
 /** This region's review summary shard, corrected after a review created in two regions at once. */
 export interface SummaryCorrections {
   /**

@@ -746,7 +746,7 @@ export class DynamoReviewRepository implements ReviewRepository {
     throw new Error(`review ${reviewId}: the reply kept changing while a sync merged it, will be retried`);
   }
 
-  // Two regions (issue 11, ADR 0019): a review created in two regions at once.
+  // Two regions (issue 11, ADR 0020): a review created in two regions at once.
   /**
    * Adds `counters` to this region's shard, once per replaced item: a marker item
    * (pk=SUPPLIER#<sid>, sk=REPLFIX#<region>#<replaced>) is put in the same transaction on the

@@ -82,7 +82,7 @@ export function summaryCounters(review: {
   return counters;
 }
 
-// Two regions (issue 11, ADR 0019): one review created in two regions at once.
+// Two regions (issue 11, ADR 0020): one review created in two regions at once.
 /** What `replacedCreationCorrection` reads of a stored review item (the table's attributes). */
 export interface StoredReviewItem {
   readonly entity?: unknown;

@@ -1,5 +1,5 @@
 /**
- * Two regions (issue 11, ADR 0019): keeps the review summary right when one review was created in
+ * Two regions (issue 11, ADR 0020): keeps the review summary right when one review was created in
  * two regions at once. Both regions counted it in their own shard; global tables' last writer wins
  * keeps one of the two items in both regions, and the region whose item was replaced takes its
  * count out of its own shard. Runs on the Reviews table's stream in each region.
