@@ -16,7 +16,7 @@ export function trainingDate(): string {
 export const SEED = 20251122;
 
 export const VERSIONS = {
-  sentiment: '1.0.0',
+  sentiment: '1.1.0',
   'expense-category': '1.0.0',
   deception: '1.0.0',
 } as const;
@@ -84,6 +84,14 @@ export const SENTIMENT_CANDIDATES: readonly SentimentCandidate[] = [
     name: 'lr+lexicon-prior+contrast',
     description: 'as lr+lexicon-prior, words before "but" x0.5 and after x1.5 (VADER rule)',
     features: { ...baseFeatures, contrastWeighting: true },
+    ftrl: baseFtrl,
+    prior: basePrior,
+  },
+  {
+    name: 'lr+lexicon-prior+contrast+idioms',
+    description:
+      'as lr+lexicon-prior+contrast, litotes and similar idioms ("not bad at all", "can\'t fault them") as one token with a positive prior',
+    features: { ...baseFeatures, contrastWeighting: true, idioms: true },
     ftrl: baseFtrl,
     prior: basePrior,
   },
