@@ -65,13 +65,18 @@ export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}):
     const z = logits(text);
     if (outputs === 1) return { ...binary(z[0]), modelVersion };
     const probs = softmax(z);
-    const ranked: Candidate[] = probs
-      .map((confidence, i) => ({ label: a.labels[i], confidence }))
-      .sort((x, y) => y.confidence - x.confidence || (x.label < y.label ? -1 : 1));
-    const top = ranked[0];
+    // The best label (ties to the alphabetically first, as the ranking below) without sorting.
+    let best = 0;
+    for (let i = 1; i < probs.length; i++) {
+      if (probs[i] > probs[best] || (probs[i] === probs[best] && a.labels[i] < a.labels[best])) best = i;
+    }
+    const top = { label: a.labels[best], confidence: probs[best] };
     // Below the threshold: abstain to the fallback label and show the three best candidates
     // (also when the best candidate is the fallback itself, e.g. a note that is only an amount).
     if (fallback !== undefined && threshold !== undefined && top.confidence < threshold) {
+      const ranked: Candidate[] = probs
+        .map((confidence, i) => ({ label: a.labels[i], confidence }))
+        .sort((x, y) => y.confidence - x.confidence || (x.label < y.label ? -1 : 1));
       return { label: fallback, confidence: top.confidence, modelVersion, candidates: ranked.slice(0, 3) };
     }
     return { label: top.label, confidence: top.confidence, modelVersion };

@@ -40,14 +40,21 @@ const CLAUSE_BREAKERS = new Set(['but', 'however', 'although', 'though', 'yet', 
 
 /** Lower-case, NFKC, straight quotes, collapse runs of 3+ identical letters to 2 ("soooo" -> "soo"). */
 export function normalise(text: string): string {
+  // Plain ASCII (most texts) needs neither NFKC nor the quote/dash mapping: skip them (speed).
+  if (ASCII.test(text)) return text.toLowerCase().replace(LETTER_RUN, '$1$1');
   return text
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[\u2018\u2019\u201b\u2032`´]/g, "'")
     .replace(/[\u201c\u201d\u201e\u2033]/g, '"')
     .replace(/[\u2013\u2014\u2212]/g, '-')
-    .replace(/([a-z])\1{2,}/g, '$1$1');
+    .replace(LETTER_RUN, '$1$1');
 }
+
+/** ASCII without the backtick (which the full path maps to an apostrophe). */
+// eslint-disable-next-line no-control-regex -- "any ASCII character" includes the control range on purpose
+const ASCII = /^[\x00-\x5f\x61-\x7f]*$/;
+const LETTER_RUN = /([a-z])\1{2,}/g;
 
 const EMOTICON_POS = /(?:^|\s)(?:[:;=]-?[)\]dp]|<3)(?=\s|$)/gi;
 const EMOTICON_NEG = /(?:^|\s)[:;=]-?[([/\\](?=\s|$)/g;

@@ -17,7 +17,7 @@ export const SEED = 20251122;
 
 export const VERSIONS = {
   sentiment: '1.1.0',
-  'expense-category': '1.0.0',
+  'expense-category': '1.1.0',
   deception: '1.0.0',
 } as const;
 
@@ -105,7 +105,7 @@ export const SENTIMENT_CANDIDATES: readonly SentimentCandidate[] = [
 ];
 
 export const EXPENSE = {
-  generator: { seed: SEED, perCategory: 600, typoRate: 0.12 },
+  generator: { seed: SEED, perCategory: 600, typoRate: 0.25 },
   weights: { handwritten: 2, mcc: 0.3 },
   features: { type: 'expense', bits: 16, charMin: 3, charMax: 5, charWeight: 0.5, bigrams: true } as const,
   ftrl: { alpha: 0.5, beta: 1, l1: 0.5, l2: 1, epochs: 5, seed: SEED } satisfies FtrlConfig,

@@ -114,7 +114,10 @@ function sentimentRun(p: Paths): TaskRun {
 
 function expenseRun(p: Paths): TaskRun {
   const data = loadExpenseData(p.dataDir, EXPENSE.generator, EXPENSE.weights);
-  const { evaluation, artifact, threshold } = runExpense(data);
+  const { evaluation, artifact, threshold } = runExpense(
+    data,
+    readTsv(join(p.fixturesDir, 'expense-notes-heldout.tsv'), 'independent-heldout'),
+  );
   const draft: CardDraft = {
     task: 'expense-category',
     version: VERSIONS['expense-category'],
@@ -148,6 +151,7 @@ function expenseRun(p: Paths): TaskRun {
       'Vendor names without a category word (e.g. "Rosie & Co") cannot be categorised; expect abstentions.',
       'Ambiguous items (a hotel that is also the venue, an organist) follow the conventions of data/expenses/README.md.',
       'English (UK/US) notes only.',
+      'The independent held-out notes (test/fixtures/models/expense-notes-heldout.tsv) were looked at once before 1.1.0: 40 place names, 10 context phrases and a higher typo rate were added after that run (92.8% before), so its figure is somewhat optimistic.',
     ],
     evaluation,
   };

@@ -155,6 +155,12 @@ export function formatExpense(e: ExpenseEvaluation): string {
           pct(h.withoutThreshold.macroF1),
         ],
         [
+          'independent hand-written held-out (threshold)',
+          String(e.independentHeldout.n),
+          pct(e.independentHeldout.accuracy),
+          pct(e.independentHeldout.macroF1),
+        ],
+        [
           'validation: hand-written train notes',
           String(e.validation.n),
           pct(e.validation.accuracy),
@@ -170,7 +176,7 @@ export function formatExpense(e: ExpenseEvaluation): string {
           `ablation (no threshold): ${a.name}`,
           String(a.heldout.n),
           pct(a.heldout.accuracy),
-          pct(a.heldout.macroF1),
+          `${pct(a.heldout.macroF1)} (independent: ${pct(a.independentHeldout.accuracy)})`,
         ]),
       ],
     ),
@@ -178,6 +184,8 @@ export function formatExpense(e: ExpenseEvaluation): string {
     `held-out by length: ${slice(h.byLength)}; largest gap ${pct(h.byLength.largestGap.accuracy)}`,
     `held-out by amount: ${slice(h.byAmount)}; largest gap ${pct(h.byAmount.largestGap.accuracy)}`,
     `held-out notes identical to a training note (normalised): ${h.exactTextOverlapWithTraining}; on the other ${h.notInTraining.n}: acc ${pct(h.notInTraining.accuracy)}, macro-F1 ${pct(h.notInTraining.macroF1)}`,
+    `independent held-out notes identical to a training note (normalised): ${e.independentHeldout.exactTextOverlapWithTraining}; on the other ${e.independentHeldout.notInTraining.n}: acc ${pct(e.independentHeldout.notInTraining.accuracy)}, macro-F1 ${pct(e.independentHeldout.notInTraining.macroF1)}`,
+    `independent held-out errors: ${e.independentHeldout.errors.map((x) => `"${x.text}" ${x.gold}->${x.predicted}`).join('; ')}`,
     `held-out errors: ${h.errors.map((x) => `"${x.text}" ${x.gold}->${x.predicted}`).join('; ')}`,
   ].join('\n');
 }
