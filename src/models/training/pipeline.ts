@@ -73,6 +73,7 @@ function sentimentRun(p: Paths): TaskRun {
     rows,
     combinedLexicon([afinn(), vader()]),
     readHeldoutReviews(p.fixturesDir),
+    readTsv(join(p.dataDir, 'sentiment', 'reference', 'wedding-reviews.tsv'), 'reference').map((r) => r.text),
   );
   const draft: CardDraft = {
     task: 'sentiment',
