@@ -33,6 +33,7 @@ import { generatedTsv, loadExpenseData } from './expense-data';
 import { runExpense } from './expense-train';
 import { afinn, combinedLexicon, vader } from './lexicons';
 import { formatDeception, formatExpense, formatSentiment } from './report';
+import { BIAS_ALARM } from '../inference/bias-slices';
 import { readHeldoutReviews } from './heldout-reviews';
 import { runSentiment } from './sentiment-train';
 
@@ -108,6 +109,21 @@ function sentimentRun(p: Paths): TaskRun {
       'The held-out reviews were written by the same team that built the model; two idioms were added to the list after the first held-out run (nothing to complain about; could not have asked for more), so those figures are slightly optimistic.',
       'The hotel reviews of op_spam were not used for sentiment training or tuning.',
     ],
+    monitoring: {
+      drift:
+        'PSI of the label shares and of the confidence histogram of live SENTENCES against the per-sentence reference (referenceDistribution), over a rolling window of 1,000 sentences per worker (metric ModelDriftPsi) and over the shared hourly counters (GET /v1/ops/models); alarm above MODEL_ALARMS.psiAbove (0.2). Runbook: runbooks/model-drift.md.',
+      agreement:
+        'Agreement with star ratings (4-5 stars positive, 1-2 negative, 3 ignored) per variant; alarm when more than 5 points below the leave-one-domain-out accuracy. Runbook: runbooks/model-agreement.md.',
+      biasSlices: {
+        measured:
+          'biasSlices() in src/models/inference/bias-slices.ts: per slice of platform, text length (1-15, 16-60, 61+ words), star rating and supplier category, the label mix and the agreement with star ratings, compared with all other slices of the same dimension together.',
+        alarm: `ALARM when a slice with at least ${BIAS_ALARM.minRated} rated predictions (and the rest too) agrees ${BIAS_ALARM.gapPoints} or more points less than the rest.`,
+        action:
+          'A slice in ALARM goes to a human (operator review of a sample of that slice; retraining with data of that slice if the model is at fault). A model never deletes or hides a review: its outputs are labels and flags for people.',
+        offline:
+          'The held-out reviews in the evaluation are sliced by set, length and domain (evaluation.heldoutReviews); largest gaps are in evaluation.heldoutReviews.models["ours (shipped)"].',
+      },
+    },
     evaluation,
   };
   return { task: 'sentiment', artifact, draft, files: new Map(), report: formatSentiment(evaluation) };
