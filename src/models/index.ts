@@ -8,6 +8,7 @@ export { createModelEngine, type ModelEngine } from './inference/engine';
 export { suggestExpenseCategory, type ExpenseSuggestion } from './inference/expense-category';
 export * from './inference/window-stats';
 export * from './inference/model-alarms';
+export * from './inference/bias-slices';
 export * from './inference/model-cards';
 export type { ModelStatsStore } from './ports';
 export type { ClassifyTextsBody, ModelsStatusQuery } from './schemas';

@@ -59,6 +59,10 @@ export const modelsStatusResponse = z
         labelPsi: z.number(),
         confidencePsi: z.number(),
         driftScore: z.number(),
+        driftUnit: z
+          .enum(['sentence', 'text'])
+          .describe('What the PSI readings compare: sentences (sentiment) or whole texts (expense notes).'),
+        driftUnits: z.number().int().min(0).describe('How many units the PSI readings are based on.'),
         ratingAgreement: z.object({ rated: z.number().int(), rate: z.number().nullable() }),
         referenceAgreement: z.number().nullable(),
         alarms: z.object({ drift: alarmState, agreement: alarmState.optional() }),
@@ -86,6 +90,8 @@ export const modelsStatusResponse = z
             labelPsi: 0.03,
             confidencePsi: 0.05,
             driftScore: 0.05,
+            driftUnit: 'sentence',
+            driftUnits: 2890,
             ratingAgreement: { rated: 180, rate: 0.91 },
             referenceAgreement: 0.9,
             alarms: { drift: 'OK', agreement: 'OK' },

@@ -1,6 +1,6 @@
 /**
  * Drift as CloudWatch metrics: each process keeps a rolling window per (task, variant) and,
- * after each batch, publishes the window's drift score (PSI) and, for sentiment, its agreement
+ * after each batch, publishes the window's drift score (PSI; per sentence for sentiment) and, for sentiment, its agreement
  * with star ratings, with the task and variant as dimensions. The alarms on these metrics use the
  * thresholds in src/models/inference/model-alarms.ts.
  */
@@ -24,7 +24,7 @@ export class DriftMetrics {
         monitor = new DriftMonitor(o.model.reference, { windowSize: 1000, minCount: 100 });
         this.monitors.set(key, monitor);
       }
-      monitor.observe({ label: o.label, confidence: o.confidence, rating: o.rating });
+      monitor.observe({ label: o.label, confidence: o.confidence, rating: o.rating, units: o.units });
       touched.add(key);
     }
     for (const key of touched) this.publish(key, this.monitors.get(key)!);

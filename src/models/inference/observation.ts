@@ -15,4 +15,6 @@ export interface Observation {
   readonly confidence: number;
   /** The review's star rating, for sentiment (agreement with the rating). */
   readonly rating?: number;
+  /** Per-sentence labels and confidences (sentence-aggregated models): the unit of drift. */
+  readonly units?: readonly { readonly label: string; readonly confidence: number }[];
 }

@@ -17,6 +17,7 @@ const sentimentFeaturesSchema = z.object({
   bigrams: z.boolean(),
   contrastWeighting: z.boolean(),
   stems: z.boolean().optional(),
+  idioms: z.boolean().optional(),
 });
 
 const expenseFeaturesSchema = z.object({
@@ -47,8 +48,12 @@ export const artifactSchema = z.object({
   /** Binary: [negative class, positive class]; the logit is for labels[1]. Multiclass: softmax order. */
   labels: z.array(z.string()).min(2),
   features: z.discriminatedUnion('type', [sentimentFeaturesSchema, expenseFeaturesSchema]),
-  /** How a multi-sentence text is scored: as one unit, or sentence by sentence then combined. */
-  aggregation: z.enum(['document', 'sentence-sqrt']),
+  /**
+   * How a multi-sentence text is scored: as one unit, or sentence by sentence then combined
+   * (`sentence-sqrt`: features summed and divided by sqrt(sentences); `sentence-mean`: weighted
+   * mean of the sentence scores, contrast and summary sentences weighted up, see `vectorise.ts`).
+   */
+  aggregation: z.enum(['document', 'sentence-sqrt', 'sentence-mean']),
   /** Logits are divided by this before the sigmoid/softmax (calibration). */
   temperature: z.number().positive(),
   /** Multiclass only: below this top probability the prediction is `fallbackLabel`. */

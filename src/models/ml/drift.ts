@@ -1,7 +1,8 @@
 /**
  * Drift monitoring: a rolling window of live predictions compared with the reference
  * distribution stored in the artifact at training time (PSI of the label shares and of the
- * confidence histogram), plus a live agreement proxy for sentiment: star ratings >= 4 should be
+ * confidence histogram). When predictions carry their sentences (`units`), the PSI compares
+ * sentences with a reference built per sentence, so long reviews do not read as drift; plus a live agreement proxy for sentiment: star ratings >= 4 should be
  * predicted positive and <= 2 negative (3 stars are ignored).
  */
 import type { ReferenceDistribution } from './artifact';
@@ -12,6 +13,8 @@ export interface Observation {
   readonly confidence: number;
   /** Star rating given with the review (1-5), when known. */
   readonly rating?: number;
+  /** Per-sentence labels and confidences (sentence-aggregated models). */
+  readonly units?: readonly { readonly label: string; readonly confidence: number }[];
 }
 
 export interface DriftReport {
@@ -20,6 +23,8 @@ export interface DriftReport {
   readonly confidencePsi: number;
   readonly labelShares: Record<string, number>;
   readonly confidenceHistogram: readonly number[];
+  /** What the PSI compares: sentences when the predictions carried them, else whole texts. */
+  readonly unit: 'sentence' | 'text';
   /** Sentiment vs star ratings over the window (null when no rated observation is 1-2 or 4-5 stars). */
   readonly ratingAgreement: { readonly n: number; readonly rate: number } | null;
   /** Worse of the two PSI readings; `insufficient-data` below `minCount` observations. */
@@ -55,6 +60,8 @@ export interface DriftMonitorOptions {
 
 export class DriftMonitor {
   private readonly window: Observation[] = [];
+  /** The sentences of recent predictions (at most `windowSize`). */
+  private readonly units: { label: string; confidence: number }[] = [];
   private readonly windowSize: number;
   private readonly minCount: number;
   private readonly labelOrder: string[];
@@ -71,6 +78,10 @@ export class DriftMonitor {
   observe(o: Observation): void {
     this.window.push(o);
     if (this.window.length > this.windowSize) this.window.shift();
+    if (o.units) {
+      this.units.push(...o.units);
+      if (this.units.length > this.windowSize) this.units.splice(0, this.units.length - this.windowSize);
+    }
   }
 
   observeAll(obs: readonly Observation[]): void {
@@ -78,7 +89,9 @@ export class DriftMonitor {
   }
 
   report(): DriftReport {
-    const labels = this.window.map((o) => o.label);
+    const bySentence = this.units.length > 0;
+    const measured: readonly { label: string; confidence: number }[] = bySentence ? this.units : this.window;
+    const labels = measured.map((o) => o.label);
     const known = [
       ...this.labelOrder,
       ...[...new Set(labels)].filter((l) => !this.labelOrder.includes(l)).sort(),
@@ -86,7 +99,7 @@ export class DriftMonitor {
     const live = labelShares(labels, known);
     const expected = known.map((l) => this.reference.labels[l] ?? 0);
     const conf = histogram(
-      this.window.map((o) => o.confidence),
+      measured.map((o) => o.confidence),
       this.reference.confidenceEdges,
     );
     const labelPsi = psi(expected, live);
@@ -99,6 +112,7 @@ export class DriftMonitor {
       confidencePsi,
       labelShares: Object.fromEntries(known.map((l, i) => [l, live[i]])),
       confidenceHistogram: conf,
+      unit: bySentence ? 'sentence' : 'text',
       ratingAgreement: ratingAgreement(this.window),
       status,
     };

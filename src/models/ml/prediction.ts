@@ -13,4 +13,9 @@ export interface Prediction {
   readonly modelVersion: string;
   /** Present when the model abstained (`label` is the fallback): the three most likely labels. */
   readonly candidates?: readonly Candidate[];
+  /**
+   * Sentence-aggregated models (`sentence-mean`): the label and confidence of each sentence, the
+   * unit drift is measured on (it does not change with review length). Never part of an API answer.
+   */
+  readonly units?: readonly Candidate[];
 }

@@ -1,11 +1,19 @@
 /**
  * Sentence features for the sentiment model: hashed unigrams (negated words get their own
- * feature `n:<word>`), hashed bigrams, and optional VADER-style contrast weighting (words before
- * the last "but" count half, words after it one and a half).
+ * feature `n:<word>`), hashed bigrams, optional VADER-style contrast weighting (words before
+ * the last "but" count half, words after it one and a half) and optional idiom tokens
+ * ("not bad at all" -> `idiom_pos`, see `rewriteIdioms`).
  */
-import { featureBucket } from './hash';
-import { SparseBuilder, type SparseVector } from './sparse';
-import { isClauseBreaker, isPunctuation, lightStem, negationMask, wordTokens } from './tokenize';
+import { bucketOf, fnvAdd, fnvAddCode, FNV_OFFSET } from './hash';
+import type { SparseVector } from './sparse';
+import {
+  isClauseBreaker,
+  isPunctuation,
+  lightStem,
+  negationMask,
+  rewriteIdioms,
+  wordTokens,
+} from './tokenize';
 
 export interface SentimentFeatureConfig {
   /** Hash space is 2^bits buckets. */
@@ -16,16 +24,28 @@ export interface SentimentFeatureConfig {
   readonly contrastWeighting: boolean;
   /** Adds a light-stem feature (`s:<stem>` / `ns:<stem>`) beside each inflected word. */
   readonly stems?: boolean;
+  /** Replaces litotes and similar idioms by one idiom token before anything else. */
+  readonly idioms?: boolean;
 }
 
-/** Feature names of one sentence with their weights, before hashing (also used for the lexicon prior). */
-export function sentimentFeatureNames(sentence: string, cfg: SentimentFeatureConfig): Map<string, number> {
+function sentenceTokens(sentence: string, cfg: SentimentFeatureConfig): string[] {
   const tokens = wordTokens(sentence);
-  const negated = cfg.negationScope > 0 ? negationMask(tokens, cfg.negationScope) : [];
+  return cfg.idioms ? rewriteIdioms(tokens) : tokens;
+}
+
+function lastBreakerIndex(tokens: readonly string[], cfg: SentimentFeatureConfig): number {
   let lastBreaker = -1;
   if (cfg.contrastWeighting) {
     for (let i = 0; i < tokens.length; i++) if (tokens[i] === 'but') lastBreaker = i;
   }
+  return lastBreaker;
+}
+
+/** Feature names of one sentence with their weights, before hashing (also used for the lexicon prior). */
+export function sentimentFeatureNames(sentence: string, cfg: SentimentFeatureConfig): Map<string, number> {
+  const tokens = sentenceTokens(sentence, cfg);
+  const negated = cfg.negationScope > 0 ? negationMask(tokens, cfg.negationScope) : [];
+  const lastBreaker = lastBreakerIndex(tokens, cfg);
   const out = new Map<string, number>();
   const put = (name: string, w: number): void => {
     const prev = out.get(name);
@@ -52,8 +72,53 @@ export function sentimentFeatureNames(sentence: string, cfg: SentimentFeatureCon
   return out;
 }
 
+// FNV states after each feature-name prefix: names are hashed in parts, never concatenated.
+const PREFIX = {
+  u: fnvAdd(FNV_OFFSET, 'u:'),
+  n: fnvAdd(FNV_OFFSET, 'n:'),
+  s: fnvAdd(FNV_OFFSET, 's:'),
+  ns: fnvAdd(FNV_OFFSET, 'ns:'),
+  b: fnvAdd(FNV_OFFSET, 'b:'),
+};
+const UNDERSCORE = '_'.charCodeAt(0);
+
+/**
+ * The hashed features of {@link sentimentFeatureNames} (a feature seen twice keeps its largest
+ * weight), computed without building the names: the per-sentence hot path of inference.
+ */
 export function sentimentFeatures(sentence: string, cfg: SentimentFeatureConfig): SparseVector {
-  const b = new SparseBuilder();
-  for (const [name, w] of sentimentFeatureNames(sentence, cfg)) b.add(featureBucket(name, cfg.bits), w);
-  return b.build();
+  const tokens = sentenceTokens(sentence, cfg);
+  const negated = cfg.negationScope > 0 ? negationMask(tokens, cfg.negationScope) : [];
+  const lastBreaker = lastBreakerIndex(tokens, cfg);
+  const bits = cfg.bits;
+  const indices: number[] = [];
+  const values: number[] = [];
+  const put = (bucket: number, w: number): void => {
+    const at = indices.indexOf(bucket);
+    if (at < 0) {
+      indices.push(bucket);
+      values.push(w);
+    } else if (w > values[at]) values[at] = w;
+  };
+  let prevWord: string | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const weight = lastBreaker < 0 ? 1 : i < lastBreaker ? 0.5 : 1.5;
+    if (isPunctuation(t)) {
+      if (t.startsWith('!')) put(bucketOf(fnvAdd(PREFIX.u, '!'), bits), weight);
+      else if (t.startsWith('?')) put(bucketOf(fnvAdd(PREFIX.u, '?'), bits), weight);
+      prevWord = undefined;
+      continue;
+    }
+    put(bucketOf(fnvAdd(negated[i] ? PREFIX.n : PREFIX.u, t), bits), weight);
+    if (cfg.stems) {
+      const stem = lightStem(t);
+      if (stem !== t) put(bucketOf(fnvAdd(negated[i] ? PREFIX.ns : PREFIX.s, stem), bits), weight);
+    }
+    if (cfg.bigrams && prevWord !== undefined && !isClauseBreaker(t)) {
+      put(bucketOf(fnvAdd(fnvAddCode(fnvAdd(PREFIX.b, prevWord), UNDERSCORE), t), bits), weight);
+    }
+    prevWord = t;
+  }
+  return { indices, values };
 }

@@ -32,6 +32,8 @@ export interface ModelCard extends CardLicensing {
   readonly licence: CardLicensing['licence'] & { readonly trainingData: readonly TrainingDataEntry[] };
   readonly intendedUse: string;
   readonly limitations: readonly string[];
+  /** How the model is watched in production (drift unit, bias slices) and what is done about it. */
+  readonly monitoring?: Record<string, unknown>;
   readonly referenceDistribution: ReferenceDistribution;
   readonly evaluation: unknown;
 }
@@ -81,6 +83,7 @@ export function writeArtifact(
     licence: draft.licence,
     intendedUse: draft.intendedUse,
     limitations: draft.limitations,
+    ...(draft.monitoring ? { monitoring: draft.monitoring } : {}),
     referenceDistribution: artifact.reference,
     evaluation: draft.evaluation,
   };

@@ -16,8 +16,8 @@ export function trainingDate(): string {
 export const SEED = 20251122;
 
 export const VERSIONS = {
-  sentiment: '1.0.0',
-  'expense-category': '1.0.0',
+  sentiment: '1.1.0',
+  'expense-category': '1.1.0',
   deception: '1.0.0',
 } as const;
 
@@ -88,6 +88,14 @@ export const SENTIMENT_CANDIDATES: readonly SentimentCandidate[] = [
     prior: basePrior,
   },
   {
+    name: 'lr+lexicon-prior+contrast+idioms',
+    description:
+      'as lr+lexicon-prior+contrast, litotes and similar idioms ("not bad at all", "can\'t fault them") as one token with a positive prior',
+    features: { ...baseFeatures, contrastWeighting: true, idioms: true },
+    ftrl: baseFtrl,
+    prior: basePrior,
+  },
+  {
     name: 'lr+lexicon-prior+stems',
     description: 'as lr+lexicon-prior plus light-stem features',
     features: { ...baseFeatures, stems: true },
@@ -97,7 +105,7 @@ export const SENTIMENT_CANDIDATES: readonly SentimentCandidate[] = [
 ];
 
 export const EXPENSE = {
-  generator: { seed: SEED, perCategory: 600, typoRate: 0.12 },
+  generator: { seed: SEED, perCategory: 600, typoRate: 0.25 },
   weights: { handwritten: 2, mcc: 0.3 },
   features: { type: 'expense', bits: 16, charMin: 3, charMax: 5, charWeight: 0.5, bigrams: true } as const,
   ftrl: { alpha: 0.5, beta: 1, l1: 0.5, l2: 1, epochs: 5, seed: SEED } satisfies FtrlConfig,

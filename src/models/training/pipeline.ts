@@ -33,11 +33,15 @@ import { generatedTsv, loadExpenseData } from './expense-data';
 import { runExpense } from './expense-train';
 import { afinn, combinedLexicon, vader } from './lexicons';
 import { formatDeception, formatExpense, formatSentiment } from './report';
+import { BIAS_ALARM } from '../inference/bias-slices';
+import { readHeldoutReviews } from './heldout-reviews';
 import { runSentiment } from './sentiment-train';
 
 export interface Paths {
   readonly repoRoot: string;
   readonly dataDir: string;
+  /** Hand-written held-out sets (evaluation only, never trained on). */
+  readonly fixturesDir: string;
   readonly destinations: Destinations;
 }
 
@@ -45,6 +49,7 @@ export function defaultPaths(repoRoot: string, allowNonCommercial: boolean): Pat
   return {
     repoRoot,
     dataDir: join(repoRoot, 'data'),
+    fixturesDir: join(repoRoot, 'test', 'fixtures', 'models'),
     destinations: {
       layerDir: join(repoRoot, 'layers', 'models'),
       evalDir: join(repoRoot, 'models-eval'),
@@ -65,12 +70,17 @@ export interface TaskRun {
 
 function sentimentRun(p: Paths): TaskRun {
   const rows = readUci(p.dataDir);
-  const { evaluation, chosen, artifact } = runSentiment(rows, combinedLexicon([afinn(), vader()]));
+  const { evaluation, chosen, artifact } = runSentiment(
+    rows,
+    combinedLexicon([afinn(), vader()]),
+    readHeldoutReviews(p.fixturesDir),
+    readTsv(join(p.dataDir, 'sentiment', 'reference', 'wedding-reviews.tsv'), 'reference').map((r) => r.text),
+  );
   const draft: CardDraft = {
     task: 'sentiment',
     version: VERSIONS.sentiment,
     date: trainingDate(),
-    method: `${chosen.description}. Features: hashed (2^${chosen.features.bits}) lower-cased unigrams (negated words within ${chosen.features.negationScope} words of a negator become separate features) and bigrams; multi-sentence texts are scored sentence by sentence, summed and divided by sqrt(#sentences); temperature-scaled sigmoid; int8-quantised sparse weights. Chosen among ${SENTIMENT_CANDIDATES.length} candidates by leave-one-domain-out macro-F1.`,
+    method: `${chosen.description}. Features: hashed (2^${chosen.features.bits}) lower-cased unigrams (negated words within ${chosen.features.negationScope} words of a negator become separate features) and bigrams${chosen.features.idioms ? '; litotes and similar idioms ("not bad at all", "can\'t fault them") become one idiom token with a positive lexicon prior' : ''}; documents are scored sentence by sentence and the document logit is the weighted mean of the sentence logits (a sentence opening with a contrast such as "But"/"However" weighs 1.5 and the one before it 0.5; a summary such as "Overall" weighs 2), so one-line and twenty-line reviews are judged alike and the sentence scores are the unit of drift; temperature-scaled sigmoid; int8-quantised sparse weights. Chosen among ${SENTIMENT_CANDIDATES.length} candidates by leave-one-domain-out macro-F1.`,
     parameters: {
       candidate: chosen.name,
       features: chosen.features,
@@ -90,12 +100,30 @@ function sentimentRun(p: Paths): TaskRun {
     intendedUse:
       'Positive/negative sentiment of English wedding-supplier reviews with a confidence, for summaries, drift monitoring and the rating-sentiment mismatch signal.',
     limitations: [
-      'Trained on short product/film/restaurant sentences; wedding reviews are longer and use other vocabulary. Out-of-domain performance is estimated only by leave-one-domain-out and synthetic multi-sentence documents.',
+      'Trained on short product/film/restaurant sentences; wedding reviews are longer and use other vocabulary. Out-of-domain performance is estimated by leave-one-domain-out, synthetic multi-sentence documents and 162 hand-written held-out reviews (test/fixtures/models/reviews-heldout.tsv).',
       'Two classes only: mixed or neutral reviews get whichever side dominates, usually with low confidence.',
       'English only; sarcasm and domain-specific negatives ("had to chase them for the photos") are weak spots.',
-      'Litotes such as "not bad at all" are usually scored negative (the negator itself carries a strong negative weight learnt from UCI).',
+      'Litotes are handled by a fixed idiom list (tokenize.ts); phrasings outside it ("could not do enough for us") still read as negated.',
+      'Sentences without sentiment words lean negative (the bias learnt from UCI); lukewarm positives ("Handy charger, small enough for travel") are the main error on the held-out product reviews.',
+      'Confidence of a multi-sentence document is that of an average sentence: it is under-confident on long, consistent reviews (see the synthetic-review ECE).',
+      'The held-out reviews were written by the same team that built the model; two idioms were added to the list after the first held-out run (nothing to complain about; could not have asked for more), so those figures are slightly optimistic.',
       'The hotel reviews of op_spam were not used for sentiment training or tuning.',
     ],
+    monitoring: {
+      drift:
+        'PSI of the label shares and of the confidence histogram of live SENTENCES against the per-sentence reference (referenceDistribution), over a rolling window of 1,000 sentences per worker (metric ModelDriftPsi) and over the shared hourly counters (GET /v1/ops/models); alarm above MODEL_ALARMS.psiAbove (0.2). Runbook: runbooks/model-drift.md.',
+      agreement:
+        'Agreement with star ratings (4-5 stars positive, 1-2 negative, 3 ignored) per variant; alarm when more than 5 points below the leave-one-domain-out accuracy. Runbook: runbooks/model-agreement.md.',
+      biasSlices: {
+        measured:
+          'biasSlices() in src/models/inference/bias-slices.ts: per slice of platform, text length (1-15, 16-60, 61+ words), star rating and supplier category, the label mix and the agreement with star ratings, compared with all other slices of the same dimension together.',
+        alarm: `ALARM when a slice with at least ${BIAS_ALARM.minRated} rated predictions (and the rest too) agrees ${BIAS_ALARM.gapPoints} or more points less than the rest.`,
+        action:
+          'A slice in ALARM goes to a human (operator review of a sample of that slice; retraining with data of that slice if the model is at fault). A model never deletes or hides a review: its outputs are labels and flags for people.',
+        offline:
+          'The held-out reviews in the evaluation are sliced by set, length and domain (evaluation.heldoutReviews); largest gaps are in evaluation.heldoutReviews.models["ours (shipped)"].',
+      },
+    },
     evaluation,
   };
   return { task: 'sentiment', artifact, draft, files: new Map(), report: formatSentiment(evaluation) };
@@ -103,7 +131,10 @@ function sentimentRun(p: Paths): TaskRun {
 
 function expenseRun(p: Paths): TaskRun {
   const data = loadExpenseData(p.dataDir, EXPENSE.generator, EXPENSE.weights);
-  const { evaluation, artifact, threshold } = runExpense(data);
+  const { evaluation, artifact, threshold } = runExpense(
+    data,
+    readTsv(join(p.fixturesDir, 'expense-notes-heldout.tsv'), 'independent-heldout'),
+  );
   const draft: CardDraft = {
     task: 'expense-category',
     version: VERSIONS['expense-category'],
@@ -137,6 +168,7 @@ function expenseRun(p: Paths): TaskRun {
       'Vendor names without a category word (e.g. "Rosie & Co") cannot be categorised; expect abstentions.',
       'Ambiguous items (a hotel that is also the venue, an organist) follow the conventions of data/expenses/README.md.',
       'English (UK/US) notes only.',
+      'The independent held-out notes (test/fixtures/models/expense-notes-heldout.tsv) were looked at once before 1.1.0: 40 place names, 10 context phrases and a higher typo rate were added after that run (92.8% before), so its figure is somewhat optimistic.',
     ],
     evaluation,
   };

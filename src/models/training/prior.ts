@@ -1,7 +1,7 @@
 /** Turns a lexicon into a prior weight vector in the sentiment model's hash space. */
 import type { SentimentFeatureSpec } from '../ml/artifact';
 import { featureBucket } from '../ml/hash';
-import { wordTokens } from '../ml/tokenize';
+import { IDIOM_NEGATIVE, IDIOM_POSITIVE, wordTokens } from '../ml/tokenize';
 import type { Lexicon } from './lexicons';
 
 export interface PriorConfig {
@@ -10,6 +10,8 @@ export interface PriorConfig {
   /** Negated words (`n:<word>`) get -negation * scale * valence (VADER uses 0.74). */
   readonly negation: number;
 }
+
+export const IDIOM_VALENCE = { positive: 0.6, negative: -0.4 } as const;
 
 export function lexiconPrior(
   lexicon: Lexicon,
@@ -30,6 +32,12 @@ export function lexiconPrior(
     } else if (tokens.length === 2 && features.bigrams && tokens.every((t) => /^[a-z0-9_]+$/.test(t))) {
       put(`b:${tokens[0]}_${tokens[1]}`, cfg.scale * valence);
     }
+  }
+  if (features.idioms) {
+    // Valences of the idiom tokens, on the lexicons' [-1, 1] scale: "not bad at all" / "can't
+    // fault them" about as positive as "good"; "could have been better" mildly negative.
+    put(`u:${IDIOM_POSITIVE}`, cfg.scale * IDIOM_VALENCE.positive);
+    put(`u:${IDIOM_NEGATIVE}`, cfg.scale * IDIOM_VALENCE.negative);
   }
   const prior = new Float64Array(2 ** features.bits);
   for (const [name, { sum, n }] of [...byFeature.entries()].sort(([a], [b]) =>

@@ -1,6 +1,7 @@
 /** Plain-text tables of the evaluations for the console (`npm run eval` / `npm run train`). */
 import type { DeceptionEvaluation } from './deception-train';
 import type { ExpenseEvaluation } from './expense-train';
+import type { HeldoutReport } from './heldout-reviews';
 import type { SlicedSummary, SentimentEvaluation } from './sentiment-train';
 
 const pct = (x: number): string => (x * 100).toFixed(1);
@@ -80,7 +81,49 @@ export function formatSentiment(e: SentimentEvaluation): string {
     ],
   );
   const c = e.chosenModel.calibration;
+  const h = e.heldoutReviews;
+  const heldout = h
+    ? (() => {
+        const cols = [
+          'set:polar',
+          'set:short',
+          'set:product',
+          'length:short',
+          'length:long',
+          'domain:wedding',
+          'domain:hotel',
+          'domain:restaurant',
+          'domain:clothing',
+          'domain:home',
+          'domain:electronics',
+        ];
+        const cellOf = (r: HeldoutReport, col: string) => {
+          const slices = { ...r.bySet.slices, ...r.byLength.slices, ...r.byDomain.slices };
+          const m = slices[col];
+          return m ? `${pct(m.accuracy)}/${pct(m.macroF1)}` : '-';
+        };
+        const first = Object.values(h.models)[0];
+        const counts = cols.map((col) => {
+          const slices = { ...first.bySet.slices, ...first.byLength.slices, ...first.byDomain.slices };
+          return `${col.split(':')[1]} (${slices[col]?.n ?? 0})`;
+        });
+        return [
+          `HELD-OUT HAND-WRITTEN REVIEWS (${h.n}; never trained on or tuned on; cells acc/macro-F1 %)`,
+          table(
+            ['model', 'all', ...counts],
+            Object.entries(h.models).map(([name, r]) => [
+              name,
+              `${pct(r.all.accuracy)}/${pct(r.all.macroF1)}`,
+              ...cols.map((col) => cellOf(r, col)),
+            ]),
+          ),
+          `ours (shipped) errors: ${h.models['ours (shipped)'].errors.map((x) => `"${x.text}" ${x.gold}->${x.predicted}`).join('; ') || 'none'}`,
+          '',
+        ].join('\n');
+      })()
+    : 'HELD-OUT REVIEWS: fixture missing, not evaluated\n';
   return [
+    heldout,
     'SENTIMENT (UCI 3,000 sentences; cells acc/macro-F1 %; LODO = trained on the other two domains)',
     table(header, rows),
     '',
@@ -88,7 +131,7 @@ export function formatSentiment(e: SentimentEvaluation): string {
     '',
     synth,
     '',
-    `calibration: temperature ${c.temperature}, ECE on LODO ${c.eceLodoBefore} -> ${c.eceLodoAfter}; synthetic-review ECE sentence-sqrt ${e.chosenModel.syntheticReviews.eceSentenceSqrt} vs document ${e.chosenModel.syntheticReviews.eceDocument}`,
+    `calibration: temperature ${c.temperature}, ECE on LODO ${c.eceLodoBefore} -> ${c.eceLodoAfter}; synthetic-review ECE sentence-mean ${e.chosenModel.syntheticReviews.eceSentenceMean}, sentence-sqrt ${e.chosenModel.syntheticReviews.eceSentenceSqrt}, document ${e.chosenModel.syntheticReviews.eceDocument}`,
     e.notMeasuredHere,
   ].join('\n');
 }
@@ -112,6 +155,12 @@ export function formatExpense(e: ExpenseEvaluation): string {
           pct(h.withoutThreshold.macroF1),
         ],
         [
+          'independent hand-written held-out (threshold)',
+          String(e.independentHeldout.n),
+          pct(e.independentHeldout.accuracy),
+          pct(e.independentHeldout.macroF1),
+        ],
+        [
           'validation: hand-written train notes',
           String(e.validation.n),
           pct(e.validation.accuracy),
@@ -127,7 +176,7 @@ export function formatExpense(e: ExpenseEvaluation): string {
           `ablation (no threshold): ${a.name}`,
           String(a.heldout.n),
           pct(a.heldout.accuracy),
-          pct(a.heldout.macroF1),
+          `${pct(a.heldout.macroF1)} (independent: ${pct(a.independentHeldout.accuracy)})`,
         ]),
       ],
     ),
@@ -135,6 +184,8 @@ export function formatExpense(e: ExpenseEvaluation): string {
     `held-out by length: ${slice(h.byLength)}; largest gap ${pct(h.byLength.largestGap.accuracy)}`,
     `held-out by amount: ${slice(h.byAmount)}; largest gap ${pct(h.byAmount.largestGap.accuracy)}`,
     `held-out notes identical to a training note (normalised): ${h.exactTextOverlapWithTraining}; on the other ${h.notInTraining.n}: acc ${pct(h.notInTraining.accuracy)}, macro-F1 ${pct(h.notInTraining.macroF1)}`,
+    `independent held-out notes identical to a training note (normalised): ${e.independentHeldout.exactTextOverlapWithTraining}; on the other ${e.independentHeldout.notInTraining.n}: acc ${pct(e.independentHeldout.notInTraining.accuracy)}, macro-F1 ${pct(e.independentHeldout.notInTraining.macroF1)}`,
+    `independent held-out errors: ${e.independentHeldout.errors.map((x) => `"${x.text}" ${x.gold}->${x.predicted}`).join('; ')}`,
     `held-out errors: ${h.errors.map((x) => `"${x.text}" ${x.gold}->${x.predicted}`).join('; ')}`,
   ].join('\n');
 }

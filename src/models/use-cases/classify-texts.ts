@@ -33,6 +33,7 @@ export async function classifyTexts(
     model,
     label: p.label,
     confidence: p.confidence,
+    ...(p.units ? { units: p.units } : {}),
   }));
   await recordObservations(observations, deps.modelStats, deps.clock.now()).catch(deps.onStatsError);
   return {

@@ -72,6 +72,7 @@ export function analyseReviews(
         label: prediction.label,
         confidence: prediction.confidence,
         rating: ratingForModels(review),
+        ...(prediction.units ? { units: prediction.units } : {}),
       });
       return withInsights(review, {
         status: 'done',

@@ -1,0 +1,116 @@
+/**
+ * Bias in production: agreement with star ratings and label mix per slice (platform, text
+ * length, rating, supplier category), with an alarm when one slice falls well behind the rest.
+ * Pure: the caller passes the window's predictions with their slice attributes. The outcome is a
+ * flag for a human (an operator looks at the slice); a model never deletes or hides a review.
+ */
+import { expectedSentiment } from '../ml';
+import type { AlarmState } from './model-alarms';
+
+export const SLICE_DIMENSIONS = ['platform', 'length', 'rating', 'supplierCategory'] as const;
+export type SliceDimension = (typeof SLICE_DIMENSIONS)[number];
+
+export const BIAS_ALARM = {
+  /** A slice's agreement this many points below the rest of the window: ALARM. */
+  gapPoints: 10,
+  /** Fewest rated (1-2 or 4-5 star) predictions in the slice AND in the rest before judging. */
+  minRated: 30,
+} as const;
+
+export interface SlicedPrediction {
+  readonly label: string;
+  /** Star rating 1-5 when known. */
+  readonly rating?: number;
+  readonly platform: string;
+  readonly supplierCategory: string;
+  /** Words in the review (sliced as 1-15, 16-60, 61+). */
+  readonly words: number;
+}
+
+export interface SliceReport {
+  readonly dimension: SliceDimension;
+  readonly slice: string;
+  readonly predictions: number;
+  readonly labelMix: Record<string, number>;
+  readonly rated: number;
+  /** Agreement with star ratings (>= 4 positive, <= 2 negative), null without rated predictions. */
+  readonly agreement: number | null;
+  /** Agreement of every other slice of the same dimension together. */
+  readonly restAgreement: number | null;
+  readonly state: AlarmState;
+}
+
+export function lengthSlice(words: number): string {
+  return words <= 15 ? 'words:1-15' : words <= 60 ? 'words:16-60' : 'words:61+';
+}
+
+function sliceOf(p: SlicedPrediction, d: SliceDimension): string {
+  switch (d) {
+    case 'platform':
+      return p.platform;
+    case 'supplierCategory':
+      return p.supplierCategory;
+    case 'length':
+      return lengthSlice(p.words);
+    case 'rating':
+      return p.rating === undefined ? 'stars:none' : `stars:${p.rating}`;
+  }
+}
+
+function agreementOf(ps: readonly SlicedPrediction[]): { rated: number; rate: number | null } {
+  let rated = 0;
+  let agreed = 0;
+  for (const p of ps) {
+    const expected = expectedSentiment(p.rating);
+    if (expected === null) continue;
+    rated++;
+    if (p.label === expected) agreed++;
+  }
+  return { rated, rate: rated === 0 ? null : agreed / rated };
+}
+
+const round = (x: number) => Math.round(x * 10_000) / 10_000;
+
+/** Every slice of every dimension, worst agreement gap first within a dimension. */
+export function biasSlices(predictions: readonly SlicedPrediction[]): SliceReport[] {
+  const out: SliceReport[] = [];
+  for (const dimension of SLICE_DIMENSIONS) {
+    const groups = new Map<string, SlicedPrediction[]>();
+    for (const p of predictions) {
+      const key = sliceOf(p, dimension);
+      groups.set(key, [...(groups.get(key) ?? []), p]);
+    }
+    for (const [slice, members] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const own = agreementOf(members);
+      const rest = agreementOf(predictions.filter((p) => sliceOf(p, dimension) !== slice));
+      const labels = [...new Set(members.map((m) => m.label))].sort();
+      const state: AlarmState =
+        own.rate === null ||
+        rest.rate === null ||
+        own.rated < BIAS_ALARM.minRated ||
+        rest.rated < BIAS_ALARM.minRated
+          ? 'INSUFFICIENT_DATA'
+          : (rest.rate - own.rate) * 100 > BIAS_ALARM.gapPoints
+            ? 'ALARM'
+            : 'OK';
+      out.push({
+        dimension,
+        slice,
+        predictions: members.length,
+        labelMix: Object.fromEntries(
+          labels.map((l) => [l, round(members.filter((m) => m.label === l).length / members.length)]),
+        ),
+        rated: own.rated,
+        agreement: own.rate === null ? null : round(own.rate),
+        restAgreement: rest.rate === null ? null : round(rest.rate),
+        state,
+      });
+    }
+  }
+  return out;
+}
+
+/** The slices in ALARM: each goes to a human for review (nothing is removed or hidden). */
+export function slicesForReview(reports: readonly SliceReport[]): SliceReport[] {
+  return reports.filter((r) => r.state === 'ALARM');
+}
