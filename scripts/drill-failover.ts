@@ -42,7 +42,7 @@ export interface FailoverReport {
   readonly reviews: number;
   /** Items both regions had written when replication met them (last writer wins decided). */
   readonly conflicts: number;
-  /** Summary shards corrected: reviews created in both regions, counted twice without ADR 0019's fix. */
+  /** Summary shards corrected: reviews created in both regions, counted twice without ADR 0020's fix. */
   readonly corrections: number;
   readonly summaries: Record<string, { count: number; averageRating: number | null }>;
   readonly seconds: { readonly load: number; readonly failover: number; readonly recovery: number };
