@@ -12,5 +12,6 @@ import './imports.spec';
 import './models-layer.spec';
 import './platform-alarm-metrics.spec';
 import './platform-audit.spec';
+import './regional-independence.spec';
 import './secret-rotation.spec';
 import './service-stack.spec';
