@@ -43,6 +43,8 @@ import { ServiceApi, serviceApiName } from '../constructs/service-api';
 // Real-time updates (issue 14)
 import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import { RealtimeApi } from '../constructs/realtime-api';
+// Client routing between regions (issue 11)
+import { RegionalDns } from '../constructs/regional-dns';
 
 /** The WebSocket stage's throttling per region (API Gateway's account default is 10,000 rps / 5,000 burst). */
 const REALTIME_THROTTLE = { rateLimit: 500, burstLimit: 1000 };
@@ -92,6 +94,8 @@ export class ServiceStack extends Stack {
   readonly buckets: Readonly<Record<BucketId, ServiceBucket>>;
   /** Secret rotation (issue 9): one schedule per catalogued secret, in the primary region only. */
   readonly rotationSchedules: readonly secretsmanager.RotationSchedule[];
+  /** Issue 11: the Route 53 health check of this region, its alarm, and the latency records. */
+  readonly dns: RegionalDns;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -285,6 +289,15 @@ export class ServiceStack extends Stack {
       quotaHeadroomAlarmPercent: config.platformHealth.quotaHeadroomAlarmPercent,
     });
 
+    this.dns = new RegionalDns(this, 'Dns', {
+      api: this.api.api,
+      realtime: { api: this.realtime.api, stage: this.realtime.stage },
+      dns: config.dns,
+      alarms,
+      metricsNamespace: config.metricsNamespace,
+      serviceName: config.serviceName,
+    });
+
     this.healthAlarms = new HealthAlarms(this, 'Health', {
       alarms,
       metricsNamespace: config.metricsNamespace,
@@ -402,6 +415,19 @@ export class ServiceStack extends Stack {
       ]),
       installLatestAwsSdk: false,
     });
+    // The provider function AwsCustomResource shares across the stack (one per stack, fixed id).
+    const provider = this.node.tryFindChild(
+      `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`,
+    );
+    const providerRole = (provider as lambda.IFunction | undefined)?.role;
+    if (providerRole) {
+      Validations.of(providerRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          "The provider of AwsCustomResource (DescribeTable of this region's RealtimeLog replica at deploy time) " +
+          'writes only its own logs with this managed policy; its one other permission is DescribeTable on that table.',
+      });
+    }
     return dynamodb.TableV2.fromTableAttributes(this, `${id}StreamTable`, {
       tableName: name,
       tableStreamArn: describe.getResponseField('Table.LatestStreamArn'),

@@ -24,6 +24,8 @@ export const SERVICE_METRICS = {
   // Secret rotation (functions/secret-rotation, issue 9): failed steps (alarm) and promotions.
   secretRotationFailures: 'SecretRotationFailures',
   secretsRotated: 'SecretsRotated',
+  // Deep health (functions/api, issue 11): each 503 of GET /v1/health (a dependency failed).
+  healthChecksFailed: 'HealthChecksFailed',
 } as const;
 
 /**

@@ -8,6 +8,7 @@ import './api.spec';
 import './backup.spec';
 import './connections.spec';
 import './data-stack.spec';
+import './dns.spec';
 import './imports.spec';
 import './models-layer.spec';
 import './platform-alarm-metrics.spec';
