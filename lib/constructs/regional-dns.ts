@@ -27,6 +27,8 @@ export type DnsSettings = NonNullable<WedSyncConfig['dns']>;
 
 export interface RegionalDnsProps {
   readonly api: apigw.RestApi;
+  /** The REST API's stage (`api.stageName`): the execute-api URL's first path segment. */
+  readonly stageName: string;
   readonly realtime?: { readonly api: apigwv2.WebSocketApi; readonly stage: apigwv2.WebSocketStage };
   readonly dns: DnsSettings | undefined;
   readonly alarms: ServiceAlarms;
@@ -60,7 +62,7 @@ export class RegionalDns extends Construct {
       healthCheckConfig: {
         type: 'HTTPS',
         fullyQualifiedDomainName: `${props.api.restApiId}.execute-api.${region}.${stack.urlSuffix}`,
-        resourcePath: `/${props.api.deploymentStage.stageName}/v1/health`,
+        resourcePath: `/${props.stageName}/v1/health`,
         port: 443,
         enableSni: true,
         requestInterval: HEALTH_CHECK_INTERVAL_SECONDS,

@@ -291,6 +291,7 @@ export class ServiceStack extends Stack {
 
     this.dns = new RegionalDns(this, 'Dns', {
       api: this.api.api,
+      stageName: config.api.stageName,
       realtime: { api: this.realtime.api, stage: this.realtime.stage },
       dns: config.dns,
       alarms,

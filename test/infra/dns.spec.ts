@@ -28,7 +28,11 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the service stack i
         FullyQualifiedDomainName: {
           'Fn::Join': [
             '',
-            [{ Ref: logicalIdOf(stack, stack.api.api) }, `.execute-api.${region}.amazonaws.com`],
+            [
+              { Ref: logicalIdOf(stack, stack.api.api) },
+              `.execute-api.${region}.`,
+              { Ref: 'AWS::URLSuffix' },
+            ],
           ],
         },
         ResourcePath: `/${synth.config.api.stageName}/v1/health`,

@@ -50,6 +50,9 @@ it('checks every stack of the app', () => {
     'WedSync-Service-eu-west-1',
     'WedSync-Service-ap-southeast-1',
     'WedSync-BackupCopy-eu-west-1',
+    // The key replicas of each replica region (issue 11).
+    'WedSync-Keys-eu-west-1',
+    'WedSync-Keys-ap-southeast-1',
   ]);
 });
 

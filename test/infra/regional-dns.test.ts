@@ -17,6 +17,7 @@ it('keeps the health check and its alarm, makes no record, and notes why', () =>
   });
   new RegionalDns(stack, 'Dns', {
     api,
+    stageName: 'prod',
     dns: undefined,
     alarms,
     metricsNamespace: 'WedSync',
