@@ -161,6 +161,8 @@ export const ALARM_TABLE = {
 
   // Secret rotation (issue 9): a failed step leaves AWSCURRENT as it was; Secrets Manager retries.
   secretRotationFailed: kind({ severity: 'warning', runbook: 'secret-rotation-failed' }),
+  // Deep health (issue 11): the region's health route failing; Route 53 has failed clients over.
+  regionUnhealthy: kind({ severity: 'critical', runbook: 'region-failover' }),
 
   /**
    * The paging path: a topic whose notifications fail (or are published but never delivered, as

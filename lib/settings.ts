@@ -185,6 +185,31 @@ const configSchema = z.strictObject({
       quotaHeadroomAlarmPercent: z.number().min(0).max(100).default(5),
     })
     .default({ auditRetentionDays: 400, syncLagAlarmSeconds: 3 * 3600, quotaHeadroomAlarmPercent: 5 }),
+  /**
+   * Client routing between regions (issue 11): latency records for the API's custom domain in this
+   * hosted zone, each tied to its region's Route 53 health check on /v1/health. Without it the
+   * health checks still exist (they feed the failover alarm) and no record is made.
+   */
+  dns: z
+    .strictObject({
+      /** The public hosted zone (its id and name: no lookup at synth, so the synth stays offline). */
+      hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone id (Z...)'),
+      zoneName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'a domain name such as wedsync.example'),
+      /** The REST API's name clients call, in the zone (e.g. api.wedsync.example). */
+      apiDomainName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/),
+      /** The WebSocket API's name, in the zone (e.g. realtime.wedsync.example); none: no record. */
+      realtimeDomainName: z
+        .string()
+        .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/)
+        .optional(),
+    })
+    .refine((d) => d.apiDomainName.endsWith(`.${d.zoneName}`), {
+      message: 'apiDomainName must be in zoneName',
+    })
+    .refine((d) => d.realtimeDomainName === undefined || d.realtimeDomainName.endsWith(`.${d.zoneName}`), {
+      message: 'realtimeDomainName must be in zoneName',
+    })
+    .optional(),
   /** AWS Backup of every catalog table (issue 11, runbooks/disaster-recovery.md). */
   backup: z
     .strictObject({

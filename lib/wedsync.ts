@@ -9,6 +9,7 @@ import { backupCopyRegion } from './settings';
 import { backupVaultName } from './constructs/table-backups';
 import { BackupCopyStack } from './stacks/backup-copy-stack';
 import { DataStack } from './stacks/data-stack';
+import { KeyReplicaStack } from './stacks/key-replica-stack';
 import { ServiceStack } from './stacks/service-stack';
 
 export interface WedSync {
@@ -18,11 +19,15 @@ export interface WedSync {
   readonly services: readonly ServiceStack[];
   /** The vault in a second region that every table recovery point is copied to (issue 11). */
   readonly backupCopy: BackupCopyStack;
+  /** The multi-region keys' replicas and aliases, one stack per replica region (issue 11). */
+  readonly keyReplicas: readonly KeyReplicaStack[];
 }
 
 export const dataStackName = (config: WedSyncConfig): string => `${config.appName}-Data`;
 export const serviceStackName = (config: WedSyncConfig, region: string): string =>
   `${config.appName}-Service-${region}`;
+export const keyReplicaStackName = (config: WedSyncConfig, region: string): string =>
+  `${config.appName}-Keys-${region}`;
 export const backupCopyStackName = (config: WedSyncConfig): string =>
   `${config.appName}-BackupCopy-${backupCopyRegion(config)}`;
 
@@ -46,6 +51,7 @@ export function buildWedSync(app: App): WedSync {
     terminationProtection: true,
     replicaRegions: config.replicaRegions,
     contributorInsights: config.contributorInsights,
+    naming: config,
     backup: {
       vaultName,
       retentionDays: config.backup.retentionDays,
@@ -55,20 +61,37 @@ export function buildWedSync(app: App): WedSync {
   });
   data.addStackDependency(backupCopy, 'the backup plan copies into its vault');
 
+  // The one deploy-time read of the primary region outside the data stack: a replica key names its
+  // primary's ARN (a random mrk- id). These stateful stacks change only when a key is added.
+  const keyReplicas = config.replicaRegions.map((region) => {
+    const keys = new KeyReplicaStack(app, keyReplicaStackName(config, region), {
+      env: { account: config.account, region },
+      description: `WedSync keys in ${region}: replicas of the multi-region keys and their aliases`,
+      terminationProtection: true,
+      crossRegionReferences: true,
+      keys: data.keys,
+      naming: config,
+    });
+    keys.addStackDependency(data, 'replicates the primary keys');
+    return keys;
+  });
+
+  // Service stacks name tables, secrets and keys by derived names (src/catalog/physical-names.ts):
+  // no cross-region reference, so a region's service deploys while the primary region is down.
   const services = allRegions(config).map((region) => {
     const service = new ServiceStack(app, serviceStackName(config, region), {
       env: { account: config.account, region },
       description: `WedSync service in ${region}: API, queues, functions, alarms, dashboard`,
-      crossRegionReferences: region !== config.primaryRegion,
+      crossRegionReferences: false,
       config,
-      tables: data.tables,
       secrets: data.secrets,
-      keys: data.keys,
       stackNameIn: (other) => serviceStackName(config, other),
     });
     service.addStackDependency(data, 'binds to the global tables and secrets');
+    const keys = keyReplicas.find((k) => k.region === region);
+    if (keys) service.addStackDependency(keys, 'binds to the key alias of its region');
     return service;
   });
 
-  return { config, data, services, backupCopy };
+  return { config, data, services, backupCopy, keyReplicas };
 }

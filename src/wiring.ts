@@ -99,6 +99,9 @@ import { SecretsManagerVersionStore } from './credentials/adapters/secrets-manag
 import { DynamoSubjectData } from './privacy/adapters/dynamo-subject-data';
 import { MessageErasureQueue } from './privacy/adapters/erasure-queue';
 import type { ExportSubjectDeps, RequestErasureDeps, RunErasureDeps } from './privacy';
+// Deep health (issue 11)
+import type { HealthProbes } from './recovery/domain/health';
+import { dynamoTableProbe, keyRingProbe, sqsQueueProbe } from './recovery/adapters/health-probes';
 
 /**
  * Builds a value on first use and keeps it for the life of the process (the container).
@@ -462,3 +465,9 @@ export const runErasureDeps = once((): RunErasureDeps => ({
 export const privacyEventPublisher = once(
   () => new SqsEventPublisher(sqs(), queueUrl('Events'), `wedsync/${currentRegion()}/privacy`),
 );
+// Deep health (issue 11): the Api's own table replica, ingest queue and signing key ring.
+export const healthProbes = once((): HealthProbes => ({
+  dynamodb: dynamoTableProbe(dynamoClient(), { ...tableDefinition('Reviews'), name: tableName('Reviews') }),
+  sqs: sqsQueueProbe(sqs(), queueUrl('Ingest')),
+  secrets: keyRingProbe(reviewTokenKeys()),
+}));

@@ -12,7 +12,7 @@ import { runIdempotently } from './idempotency';
 import { parse, type Operations } from './operation';
 import { auditHealthOperations, type AuditHealthDeps } from './operations/audit-health';
 import { connectionOperations, type ConnectionOperationDeps } from './operations/connections';
-import { metaOperations } from './operations/meta';
+import { metaOperations, type HealthDeps } from './operations/meta';
 import { modelOperations, type ModelDeps } from './operations/models';
 import { reviewOperations, type ReviewDeps } from './operations/reviews';
 import { webhookOperations, type WebhookDeps } from './operations/webhooks';
@@ -38,7 +38,8 @@ export interface ApiDeps
     NotificationOperationDeps,
     AccessDeps,
     RealtimeOperationDeps,
-    PrivacyDeps {
+    PrivacyDeps,
+    HealthDeps {
   /** Only requests that send an Idempotency-Key to a route marked `idempotent` use it. */
   readonly idempotency: IdempotencyStore;
   readonly onUnexpectedError: (error: unknown, event: APIGatewayProxyEvent) => void;

@@ -40,7 +40,10 @@ import {
   adminAuditTrail,
   apiKeyStore,
   privacyRequestDeps,
+  healthProbes,
 } from '../../src/wiring';
+import { currentRegion } from '../../src/shared/env';
+import { SERVICE_METRICS } from '../../src/catalog/metrics';
 import { handleApiEvent, type ApiDeps } from './app';
 
 const tally = new MetricTally(metrics);
@@ -97,6 +100,12 @@ const deps = once((): ApiDeps => ({
   // Connection tokens are signed with a key derived from the review-token secret (domain-separated).
   realtimeTokens: { keys: reviewTokenKeys(), clock: systemClock },
   privacy: privacyRequestDeps(),
+  // Deep health (issue 11)
+  health: {
+    probes: healthProbes(),
+    region: currentRegion(),
+    onFailed: () => tally.add(SERVICE_METRICS.healthChecksFailed, MetricUnit.Count),
+  },
   onUnexpectedError: (error, event) =>
     logger.error('unexpected error', { error: error as Error, path: event.path, method: event.httpMethod }),
 }));

@@ -5,7 +5,7 @@
  * may touch, and how, comes only from its `FunctionDefinition` in the catalog.
  */
 import * as path from 'node:path';
-import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -333,18 +333,33 @@ export class ServiceFunction extends Construct {
   }
 
   /**
-   * The key's catalogued actions on this one key, and only with an encryption context naming a
-   * connection (every sealed token has one), so the grant cannot encrypt or decrypt anything else.
+   * The key's catalogued actions on the one key behind the alias, and only with an encryption
+   * context naming a connection (every sealed token has one), so the grant cannot encrypt or decrypt
+   * anything else. The key is named by its regional alias (its mrk- id is not derivable, issue 11):
+   * IAM matches it with `kms:ResourceAliases` on this region's keys.
    */
-  grantKey(def: KeyDefinition, keyArn: string): void {
+  grantKey(def: KeyDefinition, aliasArn: string): void {
+    const stack = Stack.of(this);
+    const { resourceName } = Arn.split(aliasArn, ArnFormat.SLASH_RESOURCE_NAME);
+    const keys = stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: `${def.id}Key`,
         actions: [...def.actions],
-        resources: [keyArn],
-        conditions: { Null: { 'kms:EncryptionContext:connectionId': 'false' } },
+        resources: [keys],
+        conditions: {
+          Null: { 'kms:EncryptionContext:connectionId': 'false' },
+          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': `alias/${resourceName}` },
+        },
       }),
     );
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${keys}]`,
+      reason:
+        `The ${def.id} key is a multi-region key whose mrk- id is random; every region names it by its alias ` +
+        '(derived, so a region deploys without reading the primary region): the grant matches only the key ' +
+        'carrying that alias (kms:ResourceAliases) and only with a connection encryption context.',
+    });
   }
 
   /** Read (default), read/write or append (reads + PutItem) on the table and on each of its catalog indexes. */

@@ -12,10 +12,16 @@ import type { Construct } from 'constructs';
 import { SECRETS, type SecretId } from '#src/catalog/secrets';
 import { TABLES, type TableDefinition, type TableId } from '#src/catalog/tables';
 import { TableBackups } from '../constructs/table-backups';
+import { keyAliasName, type NamingScope, secretName, tableName } from '#src/catalog/physical-names';
 
 export interface DataStackProps extends StackProps {
   readonly replicaRegions: readonly string[];
   readonly contributorInsights: boolean;
+  /**
+   * Tables, secrets and key aliases are named from it (src/catalog/physical-names.ts), so every
+   * region's service stack derives them instead of reading this stack's outputs (issue 11).
+   */
+  readonly naming: NamingScope;
   /** AWS Backup of every table (issue 11); without it only PITR protects the tables. */
   readonly backup?: {
     readonly vaultName: string;
@@ -46,6 +52,7 @@ export class DataStack extends Stack {
     this.secrets = Object.fromEntries(
       SECRETS.map((def) => {
         const secret = new secretsmanager.Secret(this, `${def.id}Secret`, {
+          secretName: secretName(props.naming, def.id),
           description: def.description,
           generateSecretString: { passwordLength: 64, excludePunctuation: true },
           replicaRegions: props.replicaRegions.map((region) => ({ region })),
@@ -75,6 +82,8 @@ export class DataStack extends Stack {
           removalPolicy: RemovalPolicy.RETAIN,
         });
         (key.node.defaultChild as kms.CfnKey).multiRegion = true;
+        // The regional name functions use: each replica region makes the same alias on its replica.
+        key.addAlias(keyAliasName(props.naming, def.id));
         return [def.id, key];
       }),
     ) as Record<KeyId, kms.Key>;
@@ -99,6 +108,7 @@ export class DataStack extends Stack {
 
   private globalTable(def: TableDefinition, props: DataStackProps): dynamodb.TableV2 {
     return new dynamodb.TableV2(this, `${def.id}Table`, {
+      tableName: tableName(props.naming, def.id),
       partitionKey: stringKey(def.partitionKey),
       sortKey: def.sortKey === undefined ? undefined : stringKey(def.sortKey),
       billing: dynamodb.Billing.onDemand(),

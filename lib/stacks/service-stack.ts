@@ -3,23 +3,14 @@
  * `FUNCTIONS`) bound to the regional replicas of the global tables and secrets, the REST API (from
  * `ROUTES`), and the dashboard. Nothing here is named by hand: it loops over the catalog.
  */
-import {
-  Arn,
-  ArnFormat,
-  CfnOutput,
-  Duration,
-  RemovalPolicy,
-  Stack,
-  Validations,
-  type StackProps,
-} from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import { KEYS, type KeyId } from '#src/catalog/keys';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -38,7 +29,8 @@ import { SECRETS, type SecretId } from '#src/catalog/secrets';
 import { SERVICE_METRICS } from '#src/catalog/metrics';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { SettingId } from '#src/catalog/settings';
-import type { TableId } from '#src/catalog/tables';
+import { TABLES, type TableId } from '#src/catalog/tables';
+import { keyAliasName, secretName, tableName } from '#src/catalog/physical-names';
 import { allRegions, type WedSyncConfig } from '../config';
 import { SCHEDULE_PERIOD_MINUTES } from '#src/platforms/domain/sync-plan';
 import { MonitoredQueue } from '../constructs/monitored-queue';
@@ -50,8 +42,10 @@ import { GlobalDashboard } from '../constructs/global-dashboard';
 import { ServiceApi, serviceApiName } from '../constructs/service-api';
 // Real-time updates (issue 14)
 import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
-import { nagText, RealtimeApi } from '../constructs/realtime-api';
+import { RealtimeApi } from '../constructs/realtime-api';
 import { RealtimeMonitoring } from '../constructs/realtime-monitoring';
+// Client routing between regions (issue 11)
+import { RegionalDns } from '../constructs/regional-dns';
 
 /** The WebSocket stage's throttling per region (API Gateway's account default is 10,000 rps / 5,000 burst). */
 const REALTIME_THROTTLE = { rateLimit: 500, burstLimit: 1000 };
@@ -69,12 +63,13 @@ const AUTHORIZER_REJECTION = 'Unauthorized';
 
 export interface ServiceStackProps extends StackProps {
   readonly config: WedSyncConfig;
-  /** The global tables (created in the primary region); this stack binds to its own region's replica. */
-  readonly tables: Readonly<Record<TableId, dynamodb.TableV2>>;
-  /** The secrets (created in the primary region with replicas); this stack reads its own region's copy. */
+  /**
+   * The secrets (created in the primary region with replicas): only the primary region's stack uses
+   * them, for the rotation schedules. Every region binds functions to the tables, secrets and keys by
+   * their derived names (src/catalog/physical-names.ts), never by the data stack's outputs, so a
+   * replica region's stack deploys while the primary region is down (issue 11).
+   */
   readonly secrets: Readonly<Record<SecretId, secretsmanager.ISecret>>;
-  /** The multi-region primary keys (created in the primary region); other regions hold replicas. */
-  readonly keys: Readonly<Record<KeyId, kms.Key>>;
   /** The name of the service stack in each region (the global dashboard reads their APIs' metrics). */
   readonly stackNameIn: (region: string) => string;
 }
@@ -102,6 +97,8 @@ export class ServiceStack extends Stack {
   readonly buckets: Readonly<Record<BucketId, ServiceBucket>>;
   /** Secret rotation (issue 9): one schedule per catalogued secret, in the primary region only. */
   readonly rotationSchedules: readonly secretsmanager.RotationSchedule[];
+  /** Issue 11: the Route 53 health check of this region, its alarm, and the latency records. */
+  readonly dns: RegionalDns;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -182,12 +179,27 @@ export class ServiceStack extends Stack {
       emailSenders: { ReviewRequests: reviewRequestSender },
       settings,
       layers,
-      tables: mapValues(props.tables, (table) => table.replica(this.region)),
+      tables: record(TABLES, (def) =>
+        dynamodb.TableV2.fromTableAttributes(this, `${def.id}Table`, {
+          tableName: tableName(config, def.id),
+        }),
+      ),
       queues: mapValues(this.queues, (q): IQueue => q.queue),
       deadLetterQueues: mapValues(this.queues, (q): IQueue => q.deadLetterQueue),
-      secrets: mapValues(props.secrets, (secret, secretId) => this.regionalSecret(secretId, secret)),
+      secrets: record(SECRETS, (def) =>
+        secretsmanager.Secret.fromSecretNameV2(this, `${def.id}Secret`, secretName(config, def.id)),
+      ),
+      // The alias of the key in this region (the data stack's on the primary key, a KeyReplica
+      // stack's on each replica): grants and variables name the alias, never the mrk- id.
       keys: Object.fromEntries(
-        KEYS.map((def) => [def.id, this.regionalKeyArn(def.id, props.keys[def.id])]),
+        KEYS.map((def) => [
+          def.id,
+          this.formatArn({
+            service: 'kms',
+            resource: 'alias',
+            resourceName: keyAliasName(config, def.id).slice('alias/'.length),
+          }),
+        ]),
       ) as Record<KeyId, string>,
       webSocket: {
         managementEndpoint: this.realtime.managementEndpoint,
@@ -231,26 +243,7 @@ export class ServiceStack extends Stack {
       if (def.manageConnections) this.realtime.acknowledgeConnectionsWildcard(this.functions[def.id].role);
     }
     for (const def of streamConsumersIn(this.region === config.primaryRegion)) {
-      const table = resources.tables[def.tableStream];
-      // In a replica region the grant names `<replica table ARN>/stream/*`: the stream's label is
-      // picked by DynamoDB when the replica's stream starts, unknown at synthesis.
-      if (table !== props.tables[def.tableStream]) {
-        const role = this.functions[def.id].role;
-        // The finding names the table as this stack sees it once cross-stack references are
-        // resolved (a stack output of the data stack), which happens only at synthesis: the
-        // acknowledgement is written then, from a construct validation (run after that step).
-        this.node.addValidation({
-          validate: () => {
-            Validations.of(role).acknowledge({
-              id: `AwsSolutions-IAM5[Resource::${nagText(this, table.tableArn)}/stream/*]`,
-              reason:
-                "A replica's stream ARN ends in a label DynamoDB picks when the stream starts, unknown at synthesis: the " +
-                "grant is on the streams of this one table in this region, with the event source mapping's read actions.",
-            });
-            return [];
-          },
-        });
-      }
+      const table = this.regionalStreamTable(def.tableStream, tableName(config, def.tableStream));
       this.functions[def.id].function.addEventSource(
         new lambdaEventSources.DynamoEventSource(table, {
           startingPosition: lambda.StartingPosition.LATEST,
@@ -310,6 +303,16 @@ export class ServiceStack extends Stack {
       alarms,
       syncLagAlarmSeconds: config.platformHealth.syncLagAlarmSeconds,
       quotaHeadroomAlarmPercent: config.platformHealth.quotaHeadroomAlarmPercent,
+    });
+
+    this.dns = new RegionalDns(this, 'Dns', {
+      api: this.api.api,
+      stageName: config.api.stageName,
+      realtime: { api: this.realtime.api, stage: this.realtime.stage },
+      dns: config.dns,
+      alarms,
+      metricsNamespace: config.metricsNamespace,
+      serviceName: config.serviceName,
     });
 
     this.healthAlarms = new HealthAlarms(this, 'Health', {
@@ -411,43 +414,42 @@ export class ServiceStack extends Stack {
   }
 
   /**
-   * The key in this region: the primary itself in the primary region, elsewhere a replica of it
-   * (same key material and mrk- id, so tokens sealed in any region open here). The replica's key
-   * policy delegates to IAM, as the primary's default policy does.
+   * The table with this region's stream: its ARN ends in a label DynamoDB picks when the replica's
+   * stream starts, so it is read at deploy time from the table in this same region (DescribeTable),
+   * never from the data stack's outputs in the primary region.
    */
-  private regionalKeyArn(id: KeyId, primary: kms.Key): string {
-    if (Stack.of(primary).region === this.region) return primary.keyArn;
-    const replica = new kms.CfnReplicaKey(this, `${id}KeyReplica`, {
-      primaryKeyArn: primary.keyArn,
-      description: `Replica of the ${id} key`,
-      keyPolicy: new iam.PolicyDocument({
-        statements: [
-          new iam.PolicyStatement({
-            actions: ['kms:*'],
-            principals: [new iam.AccountRootPrincipal()],
-            resources: ['*'],
-          }),
-        ],
-      }),
+  private regionalStreamTable(id: TableId, name: string): dynamodb.ITableV2 {
+    const tableArn = this.formatArn({ service: 'dynamodb', resource: 'table', resourceName: name });
+    const describe = new cr.AwsCustomResource(this, `${id}StreamArn`, {
+      onUpdate: {
+        service: 'DynamoDB',
+        action: 'describeTable',
+        parameters: { TableName: name },
+        physicalResourceId: cr.PhysicalResourceId.fromResponse('Table.LatestStreamArn'),
+        outputPaths: ['Table.LatestStreamArn'],
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['dynamodb:DescribeTable'], resources: [tableArn] }),
+      ]),
+      installLatestAwsSdk: false,
     });
-    replica.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    return replica.attrArn;
-  }
-
-  /**
-   * The copy of a replicated secret in this region. A replica keeps the primary's name and random
-   * suffix, so its ARN is the primary's with this region in it.
-   */
-  private regionalSecret(id: SecretId, secret: secretsmanager.ISecret): secretsmanager.ISecret {
-    if (Stack.of(secret).region === this.region) return secret;
-    const { resourceName } = Arn.split(secret.secretArn, ArnFormat.COLON_RESOURCE_NAME);
-    const regionalArn = this.formatArn({
-      service: 'secretsmanager',
-      resource: 'secret',
-      resourceName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    // The provider function AwsCustomResource shares across the stack (one per stack, fixed id).
+    const provider = this.node.tryFindChild(
+      `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`,
+    );
+    const providerRole = (provider as lambda.IFunction | undefined)?.role;
+    if (providerRole) {
+      Validations.of(providerRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          "The provider of AwsCustomResource (DescribeTable of this region's RealtimeLog replica at deploy time) " +
+          'writes only its own logs with this managed policy; its one other permission is DescribeTable on that table.',
+      });
+    }
+    return dynamodb.TableV2.fromTableAttributes(this, `${id}StreamTable`, {
+      tableName: name,
+      tableStreamArn: describe.getResponseField('Table.LatestStreamArn'),
     });
-    return secretsmanager.Secret.fromSecretCompleteArn(this, `${id}Replica`, regionalArn);
   }
 }
 

@@ -37,6 +37,8 @@ export const SERVICE_METRICS = {
   realtimePostFailures: 'RealtimePostFailures',
   /** From an event's recording in the log to the end of its fan-out (ms, per batch). */
   realtimeFanoutLagMs: 'RealtimeFanoutLagMs',
+  // Deep health (functions/api, issue 11): each 503 of GET /v1/health (a dependency failed).
+  healthChecksFailed: 'HealthChecksFailed',
 } as const;
 
 /**

@@ -26,6 +26,8 @@ import { apiKeyRoutesResponses, apiKeyRoutesSchemas } from '../access';
 import { adminActPageResponse, listAdminActsQuery, listOpsAdminActsQuery } from '../audit';
 // Real-time updates (issue 14)
 import { realtimeTokenBody, realtimeTokenResponse } from '../realtime';
+// Deep health (issue 11)
+import { healthReportSchema } from '../recovery';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -130,7 +132,9 @@ export type OperationId =
   // Data subject requests (issue 9)
   | 'exportSubjectData'
   | 'requestSubjectErasure'
-  | 'getSubjectErasure';
+  | 'getSubjectErasure'
+  // Deep health (issue 11)
+  | 'getHealth';
 
 export interface RouteDefinition {
   readonly operation: OperationId;
@@ -848,6 +852,24 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'Ops: the state of an erasure (in progress or done) and what it changed.',
     area: 'privacy',
     response: { status: 200, description: 'The erasure.', schema: privacyRoutesResponses.erasure },
+  },
+  // Deep health (issue 11): what Route 53's health checkers call; they cannot send a credential, so
+  // the route is public and its body names only the dependencies and how each probe ended.
+  {
+    operation: 'getHealth',
+    method: 'GET',
+    path: '/v1/health',
+    auth: 'public',
+    summary:
+      "This region's deep health: DynamoDB, SQS and the signing secret each probed within 1 s. 503 (a problem " +
+      'with the same `region` and `checks`) when any fails: Route 53 then routes clients to another region.',
+    area: 'meta',
+    response: {
+      status: 200,
+      description: 'Every dependency answered.',
+      schema: healthReportSchema,
+      headers: { 'Cache-Control': 'no-store: every call probes again.' },
+    },
   },
 ];
 

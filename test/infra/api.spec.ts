@@ -140,13 +140,16 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
         'GET /v1/oauth/callback',
         'GET /v1/platforms/{platform}/notifications',
         'POST /v1/platforms/{platform}/notifications',
+        // Route 53's health checkers send no credential (issue 11).
+        'GET /v1/health',
       ]);
-      expect(open).toHaveLength(4);
+      expect(open).toHaveLength(5);
       expect(
         open.map((r) => (r as { Properties: { HttpMethod: string; OperationName: string } }).Properties),
       ).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ HttpMethod: 'GET', OperationName: 'getOpenApiDocument' }),
+          expect.objectContaining({ HttpMethod: 'GET', OperationName: 'getHealth' }),
           expect.objectContaining({ HttpMethod: 'GET', OperationName: 'completeOAuthCallback' }),
           expect.objectContaining({ HttpMethod: 'GET', OperationName: 'verifyPlatformNotifications' }),
           expect.objectContaining({ HttpMethod: 'POST', OperationName: 'receivePlatformNotification' }),

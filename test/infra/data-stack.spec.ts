@@ -106,6 +106,7 @@ describe('DynamoDB global tables', () => {
       env: { account: synth.config.account, region: synth.config.primaryRegion },
       replicaRegions: synth.config.replicaRegions,
       contributorInsights: true,
+      naming: synth.config,
     });
     Template.fromStack(stack).allResourcesProperties('AWS::DynamoDB::GlobalTable', {
       Replicas: Match.arrayWith([Match.objectLike({ ContributorInsightsSpecification: { Enabled: true } })]),

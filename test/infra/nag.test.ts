@@ -50,6 +50,9 @@ it('checks every stack of the app', () => {
     'WedSync-Service-eu-west-1',
     'WedSync-Service-ap-southeast-1',
     'WedSync-BackupCopy-eu-west-1',
+    // The key replicas of each replica region (issue 11).
+    'WedSync-Keys-eu-west-1',
+    'WedSync-Keys-ap-southeast-1',
   ]);
 });
 
@@ -112,8 +115,11 @@ it('gives every acknowledgement a specific reason', () => {
       // PostToConnection on this region's WebSocket stage: connection ids are made per connection
       // (lib/constructs/realtime-api.ts).
       'AwsSolutions-IAM5[Resource::arn:aws:execute-api:<region>:111111111111:<RealtimeApiD4415F9E>/v1/POST/@connections/*]',
-      // A replica's stream ARN ends in a label DynamoDB picks at run time (lib/stacks/service-stack.ts).
-      'AwsSolutions-IAM5[Resource::arn:aws:dynamodb:<region>:111111111111:table/<RealtimeLogTable>/stream/*]',
+      // The multi-region key named by its derived alias (kms:ResourceAliases), per region (issue 11,
+      // lib/constructs/service-function.ts).
+      'AwsSolutions-IAM5[Resource::arn:aws:kms:<region>:111111111111:key/*]',
+      // AwsCustomResource's provider: the deploy-time read of the region's RealtimeLog stream ARN (issue 11).
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AwsSolutions-L1',
       // The access-log bucket of a catalog bucket logs nowhere else (lib/constructs/service-bucket.ts).
       'AwsSolutions-S1',

@@ -14,6 +14,7 @@ import { CONNECTED_PLATFORMS, PLATFORM_METRICS } from '#src/platforms';
 import { dynamoActionsFor } from '../../lib/constructs/service-function';
 import { PLATFORM_RUNBOOKS } from '../../lib/constructs/platform-alarms';
 import { ROOT, logicalIdOf, synthesize, type SynthesizedApp } from './support/synth';
+import { tableName } from '#src/catalog/physical-names';
 
 let synth: SynthesizedApp;
 beforeAll(() => {
@@ -64,7 +65,8 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('service stack in %s
 
   it('no function may update or delete on the Audit table, by any statement', () => {
     const { stack, template } = serviceIn();
-    const auditTableId = logicalIdOf(synth.data, synth.data.tables.Audit);
+    // The table by its derived name in this stack's region (issue 11), not the data stack's output.
+    const auditTableArn = `:dynamodb:${stack.region}:${synth.config.account}:table/${tableName(synth.config, 'Audit')}`;
     let auditStatements = 0;
     for (const def of FUNCTIONS) {
       const role = stack.functions[def.id].role;
@@ -76,7 +78,7 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('service stack in %s
       for (const statement of policies.flatMap((p) => p.Properties.PolicyDocument.Statement)) {
         const actions = [statement.Action].flat();
         const resource = JSON.stringify(statement.Resource);
-        const onAudit = resource.includes(auditTableId) || resource.includes('"*"') || resource === '"*"';
+        const onAudit = resource.includes(auditTableArn) || resource.includes('"*"') || resource === '"*"';
         if (!onAudit || statement.Effect !== 'Allow') continue;
         auditStatements += 1;
         for (const action of actions) {
@@ -91,14 +93,15 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('service stack in %s
 
   it('gives the Api the Append grant on the Audit table and the retention setting', () => {
     const { stack, template } = serviceIn();
-    const auditTableId = logicalIdOf(synth.data, synth.data.tables.Audit);
+    // The table by its derived name in this stack's region (issue 11), not the data stack's output.
+    const auditTableArn = `:dynamodb:${stack.region}:${synth.config.account}:table/${tableName(synth.config, 'Audit')}`;
     const policies = JSON.stringify(
       template.findResources('AWS::IAM::Policy', {
         Properties: { Roles: [{ Ref: logicalIdOf(stack, stack.functions.Api.role) }] },
       }),
     );
     expect(policies).toContain('"Sid":"AuditAppend"');
-    expect(policies).toContain(auditTableId);
+    expect(policies).toContain(auditTableArn);
     const fns = JSON.stringify(template.findResources('AWS::Lambda::Function'));
     expect(fns).toContain(`"AUDIT_RETENTION_DAYS":"${synth.config.platformHealth.auditRetentionDays}"`);
   });

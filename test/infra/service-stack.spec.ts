@@ -16,6 +16,7 @@ import { BUCKETS } from '#src/catalog/buckets';
 import { FUNCTION_TIMEOUT_ENV } from '#src/shared/env';
 import { REALTIME_MANAGEMENT_ENDPOINT_ENV } from '#src/catalog/function-env';
 import { TABLES } from '#src/catalog/tables';
+import { tableName } from '#src/catalog/physical-names';
 import { DYNAMODB_ACTIONS } from '../../lib/constructs/service-function';
 import type { ServiceStack } from '../../lib/stacks/service-stack';
 import { logicalIdOf, ROOT, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
@@ -124,7 +125,8 @@ describe.each(REGIONS)('service stack in %s', (region) => {
 
   describe('functions', () => {
     it('creates exactly the catalog functions', () => {
-      template.resourceCountIs('AWS::Lambda::Function', FUNCTIONS.length);
+      // Plus the provider of the deploy-time lookup of this region's RealtimeLog stream (issue 11).
+      template.resourceCountIs('AWS::Lambda::Function', FUNCTIONS.length + 1);
     });
 
     it.each(FUNCTIONS.map((f) => [f.id, f] as const))(
@@ -225,9 +227,10 @@ describe.each(REGIONS)('service stack in %s', (region) => {
           ];
           expect([statement!.Action].flat().sort()).toEqual([...expectedActions].sort());
           const resource = JSON.stringify(statement!.Resource);
-          // The primary region binds to the table itself, the others to their replica's regional ARN.
-          if (region === synth.config.primaryRegion) expect(resource).toMatch(/"Region":"us-east-1".*Arn/);
-          else expect(resource).toContain(`:dynamodb:${region}:`);
+          // Every region binds to its replica by the derived name (issue 11).
+          expect(resource).toContain(
+            `:dynamodb:${region}:${synth.config.account}:table/${tableName(synth.config, table.id)}"`,
+          );
           if (table.indexes.length > 0) {
             const indexQuery = JSON.stringify(bySid.get(`${table.id}IndexQuery`)?.Resource);
             for (const index of table.indexes) expect(indexQuery).toContain(`/index/${index.name}`);
@@ -318,8 +321,12 @@ describe.each(REGIONS)('service stack in %s', (region) => {
             { Environment: { Variables: variables } },
           );
           const value = JSON.stringify(variables.asObject()[secret.envVar]);
-          if (region === synth.config.primaryRegion) expect(value).toContain('Fn::GetStackOutput');
-          else expect(value).toContain(`:secretsmanager:${region}:`);
+          // Derived from the stage and the catalog (no lookup into the primary region, issue 11).
+          expect(value).toBe(
+            JSON.stringify(
+              `arn:aws:secretsmanager:${region}:${synth.config.account}:secret:WedSync-dev/${secret.id}`,
+            ),
+          );
         }
       }
     });

@@ -122,6 +122,8 @@ it('serves the reference page at /docs as HTML', async () => {
 
 it('answers every route with a body that matches its documented response schema', async () => {
   await conform('getOpenApiDocument', '/v1/openapi.json');
+  // Deep health (issue 11): public, every dependency of the local stack up.
+  await conform('getHealth', '/v1/health');
   // Reviews: a review request, the couple's review with its token, a supplier import.
   const emailed = await conform('createReviewRequest', '/v1/review-requests', {
     key: supplier.apiKey,

@@ -1,0 +1,27 @@
+/**
+ * Physical names of the stateful resources, derived from the app name, the stage and the catalog
+ * ids (issue 11). Each region's service stack computes the names of the global tables, the secret
+ * replicas and the key aliases from these functions instead of reading the data stack's outputs in
+ * the primary region, so it deploys while that region is down; the operator CLI finds the same
+ * resources from the same functions (`--stage`, `--region`), with no copied variables.
+ */
+import type { KeyId } from './keys';
+import type { SecretId } from './secrets';
+import type { TableId } from './tables';
+
+/** What names are derived from: `wedsync.appName` and the deploy stage (`dev`, `prod`, ...). */
+export interface NamingScope {
+  readonly appName: string;
+  readonly stage: string;
+}
+
+const prefix = (scope: NamingScope): string => `${scope.appName}-${scope.stage}`;
+
+/** The global table (the same name in every replica region). */
+export const tableName = (scope: NamingScope, id: TableId): string => `${prefix(scope)}-${id}`;
+
+/** The secret (its replicas keep the name; the ARN adds a random suffix, so grants use `-??????`). */
+export const secretName = (scope: NamingScope, id: SecretId): string => `${prefix(scope)}/${id}`;
+
+/** The alias of the multi-region key in every region (aliases are regional: one per region). */
+export const keyAliasName = (scope: NamingScope, id: KeyId): string => `alias/${prefix(scope)}-${id}`;

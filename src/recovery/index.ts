@@ -1,0 +1,12 @@
+/** The recovery capability's public face: the deep health check's report (issue 11). */
+export {
+  checkHealth,
+  failedChecks,
+  HEALTH_CHECK_NAMES,
+  HEALTH_CHECK_TIMEOUT_MS,
+  healthReportSchema,
+  type HealthCheckName,
+  type HealthProbe,
+  type HealthProbes,
+  type HealthReport,
+} from './domain/health';
