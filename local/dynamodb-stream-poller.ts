@@ -28,6 +28,9 @@ interface Shard {
   readonly ParentShardId?: string;
 }
 
+/** Lambda's polling rate of a stream shard (four times a second). */
+const POLL_INTERVAL_MS = 250;
+
 export class DynamoDbStreamPoller {
   private running = false;
   private loop: Promise<void> | undefined;
@@ -139,9 +142,15 @@ export class DynamoDbStreamPoller {
       } catch (error) {
         if (this.running) this.options.onError?.(error);
       }
-      if (!busy && this.running) {
+      // An idle stream is polled four times a second, as Lambda polls each shard; a busy one with a
+      // short pause between batches (read back to back, a hot table's stream, the event log's,
+      // kept DynamoDB Local from serving the writes: webhook deliveries stalled in the tests).
+      if (this.running) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.idleMs ?? 50);
+          const timer = setTimeout(
+            resolve,
+            this.options.idleMs ?? (busy ? POLL_INTERVAL_MS / 5 : POLL_INTERVAL_MS),
+          );
           this.wake = () => {
             clearTimeout(timer);
             resolve();

@@ -15,7 +15,7 @@ jest.setTimeout(180_000);
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ ownStore: true });
 });
 afterAll(async () => {
   await stack?.cleanup();

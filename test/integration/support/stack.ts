@@ -28,7 +28,12 @@ export interface TestStack extends LocalStack {
 export async function startTestStack(
   options: Partial<LocalStackOptions> & {
     persistent?: boolean;
-    /** A DynamoDB Local of this stack's own, for tests that stop, restart or freeze the store. */
+    /**
+     * A DynamoDB Local of this stack's own, for tests that stop, restart or freeze the store, and
+     * for the heavy writers of the Deliveries table (its stream feeds RealtimeRecorder): after
+     * thousands of its stream records, the shared DynamoDB Local served later test files' webhook
+     * deliveries several times slower (their waits timed out), even with those tables deleted.
+     */
     ownStore?: boolean;
   } = {},
 ): Promise<TestStack> {

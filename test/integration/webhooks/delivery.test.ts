@@ -42,7 +42,7 @@ beforeAll(async () => {
   process.env.WEBHOOK_TIMEOUT_MS = '1000';
   // 10 s visibility (deployed: 180 s): a batch slower than 2 s on a loaded machine would otherwise
   // be handed out again while it is being delivered.
-  stack = await startTestStack({ pollerConcurrency: 8, visibilityTimeoutSeconds: 10 });
+  stack = await startTestStack({ ownStore: true, pollerConcurrency: 8, visibilityTimeoutSeconds: 10 });
 });
 afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()));

@@ -156,7 +156,7 @@ beforeAll(async () => {
   // A visibility timeout nearer the deployed 180 s than the helper's 2 s: on a loaded machine a
   // batch can take longer than 2 s, and SQS would hand its messages out again meanwhile (and
   // dead-letter them after 5 receives) although they were being delivered.
-  stack = await startTestStack({ pollerConcurrency: 4, visibilityTimeoutSeconds: 10 });
+  stack = await startTestStack({ ownStore: true, pollerConcurrency: 4, visibilityTimeoutSeconds: 10 });
   store = new DynamoDeliveryStore(stack.doc, stack.tableName('Deliveries'));
   const publisher = new SqsEventPublisher(stack.sqsClient, stack.queues.Events.url, 'test/partial');
   const half = await registerEndpoint('flaky', HALF_FAILING_EVENTS);

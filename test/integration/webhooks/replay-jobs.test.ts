@@ -51,7 +51,14 @@ it('runs a replay as a job: 202 with Location, progress until completed, each ev
     async () => ids.every((e) => receiver.byWebhookId.get(e) === 1),
     'first deliveries',
     60_000,
-  );
+  ).catch((error: Error) => {
+    const tally = new Map<number, number>();
+    for (const e of ids) {
+      const n = receiver.byWebhookId.get(e) ?? 0;
+      tally.set(n, (tally.get(n) ?? 0) + 1);
+    }
+    throw new Error(`${error.message} (events by times received: ${JSON.stringify([...tally])})`);
+  });
 
   const started = await stack.call('POST', `/v1/webhook-endpoints/${id}/replay`, {
     key: supplier.apiKey,
