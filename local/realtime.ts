@@ -3,7 +3,7 @@
  * semantics on the RealtimeSocket function, and every table stream the catalog gives a consumer
  * (the event log's on RealtimeRecorder, the RealtimeLog's on RealtimeFanout) on that function,
  * filtered as its event source mapping is; each function in its own thread with its catalog
- * environment (as Lambda runs them). The local mode is one region, so it is the primary one.
+ * environment (as Lambda runs them). A single-region local mode is its own primary region.
  */
 import type { DynamoDBRecord } from 'aws-lambda';
 import {
@@ -28,6 +28,8 @@ export async function startRealtime(options: {
   readonly startThread: (id: FunctionId) => Promise<FunctionThread>;
   readonly dynamoDbEndpoint: string;
   readonly tableName: (id: TableId) => string;
+  /** Only the primary region runs the consumers catalogued for it (the channel log's one writer). */
+  readonly isPrimaryRegion: boolean;
   readonly log: (line: string) => void;
 }): Promise<LocalRealtime> {
   const socket = await options.startThread('RealtimeSocket');
@@ -44,7 +46,7 @@ export async function startRealtime(options: {
     onError: (error) => options.log(`realtime: ${(error as Error).message}`),
   }).start();
   const pollers = await Promise.all(
-    streamConsumersIn(true).map(async (def) => {
+    streamConsumersIn(options.isPrimaryRegion).map(async (def) => {
       const consumer = await options.startThread(def.id);
       const poller = new DynamoDbStreamPoller({
         endpoint: options.dynamoDbEndpoint,

@@ -91,6 +91,11 @@ export interface LocalStackOptions {
    * them); the stack neither stops it nor deletes its tables.
    */
   readonly replicaStore?: DynamoDbLocal;
+  /**
+   * The deployment's primary region (default: this one). Consumers catalogued for the primary
+   * region only (the real-time recorder, the channel log's one writer) run only there.
+   */
+  readonly primaryRegion?: string;
   /** An SQS emulator the caller owns: the queues (and what they hold) outlive the stack's processes. */
   readonly sqsEmulator?: SqsEmulator;
   /** The local secrets' values (Secrets Manager replicates a secret to every region); new ones by default. */
@@ -446,6 +451,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startThread,
       dynamoDbEndpoint: dynamoDb.endpoint,
       tableName: (id) => names.table(id),
+      isPrimaryRegion: (options.primaryRegion ?? region) === region,
       log,
     });
     started.push(realtime);

@@ -112,6 +112,8 @@ export async function startTwoRegions(options: TwoRegionOptions = {}): Promise<T
             stack = await startLocalStack({
               ...stackOptions,
               region: name,
+              // The first region is the primary: the channel log's one writer (ADR 0017).
+              primaryRegion: LOCAL_REGIONS[0],
               port,
               replicaStore: store,
               sqsEmulator: sqs,
@@ -124,6 +126,7 @@ export async function startTwoRegions(options: TwoRegionOptions = {}): Promise<T
         stack = await startLocalStack({
           ...stackOptions,
           region: name,
+          primaryRegion: LOCAL_REGIONS[0],
           port,
           replicaStore: store,
           sqsEmulator: sqs,
