@@ -91,6 +91,19 @@ export async function startTwoRegions(options: TwoRegionOptions = {}): Promise<T
           () => sqs.stop(),
         );
         const port = ports?.[i] ?? (await freePort());
+        // The region's stack on its own store and queues; the first region is the primary, the
+        // channel log's one writer (ADR 0017).
+        const startStack = () =>
+          startLocalStack({
+            ...stackOptions,
+            region: name,
+            primaryRegion: LOCAL_REGIONS[0],
+            port,
+            replicaStore: store,
+            sqsEmulator: sqs,
+            secretValues,
+            log: (line) => log(`${name}: ${line}`),
+          });
         let stack: LocalStack | undefined;
         const region: LocalRegion = {
           name,
@@ -109,30 +122,11 @@ export async function startTwoRegions(options: TwoRegionOptions = {}): Promise<T
           async start() {
             if (stack) return stack;
             await store.restart();
-            stack = await startLocalStack({
-              ...stackOptions,
-              region: name,
-              // The first region is the primary: the channel log's one writer (ADR 0017).
-              primaryRegion: LOCAL_REGIONS[0],
-              port,
-              replicaStore: store,
-              sqsEmulator: sqs,
-              secretValues,
-              log: (line) => log(`${name}: ${line}`),
-            });
+            stack = await startStack();
             return stack;
           },
         };
-        stack = await startLocalStack({
-          ...stackOptions,
-          region: name,
-          primaryRegion: LOCAL_REGIONS[0],
-          port,
-          replicaStore: store,
-          sqsEmulator: sqs,
-          secretValues,
-          log: (line) => log(`${name}: ${line}`),
-        });
+        stack = await startStack();
         cleanups.push(async () => {
           await region.stack?.stop();
         });
