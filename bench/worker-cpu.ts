@@ -1,5 +1,5 @@
 /**
- * CPU per review of the ingest worker in process (issue 12), for the profile in ADR 0019: the
+ * CPU per review of the ingest worker in process (issue 12), for the profile in ADR 0022: the
  * IngestWorker's own handler (`handleBatch`: parsing, inference with the shipped models, the
  * repository's transaction, events, statistics) with SQS batches of 25 new reviews of one
  * supplier, its DynamoDB and SQS calls answered in process (bench/answer-locally.ts), no I/O.

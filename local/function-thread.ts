@@ -78,7 +78,7 @@ export async function startFunctionThread(
     // The function's esbuild bundle, as Lambda runs it (built once, then reused: function-bundles.ts).
     workerData: {
       bundle: await functionBundle(definition),
-      // Where the thread writes its CPU profile at stop, when asked (ADR 0019).
+      // Where the thread writes its CPU profile at stop, when asked (ADR 0022).
       profileDir: process.env.WEDSYNC_CPU_PROFILE_DIR,
       name: definition.id,
     },

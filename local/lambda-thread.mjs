@@ -12,7 +12,7 @@ import { parentPort, threadId, workerData } from 'node:worker_threads';
 const { bundle, profileDir, name } = workerData;
 // `node --cpu-prof` does not reach worker threads: with WEDSYNC_CPU_PROFILE_DIR set, the thread
 // profiles itself from before its bundle loads and writes <dir>/<function>-<thread>.cpuprofile
-// when asked at stop (ADR 0019).
+// when asked at stop (ADR 0022).
 const profiler = profileDir ? new Session() : undefined;
 if (profiler) {
   profiler.connect();

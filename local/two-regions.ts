@@ -52,7 +52,7 @@ export interface TwoRegions {
    * correction) has read everything: what both regions hold now is what they will hold.
    */
   settle(timeoutMs?: number): Promise<void>;
-  /** Summary shard corrections applied so far (reviews created in both regions, ADR 0019). */
+  /** Summary shard corrections applied so far (reviews created in both regions, ADR 0020). */
   readonly corrections: number;
   stop(): Promise<void>;
 }
@@ -147,7 +147,7 @@ export async function startTwoRegions(options: TwoRegionOptions = {}): Promise<T
     replicator.start();
     cleanups.push(() => replicator.stop());
     // Each region's Reviews stream corrects its summary shard after a review created in both
-    // regions at once was replaced by the other region's copy (ADR 0019).
+    // regions at once was replaced by the other region's copy (ADR 0020).
     const corrections: TableStreamReader[] = [];
     let corrected = 0;
     for (const region of regions) {

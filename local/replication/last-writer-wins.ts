@@ -1,5 +1,5 @@
 /**
- * The rules of the local global-tables replicator (issue 11, ADR 0019), with no I/O: when a write
+ * The rules of the local global-tables replicator (issue 11, ADR 0020), with no I/O: when a write
  * read from one region's stream is a replicated write coming back (never shipped again: loop
  * prevention), which of two concurrent writes of one item is "later" (last writer wins), and when
  * a replicated write is a conflict (both regions changed the item since their common version).

@@ -1,5 +1,5 @@
 /**
- * Global tables, locally (issue 11, ADR 0019): keeps the catalog's tables of two regions, each in
+ * Global tables, locally (issue 11, ADR 0020): keeps the catalog's tables of two regions, each in
  * its own DynamoDB Local, in step. Every write read from one region's streams (NEW_AND_OLD_IMAGES)
  * is applied to the other region by the rules of ./last-writer-wins.ts: a replicated write is
  * never shipped back (loop prevention), and of two concurrent writes of one item the later one

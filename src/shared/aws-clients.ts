@@ -60,7 +60,7 @@ export function sdkClientConfig(): {
  * Takes the SDK's logger middleware out of a client's stack. We give the SDK no logger, yet its
  * default no-op logger has an `info` method, so after every call the middleware still copied the
  * input and the whole output through the schema's sensitive-data filter to hand them to a no-op:
- * about 0.1 ms of CPU per call, a tenth of a listed page's (ADR 0019). Our adapters log what fails.
+ * about 0.1 ms of CPU per call, a tenth of a listed page's (ADR 0022). Our adapters log what fails.
  */
 export function withoutSdkLogging<C extends { middlewareStack: { remove(name: string): boolean } }>(
   client: C,

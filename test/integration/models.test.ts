@@ -204,7 +204,7 @@ describe('GET /v1/ops/models', () => {
     // Ordinary traffic: unseen sentences (3 stars, no agreement signal) and some rated sentences
     // with the stars their label implies.
     // Ordinary traffic has an ordinary mix: 80% positive hand-written held-out reviews (drift is
-    // measured per sentence against a reference with a realistic sentence mix, see ADR 0019).
+    // measured per sentence against a reference with a realistic sentence mix, see ADR 0021).
     const normal = [
       ...ordinaryReviews(400).map((text) => ({ text, rating: 3 })),
       ...sentences

@@ -139,7 +139,7 @@ const shingleCache = new Map<string, ReadonlySet<string>>();
 /**
  * `shingles(text)`, kept for the texts seen last: each review of a batch is compared with the
  * same recent reviews and with the others of the batch, which rebuilt every text's shingles once
- * per comparison (about a fifth of the ingest worker's CPU per review: ADR 0019). Bounded; the
+ * per comparison (about a fifth of the ingest worker's CPU per review: ADR 0022). Bounded; the
  * oldest entry leaves first. The sets are never modified.
  */
 export function cachedShingles(text: string): ReadonlySet<string> {

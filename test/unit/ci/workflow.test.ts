@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CONTEXT_KEY, allRegions, parseConfig, type WedSyncConfig } from '../../../lib/settings';
 
-// js-yaml 4 (already installed with ESLint) has no type declarations here: only `load` is used.
+// js-yaml 4 (a devDependency) has no type declarations here: only `load` is used.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { load } = require('js-yaml') as { load(text: string): unknown };
 
