@@ -184,7 +184,7 @@ export const webhookEventPublisher = once(
 );
 
 // Models
-export const modelStatsStore = once(() => new DynamoModelStatsStore(dynamo(), tableName('ModelStats')));
+export const modelStatsStore = once(() => new DynamoModelStatsStore(dynamo(), tableName('ModelStats'), currentRegion()));
 export const modelEngine = once((): ModelEngine => createModelEngine());
 
 // Budgets
@@ -315,7 +315,7 @@ export const adminAuditReader = once(
     }),
 );
 export const platformStatsStore = once(
-  () => new DynamoPlatformStatsStore(dynamo(), tableName('PlatformStats')),
+  () => new DynamoPlatformStatsStore(dynamo(), tableName('PlatformStats'), currentRegion()),
 );
 export const platformBreakerStates = once(
   () => new DynamoBreakerStates(dynamo(), tableName('PlatformBreakers')),

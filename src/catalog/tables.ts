@@ -238,8 +238,8 @@ export const TABLES: readonly TableDefinition[] = [
     ttlAttribute: 'expiresAt',
     indexes: [],
     accessPatterns: [
-      'Add a batch of predictions: UpdateItem ADD counters on pk=MODEL#<task>#<variant>, sk=HOUR#<yyyy-mm-ddThh>.',
-      'Window of a variant: Query pk=MODEL#<task>#<variant>, sk >= HOUR#<since>; buckets expire after 30 days.',
+      'Add a batch of predictions: UpdateItem ADD counters on pk=MODEL#<task>#<variant>, sk=HOUR#<yyyy-mm-ddThh>#<region> (one shard per writing region: global tables keep the last writer of an item).',
+      "Window of a variant: Query pk=MODEL#<task>#<variant>, sk >= HOUR#<since>, summing every region's shard; buckets expire after 30 days.",
     ],
     retention: {
       personalData: false,
@@ -326,9 +326,9 @@ export const TABLES: readonly TableDefinition[] = [
     ttlAttribute: 'expiresAt',
     indexes: [],
     accessPatterns: [
-      'Per-minute call counts of a platform or a connection: UpdateItem ADD successes, failures, rateLimited on pk=STATS#PLATFORM#<p> or STATS#CONNECTION#<cid>, sk=MINUTE#<yyyy-mm-ddThh:mm>; buckets expire after 2 days.',
-      'Latest of a scope (last success, last failure, quota headroom): UpdateItem SET on the same pk, sk=LATEST.',
-      'Health window: Query pk=STATS#<scope>, sk BETWEEN MINUTE#<an hour ago> AND MINUTE#~ (at most 60 items), plus GetItem sk=LATEST.',
+      'Per-minute call counts of a platform or a connection: UpdateItem ADD successes, failures, rateLimited on pk=STATS#PLATFORM#<p> or STATS#CONNECTION#<cid>, sk=MINUTE#<yyyy-mm-ddThh:mm>#<region> (one shard per writing region); buckets expire after 2 days.',
+      'Latest of a scope (last success, last failure, quota headroom): UpdateItem SET on the same pk, sk=LATEST#<region>.',
+      "Health window: Query pk=STATS#<scope>, sk BETWEEN MINUTE#<an hour ago> AND MINUTE#~ (60 items per region), plus Query sk begins_with LATEST; the regions' shards are merged.",
     ],
     retention: {
       personalData: false,

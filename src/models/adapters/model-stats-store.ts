@@ -1,16 +1,25 @@
-/** ModelStatsStore on the ModelStats table: hourly buckets of additive prediction counters. */
+/**
+ * ModelStatsStore on the ModelStats table: hourly buckets of additive prediction counters, one
+ * bucket per hour and region. The table is a global table: two regions adding to one item at once
+ * would each replicate their own total and last writer wins would drop the other's increments
+ * (ADR 0020), so each region adds to its own shard and a window sums every shard it finds.
+ */
 import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Counters } from '../inference/window-stats';
 import type { ModelStatsStore } from '../ports';
 
 const RETENTION_SECONDS = 30 * 86_400;
 const hourKey = (at: Date) => `HOUR#${at.toISOString().slice(0, 13)}`;
+/** `HOUR#2026-12-03T11#eu-west-1`: sorts by hour, then region; the window's `>=` takes every shard. */
+const shardKey = (at: Date, region: string) => `${hourKey(at)}#${region}`;
 const pk = (task: string, variant: string) => `MODEL#${task}#${variant}`;
 
 export class DynamoModelStatsStore implements ModelStatsStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The region this store writes from: its shard of every bucket. */
+    private readonly region: string,
   ) {}
 
   async add(task: string, variant: string, counters: Counters, at: Date): Promise<void> {
@@ -28,7 +37,7 @@ export class DynamoModelStatsStore implements ModelStatsStore {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk: pk(task, variant), sk: hourKey(at) },
+        Key: { pk: pk(task, variant), sk: shardKey(at, this.region) },
         UpdateExpression: `ADD ${adds.join(', ')} SET expiresAt = :expires`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,

@@ -4,8 +4,13 @@
  * scope (its platform, and its connection when it has one) one atomic ADD on the minute's bucket
  * and one SET on the scope's LATEST item, so concurrent workers never lose a count and no
  * read-modify-write happens. Buckets expire after two days; the health view reads the last hour.
+ *
+ * The table is a global table, so each region writes its own shard of every item (the minute
+ * bucket and LATEST carry the region in their sort key) and a read merges the shards: two regions
+ * adding to one item at once would each replicate their own total, and last writer wins would
+ * drop the other's increments (ADR 0020).
  */
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LatestStats, MinuteStats } from '../domain/health';
 import { minuteStart } from '../domain/health';
 import type { PlatformFailureKind } from '../domain/platform';
@@ -16,13 +21,18 @@ const BUCKET_TTL_SECONDS = 2 * 86_400;
 const scopeKey = (scope: StatsScope): string =>
   scope.kind === 'platform' ? `STATS#PLATFORM#${scope.platform}` : `STATS#CONNECTION#${scope.connectionId}`;
 
-/** `MINUTE#2026-12-03T11:12`: sorts by time. */
+/** `MINUTE#2026-12-03T11:12`: sorts by time; a region's shard appends `#<region>`. */
 const minuteKey = (ms: number): string => `MINUTE#${new Date(minuteStart(ms)).toISOString().slice(0, 16)}`;
+const MINUTE_KEY_LENGTH = 'MINUTE#2026-12-03T11:12'.length;
+/** An hour of minutes in every region fits in one page; a longer window pages on. */
+const PAGE_LIMIT = 200;
 
 export class DynamoPlatformStatsStore implements PlatformStatsStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The region this store writes from: its shard of every item. */
+    private readonly region: string,
   ) {}
 
   async record(call: CallOutcome): Promise<void> {
@@ -36,24 +46,47 @@ export class DynamoPlatformStatsStore implements PlatformStatsStore {
   async read(scope: StatsScope, sinceMs: number): Promise<{ minutes: MinuteStats[]; latest?: LatestStats }> {
     const pk = scopeKey(scope);
     const [buckets, latest] = await Promise.all([
-      this.client.send(
+      this.queryAll(pk, 'sk BETWEEN :from AND :to', { ':from': minuteKey(sinceMs), ':to': 'MINUTE#~' }),
+      // `LATEST` (written before the shards) and every region's `LATEST#<region>`.
+      this.queryAll(pk, 'begins_with(sk, :latest)', { ':latest': 'LATEST' }),
+    ]);
+    const byMinute = new Map<number, MinuteStats>();
+    for (const item of buckets) {
+      const minuteMs = Date.parse(`${String(item.sk).slice('MINUTE#'.length, MINUTE_KEY_LENGTH)}:00.000Z`);
+      const sum = byMinute.get(minuteMs) ?? { minuteMs, successes: 0, failures: 0, rateLimited: 0 };
+      byMinute.set(minuteMs, {
+        minuteMs,
+        successes: sum.successes + Number(item.successes ?? 0),
+        failures: sum.failures + Number(item.failures ?? 0),
+        rateLimited: sum.rateLimited + Number(item.rateLimited ?? 0),
+      });
+    }
+    const minutes = [...byMinute.values()].sort((a, b) => a.minuteMs - b.minuteMs);
+    const merged = mergeLatest(latest.map(latestOf));
+    return merged ? { minutes, latest: merged } : { minutes };
+  }
+
+  private async queryAll(
+    pk: string,
+    sortCondition: string,
+    values: Record<string, string>,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': pk, ':from': minuteKey(sinceMs), ':to': 'MINUTE#~' },
-          // At most an hour is asked for: 60 small items, one page.
-          Limit: 120,
+          KeyConditionExpression: `pk = :pk AND ${sortCondition}`,
+          ExpressionAttributeValues: { ':pk': pk, ...values },
+          Limit: PAGE_LIMIT,
+          ExclusiveStartKey: start,
         }),
-      ),
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: 'LATEST' } })),
-    ]);
-    const minutes = (buckets.Items ?? []).map((item): MinuteStats => ({
-      minuteMs: Date.parse(`${String(item.sk).slice('MINUTE#'.length)}:00.000Z`),
-      successes: Number(item.successes ?? 0),
-      failures: Number(item.failures ?? 0),
-      rateLimited: Number(item.rateLimited ?? 0),
-    }));
-    return latest.Item ? { minutes, latest: latestOf(latest.Item) } : { minutes };
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
   }
 
   private async addToMinute(scope: StatsScope, call: CallOutcome): Promise<void> {
@@ -62,7 +95,7 @@ export class DynamoPlatformStatsStore implements PlatformStatsStore {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk: scopeKey(scope), sk: minuteKey(atMs) },
+        Key: { pk: scopeKey(scope), sk: `${minuteKey(atMs)}#${this.region}` },
         UpdateExpression: 'ADD successes :s, failures :f, rateLimited :r SET expiresAt = :ttl',
         ExpressionAttributeValues: {
           ':s': ok ? 1 : 0,
@@ -95,7 +128,7 @@ export class DynamoPlatformStatsStore implements PlatformStatsStore {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: scopeKey(scope), sk: 'LATEST' },
+          Key: { pk: scopeKey(scope), sk: `LATEST#${this.region}` },
           UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: 'attribute_not_exists(#t) OR #t < :at',
           ExpressionAttributeNames: names,
@@ -128,5 +161,36 @@ function latestOf(item: Record<string, unknown>): LatestStats {
           },
         }
       : {}),
+  };
+}
+
+/** The newest of each fact across the regions' LATEST shards (ISO times compare as strings). */
+function mergeLatest(shards: readonly LatestStats[]): LatestStats | undefined {
+  if (shards.length === 0) return undefined;
+  const newest = <T>(pick: (s: LatestStats) => T | undefined, at: (value: T) => string) =>
+    shards
+      .map(pick)
+      .filter((value): value is T => value !== undefined)
+      .reduce<T | undefined>(
+        (best, value) => (best === undefined || at(value) > at(best) ? value : best),
+        undefined,
+      );
+  const success = newest(
+    (s) => s.lastSuccessAt,
+    (at) => at,
+  );
+  const failure = newest(
+    (s) => (s.lastFailureAt ? { at: s.lastFailureAt, kind: s.lastFailureKind } : undefined),
+    (f) => f.at,
+  );
+  const quota = newest(
+    (s) => s.quota,
+    (q) => q.at,
+  );
+  return {
+    ...(success ? { lastSuccessAt: success } : {}),
+    ...(failure ? { lastFailureAt: failure.at } : {}),
+    ...(failure?.kind ? { lastFailureKind: failure.kind } : {}),
+    ...(quota ? { quota } : {}),
   };
 }

@@ -145,7 +145,7 @@ describe('GET /v1/ops/audit', () => {
 
 describe('integration health', () => {
   beforeAll(async () => {
-    const stats = new DynamoPlatformStatsStore(stack.doc, stack.tableName('PlatformStats'));
+    const stats = new DynamoPlatformStatsStore(stack.doc, stack.tableName('PlatformStats'), 'us-east-1');
     const now = Date.now();
     for (let i = 0; i < 4; i += 1) {
       await stats.record({

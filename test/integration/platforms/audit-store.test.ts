@@ -3,12 +3,13 @@
  * - append-only: a second write of the same audit id is refused and the stored entry is unchanged;
  * - listings: newest first, filtered by platform, connection, operation, outcome and time range,
  *   paged with a cursor that only its own listing accepts; ops reads by platform across suppliers;
- * - the audited client records a real call to a loopback HTTP server: its entry and its statistics.
+ * - the audited client records a real call to a loopback HTTP server: its entry and its statistics;
+ * - statistics written from two regions are kept in per-region shards and merged on read.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createTables } from '../../../local/resources';
 import { acquireStore, type TestStore } from '../support/shared-store';
 import { tableDefinition, type TableId } from '../../../src/catalog/tables';
@@ -222,7 +223,7 @@ describe('the audited client against a loopback server', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('writes one entry per call and counts it for the platform and the connection', async () => {
-    const stats = new DynamoPlatformStatsStore(doc, table('PlatformStats'));
+    const stats = new DynamoPlatformStatsStore(doc, table('PlatformStats'), 'us-east-1');
     const calls: string[] = [];
     const audited = new AuditedPlatformHttp(new FetchPlatformHttp({ timeoutMs: 2000 }), {
       audit,
@@ -299,7 +300,7 @@ describe('the audited client against a loopback server', () => {
   });
 
   it('counts concurrent calls exactly (atomic ADD, no read-modify-write)', async () => {
-    const stats = new DynamoPlatformStatsStore(doc, table('PlatformStats'));
+    const stats = new DynamoPlatformStatsStore(doc, table('PlatformStats'), 'us-east-1');
     const at = new Date().toISOString();
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
@@ -324,6 +325,55 @@ describe('the audited client against a loopback server', () => {
       (await stats.read({ kind: 'connection', connectionId: 'con_many' }, Date.parse(at))).latest
         ?.lastSuccessAt,
     ).toBe(at);
+  });
+});
+
+describe('platform statistics from two regions (global table shards)', () => {
+  it("sums the regions' minute buckets and takes the newest of each fact from their LATEST shards", async () => {
+    const east = new DynamoPlatformStatsStore(doc, table('PlatformStats'), 'us-east-1');
+    const west = new DynamoPlatformStatsStore(doc, table('PlatformStats'), 'eu-west-1');
+    const minute = '2026-12-02T09:30';
+    const at = (seconds: number) => `${minute}:${String(seconds).padStart(2, '0')}.000Z`;
+    await Promise.all([
+      ...Array.from({ length: 12 }, (_, i) =>
+        east.record({ platform: 'google', connectionId: 'con_two', at: at(i), outcome: 'ok' }),
+      ),
+      ...Array.from({ length: 8 }, (_, i) =>
+        west.record({
+          platform: 'google',
+          connectionId: 'con_two',
+          at: at(20 + i),
+          outcome: i < 3 ? 'rate-limited' : 'ok',
+          ...(i === 2 ? { quota: { remaining: 0, limit: 100 } } : {}),
+        }),
+      ),
+    ]);
+    // Each region wrote its own items: nothing one region writes can replace the other's.
+    const stored = await doc.send(
+      new QueryCommand({
+        TableName: table('PlatformStats'),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'STATS#CONNECTION#con_two' },
+      }),
+    );
+    expect(stored.Items!.map((item) => item.sk).sort()).toEqual([
+      'LATEST#eu-west-1',
+      'LATEST#us-east-1',
+      `MINUTE#${minute}#eu-west-1`,
+      `MINUTE#${minute}#us-east-1`,
+    ]);
+    for (const reader of [east, west]) {
+      const read = await reader.read({ kind: 'connection', connectionId: 'con_two' }, Date.parse(at(0)));
+      expect(read.minutes).toEqual([
+        { minuteMs: Date.parse(at(0)), successes: 17, failures: 3, rateLimited: 3 },
+      ]);
+      expect(read.latest).toEqual({
+        lastSuccessAt: at(27),
+        lastFailureAt: at(22),
+        lastFailureKind: 'rate-limited',
+        quota: { at: at(22), remaining: 0, limit: 100 },
+      });
+    }
   });
 });
 
