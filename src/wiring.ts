@@ -157,7 +157,7 @@ export const reviewRepository = once(
 export const reviewRequestRepository = once(
   () => new DynamoReviewRequestRepository(dynamo(), tableName('ReviewRequests')),
 );
-export const reviewRequestQuota = once(() => new DynamoDailyQuota(dynamo(), tableName('ReviewRequests')));
+export const reviewRequestQuota = once(() => new DynamoDailyQuota(dynamo(), tableName('ReviewRequests'), currentRegion()));
 export const reviewRequestsPerDay = once(() => integerSetting('ReviewRequestsPerDay', 0));
 export const reviewLinkBaseUrl = once(() => new URL(setting('ReviewLinkBaseUrl')).toString());
 

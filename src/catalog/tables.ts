@@ -126,7 +126,7 @@ export const TABLES: readonly TableDefinition[] = [
     indexes: [{ name: 'bySubject', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
     accessPatterns: [
       'Get a review request: GetItem pk=SUPPLIER#<sid>, sk=REQUEST#<requestId>; expires with its link. Its e-mail status (queued, sent, failed) is updated by the mailer with a condition on the item existing.',
-      "A supplier's review requests of one UTC day, counted: UpdateItem ADD requests on pk=SUPPLIER#<sid>, sk=QUOTA#<yyyy-mm-dd>, conditional on requests < the daily limit (atomic under concurrency); the item expires a day after its day ends.",
+      "A supplier's review requests of one UTC day, counted per region: Query pk=SUPPLIER#<sid>, sk begins_with QUOTA#<yyyy-mm-dd> (the other regions' shards), then UpdateItem ADD requests on sk=QUOTA#<yyyy-mm-dd>#<region>, conditional on requests < the limit minus the other shards (atomic within a region); shards expire a day after their day ends.",
       "A person's review requests (data subject export and erasure): Query bySubject gsi1pk=SUBJECT#<subjectHash>, gsi1sk=<createdAt>#<requestId>, a page at a time; subjectHash is the salted SHA-256 of the normalised address (src/privacy/domain/subject.ts), set on every request with an address (older ones: `cli privacy backfill`).",
       'Erasure tombstone: pk=ERASURE#<erasureId>, sk=TOMBSTONE (erasureId = era_ + a prefix of the subject hash); no TTL. A request with an address is written in one transaction with a ConditionCheck that its tombstone does not exist.',
     ],

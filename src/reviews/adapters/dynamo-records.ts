@@ -4,6 +4,7 @@ import { erasureIdFor, subjectHash, subjectIndexKey, tombstoneKey } from '../../
 import {
   GetCommand,
   PutCommand,
+  QueryCommand,
   ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -193,28 +194,54 @@ export class DynamoReviewRequestRepository implements ReviewRequestRepository {
 }
 
 /**
- * Per-supplier daily counters in the ReviewRequests table (pk=SUPPLIER#<sid>, sk=QUOTA#<day>):
- * one conditional UpdateItem both checks and counts, so concurrent requests can never exceed
- * the limit; the item expires (TTL) a day after its UTC day ends.
+ * Per-supplier daily counters in the ReviewRequests table, one shard per region
+ * (pk=SUPPLIER#<sid>, sk=QUOTA#<day>#<region>): the table is a global table, and two regions
+ * adding to one item at once would lose one increment to last writer wins (ADR 0020). A take
+ * reads the other regions' shards, then one conditional UpdateItem on this region's shard both
+ * checks the remaining allowance and counts, so concurrent requests in a region never exceed the
+ * limit; across regions the limit can be passed only by what the replication lag hides. Shards
+ * expire (TTL) a day after their UTC day ends.
  */
 export class DynamoDailyQuota implements DailyQuota {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The region this quota counts in: its shard of each day. */
+    private readonly region: string,
   ) {}
 
   async take(supplierId: string, now: Date, limit: number): Promise<boolean> {
     if (limit <= 0) return false;
     const day = now.toISOString().slice(0, 10);
+    const pk = `SUPPLIER#${supplierId}`;
+    const ownShard = `QUOTA#${day}#${this.region}`;
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :day)',
+        ExpressionAttributeValues: { ':pk': pk, ':day': `QUOTA#${day}` },
+      }),
+    );
+    // Every shard but this region's (including a day counted before the shards existed).
+    const elsewhere = Items.filter((item) => item.sk !== ownShard).reduce(
+      (sum, item) => sum + Number(item.requests ?? 0),
+      0,
+    );
+    const allowance = limit - elsewhere;
+    if (allowance <= 0) return false;
     const dayEnds = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) / 1000 + DAY_SECONDS;
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: `SUPPLIER#${supplierId}`, sk: `QUOTA#${day}` },
+          Key: { pk, sk: ownShard },
           UpdateExpression: 'ADD requests :one SET expiresAt = :expires',
-          ConditionExpression: 'attribute_not_exists(requests) OR requests < :limit',
-          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expires': dayEnds + DAY_SECONDS },
+          ConditionExpression: 'attribute_not_exists(requests) OR requests < :allowance',
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':allowance': allowance,
+            ':expires': dayEnds + DAY_SECONDS,
+          },
         }),
       );
       return true;

@@ -1,0 +1,79 @@
+/**
+ * The daily review-request quota against DynamoDB Local, counted in one shard per region (the
+ * ReviewRequests table is a global table): concurrent takes in one region never pass the limit,
+ * a region counts the other regions' shards against it, and no region's count replaces another's.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createTables } from '../../../local/resources';
+import { tableDefinition } from '../../../src/catalog/tables';
+import { DynamoDailyQuota } from '../../../src/reviews/adapters/dynamo-records';
+import { acquireStore, type TestStore } from '../support/shared-store';
+
+jest.setTimeout(60_000);
+
+let db: TestStore;
+let client: DynamoDBClient;
+let doc: DynamoDBDocumentClient;
+let tableName: string;
+
+beforeAll(async () => {
+  db = await acquireStore('daily-quota-test');
+  client = new DynamoDBClient({
+    region: 'us-east-1',
+    endpoint: db.endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  doc = DynamoDBDocumentClient.from(client);
+  const env = await createTables(client, db.tablePrefix);
+  tableName = env[tableDefinition('ReviewRequests').envVar]!;
+});
+afterAll(async () => {
+  client?.destroy();
+  await db?.release();
+});
+
+const now = new Date('2026-12-02T15:00:00.000Z');
+const takes = async (quota: DynamoDailyQuota, supplierId: string, count: number, limit: number) =>
+  (await Promise.all(Array.from({ length: count }, () => quota.take(supplierId, now, limit)))).filter(Boolean)
+    .length;
+
+it('never passes the limit under concurrency in one region', async () => {
+  const east = new DynamoDailyQuota(doc, tableName, 'us-east-1');
+  expect(await takes(east, 'sup_one', 30, 7)).toBe(7);
+  expect(await east.take('sup_one', now, 7)).toBe(false);
+  // The next UTC day starts again.
+  expect(await east.take('sup_one', new Date('2026-12-03T00:00:01.000Z'), 7)).toBe(true);
+});
+
+it('counts the other regions against the limit and keeps each region in its own shard', async () => {
+  const east = new DynamoDailyQuota(doc, tableName, 'us-east-1');
+  const west = new DynamoDailyQuota(doc, tableName, 'eu-west-1');
+  // A day counted before the shards existed still counts.
+  await doc.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: { pk: 'SUPPLIER#sup_two', sk: 'QUOTA#2026-12-02', requests: 1 },
+    }),
+  );
+  expect(await takes(east, 'sup_two', 3, 10)).toBe(3);
+  expect(await takes(west, 'sup_two', 10, 10)).toBe(6);
+  expect(await east.take('sup_two', now, 10)).toBe(false);
+
+  const { Items = [] } = await doc.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :quota)',
+      ExpressionAttributeValues: { ':pk': 'SUPPLIER#sup_two', ':quota': 'QUOTA#' },
+    }),
+  );
+  expect(Items.map((item) => [item.sk, item.requests])).toEqual([
+    ['QUOTA#2026-12-02', 1],
+    ['QUOTA#2026-12-02#eu-west-1', 6],
+    ['QUOTA#2026-12-02#us-east-1', 3],
+  ]);
+});
+
+it('refuses everything when the limit is zero', async () => {
+  expect(await new DynamoDailyQuota(doc, tableName, 'us-east-1').take('sup_zero', now, 0)).toBe(false);
+});
