@@ -317,11 +317,8 @@ function resolvePaging(config: ParsedConfig): PagingConfig {
   return { pagesOnCall, warningEmails, ...(url === undefined ? {} : { pagerDutyIntegrationUrl: url }) };
 }
 
-/**
- * Validates a raw `wedsync` context value (an object, or JSON from `-c wedsync=...`) for one stage
- * (`overrides.stage`, else `defaultStage`); throws with every problem listed.
- */
-export function parseConfig(raw: unknown, overrides: ContextOverrides = {}): WedSyncConfig {
+/** One stage's settings validated against the schema (paging not yet resolved); throws with every problem. */
+function parseStage(raw: unknown, overrides: ContextOverrides): ParsedConfig {
   if (raw === undefined) {
     throw new Error(`Missing CDK context "${CONTEXT_KEY}" (see cdk.json)`);
   }
@@ -333,6 +330,15 @@ export function parseConfig(raw: unknown, overrides: ContextOverrides = {}): Wed
     const stage = String(overrides.stage ?? object.defaultStage);
     throw new Error(`Invalid CDK context "${CONTEXT_KEY}" for stage "${stage}":\n${problems.join('\n')}`);
   }
+  return parsed.data;
+}
+
+/**
+ * Validates a raw `wedsync` context value (an object, or JSON from `-c wedsync=...`) for one stage
+ * (`overrides.stage`, else `defaultStage`); throws with every problem listed.
+ */
+export function parseConfig(raw: unknown, overrides: ContextOverrides = {}): WedSyncConfig {
+  const parsed = { data: parseStage(raw, overrides) };
   const config: WedSyncConfig = { ...parsed.data, paging: resolvePaging(parsed.data) };
   if (config.backup.copyRegion === config.primaryRegion) {
     throw new Error(
@@ -362,20 +368,41 @@ export function contextOverrides(get: (key: string) => unknown): ContextOverride
 /** Repository root (cdk.json lives here). */
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 
+/** The CDK context a file holds (`cdk.json`'s `context`, `cdk.context.json` whole). */
+function readContext(root: string, file: string): Record<string, unknown> {
+  const json = JSON.parse(readFileSync(path.join(root, file), 'utf8')) as Record<string, unknown>;
+  return (file === 'cdk.json' ? (json.context as Record<string, unknown> | undefined) : json) ?? {};
+}
+
 /**
  * The configuration `cdk synth` would use, without the CDK: the `context` of `cdk.json` overlaid by
  * `cdk.context.json` (as the CLI merges them), validated by `parseConfig`.
  */
 export function readProjectConfig(root: string = PROJECT_ROOT): WedSyncConfig {
-  const readContext = (file: string): Record<string, unknown> => {
-    const json = JSON.parse(readFileSync(path.join(root, file), 'utf8')) as Record<string, unknown>;
-    return (file === 'cdk.json' ? (json.context as Record<string, unknown> | undefined) : json) ?? {};
-  };
-  const context = { ...readContext('cdk.json'), ...readContext('cdk.context.json') };
+  const context = { ...readContext(root, 'cdk.json'), ...readContext(root, 'cdk.context.json') };
   return parseConfig(
     context[CONTEXT_KEY],
     contextOverrides((key) => context[key]),
   );
+}
+
+/** What an operator's tool needs of a deployed stage: where it runs and how its resources are named. */
+export type StageNaming = Pick<
+  ParsedConfig,
+  'appName' | 'stage' | 'account' | 'primaryRegion' | 'replicaRegions' | 'platformHealth'
+>;
+
+/**
+ * A stage's names and regions from `cdk.json`, validated like the synth does but without the
+ * deploy-only checks (a prod stage whose PagerDuty URL is given only at deploy time still names
+ * its resources): the operator CLI finds a deployed stage's tables, queues and secrets with it.
+ */
+export function readStageNaming(stage: string, root: string = PROJECT_ROOT): StageNaming {
+  const context = {
+    ...readContext(root, 'cdk.json'),
+    ...readContext(root, 'cdk.context.json'),
+  };
+  return parseStage(context[CONTEXT_KEY], { stage });
 }
 
 /** Where AWS Backup copies every recovery point: `backup.copyRegion`, else the first replica region. */

@@ -21,9 +21,11 @@
  *   restore [--tables A,B] [--suffix S] [--at <ISO time>]       restore tables into new ones and verify
  *   restore --copy-back --suffix S [--tables A,B] [--prune]     copy restored tables back into the live ones
  *                                                               (runbooks/disaster-recovery.md)
- * It reads the same environment as the functions: TABLE_* and QUEUE_URL_* (and, for the local
- * mode, AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS); against a deployed stack, take the
- * values from the stack outputs and use your usual AWS credentials.
+ * It reads the same environment as the functions: TABLE_*, QUEUE_URL_*, SECRET_ID_* (and, for the
+ * local mode, AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS, which `npm start` prints). Against
+ * a deployed stage, give `--stage <stage> [--region <region>]` before the command (the primary
+ * region by default) and use your usual AWS credentials: the names are derived from cdk.json as
+ * the stacks derive them (scripts/stage-environment.ts); a variable already set wins.
  */
 import { parseArgs } from 'node:util';
 import { dynamo, sqs } from '../src/shared/aws-clients';
@@ -46,7 +48,8 @@ import {
 import { DynamoAdminAuditTrail } from '../src/audit/adapters/dynamo-admin-audit-trail';
 import { optionalEnv } from '../src/shared/env';
 import { ProblemError } from '../src/shared/problem';
-import { readProjectConfig } from '../lib/settings';
+import { readProjectConfig, readStageNaming } from '../lib/settings';
+import { fillEnvironment, stageEnvironment } from './stage-environment';
 // Secret rotation (issue 9)
 import { randomUUID } from 'node:crypto';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -64,7 +67,7 @@ import { backfillSubjectHashes } from '../src/privacy/adapters/subject-backfill'
 import { privacyRequestDeps } from '../src/wiring';
 import { restoreCommand, RESTORE_OPTIONS, RESTORE_USAGE } from './restore-command';
 
-const USAGE = `usage:
+const USAGE = `usage: npm run cli -- [--stage <stage> [--region <region>]] <command> ...
   npm run cli -- create-supplier --name <name> [--supplier-id <id>]
   npm run cli -- create-ops-key --name <operator>
   npm run cli -- revoke-key <keyId|apiKey>
@@ -102,8 +105,22 @@ export async function runCli(
       'erase-text': { type: 'boolean' },
       'no-wait': { type: 'boolean' },
       ...RESTORE_OPTIONS,
+      // A deployed stage's names (issue 11), instead of variables copied from stack outputs.
+      stage: { type: 'string' },
+      region: { type: 'string' },
     },
   });
+  if (values.region !== undefined && values.stage === undefined) {
+    throw new UsageError('--region needs --stage (the stage whose resources to use)');
+  }
+  if (values.stage !== undefined) {
+    const naming = readStageNaming(values.stage);
+    const region = values.region ?? naming.primaryRegion;
+    const set = fillEnvironment(process.env, stageEnvironment(naming, region));
+    console.error(
+      `stage ${naming.stage} in ${region} (account ${naming.account}): ${set.length} names derived`,
+    );
+  }
   const [command, target] = positionals;
   if (command === 'create-supplier') {
     if (!values.name) throw new UsageError('--name is required');

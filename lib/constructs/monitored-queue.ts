@@ -8,11 +8,14 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueDefinition } from '#src/catalog/queues';
+import { deadLetterQueueName, queueName, type NamingScope } from '#src/catalog/physical-names';
 import type { ServiceAlarms } from './service-alarms';
 
 export interface MonitoredQueueProps {
   readonly definition: QueueDefinition;
   readonly alarms: ServiceAlarms;
+  /** Names the queue and its DLQ (physical-names), so operators' tools find them without outputs. */
+  readonly naming: NamingScope;
 }
 
 export class MonitoredQueue extends Construct {
@@ -30,12 +33,14 @@ export class MonitoredQueue extends Construct {
     // SQS keeps a message's original enqueue time when it moves to the DLQ, so the DLQ keeps the
     // maximum (14 days) to leave the longest possible window for a redrive.
     this.deadLetterQueue = new sqs.Queue(this, 'Dlq', {
+      queueName: deadLetterQueueName(props.naming, def.id),
       retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
 
     this.queue = new sqs.Queue(this, 'Queue', {
+      queueName: queueName(props.naming, def.id),
       visibilityTimeout: Duration.seconds(def.visibilityTimeoutSeconds),
       retentionPeriod: Duration.days(def.retentionDays),
       encryption: sqs.QueueEncryption.SQS_MANAGED,

@@ -110,7 +110,7 @@ export class ServiceStack extends Stack {
 
     this.queues = record(
       QUEUES,
-      (def) => new MonitoredQueue(this, `${def.id}Queue`, { definition: def, alarms }),
+      (def) => new MonitoredQueue(this, `${def.id}Queue`, { definition: def, alarms, naming: config }),
     );
 
     // The licence gate runs at synth: a layer holding a model trained on non-commercial data is

@@ -6,6 +6,7 @@
  * resources from the same functions (`--stage`, `--region`), with no copied variables.
  */
 import type { KeyId } from './keys';
+import type { QueueId } from './queues';
 import type { SecretId } from './secrets';
 import type { TableId } from './tables';
 
@@ -25,3 +26,9 @@ export const secretName = (scope: NamingScope, id: SecretId): string => `${prefi
 
 /** The alias of the multi-region key in every region (aliases are regional: one per region). */
 export const keyAliasName = (scope: NamingScope, id: KeyId): string => `alias/${prefix(scope)}-${id}`;
+
+/** A catalog queue in each region (queues are regional; the name is the same in every region). */
+export const queueName = (scope: NamingScope, id: QueueId): string => `${prefix(scope)}-${id}`;
+
+/** The dead-letter queue of a catalog queue. */
+export const deadLetterQueueName = (scope: NamingScope, id: QueueId): string => `${queueName(scope, id)}-dlq`;

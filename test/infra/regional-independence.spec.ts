@@ -6,7 +6,14 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { KEYS } from '#src/catalog/keys';
-import { keyAliasName, secretName, tableName } from '#src/catalog/physical-names';
+import {
+  deadLetterQueueName,
+  keyAliasName,
+  queueName,
+  secretName,
+  tableName,
+} from '#src/catalog/physical-names';
+import { QUEUES } from '#src/catalog/queues';
 import { SECRETS } from '#src/catalog/secrets';
 import { TABLES } from '#src/catalog/tables';
 import { resourceOf, synthesize, type SynthesizedApp } from './support/synth';
@@ -57,6 +64,23 @@ describe('the service stacks', () => {
     const template = synth.serviceTemplates.get(service.region)!;
     const env = JSON.stringify(resourceOf(template, service, service.functions.Api.function).toJSON());
     expect(env).toContain('"TABLE_REVIEWS":"WedSync-dev-Reviews"');
+  });
+});
+
+describe('the queues', () => {
+  it('are named as the operator CLI derives them (no stack output needed to find one)', () => {
+    for (const service of synth.services) {
+      const template = synth.serviceTemplates.get(service.region)!;
+      for (const def of QUEUES) {
+        const { queue, deadLetterQueue } = service.queues[def.id];
+        resourceOf(template, service, queue).hasResourceProperties('AWS::SQS::Queue', {
+          QueueName: queueName(synth.config, def.id),
+        });
+        resourceOf(template, service, deadLetterQueue).hasResourceProperties('AWS::SQS::Queue', {
+          QueueName: deadLetterQueueName(synth.config, def.id),
+        });
+      }
+    }
   });
 });
 
