@@ -6,7 +6,8 @@
  * - a capability reaches another only through its public face, src/<capability>/index.ts
  *   (src/shared, the kernel, and src/catalog are open to all);
  * - runtime code (src) never imports the infrastructure (lib, bin), the handlers (functions), the
- *   local mode (local) or the tests.
+ *   local mode (local) or the tests;
+ * - what Lambda loads (src, functions) never imports the training code (src/models/training).
  * The composition root (src/wiring.ts), the handlers, the local mode, the CDK code, the scripts,
  * the bench and the tests may import what they wire or test.
  */
@@ -71,6 +72,14 @@ module.exports = {
       comment: 'Runtime code never imports infrastructure, handlers, the local mode or tests.',
       from: { path: '^src/' },
       to: { path: '^(lib|bin|functions|local|test|bench|scripts)/' },
+    },
+    {
+      name: 'lambda-code-does-not-load-training',
+      severity: 'error',
+      comment:
+        'Training code (src/models/training) runs in scripts only: what Lambda loads (src, functions) never imports it.',
+      from: { path: '^(src|functions)/', pathNot: '^src/models/training/' },
+      to: { path: '^src/models/training/' },
     },
     {
       name: 'handlers-do-not-import-each-other',

@@ -171,6 +171,40 @@ describe('routing by severity', () => {
         ]),
       });
     }
+    // Failed notifications, or published ones of which none was delivered (an unconfirmed or
+    // removed subscription): both terms of the expression, on the watched topic's metrics.
+    for (const watched of ['critical', 'warning'] as const) {
+      const alarm = Object.values(t.findResources('AWS::CloudWatch::Alarm')).find(
+        (r) =>
+          (r as { Properties: { AlarmName: string } }).Properties.AlarmName ===
+          `WedSync-Service-us-east-1-paging-${watched}-undelivered`,
+      ) as { Properties: { Metrics: Record<string, unknown>[] } };
+      const queries = alarm.Properties.Metrics;
+      expect(queries.filter((q) => q.Expression !== undefined)).toEqual([
+        expect.objectContaining({
+          Expression: 'FILL(failed, 0) + IF(FILL(published, 0) > 0 AND FILL(delivered, 0) == 0, 1, 0)',
+          ReturnData: true,
+        }),
+      ]);
+      const topicName = { 'Fn::GetAtt': [logicalIdOf(stack, alarms.topics[watched].topic), 'TopicName'] };
+      for (const [id, metricName] of [
+        ['failed', 'NumberOfNotificationsFailed'],
+        ['published', 'NumberOfMessagesPublished'],
+        ['delivered', 'NumberOfNotificationsDelivered'],
+      ] as const) {
+        expect(queries.find((q) => q.Id === id)).toMatchObject({
+          MetricStat: {
+            Metric: {
+              Namespace: 'AWS/SNS',
+              MetricName: metricName,
+              Dimensions: [{ Name: 'TopicName', Value: topicName }],
+            },
+            Stat: 'Sum',
+          },
+          ReturnData: false,
+        });
+      }
+    }
     const standalone = alarms.made.find((m) => m.name === 'paging-warning-undelivered');
     expect(standalone).toMatchObject({ severity: 'critical', inComposite: false });
   });

@@ -60,12 +60,19 @@ describe('import rules (dependency-cruiser)', () => {
     ]);
   });
 
+  it('flags code Lambda loads importing the training code', () => {
+    expect(found('lambda-code-does-not-load-training')).toEqual([
+      'src/models/inference/loads-training.ts -> src/models/training/fit.ts',
+    ]);
+  });
+
   it('reports nothing else', () => {
     const known = new Set([
       'domain-is-pure',
       'no-reaching-into-another-capability',
       'no-circular',
       'kernel-and-catalog-stay-small',
+      'lambda-code-does-not-load-training',
     ]);
     expect(violations.filter((v) => !known.has(v.rule.name))).toEqual([]);
   });
