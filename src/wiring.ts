@@ -188,7 +188,7 @@ export const modelStatsStore = once(() => new DynamoModelStatsStore(dynamo(), ta
 export const modelEngine = once((): ModelEngine => createModelEngine());
 
 // Budgets
-export const budgetStore = once(() => new DynamoBudgetStore(dynamo(), tableName('Budgets')));
+export const budgetStore = once(() => new DynamoBudgetStore(dynamo(), tableName('Budgets'), currentRegion()));
 
 // Webhooks
 export const webhookConfig = once(() => webhookConfigFromEnv());

@@ -219,8 +219,9 @@ export const TABLES: readonly TableDefinition[] = [
     sortKey: 'sk',
     indexes: [],
     accessPatterns: [
-      'A category of a wedding budget (allocation, version, spent per currency): GetItem pk=BUDGET#<coupleId>#<weddingId>, sk=CATEGORY#<category>; updated with a condition on `revision`.',
-      'An applied expense (dedupe on expenseId, and the thresholds it fired): pk=BUDGET#<coupleId>#<weddingId>, sk=EXPENSE#<expenseId>, written in the same transaction as the category.',
+      "A category of a wedding budget (allocation, version): GetItem pk=BUDGET#<coupleId>#<weddingId>, sk=CATEGORY#<category>; updated with a condition on `revision` and on this region's spending shard.",
+      "What a region spent in a category (per currency): Query sk begins_with CATEGORY#<category>#SPENT# (every region's shard, summed); written by that region only, with a condition on its `revision`.",
+      "An applied expense (dedupe on expenseId, and the thresholds it fired): pk=BUDGET#<coupleId>#<weddingId>, sk=EXPENSE#<expenseId>, written in the same transaction as the region's spending shard.",
     ],
     retention: {
       personalData: true,
