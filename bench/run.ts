@@ -62,6 +62,8 @@ const OUTAGE_SHORT_SECONDS = Number(process.env.BENCH_OUTAGE_SHORT_SECONDS ?? 30
 const OUTAGE_LONG_SECONDS = Number(process.env.BENCH_OUTAGE_LONG_SECONDS ?? 300);
 /** The issue's target for reviews synced from the platforms against the raw write rate. */
 const SYNC_TO_RAW_TARGET: BenchTarget = { atLeast: 0.7 };
+/** Phases measured in their own processes, without the local stack. */
+const IN_PROCESS_PHASES: readonly string[] = ['bundles', 'api-cpu'];
 /** Issue 12: the API at 64 clients against the raw emulator call of the same run. */
 const API_THROUGHPUT_RATIO_TARGET: BenchTarget = { atLeast: 0.9 };
 const API_P99_RATIO_TARGET: BenchTarget = { atMost: 1.2 };
@@ -101,6 +103,15 @@ async function main(): Promise<void> {
     log('api-cpu: the Api handler in process, its AWS calls answered in process (no I/O)...');
     apiCpu = await benchApiCpu();
     log(`api-cpu: POST ${apiCpu.postReviewsCpuMs} ms, GET ${apiCpu.getReviewsCpuMs} ms of CPU per request`);
+  }
+  // The in-process phases alone need no stack (and no DynamoDB baseline): their tables, then done.
+  if (phases.every((phase) => IN_PROCESS_PHASES.includes(phase))) {
+    if (bundles) printBundleTable(bundles);
+    if (apiCpu) printApiCpuTable(apiCpu);
+    const only = { measuredAt: new Date().toISOString(), phases, bundles, apiCpu };
+    writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(only, null, 2)}\n`);
+    log('wrote bench/results.json');
+    return;
   }
   let platforms: BenchPlatforms | undefined;
   if (runs('platform-sync') || runs('platform-outages')) {
