@@ -17,6 +17,7 @@
  * prints a table with ratios against the baselines and writes bench/results.json.
  * Loopback only, bounded counts. `--phases=a,b` (or BENCH_PHASES) runs only those phases after the
  * baseline (support.ts BENCH_PHASES lists them), e.g. `npm run bench -- --phases=platform-sync`.
+ * The in-process phases (`bundles`, `api-cpu`) alone start no stack and skip the baseline.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
