@@ -12,13 +12,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { environmentFor, settingsEnvironment } from '../src/catalog/function-env';
 import { functionDefinition } from '../src/catalog/functions';
 import { secretDefinition } from '../src/catalog/secrets';
 import { REPO_ROOT } from '../local/processes';
 import { answerLocally, attributeValue, sqsSendAnswer } from './answer-locally';
 import { reviewItem, SAMPLE_SUPPLIER as SUPPLIER } from './cost-items';
 import { benchReview, percentile, type BenchTarget } from './support';
+import { placeholderEnvironment, placeholderQueueUrl, placeholderSecretName } from './placeholder-env';
 
 /** Issue 12's target: at most 1 ms of CPU per request, for POST and for GET /v1/reviews. */
 export const API_CPU_MS_TARGET: BenchTarget = { atMost: 1 };
@@ -40,28 +40,11 @@ export interface ApiCpuResult {
 
 /** The environment the Api function gets, with placeholder names (nothing is reached). */
 function apiEnvironment(): Record<string, string> {
-  const fn = functionDefinition('Api');
-  const name = (kind: string) => (id: string) => `bench-${kind}-${id}`;
-  const secret = (id: string) => `bench-secret-${id}`;
   return {
-    ...settingsEnvironment({
-      serviceName: 'wedsync-bench',
-      metricsNamespace: 'WedSyncBench',
-      logLevel: 'ERROR',
-    }),
-    ...environmentFor(fn, {
-      table: name('table'),
-      queue: (id) => `https://sqs.eu-west-1.amazonaws.com/000000000000/${id}`,
-      deadLetterQueue: (id) => `https://sqs.eu-west-1.amazonaws.com/000000000000/${id}-dlq`,
-      secret,
-      emailSender: () => ({ fromAddress: 'bench@example.com', configurationSetName: 'bench' }),
-      setting: () => '1',
-      key: name('key'),
-      bucket: name('bucket'),
-    }),
+    ...placeholderEnvironment(functionDefinition('Api'), placeholderQueueUrl('eu-west-1')),
     // The local key ring (a Lambda caches Secrets Manager's answer for 5 minutes instead).
     WEDSYNC_LOCAL_SECRETS: JSON.stringify({
-      [secret(secretDefinition('ReviewTokenKey').id)]: ['bench-signing-key-0123456789abcdef'],
+      [placeholderSecretName(secretDefinition('ReviewTokenKey').id)]: ['bench-signing-key-0123456789abcdef'],
     }),
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'AKIDBENCH',

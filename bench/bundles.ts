@@ -10,11 +10,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { FUNCTIONS, type FunctionDefinition } from '../src/catalog/functions';
-import { environmentFor, settingsEnvironment } from '../src/catalog/function-env';
+import { FUNCTIONS } from '../src/catalog/functions';
 import { esbuildOptions } from '../local/function-bundles';
 import { REPO_ROOT } from '../local/processes';
 import { percentile, type BenchTarget } from './support';
+import { placeholderEnvironment } from './placeholder-env';
 
 /** Issue 12's targets: each bundle at most 250 KB (minified, no maps); init at most 1.2x the bare one. */
 export const BUNDLE_KB_TARGET: BenchTarget = { atMost: 250 };
@@ -28,29 +28,6 @@ export interface FunctionBundleResult {
   readonly initMs: number;
   readonly bareInitMs: number;
   readonly initRatio: number;
-}
-
-/** Env a function gets, with placeholder names: loading a bundle must not need real resources. */
-function placeholderEnv(fn: FunctionDefinition): Record<string, string> {
-  const name = (kind: string) => (id: string) => `bench-${kind}-${id}`;
-  return {
-    ...settingsEnvironment({
-      serviceName: 'wedsync-bench',
-      metricsNamespace: 'WedSyncBench',
-      logLevel: 'ERROR',
-    }),
-    ...environmentFor(fn, {
-      table: name('table'),
-      queue: (id) => `http://127.0.0.1:1/queue/${id}`,
-      deadLetterQueue: (id) => `http://127.0.0.1:1/queue/${id}-dlq`,
-      secret: name('secret'),
-      emailSender: () => ({ fromAddress: 'bench@example.com', configurationSetName: 'bench' }),
-      setting: () => '1',
-      key: name('key'),
-      bucket: name('bucket'),
-    }),
-    AWS_REGION: 'us-east-1',
-  };
 }
 
 /** Milliseconds to `require` the modules in a fresh Node process (module loading only). */
@@ -86,7 +63,12 @@ export async function benchBundles(log: (line: string) => void): Promise<Functio
       ].sort();
       const bare = join(work, fn.id, 'bare.js');
       writeFileSync(bare, sdkPackages.map((p) => `require(${JSON.stringify(p)});`).join('\n'));
-      const env = { ...placeholderEnv(fn), NODE_OPTIONS: '--enable-source-maps' };
+      // Loading a bundle must not need real resources: placeholder names.
+      const env = {
+        ...placeholderEnvironment(fn, (id) => `http://127.0.0.1:1/queue/${id}`),
+        AWS_REGION: 'us-east-1',
+        NODE_OPTIONS: '--enable-source-maps',
+      };
       const init: number[] = [];
       const bareInit: number[] = [];
       for (let run = 0; run < INIT_RUNS; run += 1) {

@@ -17,6 +17,7 @@
  * prints a table with ratios against the baselines and writes bench/results.json.
  * Loopback only, bounded counts. `--phases=a,b` (or BENCH_PHASES) runs only those phases after the
  * baseline (support.ts BENCH_PHASES lists them), e.g. `npm run bench -- --phases=platform-sync`.
+ * The in-process phases (`bundles`, `api-cpu`) alone start no stack and skip the baseline.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,6 +63,8 @@ const OUTAGE_SHORT_SECONDS = Number(process.env.BENCH_OUTAGE_SHORT_SECONDS ?? 30
 const OUTAGE_LONG_SECONDS = Number(process.env.BENCH_OUTAGE_LONG_SECONDS ?? 300);
 /** The issue's target for reviews synced from the platforms against the raw write rate. */
 const SYNC_TO_RAW_TARGET: BenchTarget = { atLeast: 0.7 };
+/** Phases measured in their own processes, without the local stack. */
+const IN_PROCESS_PHASES: readonly string[] = ['bundles', 'api-cpu'];
 /** Issue 12: the API at 64 clients against the raw emulator call of the same run. */
 const API_THROUGHPUT_RATIO_TARGET: BenchTarget = { atLeast: 0.9 };
 const API_P99_RATIO_TARGET: BenchTarget = { atMost: 1.2 };
@@ -101,6 +104,15 @@ async function main(): Promise<void> {
     log('api-cpu: the Api handler in process, its AWS calls answered in process (no I/O)...');
     apiCpu = await benchApiCpu();
     log(`api-cpu: POST ${apiCpu.postReviewsCpuMs} ms, GET ${apiCpu.getReviewsCpuMs} ms of CPU per request`);
+  }
+  // The in-process phases alone need no stack (and no DynamoDB baseline): their tables, then done.
+  if (phases.every((phase) => IN_PROCESS_PHASES.includes(phase))) {
+    if (bundles) printBundleTable(bundles);
+    if (apiCpu) printApiCpuTable(apiCpu);
+    const only = { measuredAt: new Date().toISOString(), phases, bundles, apiCpu };
+    writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(only, null, 2)}\n`);
+    log('wrote bench/results.json');
+    return;
   }
   let platforms: BenchPlatforms | undefined;
   if (runs('platform-sync') || runs('platform-outages')) {

@@ -9,36 +9,21 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { environmentFor, settingsEnvironment } from '../src/catalog/function-env';
 import { functionDefinition } from '../src/catalog/functions';
 import { LAYERS } from '../src/catalog/layers';
 import { REPO_ROOT } from '../local/processes';
 import { answerLocally, attributeValue } from './answer-locally';
 import { reviewItem } from './cost-items';
 import { benchReview } from './support';
+import { placeholderEnvironment, placeholderQueueUrl } from './placeholder-env';
 import { reviewIdFor } from '../src/reviews/domain/review-ids';
 
 const BATCH = 25;
 const SUPPLIER = 'sup_benchworker00000000000';
 
 function environment(): Record<string, string> {
-  const name = (kind: string) => (id: string) => `bench-${kind}-${id}`;
   return {
-    ...settingsEnvironment({
-      serviceName: 'wedsync-bench',
-      metricsNamespace: 'WedSyncBench',
-      logLevel: 'ERROR',
-    }),
-    ...environmentFor(functionDefinition('IngestWorker'), {
-      table: name('table'),
-      queue: (id) => `https://sqs.eu-west-1.amazonaws.com/000000000000/${id}`,
-      deadLetterQueue: (id) => `https://sqs.eu-west-1.amazonaws.com/000000000000/${id}-dlq`,
-      secret: name('secret'),
-      emailSender: () => ({ fromAddress: 'bench@example.com', configurationSetName: 'bench' }),
-      setting: () => '1',
-      key: name('key'),
-      bucket: name('bucket'),
-    }),
+    ...placeholderEnvironment(functionDefinition('IngestWorker'), placeholderQueueUrl('eu-west-1')),
     WEDSYNC_MODEL_DIR: join(REPO_ROOT, LAYERS.find((l) => l.id === 'Models')!.localModelDir),
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'AKIDBENCH',

@@ -28,10 +28,9 @@ import {
 } from './reviews/adapters/dynamo-records';
 import { SesEmailSender } from './reviews/adapters/ses-email-sender';
 import { DynamoReviewRepository } from './reviews/adapters/review-repository';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { dynamo, dynamoClient, sesv2, sqs } from './shared/aws-clients';
 import { currentRegion, optionalEnv, requireEnv } from './shared/env';
-import { PowertoolsIdempotencyStore } from './shared/idempotency-store';
+import { dynamoIdempotencyStore } from './shared/idempotency-store';
 import { logger, metrics } from './shared/powertools';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SqsQueue } from './shared/sqs-queues';
@@ -130,17 +129,13 @@ export function integerSetting(id: SettingId, min: number): number {
 
 // The API's Idempotency-Key records (Powertools idempotency on the Idempotency table). The
 // lease is the API function's timeout: a request cannot run longer than that.
-export const idempotencyStore = once(
-  () =>
-    new PowertoolsIdempotencyStore(
-      new DynamoDBPersistenceLayer({ tableName: tableName('Idempotency'), awsSdkV3Client: dynamoClient() }),
-      {
-        leaseMs: functionDefinition('Api').timeoutSeconds * 1000,
-        inFlightWaitMs: 5000,
-        onStoreError: (error, stage) =>
-          logger.error('Idempotency-Key store failed', { stage, error: error as Error }),
-      },
-    ),
+export const idempotencyStore = once(() =>
+  dynamoIdempotencyStore(tableName('Idempotency'), dynamoClient(), {
+    leaseMs: functionDefinition('Api').timeoutSeconds * 1000,
+    inFlightWaitMs: 5000,
+    onStoreError: (error, stage) =>
+      logger.error('Idempotency-Key store failed', { stage, error: error as Error }),
+  }),
 );
 
 // Access
