@@ -1,10 +1,11 @@
 /**
  * A catalog queue as deployed: the queue, its DLQ (redrive after `maxReceiveCount` receives),
- * SSE, TLS-only access, and its alarms (severity per queue in lib/alarm-table.ts): any message in
+ * SSE with the region's customer-managed queues key (issue 9), TLS-only access, and its alarms (severity per queue in lib/alarm-table.ts): any message in
  * the DLQ, and (where the catalog sets `oldestMessageAlarmSeconds`) a stuck consumer.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueDefinition } from '#src/catalog/queues';
@@ -13,6 +14,8 @@ import type { ServiceAlarms } from './service-alarms';
 export interface MonitoredQueueProps {
   readonly definition: QueueDefinition;
   readonly alarms: ServiceAlarms;
+  /** The region's queues key (src/catalog/keys.ts `Queues`), named by its alias: queue and DLQ use it. */
+  readonly encryptionKey: kms.IKey;
 }
 
 export class MonitoredQueue extends Construct {
@@ -31,14 +34,16 @@ export class MonitoredQueue extends Construct {
     // maximum (14 days) to leave the longest possible window for a redrive.
     this.deadLetterQueue = new sqs.Queue(this, 'Dlq', {
       retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,
     });
 
     this.queue = new sqs.Queue(this, 'Queue', {
       visibilityTimeout: Duration.seconds(def.visibilityTimeoutSeconds),
       retentionPeriod: Duration.days(def.retentionDays),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: def.maxReceiveCount },
     });
