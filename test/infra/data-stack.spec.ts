@@ -7,7 +7,7 @@ import { SECRETS } from '#src/catalog/secrets';
 import { TABLES, type TableDefinition } from '#src/catalog/tables';
 import { allRegions, settingValues } from '../../lib/config';
 import { DataStack } from '../../lib/stacks/data-stack';
-import { resourceOf, synthesize, type SynthesizedApp } from './support/synth';
+import { projectContext, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
 
 let synth: SynthesizedApp;
 let template: Template;
@@ -104,18 +104,22 @@ describe('DynamoDB global tables', () => {
       Replicas: Match.arrayWith([Match.objectLike({ ContributorInsightsSpecification: Match.absent() })]),
     });
     // The data stack alone (no bundling): the knob only changes the tables.
-    const stack = new DataStack(new App({ context: { [BUNDLING_STACKS]: [] } }), 'Insights', {
-      env: { account: synth.config.account, region: synth.config.primaryRegion },
-      replicaRegions: synth.config.replicaRegions,
-      contributorInsights: true,
-      naming: synth.config,
-      functions: {
-        logRetention: synth.config.logRetentionDays as RetentionDays,
-        tracing: false,
-        powertools: { serviceName: 'wedsync', metricsNamespace: 'WedSync', logLevel: 'INFO' },
-        settings: settingValues(synth.config),
+    const stack = new DataStack(
+      new App({ context: { ...projectContext(), [BUNDLING_STACKS]: [] } }),
+      'Insights',
+      {
+        env: { account: synth.config.account, region: synth.config.primaryRegion },
+        replicaRegions: synth.config.replicaRegions,
+        contributorInsights: true,
+        naming: synth.config,
+        functions: {
+          logRetention: synth.config.logRetentionDays as RetentionDays,
+          tracing: false,
+          powertools: { serviceName: 'wedsync', metricsNamespace: 'WedSync', logLevel: 'INFO' },
+          settings: settingValues(synth.config),
+        },
       },
-    });
+    );
     Template.fromStack(stack).allResourcesProperties('AWS::DynamoDB::GlobalTable', {
       Replicas: Match.arrayWith([Match.objectLike({ ContributorInsightsSpecification: { Enabled: true } })]),
     });
