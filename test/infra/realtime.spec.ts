@@ -7,6 +7,7 @@
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { FUNCTIONS, SERVICE_FUNCTIONS, type ServiceFunctionId } from '#src/catalog/functions';
+import { keyAliasName } from '#src/catalog/physical-names';
 import { ROUTE_ACTIONS } from '#src/realtime';
 import { REALTIME_STAGE } from '../../lib/constructs/realtime-api';
 import { REALTIME_ALARMS } from '../../lib/constructs/realtime-monitoring';
@@ -138,8 +139,9 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the real-time API i
     expect(JSON.stringify(sends)).toContain(skipped);
     resourceOf(template, stack, stack.realtimeMonitoring.skippedBatches).hasResourceProperties(
       'AWS::SQS::Queue',
+      // Encrypted with the region's Queues key, by its alias.
       {
-        SqsManagedSseEnabled: true,
+        KmsMasterKeyId: `arn:aws:kms:${region}:${synth.config.account}:${keyAliasName(synth.config, 'Queues')}`,
       },
     );
   });

@@ -23,7 +23,7 @@ import { BUCKETS } from '#src/catalog/buckets';
 import { FUNCTION_TIMEOUT_ENV } from '#src/shared/env';
 import { REALTIME_MANAGEMENT_ENDPOINT_ENV } from '#src/catalog/function-env';
 import { TABLES } from '#src/catalog/tables';
-import { tableName } from '#src/catalog/physical-names';
+import { keyAliasName, tableName } from '#src/catalog/physical-names';
 import { DYNAMODB_ACTIONS } from '../../lib/constructs/service-function';
 import type { ServiceStack } from '../../lib/stacks/service-stack';
 import { logicalIdOf, ROOT, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
@@ -59,21 +59,26 @@ describe.each(REGIONS)('service stack in %s', (region) => {
       template.resourceCountIs('AWS::SQS::Queue', QUEUES.length * 2 + 1);
     });
 
+    const queueKey = () =>
+      `arn:aws:kms:${region}:${synth.config.account}:${keyAliasName(synth.config, 'Queues')}`;
+
     it.each(QUEUES.map((q) => [q.id, q] as const))(
-      '%s: redrive to its DLQ, catalog timeouts and retention, SSE',
+      '%s: redrive to its DLQ, catalog timeouts and retention, SSE with the region’s Queues key',
       (id, def) => {
         const q = stack.queues[id];
         resourceOf(template, stack, q.queue).hasResourceProperties('AWS::SQS::Queue', {
           VisibilityTimeout: def.visibilityTimeoutSeconds,
           MessageRetentionPeriod: def.retentionDays * 86_400,
-          SqsManagedSseEnabled: true,
+          // The region's Queues key by its alias (test/infra/encryption.spec.ts checks every queue).
+          KmsMasterKeyId: queueKey(),
           RedrivePolicy: {
             deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack, q.deadLetterQueue), 'Arn'] },
             maxReceiveCount: def.maxReceiveCount,
           },
         });
         resourceOf(template, stack, q.deadLetterQueue).hasResourceProperties('AWS::SQS::Queue', {
-          SqsManagedSseEnabled: true,
+          // The region's Queues key by its alias (test/infra/encryption.spec.ts checks every queue).
+          KmsMasterKeyId: queueKey(),
           MessageRetentionPeriod: 14 * 86_400,
           RedrivePolicy: Match.absent(),
         });
