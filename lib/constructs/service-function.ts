@@ -186,11 +186,14 @@ export class ServiceFunction extends Construct {
       },
     });
 
+    if (props.alarms && props.errorAlarmThreshold === undefined) {
+      throw new Error(`${definition.id}: alarms need an error alarm threshold`);
+    }
     this.alarmPair = props.alarms
       ? functionAlarms(this, props.alarms, {
           definition,
           fn: this.function,
-          errorAlarmThreshold: props.errorAlarmThreshold ?? 1,
+          errorAlarmThreshold: props.errorAlarmThreshold!,
           errors: this.unexpectedErrors(props),
           expectedErrorMessage: props.expectedErrorMessage,
         })
