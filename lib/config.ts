@@ -5,6 +5,7 @@
  * lives in `./settings` (no CDK import) so the local mode validates and reads the same values.
  */
 import type { Construct } from 'constructs';
+import type { SettingId } from '#src/catalog/settings';
 import { CONTEXT_KEY, contextOverrides, parseConfig, type WedSyncConfig } from './settings';
 
 export { allRegions, CONTEXT_KEY, type WedSyncConfig } from './settings';
@@ -18,4 +19,15 @@ export function loadConfig(scope: Construct): WedSyncConfig {
     scope.node.tryGetContext(CONTEXT_KEY),
     contextOverrides((key) => scope.node.tryGetContext(key)),
   );
+}
+
+/** The plain settings' values (src/catalog/settings.ts) from the configuration, for every stack's functions. */
+export function settingValues(config: WedSyncConfig): Record<SettingId, string> {
+  return {
+    ReviewRequestsPerDay: String(config.reviewRequests.perSupplierPerDay),
+    ReviewLinkBaseUrl: config.reviewRequests.linkBaseUrl,
+    OAuthClientIds: JSON.stringify(config.platforms.oauthClientIds),
+    OAuthRedirectUri: config.platforms.oauthRedirectUri,
+    AuditRetentionDays: String(config.platformHealth.auditRetentionDays),
+  };
 }

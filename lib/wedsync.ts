@@ -1,15 +1,19 @@
 /**
- * The whole system for every region, from the `wedsync` context and the catalog: the stateful
- * data stack in the primary region, then one stateless service stack per region that receives
- * the tables and secrets as typed props. Stack names are derived from `appName` and the region.
+ * The whole system for every region, from the `wedsync` context and the catalog, in deploy order:
+ * the backup copy vault; one keys stack per region (every catalog key, primaries in the primary
+ * region, issue 9); the stateful data stack in the primary region; then one stateless service stack
+ * per region. Stacks name each other's resources by derived names (src/catalog/physical-names.ts);
+ * the one deploy-time cross-region read is a replica key's primary ARN (keys stack to keys stack).
+ * Stack names are derived from `appName` and the region.
  */
 import { type App, Tags } from 'aws-cdk-lib';
-import { allRegions, loadConfig, type WedSyncConfig } from './config';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { allRegions, loadConfig, settingValues, type WedSyncConfig } from './config';
 import { backupCopyRegion } from './settings';
 import { backupVaultName } from './constructs/table-backups';
 import { BackupCopyStack } from './stacks/backup-copy-stack';
 import { DataStack } from './stacks/data-stack';
-import { KeyReplicaStack } from './stacks/key-replica-stack';
+import { KeysStack } from './stacks/keys-stack';
 import { ServiceStack } from './stacks/service-stack';
 
 export interface WedSync {
@@ -19,14 +23,17 @@ export interface WedSync {
   readonly services: readonly ServiceStack[];
   /** The vault in a second region that every table recovery point is copied to (issue 11). */
   readonly backupCopy: BackupCopyStack;
-  /** The multi-region keys' replicas and aliases, one stack per replica region (issue 11). */
-  readonly keyReplicas: readonly KeyReplicaStack[];
+  /**
+   * Every catalog key of a region with its alias, one stack per region, the primary region first
+   * (issues 9 and 11); each deploys before the data stack.
+   */
+  readonly keys: readonly KeysStack[];
 }
 
 export const dataStackName = (config: WedSyncConfig): string => `${config.appName}-Data`;
 export const serviceStackName = (config: WedSyncConfig, region: string): string =>
   `${config.appName}-Service-${region}`;
-export const keyReplicaStackName = (config: WedSyncConfig, region: string): string =>
+export const keysStackName = (config: WedSyncConfig, region: string): string =>
   `${config.appName}-Keys-${region}`;
 export const backupCopyStackName = (config: WedSyncConfig): string =>
   `${config.appName}-BackupCopy-${backupCopyRegion(config)}`;
@@ -45,10 +52,38 @@ export function buildWedSync(app: App): WedSync {
     vaultLock: config.backup.vaultLock,
   });
 
+  // Every key of every region, before anything encrypted with one. A replica region's stack reads
+  // the primary keys stack's multi-region key ARN (a random mrk- id): the one deploy-time
+  // cross-region read of the app. These stateful stacks change only when a key is added.
+  const primaryKeys = new KeysStack(app, keysStackName(config, config.primaryRegion), {
+    env: { account: config.account, region: config.primaryRegion },
+    description: `WedSync keys in ${config.primaryRegion}: the multi-region primary keys and the region's store keys`,
+    terminationProtection: true,
+    crossRegionReferences: false,
+    naming: config,
+  });
+  const keys = [
+    primaryKeys,
+    ...config.replicaRegions.map((region) => {
+      const replica = new KeysStack(app, keysStackName(config, region), {
+        env: { account: config.account, region },
+        description: `WedSync keys in ${region}: replicas of the multi-region keys and the region's store keys`,
+        terminationProtection: true,
+        crossRegionReferences: true,
+        naming: config,
+        primary: primaryKeys,
+      });
+      replica.addStackDependency(primaryKeys, 'replicates the multi-region primary keys');
+      return replica;
+    }),
+  ];
+
   const data = new DataStack(app, dataStackName(config), {
     env: { account: config.account, region: config.primaryRegion },
-    description: 'WedSync stateful resources: DynamoDB global tables and replicated secrets',
+    description: 'WedSync stateful resources: DynamoDB global tables, replicated secrets and their rotation',
     terminationProtection: true,
+    // Keys by alias ARN, tables and secrets by derived names: nothing read from another stack.
+    crossRegionReferences: false,
     replicaRegions: config.replicaRegions,
     contributorInsights: config.contributorInsights,
     naming: config,
@@ -58,23 +93,21 @@ export function buildWedSync(app: App): WedSync {
       vaultLock: config.backup.vaultLock,
       copyRegion: backupCopyRegion(config),
     },
+    functions: {
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+      tracing: config.tracing,
+      powertools: {
+        serviceName: config.serviceName,
+        metricsNamespace: config.metricsNamespace,
+        logLevel: config.powertoolsLogLevel,
+      },
+      settings: settingValues(config),
+    },
   });
   data.addStackDependency(backupCopy, 'the backup plan copies into its vault');
-
-  // The one deploy-time read of the primary region outside the data stack: a replica key names its
-  // primary's ARN (a random mrk- id). These stateful stacks change only when a key is added.
-  const keyReplicas = config.replicaRegions.map((region) => {
-    const keys = new KeyReplicaStack(app, keyReplicaStackName(config, region), {
-      env: { account: config.account, region },
-      description: `WedSync keys in ${region}: replicas of the multi-region keys and their aliases`,
-      terminationProtection: true,
-      crossRegionReferences: true,
-      keys: data.keys,
-      naming: config,
-    });
-    keys.addStackDependency(data, 'replicates the primary keys');
-    return keys;
-  });
+  for (const regionKeys of keys) {
+    data.addStackDependency(regionKeys, 'each replica is encrypted with the key of its region, by alias');
+  }
 
   // Service stacks name tables, secrets and keys by derived names (src/catalog/physical-names.ts):
   // no cross-region reference, so a region's service deploys while the primary region is down.
@@ -84,14 +117,13 @@ export function buildWedSync(app: App): WedSync {
       description: `WedSync service in ${region}: API, queues, functions, alarms, dashboard`,
       crossRegionReferences: false,
       config,
-      secrets: data.secrets,
       stackNameIn: (other) => serviceStackName(config, other),
     });
     service.addStackDependency(data, 'binds to the global tables and secrets');
-    const keys = keyReplicas.find((k) => k.region === region);
-    if (keys) service.addStackDependency(keys, 'binds to the key alias of its region');
+    const regionKeys = keys.find((k) => k.region === region)!;
+    service.addStackDependency(regionKeys, 'binds to the key aliases of its region');
     return service;
   });
 
-  return { config, data, services, backupCopy, keyReplicas };
+  return { config, data, services, backupCopy, keys };
 }

@@ -8,7 +8,7 @@
 import { dlqEnvVar, QUEUES } from '../src/catalog/queues';
 import { TABLES } from '../src/catalog/tables';
 import { SECRETS } from '../src/catalog/secrets';
-import { KEYS } from '../src/catalog/keys';
+import { APPLICATION_KEYS } from '../src/catalog/keys';
 import {
   deadLetterQueueName,
   keyAliasName,
@@ -41,7 +41,7 @@ export function stageEnvironment(stage: StageNaming, region: string): Record<str
       [dlqEnvVar(def), queueUrl(deadLetterQueueName(stage, def.id))],
     ]),
     ...SECRETS.map((def): [string, string] => [def.envVar, secretName(stage, def.id)]),
-    ...KEYS.map((def): [string, string] => [
+    ...APPLICATION_KEYS.map((def): [string, string] => [
       def.envVar,
       `arn:aws:kms:${region}:${stage.account}:${keyAliasName(stage, def.id)}`,
     ]),

@@ -1,10 +1,11 @@
 /**
  * A catalog queue as deployed: the queue, its DLQ (redrive after `maxReceiveCount` receives),
- * SSE, TLS-only access, and its alarms (severity per queue in lib/alarm-table.ts): any message in
+ * SSE with the region's customer-managed queues key (issue 9), TLS-only access, and its alarms (severity per queue in lib/alarm-table.ts): any message in
  * the DLQ, and (where the catalog sets `oldestMessageAlarmSeconds`) a stuck consumer.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueDefinition } from '#src/catalog/queues';
@@ -16,6 +17,8 @@ export interface MonitoredQueueProps {
   readonly alarms: ServiceAlarms;
   /** Names the queue and its DLQ (physical-names), so operators' tools find them without outputs. */
   readonly naming: NamingScope;
+  /** The region's queues key (src/catalog/keys.ts `Queues`), named by its alias: queue and DLQ use it. */
+  readonly encryptionKey: kms.IKey;
 }
 
 export class MonitoredQueue extends Construct {
@@ -35,7 +38,8 @@ export class MonitoredQueue extends Construct {
     this.deadLetterQueue = new sqs.Queue(this, 'Dlq', {
       queueName: deadLetterQueueName(props.naming, def.id),
       retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,
     });
 
@@ -43,7 +47,8 @@ export class MonitoredQueue extends Construct {
       queueName: queueName(props.naming, def.id),
       visibilityTimeout: Duration.seconds(def.visibilityTimeoutSeconds),
       retentionPeriod: Duration.days(def.retentionDays),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: def.maxReceiveCount },
     });

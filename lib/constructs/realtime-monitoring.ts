@@ -14,6 +14,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SERVICE_METRICS } from '#src/catalog/metrics';
@@ -39,6 +40,8 @@ export interface RealtimeMonitoringProps {
   readonly alarms: ServiceAlarms;
   readonly metricsNamespace: string;
   readonly serviceName: string;
+  /** The region's queues key (src/catalog/keys.ts `Queues`), named by its alias. */
+  readonly queueKey: kms.IKey;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -59,7 +62,9 @@ export class RealtimeMonitoring extends Construct {
 
     this.skippedBatches = new sqs.Queue(this, 'SkippedBatches', {
       retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      // The region's queues key (issue 9), by its alias.
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: props.queueKey,
       enforceSSL: true,
     });
     Validations.of(this.skippedBatches).acknowledge({

@@ -15,11 +15,19 @@ import type { HealthAlarms } from './health-alarms';
 import { dynamoQuery } from './health-alarms';
 import type { MonitoredQueue } from './monitored-queue';
 import type { ServiceApi } from './service-api';
-import type { ServiceFunction } from './service-function';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { FunctionDefinition } from '#src/catalog/functions';
+
+/** What the dashboard shows of a function: its catalog entry and its metrics. */
+export interface DashboardFunction {
+  readonly definition: FunctionDefinition;
+  readonly function: lambda.IFunction;
+}
 
 export interface ServiceDashboardProps {
   readonly api: ServiceApi;
-  readonly functions: readonly ServiceFunction[];
+  /** The region's functions (a service function, or the data stack's named by its derived name). */
+  readonly functions: readonly DashboardFunction[];
   readonly queues: readonly MonitoredQueue[];
   readonly health: HealthAlarms;
   /** Every alarm of the region, the composite first. */
@@ -93,7 +101,7 @@ export class ServiceDashboard extends Construct {
     ];
   }
 
-  private functionWidgets(functions: readonly ServiceFunction[]): cloudwatch.IWidget[] {
+  private functionWidgets(functions: readonly DashboardFunction[]): cloudwatch.IWidget[] {
     return [
       graph(
         'Function errors and throttles',

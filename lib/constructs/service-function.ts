@@ -25,7 +25,13 @@ import type { SecretId } from '#src/catalog/secrets';
 import { EMAIL_SENDERS, type EmailSenderDefinition, type EmailSenderId } from '#src/catalog/email';
 import type { BucketAccess, BucketId } from '#src/catalog/buckets';
 import type { SettingId } from '#src/catalog/settings';
-import { KEYS, type KeyDefinition, type KeyId } from '#src/catalog/keys';
+import {
+  APPLICATION_KEYS,
+  type ApplicationKeyDefinition,
+  type ApplicationKeyId,
+  type StoreKeyId,
+} from '#src/catalog/keys';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { FUNCTION_BUNDLING } from '#src/catalog/bundling';
 import { TABLES, type TableDefinition, type TableId } from '#src/catalog/tables';
 import type { ServiceAlarms } from './service-alarms';
@@ -68,9 +74,15 @@ export interface ServiceFunctionProps {
   readonly logRetention: logs.RetentionDays;
   readonly tracing: boolean;
   readonly powertools: PowertoolsSettings;
-  readonly alarms: ServiceAlarms;
-  /** Errors (sum over 5 minutes) at or above which the error alarm pages. */
-  readonly errorAlarmThreshold: number;
+  /**
+   * Where the error and throttle alarms go. Omitted for a function of the data stack (which has no
+   * alarm topics): the primary service stack makes them with `functionAlarms`, by its derived name.
+   */
+  readonly alarms?: ServiceAlarms;
+  /** Errors (sum over 5 minutes) at or above which the error alarm pages (with `alarms`). */
+  readonly errorAlarmThreshold?: number;
+  /** A physical name, for a function other stacks name without reading this one's outputs. */
+  readonly functionName?: string;
   /**
    * An error message the function fails with by contract, which must not page anyone: a REQUEST
    * authorizer answers 401 by failing with "Unauthorized". Such failures are counted from the log
@@ -90,8 +102,14 @@ export interface ServiceResources {
   readonly emailSenders: Readonly<Record<EmailSenderId, EmailSenderResource>>;
   /** Values of the plain settings, from the deployment configuration. */
   readonly settings: Readonly<Record<SettingId, string>>;
-  /** ARN of each KMS key in this region (the primary key, or its replica). */
-  readonly keys: Readonly<Record<KeyId, string>>;
+  /** Alias ARN of each application key in this region (on the primary key, or its replica). */
+  readonly keys: Readonly<Record<ApplicationKeyId, string>>;
+  /**
+   * This region's store keys (issue 9), named by alias: the tables' key (also each table's
+   * `encryptionKey`), the queues' (each queue's `encryptionMasterKey`) and the secrets'. Grants on
+   * them are CDK's imported-alias grants (`kms:ResourceAliases`, lib/constructs/key-aliases.ts).
+   */
+  readonly storeKeys: Readonly<Record<StoreKeyId, kms.IKey>>;
   /** The catalog's S3 buckets in this region. */
   readonly buckets: Readonly<Record<BucketId, IBucket>>;
   /** The region's real-time WebSocket API (issue 14), for functions with `manageConnections`. */
@@ -120,8 +138,9 @@ export class ServiceFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
-  readonly errorAlarm: cloudwatch.Alarm;
-  readonly throttleAlarm: cloudwatch.Alarm;
+  private readonly alarmPair: FunctionAlarms | undefined;
+  /** Whether the role was granted encryption with a key (CDK's grants name `kms:GenerateDataKey*`). */
+  private keyGrants: 'none' | 'decrypt' | 'encrypt' = 'none';
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
@@ -146,6 +165,7 @@ export class ServiceFunction extends Construct {
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
+      functionName: props.functionName,
       memorySize: definition.memoryMb,
       timeout: Duration.seconds(definition.timeoutSeconds),
       role: this.role,
@@ -166,27 +186,18 @@ export class ServiceFunction extends Construct {
       },
     });
 
-    this.errorAlarm = props.alarms.create(this, 'ErrorsAlarm', 'functionErrors', definition.id, {
-      name: `${definition.id}-errors`,
-      description:
-        `The ${definition.id} function failed ${props.errorAlarmThreshold}+ times in 5 minutes` +
-        (props.expectedErrorMessage ? ` (not counting "${props.expectedErrorMessage}")` : '') +
-        '.',
-      metric: this.unexpectedErrors(props),
-      threshold: props.errorAlarmThreshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-    });
-    // Any throttle: Lambda refused an invocation (account or reserved concurrency exhausted).
-    this.throttleAlarm = props.alarms.create(this, 'ThrottlesAlarm', 'functionThrottles', definition.id, {
-      name: `${definition.id}-throttles`,
-      description: `Lambda throttled the ${definition.id} function in two 5-minute periods out of three.`,
-      metric: this.function.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-    });
+    if (props.alarms && props.errorAlarmThreshold === undefined) {
+      throw new Error(`${definition.id}: alarms need an error alarm threshold`);
+    }
+    this.alarmPair = props.alarms
+      ? functionAlarms(this, props.alarms, {
+          definition,
+          fn: this.function,
+          errorAlarmThreshold: props.errorAlarmThreshold!,
+          errors: this.unexpectedErrors(props),
+          expectedErrorMessage: props.expectedErrorMessage,
+        })
+      : undefined;
 
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
@@ -203,6 +214,21 @@ export class ServiceFunction extends Construct {
           'resource-level permissions (Service Authorization Reference, AWS X-Ray), so Resource must be "*".',
       });
     }
+  }
+
+  /** The error alarm (a function of a service stack; a data-stack function has its alarms elsewhere). */
+  get errorAlarm(): cloudwatch.Alarm {
+    return this.alarms().error;
+  }
+
+  get throttleAlarm(): cloudwatch.Alarm {
+    return this.alarms().throttle;
+  }
+
+  private alarms(): FunctionAlarms {
+    if (!this.alarmPair)
+      throw new Error(`${this.definition.id}: its alarms are made by the primary service stack`);
+    return this.alarmPair;
   }
 
   /** Lambda Errors over 5 minutes, minus the failures the function makes by contract. */
@@ -240,20 +266,27 @@ export class ServiceFunction extends Construct {
     for (const [tableId, access] of entries(this.definition.tables)) {
       this.grantTable(byId(TABLES, tableId), resources.tables[tableId], access);
     }
+    // A queue on the region's queues key: CDK's queue grants add the key's (decrypt to consume,
+    // encrypt too to send), by its alias.
     for (const [queueId, use] of entries(this.definition.queues)) {
       const def = byId(QUEUES, queueId);
       if (use !== 'send') this.consumeQueue(def, resources.queues[queueId]);
       if (use !== 'consume') resources.queues[queueId].grantSendMessages(this.role);
       if (use === 'consume-and-send') deadLetterQueue(queueId).grantSendMessages(this.role);
+      this.noteKeyGrant(use === 'consume' ? 'decrypt' : 'encrypt');
     }
     for (const secretId of this.definition.secrets) resources.secrets[secretId].grantRead(this.role);
+    // Reading a secret decrypts its value with the region's secrets key (by alias).
+    if (this.definition.secrets.length > 0) this.grantKeyUse(resources.storeKeys.Secrets, 'decrypt');
     for (const layerId of this.definition.layers ?? []) {
       this.function.addLayers(resources.layers[layerId]);
     }
     for (const senderId of this.definition.emailSenders ?? []) {
       this.grantEmailSender(byId(EMAIL_SENDERS, senderId), resources.emailSenders[senderId]);
     }
-    for (const keyId of this.definition.keys ?? []) this.grantKey(byId(KEYS, keyId), resources.keys[keyId]);
+    for (const keyId of this.definition.keys ?? []) {
+      this.grantKey(byId(APPLICATION_KEYS, keyId), resources.keys[keyId]);
+    }
     for (const [bucketId, access] of entries(this.definition.buckets ?? {})) {
       this.grantBucket(bucketId, resources.buckets[bucketId], access);
     }
@@ -338,7 +371,7 @@ export class ServiceFunction extends Construct {
    * anything else. The key is named by its regional alias (its mrk- id is not derivable, issue 11):
    * IAM matches it with `kms:ResourceAliases` on this region's keys.
    */
-  grantKey(def: KeyDefinition, aliasArn: string): void {
+  grantKey(def: ApplicationKeyDefinition, aliasArn: string): void {
     const stack = Stack.of(this);
     const { resourceName } = Arn.split(aliasArn, ArnFormat.SLASH_RESOURCE_NAME);
     const keys = stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
@@ -353,13 +386,49 @@ export class ServiceFunction extends Construct {
         },
       }),
     );
-    Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${keys}]`,
-      reason:
-        `The ${def.id} key is a multi-region key whose mrk- id is random; every region names it by its alias ` +
-        '(derived, so a region deploys without reading the primary region): the grant matches only the key ' +
-        'carrying that alias (kms:ResourceAliases) and only with a connection encryption context.',
-    });
+    this.noteKeyGrant('decrypt');
+  }
+
+  /**
+   * Decrypt (or encrypt and decrypt) with a store key of this region named by its alias: CDK's
+   * imported-alias grant, on this region's keys carrying that alias only.
+   */
+  grantKeyUse(key: kms.IKey, use: 'decrypt' | 'encrypt'): void {
+    if (use === 'decrypt') key.grantDecrypt(this.role);
+    else key.grantEncryptDecrypt(this.role);
+    this.noteKeyGrant(use);
+  }
+
+  /**
+   * Records a key grant made here or by a CDK grant on an encrypted resource (a queue's send), and
+   * acknowledges the cdk-nag findings such grants raise on this role: the resource `key/*` (keys are
+   * named by alias: the statement's `kms:ResourceAliases` condition matches the one key), and for
+   * encryption CDK's action families `kms:GenerateDataKey*` and `kms:ReEncrypt*`.
+   */
+  noteKeyGrant(use: 'decrypt' | 'encrypt'): void {
+    if (this.keyGrants === 'encrypt' || this.keyGrants === use) return;
+    const stack = Stack.of(this);
+    if (this.keyGrants === 'none') {
+      const keys = stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${keys}]`,
+        reason:
+          'Keys are named by their derived alias in every region (a multi-region key has a random mrk- id, a ' +
+          "store key's id is only known to its keys stack): each KMS statement matches only the key carrying " +
+          'its alias (kms:ResourceAliases), and the token vault key only with a connection encryption context.',
+      });
+    }
+    if (use === 'encrypt') {
+      for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+        Validations.of(this.role).acknowledge({
+          id: `AwsSolutions-IAM5[Action::${action}]`,
+          reason:
+            "Added by CDK's encrypt grant on a store key of this region (one key, by its alias); the key " +
+            'policy lets it be used only through its one service (kms:ViaService, lib/constructs/key-policies.ts).',
+        });
+      }
+    }
+    this.keyGrants = use;
   }
 
   /** Read (default), read/write or append (reads + PutItem) on the table and on each of its catalog indexes. */
@@ -381,7 +450,10 @@ export class ServiceFunction extends Construct {
         }),
       );
     }
-    table.encryptionKey?.grantEncryptDecrypt(this.role);
+    // The region's tables key (issue 9), by its alias: decrypt to read, encrypt too to write.
+    if (!table.encryptionKey)
+      throw new Error(`Table ${def.id}: no encryption key given for ${this.definition.id}`);
+    this.grantKeyUse(table.encryptionKey, access === 'read' ? 'decrypt' : 'encrypt');
   }
 
   /** The catalog's event source: batches, window, concurrency, and partial batch responses. */
@@ -415,4 +487,50 @@ function byId<T extends { readonly id: string }>(list: readonly T[], id: T['id']
   const found = list.find((item) => item.id === id);
   if (!found) throw new Error(`Unknown catalog id ${id}`);
   return found;
+}
+
+export interface FunctionAlarms {
+  readonly error: cloudwatch.Alarm;
+  readonly throttle: cloudwatch.Alarm;
+}
+
+/**
+ * A function's error alarm (`errors` over 5 minutes at or above the threshold) and throttle alarm,
+ * made in `scope`: the function's own construct, or for a data-stack function (the secret
+ * rotation) a construct of the primary service stack naming it by its derived name.
+ */
+export function functionAlarms(
+  scope: Construct,
+  alarms: ServiceAlarms,
+  props: {
+    readonly definition: FunctionDefinition;
+    readonly fn: lambda.IFunction;
+    readonly errorAlarmThreshold: number;
+    readonly errors: cloudwatch.IMetric;
+    readonly expectedErrorMessage?: string;
+  },
+): FunctionAlarms {
+  const id = props.definition.id;
+  const error = alarms.create(scope, 'ErrorsAlarm', 'functionErrors', id, {
+    name: `${id}-errors`,
+    description:
+      `The ${id} function failed ${props.errorAlarmThreshold}+ times in 5 minutes` +
+      (props.expectedErrorMessage ? ` (not counting "${props.expectedErrorMessage}")` : '') +
+      '.',
+    metric: props.errors,
+    threshold: props.errorAlarmThreshold,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+  });
+  // Any throttle: Lambda refused an invocation (account or reserved concurrency exhausted).
+  const throttle = alarms.create(scope, 'ThrottlesAlarm', 'functionThrottles', id, {
+    name: `${id}-throttles`,
+    description: `Lambda throttled the ${id} function in two 5-minute periods out of three.`,
+    metric: props.fn.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+    threshold: 0,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+  });
+  return { error, throttle };
 }

@@ -11,27 +11,34 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { KEYS, type KeyId } from '#src/catalog/keys';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { APPLICATION_KEYS, type ApplicationKeyId, type StoreKeyId } from '#src/catalog/keys';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import * as path from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { FUNCTIONS, streamConsumersIn, streamFilterPattern, type FunctionId } from '#src/catalog/functions';
+import {
+  DATA_FUNCTIONS,
+  SERVICE_FUNCTIONS,
+  streamConsumersIn,
+  streamFilterPattern,
+  type ServiceFunctionId,
+} from '#src/catalog/functions';
 import { LAYERS } from '#src/catalog/layers';
 import { checkModelsLayer } from '#src/models/ml';
 import { ModelAlarms } from '../constructs/model-alarms';
 import { PlatformAlarms } from '../constructs/platform-alarms';
-import { PROJECT_ROOT } from '../constructs/service-function';
+import { functionAlarms, PROJECT_ROOT } from '../constructs/service-function';
 import { QUEUES, dlqEnvVar, type QueueId } from '#src/catalog/queues';
 import { ROUTES } from '#src/catalog/routes';
-import { SECRETS, type SecretId } from '#src/catalog/secrets';
+import { SECRETS } from '#src/catalog/secrets';
 import { SERVICE_METRICS } from '#src/catalog/metrics';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type { SettingId } from '#src/catalog/settings';
 import { TABLES, type TableId } from '#src/catalog/tables';
-import { keyAliasName, secretName, tableName } from '#src/catalog/physical-names';
-import { allRegions, type WedSyncConfig } from '../config';
+import { dataFunctionName, secretName, tableName } from '#src/catalog/physical-names';
+import { keyAliasArn, storeKeysIn } from '../constructs/key-aliases';
+import { allRegions, settingValues, type WedSyncConfig } from '../config';
 import { SCHEDULE_PERIOD_MINUTES } from '#src/platforms/domain/sync-plan';
 import { MonitoredQueue } from '../constructs/monitored-queue';
 import { ServiceBucket } from '../constructs/service-bucket';
@@ -49,7 +56,7 @@ import { RegionalDns } from '../constructs/regional-dns';
 
 /** The WebSocket stage's throttling per region (API Gateway's account default is 10,000 rps / 5,000 burst). */
 const REALTIME_THROTTLE = { rateLimit: 500, burstLimit: 1000 };
-import { ServiceDashboard } from '../constructs/service-dashboard';
+import { ServiceDashboard, type DashboardFunction } from '../constructs/service-dashboard';
 import {
   ServiceFunction,
   type EmailSenderResource,
@@ -57,19 +64,17 @@ import {
 } from '../constructs/service-function';
 
 /** The function API Gateway calls as the REQUEST authorizer. */
-const AUTHORIZER: FunctionId = 'Authorizer';
+const AUTHORIZER: ServiceFunctionId = 'Authorizer';
 /** API Gateway's contract: a REQUEST authorizer answers 401 by failing with exactly this message. */
 const AUTHORIZER_REJECTION = 'Unauthorized';
 
 export interface ServiceStackProps extends StackProps {
-  readonly config: WedSyncConfig;
   /**
-   * The secrets (created in the primary region with replicas): only the primary region's stack uses
-   * them, for the rotation schedules. Every region binds functions to the tables, secrets and keys by
-   * their derived names (src/catalog/physical-names.ts), never by the data stack's outputs, so a
-   * replica region's stack deploys while the primary region is down (issue 11).
+   * Every region binds functions to the tables, secrets and keys by their derived names
+   * (src/catalog/physical-names.ts), never by the data or keys stacks' outputs, so a replica
+   * region's stack deploys while the primary region is down (issue 11).
    */
-  readonly secrets: Readonly<Record<SecretId, secretsmanager.ISecret>>;
+  readonly config: WedSyncConfig;
   /** The name of the service stack in each region (the global dashboard reads their APIs' metrics). */
   readonly stackNameIn: (region: string) => string;
 }
@@ -81,7 +86,14 @@ export class ServiceStack extends Stack {
   /** In the primary region only: every region side by side, and the business KPIs. */
   readonly globalDashboard?: GlobalDashboard;
   readonly queues: Readonly<Record<QueueId, MonitoredQueue>>;
-  readonly functions: Readonly<Record<FunctionId, ServiceFunction>>;
+  readonly functions: Readonly<Record<ServiceFunctionId, ServiceFunction>>;
+  /**
+   * In the primary region: the data stack's functions (secret rotation, issue 9), named by their
+   * derived names, with their error and throttle alarms; they are on this region's dashboard.
+   */
+  readonly dataFunctions: readonly WatchedDataFunction[];
+  /** This region's store keys (issue 9), by their aliases. */
+  readonly storeKeys: Readonly<Record<StoreKeyId, kms.IKey>>;
   readonly api: ServiceApi;
   readonly dashboard: ServiceDashboard;
   readonly modelAlarms: ModelAlarms;
@@ -95,8 +107,6 @@ export class ServiceStack extends Stack {
   /** Real-time alarms, dashboard widgets and the fan-out's on-failure queue (issue 14). */
   readonly realtimeMonitoring: RealtimeMonitoring;
   readonly buckets: Readonly<Record<BucketId, ServiceBucket>>;
-  /** Secret rotation (issue 9): one schedule per catalogued secret, in the primary region only. */
-  readonly rotationSchedules: readonly secretsmanager.RotationSchedule[];
   /** Issue 11: the Route 53 health check of this region, its alarm, and the latency records. */
   readonly dns: RegionalDns;
 
@@ -107,10 +117,18 @@ export class ServiceStack extends Stack {
 
     this.alarms = new ServiceAlarms(this, 'Alarms', { paging: config.paging });
     const alarms = this.alarms;
+    // The region's store keys by alias (its keys stack, deployed before the data stack, makes them).
+    this.storeKeys = storeKeysIn(this, config);
 
     this.queues = record(
       QUEUES,
-      (def) => new MonitoredQueue(this, `${def.id}Queue`, { definition: def, alarms, naming: config }),
+      (def) =>
+        new MonitoredQueue(this, `${def.id}Queue`, {
+          definition: def,
+          alarms,
+          naming: config,
+          encryptionKey: this.storeKeys.Queues,
+        }),
     );
 
     // The licence gate runs at synth: a layer holding a model trained on non-commercial data is
@@ -150,13 +168,7 @@ export class ServiceStack extends Stack {
         resourceName: this.emailConfigurationSet.configurationSetName,
       }),
     };
-    const settings: Record<SettingId, string> = {
-      ReviewRequestsPerDay: String(config.reviewRequests.perSupplierPerDay),
-      ReviewLinkBaseUrl: config.reviewRequests.linkBaseUrl,
-      OAuthClientIds: JSON.stringify(config.platforms.oauthClientIds),
-      OAuthRedirectUri: config.platforms.oauthRedirectUri,
-      AuditRetentionDays: String(config.platformHealth.auditRetentionDays),
-    };
+    const settings = settingValues(config);
 
     this.buckets = record(
       BUCKETS,
@@ -182,6 +194,7 @@ export class ServiceStack extends Stack {
       tables: record(TABLES, (def) =>
         dynamodb.TableV2.fromTableAttributes(this, `${def.id}Table`, {
           tableName: tableName(config, def.id),
+          encryptionKey: this.storeKeys.Tables,
         }),
       ),
       queues: mapValues(this.queues, (q): IQueue => q.queue),
@@ -189,25 +202,19 @@ export class ServiceStack extends Stack {
       secrets: record(SECRETS, (def) =>
         secretsmanager.Secret.fromSecretNameV2(this, `${def.id}Secret`, secretName(config, def.id)),
       ),
-      // The alias of the key in this region (the data stack's on the primary key, a KeyReplica
-      // stack's on each replica): grants and variables name the alias, never the mrk- id.
+      // The alias of the key in this region (the keys stack's, on the primary key or its replica):
+      // grants and variables name the alias, never the mrk- id.
       keys: Object.fromEntries(
-        KEYS.map((def) => [
-          def.id,
-          this.formatArn({
-            service: 'kms',
-            resource: 'alias',
-            resourceName: keyAliasName(config, def.id).slice('alias/'.length),
-          }),
-        ]),
-      ) as Record<KeyId, string>,
+        APPLICATION_KEYS.map((def) => [def.id, keyAliasArn(this, config, def.id)]),
+      ) as Record<ApplicationKeyId, string>,
+      storeKeys: this.storeKeys,
       webSocket: {
         managementEndpoint: this.realtime.managementEndpoint,
         connectionsArn: this.realtime.connectionsArn,
       },
     };
 
-    this.functions = record(FUNCTIONS, (def) => {
+    this.functions = record(SERVICE_FUNCTIONS, (def) => {
       const fn = new ServiceFunction(this, `${def.id}Function`, {
         definition: def,
         logRetention,
@@ -238,13 +245,17 @@ export class ServiceStack extends Stack {
       alarms,
       metricsNamespace: config.metricsNamespace,
       serviceName: config.serviceName,
+      queueKey: this.storeKeys.Queues,
     });
-    for (const def of FUNCTIONS) {
+    for (const def of SERVICE_FUNCTIONS) {
       if (def.manageConnections) this.realtime.acknowledgeConnectionsWildcard(this.functions[def.id].role);
     }
     for (const def of streamConsumersIn(this.region === config.primaryRegion)) {
       const table = this.regionalStreamTable(def.tableStream, tableName(config, def.tableStream));
-      this.functions[def.id].function.addEventSource(
+      const consumer = this.functions[def.id as ServiceFunctionId];
+      // Reading the stream decrypts with the tables key; parking a skipped batch encrypts with the queues key.
+      consumer.noteKeyGrant('encrypt');
+      consumer.function.addEventSource(
         new lambdaEventSources.DynamoEventSource(table, {
           startingPosition: lambda.StartingPosition.LATEST,
           batchSize: 100,
@@ -271,10 +282,7 @@ export class ServiceStack extends Stack {
       ],
     });
 
-    this.rotationSchedules =
-      this.region === config.primaryRegion
-        ? this.rotateSecrets(props.secrets, this.functions.SecretRotation, config)
-        : [];
+    this.dataFunctions = this.region === config.primaryRegion ? this.watchDataFunctions(config) : [];
 
     this.api = new ServiceApi(this, 'Http', {
       routes: ROUTES,
@@ -324,7 +332,10 @@ export class ServiceStack extends Stack {
     // Last: the composite takes every critical alarm made above.
     const serviceDegraded = alarms.compose();
 
-    const functions = Object.values<ServiceFunction>(this.functions);
+    const functions: DashboardFunction[] = [
+      ...Object.values<ServiceFunction>(this.functions),
+      ...this.dataFunctions,
+    ];
     const queues = Object.values<MonitoredQueue>(this.queues);
     this.dashboard = new ServiceDashboard(this, 'Operations', {
       api: this.api,
@@ -367,33 +378,22 @@ export class ServiceStack extends Stack {
   }
 
   /**
-   * Secret rotation (issue 9): every catalogued secret on its catalogued schedule, rotated by the
-   * SecretRotation function, here in the primary region where the secrets live (Secrets Manager then
-   * replicates each new version). The schedules are made in this stack, not with
-   * `secret.addRotationSchedule` (which would put them in the data stack, pointing back at this
-   * stack's function: a cycle). Each schedule grants the function DescribeSecret, GetSecretValue,
-   * PutSecretValue and UpdateSecretVersionStage on its one secret, and Secrets Manager the invoke.
-   * Also the alarm on failed steps (`SecretRotationFailures`, any in 5 minutes).
+   * The data stack's functions (issue 9: the secret rotation function, with its schedules beside the
+   * secrets), in this the primary region: named by their derived names (no reference to the data
+   * stack), with their error and throttle alarms here where the alarm topics are; and the alarm on
+   * failed rotation steps (`SecretRotationFailures`, any in 5 minutes).
    */
-  private rotateSecrets(
-    secrets: Readonly<Record<SecretId, secretsmanager.ISecret>>,
-    rotation: ServiceFunction,
-    config: WedSyncConfig,
-  ): secretsmanager.RotationSchedule[] {
-    const schedules = SECRETS.map(
-      (def) =>
-        new secretsmanager.RotationSchedule(this, `${def.id}Rotation`, {
-          secret: secrets[def.id],
-          rotationLambda: rotation.function,
-          automaticallyAfter: Duration.days(def.rotation.everyDays),
-        }),
-    );
-    Validations.of(rotation.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'secretsmanager:GetRandomPassword, added by the RotationSchedule construct, has no resource-level ' +
-        'permissions (Service Authorization Reference); our function generates keys with node:crypto and never ' +
-        'calls it. Every other action is on the one secret each schedule rotates.',
+  private watchDataFunctions(config: WedSyncConfig): WatchedDataFunction[] {
+    const watched = DATA_FUNCTIONS.map((definition) => {
+      const scope = new Construct(this, `${definition.id}Function`);
+      const fn = lambda.Function.fromFunctionName(scope, 'Function', dataFunctionName(config, definition.id));
+      const alarms = functionAlarms(scope, this.alarms, {
+        definition,
+        fn,
+        errorAlarmThreshold: config.alarms.functionErrorsPer5Minutes,
+        errors: fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      });
+      return { definition, function: fn, errorAlarm: alarms.error, throttleAlarm: alarms.throttle };
     });
     this.alarms.create(this, 'SecretRotationFailedAlarm', 'secretRotationFailed', undefined, {
       name: 'secret-rotation-failed',
@@ -410,7 +410,7 @@ export class ServiceStack extends Stack {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
     });
-    return schedules;
+    return watched;
   }
 
   /**
@@ -448,9 +448,16 @@ export class ServiceStack extends Stack {
     }
     return dynamodb.TableV2.fromTableAttributes(this, `${id}StreamTable`, {
       tableName: name,
+      encryptionKey: this.storeKeys.Tables,
       tableStreamArn: describe.getResponseField('Table.LatestStreamArn'),
     });
   }
+}
+
+/** A data-stack function as the primary service stack sees it: by its derived name, with its alarms. */
+export interface WatchedDataFunction extends DashboardFunction {
+  readonly errorAlarm: cloudwatch.Alarm;
+  readonly throttleAlarm: cloudwatch.Alarm;
 }
 
 function record<D extends { readonly id: string }, V>(

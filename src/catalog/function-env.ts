@@ -7,7 +7,7 @@
 import { FUNCTION_TIMEOUT_ENV } from '../shared/env';
 import { bucketDefinition, type BucketId } from './buckets';
 import { emailSenderDefinition, type EmailSenderId } from './email';
-import { keyDefinition, type KeyId } from './keys';
+import { keyDefinition, type ApplicationKeyId } from './keys';
 import type { FunctionDefinition } from './functions';
 import { dlqEnvVar, queueDefinition, type QueueId } from './queues';
 import { secretDefinition, type SecretId } from './secrets';
@@ -26,7 +26,7 @@ export interface ResourceNames {
   /** A plain setting's value from the deployment configuration. */
   setting(id: SettingId): string;
   /** A KMS key's ARN (in the function's region), or the local mode's `local:<key file>`. */
-  key(id: KeyId): string;
+  key(id: ApplicationKeyId): string;
   /** An S3 bucket's name. */
   bucket(id: BucketId): string;
   /** The WebSocket API's management endpoint (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`). */

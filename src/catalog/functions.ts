@@ -10,7 +10,7 @@ import type { QueueId } from './queues';
 import type { SettingId } from './settings';
 import type { SecretId } from './secrets';
 import type { LayerId } from './layers';
-import type { KeyId } from './keys';
+import type { ApplicationKeyId } from './keys';
 import { tableDefinition, type TableId } from './tables';
 
 export type FunctionId =
@@ -64,7 +64,7 @@ export interface FunctionDefinition {
   /** Plain settings (src/catalog/settings.ts) set as environment variables. */
   readonly settings?: readonly SettingId[];
   /** KMS keys (src/catalog/keys.ts) the function may use, with the actions the key lists. */
-  readonly keys?: readonly KeyId[];
+  readonly keys?: readonly ApplicationKeyId[];
   /**
    * Posts to the region's WebSocket connections (execute-api:ManageConnections on the WebSocket
    * API's stage); the management endpoint comes in REALTIME_MANAGEMENT_ENDPOINT.
@@ -82,6 +82,13 @@ export interface FunctionDefinition {
    * consumer that must be the one writer of what it produces, such as the real-time channel log).
    */
   readonly streamRegions?: 'every' | 'primary';
+  /**
+   * `data`: built once, in the data stack (primary region), not in every service stack: the secret
+   * rotation function, whose rotation schedules must sit beside the secrets they rotate (a schedule
+   * in another stack needs the SMG4 acknowledgement, and one in the data stack naming a service-stack
+   * function is a cycle). Its alarms are in the primary service stack, by its derived name.
+   */
+  readonly stack?: 'data';
   readonly description: string;
 }
 
@@ -355,6 +362,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   {
     id: 'SecretRotation',
     entry: 'functions/secret-rotation/handler.ts',
+    stack: 'data',
     memoryMb: 256,
     // A platform proof may take the HTTP client's 10 s; the Secrets Manager calls around it little.
     timeoutSeconds: 30,
@@ -362,7 +370,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     tables: { Audit: 'append' },
     queues: {},
     // Read here (and the variables that tell which catalog secret an event's ARN is); the write
-    // actions on each secret come with its rotation schedule (lib/stacks/service-stack.ts), in the
+    // actions on each secret come with its rotation schedule (lib/stacks/data-stack.ts), in the
     // primary region only, where the secrets are rotated and then replicated.
     secrets: [
       'ReviewTokenKey',
@@ -404,6 +412,16 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       'Runs data subject erasures: anonymises reviews, purges event-log payloads, deletes review requests, tells the suppliers (privacy.erasure_requested).',
   },
 ];
+
+/** The functions built in the data stack (`stack: 'data'`); every other one is in each service stack. */
+export type DataFunctionId = 'SecretRotation';
+export type ServiceFunctionId = Exclude<FunctionId, DataFunctionId>;
+export const isDataFunction = (f: FunctionDefinition): f is FunctionDefinition & { id: DataFunctionId } =>
+  f.stack === 'data';
+export const DATA_FUNCTIONS = FUNCTIONS.filter(isDataFunction);
+export const SERVICE_FUNCTIONS = FUNCTIONS.filter(
+  (f): f is FunctionDefinition & { id: ServiceFunctionId } => !isDataFunction(f),
+);
 
 /** The function that drains a queue: the one with `consume` access to it (at most one). */
 export function consumerOf(queueId: QueueId): FunctionDefinition | undefined {

@@ -5,6 +5,7 @@
  * the primary region, so it deploys while that region is down; the operator CLI finds the same
  * resources from the same functions (`--stage`, `--region`), with no copied variables.
  */
+import type { FunctionId } from './functions';
 import type { KeyId } from './keys';
 import type { QueueId } from './queues';
 import type { SecretId } from './secrets';
@@ -24,7 +25,11 @@ export const tableName = (scope: NamingScope, id: TableId): string => `${prefix(
 /** The secret (its replicas keep the name; the ARN adds a random suffix, so grants use `-??????`). */
 export const secretName = (scope: NamingScope, id: SecretId): string => `${prefix(scope)}/${id}`;
 
-/** The alias of the multi-region key in every region (aliases are regional: one per region). */
+/**
+ * The alias of a catalog key (src/catalog/keys.ts) in every region: the multi-region key's primary
+ * or replica, or the region's own store key (aliases are regional: one per key and region). The
+ * data and service stacks name keys only by it, never by an ARN read from another stack.
+ */
 export const keyAliasName = (scope: NamingScope, id: KeyId): string => `alias/${prefix(scope)}-${id}`;
 
 /** A catalog queue in each region (queues are regional; the name is the same in every region). */
@@ -32,3 +37,9 @@ export const queueName = (scope: NamingScope, id: QueueId): string => `${prefix(
 
 /** The dead-letter queue of a catalog queue. */
 export const deadLetterQueueName = (scope: NamingScope, id: QueueId): string => `${queueName(scope, id)}-dlq`;
+
+/**
+ * A function built once, in the data stack (`stack: 'data'`, the secret rotation function): the
+ * primary service stack names it for its alarms and dashboard without reading the data stack.
+ */
+export const dataFunctionName = (scope: NamingScope, id: FunctionId): string => `${prefix(scope)}-${id}`;

@@ -5,7 +5,8 @@
  * section (and every section an alarm), and the regional and global dashboards show what ops need.
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { FUNCTIONS } from '#src/catalog/functions';
+import { DATA_FUNCTIONS, SERVICE_FUNCTIONS } from '#src/catalog/functions';
+import { dataFunctionName } from '#src/catalog/physical-names';
 import { KPI_METRICS, SERVICE_METRICS } from '#src/catalog/metrics';
 import { QUEUES } from '#src/catalog/queues';
 import { DRIFT_METRICS } from '#src/models/adapters/drift-metrics';
@@ -121,7 +122,7 @@ describe.each(REGIONS)('alarms in %s', (region) => {
       Threshold: 300,
     });
     expect(json('rejected-messages')).toContain(SERVICE_METRICS.rejectedMessages);
-    for (const fn of FUNCTIONS) {
+    for (const fn of SERVICE_FUNCTIONS) {
       resourceOf(template, stack, stack.functions[fn.id].throttleAlarm).hasResourceProperties(
         'AWS::CloudWatch::Alarm',
         {
@@ -198,7 +199,13 @@ describe.each(REGIONS)('alarms in %s', (region) => {
       expect(body).toContain(logicalIdOf(stack, stack.queues[q.id].deadLetterQueue));
       expect(body).toContain(logicalIdOf(stack, stack.queues[q.id].queue));
     }
-    for (const f of FUNCTIONS) expect(body).toContain(logicalIdOf(stack, stack.functions[f.id].function));
+    for (const f of SERVICE_FUNCTIONS)
+      expect(body).toContain(logicalIdOf(stack, stack.functions[f.id].function));
+    // The data stack's functions (primary region only), by their derived names.
+    for (const f of DATA_FUNCTIONS) {
+      const shown = body.includes(dataFunctionName(synth.config, f.id));
+      expect({ region, shown }).toEqual({ region, shown: region === synth.config.primaryRegion });
+    }
     // The alarm widget lists the composite and every alarm.
     expect(body).toContain(logicalIdOf(stack, stack.alarms.serviceDegraded));
     for (const made of stack.alarms.made) expect(body).toContain(logicalIdOf(stack, made.alarm));

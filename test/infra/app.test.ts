@@ -9,6 +9,7 @@ import './backup.spec';
 import './connections.spec';
 import './data-stack.spec';
 import './dns.spec';
+import './encryption.spec';
 import './imports.spec';
 import './models-layer.spec';
 import './platform-alarm-metrics.spec';

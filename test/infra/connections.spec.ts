@@ -48,21 +48,24 @@ it('creates one replicated secret per platform app', () => {
   }
 });
 
-it('creates the TokenVault key as a multi-region key with rotation, replicated to every other region', () => {
-  resourceOf(synth.dataTemplate, synth.data, synth.data.keys.TokenVault).hasResourceProperties(
+it('creates the TokenVault key as a multi-region key with rotation in the primary keys stack, replicated to every other region', () => {
+  const [primary, ...replicas] = synth.keys;
+  expect(primary!.region).toBe(synth.config.primaryRegion);
+  resourceOf(Template.fromStack(primary!), primary!, primary!.keys.TokenVault).hasResourceProperties(
     'AWS::KMS::Key',
     {
       MultiRegion: true,
       EnableKeyRotation: true,
     },
   );
-  // The replicas live in one small stateful stack per replica region, never in a service stack
-  // (which names the key by its alias only, issue 11).
+  // The replicas live in each replica region's keys stack, never in a data or service stack
+  // (which name the key by its alias only, issues 9 and 11).
+  synth.dataTemplate.resourceCountIs('AWS::KMS::Key', 0);
   for (const service of synth.services) {
     synth.serviceTemplates.get(service.region)!.resourceCountIs('AWS::KMS::ReplicaKey', 0);
   }
-  expect(synth.keyReplicas.map((k) => k.region)).toEqual(synth.config.replicaRegions);
-  for (const keys of synth.keyReplicas) {
+  expect(replicas.map((k) => k.region)).toEqual(synth.config.replicaRegions);
+  for (const keys of replicas) {
     Template.fromStack(keys).resourceCountIs('AWS::KMS::ReplicaKey', 1);
   }
 });

@@ -1,11 +1,13 @@
 /** The stateful stack: global tables and replicated secrets, checked against the catalog. */
 import { App } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { SECRETS } from '#src/catalog/secrets';
 import { TABLES, type TableDefinition } from '#src/catalog/tables';
-import { allRegions } from '../../lib/config';
+import { allRegions, settingValues } from '../../lib/config';
 import { DataStack } from '../../lib/stacks/data-stack';
-import { resourceOf, synthesize, type SynthesizedApp } from './support/synth';
+import { projectContext, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
 
 let synth: SynthesizedApp;
 let template: Template;
@@ -102,12 +104,22 @@ describe('DynamoDB global tables', () => {
       Replicas: Match.arrayWith([Match.objectLike({ ContributorInsightsSpecification: Match.absent() })]),
     });
     // The data stack alone (no bundling): the knob only changes the tables.
-    const stack = new DataStack(new App(), 'Insights', {
-      env: { account: synth.config.account, region: synth.config.primaryRegion },
-      replicaRegions: synth.config.replicaRegions,
-      contributorInsights: true,
-      naming: synth.config,
-    });
+    const stack = new DataStack(
+      new App({ context: { ...projectContext(), [BUNDLING_STACKS]: [] } }),
+      'Insights',
+      {
+        env: { account: synth.config.account, region: synth.config.primaryRegion },
+        replicaRegions: synth.config.replicaRegions,
+        contributorInsights: true,
+        naming: synth.config,
+        functions: {
+          logRetention: synth.config.logRetentionDays as RetentionDays,
+          tracing: false,
+          powertools: { serviceName: 'wedsync', metricsNamespace: 'WedSync', logLevel: 'INFO' },
+          settings: settingValues(synth.config),
+        },
+      },
+    );
     Template.fromStack(stack).allResourcesProperties('AWS::DynamoDB::GlobalTable', {
       Replicas: Match.arrayWith([Match.objectLike({ ContributorInsightsSpecification: { Enabled: true } })]),
     });
@@ -122,7 +134,7 @@ describe('Secrets Manager', () => {
       secret.hasResourceProperties('AWS::SecretsManager::Secret', {
         Description: def.description,
         GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
-        ReplicaRegions: synth.config.replicaRegions.map((region) => ({ Region: region })),
+        ReplicaRegions: synth.config.replicaRegions.map((region) => Match.objectLike({ Region: region })),
       });
       secret.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
     },

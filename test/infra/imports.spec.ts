@@ -6,7 +6,7 @@
  */
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { BUCKETS, bucketDefinition } from '#src/catalog/buckets';
-import { FUNCTIONS, consumerOf } from '#src/catalog/functions';
+import { FUNCTIONS, SERVICE_FUNCTIONS, consumerOf } from '#src/catalog/functions';
 import { queueDefinition } from '#src/catalog/queues';
 import type { ServiceStack } from '../../lib/stacks/service-stack';
 import { logicalIdOf, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
@@ -84,7 +84,7 @@ describe.each(REGIONS)('imports in %s', (region) => {
     });
   });
 
-  it.each(FUNCTIONS.map((f) => [f.id, f] as const))(
+  it.each(SERVICE_FUNCTIONS.map((f) => [f.id, f] as const))(
     '%s: S3 grants and the bucket variable follow the catalog',
     (id, def) => {
       const fn = stack.functions[id];

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as path from 'node:path';
-import { FUNCTIONS } from '#src/catalog/functions';
+import { SERVICE_FUNCTIONS } from '#src/catalog/functions';
 import { CONNECTED_PLATFORMS, PLATFORM_METRICS } from '#src/platforms';
 import { dynamoActionsFor } from '../../lib/constructs/service-function';
 import { PLATFORM_RUNBOOKS } from '../../lib/constructs/platform-alarms';
@@ -68,7 +68,7 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('service stack in %s
     // The table by its derived name in this stack's region (issue 11), not the data stack's output.
     const auditTableArn = `:dynamodb:${stack.region}:${synth.config.account}:table/${tableName(synth.config, 'Audit')}`;
     let auditStatements = 0;
-    for (const def of FUNCTIONS) {
+    for (const def of SERVICE_FUNCTIONS) {
       const role = stack.functions[def.id].role;
       const policies = Object.values(
         template.findResources('AWS::IAM::Policy', {

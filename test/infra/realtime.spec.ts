@@ -6,7 +6,8 @@
  * the channel log's one writer (RealtimeRecorder, in the primary region only, no cross-region grant).
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { FUNCTIONS, type FunctionId } from '#src/catalog/functions';
+import { FUNCTIONS, SERVICE_FUNCTIONS, type ServiceFunctionId } from '#src/catalog/functions';
+import { keyAliasName } from '#src/catalog/physical-names';
 import { ROUTE_ACTIONS } from '#src/realtime';
 import { REALTIME_STAGE } from '../../lib/constructs/realtime-api';
 import { REALTIME_ALARMS } from '../../lib/constructs/realtime-monitoring';
@@ -51,8 +52,8 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the real-time API i
     stack = synth.services.find((s) => s.region === region)!;
     template = synth.serviceTemplates.get(region)!;
   });
-  const fnRef = (id: FunctionId) => logicalIdOf(stack, stack.functions[id].function);
-  const roleRef = (id: FunctionId) => logicalIdOf(stack, stack.functions[id].role);
+  const fnRef = (id: ServiceFunctionId) => logicalIdOf(stack, stack.functions[id].function);
+  const roleRef = (id: ServiceFunctionId) => logicalIdOf(stack, stack.functions[id].role);
 
   it('is a WebSocket API routed on the frame’s action, with $connect, $disconnect, $default and every action on RealtimeSocket', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
@@ -89,7 +90,7 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the real-time API i
   });
 
   it('lets only the functions that post (RealtimeSocket answers, RealtimeFanout events) manage connections, on this stage only', () => {
-    const posters = FUNCTIONS.filter((f) => f.manageConnections).map((f) => f.id);
+    const posters = SERVICE_FUNCTIONS.filter((f) => f.manageConnections).map((f) => f.id);
     expect(posters.sort()).toEqual(['RealtimeFanout', 'RealtimeSocket']);
     const byRole = statementsByRole(template);
     const apiId = logicalIdOf(stack, stack.realtime.api);
@@ -138,8 +139,9 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the real-time API i
     expect(JSON.stringify(sends)).toContain(skipped);
     resourceOf(template, stack, stack.realtimeMonitoring.skippedBatches).hasResourceProperties(
       'AWS::SQS::Queue',
+      // Encrypted with the region's Queues key, by its alias.
       {
-        SqsManagedSseEnabled: true,
+        KmsMasterKeyId: `arn:aws:kms:${region}:${synth.config.account}:${keyAliasName(synth.config, 'Queues')}`,
       },
     );
   });

@@ -2,7 +2,9 @@
  * Each region's service stack deploys while the primary region is down (issue 11): no deploy-time
  * lookup into another region (CloudFormation's `Fn::GetStackOutput` with another region, CDK's
  * SSM-based strong cross-region exports, `Fn::ImportValue`), with tables, secrets and keys named
- * from the stage and the catalog. Only the per-region key replica stacks read the primary key's ARN.
+ * from the stage and the catalog. The data stack reads no other stack either (its replicas name
+ * each region's keys by alias ARN, issue 9). Only the replica regions' keys stacks read the
+ * primary keys stack (a multi-region key's ARN): keys stack to keys stack, nothing else.
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { KEYS } from '#src/catalog/keys';
@@ -85,7 +87,7 @@ describe('the queues', () => {
 });
 
 describe('the data stack', () => {
-  it('names tables, secrets and key aliases as the service stacks derive them', () => {
+  it('names tables and secrets as the service stacks derive them', () => {
     const template = synth.dataTemplate;
     for (const def of TABLES) {
       resourceOf(template, synth.data, synth.data.tables[def.id]).hasResourceProperties(
@@ -99,23 +101,50 @@ describe('the data stack', () => {
         { Name: secretName(synth.config, def.id) },
       );
     }
-    for (const def of KEYS) {
-      template.hasResourceProperties('AWS::KMS::Alias', { AliasName: keyAliasName(synth.config, def.id) });
-    }
+  });
+
+  it('reads no other stack at deploy time and is built without cross-region references', () => {
+    const json = JSON.stringify(synth.dataTemplate.toJSON());
+    expect(stackOutputLookups(synth.dataTemplate.toJSON())).toEqual([]);
+    expect(json).not.toContain('Fn::ImportValue');
+    expect(json).not.toContain('/cdk/exports/');
+    expect(synth.data._crossRegionReferences).toBe(false);
   });
 });
 
-describe('the key replica stacks', () => {
-  it('hold each replica region’s key replica under the same alias; the only reads of the primary', () => {
-    expect(synth.keyReplicas.map((k) => k.region)).toEqual(synth.config.replicaRegions);
-    for (const keys of synth.keyReplicas) {
+describe('the keys stacks', () => {
+  it('hold every catalog key of each region under its derived alias, the primary region’s first', () => {
+    expect(synth.keys.map((k) => k.region)).toEqual([
+      synth.config.primaryRegion,
+      ...synth.config.replicaRegions,
+    ]);
+    for (const keys of synth.keys) {
       const template = Template.fromStack(keys);
       for (const def of KEYS) {
         template.hasResourceProperties('AWS::KMS::Alias', { AliasName: keyAliasName(synth.config, def.id) });
       }
-      expect(stackOutputLookups(template.toJSON()).map((l) => l.Region)).toEqual(
-        KEYS.map(() => synth.config.primaryRegion),
+    }
+  });
+
+  it('are the only readers of another region: a replica region’s stack reads the primary keys stack only', () => {
+    const [primary, ...replicas] = synth.keys;
+    expect(stackOutputLookups(Template.fromStack(primary!).toJSON())).toEqual([]);
+    expect(primary!._crossRegionReferences).toBe(false);
+    const multiRegion = KEYS.filter((def) => def.multiRegion);
+    for (const keys of replicas) {
+      const lookups = stackOutputLookups(Template.fromStack(keys).toJSON());
+      expect(lookups).toEqual(
+        multiRegion.map(() =>
+          expect.objectContaining({ StackName: primary!.stackName, Region: primary!.region }),
+        ),
       );
+    }
+    // Every other stack reads nothing of another region.
+    for (const stack of [synth.data, ...synth.services, synth.backupCopy]) {
+      const foreign = stackOutputLookups(Template.fromStack(stack).toJSON()).filter(
+        (l) => (l.Region ?? stack.region) !== stack.region,
+      );
+      expect({ stack: stack.stackName, foreign }).toEqual({ stack: stack.stackName, foreign: [] });
     }
   });
 });

@@ -6,17 +6,24 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
-import { consumerOf, FUNCTIONS, streamConsumersIn, streamFilterPattern } from '#src/catalog/functions';
+import {
+  consumerOf,
+  DATA_FUNCTIONS,
+  SERVICE_FUNCTIONS,
+  streamConsumersIn,
+  streamFilterPattern,
+  type ServiceFunctionId,
+} from '#src/catalog/functions';
 import { QUEUES, dlqEnvVar } from '#src/catalog/queues';
 import { SECRETS } from '#src/catalog/secrets';
 import { EMAIL_SENDERS } from '#src/catalog/email';
 import { SETTINGS } from '#src/catalog/settings';
-import { KEYS } from '#src/catalog/keys';
+import { APPLICATION_KEYS } from '#src/catalog/keys';
 import { BUCKETS } from '#src/catalog/buckets';
 import { FUNCTION_TIMEOUT_ENV } from '#src/shared/env';
 import { REALTIME_MANAGEMENT_ENDPOINT_ENV } from '#src/catalog/function-env';
 import { TABLES } from '#src/catalog/tables';
-import { tableName } from '#src/catalog/physical-names';
+import { keyAliasName, tableName } from '#src/catalog/physical-names';
 import { DYNAMODB_ACTIONS } from '../../lib/constructs/service-function';
 import type { ServiceStack } from '../../lib/stacks/service-stack';
 import { logicalIdOf, ROOT, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
@@ -52,21 +59,26 @@ describe.each(REGIONS)('service stack in %s', (region) => {
       template.resourceCountIs('AWS::SQS::Queue', QUEUES.length * 2 + 1);
     });
 
+    const queueKey = () =>
+      `arn:aws:kms:${region}:${synth.config.account}:${keyAliasName(synth.config, 'Queues')}`;
+
     it.each(QUEUES.map((q) => [q.id, q] as const))(
-      '%s: redrive to its DLQ, catalog timeouts and retention, SSE',
+      '%s: redrive to its DLQ, catalog timeouts and retention, SSE with the region’s Queues key',
       (id, def) => {
         const q = stack.queues[id];
         resourceOf(template, stack, q.queue).hasResourceProperties('AWS::SQS::Queue', {
           VisibilityTimeout: def.visibilityTimeoutSeconds,
           MessageRetentionPeriod: def.retentionDays * 86_400,
-          SqsManagedSseEnabled: true,
+          // The region's Queues key by its alias (test/infra/encryption.spec.ts checks every queue).
+          KmsMasterKeyId: queueKey(),
           RedrivePolicy: {
             deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack, q.deadLetterQueue), 'Arn'] },
             maxReceiveCount: def.maxReceiveCount,
           },
         });
         resourceOf(template, stack, q.deadLetterQueue).hasResourceProperties('AWS::SQS::Queue', {
-          SqsManagedSseEnabled: true,
+          // The region's Queues key by its alias (test/infra/encryption.spec.ts checks every queue).
+          KmsMasterKeyId: queueKey(),
           MessageRetentionPeriod: 14 * 86_400,
           RedrivePolicy: Match.absent(),
         });
@@ -126,10 +138,10 @@ describe.each(REGIONS)('service stack in %s', (region) => {
   describe('functions', () => {
     it('creates exactly the catalog functions', () => {
       // Plus the provider of the deploy-time lookup of this region's RealtimeLog stream (issue 11).
-      template.resourceCountIs('AWS::Lambda::Function', FUNCTIONS.length + 1);
+      template.resourceCountIs('AWS::Lambda::Function', SERVICE_FUNCTIONS.length + 1);
     });
 
-    it.each(FUNCTIONS.map((f) => [f.id, f] as const))(
+    it.each(SERVICE_FUNCTIONS.map((f) => [f.id, f] as const))(
       '%s: arm64, nodejs22.x, catalog memory/timeout, own log group with retention, Powertools env',
       (id, def) => {
         const fn = stack.functions[id];
@@ -157,7 +169,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
       },
     );
 
-    it.each(FUNCTIONS.map((f) => [f.id, f] as const))(
+    it.each(SERVICE_FUNCTIONS.map((f) => [f.id, f] as const))(
       '%s: one environment variable per catalog table/queue/secret it may touch, and no other',
       (id, def) => {
         const variables = new Capture();
@@ -186,7 +198,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
             e.configurationSetEnvVar,
           ]),
           ...SETTINGS.filter((x) => def.settings?.includes(x.id)).map((x) => x.envVar),
-          ...KEYS.filter((k) => def.keys?.includes(k.id)).map((k) => k.envVar),
+          ...APPLICATION_KEYS.filter((k) => def.keys?.includes(k.id)).map((k) => k.envVar),
           ...BUCKETS.filter((b) => def.buckets?.[b.id]).map((b) => b.envVar),
           // The region's WebSocket management endpoint, for functions that post to connections.
           ...(def.manageConnections ? [REALTIME_MANAGEMENT_ENDPOINT_ENV] : []),
@@ -195,7 +207,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
       },
     );
 
-    it.each(FUNCTIONS.map((f) => [f.id, f] as const))(
+    it.each(SERVICE_FUNCTIONS.map((f) => [f.id, f] as const))(
       '%s: DynamoDB grants match the catalog access level, on this region’s replica',
       (id, def) => {
         const fn = stack.functions[id];
@@ -240,7 +252,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
     );
 
     it('ReviewRequestMailer alone may send e-mail: ses:SendEmail on the identity and configuration set, from the configured address', () => {
-      for (const def of FUNCTIONS) {
+      for (const def of SERVICE_FUNCTIONS) {
         const policies = JSON.stringify(
           template.findResources('AWS::IAM::Policy', {
             Properties: { Roles: [{ Ref: logicalId(stack, stack.functions[def.id].role) }] },
@@ -312,7 +324,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
     });
 
     it('points each secret variable at this region’s replica of the secret', () => {
-      for (const def of FUNCTIONS) {
+      for (const def of SERVICE_FUNCTIONS) {
         for (const secretId of def.secrets) {
           const secret = SECRETS.find((s) => s.id === secretId)!;
           const variables = new Capture();
@@ -331,7 +343,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
       }
     });
 
-    it.each(FUNCTIONS.filter((f) => f.id !== 'Authorizer').map((f) => [f.id] as const))(
+    it.each(SERVICE_FUNCTIONS.filter((f) => f.id !== 'Authorizer').map((f) => [f.id] as const))(
       '%s: an error alarm on the Lambda Errors metric',
       (id) => {
         const fn = stack.functions[id];
@@ -388,7 +400,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', consumed.length + streamConsumers.length);
       for (const fn of streamConsumers) {
         template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-          FunctionName: { Ref: logicalId(stack, stack.functions[fn.id].function) },
+          FunctionName: { Ref: logicalId(stack, stack.functions[fn.id as ServiceFunctionId].function) },
           EventSourceArn: Match.anyValue(),
           StartingPosition: 'LATEST',
           BisectBatchOnFunctionError: true,
@@ -423,7 +435,9 @@ describe.each(REGIONS)('service stack in %s', (region) => {
         const consumer = def.consumer!;
         template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
           EventSourceArn: { 'Fn::GetAtt': [logicalId(stack, stack.queues[id].queue), 'Arn'] },
-          FunctionName: { Ref: logicalId(stack, stack.functions[consumerOf(id)!.id].function) },
+          FunctionName: {
+            Ref: logicalId(stack, stack.functions[consumerOf(id)!.id as ServiceFunctionId].function),
+          },
           BatchSize: consumer.batchSize,
           MaximumBatchingWindowInSeconds: consumer.maxBatchingWindowSeconds,
           ScalingConfig: { MaximumConcurrency: consumer.maxConcurrency },
@@ -483,7 +497,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
     it('explains every function of the catalog in the function-errors runbook', () => {
       const page = readFileSync(path.join(ROOT, 'runbooks', 'function-errors.md'), 'utf8');
       const rows = new Set([...page.matchAll(/^\| (\w+)\s+\|/gm)].map((m) => m[1]));
-      for (const fn of FUNCTIONS) expect(rows).toContain(fn.id);
+      for (const fn of [...SERVICE_FUNCTIONS, ...DATA_FUNCTIONS]) expect(rows).toContain(fn.id);
     });
   });
 

@@ -76,7 +76,7 @@ function synthesizeNow(options: SynthOptions): SynthesizedApp {
     assembly,
     dataTemplate: Template.fromStack(wedsync.data),
     serviceTemplates: new Map(wedsync.services.map((s) => [s.region, Template.fromStack(s)])),
-    stacks: [wedsync.data, ...wedsync.services, wedsync.backupCopy, ...wedsync.keyReplicas],
+    stacks: [wedsync.data, ...wedsync.services, wedsync.backupCopy, ...wedsync.keys],
   };
 }
 

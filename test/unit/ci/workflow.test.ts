@@ -76,10 +76,11 @@ it('deploys only from main, only after the tests, dev first', () => {
 it('deploys prod one wave at a time in the app order, each behind the prod approval', () => {
   const config = prodConfig();
   const waves = [
+    // Every region's keys before the data stack, whose replicas are encrypted with them (issue 9).
     [
       `${config.appName}-BackupCopy-eu-west-1`,
+      ...allRegions(config).map((r) => `${config.appName}-Keys-${r}`),
       `${config.appName}-Data`,
-      ...config.replicaRegions.map((r) => `${config.appName}-Keys-${r}`),
     ],
     ...allRegions(config).map((r) => [`${config.appName}-Service-${r}`]),
   ];

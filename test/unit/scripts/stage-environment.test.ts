@@ -5,7 +5,7 @@
  */
 import { parseConfig, readStageNaming } from '../../../lib/settings';
 import { dlqEnvVar, QUEUES } from '../../../src/catalog/queues';
-import { KEYS } from '../../../src/catalog/keys';
+import { APPLICATION_KEYS } from '../../../src/catalog/keys';
 import { SECRETS } from '../../../src/catalog/secrets';
 import { TABLES } from '../../../src/catalog/tables';
 import { fillEnvironment, stageEnvironment } from '../../../scripts/stage-environment';
@@ -41,7 +41,7 @@ describe('stageEnvironment', () => {
       ...TABLES.map((d) => d.envVar),
       ...QUEUES.flatMap((d) => [d.envVar, dlqEnvVar(d)]),
       ...SECRETS.map((d) => d.envVar),
-      ...KEYS.map((d) => d.envVar),
+      ...APPLICATION_KEYS.map((d) => d.envVar),
       'AWS_REGION',
       'AUDIT_RETENTION_DAYS',
     ].sort();
