@@ -32,7 +32,6 @@ import { dynamo, dynamoClient, sesv2, sqs } from './shared/aws-clients';
 import { currentRegion, optionalEnv, requireEnv } from './shared/env';
 import { dynamoIdempotencyStore } from './shared/idempotency-store';
 import { logger, metrics } from './shared/powertools';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SqsQueue } from './shared/sqs-queues';
 import { DynamoBreakerStore } from './webhooks/adapters/breaker-store';
 import { DynamoDeliveryStore } from './webhooks/adapters/deliveries';
@@ -69,7 +68,7 @@ import { DynamoPlatformBreakerStore } from './platforms/adapters/platform-breake
 import { DynamoPlatformSyncStore } from './platforms/adapters/platform-sync-store';
 import { SqsSyncQueue } from './platforms/adapters/sqs-sync-queue';
 import { bucketPolicy } from './platforms/domain/quota-policy';
-import type { ReviewSink, TokenProvider } from './platforms/ports';
+import type { ReviewSink } from './platforms/ports';
 import { platformRegistry, quotaFromHeaders } from './platforms/adapters/platform-registry';
 import type { ConnectedPlatform } from './platforms';
 import { bucketDefinition, type BucketId } from './catalog/buckets';
@@ -152,7 +151,9 @@ export const reviewRepository = once(
 export const reviewRequestRepository = once(
   () => new DynamoReviewRequestRepository(dynamo(), tableName('ReviewRequests')),
 );
-export const reviewRequestQuota = once(() => new DynamoDailyQuota(dynamo(), tableName('ReviewRequests'), currentRegion()));
+export const reviewRequestQuota = once(
+  () => new DynamoDailyQuota(dynamo(), tableName('ReviewRequests'), currentRegion()),
+);
 export const reviewRequestsPerDay = once(() => integerSetting('ReviewRequestsPerDay', 0));
 export const reviewLinkBaseUrl = once(() => new URL(setting('ReviewLinkBaseUrl')).toString());
 
@@ -179,7 +180,9 @@ export const webhookEventPublisher = once(
 );
 
 // Models
-export const modelStatsStore = once(() => new DynamoModelStatsStore(dynamo(), tableName('ModelStats'), currentRegion()));
+export const modelStatsStore = once(
+  () => new DynamoModelStatsStore(dynamo(), tableName('ModelStats'), currentRegion()),
+);
 export const modelEngine = once((): ModelEngine => createModelEngine());
 
 // Budgets
@@ -253,7 +256,11 @@ export const tokenKeyEncryption = once((): KeyEncryption => {
 });
 export const tokenSafe = once(() => new TokenSafe(tokenKeyEncryption(), connectionStore()));
 let tokenProviderInstance: VaultTokenProvider | undefined;
-/** One per process: access tokens live in its memory, refreshes are single-flight within it. */
+/**
+ * One per process: access tokens live in its memory, refreshes are single-flight within it. The
+ * calling handler passes its invocation tally as `onMetric` (one value per name per invocation);
+ * a Lambda process, like a local function thread, runs one function, so the first caller's is it.
+ */
 export function tokenProvider(onMetric: (name: string) => void): VaultTokenProvider {
   tokenProviderInstance ??= new VaultTokenProvider({
     connections: connectionStore(),
@@ -344,10 +351,6 @@ export const platformSyncStore = once(() => new DynamoPlatformSyncStore(dynamo()
 export const syncQueue = once(() => new SqsSyncQueue(sqs(), queueUrl('Sync')));
 
 export const platformConnectionStore = connectionStore;
-/** One per process; refresh metrics go to the function's Powertools metrics. */
-export const platformTokenProvider = once((): TokenProvider =>
-  tokenProvider((name) => metrics.addMetric(name, MetricUnit.Count, 1)),
-);
 /** The four connectors on the audited client; `adapterFor` for sync, `all` by platform. */
 export const platformAdapters = once(() =>
   platformRegistry({ http: platformHttp(), origins: platformOrigins() }),

@@ -13,10 +13,10 @@ import {
   platformAdapters,
   platformBreakerStore,
   platformConnectionStore,
-  platformTokenProvider,
   rateLimiter,
   replyQueue,
   reviewRepository,
+  tokenProvider,
 } from '../../src/wiring';
 
 const tally = new MetricTally(metrics);
@@ -33,7 +33,8 @@ const OUTCOME_METRICS = {
 
 const deps = once((): PublishReplyDeps => ({
   connections: platformConnectionStore(),
-  tokens: platformTokenProvider(),
+  // Token rotations and re-authorizations go into this invocation's tally (one value per name).
+  tokens: tokenProvider((name) => tally.add(name, MetricUnit.Count)),
   adapters: platformAdapters().all,
   replies: reviewRepository(),
   events: eventPublisher(),

@@ -13,6 +13,7 @@ import { PermanentMessageError } from '../../src/reviews/domain/review';
 import { systemClock } from '../../src/shared/clock';
 import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { logger, metrics } from '../../src/shared/powertools';
+import { SEND_OUTCOME_METRICS } from './metric-names';
 import {
   emailSender,
   once,
@@ -40,7 +41,7 @@ const deps = once((): SendReviewRequestEmailDeps => ({
 async function handleRecord(record: SQSRecord): Promise<void> {
   try {
     const outcome = await sendReviewRequestEmail(record.body, deps());
-    tally.add(`ReviewRequestEmail_${outcome}`, MetricUnit.Count, 1);
+    tally.add(SEND_OUTCOME_METRICS[outcome], MetricUnit.Count, 1);
     // Ids and outcome only: the address is personal data and the link is a credential.
     logger.info('review request e-mail', { messageId: record.messageId, outcome });
   } catch (error) {

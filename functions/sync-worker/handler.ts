@@ -22,9 +22,9 @@ import {
   platformConnectionStore,
   platformReviewSink,
   platformSyncStore,
-  platformTokenProvider,
   rateLimiter,
   syncQueue,
+  tokenProvider,
 } from '../../src/wiring';
 
 const tally = new MetricTally(metrics);
@@ -32,7 +32,8 @@ const tally = new MetricTally(metrics);
 const deps = once((): SyncPageDeps => ({
   connections: platformConnectionStore(),
   adapters: platformAdapters(),
-  tokens: platformTokenProvider(),
+  // Token rotations and re-authorizations go into this invocation's tally (one value per name).
+  tokens: tokenProvider((name) => tally.add(name, MetricUnit.Count)),
   sink: platformReviewSink(),
   limiter: rateLimiter(),
   breakers: platformBreakerStore(),

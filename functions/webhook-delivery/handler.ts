@@ -6,6 +6,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { systemClock } from '../../src/shared/clock';
 import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { SERVICE_METRICS } from '../../src/catalog/metrics';
+import { BREAKER_STATE_METRICS } from './metric-names';
 import { logger, metrics } from '../../src/shared/powertools';
 import {
   breakerStore,
@@ -45,11 +46,7 @@ function recordMetric(metric: DeliveryMetric): void {
       tally.sample('WebhookEndToEndLatency', MetricUnit.Milliseconds, metric.endToEndMs);
       return;
     case 'breaker-state':
-      tally.add(
-        `WebhookBreaker${metric.to === 'half-open' ? 'HalfOpen' : metric.to[0]!.toUpperCase() + metric.to.slice(1)}`,
-        MetricUnit.Count,
-        1,
-      );
+      tally.add(BREAKER_STATE_METRICS[metric.to], MetricUnit.Count, 1);
       logger.info('circuit breaker state changed', { from: metric.from, to: metric.to });
       return;
     case 'endpoint-disabled':

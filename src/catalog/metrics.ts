@@ -19,6 +19,7 @@ export const SERVICE_METRICS = {
   webhookBreakerOpened: 'WebhookBreakerOpen',
   webhookBreakerHalfOpen: 'WebhookBreakerHalfOpen',
   webhookBreakerClosed: 'WebhookBreakerClosed',
+  webhookBreakerDisabled: 'WebhookBreakerDisabled',
   // Review requests (functions/review-request-mailer): e-mails sent to couples.
   reviewRequestsSent: 'ReviewRequestEmail_sent',
   // Secret rotation (functions/secret-rotation, issue 9): failed steps (alarm) and promotions.

@@ -10,3 +10,5 @@ export {
   type HealthProbes,
   type HealthReport,
 } from './domain/health';
+// The paging path's subscriptions (issue 10): the scheduled check's decision.
+export { topicSubscriptions, type TopicSubscriptions } from './domain/paging-subscriptions';

@@ -16,6 +16,8 @@ import { GLOBAL_ROWS } from '../../lib/constructs/global-dashboard';
 import type { ServiceStack } from '../../lib/stacks/service-stack';
 import { logicalIdOf, ROOT, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
 import { alarmsOf, runbookProblems } from './support/runbooks';
+import { BREAKER_STATE_METRICS } from '../../functions/webhook-delivery/metric-names';
+import { SEND_OUTCOME_METRICS } from '../../functions/review-request-mailer/metric-names';
 
 let synth: SynthesizedApp;
 beforeAll(() => {
@@ -187,7 +189,10 @@ describe.each(REGIONS)('alarms in %s', (region) => {
       'SuccessfulRequestLatency',
       'ReplicationLatency',
       SERVICE_METRICS.webhookSucceeded,
-      SERVICE_METRICS.webhookBreakerOpened,
+      // What the delivery handler emits per breaker transition, not a copy of the name.
+      BREAKER_STATE_METRICS.open,
+      BREAKER_STATE_METRICS['half-open'],
+      BREAKER_STATE_METRICS.closed,
       DRIFT_METRICS.psi,
       DRIFT_METRICS.agreement,
       SERVICE_METRICS.inferencePending,
@@ -232,7 +237,8 @@ describe('the global dashboard', () => {
         expect(body).toContain(`${row}: ${region}`);
     }
     for (const metric of [
-      SERVICE_METRICS.reviewRequestsSent,
+      // What the mailer emits for a sent e-mail, not a copy of the name.
+      SEND_OUTCOME_METRICS.sent,
       KPI_METRICS.requestsCompleted,
       KPI_METRICS.reviewsByPlatform,
       KPI_METRICS.ratingSum,

@@ -26,6 +26,7 @@ import {
   type WebhookEndpoint,
 } from '../domain/webhook';
 import type { Clock } from '../../shared/clock';
+import type { BreakerStatus } from '../../shared/circuit-breaker';
 import type { EventPublisher } from '../../events';
 import type { DeliveryQueue, DeliveryStore, EndpointRepository } from '../ports';
 import type { WebhookConfig } from '../config';
@@ -47,7 +48,7 @@ export type DeliveryMetric =
   | { readonly name: 'attempt'; readonly outcome: ReportedOutcome; readonly latencyMs: number }
   | { readonly name: 'delivered'; readonly endToEndMs: number }
   | { readonly name: 'exhausted' | 'deferred' | 'hop' | 'duplicate' | 'cancelled' }
-  | { readonly name: 'breaker-state'; readonly from: string; readonly to: string }
+  | { readonly name: 'breaker-state'; readonly from: BreakerStatus; readonly to: BreakerStatus }
   | { readonly name: 'endpoint-disabled'; readonly reason: DisabledReason };
 
 export interface DeliveryDeps {

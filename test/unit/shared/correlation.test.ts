@@ -7,7 +7,7 @@ import {
   correlationIdOfRequest,
   isCorrelationId,
 } from '../../../src/shared/correlation';
-import { correlated, withLogging } from '../../../src/shared/logging';
+import { correlated, InvocationLogFormatter, withLogging } from '../../../src/shared/logging';
 
 const apiEvent = (headers: Record<string, string>, requestId = 'req-abc-123') =>
   ({
@@ -74,7 +74,12 @@ describe('withLogging', () => {
     });
   });
   afterEach(() => spy.mockRestore());
-  const logger = new Logger({ serviceName: 'test', logLevel: 'INFO' });
+  // As the shared logger (src/shared/powertools.ts): the invocation's keys come from its formatter.
+  const logger = new Logger({
+    serviceName: 'test',
+    logLevel: 'INFO',
+    logFormatter: new InvocationLogFormatter(),
+  });
 
   it('puts the request id on every line, echoes it, and forgets it after the invocation', async () => {
     const handler = middy(async (): Promise<APIGatewayProxyResult> => {
@@ -136,6 +141,37 @@ describe('withLogging', () => {
       ['after raw', undefined],
       ['failing', 'corr-err'],
       ['after failure', undefined],
+    ]);
+  });
+
+  it('keeps each of two overlapping invocations on its own id, whatever the order of their awaits', async () => {
+    // Each invocation logs, lets the other run, and logs again: the awaits interleave A, B, A, B.
+    let release!: () => void;
+    const bothStarted = new Promise<void>((resolve) => (release = resolve));
+    let started = 0;
+    const raw = correlated(logger, async (_event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+      logger.info('first');
+      started += 1;
+      if (started === 2) release();
+      await bothStarted;
+      logger.info('second');
+      await new Promise((resolve) => setImmediate(resolve));
+      logger.info('third');
+      return { statusCode: 200, body: '{}' };
+    });
+    await Promise.all([
+      raw(apiEvent({ 'x-correlation-id': 'corr-a' })),
+      raw(apiEvent({ 'x-correlation-id': 'corr-b' })),
+    ]);
+    logger.info('after both');
+    expect(lines.map((l) => l.correlation_id)).toEqual([
+      'corr-a',
+      'corr-b',
+      'corr-a',
+      'corr-b',
+      'corr-a',
+      'corr-b',
+      undefined,
     ]);
   });
 });
