@@ -16,39 +16,62 @@
  * tally and publishes the stored metrics as one EMF line. It replaces Powertools' `logMetrics`
  * middleware so the local mode, which calls the raw handler, publishes exactly as Lambda does,
  * and an invocation without metrics prints nothing (no "No application metrics" warning).
+ *
+ * Each invocation run through `publishingMetrics` collects into its own state (AsyncLocalStorage):
+ * Lambda runs one invocation per environment, but the local mode runs up to 16 of a handler's
+ * invocations at once in one thread, and a shared tally would put a neighbour's counts in an
+ * invocation's line. Values added outside any invocation (at init) go out with the next flush.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 
-export class MetricTally {
-  private readonly sums = new Map<string, { unit: Unit; value: number }>();
-  private readonly samples: { name: string; unit: Unit; value: number }[] = [];
-  private readonly sampled = new Set<string>();
-  private readonly dimensioned = new Map<
+/** What one invocation has collected. */
+class TallyState {
+  readonly sums = new Map<string, { unit: Unit; value: number }>();
+  readonly samples: { name: string; unit: Unit; value: number }[] = [];
+  readonly sampled = new Set<string>();
+  readonly dimensioned = new Map<
     string,
     { name: string; dimension: string; dimensionValue: string; unit: Unit; value: number }
   >();
+}
+
+export class MetricTally {
+  private readonly invocation = new AsyncLocalStorage<TallyState>();
+  private readonly outside = new TallyState();
 
   constructor(private readonly metrics: Metrics) {}
 
+  private get state(): TallyState {
+    return this.invocation.getStore() ?? this.outside;
+  }
+
+  /** Runs `fn` as one invocation: what it adds is its own until `flush`. */
+  scoped<R>(fn: () => Promise<R>): Promise<R> {
+    return this.invocation.run(new TallyState(), fn);
+  }
+
   /** Adds `value` (default 1) to the invocation's total for `name`. */
   add(name: string, unit: Unit, value = 1): void {
-    if (this.sampled.has(name)) throw new Error(`metric ${name} is a distribution, not a sum`);
-    const current = this.sums.get(name);
+    const { sums, sampled } = this.state;
+    if (sampled.has(name)) throw new Error(`metric ${name} is a distribution, not a sum`);
+    const current = sums.get(name);
     if (current && current.unit !== unit) throw new Error(`metric ${name} used with two units`);
-    this.sums.set(name, { unit, value: (current?.value ?? 0) + value });
+    sums.set(name, { unit, value: (current?.value ?? 0) + value });
   }
 
   /** Adds `value` to the invocation's total for `name` with `dimension` = `dimensionValue`. */
   addDimensioned(name: string, dimension: string, dimensionValue: string, unit: Unit, value = 1): void {
-    if (this.sums.has(name) || this.sampled.has(name)) {
+    const { sums, sampled, dimensioned } = this.state;
+    if (sums.has(name) || sampled.has(name)) {
       throw new Error(`metric ${name} is already used without a dimension`);
     }
     const key = JSON.stringify([name, dimension, dimensionValue]);
-    const current = this.dimensioned.get(key);
+    const current = dimensioned.get(key);
     if (current && current.unit !== unit) throw new Error(`metric ${name} used with two units`);
-    this.dimensioned.set(key, {
+    dimensioned.set(key, {
       name,
       dimension,
       dimensionValue,
@@ -59,25 +82,35 @@ export class MetricTally {
 
   /** Keeps one value of a distribution (latency): every sample reaches EMF. */
   sample(name: string, unit: Unit, value: number): void {
-    if (this.sums.has(name)) throw new Error(`metric ${name} is a sum, not a distribution`);
-    this.sampled.add(name);
-    this.samples.push({ name, unit, value });
+    const { sums, sampled, samples } = this.state;
+    if (sums.has(name)) throw new Error(`metric ${name} is a sum, not a distribution`);
+    sampled.add(name);
+    samples.push({ name, unit, value });
   }
 
-  /** Hands the collected values to Powertools (one `addMetric` per summed name) and starts afresh. */
+  /**
+   * Hands the invocation's values (and any added outside an invocation) to Powertools, one
+   * `addMetric` per summed name, and starts afresh.
+   */
   flush(): void {
-    for (const [name, { unit, value }] of this.sums) this.metrics.addMetric(name, unit, value);
-    for (const { name, unit, value } of this.samples) this.metrics.addMetric(name, unit, value);
-    for (const { name, dimension, dimensionValue, unit, value } of this.dimensioned.values()) {
+    const current = this.state;
+    if (current !== this.outside) this.drain(this.outside);
+    this.drain(current);
+  }
+
+  private drain(state: TallyState): void {
+    for (const [name, { unit, value }] of state.sums) this.metrics.addMetric(name, unit, value);
+    for (const { name, unit, value } of state.samples) this.metrics.addMetric(name, unit, value);
+    for (const { name, dimension, dimensionValue, unit, value } of state.dimensioned.values()) {
       // A single metric keeps the default dimensions (service) and adds its own; it prints at once.
       const single = this.metrics.singleMetric();
       single.addDimension(dimension, dimensionValue);
       single.addMetric(name, unit, value);
     }
-    this.dimensioned.clear();
-    this.sums.clear();
-    this.samples.length = 0;
-    this.sampled.clear();
+    state.dimensioned.clear();
+    state.sums.clear();
+    state.samples.length = 0;
+    state.sampled.clear();
   }
 }
 
@@ -87,12 +120,14 @@ export function publishingMetrics<A extends unknown[], R>(
   metrics: Metrics,
   run: (...args: A) => Promise<R>,
 ): (...args: A) => Promise<R> {
-  return async (...args: A) => {
-    try {
-      return await run(...args);
-    } finally {
-      tally.flush();
-      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-    }
-  };
+  return (...args: A) =>
+    tally.scoped(async () => {
+      try {
+        return await run(...args);
+      } finally {
+        // Flush and publish with no await between: no other invocation's values can slip in.
+        tally.flush();
+        if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+      }
+    });
 }

@@ -108,3 +108,39 @@ it('sums a dimensioned count per value and publishes one line per value, with th
     'without a dimension',
   );
 });
+
+it('keeps overlapping invocations apart: each line holds only its own counts', async () => {
+  const tally = new MetricTally(metrics);
+  const out = captureStdout();
+  // Values added outside any invocation (at init) go out with the next invocation's line.
+  tally.add('AtInit', MetricUnit.Count);
+  let releaseFirst!: () => void;
+  const firstMayFinish = new Promise<void>((resolve) => (releaseFirst = resolve));
+  try {
+    const handler = publishingMetrics(
+      tally,
+      metrics,
+      async (name: string, count: number, wait?: Promise<void>) => {
+        for (let i = 0; i < count; i += 1) {
+          tally.add(name, MetricUnit.Count);
+          await Promise.resolve();
+        }
+        await wait;
+        tally.add(name, MetricUnit.Count);
+      },
+    );
+    const first = handler('First', 3, firstMayFinish);
+    await handler('Second', 5);
+    releaseFirst();
+    await first;
+  } finally {
+    out.restore();
+  }
+  const lines = out.lines();
+  expect(lines).toHaveLength(2);
+  expect(lines[0]).toMatchObject({ Second: 6, AtInit: 1 });
+  expect(lines[0]).not.toHaveProperty('First');
+  expect(lines[1]).toMatchObject({ First: 4 });
+  expect(lines[1]).not.toHaveProperty('Second');
+  expect(lines[1]).not.toHaveProperty('AtInit');
+});
