@@ -53,11 +53,13 @@ export const webhookEndpointResponse = endpoint.meta({
 
 export const webhookEndpointWithSecretResponse = endpoint
   .extend({
-    secret: z.string().describe('The signing secret (`whsec_...`), shown only in this answer: store it now.'),
+    secret: z
+      .string()
+      .describe('The signing secret (`whsec_...`); GET /v1/webhook-endpoints/{id}/secret returns it again.'),
   })
   .meta({
     id: 'WebhookEndpointWithSecret',
-    description: 'A webhook endpoint with its new signing secret (creation and rotation only).',
+    description: 'A webhook endpoint with its new signing secret (the answer to creation and rotation).',
     examples: [{ ...ENDPOINT_EXAMPLE, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }],
   });
 

@@ -1,5 +1,5 @@
 /**
- * The webhook-endpoint API's use cases: register (SSRF-checked, secret shown once, at most
+ * The webhook-endpoint API's use cases: register (SSRF-checked, secret in the answer, at most
  * `maxEndpointsPerSupplier` per supplier), list (paginated), read, change, delete, rotate the
  * secret, read the secrets (to pick up a scheduled rotation), read the delivery log, retry a
  * delivery. Replays are jobs (replay-jobs.ts). The supplier id always comes from the caller's
