@@ -347,7 +347,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     area: 'webhooks',
     response: {
       status: 201,
-      description: 'The endpoint, with its secret (also readable later with GET ./secret).',
+      description: 'The endpoint, with its secret (also readable later with GET .../secret).',
       schema: webhookRoutesResponses.endpointWithSecret,
       headers: LOCATION,
     },
