@@ -89,6 +89,8 @@ export const ALARM_TABLE = {
       // A failed rotation leaves the current secret in place (issue 9).
       SecretRotation: 'warning',
       PrivacyWorker: 'warning',
+      // A failed scheduled rotation leaves the endpoint's secrets as they were; the next hour retries.
+      WebhookSecretRotation: 'warning',
     },
     runbook: 'function-errors',
   }),
@@ -113,6 +115,7 @@ export const ALARM_TABLE = {
       RealtimeFanout: 'warning',
       SecretRotation: 'warning',
       PrivacyWorker: 'warning',
+      WebhookSecretRotation: 'warning',
     },
     runbook: 'lambda-throttles',
   }),

@@ -46,6 +46,7 @@ import { startWorkerHost, type WorkerHost } from './workers';
 import { freePort, REPO_ROOT } from './processes';
 import { join } from 'node:path';
 import { startSyncSchedule, type LocalSyncSchedule } from './sync-schedule';
+import { startFunctionSchedules, type LocalFunctionSchedules } from './function-schedules';
 import { OpsCollector } from './ops/collector';
 import { OPS_METRICS_PATH, OPS_PATH, opsJsonResponse, opsPageResponse } from './ops/ops-page';
 // Real-time updates (issue 14)
@@ -79,6 +80,11 @@ export interface LocalStackOptions {
   readonly quietFunctions?: boolean;
   /** Run the platform sync schedule (the EventBridge rule's stand-in) every 5 minutes; `npm start` does. */
   readonly syncSchedule?: boolean;
+  /**
+   * Run the catalog's scheduled functions (issue 9: WebhookSecretRotation, hourly, primary region
+   * only) on their periods, as their EventBridge rules do; `npm start` does. Tests call `runOnce`.
+   */
+  readonly functionSchedules?: boolean;
   /**
    * Use this running DynamoDB Local (shared by several stacks, as the integration tests do) instead
    * of starting one: the stack's tables get a prefix of their own and are deleted when it stops.
@@ -138,6 +144,8 @@ export interface LocalStack {
   functionEnv(definition: FunctionDefinition): Record<string, string>;
   /** The sync schedule's stand-in, when started (`runOnce` syncs every active location now). */
   readonly syncSchedule?: LocalSyncSchedule;
+  /** The scheduled functions' stand-ins, when started (`runOnce(id)` runs one now). */
+  readonly functionSchedules?: LocalFunctionSchedules;
   stop(): Promise<void>;
 }
 
@@ -400,6 +408,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       syncSchedule = await startSyncSchedule(functionEnv(functionDefinition('SyncScheduler')), region, log);
       started.push(syncSchedule);
     }
+    // Scheduled functions (issue 9): their EventBridge rules' stand-ins.
+    let functionSchedules: LocalFunctionSchedules | undefined;
+    if (options.functionSchedules) {
+      functionSchedules = await startFunctionSchedules({
+        functionEnv,
+        region,
+        isPrimaryRegion: (options.primaryRegion ?? region) === region,
+        log,
+      });
+      started.push(functionSchedules);
+    }
 
     const server: Server = createGateway({
       handlers: {
@@ -473,6 +492,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqsClient,
       workers,
       ...(syncSchedule ? { syncSchedule } : {}),
+      ...(functionSchedules ? { functionSchedules } : {}),
       stop: stopAll,
     };
   } catch (error) {

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     dbPath: persist ? join(REPO_ROOT, '.local', 'data') : undefined,
     visibilityTimeoutSeconds: 10,
     syncSchedule: true,
+    functionSchedules: true,
     log: (line) => console.log(`[local] ${line}`),
   });
   const tenants = new DynamoTenantStore(

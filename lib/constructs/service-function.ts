@@ -7,6 +7,8 @@
 import * as path from 'node:path';
 import { Arn, ArnFormat, type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -17,7 +19,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { consumerOf, type FunctionDefinition, type TableAccess } from '#src/catalog/functions';
+import {
+  consumerOf,
+  type FunctionDefinition,
+  type FunctionSchedule,
+  type TableAccess,
+} from '#src/catalog/functions';
+import { loadConfig } from '../config';
 import { environmentFor, settingsEnvironment, type FunctionSettings } from '#src/catalog/function-env';
 import { QUEUES, type QueueDefinition, type QueueId } from '#src/catalog/queues';
 import type { LayerId } from '#src/catalog/layers';
@@ -141,6 +149,8 @@ export class ServiceFunction extends Construct {
   private readonly alarmPair: FunctionAlarms | undefined;
   /** Whether the role was granted encryption with a key (CDK's grants name `kms:GenerateDataKey*`). */
   private keyGrants: 'none' | 'decrypt' | 'encrypt' = 'none';
+  /** The EventBridge rule of a function with a catalog `schedule`, in the regions it names. */
+  readonly scheduleRule?: events.Rule;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
@@ -199,6 +209,10 @@ export class ServiceFunction extends Construct {
         })
       : undefined;
 
+    if (definition.schedule && this.runsScheduleHere(definition.schedule)) {
+      this.scheduleRule = this.scheduleOf(definition.schedule);
+    }
+
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
@@ -229,6 +243,23 @@ export class ServiceFunction extends Construct {
     if (!this.alarmPair)
       throw new Error(`${this.definition.id}: its alarms are made by the primary service stack`);
     return this.alarmPair;
+  }
+
+  private runsScheduleHere(schedule: FunctionSchedule): boolean {
+    return schedule.regions === 'every' || Stack.of(this).region === loadConfig(this).primaryRegion;
+  }
+
+  /**
+   * The catalog schedule as an EventBridge rule (issue 9). A missed run is harmless (the next one
+   * finds the same due work), so EventBridge retries briefly and keeps no event older than a period.
+   */
+  private scheduleOf(schedule: FunctionSchedule): events.Rule {
+    const period = Duration.minutes(schedule.everyMinutes);
+    return new events.Rule(this, 'Schedule', {
+      description: schedule.description,
+      schedule: events.Schedule.rate(period),
+      targets: [new eventTargets.LambdaFunction(this.function, { retryAttempts: 2, maxEventAge: period })],
+    });
   }
 
   /** Lambda Errors over 5 minutes, minus the failures the function makes by contract. */

@@ -312,6 +312,19 @@ export function mountFacebookOAuth(
   server.on('GET', new RegExp(`^/${version}/oauth/access_token$`), (request) => {
     const q = request.query;
     const client = { id: q.get('client_id'), secret: q.get('client_secret') };
+    // Meta's app access token (issue 9: the rotation's proof of a staged app secret): the app's
+    // credentials alone; a wrong pair is a Graph error, as for the token exchange below.
+    if (q.get('grant_type') === 'client_credentials') {
+      if (
+        !client.id ||
+        !client.secret ||
+        (options.clientId && client.id !== options.clientId) ||
+        (options.clientSecret && client.secret !== options.clientSecret)
+      ) {
+        return graphError(101, 'Error validating client secret.');
+      }
+      return { status: 200, json: { access_token: `${client.id}|fake-app-token`, token_type: 'bearer' } };
+    }
     if (q.get('grant_type') === 'fb_exchange_token') {
       const short = server.tokens.get(q.get('fb_exchange_token') ?? '');
       if (!short || short.revoked || short.expiresAtMs <= Date.now())

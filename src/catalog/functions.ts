@@ -34,9 +34,18 @@ export type FunctionId =
   // Secret rotation (issue 9)
   | 'SecretRotation'
   // Data subject requests (issue 9)
-  | 'PrivacyWorker';
+  | 'PrivacyWorker'
+  // Scheduled webhook secret rotation (issue 9)
+  | 'WebhookSecretRotation';
 
 export type TableAccess = 'read' | 'readwrite' | 'append';
+
+export interface FunctionSchedule {
+  readonly everyMinutes: number;
+  /** `primary`: one run per period for the whole deployment (writes replicate to every region). */
+  readonly regions: 'every' | 'primary';
+  readonly description: string;
+}
 
 export interface FunctionDefinition {
   readonly id: FunctionId;
@@ -70,6 +79,13 @@ export interface FunctionDefinition {
    * API's stage); the management endpoint comes in REALTIME_MANAGEMENT_ENDPOINT.
    */
   readonly manageConnections?: true;
+  /**
+   * Invoked on a schedule (issue 9): an EventBridge rule beside the function
+   * (lib/constructs/service-function.ts), in every region or in the primary one only; the local
+   * mode runs it on a timer (local/function-schedules.ts). SyncScheduler predates this field and
+   * keeps its own rule.
+   */
+  readonly schedule?: FunctionSchedule;
   /** A table whose stream (src/catalog/tables.ts `stream`) is this function's event source. */
   readonly tableStream?: TableId;
   /**
@@ -410,6 +426,31 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     settings: ['AuditRetentionDays'],
     description:
       'Runs data subject erasures: anonymises reviews, purges event-log payloads, deletes review requests, tells the suppliers (privacy.erasure_requested).',
+  },
+  // Scheduled webhook secret rotation (issue 9; docs/webhooks.md)
+  {
+    id: 'WebhookSecretRotation',
+    entry: 'functions/webhook-secret-rotation/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 120,
+    tables: {
+      // The due endpoints (rotation index) and their conditional rotation.
+      WebhookEndpoints: 'readwrite',
+      // Each rotation is an admin act (endpoint.secret_rotated), append-only.
+      Audit: 'append',
+    },
+    queues: {},
+    secrets: [],
+    settings: ['AuditRetentionDays'],
+    // Hourly, in the primary region only: conditional writes on a global table hold per region,
+    // so two regions rotating the same endpoint at once would both win there (last writer wins).
+    schedule: {
+      everyMinutes: 60,
+      regions: 'primary',
+      description: 'Rotates the webhook signing secrets whose scheduled rotation is due.',
+    },
+    description:
+      "Hourly: rotates the webhook endpoints' signing secrets whose scheduled rotation is due (with the overlap), audited.",
   },
 ];
 

@@ -97,6 +97,7 @@ export type OperationId =
   | 'updateWebhookEndpoint'
   | 'deleteWebhookEndpoint'
   | 'rotateWebhookSecret'
+  | 'getWebhookSecret'
   | 'listWebhookDeliveries'
   | 'replayWebhookEvents'
   | 'getReplayJob'
@@ -341,11 +342,12 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'supplier',
     body: webhookRoutesSchemas.createWebhookEndpointBody,
     idempotent: true,
-    summary: 'Register a webhook endpoint (https URL, event types); returns its signing secret once.',
+    summary:
+      'Register a webhook endpoint (https URL, event types, optional secretRotation); returns its signing secret.',
     area: 'webhooks',
     response: {
       status: 201,
-      description: 'The endpoint, with its secret (shown once).',
+      description: 'The endpoint, with its secret (also readable later with GET .../secret).',
       schema: webhookRoutesResponses.endpointWithSecret,
       headers: LOCATION,
     },
@@ -399,12 +401,26 @@ export const ROUTES: readonly RouteDefinition[] = [
     method: 'POST',
     path: '/v1/webhook-endpoints/{id}/rotate-secret',
     auth: 'supplier',
-    summary: 'New signing secret (shown once); the old one keeps signing alongside it for the overlap.',
+    summary: 'New signing secret; the old one keeps signing alongside it for the overlap.',
     area: 'webhooks',
     response: {
       status: 200,
-      description: 'The endpoint, with its new secret (shown once).',
+      description: 'The endpoint, with its new secret.',
       schema: webhookRoutesResponses.endpointWithSecret,
+    },
+  },
+  {
+    operation: 'getWebhookSecret',
+    method: 'GET',
+    path: '/v1/webhook-endpoints/{id}/secret',
+    auth: 'supplier',
+    summary:
+      'The signing secrets: the current one, and during a rotation overlap the previous one (pick up a scheduled rotation).',
+    area: 'webhooks',
+    response: {
+      status: 200,
+      description: 'The current secret; the previous one and its expiry during an overlap.',
+      schema: webhookRoutesResponses.endpointSecret,
     },
   },
   {

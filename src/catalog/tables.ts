@@ -159,12 +159,14 @@ export const TABLES: readonly TableDefinition[] = [
     envVar: 'TABLE_WEBHOOK_ENDPOINTS',
     partitionKey: 'pk',
     sortKey: 'sk',
-    indexes: [],
+    // Scheduled secret rotation (issue 9): the sparse index of endpoints with a schedule.
+    indexes: [{ name: 'bySecretRotation', partitionKey: 'rotpk', sortKey: 'rotsk' }],
     accessPatterns: [
       'Get an endpoint of a supplier (API, delivery worker): GetItem pk=SUPPLIER#<sid>, sk=ENDPOINT#<endpointId>.',
       "List a supplier's endpoints (API, a page at a time; fan-out: enabled + subscribed filtered in code, a supplier has at most 20 by default): Query pk=SUPPLIER#<sid>, sk begins_with ENDPOINT#.",
       "A supplier's endpoint count (the cap): pk=SUPPLIER#<sid>, sk=COUNTER#ENDPOINTS, changed in the same transaction as each endpoint put (conditional on count < max) and delete.",
       'Signing secrets (current, previous with its expiry) live on the endpoint item: they must be readable to sign; the table is encrypted at rest.',
+      'Endpoints whose scheduled secret rotation is due (hourly, primary region): Query bySecretRotation rotpk=ROTATION, rotsk <= <now> (sparse: only endpoints with a schedule; rotsk=nextRotationAt); each rotated with a conditional update on secretRotation.nextRotationAt.',
     ],
     retention: {
       personalData: false,

@@ -59,4 +59,13 @@ export interface LocationDirectory {
 /** What the platforms sign their notifications with (Facebook app secret and verify token, ...). */
 export interface NotificationSecrets {
   secretsFor(platform: ConnectedPlatform): Promise<Readonly<Record<string, string>>>;
+  /**
+   * During a rotation (issue 9): every set of values a notification may be signed with, current
+   * first (then with the previous values); `forceFetch` reads the secrets again. Without it, the
+   * verifier uses `secretsFor` alone.
+   */
+  candidatesFor?(
+    platform: ConnectedPlatform,
+    options?: { forceFetch?: boolean },
+  ): Promise<readonly Readonly<Record<string, string>>[]>;
 }

@@ -12,6 +12,7 @@ import {
   replayJobResponse,
   webhookEndpointListResponse,
   webhookEndpointResponse,
+  webhookEndpointSecretResponse,
   webhookEndpointWithSecretResponse,
 } from './domain/webhook-responses';
 
@@ -20,6 +21,7 @@ export * from './domain/retry-schedule';
 export * from './domain/circuit-breaker';
 export {
   deliveryIdFor,
+  endpointSecretView,
   endpointView,
   initialState,
   isDeliveryMessage,
@@ -29,6 +31,7 @@ export {
   type DeliveryMessage,
   type DeliveryState,
   type DeliveryStatus,
+  type EndpointSecretView,
   type LoggedEvent,
   type WebhookEndpoint,
   type WebhookEndpointView,
@@ -37,6 +40,7 @@ export * from './domain/webhook-schemas';
 export * from './domain/webhook-responses';
 export * from './domain/ssrf';
 export * from './domain/replay-job';
+export * from './domain/secret-rotation';
 export * from './adapters/http-delivery';
 export type * from './ports';
 export * from './config';
@@ -44,6 +48,7 @@ export * from './use-cases/deliver-webhooks';
 export * from './use-cases/fan-out';
 export * from './use-cases/webhook-endpoints';
 export * from './use-cases/replay-jobs';
+export * from './use-cases/scheduled-rotation';
 
 /** The request schemas of the webhook routes, for the route table. */
 export const webhookRoutesSchemas = {
@@ -58,6 +63,7 @@ export const webhookRoutesSchemas = {
 export const webhookRoutesResponses = {
   endpoint: webhookEndpointResponse,
   endpointWithSecret: webhookEndpointWithSecretResponse,
+  endpointSecret: webhookEndpointSecretResponse,
   endpointList: webhookEndpointListResponse,
   deliveryPage: deliveryPageResponse,
   replayJob: replayJobResponse,

@@ -8,6 +8,7 @@ import type {
   WebhookEndpoint,
 } from './domain/webhook';
 import type { EndpointSecrets } from './domain/signing';
+import type { SecretRotationSchedule } from './domain/secret-rotation';
 import type { ReplayJob, ReplayLimitState, ReplayMessage } from './domain/replay-job';
 
 export interface EndpointChanges {
@@ -15,6 +16,14 @@ export interface EndpointChanges {
   readonly description?: string;
   readonly enabled?: boolean;
   readonly secrets?: EndpointSecrets;
+  /** A new rotation schedule, or null to remove it (issue 9). */
+  readonly secretRotation?: SecretRotationSchedule | null;
+}
+
+/** An endpoint whose scheduled rotation is due, as the rotation index names it. */
+export interface DueEndpointRef {
+  readonly supplierId: string;
+  readonly endpointId: string;
 }
 
 export interface EndpointRepository {
@@ -42,6 +51,28 @@ export interface EndpointRepository {
   delete(supplierId: string, endpointId: string): Promise<boolean>;
   /** True only for the caller whose write disabled an enabled endpoint. */
   disable(supplierId: string, endpointId: string, reason: DisabledReason, at: string): Promise<boolean>;
+  /**
+   * Endpoints whose scheduled rotation is due at `nowIso` (next rotation at or before it), oldest
+   * due first, a page at a time (the rotation index is eventually consistent: read each again).
+   */
+  dueForRotation(
+    nowIso: string,
+    limit: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<Page<DueEndpointRef>>;
+  /**
+   * The scheduled rotation's write: new secrets and the next schedule, only if the endpoint is
+   * still due at `expectedNextRotationAt` (a second run, or a manual rotation meanwhile, moved it).
+   * False when that condition failed.
+   */
+  rotateOnSchedule(
+    supplierId: string,
+    endpointId: string,
+    expectedNextRotationAt: string,
+    secrets: EndpointSecrets,
+    next: SecretRotationSchedule,
+    updatedAt: string,
+  ): Promise<boolean>;
 }
 
 export type ClaimResult =

@@ -18,3 +18,4 @@ import './realtime.spec';
 import './regional-independence.spec';
 import './secret-rotation.spec';
 import './service-stack.spec';
+import './webhook-secret-rotation.spec';

@@ -228,6 +228,8 @@ it('answers every route with a body that matches its documented response schema'
     key: supplier.apiKey,
   });
   await conform('rotateWebhookSecret', `/v1/webhook-endpoints/${id}/rotate-secret`, { key: supplier.apiKey });
+  // During the overlap: the current secret and the previous one with its expiry.
+  await conform('getWebhookSecret', `/v1/webhook-endpoints/${id}/secret`, { key: supplier.apiKey });
   await conform('getWebhookEndpoint', `/v1/webhook-endpoints/${id}`, { key: supplier.apiKey });
   await conform('deleteWebhookEndpoint', `/v1/webhook-endpoints/${id}`, { key: supplier.apiKey });
 

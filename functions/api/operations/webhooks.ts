@@ -1,4 +1,4 @@
-/** Webhook operations: endpoints (register, read, change, delete, rotate), delivery log, retry, replay. */
+/** Webhook operations: endpoints (register, read, change, delete, rotate, read the secrets), delivery log, retry, replay. */
 import {
   cursorScope,
   decodeCursor,
@@ -19,6 +19,7 @@ import { jsonResponse } from '../../../src/shared/http';
 import {
   deleteEndpoint,
   getEndpoint,
+  getEndpointSecret,
   listDeliveries,
   listEndpoints,
   registerEndpoint,
@@ -51,6 +52,7 @@ export const webhookOperations: Operations<
   | 'updateWebhookEndpoint'
   | 'deleteWebhookEndpoint'
   | 'rotateWebhookSecret'
+  | 'getWebhookSecret'
   | 'listWebhookDeliveries'
   | 'replayWebhookEvents'
   | 'getReplayJob'
@@ -119,6 +121,11 @@ export const webhookOperations: Operations<
     const rotated = await rotateEndpointSecret(supplierId, id, deps);
     await recordAct(ctx, deps, { kind: 'endpoint.secret_rotated', target: `endpoint:${id}` });
     return jsonResponse(200, rotated);
+  },
+  async getWebhookSecret({ principal, pathParameters }, deps) {
+    const supplierId = supplierOf(principal);
+    const id = idParam(pathParameters, 'webhook endpoint');
+    return jsonResponse(200, await getEndpointSecret(supplierId, id, deps));
   },
   async listWebhookDeliveries({ query: validated, principal, pathParameters }, deps) {
     const supplierId = supplierOf(principal);

@@ -9,8 +9,10 @@
  *   `...?businessUnitId=<id>&token=<HMAC of the id with TrustpilotWebhookToken>` (a per-unit
  *   secret derived from one stored secret: a supplier's URL is no use for another unit);
  * - yelp: nothing (Yelp sends us no notifications).
- * The current version only: after a rotation the platform's configuration must be updated with
- * the new value (docs/platform-notifications.md).
+ * During a rotation (issue 9) each secret's ring is [AWSCURRENT, AWSPREVIOUS]: `candidatesFor`
+ * gives every combination, current first, so a platform still configured with the previous value
+ * keeps verifying until its configuration is updated (docs/platform-notifications.md); a warm
+ * container whose cached ring predates a rotation refetches once (receive-notification.ts).
  */
 import { createHmac } from 'node:crypto';
 import type { ConnectedPlatform } from '../domain/platform';
@@ -18,7 +20,17 @@ import type { NotificationSecrets } from '../sync-ports';
 import { GOOGLE_PUSH_TOKEN_SECRET } from './google';
 
 interface SecretSource {
-  keyRing(): Promise<readonly string[]>;
+  keyRing(options?: { forceFetch?: boolean }): Promise<readonly string[]>;
+}
+
+type SecretValues = Readonly<Record<string, string>>;
+
+/** Every combination of the rings' values, current values first (rings are newest first). */
+function combinations(rings: Readonly<Record<string, readonly string[]>>): SecretValues[] {
+  return Object.entries(rings).reduce<SecretValues[]>(
+    (sets, [name, ring]) => sets.flatMap((set) => ring.map((value) => ({ ...set, [name]: value }))),
+    [{}],
+  );
 }
 
 export interface NotificationSecretSources {
@@ -47,27 +59,40 @@ export class SecretNotificationSecrets implements NotificationSecrets {
     return new SecretNotificationSecrets(this.sources, query);
   }
 
-  async secretsFor(platform: ConnectedPlatform): Promise<Readonly<Record<string, string>>> {
-    const current = async (source: SecretSource) => (await source.keyRing())[0] ?? '';
+  async secretsFor(platform: ConnectedPlatform): Promise<SecretValues> {
+    return (await this.candidatesFor(platform))[0] ?? {};
+  }
+
+  async candidatesFor(
+    platform: ConnectedPlatform,
+    options: { forceFetch?: boolean } = {},
+  ): Promise<readonly SecretValues[]> {
+    const ring = async (source: SecretSource) => {
+      const values = (await source.keyRing(options)).filter((v) => v.length > 0);
+      return values.length > 0 ? values : [''];
+    };
     switch (platform) {
       case 'facebook': {
         const [appSecret, verifyToken] = await Promise.all([
-          current(this.sources.facebookAppSecret),
-          current(this.sources.facebookVerifyToken),
+          ring(this.sources.facebookAppSecret),
+          ring(this.sources.facebookVerifyToken),
         ]);
-        return { appSecret, verifyToken };
+        return combinations({ appSecret, verifyToken });
       }
       case 'google':
-        return { [GOOGLE_PUSH_TOKEN_SECRET]: await current(this.sources.googlePushToken) };
+        return combinations({ [GOOGLE_PUSH_TOKEN_SECRET]: await ring(this.sources.googlePushToken) });
       case 'trustpilot': {
         const unit = this.query[TRUSTPILOT_UNIT_PARAMETER];
         // No unit, no token: the verifier refuses (401) without one.
-        if (!unit) return {};
-        const secret = await current(this.sources.trustpilotWebhookToken);
-        return { notificationToken: trustpilotWebhookToken(secret, unit), businessUnitId: unit };
+        if (!unit) return [{}];
+        const secrets = await ring(this.sources.trustpilotWebhookToken);
+        return secrets.map((secret) => ({
+          notificationToken: trustpilotWebhookToken(secret, unit),
+          businessUnitId: unit,
+        }));
       }
       case 'yelp':
-        return {};
+        return [{}];
     }
   }
 }

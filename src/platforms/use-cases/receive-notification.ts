@@ -3,7 +3,9 @@
  * 1. Find the platform's adapter (unknown platform -> 404).
  * 2. Verify the request on its raw body with the platform's secrets (adapter.verifyNotification:
  *    signature, verify token, shape). A handshake is answered; a rejection is a 4xx; a verifier
- *    that throws on odd input is a 400, never a 5xx.
+ *    that throws on odd input is a 400, never a 5xx. During a rotation (issue 9) the previous
+ *    values verify too; a 401/403 with the cached values is tried once more with values fetched
+ *    again (a warm container whose cache predates the rotation; src/shared/refetch-once.ts).
  * 3. For each verified notification: drop replays (first sighting of its dedupKey only), find the
  *    connections that sync its location, and enqueue a targeted sync of the named reviews (the
  *    notification's own copy is never trusted: the worker re-fetches each one, and one the
@@ -14,7 +16,8 @@ import type { ConnectedPlatform, InboundNotification } from '../domain/platform'
 import { CONNECTED_PLATFORMS } from '../domain/platform';
 import { targetedMessages } from '../domain/sync-plan';
 import type { PlatformAdapters, LocationDirectory, NotificationSecrets, ReplayGuard } from '../sync-ports';
-import type { SyncQueue } from '../ports';
+import type { PlatformAdapter, SyncQueue } from '../ports';
+import { verifyWithOneRefetch } from '../../shared/refetch-once';
 
 export interface ReceiveNotificationDeps {
   readonly adapters: PlatformAdapters;
@@ -41,6 +44,42 @@ export type NotificationAnswer =
 export const isConnectedPlatform = (value: string): value is ConnectedPlatform =>
   (CONNECTED_PLATFORMS as readonly string[]).includes(value);
 
+/** Rejections a newer secret could turn into an acceptance (a signature or token that did not match). */
+const STALE_SECRET_STATUSES: ReadonlySet<number> = new Set([401, 403]);
+
+type Verdict = ReturnType<PlatformAdapter['verifyNotification']>;
+
+async function candidateSecrets(
+  secrets: NotificationSecrets,
+  platform: ConnectedPlatform,
+  options: { forceFetch?: boolean },
+): Promise<readonly Readonly<Record<string, string>>[]> {
+  return secrets.candidatesFor
+    ? secrets.candidatesFor(platform, options)
+    : [await secrets.secretsFor(platform)];
+}
+
+/** The verdict of the first set of secrets that does not reject the request, else the first rejection. */
+function firstVerdict(
+  adapter: PlatformAdapter,
+  request: InboundNotification,
+  candidates: readonly Readonly<Record<string, string>>[],
+): Verdict {
+  let firstRejection: Verdict | undefined;
+  for (const secrets of candidates) {
+    let verdict: Verdict;
+    try {
+      verdict = adapter.verifyNotification(request, secrets);
+    } catch {
+      // A verifier surprised by the input must not turn client input into a 5xx.
+      return { kind: 'rejected', status: 400, reason: 'the notification could not be read' };
+    }
+    if (verdict.kind !== 'rejected') return verdict;
+    firstRejection ??= verdict;
+  }
+  return firstRejection ?? { kind: 'rejected', status: 401, reason: 'no secret configured' };
+}
+
 export async function receiveNotification(
   platform: string,
   request: InboundNotification,
@@ -50,14 +89,12 @@ export async function receiveNotification(
   if (!isConnectedPlatform(platform) || !adapter) {
     return { kind: 'rejected', status: 404, reason: `no notifications for platform ${platform}` };
   }
-  const secrets = await deps.secrets.secretsFor(platform);
-  let verdict;
-  try {
-    verdict = adapter.verifyNotification(request, secrets);
-  } catch {
-    // A verifier surprised by the input must not turn client input into a 5xx.
-    return { kind: 'rejected', status: 400, reason: 'the notification could not be read' };
-  }
+  const verdict = await verifyWithOneRefetch(
+    (options) => candidateSecrets(deps.secrets, platform, options),
+    (candidates) => firstVerdict(adapter, request, candidates),
+    (outcome) =>
+      outcome.ok && outcome.value.kind === 'rejected' && STALE_SECRET_STATUSES.has(outcome.value.status),
+  );
   if (verdict.kind === 'challenge') return verdict;
   if (verdict.kind === 'rejected') return verdict;
 

@@ -9,6 +9,7 @@ import type { Clock } from '../../shared/clock';
 import { correlationAttributes, withCorrelationId } from '../../shared/correlation';
 import type { KeyRingSource } from '../../access';
 import type { Principal } from '../../access';
+import { verifyWithOneRefetch } from '../../shared/refetch-once';
 
 export interface SubmitReviewDeps {
   readonly queue: IngestQueue;
@@ -127,18 +128,15 @@ async function resolveOrigin(
  */
 async function verifyWithRefresh(token: string, keys: KeyRingSource, now: Date) {
   try {
-    return verifyReviewToken(token, await loadReviewTokenKeys(keys), now);
+    return await verifyWithOneRefetch(
+      (options) => loadReviewTokenKeys(keys, options),
+      (ring) => verifyReviewToken(token, ring, now),
+      (outcome) =>
+        !outcome.ok &&
+        outcome.error instanceof ReviewTokenError &&
+        (outcome.error.reason === 'bad-signature' || outcome.error.reason === 'unknown-key'),
+    );
   } catch (error) {
-    if (
-      error instanceof ReviewTokenError &&
-      (error.reason === 'bad-signature' || error.reason === 'unknown-key')
-    ) {
-      try {
-        return verifyReviewToken(token, await loadReviewTokenKeys(keys, { forceFetch: true }), now);
-      } catch (retryError) {
-        throw tokenProblem(retryError);
-      }
-    }
     throw tokenProblem(error);
   }
 }

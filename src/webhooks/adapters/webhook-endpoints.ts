@@ -2,6 +2,8 @@
  * Webhook endpoints in DynamoDB: pk=SUPPLIER#<sid>, sk=ENDPOINT#<endpointId>, secrets on the item;
  * the supplier's endpoint count in pk=SUPPLIER#<sid>, sk=COUNTER#ENDPOINTS, changed in the same
  * transaction as every create and delete (so concurrent creates cannot pass the cap).
+ * An endpoint with a rotation schedule (issue 9) is also in the sparse `bySecretRotation` index:
+ * rotpk=ROTATION, rotsk=<nextRotationAt>; endpoints without one carry neither attribute.
  */
 import {
   DeleteCommand,
@@ -14,7 +16,17 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DisabledReason, WebhookEndpoint } from '../domain/webhook';
-import type { EndpointChanges, EndpointRepository, Page } from '../ports';
+import type { EndpointSecrets } from '../domain/signing';
+import type { SecretRotationSchedule } from '../domain/secret-rotation';
+import type { DueEndpointRef, EndpointChanges, EndpointRepository, Page } from '../ports';
+
+/** The sparse index of scheduled rotations (src/catalog/tables.ts), one partition: few endpoints, hourly reads. */
+export const ROTATION_INDEX = 'bySecretRotation';
+const ROTATION_PARTITION = 'ROTATION';
+const rotationIndexKeys = (schedule: SecretRotationSchedule) => ({
+  rotpk: ROTATION_PARTITION,
+  rotsk: schedule.nextRotationAt,
+});
 
 const counterKey = (supplierId: string) => ({ pk: `SUPPLIER#${supplierId}`, sk: 'COUNTER#ENDPOINTS' });
 
@@ -34,7 +46,7 @@ const key = (supplierId: string, endpointId: string) => ({
 });
 
 function fromItem(item: Record<string, unknown>): WebhookEndpoint {
-  const { pk: _pk, sk: _sk, entity: _entity, ...rest } = item;
+  const { pk: _pk, sk: _sk, entity: _entity, rotpk: _rotpk, rotsk: _rotsk, ...rest } = item;
   return rest as unknown as WebhookEndpoint;
 }
 
@@ -65,7 +77,12 @@ export class DynamoEndpointRepository implements EndpointRepository {
               {
                 Put: {
                   TableName: this.tableName,
-                  Item: { ...key(endpoint.supplierId, endpoint.endpointId), entity: 'endpoint', ...endpoint },
+                  Item: {
+                    ...key(endpoint.supplierId, endpoint.endpointId),
+                    entity: 'endpoint',
+                    ...endpoint,
+                    ...(endpoint.secretRotation ? rotationIndexKeys(endpoint.secretRotation) : {}),
+                  },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -190,6 +207,14 @@ export class DynamoEndpointRepository implements EndpointRepository {
       sets.push('secrets = :secrets');
       values[':secrets'] = changes.secrets;
     }
+    if (changes.secretRotation === null) removes.push('secretRotation', 'rotpk', 'rotsk');
+    else if (changes.secretRotation !== undefined) {
+      sets.push('secretRotation = :secretRotation', 'rotpk = :rotpk', 'rotsk = :rotsk');
+      const index = rotationIndexKeys(changes.secretRotation);
+      values[':secretRotation'] = changes.secretRotation;
+      values[':rotpk'] = index.rotpk;
+      values[':rotsk'] = index.rotsk;
+    }
     if (changes.enabled !== undefined) {
       sets.push('enabled = :enabled');
       values[':enabled'] = changes.enabled;
@@ -281,6 +306,64 @@ export class DynamoEndpointRepository implements EndpointRepository {
             'SET enabled = :false, disabledReason = :reason, disabledAt = :at, updatedAt = :at',
           ConditionExpression: 'attribute_exists(pk) AND enabled = :true',
           ExpressionAttributeValues: { ':false': false, ':true': true, ':reason': reason, ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async dueForRotation(
+    nowIso: string,
+    limit: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<Page<DueEndpointRef>> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: ROTATION_INDEX,
+        KeyConditionExpression: 'rotpk = :partition AND rotsk <= :now',
+        ExpressionAttributeValues: { ':partition': ROTATION_PARTITION, ':now': nowIso },
+        Limit: limit,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    return {
+      items: (page.Items ?? []).map((item) => ({
+        supplierId: String(item.pk).slice('SUPPLIER#'.length),
+        endpointId: String(item.sk).slice('ENDPOINT#'.length),
+      })),
+      ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),
+    };
+  }
+
+  async rotateOnSchedule(
+    supplierId: string,
+    endpointId: string,
+    expectedNextRotationAt: string,
+    secrets: EndpointSecrets,
+    next: SecretRotationSchedule,
+    updatedAt: string,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(supplierId, endpointId),
+          UpdateExpression:
+            'SET secrets = :secrets, secretRotation = :next, rotpk = :rotpk, rotsk = :rotsk, updatedAt = :at',
+          // Still due at the time this run read: a second run, a manual rotation, a change of
+          // period or a deletion in between all move or remove it.
+          ConditionExpression: 'attribute_exists(pk) AND secretRotation.nextRotationAt = :expected',
+          ExpressionAttributeValues: {
+            ':secrets': secrets,
+            ':next': next,
+            ...Object.fromEntries(Object.entries(rotationIndexKeys(next)).map(([k, v]) => [`:${k}`, v])),
+            ':at': updatedAt,
+            ':expected': expectedNextRotationAt,
+          },
         }),
       );
       return true;

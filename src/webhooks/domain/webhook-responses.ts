@@ -1,7 +1,8 @@
 /**
  * Response bodies of the webhook routes (zod), next to the request schemas: the route table names
  * them, the API description publishes them with their examples, and an integration test validates
- * real answers against them. Secrets appear only in the answers to creation and rotation.
+ * real answers against them. Secrets appear only in the answers to creation, rotation and the
+ * endpoint's secret route (GET .../secret).
  */
 import * as z from 'zod';
 
@@ -23,6 +24,13 @@ const endpoint = z.object({
   previousSecretExpiresAt: isoTime
     .optional()
     .describe('During a rotation overlap: when the previous secret stops signing.'),
+  secretRotation: z
+    .object({
+      everyDays: z.number().int().describe('The rotation period in days.'),
+      nextRotationAt: isoTime.describe('When the next scheduled rotation is due (runs hourly after it).'),
+    })
+    .optional()
+    .describe('Scheduled rotation of the signing secret, when set.'),
   createdAt: isoTime,
   updatedAt: isoTime,
 });
@@ -45,12 +53,38 @@ export const webhookEndpointResponse = endpoint.meta({
 
 export const webhookEndpointWithSecretResponse = endpoint
   .extend({
-    secret: z.string().describe('The signing secret (`whsec_...`), shown only in this answer: store it now.'),
+    secret: z
+      .string()
+      .describe('The signing secret (`whsec_...`); GET /v1/webhook-endpoints/{id}/secret returns it again.'),
   })
   .meta({
     id: 'WebhookEndpointWithSecret',
-    description: 'A webhook endpoint with its new signing secret (creation and rotation only).',
+    description: 'A webhook endpoint with its new signing secret (the answer to creation and rotation).',
     examples: [{ ...ENDPOINT_EXAMPLE, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }],
+  });
+
+export const webhookEndpointSecretResponse = z
+  .object({
+    secret: z.string().describe('The current signing secret (`whsec_...`): every request is signed with it.'),
+    previousSecret: z
+      .string()
+      .optional()
+      .describe('During a rotation overlap: the previous secret, still signing beside the current one.'),
+    previousSecretExpiresAt: isoTime.optional().describe('When the previous secret stops signing.'),
+    nextRotationAt: isoTime.optional().describe('With a rotation schedule: when the next rotation is due.'),
+  })
+  .meta({
+    id: 'WebhookEndpointSecret',
+    description:
+      "An endpoint's signing secrets: pick up a scheduled (or another client's) rotation during the overlap.",
+    examples: [
+      {
+        secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+        previousSecret: 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD',
+        previousSecretExpiresAt: '2026-06-22T09:00:00.000Z',
+        nextRotationAt: '2026-07-21T09:00:00.000Z',
+      },
+    ],
   });
 
 export const webhookEndpointListResponse = z

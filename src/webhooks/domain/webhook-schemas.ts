@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { MAX_URL_LENGTH } from '../domain/ssrf';
 import { text } from '../../shared/text';
+import { MAX_ROTATION_DAYS, MIN_ROTATION_DAYS } from './secret-rotation';
 
 /**
  * Event type names; membership in the outbound catalogue is checked by the use case (importing the
@@ -13,11 +14,28 @@ const eventTypes = z
   .max(50)
   .refine((types) => new Set(types).size === types.length, 'event types must not repeat');
 
+/** Scheduled rotation of the signing secret (issue 9): every `everyDays` days, with the usual overlap. */
+const secretRotation = z
+  .strictObject({
+    everyDays: z
+      .number()
+      .int()
+      .min(MIN_ROTATION_DAYS)
+      .max(MAX_ROTATION_DAYS)
+      .describe(
+        `Rotate the signing secret every this many days (${MIN_ROTATION_DAYS}-${MAX_ROTATION_DAYS}).`,
+      ),
+  })
+  .describe(
+    'Rotate the signing secret on a schedule; the previous secret keeps signing beside the new one for the overlap. Fetch the new one with GET .../secret.',
+  );
+
 export const createWebhookEndpointBody = z
   .strictObject({
     url: text({ max: MAX_URL_LENGTH }),
     eventTypes,
     description: text({ min: 0, max: 500 }).optional(),
+    secretRotation: secretRotation.optional(),
   })
   .meta({
     examples: [
@@ -35,8 +53,15 @@ export const updateWebhookEndpointBody = z
     eventTypes: eventTypes.optional(),
     description: text({ min: 0, max: 500 }).optional(),
     enabled: z.boolean().optional(),
+    secretRotation: secretRotation
+      .nullable()
+      .optional()
+      .describe('A new rotation period (counted from now), or null to stop rotating on a schedule.'),
   })
-  .refine((b) => Object.keys(b).length > 0, 'give at least one of eventTypes, description, enabled')
+  .refine(
+    (b) => Object.keys(b).length > 0,
+    'give at least one of eventTypes, description, enabled, secretRotation',
+  )
   .meta({ examples: [{ eventTypes: ['review.received'], enabled: true }] });
 export type UpdateWebhookEndpointBody = z.infer<typeof updateWebhookEndpointBody>;
 

@@ -4,6 +4,7 @@
  */
 import { eventIdFor } from '../../shared/ids';
 import type { EndpointSecrets } from './signing';
+import type { SecretRotationSchedule } from './secret-rotation';
 
 /**
  * The tenant whose endpoints receive events that belong to no supplier (couples' budget
@@ -24,6 +25,8 @@ export interface WebhookEndpoint {
   readonly disabledReason?: DisabledReason;
   readonly disabledAt?: string;
   readonly secrets: EndpointSecrets;
+  /** Scheduled rotation of the signing secret (issue 9), when the supplier asked for one. */
+  readonly secretRotation?: SecretRotationSchedule;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -39,6 +42,8 @@ export interface WebhookEndpointView {
   readonly disabledAt?: string;
   /** During a rotation overlap: when the previous secret stops signing. */
   readonly previousSecretExpiresAt?: string;
+  /** The rotation period and when the next scheduled rotation is due. */
+  readonly secretRotation?: SecretRotationSchedule;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -56,8 +61,39 @@ export function endpointView(endpoint: WebhookEndpoint, nowMs: number): WebhookE
     ...(previous && previous.expiresAtMs > nowMs
       ? { previousSecretExpiresAt: new Date(previous.expiresAtMs).toISOString() }
       : {}),
+    ...(endpoint.secretRotation
+      ? {
+          secretRotation: {
+            everyDays: endpoint.secretRotation.everyDays,
+            nextRotationAt: endpoint.secretRotation.nextRotationAt,
+          },
+        }
+      : {}),
     createdAt: endpoint.createdAt,
     updatedAt: endpoint.updatedAt,
+  };
+}
+
+/** The signing secrets as the supplier may read them (GET .../secret): to pick up a rotation. */
+export interface EndpointSecretView {
+  readonly secret: string;
+  readonly previousSecret?: string;
+  readonly previousSecretExpiresAt?: string;
+  readonly nextRotationAt?: string;
+}
+
+export function endpointSecretView(endpoint: WebhookEndpoint, nowMs: number): EndpointSecretView {
+  const previous = endpoint.secrets.previous;
+  const live = previous && previous.expiresAtMs > nowMs && previous.secret !== endpoint.secrets.current;
+  return {
+    secret: endpoint.secrets.current,
+    ...(live
+      ? {
+          previousSecret: previous.secret,
+          previousSecretExpiresAt: new Date(previous.expiresAtMs).toISOString(),
+        }
+      : {}),
+    ...(endpoint.secretRotation ? { nextRotationAt: endpoint.secretRotation.nextRotationAt } : {}),
   };
 }
 

@@ -1,12 +1,14 @@
 /**
- * The webhook-endpoint API's use cases: register (SSRF-checked, secret shown once, at most
+ * The webhook-endpoint API's use cases: register (SSRF-checked, secret in the answer, at most
  * `maxEndpointsPerSupplier` per supplier), list (paginated), read, change, delete, rotate the
- * secret, read the delivery log, retry a delivery. Replays are jobs (replay-jobs.ts). The supplier
- * id always comes from the caller's credential.
+ * secret, read the secrets (to pick up a scheduled rotation), read the delivery log, retry a
+ * delivery. Replays are jobs (replay-jobs.ts). The supplier id always comes from the caller's
+ * credential.
  */
 import { randomId } from '../../shared/ids';
 import { ProblemError } from '../../shared/problem';
 import {
+  endpointSecretView,
   endpointView,
   type AttemptRecord,
   messageFor,
@@ -21,6 +23,7 @@ import type { DeliveryQueue, DeliveryStore, EndpointRepository, Page } from '../
 import type { WebhookConfig } from '../config';
 import { resetBreaker, type BreakerStore } from '../domain/circuit-breaker';
 import { generateSecret, rotateSecret } from '../domain/signing';
+import { scheduleFrom } from '../domain/secret-rotation';
 import { resolveAndCheck, type Resolver } from '../domain/ssrf';
 import type { ReplayApiDeps } from './replay-jobs';
 
@@ -109,6 +112,9 @@ export async function registerEndpoint(
     ...(body.description ? { description: body.description } : {}),
     enabled: true,
     secrets: { current: secret },
+    ...(body.secretRotation
+      ? { secretRotation: scheduleFrom(body.secretRotation.everyDays, now.getTime()) }
+      : {}),
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
@@ -149,9 +155,21 @@ export async function updateEndpoint(
   const now = deps.clock.now();
   // Re-enabling starts from a closed breaker, so the endpoint is not disabled again at once.
   if (body.enabled === true && !before.enabled) await resetBreaker(deps.breakers, endpointId);
-  const updated = await deps.endpoints.update(supplierId, endpointId, body, now.toISOString());
+  const { secretRotation, ...rest } = body;
+  // A new period counts from now; null stops the scheduled rotation.
+  const changes = {
+    ...rest,
+    ...(secretRotation === null ? { secretRotation: null } : {}),
+    ...(secretRotation ? { secretRotation: scheduleFrom(secretRotation.everyDays, now.getTime()) } : {}),
+  };
+  const updated = await deps.endpoints.update(supplierId, endpointId, changes, now.toISOString());
   if (!updated) throw new ProblemError('not-found', 'no such webhook endpoint');
   return endpointView(updated, now.getTime());
+}
+
+/** The endpoint's signing secrets: the current one, and the previous one while it still signs. */
+export async function getEndpointSecret(supplierId: string, endpointId: string, deps: WebhookApiDeps) {
+  return endpointSecretView(await mustGet(deps, supplierId, endpointId), deps.clock.now().getTime());
 }
 
 export async function deleteEndpoint(
@@ -174,7 +192,16 @@ export async function rotateEndpointSecret(supplierId: string, endpointId: strin
     now.getTime(),
     deps.webhookConfig.rotationOverlapSeconds,
   );
-  const updated = await deps.endpoints.update(supplierId, endpointId, { secrets }, now.toISOString());
+  // A manual rotation restarts the schedule's period: the next scheduled one is a period away.
+  const schedule = endpoint.secretRotation
+    ? { secretRotation: scheduleFrom(endpoint.secretRotation.everyDays, now.getTime()) }
+    : {};
+  const updated = await deps.endpoints.update(
+    supplierId,
+    endpointId,
+    { secrets, ...schedule },
+    now.toISOString(),
+  );
   if (!updated) throw new ProblemError('not-found', 'no such webhook endpoint');
   return { ...endpointView(updated, now.getTime()), secret };
 }

@@ -2,9 +2,16 @@
  * The webhook-endpoint API against the local mode with a real receiver on 127.0.0.1: register
  * (SSRF and event-type checks), read, change, delete; secret rotation (during the overlap a
  * receiver holding only the old secret and one holding only the new one both verify); replay of
- * the event log and retry of one delivery, both with the same webhook-id.
+ * the event log and retry of one delivery, both with the same webhook-id; scheduled rotation
+ * (issue 9): the WebhookSecretRotation function, run through its local schedule (its own thread,
+ * its catalog environment), rotates a due endpoint once, the supplier picks the new secret up with
+ * GET .../secret during the overlap, the act is audited. "Time passes" by moving the due time
+ * into the past in the table.
  */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SqsEventPublisher } from '../../../src/events/adapters/sqs-event-publisher';
+import { DynamoEndpointRepository } from '../../../src/webhooks/adapters/webhook-endpoints';
+import { scheduleFrom } from '../../../src/webhooks';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { startReceiver, type Receiver } from './support/receivers';
 import { reviewEvent } from './support/review-events';
@@ -15,7 +22,7 @@ let stack: TestStack;
 let receiver: Receiver;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ functionSchedules: true });
   receiver = await startReceiver('healthy');
 });
 afterAll(async () => {
@@ -159,4 +166,147 @@ it('rotates the secret with an overlap, replays the log and retries a delivery w
   expect(
     (await stack.call('POST', `/v1/deliveries/${delivery.id}/retry`, { key: foreign.apiKey })).status,
   ).toBe(404);
+});
+
+describe('scheduled secret rotation', () => {
+  const DAY = 86_400_000;
+
+  async function makeDue(supplierId: string, endpointId: string, everyDays: number): Promise<string> {
+    const due = new Date(Date.now() - 60_000).toISOString();
+    await stack.doc.send(
+      new UpdateCommand({
+        TableName: stack.tableName('WebhookEndpoints'),
+        Key: { pk: `SUPPLIER#${supplierId}`, sk: `ENDPOINT#${endpointId}` },
+        UpdateExpression: 'SET secretRotation = :schedule, rotsk = :due',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':schedule': { everyDays, nextRotationAt: due }, ':due': due },
+      }),
+    );
+    return due;
+  }
+
+  it('rotates a due endpoint once, with the overlap, fetchable and audited; leaves the others', async () => {
+    const { supplierId, apiKey } = await stack.newSupplier('Rotating Supplier');
+    const create = (body: Record<string, unknown>) =>
+      stack.call('POST', '/v1/webhook-endpoints', {
+        key: apiKey,
+        body: { url: receiver.url, eventTypes: ['review.received'], ...body },
+      });
+
+    const refused = await create({ secretRotation: { everyDays: 3 } });
+    expect(refused.status).toBe(422);
+    expect(refused.json.errors).toEqual([expect.objectContaining({ path: 'secretRotation.everyDays' })]);
+
+    const scheduled = await create({ secretRotation: { everyDays: 7 } });
+    expect(scheduled.status).toBe(201);
+    const id = String(scheduled.json.id);
+    const firstSecret = String(scheduled.json.secret);
+    const nextAt = Date.parse(
+      String((scheduled.json.secretRotation as { nextRotationAt: string }).nextRotationAt),
+    );
+    expect(Math.abs(nextAt - (Date.now() + 7 * DAY))).toBeLessThan(60_000);
+    const plain = await create({});
+    const paused = await create({ secretRotation: { everyDays: 30 } });
+    expect(
+      (
+        await stack.call('PATCH', `/v1/webhook-endpoints/${paused.json.id}`, {
+          key: apiKey,
+          body: { enabled: false },
+        })
+      ).status,
+    ).toBe(200);
+
+    // Not due yet: a run rotates nothing.
+    expect(await stack.functionSchedules!.runOnce('WebhookSecretRotation')).toMatchObject({ rotated: 0 });
+
+    await makeDue(supplierId, id, 7);
+    await makeDue(supplierId, String(paused.json.id), 30);
+    const first = await stack.functionSchedules!.runOnce('WebhookSecretRotation');
+    expect(first).toEqual({ found: 2, rotated: 1, skipped: 1, failed: 0 });
+    // A second run finds nothing due for the rotated endpoint: it rotates once.
+    expect(await stack.functionSchedules!.runOnce('WebhookSecretRotation')).toMatchObject({
+      rotated: 0,
+      failed: 0,
+    });
+
+    const secret = await stack.call('GET', `/v1/webhook-endpoints/${id}/secret`, { key: apiKey });
+    expect(secret.status).toBe(200);
+    expect(secret.json.previousSecret).toBe(firstSecret);
+    expect(String(secret.json.secret)).toMatch(/^whsec_/);
+    expect(secret.json.secret).not.toBe(firstSecret);
+    // The old secret signs beside the new one for the overlap (24 h by default).
+    expect(Date.parse(String(secret.json.previousSecretExpiresAt)) - Date.now()).toBeGreaterThan(
+      DAY - 60_000,
+    );
+    expect(Date.parse(String(secret.json.nextRotationAt)) - Date.now()).toBeGreaterThan(7 * DAY - 60_000);
+    const view = await stack.call('GET', `/v1/webhook-endpoints/${id}`, { key: apiKey });
+    expect(view.json.previousSecretExpiresAt).toBe(secret.json.previousSecretExpiresAt);
+
+    // The disabled endpoint and the unscheduled one keep their secrets.
+    const pausedSecret = await stack.call('GET', `/v1/webhook-endpoints/${paused.json.id}/secret`, {
+      key: apiKey,
+    });
+    expect(pausedSecret.json).toEqual({ secret: paused.json.secret, nextRotationAt: expect.any(String) });
+    const plainSecret = await stack.call('GET', `/v1/webhook-endpoints/${plain.json.id}/secret`, {
+      key: apiKey,
+    });
+    expect(plainSecret.json).toEqual({ secret: plain.json.secret });
+
+    const audit = await stack.call(
+      'GET',
+      `/v1/audit/admin?kind=endpoint.secret_rotated&target=endpoint:${id}`,
+      {
+        key: apiKey,
+      },
+    );
+    expect(audit.json.items).toEqual([
+      expect.objectContaining({
+        kind: 'endpoint.secret_rotated',
+        actor: { type: 'system', name: 'webhook-secret-rotation' },
+        supplierId,
+        outcome: 'ok',
+      }),
+    ]);
+    expect(JSON.stringify(audit.json)).not.toContain('whsec_');
+
+    // Stopping the schedule takes the endpoint out of the rotation index.
+    const stopped = await stack.call('PATCH', `/v1/webhook-endpoints/${id}`, {
+      key: apiKey,
+      body: { secretRotation: null },
+    });
+    expect(stopped.json.secretRotation).toBeUndefined();
+    const repository = new DynamoEndpointRepository(stack.doc, stack.tableName('WebhookEndpoints'));
+    const dueLater = await repository.dueForRotation(new Date(Date.now() + 400 * DAY).toISOString(), 10);
+    expect(dueLater.items.map((e) => e.endpointId)).toEqual([String(paused.json.id)]);
+  });
+
+  it('writes a scheduled rotation only while the endpoint is still due at the time read', async () => {
+    const { supplierId, apiKey } = await stack.newSupplier('Racing Supplier');
+    const created = await stack.call('POST', '/v1/webhook-endpoints', {
+      key: apiKey,
+      body: { url: receiver.url, eventTypes: ['review.received'], secretRotation: { everyDays: 7 } },
+    });
+    expect(created.status).toBe(201);
+    const id = String(created.json.id);
+    const due = await makeDue(supplierId, id, 7);
+    const repository = new DynamoEndpointRepository(stack.doc, stack.tableName('WebhookEndpoints'));
+    const write = (secret: string) =>
+      repository.rotateOnSchedule(
+        supplierId,
+        id,
+        due,
+        { current: secret },
+        scheduleFrom(7, Date.now()),
+        new Date().toISOString(),
+      );
+    // Two runs that both read the endpoint as due: one write wins.
+    const results = await Promise.all([
+      write(String(created.json.secret)),
+      write(String(created.json.secret)),
+    ]);
+    expect(results.sort()).toEqual([false, true]);
+    // A manual rotation moves the due time too: a run that read the old one writes nothing.
+    await stack.call('POST', `/v1/webhook-endpoints/${id}/rotate-secret`, { key: apiKey });
+    expect(await write(String(created.json.secret))).toBe(false);
+  });
 });

@@ -47,6 +47,28 @@ describe('SecretsManagerKeyRing', () => {
     expect(await ring.keyRing({ forceFetch: true })).toEqual(['v2', 'v1']);
   });
 
+  it('lets one forced fetch a second through, shared by concurrent callers (forged signatures cannot flood)', async () => {
+    secrets.on(GetSecretValueCommand, { SecretId: 's5' }).resolves({ SecretString: 'v1' });
+    let now = 0;
+    const ring = new SecretsManagerKeyRing('s5', undefined, undefined, {
+      minForcedIntervalMs: 1_000,
+      now: () => now,
+    });
+    await ring.keyRing();
+    const before = secrets.commandCalls(GetSecretValueCommand).length;
+    secrets.on(GetSecretValueCommand, { SecretId: 's5' }).resolves({ SecretString: 'v2' });
+    const forced = await Promise.all(Array.from({ length: 20 }, () => ring.keyRing({ forceFetch: true })));
+    expect(forced.every((r) => r[0] === 'v2')).toBe(true);
+    // One forced fetch: AWSCURRENT and AWSPREVIOUS once each.
+    expect(secrets.commandCalls(GetSecretValueCommand).length - before).toBe(2);
+    now = 500;
+    await ring.keyRing({ forceFetch: true });
+    expect(secrets.commandCalls(GetSecretValueCommand).length - before).toBe(2);
+    now = 1_000;
+    await ring.keyRing({ forceFetch: true });
+    expect(secrets.commandCalls(GetSecretValueCommand).length - before).toBe(4);
+  });
+
   it('fails loudly when the store fails for another reason', async () => {
     secrets.on(GetSecretValueCommand).rejects(new Error('AccessDenied'));
     await expect(new SecretsManagerKeyRing('s4').keyRing()).rejects.toThrow();

@@ -42,3 +42,50 @@ it('gives Trustpilot no token without a business unit (the verifier then refuses
   await expect(secrets.secretsFor('trustpilot')).resolves.toEqual({});
   await expect(secrets.forRequest({ token: 'x' }).secretsFor('trustpilot')).resolves.toEqual({});
 });
+
+describe('candidatesFor (issue 9: readers mid-rotation)', () => {
+  it('gives every combination of current and previous values, current first', async () => {
+    const rotating = new SecretNotificationSecrets({
+      facebookAppSecret: ring('app-new', 'app-old'),
+      facebookVerifyToken: ring('vt-new', 'vt-old'),
+      googlePushToken: ring('push-new', 'push-old'),
+      trustpilotWebhookToken: ring('tp-new', 'tp-old'),
+    });
+    await expect(rotating.candidatesFor('facebook')).resolves.toEqual([
+      { appSecret: 'app-new', verifyToken: 'vt-new' },
+      { appSecret: 'app-new', verifyToken: 'vt-old' },
+      { appSecret: 'app-old', verifyToken: 'vt-new' },
+      { appSecret: 'app-old', verifyToken: 'vt-old' },
+    ]);
+    await expect(rotating.candidatesFor('google')).resolves.toEqual([
+      { [GOOGLE_PUSH_TOKEN_SECRET]: 'push-new' },
+      { [GOOGLE_PUSH_TOKEN_SECRET]: 'push-old' },
+    ]);
+    // A Trustpilot URL made with the previous secret keeps working until it is re-registered.
+    await expect(
+      rotating.forRequest({ businessUnitId: 'bu-1' }).candidatesFor('trustpilot'),
+    ).resolves.toEqual([
+      { notificationToken: trustpilotWebhookToken('tp-new', 'bu-1'), businessUnitId: 'bu-1' },
+      { notificationToken: trustpilotWebhookToken('tp-old', 'bu-1'), businessUnitId: 'bu-1' },
+    ]);
+    expect(await secrets.candidatesFor('yelp')).toEqual([{}]);
+  });
+
+  it('passes a forced fetch on to every ring', async () => {
+    const forced: string[] = [];
+    const spy = (name: string) => ({
+      keyRing: async (options?: { forceFetch?: boolean }) => {
+        if (options?.forceFetch) forced.push(name);
+        return [name];
+      },
+    });
+    const sources = new SecretNotificationSecrets({
+      facebookAppSecret: spy('app'),
+      facebookVerifyToken: spy('vt'),
+      googlePushToken: spy('push'),
+      trustpilotWebhookToken: spy('tp'),
+    });
+    await sources.candidatesFor('facebook', { forceFetch: true });
+    expect(forced.sort()).toEqual(['app', 'vt']);
+  });
+});

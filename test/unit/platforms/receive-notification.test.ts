@@ -8,6 +8,7 @@ import {
   receiveNotification,
   type ReceiveNotificationDeps,
 } from '../../../src/platforms/use-cases/receive-notification';
+import { SecretNotificationSecrets } from '../../../src/platforms/adapters/notification-secrets';
 import { FakeAdapter, FakeClock, DelayQueue } from './sync-fakes';
 
 class SigningAdapter extends FakeAdapter {
@@ -146,5 +147,100 @@ describe('receiveNotification', () => {
       syncs: 0,
     });
     expect(queue.sent).toHaveLength(0);
+  });
+});
+
+/**
+ * A secret as a warm container sees it (issue 9): the store holds [AWSCURRENT, AWSPREVIOUS]; the
+ * container's cached copy changes only on a forced fetch (the Secrets Manager key ring's contract).
+ */
+class CachedRing {
+  cached: readonly string[];
+  forcedFetches = 0;
+  constructor(public stored: readonly string[]) {
+    this.cached = stored;
+  }
+  async keyRing(options: { forceFetch?: boolean } = {}): Promise<readonly string[]> {
+    if (options.forceFetch) {
+      this.forcedFetches += 1;
+      this.cached = this.stored;
+    }
+    return this.cached;
+  }
+}
+
+describe('receiveNotification during a secret rotation (issue 9)', () => {
+  function rotating(appSecret: CachedRing, verifyToken = new CachedRing(['vt'])) {
+    const { deps, queue } = world();
+    const secrets = new SecretNotificationSecrets({
+      facebookAppSecret: appSecret,
+      facebookVerifyToken: verifyToken,
+      googlePushToken: new CachedRing(['push']),
+      trustpilotWebhookToken: new CachedRing(['tp']),
+    });
+    return { deps: { ...deps, secrets }, queue };
+  }
+  const handshake = (token: string): InboundNotification => ({
+    method: 'GET',
+    headers: {},
+    query: { 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': '42' },
+    rawBody: Buffer.alloc(0),
+  });
+
+  it('accepts a notification signed with AWSCURRENT or with AWSPREVIOUS, without refetching', async () => {
+    const ring = new CachedRing(['new-secret', 'old-secret']);
+    const { deps } = rotating(ring);
+    expect(await receiveNotification('facebook', signed(RAW, 'new-secret'), deps)).toMatchObject({
+      kind: 'accepted',
+    });
+    const other = Buffer.from(RAW.toString('utf8').replace('"n-1"', '"n-2"'));
+    expect(await receiveNotification('facebook', signed(other, 'old-secret'), deps)).toMatchObject({
+      kind: 'accepted',
+    });
+    expect(ring.forcedFetches).toBe(0);
+  });
+
+  it('answers the handshake with the previous verify token too', async () => {
+    const { deps } = rotating(new CachedRing(['app-secret']), new CachedRing(['vt-new', 'vt-old']));
+    expect(await receiveNotification('facebook', handshake('vt-old'), deps)).toEqual({
+      kind: 'challenge',
+      answer: '42',
+    });
+  });
+
+  it('refuses a value still AWSPENDING (not promoted), after one refetch', async () => {
+    const ring = new CachedRing(['current', 'previous']);
+    const { deps, queue } = rotating(ring);
+    expect(await receiveNotification('facebook', signed(RAW, 'pending'), deps)).toMatchObject({
+      status: 401,
+    });
+    expect(ring.forcedFetches).toBe(1);
+    expect(queue.sent).toHaveLength(0);
+  });
+
+  it('a warm container whose cache predates the rotation refetches once and accepts', async () => {
+    const ring = new CachedRing(['old-secret']);
+    ring.stored = ['new-secret', 'old-secret']; // rotated after the container cached it
+    const { deps, queue } = rotating(ring);
+    expect(await receiveNotification('facebook', signed(RAW, 'new-secret'), deps)).toMatchObject({
+      kind: 'accepted',
+      syncs: 2,
+    });
+    expect(ring.forcedFetches).toBe(1);
+    // The refreshed cache serves the next one without a fetch.
+    const next = Buffer.from(RAW.toString('utf8').replace('"n-1"', '"n-3"'));
+    expect(await receiveNotification('facebook', signed(next, 'new-secret'), deps)).toMatchObject({
+      kind: 'accepted',
+    });
+    expect(ring.forcedFetches).toBe(1);
+    expect(queue.sent).toHaveLength(4);
+  });
+
+  it('never refetches for a malformed request (a newer secret would not change a 400)', async () => {
+    const ring = new CachedRing(['app-secret']);
+    const { deps } = rotating(ring);
+    const odd = Buffer.from('{"page":"throw","ids":[],"deleted":[],"id":"n-9"}');
+    expect(await receiveNotification('facebook', signed(odd), deps)).toMatchObject({ status: 400 });
+    expect(ring.forcedFetches).toBe(0);
   });
 });
