@@ -1,7 +1,7 @@
 /**
  * The real-time part of the local mode (issue 14): the WebSocket server with API Gateway's
  * semantics on the RealtimeSocket function, and every table stream the catalog gives a consumer
- * (the event log's on RealtimeRecorder, the RealtimeLog's on RealtimeFanout) on that function,
+ * (the EventLog's on RealtimeRecorder, the RealtimeLog's on RealtimeFanout) on that function,
  * filtered as its event source mapping is; each function in its own thread with its catalog
  * environment (as Lambda runs them). A single-region local mode is its own primary region.
  */
