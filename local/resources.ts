@@ -66,7 +66,7 @@ export async function createTables(
                 })),
               }
             : {}),
-          // Real-time updates (issue 14): the EventLog's and RealtimeLog's streams, read by local/dynamodb-stream-poller.ts.
+          // Real-time updates (issue 14): the EventLog's and RealtimeLog's streams, read by local/dynamodb-stream-reader.ts.
           ...(streamView ? { StreamSpecification: { StreamEnabled: true, StreamViewType: streamView } } : {}),
         }),
       );

@@ -4,7 +4,7 @@
  * every region's events, into the real-time channel log. One writer region keeps each channel's
  * seq from forking (ADR 0017), and the webhook fan-out never waits for real time. A failed batch
  * throws: Lambda retries it (bisecting), and events already recorded keep their seq (id claims).
- * The local mode calls `handleStream` with the same records (local/dynamodb-stream-poller.ts).
+ * The local mode calls `handleStream` with the same records (local/dynamodb-stream-reader.ts).
  */
 import middy from '@middy/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';

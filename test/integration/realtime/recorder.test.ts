@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { streamHandler } from '../../../functions/realtime-recorder/handler';
-import { DynamoDbStreamPoller } from '../../../local/dynamodb-stream-poller';
+import { DynamoDbStreamReader } from '../../../local/dynamodb-stream-reader';
 import { createTables } from '../../../local/resources';
 import { functionDefinition, streamFilterPattern } from '../../../src/catalog/functions';
 import { tableDefinition } from '../../../src/catalog/tables';
@@ -28,7 +28,7 @@ let doc: DynamoDBDocumentClient;
 let eventLog: DynamoEventLog;
 let eventLogTable: string;
 let log: DynamoChannelLog;
-let poller: DynamoDbStreamPoller;
+let poller: DynamoDbStreamReader;
 /** Every record the poller handed the handler (after the filter). */
 const handed: DynamoDBRecord[] = [];
 /** Appends to fail before the log is reached (a transient error the stream retries). */
@@ -53,13 +53,17 @@ beforeAll(async () => {
     },
   });
   const handler = streamHandler(() => ({ log: flaky, clock }));
-  poller = new DynamoDbStreamPoller({
+  poller = new DynamoDbStreamReader({
     endpoint: store.endpoint,
     tableName: eventLogTable,
-    filter: streamFilterPattern(functionDefinition('RealtimeRecorder')),
-    handler: async (event) => {
-      handed.push(...event.Records);
-      await handler(event);
+    from: 'LATEST',
+    delivery: {
+      kind: 'batch',
+      filter: streamFilterPattern(functionDefinition('RealtimeRecorder')),
+      handler: async (event) => {
+        handed.push(...event.Records);
+        await handler(event);
+      },
     },
     onError: (error) => errors.push(error),
   });
