@@ -33,9 +33,10 @@ export async function startTestStack(
      * for the heavy writers of webhook deliveries (sync pipeline, delivery, partial failure, the
      * zero-loss pipeline): when the event log lived in the Deliveries table with a stream, the
      * shared DynamoDB Local served later files' deliveries several times slower after thousands
-     * of its stream records. The event log has its own table now (ADR 0017); the four still pass
-     * no run on the shared store yet (measured at a load average of 21-35: every one of them, and
-     * replay-jobs after them, timed out there), so they keep their own until measured quieter.
+     * of its stream records. The event log has its own table now (ADR 0017), but none of the four
+     * has passed a run on the shared store yet (measured at a load average of 21-35: every one of
+     * them, and replay-jobs after them, timed out there), so they keep their own until measured
+     * on a quieter machine.
      */
     ownStore?: boolean;
   } = {},
