@@ -133,12 +133,11 @@ export function modelStatsItem(): Record<string, unknown> {
 
 const eventBody = JSON.stringify(OUTBOUND_EXAMPLES['review.received']);
 
-/** src/webhooks/adapters/deliveries.ts logEvent: the event log item (the webhook body as sent). */
+/** src/webhooks/adapters/event-log.ts logEvent: the event log item (the webhook body as sent). */
 export function eventLogItem(): Record<string, unknown> {
   const event = OUTBOUND_EXAMPLES['review.received'];
   return {
     pk: `EVENT#${SAMPLE_SUPPLIER}#${event.id}`,
-    sk: 'EVENT',
     entity: 'event',
     gsi1pk: `EVENTS#${SAMPLE_SUPPLIER}`,
     gsi1sk: `${event.time}#${event.id}`,

@@ -109,14 +109,14 @@ export function ingestFlow(options: FlowOptions): IngestFlow {
         indexes: indexesOf('ModelStats'),
         replicated: true,
       },
-      // src/webhooks/adapters/deliveries.ts logEvent: every event is logged for replay.
+      // src/webhooks/adapters/event-log.ts logEvent: every event is logged for replay (its own table).
       {
         what: 'event log',
-        table: 'Deliveries',
+        table: 'EventLog',
         bytes: itemBytes(eventLogItem()),
         perReview: events,
         transactional: false,
-        indexes: indexesOf('Deliveries'),
+        indexes: indexesOf('EventLog'),
         replicated: true,
       },
       // src/webhooks/use-cases/deliver-webhooks.ts: the delivery record, then its attempt's outcome.

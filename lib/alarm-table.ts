@@ -159,8 +159,11 @@ export const ALARM_TABLE = {
   realtimeFanoutLag: kind({ severity: 'warning', runbook: 'realtime' }),
   /** Subscriptions a fan-out left unserved over all posts (each is retried; none is lost within the hour). */
   realtimeErrorRate: kind({ severity: 'warning', runbook: 'realtime' }),
-  /** Stream batches skipped after their retries, parked in the on-failure queue (subscribers must resume). */
-  realtimeFanoutSkipped: kind({ severity: 'warning', runbook: 'realtime' }),
+  /**
+   * Stream batches of either real-time consumer (RealtimeRecorder, RealtimeFanout) skipped after
+   * their retries, parked in the one on-failure queue (subscribers must resume or reload).
+   */
+  realtimeStreamBatchesSkipped: kind({ severity: 'warning', runbook: 'realtime' }),
 
   // Secret rotation (issue 9): a failed step leaves AWSCURRENT as it was; Secrets Manager retries.
   secretRotationFailed: kind({ severity: 'warning', runbook: 'secret-rotation-failed' }),

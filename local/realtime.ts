@@ -1,7 +1,7 @@
 /**
  * The real-time part of the local mode (issue 14): the WebSocket server with API Gateway's
  * semantics on the RealtimeSocket function, and every table stream the catalog gives a consumer
- * (the event log's on RealtimeRecorder, the RealtimeLog's on RealtimeFanout) on that function,
+ * (the EventLog's on RealtimeRecorder, the RealtimeLog's on RealtimeFanout) on that function,
  * filtered as its event source mapping is; each function in its own thread with its catalog
  * environment (as Lambda runs them). A single-region local mode is its own primary region.
  */
@@ -14,7 +14,7 @@ import {
 } from '../src/catalog/functions';
 import type { TableId } from '../src/catalog/tables';
 import { ROUTE_ACTIONS } from '../src/realtime';
-import { DynamoDbStreamPoller } from './dynamodb-stream-poller';
+import { DynamoDbStreamReader } from './dynamodb-stream-reader';
 import type { FunctionThread } from './function-thread';
 import { LocalRealtimeServer, type SocketEvent } from './realtime-server';
 
@@ -48,12 +48,17 @@ export async function startRealtime(options: {
   const pollers = await Promise.all(
     streamConsumersIn(options.isPrimaryRegion).map(async (def) => {
       const consumer = await options.startThread(def.id);
-      const poller = new DynamoDbStreamPoller({
+      // Lambda's event source: from LATEST, a page per invocation, filtered as the mapping is.
+      const poller = new DynamoDbStreamReader({
         endpoint: options.dynamoDbEndpoint,
         tableName: options.tableName(def.tableStream),
-        filter: streamFilterPattern(def),
-        handler: (event: { Records: DynamoDBRecord[] }) =>
-          consumer.invoke('handleStream', event, def.timeoutSeconds * 1000),
+        from: 'LATEST',
+        delivery: {
+          kind: 'batch',
+          filter: streamFilterPattern(def),
+          handler: (event: { Records: DynamoDBRecord[] }) =>
+            consumer.invoke('handleStream', event, def.timeoutSeconds * 1000),
+        },
         onError: (error) => options.log(`${def.id}: ${(error as Error).message}`),
       });
       await poller.start();

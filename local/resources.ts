@@ -66,7 +66,7 @@ export async function createTables(
                 })),
               }
             : {}),
-          // Real-time updates (issue 14): the RealtimeLog's stream, read by local/dynamodb-stream-poller.ts.
+          // Real-time updates (issue 14): the EventLog's and RealtimeLog's streams, read by local/dynamodb-stream-reader.ts.
           ...(streamView ? { StreamSpecification: { StreamEnabled: true, StreamViewType: streamView } } : {}),
         }),
       );
@@ -89,6 +89,12 @@ export async function createTables(
             TableName: name,
             StreamSpecification: { StreamEnabled: true, StreamViewType: streamView },
           }),
+        );
+      }
+      // A store kept from when the event log lived in Deliveries: that hot table streams no more.
+      if (!streamView && Table?.StreamSpecification?.StreamEnabled) {
+        await client.send(
+          new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: false } }),
         );
       }
     }

@@ -463,7 +463,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await warmUp(apiUrl);
 
     // Real-time updates (issue 14): the WebSocket API (local/realtime-server.ts) on the
-    // RealtimeSocket function, and the table streams (local/dynamodb-stream-poller.ts) on their
+    // RealtimeSocket function, and the table streams (local/dynamodb-stream-reader.ts) on their
     // consumers (RealtimeRecorder, RealtimeFanout), each in its own thread with its own environment.
     const realtime = await startRealtime({
       port: realtimePort,

@@ -18,7 +18,7 @@ import { freePort, waitFor } from './processes';
 import { Replicator, type ConflictReport } from './replication/replicator';
 import { startSqsEmulator, type SqsEmulator } from './sqs-emulator';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from './stack';
-import { TableStreamReader } from './replication/stream-reader';
+import { DynamoDbStreamReader } from './dynamodb-stream-reader';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoReviewRepository } from '../src/reviews/adapters/review-repository';
@@ -144,11 +144,11 @@ export async function startTwoRegions(options: TwoRegionOptions = {}): Promise<T
       log,
       onConflict,
     });
-    replicator.start();
+    await replicator.start();
     cleanups.push(() => replicator.stop());
     // Each region's Reviews stream corrects its summary shard after a review created in both
     // regions at once was replaced by the other region's copy (ADR 0020).
-    const corrections: TableStreamReader[] = [];
+    const corrections: DynamoDbStreamReader[] = [];
     let corrected = 0;
     for (const region of regions) {
       const client = new DynamoDBClient({
@@ -162,18 +162,21 @@ export async function startTwoRegions(options: TwoRegionOptions = {}): Promise<T
         'wedsync-local-Reviews',
         region.name,
       );
-      const reader = new TableStreamReader({
+      const reader = new DynamoDbStreamReader({
         endpoint: region.store.endpoint,
         tableName: 'wedsync-local-Reviews',
-        onRecord: async (record) => {
-          corrected += await reconcileReplicatedReviews(
-            region.name,
-            reviewItemChanges([record as ReviewStreamRecord]),
-            repository,
-          );
+        delivery: {
+          kind: 'record',
+          onRecord: async (record) => {
+            corrected += await reconcileReplicatedReviews(
+              region.name,
+              reviewItemChanges([record as ReviewStreamRecord]),
+              repository,
+            );
+          },
         },
       });
-      reader.start();
+      await reader.start();
       corrections.push(reader);
       cleanups.push(async () => {
         await reader.stop();

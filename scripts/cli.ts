@@ -199,6 +199,7 @@ export async function runCli(
       {
         reviews: requireEnv(tableDefinition('Reviews').envVar),
         deliveries: requireEnv(tableDefinition('Deliveries').envVar),
+        eventLog: requireEnv(tableDefinition('EventLog').envVar),
         endpoints: requireEnv(tableDefinition('WebhookEndpoints').envVar),
       },
       target,

@@ -5,7 +5,7 @@
  *    each review with its audit record and the supplier's summary counters (DynamoReviewRepository),
  *    one review request per tenth review (DynamoReviewRequestRepository), and, for its latest
  *    tenth (the event log keeps 14 days, reviews stay for years), each review's events in the event
- *    log and a delivery per review.received event (DynamoDeliveryStore). Every further supplier is
+ *    log (DynamoEventLog) and a delivery per review.received event (DynamoDeliveryStore). Every further supplier is
  *    a copy of those exact items with the supplier and every id renamed (BatchWriteItem): the
  *    repositories' transactions run at tens of reviews a second on a loaded DynamoDB Local, and the
  *    drill is about restoring items, not about writing them.
@@ -30,6 +30,7 @@ import {
 } from '../src/reviews/adapters/review-repository';
 import { DynamoReviewRequestRepository } from '../src/reviews/adapters/dynamo-records';
 import { DynamoDeliveryStore } from '../src/webhooks/adapters/deliveries';
+import { DynamoEventLog } from '../src/webhooks/adapters/event-log';
 import { deliveryIdFor } from '../src/webhooks/domain/webhook';
 import { eventsForStoredReview, reviewIdFor, type Review } from '../src/reviews';
 import { buildOutboundEvent, serializeOutboundEvent, type OutboundEventType } from '../src/events';
@@ -166,6 +167,7 @@ async function seedWithRepositories(
   const reviews = new DynamoReviewRepository(doc, tableName('Reviews'), 'us-east-1');
   const requests = new DynamoReviewRequestRepository(doc, tableName('ReviewRequests'));
   const deliveries = new DynamoDeliveryStore(doc, tableName('Deliveries'));
+  const eventLog = new DynamoEventLog(doc, tableName('EventLog'));
   const batches = Math.ceil(count / MAX_REVIEWS_PER_TRANSACTION);
   const tick = progress(log, 'seeded reviews', count);
   let writes = 0;
@@ -212,7 +214,7 @@ async function seedWithRepositories(
           }),
         );
         const loggedAtMs = Date.parse(event.time);
-        await deliveries.logEvent(
+        await eventLog.logEvent(
           {
             tenantId: event.supplierId,
             eventId: event.id,
@@ -275,7 +277,7 @@ export async function seedDrillData(
   await seedWithRepositories(client, tableName, Math.min(count, REVIEWS_PER_SUPPLIER), log);
   const copies = Math.max(1, count / REVIEWS_PER_SUPPLIER) - 1;
   let written = 0;
-  for (const id of ['Reviews', 'ReviewRequests', 'Deliveries'] as const) {
+  for (const id of ['Reviews', 'ReviewRequests', 'Deliveries', 'EventLog'] as const) {
     const lines: string[] = [];
     await scanTable(client, tableName(id), (page) => {
       for (const item of page) lines.push(itemLine(item));

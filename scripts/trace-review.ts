@@ -4,17 +4,20 @@
  * with its correlation id.
  * 1. The review item (Reviews table): submitted (receivedAt), inference, removal.
  * 2. Its audit entries (same partition, `AUDIT#<reviewId>#...`): stored, each edit.
- * 3. The event log (Deliveries table, `EVENTS#<supplier>` since the review arrived): its events.
+ * 3. The event log (EventLog table through its repository, the supplier's events since the review
+ *    arrived): its events.
  * 4. For every event and every endpoint of the supplier: the delivery and each of its attempts.
  * Without `--supplier-id` the review is found with a Scan of the Reviews table (an operator's
  * tool, not a request path; give the supplier to make it one GetItem).
  */
 import { GetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { deliveryIdFor } from '../src/webhooks';
+import { deliveryIdFor, type LoggedEvent } from '../src/webhooks';
+import { DynamoEventLog } from '../src/webhooks/adapters/event-log';
 
 export interface TraceTables {
   readonly reviews: string;
   readonly deliveries: string;
+  readonly eventLog: string;
   readonly endpoints: string;
 }
 
@@ -181,14 +184,15 @@ export async function traceReview(
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': `SUPPLIER#${owner}`, ':prefix': `AUDIT#${reviewId}#` },
   });
-  const events = (
-    await queryAll(client, {
-      TableName: tables.deliveries,
-      IndexName: 'byOwnerTime',
-      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
-      ExpressionAttributeValues: { ':pk': `EVENTS#${owner}`, ':since': String(review.receivedAt) },
-    })
-  ).filter((event) => isAbout(event, reviewId));
+  const eventLog = new DynamoEventLog(client, tables.eventLog);
+  const logged: LoggedEvent[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await eventLog.eventsSince(owner, String(review.receivedAt), 100, cursor);
+    logged.push(...page.items);
+    cursor = page.next;
+  } while (cursor);
+  const events = logged.map((event): Item => ({ ...event })).filter((event) => isAbout(event, reviewId));
   const endpoints = await queryAll(client, {
     TableName: tables.endpoints,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',

@@ -35,6 +35,7 @@ import { logger, metrics } from './shared/powertools';
 import { SqsQueue } from './shared/sqs-queues';
 import { DynamoBreakerStore } from './webhooks/adapters/breaker-store';
 import { DynamoDeliveryStore } from './webhooks/adapters/deliveries';
+import { DynamoEventLog } from './webhooks/adapters/event-log';
 import { SqsDeliveryQueue } from './webhooks/adapters/delivery-queue';
 import { DynamoEndpointRepository } from './webhooks/adapters/webhook-endpoints';
 import { DynamoReplayJobStore } from './webhooks/adapters/replay-jobs';
@@ -194,6 +195,8 @@ export const endpointRepository = once(
   () => new DynamoEndpointRepository(dynamo(), tableName('WebhookEndpoints')),
 );
 export const deliveryStore = once(() => new DynamoDeliveryStore(dynamo(), tableName('Deliveries')));
+/** The event log (its own table, ADR 0017): the fan-out, replay, redelivery and privacy read or write it. */
+export const eventLog = once(() => new DynamoEventLog(dynamo(), tableName('EventLog')));
 export const breakerStore = once(() => new DynamoBreakerStore(dynamo(), tableName('WebhookBreakers')));
 /** The Deliveries queue for senders (the API's retry and replay, the fan-out). */
 export const deliveryQueue = once(() => new SqsDeliveryQueue(sqs(), queueUrl('Deliveries')));
@@ -430,8 +433,8 @@ export const secretProver = once(
     ),
 );
 // Data subject requests (issue 9): export, erasure and its tombstone, across the tables that hold
-// personal data. The Api needs ReviewRequests, Reviews, Deliveries, WebhookEndpoints, Audit and
-// Privacy `send`; the PrivacyWorker the same with write access and Events `send`.
+// personal data. The Api needs ReviewRequests, Reviews, Deliveries, EventLog, WebhookEndpoints, Audit
+// and Privacy `send`; the PrivacyWorker the same with write access and Events `send`.
 export const subjectData = once(
   () =>
     new DynamoSubjectData(dynamo(), {
@@ -439,6 +442,7 @@ export const subjectData = once(
       reviews: tableName('Reviews'),
       deliveries: tableName('Deliveries'),
       webhookEndpoints: tableName('WebhookEndpoints'),
+      eventLog: eventLog(),
     }),
 );
 export const erasureQueue = once(() => new MessageErasureQueue(queueSender('Privacy')));

@@ -8,13 +8,13 @@ import { systemClock } from '../../src/shared/clock';
 import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { logger, metrics } from '../../src/shared/powertools';
 import { correlationIdOfRecord } from '../../src/shared/correlation';
-import { deliveryQueue, deliveryStore, endpointRepository, once } from '../../src/wiring';
+import { deliveryQueue, endpointRepository, eventLog, once } from '../../src/wiring';
 import { fanOutEvent, InvalidEventError, type FanOutDeps } from '../../src/webhooks/use-cases/fan-out';
 
-// The event log it writes is also the source of real time: RealtimeRecorder reads its stream.
+// The event log it writes is also the source of real time: RealtimeRecorder reads its table's stream.
 const deps = once((): FanOutDeps => ({
   endpoints: endpointRepository(),
-  deliveries: deliveryStore(),
+  eventLog: eventLog(),
   queue: deliveryQueue(),
   clock: systemClock,
 }));

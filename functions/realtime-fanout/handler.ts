@@ -2,7 +2,7 @@
  * Lambda entry of the real-time fan-out: the RealtimeLog table's stream in this region (each
  * replica has its own) to this region's WebSocket connections. A failed batch throws: Lambda
  * retries it (bisecting), and the subscriptions' cursors keep what was already sent, so nothing
- * is sent twice. The local mode calls `handleStream` with the same records (local/dynamodb-stream-poller.ts).
+ * is sent twice. The local mode calls `handleStream` with the same records (local/dynamodb-stream-reader.ts).
  */
 import middy from '@middy/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';

@@ -1,17 +1,17 @@
 /**
- * Lambda entry of the real-time recorder: the event log's stream (the Deliveries table; the event
- * source's filter passes only inserted event items) in the primary region, whose replica holds
+ * Lambda entry of the real-time recorder: the event log's stream (the EventLog table; the event
+ * source's filter passes only inserts) in the primary region, whose replica holds
  * every region's events, into the real-time channel log. One writer region keeps each channel's
  * seq from forking (ADR 0017), and the webhook fan-out never waits for real time. A failed batch
  * throws: Lambda retries it (bisecting), and events already recorded keep their seq (id claims).
- * The local mode calls `handleStream` with the same records (local/dynamodb-stream-poller.ts).
+ * The local mode calls `handleStream` with the same records (local/dynamodb-stream-reader.ts).
  */
 import middy from '@middy/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { recordChannelEvents, type RecordDeps } from '../../src/realtime';
 import { insertedItems, type StreamRecord } from '../../src/realtime/adapters/stream-records';
-import { loggedEventOfItem } from '../../src/webhooks/adapters/deliveries';
+import { loggedEventOfItem } from '../../src/webhooks/adapters/event-log';
 import { systemClock } from '../../src/shared/clock';
 import { withLogging } from '../../src/shared/logging';
 import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';

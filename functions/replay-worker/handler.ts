@@ -12,6 +12,7 @@ import {
   deliveryQueue,
   deliveryStore,
   endpointRepository,
+  eventLog,
   once,
   replayJobStore,
   replayQueue,
@@ -22,6 +23,7 @@ import { runReplayJob, type ReplayWorkerDeps } from '../../src/webhooks/use-case
 
 const deps = once((): ReplayWorkerDeps => ({
   endpoints: endpointRepository(),
+  eventLog: eventLog(),
   deliveries: deliveryStore(),
   deliveryQueue: deliveryQueue(),
   replayJobs: replayJobStore(),

@@ -1,13 +1,15 @@
 /**
  * Alarms and dashboard widgets of the real-time WebSocket API of a region (issue 14), and the
- * on-failure destination of its fan-out (the RealtimeLog stream's consumer):
+ * on-failure destination of its stream consumers (RealtimeFanout on the RealtimeLog stream, and in
+ * the primary region RealtimeRecorder on the EventLog stream):
  * - connection errors: API Gateway's ClientError + IntegrationError + ExecutionError over the
  *   stage's traffic (ConnectCount + MessageCount);
  * - fan-out lag: the stream consumer's IteratorAge (Lambda reports it per batch, even when our
  *   code fails before emitting anything);
  * - the real-time error rate: subscriptions a fan-out left unserved over all posts (EMF);
- * - skipped batches: stream batches that ran out of retries land in `skippedBatches` (an SQS queue
- *   holding where they were in the stream, not the records), which must stay empty.
+ * - stream batches skipped: batches of either consumer that ran out of retries land in
+ *   `skippedBatches` (an SQS queue holding where they were in the stream, not the records), which
+ *   must stay empty.
  * Severities and runbook sections come from the alarm table (lib/alarm-table.ts, runbooks/realtime.md).
  */
 import { Duration, Validations } from 'aws-cdk-lib';
@@ -49,7 +51,7 @@ const FIFTEEN_MINUTES = Duration.minutes(15);
 const gt = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
 
 export class RealtimeMonitoring extends Construct {
-  /** The fan-out's on-failure destination: batches skipped after their retries. */
+  /** The stream consumers' on-failure destination: batches skipped after their retries. */
   readonly skippedBatches: sqs.Queue;
   readonly connectionErrorRatio: cloudwatch.MathExpression;
   readonly errorRate: cloudwatch.MathExpression;
@@ -70,8 +72,9 @@ export class RealtimeMonitoring extends Construct {
     Validations.of(this.skippedBatches).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        "This queue is a dead-letter destination itself: the RealtimeFanout stream mapping's on-failure destination " +
-        '(records of skipped batches). Nothing consumes it; the realtime-fanout-skipped alarm watches it.',
+        'This queue is a dead-letter destination itself: the on-failure destination of the RealtimeFanout and ' +
+        'RealtimeRecorder stream mappings (positions of skipped batches). Nothing consumes it; the ' +
+        'realtime-stream-batches-skipped alarm watches it.',
     });
 
     this.connectionErrorRatio = new cloudwatch.MathExpression({
@@ -134,10 +137,10 @@ export class RealtimeMonitoring extends Construct {
       datapointsToAlarm: 2,
     });
 
-    alarms.create(this, 'FanoutSkipped', 'realtimeFanoutSkipped', undefined, {
-      name: 'realtime-fanout-skipped',
+    alarms.create(this, 'StreamBatchesSkipped', 'realtimeStreamBatchesSkipped', undefined, {
+      name: 'realtime-stream-batches-skipped',
       description:
-        'The real-time fan-out skipped stream batches after their retries (their positions are in the on-failure queue): subscribers of those channels missed events until they resume.',
+        'A real-time stream consumer (RealtimeFanout, or RealtimeRecorder in the primary region) skipped stream batches after their retries (their positions are in the on-failure queue): subscribers missed those events live (fan-out) or the channel log lacks them (recorder).',
       metric: this.skippedBatches.metricApproximateNumberOfMessagesVisible({
         statistic: cloudwatch.Stats.MAXIMUM,
         period: FIVE_MINUTES,
@@ -190,7 +193,7 @@ export class RealtimeMonitoring extends Construct {
           label: 'recorded -> posted p99',
         }),
       ]),
-      graph('Real-time batches skipped', [
+      graph('Real-time stream batches skipped', [
         this.skippedBatches.metricApproximateNumberOfMessagesVisible({
           statistic: cloudwatch.Stats.MAXIMUM,
           label: 'on-failure queue',

@@ -233,7 +233,7 @@ export class ServiceStack extends Stack {
     });
 
     // Real-time updates (issue 14): the routes on RealtimeSocket; the table streams on their
-    // consumers (the event log's on RealtimeRecorder in the primary region only, each RealtimeLog
+    // consumers (the EventLog's on RealtimeRecorder in the primary region only, each RealtimeLog
     // replica's on RealtimeFanout in its region), inserts only, filtered as the catalog says;
     // retried with bisection, then skipped after 10 attempts: a subscriber missing events resumes
     // from the log (ADR 0017).

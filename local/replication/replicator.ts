@@ -14,7 +14,7 @@ import { canonicalJson, itemHash } from '../../src/recovery/domain/item-hash';
 import type { TableDefinition } from '../../src/catalog/tables';
 import { callDynamo, isDynamoError, type JsonItem } from './dynamo-json';
 import { ReplicaLedger, type ContentHash, type ReplicatedWrite } from './last-writer-wins';
-import { TableStreamReader, type StreamRecord } from './stream-reader';
+import { DynamoDbStreamReader, type StreamRecord } from '../dynamodb-stream-reader';
 
 export interface ReplicaRegion {
   readonly name: string;
@@ -67,7 +67,7 @@ const hashOf = (image: JsonItem | undefined): ContentHash => (image ? itemHash(i
 
 export class Replicator {
   private readonly ledger = new ReplicaLedger();
-  private readonly readers: TableStreamReader[] = [];
+  private readonly readers: DynamoDbStreamReader[] = [];
   private readonly paused = new Set<string>();
   private running = false;
   readonly conflicts: ConflictReport[] = [];
@@ -75,22 +75,25 @@ export class Replicator {
 
   constructor(private readonly options: ReplicatorOptions) {}
 
-  start(): void {
+  /** Starts a reader per table and region (from LATEST: positioned when this resolves). */
+  async start(): Promise<void> {
     this.running = true;
+    const starts: Promise<void>[] = [];
     for (const region of this.options.regions) {
       for (const table of this.options.tables) {
-        const reader = new TableStreamReader({
+        const reader = new DynamoDbStreamReader({
           endpoint: region.endpoint,
           tableName: `${region.tablePrefix}-${table.id}`,
           from: this.options.from,
-          onRecord: (record) => this.handle(region, table, record),
+          delivery: { kind: 'record', onRecord: (record) => this.handle(region, table, record) },
           onError: (error) =>
             this.options.log?.(`replication ${region.name} ${table.id}: ${(error as Error).message}`),
         });
-        reader.start();
+        starts.push(reader.start());
         this.readers.push(reader);
       }
     }
+    await Promise.all(starts);
   }
 
   /** Holds the writes of `from` back from `to` (replication lag, a cut link) until `resume`. */

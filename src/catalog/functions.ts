@@ -124,6 +124,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       WebhookEndpoints: 'readwrite',
       Deliveries: 'readwrite',
       WebhookBreakers: 'readwrite',
+      // Redelivery of a delivery: the event's body as first sent.
+      EventLog: 'read',
       // Platform connections: the OAuth connect flow, locations, disconnect (tokens sealed by TokenVault).
       Connections: 'readwrite',
       // Platform audit trail and health view: connect/disconnect entries are appended, never changed.
@@ -208,8 +210,9 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: 'functions/event-fanout/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 30,
-    // The event log it writes is also the source of real time (RealtimeRecorder, from its stream).
-    tables: { WebhookEndpoints: 'read', Deliveries: 'readwrite' },
+    // Deliveries: the delivery items it creates. The event log is append-only for it (a conditional
+    // put per event, reads of a second copy); its stream is the source of real time (RealtimeRecorder).
+    tables: { WebhookEndpoints: 'read', Deliveries: 'readwrite', EventLog: 'append' },
     queues: { Events: 'consume', Deliveries: 'send' },
     secrets: [],
     description: 'Drains the events queue: logs each event for replay, one delivery per subscribed endpoint.',
@@ -242,7 +245,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: 'functions/replay-worker/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 60,
-    tables: { WebhookEndpoints: 'read', Deliveries: 'readwrite' },
+    // Reads the event log page by page; restarts the deliveries it replays.
+    tables: { WebhookEndpoints: 'read', Deliveries: 'readwrite', EventLog: 'read' },
     // Sends to its own queue: hand-overs after the time budget, hops while another invocation holds a job.
     queues: { Replays: 'consume-and-send', Deliveries: 'send' },
     secrets: [],
@@ -355,8 +359,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     secrets: [],
     // The event log's inserts in the primary region, whose replica holds every region's events:
     // one writer per channel, so a channel's seq never forks (ADR 0017), and off the webhook path.
-    tableStream: 'Deliveries',
-    streamSortKeyEquals: 'EVENT',
+    // Its own table: every insert is an event, so the filter is just INSERT.
+    tableStream: 'EventLog',
     streamRegions: 'primary',
     description:
       "Records each logged domain event in its real-time channel's log (gapless seq per channel, each event once), from the event log's stream.",
@@ -414,8 +418,10 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       ReviewRequests: 'readwrite',
       // Anonymises the person's reviews and their audit entries in place.
       Reviews: 'readwrite',
-      // Purges the event-log items about those reviews; blanks the responses kept with their deliveries.
+      // Blanks the responses kept with the deliveries of those reviews' events.
       Deliveries: 'readwrite',
+      // Purges the event-log items about those reviews.
+      EventLog: 'readwrite',
       // The supplier's endpoint ids (delivery ids derive from event and endpoint).
       WebhookEndpoints: 'read',
       // Every step is an admin act (privacy.erased), append-only.
@@ -491,7 +497,9 @@ export interface StreamFilterPattern {
  */
 export function streamFilterPattern(def: FunctionDefinition): StreamFilterPattern | undefined {
   if (!def.tableStream) return undefined;
-  const sortKey = tableDefinition(def.tableStream).sortKey;
+  const table = tableDefinition(def.tableStream);
+  if (!table.stream) throw new Error(`${def.id}: table ${def.tableStream} has no stream`);
+  const sortKey = table.sortKey;
   if (def.streamSortKeyEquals !== undefined && !sortKey)
     throw new Error(`${def.id}: table ${def.tableStream} has no sort key to filter on`);
   return {

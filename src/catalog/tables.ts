@@ -25,7 +25,9 @@ export type TableId =
   | 'RealtimeConnections'
   | 'RealtimeLog'
   // Data migrations (issue 11)
-  | 'Migrations';
+  | 'Migrations'
+  // The event log in its own table (issue 14, ADR 0017)
+  | 'EventLog';
 
 export interface IndexDefinition {
   readonly name: string;
@@ -181,12 +183,7 @@ export const TABLES: readonly TableDefinition[] = [
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
     indexes: [{ name: 'byOwnerTime', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
-    // The event log's inserts feed the real-time channel log (RealtimeRecorder, primary region).
-    stream: 'new-image',
     accessPatterns: [
-      'Event log (replay, kept 14 days): PutItem pk=EVENT#<tenant>#<eventId>, sk=EVENT (conditional: first copy wins).',
-      "The table's stream (new images; Lambda filters on INSERT with sk=EVENT) feeds RealtimeRecorder in the primary region, whose replica holds every region's events.",
-      'Events of a tenant since a time (replay): Query byOwnerTime gsi1pk=EVENTS#<tenant>, gsi1sk >= <time>.',
       'Delivery state of (event, endpoint): pk=DELIVERY#<deliveryId>, sk=STATE; deliveryId is derived from (eventId, endpointId), created with attribute_not_exists so a duplicate event never makes a second delivery; claimed per attempt with a conditional update.',
       'Deliveries of an endpoint: Query byOwnerTime gsi1pk=DELIVERIES#<endpointId>, gsi1sk=<createdAt>#<deliveryId>.',
       'Replay job: pk=REPLAY#<jobId>, sk=JOB (status, since, cursor, counts, lease); progress saved per chunk with a condition on the lease owner; kept 14 days after its last change.',
@@ -195,9 +192,9 @@ export const TABLES: readonly TableDefinition[] = [
     ],
     retention: {
       personalData: true,
-      kept: '14 days (TTL `expiresAt`): the event log, deliveries and their attempts, replay jobs.',
+      kept: '14 days (TTL `expiresAt`): deliveries and their attempts, replay jobs.',
       reason:
-        'Webhook retries and replays need the exact payload (review title and rating) for 14 days; an erasure purges the events about the person before that.',
+        "Webhook retries and replays need each attempt's state and the endpoint's answers for 14 days; an erasure blanks the answers kept with the person's deliveries before that.",
     },
   },
   {
@@ -466,6 +463,30 @@ export const TABLES: readonly TableDefinition[] = [
       kept: 'For good: one item per migration.',
       reason:
         'The record of which data migrations ran, so a migration never runs twice and a crashed one resumes.',
+    },
+  },
+  // The event log in its own table (issue 14, ADR 0017): its stream is the source of real time, and
+  // a stream on the hot Deliveries table made every delivery pay for it (and DynamoDB Local slow).
+  {
+    id: 'EventLog',
+    envVar: 'TABLE_EVENT_LOG',
+    partitionKey: 'pk',
+    ttlAttribute: 'expiresAt',
+    indexes: [{ name: 'byOwnerTime', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    // Every insert is a logged event: RealtimeRecorder takes them all (primary region).
+    stream: 'new-image',
+    accessPatterns: [
+      'Log an event (EventFanout, one item per domain event): PutItem pk=EVENT#<tenant>#<eventId>, conditional on absent (the first copy wins); the webhook body as sent; kept 14 days.',
+      'An event of a tenant (redelivery, the fan-out of a second copy): GetItem pk=EVENT#<tenant>#<eventId>; several (data subject export and erasure): BatchGetItem.',
+      'Events of a tenant since a time (replay, trace): Query byOwnerTime gsi1pk=EVENTS#<tenant>, gsi1sk >= <time>#.',
+      "The table's stream (new images, inserts only) feeds RealtimeRecorder in the primary region, whose replica holds every region's events.",
+      'Erasure: DeleteItem pk=EVENT#<tenant>#<eventId>, conditional on existing.',
+    ],
+    retention: {
+      personalData: true,
+      kept: '14 days (TTL `expiresAt`).',
+      reason:
+        'Webhook replays and redeliveries need the exact payload (review title and rating) for 14 days; an erasure purges the events about the person before that.',
     },
   },
 ];

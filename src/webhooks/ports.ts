@@ -84,7 +84,8 @@ export interface Page<T> {
   readonly next?: Record<string, unknown>;
 }
 
-export interface DeliveryStore {
+/** The event log (its own table, ADR 0017): every domain event as first sent, for replay and redelivery. */
+export interface EventLogStore {
   /** False when the event was logged before (a duplicate). */
   logEvent(event: LoggedEvent, expiresAtSeconds: number): Promise<boolean>;
   eventsSince(
@@ -94,6 +95,9 @@ export interface DeliveryStore {
     cursor?: Record<string, unknown>,
   ): Promise<Page<LoggedEvent>>;
   getEvent(tenantId: string, eventId: string): Promise<LoggedEvent | undefined>;
+}
+
+export interface DeliveryStore {
   getDelivery(deliveryId: string): Promise<DeliveryState | undefined>;
   /**
    * Claim one attempt: creates the delivery (first attempt, conditional on not existing: a

@@ -165,17 +165,20 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the real-time API i
       expect(mapping).toMatchObject({
         BisectBatchOnFunctionError: true,
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [skipped, 'Arn'] } } },
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
       });
+      // The event log's own table's stream (the deploy-time lookup of this region's replica), not Deliveries'.
+      expect(JSON.stringify(mapping.EventSourceArn)).toContain('EventLogStreamArn');
     }
   });
 
-  it('alarms on connection errors, fan-out lag, the error rate and skipped batches, all warnings on the realtime runbook', () => {
+  it('alarms on connection errors, fan-out lag, the error rate and skipped stream batches, all warnings on the realtime runbook', () => {
     const made = stack.alarms.made.filter((m) => m.kind.startsWith('realtime'));
     expect(made.map((m) => m.name).sort()).toEqual([
       'realtime-connection-errors',
       'realtime-error-rate',
       'realtime-fanout-lag',
-      'realtime-fanout-skipped',
+      'realtime-stream-batches-skipped',
     ]);
     for (const m of made)
       expect({ name: m.name, severity: m.severity, runbook: m.runbook }).toEqual({
@@ -209,7 +212,7 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the real-time API i
     const rate = props('realtime-error-rate');
     expect(rate).toContain('RealtimePostFailures');
     expect(rate).toContain('RealtimeMessagesSent');
-    expect(props('realtime-fanout-skipped')).toContain(
+    expect(props('realtime-stream-batches-skipped')).toContain(
       logicalIdOf(stack, stack.realtimeMonitoring.skippedBatches),
     );
   });
@@ -219,6 +222,29 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the real-time API i
     expect(body).toContain('## Real time');
     for (const metric of ['ConnectCount', 'IteratorAge', 'RealtimeFanoutLagMs', 'RealtimePostFailures'])
       expect(body).toContain(metric);
+  });
+});
+
+it('keeps the event log in its own table: 14-day TTL, the replay index, streamed for the recorder', () => {
+  resourceOf(synth.dataTemplate, synth.data, synth.data.tables.EventLog).hasResourceProperties(
+    'AWS::DynamoDB::GlobalTable',
+    {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byOwnerTime' })],
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      Replicas: Match.arrayWith([Match.objectLike({ PointInTimeRecoverySpecification: Match.anyValue() })]),
+    },
+  );
+  // Who may touch it (the catalog's grants): the fan-out appends, replay and the API read, privacy erases.
+  const access = Object.fromEntries(
+    FUNCTIONS.flatMap((f) => (f.tables.EventLog ? [[f.id, f.tables.EventLog]] : [])),
+  );
+  expect(access).toEqual({
+    Api: 'read',
+    EventFanout: 'append',
+    ReplayWorker: 'read',
+    PrivacyWorker: 'readwrite',
   });
 });
 

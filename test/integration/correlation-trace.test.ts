@@ -91,7 +91,7 @@ it('carries the request correlation id to every stored record and log line, and 
   const deliveries = (await stack.scanAll('Deliveries')).filter(
     (item) => item.entity === 'delivery' && item.endpointId === endpointId,
   );
-  const events = (await stack.scanAll('Deliveries')).filter(
+  const events = (await stack.scanAll('EventLog')).filter(
     (item) => item.entity === 'event' && String(item.body).includes(reviewId),
   );
   // The event log entry came from the Events message's `correlationid`; the delivery from the

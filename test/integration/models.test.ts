@@ -121,7 +121,7 @@ describe('review inference', () => {
 
     // review.flagged reached the event log (what webhooks deliver) for exactly those two.
     const flaggedOf = async () =>
-      (await stack.scanAll('Deliveries'))
+      (await stack.scanAll('EventLog'))
         .filter(
           (item) =>
             item.entity === 'event' &&

@@ -5,7 +5,8 @@
  * 202 answered is a stored review.
  */
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoEventLog } from '../../src/webhooks/adapters/event-log';
+import type { LoggedEvent } from '../../src/webhooks';
 import { reviewIdFor } from '../../src/reviews/domain/review-ids';
 import { countReviews, eventually, startTestStack, type TestStack } from './support/stack';
 import { runWithConcurrency } from './support/load';
@@ -152,25 +153,17 @@ it('stores exactly the unique valid reviews and parks every poison message with 
 
   // Every stored review announced itself: one review.received per review, one review.negative
   // per rating <= 2, each logged once by the webhook fan-out (which deduplicates on event id).
-  // The event log's own index (byOwnerTime, gsi1pk = EVENTS#<tenant>) instead of a scan of the
-  // whole table on every poll: the same items, read without the table's other records.
+  // Read through the event log's repository (its own table, the tenant's events by time).
+  const eventLog = new DynamoEventLog(stack.doc, stack.tableName('EventLog'));
   const eventsOf = async () => {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
+    const items: LoggedEvent[] = [];
+    let cursor: Record<string, unknown> | undefined;
     do {
-      const page = await stack.doc.send(
-        new QueryCommand({
-          TableName: stack.tableName('Deliveries'),
-          IndexName: 'byOwnerTime',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': `EVENTS#${supplier.supplierId}` },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items.filter((item) => item.entity === 'event' && item.tenantId === supplier.supplierId);
+      const page = await eventLog.eventsSince(supplier.supplierId, '1970-01-01T00:00:00.000Z', 500, cursor);
+      items.push(...page.items);
+      cursor = page.next;
+    } while (cursor);
+    return items;
   };
   const countsOf = async () => {
     const events = await eventsOf();

@@ -59,7 +59,7 @@ async function reviewOf(apiKey: string, id: string) {
 }
 
 async function eventsOf(supplierId: string) {
-  return (await stack.scanAll('Deliveries'))
+  return (await stack.scanAll('EventLog'))
     .filter((item) => item.entity === 'event' && item.tenantId === supplierId)
     .map(
       (item) =>

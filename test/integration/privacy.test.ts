@@ -47,9 +47,9 @@ async function waitForReview(
 }
 
 const loggedEventsAbout = async (reviewId: string) =>
-  (await stack.scanAll('Deliveries')).filter(
+  (await stack.scanAll('EventLog')).filter(
     (item) =>
-      String(item.pk).startsWith('EVENT#') &&
+      item.entity === 'event' &&
       // The erasure's own notice names the review (ids only, by design).
       item.eventType !== 'privacy.erasure_requested' &&
       String(item.body).includes(reviewId),
@@ -190,7 +190,7 @@ describe('data subject requests', () => {
     // The supplier is told (ids only), and every step is audited, nowhere with the address.
     await eventually(
       async () =>
-        (await stack.scanAll('Deliveries')).some(
+        (await stack.scanAll('EventLog')).some(
           (item) => item.eventType === 'privacy.erasure_requested' && item.tenantId === supplier.supplierId,
         ),
       'privacy.erasure_requested logged',
@@ -203,6 +203,7 @@ describe('data subject requests', () => {
     expect(acts.every((a) => /^subject:[0-9a-f]{16}$/.test(String(a.target)))).toBe(true);
     expect(acts.every((a) => (a.actor as { type: string }).type === 'ops')).toBe(true);
     expect(JSON.stringify(audit).toLowerCase()).not.toContain('jo.max@example.com');
+    expect(JSON.stringify(await stack.scanAll('EventLog'))).not.toContain('Late flowers');
     expect(JSON.stringify(await stack.scanAll('Deliveries'))).not.toContain('Late flowers');
 
     // Nothing comes back: a replay of the couple's submission, a re-sync with an edit, a re-import.

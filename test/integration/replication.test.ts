@@ -57,7 +57,7 @@ describe('two regions in one DynamoDB Local', () => {
       onConflict: (c) =>
         conflicts.push(`${c.table} ${c.winner}>${c.loser} v${c.winnerVersion}/v${c.loserVersion}`),
     });
-    replicator.start();
+    await replicator.start();
   });
 
   afterAll(async () => {
@@ -150,7 +150,7 @@ it('catches a region up after its DynamoDB Local stops and comes back with its d
   try {
     await createTables(docA, a.tablePrefix, { replicated: true });
     await createTables(docB, b.tablePrefix, { replicated: true });
-    replicator.start();
+    await replicator.start();
     // a writes, and dies before replication ships the write.
     replicator.pause('us-east-1', 'eu-west-1');
     await docA.send(

@@ -51,7 +51,7 @@ async function getReview(apiKey: string, id: string) {
 }
 
 async function eventsOf(supplierId: string, reviewId: string) {
-  return (await stack.scanAll('Deliveries'))
+  return (await stack.scanAll('EventLog'))
     .filter((item) => item.entity === 'event' && item.tenantId === supplierId)
     .map(
       (item) =>

@@ -1,7 +1,8 @@
 /**
  * A subject's data across the tables (key designs in src/catalog/tables.ts): review requests and
- * tombstones (ReviewRequests), reviews and their audit entries (Reviews), the event log and
- * deliveries (Deliveries), endpoint ids (WebhookEndpoints). Keyed reads only (Query, GetItem,
+ * tombstones (ReviewRequests), reviews and their audit entries (Reviews), deliveries (Deliveries),
+ * endpoint ids (WebhookEndpoints), and the event log through its own repository (EventLog table,
+ * src/webhooks/adapters/event-log.ts, handed in by the wiring). Keyed reads only (Query, GetItem,
  * BatchGetItem): no Scan. Writes are conditional, so each reports whether it changed anything.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -31,11 +32,18 @@ import type {
   TombstoneStore,
 } from '../ports';
 
+/** What the event log's repository (the webhooks capability's DynamoEventLog) offers a data subject request. */
+export interface EventLogItems {
+  storedItems(tenantId: string, eventIds: readonly string[]): Promise<StoredItem[]>;
+  purge(tenantId: string, eventId: string): Promise<boolean>;
+}
+
 export interface SubjectTables {
   readonly reviewRequests: string;
   readonly reviews: string;
   readonly deliveries: string;
   readonly webhookEndpoints: string;
+  readonly eventLog: EventLogItems;
 }
 
 const SUBJECT_INDEX = 'bySubject';
@@ -43,10 +51,6 @@ const PAGE = 100;
 const BATCH_GET_MAX = 100;
 
 const reviewKey = (ref: ReviewRef) => ({ pk: `SUPPLIER#${ref.supplierId}`, sk: `REVIEW#${ref.reviewId}` });
-const eventKey = (supplierId: string, eventId: string) => ({
-  pk: `EVENT#${supplierId}#${eventId}`,
-  sk: 'EVENT',
-});
 const deliveryKey = (deliveryId: string) => ({ pk: `DELIVERY#${deliveryId}`, sk: 'STATE' });
 
 const changedUnlessConditionFails = async (write: () => Promise<unknown>): Promise<boolean> => {
@@ -108,10 +112,7 @@ export class DynamoSubjectData implements SubjectDataReader, SubjectDataEraser, 
   }
 
   loggedEvents(supplierId: string, eventIds: readonly string[]): Promise<StoredItem[]> {
-    return this.batchGet(
-      this.tables.deliveries,
-      eventIds.map((id) => eventKey(supplierId, id)),
-    );
+    return this.tables.eventLog.storedItems(supplierId, eventIds);
   }
 
   async endpointIds(supplierId: string): Promise<string[]> {
@@ -210,15 +211,7 @@ export class DynamoSubjectData implements SubjectDataReader, SubjectDataEraser, 
   }
 
   purgeLoggedEvent(supplierId: string, eventId: string): Promise<boolean> {
-    return changedUnlessConditionFails(() =>
-      this.client.send(
-        new DeleteCommand({
-          TableName: this.tables.deliveries,
-          Key: eventKey(supplierId, eventId),
-          ConditionExpression: 'attribute_exists(pk)',
-        }),
-      ),
-    );
+    return this.tables.eventLog.purge(supplierId, eventId);
   }
 
   async scrubDelivery(deliveryId: string): Promise<boolean> {

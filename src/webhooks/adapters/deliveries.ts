@@ -1,53 +1,19 @@
 /**
- * The Deliveries table: the event log (replay) and one item per (event, endpoint) delivery with
- * its state and attempt log. Key design in src/catalog/tables.ts. A delivery costs two writes per
- * attempt (claim, outcome); the fan-out writes only the event.
+ * The Deliveries table: one item per (event, endpoint) delivery with its state and attempt log,
+ * and replay jobs. Key design in src/catalog/tables.ts. A delivery costs two writes per attempt
+ * (claim, outcome). The event log lives in its own table (./event-log.ts).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import type { AttemptRecord, DeliveryState, LoggedEvent } from '../domain/webhook';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AttemptRecord, DeliveryState } from '../domain/webhook';
 import type { ClaimResult, DeliveryStore, Page } from '../ports';
 
-const eventKey = (tenantId: string, eventId: string) => ({ pk: `EVENT#${tenantId}#${eventId}`, sk: 'EVENT' });
 const deliveryKey = (deliveryId: string) => ({ pk: `DELIVERY#${deliveryId}`, sk: 'STATE' });
 const INDEX = 'byOwnerTime';
 
 function strip<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, expiresAt: _e, entity: _entity, ...rest } = item;
   return rest as T;
-}
-
-/**
- * An event-log item (as the table's stream reports it) as the logged event; undefined for any other
- * item of the table (deliveries, replay jobs) or an event item missing a field.
- */
-export function loggedEventOfItem(item: Record<string, unknown>): LoggedEvent | undefined {
-  if (item.entity !== 'event' || item.sk !== 'EVENT') return undefined;
-  const { tenantId, eventId, eventType, time, body, loggedAtMs, correlationId } = item;
-  if (
-    typeof tenantId !== 'string' ||
-    typeof eventId !== 'string' ||
-    typeof eventType !== 'string' ||
-    typeof time !== 'string' ||
-    typeof body !== 'string' ||
-    typeof loggedAtMs !== 'number'
-  )
-    return undefined;
-  return {
-    tenantId,
-    eventId,
-    eventType,
-    time,
-    body,
-    loggedAtMs,
-    ...(typeof correlationId === 'string' ? { correlationId } : {}),
-  };
 }
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
@@ -87,58 +53,6 @@ export class DynamoDeliveryStore implements DeliveryStore {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
-
-  async logEvent(event: LoggedEvent, expiresAtSeconds: number): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...eventKey(event.tenantId, event.eventId),
-            entity: 'event',
-            gsi1pk: `EVENTS#${event.tenantId}`,
-            gsi1sk: `${event.time}#${event.eventId}`,
-            ...event,
-            expiresAt: expiresAtSeconds,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
-  async eventsSince(
-    tenantId: string,
-    sinceIso: string,
-    limit: number,
-    cursor?: Record<string, unknown>,
-  ): Promise<Page<LoggedEvent>> {
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: INDEX,
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
-        ExpressionAttributeValues: { ':pk': `EVENTS#${tenantId}`, ':since': sinceIso },
-        Limit: limit,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    return {
-      items: (page.Items ?? []).map((item) => strip<LoggedEvent>(item)),
-      ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),
-    };
-  }
-
-  async getEvent(tenantId: string, eventId: string): Promise<LoggedEvent | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: eventKey(tenantId, eventId) }),
-    );
-    return Item ? strip<LoggedEvent>(Item) : undefined;
-  }
 
   async getDelivery(deliveryId: string): Promise<DeliveryState | undefined> {
     const { Item } = await this.client.send(

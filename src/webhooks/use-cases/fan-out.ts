@@ -20,13 +20,13 @@ import { buildOutboundEvent, isOutboundEventType, serializeOutboundEvent } from 
 import { DEFAULT_OUTBOUND_SOURCE } from '../../events';
 import type { Clock } from '../../shared/clock';
 import { CORRELATION_EXTENSION, withCorrelationId } from '../../shared/correlation';
-import type { DeliveryQueue, DeliveryStore, EndpointRepository } from '../ports';
+import type { DeliveryQueue, EndpointRepository, EventLogStore } from '../ports';
 
 export const EVENT_LOG_DAYS = 14;
 
 export interface FanOutDeps {
   readonly endpoints: Pick<EndpointRepository, 'list'>;
-  readonly deliveries: Pick<DeliveryStore, 'logEvent' | 'getEvent'>;
+  readonly eventLog: Pick<EventLogStore, 'logEvent' | 'getEvent'>;
   readonly queue: Pick<DeliveryQueue, 'send'>;
   readonly clock: Clock;
 }
@@ -160,10 +160,10 @@ export async function fanOutEvent(
     loggedAtMs: nowMs,
     ...withCorrelationId(envelope[CORRELATION_EXTENSION]),
   };
-  const isNew = await deps.deliveries.logEvent(event, expiry(nowMs));
+  const isNew = await deps.eventLog.logEvent(event, expiry(nowMs));
   // A duplicate keeps the body logged first. Its messages are sent again (a crash may have come
   // between logging and sending); the worker's conditional claim drops the ones already handled.
-  if (!isNew) event = (await deps.deliveries.getEvent(tenantId, envelope.id)) ?? event;
+  if (!isNew) event = (await deps.eventLog.getEvent(tenantId, envelope.id)) ?? event;
   const messages = deliveryMessages(event, await endpointsOf(tenantId), nowMs);
   await deps.queue.send(messages);
   return {

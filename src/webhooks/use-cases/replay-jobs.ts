@@ -41,7 +41,14 @@ import {
   type LoggedEvent,
   type WebhookEndpoint,
 } from '../domain/webhook';
-import type { DeliveryQueue, DeliveryStore, EndpointRepository, ReplayJobStore, ReplayQueue } from '../ports';
+import type {
+  DeliveryQueue,
+  DeliveryStore,
+  EndpointRepository,
+  EventLogStore,
+  ReplayJobStore,
+  ReplayQueue,
+} from '../ports';
 import { deliveryMessages } from './fan-out';
 
 export interface ReplayApiDeps {
@@ -139,7 +146,8 @@ export async function getReplay(
 
 export interface ReplayWorkerDeps {
   readonly endpoints: Pick<EndpointRepository, 'get'>;
-  readonly deliveries: Pick<DeliveryStore, 'eventsSince' | 'getDelivery' | 'restart'>;
+  readonly eventLog: Pick<EventLogStore, 'eventsSince'>;
+  readonly deliveries: Pick<DeliveryStore, 'getDelivery' | 'restart'>;
   readonly deliveryQueue: Pick<DeliveryQueue, 'send'>;
   readonly replayJobs: ReplayJobStore;
   readonly replayQueue: ReplayQueue;
@@ -212,7 +220,7 @@ async function work(
     );
   }
   for (;;) {
-    const page = await deps.deliveries.eventsSince(
+    const page = await deps.eventLog.eventsSince(
       job.supplierId,
       job.since,
       deps.policy.chunkSize,

@@ -19,7 +19,7 @@ import {
 import type { CreateWebhookEndpointBody, UpdateWebhookEndpointBody } from '../domain/webhook-schemas';
 import { isOutboundEventType } from '../../events';
 import type { Clock } from '../../shared/clock';
-import type { DeliveryQueue, DeliveryStore, EndpointRepository, Page } from '../ports';
+import type { DeliveryQueue, DeliveryStore, EndpointRepository, EventLogStore, Page } from '../ports';
 import type { WebhookConfig } from '../config';
 import { resetBreaker, type BreakerStore } from '../domain/circuit-breaker';
 import { generateSecret, rotateSecret } from '../domain/signing';
@@ -30,6 +30,8 @@ import type { ReplayApiDeps } from './replay-jobs';
 export interface WebhookApiDeps extends Omit<ReplayApiDeps, 'replayPolicy' | 'replayMaxDays' | 'onMetric'> {
   readonly endpoints: EndpointRepository;
   readonly deliveries: DeliveryStore;
+  /** A redelivery sends the event's body as first sent. */
+  readonly eventLog: Pick<EventLogStore, 'getEvent'>;
   readonly deliveryQueue: DeliveryQueue;
   readonly breakers: BreakerStore;
   readonly webhookConfig: WebhookConfig;
@@ -231,7 +233,7 @@ export async function retryDelivery(
   }
   const endpoint = await mustGet(deps, supplierId, state.endpointId);
   if (!endpoint.enabled) throw new ProblemError('conflict', 'the endpoint is disabled; enable it first');
-  const event = await deps.deliveries.getEvent(supplierId, state.eventId);
+  const event = await deps.eventLog.getEvent(supplierId, state.eventId);
   if (!event) throw new ProblemError('conflict', 'the event is no longer in the 14-day log');
   const nowMs = deps.clock.now().getTime();
   const attempt = state.attempt + 1;

@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WebSocket } from 'ws';
 import { streamHandler } from '../../../functions/realtime-fanout/handler';
 import { socketHandler } from '../../../functions/realtime-socket/handler';
-import { DynamoDbStreamPoller } from '../../../local/dynamodb-stream-poller';
+import { DynamoDbStreamReader } from '../../../local/dynamodb-stream-reader';
 import { LocalRealtimeServer } from '../../../local/realtime-server';
 import { createTables } from '../../../local/resources';
 import { tableDefinition } from '../../../src/catalog/tables';
@@ -39,7 +39,7 @@ let connections: DynamoRealtimeConnections;
 let log: DynamoChannelLog;
 let server: LocalRealtimeServer;
 let management: ApiGatewayManagementApiClient;
-let poller: DynamoDbStreamPoller;
+let poller: DynamoDbStreamReader;
 const handlerErrors: unknown[] = [];
 const clients: WebSocket[] = [];
 
@@ -76,10 +76,11 @@ beforeAll(async () => {
   });
   wired.messenger = new ManagementApiMessenger(management);
   const fanOutDeps = (): FanOutDeps => ({ connections, log, messenger: wired.messenger! });
-  poller = new DynamoDbStreamPoller({
+  poller = new DynamoDbStreamReader({
     endpoint: store.endpoint,
     tableName: logTable,
-    handler: streamHandler(fanOutDeps),
+    from: 'LATEST',
+    delivery: { kind: 'batch', handler: streamHandler(fanOutDeps) },
     onError: (error) => handlerErrors.push(error),
   });
   await poller.start();

@@ -1,19 +1,20 @@
 /**
- * RealtimeRecorder on the real local components: events logged by the webhook fan-out's store into
- * the Deliveries table of DynamoDB Local, its stream read by the local poller with the event source
- * filter the catalog defines (what Lambda would pass), and the channel log in the same store.
+ * RealtimeRecorder on the real local components: events logged by the webhook fan-out's repository
+ * into the EventLog table of DynamoDB Local, its stream read by the local poller with the event
+ * source filter the catalog defines (what Lambda would pass: inserts), and the channel log in the
+ * same store.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { streamHandler } from '../../../functions/realtime-recorder/handler';
-import { DynamoDbStreamPoller } from '../../../local/dynamodb-stream-poller';
+import { DynamoDbStreamReader } from '../../../local/dynamodb-stream-reader';
 import { createTables } from '../../../local/resources';
 import { functionDefinition, streamFilterPattern } from '../../../src/catalog/functions';
 import { tableDefinition } from '../../../src/catalog/tables';
 import type { ChannelLog } from '../../../src/realtime';
 import { DynamoChannelLog } from '../../../src/realtime/adapters/dynamo-channel-log';
-import { DynamoDeliveryStore } from '../../../src/webhooks/adapters/deliveries';
+import { DynamoEventLog, eventLogKey } from '../../../src/webhooks/adapters/event-log';
 import { acquireStore, type TestStore } from '../support/shared-store';
 
 jest.setTimeout(60_000);
@@ -24,10 +25,10 @@ const clock = { now: () => new Date() };
 let store: TestStore;
 let raw: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
-let deliveries: DynamoDeliveryStore;
-let deliveriesTable: string;
+let eventLog: DynamoEventLog;
+let eventLogTable: string;
 let log: DynamoChannelLog;
-let poller: DynamoDbStreamPoller;
+let poller: DynamoDbStreamReader;
 /** Every record the poller handed the handler (after the filter). */
 const handed: DynamoDBRecord[] = [];
 /** Appends to fail before the log is reached (a transient error the stream retries). */
@@ -39,8 +40,8 @@ beforeAll(async () => {
   raw = new DynamoDBClient({ region: 'us-east-1', endpoint: store.endpoint, credentials });
   const names = await createTables(raw, store.tablePrefix);
   doc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  deliveriesTable = names[tableDefinition('Deliveries').envVar]!;
-  deliveries = new DynamoDeliveryStore(doc, deliveriesTable);
+  eventLogTable = names[tableDefinition('EventLog').envVar]!;
+  eventLog = new DynamoEventLog(doc, eventLogTable);
   log = new DynamoChannelLog(doc, names[tableDefinition('RealtimeLog').envVar]!);
   const flaky: ChannelLog = Object.assign(Object.create(log) as ChannelLog, {
     appendMany: (events: Parameters<ChannelLog['appendMany']>[0]) => {
@@ -52,13 +53,17 @@ beforeAll(async () => {
     },
   });
   const handler = streamHandler(() => ({ log: flaky, clock }));
-  poller = new DynamoDbStreamPoller({
+  poller = new DynamoDbStreamReader({
     endpoint: store.endpoint,
-    tableName: deliveriesTable,
-    filter: streamFilterPattern(functionDefinition('RealtimeRecorder')),
-    handler: async (event) => {
-      handed.push(...event.Records);
-      await handler(event);
+    tableName: eventLogTable,
+    from: 'LATEST',
+    delivery: {
+      kind: 'batch',
+      filter: streamFilterPattern(functionDefinition('RealtimeRecorder')),
+      handler: async (event) => {
+        handed.push(...event.Records);
+        await handler(event);
+      },
     },
     onError: (error) => errors.push(error),
   });
@@ -82,7 +87,7 @@ const envelope = (id: string, type: string, data: Record<string, unknown>) =>
   });
 
 async function logReview(tenantId: string, eventId: string) {
-  return deliveries.logEvent(
+  return eventLog.logEvent(
     {
       tenantId,
       eventId,
@@ -109,33 +114,31 @@ it('records each logged event once in its channel, in logging order, and is hand
   for (const [i, id] of ids.entries()) expect(await logReview(i % 3 === 2 ? b : a, id)).toBe(true);
   // A second copy of an event (a redelivered Events message) writes nothing, so nothing reaches the stream.
   expect(await logReview(a, ids[0]!)).toBe(false);
-  // Other items of the table, and changes to them, never reach the recorder (the event source filter).
-  await doc.send(
-    new PutCommand({
-      TableName: deliveriesTable,
-      Item: { pk: `DELIVERY#d_${a}`, sk: 'STATE', entity: 'delivery' },
-    }),
-  );
+  // Changes to logged events (a MODIFY, an erasure's REMOVE) never reach the recorder (the event
+  // source filter: inserts only).
   await doc.send(
     new UpdateCommand({
-      TableName: deliveriesTable,
-      Key: { pk: `DELIVERY#d_${a}`, sk: 'STATE' },
-      UpdateExpression: 'SET attempt = :one',
-      ExpressionAttributeValues: { ':one': 1 },
+      TableName: eventLogTable,
+      Key: eventLogKey(a, ids[1]!),
+      UpdateExpression: 'SET expiresAt = :later',
+      ExpressionAttributeValues: { ':later': Math.floor(Date.now() / 1000) + 7200 },
     }),
   );
+  const erased = `evt_erased_${Date.now()}`;
+  await logReview(a, erased);
+  expect(await eventLog.purge(a, erased)).toBe(true);
   await logReview(b, `evt_last_${Date.now()}`);
 
   const channelA = `supplier:${a}:reviews`;
   const channelB = `supplier:${b}:reviews`;
   await until(async () => (await log.head(channelB)) === 5, 'the last event recorded');
   const recordedA = await log.readAfter(channelA, 0, 100);
-  expect(recordedA.map((e) => e.eventId)).toEqual(ids.filter((_, i) => i % 3 !== 2));
-  expect(recordedA.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  expect(recordedA.map((e) => e.eventId)).toEqual([...ids.filter((_, i) => i % 3 !== 2), erased]);
+  expect(recordedA.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   expect(JSON.parse(recordedA[0]!.body)).toMatchObject({ id: ids[0], type: 'review.received' });
   expect((await log.readAfter(channelB, 0, 100)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
-  expect(handed.every((r) => r.eventName === 'INSERT' && r.dynamodb?.Keys?.sk?.S === 'EVENT')).toBe(true);
-  expect(handed).toHaveLength(13);
+  expect(handed.every((r) => r.eventName === 'INSERT')).toBe(true);
+  expect(handed).toHaveLength(14);
   expect(errors).toEqual([]);
 });
 

@@ -40,7 +40,7 @@ function inMemoryDeps(): FanOutDeps & { sent: number } {
   const deps = {
     sent: 0,
     endpoints: { list: async () => [endpoint] },
-    deliveries: {
+    eventLog: {
       logEvent: async (event: LoggedEvent) => {
         if (logged.has(event.eventId)) return false;
         logged.set(event.eventId, event);

@@ -97,7 +97,7 @@ describe('correlation id propagation', () => {
       }),
       {
         endpoints: { list: async () => [endpoint as unknown as WebhookEndpoint] },
-        deliveries: { logEvent: async (e) => (logged.push(e), true), getEvent: async () => undefined },
+        eventLog: { logEvent: async (e) => (logged.push(e), true), getEvent: async () => undefined },
         queue: { send: async (messages) => void queued.push(...messages.map((m) => m.message)) },
         clock: { now: () => now },
       },

@@ -257,7 +257,7 @@ class World {
   deps(): ReplayWorkerDeps {
     return {
       endpoints: { get: async () => endpoint },
-      deliveries: {
+      eventLog: {
         eventsSince: async (_t, _s, limit, cursor): Promise<Page<LoggedEvent>> => {
           const from = cursor ? Number(cursor.i) : 0;
           const items = this.events.slice(from, from + limit);
@@ -266,6 +266,8 @@ class World {
             ...(from + limit < this.events.length ? { next: { i: String(from + limit) } } : {}),
           };
         },
+      },
+      deliveries: {
         getDelivery: async (id) => this.deliveries.get(id),
         restart: async (id, expected, next, due, replayJobId) => {
           const state = this.deliveries.get(id);
