@@ -141,7 +141,7 @@ export function eventLogItem(): Record<string, unknown> {
     entity: 'event',
     gsi1pk: `EVENTS#${SAMPLE_SUPPLIER}`,
     gsi1sk: `${event.time}#${event.id}`,
-    tenantId: SAMPLE_SUPPLIER,
+    supplierId: SAMPLE_SUPPLIER,
     eventId: event.id,
     eventType: event.type,
     time: event.time,

@@ -216,7 +216,7 @@ async function seedWithRepositories(
         const loggedAtMs = Date.parse(event.time);
         await eventLog.logEvent(
           {
-            tenantId: event.supplierId,
+            supplierId: event.supplierId,
             eventId: event.id,
             eventType: event.type,
             time: event.time,

@@ -24,9 +24,9 @@ const tally = new MetricTally(metrics);
 async function fanOutBatch(event: SQSEvent, d: FanOutDeps): Promise<SQSBatchResponse> {
   // A tenant's endpoints are read once per batch.
   const endpoints = new Map<string, Promise<WebhookEndpoint[]>>();
-  const endpointsOf = (tenantId: string) => {
-    const cached = endpoints.get(tenantId) ?? d.endpoints.list(tenantId);
-    endpoints.set(tenantId, cached);
+  const endpointsOf = (supplierId: string) => {
+    const cached = endpoints.get(supplierId) ?? d.endpoints.list(supplierId);
+    endpoints.set(supplierId, cached);
     return cached;
   };
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];

@@ -31,7 +31,7 @@ export const streamHandler =
       logged.map((e) => ({
         eventId: e.eventId,
         type: e.eventType,
-        ownerSupplierId: e.tenantId,
+        ownerSupplierId: e.supplierId,
         body: e.body,
       })),
       d(),

@@ -89,12 +89,12 @@ export interface EventLogStore {
   /** False when the event was logged before (a duplicate). */
   logEvent(event: LoggedEvent, expiresAtSeconds: number): Promise<boolean>;
   eventsSince(
-    tenantId: string,
+    supplierId: string,
     sinceIso: string,
     limit: number,
     cursor?: Record<string, unknown>,
   ): Promise<Page<LoggedEvent>>;
-  getEvent(tenantId: string, eventId: string): Promise<LoggedEvent | undefined>;
+  getEvent(supplierId: string, eventId: string): Promise<LoggedEvent | undefined>;
 }
 
 export interface DeliveryStore {

@@ -125,7 +125,7 @@ describe('review inference', () => {
         .filter(
           (item) =>
             item.entity === 'event' &&
-            item.tenantId === supplier.supplierId &&
+            item.supplierId === supplier.supplierId &&
             item.eventType === 'review.flagged',
         )
         .map((item) => (JSON.parse(String(item.body)) as { subject: string }).subject);

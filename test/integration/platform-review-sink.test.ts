@@ -60,7 +60,7 @@ async function reviewOf(apiKey: string, id: string) {
 
 async function eventsOf(supplierId: string) {
   return (await stack.scanAll('EventLog'))
-    .filter((item) => item.entity === 'event' && item.tenantId === supplierId)
+    .filter((item) => item.entity === 'event' && item.supplierId === supplierId)
     .map(
       (item) =>
         JSON.parse(String(item.body)) as {

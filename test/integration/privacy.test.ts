@@ -191,7 +191,7 @@ describe('data subject requests', () => {
     await eventually(
       async () =>
         (await stack.scanAll('EventLog')).some(
-          (item) => item.eventType === 'privacy.erasure_requested' && item.tenantId === supplier.supplierId,
+          (item) => item.eventType === 'privacy.erasure_requested' && item.supplierId === supplier.supplierId,
         ),
       'privacy.erasure_requested logged',
     );

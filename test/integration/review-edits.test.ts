@@ -52,7 +52,7 @@ async function getReview(apiKey: string, id: string) {
 
 async function eventsOf(supplierId: string, reviewId: string) {
   return (await stack.scanAll('EventLog'))
-    .filter((item) => item.entity === 'event' && item.tenantId === supplierId)
+    .filter((item) => item.entity === 'event' && item.supplierId === supplierId)
     .map(
       (item) =>
         JSON.parse(String(item.body)) as {

@@ -2,7 +2,7 @@
  * The import rules of `npm run lint:deps` are live: run on a fixture tree with one deliberate
  * violation per rule, dependency-cruiser reports exactly those, and accepts the allowed import.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -75,5 +75,17 @@ describe('import rules (dependency-cruiser)', () => {
       'lambda-code-does-not-load-training',
     ]);
     expect(violations.filter((v) => !known.has(v.rule.name))).toEqual([]);
+  });
+});
+
+describe('one name for the owner of data', () => {
+  it('calls it supplierId everywhere Lambda code runs (no tenantId)', () => {
+    const root = path.resolve(__dirname, '../..');
+    // git grep exits 1 when nothing matches, 0 with the matching files.
+    const found = spawnSync('git', ['grep', '-l', '-w', 'tenantId', '--', 'src', 'functions'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect({ status: found.status, files: found.stdout.trim() }).toEqual({ status: 1, files: '' });
   });
 });

@@ -34,8 +34,8 @@ import type {
 
 /** What the event log's repository (the webhooks capability's DynamoEventLog) offers a data subject request. */
 export interface EventLogItems {
-  storedItems(tenantId: string, eventIds: readonly string[]): Promise<StoredItem[]>;
-  purge(tenantId: string, eventId: string): Promise<boolean>;
+  storedItems(supplierId: string, eventIds: readonly string[]): Promise<StoredItem[]>;
+  purge(supplierId: string, eventId: string): Promise<boolean>;
 }
 
 export interface SubjectTables {

@@ -17,7 +17,7 @@ import {
 import type { LoggedEvent } from '../domain/webhook';
 import type { EventLogStore, Page } from '../ports';
 
-export const eventLogKey = (tenantId: string, eventId: string) => ({ pk: `EVENT#${tenantId}#${eventId}` });
+export const eventLogKey = (supplierId: string, eventId: string) => ({ pk: `EVENT#${supplierId}#${eventId}` });
 const INDEX = 'byOwnerTime';
 const BATCH_GET_MAX = 100;
 const BATCH_GET_TRIES = 8;
@@ -35,9 +35,9 @@ function strip(item: Record<string, unknown>): LoggedEvent {
  */
 export function loggedEventOfItem(item: Record<string, unknown>): LoggedEvent | undefined {
   if (item.entity !== 'event') return undefined;
-  const { tenantId, eventId, eventType, time, body, loggedAtMs, correlationId } = item;
+  const { supplierId, eventId, eventType, time, body, loggedAtMs, correlationId } = item;
   if (
-    typeof tenantId !== 'string' ||
+    typeof supplierId !== 'string' ||
     typeof eventId !== 'string' ||
     typeof eventType !== 'string' ||
     typeof time !== 'string' ||
@@ -46,7 +46,7 @@ export function loggedEventOfItem(item: Record<string, unknown>): LoggedEvent | 
   )
     return undefined;
   return {
-    tenantId,
+    supplierId,
     eventId,
     eventType,
     time,
@@ -68,9 +68,9 @@ export class DynamoEventLog implements EventLogStore {
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            ...eventLogKey(event.tenantId, event.eventId),
+            ...eventLogKey(event.supplierId, event.eventId),
             entity: 'event',
-            gsi1pk: `EVENTS#${event.tenantId}`,
+            gsi1pk: `EVENTS#${event.supplierId}`,
             gsi1sk: `${event.time}#${event.eventId}`,
             ...event,
             expiresAt: expiresAtSeconds,
@@ -86,7 +86,7 @@ export class DynamoEventLog implements EventLogStore {
   }
 
   async eventsSince(
-    tenantId: string,
+    supplierId: string,
     sinceIso: string,
     limit: number,
     cursor?: Record<string, unknown>,
@@ -96,7 +96,7 @@ export class DynamoEventLog implements EventLogStore {
         TableName: this.tableName,
         IndexName: INDEX,
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
-        ExpressionAttributeValues: { ':pk': `EVENTS#${tenantId}`, ':since': sinceIso },
+        ExpressionAttributeValues: { ':pk': `EVENTS#${supplierId}`, ':since': sinceIso },
         Limit: limit,
         ExclusiveStartKey: cursor,
       }),
@@ -107,16 +107,16 @@ export class DynamoEventLog implements EventLogStore {
     };
   }
 
-  async getEvent(tenantId: string, eventId: string): Promise<LoggedEvent | undefined> {
+  async getEvent(supplierId: string, eventId: string): Promise<LoggedEvent | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: eventLogKey(tenantId, eventId) }),
+      new GetCommand({ TableName: this.tableName, Key: eventLogKey(supplierId, eventId) }),
     );
     return Item ? strip(Item) : undefined;
   }
 
   /** The stored items of a tenant's events with these ids, as kept (a data subject export); absent ones left out. */
-  async storedItems(tenantId: string, eventIds: readonly string[]): Promise<Record<string, unknown>[]> {
-    const keys = eventIds.map((id) => eventLogKey(tenantId, id));
+  async storedItems(supplierId: string, eventIds: readonly string[]): Promise<Record<string, unknown>[]> {
+    const keys = eventIds.map((id) => eventLogKey(supplierId, id));
     const items: Record<string, unknown>[] = [];
     for (let i = 0; i < keys.length; i += BATCH_GET_MAX) {
       let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + BATCH_GET_MAX);
@@ -136,12 +136,12 @@ export class DynamoEventLog implements EventLogStore {
   }
 
   /** Deletes one event (an erasure: its body names the person); false when it was not there. */
-  async purge(tenantId: string, eventId: string): Promise<boolean> {
+  async purge(supplierId: string, eventId: string): Promise<boolean> {
     try {
       await this.client.send(
         new DeleteCommand({
           TableName: this.tableName,
-          Key: eventLogKey(tenantId, eventId),
+          Key: eventLogKey(supplierId, eventId),
           ConditionExpression: 'attribute_exists(pk)',
         }),
       );

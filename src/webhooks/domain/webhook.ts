@@ -102,7 +102,7 @@ export const subscribes = (endpoint: WebhookEndpoint, eventType: string): boolea
 
 /** An event as the fan-out logged it (kept 14 days for replay). */
 export interface LoggedEvent {
-  readonly tenantId: string;
+  readonly supplierId: string;
   readonly eventId: string;
   readonly eventType: string;
   readonly time: string;

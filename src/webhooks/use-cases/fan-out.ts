@@ -45,7 +45,7 @@ export interface FanOutResult {
   /** False when the event did not match its published schema and was delivered as sent. */
   readonly matchedSchema: boolean;
   /** The event as logged (for a duplicate, as first logged): its owner, type and webhook body. */
-  readonly event: Pick<LoggedEvent, 'tenantId' | 'eventType' | 'body'>;
+  readonly event: Pick<LoggedEvent, 'supplierId' | 'eventType' | 'body'>;
 }
 
 interface Envelope {
@@ -108,7 +108,7 @@ export function webhookBody(envelope: Envelope): { body: string; matchedSchema: 
   return { body: JSON.stringify({ ...rest, source: DEFAULT_OUTBOUND_SOURCE }), matchedSchema: false };
 }
 
-export const tenantOf = (envelope: Envelope): string =>
+export const ownerOf = (envelope: Envelope): string =>
   typeof envelope.supplierid === 'string' && envelope.supplierid !== ''
     ? envelope.supplierid
     : PLATFORM_SUPPLIER_ID;
@@ -145,14 +145,14 @@ export function deliveryMessages(
 export async function fanOutEvent(
   raw: string,
   deps: FanOutDeps,
-  endpointsOf: (tenantId: string) => Promise<WebhookEndpoint[]> = (t) => deps.endpoints.list(t),
+  endpointsOf: (supplierId: string) => Promise<WebhookEndpoint[]> = (t) => deps.endpoints.list(t),
 ): Promise<FanOutResult> {
   const envelope = readEnvelope(raw);
-  const tenantId = tenantOf(envelope);
+  const supplierId = ownerOf(envelope);
   const nowMs = deps.clock.now().getTime();
   const { body, matchedSchema } = webhookBody(envelope);
   let event: LoggedEvent = {
-    tenantId,
+    supplierId,
     eventId: envelope.id,
     eventType: envelope.type,
     time: envelope.time,
@@ -163,14 +163,14 @@ export async function fanOutEvent(
   const isNew = await deps.eventLog.logEvent(event, expiry(nowMs));
   // A duplicate keeps the body logged first. Its messages are sent again (a crash may have come
   // between logging and sending); the worker's conditional claim drops the ones already handled.
-  if (!isNew) event = (await deps.eventLog.getEvent(tenantId, envelope.id)) ?? event;
-  const messages = deliveryMessages(event, await endpointsOf(tenantId), nowMs);
+  if (!isNew) event = (await deps.eventLog.getEvent(supplierId, envelope.id)) ?? event;
+  const messages = deliveryMessages(event, await endpointsOf(supplierId), nowMs);
   await deps.queue.send(messages);
   return {
     eventId: envelope.id,
     duplicate: !isNew,
     enqueued: messages.length,
     matchedSchema,
-    event: { tenantId: event.tenantId, eventType: event.eventType, body: event.body },
+    event: { supplierId: event.supplierId, eventType: event.eventType, body: event.body },
   };
 }

@@ -86,14 +86,14 @@ const envelope = (id: string, type: string, data: Record<string, unknown>) =>
     data,
   });
 
-async function logReview(tenantId: string, eventId: string) {
+async function logReview(supplierId: string, eventId: string) {
   return eventLog.logEvent(
     {
-      tenantId,
+      supplierId,
       eventId,
       eventType: 'review.received',
       time: new Date().toISOString(),
-      body: envelope(eventId, 'review.received', { supplierId: tenantId }),
+      body: envelope(eventId, 'review.received', { supplierId: supplierId }),
       loggedAtMs: Date.now(),
     },
     Math.floor(Date.now() / 1000) + 3600,

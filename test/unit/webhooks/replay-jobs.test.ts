@@ -165,7 +165,7 @@ class World {
   constructor(count: number) {
     for (let i = 0; i < count; i += 1) {
       this.events.push({
-        tenantId: 'sup_a',
+        supplierId: 'sup_a',
         eventId: `evt_${String(i).padStart(4, '0')}`,
         eventType: i % 5 === 4 ? 'review.negative' : 'review.received',
         time: new Date(T0 - 3600_000 + i * 1000).toISOString(),
