@@ -27,3 +27,17 @@ export interface ModelStore {
   readActive(task: string): Promise<unknown>;
   writeActive(task: string, config: unknown): Promise<void>;
 }
+
+/** Where the rollout's events go (the events capability's publisher has this shape). */
+export interface ModelEventSink {
+  publish(
+    events: readonly {
+      readonly id: string;
+      readonly type: string;
+      readonly time: string;
+      readonly supplierId: string;
+      readonly subject: string;
+      readonly data: Record<string, unknown>;
+    }[],
+  ): Promise<void>;
+}
