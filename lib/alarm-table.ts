@@ -89,6 +89,9 @@ export const ALARM_TABLE = {
       // A failed rotation leaves the current secret in place (issue 9).
       SecretRotation: 'warning',
       PrivacyWorker: 'warning',
+      // Model retraining (issue 13): a failed run leaves the serving models as they are.
+      ModelRetrain: 'warning',
+      ModelRollout: 'warning',
     },
     runbook: 'function-errors',
   }),
@@ -113,6 +116,8 @@ export const ALARM_TABLE = {
       RealtimeFanout: 'warning',
       SecretRotation: 'warning',
       PrivacyWorker: 'warning',
+      ModelRetrain: 'warning',
+      ModelRollout: 'warning',
     },
     runbook: 'lambda-throttles',
   }),
@@ -138,6 +143,8 @@ export const ALARM_TABLE = {
   modelDrift: kind({ severity: 'warning', runbook: 'model-drift' }),
   modelAgreement: kind({ severity: 'warning', runbook: 'model-agreement' }),
   inferencePending: kind({ severity: 'warning', runbook: 'inference-pending' }),
+  // Bias slices (issue 13, ADR 0026): a slice of reviews agreeing with its stars well below the rest.
+  modelBiasSlice: kind({ severity: 'warning', runbook: 'model-bias-slices' }),
 
   // Platform integrations (lib/constructs/platform-alarms.ts): a platform's trouble, not ours.
   platformBreakerOpen: kind({ severity: 'warning', runbook: 'platform-breaker-open' }),

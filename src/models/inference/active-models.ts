@@ -25,6 +25,9 @@ import {
 import type { ModelStore } from '../ports';
 import type { ModelEngine } from './engine';
 
+/** How long a worker serves a configuration before reading it again (MODEL_CONFIG_CACHE_SECONDS). */
+export const DEFAULT_MODEL_CONFIG_CACHE_SECONDS = 60;
+
 /** The tasks whose serving the model store may change (retraining covers sentiment). */
 export const ROLLED_OUT_TASKS = ['sentiment'] as const satisfies readonly Task[];
 
