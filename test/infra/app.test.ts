@@ -10,6 +10,8 @@ import './connections.spec';
 import './data-stack.spec';
 import './dns.spec';
 import './imports.spec';
+// Model retraining (issue 13, ADR 0026)
+import './model-retraining.spec';
 import './models-layer.spec';
 import './platform-alarm-metrics.spec';
 import './platform-audit.spec';

@@ -7,6 +7,9 @@
  */
 import { agreementAlarmState, MODEL_ALARMS, psiAlarmState } from '../inference/model-alarms';
 
+/** How often the rollout job runs (the EventBridge rule in the primary region). */
+export const MODEL_ROLLOUT_PERIOD_MINUTES = 15;
+
 export const ROLLOUT_POLICY = {
   /** A candidate's score (mean of gold-set accuracy and recent agreement, in points) must beat the current model's by this much. */
   promotionMarginPoints: 1,
