@@ -8,11 +8,14 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readProjectConfig } from '../lib/settings';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { rollout: { type: 'boolean', default: false } } });
   process.env.WEDSYNC_MODEL_DIR ??= join(__dirname, '..', 'layers', 'models', 'nodejs', 'models');
   process.env.POWERTOOLS_DEV ??= 'true';
+  // The rollout's audit entries expire as the deployed function's do (cdk.json, as `npm run cli`).
+  process.env.AUDIT_RETENTION_DAYS ??= String(readProjectConfig().platformHealth.auditRetentionDays);
   // Imported after the environment is set: the wiring reads it on first use.
   const outcome = values.rollout
     ? await (await import('../functions/model-rollout/handler')).handleRollout()

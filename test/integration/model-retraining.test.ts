@@ -33,6 +33,8 @@ beforeAll(async () => {
   });
   process.env.WEDSYNC_MODEL_DIR = join(__dirname, '../../layers/models/nodejs/models');
   stack = await startTestStack();
+  // ModelRollout's catalog setting, as its function environment (and `npm run retrain`) has it.
+  process.env.AUDIT_RETENTION_DAYS = String(stack.config.platformHealth.auditRetentionDays);
   hooks = await startReceiver('healthy');
   const app = await createSupplierWithKey(new DynamoTenantStore(stack.doc, stack.tableName('Tenants')), {
     name: 'WedSync app',
@@ -53,6 +55,7 @@ afterAll(async () => {
   await stack?.cleanup();
   delete process.env.MODEL_CONFIG_CACHE_SECONDS;
   delete process.env.MODEL_ROLLOUT_POLICY;
+  delete process.env.AUDIT_RETENTION_DAYS;
 });
 
 const VENDORS = ['photographer', 'florist', 'DJ', 'caterer', 'venue', 'band'];
