@@ -148,7 +148,7 @@ describe.each(REGIONS)('model retraining in %s', (region) => {
       MetricName: 'SliceAgreementGap',
       Threshold: BIAS_ALARM.gapPoints,
       ComparisonOperator: 'GreaterThanThreshold',
-      Dimensions: Match.arrayWith([{ Name: 'variant', Value: 'control' }]),
+      Dimensions: expect.arrayContaining([{ Name: 'variant', Value: 'control' }]),
     });
   });
 });
