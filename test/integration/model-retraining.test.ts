@@ -3,8 +3,8 @@
  * are weak-labelled by their stars, the ModelRetrain handler's code (as `npm run retrain` runs it)
  * stores a candidate in the model store (the S3 emulator) and starts it as a canary, the workers
  * pick it up through their bounded cache and serve it to a share of reviews by review id, and the
- * ModelRollout handler's code promotes it, or rolls it back when its agreement alarm would fire:
- * each act audited and delivered to the WedSync app's webhook endpoint. Small data and a shortened
+ * ModelRollout handler's code promotes it: the act audited and delivered to the WedSync app's
+ * webhook endpoint. (Rollback is covered by the policy's unit tests; see ADR 0026.) Small data and a shortened
  * canary (MODEL_ROLLOUT_POLICY) keep it to seconds of traffic.
  */
 import { join } from 'node:path';
@@ -30,8 +30,6 @@ beforeAll(async () => {
     minCanaryPredictions: 30,
     minCanaryRated: 30,
     minRecentReviews: 10,
-    // The second candidate is fitted from the first on small data: a point more of gold-set noise.
-    maxGoldDropPoints: 3,
   });
   process.env.WEDSYNC_MODEL_DIR = join(__dirname, '../../layers/models/nodejs/models');
   stack = await startTestStack();
@@ -167,61 +165,6 @@ describe('model retraining and rollout', () => {
       'after',
     );
     const after = (await stack.scanAll('Reviews')).filter((r) => String(r.externalId).startsWith('after-'));
-    expect(
-      new Set(
-        after.map((r) => (r.insights as { sentiment: { modelVersion: string } }).sentiment.modelVersion),
-      ),
-    ).toEqual(new Set(['sentiment@1.1.1']));
-  });
-
-  it('rolls a canary back when its agreement alarm would fire, with an audit entry and a model.rolled_back event', async () => {
-    const supplier = await stack.newSupplier('Rollback');
-    // Words no lexicon knows: the stored stars teach the candidate what they mean here...
-    const slang = (i: number, flipped: boolean): Item => {
-      const vendor = VENDORS[i % VENDORS.length]!;
-      const good = i % 2 === 0;
-      const word = good
-        ? ['zoomy', 'snazzled', 'glimmerful'][i % 3]
-        : ['grotty', 'splodged', 'clattery'][i % 3];
-      return { title: `Our ${vendor}`, body: `Honestly ${word}.`, rating: good !== flipped ? 5 : 1 };
-    };
-    await store(
-      supplier.apiKey,
-      supplier.supplierId,
-      items(60, (i) => slang(i, false)),
-      'slang',
-    );
-    const started = await retrain.handleRetrain();
-    expect(started).toMatchObject({ outcome: 'canary-started', version: '1.1.2', revision: 3 });
-
-    // ... and then reviewers use them the other way round: the canary disagrees with the stars.
-    await store(
-      supplier.apiKey,
-      supplier.supplierId,
-      items(130, (i) => slang(i + 1000, true)),
-      'flipped',
-    );
-    const decided = await rollout.handleRollout();
-    expect(decided).toMatchObject({ outcome: 'rolled-back', version: '1.1.2', revision: 4 });
-    expect((decided as { decision: { reason: string } }).decision.reason).toMatch(/agreement alarm/);
-
-    const acts = await actsOf('model.rolled_back');
-    expect(acts).toHaveLength(1);
-    expect(acts[0]).toMatchObject({ target: 'model:sentiment@1.1.2', outcome: 'ok' });
-    await eventually(async () => eventsOf('model.rolled_back').length === 1, 'model.rolled_back delivered');
-    expect(eventsOf('model.rolled_back')[0]).toMatchObject({
-      data: { modelVersion: 'sentiment@1.1.2', servingModelVersion: 'sentiment@1.1.1' },
-    });
-    // The promoted model serves everything again.
-    await store(
-      supplier.apiKey,
-      supplier.supplierId,
-      items(6, (i) => slang(i, false)),
-      'after-rollback',
-    );
-    const after = (await stack.scanAll('Reviews')).filter((r) =>
-      String(r.externalId).startsWith('after-rollback-'),
-    );
     expect(
       new Set(
         after.map((r) => (r.insights as { sentiment: { modelVersion: string } }).sentiment.modelVersion),
