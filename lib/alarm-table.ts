@@ -91,6 +91,9 @@ export const ALARM_TABLE = {
       PrivacyWorker: 'warning',
       // A failed scheduled rotation leaves the endpoint's secrets as they were; the next hour retries.
       WebhookSecretRotation: 'warning',
+      // Model retraining (issue 13): a failed run leaves the serving models as they are.
+      ModelRetrain: 'warning',
+      ModelRollout: 'warning',
     },
     runbook: 'function-errors',
   }),
@@ -116,6 +119,8 @@ export const ALARM_TABLE = {
       SecretRotation: 'warning',
       PrivacyWorker: 'warning',
       WebhookSecretRotation: 'warning',
+      ModelRetrain: 'warning',
+      ModelRollout: 'warning',
     },
     runbook: 'lambda-throttles',
   }),
@@ -141,6 +146,8 @@ export const ALARM_TABLE = {
   modelDrift: kind({ severity: 'warning', runbook: 'model-drift' }),
   modelAgreement: kind({ severity: 'warning', runbook: 'model-agreement' }),
   inferencePending: kind({ severity: 'warning', runbook: 'inference-pending' }),
+  // Bias slices (issue 13, ADR 0026): a slice of reviews agreeing with its stars well below the rest.
+  modelBiasSlice: kind({ severity: 'warning', runbook: 'model-bias-slices' }),
 
   // Platform integrations (lib/constructs/platform-alarms.ts): a platform's trouble, not ours.
   platformBreakerOpen: kind({ severity: 'warning', runbook: 'platform-breaker-open' }),

@@ -26,6 +26,11 @@ export const LOCAL_OVERRIDES = [
   'WEBHOOK_ROTATION_OVERLAP_SECONDS',
   // The fake platform servers' origins (JSON platform -> http://127.0.0.1:port), for the platform adapters.
   'WEDSYNC_PLATFORM_ORIGINS',
+  // Model retraining (ADR 0026): how long workers cache the active model configuration, and
+  // shorter canaries for demos and tests (JSON overrides of the policy's defaults).
+  'MODEL_CONFIG_CACHE_SECONDS',
+  'MODEL_ROLLOUT_POLICY',
+  'MODEL_RETRAINING',
 ] as const;
 
 export interface LocalFunctionContext {

@@ -17,7 +17,15 @@ import { functionDefinition } from './catalog/functions';
 import { tableDefinition, type TableId } from './catalog/tables';
 import { SqsEventPublisher } from './events/adapters/sqs-event-publisher';
 import { DynamoModelStatsStore } from './models/adapters/model-stats-store';
-import { createModelEngine, type ModelEngine } from './models/inference/engine';
+import { createModelEngine } from './models/inference/engine';
+import {
+  createActiveModelEngine,
+  DEFAULT_MODEL_CONFIG_CACHE_SECONDS,
+  type ActiveModelEngine,
+} from './models/inference/active-models';
+import { S3ModelStore } from './models/adapters/s3-model-store';
+import { DynamoReviewSamples } from './models/adapters/review-samples';
+import { defaultModelDir } from './models/ml/load';
 import { emailSenderDefinition, type EmailSenderId } from './catalog/email';
 import { settingDefinition, type SettingId } from './catalog/settings';
 import {
@@ -184,7 +192,23 @@ export const webhookEventPublisher = once(
 export const modelStatsStore = once(
   () => new DynamoModelStatsStore(dynamo(), tableName('ModelStats'), currentRegion()),
 );
-export const modelEngine = once((): ModelEngine => createModelEngine());
+/**
+ * The models a function serves (ADR 0026): the model store's active configuration when the
+ * function has the ModelStore bucket (refreshed before each batch or request, at most once per
+ * MODEL_CONFIG_CACHE_SECONDS, default 60), the layer's registry otherwise and as the fallback.
+ */
+export const modelEngine = once((): ActiveModelEngine => {
+  const bucket = optionalEnv(bucketDefinition('ModelStore').envVar);
+  return createActiveModelEngine({
+    layer: createModelEngine(),
+    layerDir: defaultModelDir(),
+    ...(bucket ? { store: new S3ModelStore(s3(), bucket) } : {}),
+    cacheMs: Number(optionalEnv('MODEL_CONFIG_CACHE_SECONDS') ?? DEFAULT_MODEL_CONFIG_CACHE_SECONDS) * 1000,
+    onFallback: (reason, error) => logger.warn(reason, { error: error as Error }),
+  });
+});
+export const modelStore = once(() => new S3ModelStore(s3(), bucketName('ModelStore')));
+export const reviewSamples = once(() => new DynamoReviewSamples(dynamo(), tableName('Reviews')));
 
 // Budgets
 export const budgetStore = once(() => new DynamoBudgetStore(dynamo(), tableName('Budgets'), currentRegion()));

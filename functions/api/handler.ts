@@ -81,7 +81,9 @@ const deps = once((): ApiDeps => ({
   replyCapability,
   models: modelEngine(),
   modelStats: modelStatsStore(),
-  modelCard: (task, version) => modelCard(task, version),
+  // Retrained models' cards come from the model store (ADR 0026), shipped ones from the layer.
+  modelCard: (task, version) => modelEngine().storeCard(task, version) ?? modelCard(task, version),
+  refreshModels: () => modelEngine().refresh(),
   onStatsError: (error) => logger.warn('model statistics not saved', { error: error as Error }),
   platformConnections: connectionDeps,
   importJobs: importJobStore(),

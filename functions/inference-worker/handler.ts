@@ -48,11 +48,13 @@ async function handleRecord(record: SQSRecord): Promise<void> {
 
 export const handleBatch = correlated(
   logger,
-  publishingMetrics(tally, metrics, (event: SQSEvent): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
+  publishingMetrics(tally, metrics, async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    // The active model configuration, at most once per cache period (ADR 0026).
+    await modelEngine().refresh();
+    return processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
       throwOnFullBatchFailure: false,
-    }),
-  ),
+    });
+  }),
 );
 
 export const handler = middy(handleBatch).use(withLogging(logger));

@@ -100,9 +100,11 @@ const deps = once((): WorkerDeps => ({
 
 export const handleBatch = correlated(
   logger,
-  publishingMetrics(tally, metrics, (event: SQSEvent): Promise<SQSBatchResponse> =>
-    processIngestBatch(event, deps()),
-  ),
+  publishingMetrics(tally, metrics, async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    // The active model configuration, at most once per cache period (never per review; ADR 0026).
+    await modelEngine().refresh();
+    return processIngestBatch(event, deps());
+  }),
 );
 
 export const handler = middy(handleBatch).use(withLogging(logger));

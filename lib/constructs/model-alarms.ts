@@ -11,6 +11,9 @@ import { MODEL_ALARMS } from '#src/models/inference/model-alarms';
 import { modelCard, referenceAgreement } from '#src/models/inference/model-cards';
 import { parseRegistries } from '#src/models/ml';
 import { DRIFT_METRICS } from '#src/models/adapters/drift-metrics';
+import { BIAS_ALARM } from '#src/models/inference/bias-slices';
+import { ROLLED_OUT_TASKS } from '#src/models/inference/active-models';
+import { CANARY_VARIANT, CONTROL_VARIANT } from '#src/models/retraining/active-config';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceAlarms } from './service-alarms';
@@ -42,7 +45,14 @@ export class ModelAlarms extends Construct {
       JSON.parse(readFileSync(join(props.modelDir, 'registry.json'), 'utf8')),
     );
     for (const registry of registries) {
-      for (const variant of registry.variants) {
+      // A rolled-out task also has a canary variant while a retrained model is tried (ADR 0026):
+      // its alarms exist from the start, held to the reference of the shipped control model.
+      const control = registry.variants.find((v) => v.name === CONTROL_VARIANT);
+      const canary =
+        (ROLLED_OUT_TASKS as readonly string[]).includes(registry.task) && control
+          ? [{ ...control, name: CANARY_VARIANT }]
+          : [];
+      for (const variant of [...registry.variants, ...canary]) {
         const dims = { task: registry.task, variant: variant.name };
         add(
           props.alarms.create(this, `Drift-${registry.task}-${variant.name}`, 'modelDrift', undefined, {
@@ -72,6 +82,18 @@ export class ModelAlarms extends Construct {
         }
       }
     }
+    // Bias slices (ADR 0026): the same rule as biasSlices (a slice with enough rated predictions
+    // agreeing more than BIAS_ALARM.gapPoints below the rest), on the control's rolling window.
+    add(
+      props.alarms.create(this, 'BiasSlice-sentiment', 'modelBiasSlice', undefined, {
+        name: 'model-bias-slice-sentiment',
+        description: `A slice of sentiment predictions (platform, length, rating or supplier category) agrees with star ratings more than ${BIAS_ALARM.gapPoints} points below the rest.`,
+        metric: metric(DRIFT_METRICS.sliceGap, { task: 'sentiment', variant: CONTROL_VARIANT }, 'Average'),
+        threshold: BIAS_ALARM.gapPoints,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 2,
+      }),
+    );
     add(
       props.alarms.create(this, 'InferencePending', 'inferencePending', undefined, {
         name: 'inference-pending',

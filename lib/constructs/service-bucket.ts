@@ -52,10 +52,18 @@ export class ServiceBucket extends Construct {
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: `${def.id.toLowerCase()}/`,
       lifecycleRules: [
-        { expiration: Duration.days(def.expiryDays), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        {
+          ...(def.expiryDays !== undefined ? { expiration: Duration.days(def.expiryDays) } : {}),
+          ...(def.versioning
+            ? { noncurrentVersionExpiration: Duration.days(def.versioning.noncurrentExpiryDays) }
+            : {}),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
       ],
-      // Its objects expire within days and are never the only copy of anything (reviews are in DynamoDB).
-      removalPolicy: RemovalPolicy.DESTROY,
+      // Model store (ADR 0026): versioned, and kept when the stack goes (the only copy of retrained models).
+      ...(def.versioning ? { versioned: true } : {}),
+      // Expiring objects are never the only copy of anything (reviews are in DynamoDB).
+      removalPolicy: def.versioning ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       autoDeleteObjects: false,
     });
   }

@@ -391,8 +391,8 @@ export class ServiceFunction extends Construct {
     Validations.of(this.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/*]`,
       reason:
-        `Objects of the ${id} bucket are keyed <supplierId>/<importId>, chosen per request: the grant is on the ` +
-        "objects of this one bucket (its only contents), with only the catalog access level's actions.",
+        `Objects of the ${id} bucket have keys chosen at run time (src/catalog/buckets.ts says which): the grant is ` +
+        "on the objects of this one bucket (its only contents), with only the catalog access level's actions.",
     });
   }
 

@@ -28,6 +28,7 @@ import {
 import { LAYERS } from '#src/catalog/layers';
 import { checkModelsLayer } from '#src/models/ml';
 import { ModelAlarms } from '../constructs/model-alarms';
+import { MODEL_ROLLOUT_PERIOD_MINUTES } from '#src/models/retraining/rollout-policy';
 import { PlatformAlarms } from '../constructs/platform-alarms';
 import { functionAlarms, PROJECT_ROOT } from '../constructs/service-function';
 import { QUEUES, dlqEnvVar, type QueueId } from '#src/catalog/queues';
@@ -107,6 +108,8 @@ export class ServiceStack extends Stack {
   /** Real-time alarms, dashboard widgets and the fan-out's on-failure queue (issue 14). */
   readonly realtimeMonitoring: RealtimeMonitoring;
   readonly buckets: Readonly<Record<BucketId, ServiceBucket>>;
+  /** Model retraining (issue 13): weekly retraining and the rollout check, in the primary region only. */
+  readonly modelSchedules: readonly events.Rule[];
   /** Issue 11: the Route 53 health check of this region, its alarm, and the latency records. */
   readonly dns: RegionalDns;
 
@@ -283,6 +286,36 @@ export class ServiceStack extends Stack {
     });
 
     this.dataFunctions = this.region === config.primaryRegion ? this.watchDataFunctions(config) : [];
+
+    // Model retraining (issue 13, ADR 0026): weekly retraining and a rollout check every 15
+    // minutes, in the primary region only (one writer of the active model configuration, one audit
+    // entry and one event per act). A missed run is harmless: the next one starts over.
+    this.modelSchedules =
+      this.region === config.primaryRegion
+        ? [
+            new events.Rule(this, 'ModelRetrainSchedule', {
+              description:
+                'Retrains sentiment from stored reviews and starts a canary when it beats the current model.',
+              schedule: events.Schedule.cron({ weekDay: 'MON', hour: '3', minute: '0' }),
+              targets: [
+                new eventTargets.LambdaFunction(this.functions.ModelRetrain.function, {
+                  retryAttempts: 1,
+                  maxEventAge: Duration.hours(6),
+                }),
+              ],
+            }),
+            new events.Rule(this, 'ModelRolloutSchedule', {
+              description: 'Promotes a canary model that kept up, rolls back one whose alarms would fire.',
+              schedule: events.Schedule.rate(Duration.minutes(MODEL_ROLLOUT_PERIOD_MINUTES)),
+              targets: [
+                new eventTargets.LambdaFunction(this.functions.ModelRollout.function, {
+                  retryAttempts: 2,
+                  maxEventAge: Duration.minutes(MODEL_ROLLOUT_PERIOD_MINUTES),
+                }),
+              ],
+            }),
+          ]
+        : [];
 
     this.api = new ServiceApi(this, 'Http', {
       routes: ROUTES,

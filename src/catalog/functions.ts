@@ -36,7 +36,10 @@ export type FunctionId =
   // Data subject requests (issue 9)
   | 'PrivacyWorker'
   // Scheduled webhook secret rotation (issue 9)
-  | 'WebhookSecretRotation';
+  | 'WebhookSecretRotation'
+  // Model retraining and rollout (issue 13, ADR 0026)
+  | 'ModelRetrain'
+  | 'ModelRollout';
 
 export type TableAccess = 'read' | 'readwrite' | 'append';
 
@@ -152,7 +155,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       Privacy: 'send',
     },
     // Imports: pre-signs upload URLs and stores small bodies (write), checks an upload exists (read).
-    buckets: { Imports: 'readwrite' },
+    // Model store (ADR 0026): the active models for POST /v1/classify and the ops view, read only.
+    buckets: { Imports: 'readwrite', ModelStore: 'read' },
     // Signs shareable (unverified) links; e-mailed links are signed by the mailer alone. The OAuth
     // `state` is signed with a key derived from it. The platform apps' secrets: code exchange,
     // revocation on disconnect.
@@ -192,6 +196,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     queues: { Ingest: 'consume', Events: 'send', InferenceRetry: 'send' },
     secrets: [],
     layers: ['Models'],
+    // The active model configuration and retrained artifacts (ADR 0026).
+    buckets: { ModelStore: 'read' },
     description: 'Drains the ingest queue: inference, idempotent review writes, audit, domain events.',
   },
   {
@@ -203,6 +209,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     queues: { InferenceRetry: 'consume', Events: 'send' },
     secrets: [],
     layers: ['Models'],
+    buckets: { ModelStore: 'read' },
     description: 'Retries inference for reviews stored with inference pending, then announces flags.',
   },
   {
@@ -457,6 +464,37 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     },
     description:
       "Hourly: rotates the webhook endpoints' signing secrets whose scheduled rotation is due (with the overlap), audited.",
+  },
+  // Model retraining and rollout (issue 13, ADR 0026)
+  {
+    id: 'ModelRetrain',
+    entry: 'functions/model-retrain/handler.ts',
+    // Training holds the 2^18-weight prior and the feature vectors of up to 23,000 texts.
+    memoryMb: 2048,
+    timeoutSeconds: 600,
+    // Reads stored reviews (their stars are the weak labels), never changes them.
+    tables: { Reviews: 'read' },
+    queues: {},
+    secrets: [],
+    // The current model, the original training data and the frozen gold set come from the layer.
+    layers: ['Models'],
+    buckets: { ModelStore: 'readwrite' },
+    description:
+      'Weekly: retrains sentiment from stored reviews (weak labels) and the original data, evaluates on the gold set, stores the candidate, starts a canary when it beats the current model.',
+  },
+  {
+    id: 'ModelRollout',
+    entry: 'functions/model-rollout/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    // The canary's and control's prediction statistics; promotions and rollbacks are audited.
+    tables: { ModelStats: 'read', Audit: 'append' },
+    queues: { Events: 'send' },
+    secrets: [],
+    buckets: { ModelStore: 'readwrite' },
+    settings: ['AuditRetentionDays'],
+    description:
+      'Every 15 minutes: promotes a canary model that kept up, rolls back one whose alarms would fire (audited, model.promoted / model.rolled_back).',
   },
 ];
 

@@ -247,6 +247,42 @@ export const privacyErasureRequestedData = z.object({
   requestedAt: dateTime().describe('When the person’s erasure was requested.'),
 });
 
+// Model rollout (issue 13, ADR 0026): a retrained model promoted from canary, or rolled back.
+const modelVersionRef = () =>
+  z
+    .string()
+    .regex(/^[a-z-]+@\d+\.\d+\.\d+$/)
+    .describe("`<task>@<version>`, as in each review's `insights.sentiment.modelVersion`.");
+const variantWindow = () =>
+  z
+    .object({
+      predictions: z.number().int().min(0),
+      driftScore: z
+        .number()
+        .min(0)
+        .describe('PSI against the training reference (per sentence for sentiment).'),
+      rated: z.number().int().min(0).describe('Predictions of reviews rated 1-2 or 4-5 stars.'),
+      agreement: z
+        .number()
+        .min(0)
+        .max(1)
+        .nullable()
+        .describe('Agreement with the star ratings; null without rated ones.'),
+    })
+    .describe('What the shared statistics showed for the variant since the canary started.');
+export const modelRolloutData = z.object({
+  task: z.enum(['sentiment']),
+  modelVersion: modelVersionRef().describe('The retrained model the act is about (the canary).'),
+  previousModelVersion: modelVersionRef().describe('The model that served as the control during the canary.'),
+  servingModelVersion: modelVersionRef().describe('The model now serving all traffic.'),
+  revision: z.number().int().min(1).describe('Revision of the active model configuration after the act.'),
+  reason: z.string().max(300),
+  canaryShare: z.number().gt(0).lt(1).describe('Share of reviews the canary served.'),
+  canaryStartedAt: dateTime(),
+  canary: variantWindow(),
+  control: variantWindow(),
+});
+
 export const OUTBOUND_DATA_SCHEMAS = {
   'review.received': reviewReceivedData,
   'review.negative': reviewNegativeData,
@@ -262,6 +298,9 @@ export const OUTBOUND_DATA_SCHEMAS = {
   'budget.threshold.exceeded': budgetThresholdExceededData,
   'endpoint.disabled': endpointDisabledData,
   'privacy.erasure_requested': privacyErasureRequestedData,
+  // Model rollout (issue 13, ADR 0026)
+  'model.promoted': modelRolloutData,
+  'model.rolled_back': modelRolloutData,
 } as const;
 
 export type OutboundEventType = keyof typeof OUTBOUND_DATA_SCHEMAS;
@@ -289,6 +328,10 @@ export const OUTBOUND_DESCRIPTIONS: Record<OutboundEventType, string> = {
   'endpoint.disabled': 'One of your webhook endpoints was disabled.',
   'privacy.erasure_requested':
     'A person asked for their data to be erased (GDPR / CCPA): we have anonymised their reviews and deleted their review requests; erase them in your own copies (ids only, no personal data).',
+  'model.promoted':
+    "A retrained model kept up with the current one on its canary share and now serves all reviews (WedSync app's endpoints only).",
+  'model.rolled_back':
+    "A retrained model's canary was taken out of service (its alarms would fire, or it fell behind); the previous model serves all reviews (WedSync app's endpoints only).",
 };
 
 export type OutboundData<T extends OutboundEventType> = z.output<(typeof OUTBOUND_DATA_SCHEMAS)[T]>;

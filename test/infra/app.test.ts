@@ -11,6 +11,8 @@ import './data-stack.spec';
 import './dns.spec';
 import './encryption.spec';
 import './imports.spec';
+// Model retraining (issue 13, ADR 0026)
+import './model-retraining.spec';
 import './models-layer.spec';
 import './platform-alarm-metrics.spec';
 import './platform-audit.spec';

@@ -15,17 +15,21 @@ export interface ModelDeps {
   readonly modelCard: (task: Task, version: string) => Record<string, unknown> | null;
   readonly clock: Clock;
   readonly onStatsError: (error: unknown) => void;
+  /** Reads the model store's active configuration when the cached one is stale (ADR 0026). */
+  readonly refreshModels?: () => Promise<void>;
 }
 
 export const modelOperations: Operations<'classifyTexts' | 'getModelsStatus', ModelDeps> = {
   async classifyTexts({ body: validated, principal }, deps) {
     const supplierId = supplierOf(principal);
     const body = validated as ClassifyTextsBody;
+    await deps.refreshModels?.();
     return jsonResponse(200, await classifyTexts(supplierId, body.task, body.texts, deps));
   },
   async getModelsStatus({ query }, deps) {
     const { hours = 24 } = query as ModelsStatusQuery;
     const since = new Date(deps.clock.now().getTime() - hours * 3_600_000);
+    await deps.refreshModels?.();
     const status = await modelsStatus(
       { engine: deps.models, stats: deps.modelStats, cardOf: deps.modelCard },
       since,

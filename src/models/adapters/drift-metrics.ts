@@ -6,12 +6,23 @@
  */
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { DriftMonitor } from '../ml';
+import { biasSlices, sliceGapPoints, type SlicedPrediction } from '../inference/bias-slices';
 import type { Observation } from '../inference/observation';
 
-export const DRIFT_METRICS = { psi: 'ModelDriftPsi', agreement: 'SentimentRatingAgreement' } as const;
+export const DRIFT_METRICS = {
+  psi: 'ModelDriftPsi',
+  agreement: 'SentimentRatingAgreement',
+  // Bias slices (ADR 0026): the worst slice's agreement gap to the rest, and each slice's agreement.
+  sliceGap: 'SliceAgreementGap',
+  sliceAgreement: 'SliceRatingAgreement',
+} as const;
+
+/** Predictions per (task, variant) the bias slices are computed on (the drift window's size). */
+const SLICE_WINDOW = 1000;
 
 export class DriftMetrics {
   private readonly monitors = new Map<string, DriftMonitor>();
+  private readonly sliced = new Map<string, SlicedPrediction[]>();
 
   constructor(private readonly metrics: Metrics) {}
 
@@ -25,6 +36,12 @@ export class DriftMetrics {
         this.monitors.set(key, monitor);
       }
       monitor.observe({ label: o.label, confidence: o.confidence, rating: o.rating, units: o.units });
+      if (o.slice) {
+        const window = this.sliced.get(key) ?? [];
+        window.push({ label: o.label, ...(o.rating !== undefined ? { rating: o.rating } : {}), ...o.slice });
+        if (window.length > SLICE_WINDOW) window.splice(0, window.length - SLICE_WINDOW);
+        this.sliced.set(key, window);
+      }
       touched.add(key);
     }
     for (const key of touched) this.publish(key, this.monitors.get(key)!);
@@ -42,5 +59,22 @@ export class DriftMetrics {
     }
     // Disabled metrics (tests, bench) store nothing, and an empty publish only warns.
     if (metric.hasStoredMetrics()) metric.publishStoredMetrics();
+    this.publishSlices(task, variant, this.sliced.get(key) ?? []);
+  }
+
+  /** The worst slice's gap (the alarm's metric) and every judged slice's agreement (the dashboard's). */
+  private publishSlices(task: string, variant: string, window: readonly SlicedPrediction[]): void {
+    const reports = biasSlices(window).filter((r) => r.state !== 'INSUFFICIENT_DATA');
+    if (reports.length === 0) return;
+    const gap = this.metrics.singleMetric();
+    gap.addDimensions({ task, variant });
+    gap.addMetric(DRIFT_METRICS.sliceGap, MetricUnit.NoUnit, Math.max(...reports.map(sliceGapPoints)));
+    if (gap.hasStoredMetrics()) gap.publishStoredMetrics();
+    for (const report of reports) {
+      const one = this.metrics.singleMetric();
+      one.addDimensions({ task, variant, dimension: report.dimension, slice: report.slice });
+      one.addMetric(DRIFT_METRICS.sliceAgreement, MetricUnit.Percent, (report.agreement ?? 0) * 100);
+      if (one.hasStoredMetrics()) one.publishStoredMetrics();
+    }
   }
 }

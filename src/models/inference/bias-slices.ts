@@ -110,6 +110,12 @@ export function biasSlices(predictions: readonly SlicedPrediction[]): SliceRepor
   return out;
 }
 
+/** Points the slice's agreement lies below the rest of its dimension (negative: above), 0 when unknown. */
+export function sliceGapPoints(report: SliceReport): number {
+  if (report.agreement === null || report.restAgreement === null) return 0;
+  return Math.round((report.restAgreement - report.agreement) * 10_000) / 100;
+}
+
 /** The slices in ALARM: each goes to a human for review (nothing is removed or hidden). */
 export function slicesForReview(reports: readonly SliceReport[]): SliceReport[] {
   return reports.filter((r) => r.state === 'ALARM');

@@ -17,6 +17,8 @@ import {
 
 export interface ModelEngine {
   forSupplier(task: Task, supplierId: string): { variant: string; model: Model };
+  /** The variant assigned to one review by its id (ADR 0026): canaries see a random sample. */
+  forReview(task: Task, reviewId: string): { variant: string; model: Model };
   registries(): readonly ModelRegistry[];
   /** Every (task, variant) with its loaded model, for the ops view. */
   variants(): { task: Task; variant: string; weight: number; model: Model }[];
@@ -34,6 +36,8 @@ export function createModelEngine(dir: string = defaultModelDir()): ModelEngine 
   };
   return {
     forSupplier: (task, supplierId) => load().pool.forSupplier(task, supplierId),
+    // The same bucketing, keyed by the review id instead of the supplier id.
+    forReview: (task, reviewId) => load().pool.forSupplier(task, reviewId),
     registries: () => load().registries,
     variants() {
       const { pool: loaded, registries: all } = load();

@@ -21,6 +21,8 @@ export function modelCard(
 
 /** The agreement live predictions should reach: the card's out-of-domain (leave-one-domain-out) accuracy. */
 export function referenceAgreement(card: Record<string, unknown> | null): number | null {
+  // A retrained model's card names the reference it is held to: the one of the model it came from (ADR 0026).
+  if (typeof card?.referenceAgreement === 'number') return card.referenceAgreement;
   const evaluation = card?.evaluation as
     { chosenModel?: { leaveOneDomainOut?: { all?: { accuracy?: number } } } } | undefined;
   return evaluation?.chosenModel?.leaveOneDomainOut?.all?.accuracy ?? null;

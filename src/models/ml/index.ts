@@ -7,6 +7,7 @@ export { TASKS, parseArtifact, type ModelArtifact, type ReferenceDistribution, t
 export { defaultModelDir, listVersions, loadModel, modelPath, type LoadOptions } from './load';
 export { modelFromArtifact, type Model, type ModelOptions } from './model';
 export type { Candidate, Prediction } from './prediction';
+export { wordCount } from './tokenize';
 export {
   assignmentBucket,
   assignVariant,

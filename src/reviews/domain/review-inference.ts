@@ -7,6 +7,7 @@
 import {
   assessAuthenticity,
   FLAG_REASON_CODES,
+  wordCount,
   type ModelsForSupplier,
   type Observation,
 } from '../../models';
@@ -46,7 +47,9 @@ export function analyseReviews(
   const analysed = reviews.map((review): Review => {
     if (clock() - started > options.timeBudgetMs) return withInsights(review, pending('time-budget'));
     try {
-      const { variant, model } = models.forSupplier('sentiment', review.supplierId);
+      const { variant, model } =
+        models.forReview?.('sentiment', review.reviewId) ??
+        models.forSupplier('sentiment', review.supplierId);
       const text = reviewText(review);
       const [prediction] = model.predict([text]);
       if (!prediction) throw new Error('the model returned no prediction');
@@ -73,6 +76,8 @@ export function analyseReviews(
         confidence: prediction.confidence,
         rating: ratingForModels(review),
         ...(prediction.units ? { units: prediction.units } : {}),
+        // Bias slices (ADR 0026). No supplier category is recorded anywhere yet: one slice for all.
+        slice: { platform: review.platform, supplierCategory: 'unspecified', words: wordCount(text) },
       });
       return withInsights(review, {
         status: 'done',

@@ -9,7 +9,8 @@ import { MAX_ROTATION_DAYS, MIN_ROTATION_DAYS } from './secret-rotation';
  * catalogue here would make an import cycle with review-schemas, which lists these bodies).
  */
 const eventTypes = z
-  .array(z.string().regex(/^[a-z]+(?:\.[a-z]+)+$/, 'an event type such as review.received'))
+  // Segments after the first may hold underscores (review.reply_failed, model.rolled_back).
+  .array(z.string().regex(/^[a-z]+(?:\.[a-z_]+)+$/, 'an event type such as review.received'))
   .min(1)
   .max(50)
   .refine((types) => new Set(types).size === types.length, 'event types must not repeat');

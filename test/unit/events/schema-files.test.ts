@@ -40,7 +40,7 @@ describe('committed schema files', () => {
   it('has a schema and an example for every type', () => {
     expect(generated).toHaveLength(2 * (INBOUND_EVENT_TYPES.length + OUTBOUND_EVENT_TYPES.length));
     expect(INBOUND_EVENT_TYPES).toHaveLength(4);
-    expect(OUTBOUND_EVENT_TYPES).toHaveLength(14);
+    expect(OUTBOUND_EVENT_TYPES).toHaveLength(16);
   });
 });
 
