@@ -34,6 +34,7 @@ import { keyAliasName, secretName, tableName } from '#src/catalog/physical-names
 import { allRegions, type WedSyncConfig } from '../config';
 import { SCHEDULE_PERIOD_MINUTES } from '#src/platforms/domain/sync-plan';
 import { MonitoredQueue } from '../constructs/monitored-queue';
+import { ProducerAccess } from '../constructs/producer-access';
 import { ServiceBucket } from '../constructs/service-bucket';
 import { BUCKETS, type BucketId } from '#src/catalog/buckets';
 import { HealthAlarms } from '../constructs/health-alarms';
@@ -99,6 +100,8 @@ export class ServiceStack extends Stack {
   readonly rotationSchedules: readonly secretsmanager.RotationSchedule[];
   /** Issue 11: the Route 53 health check of this region, its alarm, and the latency records. */
   readonly dns: RegionalDns;
+  /** Issue 11: the Ingest queue's policy for the configured producers and its URL output. */
+  readonly producerAccess: ProducerAccess;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -364,6 +367,12 @@ export class ServiceStack extends Stack {
         description: `${dlqEnvVar(q.definition)}: URL of the ${q.definition.id} dead-letter queue`,
       });
     }
+
+    // Issue 11: other services' producers may send (only) to this region's Ingest queue.
+    this.producerAccess = new ProducerAccess(this, 'Producers', {
+      queue: this.queues.Ingest.queue,
+      producers: config.producers,
+    });
   }
 
   /**
