@@ -57,10 +57,7 @@ describe('producers of events (issue 11)', () => {
         Sid: 'ProducersSendOnly',
         Effect: 'Allow',
         Principal: {
-          AWS: [
-            'arn:aws:iam::444444444444:role/budget-service-producer',
-            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::555555555555:root']] },
-          ],
+          AWS: ['arn:aws:iam::444444444444:role/budget-service-producer', 'arn:aws:iam::555555555555:root'],
         },
         Action: 'sqs:SendMessage',
         Resource: { 'Fn::GetAtt': [ingestId, 'Arn'] },
@@ -74,12 +71,10 @@ describe('producers of events (issue 11)', () => {
           Condition: { Bool: { 'aws:SecureTransport': 'false' } },
         }),
       );
-      synth.serviceTemplates
-        .get(region)!
-        .hasOutput('ProducerQueueUrl', {
-          Value: { Ref: ingestId },
-          Description: Match.stringLikeRegexp('Producers'),
-        });
+      synth.serviceTemplates.get(region)!.hasOutput('ProducerQueueUrl', {
+        Value: { Ref: ingestId },
+        Description: Match.stringLikeRegexp('Producers'),
+      });
     },
   );
 });
