@@ -2,7 +2,7 @@
  * Day one (issue 11): `npm run cli -- bootstrap --ops-name <operator>` against DynamoDB Local
  * creates the platform tenant `wedsync-app` with its key and the first ops key, both working and
  * audited; a second run creates nothing, says so and shows no key; with every ops key revoked it
- * makes a new first ops key and leaves the tenant alone.
+ * makes a new first ops key and leaves the tenant alone; two runs at once make one ops key.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -108,4 +108,25 @@ it('makes a new first ops key when every ops key is revoked, and leaves the tena
   expect(keysIn(again.text)).toHaveLength(1);
   expect(again.text).toContain('exists: nothing created');
   expect(again.text).toContain('created the first ops key, for carol');
+});
+
+it('makes one first ops key when two bootstraps run at once', async () => {
+  const revokeAll = async () => {
+    const listed = await run('ops-keys', 'list');
+    for (const line of listed.text.split('\n')) {
+      const key = JSON.parse(line) as { keyId: string; status: string };
+      if (key.status === 'active') expect((await run('ops-keys', 'revoke', key.keyId)).code).toBe(0);
+    }
+  };
+  await revokeAll();
+  const runs = await Promise.all([
+    run('bootstrap', '--ops-name', 'dan'),
+    run('bootstrap', '--ops-name', 'erin'),
+  ]);
+  expect(runs.map((r) => keysIn(r.text).length).sort()).toEqual([0, 1]);
+  const active = (await run('ops-keys', 'list')).text
+    .split('\n')
+    .map((line) => JSON.parse(line) as { status: string })
+    .filter((key) => key.status === 'active');
+  expect(active).toHaveLength(1);
 });
