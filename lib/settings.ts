@@ -94,6 +94,26 @@ const alarmThresholds = {
   replicationLatencyMs: positiveInt.default(60_000),
 } as const;
 
+/**
+ * A producer allowed to send events to the Ingest queue (issue 11, docs/producers.md): a whole AWS
+ * account (its administrators then delegate with IAM) or one IAM role. The queue policy of every
+ * region names exactly these principals, for `sqs:SendMessage` only.
+ */
+const producerSchema = z.strictObject({
+  /** Who it is, for people (`budget-service`); not used in any policy. */
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'a lower-case name such as budget-service'),
+  /** A 12-digit account id, or a role ARN (`arn:aws:iam::<account>:role/<name>`; the role must exist). */
+  principal: z
+    .string()
+    .regex(
+      /^\d{12}$|^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+      'a 12-digit AWS account id or an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+    ),
+});
+
+/** What the producers list is; the queue policy and `npm run cli -- producers` derive from it. */
+export type Producer = z.infer<typeof producerSchema>;
+
 const configSchema = z.strictObject({
   /** Prefix of every stack name (stack names are derived, never written by hand). */
   appName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/),
@@ -224,6 +244,19 @@ const configSchema = z.strictObject({
       vaultLock: z.boolean().default(false),
     })
     .default({ retentionDays: 30, vaultLock: false }),
+  /**
+   * The producers of events (issue 11): who may send to each region's Ingest queue. None: the queue
+   * accepts only this account's own principals (its functions, operators with IAM rights).
+   */
+  producers: z
+    .array(producerSchema)
+    .default([])
+    .refine((list) => new Set(list.map((p) => p.name)).size === list.length, {
+      message: 'producer names must be distinct',
+    })
+    .refine((list) => new Set(list.map((p) => p.principal)).size === list.length, {
+      message: 'each principal once',
+    }),
 });
 
 type ParsedConfig = z.infer<typeof configSchema>;
@@ -389,7 +422,7 @@ export function readProjectConfig(root: string = PROJECT_ROOT): WedSyncConfig {
 /** What an operator's tool needs of a deployed stage: where it runs and how its resources are named. */
 export type StageNaming = Pick<
   ParsedConfig,
-  'appName' | 'stage' | 'account' | 'primaryRegion' | 'replicaRegions' | 'platformHealth'
+  'appName' | 'stage' | 'account' | 'primaryRegion' | 'replicaRegions' | 'platformHealth' | 'producers'
 >;
 
 /**

@@ -21,6 +21,10 @@
  *   restore [--tables A,B] [--suffix S] [--at <ISO time>]       restore tables into new ones and verify
  *   restore --copy-back --suffix S [--tables A,B] [--prune]     copy restored tables back into the live ones
  *                                                               (runbooks/disaster-recovery.md)
+ *   producers  (with --stage)                                   each region's Ingest queue URL and the
+ *                                                               IAM policy a producer attaches
+ *   bootstrap --ops-name <operator>                             day one: the platform tenant wedsync-app
+ *                                                               and the first ops key, once (idempotent)
  * It reads the same environment as the functions: TABLE_*, QUEUE_URL_*, SECRET_ID_* (and, for the
  * local mode, AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS, which `npm start` prints). Against
  * a deployed stage, give `--stage <stage> [--region <region>]` before the command (the primary
@@ -37,7 +41,7 @@ import { requireEnv } from '../src/shared/env';
 import { createOpsKey, createSupplierWithKey } from '../src/access/use-cases/create-supplier';
 import { hashApiKey, looksLikeApiKey } from '../src/access/domain/api-keys';
 import { formatJourney, traceReview } from './trace-review';
-import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyDeps } from '../src/access';
+import { bootstrapPlatform, createApiKey, listApiKeys, revokeApiKey, type ApiKeyDeps } from '../src/access';
 import { backfillKeyLists, DynamoApiKeyStore } from '../src/access/adapters/dynamo-api-keys';
 import {
   deterministicAdminAuditId,
@@ -50,6 +54,7 @@ import { optionalEnv } from '../src/shared/env';
 import { ProblemError } from '../src/shared/problem';
 import { readProjectConfig, readStageNaming } from '../lib/settings';
 import { fillEnvironment, stageEnvironment } from './stage-environment';
+import { describeProducerAccess } from './producer-access';
 // Secret rotation (issue 9)
 import { randomUUID } from 'node:crypto';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -84,7 +89,9 @@ const USAGE = `usage: npm run cli -- [--stage <stage> [--region <region>]] <comm
   npm run cli -- privacy erase <email> [--erase-text] [--review <supplierId>/<reviewId>]... [--no-wait]
   npm run cli -- privacy status <erasureId>
   npm run cli -- privacy backfill
-${RESTORE_USAGE}`;
+${RESTORE_USAGE}
+  npm run cli -- --stage <stage> producers
+  npm run cli -- [--stage <stage>] bootstrap --ops-name <operator>`;
 
 export async function runCli(
   argv: string[],
@@ -105,6 +112,8 @@ export async function runCli(
       'erase-text': { type: 'boolean' },
       'no-wait': { type: 'boolean' },
       ...RESTORE_OPTIONS,
+      // Day one (issue 11): the operator who gets the first ops key.
+      'ops-name': { type: 'string' },
       // A deployed stage's names (issue 11), instead of variables copied from stack outputs.
       stage: { type: 'string' },
       region: { type: 'string' },
@@ -113,8 +122,8 @@ export async function runCli(
   if (values.region !== undefined && values.stage === undefined) {
     throw new UsageError('--region needs --stage (the stage whose resources to use)');
   }
-  if (values.stage !== undefined) {
-    const naming = readStageNaming(values.stage);
+  const naming = values.stage !== undefined ? readStageNaming(values.stage) : undefined;
+  if (naming !== undefined) {
     const region = values.region ?? naming.primaryRegion;
     const set = fillEnvironment(process.env, stageEnvironment(naming, region));
     console.error(
@@ -122,6 +131,12 @@ export async function runCli(
     );
   }
   const [command, target] = positionals;
+  // Issue 11: what producers need (queue URLs per region, their IAM policy); no AWS call.
+  if (command === 'producers') {
+    if (!naming) throw new UsageError('producers needs --stage <stage>');
+    for (const line of describeProducerAccess(naming)) out(line);
+    return 0;
+  }
   if (command === 'create-supplier') {
     if (!values.name) throw new UsageError('--name is required');
     const store = new DynamoTenantStore(dynamo(), requireEnv(tableDefinition('Tenants').envVar));
@@ -171,6 +186,7 @@ export async function runCli(
     return 0;
   }
   if (command === 'ops-keys') return opsKeys(target, positionals[2], values, out);
+  if (command === 'bootstrap') return bootstrap(values['ops-name'], out);
   if (command === 'api-keys' && target === 'backfill') {
     const added = await backfillKeyLists(dynamo(), requireEnv(tableDefinition('Tenants').envVar));
     out(`${added} keys made before the key lists were added to their owner's list`);
@@ -381,6 +397,48 @@ async function opsKeys(
     throw error;
   }
   throw new UsageError(`ops-keys needs create, list or revoke`);
+}
+
+/**
+ * Day one (issue 11): the platform tenant `wedsync-app` with its API key, and the first ops key,
+ * each created once and audited; a second run creates nothing, says so, and shows no key.
+ */
+async function bootstrap(operator: string | undefined, out: (line: string) => void): Promise<number> {
+  if (!operator || !/^[\w .@'-]{1,64}$/.test(operator))
+    throw new UsageError('--ops-name is required: the operator who gets the first ops key (1-64 characters)');
+  const tenants = new DynamoTenantStore(dynamo(), requireEnv(tableDefinition('Tenants').envVar));
+  const apiKeys = new DynamoApiKeyStore(dynamo(), requireEnv(tableDefinition('Tenants').envVar));
+  const { tenant, opsKey } = await bootstrapPlatform(
+    { operator },
+    { tenants, apiKeys, now: () => new Date() },
+  );
+  if (tenant.status === 'created') {
+    const at = new Date().toISOString();
+    await cliAct('supplier.created', `supplier:${tenant.supplierId}`, tenant.supplierId, at);
+    await cliAct('api_key.created', `api_key:${tenant.keyId}`, tenant.supplierId, at);
+    out(`created the platform tenant ${tenant.supplierId} and its API key (the WedSync app's):`);
+    out(
+      JSON.stringify({ supplierId: tenant.supplierId, keyId: tenant.keyId, apiKey: tenant.apiKey }, null, 2),
+    );
+  } else {
+    out(`the platform tenant ${tenant.supplierId} ("${tenant.name}") exists: nothing created`);
+  }
+  if (opsKey.status === 'created') {
+    await cliAct('api_key.created', `api_key:${opsKey.keyId}`, undefined, opsKey.createdAt);
+    out(`created the first ops key, for ${opsKey.operator}:`);
+    out(JSON.stringify({ keyId: opsKey.keyId, apiKey: opsKey.apiKey }, null, 2));
+  } else {
+    out(
+      `ops keys are active (${opsKey.activeKeyIds.join(', ')}): nothing created; ` +
+        'another operator: npm run cli -- ops-keys create --name <operator>',
+    );
+  }
+  if (tenant.status === 'created' || opsKey.status === 'created') {
+    out('Keep these keys safe: each is shown once and only its hash is stored.');
+  } else {
+    out('already bootstrapped: nothing created');
+  }
+  return 0;
 }
 
 let trail: AdminAuditTrail | undefined;

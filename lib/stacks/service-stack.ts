@@ -42,6 +42,7 @@ import { keyAliasArn, storeKeysIn } from '../constructs/key-aliases';
 import { allRegions, settingValues, type WedSyncConfig } from '../config';
 import { SCHEDULE_PERIOD_MINUTES } from '#src/platforms/domain/sync-plan';
 import { MonitoredQueue } from '../constructs/monitored-queue';
+import { ProducerAccess } from '../constructs/producer-access';
 import { ServiceBucket } from '../constructs/service-bucket';
 import { BUCKETS, type BucketId } from '#src/catalog/buckets';
 import { HealthAlarms } from '../constructs/health-alarms';
@@ -112,6 +113,8 @@ export class ServiceStack extends Stack {
   readonly modelSchedules: readonly events.Rule[];
   /** Issue 11: the Route 53 health check of this region, its alarm, and the latency records. */
   readonly dns: RegionalDns;
+  /** Issue 11: the Ingest queue's policy for the configured producers and its URL output. */
+  readonly producerAccess: ProducerAccess;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -408,6 +411,12 @@ export class ServiceStack extends Stack {
         description: `${dlqEnvVar(q.definition)}: URL of the ${q.definition.id} dead-letter queue`,
       });
     }
+
+    // Issue 11: other services' producers may send (only) to this region's Ingest queue.
+    this.producerAccess = new ProducerAccess(this, 'Producers', {
+      queue: this.queues.Ingest.queue,
+      producers: config.producers,
+    });
   }
 
   /**

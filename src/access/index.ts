@@ -28,3 +28,5 @@ export const apiKeyRoutesResponses = {
   apiKeyList: apiKeyListResponse,
 } as const;
 export * from './use-cases/review-token-keys';
+// Day one (issue 11): the platform tenant and the first ops key
+export * from './use-cases/bootstrap';

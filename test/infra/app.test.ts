@@ -16,6 +16,7 @@ import './model-retraining.spec';
 import './models-layer.spec';
 import './platform-alarm-metrics.spec';
 import './platform-audit.spec';
+import './producers.spec';
 import './realtime.spec';
 import './regional-independence.spec';
 import './secret-rotation.spec';
