@@ -61,6 +61,7 @@ export function buildWedSync(app: App): WedSync {
     terminationProtection: true,
     crossRegionReferences: false,
     naming: config,
+    producers: config.producers,
   });
   const keys = [
     primaryKeys,
@@ -71,6 +72,7 @@ export function buildWedSync(app: App): WedSync {
         terminationProtection: true,
         crossRegionReferences: true,
         naming: config,
+        producers: config.producers,
         primary: primaryKeys,
       });
       replica.addStackDependency(primaryKeys, 'replicates the multi-region primary keys');

@@ -6,7 +6,7 @@
  * sides are needed for a cross-account send.
  */
 import type { QueueId } from '../src/catalog/queues';
-import { queueName } from '../src/catalog/physical-names';
+import { keyAliasName, queueName } from '../src/catalog/physical-names';
 import type { StageNaming } from '../lib/settings';
 
 /** The queue producers send to, in every region. */
@@ -42,6 +42,18 @@ export function producerIamPolicy(stage: StageNaming): Record<string, unknown> {
         Action: 'sqs:SendMessage',
         Resource: ingestQueues(stage).map((q) => q.queueArn),
         Condition: { Bool: { 'aws:SecureTransport': 'true' } },
+      },
+      {
+        // The queues are encrypted with each region's Queues key (ADR 0023); its key policy lets
+        // the configured producers use it through SQS only. Named by its alias: no key id to copy.
+        Sid: 'EncryptForTheIngestQueues',
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: ingestQueues(stage).map((q) => `arn:aws:kms:${q.region}:${stage.account}:key/*`),
+        Condition: {
+          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': keyAliasName(stage, 'Queues') },
+          StringLike: { 'kms:ViaService': 'sqs.*.amazonaws.com' },
+        },
       },
     ],
   };

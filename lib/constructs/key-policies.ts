@@ -13,6 +13,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { ApplicationKeyDefinition, KeyDefinition, StoreKeyDefinition } from '#src/catalog/keys';
+import type { Producer } from '../settings';
 
 /** What the account may do to a key: administration only (no cryptographic action). */
 export const KEY_ADMIN_ACTIONS = [
@@ -53,7 +54,12 @@ export const STORE_KEY_USE_ACTIONS = [
 ] as const;
 
 /** The key policy of `def` in `stack`'s region (a primary, a replica or a single-region key). */
-export function keyPolicy(stack: Stack, def: KeyDefinition): iam.PolicyDocument {
+export function keyPolicy(
+  stack: Stack,
+  def: KeyDefinition,
+  /** Other accounts' producers sending to the Ingest queue (docs/producers.md): they use the Queues key through SQS. */
+  producers: readonly Producer[] = [],
+): iam.PolicyDocument {
   const admin = new iam.PolicyStatement({
     sid: 'AdministerTheKey',
     principals: [new iam.AccountRootPrincipal()],
@@ -62,7 +68,9 @@ export function keyPolicy(stack: Stack, def: KeyDefinition): iam.PolicyDocument 
     resources: ['*'],
   });
   const use = def.kind === 'store' ? storeKeyUse(stack, def) : applicationKeyUse(def);
-  return new iam.PolicyDocument({ statements: [admin, ...use] });
+  const producing =
+    def.id === 'Queues' && producers.length > 0 ? [producersSendThroughSqs(stack, producers)] : [];
+  return new iam.PolicyDocument({ statements: [admin, ...use, ...producing] });
 }
 
 function storeKeyUse(stack: Stack, def: StoreKeyDefinition): iam.PolicyStatement[] {
@@ -89,6 +97,24 @@ function storeKeyUse(stack: Stack, def: StoreKeyDefinition): iam.PolicyStatement
       conditions: { ...through, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     }),
   ];
+}
+
+/**
+ * A producer's SendMessage to a KMS-encrypted queue needs GenerateDataKey and Decrypt on its key
+ * (SQS docs, "Key management"): only those two, only through SQS in this region.
+ */
+function producersSendThroughSqs(stack: Stack, producers: readonly Producer[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ProducersSendThroughSqs',
+    principals: producers.map((p) =>
+      /^\d{12}$/.test(p.principal)
+        ? new iam.AccountPrincipal(p.principal)
+        : new iam.ArnPrincipal(p.principal),
+    ),
+    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.${stack.urlSuffix}` } },
+  });
 }
 
 function applicationKeyUse(def: ApplicationKeyDefinition): iam.PolicyStatement[] {

@@ -18,9 +18,12 @@ import type { Construct } from 'constructs';
 import { APPLICATION_KEYS, KEYS, type ApplicationKeyId, type KeyId } from '#src/catalog/keys';
 import { keyAliasName, type NamingScope } from '#src/catalog/physical-names';
 import { keyPolicy } from '../constructs/key-policies';
+import type { Producer } from '../settings';
 
 export interface KeysStackProps extends StackProps {
   readonly naming: NamingScope;
+  /** Producers of other accounts (wedsync.producers): the Queues key lets them send through SQS. */
+  readonly producers?: readonly Producer[];
   /**
    * The primary region's keys stack, for a replica region: its multi-region keys are replicated
    * here. Omitted in the primary region, whose stack creates those primaries.
@@ -38,7 +41,7 @@ export class KeysStack extends Stack {
     const keys: Partial<Record<KeyId, kms.CfnKey | kms.CfnReplicaKey>> = {};
     const aliases: Partial<Record<KeyId, kms.CfnAlias>> = {};
     for (const def of KEYS) {
-      const policy = keyPolicy(this, def);
+      const policy = keyPolicy(this, def, props.producers);
       const key =
         def.multiRegion && props.primary
           ? new kms.CfnReplicaKey(this, `${def.id}KeyReplica`, {

@@ -4,7 +4,7 @@
  * `sqs:SendMessage`, on that queue only, to exactly those principals, over TLS only; no other queue
  * names them; each region outputs the URL producers use.
  */
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Stack } from 'aws-cdk-lib';
 import { logicalIdOf, synthesize, type SynthesizedApp } from './support/synth';
 
@@ -75,6 +75,40 @@ describe('producers of events (issue 11)', () => {
         Value: { Ref: ingestId },
         Description: Match.stringLikeRegexp('Producers'),
       });
+    },
+  );
+
+  it.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])(
+    'lets exactly the producers use the %s Queues key, through SQS only (the queues are KMS-encrypted)',
+    (region) => {
+      const keys = synth.keys.find((k) => k.region === region)!;
+      const template = Template.fromStack(keys);
+      const statements = Object.values(template.findResources('AWS::KMS::Key')).flatMap(
+        (r) =>
+          (r as { Properties: { KeyPolicy: { Statement: PolicyStatement[] } } }).Properties.KeyPolicy
+            .Statement,
+      );
+      const producing = statements.filter((st) => st.Sid === 'ProducersSendThroughSqs');
+      // One key (Queues) names them, and only for these two actions through SQS in this region.
+      expect(producing).toEqual([
+        {
+          Sid: 'ProducersSendThroughSqs',
+          Effect: 'Allow',
+          Principal: {
+            AWS: [
+              'arn:aws:iam::444444444444:role/budget-service-producer',
+              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::555555555555:root']] },
+            ],
+          },
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: '*',
+          Condition: {
+            StringEquals: {
+              'kms:ViaService': { 'Fn::Join': ['', [`sqs.${region}.`, { Ref: 'AWS::URLSuffix' }]] },
+            },
+          },
+        },
+      ]);
     },
   );
 });

@@ -21,7 +21,7 @@ it('lists every region of the stage, the primary first, with the URL the CLI der
   }
 });
 
-it('gives producers sqs:SendMessage on the Ingest queues only, over TLS only', () => {
+it('gives producers sqs:SendMessage on the Ingest queues only, over TLS only, and the Queues key through SQS only', () => {
   expect(producerIamPolicy(eu)).toEqual({
     Version: '2012-10-17',
     Statement: [
@@ -34,6 +34,19 @@ it('gives producers sqs:SendMessage on the Ingest queues only, over TLS only', (
           `arn:aws:sqs:eu-central-1:${eu.account}:WedSync-prod-eu-Ingest`,
         ],
         Condition: { Bool: { 'aws:SecureTransport': 'true' } },
+      },
+      {
+        Sid: 'EncryptForTheIngestQueues',
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: [
+          `arn:aws:kms:eu-west-1:${eu.account}:key/*`,
+          `arn:aws:kms:eu-central-1:${eu.account}:key/*`,
+        ],
+        Condition: {
+          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/WedSync-prod-eu-Queues' },
+          StringLike: { 'kms:ViaService': 'sqs.*.amazonaws.com' },
+        },
       },
     ],
   });
