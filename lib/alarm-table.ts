@@ -89,6 +89,8 @@ export const ALARM_TABLE = {
       // A failed rotation leaves the current secret in place (issue 9).
       SecretRotation: 'warning',
       PrivacyWorker: 'warning',
+      // The paging path's check (issue 10): if it fails, its subscription alarms go silent, not red.
+      PagingCheck: 'warning',
     },
     runbook: 'function-errors',
   }),
@@ -113,6 +115,7 @@ export const ALARM_TABLE = {
       RealtimeFanout: 'warning',
       SecretRotation: 'warning',
       PrivacyWorker: 'warning',
+      PagingCheck: 'warning',
     },
     runbook: 'lambda-throttles',
   }),
@@ -170,6 +173,15 @@ export const ALARM_TABLE = {
    * a warning (it cannot page through itself); a broken warning channel pages by itself.
    */
   pagingPath: kind<TopicId>({
+    severity: { critical: 'warning', warning: 'critical' },
+    runbook: 'paging-path',
+    standalone: true,
+  }),
+  /**
+   * The paging path's subscriptions (functions/paging-check): a topic with a subscription pending
+   * confirmation, or none confirmed, for an hour. Routed like `pagingPath`, for the same reason.
+   */
+  pagingSubscriptions: kind<TopicId>({
     severity: { critical: 'warning', warning: 'critical' },
     runbook: 'paging-path',
     standalone: true,
