@@ -12,6 +12,7 @@ import './dns.spec';
 import './encryption.spec';
 import './imports.spec';
 import './models-layer.spec';
+import './paging-check.spec';
 import './platform-alarm-metrics.spec';
 import './platform-audit.spec';
 import './realtime.spec';
