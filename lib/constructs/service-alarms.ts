@@ -137,19 +137,20 @@ export class ServiceAlarms extends Construct {
   }
 
   /**
-   * The subscriptions of both topics, as the PagingCheck function publishes them every 15 minutes
-   * (SERVICE_METRICS, dimension `topic`): ALARM when a subscription stayed pending confirmation, or
-   * none was confirmed, over four runs (an hour: a new e-mail subscriber has that long to confirm).
+   * The subscriptions of both topics, as the PagingCheck function publishes them every
+   * `periodMinutes` (SERVICE_METRICS, dimension `topic`): ALARM when a subscription stayed pending
+   * confirmation, or none was confirmed, over four runs (an hour at 15 minutes: a new e-mail
+   * subscriber has that long to confirm).
    * Each topic is reported on the other. No figures (the check failed: its error alarm says so) is
    * not breaching: an error is never read as "no subscriber".
    */
-  watchPagingSubscriptions(metricsNamespace: string, serviceName: string): void {
+  watchPagingSubscriptions(metricsNamespace: string, serviceName: string, periodMinutes: number): void {
     const pairs: readonly (readonly [TopicId, TopicId])[] = [
       ['critical', 'warning'],
       ['warning', 'critical'],
     ];
     for (const [watched, other] of pairs) {
-      const period = Duration.minutes(15);
+      const period = Duration.minutes(periodMinutes);
       const figure = (metricName: string, statistic: string) =>
         new cloudwatch.Metric({
           namespace: metricsNamespace,
@@ -172,7 +173,7 @@ export class ServiceAlarms extends Construct {
         name: `paging-${watched}-unconfirmed`,
         description:
           `The ${watched} alarm topic has had a subscription pending confirmation, or no confirmed subscription, ` +
-          `for an hour: ${watched} alarms may reach nobody. Reported on the ${other} topic.`,
+          `over four checks (${4 * periodMinutes} minutes): ${watched} alarms may reach nobody. Reported on the ${other} topic.`,
         metric,
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -292,7 +292,7 @@ export class ServiceStack extends Stack {
     });
 
     // The paging path's subscriptions (issue 10): every 15 minutes, its figures and their alarms.
-    // A missed run is harmless (the alarm wants four in a row), so no old event is kept.
+    // A missed run only delays the alarm (it wants four runs in a row), so no old event is kept.
     this.pagingCheckSchedule = new events.Rule(this, 'PagingCheckSchedule', {
       description: "Publishes the alarm topics' pending and confirmed subscriptions (paging path).",
       schedule: events.Schedule.rate(Duration.minutes(PAGING_CHECK_PERIOD_MINUTES)),
@@ -303,7 +303,7 @@ export class ServiceStack extends Stack {
         }),
       ],
     });
-    alarms.watchPagingSubscriptions(config.metricsNamespace, config.serviceName);
+    alarms.watchPagingSubscriptions(config.metricsNamespace, config.serviceName, PAGING_CHECK_PERIOD_MINUTES);
 
     this.dataFunctions = this.region === config.primaryRegion ? this.watchDataFunctions(config) : [];
 
