@@ -94,6 +94,8 @@ export const ALARM_TABLE = {
       // Model retraining (issue 13): a failed run leaves the serving models as they are.
       ModelRetrain: 'warning',
       ModelRollout: 'warning',
+      // The paging path's check (issue 10): if it fails, its subscription alarms go silent, not red.
+      PagingCheck: 'warning',
     },
     runbook: 'function-errors',
   }),
@@ -121,6 +123,7 @@ export const ALARM_TABLE = {
       WebhookSecretRotation: 'warning',
       ModelRetrain: 'warning',
       ModelRollout: 'warning',
+      PagingCheck: 'warning',
     },
     runbook: 'lambda-throttles',
   }),
@@ -183,6 +186,15 @@ export const ALARM_TABLE = {
    * a warning (it cannot page through itself); a broken warning channel pages by itself.
    */
   pagingPath: kind<TopicId>({
+    severity: { critical: 'warning', warning: 'critical' },
+    runbook: 'paging-path',
+    standalone: true,
+  }),
+  /**
+   * The paging path's subscriptions (functions/paging-check): a topic with a subscription pending
+   * confirmation, or none confirmed, for an hour. Routed like `pagingPath`, for the same reason.
+   */
+  pagingSubscriptions: kind<TopicId>({
     severity: { critical: 'warning', warning: 'critical' },
     runbook: 'paging-path',
     standalone: true,

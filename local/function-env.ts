@@ -50,6 +50,8 @@ export function localFunctionEnv(
   fn: FunctionDefinition,
   context: LocalFunctionContext,
 ): Record<string, string> {
+  // A function the catalog marks AWS only (issue 10: PagingCheck, no SNS here) is never started locally.
+  if (fn.runs?.awsOnly) throw new Error(`${fn.id} runs in AWS only: it ${fn.runs.awsOnly}`);
   const granted = environmentFor(fn, context.names);
   const env: Record<string, string> = {
     ...context.runtime,

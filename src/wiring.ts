@@ -95,6 +95,11 @@ import type { InboundNotification, ReceiveNotificationDeps } from './platforms';
 // Real-time updates (issue 14)
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { REALTIME_MANAGEMENT_ENDPOINT_ENV } from './catalog/function-env';
+// The paging path's subscriptions (issue 10)
+import { SNSClient } from '@aws-sdk/client-sns';
+import { ALARM_TOPIC_ARN_ENV, ALARM_TOPIC_IDS } from './catalog/function-env';
+import { snsTopicAttributes } from './recovery/adapters/sns-topic-attributes';
+import type { PagingTopic } from './recovery';
 import { DynamoChannelLog } from './realtime/adapters/dynamo-channel-log';
 import { DynamoRealtimeConnections } from './realtime/adapters/dynamo-connections';
 import { ManagementApiMessenger } from './realtime/adapters/management-api-messenger';
@@ -497,3 +502,8 @@ export const healthProbes = once((): HealthProbes => ({
   sqs: sqsQueueProbe(sqs(), queueUrl('Ingest')),
   secrets: keyRingProbe(reviewTokenKeys()),
 }));
+// The paging path's subscriptions (issue 10): the region's two alarm topics, read with SNS.
+export const pagingTopics = once((): PagingTopic[] =>
+  ALARM_TOPIC_IDS.map((topic) => ({ topic, arn: requireEnv(ALARM_TOPIC_ARN_ENV[topic]) })),
+);
+export const topicAttributes = once(() => snsTopicAttributes(new SNSClient(sdkClientConfig())));

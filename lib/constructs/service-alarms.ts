@@ -22,6 +22,7 @@ import {
 import type { PagingConfig } from '../settings';
 import { runbookReference } from '../runbooks';
 import { OnCallTopic } from './on-call-topic';
+import { ALARM_TOPIC_DIMENSION, SERVICE_METRICS } from '#src/catalog/metrics';
 
 /** What varies between alarms; everything else comes from the alarm table. */
 export interface AlarmSpec {
@@ -133,6 +134,53 @@ export class ServiceAlarms extends Construct {
     this.composite.addAlarmAction(action);
     this.composite.addOkAction(action);
     return this.composite;
+  }
+
+  /**
+   * The subscriptions of both topics, as the PagingCheck function publishes them every
+   * `periodMinutes` (SERVICE_METRICS, dimension `topic`): ALARM when a subscription stayed pending
+   * confirmation, or none was confirmed, over four runs (an hour at 15 minutes: a new e-mail
+   * subscriber has that long to confirm).
+   * Each topic is reported on the other. No figures (the check failed: its error alarm says so) is
+   * not breaching: an error is never read as "no subscriber".
+   */
+  watchPagingSubscriptions(metricsNamespace: string, serviceName: string, periodMinutes: number): void {
+    const pairs: readonly (readonly [TopicId, TopicId])[] = [
+      ['critical', 'warning'],
+      ['warning', 'critical'],
+    ];
+    for (const [watched, other] of pairs) {
+      const period = Duration.minutes(periodMinutes);
+      const figure = (metricName: string, statistic: string) =>
+        new cloudwatch.Metric({
+          namespace: metricsNamespace,
+          metricName,
+          dimensionsMap: { service: serviceName, [ALARM_TOPIC_DIMENSION]: watched },
+          statistic,
+          period,
+        });
+      const metric = new cloudwatch.MathExpression({
+        expression: 'IF(pending > 0 OR confirmed == 0, 1, 0)',
+        usingMetrics: {
+          // The worst run of the period: most pending, fewest confirmed.
+          pending: figure(SERVICE_METRICS.alarmSubscriptionsPending, cloudwatch.Stats.MAXIMUM),
+          confirmed: figure(SERVICE_METRICS.alarmSubscriptionsConfirmed, cloudwatch.Stats.MINIMUM),
+        },
+        label: `${watched} topic subscriptions unconfirmed`,
+        period,
+      });
+      this.create(this, `PagingSubscriptions-${watched}`, 'pagingSubscriptions', watched, {
+        name: `paging-${watched}-unconfirmed`,
+        description:
+          `The ${watched} alarm topic has had a subscription pending confirmation, or no confirmed subscription, ` +
+          `over four checks (${4 * periodMinutes} minutes): ${watched} alarms may reach nobody. Reported on the ${other} topic.`,
+        metric,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 4,
+        datapointsToAlarm: 4,
+      });
+    }
   }
 
   /**

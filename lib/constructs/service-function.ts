@@ -26,7 +26,13 @@ import {
   type TableAccess,
 } from '#src/catalog/functions';
 import { loadConfig } from '../config';
-import { environmentFor, settingsEnvironment, type FunctionSettings } from '#src/catalog/function-env';
+import {
+  ALARM_TOPIC_IDS,
+  environmentFor,
+  settingsEnvironment,
+  type AlarmTopicId,
+  type FunctionSettings,
+} from '#src/catalog/function-env';
 import { QUEUES, type QueueDefinition, type QueueId } from '#src/catalog/queues';
 import type { LayerId } from '#src/catalog/layers';
 import type { SecretId } from '#src/catalog/secrets';
@@ -122,6 +128,8 @@ export interface ServiceResources {
   readonly buckets: Readonly<Record<BucketId, IBucket>>;
   /** The region's real-time WebSocket API (issue 14), for functions with `manageConnections`. */
   readonly webSocket?: { readonly managementEndpoint: string; readonly connectionsArn: string };
+  /** The region's two alarm topics' ARNs (issue 10), for functions with `alarmTopics`. */
+  readonly alarmTopics?: Readonly<Record<AlarmTopicId, string>>;
 }
 
 /**
@@ -332,6 +340,18 @@ export class ServiceFunction extends Construct {
         }),
       );
     }
+    // The paging path's check (issue 10): the two alarm topics' attributes, nothing else of SNS.
+    if (this.definition.alarmTopics) {
+      const topics = resources.alarmTopics;
+      if (!topics) throw new Error(`${this.definition.id}: no alarm topics provided`);
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadAlarmTopicAttributes',
+          actions: ['sns:GetTopicAttributes'],
+          resources: ALARM_TOPIC_IDS.map((topic) => topics[topic]),
+        }),
+      );
+    }
     // Every variable naming a granted resource, computed where the local mode computes it too.
     const env = environmentFor(this.definition, {
       table: (id) => resources.tables[id].tableName,
@@ -344,6 +364,9 @@ export class ServiceFunction extends Construct {
       bucket: (id) => resources.buckets[id].bucketName,
       ...(resources.webSocket
         ? { webSocketManagementEndpoint: () => resources.webSocket!.managementEndpoint }
+        : {}),
+      ...(resources.alarmTopics
+        ? { alarmTopicArn: (topic: AlarmTopicId) => resources.alarmTopics![topic] }
         : {}),
     });
     for (const [name, value] of Object.entries(env)) this.function.addEnvironment(name, value);

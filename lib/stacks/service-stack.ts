@@ -65,6 +65,8 @@ import {
   type ServiceResources,
 } from '../constructs/service-function';
 
+/** How often the PagingCheck reads the alarm topics (the subscription alarms' period). */
+const PAGING_CHECK_PERIOD_MINUTES = 15;
 /** The function API Gateway calls as the REQUEST authorizer. */
 const AUTHORIZER: ServiceFunctionId = 'Authorizer';
 /** API Gateway's contract: a REQUEST authorizer answers 401 by failing with exactly this message. */
@@ -104,6 +106,8 @@ export class ServiceStack extends Stack {
   readonly emailConfigurationSet: ses.ConfigurationSet;
   /** Platform sync (issue 8): every 5 minutes the SyncScheduler enqueues the due syncs. */
   readonly syncSchedule: events.Rule;
+  /** The paging path (issue 10): every 15 minutes the PagingCheck reads the alarm topics' subscriptions. */
+  readonly pagingCheckSchedule: events.Rule;
   /** Real-time updates (issue 14): the WebSocket API of this region. */
   readonly realtime: RealtimeApi;
   /** Real-time alarms, dashboard widgets and the fan-out's on-failure queue (issue 14). */
@@ -218,6 +222,11 @@ export class ServiceStack extends Stack {
         managementEndpoint: this.realtime.managementEndpoint,
         connectionsArn: this.realtime.connectionsArn,
       },
+      // The paging path's check (issue 10): the ARNs of the two topics made above, derived once.
+      alarmTopics: {
+        critical: alarms.topics.critical.topic.topicArn,
+        warning: alarms.topics.warning.topic.topicArn,
+      },
     };
 
     this.functions = record(SERVICE_FUNCTIONS, (def) => {
@@ -287,6 +296,20 @@ export class ServiceStack extends Stack {
         }),
       ],
     });
+
+    // The paging path's subscriptions (issue 10): every 15 minutes, its figures and their alarms.
+    // A missed run only delays the alarm (it wants four runs in a row), so no old event is kept.
+    this.pagingCheckSchedule = new events.Rule(this, 'PagingCheckSchedule', {
+      description: "Publishes the alarm topics' pending and confirmed subscriptions (paging path).",
+      schedule: events.Schedule.rate(Duration.minutes(PAGING_CHECK_PERIOD_MINUTES)),
+      targets: [
+        new eventTargets.LambdaFunction(this.functions.PagingCheck.function, {
+          retryAttempts: 2,
+          maxEventAge: Duration.minutes(PAGING_CHECK_PERIOD_MINUTES),
+        }),
+      ],
+    });
+    alarms.watchPagingSubscriptions(config.metricsNamespace, config.serviceName, PAGING_CHECK_PERIOD_MINUTES);
 
     this.dataFunctions = this.region === config.primaryRegion ? this.watchDataFunctions(config) : [];
 

@@ -31,10 +31,21 @@ export interface ResourceNames {
   bucket(id: BucketId): string;
   /** The WebSocket API's management endpoint (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`). */
   webSocketManagementEndpoint?(): string;
+  /** An alarm topic's ARN (issue 10), for functions with `alarmTopics`; AWS only. */
+  alarmTopicArn?(topic: AlarmTopicId): string;
 }
 
 /** Carries the WebSocket management endpoint to functions with `manageConnections`. */
 export const REALTIME_MANAGEMENT_ENDPOINT_ENV = 'REALTIME_MANAGEMENT_ENDPOINT';
+
+/** The region's two alarm topics (issue 10; lib/constructs/service-alarms.ts makes them). */
+export const ALARM_TOPIC_IDS = ['critical', 'warning'] as const;
+export type AlarmTopicId = (typeof ALARM_TOPIC_IDS)[number];
+/** Carries each alarm topic's ARN to functions with `alarmTopics`. */
+export const ALARM_TOPIC_ARN_ENV: Readonly<Record<AlarmTopicId, string>> = {
+  critical: 'CRITICAL_ALARM_TOPIC_ARN',
+  warning: 'WARNING_ALARM_TOPIC_ARN',
+};
 
 /**
  * One entry per grant: tables, queues a function sends to (and its DLQ where it may), secrets,
@@ -74,6 +85,11 @@ export function environmentFor(fn: FunctionDefinition, names: ResourceNames): Re
     if (!names.webSocketManagementEndpoint)
       throw new Error(`${fn.id} posts to WebSocket connections: no endpoint given`);
     env[REALTIME_MANAGEMENT_ENDPOINT_ENV] = names.webSocketManagementEndpoint();
+  }
+  if (fn.alarmTopics) {
+    const arn = names.alarmTopicArn;
+    if (!arn) throw new Error(`${fn.id} reads the alarm topics: no topic ARNs given`);
+    for (const topic of ALARM_TOPIC_IDS) env[ALARM_TOPIC_ARN_ENV[topic]] = arn(topic);
   }
   return env;
 }

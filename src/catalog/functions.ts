@@ -39,7 +39,9 @@ export type FunctionId =
   | 'WebhookSecretRotation'
   // Model retraining and rollout (issue 13, ADR 0026)
   | 'ModelRetrain'
-  | 'ModelRollout';
+  | 'ModelRollout'
+  // The paging path's subscriptions (issue 10)
+  | 'PagingCheck';
 
 export type TableAccess = 'read' | 'readwrite' | 'append';
 
@@ -108,6 +110,16 @@ export interface FunctionDefinition {
    * function is a cycle). Its alarms are in the primary service stack, by its derived name.
    */
   readonly stack?: 'data';
+  /**
+   * Reads the attributes of the region's two alarm topics (`sns:GetTopicAttributes` on those two
+   * topics only); their ARNs come in ALARM_TOPIC_ARN_ENV (src/catalog/function-env.ts).
+   */
+  readonly alarmTopics?: 'read-attributes';
+  /**
+   * Where the function runs: everywhere (default), or in AWS only, with the reason. The local mode
+   * starts no `aws-only` function (README, "What the local mode matches in AWS").
+   */
+  readonly runs?: { readonly awsOnly: string };
   readonly description: string;
 }
 
@@ -495,6 +507,20 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     settings: ['AuditRetentionDays'],
     description:
       'Every 15 minutes: promotes a canary model that kept up, rolls back one whose alarms would fire (audited, model.promoted / model.rolled_back).',
+  },
+  // The paging path's subscriptions (issue 10): CloudWatch has no metric for a pending subscription.
+  {
+    id: 'PagingCheck',
+    entry: 'functions/paging-check/handler.ts',
+    memoryMb: 128,
+    timeoutSeconds: 30,
+    tables: {},
+    queues: {},
+    secrets: [],
+    alarmTopics: 'read-attributes',
+    runs: { awsOnly: 'reads the SNS alarm topics, which the local mode does not have (no SNS emulator)' },
+    description:
+      'Every 15 minutes: reads the pending and confirmed subscriptions of the two alarm topics and publishes them as metrics, for the paging-path alarms.',
   },
 ];
 

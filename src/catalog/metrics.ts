@@ -40,7 +40,14 @@ export const SERVICE_METRICS = {
   realtimeFanoutLagMs: 'RealtimeFanoutLagMs',
   // Deep health (functions/api, issue 11): each 503 of GET /v1/health (a dependency failed).
   healthChecksFailed: 'HealthChecksFailed',
+  // The paging path (functions/paging-check, issue 10): each alarm topic's subscriptions, with the
+  // extra dimension ALARM_TOPIC_DIMENSION (`critical`, `warning`), every 15 minutes.
+  alarmSubscriptionsPending: 'AlarmSubscriptionsPending',
+  alarmSubscriptionsConfirmed: 'AlarmSubscriptionsConfirmed',
 } as const;
+
+/** The dimension that names the alarm topic of the paging-path metrics. */
+export const ALARM_TOPIC_DIMENSION = 'topic';
 
 /**
  * Business KPIs (issue 10), emitted by the ingest worker for each review stored the first time

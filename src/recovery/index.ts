@@ -11,4 +11,13 @@ export {
   type HealthReport,
 } from './domain/health';
 // The paging path's subscriptions (issue 10): the scheduled check's decision.
-export { topicSubscriptions, type TopicSubscriptions } from './domain/paging-subscriptions';
+export {
+  topicSubscriptions,
+  type TopicAttributesReader,
+  type TopicSubscriptions,
+} from './domain/paging-subscriptions';
+export {
+  checkPagingSubscriptions,
+  type PagingCheck,
+  type PagingTopic,
+} from './use-cases/check-paging-subscriptions';

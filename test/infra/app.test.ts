@@ -14,6 +14,7 @@ import './imports.spec';
 // Model retraining (issue 13, ADR 0026)
 import './model-retraining.spec';
 import './models-layer.spec';
+import './paging-check.spec';
 import './platform-alarm-metrics.spec';
 import './platform-audit.spec';
 import './producers.spec';

@@ -21,7 +21,7 @@ import { SETTINGS } from '#src/catalog/settings';
 import { APPLICATION_KEYS } from '#src/catalog/keys';
 import { BUCKETS } from '#src/catalog/buckets';
 import { FUNCTION_TIMEOUT_ENV } from '#src/shared/env';
-import { REALTIME_MANAGEMENT_ENDPOINT_ENV } from '#src/catalog/function-env';
+import { ALARM_TOPIC_ARN_ENV, REALTIME_MANAGEMENT_ENDPOINT_ENV } from '#src/catalog/function-env';
 import { TABLES } from '#src/catalog/tables';
 import { keyAliasName, tableName } from '#src/catalog/physical-names';
 import { DYNAMODB_ACTIONS } from '../../lib/constructs/service-function';
@@ -202,6 +202,8 @@ describe.each(REGIONS)('service stack in %s', (region) => {
           ...BUCKETS.filter((b) => def.buckets?.[b.id]).map((b) => b.envVar),
           // The region's WebSocket management endpoint, for functions that post to connections.
           ...(def.manageConnections ? [REALTIME_MANAGEMENT_ENDPOINT_ENV] : []),
+          // The region's two alarm topics, for the paging path's check (issue 10).
+          ...(def.alarmTopics ? Object.values(ALARM_TOPIC_ARN_ENV) : []),
         ];
         expect(resourceVars.sort()).toEqual(expected.sort());
       },

@@ -41,3 +41,8 @@ function count(
   }
   return Number(value);
 }
+
+/** Reads one topic's attributes (`GetTopicAttributes`); the SNS adapter in AWS. */
+export type TopicAttributesReader = (
+  topicArn: string,
+) => Promise<Readonly<Record<string, string | undefined>> | undefined>;
