@@ -6,6 +6,7 @@
 import './alarms.spec';
 import './api.spec';
 import './backup.spec';
+import './canary.spec';
 import './connections.spec';
 import './data-stack.spec';
 import './dns.spec';

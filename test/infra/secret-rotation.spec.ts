@@ -64,9 +64,7 @@ it('lets Secrets Manager invoke the function', () => {
   primaryTemplate().hasResourceProperties('AWS::Lambda::Permission', {
     Action: 'lambda:InvokeFunction',
     Principal: 'secretsmanager.amazonaws.com',
-    FunctionName: {
-      'Fn::GetAtt': [logicalIdOf(primary(), primary().functions.SecretRotation.function), 'Arn'],
-    },
+    FunctionName: { Ref: logicalIdOf(primary(), primary().functions.SecretRotation.alias) },
   });
 });
 
