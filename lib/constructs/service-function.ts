@@ -7,7 +7,6 @@
 import * as path from 'node:path';
 import { Arn, ArnFormat, type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -116,15 +115,6 @@ export interface EmailSenderResource {
   readonly configurationSetArn: string;
 }
 
-/**
- * The alias every caller invokes (event sources, API integrations, schedules, rotation): each
- * deploy publishes a version and CodeDeploy shifts this alias to it as a canary (issue 11, ADR 0028).
- */
-export const LIVE_ALIAS = 'live';
-
-/** 10% of invocations on the new version for 5 minutes, then all of them: the canary of every function. */
-export const FUNCTION_DEPLOYMENT_CONFIG = codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES;
-
 export class ServiceFunction extends Construct {
   readonly definition: FunctionDefinition;
   readonly function: nodejs.NodejsFunction;
@@ -132,10 +122,6 @@ export class ServiceFunction extends Construct {
   readonly logGroup: logs.LogGroup;
   readonly errorAlarm: cloudwatch.Alarm;
   readonly throttleAlarm: cloudwatch.Alarm;
-  /** What callers invoke: the `live` alias, shifted to each new version by `deployment`. */
-  readonly alias: lambda.Alias;
-  /** The canary: 10% for 5 minutes, rolled back by CodeDeploy when the error or throttle alarm fires. */
-  readonly deployment: codedeploy.LambdaDeploymentGroup;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
@@ -200,33 +186,6 @@ export class ServiceFunction extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
-    });
-
-    // Safe deploys (issue 11, ADR 0028): a version per change, the alias shifted to it as a canary.
-    // The alarms watch the function (every version): during the 5 minutes only the new version's
-    // 10% is new, so an error or throttle then is the canary's, and CodeDeploy rolls the alias back.
-    this.alias = new lambda.Alias(this, 'LiveAlias', {
-      aliasName: LIVE_ALIAS,
-      version: this.function.currentVersion,
-    });
-    this.deployment = new codedeploy.LambdaDeploymentGroup(this, 'Deployment', {
-      application: deploymentApplication(this),
-      alias: this.alias,
-      deploymentConfig: FUNCTION_DEPLOYMENT_CONFIG,
-      alarms: [this.errorAlarm, this.throttleAlarm],
-      autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
-    });
-    Validations.of(this.deployment.role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
-      reason:
-        "CodeDeploy's own service role for Lambda canaries: the Limited variant only reads and updates Lambda " +
-        "aliases and invokes hook functions named CodeDeployHook_*; CodeDeploy's documented policy, kept current by AWS.",
-    });
-    Validations.of(this.deployment.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'From AWSCodeDeployRoleForLambdaLimited (CodeDeploy reads alarms and shifts aliases of the group it runs); ' +
-        'the role is assumable only by codedeploy.amazonaws.com.',
     });
 
     Validations.of(this.function).acknowledge({
@@ -437,8 +396,7 @@ export class ServiceFunction extends Construct {
           `${this.definition.id} timeout ${this.definition.timeoutSeconds}s`,
       );
     }
-    // On the alias, as every caller: a consumer shifts with the canary (issue 11).
-    this.alias.addEventSource(
+    this.function.addEventSource(
       new SqsEventSource(queue, {
         batchSize: consumer.batchSize,
         maxBatchingWindow: Duration.seconds(consumer.maxBatchingWindowSeconds),
@@ -447,15 +405,6 @@ export class ServiceFunction extends Construct {
       }),
     );
   }
-}
-
-/** One CodeDeploy application per stack holds the deployment group of each of its functions. */
-function deploymentApplication(scope: Construct): codedeploy.LambdaApplication {
-  const stack = Stack.of(scope);
-  const id = 'FunctionDeployments';
-  const existing = stack.node.tryFindChild(id);
-  if (existing instanceof codedeploy.LambdaApplication) return existing;
-  return new codedeploy.LambdaApplication(stack, id);
 }
 
 function entries<K extends string, V>(record: Partial<Record<K, V>>): [K, V][] {

@@ -230,7 +230,7 @@ export class ServiceStack extends Stack {
     // replica's on RealtimeFanout in its region), inserts only, filtered as the catalog says;
     // retried with bisection, then skipped after 10 attempts: a subscriber missing events resumes
     // from the log (ADR 0017).
-    this.realtime.addRoutes(this.functions.RealtimeSocket.alias);
+    this.realtime.addRoutes(this.functions.RealtimeSocket.function);
     this.realtimeMonitoring = new RealtimeMonitoring(this, 'RealtimeMonitoring', {
       api: this.realtime.api,
       stage: this.realtime.stage,
@@ -244,7 +244,7 @@ export class ServiceStack extends Stack {
     }
     for (const def of streamConsumersIn(this.region === config.primaryRegion)) {
       const table = this.regionalStreamTable(def.tableStream, tableName(config, def.tableStream));
-      this.functions[def.id].alias.addEventSource(
+      this.functions[def.id].function.addEventSource(
         new lambdaEventSources.DynamoEventSource(table, {
           startingPosition: lambda.StartingPosition.LATEST,
           batchSize: 100,
@@ -264,7 +264,7 @@ export class ServiceStack extends Stack {
       description: 'Enqueues platform syncs (incremental per location, a full sweep once a day).',
       schedule: events.Schedule.rate(Duration.minutes(SCHEDULE_PERIOD_MINUTES)),
       targets: [
-        new eventTargets.LambdaFunction(this.functions.SyncScheduler.alias, {
+        new eventTargets.LambdaFunction(this.functions.SyncScheduler.function, {
           retryAttempts: 2,
           maxEventAge: Duration.minutes(SCHEDULE_PERIOD_MINUTES),
         }),
@@ -278,8 +278,8 @@ export class ServiceStack extends Stack {
 
     this.api = new ServiceApi(this, 'Http', {
       routes: ROUTES,
-      apiFunction: this.functions.Api.alias,
-      authorizerFunction: this.functions[AUTHORIZER].alias,
+      apiFunction: this.functions.Api.function,
+      authorizerFunction: this.functions[AUTHORIZER].function,
       settings: config.api,
       logRetention,
       tracing: config.tracing,
@@ -384,7 +384,7 @@ export class ServiceStack extends Stack {
       (def) =>
         new secretsmanager.RotationSchedule(this, `${def.id}Rotation`, {
           secret: secrets[def.id],
-          rotationLambda: rotation.alias,
+          rotationLambda: rotation.function,
           automaticallyAfter: Duration.days(def.rotation.everyDays),
         }),
     );

@@ -104,7 +104,7 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
     });
 
     it('proxies every method to the Api function', () => {
-      const apiFunction = logicalId(stack, stack.functions.Api.alias);
+      const apiFunction = logicalId(stack, stack.functions.Api.function);
       const uris = new Capture();
       template.allResourcesProperties('AWS::ApiGateway::Method', {
         Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: uris },
@@ -165,7 +165,7 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
         AuthorizerResultTtlInSeconds: 30,
         AuthorizerUri: uri,
       });
-      expect(JSON.stringify(uri.asObject())).toContain(logicalId(stack, stack.functions.Authorizer.alias));
+      expect(JSON.stringify(uri.asObject())).toContain(logicalId(stack, stack.functions.Authorizer.function));
     });
   });
 

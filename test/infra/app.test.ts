@@ -6,7 +6,6 @@
 import './alarms.spec';
 import './api.spec';
 import './backup.spec';
-import './canary.spec';
 import './connections.spec';
 import './data-stack.spec';
 import './dns.spec';

@@ -78,7 +78,7 @@ describe.each(REGIONS)('imports in %s', (region) => {
     const queue = stack.queues.Imports;
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack, queue.queue), 'Arn'] },
-      FunctionName: { Ref: logicalIdOf(stack, stack.functions.ImportWorker.alias) },
+      FunctionName: { Ref: logicalIdOf(stack, stack.functions.ImportWorker.function) },
       BatchSize: queueDefinition('Imports').consumer!.batchSize,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });

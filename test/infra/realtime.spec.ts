@@ -52,8 +52,6 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the real-time API i
     template = synth.serviceTemplates.get(region)!;
   });
   const fnRef = (id: FunctionId) => logicalIdOf(stack, stack.functions[id].function);
-  // What callers invoke: the live alias (issue 11, canary deploys).
-  const aliasRef = (id: FunctionId) => logicalIdOf(stack, stack.functions[id].alias);
   const roleRef = (id: FunctionId) => logicalIdOf(stack, stack.functions[id].role);
 
   it('is a WebSocket API routed on the frame’s action, with $connect, $disconnect, $default and every action on RealtimeSocket', () => {
@@ -76,7 +74,7 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the real-time API i
         found: true,
       });
       expect(integration![1].Properties.IntegrationType).toBe('AWS_PROXY');
-      expect(JSON.stringify(integration![1].Properties.IntegrationUri)).toContain(aliasRef('RealtimeSocket'));
+      expect(JSON.stringify(integration![1].Properties.IntegrationUri)).toContain(fnRef('RealtimeSocket'));
     }
   });
 
@@ -122,7 +120,7 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the real-time API i
   it('feeds RealtimeFanout from the RealtimeLog replica’s stream: inserts only, bisected retries, then the on-failure queue', () => {
     const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping')
       .map(([, m]) => m.Properties)
-      .filter((m) => JSON.stringify(m.FunctionName).includes(aliasRef('RealtimeFanout')));
+      .filter((m) => JSON.stringify(m.FunctionName).includes(fnRef('RealtimeFanout')));
     expect(mappings).toHaveLength(1);
     const skipped = logicalIdOf(stack, stack.realtimeMonitoring.skippedBatches);
     expect(mappings[0]).toMatchObject({
@@ -157,7 +155,7 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the real-time API i
     }
     const recorder = resourcesOf(template, 'AWS::Lambda::EventSourceMapping')
       .map(([, m]) => m.Properties)
-      .filter((m) => JSON.stringify(m.FunctionName).includes(aliasRef('RealtimeRecorder')));
+      .filter((m) => JSON.stringify(m.FunctionName).includes(fnRef('RealtimeRecorder')));
     // The one writer (ADR 0017): the recorder consumes the event log in the primary region only.
     expect(recorder).toHaveLength(region === synth.config.primaryRegion ? 1 : 0);
     for (const mapping of recorder) {

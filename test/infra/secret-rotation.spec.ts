@@ -64,7 +64,9 @@ it('lets Secrets Manager invoke the function', () => {
   primaryTemplate().hasResourceProperties('AWS::Lambda::Permission', {
     Action: 'lambda:InvokeFunction',
     Principal: 'secretsmanager.amazonaws.com',
-    FunctionName: { Ref: logicalIdOf(primary(), primary().functions.SecretRotation.alias) },
+    FunctionName: {
+      'Fn::GetAtt': [logicalIdOf(primary(), primary().functions.SecretRotation.function), 'Arn'],
+    },
   });
 });
 

@@ -388,7 +388,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', consumed.length + streamConsumers.length);
       for (const fn of streamConsumers) {
         template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-          FunctionName: { Ref: logicalId(stack, stack.functions[fn.id].alias) },
+          FunctionName: { Ref: logicalId(stack, stack.functions[fn.id].function) },
           EventSourceArn: Match.anyValue(),
           StartingPosition: 'LATEST',
           BisectBatchOnFunctionError: true,
@@ -399,7 +399,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
 
     it('records real-time events from the event log in the primary region only (one writer per channel)', () => {
       const recorder = Match.objectLike({
-        FunctionName: { Ref: logicalId(stack, stack.functions.RealtimeRecorder.alias) },
+        FunctionName: { Ref: logicalId(stack, stack.functions.RealtimeRecorder.function) },
         FilterCriteria: {
           Filters: [
             {
@@ -423,7 +423,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
         const consumer = def.consumer!;
         template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
           EventSourceArn: { 'Fn::GetAtt': [logicalId(stack, stack.queues[id].queue), 'Arn'] },
-          FunctionName: { Ref: logicalId(stack, stack.functions[consumerOf(id)!.id].alias) },
+          FunctionName: { Ref: logicalId(stack, stack.functions[consumerOf(id)!.id].function) },
           BatchSize: consumer.batchSize,
           MaximumBatchingWindowInSeconds: consumer.maxBatchingWindowSeconds,
           ScalingConfig: { MaximumConcurrency: consumer.maxConcurrency },
