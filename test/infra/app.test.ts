@@ -12,6 +12,7 @@ import './dns.spec';
 import './imports.spec';
 import './models-layer.spec';
 import './platform-alarm-metrics.spec';
+import './pipeline.spec';
 import './platform-audit.spec';
 import './realtime.spec';
 import './regional-independence.spec';
