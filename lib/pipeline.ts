@@ -22,7 +22,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import type { Construct, IConstruct } from 'constructs';
 import { STAGE_CONTEXT_KEY, type WedSyncConfig } from './settings';
-import type { WedSync } from './wedsync';
+import type { ServiceStack } from './stacks/service-stack';
 
 /** The stage's settings for its pipeline (`pipeline` in the stage's configuration). */
 export type PipelineSettings = NonNullable<WedSyncConfig['pipeline']>;
@@ -38,23 +38,29 @@ export const pagerDutySecretName = (config: WedSyncConfig): string =>
 
 export const pipelineStackName = (config: WedSyncConfig): string => `${config.appName}-Pipeline`;
 
-/** Builds every stack of a stage into `scope` (lib/wedsync.ts `buildWedSyncStacks`). */
-export type StackBuilder = (scope: Stage) => WedSync;
+/** What the pipeline needs of the builder's result (lib/wedsync.ts `WedSync`; no import: a cycle). */
+export interface StageStacks {
+  /** One per region, the primary region first. */
+  readonly services: readonly ServiceStack[];
+}
 
-export interface WedSyncStageProps extends StageProps {
+/** Builds every stack of a stage into `scope` (lib/wedsync.ts `buildWedSyncStacks`). */
+export type StackBuilder<W extends StageStacks> = (scope: Stage) => W;
+
+export interface WedSyncStageProps<W extends StageStacks> extends StageProps {
   readonly config: WedSyncConfig;
-  readonly build: StackBuilder;
+  readonly build: StackBuilder<W>;
 }
 
 /** Every stack of one configuration stage, as a CDK Stage the pipeline deploys. */
-export class WedSyncStage extends Stage {
-  readonly wedsync: WedSync;
+export class WedSyncStage<W extends StageStacks> extends Stage {
+  readonly wedsync: W;
   /** Every stack that is not a service stack: the first to deploy. */
   readonly statefulStacks: readonly Stack[];
   /** Each service stack's health URL output, by region. */
   readonly healthUrls: ReadonlyMap<string, CfnOutput>;
 
-  constructor(scope: Construct, id: string, props: WedSyncStageProps) {
+  constructor(scope: Construct, id: string, props: WedSyncStageProps<W>) {
     super(scope, id, props);
     // The builder reads the same configuration stage the pipeline was made for.
     this.node.setContext(STAGE_CONTEXT_KEY, props.config.stage);
@@ -84,19 +90,19 @@ export class WedSyncStage extends Stage {
   }
 }
 
-export interface PipelineStackProps extends StackProps {
+export interface PipelineStackProps<W extends StageStacks> extends StackProps {
   readonly config: WedSyncConfig;
   readonly settings: PipelineSettings;
-  readonly build: StackBuilder;
+  readonly build: StackBuilder<W>;
 }
 
-export class PipelineStack extends Stack {
+export class PipelineStack<W extends StageStacks = StageStacks> extends Stack {
   readonly pipeline: pipelines.CodePipeline;
-  readonly stage: WedSyncStage;
+  readonly stage: WedSyncStage<W>;
   readonly smokeTests: ReadonlyMap<string, pipelines.ShellStep>;
   readonly approval?: pipelines.ManualApprovalStep;
 
-  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+  constructor(scope: Construct, id: string, props: PipelineStackProps<W>) {
     super(scope, id, props);
     const { config, settings } = props;
 
@@ -167,7 +173,7 @@ export class PipelineStack extends Stack {
  * What cdk-nag finds in the constructs CDK Pipelines generates (the artifact bucket, the CodeBuild
  * projects of the synth, asset publishing, self-mutation and smoke tests, and their roles).
  */
-function acknowledgePipelineFindings(stack: PipelineStack): void {
+function acknowledgePipelineFindings(stack: PipelineStack<StageStacks>): void {
   const ack = (scope: IConstruct, id: string, reason: string): void =>
     Validations.of(scope).acknowledge({ id, reason });
   ack(

@@ -23,7 +23,7 @@ export interface WedSync {
   /** The multi-region keys' replicas and aliases, one stack per replica region (issue 11). */
   readonly keyReplicas: readonly KeyReplicaStack[];
   /** With a `pipeline` configuration: the pipeline that deploys the stacks above (ADR 0028). */
-  readonly pipeline?: PipelineStack;
+  readonly pipeline?: PipelineStack<WedSync>;
 }
 
 export const dataStackName = (config: WedSyncConfig): string => `${config.appName}-Data`;
@@ -41,7 +41,7 @@ export const backupCopyStackName = (config: WedSyncConfig): string =>
 export function buildWedSync(app: App): WedSync {
   const config = loadConfig(app);
   if (!config.pipeline) return buildWedSyncStacks(app);
-  const pipeline = new PipelineStack(app, pipelineStackName(config), {
+  const pipeline = new PipelineStack<WedSync>(app, pipelineStackName(config), {
     env: { account: config.account, region: config.primaryRegion },
     description: `WedSync deploy pipeline of the ${config.stage} stage (issue 11, ADR 0028)`,
     config,
