@@ -257,6 +257,27 @@ const configSchema = z.strictObject({
     .refine((list) => new Set(list.map((p) => p.principal)).size === list.length, {
       message: 'each principal once',
     }),
+  /**
+   * Safe deploys (issue 11, ADR 0028): a CDK Pipelines stack in this stage's account and primary
+   * region that deploys this stage from the repository's branch. None: no pipeline (`cdk deploy`).
+   */
+  pipeline: z
+    .strictObject({
+      /** The CodeConnections (formerly CodeStar Connections) connection to the repository host. */
+      connectionArn: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z]{2}(-[a-z]+)+-\d:\d{12}:connection\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/,
+          'a connection ARN: arn:aws:codeconnections:<region>:<account>:connection/<uuid>',
+        ),
+      /** The repository, `owner/name` as the host spells it. */
+      repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'owner/name'),
+      /** The branch whose every push is deployed. */
+      branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, 'a branch name'),
+      /** A person approves in the pipeline before anything of the stage deploys (on in prod). */
+      manualApproval: z.boolean().default(true),
+    })
+    .optional(),
 });
 
 type ParsedConfig = z.infer<typeof configSchema>;

@@ -6,10 +6,11 @@
  * the one deploy-time cross-region read is a replica key's primary ARN (keys stack to keys stack).
  * Stack names are derived from `appName` and the region.
  */
-import { type App, Tags } from 'aws-cdk-lib';
+import { type App, type Stage, Tags } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { allRegions, loadConfig, settingValues, type WedSyncConfig } from './config';
 import { backupCopyRegion } from './settings';
+import { PipelineStack, pipelineStackName } from './pipeline';
 import { backupVaultName } from './constructs/table-backups';
 import { BackupCopyStack } from './stacks/backup-copy-stack';
 import { DataStack } from './stacks/data-stack';
@@ -28,6 +29,8 @@ export interface WedSync {
    * (issues 9 and 11); each deploys before the data stack.
    */
   readonly keys: readonly KeysStack[];
+  /** With a `pipeline` configuration: the pipeline that deploys the stacks above (ADR 0028). */
+  readonly pipeline?: PipelineStack<WedSync>;
 }
 
 export const dataStackName = (config: WedSyncConfig): string => `${config.appName}-Data`;
@@ -38,12 +41,34 @@ export const keysStackName = (config: WedSyncConfig, region: string): string =>
 export const backupCopyStackName = (config: WedSyncConfig): string =>
   `${config.appName}-BackupCopy-${backupCopyRegion(config)}`;
 
+/**
+ * The app: every stack of the stage, or, when the stage's configuration has a `pipeline`, the
+ * pipeline stack deploying the same stacks (built into its stage by `buildWedSyncStacks`).
+ */
 export function buildWedSync(app: App): WedSync {
+  const config = loadConfig(app);
+  if (!config.pipeline) return buildWedSyncStacks(app);
+  const pipeline = new PipelineStack<WedSync>(app, pipelineStackName(config), {
+    env: { account: config.account, region: config.primaryRegion },
+    description: `WedSync deploy pipeline of the ${config.stage} stage (issue 11, ADR 0028)`,
+    config,
+    settings: config.pipeline,
+    build: buildWedSyncStacks,
+  });
+  return { ...pipeline.stage.wedsync, pipeline };
+}
+
+/**
+ * Every stack of the selected stage, into the app or a pipeline's stage. Each stack is given its
+ * name: inside a Stage CDK would prefix it, and the pipeline would create a second copy.
+ */
+export function buildWedSyncStacks(app: Stage): WedSync {
   const config = loadConfig(app);
   Tags.of(app).add('application', config.appName);
 
   const vaultName = backupVaultName(config.appName);
   const backupCopy = new BackupCopyStack(app, backupCopyStackName(config), {
+    stackName: backupCopyStackName(config),
     env: { account: config.account, region: backupCopyRegion(config) },
     description: 'WedSync backup copies: the second-region vault of the table recovery points',
     terminationProtection: true,
@@ -56,6 +81,7 @@ export function buildWedSync(app: App): WedSync {
   // the primary keys stack's multi-region key ARN (a random mrk- id): the one deploy-time
   // cross-region read of the app. These stateful stacks change only when a key is added.
   const primaryKeys = new KeysStack(app, keysStackName(config, config.primaryRegion), {
+    stackName: keysStackName(config, config.primaryRegion),
     env: { account: config.account, region: config.primaryRegion },
     description: `WedSync keys in ${config.primaryRegion}: the multi-region primary keys and the region's store keys`,
     terminationProtection: true,
@@ -67,6 +93,7 @@ export function buildWedSync(app: App): WedSync {
     primaryKeys,
     ...config.replicaRegions.map((region) => {
       const replica = new KeysStack(app, keysStackName(config, region), {
+        stackName: keysStackName(config, region),
         env: { account: config.account, region },
         description: `WedSync keys in ${region}: replicas of the multi-region keys and the region's store keys`,
         terminationProtection: true,
@@ -81,6 +108,7 @@ export function buildWedSync(app: App): WedSync {
   ];
 
   const data = new DataStack(app, dataStackName(config), {
+    stackName: dataStackName(config),
     env: { account: config.account, region: config.primaryRegion },
     description: 'WedSync stateful resources: DynamoDB global tables, replicated secrets and their rotation',
     terminationProtection: true,
@@ -115,6 +143,7 @@ export function buildWedSync(app: App): WedSync {
   // no cross-region reference, so a region's service deploys while the primary region is down.
   const services = allRegions(config).map((region) => {
     const service = new ServiceStack(app, serviceStackName(config, region), {
+      stackName: serviceStackName(config, region),
       env: { account: config.account, region },
       description: `WedSync service in ${region}: API, queues, functions, alarms, dashboard`,
       crossRegionReferences: false,

@@ -16,6 +16,7 @@ import './model-retraining.spec';
 import './models-layer.spec';
 import './paging-check.spec';
 import './platform-alarm-metrics.spec';
+import './pipeline.spec';
 import './platform-audit.spec';
 import './producers.spec';
 import './realtime.spec';
