@@ -17,7 +17,9 @@ import {
 import type { LoggedEvent } from '../domain/webhook';
 import type { EventLogStore, Page } from '../ports';
 
-export const eventLogKey = (supplierId: string, eventId: string) => ({ pk: `EVENT#${supplierId}#${eventId}` });
+export const eventLogKey = (supplierId: string, eventId: string) => ({
+  pk: `EVENT#${supplierId}#${eventId}`,
+});
 const INDEX = 'byOwnerTime';
 const BATCH_GET_MAX = 100;
 const BATCH_GET_TRIES = 8;
