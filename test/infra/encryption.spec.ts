@@ -176,6 +176,8 @@ describe('key policies', () => {
           'AdministerTheKey',
           `UseThrough${def.service}`,
           `GrantsFor${def.service}`,
+          // The configured producers send to the Ingest queue through SQS (test/infra/producers.spec.ts).
+          ...(id === 'Queues' && synth.config.producers.length > 0 ? ['ProducersSendThroughSqs'] : []),
         ]);
         const stack = keysIn(region);
         const through = {

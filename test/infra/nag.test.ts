@@ -116,6 +116,8 @@ it('gives every acknowledgement a specific reason', () => {
       'AwsSolutions-IAM5[Resource::*]',
       // The objects of the Imports bucket (keys chosen per import), per region (lib/constructs/service-function.ts).
       'AwsSolutions-IAM5[Resource::<ImportsBucket3F5A81CD.Arn>/*]',
+      // The model store's artifact objects, versioned keys per candidate (ADR 0026).
+      'AwsSolutions-IAM5[Resource::<ModelStoreBucket0EE35017.Arn>/*]',
       // PostToConnection on this region's WebSocket stage: connection ids are made per connection
       // (lib/constructs/realtime-api.ts).
       'AwsSolutions-IAM5[Resource::arn:aws:execute-api:<region>:111111111111:<RealtimeApiD4415F9E>/v1/POST/@connections/*]',

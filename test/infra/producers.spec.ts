@@ -95,12 +95,9 @@ describe('producers of events (issue 11)', () => {
           Sid: 'ProducersSendThroughSqs',
           Effect: 'Allow',
           Principal: {
-            AWS: [
-              'arn:aws:iam::444444444444:role/budget-service-producer',
-              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::555555555555:root']] },
-            ],
+            AWS: ['arn:aws:iam::444444444444:role/budget-service-producer', 'arn:aws:iam::555555555555:root'],
           },
-          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
           Resource: '*',
           Condition: {
             StringEquals: {
