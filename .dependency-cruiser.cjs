@@ -86,6 +86,14 @@ module.exports = {
       to: { path: '^src/models/training/' },
     },
     {
+      name: 'handlers-take-adapters-from-wiring',
+      severity: 'error',
+      comment:
+        'One composition root (issue 7): a handler gets its adapters from src/wiring.ts, never by importing an adapter module.',
+      from: { path: '^functions/' },
+      to: { path: '^src/[^/]+/adapters/' },
+    },
+    {
       name: 'handlers-do-not-import-each-other',
       severity: 'error',
       comment: 'Each function folder is its own Lambda bundle.',

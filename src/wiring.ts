@@ -40,6 +40,7 @@ import { dynamo, dynamoClient, sesv2, sqs } from './shared/aws-clients';
 import { currentRegion, optionalEnv, requireEnv } from './shared/env';
 import { dynamoIdempotencyStore } from './shared/idempotency-store';
 import { logger, metrics } from './shared/powertools';
+import { DriftMetrics } from './models/adapters/drift-metrics';
 import { SqsQueue } from './shared/sqs-queues';
 import { DynamoBreakerStore } from './webhooks/adapters/breaker-store';
 import { DynamoDeliveryStore } from './webhooks/adapters/deliveries';
@@ -507,3 +508,18 @@ export const pagingTopics = once((): PagingTopic[] =>
   ALARM_TOPIC_IDS.map((topic) => ({ topic, arn: requireEnv(ALARM_TOPIC_ARN_ENV[topic]) })),
 );
 export const topicAttributes = once(() => snsTopicAttributes(new SNSClient(sdkClientConfig())));
+
+// Adapters a handler uses directly (issue 7 §1: handlers take their adapters from this module
+// only; `npm run lint:deps` refuses a handler importing an adapter). Drift monitors keep a window
+// per container, so each worker builds one, once.
+export const driftMetrics = once(() => new DriftMetrics(metrics));
+export { MAX_REVIEWS_PER_TRANSACTION } from './reviews/adapters/review-repository';
+export { recordStoredReview } from './reviews/adapters/review-kpi-metrics';
+export { channelEventsOfRecords, insertedItems, type StreamRecord } from './realtime/adapters/stream-records';
+export { loggedEventOfItem } from './webhooks/adapters/event-log';
+export { deliverWebhook } from './webhooks/adapters/http-delivery';
+export {
+  inboundNotificationOf,
+  notificationResponse,
+  refusedResponse,
+} from './platforms/adapters/api-gateway-notification';

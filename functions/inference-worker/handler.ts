@@ -10,14 +10,20 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PermanentMessageError } from '../../src/reviews/domain/review';
 import { systemClock } from '../../src/shared/clock';
-import { DriftMetrics } from '../../src/models/adapters/drift-metrics';
 import { numberEnv } from '../../src/shared/env';
 import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { logger, metrics } from '../../src/shared/powertools';
-import { eventPublisher, modelEngine, modelStatsStore, once, reviewRepository } from '../../src/wiring';
+import {
+  eventPublisher,
+  modelEngine,
+  modelStatsStore,
+  once,
+  reviewRepository,
+  driftMetrics,
+} from '../../src/wiring';
 import { retryInference, type RetryInferenceDeps } from '../../src/reviews/use-cases/retry-inference';
 
-const drift = new DriftMetrics(metrics);
+const drift = driftMetrics();
 const tally = new MetricTally(metrics);
 
 const deps = once((): RetryInferenceDeps => ({

@@ -3,14 +3,11 @@ import middy from '@middy/core';
 import { correlated, withLogging } from '../../src/shared/logging';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { MAX_REVIEWS_PER_TRANSACTION } from '../../src/reviews/adapters/review-repository';
 import { suggestExpenseCategory } from '../../src/models/inference/expense-category';
 import { systemClock } from '../../src/shared/clock';
-import { DriftMetrics } from '../../src/models/adapters/drift-metrics';
 import { numberEnv } from '../../src/shared/env';
 import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { SERVICE_METRICS } from '../../src/catalog/metrics';
-import { recordStoredReview } from '../../src/reviews/adapters/review-kpi-metrics';
 import { logger, metrics } from '../../src/shared/powertools';
 import {
   budgetStore,
@@ -21,6 +18,9 @@ import {
   queueSender,
   rejectedStore,
   reviewRepository,
+  MAX_REVIEWS_PER_TRANSACTION,
+  driftMetrics,
+  recordStoredReview,
 } from '../../src/wiring';
 import { processIngestBatch, type WorkerDeps } from './worker';
 
@@ -36,7 +36,7 @@ const METRIC_NAMES = {
   ignored: 'ReviewVersionsAfterRemoval',
 } as const;
 
-const drift = new DriftMetrics(metrics);
+const drift = driftMetrics();
 const tally = new MetricTally(metrics);
 
 const deps = once((): WorkerDeps => ({

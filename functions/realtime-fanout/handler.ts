@@ -9,11 +9,17 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { SERVICE_METRICS } from '../../src/catalog/metrics';
 import { fanOutChannelEvents, type FanOutDeps } from '../../src/realtime';
-import { channelEventsOfRecords, type StreamRecord } from '../../src/realtime/adapters/stream-records';
 import { withLogging } from '../../src/shared/logging';
 import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { logger, metrics } from '../../src/shared/powertools';
-import { once, realtimeConnections, realtimeLog, realtimeMessenger } from '../../src/wiring';
+import {
+  once,
+  realtimeConnections,
+  realtimeLog,
+  realtimeMessenger,
+  channelEventsOfRecords,
+  type StreamRecord,
+} from '../../src/wiring';
 
 const tally = new MetricTally(metrics);
 

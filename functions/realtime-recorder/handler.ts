@@ -10,13 +10,11 @@ import middy from '@middy/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { recordChannelEvents, type RecordDeps } from '../../src/realtime';
-import { insertedItems, type StreamRecord } from '../../src/realtime/adapters/stream-records';
-import { loggedEventOfItem } from '../../src/webhooks/adapters/event-log';
 import { systemClock } from '../../src/shared/clock';
 import { withLogging } from '../../src/shared/logging';
 import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { logger, metrics } from '../../src/shared/powertools';
-import { once, realtimeLog } from '../../src/wiring';
+import { once, realtimeLog, insertedItems, type StreamRecord, loggedEventOfItem } from '../../src/wiring';
 
 const tally = new MetricTally(metrics);
 

@@ -16,13 +16,13 @@ import {
   once,
   webhookConfig,
   webhookEventPublisher,
+  deliverWebhook,
 } from '../../src/wiring';
 import {
   processDeliveryBatch,
   type DeliveryDeps,
   type DeliveryMetric,
 } from '../../src/webhooks/use-cases/deliver-webhooks';
-import { deliverWebhook } from '../../src/webhooks/adapters/http-delivery';
 
 // The names alarms and dashboards read come from the catalog (src/catalog/metrics.ts).
 const OUTCOME_METRICS = {

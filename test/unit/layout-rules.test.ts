@@ -19,7 +19,7 @@ function cruise(): Violation[] {
   try {
     output = execFileSync(
       path.join(ROOT, 'node_modules', '.bin', 'depcruise'),
-      ['src', '--config', path.join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'json'],
+      ['src', 'functions', '--config', path.join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'json'],
       { cwd: FIXTURE, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
     );
   } catch (error) {
@@ -66,6 +66,12 @@ describe('import rules (dependency-cruiser)', () => {
     ]);
   });
 
+  it('flags a handler importing an adapter, not one taking it from src/wiring.ts', () => {
+    expect(found('handlers-take-adapters-from-wiring')).toEqual([
+      'functions/builds-its-own/handler.ts -> src/reviews/adapters/store.ts',
+    ]);
+  });
+
   it('reports nothing else', () => {
     const known = new Set([
       'domain-is-pure',
@@ -73,6 +79,7 @@ describe('import rules (dependency-cruiser)', () => {
       'no-circular',
       'kernel-and-catalog-stay-small',
       'lambda-code-does-not-load-training',
+      'handlers-take-adapters-from-wiring',
     ]);
     expect(violations.filter((v) => !known.has(v.rule.name))).toEqual([]);
   });

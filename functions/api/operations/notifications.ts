@@ -3,11 +3,7 @@
  * notification POSTs. The event's body reaches the platform's verifier byte for byte (the route
  * is a `rawBody` route, so the API handler never parsed it); every answer is a 200 or a 4xx.
  */
-import {
-  inboundNotificationOf,
-  notificationResponse,
-  refusedResponse,
-} from '../../../src/platforms/adapters/api-gateway-notification';
+import { inboundNotificationOf, notificationResponse, refusedResponse } from '../../../src/wiring';
 import {
   receiveNotification,
   type InboundNotification,
