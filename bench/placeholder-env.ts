@@ -37,6 +37,7 @@ export function placeholderEnvironment(
       key: name('key'),
       bucket: name('bucket'),
       webSocketManagementEndpoint: () => 'https://bench.execute-api.eu-west-1.amazonaws.com/bench',
+      alarmTopicArn: (id) => `arn:aws:sns:eu-west-1:111111111111:bench-${id}`,
     }),
   };
 }
