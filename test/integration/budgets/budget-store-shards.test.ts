@@ -4,40 +4,27 @@
  * each threshold crossing is announced once; expenses of two regions never replace each other;
  * spending recorded before the shards existed still counts.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createTables } from '../../../local/resources';
-import { tableDefinition } from '../../../src/catalog/tables';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoBudgetStore } from '../../../src/budgets/adapters/budget-store';
 import type { AppliedBudgetChange, BudgetKey } from '../../../src/budgets/ports';
-import { acquireStore, type TestStore } from '../support/shared-store';
+import { openCatalogTables, type CatalogTables } from '../support/catalog-tables';
 
 jest.setTimeout(60_000);
 
-let db: TestStore;
-let client: DynamoDBClient;
+let tables: CatalogTables;
 let doc: DynamoDBDocumentClient;
 let tableName: string;
 let east: DynamoBudgetStore;
 let west: DynamoBudgetStore;
 
 beforeAll(async () => {
-  db = await acquireStore('budget-store-test');
-  client = new DynamoDBClient({
-    region: 'us-east-1',
-    endpoint: db.endpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  doc = DynamoDBDocumentClient.from(client);
-  const env = await createTables(client, db.tablePrefix);
-  tableName = env[tableDefinition('Budgets').envVar]!;
+  tables = await openCatalogTables('budget-store-test');
+  doc = tables.doc;
+  tableName = tables.tableName('Budgets');
   east = new DynamoBudgetStore(doc, tableName, 'us-east-1');
   west = new DynamoBudgetStore(doc, tableName, 'eu-west-1');
 });
-afterAll(async () => {
-  client?.destroy();
-  await db?.release();
-});
+afterAll(() => tables?.release());
 
 const key = (weddingId: string): BudgetKey => ({ coupleId: 'cpl_1', weddingId, category: 'venue' });
 const allocate = (store: DynamoBudgetStore, k: BudgetKey, amount: string, time: string) =>

@@ -3,35 +3,22 @@
  * (global tables keep only the last writer of an item), and a window sums every shard, including
  * buckets written before the shards existed.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createTables } from '../../../local/resources';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoModelStatsStore } from '../../../src/models/adapters/model-stats-store';
-import { tableDefinition } from '../../../src/catalog/tables';
-import { acquireStore, type TestStore } from '../support/shared-store';
+import { openCatalogTables, type CatalogTables } from '../support/catalog-tables';
 
 jest.setTimeout(60_000);
 
-let db: TestStore;
-let client: DynamoDBClient;
+let tables: CatalogTables;
 let doc: DynamoDBDocumentClient;
 let tableName: string;
 
 beforeAll(async () => {
-  db = await acquireStore('model-stats-test');
-  client = new DynamoDBClient({
-    region: 'us-east-1',
-    endpoint: db.endpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  doc = DynamoDBDocumentClient.from(client);
-  const env = await createTables(client, db.tablePrefix);
-  tableName = env[tableDefinition('ModelStats').envVar]!;
+  tables = await openCatalogTables('model-stats-test');
+  doc = tables.doc;
+  tableName = tables.tableName('ModelStats');
 });
-afterAll(async () => {
-  client?.destroy();
-  await db?.release();
-});
+afterAll(() => tables?.release());
 
 it('keeps each region in its own shard and sums every shard of the window', async () => {
   const east = new DynamoModelStatsStore(doc, tableName, 'us-east-1');

@@ -3,35 +3,22 @@
  * ReviewRequests table is a global table): concurrent takes in one region never pass the limit,
  * a region counts the other regions' shards against it, and no region's count replaces another's.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createTables } from '../../../local/resources';
-import { tableDefinition } from '../../../src/catalog/tables';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDailyQuota } from '../../../src/reviews/adapters/dynamo-records';
-import { acquireStore, type TestStore } from '../support/shared-store';
+import { openCatalogTables, type CatalogTables } from '../support/catalog-tables';
 
 jest.setTimeout(60_000);
 
-let db: TestStore;
-let client: DynamoDBClient;
+let tables: CatalogTables;
 let doc: DynamoDBDocumentClient;
 let tableName: string;
 
 beforeAll(async () => {
-  db = await acquireStore('daily-quota-test');
-  client = new DynamoDBClient({
-    region: 'us-east-1',
-    endpoint: db.endpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  doc = DynamoDBDocumentClient.from(client);
-  const env = await createTables(client, db.tablePrefix);
-  tableName = env[tableDefinition('ReviewRequests').envVar]!;
+  tables = await openCatalogTables('daily-quota-test');
+  doc = tables.doc;
+  tableName = tables.tableName('ReviewRequests');
 });
-afterAll(async () => {
-  client?.destroy();
-  await db?.release();
-});
+afterAll(() => tables?.release());
 
 const now = new Date('2026-12-02T15:00:00.000Z');
 const takes = async (quota: DynamoDailyQuota, supplierId: string, count: number, limit: number) =>

@@ -1,0 +1,34 @@
+/**
+ * The catalog's tables in the suite's shared DynamoDB Local, for tests of one adapter: a document
+ * client on them and each table's name, made once per file and released after it.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createTables } from '../../../local/resources';
+import { tableDefinition, type TableId } from '../../../src/catalog/tables';
+import { acquireStore } from './shared-store';
+
+export interface CatalogTables {
+  readonly doc: DynamoDBDocumentClient;
+  tableName(id: TableId): string;
+  release(): Promise<void>;
+}
+
+/** Creates every catalog table under a fresh prefix (`label` names it in the store's logs). */
+export async function openCatalogTables(label: string): Promise<CatalogTables> {
+  const store = await acquireStore(label);
+  const client = new DynamoDBClient({
+    region: 'us-east-1',
+    endpoint: store.endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const env = await createTables(client, store.tablePrefix);
+  return {
+    doc: DynamoDBDocumentClient.from(client),
+    tableName: (id) => env[tableDefinition(id).envVar]!,
+    release: async () => {
+      client.destroy();
+      await store.release();
+    },
+  };
+}
