@@ -106,7 +106,9 @@ export async function benchRealtime(
     log(`realtime: skipped. ${message}`);
     return { skipped: message };
   }
-  const clients = startClients(Math.min(limits.hard, needed));
+  // The client process also holds the bare baseline's sockets (one channel's subscribers) while the
+  // product's connections are still open: at 10,000 it ran out of descriptors (EMFILE) there.
+  const clients = startClients(Math.min(limits.hard, needed + options.subscribersPerChannel));
   try {
     const result = await run(stack, options, clients);
     // The connections stay open until the stack stops (which drops them without $disconnect calls,
