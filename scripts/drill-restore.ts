@@ -1,5 +1,5 @@
 /**
- * The restore drill (issue 11): `npm run drill:restore [-- --count 100000]`.
+ * The restore drill (issue 11): `npm run drill:restore [-- --count 100000] [--segments 4]`.
  * 1. Seed: a DynamoDB Local (its own process) gets the catalog's tables and `count` reviews with
  *    their related items. The first supplier's 1,000 reviews are written by the real repositories:
  *    each review with its audit record and the supplier's summary counters (DynamoReviewRepository),
@@ -35,7 +35,7 @@ import { deliveryIdFor } from '../src/webhooks/domain/webhook';
 import { eventsForStoredReview, reviewIdFor, type Review } from '../src/reviews';
 import { buildOutboundEvent, serializeOutboundEvent, type OutboundEventType } from '../src/events';
 import { batchPut, exportFilesOf, exportTable, importFiles } from '../src/recovery/adapters/table-export';
-import { scanTable } from '../src/recovery/adapters/table-scan';
+import { DEFAULT_SEGMENTS, scanTable } from '../src/recovery/adapters/table-scan';
 import { itemLine, parseItemLine } from '../src/recovery/domain/json-lines';
 import { verifyCopy } from '../src/recovery/use-cases/restore-tables';
 import { formatVerification, type TableVerification } from '../src/recovery/domain/verification';
@@ -305,7 +305,7 @@ export async function seedDrillData(
 
 export async function runRestoreDrill(options: DrillOptions): Promise<DrillReport> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const segments = options.segments ?? 4;
+  const segments = options.segments ?? DEFAULT_SEGMENTS;
   const ids = TABLES.map((t) => t.id);
   const tableName = (id: TableId) => localTableName(PREFIX, tableDefinition(id));
   const dir = mkdtempSync(path.join(tmpdir(), 'wedsync-drill-'));
@@ -382,16 +382,29 @@ export async function runRestoreDrill(options: DrillOptions): Promise<DrillRepor
 }
 
 if (require.main === module) {
-  const { values } = parseArgs({ options: { count: { type: 'string', default: '100000' } } });
+  const { values } = parseArgs({
+    options: {
+      count: { type: 'string', default: '100000' },
+      segments: { type: 'string', default: String(DEFAULT_SEGMENTS) },
+    },
+  });
   const count = Number(values.count);
-  if (!Number.isInteger(count) || count <= 0) {
-    console.error('--count must be a positive integer');
-    process.exit(2);
+  const segments = Number(values.segments);
+  for (const [name, value] of [
+    ['--count', count],
+    ['--segments', segments],
+  ] as const) {
+    if (!Number.isInteger(value) || value <= 0) {
+      console.error(`${name} must be a positive integer`);
+      process.exit(2);
+    }
   }
   const load = loadavg()[0]!.toFixed(2);
-  console.log(`restore drill: ${count} reviews; ${cpus().length} cores, load average ${load} at start`);
+  console.log(
+    `restore drill: ${count} reviews, ${segments} scan segments; ${cpus().length} cores, load average ${load} at start`,
+  );
   const started = Date.now();
-  runRestoreDrill({ reviews: count }).then(
+  runRestoreDrill({ reviews: count, segments }).then(
     (report) => {
       const s = report.seconds;
       console.log(
