@@ -29,7 +29,8 @@ import {
   verifyFacebookNotification,
   type FacebookRatingsPage,
 } from './facebook-wire';
-import { bearerRequest, parseJsonBody } from './platform-wire';
+import { parseJsonBody } from './platform-wire';
+import { apiRoot, callPlatform, isSuccessStatus, pageSizeWithin } from './platform-call';
 
 export interface FacebookAdapterOptions {
   readonly http: PlatformHttp;
@@ -63,8 +64,8 @@ export class FacebookAdapter implements PlatformAdapter {
       throw new Error(`graphVersion must look like v21.0, got '${options.graphVersion}'`);
     }
     this.http = options.http;
-    this.root = `${(options.baseUrl ?? FACEBOOK_GRAPH_BASE_URL).replace(/\/+$/, '')}/${options.graphVersion}`;
-    this.pageSize = Math.min(100, Math.max(1, Math.floor(options.pageSize ?? 100)));
+    this.root = `${apiRoot(options.baseUrl, FACEBOOK_GRAPH_BASE_URL)}/${options.graphVersion}`;
+    this.pageSize = pageSizeWithin(options.pageSize, 100);
     this.maxGetPages = Math.max(1, Math.floor(options.maxGetPages ?? 10));
     this.now = options.now ?? Date.now;
   }
@@ -206,7 +207,7 @@ export class FacebookAdapter implements PlatformAdapter {
   }
 
   /** One call with the Page token (in a header, never in the URL the audit log records). */
-  private async call(
+  private call(
     credentials: Credentials,
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
@@ -214,25 +215,26 @@ export class FacebookAdapter implements PlatformAdapter {
     context: CallContext,
     options: { goneIsDone?: boolean } = {},
   ): Promise<PlatformHttpResponse> {
-    const response = await this.http.request(
-      bearerRequest(
-        credentials,
-        method,
-        `${this.root}${path}`,
-        body !== undefined ? { text: body, contentType: 'application/x-www-form-urlencoded' } : undefined,
-      ),
+    return callPlatform(this.http, {
+      platform: 'facebook',
+      operation: context.operation,
+      credentials,
+      method,
+      url: `${this.root}${path}`,
+      ...(body !== undefined
+        ? { body: { text: body, contentType: 'application/x-www-form-urlencoded' } }
+        : {}),
       context,
-    );
-    const error = response.status < 300 ? graphError(response.body) : undefined;
-    if (response.status >= 200 && response.status < 300 && !error) return response;
-    // Graph's "object does not exist" (100/33): a deleted comment is what deleteReply wants.
-    const gone = graphError(response.body);
-    if (options.goneIsDone && gone?.code === 100 && gone.subcode === 33) return response;
-    throw this.failure(
-      context,
-      classifyFacebookFailure(response.status, response.headers, response.body, this.now()),
-      response.status,
-    );
+      // Graph can answer an error inside a 200.
+      succeeded: (response) => isSuccessStatus(response) && !graphError(response.body),
+      // Graph's "object does not exist" (100/33): a deleted comment is what deleteReply wants.
+      answers: (response) => {
+        const gone = options.goneIsDone ? graphError(response.body) : undefined;
+        return gone?.code === 100 && gone.subcode === 33;
+      },
+      classify: (response) =>
+        classifyFacebookFailure(response.status, response.headers, response.body, this.now()),
+    });
   }
 
   private malformed(context: CallContext, reason: string, status: number): PlatformCallError {

@@ -31,7 +31,8 @@ import {
   readPubSubPush,
   toPlatformReview,
 } from './google-wire';
-import { bearerRequest, normaliseTimestamp, parseBody } from './platform-wire';
+import { normaliseTimestamp, parseBody } from './platform-wire';
+import { apiRoot, callPlatform, pageSizeWithin } from './platform-call';
 
 export const GOOGLE_API_BASE_URL = 'https://mybusiness.googleapis.com';
 
@@ -63,11 +64,8 @@ class GoogleAdapter implements PlatformAdapter {
 
   constructor(options: GoogleAdapterOptions) {
     this.http = options.http;
-    this.baseUrl = (options.baseUrl ?? GOOGLE_API_BASE_URL).replace(/\/+$/, '');
-    this.pageSize = Math.min(
-      GOOGLE_MAX_PAGE_SIZE,
-      Math.max(1, Math.floor(options.pageSize ?? GOOGLE_MAX_PAGE_SIZE)),
-    );
+    this.baseUrl = apiRoot(options.baseUrl, GOOGLE_API_BASE_URL);
+    this.pageSize = pageSizeWithin(options.pageSize, GOOGLE_MAX_PAGE_SIZE);
     this.now = options.now ?? Date.now;
   }
 
@@ -173,7 +171,7 @@ class GoogleAdapter implements PlatformAdapter {
   }
 
   /** One call; any non-2xx becomes a classified PlatformCallError (404 returned when `gone404`). */
-  private async call(
+  private call(
     operation: PlatformOperation,
     credentials: Credentials,
     context: CallContext,
@@ -182,23 +180,17 @@ class GoogleAdapter implements PlatformAdapter {
     body?: string,
     gone404 = false,
   ): Promise<PlatformHttpResponse> {
-    const response = await this.http.request(
-      bearerRequest(
-        credentials,
-        method,
-        url,
-        body !== undefined ? { text: body, contentType: 'application/json; charset=utf-8' } : undefined,
-      ),
-      { ...context, platform: 'google', operation },
-    );
-    if (response.status >= 200 && response.status < 300) return response;
-    if (gone404 && response.status === 404) return response;
-    throw new PlatformCallError(
-      'google',
+    return callPlatform(this.http, {
+      platform: 'google',
       operation,
-      classifyGoogleFailure(response, operation, this.now()),
-      response.status,
-    );
+      credentials,
+      method,
+      url,
+      ...(body !== undefined ? { body: { text: body, contentType: 'application/json; charset=utf-8' } } : {}),
+      context: { ...context, platform: 'google', operation },
+      answers: (response) => gone404 && response.status === 404,
+      classify: (response) => classifyGoogleFailure(response, operation, this.now()),
+    });
   }
 
   private locationUrl(credentials: Credentials, locationId: string, operation: PlatformOperation): string {

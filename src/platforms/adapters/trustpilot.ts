@@ -24,7 +24,8 @@ import {
   trustpilotReviewSchema,
   verifyTrustpilotNotification,
 } from './trustpilot-wire';
-import { bearerRequest, parseJsonBody } from './platform-wire';
+import { parseJsonBody } from './platform-wire';
+import { apiRoot, callPlatform, pageSizeWithin } from './platform-call';
 
 export interface TrustpilotAdapterOptions {
   readonly http: PlatformHttp;
@@ -47,11 +48,8 @@ export class TrustpilotAdapter implements PlatformAdapter {
 
   constructor(options: TrustpilotAdapterOptions) {
     this.http = options.http;
-    this.baseUrl = (options.baseUrl ?? TRUSTPILOT_BASE_URL).replace(/\/+$/, '');
-    this.perPage = Math.min(
-      TRUSTPILOT_MAX_PER_PAGE,
-      Math.max(1, Math.floor(options.perPage ?? TRUSTPILOT_MAX_PER_PAGE)),
-    );
+    this.baseUrl = apiRoot(options.baseUrl, TRUSTPILOT_BASE_URL);
+    this.perPage = pageSizeWithin(options.perPage, TRUSTPILOT_MAX_PER_PAGE);
     this.now = options.now ?? Date.now;
   }
 
@@ -181,7 +179,7 @@ export class TrustpilotAdapter implements PlatformAdapter {
   }
 
   /** One call; a non-2xx answer becomes a classified PlatformCallError (404 optionally returned). */
-  private async call(
+  private call(
     credentials: Credentials,
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
@@ -189,22 +187,17 @@ export class TrustpilotAdapter implements PlatformAdapter {
     context: CallContext,
     options: { notFoundIsAnswer?: boolean } = {},
   ): Promise<PlatformHttpResponse> {
-    const response = await this.http.request(
-      bearerRequest(
-        credentials,
-        method,
-        `${this.baseUrl}${path}`,
-        body !== undefined ? { text: body, contentType: 'application/json' } : undefined,
-      ),
+    return callPlatform(this.http, {
+      platform: 'trustpilot',
+      operation: context.operation,
+      credentials,
+      method,
+      url: `${this.baseUrl}${path}`,
+      ...(body !== undefined ? { body: { text: body, contentType: 'application/json' } } : {}),
       context,
-    );
-    if (response.status >= 200 && response.status < 300) return response;
-    if (response.status === 404 && options.notFoundIsAnswer) return response;
-    throw this.failure(
-      context,
-      classifyTrustpilotFailure(response.status, response.headers, this.now()),
-      response.status,
-    );
+      answers: (response) => response.status === 404 && options.notFoundIsAnswer === true,
+      classify: (response) => classifyTrustpilotFailure(response.status, response.headers, this.now()),
+    });
   }
 
   private failure(context: CallContext, failure: PlatformFailure, status?: number): PlatformCallError {

@@ -16,8 +16,9 @@ import type {
   ReplyResult,
   SyncCursor,
 } from '../domain/platform';
-import type { CallContext, Credentials, PlatformAdapter, PlatformHttp, PlatformHttpResponse } from '../ports';
-import { bearerRequest, parseBody } from './platform-wire';
+import type { CallContext, Credentials, PlatformAdapter, PlatformHttp } from '../ports';
+import { parseBody } from './platform-wire';
+import { apiRoot, callPlatform } from './platform-call';
 import { classifyYelpFailure, readYelpQuota, toPlatformReview, yelpReviewsSchema } from './yelp-wire';
 
 export const YELP_API_BASE_URL = 'https://api.yelp.com';
@@ -48,7 +49,7 @@ class YelpAdapter implements PlatformAdapter {
 
   constructor(options: YelpAdapterOptions) {
     this.http = options.http;
-    this.baseUrl = (options.baseUrl ?? YELP_API_BASE_URL).replace(/\/+$/, '');
+    this.baseUrl = apiRoot(options.baseUrl, YELP_API_BASE_URL);
     this.onQuota = options.onQuota ?? (() => undefined);
     this.now = options.now ?? Date.now;
   }
@@ -117,25 +118,23 @@ class YelpAdapter implements PlatformAdapter {
       });
     }
     const callContext: CallContext = { ...context, platform: 'yelp', operation };
-    const response: PlatformHttpResponse = await this.http.request(
-      bearerRequest(
-        credentials,
-        'GET',
-        `${this.baseUrl}/v3/businesses/${encodeURIComponent(locationId)}/reviews`,
-      ),
-      callContext,
-    );
-    const quota = readYelpQuota(response.headers);
-    if (quota) this.onQuota(quota, callContext);
-    if (operation === 'get' && response.status === 404) return quota ? { quota } : {};
-    if (response.status < 200 || response.status >= 300) {
-      throw new PlatformCallError(
-        'yelp',
-        operation,
-        classifyYelpFailure(response, operation, this.now()),
-        response.status,
-      );
-    }
+    let quota: QuotaReport | undefined;
+    const response = await callPlatform(this.http, {
+      platform: 'yelp',
+      operation,
+      credentials,
+      method: 'GET',
+      url: `${this.baseUrl}/v3/businesses/${encodeURIComponent(locationId)}/reviews`,
+      context: callContext,
+      // Every answer, errors included, reports the quota.
+      onAnswer: (answer) => {
+        quota = readYelpQuota(answer.headers);
+        if (quota) this.onQuota(quota, callContext);
+      },
+      answers: (answer) => operation === 'get' && answer.status === 404,
+      classify: (answer) => classifyYelpFailure(answer, operation, this.now()),
+    });
+    if (response.status === 404) return quota ? { quota } : {};
     const page = parseBody('yelp', operation, response, yelpReviewsSchema);
     return { reviews: (page.reviews ?? []).map(toPlatformReview), ...(quota ? { quota } : {}) };
   }
