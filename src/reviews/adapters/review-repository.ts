@@ -31,7 +31,13 @@ import {
   type StoreOutcome,
   type VersionStamp,
 } from '../domain/review-versions';
-import { combineShards, summaryCounters, type SummaryShard } from '../domain/summary';
+import {
+  combineShards,
+  nextWriteRun,
+  summaryCounters,
+  type StoredReviewItem,
+  type SummaryShard,
+} from '../domain/summary';
 import { mergeObservedReply, type ReplyObservation } from '../domain/review-replies';
 import type {
   RemovalOutcome,
@@ -264,6 +270,7 @@ export class DynamoReviewRepository implements ReviewRepository {
       'gsi2pk = :gsi2pk',
       'gsi2sk = :gsi1sk',
     ];
+    this.recordWriteRun(stored.item, sets, values);
     const removed: string[] = [];
     if (review.insights) {
       sets.push('insights = :insights');
@@ -337,6 +344,22 @@ export class DynamoReviewRepository implements ReviewRepository {
     return items;
   }
 
+  /**
+   * Adds this region's write run to an edit or removal (ADR 0020): the region, and when the last
+   * write was another region's, where this region's run starts, so that a region whose write last
+   * writer wins replaces can take exactly its lost deltas out of its shard.
+   */
+  private recordWriteRun(stored: StoredReviewItem, sets: string[], values: Record<string, unknown>): void {
+    const run = nextWriteRun(this.region, stored);
+    sets.push('writtenInRegion = :writtenInRegion');
+    values[':writtenInRegion'] = run.writtenInRegion;
+    if (run.runFrom !== undefined && run.runBase !== undefined) {
+      sets.push('runFrom = :runFrom', 'runBase = :runBase');
+      values[':runFrom'] = run.runFrom;
+      values[':runBase'] = run.runBase;
+    }
+  }
+
   private summaryUpdate(pk: string, counters: readonly (readonly [string, number])[]) {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':summary': 'summary' };
@@ -382,6 +405,9 @@ export class DynamoReviewRepository implements ReviewRepository {
               contentHash: contentHash(review),
               storedAt,
               storedInRegion: this.region,
+              // This region's run of writes starts with the creation (ADR 0020).
+              writtenInRegion: this.region,
+              runFrom: 0,
               gsi1pk: pk,
               gsi1sk: sortTail,
               gsi2pk: `${pk}#PLATFORM#${review.platform}`,
@@ -590,6 +616,8 @@ export class DynamoReviewRepository implements ReviewRepository {
         ':version': version + 1,
         ':updatedAt': storedAt,
       };
+      const sets = ['removedAt = :removedAt', '#version = :version', 'updatedAt = :updatedAt'];
+      this.recordWriteRun(stored.item, sets, values);
       let condition =
         'attribute_exists(pk) AND attribute_not_exists(removedAt) AND attribute_not_exists(erasedAt) AND ';
       if (stored.versionAttribute === undefined) {
@@ -607,7 +635,7 @@ export class DynamoReviewRepository implements ReviewRepository {
                 Update: {
                   TableName: this.tableName,
                   Key: key,
-                  UpdateExpression: 'SET removedAt = :removedAt, #version = :version, updatedAt = :updatedAt',
+                  UpdateExpression: `SET ${sets.join(', ')}`,
                   ConditionExpression: condition,
                   ExpressionAttributeNames: { '#version': 'version' },
                   ExpressionAttributeValues: values,
@@ -793,9 +821,12 @@ export class DynamoReviewRepository implements ReviewRepository {
   }
 }
 
+/** Where a review item was created and written (ADR 0020): bookkeeping, never shown. */
+const WRITE_RUN_ATTRIBUTES = ['storedInRegion', 'writtenInRegion', 'runFrom', 'runBase'];
+
 function toView(item: Record<string, unknown>): ReviewView {
   const view: Record<string, unknown> = { ...item };
-  for (const attribute of [...STORAGE_ATTRIBUTES, 'storedInRegion']) delete view[attribute];
+  for (const attribute of [...STORAGE_ATTRIBUTES, ...WRITE_RUN_ATTRIBUTES]) delete view[attribute];
   // Reviews stored before edits existed: version 1, asserted when first received.
   view.version ??= 1;
   view.versionAt ??= item.receivedAt;
@@ -812,6 +843,8 @@ interface StoredVersion {
   /** The `version` attribute as stored (absent on reviews stored before edits existed). */
   readonly versionAttribute?: number;
   readonly lastEdit?: ReviewEdit;
+  /** The item as read: its counted fields and write run (ADR 0020). */
+  readonly item: StoredReviewItem;
 }
 
 function storedVersion(item: Record<string, unknown>): StoredVersion {
@@ -838,6 +871,7 @@ function storedVersion(item: Record<string, unknown>): StoredVersion {
     version: versionAttribute ?? 1,
     ...(versionAttribute !== undefined ? { versionAttribute } : {}),
     ...(item.lastEdit ? { lastEdit: item.lastEdit as ReviewEdit } : {}),
+    item,
   };
 }
 

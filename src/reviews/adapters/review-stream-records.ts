@@ -1,7 +1,8 @@
 /**
  * Reviews table stream records (new and old images; Lambda's event, or the local reader's, which
  * has the same shape) as the plain changes `reconcileReplicatedReviews` reads. Only scalar
- * attributes are read (S, N, NULL): what the summary correction needs.
+ * attributes (S, N, NULL) and maps of them (a write run's base) are read: what the summary
+ * correction needs.
  */
 import type { ReviewItemChange } from '../use-cases/reconcile-replicated-reviews';
 
@@ -19,6 +20,7 @@ function plain(image: StreamImage | undefined): Record<string, unknown> | undefi
     if (typeof value.S === 'string') item[name] = value.S;
     else if (typeof value.N === 'string') item[name] = Number(value.N);
     else if (value.NULL === true) item[name] = null;
+    else if (typeof value.M === 'object' && value.M !== null) item[name] = plain(value.M as StreamImage);
   }
   return item;
 }

@@ -91,6 +91,13 @@ export interface StoredReviewItem {
   readonly recommendation?: unknown;
   readonly platform?: unknown;
   readonly removedAt?: unknown;
+  readonly version?: unknown;
+  /** The region whose write (creation, edit, removal) the item holds: its shard counted it. */
+  readonly writtenInRegion?: unknown;
+  /** The version that `writtenInRegion`'s run of writes started from (0: its creation). */
+  readonly runFrom?: unknown;
+  /** The counted fields of that version: what the run's deltas moved the shard from. */
+  readonly runBase?: unknown;
 }
 
 /** The counters a stored review item holds in its shard as it stands (a removed one: `removed` only). */
@@ -120,3 +127,99 @@ export function replacedCreationCorrection(
   if (replaced.storedInRegion !== region || replacement.storedInRegion === region) return undefined;
   return new Map([...storedReviewCounters(replaced)].map(([name, by]) => [name, -by]));
 }
+
+// Two regions (issue 11, ADR 0020): one review edited in two regions at once.
+/** The fields of a stored review the summary counts, as an edit records its run's base. */
+export interface CountedFields {
+  readonly rating: number | null;
+  readonly recommendation?: string;
+  readonly platform: string;
+  readonly removedAt?: string;
+}
+
+/** What an edit or removal in `region` writes beside its content: its region and, when it starts one, its run. */
+export interface WriteRunAttributes {
+  readonly writtenInRegion: string;
+  readonly runFrom?: number;
+  readonly runBase?: CountedFields;
+}
+
+export function countedFields(item: StoredReviewItem): CountedFields {
+  return {
+    rating: typeof item.rating === 'number' ? item.rating : null,
+    ...(typeof item.recommendation === 'string' ? { recommendation: item.recommendation } : {}),
+    platform: String(item.platform),
+    ...(item.removedAt !== undefined ? { removedAt: String(item.removedAt) } : {}),
+  };
+}
+
+/**
+ * The write-run attributes of the next edit or removal `region` makes to `stored`. A region's
+ * consecutive writes to an item form a run; the run's deltas all moved that region's shard. When
+ * this region made the last write too, its run goes on (nothing to add); otherwise a new run starts
+ * at the version read, and its counted fields are the run's base.
+ */
+export function nextWriteRun(region: string, stored: StoredReviewItem): WriteRunAttributes {
+  if (stored.writtenInRegion === region && typeof stored.runFrom === 'number') {
+    return { writtenInRegion: region };
+  }
+  return {
+    writtenInRegion: region,
+    runFrom: typeof stored.version === 'number' ? stored.version : 1,
+    runBase: countedFields(stored),
+  };
+}
+
+/**
+ * The correction of `region`'s shard when last writer wins replaced the item holding this region's
+ * last write by another region's write that does not include it: two regions edited (or removed)
+ * the review from the same version within the replication lag, or another region rewrote an older
+ * version. This region's shard still holds the deltas of its lost writes; the correction moves it
+ * back from the replaced item's counters to those of the last version the replacement includes:
+ * the other region's run base when its run began inside this region's run, this region's run base
+ * when it began before, or the replacement itself when it is an older version this region wrote.
+ * Undefined when nothing of this region's was lost (the replacement descends from its write, or
+ * this region did not make the last write), for items written before runs were recorded, and for
+ * a replaced creation (`replacedCreationCorrection` takes the whole item out).
+ */
+export function lostWriteCorrection(
+  region: string,
+  replaced: StoredReviewItem | undefined,
+  replacement: StoredReviewItem | undefined,
+): Map<string, number> | undefined {
+  if (replaced?.entity !== 'review' || replacement?.entity !== 'review') return undefined;
+  if (replaced.writtenInRegion !== region) return undefined;
+  if (typeof replaced.runFrom !== 'number' || replaced.runFrom === 0) {
+    // The run began with this region's creation: losing all of it is a replaced creation.
+    if (replacement.storedInRegion !== replaced.storedInRegion) return undefined;
+  }
+  const version = numberOr(replaced.version, 1);
+  const replacementVersion = numberOr(replacement.version, 1);
+  const runFrom = numberOr(replaced.runFrom, 0);
+  const ownBase = isRecord(replaced.runBase) ? replaced.runBase : undefined;
+  let lostFrom: StoredReviewItem | undefined;
+  if (replacement.writtenInRegion === region) {
+    // One of this region's own versions, rewritten elsewhere without a new version (a reply
+    // state, insights): the writes after it are lost, all of this run's if it is an older run's.
+    if (replacementVersion >= version) return undefined;
+    lostFrom = replacementVersion >= runFrom ? replacement : ownBase;
+  } else {
+    // Another region's write: its run includes this region's versions up to the one it began at.
+    const otherFrom = replacement.runFrom;
+    if (typeof otherFrom === 'number' && otherFrom >= version) return undefined;
+    lostFrom =
+      typeof otherFrom === 'number' && otherFrom >= runFrom && isRecord(replacement.runBase)
+        ? replacement.runBase
+        : ownBase;
+  }
+  if (!lostFrom) return undefined;
+  const delta = new Map<string, number>();
+  for (const [name, by] of storedReviewCounters(lostFrom)) delta.set(name, by);
+  for (const [name, by] of storedReviewCounters(replaced)) delta.set(name, (delta.get(name) ?? 0) - by);
+  const moved = [...delta].filter(([, by]) => by !== 0);
+  return moved.length > 0 ? new Map(moved) : undefined;
+}
+
+const isRecord = (value: unknown): value is StoredReviewItem =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const numberOr = (value: unknown, fallback: number): number => (typeof value === 'number' ? value : fallback);

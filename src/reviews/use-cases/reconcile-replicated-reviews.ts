@@ -1,13 +1,15 @@
 /**
- * Two regions (issue 11, ADR 0020): keeps the review summary right when one review was created in
- * two regions at once. Both regions counted it in their own shard; global tables' last writer wins
- * keeps one of the two items in both regions, and the region whose item was replaced takes its
- * count out of its own shard. Runs on the Reviews table's stream in each region.
+ * Two regions (issue 11, ADR 0020): keeps the review summary right when global tables' last writer
+ * wins replaced an item holding this region's write. Each region counts its own writes in its own
+ * shard; the region whose write was lost takes it out of its shard. Runs on the Reviews table's
+ * stream in each region.
  * 1. For each change, `replacedCreationCorrection` says whether it replaced a review this region
- *    created by another region's creation of it, and by how much to correct the shard.
+ *    created by another region's creation of it (both counted it); otherwise `lostWriteCorrection`
+ *    says whether it replaced this region's edit or removal by a write that does not include it
+ *    (two regions edited the review at once). Either says by how much to correct the shard.
  * 2. The correction is applied once per replaced item (a redelivered record changes nothing).
  */
-import { replacedCreationCorrection } from '../domain/summary';
+import { lostWriteCorrection, replacedCreationCorrection } from '../domain/summary';
 import type { SummaryCorrections } from '../ports';
 
 /** An item of the Reviews table before and after a change (plain attributes). */
@@ -24,10 +26,14 @@ export async function reconcileReplicatedReviews(
 ): Promise<number> {
   let applied = 0;
   for (const change of changes) {
-    const correction = replacedCreationCorrection(region, change.before, change.after);
+    const creation = replacedCreationCorrection(region, change.before, change.after);
+    const correction = creation ?? lostWriteCorrection(region, change.before, change.after);
     if (!correction || !change.before) continue;
-    const { supplierId, reviewId, storedAt } = change.before;
-    const replaced = `${String(reviewId)}#${String(storedAt)}`;
+    const { supplierId, reviewId, storedAt, version } = change.before;
+    // One correction per replaced item: a replaced edit is known by its version too.
+    const replaced = creation
+      ? `${String(reviewId)}#${String(storedAt)}`
+      : `${String(reviewId)}#${String(storedAt)}#v${String(version ?? 1)}`;
     if (await corrections.correctShard(String(supplierId), replaced, correction)) applied += 1;
   }
   return applied;
