@@ -17,12 +17,23 @@ export interface AppliedBudgetChange {
   readonly allocationVersion: number;
 }
 
+/** A category's allocation in force and what every region has spent, as this region sees it. */
+export interface BudgetSpending {
+  readonly allocation?: string;
+  readonly currency?: Currency;
+  readonly allocationVersion: number;
+  /** Per currency, over every region's shard. */
+  readonly totalSpent: Readonly<Record<string, string>>;
+}
+
 export interface BudgetStore {
   /** Adds an expense once per expenseId, atomically with the category's spent total. */
   applyExpense(
     key: BudgetKey,
     expense: { expenseId: string; amount: string; currency: Currency },
   ): Promise<AppliedBudgetChange>;
+  /** The allocation and the total spent (strongly consistent). */
+  spending(key: BudgetKey): Promise<BudgetSpending>;
   /** Sets the allocation (a new version when it changes); older events than the last one applied are ignored. */
   applyAllocation(
     key: BudgetKey,

@@ -13,8 +13,9 @@
  *   allocation changes serialise and each threshold crossing is computed exactly once.
  * - Across regions, within the replication lag, two regions may each compute a crossing from
  *   their own view: the crossing's event id is derived from (category, allocation version,
- *   threshold), so one announced twice is one event; one that neither view reaches is announced
- *   by no one (accepted, ADR 0020).
+ *   threshold), so one announced twice is one event. One that neither view reached when its
+ *   expenses were applied is announced when the other region's shard arrives
+ *   (`announceReplicatedSpending`, on the table's stream in each region; ADR 0020).
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -29,7 +30,7 @@ import {
   type ThresholdCrossing,
 } from '../domain/budget-thresholds';
 import { fromMicros, toMicros, type Currency } from '../../events';
-import type { AppliedBudgetChange, BudgetKey, BudgetStore } from '../ports';
+import type { AppliedBudgetChange, BudgetKey, BudgetSpending, BudgetStore } from '../ports';
 
 interface CategoryItem {
   readonly allocation?: string;
@@ -118,6 +119,17 @@ export class DynamoBudgetStore implements BudgetStore {
     };
   }
 
+  async spending(key: BudgetKey): Promise<BudgetSpending> {
+    const { category, totalSpent } = await this.view(key);
+    return {
+      ...(category.allocation !== undefined && category.currency !== undefined
+        ? { allocation: category.allocation, currency: category.currency }
+        : {}),
+      allocationVersion: category.allocationVersion,
+      totalSpent,
+    };
+  }
+
   async applyExpense(
     key: BudgetKey,
     expense: { expenseId: string; amount: string; currency: Currency },
@@ -168,6 +180,8 @@ export class DynamoBudgetStore implements BudgetStore {
                     region: this.region,
                     spent: { ...ownShard.spent, [expense.currency]: ownSpentAfter },
                     revision: ownShard.revision + 1,
+                    // Which expense moved the shard: a region that receives it names it (ADR 0020).
+                    lastExpenseId: expense.expenseId,
                   },
                   ...revisionCondition(ownShard.revision),
                 },

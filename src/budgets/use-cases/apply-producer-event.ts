@@ -35,7 +35,7 @@ export type ProducerEvent = Exclude<InboundEvent, { type: 'review.submitted' }>;
 
 const idOf = (event: InboundEvent, type: string) => eventIdFor(`${event.source}#${event.id}`, type);
 
-function thresholdEvents(
+export function thresholdEvents(
   key: BudgetKey,
   change: AppliedBudgetChange,
   triggeredBy: { kind: 'expense'; expenseId: string } | { kind: 'allocation-change' },
