@@ -10,6 +10,7 @@ import { DynamoBudgetStore } from '../../../src/budgets/adapters/budget-store';
 import type { DomainEvent } from '../../../src/events';
 import { itemChanges, type ImageStreamRecord } from '../../../src/shared/stream-image';
 import {
+  perRegion,
   startReplicatedRegions,
   type ReplicatedRegion,
   type ReplicatedRegions,
@@ -19,17 +20,9 @@ jest.setTimeout(120_000);
 
 let regions: ReplicatedRegions;
 const published: { region: string; event: DomainEvent }[] = [];
-const stores = new Map<string, DynamoBudgetStore>();
 
 /** Each region's budget store: it writes that region's spent shard. */
-function store(region: ReplicatedRegion): DynamoBudgetStore {
-  let found = stores.get(region.name);
-  if (!found) {
-    found = new DynamoBudgetStore(region.doc, region.tableName, region.name);
-    stores.set(region.name, found);
-  }
-  return found;
-}
+const store = perRegion((region) => new DynamoBudgetStore(region.doc, region.tableName, region.name));
 
 beforeAll(async () => {
   regions = await startReplicatedRegions('thresholds', 'Budgets', async (region, record) => {

@@ -11,26 +11,16 @@ import {
   reviewItemChanges,
   type ReviewStreamRecord,
 } from '../../../src/reviews/adapters/review-stream-records';
-import {
-  startReplicatedRegions,
-  type ReplicatedRegion,
-  type ReplicatedRegions,
-} from '../support/replicated-regions';
+import { perRegion, startReplicatedRegions, type ReplicatedRegions } from '../support/replicated-regions';
 
 jest.setTimeout(120_000);
 
 let regions: ReplicatedRegions;
 let corrections = 0;
-const repositories = new Map<string, DynamoReviewRepository>();
 /** Each region's repository: it writes that region's summary shard. */
-function repository(region: ReplicatedRegion): DynamoReviewRepository {
-  let found = repositories.get(region.name);
-  if (!found) {
-    found = new DynamoReviewRepository(region.doc, region.tableName, region.name);
-    repositories.set(region.name, found);
-  }
-  return found;
-}
+const repository = perRegion(
+  (region) => new DynamoReviewRepository(region.doc, region.tableName, region.name),
+);
 
 const review = (id: string, over: Partial<Review> = {}): Review => ({
   reviewId: id,

@@ -121,3 +121,12 @@ export async function startReplicatedRegions(
     throw error;
   }
 }
+
+/** One `T` per region, made on first use (the stream consumers may ask before the test does). */
+export function perRegion<T>(make: (region: ReplicatedRegion) => T): (region: ReplicatedRegion) => T {
+  const made = new Map<string, T>();
+  return (region) => {
+    if (!made.has(region.name)) made.set(region.name, make(region));
+    return made.get(region.name)!;
+  };
+}
