@@ -162,6 +162,9 @@ async function countedFanOut(batch: readonly ChannelEvent[]) {
   };
 }
 
+/** Every subscriber's socket, in the order they subscribed (the tests below run in turn). */
+const subscribed: Subscriber[] = [];
+
 const seqsOf = (s: Subscriber) =>
   s.frames.filter((f) => f.type === 'event' && f.channel === CHANNEL).map((f) => f.seq as number);
 
@@ -202,6 +205,7 @@ it('fans a batch out with one cursor write per subscription and no log read for 
     total: SUBSCRIBERS + 3,
   });
   const everyone = [...subscribers, late];
+  subscribed.push(...everyone);
   await until(() => everyone.every((s) => seqsOf(s).length >= 8), 'the second batch on every socket');
   await new Promise((resolve) => setTimeout(resolve, 300));
   for (const s of everyone) expect(seqsOf(s)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -212,6 +216,40 @@ it('fans a batch out with one cursor write per subscription and no log read for 
   expect(again).toEqual({ cursorWrites: 0, logReads: 0, subscriberQueries: 1, total: 1 });
   await new Promise((resolve) => setTimeout(resolve, 300));
   for (const s of everyone) expect(seqsOf(s)).toHaveLength(8);
+});
+
+it('hands back what a failed post left unsent, and the retried batch sends just that, once, in order', async () => {
+  const subscribers = await connections().subscribers(CHANNEL);
+  const unlucky = subscribers[0]!.connectionId;
+  const batch = await appendBatch(3, 9);
+  expect(batch.map((e) => e.seq)).toEqual([9, 10, 11]);
+  // The management API fails the second post to one connection (a timeout, a throttle), once.
+  let posts = 0;
+  const failing = {
+    post: async (connectionId: string, data: string) => {
+      if (connectionId === unlucky && ++posts === 2) throw new Error('injected: management API timed out');
+      return messenger.post(connectionId, data);
+    },
+  };
+  await expect(
+    fanOutChannelEvents(batch, { connections: connections(), log: log(), messenger: failing }),
+  ).rejects.toThrow('1 subscription(s) not served');
+  const cursorOf = async (id: string) =>
+    (await connections().subscribers(CHANNEL)).find((s) => s.connectionId === id)!.lastSeq;
+  // Event 9 reached it; 10 and 11 were handed back.
+  expect(await cursorOf(unlucky)).toBe(9);
+
+  // The retry: one write (the unlucky one's), no log read (its next event is in the batch).
+  expect(await countedFanOut(batch)).toEqual({
+    cursorWrites: 1,
+    logReads: 0,
+    subscriberQueries: 1,
+    total: 2,
+  });
+  expect((await connections().subscribers(CHANNEL)).every((s) => s.lastSeq === 11)).toBe(true);
+  await until(() => subscribed.every((s) => seqsOf(s).length >= 11), 'events 9..11 on every socket');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  for (const s of subscribed) expect(seqsOf(s)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
 });
 
 it('keeps every handler call free of errors', () => {
