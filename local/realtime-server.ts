@@ -83,6 +83,10 @@ export class LocalRealtimeServer {
   get connectionCount(): number {
     return this.connections.size;
   }
+  /** Handler invocations ($connect, frames, $disconnect) started and not yet answered. */
+  get handlersInFlight(): number {
+    return this.inFlight.size;
+  }
 
   async start(): Promise<this> {
     const server = createServer((req, res) => void this.manage(req, res));

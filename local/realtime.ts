@@ -20,6 +20,8 @@ import { LocalRealtimeServer, type SocketEvent } from './realtime-server';
 
 export interface LocalRealtime {
   readonly url: string;
+  /** RealtimeSocket invocations in flight (handshakes, frames, disconnects): 0 when the API is idle. */
+  handlersInFlight(): number;
   stop(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function startRealtime(options: {
   );
   return {
     url: server.url,
+    handlersInFlight: () => server.handlersInFlight,
     async stop() {
       await server.stop();
       await Promise.all(pollers.map((poller) => poller.stop()));

@@ -124,6 +124,8 @@ export interface LocalStack {
   readonly apiUrl: string;
   /** The local WebSocket API (`ws://127.0.0.1:<port>`; `?token=` from POST /v1/realtime/tokens). */
   readonly realtimeUrl: string;
+  /** RealtimeSocket invocations the local WebSocket API has in flight (the bench waits for 0). */
+  realtimeHandlersInFlight(): number;
   readonly region: string;
   /** Every resource name and local setting (for tests and tools; no handler sees all of it). */
   readonly env: Record<string, string>;
@@ -478,6 +480,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     return {
       apiUrl,
       realtimeUrl: realtime.url,
+      realtimeHandlersInFlight: () => realtime.handlersInFlight(),
       region,
       env,
       config,

@@ -51,6 +51,7 @@ export const socketHandler =
     }
     if (routeKey === '$disconnect') {
       await disconnect(connectionId, deps);
+      tally.add(SERVICE_METRICS.realtimeDisconnects, MetricUnit.Count, 1);
       return { statusCode: 200 };
     }
     const body =

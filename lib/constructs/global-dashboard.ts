@@ -3,11 +3,15 @@
  * widget per region in each row, same scales) for API traffic and latency, Lambda errors and
  * throttles, queue age, webhook success; then the business KPIs the code emits (KPI_METRICS):
  * review requests sent and completed (conversion), reviews stored per hour by platform, average
- * rating and negative share, and integration health per platform.
+ * rating and negative share, and integration health per platform. Real time per region: WebSocket
+ * connections opened, closed and refused, the fan-out's lag (recorded -> posted), and its errors.
  *
  * It reads other regions' metrics by name only (API name derived from the stack name, custom
  * metrics by namespace and `service`, account-level AWS metrics, Metrics Insights queries), so it
- * needs no cross-region reference and deploys with the primary region's stack.
+ * needs no cross-region reference and deploys with the primary region's stack. The real-time rows
+ * read the EMF metrics the RealtimeSocket and RealtimeFanout handlers emit: the WebSocket API's own
+ * metrics carry its generated ApiId, which only its region's stack knows (that region's operations
+ * dashboard shows them, with the fan-out's IteratorAge, beside its alarms).
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -32,6 +36,7 @@ const HEIGHT = 6;
 /** The row titles, in order (the infra tests check each is there, once per region where regional). */
 export const GLOBAL_ROWS = {
   regional: ['API traffic', 'API latency', 'Lambda', 'Queues', 'Webhooks'],
+  realtime: ['Real-time connections', 'Real-time fan-out lag', 'Real-time errors'],
   kpis: ['Review requests', 'Reviews by platform', 'Ratings', 'Integration health'],
 } as const;
 
@@ -104,6 +109,69 @@ export class GlobalDashboard extends Construct {
           },
           label: 'success ratio (%)',
           period: HOUR,
+          searchRegion: region,
+        }),
+      ],
+    }));
+
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({ markdown: '# Real time (per region)', width: 24, height: 1 }),
+    );
+    this.regionalRow('Real-time connections', (region) => ({
+      left: [
+        this.custom(region, SERVICE_METRICS.realtimeConnections, 'Sum', FIVE_MINUTES, 'connects accepted'),
+        this.custom(region, SERVICE_METRICS.realtimeDisconnects, 'Sum', FIVE_MINUTES, 'disconnects'),
+      ],
+      right: [
+        this.custom(region, SERVICE_METRICS.realtimeConnectRejected, 'Sum', FIVE_MINUTES, 'connects refused'),
+      ],
+    }));
+    this.regionalRow('Real-time fan-out lag', (region) => ({
+      left: [
+        this.custom(
+          region,
+          SERVICE_METRICS.realtimeFanoutLagMs,
+          'p50',
+          FIVE_MINUTES,
+          'recorded -> posted p50 (ms)',
+        ),
+        this.custom(
+          region,
+          SERVICE_METRICS.realtimeFanoutLagMs,
+          'p99',
+          FIVE_MINUTES,
+          'recorded -> posted p99 (ms)',
+        ),
+        this.custom(region, SERVICE_METRICS.realtimeFanoutLagMs, 'Maximum', FIVE_MINUTES, 'max (ms)'),
+      ],
+    }));
+    this.regionalRow('Real-time errors', (region) => ({
+      left: [
+        this.custom(
+          region,
+          SERVICE_METRICS.realtimeFanoutFailures,
+          'Sum',
+          FIVE_MINUTES,
+          'fan-out batches failed',
+        ),
+        this.custom(
+          region,
+          SERVICE_METRICS.realtimePostFailures,
+          'Sum',
+          FIVE_MINUTES,
+          'subscriptions unserved',
+        ),
+      ],
+      right: [
+        new cloudwatch.MathExpression({
+          expression:
+            'IF(FILL(sent, 0) + FILL(failed, 0) > 0, 100 * FILL(failed, 0) / (FILL(sent, 0) + FILL(failed, 0)))',
+          usingMetrics: {
+            sent: this.custom(region, SERVICE_METRICS.realtimeMessagesSent, 'Sum', FIVE_MINUTES),
+            failed: this.custom(region, SERVICE_METRICS.realtimePostFailures, 'Sum', FIVE_MINUTES),
+          },
+          label: 'posts failed (%)',
+          period: FIVE_MINUTES,
           searchRegion: region,
         }),
       ],
@@ -184,7 +252,7 @@ export class GlobalDashboard extends Construct {
 
   /** One graph per region, side by side, for the same figures. */
   private regionalRow(
-    title: (typeof GLOBAL_ROWS)['regional' | 'kpis'][number],
+    title: (typeof GLOBAL_ROWS)['regional' | 'realtime' | 'kpis'][number],
     figures: (region: string) => { left: cloudwatch.IMetric[]; right?: cloudwatch.IMetric[] },
   ): void {
     const width = Math.max(6, Math.floor(24 / this.props.regions.length));

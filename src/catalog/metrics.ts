@@ -29,6 +29,8 @@ export const SERVICE_METRICS = {
   /** $connect refused by our token check (401/403), and accepted. */
   realtimeConnectRejected: 'RealtimeConnectRejected',
   realtimeConnections: 'RealtimeConnections',
+  /** `$disconnect`s handled (a connection and its subscriptions removed). */
+  realtimeDisconnects: 'RealtimeDisconnects',
   /** Log events fanned out, and frames posted to connections for them. */
   realtimeEventsFannedOut: 'RealtimeEventsFannedOut',
   realtimeMessagesSent: 'RealtimeMessagesSent',

@@ -233,7 +233,7 @@ describe('the global dashboard', () => {
     );
     for (const region of REGIONS) {
       expect(body).toContain(`WedSync-Service-${region}-api`);
-      for (const row of [...GLOBAL_ROWS.regional, ...GLOBAL_ROWS.kpis])
+      for (const row of [...GLOBAL_ROWS.regional, ...GLOBAL_ROWS.realtime, ...GLOBAL_ROWS.kpis])
         expect(body).toContain(`${row}: ${region}`);
     }
     for (const metric of [
@@ -248,6 +248,14 @@ describe('the global dashboard', () => {
       SERVICE_METRICS.webhookSucceeded,
       PLATFORM_METRICS.errorRate5m,
       PLATFORM_METRICS.breakerOpen,
+      // Real time per region (test/infra/global-dashboard.test.ts checks each row's figures).
+      SERVICE_METRICS.realtimeConnections,
+      SERVICE_METRICS.realtimeDisconnects,
+      SERVICE_METRICS.realtimeConnectRejected,
+      SERVICE_METRICS.realtimeFanoutLagMs,
+      SERVICE_METRICS.realtimeFanoutFailures,
+      SERVICE_METRICS.realtimePostFailures,
+      SERVICE_METRICS.realtimeMessagesSent,
     ]) {
       expect(body).toContain(metric);
     }

@@ -1,11 +1,13 @@
 /**
  * Delivery to one subscription, shared by the live fan-out and the resume on subscribe:
- * 1. Take the next events after the subscription's cursor (the one just recorded when it is
- *    next, else from the channel log).
- * 2. For each, in seq order: move the cursor from seq-1 to seq (conditional: one deliverer wins
- *    each event, so a connection gets it once), then post it.
- * 3. A post answered 410 Gone removes the connection; any other failure moves the cursor back
- *    (so nothing is lost) and is thrown (the caller's invocation is retried).
+ * 1. Take the next events after the subscription's cursor: the ones the caller already holds (the
+ *    fan-out's batch) when they follow the cursor, else a page from the channel log. A subscription
+ *    that is up to date is served from the batch alone: no log read.
+ * 2. Claim them all with one conditional write: the cursor moves from its seq to the last one's
+ *    (one deliverer wins each range, so a connection gets each event once), then post them in seq
+ *    order. One write per subscription and batch (per page of the log for one that is behind).
+ * 3. A post answered 410 Gone removes the connection; any other failure moves the cursor back to
+ *    the last event posted (so nothing is lost) and is thrown (the caller's invocation is retried).
  * 4. When the log no longer holds the next event (older than an hour), the client is told
  *    `resume-unavailable` once and the cursor jumps to the head (it must reload its state).
  */
@@ -24,19 +26,38 @@ const MAX_EVENTS_PER_CALL = 1000;
 
 export type DeliverOutcome = { sent: number; gone: boolean };
 
+export interface DeliverOptions {
+  /** Deliver up to this seq (the fan-out's batch end); without it, up to the log's head. */
+  readonly throughSeq?: number;
+  /** Events of this channel the caller holds already (the batch), in seq order, without repeats. */
+  readonly known?: readonly ChannelEvent[];
+}
+
+/** The run of `known` that starts right after `cursor` and has no gap, or nothing. */
+export function followingRun(known: readonly ChannelEvent[], cursor: number): ChannelEvent[] {
+  const start = known.findIndex((event) => event.seq === cursor + 1);
+  if (start < 0) return [];
+  const run: ChannelEvent[] = [];
+  for (let i = start; i < known.length && known[i]!.seq === cursor + 1 + run.length; i += 1) {
+    run.push(known[i]!);
+  }
+  return run;
+}
+
 export async function deliverTo(
   subscription: Subscription,
   deps: DeliverDeps,
-  options: { throughSeq?: number; known?: ChannelEvent } = {},
+  options: DeliverOptions = {},
 ): Promise<DeliverOutcome> {
   const { connectionId, channel } = subscription;
+  const { throughSeq, known = [] } = options;
   let cursor = subscription.lastSeq;
   let sent = 0;
   while (sent < MAX_EVENTS_PER_CALL) {
-    if (options.throughSeq !== undefined && cursor >= options.throughSeq) break;
-    const known = options.known;
-    const page =
-      known && known.seq === cursor + 1 ? [known] : await deps.log.readAfter(channel, cursor, PAGE);
+    if (throughSeq !== undefined && cursor >= throughSeq) break;
+    let page: ChannelEvent[] = followingRun(known, cursor);
+    const fromLog = page.length === 0;
+    if (fromLog) page = await deps.log.readAfter(channel, cursor, PAGE);
     if (page.length === 0) break;
     const first = page[0]!;
     if (first.seq !== cursor + 1) {
@@ -59,35 +80,40 @@ export async function deliverTo(
       }
       cursor = first.seq - 1;
     }
-    let restart = false;
-    for (const event of page) {
-      if (options.throughSeq !== undefined && event.seq > options.throughSeq) break;
-      const step = await deps.connections.advance(connectionId, channel, event.seq - 1, event.seq);
-      if (step.kind === 'gone') return { sent, gone: false };
-      if (step.kind === 'moved') {
-        cursor = step.lastSeq;
-        restart = true;
-        break;
-      }
+    const claim = page.filter(
+      (event, i) =>
+        event.seq === cursor + 1 + i &&
+        (throughSeq === undefined || event.seq <= throughSeq) &&
+        sent + i < MAX_EVENTS_PER_CALL,
+    );
+    if (claim.length === 0) break;
+    const to = claim[claim.length - 1]!.seq;
+    const step = await deps.connections.advance(connectionId, channel, cursor, to);
+    if (step.kind === 'gone') return { sent, gone: false };
+    if (step.kind === 'moved') {
+      // Another deliverer (a retry, the subscribe's resume) got there first: go on from its seq.
+      cursor = step.lastSeq;
+      continue;
+    }
+    for (const event of claim) {
       let result: 'sent' | 'gone';
       try {
         result = await deps.messenger.post(connectionId, eventFrame(channel, event.seq, event.body));
       } catch (error) {
-        // Not delivered: hand the event back so a retry (or the next deliverer) sends it.
-        await deps.connections
-          .advance(connectionId, channel, event.seq, event.seq - 1)
-          .catch(() => undefined);
+        // Not delivered: hand this event and the rest of the claim back, so a retry sends them.
+        await deps.connections.advance(connectionId, channel, to, event.seq - 1).catch(() => undefined);
         throw error;
       }
       if (result === 'gone') {
         await deps.connections.removeConnection(connectionId);
         return { sent, gone: true };
       }
-      cursor = event.seq;
       sent += 1;
     }
-    // A short page reached the head as it was when read; with a target, the loop's test ends it.
-    if (!restart && page.length < PAGE && options.throughSeq === undefined) break;
+    cursor = to;
+    // A short page of the log reached the head as it was when read; with a target, the loop's test
+    // ends it.
+    if (fromLog && page.length < PAGE && throughSeq === undefined) break;
   }
   return { sent, gone: false };
 }

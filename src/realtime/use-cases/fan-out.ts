@@ -2,8 +2,9 @@
  * Live fan-out in one region: the channel log's new events (its stream in AWS, the local stand-in
  * otherwise) to the connections of this region subscribed to their channels.
  * 1. Group the batch by channel and sort each by seq (the log's order).
- * 2. For each subscription of the channel, deliver through the batch's last seq (deliver.ts):
- *    a subscription whose cursor is behind gets the missing events from the log first, one that is
+ * 2. For each subscription of the channel, deliver through the batch's last seq (deliver.ts): one
+ *    cursor write claims the batch's events and they are posted from the batch (no log read); a
+ *    subscription whose cursor is behind gets the missing events from the log first, one that is
  *    ahead gets nothing twice. Subscriptions are served in parallel (bounded), each in order.
  * 3. Gone connections (410) are removed on the way; other failures are thrown after every
  *    subscription had its turn, so the batch is retried and the cursors keep what was sent.
@@ -53,16 +54,15 @@ export async function fanOutChannelEvents(
   let goneConnections = 0;
   const errors: unknown[] = [];
   for (const [channel, list] of byChannel) {
-    list.sort((a, b) => a.seq - b.seq);
-    const last = list[list.length - 1]!;
-    const only = list.length === 1 ? last : undefined;
+    // In seq order, each seq once (a retried or overlapping batch may repeat a record).
+    const known = [...new Map(list.map((event) => [event.seq, event])).values()].sort(
+      (a, b) => a.seq - b.seq,
+    );
+    const last = known[known.length - 1]!;
     const subscriptions = await deps.connections.subscribers(channel);
     await inParallel(subscriptions, deps.concurrency ?? 50, async (subscription) => {
       try {
-        const outcome = await deliverTo(subscription, deps, {
-          throughSeq: last.seq,
-          ...(only ? { known: only } : {}),
-        });
+        const outcome = await deliverTo(subscription, deps, { throughSeq: last.seq, known });
         messages += outcome.sent;
         if (outcome.gone) goneConnections += 1;
       } catch (error) {

@@ -1,0 +1,257 @@
+/**
+ * What the live fan-out costs in DynamoDB calls, counted on the real client against DynamoDB Local
+ * (its `send` wrapped with a counter), with real subscribers: `ws` clients of the local WebSocket
+ * server, subscribed through the RealtimeSocket handler. A batch of one channel takes one cursor
+ * write per subscription and no read of the channel log for subscriptions that are up to date; a
+ * subscription that is behind reads the log once and still gets every event once, in order.
+ */
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { WebSocket } from 'ws';
+import { socketHandler } from '../../../functions/realtime-socket/handler';
+import { LocalRealtimeServer } from '../../../local/realtime-server';
+import { createTables } from '../../../local/resources';
+import { tableDefinition } from '../../../src/catalog/tables';
+import {
+  fanOutChannelEvents,
+  ROUTE_ACTIONS,
+  signConnectionToken,
+  type ChannelEvent,
+  type SocketDeps,
+} from '../../../src/realtime';
+import { DynamoChannelLog } from '../../../src/realtime/adapters/dynamo-channel-log';
+import { DynamoRealtimeConnections } from '../../../src/realtime/adapters/dynamo-connections';
+import { ManagementApiMessenger } from '../../../src/realtime/adapters/management-api-messenger';
+import { acquireStore, type TestStore } from '../support/shared-store';
+
+jest.setTimeout(120_000);
+
+const KEYS = ['realtime-calls-key-0123456789'];
+const REGION = 'us-east-1';
+const SUBSCRIBERS = 100;
+const SUPPLIER = 'sup_calls';
+const CHANNEL = `supplier:${SUPPLIER}:reviews`;
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+let store: TestStore;
+let raw: DynamoDBClient;
+let doc: DynamoDBDocumentClient;
+let connectionsTable: string;
+let logTable: string;
+let server: LocalRealtimeServer;
+let management: ApiGatewayManagementApiClient;
+let messenger: ManagementApiMessenger;
+const handlerErrors: unknown[] = [];
+const sockets: WebSocket[] = [];
+
+/** Every command the fan-out's client sends, as `<Command> <table>`, while counting is on. */
+const calls: string[] = [];
+let counting = false;
+
+beforeAll(async () => {
+  store = await acquireStore('realtime-calls');
+  raw = new DynamoDBClient({ region: REGION, endpoint: store.endpoint, credentials });
+  const names = await createTables(raw, store.tablePrefix);
+  connectionsTable = names[tableDefinition('RealtimeConnections').envVar]!;
+  logTable = names[tableDefinition('RealtimeLog').envVar]!;
+  doc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  // The real client's send, counted: every call any adapter makes goes through it.
+  const send = doc.send.bind(doc) as (command: unknown) => Promise<unknown>;
+  (doc as unknown as { send: (command: unknown) => Promise<unknown> }).send = (command) => {
+    if (counting) {
+      const input = (command as { input: { TableName?: string } }).input;
+      calls.push(`${(command as object).constructor.name} ${input.TableName ?? ''}`);
+    }
+    return send(command);
+  };
+  const wired: { messenger?: ManagementApiMessenger } = {};
+  const socketDeps = (): SocketDeps => ({
+    keys: { keyRing: async () => KEYS },
+    connections: connections(),
+    log: log(),
+    messenger: wired.messenger!,
+    clock: { now: () => new Date() },
+  });
+  server = await new LocalRealtimeServer({
+    handler: socketHandler(socketDeps),
+    routeKeys: ROUTE_ACTIONS,
+    onError: (error) => handlerErrors.push(error),
+  }).start();
+  management = new ApiGatewayManagementApiClient({
+    region: REGION,
+    endpoint: server.managementEndpoint,
+    credentials,
+  });
+  messenger = new ManagementApiMessenger(management);
+  wired.messenger = messenger;
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.terminate();
+  await server?.stop();
+  management?.destroy();
+  raw?.destroy();
+  await store?.release();
+});
+
+const connections = () => new DynamoRealtimeConnections(doc, connectionsTable, REGION);
+const log = () => new DynamoChannelLog(doc, logTable);
+
+interface Subscriber {
+  readonly frames: Record<string, unknown>[];
+}
+
+async function subscriber(): Promise<Subscriber> {
+  const token = signConnectionToken(
+    { grant: { kind: 'supplier', supplierId: SUPPLIER }, expiresAt: new Date(Date.now() + 300_000) },
+    KEYS,
+  );
+  const socket = new WebSocket(`${server.url}/?token=${encodeURIComponent(token)}`);
+  sockets.push(socket);
+  const frames: Record<string, unknown>[] = [];
+  socket.on('message', (data) => frames.push(JSON.parse(data.toString()) as Record<string, unknown>));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  socket.send(JSON.stringify({ action: 'subscribe', channel: CHANNEL }));
+  await until(() => frames.some((f) => f.type === 'subscribed'), 'the subscription');
+  return { frames };
+}
+
+async function until(done: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Appends `count` events to the channel and returns them as the log's stream would carry them. */
+async function appendBatch(count: number, from: number): Promise<ChannelEvent[]> {
+  const events = Array.from({ length: count }, (_, i) => {
+    const id = `evt_calls_${from + i}`;
+    return {
+      channel: CHANNEL,
+      eventId: id,
+      type: 'review.received',
+      body: JSON.stringify({ specversion: '1.0', id, type: 'review.received', data: { n: from + i } }),
+      recordedAtMs: Date.now(),
+    };
+  });
+  const results = await log().appendMany(events);
+  return events.map((event, i) => ({ ...event, seq: results[i]!.seq }));
+}
+
+async function countedFanOut(batch: readonly ChannelEvent[]) {
+  calls.length = 0;
+  counting = true;
+  try {
+    await fanOutChannelEvents(batch, { connections: connections(), log: log(), messenger });
+  } finally {
+    counting = false;
+  }
+  const count = (command: string, table: string) =>
+    calls.filter((call) => call === `${command} ${table}`).length;
+  return {
+    cursorWrites: count('UpdateCommand', connectionsTable),
+    logReads: count('QueryCommand', logTable) + count('GetCommand', logTable),
+    subscriberQueries: count('QueryCommand', connectionsTable),
+    total: calls.length,
+  };
+}
+
+/** Every subscriber's socket, in the order they subscribed (the tests below run in turn). */
+const subscribed: Subscriber[] = [];
+
+const seqsOf = (s: Subscriber) =>
+  s.frames.filter((f) => f.type === 'event' && f.channel === CHANNEL).map((f) => f.seq as number);
+
+it('fans a batch out with one cursor write per subscription and no log read for those up to date', async () => {
+  const subscribers: Subscriber[] = [];
+  for (let i = 0; i < SUBSCRIBERS; i += 1) subscribers.push(await subscriber());
+
+  // A batch of 5 events to 100 subscriptions at the head: 100 writes, nothing read from the log
+  // (one event and one write each would be 500 writes; reading the log per subscription, 100 reads).
+  const first = await appendBatch(5, 1);
+  expect(first.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  const counted = await countedFanOut(first);
+  expect(counted).toEqual({
+    cursorWrites: SUBSCRIBERS,
+    logReads: 0,
+    subscriberQueries: 1,
+    total: SUBSCRIBERS + 1,
+  });
+  await until(() => subscribers.every((s) => seqsOf(s).length >= 5), 'the first batch on every socket');
+
+  // One more subscription, whose cursor is behind (at 0, as when a failed post handed events back).
+  const before = new Set((await connections().subscribers(CHANNEL)).map((s) => s.connectionId));
+  const late = await subscriber();
+  const lateId = (await connections().subscribers(CHANNEL)).find(
+    (s) => !before.has(s.connectionId),
+  )!.connectionId;
+  const record = await connections().getConnection(lateId);
+  await connections().subscribe(record!, CHANNEL, 0);
+
+  // The next batch: one write per subscription; only the one behind reads the log (once: its
+  // missing events and the batch's in one page), and it gets 1..8 once, in order, like the others.
+  const second = await appendBatch(3, 6);
+  expect(second.map((e) => e.seq)).toEqual([6, 7, 8]);
+  expect(await countedFanOut(second)).toEqual({
+    cursorWrites: SUBSCRIBERS + 1,
+    logReads: 1,
+    subscriberQueries: 1,
+    total: SUBSCRIBERS + 3,
+  });
+  const everyone = [...subscribers, late];
+  subscribed.push(...everyone);
+  await until(() => everyone.every((s) => seqsOf(s).length >= 8), 'the second batch on every socket');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  for (const s of everyone) expect(seqsOf(s)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  expect((await connections().subscribers(CHANNEL)).every((s) => s.lastSeq === 8)).toBe(true);
+
+  // The same batch again (a retried invocation): every cursor is past it, nothing is posted or read.
+  const again = await countedFanOut(second);
+  expect(again).toEqual({ cursorWrites: 0, logReads: 0, subscriberQueries: 1, total: 1 });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  for (const s of everyone) expect(seqsOf(s)).toHaveLength(8);
+});
+
+it('hands back what a failed post left unsent, and the retried batch sends just that, once, in order', async () => {
+  const subscribers = await connections().subscribers(CHANNEL);
+  const unlucky = subscribers[0]!.connectionId;
+  const batch = await appendBatch(3, 9);
+  expect(batch.map((e) => e.seq)).toEqual([9, 10, 11]);
+  // The management API fails the second post to one connection (a timeout, a throttle), once.
+  let posts = 0;
+  const failing = {
+    post: async (connectionId: string, data: string) => {
+      if (connectionId === unlucky && ++posts === 2) throw new Error('injected: management API timed out');
+      return messenger.post(connectionId, data);
+    },
+  };
+  await expect(
+    fanOutChannelEvents(batch, { connections: connections(), log: log(), messenger: failing }),
+  ).rejects.toThrow('1 subscription(s) not served');
+  const cursorOf = async (id: string) =>
+    (await connections().subscribers(CHANNEL)).find((s) => s.connectionId === id)!.lastSeq;
+  // Event 9 reached it; 10 and 11 were handed back.
+  expect(await cursorOf(unlucky)).toBe(9);
+
+  // The retry: one write (the unlucky one's), no log read (its next event is in the batch).
+  expect(await countedFanOut(batch)).toEqual({
+    cursorWrites: 1,
+    logReads: 0,
+    subscriberQueries: 1,
+    total: 2,
+  });
+  expect((await connections().subscribers(CHANNEL)).every((s) => s.lastSeq === 11)).toBe(true);
+  await until(() => subscribed.every((s) => seqsOf(s).length >= 11), 'events 9..11 on every socket');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  for (const s of subscribed) expect(seqsOf(s)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+});
+
+it('keeps every handler call free of errors', () => {
+  expect(handlerErrors).toEqual([]);
+});
