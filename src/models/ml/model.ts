@@ -2,7 +2,7 @@
  * A loaded model: turns an artifact into `predict(texts)`. No I/O here (see `load.ts`).
  */
 import { outputCount, type ModelArtifact, type ReferenceDistribution, type Task } from './artifact';
-import { decodeEntries, denseWeights, weightRows } from './codec';
+import { decodeEntries, decodeWeights, denseWeights, weightRows } from './codec';
 import { dot, sigmoid, type LinearParams } from './linear';
 import type { Candidate, Prediction } from './prediction';
 import { accumulateExpenseFeatures } from './expense-features';
@@ -30,14 +30,14 @@ export interface Model {
 export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}): Model {
   const outputs = outputCount(a);
   const buckets = 2 ** a.features.bits;
-  const entries = decodeEntries(a.weights, buckets * outputs);
   // Binary models score from the dense table; multi-output ones from the rows of non-zero weights
   // (see `weightRows`), and build the dense table only if the general path is ever taken.
-  const dense = outputs === 1 ? denseWeights(entries, buckets) : undefined;
-  const rows = outputs === 1 ? undefined : weightRows(entries, buckets, outputs);
+  const dense = outputs === 1 ? decodeWeights(a.weights, buckets) : undefined;
+  const entries = outputs === 1 ? undefined : decodeEntries(a.weights, buckets * outputs);
+  const rows = entries && weightRows(entries, buckets, outputs);
   let params: LinearParams | undefined;
   const linear = (): LinearParams =>
-    (params ??= { weights: dense ?? denseWeights(entries, buckets * outputs), bias: a.bias, outputs });
+    (params ??= { weights: dense ?? denseWeights(entries!, buckets * outputs), bias: a.bias, outputs });
   const vectorise = vectoriser(a);
   const modelVersion = `${a.task}@${a.version}`;
   const threshold = options.threshold ?? a.threshold;
@@ -71,11 +71,12 @@ export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}):
       return raw;
     }
     // Zero weights are skipped: adding +0 never changes a sum, so this equals the dense product.
-    const { start, output, weight } = rows!;
+    const { first, count, output, weight } = rows!;
     for (let i = 0; i < size; i++) {
       const v = values[i] * scale;
-      const end = start[indices[i] + 1];
-      for (let e = start[indices[i]]; e < end; e++) raw[output[e]] += weight[e] * v;
+      const e0 = first[indices[i]];
+      const end = e0 + count[indices[i]];
+      for (let e = e0; e < end; e++) raw[output[e]] += weight[e] * v;
     }
     return raw;
   };
