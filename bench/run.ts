@@ -5,7 +5,7 @@
  *   3. API latency p50/p99 at 64 concurrent clients (POST /v1/reviews and GET /v1/reviews), with
  *      the consumers paused as separate Lambdas would not share a CPU with the API, and again
  *      while the pipeline runs on this one machine,
- *   4. (when the model module is present) model inference and cold-start costs,
+ *   4. model inference against AFINN and cold start with and without the models (bench/ml.ts),
  *   5. webhook delivery throughput against plain HTTP POSTs,
  *   0. every function's bundle size and init time against a bare handler (issue 12),
  *   6. platform sync (issue 8): reviews/s from the fake platforms into the table, against the
@@ -17,9 +17,9 @@
  * prints a table with ratios against the baselines and writes bench/results.json.
  * Loopback only, bounded counts. `--phases=a,b` (or BENCH_PHASES) runs only those phases after the
  * baseline (support.ts BENCH_PHASES lists them), e.g. `npm run bench -- --phases=platform-sync`.
- * The in-process phases (`bundles`, `api-cpu`) alone start no stack and skip the baseline.
+ * The in-process phases (`bundles`, `api-cpu`, `models`) alone start no stack and skip the baseline.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { tableDefinition } from '../src/catalog/tables';
@@ -44,6 +44,7 @@ import { benchPlatformOutages, outagePlans, SHORT_OUTAGE_TARGET_SECONDS } from '
 import { benchBundles, BUNDLE_KB_TARGET, INIT_RATIO_TARGET, type FunctionBundleResult } from './bundles';
 import { benchRealtime, realtimeOptions, realtimeRows } from './realtime';
 import { API_CPU_MS_TARGET, benchApiCpu, type ApiCpuResult } from './api-cpu';
+import { benchModels, modelRows, type MlBenchResult } from './ml';
 import { rawQueries, rawSends, type RawRun } from './raw-baselines';
 import {
   benchQuery100k,
@@ -64,7 +65,7 @@ const OUTAGE_LONG_SECONDS = Number(process.env.BENCH_OUTAGE_LONG_SECONDS ?? 300)
 /** The issue's target for reviews synced from the platforms against the raw write rate. */
 const SYNC_TO_RAW_TARGET: BenchTarget = { atLeast: 0.7 };
 /** Phases measured in their own processes, without the local stack. */
-const IN_PROCESS_PHASES: readonly string[] = ['bundles', 'api-cpu'];
+const IN_PROCESS_PHASES: readonly string[] = ['bundles', 'api-cpu', 'models'];
 /** Issue 12: the API at 64 clients against the raw emulator call of the same run. */
 const API_THROUGHPUT_RATIO_TARGET: BenchTarget = { atLeast: 0.9 };
 const API_P99_RATIO_TARGET: BenchTarget = { atMost: 1.2 };
@@ -105,11 +106,18 @@ async function main(): Promise<void> {
     apiCpu = await benchApiCpu();
     log(`api-cpu: POST ${apiCpu.postReviewsCpuMs} ms, GET ${apiCpu.getReviewsCpuMs} ms of CPU per request`);
   }
+  // Models (issue 13): inference against AFINN and cold start, in their own processes.
+  let models: MlBenchResult | undefined;
+  if (runs('models')) {
+    log('models: inference against AFINN (alternating rounds), then cold starts with and without models...');
+    models = await benchModels();
+  }
   // The in-process phases alone need no stack (and no DynamoDB baseline): their tables, then done.
   if (phases.every((phase) => IN_PROCESS_PHASES.includes(phase))) {
     if (bundles) printBundleTable(bundles);
     if (apiCpu) printApiCpuTable(apiCpu);
-    const only = { measuredAt: new Date().toISOString(), phases, bundles, apiCpu };
+    if (models) printModelTables(models);
+    const only = { measuredAt: new Date().toISOString(), phases, bundles, apiCpu, models };
     writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(only, null, 2)}\n`);
     log('wrote bench/results.json');
     return;
@@ -304,11 +312,7 @@ async function main(): Promise<void> {
       results.apiLatencyMs = apiLatencyMs;
     }
 
-    const mlModule = join(__dirname, 'ml.ts');
-    if (runs('models') && existsSync(mlModule)) {
-      const { benchModels } = (await import(mlModule)) as { benchModels?: () => Promise<unknown> };
-      if (benchModels) results.models = await benchModels();
-    }
+    if (models) results.models = models;
 
     if (runs('webhooks')) {
       log("webhooks: letting the fan-out catch up on the pipeline run's events first...");
@@ -419,13 +423,22 @@ ${rows.join('\n')}`);
     if (raw) printRawBaselineTable(raw);
     if (query100k) printQueryTable(query100k);
     if (platformSync || platformOutages) printPlatformTable(platformSync, platformOutages);
-    if (results.models) console.log('\nmodels:', JSON.stringify(results.models, null, 2));
+    if (models) printModelTables(models);
     writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     log('wrote bench/results.json');
   } finally {
     await stack.stop();
     await platforms?.close();
   }
+}
+
+/** Issue 13's speed targets for the models, then the artifacts' sizes. */
+function printModelTables(models: MlBenchResult): void {
+  printTable(['models', 'measured', 'target', 'gap'], modelRows(models));
+  printTable(
+    ['model artifact', 'bytes', 'gzip bytes'],
+    models.artifacts.map((a) => [`${a.task}@${a.version} ${a.file}`, String(a.bytes), String(a.gzipBytes)]),
+  );
 }
 
 /** Each function's bundle size and init ratio against issue 12's targets, with the gaps. */

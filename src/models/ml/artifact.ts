@@ -80,7 +80,9 @@ export function outputCount(a: Pick<ModelArtifact, 'labels'>): number {
 }
 
 export function parseArtifact(json: unknown): ModelArtifact {
-  const a = artifactSchema.parse(json);
+  // Parsed once per model at cold start: zod's compiled fast path would cost more to build than
+  // it saves on one parse (same checks either way).
+  const a = artifactSchema.parse(json, { jitless: true });
   if (a.bias.length !== outputCount(a))
     throw new Error(`artifact: bias length ${a.bias.length} does not match labels`);
   if (a.reference.confidence.length !== a.reference.confidenceEdges.length - 1) {

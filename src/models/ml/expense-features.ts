@@ -3,10 +3,11 @@
  * (robust to vendor-name variants and typos). Amounts, currencies and other tokens containing
  * digits are dropped: they carry no category information and would only add noise.
  * Names are hashed in parts (prefix, word, n-gram range) without building strings, and duplicate
- * buckets are merged in a small reusable hash table: this runs once per note at inference.
+ * buckets are merged in a reusable accumulator (no allocation per note): this runs once per note at
+ * inference.
  */
 import { bucketOf, fnvAdd, fnvAddCode, fnvAddRange, FNV_OFFSET } from './hash';
-import { l2Normalise, type SparseVector } from './sparse';
+import { accumulatorCache, l2Normalise, type FeatureAccumulator, type SparseVector } from './sparse';
 import { isPunctuation, wordTokens } from './tokenize';
 
 export interface ExpenseFeatureConfig {
@@ -18,65 +19,35 @@ export interface ExpenseFeatureConfig {
   readonly bigrams: boolean;
 }
 
+const CURRENCY = /[£$€¥]/g;
+
+/** True when `token` holds an ASCII digit (as `/[0-9]/.test(token)`, without a regex). */
+function hasDigit(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
 /** Words of an expense note without amounts, currencies or punctuation. */
 export function expenseWords(text: string): string[] {
-  return wordTokens(text.replace(/[£$€¥]/g, ' ')).filter((t) => !isPunctuation(t) && !/[0-9]/.test(t));
+  return wordTokens(text.replace(CURRENCY, ' ')).filter((t) => !isPunctuation(t) && !hasDigit(t));
 }
 
 const PREFIX = { w: fnvAdd(FNV_OFFSET, 'w:'), b: fnvAdd(FNV_OFFSET, 'b:'), c: fnvAdd(FNV_OFFSET, 'c:') };
 const UNDERSCORE = '_'.charCodeAt(0);
+const scratch = accumulatorCache();
 
-/** Sums values per bucket in insertion order (open addressing; grows when half full). */
-class BucketSums {
-  private keys = new Int32Array(256).fill(-1);
-  private slots: number[] = [];
-  private readonly indices: number[] = [];
-  private readonly values: number[] = [];
-
-  add(bucket: number, value: number): void {
-    const mask = this.keys.length - 1;
-    let h = Math.imul(bucket, 0x9e3779b1) >>> 0;
-    for (;;) {
-      const slot = h & mask;
-      const k = this.keys[slot];
-      if (k === -1) {
-        this.keys[slot] = bucket;
-        this.slots[slot] = this.indices.length;
-        this.indices.push(bucket);
-        this.values.push(value);
-        if (this.indices.length * 2 > this.keys.length) this.grow();
-        return;
-      }
-      if (k === bucket) {
-        this.values[this.slots[slot]] += value;
-        return;
-      }
-      h++;
-    }
-  }
-
-  private grow(): void {
-    const old = this.indices.slice();
-    this.keys = new Int32Array(this.keys.length * 2).fill(-1);
-    this.slots = [];
-    const mask = this.keys.length - 1;
-    old.forEach((bucket, i) => {
-      let h = Math.imul(bucket, 0x9e3779b1) >>> 0;
-      while (this.keys[h & mask] !== -1) h++;
-      this.keys[h & mask] = bucket;
-      this.slots[h & mask] = i;
-    });
-  }
-
-  vector(): SparseVector {
-    return { indices: this.indices, values: this.values };
-  }
-}
-
-export function expenseFeatures(text: string, cfg: ExpenseFeatureConfig): SparseVector {
+/**
+ * The summed (not yet normalised) features of a note, in the module's reusable accumulator: valid
+ * until the next call. The inference hot path; {@link expenseFeatures} copies and normalises.
+ */
+export function accumulateExpenseFeatures(text: string, cfg: ExpenseFeatureConfig): FeatureAccumulator {
   const words = expenseWords(text);
   const bits = cfg.bits;
-  const sums = new BucketSums();
+  const sums = scratch(bits);
+  sums.clear();
   for (const w of words) sums.add(bucketOf(fnvAdd(PREFIX.w, w), bits), 1);
   if (cfg.bigrams) {
     for (let i = 1; i < words.length; i++) {
@@ -99,5 +70,9 @@ export function expenseFeatures(text: string, cfg: ExpenseFeatureConfig): Sparse
       }
     }
   }
-  return l2Normalise(sums.vector());
+  return sums;
+}
+
+export function expenseFeatures(text: string, cfg: ExpenseFeatureConfig): SparseVector {
+  return l2Normalise(accumulateExpenseFeatures(text, cfg).toVector());
 }

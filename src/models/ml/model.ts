@@ -2,10 +2,12 @@
  * A loaded model: turns an artifact into `predict(texts)`. No I/O here (see `load.ts`).
  */
 import { outputCount, type ModelArtifact, type ReferenceDistribution, type Task } from './artifact';
-import { decodeWeights } from './codec';
-import { dot, sigmoid, softmax, type LinearParams } from './linear';
+import { decodeEntries, decodeWeights, denseWeights, weightRows } from './codec';
+import { dot, sigmoid, type LinearParams } from './linear';
 import type { Candidate, Prediction } from './prediction';
-import { sentenceUnits, vectoriser } from './vectorise';
+import { accumulateExpenseFeatures } from './expense-features';
+import { accumulateSentimentFeatures } from './sentiment-features';
+import { vectoriser, weightedSentences } from './vectorise';
 
 export interface ModelOptions {
   /** Overrides the artifact's abstention threshold (multiclass models only). */
@@ -27,21 +29,67 @@ export interface Model {
 
 export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}): Model {
   const outputs = outputCount(a);
-  const params: LinearParams = {
-    weights: decodeWeights(a.weights, 2 ** a.features.bits * outputs),
-    bias: a.bias,
-    outputs,
-  };
+  const buckets = 2 ** a.features.bits;
+  // Binary models score from the dense table; multi-output ones from the rows of non-zero weights
+  // (see `weightRows`), and build the dense table only if the general path is ever taken.
+  const dense = outputs === 1 ? decodeWeights(a.weights, buckets) : undefined;
+  const entries = outputs === 1 ? undefined : decodeEntries(a.weights, buckets * outputs);
+  const rows = entries && weightRows(entries, buckets, outputs);
+  let params: LinearParams | undefined;
+  const linear = (): LinearParams =>
+    (params ??= { weights: dense ?? denseWeights(entries!, buckets * outputs), bias: a.bias, outputs });
   const vectorise = vectoriser(a);
   const modelVersion = `${a.task}@${a.version}`;
   const threshold = options.threshold ?? a.threshold;
   const fallback = a.fallbackLabel;
+  const features = a.features;
+  const bias = a.bias;
+  const temperature = a.temperature;
 
-  const logits = (text: string): number[] =>
-    dot(params, vectorise(text)).map((v, c) => (v + a.bias[c]) / a.temperature);
+  // Scratch of the hot path: one text at a time (inference is synchronous), nothing allocated per
+  // text but the answer. Every sum runs in the order of the general path (vectoriser, `dot`,
+  // `softmax`), so the results are bit-identical to it (test/unit/models/golden-predictions.test.ts).
+  const raw = new Float64Array(outputs);
+  const z = new Float64Array(outputs);
+  const probs = new Float64Array(outputs);
 
-  const binary = (z: number): Candidate => {
-    const p = sigmoid(z);
+  /** w·x of one unit (a whole text or one sentence) into `raw`, read from the features in place. */
+  const unitDot = (text: string): Float64Array => {
+    let acc;
+    let scale = 1;
+    if (features.type === 'expense') {
+      acc = accumulateExpenseFeatures(text, features);
+      // L2 normalisation as `l2Normalise` does it (a zero vector stays as it is).
+      let sum = 0;
+      for (let i = 0; i < acc.size; i++) sum += acc.values[i] * acc.values[i];
+      if (sum !== 0) scale = 1 / Math.sqrt(sum);
+    } else acc = accumulateSentimentFeatures(text, features);
+    raw.fill(0);
+    const { indices, values, size } = acc;
+    if (dense) {
+      for (let i = 0; i < size; i++) raw[0] += dense[indices[i]] * (values[i] * scale);
+      return raw;
+    }
+    // Zero weights are skipped: adding +0 never changes a sum, so this equals the dense product.
+    const { first, count, output, weight } = rows!;
+    for (let i = 0; i < size; i++) {
+      const v = values[i] * scale;
+      const e0 = first[indices[i]];
+      const end = e0 + count[indices[i]];
+      for (let e = e0; e < end; e++) raw[output[e]] += weight[e] * v;
+    }
+    return raw;
+  };
+
+  /** Calibrated logits into `z`: the fused path for `document` models, the vectoriser otherwise. */
+  const logitsInto = (text: string): Float64Array => {
+    const scores = a.aggregation === 'document' ? unitDot(text) : dot(linear(), vectorise(text));
+    for (let c = 0; c < outputs; c++) z[c] = (scores[c] + bias[c]) / temperature;
+    return z;
+  };
+
+  const binary = (logit: number): Candidate => {
+    const p = sigmoid(logit);
     return p >= 0.5 ? { label: a.labels[1], confidence: p } : { label: a.labels[0], confidence: 1 - p };
   };
 
@@ -49,37 +97,41 @@ export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}):
   // of the sentence logits (equal to scoring the weighted mean vector), and the sentences are
   // returned as the units of drift.
   const predictBySentence = (text: string): Prediction => {
-    const { vectors, weights } = sentenceUnits(a, text);
+    const { sentences, weights: sentenceWeights } = weightedSentences(text);
     let doc = 0;
     const units: Candidate[] = [];
-    for (let s = 0; s < vectors.length; s++) {
-      const z = (dot(params, vectors[s])[0] + a.bias[0]) / a.temperature;
-      doc += weights[s] * z;
-      units.push(binary(z));
+    for (let s = 0; s < sentences.length; s++) {
+      const logit = (unitDot(sentences[s])[0] + bias[0]) / temperature;
+      doc += sentenceWeights[s] * logit;
+      units.push(binary(logit));
     }
-    return { ...binary(doc), modelVersion, units };
+    const { label, confidence } = binary(doc);
+    return { label, confidence, modelVersion, units };
   };
 
   const predictOne = (text: string): Prediction => {
     if (outputs === 1 && a.aggregation === 'sentence-mean') return predictBySentence(text);
-    const z = logits(text);
-    if (outputs === 1) return { ...binary(z[0]), modelVersion };
-    const probs = softmax(z);
+    const logits = logitsInto(text);
+    if (outputs === 1) {
+      const { label, confidence } = binary(logits[0]);
+      return { label, confidence, modelVersion };
+    }
+    softmaxInto(logits, probs);
     // The best label (ties to the alphabetically first, as the ranking below) without sorting.
     let best = 0;
-    for (let i = 1; i < probs.length; i++) {
+    for (let i = 1; i < outputs; i++) {
       if (probs[i] > probs[best] || (probs[i] === probs[best] && a.labels[i] < a.labels[best])) best = i;
     }
-    const top = { label: a.labels[best], confidence: probs[best] };
+    const confidence = probs[best];
     // Below the threshold: abstain to the fallback label and show the three best candidates
     // (also when the best candidate is the fallback itself, e.g. a note that is only an amount).
-    if (fallback !== undefined && threshold !== undefined && top.confidence < threshold) {
-      const ranked: Candidate[] = probs
-        .map((confidence, i) => ({ label: a.labels[i], confidence }))
-        .sort((x, y) => y.confidence - x.confidence || (x.label < y.label ? -1 : 1));
-      return { label: fallback, confidence: top.confidence, modelVersion, candidates: ranked.slice(0, 3) };
+    if (fallback !== undefined && threshold !== undefined && confidence < threshold) {
+      const ranked: Candidate[] = Array.from(probs, (p, i) => ({ label: a.labels[i], confidence: p })).sort(
+        (x, y) => y.confidence - x.confidence || (x.label < y.label ? -1 : 1),
+      );
+      return { label: fallback, confidence, modelVersion, candidates: ranked.slice(0, 3) };
     }
-    return { label: top.label, confidence: top.confidence, modelVersion };
+    return { label: a.labels[best], confidence, modelVersion };
   };
 
   return {
@@ -89,7 +141,19 @@ export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}):
     labels: a.labels,
     threshold,
     reference: a.reference,
-    logits,
+    logits: (text) => Array.from(logitsInto(text)),
     predict: (texts) => texts.map(predictOne),
   };
+}
+
+/** `softmax` (linear.ts) into `out`, the same operations in the same order. */
+function softmaxInto(zs: Float64Array, out: Float64Array): void {
+  let m = -Infinity;
+  for (let i = 0; i < zs.length; i++) m = Math.max(m, zs[i]);
+  let sum = 0;
+  for (let i = 0; i < zs.length; i++) {
+    out[i] = Math.exp(zs[i] - m);
+    sum += out[i];
+  }
+  for (let i = 0; i < zs.length; i++) out[i] /= sum;
 }

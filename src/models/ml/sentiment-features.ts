@@ -5,7 +5,7 @@
  * ("not bad at all" -> `idiom_pos`, see `rewriteIdioms`).
  */
 import { bucketOf, fnvAdd, fnvAddCode, FNV_OFFSET } from './hash';
-import type { SparseVector } from './sparse';
+import { accumulatorCache, type FeatureAccumulator, type SparseVector } from './sparse';
 import {
   isClauseBreaker,
   isPunctuation,
@@ -82,43 +82,48 @@ const PREFIX = {
 };
 const UNDERSCORE = '_'.charCodeAt(0);
 
+const BANG = fnvAdd(PREFIX.u, '!');
+const QUESTION = fnvAdd(PREFIX.u, '?');
+const scratch = accumulatorCache();
+
 /**
  * The hashed features of {@link sentimentFeatureNames} (a feature seen twice keeps its largest
- * weight), computed without building the names: the per-sentence hot path of inference.
+ * weight), computed without building the names, in the module's reusable accumulator (valid until
+ * the next call): the per-sentence hot path of inference. {@link sentimentFeatures} copies them.
  */
-export function sentimentFeatures(sentence: string, cfg: SentimentFeatureConfig): SparseVector {
+export function accumulateSentimentFeatures(
+  sentence: string,
+  cfg: SentimentFeatureConfig,
+): FeatureAccumulator {
   const tokens = sentenceTokens(sentence, cfg);
   const negated = cfg.negationScope > 0 ? negationMask(tokens, cfg.negationScope) : [];
   const lastBreaker = lastBreakerIndex(tokens, cfg);
   const bits = cfg.bits;
-  const indices: number[] = [];
-  const values: number[] = [];
-  const put = (bucket: number, w: number): void => {
-    const at = indices.indexOf(bucket);
-    if (at < 0) {
-      indices.push(bucket);
-      values.push(w);
-    } else if (w > values[at]) values[at] = w;
-  };
+  const acc = scratch(bits);
+  acc.clear();
   let prevWord: string | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     const weight = lastBreaker < 0 ? 1 : i < lastBreaker ? 0.5 : 1.5;
     if (isPunctuation(t)) {
-      if (t.startsWith('!')) put(bucketOf(fnvAdd(PREFIX.u, '!'), bits), weight);
-      else if (t.startsWith('?')) put(bucketOf(fnvAdd(PREFIX.u, '?'), bits), weight);
+      if (t.startsWith('!')) acc.max(bucketOf(BANG, bits), weight);
+      else if (t.startsWith('?')) acc.max(bucketOf(QUESTION, bits), weight);
       prevWord = undefined;
       continue;
     }
-    put(bucketOf(fnvAdd(negated[i] ? PREFIX.n : PREFIX.u, t), bits), weight);
+    acc.max(bucketOf(fnvAdd(negated[i] ? PREFIX.n : PREFIX.u, t), bits), weight);
     if (cfg.stems) {
       const stem = lightStem(t);
-      if (stem !== t) put(bucketOf(fnvAdd(negated[i] ? PREFIX.ns : PREFIX.s, stem), bits), weight);
+      if (stem !== t) acc.max(bucketOf(fnvAdd(negated[i] ? PREFIX.ns : PREFIX.s, stem), bits), weight);
     }
     if (cfg.bigrams && prevWord !== undefined && !isClauseBreaker(t)) {
-      put(bucketOf(fnvAdd(fnvAddCode(fnvAdd(PREFIX.b, prevWord), UNDERSCORE), t), bits), weight);
+      acc.max(bucketOf(fnvAdd(fnvAddCode(fnvAdd(PREFIX.b, prevWord), UNDERSCORE), t), bits), weight);
     }
     prevWord = t;
   }
-  return { indices, values };
+  return acc;
+}
+
+export function sentimentFeatures(sentence: string, cfg: SentimentFeatureConfig): SparseVector {
+  return accumulateSentimentFeatures(sentence, cfg).toVector();
 }

@@ -58,6 +58,7 @@ const LETTER_RUN = /([a-z])\1{2,}/g;
 
 const EMOTICON_POS = /(?:^|\s)(?:[:;=]-?[)\]dp]|<3)(?=\s|$)/gi;
 const EMOTICON_NEG = /(?:^|\s)[:;=]-?[([/\\](?=\s|$)/g;
+const EMOTICON_CHAR = /[:;=<]/;
 const TOKEN = /emo_pos|emo_neg|[a-z0-9]+(?:'[a-z]+)*|[!?]+|[.,;:]/g;
 
 /**
@@ -66,14 +67,25 @@ const TOKEN = /emo_pos|emo_neg|[a-z0-9]+(?:'[a-z]+)*|[!?]+|[.,;:]/g;
  * `emo_pos` / `emo_neg`. Contractions are folded: "don't" -> "dont", "it's" -> "its".
  */
 export function wordTokens(text: string): string[] {
-  const withEmoticons = text.replace(EMOTICON_POS, ' emo_pos ').replace(EMOTICON_NEG, ' emo_neg ');
-  const matches = normalise(withEmoticons).match(TOKEN) ?? [];
-  return matches.map((t) => (t.includes("'") ? t.replace(/'/g, '') : t));
+  // Both emoticon patterns need one of these characters: without any, they replace nothing (speed).
+  const withEmoticons = EMOTICON_CHAR.test(text)
+    ? text.replace(EMOTICON_POS, ' emo_pos ').replace(EMOTICON_NEG, ' emo_neg ')
+    : text;
+  const normalised = normalise(withEmoticons);
+  const matches = normalised.match(TOKEN) ?? [];
+  // Only a text with an apostrophe has tokens to fold.
+  return normalised.includes("'") ? matches.map((t) => (t.includes("'") ? t.replace(/'/g, '') : t)) : matches;
 }
 
-/** True for punctuation tokens produced by {@link wordTokens}. */
+/** True for punctuation tokens produced by {@link wordTokens}: one or more of `!?.,;:` and nothing else. */
 export function isPunctuation(token: string): boolean {
-  return /^[!?.,;:]+$/.test(token);
+  if (token.length === 0) return false;
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    // ! ? . , ; :
+    if (c !== 33 && c !== 63 && c !== 46 && c !== 44 && c !== 59 && c !== 58) return false;
+  }
+  return true;
 }
 
 export function isNegator(token: string): boolean {
@@ -115,12 +127,21 @@ export function negationMask(tokens: readonly string[], scope: number): boolean[
  * non-blank text.
  */
 export function splitSentences(text: string): string[] {
+  // Without a line break or a sentence end followed by white space there is nothing to split on.
+  if (!SENTENCE_BREAK_HINT.test(text)) {
+    const trimmed = text.trim();
+    return trimmed ? [trimmed] : [];
+  }
   const parts = text
-    .split(/(?<=[.!?])\s+(?=\S)|\n+/)
+    .split(SENTENCE_BREAK)
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
   return parts.length > 0 ? parts : text.trim() ? [text.trim()] : [];
 }
+
+const SENTENCE_BREAK = /(?<=[.!?])\s+(?=\S)|\n+/;
+/** Matches wherever {@link SENTENCE_BREAK} can (a superset, without its look-behind). */
+const SENTENCE_BREAK_HINT = /[.!?]\s|\n/;
 
 /** Number of word tokens (no punctuation), used for length slices. */
 export function wordCount(text: string): number {

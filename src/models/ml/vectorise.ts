@@ -41,14 +41,26 @@ export interface SentenceUnits {
   readonly weights: number[];
 }
 
+/**
+ * The sentences of a text with their normalised `sentence-mean` weights; a text of one sentence (or
+ * none) is one unit: the text itself, untrimmed, with weight 1.
+ */
+export function weightedSentences(text: string): {
+  sentences: readonly string[];
+  weights: readonly number[];
+} {
+  const sentences = splitSentences(text);
+  if (sentences.length <= 1) return { sentences: [text], weights: [1] };
+  const raw = sentenceWeights(sentences);
+  const total = raw.reduce((a, b) => a + b, 0);
+  return { sentences, weights: raw.map((w) => w / total) };
+}
+
 /** The sentences of a text as separate vectors with their `sentence-mean` weights. */
 export function sentenceUnits(spec: VectoriserSpec, text: string): SentenceUnits {
   const unit = unitFeaturiser(spec);
-  const sentences = splitSentences(text);
-  if (sentences.length <= 1) return { vectors: [unit(text)], weights: [1] };
-  const raw = sentenceWeights(sentences);
-  const total = raw.reduce((a, b) => a + b, 0);
-  return { vectors: sentences.map(unit), weights: raw.map((w) => w / total) };
+  const { sentences, weights } = weightedSentences(text);
+  return { vectors: sentences.map(unit), weights: [...weights] };
 }
 
 function unitFeaturiser(spec: VectoriserSpec): (text: string) => SparseVector {

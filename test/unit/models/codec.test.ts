@@ -1,5 +1,6 @@
-import { decodeWeights, encodeWeights } from '#src/models/ml/codec';
+import { decodeEntries, decodeWeights, encodeWeights, weightRows } from '#src/models/ml/codec';
 import { featureBucket, hash32 } from '#src/models/ml/hash';
+import { FeatureAccumulator, SparseBuilder } from '#src/models/ml/sparse';
 
 describe('hash32 / featureBucket', () => {
   it('is deterministic and seed-dependent', () => {
@@ -46,5 +47,63 @@ describe('weight codec', () => {
     const enc = encodeWeights(dense);
     expect(() => decodeWeights(enc, 10)).toThrow(/out of range/);
     expect(() => decodeWeights({ ...enc, count: enc.count + 1 }, dense.length)).toThrow(/expected/);
+  });
+});
+
+describe('weight rows (multi-output models)', () => {
+  const outputs = 3;
+  const buckets = 50;
+  const dense = new Float64Array(buckets * outputs);
+  dense[0] = 1; // bucket 0, output 0
+  dense[2] = -0.5; // bucket 0, output 2
+  dense[7 * outputs + 1] = 0.25;
+  dense[49 * outputs + 2] = 2;
+
+  it('hold exactly the non-zero entries of the dense table, by bucket', () => {
+    const enc = encodeWeights(dense);
+    const table = decodeWeights(enc, dense.length);
+    const rows = weightRows(decodeEntries(enc, dense.length), buckets, outputs);
+    const rebuilt = new Float32Array(dense.length);
+    for (let b = 0; b < buckets; b++) {
+      for (let e = rows.first[b]; e < rows.first[b] + rows.count[b]; e++) {
+        rebuilt[b * outputs + rows.output[e]] = rows.weight[e];
+      }
+    }
+    expect(Array.from(rebuilt)).toEqual(Array.from(table));
+    expect(Array.from(rows.count).filter((c) => c > 0)).toEqual([2, 1, 1]);
+    expect(rows.count[1]).toBe(0);
+  });
+
+  it('refuse more outputs than they can hold', () => {
+    const enc = encodeWeights(dense);
+    expect(() => weightRows(decodeEntries(enc, dense.length), 1, 256)).toThrow(/outputs/);
+  });
+});
+
+describe('FeatureAccumulator', () => {
+  it('sums or keeps the largest value per bucket, in first-seen order, and clears', () => {
+    const acc = new FeatureAccumulator(16);
+    acc.add(9, 1);
+    acc.add(3, 0.5);
+    acc.add(9, 0.25);
+    expect(acc.toVector()).toEqual({ indices: [9, 3], values: [1.25, 0.5] });
+    acc.clear();
+    expect(acc.toVector()).toEqual({ indices: [], values: [] });
+    acc.max(3, 0.5);
+    acc.max(3, 1.5);
+    acc.max(3, 1);
+    acc.max(0, 2);
+    expect(acc.toVector()).toEqual({ indices: [3, 0], values: [1.5, 2] });
+  });
+
+  it('grows past its initial capacity and matches SparseBuilder', () => {
+    const acc = new FeatureAccumulator(1024);
+    const builder = new SparseBuilder();
+    for (let i = 0; i < 500; i++) {
+      const bucket = (i * 37) % 1021;
+      acc.add(bucket, i / 7);
+      builder.add(bucket, i / 7);
+    }
+    expect(acc.toVector()).toEqual(builder.build());
   });
 });
