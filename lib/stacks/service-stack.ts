@@ -1,7 +1,9 @@
 /**
  * The stateless service of one region: on-call topic, queues (from `QUEUES`), functions (from
- * `FUNCTIONS`) bound to the regional replicas of the global tables and secrets, the REST API (from
- * `ROUTES`), and the dashboard. Nothing here is named by hand: it loops over the catalog.
+ * `FUNCTIONS`) bound to the regional replicas of the global tables and secrets, every alarm of the
+ * region (the REST API's included, on its metrics by name) and the dashboards. Nothing here is named
+ * by hand: it loops over the catalog. The REST API and the regional DNS are in the region's API
+ * stack (lib/stacks/api-stack.ts), which deploys after this one (issue 11, ADR 0031).
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -32,12 +34,11 @@ import { MODEL_ROLLOUT_PERIOD_MINUTES } from '#src/models/retraining/rollout-pol
 import { PlatformAlarms } from '../constructs/platform-alarms';
 import { functionAlarms, PROJECT_ROOT } from '../constructs/service-function';
 import { QUEUES, dlqEnvVar, type QueueId } from '#src/catalog/queues';
-import { ROUTES } from '#src/catalog/routes';
 import { SECRETS } from '#src/catalog/secrets';
 import { SERVICE_METRICS } from '#src/catalog/metrics';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { TABLES, type TableId } from '#src/catalog/tables';
-import { dataFunctionName, secretName, tableName } from '#src/catalog/physical-names';
+import { dataFunctionName, secretName, serviceFunctionName, tableName } from '#src/catalog/physical-names';
 import { keyAliasArn, storeKeysIn } from '../constructs/key-aliases';
 import { allRegions, settingValues, type WedSyncConfig } from '../config';
 import { SCHEDULE_PERIOD_MINUTES } from '#src/platforms/domain/sync-plan';
@@ -48,13 +49,15 @@ import { BUCKETS, type BucketId } from '#src/catalog/buckets';
 import { HealthAlarms } from '../constructs/health-alarms';
 import { ServiceAlarms } from '../constructs/service-alarms';
 import { GlobalDashboard } from '../constructs/global-dashboard';
-import { ServiceApi, serviceApiName } from '../constructs/service-api';
+import { ApiMetrics, apiNames, serviceApiName } from '../constructs/service-api';
+import { ApiAlarms } from '../constructs/api-alarms';
+import { FRONT_DOOR_FUNCTIONS } from './api-stack';
 // Real-time updates (issue 14)
 import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import { RealtimeApi } from '../constructs/realtime-api';
 import { RealtimeMonitoring } from '../constructs/realtime-monitoring';
-// Client routing between regions (issue 11)
-import { RegionalDns } from '../constructs/regional-dns';
+// Client routing between regions (issue 11): the health route's alarm (the check is in the API stack)
+import { regionUnhealthyAlarm } from '../constructs/regional-dns';
 
 /** The WebSocket stage's throttling per region (API Gateway's account default is 10,000 rps / 5,000 burst). */
 const REALTIME_THROTTLE = { rateLimit: 500, burstLimit: 1000 };
@@ -98,7 +101,10 @@ export class ServiceStack extends Stack {
   readonly dataFunctions: readonly WatchedDataFunction[];
   /** This region's store keys (issue 9), by their aliases. */
   readonly storeKeys: Readonly<Record<StoreKeyId, kms.IKey>>;
-  readonly api: ServiceApi;
+  /** The REST API's metrics, by the names the API stack gives the API and its web ACL. */
+  readonly apiMetrics: ApiMetrics;
+  /** The REST API's alarms (the API itself is in the API stack). */
+  readonly apiAlarms: ApiAlarms;
   readonly dashboard: ServiceDashboard;
   readonly modelAlarms: ModelAlarms;
   readonly platformAlarms: PlatformAlarms;
@@ -115,8 +121,8 @@ export class ServiceStack extends Stack {
   readonly buckets: Readonly<Record<BucketId, ServiceBucket>>;
   /** Model retraining (issue 13): weekly retraining and the rollout check, in the primary region only. */
   readonly modelSchedules: readonly events.Rule[];
-  /** Issue 11: the Route 53 health check of this region, its alarm, and the latency records. */
-  readonly dns: RegionalDns;
+  /** Issue 11: the alarm on this region's health route (Route 53 checks it from the API stack). */
+  readonly regionUnhealthyAlarm: cloudwatch.Alarm;
   /** Issue 11: the Ingest queue's policy for the configured producers and its URL output. */
   readonly producerAccess: ProducerAccess;
 
@@ -242,6 +248,10 @@ export class ServiceStack extends Stack {
         alarms,
         errorAlarmThreshold: config.alarms.functionErrorsPer5Minutes,
         expectedErrorMessage: def.id === AUTHORIZER ? AUTHORIZER_REJECTION : undefined,
+        // The API stack calls these by name (issue 11): no reference between the two stacks.
+        functionName: (FRONT_DOOR_FUNCTIONS as readonly string[]).includes(def.id)
+          ? serviceFunctionName(config, def.id)
+          : undefined,
       });
       fn.bind(resources);
       return fn;
@@ -343,17 +353,13 @@ export class ServiceStack extends Stack {
           ]
         : [];
 
-    this.api = new ServiceApi(this, 'Http', {
-      routes: ROUTES,
-      apiFunction: this.functions.Api.function,
-      authorizerFunction: this.functions[AUTHORIZER].function,
-      settings: config.api,
-      logRetention,
-      tracing: config.tracing,
+    // The REST API is in the API stack; its alarms are here, on its metrics by name. The construct
+    // id `Http` is the one the API's alarms had when the API was in this stack (same logical ids).
+    this.apiMetrics = new ApiMetrics(apiNames(this.stackName), this.region, config.metricsNamespace);
+    this.apiAlarms = new ApiAlarms(this, 'Http', {
+      metrics: this.apiMetrics,
       alarms,
-      serverErrorAlarmThreshold: config.alarms.api5xxPer5Minutes,
-      alarmThresholds: config.alarms,
-      metricsNamespace: config.metricsNamespace,
+      thresholds: config.alarms,
     });
 
     const modelsLayer = LAYERS.find((l) => l.id === 'Models')!;
@@ -372,11 +378,8 @@ export class ServiceStack extends Stack {
       quotaHeadroomAlarmPercent: config.platformHealth.quotaHeadroomAlarmPercent,
     });
 
-    this.dns = new RegionalDns(this, 'Dns', {
-      api: this.api.api,
-      stageName: config.api.stageName,
-      realtime: { api: this.realtime.api, stage: this.realtime.stage },
-      dns: config.dns,
+    // Under `Dns`, as when the regional DNS was in this stack (same logical id).
+    this.regionUnhealthyAlarm = regionUnhealthyAlarm(new Construct(this, 'Dns'), {
       alarms,
       metricsNamespace: config.metricsNamespace,
       serviceName: config.serviceName,
@@ -397,7 +400,7 @@ export class ServiceStack extends Stack {
     ];
     const queues = Object.values<MonitoredQueue>(this.queues);
     this.dashboard = new ServiceDashboard(this, 'Operations', {
-      api: this.api,
+      api: this.apiMetrics,
       functions,
       queues,
       health: this.healthAlarms,

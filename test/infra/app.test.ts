@@ -21,6 +21,8 @@ import './platform-audit.spec';
 import './producers.spec';
 import './realtime.spec';
 import './regional-independence.spec';
+// CloudFormation's per-stack limits over this synth, which is `npm run synth`'s (ADR 0031).
+import './resource-budget.spec';
 import './secret-rotation.spec';
 import './service-stack.spec';
 import './webhook-secret-rotation.spec';

@@ -49,6 +49,10 @@ it('checks every stack of the app', () => {
     'WedSync-Service-us-east-1',
     'WedSync-Service-eu-west-1',
     'WedSync-Service-ap-southeast-1',
+    // The REST API and regional DNS of each region, split from its service stack (ADR 0031).
+    'WedSync-Api-us-east-1',
+    'WedSync-Api-eu-west-1',
+    'WedSync-Api-ap-southeast-1',
     'WedSync-BackupCopy-eu-west-1',
     // Every key of each region, primaries in the primary region (issues 9 and 11).
     'WedSync-Keys-us-east-1',
@@ -62,6 +66,9 @@ describe.each([
   'WedSync-Service-us-east-1',
   'WedSync-Service-eu-west-1',
   'WedSync-Service-ap-southeast-1',
+  'WedSync-Api-us-east-1',
+  'WedSync-Api-eu-west-1',
+  'WedSync-Api-ap-southeast-1',
   'WedSync-BackupCopy-eu-west-1',
   'WedSync-Keys-us-east-1',
   'WedSync-Keys-eu-west-1',
