@@ -21,6 +21,7 @@ import { ROUTES } from '#src/catalog/routes';
 import type { WedSyncConfig } from '../config';
 import { RegionalDns } from '../constructs/regional-dns';
 import { apiNames, ServiceApi } from '../constructs/service-api';
+import { LIVE_ALIAS } from '../constructs/service-function';
 import type { RealtimeApi } from '../constructs/realtime-api';
 
 /** The service functions the API stack calls: named by `serviceFunctionName` in the service stack. */
@@ -47,13 +48,14 @@ export class ApiStack extends Stack {
     const { config } = props;
 
     // `sameEnvironment`: the invoke permissions (API Gateway on the Api function and the authorizer)
-    // are made in this stack, on the functions the service stack made under these names.
+    // are made in this stack, on the functions the service stack made under these names. API
+    // Gateway calls their `live` alias, which CodeDeploy shifts to each new version by a canary.
     const imported = (fnId: FrontDoorFunctionId): lambda.IFunction =>
       lambda.Function.fromFunctionAttributes(this, `${fnId}Function`, {
         functionArn: this.formatArn({
           service: 'lambda',
           resource: 'function',
-          resourceName: serviceFunctionName(config, fnId),
+          resourceName: `${serviceFunctionName(config, fnId)}:${LIVE_ALIAS}`,
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
         sameEnvironment: true,

@@ -37,6 +37,7 @@ import { QUEUES, dlqEnvVar, type QueueId } from '#src/catalog/queues';
 import { SECRETS } from '#src/catalog/secrets';
 import { SERVICE_METRICS } from '#src/catalog/metrics';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import { TABLES, type TableId } from '#src/catalog/tables';
 import { dataFunctionName, secretName, serviceFunctionName, tableName } from '#src/catalog/physical-names';
 import { keyAliasArn, storeKeysIn } from '../constructs/key-aliases';
@@ -94,6 +95,11 @@ export class ServiceStack extends Stack {
   readonly globalDashboard?: GlobalDashboard;
   readonly queues: Readonly<Record<QueueId, MonitoredQueue>>;
   readonly functions: Readonly<Record<ServiceFunctionId, ServiceFunction>>;
+  /**
+   * Safe deploys (issue 11): the CodeDeploy application of this region's functions, each with a
+   * `live` alias shifted by a canary (10% for 5 minutes) and rolled back on its alarms.
+   */
+  readonly deployments: codedeploy.LambdaApplication;
   /**
    * In the primary region: the data stack's functions (secret rotation, issue 9), named by their
    * derived names, with their error and throttle alarms; they are on this region's dashboard.
@@ -235,6 +241,26 @@ export class ServiceStack extends Stack {
       },
     };
 
+    // Safe deploys (issue 11, ADR 0028): one CodeDeploy application and one role for every
+    // function's deployment group (a role per group would cost a resource per function).
+    this.deployments = new codedeploy.LambdaApplication(this, 'Deployments', {
+      applicationName: `${this.stackName}-functions`,
+    });
+    const deploymentRole = new iam.Role(this, 'DeploymentRole', {
+      assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com'),
+      description: "CodeDeploy's role for the canary deployments of this region's functions",
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSCodeDeployRoleForLambdaLimited'),
+      ],
+    });
+    Validations.of(deploymentRole).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+      reason:
+        "CodeDeploy's documented managed policy for Lambda deployments: it reads and updates the aliases it shifts " +
+        '(lambda:GetAlias, UpdateAlias), invokes the validation hooks and reads the alarms that roll a canary back; ' +
+        'one role for the deployment groups of this stack only.',
+    });
+
     this.functions = record(SERVICE_FUNCTIONS, (def) => {
       const fn = new ServiceFunction(this, `${def.id}Function`, {
         definition: def,
@@ -252,6 +278,7 @@ export class ServiceStack extends Stack {
         functionName: (FRONT_DOOR_FUNCTIONS as readonly string[]).includes(def.id)
           ? serviceFunctionName(config, def.id)
           : undefined,
+        deployment: { application: this.deployments, role: deploymentRole },
       });
       fn.bind(resources);
       return fn;
@@ -262,7 +289,7 @@ export class ServiceStack extends Stack {
     // replica's on RealtimeFanout in its region), inserts only, filtered as the catalog says;
     // retried with bisection, then skipped after 10 attempts: a subscriber missing events resumes
     // from the log (ADR 0017).
-    this.realtime.addRoutes(this.functions.RealtimeSocket.function);
+    this.realtime.addRoutes(this.functions.RealtimeSocket.invokeTarget);
     this.realtimeMonitoring = new RealtimeMonitoring(this, 'RealtimeMonitoring', {
       api: this.realtime.api,
       stage: this.realtime.stage,
@@ -280,7 +307,7 @@ export class ServiceStack extends Stack {
       const consumer = this.functions[def.id as ServiceFunctionId];
       // Reading the stream decrypts with the tables key; parking a skipped batch encrypts with the queues key.
       consumer.noteKeyGrant('encrypt');
-      consumer.function.addEventSource(
+      consumer.invokeTarget.addEventSource(
         new lambdaEventSources.DynamoEventSource(table, {
           startingPosition: lambda.StartingPosition.LATEST,
           batchSize: 100,
@@ -300,7 +327,7 @@ export class ServiceStack extends Stack {
       description: 'Enqueues platform syncs (incremental per location, a full sweep once a day).',
       schedule: events.Schedule.rate(Duration.minutes(SCHEDULE_PERIOD_MINUTES)),
       targets: [
-        new eventTargets.LambdaFunction(this.functions.SyncScheduler.function, {
+        new eventTargets.LambdaFunction(this.functions.SyncScheduler.invokeTarget, {
           retryAttempts: 2,
           maxEventAge: Duration.minutes(SCHEDULE_PERIOD_MINUTES),
         }),
@@ -313,7 +340,7 @@ export class ServiceStack extends Stack {
       description: "Publishes the alarm topics' pending and confirmed subscriptions (paging path).",
       schedule: events.Schedule.rate(Duration.minutes(PAGING_CHECK_PERIOD_MINUTES)),
       targets: [
-        new eventTargets.LambdaFunction(this.functions.PagingCheck.function, {
+        new eventTargets.LambdaFunction(this.functions.PagingCheck.invokeTarget, {
           retryAttempts: 2,
           maxEventAge: Duration.minutes(PAGING_CHECK_PERIOD_MINUTES),
         }),
@@ -334,7 +361,7 @@ export class ServiceStack extends Stack {
                 'Retrains sentiment from stored reviews and starts a canary when it beats the current model.',
               schedule: events.Schedule.cron({ weekDay: 'MON', hour: '3', minute: '0' }),
               targets: [
-                new eventTargets.LambdaFunction(this.functions.ModelRetrain.function, {
+                new eventTargets.LambdaFunction(this.functions.ModelRetrain.invokeTarget, {
                   retryAttempts: 1,
                   maxEventAge: Duration.hours(6),
                 }),
@@ -344,7 +371,7 @@ export class ServiceStack extends Stack {
               description: 'Promotes a canary model that kept up, rolls back one whose alarms would fire.',
               schedule: events.Schedule.rate(Duration.minutes(MODEL_ROLLOUT_PERIOD_MINUTES)),
               targets: [
-                new eventTargets.LambdaFunction(this.functions.ModelRollout.function, {
+                new eventTargets.LambdaFunction(this.functions.ModelRollout.invokeTarget, {
                   retryAttempts: 2,
                   maxEventAge: Duration.minutes(MODEL_ROLLOUT_PERIOD_MINUTES),
                 }),

@@ -111,7 +111,7 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
     });
 
     it('proxies every method to the Api function', () => {
-      const apiFunction = `:function:${serviceFunctionName(synth.config, 'Api')}/invocations`;
+      const apiFunction = `:function:${serviceFunctionName(synth.config, 'Api')}:live/invocations`;
       const uris = new Capture();
       template.allResourcesProperties('AWS::ApiGateway::Method', {
         Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: uris },
@@ -174,7 +174,7 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
       });
       // The derived name in this stack's own environment: a literal ARN, no reference to the service stack.
       expect(uri.asString()).toContain(
-        `:function:${serviceFunctionName(synth.config, 'Authorizer')}/invocations`,
+        `:function:${serviceFunctionName(synth.config, 'Authorizer')}:live/invocations`,
       );
     });
   });
@@ -272,7 +272,7 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
         template.hasResourceProperties('AWS::Lambda::Permission', {
           Action: 'lambda:InvokeFunction',
           Principal: 'apigateway.amazonaws.com',
-          FunctionName: `arn:aws:lambda:${region}:${synth.config.account}:function:${name}`,
+          FunctionName: `arn:aws:lambda:${region}:${synth.config.account}:function:${name}:live`,
         });
       }
       template.resourceCountIs('AWS::Lambda::Permission', 2);

@@ -6,6 +6,8 @@
 import './alarms.spec';
 import './api.spec';
 import './backup.spec';
+// Safe deploys: CodeDeploy canaries of every service function (issue 11).
+import './canary.spec';
 import './connections.spec';
 import './data-stack.spec';
 import './dns.spec';

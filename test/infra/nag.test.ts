@@ -120,6 +120,8 @@ it('gives every acknowledgement a specific reason', () => {
       // AWS Backup's service role for the table backups (lib/constructs/table-backups.ts).
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
+      // CodeDeploy's role for the canary deployments of a region's functions (lib/stacks/service-stack.ts).
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
       'AwsSolutions-IAM5[Resource::*]',
       // The objects of the Imports bucket (keys chosen per import), per region (lib/constructs/service-function.ts).
       'AwsSolutions-IAM5[Resource::<ImportsBucket3F5A81CD.Arn>/*]',

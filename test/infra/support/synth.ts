@@ -112,3 +112,19 @@ export function logicalIdOf(stack: Stack, construct: IConstruct): string {
     throw new Error(`${construct.node.path} has no CloudFormation resource`);
   return stack.resolve(element.logicalId) as string;
 }
+
+/** The logical id of a service function's `live` alias: what its callers invoke (canary deploys, issue 11). */
+export function liveAliasOf(stack: Stack, fn: { readonly live?: IConstruct }): string {
+  if (!fn.live) throw new Error('the function has no live alias');
+  return logicalIdOf(stack, fn.live);
+}
+
+/** An event source mapping's `FunctionName` when it targets a function's `live` alias (as CDK writes it). */
+export function mappedToLive(stack: Stack, fn: { readonly live?: IConstruct }): object {
+  return {
+    'Fn::Join': [
+      '',
+      [{ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: liveAliasOf(stack, fn) }] }] }, ':live'],
+    ],
+  };
+}
