@@ -239,7 +239,8 @@ export class ServiceFunction extends Construct {
       : undefined;
 
     if (props.deployment) {
-      if (!this.alarmPair) throw new Error(`${definition.id}: a canary deployment needs the function's alarms`);
+      if (!this.alarmPair)
+        throw new Error(`${definition.id}: a canary deployment needs the function's alarms`);
       this.live = new lambda.Alias(this, 'Live', {
         aliasName: LIVE_ALIAS,
         version: this.function.currentVersion,
@@ -309,7 +310,9 @@ export class ServiceFunction extends Construct {
     return new events.Rule(this, 'Schedule', {
       description: schedule.description,
       schedule: events.Schedule.rate(period),
-      targets: [new eventTargets.LambdaFunction(this.invokeTarget, { retryAttempts: 2, maxEventAge: period })],
+      targets: [
+        new eventTargets.LambdaFunction(this.invokeTarget, { retryAttempts: 2, maxEventAge: period }),
+      ],
     });
   }
 
