@@ -5,8 +5,9 @@
  *
  * Order, inside the one stage deployment (the stacks reference each other, which CDK allows only
  * within one Stage): an optional manual approval, then every stateful stack (whatever the builder
- * makes besides the service stacks), then the primary region's service stack, then the other
- * regions'; after each service stack, a smoke test calls that region's `GET /v1/health`.
+ * makes besides the service and API stacks), then the primary region's service stack and its API
+ * stack, then the other regions' (each service stack before its API stack); after each API stack, a
+ * smoke test calls that region's `GET /v1/health`.
  */
 import {
   type CfnElement,
@@ -22,6 +23,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import type { Construct, IConstruct } from 'constructs';
 import { STAGE_CONTEXT_KEY, type WedSyncConfig } from './settings';
+import type { ApiStack } from './stacks/api-stack';
 import type { ServiceStack } from './stacks/service-stack';
 
 /** The stage's settings for its pipeline (`pipeline` in the stage's configuration). */
@@ -29,7 +31,7 @@ export type PipelineSettings = NonNullable<WedSyncConfig['pipeline']>;
 
 /** The route every region's smoke test calls (deep health: DynamoDB, SQS and secrets reachable). */
 export const HEALTH_PATH = '/v1/health';
-/** The service stack output the smoke test reads. */
+/** The API stack output the smoke test reads. */
 export const HEALTH_URL_OUTPUT = 'HealthUrl';
 
 /** Where the synth step reads a paging stage's PagerDuty integration URL (never in the repository). */
@@ -42,6 +44,8 @@ export const pipelineStackName = (config: WedSyncConfig): string => `${config.ap
 export interface StageStacks {
   /** One per region, the primary region first. */
   readonly services: readonly ServiceStack[];
+  /** One per region, in the order of `services`: the region's REST API, after its service stack. */
+  readonly apis: readonly ApiStack[];
 }
 
 /** Builds every stack of a stage into `scope` (lib/wedsync.ts `buildWedSyncStacks`). */
@@ -55,9 +59,9 @@ export interface WedSyncStageProps<W extends StageStacks> extends StageProps {
 /** Every stack of one configuration stage, as a CDK Stage the pipeline deploys. */
 export class WedSyncStage<W extends StageStacks> extends Stage {
   readonly wedsync: W;
-  /** Every stack that is not a service stack: the first to deploy. */
+  /** Every stack that is neither a service nor an API stack: the first to deploy. */
   readonly statefulStacks: readonly Stack[];
-  /** Each service stack's health URL output, by region. */
+  /** Each API stack's health URL output, by region. */
   readonly healthUrls: ReadonlyMap<string, CfnOutput>;
 
   constructor(scope: Construct, id: string, props: WedSyncStageProps<W>) {
@@ -65,25 +69,27 @@ export class WedSyncStage<W extends StageStacks> extends Stage {
     // The builder reads the same configuration stage the pipeline was made for.
     this.node.setContext(STAGE_CONTEXT_KEY, props.config.stage);
     this.wedsync = props.build(this);
-    const services: readonly Stack[] = this.wedsync.services;
+    const regional: readonly Stack[] = [...this.wedsync.services, ...this.wedsync.apis];
     this.statefulStacks = this.node.children.filter(
-      (child): child is Stack => Stack.isStack(child) && !services.includes(child),
+      (child): child is Stack => Stack.isStack(child) && !regional.includes(child),
     );
     const [primary, ...others] = this.wedsync.services;
+    const primaryApi = this.wedsync.apis.find((api) => api.region === primary!.region)!;
     for (const service of this.wedsync.services) {
       for (const stateful of this.statefulStacks) {
         service.addStackDependency(stateful, 'pipeline order: the stateful stacks first');
       }
     }
+    // Each API stack already depends on its service stack (lib/wedsync.ts).
     for (const service of others) {
-      service.addStackDependency(primary!, 'pipeline order: the primary region before the others');
+      service.addStackDependency(primaryApi, 'pipeline order: the primary region before the others');
     }
     this.healthUrls = new Map(
-      this.wedsync.services.map((service) => [
-        service.region,
-        new CfnOutput(service, HEALTH_URL_OUTPUT, {
-          value: service.api.api.urlForPath(HEALTH_PATH),
-          description: `The deep health route of ${service.region}: the pipeline's smoke test calls it`,
+      this.wedsync.apis.map((api) => [
+        api.region,
+        new CfnOutput(api, HEALTH_URL_OUTPUT, {
+          value: api.api.api.urlForPath(HEALTH_PATH),
+          description: `The deep health route of ${api.region}: the pipeline's smoke test calls it`,
         }),
       ]),
     );
@@ -159,9 +165,9 @@ export class PipelineStack<W extends StageStacks = StageStacks> extends Stack {
       : undefined;
     this.pipeline.addStage(this.stage, {
       pre: this.approval ? [this.approval] : [],
-      stackSteps: this.stage.wedsync.services.map((service) => ({
-        stack: service,
-        post: [this.smokeTests.get(service.region)!],
+      stackSteps: this.stage.wedsync.apis.map((api) => ({
+        stack: api,
+        post: [this.smokeTests.get(api.region)!],
       })),
     });
     this.pipeline.buildPipeline();

@@ -1,8 +1,9 @@
 /**
  * The whole system for every region, from the `wedsync` context and the catalog, in deploy order:
  * the backup copy vault; one keys stack per region (every catalog key, primaries in the primary
- * region, issue 9); the stateful data stack in the primary region; then one stateless service stack
- * per region. Stacks name each other's resources by derived names (src/catalog/physical-names.ts);
+ * region, issue 9); the stateful data stack in the primary region; then per region a stateless
+ * service stack and, after it, the API stack (the REST API and the regional DNS, split off for
+ * CloudFormation's 500-resource limit, ADR 0031). Stacks name each other's resources by derived names (src/catalog/physical-names.ts);
  * the one deploy-time cross-region read is a replica key's primary ARN (keys stack to keys stack).
  * Stack names are derived from `appName` and the region.
  */
@@ -16,12 +17,15 @@ import { BackupCopyStack } from './stacks/backup-copy-stack';
 import { DataStack } from './stacks/data-stack';
 import { KeysStack } from './stacks/keys-stack';
 import { ServiceStack } from './stacks/service-stack';
+import { ApiStack } from './stacks/api-stack';
 
 export interface WedSync {
   readonly config: WedSyncConfig;
   readonly data: DataStack;
   /** One per region, the primary region first. */
   readonly services: readonly ServiceStack[];
+  /** One per region, in the order of `services`: each deploys after its region's service stack. */
+  readonly apis: readonly ApiStack[];
   /** The vault in a second region that every table recovery point is copied to (issue 11). */
   readonly backupCopy: BackupCopyStack;
   /**
@@ -36,6 +40,8 @@ export interface WedSync {
 export const dataStackName = (config: WedSyncConfig): string => `${config.appName}-Data`;
 export const serviceStackName = (config: WedSyncConfig, region: string): string =>
   `${config.appName}-Service-${region}`;
+export const apiStackName = (config: WedSyncConfig, region: string): string =>
+  `${config.appName}-Api-${region}`;
 export const keysStackName = (config: WedSyncConfig, region: string): string =>
   `${config.appName}-Keys-${region}`;
 export const backupCopyStackName = (config: WedSyncConfig): string =>
@@ -145,7 +151,7 @@ export function buildWedSyncStacks(app: Stage): WedSync {
     const service = new ServiceStack(app, serviceStackName(config, region), {
       stackName: serviceStackName(config, region),
       env: { account: config.account, region },
-      description: `WedSync service in ${region}: API, queues, functions, alarms, dashboard`,
+      description: `WedSync service in ${region}: queues, functions, alarms, dashboards`,
       crossRegionReferences: false,
       config,
       stackNameIn: (other) => serviceStackName(config, other),
@@ -156,5 +162,22 @@ export function buildWedSyncStacks(app: Stage): WedSync {
     return service;
   });
 
-  return { config, data, services, backupCopy, keys };
+  // The front door of each region, after its service stack: the REST API calls the service's
+  // functions by their derived names; the only value read from the service stack is its WebSocket
+  // API (same region, for the realtime custom domain).
+  const apis = services.map((service) => {
+    const api = new ApiStack(app, apiStackName(config, service.region), {
+      stackName: apiStackName(config, service.region),
+      env: { account: config.account, region: service.region },
+      description: `WedSync API in ${service.region}: REST API, WAF, health check, custom domains and latency records`,
+      crossRegionReferences: false,
+      config,
+      serviceStackName: service.stackName,
+      realtime: service.realtime,
+    });
+    api.addStackDependency(service, "calls the service's functions and maps its WebSocket API");
+    return api;
+  });
+
+  return { config, data, services, apis, backupCopy, keys };
 }

@@ -9,7 +9,9 @@
  * The health check calls the region's execute-api endpoint, not the custom domain: the custom name
  * resolves to whichever region is nearest, and API Gateway routes a custom domain by its SNI, so a
  * check pinned to one region must use that region's own endpoint. Each region's records and check
- * are in its own stack: nothing here reads another region.
+ * are in its region's API stack (issue 11): nothing here reads another region. The alarm on the
+ * health route (`regionUnhealthyAlarm`) is made in the service stack, beside the region's other
+ * alarms and its `service-degraded` composite.
  */
 import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -29,8 +31,12 @@ export interface RegionalDnsProps {
   readonly api: apigw.RestApi;
   /** The REST API's stage (`api.stageName`): the execute-api URL's first path segment. */
   readonly stageName: string;
-  readonly realtime?: { readonly api: apigwv2.WebSocketApi; readonly stage: apigwv2.WebSocketStage };
+  /** The WebSocket API of the region's service stack (the one value read from that stack). */
+  readonly realtime?: { readonly api: apigwv2.IWebSocketApi; readonly stage: apigwv2.IWebSocketStage };
   readonly dns: DnsSettings | undefined;
+}
+
+export interface RegionUnhealthyAlarmProps {
   readonly alarms: ServiceAlarms;
   readonly metricsNamespace: string;
   readonly serviceName: string;
@@ -46,9 +52,32 @@ export const NO_DNS_NOTE =
   'wedsync.dns is not configured: no custom domain and no latency records are made (clients call each ' +
   "region's execute-api URL); the Route 53 health check and its alarm are still deployed.";
 
+/**
+ * The alarm when this region's health route keeps answering 503 (made in the service stack).
+ * Route 53's own HealthCheckStatus metric exists only in us-east-1, where an alarm in another
+ * region cannot read it: the alarm counts the 503s the health route answers in this region.
+ */
+export function regionUnhealthyAlarm(scope: Construct, props: RegionUnhealthyAlarmProps): cloudwatch.Alarm {
+  return props.alarms.create(scope, 'RegionUnhealthyAlarm', 'regionUnhealthy', undefined, {
+    name: 'region-unhealthy',
+    description:
+      `GET /v1/health answered 503 (a dependency failed) ${FAILED_HEALTH_ANSWERS_PER_MINUTE} times a minute for 3 ` +
+      'minutes: Route 53 has taken this region out of the latency records, clients go to the other regions.',
+    metric: new cloudwatch.Metric({
+      namespace: props.metricsNamespace,
+      metricName: SERVICE_METRICS.healthChecksFailed,
+      dimensionsMap: { service: props.serviceName },
+      statistic: 'Sum',
+      period: Duration.minutes(1),
+    }),
+    threshold: FAILED_HEALTH_ANSWERS_PER_MINUTE,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 3,
+  });
+}
+
 export class RegionalDns extends Construct {
   readonly healthCheck: route53.CfnHealthCheck;
-  readonly unhealthyAlarm: cloudwatch.Alarm;
   readonly apiDomain?: apigw.DomainName;
   readonly apiRecord?: route53.ARecord;
   readonly realtimeRecord?: route53.ARecord;
@@ -69,25 +98,6 @@ export class RegionalDns extends Construct {
         failureThreshold: HEALTH_CHECK_FAILURE_THRESHOLD,
       },
       healthCheckTags: [{ key: 'Name', value: `${stack.stackName}-api-health` }],
-    });
-
-    // Route 53's own HealthCheckStatus metric exists only in us-east-1, where an alarm in another
-    // region cannot read it: the alarm counts the 503s the health route answers in this region.
-    this.unhealthyAlarm = props.alarms.create(this, 'RegionUnhealthyAlarm', 'regionUnhealthy', undefined, {
-      name: 'region-unhealthy',
-      description:
-        `GET /v1/health answered 503 (a dependency failed) ${FAILED_HEALTH_ANSWERS_PER_MINUTE} times a minute for 3 ` +
-        'minutes: Route 53 has taken this region out of the latency records, clients go to the other regions.',
-      metric: new cloudwatch.Metric({
-        namespace: props.metricsNamespace,
-        metricName: SERVICE_METRICS.healthChecksFailed,
-        dimensionsMap: { service: props.serviceName },
-        statistic: 'Sum',
-        period: Duration.minutes(1),
-      }),
-      threshold: FAILED_HEALTH_ANSWERS_PER_MINUTE,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 3,
     });
 
     const dns = props.dns;

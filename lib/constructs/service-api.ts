@@ -7,11 +7,15 @@
  * the Api function and gets its own 405/404 problem; whatever API Gateway answers itself is mapped
  * to an RFC 9457 `application/problem+json` body by the gateway responses.
  *
- * Also here: stage throttling, a usage plan, JSON access logs, execution logging, optional X-Ray,
- * a WAFv2 web ACL (AWS common rules, known bad inputs, per-IP rate limit), and the API's alarms:
- * 5xx, p99 latency above the SLO, 4xx and 429 surges, WAF blocks (severities in lib/alarm-table.ts).
+ * Also here: stage throttling, a usage plan, JSON access logs (and the 429 count taken from them),
+ * execution logging, optional X-Ray, and a WAFv2 web ACL (AWS common rules, known bad inputs, per-IP
+ * rate limit). It lives in the region's API stack (lib/stacks/api-stack.ts, issue 11) and calls the
+ * service stack's Api and Authorizer functions by their derived names. The API's alarms (5xx, p99
+ * latency above the SLO, 4xx and 429 surges, WAF blocks) are in the service stack with every other
+ * alarm of the region (lib/constructs/api-alarms.ts): they read `ApiMetrics`, which names the API
+ * and the web ACL exactly as this construct does.
  */
-import { Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -21,7 +25,6 @@ import { Construct } from 'constructs';
 import { queryParameterNames, type RouteDefinition } from '#src/catalog/routes';
 import { problemOf } from '#src/shared/problem';
 import { gatewayAnswer, gatewayProblems } from '../gateway-responses';
-import type { ServiceAlarms } from './service-alarms';
 
 export interface ServiceApiSettings {
   readonly stageName: string;
@@ -36,14 +39,14 @@ export interface ServiceApiSettings {
 
 export interface ServiceApiProps {
   readonly routes: readonly RouteDefinition[];
+  /** The service stack's functions, by their derived names (imported with `sameEnvironment`). */
   readonly apiFunction: lambda.IFunction;
   readonly authorizerFunction: lambda.IFunction;
   readonly settings: ServiceApiSettings;
   readonly logRetention: logs.RetentionDays;
   readonly tracing: boolean;
-  readonly alarms: ServiceAlarms;
-  readonly serverErrorAlarmThreshold: number;
-  readonly alarmThresholds: ApiAlarmThresholds;
+  /** The API's and the web ACL's names (`apiNames`), which its metrics are published under. */
+  readonly names: ApiNames;
   /** Namespace of the metrics counted from the access log. */
   readonly metricsNamespace: string;
 }
@@ -51,17 +54,92 @@ export interface ServiceApiProps {
 /** The access-log metric of 429 answers. */
 export const API_THROTTLED_METRIC = 'ApiThrottledResponses';
 
-/** The API alarms' thresholds (cdk.json `alarms`). */
-export interface ApiAlarmThresholds {
-  readonly apiLatencyP99Ms: number;
-  readonly api4xxPercent: number;
-  readonly api429Per5Minutes: number;
-  readonly surgeMinRequests: number;
-  readonly wafBlockedPer5Minutes: number;
+/**
+ * The REST API's name (API Gateway's `ApiName` metric dimension), derived from the name of the
+ * region's service stack: the API stack names its API so, and the service stack's alarms and the
+ * dashboards read its metrics by this name, with no reference between the stacks.
+ */
+export const serviceApiName = (serviceStackName: string): string => `${serviceStackName}-api`;
+
+/** The names a region's REST API and its web ACL publish their metrics under. */
+export interface ApiNames {
+  readonly apiName: string;
+  /** The WAFv2 web ACL's name (`AWS/WAFV2` metrics' `WebACL` dimension). */
+  readonly webAclName: string;
 }
 
-/** The REST API's name (API Gateway's `ApiName` metric dimension), derived from the stack's name. */
-export const serviceApiName = (stackName: string): string => `${stackName}-api`;
+/** Both names, from the name of the region's service stack. */
+export const apiNames = (serviceStackName: string): ApiNames => ({
+  apiName: serviceApiName(serviceStackName),
+  webAclName: `${serviceStackName}-web-acl`,
+});
+
+/**
+ * The REST API's metrics by name (the API lives in the API stack; its alarms and dashboard widgets
+ * in the service stack read these): API Gateway's by `ApiName`, the web ACL's blocked requests by
+ * `WebACL` and region, the 429 count the access log's metric filter publishes.
+ */
+export class ApiMetrics {
+  constructor(
+    readonly names: ApiNames,
+    private readonly region: string,
+    private readonly metricsNamespace: string,
+  ) {}
+
+  /** An `AWS/ApiGateway` metric of this API (5 minutes unless told otherwise). */
+  gateway(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/ApiGateway',
+      metricName,
+      dimensionsMap: { ApiName: this.names.apiName },
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+
+  count(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.gateway('Count', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  clientErrors(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.gateway('4XXError', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  serverErrors(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.gateway('5XXError', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  latency(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.gateway('Latency', props);
+  }
+
+  integrationLatency(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.gateway('IntegrationLatency', props);
+  }
+
+  /** 429 answers counted from the access log (stage throttling, usage plan, WAF rate limit, quotas). */
+  throttledResponses(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: this.metricsNamespace,
+      metricName: API_THROTTLED_METRIC,
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+
+  /** Requests the web ACL blocked, all rules (AWS/WAFV2 BlockedRequests). */
+  wafBlockedRequests(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/WAFV2',
+      metricName: 'BlockedRequests',
+      dimensionsMap: { WebACL: this.names.webAclName, Region: this.region, Rule: 'ALL' },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+}
 
 /** `/v1/reviews/{id}` -> `['/v1', '/v1/reviews', '/v1/reviews/{id}']`. */
 export const pathPrefixes = (path: string): string[] => {
@@ -128,19 +206,11 @@ export class ServiceApi extends Construct {
   readonly accessLogGroup: logs.LogGroup;
   readonly webAcl: wafv2.CfnWebACL;
   readonly usagePlan: apigw.UsagePlan;
-  readonly serverErrorAlarm: cloudwatch.Alarm;
-  readonly latencyAlarm: cloudwatch.Alarm;
-  readonly clientErrorSurgeAlarm: cloudwatch.Alarm;
-  readonly throttledSurgeAlarm: cloudwatch.Alarm;
-  readonly wafBlocksAlarm: cloudwatch.Alarm;
-  /** 429 answers counted from the access log (stage throttling, usage plan, WAF rate limit, quotas). */
-  readonly throttledResponses: cloudwatch.Metric;
-  /** Requests the web ACL blocked, all rules (AWS/WAFV2 BlockedRequests). */
-  readonly wafBlockedRequests: cloudwatch.Metric;
+  /** Counts the 429 answers of the access log (`ApiMetrics.throttledResponses`). */
+  readonly throttledResponsesFilter: logs.MetricFilter;
 
   constructor(scope: Construct, id: string, props: ServiceApiProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     const { settings } = props;
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention });
@@ -152,7 +222,7 @@ export class ServiceApi extends Construct {
     });
 
     this.api = new apigw.RestApi(this, 'Api', {
-      restApiName: serviceApiName(stack.stackName),
+      restApiName: props.names.apiName,
       description: 'WedSync Integration Platform HTTP API (generated from src/catalog/routes.ts)',
       endpointTypes: [apigw.EndpointType.REGIONAL],
       // Usage plans identify callers by the key our authorizer returns (usageIdentifierKey).
@@ -199,35 +269,8 @@ export class ServiceApi extends Construct {
       apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
     });
 
-    this.webAcl = this.addWebAcl(settings);
-
-    const fiveMinutes = Duration.minutes(5);
-    this.serverErrorAlarm = props.alarms.create(this, 'ServerErrorsAlarm', 'api5xx', undefined, {
-      name: 'api-5xx',
-      description: `The API answered ${props.serverErrorAlarmThreshold}+ 5xx responses in 5 minutes.`,
-      metric: this.api.metricServerError({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
-      threshold: props.serverErrorAlarmThreshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-    });
-    this.throttledResponses = this.countThrottledResponses(props);
-    this.wafBlockedRequests = new cloudwatch.Metric({
-      namespace: 'AWS/WAFV2',
-      metricName: 'BlockedRequests',
-      // The web ACL's Ref is "name|id|scope"; its name is generated by CloudFormation.
-      dimensionsMap: {
-        WebACL: Fn.select(0, Fn.split('|', this.webAcl.ref)),
-        Region: stack.region,
-        Rule: 'ALL',
-      },
-      statistic: cloudwatch.Stats.SUM,
-      period: fiveMinutes,
-    });
-    const traffic = this.addTrafficAlarms(props, fiveMinutes);
-    this.latencyAlarm = traffic.latencyAlarm;
-    this.clientErrorSurgeAlarm = traffic.clientErrorSurgeAlarm;
-    this.throttledSurgeAlarm = traffic.throttledSurgeAlarm;
-    this.wafBlocksAlarm = traffic.wafBlocksAlarm;
+    this.webAcl = this.addWebAcl(settings, props.names);
+    this.throttledResponsesFilter = this.countThrottledResponses(props);
 
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-COG4',
@@ -257,78 +300,18 @@ export class ServiceApi extends Construct {
     }
   }
 
-  /** The SLO and surge alarms: p99 latency, 4xx share, 429 count, WAF blocks. */
-  private addTrafficAlarms(
-    props: ServiceApiProps,
-    period: Duration,
-  ): Record<
-    'latencyAlarm' | 'clientErrorSurgeAlarm' | 'throttledSurgeAlarm' | 'wafBlocksAlarm',
-    cloudwatch.Alarm
-  > {
-    const t = props.alarmThresholds;
-    const sum = cloudwatch.Stats.SUM;
-    return {
-      latencyAlarm: props.alarms.create(this, 'LatencyAlarm', 'apiLatencyP99', undefined, {
-        name: 'api-latency-p99',
-        description: `The API's p99 latency was above the ${t.apiLatencyP99Ms} ms SLO for 15 minutes.`,
-        metric: this.api.metricLatency({ period, statistic: cloudwatch.Stats.p(99) }),
-        threshold: t.apiLatencyP99Ms,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 3,
-      }),
-      clientErrorSurgeAlarm: props.alarms.create(this, 'ClientErrorSurgeAlarm', 'api4xxSurge', undefined, {
-        name: 'api-4xx-surge',
-        description:
-          `More than ${t.api4xxPercent}% of API requests were answered 4xx for 10 minutes ` +
-          `(with at least ${t.surgeMinRequests} requests per 5 minutes).`,
-        metric: new cloudwatch.MathExpression({
-          expression: `IF(requests >= ${t.surgeMinRequests}, 100 * FILL(clientErrors, 0) / requests, 0)`,
-          usingMetrics: {
-            requests: this.api.metricCount({ period, statistic: sum }),
-            clientErrors: this.api.metricClientError({ period, statistic: sum }),
-          },
-          label: '4xx share of requests (%)',
-          period,
-        }),
-        threshold: t.api4xxPercent,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 2,
-        datapointsToAlarm: 2,
-      }),
-      throttledSurgeAlarm: props.alarms.create(this, 'ThrottledSurgeAlarm', 'api429Surge', undefined, {
-        name: 'api-429-surge',
-        description: `The API answered more than ${t.api429Per5Minutes} 429 (rate limited) responses in 5 minutes, twice in a row.`,
-        metric: this.throttledResponses.with({ period, statistic: sum }),
-        threshold: t.api429Per5Minutes,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 2,
-        datapointsToAlarm: 2,
-      }),
-      wafBlocksAlarm: props.alarms.create(this, 'WafBlocksAlarm', 'wafBlocks', undefined, {
-        name: 'waf-blocked-requests',
-        description: `The web ACL blocked more than ${t.wafBlockedPer5Minutes} requests in 5 minutes.`,
-        metric: this.wafBlockedRequests.with({ period, statistic: sum }),
-        threshold: t.wafBlockedPer5Minutes,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-      }),
-    };
-  }
-
   /**
    * API Gateway has no 429 metric (429s hide in 4XXError), so they are counted from the JSON access
    * log: stage throttling, the usage plan, the WAF rate limit and our own quotas alike.
    */
-  private countThrottledResponses(props: ServiceApiProps): cloudwatch.Metric {
-    const filter = new logs.MetricFilter(this, 'ThrottledResponses', {
+  private countThrottledResponses(props: ServiceApiProps): logs.MetricFilter {
+    return new logs.MetricFilter(this, 'ThrottledResponses', {
       logGroup: this.accessLogGroup,
       filterPattern: logs.FilterPattern.stringValue('$.status', '=', '429'),
       metricNamespace: props.metricsNamespace,
       metricName: API_THROTTLED_METRIC,
       metricValue: '1',
     });
-    return filter.metric({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) });
   }
 
   /**
@@ -381,8 +364,8 @@ export class ServiceApi extends Construct {
   }
 
   /** WAFv2: per-IP rate limit (429 problem body), AWS common rules and known bad inputs. */
-  private addWebAcl(settings: ServiceApiSettings): wafv2.CfnWebACL {
-    const metricPrefix = Stack.of(this).stackName.replace(/[^A-Za-z0-9]/g, '');
+  private addWebAcl(settings: ServiceApiSettings, names: ApiNames): wafv2.CfnWebACL {
+    const metricPrefix = names.apiName.replace(/[^A-Za-z0-9]/g, '');
     const visibility = (name: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
       cloudWatchMetricsEnabled: true,
       sampledRequestsEnabled: true,
@@ -408,6 +391,8 @@ export class ServiceApi extends Construct {
     const rateLimited = problemOf('rate-limited', 'Too many requests from this address; retry later.');
 
     const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      // Named, so that its metrics (`WebACL` dimension) are found by name from the service stack.
+      name: names.webAclName,
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: visibility('WebAcl'),

@@ -14,7 +14,7 @@ import { DRIFT_METRICS } from '#src/models/adapters/drift-metrics';
 import type { HealthAlarms } from './health-alarms';
 import { dynamoQuery } from './health-alarms';
 import type { MonitoredQueue } from './monitored-queue';
-import type { ServiceApi } from './service-api';
+import type { ApiMetrics } from './service-api';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { FunctionDefinition } from '#src/catalog/functions';
 
@@ -25,7 +25,8 @@ export interface DashboardFunction {
 }
 
 export interface ServiceDashboardProps {
-  readonly api: ServiceApi;
+  /** The REST API's metrics by name (the API is in the region's API stack). */
+  readonly api: ApiMetrics;
   /** The region's functions (a service function, or the data stack's named by its derived name). */
   readonly functions: readonly DashboardFunction[];
   readonly queues: readonly MonitoredQueue[];
@@ -79,25 +80,27 @@ export class ServiceDashboard extends Construct {
     this.dashboard.addWidgets(...widgets);
   }
 
-  private apiWidgets({ api: service }: ServiceDashboardProps): cloudwatch.IWidget[] {
-    const api = service.api;
-    const sum = cloudwatch.Stats.SUM;
+  private apiWidgets({ api }: ServiceDashboardProps): cloudwatch.IWidget[] {
     return [
       graph(
         'API requests and errors',
-        [api.metricCount({ statistic: sum, label: 'requests' })],
+        [api.count({ period: PERIOD, label: 'requests' })],
         [
-          api.metricClientError({ statistic: sum, label: '4xx' }),
-          service.throttledResponses.with({ period: PERIOD, label: '429' }),
-          api.metricServerError({ statistic: sum, label: '5xx' }),
+          api.clientErrors({ period: PERIOD, label: '4xx' }),
+          api.throttledResponses({ period: PERIOD, label: '429' }),
+          api.serverErrors({ period: PERIOD, label: '5xx' }),
         ],
       ),
       graph('API latency (ms)', [
-        api.metricLatency({ statistic: cloudwatch.Stats.p(50), label: 'p50' }),
-        api.metricLatency({ statistic: cloudwatch.Stats.p(99), label: 'p99' }),
-        api.metricIntegrationLatency({ statistic: cloudwatch.Stats.p(99), label: 'integration p99' }),
+        api.latency({ period: PERIOD, statistic: cloudwatch.Stats.p(50), label: 'p50' }),
+        api.latency({ period: PERIOD, statistic: cloudwatch.Stats.p(99), label: 'p99' }),
+        api.integrationLatency({
+          period: PERIOD,
+          statistic: cloudwatch.Stats.p(99),
+          label: 'integration p99',
+        }),
       ]),
-      graph('WAF blocked requests', [service.wafBlockedRequests.with({ period: PERIOD, label: 'blocked' })]),
+      graph('WAF blocked requests', [api.wafBlockedRequests({ period: PERIOD, label: 'blocked' })]),
     ];
   }
 

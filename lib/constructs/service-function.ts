@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { Arn, ArnFormat, type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -83,6 +84,16 @@ const ACCESS_SID: Record<TableAccess, string> = { read: 'Read', readwrite: 'Read
 
 export type PowertoolsSettings = FunctionSettings;
 
+/** Where a function's canary deployments run: the stack's CodeDeploy application and its role. */
+export interface FunctionDeployment {
+  readonly application: codedeploy.ILambdaApplication;
+  /** One role for every deployment group of the stack (CodeDeploy's managed Lambda policy). */
+  readonly role: iam.IRole;
+}
+
+/** The alias every caller invokes when a function deploys through CodeDeploy. */
+export const LIVE_ALIAS = 'live';
+
 export interface ServiceFunctionProps {
   readonly definition: FunctionDefinition;
   readonly logRetention: logs.RetentionDays;
@@ -97,6 +108,12 @@ export interface ServiceFunctionProps {
   readonly errorAlarmThreshold?: number;
   /** A physical name, for a function other stacks name without reading this one's outputs. */
   readonly functionName?: string;
+  /**
+   * Safe deploys (issue 11): a `live` alias on the function's current version, shifted by CodeDeploy
+   * with a canary (10% for 5 minutes) and rolled back when its error or throttle alarm fires or
+   * the deployment fails. Every caller (event sources, schedules, integrations) invokes the alias.
+   */
+  readonly deployment?: FunctionDeployment;
   /**
    * An error message the function fails with by contract, which must not page anyone: a REQUEST
    * authorizer answers 401 by failing with "Unauthorized". Such failures are counted from the log
@@ -159,6 +176,10 @@ export class ServiceFunction extends Construct {
   private keyGrants: 'none' | 'decrypt' | 'encrypt' = 'none';
   /** The EventBridge rule of a function with a catalog `schedule`, in the regions it names. */
   readonly scheduleRule?: events.Rule;
+  /** With `deployment`: the `live` alias (on the current version) that callers invoke. */
+  readonly live?: lambda.Alias;
+  /** With `deployment`: the canary deployment of the alias, rolled back on the function's alarms. */
+  readonly deploymentGroup?: codedeploy.LambdaDeploymentGroup;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
@@ -217,6 +238,24 @@ export class ServiceFunction extends Construct {
         })
       : undefined;
 
+    if (props.deployment) {
+      if (!this.alarmPair)
+        throw new Error(`${definition.id}: a canary deployment needs the function's alarms`);
+      this.live = new lambda.Alias(this, 'Live', {
+        aliasName: LIVE_ALIAS,
+        version: this.function.currentVersion,
+        description: `What callers of ${definition.id} invoke; CodeDeploy shifts it to each new version`,
+      });
+      this.deploymentGroup = new codedeploy.LambdaDeploymentGroup(this, 'Deployment', {
+        application: props.deployment.application,
+        alias: this.live,
+        role: props.deployment.role,
+        deploymentConfig: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
+        alarms: [this.alarmPair.error, this.alarmPair.throttle],
+        autoRollback: { failedDeployment: true, deploymentInAlarm: true, stoppedDeployment: true },
+      });
+    }
+
     if (definition.schedule && this.runsScheduleHere(definition.schedule)) {
       this.scheduleRule = this.scheduleOf(definition.schedule);
     }
@@ -236,6 +275,11 @@ export class ServiceFunction extends Construct {
           'resource-level permissions (Service Authorization Reference, AWS X-Ray), so Resource must be "*".',
       });
     }
+  }
+
+  /** What callers invoke: the `live` alias when the function deploys through CodeDeploy, else the function. */
+  get invokeTarget(): lambda.IFunction {
+    return this.live ?? this.function;
   }
 
   /** The error alarm (a function of a service stack; a data-stack function has its alarms elsewhere). */
@@ -266,7 +310,9 @@ export class ServiceFunction extends Construct {
     return new events.Rule(this, 'Schedule', {
       description: schedule.description,
       schedule: events.Schedule.rate(period),
-      targets: [new eventTargets.LambdaFunction(this.function, { retryAttempts: 2, maxEventAge: period })],
+      targets: [
+        new eventTargets.LambdaFunction(this.invokeTarget, { retryAttempts: 2, maxEventAge: period }),
+      ],
     });
   }
 
@@ -522,7 +568,7 @@ export class ServiceFunction extends Construct {
           `${this.definition.id} timeout ${this.definition.timeoutSeconds}s`,
       );
     }
-    this.function.addEventSource(
+    this.invokeTarget.addEventSource(
       new SqsEventSource(queue, {
         batchSize: consumer.batchSize,
         maxBatchingWindow: Duration.seconds(consumer.maxBatchingWindowSeconds),

@@ -1,7 +1,9 @@
 /**
  * The stateless service of one region: on-call topic, queues (from `QUEUES`), functions (from
- * `FUNCTIONS`) bound to the regional replicas of the global tables and secrets, the REST API (from
- * `ROUTES`), and the dashboard. Nothing here is named by hand: it loops over the catalog.
+ * `FUNCTIONS`) bound to the regional replicas of the global tables and secrets, every alarm of the
+ * region (the REST API's included, on its metrics by name) and the dashboards. Nothing here is named
+ * by hand: it loops over the catalog. The REST API and the regional DNS are in the region's API
+ * stack (lib/stacks/api-stack.ts), which deploys after this one (issue 11, ADR 0031).
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -32,12 +34,12 @@ import { MODEL_ROLLOUT_PERIOD_MINUTES } from '#src/models/retraining/rollout-pol
 import { PlatformAlarms } from '../constructs/platform-alarms';
 import { functionAlarms, PROJECT_ROOT } from '../constructs/service-function';
 import { QUEUES, dlqEnvVar, type QueueId } from '#src/catalog/queues';
-import { ROUTES } from '#src/catalog/routes';
 import { SECRETS } from '#src/catalog/secrets';
 import { SERVICE_METRICS } from '#src/catalog/metrics';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import { TABLES, type TableId } from '#src/catalog/tables';
-import { dataFunctionName, secretName, tableName } from '#src/catalog/physical-names';
+import { dataFunctionName, secretName, serviceFunctionName, tableName } from '#src/catalog/physical-names';
 import { keyAliasArn, storeKeysIn } from '../constructs/key-aliases';
 import { allRegions, settingValues, type WedSyncConfig } from '../config';
 import { SCHEDULE_PERIOD_MINUTES } from '#src/platforms/domain/sync-plan';
@@ -48,13 +50,15 @@ import { BUCKETS, type BucketId } from '#src/catalog/buckets';
 import { HealthAlarms } from '../constructs/health-alarms';
 import { ServiceAlarms } from '../constructs/service-alarms';
 import { GlobalDashboard } from '../constructs/global-dashboard';
-import { ServiceApi, serviceApiName } from '../constructs/service-api';
+import { ApiMetrics, apiNames, serviceApiName } from '../constructs/service-api';
+import { ApiAlarms } from '../constructs/api-alarms';
+import { FRONT_DOOR_FUNCTIONS } from './api-stack';
 // Real-time updates (issue 14)
 import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import { RealtimeApi } from '../constructs/realtime-api';
 import { RealtimeMonitoring } from '../constructs/realtime-monitoring';
-// Client routing between regions (issue 11)
-import { RegionalDns } from '../constructs/regional-dns';
+// Client routing between regions (issue 11): the health route's alarm (the check is in the API stack)
+import { regionUnhealthyAlarm } from '../constructs/regional-dns';
 
 /** The WebSocket stage's throttling per region (API Gateway's account default is 10,000 rps / 5,000 burst). */
 const REALTIME_THROTTLE = { rateLimit: 500, burstLimit: 1000 };
@@ -92,13 +96,21 @@ export class ServiceStack extends Stack {
   readonly queues: Readonly<Record<QueueId, MonitoredQueue>>;
   readonly functions: Readonly<Record<ServiceFunctionId, ServiceFunction>>;
   /**
+   * Safe deploys (issue 11): the CodeDeploy application of this region's functions, each with a
+   * `live` alias shifted by a canary (10% for 5 minutes) and rolled back on its alarms.
+   */
+  readonly deployments: codedeploy.LambdaApplication;
+  /**
    * In the primary region: the data stack's functions (secret rotation, issue 9), named by their
    * derived names, with their error and throttle alarms; they are on this region's dashboard.
    */
   readonly dataFunctions: readonly WatchedDataFunction[];
   /** This region's store keys (issue 9), by their aliases. */
   readonly storeKeys: Readonly<Record<StoreKeyId, kms.IKey>>;
-  readonly api: ServiceApi;
+  /** The REST API's metrics, by the names the API stack gives the API and its web ACL. */
+  readonly apiMetrics: ApiMetrics;
+  /** The REST API's alarms (the API itself is in the API stack). */
+  readonly apiAlarms: ApiAlarms;
   readonly dashboard: ServiceDashboard;
   readonly modelAlarms: ModelAlarms;
   readonly platformAlarms: PlatformAlarms;
@@ -115,8 +127,8 @@ export class ServiceStack extends Stack {
   readonly buckets: Readonly<Record<BucketId, ServiceBucket>>;
   /** Model retraining (issue 13): weekly retraining and the rollout check, in the primary region only. */
   readonly modelSchedules: readonly events.Rule[];
-  /** Issue 11: the Route 53 health check of this region, its alarm, and the latency records. */
-  readonly dns: RegionalDns;
+  /** Issue 11: the alarm on this region's health route (Route 53 checks it from the API stack). */
+  readonly regionUnhealthyAlarm: cloudwatch.Alarm;
   /** Issue 11: the Ingest queue's policy for the configured producers and its URL output. */
   readonly producerAccess: ProducerAccess;
 
@@ -229,6 +241,26 @@ export class ServiceStack extends Stack {
       },
     };
 
+    // Safe deploys (issue 11, ADR 0028): one CodeDeploy application and one role for every
+    // function's deployment group (a role per group would cost a resource per function).
+    this.deployments = new codedeploy.LambdaApplication(this, 'Deployments', {
+      applicationName: `${this.stackName}-functions`,
+    });
+    const deploymentRole = new iam.Role(this, 'DeploymentRole', {
+      assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com'),
+      description: "CodeDeploy's role for the canary deployments of this region's functions",
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSCodeDeployRoleForLambdaLimited'),
+      ],
+    });
+    Validations.of(deploymentRole).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+      reason:
+        "CodeDeploy's documented managed policy for Lambda deployments: it reads and updates the aliases it shifts " +
+        '(lambda:GetAlias, UpdateAlias), invokes the validation hooks and reads the alarms that roll a canary back; ' +
+        'one role for the deployment groups of this stack only.',
+    });
+
     this.functions = record(SERVICE_FUNCTIONS, (def) => {
       const fn = new ServiceFunction(this, `${def.id}Function`, {
         definition: def,
@@ -242,6 +274,11 @@ export class ServiceStack extends Stack {
         alarms,
         errorAlarmThreshold: config.alarms.functionErrorsPer5Minutes,
         expectedErrorMessage: def.id === AUTHORIZER ? AUTHORIZER_REJECTION : undefined,
+        // The API stack calls these by name (issue 11): no reference between the two stacks.
+        functionName: (FRONT_DOOR_FUNCTIONS as readonly string[]).includes(def.id)
+          ? serviceFunctionName(config, def.id)
+          : undefined,
+        deployment: { application: this.deployments, role: deploymentRole },
       });
       fn.bind(resources);
       return fn;
@@ -252,7 +289,7 @@ export class ServiceStack extends Stack {
     // replica's on RealtimeFanout in its region), inserts only, filtered as the catalog says;
     // retried with bisection, then skipped after 10 attempts: a subscriber missing events resumes
     // from the log (ADR 0017).
-    this.realtime.addRoutes(this.functions.RealtimeSocket.function);
+    this.realtime.addRoutes(this.functions.RealtimeSocket.invokeTarget);
     this.realtimeMonitoring = new RealtimeMonitoring(this, 'RealtimeMonitoring', {
       api: this.realtime.api,
       stage: this.realtime.stage,
@@ -270,7 +307,7 @@ export class ServiceStack extends Stack {
       const consumer = this.functions[def.id as ServiceFunctionId];
       // Reading the stream decrypts with the tables key; parking a skipped batch encrypts with the queues key.
       consumer.noteKeyGrant('encrypt');
-      consumer.function.addEventSource(
+      consumer.invokeTarget.addEventSource(
         new lambdaEventSources.DynamoEventSource(table, {
           startingPosition: lambda.StartingPosition.LATEST,
           batchSize: 100,
@@ -290,7 +327,7 @@ export class ServiceStack extends Stack {
       description: 'Enqueues platform syncs (incremental per location, a full sweep once a day).',
       schedule: events.Schedule.rate(Duration.minutes(SCHEDULE_PERIOD_MINUTES)),
       targets: [
-        new eventTargets.LambdaFunction(this.functions.SyncScheduler.function, {
+        new eventTargets.LambdaFunction(this.functions.SyncScheduler.invokeTarget, {
           retryAttempts: 2,
           maxEventAge: Duration.minutes(SCHEDULE_PERIOD_MINUTES),
         }),
@@ -303,7 +340,7 @@ export class ServiceStack extends Stack {
       description: "Publishes the alarm topics' pending and confirmed subscriptions (paging path).",
       schedule: events.Schedule.rate(Duration.minutes(PAGING_CHECK_PERIOD_MINUTES)),
       targets: [
-        new eventTargets.LambdaFunction(this.functions.PagingCheck.function, {
+        new eventTargets.LambdaFunction(this.functions.PagingCheck.invokeTarget, {
           retryAttempts: 2,
           maxEventAge: Duration.minutes(PAGING_CHECK_PERIOD_MINUTES),
         }),
@@ -324,7 +361,7 @@ export class ServiceStack extends Stack {
                 'Retrains sentiment from stored reviews and starts a canary when it beats the current model.',
               schedule: events.Schedule.cron({ weekDay: 'MON', hour: '3', minute: '0' }),
               targets: [
-                new eventTargets.LambdaFunction(this.functions.ModelRetrain.function, {
+                new eventTargets.LambdaFunction(this.functions.ModelRetrain.invokeTarget, {
                   retryAttempts: 1,
                   maxEventAge: Duration.hours(6),
                 }),
@@ -334,7 +371,7 @@ export class ServiceStack extends Stack {
               description: 'Promotes a canary model that kept up, rolls back one whose alarms would fire.',
               schedule: events.Schedule.rate(Duration.minutes(MODEL_ROLLOUT_PERIOD_MINUTES)),
               targets: [
-                new eventTargets.LambdaFunction(this.functions.ModelRollout.function, {
+                new eventTargets.LambdaFunction(this.functions.ModelRollout.invokeTarget, {
                   retryAttempts: 2,
                   maxEventAge: Duration.minutes(MODEL_ROLLOUT_PERIOD_MINUTES),
                 }),
@@ -343,17 +380,13 @@ export class ServiceStack extends Stack {
           ]
         : [];
 
-    this.api = new ServiceApi(this, 'Http', {
-      routes: ROUTES,
-      apiFunction: this.functions.Api.function,
-      authorizerFunction: this.functions[AUTHORIZER].function,
-      settings: config.api,
-      logRetention,
-      tracing: config.tracing,
+    // The REST API is in the API stack; its alarms are here, on its metrics by name. The construct
+    // id `Http` is the one the API's alarms had when the API was in this stack (same logical ids).
+    this.apiMetrics = new ApiMetrics(apiNames(this.stackName), this.region, config.metricsNamespace);
+    this.apiAlarms = new ApiAlarms(this, 'Http', {
+      metrics: this.apiMetrics,
       alarms,
-      serverErrorAlarmThreshold: config.alarms.api5xxPer5Minutes,
-      alarmThresholds: config.alarms,
-      metricsNamespace: config.metricsNamespace,
+      thresholds: config.alarms,
     });
 
     const modelsLayer = LAYERS.find((l) => l.id === 'Models')!;
@@ -372,11 +405,8 @@ export class ServiceStack extends Stack {
       quotaHeadroomAlarmPercent: config.platformHealth.quotaHeadroomAlarmPercent,
     });
 
-    this.dns = new RegionalDns(this, 'Dns', {
-      api: this.api.api,
-      stageName: config.api.stageName,
-      realtime: { api: this.realtime.api, stage: this.realtime.stage },
-      dns: config.dns,
+    // Under `Dns`, as when the regional DNS was in this stack (same logical id).
+    this.regionUnhealthyAlarm = regionUnhealthyAlarm(new Construct(this, 'Dns'), {
       alarms,
       metricsNamespace: config.metricsNamespace,
       serviceName: config.serviceName,
@@ -397,7 +427,7 @@ export class ServiceStack extends Stack {
     ];
     const queues = Object.values<MonitoredQueue>(this.queues);
     this.dashboard = new ServiceDashboard(this, 'Operations', {
-      api: this.api,
+      api: this.apiMetrics,
       functions,
       queues,
       health: this.healthAlarms,

@@ -43,3 +43,11 @@ export const deadLetterQueueName = (scope: NamingScope, id: QueueId): string => 
  * primary service stack names it for its alarms and dashboard without reading the data stack.
  */
 export const dataFunctionName = (scope: NamingScope, id: FunctionId): string => `${prefix(scope)}-${id}`;
+
+/**
+ * A service function that another stack of its region names (issue 11: the API stack's integration
+ * and authorizer call the Api and Authorizer functions of the service stack by this name, never by a
+ * reference to that stack). Lambda names are regional, so the same name in every region is unique;
+ * at most 64 characters (Lambda's limit, checked by the infra tests).
+ */
+export const serviceFunctionName = (scope: NamingScope, id: FunctionId): string => `${prefix(scope)}-${id}`;

@@ -1,13 +1,16 @@
 /**
- * The REST API of every region, checked against the route table (ROUTES) and the request-body
- * schemas: resources and methods, authorizer on every method, validation, catch-alls, gateway
- * responses, throttling, usage plan, access logs, WAF.
+ * The REST API of every region (in its API stack, issue 11), checked against the route table
+ * (ROUTES) and the request-body schemas: resources and methods, authorizer on every method,
+ * validation, catch-alls, gateway responses, throttling, usage plan, access logs, WAF; and how it
+ * meets the service stack: the functions by their derived names, its metrics by name.
  */
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { queryParameterNames, ROUTES } from '#src/catalog/routes';
-import { pathPrefixes, requestParametersOf } from '../../lib/constructs/service-api';
+import { serviceFunctionName } from '#src/catalog/physical-names';
+import { apiNames, pathPrefixes, requestParametersOf } from '../../lib/constructs/service-api';
+import type { ApiStack } from '../../lib/stacks/api-stack';
 import type { ServiceStack } from '../../lib/stacks/service-stack';
 import { logicalIdOf, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
 
@@ -22,13 +25,17 @@ const logicalId = logicalIdOf;
 const RESOURCE_PATHS = [...new Set(ROUTES.flatMap((r) => pathPrefixes(r.path)))];
 
 describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (region) => {
-  let stack: ServiceStack;
+  let stack: ApiStack;
   let template: Template;
+  let service: ServiceStack;
+  let serviceTemplate: Template;
   let api: apigw.RestApi;
   let authorizerRef: { Ref: string };
   beforeAll(() => {
-    stack = synth.services.find((s) => s.region === region)!;
-    template = synth.serviceTemplates.get(region)!;
+    stack = synth.apis.find((s) => s.region === region)!;
+    template = synth.apiTemplates.get(region)!;
+    service = synth.services.find((s) => s.region === region)!;
+    serviceTemplate = synth.serviceTemplates.get(region)!;
     api = stack.api.api;
     authorizerRef = { Ref: logicalId(stack, stack.api.authorizer) };
   });
@@ -104,13 +111,13 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
     });
 
     it('proxies every method to the Api function', () => {
-      const apiFunction = logicalId(stack, stack.functions.Api.function);
+      const apiFunction = `:function:${serviceFunctionName(synth.config, 'Api')}:live/invocations`;
       const uris = new Capture();
       template.allResourcesProperties('AWS::ApiGateway::Method', {
         Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: uris },
       });
       do {
-        expect(JSON.stringify(uris.asObject())).toContain(apiFunction);
+        expect(uris.asString()).toContain(apiFunction);
       } while (uris.next());
     });
   });
@@ -165,7 +172,10 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
         AuthorizerResultTtlInSeconds: 30,
         AuthorizerUri: uri,
       });
-      expect(JSON.stringify(uri.asObject())).toContain(logicalId(stack, stack.functions.Authorizer.function));
+      // The derived name in this stack's own environment: a literal ARN, no reference to the service stack.
+      expect(uri.asString()).toContain(
+        `:function:${serviceFunctionName(synth.config, 'Authorizer')}:live/invocations`,
+      );
     });
   });
 
@@ -224,15 +234,60 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
       });
     });
 
-    it('pages on-call on server errors', () => {
-      resourceOf(template, stack, stack.api.serverErrorAlarm).hasResourceProperties(
+    it('pages on-call on server errors (the alarm in the service stack reads the API by its name)', () => {
+      resourceOf(serviceTemplate, service, service.apiAlarms.serverErrorAlarm).hasResourceProperties(
         'AWS::CloudWatch::Alarm',
         {
           Namespace: 'AWS/ApiGateway',
           MetricName: '5XXError',
+          Dimensions: [{ Name: 'ApiName', Value: apiNames(service.stackName).apiName }],
           Threshold: synth.config.alarms.api5xxPer5Minutes,
         },
       );
+    });
+  });
+
+  describe('the service stack, by derived names (issue 11: no reference between the stacks)', () => {
+    it('names the API and the web ACL as the service stack reads their metrics', () => {
+      resourceOf(template, stack, api).hasResourceProperties('AWS::ApiGateway::RestApi', {
+        Name: apiNames(service.stackName).apiName,
+      });
+      resourceOf(template, stack, stack.api.webAcl).hasResourceProperties('AWS::WAFv2::WebACL', {
+        Name: apiNames(service.stackName).webAclName,
+      });
+      const wafAlarm = resourceOf(serviceTemplate, service, service.apiAlarms.wafBlocksAlarm).toJSON();
+      expect(JSON.stringify(wafAlarm)).toContain(
+        `{"Name":"WebACL","Value":"${apiNames(service.stackName).webAclName}"}`,
+      );
+    });
+
+    it('calls the Api and Authorizer functions the service stack names so, with the invoke permissions here', () => {
+      for (const id of ['Api', 'Authorizer'] as const) {
+        const name = serviceFunctionName(synth.config, id);
+        expect(name.length).toBeLessThanOrEqual(64);
+        resourceOf(serviceTemplate, service, service.functions[id].function).hasResourceProperties(
+          'AWS::Lambda::Function',
+          { FunctionName: name },
+        );
+        template.hasResourceProperties('AWS::Lambda::Permission', {
+          Action: 'lambda:InvokeFunction',
+          Principal: 'apigateway.amazonaws.com',
+          FunctionName: `arn:aws:lambda:${region}:${synth.config.account}:function:${name}:live`,
+        });
+      }
+      template.resourceCountIs('AWS::Lambda::Permission', 2);
+      // None on them in the service stack (its API Gateway permissions are the WebSocket routes').
+      for (const id of ['Api', 'Authorizer'] as const) {
+        serviceTemplate.resourcePropertiesCountIs(
+          'AWS::Lambda::Permission',
+          {
+            FunctionName: Match.objectLike({
+              'Fn::GetAtt': [logicalId(service, service.functions[id].function), 'Arn'],
+            }),
+          },
+          0,
+        );
+      }
     });
   });
 

@@ -6,6 +6,8 @@
 import './alarms.spec';
 import './api.spec';
 import './backup.spec';
+// Safe deploys: CodeDeploy canaries of every service function (issue 11).
+import './canary.spec';
 import './connections.spec';
 import './data-stack.spec';
 import './dns.spec';
@@ -21,6 +23,8 @@ import './platform-audit.spec';
 import './producers.spec';
 import './realtime.spec';
 import './regional-independence.spec';
+// CloudFormation's per-stack limits over this synth, which is `npm run synth`'s (ADR 0031).
+import './resource-budget.spec';
 import './secret-rotation.spec';
 import './service-stack.spec';
 import './webhook-secret-rotation.spec';

@@ -132,7 +132,7 @@ describe.each([0, 1])('API function in service stack %i', (index) => {
 });
 
 it('serves the OAuth callback without an authorizer and every other connection route with one', () => {
-  const template = synth.serviceTemplates.get(synth.config.primaryRegion)!.toJSON() as {
+  const template = synth.apiTemplates.get(synth.config.primaryRegion)!.toJSON() as {
     Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
   };
   const resources = Object.entries(template.Resources);

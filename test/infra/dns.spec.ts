@@ -1,8 +1,8 @@
 /**
  * Client routing between regions (issue 11), over the default synth (the dev stage, whose example
- * configuration has `dns`): in every region a Route 53 health check on the region's own
- * `/v1/health`, the region-unhealthy alarm, and latency records for the API and the WebSocket API
- * under the configured zone, each tied to that region's health check.
+ * configuration has `dns`): in every region's API stack a Route 53 health check on the region's own
+ * `/v1/health` and latency records for the API and the WebSocket API under the configured zone, each
+ * tied to that region's health check; in its service stack, the region-unhealthy alarm.
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { logicalIdOf, synthesize, type SynthesizedApp } from './support/synth';
@@ -13,14 +13,19 @@ beforeAll(() => {
   synth = synthesize();
 });
 
-describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the service stack in %s', (region) => {
+describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the regional DNS in %s', (region) => {
   const serviceIn = () => {
     const stack = synth.services.find((s) => s.region === region)!;
     return { stack, template: synth.serviceTemplates.get(region)! };
   };
+  const apiIn = () => {
+    const stack = synth.apis.find((s) => s.region === region)!;
+    return { stack, template: synth.apiTemplates.get(region)! };
+  };
 
-  it("health-checks this region's /v1/health on its own execute-api endpoint", () => {
-    const { stack, template } = serviceIn();
+  it("health-checks this region's /v1/health on its own execute-api endpoint, from the API stack", () => {
+    const { stack, template } = apiIn();
+    synth.serviceTemplates.get(region)!.resourceCountIs('AWS::Route53::HealthCheck', 0);
     template.resourceCountIs('AWS::Route53::HealthCheck', 1);
     template.hasResourceProperties('AWS::Route53::HealthCheck', {
       HealthCheckConfig: {
@@ -55,7 +60,7 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the service stack i
   });
 
   it('routes the API and WebSocket names by latency to this region, tied to its health check', () => {
-    const { stack, template } = serviceIn();
+    const { stack, template } = apiIn();
     const dns = synth.config.dns!;
     const healthCheckId = { 'Fn::GetAtt': [logicalIdOf(stack, stack.dns.healthCheck), 'HealthCheckId'] };
     for (const [name, prefix] of [
@@ -81,6 +86,17 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the service stack i
       DomainName: dns.apiDomainName,
       SubjectAlternativeNames: [dns.realtimeDomainName],
       ValidationMethod: 'DNS',
+    });
+  });
+
+  it("maps the realtime name to the service stack's WebSocket API, read from that stack in this region", () => {
+    const { stack, template } = apiIn();
+    const service = serviceIn().stack;
+    template.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', {
+      ApiId: {
+        'Fn::GetStackOutput': Match.objectLike({ StackName: service.stackName, Region: stack.region }),
+      },
+      Stage: service.realtime.stage.stageName,
     });
   });
 });

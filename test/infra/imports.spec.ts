@@ -9,7 +9,7 @@ import { BUCKETS, bucketDefinition } from '#src/catalog/buckets';
 import { FUNCTIONS, SERVICE_FUNCTIONS, consumerOf } from '#src/catalog/functions';
 import { queueDefinition } from '#src/catalog/queues';
 import type { ServiceStack } from '../../lib/stacks/service-stack';
-import { logicalIdOf, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
+import { logicalIdOf, mappedToLive, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
 
 let synth: SynthesizedApp;
 beforeAll(() => {
@@ -78,7 +78,7 @@ describe.each(REGIONS)('imports in %s', (region) => {
     const queue = stack.queues.Imports;
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack, queue.queue), 'Arn'] },
-      FunctionName: { Ref: logicalIdOf(stack, stack.functions.ImportWorker.function) },
+      FunctionName: mappedToLive(stack, stack.functions.ImportWorker),
       BatchSize: queueDefinition('Imports').consumer!.batchSize,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });

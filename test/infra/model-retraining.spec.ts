@@ -12,7 +12,7 @@ import { BIAS_ALARM } from '#src/models/inference/bias-slices';
 import { MODEL_ALARMS } from '#src/models/inference/model-alarms';
 import { MODEL_ROLLOUT_PERIOD_MINUTES } from '#src/models/retraining/rollout-policy';
 import type { ServiceStack } from '../../lib/stacks/service-stack';
-import { logicalIdOf, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
+import { liveAliasOf, logicalIdOf, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
 
 let synth: SynthesizedApp;
 beforeAll(() => {
@@ -33,7 +33,7 @@ describe.each(REGIONS)('model retraining in %s', (region) => {
     const primary = region === synth.config.primaryRegion;
     const targets = (fn: keyof ServiceStack['functions']) =>
       Object.values(template.findResources('AWS::Events::Rule')).filter((rule) =>
-        JSON.stringify(rule).includes(logicalIdOf(stack, stack.functions[fn].function)),
+        JSON.stringify(rule).includes(liveAliasOf(stack, stack.functions[fn])),
       ) as { Properties: { ScheduleExpression: string; State: string } }[];
     const retrain = targets('ModelRetrain');
     const rollout = targets('ModelRollout');

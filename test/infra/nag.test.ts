@@ -49,6 +49,10 @@ it('checks every stack of the app', () => {
     'WedSync-Service-us-east-1',
     'WedSync-Service-eu-west-1',
     'WedSync-Service-ap-southeast-1',
+    // The REST API and regional DNS of each region, split from its service stack (ADR 0031).
+    'WedSync-Api-us-east-1',
+    'WedSync-Api-eu-west-1',
+    'WedSync-Api-ap-southeast-1',
     'WedSync-BackupCopy-eu-west-1',
     // Every key of each region, primaries in the primary region (issues 9 and 11).
     'WedSync-Keys-us-east-1',
@@ -62,6 +66,9 @@ describe.each([
   'WedSync-Service-us-east-1',
   'WedSync-Service-eu-west-1',
   'WedSync-Service-ap-southeast-1',
+  'WedSync-Api-us-east-1',
+  'WedSync-Api-eu-west-1',
+  'WedSync-Api-ap-southeast-1',
   'WedSync-BackupCopy-eu-west-1',
   'WedSync-Keys-us-east-1',
   'WedSync-Keys-eu-west-1',
@@ -113,6 +120,8 @@ it('gives every acknowledgement a specific reason', () => {
       // AWS Backup's service role for the table backups (lib/constructs/table-backups.ts).
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
+      // CodeDeploy's role for the canary deployments of a region's functions (lib/stacks/service-stack.ts).
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
       'AwsSolutions-IAM5[Resource::*]',
       // The objects of the Imports bucket (keys chosen per import), per region (lib/constructs/service-function.ts).
       'AwsSolutions-IAM5[Resource::<ImportsBucket3F5A81CD.Arn>/*]',

@@ -52,15 +52,17 @@ it('declares the two notification routes, public, with a raw JSON body of at mos
 
 describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('in %s', (region) => {
   const service = () => synth.services.find((s) => s.region === region)!;
+  const apiStack = () => synth.apis.find((s) => s.region === region)!;
+  const apiTemplate = () => synth.apiTemplates.get(region)!;
   const template = () => synth.serviceTemplates.get(region)!;
 
   it.each(['GET', 'POST'])(
     '%s: no authorizer, no request model, parameters validated, proxied to the Api function',
     (verb) => {
-      const stack = service();
+      const stack = apiStack();
       const route = ROUTES.find((r) => r.path === PATH && r.method === verb)!;
       const method = stack.api.api.root.resourceForPath(PATH).node.findChild(verb);
-      resourceOf(template(), stack, method).hasResourceProperties('AWS::ApiGateway::Method', {
+      resourceOf(apiTemplate(), stack, method).hasResourceProperties('AWS::ApiGateway::Method', {
         HttpMethod: verb,
         AuthorizationType: 'NONE',
         AuthorizerId: Match.absent(),
@@ -75,11 +77,11 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('in %s', (region) =>
   );
 
   it('validates no bodies at the gateway (the request validator checks parameters only)', () => {
-    template().hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+    apiTemplate().hasResourceProperties('AWS::ApiGateway::RequestValidator', {
       ValidateRequestBody: false,
       ValidateRequestParameters: true,
     });
-    template().resourceCountIs('AWS::ApiGateway::Model', 0);
+    apiTemplate().resourceCountIs('AWS::ApiGateway::Model', 0);
   });
 
   it('lets the Api function read the notification secrets, use PlatformSync and send to Sync', () => {

@@ -10,7 +10,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { ALARM_TOPIC_ARN_ENV } from '#src/catalog/function-env';
 import { ALARM_TOPIC_DIMENSION, SERVICE_METRICS } from '#src/catalog/metrics';
 import type { ServiceStack } from '../../lib/stacks/service-stack';
-import { logicalIdOf, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
+import { liveAliasOf, logicalIdOf, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
 
 let synth: SynthesizedApp;
 beforeAll(() => {
@@ -43,7 +43,8 @@ describe('PagingCheck', () => {
         State: 'ENABLED',
         Targets: [
           Match.objectLike({
-            Arn: { 'Fn::GetAtt': [logicalIdOf(stack, stack.functions.PagingCheck.function), 'Arn'] },
+            // The live alias, which CodeDeploy shifts (issue 11).
+            Arn: { Ref: liveAliasOf(stack, stack.functions.PagingCheck) },
             RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 900 },
           }),
         ],

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { HEALTH_PATH, pagerDutySecretName } from '../../lib/pipeline';
 import { parseConfig, pagerDutyUrlForKey } from '../../lib/settings';
-import { dataStackName, serviceStackName } from '../../lib/wedsync';
+import { apiStackName, dataStackName, serviceStackName } from '../../lib/wedsync';
 import { projectContext, ROOT, synthesize, type SynthesizedApp } from './support/synth';
 
 const PROD = {
@@ -100,39 +100,49 @@ describe('deploy pipeline', () => {
     expect(readFileSync(path.join(ROOT, 'bin', 'app.ts'), 'utf8')).toContain('applyNag(app)');
   });
 
-  it('asks a person first, then deploys the stateful stacks, the primary region, then the other regions', () => {
+  it('asks a person first, then deploys the stateful stacks, the primary region (service, then API), then the other regions', () => {
     const approval = action(`Approve-${synth.config.stage}`);
     expect(approval.ActionTypeId.Provider).toBe('Manual');
     const others = deployActions.filter((a) => a !== approval);
     expect(Math.max(approval.RunOrder)).toBeLessThan(Math.min(...others.map((a) => a.RunOrder)));
 
     const [primary, ...replicas] = synth.services;
+    const apiOf = (service: { region: string }) => synth.apis.find((a) => a.region === service.region)!;
     const stateful = synth.pipeline!.stage.statefulStacks;
-    // Derived from what the builder makes: every stack that is not a service stack.
+    // Derived from what the builder makes: every stack that is neither a service nor an API stack.
     expect(stateful.map((s) => s.stackName).sort()).toEqual(
       [synth.data, synth.backupCopy, ...synth.keys].map((s) => s.stackName).sort(),
     );
     const lastStateful = Math.max(...stateful.map((s) => action(`${s.stackName}.Deploy`).RunOrder));
     expect(lastStateful).toBeLessThan(action(`${primary!.stackName}.Prepare`).RunOrder);
-    const primarySmoke = action(`${primary!.stackName}.SmokeTest-${primary!.region}`).RunOrder;
-    expect(primarySmoke).toBeGreaterThan(action(`${primary!.stackName}.Deploy`).RunOrder);
+    const primaryApi = apiOf(primary!).stackName;
+    expect(action(`${primaryApi}.Prepare`).RunOrder).toBeGreaterThan(
+      action(`${primary!.stackName}.Deploy`).RunOrder,
+    );
+    const primarySmoke = action(`${primaryApi}.SmokeTest-${primary!.region}`).RunOrder;
+    expect(primarySmoke).toBeGreaterThan(action(`${primaryApi}.Deploy`).RunOrder);
     expect(replicas).toHaveLength(synth.config.replicaRegions.length);
     for (const replica of replicas) {
       expect(action(`${replica.stackName}.Prepare`).RunOrder).toBeGreaterThan(primarySmoke);
       expect(action(`${replica.stackName}.Deploy`).Configuration.StackName).toBe(replica.stackName);
+      const api = apiOf(replica).stackName;
+      expect(action(`${api}.Prepare`).RunOrder).toBeGreaterThan(
+        action(`${replica.stackName}.Deploy`).RunOrder,
+      );
+      expect(action(`${api}.Deploy`).Configuration.StackName).toBe(api);
     }
   });
 
-  it("smoke-tests each region after its deploy: GET /v1/health from the stack's output, failing on any non-2xx", () => {
-    for (const service of synth.services) {
-      const deploy = action(`${service.stackName}.Deploy`) as Action & { Namespace: string };
-      const smoke = action(`${service.stackName}.SmokeTest-${service.region}`);
+  it("smoke-tests each region after its API stack: GET /v1/health from that stack's output, failing on any non-2xx", () => {
+    for (const api of synth.apis) {
+      const deploy = action(`${api.stackName}.Deploy`) as Action & { Namespace: string };
+      const smoke = action(`${api.stackName}.SmokeTest-${api.region}`);
       expect(smoke.ActionTypeId.Provider).toBe('CodeBuild');
       expect(smoke.RunOrder).toBe(deploy.RunOrder + 1);
       expect(JSON.parse(smoke.Configuration.EnvironmentVariables as string)).toEqual([
         { name: 'HEALTH_URL', type: 'PLAINTEXT', value: `#{${deploy.Namespace}.HealthUrl}` },
       ]);
-      const output = Template.fromStack(service).findOutputs('HealthUrl');
+      const output = Template.fromStack(api).findOutputs('HealthUrl');
       expect(JSON.stringify(output)).toContain(HEALTH_PATH);
     }
     const smokeSpecs = (
@@ -140,7 +150,7 @@ describe('deploy pipeline', () => {
         Properties: { Source: { BuildSpec: string } };
       }[]
     ).filter((p) => p.Properties.Source.BuildSpec.includes('HEALTH_URL'));
-    expect(smokeSpecs).toHaveLength(synth.services.length);
+    expect(smokeSpecs).toHaveLength(synth.apis.length);
     for (const p of smokeSpecs) expect(p.Properties.Source.BuildSpec).toContain('curl --fail');
   });
 
@@ -149,6 +159,7 @@ describe('deploy pipeline', () => {
     for (const service of synth.services) {
       expect(service.stackName).toBe(serviceStackName(synth.config, service.region));
     }
+    for (const api of synth.apis) expect(api.stackName).toBe(apiStackName(synth.config, api.region));
   });
 
   it('refuses a pipeline configuration without a connection ARN, or with a malformed repository', () => {

@@ -12,7 +12,7 @@ import { ROUTE_ACTIONS } from '#src/realtime';
 import { REALTIME_STAGE } from '../../lib/constructs/realtime-api';
 import { REALTIME_ALARMS } from '../../lib/constructs/realtime-monitoring';
 import type { ServiceStack } from '../../lib/stacks/service-stack';
-import { logicalIdOf, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
+import { liveAliasOf, logicalIdOf, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
 
 let synth: SynthesizedApp;
 beforeAll(() => {
@@ -52,7 +52,8 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the real-time API i
     stack = synth.services.find((s) => s.region === region)!;
     template = synth.serviceTemplates.get(region)!;
   });
-  const fnRef = (id: ServiceFunctionId) => logicalIdOf(stack, stack.functions[id].function);
+  // What callers invoke: the function's live alias (canary deploys, issue 11).
+  const fnRef = (id: ServiceFunctionId) => liveAliasOf(stack, stack.functions[id]);
   const roleRef = (id: ServiceFunctionId) => logicalIdOf(stack, stack.functions[id].role);
 
   it('is a WebSocket API routed on the frame’s action, with $connect, $disconnect, $default and every action on RealtimeSocket', () => {
@@ -207,7 +208,8 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the real-time API i
     expect(connection).toContain(apiId);
     const lag = props('realtime-fanout-lag');
     expect(lag).toContain('"MetricName":"IteratorAge"');
-    expect(lag).toContain(fnRef('RealtimeFanout'));
+    // The function's metric (every version), not the alias's.
+    expect(lag).toContain(logicalIdOf(stack, stack.functions.RealtimeFanout.function));
     expect(lag).toContain(`"Threshold":${REALTIME_ALARMS.fanoutLagMs}`);
     const rate = props('realtime-error-rate');
     expect(rate).toContain('RealtimePostFailures');

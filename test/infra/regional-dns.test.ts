@@ -1,11 +1,12 @@
 /**
- * RegionalDns without `wedsync.dns` (issue 11), on a small stack of its own: the health check and
- * its alarm are still made, no record, domain or certificate, and the synth says why.
+ * RegionalDns without `wedsync.dns` (issue 11), on a small stack of its own: the health check (and,
+ * in the service stack, its alarm) are still made, no record, domain or certificate, and the synth
+ * says why.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
-import { NO_DNS_NOTE, RegionalDns } from '../../lib/constructs/regional-dns';
+import { NO_DNS_NOTE, RegionalDns, regionUnhealthyAlarm } from '../../lib/constructs/regional-dns';
 import { ServiceAlarms } from '../../lib/constructs/service-alarms';
 
 it('keeps the health check and its alarm, makes no record, and notes why', () => {
@@ -15,14 +16,8 @@ it('keeps the health check and its alarm, makes no record, and notes why', () =>
   const alarms = new ServiceAlarms(stack, 'Alarms', {
     paging: { pagesOnCall: false, warningEmails: ['ops@wedsync.example'] },
   });
-  new RegionalDns(stack, 'Dns', {
-    api,
-    stageName: 'prod',
-    dns: undefined,
-    alarms,
-    metricsNamespace: 'WedSync',
-    serviceName: 'wedsync',
-  });
+  new RegionalDns(stack, 'Dns', { api, stageName: 'prod', dns: undefined });
+  regionUnhealthyAlarm(stack, { alarms, metricsNamespace: 'WedSync', serviceName: 'wedsync' });
   const template = Template.fromStack(stack);
   template.resourceCountIs('AWS::Route53::HealthCheck', 1);
   template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'HealthChecksFailed' });

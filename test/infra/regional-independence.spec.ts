@@ -69,6 +69,29 @@ describe('the service stacks', () => {
   });
 });
 
+describe('the API stacks', () => {
+  it("read only their own region's service stack at deploy time (its WebSocket API), nothing of another region", () => {
+    for (const api of synth.apis) {
+      const template = synth.apiTemplates.get(api.region)!.toJSON();
+      const service = synth.services.find((s) => s.region === api.region)!;
+      expect(stackOutputLookups(template)).toEqual([
+        expect.objectContaining({ StackName: service.stackName, Region: api.region }),
+      ]);
+      const json = JSON.stringify(template);
+      expect(json).not.toContain('Fn::ImportValue');
+      expect(json).not.toContain('/cdk/exports/');
+      expect(api._crossRegionReferences).toBe(false);
+    }
+  });
+
+  it('deploy after their own region’s service stack', () => {
+    for (const api of synth.apis) {
+      const service = synth.services.find((s) => s.region === api.region)!;
+      expect(api.dependencies).toContain(service);
+    }
+  });
+});
+
 describe('the queues', () => {
   it('are named as the operator CLI derives them (no stack output needed to find one)', () => {
     for (const service of synth.services) {
@@ -140,7 +163,7 @@ describe('the keys stacks', () => {
       );
     }
     // Every other stack reads nothing of another region.
-    for (const stack of [synth.data, ...synth.services, synth.backupCopy]) {
+    for (const stack of [synth.data, ...synth.services, ...synth.apis, synth.backupCopy]) {
       const foreign = stackOutputLookups(Template.fromStack(stack).toJSON()).filter(
         (l) => (l.Region ?? stack.region) !== stack.region,
       );

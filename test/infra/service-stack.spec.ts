@@ -26,7 +26,14 @@ import { TABLES } from '#src/catalog/tables';
 import { keyAliasName, tableName } from '#src/catalog/physical-names';
 import { DYNAMODB_ACTIONS } from '../../lib/constructs/service-function';
 import type { ServiceStack } from '../../lib/stacks/service-stack';
-import { logicalIdOf, ROOT, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
+import {
+  logicalIdOf,
+  mappedToLive,
+  ROOT,
+  resourceOf,
+  synthesize,
+  type SynthesizedApp,
+} from './support/synth';
 
 let synth: SynthesizedApp;
 
@@ -402,7 +409,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', consumed.length + streamConsumers.length);
       for (const fn of streamConsumers) {
         template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-          FunctionName: { Ref: logicalId(stack, stack.functions[fn.id as ServiceFunctionId].function) },
+          FunctionName: mappedToLive(stack, stack.functions[fn.id as ServiceFunctionId]),
           EventSourceArn: Match.anyValue(),
           StartingPosition: 'LATEST',
           BisectBatchOnFunctionError: true,
@@ -414,7 +421,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
     it('records real-time events from the event log in the primary region only (one writer per channel)', () => {
       // Its own table (EventLog): every insert is an event, so the filter is inserts only.
       const recorder = Match.objectLike({
-        FunctionName: { Ref: logicalId(stack, stack.functions.RealtimeRecorder.function) },
+        FunctionName: mappedToLive(stack, stack.functions.RealtimeRecorder),
         FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
       });
       const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).filter(
@@ -429,9 +436,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
         const consumer = def.consumer!;
         template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
           EventSourceArn: { 'Fn::GetAtt': [logicalId(stack, stack.queues[id].queue), 'Arn'] },
-          FunctionName: {
-            Ref: logicalId(stack, stack.functions[consumerOf(id)!.id as ServiceFunctionId].function),
-          },
+          FunctionName: mappedToLive(stack, stack.functions[consumerOf(id)!.id as ServiceFunctionId]),
           BatchSize: consumer.batchSize,
           MaximumBatchingWindowInSeconds: consumer.maxBatchingWindowSeconds,
           ScalingConfig: { MaximumConcurrency: consumer.maxConcurrency },

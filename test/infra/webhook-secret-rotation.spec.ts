@@ -7,7 +7,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { functionDefinition } from '#src/catalog/functions';
 import { tableDefinition } from '#src/catalog/tables';
-import { logicalIdOf, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
+import { liveAliasOf, logicalIdOf, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
 
 let synth: SynthesizedApp;
 beforeAll(() => {
@@ -25,7 +25,7 @@ describe('WebhookSecretRotation', () => {
     for (const service of synth.services) {
       const fn = service.functions.WebhookSecretRotation;
       const template = synth.serviceTemplates.get(service.region)!;
-      const target = logicalIdOf(service, fn.function);
+      const target = liveAliasOf(service, fn);
       const rules = (Object.values(template.findResources('AWS::Events::Rule')) as Resource[]).filter((r) =>
         JSON.stringify(r.Properties.Targets).includes(target),
       );
@@ -44,7 +44,7 @@ describe('WebhookSecretRotation', () => {
       template.hasResourceProperties('AWS::Lambda::Permission', {
         Action: 'lambda:InvokeFunction',
         Principal: 'events.amazonaws.com',
-        FunctionName: { 'Fn::GetAtt': [target, 'Arn'] },
+        FunctionName: { Ref: target },
       });
     }
   });

@@ -590,7 +590,7 @@ const keys: Record<'supplier' | 'ops', string> = { supplier: '', ops: '' };
 
 beforeAll(async () => {
   const synth = synthesize();
-  api = readApi(synth.serviceTemplates.get(synth.config.primaryRegion)!.toJSON() as never);
+  api = readApi(synth.apiTemplates.get(synth.config.primaryRegion)!.toJSON() as never);
   stack = await startTestStack({ throttling: 'deployed' });
   keys.supplier = (await stack.newSupplier('Parity Florist')).apiKey;
   keys.ops = (

@@ -14,11 +14,22 @@ import { buildWedSync, type WedSync } from '../../../lib/wedsync';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
+/**
+ * What the CLI adds to the context of every `cdk synth` (`npm run synth`, `cdk deploy`): version
+ * reporting puts an `AWS::CDK::Metadata` resource in each stack, which counts against
+ * CloudFormation's 500-resource limit (a service stack at exactly 500 passed the tests without it
+ * and failed `npm run synth` with 501).
+ */
+export const CLI_CONTEXT: Readonly<Record<string, unknown>> = {
+  'aws:cdk:version-reporting': true,
+  'aws:cdk:enable-path-metadata': true,
+};
+
 /** The CDK context the CLI would pass: `cdk.json` "context" overlaid by `cdk.context.json`. */
 export function projectContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context?: object };
   const cached = JSON.parse(readFileSync(path.join(ROOT, 'cdk.context.json'), 'utf8')) as object;
-  return { ...cdkJson.context, ...cached };
+  return { ...cdkJson.context, ...cached, ...CLI_CONTEXT };
 }
 
 export interface SynthesizedApp extends WedSync {
@@ -27,6 +38,8 @@ export interface SynthesizedApp extends WedSync {
   readonly dataTemplate: Template;
   /** Service stack templates by region, the primary region first. */
   readonly serviceTemplates: ReadonlyMap<string, Template>;
+  /** API stack templates by region, the primary region first. */
+  readonly apiTemplates: ReadonlyMap<string, Template>;
   readonly stacks: readonly Stack[];
 }
 
@@ -76,7 +89,8 @@ function synthesizeNow(options: SynthOptions): SynthesizedApp {
     assembly,
     dataTemplate: Template.fromStack(wedsync.data),
     serviceTemplates: new Map(wedsync.services.map((s) => [s.region, Template.fromStack(s)])),
-    stacks: [wedsync.data, ...wedsync.services, wedsync.backupCopy, ...wedsync.keys],
+    apiTemplates: new Map(wedsync.apis.map((s) => [s.region, Template.fromStack(s)])),
+    stacks: [wedsync.data, ...wedsync.services, ...wedsync.apis, wedsync.backupCopy, ...wedsync.keys],
   };
 }
 
@@ -97,4 +111,20 @@ export function logicalIdOf(stack: Stack, construct: IConstruct): string {
   if (!(element instanceof CfnElement))
     throw new Error(`${construct.node.path} has no CloudFormation resource`);
   return stack.resolve(element.logicalId) as string;
+}
+
+/** The logical id of a service function's `live` alias: what its callers invoke (canary deploys, issue 11). */
+export function liveAliasOf(stack: Stack, fn: { readonly live?: IConstruct }): string {
+  if (!fn.live) throw new Error('the function has no live alias');
+  return logicalIdOf(stack, fn.live);
+}
+
+/** An event source mapping's `FunctionName` when it targets a function's `live` alias (as CDK writes it). */
+export function mappedToLive(stack: Stack, fn: { readonly live?: IConstruct }): object {
+  return {
+    'Fn::Join': [
+      '',
+      [{ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: liveAliasOf(stack, fn) }] }] }, ':live'],
+    ],
+  };
 }

@@ -82,7 +82,8 @@ it('deploys prod one wave at a time in the app order, each behind the prod appro
       ...allRegions(config).map((r) => `${config.appName}-Keys-${r}`),
       `${config.appName}-Data`,
     ],
-    ...allRegions(config).map((r) => [`${config.appName}-Service-${r}`]),
+    // Each region's service stack, then its API stack (the REST API calls the service's functions).
+    ...allRegions(config).map((r) => [`${config.appName}-Service-${r}`, `${config.appName}-Api-${r}`]),
   ];
   const prodJobs = ['deploy-prod-data', ...allRegions(config).map((r) => `deploy-prod-${r}`)];
   prodJobs.forEach((id, index) => {
@@ -94,9 +95,9 @@ it('deploys prod one wave at a time in the app order, each behind the prod appro
     const afterFlag = deploy.slice(deploy.indexOf('--exclusively') + '--exclusively'.length);
     const stacks = afterFlag.split('\n')[0]!.trim().split(/\s+/);
     expect(stacks).toEqual(waves[index]);
-    // Each service region is smoke-tested on its health route before the next wave.
+    // Each region is smoke-tested on its health route (the API stack's URL) before the next wave.
     if (index > 0)
-      expect(deploy).toContain(`.ci/smoke-health ${waves[index]![0]} ${allRegions(config)[index - 1]}`);
+      expect(deploy).toContain(`.ci/smoke-health ${waves[index]![1]} ${allRegions(config)[index - 1]}`);
   });
 });
 
