@@ -16,6 +16,8 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { assertKeyIn, type StoreKey } from '../../shared/cursor';
+import { batchGetInOrder } from '../../shared/batch-get';
+import { tableDefinition } from '../../catalog/tables';
 import type { Review, ReviewInsights, ReviewRemoval, ReviewReply, ReviewView } from '../domain/review';
 import { reviewText, type RecentReview } from '../domain/review-inference';
 import type { Platform, Recommendation } from '../domain/review-schemas';
@@ -42,6 +44,8 @@ import type {
 } from '../ports';
 
 const supplierPk = (supplierId: string) => `SUPPLIER#${supplierId}`;
+/** The table's indexes as the catalog defines them (keys and projection). */
+const REVIEW_INDEXES = new Map(tableDefinition('Reviews').indexes.map((index) => [index.name, index]));
 const reviewSk = (reviewId: string) => `REVIEW#${reviewId}`;
 const STORAGE_ATTRIBUTES = [
   'pk',
@@ -199,7 +203,7 @@ export class DynamoReviewRepository implements ReviewRepository {
       try {
         await this.client.send(
           new TransactWriteCommand({
-            TransactItems: this.editItems(supplierId, candidate, candidateStamp, stored, edit, storedAt),
+            TransactItems: this.editItems(supplierId, candidate, stored, edit, storedAt),
           }),
         );
         return { kind: 'updated', version: edit.version, lastEdit: edit };
@@ -226,7 +230,6 @@ export class DynamoReviewRepository implements ReviewRepository {
   private editItems(
     supplierId: string,
     review: Review,
-    stamp: VersionStamp,
     stored: StoredVersion,
     edit: ReviewEdit,
     storedAt: string,
@@ -241,7 +244,6 @@ export class DynamoReviewRepository implements ReviewRepository {
       ':platform': review.platform,
       ':reviewedAt': review.reviewedAt,
       ':versionAt': review.versionAt,
-      ':contentHash': stamp.contentHash,
       ':version': edit.version,
       ':updatedAt': storedAt,
       ':lastEdit': edit,
@@ -256,25 +258,25 @@ export class DynamoReviewRepository implements ReviewRepository {
       'platform = :platform',
       'reviewedAt = :reviewedAt',
       'versionAt = :versionAt',
-      'contentHash = :contentHash',
       '#version = :version',
       'updatedAt = :updatedAt',
       'lastEdit = :lastEdit',
       'gsi1sk = :gsi1sk',
       'gsi2pk = :gsi2pk',
-      'gsi2sk = :gsi1sk',
     ];
-    const removed: string[] = [];
+    // Derivable, not stored (ADR 0032): the content hash, and the indexes' copies of gsi1sk that
+    // reviews stored before it carry.
+    const removed: string[] = ['contentHash', 'gsi2sk', 'gsi3sk'];
     if (review.insights) {
       sets.push('insights = :insights');
       values[':insights'] = review.insights;
     }
     // The byRating index is sparse: a review without stars is not in it.
     if (review.rating !== null) {
-      sets.push('gsi3pk = :gsi3pk', 'gsi3sk = :gsi1sk');
+      sets.push('gsi3pk = :gsi3pk');
       values[':gsi3pk'] = `${pk}#RATING#${review.rating}`;
     } else {
-      removed.push('gsi3pk', 'gsi3sk');
+      removed.push('gsi3pk');
     }
     for (const field of ['recommendation', 'excerpt'] as const) {
       if (review[field] !== undefined) {
@@ -379,17 +381,15 @@ export class DynamoReviewRepository implements ReviewRepository {
               entity: 'review',
               ...review,
               version: 1,
-              contentHash: contentHash(review),
               storedAt,
               storedInRegion: this.region,
               gsi1pk: pk,
               gsi1sk: sortTail,
+              // The three indexes share the sort key gsi1sk; the content hash is derived when
+              // needed (storedVersion), not stored (ADR 0032).
               gsi2pk: `${pk}#PLATFORM#${review.platform}`,
-              gsi2sk: sortTail,
               // The byRating index is sparse: a review without stars is not in it.
-              ...(review.rating !== null
-                ? { gsi3pk: `${pk}#RATING#${review.rating}`, gsi3sk: sortTail }
-                : {}),
+              ...(review.rating !== null ? { gsi3pk: `${pk}#RATING#${review.rating}` } : {}),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
@@ -479,23 +479,18 @@ export class DynamoReviewRepository implements ReviewRepository {
   async list(supplierId: string, filter: ReviewListFilter): Promise<ReviewPage> {
     const pk = supplierPk(supplierId);
     // Pick the most selective index; the other filter (if any) is applied on the server.
-    const [index, partition] = filter.platform
-      ? (['byPlatform', 'gsi2'] as const)
+    const [indexName, partitionValue] = filter.platform
+      ? (['byPlatform', `${pk}#PLATFORM#${filter.platform}`] as const)
       : filter.rating
-        ? (['byRating', 'gsi3'] as const)
-        : (['byCreatedAt', 'gsi1'] as const);
-    const partitionValue =
-      partition === 'gsi2'
-        ? `${pk}#PLATFORM#${filter.platform}`
-        : partition === 'gsi3'
-          ? `${pk}#RATING#${filter.rating}`
-          : pk;
-    const names: Record<string, string> = { '#pk': `${partition}pk` };
+        ? (['byRating', `${pk}#RATING#${filter.rating}`] as const)
+        : (['byCreatedAt', pk] as const);
+    const index = REVIEW_INDEXES.get(indexName)!;
+    const names: Record<string, string> = { '#pk': index.partitionKey };
     const values: Record<string, unknown> = { ':pk': partitionValue };
     let keyCondition = '#pk = :pk';
     if (filter.from || filter.to) {
       keyCondition += ' AND #sk BETWEEN :from AND :to';
-      names['#sk'] = `${partition}sk`;
+      names['#sk'] = index.sortKey;
       values[':from'] = filter.from ?? '0000';
       values[':to'] = `${filter.to ?? '9999'}${RANGE_END}`;
     }
@@ -512,14 +507,14 @@ export class DynamoReviewRepository implements ReviewRepository {
     if (removed === 'exclude') filters.push('attribute_not_exists(removedAt)');
     if (removed === 'only') filters.push('attribute_exists(removedAt)');
     const filterExpression = filters.length > 0 ? filters.join(' AND ') : undefined;
-    if (filter.startKey) assertKeyIn(filter.startKey, { [`${partition}pk`]: partitionValue });
+    if (filter.startKey) assertKeyIn(filter.startKey, { [index.partitionKey]: partitionValue });
     let startKey: StoreKey | undefined = filter.startKey;
 
     const items: Record<string, unknown>[] = [];
     for (let read = 0; read < MAX_READS_PER_PAGE && items.length < filter.limit; read += 1) {
       const input: QueryCommandInput = {
         TableName: this.tableName,
-        IndexName: index,
+        IndexName: index.name,
         KeyConditionExpression: keyCondition,
         FilterExpression: filterExpression,
         ExpressionAttributeNames: names,
@@ -533,8 +528,18 @@ export class DynamoReviewRepository implements ReviewRepository {
       startKey = page.LastEvaluatedKey as StoreKey | undefined;
       if (!startKey) break;
     }
+    // An index holding only keys and the filters' attributes (ADR 0032): read the page's reviews.
+    const reviews =
+      index.projection === 'all'
+        ? items
+        : await batchGetInOrder(
+            this.client,
+            this.tableName,
+            items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })),
+            ['pk', 'sk'],
+          );
     return {
-      items: items.map(toView),
+      items: reviews.map(toView),
       ...(startKey ? { next: startKey } : {}),
     };
   }
