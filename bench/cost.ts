@@ -15,6 +15,7 @@ import { QUEUES, type QueueId } from '../src/catalog/queues';
 import { synthesizeDeployment, type Deployment } from './cost-deployment';
 import {
   estimateCost,
+  indexEntry,
   itemBytes,
   type CostEstimate,
   type FlowInvocation,
@@ -65,6 +66,8 @@ export function ingestFlow(options: FlowOptions, deployment: Deployment): Ingest
   const deliveries = events * options.endpointsPerEvent;
   const eventsBatch = batchOf('Events');
   const review = reviewItem();
+  const reviews = deployment.tables.Reviews;
+  const latestIndex = reviews.indexes.find((i) => i.name === 'byCreatedAt')!;
   const invocation = (
     functionId: FunctionId,
     perReview: number,
@@ -155,8 +158,24 @@ export function ingestFlow(options: FlowOptions, deployment: Deployment): Ingest
       },
     ],
     reads: [
-      // ingest-batch.ts: the supplier's 50 latest reviews per chunk (near-duplicate and burst checks).
-      { what: 'recent reviews', bytes: 50 * itemBytes(review), perReview: 1 / chunk, consistent: false },
+      // ingest-batch.ts: the supplier's 50 latest reviews per chunk (near-duplicate and burst checks):
+      // one Query of byCreatedAt, and when that index holds less than the whole review, the 50 by key.
+      ...(latestIndex.projection === 'ALL'
+        ? [{ what: 'recent reviews', bytes: 50 * itemBytes(review), perReview: 1 / chunk, consistent: false }]
+        : [
+            {
+              what: 'recent reviews (index entries)',
+              bytes: 50 * itemBytes(indexEntry(review, reviews, latestIndex)),
+              perReview: 1 / chunk,
+              consistent: false,
+            },
+            {
+              what: 'recent reviews (by key)',
+              bytes: itemBytes(review),
+              perReview: 50 / chunk,
+              consistent: false,
+            },
+          ]),
       // fan-out.ts: the tenant's endpoints per event; deliver-webhooks.ts: endpoint and breaker per delivery.
       { what: 'endpoints of the tenant', bytes: 1024, perReview: events, consistent: false },
       { what: 'endpoint + breaker per delivery', bytes: 1024, perReview: 2 * deliveries, consistent: true },

@@ -95,11 +95,15 @@ export const TABLES: readonly TableDefinition[] = [
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [
-      // The default listing and the ingest worker's 50 latest (texts for the near-duplicate check)
-      // read whole reviews: all attributes.
-      { name: 'byCreatedAt', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'all' },
-      // The filtered listings hold only what their filters test; the page's reviews are then read
-      // by key (BatchGetItem). The three indexes share the sort key gsi1sk (ADR 0032).
+      // Each index holds only what its listing's filters test; the page's reviews (and the ingest
+      // worker's 50 latest) are then read by key with BatchGetItem. The three share the sort key
+      // gsi1sk (ADR 0032).
+      {
+        name: 'byCreatedAt',
+        partitionKey: 'gsi1pk',
+        sortKey: 'gsi1sk',
+        projection: { include: ['recommendation', 'removedAt'] },
+      },
       {
         name: 'byPlatform',
         partitionKey: 'gsi2pk',
@@ -115,7 +119,7 @@ export const TABLES: readonly TableDefinition[] = [
     ],
     accessPatterns: [
       'Get one review of a supplier: GetItem pk=SUPPLIER#<sid>, sk=REVIEW#<reviewId>.',
-      "List a supplier's reviews newest first, by date range: Query byCreatedAt gsi1pk=SUPPLIER#<sid>, gsi1sk BETWEEN <from> AND <to>~.",
+      "List a supplier's reviews newest first, by date range: Query byCreatedAt gsi1pk=SUPPLIER#<sid>, gsi1sk BETWEEN <from> AND <to>~ (keys, recommendation, removedAt), then BatchGetItem of the page; the ingest worker's 50 latest the same way.",
       'List by platform (and date range): Query byPlatform gsi2pk=SUPPLIER#<sid>#PLATFORM#<p>, gsi1sk=<reviewedAt>#<id> (keys, rating, recommendation, removedAt), then BatchGetItem of the page.',
       'List by rating (and date range): Query byRating gsi3pk=SUPPLIER#<sid>#RATING#<r>, gsi1sk=<reviewedAt>#<id> (keys, recommendation, removedAt), then BatchGetItem of the page.',
       'Summary: Query pk=SUPPLIER#<sid>, sk begins_with SUMMARY# (one counter item per region, summed on read).',

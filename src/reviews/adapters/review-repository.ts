@@ -430,16 +430,23 @@ export class DynamoReviewRepository implements ReviewRepository {
   }
 
   async recent(supplierId: string, limit: number): Promise<RecentReview[]> {
-    const { Items = [] } = await this.client.send(
+    const { Items: latest = [] } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: 'byCreatedAt',
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': supplierPk(supplierId) },
-        ProjectionExpression: 'reviewId, title, body, reviewedAt, sourceHash',
+        ProjectionExpression: 'pk, sk',
         ScanIndexForward: false,
         Limit: limit,
       }),
+    );
+    // The index holds no texts (ADR 0032): the reviews are read by key.
+    const Items = await batchGetInOrder(
+      this.client,
+      this.tableName,
+      latest.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })),
+      ['pk', 'sk'],
     );
     return Items.map((item) => ({
       id: String(item.reviewId),
