@@ -3,8 +3,8 @@
  * (every table's keys, its GSIs with their projections, and the regions holding a copy), and the
  * functions the ingestion path runs, each built by the one construct that builds every function
  * (`ServiceFunction`: its memory and architecture as deployed). Synthesized without bundling (as
- * `cdk synth --exclusively` does for other stacks) and without the service stacks, whose size is
- * another matter (a stack of more than 500 resources does not synthesize), in about two seconds.
+ * `cdk synth --exclusively` does for other stacks) and without the service stacks (at
+ * CloudFormation's 500-resource limit and being split: their shape is not what the bill depends on).
  */
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
