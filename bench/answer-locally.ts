@@ -86,3 +86,24 @@ export function attributeValue(value: unknown): Record<string, unknown> {
     ),
   };
 }
+
+/**
+ * A BatchGetItem answer holding these items for the request's one table (kept per table name in
+ * `cache`: the answer is built once, as a canned response should be).
+ */
+export function batchGetAnswer(
+  cache: Map<string, string>,
+  request: Record<string, unknown>,
+  items: readonly Record<string, unknown>[],
+): string {
+  const table = Object.keys(request.RequestItems as Record<string, unknown>)[0]!;
+  let answer = cache.get(table);
+  if (answer === undefined) {
+    answer = JSON.stringify({
+      Responses: { [table]: items.map((item) => attributeValue(item).M) },
+      UnprocessedKeys: {},
+    });
+    cache.set(table, answer);
+  }
+  return answer;
+}

@@ -15,7 +15,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { functionDefinition } from '../src/catalog/functions';
 import { secretDefinition } from '../src/catalog/secrets';
 import { REPO_ROOT } from '../local/processes';
-import { answerLocally, attributeValue, sqsSendAnswer } from './answer-locally';
+import { answerLocally, attributeValue, batchGetAnswer, sqsSendAnswer } from './answer-locally';
 import { reviewItem, SAMPLE_SUPPLIER as SUPPLIER } from './cost-items';
 import { benchReview, percentile, type BenchTarget } from './support';
 import { placeholderEnvironment, placeholderQueueUrl, placeholderSecretName } from './placeholder-env';
@@ -136,14 +136,19 @@ async function run(requests: number): Promise<ApiCpuResult> {
   // Loaded after the environment is set, as in Lambda (Powertools reads it at load).
   const clients = await import('../src/shared/aws-clients');
   const last = reviewItem(PAGE - 1);
+  // byCreatedAt holds keys and the listing's filter attributes (ADR 0032): a Query of the index,
+  // then BatchGetItem of the page's reviews.
+  const page = Array.from({ length: PAGE }, (_, i) => reviewItem(i));
   const queryAnswer = JSON.stringify({
-    Items: Array.from({ length: PAGE }, (_, i) => attributeValue(reviewItem(i)).M),
+    Items: page.map((r) => attributeValue({ pk: r.pk, sk: r.sk, gsi1pk: r.gsi1pk, gsi1sk: r.gsi1sk }).M),
     Count: PAGE,
     ScannedCount: PAGE,
     LastEvaluatedKey: attributeValue({ pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk })
       .M,
   });
-  answerLocally(clients.dynamoClient(), (operation) => {
+  const byKey = new Map<string, string>();
+  answerLocally(clients.dynamoClient(), (operation, request) => {
+    if (operation === 'BatchGetItem') return batchGetAnswer(byKey, request, page);
     if (operation !== 'Query') throw new Error(`unexpected DynamoDB call ${operation}`);
     return queryAnswer;
   });

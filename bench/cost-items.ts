@@ -71,15 +71,14 @@ export function reviewItem(i = 0, supplierId = SAMPLE_SUPPLIER, varied = false):
       flags: [],
     },
     version: 1,
-    contentHash: 'f'.repeat(64),
     storedAt: at,
     storedInRegion: 'eu-west-1',
     gsi1pk: pk,
     gsi1sk: sortTail,
+    // The three indexes share the sort key gsi1sk (ADR 0032).
     gsi2pk: `${pk}#PLATFORM#${platform}`,
-    gsi2sk: sortTail,
     // The byRating index is sparse: a review without stars is not in it.
-    ...(review.rating !== null ? { gsi3pk: `${pk}#RATING#${review.rating}`, gsi3sk: sortTail } : {}),
+    ...(review.rating !== null ? { gsi3pk: `${pk}#RATING#${review.rating}` } : {}),
   };
 }
 

@@ -1,9 +1,10 @@
 /**
  * The cost model of issue 12: dollars per 1M reviews ingested, across every region, from
  * - public AWS prices (constants below, with their source and the date they were read),
- * - the catalog: each table's indexes (every GSI projects ALL: lib/stacks/data-stack.ts) and
- *   replication (every table is a global table in every region), each function's memory,
+ * - the synthesized templates (bench/cost-deployment.ts): each table's keys, GSIs with their
+ *   projections, and the regions holding it; each function's memory and architecture,
  * - item sizes computed by DynamoDB's own rules from representative items (bench/cost-items.ts),
+ *   and for each index the size of its entry (the whole item, or its keys and included attributes),
  * - per-review counts of writes, reads, SQS calls and invocations along the ingestion path
  *   (`INGEST_FLOW`, each line naming the code that makes the call).
  * Pure arithmetic: `npm run cost` (bench/cost.ts) prints it; test/unit/bench/cost-model.test.ts
@@ -26,6 +27,8 @@ export const PRICES = {
   sqsRequest: 0.4 / 1e6,
   /** aws.amazon.com/lambda/pricing/: Arm $0.0000133334 per GB-second (first tier). */
   lambdaArmGbSecond: 0.0000133334,
+  /** Same page: x86 $0.0000166667 per GB-second (first tier). */
+  lambdaX86GbSecond: 0.0000166667,
   /** Same page: $0.20 per million requests. */
   lambdaRequest: 0.2 / 1e6,
   /** aws.amazon.com/api-gateway/pricing/: REST APIs $3.50 per million (first 333 million). */
@@ -74,20 +77,37 @@ export const writeUnits = (bytes: number, transactional = false): number =>
 export const readUnits = (bytes: number, consistent = false): number =>
   Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
 
+/** A GSI as deployed: its keys and what it projects (CloudFormation's terms). */
+export interface IndexShape {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  readonly projection: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+  readonly nonKeyAttributes: readonly string[];
+}
+
+/** A table as deployed: its keys, its GSIs, and how many regions hold a copy (1: a regional table). */
+export interface TableShape {
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  readonly regions: number;
+  readonly indexes: readonly IndexShape[];
+}
+
 /** One kind of DynamoDB write the ingestion path makes, per review. */
 export interface FlowWrite {
   readonly what: string;
   readonly table: string;
-  readonly bytes: number;
+  /** The item as it is after the write (its size is what the write is billed on). */
+  readonly item: Readonly<Record<string, unknown>>;
+  /**
+   * An update of an existing item: the attributes it sets or removes (an index is written only
+   * when one of them is projected into it). Absent: the item is new (every index holding it is written).
+   */
+  readonly changed?: readonly string[];
   /** How many per review (a batch's shared write counts 1 / batch size). */
   readonly perReview: number;
   readonly transactional: boolean;
-  /** The GSIs this item is in (each projects ALL, so each index write is the whole item). */
-  readonly indexes: number;
-  /** Bytes of one index entry when the indexes project less than ALL (KEYS_ONLY): keys only. */
-  readonly indexBytes?: number;
-  /** Written in the primary region only and replicated (global table) or in one region only. */
-  readonly replicated: boolean;
 }
 
 export interface FlowRead {
@@ -104,12 +124,16 @@ export interface FlowInvocation {
   readonly perReview: number;
   /** Billed duration of one invocation, ms. */
   readonly durationMs: number;
+  readonly architecture: 'arm64' | 'x86_64';
   /** Runs in every region (a replica's stream consumer) rather than in the one that took the review. */
   readonly everyRegion?: boolean;
 }
 
 export interface IngestFlow {
+  /** The regions the service runs in. */
   readonly regions: number;
+  /** Every table written, as deployed. */
+  readonly tables: Readonly<Record<string, TableShape>>;
   readonly writes: readonly FlowWrite[];
   readonly reads: readonly FlowRead[];
   /** SQS requests per review (sends, receives, deletes; 64 KB chunks). */
@@ -122,6 +146,10 @@ export interface IngestFlow {
 export interface WriteCost {
   readonly what: string;
   readonly table: string;
+  /** Item bytes, and the indexes this write writes (with their entry bytes). */
+  readonly bytes: number;
+  readonly indexes: readonly { readonly name: string; readonly bytes: number }[];
+  readonly regions: number;
   /** Request units per review: the table write, its index writes, and each other region's copy. */
   readonly tableUnits: number;
   readonly indexUnits: number;
@@ -142,12 +170,49 @@ export interface CostEstimate {
 
 const MILLION = 1e6;
 
-/** The cost of one write kind per 1M reviews, with its replication to the other regions. */
-export function writeCost(write: FlowWrite, regions: number, prices: Prices = PRICES): WriteCost {
-  const units = writeUnits(write.bytes, write.transactional) * write.perReview;
-  const plain = writeUnits(write.bytes) * write.perReview;
-  const indexUnits = writeUnits(write.indexBytes ?? write.bytes) * write.perReview * write.indexes;
-  const others = write.replicated ? regions - 1 : 0;
+/** An index entry: the whole item (ALL), or the table's and the index's keys plus what it includes. */
+export function indexEntry(
+  item: Readonly<Record<string, unknown>>,
+  table: TableShape,
+  index: IndexShape,
+): Record<string, unknown> {
+  if (index.projection === 'ALL') return { ...item };
+  const kept = new Set([
+    table.partitionKey,
+    ...(table.sortKey ? [table.sortKey] : []),
+    index.partitionKey,
+    index.sortKey,
+    ...(index.projection === 'INCLUDE' ? index.nonKeyAttributes : []),
+  ]);
+  return Object.fromEntries(Object.entries(item).filter(([name]) => kept.has(name)));
+}
+
+/**
+ * The indexes a write writes: only those whose keys the item has (an index is sparse), and for an
+ * update only those holding an attribute it changes (ALL holds every one).
+ */
+export function indexesWritten(write: FlowWrite, table: TableShape): IndexShape[] {
+  return table.indexes.filter((index) => {
+    if (write.item[index.partitionKey] === undefined || write.item[index.sortKey] === undefined) return false;
+    if (write.changed === undefined || index.projection === 'ALL') return true;
+    const entry = new Set(Object.keys(indexEntry(write.item, table, index)));
+    return write.changed.some(
+      (name) => entry.has(name) || name === index.partitionKey || name === index.sortKey,
+    );
+  });
+}
+
+/** The cost of one write kind per 1M reviews, with its replication to the other regions holding the table. */
+export function writeCost(write: FlowWrite, table: TableShape, prices: Prices = PRICES): WriteCost {
+  const bytes = itemBytes(write.item);
+  const indexes = indexesWritten(write, table).map((index) => ({
+    name: index.name,
+    bytes: itemBytes(indexEntry(write.item, table, index)),
+  }));
+  const units = writeUnits(bytes, write.transactional) * write.perReview;
+  const plain = writeUnits(bytes) * write.perReview;
+  const indexUnits = indexes.reduce((sum, index) => sum + writeUnits(index.bytes), 0) * write.perReview;
+  const others = table.regions - 1;
   // A replica applies the write as a plain (not transactional) replicated write, and updates its
   // own indexes with standard write units.
   const replicatedUnits = plain * others;
@@ -158,6 +223,9 @@ export function writeCost(write: FlowWrite, regions: number, prices: Prices = PR
   return {
     what: write.what,
     table: write.table,
+    bytes,
+    indexes,
+    regions: table.regions,
     tableUnits: round(units),
     indexUnits: round(indexUnits),
     replicatedUnits: round(replicatedUnits),
@@ -167,23 +235,31 @@ export function writeCost(write: FlowWrite, regions: number, prices: Prices = PR
 }
 
 export function estimateCost(flow: IngestFlow, prices: Prices = PRICES): CostEstimate {
-  const writes = flow.writes.map((w) => writeCost(w, flow.regions, prices));
+  const writes = flow.writes.map((w) => {
+    const table = flow.tables[w.table];
+    if (!table) throw new Error(`the flow writes ${w.table}, which is not among the deployed tables`);
+    return writeCost(w, table, prices);
+  });
   const dynamodbWrites = writes.reduce((sum, w) => sum + w.dollarsPerMillion, 0);
   const dynamodbReads =
     flow.reads.reduce((sum, r) => sum + readUnits(r.bytes, r.consistent) * r.perReview, 0) *
     prices.dynamoReadUnit *
     MILLION;
   const sqs = flow.sqsRequestsPerReview * prices.sqsRequest * MILLION;
-  const gbSeconds = flow.invocations.reduce(
+  const gbSecondsOf = (i: FlowInvocation) =>
+    i.perReview * (i.everyRegion ? flow.regions : 1) * (i.durationMs / 1000) * (i.memoryMb / 1024);
+  const gbSeconds = flow.invocations.reduce((sum, i) => sum + gbSecondsOf(i), 0);
+  const computeDollars = flow.invocations.reduce(
     (sum, i) =>
-      sum + i.perReview * (i.everyRegion ? flow.regions : 1) * (i.durationMs / 1000) * (i.memoryMb / 1024),
+      sum +
+      gbSecondsOf(i) * (i.architecture === 'arm64' ? prices.lambdaArmGbSecond : prices.lambdaX86GbSecond),
     0,
   );
   const invocations = flow.invocations.reduce(
     (sum, i) => sum + i.perReview * (i.everyRegion ? flow.regions : 1),
     0,
   );
-  const lambda = (gbSeconds * prices.lambdaArmGbSecond + invocations * prices.lambdaRequest) * MILLION;
+  const lambda = (computeDollars + invocations * prices.lambdaRequest) * MILLION;
   const apiGateway = flow.apiRequestsPerReview * prices.apiGatewayRestRequest * MILLION;
   const waf = flow.apiRequestsPerReview * prices.wafRequest * MILLION;
   const perService = {

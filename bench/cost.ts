@@ -1,21 +1,26 @@
 /**
  * `npm run cost`: the estimated cost of 1M reviews ingested through the HTTP API, across every
  * region the service runs in (bench/cost-model.ts has the arithmetic and the prices).
- *   npm run cost                       # the estimate, per service and per write, against $15
+ *   npm run cost                       # the estimate, per component and per write, against $15
  *   npm run cost -- --per-chunk=25     # reviews of one supplier stored per transaction (default 10)
  *   npm run cost -- --endpoints=0      # webhook endpoints subscribed per event (default 1)
- *   npm run cost -- --regional=Deliveries,ModelStats   # what-if: those tables in one region only
- *   npm run cost -- --keys-only-indexes                # what-if: KEYS_ONLY index projections
  *   npm run cost -- --json
- * Read from the catalog: the tables' indexes, the functions' memory, the queues' batch sizes and
- * the regions (cdk.json). Item sizes: representative items built like the adapters build them
+ * Read from the synthesized templates (bench/cost-deployment.ts): the tables' keys, GSIs,
+ * projections and regions; the functions' memory and architecture. From the catalog: the queues'
+ * batch sizes. Item sizes: representative items built like the adapters build them
  * (bench/cost-items.ts). Durations: assumptions for warm arm64 invocations (`DURATION_MS`), stated.
  */
-import { FUNCTIONS, type FunctionId } from '../src/catalog/functions';
+import type { FunctionId } from '../src/catalog/functions';
 import { QUEUES, type QueueId } from '../src/catalog/queues';
-import { TABLES, type TableId } from '../src/catalog/tables';
-import { allRegions, readProjectConfig } from '../lib/settings';
-import { estimateCost, itemBytes, type CostEstimate, type IngestFlow } from './cost-model';
+import { synthesizeDeployment, type Deployment } from './cost-deployment';
+import {
+  estimateCost,
+  indexEntry,
+  itemBytes,
+  type CostEstimate,
+  type FlowInvocation,
+  type IngestFlow,
+} from './cost-model';
 import {
   auditItem,
   deliveryItem,
@@ -47,111 +52,130 @@ export interface FlowOptions {
   readonly endpointsPerEvent: number;
   /** Events per review: review.received always; review.negative for 1-2 stars; review.flagged. */
   readonly eventsPerReview: number;
-  readonly regions: number;
-  /** What-if: tables kept in one region (not global tables). */
-  readonly regionalTables?: readonly string[];
-  /** What-if: the Reviews and Deliveries indexes project KEYS_ONLY (an index entry is its keys). */
-  readonly keysOnlyIndexes?: boolean;
 }
 
-const memoryOf = (id: FunctionId): number => FUNCTIONS.find((f) => f.id === id)!.memoryMb;
+/** The functions the ingestion path invokes (their memory and architecture come from the templates). */
+export const INGEST_FUNCTIONS = Object.keys(DURATION_MS) as FunctionId[];
+
 const batchOf = (id: QueueId): number => QUEUES.find((q) => q.id === id)!.consumer?.batchSize ?? 1;
-const indexesOf = (id: TableId): number => TABLES.find((t) => t.id === id)!.indexes.length;
 
 /** What ingesting one review through `POST /v1/reviews` costs in calls, from the code's paths. */
-export function ingestFlow(options: FlowOptions): IngestFlow {
+export function ingestFlow(options: FlowOptions, deployment: Deployment): IngestFlow {
   const chunk = options.reviewsPerChunk;
   const events = options.eventsPerReview;
   const deliveries = events * options.endpointsPerEvent;
   const eventsBatch = batchOf('Events');
-  const review = itemBytes(reviewItem());
-  const regional = new Set(options.regionalTables ?? []);
-  // A KEYS_ONLY entry: the table's keys and the index's keys (well under 1 KB).
-  const keysOnly = options.keysOnlyIndexes ? 200 : undefined;
-  const flow: IngestFlow = {
-    regions: options.regions,
+  const review = reviewItem();
+  const reviews = deployment.tables.Reviews;
+  const latestIndex = reviews.indexes.find((i) => i.name === 'byCreatedAt')!;
+  const invocation = (
+    functionId: FunctionId,
+    perReview: number,
+    extra: Partial<FlowInvocation> = {},
+  ): FlowInvocation => {
+    const deployed = deployment.functions[functionId];
+    if (!deployed) throw new Error(`${functionId} was not synthesized (INGEST_FUNCTIONS)`);
+    return {
+      functionId,
+      memoryMb: deployed.memoryMb,
+      architecture: deployed.architecture,
+      perReview,
+      durationMs: DURATION_MS[functionId]!,
+      ...extra,
+    };
+  };
+  return {
+    regions: deployment.regions,
+    tables: deployment.tables,
     writes: [
       // src/reviews/adapters/review-repository.ts transactItems: [review put, audit put]* + summary.
-      {
-        what: 'review',
-        table: 'Reviews',
-        bytes: review,
-        perReview: 1,
-        transactional: true,
-        indexes: indexesOf('Reviews'),
-        replicated: true,
-      },
+      { what: 'review', table: 'Reviews', item: review, perReview: 1, transactional: true },
       {
         what: 'audit record (created)',
         table: 'Reviews',
-        bytes: itemBytes(auditItem()),
+        item: auditItem(),
         perReview: 1,
         transactional: true,
-        indexes: 0,
-        replicated: true,
       },
       {
         what: 'summary counters',
         table: 'Reviews',
-        bytes: itemBytes(summaryItem()),
+        item: summaryItem(),
+        changed: ['count', 'ratingSum'],
         perReview: 1 / chunk,
         transactional: true,
-        indexes: 0,
-        replicated: true,
       },
       // src/models/adapters/model-stats-store.ts: one hourly counter per model task and variant, per chunk.
       {
         what: 'model statistics',
         table: 'ModelStats',
-        bytes: itemBytes(modelStatsItem()),
+        item: modelStatsItem(),
+        changed: ['count'],
         perReview: 2 / chunk,
         transactional: false,
-        indexes: indexesOf('ModelStats'),
-        replicated: true,
       },
       // src/webhooks/adapters/event-log.ts logEvent: every event is logged for replay (its own table).
+      { what: 'event log', table: 'EventLog', item: eventLogItem(), perReview: events, transactional: false },
+      // src/webhooks/adapters/deliveries.ts claim: the delivery is created in flight (a new item) ...
       {
-        what: 'event log',
-        table: 'EventLog',
-        bytes: itemBytes(eventLogItem()),
-        perReview: events,
-        transactional: false,
-        indexes: indexesOf('EventLog'),
-        replicated: true,
-      },
-      // src/webhooks/use-cases/deliver-webhooks.ts: the delivery record, then its attempt's outcome.
-      {
-        what: 'webhook deliveries (create + outcome)',
+        what: 'webhook delivery (create)',
         table: 'Deliveries',
-        bytes: itemBytes(deliveryItem()),
-        perReview: 2 * deliveries,
+        item: deliveryItem(),
+        perReview: deliveries,
         transactional: false,
-        indexes: indexesOf('Deliveries'),
-        replicated: true,
+      },
+      // ... and finishAttempt records its outcome (status, the attempt; the lease removed).
+      {
+        what: 'webhook delivery (outcome)',
+        table: 'Deliveries',
+        item: deliveryItem(),
+        changed: ['status', 'attempts', 'leaseUntilMs'],
+        perReview: deliveries,
+        transactional: false,
       },
       // src/realtime/adapters/dynamo-channel-log.ts appendMany: SEQ# and ID# items per event, one head move per batch.
       {
-        what: 'real-time log (SEQ + ID items)',
+        what: 'real-time log (SEQ item)',
         table: 'RealtimeLog',
-        bytes: (itemBytes(realtimeSeqItem()) + itemBytes(realtimeIdItem())) / 2,
-        perReview: 2 * events,
+        item: realtimeSeqItem(),
+        perReview: events,
         transactional: true,
-        indexes: 0,
-        replicated: true,
+      },
+      {
+        what: 'real-time log (ID item)',
+        table: 'RealtimeLog',
+        item: realtimeIdItem(),
+        perReview: events,
+        transactional: true,
       },
       {
         what: 'real-time channel head',
         table: 'RealtimeLog',
-        bytes: itemBytes(realtimeHeadItem()),
+        item: realtimeHeadItem(),
+        changed: ['seq'],
         perReview: events / eventsBatch,
         transactional: true,
-        indexes: 0,
-        replicated: true,
       },
     ],
     reads: [
-      // ingest-batch.ts: the supplier's 50 latest reviews per chunk (near-duplicate and burst checks).
-      { what: 'recent reviews', bytes: 50 * review, perReview: 1 / chunk, consistent: false },
+      // ingest-batch.ts: the supplier's 50 latest reviews per chunk (near-duplicate and burst checks):
+      // one Query of byCreatedAt, and when that index holds less than the whole review, the 50 by key.
+      ...(latestIndex.projection === 'ALL'
+        ? [{ what: 'recent reviews', bytes: 50 * itemBytes(review), perReview: 1 / chunk, consistent: false }]
+        : [
+            {
+              what: 'recent reviews (index entries)',
+              bytes: 50 * itemBytes(indexEntry(review, reviews, latestIndex)),
+              perReview: 1 / chunk,
+              consistent: false,
+            },
+            {
+              what: 'recent reviews (by key)',
+              bytes: itemBytes(review),
+              perReview: 50 / chunk,
+              consistent: false,
+            },
+          ]),
       // fan-out.ts: the tenant's endpoints per event; deliver-webhooks.ts: endpoint and breaker per delivery.
       { what: 'endpoints of the tenant', bytes: 1024, perReview: events, consistent: false },
       { what: 'endpoint + breaker per delivery', bytes: 1024, perReview: 2 * deliveries, consistent: true },
@@ -167,44 +191,15 @@ export function ingestFlow(options: FlowOptions): IngestFlow {
       deliveries / 10 +
       (2 * deliveries) / batchOf('Deliveries'),
     invocations: [
-      { functionId: 'Api', memoryMb: memoryOf('Api'), perReview: 1, durationMs: DURATION_MS.Api! },
+      invocation('Api', 1),
       // The authorizer's decision is cached 5 minutes per key: about no invocation per review.
-      {
-        functionId: 'IngestWorker',
-        memoryMb: memoryOf('IngestWorker'),
-        perReview: 1 / batchOf('Ingest'),
-        durationMs: DURATION_MS.IngestWorker!,
-      },
-      {
-        functionId: 'EventFanout',
-        memoryMb: memoryOf('EventFanout'),
-        perReview: events / eventsBatch,
-        durationMs: DURATION_MS.EventFanout!,
-      },
-      {
-        functionId: 'WebhookDelivery',
-        memoryMb: memoryOf('WebhookDelivery'),
-        perReview: deliveries / batchOf('Deliveries'),
-        durationMs: DURATION_MS.WebhookDelivery!,
-      },
+      invocation('IngestWorker', 1 / batchOf('Ingest')),
+      invocation('EventFanout', events / eventsBatch),
+      invocation('WebhookDelivery', deliveries / batchOf('Deliveries')),
       // The RealtimeLog stream (batches of 100 SEQ# inserts; ID# items filtered out) in every region.
-      {
-        functionId: 'RealtimeFanout',
-        memoryMb: memoryOf('RealtimeFanout'),
-        perReview: events / 100,
-        durationMs: DURATION_MS.RealtimeFanout!,
-        everyRegion: true,
-      },
+      invocation('RealtimeFanout', events / 100, { everyRegion: true }),
     ],
     apiRequestsPerReview: 1,
-  };
-  return {
-    ...flow,
-    writes: flow.writes.map((w) => ({
-      ...w,
-      replicated: w.replicated && !regional.has(w.table),
-      ...(keysOnly !== undefined && w.indexes > 0 ? { indexBytes: keysOnly } : {}),
-    })),
   };
 }
 
@@ -215,33 +210,42 @@ function numberFlag(argv: readonly string[], name: string, fallback: number): nu
   return value;
 }
 
-function print(estimate: CostEstimate, options: FlowOptions): void {
+function print(estimate: CostEstimate, options: FlowOptions, deployment: Deployment): void {
   const money = (n: number) => `$${n.toFixed(2)}`;
   console.log(
-    `Estimated cost of 1M reviews ingested through the API, ${options.regions} regions ` +
+    `Estimated cost of 1M reviews ingested through the API, ${deployment.regions} regions ` +
       `(${options.reviewsPerChunk} reviews per transaction, ${options.eventsPerReview} events per review, ` +
-      `${options.endpointsPerEvent} endpoint(s) per event` +
-      `${options.regionalTables?.length ? `; what-if: ${options.regionalTables.join(', ')} regional` : ''}` +
-      `${options.keysOnlyIndexes ? '; what-if: KEYS_ONLY indexes' : ''}):\n`,
+      `${options.endpointsPerEvent} endpoint(s) per event; tables and functions as synthesized):\n`,
   );
   console.log(
-    '| DynamoDB write per review | table | WRU | index WRU | replicated WRU | replica index WRU | $ / 1M |',
+    '| DynamoDB write per review | table (regions) | item bytes | indexes written (entry bytes) | WRU | index WRU | replicated WRU | replica index WRU | $ / 1M |',
   );
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const w of estimate.writes) {
+    const indexes = w.indexes.map((i) => `${i.name} (${i.bytes})`).join(', ') || '-';
     console.log(
-      `| ${w.what} | ${w.table} | ${w.tableUnits} | ${w.indexUnits} | ${w.replicatedUnits} | ${w.replicaIndexUnits} | ${money(w.dollarsPerMillion)} |`,
+      `| ${w.what} | ${w.table} (${w.regions}) | ${w.bytes} | ${indexes} | ${w.tableUnits} | ${w.indexUnits} | ${w.replicatedUnits} | ${w.replicaIndexUnits} | ${money(w.dollarsPerMillion)} |`,
     );
   }
-  console.log('\n| service | $ / 1M reviews |\n|---|---|');
-  for (const [service, dollars] of Object.entries(estimate.perService))
+  const byTable = new Map<string, number>();
+  for (const w of estimate.writes) byTable.set(w.table, (byTable.get(w.table) ?? 0) + w.dollarsPerMillion);
+  console.log('\n| component | $ / 1M reviews |\n|---|---|');
+  for (const [service, dollars] of Object.entries(estimate.perService)) {
     console.log(`| ${service} | ${money(dollars)} |`);
+    if (service === 'dynamodbWrites') {
+      for (const [table, dollars] of byTable) console.log(`| - writes to ${table} | ${money(dollars)} |`);
+    }
+  }
   const gap = estimate.totalPerMillion - estimate.target;
+  console.log(`| **total** | **${money(estimate.totalPerMillion)}** |`);
+  console.log(`| target | <= ${money(estimate.target)} |`);
+  console.log(`| gap | ${gap <= 0 ? `met, ${money(-gap)} to spare` : `${money(gap)} over the target`} |`);
   console.log(
-    `| total | ${money(estimate.totalPerMillion)} (target <= ${money(estimate.target)}: ${gap <= 0 ? `met by ${money(-gap)}` : `missed by ${money(gap)}`}) |`,
-  );
-  console.log(
-    `\nLambda: ${estimate.lambdaGbSecondsPerMillion.toFixed(0)} GB-s per 1M reviews (durations assumed: bench/cost.ts DURATION_MS).`,
+    `\nLambda: ${estimate.lambdaGbSecondsPerMillion.toFixed(0)} GB-s per 1M reviews (` +
+      Object.entries(deployment.functions)
+        .map(([id, f]) => `${id} ${f.memoryMb} MB ${f.architecture}`)
+        .join(', ') +
+      '; durations assumed: bench/cost.ts DURATION_MS).',
   );
 }
 
@@ -251,13 +255,9 @@ if (require.main === module) {
     reviewsPerChunk: Math.max(1, numberFlag(argv, 'per-chunk', 10)),
     endpointsPerEvent: numberFlag(argv, 'endpoints', 1),
     eventsPerReview: numberFlag(argv, 'events', 1.2),
-    regions: allRegions(readProjectConfig()).length,
-    regionalTables: (argv.find((a) => a.startsWith('--regional='))?.slice('--regional='.length) ?? '')
-      .split(',')
-      .filter((t) => t !== ''),
-    keysOnlyIndexes: argv.includes('--keys-only-indexes'),
   };
-  const estimate = estimateCost(ingestFlow(options));
-  if (argv.includes('--json')) console.log(JSON.stringify({ options, ...estimate }, null, 2));
-  else print(estimate, options);
+  const deployment = synthesizeDeployment(INGEST_FUNCTIONS);
+  const estimate = estimateCost(ingestFlow(options, deployment));
+  if (argv.includes('--json')) console.log(JSON.stringify({ options, deployment, ...estimate }, null, 2));
+  else print(estimate, options, deployment);
 }

@@ -174,9 +174,7 @@ async function main(): Promise<void> {
             gsi1pk: 'SUPPLIER#raw-baseline',
             gsi1sk: `2026-01-01T00:00:00.000Z#${i}`,
             gsi2pk: `SUPPLIER#raw-baseline#PLATFORM#google`,
-            gsi2sk: `2026-01-01T00:00:00.000Z#${i}`,
             gsi3pk: `SUPPLIER#raw-baseline#RATING#${body.rating}`,
-            gsi3sk: `2026-01-01T00:00:00.000Z#${i}`,
           },
         }),
       );

@@ -12,7 +12,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { functionDefinition } from '../src/catalog/functions';
 import { LAYERS } from '../src/catalog/layers';
 import { REPO_ROOT } from '../local/processes';
-import { answerLocally, attributeValue } from './answer-locally';
+import { answerLocally, attributeValue, batchGetAnswer } from './answer-locally';
 import { reviewItem } from './cost-items';
 import { benchReview } from './support';
 import { placeholderEnvironment, placeholderQueueUrl } from './placeholder-env';
@@ -73,13 +73,17 @@ async function run(batches: number): Promise<Record<string, number>> {
   Object.assign(process.env, environment());
   const clients = await import('../src/shared/aws-clients');
   // The supplier's 50 latest reviews (the near-duplicate and burst checks read them per chunk).
+  // byCreatedAt holds their keys (ADR 0032): a Query of the index, then BatchGetItem of the reviews.
+  const latest = Array.from({ length: 50 }, (_, i) => reviewItem(100_000 + i, SUPPLIER, true));
   const recent = JSON.stringify({
-    Items: Array.from({ length: 50 }, (_, i) => attributeValue(reviewItem(100_000 + i, SUPPLIER, true)).M),
+    Items: latest.map((r) => attributeValue({ pk: r.pk, sk: r.sk }).M),
     Count: 50,
     ScannedCount: 50,
   });
-  answerLocally(clients.dynamoClient(), (operation) => {
+  const byKey = new Map<string, string>();
+  answerLocally(clients.dynamoClient(), (operation, request) => {
     if (operation === 'Query') return recent;
+    if (operation === 'BatchGetItem') return batchGetAnswer(byKey, request, latest);
     // A PutItem here is a message parked as rejected: the bench's messages must all be stored.
     if (operation === 'PutItem') answerParked();
     if (operation === 'TransactWriteItems' || operation === 'UpdateItem' || operation === 'PutItem')

@@ -428,12 +428,17 @@ function readContext(root: string, file: string): Record<string, unknown> {
   return (file === 'cdk.json' ? (json.context as Record<string, unknown> | undefined) : json) ?? {};
 }
 
+/** The CDK context `cdk synth` would use: `cdk.json`'s `context` overlaid by `cdk.context.json`. */
+export function readProjectContext(root: string = PROJECT_ROOT): Record<string, unknown> {
+  return { ...readContext(root, 'cdk.json'), ...readContext(root, 'cdk.context.json') };
+}
+
 /**
  * The configuration `cdk synth` would use, without the CDK: the `context` of `cdk.json` overlaid by
  * `cdk.context.json` (as the CLI merges them), validated by `parseConfig`.
  */
 export function readProjectConfig(root: string = PROJECT_ROOT): WedSyncConfig {
-  const context = { ...readContext(root, 'cdk.json'), ...readContext(root, 'cdk.context.json') };
+  const context = readProjectContext(root);
   return parseConfig(
     context[CONTEXT_KEY],
     contextOverrides((key) => context[key]),

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { dlqEnvVar, QUEUES, type QueueDefinition, type QueueId } from '../src/catalog/queues';
-import { TABLES, type TableDefinition } from '../src/catalog/tables';
+import { dynamoProjection, TABLES, type TableDefinition } from '../src/catalog/tables';
 
 export const localTableName = (prefix: string, table: TableDefinition) => `${prefix}-${table.id}`;
 
@@ -62,7 +62,7 @@ export async function createTables(
                     { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
                     { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
                   ],
-                  Projection: { ProjectionType: 'ALL' as const },
+                  Projection: dynamoProjection(index.projection),
                 })),
               }
             : {}),

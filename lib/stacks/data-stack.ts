@@ -16,7 +16,7 @@ import type { Construct } from 'constructs';
 import { DATA_FUNCTIONS, type DataFunctionId } from '#src/catalog/functions';
 import { SECRETS, type SecretId } from '#src/catalog/secrets';
 import type { SettingId } from '#src/catalog/settings';
-import { TABLES, type TableDefinition, type TableId } from '#src/catalog/tables';
+import { type IndexProjection, TABLES, type TableDefinition, type TableId } from '#src/catalog/tables';
 import { TableBackups } from '../constructs/table-backups';
 import { dataFunctionName, type NamingScope, secretName, tableName } from '#src/catalog/physical-names';
 import {
@@ -52,6 +52,15 @@ export interface DataStackProps extends StackProps {
 }
 
 const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
+
+/** The catalog's projection of an index (decided per index: ADR 0032) in the construct's terms. */
+function cdkProjection(
+  projection: IndexProjection,
+): Pick<dynamodb.GlobalSecondaryIndexPropsV2, 'projectionType' | 'nonKeyAttributes'> {
+  if (projection === 'all') return { projectionType: dynamodb.ProjectionType.ALL };
+  if (projection === 'keys-only') return { projectionType: dynamodb.ProjectionType.KEYS_ONLY };
+  return { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...projection.include] };
+}
 
 export class DataStack extends Stack {
   readonly tables: Readonly<Record<TableId, dynamodb.TableV2>>;
@@ -193,7 +202,7 @@ export class DataStack extends Stack {
         indexName: index.name,
         partitionKey: stringKey(index.partitionKey),
         sortKey: stringKey(index.sortKey),
-        projectionType: dynamodb.ProjectionType.ALL,
+        ...cdkProjection(index.projection),
       })),
       replicas: props.replicaRegions.map((region) => ({ region })),
       // Every replica on its region's tables key, by alias ARN (DynamoDB accepts a key's id, ARN,

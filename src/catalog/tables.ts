@@ -29,10 +29,31 @@ export type TableId =
   // The event log in its own table (issue 14, ADR 0017)
   | 'EventLog';
 
+/**
+ * What a GSI holds besides its keys and the table's keys (ADR 0032): `all` (every attribute:
+ * each write of the item writes its whole size to the index again), `keys-only`, or `include`
+ * (the keys plus the attributes named). An index holding less costs one write unit per entry
+ * whatever the item's size, and an update of attributes it does not hold does not write it at
+ * all; a reader that needs whole items then reads them by key (BatchGetItem, one read per item).
+ */
+export type IndexProjection = 'all' | 'keys-only' | { readonly include: readonly string[] };
+
 export interface IndexDefinition {
   readonly name: string;
   readonly partitionKey: string;
   readonly sortKey: string;
+  /** Decided per index (ADR 0032): what its queries must read or filter on without the table. */
+  readonly projection: IndexProjection;
+}
+
+/** An index's projection in DynamoDB's terms (CreateTable, DescribeTable, CloudFormation). */
+export function dynamoProjection(projection: IndexProjection): {
+  readonly ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+  readonly NonKeyAttributes?: string[];
+} {
+  if (projection === 'all') return { ProjectionType: 'ALL' };
+  if (projection === 'keys-only') return { ProjectionType: 'KEYS_ONLY' };
+  return { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection.include] };
 }
 
 export interface TableDefinition {
@@ -74,15 +95,33 @@ export const TABLES: readonly TableDefinition[] = [
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [
-      { name: 'byCreatedAt', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-      { name: 'byPlatform', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-      { name: 'byRating', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+      // Each index holds only what its listing's filters test; the page's reviews (and the ingest
+      // worker's 50 latest) are then read by key with BatchGetItem. The three share the sort key
+      // gsi1sk (ADR 0032).
+      {
+        name: 'byCreatedAt',
+        partitionKey: 'gsi1pk',
+        sortKey: 'gsi1sk',
+        projection: { include: ['recommendation', 'removedAt'] },
+      },
+      {
+        name: 'byPlatform',
+        partitionKey: 'gsi2pk',
+        sortKey: 'gsi1sk',
+        projection: { include: ['rating', 'recommendation', 'removedAt'] },
+      },
+      {
+        name: 'byRating',
+        partitionKey: 'gsi3pk',
+        sortKey: 'gsi1sk',
+        projection: { include: ['recommendation', 'removedAt'] },
+      },
     ],
     accessPatterns: [
       'Get one review of a supplier: GetItem pk=SUPPLIER#<sid>, sk=REVIEW#<reviewId>.',
-      "List a supplier's reviews newest first, by date range: Query byCreatedAt gsi1pk=SUPPLIER#<sid>, gsi1sk BETWEEN <from> AND <to>~.",
-      'List by platform (and date range): Query byPlatform gsi2pk=SUPPLIER#<sid>#PLATFORM#<p>, gsi2sk=<createdAt>#<id>.',
-      'List by rating (and date range): Query byRating gsi3pk=SUPPLIER#<sid>#RATING#<r>, gsi3sk=<createdAt>#<id>.',
+      "List a supplier's reviews newest first, by date range: Query byCreatedAt gsi1pk=SUPPLIER#<sid>, gsi1sk BETWEEN <from> AND <to>~ (keys, recommendation, removedAt), then BatchGetItem of the page; the ingest worker's 50 latest the same way.",
+      'List by platform (and date range): Query byPlatform gsi2pk=SUPPLIER#<sid>#PLATFORM#<p>, gsi1sk=<reviewedAt>#<id> (keys, rating, recommendation, removedAt), then BatchGetItem of the page.',
+      'List by rating (and date range): Query byRating gsi3pk=SUPPLIER#<sid>#RATING#<r>, gsi1sk=<reviewedAt>#<id> (keys, recommendation, removedAt), then BatchGetItem of the page.',
       'Summary: Query pk=SUPPLIER#<sid>, sk begins_with SUMMARY# (one counter item per region, summed on read).',
       'Audit trail of a review: Query pk=SUPPLIER#<sid>, sk begins_with AUDIT#<reviewId>#.',
       // Two regions (issue 11, ADR 0020)
@@ -125,7 +164,7 @@ export const TABLES: readonly TableDefinition[] = [
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
     // Data subject requests (issue 9): a person's requests by the hash of their e-mail address.
-    indexes: [{ name: 'bySubject', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    indexes: [{ name: 'bySubject', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'all' }],
     accessPatterns: [
       'Get a review request: GetItem pk=SUPPLIER#<sid>, sk=REQUEST#<requestId>; expires with its link. Its e-mail status (queued, sent, failed) is updated by the mailer with a condition on the item existing.',
       "A supplier's review requests of one UTC day, counted per region: Query pk=SUPPLIER#<sid>, sk begins_with QUOTA#<yyyy-mm-dd> (the other regions' shards), then UpdateItem ADD requests on sk=QUOTA#<yyyy-mm-dd>#<region>, conditional on requests < the limit minus the other shards (atomic within a region); shards expire a day after their day ends.",
@@ -162,7 +201,7 @@ export const TABLES: readonly TableDefinition[] = [
     partitionKey: 'pk',
     sortKey: 'sk',
     // Scheduled secret rotation (issue 9): the sparse index of endpoints with a schedule.
-    indexes: [{ name: 'bySecretRotation', partitionKey: 'rotpk', sortKey: 'rotsk' }],
+    indexes: [{ name: 'bySecretRotation', partitionKey: 'rotpk', sortKey: 'rotsk', projection: 'all' }],
     accessPatterns: [
       'Get an endpoint of a supplier (API, delivery worker): GetItem pk=SUPPLIER#<sid>, sk=ENDPOINT#<endpointId>.',
       "List a supplier's endpoints (API, a page at a time; fan-out: enabled + subscribed filtered in code, a supplier has at most 20 by default): Query pk=SUPPLIER#<sid>, sk begins_with ENDPOINT#.",
@@ -182,10 +221,11 @@ export const TABLES: readonly TableDefinition[] = [
     partitionKey: 'pk',
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
-    indexes: [{ name: 'byOwnerTime', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    // Keys only: a delivery's outcome updates then never write the index (ADR 0032).
+    indexes: [{ name: 'byOwnerTime', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'keys-only' }],
     accessPatterns: [
       'Delivery state of (event, endpoint): pk=DELIVERY#<deliveryId>, sk=STATE; deliveryId is derived from (eventId, endpointId), created with attribute_not_exists so a duplicate event never makes a second delivery; claimed per attempt with a conditional update.',
-      'Deliveries of an endpoint: Query byOwnerTime gsi1pk=DELIVERIES#<endpointId>, gsi1sk=<createdAt>#<deliveryId>.',
+      'Deliveries of an endpoint: Query byOwnerTime gsi1pk=DELIVERIES#<endpointId>, gsi1sk=<createdAt>#<deliveryId> (keys only), then BatchGetItem of the page.',
       'Replay job: pk=REPLAY#<jobId>, sk=JOB (status, since, cursor, counts, lease); progress saved per chunk with a condition on the lease owner; kept 14 days after its last change.',
       'Replay limit of an endpoint: pk=REPLAYS#<endpointId>, sk=LIMIT (starts in the last hour, the job in progress, version); written with the new job in one transaction conditional on version; freed with the finished job in one transaction.',
       'Attempt log of an endpoint, newest first: Query pk=ENDPOINT#<endpointId>, sk begins_with ATTEMPT# (ScanIndexForward false); kept 14 days.',
@@ -272,8 +312,8 @@ export const TABLES: readonly TableDefinition[] = [
     // Only a pending connection (OAuth started, no callback yet) carries it: it goes on activation.
     ttlAttribute: 'expiresAt',
     indexes: [
-      { name: 'bySupplier', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-      { name: 'byStatus', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+      { name: 'bySupplier', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'all' },
+      { name: 'byStatus', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'all' },
     ],
     accessPatterns: [
       'Get a connection (API, token provider, sync): GetItem pk=CONNECTION#<connectionId>, sk=CONNECTION (consistent); the API compares supplierId with the caller.',
@@ -297,9 +337,9 @@ export const TABLES: readonly TableDefinition[] = [
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
     indexes: [
-      { name: 'byConnection', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-      { name: 'byPlatform', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-      { name: 'opsByPlatform', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+      { name: 'byConnection', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'all' },
+      { name: 'byPlatform', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'all' },
+      { name: 'opsByPlatform', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: 'all' },
     ],
     accessPatterns: [
       'Append one entry (append-only: PutItem with attribute_not_exists(pk); no function may update or delete, the IAM access level is `append`): pk=SUPPLIER#<sid>, sk=<at>#<auditId>; expires after AUDIT_RETENTION_DAYS (`expiresAt`).',
@@ -411,7 +451,7 @@ export const TABLES: readonly TableDefinition[] = [
     sortKey: 'sk',
     // API Gateway closes a WebSocket after 2 hours: items expire then even if $disconnect never ran.
     ttlAttribute: 'expiresAt',
-    indexes: [{ name: 'byChannel', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    indexes: [{ name: 'byChannel', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'all' }],
     accessPatterns: [
       'A WebSocket connection ($connect, every frame): GetItem pk=CONN#<connectionId>, sk=CONNECTION (consistent) {grant, connectedAtMs}; expires 2 h after connect.',
       "A connection's subscription and its cursor: pk=CONN#<connectionId>, sk=SUB#<channel> {lastSeq}; created with a ConditionCheck on the connection item; the cursor moves from seq-1 to seq with a conditional update (one deliverer per event and connection).",
@@ -472,7 +512,7 @@ export const TABLES: readonly TableDefinition[] = [
     envVar: 'TABLE_EVENT_LOG',
     partitionKey: 'pk',
     ttlAttribute: 'expiresAt',
-    indexes: [{ name: 'byOwnerTime', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    indexes: [{ name: 'byOwnerTime', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'all' }],
     // Every insert is a logged event: RealtimeRecorder takes them all (primary region).
     stream: 'new-image',
     accessPatterns: [

@@ -4,7 +4,7 @@ import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { SECRETS } from '#src/catalog/secrets';
-import { TABLES, type TableDefinition } from '#src/catalog/tables';
+import { dynamoProjection, TABLES, type TableDefinition } from '#src/catalog/tables';
 import { allRegions, settingValues } from '../../lib/config';
 import { DataStack } from '../../lib/stacks/data-stack';
 import { projectContext, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
@@ -62,6 +62,21 @@ describe('DynamoDB global tables', () => {
     },
   );
 
+  it('projects less than every attribute where ADR 0032 decided so', () => {
+    const projected = (table: string, index: string) =>
+      TABLES.find((t) => t.id === table)!.indexes.find((i) => i.name === index)!.projection;
+    expect(projected('Reviews', 'byCreatedAt')).toEqual({ include: ['recommendation', 'removedAt'] });
+    expect(projected('Reviews', 'byPlatform')).toEqual({
+      include: ['rating', 'recommendation', 'removedAt'],
+    });
+    expect(projected('Reviews', 'byRating')).toEqual({ include: ['recommendation', 'removedAt'] });
+    expect(projected('Deliveries', 'byOwnerTime')).toBe('keys-only');
+    tableTemplate(TABLES.find((t) => t.id === 'Deliveries')!).hasResourceProperties(
+      'AWS::DynamoDB::GlobalTable',
+      { GlobalSecondaryIndexes: [Match.objectLike({ Projection: { ProjectionType: 'KEYS_ONLY' } })] },
+    );
+  });
+
   it('replicates to three regions in the committed configuration', () => {
     expect(allRegions(synth.config)).toEqual(['us-east-1', 'eu-west-1', 'ap-southeast-1']);
   });
@@ -74,7 +89,7 @@ describe('DynamoDB global tables', () => {
     });
   });
 
-  it.each(TABLE_CASES)('%s: the catalog GSIs with all attributes projected', (_id, def) => {
+  it.each(TABLE_CASES)("%s: the catalog GSIs, each with the catalog's projection", (_id, def) => {
     tableTemplate(def).hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       GlobalSecondaryIndexes:
         def.indexes.length === 0
@@ -86,7 +101,7 @@ describe('DynamoDB global tables', () => {
                   { AttributeName: index.partitionKey, KeyType: 'HASH' },
                   { AttributeName: index.sortKey, KeyType: 'RANGE' },
                 ],
-                Projection: { ProjectionType: 'ALL' },
+                Projection: dynamoProjection(index.projection),
               })),
             ),
     });

@@ -16,6 +16,8 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { assertKeyIn, type StoreKey } from '../../shared/cursor';
+import { batchGetInOrder } from '../../shared/batch-get';
+import { tableDefinition } from '../../catalog/tables';
 import type { Review, ReviewInsights, ReviewRemoval, ReviewReply, ReviewView } from '../domain/review';
 import { reviewText, type RecentReview } from '../domain/review-inference';
 import type { Platform, Recommendation } from '../domain/review-schemas';
@@ -48,6 +50,8 @@ import type {
 } from '../ports';
 
 const supplierPk = (supplierId: string) => `SUPPLIER#${supplierId}`;
+/** The table's indexes as the catalog defines them (keys and projection). */
+const REVIEW_INDEXES = new Map(tableDefinition('Reviews').indexes.map((index) => [index.name, index]));
 const reviewSk = (reviewId: string) => `REVIEW#${reviewId}`;
 const STORAGE_ATTRIBUTES = [
   'pk',
@@ -205,7 +209,7 @@ export class DynamoReviewRepository implements ReviewRepository {
       try {
         await this.client.send(
           new TransactWriteCommand({
-            TransactItems: this.editItems(supplierId, candidate, candidateStamp, stored, edit, storedAt),
+            TransactItems: this.editItems(supplierId, candidate, stored, edit, storedAt),
           }),
         );
         return { kind: 'updated', version: edit.version, lastEdit: edit };
@@ -232,7 +236,6 @@ export class DynamoReviewRepository implements ReviewRepository {
   private editItems(
     supplierId: string,
     review: Review,
-    stamp: VersionStamp,
     stored: StoredVersion,
     edit: ReviewEdit,
     storedAt: string,
@@ -247,7 +250,6 @@ export class DynamoReviewRepository implements ReviewRepository {
       ':platform': review.platform,
       ':reviewedAt': review.reviewedAt,
       ':versionAt': review.versionAt,
-      ':contentHash': stamp.contentHash,
       ':version': edit.version,
       ':updatedAt': storedAt,
       ':lastEdit': edit,
@@ -262,26 +264,26 @@ export class DynamoReviewRepository implements ReviewRepository {
       'platform = :platform',
       'reviewedAt = :reviewedAt',
       'versionAt = :versionAt',
-      'contentHash = :contentHash',
       '#version = :version',
       'updatedAt = :updatedAt',
       'lastEdit = :lastEdit',
       'gsi1sk = :gsi1sk',
       'gsi2pk = :gsi2pk',
-      'gsi2sk = :gsi1sk',
     ];
     this.recordWriteRun(stored.item, sets, values);
-    const removed: string[] = [];
+    // Derivable, not stored (ADR 0032): the content hash, and the indexes' copies of gsi1sk that
+    // reviews stored before it carry.
+    const removed: string[] = ['contentHash', 'gsi2sk', 'gsi3sk'];
     if (review.insights) {
       sets.push('insights = :insights');
       values[':insights'] = review.insights;
     }
     // The byRating index is sparse: a review without stars is not in it.
     if (review.rating !== null) {
-      sets.push('gsi3pk = :gsi3pk', 'gsi3sk = :gsi1sk');
+      sets.push('gsi3pk = :gsi3pk');
       values[':gsi3pk'] = `${pk}#RATING#${review.rating}`;
     } else {
-      removed.push('gsi3pk', 'gsi3sk');
+      removed.push('gsi3pk');
     }
     for (const field of ['recommendation', 'excerpt'] as const) {
       if (review[field] !== undefined) {
@@ -402,7 +404,6 @@ export class DynamoReviewRepository implements ReviewRepository {
               entity: 'review',
               ...review,
               version: 1,
-              contentHash: contentHash(review),
               storedAt,
               storedInRegion: this.region,
               // This region's run of writes starts with the creation (ADR 0020).
@@ -410,12 +411,11 @@ export class DynamoReviewRepository implements ReviewRepository {
               runFrom: 0,
               gsi1pk: pk,
               gsi1sk: sortTail,
+              // The three indexes share the sort key gsi1sk; the content hash is derived when
+              // needed (storedVersion), not stored (ADR 0032).
               gsi2pk: `${pk}#PLATFORM#${review.platform}`,
-              gsi2sk: sortTail,
               // The byRating index is sparse: a review without stars is not in it.
-              ...(review.rating !== null
-                ? { gsi3pk: `${pk}#RATING#${review.rating}`, gsi3sk: sortTail }
-                : {}),
+              ...(review.rating !== null ? { gsi3pk: `${pk}#RATING#${review.rating}` } : {}),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
@@ -456,16 +456,23 @@ export class DynamoReviewRepository implements ReviewRepository {
   }
 
   async recent(supplierId: string, limit: number): Promise<RecentReview[]> {
-    const { Items = [] } = await this.client.send(
+    const { Items: latest = [] } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: 'byCreatedAt',
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': supplierPk(supplierId) },
-        ProjectionExpression: 'reviewId, title, body, reviewedAt, sourceHash',
+        ProjectionExpression: 'pk, sk',
         ScanIndexForward: false,
         Limit: limit,
       }),
+    );
+    // The index holds no texts (ADR 0032): the reviews are read by key.
+    const Items = await batchGetInOrder(
+      this.client,
+      this.tableName,
+      latest.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })),
+      ['pk', 'sk'],
     );
     return Items.map((item) => ({
       id: String(item.reviewId),
@@ -505,23 +512,18 @@ export class DynamoReviewRepository implements ReviewRepository {
   async list(supplierId: string, filter: ReviewListFilter): Promise<ReviewPage> {
     const pk = supplierPk(supplierId);
     // Pick the most selective index; the other filter (if any) is applied on the server.
-    const [index, partition] = filter.platform
-      ? (['byPlatform', 'gsi2'] as const)
+    const [indexName, partitionValue] = filter.platform
+      ? (['byPlatform', `${pk}#PLATFORM#${filter.platform}`] as const)
       : filter.rating
-        ? (['byRating', 'gsi3'] as const)
-        : (['byCreatedAt', 'gsi1'] as const);
-    const partitionValue =
-      partition === 'gsi2'
-        ? `${pk}#PLATFORM#${filter.platform}`
-        : partition === 'gsi3'
-          ? `${pk}#RATING#${filter.rating}`
-          : pk;
-    const names: Record<string, string> = { '#pk': `${partition}pk` };
+        ? (['byRating', `${pk}#RATING#${filter.rating}`] as const)
+        : (['byCreatedAt', pk] as const);
+    const index = REVIEW_INDEXES.get(indexName)!;
+    const names: Record<string, string> = { '#pk': index.partitionKey };
     const values: Record<string, unknown> = { ':pk': partitionValue };
     let keyCondition = '#pk = :pk';
     if (filter.from || filter.to) {
       keyCondition += ' AND #sk BETWEEN :from AND :to';
-      names['#sk'] = `${partition}sk`;
+      names['#sk'] = index.sortKey;
       values[':from'] = filter.from ?? '0000';
       values[':to'] = `${filter.to ?? '9999'}${RANGE_END}`;
     }
@@ -538,14 +540,14 @@ export class DynamoReviewRepository implements ReviewRepository {
     if (removed === 'exclude') filters.push('attribute_not_exists(removedAt)');
     if (removed === 'only') filters.push('attribute_exists(removedAt)');
     const filterExpression = filters.length > 0 ? filters.join(' AND ') : undefined;
-    if (filter.startKey) assertKeyIn(filter.startKey, { [`${partition}pk`]: partitionValue });
+    if (filter.startKey) assertKeyIn(filter.startKey, { [index.partitionKey]: partitionValue });
     let startKey: StoreKey | undefined = filter.startKey;
 
     const items: Record<string, unknown>[] = [];
     for (let read = 0; read < MAX_READS_PER_PAGE && items.length < filter.limit; read += 1) {
       const input: QueryCommandInput = {
         TableName: this.tableName,
-        IndexName: index,
+        IndexName: index.name,
         KeyConditionExpression: keyCondition,
         FilterExpression: filterExpression,
         ExpressionAttributeNames: names,
@@ -559,8 +561,18 @@ export class DynamoReviewRepository implements ReviewRepository {
       startKey = page.LastEvaluatedKey as StoreKey | undefined;
       if (!startKey) break;
     }
+    // An index holding only keys and the filters' attributes (ADR 0032): read the page's reviews.
+    const reviews =
+      index.projection === 'all'
+        ? items
+        : await batchGetInOrder(
+            this.client,
+            this.tableName,
+            items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })),
+            ['pk', 'sk'],
+          );
     return {
-      items: items.map(toView),
+      items: reviews.map(toView),
       ...(startKey ? { next: startKey } : {}),
     };
   }

@@ -6,6 +6,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AttemptRecord, DeliveryState } from '../domain/webhook';
+import { batchGetInOrder } from '../../shared/batch-get';
 import type { ClaimResult, DeliveryStore, Page } from '../ports';
 
 const deliveryKey = (deliveryId: string) => ({ pk: `DELIVERY#${deliveryId}`, sk: 'STATE' });
@@ -246,8 +247,15 @@ export class DynamoDeliveryStore implements DeliveryStore {
         ExclusiveStartKey: cursor,
       }),
     );
+    // The index holds keys only (ADR 0032): the page's states are read by key.
+    const items = await batchGetInOrder(
+      this.client,
+      this.tableName,
+      (page.Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) })),
+      ['pk', 'sk'],
+    );
     return {
-      items: (page.Items ?? []).map((item) => strip<DeliveryState>(item)),
+      items: items.map((item) => strip<DeliveryState>(item)),
       ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),
     };
   }

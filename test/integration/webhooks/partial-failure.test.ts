@@ -12,7 +12,7 @@
  * 15 s); the breaker keeps its real timings (an opened breaker defers for at least a minute), and
  * a watcher records every status each endpoint's breaker takes while the deliveries run.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDeliveryStore } from '../../../src/webhooks/adapters/deliveries';
 import { SqsEventPublisher } from '../../../src/events/adapters/sqs-event-publisher';
@@ -82,31 +82,13 @@ async function deliveriesOf(endpointId: string): Promise<DeliveryState[]> {
   return all;
 }
 
-/** How many of an endpoint's deliveries ended (delivered or failed): a count, cheap to poll. */
+/**
+ * How many of an endpoint's deliveries ended (delivered or failed). The byOwnerTime index holds
+ * keys only (ADR 0032), so the states are read through the store, as every reader does.
+ */
 async function endedDeliveries(endpointId: string): Promise<number> {
-  let count = 0;
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await stack.doc.send(
-      new QueryCommand({
-        TableName: stack.tableName('Deliveries'),
-        IndexName: 'byOwnerTime',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        FilterExpression: '#status IN (:delivered, :failed)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':pk': `DELIVERIES#${endpointId}`,
-          ':delivered': 'delivered',
-          ':failed': 'failed',
-        },
-        Select: 'COUNT',
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    count += page.Count ?? 0;
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return count;
+  const states = await deliveriesOf(endpointId);
+  return states.filter((d) => d.status === 'delivered' || d.status === 'failed').length;
 }
 
 /** Waits until every event has a delivery record that ended (delivered or failed); returns the log. */

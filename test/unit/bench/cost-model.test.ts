@@ -7,9 +7,15 @@ import {
   readUnits,
   writeCost,
   writeUnits,
+  indexesWritten,
+  type IndexShape,
   type IngestFlow,
+  type TableShape,
 } from '../../../bench/cost-model';
-import { ingestFlow } from '../../../bench/cost';
+import { ingestFlow, INGEST_FUNCTIONS } from '../../../bench/cost';
+import { synthesizeDeployment, type Deployment } from '../../../bench/cost-deployment';
+import { FUNCTIONS } from '../../../src/catalog/functions';
+import { dynamoProjection, TABLES } from '../../../src/catalog/tables';
 
 describe('item sizes (DynamoDB rules)', () => {
   it('counts attribute names and values: strings in UTF-8 bytes, numbers by significant digits', () => {
@@ -43,40 +49,78 @@ describe('request units', () => {
   });
 });
 
+const table = (indexes: TableShape['indexes'], regions = 3): TableShape => ({
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  regions,
+  indexes,
+});
+const index = (
+  name: string,
+  projection: IndexShape['projection'],
+  nonKeyAttributes: string[] = [],
+): IndexShape => ({ name, partitionKey: `${name}pk`, sortKey: 'gsk', projection, nonKeyAttributes });
+
 describe('writeCost', () => {
-  const write = {
-    what: 'review',
-    table: 'Reviews',
-    bytes: 1500,
-    perReview: 1,
-    transactional: true,
-    indexes: 3,
-    replicated: true,
-  };
+  // 1,500 bytes: two write units as a whole item.
+  const item = { pk: 'p', sk: 's', apk: 'a', bpk: 'b', gsk: 'g', rating: 5, text: 'x'.repeat(1500 - 30) };
+  const write = { what: 'review', table: 'Reviews', item, perReview: 1, transactional: true };
 
   it('adds the indexes and a plain copy (with its indexes) in each other region', () => {
-    const cost = writeCost(write, 3);
-    expect(cost).toMatchObject({ tableUnits: 4, indexUnits: 6, replicatedUnits: 4, replicaIndexUnits: 12 });
-    // 4 + 6 + 12 standard units and 4 replicated units, per review, times a million.
-    expect(cost.dollarsPerMillion).toBeCloseTo(22 * 0.625 + 4 * 0.625, 6);
+    const cost = writeCost(write, table([index('a', 'ALL'), index('b', 'ALL')]));
+    expect(cost.bytes).toBe(1500);
+    expect(cost).toMatchObject({ tableUnits: 4, indexUnits: 4, replicatedUnits: 4, replicaIndexUnits: 8 });
+    // 4 + 4 + 8 standard units and 4 replicated units, per review, times a million.
+    expect(cost.dollarsPerMillion).toBeCloseTo(16 * 0.625 + 4 * 0.625, 6);
   });
 
-  it('writes a regional table once', () => {
-    const cost = writeCost({ ...write, replicated: false, indexes: 0, transactional: false }, 3);
-    expect(cost).toMatchObject({ tableUnits: 2, replicatedUnits: 0, replicaIndexUnits: 0 });
-    expect(cost.dollarsPerMillion).toBeCloseTo(2 * 0.625, 6);
+  it('writes a keys-only or include entry at its own size, and a regional table once', () => {
+    const cost = writeCost(
+      { ...write, transactional: false },
+      table([index('a', 'KEYS_ONLY'), index('b', 'INCLUDE', ['rating'])], 1),
+    );
+    expect(cost.indexes).toEqual([
+      { name: 'a', bytes: itemBytes({ pk: 'p', sk: 's', apk: 'a', gsk: 'g' }) },
+      { name: 'b', bytes: itemBytes({ pk: 'p', sk: 's', bpk: 'b', gsk: 'g', rating: 5 }) },
+    ]);
+    expect(cost).toMatchObject({ tableUnits: 2, indexUnits: 2, replicatedUnits: 0, replicaIndexUnits: 0 });
+  });
+
+  it('skips a sparse index the item is not in', () => {
+    const { bpk: _absent, ...withoutB } = item;
+    expect(
+      indexesWritten({ ...write, item: withoutB }, table([index('a', 'ALL'), index('b', 'ALL')])),
+    ).toEqual([expect.objectContaining({ name: 'a' })]);
+  });
+
+  it('writes on an update only the indexes holding a changed attribute', () => {
+    const shape = table([index('a', 'ALL'), index('b', 'KEYS_ONLY'), index('c', 'INCLUDE', ['rating'])]);
+    const withC = { ...item, cpk: 'c' };
+    const names = (changed: string[]) =>
+      indexesWritten({ ...write, item: withC, changed }, shape).map((i) => i.name);
+    expect(names(['text'])).toEqual(['a']);
+    expect(names(['rating'])).toEqual(['a', 'c']);
+    expect(names(['bpk'])).toEqual(['a', 'b']);
   });
 });
 
 describe('estimateCost', () => {
   const flow: IngestFlow = {
     regions: 3,
+    tables: {},
     writes: [],
     reads: [{ what: 'page', bytes: 8192, perReview: 1, consistent: false }],
     sqsRequestsPerReview: 2,
     invocations: [
-      { functionId: 'Api', memoryMb: 512, perReview: 1, durationMs: 100 },
-      { functionId: 'RealtimeFanout', memoryMb: 1024, perReview: 0.5, durationMs: 1000, everyRegion: true },
+      { functionId: 'Api', memoryMb: 512, perReview: 1, durationMs: 100, architecture: 'arm64' },
+      {
+        functionId: 'RealtimeFanout',
+        memoryMb: 1024,
+        perReview: 0.5,
+        durationMs: 1000,
+        everyRegion: true,
+        architecture: 'arm64',
+      },
     ],
     apiRequestsPerReview: 1,
   };
@@ -101,29 +145,59 @@ describe('estimateCost', () => {
   });
 });
 
-describe('ingestFlow (from the catalog)', () => {
-  const options = { reviewsPerChunk: 10, endpointsPerEvent: 1, eventsPerReview: 1.2, regions: 3 };
+describe('ingestFlow (from the synthesized data stack and functions)', () => {
+  const options = { reviewsPerChunk: 10, endpointsPerEvent: 1, eventsPerReview: 1.2 };
+  let deployment: Deployment;
 
-  it('writes each review with the Reviews table indexes, replicated to every region', () => {
-    const review = ingestFlow(options).writes.find((w) => w.what === 'review')!;
-    expect(review).toMatchObject({ table: 'Reviews', indexes: 3, transactional: true, replicated: true });
-    expect(review.bytes).toBeGreaterThan(1024);
+  beforeAll(() => {
+    deployment = synthesizeDeployment(INGEST_FUNCTIONS);
   });
 
-  it('what-ifs: a regional table is written once; KEYS_ONLY index entries cost one unit each', () => {
-    const regional = ingestFlow({ ...options, regionalTables: ['Deliveries'] });
-    expect(regional.writes.filter((w) => w.table === 'Deliveries').every((w) => !w.replicated)).toBe(true);
-    expect(regional.writes.filter((w) => w.table === 'Reviews').every((w) => w.replicated)).toBe(true);
-    const keysOnly = estimateCost(ingestFlow({ ...options, keysOnlyIndexes: true }));
-    const review = keysOnly.writes.find((w) => w.what === 'review')!;
-    expect(review.indexUnits).toBe(3);
-    expect(review.replicaIndexUnits).toBe(6);
-    expect(keysOnly.totalPerMillion).toBeLessThan(estimateCost(ingestFlow(options)).totalPerMillion);
+  it('reads every catalog table with its indexes, projections and regions from the template', () => {
+    for (const def of TABLES) {
+      const shape = deployment.tables[def.id];
+      expect(shape.regions).toBe(deployment.regions);
+      expect(shape.indexes.map((i) => [i.name, i.partitionKey, i.sortKey])).toEqual(
+        def.indexes.map((i) => [i.name, i.partitionKey, i.sortKey]),
+      );
+      expect(
+        shape.indexes.map((i) => ({ ProjectionType: i.projection, nonKey: i.nonKeyAttributes })),
+      ).toEqual(
+        def.indexes.map((i) => {
+          const p = dynamoProjection(i.projection);
+          return { ProjectionType: p.ProjectionType, nonKey: p.NonKeyAttributes ?? [] };
+        }),
+      );
+    }
+    expect(deployment.regions).toBe(3);
+  });
+
+  it("reads each ingestion function's memory and architecture as built by ServiceFunction", () => {
+    for (const id of INGEST_FUNCTIONS) {
+      expect(deployment.functions[id]).toEqual({
+        memoryMb: FUNCTIONS.find((f) => f.id === id)!.memoryMb,
+        architecture: 'arm64',
+      });
+    }
+  });
+
+  it('writes each review into every index it is in, and the filtered indexes hold a small entry', () => {
+    const estimate = estimateCost(ingestFlow(options, deployment));
+    const review = estimate.writes.find((w) => w.what === 'review')!;
+    expect(review.indexes.map((i) => i.name)).toEqual(['byCreatedAt', 'byPlatform', 'byRating']);
+    expect(review.indexes.find((i) => i.name === 'byPlatform')!.bytes).toBeLessThan(1024);
+    expect(review.regions).toBe(3);
+    // A delivery's outcome does not write the keys-only index.
+    expect(estimate.writes.find((w) => w.what === 'webhook delivery (outcome)')!.indexes).toEqual([]);
   });
 
   it('costs less without webhook endpoints, and less with bigger transactions', () => {
-    const base = estimateCost(ingestFlow(options)).totalPerMillion;
-    expect(estimateCost(ingestFlow({ ...options, endpointsPerEvent: 0 })).totalPerMillion).toBeLessThan(base);
-    expect(estimateCost(ingestFlow({ ...options, reviewsPerChunk: 25 })).totalPerMillion).toBeLessThan(base);
+    const base = estimateCost(ingestFlow(options, deployment)).totalPerMillion;
+    expect(
+      estimateCost(ingestFlow({ ...options, endpointsPerEvent: 0 }, deployment)).totalPerMillion,
+    ).toBeLessThan(base);
+    expect(
+      estimateCost(ingestFlow({ ...options, reviewsPerChunk: 25 }, deployment)).totalPerMillion,
+    ).toBeLessThan(base);
   });
 });
