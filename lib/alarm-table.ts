@@ -86,6 +86,9 @@ export const ALARM_TABLE = {
       RealtimeSocket: 'warning',
       RealtimeRecorder: 'warning',
       RealtimeFanout: 'warning',
+      // Two regions (ADR 0020): a missed correction leaves a summary or a threshold off until fixed.
+      SummaryCorrection: 'warning',
+      ReplicatedSpending: 'warning',
       // A failed rotation leaves the current secret in place (issue 9).
       SecretRotation: 'warning',
       PrivacyWorker: 'warning',
@@ -118,6 +121,9 @@ export const ALARM_TABLE = {
       RealtimeSocket: 'warning',
       RealtimeRecorder: 'warning',
       RealtimeFanout: 'warning',
+      // Two regions (ADR 0020): a missed correction leaves a summary or a threshold off until fixed.
+      SummaryCorrection: 'warning',
+      ReplicatedSpending: 'warning',
       SecretRotation: 'warning',
       PrivacyWorker: 'warning',
       WebhookSecretRotation: 'warning',

@@ -302,7 +302,10 @@ export class ServiceStack extends Stack {
     for (const def of SERVICE_FUNCTIONS) {
       if (def.manageConnections) this.realtime.acknowledgeConnectionsWildcard(this.functions[def.id].role);
     }
-    for (const def of streamConsumersIn(this.region === config.primaryRegion)) {
+    for (const def of streamConsumersIn(
+      this.region === config.primaryRegion,
+      config.replicaRegions.length > 0,
+    )) {
       const table = this.regionalStreamTable(def.tableStream, tableName(config, def.tableStream));
       const consumer = this.functions[def.id as ServiceFunctionId];
       // Reading the stream decrypts with the tables key; parking a skipped batch encrypts with the queues key.

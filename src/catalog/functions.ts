@@ -31,6 +31,9 @@ export type FunctionId =
   | 'RealtimeSocket'
   | 'RealtimeRecorder'
   | 'RealtimeFanout'
+  // Two regions: what last writer wins changes (issue 11, ADR 0020)
+  | 'SummaryCorrection'
+  | 'ReplicatedSpending'
   // Secret rotation (issue 9)
   | 'SecretRotation'
   // Data subject requests (issue 9)
@@ -100,9 +103,13 @@ export interface FunctionDefinition {
   readonly streamSortKeyEquals?: string;
   /**
    * Where the stream is consumed: in every region (default), or only in the primary region (a
-   * consumer that must be the one writer of what it produces, such as the real-time channel log).
+   * consumer that must be the one writer of what it produces, such as the real-time channel log),
+   * or in every region of a deployment with replica regions only (a consumer of what replication
+   * changes: a global table's replicas always stream new and old images).
    */
-  readonly streamRegions?: 'every' | 'primary';
+  readonly streamRegions?: 'every' | 'primary' | 'replicated';
+  /** The stream records that reach it: inserts by default. */
+  readonly streamEvents?: readonly ('INSERT' | 'MODIFY')[];
   /**
    * `data`: built once, in the data stack (primary region), not in every service stack: the secret
    * rotation function, whose rotation schedules must sit beside the secrets they rotate (a schedule
@@ -397,6 +404,37 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     description:
       "The channel log's stream in this region to the subscribed WebSocket connections (PostToConnection, once each, in order); 410 removes.",
   },
+  // Two regions (issue 11, ADR 0020)
+  {
+    id: 'SummaryCorrection',
+    entry: 'functions/summary-correction/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    // Its own summary shard and the once-only correction markers.
+    tables: { Reviews: 'readwrite' },
+    queues: {},
+    secrets: [],
+    tableStream: 'Reviews',
+    streamRegions: 'replicated',
+    // Only a replaced item can need a correction.
+    streamEvents: ['MODIFY'],
+    description:
+      "Takes a review write that last writer wins replaced (a review created or edited in two regions at once) out of this region's summary shard, from the Reviews stream.",
+  },
+  {
+    id: 'ReplicatedSpending',
+    entry: 'functions/replicated-spending/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    tables: { Budgets: 'read' },
+    queues: { Events: 'send' },
+    secrets: [],
+    tableStream: 'Budgets',
+    streamRegions: 'replicated',
+    streamEvents: ['INSERT', 'MODIFY'],
+    description:
+      "Announces the budget thresholds another region's arriving expense crosses in this region's view, from the Budgets stream.",
+  },
   // Secret rotation (issue 9)
   {
     id: 'SecretRotation',
@@ -562,24 +600,36 @@ export interface StreamFilterPattern {
 export function streamFilterPattern(def: FunctionDefinition): StreamFilterPattern | undefined {
   if (!def.tableStream) return undefined;
   const table = tableDefinition(def.tableStream);
-  if (!table.stream) throw new Error(`${def.id}: table ${def.tableStream} has no stream`);
+  // A global table's replicas stream new and old images; other consumers need the catalog's stream.
+  if (!table.stream && def.streamRegions !== 'replicated') {
+    throw new Error(`${def.id}: table ${def.tableStream} has no stream`);
+  }
   const sortKey = table.sortKey;
   if (def.streamSortKeyEquals !== undefined && !sortKey)
     throw new Error(`${def.id}: table ${def.tableStream} has no sort key to filter on`);
   return {
-    eventName: ['INSERT'],
+    eventName: [...(def.streamEvents ?? ['INSERT'])],
     ...(def.streamSortKeyEquals !== undefined && sortKey
       ? { dynamodb: { Keys: { [sortKey]: { S: [def.streamSortKeyEquals] } } } }
       : {}),
   };
 }
 
-/** The functions that consume a table's stream in a region (`primary`: the primary region only). */
+/**
+ * The functions that consume a table's stream in a region (`primary`: the primary region only;
+ * `replicated`: only where the deployment has replica regions).
+ */
 export function streamConsumersIn(
   isPrimaryRegion: boolean,
+  replicated: boolean,
 ): (FunctionDefinition & { readonly tableStream: TableId })[] {
   return FUNCTIONS.filter(
     (f): f is FunctionDefinition & { readonly tableStream: TableId } =>
-      f.tableStream !== undefined && (f.streamRegions !== 'primary' || isPrimaryRegion),
+      f.tableStream !== undefined &&
+      (f.streamRegions === 'primary'
+        ? isPrimaryRegion
+        : f.streamRegions === 'replicated'
+          ? replicated
+          : true),
   );
 }

@@ -405,7 +405,10 @@ describe.each(REGIONS)('service stack in %s', (region) => {
     const consumed = QUEUES.filter((q) => q.consumer);
 
     it('has one event source mapping per queue with a consumer, and one per table stream consumed here', () => {
-      const streamConsumers = streamConsumersIn(region === synth.config.primaryRegion);
+      const streamConsumers = streamConsumersIn(
+        region === synth.config.primaryRegion,
+        synth.config.replicaRegions.length > 0,
+      );
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', consumed.length + streamConsumers.length);
       for (const fn of streamConsumers) {
         template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {

@@ -69,7 +69,8 @@ describe('a sort-key filter (streamSortKeyEquals)', () => {
 
 describe('stream consumers per region', () => {
   it('consumes the event log only in the primary region, the channel log everywhere', () => {
-    const ids = (primary: boolean) => streamConsumersIn(primary).map((f) => f.id);
+    const ids = (primary: boolean, replicated = true) =>
+      streamConsumersIn(primary, replicated).map((f) => f.id);
     expect(ids(true)).toEqual(expect.arrayContaining(['RealtimeRecorder', 'RealtimeFanout']));
     expect(ids(false)).toContain('RealtimeFanout');
     expect(ids(false)).not.toContain('RealtimeRecorder');
@@ -77,8 +78,21 @@ describe('stream consumers per region', () => {
     expect(FUNCTIONS.filter((f) => f.tableStream).length).toBe(ids(true).length);
   });
 
-  it('every consumed table has a stream, and only consumed tables have one', () => {
-    const consumed = new Set(FUNCTIONS.flatMap((f) => (f.tableStream ? [f.tableStream] : [])));
+  it('corrects what replication changed only where there are replicas, from the global tables’ own streams', () => {
+    const ids = (replicated: boolean) => streamConsumersIn(false, replicated).map((f) => f.id);
+    expect(ids(true)).toEqual(expect.arrayContaining(['SummaryCorrection', 'ReplicatedSpending']));
+    expect(ids(false)).not.toContain('SummaryCorrection');
+    expect(ids(false)).not.toContain('ReplicatedSpending');
+    expect(streamFilterPattern(functionDefinition('SummaryCorrection'))).toEqual({ eventName: ['MODIFY'] });
+    expect(streamFilterPattern(functionDefinition('ReplicatedSpending'))).toEqual({
+      eventName: ['INSERT', 'MODIFY'],
+    });
+  });
+
+  it('every table consumed in every deployment has a stream, and only those tables have one', () => {
+    const consumed = new Set(
+      FUNCTIONS.flatMap((f) => (f.tableStream && f.streamRegions !== 'replicated' ? [f.tableStream] : [])),
+    );
     for (const id of consumed) expect([id, tableDefinition(id).stream]).toEqual([id, 'new-image']);
     expect([...consumed].sort()).toEqual(['EventLog', 'RealtimeLog']);
     expect(
