@@ -5,8 +5,10 @@
  * 2. The endpoint is read: deleted or disabled endpoints end their deliveries as `cancelled`.
  * 3. The shared circuit breaker decides: send, send one probe, defer (re-enqueue until it may
  *    send, no attempt spent) or disabled.
- * 4. Each delivery is claimed with a conditional write (a duplicate message loses and is dropped),
- *    signed afresh (same webhook-id, new timestamp), SSRF-checked and POSTed to the pinned address.
+ * 4. Each delivery is claimed with a conditional write under a fresh claim id (a duplicate message
+ *    loses: it is dropped once the delivery moved on, and re-queued until the holder's lease ends
+ *    while it is in flight under another claim; a repeated request of this very claim wins), signed
+ *    afresh (same webhook-id, new timestamp), SSRF-checked and POSTed to the pinned address.
  * 5. The attempt is logged; the next step is enqueued before the state moves on (a crash in
  *    between repeats an attempt, never loses one): retry per schedule (Retry-After honoured),
  *    or the DLQ when retries ran out; 410 disables the endpoint.
@@ -14,6 +16,7 @@
  *    disables an endpoint (410, or failing for 5 days) emits `endpoint.disabled`.
  * Returns the ids of the messages to retry (partial batch response).
  */
+import { randomUUID } from 'node:crypto';
 import { eventIdFor } from '../../shared/ids';
 import type { DomainEvent } from '../../events';
 import {
@@ -47,7 +50,7 @@ export const DELIVERY_LOG_DAYS = 14;
 export type DeliveryMetric =
   | { readonly name: 'attempt'; readonly outcome: ReportedOutcome; readonly latencyMs: number }
   | { readonly name: 'delivered'; readonly endToEndMs: number }
-  | { readonly name: 'exhausted' | 'deferred' | 'hop' | 'duplicate' | 'cancelled' }
+  | { readonly name: 'exhausted' | 'deferred' | 'hop' | 'duplicate' | 'cancelled' | 'requeued' }
   | { readonly name: 'breaker-state'; readonly from: BreakerStatus; readonly to: BreakerStatus }
   | { readonly name: 'endpoint-disabled'; readonly reason: DisabledReason };
 
@@ -228,10 +231,31 @@ async function attemptDelivery(
 ): Promise<AttemptResult> {
   const startMs = now(deps);
   const leaseUntilMs = startMs + (deps.config.http.totalTimeoutMs ?? 10_000) + 60_000;
-  const claim = await deps.deliveries.claim(initialState(message), startMs, leaseUntilMs, expiry(startMs));
+  const claim = await deps.deliveries.claim(
+    initialState(message),
+    startMs,
+    leaseUntilMs,
+    expiry(startMs),
+    randomUUID(),
+  );
   if (!claim.ok) {
+    const current = claim.current;
     // The state is behind this message (its previous step is still being written): try later.
-    if (claim.current && claim.current.attempt < message.attempt) return 'retry-later';
+    if (current && current.attempt < message.attempt) return 'retry-later';
+    if (current?.status === 'in-flight' && current.attempt === message.attempt) {
+      // In flight under another claim: that worker may still send it, or may have died. Never a
+      // second send now, never dropped: a copy comes back after about one attempt's time (dropped
+      // then if the delivery moved on; re-queued again while the lease holds; re-claimed after it).
+      // A fresh message, not a failed one: waiting out a lease never counts towards the DLQ.
+      const totalTimeoutMs = deps.config.http.totalTimeoutMs ?? 10_000;
+      const leaseEndMs = current.leaseUntilMs ?? leaseUntilMs;
+      const dueAtMs = Math.max(startMs + 1000, Math.min(leaseEndMs + 1000, startMs + totalTimeoutMs + 5000));
+      await deps.queue.send([
+        { message: { ...message, dueAtMs }, delaySeconds: planDelay(dueAtMs, startMs) },
+      ]);
+      deps.onMetric({ name: 'requeued' });
+      return 'skipped';
+    }
     deps.onMetric({ name: 'duplicate' });
     return 'skipped';
   }

@@ -20,10 +20,16 @@ class MemoryDeliveries implements Pick<
   async getDelivery(id: string) {
     return this.states.get(id);
   }
-  async claim(initial: DeliveryState, nowMs: number, leaseUntilMs: number): Promise<ClaimResult> {
+  async claim(
+    initial: DeliveryState,
+    nowMs: number,
+    leaseUntilMs: number,
+    _expiresAtSeconds: number,
+    claimId: string,
+  ): Promise<ClaimResult> {
     const current = this.states.get(initial.deliveryId);
     if (!current && initial.attempt === initial.roundStart) {
-      const state = { ...initial, status: 'in-flight' as const, leaseUntilMs, attempts: [] };
+      const state = { ...initial, status: 'in-flight' as const, leaseUntilMs, claimId, attempts: [] };
       this.states.set(initial.deliveryId, state);
       return { ok: true, state };
     }
@@ -33,7 +39,7 @@ class MemoryDeliveries implements Pick<
       (current.status === 'pending' ||
         (current.status === 'in-flight' && (current.leaseUntilMs ?? 0) < nowMs))
     ) {
-      const state = { ...current, status: 'in-flight' as const, leaseUntilMs };
+      const state = { ...current, status: 'in-flight' as const, leaseUntilMs, claimId };
       this.states.set(initial.deliveryId, state);
       return { ok: true, state };
     }
@@ -190,6 +196,63 @@ describe('the delivery worker on the real schedule (fake clock)', () => {
     run.redeliverFirst();
     expect(await run.step()).toBe(true);
     expect(run.attemptsAt).toHaveLength(1);
+    expect(run.deliveries.states.get('dlv_1')).toMatchObject({ status: 'delivered' });
+  });
+
+  it('re-queues a copy whose delivery is in flight under another claim until that lease ends, then sends it once', async () => {
+    const run = setup(() => ({ outcome: 'success', statusCode: 204 }));
+    // Another worker claimed attempt 1 and died before its outcome (its lease runs 70 s).
+    const start = Date.UTC(2026, 0, 1);
+    run.deliveries.states.set('dlv_1', {
+      deliveryId: 'dlv_1',
+      supplierId: 'sup_1',
+      endpointId: 'whe_1',
+      eventId: 'evt_1',
+      eventType: 'review.received',
+      status: 'in-flight',
+      attempt: 1,
+      roundStart: 1,
+      dueAtMs: start,
+      createdAtMs: start,
+      leaseUntilMs: start + 70_000,
+      claimId: 'the-other-worker',
+      attempts: [],
+    });
+    // The copy is not sent now, not dropped: it goes back on the queue until the lease ends.
+    expect(await run.step()).toBe(true);
+    expect(run.attemptsAt).toHaveLength(0);
+    // It comes back after the lease and re-claims the delivery: one attempt, not before the lease ended.
+    while (await run.step());
+    expect(run.attemptsAt).toHaveLength(1);
+    expect(run.attemptsAt[0]!).toBeGreaterThan(start + 70_000);
+    expect(run.deliveries.states.get('dlv_1')).toMatchObject({ status: 'delivered', attempt: 1 });
+    expect(run.deliveries.states.get('dlv_1')!.attempts).toHaveLength(1);
+  });
+
+  it('drops the re-queued copy when the other claim finished the delivery meanwhile', async () => {
+    const run = setup(() => ({ outcome: 'success', statusCode: 204 }));
+    const start = Date.UTC(2026, 0, 1);
+    const held: DeliveryState = {
+      deliveryId: 'dlv_1',
+      supplierId: 'sup_1',
+      endpointId: 'whe_1',
+      eventId: 'evt_1',
+      eventType: 'review.received',
+      status: 'in-flight',
+      attempt: 1,
+      roundStart: 1,
+      dueAtMs: start,
+      createdAtMs: start,
+      leaseUntilMs: start + 70_000,
+      claimId: 'the-other-worker',
+      attempts: [],
+    };
+    run.deliveries.states.set('dlv_1', held);
+    await run.step();
+    // The other worker delivers it.
+    run.deliveries.states.set('dlv_1', { ...held, status: 'delivered', leaseUntilMs: undefined });
+    while (await run.step());
+    expect(run.attemptsAt).toHaveLength(0);
     expect(run.deliveries.states.get('dlv_1')).toMatchObject({ status: 'delivered' });
   });
 });
