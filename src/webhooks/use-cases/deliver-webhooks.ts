@@ -6,9 +6,8 @@
  * 3. The shared circuit breaker decides: send, send one probe, defer (re-enqueue until it may
  *    send, no attempt spent) or disabled.
  * 4. Each delivery is claimed with a conditional write under a fresh claim id (a duplicate message
- *    loses: it is dropped once the delivery moved on, and re-queued until the holder's lease ends
- *    while it is in flight under another claim; a repeated request of this very claim wins), signed
- *    afresh (same webhook-id, new timestamp), SSRF-checked and POSTed to the pinned address.
+ *    loses and is dropped; a repeated request of this very claim, after a lost answer, wins),
+ *    signed afresh (same webhook-id, new timestamp), SSRF-checked and POSTed to the pinned address.
  * 5. The attempt is logged; the next step is enqueued before the state moves on (a crash in
  *    between repeats an attempt, never loses one): retry per schedule (Retry-After honoured),
  *    or the DLQ when retries ran out; 410 disables the endpoint.
@@ -50,7 +49,7 @@ export const DELIVERY_LOG_DAYS = 14;
 export type DeliveryMetric =
   | { readonly name: 'attempt'; readonly outcome: ReportedOutcome; readonly latencyMs: number }
   | { readonly name: 'delivered'; readonly endToEndMs: number }
-  | { readonly name: 'exhausted' | 'deferred' | 'hop' | 'duplicate' | 'cancelled' | 'requeued' }
+  | { readonly name: 'exhausted' | 'deferred' | 'hop' | 'duplicate' | 'cancelled' }
   | { readonly name: 'breaker-state'; readonly from: BreakerStatus; readonly to: BreakerStatus }
   | { readonly name: 'endpoint-disabled'; readonly reason: DisabledReason };
 
@@ -239,23 +238,10 @@ async function attemptDelivery(
     randomUUID(),
   );
   if (!claim.ok) {
-    const current = claim.current;
     // The state is behind this message (its previous step is still being written): try later.
-    if (current && current.attempt < message.attempt) return 'retry-later';
-    if (current?.status === 'in-flight' && current.attempt === message.attempt) {
-      // In flight under another claim: that worker may still send it, or may have died. Never a
-      // second send now, never dropped: a copy comes back after about one attempt's time (dropped
-      // then if the delivery moved on; re-queued again while the lease holds; re-claimed after it).
-      // A fresh message, not a failed one: waiting out a lease never counts towards the DLQ.
-      const totalTimeoutMs = deps.config.http.totalTimeoutMs ?? 10_000;
-      const leaseEndMs = current.leaseUntilMs ?? leaseUntilMs;
-      const dueAtMs = Math.max(startMs + 1000, Math.min(leaseEndMs + 1000, startMs + totalTimeoutMs + 5000));
-      await deps.queue.send([
-        { message: { ...message, dueAtMs }, delaySeconds: planDelay(dueAtMs, startMs) },
-      ]);
-      deps.onMetric({ name: 'requeued' });
-      return 'skipped';
-    }
+    if (claim.current && claim.current.attempt < message.attempt) return 'retry-later';
+    // Otherwise a duplicate: the delivery moved on, or another claim holds it (its own message
+    // stays in the queue until it ends, and re-claims after the lease if that worker died).
     deps.onMetric({ name: 'duplicate' });
     return 'skipped';
   }
