@@ -98,16 +98,19 @@ export class SqsPoller {
       failed = new Set(messages.map((m) => m.MessageId!));
     }
     const done = messages.filter((m) => !failed.has(m.MessageId!));
-    for (let start = 0; start < done.length; start += 10) {
-      await client.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: done
-            .slice(start, start + 10)
-            .map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-        }),
-      );
-    }
+    // The batch's delete calls (10 entries each) at once, not one after the other.
+    const chunks: Message[][] = [];
+    for (let start = 0; start < done.length; start += 10) chunks.push(done.slice(start, start + 10));
+    await Promise.all(
+      chunks.map((chunk) =>
+        client.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: chunk.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+          }),
+        ),
+      ),
+    );
   }
 
   private toRecord(message: Message): SQSRecord {

@@ -9,7 +9,7 @@ import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { logger, metrics } from '../../src/shared/powertools';
 import { correlationIdOfRecord } from '../../src/shared/correlation';
 import { deliveryQueue, endpointRepository, eventLog, once } from '../../src/wiring';
-import { fanOutEvent, InvalidEventError, type FanOutDeps } from '../../src/webhooks/use-cases/fan-out';
+import { fanOutEvents, InvalidEventError, type FanOutDeps } from '../../src/webhooks/use-cases/fan-out';
 
 // The event log it writes is also the source of real time: RealtimeRecorder reads its table's stream.
 const deps = once((): FanOutDeps => ({
@@ -39,22 +39,24 @@ async function fanOutBatch(event: SQSEvent, d: FanOutDeps): Promise<SQSBatchResp
     });
     batchItemFailures.push({ itemIdentifier: record.messageId });
   };
-  await Promise.all(
-    event.Records.map(async (record) => {
-      try {
-        const result = await fanOutEvent(record.body, d, endpointsOf);
-        tally.add(result.duplicate ? 'DuplicateEvents' : 'EventsFannedOut', MetricUnit.Count, 1);
-        tally.add('DeliveriesEnqueued', MetricUnit.Count, result.enqueued);
-        if (!result.matchedSchema) {
-          // Contract drift: the event went out as sent; its producer must match the schema.
-          tally.add('EventsNotMatchingSchema', MetricUnit.Count, 1);
-          logger.warn('event does not match its published schema', { eventId: result.eventId });
-        }
-      } catch (error) {
-        failed(record, error);
-      }
-    }),
+  // Every event's messages go out together, ten per SendMessageBatch call.
+  const outcomes = await fanOutEvents(
+    event.Records.map((record) => record.body),
+    d,
+    endpointsOf,
   );
+  event.Records.forEach((record, index) => {
+    const outcome = outcomes[index]!;
+    if (!outcome.ok) return failed(record, outcome.error);
+    const result = outcome.result;
+    tally.add(result.duplicate ? 'DuplicateEvents' : 'EventsFannedOut', MetricUnit.Count, 1);
+    tally.add('DeliveriesEnqueued', MetricUnit.Count, result.enqueued);
+    if (!result.matchedSchema) {
+      // Contract drift: the event went out as sent; its producer must match the schema.
+      tally.add('EventsNotMatchingSchema', MetricUnit.Count, 1);
+      logger.warn('event does not match its published schema', { eventId: result.eventId });
+    }
+  });
   return { batchItemFailures };
 }
 

@@ -100,15 +100,18 @@ export interface EventLogStore {
 export interface DeliveryStore {
   getDelivery(deliveryId: string): Promise<DeliveryState | undefined>;
   /**
-   * Claim one attempt: creates the delivery (first attempt, conditional on not existing: a
-   * duplicate event never makes a second delivery), or moves pending(attempt) -> in-flight, or
-   * re-claims an in-flight one whose lease ran out.
+   * Claim one attempt under `claimId`: creates the delivery (first attempt, conditional on not
+   * existing: a duplicate event never makes a second delivery), or moves pending(attempt) ->
+   * in-flight, or re-claims an in-flight one whose lease ran out. A delivery found in flight under
+   * this same `claimId` is this claim (its first request was applied, its answer lost, the request
+   * repeated): ok, not a duplicate.
    */
   claim(
     initial: DeliveryState,
     nowMs: number,
     leaseUntilMs: number,
     expiresAtSeconds: number,
+    claimId: string,
   ): Promise<ClaimResult>;
   /** Write the outcome of an attempt and append it to the delivery's log, if still in-flight at that attempt. */
   finishAttempt(

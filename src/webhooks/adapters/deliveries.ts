@@ -1,7 +1,7 @@
 /**
  * The Deliveries table: one item per (event, endpoint) delivery with its state and attempt log,
  * and replay jobs. Key design in src/catalog/tables.ts. A delivery costs two writes per attempt
- * (claim, outcome). The event log lives in its own table (./event-log.ts).
+ * (claim, outcome); the claim carries a claim id so that a repeated claim request recognises itself. The event log lives in its own table (./event-log.ts).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -67,6 +67,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
     nowMs: number,
     leaseUntilMs: number,
     expiresAtSeconds: number,
+    claimId: string,
   ): Promise<ClaimResult> {
     const create = creationSets(initial, expiresAtSeconds);
     try {
@@ -74,7 +75,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: deliveryKey(initial.deliveryId),
-          UpdateExpression: `SET ${[...create.sets, '#status = :inflight', 'leaseUntilMs = :lease'].join(', ')}`,
+          UpdateExpression: `SET ${[...create.sets, '#status = :inflight', 'leaseUntilMs = :lease', 'claimId = :claim'].join(', ')}`,
           ConditionExpression:
             '(attribute_not_exists(pk) AND :attempt = :roundStart) OR ' +
             '(#attempt = :attempt AND (#status = :pending OR (#status = :inflight AND leaseUntilMs < :now)))',
@@ -84,6 +85,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
             ':inflight': 'in-flight',
             ':pending': 'pending',
             ':lease': leaseUntilMs,
+            ':claim': claimId,
             ':attempt': initial.attempt,
             ':roundStart': initial.roundStart,
             ':now': nowMs,
@@ -95,6 +97,16 @@ export class DynamoDeliveryStore implements DeliveryStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = await this.getDelivery(initial.deliveryId);
+      // Our own claim: the SDK repeated a request whose answer was lost (a timeout) after it was
+      // applied. Taking that for a duplicate dropped the message and left the delivery in flight
+      // with nothing to resume it.
+      if (
+        current?.status === 'in-flight' &&
+        current.claimId === claimId &&
+        current.attempt === initial.attempt
+      ) {
+        return { ok: true, state: current };
+      }
       return current ? { ok: false, current } : { ok: false };
     }
   }
@@ -127,7 +139,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: deliveryKey(deliveryId),
-          UpdateExpression: `SET ${sets.join(', ')} REMOVE leaseUntilMs`,
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE leaseUntilMs, claimId`,
           ConditionExpression: '#attempt = :expectedAttempt AND #status = :expectedStatus',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -210,8 +222,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
           TableName: this.tableName,
           Key: deliveryKey(deliveryId),
           UpdateExpression: replayJobId
-            ? 'SET #status = :pending, attempt = :next, roundStart = :next, dueAtMs = :due, replayJobId = :job REMOVE reason, finishedAtMs, leaseUntilMs'
-            : 'SET #status = :pending, attempt = :next, roundStart = :next, dueAtMs = :due REMOVE reason, finishedAtMs, leaseUntilMs',
+            ? 'SET #status = :pending, attempt = :next, roundStart = :next, dueAtMs = :due, replayJobId = :job REMOVE reason, finishedAtMs, leaseUntilMs, claimId'
+            : 'SET #status = :pending, attempt = :next, roundStart = :next, dueAtMs = :due REMOVE reason, finishedAtMs, leaseUntilMs, claimId',
           ConditionExpression: 'attempt = :expected AND NOT #status IN (:pending, :inflight)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {

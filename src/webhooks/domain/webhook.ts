@@ -129,6 +129,11 @@ export interface DeliveryState {
   readonly dueAtMs: number;
   readonly createdAtMs: number;
   readonly leaseUntilMs?: number;
+  /**
+   * The claim that holds an in-flight delivery (one per processing of a message): a claim whose
+   * answer was lost and whose request the SDK repeated finds its own id and goes on (ADR 0005).
+   */
+  readonly claimId?: string;
   readonly lastStatusCode?: number;
   readonly lastError?: string;
   /** Why a delivery ended without success: exhausted, gone, endpoint-disabled, endpoint-deleted. */

@@ -5,7 +5,8 @@
  * 2. The endpoint is read: deleted or disabled endpoints end their deliveries as `cancelled`.
  * 3. The shared circuit breaker decides: send, send one probe, defer (re-enqueue until it may
  *    send, no attempt spent) or disabled.
- * 4. Each delivery is claimed with a conditional write (a duplicate message loses and is dropped),
+ * 4. Each delivery is claimed with a conditional write under a fresh claim id (a duplicate message
+ *    loses and is dropped; a repeated request of this very claim, after a lost answer, wins),
  *    signed afresh (same webhook-id, new timestamp), SSRF-checked and POSTed to the pinned address.
  * 5. The attempt is logged; the next step is enqueued before the state moves on (a crash in
  *    between repeats an attempt, never loses one): retry per schedule (Retry-After honoured),
@@ -14,6 +15,7 @@
  *    disables an endpoint (410, or failing for 5 days) emits `endpoint.disabled`.
  * Returns the ids of the messages to retry (partial batch response).
  */
+import { randomUUID } from 'node:crypto';
 import { eventIdFor } from '../../shared/ids';
 import type { DomainEvent } from '../../events';
 import {
@@ -228,10 +230,18 @@ async function attemptDelivery(
 ): Promise<AttemptResult> {
   const startMs = now(deps);
   const leaseUntilMs = startMs + (deps.config.http.totalTimeoutMs ?? 10_000) + 60_000;
-  const claim = await deps.deliveries.claim(initialState(message), startMs, leaseUntilMs, expiry(startMs));
+  const claim = await deps.deliveries.claim(
+    initialState(message),
+    startMs,
+    leaseUntilMs,
+    expiry(startMs),
+    randomUUID(),
+  );
   if (!claim.ok) {
     // The state is behind this message (its previous step is still being written): try later.
     if (claim.current && claim.current.attempt < message.attempt) return 'retry-later';
+    // Otherwise a duplicate: the delivery moved on, or another claim holds it (its own message
+    // stays in the queue until it ends, and re-claims after the lease if that worker died).
     deps.onMetric({ name: 'duplicate' });
     return 'skipped';
   }

@@ -7,6 +7,9 @@
  * 3. Enqueue one message per enabled endpoint of the owner subscribed to the type, so a slow
  *    endpoint never holds up the others. The delivery record is created by the worker's first
  *    claim, conditional on not existing: a duplicate event never causes a second delivery.
+ * `fanOutEvents` does steps 1-2 for every event of an SQS batch, then step 3 for all of them
+ * together (SendMessageBatch holds 10 messages: one call per 10 deliveries instead of one per
+ * event); an event is done only once every one of its messages was accepted.
  */
 import {
   deliveryIdFor,
@@ -142,11 +145,12 @@ export function deliveryMessages(
     }));
 }
 
-export async function fanOutEvent(
+/** Steps 1-2 for one event: its log entry (or the entry first logged) and its messages, not yet sent. */
+async function prepareFanOut(
   raw: string,
   deps: FanOutDeps,
-  endpointsOf: (supplierId: string) => Promise<WebhookEndpoint[]> = (t) => deps.endpoints.list(t),
-): Promise<FanOutResult> {
+  endpointsOf: (supplierId: string) => Promise<WebhookEndpoint[]>,
+): Promise<{ result: FanOutResult; messages: { message: DeliveryMessage; delaySeconds: number }[] }> {
   const envelope = readEnvelope(raw);
   const supplierId = ownerOf(envelope);
   const nowMs = deps.clock.now().getTime();
@@ -165,12 +169,75 @@ export async function fanOutEvent(
   // between logging and sending); the worker's conditional claim drops the ones already handled.
   if (!isNew) event = (await deps.eventLog.getEvent(supplierId, envelope.id)) ?? event;
   const messages = deliveryMessages(event, await endpointsOf(supplierId), nowMs);
-  await deps.queue.send(messages);
   return {
-    eventId: envelope.id,
-    duplicate: !isNew,
-    enqueued: messages.length,
-    matchedSchema,
-    event: { supplierId: event.supplierId, eventType: event.eventType, body: event.body },
+    result: {
+      eventId: envelope.id,
+      duplicate: !isNew,
+      enqueued: messages.length,
+      matchedSchema,
+      event: { supplierId: event.supplierId, eventType: event.eventType, body: event.body },
+    },
+    messages,
   };
+}
+
+export async function fanOutEvent(
+  raw: string,
+  deps: FanOutDeps,
+  endpointsOf: (supplierId: string) => Promise<WebhookEndpoint[]> = (t) => deps.endpoints.list(t),
+): Promise<FanOutResult> {
+  const { result, messages } = await prepareFanOut(raw, deps, endpointsOf);
+  await deps.queue.send(messages);
+  return result;
+}
+
+/** Messages per SendMessageBatch call. */
+export const SEND_BATCH_SIZE = 10;
+
+export type FanOutOutcome =
+  { readonly ok: true; readonly result: FanOutResult } | { readonly ok: false; readonly error: unknown };
+
+/**
+ * Fans out a batch of events (raw SQS bodies, in order): each is logged and its messages built
+ * concurrently, then every message of the batch is sent in calls of SEND_BATCH_SIZE. Returns one
+ * outcome per event, in the same order. An event whose log write or any of whose sends failed is
+ * a failure (the caller has it redelivered: logged events are then duplicates, and messages sent
+ * twice lose the worker's claim); one event's failure never fails another whose messages all went.
+ */
+export async function fanOutEvents(
+  raws: readonly string[],
+  deps: FanOutDeps,
+  endpointsOf: (supplierId: string) => Promise<WebhookEndpoint[]> = (t) => deps.endpoints.list(t),
+): Promise<FanOutOutcome[]> {
+  const prepared = await Promise.all(
+    raws.map((raw) =>
+      prepareFanOut(raw, deps, endpointsOf).then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+    ),
+  );
+  const outbox: { index: number; item: { message: DeliveryMessage; delaySeconds: number } }[] = [];
+  prepared.forEach((p, index) => {
+    if (p.ok) for (const item of p.value.messages) outbox.push({ index, item });
+  });
+  const sendErrors = new Map<number, unknown>();
+  const chunks: (typeof outbox)[] = [];
+  for (let start = 0; start < outbox.length; start += SEND_BATCH_SIZE) {
+    chunks.push(outbox.slice(start, start + SEND_BATCH_SIZE));
+  }
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      try {
+        await deps.queue.send(chunk.map(({ item }) => item));
+      } catch (error) {
+        for (const { index } of chunk) if (!sendErrors.has(index)) sendErrors.set(index, error);
+      }
+    }),
+  );
+  return prepared.map((p, index): FanOutOutcome => {
+    if (!p.ok) return { ok: false, error: p.error };
+    if (sendErrors.has(index)) return { ok: false, error: sendErrors.get(index) };
+    return { ok: true, result: p.value.result };
+  });
 }

@@ -20,10 +20,16 @@ class MemoryDeliveries implements Pick<
   async getDelivery(id: string) {
     return this.states.get(id);
   }
-  async claim(initial: DeliveryState, nowMs: number, leaseUntilMs: number): Promise<ClaimResult> {
+  async claim(
+    initial: DeliveryState,
+    nowMs: number,
+    leaseUntilMs: number,
+    _expiresAtSeconds: number,
+    claimId: string,
+  ): Promise<ClaimResult> {
     const current = this.states.get(initial.deliveryId);
     if (!current && initial.attempt === initial.roundStart) {
-      const state = { ...initial, status: 'in-flight' as const, leaseUntilMs, attempts: [] };
+      const state = { ...initial, status: 'in-flight' as const, leaseUntilMs, claimId, attempts: [] };
       this.states.set(initial.deliveryId, state);
       return { ok: true, state };
     }
@@ -33,7 +39,7 @@ class MemoryDeliveries implements Pick<
       (current.status === 'pending' ||
         (current.status === 'in-flight' && (current.leaseUntilMs ?? 0) < nowMs))
     ) {
-      const state = { ...current, status: 'in-flight' as const, leaseUntilMs };
+      const state = { ...current, status: 'in-flight' as const, leaseUntilMs, claimId };
       this.states.set(initial.deliveryId, state);
       return { ok: true, state };
     }
@@ -190,6 +196,34 @@ describe('the delivery worker on the real schedule (fake clock)', () => {
     run.redeliverFirst();
     expect(await run.step()).toBe(true);
     expect(run.attemptsAt).toHaveLength(1);
+    expect(run.deliveries.states.get('dlv_1')).toMatchObject({ status: 'delivered' });
+  });
+
+  it('drops a copy whose delivery is in flight under another claim, which finishes it', async () => {
+    const run = setup(() => ({ outcome: 'success', statusCode: 204 }));
+    const start = Date.UTC(2026, 0, 1);
+    const held: DeliveryState = {
+      deliveryId: 'dlv_1',
+      supplierId: 'sup_1',
+      endpointId: 'whe_1',
+      eventId: 'evt_1',
+      eventType: 'review.received',
+      status: 'in-flight',
+      attempt: 1,
+      roundStart: 1,
+      dueAtMs: start,
+      createdAtMs: start,
+      leaseUntilMs: start + 70_000,
+      claimId: 'the-other-worker',
+      attempts: [],
+    };
+    run.deliveries.states.set('dlv_1', held);
+    await run.step();
+    expect(run.attemptsAt).toHaveLength(0);
+    // The other worker delivers it.
+    run.deliveries.states.set('dlv_1', { ...held, status: 'delivered', leaseUntilMs: undefined });
+    while (await run.step());
+    expect(run.attemptsAt).toHaveLength(0);
     expect(run.deliveries.states.get('dlv_1')).toMatchObject({ status: 'delivered' });
   });
 });

@@ -1,0 +1,97 @@
+/**
+ * The delivery claim against DynamoDB Local (src/webhooks/adapters/deliveries.ts): a claim whose
+ * request is repeated after it was applied (the SDK retries a timed-out request whose answer was
+ * lost) recognises itself by its claim id; another claim on the same in-flight attempt loses.
+ */
+import { DynamoDeliveryStore } from '../../../src/webhooks/adapters/deliveries';
+import { initialState, type DeliveryMessage } from '../../../src/webhooks/domain/webhook';
+import { openCatalogTables, type CatalogTables } from '../support/catalog-tables';
+
+let tables: CatalogTables;
+let store: DynamoDeliveryStore;
+beforeAll(async () => {
+  tables = await openCatalogTables('delivery-claim-test');
+  store = new DynamoDeliveryStore(tables.doc, tables.tableName('Deliveries'));
+});
+afterAll(async () => {
+  await tables?.release();
+});
+
+const NOW = Date.UTC(2026, 5, 1, 12);
+const message = (deliveryId: string, attempt = 1): DeliveryMessage => ({
+  v: 1,
+  kind: 'attempt',
+  deliveryId,
+  supplierId: 'sup_claim',
+  endpointId: 'whe_claim',
+  eventId: `evt_${deliveryId}`,
+  eventType: 'review.received',
+  attempt,
+  dueAtMs: NOW,
+  createdAtMs: NOW,
+  body: '{}',
+});
+const expiry = Math.floor(NOW / 1000) + 86_400;
+
+it('a repeated request of the same claim wins again; another claim of the in-flight attempt loses', async () => {
+  const initial = initialState(message('dlv_claim_repeat'));
+  const first = await store.claim(initial, NOW, NOW + 70_000, expiry, 'claim-a');
+  expect(first).toMatchObject({ ok: true, state: { status: 'in-flight', attempt: 1, claimId: 'claim-a' } });
+
+  // The same request again, as the SDK sends it after a lost answer: still ours.
+  const repeated = await store.claim(initial, NOW + 3000, NOW + 73_000, expiry, 'claim-a');
+  expect(repeated).toMatchObject({
+    ok: true,
+    state: { status: 'in-flight', attempt: 1, claimId: 'claim-a' },
+  });
+
+  // A duplicate message's claim while the lease holds: lost, and it sees who holds it until when.
+  const other = await store.claim(initial, NOW + 5000, NOW + 75_000, expiry, 'claim-b');
+  expect(other).toMatchObject({
+    ok: false,
+    current: { status: 'in-flight', attempt: 1, claimId: 'claim-a', leaseUntilMs: NOW + 70_000 },
+  });
+
+  // After the lease, another claim takes it over (the holder died).
+  const takeover = await store.claim(initial, NOW + 71_000, NOW + 141_000, expiry, 'claim-b');
+  expect(takeover).toMatchObject({ ok: true, state: { claimId: 'claim-b' } });
+  // ... and the first claim's repeated request no longer counts as a claim.
+  const late = await store.claim(initial, NOW + 72_000, NOW + 142_000, expiry, 'claim-a');
+  expect(late).toMatchObject({ ok: false, current: { claimId: 'claim-b' } });
+});
+
+it('the outcome ends the claim: the attempt is not claimable again under its old id', async () => {
+  const initial = initialState(message('dlv_claim_done'));
+  expect(await store.claim(initial, NOW, NOW + 70_000, expiry, 'claim-c')).toMatchObject({ ok: true });
+  expect(
+    await store.finishAttempt(
+      'dlv_claim_done',
+      1,
+      { status: 'delivered', finishedAtMs: NOW + 100 },
+      {
+        deliveryId: 'dlv_claim_done',
+        endpointId: 'whe_claim',
+        supplierId: 'sup_claim',
+        eventId: 'evt_dlv_claim_done',
+        eventType: 'review.received',
+        attempt: 1,
+        at: new Date(NOW).toISOString(),
+        outcome: 'success',
+        statusCode: 204,
+        latencyMs: 3,
+        response: '',
+        responseTruncated: false,
+        next: 'delivered',
+      },
+    ),
+  ).toBe(true);
+  const state = await store.getDelivery('dlv_claim_done');
+  expect(state).toMatchObject({ status: 'delivered' });
+  expect(state).not.toHaveProperty('claimId');
+  expect(state).not.toHaveProperty('leaseUntilMs');
+  // A repeated request of the finished claim is a duplicate now, not a second send.
+  expect(await store.claim(initial, NOW + 200, NOW + 70_200, expiry, 'claim-c')).toMatchObject({
+    ok: false,
+    current: { status: 'delivered' },
+  });
+});
