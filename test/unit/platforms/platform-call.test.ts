@@ -28,7 +28,12 @@ function answering(...answers: PlatformHttpResponse[]): PlatformHttp & { request
   };
 }
 
-const answer = (status: number, body = '{}'): PlatformHttpResponse => ({ status, headers: {}, body, latencyMs: 1 });
+const answer = (status: number, body = '{}'): PlatformHttpResponse => ({
+  status,
+  headers: {},
+  body,
+  latencyMs: 1,
+});
 
 describe('the connectors’ shared call', () => {
   it('trims trailing slashes from the API root and falls back to production', () => {
