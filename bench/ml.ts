@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildSync, type BuildOptions } from 'esbuild';
-import { FUNCTION_BUNDLING } from '../src/catalog/bundling';
+import { handlerBundleOptions } from '../local/function-bundles';
 import { listVersions, type Task } from '#src/models/ml';
 import type { InferenceJob, InferenceRun } from './ml-inference';
 import { describeTarget, targetGap, type BenchTarget } from './support';
@@ -129,21 +129,7 @@ function deployedTasks(modelsDir: string): { task: Task; version: string }[] {
 
 /** The functions' esbuild options (src/catalog/bundling.ts), as NodejsFunction bundles a handler. */
 function bundle(entry: string, outfile: string): number {
-  const options: BuildOptions = {
-    absWorkingDir: REPO,
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: FUNCTION_BUNDLING.target,
-    minify: FUNCTION_BUNDLING.minify,
-    sourcemap: FUNCTION_BUNDLING.sourceMap,
-    sourcesContent: FUNCTION_BUNDLING.sourcesContent,
-    external: [...FUNCTION_BUNDLING.externalModules],
-    tsconfig: join(REPO, 'tsconfig.json'),
-    logLevel: 'error',
-  };
+  const options: BuildOptions = handlerBundleOptions(entry, outfile);
   buildSync(options);
   return statSync(outfile).size;
 }

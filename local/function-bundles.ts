@@ -33,11 +33,14 @@ interface BuildRecord {
   readonly inputs: Readonly<Record<string, string>>;
 }
 
-/** The esbuild options of a function's bundle: the CDK construct's (src/catalog/bundling.ts), for esbuild itself. */
-export function esbuildOptions(definition: FunctionDefinition, outfile: string): BuildOptions {
+/**
+ * The esbuild options NodejsFunction bundles a handler module with (src/catalog/bundling.ts), for
+ * esbuild itself: the local mode's bundles, and the bench's bundled runs, build exactly that.
+ */
+export function handlerBundleOptions(entry: string, outfile: string): BuildOptions {
   return {
     absWorkingDir: REPO_ROOT,
-    entryPoints: [resolve(REPO_ROOT, definition.entry)],
+    entryPoints: [resolve(REPO_ROOT, entry)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -48,9 +51,13 @@ export function esbuildOptions(definition: FunctionDefinition, outfile: string):
     sourcesContent: FUNCTION_BUNDLING.sourcesContent,
     external: [...FUNCTION_BUNDLING.externalModules],
     tsconfig: join(REPO_ROOT, 'tsconfig.json'),
-    metafile: true,
     logLevel: 'error',
   };
+}
+
+/** The esbuild options of a function's bundle, with the metafile that names its inputs. */
+export function esbuildOptions(definition: FunctionDefinition, outfile: string): BuildOptions {
+  return { ...handlerBundleOptions(definition.entry, outfile), metafile: true };
 }
 
 function fingerprint(path: string): string | undefined {
