@@ -18,6 +18,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { KPI_METRICS, PLATFORM_DIMENSION, SERVICE_METRICS } from '#src/catalog/metrics';
 import { PLATFORM_METRICS } from '#src/platforms';
+import { serviceMetric } from './service-metric';
 
 export interface GlobalDashboardProps {
   readonly appName: string;
@@ -290,15 +291,7 @@ export class GlobalDashboard extends Construct {
     period: Duration,
     label?: string,
   ): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: this.props.metricsNamespace,
-      metricName,
-      dimensionsMap: { service: this.props.serviceName },
-      statistic,
-      period,
-      region,
-      ...(label ? { label } : {}),
-    });
+    return serviceMetric(this.props, metricName, { statistic, period, region, label });
   }
 
   private insights(

@@ -10,6 +10,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { SERVICE_METRICS } from '#src/catalog/metrics';
 import type { ServiceAlarms } from './service-alarms';
+import { serviceMetric } from './service-metric';
 
 export interface HealthAlarmsProps {
   readonly alarms: ServiceAlarms;
@@ -44,13 +45,7 @@ export class HealthAlarms extends Construct {
     super(scope, id);
     const { alarms, thresholds: t } = props;
     this.serviceMetric = (name, period = FIVE_MINUTES, statistic = cloudwatch.Stats.SUM) =>
-      new cloudwatch.Metric({
-        namespace: props.metricsNamespace,
-        metricName: name,
-        dimensionsMap: { service: props.serviceName },
-        statistic,
-        period,
-      });
+      serviceMetric(props, name, { period, statistic });
     const insights = (expression: string, label: string) =>
       new cloudwatch.MathExpression({ expression, usingMetrics: {}, label, period: FIVE_MINUTES });
     const gt = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;

@@ -17,6 +17,7 @@ import { CANARY_VARIANT, CONTROL_VARIANT } from '#src/models/retraining/active-c
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceAlarms } from './service-alarms';
+import { serviceMetric } from './service-metric';
 
 export interface ModelAlarmsProps {
   /** The models folder of the layer (registry.json, <task>/<version>/card.json). */
@@ -32,13 +33,7 @@ export class ModelAlarms extends Construct {
   constructor(scope: Construct, id: string, props: ModelAlarmsProps) {
     super(scope, id);
     const metric = (metricName: string, dimensions: Record<string, string>, statistic: string) =>
-      new cloudwatch.Metric({
-        namespace: props.metricsNamespace,
-        metricName,
-        dimensionsMap: { service: props.serviceName, ...dimensions },
-        statistic,
-        period: Duration.minutes(15),
-      });
+      serviceMetric(props, metricName, { dimensions, statistic, period: Duration.minutes(15) });
     const add = (alarm: cloudwatch.Alarm) => this.alarms.push(alarm);
 
     const registries = parseRegistries(

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { CONNECTED_PLATFORMS, PLATFORM_ALARMS, PLATFORM_DIMENSION, PLATFORM_METRICS } from '#src/platforms';
 import { classify } from '../alarm-table';
 import type { ServiceAlarms } from './service-alarms';
+import { serviceMetric } from './service-metric';
 
 export interface PlatformAlarmsProps {
   readonly metricsNamespace: string;
@@ -91,13 +92,7 @@ export class PlatformAlarms extends Construct {
       props.alarms.create(this, 'AuditParked', 'auditEntriesParked', undefined, {
         name: `audit-entries-parked`,
         description: `Audit entries could not be written to the Audit table after retries and were parked in the function log.`,
-        metric: new cloudwatch.Metric({
-          namespace: props.metricsNamespace,
-          metricName: PLATFORM_METRICS.auditParked,
-          dimensionsMap: { service: props.serviceName },
-          statistic: 'Sum',
-          period: Duration.minutes(5),
-        }),
+        metric: serviceMetric(props, PLATFORM_METRICS.auditParked),
         threshold: PLATFORM_ALARMS.auditParkedAtLeast,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
@@ -139,13 +134,11 @@ export class PlatformAlarms extends Construct {
     periodMinutes: number,
     label?: string,
   ): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: this.props.metricsNamespace,
-      metricName,
-      dimensionsMap: { service: this.props.serviceName, [PLATFORM_DIMENSION]: platform },
+    return serviceMetric(this.props, metricName, {
+      dimensions: { [PLATFORM_DIMENSION]: platform },
       statistic,
       period: Duration.minutes(periodMinutes),
-      ...(label ? { label } : {}),
+      label,
     });
   }
 }

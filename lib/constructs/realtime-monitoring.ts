@@ -21,6 +21,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SERVICE_METRICS } from '#src/catalog/metrics';
 import type { ServiceAlarms } from './service-alarms';
+import { serviceMetric } from './service-metric';
 
 /** The thresholds (one place; runbooks/realtime.md quotes them). */
 export const REALTIME_ALARMS = {
@@ -214,13 +215,7 @@ export class RealtimeMonitoring extends Construct {
   }
 
   private serviceMetric(metricName: string, period: Duration): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: this.props.metricsNamespace,
-      metricName,
-      dimensionsMap: { service: this.props.serviceName },
-      statistic: cloudwatch.Stats.SUM,
-      period,
-    });
+    return serviceMetric(this.props, metricName, { period });
   }
 }
 

@@ -24,6 +24,7 @@ import { Construct } from 'constructs';
 import { SERVICE_METRICS } from '#src/catalog/metrics';
 import type { WedSyncConfig } from '../config';
 import type { ServiceAlarms } from './service-alarms';
+import { serviceMetric } from './service-metric';
 
 export type DnsSettings = NonNullable<WedSyncConfig['dns']>;
 
@@ -63,13 +64,7 @@ export function regionUnhealthyAlarm(scope: Construct, props: RegionUnhealthyAla
     description:
       `GET /v1/health answered 503 (a dependency failed) ${FAILED_HEALTH_ANSWERS_PER_MINUTE} times a minute for 3 ` +
       'minutes: Route 53 has taken this region out of the latency records, clients go to the other regions.',
-    metric: new cloudwatch.Metric({
-      namespace: props.metricsNamespace,
-      metricName: SERVICE_METRICS.healthChecksFailed,
-      dimensionsMap: { service: props.serviceName },
-      statistic: 'Sum',
-      period: Duration.minutes(1),
-    }),
+    metric: serviceMetric(props, SERVICE_METRICS.healthChecksFailed, { period: Duration.minutes(1) }),
     threshold: FAILED_HEALTH_ANSWERS_PER_MINUTE,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: 3,

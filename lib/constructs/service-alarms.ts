@@ -23,6 +23,7 @@ import type { PagingConfig } from '../settings';
 import { runbookReference } from '../runbooks';
 import { OnCallTopic } from './on-call-topic';
 import { ALARM_TOPIC_DIMENSION, SERVICE_METRICS } from '#src/catalog/metrics';
+import { serviceMetric } from './service-metric';
 
 /** What varies between alarms; everything else comes from the alarm table. */
 export interface AlarmSpec {
@@ -152,10 +153,8 @@ export class ServiceAlarms extends Construct {
     for (const [watched, other] of pairs) {
       const period = Duration.minutes(periodMinutes);
       const figure = (metricName: string, statistic: string) =>
-        new cloudwatch.Metric({
-          namespace: metricsNamespace,
-          metricName,
-          dimensionsMap: { service: serviceName, [ALARM_TOPIC_DIMENSION]: watched },
+        serviceMetric({ metricsNamespace, serviceName }, metricName, {
+          dimensions: { [ALARM_TOPIC_DIMENSION]: watched },
           statistic,
           period,
         });

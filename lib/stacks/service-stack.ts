@@ -68,6 +68,7 @@ import {
   type EmailSenderResource,
   type ServiceResources,
 } from '../constructs/service-function';
+import { serviceMetric } from '../constructs/service-metric';
 
 /** How often the PagingCheck reads the alarm topics (the subscription alarms' period). */
 const PAGING_CHECK_PERIOD_MINUTES = 15;
@@ -497,13 +498,7 @@ export class ServiceStack extends Stack {
       name: 'secret-rotation-failed',
       description:
         'A step of a secret rotation failed (the current secret stays in use; Secrets Manager retries the rotation).',
-      metric: new cloudwatch.Metric({
-        namespace: config.metricsNamespace,
-        metricName: SERVICE_METRICS.secretRotationFailures,
-        dimensionsMap: { service: config.serviceName },
-        statistic: 'Sum',
-        period: Duration.minutes(5),
-      }),
+      metric: serviceMetric(config, SERVICE_METRICS.secretRotationFailures),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,

@@ -8,6 +8,5 @@ export {
 } from './use-cases/apply-producer-event';
 export {
   announceReplicatedSpending,
-  arrivedSpending,
   type ReplicatedSpendingDeps,
 } from './use-cases/announce-replicated-spending';

@@ -38,7 +38,7 @@ interface ArrivedSpending {
 
 const SHARD_SK = /^CATEGORY#[^#]+#SPENT#(.+)$/;
 
-export function arrivedSpending(region: string, change: ItemChange): ArrivedSpending | undefined {
+function arrivedSpending(region: string, change: ItemChange): ArrivedSpending | undefined {
   const after = change.after;
   if (!after || typeof after.sk !== 'string') return undefined;
   const shardRegion = SHARD_SK.exec(after.sk)?.[1];
