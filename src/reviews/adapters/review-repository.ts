@@ -49,6 +49,9 @@ import type {
   ReviewRepository,
 } from '../ports';
 
+/** The `entity` of a summary correction's marker item (one per replaced write, ADR 0020). */
+export const SUMMARY_CORRECTION_ENTITY = 'summary-correction';
+
 const supplierPk = (supplierId: string) => `SUPPLIER#${supplierId}`;
 /** The table's indexes as the catalog defines them (keys and projection). */
 const REVIEW_INDEXES = new Map(tableDefinition('Reviews').indexes.map((index) => [index.name, index]));
@@ -805,7 +808,7 @@ export class DynamoReviewRepository implements ReviewRepository {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { pk, sk: `REPLFIX#${this.region}#${replaced}`, entity: 'summary-correction' },
+                Item: { pk, sk: `REPLFIX#${this.region}#${replaced}`, entity: SUMMARY_CORRECTION_ENTITY },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
