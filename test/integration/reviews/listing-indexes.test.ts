@@ -6,10 +6,11 @@
  * legacy Facebook review with both, reviews removed on their platform, and edits that move a
  * review between partitions (a new rating, a new platform, a recommendation that goes away).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createTables, localTableName } from '../../../local/resources';
-import { tableDefinition } from '../../../src/catalog/tables';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createTables, deleteTables, localTableName } from '../../../local/resources';
+import { dynamoProjection, tableDefinition } from '../../../src/catalog/tables';
+import { reviewListingKeys } from '../../../src/reviews';
 import type { Platform, Recommendation, Review, ReviewListFilter, ReviewView } from '../../../src/reviews';
 import { DynamoReviewRepository } from '../../../src/reviews/adapters/review-repository';
 import { acquireStore, type TestStore } from '../support/shared-store';
@@ -218,5 +219,62 @@ it('reads no index entry it does not return when the filters are partitions (rem
     expect(got.length).toBeGreaterThan(0);
     expect({ filter, scanned: reads.scanned }).toEqual({ filter, scanned: reads.returned });
     expect(reads.returned).toBe(got.length);
+  }
+});
+
+it('gives a local store kept from before the new indexes those indexes (npm start with .local/data)', async () => {
+  const prefix = `${store.tablePrefix}-kept`;
+  const reviews = tableDefinition('Reviews');
+  const before = reviews.indexes.filter((i) => ['byCreatedAt', 'byPlatform', 'byRating'].includes(i.name));
+  const table = localTableName(prefix, reviews);
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi3pk'].map((AttributeName) => ({
+        AttributeName,
+        AttributeType: 'S',
+      })),
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: before.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: dynamoProjection(index.projection),
+      })),
+    }),
+  );
+  try {
+    const keys = reviewListingKeys('sup_kept', {
+      reviewId: 'rev_1',
+      reviewedAt: '2026-01-01',
+      platform: 'google',
+      rating: 5,
+    });
+    const raw = DynamoDBDocumentClient.from(client);
+    await raw.send(
+      new PutCommand({ TableName: table, Item: { pk: 'SUPPLIER#sup_kept', sk: 'REVIEW#rev_1', ...keys } }),
+    );
+    await createTables(client, prefix);
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+    expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(
+      reviews.indexes.map((i) => i.name).sort(),
+    );
+    const found = await raw.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: 'byPlatformRating',
+        KeyConditionExpression: 'gsi4pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.gsi4pk },
+      }),
+    );
+    expect(found.Items?.map((i) => i.sk)).toEqual(['REVIEW#rev_1']);
+  } finally {
+    await deleteTables(client, prefix);
   }
 });
