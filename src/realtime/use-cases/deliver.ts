@@ -57,13 +57,14 @@ export async function postClaimed(
 ): Promise<DeliverOutcome> {
   const to = claim[claim.length - 1]?.seq;
   let sent = 0;
+  if (to === undefined) return { sent, gone: false };
   for (const event of claim) {
     let result: 'sent' | 'gone';
     try {
       result = await deps.messenger.post(connectionId, eventFrame(channel, event.seq, event.body));
     } catch (error) {
       // Not delivered: hand this event and the rest of the claim back, so a retry sends them.
-      await deps.connections.advance(connectionId, channel, to!, event.seq - 1).catch(() => undefined);
+      await deps.connections.advance(connectionId, channel, to, event.seq - 1).catch(() => undefined);
       throw error;
     }
     if (result === 'gone') {
