@@ -13,7 +13,10 @@
  * The hot channel's subscribers are opened first; events are stored only once the WebSocket API has
  * no handler call in flight (every handshake and subscribe finished), so the latency is the
  * fan-out's alone.
- * Bounded: the opening has a deadline (what opened by then is measured), the deliveries too.
+ * Bounded: the opening has a deadline (what opened by then is measured), so have the wait for the
+ * handler calls left in flight (the events are stored anyway, and the calls still running are
+ * reported) and the deliveries: with the defaults the phase ends within about 4 minutes, whatever
+ * the machine's load (its own duration is reported).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -55,8 +58,17 @@ export interface RealtimeBenchResult {
   readonly connectsPerSecond?: number;
   /** Subscribers of the hot channel (the events' channel). */
   readonly subscribers?: number;
-  /** RealtimeSocket calls in flight when the opening ended, and how long until none was (events wait for it). */
-  readonly handshakeSettle?: { readonly inFlightAtOpen: number; readonly seconds: number };
+  /**
+   * RealtimeSocket calls in flight when the opening ended, how long until none was (events wait for
+   * it, at most SETTLE_DEADLINE_MS), and how many still were when the events were stored.
+   */
+  readonly handshakeSettle?: {
+    readonly inFlightAtOpen: number;
+    readonly seconds: number;
+    readonly inFlightAtEvents: number;
+  };
+  /** The whole phase, from creating its suppliers to the end of the bare broadcast. */
+  readonly phaseSeconds?: number;
   readonly events?: number;
   readonly latencyMs?: { p50: number; p99: number; max: number };
   readonly bareLatencyMs?: { p50: number; p99: number; max: number };
@@ -77,13 +89,19 @@ export interface RealtimeBenchResult {
 
 /** Descriptors the server process needs beyond one per connection (emulator sockets, files, threads). */
 const FD_HEADROOM = 1024;
-const CONNECT_CONCURRENCY = 100;
+/**
+ * Handshakes (each then its subscribe) in flight at once. Twice the local RealtimeSocket function's
+ * environments (16): 100 at a time queued dozens of invocations behind those 16, whose waits counted
+ * against their 10 s timeout; at 10,000 connections 102 of them failed (HTTP 500 or timed out) and the
+ * rate fell to 12/s. API Gateway would run them all at once; locally more in flight only adds waiting.
+ */
+const CONNECT_CONCURRENCY = 32;
 /** Events are stored this far apart (a steady stream rather than one batch). */
 const EVENT_SPACING_MS = 100;
 /** How long the subscribers may take to receive every event; what has not arrived by then counts as missing. */
 const DELIVERY_DEADLINE_MS = 60_000;
-/** How long the handler calls still in flight after the opening may take to finish. */
-const SETTLE_DEADLINE_MS = 120_000;
+/** How long the handler calls still in flight after the opening may take to finish (then the events go anyway). */
+const SETTLE_DEADLINE_MS = 30_000;
 
 const now = () => performance.timeOrigin + performance.now();
 const mb = (bytes: number) => Math.round(bytes / 1024 / 102.4) / 10;
@@ -135,6 +153,7 @@ async function run(
   clients: Clients,
 ): Promise<RealtimeBenchResult> {
   const { log } = options;
+  const phaseStarted = now();
   const doc = DynamoDBDocumentClient.from(stack.dynamoClient, {
     marshallOptions: { removeUndefinedValues: true },
   });
@@ -195,19 +214,17 @@ async function run(
   //    otherwise share the machine with the fan-out and be measured as its latency.
   const settleStarted = now();
   const inFlightAtOpen = stack.realtimeHandlersInFlight();
-  for (let quiet = 0; quiet < 3;) {
-    if (now() - settleStarted > SETTLE_DEADLINE_MS) {
-      throw new Error(
-        `realtime: the WebSocket API still had ${stack.realtimeHandlersInFlight()} handler calls in flight ` +
-          `${SETTLE_DEADLINE_MS / 1000} s after the opening`,
-      );
-    }
+  for (let quiet = 0; quiet < 3 && now() - settleStarted < SETTLE_DEADLINE_MS;) {
     quiet = stack.realtimeHandlersInFlight() === 0 ? quiet + 1 : 0;
     await sleep(100);
   }
   const settleSeconds = round((now() - settleStarted) / 1000);
+  const inFlightAtEvents = stack.realtimeHandlersInFlight();
   log(
-    `realtime: ${inFlightAtOpen} handler calls were in flight after the opening; idle after ${settleSeconds} s`,
+    `realtime: ${inFlightAtOpen} handler calls were in flight after the opening; ` +
+      (inFlightAtEvents === 0
+        ? `idle after ${settleSeconds} s`
+        : `${inFlightAtEvents} still were after ${settleSeconds} s (the events go anyway)`),
   );
 
   // 4. Store the events in the hot channel's log, as the event fan-out records them.
@@ -263,7 +280,8 @@ async function run(
     connectSeconds: round(opened.seconds),
     connectsPerSecond: round(opened.opened / opened.seconds),
     subscribers: collected.subscribers,
-    handshakeSettle: { inFlightAtOpen, seconds: settleSeconds },
+    handshakeSettle: { inFlightAtOpen, seconds: settleSeconds, inFlightAtEvents },
+    phaseSeconds: round((now() - phaseStarted) / 1000),
     events: options.events,
     latencyMs,
     bareLatencyMs,
@@ -410,7 +428,7 @@ export function realtimeOptions(
     connections: option('connections', 'BENCH_REALTIME_CONNECTIONS', 10_000),
     subscribersPerChannel: option('subscribers', 'BENCH_REALTIME_SUBSCRIBERS', 1_000),
     events: option('events', 'BENCH_REALTIME_EVENTS', 5),
-    openDeadlineMs: option('open-deadline-s', 'BENCH_REALTIME_OPEN_DEADLINE_S', 180) * 1000,
+    openDeadlineMs: option('open-deadline-s', 'BENCH_REALTIME_OPEN_DEADLINE_S', 120) * 1000,
     log,
   };
 }
@@ -437,10 +455,10 @@ export function realtimeRows(r: RealtimeBenchResult): string[][] {
       '',
     ],
     [
-      'handshakes in flight after the opening; idle after (s)',
-      `${r.handshakeSettle?.inFlightAtOpen}; ${r.handshakeSettle?.seconds}`,
-      '0 before events',
-      '',
+      'handshakes in flight after the opening; waited (s); still in flight at the events',
+      `${r.handshakeSettle?.inFlightAtOpen}; ${r.handshakeSettle?.seconds}; ${r.handshakeSettle?.inFlightAtEvents}`,
+      '0 at the events',
+      met(r.handshakeSettle?.inFlightAtEvents === 0, 'the latency includes them'),
     ],
     [
       `subscribers with every event once, in order (${r.events} events)`,
@@ -473,6 +491,7 @@ export function realtimeRows(r: RealtimeBenchResult): string[][] {
       '',
     ],
     ['ratio to bare p50 / p99', `${r.latencyRatio?.p50} / ${r.latencyRatio?.p99}`, '', ''],
+    ['phase duration (s)', `${r.phaseSeconds}`, '', ''],
     [
       'memory: server RSS MB before / holding; clients RSS MB',
       `${r.memory?.serverRssBeforeMb} / ${r.memory?.serverRssMb}; ${r.memory?.clientsRssMb}`,

@@ -63,7 +63,7 @@ import type { KeyEncryption } from './platforms/oauth-ports';
 import type { ConnectionDeps } from './platforms/use-cases/connections';
 import { VaultTokenProvider } from './platforms/use-cases/token-provider';
 import { TokenSafe } from './platforms/use-cases/token-safe';
-import { sdkClientConfig } from './shared/aws-clients';
+import { sdkClientConfig, withoutSdkLogging } from './shared/aws-clients';
 import { systemClock } from './shared/clock';
 import type { AuditLog, PlatformHttp } from './platforms';
 import { AuditedPlatformHttp, type QuotaFromHeaders } from './platforms/adapters/audited-platform-http';
@@ -443,10 +443,13 @@ export const realtimeLog = once(() => new DynamoChannelLog(dynamo(), tableName('
 export const realtimeMessenger = once(
   () =>
     new ManagementApiMessenger(
-      new ApiGatewayManagementApiClient({
-        ...sdkClientConfig(),
-        endpoint: requireEnv(REALTIME_MANAGEMENT_ENDPOINT_ENV),
-      }),
+      // Without the SDK's logger middleware (ADR 0022): the fan-out makes one call per event and connection.
+      withoutSdkLogging(
+        new ApiGatewayManagementApiClient({
+          ...sdkClientConfig(),
+          endpoint: requireEnv(REALTIME_MANAGEMENT_ENDPOINT_ENV),
+        }),
+      ),
     ),
 );
 // Secret rotation (issue 9): Secrets Manager's versions, and the platforms that prove staged secrets.

@@ -26,6 +26,20 @@ export type Advance =
   /** The subscription is gone (unsubscribed, disconnected). */
   | { readonly kind: 'gone' };
 
+/** One cursor move of a batch claim: `connectionId`'s cursor of `channel` from `from` to `to`. */
+export interface CursorClaim {
+  readonly connectionId: string;
+  readonly channel: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * The outcome of one claim of a batch: moved; not moved (its cursor was not at `from`, or the
+ * subscription is gone: the caller looks with `advance`); or not known (the call failed).
+ */
+export type ClaimOutcome = 'claimed' | 'not-claimed' | { readonly failed: unknown };
+
 export interface ConnectionStore {
   putConnection(connection: ConnectionRecord): Promise<void>;
   getConnection(connectionId: string): Promise<ConnectionRecord | undefined>;
@@ -39,6 +53,11 @@ export interface ConnectionStore {
   subscribers(channel: string): Promise<Subscription[]>;
   /** Moves the cursor from `from` to `to`, only if it is still at `from`. */
   advance(connectionId: string, channel: string, from: number, to: number): Promise<Advance>;
+  /**
+   * `advance` for many subscriptions at once (the live fan-out's batch), in as few calls as the
+   * store allows; each moves only if still at its `from`. Outcomes in input order.
+   */
+  claim(claims: readonly CursorClaim[]): Promise<ClaimOutcome[]>;
 }
 
 /** One event of a channel's log. */

@@ -4,7 +4,7 @@
  * subscription is indexed under its region, so a region's fan-out never posts to (or removes)
  * another region's connections.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   DeleteCommand,
@@ -16,9 +16,22 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { RealtimeGrant } from '../domain/channels';
-import type { Advance, ConnectionRecord, ConnectionStore, Subscription } from '../ports';
+import type {
+  Advance,
+  ClaimOutcome,
+  ConnectionRecord,
+  ConnectionStore,
+  CursorClaim,
+  Subscription,
+} from '../ports';
 
 const INDEX = 'byChannel';
+/** DynamoDB's limit of items per TransactWriteItems. */
+const TRANSACTION_ITEMS = 100;
+/** Transactions of a claim in flight at once. */
+const TRANSACTIONS_AT_ONCE = 4;
+/** Calls of one chunk: a cancelled transaction writes nothing, so the rest of it goes again. */
+const TRANSACTION_ATTEMPTS = 3;
 const connectionKey = (connectionId: string) => ({ pk: `CONN#${connectionId}`, sk: 'CONNECTION' });
 const subscriptionKey = (connectionId: string, channel: string) => ({
   pk: `CONN#${connectionId}`,
@@ -188,5 +201,62 @@ export class DynamoRealtimeConnections implements ConnectionStore {
       }),
     );
     return Item ? { kind: 'moved', lastSeq: Item.lastSeq as number } : { kind: 'gone' };
+  }
+
+  /**
+   * The cursor moves of a batch as transactions of up to 100 conditional updates (one call instead
+   * of 100: the live fan-out's writes per batch go from one per subscription to one per hundred).
+   * A transaction is all or nothing: when it is cancelled, the items whose condition failed (the
+   * cursor was moved by another deliverer, or the subscription is gone) are `not-claimed` and the
+   * others, rolled back only because of them, go again in the next attempt. The SDK's retries of
+   * one call reuse its ClientRequestToken, so a retried commit is not applied twice.
+   */
+  async claim(claims: readonly CursorClaim[]): Promise<ClaimOutcome[]> {
+    const outcomes: ClaimOutcome[] = claims.map(() => 'not-claimed');
+    const chunks: number[][] = [];
+    for (let start = 0; start < claims.length; start += TRANSACTION_ITEMS) {
+      chunks.push(claims.slice(start, start + TRANSACTION_ITEMS).map((_, i) => start + i));
+    }
+    let next = 0;
+    const runChunk = async (chunk: readonly number[]) => {
+      let pending = chunk;
+      for (let attempt = 0; attempt < TRANSACTION_ATTEMPTS && pending.length > 0; attempt += 1) {
+        try {
+          await this.client.send(
+            new TransactWriteCommand({
+              TransactItems: pending.map((i) => {
+                const { connectionId, channel, from, to } = claims[i]!;
+                return {
+                  Update: {
+                    TableName: this.tableName,
+                    Key: subscriptionKey(connectionId, channel),
+                    UpdateExpression: 'SET lastSeq = :to',
+                    ConditionExpression: 'lastSeq = :from',
+                    ExpressionAttributeValues: { ':from': from, ':to': to },
+                  },
+                };
+              }),
+            }),
+          );
+          for (const i of pending) outcomes[i] = 'claimed';
+          return;
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException)) {
+            for (const i of pending) outcomes[i] = { failed: error };
+            return;
+          }
+          const reasons = error.CancellationReasons ?? [];
+          // Without reasons nothing tells which item failed: the caller looks at each one.
+          if (reasons.length !== pending.length) return;
+          pending = pending.filter((_, k) => reasons[k]?.Code !== 'ConditionalCheckFailed');
+        }
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(TRANSACTIONS_AT_ONCE, chunks.length) }, async () => {
+        while (next < chunks.length) await runChunk(chunks[next++]!);
+      }),
+    );
+    return outcomes;
   }
 }

@@ -44,6 +44,38 @@ export function followingRun(known: readonly ChannelEvent[], cursor: number): Ch
   return run;
 }
 
+/**
+ * Posts events already claimed for a connection (its cursor moved through the last of them), in
+ * order. 410 Gone removes the connection; any other failure hands the unsent events back (the
+ * cursor moves back to the last event posted) and is thrown.
+ */
+export async function postClaimed(
+  connectionId: string,
+  channel: string,
+  claim: readonly ChannelEvent[],
+  deps: DeliverDeps,
+): Promise<DeliverOutcome> {
+  const to = claim[claim.length - 1]?.seq;
+  let sent = 0;
+  if (to === undefined) return { sent, gone: false };
+  for (const event of claim) {
+    let result: 'sent' | 'gone';
+    try {
+      result = await deps.messenger.post(connectionId, eventFrame(channel, event.seq, event.body));
+    } catch (error) {
+      // Not delivered: hand this event and the rest of the claim back, so a retry sends them.
+      await deps.connections.advance(connectionId, channel, to, event.seq - 1).catch(() => undefined);
+      throw error;
+    }
+    if (result === 'gone') {
+      await deps.connections.removeConnection(connectionId);
+      return { sent, gone: true };
+    }
+    sent += 1;
+  }
+  return { sent, gone: false };
+}
+
 export async function deliverTo(
   subscription: Subscription,
   deps: DeliverDeps,
@@ -95,21 +127,9 @@ export async function deliverTo(
       cursor = step.lastSeq;
       continue;
     }
-    for (const event of claim) {
-      let result: 'sent' | 'gone';
-      try {
-        result = await deps.messenger.post(connectionId, eventFrame(channel, event.seq, event.body));
-      } catch (error) {
-        // Not delivered: hand this event and the rest of the claim back, so a retry sends them.
-        await deps.connections.advance(connectionId, channel, to, event.seq - 1).catch(() => undefined);
-        throw error;
-      }
-      if (result === 'gone') {
-        await deps.connections.removeConnection(connectionId);
-        return { sent, gone: true };
-      }
-      sent += 1;
-    }
+    const posted = await postClaimed(connectionId, channel, claim, deps);
+    sent += posted.sent;
+    if (posted.gone) return { sent, gone: true };
     cursor = to;
     // A short page of the log reached the head as it was when read; with a target, the loop's test
     // ends it.

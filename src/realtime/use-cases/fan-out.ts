@@ -2,18 +2,21 @@
  * Live fan-out in one region: the channel log's new events (its stream in AWS, the local stand-in
  * otherwise) to the connections of this region subscribed to their channels.
  * 1. Group the batch by channel and sort each by seq (the log's order).
- * 2. For each subscription of the channel, deliver through the batch's last seq (deliver.ts): one
- *    cursor write claims the batch's events and they are posted from the batch (no log read); a
- *    subscription whose cursor is behind gets the missing events from the log first, one that is
- *    ahead gets nothing twice. Subscriptions are served in parallel (bounded), each in order.
- * 3. Gone connections (410) are removed on the way; other failures are thrown after every
+ * 2. Read the channel's subscriptions. Those whose cursor is just before events of the batch (the
+ *    live case: up to date) claim them all together: one batch of conditional cursor moves
+ *    (`ConnectionStore.claim`, a transaction per hundred subscriptions) instead of a write each.
+ * 3. Post each claimed subscription its events from the batch, in order; subscriptions are served
+ *    in parallel (at most `concurrency` PostToConnection calls in flight), each in order.
+ * 4. The rest (behind, ahead, or whose claim did not take) go through `deliverTo` one by one: one
+ *    that is behind gets the missing events from the log first, one that is ahead nothing twice.
+ * 5. Gone connections (410) are removed on the way; other failures are thrown after every
  *    subscription had its turn, so the batch is retried and the cursors keep what was sent.
  */
-import type { ChannelEvent, ConnectionStore } from '../ports';
-import { deliverTo, type DeliverDeps } from './deliver';
+import type { ChannelEvent, ConnectionStore, Subscription } from '../ports';
+import { deliverTo, followingRun, postClaimed, type DeliverDeps, type DeliverOutcome } from './deliver';
 
 export interface FanOutDeps extends DeliverDeps {
-  readonly connections: DeliverDeps['connections'] & Pick<ConnectionStore, 'subscribers'>;
+  readonly connections: DeliverDeps['connections'] & Pick<ConnectionStore, 'subscribers' | 'claim'>;
   /** Subscriptions posted to at once (the management API's rate is per account and region). */
   readonly concurrency?: number;
 }
@@ -24,6 +27,9 @@ export interface FanOutSummary {
   readonly goneConnections: number;
   readonly failures: number;
 }
+
+/** PostToConnection calls in flight at once by default (bounded: the management API's rate is per account). */
+export const FAN_OUT_CONCURRENCY = 64;
 
 async function inParallel<T>(
   items: readonly T[],
@@ -39,6 +45,10 @@ async function inParallel<T>(
   });
   await Promise.all(runners);
 }
+
+type Task =
+  | { readonly kind: 'post'; readonly subscription: Subscription; readonly events: readonly ChannelEvent[] }
+  | { readonly kind: 'deliver'; readonly subscription: Subscription };
 
 export async function fanOutChannelEvents(
   events: readonly ChannelEvent[],
@@ -60,9 +70,35 @@ export async function fanOutChannelEvents(
     );
     const last = known[known.length - 1]!;
     const subscriptions = await deps.connections.subscribers(channel);
-    await inParallel(subscriptions, deps.concurrency ?? 50, async (subscription) => {
+    const tasks: Task[] = [];
+    const ready: { subscription: Subscription; events: ChannelEvent[] }[] = [];
+    for (const subscription of subscriptions) {
+      const run = followingRun(known, subscription.lastSeq);
+      if (run.length > 0) ready.push({ subscription, events: run });
+      else tasks.push({ kind: 'deliver', subscription });
+    }
+    const claimed = await deps.connections.claim(
+      ready.map(({ subscription, events: run }) => ({
+        connectionId: subscription.connectionId,
+        channel,
+        from: subscription.lastSeq,
+        to: run[run.length - 1]!.seq,
+      })),
+    );
+    ready.forEach((entry, i) => {
+      const outcome = claimed[i]!;
+      if (outcome === 'claimed') tasks.push({ kind: 'post', ...entry });
+      // Moved by someone else, or gone: deliverTo looks at its cursor and goes on from there.
+      else if (outcome === 'not-claimed') tasks.push({ kind: 'deliver', subscription: entry.subscription });
+      else errors.push(outcome.failed);
+    });
+    await inParallel(tasks, deps.concurrency ?? FAN_OUT_CONCURRENCY, async (task) => {
       try {
-        const outcome = await deliverTo(subscription, deps, { throughSeq: last.seq, known });
+        const { connectionId } = task.subscription;
+        const outcome: DeliverOutcome =
+          task.kind === 'post'
+            ? await postClaimed(connectionId, channel, task.events, deps)
+            : await deliverTo(task.subscription, deps, { throughSeq: last.seq, known });
         messages += outcome.sent;
         if (outcome.gone) goneConnections += 1;
       } catch (error) {

@@ -1,9 +1,10 @@
 /**
  * What the live fan-out costs in DynamoDB calls, counted on the real client against DynamoDB Local
  * (its `send` wrapped with a counter), with real subscribers: `ws` clients of the local WebSocket
- * server, subscribed through the RealtimeSocket handler. A batch of one channel takes one cursor
- * write per subscription and no read of the channel log for subscriptions that are up to date; a
- * subscription that is behind reads the log once and still gets every event once, in order.
+ * server, subscribed through the RealtimeSocket handler. A batch of one channel claims the
+ * subscriptions that are up to date together (one transaction of conditional cursor writes per
+ * hundred subscriptions) and reads nothing from the channel log for them; a subscription that is
+ * behind writes its own cursor, reads the log once and still gets every event once, in order.
  */
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -60,8 +61,15 @@ beforeAll(async () => {
   const send = doc.send.bind(doc) as (command: unknown) => Promise<unknown>;
   (doc as unknown as { send: (command: unknown) => Promise<unknown> }).send = (command) => {
     if (counting) {
-      const input = (command as { input: { TableName?: string } }).input;
-      calls.push(`${(command as object).constructor.name} ${input.TableName ?? ''}`);
+      const input = (
+        command as {
+          input: { TableName?: string; TransactItems?: Record<string, { TableName?: string }>[] };
+        }
+      ).input;
+      // A transaction names its table(s) in its items: the first one's (the fan-out's claims use one).
+      const item = input.TransactItems?.[0];
+      const table = input.TableName ?? (item ? Object.values(item)[0]?.TableName : undefined);
+      calls.push(`${(command as object).constructor.name} ${table ?? ''}`);
     }
     return send(command);
   };
@@ -156,6 +164,7 @@ async function countedFanOut(batch: readonly ChannelEvent[]) {
     calls.filter((call) => call === `${command} ${table}`).length;
   return {
     cursorWrites: count('UpdateCommand', connectionsTable),
+    claimTransactions: count('TransactWriteCommand', connectionsTable),
     logReads: count('QueryCommand', logTable) + count('GetCommand', logTable),
     subscriberQueries: count('QueryCommand', connectionsTable),
     total: calls.length,
@@ -168,20 +177,22 @@ const subscribed: Subscriber[] = [];
 const seqsOf = (s: Subscriber) =>
   s.frames.filter((f) => f.type === 'event' && f.channel === CHANNEL).map((f) => f.seq as number);
 
-it('fans a batch out with one cursor write per subscription and no log read for those up to date', async () => {
+it('claims a batch for the subscriptions up to date in one transaction per hundred, with no log read', async () => {
   const subscribers: Subscriber[] = [];
   for (let i = 0; i < SUBSCRIBERS; i += 1) subscribers.push(await subscriber());
 
-  // A batch of 5 events to 100 subscriptions at the head: 100 writes, nothing read from the log
-  // (one event and one write each would be 500 writes; reading the log per subscription, 100 reads).
+  // A batch of 5 events to 100 subscriptions at the head: one transaction claims it for all 100,
+  // nothing is read from the log (a write per event and subscription would be 500 calls, a write
+  // per subscription 100, and reading the log per subscription 100 more).
   const first = await appendBatch(5, 1);
   expect(first.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
   const counted = await countedFanOut(first);
   expect(counted).toEqual({
-    cursorWrites: SUBSCRIBERS,
+    cursorWrites: 0,
+    claimTransactions: 1,
     logReads: 0,
     subscriberQueries: 1,
-    total: SUBSCRIBERS + 1,
+    total: 2,
   });
   await until(() => subscribers.every((s) => seqsOf(s).length >= 5), 'the first batch on every socket');
 
@@ -194,15 +205,17 @@ it('fans a batch out with one cursor write per subscription and no log read for 
   const record = await connections().getConnection(lateId);
   await connections().subscribe(record!, CHANNEL, 0);
 
-  // The next batch: one write per subscription; only the one behind reads the log (once: its
-  // missing events and the batch's in one page), and it gets 1..8 once, in order, like the others.
+  // The next batch: the 100 up to date claim it in one transaction; the one behind writes its own
+  // cursor and reads the log (once: its missing events and the batch's in one page), and gets 1..8
+  // once, in order, like the others.
   const second = await appendBatch(3, 6);
   expect(second.map((e) => e.seq)).toEqual([6, 7, 8]);
   expect(await countedFanOut(second)).toEqual({
-    cursorWrites: SUBSCRIBERS + 1,
+    cursorWrites: 1,
+    claimTransactions: 1,
     logReads: 1,
     subscriberQueries: 1,
-    total: SUBSCRIBERS + 3,
+    total: 4,
   });
   const everyone = [...subscribers, late];
   subscribed.push(...everyone);
@@ -213,7 +226,13 @@ it('fans a batch out with one cursor write per subscription and no log read for 
 
   // The same batch again (a retried invocation): every cursor is past it, nothing is posted or read.
   const again = await countedFanOut(second);
-  expect(again).toEqual({ cursorWrites: 0, logReads: 0, subscriberQueries: 1, total: 1 });
+  expect(again).toEqual({
+    cursorWrites: 0,
+    claimTransactions: 0,
+    logReads: 0,
+    subscriberQueries: 1,
+    total: 1,
+  });
   await new Promise((resolve) => setTimeout(resolve, 300));
   for (const s of everyone) expect(seqsOf(s)).toHaveLength(8);
 });
@@ -239,9 +258,10 @@ it('hands back what a failed post left unsent, and the retried batch sends just 
   // Event 9 reached it; 10 and 11 were handed back.
   expect(await cursorOf(unlucky)).toBe(9);
 
-  // The retry: one write (the unlucky one's), no log read (its next event is in the batch).
+  // The retry: one claim (the unlucky one's, its next event is in the batch), no log read.
   expect(await countedFanOut(batch)).toEqual({
-    cursorWrites: 1,
+    cursorWrites: 0,
+    claimTransactions: 1,
     logReads: 0,
     subscriberQueries: 1,
     total: 2,
@@ -250,6 +270,41 @@ it('hands back what a failed post left unsent, and the retried batch sends just 
   await until(() => subscribed.every((s) => seqsOf(s).length >= 11), 'events 9..11 on every socket');
   await new Promise((resolve) => setTimeout(resolve, 300));
   for (const s of subscribed) expect(seqsOf(s)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+});
+
+it('claims the cursors that are where the batch expects and leaves the moved and the gone to the caller', async () => {
+  // 150 claims (two transactions): one cursor moved by another deliverer, one subscription that is
+  // gone. Its transaction is cancelled as a whole; the others in it are claimed on the next attempt.
+  const all = (await connections().subscribers(CHANNEL)).sort((a, b) =>
+    a.connectionId.localeCompare(b.connectionId),
+  );
+  const head = all[0]!.lastSeq;
+  expect(all.every((s) => s.lastSeq === head)).toBe(true);
+  const claims = Array.from({ length: 150 }, (_, i) => ({
+    connectionId: i < all.length ? all[i]!.connectionId : `gone${String(i).padStart(7, '0')}=`,
+    channel: CHANNEL,
+    from: head,
+    to: head + 1,
+  }));
+  const moved = all[7]!.connectionId;
+  expect(await connections().advance(moved, CHANNEL, head, head + 5)).toEqual({ kind: 'advanced' });
+  calls.length = 0;
+  counting = true;
+  const outcomes = await connections()
+    .claim(claims)
+    .finally(() => (counting = false));
+  expect(outcomes.filter((o) => o === 'not-claimed')).toHaveLength(1 + (150 - all.length));
+  expect(outcomes[7]).toBe('not-claimed');
+  expect(outcomes.slice(0, all.length).filter((o) => o === 'claimed')).toHaveLength(all.length - 1);
+  // Two chunks, the first cancelled once (the moved cursor), the second once per attempt round
+  // until only the gone ones are left: a few transactions, never a write per subscription.
+  expect(calls.every((call) => call === `TransactWriteCommand ${connectionsTable}`)).toBe(true);
+  expect(calls.length).toBeLessThanOrEqual(6);
+  const after = new Map((await connections().subscribers(CHANNEL)).map((s) => [s.connectionId, s.lastSeq]));
+  expect(after.get(moved)).toBe(head + 5);
+  for (const s of all) if (s.connectionId !== moved) expect(after.get(s.connectionId)).toBe(head + 1);
+  // Nothing was created for the gone ones.
+  expect(after.size).toBe(all.length);
 });
 
 it('keeps every handler call free of errors', () => {
