@@ -35,6 +35,7 @@ import {
   DynamoTenantStore,
 } from './reviews/adapters/dynamo-records';
 import { SesEmailSender } from './reviews/adapters/ses-email-sender';
+import { DynamoReviewReplies } from './reviews/adapters/dynamo-review-replies';
 import { DynamoReviewRepository } from './reviews/adapters/review-repository';
 import { dynamo, dynamoClient, sesv2, sqs } from './shared/aws-clients';
 import { currentRegion, optionalEnv, requireEnv } from './shared/env';
@@ -163,6 +164,8 @@ export const apiKeyStore = once(() => new DynamoApiKeyStore(dynamo(), tableName(
 export const reviewRepository = once(
   () => new DynamoReviewRepository(dynamo(), tableName('Reviews'), currentRegion()),
 );
+/** The reply state of stored reviews alone (the reply worker's part of the repository). */
+export const reviewReplies = once(() => new DynamoReviewReplies(dynamo(), tableName('Reviews')));
 export const reviewRequestRepository = once(
   () => new DynamoReviewRequestRepository(dynamo(), tableName('ReviewRequests')),
 );
