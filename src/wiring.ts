@@ -35,6 +35,7 @@ import {
   DynamoTenantStore,
 } from './reviews/adapters/dynamo-records';
 import { SesEmailSender } from './reviews/adapters/ses-email-sender';
+import { DynamoReviewReplies } from './reviews/adapters/dynamo-review-replies';
 import { DynamoReviewRepository } from './reviews/adapters/review-repository';
 import { dynamo, dynamoClient, sesv2, sqs } from './shared/aws-clients';
 import { currentRegion, optionalEnv, requireEnv } from './shared/env';
@@ -58,7 +59,7 @@ import { DynamoConnectionStore } from './platforms/adapters/dynamo-connections';
 import { FetchPlatformHttp } from './platforms/adapters/fetch-platform-http';
 import { KmsKeyEncryption } from './platforms/adapters/kms-key-encryption';
 import { LocalKeyEncryption } from './platforms/adapters/local-key-encryption';
-import { HttpOAuthClient } from './platforms/adapters/oauth-http-client';
+import { HttpOAuthClient, HttpOAuthRefresher } from './platforms/adapters/oauth-http-client';
 import type { KeyEncryption } from './platforms/oauth-ports';
 import type { ConnectionDeps } from './platforms/use-cases/connections';
 import { VaultTokenProvider } from './platforms/use-cases/token-provider';
@@ -67,11 +68,14 @@ import { sdkClientConfig, withoutSdkLogging } from './shared/aws-clients';
 import { systemClock } from './shared/clock';
 import type { AuditLog, PlatformHttp } from './platforms';
 import { AuditedPlatformHttp, type QuotaFromHeaders } from './platforms/adapters/audited-platform-http';
-import { DynamoAuditLog } from './platforms/adapters/dynamo-audit-log';
+import { DynamoAuditAppender, DynamoAuditLog } from './platforms/adapters/dynamo-audit-log';
 import { DynamoBreakerStates } from './platforms/adapters/breaker-states';
 import { MeteredAuditLog } from './platforms/adapters/metered-audit-log';
 import { PowertoolsPlatformMetrics } from './platforms/adapters/platform-metrics';
-import { DynamoPlatformStatsStore } from './platforms/adapters/platform-stats-store';
+import {
+  DynamoPlatformStatsRecorder,
+  DynamoPlatformStatsStore,
+} from './platforms/adapters/platform-stats-store';
 // Platform sync (issue 8)
 import { DynamoRateLimiter } from './platforms/adapters/dynamo-rate-limiter';
 import { DynamoPlatformBreakerStore } from './platforms/adapters/platform-breaker-store';
@@ -163,6 +167,8 @@ export const apiKeyStore = once(() => new DynamoApiKeyStore(dynamo(), tableName(
 export const reviewRepository = once(
   () => new DynamoReviewRepository(dynamo(), tableName('Reviews'), currentRegion()),
 );
+/** The reply state of stored reviews alone (the reply worker's part of the repository). */
+export const reviewReplies = once(() => new DynamoReviewReplies(dynamo(), tableName('Reviews')));
 export const reviewRequestRepository = once(
   () => new DynamoReviewRequestRepository(dynamo(), tableName('ReviewRequests')),
 );
@@ -280,6 +286,10 @@ export const platformOrigins = once((): Partial<Record<ConnectedPlatform, string
 /** Every platform call (API and OAuth) goes through the bounded client, audited. */
 export const platformHttp = once(() => auditedPlatformHttp(quotaFromHeaders));
 export const oauthClient = once(() => new HttpOAuthClient(platformHttp(), platformApp(), platformOrigins()));
+/** Refreshing alone, for the token provider (its functions bundle no connect-time OAuth code). */
+export const oauthRefresher = once(
+  () => new HttpOAuthRefresher(platformHttp(), platformApp(), platformOrigins()),
+);
 /** KMS in AWS; the local mode names a key file (`local:<path>`) for the same port. */
 export const tokenKeyEncryption = once((): KeyEncryption => {
   const keyId = requireEnv(keyDefinition('TokenVault').envVar);
@@ -298,7 +308,7 @@ export function tokenProvider(onMetric: (name: string) => void): VaultTokenProvi
   tokenProviderInstance ??= new VaultTokenProvider({
     connections: connectionStore(),
     safe: tokenSafe(),
-    oauth: oauthClient(),
+    oauth: oauthRefresher(),
     app: platformApp(),
     audit: auditLog(),
     clock: systemClock,
@@ -327,14 +337,26 @@ export const connectionDeps = once((): ConnectionDeps => ({
 // Platforms: the audit trail and the integration health view (issue 8).
 /** Powertools metrics of platform calls, audit writes and health gauges (one per process). */
 export const platformMetrics = once(() => new PowertoolsPlatformMetrics(metrics));
-/** The append-only audit trail (catalog access level `append`), counting re-auth events as metrics. */
+/** The audit trail read by the API's audit and health routes. */
 export const dynamoAuditLog = once(
   () =>
     new DynamoAuditLog(dynamo(), tableName('Audit'), {
       retentionDays: integerSetting('AuditRetentionDays', 1),
     }),
 );
-export const auditLog = once((): AuditLog => new MeteredAuditLog(dynamoAuditLog(), platformMetrics()));
+/**
+ * The append-only audit trail (catalog access level `append`), counting re-auth events as metrics;
+ * appending alone, so the platform-calling functions bundle no reading code.
+ */
+export const auditLog = once(
+  (): AuditLog =>
+    new MeteredAuditLog(
+      new DynamoAuditAppender(dynamo(), tableName('Audit'), {
+        retentionDays: integerSetting('AuditRetentionDays', 1),
+      }),
+      platformMetrics(),
+    ),
+);
 /** Admin and credential acts (issue 9), in the same append-only table as the platform calls. */
 export const adminAuditTrail = once(
   (): AdminAuditTrail =>
@@ -352,6 +374,10 @@ export const adminAuditReader = once(
 export const platformStatsStore = once(
   () => new DynamoPlatformStatsStore(dynamo(), tableName('PlatformStats'), currentRegion()),
 );
+/** Recording alone, for every platform call (the platform-calling functions bundle no reading). */
+export const platformStatsRecorder = once(
+  () => new DynamoPlatformStatsRecorder(dynamo(), tableName('PlatformStats'), currentRegion()),
+);
 export const platformBreakerStates = once(
   () => new DynamoBreakerStates(dynamo(), tableName('PlatformBreakers')),
 );
@@ -362,7 +388,7 @@ export const platformBreakerStates = once(
 export function auditedPlatformHttp(quotaFrom: QuotaFromHeaders): PlatformHttp {
   return new AuditedPlatformHttp(new FetchPlatformHttp(), {
     audit: auditLog(),
-    stats: platformStatsStore(),
+    stats: platformStatsRecorder(),
     quotaFrom,
     metrics: platformMetrics(),
     // Parked entries are the durable record of what the table refused: one ERROR line each, whole.

@@ -15,7 +15,7 @@ import {
   platformConnectionStore,
   rateLimiter,
   replyQueue,
-  reviewRepository,
+  reviewReplies,
   tokenProvider,
 } from '../../src/wiring';
 
@@ -36,7 +36,7 @@ const deps = once((): PublishReplyDeps => ({
   // Token rotations and re-authorizations go into this invocation's tally (one value per name).
   tokens: tokenProvider((name) => tally.add(name, MetricUnit.Count)),
   adapters: platformAdapters().all,
-  replies: reviewRepository(),
+  replies: reviewReplies(),
   events: eventPublisher(),
   queue: replyQueue(),
   // The platform breakers and token buckets the SyncWorker uses: replies wait with syncs.

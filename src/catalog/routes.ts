@@ -894,15 +894,39 @@ export interface RouteMatch {
   readonly pathParameters: Record<string, string>;
 }
 
-function templateToRegExp(path: string): RegExp {
-  const pattern = path
+/** A route's path template as segments: a literal, or the name of a `{parameter}`. */
+type Segment = { readonly literal: string } | { readonly parameter: string };
+
+function templateSegments(path: string): readonly Segment[] {
+  return path
     .split('/')
-    .map((segment) => (/^\{\w+\}$/.test(segment) ? `(?<${segment.slice(1, -1)}>[^/]+)` : segment))
-    .join('/');
-  return new RegExp(`^${pattern}/?$`);
+    .map((segment) =>
+      /^\{\w+\}$/.test(segment) ? { parameter: segment.slice(1, -1) } : { literal: segment },
+    );
 }
 
-const COMPILED = ROUTES.map((route) => ({ route, regexp: templateToRegExp(route.path) }));
+/**
+ * Compared segment by segment, as API Gateway routes: a literal matches only itself, a parameter
+ * any non-empty segment, and one trailing slash is ignored. (Compiling a RegExp with named groups
+ * per route cost the API function several milliseconds of its init, ADR 0022.)
+ */
+function matchSegments(
+  template: readonly Segment[],
+  parts: readonly string[],
+): Record<string, string> | undefined {
+  if (template.length !== parts.length) return undefined;
+  const groups: Record<string, string> = {};
+  for (const [index, segment] of template.entries()) {
+    const part = parts[index] ?? '';
+    if ('literal' in segment) {
+      if (part !== segment.literal) return undefined;
+    } else if (part === '') return undefined;
+    else groups[segment.parameter] = part;
+  }
+  return groups;
+}
+
+const COMPILED = ROUTES.map((route) => ({ route, segments: templateSegments(route.path) }));
 
 /**
  * Literal segments win over parameters (`/v1/reviews/summary` before `/v1/reviews/{id}`). A path
@@ -917,12 +941,16 @@ export function matchRoute(
   | { kind: 'method-not-allowed'; allowed: string[] }
   | { kind: 'malformed-path'; parameter: string }
   | { kind: 'not-found' } {
-  const candidates = COMPILED.filter(({ regexp }) => regexp.test(path));
+  const parts = (path.endsWith('/') ? path.slice(0, -1) : path).split('/');
+  const candidates = COMPILED.flatMap(({ route, segments }) => {
+    const groups = matchSegments(segments, parts);
+    return groups ? [{ route, groups }] : [];
+  });
   if (candidates.length === 0) return { kind: 'not-found' };
   const hit = candidates.find(({ route }) => route.method === method.toUpperCase());
   if (!hit)
     return { kind: 'method-not-allowed', allowed: [...new Set(candidates.map((c) => c.route.method))] };
-  const groups = hit.regexp.exec(path)?.groups ?? {};
+  const { groups } = hit;
   const pathParameters: Record<string, string> = {};
   for (const [key, value] of Object.entries(groups)) {
     try {

@@ -54,7 +54,8 @@ export interface PlatformCallMetrics {
 
 export interface AuditedPlatformHttpDeps {
   readonly audit: AuditLog;
-  readonly stats: PlatformStatsStore;
+  /** Only recording: a call never reads the statistics. */
+  readonly stats: Pick<PlatformStatsStore, 'record'>;
   readonly quotaFrom: QuotaFromHeaders;
   readonly metrics: PlatformCallMetrics;
   /** Writes entries the audit table refused after the retries, durably (the log), with the error. */

@@ -24,10 +24,14 @@ export interface DynamoAuditLogOptions {
   readonly retentionDays: number;
 }
 
-export class DynamoAuditLog implements AuditLog, AuditReader {
+/**
+ * Appending alone: what the functions that call platforms need (their bundles then hold no
+ * reading code, ADR 0022). DynamoAuditLog adds the reading.
+ */
+export class DynamoAuditAppender implements AuditLog {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    protected readonly client: DynamoDBDocumentClient,
+    protected readonly tableName: string,
     private readonly options: DynamoAuditLogOptions,
   ) {}
 
@@ -58,6 +62,42 @@ export class DynamoAuditLog implements AuditLog, AuditReader {
     }
   }
 
+  private itemOf(entry: AuditEntry): Record<string, unknown> {
+    const sk = `${entry.at}#${entry.auditId}`;
+    const expiresAt = Math.floor(Date.parse(entry.at) / 1000) + this.options.retentionDays * 86_400;
+    return {
+      pk: `SUPPLIER#${entry.supplierId}`,
+      sk,
+      ...(entry.connectionId
+        ? { gsi1pk: `SUPPLIER#${entry.supplierId}#CONNECTION#${entry.connectionId}`, gsi1sk: sk }
+        : {}),
+      gsi2pk: `SUPPLIER#${entry.supplierId}#PLATFORM#${entry.platform}`,
+      gsi2sk: sk,
+      gsi3pk: `PLATFORM#${entry.platform}`,
+      gsi3sk: sk,
+      expiresAt,
+      auditId: entry.auditId,
+      supplierId: entry.supplierId,
+      platform: entry.platform,
+      ...(entry.connectionId ? { connectionId: entry.connectionId } : {}),
+      // The action, stored flat so it can be filtered on: `operation` names it either way.
+      actionKind: entry.action.kind,
+      operation: operationOf(entry.action),
+      at: entry.at,
+      outcome: entry.outcome,
+      ...(entry.httpStatus !== undefined ? { httpStatus: entry.httpStatus } : {}),
+      ...(entry.latencyMs !== undefined ? { latencyMs: entry.latencyMs } : {}),
+      ...(entry.breakerProbe !== undefined ? { breakerProbe: entry.breakerProbe } : {}),
+      ...(entry.queuedMs !== undefined ? { queuedMs: entry.queuedMs } : {}),
+      ...(entry.quotaRemaining !== undefined ? { quotaRemaining: entry.quotaRemaining } : {}),
+      correlationId: entry.correlationId,
+      ...(entry.detail !== undefined ? { detail: entry.detail } : {}),
+    };
+  }
+}
+
+/** The audit trail, appending and reading (the API's audit and health routes). */
+export class DynamoAuditLog extends DynamoAuditAppender implements AuditReader {
   async list(
     query: AuditQuery,
     startKey: AuditStoreKey | undefined,
@@ -104,39 +144,6 @@ export class DynamoAuditLog implements AuditLog, AuditReader {
       if (!lastKey) break;
     }
     return lastKey ? { items, lastKey } : { items };
-  }
-
-  private itemOf(entry: AuditEntry): Record<string, unknown> {
-    const sk = `${entry.at}#${entry.auditId}`;
-    const expiresAt = Math.floor(Date.parse(entry.at) / 1000) + this.options.retentionDays * 86_400;
-    return {
-      pk: `SUPPLIER#${entry.supplierId}`,
-      sk,
-      ...(entry.connectionId
-        ? { gsi1pk: `SUPPLIER#${entry.supplierId}#CONNECTION#${entry.connectionId}`, gsi1sk: sk }
-        : {}),
-      gsi2pk: `SUPPLIER#${entry.supplierId}#PLATFORM#${entry.platform}`,
-      gsi2sk: sk,
-      gsi3pk: `PLATFORM#${entry.platform}`,
-      gsi3sk: sk,
-      expiresAt,
-      auditId: entry.auditId,
-      supplierId: entry.supplierId,
-      platform: entry.platform,
-      ...(entry.connectionId ? { connectionId: entry.connectionId } : {}),
-      // The action, stored flat so it can be filtered on: `operation` names it either way.
-      actionKind: entry.action.kind,
-      operation: operationOf(entry.action),
-      at: entry.at,
-      outcome: entry.outcome,
-      ...(entry.httpStatus !== undefined ? { httpStatus: entry.httpStatus } : {}),
-      ...(entry.latencyMs !== undefined ? { latencyMs: entry.latencyMs } : {}),
-      ...(entry.breakerProbe !== undefined ? { breakerProbe: entry.breakerProbe } : {}),
-      ...(entry.queuedMs !== undefined ? { queuedMs: entry.queuedMs } : {}),
-      ...(entry.quotaRemaining !== undefined ? { quotaRemaining: entry.quotaRemaining } : {}),
-      correlationId: entry.correlationId,
-      ...(entry.detail !== undefined ? { detail: entry.detail } : {}),
-    };
   }
 }
 

@@ -24,14 +24,117 @@ const FACEBOOK_THROTTLING = new Set([4, 17, 32, 341, 613, 80001]);
 /** A Google account with more locations than this is listed up to here (the supplier picks from them). */
 const MAX_LOCATION_PAGES = 10;
 
-export class HttpOAuthClient implements OAuthClient {
+/**
+ * Refreshing alone: what a function that calls platforms with stored grants needs (the token
+ * provider); its bundle then holds no connect-time code (ADR 0022). HttpOAuthClient adds the code
+ * exchange, the account's locations and revocation.
+ */
+export class HttpOAuthRefresher implements Pick<OAuthClient, 'refresh'> {
   constructor(
-    private readonly http: PlatformHttp,
-    private readonly app: AppCredentials,
+    protected readonly http: PlatformHttp,
+    protected readonly app: AppCredentials,
     /** The local mode's fake platforms, by platform (real endpoints without). */
-    private readonly origins: Partial<Record<OAuthPlatform, string>> = {},
+    protected readonly origins: Partial<Record<OAuthPlatform, string>> = {},
   ) {}
 
+  async refresh(platform: OAuthPlatform, refreshToken: string, context: CallContext): Promise<TokenGrant> {
+    if (platform === 'facebook') {
+      throw new PlatformCallError(platform, context.operation, {
+        kind: 'permanent',
+        reason: 'Facebook Page tokens are not refreshed',
+      });
+    }
+    return this.tokenRequest(
+      platform,
+      this.url(platform, OAUTH_PROVIDERS[platform].refreshUrl),
+      { grant_type: 'refresh_token', refresh_token: refreshToken },
+      { ...context, operation: 'token-refresh' },
+    );
+  }
+
+  protected async tokenRequest(
+    platform: 'google' | 'trustpilot',
+    url: string,
+    params: Record<string, string>,
+    context: CallContext,
+  ): Promise<TokenGrant> {
+    const clientId = this.app.clientId(platform);
+    const secret = await this.app.clientSecret(platform);
+    const basic = OAUTH_PROVIDERS[platform].clientAuth === 'basic';
+    const form = new URLSearchParams(params);
+    if (!basic) {
+      form.set('client_id', clientId);
+      form.set('client_secret', secret);
+    }
+    const response = await this.http.request(
+      {
+        method: 'POST',
+        url,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+          ...(basic
+            ? { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` }
+            : {}),
+        },
+        body: form.toString(),
+      },
+      context,
+    );
+    return this.grantFrom(platform, response, context);
+  }
+
+  protected grantFrom(
+    platform: OAuthPlatform,
+    response: PlatformHttpResponse,
+    context: CallContext,
+  ): TokenGrant {
+    if (response.status !== 200) {
+      throw new PlatformCallError(platform, context.operation, classify(platform, response), response.status);
+    }
+    const grant = parseTokenGrant(parseJson(response.body));
+    if (!grant) {
+      throw new PlatformCallError(
+        platform,
+        context.operation,
+        {
+          kind: 'retry-later',
+          reason: 'the token endpoint answered 200 without a token',
+        },
+        response.status,
+      );
+    }
+    return grant;
+  }
+
+  protected async json(
+    platform: OAuthPlatform,
+    request: PlatformHttpRequest,
+    context: CallContext,
+  ): Promise<Record<string, unknown>> {
+    const response = await this.http.request(request, context);
+    if (response.status !== 200) {
+      throw new PlatformCallError(platform, context.operation, classify(platform, response), response.status);
+    }
+    const body = parseJson(response.body);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new PlatformCallError(
+        platform,
+        context.operation,
+        { kind: 'retry-later', reason: 'answer is not a JSON object' },
+        200,
+      );
+    }
+    return body as Record<string, unknown>;
+  }
+
+  protected url(platform: OAuthPlatform, url: string): string {
+    return withOrigin(url, this.origins[platform]);
+  }
+}
+
+/** The whole OAuth client: the connect flow's code exchange and locations, refresh, revocation. */
+export class HttpOAuthClient extends HttpOAuthRefresher implements OAuthClient {
   async authorize(
     platform: OAuthPlatform,
     input: { code: string; codeVerifier: string; redirectUri: string },
@@ -102,21 +205,6 @@ export class HttpOAuthClient implements OAuthClient {
         return { grant, locations: [] };
       }
     }
-  }
-
-  async refresh(platform: OAuthPlatform, refreshToken: string, context: CallContext): Promise<TokenGrant> {
-    if (platform === 'facebook') {
-      throw new PlatformCallError(platform, context.operation, {
-        kind: 'permanent',
-        reason: 'Facebook Page tokens are not refreshed',
-      });
-    }
-    return this.tokenRequest(
-      platform,
-      this.url(platform, OAUTH_PROVIDERS[platform].refreshUrl),
-      { grant_type: 'refresh_token', refresh_token: refreshToken },
-      { ...context, operation: 'token-refresh' },
-    );
   }
 
   async revoke(platform: OAuthPlatform, token: string, context: CallContext): Promise<boolean> {
@@ -201,86 +289,6 @@ export class HttpOAuthClient implements OAuthClient {
       await this.http.request({ method: 'GET', url: url.toString() }, context),
       context,
     );
-  }
-
-  private async tokenRequest(
-    platform: 'google' | 'trustpilot',
-    url: string,
-    params: Record<string, string>,
-    context: CallContext,
-  ): Promise<TokenGrant> {
-    const clientId = this.app.clientId(platform);
-    const secret = await this.app.clientSecret(platform);
-    const basic = OAUTH_PROVIDERS[platform].clientAuth === 'basic';
-    const form = new URLSearchParams(params);
-    if (!basic) {
-      form.set('client_id', clientId);
-      form.set('client_secret', secret);
-    }
-    const response = await this.http.request(
-      {
-        method: 'POST',
-        url,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          accept: 'application/json',
-          ...(basic
-            ? { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` }
-            : {}),
-        },
-        body: form.toString(),
-      },
-      context,
-    );
-    return this.grantFrom(platform, response, context);
-  }
-
-  private grantFrom(
-    platform: OAuthPlatform,
-    response: PlatformHttpResponse,
-    context: CallContext,
-  ): TokenGrant {
-    if (response.status !== 200) {
-      throw new PlatformCallError(platform, context.operation, classify(platform, response), response.status);
-    }
-    const grant = parseTokenGrant(parseJson(response.body));
-    if (!grant) {
-      throw new PlatformCallError(
-        platform,
-        context.operation,
-        {
-          kind: 'retry-later',
-          reason: 'the token endpoint answered 200 without a token',
-        },
-        response.status,
-      );
-    }
-    return grant;
-  }
-
-  private async json(
-    platform: OAuthPlatform,
-    request: PlatformHttpRequest,
-    context: CallContext,
-  ): Promise<Record<string, unknown>> {
-    const response = await this.http.request(request, context);
-    if (response.status !== 200) {
-      throw new PlatformCallError(platform, context.operation, classify(platform, response), response.status);
-    }
-    const body = parseJson(response.body);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new PlatformCallError(
-        platform,
-        context.operation,
-        { kind: 'retry-later', reason: 'answer is not a JSON object' },
-        200,
-      );
-    }
-    return body as Record<string, unknown>;
-  }
-
-  private url(platform: OAuthPlatform, url: string): string {
-    return withOrigin(url, this.origins[platform]);
   }
 }
 

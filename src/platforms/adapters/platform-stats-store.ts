@@ -27,10 +27,14 @@ const MINUTE_KEY_LENGTH = 'MINUTE#2026-12-03T11:12'.length;
 /** An hour of minutes in every region fits in one page; a longer window pages on. */
 const PAGE_LIMIT = 200;
 
-export class DynamoPlatformStatsStore implements PlatformStatsStore {
+/**
+ * Recording alone: what the functions that call platforms need (their bundles then hold no
+ * reading code, ADR 0022). DynamoPlatformStatsStore adds the reading.
+ */
+export class DynamoPlatformStatsRecorder implements Pick<PlatformStatsStore, 'record'> {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    protected readonly client: DynamoDBDocumentClient,
+    protected readonly tableName: string,
     /** The region this store writes from: its shard of every item. */
     private readonly region: string,
   ) {}
@@ -41,52 +45,6 @@ export class DynamoPlatformStatsStore implements PlatformStatsStore {
     await Promise.all(
       scopes.flatMap((scope) => [this.addToMinute(scope, call), this.setLatest(scope, call)]),
     );
-  }
-
-  async read(scope: StatsScope, sinceMs: number): Promise<{ minutes: MinuteStats[]; latest?: LatestStats }> {
-    const pk = scopeKey(scope);
-    const [buckets, latest] = await Promise.all([
-      this.queryAll(pk, 'sk BETWEEN :from AND :to', { ':from': minuteKey(sinceMs), ':to': 'MINUTE#~' }),
-      // `LATEST` (written before the shards) and every region's `LATEST#<region>`.
-      this.queryAll(pk, 'begins_with(sk, :latest)', { ':latest': 'LATEST' }),
-    ]);
-    const byMinute = new Map<number, MinuteStats>();
-    for (const item of buckets) {
-      const minuteMs = Date.parse(`${String(item.sk).slice('MINUTE#'.length, MINUTE_KEY_LENGTH)}:00.000Z`);
-      const sum = byMinute.get(minuteMs) ?? { minuteMs, successes: 0, failures: 0, rateLimited: 0 };
-      byMinute.set(minuteMs, {
-        minuteMs,
-        successes: sum.successes + Number(item.successes ?? 0),
-        failures: sum.failures + Number(item.failures ?? 0),
-        rateLimited: sum.rateLimited + Number(item.rateLimited ?? 0),
-      });
-    }
-    const minutes = [...byMinute.values()].sort((a, b) => a.minuteMs - b.minuteMs);
-    const merged = mergeLatest(latest.map(latestOf));
-    return merged ? { minutes, latest: merged } : { minutes };
-  }
-
-  private async queryAll(
-    pk: string,
-    sortCondition: string,
-    values: Record<string, string>,
-  ): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: `pk = :pk AND ${sortCondition}`,
-          ExpressionAttributeValues: { ':pk': pk, ...values },
-          Limit: PAGE_LIMIT,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
   }
 
   private async addToMinute(scope: StatsScope, call: CallOutcome): Promise<void> {
@@ -139,6 +97,55 @@ export class DynamoPlatformStatsStore implements PlatformStatsStore {
       if ((error as Error).name === 'ConditionalCheckFailedException') return;
       throw error;
     }
+  }
+}
+
+/** Recording and reading (the health view of the API and the sync scheduler). */
+export class DynamoPlatformStatsStore extends DynamoPlatformStatsRecorder implements PlatformStatsStore {
+  async read(scope: StatsScope, sinceMs: number): Promise<{ minutes: MinuteStats[]; latest?: LatestStats }> {
+    const pk = scopeKey(scope);
+    const [buckets, latest] = await Promise.all([
+      this.queryAll(pk, 'sk BETWEEN :from AND :to', { ':from': minuteKey(sinceMs), ':to': 'MINUTE#~' }),
+      // `LATEST` (written before the shards) and every region's `LATEST#<region>`.
+      this.queryAll(pk, 'begins_with(sk, :latest)', { ':latest': 'LATEST' }),
+    ]);
+    const byMinute = new Map<number, MinuteStats>();
+    for (const item of buckets) {
+      const minuteMs = Date.parse(`${String(item.sk).slice('MINUTE#'.length, MINUTE_KEY_LENGTH)}:00.000Z`);
+      const sum = byMinute.get(minuteMs) ?? { minuteMs, successes: 0, failures: 0, rateLimited: 0 };
+      byMinute.set(minuteMs, {
+        minuteMs,
+        successes: sum.successes + Number(item.successes ?? 0),
+        failures: sum.failures + Number(item.failures ?? 0),
+        rateLimited: sum.rateLimited + Number(item.rateLimited ?? 0),
+      });
+    }
+    const minutes = [...byMinute.values()].sort((a, b) => a.minuteMs - b.minuteMs);
+    const merged = mergeLatest(latest.map(latestOf));
+    return merged ? { minutes, latest: merged } : { minutes };
+  }
+
+  private async queryAll(
+    pk: string,
+    sortCondition: string,
+    values: Record<string, string>,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: `pk = :pk AND ${sortCondition}`,
+          ExpressionAttributeValues: { ':pk': pk, ...values },
+          Limit: PAGE_LIMIT,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
   }
 }
 

@@ -19,7 +19,8 @@ import type { TokenSafe } from './token-safe';
 export interface TokenProviderDeps {
   readonly connections: ConnectionStore;
   readonly safe: TokenSafe;
-  readonly oauth: OAuthClient;
+  /** Only refreshes: a provider never runs the connect flow. */
+  readonly oauth: Pick<OAuthClient, 'refresh'>;
   readonly app: AppCredentials;
   readonly audit: AuditLog;
   readonly clock: Clock;

@@ -40,8 +40,9 @@ import {
   type StoredReviewItem,
   type SummaryShard,
 } from '../domain/summary';
-import { mergeObservedReply, type ReplyObservation } from '../domain/review-replies';
+import type { ReplyObservation } from '../domain/review-replies';
 import { listingPlan, reviewListingKeys, SPARSE_LISTING_KEYS } from '../domain/review-listing-keys';
+import { DynamoReviewReplies } from './dynamo-review-replies';
 import type {
   RemovalOutcome,
   ReplyObservationOutcome,
@@ -82,11 +83,16 @@ const MAX_EDIT_ATTEMPTS = 8;
 const MAX_READS_PER_PAGE = 8;
 
 export class DynamoReviewRepository implements ReviewRepository {
+  /** The reply state of stored reviews, in its own module: the reply worker needs only that. */
+  private readonly replies: DynamoReviewReplies;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly region: string,
-  ) {}
+  ) {
+    this.replies = new DynamoReviewReplies(client, tableName);
+  }
 
   /**
    * Stores up to MAX_REVIEWS_PER_TRANSACTION reviews of one supplier.
@@ -670,95 +676,18 @@ export class DynamoReviewRepository implements ReviewRepository {
     throw new Error(`review ${removal.reviewId}: too many concurrent changes, will be retried`);
   }
 
-  /**
-   * Records the state of the supplier's reply on a stored review. Ordered by `requestedAt`: a
-   * newer request replaces an older one's state; for the same request only a pending state
-   * moves on (published and failed are final). False when refused (or no such review).
-   */
-  async recordReply(supplierId: string, reviewId: string, reply: ReviewReply): Promise<boolean> {
-    if (reply.requestedAt === undefined) throw new Error('a reply request needs its request time');
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: supplierPk(supplierId), sk: reviewSk(reviewId) },
-          UpdateExpression: 'SET reply = :reply',
-          // A reply seen on the platform or imported without any request of ours has no request
-          // time: any request replaces it.
-          ConditionExpression:
-            'entity = :review AND (attribute_not_exists(reply) OR attribute_not_exists(reply.requestedAt) OR ' +
-            'reply.requestedAt < :at OR (reply.requestedAt = :at AND reply.#state = :pending))',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':reply': reply,
-            ':review': 'review',
-            ':at': reply.requestedAt,
-            ':pending': 'pending',
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+  /** See DynamoReviewReplies.recordReply. */
+  recordReply(supplierId: string, reviewId: string, reply: ReviewReply): Promise<boolean> {
+    return this.replies.recordReply(supplierId, reviewId, reply);
   }
 
-  /**
-   * Merges what the review's source shows of the reply with the stored reply
-   * (domain/review-replies.ts): reads it, decides, and writes conditional on the reply it read (a
-   * reply worker's concurrent write makes it read and decide again). Never touches a removed review.
-   */
-  async observeReply(
+  /** See DynamoReviewReplies.observeReply. */
+  observeReply(
     supplierId: string,
     reviewId: string,
     observation: ReplyObservation,
   ): Promise<ReplyObservationOutcome> {
-    const key = { pk: supplierPk(supplierId), sk: reviewSk(reviewId) };
-    for (let attempt = 0; attempt < MAX_EDIT_ATTEMPTS; attempt += 1) {
-      const { Item } = await this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: key,
-          ConsistentRead: true,
-          ProjectionExpression: 'entity, reply, removedAt',
-        }),
-      );
-      if (Item?.entity !== 'review' || Item.removedAt !== undefined) return 'no-review';
-      const current = Item.reply as ReviewReply | undefined;
-      const merge = mergeObservedReply(current, observation);
-      if (merge.kind === 'keep') return 'unchanged';
-      try {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: key,
-            UpdateExpression: 'SET reply = :reply',
-            ConditionExpression:
-              'entity = :review AND attribute_not_exists(removedAt) AND ' +
-              (current
-                ? 'reply.updatedAt = :seenAt AND reply.#state = :seenState AND reply.#action = :seenAction'
-                : 'attribute_not_exists(reply)'),
-            ...(current ? { ExpressionAttributeNames: { '#state': 'state', '#action': 'action' } } : {}),
-            ExpressionAttributeValues: {
-              ':reply': merge.reply,
-              ':review': 'review',
-              ...(current
-                ? {
-                    ':seenAt': current.updatedAt,
-                    ':seenState': current.state,
-                    ':seenAction': current.action,
-                  }
-                : {}),
-            },
-          }),
-        );
-        return 'changed';
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-    }
-    throw new Error(`review ${reviewId}: the reply kept changing while a sync merged it, will be retried`);
+    return this.replies.observeReply(supplierId, reviewId, observation);
   }
 
   // Two regions (issue 11, ADR 0020): a review created in two regions at once.

@@ -29,6 +29,18 @@ describe('matchRoute', () => {
     expect(matchRoute('GET', '/v1/reviews/a/b')).toEqual({ kind: 'not-found' });
   });
 
+  it('compares literal segments exactly, ignores one trailing slash and needs non-empty parameters', () => {
+    // As API Gateway: a `.` in a literal segment is that character, not any character.
+    expect(matchRoute('GET', '/v1/openapiXjson')).toEqual({ kind: 'not-found' });
+    expect(matchRoute('GET', '/v1/openapi.json/')).toMatchObject({ kind: 'match' });
+    expect(matchRoute('GET', '/v1/reviews/rev_x/')).toMatchObject({
+      kind: 'match',
+      match: { pathParameters: { id: 'rev_x' } },
+    });
+    expect(matchRoute('GET', '/v1/reviews//')).toEqual({ kind: 'not-found' });
+    expect(matchRoute('GET', '/v1//reviews')).toEqual({ kind: 'not-found' });
+  });
+
   it('matches every catalogued route to itself', () => {
     for (const route of ROUTES) {
       const path = route.path.replace(/\{\w+\}/g, 'rev_x');

@@ -109,7 +109,7 @@ it('the sync worker prints one summed value per token metric for a batch', async
 it('the reply worker prints one summed value per token metric for a batch', async () => {
   const handle = loadHandler('../../../functions/reply-worker/handler', (emit) => ({
     // The reply is recorded first; a newer one already is, so this one is superseded.
-    reviewRepository: () => ({
+    reviewReplies: () => ({
       recordReply: async () => {
         emit();
         emit();
