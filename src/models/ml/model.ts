@@ -2,7 +2,7 @@
  * A loaded model: turns an artifact into `predict(texts)`. No I/O here (see `load.ts`).
  */
 import { outputCount, type ModelArtifact, type ReferenceDistribution, type Task } from './artifact';
-import { decodeEntries, decodeWeights, denseWeights, weightRows } from './codec';
+import { denseWeights, unpackWeights } from './codec';
 import { dot, sigmoid, type LinearParams } from './linear';
 import type { Candidate, Prediction } from './prediction';
 import { accumulateExpenseFeatures } from './expense-features';
@@ -30,14 +30,11 @@ export interface Model {
 export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}): Model {
   const outputs = outputCount(a);
   const buckets = 2 ** a.features.bits;
-  // Binary models score from the dense table; multi-output ones from the rows of non-zero weights
-  // (see `weightRows`), and build the dense table only if the general path is ever taken.
-  const dense = outputs === 1 ? decodeWeights(a.weights, buckets) : undefined;
-  const entries = outputs === 1 ? undefined : decodeEntries(a.weights, buckets * outputs);
-  const rows = entries && weightRows(entries, buckets, outputs);
+  // The fused path reads the packed weights in place (see `codec.ts`); the general path builds the
+  // dense table once, if it is ever taken.
+  const packed = unpackWeights(a.weights, buckets, outputs);
   let params: LinearParams | undefined;
-  const linear = (): LinearParams =>
-    (params ??= { weights: dense ?? denseWeights(entries!, buckets * outputs), bias: a.bias, outputs });
+  const linear = (): LinearParams => (params ??= { weights: denseWeights(packed), bias: a.bias, outputs });
   const vectorise = vectoriser(a);
   const modelVersion = `${a.task}@${a.version}`;
   const threshold = options.threshold ?? a.threshold;
@@ -66,17 +63,34 @@ export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}):
     } else acc = accumulateSentimentFeatures(text, features);
     raw.fill(0);
     const { indices, values, size } = acc;
-    if (dense) {
-      for (let i = 0; i < size; i++) raw[0] += dense[indices[i]] * (values[i] * scale);
+    // Zero weights are absent: adding +0 never changes a sum, so this equals the dense product.
+    const { starts, slots, output, q, table, groupBits } = packed;
+    const mask = (1 << groupBits) - 1;
+    if (outputs === 1) {
+      let sum = 0;
+      for (let i = 0; i < size; i++) {
+        const bucket = indices[i];
+        const slot = bucket & mask;
+        const g = bucket >>> groupBits;
+        for (let e = starts[g], end = starts[g + 1]; e < end; e++) {
+          const s = slots[e];
+          if (s < slot) continue;
+          if (s === slot) sum += table[q[e] + 128] * (values[i] * scale);
+          break;
+        }
+      }
+      raw[0] = sum;
       return raw;
     }
-    // Zero weights are skipped: adding +0 never changes a sum, so this equals the dense product.
-    const { first, count, output, weight } = rows!;
     for (let i = 0; i < size; i++) {
       const v = values[i] * scale;
-      const e0 = first[indices[i]];
-      const end = e0 + count[indices[i]];
-      for (let e = e0; e < end; e++) raw[output[e]] += weight[e] * v;
+      const bucket = indices[i];
+      const slot = bucket & mask;
+      const g = bucket >>> groupBits;
+      let e = starts[g];
+      const end = starts[g + 1];
+      while (e < end && slots[e] < slot) e++;
+      for (; e < end && slots[e] === slot; e++) raw[output[e]] += table[q[e] + 128] * v;
     }
     return raw;
   };
