@@ -50,6 +50,27 @@ export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}):
   const z = new Float64Array(outputs);
   const probs = new Float64Array(outputs);
 
+  // Multi-output models: where each bucket's entries are, found in its group on the bucket's first
+  // use and kept in one number, ((1 + first entry) << 8) + entry count (0 while unknown). A note has
+  // many features (character n-grams) over a large table, so a group scan per feature would cost
+  // more than the product; this table costs nothing per weight at load (zeroed memory, touched only
+  // where used), and one read gives both numbers.
+  const rowInfo = outputs === 1 ? undefined : new Int32Array(buckets);
+  if (outputs > 255) throw new Error(`${outputs} outputs do not fit a row`);
+  const resolveRow = (bucket: number): number => {
+    const { starts, slots, groupBits } = packed;
+    const slot = bucket & ((1 << groupBits) - 1);
+    const g = bucket >>> groupBits;
+    let e = starts[g];
+    const end = starts[g + 1];
+    while (e < end && slots[e] < slot) e++;
+    let count = 0;
+    while (e + count < end && slots[e + count] === slot) count++;
+    const info = (e + 1) * 256 + count;
+    rowInfo![bucket] = info;
+    return info;
+  };
+
   /** w·x of one unit (a whole text or one sentence) into `raw`, read from the features in place. */
   const unitDot = (text: string): Float64Array => {
     let acc;
@@ -85,12 +106,10 @@ export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}):
     for (let i = 0; i < size; i++) {
       const v = values[i] * scale;
       const bucket = indices[i];
-      const slot = bucket & mask;
-      const g = bucket >>> groupBits;
-      let e = starts[g];
-      const end = starts[g + 1];
-      while (e < end && slots[e] < slot) e++;
-      for (; e < end && slots[e] === slot; e++) raw[output[e]] += table[q[e] + 128] * v;
+      let info = rowInfo![bucket];
+      if (info === 0) info = resolveRow(bucket);
+      const first = (info >>> 8) - 1;
+      for (let e = first, end = first + (info & 255); e < end; e++) raw[output[e]] += table[q[e] + 128] * v;
     }
     return raw;
   };

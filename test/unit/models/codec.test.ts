@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   decodeWeights,
   denseWeights,
@@ -138,5 +139,35 @@ describe('FeatureAccumulator', () => {
       builder.add(bucket, i / 7);
     }
     expect(acc.toVector()).toEqual(builder.build());
+  });
+
+  it('matches SparseBuilder on any sequence of updates, across clears (add and max)', () => {
+    const acc = new FeatureAccumulator(2 ** 18);
+    const update = fc.tuple(
+      fc.boolean(),
+      fc.integer({ min: 0, max: 2 ** 18 - 1 }),
+      fc.double({ noNaN: true }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(update, { maxLength: 300 }), { maxLength: 4 }), (texts) => {
+        for (const updates of texts) {
+          acc.clear();
+          const builder = new SparseBuilder();
+          // Few distinct buckets too, so that updates hit buckets already held.
+          for (const [isMax, bucket, value] of updates) {
+            const b = bucket % 3 === 0 ? bucket % 17 : bucket;
+            if (isMax) {
+              acc.max(b, value);
+              builder.max(b, value);
+            } else {
+              acc.add(b, value);
+              builder.add(b, value);
+            }
+          }
+          expect(acc.toVector()).toEqual(builder.build());
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
