@@ -54,6 +54,8 @@ const FNV_PRIME = 0x01000193;
 const scratch = accumulatorCache();
 /** Buckets of one word's character n-grams, by length then start (see `accumulateExpenseFeatures`). */
 let ngramBuckets = new Int32Array(256);
+/** The character codes of " word " (the word being split into n-grams). */
+let paddedCodes = new Uint16Array(64);
 
 /**
  * The summed (not yet normalised) features of a note, in the module's reusable accumulator: valid
@@ -86,12 +88,14 @@ export function accumulateExpenseFeatures(text: string, cfg: ExpenseFeatureConfi
       const starts = padded - charMin + 1;
       const need = (charMax - charMin + 1) * starts;
       if (ngramBuckets.length < need) ngramBuckets = new Int32Array(2 * need);
+      if (paddedCodes.length < padded) paddedCodes = new Uint16Array(2 * padded);
+      paddedCodes[0] = SPACE;
+      for (let k = 0; k < w.length; k++) paddedCodes[k + 1] = w.charCodeAt(k);
+      paddedCodes[padded - 1] = SPACE;
       for (let i = 0; i < starts; i++) {
         let h = PREFIX.c;
         for (let end = i; end < padded && end < i + charMax; end++) {
-          // Character `end` of " word ".
-          const c = end === 0 || end === padded - 1 ? SPACE : w.charCodeAt(end - 1);
-          h = Math.imul(h ^ c, FNV_PRIME);
+          h = Math.imul(h ^ paddedCodes[end], FNV_PRIME);
           const n = end - i + 1;
           if (n >= charMin) ngramBuckets[(n - charMin) * starts + i] = bucketOf(h, bits);
         }

@@ -159,10 +159,7 @@ export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}):
     // Below the threshold: abstain to the fallback label and show the three best candidates
     // (also when the best candidate is the fallback itself, e.g. a note that is only an amount).
     if (fallback !== undefined && threshold !== undefined && confidence < threshold) {
-      const ranked: Candidate[] = Array.from(probs, (p, i) => ({ label: a.labels[i], confidence: p })).sort(
-        (x, y) => y.confidence - x.confidence || (x.label < y.label ? -1 : 1),
-      );
-      return { label: fallback, confidence, modelVersion, candidates: ranked.slice(0, 3) };
+      return { label: fallback, confidence, modelVersion, candidates: topCandidates(probs, a.labels, 3) };
     }
     return { label: a.labels[best], confidence, modelVersion };
   };
@@ -189,4 +186,23 @@ function softmaxInto(zs: Float64Array, out: Float64Array): void {
     sum += out[i];
   }
   for (let i = 0; i < zs.length; i++) out[i] /= sum;
+}
+
+/**
+ * The `k` best labels, by probability then label (labels are unique, so the order is total): the
+ * first `k` of sorting them all, without building and sorting every candidate.
+ */
+function topCandidates(probs: Float64Array, labels: readonly string[], k: number): Candidate[] {
+  const top: number[] = [];
+  const before = (i: number, j: number): boolean =>
+    probs[i] > probs[j] || (probs[i] === probs[j] && labels[i] < labels[j]);
+  for (let i = 0; i < probs.length; i++) {
+    let at = top.length;
+    while (at > 0 && before(i, top[at - 1])) at--;
+    if (at < k) {
+      top.splice(at, 0, i);
+      if (top.length > k) top.pop();
+    }
+  }
+  return top.map((i) => ({ label: labels[i], confidence: probs[i] }));
 }
