@@ -22,7 +22,6 @@ export {
   BUCKETS,
   ModelPool,
   parseRegistries,
-  registrySchema,
   type ModelRegistry,
   type Variant,
 } from './registry';
