@@ -1,14 +1,38 @@
 /**
- * Compact, deterministic encoding of sparse quantised weights: sorted flat indices stored as
- * LEB128 varint deltas and int8 values, both base64. Values are square-root companded
- * (w = sign(q) * (|q| * scale)^2) so small weights keep more resolution than a linear int8 scale
- * would give them. Decoding yields a dense Float32Array.
+ * Sparse quantised weights in the layout inference reads, so that loading does no work per weight.
+ *
+ * Values are square-root companded int8 (w = sign(q) * (|q| * scale)^2): small weights keep more
+ * resolution than a linear int8 scale would give them. The non-zero weights are sorted by flat
+ * index (bucket * outputs + output) and cut into groups of 2^groupBits consecutive buckets:
+ * - `starts` (little-endian uint32, groups + 1): group g's entries are starts[g] to starts[g + 1];
+ * - `slots` (uint8 per entry): the bucket's place in its group (bucket & (2^groupBits - 1));
+ * - `outputs` (uint8 per entry, empty for one-output models): the class of the entry;
+ * - `values` (int8 per entry): q.
+ * Each is base64 in `model.json`; loading decodes it (native code) into typed-array views. A
+ * feature's weights are found by scanning its group (about eight buckets), where a dense table of
+ * 2^18 floats would have to be built entry by entry at cold start.
+ *
+ * The previous encoding (`wedsync-linear-v1`: varint gaps between indices) is still read:
+ * {@link upgradeLegacyWeights} repacks it.
  */
 
+/** The weights of a `wedsync-linear-v2` artifact (see the module comment). */
 export interface EncodedWeights {
   /** Number of non-zero weights. */
   readonly count: number;
   /** Decoding: w = sign(q) * (|q| * scale)^2 for each int8 value q. */
+  readonly scale: number;
+  /** log2 of the buckets per group (0-8). */
+  readonly groupBits: number;
+  readonly starts: string;
+  readonly slots: string;
+  readonly outputs: string;
+  readonly values: string;
+}
+
+/** The weights of a `wedsync-linear-v1` artifact. */
+export interface LegacyEncodedWeights {
+  readonly count: number;
   readonly scale: number;
   /** base64 of varint-encoded gaps between successive flat indices. */
   readonly index: string;
@@ -16,50 +40,121 @@ export interface EncodedWeights {
   readonly value: string;
 }
 
+/** Decoded weights: views on the artifact's bytes, plus the 256 possible values. */
+export interface PackedWeights {
+  readonly buckets: number;
+  readonly outputs: number;
+  readonly groupBits: number;
+  readonly starts: Uint32Array;
+  readonly slots: Uint8Array;
+  /** The class of each entry; empty for one-output models. */
+  readonly output: Uint8Array;
+  readonly q: Int8Array;
+  /** Weight of a value q at q + 128, as a float32 (as the dense tables of v1 held it). */
+  readonly table: Float32Array;
+}
+
+/** Non-zero entries by ascending flat index, before packing. */
+interface Entries {
+  readonly flat: ArrayLike<number>;
+  readonly q: ArrayLike<number>;
+  readonly scale: number;
+}
+
 /**
  * Quantises `dense` to companded int8 (scale = sqrt(max |w|) / 127) and keeps only the entries
  * with |w| >= `minAbs` that do not round to zero.
  */
-export function encodeWeights(dense: ArrayLike<number>, minAbs = 0): EncodedWeights {
+function quantise(dense: ArrayLike<number>, minAbs: number): Entries {
   let maxAbs = 0;
   for (let i = 0; i < dense.length; i++) maxAbs = Math.max(maxAbs, Math.abs(dense[i]));
   const scale = maxAbs > 0 ? Number((Math.sqrt(maxAbs) / 127).toPrecision(8)) : 1;
-  const gaps: number[] = [];
-  const values: number[] = [];
-  let prev = 0;
+  const flat: number[] = [];
+  const q: number[] = [];
   for (let i = 0; i < dense.length; i++) {
     if (Math.abs(dense[i]) < minAbs) continue;
-    const q = Math.sign(dense[i]) * Math.round(Math.sqrt(Math.abs(dense[i])) / scale);
-    if (q === 0) continue;
-    gaps.push(i - prev);
-    values.push(Math.max(-127, Math.min(127, q)));
-    prev = i;
+    const v = Math.sign(dense[i]) * Math.round(Math.sqrt(Math.abs(dense[i])) / scale);
+    if (v === 0) continue;
+    flat.push(i);
+    q.push(Math.max(-127, Math.min(127, v)));
   }
-  const bytes: number[] = [];
-  for (let g of gaps) {
-    while (g >= 0x80) {
-      bytes.push((g & 0x7f) | 0x80);
-      g >>>= 7;
-    }
-    bytes.push(g);
+  return { flat, q, scale };
+}
+
+const base64 = (bytes: Uint8Array | Uint32Array | Int8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+
+/**
+ * Groups of at most eight non-empty buckets on average: the largest groupBits (<= 8) for which
+ * the groups divide the buckets and outnumber an eighth of the non-empty buckets. Deterministic.
+ */
+function chooseGroupBits(nonEmptyBuckets: number, buckets: number): number {
+  let bits = 0;
+  for (;;) {
+    const next = bits + 1;
+    const groups = buckets >>> next;
+    if (next > 8 || groups < 1 || groups << next !== buckets || groups * 8 < nonEmptyBuckets) return bits;
+    bits = next;
   }
+}
+
+function pack(entries: Entries, buckets: number, outputs: number): EncodedWeights {
+  if (outputs > 256) throw new Error(`weights: ${outputs} outputs do not fit one byte`);
+  const { flat, q, scale } = entries;
+  const n = q.length;
+  let nonEmpty = 0;
+  for (let k = 0; k < n; k++) {
+    if (k === 0 || Math.floor(flat[k] / outputs) !== Math.floor(flat[k - 1] / outputs)) nonEmpty++;
+  }
+  const groupBits = chooseGroupBits(nonEmpty, buckets);
+  const groups = buckets >>> groupBits;
+  const starts = new Uint32Array(groups + 1);
+  const slots = new Uint8Array(n);
+  const output = new Uint8Array(outputs === 1 ? 0 : n);
+  const values = Int8Array.from(q);
+  for (let k = 0; k < n; k++) {
+    const bucket = Math.floor(flat[k] / outputs);
+    if (bucket >= buckets) throw new Error(`weights: index ${flat[k]} out of range ${buckets * outputs}`);
+    starts[(bucket >>> groupBits) + 1]++;
+    slots[k] = bucket & ((1 << groupBits) - 1);
+    if (outputs > 1) output[k] = flat[k] - bucket * outputs;
+  }
+  for (let g = 0; g < groups; g++) starts[g + 1] += starts[g];
+  if (!littleEndian()) throw new Error('weights: the codec writes little-endian hosts only');
   return {
-    count: values.length,
+    count: n,
     scale,
-    index: Buffer.from(bytes).toString('base64'),
-    value: Buffer.from(Int8Array.from(values).buffer).toString('base64'),
+    groupBits,
+    starts: base64(starts),
+    slots: base64(slots),
+    outputs: base64(output),
+    values: base64(values),
   };
 }
 
-/** The non-zero weights of an encoding: ascending flat indices and their values (float32, as stored dense). */
-export interface WeightEntries {
-  readonly index: Uint32Array;
-  readonly value: Float32Array;
+/** Quantises and packs a dense table of `outputs` weights per bucket (flat index = bucket * outputs + output). */
+export function encodeWeights(dense: ArrayLike<number>, minAbs = 0, outputs = 1): EncodedWeights {
+  if (dense.length % outputs !== 0)
+    throw new Error(`weights: ${dense.length} is not a multiple of ${outputs}`);
+  return pack(quantise(dense, minAbs), dense.length / outputs, outputs);
 }
 
-/** The 255 possible values of an encoding, computed once: w = sign(q) * (|q| * scale)^2 at q + 128. */
-function valueTable(scale: number): Float64Array {
-  const table = new Float64Array(256);
+let endianness: boolean | undefined;
+function littleEndian(): boolean {
+  return (endianness ??= new Uint8Array(new Uint32Array([1]).buffer)[0] === 1);
+}
+
+/** The bytes of a base64 field as a fresh, aligned buffer (so that typed arrays can view it). */
+function bytesOf(field: string): ArrayBuffer {
+  const buf = Buffer.from(field, 'base64');
+  // Large decodes get their own ArrayBuffer; small ones may sit in Node's shared pool: copy those.
+  if (buf.byteOffset === 0 && buf.buffer.byteLength === buf.length) return buf.buffer as ArrayBuffer;
+  return new Uint8Array(buf).buffer;
+}
+
+/** The 255 possible values of an encoding: w = sign(q) * (|q| * scale)^2 at q + 128. */
+function valueTable(scale: number): Float32Array {
+  const table = new Float32Array(256);
   for (let q = -127; q <= 127; q++) {
     const m = Math.abs(q) * scale;
     table[q + 128] = Math.sign(q) * m * m;
@@ -68,19 +163,76 @@ function valueTable(scale: number): Float64Array {
 }
 
 /**
- * Decodes an encoding, checking every index against `size`: into `dense` (a zeroed array of `size`
- * entries) when given, else into the returned entries. One loop either way: it runs once per model
- * at cold start, mostly before the JIT has compiled it, so it does little per entry, and a one-byte
- * gap (most of them) takes the short path.
+ * Decodes an encoding for `buckets` buckets of `outputs` weights each. Checks the lengths and the
+ * group starts (per group, not per weight: an entry's slot or output out of range can only miss).
  */
-function decode(enc: EncodedWeights, size: number, dense?: Float32Array): WeightEntries | undefined {
+export function unpackWeights(enc: EncodedWeights, buckets: number, outputs: number): PackedWeights {
+  if (!littleEndian()) throw new Error('weights: the codec reads little-endian hosts only');
+  const groups = buckets >>> enc.groupBits;
+  if (groups << enc.groupBits !== buckets)
+    throw new Error(`weights: groups do not divide ${buckets} buckets`);
+  const startBytes = bytesOf(enc.starts);
+  if (startBytes.byteLength !== 4 * (groups + 1)) {
+    throw new Error(`weights: expected ${groups + 1} group starts, got ${startBytes.byteLength / 4}`);
+  }
+  const starts = new Uint32Array(startBytes);
+  const slots = new Uint8Array(bytesOf(enc.slots));
+  const output = new Uint8Array(bytesOf(enc.outputs));
+  const q = new Int8Array(bytesOf(enc.values));
+  const n = enc.count;
+  if (slots.length !== n || q.length !== n || output.length !== (outputs === 1 ? 0 : n)) {
+    throw new Error(`weights: expected ${n} entries in every array`);
+  }
+  if (starts[0] !== 0 || starts[groups] !== n)
+    throw new Error('weights: group starts do not cover the entries');
+  for (let g = 0; g < groups; g++) {
+    if (starts[g + 1] < starts[g]) throw new Error('weights: group starts are not ascending');
+  }
+  return {
+    buckets,
+    outputs,
+    groupBits: enc.groupBits,
+    starts,
+    slots,
+    output,
+    q,
+    table: valueTable(enc.scale),
+  };
+}
+
+/** The dense table (float32, buckets * outputs) of packed weights: for the general (non-fused) path. */
+export function denseWeights(p: PackedWeights): Float32Array {
+  const out = new Float32Array(p.buckets * p.outputs);
+  const { starts, slots, output, q, table, groupBits, outputs } = p;
+  for (let g = 0; g + 1 < starts.length; g++) {
+    for (let e = starts[g]; e < starts[g + 1]; e++) {
+      const bucket = (g << groupBits) + slots[e];
+      out[bucket * outputs + (outputs === 1 ? 0 : output[e])] = table[q[e] + 128];
+    }
+  }
+  return out;
+}
+
+/** The dense table of an encoding (training priors, tests). */
+export function decodeWeights(enc: EncodedWeights, buckets: number, outputs = 1): Float32Array {
+  return denseWeights(unpackWeights(enc, buckets, outputs));
+}
+
+/**
+ * Repacks `wedsync-linear-v1` weights (varint gaps between flat indices, int8 values) into the
+ * current encoding: the same entries and values, so a model predicts exactly what it did.
+ */
+export function upgradeLegacyWeights(
+  enc: LegacyEncodedWeights,
+  buckets: number,
+  outputs: number,
+): EncodedWeights {
+  const size = buckets * outputs;
   const idx = Buffer.from(enc.index, 'base64');
   const valBuf = Buffer.from(enc.value, 'base64');
-  const vals = new Int8Array(valBuf.buffer, valBuf.byteOffset, valBuf.length);
-  if (vals.length !== enc.count) throw new Error(`weights: expected ${enc.count} values, got ${vals.length}`);
-  const table = valueTable(enc.scale);
-  const index = dense ? undefined : new Uint32Array(enc.count);
-  const value = dense ? undefined : new Float32Array(enc.count);
+  const q = new Int8Array(valBuf.buffer, valBuf.byteOffset, valBuf.length);
+  if (q.length !== enc.count) throw new Error(`weights: expected ${enc.count} values, got ${q.length}`);
+  const flat = new Uint32Array(enc.count);
   const end = idx.length;
   let pos = 0;
   let at = 0;
@@ -95,61 +247,32 @@ function decode(enc: EncodedWeights, size: number, dense?: Float32Array): Weight
     }
     at += gap;
     if (at >= size) throw new Error(`weights: index ${at} out of range ${size}`);
-    if (dense) dense[at] = table[vals[k] + 128];
-    else {
-      index![k] = at;
-      value![k] = table[vals[k] + 128];
-    }
+    flat[k] = at;
   }
-  return index && value ? { index, value } : undefined;
-}
-
-/** The entries of {@link encodeWeights} (ascending flat indices and their values). */
-export function decodeEntries(enc: EncodedWeights, size: number): WeightEntries {
-  return decode(enc, size)!;
-}
-
-/** Inverse of {@link encodeWeights} into a dense array of `size` entries. */
-export function decodeWeights(enc: EncodedWeights, size: number): Float32Array {
-  const out = new Float32Array(size);
-  decode(enc, size, out);
-  return out;
-}
-
-export function denseWeights(entries: WeightEntries, size: number): Float32Array {
-  const out = new Float32Array(size);
-  const { index, value } = entries;
-  for (let k = 0; k < index.length; k++) out[index[k]] = value[k];
-  return out;
+  return pack({ flat, q, scale: enc.scale }, buckets, outputs);
 }
 
 /**
- * The non-zero weights of a multi-output model by bucket: bucket `b`'s entries are `first[b]` to
- * `first[b] + count[b]` (none when `count[b]` is 0), each an output (`output`) and its weight.
- * A few hundred KB where the dense table of an 18-class model over 2^16 buckets is 4.7 MB, so a
- * note's features touch a few cache lines instead of one or two per feature in a table far larger
- * than the cache.
+ * Legacy encoder (tests of the upgrade path only): the v1 encoding of a dense table, as training
+ * wrote it before `wedsync-linear-v2`.
  */
-export interface WeightRows {
-  readonly first: Uint32Array;
-  readonly count: Uint8Array;
-  readonly output: Uint8Array;
-  readonly weight: Float32Array;
-}
-
-/** The rows of a model's entries (flat index = bucket * outputs + output, ascending); at most 255 outputs. */
-export function weightRows(entries: WeightEntries, buckets: number, outputs: number): WeightRows {
-  if (outputs > 255) throw new Error(`weights: ${outputs} outputs do not fit the rows`);
-  const { index, value } = entries;
-  const first = new Uint32Array(buckets);
-  const count = new Uint8Array(buckets);
-  const output = new Uint8Array(index.length);
-  // Ascending flat indices: a bucket's entries are consecutive. Empty buckets keep count 0.
-  for (let k = 0; k < index.length; k++) {
-    const b = (index[k] / outputs) | 0;
-    if (count[b] === 0) first[b] = k;
-    count[b]++;
-    output[k] = index[k] - b * outputs;
+export function encodeLegacyWeights(dense: ArrayLike<number>, minAbs = 0): LegacyEncodedWeights {
+  const { flat, q, scale } = quantise(dense, minAbs);
+  const bytes: number[] = [];
+  let prev = 0;
+  for (let k = 0; k < flat.length; k++) {
+    let g = flat[k] - prev;
+    prev = flat[k];
+    while (g >= 0x80) {
+      bytes.push((g & 0x7f) | 0x80);
+      g >>>= 7;
+    }
+    bytes.push(g);
   }
-  return { first, count, output, weight: value };
+  return {
+    count: q.length,
+    scale,
+    index: Buffer.from(bytes).toString('base64'),
+    value: Buffer.from(Int8Array.from(q).buffer).toString('base64'),
+  };
 }

@@ -3,7 +3,15 @@
  * Import from here in Lambda handlers; the models live in the `layers/models` layer
  * (`/opt/nodejs/models`, overridable with WEDSYNC_MODEL_DIR).
  */
-export { TASKS, parseArtifact, type ModelArtifact, type ReferenceDistribution, type Task } from './artifact';
+export {
+  ARTIFACT_FORMAT,
+  LEGACY_ARTIFACT_FORMAT,
+  parseArtifact,
+  TASKS,
+  type ModelArtifact,
+  type ReferenceDistribution,
+  type Task,
+} from './artifact';
 export { defaultModelDir, listVersions, loadModel, modelPath, type LoadOptions } from './load';
 export { modelFromArtifact, type Model, type ModelOptions } from './model';
 export type { Candidate, Prediction } from './prediction';
@@ -14,7 +22,6 @@ export {
   BUCKETS,
   ModelPool,
   parseRegistries,
-  registrySchema,
   type ModelRegistry,
   type Variant,
 } from './registry';

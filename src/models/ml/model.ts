@@ -2,7 +2,7 @@
  * A loaded model: turns an artifact into `predict(texts)`. No I/O here (see `load.ts`).
  */
 import { outputCount, type ModelArtifact, type ReferenceDistribution, type Task } from './artifact';
-import { decodeEntries, decodeWeights, denseWeights, weightRows } from './codec';
+import { denseWeights, unpackWeights } from './codec';
 import { dot, sigmoid, type LinearParams } from './linear';
 import type { Candidate, Prediction } from './prediction';
 import { accumulateExpenseFeatures } from './expense-features';
@@ -30,14 +30,11 @@ export interface Model {
 export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}): Model {
   const outputs = outputCount(a);
   const buckets = 2 ** a.features.bits;
-  // Binary models score from the dense table; multi-output ones from the rows of non-zero weights
-  // (see `weightRows`), and build the dense table only if the general path is ever taken.
-  const dense = outputs === 1 ? decodeWeights(a.weights, buckets) : undefined;
-  const entries = outputs === 1 ? undefined : decodeEntries(a.weights, buckets * outputs);
-  const rows = entries && weightRows(entries, buckets, outputs);
+  // The fused path reads the packed weights in place (see `codec.ts`); the general path builds the
+  // dense table once, if it is ever taken.
+  const packed = unpackWeights(a.weights, buckets, outputs);
   let params: LinearParams | undefined;
-  const linear = (): LinearParams =>
-    (params ??= { weights: dense ?? denseWeights(entries!, buckets * outputs), bias: a.bias, outputs });
+  const linear = (): LinearParams => (params ??= { weights: denseWeights(packed), bias: a.bias, outputs });
   const vectorise = vectoriser(a);
   const modelVersion = `${a.task}@${a.version}`;
   const threshold = options.threshold ?? a.threshold;
@@ -53,6 +50,27 @@ export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}):
   const z = new Float64Array(outputs);
   const probs = new Float64Array(outputs);
 
+  // Multi-output models: where each bucket's entries are, found in its group on the bucket's first
+  // use and kept in one number, ((1 + first entry) << 8) + entry count (0 while unknown). A note has
+  // many features (character n-grams) over a large table, so a group scan per feature would cost
+  // more than the product; this table costs nothing per weight at load (zeroed memory, touched only
+  // where used), and one read gives both numbers.
+  const rowInfo = outputs === 1 ? undefined : new Int32Array(buckets);
+  if (outputs > 255) throw new Error(`${outputs} outputs do not fit a row`);
+  const resolveRow = (bucket: number): number => {
+    const { starts, slots, groupBits } = packed;
+    const slot = bucket & ((1 << groupBits) - 1);
+    const g = bucket >>> groupBits;
+    let e = starts[g];
+    const end = starts[g + 1];
+    while (e < end && slots[e] < slot) e++;
+    let count = 0;
+    while (e + count < end && slots[e + count] === slot) count++;
+    const info = (e + 1) * 256 + count;
+    rowInfo![bucket] = info;
+    return info;
+  };
+
   /** w·x of one unit (a whole text or one sentence) into `raw`, read from the features in place. */
   const unitDot = (text: string): Float64Array => {
     let acc;
@@ -66,17 +84,32 @@ export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}):
     } else acc = accumulateSentimentFeatures(text, features);
     raw.fill(0);
     const { indices, values, size } = acc;
-    if (dense) {
-      for (let i = 0; i < size; i++) raw[0] += dense[indices[i]] * (values[i] * scale);
+    // Zero weights are absent: adding +0 never changes a sum, so this equals the dense product.
+    const { starts, slots, output, q, table, groupBits } = packed;
+    const mask = (1 << groupBits) - 1;
+    if (outputs === 1) {
+      let sum = 0;
+      for (let i = 0; i < size; i++) {
+        const bucket = indices[i];
+        const slot = bucket & mask;
+        const g = bucket >>> groupBits;
+        for (let e = starts[g], end = starts[g + 1]; e < end; e++) {
+          const s = slots[e];
+          if (s < slot) continue;
+          if (s === slot) sum += table[q[e] + 128] * (values[i] * scale);
+          break;
+        }
+      }
+      raw[0] = sum;
       return raw;
     }
-    // Zero weights are skipped: adding +0 never changes a sum, so this equals the dense product.
-    const { first, count, output, weight } = rows!;
     for (let i = 0; i < size; i++) {
       const v = values[i] * scale;
-      const e0 = first[indices[i]];
-      const end = e0 + count[indices[i]];
-      for (let e = e0; e < end; e++) raw[output[e]] += weight[e] * v;
+      const bucket = indices[i];
+      let info = rowInfo![bucket];
+      if (info === 0) info = resolveRow(bucket);
+      const first = (info >>> 8) - 1;
+      for (let e = first, end = first + (info & 255); e < end; e++) raw[output[e]] += table[q[e] + 128] * v;
     }
     return raw;
   };
@@ -126,10 +159,7 @@ export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}):
     // Below the threshold: abstain to the fallback label and show the three best candidates
     // (also when the best candidate is the fallback itself, e.g. a note that is only an amount).
     if (fallback !== undefined && threshold !== undefined && confidence < threshold) {
-      const ranked: Candidate[] = Array.from(probs, (p, i) => ({ label: a.labels[i], confidence: p })).sort(
-        (x, y) => y.confidence - x.confidence || (x.label < y.label ? -1 : 1),
-      );
-      return { label: fallback, confidence, modelVersion, candidates: ranked.slice(0, 3) };
+      return { label: fallback, confidence, modelVersion, candidates: topCandidates(probs, a.labels, 3) };
     }
     return { label: a.labels[best], confidence, modelVersion };
   };
@@ -156,4 +186,23 @@ function softmaxInto(zs: Float64Array, out: Float64Array): void {
     sum += out[i];
   }
   for (let i = 0; i < zs.length; i++) out[i] /= sum;
+}
+
+/**
+ * The `k` best labels, by probability then label (labels are unique, so the order is total): the
+ * first `k` of sorting them all, without building and sorting every candidate.
+ */
+function topCandidates(probs: Float64Array, labels: readonly string[], k: number): Candidate[] {
+  const top: number[] = [];
+  const before = (i: number, j: number): boolean =>
+    probs[i] > probs[j] || (probs[i] === probs[j] && labels[i] < labels[j]);
+  for (let i = 0; i < probs.length; i++) {
+    let at = top.length;
+    while (at > 0 && before(i, top[at - 1])) at--;
+    if (at < k) {
+      top.splice(at, 0, i);
+      if (top.length > k) top.pop();
+    }
+  }
+  return top.map((i) => ({ label: labels[i], confidence: probs[i] }));
 }

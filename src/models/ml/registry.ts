@@ -5,32 +5,60 @@
  * weights. The same supplier always sees the same variant while the registry is unchanged.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
 import { TASKS, type Task } from './artifact';
 import { loadModel } from './load';
 import type { Model, ModelOptions } from './model';
 
 export const BUCKETS = 10_000;
 
-const variantSchema = z.object({
-  name: z.string().min(1),
-  version: z.string().regex(/^\d+\.\d+\.\d+$/),
-  weight: z.number().min(0),
-});
+export interface Variant {
+  readonly name: string;
+  readonly version: string;
+  readonly weight: number;
+}
 
-export const registrySchema = z
-  .object({ task: z.enum(TASKS), variants: z.array(variantSchema).min(1) })
-  .refine((r) => r.variants.some((v) => v.weight > 0), 'at least one variant needs a positive weight')
-  .refine(
-    (r) => new Set(r.variants.map((v) => v.name)).size === r.variants.length,
-    'variant names must be unique',
-  );
+export interface ModelRegistry {
+  readonly task: Task;
+  readonly variants: Variant[];
+}
 
-export type Variant = z.infer<typeof variantSchema>;
-export type ModelRegistry = z.infer<typeof registrySchema>;
+function invalid(path: string, what: string): never {
+  throw new Error(`registry: ${path} ${what}`);
+}
 
+function variantOf(x: unknown, path: string): Variant {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) invalid(path, 'must be an object');
+  const { name, version, weight } = x as Record<string, unknown>;
+  if (typeof name !== 'string' || name.length === 0) invalid(`${path}.name`, 'must be a non-empty string');
+  if (typeof version !== 'string' || !/^\d+\.\d+\.\d+$/.test(version)) {
+    invalid(`${path}.version`, 'must be <major>.<minor>.<patch>');
+  }
+  if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
+    invalid(`${path}.weight`, 'must be a number >= 0');
+  }
+  return { name, version, weight };
+}
+
+/**
+ * Checks the layer's `registry.json`: a list of tasks, each with at least one variant, a positive
+ * weight among them and unique names. Hand-written (no schema built at import or first use: it is
+ * read at cold start, ADR 0021).
+ */
 export function parseRegistries(json: unknown): ModelRegistry[] {
-  return z.array(registrySchema).parse(json);
+  if (!Array.isArray(json)) invalid('root', 'must be an array');
+  return json.map((x: unknown, i) => {
+    const path = `[${i}]`;
+    if (typeof x !== 'object' || x === null || Array.isArray(x)) invalid(path, 'must be an object');
+    const { task, variants } = x as Record<string, unknown>;
+    if (!(TASKS as readonly unknown[]).includes(task))
+      invalid(`${path}.task`, `must be one of ${TASKS.join(', ')}`);
+    if (!Array.isArray(variants) || variants.length === 0) invalid(`${path}.variants`, 'must list a variant');
+    const checked = variants.map((v: unknown, k) => variantOf(v, `${path}.variants[${k}]`));
+    if (!checked.some((v) => v.weight > 0)) invalid(path, 'needs a variant with a positive weight');
+    if (new Set(checked.map((v) => v.name)).size !== checked.length)
+      invalid(path, 'variant names must be unique');
+    return { task: task as Task, variants: checked };
+  });
 }
 
 /** Bucket in [0, BUCKETS) of a supplier for a task. */

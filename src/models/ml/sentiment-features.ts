@@ -11,7 +11,13 @@ import {
   isPunctuation,
   lightStem,
   negationMask,
+  rewriteFoundIdioms,
   rewriteIdioms,
+  tokenFlags,
+  TOKEN_BUT,
+  TOKEN_CLAUSE_BREAKER,
+  TOKEN_IDIOM_TRIGGER,
+  TOKEN_NEGATOR,
   wordTokens,
 } from './tokenize';
 
@@ -84,42 +90,99 @@ const UNDERSCORE = '_'.charCodeAt(0);
 
 const BANG = fnvAdd(PREFIX.u, '!');
 const QUESTION = fnvAdd(PREFIX.u, '?');
+const FNV_PRIME = 0x01000193;
 const scratch = accumulatorCache();
+
+/** Per token of the sentence being featurised: its {@link tokenFlags}, and PUNCTUATION. */
+let flags = new Uint8Array(64);
+const PUNCTUATION = 128;
+/** Set by {@link classify}: a token of the sentence is an idiom trigger. */
+let sawTrigger = false;
+
+/** Fills `flags` for `tokens` and returns the index of the last "but" (-1 when none). */
+function classify(tokens: readonly string[]): number {
+  if (flags.length < tokens.length) flags = new Uint8Array(2 * tokens.length);
+  let lastBut = -1;
+  let triggers = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const f = isPunctuation(t) ? PUNCTUATION : tokenFlags(t);
+    flags[i] = f;
+    triggers |= f;
+    if (f & TOKEN_BUT) lastBut = i;
+  }
+  sawTrigger = (triggers & TOKEN_IDIOM_TRIGGER) !== 0;
+  return lastBut;
+}
 
 /**
  * The hashed features of {@link sentimentFeatureNames} (a feature seen twice keeps its largest
  * weight), computed without building the names, in the module's reusable accumulator (valid until
  * the next call): the per-sentence hot path of inference. {@link sentimentFeatures} copies them.
+ * One lookup classifies each token (negator, clause breaker, idiom trigger, "but"), the negation
+ * scope is followed in the same pass as the features (as `negationMask` marks it), and a word's
+ * unigram, its bigram with the word before and the bigram prefix for the next word are hashed in one
+ * loop over its characters (each FNV state as `fnvAdd` computes it).
  */
 export function accumulateSentimentFeatures(
   sentence: string,
   cfg: SentimentFeatureConfig,
 ): FeatureAccumulator {
-  const tokens = sentenceTokens(sentence, cfg);
-  const negated = cfg.negationScope > 0 ? negationMask(tokens, cfg.negationScope) : [];
-  const lastBreaker = lastBreakerIndex(tokens, cfg);
+  let tokens = wordTokens(sentence);
+  let lastBut = classify(tokens);
+  if (cfg.idioms && sawTrigger) {
+    const rewritten = rewriteFoundIdioms(tokens);
+    if (rewritten !== tokens) {
+      tokens = rewritten;
+      lastBut = classify(tokens);
+    }
+  }
+  const lastBreaker = cfg.contrastWeighting ? lastBut : -1;
+  const scope = cfg.negationScope;
   const bits = cfg.bits;
   const acc = scratch(bits);
   acc.clear();
-  let prevWord: string | undefined;
+  let remaining = 0;
+  let hasPrev = false;
+  /** FNV state of `b:<previous word>_`. */
+  let prevBigram = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
+    const f = flags[i];
     const weight = lastBreaker < 0 ? 1 : i < lastBreaker ? 0.5 : 1.5;
-    if (isPunctuation(t)) {
-      if (t.startsWith('!')) acc.max(bucketOf(BANG, bits), weight);
-      else if (t.startsWith('?')) acc.max(bucketOf(QUESTION, bits), weight);
-      prevWord = undefined;
+    if (f & PUNCTUATION) {
+      remaining = 0;
+      const c = t.charCodeAt(0);
+      if (c === 33) acc.max(bucketOf(BANG, bits), weight);
+      else if (c === 63) acc.max(bucketOf(QUESTION, bits), weight);
+      hasPrev = false;
       continue;
     }
-    acc.max(bucketOf(fnvAdd(negated[i] ? PREFIX.n : PREFIX.u, t), bits), weight);
+    // The negation scope (`negationMask`): a clause breaker ends it, a negator opens it.
+    let negated = false;
+    if (f & TOKEN_CLAUSE_BREAKER) remaining = 0;
+    else if (f & TOKEN_NEGATOR) remaining = scope;
+    else if (remaining > 0) {
+      negated = true;
+      remaining--;
+    }
+    let unigram = negated ? PREFIX.n : PREFIX.u;
+    let bigram = prevBigram;
+    let nextBigram = PREFIX.b;
+    for (let k = 0; k < t.length; k++) {
+      const c = t.charCodeAt(k);
+      unigram = Math.imul(unigram ^ c, FNV_PRIME);
+      bigram = Math.imul(bigram ^ c, FNV_PRIME);
+      nextBigram = Math.imul(nextBigram ^ c, FNV_PRIME);
+    }
+    acc.max(bucketOf(unigram, bits), weight);
     if (cfg.stems) {
       const stem = lightStem(t);
-      if (stem !== t) acc.max(bucketOf(fnvAdd(negated[i] ? PREFIX.ns : PREFIX.s, stem), bits), weight);
+      if (stem !== t) acc.max(bucketOf(fnvAdd(negated ? PREFIX.ns : PREFIX.s, stem), bits), weight);
     }
-    if (cfg.bigrams && prevWord !== undefined && !isClauseBreaker(t)) {
-      acc.max(bucketOf(fnvAdd(fnvAddCode(fnvAdd(PREFIX.b, prevWord), UNDERSCORE), t), bits), weight);
-    }
-    prevWord = t;
+    if (cfg.bigrams && hasPrev && !(f & TOKEN_CLAUSE_BREAKER)) acc.max(bucketOf(bigram, bits), weight);
+    prevBigram = fnvAddCode(nextBigram, UNDERSCORE);
+    hasPrev = true;
   }
   return acc;
 }

@@ -40,8 +40,27 @@ const CLAUSE_BREAKERS = new Set(['but', 'however', 'although', 'though', 'yet', 
 
 /** Lower-case, NFKC, straight quotes, collapse runs of 3+ identical letters to 2 ("soooo" -> "soo"). */
 export function normalise(text: string): string {
-  // Plain ASCII (most texts) needs neither NFKC nor the quote/dash mapping: skip them (speed).
-  if (ASCII.test(text)) return text.toLowerCase().replace(LETTER_RUN, '$1$1');
+  // Plain ASCII (most texts) needs neither NFKC nor the quote/dash mapping, and a text without a
+  // run of three identical letters needs no run replacement: one scan decides both (speed).
+  let ascii = true;
+  let run = false;
+  let prev = -1;
+  let repeats = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80 || c === 0x60) {
+      ascii = false;
+      break;
+    }
+    const lower = c >= 65 && c <= 90 ? c + 32 : c;
+    repeats = lower === prev ? repeats + 1 : 1;
+    prev = lower;
+    if (repeats >= 3 && lower >= 97 && lower <= 122) run = true;
+  }
+  if (ascii) {
+    const lower = text.toLowerCase();
+    return run ? lower.replace(LETTER_RUN, '$1$1') : lower;
+  }
   return text
     .normalize('NFKC')
     .toLowerCase()
@@ -51,15 +70,61 @@ export function normalise(text: string): string {
     .replace(LETTER_RUN, '$1$1');
 }
 
-/** ASCII without the backtick (which the full path maps to an apostrophe). */
-// eslint-disable-next-line no-control-regex -- "any ASCII character" includes the control range on purpose
-const ASCII = /^[\x00-\x5f\x61-\x7f]*$/;
 const LETTER_RUN = /([a-z])\1{2,}/g;
 
 const EMOTICON_POS = /(?:^|\s)(?:[:;=]-?[)\]dp]|<3)(?=\s|$)/gi;
 const EMOTICON_NEG = /(?:^|\s)[:;=]-?[([/\\](?=\s|$)/g;
 const EMOTICON_CHAR = /[:;=<]/;
-const TOKEN = /emo_pos|emo_neg|[a-z0-9]+(?:'[a-z]+)*|[!?]+|[.,;:]/g;
+
+const isWordCode = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+const isLetterCode = (c: number): boolean => c >= 97 && c <= 122;
+const APOSTROPHE = 39;
+
+/**
+ * The tokens of a normalised text, as `/emo_pos|emo_neg|[a-z0-9]+(?:'[a-z]+)*|[!?]+|[.,;:]/g` matches
+ * them (same alternatives in the same order at each position), with apostrophes removed from word
+ * tokens. A scan over the character codes instead of the regex and a fold per token (speed).
+ */
+function scanTokens(s: string): string[] {
+  const out: string[] = [];
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (isWordCode(c)) {
+      // "emo_pos"/"emo_neg" come first among the alternatives.
+      if (c === 101 && (s.startsWith('emo_pos', i) || s.startsWith('emo_neg', i))) {
+        out.push(s.slice(i, i + 7));
+        i += 7;
+        continue;
+      }
+      let j = i + 1;
+      while (j < n && isWordCode(s.charCodeAt(j))) j++;
+      let folded: string | undefined;
+      // (?:'[a-z]+)*: an apostrophe counts only when a letter follows it.
+      while (j + 1 < n && s.charCodeAt(j) === APOSTROPHE && isLetterCode(s.charCodeAt(j + 1))) {
+        folded ??= s.slice(i, j);
+        let k = j + 2;
+        while (k < n && isLetterCode(s.charCodeAt(k))) k++;
+        folded += s.slice(j + 1, k);
+        j = k;
+      }
+      out.push(folded ?? s.slice(i, j));
+      i = j;
+    } else if (c === 33 || c === 63) {
+      // [!?]+
+      let j = i + 1;
+      while (j < n && (s.charCodeAt(j) === 33 || s.charCodeAt(j) === 63)) j++;
+      out.push(s.slice(i, j));
+      i = j;
+    } else {
+      // [.,;:] is one token; anything else separates tokens.
+      if (c === 46 || c === 44 || c === 59 || c === 58) out.push(s[i]);
+      i++;
+    }
+  }
+  return out;
+}
 
 /**
  * Word tokens of a text: letters/digits with inner apostrophes, runs of `!`/`?`, and clause
@@ -71,10 +136,7 @@ export function wordTokens(text: string): string[] {
   const withEmoticons = EMOTICON_CHAR.test(text)
     ? text.replace(EMOTICON_POS, ' emo_pos ').replace(EMOTICON_NEG, ' emo_neg ')
     : text;
-  const normalised = normalise(withEmoticons);
-  const matches = normalised.match(TOKEN) ?? [];
-  // Only a text with an apostrophe has tokens to fold.
-  return normalised.includes("'") ? matches.map((t) => (t.includes("'") ? t.replace(/'/g, '') : t)) : matches;
+  return scanTokens(normalise(withEmoticons));
 }
 
 /** True for punctuation tokens produced by {@link wordTokens}: one or more of `!?.,;:` and nothing else. */
@@ -264,7 +326,13 @@ const IDIOM_TRIGGERS = new Set([
  * any trigger word are returned as they are (the common case costs one set lookup per token).
  */
 export function rewriteIdioms(tokens: readonly string[]): string[] {
-  if (!tokens.some((t) => IDIOM_TRIGGERS.has(t))) return tokens as string[];
+  for (let i = 0; i < tokens.length; i++)
+    if (IDIOM_TRIGGERS.has(tokens[i])) return rewriteFoundIdioms(tokens);
+  return tokens as string[];
+}
+
+/** {@link rewriteIdioms} for tokens known to hold a trigger word: the same tokens when nothing matched. */
+export function rewriteFoundIdioms(tokens: readonly string[]): string[] {
   let joined = tokens.join(' ');
   let changed = false;
   for (const [pattern, replacement] of IDIOMS) {
@@ -275,4 +343,26 @@ export function rewriteIdioms(tokens: readonly string[]): string[] {
     }
   }
   return changed ? joined.split(' ') : (tokens as string[]);
+}
+
+/** Bits of {@link tokenFlags}. */
+export const TOKEN_NEGATOR = 1;
+export const TOKEN_CLAUSE_BREAKER = 2;
+export const TOKEN_IDIOM_TRIGGER = 4;
+/** The token "but" (contrast weighting). */
+export const TOKEN_BUT = 8;
+
+const FLAGS = new Map<string, number>();
+for (const [words, flag] of [
+  [NEGATORS, TOKEN_NEGATOR],
+  [CLAUSE_BREAKERS, TOKEN_CLAUSE_BREAKER],
+  [IDIOM_TRIGGERS, TOKEN_IDIOM_TRIGGER],
+  [new Set(['but']), TOKEN_BUT],
+] as const) {
+  for (const w of words) FLAGS.set(w, (FLAGS.get(w) ?? 0) | flag);
+}
+
+/** What a word token is to the sentiment features, in one lookup: negator, clause breaker, idiom trigger, "but". */
+export function tokenFlags(token: string): number {
+  return FLAGS.get(token) ?? 0;
 }

@@ -21,7 +21,6 @@ export function fitCandidate(
   version: string,
   ftrl: FtrlConfig = RETRAIN_FTRL,
 ): ModelArtifact {
-  const size = 2 ** current.features.bits * outputCount(current);
   return fitArtifact(
     {
       task: current.task,
@@ -30,7 +29,9 @@ export function fitCandidate(
       features: current.features,
       aggregation: current.aggregation,
       ftrl,
-      prior: Float64Array.from(decodeWeights(current.weights, size)),
+      prior: Float64Array.from(
+        decodeWeights(current.weights, 2 ** current.features.bits, outputCount(current)),
+      ),
       minWeight: SENTIMENT_MIN_WEIGHT,
       ...(current.threshold !== undefined ? { threshold: current.threshold } : {}),
       ...(current.fallbackLabel !== undefined ? { fallbackLabel: current.fallbackLabel } : {}),

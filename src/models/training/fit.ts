@@ -59,7 +59,7 @@ export function fitArtifact(
     ...(recipe.threshold !== undefined ? { threshold: recipe.threshold } : {}),
     ...(recipe.fallbackLabel !== undefined ? { fallbackLabel: recipe.fallbackLabel } : {}),
     bias: trained.bias.map((b) => Number(b.toPrecision(6))),
-    weights: encodeWeights(trained.weights, recipe.minWeight ?? 0),
+    weights: encodeWeights(trained.weights, recipe.minWeight ?? 0, outputs),
     reference,
   };
 }

@@ -1,4 +1,12 @@
-import { decodeEntries, decodeWeights, encodeWeights, weightRows } from '#src/models/ml/codec';
+import fc from 'fast-check';
+import {
+  decodeWeights,
+  denseWeights,
+  encodeLegacyWeights,
+  encodeWeights,
+  unpackWeights,
+  upgradeLegacyWeights,
+} from '#src/models/ml/codec';
 import { featureBucket, hash32 } from '#src/models/ml/hash';
 import { FeatureAccumulator, SparseBuilder } from '#src/models/ml/sparse';
 
@@ -43,40 +51,66 @@ describe('weight codec', () => {
     expect(decodeWeights(pruned, dense.length)[4]).toBe(0);
   });
 
-  it('rejects corrupt streams', () => {
+  it('groups buckets so that a group holds about eight non-empty buckets', () => {
+    const wide = new Float64Array(2 ** 12);
+    for (let b = 0; b < wide.length; b += 16) wide[b] = 1; // 256 non-empty buckets
+    const enc = encodeWeights(wide);
+    // 2^12 / 2^groupBits groups * 8 >= 256 non-empty buckets, the largest such groupBits.
+    expect(enc.groupBits).toBe(7);
+    const p = unpackWeights(enc, wide.length, 1);
+    expect(p.starts).toHaveLength(2 ** 5 + 1);
+    expect(Array.from(denseWeights(p))).toEqual(Array.from(Float32Array.from(wide)));
+  });
+
+  it('rejects corrupt encodings', () => {
     const enc = encodeWeights(dense);
-    expect(() => decodeWeights(enc, 10)).toThrow(/out of range/);
-    expect(() => decodeWeights({ ...enc, count: enc.count + 1 }, dense.length)).toThrow(/expected/);
+    expect(() => decodeWeights(enc, 10)).toThrow(/groups|starts/);
+    expect(() => decodeWeights({ ...enc, count: enc.count + 1 }, dense.length)).toThrow(/entries/);
+    const starts = new Uint32Array(new Uint8Array(Buffer.from(enc.starts, 'base64')).buffer);
+    starts[1] = starts[starts.length - 1] + 1; // group 0 claims more entries than there are
+    const broken = { ...enc, starts: Buffer.from(starts.buffer).toString('base64') };
+    expect(() => decodeWeights(broken, dense.length)).toThrow(/ascending/);
+    expect(() => encodeWeights(new Float64Array(10), 0, 3)).toThrow(/multiple/);
+  });
+
+  it('reads the legacy (v1) encoding into the same weights', () => {
+    const legacy = encodeLegacyWeights(dense, 0.005);
+    const upgraded = upgradeLegacyWeights(legacy, dense.length, 1);
+    expect(upgraded).toEqual(encodeWeights(dense, 0.005));
+    expect(() => upgradeLegacyWeights(legacy, 10, 1)).toThrow(/out of range/);
+    expect(() => upgradeLegacyWeights({ ...legacy, count: legacy.count + 1 }, dense.length, 1)).toThrow(
+      /expected/,
+    );
   });
 });
 
-describe('weight rows (multi-output models)', () => {
+describe('packed weights of multi-output models', () => {
   const outputs = 3;
-  const buckets = 50;
+  const buckets = 64;
   const dense = new Float64Array(buckets * outputs);
   dense[0] = 1; // bucket 0, output 0
   dense[2] = -0.5; // bucket 0, output 2
   dense[7 * outputs + 1] = 0.25;
   dense[49 * outputs + 2] = 2;
 
-  it('hold exactly the non-zero entries of the dense table, by bucket', () => {
-    const enc = encodeWeights(dense);
-    const table = decodeWeights(enc, dense.length);
-    const rows = weightRows(decodeEntries(enc, dense.length), buckets, outputs);
+  it('hold exactly the non-zero entries of the dense table, by bucket and output', () => {
+    const enc = encodeWeights(dense, 0, outputs);
+    const p = unpackWeights(enc, buckets, outputs);
     const rebuilt = new Float32Array(dense.length);
-    for (let b = 0; b < buckets; b++) {
-      for (let e = rows.first[b]; e < rows.first[b] + rows.count[b]; e++) {
-        rebuilt[b * outputs + rows.output[e]] = rows.weight[e];
+    for (let g = 0; g + 1 < p.starts.length; g++) {
+      for (let e = p.starts[g]; e < p.starts[g + 1]; e++) {
+        rebuilt[((g << p.groupBits) + p.slots[e]) * outputs + p.output[e]] = p.table[p.q[e] + 128];
       }
     }
-    expect(Array.from(rebuilt)).toEqual(Array.from(table));
-    expect(Array.from(rows.count).filter((c) => c > 0)).toEqual([2, 1, 1]);
-    expect(rows.count[1]).toBe(0);
+    expect(Array.from(rebuilt)).toEqual(Array.from(denseWeights(p)));
+    expect(Array.from(p.output)).toEqual([0, 2, 1, 2]);
+    expect(Array.from(denseWeights(p)).filter((w) => w !== 0)).toHaveLength(4);
+    // The legacy encoding of the same table upgrades to the same packing.
+    expect(upgradeLegacyWeights(encodeLegacyWeights(dense), buckets, outputs)).toEqual(enc);
   });
 
-  it('refuse more outputs than they can hold', () => {
-    const enc = encodeWeights(dense);
-    expect(() => weightRows(decodeEntries(enc, dense.length), 1, 256)).toThrow(/outputs/);
+  it('refuse more outputs than a byte can name', () => {
+    expect(() => encodeWeights(new Float64Array(257), 0, 257)).toThrow(/outputs/);
   });
 });
 
@@ -105,5 +139,35 @@ describe('FeatureAccumulator', () => {
       builder.add(bucket, i / 7);
     }
     expect(acc.toVector()).toEqual(builder.build());
+  });
+
+  it('matches SparseBuilder on any sequence of updates, across clears (add and max)', () => {
+    const acc = new FeatureAccumulator(2 ** 18);
+    const update = fc.tuple(
+      fc.boolean(),
+      fc.integer({ min: 0, max: 2 ** 18 - 1 }),
+      fc.double({ noNaN: true }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(update, { maxLength: 300 }), { maxLength: 4 }), (texts) => {
+        for (const updates of texts) {
+          acc.clear();
+          const builder = new SparseBuilder();
+          // Few distinct buckets too, so that updates hit buckets already held.
+          for (const [isMax, bucket, value] of updates) {
+            const b = bucket % 3 === 0 ? bucket % 17 : bucket;
+            if (isMax) {
+              acc.max(b, value);
+              builder.max(b, value);
+            } else {
+              acc.add(b, value);
+              builder.add(b, value);
+            }
+          }
+          expect(acc.toVector()).toEqual(builder.build());
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

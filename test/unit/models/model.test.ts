@@ -1,4 +1,5 @@
-import { parseArtifact } from '#src/models/ml/artifact';
+import { LEGACY_ARTIFACT_FORMAT, parseArtifact } from '#src/models/ml/artifact';
+import { decodeWeights, encodeLegacyWeights, encodeWeights } from '#src/models/ml/codec';
 import { modelFromArtifact } from '#src/models/ml/model';
 import { serialiseArtifact } from '#src/models/training/card';
 import { fitArtifact } from '#src/models/training/fit';
@@ -61,5 +62,27 @@ describe('parseArtifact', () => {
     expect(() => parseArtifact({ ...artifact, format: 'other' })).toThrow();
     expect(() => parseArtifact({ ...artifact, bias: [0, 0] })).toThrow(/bias/);
     expect(() => parseArtifact({ ...artifact, fallbackLabel: 'maybe' })).toThrow(/fallback/);
+    expect(() => parseArtifact({ ...artifact, temperature: 0 })).toThrow(/temperature/);
+    expect(() => parseArtifact({ ...artifact, features: { ...artifact.features, bits: 30 } })).toThrow(
+      /bits/,
+    );
+    expect(() => parseArtifact({ ...artifact, weights: { ...artifact.weights, starts: 1 } })).toThrow(
+      /starts/,
+    );
+    expect(() =>
+      parseArtifact({ ...artifact, reference: { ...artifact.reference, confidence: [] } }),
+    ).toThrow(/histogram/);
+  });
+
+  it('reads the previous format (wedsync-linear-v1) into the current one, same weights', () => {
+    const buckets = 2 ** artifact.features.bits;
+    const dense = decodeWeights(artifact.weights, buckets);
+    const current = { ...artifact, weights: encodeWeights(dense) };
+    const legacy = { ...artifact, format: LEGACY_ARTIFACT_FORMAT, weights: encodeLegacyWeights(dense) };
+    expect(parseArtifact(JSON.parse(JSON.stringify(legacy)))).toEqual(current);
+    const texts = ['great service', 'not great at all', 'awful. really awful'];
+    expect(modelFromArtifact(parseArtifact(legacy)).predict(texts)).toEqual(
+      modelFromArtifact(current).predict(texts),
+    );
   });
 });

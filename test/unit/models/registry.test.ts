@@ -56,6 +56,13 @@ describe('parseRegistries', () => {
     ).toThrow();
     expect(() => parseRegistries([{ ...ab, variants: [ab.variants[0], ab.variants[0]] }])).toThrow();
     expect(() => parseRegistries([{ ...ab, task: 'weather' }])).toThrow();
+    expect(() => parseRegistries([{ ...ab, variants: [{ ...ab.variants[0], version: '1.0' }] }])).toThrow(
+      /version/,
+    );
+    expect(() => parseRegistries([{ ...ab, variants: [{ ...ab.variants[0], weight: -1 }] }])).toThrow(
+      /weight/,
+    );
+    expect(() => parseRegistries({ task: ab.task })).toThrow(/array/);
   });
 });
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   charNgrams,
   isNegator,
@@ -101,5 +102,87 @@ describe('lightStem and wordCount', () => {
 
   it('counts words without punctuation', () => {
     expect(wordCount('Great, really great!')).toBe(3);
+  });
+});
+
+/**
+ * The tokeniser as it was written with regular expressions (before the character scan that
+ * replaced them for speed): the scan must give the same tokens on any text.
+ */
+function regexWordTokens(text: string): string[] {
+  const withEmoticons = /[:;=<]/.test(text)
+    ? text
+        .replace(/(?:^|\s)(?:[:;=]-?[)\]dp]|<3)(?=\s|$)/gi, ' emo_pos ')
+        .replace(/(?:^|\s)[:;=]-?[([/\\](?=\s|$)/g, ' emo_neg ')
+    : text;
+  const normalised = withEmoticons
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u201b\u2032`´]/g, "'")
+    .replace(/[\u201c\u201d\u201e\u2033]/g, '"')
+    .replace(/[\u2013\u2014\u2212]/g, '-')
+    .replace(/([a-z])\1{2,}/g, '$1$1');
+  const matches = normalised.match(/emo_pos|emo_neg|[a-z0-9]+(?:'[a-z]+)*|[!?]+|[.,;:]/g) ?? [];
+  return matches.map((t) => t.replace(/'/g, ''));
+}
+
+describe('wordTokens against the regular-expression tokeniser', () => {
+  const pieces = [
+    'a',
+    'B',
+    'e',
+    'o',
+    'O',
+    'oo',
+    'z',
+    '0',
+    '9',
+    "'",
+    '`',
+    '’',
+    'emo_pos',
+    'emo_neg',
+    'emo_',
+    '_',
+    '!',
+    '?',
+    '.',
+    ',',
+    ';',
+    ':',
+    ' ',
+    '\n',
+    '\t',
+    ':)',
+    ':-(',
+    '<3',
+    ';p',
+    '=]',
+    'é',
+    'İ',
+    'K',
+    '£',
+    '-',
+    '—',
+    'don',
+    't',
+  ];
+  it('gives the same tokens on any mix of letters, digits, apostrophes, punctuation and other scripts', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        expect(wordTokens(text)).toEqual(regexWordTokens(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('gives the same tokens on arbitrary strings', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (text) => {
+        expect(wordTokens(text)).toEqual(regexWordTokens(text));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
