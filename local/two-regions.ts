@@ -161,6 +161,7 @@ export async function startTwoRegions(options: TwoRegionOptions = {}): Promise<T
         DynamoDBDocumentClient.from(client),
         'wedsync-local-Reviews',
         region.name,
+        client,
       );
       const reader = new DynamoDbStreamReader({
         endpoint: region.store.endpoint,

@@ -161,7 +161,7 @@ export const apiKeyStore = once(() => new DynamoApiKeyStore(dynamo(), tableName(
 
 // Reviews
 export const reviewRepository = once(
-  () => new DynamoReviewRepository(dynamo(), tableName('Reviews'), currentRegion()),
+  () => new DynamoReviewRepository(dynamo(), tableName('Reviews'), currentRegion(), dynamoClient()),
 );
 export const reviewRequestRepository = once(
   () => new DynamoReviewRequestRepository(dynamo(), tableName('ReviewRequests')),

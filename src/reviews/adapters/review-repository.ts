@@ -4,7 +4,13 @@
  * region's summary counters together, so counters never drift from the reviews they count.
  */
 import { withCorrelationId } from '../../shared/correlation';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  QueryCommand as ReadQueryCommand,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   GetCommand,
   PutCommand,
@@ -13,7 +19,6 @@ import {
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
   UpdateCommand,
-  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { assertKeyIn, type StoreKey } from '../../shared/cursor';
 import { batchGetInOrder } from '../../shared/batch-get';
@@ -76,10 +81,15 @@ const MAX_EDIT_ATTEMPTS = 8;
 const MAX_READS_PER_PAGE = 8;
 
 export class DynamoReviewRepository implements ReviewRepository {
+  /**
+   * `reader`: the low-level client the list pages and the latest reviews are read with (their
+   * items unmarshalled here; the API's hot path, ADR 0022); `client` does everything else.
+   */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly region: string,
+    private readonly reader: DynamoDBClient,
   ) {}
 
   /**
@@ -469,7 +479,7 @@ export class DynamoReviewRepository implements ReviewRepository {
     );
     // The index holds no texts (ADR 0032): the reviews are read by key.
     const Items = await batchGetInOrder(
-      this.client,
+      this.reader,
       this.tableName,
       latest.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })),
       ['pk', 'sk'],
@@ -544,21 +554,23 @@ export class DynamoReviewRepository implements ReviewRepository {
     let startKey: StoreKey | undefined = filter.startKey;
 
     const items: Record<string, unknown>[] = [];
+    const wireValues = marshall(values);
     for (let read = 0; read < MAX_READS_PER_PAGE && items.length < filter.limit; read += 1) {
-      const input: QueryCommandInput = {
-        TableName: this.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: keyCondition,
-        FilterExpression: filterExpression,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ScanIndexForward: false,
-        Limit: filter.limit - items.length,
-        ExclusiveStartKey: startKey,
-      };
-      const page = await this.client.send(new QueryCommand(input));
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey as StoreKey | undefined;
+      const page = await this.reader.send(
+        new ReadQueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: keyCondition,
+          FilterExpression: filterExpression,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: wireValues,
+          ScanIndexForward: false,
+          Limit: filter.limit - items.length,
+          ExclusiveStartKey: startKey ? marshall(startKey) : undefined,
+        }),
+      );
+      for (const item of page.Items ?? []) items.push(unmarshall(item));
+      startKey = page.LastEvaluatedKey ? (unmarshall(page.LastEvaluatedKey) as StoreKey) : undefined;
       if (!startKey) break;
     }
     // An index holding only keys and the filters' attributes (ADR 0032): read the page's reviews.
@@ -566,7 +578,7 @@ export class DynamoReviewRepository implements ReviewRepository {
       index.projection === 'all'
         ? items
         : await batchGetInOrder(
-            this.client,
+            this.reader,
             this.tableName,
             items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })),
             ['pk', 'sk'],
