@@ -3,6 +3,7 @@
  * answers (the in-process API CPU bench). Each builder names the adapter whose item it mirrors.
  */
 import { OUTBOUND_EXAMPLES } from '../src/events/examples';
+import { reviewListingKeys } from '../src/reviews/domain/review-listing-keys';
 import { benchReview } from './support';
 
 export const SAMPLE_SUPPLIER = 'sup_benchcpu0000000000000';
@@ -26,7 +27,8 @@ const SEED_PLATFORMS = [
 /**
  * src/reviews/adapters/review-repository.ts transactItems: a stored review (the API's Query answer).
  * `varied`: platforms and ratings as a real supplier's mix (Facebook ones with a recommendation and
- * no stars, so not in the byRating index), for the 100k-review bench.
+ * no stars, so in the byRecommendation index and not in byRating or byPlatformRating), for the
+ * 100k-review bench.
  */
 export function reviewItem(i = 0, supplierId = SAMPLE_SUPPLIER, varied = false): Record<string, unknown> {
   const at = new Date(Date.parse('2026-01-01T00:00:00.000Z') + i * 60_000).toISOString();
@@ -39,7 +41,6 @@ export function reviewItem(i = 0, supplierId = SAMPLE_SUPPLIER, varied = false):
       ? // One Facebook review in three recommends against (independent of the stars' pattern).
         { ...stars, rating: null, recommendation: Math.floor(i / 10) % 3 === 0 ? 'negative' : 'positive' }
       : stars;
-  const sortTail = `${at}#${reviewId}`;
   return {
     pk,
     sk: `REVIEW#${reviewId}`,
@@ -73,12 +74,8 @@ export function reviewItem(i = 0, supplierId = SAMPLE_SUPPLIER, varied = false):
     version: 1,
     storedAt: at,
     storedInRegion: 'eu-west-1',
-    gsi1pk: pk,
-    gsi1sk: sortTail,
-    // The three indexes share the sort key gsi1sk (ADR 0032).
-    gsi2pk: `${pk}#PLATFORM#${platform}`,
-    // The byRating index is sparse: a review without stars is not in it.
-    ...(review.rating !== null ? { gsi3pk: `${pk}#RATING#${review.rating}` } : {}),
+    // The indexes share the sort key gsi1sk (ADR 0032); the sparse ones only where they apply.
+    ...reviewListingKeys(supplierId, { reviewId, reviewedAt: at, platform, ...review }),
   };
 }
 

@@ -23,6 +23,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { tableDefinition } from '../src/catalog/tables';
+import { reviewListingKeys } from '../src/reviews/domain/review-listing-keys';
 import { createSupplierWithKey } from '../src/access/use-cases/create-supplier';
 import { DynamoTenantStore } from '../src/reviews/adapters/dynamo-records';
 import { countStoredReviews, queueDepth } from '../local/inspect';
@@ -171,10 +172,13 @@ async function main(): Promise<void> {
             pk: 'SUPPLIER#raw-baseline',
             sk: `REVIEW#${i}`,
             ...body,
-            gsi1pk: 'SUPPLIER#raw-baseline',
-            gsi1sk: `2026-01-01T00:00:00.000Z#${i}`,
-            gsi2pk: `SUPPLIER#raw-baseline#PLATFORM#google`,
-            gsi3pk: `SUPPLIER#raw-baseline#RATING#${body.rating}`,
+            // The index entries the repository writes for such a review (ingestion writes them too).
+            ...reviewListingKeys('raw-baseline', {
+              reviewId: String(i),
+              reviewedAt: '2026-01-01T00:00:00.000Z',
+              platform: 'google',
+              rating: body.rating,
+            }),
           },
         }),
       );

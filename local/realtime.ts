@@ -48,10 +48,9 @@ export async function startRealtime(options: {
     onError: (error) => options.log(`realtime: ${(error as Error).message}`),
   }).start();
   const pollers = await Promise.all(
-    // The consumers of what replication changes (SummaryCorrection, ReplicatedSpending) are not
-    // started here: the two-region mode reads each region's Reviews stream itself, from the start of
-    // the stream across a region's restart (local/two-regions.ts), which a poller from LATEST in a
-    // restarted stack would not (ADR 0020).
+    // The consumers of what replication changes (SummaryCorrection, ReplicatedSpending) are started
+    // by the two-region mode (local/two-regions.ts) on its regions' stacks: their readers must keep
+    // their place in the stream across a region's restart, which a poller of one stack cannot.
     streamConsumersIn(options.isPrimaryRegion, false).map(async (def) => {
       const consumer = await options.startThread(def.id);
       // Lambda's event source: from LATEST, a page per invocation, filtered as the mapping is.

@@ -97,6 +97,33 @@ export async function createTables(
           new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: false } }),
         );
       }
+      // A store kept from before an index was added to the catalog (e.g. Reviews.byPlatformRating,
+      // issue 12) gets it, one index per update as DynamoDB requires; DynamoDB fills it from the
+      // items that carry its keys (older items get them from `npm run migrate`).
+      const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+      for (const index of table.indexes.filter((i) => !present.has(i.name))) {
+        await client.send(
+          new UpdateTableCommand({
+            TableName: name,
+            AttributeDefinitions: [...new Set([index.partitionKey, index.sortKey])].map((AttributeName) => ({
+              AttributeName,
+              AttributeType: 'S',
+            })),
+            GlobalSecondaryIndexUpdates: [
+              {
+                Create: {
+                  IndexName: index.name,
+                  KeySchema: [
+                    { AttributeName: index.partitionKey, KeyType: 'HASH' },
+                    { AttributeName: index.sortKey, KeyType: 'RANGE' },
+                  ],
+                  Projection: dynamoProjection(index.projection),
+                },
+              },
+            ],
+          }),
+        );
+      }
     }
     env[table.envVar] = name;
   }

@@ -144,6 +144,11 @@ export interface LocalStack {
   readonly workers: WorkerHost;
   /** The environment the local mode gives a function with this catalog entry (the same as Lambda's). */
   functionEnv(definition: FunctionDefinition): Record<string, string>;
+  /**
+   * Starts one more catalogued function in its own thread, with the environment Lambda gives it;
+   * it stops with the stack (the two-region mode runs its replicated-stream consumers on this).
+   */
+  startFunction(id: FunctionId): Promise<FunctionThread>;
   /** The sync schedule's stand-in, when started (`runOnce` syncs every active location now). */
   readonly syncSchedule?: LocalSyncSchedule;
   /** The scheduled functions' stand-ins, when started (`runOnce(id)` runs one now). */
@@ -151,7 +156,9 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** The local tables' and queues' name prefix (a stack on a shared DynamoDB Local adds its own suffix). */
+export const LOCAL_TABLE_PREFIX = 'wedsync-local';
 
 /** The local token-vault key file (the local stand-in for the KMS key), under the repository. */
 export const LOCAL_VAULT_KEY_FILE = '.local/token-vault.key';
@@ -288,8 +295,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // A shared DynamoDB Local holds other stacks' tables too: ours get a prefix of their own.
     const tablePrefix = options.dynamoDbEndpoint
-      ? `wedsync-local-${randomBytes(4).toString('hex')}`
-      : 'wedsync-local';
+      ? `${LOCAL_TABLE_PREFIX}-${randomBytes(4).toString('hex')}`
+      : LOCAL_TABLE_PREFIX;
     if (options.dynamoDbEndpoint) started.push({ stop: () => deleteTables(dynamoClient, tablePrefix) });
     const tableEnv = await createTables(dynamoClient, tablePrefix, {
       replicated: Boolean(options.replicaStore),
@@ -494,6 +501,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamoClient,
       sqsClient,
       workers,
+      startFunction: (id) => startThread(id),
       ...(syncSchedule ? { syncSchedule } : {}),
       ...(functionSchedules ? { functionSchedules } : {}),
       stop: stopAll,

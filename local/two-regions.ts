@@ -17,13 +17,20 @@ import { DynamoDbLocal } from './dynamodb-local';
 import { freePort, waitFor } from './processes';
 import { Replicator, type ConflictReport } from './replication/replicator';
 import { startSqsEmulator, type SqsEmulator } from './sqs-emulator';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from './stack';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_TABLE_PREFIX,
+  startLocalStack,
+  type LocalStack,
+  type LocalStackOptions,
+} from './stack';
 import { DynamoDbStreamReader } from './dynamodb-stream-reader';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoReviewRepository } from '../src/reviews/adapters/review-repository';
-import { reviewItemChanges, type ReviewStreamRecord } from '../src/reviews/adapters/review-stream-records';
-import { reconcileReplicatedReviews } from '../src/reviews';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { streamConsumersIn, streamFilterPattern } from '../src/catalog/functions';
+import { SUMMARY_CORRECTION_ENTITY } from '../src/reviews/adapters/review-repository';
+import type { FunctionThread } from './function-thread';
 
 /** The regions' names: AWS's first two (bin/app.ts deploys to these and a third). */
 export const LOCAL_REGIONS = ['us-east-1', 'eu-west-1'] as const;
@@ -48,12 +55,13 @@ export interface TwoRegions {
   readonly replicator: Replicator;
   region(name: string): LocalRegion;
   /**
-   * Resolves once replication is quiet and each region's Reviews stream consumer (the summary
-   * correction) has read everything: what both regions hold now is what they will hold.
+   * Resolves once replication is quiet and each region's replicated-stream consumers (the summary
+   * correction, the replicated spending check) have read everything: what both regions hold now
+   * is what they will hold.
    */
   settle(timeoutMs?: number): Promise<void>;
-  /** Summary shard corrections applied so far (reviews created in both regions, ADR 0020). */
-  readonly corrections: number;
+  /** Summary shard corrections applied so far (reviews written in both regions at once, ADR 0020). */
+  corrections(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -137,8 +145,8 @@ export async function startTwoRegions(options: TwoRegionOptions = {}): Promise<T
     // Every table is a global table (lib/stacks: TableV2 with a replica per region).
     const replicator = new Replicator({
       regions: [
-        { name: a.name, endpoint: a.store.endpoint, tablePrefix: 'wedsync-local' },
-        { name: b.name, endpoint: b.store.endpoint, tablePrefix: 'wedsync-local' },
+        { name: a.name, endpoint: a.store.endpoint, tablePrefix: LOCAL_TABLE_PREFIX },
+        { name: b.name, endpoint: b.store.endpoint, tablePrefix: LOCAL_TABLE_PREFIX },
       ],
       tables: TABLES,
       log,
@@ -146,43 +154,48 @@ export async function startTwoRegions(options: TwoRegionOptions = {}): Promise<T
     });
     await replicator.start();
     cleanups.push(() => replicator.stop());
-    // Each region's Reviews stream corrects its summary shard after a review created in both
-    // regions at once was replaced by the other region's copy (ADR 0020).
-    const corrections: DynamoDbStreamReader[] = [];
-    let corrected = 0;
+    // What last writer wins changes is consumed in each region as in AWS (ADR 0020): the
+    // catalogued SummaryCorrection and ReplicatedSpending handlers, each in its region's stack,
+    // fed their table's stream with the event source's filter. The readers belong to the pair,
+    // not to a stack: they read from the start of the stream and keep their place while a region
+    // is down, as a stream keeps its records for a day, and a batch waits for its region to return.
+    let stopped = false;
+    const consumers: DynamoDbStreamReader[] = [];
     for (const region of regions) {
-      const client = new DynamoDBClient({
-        region: region.name,
-        endpoint: region.store.endpoint,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        maxAttempts: 1,
-      });
-      const repository = new DynamoReviewRepository(
-        DynamoDBDocumentClient.from(client),
-        'wedsync-local-Reviews',
-        region.name,
-        client,
-      );
-      const reader = new DynamoDbStreamReader({
-        endpoint: region.store.endpoint,
-        tableName: 'wedsync-local-Reviews',
-        delivery: {
-          kind: 'record',
-          onRecord: async (record) => {
-            corrected += await reconcileReplicatedReviews(
-              region.name,
-              reviewItemChanges([record as ReviewStreamRecord]),
-              repository,
-            );
+      for (const definition of streamConsumersIn(region.name === LOCAL_REGIONS[0], true)) {
+        if (definition.streamRegions !== 'replicated') continue;
+        const threads = new WeakMap<LocalStack, Promise<FunctionThread>>();
+        const consumerIn = async (): Promise<FunctionThread> => {
+          let stack = region.stack;
+          while (!stack) {
+            if (stopped) throw new Error(`${region.name} stopped`);
+            await new Promise((resolve) => setTimeout(resolve, 200));
+            stack = region.stack;
+          }
+          const known = threads.get(stack);
+          if (known) return known;
+          const thread = stack.startFunction(definition.id);
+          threads.set(stack, thread);
+          return thread;
+        };
+        const reader = new DynamoDbStreamReader({
+          endpoint: region.store.endpoint,
+          tableName: `${LOCAL_TABLE_PREFIX}-${definition.tableStream}`,
+          delivery: {
+            kind: 'batch',
+            filter: streamFilterPattern(definition),
+            handler: async (event: { Records: DynamoDBRecord[] }) =>
+              (await consumerIn()).invoke('handleStream', event, definition.timeoutSeconds * 1000),
           },
-        },
-      });
-      await reader.start();
-      corrections.push(reader);
-      cleanups.push(async () => {
-        await reader.stop();
-        client.destroy();
-      });
+          onError: (error) => log(`${region.name} ${definition.id}: ${(error as Error).message}`),
+        });
+        await reader.start();
+        consumers.push(reader);
+        cleanups.push(async () => {
+          stopped = true;
+          await reader.stop();
+        });
+      }
     }
     return {
       regions: [a, b],
@@ -192,17 +205,40 @@ export async function startTwoRegions(options: TwoRegionOptions = {}): Promise<T
         if (!found) throw new Error(`no local region ${name}`);
         return found;
       },
-      get corrections() {
-        return corrected;
+      async corrections() {
+        // Each applied correction leaves a marker item (replicated: region A holds both regions').
+        const client = DynamoDBDocumentClient.from(
+          new DynamoDBClient({ region: a.name, endpoint: a.store.endpoint, credentials: LOCAL_CREDENTIALS }),
+        );
+        try {
+          let count = 0;
+          let startKey: Record<string, unknown> | undefined;
+          do {
+            const page = await client.send(
+              new ScanCommand({
+                TableName: `${LOCAL_TABLE_PREFIX}-Reviews`,
+                FilterExpression: 'entity = :marker',
+                ExpressionAttributeValues: { ':marker': SUMMARY_CORRECTION_ENTITY },
+                Select: 'COUNT',
+                ExclusiveStartKey: startKey,
+              }),
+            );
+            count += page.Count ?? 0;
+            startKey = page.LastEvaluatedKey;
+          } while (startKey);
+          return count;
+        } finally {
+          client.destroy();
+        }
       },
       async settle(timeoutMs = 60_000) {
         const deadline = Date.now() + timeoutMs;
         // A correction is a write, which is replicated: twice over, until neither moves.
         for (let pass = 0; pass < 2; pass += 1) {
           await replicator.waitUntilInSync(Math.max(1000, deadline - Date.now()));
-          const start = corrections.map((r) => r.completedRounds);
+          const start = consumers.map((r) => r.completedRounds);
           await waitFor(
-            async () => corrections.every((r, i) => r.idleRounds >= 2 && r.completedRounds >= start[i]! + 2),
+            async () => consumers.every((r, i) => r.idleRounds >= 2 && r.completedRounds >= start[i]! + 2),
             'the summary corrections',
             Math.max(1000, deadline - Date.now()),
           );

@@ -262,7 +262,7 @@ export async function runFailoverDrill(options: FailoverDrillOptions): Promise<F
       failures,
       reviews: 4 * n,
       conflicts: two.replicator.counts.conflicts,
-      corrections: two.corrections,
+      corrections: await two.corrections(),
       summaries,
       seconds,
     };

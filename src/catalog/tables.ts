@@ -96,7 +96,7 @@ export const TABLES: readonly TableDefinition[] = [
     sortKey: 'sk',
     indexes: [
       // Each index holds only what its listing's filters test; the page's reviews (and the ingest
-      // worker's 50 latest) are then read by key with BatchGetItem. The three share the sort key
+      // worker's 50 latest) are then read by key with BatchGetItem. All share the sort key
       // gsi1sk (ADR 0032).
       {
         name: 'byCreatedAt',
@@ -116,12 +116,29 @@ export const TABLES: readonly TableDefinition[] = [
         sortKey: 'gsi1sk',
         projection: { include: ['recommendation', 'removedAt'] },
       },
+      // Filters as partitions (issue 12: a listing reads at most 1.5x what it returns;
+      // src/reviews/domain/review-listing-keys.ts). Both sparse: only reviews with stars, only
+      // reviews with a recommendation.
+      {
+        name: 'byPlatformRating',
+        partitionKey: 'gsi4pk',
+        sortKey: 'gsi1sk',
+        projection: { include: ['removedAt'] },
+      },
+      {
+        name: 'byRecommendation',
+        partitionKey: 'gsi5pk',
+        sortKey: 'gsi1sk',
+        projection: { include: ['platform', 'rating', 'removedAt'] },
+      },
     ],
     accessPatterns: [
       'Get one review of a supplier: GetItem pk=SUPPLIER#<sid>, sk=REVIEW#<reviewId>.',
       "List a supplier's reviews newest first, by date range: Query byCreatedAt gsi1pk=SUPPLIER#<sid>, gsi1sk BETWEEN <from> AND <to>~ (keys, recommendation, removedAt), then BatchGetItem of the page; the ingest worker's 50 latest the same way.",
       'List by platform (and date range): Query byPlatform gsi2pk=SUPPLIER#<sid>#PLATFORM#<p>, gsi1sk=<reviewedAt>#<id> (keys, rating, recommendation, removedAt), then BatchGetItem of the page.',
       'List by rating (and date range): Query byRating gsi3pk=SUPPLIER#<sid>#RATING#<r>, gsi1sk=<reviewedAt>#<id> (keys, recommendation, removedAt), then BatchGetItem of the page.',
+      'List by platform and rating (and date range): Query byPlatformRating gsi4pk=SUPPLIER#<sid>#PLATFORM#<p>#RATING#<r>, gsi1sk=<reviewedAt>#<id> (sparse: reviews with stars; keys, removedAt), then BatchGetItem of the page.',
+      'List by recommendation (with a platform or rating tested on the entry; and date range): Query byRecommendation gsi5pk=SUPPLIER#<sid>#RECOMMENDATION#<rec>, gsi1sk=<reviewedAt>#<id> (sparse: reviews with a recommendation; keys, platform, rating, removedAt), then BatchGetItem of the page. Reviews stored before these two indexes: `npm run migrate` (0002-review-listing-keys).',
       'Summary: Query pk=SUPPLIER#<sid>, sk begins_with SUMMARY# (one counter item per region, summed on read).',
       'Audit trail of a review: Query pk=SUPPLIER#<sid>, sk begins_with AUDIT#<reviewId>#.',
       // Two regions (issue 11, ADR 0020)

@@ -18,6 +18,7 @@ export * from './domain/review-replies';
 export * from './domain/summary';
 export * from './domain/review-inference';
 export * from './domain/review-kpis';
+export * from './domain/review-listing-keys';
 export type * from './ports';
 export * from './use-cases/ingest-batch';
 export * from './use-cases/retry-inference';

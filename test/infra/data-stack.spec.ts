@@ -70,6 +70,10 @@ describe('DynamoDB global tables', () => {
       include: ['rating', 'recommendation', 'removedAt'],
     });
     expect(projected('Reviews', 'byRating')).toEqual({ include: ['recommendation', 'removedAt'] });
+    expect(projected('Reviews', 'byPlatformRating')).toEqual({ include: ['removedAt'] });
+    expect(projected('Reviews', 'byRecommendation')).toEqual({
+      include: ['platform', 'rating', 'removedAt'],
+    });
     expect(projected('Deliveries', 'byOwnerTime')).toBe('keys-only');
     tableTemplate(TABLES.find((t) => t.id === 'Deliveries')!).hasResourceProperties(
       'AWS::DynamoDB::GlobalTable',

@@ -14,11 +14,15 @@ import { digestTable } from '../../src/recovery/adapters/table-digest';
 import { seedDrillData } from '../../scripts/drill-restore';
 import { MIGRATIONS_DIR } from '../../scripts/migrate';
 import rescore, { currentScore } from '../../migrations/0001-rescore-reviews';
+import listingKeys, { expectedListingKeys } from '../../migrations/0002-review-listing-keys';
+import { SPARSE_LISTING_KEYS } from '../../src/reviews';
+import { DynamoReviewRepository } from '../../src/reviews/adapters/review-repository';
 import { acquireStore, type TestStore } from './support/shared-store';
 
 jest.setTimeout(300_000);
 
 const REVIEWS = 3000;
+const RESCORE = '0001-rescore-reviews';
 let store: TestStore;
 let client: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
@@ -83,7 +87,7 @@ const modelVersionOf = (item: Record<string, unknown>) =>
   (item.insights as { sentiment: { modelVersion: string } }).sentiment.modelVersion;
 
 it('finds the migrations of migrations/ in order', () => {
-  expect(migrations().map((m) => m.id)).toEqual(['0001-rescore-reviews']);
+  expect(migrations().map((m) => m.id)).toEqual(['0001-rescore-reviews', '0002-review-listing-keys']);
 });
 
 it('dry run: counts what would change and writes nothing, not even the ledger', async () => {
@@ -94,6 +98,7 @@ it('dry run: counts what would change and writes nothing, not even the ledger', 
     ledger: ledger(),
     tableName: name,
     dryRun: true,
+    only: RESCORE,
     progress: (line) => lines.push(line),
   });
   expect(outcome).toMatchObject({
@@ -113,7 +118,13 @@ it('crashes after 15 pages, resumes from the checkpoint, and re-scores every rev
   const updates = new Map<string, number>();
   const counted = countingClient(updates);
   await expect(
-    runMigrations(migrations(), { client: counted, ledger: ledger(), tableName: name, crashAfterPages: 15 }),
+    runMigrations(migrations(), {
+      client: counted,
+      ledger: ledger(),
+      tableName: name,
+      only: RESCORE,
+      crashAfterPages: 15,
+    }),
   ).rejects.toThrow(InjectedCrash);
   const midway = await ledger().get('0001-rescore-reviews');
   expect(midway).toMatchObject({ status: 'running' });
@@ -125,12 +136,18 @@ it('crashes after 15 pages, resumes from the checkpoint, and re-scores every rev
   expect(rescoredBeforeResume).toBeLessThan(REVIEWS);
 
   // Its lease has not expired: a plain run is refused, --take-over resumes.
-  const [held] = await runMigrations(migrations(), { client: counted, ledger: ledger(), tableName: name });
+  const [held] = await runMigrations(migrations(), {
+    client: counted,
+    ledger: ledger(),
+    tableName: name,
+    only: RESCORE,
+  });
   expect(held!.result).toBe('held-by-another-runner');
   const [resumed] = await runMigrations(migrations(), {
     client: counted,
     ledger: ledger(),
     tableName: name,
+    only: RESCORE,
     takeOver: true,
   });
   expect(resumed!.result).toBe('done');
@@ -146,7 +163,12 @@ it('crashes after 15 pages, resumes from the checkpoint, and re-scores every rev
 
   // Done means done: a second run changes nothing.
   const before = await digestTable(client, name('Reviews'));
-  const [again] = await runMigrations(migrations(), { client: doc, ledger: ledger(), tableName: name });
+  const [again] = await runMigrations(migrations(), {
+    client: doc,
+    ledger: ledger(),
+    tableName: name,
+    only: RESCORE,
+  });
   expect(again!.result).toBe('already-done');
   expect((await digestTable(client, name('Reviews'))).digest).toEqual(before.digest);
 });
@@ -188,4 +210,110 @@ it('never clobbers an edit that lands between its read and its write', async () 
   expect(stored).toMatchObject({ title: 'Edited', body: 'Terrible, rude and late.', version: 2 });
   // Scored on the edited text, not the text read before the edit.
   expect((stored.insights as { sentiment: unknown }).sentiment).toEqual(currentScore(stored));
+});
+
+describe('0002-review-listing-keys', () => {
+  const sparseKeys = (item: Record<string, unknown>) =>
+    Object.fromEntries(SPARSE_LISTING_KEYS.filter((k) => item[k] !== undefined).map((k) => [k, item[k]]));
+
+  it('gives reviews stored before the new indexes their keys, and the listings then find them', async () => {
+    // Every third review as stored before byPlatformRating and byRecommendation: no gsi4pk, gsi5pk.
+    const all = await reviews();
+    const old = all.filter((_, i) => i % 3 === 0);
+    const toChange = old.filter((r) => r.gsi4pk !== undefined || r.gsi5pk !== undefined);
+    expect(toChange.length).toBeGreaterThan(100);
+    for (const review of old) {
+      await doc.send(
+        new UpdateCommand({
+          TableName: name('Reviews'),
+          Key: { pk: review.pk, sk: review.sk },
+          UpdateExpression: 'REMOVE gsi4pk, gsi5pk',
+        }),
+      );
+    }
+    const [dry] = await runMigrations(migrations(), {
+      client: doc,
+      ledger: ledger(),
+      tableName: name,
+      dryRun: true,
+      only: '0002-review-listing-keys',
+    });
+    expect(dry).toMatchObject({ result: 'dry-run', counts: { scanned: REVIEWS, changed: toChange.length } });
+
+    const [done] = await runMigrations(migrations(), {
+      client: doc,
+      ledger: ledger(),
+      tableName: name,
+      only: '0002-review-listing-keys',
+    });
+    expect(done).toMatchObject({
+      result: 'done',
+      counts: {
+        scanned: REVIEWS,
+        changed: toChange.length,
+        unchanged: REVIEWS - toChange.length,
+        conflicts: 0,
+      },
+    });
+    const after = await reviews();
+    for (const review of after)
+      expect(sparseKeys(review)).toEqual(sparseKeys({ ...expectedListingKeys(review) }));
+    // Each migrated review is listed by the partitions it belongs to.
+    const repository = new DynamoReviewRepository(doc, name('Reviews'), 'eu-west-1', client);
+    const sample = toChange.find((r) => typeof r.rating === 'number')!;
+    const supplierId = String(sample.pk).slice('SUPPLIER#'.length);
+    const listed: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await repository.list(supplierId, {
+        platform: sample.platform as 'google',
+        rating: sample.rating as number,
+        removed: 'include',
+        limit: 100,
+        ...(startKey ? { startKey: startKey as never } : {}),
+      });
+      listed.push(...page.items.map((r) => r.reviewId));
+      startKey = page.next;
+    } while (startKey);
+    expect(listed).toContain(sample.reviewId);
+  });
+
+  it('never clobbers an edit that lands between its read and its write', async () => {
+    const [review] = (await reviews()).filter((r) => typeof r.rating === 'number');
+    const key = { pk: review!.pk, sk: review!.sk };
+    await doc.send(
+      new UpdateCommand({ TableName: name('Reviews'), Key: key, UpdateExpression: 'REMOVE gsi4pk, gsi5pk' }),
+    );
+    const read = (
+      await doc.send(new GetCommand({ TableName: name('Reviews'), Key: key, ConsistentRead: true }))
+    ).Item!;
+    // Ingestion stores an edit with a new rating (and its keys) before the migration writes.
+    const rating = read.rating === 1 ? 2 : 1;
+    const edited = expectedListingKeys({ ...read, rating });
+    await doc.send(
+      new UpdateCommand({
+        TableName: name('Reviews'),
+        Key: key,
+        UpdateExpression: 'SET rating = :r, gsi3pk = :g3, gsi4pk = :g4, #v = :v',
+        ExpressionAttributeNames: { '#v': 'version' },
+        ExpressionAttributeValues: {
+          ':r': rating,
+          ':g3': edited.gsi3pk,
+          ':g4': edited.gsi4pk,
+          ':v': (typeof read.version === 'number' ? read.version : 1) + 1,
+        },
+      }),
+    );
+    const outcome = await listingKeys.migratePage([read], {
+      client: doc,
+      tableName: name('Reviews'),
+      dryRun: false,
+    });
+    // Re-read after the conflict: the edit already wrote the right keys.
+    expect(outcome).toMatchObject({ scanned: 1, changed: 0, unchanged: 1, conflicts: 0 });
+    const stored = (
+      await doc.send(new GetCommand({ TableName: name('Reviews'), Key: key, ConsistentRead: true }))
+    ).Item!;
+    expect(stored).toMatchObject({ rating, gsi4pk: edited.gsi4pk });
+  });
 });

@@ -73,7 +73,9 @@ it('restores the tables into new ones, verifies them and prints the cut-over', a
   expect(restored.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual([
     'byCreatedAt',
     'byPlatform',
+    'byPlatformRating',
     'byRating',
+    'byRecommendation',
   ]);
   expect(await count(`${name('Reviews')}-r1`)).toBe(241);
   expect(await count(`${name('Deliveries')}-r1`)).toBe(await count(name('Deliveries')));

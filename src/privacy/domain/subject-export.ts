@@ -13,6 +13,8 @@ const STORAGE_ATTRIBUTES = new Set([
   'gsi2sk',
   'gsi3pk',
   'gsi3sk',
+  'gsi4pk',
+  'gsi5pk',
   'entity',
   'contentHash',
   'subjectHash',

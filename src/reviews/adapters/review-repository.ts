@@ -19,6 +19,7 @@ import {
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
   UpdateCommand,
+  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { assertKeyIn, type StoreKey } from '../../shared/cursor';
 import { batchGetInOrder } from '../../shared/batch-get';
@@ -46,6 +47,7 @@ import {
   type SummaryShard,
 } from '../domain/summary';
 import { mergeObservedReply, type ReplyObservation } from '../domain/review-replies';
+import { listingPlan, reviewListingKeys, SPARSE_LISTING_KEYS } from '../domain/review-listing-keys';
 import type {
   RemovalOutcome,
   ReplyObservationOutcome,
@@ -53,6 +55,9 @@ import type {
   ReviewPage,
   ReviewRepository,
 } from '../ports';
+
+/** The `entity` of a summary correction's marker item (one per replaced write, ADR 0020). */
+export const SUMMARY_CORRECTION_ENTITY = 'summary-correction';
 
 const supplierPk = (supplierId: string) => `SUPPLIER#${supplierId}`;
 /** The table's indexes as the catalog defines them (keys and projection). */
@@ -67,6 +72,8 @@ const STORAGE_ATTRIBUTES = [
   'gsi2sk',
   'gsi3pk',
   'gsi3sk',
+  'gsi4pk',
+  'gsi5pk',
   'entity',
   'contentHash',
 ];
@@ -251,7 +258,7 @@ export class DynamoReviewRepository implements ReviewRepository {
     storedAt: string,
   ) {
     const pk = supplierPk(supplierId);
-    const sortTail = `${review.reviewedAt}#${review.reviewId}`;
+    const keys = reviewListingKeys(supplierId, review);
     const values: Record<string, unknown> = {
       ':rating': review.rating,
       ':title': review.title,
@@ -263,8 +270,8 @@ export class DynamoReviewRepository implements ReviewRepository {
       ':version': edit.version,
       ':updatedAt': storedAt,
       ':lastEdit': edit,
-      ':gsi1sk': sortTail,
-      ':gsi2pk': `${pk}#PLATFORM#${review.platform}`,
+      ':gsi1sk': keys.gsi1sk,
+      ':gsi2pk': keys.gsi2pk,
     };
     const sets = [
       'rating = :rating',
@@ -288,12 +295,15 @@ export class DynamoReviewRepository implements ReviewRepository {
       sets.push('insights = :insights');
       values[':insights'] = review.insights;
     }
-    // The byRating index is sparse: a review without stars is not in it.
-    if (review.rating !== null) {
-      sets.push('gsi3pk = :gsi3pk');
-      values[':gsi3pk'] = `${pk}#RATING#${review.rating}`;
-    } else {
-      removed.push('gsi3pk');
+    // The sparse indexes (stars, recommendation): set those that apply, remove the others.
+    for (const attribute of SPARSE_LISTING_KEYS) {
+      const value = keys[attribute];
+      if (value !== undefined) {
+        sets.push(`${attribute} = :${attribute}`);
+        values[`:${attribute}`] = value;
+      } else {
+        removed.push(attribute);
+      }
     }
     for (const field of ['recommendation', 'excerpt'] as const) {
       if (review[field] !== undefined) {
@@ -403,7 +413,6 @@ export class DynamoReviewRepository implements ReviewRepository {
     const bump = (name: string, by: number) => counters.set(name, (counters.get(name) ?? 0) + by);
     const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [];
     for (const review of reviews) {
-      const sortTail = `${review.reviewedAt}#${review.reviewId}`;
       items.push(
         {
           Put: {
@@ -419,13 +428,10 @@ export class DynamoReviewRepository implements ReviewRepository {
               // This region's run of writes starts with the creation (ADR 0020).
               writtenInRegion: this.region,
               runFrom: 0,
-              gsi1pk: pk,
-              gsi1sk: sortTail,
-              // The three indexes share the sort key gsi1sk; the content hash is derived when
+              // The indexes share the sort key gsi1sk; the sparse ones are written only for the
+              // reviews they list (review-listing-keys.ts). The content hash is derived when
               // needed (storedVersion), not stored (ADR 0032).
-              gsi2pk: `${pk}#PLATFORM#${review.platform}`,
-              // The byRating index is sparse: a review without stars is not in it.
-              ...(review.rating !== null ? { gsi3pk: `${pk}#RATING#${review.rating}` } : {}),
+              ...reviewListingKeys(supplierId, review),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
@@ -520,51 +526,24 @@ export class DynamoReviewRepository implements ReviewRepository {
   }
 
   async list(supplierId: string, filter: ReviewListFilter): Promise<ReviewPage> {
-    const pk = supplierPk(supplierId);
-    // Pick the most selective index; the other filter (if any) is applied on the server.
-    const [indexName, partitionValue] = filter.platform
-      ? (['byPlatform', `${pk}#PLATFORM#${filter.platform}`] as const)
-      : filter.rating
-        ? (['byRating', `${pk}#RATING#${filter.rating}`] as const)
-        : (['byCreatedAt', pk] as const);
-    const index = REVIEW_INDEXES.get(indexName)!;
-    const names: Record<string, string> = { '#pk': index.partitionKey };
-    const values: Record<string, unknown> = { ':pk': partitionValue };
-    let keyCondition = '#pk = :pk';
-    if (filter.from || filter.to) {
-      keyCondition += ' AND #sk BETWEEN :from AND :to';
-      names['#sk'] = index.sortKey;
-      values[':from'] = filter.from ?? '0000';
-      values[':to'] = `${filter.to ?? '9999'}${RANGE_END}`;
+    const query = reviewListQuery(this.tableName, supplierId, filter);
+    const index = REVIEW_INDEXES.get(query.IndexName!)!;
+    if (filter.startKey) {
+      assertKeyIn(filter.startKey, {
+        [index.partitionKey]: query.ExpressionAttributeValues![':pk'] as string,
+      });
     }
-    const filters: string[] = [];
-    if (filter.platform && filter.rating) {
-      filters.push('rating = :rating');
-      values[':rating'] = filter.rating;
-    }
-    if (filter.recommendation) {
-      filters.push('recommendation = :recommendation');
-      values[':recommendation'] = filter.recommendation;
-    }
-    const removed = filter.removed ?? 'exclude';
-    if (removed === 'exclude') filters.push('attribute_not_exists(removedAt)');
-    if (removed === 'only') filters.push('attribute_exists(removedAt)');
-    const filterExpression = filters.length > 0 ? filters.join(' AND ') : undefined;
-    if (filter.startKey) assertKeyIn(filter.startKey, { [index.partitionKey]: partitionValue });
     let startKey: StoreKey | undefined = filter.startKey;
 
     const items: Record<string, unknown>[] = [];
+    // Read with the low-level client (ADR 0022): the values marshalled once, each item unmarshalled.
+    const { ExpressionAttributeValues: values = {}, ...input } = query;
     const wireValues = marshall(values);
     for (let read = 0; read < MAX_READS_PER_PAGE && items.length < filter.limit; read += 1) {
       const page = await this.reader.send(
         new ReadQueryCommand({
-          TableName: this.tableName,
-          IndexName: index.name,
-          KeyConditionExpression: keyCondition,
-          FilterExpression: filterExpression,
-          ExpressionAttributeNames: names,
+          ...input,
           ExpressionAttributeValues: wireValues,
-          ScanIndexForward: false,
           Limit: filter.limit - items.length,
           ExclusiveStartKey: startKey ? marshall(startKey) : undefined,
         }),
@@ -817,7 +796,7 @@ export class DynamoReviewRepository implements ReviewRepository {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { pk, sk: `REPLFIX#${this.region}#${replaced}`, entity: 'summary-correction' },
+                Item: { pk, sk: `REPLFIX#${this.region}#${replaced}`, entity: SUMMARY_CORRECTION_ENTITY },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -847,6 +826,49 @@ export class DynamoReviewRepository implements ReviewRepository {
 
 /** Where a review item was created and written (ADR 0020): bookkeeping, never shown. */
 const WRITE_RUN_ATTRIBUTES = ['storedInRegion', 'writtenInRegion', 'runFrom', 'runBase'];
+
+/**
+ * The Query of a listing's first read (review-listing-keys.ts `listingPlan`: the index whose
+ * partition decides the filters; what it does not decide is tested on the index entry), newest
+ * first, `filter.limit` entries. The bench's raw side makes the same Query.
+ */
+export function reviewListQuery(
+  tableName: string,
+  supplierId: string,
+  filter: Omit<ReviewListFilter, 'startKey'>,
+): QueryCommandInput {
+  const plan = listingPlan(supplierId, filter);
+  const index = REVIEW_INDEXES.get(plan.index);
+  if (!index) throw new Error(`the Reviews table has no index ${plan.index} in the catalog`);
+  const names: Record<string, string> = { '#pk': index.partitionKey };
+  const values: Record<string, unknown> = { ':pk': plan.partition };
+  let keyCondition = '#pk = :pk';
+  if (filter.from || filter.to) {
+    keyCondition += ' AND #sk BETWEEN :from AND :to';
+    names['#sk'] = index.sortKey;
+    values[':from'] = filter.from ?? '0000';
+    values[':to'] = `${filter.to ?? '9999'}${RANGE_END}`;
+  }
+  const filters: string[] = [];
+  for (const [attribute, value] of Object.entries(plan.filters)) {
+    filters.push(`#${attribute} = :${attribute}`);
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+  }
+  const removed = filter.removed ?? 'exclude';
+  if (removed === 'exclude') filters.push('attribute_not_exists(removedAt)');
+  if (removed === 'only') filters.push('attribute_exists(removedAt)');
+  return {
+    TableName: tableName,
+    IndexName: index.name,
+    KeyConditionExpression: keyCondition,
+    ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ScanIndexForward: false,
+    Limit: filter.limit,
+  };
+}
 
 function toView(item: Record<string, unknown>): ReviewView {
   const view: Record<string, unknown> = { ...item };

@@ -184,8 +184,15 @@ describe('ingestFlow (from the synthesized data stack and functions)', () => {
   it('writes each review into every index it is in, and the filtered indexes hold a small entry', () => {
     const estimate = estimateCost(ingestFlow(options, deployment));
     const review = estimate.writes.find((w) => w.what === 'review')!;
-    expect(review.indexes.map((i) => i.name)).toEqual(['byCreatedAt', 'byPlatform', 'byRating']);
+    // The sample review has stars and no recommendation: not in the sparse byRecommendation.
+    expect(review.indexes.map((i) => i.name)).toEqual([
+      'byCreatedAt',
+      'byPlatform',
+      'byRating',
+      'byPlatformRating',
+    ]);
     expect(review.indexes.find((i) => i.name === 'byPlatform')!.bytes).toBeLessThan(1024);
+    expect(review.indexes.find((i) => i.name === 'byPlatformRating')!.bytes).toBeLessThan(1024);
     expect(review.regions).toBe(3);
     // A delivery's outcome does not write the keys-only index.
     expect(estimate.writes.find((w) => w.what === 'webhook delivery (outcome)')!.indexes).toEqual([]);
