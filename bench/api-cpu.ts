@@ -15,7 +15,13 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { functionDefinition } from '../src/catalog/functions';
 import { secretDefinition } from '../src/catalog/secrets';
 import { REPO_ROOT } from '../local/processes';
-import { answerLocally, attributeValue, batchGetAnswer, sqsSendAnswer } from './answer-locally';
+import {
+  answerLocally,
+  attributeValue,
+  batchGetAnswer,
+  sqsSendAnswer,
+  type JsonAnswer,
+} from './answer-locally';
 import { reviewItem, SAMPLE_SUPPLIER as SUPPLIER } from './cost-items';
 import { benchReview, percentile, type BenchTarget } from './support';
 import { placeholderEnvironment, placeholderQueueUrl, placeholderSecretName } from './placeholder-env';
@@ -147,11 +153,14 @@ async function run(requests: number): Promise<ApiCpuResult> {
       .M,
   });
   const byKey = new Map<string, string>();
-  answerLocally(clients.dynamoClient(), (operation, request) => {
+  const dynamoAnswer: JsonAnswer = (operation, request) => {
     if (operation === 'BatchGetItem') return batchGetAnswer(byKey, request, page);
     if (operation !== 'Query') throw new Error(`unexpected DynamoDB call ${operation}`);
     return queryAnswer;
-  });
+  };
+  // The low-level client and the DocumentClient's own one (src/shared/aws-clients.ts).
+  answerLocally(clients.dynamoClient(), dynamoAnswer);
+  answerLocally(clients.dynamo(), dynamoAnswer);
   answerLocally(clients.sqs(), (operation, request) => {
     if (operation !== 'SendMessage') throw new Error(`unexpected SQS call ${operation}`);
     return sqsSendAnswer(request);

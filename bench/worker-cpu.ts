@@ -12,7 +12,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { functionDefinition } from '../src/catalog/functions';
 import { LAYERS } from '../src/catalog/layers';
 import { REPO_ROOT } from '../local/processes';
-import { answerLocally, attributeValue, batchGetAnswer } from './answer-locally';
+import { answerLocally, attributeValue, batchGetAnswer, type JsonAnswer } from './answer-locally';
 import { reviewItem } from './cost-items';
 import { benchReview } from './support';
 import { placeholderEnvironment, placeholderQueueUrl } from './placeholder-env';
@@ -81,7 +81,7 @@ async function run(batches: number): Promise<Record<string, number>> {
     ScannedCount: 50,
   });
   const byKey = new Map<string, string>();
-  answerLocally(clients.dynamoClient(), (operation, request) => {
+  const dynamoAnswer: JsonAnswer = (operation, request) => {
     if (operation === 'Query') return recent;
     if (operation === 'BatchGetItem') return batchGetAnswer(byKey, request, latest);
     // A PutItem here is a message parked as rejected: the bench's messages must all be stored.
@@ -89,7 +89,10 @@ async function run(batches: number): Promise<Record<string, number>> {
     if (operation === 'TransactWriteItems' || operation === 'UpdateItem' || operation === 'PutItem')
       return {};
     throw new Error(`unexpected DynamoDB call ${operation}`);
-  });
+  };
+  // The low-level client and the DocumentClient's own one (src/shared/aws-clients.ts).
+  answerLocally(clients.dynamoClient(), dynamoAnswer);
+  answerLocally(clients.dynamo(), dynamoAnswer);
   answerLocally(clients.sqs(), (operation, request) => {
     if (operation !== 'SendMessageBatch') throw new Error(`unexpected SQS call ${operation}`);
     const entries = (request.Entries ?? []) as { Id: string; MessageBody: string }[];

@@ -164,7 +164,7 @@ async function seedWithRepositories(
   log: (line: string) => void = () => undefined,
 ): Promise<number> {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const reviews = new DynamoReviewRepository(doc, tableName('Reviews'), 'us-east-1');
+  const reviews = new DynamoReviewRepository(doc, tableName('Reviews'), 'us-east-1', client);
   const requests = new DynamoReviewRequestRepository(doc, tableName('ReviewRequests'));
   const deliveries = new DynamoDeliveryStore(doc, tableName('Deliveries'));
   const eventLog = new DynamoEventLog(doc, tableName('EventLog'));

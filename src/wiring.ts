@@ -165,7 +165,7 @@ export const apiKeyStore = once(() => new DynamoApiKeyStore(dynamo(), tableName(
 
 // Reviews
 export const reviewRepository = once(
-  () => new DynamoReviewRepository(dynamo(), tableName('Reviews'), currentRegion()),
+  () => new DynamoReviewRepository(dynamo(), tableName('Reviews'), currentRegion(), dynamoClient()),
 );
 /** The reply state of stored reviews alone (the reply worker's part of the repository). */
 export const reviewReplies = once(() => new DynamoReviewReplies(dynamo(), tableName('Reviews')));

@@ -19,7 +19,20 @@ export interface CursorKeySource {
 /** Domain separation: a cursor MAC can never stand in for a review-token signature. */
 const CURSOR_KEY_LABEL = 'wedsync-cursor-v1';
 
-const cursorKey = (secret: string): Buffer => createHmac('sha256', secret).update(CURSOR_KEY_LABEL).digest();
+/** Derived keys of the ring's secrets, kept per container (a ring holds a few versions). */
+const derivedKeys = new Map<string, Buffer>();
+const MAX_DERIVED_KEYS = 8;
+
+const cursorKey = (secret: string): Buffer => {
+  let key = derivedKeys.get(secret);
+  if (key === undefined) {
+    key = createHmac('sha256', secret).update(CURSOR_KEY_LABEL).digest();
+    // Rotations add versions over a container's life: keep the newest few.
+    if (derivedKeys.size >= MAX_DERIVED_KEYS) derivedKeys.delete(derivedKeys.keys().next().value!);
+    derivedKeys.set(secret, key);
+  }
+  return key;
+};
 
 const mac = (secret: string, scope: string, payload: string): Buffer =>
   createHmac('sha256', cursorKey(secret)).update(scope).update('\n').update(payload).digest();

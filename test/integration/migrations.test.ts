@@ -259,7 +259,7 @@ describe('0002-review-listing-keys', () => {
     for (const review of after)
       expect(sparseKeys(review)).toEqual(sparseKeys({ ...expectedListingKeys(review) }));
     // Each migrated review is listed by the partitions it belongs to.
-    const repository = new DynamoReviewRepository(doc, name('Reviews'), 'eu-west-1');
+    const repository = new DynamoReviewRepository(doc, name('Reviews'), 'eu-west-1', client);
     const sample = toChange.find((r) => typeof r.rating === 'number')!;
     const supplierId = String(sample.pk).slice('SUPPLIER#'.length);
     const listed: string[] = [];

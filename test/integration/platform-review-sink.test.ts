@@ -315,7 +315,12 @@ it('answers the reply routes for reviews that cannot be answered, and keeps repl
   expect(await stack.queueDepth('Replies')).toBe(0);
 
   // The reply worker's store: the adapter's ordering rules against DynamoDB Local.
-  const repository = new DynamoReviewRepository(stack.doc, stack.tableName('Reviews'), 'local');
+  const repository = new DynamoReviewRepository(
+    stack.doc,
+    stack.tableName('Reviews'),
+    'local',
+    stack.dynamoClient,
+  );
   const state = (requestedAt: string, value: 'pending' | 'published' | 'failed', reason?: string) => ({
     action: 'reply' as const,
     state: value,

@@ -4,7 +4,13 @@
  * region's summary counters together, so counters never drift from the reviews they count.
  */
 import { withCorrelationId } from '../../shared/correlation';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  QueryCommand as ReadQueryCommand,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   GetCommand,
   PutCommand,
@@ -86,10 +92,15 @@ export class DynamoReviewRepository implements ReviewRepository {
   /** The reply state of stored reviews, in its own module: the reply worker needs only that. */
   private readonly replies: DynamoReviewReplies;
 
+  /**
+   * `reader`: the low-level client the list pages and the latest reviews are read with (their
+   * items unmarshalled here; the API's hot path, ADR 0022); `client` does everything else.
+   */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly region: string,
+    private readonly reader: DynamoDBClient,
   ) {
     this.replies = new DynamoReviewReplies(client, tableName);
   }
@@ -480,7 +491,7 @@ export class DynamoReviewRepository implements ReviewRepository {
     );
     // The index holds no texts (ADR 0032): the reviews are read by key.
     const Items = await batchGetInOrder(
-      this.client,
+      this.reader,
       this.tableName,
       latest.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })),
       ['pk', 'sk'],
@@ -531,15 +542,20 @@ export class DynamoReviewRepository implements ReviewRepository {
     let startKey: StoreKey | undefined = filter.startKey;
 
     const items: Record<string, unknown>[] = [];
+    // Read with the low-level client (ADR 0022): the values marshalled once, each item unmarshalled.
+    const { ExpressionAttributeValues: values = {}, ...input } = query;
+    const wireValues = marshall(values);
     for (let read = 0; read < MAX_READS_PER_PAGE && items.length < filter.limit; read += 1) {
-      const input: QueryCommandInput = {
-        ...query,
-        Limit: filter.limit - items.length,
-        ExclusiveStartKey: startKey,
-      };
-      const page = await this.client.send(new QueryCommand(input));
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey as StoreKey | undefined;
+      const page = await this.reader.send(
+        new ReadQueryCommand({
+          ...input,
+          ExpressionAttributeValues: wireValues,
+          Limit: filter.limit - items.length,
+          ExclusiveStartKey: startKey ? marshall(startKey) : undefined,
+        }),
+      );
+      for (const item of page.Items ?? []) items.push(unmarshall(item));
+      startKey = page.LastEvaluatedKey ? (unmarshall(page.LastEvaluatedKey) as StoreKey) : undefined;
       if (!startKey) break;
     }
     // An index holding only keys and the filters' attributes (ADR 0032): read the page's reviews.
@@ -547,7 +563,7 @@ export class DynamoReviewRepository implements ReviewRepository {
       index.projection === 'all'
         ? items
         : await batchGetInOrder(
-            this.client,
+            this.reader,
             this.tableName,
             items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })),
             ['pk', 'sk'],

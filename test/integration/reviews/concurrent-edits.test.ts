@@ -19,7 +19,7 @@ let regions: ReplicatedRegions;
 let corrections = 0;
 /** Each region's repository: it writes that region's summary shard. */
 const repository = perRegion(
-  (region) => new DynamoReviewRepository(region.doc, region.tableName, region.name),
+  (region) => new DynamoReviewRepository(region.doc, region.tableName, region.name, region.client),
 );
 
 const review = (id: string, over: Partial<Review> = {}): Review => ({

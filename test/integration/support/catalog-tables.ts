@@ -10,6 +10,8 @@ import { acquireStore } from './shared-store';
 
 export interface CatalogTables {
   readonly doc: DynamoDBDocumentClient;
+  /** The low-level client under `doc` (for adapters that read with it). */
+  readonly client: DynamoDBClient;
   tableName(id: TableId): string;
   release(): Promise<void>;
 }
@@ -25,6 +27,7 @@ export async function openCatalogTables(label: string): Promise<CatalogTables> {
   const env = await createTables(client, store.tablePrefix);
   return {
     doc: DynamoDBDocumentClient.from(client),
+    client,
     tableName: (id) => env[tableDefinition(id).envVar]!,
     release: async () => {
       client.destroy();

@@ -18,6 +18,8 @@ const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export interface ReplicatedRegion {
   readonly name: string;
   readonly doc: DynamoDBDocumentClient;
+  /** The low-level client under `doc` (for adapters that read with it). */
+  readonly client: DynamoDBClient;
   readonly tableName: string;
 }
 
@@ -60,7 +62,7 @@ export async function startReplicatedRegions(
           endpoint: store.endpoint,
           tablePrefix: store.tablePrefix,
         };
-        return { replica, region: { name: region, doc, tableName: `${store.tablePrefix}-${table}` } };
+        return { replica, region: { name: region, doc, client, tableName: `${store.tablePrefix}-${table}` } };
       }),
     );
     const [east, west] = regions as [(typeof regions)[0], (typeof regions)[0]];

@@ -1,6 +1,7 @@
 import { FUNCTIONS } from '../../../src/catalog/functions';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  dynamo,
   dynamoClient,
   MAX_RETRY_BACKOFF_MS,
   s3,
@@ -58,6 +59,18 @@ describe('SDK logger middleware', () => {
 
   it('is absent from every shared client', () => {
     process.env.AWS_REGION ??= 'eu-west-1';
-    for (const client of [dynamoClient(), sqs(), sesv2(), s3()]) expect(hasLogger(client)).toBe(false);
+    for (const client of [dynamoClient(), dynamo(), sqs(), sesv2(), s3()]) {
+      expect(hasLogger(client)).toBe(false);
+    }
+  });
+});
+
+describe('DynamoDB clients', () => {
+  it('cache the low-level client’s middleware stack; the DocumentClient has a client of its own', () => {
+    process.env.AWS_REGION ??= 'eu-west-1';
+    expect(dynamoClient().config.cacheMiddleware).toBe(true);
+    // lib-dynamodb throws on a client with the cache; its stack is not the low-level client's.
+    expect(dynamo().config.cacheMiddleware).toBeFalsy();
+    expect(dynamo().middlewareStack).not.toBe(dynamoClient().middlewareStack);
   });
 });
