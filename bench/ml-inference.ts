@@ -32,9 +32,17 @@ export interface InferenceRun {
   readonly modelMicros: readonly number[];
   readonly afinnMicros: readonly number[];
   readonly ratios: readonly number[];
+  /**
+   * Per round: CPU microseconds per text of a cache hit (a `Map` keyed by the text, holding the
+   * prediction): what an inference cache would cost on every text, hit or miss (issue 13's study).
+   */
+  readonly cacheHitMicros: readonly number[];
   /** Keeps the results alive (never 0 for a non-empty text set). */
   readonly checksum: number;
 }
+
+/** Passes of cache hits per round (each on fresh copies of the texts). */
+const CACHE_PASSES_PER_ROUND = 10;
 
 function main(): void {
   const job = JSON.parse(process.argv[2] ?? '') as InferenceJob;
@@ -46,6 +54,18 @@ function main(): void {
   };
   const lexicon = (text: string): void => {
     checksum += afinn.analyze(text).comparative + 1;
+  };
+  const cache = new Map(job.texts.map((text) => [text, model.predict([text])[0]]));
+  /**
+   * CPU microseconds per text of cache hits, on fresh copies of the texts made outside the timing:
+   * a text arrives as a new string (parsed from a message), whose hash V8 has not computed yet.
+   */
+  const cacheHits = (passes: number): number => {
+    const copies = Array.from({ length: passes }, () => JSON.parse(JSON.stringify(job.texts)) as string[]);
+    const start = process.cpuUsage();
+    for (const texts of copies) for (const text of texts) checksum += cache.get(text)!.confidence;
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / (passes * job.texts.length);
   };
   /** CPU microseconds per text over `passes` passes. */
   const batch = (fn: (text: string) => void, passes: number): number => {
@@ -66,7 +86,9 @@ function main(): void {
   const modelMicros: number[] = [];
   const afinnMicros: number[] = [];
   const ratios: number[] = [];
+  const cacheHitMicros: number[] = [];
   for (let r = 0; r < job.rounds; r++) {
+    cacheHitMicros.push(cacheHits(CACHE_PASSES_PER_ROUND));
     let m: number;
     let a: number;
     if (r % 2 === 0) {
@@ -86,6 +108,7 @@ function main(): void {
     modelMicros,
     afinnMicros,
     ratios,
+    cacheHitMicros,
     checksum,
   };
   process.stdout.write(`${JSON.stringify(run)}\n`);

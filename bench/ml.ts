@@ -44,6 +44,19 @@ export interface InferenceBench {
   readonly ratioToAfinn: number;
   /** Lowest and highest per-round ratio (how noisy the run was). */
   readonly ratioRange: readonly [number, number];
+  /**
+   * Inference caching study (issue 13): a cache keyed by the text costs a lookup on every text and
+   * saves the inference on a hit, so it pays only when the hit rate exceeds lookup / inference.
+   */
+  readonly cache: {
+    /** Median CPU microseconds of a hit (the lookup every text would pay). */
+    readonly lookupMicros: number;
+    /** The hit rate at which a cache starts to pay: lookupMicros / perTextMicros. */
+    readonly breakEvenHitRate: number;
+    /** Texts of the real review (or expense) corpus that repeat an earlier one exactly. */
+    readonly corpusDuplicateRate: number;
+    readonly corpusTexts: number;
+  };
 }
 
 export interface ArtifactSize {
@@ -114,6 +127,23 @@ function sampleTexts(task: Task): string[] {
   return [...REVIEW_TEXTS, ...uci];
 }
 
+/** Every real text of the task's corpus (the three UCI review sets; the hand-written expense notes). */
+function duplicateCorpus(task: Task): string[] {
+  if (task !== 'sentiment') return sampleTexts(task);
+  return ['amazon_cells_labelled.txt', 'imdb_labelled.txt', 'yelp_labelled.txt'].flatMap((file) =>
+    readFileSync(join(REPO, 'data', 'sentiment', 'uci', file), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('\t'))
+      .map((l) => l.slice(0, l.lastIndexOf('\t'))),
+  );
+}
+
+/** The share of texts that repeat an earlier one exactly: the hit rate of an unbounded cache. */
+export function duplicateRate(texts: readonly string[]): number {
+  if (texts.length === 0) return 0;
+  return (texts.length - new Set(texts).size) / texts.length;
+}
+
 const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
 
 function median(xs: readonly number[]): number {
@@ -153,6 +183,9 @@ function inference(modelsDir: string, rounds: number): InferenceBench[] {
         maxBuffer: 16 * 1024 * 1024,
       });
       const run = JSON.parse(out) as InferenceRun;
+      const perTextMicros = median(run.modelMicros);
+      const lookupMicros = median(run.cacheHitMicros);
+      const corpus = duplicateCorpus(task);
       return {
         task,
         modelVersion: run.modelVersion,
@@ -162,6 +195,12 @@ function inference(modelsDir: string, rounds: number): InferenceBench[] {
         afinnPerTextMicros: round(median(run.afinnMicros)),
         ratioToAfinn: round(median(run.ratios), 3),
         ratioRange: [round(Math.min(...run.ratios), 3), round(Math.max(...run.ratios), 3)],
+        cache: {
+          lookupMicros: round(lookupMicros, 3),
+          breakEvenHitRate: round(lookupMicros / perTextMicros, 3),
+          corpusDuplicateRate: round(duplicateRate(corpus), 4),
+          corpusTexts: corpus.length,
+        },
       };
     });
   } finally {
@@ -285,6 +324,15 @@ export function modelRows(result: MlBenchResult): string[][] {
       targetGap(r.ratioToAfinn, target).text,
     ];
   });
+  for (const r of result.inference) {
+    rows.push([
+      `${r.modelVersion} inference cache (study)`,
+      `lookup ${r.cache.lookupMicros} us: pays above ${(r.cache.breakEvenHitRate * 100).toFixed(1)}% hits; ` +
+        `${(r.cache.corpusDuplicateRate * 100).toFixed(2)}% of ${r.cache.corpusTexts} real texts repeat`,
+      'cache only if it pays',
+      r.cache.corpusDuplicateRate > r.cache.breakEvenHitRate ? 'would pay' : 'would not pay: no cache',
+    ]);
+  }
   const c = result.coldStart;
   rows.push(
     [
