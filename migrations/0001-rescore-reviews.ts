@@ -11,15 +11,12 @@
  * Items already scored by the current version are unchanged, so a page applied twice (a crash
  * before its checkpoint) changes nothing the second time.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as path from 'node:path';
 import { createModelEngine, defaultModelDir, type ModelEngine } from '../src/models';
 import { LAYERS } from '../src/catalog/layers';
 import { reviewText } from '../src/reviews';
-import type { DocItem, Migration, MigrationContext } from '../src/migrations/ports';
-
-const ITEMS_IN_FLIGHT = 10;
+import { itemUpdateMigration, type ItemUpdate } from '../src/migrations/adapters/item-update-migration';
+import type { DocItem } from '../src/migrations/ports';
 
 interface Score {
   readonly label: string;
@@ -27,8 +24,6 @@ interface Score {
   readonly modelVersion: string;
   readonly variant: string;
 }
-
-type Verdict = 'changed' | 'unchanged' | 'conflict';
 
 let engine: ModelEngine | undefined;
 /**
@@ -59,68 +54,34 @@ export function currentScore(item: DocItem): Score {
 const storedScore = (item: DocItem) =>
   (item.insights as { status?: string; sentiment?: Partial<Score> } | undefined) ?? undefined;
 
-async function rescore(item: DocItem, context: MigrationContext, secondTry = false): Promise<Verdict> {
+/** The current model's score, where the stored one came from another version or variant. */
+function rescoreUpdate(item: DocItem): ItemUpdate | undefined {
   const insights = storedScore(item);
-  if (item.entity !== 'review' || insights?.status !== 'done' || !insights.sentiment) return 'unchanged';
+  if (item.entity !== 'review' || insights?.status !== 'done' || !insights.sentiment) return undefined;
   const score = currentScore(item);
   const stored = insights.sentiment;
-  if (stored.modelVersion === score.modelVersion && stored.variant === score.variant) return 'unchanged';
-  if (context.dryRun) return 'changed';
+  if (stored.modelVersion === score.modelVersion && stored.variant === score.variant) return undefined;
   const version = typeof item.version === 'number' ? item.version : undefined;
-  try {
-    await context.client.send(
-      new UpdateCommand({
-        TableName: context.tableName,
-        Key: { pk: item.pk, sk: item.sk },
-        UpdateExpression: 'SET insights.sentiment = :score',
-        ConditionExpression:
-          (version === undefined ? 'attribute_not_exists(#version)' : '#version = :version') +
-          ' AND insights.#status = :done AND insights.sentiment.modelVersion = :read',
-        ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':score': score,
-          ':done': 'done',
-          ':read': stored.modelVersion,
-          ...(version === undefined ? {} : { ':version': version }),
-        },
-      }),
-    );
-    return 'changed';
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    if (secondTry) return 'conflict';
-    // Someone wrote the review since we read it: score what is stored now, once.
-    const { Item } = await context.client.send(
-      new GetCommand({
-        TableName: context.tableName,
-        Key: { pk: item.pk, sk: item.sk },
-        ConsistentRead: true,
-      }),
-    );
-    return Item ? rescore(Item, context, true) : 'unchanged';
-  }
+  return {
+    UpdateExpression: 'SET insights.sentiment = :score',
+    ConditionExpression:
+      (version === undefined ? 'attribute_not_exists(#version)' : '#version = :version') +
+      ' AND insights.#status = :done AND insights.sentiment.modelVersion = :read',
+    ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':score': score,
+      ':done': 'done',
+      ':read': stored.modelVersion,
+      ...(version === undefined ? {} : { ':version': version }),
+    },
+  };
 }
 
-const migration: Migration = {
+export default itemUpdateMigration({
   id: '0001-rescore-reviews',
   description: 'Re-score stored reviews with the current sentiment model version',
   table: 'Reviews',
   pageSize: 100,
   filter: { expression: 'entity = :review', values: { ':review': 'review' } },
-  async migratePage(items, context) {
-    const verdicts: Verdict[] = [];
-    for (let i = 0; i < items.length; i += ITEMS_IN_FLIGHT) {
-      verdicts.push(
-        ...(await Promise.all(items.slice(i, i + ITEMS_IN_FLIGHT).map((item) => rescore(item, context)))),
-      );
-    }
-    return {
-      scanned: items.length,
-      changed: verdicts.filter((v) => v === 'changed').length,
-      unchanged: verdicts.filter((v) => v === 'unchanged').length,
-      conflicts: verdicts.filter((v) => v === 'conflict').length,
-    };
-  },
-};
-
-export default migration;
+  updateFor: rescoreUpdate,
+});

@@ -10,15 +10,11 @@
  * lands between our read and our write, we re-read that review once and derive again, or count a
  * conflict (the edit wrote the keys itself).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { reviewListingKeys, SPARSE_LISTING_KEYS, type ReviewListingKeys } from '../src/reviews';
-import type { DocItem, Migration, MigrationContext } from '../src/migrations/ports';
+import { itemUpdateMigration, type ItemUpdate } from '../src/migrations/adapters/item-update-migration';
+import type { DocItem } from '../src/migrations/ports';
 
-const ITEMS_IN_FLIGHT = 10;
 const SUPPLIER_PREFIX = 'SUPPLIER#';
-
-type Verdict = 'changed' | 'unchanged' | 'conflict';
 
 /** The sparse listing keys a stored review item should carry. */
 export function expectedListingKeys(item: DocItem): ReviewListingKeys {
@@ -33,8 +29,9 @@ export function expectedListingKeys(item: DocItem): ReviewListingKeys {
   });
 }
 
-async function addKeys(item: DocItem, context: MigrationContext, secondTry = false): Promise<Verdict> {
-  if (item.entity !== 'review') return 'unchanged';
+/** The sparse listing keys to set or remove, where the stored ones differ from the expected. */
+function listingKeysUpdate(item: DocItem): ItemUpdate | undefined {
+  if (item.entity !== 'review') return undefined;
   const expected = expectedListingKeys(item);
   const sets: string[] = [];
   const removes: string[] = [];
@@ -49,62 +46,27 @@ async function addKeys(item: DocItem, context: MigrationContext, secondTry = fal
       values[`:${attribute}`] = value;
     }
   }
-  if (sets.length === 0 && removes.length === 0) return 'unchanged';
-  if (context.dryRun) return 'changed';
+  if (sets.length === 0 && removes.length === 0) return undefined;
   const version = typeof item.version === 'number' ? item.version : undefined;
   if (version !== undefined) values[':version'] = version;
-  try {
-    await context.client.send(
-      new UpdateCommand({
-        TableName: context.tableName,
-        Key: { pk: item.pk, sk: item.sk },
-        UpdateExpression: [
-          ...(sets.length > 0 ? [`SET ${sets.join(', ')}`] : []),
-          ...(removes.length > 0 ? [`REMOVE ${removes.join(', ')}`] : []),
-        ].join(' '),
-        ConditionExpression:
-          'attribute_exists(pk) AND ' +
-          (version === undefined ? 'attribute_not_exists(#version)' : '#version = :version'),
-        ExpressionAttributeNames: { '#version': 'version' },
-        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
-      }),
-    );
-    return 'changed';
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    if (secondTry) return 'conflict';
-    // Someone wrote the review since we read it: derive from what is stored now, once.
-    const { Item } = await context.client.send(
-      new GetCommand({
-        TableName: context.tableName,
-        Key: { pk: item.pk, sk: item.sk },
-        ConsistentRead: true,
-      }),
-    );
-    return Item ? addKeys(Item, context, true) : 'unchanged';
-  }
+  return {
+    UpdateExpression: [
+      ...(sets.length > 0 ? [`SET ${sets.join(', ')}`] : []),
+      ...(removes.length > 0 ? [`REMOVE ${removes.join(', ')}`] : []),
+    ].join(' '),
+    ConditionExpression:
+      'attribute_exists(pk) AND ' +
+      (version === undefined ? 'attribute_not_exists(#version)' : '#version = :version'),
+    ExpressionAttributeNames: { '#version': 'version' },
+    ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+  };
 }
 
-const migration: Migration = {
+export default itemUpdateMigration({
   id: '0002-review-listing-keys',
   description: 'Add the byPlatformRating and byRecommendation index keys to reviews stored before them',
   table: 'Reviews',
   pageSize: 100,
   filter: { expression: 'entity = :review', values: { ':review': 'review' } },
-  async migratePage(items, context) {
-    const verdicts: Verdict[] = [];
-    for (let i = 0; i < items.length; i += ITEMS_IN_FLIGHT) {
-      verdicts.push(
-        ...(await Promise.all(items.slice(i, i + ITEMS_IN_FLIGHT).map((item) => addKeys(item, context)))),
-      );
-    }
-    return {
-      scanned: items.length,
-      changed: verdicts.filter((v) => v === 'changed').length,
-      unchanged: verdicts.filter((v) => v === 'unchanged').length,
-      conflicts: verdicts.filter((v) => v === 'conflict').length,
-    };
-  },
-};
-
-export default migration;
+  updateFor: listingKeysUpdate,
+});
