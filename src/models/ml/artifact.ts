@@ -12,6 +12,8 @@
  * cold start, and its integrity is pinned by the SHA-256 in its card (layer) or in the active
  * configuration (model store).
  */
+import type { ExpenseFeatureConfig } from './expense-features';
+import type { SentimentFeatureConfig } from './sentiment-features';
 import { upgradeLegacyWeights, type EncodedWeights, type LegacyEncodedWeights } from './codec';
 
 export const TASKS = ['sentiment', 'deception', 'expense-category'] as const;
@@ -29,24 +31,10 @@ export const AGGREGATIONS = ['document', 'sentence-sqrt', 'sentence-mean'] as co
  */
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
-export interface SentimentFeatureSpec {
-  readonly type: 'sentiment';
-  readonly bits: number;
-  readonly negationScope: number;
-  readonly bigrams: boolean;
-  readonly contrastWeighting: boolean;
-  readonly stems?: boolean;
-  readonly idioms?: boolean;
-}
+/** An artifact's feature settings: the extractor's own config, tagged with its task's extractor. */
+export type SentimentFeatureSpec = { readonly type: 'sentiment' } & SentimentFeatureConfig;
 
-export interface ExpenseFeatureSpec {
-  readonly type: 'expense';
-  readonly bits: number;
-  readonly charMin: number;
-  readonly charMax: number;
-  readonly charWeight: number;
-  readonly bigrams: boolean;
-}
+export type ExpenseFeatureSpec = { readonly type: 'expense' } & ExpenseFeatureConfig;
 
 export interface ReferenceDistribution {
   /** Share of each label among reference predictions (sums to 1). */
