@@ -66,7 +66,8 @@ export class FeatureAccumulator {
 
   add(index: number, value: number): void {
     const at = this.find(index);
-    if (at < 0) this.push(index, value, ~at);
+    // `0 + value` as SparseBuilder sums from 0: a first -0 is stored as 0, so vectors stay identical.
+    if (at < 0) this.push(index, 0 + value, ~at);
     else this.values[at] += value;
   }
 

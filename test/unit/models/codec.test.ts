@@ -141,6 +141,19 @@ describe('FeatureAccumulator', () => {
     expect(acc.toVector()).toEqual(builder.build());
   });
 
+  it('sums a first -0 from 0 as SparseBuilder does, and keeps a max of -0 as it is', () => {
+    // fast-check found this: toEqual tells -0 from 0, and the vectors are meant to be identical.
+    const acc = new FeatureAccumulator(64);
+    const builder = new SparseBuilder();
+    acc.add(0, -0);
+    builder.add(0, -0);
+    acc.max(1, -0);
+    builder.max(1, -0);
+    expect(acc.toVector()).toEqual(builder.build());
+    expect(Object.is(acc.toVector().values[0], 0)).toBe(true);
+    expect(Object.is(acc.toVector().values[1], -0)).toBe(true);
+  });
+
   it('matches SparseBuilder on any sequence of updates, across clears (add and max)', () => {
     const acc = new FeatureAccumulator(2 ** 18);
     const update = fc.tuple(
