@@ -46,6 +46,10 @@ let messenger: ManagementApiMessenger;
 const handlerErrors: unknown[] = [];
 const sockets: WebSocket[] = [];
 
+/** Every command the DynamoDB client sends while counting is on, as `<Command> <table>`. */
+const calls: string[] = [];
+let counting = false;
+
 /** Runs once, right after the subscribe handler stored its subscription (then is cleared). */
 let afterSubscribe: (() => Promise<void>) | undefined;
 /** Runs once, just before the subscribe handler posts a frame that matches (then is cleared). */
@@ -84,6 +88,16 @@ beforeAll(async () => {
   const names = await createTables(raw, store.tablePrefix);
   connectionsTable = names[tableDefinition('RealtimeConnections').envVar]!;
   doc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  const send = doc.send.bind(doc) as (command: unknown) => Promise<unknown>;
+  (doc as unknown as { send: (command: unknown) => Promise<unknown> }).send = (command) => {
+    if (counting) {
+      const { TableName } = (command as { input: { TableName?: string } }).input;
+      calls.push(
+        `${(command as object).constructor.name} ${TableName === connectionsTable ? 'connections' : 'log'}`,
+      );
+    }
+    return send(command);
+  };
   log = new DynamoChannelLog(doc, names[tableDefinition('RealtimeLog').envVar]!);
   const socketDeps = (): SocketDeps => ({
     keys: { keyRing: async () => KEYS },
@@ -293,7 +307,12 @@ it('leaves a held subscription to its subscribe, and serves it from its cursor o
   // A subscribe stored its hold and died before delivering anything.
   await connections().subscribe(record, channel, 0, { holder: 'crashed-subscribe', forMs: 1_000 });
   const held = await append(channel, 2);
-  expect((await fanOut(held)).messages).toBe(0);
+  // The fan-out leaves it to its holder for one conditional write (the note), and reads no log.
+  calls.length = 0;
+  counting = true;
+  const sent = await fanOut(held).finally(() => (counting = false));
+  expect(sent.messages).toBe(0);
+  expect(calls).toEqual(['QueryCommand connections', 'UpdateCommand connections']);
   expect((await connections().subscribers(channel))[0]).toMatchObject({ lastSeq: 0 });
   // Nothing is lost: once the hold has expired, the next event's fan-out sends 1..3, in order.
   await new Promise((resolve) => setTimeout(resolve, 1_100));
