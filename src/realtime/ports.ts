@@ -16,13 +16,41 @@ export interface Subscription {
   readonly channel: string;
   /** The seq of the last event of the channel sent to this connection. */
   readonly lastSeq: number;
+  /**
+   * While a subscribe is resuming it (epoch ms): until then only that subscribe delivers to it
+   * (ADR 0034). Absent when nobody holds it.
+   */
+  readonly heldUntilMs?: number;
 }
+
+/**
+ * A subscribe's hold on its subscription: `holder` names the subscribe (unique per call), the hold
+ * lasts `forMs` from each write that sets it (the store's clock), so a crashed subscribe blocks
+ * nothing for longer than that.
+ */
+export interface Hold {
+  readonly holder: string;
+  readonly forMs: number;
+}
+
+/** The outcome of a holder's attempt to let go of its subscription. */
+export type Release =
+  | { readonly kind: 'released' }
+  /** A fan-out found it held and left events through `through` to the holder: deliver them first. */
+  | { readonly kind: 'pending'; readonly through: number }
+  /** Not (or no longer) this holder's: replaced by another subscribe, taken over after expiry, gone. */
+  | { readonly kind: 'lost' };
 
 /** The outcome of moving a subscription's cursor from one seq to the next. */
 export type Advance =
   | { readonly kind: 'advanced' }
   /** Someone else moved it: its current value. */
   | { readonly kind: 'moved'; readonly lastSeq: number }
+  /**
+   * Someone else delivers to it now: a subscribe holds it (for a caller with a hold: it is not, or
+   * no longer, that hold, or the hold expired). Its cursor is `lastSeq`.
+   */
+  | { readonly kind: 'held'; readonly lastSeq: number }
   /** The subscription is gone (unsubscribed, disconnected). */
   | { readonly kind: 'gone' };
 
@@ -45,17 +73,36 @@ export interface ConnectionStore {
   getConnection(connectionId: string): Promise<ConnectionRecord | undefined>;
   /** The connection and all its subscriptions. */
   removeConnection(connectionId: string): Promise<void>;
-  /** Creates or replaces the subscription with its cursor at `lastSeq`. */
-  subscribe(connection: ConnectionRecord, channel: string, lastSeq: number): Promise<void>;
+  /**
+   * Creates or replaces the subscription with its cursor at `lastSeq`; with `hold`, held by that
+   * subscribe (no other deliverer moves its cursor until it lets go or the hold expires).
+   */
+  subscribe(connection: ConnectionRecord, channel: string, lastSeq: number, hold?: Hold): Promise<void>;
   /** False when there was no such subscription. */
   unsubscribe(connectionId: string, channel: string): Promise<boolean>;
   /** Every subscription to the channel in this region. */
   subscribers(channel: string): Promise<Subscription[]>;
-  /** Moves the cursor from `from` to `to`, only if it is still at `from`. */
-  advance(connectionId: string, channel: string, from: number, to: number): Promise<Advance>;
   /**
-   * `advance` for many subscriptions at once (the live fan-out's batch), in as few calls as the
-   * store allows; each moves only if still at its `from`. Outcomes in input order.
+   * Moves the cursor from `from` to `to`, only if it is still at `from`, and: without `hold`, only
+   * if nobody holds it (an expired hold is cleared); with `hold`, only while that hold is on it
+   * and unexpired (the move renews it).
+   */
+  advance(connectionId: string, channel: string, from: number, to: number, hold?: Hold): Promise<Advance>;
+  /**
+   * A deliverer found the subscription held: records that the events through `seq` are the
+   * holder's to deliver. False when it is no longer held (the caller delivers them itself).
+   */
+  notePending(connectionId: string, channel: string, seq: number): Promise<boolean>;
+  /**
+   * The holder lets go, only if no deliverer left it events past its cursor (else `pending`: the
+   * holder delivers them and tries again). One conditional write: a deliverer either left its
+   * events before (and the release fails) or finds the subscription free after.
+   */
+  release(connectionId: string, channel: string, holder: string): Promise<Release>;
+  /**
+   * `advance` (without a hold) for many subscriptions at once (the live fan-out's batch), in as few
+   * calls as the store allows; each moves only if still at its `from` and not held. Outcomes in
+   * input order.
    */
   claim(claims: readonly CursorClaim[]): Promise<ClaimOutcome[]>;
 }

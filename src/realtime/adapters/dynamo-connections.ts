@@ -22,6 +22,8 @@ import type {
   ConnectionRecord,
   ConnectionStore,
   CursorClaim,
+  Hold,
+  Release,
   Subscription,
 } from '../ports';
 
@@ -32,6 +34,13 @@ const TRANSACTION_ITEMS = 100;
 const TRANSACTIONS_AT_ONCE = 4;
 /** Calls of one chunk: a cancelled transaction writes nothing, so the rest of it goes again. */
 const TRANSACTION_ATTEMPTS = 3;
+/**
+ * A subscription's hold (ADR 0034): `heldBy` (the subscribe's token), `heldUntilMs` (epoch ms) and
+ * `pendingSeq` (the last event a deliverer left to the holder). A move without a hold requires
+ * none, or an expired one, and clears it; a holder's move requires its own unexpired hold.
+ */
+const FREE = '(attribute_not_exists(heldUntilMs) OR heldUntilMs <= :now)';
+const CLEAR_HOLD = 'REMOVE heldBy, heldUntilMs, pendingSeq';
 const connectionKey = (connectionId: string) => ({ pk: `CONN#${connectionId}`, sk: 'CONNECTION' });
 const subscriptionKey = (connectionId: string, channel: string) => ({
   pk: `CONN#${connectionId}`,
@@ -111,7 +120,12 @@ export class DynamoRealtimeConnections implements ConnectionStore {
     } while (startKey);
   }
 
-  async subscribe(connection: ConnectionRecord, channel: string, lastSeq: number): Promise<void> {
+  async subscribe(
+    connection: ConnectionRecord,
+    channel: string,
+    lastSeq: number,
+    hold?: Hold,
+  ): Promise<void> {
     // Only while the connection exists: a subscribe racing `$disconnect` leaves nothing behind.
     await this.client.send(
       new TransactWriteCommand({
@@ -134,6 +148,7 @@ export class DynamoRealtimeConnections implements ConnectionStore {
                 channel,
                 lastSeq,
                 expiresAt: connection.expiresAt,
+                ...(hold ? { heldBy: hold.holder, heldUntilMs: Date.now() + hold.forMs } : {}),
               },
             },
           },
@@ -171,6 +186,7 @@ export class DynamoRealtimeConnections implements ConnectionStore {
           connectionId: item.connectionId as string,
           channel: item.channel as string,
           lastSeq: item.lastSeq as number,
+          ...(typeof item.heldUntilMs === 'number' ? { heldUntilMs: item.heldUntilMs } : {}),
         });
       }
       startKey = page.LastEvaluatedKey;
@@ -178,21 +194,57 @@ export class DynamoRealtimeConnections implements ConnectionStore {
     return subscriptions;
   }
 
-  async advance(connectionId: string, channel: string, from: number, to: number): Promise<Advance> {
+  async advance(
+    connectionId: string,
+    channel: string,
+    from: number,
+    to: number,
+    hold?: Hold,
+  ): Promise<Advance> {
+    const now = Date.now();
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: subscriptionKey(connectionId, channel),
-          UpdateExpression: 'SET lastSeq = :to',
-          ConditionExpression: 'lastSeq = :from',
-          ExpressionAttributeValues: { ':from': from, ':to': to },
+          ...(hold
+            ? {
+                UpdateExpression: 'SET lastSeq = :to, heldUntilMs = :until',
+                ConditionExpression: 'lastSeq = :from AND heldBy = :holder AND heldUntilMs > :now',
+                ExpressionAttributeValues: {
+                  ':from': from,
+                  ':to': to,
+                  ':holder': hold.holder,
+                  ':now': now,
+                  ':until': now + hold.forMs,
+                },
+              }
+            : {
+                UpdateExpression: `SET lastSeq = :to ${CLEAR_HOLD}`,
+                ConditionExpression: `lastSeq = :from AND ${FREE}`,
+                ExpressionAttributeValues: { ':from': from, ':to': to, ':now': now },
+              }),
         }),
       );
       return { kind: 'advanced' };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+    const item = await this.getSubscription(connectionId, channel);
+    if (!item) return { kind: 'gone' };
+    const lastSeq = item.lastSeq as number;
+    const heldUntil = typeof item.heldUntilMs === 'number' ? item.heldUntilMs : undefined;
+    const heldNow = heldUntil !== undefined && heldUntil > Date.now();
+    if (hold) {
+      return item.heldBy === hold.holder && heldNow ? { kind: 'moved', lastSeq } : { kind: 'held', lastSeq };
+    }
+    return heldNow ? { kind: 'held', lastSeq } : { kind: 'moved', lastSeq };
+  }
+
+  private async getSubscription(
+    connectionId: string,
+    channel: string,
+  ): Promise<Record<string, unknown> | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
@@ -200,14 +252,57 @@ export class DynamoRealtimeConnections implements ConnectionStore {
         ConsistentRead: true,
       }),
     );
-    return Item ? { kind: 'moved', lastSeq: Item.lastSeq as number } : { kind: 'gone' };
+    return Item;
+  }
+
+  async notePending(connectionId: string, channel: string, seq: number): Promise<boolean> {
+    const now = Date.now();
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriptionKey(connectionId, channel),
+          UpdateExpression: 'SET pendingSeq = :seq',
+          ConditionExpression:
+            'attribute_exists(heldBy) AND heldUntilMs > :now AND (attribute_not_exists(pendingSeq) OR pendingSeq < :seq)',
+          ExpressionAttributeValues: { ':seq': seq, ':now': now },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    // Still held (someone left as much or more already), or free (or gone): the caller delivers.
+    const item = await this.getSubscription(connectionId, channel);
+    return item !== undefined && typeof item.heldUntilMs === 'number' && item.heldUntilMs > Date.now();
+  }
+
+  async release(connectionId: string, channel: string, holder: string): Promise<Release> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriptionKey(connectionId, channel),
+          UpdateExpression: CLEAR_HOLD,
+          ConditionExpression:
+            'heldBy = :holder AND (attribute_not_exists(pendingSeq) OR pendingSeq <= lastSeq)',
+          ExpressionAttributeValues: { ':holder': holder },
+        }),
+      );
+      return { kind: 'released' };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const item = await this.getSubscription(connectionId, channel);
+    if (!item || item.heldBy !== holder) return { kind: 'lost' };
+    return { kind: 'pending', through: item.pendingSeq as number };
   }
 
   /**
    * The cursor moves of a batch as transactions of up to 100 conditional updates (one call instead
    * of 100: the live fan-out's writes per batch go from one per subscription to one per hundred).
    * A transaction is all or nothing: when it is cancelled, the items whose condition failed (the
-   * cursor was moved by another deliverer, or the subscription is gone) are `not-claimed` and the
+   * cursor was moved by another deliverer, a subscribe holds it, or the subscription is gone) are `not-claimed` and the
    * others, rolled back only because of them, go again in the next attempt. The SDK's retries of
    * one call reuse its ClientRequestToken, so a retried commit is not applied twice.
    */
@@ -221,6 +316,7 @@ export class DynamoRealtimeConnections implements ConnectionStore {
     const runChunk = async (chunk: readonly number[]) => {
       let pending = chunk;
       for (let attempt = 0; attempt < TRANSACTION_ATTEMPTS && pending.length > 0; attempt += 1) {
+        const now = Date.now();
         try {
           await this.client.send(
             new TransactWriteCommand({
@@ -230,9 +326,9 @@ export class DynamoRealtimeConnections implements ConnectionStore {
                   Update: {
                     TableName: this.tableName,
                     Key: subscriptionKey(connectionId, channel),
-                    UpdateExpression: 'SET lastSeq = :to',
-                    ConditionExpression: 'lastSeq = :from',
-                    ExpressionAttributeValues: { ':from': from, ':to': to },
+                    UpdateExpression: `SET lastSeq = :to ${CLEAR_HOLD}`,
+                    ConditionExpression: `lastSeq = :from AND ${FREE}`,
+                    ExpressionAttributeValues: { ':from': from, ':to': to, ':now': now },
                   },
                 };
               }),

@@ -11,7 +11,12 @@
  *    that is behind gets the missing events from the log first, one that is ahead nothing twice.
  * 5. Gone connections (410) are removed on the way; other failures are thrown after every
  *    subscription had its turn, so the batch is retried and the cursors keep what was sent.
+ * 6. A subscription a subscribe holds (it is resuming, ADR 0034) is not claimed: the batch's last
+ *    seq is noted on it as pending (one conditional write), and the subscribe delivers it before
+ *    it lets go. If the hold is gone by then, it goes through `deliverTo` like the rest.
  */
+import { systemClock, type Clock } from '../../shared/clock';
+import { isHeld } from '../domain/hold';
 import type { ChannelEvent, ConnectionStore, Subscription } from '../ports';
 import { deliverTo, followingRun, postClaimed, type DeliverDeps, type DeliverOutcome } from './deliver';
 
@@ -19,6 +24,8 @@ export interface FanOutDeps extends DeliverDeps {
   readonly connections: DeliverDeps['connections'] & Pick<ConnectionStore, 'subscribers' | 'claim'>;
   /** Subscriptions posted to at once (the management API's rate is per account and region). */
   readonly concurrency?: number;
+  /** Tells a live hold from an expired one (the system clock unless a test hands in another). */
+  readonly clock?: Clock;
 }
 
 export interface FanOutSummary {
@@ -48,7 +55,39 @@ async function inParallel<T>(
 
 type Task =
   | { readonly kind: 'post'; readonly subscription: Subscription; readonly events: readonly ChannelEvent[] }
-  | { readonly kind: 'deliver'; readonly subscription: Subscription };
+  | { readonly kind: 'deliver'; readonly subscription: Subscription }
+  | { readonly kind: 'held'; readonly subscription: Subscription };
+
+export interface ChannelPlan {
+  /** Up to date and free: claimed together, then served from the batch. */
+  readonly ready: readonly { readonly subscription: Subscription; readonly events: ChannelEvent[] }[];
+  /** Held by a subscribe and short of the batch's end: the batch is noted on them as pending. */
+  readonly held: readonly Subscription[];
+  /** Behind (or ahead): `deliverTo` reads what they miss from the log (nothing for one ahead). */
+  readonly others: readonly Subscription[];
+}
+
+/** How a batch of one channel (`known`: in seq order, no repeats) serves each subscription. */
+export function planChannel(
+  known: readonly ChannelEvent[],
+  subscriptions: readonly Subscription[],
+  nowMs: number,
+): ChannelPlan {
+  const last = known[known.length - 1]?.seq ?? 0;
+  const ready: { subscription: Subscription; events: ChannelEvent[] }[] = [];
+  const held: Subscription[] = [];
+  const others: Subscription[] = [];
+  for (const subscription of subscriptions) {
+    if (isHeld(subscription, nowMs)) {
+      if (subscription.lastSeq < last) held.push(subscription);
+      continue;
+    }
+    const run = followingRun(known, subscription.lastSeq);
+    if (run.length > 0) ready.push({ subscription, events: run });
+    else others.push(subscription);
+  }
+  return { ready, held, others };
+}
 
 export async function fanOutChannelEvents(
   events: readonly ChannelEvent[],
@@ -70,13 +109,12 @@ export async function fanOutChannelEvents(
     );
     const last = known[known.length - 1]!;
     const subscriptions = await deps.connections.subscribers(channel);
-    const tasks: Task[] = [];
-    const ready: { subscription: Subscription; events: ChannelEvent[] }[] = [];
-    for (const subscription of subscriptions) {
-      const run = followingRun(known, subscription.lastSeq);
-      if (run.length > 0) ready.push({ subscription, events: run });
-      else tasks.push({ kind: 'deliver', subscription });
-    }
+    const plan = planChannel(known, subscriptions, (deps.clock ?? systemClock).now().getTime());
+    const { ready } = plan;
+    const tasks: Task[] = [
+      ...plan.held.map((subscription) => ({ kind: 'held' as const, subscription })),
+      ...plan.others.map((subscription) => ({ kind: 'deliver' as const, subscription })),
+    ];
     const claimed = await deps.connections.claim(
       ready.map(({ subscription, events: run }) => ({
         connectionId: subscription.connectionId,
@@ -95,6 +133,10 @@ export async function fanOutChannelEvents(
     await inParallel(tasks, deps.concurrency ?? FAN_OUT_CONCURRENCY, async (task) => {
       try {
         const { connectionId } = task.subscription;
+        // Held: the batch is the holder's to send, unless the hold is gone by now.
+        if (task.kind === 'held' && (await deps.connections.notePending(connectionId, channel, last.seq))) {
+          return;
+        }
         const outcome: DeliverOutcome =
           task.kind === 'post'
             ? await postClaimed(connectionId, channel, task.events, deps)

@@ -6,16 +6,20 @@
  * - `$disconnect`: the connection and its subscriptions are removed.
  * - `subscribe`: the channel must parse and the grant must entitle it (else an error frame, and
  *   nothing is stored). With `lastEventId`, the events after it (up to an hour old) are sent
- *   first, in order; without, the subscription starts at the channel's head.
+ *   first, in order; without, the subscription starts at the channel's head. Then `subscribed`
+ *   says how many were sent (`resumed`) and the seq of the last one before it (`lastSeq`); every
+ *   later event comes after it. See `subscribe` below for how that holds against the live fan-out.
  * - `unsubscribe`, `ping` (answered `pong`), `$default` (an error frame saying what to send).
  * Answers go through the management API (as the fan-out's events do), so they are ordered with
  * the events the subscribe sends.
  */
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../shared/clock';
 import { channelName, isEntitled, parseChannel } from '../domain/channels';
 import { ConnectionTokenError, verifyConnectionToken } from '../domain/connection-token';
+import { MAX_RELEASE_ROUNDS, SUBSCRIBE_HOLD_MS } from '../domain/hold';
 import { frame, parseClientFrame, type ErrorCode } from '../domain/protocol';
-import type { ChannelLog, ConnectionMessenger, ConnectionStore } from '../ports';
+import type { ChannelLog, ConnectionMessenger, ConnectionRecord, ConnectionStore, Hold } from '../ports';
 import { deliverTo } from './deliver';
 
 /** API Gateway closes a WebSocket connection after 2 hours whatever happens. */
@@ -141,13 +145,46 @@ export async function onMessage(
       start = seq;
     }
   }
-  await deps.connections.subscribe(connection, name, start);
-  // Events after the resume point, then whatever arrived while subscribing, in order.
-  const outcome = await deliverTo({ connectionId, channel: name, lastSeq: start }, deps);
-  if (outcome.gone) return;
+  await subscribe(connection, name, start, deps);
+}
+
+/**
+ * Subscribes from `start` (ADR 0034: the subscribe holds its subscription while it resumes):
+ * 1. Store the subscription at `start`, held by this call: the live fan-out claims nothing of it
+ *    while the hold lasts; it notes the last seq of each batch it would have sent as pending.
+ * 2. Send the events after `start` from the log, in order (each claim renews the hold).
+ * 3. Answer `subscribed` with how many were sent and the seq of the last one: true, since nobody
+ *    else could send any of them, and before any live event, since none can be sent yet.
+ * 4. Let go, only if nothing is pending past the cursor; else send what is pending (live events,
+ *    after the answer), and try again. If the call dies on the way, the hold expires within
+ *    `SUBSCRIBE_HOLD_MS` and the next event's fan-out serves the subscription from its cursor.
+ */
+async function subscribe(
+  connection: ConnectionRecord,
+  name: string,
+  start: number,
+  deps: SocketDeps,
+): Promise<void> {
+  const { connectionId } = connection;
+  const hold: Hold = { holder: randomUUID(), forMs: SUBSCRIBE_HOLD_MS };
+  await deps.connections.subscribe(connection, name, start, hold);
+  const subscription = { connectionId, channel: name };
+  const missed = await deliverTo({ ...subscription, lastSeq: start }, deps, { hold });
+  if (missed.gone) return;
   await reply(
     deps,
     connectionId,
-    frame({ type: 'subscribed', channel: name, resumed: outcome.sent, lastSeq: start + outcome.sent }),
+    frame({ type: 'subscribed', channel: name, resumed: missed.sent, lastSeq: missed.lastSeq }),
   );
+  // Lost (replaced by a newer subscribe, gone, or expired): whoever has it now delivers.
+  if (missed.held) return;
+  let cursor = missed.lastSeq;
+  for (let round = 0; round < MAX_RELEASE_ROUNDS; round += 1) {
+    const release = await deps.connections.release(connectionId, name, hold.holder);
+    if (release.kind !== 'pending') return;
+    const live = await deliverTo({ ...subscription, lastSeq: cursor }, deps, { hold });
+    if (live.gone || live.held) return;
+    cursor = live.lastSeq;
+  }
+  // Events kept coming faster than it could let go: the hold expires and the fan-out takes over.
 }
