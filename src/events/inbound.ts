@@ -2,6 +2,9 @@
  * Inbound event catalogue: what other WedSync services put on the ingest queue, one zod schema
  * per type for `data`. Unknown fields inside `data` are ignored (dropped), so a producer can add
  * a field before we read it; missing or invalid known fields are rejected.
+ *
+ * Each type's schema is built the first time it is used (`lazyRecord`, ADR 0022 fifth round):
+ * a function that never parses a type does not build its schema when it loads.
  */
 import * as z from 'zod';
 import {
@@ -20,66 +23,72 @@ import {
 } from './common';
 import { envelopeSchema, type CloudEventAttributes } from './envelope';
 import { text } from '../shared/text';
+import { lazyRecord } from '../shared/lazy';
 
-export const reviewSubmittedData = z.object({
-  supplierId: externalRef().describe('The supplier the review is about.'),
-  platform: platform().describe('Where the review was written.'),
-  externalId: text({ max: 200 }).optional().describe("The review's id on that platform."),
-  rating: rating(),
-  title: reviewTitle(),
-  body: reviewBody(),
-  reviewerName: reviewerName(),
-  submittedAt: dateTime().describe('When the reviewer wrote it.'),
-});
-
-export const helperShift = z
-  .object({
-    start: dateTime(),
-    end: dateTime().describe('Must be later than start.'),
-    tasks: z.array(text({ max: 200 })).max(50),
-  })
-  .refine((shift) => Date.parse(shift.start) < Date.parse(shift.end), {
-    message: 'end must be later than start',
-    path: ['end'],
+const reviewSubmittedData = () =>
+  z.object({
+    supplierId: externalRef().describe('The supplier the review is about.'),
+    platform: platform().describe('Where the review was written.'),
+    externalId: text({ max: 200 }).optional().describe("The review's id on that platform."),
+    rating: rating(),
+    title: reviewTitle(),
+    body: reviewBody(),
+    reviewerName: reviewerName(),
+    submittedAt: dateTime().describe('When the reviewer wrote it.'),
   });
 
-export const helperScheduleUpdatedData = z.object({
-  supplierId: externalRef(),
-  helperId: externalRef(),
-  weddingId: externalRef(),
-  shifts: z
-    .array(helperShift)
-    .max(100)
-    .describe("The helper's complete schedule for the wedding (replaces it)."),
-});
+export const helperShift = () =>
+  z
+    .object({
+      start: dateTime(),
+      end: dateTime().describe('Must be later than start.'),
+      tasks: z.array(text({ max: 200 })).max(50),
+    })
+    .refine((shift) => Date.parse(shift.start) < Date.parse(shift.end), {
+      message: 'end must be later than start',
+      path: ['end'],
+    });
 
-export const budgetExpenseRecordedData = z.object({
-  coupleId: externalRef(),
-  weddingId: externalRef(),
-  expenseId: externalRef().describe('Unique per wedding; re-sending the same expenseId is a no-op.'),
-  amount: positiveAmount(),
-  currency: currency(),
-  description: text({ max: 500 }),
-  date: calendarDate().describe('The day the money was spent or committed.'),
-  category: budgetCategory().optional().describe('When absent, the expense model assigns one.'),
-});
+const helperScheduleUpdatedData = () =>
+  z.object({
+    supplierId: externalRef(),
+    helperId: externalRef(),
+    weddingId: externalRef(),
+    shifts: z
+      .array(helperShift())
+      .max(100)
+      .describe("The helper's complete schedule for the wedding (replaces it)."),
+  });
 
-export const budgetCategoryUpdatedData = z.object({
-  coupleId: externalRef(),
-  weddingId: externalRef(),
-  category: budgetCategory(),
-  allocation: nonNegativeAmount().describe(
-    'The amount budgeted for the category (replaces the previous one).',
-  ),
-  currency: currency(),
-});
+const budgetExpenseRecordedData = () =>
+  z.object({
+    coupleId: externalRef(),
+    weddingId: externalRef(),
+    expenseId: externalRef().describe('Unique per wedding; re-sending the same expenseId is a no-op.'),
+    amount: positiveAmount(),
+    currency: currency(),
+    description: text({ max: 500 }),
+    date: calendarDate().describe('The day the money was spent or committed.'),
+    category: budgetCategory().optional().describe('When absent, the expense model assigns one.'),
+  });
 
-export const INBOUND_DATA_SCHEMAS = {
+const budgetCategoryUpdatedData = () =>
+  z.object({
+    coupleId: externalRef(),
+    weddingId: externalRef(),
+    category: budgetCategory(),
+    allocation: nonNegativeAmount().describe(
+      'The amount budgeted for the category (replaces the previous one).',
+    ),
+    currency: currency(),
+  });
+
+export const INBOUND_DATA_SCHEMAS = lazyRecord({
   'review.submitted': reviewSubmittedData,
   'helper.schedule.updated': helperScheduleUpdatedData,
   'budget.expense.recorded': budgetExpenseRecordedData,
   'budget.category.updated': budgetCategoryUpdatedData,
-} as const;
+});
 
 export type InboundEventType = keyof typeof INBOUND_DATA_SCHEMAS;
 export const INBOUND_EVENT_TYPES = Object.keys(INBOUND_DATA_SCHEMAS) as InboundEventType[];

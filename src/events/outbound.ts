@@ -2,6 +2,9 @@
  * Outbound event catalogue: what webhooks deliver, one zod schema per type for `data`.
  * Consumers must ignore fields they do not know: fields may be added within a type without notice;
  * removing or changing one means a new type.
+ *
+ * Each type's schema is built the first time it is used (`lazyRecord`, ADR 0022 fifth round):
+ * the API checks subscriptions by type name alone, and a worker builds only the types it emits.
  */
 import * as z from 'zod';
 import {
@@ -18,6 +21,7 @@ import { DATA_CONTENT_TYPE, DEFAULT_OUTBOUND_SOURCE, SPEC_VERSION, envelopeSchem
 import type { CloudEventAttributes } from './envelope';
 import { helperShift } from './inbound';
 import { FLAG_REASON_CODES } from '../models';
+import { lazyRecord } from '../shared/lazy';
 
 const reviewId = () => z.string().min(1).max(64).describe('Our id of the review.');
 
@@ -34,7 +38,7 @@ const recommendation = () =>
     .optional()
     .describe('Facebook: recommends the supplier or not, instead of stars (present only then).');
 
-const reviewFacts = {
+const reviewFacts = () => ({
   reviewId: reviewId(),
   supplierId: externalRef(),
   platform: platform(),
@@ -47,205 +51,220 @@ const reviewFacts = {
   title: z.string(),
   verified: z.boolean().describe('Arrived through a review request sent by the supplier.'),
   reviewedAt: dateTime().describe('When the reviewer wrote it (UTC).'),
-};
-
-export const reviewReceivedData = z.object({ ...reviewFacts });
-
-export const reviewNegativeData = z.object({
-  ...reviewFacts,
-  reasons: z
-    .array(z.enum(['low-rating', 'negative-sentiment']))
-    .min(1)
-    .optional()
-    .describe(
-      'Why the review counts as negative (a rating of 2 or less or a negative recommendation, or the sentiment model).',
-    ),
-  sentimentScore: z.number().min(-1).max(1).optional().describe('-1 (very negative) .. 1 (very positive).'),
 });
 
-export const reviewUpdatedData = z.object({
-  ...reviewFacts,
-  version: z
-    .number()
-    .int()
-    .min(2)
-    .describe('The version the edit produced (the first stored version is 1; +1 per applied edit).'),
-  changedFields: z
-    .array(
-      z.enum([
-        'rating',
-        'title',
-        'body',
-        'reviewerName',
-        'platform',
-        'reviewedAt',
-        'recommendation',
-        'excerpt',
-      ]),
-    )
-    .min(1)
-    .describe('What the edit changed.'),
-  previousRating: rating()
-    .nullable()
-    .describe('The rating before the edit (summary counters moved from it); null when it had no stars.'),
-  previousRecommendation: recommendation().describe('The recommendation before the edit, if it had one.'),
-  updatedAt: dateTime().describe('When the edit was stored.'),
-});
+const reviewReceivedData = () => z.object({ ...reviewFacts() });
 
-export const reviewRemovedData = z.object({
-  ...reviewFacts,
-  version: z.number().int().min(2).describe('The version the removal produced.'),
-  removedAt: dateTime().describe('When the platform was seen without the review.'),
-});
+const reviewNegativeData = () =>
+  z.object({
+    ...reviewFacts(),
+    reasons: z
+      .array(z.enum(['low-rating', 'negative-sentiment']))
+      .min(1)
+      .optional()
+      .describe(
+        'Why the review counts as negative (a rating of 2 or less or a negative recommendation, or the sentiment model).',
+      ),
+    sentimentScore: z.number().min(-1).max(1).optional().describe('-1 (very negative) .. 1 (very positive).'),
+  });
 
-const replyFacts = {
+const reviewUpdatedData = () =>
+  z.object({
+    ...reviewFacts(),
+    version: z
+      .number()
+      .int()
+      .min(2)
+      .describe('The version the edit produced (the first stored version is 1; +1 per applied edit).'),
+    changedFields: z
+      .array(
+        z.enum([
+          'rating',
+          'title',
+          'body',
+          'reviewerName',
+          'platform',
+          'reviewedAt',
+          'recommendation',
+          'excerpt',
+        ]),
+      )
+      .min(1)
+      .describe('What the edit changed.'),
+    previousRating: rating()
+      .nullable()
+      .describe('The rating before the edit (summary counters moved from it); null when it had no stars.'),
+    previousRecommendation: recommendation().describe('The recommendation before the edit, if it had one.'),
+    updatedAt: dateTime().describe('When the edit was stored.'),
+  });
+
+const reviewRemovedData = () =>
+  z.object({
+    ...reviewFacts(),
+    version: z.number().int().min(2).describe('The version the removal produced.'),
+    removedAt: dateTime().describe('When the platform was seen without the review.'),
+  });
+
+const replyFacts = () => ({
   reviewId: reviewId(),
   supplierId: externalRef(),
   platform: platform(),
   action: z.enum(['reply', 'delete-reply']).describe('Publish (or replace) the reply, or delete it.'),
   requestedAt: dateTime().describe('When the supplier asked for it.'),
-};
-
-export const reviewRepliedData = z.object({
-  ...replyFacts,
-  state: z
-    .enum(['published', 'pending'])
-    .describe('published; pending when the platform moderates replies before showing them.'),
-  repliedAt: dateTime().describe('When the platform took the reply (or its deletion).'),
 });
 
-export const reviewReplyFailedData = z.object({
-  ...replyFacts,
-  failure: z
-    .enum(['permanent', 'unsupported', 'reauth-required', 'not-connected'])
-    .describe(
-      'permanent: the platform refused it as sent; unsupported: the platform offers no replies; reauth-required: the connection must be made again; not-connected: no usable connection.',
-    ),
-  reason: z.string().max(500).describe('What the platform (or we) said.'),
-  failedAt: dateTime(),
-});
+const reviewRepliedData = () =>
+  z.object({
+    ...replyFacts(),
+    state: z
+      .enum(['published', 'pending'])
+      .describe('published; pending when the platform moderates replies before showing them.'),
+    repliedAt: dateTime().describe('When the platform took the reply (or its deletion).'),
+  });
 
-export const reviewFlaggedData = z.object({
-  reviewId: reviewId(),
-  supplierId: externalRef(),
-  platform: platform(),
-  rating: ratingOrNone(),
-  reasons: z
-    .array(z.enum(FLAG_REASON_CODES))
-    .min(1)
-    .describe(
-      'Why the review looks doubtful: contact details or links in the text, a near-duplicate of a recent review, a burst from one source, or a rating that contradicts the text.',
-    ),
-  authenticityScore: z.number().min(0).max(1).describe('Suspicion from all signals together (0 = none).'),
-  sentiment: z
-    .object({
-      label: z.string(),
-      confidence: z.number().min(0).max(1),
-      modelVersion: z.string(),
-      variant: z.string(),
-    })
-    .nullable()
-    .describe('What the sentiment model said of the text, when it ran.'),
-  flaggedAt: dateTime(),
-});
+const reviewReplyFailedData = () =>
+  z.object({
+    ...replyFacts(),
+    failure: z
+      .enum(['permanent', 'unsupported', 'reauth-required', 'not-connected'])
+      .describe(
+        'permanent: the platform refused it as sent; unsupported: the platform offers no replies; reauth-required: the connection must be made again; not-connected: no usable connection.',
+      ),
+    reason: z.string().max(500).describe('What the platform (or we) said.'),
+    failedAt: dateTime(),
+  });
 
-export const reviewPublishedData = z.object({
-  reviewId: reviewId(),
-  supplierId: externalRef(),
-  platform: platform(),
-  rating: rating(),
-  publishedAt: dateTime(),
-});
+const reviewFlaggedData = () =>
+  z.object({
+    reviewId: reviewId(),
+    supplierId: externalRef(),
+    platform: platform(),
+    rating: ratingOrNone(),
+    reasons: z
+      .array(z.enum(FLAG_REASON_CODES))
+      .min(1)
+      .describe(
+        'Why the review looks doubtful: contact details or links in the text, a near-duplicate of a recent review, a burst from one source, or a rating that contradicts the text.',
+      ),
+    authenticityScore: z.number().min(0).max(1).describe('Suspicion from all signals together (0 = none).'),
+    sentiment: z
+      .object({
+        label: z.string(),
+        confidence: z.number().min(0).max(1),
+        modelVersion: z.string(),
+        variant: z.string(),
+      })
+      .nullable()
+      .describe('What the sentiment model said of the text, when it ran.'),
+    flaggedAt: dateTime(),
+  });
 
-export const helperScheduleUpdatedOutData = z.object({
-  supplierId: externalRef(),
-  helperId: externalRef(),
-  weddingId: externalRef(),
-  shifts: z.array(helperShift),
-  updatedAt: dateTime(),
-});
+const reviewPublishedData = () =>
+  z.object({
+    reviewId: reviewId(),
+    supplierId: externalRef(),
+    platform: platform(),
+    rating: rating(),
+    publishedAt: dateTime(),
+  });
 
-export const budgetExpenseRecordedOutData = z.object({
-  coupleId: externalRef(),
-  weddingId: externalRef(),
-  expenseId: externalRef(),
-  amount: decimalString(),
-  currency: currency(),
-  description: z.string(),
-  date: calendarDate(),
-  category: budgetCategory().optional(),
-  recordedAt: dateTime(),
-});
+const helperScheduleUpdatedOutData = () =>
+  z.object({
+    supplierId: externalRef(),
+    helperId: externalRef(),
+    weddingId: externalRef(),
+    shifts: z.array(helperShift()),
+    updatedAt: dateTime(),
+  });
 
-export const budgetExpenseCategorizedData = z.object({
-  coupleId: externalRef(),
-  weddingId: externalRef(),
-  expenseId: externalRef(),
-  category: budgetCategory(),
-  source: z.enum(['producer', 'model']).describe('Given by the producer, or assigned by the expense model.'),
-  confidence: z.number().min(0).max(1).optional().describe('Model confidence (source "model" only).'),
-  candidates: z
-    .array(z.object({ label: budgetCategory(), confidence: z.number().min(0).max(1) }))
-    .max(3)
-    .optional()
-    .describe('The three best categories when the model was not confident enough and said "other".'),
-  modelVersion: z
-    .string()
-    .optional()
-    .describe('The expense model version and its A/B variant (source "model" only).'),
-  variant: z.string().optional(),
-  categorizedAt: dateTime(),
-});
+const budgetExpenseRecordedOutData = () =>
+  z.object({
+    coupleId: externalRef(),
+    weddingId: externalRef(),
+    expenseId: externalRef(),
+    amount: decimalString(),
+    currency: currency(),
+    description: z.string(),
+    date: calendarDate(),
+    category: budgetCategory().optional(),
+    recordedAt: dateTime(),
+  });
 
-export const budgetThresholdExceededData = z.object({
-  coupleId: externalRef(),
-  weddingId: externalRef(),
-  category: budgetCategory(),
-  thresholdPercent: z.union([z.literal(80), z.literal(100)]),
-  allocation: decimalString().describe('The allocation in force when the threshold was crossed.'),
-  spent: decimalString().describe('Total spent in the category, this expense included.'),
-  currency: currency(),
-  allocationVersion: z.number().int().min(1).describe('Increases every time the allocation changes.'),
-  triggeredBy: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('expense'), expenseId: externalRef() }),
-    z.object({ kind: z.literal('allocation-change') }),
-  ]),
-  exceededAt: dateTime(),
-});
+const budgetExpenseCategorizedData = () =>
+  z.object({
+    coupleId: externalRef(),
+    weddingId: externalRef(),
+    expenseId: externalRef(),
+    category: budgetCategory(),
+    source: z
+      .enum(['producer', 'model'])
+      .describe('Given by the producer, or assigned by the expense model.'),
+    confidence: z.number().min(0).max(1).optional().describe('Model confidence (source "model" only).'),
+    candidates: z
+      .array(z.object({ label: budgetCategory(), confidence: z.number().min(0).max(1) }))
+      .max(3)
+      .optional()
+      .describe('The three best categories when the model was not confident enough and said "other".'),
+    modelVersion: z
+      .string()
+      .optional()
+      .describe('The expense model version and its A/B variant (source "model" only).'),
+    variant: z.string().optional(),
+    categorizedAt: dateTime(),
+  });
 
-export const endpointDisabledData = z.object({
-  endpointId: z.string().min(1).max(64),
-  url: z.url(),
-  reason: z
-    .enum(['gone', 'failing', 'manual'])
-    .describe(
-      'gone: the endpoint answered 410; failing: no successful delivery for 5 days; manual: by its owner.',
-    ),
-  disabledAt: dateTime(),
-  failingSince: dateTime().optional(),
-  lastStatusCode: z.number().int().min(100).max(599).optional(),
-});
+const budgetThresholdExceededData = () =>
+  z.object({
+    coupleId: externalRef(),
+    weddingId: externalRef(),
+    category: budgetCategory(),
+    thresholdPercent: z.union([z.literal(80), z.literal(100)]),
+    allocation: decimalString().describe('The allocation in force when the threshold was crossed.'),
+    spent: decimalString().describe('Total spent in the category, this expense included.'),
+    currency: currency(),
+    allocationVersion: z.number().int().min(1).describe('Increases every time the allocation changes.'),
+    triggeredBy: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('expense'), expenseId: externalRef() }),
+      z.object({ kind: z.literal('allocation-change') }),
+    ]),
+    exceededAt: dateTime(),
+  });
+
+const endpointDisabledData = () =>
+  z.object({
+    endpointId: z.string().min(1).max(64),
+    url: z.url(),
+    reason: z
+      .enum(['gone', 'failing', 'manual'])
+      .describe(
+        'gone: the endpoint answered 410; failing: no successful delivery for 5 days; manual: by its owner.',
+      ),
+    disabledAt: dateTime(),
+    failingSince: dateTime().optional(),
+    lastStatusCode: z.number().int().min(100).max(599).optional(),
+  });
 
 /** Data subject erasure (issue 9): ids only, never the person's address or name. */
-export const privacyErasureRequestedData = z.object({
-  erasureId: z
-    .string()
-    .regex(/^era_[0-9a-f]{26}$/)
-    .describe('The erasure (the same for every supplier it concerns).'),
-  supplierId: externalRef(),
-  reviewIds: z
-    .array(reviewId())
-    .describe(
-      'Your reviews now anonymised here: erase the reviewer’s name (and text, if textErased) in your copies.',
-    ),
-  reviewRequestIds: z
-    .array(z.string().min(1).max(64))
-    .describe('Your review requests to the person, now deleted (they held the couple’s name and address).'),
-  textErased: z
-    .boolean()
-    .describe("The reviews' title and text were erased too, not only the reviewer's name."),
-  requestedAt: dateTime().describe('When the person’s erasure was requested.'),
-});
+const privacyErasureRequestedData = () =>
+  z.object({
+    erasureId: z
+      .string()
+      .regex(/^era_[0-9a-f]{26}$/)
+      .describe('The erasure (the same for every supplier it concerns).'),
+    supplierId: externalRef(),
+    reviewIds: z
+      .array(reviewId())
+      .describe(
+        'Your reviews now anonymised here: erase the reviewer’s name (and text, if textErased) in your copies.',
+      ),
+    reviewRequestIds: z
+      .array(z.string().min(1).max(64))
+      .describe('Your review requests to the person, now deleted (they held the couple’s name and address).'),
+    textErased: z
+      .boolean()
+      .describe("The reviews' title and text were erased too, not only the reviewer's name."),
+    requestedAt: dateTime().describe('When the person’s erasure was requested.'),
+  });
 
 // Model rollout (issue 13, ADR 0026): a retrained model promoted from canary, or rolled back.
 const modelVersionRef = () =>
@@ -270,20 +289,23 @@ const variantWindow = () =>
         .describe('Agreement with the star ratings; null without rated ones.'),
     })
     .describe('What the shared statistics showed for the variant since the canary started.');
-export const modelRolloutData = z.object({
-  task: z.enum(['sentiment']),
-  modelVersion: modelVersionRef().describe('The retrained model the act is about (the canary).'),
-  previousModelVersion: modelVersionRef().describe('The model that served as the control during the canary.'),
-  servingModelVersion: modelVersionRef().describe('The model now serving all traffic.'),
-  revision: z.number().int().min(1).describe('Revision of the active model configuration after the act.'),
-  reason: z.string().max(300),
-  canaryShare: z.number().gt(0).lt(1).describe('Share of reviews the canary served.'),
-  canaryStartedAt: dateTime(),
-  canary: variantWindow(),
-  control: variantWindow(),
-});
+const modelRolloutData = () =>
+  z.object({
+    task: z.enum(['sentiment']),
+    modelVersion: modelVersionRef().describe('The retrained model the act is about (the canary).'),
+    previousModelVersion: modelVersionRef().describe(
+      'The model that served as the control during the canary.',
+    ),
+    servingModelVersion: modelVersionRef().describe('The model now serving all traffic.'),
+    revision: z.number().int().min(1).describe('Revision of the active model configuration after the act.'),
+    reason: z.string().max(300),
+    canaryShare: z.number().gt(0).lt(1).describe('Share of reviews the canary served.'),
+    canaryStartedAt: dateTime(),
+    canary: variantWindow(),
+    control: variantWindow(),
+  });
 
-export const OUTBOUND_DATA_SCHEMAS = {
+export const OUTBOUND_DATA_SCHEMAS = lazyRecord({
   'review.received': reviewReceivedData,
   'review.negative': reviewNegativeData,
   'review.updated': reviewUpdatedData,
@@ -301,7 +323,7 @@ export const OUTBOUND_DATA_SCHEMAS = {
   // Model rollout (issue 13, ADR 0026)
   'model.promoted': modelRolloutData,
   'model.rolled_back': modelRolloutData,
-} as const;
+});
 
 export type OutboundEventType = keyof typeof OUTBOUND_DATA_SCHEMAS;
 export const OUTBOUND_EVENT_TYPES = Object.keys(OUTBOUND_DATA_SCHEMAS) as OutboundEventType[];

@@ -1,0 +1,38 @@
+import { lazyRecord } from '../../../src/shared/lazy';
+
+describe('lazyRecord', () => {
+  it('builds nothing until a value is read, then each value once', () => {
+    const built: string[] = [];
+    const record = lazyRecord({
+      a: () => {
+        built.push('a');
+        return { name: 'a' };
+      },
+      b: () => {
+        built.push('b');
+        return 2;
+      },
+    });
+
+    expect(Object.keys(record)).toEqual(['a', 'b']);
+    expect(Object.prototype.hasOwnProperty.call(record, 'a')).toBe(true);
+    expect(built).toEqual([]);
+
+    const first = record.a;
+    expect(first).toEqual({ name: 'a' });
+    expect(record.a).toBe(first);
+    expect(built).toEqual(['a']);
+
+    expect(record.b).toBe(2);
+    expect(built).toEqual(['a', 'b']);
+  });
+
+  it('keeps a built value: it cannot be replaced', () => {
+    const record = lazyRecord({ a: () => 1 });
+    expect(record.a).toBe(1);
+    expect(() => {
+      (record as { a: number }).a = 2;
+    }).toThrow(TypeError);
+    expect(record.a).toBe(1);
+  });
+});
