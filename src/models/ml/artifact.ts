@@ -18,12 +18,7 @@
  */
 import type { ExpenseFeatureConfig } from './expense-features';
 import type { SentimentFeatureConfig } from './sentiment-features';
-import {
-  upgradeLegacyWeights,
-  WEIGHTS_FILE,
-  type ArtifactWeights,
-  type LegacyEncodedWeights,
-} from './codec';
+import { upgradeLegacyWeights, WEIGHTS_FILE, type ArtifactWeights, type LegacyEncodedWeights } from './codec';
 
 export const TASKS = ['sentiment', 'deception', 'expense-category'] as const;
 export type Task = (typeof TASKS)[number];
@@ -198,8 +193,10 @@ function weights(
     // The file's layout (array lengths, group starts) is checked where it is viewed (`unpackWeights`).
     const file = oneOf(w.file, [WEIGHTS_FILE], 'weights.file');
     const bytes = integer(w.bytes, 'weights.bytes');
-    if (!/^[0-9a-f]{64}$/.test(string(w.sha256, 'weights.sha256'))) fail('weights.sha256', 'must be hex SHA-256');
-    if (!readFile) throw new Error(`artifact: the weights are in ${file}: read the artifact with readArtifact`);
+    if (!/^[0-9a-f]{64}$/.test(string(w.sha256, 'weights.sha256')))
+      fail('weights.sha256', 'must be hex SHA-256');
+    if (!readFile)
+      throw new Error(`artifact: the weights are in ${file}: read the artifact with readArtifact`);
     const data = readFile(file);
     if (data.byteLength !== bytes) fail('weights.bytes', `is ${bytes}, ${file} holds ${data.byteLength}`);
     return { count, scale, groupBits: integer(w.groupBits, 'weights.groupBits', 0, 8), data };

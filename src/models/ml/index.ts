@@ -14,14 +14,7 @@ export {
   type ReferenceDistribution,
   type Task,
 } from './artifact';
-export {
-  defaultModelDir,
-  listVersions,
-  loadModel,
-  modelPath,
-  readArtifact,
-  type LoadOptions,
-} from './load';
+export { defaultModelDir, listVersions, loadModel, modelPath, readArtifact, type LoadOptions } from './load';
 export { modelFromArtifact, type Model, type ModelOptions } from './model';
 export type { Candidate, Prediction } from './prediction';
 export { wordCount } from './tokenize';

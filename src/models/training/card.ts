@@ -40,7 +40,11 @@ export interface ModelCard extends CardLicensing {
     readonly bytes: number;
     readonly sha256: string;
     /** The weights file of a `wedsync-linear-v3` artifact (its size and hash are in `model.json` too). */
-    readonly weights?: { readonly file: typeof WEIGHTS_FILE; readonly bytes: number; readonly sha256: string };
+    readonly weights?: {
+      readonly file: typeof WEIGHTS_FILE;
+      readonly bytes: number;
+      readonly sha256: string;
+    };
   };
   readonly method: string;
   readonly parameters: Record<string, unknown>;
