@@ -4,7 +4,7 @@
  *
  *   tsx scripts/train.ts [--allow-noncommercial] [--only=<task>[,<task>]]
  *
- * Deployable artifacts go to layers/models/nodejs/models/<task>/<version>/{model,card}.json.
+ * Deployable artifacts go to layers/models/nodejs/models/<task>/<version>/{model.json,weights.bin,card.json}.
  * Artifacts whose card lists a non-commercial licence (deception, op_spam) go to
  * models-eval/<task>/<version>/ unless --allow-noncommercial is given; the layer is checked by the
  * licence gate at the end either way.

@@ -5,8 +5,12 @@
  *
  * Format `wedsync-linear-v2` (ADR 0021, "Cold start, third round") stores the weights in the layout
  * inference reads (bucket groups, see `codec.ts`), so loading decodes base64 into typed-array views
- * and does no work per weight. `wedsync-linear-v1` (varint-coded indices) is still read: its weights
- * are repacked at load, which costs what v1 always cost.
+ * and does no work per weight. It is the single-file form: training's output and the model store.
+ * Format `wedsync-linear-v3` (ADR 0021, fourth round) is v2 with the four weight arrays in
+ * `weights.bin` beside `model.json` (its size and SHA-256 in `model.json`): the form of the models
+ * layer, read without a large string to parse or base64 to decode. `wedsync-linear-v1`
+ * (varint-coded indices) is still read: its weights are repacked at load, which costs what v1 always
+ * cost.
  *
  * The check is hand-written (no schema library at load): an artifact is parsed once per model at
  * cold start, and its integrity is pinned by the SHA-256 in its card (layer) or in the active
@@ -14,14 +18,23 @@
  */
 import type { ExpenseFeatureConfig } from './expense-features';
 import type { SentimentFeatureConfig } from './sentiment-features';
-import { upgradeLegacyWeights, type EncodedWeights, type LegacyEncodedWeights } from './codec';
+import { upgradeLegacyWeights, WEIGHTS_FILE, type ArtifactWeights, type LegacyEncodedWeights } from './codec';
 
 export const TASKS = ['sentiment', 'deception', 'expense-category'] as const;
 export type Task = (typeof TASKS)[number];
 
+/** The single-file format (training's output, the model store). */
 export const ARTIFACT_FORMAT = 'wedsync-linear-v2';
-/** The previous format, still accepted by {@link parseArtifact}. */
+/** The models layer's format: v2 with the weights in `weights.bin` beside `model.json`. */
+export const FILES_ARTIFACT_FORMAT = 'wedsync-linear-v3';
+/** The first format, still accepted by {@link parseArtifact}. */
 export const LEGACY_ARTIFACT_FORMAT = 'wedsync-linear-v1';
+
+/**
+ * Reads a file named by an artifact, beside its `model.json` (v3: the weights file). Given by the
+ * caller that knows where the artifact is (`readArtifact`); without it a v3 artifact cannot be parsed.
+ */
+export type ArtifactFileReader = (file: string) => Uint8Array;
 
 export const AGGREGATIONS = ['document', 'sentence-sqrt', 'sentence-mean'] as const;
 /**
@@ -49,7 +62,8 @@ export interface ReferenceDistribution {
 }
 
 export interface ModelArtifact {
-  readonly format: typeof ARTIFACT_FORMAT;
+  /** v2: base64 weights (`EncodedWeights`); v3: the weights file's bytes (`BinaryWeights`). */
+  readonly format: typeof ARTIFACT_FORMAT | typeof FILES_ARTIFACT_FORMAT;
   readonly task: Task;
   readonly version: string;
   /** Binary: [negative class, positive class]; the logit is for labels[1]. Multiclass: softmax order. */
@@ -62,7 +76,7 @@ export interface ModelArtifact {
   readonly threshold?: number;
   readonly fallbackLabel?: string;
   readonly bias: number[];
-  readonly weights: EncodedWeights;
+  readonly weights: ArtifactWeights;
   readonly reference: ReferenceDistribution;
 }
 
@@ -165,11 +179,29 @@ function reference(x: unknown): ReferenceDistribution {
   };
 }
 
-function weights(x: unknown, legacy: boolean, buckets: number, outputs: number): EncodedWeights {
+function weights(
+  x: unknown,
+  format: string,
+  buckets: number,
+  outputs: number,
+  readFile: ArtifactFileReader | undefined,
+): ArtifactWeights {
   const w = object(x, 'weights');
   const count = integer(w.count, 'weights.count');
   const scale = number(w.scale, 'weights.scale', Number.MIN_VALUE);
-  if (legacy) {
+  if (format === FILES_ARTIFACT_FORMAT) {
+    // The file's layout (array lengths, group starts) is checked where it is viewed (`unpackWeights`).
+    const file = oneOf(w.file, [WEIGHTS_FILE], 'weights.file');
+    const bytes = integer(w.bytes, 'weights.bytes');
+    if (!/^[0-9a-f]{64}$/.test(string(w.sha256, 'weights.sha256')))
+      fail('weights.sha256', 'must be hex SHA-256');
+    if (!readFile)
+      throw new Error(`artifact: the weights are in ${file}: read the artifact with readArtifact`);
+    const data = readFile(file);
+    if (data.byteLength !== bytes) fail('weights.bytes', `is ${bytes}, ${file} holds ${data.byteLength}`);
+    return { count, scale, groupBits: integer(w.groupBits, 'weights.groupBits', 0, 8), data };
+  }
+  if (format === LEGACY_ARTIFACT_FORMAT) {
     const enc: LegacyEncodedWeights = {
       count,
       scale,
@@ -190,10 +222,13 @@ function weights(x: unknown, legacy: boolean, buckets: number, outputs: number):
   };
 }
 
-/** Checks a parsed `model.json` (either format) and returns it in the current format. */
-export function parseArtifact(json: unknown): ModelArtifact {
+/**
+ * Checks a parsed `model.json` (any format); v1 comes back as v2, v3 with its weights file's bytes
+ * (read through `readFile`).
+ */
+export function parseArtifact(json: unknown, readFile?: ArtifactFileReader): ModelArtifact {
   const a = object(json, 'artifact');
-  const format = oneOf(a.format, [ARTIFACT_FORMAT, LEGACY_ARTIFACT_FORMAT], 'format');
+  const format = oneOf(a.format, [ARTIFACT_FORMAT, FILES_ARTIFACT_FORMAT, LEGACY_ARTIFACT_FORMAT], 'format');
   const task = oneOf(a.task, TASKS, 'task');
   const version = string(a.version, 'version');
   if (!/^\d+\.\d+\.\d+$/.test(version)) fail('version', 'must be <major>.<minor>.<patch>');
@@ -209,7 +244,7 @@ export function parseArtifact(json: unknown): ModelArtifact {
   }
   const temperature = number(a.temperature, 'temperature', Number.MIN_VALUE);
   return {
-    format: ARTIFACT_FORMAT,
+    format: format === FILES_ARTIFACT_FORMAT ? FILES_ARTIFACT_FORMAT : ARTIFACT_FORMAT,
     task,
     version,
     labels,
@@ -219,7 +254,7 @@ export function parseArtifact(json: unknown): ModelArtifact {
     ...(threshold !== undefined ? { threshold } : {}),
     ...(fallbackLabel !== undefined ? { fallbackLabel } : {}),
     bias,
-    weights: weights(a.weights, format === LEGACY_ARTIFACT_FORMAT, 2 ** spec.bits, outputs),
+    weights: weights(a.weights, format, 2 ** spec.bits, outputs, readFile),
     reference: reference(a.reference),
   };
 }

@@ -12,6 +12,10 @@
  * feature's weights are found by scanning its group (about eight buckets), where a dense table of
  * 2^18 floats would have to be built entry by entry at cold start.
  *
+ * `wedsync-linear-v3` keeps the same four arrays, not base64, back to back in a file beside
+ * `model.json` (`weights.bin`: starts, slots, outputs, values; starts first, so they are aligned):
+ * loading reads the file and makes views on it, with no string to allocate, parse or decode.
+ *
  * The previous encoding (`wedsync-linear-v1`: varint gaps between indices) is still read:
  * {@link upgradeLegacyWeights} repacks it.
  */
@@ -29,6 +33,33 @@ export interface EncodedWeights {
   readonly outputs: string;
   readonly values: string;
 }
+
+/** The file of a `wedsync-linear-v3` artifact's weights, beside its `model.json`. */
+export const WEIGHTS_FILE = 'weights.bin';
+
+/** The weights of a `wedsync-linear-v3` artifact as its `model.json` names them. */
+export interface WeightsFileRef {
+  readonly count: number;
+  readonly scale: number;
+  readonly groupBits: number;
+  readonly file: typeof WEIGHTS_FILE;
+  /** Size and SHA-256 of the file (the card pins `model.json`, and so these). */
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+/** The weights of a `wedsync-linear-v3` artifact once its file is read: the four arrays back to back. */
+export interface BinaryWeights {
+  readonly count: number;
+  readonly scale: number;
+  readonly groupBits: number;
+  readonly data: Uint8Array;
+}
+
+/** The weights of a parsed artifact: base64 fields (v1, v2, the model store) or a v3 weights file. */
+export type ArtifactWeights = EncodedWeights | BinaryWeights;
+
+export const isBinaryWeights = (w: ArtifactWeights): w is BinaryWeights => 'data' in w;
 
 /** The weights of a `wedsync-linear-v1` artifact. */
 export interface LegacyEncodedWeights {
@@ -152,6 +183,46 @@ function bytesOf(field: string): ArrayBuffer {
   return new Uint8Array(buf).buffer;
 }
 
+/** The v3 weights file of base64 weights: the same bytes, not base64, starts first. */
+export function weightsFileBytes(w: ArtifactWeights): Buffer {
+  if (isBinaryWeights(w)) return Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength);
+  return Buffer.concat([w.starts, w.slots, w.outputs, w.values].map((f) => Buffer.from(f, 'base64')));
+}
+
+/** Base64 weights of either form (the single-file form: `wedsync-linear-v2`, the model store). */
+export function encodedWeights(w: ArtifactWeights, buckets: number, outputs: number): EncodedWeights {
+  if (!isBinaryWeights(w)) return w;
+  const p = unpackWeights(w, buckets, outputs);
+  return {
+    count: w.count,
+    scale: w.scale,
+    groupBits: w.groupBits,
+    starts: base64(p.starts),
+    slots: base64(p.slots),
+    outputs: base64(p.output),
+    values: base64(p.q),
+  };
+}
+
+/** The four arrays of a weights file, as views on it (a copy only if it is not 4-byte aligned). */
+function viewsOf(w: BinaryWeights, groups: number, outputs: number) {
+  const n = w.count;
+  const startBytes = 4 * (groups + 1);
+  const expected = startBytes + n * (outputs === 1 ? 2 : 3);
+  if (w.data.byteLength !== expected) {
+    throw new Error(`weights: the file holds ${w.data.byteLength} bytes, ${expected} expected`);
+  }
+  const data = w.data.byteOffset % 4 === 0 ? w.data : new Uint8Array(w.data);
+  const { buffer, byteOffset } = data;
+  const outputBytes = outputs === 1 ? 0 : n;
+  return {
+    starts: new Uint32Array(buffer, byteOffset, groups + 1),
+    slots: new Uint8Array(buffer, byteOffset + startBytes, n),
+    output: new Uint8Array(buffer, byteOffset + startBytes + n, outputBytes),
+    q: new Int8Array(buffer, byteOffset + startBytes + n + outputBytes, n),
+  };
+}
+
 /** The 255 possible values of an encoding: w = sign(q) * (|q| * scale)^2 at q + 128. */
 function valueTable(scale: number): Float32Array {
   const table = new Float32Array(256);
@@ -166,19 +237,26 @@ function valueTable(scale: number): Float32Array {
  * Decodes an encoding for `buckets` buckets of `outputs` weights each. Checks the lengths and the
  * group starts (per group, not per weight: an entry's slot or output out of range can only miss).
  */
-export function unpackWeights(enc: EncodedWeights, buckets: number, outputs: number): PackedWeights {
+export function unpackWeights(enc: ArtifactWeights, buckets: number, outputs: number): PackedWeights {
   if (!littleEndian()) throw new Error('weights: the codec reads little-endian hosts only');
   const groups = buckets >>> enc.groupBits;
   if (groups << enc.groupBits !== buckets)
     throw new Error(`weights: groups do not divide ${buckets} buckets`);
-  const startBytes = bytesOf(enc.starts);
-  if (startBytes.byteLength !== 4 * (groups + 1)) {
-    throw new Error(`weights: expected ${groups + 1} group starts, got ${startBytes.byteLength / 4}`);
+  let starts: Uint32Array;
+  let slots: Uint8Array;
+  let output: Uint8Array;
+  let q: Int8Array;
+  if (isBinaryWeights(enc)) ({ starts, slots, output, q } = viewsOf(enc, groups, outputs));
+  else {
+    const startBytes = bytesOf(enc.starts);
+    if (startBytes.byteLength !== 4 * (groups + 1)) {
+      throw new Error(`weights: expected ${groups + 1} group starts, got ${startBytes.byteLength / 4}`);
+    }
+    starts = new Uint32Array(startBytes);
+    slots = new Uint8Array(bytesOf(enc.slots));
+    output = new Uint8Array(bytesOf(enc.outputs));
+    q = new Int8Array(bytesOf(enc.values));
   }
-  const starts = new Uint32Array(startBytes);
-  const slots = new Uint8Array(bytesOf(enc.slots));
-  const output = new Uint8Array(bytesOf(enc.outputs));
-  const q = new Int8Array(bytesOf(enc.values));
   const n = enc.count;
   if (slots.length !== n || q.length !== n || output.length !== (outputs === 1 ? 0 : n)) {
     throw new Error(`weights: expected ${n} entries in every array`);
@@ -214,7 +292,7 @@ export function denseWeights(p: PackedWeights): Float32Array {
 }
 
 /** The dense table of an encoding (training priors, tests). */
-export function decodeWeights(enc: EncodedWeights, buckets: number, outputs = 1): Float32Array {
+export function decodeWeights(enc: ArtifactWeights, buckets: number, outputs = 1): Float32Array {
   return denseWeights(unpackWeights(enc, buckets, outputs));
 }
 

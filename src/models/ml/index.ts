@@ -5,14 +5,16 @@
  */
 export {
   ARTIFACT_FORMAT,
+  FILES_ARTIFACT_FORMAT,
   LEGACY_ARTIFACT_FORMAT,
   parseArtifact,
+  type ArtifactFileReader,
   TASKS,
   type ModelArtifact,
   type ReferenceDistribution,
   type Task,
 } from './artifact';
-export { defaultModelDir, listVersions, loadModel, modelPath, type LoadOptions } from './load';
+export { defaultModelDir, listVersions, loadModel, modelPath, readArtifact, type LoadOptions } from './load';
 export { modelFromArtifact, type Model, type ModelOptions } from './model';
 export type { Candidate, Prediction } from './prediction';
 export { wordCount } from './tokenize';

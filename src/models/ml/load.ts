@@ -1,10 +1,11 @@
 /**
  * Reading artifacts from a models directory laid out as `<dir>/<task>/<version>/model.json`
- * (in the Lambda layer: `/opt/nodejs/models`). Synchronous on purpose: called once at cold start.
+ * (`wedsync-linear-v3`: and `weights.bin` beside it; in the Lambda layer: `/opt/nodejs/models`).
+ * Synchronous on purpose: called once at cold start.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArtifact, type Task } from './artifact';
+import { parseArtifact, type ModelArtifact, type Task } from './artifact';
 import { modelFromArtifact, type Model, type ModelOptions } from './model';
 
 /** Where the layer puts the models in Lambda; `WEDSYNC_MODEL_DIR` overrides it (local mode, tests). */
@@ -40,13 +41,20 @@ export function modelPath(task: Task, dir: string, version: string): string {
   return join(dir, task, version, 'model.json');
 }
 
-export function loadModel(task: Task, dir: string = defaultModelDir(), options: LoadOptions = {}): Model {
-  const version = options.version ?? listVersions(task, dir).at(-1);
-  if (version === undefined) throw new Error(`no ${task} model under ${dir}`);
+/** The checked artifact of one version, with the files it names (v3: its weights) read beside it. */
+export function readArtifact(task: Task, dir: string, version: string): ModelArtifact {
   const path = modelPath(task, dir, version);
-  const artifact = parseArtifact(JSON.parse(readFileSync(path, 'utf8')));
+  const artifact = parseArtifact(JSON.parse(readFileSync(path, 'utf8')), (file) =>
+    readFileSync(join(dir, task, version, file)),
+  );
   if (artifact.task !== task || artifact.version !== version) {
     throw new Error(`${path} holds ${artifact.task}@${artifact.version}, expected ${task}@${version}`);
   }
-  return modelFromArtifact(artifact, options);
+  return artifact;
+}
+
+export function loadModel(task: Task, dir: string = defaultModelDir(), options: LoadOptions = {}): Model {
+  const version = options.version ?? listVersions(task, dir).at(-1);
+  if (version === undefined) throw new Error(`no ${task} model under ${dir}`);
+  return modelFromArtifact(readArtifact(task, dir, version), options);
 }

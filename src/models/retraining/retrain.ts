@@ -15,9 +15,9 @@ import { join } from 'node:path';
 import {
   listVersions,
   modelFromArtifact,
-  modelPath,
   parseArtifact,
   parseRegistries,
+  readArtifact as readLayerArtifact,
   type Model,
   type ModelArtifact,
 } from '../ml';
@@ -176,7 +176,7 @@ export function layerControlVersion(layerDir: string): string {
 
 async function readArtifact(deps: RetrainDeps, ref: ModelRef): Promise<ModelArtifact> {
   if (ref.source === 'layer') {
-    return parseArtifact(JSON.parse(readFileSync(modelPath(TASK, deps.layerDir, ref.version), 'utf8')));
+    return readLayerArtifact(TASK, deps.layerDir, ref.version);
   }
   const text = await deps.store.getArtifact(TASK, ref.version);
   if (sha256Hex(text) !== ref.sha256) throw new Error(`${TASK}@${ref.version} fails its checksum`);

@@ -10,9 +10,10 @@ import { TASKS, type ModelArtifact, type Task } from '../ml/artifact';
 import { listVersions } from '../ml/load';
 import { checkModelsLayer } from '../ml/licence-gate';
 import type { ModelRegistry } from '../ml/registry';
+import { WEIGHTS_FILE } from '../ml/codec';
 import {
   artifactDir,
-  serialiseArtifact,
+  artifactFiles,
   writeArtifact,
   type CardDraft,
   type Destinations,
@@ -252,10 +253,13 @@ export function writeRuns(
   return written;
 }
 
-/** Where a run's artifact lives and whether the stored model.json still matches it. */
+/** Where a run's artifact lives and whether the stored files (model.json, weights.bin) still match it. */
 export function locate(run: TaskRun, p: Paths): { dir: string; current: boolean; storedSha?: string } {
   const dir = artifactDir(run.draft, run.task, run.artifact.version, p.destinations);
   const path = join(dir, 'model.json');
   const storedSha = existsSync(path) ? sha256(readFileSync(path, 'utf8')) : undefined;
-  return { dir, current: storedSha === sha256(serialiseArtifact(run.artifact)), storedSha };
+  const files = artifactFiles(run.artifact);
+  const weightsPath = join(dir, WEIGHTS_FILE);
+  const weightsCurrent = existsSync(weightsPath) && readFileSync(weightsPath).equals(files.weights);
+  return { dir, current: storedSha === sha256(files.model) && weightsCurrent, storedSha };
 }

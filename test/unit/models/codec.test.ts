@@ -2,10 +2,14 @@ import fc from 'fast-check';
 import {
   decodeWeights,
   denseWeights,
+  encodedWeights,
   encodeLegacyWeights,
   encodeWeights,
   unpackWeights,
   upgradeLegacyWeights,
+  weightsFileBytes,
+  type BinaryWeights,
+  type EncodedWeights,
 } from '#src/models/ml/codec';
 import { featureBucket, hash32 } from '#src/models/ml/hash';
 import { FeatureAccumulator, SparseBuilder } from '#src/models/ml/sparse';
@@ -71,6 +75,56 @@ describe('weight codec', () => {
     const broken = { ...enc, starts: Buffer.from(starts.buffer).toString('base64') };
     expect(() => decodeWeights(broken, dense.length)).toThrow(/ascending/);
     expect(() => encodeWeights(new Float64Array(10), 0, 3)).toThrow(/multiple/);
+  });
+
+  describe('the v3 weights file', () => {
+    // 64 buckets of 3 outputs, a third of them non-empty.
+    const multi = new Float64Array(64 * 3).map((_, i) => (i % 7 === 0 ? ((i % 5) - 2) / 3 : 0));
+    const binaryOf = (enc: EncodedWeights): BinaryWeights => ({
+      count: enc.count,
+      scale: enc.scale,
+      groupBits: enc.groupBits,
+      data: new Uint8Array(weightsFileBytes(enc)),
+    });
+
+    it('holds the base64 arrays back to back and views them in place', () => {
+      for (const [table, outputs] of [
+        [dense, 1],
+        [multi, 3],
+      ] as const) {
+        const enc = encodeWeights(table, 0, outputs);
+        const buckets = table.length / outputs;
+        const fromFile = unpackWeights(binaryOf(enc), buckets, outputs);
+        const fromBase64 = unpackWeights(enc, buckets, outputs);
+        expect(fromFile).toEqual(fromBase64);
+        expect(fromFile.q.buffer).toBe(fromFile.starts.buffer);
+        expect(Array.from(denseWeights(fromFile))).toEqual(Array.from(decodeWeights(enc, buckets, outputs)));
+        // Back to base64 (the single-file form) unchanged.
+        expect(encodedWeights(binaryOf(enc), buckets, outputs)).toEqual(enc);
+        expect(encodedWeights(enc, buckets, outputs)).toBe(enc);
+      }
+    });
+
+    it('copies a file that does not start on a 4-byte boundary', () => {
+      const enc = encodeWeights(multi, 0, 3);
+      const bin = binaryOf(enc);
+      const shifted = new Uint8Array(bin.data.length + 1).subarray(1);
+      shifted.set(bin.data);
+      expect(unpackWeights({ ...bin, data: shifted }, 64, 3)).toEqual(unpackWeights(bin, 64, 3));
+    });
+
+    it('rejects a file of the wrong length or with broken group starts', () => {
+      const bin = binaryOf(encodeWeights(dense));
+      expect(() => unpackWeights({ ...bin, data: bin.data.subarray(1) }, dense.length, 1)).toThrow(
+        /holds \d+ bytes/,
+      );
+      expect(() => unpackWeights({ ...bin, count: bin.count + 1 }, dense.length, 1)).toThrow(/bytes/);
+      // Read as a 3-output file, the same bytes are too short.
+      expect(() => unpackWeights(bin, dense.length, 3)).toThrow(/bytes/);
+      const broken = new Uint8Array(bin.data);
+      new Uint32Array(broken.buffer, 0, 2)[1] = bin.count + 1;
+      expect(() => unpackWeights({ ...bin, data: broken }, dense.length, 1)).toThrow(/ascending/);
+    });
   });
 
   it('reads the legacy (v1) encoding into the same weights', () => {

@@ -1,7 +1,7 @@
-import { LEGACY_ARTIFACT_FORMAT, parseArtifact } from '#src/models/ml/artifact';
+import { FILES_ARTIFACT_FORMAT, LEGACY_ARTIFACT_FORMAT, parseArtifact } from '#src/models/ml/artifact';
 import { decodeWeights, encodeLegacyWeights, encodeWeights } from '#src/models/ml/codec';
 import { modelFromArtifact } from '#src/models/ml/model';
-import { serialiseArtifact } from '#src/models/training/card';
+import { artifactFiles, cardArtifact, serialiseArtifact } from '#src/models/training/card';
 import { fitArtifact } from '#src/models/training/fit';
 import { vectoriser } from '#src/models/ml/vectorise';
 import { TINY_SENTIMENT, tinySentimentRecipe } from './helpers';
@@ -72,6 +72,52 @@ describe('parseArtifact', () => {
     expect(() =>
       parseArtifact({ ...artifact, reference: { ...artifact.reference, confidence: [] } }),
     ).toThrow(/histogram/);
+  });
+
+  it('reads the layer format (wedsync-linear-v3, weights in a file): same predictions, same v2 form', () => {
+    const files = artifactFiles(artifact);
+    const json = JSON.parse(files.model);
+    expect(json.format).toBe(FILES_ARTIFACT_FORMAT);
+    expect(json.weights).toEqual({
+      count: artifact.weights.count,
+      scale: artifact.weights.scale,
+      groupBits: artifact.weights.groupBits,
+      file: 'weights.bin',
+      bytes: files.weights.length,
+      sha256: cardArtifact(files).weights?.sha256,
+    });
+    const read: string[] = [];
+    const parsed = parseArtifact(json, (file) => {
+      read.push(file);
+      return files.weights;
+    });
+    expect(read).toEqual(['weights.bin']);
+    expect(parsed.format).toBe(FILES_ARTIFACT_FORMAT);
+    const texts = ['great service', 'not great at all', 'awful. really awful'];
+    const model = modelFromArtifact(parsed);
+    expect(model.predict(texts)).toEqual(modelFromArtifact(artifact).predict(texts));
+    expect(model.logits(texts[1])).toEqual(modelFromArtifact(artifact).logits(texts[1]));
+    // The single-file form of a v3 artifact is what training wrote.
+    expect(serialiseArtifact(parsed)).toBe(serialiseArtifact(artifact));
+    expect(artifactFiles(parsed)).toEqual(files);
+  });
+
+  it('rejects a v3 artifact without its weights file, or with one that does not match', () => {
+    const files = artifactFiles(artifact);
+    const json = JSON.parse(files.model);
+    const weights = () => files.weights;
+    expect(() => parseArtifact(json)).toThrow(/weights\.bin.*readArtifact/);
+    expect(() => parseArtifact(json, () => files.weights.subarray(1))).toThrow(/weights\.bytes/);
+    expect(() => parseArtifact({ ...json, weights: { ...json.weights, file: '../x.bin' } }, weights)).toThrow(
+      /weights\.file/,
+    );
+    expect(() => parseArtifact({ ...json, weights: { ...json.weights, sha256: 'abc' } }, weights)).toThrow(
+      /sha256/,
+    );
+    const truncated = { ...json, weights: { ...json.weights, bytes: files.weights.length - 1 } };
+    expect(() => modelFromArtifact(parseArtifact(truncated, () => files.weights.subarray(1)))).toThrow(
+      /holds \d+ bytes/,
+    );
   });
 
   it('reads the previous format (wedsync-linear-v1) into the current one, same weights', () => {

@@ -6,14 +6,30 @@ import { parseRegistries } from '#src/models/ml/registry';
 import { MODELS_DIR, REPO_ROOT } from './helpers';
 
 describe('artifacts in layers/models', () => {
-  it('have a card whose hash and size match model.json', () => {
+  it('have a card whose hashes and sizes match model.json and weights.bin (format v3)', () => {
+    const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+    for (const task of ['sentiment', 'expense-category'] as const) {
+      for (const version of listVersions(task, MODELS_DIR)) {
+        const dir = join(MODELS_DIR, task, version);
+        const model = readFileSync(join(dir, 'model.json'));
+        const weights = readFileSync(join(dir, 'weights.bin'));
+        const card = JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8'));
+        expect(card.artifact.sha256).toBe(sha256(model));
+        expect(card.artifact.bytes).toBe(model.length);
+        expect(card.artifact.weights).toEqual({
+          file: 'weights.bin',
+          bytes: weights.length,
+          sha256: sha256(weights),
+        });
+        // model.json names the same file, size and hash (the card's hash of model.json pins them).
+        const named = JSON.parse(model.toString('utf8'));
+        expect(named.format).toBe('wedsync-linear-v3');
+        expect(named.weights).toMatchObject(card.artifact.weights);
+      }
+    }
     for (const task of ['sentiment', 'expense-category'] as const) {
       const version = listVersions(task, MODELS_DIR).at(-1) as string;
-      const dir = join(MODELS_DIR, task, version);
-      const model = readFileSync(join(dir, 'model.json'));
-      const card = JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8'));
-      expect(card.artifact.sha256).toBe(createHash('sha256').update(model).digest('hex'));
-      expect(card.artifact.bytes).toBe(model.length);
+      const card = JSON.parse(readFileSync(join(MODELS_DIR, task, version, 'card.json'), 'utf8'));
       expect(card.deployable).toBe(true);
       expect(card.referenceDistribution.count).toBeGreaterThan(0);
       expect(card.licence.trainingData.length).toBeGreaterThan(0);

@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createActiveModelEngine } from '../../../../src/models/inference/active-models';
 import { createModelEngine } from '../../../../src/models/inference/engine';
+import { readArtifact } from '../../../../src/models/ml/load';
+import { serialiseArtifact } from '../../../../src/models/training/card';
 import type { ModelStore } from '../../../../src/models/ports';
 import { sha256Hex, type ActiveModelConfig } from '../../../../src/models/retraining/active-config';
 import {
@@ -18,13 +20,12 @@ import {
 
 const LAYER = join(__dirname, '../../../../layers/models/nodejs/models');
 
-/** The shipped 1.0.0 artifact stored under a new version, as a retrained model would be. */
+/**
+ * The shipped 1.0.0 artifact stored under a new version, as a retrained model would be: in the
+ * single-file form the store holds (the layer's v3 keeps its weights in a second file).
+ */
 function storedArtifact(version: string): string {
-  const artifact = JSON.parse(readFileSync(join(LAYER, 'sentiment/1.0.0/model.json'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  return JSON.stringify({ ...artifact, version });
+  return serialiseArtifact({ ...readArtifact('sentiment', LAYER, '1.0.0'), version });
 }
 
 class MemoryStore implements ModelStore {
