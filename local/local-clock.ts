@@ -1,0 +1,46 @@
+/**
+ * The local mode's scaled clock, seen from the process that started the stack (ADR 0022, "Bench
+ * run time"). With `startLocalStack({ clockWarp: true })` every function thread (the API's, the
+ * queue consumers' in their own process, the schedules') and the SQS emulator read the time from
+ * local/warp-clock.mjs; `setRate` moves them all, at one announced real moment, to a new rate:
+ * the bench runs a 5-minute platform outage at 10x, and every party (breakers, quota buckets,
+ * token expiry, SQS delays and visibility timeouts, the platform calls' timeouts) sees 5 minutes.
+ * The clock never jumps and never goes back: after a fast stretch it stays ahead of real time.
+ * DynamoDB Local (no time in what we use of it) and the stack's own process stay in real time.
+ */
+import { nextSegment, warpedRate, warpedTime, type ClockSegment } from './warp-clock.mjs';
+
+/** How far ahead a new rate is announced: every party has it before it applies. */
+const ANNOUNCE_LEAD_MS = 250;
+
+export interface LocalClock {
+  /** The functions' epoch ms now. */
+  now(): number;
+  /** The functions' epoch ms at a real epoch ms of this process (a timestamp taken with Date.now()). */
+  at(realMs: number): number;
+  /** Clock ms per real ms now. */
+  rate(): number;
+  /** Runs the clock at `rate` from a moment just ahead; resolves once every party has it and it applies. */
+  setRate(rate: number): Promise<void>;
+}
+
+/** `announce` hands a segment to every party (function threads, the consumers' process, the SQS emulator). */
+export function localClock(announce: (segment: ClockSegment) => Promise<void>): LocalClock {
+  const segments: ClockSegment[] = [];
+  return {
+    now: () => Math.floor(warpedTime(segments, Date.now())),
+    at: (realMs) => Math.floor(warpedTime(segments, realMs)),
+    rate: () => warpedRate(segments, Date.now()),
+    async setRate(rate) {
+      const segment = nextSegment(segments, rate, Date.now() + ANNOUNCE_LEAD_MS);
+      await announce(segment);
+      segments.push(segment);
+      const late = Date.now() - segment.fromRealMs;
+      if (late > 0) {
+        // A party may have run at the old rate for `late` ms: its clock is off by late x the rate change.
+        throw new Error(`the clock's new rate reached every party ${late} ms after it applied`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, segment.fromRealMs - Date.now() + 1));
+    },
+  };
+}
