@@ -6,5 +6,9 @@ export interface ClockSegment {
 }
 export function warpedTime(segments: readonly ClockSegment[], realMs: number): number;
 export function warpedRate(segments: readonly ClockSegment[], realMs: number): number;
-export function nextSegment(segments: readonly ClockSegment[], rate: number, fromRealMs: number): ClockSegment;
+export function nextSegment(
+  segments: readonly ClockSegment[],
+  rate: number,
+  fromRealMs: number,
+): ClockSegment;
 export function installClockWarp(initial?: readonly ClockSegment[]): (segment: ClockSegment) => void;

@@ -24,7 +24,9 @@
  */
 export function warpedTime(segments, realMs) {
   const segment = activeSegment(segments, realMs);
-  return segment === undefined ? realMs : segment.clockAtFromMs + (realMs - segment.fromRealMs) * segment.rate;
+  return segment === undefined
+    ? realMs
+    : segment.clockAtFromMs + (realMs - segment.fromRealMs) * segment.rate;
 }
 
 /**
@@ -46,7 +48,8 @@ export function warpedRate(segments, realMs) {
  * @returns {ClockSegment}
  */
 export function nextSegment(segments, rate, fromRealMs) {
-  if (!(rate > 0) || !Number.isFinite(rate)) throw new Error(`clock rate must be a positive number, not ${rate}`);
+  if (!(rate > 0) || !Number.isFinite(rate))
+    throw new Error(`clock rate must be a positive number, not ${rate}`);
   const last = segments[segments.length - 1];
   if (last !== undefined && fromRealMs < last.fromRealMs) {
     throw new Error('a clock segment must start after the last one');
@@ -82,7 +85,9 @@ export function installClockWarp(initial = []) {
   const now = () => Math.floor(warpedTime(segments, realNow()));
   globalThis.Date = new Proxy(RealDate, {
     construct(target, args, newTarget) {
-      return args.length === 0 ? Reflect.construct(target, [now()], newTarget) : Reflect.construct(target, args, newTarget);
+      return args.length === 0
+        ? Reflect.construct(target, [now()], newTarget)
+        : Reflect.construct(target, args, newTarget);
     },
     apply(target, thisArg, args) {
       // Date() called as a function gives the current time as a string.
