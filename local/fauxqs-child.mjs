@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // The SQS emulator (fauxqs, ESM-only) in its own process: prints {"port":N} once listening, and
 // exits when the parent's end of stdin closes. With FAUXQS_CLOCK_WARP=1 it runs on the local mode's
-// scaled clock (warp-clock.mjs: message delays and visibility timeouts follow it); a stdin line
+// scaled clock (warp-clock.cjs: message delays and visibility timeouts follow it); a stdin line
 // `clock <segment JSON>` adds a segment and is answered `clocked`.
 import { createInterface } from 'node:readline';
 import { startFauxqs } from 'fauxqs';
-import { installClockWarp } from './warp-clock.mjs';
+import { installClockWarp } from './warp-clock.cjs';
 
 const addClockSegment = process.env.FAUXQS_CLOCK_WARP === '1' ? installClockWarp() : undefined;
 

@@ -18,10 +18,10 @@ import { Worker } from 'node:worker_threads';
 import type { FunctionDefinition } from '../src/catalog/functions';
 import { functionBundle } from './function-bundles';
 import { REPO_ROOT } from './processes';
-import type { ClockSegment } from './warp-clock.mjs';
+import type { ClockSegment } from './warp-clock.cjs';
 
 /**
- * The local mode's scaled clock (local/warp-clock.mjs, ADR 0022): with WEDSYNC_LOCAL_CLOCK_WARP=1
+ * The local mode's scaled clock (local/warp-clock.cjs, ADR 0022): with WEDSYNC_LOCAL_CLOCK_WARP=1
  * in this process's environment (set by `startLocalStack({ clockWarp: true })`, inherited by the
  * queue consumers' process), every function thread started here runs on it, and
  * `warpFunctionThreads` hands each of them the clock's next segment.

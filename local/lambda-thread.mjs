@@ -8,10 +8,10 @@ import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { installClockWarp } from './warp-clock.mjs';
+import { installClockWarp } from './warp-clock.cjs';
 
 const { bundle, profileDir, name, clockSegments } = workerData;
-// The local mode's scaled clock (warp-clock.mjs), when the stack runs on one: installed before the
+// The local mode's scaled clock (warp-clock.cjs), when the stack runs on one: installed before the
 // bundle loads, so the function reads it wherever it reads the time.
 const addClockSegment = clockSegments ? installClockWarp(clockSegments) : undefined;
 // `node --cpu-prof` does not reach worker threads: with WEDSYNC_CPU_PROFILE_DIR set, the thread

@@ -2,13 +2,13 @@
  * The local mode's scaled clock, seen from the process that started the stack (ADR 0022, "Bench
  * run time"). With `startLocalStack({ clockWarp: true })` every function thread (the API's, the
  * queue consumers' in their own process, the schedules') and the SQS emulator read the time from
- * local/warp-clock.mjs; `setRate` moves them all, at one announced real moment, to a new rate:
+ * local/warp-clock.cjs; `setRate` moves them all, at one announced real moment, to a new rate:
  * the bench runs a 5-minute platform outage at 10x, and every party (breakers, quota buckets,
  * token expiry, SQS delays and visibility timeouts, the platform calls' timeouts) sees 5 minutes.
  * The clock never jumps and never goes back: after a fast stretch it stays ahead of real time.
  * DynamoDB Local (no time in what we use of it) and the stack's own process stay in real time.
  */
-import { nextSegment, warpedRate, warpedTime, type ClockSegment } from './warp-clock.mjs';
+import { nextSegment, warpedRate, warpedTime, type ClockSegment } from './warp-clock.cjs';
 
 /** How far ahead a new rate is announced: every party has it before it applies. */
 const ANNOUNCE_LEAD_MS = 250;

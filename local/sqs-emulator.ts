@@ -3,12 +3,12 @@ import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { REPO_ROOT, stopChild } from './processes';
-import type { ClockSegment } from './warp-clock.mjs';
+import type { ClockSegment } from './warp-clock.cjs';
 import { spawn } from 'node:child_process';
 
 export interface SqsEmulator {
   readonly endpoint: string;
-  /** The scaled clock's next segment (only when started with `clockWarp`: local/warp-clock.mjs). */
+  /** The scaled clock's next segment (only when started with `clockWarp`: local/warp-clock.cjs). */
   clock?(segment: ClockSegment): Promise<void>;
   stop(): Promise<void>;
 }

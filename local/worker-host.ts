@@ -7,7 +7,7 @@
  * (finishing batches in flight) when the parent closes our stdin or sends SIGTERM/SIGINT;
  * the lines `pause [queue]` and `resume [queue]` on stdin stop and restart polling (answered with
  * `paused [queue]` / `resumed [queue]`); a failed invocation prints `function-error <FunctionId>`;
- * `clock <segment>` moves the consumers onto the scaled clock's next segment (local/warp-clock.mjs).
+ * `clock <segment>` moves the consumers onto the scaled clock's next segment (local/warp-clock.cjs).
  */
 import { createInterface } from 'node:readline';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -18,7 +18,7 @@ import { requireEnv } from '../src/shared/env';
 import { startFunctionThread, warpFunctionThreads, type FunctionThread } from './function-thread';
 import { SqsPoller } from './sqs-poller';
 import { FUNCTION_ERROR_LINE } from './worker-protocol';
-import type { ClockSegment } from './warp-clock.mjs';
+import type { ClockSegment } from './warp-clock.cjs';
 
 export interface WorkerHostConfig {
   readonly queues: { id: string; url: string; arn: string }[];

@@ -6,13 +6,13 @@ import { REPO_ROOT, stopChild } from './processes';
 import type { QueueId } from '../src/catalog/queues';
 import type { WorkerHostConfig } from './worker-host';
 import { FUNCTION_ERROR_LINE } from './worker-protocol';
-import type { ClockSegment } from './warp-clock.mjs';
+import type { ClockSegment } from './warp-clock.cjs';
 
 export interface WorkerHost {
   /** Stops polling every queue, or one (batches in flight finish first); messages wait in the queue. */
   pause(queueId?: QueueId): Promise<void>;
   resume(queueId?: QueueId): Promise<void>;
-  /** The scaled clock's next segment for every consumer thread (local/warp-clock.mjs). */
+  /** The scaled clock's next segment for every consumer thread (local/warp-clock.cjs). */
   clock(segment: ClockSegment): Promise<void>;
   stop(): Promise<void>;
 }

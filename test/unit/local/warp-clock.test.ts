@@ -1,8 +1,7 @@
 /**
- * The local mode's scaled clock (local/warp-clock.mjs): segment arithmetic, and what installing it
- * changes in a process (Date.now, new Date(), AbortSignal.timeout) and what it leaves alone. The
- * module is plain ESM (the function threads and the SQS emulator's process load it), so each case
- * runs in a fresh Node process and reports JSON.
+ * The local mode's scaled clock (local/warp-clock.cjs): segment arithmetic, and what installing it
+ * changes in a process (Date.now, new Date(), AbortSignal.timeout) and what it leaves alone. It
+ * patches globals, so each case runs in a fresh Node process and reports JSON.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 
 jest.setTimeout(30_000);
 
-const MODULE = pathToFileURL(join(__dirname, '..', '..', '..', 'local', 'warp-clock.mjs')).href;
+const MODULE = pathToFileURL(join(__dirname, '..', '..', '..', 'local', 'warp-clock.cjs')).href;
 
 /** Runs `body` (an async function body with the module as `warp`) in a fresh process; its JSON result. */
 function inProcess<T>(body: string): T {

@@ -1,3 +1,4 @@
+'use strict';
 // A scaled wall clock for the local mode (ADR 0022, "Bench run time"): a run of segments, each
 // saying "from real epoch ms `fromRealMs` on, the clock reads `clockAtFromMs` and advances `rate`
 // ms per real ms". Every process and thread of the local mode that is started with it agrees on
@@ -22,7 +23,7 @@
  * @param {number} realMs
  * @returns {number}
  */
-export function warpedTime(segments, realMs) {
+function warpedTime(segments, realMs) {
   const segment = activeSegment(segments, realMs);
   return segment === undefined
     ? realMs
@@ -35,7 +36,7 @@ export function warpedTime(segments, realMs) {
  * @param {number} realMs
  * @returns {number}
  */
-export function warpedRate(segments, realMs) {
+function warpedRate(segments, realMs) {
   return activeSegment(segments, realMs)?.rate ?? 1;
 }
 
@@ -47,7 +48,7 @@ export function warpedRate(segments, realMs) {
  * @param {number} fromRealMs
  * @returns {ClockSegment}
  */
-export function nextSegment(segments, rate, fromRealMs) {
+function nextSegment(segments, rate, fromRealMs) {
   if (!(rate > 0) || !Number.isFinite(rate))
     throw new Error(`clock rate must be a positive number, not ${rate}`);
   const last = segments[segments.length - 1];
@@ -76,7 +77,7 @@ function activeSegment(segments, realMs) {
  * @param {readonly ClockSegment[]} [initial]
  * @returns {(segment: ClockSegment) => void}
  */
-export function installClockWarp(initial = []) {
+function installClockWarp(initial = []) {
   const RealDate = globalThis.Date;
   const realNow = RealDate.now.bind(RealDate);
   const realTimeout = AbortSignal.timeout.bind(AbortSignal);
@@ -89,7 +90,7 @@ export function installClockWarp(initial = []) {
         ? Reflect.construct(target, [now()], newTarget)
         : Reflect.construct(target, args, newTarget);
     },
-    apply(target, thisArg, args) {
+    apply() {
       // Date() called as a function gives the current time as a string.
       return new RealDate(now()).toString();
     },
@@ -103,3 +104,5 @@ export function installClockWarp(initial = []) {
     segments.push(segment);
   };
 }
+
+module.exports = { warpedTime, warpedRate, nextSegment, installClockWarp };

@@ -1,4 +1,4 @@
-/** Types of local/warp-clock.mjs (plain JavaScript: the function threads and the SQS emulator's process load it). */
+/** Types of local/warp-clock.cjs (plain JavaScript: the function threads and the SQS emulator's process load it). */
 export interface ClockSegment {
   readonly fromRealMs: number;
   readonly clockAtFromMs: number;
