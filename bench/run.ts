@@ -627,7 +627,9 @@ function printPlatformTable(
     const { clock } = outages;
     line(
       "functions' clock (outages)",
-      `${clock.scale}x from ${clock.scaledFromSeconds} s to ${clock.scaledToSeconds} s`,
+      Number.isFinite(clock.scaledFromSeconds)
+        ? `${clock.scale}x from ${clock.scaledFromSeconds} s to ${clock.scaledToSeconds} s`
+        : 'real time throughout',
       `(${clock.clockSecondsToLastRecovery} s on it = ${clock.realSecondsToLastRecovery} s real)`,
     );
     line(
