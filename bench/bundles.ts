@@ -4,14 +4,18 @@
  * - init: the time to load the bundle (as deployed: with its source map and Lambda's
  *   `--enable-source-maps`) in a fresh Node process, against a bare handler that loads the same
  *   AWS SDK packages the bundle loads, median of alternating runs, against 1.2x.
- * Both builds use the options the CDK construct gives NodejsFunction (local/function-bundles.ts).
+ * The bundle is the local mode's (local/function-bundles.ts: the options the CDK construct gives
+ * NodejsFunction, built once and reused while no input changed, so the stack started after this
+ * phase loads the same files). Its size without maps is its JavaScript without the trailing
+ * `sourceMappingURL` comment: esbuild writes the same code with or without a source map (checked
+ * for every function when this replaced a second build without maps), and the AWS SDK packages it
+ * loads are its `require("@aws-sdk/...")` calls (the bundle's only externals besides Node's own).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { FUNCTIONS } from '../src/catalog/functions';
-import { esbuildOptions } from '../local/function-bundles';
+import { functionBundle } from '../local/function-bundles';
 import { REPO_ROOT } from '../local/processes';
 import { percentile, type BenchTarget } from './support';
 import { placeholderEnvironment } from './placeholder-env';
@@ -41,26 +45,23 @@ function requireMs(modules: readonly string[], env: Record<string, string>): num
   return Number(out);
 }
 
+/** A bundle's size without its source map comment, and the AWS SDK packages it requires. */
+export function bundleFacts(code: string): { bytes: number; sdkPackages: string[] } {
+  const withoutMapComment = code.replace(/\n\/\/# sourceMappingURL=[^\n]*\n?$/, '\n');
+  const sdkPackages = [...new Set([...code.matchAll(/require\("(@aws-sdk\/[^"]+)"\)/g)].map((m) => m[1]!))];
+  return { bytes: Buffer.byteLength(withoutMapComment), sdkPackages: sdkPackages.sort() };
+}
+
 export async function benchBundles(log: (line: string) => void): Promise<FunctionBundleResult[]> {
-  // Inside the repository, so the bundles resolve the AWS SDK from its node_modules as in Lambda.
+  // Inside the repository, so the bare handlers resolve the AWS SDK from its node_modules as in Lambda.
   mkdirSync(join(REPO_ROOT, '.cache'), { recursive: true });
   const work = mkdtempSync(join(REPO_ROOT, '.cache', 'bench-bundles-'));
   const results: FunctionBundleResult[] = [];
   try {
     for (const fn of FUNCTIONS) {
-      const deployed = join(work, fn.id, 'index.js');
-      const sized = join(work, fn.id, 'nomaps.js');
-      const options = esbuildOptions(fn, deployed);
-      const result = await build(options);
-      await build({ ...options, outfile: sized, sourcemap: false, metafile: false });
-      const output = Object.values(result.metafile?.outputs ?? {}).find((o) => o.entryPoint !== undefined);
-      const sdkPackages = [
-        ...new Set(
-          (output?.imports ?? [])
-            .filter((i) => i.external && i.path.startsWith('@aws-sdk/'))
-            .map((i) => i.path),
-        ),
-      ].sort();
+      const deployed = await functionBundle(fn);
+      const { bytes, sdkPackages } = bundleFacts(readFileSync(deployed, 'utf8'));
+      mkdirSync(join(work, fn.id));
       const bare = join(work, fn.id, 'bare.js');
       writeFileSync(bare, sdkPackages.map((p) => `require(${JSON.stringify(p)});`).join('\n'));
       // Loading a bundle must not need real resources: placeholder names.
@@ -80,7 +81,7 @@ export async function benchBundles(log: (line: string) => void): Promise<Functio
       const bareInitMs = percentile(bareInit, 50);
       const entry: FunctionBundleResult = {
         id: fn.id,
-        bytes: statSync(sized).size,
+        bytes,
         sdkPackages,
         initMs: round(initMs),
         bareInitMs: round(bareInitMs),

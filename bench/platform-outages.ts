@@ -1,7 +1,7 @@
 /**
- * Recovery after platform outages (issue 8: "< 5 s recovery from platform outages"), in real time,
- * through the real local pipeline. Two outages run at once, on two platforms (one breaker each), so
- * the bench waits for the long one only:
+ * Recovery after platform outages (issue 8: "< 5 s recovery from platform outages") through the
+ * real local pipeline. Two outages run at once, on two platforms (one breaker each), so the bench
+ * waits for the long one only:
  * - short (30 s): Trustpilot answers every request 503;
  * - long (5 min): Google times out (it takes the connection and never answers; our client gives
  *   up after its 10 s timeout).
@@ -14,6 +14,12 @@
  *   against < 5 s for the short outage and one breaker cool-down for the long one;
  * - the drain: until every review on the platform is stored (nothing lost: stored = on the
  *   platform, and the Sync and Ingest dead-letter queues empty).
+ * The clock (ADR 0022, "Bench run time"): the functions and the SQS emulator read the local mode's
+ * scaled clock (local/local-clock.ts), and every time here is on it. It runs in real time until
+ * every outage but the longest is over and its backlog drained, then `clockScale` times faster
+ * while only the longest is down, and in real time again from 5 real seconds before that one ends:
+ * the long outage is 5 minutes for the breaker, the quota buckets, the schedule, the arrivals, the
+ * SQS delays and the platform calls' timeouts, and its recovery and drain are measured in real time.
  */
 import { DynamoPlatformBreakerStore } from '../src/platforms/adapters/platform-breaker-store';
 import { PLATFORM_BREAKER_CONFIG, platformBreakerId } from '../src/platforms/domain/platform-breaker';
@@ -21,6 +27,7 @@ import { tableDefinition } from '../src/catalog/tables';
 import { SCHEDULE_PERIOD_MINUTES } from '../src/platforms/domain/sync-plan';
 import { queueDepth } from '../local/inspect';
 import type { FakeFault } from '../local/platform-fakes/fake-platform-server';
+import type { LocalClock } from '../local/local-clock';
 import { apiCallsSince, type BenchConnection, type PlatformBench } from './platforms';
 import { coolDownAfterOutageMs, firstAtOrAfter } from './support';
 
@@ -29,7 +36,10 @@ const BACKLOG_PER_LOCATION = 100;
 const ARRIVALS_PER_LOCATION_PER_MINUTE = 5;
 /** The schedule runs at its deployed period (the EventBridge rule's), as long as a platform is down. */
 const SCHEDULE_EVERY_MS = SCHEDULE_PERIOD_MINUTES * 60_000;
+/** A progress line this often (real time). */
 const PROGRESS_EVERY_MS = 30_000;
+/** Back to real time this long (real ms) before the longest outage ends. */
+const REAL_TIME_BEFORE_END_MS = 5_000;
 /** After the last platform is back, the backlog must be stored within this. */
 const DRAIN_LIMIT_MS = 600_000;
 /** The short outage's target (the issue's "< 5 s recovery"). */
@@ -89,6 +99,8 @@ interface Tracked {
   readonly plan: OutagePlan;
   readonly connections: readonly BenchConnection[];
   healthyAt?: number;
+  /** Real epoch ms of `healthyAt`. */
+  healthyAtReal?: number;
   breakerAtRecovery?: string;
   coolDownMs?: number;
   firstRequestAt?: number;
@@ -97,12 +109,29 @@ interface Tracked {
   callsWhileDown: number;
 }
 
+/** How the phase ran its clock (the functions' clock, local/local-clock.ts). */
+export interface OutageClock {
+  /** Clock ms per real ms while only the longest outage was down. */
+  readonly scale: number;
+  /** Seconds of the phase (on the clock) when it ran faster, and when real time again; NaN if it never did. */
+  readonly scaledFromSeconds: number;
+  readonly scaledToSeconds: number;
+  /** Real seconds from the start of the outages until the last platform was healthy again. */
+  readonly realSecondsToLastRecovery: number;
+  readonly clockSecondsToLastRecovery: number;
+}
+
 export async function benchPlatformOutages(
   bench: PlatformBench,
   plans: readonly OutagePlan[],
   log: (line: string) => void,
-): Promise<{ outages: OutageResult[]; deadLetters: { sync: number; ingest: number } }> {
+  clockScale: number,
+): Promise<{ outages: OutageResult[]; deadLetters: { sync: number; ingest: number }; clock: OutageClock }> {
   const { stack, platforms } = bench;
+  const clock: LocalClock | undefined = stack.clock;
+  if (!clock) throw new Error('platform outages: the local stack must run on the scaled clock (clockWarp)');
+  if (clockScale < 1) throw new Error(`platform outages: clock scale ${clockScale} is below 1`);
+  const now = () => clock.now();
   const breakers = new DynamoPlatformBreakerStore(
     bench.doc,
     stack.env[tableDefinition('PlatformBreakers').envVar]!,
@@ -123,14 +152,18 @@ export async function benchPlatformOutages(
     }
   };
   const elapsed = (since: number) => {
-    const seconds = Math.floor((Date.now() - since) / 1000);
+    const seconds = Math.floor((now() - since) / 1000);
     return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
   };
 
   log(
-    `platform outages: ${plans.map((p) => `${p.platform} down ${p.durationMs / 1000} s (${p.faultName})`).join(' and ')}, at once, in real time...`,
+    `platform outages: ${plans.map((p) => `${p.platform} down ${p.durationMs / 1000} s (${p.faultName})`).join(' and ')}, at once; ` +
+      `the clock runs ${clockScale}x while only the longest is down (its recovery and drain in real time)...`,
   );
-  const start = Date.now();
+  const start = now();
+  const realStart = Date.now();
+  let scaledFrom: number | undefined;
+  let scaledTo: number | undefined;
   for (const item of tracked) {
     platforms.server(item.plan.platform).fault(item.plan.fault);
     arrive(item, BACKLOG_PER_LOCATION);
@@ -138,20 +171,42 @@ export async function benchPlatformOutages(
   await bench.schedule.runOnce();
   let lastSchedule = start;
   let lastArrivals = start;
-  let lastProgress = start;
+  let lastProgress = realStart;
   let lastStoreCheck = 0;
   const longest = Math.max(...plans.map((p) => p.durationMs));
   const deadline = start + longest + DRAIN_LIMIT_MS;
 
-  while (Date.now() < deadline && tracked.some((t) => t.drainedAt === undefined)) {
-    const now = Date.now();
+  while (now() < deadline && tracked.some((t) => t.drainedAt === undefined)) {
+    // Faster while only the longest outage is down and the others are over and drained; real time
+    // again just before it ends, so its recovery and drain are measured in real time.
+    const down = tracked.filter((t) => t.healthyAt === undefined);
+    const draining = tracked.some((t) => t.healthyAt !== undefined && t.drainedAt === undefined);
+    const untilEnd = Math.min(...down.map((t) => start + t.plan.durationMs - now()));
+    const fast =
+      clockScale > 1 && down.length === 1 && !draining && untilEnd > clockScale * REAL_TIME_BEFORE_END_MS;
+    const late = ({ lateMs }: { lateMs: number }) => {
+      if (lateMs > 0) log(`platform outages: the clock's new rate reached a party ${lateMs} ms late`);
+    };
+    if (fast && clock.rate() === 1) {
+      late(await clock.setRate(clockScale));
+      scaledFrom = now() - start;
+      log(
+        `platform outages: ${elapsed(start)}: the clock runs ${clockScale}x from now (${down[0]!.plan.platform} alone is down)`,
+      );
+    } else if (!fast && clock.rate() !== 1) {
+      late(await clock.setRate(1));
+      scaledTo = now() - start;
+      log(`platform outages: ${elapsed(start)}: the clock runs in real time again`);
+    }
+    const at = now();
     for (const item of tracked) {
       const server = platforms.server(item.plan.platform);
-      if (item.healthyAt === undefined && now - start >= item.plan.durationMs) {
+      if (item.healthyAt === undefined && at - start >= item.plan.durationMs) {
         // The breaker as it stands when the platform comes back, and the cool-down it applies.
         const state = (await breakers.get(platformBreakerId(item.plan.platform)))?.state;
         server.clearFaults();
-        item.healthyAt = Date.now();
+        item.healthyAt = now();
+        item.healthyAtReal = Date.now();
         item.callsWhileDown = apiCallsSince(server, logIndex[item.plan.platform]!);
         const failingFor = state?.failingSinceMs === undefined ? 0 : item.healthyAt - state.failingSinceMs;
         item.coolDownMs = coolDownAfterOutageMs(PLATFORM_BREAKER_CONFIG, failingFor);
@@ -162,7 +217,8 @@ export async function benchPlatformOutages(
         );
       }
       if (item.healthyAt !== undefined && item.firstRequestAt === undefined) {
-        const times = server.requests.slice(logIndex[item.plan.platform]).map((r) => r.at);
+        // The fakes stamp requests with this process's real time.
+        const times = server.requests.slice(logIndex[item.plan.platform]).map((r) => clock.at(r.at));
         item.firstRequestAt = firstAtOrAfter(times, item.healthyAt);
         if (item.firstRequestAt !== undefined) {
           log(
@@ -171,8 +227,8 @@ export async function benchPlatformOutages(
         }
       }
     }
-    if (now - lastStoreCheck >= 1000) {
-      lastStoreCheck = now;
+    if (Date.now() - lastStoreCheck >= 1000) {
+      lastStoreCheck = Date.now();
       for (const item of tracked) {
         if (item.healthyAt === undefined || item.drainedAt !== undefined) continue;
         item.stored = (await Promise.all(item.connections.map((c) => bench.stored(c)))).reduce(
@@ -181,24 +237,24 @@ export async function benchPlatformOutages(
         );
         const onPlatform = item.connections.reduce((sum, c) => sum + bench.expected(c), 0);
         if (item.stored >= onPlatform) {
-          item.drainedAt = Date.now();
+          item.drainedAt = now();
           log(
             `platform outages: ${item.plan.platform} backlog drained ${((item.drainedAt - item.healthyAt) / 1000).toFixed(1)} s after it was healthy (${item.stored} stored)`,
           );
         }
       }
     }
-    if (now - lastArrivals >= 60_000) {
-      lastArrivals = now;
+    if (at - lastArrivals >= 60_000) {
+      lastArrivals = at;
       for (const item of tracked)
         if (item.healthyAt === undefined) arrive(item, ARRIVALS_PER_LOCATION_PER_MINUTE);
     }
-    if (now - lastSchedule >= SCHEDULE_EVERY_MS && tracked.some((t) => t.healthyAt === undefined)) {
-      lastSchedule = now;
+    if (at - lastSchedule >= SCHEDULE_EVERY_MS && tracked.some((t) => t.healthyAt === undefined)) {
+      lastSchedule = at;
       await bench.schedule.runOnce();
     }
-    if (now - lastProgress >= PROGRESS_EVERY_MS) {
-      lastProgress = now;
+    if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
+      lastProgress = Date.now();
       const states = await Promise.all(
         tracked.map(async (item) => {
           const { platform, durationMs } = item.plan;
@@ -217,11 +273,13 @@ export async function benchPlatformOutages(
         }),
       );
       const depth = await queueDepth(stack.sqsClient, stack.queues.Sync.url);
-      log(`platform outages: ${elapsed(start)}: ${states.join('; ')}; Sync queue ${depth} messages`);
+      const pace = clock.rate() === 1 ? '' : ` (clock ${clock.rate()}x)`;
+      log(`platform outages: ${elapsed(start)}${pace}: ${states.join('; ')}; Sync queue ${depth} messages`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
+  if (clock.rate() !== 1) await clock.setRate(1);
   const outages: OutageResult[] = [];
   for (const item of tracked) {
     const healthyAt = item.healthyAt ?? Number.NaN;
@@ -256,7 +314,20 @@ export async function benchPlatformOutages(
     sync: await queueDepth(stack.sqsClient, stack.queues.Sync.dlqUrl),
     ingest: await queueDepth(stack.sqsClient, stack.queues.Ingest.dlqUrl),
   };
-  return { outages, deadLetters };
+  const lastRecovery = Math.max(...tracked.map((t) => t.healthyAt ?? Number.NaN));
+  const lastRecoveryReal = Math.max(...tracked.map((t) => t.healthyAtReal ?? Number.NaN));
+  const phaseClock: OutageClock = {
+    scale: clockScale,
+    scaledFromSeconds: scaledFrom === undefined ? Number.NaN : round(scaledFrom / 1000),
+    scaledToSeconds: scaledTo === undefined ? Number.NaN : round(scaledTo / 1000),
+    realSecondsToLastRecovery: round((lastRecoveryReal - realStart) / 1000),
+    clockSecondsToLastRecovery: round((lastRecovery - start) / 1000),
+  };
+  log(
+    `platform outages: the outages lasted ${phaseClock.clockSecondsToLastRecovery} s on the functions' clock, ` +
+      `${phaseClock.realSecondsToLastRecovery} s in real time (${clockScale}x from ${phaseClock.scaledFromSeconds} s to ${phaseClock.scaledToSeconds} s)`,
+  );
+  return { outages, deadLetters, clock: phaseClock };
 }
 
 /** The earliest `ok` platform call in the suppliers' audit trails at or after `fromMs` (read through the API). */

@@ -18,6 +18,21 @@ import { Worker } from 'node:worker_threads';
 import type { FunctionDefinition } from '../src/catalog/functions';
 import { functionBundle } from './function-bundles';
 import { REPO_ROOT } from './processes';
+import type { ClockSegment } from './warp-clock.cjs';
+
+/**
+ * The local mode's scaled clock (local/warp-clock.cjs, ADR 0022): with WEDSYNC_LOCAL_CLOCK_WARP=1
+ * in this process's environment (set by `startLocalStack({ clockWarp: true })`, inherited by the
+ * queue consumers' process), every function thread started here runs on it, and
+ * `warpFunctionThreads` hands each of them the clock's next segment.
+ */
+const warpedThreads = new Set<Worker>();
+const clockSegments: ClockSegment[] = [];
+
+export function warpFunctionThreads(segment: ClockSegment): void {
+  clockSegments.push(segment);
+  for (const worker of warpedThreads) worker.postMessage({ clockSegment: segment });
+}
 
 export class FunctionTimeoutError extends Error {
   constructor(functionId: string, timeoutMs: number) {
@@ -81,12 +96,15 @@ export async function startFunctionThread(
       // Where the thread writes its CPU profile at stop, when asked (ADR 0022).
       profileDir: process.env.WEDSYNC_CPU_PROFILE_DIR,
       name: definition.id,
+      ...(process.env.WEDSYNC_LOCAL_CLOCK_WARP === '1' ? { clockSegments: [...clockSegments] } : {}),
     },
     // Handlers log through Powertools to stdout/stderr; let them through as Lambda's logs would
     // (read line by line first when someone collects them).
     stdout: onOutputLine !== undefined,
     stderr: false,
   });
+  // Segments announced while it starts are queued for it (it reads them once its bundle loaded).
+  if (process.env.WEDSYNC_LOCAL_CLOCK_WARP === '1') warpedThreads.add(worker);
   if (onOutputLine) {
     createInterface({ input: worker.stdout, crlfDelay: Infinity }).on('line', (line) => {
       process.stdout.write(`${line}\n`);
@@ -200,6 +218,7 @@ export async function startFunctionThread(
       });
     },
     async stop() {
+      warpedThreads.delete(worker);
       worker.removeAllListeners('exit');
       if (process.env.WEDSYNC_CPU_PROFILE_DIR) {
         // The thread writes its profile first (bounded: a stuck thread is terminated anyway).

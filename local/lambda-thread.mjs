@@ -8,8 +8,12 @@ import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { installClockWarp } from './warp-clock.cjs';
 
-const { bundle, profileDir, name } = workerData;
+const { bundle, profileDir, name, clockSegments } = workerData;
+// The local mode's scaled clock (warp-clock.cjs), when the stack runs on one: installed before the
+// bundle loads, so the function reads it wherever it reads the time.
+const addClockSegment = clockSegments ? installClockWarp(clockSegments) : undefined;
 // `node --cpu-prof` does not reach worker threads: with WEDSYNC_CPU_PROFILE_DIR set, the thread
 // profiles itself from before its bundle loads and writes <dir>/<function>-<thread>.cpuprofile
 // when asked at stop (ADR 0022).
@@ -24,7 +28,11 @@ if (profiler) {
 process.setSourceMapsEnabled(true);
 const loaded = createRequire(import.meta.url)(bundle);
 
-parentPort.on('message', async ({ id, exportName, event, profileStop }) => {
+parentPort.on('message', async ({ id, exportName, event, profileStop, clockSegment }) => {
+  if (clockSegment) {
+    addClockSegment?.(clockSegment);
+    return;
+  }
   if (profileStop) {
     const { profile } = await profiler.post('Profiler.stop');
     writeFileSync(join(profileDir, `${name}-${threadId}.cpuprofile`), JSON.stringify(profile));

@@ -34,7 +34,8 @@ import { tableDefinition } from '../src/catalog/tables';
 import { readProjectConfig, type WedSyncConfig } from '../lib/settings';
 import { DynamoDbLocal } from './dynamodb-local';
 import { localFunctionEnv } from './function-env';
-import { startFunctionThread, type FunctionThread } from './function-thread';
+import { startFunctionThread, warpFunctionThreads, type FunctionThread } from './function-thread';
+import { localClock, type LocalClock } from './local-clock';
 import { referencePageResponse } from './docs-page';
 import { createGateway, listen, type GatewayLimits } from './gateway';
 import { createQueues, createTables, deleteTables, type LocalQueue } from './resources';
@@ -78,6 +79,12 @@ export interface LocalStackOptions {
    * so that it prints its progress and tables only.
    */
   readonly quietFunctions?: boolean;
+  /**
+   * Run every function thread and the SQS emulator on a clock whose rate the caller can change
+   * (`LocalStack.clock`, local/local-clock.ts): the bench runs its 5-minute platform outage on it.
+   * Not with a caller-owned `sqsEmulator` (its delays would stay in real time).
+   */
+  readonly clockWarp?: boolean;
   /** Run the platform sync schedule (the EventBridge rule's stand-in) every 5 minutes; `npm start` does. */
   readonly syncSchedule?: boolean;
   /**
@@ -153,6 +160,8 @@ export interface LocalStack {
   readonly syncSchedule?: LocalSyncSchedule;
   /** The scheduled functions' stand-ins, when started (`runOnce(id)` runs one now). */
   readonly functionSchedules?: LocalFunctionSchedules;
+  /** The functions' scaled clock, when started with `clockWarp`. */
+  readonly clock?: LocalClock;
   stop(): Promise<void>;
 }
 
@@ -232,6 +241,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const stopAll = async () => {
     for (const item of started.reverse()) await item.stop().catch(() => undefined);
   };
+  if (options.clockWarp) {
+    if (options.sqsEmulator) throw new Error('clockWarp needs the stack to start its own SQS emulator');
+    // Read by local/function-thread.ts here and in the consumers' process (which inherits it).
+    process.env.WEDSYNC_LOCAL_CLOCK_WARP = '1';
+    started.push({ stop: async () => void delete process.env.WEDSYNC_LOCAL_CLOCK_WARP });
+  }
   try {
     log('starting DynamoDB Local, the SQS emulator, the SES emulator and the S3 emulator...');
     const [{ instance: dynamoDb }, sqsEmulator, sesEmulator, s3Emulator] = await Promise.allSettled([
@@ -243,7 +258,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
               instance,
               stop: () => instance.stop(),
             })),
-      options.sqsEmulator ? { ...options.sqsEmulator, stop: async () => undefined } : startSqsEmulator(),
+      options.sqsEmulator
+        ? { ...options.sqsEmulator, stop: async () => undefined }
+        : startSqsEmulator(0, { clockWarp: options.clockWarp === true }),
       startSesEmulator(),
       startS3Emulator(
         BUCKETS.map((b) => localBucketName(b.id)),
@@ -504,6 +521,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startFunction: (id) => startThread(id),
       ...(syncSchedule ? { syncSchedule } : {}),
       ...(functionSchedules ? { functionSchedules } : {}),
+      ...(options.clockWarp
+        ? {
+            clock: localClock(async (segment) => {
+              warpFunctionThreads(segment);
+              await Promise.all([sqsEmulator.clock?.(segment), workers.clock(segment)]);
+            }),
+          }
+        : {}),
       stop: stopAll,
     };
   } catch (error) {

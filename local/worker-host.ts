@@ -6,7 +6,8 @@
  * Configured by the environment the parent passes; prints "ready" once polling; stops cleanly
  * (finishing batches in flight) when the parent closes our stdin or sends SIGTERM/SIGINT;
  * the lines `pause [queue]` and `resume [queue]` on stdin stop and restart polling (answered with
- * `paused [queue]` / `resumed [queue]`); a failed invocation prints `function-error <FunctionId>`.
+ * `paused [queue]` / `resumed [queue]`); a failed invocation prints `function-error <FunctionId>`;
+ * `clock <segment>` moves the consumers onto the scaled clock's next segment (local/warp-clock.cjs).
  */
 import { createInterface } from 'node:readline';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -14,9 +15,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { consumerOf, type FunctionId } from '../src/catalog/functions';
 import { QUEUES } from '../src/catalog/queues';
 import { requireEnv } from '../src/shared/env';
-import { startFunctionThread, type FunctionThread } from './function-thread';
+import { startFunctionThread, warpFunctionThreads, type FunctionThread } from './function-thread';
 import { SqsPoller } from './sqs-poller';
 import { FUNCTION_ERROR_LINE } from './worker-protocol';
+import type { ClockSegment } from './warp-clock.cjs';
 
 export interface WorkerHostConfig {
   readonly queues: { id: string; url: string; arn: string }[];
@@ -90,7 +92,13 @@ async function main(): Promise<void> {
   };
   // The parent may pause and resume consumption, of every queue or of one (`pause Events`): the
   // bench measures the API alone, and the ingestion path apart from the webhook fan-out, that way.
+  // `clock <segment JSON>`: the scaled clock's next segment for every consumer thread (answered `clocked`).
   createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line.startsWith('clock ')) {
+      warpFunctionThreads(JSON.parse(line.slice('clock '.length)) as ClockSegment);
+      process.stdout.write('clocked\n');
+      return;
+    }
     const [word, queueId] = line.split(' ');
     const chosen = [...pollers].filter(([id]) => queueId === undefined || id === queueId).map(([, p]) => p);
     const answer = `${word}d${queueId ? ` ${queueId}` : ''}\n`;

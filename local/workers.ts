@@ -6,11 +6,14 @@ import { REPO_ROOT, stopChild } from './processes';
 import type { QueueId } from '../src/catalog/queues';
 import type { WorkerHostConfig } from './worker-host';
 import { FUNCTION_ERROR_LINE } from './worker-protocol';
+import type { ClockSegment } from './warp-clock.cjs';
 
 export interface WorkerHost {
   /** Stops polling every queue, or one (batches in flight finish first); messages wait in the queue. */
   pause(queueId?: QueueId): Promise<void>;
   resume(queueId?: QueueId): Promise<void>;
+  /** The scaled clock's next segment for every consumer thread (local/warp-clock.cjs). */
+  clock(segment: ClockSegment): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +75,11 @@ export async function startWorkerHost(
   return {
     pause: (queueId) => command('pause', queueId),
     resume: (queueId) => command('resume', queueId),
+    clock: (segment) => {
+      const answered = expect('clocked');
+      child.stdin!.write(`clock ${JSON.stringify(segment)}\n`);
+      return answered;
+    },
     stop: () => stopChild(child, 15_000),
   };
 }
