@@ -6,7 +6,6 @@
  * hundred subscriptions) and reads nothing from the channel log for them; a subscription that is
  * behind writes its own cursor, reads the log once and still gets every event once, in order.
  */
-import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WebSocket } from 'ws';
@@ -41,7 +40,6 @@ let doc: DynamoDBDocumentClient;
 let connectionsTable: string;
 let logTable: string;
 let server: LocalRealtimeServer;
-let management: ApiGatewayManagementApiClient;
 let messenger: ManagementApiMessenger;
 const handlerErrors: unknown[] = [];
 const sockets: WebSocket[] = [];
@@ -84,21 +82,23 @@ beforeAll(async () => {
   server = await new LocalRealtimeServer({
     handler: socketHandler(socketDeps),
     routeKeys: ROUTE_ACTIONS,
+    signing: { region: REGION, credentials },
     onError: (error) => handlerErrors.push(error),
   }).start();
-  management = new ApiGatewayManagementApiClient({
-    region: REGION,
+  messenger = new ManagementApiMessenger({
     endpoint: server.managementEndpoint,
+    region: REGION,
     credentials,
+    requestTimeoutMs: 3000,
+    maxAttempts: 3,
   });
-  messenger = new ManagementApiMessenger(management);
   wired.messenger = messenger;
 });
 
 afterAll(async () => {
   for (const socket of sockets) socket.terminate();
   await server?.stop();
-  management?.destroy();
+  messenger?.destroy();
   raw?.destroy();
   await store?.release();
 });

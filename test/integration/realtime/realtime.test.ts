@@ -3,7 +3,6 @@
  * RealtimeLog's stream read by the local stream poller), the local WebSocket server with its
  * management API, the RealtimeSocket and RealtimeFanout handlers, and real `ws` clients.
  */
-import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WebSocket } from 'ws';
@@ -38,8 +37,9 @@ let raw: DynamoDBClient;
 let connections: DynamoRealtimeConnections;
 let log: DynamoChannelLog;
 let server: LocalRealtimeServer;
-let management: ApiGatewayManagementApiClient;
 let poller: DynamoDbStreamReader;
+/** Built once the server listens (its port is the management endpoint). */
+const wired: { messenger?: ManagementApiMessenger } = {};
 const handlerErrors: unknown[] = [];
 const clients: WebSocket[] = [];
 
@@ -55,8 +55,6 @@ beforeAll(async () => {
   );
   const logTable = names[tableDefinition('RealtimeLog').envVar]!;
   log = new DynamoChannelLog(doc, logTable);
-  // Built once the server listens (its port is the management endpoint).
-  const wired: { messenger?: ManagementApiMessenger } = {};
   const socketDeps = (): SocketDeps => ({
     keys: { keyRing: async () => KEYS },
     connections,
@@ -67,14 +65,16 @@ beforeAll(async () => {
   server = await new LocalRealtimeServer({
     handler: socketHandler(socketDeps),
     routeKeys: ROUTE_ACTIONS,
+    signing: { region: REGION, credentials },
     onError: (error) => handlerErrors.push(error),
   }).start();
-  management = new ApiGatewayManagementApiClient({
-    region: REGION,
+  wired.messenger = new ManagementApiMessenger({
     endpoint: server.managementEndpoint,
+    region: REGION,
     credentials,
+    requestTimeoutMs: 3000,
+    maxAttempts: 3,
   });
-  wired.messenger = new ManagementApiMessenger(management);
   const fanOutDeps = (): FanOutDeps => ({ connections, log, messenger: wired.messenger! });
   poller = new DynamoDbStreamReader({
     endpoint: store.endpoint,
@@ -90,7 +90,7 @@ afterAll(async () => {
   for (const client of clients) client.terminate();
   await server?.stop();
   await poller?.stop();
-  management?.destroy();
+  wired.messenger?.destroy();
   raw?.destroy();
   await store?.release();
 });
