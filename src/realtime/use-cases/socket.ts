@@ -12,7 +12,7 @@
  * the events the subscribe sends.
  */
 import type { Clock } from '../../shared/clock';
-import { channelName, isEntitled, parseChannel } from '../domain/channels';
+import { channelName, grantFor, isEntitled, parseChannel } from '../domain/channels';
 import { ConnectionTokenError, verifyConnectionToken } from '../domain/connection-token';
 import { frame, parseClientFrame, type ErrorCode } from '../domain/protocol';
 import type { ChannelLog, ConnectionMessenger, ConnectionStore } from '../ports';
@@ -86,9 +86,6 @@ export async function onMessage(
   if (parsed.kind === 'ping') {
     return reply(deps, connectionId, frame({ type: 'pong', time: deps.clock.now().toISOString() }));
   }
-  const connection = await deps.connections.getConnection(connectionId);
-  // A frame racing `$disconnect` (or after the 2 hours): nothing to answer to.
-  if (!connection) return;
   const requested = parsed.frame.channel;
   const channel = parseChannel(requested);
   if (!channel) {
@@ -104,14 +101,17 @@ export async function onMessage(
   }
   const name = channelName(channel);
   // One answer for "not yours" whatever exists behind it: no probing other tenants' channels.
-  if (!isEntitled(connection.grant, channel)) {
-    return reply(
+  const forbidden = () =>
+    reply(
       deps,
       connectionId,
       error('forbidden-channel', 'this connection may not subscribe to this channel', name),
     );
-  }
   if (parsed.kind === 'unsubscribe') {
+    const connection = await deps.connections.getConnection(connectionId);
+    // A frame racing `$disconnect` (or after the 2 hours): nothing to answer to.
+    if (!connection) return;
+    if (!isEntitled(connection.grant, channel)) return forbidden();
     const removed = await deps.connections.unsubscribe(connectionId, name);
     return reply(
       deps,
@@ -121,27 +121,36 @@ export async function onMessage(
         : error('not-subscribed', 'not subscribed to this channel', name),
     );
   }
+  // Subscribe: the log's reads first, then one conditional write that checks the connection
+  // (open, and holding the one grant that entitles this channel) as it stores the subscription, so
+  // the connection is not read first. Nothing read here is answered before that check.
   const head = await deps.log.head(name);
   let start = head;
   const lastEventId = parsed.frame.lastEventId;
-  if (lastEventId !== undefined) {
-    const seq = await deps.log.seqOf(name, lastEventId);
-    if (seq === undefined) {
-      // Unknown, or older than the log keeps: the subscription starts now, and the client must reload.
-      await reply(
-        deps,
-        connectionId,
-        error(
-          'resume-unavailable',
-          'lastEventId is unknown or older than an hour: reload the state, then follow',
-          name,
-        ),
-      );
-    } else {
-      start = seq;
-    }
+  const seq = lastEventId === undefined ? undefined : await deps.log.seqOf(name, lastEventId);
+  if (seq !== undefined) start = seq;
+  const stored = await deps.connections.subscribe({
+    connectionId,
+    channel: name,
+    grant: grantFor(channel),
+    lastSeq: start,
+    expiresAt: Math.floor(deps.clock.now().getTime() / 1000) + MAX_CONNECTION_SECONDS,
+  });
+  // A frame racing `$disconnect` (or after the 2 hours): nothing to answer to.
+  if (stored === 'gone') return;
+  if (stored === 'forbidden') return forbidden();
+  if (lastEventId !== undefined && seq === undefined) {
+    // Unknown, or older than the log keeps: the subscription starts now, and the client must reload.
+    await reply(
+      deps,
+      connectionId,
+      error(
+        'resume-unavailable',
+        'lastEventId is unknown or older than an hour: reload the state, then follow',
+        name,
+      ),
+    );
   }
-  await deps.connections.subscribe(connection, name, start);
   // Events after the resume point, then whatever arrived while subscribing, in order.
   const outcome = await deliverTo({ connectionId, channel: name, lastSeq: start }, deps);
   if (outcome.gone) return;

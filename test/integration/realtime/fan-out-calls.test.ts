@@ -203,7 +203,15 @@ it('claims a batch for the subscriptions up to date in one transaction per hundr
     (s) => !before.has(s.connectionId),
   )!.connectionId;
   const record = await connections().getConnection(lateId);
-  await connections().subscribe(record!, CHANNEL, 0);
+  expect(
+    await connections().subscribe({
+      connectionId: lateId,
+      channel: CHANNEL,
+      grant: record!.grant,
+      lastSeq: 0,
+      expiresAt: record!.expiresAt,
+    }),
+  ).toBe('subscribed');
 
   // The next batch: the 100 up to date claim it in one transaction; the one behind writes its own
   // cursor and reads the log (once: its missing events and the batch's in one page), and gets 1..8
