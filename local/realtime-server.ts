@@ -14,7 +14,7 @@
  *   frame; 410 for an unknown id, 413 over 128 KB), `GET` (connectedAt, lastActiveAt), `DELETE`
  *   (closes it). Every call must be signed with SigV4 for `execute-api` in the server's region with
  *   the local credentials, as API Gateway requires IAM-signed calls: checked with the same signer the
- *   functions sign with (src/realtime/adapters/management-api-messenger.ts). An unsigned call is
+ *   SDK signs with (local/management-api-signature.ts). An unsigned call is
  *   answered 403 `MissingAuthenticationTokenException`, another access key 403
  *   `UnrecognizedClientException`, a wrong signature, scope or a date more than 5 minutes off 403
  *   `InvalidSignatureException`; so a signing mistake fails locally as it would in AWS. The SDK's
@@ -25,10 +25,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  MANAGEMENT_API_SERVICE,
-  managementApiSigner,
-} from '../src/realtime/adapters/management-api-messenger';
+import { MANAGEMENT_API_SERVICE, managementApiSigner } from './management-api-signature';
 
 export interface SocketEvent {
   readonly requestContext: {

@@ -467,15 +467,14 @@ export const realtimeConnections = once(
 );
 export const realtimeLog = once(() => new DynamoChannelLog(dynamo(), tableName('RealtimeLog')));
 export const realtimeMessenger = once(() => {
-  // The SDK client makes no call: it resolves the credentials (the default chain, refreshed before
-  // they expire) and the region as any client would, and the messenger signs its own lean requests
-  // with them (one post per event and connection: ADR 0017).
+  // The SDK client makes no call: its signer (SigV4 for execute-api, its region and default
+  // credential chain, refreshed before they expire) signs the messenger's lean requests (one post
+  // per event and connection: ADR 0017 decision 7).
   const sdk = new ApiGatewayManagementApiClient({});
   const { requestTimeout, maxAttempts } = functionSdkTimeouts();
   return new ManagementApiMessenger({
     endpoint: requireEnv(REALTIME_MANAGEMENT_ENDPOINT_ENV),
-    region: sdk.config.region,
-    credentials: sdk.config.credentials,
+    signer: () => sdk.config.signer(),
     requestTimeoutMs: requestTimeout,
     maxAttempts,
   });

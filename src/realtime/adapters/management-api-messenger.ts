@@ -2,7 +2,8 @@
  * PostToConnection through API Gateway's management API (`https://{api}.execute-api.{region}
  * .amazonaws.com/{stage}`), or the local server's (`http://127.0.0.1:<port>`), without the SDK
  * client's middleware stack: each post is one HTTP request signed with SigV4 by the SDK's own signer
- * (`@smithy/signature-v4`, service `execute-api`), on a keep-alive connection.
+ * (the management API client's configured `@smithy/signature-v4`, service `execute-api`), on a
+ * keep-alive connection.
  * Why: the fan-out makes one post per event and connection, and the SDK client spent 0.7-1.3 ms of
  * CPU on each (endpoint rules, serde, middleware) against 0.2-0.4 ms for the request itself
  * (ADR 0017). The local management API verifies the same signature (local/realtime-server.ts), so a
@@ -13,54 +14,30 @@
  *   signature, 413 over 128 KB, ...) fails at once with a `ManagementApiError` that carries the
  *   status (`$metadata.httpStatusCode`) and API Gateway's error type as its `name`.
  */
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { ConnectionMessenger } from '../ports';
 
-type SignerInit = ConstructorParameters<typeof SignatureV4>[0];
-/** The SDK's credential shapes: an identity, or a provider of one (refreshed by the provider). */
-export type SigningCredentials = SignerInit['credentials'];
-/** The management API's signing name. */
-export const MANAGEMENT_API_SERVICE = 'execute-api';
-
-/** SHA-256 and HMAC-SHA-256 on node:crypto, in the shape the signer takes (as the SDK's own for Node). */
-export class NodeSha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(toBuffer(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-  reset(): void {
-    throw new Error('NodeSha256 is used once');
-  }
+/** A request as SigV4 signers take it (the shape of the SDK's HttpRequest). */
+export interface SignableRequest {
+  readonly method: string;
+  readonly protocol: string;
+  readonly hostname: string;
+  readonly port?: number;
+  readonly path: string;
+  readonly query: Record<string, string | string[]>;
+  readonly headers: Record<string, string>;
+  readonly body?: unknown;
 }
 
-function toBuffer(data: string | ArrayBuffer | ArrayBufferView): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
-
-/** A signer of management API requests (the local server verifies with the same one). */
-export function managementApiSigner(
-  region: SignerInit['region'],
-  credentials: SigningCredentials,
-): SignatureV4 {
-  return new SignatureV4({
-    service: MANAGEMENT_API_SERVICE,
-    region,
-    credentials,
-    sha256: NodeSha256,
-    // Not S3: the path is escaped again in the canonical request, as the SDK's client does.
-    uriEscapePath: true,
-  });
+/**
+ * What signs a request: in the functions, the SDK's own SigV4 signer as the management API client
+ * configures it (`ApiGatewayManagementApiClient#config.signer()`: service `execute-api`, the
+ * client's region and credential chain, refreshed before expiry, node's SHA-256); tests and the local
+ * server build one with other credentials (local/management-api-signature.ts).
+ */
+export interface RequestSigner {
+  sign(request: SignableRequest): Promise<{ headers: Record<string, string> }>;
 }
 
 /** An answer other than 2xx or 410 (after retries, for the retryable ones). */
@@ -76,8 +53,8 @@ export class ManagementApiError extends Error {
 export interface ManagementApiMessengerOptions {
   /** REALTIME_MANAGEMENT_ENDPOINT: the API's stage URL, or the local server. */
   readonly endpoint: string;
-  readonly region: SignerInit['region'];
-  readonly credentials: SigningCredentials;
+  /** The signer, or a provider of it (called once). */
+  readonly signer: RequestSigner | (() => Promise<RequestSigner>);
   /** One attempt's limit, connecting included (`sdkTimeouts`). */
   readonly requestTimeoutMs: number;
   readonly maxAttempts: number;
@@ -97,14 +74,13 @@ interface Answer {
 export class ManagementApiMessenger implements ConnectionMessenger {
   private readonly url: URL;
   private readonly basePath: string;
-  private readonly signer: SignatureV4;
+  private signer: Promise<RequestSigner> | undefined;
   private readonly agent: HttpAgent;
   private readonly send: typeof httpRequest;
 
   constructor(private readonly options: ManagementApiMessengerOptions) {
     this.url = new URL(options.endpoint);
     this.basePath = this.url.pathname.replace(/\/+$/, '');
-    this.signer = managementApiSigner(options.region, options.credentials);
     const https = this.url.protocol === 'https:';
     const agentOptions = {
       keepAlive: true,
@@ -147,7 +123,11 @@ export class ManagementApiMessenger implements ConnectionMessenger {
   }
 
   private async attempt(path: string, body: Buffer): Promise<Answer> {
-    const signed = await this.signer.sign({
+    const { signer } = this.options;
+    this.signer ??= Promise.resolve(typeof signer === 'function' ? signer() : signer);
+    const signed = await (
+      await this.signer
+    ).sign({
       method: 'POST',
       protocol: this.url.protocol,
       hostname: this.url.hostname,

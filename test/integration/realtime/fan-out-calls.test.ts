@@ -6,6 +6,7 @@
  * hundred subscriptions) and reads nothing from the channel log for them; a subscription that is
  * behind writes its own cursor, reads the log once and still gets every event once, in order.
  */
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WebSocket } from 'ws';
@@ -87,8 +88,8 @@ beforeAll(async () => {
   }).start();
   messenger = new ManagementApiMessenger({
     endpoint: server.managementEndpoint,
-    region: REGION,
-    credentials,
+    // As the functions sign: the management API client's own signer (src/wiring.ts).
+    signer: () => new ApiGatewayManagementApiClient({ region: REGION, credentials }).config.signer(),
     requestTimeoutMs: 3000,
     maxAttempts: 3,
   });

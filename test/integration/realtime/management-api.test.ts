@@ -11,12 +11,11 @@ import {
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
+import { managementApiSigner } from '../../../local/management-api-signature';
 import { LocalRealtimeServer, type SocketEvent } from '../../../local/realtime-server';
 import {
   ManagementApiError,
   ManagementApiMessenger,
-  managementApiSigner,
-  type SigningCredentials,
 } from '../../../src/realtime/adapters/management-api-messenger';
 
 const REGION = 'eu-west-1';
@@ -44,18 +43,25 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/**
+ * The messenger as the functions build it (src/wiring.ts): signed by the management API client's
+ * own signer, here with the given credentials and region.
+ */
 const messenger = (
   overrides: {
-    credentials?: SigningCredentials;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
     region?: string;
     endpoint?: string;
     maxAttempts?: number;
   } = {},
 ) => {
-  const built = new ManagementApiMessenger({
-    endpoint: overrides.endpoint ?? server.managementEndpoint,
+  const sdk = new ApiGatewayManagementApiClient({
     region: overrides.region ?? REGION,
     credentials: overrides.credentials ?? credentials,
+  });
+  const built = new ManagementApiMessenger({
+    endpoint: overrides.endpoint ?? server.managementEndpoint,
+    signer: () => sdk.config.signer(),
     requestTimeoutMs: 3000,
     maxAttempts: overrides.maxAttempts ?? 3,
   });
@@ -132,7 +138,7 @@ async function signedHeaders(
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 describe('the lean messenger against the local management API', () => {
-  it("delivers the adapter's posts (the signature checks out) and answers gone for a closed connection", async () => {
+  it("delivers the adapter's posts, signed as the functions sign them, and answers gone for a closed connection", async () => {
     const { id, frames } = await client();
     const lean = messenger();
     await expect(lean.post(id, '{"type":"event","n":1}')).resolves.toBe('sent');

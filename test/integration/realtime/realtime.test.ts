@@ -3,6 +3,7 @@
  * RealtimeLog's stream read by the local stream poller), the local WebSocket server with its
  * management API, the RealtimeSocket and RealtimeFanout handlers, and real `ws` clients.
  */
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WebSocket } from 'ws';
@@ -70,8 +71,8 @@ beforeAll(async () => {
   }).start();
   wired.messenger = new ManagementApiMessenger({
     endpoint: server.managementEndpoint,
-    region: REGION,
-    credentials,
+    // As the functions sign: the management API client's own signer (src/wiring.ts).
+    signer: () => new ApiGatewayManagementApiClient({ region: REGION, credentials }).config.signer(),
     requestTimeoutMs: 3000,
     maxAttempts: 3,
   });
