@@ -433,7 +433,14 @@ export function realtimeOptions(
   };
 }
 
-/** The phase's table rows: measure, value, target, gap. */
+/** Issue 14's targets: connections held per region, subscribers of one channel. */
+export const ISSUE_CONNECTIONS = 10_000;
+export const ISSUE_SUBSCRIBERS = 1_000;
+
+/**
+ * The phase's table rows: measure, value, target, gap. The targets are the issue's whatever the
+ * run's options (a smaller run shows how far it is from them, never a smaller target).
+ */
 export function realtimeRows(r: RealtimeBenchResult): string[][] {
   if (r.skipped) return [['realtime phase skipped', r.skipped, '', '']];
   const met = (ok: boolean, miss: string) => (ok ? 'met' : miss);
@@ -441,12 +448,14 @@ export function realtimeRows(r: RealtimeBenchResult): string[][] {
   const held = r.connectionsHeld ?? 0;
   const subscribers = r.subscribers ?? 0;
   const once = r.exactlyOnceInOrder ?? 0;
+  const target = Math.max(planned, ISSUE_CONNECTIONS);
+  const subscriberTarget = Math.max(subscribers, ISSUE_SUBSCRIBERS);
   return [
     [
       'connections held (open + subscribed)',
-      `${held} / ${planned}`,
-      `${planned}`,
-      met(held >= planned, `missed by ${planned - held}`),
+      `${held} / ${planned} planned`,
+      `${target}`,
+      met(held >= target, `missed by ${target - held}`),
     ],
     [
       'connect rate (open + subscribed / s)',
@@ -463,8 +472,8 @@ export function realtimeRows(r: RealtimeBenchResult): string[][] {
     [
       `subscribers with every event once, in order (${r.events} events)`,
       `${once} / ${subscribers}`,
-      `${subscribers}`,
-      met(once === subscribers && subscribers > 0, `missed by ${subscribers - once}`),
+      `${subscriberTarget}`,
+      met(once === subscriberTarget, `missed by ${subscriberTarget - once}`),
     ],
     [
       `missing after ${DELIVERY_DEADLINE_MS / 1000} s / duplicated / out of order`,

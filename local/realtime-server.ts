@@ -12,12 +12,20 @@
  *   does (both settable for tests).
  * - Management API on the same port: `POST /@connections/{id}` (the body is sent as one text
  *   frame; 410 for an unknown id, 413 over 128 KB), `GET` (connectedAt, lastActiveAt), `DELETE`
- *   (closes it). The SDK's ApiGatewayManagementApiClient talks to it with `endpoint: http://127.0.0.1:<port>`.
+ *   (closes it). Every call must be signed with SigV4 for `execute-api` in the server's region with
+ *   the local credentials, as API Gateway requires IAM-signed calls: checked with the same signer the
+ *   SDK signs with (local/management-api-signature.ts). An unsigned call is
+ *   answered 403 `MissingAuthenticationTokenException`, another access key 403
+ *   `UnrecognizedClientException`, a wrong signature, scope or a date more than 5 minutes off 403
+ *   `InvalidSignatureException`; so a signing mistake fails locally as it would in AWS. The SDK's
+ *   ApiGatewayManagementApiClient (with the local credentials) and the functions' lean messenger
+ *   both talk to it with `endpoint: http://127.0.0.1:<port>`.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { MANAGEMENT_API_SERVICE, managementApiSigner } from './management-api-signature';
 
 export interface SocketEvent {
   readonly requestContext: {
@@ -40,6 +48,11 @@ export interface RealtimeServerOptions {
   /** Route keys besides $connect, $disconnect and $default. */
   readonly routeKeys: readonly string[];
   readonly port?: number;
+  /** What management API calls must be signed with (the local credentials, the stack's region). */
+  readonly signing: {
+    readonly region: string;
+    readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  };
   readonly idleTimeoutMs?: number;
   readonly maxConnectionMs?: number;
   readonly onError?: (error: unknown) => void;
@@ -49,6 +62,15 @@ export interface RealtimeServerOptions {
 export const MAX_MESSAGE_BYTES = 128 * 1024;
 const IDLE_MS = 10 * 60 * 1000;
 const MAX_CONNECTION_MS = 2 * 3600 * 1000;
+/** SigV4: a request dated further from the server's clock than this is refused (API Gateway's 5 minutes). */
+const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+const SIGV4_AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;
+
+interface Refusal {
+  readonly type: string;
+  readonly message: string;
+}
 
 interface Live {
   readonly socket: WebSocket;
@@ -66,8 +88,11 @@ export class LocalRealtimeServer {
   private inFlight = new Set<Promise<unknown>>();
   /** Set by `stop()`: the connections it drops get no $disconnect (the local API itself is going away). */
   private stopping = false;
+  private readonly signer;
 
-  constructor(private readonly options: RealtimeServerOptions) {}
+  constructor(private readonly options: RealtimeServerOptions) {
+    this.signer = managementApiSigner(options.signing.region, options.signing.credentials);
+  }
 
   get port(): number {
     return (this.server?.address() as AddressInfo).port;
@@ -217,33 +242,33 @@ export class LocalRealtimeServer {
   }
 
   private async manage(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const answer = (status: number, body?: unknown) => {
+    const answer = (status: number, body?: unknown, errorType?: string) => {
       const text = body === undefined ? '' : JSON.stringify(body);
       res.writeHead(status, {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(text),
+        ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
       });
       res.end(text);
     };
-    // The SDK puts the stage in the endpoint; locally there is none, so any prefix is accepted.
-    const match = /\/@connections\/([^/?]+)$/.exec((req.url ?? '').split('?')[0] ?? '');
-    if (!match?.[1]) return answer(404, { message: 'Not Found' });
-    const connectionId = decodeURIComponent(match[1]);
+    const [path = '', search = ''] = (req.url ?? '').split('?', 2);
     const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size <= MAX_MESSAGE_BYTES) chunks.push(chunk as Buffer);
-    }
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const refusal = await this.verifySignature(req, path, search, body);
+    if (refusal) return answer(403, { message: refusal.message }, refusal.type);
+    // The SDK puts the stage in the endpoint; locally there is none, so any prefix is accepted.
+    const match = /\/@connections\/([^/?]+)$/.exec(path);
+    if (!match?.[1]) return answer(404, { message: 'Not Found' }, 'NotFoundException');
+    const connectionId = decodeURIComponent(match[1]);
     const live = this.connections.get(connectionId);
     if (!live || live.socket.readyState !== live.socket.OPEN)
-      return answer(410, { message: 'GoneException' });
+      return answer(410, { message: 'GoneException' }, 'GoneException');
     if (req.method === 'POST') {
-      if (size > MAX_MESSAGE_BYTES) return answer(413, { message: 'PayloadTooLargeException' });
+      if (body.length > MAX_MESSAGE_BYTES)
+        return answer(413, { message: 'PayloadTooLargeException' }, 'PayloadTooLargeException');
       await new Promise<void>((resolve, reject) =>
-        live.socket.send(Buffer.concat(chunks).toString('utf8'), (error) =>
-          error ? reject(error) : resolve(),
-        ),
+        live.socket.send(body.toString('utf8'), (error) => (error ? reject(error) : resolve())),
       ).catch(() => undefined);
       return answer(200);
     }
@@ -259,6 +284,92 @@ export class LocalRealtimeServer {
       return answer(204);
     }
     return answer(405, { message: 'Method Not Allowed' });
+  }
+
+  /**
+   * SigV4 as API Gateway checks it: the scope (the local access key, this region, `execute-api`), the
+   * date, the body's hash when the client sent one, then the signature itself, recomputed by the
+   * signer over the signed headers as received. Undefined when the request is properly signed.
+   */
+  private async verifySignature(
+    req: IncomingMessage,
+    path: string,
+    search: string,
+    body: Buffer,
+  ): Promise<Refusal | undefined> {
+    const authorization = req.headers.authorization;
+    if (!authorization)
+      return { type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' };
+    const parts = SIGV4_AUTHORIZATION.exec(authorization);
+    if (!parts) {
+      return {
+        type: 'IncompleteSignatureException',
+        message: 'Authorization header requires Credential, SignedHeaders and Signature (AWS4-HMAC-SHA256)',
+      };
+    }
+    const [, accessKeyId, day, region, service, signedHeaderList] = parts as unknown as string[];
+    const { signing } = this.options;
+    if (accessKeyId !== signing.credentials.accessKeyId) {
+      return {
+        type: 'UnrecognizedClientException',
+        message: 'The security token included in the request is invalid.',
+      };
+    }
+    if (service !== MANAGEMENT_API_SERVICE || region !== signing.region) {
+      return {
+        type: 'InvalidSignatureException',
+        message: `Credential should be scoped to region '${signing.region}' and service '${MANAGEMENT_API_SERVICE}'`,
+      };
+    }
+    const amzDate = String(req.headers['x-amz-date'] ?? '');
+    const dated = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
+    if (!dated || !amzDate.startsWith(day!)) {
+      return {
+        type: 'IncompleteSignatureException',
+        message: 'X-Amz-Date is missing or does not match the credential scope',
+      };
+    }
+    const [, y, mo, d, h, mi, sec] = dated.map(Number) as number[];
+    const signingDate = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, sec!));
+    if (Math.abs(Date.now() - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) {
+      return {
+        type: 'InvalidSignatureException',
+        message: `Signature expired: ${amzDate} is more than 5 minutes from now`,
+      };
+    }
+    const signedHeaders = signedHeaderList!.split(';');
+    const headers: Record<string, string> = {};
+    for (const name of signedHeaders) {
+      const value = req.headers[name];
+      if (value === undefined) continue;
+      headers[name] = Array.isArray(value) ? value.join(',') : value;
+    }
+    const mismatch = {
+      type: 'InvalidSignatureException',
+      message:
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+    };
+    if (!signedHeaders.includes('host') || !signedHeaders.includes('x-amz-date')) return mismatch;
+    const claimedHash = headers['x-amz-content-sha256'];
+    if (claimedHash !== undefined && claimedHash !== createHash('sha256').update(body).digest('hex'))
+      return mismatch;
+    const query: Record<string, string | string[]> = {};
+    for (const [name, value] of new URLSearchParams(search)) {
+      const seen = query[name];
+      query[name] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+    }
+    const expected = await this.signer.sign(
+      { method: req.method ?? 'GET', protocol: 'http:', hostname: '127.0.0.1', path, query, headers, body },
+      {
+        signingDate,
+        signingRegion: region,
+        signingService: service,
+        signableHeaders: new Set(signedHeaders),
+      },
+    );
+    const computed = Buffer.from(String(expected.headers.authorization ?? ''));
+    const given = Buffer.from(authorization);
+    return computed.length === given.length && timingSafeEqual(computed, given) ? undefined : mismatch;
   }
 
   /**

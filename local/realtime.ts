@@ -32,6 +32,9 @@ export async function startRealtime(options: {
   readonly tableName: (id: TableId) => string;
   /** Only the primary region runs the consumers catalogued for it (the channel log's one writer). */
   readonly isPrimaryRegion: boolean;
+  /** The management API's signing scope: the region's name and the functions' (local) credentials. */
+  readonly region: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly log: (line: string) => void;
 }): Promise<LocalRealtime> {
   const socket = await options.startThread('RealtimeSocket');
@@ -39,6 +42,7 @@ export async function startRealtime(options: {
   const server = await new LocalRealtimeServer({
     port: options.port,
     routeKeys: ROUTE_ACTIONS,
+    signing: { region: options.region, credentials: options.credentials },
     handler: (event) =>
       socket.invoke<SocketEvent, { statusCode: number; body?: string }>(
         'handleSocket',

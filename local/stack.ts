@@ -497,6 +497,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamoDbEndpoint: dynamoDb.endpoint,
       tableName: (id) => names.table(id),
       isPrimaryRegion: (options.primaryRegion ?? region) === region,
+      region,
+      credentials: LOCAL_CREDENTIALS,
       log,
     });
     started.push(realtime);

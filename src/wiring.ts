@@ -64,7 +64,7 @@ import type { KeyEncryption } from './platforms/oauth-ports';
 import type { ConnectionDeps } from './platforms/use-cases/connections';
 import { VaultTokenProvider } from './platforms/use-cases/token-provider';
 import { TokenSafe } from './platforms/use-cases/token-safe';
-import { sdkClientConfig, withoutSdkLogging } from './shared/aws-clients';
+import { functionSdkTimeouts, sdkClientConfig } from './shared/aws-clients';
 import { systemClock } from './shared/clock';
 import type { AuditLog, PlatformHttp } from './platforms';
 import { AuditedPlatformHttp, type QuotaFromHeaders } from './platforms/adapters/audited-platform-http';
@@ -466,18 +466,19 @@ export const realtimeConnections = once(
   () => new DynamoRealtimeConnections(dynamo(), tableName('RealtimeConnections'), currentRegion()),
 );
 export const realtimeLog = once(() => new DynamoChannelLog(dynamo(), tableName('RealtimeLog')));
-export const realtimeMessenger = once(
-  () =>
-    new ManagementApiMessenger(
-      // Without the SDK's logger middleware (ADR 0022): the fan-out makes one call per event and connection.
-      withoutSdkLogging(
-        new ApiGatewayManagementApiClient({
-          ...sdkClientConfig(),
-          endpoint: requireEnv(REALTIME_MANAGEMENT_ENDPOINT_ENV),
-        }),
-      ),
-    ),
-);
+export const realtimeMessenger = once(() => {
+  // The SDK client makes no call: its signer (SigV4 for execute-api, its region and default
+  // credential chain, refreshed before they expire) signs the messenger's lean requests (one post
+  // per event and connection: ADR 0017 decision 7).
+  const sdk = new ApiGatewayManagementApiClient({});
+  const { requestTimeout, maxAttempts } = functionSdkTimeouts();
+  return new ManagementApiMessenger({
+    endpoint: requireEnv(REALTIME_MANAGEMENT_ENDPOINT_ENV),
+    signer: () => sdk.config.signer(),
+    requestTimeoutMs: requestTimeout,
+    maxAttempts,
+  });
+});
 // Secret rotation (issue 9): Secrets Manager's versions, and the platforms that prove staged secrets.
 export const secretVersionStore = once(
   () => new SecretsManagerVersionStore(new SecretsManagerClient(sdkClientConfig())),

@@ -54,6 +54,8 @@ export type Advance =
   /** The subscription is gone (unsubscribed, disconnected). */
   | { readonly kind: 'gone' };
 
+export type SubscribeOutcome = 'subscribed' | 'forbidden' | 'gone';
+
 /** One cursor move of a batch claim: `connectionId`'s cursor of `channel` from `from` to `to`. */
 export interface CursorClaim {
   readonly connectionId: string;
@@ -74,10 +76,22 @@ export interface ConnectionStore {
   /** The connection and all its subscriptions. */
   removeConnection(connectionId: string): Promise<void>;
   /**
-   * Creates or replaces the subscription with its cursor at `lastSeq`; with `hold`, held by that
-   * subscribe (no other deliverer moves its cursor until it lets go or the hold expires).
+   * Creates or replaces the subscription with its cursor at `lastSeq`, in one conditional write
+   * and without reading the connection first: only while the connection exists, has not expired,
+   * and holds `grant` (the one grant that entitles the channel, `grantFor`). `forbidden` when it
+   * holds another grant (nothing is stored), `gone` when there is no such connection. The
+   * subscription's item expires at `expiresAt` (epoch seconds: no later than 2 hours from now, when
+   * the connection is gone whatever happens). With `hold`, the subscription is stored held by that
+   * subscribe (ADR 0034: no other deliverer moves its cursor until it lets go or the hold expires).
    */
-  subscribe(connection: ConnectionRecord, channel: string, lastSeq: number, hold?: Hold): Promise<void>;
+  subscribe(request: {
+    readonly connectionId: string;
+    readonly channel: string;
+    readonly grant: RealtimeGrant;
+    readonly lastSeq: number;
+    readonly expiresAt: number;
+    readonly hold?: Hold;
+  }): Promise<SubscribeOutcome>;
   /** False when there was no such subscription. */
   unsubscribe(connectionId: string, channel: string): Promise<boolean>;
   /** Every subscription to the channel in this region. */

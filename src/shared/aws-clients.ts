@@ -44,14 +44,17 @@ export function sdkTimeouts(functionTimeoutSeconds: number): SdkTimeouts {
   return { connectionTimeout: requestTimeout, requestTimeout, maxAttempts: MAX_ATTEMPTS };
 }
 
+/** `sdkTimeouts` of this process's function (from its timeout variable). */
+export function functionSdkTimeouts(): SdkTimeouts {
+  return sdkTimeouts(numberEnv(FUNCTION_TIMEOUT_ENV, DEFAULT_FUNCTION_TIMEOUT_SECONDS));
+}
+
 /** Client configuration with those timeouts, for any SDK v3 client (also Powertools providers). */
 export function sdkClientConfig(): {
   maxAttempts: number;
   requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true };
 } {
-  const { connectionTimeout, requestTimeout, maxAttempts } = sdkTimeouts(
-    numberEnv(FUNCTION_TIMEOUT_ENV, DEFAULT_FUNCTION_TIMEOUT_SECONDS),
-  );
+  const { connectionTimeout, requestTimeout, maxAttempts } = functionSdkTimeouts();
   // Without throwOnRequestTimeout, this SDK only logs a warning when requestTimeout passes.
   return { maxAttempts, requestHandler: { connectionTimeout, requestTimeout, throwOnRequestTimeout: true } };
 }

@@ -24,6 +24,7 @@ import type {
   CursorClaim,
   Hold,
   Release,
+  SubscribeOutcome,
   Subscription,
 } from '../ports';
 
@@ -120,41 +121,67 @@ export class DynamoRealtimeConnections implements ConnectionStore {
     } while (startKey);
   }
 
-  async subscribe(
-    connection: ConnectionRecord,
-    channel: string,
-    lastSeq: number,
-    hold?: Hold,
-  ): Promise<void> {
-    // Only while the connection exists: a subscribe racing `$disconnect` leaves nothing behind.
-    await this.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: this.tableName,
-              Key: connectionKey(connection.connectionId),
-              ConditionExpression: 'attribute_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                ...subscriptionKey(connection.connectionId, channel),
-                gsi1pk: this.channelKey(channel),
-                gsi1sk: connection.connectionId,
-                connectionId: connection.connectionId,
-                channel,
-                lastSeq,
-                expiresAt: connection.expiresAt,
-                ...(hold ? { heldBy: hold.holder, heldUntilMs: Date.now() + hold.forMs } : {}),
+  async subscribe(request: {
+    readonly connectionId: string;
+    readonly channel: string;
+    readonly grant: RealtimeGrant;
+    readonly lastSeq: number;
+    readonly expiresAt: number;
+    readonly hold?: Hold;
+  }): Promise<SubscribeOutcome> {
+    const { connectionId, channel, grant, lastSeq, expiresAt, hold } = request;
+    const [idName, id] =
+      grant.kind === 'supplier' ? ['supplierId', grant.supplierId] : ['weddingId', grant.weddingId];
+    try {
+      // The connection's checks in the write itself (no read first): it exists, has not expired
+      // (TTL deletion lags), and holds the channel's grant. A subscribe racing `$disconnect` or
+      // asking for another tenant's channel stores nothing.
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: this.tableName,
+                Key: connectionKey(connectionId),
+                ConditionExpression:
+                  'attribute_exists(pk) AND expiresAt > :now AND #grant.#kind = :kind AND #grant.#id = :id',
+                ExpressionAttributeNames: { '#grant': 'grant', '#kind': 'kind', '#id': idName },
+                ExpressionAttributeValues: {
+                  ':now': Math.floor(Date.now() / 1000),
+                  ':kind': grant.kind,
+                  ':id': id,
+                },
               },
             },
-          },
-        ],
-      }),
-    );
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...subscriptionKey(connectionId, channel),
+                  gsi1pk: this.channelKey(channel),
+                  gsi1sk: connectionId,
+                  connectionId,
+                  channel,
+                  lastSeq,
+                  expiresAt,
+                  ...(hold ? { heldBy: hold.holder, heldUntilMs: Date.now() + hold.forMs } : {}),
+                },
+              },
+            },
+          ],
+        }),
+      );
+      return 'subscribed';
+    } catch (error) {
+      if (
+        !(error instanceof TransactionCanceledException) ||
+        error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed'
+      ) {
+        throw error;
+      }
+    }
+    // Refused: a read tells which check failed (only on this path, which live clients rarely take).
+    return (await this.getConnection(connectionId)) ? 'forbidden' : 'gone';
   }
 
   async unsubscribe(connectionId: string, channel: string): Promise<boolean> {

@@ -4,8 +4,9 @@
  * - `wedding:<weddingId>:schedule`: a wedding's helper schedule (`helper.schedule.updated`);
  * - `wedding:<weddingId>:budget`: a wedding's budget (`budget.*`).
  * A connection is bound to one grant (from its connection token): a supplier grant reaches only
- * its own reviews channel, a wedding grant only that wedding's two channels. Anything else,
- * including a malformed name, is refused before any read: no cross-tenant events.
+ * its own reviews channel, a wedding grant only that wedding's two channels. A malformed name is
+ * refused before any read; a channel the grant does not entitle is refused by the subscription's
+ * conditional write (nothing is stored, nothing of the channel is sent): no cross-tenant events.
  */
 
 /** Identifiers as the other WedSync services give them (src/events/common.ts `externalRef`). */
@@ -51,11 +52,23 @@ export function channelName(channel: Channel): string {
   }
 }
 
+/**
+ * The one grant that entitles a channel: a supplier's reviews channel that supplier's grant, a
+ * wedding's channels that wedding's grant. A store can then check entitlement inside its
+ * conditional write (the connection's stored grant must equal this one) instead of reading the
+ * connection first.
+ */
+export function grantFor(channel: Channel): RealtimeGrant {
+  return channel.kind === 'supplier-reviews'
+    ? { kind: 'supplier', supplierId: channel.supplierId }
+    : { kind: 'wedding', weddingId: channel.weddingId };
+}
+
+/** Entitled exactly when the grant is the channel's one grant (`grantFor`). */
 export function isEntitled(grant: RealtimeGrant, channel: Channel): boolean {
-  if (grant.kind === 'supplier') {
-    return channel.kind === 'supplier-reviews' && channel.supplierId === grant.supplierId;
-  }
-  return channel.kind !== 'supplier-reviews' && channel.weddingId === grant.weddingId;
+  const needed = grantFor(channel);
+  if (grant.kind === 'supplier') return needed.kind === 'supplier' && needed.supplierId === grant.supplierId;
+  return needed.kind === 'wedding' && needed.weddingId === grant.weddingId;
 }
 
 export const isRef = (value: unknown): value is string => typeof value === 'string' && REF_ONLY.test(value);

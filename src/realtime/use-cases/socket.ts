@@ -15,11 +15,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../shared/clock';
-import { channelName, isEntitled, parseChannel } from '../domain/channels';
+import { channelName, grantFor, isEntitled, parseChannel } from '../domain/channels';
 import { ConnectionTokenError, verifyConnectionToken } from '../domain/connection-token';
 import { MAX_RELEASE_ROUNDS, SUBSCRIBE_HOLD_MS } from '../domain/hold';
 import { frame, parseClientFrame, type ErrorCode } from '../domain/protocol';
-import type { ChannelLog, ConnectionMessenger, ConnectionRecord, ConnectionStore, Hold } from '../ports';
+import type { ChannelLog, ConnectionMessenger, ConnectionStore, Hold } from '../ports';
 import { deliverTo } from './deliver';
 
 /** API Gateway closes a WebSocket connection after 2 hours whatever happens. */
@@ -90,9 +90,6 @@ export async function onMessage(
   if (parsed.kind === 'ping') {
     return reply(deps, connectionId, frame({ type: 'pong', time: deps.clock.now().toISOString() }));
   }
-  const connection = await deps.connections.getConnection(connectionId);
-  // A frame racing `$disconnect` (or after the 2 hours): nothing to answer to.
-  if (!connection) return;
   const requested = parsed.frame.channel;
   const channel = parseChannel(requested);
   if (!channel) {
@@ -108,14 +105,17 @@ export async function onMessage(
   }
   const name = channelName(channel);
   // One answer for "not yours" whatever exists behind it: no probing other tenants' channels.
-  if (!isEntitled(connection.grant, channel)) {
-    return reply(
+  const forbidden = () =>
+    reply(
       deps,
       connectionId,
       error('forbidden-channel', 'this connection may not subscribe to this channel', name),
     );
-  }
   if (parsed.kind === 'unsubscribe') {
+    const connection = await deps.connections.getConnection(connectionId);
+    // A frame racing `$disconnect` (or after the 2 hours): nothing to answer to.
+    if (!connection) return;
+    if (!isEntitled(connection.grant, channel)) return forbidden();
     const removed = await deps.connections.unsubscribe(connectionId, name);
     return reply(
       deps,
@@ -125,33 +125,46 @@ export async function onMessage(
         : error('not-subscribed', 'not subscribed to this channel', name),
     );
   }
+  // Subscribe: the log's reads first, then one conditional write that checks the connection
+  // (open, and holding the one grant that entitles this channel) as it stores the subscription, so
+  // the connection is not read first. Nothing read here is answered before that check.
   const head = await deps.log.head(name);
   let start = head;
   const lastEventId = parsed.frame.lastEventId;
-  if (lastEventId !== undefined) {
-    const seq = await deps.log.seqOf(name, lastEventId);
-    if (seq === undefined) {
-      // Unknown, or older than the log keeps: the subscription starts now, and the client must reload.
-      await reply(
-        deps,
-        connectionId,
-        error(
-          'resume-unavailable',
-          'lastEventId is unknown or older than an hour: reload the state, then follow',
-          name,
-        ),
-      );
-    } else {
-      start = seq;
-    }
+  const seq = lastEventId === undefined ? undefined : await deps.log.seqOf(name, lastEventId);
+  if (seq !== undefined) start = seq;
+  // Stored held by this subscribe (ADR 0034), so no live event comes before its answers.
+  const hold: Hold = { holder: randomUUID(), forMs: SUBSCRIBE_HOLD_MS };
+  const stored = await deps.connections.subscribe({
+    connectionId,
+    channel: name,
+    grant: grantFor(channel),
+    lastSeq: start,
+    expiresAt: Math.floor(deps.clock.now().getTime() / 1000) + MAX_CONNECTION_SECONDS,
+    hold,
+  });
+  // A frame racing `$disconnect` (or after the 2 hours): nothing to answer to.
+  if (stored === 'gone') return;
+  if (stored === 'forbidden') return forbidden();
+  if (lastEventId !== undefined && seq === undefined) {
+    // Unknown, or older than the log keeps: the subscription starts now, and the client must reload.
+    await reply(
+      deps,
+      connectionId,
+      error(
+        'resume-unavailable',
+        'lastEventId is unknown or older than an hour: reload the state, then follow',
+        name,
+      ),
+    );
   }
-  await subscribe(connection, name, start, deps);
+  await resume(connectionId, name, start, hold, deps);
 }
 
 /**
- * Subscribes from `start` (ADR 0034: the subscribe holds its subscription while it resumes):
- * 1. Store the subscription at `start`, held by this call: the live fan-out claims nothing of it
- *    while the hold lasts; it notes the last seq of each batch it would have sent as pending.
+ * Resumes a subscription that this subscribe stored at `start` with `hold` (ADR 0034):
+ * 1. (The caller) stored the subscription at `start`, held by this call: the live fan-out claims
+ *    nothing of it while the hold lasts; it notes the last seq of each batch it would have sent.
  * 2. Send the events after `start` from the log, in order (each claim renews the hold).
  * 3. Answer `subscribed` with how many were sent and the seq of the last one: true, since nobody
  *    else could send any of them, and before any live event, since none can be sent yet.
@@ -159,15 +172,13 @@ export async function onMessage(
  *    after the answer), and try again. If the call dies on the way, the hold expires within
  *    `SUBSCRIBE_HOLD_MS` and the next event's fan-out serves the subscription from its cursor.
  */
-async function subscribe(
-  connection: ConnectionRecord,
+async function resume(
+  connectionId: string,
   name: string,
   start: number,
+  hold: Hold,
   deps: SocketDeps,
 ): Promise<void> {
-  const { connectionId } = connection;
-  const hold: Hold = { holder: randomUUID(), forMs: SUBSCRIBE_HOLD_MS };
-  await deps.connections.subscribe(connection, name, start, hold);
   const subscription = { connectionId, channel: name };
   const missed = await deliverTo({ ...subscription, lastSeq: start }, deps, { hold });
   if (missed.gone) return;

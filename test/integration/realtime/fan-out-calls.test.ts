@@ -41,7 +41,6 @@ let doc: DynamoDBDocumentClient;
 let connectionsTable: string;
 let logTable: string;
 let server: LocalRealtimeServer;
-let management: ApiGatewayManagementApiClient;
 let messenger: ManagementApiMessenger;
 const handlerErrors: unknown[] = [];
 const sockets: WebSocket[] = [];
@@ -84,21 +83,23 @@ beforeAll(async () => {
   server = await new LocalRealtimeServer({
     handler: socketHandler(socketDeps),
     routeKeys: ROUTE_ACTIONS,
+    signing: { region: REGION, credentials },
     onError: (error) => handlerErrors.push(error),
   }).start();
-  management = new ApiGatewayManagementApiClient({
-    region: REGION,
+  messenger = new ManagementApiMessenger({
     endpoint: server.managementEndpoint,
-    credentials,
+    // As the functions sign: the management API client's own signer (src/wiring.ts).
+    signer: () => new ApiGatewayManagementApiClient({ region: REGION, credentials }).config.signer(),
+    requestTimeoutMs: 3000,
+    maxAttempts: 3,
   });
-  messenger = new ManagementApiMessenger(management);
   wired.messenger = messenger;
 });
 
 afterAll(async () => {
   for (const socket of sockets) socket.terminate();
   await server?.stop();
-  management?.destroy();
+  messenger?.destroy();
   raw?.destroy();
   await store?.release();
 });
@@ -218,7 +219,15 @@ it('claims a batch for the subscriptions up to date in one transaction per hundr
     (s) => !before.has(s.connectionId),
   )!.connectionId;
   const record = await connections().getConnection(lateId);
-  await connections().subscribe(record!, CHANNEL, 0);
+  expect(
+    await connections().subscribe({
+      connectionId: lateId,
+      channel: CHANNEL,
+      grant: record!.grant,
+      lastSeq: 0,
+      expiresAt: record!.expiresAt,
+    }),
+  ).toBe('subscribed');
 
   // The next batch: the 100 up to date claim it in one transaction; the one behind writes its own
   // cursor and reads the log (once: its missing events and the batch's in one page), and gets 1..8

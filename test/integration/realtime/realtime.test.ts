@@ -38,8 +38,9 @@ let raw: DynamoDBClient;
 let connections: DynamoRealtimeConnections;
 let log: DynamoChannelLog;
 let server: LocalRealtimeServer;
-let management: ApiGatewayManagementApiClient;
 let poller: DynamoDbStreamReader;
+/** Built once the server listens (its port is the management endpoint). */
+const wired: { messenger?: ManagementApiMessenger } = {};
 const handlerErrors: unknown[] = [];
 const clients: WebSocket[] = [];
 
@@ -55,8 +56,6 @@ beforeAll(async () => {
   );
   const logTable = names[tableDefinition('RealtimeLog').envVar]!;
   log = new DynamoChannelLog(doc, logTable);
-  // Built once the server listens (its port is the management endpoint).
-  const wired: { messenger?: ManagementApiMessenger } = {};
   const socketDeps = (): SocketDeps => ({
     keys: { keyRing: async () => KEYS },
     connections,
@@ -67,14 +66,16 @@ beforeAll(async () => {
   server = await new LocalRealtimeServer({
     handler: socketHandler(socketDeps),
     routeKeys: ROUTE_ACTIONS,
+    signing: { region: REGION, credentials },
     onError: (error) => handlerErrors.push(error),
   }).start();
-  management = new ApiGatewayManagementApiClient({
-    region: REGION,
+  wired.messenger = new ManagementApiMessenger({
     endpoint: server.managementEndpoint,
-    credentials,
+    // As the functions sign: the management API client's own signer (src/wiring.ts).
+    signer: () => new ApiGatewayManagementApiClient({ region: REGION, credentials }).config.signer(),
+    requestTimeoutMs: 3000,
+    maxAttempts: 3,
   });
-  wired.messenger = new ManagementApiMessenger(management);
   const fanOutDeps = (): FanOutDeps => ({ connections, log, messenger: wired.messenger! });
   poller = new DynamoDbStreamReader({
     endpoint: store.endpoint,
@@ -90,7 +91,7 @@ afterAll(async () => {
   for (const client of clients) client.terminate();
   await server?.stop();
   await poller?.stop();
-  management?.destroy();
+  wired.messenger?.destroy();
   raw?.destroy();
   await store?.release();
 });
@@ -250,6 +251,54 @@ describe('entitlement', () => {
   });
 });
 
+describe('the subscription write checks the connection', () => {
+  it("answers a resume of another tenant's channel with forbidden alone, and stores nothing", async () => {
+    const a = await open(tokenFor({ kind: 'supplier', supplierId: 'sup_fx' }));
+    // Refused by the write: nothing of the channel's log (not even that the id is unknown) is answered.
+    expect(await subscribed(a, 'supplier:sup_fy:reviews', 'no-such-event')).toMatchObject({
+      code: 'forbidden-channel',
+    });
+    expect(await subscribed(a, 'supplier:sup_fx:reviews')).toMatchObject({ type: 'subscribed' });
+    expect(a.frames.filter((f) => f.type === 'error')).toEqual([
+      expect.objectContaining({ code: 'forbidden-channel', channel: 'supplier:sup_fy:reviews' }),
+    ]);
+    expect(await connections.subscribers('supplier:sup_fy:reviews')).toEqual([]);
+  });
+
+  it('refuses another grant (forbidden) and an unknown or expired connection (gone)', async () => {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const grant = { kind: 'supplier', supplierId: 'sup_fz' } as const;
+    const channel = 'supplier:sup_fz:reviews';
+    const request = (connectionId: string, g: RealtimeGrant = grant) => ({
+      connectionId,
+      channel,
+      grant: g,
+      lastSeq: 0,
+      expiresAt: nowSeconds + 3600,
+    });
+    await connections.putConnection({
+      connectionId: 'otherGrant0=',
+      grant: { kind: 'wedding', weddingId: 'sup_fz' },
+      connectedAtMs: Date.now(),
+      expiresAt: nowSeconds + 3600,
+    });
+    await connections.putConnection({
+      connectionId: 'pastTwoHrs0=',
+      grant,
+      connectedAtMs: Date.now() - 3 * 3600_000,
+      expiresAt: nowSeconds - 60,
+    });
+    expect(await connections.subscribe(request('otherGrant0='))).toBe('forbidden');
+    expect(await connections.subscribe(request('pastTwoHrs0='))).toBe('gone');
+    expect(await connections.subscribe(request('neverThere0='))).toBe('gone');
+    expect(await connections.subscribers(channel)).toEqual([]);
+    // The grant the connection holds: stored.
+    expect(
+      await connections.subscribe(request('otherGrant0=', { kind: 'wedding', weddingId: 'sup_fz' })),
+    ).toBe('subscribed');
+  });
+});
+
 describe('delivery', () => {
   it('delivers every event of a channel once, in order, and stops after unsubscribe', async () => {
     const channel = 'supplier:sup_order:reviews';
@@ -348,7 +397,15 @@ describe('delivery', () => {
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
     };
     await connections.putConnection(ghost);
-    await connections.subscribe(ghost, channel, 0);
+    expect(
+      await connections.subscribe({
+        connectionId: ghost.connectionId,
+        channel,
+        grant: ghost.grant,
+        lastSeq: 0,
+        expiresAt: ghost.expiresAt,
+      }),
+    ).toBe('subscribed');
     expect((await connections.subscribers(channel)).map((s) => s.connectionId)).toContain('ghostGhost0=');
     await publishReview('sup_gone');
     await live.next((f) => f.type === 'event' && f.seq === 1);

@@ -23,6 +23,7 @@ import {
   type ConnectionRecord,
   type Hold,
   type SocketDeps,
+  type SubscribeOutcome,
 } from '../../../src/realtime';
 import { DynamoChannelLog } from '../../../src/realtime/adapters/dynamo-channel-log';
 import { DynamoRealtimeConnections } from '../../../src/realtime/adapters/dynamo-connections';
@@ -58,17 +59,32 @@ let beforeSocketPost: { match: (data: string) => boolean; run: () => Promise<voi
 /** The subscribe handler's store: the real adapter, with the injection point after `subscribe`. */
 class RacedConnections extends DynamoRealtimeConnections {
   override async subscribe(
-    connection: ConnectionRecord,
-    channel: string,
-    lastSeq: number,
-    hold?: Hold,
-  ): Promise<void> {
-    await super.subscribe(connection, channel, lastSeq, hold);
+    request: Parameters<DynamoRealtimeConnections['subscribe']>[0],
+  ): Promise<SubscribeOutcome> {
+    const outcome = await super.subscribe(request);
     const run = afterSubscribe;
     afterSubscribe = undefined;
     await run?.();
+    return outcome;
   }
 }
+
+/** Stores the subscription of an open connection at `lastSeq`, held by `hold`, as a subscribe does. */
+const storeHeld = (
+  store: DynamoRealtimeConnections,
+  connection: ConnectionRecord,
+  channel: string,
+  lastSeq: number,
+  hold: Hold,
+) =>
+  store.subscribe({
+    connectionId: connection.connectionId,
+    channel,
+    grant: connection.grant,
+    lastSeq,
+    expiresAt: connection.expiresAt,
+    hold,
+  });
 
 /** The subscribe handler's messenger: the real one, with the injection point before a post. */
 const socketMessenger: ConnectionMessenger = {
@@ -109,14 +125,17 @@ beforeAll(async () => {
   server = await new LocalRealtimeServer({
     handler: socketHandler(socketDeps),
     routeKeys: ROUTE_ACTIONS,
+    signing: { region: REGION, credentials },
     onError: (error) => handlerErrors.push(error),
   }).start();
-  management = new ApiGatewayManagementApiClient({
-    region: REGION,
+  management = new ApiGatewayManagementApiClient({ region: REGION, credentials });
+  // As the functions sign: the management API client's own signer (src/wiring.ts).
+  messenger = new ManagementApiMessenger({
     endpoint: server.managementEndpoint,
-    credentials,
+    signer: () => management.config.signer(),
+    requestTimeoutMs: 3000,
+    maxAttempts: 3,
   });
-  messenger = new ManagementApiMessenger(management);
 });
 
 afterAll(async () => {
@@ -305,7 +324,7 @@ it('leaves a held subscription to its subscribe, and serves it from its cursor o
   const { connectionId } = (await connections().subscribers(channel))[0]!;
   const record = (await connections().getConnection(connectionId))!;
   // A subscribe stored its hold and died before delivering anything.
-  await connections().subscribe(record, channel, 0, { holder: 'crashed-subscribe', forMs: 1_000 });
+  await storeHeld(connections(), record, channel, 0, { holder: 'crashed-subscribe', forMs: 1_000 });
   const held = await append(channel, 2);
   // The fan-out leaves it to its holder for one conditional write (the note), and reads no log.
   calls.length = 0;
@@ -334,7 +353,7 @@ it('moves a held cursor only for its holder, and lets the holder go only when no
   const record = (await connections().getConnection(connectionId))!;
   const store = connections();
   const mine: Hold = { holder: 'subscribe-a', forMs: 10_000 };
-  await store.subscribe(record, channel, 0, mine);
+  await storeHeld(store, record, channel, 0, mine);
   expect((await store.subscribers(channel))[0]!.heldUntilMs).toBeGreaterThan(Date.now());
 
   // Others may not move it, one by one or in a batch claim.
@@ -366,7 +385,7 @@ it('moves a held cursor only for its holder, and lets the holder go only when no
   expect(await store.release(connectionId, channel, mine.holder)).toEqual({ kind: 'lost' });
 
   // A newer subscribe replaces the subscription and its hold: the older holder has lost it.
-  await store.subscribe(record, channel, 5, { holder: 'subscribe-b', forMs: 10_000 });
+  await storeHeld(store, record, channel, 5, { holder: 'subscribe-b', forMs: 10_000 });
   expect(await store.advance(connectionId, channel, 5, 6, mine)).toEqual({ kind: 'held', lastSeq: 5 });
   expect(await store.release(connectionId, channel, 'subscribe-b')).toEqual({ kind: 'released' });
 });

@@ -1,6 +1,7 @@
 import {
   channelName,
   channelOfEvent,
+  grantFor,
   isEntitled,
   parseChannel,
   type RealtimeGrant,
@@ -46,6 +47,20 @@ describe('channels', () => {
     ];
     it.each(cases)('%j on %s: %s', (grant, name, expected) => {
       expect(isEntitled(grant, parseChannel(name)!)).toBe(expected);
+    });
+
+    // The subscription's conditional write compares the stored grant with grantFor(channel): that
+    // must refuse and allow exactly what isEntitled does.
+    it.each(cases)(
+      '%j on %s: the grant equals grantFor(channel) exactly when entitled (%s)',
+      (grant, name, expected) => {
+        expect(JSON.stringify(grantFor(parseChannel(name)!)) === JSON.stringify(grant)).toBe(expected);
+      },
+    );
+    it('names the one grant of each channel kind', () => {
+      expect(grantFor(parseChannel('supplier:sup_1:reviews')!)).toEqual(supplier);
+      expect(grantFor(parseChannel('wedding:wed_1:schedule')!)).toEqual(wedding);
+      expect(grantFor(parseChannel('wedding:wed_1:budget')!)).toEqual(wedding);
     });
   });
 
