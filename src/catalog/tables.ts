@@ -112,8 +112,8 @@ export const TABLES: readonly TableDefinition[] = [
       // (5 receives, 180 s apart). Read synchronously by GET /v1/reviews: hence a read floor of
       // 5 units per index, the SDK's retries, and the throttle alarm (ADR 0035).
       mode: 'provisioned',
-      write: { min: 1, max: 4000, targetPercent: 70 },
-      read: { min: 5, max: 2000, targetPercent: 70 },
+      write: { min: 1, max: 10000, targetPercent: 70 },
+      read: { min: 5, max: 20000, targetPercent: 70 },
     },
     partitionKey: 'pk',
     sortKey: 'sk',
@@ -199,8 +199,8 @@ export const TABLES: readonly TableDefinition[] = [
       // Written by EventFanout, WebhookDelivery and ReplayWorker (queue consumers); the API writes a
       // replay job or a redelivery now and then (ADR 0035).
       mode: 'provisioned',
-      write: { min: 1, max: 2000, targetPercent: 70 },
-      read: { min: 1, max: 1000, targetPercent: 70 },
+      write: { min: 1, max: 4000, targetPercent: 70 },
+      read: { min: 1, max: 2000, targetPercent: 70 },
     },
     partitionKey: 'pk',
     sortKey: 'sk',
@@ -350,8 +350,8 @@ export const TABLES: readonly TableDefinition[] = [
       // Written by EventFanout and PrivacyWorker (queue consumers); read by replay and the API's
       // event listing (ADR 0035).
       mode: 'provisioned',
-      write: { min: 1, max: 1000, targetPercent: 70 },
-      read: { min: 1, max: 500, targetPercent: 70 },
+      write: { min: 1, max: 2000, targetPercent: 70 },
+      read: { min: 1, max: 1000, targetPercent: 70 },
     },
     partitionKey: 'pk',
     ttlAttribute: 'expiresAt',
