@@ -15,7 +15,7 @@ import { settingValues } from '../lib/config';
 import { ServiceFunction } from '../lib/constructs/service-function';
 import { readProjectConfig, readProjectContext } from '../lib/settings';
 import { DataStack } from '../lib/stacks/data-stack';
-import type { IndexShape, TableShape } from './cost-model';
+import type { BillingShape, CapacityShape, IndexShape, TableShape } from './cost-model';
 
 export interface DeployedFunction {
   readonly memoryMb: number;
@@ -40,6 +40,27 @@ interface CfnIndex {
     readonly ProjectionType: IndexShape['projection'];
     readonly NonKeyAttributes?: string[];
   };
+  readonly WriteProvisionedThroughputSettings?: CfnWriteSettings;
+}
+interface CfnAutoScaling {
+  readonly MinCapacity: number;
+  readonly MaxCapacity: number;
+  readonly TargetTrackingScalingPolicyConfiguration: { readonly TargetValue: number };
+}
+interface CfnWriteSettings {
+  readonly WriteCapacityAutoScalingSettings?: CfnAutoScaling;
+}
+interface CfnReadSettings {
+  readonly ReadCapacityAutoScalingSettings?: CfnAutoScaling;
+  readonly ReadCapacityUnits?: number;
+}
+interface CfnReplica {
+  readonly Region: string;
+  readonly ReadProvisionedThroughputSettings?: CfnReadSettings;
+  readonly GlobalSecondaryIndexes?: readonly {
+    readonly IndexName: string;
+    readonly ReadProvisionedThroughputSettings?: CfnReadSettings;
+  }[];
 }
 interface CfnResource {
   readonly Type: string;
@@ -48,6 +69,60 @@ interface CfnResource {
 
 const keyOf = (schema: readonly CfnKey[], type: CfnKey['KeyType']) =>
   schema.find((k) => k.KeyType === type)?.AttributeName;
+
+function capacityOf(what: string, settings: CfnAutoScaling | undefined): CapacityShape {
+  if (!settings)
+    throw new Error(`${what}: provisioned without auto scaling (the model prices autoscaled capacity)`);
+  return {
+    min: settings.MinCapacity,
+    max: settings.MaxCapacity,
+    targetPercent: settings.TargetTrackingScalingPolicyConfiguration.TargetValue,
+  };
+}
+
+/**
+ * A global table's billing: on-demand, or provisioned with the write auto scaling of the table
+ * (shared by every replica) and the read auto scaling of its replicas. The model prices one
+ * setting per table, so every index and every replica must carry the table's: a difference throws.
+ */
+export function billingShape(props: Record<string, unknown>): BillingShape {
+  if (props.BillingMode !== 'PROVISIONED') return { mode: 'on-demand' };
+  const write = capacityOf(
+    'table write',
+    (props.WriteProvisionedThroughputSettings as CfnWriteSettings | undefined)
+      ?.WriteCapacityAutoScalingSettings,
+  );
+  const replicas = (props.Replicas as CfnReplica[] | undefined) ?? [];
+  const reads = replicas.flatMap((replica) => [
+    capacityOf(
+      `${replica.Region} read`,
+      replica.ReadProvisionedThroughputSettings?.ReadCapacityAutoScalingSettings,
+    ),
+    ...(replica.GlobalSecondaryIndexes ?? []).map((index) =>
+      capacityOf(
+        `${replica.Region} ${index.IndexName} read`,
+        index.ReadProvisionedThroughputSettings?.ReadCapacityAutoScalingSettings,
+      ),
+    ),
+  ]);
+  const writes = [
+    write,
+    ...((props.GlobalSecondaryIndexes as CfnIndex[] | undefined) ?? []).map((index) =>
+      capacityOf(
+        `${index.IndexName} write`,
+        index.WriteProvisionedThroughputSettings?.WriteCapacityAutoScalingSettings,
+      ),
+    ),
+  ];
+  const read = reads[0];
+  if (!read) throw new Error('provisioned table without a replica read capacity');
+  const same = (a: CapacityShape, b: CapacityShape) =>
+    a.min === b.min && a.max === b.max && a.targetPercent === b.targetPercent;
+  if (!writes.every((w) => same(w, write)) || !reads.every((r) => same(r, read))) {
+    throw new Error('a provisioned table whose indexes or replicas differ in capacity (not modelled)');
+  }
+  return { mode: 'provisioned', write, read };
+}
 
 /** A table's shape from its CloudFormation resource (a global table's `Replicas` include the primary). */
 export function tableShape(resource: CfnResource): TableShape {
@@ -65,6 +140,7 @@ export function tableShape(resource: CfnResource): TableShape {
       projection: index.Projection.ProjectionType,
       nonKeyAttributes: index.Projection.NonKeyAttributes ?? [],
     })),
+    billing: billingShape(props),
   };
 }
 

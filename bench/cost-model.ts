@@ -23,6 +23,15 @@ export const PRICES = {
   dynamoReadUnit: 0.125 / 1e6,
   /** Same page, global tables: $0.625 per million replicated write request units. */
   dynamoReplicatedWriteUnit: 0.625 / 1e6,
+  /**
+   * aws.amazon.com/dynamodb/pricing/provisioned/: $0.00065 per write capacity unit-hour; global
+   * tables' replicated WCU-hours are priced the same (developer guide, global tables billing).
+   */
+  dynamoWriteCapacityHour: 0.00065,
+  /** Same page: $0.00065 per replicated write capacity unit-hour. */
+  dynamoReplicatedWriteCapacityHour: 0.00065,
+  /** Same page: $0.00013 per read capacity unit-hour. */
+  dynamoReadCapacityHour: 0.00013,
   /** aws.amazon.com/sqs/pricing/: standard queues $0.40 per million requests (64 KB chunks). */
   sqsRequest: 0.4 / 1e6,
   /** aws.amazon.com/lambda/pricing/: Arm $0.0000133334 per GB-second (first tier). */
@@ -86,12 +95,67 @@ export interface IndexShape {
   readonly nonKeyAttributes: readonly string[];
 }
 
-/** A table as deployed: its keys, its GSIs, and how many regions hold a copy (1: a regional table). */
+/** Autoscaled provisioned capacity as deployed (min, max, target utilisation in percent). */
+export interface CapacityShape {
+  readonly min: number;
+  readonly max: number;
+  readonly targetPercent: number;
+}
+
+/** How a table is billed as deployed; a provisioned table's indexes and replicas share its settings. */
+export type BillingShape =
+  | { readonly mode: 'on-demand' }
+  | { readonly mode: 'provisioned'; readonly write: CapacityShape; readonly read: CapacityShape };
+
+/** A table as deployed: its keys, its GSIs, how many regions hold a copy (1: a regional table), its billing. */
 export interface TableShape {
   readonly partitionKey: string;
   readonly sortKey?: string;
   readonly regions: number;
   readonly indexes: readonly IndexShape[];
+  readonly billing: BillingShape;
+}
+
+const HOURS_PER_MONTH = 730;
+
+/**
+ * What one consumed unit costs on a table. On-demand: the request-unit price. Provisioned: the
+ * capacity-unit-hour price spread over the units one provisioned unit serves in an hour at the
+ * target utilisation (3,600 x target): the steady-state figure, which assumes auto scaling holds
+ * the table near its target (at low traffic the minimum capacity costs more: `capacityFloor`).
+ */
+export function unitPrices(
+  billing: BillingShape,
+  prices: Prices = PRICES,
+): { readonly write: number; readonly replicatedWrite: number; readonly read: number } {
+  if (billing.mode === 'on-demand') {
+    return {
+      write: prices.dynamoWriteUnit,
+      replicatedWrite: prices.dynamoReplicatedWriteUnit,
+      read: prices.dynamoReadUnit,
+    };
+  }
+  const served = (capacity: CapacityShape) => 3600 * (capacity.targetPercent / 100);
+  return {
+    write: prices.dynamoWriteCapacityHour / served(billing.write),
+    replicatedWrite: prices.dynamoReplicatedWriteCapacityHour / served(billing.write),
+    read: prices.dynamoReadCapacityHour / served(billing.read),
+  };
+}
+
+/**
+ * What a provisioned table costs per month with no traffic at all: its minimum capacity, paid every
+ * hour, for the table and each GSI (each has its own capacity), in every region holding it (the
+ * replicas' write capacity is replicated WCU). 0 for an on-demand table (storage aside).
+ */
+export function capacityFloor(table: TableShape, prices: Prices = PRICES): number {
+  if (table.billing.mode === 'on-demand') return 0;
+  const holders = 1 + table.indexes.length;
+  const writeHour =
+    table.billing.write.min *
+    (prices.dynamoWriteCapacityHour + (table.regions - 1) * prices.dynamoReplicatedWriteCapacityHour);
+  const readHour = table.billing.read.min * prices.dynamoReadCapacityHour * table.regions;
+  return round(holders * (writeHour + readHour) * HOURS_PER_MONTH);
 }
 
 /** One kind of DynamoDB write the ingestion path makes, per review. */
@@ -112,6 +176,8 @@ export interface FlowWrite {
 
 export interface FlowRead {
   readonly what: string;
+  /** The table read (its billing prices the read units). */
+  readonly table: string;
   readonly bytes: number;
   readonly perReview: number;
   readonly consistent: boolean;
@@ -166,6 +232,8 @@ export interface CostEstimate {
   readonly lambdaGbSecondsPerMillion: number;
   readonly totalPerMillion: number;
   readonly target: number;
+  /** Per provisioned table: its minimum capacity's cost per month, paid with or without traffic. */
+  readonly capacityFloorPerMonth: Readonly<Record<string, number>>;
 }
 
 const MILLION = 1e6;
@@ -217,9 +285,9 @@ export function writeCost(write: FlowWrite, table: TableShape, prices: Prices = 
   // own indexes with standard write units.
   const replicatedUnits = plain * others;
   const replicaIndexUnits = indexUnits * others;
+  const unit = unitPrices(table.billing, prices);
   const dollars =
-    (units + indexUnits + replicaIndexUnits) * prices.dynamoWriteUnit +
-    replicatedUnits * prices.dynamoReplicatedWriteUnit;
+    (units + indexUnits + replicaIndexUnits) * unit.write + replicatedUnits * unit.replicatedWrite;
   return {
     what: write.what,
     table: write.table,
@@ -235,16 +303,22 @@ export function writeCost(write: FlowWrite, table: TableShape, prices: Prices = 
 }
 
 export function estimateCost(flow: IngestFlow, prices: Prices = PRICES): CostEstimate {
-  const writes = flow.writes.map((w) => {
-    const table = flow.tables[w.table];
-    if (!table) throw new Error(`the flow writes ${w.table}, which is not among the deployed tables`);
-    return writeCost(w, table, prices);
-  });
+  const tableOf = (name: string, verb: string) => {
+    const table = flow.tables[name];
+    if (!table) throw new Error(`the flow ${verb} ${name}, which is not among the deployed tables`);
+    return table;
+  };
+  const writes = flow.writes.map((w) => writeCost(w, tableOf(w.table, 'writes'), prices));
   const dynamodbWrites = writes.reduce((sum, w) => sum + w.dollarsPerMillion, 0);
   const dynamodbReads =
-    flow.reads.reduce((sum, r) => sum + readUnits(r.bytes, r.consistent) * r.perReview, 0) *
-    prices.dynamoReadUnit *
-    MILLION;
+    flow.reads.reduce(
+      (sum, r) =>
+        sum +
+        readUnits(r.bytes, r.consistent) *
+          r.perReview *
+          unitPrices(tableOf(r.table, 'reads').billing, prices).read,
+      0,
+    ) * MILLION;
   const sqs = flow.sqsRequestsPerReview * prices.sqsRequest * MILLION;
   const gbSecondsOf = (i: FlowInvocation) =>
     i.perReview * (i.everyRegion ? flow.regions : 1) * (i.durationMs / 1000) * (i.memoryMb / 1024);
@@ -276,6 +350,11 @@ export function estimateCost(flow: IngestFlow, prices: Prices = PRICES): CostEst
     lambdaGbSecondsPerMillion: round(gbSeconds * MILLION),
     totalPerMillion: round(Object.values(perService).reduce((a, b) => a + b, 0)),
     target: COST_TARGET_PER_MILLION,
+    capacityFloorPerMonth: Object.fromEntries(
+      Object.entries(flow.tables)
+        .filter(([, table]) => table.billing.mode === 'provisioned')
+        .map(([name, table]) => [name, capacityFloor(table, prices)]),
+    ),
   };
 }
 

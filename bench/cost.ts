@@ -161,24 +161,53 @@ export function ingestFlow(options: FlowOptions, deployment: Deployment): Ingest
       // ingest-batch.ts: the supplier's 50 latest reviews per chunk (near-duplicate and burst checks):
       // one Query of byCreatedAt, and when that index holds less than the whole review, the 50 by key.
       ...(latestIndex.projection === 'ALL'
-        ? [{ what: 'recent reviews', bytes: 50 * itemBytes(review), perReview: 1 / chunk, consistent: false }]
+        ? [
+            {
+              what: 'recent reviews',
+              table: 'Reviews',
+              bytes: 50 * itemBytes(review),
+              perReview: 1 / chunk,
+              consistent: false,
+            },
+          ]
         : [
             {
               what: 'recent reviews (index entries)',
+              table: 'Reviews',
               bytes: 50 * itemBytes(indexEntry(review, reviews, latestIndex)),
               perReview: 1 / chunk,
               consistent: false,
             },
             {
               what: 'recent reviews (by key)',
+              table: 'Reviews',
               bytes: itemBytes(review),
               perReview: 50 / chunk,
               consistent: false,
             },
           ]),
       // fan-out.ts: the tenant's endpoints per event; deliver-webhooks.ts: endpoint and breaker per delivery.
-      { what: 'endpoints of the tenant', bytes: 1024, perReview: events, consistent: false },
-      { what: 'endpoint + breaker per delivery', bytes: 1024, perReview: 2 * deliveries, consistent: true },
+      {
+        what: 'endpoints of the tenant',
+        table: 'WebhookEndpoints',
+        bytes: 1024,
+        perReview: events,
+        consistent: false,
+      },
+      {
+        what: 'endpoint per delivery',
+        table: 'WebhookEndpoints',
+        bytes: 1024,
+        perReview: deliveries,
+        consistent: true,
+      },
+      {
+        what: 'breaker per delivery',
+        table: 'WebhookBreakers',
+        bytes: 1024,
+        perReview: deliveries,
+        consistent: true,
+      },
     ],
     sqsRequestsPerReview:
       // API SendMessage; Ingest receive + delete batch per batch.
@@ -203,6 +232,19 @@ export function ingestFlow(options: FlowOptions, deployment: Deployment): Ingest
   };
 }
 
+/** The same deployment with every table on-demand (what provisioning is compared with). */
+export function allOnDemand(deployment: Deployment): Deployment {
+  return {
+    ...deployment,
+    tables: Object.fromEntries(
+      Object.entries(deployment.tables).map(([id, table]) => [
+        id,
+        { ...table, billing: { mode: 'on-demand' } },
+      ]),
+    ) as Deployment['tables'],
+  };
+}
+
 function numberFlag(argv: readonly string[], name: string, fallback: number): number {
   const raw = argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const value = raw === undefined ? fallback : Number(raw);
@@ -210,7 +252,12 @@ function numberFlag(argv: readonly string[], name: string, fallback: number): nu
   return value;
 }
 
-function print(estimate: CostEstimate, options: FlowOptions, deployment: Deployment): void {
+function print(
+  estimate: CostEstimate,
+  options: FlowOptions,
+  deployment: Deployment,
+  onDemandTotal: number,
+): void {
   const money = (n: number) => `$${n.toFixed(2)}`;
   console.log(
     `Estimated cost of 1M reviews ingested through the API, ${deployment.regions} regions ` +
@@ -240,6 +287,29 @@ function print(estimate: CostEstimate, options: FlowOptions, deployment: Deploym
   console.log(`| **total** | **${money(estimate.totalPerMillion)}** |`);
   console.log(`| target | <= ${money(estimate.target)} |`);
   console.log(`| gap | ${gap <= 0 ? `met, ${money(-gap)} to spare` : `${money(gap)} over the target`} |`);
+  const billing = (name: string) => {
+    const b = deployment.tables[name as keyof Deployment['tables']].billing;
+    return b.mode === 'on-demand'
+      ? 'on-demand'
+      : `provisioned, write ${b.write.min}-${b.write.max} at ${b.write.targetPercent}%, read ${b.read.min}-${b.read.max} at ${b.read.targetPercent}%`;
+  };
+  console.log('\n| table written | billing (as synthesized) |\n|---|---|');
+  for (const table of byTable.keys()) console.log(`| ${table} | ${billing(table)} |`);
+  const floors = Object.entries(estimate.capacityFloorPerMonth);
+  const floorTotal = floors.reduce((sum, [, dollars]) => sum + dollars, 0);
+  console.log(
+    `\nProvisioned tables are priced at their target utilisation (steady traffic). Their minimum ` +
+      `capacity is paid with or without traffic, in every region, for the table and each GSI: ` +
+      floors.map(([name, dollars]) => `${name} ${money(dollars)}`).join(', ') +
+      ` = ${money(floorTotal)} per month.`,
+  );
+  const saved = onDemandTotal - estimate.totalPerMillion;
+  if (saved > 0) {
+    console.log(
+      `All on-demand, the same flow costs ${money(onDemandTotal)} per 1M reviews: provisioning saves ` +
+        `${money(saved)} per 1M, and pays for its floor from about ${(Math.round((floorTotal / saved) * 1e2) * 1e4).toLocaleString('en-US')} reviews a month.`,
+    );
+  }
   console.log(
     `\nLambda: ${estimate.lambdaGbSecondsPerMillion.toFixed(0)} GB-s per 1M reviews (` +
       Object.entries(deployment.functions)
@@ -258,6 +328,8 @@ if (require.main === module) {
   };
   const deployment = synthesizeDeployment(INGEST_FUNCTIONS);
   const estimate = estimateCost(ingestFlow(options, deployment));
-  if (argv.includes('--json')) console.log(JSON.stringify({ options, deployment, ...estimate }, null, 2));
-  else print(estimate, options, deployment);
+  const onDemandTotal = estimateCost(ingestFlow(options, allOnDemand(deployment))).totalPerMillion;
+  if (argv.includes('--json')) {
+    console.log(JSON.stringify({ options, deployment, ...estimate, onDemandTotal }, null, 2));
+  } else print(estimate, options, deployment, onDemandTotal);
 }

@@ -145,6 +145,10 @@ export const ALARM_TABLE = {
   // DynamoDB global tables, every table of the region at once (lib/constructs/data-alarms.ts).
   dynamoSystemErrors: kind({ severity: 'critical', runbook: 'dynamodb' }),
   dynamoThrottles: kind({ severity: 'warning', runbook: 'dynamodb' }),
+  // Throttled items inside batches (BatchGetItem, BatchWriteItem), which ThrottledRequests misses:
+  // provisioned tables (ADR 0035) throttle there first when auto scaling lags.
+  dynamoReadThrottleEvents: kind({ severity: 'warning', runbook: 'dynamodb' }),
+  dynamoWriteThrottleEvents: kind({ severity: 'warning', runbook: 'dynamodb' }),
   dynamoReplicationLatency: kind({ severity: 'warning', runbook: 'dynamodb' }),
 
   // Webhooks: endpoints' own failures are the subscribers' to fix; we watch the ratio.

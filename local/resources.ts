@@ -45,6 +45,8 @@ export async function createTables(
       await client.send(
         new CreateTableCommand({
           TableName: name,
+          // On-demand whatever the catalog's `capacity` (ADR 0035): DynamoDB Local accepts provisioned
+          // throughput but neither enforces nor scales it, so locally the two modes behave alike.
           BillingMode: 'PAY_PER_REQUEST',
           AttributeDefinitions: [...new Set(keys)].map((AttributeName) => ({
             AttributeName,

@@ -73,6 +73,23 @@ export class HealthAlarms extends Construct {
       evaluationPeriods: 2,
       datapointsToAlarm: 2,
     });
+    // ThrottledRequests counts a batch only when every item of it was throttled; a BatchGetItem (the
+    // review listing's page, the ingest worker's 50 latest) or BatchWriteItem partly throttled by a
+    // provisioned table (ADR 0035) shows only in the per-table event counts.
+    for (const kind of ['Read', 'Write'] as const) {
+      alarms.create(this, `Dynamo${kind}ThrottleEvents`, `dynamo${kind}ThrottleEvents`, undefined, {
+        name: `dynamodb-${kind.toLowerCase()}-throttle-events`,
+        description: `DynamoDB throttled ${kind.toLowerCase()}s (events, batch items included) on a table of this region for 10 minutes: a provisioned table beyond its capacity (auto scaling lagging or at its maximum) or a hot key.`,
+        metric: insights(
+          dynamoQuery('SUM', `${kind}ThrottleEvents`, 'TableName'),
+          `DynamoDB ${kind.toLowerCase()} throttle events`,
+        ),
+        threshold: 0,
+        comparisonOperator: gt,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+      });
+    }
     alarms.create(this, 'DynamoReplicationLatency', 'dynamoReplicationLatency', undefined, {
       name: 'dynamodb-replication-latency',
       description: `Global-table replication from this region to another took over ${t.replicationLatencyMs} ms on average for 15 minutes: the regions disagree for that long.`,

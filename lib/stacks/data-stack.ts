@@ -16,7 +16,14 @@ import type { Construct } from 'constructs';
 import { DATA_FUNCTIONS, type DataFunctionId } from '#src/catalog/functions';
 import { SECRETS, type SecretId } from '#src/catalog/secrets';
 import type { SettingId } from '#src/catalog/settings';
-import { type IndexProjection, TABLES, type TableDefinition, type TableId } from '#src/catalog/tables';
+import {
+  type AutoscaledCapacity,
+  type IndexProjection,
+  type TableCapacity,
+  TABLES,
+  type TableDefinition,
+  type TableId,
+} from '#src/catalog/tables';
 import { TableBackups } from '../constructs/table-backups';
 import { dataFunctionName, type NamingScope, secretName, tableName } from '#src/catalog/physical-names';
 import {
@@ -60,6 +67,29 @@ function cdkProjection(
   if (projection === 'all') return { projectionType: dynamodb.ProjectionType.ALL };
   if (projection === 'keys-only') return { projectionType: dynamodb.ProjectionType.KEYS_ONLY };
   return { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...projection.include] };
+}
+
+const autoscaled = (capacity: AutoscaledCapacity): dynamodb.Capacity =>
+  dynamodb.Capacity.autoscaled({
+    minCapacity: capacity.min,
+    maxCapacity: capacity.max,
+    targetUtilizationPercent: capacity.targetPercent,
+    // Required by CloudFormation to switch an existing table from on-demand to provisioned: the
+    // capacity it starts from until auto scaling adjusts it (ADR 0035, "Deploying").
+    seedCapacity: capacity.min,
+  });
+
+/**
+ * The catalog's capacity decision (ADR 0035) as the table's billing. A provisioned table's GSIs
+ * and replicas inherit it: each index and each replica gets its own autoscaled capacity with the
+ * same minimum, maximum and target (CloudFormation renders them per index and per replica).
+ */
+export function cdkBilling(capacity: TableCapacity): dynamodb.Billing {
+  if (capacity.mode === 'on-demand') return dynamodb.Billing.onDemand();
+  return dynamodb.Billing.provisioned({
+    readCapacity: autoscaled(capacity.read),
+    writeCapacity: autoscaled(capacity.write),
+  });
 }
 
 export class DataStack extends Stack {
@@ -192,7 +222,7 @@ export class DataStack extends Stack {
       tableName: tableName(props.naming, def.id),
       partitionKey: stringKey(def.partitionKey),
       sortKey: def.sortKey === undefined ? undefined : stringKey(def.sortKey),
-      billing: dynamodb.Billing.onDemand(),
+      billing: cdkBilling(def.capacity),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: 35 },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,

@@ -57,6 +57,37 @@ export function dynamoProjection(projection: IndexProjection): {
   return { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection.include] };
 }
 
+/**
+ * Autoscaled provisioned capacity of one kind (reads or writes): DynamoDB Application Auto Scaling
+ * keeps the consumed units near `targetPercent` of what is provisioned, between `min` and `max`.
+ * `min` is paid every hour of the month, in every region holding the table, for the table and for
+ * each of its GSIs (each index has its own capacity, autoscaled with the same settings).
+ */
+export interface AutoscaledCapacity {
+  readonly min: number;
+  readonly max: number;
+  /** 20 to 90 (Application Auto Scaling's bounds for DynamoDB). */
+  readonly targetPercent: number;
+}
+
+/**
+ * How a table is billed, decided per table (ADR 0035). `on-demand`: per request, no throttling
+ * below the table's previous peak doubled. `provisioned`: per capacity-hour, about 2.4x cheaper
+ * per unit at a 70% target but throttled beyond what is provisioned until auto scaling catches up
+ * (minutes): only for tables whose writers sit behind a queue that retries.
+ */
+export type TableCapacity =
+  | { readonly mode: 'on-demand' }
+  | {
+      readonly mode: 'provisioned';
+      /** A global table's write capacity is the same in every replica (it takes every region's writes). */
+      readonly write: AutoscaledCapacity;
+      /** Read capacity, set alike in every replica (reads are regional). */
+      readonly read: AutoscaledCapacity;
+    };
+
+export const ON_DEMAND: TableCapacity = { mode: 'on-demand' };
+
 export interface TableDefinition {
   readonly id: TableId;
   readonly envVar: string;
@@ -67,12 +98,23 @@ export interface TableDefinition {
   readonly indexes: readonly IndexDefinition[];
   /** A DynamoDB stream of new item images in every replica (a function consumes it there). */
   readonly stream?: 'new-image';
+  /** On-demand or provisioned with auto scaling, decided per table (ADR 0035). */
+  readonly capacity: TableCapacity;
 }
 
 export const TABLES: readonly TableDefinition[] = [
   {
     id: 'Reviews',
     envVar: 'TABLE_REVIEWS',
+    capacity: {
+      // Written only behind queues (IngestWorker, InferenceWorker, ReplyWorker, PrivacyWorker) and
+      // the Reviews stream (SummaryCorrection): a throttled write is retried by the SDK, then by SQS
+      // (5 receives, 180 s apart). Read synchronously by GET /v1/reviews: hence a read floor of
+      // 5 units per index, the SDK's retries, and the throttle alarm (ADR 0035).
+      mode: 'provisioned',
+      write: { min: 1, max: 10000, targetPercent: 70 },
+      read: { min: 5, max: 20000, targetPercent: 70 },
+    },
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [
@@ -117,6 +159,7 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'Tenants',
     envVar: 'TABLE_TENANTS',
+    capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [],
@@ -124,6 +167,7 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'ReviewRequests',
     envVar: 'TABLE_REVIEW_REQUESTS',
+    capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
@@ -133,6 +177,7 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'Rejected',
     envVar: 'TABLE_REJECTED',
+    capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
@@ -141,6 +186,7 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'WebhookEndpoints',
     envVar: 'TABLE_WEBHOOK_ENDPOINTS',
+    capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
     // Scheduled secret rotation (issue 9): the sparse index of endpoints with a schedule.
@@ -149,6 +195,13 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'Deliveries',
     envVar: 'TABLE_DELIVERIES',
+    capacity: {
+      // Written by EventFanout, WebhookDelivery and ReplayWorker (queue consumers); the API writes a
+      // replay job or a redelivery now and then (ADR 0035).
+      mode: 'provisioned',
+      write: { min: 1, max: 4000, targetPercent: 70 },
+      read: { min: 1, max: 2000, targetPercent: 70 },
+    },
     partitionKey: 'pk',
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
@@ -158,12 +211,14 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'WebhookBreakers',
     envVar: 'TABLE_WEBHOOK_BREAKERS',
+    capacity: ON_DEMAND,
     partitionKey: 'pk',
     indexes: [],
   },
   {
     id: 'Budgets',
     envVar: 'TABLE_BUDGETS',
+    capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [],
@@ -171,6 +226,7 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'ModelStats',
     envVar: 'TABLE_MODEL_STATS',
+    capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
@@ -179,6 +235,7 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'Idempotency',
     envVar: 'TABLE_IDEMPOTENCY',
+    capacity: ON_DEMAND,
     // The attribute names are Powertools' (DynamoDBPersistenceLayer defaults).
     partitionKey: 'id',
     ttlAttribute: 'expiration',
@@ -187,6 +244,7 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'Connections',
     envVar: 'TABLE_CONNECTIONS',
+    capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
     // Only a pending connection (OAuth started, no callback yet) carries it: it goes on activation.
@@ -199,6 +257,7 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'Audit',
     envVar: 'TABLE_AUDIT',
+    capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
@@ -211,6 +270,7 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'PlatformStats',
     envVar: 'TABLE_PLATFORM_STATS',
+    capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
@@ -220,6 +280,7 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'RateLimits',
     envVar: 'TABLE_RATE_LIMITS',
+    capacity: ON_DEMAND,
     partitionKey: 'pk',
     ttlAttribute: 'expiresAt',
     indexes: [],
@@ -227,12 +288,14 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'PlatformBreakers',
     envVar: 'TABLE_PLATFORM_BREAKERS',
+    capacity: ON_DEMAND,
     partitionKey: 'pk',
     indexes: [],
   },
   {
     id: 'PlatformSync',
     envVar: 'TABLE_PLATFORM_SYNC',
+    capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
@@ -241,6 +304,7 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'ImportJobs',
     envVar: 'TABLE_IMPORT_JOBS',
+    capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
     ttlAttribute: 'expiresAt',
@@ -250,6 +314,7 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'RealtimeConnections',
     envVar: 'TABLE_REALTIME_CONNECTIONS',
+    capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
     // API Gateway closes a WebSocket after 2 hours: items expire then even if $disconnect never ran.
@@ -259,6 +324,7 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'RealtimeLog',
     envVar: 'TABLE_REALTIME_LOG',
+    capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
     // Events are resumable for an hour; they expire ten minutes after that.
@@ -270,6 +336,7 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'Migrations',
     envVar: 'TABLE_MIGRATIONS',
+    capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [],
@@ -279,6 +346,13 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'EventLog',
     envVar: 'TABLE_EVENT_LOG',
+    capacity: {
+      // Written by EventFanout and PrivacyWorker (queue consumers); read by replay and the API's
+      // event listing (ADR 0035).
+      mode: 'provisioned',
+      write: { min: 1, max: 2000, targetPercent: 70 },
+      read: { min: 1, max: 1000, targetPercent: 70 },
+    },
     partitionKey: 'pk',
     ttlAttribute: 'expiresAt',
     indexes: [{ name: 'byOwnerTime', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'all' }],

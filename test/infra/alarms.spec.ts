@@ -145,6 +145,12 @@ describe.each(REGIONS)('alarms in %s', (region) => {
       'SELECT SUM(SystemErrors) FROM SCHEMA(\\"AWS/DynamoDB\\"',
     );
     expect(json('dynamodb-throttles')).toContain('SUM(ThrottledRequests)');
+    expect(json('dynamodb-read-throttle-events')).toContain(
+      'SELECT SUM(ReadThrottleEvents) FROM SCHEMA(\\"AWS/DynamoDB\\", TableName)',
+    );
+    expect(json('dynamodb-write-throttle-events')).toContain(
+      'SELECT SUM(WriteThrottleEvents) FROM SCHEMA(\\"AWS/DynamoDB\\", TableName)',
+    );
     expect(json('dynamodb-replication-latency')).toContain('MAX(ReplicationLatency)');
     expect(byName('api-latency-p99').Properties).toMatchObject({
       MetricName: 'Latency',

@@ -28,7 +28,7 @@ describe('DynamoDB global tables', () => {
     expect(synth.data.region).toBe(synth.config.primaryRegion);
   });
 
-  it.each(TABLE_CASES)('%s: catalog keys (strings only), on-demand billing', (_id, def) => {
+  it.each(TABLE_CASES)("%s: catalog keys (strings only), the catalog's billing mode", (_id, def) => {
     const keyNames = new Set([
       def.partitionKey,
       ...(def.sortKey ? [def.sortKey] : []),
@@ -42,8 +42,55 @@ describe('DynamoDB global tables', () => {
       AttributeDefinitions: Match.arrayEquals(
         [...keyNames].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
       ),
-      BillingMode: 'PAY_PER_REQUEST',
+      BillingMode: def.capacity.mode === 'on-demand' ? 'PAY_PER_REQUEST' : 'PROVISIONED',
     });
+  });
+
+  it.each(TABLE_CASES.filter(([, def]) => def.capacity.mode === 'provisioned'))(
+    '%s: provisioned with auto scaling for the table, each GSI and each replica (ADR 0035)',
+    (_id, def) => {
+      if (def.capacity.mode !== 'provisioned') throw new Error('filtered');
+      const scaling = (c: { min: number; max: number; targetPercent: number }) => ({
+        MinCapacity: c.min,
+        MaxCapacity: c.max,
+        SeedCapacity: c.min,
+        TargetTrackingScalingPolicyConfiguration: { TargetValue: c.targetPercent },
+      });
+      const write = { WriteCapacityAutoScalingSettings: scaling(def.capacity.write) };
+      const read = { ReadCapacityAutoScalingSettings: scaling(def.capacity.read) };
+      const replicas = new Capture();
+      tableTemplate(def).hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        WriteProvisionedThroughputSettings: write,
+        GlobalSecondaryIndexes: def.indexes.map((index) =>
+          Match.objectLike({ IndexName: index.name, WriteProvisionedThroughputSettings: write }),
+        ),
+        Replicas: replicas,
+      });
+      const list = replicas.asArray() as Record<string, unknown>[];
+      expect(list).toHaveLength(allRegions(synth.config).length);
+      for (const replica of list) {
+        expect(replica).toMatchObject({
+          ReadProvisionedThroughputSettings: read,
+          ...(def.indexes.length
+            ? {
+                GlobalSecondaryIndexes: def.indexes.map((index) => ({
+                  IndexName: index.name,
+                  ReadProvisionedThroughputSettings: read,
+                })),
+              }
+            : {}),
+        });
+      }
+    },
+  );
+
+  it('keeps on-demand the tables written in the request path of the API or the authorizer, and Rejected (ADR 0035)', () => {
+    // A provisioned table throttles a burst until auto scaling follows: behind a queue that is a
+    // retry, in the API's request path it is an error answered to the client; Rejected must never
+    // refuse a message it parks.
+    for (const id of ['Idempotency', 'ReviewRequests', 'Tenants', 'Rejected'] as const) {
+      expect([id, TABLES.find((t) => t.id === id)!.capacity.mode]).toEqual([id, 'on-demand']);
+    }
   });
 
   it.each(TABLE_CASES)(
@@ -106,6 +153,10 @@ describe('DynamoDB global tables', () => {
                   { AttributeName: index.sortKey, KeyType: 'RANGE' },
                 ],
                 Projection: dynamoProjection(index.projection),
+                // A provisioned table's indexes carry their own auto scaling (checked above).
+                ...(def.capacity.mode === 'provisioned'
+                  ? { WriteProvisionedThroughputSettings: Match.anyValue() }
+                  : {}),
               })),
             ),
     });

@@ -1,7 +1,10 @@
 /** The cost model's arithmetic (bench/cost-model.ts): item sizes, request units, replication, totals. */
 import {
   attributeBytes,
+  capacityFloor,
   estimateCost,
+  unitPrices,
+  type BillingShape,
   itemBytes,
   PRICES,
   readUnits,
@@ -12,8 +15,8 @@ import {
   type IngestFlow,
   type TableShape,
 } from '../../../bench/cost-model';
-import { ingestFlow, INGEST_FUNCTIONS } from '../../../bench/cost';
-import { synthesizeDeployment, type Deployment } from '../../../bench/cost-deployment';
+import { allOnDemand, ingestFlow, INGEST_FUNCTIONS } from '../../../bench/cost';
+import { billingShape, synthesizeDeployment, type Deployment } from '../../../bench/cost-deployment';
 import { FUNCTIONS } from '../../../src/catalog/functions';
 import { dynamoProjection, TABLES } from '../../../src/catalog/tables';
 
@@ -49,11 +52,21 @@ describe('request units', () => {
   });
 });
 
-const table = (indexes: TableShape['indexes'], regions = 3): TableShape => ({
+const table = (
+  indexes: TableShape['indexes'],
+  regions = 3,
+  billing: BillingShape = { mode: 'on-demand' },
+): TableShape => ({
   partitionKey: 'pk',
   sortKey: 'sk',
   regions,
   indexes,
+  billing,
+});
+const provisioned = (writeMin = 1, readMin = 1, targetPercent = 70): BillingShape => ({
+  mode: 'provisioned',
+  write: { min: writeMin, max: 100, targetPercent },
+  read: { min: readMin, max: 100, targetPercent },
 });
 const index = (
   name: string,
@@ -104,12 +117,87 @@ describe('writeCost', () => {
   });
 });
 
+describe('provisioned capacity (ADR 0035)', () => {
+  it('prices a consumed unit as a capacity-hour spread over 3,600 x the target utilisation', () => {
+    const unit = unitPrices(provisioned(1, 1, 70));
+    // $0.00065 per WCU-hour / (3,600 s x 0.7) = $0.258 per million units; reads $0.0516.
+    expect(unit.write * 1e6).toBeCloseTo((0.00065 / (3600 * 0.7)) * 1e6, 9);
+    expect(unit.write * 1e6).toBeCloseTo(0.258, 3);
+    expect(unit.replicatedWrite).toBe(unit.write);
+    expect(unit.read * 1e6).toBeCloseTo(0.0516, 4);
+    // A lower target pays for more idle capacity.
+    expect(unitPrices(provisioned(1, 1, 35)).write).toBeCloseTo(2 * unit.write, 12);
+    expect(unitPrices({ mode: 'on-demand' })).toEqual({
+      write: PRICES.dynamoWriteUnit,
+      replicatedWrite: PRICES.dynamoReplicatedWriteUnit,
+      read: PRICES.dynamoReadUnit,
+    });
+  });
+
+  it('prices every unit of a write on a provisioned table (indexes and copies too) at that rate', () => {
+    const item = { pk: 'p', sk: 's', apk: 'a', gsk: 'g', text: 'x'.repeat(1500 - 18) };
+    const write = { what: 'review', table: 'T', item, perReview: 1, transactional: true };
+    const onDemand = writeCost(write, table([index('a', 'ALL')]));
+    const prov = writeCost(write, table([index('a', 'ALL')], 3, provisioned()));
+    // Same units (4 + 2 + 2 x 2 index, 2 x 2 replicated = 14), another price per unit.
+    expect(prov).toMatchObject({ tableUnits: 4, indexUnits: 2, replicatedUnits: 4, replicaIndexUnits: 4 });
+    expect(onDemand.dollarsPerMillion).toBeCloseTo(14 * 0.625, 6);
+    expect(prov.dollarsPerMillion).toBeCloseTo(((14 * 0.00065) / (3600 * 0.7)) * 1e6, 3);
+  });
+
+  it('costs the minimum capacity 24/7 for the table and each index, in every region', () => {
+    // (1 table + 2 GSIs) x 730 h x (2 WCU x 3 regions x $0.00065 + 5 RCU x 3 regions x $0.00013).
+    expect(capacityFloor(table([index('a', 'ALL'), index('b', 'ALL')], 3, provisioned(2, 5)))).toBeCloseTo(
+      3 * 730 * (2 * 3 * 0.00065 + 5 * 3 * 0.00013),
+      3,
+    );
+    expect(capacityFloor(table([index('a', 'ALL')]))).toBe(0);
+  });
+
+  it('reads the billing of a template: on-demand, provisioned, and refuses mixed settings', () => {
+    const scaling = (min: number) => ({
+      MinCapacity: min,
+      MaxCapacity: 10,
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 70 },
+    });
+    const props = (indexWriteMin: number) => ({
+      BillingMode: 'PROVISIONED',
+      WriteProvisionedThroughputSettings: { WriteCapacityAutoScalingSettings: scaling(1) },
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'a',
+          WriteProvisionedThroughputSettings: { WriteCapacityAutoScalingSettings: scaling(indexWriteMin) },
+        },
+      ],
+      Replicas: [
+        {
+          Region: 'r1',
+          ReadProvisionedThroughputSettings: { ReadCapacityAutoScalingSettings: scaling(2) },
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: 'a',
+              ReadProvisionedThroughputSettings: { ReadCapacityAutoScalingSettings: scaling(2) },
+            },
+          ],
+        },
+      ],
+    });
+    expect(billingShape({ BillingMode: 'PAY_PER_REQUEST' })).toEqual({ mode: 'on-demand' });
+    expect(billingShape(props(1))).toEqual({
+      mode: 'provisioned',
+      write: { min: 1, max: 10, targetPercent: 70 },
+      read: { min: 2, max: 10, targetPercent: 70 },
+    });
+    expect(() => billingShape(props(3))).toThrow(/differ in capacity/);
+  });
+});
+
 describe('estimateCost', () => {
   const flow: IngestFlow = {
     regions: 3,
-    tables: {},
+    tables: { T: table([]) },
     writes: [],
-    reads: [{ what: 'page', bytes: 8192, perReview: 1, consistent: false }],
+    reads: [{ what: 'page', table: 'T', bytes: 8192, perReview: 1, consistent: false }],
     sqsRequestsPerReview: 2,
     invocations: [
       { functionId: 'Api', memoryMb: 512, perReview: 1, durationMs: 100, architecture: 'arm64' },
@@ -124,6 +212,14 @@ describe('estimateCost', () => {
     ],
     apiRequestsPerReview: 1,
   };
+
+  it('prices reads at the billing of the table read', () => {
+    const prov = estimateCost({ ...flow, tables: { T: table([], 3, provisioned()) } });
+    // 8 KB eventually consistent = 1 RCU; the model rounds to a tenth of a cent.
+    expect(prov.perService.dynamodbReads).toBeCloseTo((0.00013 / (3600 * 0.7)) * 1e6, 2);
+    expect(prov.capacityFloorPerMonth).toEqual({ T: capacityFloor(table([], 3, provisioned())) });
+    expect(estimateCost(flow).capacityFloorPerMonth).toEqual({});
+  });
 
   it('prices each service per million reviews and sums them', () => {
     const estimate = estimateCost(flow);
@@ -170,6 +266,20 @@ describe('ingestFlow (from the synthesized data stack and functions)', () => {
       );
     }
     expect(deployment.regions).toBe(3);
+  });
+
+  it("reads every table's billing from the template, as the catalog decides it", () => {
+    for (const def of TABLES) {
+      expect([def.id, deployment.tables[def.id].billing]).toEqual([def.id, def.capacity]);
+    }
+    // At least one table is provisioned, or this test would not check the provisioned path.
+    expect(TABLES.some((def) => def.capacity.mode === 'provisioned')).toBe(true);
+  });
+
+  it('is cheaper per review with the provisioned tables than all on-demand', () => {
+    const flow = ingestFlow(options, deployment);
+    const onDemand = estimateCost(ingestFlow(options, allOnDemand(deployment)));
+    expect(estimateCost(flow).perService.dynamodbWrites).toBeLessThan(onDemand.perService.dynamodbWrites);
   });
 
   it("reads each ingestion function's memory and architecture as built by ServiceFunction", () => {

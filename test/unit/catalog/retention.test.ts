@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TABLES, type TableDefinition } from '../../../src/catalog/tables';
+import { ON_DEMAND, TABLES, type TableDefinition } from '../../../src/catalog/tables';
 import { TABLE_DOCS, type TableDoc } from '../../../src/catalog/table-docs';
 import { RETENTION_DOC_PATH, renderRetentionDoc } from '../../../src/catalog/retention-doc';
 
@@ -26,7 +26,13 @@ describe('retention', () => {
   });
 
   it('catches a table without a statement and personal data kept without a reason', () => {
-    const base = { id: 'Reviews', envVar: 'X', partitionKey: 'pk', indexes: [] } as const;
+    const base = {
+      id: 'Reviews',
+      envVar: 'X',
+      partitionKey: 'pk',
+      indexes: [],
+      capacity: ON_DEMAND,
+    } as const;
     expect(retentionProblems(base, { accessPatterns: [] })).toHaveLength(1);
     expect(retentionProblems(base, undefined)).toHaveLength(1);
     expect(
