@@ -156,6 +156,33 @@ it('delivers every event to every healthy endpoint once, loses none, breaks and 
     throw new Error(`${error.message}: ${seen}`);
   });
 
+  // Healthy: every delivery ends delivered. A receiver can hold an event before its delivery says
+  // so: the outcome's write follows the answer, and an answer lost to the 1 s client timeout is
+  // retried (the receiver dedupes the copy). So wait for the log, and name what is still open.
+  let open = '';
+  await eventually(
+    async () => {
+      const notDelivered = (await Promise.all(healthy.map(deliveriesOf)))
+        .flat()
+        .filter((d) => d.status !== 'delivered');
+      open = JSON.stringify(
+        notDelivered.slice(0, 5).map((d) => ({
+          status: d.status,
+          attempt: d.attempt,
+          reason: d.reason,
+          lastStatusCode: d.lastStatusCode,
+          lastError: d.lastError,
+          outcomes: (d.attempts ?? []).map((a) => a.outcome),
+        })),
+      );
+      return notDelivered.length === 0;
+    },
+    'every healthy delivery recorded as delivered',
+    60_000,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}: ${open}`);
+  });
+
   // Healthy: exactly once after deduplication on webhook-id, all verified, all delivered in the log.
   let extraCopies = 0;
   for (const receiver of healthy) {
