@@ -56,6 +56,16 @@ export type Advance =
 
 export type SubscribeOutcome = 'subscribed' | 'forbidden' | 'gone';
 
+/** A subscription to store (`ConnectionStore.subscribe`). */
+export interface SubscribeRequest {
+  readonly connectionId: string;
+  readonly channel: string;
+  readonly grant: RealtimeGrant;
+  readonly lastSeq: number;
+  readonly expiresAt: number;
+  readonly hold?: Hold;
+}
+
 /** One cursor move of a batch claim: `connectionId`'s cursor of `channel` from `from` to `to`. */
 export interface CursorClaim {
   readonly connectionId: string;
@@ -84,14 +94,7 @@ export interface ConnectionStore {
    * the connection is gone whatever happens). With `hold`, the subscription is stored held by that
    * subscribe (ADR 0034: no other deliverer moves its cursor until it lets go or the hold expires).
    */
-  subscribe(request: {
-    readonly connectionId: string;
-    readonly channel: string;
-    readonly grant: RealtimeGrant;
-    readonly lastSeq: number;
-    readonly expiresAt: number;
-    readonly hold?: Hold;
-  }): Promise<SubscribeOutcome>;
+  subscribe(request: SubscribeRequest): Promise<SubscribeOutcome>;
   /** False when there was no such subscription. */
   unsubscribe(connectionId: string, channel: string): Promise<boolean>;
   /** Every subscription to the channel in this region. */

@@ -25,6 +25,7 @@ import type {
   Hold,
   Release,
   SubscribeOutcome,
+  SubscribeRequest,
   Subscription,
 } from '../ports';
 
@@ -121,14 +122,7 @@ export class DynamoRealtimeConnections implements ConnectionStore {
     } while (startKey);
   }
 
-  async subscribe(request: {
-    readonly connectionId: string;
-    readonly channel: string;
-    readonly grant: RealtimeGrant;
-    readonly lastSeq: number;
-    readonly expiresAt: number;
-    readonly hold?: Hold;
-  }): Promise<SubscribeOutcome> {
+  async subscribe(request: SubscribeRequest): Promise<SubscribeOutcome> {
     const { connectionId, channel, grant, lastSeq, expiresAt, hold } = request;
     const [idName, id] =
       grant.kind === 'supplier' ? ['supplierId', grant.supplierId] : ['weddingId', grant.weddingId];

@@ -6,12 +6,11 @@
  * hundred subscriptions) and reads nothing from the channel log for them; a subscription that is
  * behind writes its own cursor, reads the log once and still gets every event once, in order.
  */
-import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WebSocket } from 'ws';
 import { socketHandler } from '../../../functions/realtime-socket/handler';
-import { LocalRealtimeServer } from '../../../local/realtime-server';
+import type { LocalRealtimeServer } from '../../../local/realtime-server';
 import { createTables } from '../../../local/resources';
 import { tableDefinition } from '../../../src/catalog/tables';
 import {
@@ -23,8 +22,14 @@ import {
 } from '../../../src/realtime';
 import { DynamoChannelLog } from '../../../src/realtime/adapters/dynamo-channel-log';
 import { DynamoRealtimeConnections } from '../../../src/realtime/adapters/dynamo-connections';
-import { ManagementApiMessenger } from '../../../src/realtime/adapters/management-api-messenger';
+import type { ManagementApiMessenger } from '../../../src/realtime/adapters/management-api-messenger';
 import { acquireStore, type TestStore } from '../support/shared-store';
+import {
+  LOCAL_CREDENTIALS,
+  countCommands,
+  signedMessenger,
+  startRealtimeServer,
+} from './support/realtime-rig';
 
 jest.setTimeout(120_000);
 
@@ -33,7 +38,6 @@ const REGION = 'us-east-1';
 const SUBSCRIBERS = 100;
 const SUPPLIER = 'sup_calls';
 const CHANNEL = `supplier:${SUPPLIER}:reviews`;
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 let store: TestStore;
 let raw: DynamoDBClient;
@@ -51,27 +55,13 @@ let counting = false;
 
 beforeAll(async () => {
   store = await acquireStore('realtime-calls');
-  raw = new DynamoDBClient({ region: REGION, endpoint: store.endpoint, credentials });
+  raw = new DynamoDBClient({ region: REGION, endpoint: store.endpoint, credentials: LOCAL_CREDENTIALS });
   const names = await createTables(raw, store.tablePrefix);
   connectionsTable = names[tableDefinition('RealtimeConnections').envVar]!;
   logTable = names[tableDefinition('RealtimeLog').envVar]!;
   doc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   // The real client's send, counted: every call any adapter makes goes through it.
-  const send = doc.send.bind(doc) as (command: unknown) => Promise<unknown>;
-  (doc as unknown as { send: (command: unknown) => Promise<unknown> }).send = (command) => {
-    if (counting) {
-      const input = (
-        command as {
-          input: { TableName?: string; TransactItems?: Record<string, { TableName?: string }>[] };
-        }
-      ).input;
-      // A transaction names its table(s) in its items: the first one's (the fan-out's claims use one).
-      const item = input.TransactItems?.[0];
-      const table = input.TableName ?? (item ? Object.values(item)[0]?.TableName : undefined);
-      calls.push(`${(command as object).constructor.name} ${table ?? ''}`);
-    }
-    return send(command);
-  };
+  countCommands(doc, calls, () => counting);
   const wired: { messenger?: ManagementApiMessenger } = {};
   const socketDeps = (): SocketDeps => ({
     keys: { keyRing: async () => KEYS },
@@ -80,19 +70,12 @@ beforeAll(async () => {
     messenger: wired.messenger!,
     clock: { now: () => new Date() },
   });
-  server = await new LocalRealtimeServer({
+  server = await startRealtimeServer(REGION, {
     handler: socketHandler(socketDeps),
     routeKeys: ROUTE_ACTIONS,
-    signing: { region: REGION, credentials },
     onError: (error) => handlerErrors.push(error),
-  }).start();
-  messenger = new ManagementApiMessenger({
-    endpoint: server.managementEndpoint,
-    // As the functions sign: the management API client's own signer (src/wiring.ts).
-    signer: () => new ApiGatewayManagementApiClient({ region: REGION, credentials }).config.signer(),
-    requestTimeoutMs: 3000,
-    maxAttempts: 3,
   });
+  messenger = signedMessenger(server.managementEndpoint, REGION);
   wired.messenger = messenger;
 });
 

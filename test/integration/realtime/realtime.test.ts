@@ -3,14 +3,13 @@
  * RealtimeLog's stream read by the local stream poller), the local WebSocket server with its
  * management API, the RealtimeSocket and RealtimeFanout handlers, and real `ws` clients.
  */
-import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WebSocket } from 'ws';
 import { streamHandler } from '../../../functions/realtime-fanout/handler';
 import { socketHandler } from '../../../functions/realtime-socket/handler';
 import { DynamoDbStreamReader } from '../../../local/dynamodb-stream-reader';
-import { LocalRealtimeServer } from '../../../local/realtime-server';
+import type { LocalRealtimeServer } from '../../../local/realtime-server';
 import { createTables } from '../../../local/resources';
 import { tableDefinition } from '../../../src/catalog/tables';
 import {
@@ -23,14 +22,14 @@ import {
 } from '../../../src/realtime';
 import { DynamoChannelLog } from '../../../src/realtime/adapters/dynamo-channel-log';
 import { DynamoRealtimeConnections } from '../../../src/realtime/adapters/dynamo-connections';
-import { ManagementApiMessenger } from '../../../src/realtime/adapters/management-api-messenger';
+import type { ManagementApiMessenger } from '../../../src/realtime/adapters/management-api-messenger';
 import { acquireStore, type TestStore } from '../support/shared-store';
+import { LOCAL_CREDENTIALS, signedMessenger, startRealtimeServer } from './support/realtime-rig';
 
 jest.setTimeout(60_000);
 
 const KEYS = ['realtime-test-key-0123456789'];
 const REGION = 'us-east-1';
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const clock = { now: () => new Date() };
 
 let store: TestStore;
@@ -46,7 +45,7 @@ const clients: WebSocket[] = [];
 
 beforeAll(async () => {
   store = await acquireStore('realtime');
-  raw = new DynamoDBClient({ region: REGION, endpoint: store.endpoint, credentials });
+  raw = new DynamoDBClient({ region: REGION, endpoint: store.endpoint, credentials: LOCAL_CREDENTIALS });
   const names = await createTables(raw, store.tablePrefix);
   const doc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   connections = new DynamoRealtimeConnections(
@@ -63,19 +62,12 @@ beforeAll(async () => {
     messenger: wired.messenger!,
     clock,
   });
-  server = await new LocalRealtimeServer({
+  server = await startRealtimeServer(REGION, {
     handler: socketHandler(socketDeps),
     routeKeys: ROUTE_ACTIONS,
-    signing: { region: REGION, credentials },
     onError: (error) => handlerErrors.push(error),
-  }).start();
-  wired.messenger = new ManagementApiMessenger({
-    endpoint: server.managementEndpoint,
-    // As the functions sign: the management API client's own signer (src/wiring.ts).
-    signer: () => new ApiGatewayManagementApiClient({ region: REGION, credentials }).config.signer(),
-    requestTimeoutMs: 3000,
-    maxAttempts: 3,
   });
+  wired.messenger = signedMessenger(server.managementEndpoint, REGION);
   const fanOutDeps = (): FanOutDeps => ({ connections, log, messenger: wired.messenger! });
   poller = new DynamoDbStreamReader({
     endpoint: store.endpoint,

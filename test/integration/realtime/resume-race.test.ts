@@ -6,12 +6,11 @@
  * its management API) with real `ws` clients. No stream poller runs: the fan-outs are the injected
  * ones, so each interleaving happens every time.
  */
-import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WebSocket } from 'ws';
 import { socketHandler } from '../../../functions/realtime-socket/handler';
-import { LocalRealtimeServer } from '../../../local/realtime-server';
+import type { LocalRealtimeServer } from '../../../local/realtime-server';
 import { createTables } from '../../../local/resources';
 import { tableDefinition } from '../../../src/catalog/tables';
 import {
@@ -24,17 +23,23 @@ import {
   type Hold,
   type SocketDeps,
   type SubscribeOutcome,
+  type SubscribeRequest,
 } from '../../../src/realtime';
 import { DynamoChannelLog } from '../../../src/realtime/adapters/dynamo-channel-log';
 import { DynamoRealtimeConnections } from '../../../src/realtime/adapters/dynamo-connections';
-import { ManagementApiMessenger } from '../../../src/realtime/adapters/management-api-messenger';
+import type { ManagementApiMessenger } from '../../../src/realtime/adapters/management-api-messenger';
 import { acquireStore, type TestStore } from '../support/shared-store';
+import {
+  LOCAL_CREDENTIALS,
+  countCommands,
+  signedMessenger,
+  startRealtimeServer,
+} from './support/realtime-rig';
 
 jest.setTimeout(60_000);
 
 const KEYS = ['realtime-race-key-0123456789'];
 const REGION = 'us-east-1';
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 let store: TestStore;
 let raw: DynamoDBClient;
@@ -42,7 +47,6 @@ let doc: DynamoDBDocumentClient;
 let connectionsTable: string;
 let log: DynamoChannelLog;
 let server: LocalRealtimeServer;
-let management: ApiGatewayManagementApiClient;
 let messenger: ManagementApiMessenger;
 const handlerErrors: unknown[] = [];
 const sockets: WebSocket[] = [];
@@ -58,9 +62,7 @@ let beforeSocketPost: { match: (data: string) => boolean; run: () => Promise<voi
 
 /** The subscribe handler's store: the real adapter, with the injection point after `subscribe`. */
 class RacedConnections extends DynamoRealtimeConnections {
-  override async subscribe(
-    request: Parameters<DynamoRealtimeConnections['subscribe']>[0],
-  ): Promise<SubscribeOutcome> {
+  override async subscribe(request: SubscribeRequest): Promise<SubscribeOutcome> {
     const outcome = await super.subscribe(request);
     const run = afterSubscribe;
     afterSubscribe = undefined;
@@ -100,20 +102,16 @@ const socketMessenger: ConnectionMessenger = {
 
 beforeAll(async () => {
   store = await acquireStore('realtime-race');
-  raw = new DynamoDBClient({ region: REGION, endpoint: store.endpoint, credentials });
+  raw = new DynamoDBClient({ region: REGION, endpoint: store.endpoint, credentials: LOCAL_CREDENTIALS });
   const names = await createTables(raw, store.tablePrefix);
   connectionsTable = names[tableDefinition('RealtimeConnections').envVar]!;
   doc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  const send = doc.send.bind(doc) as (command: unknown) => Promise<unknown>;
-  (doc as unknown as { send: (command: unknown) => Promise<unknown> }).send = (command) => {
-    if (counting) {
-      const { TableName } = (command as { input: { TableName?: string } }).input;
-      calls.push(
-        `${(command as object).constructor.name} ${TableName === connectionsTable ? 'connections' : 'log'}`,
-      );
-    }
-    return send(command);
-  };
+  countCommands(
+    doc,
+    calls,
+    () => counting,
+    (table) => (table === connectionsTable ? 'connections' : 'log'),
+  );
   log = new DynamoChannelLog(doc, names[tableDefinition('RealtimeLog').envVar]!);
   const socketDeps = (): SocketDeps => ({
     keys: { keyRing: async () => KEYS },
@@ -122,26 +120,18 @@ beforeAll(async () => {
     messenger: socketMessenger,
     clock: { now: () => new Date() },
   });
-  server = await new LocalRealtimeServer({
+  server = await startRealtimeServer(REGION, {
     handler: socketHandler(socketDeps),
     routeKeys: ROUTE_ACTIONS,
-    signing: { region: REGION, credentials },
     onError: (error) => handlerErrors.push(error),
-  }).start();
-  management = new ApiGatewayManagementApiClient({ region: REGION, credentials });
-  // As the functions sign: the management API client's own signer (src/wiring.ts).
-  messenger = new ManagementApiMessenger({
-    endpoint: server.managementEndpoint,
-    signer: () => management.config.signer(),
-    requestTimeoutMs: 3000,
-    maxAttempts: 3,
   });
+  messenger = signedMessenger(server.managementEndpoint, REGION);
 });
 
 afterAll(async () => {
   for (const socket of sockets) socket.terminate();
   await server?.stop();
-  management?.destroy();
+  messenger?.destroy();
   raw?.destroy();
   await store?.release();
 });
