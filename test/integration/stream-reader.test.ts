@@ -13,6 +13,10 @@ import {
 import type { DynamoDBRecord } from 'aws-lambda';
 import { DynamoDbStreamReader, type StreamRecord } from '../../local/dynamodb-stream-reader';
 import { acquireStore, type TestStore } from './support/shared-store';
+import { until as waitUntil } from '../support/wait';
+
+/** This file's patience: 10_000 ms. */
+const until = (check: () => boolean | Promise<boolean>, what: string) => waitUntil(check, what, 10_000);
 
 jest.setTimeout(30_000);
 
@@ -50,14 +54,6 @@ async function streamedTable(): Promise<string> {
 
 const put = (TableName: string, pk: string) =>
   client.send(new PutItemCommand({ TableName, Item: { pk: { S: pk } } }));
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const pkOf = (r: DynamoDBRecord | StreamRecord) => (r.dynamodb?.Keys as { pk: { S: string } }).pk.S;
 
