@@ -111,6 +111,54 @@ it('batches (Lambda-style): from LATEST, filtered, in order; a batch failing eve
   }
 });
 
+it('batches bounded by age (a provisioned table’s writer): retried however many times it takes within the bound, then skipped', async () => {
+  const table = await streamedTable();
+  const handled: string[] = [];
+  const errors: unknown[] = [];
+  let failuresLeft = 7;
+  let poisonCalls = 0;
+  const reader = new DynamoDbStreamReader({
+    endpoint: store.endpoint,
+    tableName: table,
+    from: 'LATEST',
+    delivery: {
+      kind: 'batch',
+      filter: { eventName: ['INSERT'] },
+      // More failures than the count a batch gets by default (5): a throttle outlasting them is retried.
+      maxAgeMs: 2_500,
+      handler: async (event) => {
+        const pks = event.Records.map(pkOf);
+        if (pks.includes('throttled') && failuresLeft > 0) {
+          failuresLeft -= 1;
+          throw new Error('throttled');
+        }
+        if (pks.includes('poison')) {
+          poisonCalls += 1;
+          throw new Error('poison');
+        }
+        handled.push(...pks);
+      },
+    },
+    onError: (error) => errors.push(error),
+  });
+  await reader.start();
+  try {
+    await put(table, 'throttled');
+    await until(() => handled.includes('throttled'), 'the throttled batch handled');
+    expect(failuresLeft).toBe(0);
+    expect(errors).toEqual([]);
+    const started = Date.now();
+    await put(table, 'poison');
+    await until(() => errors.length === 1, 'the poison batch skipped at the age bound', 10_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_400);
+    expect(poisonCalls).toBeGreaterThan(5);
+    await put(table, 'after');
+    await until(() => handled.includes('after'), 'the next batch');
+  } finally {
+    await reader.stop();
+  }
+});
+
 it('records (checkpointed): from the start, one at a time, a failing record read again until handled, none skipped', async () => {
   const table = await streamedTable();
   await put(table, 'r1');
