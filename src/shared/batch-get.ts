@@ -100,8 +100,9 @@ async function inOrder<K, T>(
   keyValue: (item: T, name: string) => unknown,
 ): Promise<T[]> {
   const found = new Map<string, T>();
-  const keyIdentity = (key: ItemKey) => identityOf(keyAttributes, (name) => key[name]);
-  const unique = [...new Map(keys.map((key) => [keyIdentity(key), key])).values()];
+  // Each key's identity once: it names the key for the batches and finds its item at the end.
+  const identities = keys.map((key) => identityOf(keyAttributes, (name) => key[name]));
+  const unique = [...new Map(keys.map((key, i) => [identities[i]!, key])).values()];
   for (let i = 0; i < unique.length; i += BATCH_GET_MAX) {
     let pending: K[] | undefined = unique.slice(i, i + BATCH_GET_MAX).map(wireKey);
     for (let tries = 0; pending && pending.length > 0; tries += 1) {
@@ -118,8 +119,10 @@ async function inOrder<K, T>(
       pending = result.unprocessed;
     }
   }
-  return keys.flatMap((key) => {
-    const item = found.get(keyIdentity(key));
-    return item ? [item] : [];
-  });
+  const inKeyOrder: T[] = [];
+  for (const identity of identities) {
+    const item = found.get(identity);
+    if (item) inKeyOrder.push(item);
+  }
+  return inKeyOrder;
 }
