@@ -24,6 +24,7 @@ import { gatewayAnswer } from '../../lib/gateway-responses';
 import { createGateway, listen, type GatewayHandlers, type GatewayLimits } from '../../local/gateway';
 import { startFunctionThread, type FunctionThread } from '../../local/function-thread';
 import { gatewayLimits } from '../../local/stack';
+import { planOfUsageKey, sharedUsageKey } from '../../src/catalog/usage-plans';
 import { startTestStack, type TestStack } from './support/stack';
 
 jest.setTimeout(60_000);
@@ -52,6 +53,9 @@ const policy = (effect: 'Allow' | 'Deny'): APIGatewayAuthorizerResult => ({
     Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: 'arn:aws:execute-api:*' }],
   },
   context: { principalType: 'supplier', supplierId: 'sup_x', keyId: 'k' },
+  // A key of the stage's own limits (the shared plan's), so the stage's bucket is what these tests
+  // meet; the supplier plans' own buckets are test/integration/usage-plans.test.ts's (ADR 0036).
+  usageIdentifierKey: sharedUsageKey('review-links').value,
 });
 
 describe('limits come from the deployed configuration', () => {
@@ -63,7 +67,29 @@ describe('limits come from the deployed configuration', () => {
         Math.min(config.api.integrationTimeoutSeconds, functionDefinition('Api').timeoutSeconds) * 1000,
       authorizerTimeoutMs: functionDefinition('Authorizer').timeoutSeconds * 1000,
       authorizerCacheSeconds: 0,
+      usagePlans: planOfUsageKey,
     });
+  });
+
+  it("holds the catalog's keys in their plans, and no other value (403 INVALID_API_KEY)", async () => {
+    expect(sharedUsageKey('review-links').value).toMatch(/^.{20,128}$/);
+    const calls: string[] = [];
+    const { url, server } = await serve(
+      {
+        authorizer: async () => ({ ...policy('Allow'), usageIdentifierKey: 'not-a-key-in-any-plan-at-all' }),
+        api: async (event) => (calls.push(event.path), { statusCode: 200, body: '{}' }),
+      },
+      DEPLOYED,
+    );
+    try {
+      const response = await fetch(`${url}/v1/reviews`, { headers: { authorization: 'Bearer k' } });
+      const expected = gatewayAnswer('INVALID_API_KEY', config.api, 'x');
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { type: string }).type).toBe(expected.problem.type);
+      expect(calls).toEqual([]);
+    } finally {
+      await close(server);
+    }
   });
 
   it('answers 504 problem+json (INTEGRATION_TIMEOUT) when the handler outlives the function timeout', async () => {
