@@ -162,6 +162,39 @@ describe('limits come from the deployed configuration', () => {
   });
 });
 
+describe("a usage plan's daily quota (ADR 0036)", () => {
+  it('answers QUOTA_EXCEEDED (429, the deployed body and Retry-After) past the quota, until the next UTC day', async () => {
+    let clock = Date.UTC(2026, 11, 4, 23, 59, 0);
+    const calls: string[] = [];
+    const { url, server } = await serve(
+      {
+        authorizer: async () => policy('Allow'),
+        api: async (event) => (calls.push(event.path), { statusCode: 200, body: '{}' }),
+      },
+      {
+        ...DEPLOYED,
+        usagePlans: () => ({ id: 'tiny', throttle: { rateLimit: 1000, burstLimit: 1000 }, quotaPerDay: 3 }),
+        now: () => clock,
+      },
+    );
+    try {
+      const call = () => fetch(`${url}/v1/reviews`, { headers: { authorization: 'Bearer k' } });
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i += 1) statuses.push((await call()).status);
+      const over = await call();
+      expect([...statuses, over.status]).toEqual([200, 200, 200, 429]);
+      const expected = gatewayAnswer('QUOTA_EXCEEDED', config.api, 'x');
+      expect(over.headers.get('retry-after')).toBe(expected.headers['Retry-After']);
+      expect(await over.json()).toEqual({ ...expected.problem, requestId: expect.any(String) });
+      expect(calls).toHaveLength(3);
+      clock += 60_000; // the next UTC day: a new quota
+      expect((await call()).status).toBe(200);
+    } finally {
+      await close(server);
+    }
+  });
+});
+
 describe('a Deny from the authorizer is 403 before any route is looked at', () => {
   it.each([
     ['GET', '/nowhere'],
