@@ -60,8 +60,8 @@ export interface SharedUsageKey {
 export const SHARED_USAGE_KEYS: readonly SharedUsageKey[] = [
   { id: 'review-links', plan: 'shared', value: 'wedsync-usage-shared-review-links' },
   { id: 'operators', plan: 'shared', value: 'wedsync-usage-shared-operators' },
-  // A supplier whose API key item has no usage key (created before ADR 0036): until
-  // `npm run cli -- usage-keys` gives it one, it shares this key.
+  // A supplier whose API key item has no usage key (created before ADR 0036) shares this key
+  // until it gets one of its own (a backfill command is not built yet: ADR 0036).
   { id: 'unassigned-suppliers', plan: 'shared', value: 'wedsync-usage-shared-unassigned-suppliers' },
 ];
 
