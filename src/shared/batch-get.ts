@@ -12,6 +12,7 @@
 import { BatchGetItemCommand, DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { StoreThrottledError } from './store-throttle';
 
 const BATCH_GET_MAX = 100;
 const BATCH_GET_TRIES = 8;
@@ -106,8 +107,9 @@ async function inOrder<K, T>(
   for (let i = 0; i < unique.length; i += BATCH_GET_MAX) {
     let pending: K[] | undefined = unique.slice(i, i + BATCH_GET_MAX).map(wireKey);
     for (let tries = 0; pending && pending.length > 0; tries += 1) {
+      // DynamoDB leaves keys unprocessed when the table or index is over capacity (throttled).
       if (tries >= BATCH_GET_TRIES)
-        throw new Error(`BatchGetItem left keys unprocessed after ${tries} tries`);
+        throw new StoreThrottledError(`BatchGetItem left keys unprocessed after ${tries} tries`);
       if (tries > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** tries)));
       const result = await read(pending);
       for (const item of result.items) {
