@@ -16,7 +16,8 @@ import { acquireStore, type TestStore } from './support/shared-store';
 import { until as waitUntil } from '../support/wait';
 
 /** This file's patience: 10_000 ms. */
-const until = (check: () => boolean | Promise<boolean>, what: string) => waitUntil(check, what, 10_000);
+const until = (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) =>
+  waitUntil(check, what, timeoutMs);
 
 jest.setTimeout(30_000);
 
