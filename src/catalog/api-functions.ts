@@ -36,6 +36,13 @@ export const apiFunctionOfArea = (area: RouteArea): FunctionId => servedBy.get(a
 export const apiFunctionOfRoute = (route: Pick<RouteEntry, 'area'>): FunctionId =>
   apiFunctionOfArea(route.area);
 
+/** The function that serves an operation (e.g. the cost model's POST /v1/reviews: `submitReview`). */
+export function apiFunctionOfOperation(operation: RouteEntry['operation']): FunctionId {
+  const route = ROUTE_TABLE.find((entry) => entry.operation === operation);
+  if (!route) throw new Error(`no route has the operation ${operation}`);
+  return apiFunctionOfRoute(route);
+}
+
 /** The operations each API function serves, from the route table. */
 export const apiOperationsOf = (id: FunctionId): readonly RouteEntry['operation'][] =>
   ROUTE_TABLE.filter((route) => apiFunctionOfArea(route.area) === id).map((route) => route.operation);

@@ -119,14 +119,11 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
         expect(json).toContain(uriOf(apiFunctionOfRoute(route)));
       }
       expect(ROUTES.some((route) => apiFunctionOfRoute(route) === 'ApiReviews')).toBe(true);
-      const uris = new Capture();
-      template.allResourcesProperties('AWS::ApiGateway::Method', {
-        HttpMethod: 'ANY',
-        Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: uris },
-      });
-      do {
-        expect(uris.asString()).toContain(uriOf(API_CATCH_ALL_FUNCTION));
-      } while (uris.next());
+      const anys = Object.values(
+        template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'ANY' } }),
+      );
+      expect(anys.length).toBeGreaterThan(ROUTES.length / 2);
+      for (const any of anys) expect(JSON.stringify(any)).toContain(uriOf(API_CATCH_ALL_FUNCTION));
     });
   });
 
