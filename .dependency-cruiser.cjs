@@ -62,9 +62,11 @@ module.exports = {
     {
       name: 'catalog-reads-public-faces',
       severity: 'error',
-      comment: 'The catalog names schemas from capabilities, through their index.ts only.',
+      comment:
+        'The catalog names schemas from capabilities, through their index.ts, or their route-schemas.ts (the ' +
+        "request schemas alone, so that an API area's function does not bundle the whole capability; ADR 0022).",
       from: { path: '^src/catalog/' },
-      to: { path: `^src/${CAPABILITIES}/.+`, pathNot: `^src/${CAPABILITIES}/index\\.ts$` },
+      to: { path: `^src/${CAPABILITIES}/.+`, pathNot: `^src/${CAPABILITIES}/(index|route-schemas)\\.ts$` },
     },
     {
       name: 'runtime-does-not-import-outer-layers',

@@ -10,6 +10,7 @@
  * batch sizes. Item sizes: representative items built like the adapters build them
  * (bench/cost-items.ts). Durations: assumptions for warm arm64 invocations (`DURATION_MS`), stated.
  */
+import { apiFunctionOfOperation } from '../src/catalog/api-functions';
 import type { FunctionId } from '../src/catalog/functions';
 import { QUEUES, type QueueId } from '../src/catalog/queues';
 import { synthesizeDeployment, type Deployment } from './cost-deployment';
@@ -38,7 +39,8 @@ import {
  * figures run on emulators and are not Lambda durations). Changing one changes only its line.
  */
 export const DURATION_MS: Partial<Record<FunctionId, number>> = {
-  Api: 25,
+  // POST /v1/reviews, on the function that serves the reviews area (src/catalog/api-functions.ts).
+  [apiFunctionOfOperation('submitReview')]: 25,
   IngestWorker: 150,
   EventFanout: 120,
   WebhookDelivery: 300,
@@ -229,7 +231,8 @@ export function ingestFlow(options: FlowOptions, deployment: Deployment): Ingest
       deliveries / 10 +
       (2 * deliveries) / batchOf('Deliveries'),
     invocations: [
-      invocation('Api', 1),
+      // POST /v1/reviews, on the function that serves it (its area's, src/catalog/api-functions.ts).
+      invocation(apiFunctionOfOperation('submitReview'), 1),
       // The authorizer's decision is cached 5 minutes per key: about no invocation per review.
       invocation('IngestWorker', 1 / batchOf('Ingest')),
       invocation('EventFanout', events / eventsBatch),

@@ -71,6 +71,8 @@ export const ALARM_TABLE = {
   functionErrors: kind<FunctionId>({
     severity: {
       Api: 'critical',
+      // Each API area's function fails its callers as the Api does (ADR 0022, sixth round).
+      ApiReviews: 'critical',
       Authorizer: 'critical',
       IngestWorker: 'critical',
       EventFanout: 'critical',
@@ -106,6 +108,8 @@ export const ALARM_TABLE = {
   functionThrottles: kind<FunctionId>({
     severity: {
       Api: 'critical',
+      // Each API area's function fails its callers as the Api does (ADR 0022, sixth round).
+      ApiReviews: 'critical',
       Authorizer: 'critical',
       IngestWorker: 'warning',
       EventFanout: 'warning',

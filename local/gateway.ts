@@ -30,6 +30,8 @@ import type {
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
 import { ROUTES, matchRoute } from '../src/catalog/routes';
+import { API_CATCH_ALL_FUNCTION, apiFunctionOfRoute } from '../src/catalog/api-functions';
+import type { FunctionId } from '../src/catalog/functions';
 import { problemOf, type ProblemDetails } from '../src/shared/problem';
 import {
   GATEWAY_MAX_PAYLOAD_BYTES,
@@ -39,7 +41,12 @@ import {
 } from '../lib/gateway-responses';
 
 export interface GatewayHandlers {
-  api: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+  /**
+   * Invokes the API function that serves the request, as API Gateway's integrations do: a route's
+   * method goes to its area's function, an unknown path or method (an `ANY` method or `{proxy+}`)
+   * to the catch-all function (src/catalog/api-functions.ts).
+   */
+  api: (event: APIGatewayProxyEvent, functionId: FunctionId) => Promise<APIGatewayProxyResult>;
   authorizer: (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 }
 
@@ -417,7 +424,9 @@ export function createGateway(options: GatewayOptions): Server {
       };
       let result: APIGatewayProxyResult;
       try {
-        result = await within(options.handlers.api(event), limits.integrationTimeoutMs);
+        const functionId =
+          found.kind === 'match' ? apiFunctionOfRoute(found.match.route) : API_CATCH_ALL_FUNCTION;
+        result = await within(options.handlers.api(event, functionId), limits.integrationTimeoutMs);
       } catch (error) {
         // The gateway's deadline, or the function's own timeout (an invocation still waiting for a
         // free environment when the deadline came): API Gateway's integration timeout either way.

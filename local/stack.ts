@@ -6,6 +6,8 @@
  * (local/function-env.ts): the API and the authorizer here, the queue consumers in the worker-host
  * process. Used by `npm start`, the integration tests and the bench.
  */
+import { API_FUNCTION_IDS } from '../src/catalog/api-functions';
+import { API_TIMEOUT_SECONDS } from '../src/catalog/api-limits';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -195,8 +197,7 @@ export function gatewayLimits(
   return {
     throttle: config.api,
     throttleEnabled: throttling === 'deployed',
-    integrationTimeoutMs:
-      Math.min(config.api.integrationTimeoutSeconds, functionDefinition('Api').timeoutSeconds) * 1000,
+    integrationTimeoutMs: Math.min(config.api.integrationTimeoutSeconds, API_TIMEOUT_SECONDS) * 1000,
     authorizerTimeoutMs: functionDefinition('Authorizer').timeoutSeconds * 1000,
     // The one deliberate difference: API Gateway's decision cache is not emulated, so a revoked key
     // stops working within the authorizer's own 4 s key cache locally (the issue
@@ -425,11 +426,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return host;
     };
     const limits = gatewayLimits(config, options.throttling);
-    const [api, authorizer, workers] = await Promise.all([
-      // A request that finds every local Api environment busy for half its deadline is throttled
-      // (429) rather than left to time out: this machine's capacity is below the stage's rate under
-      // load, where AWS's is not (ADR 0013). A request that starts has the other half to finish.
-      startThread('Api', limits.integrationTimeoutMs / 2),
+    const [apiThreads, authorizer, workers] = await Promise.all([
+      // A request that finds every local environment of its API function busy for half its deadline
+      // is throttled (429) rather than left to time out: this machine's capacity is below the
+      // stage's rate under load, where AWS's is not (ADR 0013). A request that starts has the other
+      // half to finish. One thread per API function (one per route area, ADR 0022 sixth round).
+      Promise.all(API_FUNCTION_IDS.map((id) => startThread(id, limits.integrationTimeoutMs / 2))),
       startThread('Authorizer'),
       startConsumers(),
     ]);
@@ -456,14 +458,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         // The integration timeout (already capped at the function's timeout) is also the
         // invocation's: one still waiting for a free environment then is dropped, never run after
         // the gateway answered 504. The authorizer's timer is set just beyond the gateway's.
-        api: (event) =>
-          api
-            .invoke<APIGatewayProxyEvent, APIGatewayProxyResult>(
-              'handleRequest',
-              event,
-              limits.integrationTimeoutMs,
-            )
-            .catch(functionError(ops, 'Api')),
+        api: (event, functionId) =>
+          apiThreads[API_FUNCTION_IDS.indexOf(functionId)]!.invoke<
+            APIGatewayProxyEvent,
+            APIGatewayProxyResult
+          >('handleRequest', event, limits.integrationTimeoutMs).catch(functionError(ops, functionId)),
         authorizer: (event) =>
           authorizer
             .invoke<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>(

@@ -13,7 +13,7 @@ import { DynamoAdminAuditTrail } from './audit/adapters/dynamo-admin-audit-trail
 import { DynamoBudgetStore } from './budgets/adapters/budget-store';
 import { queueDefinition, dlqEnvVar, type QueueId } from './catalog/queues';
 import { secretDefinition } from './catalog/secrets';
-import { functionDefinition } from './catalog/functions';
+import { API_TIMEOUT_SECONDS } from './catalog/api-limits';
 import { tableDefinition, type TableId } from './catalog/tables';
 import { SqsEventPublisher } from './events/adapters/sqs-event-publisher';
 import { DynamoModelStatsStore } from './models/adapters/model-stats-store';
@@ -92,6 +92,7 @@ import { SqsBatchSender, SqsImportQueue } from './imports/adapters/sqs-import-qu
 import { s3 } from './shared/aws-clients';
 import { IngestReviewSink } from './platforms/adapters/ingest-review-sink';
 import { SqsReplyQueue } from './platforms/adapters/sqs-reply-queue';
+import { REPLY_CAPABILITIES } from './platforms/domain/replies';
 import type { ReplyCapability } from './platforms';
 // Inbound platform notifications (issue 8)
 import { randomUUID } from 'node:crypto';
@@ -146,10 +147,11 @@ export function integerSetting(id: SettingId, min: number): number {
 }
 
 // The API's Idempotency-Key records (Powertools idempotency on the Idempotency table). The
-// lease is the API function's timeout: a request cannot run longer than that.
+// lease is the API functions' timeout (one for all of them, so that a key shared by routes of two
+// areas leases alike): a request cannot run longer than that.
 export const idempotencyStore = once(() =>
   dynamoIdempotencyStore(tableName('Idempotency'), dynamoClient(), {
-    leaseMs: functionDefinition('Api').timeoutSeconds * 1000,
+    leaseMs: API_TIMEOUT_SECONDS * 1000,
     inFlightWaitMs: 5000,
     onStoreError: (error, stage) =>
       logger.error('Idempotency-Key store failed', { stage, error: error as Error }),
@@ -432,13 +434,8 @@ export const replyQueue = once(() => new SqsReplyQueue(sqs(), queueUrl('Replies'
 /** The ReviewSink the sync worker hands pages to. */
 export const platformReviewSink = (): ReviewSink => ingestReviewSink();
 /** What the API tells suppliers about a platform's replies, from its adapter. */
-export const replyCapability = (platform: ConnectedPlatform): ReplyCapability => {
-  const adapter = platformAdapters().all[platform];
-  return {
-    supportsReplies: adapter.supportsReplies,
-    ...(adapter.maxReplyLength !== undefined ? { maxReplyLength: adapter.maxReplyLength } : {}),
-  };
-};
+// From the platforms' reply table, not their adapters: the API's reply routes load no wire format.
+export const replyCapability = (platform: ConnectedPlatform): ReplyCapability => REPLY_CAPABILITIES[platform];
 
 // Platforms: inbound notifications (issue 8). The Api needs PlatformSync `readwrite` (replay keys,
 // the location directory), Sync `send`, and the notification secrets in its catalog entry.

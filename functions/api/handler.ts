@@ -1,12 +1,8 @@
 /** Lambda entry of the HTTP API: wires adapters from the environment to `handleApiEvent`. */
-import middy from '@middy/core';
-import { correlated, withLogging } from '../../src/shared/logging';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { modelCard } from '../../src/models/inference/model-cards';
 import { systemClock } from '../../src/shared/clock';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
-import { logger, metrics } from '../../src/shared/powertools';
+import { logger } from '../../src/shared/powertools';
 import {
   breakerStore,
   connectionDeps,
@@ -45,10 +41,8 @@ import {
 } from '../../src/wiring';
 import { currentRegion } from '../../src/shared/env';
 import { SERVICE_METRICS } from '../../src/catalog/metrics';
-import { isStoreThrottle } from '../../src/shared/store-throttle';
 import { handleApiEvent, type ApiDeps } from './app';
-
-const tally = new MetricTally(metrics);
+import { apiHandlers, onUnexpectedError, tally } from './lambda';
 
 const deps = once((): ApiDeps => ({
   idempotency: idempotencyStore(),
@@ -111,20 +105,7 @@ const deps = once((): ApiDeps => ({
     region: currentRegion(),
     onFailed: () => tally.add(SERVICE_METRICS.healthChecksFailed, MetricUnit.Count),
   },
-  // Both are errors (a 5xx is ours); a store throttle is named so that the runbook's query finds it.
-  onUnexpectedError: (error, event) =>
-    logger.error(isStoreThrottle(error) ? 'store throttled' : 'unexpected error', {
-      error: error as Error,
-      path: event.path,
-      method: event.httpMethod,
-    }),
+  onUnexpectedError,
 }));
 
-export const handleRequest = correlated(
-  logger,
-  publishingMetrics(tally, metrics, (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> =>
-    handleApiEvent(event, deps()),
-  ),
-);
-
-export const handler = middy(handleRequest).use(withLogging(logger));
+export const { handleRequest, handler } = apiHandlers((event) => handleApiEvent(event, deps()));

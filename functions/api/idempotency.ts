@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { RouteDefinition } from '../../src/catalog/routes';
+import type { RouteEntry } from '../../src/catalog/route-table';
 import { header } from '../../src/shared/http';
 import {
   checkIdempotencyKey,
@@ -30,7 +30,7 @@ export function idempotencyScope(principal: Principal): string {
 }
 
 export async function runIdempotently(
-  route: RouteDefinition,
+  route: RouteEntry,
   event: APIGatewayProxyEvent,
   principal: Principal,
   body: unknown,

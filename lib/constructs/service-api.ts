@@ -39,8 +39,13 @@ export interface ServiceApiSettings {
 
 export interface ServiceApiProps {
   readonly routes: readonly RouteDefinition[];
-  /** The service stack's functions, by their derived names (imported with `sameEnvironment`). */
+  /**
+   * The service stack's functions, by their derived names (imported with `sameEnvironment`): the
+   * catch-all API function (every `ANY` method and `{proxy+}`: 404/405), and the function that
+   * serves each route (its area's, src/catalog/api-functions.ts).
+   */
   readonly apiFunction: lambda.IFunction;
+  readonly routeFunction: (route: RouteDefinition) => lambda.IFunction;
   readonly authorizerFunction: lambda.IFunction;
   readonly settings: ServiceApiSettings;
   readonly logRetention: logs.RetentionDays;
@@ -241,14 +246,7 @@ export class ServiceApi extends Construct {
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: accessLogFormat(),
       },
-      defaultIntegration: new apigw.LambdaIntegration(props.apiFunction, {
-        proxy: true,
-        // One invoke permission for the whole API (its ARN, any stage and method) instead of one
-        // per method: a hundred methods' permissions took a fifth of the stack's 500-resource
-        // limit. It also admits API Gateway's test-invoke stage, which only the account can use.
-        scopePermissionToMethod: false,
-        timeout: Duration.seconds(settings.integrationTimeoutSeconds),
-      }),
+      defaultIntegration: this.integrationOf(props.apiFunction, settings),
       // No default authorizer: every method names its own (see addRoutes), so that a `public`
       // route can have none (CDK refuses to override a default authorizer with NONE).
     });
@@ -310,6 +308,27 @@ export class ServiceApi extends Construct {
     });
   }
 
+  private readonly integrations = new Map<lambda.IFunction, apigw.LambdaIntegration>();
+
+  /**
+   * One integration per function: one invoke permission per function for the whole API (its ARN,
+   * any stage and method) instead of one per method: a hundred methods' permissions took a fifth of
+   * the stack's 500-resource limit. It also admits API Gateway's test-invoke stage, which only the
+   * account can use.
+   */
+  private integrationOf(fn: lambda.IFunction, settings: ServiceApiSettings): apigw.LambdaIntegration {
+    let integration = this.integrations.get(fn);
+    if (!integration) {
+      integration = new apigw.LambdaIntegration(fn, {
+        proxy: true,
+        scopePermissionToMethod: false,
+        timeout: Duration.seconds(settings.integrationTimeoutSeconds),
+      });
+      this.integrations.set(fn, integration);
+    }
+    return integration;
+  }
+
   /**
    * One resource per path segment, the route methods, and `ANY` everywhere for 404/405. Every
    * method is behind the REQUEST authorizer except the routes whose auth is `public`.
@@ -335,12 +354,16 @@ export class ServiceApi extends Construct {
 
     for (const route of props.routes) {
       for (const prefix of pathPrefixes(route.path)) resourceFor(prefix);
-      const method = resourceFor(route.path).addMethod(route.method, undefined, {
-        ...(route.auth === 'public' ? { authorizationType: apigw.AuthorizationType.NONE } : guarded),
-        operationName: route.operation,
-        requestValidator: this.requestValidator,
-        requestParameters: requestParametersOf(route),
-      });
+      const method = resourceFor(route.path).addMethod(
+        route.method,
+        this.integrationOf(props.routeFunction(route), props.settings),
+        {
+          ...(route.auth === 'public' ? { authorizationType: apigw.AuthorizationType.NONE } : guarded),
+          operationName: route.operation,
+          requestValidator: this.requestValidator,
+          requestParameters: requestParametersOf(route),
+        },
+      );
       if (route.auth === 'public') acknowledgePublicMethod(method, route);
     }
 

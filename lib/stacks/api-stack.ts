@@ -16,6 +16,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { ServiceFunctionId } from '#src/catalog/functions';
+import { API_CATCH_ALL_FUNCTION, API_FUNCTION_IDS, apiFunctionOfRoute } from '#src/catalog/api-functions';
 import { serviceFunctionName } from '#src/catalog/physical-names';
 import { ROUTES } from '#src/catalog/routes';
 import type { WedSyncConfig } from '../config';
@@ -24,9 +25,15 @@ import { apiNames, ServiceApi } from '../constructs/service-api';
 import { LIVE_ALIAS } from '../constructs/service-function';
 import type { RealtimeApi } from '../constructs/realtime-api';
 
-/** The service functions the API stack calls: named by `serviceFunctionName` in the service stack. */
-export const FRONT_DOOR_FUNCTIONS = ['Api', 'Authorizer'] as const satisfies readonly ServiceFunctionId[];
-export type FrontDoorFunctionId = (typeof FRONT_DOOR_FUNCTIONS)[number];
+/**
+ * The service functions the API stack calls, named by `serviceFunctionName` in the service stack:
+ * the authorizer and every API function (one per route area, src/catalog/api-functions.ts).
+ */
+export const FRONT_DOOR_FUNCTIONS: readonly ServiceFunctionId[] = [
+  ...(API_FUNCTION_IDS as readonly ServiceFunctionId[]),
+  'Authorizer',
+];
+export type FrontDoorFunctionId = ServiceFunctionId;
 
 export interface ApiStackProps extends StackProps {
   readonly config: WedSyncConfig;
@@ -38,7 +45,7 @@ export interface ApiStackProps extends StackProps {
 
 export class ApiStack extends Stack {
   /** The service stack's functions, imported by their derived names. */
-  readonly functions: Readonly<Record<FrontDoorFunctionId, lambda.IFunction>>;
+  readonly functions: Readonly<Partial<Record<FrontDoorFunctionId, lambda.IFunction>>>;
   readonly api: ServiceApi;
   /** The Route 53 health check of this region and, with `wedsync.dns`, the custom domains and latency records. */
   readonly dns: RegionalDns;
@@ -60,12 +67,15 @@ export class ApiStack extends Stack {
         }),
         sameEnvironment: true,
       });
-    this.functions = { Api: imported('Api'), Authorizer: imported('Authorizer') };
+    const functions = Object.fromEntries(FRONT_DOOR_FUNCTIONS.map((fnId) => [fnId, imported(fnId)]));
+    this.functions = functions;
+    const fn = (fnId: ServiceFunctionId): lambda.IFunction => functions[fnId]!;
 
     this.api = new ServiceApi(this, 'Http', {
       routes: ROUTES,
-      apiFunction: this.functions.Api,
-      authorizerFunction: this.functions.Authorizer,
+      apiFunction: fn(API_CATCH_ALL_FUNCTION as ServiceFunctionId),
+      routeFunction: (route) => fn(apiFunctionOfRoute(route) as ServiceFunctionId),
+      authorizerFunction: fn('Authorizer'),
       settings: config.api,
       logRetention: config.logRetentionDays as logs.RetentionDays,
       tracing: config.tracing,

@@ -12,9 +12,13 @@ import type { SecretId } from './secrets';
 import type { LayerId } from './layers';
 import type { ApplicationKeyId } from './keys';
 import { tableDefinition, type TableId } from './tables';
+import type { RouteArea } from './route-table';
+import { API_TIMEOUT_SECONDS } from './api-limits';
 
 export type FunctionId =
   | 'Api'
+  // The API split by route area (issue 12, ADR 0022 sixth round)
+  | 'ApiReviews'
   | 'Authorizer'
   | 'IngestWorker'
   | 'InferenceWorker'
@@ -134,6 +138,14 @@ export interface FunctionDefinition {
    * starts no `aws-only` function (README, "What the local mode matches in AWS").
    */
   readonly runs?: { readonly awsOnly: string };
+  /**
+   * An API function (issue 12, ADR 0022 sixth round): the route areas (src/catalog/route-table.ts
+   * `area`) whose routes API Gateway and the local gateway send to it, each area served by exactly
+   * one function (src/catalog/api-functions.ts checks), and for one of them `catchAll`: every
+   * unknown path and method too (API Gateway's `ANY` methods and `{proxy+}`), answered 404/405.
+   * Every API function has the timeout API_TIMEOUT_SECONDS.
+   */
+  readonly api?: { readonly areas: readonly RouteArea[]; readonly catchAll?: true };
   readonly description: string;
 }
 
@@ -142,7 +154,12 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     id: 'Api',
     entry: 'functions/api/handler.ts',
     memoryMb: 512,
-    timeoutSeconds: 10,
+    timeoutSeconds: API_TIMEOUT_SECONDS,
+    // Every area not split out yet, and the catch-all (404/405 for unknown paths and methods).
+    api: {
+      areas: ['webhooks', 'models', 'meta', 'platforms', 'imports', 'access', 'realtime', 'privacy'],
+      catchAll: true,
+    },
     // Reads only, except review requests, Idempotency-Key records and webhook endpoints; reviews
     // are written by the worker alone.
     tables: {
@@ -200,7 +217,24 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     layers: ['Models'],
     settings: ['ReviewRequestsPerDay', 'OAuthClientIds', 'OAuthRedirectUri', 'AuditRetentionDays'],
     keys: ['TokenVault'],
-    description: 'HTTP API: validates, queues reviews (202), reads reviews and summaries.',
+    description: 'HTTP API: every route area not served by an area function of its own, and unknown routes.',
+  },
+  {
+    id: 'ApiReviews',
+    entry: 'functions/api/reviews-handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: API_TIMEOUT_SECONDS,
+    api: { areas: ['reviews'] },
+    // Least privilege: what the reviews area's routes use. Reviews are read (the worker writes
+    // them); review requests and their daily quota written; Idempotency-Key records.
+    tables: { Reviews: 'read', Idempotency: 'readwrite', ReviewRequests: 'readwrite' },
+    // Reviews to the ingest queue (202 once queued), review-request e-mails, replies.
+    queues: { Ingest: 'send', ReviewRequestEmails: 'send', Replies: 'send' },
+    // Signs shareable links and list cursors; checks review-link tokens.
+    secrets: ['ReviewTokenKey'],
+    settings: ['ReviewRequestsPerDay'],
+    description:
+      'HTTP API, reviews area: review requests, reviews in (202 once queued) and out, summary, replies.',
   },
   {
     id: 'Authorizer',

@@ -35,7 +35,8 @@ export interface QueueDefinition {
   /** Alarm when the oldest message is older than this (a stuck consumer), if set. */
   readonly oldestMessageAlarmSeconds?: number;
   readonly consumer?: QueueConsumer;
-  readonly purpose: string;
+  // What each queue carries is the comment that ends its entry: nothing reads it at run time,
+  // so it is not a field that every function sending to a queue would bundle (ADR 0022, sixth round).
 }
 
 export const QUEUES: readonly QueueDefinition[] = [
@@ -48,7 +49,7 @@ export const QUEUES: readonly QueueDefinition[] = [
     retentionDays: 14,
     oldestMessageAlarmSeconds: 300,
     consumer: { batchSize: 25, maxBatchingWindowSeconds: 1, maxConcurrency: 10 },
-    purpose: 'Reviews accepted by the API (202) and events from other WedSync services, until stored.',
+    // Reviews accepted by the API (202) and events from other WedSync services, until stored.
   },
   {
     id: 'Events',
@@ -59,7 +60,7 @@ export const QUEUES: readonly QueueDefinition[] = [
     // Events fan out within seconds; five minutes means the fan-out is stuck and webhooks are late.
     oldestMessageAlarmSeconds: 300,
     consumer: { batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 5 },
-    purpose: 'Domain events (review.received, review.negative, ...) for webhook delivery.',
+    // Domain events (review.received, review.negative, ...) for webhook delivery.
   },
   {
     id: 'Deliveries',
@@ -74,8 +75,8 @@ export const QUEUES: readonly QueueDefinition[] = [
       maxBatchingWindowSeconds: 1,
       maxConcurrency: 20,
     },
-    purpose:
-      'One message per (event, endpoint) delivery attempt; retries and breaker deferrals re-enqueued in DelaySeconds hops (ADR 0003, 0005).',
+    // One message per (event, endpoint) delivery attempt; retries and breaker deferrals re-enqueued
+    // in DelaySeconds hops (ADR 0003, 0005).
   },
   {
     id: 'Replays',
@@ -88,8 +89,8 @@ export const QUEUES: readonly QueueDefinition[] = [
     oldestMessageAlarmSeconds: 900,
     // One job per invocation: each runs for up to its time budget.
     consumer: { batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
-    purpose:
-      'Replay jobs (POST /v1/webhook-endpoints/{id}/replay): one message per unit of work on a job; the job keeps its cursor (ADR 0005).',
+    // Replay jobs (POST /v1/webhook-endpoints/{id}/replay): one message per unit of work on a job;
+    // the job keeps its cursor (ADR 0005).
   },
   {
     id: 'InferenceRetry',
@@ -103,7 +104,7 @@ export const QUEUES: readonly QueueDefinition[] = [
       maxBatchingWindowSeconds: 5,
       maxConcurrency: 2,
     },
-    purpose: 'Reviews stored with inference pending (model failed to load, threw or ran over budget).',
+    // Reviews stored with inference pending (model failed to load, threw or ran over budget).
   },
   {
     id: 'ReviewRequestEmails',
@@ -116,8 +117,8 @@ export const QUEUES: readonly QueueDefinition[] = [
     oldestMessageAlarmSeconds: 900,
     // Small batches, little concurrency: SES has an account-wide sending rate.
     consumer: { batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 2 },
-    purpose:
-      'Review requests whose link is to be e-mailed to the couple (request ids only, never a token; ADR 0010).',
+    // Review requests whose link is to be e-mailed to the couple (request ids only, never a token;
+    // ADR 0010).
   },
   // Platform sync (issue 8)
   {
@@ -132,8 +133,8 @@ export const QUEUES: readonly QueueDefinition[] = [
     oldestMessageAlarmSeconds: 3600,
     // Small batches: each message is one platform call (or five targeted ones) taking shared tokens.
     consumer: { batchSize: 5, maxBatchingWindowSeconds: 1, maxConcurrency: 5 },
-    purpose:
-      'One message per page of a platform sync (incremental, full sweep, targeted re-fetch); quota and breaker deferrals re-enqueued with DelaySeconds hops.',
+    // One message per page of a platform sync (incremental, full sweep, targeted re-fetch); quota
+    // and breaker deferrals re-enqueued with DelaySeconds hops.
   },
   {
     id: 'Imports',
@@ -146,8 +147,8 @@ export const QUEUES: readonly QueueDefinition[] = [
     oldestMessageAlarmSeconds: 900,
     // One import per invocation: each runs for up to its time budget.
     consumer: { batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
-    purpose:
-      'Review import jobs (POST /v1/imports/{importId}/start): one message per chunk of a file; the job keeps its checkpoint (docs/imports.md).',
+    // Review import jobs (POST /v1/imports/{importId}/start): one message per chunk of a file; the
+    // job keeps its checkpoint (docs/imports.md).
   },
   {
     id: 'Replies',
@@ -160,8 +161,8 @@ export const QUEUES: readonly QueueDefinition[] = [
     oldestMessageAlarmSeconds: 1800,
     // Small batches, little concurrency: platform quotas are small (Google ~5 requests/s per project).
     consumer: { batchSize: 5, maxBatchingWindowSeconds: 1, maxConcurrency: 2 },
-    purpose:
-      "Suppliers' replies (and reply deletions) to platform reviews, one message per request; rate limits and transient failures re-enqueue in DelaySeconds hops.",
+    // Suppliers' replies (and reply deletions) to platform reviews, one message per request; rate
+    // limits and transient failures re-enqueue in DelaySeconds hops.
   },
   // Data subject requests (issue 9)
   {
@@ -175,8 +176,8 @@ export const QUEUES: readonly QueueDefinition[] = [
     oldestMessageAlarmSeconds: 3600,
     // One erasure per invocation, few at once: they are rare and touch several tables.
     consumer: { batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 2 },
-    purpose:
-      'Erasures accepted by POST /v1/ops/privacy/erasures (202): one message per erasure (the subject hash, never the address); the tombstone keeps its progress (docs/privacy.md).',
+    // Erasures accepted by POST /v1/ops/privacy/erasures (202): one message per erasure (the subject
+    // hash, never the address); the tombstone keeps its progress (docs/privacy.md).
   },
 ];
 

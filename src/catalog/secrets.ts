@@ -32,14 +32,14 @@ export type SecretRotation =
       readonly everyDays: number;
       /** The longest lifetime of anything signed with a key, plus a margin. */
       readonly keepKeysForDays: number;
-      readonly reason: string;
     }
   | {
       readonly kind: 'staged-handover';
       readonly everyDays: number;
       readonly proof: SecretProof;
-      readonly reason: string;
     };
+// Why each secret rotates as it does is the comment in its `rotation`: nothing reads it at run time,
+// so it is not a field every function reading a secret would bundle (ADR 0022, sixth round).
 
 /**
  * How testSecret proves a staged value: against the platform's token endpoint (the client
@@ -52,11 +52,11 @@ export type SecretProof = 'google-client' | 'facebook-app' | 'trustpilot-api' | 
 const PLATFORM_APP_ROTATION_DAYS = 90;
 /** Notification tokens are ours, but registered at the platform by hand. */
 const NOTIFICATION_TOKEN_ROTATION_DAYS = 180;
-const NOTIFICATION_TOKEN_REASON =
-  'Registered at the platform by hand (app settings, push subscription URL, webhook URLs): a value ' +
-  'generated on a schedule would stop every notification until someone re-registered it, and the ' +
-  'readers check the current value only. So a hand-over: the operator stages the new value, promotes ' +
-  'it, and registers it at the platform at once (docs/secret-rotation.md).';
+// Notification tokens, why a hand-over: registered at the platform by hand (app settings, push
+// subscription URL, webhook URLs), a value generated on a schedule would stop every notification
+// until someone re-registered it, and the readers check the current value only. So the operator
+// stages the new value, promotes it, and registers it at the platform at once
+// (docs/secret-rotation.md).
 
 export const SECRETS: readonly SecretDefinition[] = [
   {
@@ -69,9 +69,8 @@ export const SECRETS: readonly SecretDefinition[] = [
       everyDays: 30,
       // Review links live at most 180 days (expiresInDays <= 180), plus 7 days' margin.
       keepKeysForDays: 187,
-      reason:
-        'Ours alone: generated and rotated automatically. Tokens name their key, and keys are kept ' +
-        'longer than the longest link lives, so no link breaks.',
+      // Ours alone: generated and rotated automatically. Tokens name their key, and keys are kept
+      // longer than the longest link lives, so no link breaks.
     },
   },
   {
@@ -83,8 +82,8 @@ export const SECRETS: readonly SecretDefinition[] = [
       kind: 'staged-handover',
       everyDays: PLATFORM_APP_ROTATION_DAYS,
       proof: 'google-client',
-      reason:
-        'Only the platform issues it: an operator stages the new value, proven at the platform before it is promoted.',
+      // Only the platform issues it: an operator stages the new value, proven at the platform before
+      // it is promoted.
     },
   },
   {
@@ -96,8 +95,8 @@ export const SECRETS: readonly SecretDefinition[] = [
       kind: 'staged-handover',
       everyDays: PLATFORM_APP_ROTATION_DAYS,
       proof: 'facebook-app',
-      reason:
-        'Only the platform issues it: an operator stages the new value, proven at the platform before it is promoted.',
+      // Only the platform issues it: an operator stages the new value, proven at the platform before
+      // it is promoted.
     },
   },
   {
@@ -109,8 +108,8 @@ export const SECRETS: readonly SecretDefinition[] = [
       kind: 'staged-handover',
       everyDays: PLATFORM_APP_ROTATION_DAYS,
       proof: 'trustpilot-api',
-      reason:
-        'Only the platform issues it: an operator stages the new value, proven at the platform before it is promoted.',
+      // Only the platform issues it: an operator stages the new value, proven at the platform before
+      // it is promoted.
     },
   },
   {
@@ -121,8 +120,8 @@ export const SECRETS: readonly SecretDefinition[] = [
       kind: 'staged-handover',
       everyDays: PLATFORM_APP_ROTATION_DAYS,
       proof: 'yelp-api-key',
-      reason:
-        'Only the platform issues it: an operator stages the new value, proven at the platform before it is promoted.',
+      // Only the platform issues it: an operator stages the new value, proven at the platform before
+      // it is promoted.
     },
   },
   // Inbound platform notifications (issue 8). Generated at deploy: copy each value into the
@@ -136,7 +135,7 @@ export const SECRETS: readonly SecretDefinition[] = [
       kind: 'staged-handover',
       everyDays: NOTIFICATION_TOKEN_ROTATION_DAYS,
       proof: 'shape',
-      reason: NOTIFICATION_TOKEN_REASON,
+      // Registered at the platform by hand: a hand-over (see above).
     },
   },
   {
@@ -148,7 +147,7 @@ export const SECRETS: readonly SecretDefinition[] = [
       kind: 'staged-handover',
       everyDays: NOTIFICATION_TOKEN_ROTATION_DAYS,
       proof: 'shape',
-      reason: NOTIFICATION_TOKEN_REASON,
+      // Registered at the platform by hand: a hand-over (see above).
     },
   },
   {
@@ -161,7 +160,7 @@ export const SECRETS: readonly SecretDefinition[] = [
       kind: 'staged-handover',
       everyDays: NOTIFICATION_TOKEN_ROTATION_DAYS,
       proof: 'shape',
-      reason: NOTIFICATION_TOKEN_REASON,
+      // Registered at the platform by hand: a hand-over (see above).
     },
   },
 ];

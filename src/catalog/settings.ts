@@ -9,36 +9,37 @@ export type SettingId =
 export interface SettingDefinition {
   readonly id: SettingId;
   readonly envVar: string;
-  readonly description: string;
+  // What each setting means is the comment that ends its entry: nothing reads it at run time,
+  // so it is not a field every function reading a setting would bundle (ADR 0022, sixth round).
 }
 
 export const SETTINGS: readonly SettingDefinition[] = [
   {
     id: 'ReviewRequestsPerDay',
     envVar: 'REVIEW_REQUESTS_PER_DAY',
-    description: 'Review requests a supplier may create per UTC day (429 with Retry-After past it).',
+    // Review requests a supplier may create per UTC day (429 with Retry-After past it).
   },
   {
     id: 'ReviewLinkBaseUrl',
     envVar: 'REVIEW_LINK_BASE_URL',
-    description: 'Page of the WedSync web app that takes a review link token (`<base>#token=wrt_...`).',
+    // Page of the WedSync web app that takes a review link token (`<base>#token=wrt_...`).
   },
   {
     id: 'OAuthClientIds',
     envVar: 'OAUTH_CLIENT_IDS',
-    description:
-      'JSON object of platform -> OAuth client id (google, facebook, trustpilot); client ids are not secret.',
+    // JSON object of platform -> OAuth client id (google, facebook, trustpilot); client ids are not
+    // secret.
   },
   {
     id: 'OAuthRedirectUri',
     envVar: 'OAUTH_REDIRECT_URI',
-    description:
-      'The public OAuth callback (`https://<api>/v1/oauth/callback`), registered with every platform app.',
+    // The public OAuth callback (`https://<api>/v1/oauth/callback`), registered with every platform
+    // app.
   },
   {
     id: 'AuditRetentionDays',
     envVar: 'AUDIT_RETENTION_DAYS',
-    description: 'Days a platform audit entry is kept before DynamoDB TTL removes it (default 400).',
+    // Days a platform audit entry is kept before DynamoDB TTL removes it (default 400).
   },
 ];
 

@@ -1,5 +1,4 @@
 /** The reviews capability's public face: the review model, its schemas, ports and use cases. */
-import { createReviewRequestBody, listReviewsQuery, submitReviewBody } from './domain/review-schemas';
 import {
   reviewAcceptedResponse,
   reviewPageResponse,
@@ -29,7 +28,7 @@ export * from './use-cases/submit-review';
 export * from './use-cases/reconcile-replicated-reviews';
 
 /** The request schemas of the review routes, for the route table. */
-export const reviewRoutesSchemas = { createReviewRequestBody, submitReviewBody, listReviewsQuery } as const;
+export { reviewRoutesSchemas } from './route-schemas';
 
 /** The response schemas of the review routes (each with an id and an example), for the route table. */
 export const reviewRoutesResponses = {

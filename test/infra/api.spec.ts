@@ -4,6 +4,8 @@
  * validation, catch-alls, gateway responses, throttling, usage plan, access logs, WAF; and how it
  * meets the service stack: the functions by their derived names, its metrics by name.
  */
+import { API_CATCH_ALL_FUNCTION, apiFunctionOfRoute } from '#src/catalog/api-functions';
+import type { FunctionId } from '#src/catalog/functions';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
@@ -11,7 +13,7 @@ import { queryParameterNames, ROUTES } from '#src/catalog/routes';
 import { serviceFunctionName } from '#src/catalog/physical-names';
 import { SHARED_USAGE_KEYS, USAGE_PLANS, usagePlanName } from '#src/catalog/usage-plans';
 import { apiNames, pathPrefixes, requestParametersOf } from '../../lib/constructs/service-api';
-import type { ApiStack } from '../../lib/stacks/api-stack';
+import { FRONT_DOOR_FUNCTIONS, type ApiStack } from '../../lib/stacks/api-stack';
 import type { ServiceStack } from '../../lib/stacks/service-stack';
 import { logicalIdOf, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
 
@@ -111,15 +113,18 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
       }
     });
 
-    it('proxies every method to the Api function', () => {
-      const apiFunction = `:function:${serviceFunctionName(synth.config, 'Api')}:live/invocations`;
-      const uris = new Capture();
-      template.allResourcesProperties('AWS::ApiGateway::Method', {
-        Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: uris },
-      });
-      do {
-        expect(uris.asString()).toContain(apiFunction);
-      } while (uris.next());
+    it("proxies each route's method to its area's function (ApiReviews for reviews) and every ANY to the Api", () => {
+      const uriOf = (id: FunctionId) => `:function:${serviceFunctionName(synth.config, id)}:live/invocations`;
+      for (const route of ROUTES) {
+        const json = JSON.stringify(resourceOf(template, stack, method(route.path, route.method)).toJSON());
+        expect(json).toContain(uriOf(apiFunctionOfRoute(route)));
+      }
+      expect(ROUTES.some((route) => apiFunctionOfRoute(route) === 'ApiReviews')).toBe(true);
+      const anys = Object.values(
+        template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'ANY' } }),
+      );
+      expect(anys.length).toBeGreaterThan(ROUTES.length / 2);
+      for (const any of anys) expect(JSON.stringify(any)).toContain(uriOf(API_CATCH_ALL_FUNCTION));
     });
   });
 
@@ -298,8 +303,8 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
       );
     });
 
-    it('calls the Api and Authorizer functions the service stack names so, with the invoke permissions here', () => {
-      for (const id of ['Api', 'Authorizer'] as const) {
+    it('calls the API functions and the Authorizer the service stack names so, with the invoke permissions here', () => {
+      for (const id of FRONT_DOOR_FUNCTIONS) {
         const name = serviceFunctionName(synth.config, id);
         expect(name.length).toBeLessThanOrEqual(64);
         resourceOf(serviceTemplate, service, service.functions[id].function).hasResourceProperties(
@@ -312,9 +317,9 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
           FunctionName: `arn:aws:lambda:${region}:${synth.config.account}:function:${name}:live`,
         });
       }
-      template.resourceCountIs('AWS::Lambda::Permission', 2);
+      template.resourceCountIs('AWS::Lambda::Permission', FRONT_DOOR_FUNCTIONS.length);
       // None on them in the service stack (its API Gateway permissions are the WebSocket routes').
-      for (const id of ['Api', 'Authorizer'] as const) {
+      for (const id of FRONT_DOOR_FUNCTIONS) {
         serviceTemplate.resourcePropertiesCountIs(
           'AWS::Lambda::Permission',
           {

@@ -9,6 +9,8 @@
  * - each function sees only the environment its catalog entry grants: an Api entry missing a table
  *   fails locally (503), the full entry works.
  */
+import { API_FUNCTIONS } from '../../src/catalog/api-functions';
+import { API_TIMEOUT_SECONDS } from '../../src/catalog/api-limits';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type {
@@ -69,6 +71,8 @@ describe('limits come from the deployed configuration', () => {
       authorizerCacheSeconds: 0,
       usagePlans: planOfUsageKey,
     });
+    // Every API function has the one API timeout the cap reads (ADR 0022, sixth round).
+    for (const fn of API_FUNCTIONS) expect(fn.timeoutSeconds).toBe(API_TIMEOUT_SECONDS);
   });
 
   it("holds the catalog's keys in their plans, and no other value (403 INVALID_API_KEY)", async () => {
@@ -263,7 +267,7 @@ describe('against the local mode', () => {
       await Promise.all(threads.map((t) => t.stop()));
     });
 
-    /** A gateway in front of an Api function built from `definition`, with the stack's real resources. */
+    /** A gateway in front of an API function built from `definition`, with the stack's real resources. */
     async function gatewayFor(definition: FunctionDefinition) {
       const [api, authorizer] = await Promise.all([
         startFunctionThread(definition, stack.functionEnv(definition)),
@@ -280,13 +284,13 @@ describe('against the local mode', () => {
       return serve(handlers, stack.limits);
     }
 
-    it('an Api entry without its Reviews table fails locally (503), the full entry works', async () => {
-      const full = functionDefinition('Api');
+    it('an ApiReviews entry without its Reviews table fails locally (503), the full entry works', async () => {
+      const full = functionDefinition('ApiReviews');
       const { Reviews: _dropped, ...otherTables } = full.tables;
       const missing: FunctionDefinition = { ...full, tables: otherTables };
       expect(stack.functionEnv(missing).TABLE_REVIEWS).toBeUndefined();
       expect(stack.functionEnv(full).TABLE_REVIEWS).toBe(stack.tableName('Reviews'));
-      // Nothing leaks from the process that runs the local mode: a table the Api is not granted has
+      // Nothing leaks from the process that runs the local mode: a table the function is not granted has
       // no variable in its environment.
       const ungranted = TABLES.filter((t) => full.tables[t.id] === undefined);
       expect(ungranted.length).toBeGreaterThan(0);

@@ -4,6 +4,7 @@
  * open_graph_story (PLATFORMS.md marks replying this way as unconfirmed), usage headers as quota
  * reports. Every failure is thrown as a PlatformCallError classified by the Graph error code.
  */
+import { REPLY_CAPABILITIES } from '../domain/replies';
 import {
   PlatformCallError,
   type ChangesPage,
@@ -52,7 +53,7 @@ export const FACEBOOK_GRAPH_BASE_URL = 'https://graph.facebook.com';
 
 export class FacebookAdapter implements PlatformAdapter {
   readonly platform = 'facebook' as const;
-  readonly supportsReplies = true;
+  readonly supportsReplies = REPLY_CAPABILITIES.facebook.supportsReplies;
   private readonly http: PlatformHttp;
   private readonly root: string;
   private readonly pageSize: number;

@@ -12,9 +12,10 @@ import type {
 } from '../domain/platform';
 import type { PlatformHttpResponse } from '../ports';
 import { normaliseTimestamp, retryAfterMs, tryJson } from './platform-wire';
+import { REPLY_CAPABILITIES } from '../domain/replies';
 
 /** `comment` of a ReviewReply is at most 4096 bytes (discovery doc). */
-export const GOOGLE_MAX_REPLY_BYTES = 4096;
+export const GOOGLE_MAX_REPLY_BYTES = REPLY_CAPABILITIES.google.maxReplyLength;
 /** reviews.list accepts at most 50 per page. */
 export const GOOGLE_MAX_PAGE_SIZE = 50;
 /** The default quota is 300 requests per minute per project: without a hint, wait out one window. */

@@ -7,6 +7,7 @@
  *   its headers, so no QuotaReport: the rate limiter runs on the documented 300 requests/minute.
  * - notifications: Pub/Sub push to our route, authenticated by a shared token in the push URL.
  */
+import { REPLY_CAPABILITIES } from '../domain/replies';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { PlatformCallError } from '../domain/platform';
@@ -54,7 +55,7 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): PlatformAdap
 
 class GoogleAdapter implements PlatformAdapter {
   readonly platform = 'google' as const;
-  readonly supportsReplies = true;
+  readonly supportsReplies = REPLY_CAPABILITIES.google.supportsReplies;
   /** Characters are at least one byte each; `reply` checks the byte length itself. */
   readonly maxReplyLength = GOOGLE_MAX_REPLY_BYTES;
   private readonly http: PlatformHttp;

@@ -4,6 +4,7 @@
  * connection's business user (`settings.authorBusinessUserId`). Every call goes through
  * PlatformHttp; every failure is thrown as a classified PlatformCallError.
  */
+import { REPLY_CAPABILITIES } from '../domain/replies';
 import {
   PlatformCallError,
   type ChangesPage,
@@ -40,7 +41,7 @@ export const TRUSTPILOT_BASE_URL = 'https://api.trustpilot.com';
 
 export class TrustpilotAdapter implements PlatformAdapter {
   readonly platform = 'trustpilot' as const;
-  readonly supportsReplies = true;
+  readonly supportsReplies = REPLY_CAPABILITIES.trustpilot.supportsReplies;
   private readonly http: PlatformHttp;
   private readonly baseUrl: string;
   private readonly perPage: number;

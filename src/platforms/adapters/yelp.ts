@@ -6,6 +6,7 @@
  * answer (errors included) are read into a QuotaReport and handed to `onQuota`. No replies and no
  * notifications without Yelp partner access.
  */
+import { REPLY_CAPABILITIES } from '../domain/replies';
 import { PlatformCallError } from '../domain/platform';
 import type {
   ChangesPage,
@@ -41,7 +42,7 @@ export function createYelpAdapter(options: YelpAdapterOptions): PlatformAdapter 
 
 class YelpAdapter implements PlatformAdapter {
   readonly platform = 'yelp' as const;
-  readonly supportsReplies = false;
+  readonly supportsReplies = REPLY_CAPABILITIES.yelp.supportsReplies;
   private readonly http: PlatformHttp;
   private readonly baseUrl: string;
   private readonly onQuota: (quota: QuotaReport, context: CallContext) => void;

@@ -15,6 +15,19 @@ import { CONNECTED_PLATFORMS, type ConnectedPlatform, type PlatformFailure } fro
  */
 export const MAX_REPLY_LENGTH = 5000;
 
+/**
+ * What each platform's API takes as a reply, as data: the platform adapters declare these values
+ * (`supportsReplies`, `maxReplyLength`), and the API's reply routes read them here without loading
+ * the adapters and their wire formats (ADR 0022, sixth round). Google's `comment` is at most 4,096
+ * bytes (its discovery document); Yelp offers no replies by API.
+ */
+export const REPLY_CAPABILITIES = {
+  google: { supportsReplies: true, maxReplyLength: 4096 },
+  trustpilot: { supportsReplies: true },
+  facebook: { supportsReplies: true },
+  yelp: { supportsReplies: false },
+} as const satisfies Record<ConnectedPlatform, { supportsReplies: boolean; maxReplyLength?: number }>;
+
 export const replyBody = z
   .strictObject({ comment: text({ max: MAX_REPLY_LENGTH }) })
   .meta({ examples: [{ comment: 'Thank you both, it was a joy to be part of your day!' }] });

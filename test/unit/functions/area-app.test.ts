@@ -1,0 +1,56 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { areaApp, type AreaAppDeps } from '../../../functions/api/area-app';
+import { REVIEWS_REQUESTS } from '../../../src/catalog/route-requests/reviews';
+import type { IdempotencyStore } from '../../../src/shared/idempotency';
+
+const event = (method: string, path: string, body?: string): APIGatewayProxyEvent =>
+  ({
+    httpMethod: method,
+    path,
+    body: body ?? null,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    requestContext: {
+      requestId: 'r-1',
+      authorizer: { principalType: 'supplier', supplierId: 'sup_1', keyId: 'k' },
+    },
+  }) as unknown as APIGatewayProxyEvent;
+
+describe("an area's app (functions/api/area-app.ts)", () => {
+  const served: string[] = [];
+  const deps: AreaAppDeps = {
+    idempotency: {} as IdempotencyStore,
+    onUnexpectedError: () => undefined,
+  };
+  const app = areaApp<AreaAppDeps>(
+    {
+      getReviewSummary: async () => {
+        served.push('getReviewSummary');
+        return { statusCode: 200, body: '{}' };
+      },
+    },
+    REVIEWS_REQUESTS,
+  );
+
+  it("serves its own operation, and answers another area's route as an unknown path (never unchecked)", async () => {
+    expect((await app(event('GET', '/v1/reviews/summary'), deps)).statusCode).toBe(200);
+    const other = await app(event('GET', '/v1/webhook-endpoints'), deps);
+    expect(other.statusCode).toBe(404);
+    expect(JSON.parse(other.body)).toMatchObject({ status: 404, detail: 'no route /v1/webhook-endpoints' });
+    expect(served).toEqual(['getReviewSummary']);
+  });
+
+  it('answers 404 and 405 from the whole route table, as the catch-all does', async () => {
+    expect((await app(event('GET', '/v2/nothing'), deps)).statusCode).toBe(404);
+    const wrongMethod = await app(event('DELETE', '/v1/reviews/summary'), deps);
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(wrongMethod.headers).toMatchObject({ allow: 'GET' });
+  });
+
+  it("validates with the area's request schemas: a body on a route that takes none is a 400", async () => {
+    const answer = await app(event('GET', '/v1/reviews/summary', '{"a":1}'), deps);
+    expect(answer.statusCode).toBe(400);
+    expect(served).toEqual(['getReviewSummary']);
+  });
+});
