@@ -11,8 +11,8 @@ import { keySetFor } from './access/adapters/key-set';
 import type { AdminAuditReader, AdminAuditTrail } from './audit';
 import { DynamoAdminAuditTrail } from './audit/adapters/dynamo-admin-audit-trail';
 import { DynamoBudgetStore } from './budgets/adapters/budget-store';
-import { queueDefinition, dlqEnvVar, type QueueId } from './catalog/queues';
-import { secretDefinition } from './catalog/secrets';
+import { dlqEnvVar, queueEnvVar, type QueueId } from './catalog/queues';
+import { secretEnvVar } from './catalog/secrets';
 import { API_TIMEOUT_SECONDS } from './catalog/api-limits';
 import { tableDefinition, type TableId } from './catalog/tables';
 import { SqsEventPublisher } from './events/adapters/sqs-event-publisher';
@@ -132,8 +132,8 @@ export const once = /* @__NO_SIDE_EFFECTS__ */ <T>(build: () => T): (() => T) =>
 };
 
 export const tableName = (id: TableId): string => requireEnv(tableDefinition(id).envVar);
-export const queueUrl = (id: QueueId): string => requireEnv(queueDefinition(id).envVar);
-const dlqUrl = (id: QueueId): string => requireEnv(dlqEnvVar(queueDefinition(id)));
+export const queueUrl = (id: QueueId): string => requireEnv(queueEnvVar(id));
+const dlqUrl = (id: QueueId): string => requireEnv(dlqEnvVar({ id }));
 /** A catalogued setting (src/catalog/settings.ts), required. */
 export const setting = (id: SettingId): string => requireEnv(settingDefinition(id).envVar);
 /** A catalogued whole-number setting, required and checked. */
@@ -161,7 +161,7 @@ export const idempotencyStore = once(() =>
 // Access
 export const tenantStore = once(() => new DynamoTenantStore(dynamo(), tableName('Tenants')));
 /** A signing key set (issue 9): review-link tokens name their key; cursors and OAuth state use its keys. */
-export const reviewTokenKeys = once(() => keySetFor(requireEnv(secretDefinition('ReviewTokenKey').envVar)));
+export const reviewTokenKeys = once(() => keySetFor(requireEnv(secretEnvVar('ReviewTokenKey'))));
 /** API keys' lifecycle and last use (issue 9): the owners' key lists in the Tenants table. */
 export const apiKeyStore = once(() => new DynamoApiKeyStore(dynamo(), tableName('Tenants')));
 
@@ -267,7 +267,7 @@ export function queueSender(id: QueueId): SqsQueue {
 
 // Platforms: connections, the token vault, the platforms' OAuth endpoints
 export const connectionStore = once(() => new DynamoConnectionStore(dynamo(), tableName('Connections')));
-const appSecret = (id: SecretId) => keyRingFor(requireEnv(secretDefinition(id).envVar));
+const appSecret = (id: SecretId) => keyRingFor(requireEnv(secretEnvVar(id)));
 export const platformApp = once(
   () =>
     new SecretAppCredentials(parseClientIds(setting('OAuthClientIds')), {

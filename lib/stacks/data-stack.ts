@@ -15,6 +15,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { DATA_FUNCTIONS, type DataFunctionId } from '#src/catalog/functions';
 import { SECRETS, type SecretId } from '#src/catalog/secrets';
+import { SECRET_DESCRIPTIONS } from '#src/catalog/secret-docs';
 import type { SettingId } from '#src/catalog/settings';
 import {
   type AutoscaledCapacity,
@@ -116,7 +117,7 @@ export class DataStack extends Stack {
       SECRETS.map((def) => {
         const secret = new secretsmanager.Secret(this, `${def.id}Secret`, {
           secretName: secretName(props.naming, def.id),
-          description: def.description,
+          description: SECRET_DESCRIPTIONS[def.id],
           generateSecretString: { passwordLength: 64, excludePunctuation: true },
           replicaRegions: props.replicaRegions.map((region) => ({ region })),
           removalPolicy: RemovalPolicy.RETAIN,

@@ -4,6 +4,7 @@
  * pollers copy. Which function consumes a queue is written once, in src/catalog/functions.ts
  * (`consume` access), and read with `consumerOf`.
  */
+import { constantCase } from './env-names';
 
 export type QueueId =
   | 'Ingest'
@@ -27,7 +28,7 @@ export interface QueueConsumer {
 
 export interface QueueDefinition {
   readonly id: QueueId;
-  /** Environment variable that carries the queue URL to the functions that use it. */
+  /** Environment variable that carries the queue URL to the functions that use it (`queueEnvVar`). */
   readonly envVar: string;
   readonly visibilityTimeoutSeconds: number;
   readonly maxReceiveCount: number;
@@ -39,10 +40,9 @@ export interface QueueDefinition {
   // so it is not a field that every function sending to a queue would bundle (ADR 0022, sixth round).
 }
 
-export const QUEUES: readonly QueueDefinition[] = [
+const QUEUE_SETTINGS: readonly Omit<QueueDefinition, 'envVar'>[] = [
   {
     id: 'Ingest',
-    envVar: 'QUEUE_URL_INGEST',
     // Six times the worker timeout, as AWS advises for Lambda event sources.
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
@@ -53,7 +53,6 @@ export const QUEUES: readonly QueueDefinition[] = [
   },
   {
     id: 'Events',
-    envVar: 'QUEUE_URL_EVENTS',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 14,
@@ -64,7 +63,6 @@ export const QUEUES: readonly QueueDefinition[] = [
   },
   {
     id: 'Deliveries',
-    envVar: 'QUEUE_URL_DELIVERIES',
     // Six times the delivery worker timeout. Standard queue: per-message DelaySeconds (ADR 0003).
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
@@ -80,7 +78,6 @@ export const QUEUES: readonly QueueDefinition[] = [
   },
   {
     id: 'Replays',
-    envVar: 'QUEUE_URL_REPLAYS',
     // Six times the replay worker's timeout.
     visibilityTimeoutSeconds: 360,
     maxReceiveCount: 5,
@@ -94,7 +91,6 @@ export const QUEUES: readonly QueueDefinition[] = [
   },
   {
     id: 'InferenceRetry',
-    envVar: 'QUEUE_URL_INFERENCE_RETRY',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 14,
@@ -108,7 +104,6 @@ export const QUEUES: readonly QueueDefinition[] = [
   },
   {
     id: 'ReviewRequestEmails',
-    envVar: 'QUEUE_URL_REVIEW_REQUEST_EMAILS',
     // Six times the mailer's timeout.
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
@@ -123,7 +118,6 @@ export const QUEUES: readonly QueueDefinition[] = [
   // Platform sync (issue 8)
   {
     id: 'Sync',
-    envVar: 'QUEUE_URL_SYNC',
     // Six times the SyncWorker's timeout.
     visibilityTimeoutSeconds: 360,
     // Deferrals (quota, open breaker) are new messages, never receives: only real failures count.
@@ -138,7 +132,6 @@ export const QUEUES: readonly QueueDefinition[] = [
   },
   {
     id: 'Imports',
-    envVar: 'QUEUE_URL_IMPORTS',
     // Six times the import worker's timeout.
     visibilityTimeoutSeconds: 720,
     maxReceiveCount: 5,
@@ -152,7 +145,6 @@ export const QUEUES: readonly QueueDefinition[] = [
   },
   {
     id: 'Replies',
-    envVar: 'QUEUE_URL_REPLIES',
     // Six times the reply worker's timeout.
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
@@ -167,7 +159,6 @@ export const QUEUES: readonly QueueDefinition[] = [
   // Data subject requests (issue 9)
   {
     id: 'Privacy',
-    envVar: 'QUEUE_URL_PRIVACY',
     // Six times the PrivacyWorker's timeout.
     visibilityTimeoutSeconds: 1800,
     maxReceiveCount: 5,
@@ -181,6 +172,18 @@ export const QUEUES: readonly QueueDefinition[] = [
   },
 ];
 
+/**
+ * The environment variable that carries a queue's URL, derived from its id (`InferenceRetry` ->
+ * `QUEUE_URL_INFERENCE_RETRY`): a function finds its queues without bundling their settings.
+ */
+export const queueEnvVar = (id: QueueId): string => `QUEUE_URL_${constantCase(id)}`;
+
+// Pure: a bundle that only derives environment variable names drops the settings.
+export const QUEUES: readonly QueueDefinition[] = /* @__PURE__ */ QUEUE_SETTINGS.map((queue) => ({
+  ...queue,
+  envVar: queueEnvVar(queue.id),
+}));
+
 export function queueDefinition(id: QueueId): QueueDefinition {
   const queue = QUEUES.find((q) => q.id === id);
   if (!queue) throw new Error(`unknown queue ${id}`);
@@ -188,4 +191,4 @@ export function queueDefinition(id: QueueId): QueueDefinition {
 }
 
 /** The DLQ's name suffix and env var are derived, never written twice. */
-export const dlqEnvVar = (queue: QueueDefinition): string => `${queue.envVar}_DLQ`;
+export const dlqEnvVar = (queue: { readonly id: QueueId }): string => `${queueEnvVar(queue.id)}_DLQ`;

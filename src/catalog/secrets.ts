@@ -1,4 +1,9 @@
-/** Secrets, defined once: created (with replicas) by the data stack, read by functions via envVar. */
+/**
+ * Secrets, defined once: created (with replicas) by the data stack, read by functions via envVar.
+ * Each secret's description (deployed with it) is in src/catalog/secret-docs.ts, keyed by the same
+ * ids, so that the functions reading a secret do not bundle it (ADR 0022, sixth round).
+ */ import { constantCase } from './env-names';
+
 export type SecretId =
   | 'ReviewTokenKey'
   | 'GoogleClientSecret'
@@ -13,7 +18,6 @@ export type SecretId =
 export interface SecretDefinition {
   readonly id: SecretId;
   readonly envVar: string;
-  readonly description: string;
   /** How the rotation function rotates it, how often, and why that way (issue 9). */
   readonly rotation: SecretRotation;
 }
@@ -58,12 +62,9 @@ const NOTIFICATION_TOKEN_ROTATION_DAYS = 180;
 // stages the new value, promotes it, and registers it at the platform at once
 // (docs/secret-rotation.md).
 
-export const SECRETS: readonly SecretDefinition[] = [
+const SECRET_SETTINGS: readonly Omit<SecretDefinition, 'envVar'>[] = [
   {
     id: 'ReviewTokenKey',
-    envVar: 'SECRET_ID_REVIEW_TOKEN_KEY',
-    description:
-      'Signing key set of review-request link tokens (JSON; tokens name their key), cursors and OAuth state.',
     rotation: {
       kind: 'generated-key-set',
       everyDays: 30,
@@ -75,9 +76,6 @@ export const SECRETS: readonly SecretDefinition[] = [
   },
   {
     id: 'GoogleClientSecret',
-    envVar: 'SECRET_ID_GOOGLE_CLIENT_SECRET',
-    description:
-      'Client secret of the Google OAuth client (Business Profile, business.manage); set it after deploy.',
     rotation: {
       kind: 'staged-handover',
       everyDays: PLATFORM_APP_ROTATION_DAYS,
@@ -88,9 +86,6 @@ export const SECRETS: readonly SecretDefinition[] = [
   },
   {
     id: 'FacebookAppSecret',
-    envVar: 'SECRET_ID_FACEBOOK_APP_SECRET',
-    description:
-      'App secret of the Facebook app (OAuth code exchange, long-lived tokens); set it after deploy.',
     rotation: {
       kind: 'staged-handover',
       everyDays: PLATFORM_APP_ROTATION_DAYS,
@@ -101,9 +96,6 @@ export const SECRETS: readonly SecretDefinition[] = [
   },
   {
     id: 'TrustpilotApiSecret',
-    envVar: 'SECRET_ID_TRUSTPILOT_API_SECRET',
-    description:
-      'API secret of the Trustpilot application (business-user OAuth, Basic auth); set it after deploy.',
     rotation: {
       kind: 'staged-handover',
       everyDays: PLATFORM_APP_ROTATION_DAYS,
@@ -114,8 +106,6 @@ export const SECRETS: readonly SecretDefinition[] = [
   },
   {
     id: 'YelpApiKey',
-    envVar: 'SECRET_ID_YELP_API_KEY',
-    description: "The Yelp app's API key (Yelp has no OAuth; sent as a Bearer token); set it after deploy.",
     rotation: {
       kind: 'staged-handover',
       everyDays: PLATFORM_APP_ROTATION_DAYS,
@@ -128,9 +118,6 @@ export const SECRETS: readonly SecretDefinition[] = [
   // platform's settings (docs/platform-notifications.md). Facebook signs with FacebookAppSecret.
   {
     id: 'FacebookVerifyToken',
-    envVar: 'SECRET_ID_FACEBOOK_VERIFY_TOKEN',
-    description:
-      "Verify token of the Facebook app's Page webhook: the GET handshake's hub.verify_token must equal it.",
     rotation: {
       kind: 'staged-handover',
       everyDays: NOTIFICATION_TOKEN_ROTATION_DAYS,
@@ -140,9 +127,6 @@ export const SECRETS: readonly SecretDefinition[] = [
   },
   {
     id: 'GooglePushToken',
-    envVar: 'SECRET_ID_GOOGLE_PUSH_TOKEN',
-    description:
-      'Token in the Pub/Sub push URL of the Business Profile notifications (`...?token=<value>`); pushes without it are refused.',
     rotation: {
       kind: 'staged-handover',
       everyDays: NOTIFICATION_TOKEN_ROTATION_DAYS,
@@ -152,10 +136,6 @@ export const SECRETS: readonly SecretDefinition[] = [
   },
   {
     id: 'TrustpilotWebhookToken',
-    envVar: 'SECRET_ID_TRUSTPILOT_WEBHOOK_TOKEN',
-    description:
-      'Key of the Trustpilot webhook URLs: each business unit registers `...?businessUnitId=<id>&token=<HMAC of the id>` ' +
-      '(Trustpilot signs nothing, so the URL carries the proof).',
     rotation: {
       kind: 'staged-handover',
       everyDays: NOTIFICATION_TOKEN_ROTATION_DAYS,
@@ -164,6 +144,19 @@ export const SECRETS: readonly SecretDefinition[] = [
     },
   },
 ];
+
+/**
+ * The environment variable that carries a secret's id, derived from its catalog id
+ * (`ReviewTokenKey` -> `SECRET_ID_REVIEW_TOKEN_KEY`): a function finds its secrets without bundling
+ * their rotation settings.
+ */
+export const secretEnvVar = (id: SecretId): string => `SECRET_ID_${constantCase(id)}`;
+
+// Pure: a bundle that only derives environment variable names drops the settings.
+export const SECRETS: readonly SecretDefinition[] = /* @__PURE__ */ SECRET_SETTINGS.map((secret) => ({
+  ...secret,
+  envVar: secretEnvVar(secret.id),
+}));
 
 export function secretDefinition(id: SecretId): SecretDefinition {
   const secret = SECRETS.find((s) => s.id === id);

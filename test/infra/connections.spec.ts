@@ -9,6 +9,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { FUNCTIONS } from '#src/catalog/functions';
 import { keyDefinition } from '#src/catalog/keys';
 import { secretDefinition, type SecretId } from '#src/catalog/secrets';
+import { SECRET_DESCRIPTIONS } from '#src/catalog/secret-docs';
 import { settingDefinition } from '#src/catalog/settings';
 import { tableDefinition } from '#src/catalog/tables';
 import { logicalIdOf, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
@@ -45,7 +46,7 @@ it('creates one replicated secret per platform app', () => {
   for (const id of PLATFORM_SECRETS) {
     resourceOf(synth.dataTemplate, synth.data, synth.data.secrets[id]).hasResourceProperties(
       'AWS::SecretsManager::Secret',
-      { Description: secretDefinition(id).description, ReplicaRegions: Match.anyValue() },
+      { Description: SECRET_DESCRIPTIONS[id], ReplicaRegions: Match.anyValue() },
     );
   }
 });

@@ -4,6 +4,7 @@ import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { SECRETS } from '#src/catalog/secrets';
+import { SECRET_DESCRIPTIONS } from '#src/catalog/secret-docs';
 import { dynamoProjection, TABLES, type TableDefinition } from '#src/catalog/tables';
 import { allRegions, settingValues } from '../../lib/config';
 import { DataStack } from '../../lib/stacks/data-stack';
@@ -205,7 +206,7 @@ describe('Secrets Manager', () => {
     (_id, def) => {
       const secret = resourceOf(template, synth.data, synth.data.secrets[def.id]);
       secret.hasResourceProperties('AWS::SecretsManager::Secret', {
-        Description: def.description,
+        Description: SECRET_DESCRIPTIONS[def.id],
         GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
         ReplicaRegions: synth.config.replicaRegions.map((region) => Match.objectLike({ Region: region })),
       });

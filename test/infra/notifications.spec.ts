@@ -14,6 +14,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ROUTES } from '#src/catalog/routes';
 import { queueDefinition } from '#src/catalog/queues';
 import { secretDefinition, type SecretId } from '#src/catalog/secrets';
+import { SECRET_DESCRIPTIONS } from '#src/catalog/secret-docs';
 import { tableDefinition } from '#src/catalog/tables';
 import { requestParametersOf } from '../../lib/constructs/service-api';
 import { logicalIdOf, resourceOf, synthesize, type SynthesizedApp } from './support/synth';
@@ -124,7 +125,7 @@ it('creates the verify token and the push and webhook tokens as generated, repli
     resourceOf(synth.dataTemplate, synth.data, synth.data.secrets[id]).hasResourceProperties(
       'AWS::SecretsManager::Secret',
       {
-        Description: secretDefinition(id).description,
+        Description: SECRET_DESCRIPTIONS[id],
         GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
         ReplicaRegions: Match.anyValue(),
       },
