@@ -1,0 +1,136 @@
+/**
+ * Rounds of init measurements for the bundles phase (issue 12: each function's init against a bare
+ * handler that loads the same AWS SDK packages, <= 1.2x), in fewer fresh processes than one bare
+ * run beside every function run:
+ *
+ * - **One bare handler per SDK package set, per round.** A bare handler is the packages' `require`
+ *   calls and nothing else, so every function that loads the same set has the same bare handler
+ *   (23 functions had 4 sets when this was written). A round runs each function still measured
+ *   once and each bare handler they need once, in an order rotated every round (each takes each
+ *   place in turn, so a noisy stretch or an order effect hits functions and bare handlers alike).
+ *   A function's ratio is the median of its init runs over the median of its bare handler's runs
+ *   in the same rounds.
+ * - **Stop a function once its side of the target is clear.** From `minRounds` on, a function whose
+ *   every round so far (its run over its bare handler's run in that round) is on one side of the
+ *   target takes no more rounds: were its median ratio on the other side, each round would land on
+ *   this side with a chance of at most one half, so all of 5 rounds would with at most 1/32
+ *   (a sign test). The others take `maxRounds`. The rounds each took are reported.
+ * - **A same-code control.** A copy of a bare handler under another name, measured as a function
+ *   (every round, never stopped early) against the original: its ratio shows the bias of the method
+ *   itself (sharing a bare run, the rotation, the machine's noise); it should be close to 1.
+ */
+
+/** A file whose `require` is timed in a fresh process, with the environment it gets. */
+export interface InitRun {
+  readonly file: string;
+  readonly env: Record<string, string>;
+}
+
+export interface InitSubject extends InitRun {
+  readonly id: string;
+  /** The key of its bare handler in `bares` (its SDK package set). */
+  readonly bare: string;
+  /** Measured every round (the control), never stopped early. */
+  readonly allRounds?: boolean;
+}
+
+export interface InitRoundsOptions {
+  readonly minRounds: number;
+  readonly maxRounds: number;
+  /** The ratio target (init over bare at most this). */
+  readonly atMost: number;
+  /** Milliseconds the `require` of `file` took in a fresh process. */
+  readonly measure: (run: InitRun) => number;
+  /** After each round: its number (from 1) and the subjects measured in it. */
+  readonly onRound?: (round: number, measured: number) => void;
+}
+
+export interface InitSamples {
+  readonly id: string;
+  /** Its init runs, one per round it took. */
+  readonly init: readonly number[];
+  /** Its bare handler's runs in the same rounds. */
+  readonly bare: readonly number[];
+  readonly rounds: number;
+  /** Stopped before `maxRounds` because every round was on one side of the target. */
+  readonly stoppedEarly: boolean;
+}
+
+export interface InitRoundsResult {
+  readonly subjects: readonly InitSamples[];
+  /** Fresh processes started (subjects' runs plus bare runs). */
+  readonly processes: number;
+}
+
+/** Whether every round's ratio is on one side of `atMost` (all at most it, or all above it). */
+export function oneSideOfTarget(init: readonly number[], bare: readonly number[], atMost: number): boolean {
+  const ratios = init.map((ms, i) => ms / bare[i]!);
+  return ratios.every((r) => r <= atMost) || ratios.every((r) => r > atMost);
+}
+
+/** `list` rotated left by `by` places. */
+export function rotated<T>(list: readonly T[], by: number): T[] {
+  if (list.length === 0) return [];
+  const k = ((by % list.length) + list.length) % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+}
+
+export function measureInitRounds(
+  subjects: readonly InitSubject[],
+  bares: ReadonlyMap<string, InitRun>,
+  options: InitRoundsOptions,
+): InitRoundsResult {
+  if (options.minRounds < 1 || options.maxRounds < options.minRounds) {
+    throw new Error(
+      `init rounds: need 1 <= minRounds <= maxRounds (got ${options.minRounds}, ${options.maxRounds})`,
+    );
+  }
+  for (const subject of subjects) {
+    if (!bares.has(subject.bare))
+      throw new Error(`init rounds: ${subject.id} has no bare handler ${subject.bare}`);
+  }
+  const init = new Map(subjects.map((s) => [s.id, [] as number[]]));
+  const bare = new Map(subjects.map((s) => [s.id, [] as number[]]));
+  const stopped = new Set<string>();
+  let processes = 0;
+  for (let round = 0; round < options.maxRounds; round += 1) {
+    const active = subjects.filter((s) => !stopped.has(s.id));
+    if (active.length === 0) break;
+    type Item = { kind: 'subject'; subject: InitSubject } | { kind: 'bare'; key: string };
+    const items: Item[] = [
+      ...active.map((subject): Item => ({ kind: 'subject', subject })),
+      ...[...new Set(active.map((s) => s.bare))].map((key): Item => ({ kind: 'bare', key })),
+    ];
+    const bareMs = new Map<string, number>();
+    const subjectMs = new Map<string, number>();
+    for (const item of rotated(items, round)) {
+      processes += 1;
+      if (item.kind === 'bare') bareMs.set(item.key, options.measure(bares.get(item.key)!));
+      else subjectMs.set(item.subject.id, options.measure(item.subject));
+    }
+    for (const subject of active) {
+      init.get(subject.id)!.push(subjectMs.get(subject.id)!);
+      bare.get(subject.id)!.push(bareMs.get(subject.bare)!);
+      const rounds = round + 1;
+      if (
+        !subject.allRounds &&
+        rounds >= options.minRounds &&
+        rounds < options.maxRounds &&
+        oneSideOfTarget(init.get(subject.id)!, bare.get(subject.id)!, options.atMost)
+      ) {
+        stopped.add(subject.id);
+      }
+    }
+    options.onRound?.(round + 1, active.length);
+  }
+  return {
+    subjects: subjects.map((s) => ({
+      id: s.id,
+      init: init.get(s.id)!,
+      bare: bare.get(s.id)!,
+      rounds: init.get(s.id)!.length,
+      stoppedEarly: stopped.has(s.id),
+    })),
+    processes,
+  };
+}
