@@ -106,7 +106,14 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(`[bench] ${line}`);
   const phases = selectPhases(process.argv.slice(2), process.env.BENCH_PHASES);
   const runs = (phase: (typeof phases)[number]) => phases.includes(phase);
-  log(`phases: baseline, ${phases.join(', ')}`);
+  // Every ratio of the phases on the main stack is against the baseline; the others need none.
+  const mainStack = phases.some((phase) => !IN_PROCESS_PHASES.includes(phase) && phase !== 'query-100k');
+  const baseline =
+    mainStack &&
+    phases.some(
+      (phase) => phase !== 'realtime' && !IN_PROCESS_PHASES.includes(phase) && phase !== 'query-100k',
+    );
+  log(`phases: ${baseline ? 'baseline, ' : ''}${phases.join(', ')}`);
   // The fake platforms start before the stack: the functions read their origins when they start.
   // Idle (no requests) until the platform phases.
   // The wall time of every stretch of the run and of the whole run (issue 12: under 5 minutes).
