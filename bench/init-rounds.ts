@@ -6,8 +6,9 @@
  * - **One bare handler per SDK package set, per round.** A bare handler is the packages' `require`
  *   calls and nothing else, so every function that loads the same set has the same bare handler
  *   (23 functions had 4 sets when this was written). A round runs each function still measured
- *   once and each bare handler they need once, in an order rotated every round (each takes each
- *   place in turn, so a noisy stretch or an order effect hits functions and bare handlers alike).
+ *   once and each bare handler they need once, in an order rotated every round by a share of the
+ *   round (over the rounds each run takes places early, midway and late in a round, so a noisy
+ *   stretch or an order effect hits functions and bare handlers alike).
  *   A function's ratio is the median of its init runs over the median of its bare handler's runs
  *   in the same rounds.
  * - **Stop a function once its side of the target is clear.** From `minRounds` on, a function whose
@@ -103,7 +104,10 @@ export function measureInitRounds(
     ];
     const bareMs = new Map<string, number>();
     const subjectMs = new Map<string, number>();
-    for (const item of rotated(items, round)) {
+    // Each round starts a stride further on, so over the rounds every run takes places spread over
+    // the whole round (early, middle, late), however many runs a round has.
+    const stride = Math.ceil(items.length / options.maxRounds);
+    for (const item of rotated(items, round * stride)) {
       processes += 1;
       if (item.kind === 'bare') bareMs.set(item.key, options.measure(bares.get(item.key)!));
       else subjectMs.set(item.subject.id, options.measure(item.subject));

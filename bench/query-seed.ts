@@ -34,6 +34,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -161,7 +162,7 @@ async function build(
     const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
     const last = reviewItem(reviews - 1, QUERY_SEED_SUPPLIER, true);
     const stored = await doc.send(new GetCommand({ TableName: table, Key: { pk: last.pk, sk: last.sk } }));
-    if (Table?.ItemCount !== reviews || JSON.stringify(stored.Item) !== JSON.stringify(last)) {
+    if (Table?.ItemCount !== reviews || !isDeepStrictEqual(stored.Item, last)) {
       throw new Error(
         `query-100k seed: ${Table?.ItemCount} items stored of ${reviews}, or the last one differs`,
       );

@@ -56,7 +56,7 @@ describe('measureInitRounds', () => {
     expect(result.subjects.find((s) => s.id === 'C')!.bare).toEqual([200, 201, 202]);
   });
 
-  it('rotates the order each round, so every run takes every place in turn', () => {
+  it('rotates the order each round, so every run takes every place in turn (as many rounds as runs)', () => {
     const subjects = [subject('A', 'dynamodb,sqs'), subject('B', 'dynamodb,s3')];
     const calls: string[] = [];
     measureInitRounds(subjects, bares, {
@@ -128,6 +128,25 @@ describe('measureInitRounds', () => {
         measure,
       }),
     ).toThrow(/minRounds <= maxRounds/);
+  });
+});
+
+describe('measureInitRounds order', () => {
+  it('spreads each run over the round when a round has more runs than there are rounds', () => {
+    // 6 functions + 2 bare handlers = 8 runs a round, 4 rounds: each round starts 2 runs further on.
+    const subjects = ['A', 'B', 'C', 'D', 'E', 'F'].map((id, i) =>
+      subject(id, i % 2 === 0 ? 'dynamodb,sqs' : 'dynamodb,s3'),
+    );
+    const calls: string[] = [];
+    measureInitRounds(subjects, bares, {
+      minRounds: 4,
+      maxRounds: 4,
+      atMost: 1.2,
+      measure: (run) => (calls.push(run.file), 100),
+    });
+    const places = (file: string) => [0, 1, 2, 3].map((r) => calls.slice(r * 8, r * 8 + 8).indexOf(file));
+    expect(places('A.js')).toEqual([0, 6, 4, 2]);
+    expect(places('bare-1.js')).toEqual([7, 5, 3, 1]);
   });
 });
 
