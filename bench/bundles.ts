@@ -127,6 +127,7 @@ export async function benchBundles(
       onRound: (round, count) => log(`bundles: init round ${round}: ${count - 1} functions still measured`),
     });
     const ratioOf = (samples: InitSamples) => {
+      // Every run of its bare handler in the rounds it took (several a round when shared).
       const initMs = percentile(samples.init, 50);
       const bareInitMs = percentile(samples.bare, 50);
       return { initMs, bareInitMs, initRatio: Math.round((initMs / bareInitMs) * 100) / 100 };

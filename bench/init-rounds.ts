@@ -3,10 +3,12 @@
  * handler that loads the same AWS SDK packages, <= 1.2x), in fewer fresh processes than one bare
  * run beside every function run:
  *
- * - **One bare handler per SDK package set, per round.** A bare handler is the packages' `require`
- *   calls and nothing else, so every function that loads the same set has the same bare handler
- *   (23 functions had 4 sets when this was written). A round runs each function still measured
- *   once and each bare handler they need once, in an order rotated every round by a share of the
+ * - **One bare handler per SDK package set.** A bare handler is the packages' `require` calls and
+ *   nothing else, so every function that loads the same set has the same bare handler (23
+ *   functions had 4 sets when this was written, 16 of them the same). A round runs each function
+ *   still measured once, and its bare handler once after every 4 of them (so a bare handler shared
+ *   by 16 functions runs 4 times a round: one unlucky bare run cannot move 16 ratios alike; with a
+ *   single bare run per round it did, by about 0.2 at load 15), in an order rotated every round by a share of the
  *   round (over the rounds each run takes places early, midway and late in a round, so a noisy
  *   stretch or an order effect hits functions and bare handlers alike).
  *   A function's ratio is the median of its init runs over the median of its bare handler's runs
@@ -38,6 +40,12 @@ export interface InitSubject extends InitRun {
 export interface InitRoundsOptions {
   readonly minRounds: number;
   readonly maxRounds: number;
+  /**
+   * A bare run for every this many subjects that share its bare handler, in each round (default 4):
+   * the bare handler of many functions is measured as often as a few of them, so an unlucky bare
+   * run does not move the ratios of all of them alike.
+   */
+  readonly subjectsPerBareRun?: number;
   /** The ratio target (init over bare at most this). */
   readonly atMost: number;
   /** Milliseconds the `require` of `file` took in a fresh process. */
@@ -50,8 +58,10 @@ export interface InitSamples {
   readonly id: string;
   /** Its init runs, one per round it took. */
   readonly init: readonly number[];
-  /** Its bare handler's runs in the same rounds. */
+  /** Its bare handler's runs in the same rounds (one for every `subjectsPerBareRun` of its subjects a round). */
   readonly bare: readonly number[];
+  /** The median of its bare handler's runs in each of those rounds (what a round's ratio is against). */
+  readonly bareByRound: readonly number[];
   readonly rounds: number;
   /** Stopped before `maxRounds` because every round was on one side of the target. */
   readonly stoppedEarly: boolean;
@@ -63,10 +73,16 @@ export interface InitRoundsResult {
   readonly processes: number;
 }
 
-/** Whether every round's ratio is on one side of `atMost` (all at most it, or all above it). */
+/** Whether every round's ratio (init over that round's bare) is on one side of `atMost` (all at most it, or all above it). */
 export function oneSideOfTarget(init: readonly number[], bare: readonly number[], atMost: number): boolean {
   const ratios = init.map((ms, i) => ms / bare[i]!);
   return ratios.every((r) => r <= atMost) || ratios.every((r) => r > atMost);
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** `list` rotated left by `by` places. */
@@ -92,35 +108,45 @@ export function measureInitRounds(
   }
   const init = new Map(subjects.map((s) => [s.id, [] as number[]]));
   const bare = new Map(subjects.map((s) => [s.id, [] as number[]]));
+  const bareByRound = new Map(subjects.map((s) => [s.id, [] as number[]]));
+  const perBare = options.subjectsPerBareRun ?? 4;
   const stopped = new Set<string>();
   let processes = 0;
   for (let round = 0; round < options.maxRounds; round += 1) {
     const active = subjects.filter((s) => !stopped.has(s.id));
     if (active.length === 0) break;
     type Item = { kind: 'subject'; subject: InitSubject } | { kind: 'bare'; key: string };
-    const items: Item[] = [
-      ...active.map((subject): Item => ({ kind: 'subject', subject })),
-      ...[...new Set(active.map((s) => s.bare))].map((key): Item => ({ kind: 'bare', key })),
-    ];
-    const bareMs = new Map<string, number>();
+    // Per bare handler: its subjects, a bare run after every `subjectsPerBareRun` of them.
+    const items: Item[] = [...new Set(active.map((s) => s.bare))].flatMap((key) =>
+      active
+        .filter((s) => s.bare === key)
+        .flatMap((subject, i, group): Item[] => [
+          { kind: 'subject', subject },
+          ...((i + 1) % perBare === 0 || i === group.length - 1 ? [{ kind: 'bare', key } as Item] : []),
+        ]),
+    );
+    const bareMs = new Map<string, number[]>();
     const subjectMs = new Map<string, number>();
     // Each round starts a stride further on, so over the rounds every run takes places spread over
     // the whole round (early, middle, late), however many runs a round has.
     const stride = Math.ceil(items.length / options.maxRounds);
     for (const item of rotated(items, round * stride)) {
       processes += 1;
-      if (item.kind === 'bare') bareMs.set(item.key, options.measure(bares.get(item.key)!));
-      else subjectMs.set(item.subject.id, options.measure(item.subject));
+      if (item.kind === 'bare') {
+        bareMs.set(item.key, [...(bareMs.get(item.key) ?? []), options.measure(bares.get(item.key)!)]);
+      } else subjectMs.set(item.subject.id, options.measure(item.subject));
     }
     for (const subject of active) {
       init.get(subject.id)!.push(subjectMs.get(subject.id)!);
-      bare.get(subject.id)!.push(bareMs.get(subject.bare)!);
+      const roundBare = bareMs.get(subject.bare)!;
+      bare.get(subject.id)!.push(...roundBare);
+      bareByRound.get(subject.id)!.push(median(roundBare));
       const rounds = round + 1;
       if (
         !subject.allRounds &&
         rounds >= options.minRounds &&
         rounds < options.maxRounds &&
-        oneSideOfTarget(init.get(subject.id)!, bare.get(subject.id)!, options.atMost)
+        oneSideOfTarget(init.get(subject.id)!, bareByRound.get(subject.id)!, options.atMost)
       ) {
         stopped.add(subject.id);
       }
@@ -132,6 +158,7 @@ export function measureInitRounds(
       id: s.id,
       init: init.get(s.id)!,
       bare: bare.get(s.id)!,
+      bareByRound: bareByRound.get(s.id)!,
       rounds: init.get(s.id)!.length,
       stoppedEarly: stopped.has(s.id),
     })),

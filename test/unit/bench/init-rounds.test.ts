@@ -66,8 +66,8 @@ describe('measureInitRounds', () => {
       measure: (run) => (calls.push(run.file), 100),
     });
     const rounds = [0, 1, 2, 3].map((r) => calls.slice(r * 4, r * 4 + 4));
-    expect(rounds[0]).toEqual(['A.js', 'B.js', 'bare-0.js', 'bare-1.js']);
-    expect(rounds[1]).toEqual(['B.js', 'bare-0.js', 'bare-1.js', 'A.js']);
+    expect(rounds[0]).toEqual(['A.js', 'bare-0.js', 'B.js', 'bare-1.js']);
+    expect(rounds[1]).toEqual(['bare-0.js', 'B.js', 'bare-1.js', 'A.js']);
     for (const file of ['A.js', 'B.js', 'bare-0.js', 'bare-1.js']) {
       expect(rounds.map((round) => round.indexOf(file)).sort()).toEqual([0, 1, 2, 3]);
     }
@@ -131,12 +131,49 @@ describe('measureInitRounds', () => {
   });
 });
 
+describe('measureInitRounds, a bare handler shared by many', () => {
+  it('runs it once after every 4 of its functions a round, and rates each against all those runs', () => {
+    const subjects = Array.from({ length: 9 }, (_, i) => subject(`F${i}`, 'dynamodb,sqs'));
+    const calls: string[] = [];
+    let bareRun = 0;
+    const result = measureInitRounds(subjects, bares, {
+      minRounds: 2,
+      maxRounds: 2,
+      atMost: 1.2,
+      measure: (run) => {
+        calls.push(run.file);
+        return run.file === 'bare-0.js' ? 100 + (bareRun += 1) : 150;
+      },
+    });
+    // 9 functions and 3 bare runs a round (after the 4th, the 8th and the last).
+    expect(result.processes).toBe(2 * 12);
+    expect(calls.slice(0, 12)).toEqual([
+      'F0.js',
+      'F1.js',
+      'F2.js',
+      'F3.js',
+      'bare-0.js',
+      'F4.js',
+      'F5.js',
+      'F6.js',
+      'F7.js',
+      'bare-0.js',
+      'F8.js',
+      'bare-0.js',
+    ]);
+    const f0 = result.subjects[0]!;
+    expect(f0.bare).toEqual([101, 102, 103, 104, 105, 106]);
+    expect(f0.bareByRound).toEqual([102, 105]);
+  });
+});
+
 describe('measureInitRounds order', () => {
   it('spreads each run over the round when a round has more runs than there are rounds', () => {
     // 6 functions + 2 bare handlers = 8 runs a round, 4 rounds: each round starts 2 runs further on.
     const subjects = ['A', 'B', 'C', 'D', 'E', 'F'].map((id, i) =>
       subject(id, i % 2 === 0 ? 'dynamodb,sqs' : 'dynamodb,s3'),
     );
+    // A round: A C E bare-0 B D F bare-1.
     const calls: string[] = [];
     measureInitRounds(subjects, bares, {
       minRounds: 4,
