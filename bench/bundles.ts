@@ -3,9 +3,10 @@
  * - size: the minified bundle without source maps, against 250 KB each;
  * - init: the time to load the bundle (as deployed: with its source map and Lambda's
  *   `--enable-source-maps`) in a fresh Node process, against a bare handler that loads the same
- *   AWS SDK packages the bundle loads, median over rounds in which every function and every bare
- *   handler (one per SDK package set) runs once in a rotating order, 5 to 7 rounds per function
- *   (fewer once its side of 1.2x is clear), with a same-code control (bench/init-rounds.ts).
+ *   AWS SDK packages the bundle loads (one per SDK package set), medians over rounds in which each
+ *   function runs once and its bare handler once after every 4 functions, in a rotating order, 5 to
+ *   7 rounds per function (fewer once its side of 1.2x is clear), with a same-code control
+ *   (bench/init-rounds.ts).
  * The bundle is the local mode's (local/function-bundles.ts: the options the CDK construct gives
  * NodejsFunction, built once and reused while no input changed, so the stack started after this
  * phase loads the same files). Its size without maps is its JavaScript without the trailing

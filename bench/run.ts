@@ -14,7 +14,10 @@
  *      1,000 subscribers of a channel, once and in order, p50/p99 against a bare `ws` broadcast
  *      (`--connections=500` for a small run; bench/realtime.ts). Runs last (its connections stay open
  *      until the stack stops); alone (`--phases=realtime`) it skips the DynamoDB baseline,
- * prints a table with ratios against the baselines and writes bench/results.json.
+ * and the 100k-review queries (bench/query-100k.ts) on a stack of their own started on a copy of a
+ * cached seed (bench/query-seed.ts), before the main stack;
+ * prints a table with ratios against the baselines, then the run's own wall time per stretch and
+ * in all against issue 12's 5 minutes (bench/run-time.ts), and writes bench/results.json.
  * Loopback only, bounded counts. `--phases=a,b` (or BENCH_PHASES) runs only those phases after the
  * baseline (support.ts BENCH_PHASES lists them), e.g. `npm run bench -- --phases=platform-sync`.
  * The in-process phases (`bundles`, `api-cpu`, `models`) alone start no stack and skip the baseline.
