@@ -133,20 +133,21 @@ export function ingestFlow(options: FlowOptions, deployment: Deployment): Ingest
         perReview: deliveries,
         transactional: false,
       },
-      // src/realtime/adapters/dynamo-channel-log.ts appendMany: SEQ# and ID# items per event, one head move per batch.
+      // src/realtime/adapters/dynamo-channel-log.ts appendMany: per event, the ID# claim then the SEQ#
+      // item (two conditional puts, no transaction: ADR 0035, addendum); one head move per batch.
       {
         what: 'real-time log (SEQ item)',
         table: 'RealtimeLog',
         item: realtimeSeqItem(),
         perReview: events,
-        transactional: true,
+        transactional: false,
       },
       {
         what: 'real-time log (ID item)',
         table: 'RealtimeLog',
         item: realtimeIdItem(),
         perReview: events,
-        transactional: true,
+        transactional: false,
       },
       {
         what: 'real-time channel head',
@@ -154,7 +155,7 @@ export function ingestFlow(options: FlowOptions, deployment: Deployment): Ingest
         item: realtimeHeadItem(),
         changed: ['seq'],
         perReview: events / eventsBatch,
-        transactional: true,
+        transactional: false,
       },
     ],
     reads: [
@@ -186,6 +187,14 @@ export function ingestFlow(options: FlowOptions, deployment: Deployment): Ingest
               consistent: false,
             },
           ]),
+      // dynamo-channel-log.ts appendChunk: the head's read and the query for SEQ# items past it, per batch.
+      {
+        what: 'real-time channel head and tail',
+        table: 'RealtimeLog',
+        bytes: itemBytes(realtimeHeadItem()),
+        perReview: (2 * events) / eventsBatch,
+        consistent: true,
+      },
       // fan-out.ts: the tenant's endpoints per event; deliver-webhooks.ts: endpoint and breaker per delivery.
       {
         what: 'endpoints of the tenant',

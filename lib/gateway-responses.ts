@@ -5,6 +5,7 @@
  * unauthorized, integration timeout, ...), so both give the same status, type and headers.
  */
 import { problemOf, type ProblemDetails, type ProblemKind } from '../src/shared/problem';
+import { USAGE_PLANS } from '../src/catalog/usage-plans';
 
 /** API Gateway's hard payload cap for REST APIs (10 MB); the handler applies the contract's smaller limit. */
 export const GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -45,9 +46,30 @@ export interface GatewayProblem {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** Seconds a throttled caller should wait: the time the stage needs to refill its burst. */
+/** Seconds a throttled caller should wait: the time the bucket needs to refill its burst. */
 export const throttleRetryAfterSeconds = (settings: ThrottleSettings): number =>
   Math.max(1, Math.ceil(settings.throttlingBurstLimit / settings.throttlingRateLimit));
+
+/**
+ * THROTTLED's Retry-After: one gateway response answers both the stage's bucket and a usage plan's
+ * per-key bucket (ADR 0036), so it is the longest refill of them all.
+ */
+export const throttledRetryAfterSeconds = (settings: ThrottleSettings): number =>
+  Math.max(
+    throttleRetryAfterSeconds(settings),
+    ...USAGE_PLANS.map((plan) =>
+      throttleRetryAfterSeconds({
+        throttlingRateLimit: plan.throttle.rateLimit,
+        throttlingBurstLimit: plan.throttle.burstLimit,
+      }),
+    ),
+  );
+
+/**
+ * QUOTA_EXCEEDED's Retry-After. A gateway response's headers are fixed, so it cannot count down to
+ * the quota's reset (the next UTC day): an hour, after which a retry may be answered 429 again.
+ */
+export const QUOTA_RETRY_AFTER_SECONDS = 3600;
 
 const DENIED = 'These credentials do not allow this request.';
 const NO_ROUTE = 'No route matches this method and path.';
@@ -97,13 +119,13 @@ export function gatewayProblems(settings: ThrottleSettings): readonly GatewayPro
       type: 'THROTTLED',
       kind: 'rate-limited',
       detail: 'Request rate limit exceeded; retry after the number of seconds in Retry-After.',
-      headers: { 'Retry-After': `${throttleRetryAfterSeconds(settings)}` },
+      headers: { 'Retry-After': `${throttledRetryAfterSeconds(settings)}` },
     },
     {
       type: 'QUOTA_EXCEEDED',
       kind: 'rate-limited',
       detail: 'Daily request quota exceeded; retry after the number of seconds in Retry-After.',
-      headers: { 'Retry-After': '3600' },
+      headers: { 'Retry-After': `${QUOTA_RETRY_AFTER_SECONDS}` },
     },
     { type: 'DEFAULT_4XX', kind: 'bad-request', detail: 'The request could not be processed.' },
     {

@@ -140,7 +140,7 @@ const configSchema = z.strictObject({
     stageName: z.string().regex(/^[A-Za-z0-9_]+$/),
     throttlingRateLimit: positiveInt,
     throttlingBurstLimit: positiveInt,
-    usagePlanQuotaPerDay: positiveInt,
+    // Usage plans (per-key throttle and quota) are in the catalog: src/catalog/usage-plans.ts.
     /** Requests per client IP in any 5-minute window before the WAF answers 429. */
     wafRateLimitPer5Minutes: z.number().int().min(10),
     /**

@@ -4,7 +4,7 @@
  * the records of one item stay in order. One loop, two ways to hand records on:
  * - `batch` (Lambda's DynamoDB event source, for the local mode's stream consumers): each page of a
  *   shard, after the event source's filter, goes to the handler as `{ Records }`; a batch that
- *   fails is retried as is, then (after `maxAttempts`) reported and skipped, as an on-failure
+ *   fails is retried as is, then (after `maxAttempts`, or `maxAgeMs`) reported and skipped, as an on-failure
  *   destination would take it. An idle shard is asked four times a second, as Lambda polls; a busy
  *   one back to back.
  * - `record` (the two-region replicator and the review corrections): one record at a time; a
@@ -38,6 +38,12 @@ export type StreamDelivery =
       readonly filter?: StreamFilterPattern;
       /** Calls of one batch before it is skipped (5). */
       readonly maxAttempts?: number;
+      /**
+       * Instead of a number of calls: retried until this long after its first call, then skipped
+       * (Lambda's maximum record age with unlimited retries; locally a batch is read as soon as it
+       * is written, so its first call stands in for its records' age). Retries at most a second apart.
+       */
+      readonly maxAgeMs?: number;
     }
   | {
       /** One record per call, checkpointed after each; a failing record is read again. */
@@ -235,17 +241,18 @@ export class DynamoDbStreamReader {
     delivery: Extract<StreamDelivery, { kind: 'batch' }>,
     records: DynamoDBRecord[],
   ): Promise<void> {
-    const attempts = delivery.maxAttempts ?? 5;
+    const attempts = delivery.maxAgeMs === undefined ? (delivery.maxAttempts ?? 5) : Infinity;
+    const giveUpAt = Date.now() + (delivery.maxAgeMs ?? Infinity);
     for (let attempt = 1; ; attempt += 1) {
       try {
         await delivery.handler({ Records: records });
         return;
       } catch (error) {
-        if (attempt >= attempts) {
+        if (attempt >= attempts || Date.now() >= giveUpAt) {
           this.options.onError?.(error);
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50 * attempt, 1000)));
       }
     }
   }

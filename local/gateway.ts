@@ -3,6 +3,9 @@
  * Lambda runs, and answers what the deployed REST API answers by itself, with the deployed
  * settings (lib/settings.ts) and gateway responses (lib/gateway-responses.ts):
  * - stage throttling (token bucket at the stage's rate and burst): 429 with Retry-After;
+ * - the usage plans (ADR 0036), after the authorizer: the `usageIdentifierKey` it returns must be
+ *   in a plan (403 otherwise), then that key's own token bucket (429 THROTTLED) and daily quota
+ *   (429 QUOTA_EXCEEDED), so one supplier at its limit leaves the others their own;
  * - the 10 MB payload cap: 413;
  * - the REQUEST authorizer on every method, including the `ANY /` and `/{proxy+}` catch-alls:
  *   401 without an Authorization header or when the authorizer says Unauthorized, 403 on Deny,
@@ -52,6 +55,21 @@ export interface GatewayLimits {
   readonly authorizerTimeoutMs: number;
   /** How long an Allow/Deny decision is reused for the same Authorization header (0: never). */
   readonly authorizerCacheSeconds: number;
+  /**
+   * The usage plans (ADR 0036): the plan API Gateway holds a usage identifier key in (undefined: in
+   * none). Absent: methods need no key (unit tests of the gateway's other answers). Enforced only
+   * with `throttleEnabled`, like the stage's bucket.
+   */
+  readonly usagePlans?: (usageKey: string) => LocalUsagePlan | undefined;
+  /** The time, for the quotas' UTC days (tests move it). */
+  readonly now?: () => number;
+}
+
+/** A usage plan's per-key limits, as the local gateway enforces them. */
+export interface LocalUsagePlan {
+  readonly id: string;
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly quotaPerDay?: number;
 }
 
 export interface GatewayOptions {
@@ -71,20 +89,56 @@ export interface GatewayOptions {
 
 class TokenBucket {
   private tokens: number;
-  private last = Date.now();
+  private last: number;
   constructor(
     private readonly rate: number,
     private readonly burst: number,
+    private readonly clock: () => number = Date.now,
   ) {
     this.tokens = burst;
+    this.last = clock();
   }
   take(): boolean {
-    const now = Date.now();
+    const now = this.clock();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
+  }
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Each usage identifier key's own token bucket and daily quota (the UTC day, as a plan's quota with
+ * no offset), as API Gateway keeps them per key and plan. A request the key's bucket refuses is not
+ * counted against its quota.
+ */
+class UsageMeter {
+  private readonly keys = new Map<string, { bucket: TokenBucket; day: number; used: number }>();
+  constructor(private readonly clock: () => number) {}
+
+  /** `ok`, or which gateway response answers this request. */
+  take(usageKey: string, plan: LocalUsagePlan): 'ok' | 'THROTTLED' | 'QUOTA_EXCEEDED' {
+    let entry = this.keys.get(usageKey);
+    if (!entry) {
+      entry = {
+        bucket: new TokenBucket(plan.throttle.rateLimit, plan.throttle.burstLimit, this.clock),
+        day: Math.floor(this.clock() / DAY_MS),
+        used: 0,
+      };
+      this.keys.set(usageKey, entry);
+    }
+    const day = Math.floor(this.clock() / DAY_MS);
+    if (day !== entry.day) {
+      entry.day = day;
+      entry.used = 0;
+    }
+    if (plan.quotaPerDay !== undefined && entry.used >= plan.quotaPerDay) return 'QUOTA_EXCEEDED';
+    if (!entry.bucket.take()) return 'THROTTLED';
+    entry.used += 1;
+    return 'ok';
   }
 }
 
@@ -210,9 +264,11 @@ export function createGateway(options: GatewayOptions): Server {
   const stage = options.stage ?? 'local';
   const region = options.region ?? 'us-east-1';
   const { limits } = options;
+  const clock = limits.now ?? Date.now;
   const bucket = limits.throttleEnabled
-    ? new TokenBucket(limits.throttle.throttlingRateLimit, limits.throttle.throttlingBurstLimit)
+    ? new TokenBucket(limits.throttle.throttlingRateLimit, limits.throttle.throttlingBurstLimit, clock)
     : undefined;
+  const meter = new UsageMeter(clock);
   const decisions = new Map<string, { decision: APIGatewayAuthorizerResult; expires: number }>();
   const inflight = new Map<string, Promise<APIGatewayAuthorizerResult>>();
 
@@ -301,6 +357,15 @@ export function createGateway(options: GatewayOptions): Server {
           (s) => 'Effect' in s && s.Effect === 'Allow',
         );
         if (!allowed) return sendGatewayResponse(res, 'ACCESS_DENIED', limits, requestId);
+        // The usage plans, after the authorizer as in API Gateway (ADR 0036): the key it returned
+        // must be in a plan (else 403), then that key's own bucket and quota (else 429).
+        if (limits.usagePlans && limits.throttleEnabled) {
+          const usageKey = decision.decision.usageIdentifierKey;
+          const plan = usageKey ? limits.usagePlans(usageKey) : undefined;
+          if (!usageKey || !plan) return sendGatewayResponse(res, 'INVALID_API_KEY', limits, requestId);
+          const metered = meter.take(usageKey, plan);
+          if (metered !== 'ok') return sendGatewayResponse(res, metered, limits, requestId);
+        }
         authorizerContext = Object.fromEntries(
           Object.entries(decision.decision.context ?? {}).map(([k, v]) => [k, String(v)]),
         );

@@ -10,6 +10,7 @@ import {
   functionDefinition,
   streamConsumersIn,
   streamFilterPattern,
+  streamRetryOf,
   type FunctionId,
 } from '../src/catalog/functions';
 import type { TableId } from '../src/catalog/tables';
@@ -57,7 +58,9 @@ export async function startRealtime(options: {
     // their place in the stream across a region's restart, which a poller of one stack cannot.
     streamConsumersIn(options.isPrimaryRegion, false).map(async (def) => {
       const consumer = await options.startThread(def.id);
-      // Lambda's event source: from LATEST, a page per invocation, filtered as the mapping is.
+      const { maxRecordAgeSeconds } = streamRetryOf(def);
+      // Lambda's event source: from LATEST, a page per invocation, filtered as the mapping is, and
+      // retried until the catalog's age bound where it has one (RealtimeRecorder).
       const poller = new DynamoDbStreamReader({
         endpoint: options.dynamoDbEndpoint,
         tableName: options.tableName(def.tableStream),
@@ -65,6 +68,7 @@ export async function startRealtime(options: {
         delivery: {
           kind: 'batch',
           filter: streamFilterPattern(def),
+          ...(maxRecordAgeSeconds === undefined ? {} : { maxAgeMs: maxRecordAgeSeconds * 1000 }),
           handler: (event: { Records: DynamoDBRecord[] }) =>
             consumer.invoke('handleStream', event, def.timeoutSeconds * 1000),
         },

@@ -31,6 +31,7 @@ import {
 import { QUEUES, type QueueId } from '../src/catalog/queues';
 import { SECRETS } from '../src/catalog/secrets';
 import { tableDefinition } from '../src/catalog/tables';
+import { planOfUsageKey } from '../src/catalog/usage-plans';
 import { readProjectConfig, type WedSyncConfig } from '../lib/settings';
 import { DynamoDbLocal } from './dynamodb-local';
 import { localFunctionEnv } from './function-env';
@@ -201,6 +202,10 @@ export function gatewayLimits(
     // stops working within the authorizer's own 4 s key cache locally (the issue
     // asks 5 s), while in AWS both caches add up (ADR 0010, ADR 0011).
     authorizerCacheSeconds: 0,
+    // The catalog's usage plans (ADR 0036): a shared key's plan, `suppliers` for a supplier's key.
+    // Locally no supplier key is registered anywhere: every well-formed one is held, as
+    // createSupplierWithKey registers it in every region in AWS before the authorizer returns it.
+    usagePlans: planOfUsageKey,
   };
 }
 

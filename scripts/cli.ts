@@ -38,10 +38,24 @@ import { redrive } from '../src/shared/dlq-redrive';
 import { dlqEnvVar, QUEUES } from '../src/catalog/queues';
 import { tableDefinition } from '../src/catalog/tables';
 import { requireEnv } from '../src/shared/env';
-import { createOpsKey, createSupplierWithKey } from '../src/access/use-cases/create-supplier';
+import {
+  createOpsKey,
+  createSupplierWithKey,
+  LOCAL_USAGE_KEYS,
+} from '../src/access/use-cases/create-supplier';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayUsageKeys } from '../src/access/adapters/api-gateway-usage-keys';
+import { usagePlanName } from '../src/catalog/usage-plans';
 import { hashApiKey, looksLikeApiKey } from '../src/access/domain/api-keys';
 import { formatJourney, traceReview } from './trace-review';
-import { bootstrapPlatform, createApiKey, listApiKeys, revokeApiKey, type ApiKeyDeps } from '../src/access';
+import {
+  bootstrapPlatform,
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+  type ApiKeyDeps,
+  type UsageKeyRegistry,
+} from '../src/access';
 import { backfillKeyLists, DynamoApiKeyStore } from '../src/access/adapters/dynamo-api-keys';
 import {
   deterministicAdminAuditId,
@@ -52,7 +66,7 @@ import {
 import { DynamoAdminAuditTrail } from '../src/audit/adapters/dynamo-admin-audit-trail';
 import { optionalEnv } from '../src/shared/env';
 import { ProblemError } from '../src/shared/problem';
-import { readProjectConfig, readStageNaming } from '../lib/settings';
+import { readProjectConfig, readStageNaming, type StageNaming } from '../lib/settings';
 import { fillEnvironment, stageEnvironment } from './stage-environment';
 import { describeProducerAccess } from './producer-access';
 // Secret rotation (issue 9)
@@ -140,10 +154,12 @@ export async function runCli(
   if (command === 'create-supplier') {
     if (!values.name) throw new UsageError('--name is required');
     const store = new DynamoTenantStore(dynamo(), requireEnv(tableDefinition('Tenants').envVar));
-    const created = await createSupplierWithKey(store, {
-      name: values.name,
-      supplierId: values['supplier-id'],
-    });
+    const created = await createSupplierWithKey(
+      store,
+      { name: values.name, supplierId: values['supplier-id'] },
+      new Date(),
+      usageKeyRegistry(naming),
+    );
     const at = new Date().toISOString();
     await cliAct('supplier.created', `supplier:${created.supplierId}`, created.supplierId, at);
     await cliAct('api_key.created', `api_key:${created.keyId}`, created.supplierId, at);
@@ -186,7 +202,7 @@ export async function runCli(
     return 0;
   }
   if (command === 'ops-keys') return opsKeys(target, positionals[2], values, out);
-  if (command === 'bootstrap') return bootstrap(values['ops-name'], out);
+  if (command === 'bootstrap') return bootstrap(values['ops-name'], out, naming);
   if (command === 'api-keys' && target === 'backfill') {
     const added = await backfillKeyLists(dynamo(), requireEnv(tableDefinition('Tenants').envVar));
     out(`${added} keys made before the key lists were added to their owner's list`);
@@ -400,17 +416,44 @@ async function opsKeys(
 }
 
 /**
+ * Where a new supplier's usage key is registered (ADR 0036): in a deployed stage (`--stage`), API
+ * Gateway in every region of the stage, attached to each region's `suppliers` plan; in the local
+ * mode (an emulator endpoint), nowhere (the local gateway knows the plan by the key's form). Anything
+ * else is refused: a supplier created without its key in the plans would be answered 403.
+ */
+function usageKeyRegistry(naming: StageNaming | undefined): UsageKeyRegistry {
+  if (naming) {
+    return new ApiGatewayUsageKeys(
+      [naming.primaryRegion, ...naming.replicaRegions].map((region) => ({
+        region,
+        client: new APIGatewayClient({ region }),
+        // The REST API's name (lib/constructs/service-api.ts serviceApiName of the service stack).
+        planName: usagePlanName(`${naming.appName}-Service-${region}-api`, 'suppliers'),
+      })),
+    );
+  }
+  if (process.env.AWS_ENDPOINT_URL_DYNAMODB) return LOCAL_USAGE_KEYS;
+  throw new UsageError(
+    'creating a supplier on a deployed stage needs --stage <stage>: its usage key must be registered in API Gateway',
+  );
+}
+
+/**
  * Day one (issue 11): the platform tenant `wedsync-app` with its API key, and the first ops key,
  * each created once and audited; a second run creates nothing, says so, and shows no key.
  */
-async function bootstrap(operator: string | undefined, out: (line: string) => void): Promise<number> {
+async function bootstrap(
+  operator: string | undefined,
+  out: (line: string) => void,
+  naming: StageNaming | undefined,
+): Promise<number> {
   if (!operator || !/^[\w .@'-]{1,64}$/.test(operator))
     throw new UsageError('--ops-name is required: the operator who gets the first ops key (1-64 characters)');
   const tenants = new DynamoTenantStore(dynamo(), requireEnv(tableDefinition('Tenants').envVar));
   const apiKeys = new DynamoApiKeyStore(dynamo(), requireEnv(tableDefinition('Tenants').envVar));
   const { tenant, opsKey } = await bootstrapPlatform(
     { operator },
-    { tenants, apiKeys, now: () => new Date() },
+    { tenants, apiKeys, now: () => new Date(), usageKeys: usageKeyRegistry(naming) },
   );
   if (tenant.status === 'created') {
     const at = new Date().toISOString();

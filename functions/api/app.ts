@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { matchRoute, type OperationId, type RouteDefinition } from '../../src/catalog/routes';
 import { ProblemError, problemOf } from '../../src/shared/problem';
 import { checkRawBody, header, problemResponse, readJsonObject } from '../../src/shared/http';
+import { unexpectedErrorAnswer } from '../../src/shared/store-throttle';
 import type { Principal } from '../../src/access/domain/principal';
 import type { IdempotencyStore } from '../../src/shared/idempotency';
 import { runIdempotently } from './idempotency';
@@ -171,10 +172,9 @@ export async function handleApiEvent(
   } catch (error) {
     if (error instanceof ProblemError) return problemResponse(error.problem, error.headers);
     deps.onUnexpectedError(error, event);
-    // No internals leak: the detail is fixed, the cause is in the logs under the request id.
-    return problemResponse(
-      problemOf('service-unavailable', `please retry; reference ${event.requestContext?.requestId ?? 'n/a'}`),
-      { 'retry-after': '1' },
-    );
+    // No internals leak: the detail is fixed, the cause is in the logs under the request id. A store
+    // throttle (ADR 0035's provisioned tables) says so and asks for a longer wait.
+    const answer = unexpectedErrorAnswer(error, event.requestContext?.requestId);
+    return problemResponse(answer.problem, answer.headers);
   }
 }

@@ -45,6 +45,7 @@ import {
 } from '../../src/wiring';
 import { currentRegion } from '../../src/shared/env';
 import { SERVICE_METRICS } from '../../src/catalog/metrics';
+import { isStoreThrottle } from '../../src/shared/store-throttle';
 import { handleApiEvent, type ApiDeps } from './app';
 
 const tally = new MetricTally(metrics);
@@ -110,8 +111,13 @@ const deps = once((): ApiDeps => ({
     region: currentRegion(),
     onFailed: () => tally.add(SERVICE_METRICS.healthChecksFailed, MetricUnit.Count),
   },
+  // Both are errors (a 5xx is ours); a store throttle is named so that the runbook's query finds it.
   onUnexpectedError: (error, event) =>
-    logger.error('unexpected error', { error: error as Error, path: event.path, method: event.httpMethod }),
+    logger.error(isStoreThrottle(error) ? 'store throttled' : 'unexpected error', {
+      error: error as Error,
+      path: event.path,
+      method: event.httpMethod,
+    }),
 }));
 
 export const handleRequest = correlated(

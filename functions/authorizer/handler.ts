@@ -47,7 +47,10 @@ export async function handleAuthorization(
         },
       ],
     },
-    ...(decision.effect === 'allow' ? { context: decision.context } : {}),
+    // The usage plans' key for this caller (ADR 0036); API Gateway meters it, nothing logs it.
+    ...(decision.effect === 'allow'
+      ? { context: decision.context, usageIdentifierKey: decision.usageIdentifierKey }
+      : {}),
   };
 }
 

@@ -25,12 +25,12 @@ import { Construct } from 'constructs';
 import { queryParameterNames, type RouteDefinition } from '#src/catalog/routes';
 import { problemOf } from '#src/shared/problem';
 import { gatewayAnswer, gatewayProblems } from '../gateway-responses';
+import { SHARED_USAGE_KEYS, USAGE_PLANS, usagePlanName, type UsagePlanId } from '#src/catalog/usage-plans';
 
 export interface ServiceApiSettings {
   readonly stageName: string;
   readonly throttlingRateLimit: number;
   readonly throttlingBurstLimit: number;
-  readonly usagePlanQuotaPerDay: number;
   readonly wafRateLimitPer5Minutes: number;
   readonly authorizerCacheSeconds: number;
   /** How long API Gateway waits for the Api function (the local gateway uses the same value). */
@@ -205,7 +205,8 @@ export class ServiceApi extends Construct {
   readonly requestValidator: apigw.RequestValidator;
   readonly accessLogGroup: logs.LogGroup;
   readonly webAcl: wafv2.CfnWebACL;
-  readonly usagePlan: apigw.UsagePlan;
+  /** The catalog's usage plans (src/catalog/usage-plans.ts, ADR 0036), by id. */
+  readonly usagePlans: Readonly<Record<UsagePlanId, apigw.UsagePlan>>;
   /** Counts the 429 answers of the access log (`ApiMetrics.throttledResponses`). */
   readonly throttledResponsesFilter: logs.MetricFilter;
 
@@ -262,12 +263,7 @@ export class ServiceApi extends Construct {
     this.addRoutes(props);
     this.addGatewayResponses(settings);
 
-    this.usagePlan = this.api.addUsagePlan('UsagePlan', {
-      description: 'Default per-caller plan (applies to callers the authorizer gives a usage identifier key)',
-      throttle: { rateLimit: settings.throttlingRateLimit, burstLimit: settings.throttlingBurstLimit },
-      quota: { limit: settings.usagePlanQuotaPerDay, period: apigw.Period.DAY },
-      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
-    });
+    this.usagePlans = this.addUsagePlans(props.names);
 
     this.webAcl = this.addWebAcl(settings, props.names);
     this.throttledResponsesFilter = this.countThrottledResponses(props);
@@ -322,6 +318,9 @@ export class ServiceApi extends Construct {
     const guarded: apigw.MethodOptions = {
       authorizer: this.authorizer,
       authorizationType: apigw.AuthorizationType.CUSTOM,
+      // Metered by the usage plans, by the key the authorizer returns (ADR 0036). Public methods
+      // have no authorizer, so no key: the stage's limits and the WAF hold them.
+      apiKeyRequired: true,
     };
     const resources = new Map<string, apigw.IResource>();
     const resourceFor = (path: string): apigw.IResource => {
@@ -347,6 +346,41 @@ export class ServiceApi extends Construct {
 
     this.api.root.addMethod('ANY', undefined, guarded);
     this.api.root.addProxy({ anyMethod: true, defaultMethodOptions: guarded });
+  }
+
+  /**
+   * The catalog's usage plans on this stage, each with its per-key throttle and quota, and the
+   * shared usage keys in theirs (ADR 0036). Suppliers' keys are added to `suppliers` when a supplier
+   * is created (src/access/adapters/api-gateway-usage-keys.ts finds the plan by its name); CloudFormation
+   * does not own them, so a redeploy never removes one.
+   */
+  private addUsagePlans(names: ApiNames): Record<UsagePlanId, apigw.UsagePlan> {
+    const plans = Object.fromEntries(
+      USAGE_PLANS.map((plan) => [
+        plan.id,
+        this.api.addUsagePlan(`UsagePlan-${plan.id}`, {
+          name: usagePlanName(names.apiName, plan.id),
+          description: plan.description,
+          throttle: { rateLimit: plan.throttle.rateLimit, burstLimit: plan.throttle.burstLimit },
+          ...(plan.quotaPerDay !== undefined
+            ? { quota: { limit: plan.quotaPerDay, period: apigw.Period.DAY } }
+            : {}),
+          apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+        }),
+      ]),
+    ) as Record<UsagePlanId, apigw.UsagePlan>;
+    for (const shared of SHARED_USAGE_KEYS) {
+      // A fixed value: the authorizer returns it for every caller of this kind. Not a credential
+      // (the key source is AUTHORIZER: a caller cannot present a key), so it may sit in the template.
+      const key = new apigw.ApiKey(this, `UsageKey-${shared.id}`, {
+        apiKeyName: `${names.apiName}-${shared.id}`,
+        description: `Shared usage identifier: ${shared.id} (ADR 0036); not a credential`,
+        value: shared.value,
+        enabled: true,
+      });
+      plans[shared.plan].addApiKey(key);
+    }
+    return plans;
   }
 
   /** Everything API Gateway answers by itself, as problem+json with a status matching the body. */

@@ -25,6 +25,7 @@ import {
   SERVICE_FUNCTIONS,
   streamConsumersIn,
   streamFilterPattern,
+  streamRetryOf,
   type ServiceFunctionId,
 } from '#src/catalog/functions';
 import { LAYERS } from '#src/catalog/layers';
@@ -288,8 +289,9 @@ export class ServiceStack extends Stack {
     // Real-time updates (issue 14): the routes on RealtimeSocket; the table streams on their
     // consumers (the EventLog's on RealtimeRecorder in the primary region only, each RealtimeLog
     // replica's on RealtimeFanout in its region), inserts only, filtered as the catalog says;
-    // retried with bisection, then skipped after 10 attempts: a subscriber missing events resumes
-    // from the log (ADR 0017).
+    // retried with bisection, then skipped after 10 attempts (RealtimeRecorder, which writes the
+    // provisioned RealtimeLog: until its records are 15 minutes old, `streamRetryOf`): a subscriber
+    // missing events resumes from the log (ADR 0017, ADR 0035 addendum).
     this.realtime.addRoutes(this.functions.RealtimeSocket.invokeTarget);
     this.realtimeMonitoring = new RealtimeMonitoring(this, 'RealtimeMonitoring', {
       api: this.realtime.api,
@@ -309,6 +311,7 @@ export class ServiceStack extends Stack {
     )) {
       const table = this.regionalStreamTable(def.tableStream, tableName(config, def.tableStream));
       const consumer = this.functions[def.id as ServiceFunctionId];
+      const retry = streamRetryOf(def);
       // Reading the stream decrypts with the tables key; parking a skipped batch encrypts with the queues key.
       consumer.noteKeyGrant('encrypt');
       consumer.invokeTarget.addEventSource(
@@ -317,7 +320,10 @@ export class ServiceStack extends Stack {
           batchSize: 100,
           parallelizationFactor: 1,
           bisectBatchOnError: true,
-          retryAttempts: 10,
+          retryAttempts: retry.retryAttempts,
+          ...(retry.maxRecordAgeSeconds === undefined
+            ? {}
+            : { maxRecordAge: Duration.seconds(retry.maxRecordAgeSeconds) }),
           // Skipped batches (their stream positions) are parked and alarmed on, never dropped silently.
           onFailure: new lambdaEventSources.SqsDlq(this.realtimeMonitoring.skippedBatches),
           filters: [lambda.FilterCriteria.filter(streamFilterPattern(def)!)],

@@ -16,7 +16,9 @@ export * from './use-cases/authorize';
 export * from './use-cases/create-supplier';
 // API-key lifecycle (issue 9)
 export * from './domain/key-lifecycle';
-export type { ApiKeyStore, KeyOwner, KeyUseRecorder, NewStoredKey } from './ports';
+export type { ApiKeyStore, KeyOwner, KeyUseRecorder, NewStoredKey, UsageKeyRegistry } from './ports';
+// Usage plans (issue 12, ADR 0036)
+export * from './domain/usage-keys';
 export * from './key-items';
 export * from './use-cases/api-keys';
 export type { CreateApiKeyBody } from './domain/api-key-schemas';

@@ -51,6 +51,7 @@ export function keyListItem(owner: KeyOwner, key: NewStoredKey): Record<string, 
     ...(key.label !== undefined ? { label: key.label } : {}),
     createdAt: key.createdAt,
     ...(key.expiresAt !== undefined ? { expiresAt: key.expiresAt } : {}),
+    ...(key.usageKey !== undefined ? { usageKey: key.usageKey } : {}),
     status: 'active',
   };
 }

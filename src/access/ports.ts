@@ -24,6 +24,8 @@ export interface NewStoredKey {
   readonly label?: string;
   readonly createdAt: string;
   readonly expiresAt?: string;
+  /** A supplier's usage identifier key (ADR 0036), copied onto every key it owns. */
+  readonly usageKey?: string;
 }
 
 /**
@@ -32,7 +34,8 @@ export interface NewStoredKey {
  * so two concurrent creations can never make a third active key.
  */
 export interface ApiKeyStore {
-  listKeys(owner: KeyOwner): Promise<{ keys: StoredKey[]; version: number }>;
+  /** The keys, the list's version, and the supplier's usage key (ADR 0036) when its keys carry one. */
+  listKeys(owner: KeyOwner): Promise<{ keys: StoredKey[]; version: number; usageKey?: string }>;
   addKey(owner: KeyOwner, key: NewStoredKey, expectedVersion: number): Promise<'ok' | 'conflict'>;
   /** Revokes the key (the authorizer's record and the list's); `conflict` as above. */
   revokeKey(
@@ -47,4 +50,13 @@ export interface ApiKeyStore {
 export interface KeyUseRecorder {
   /** Sets lastUsedAt = `at` unless it is already later than `threshold`; never throws for that. */
   recordUse(owner: KeyOwner, keyId: string, at: string, threshold: string): Promise<void>;
+}
+
+/**
+ * Where usage identifier keys must exist before the authorizer may return them (ADR 0036): API
+ * Gateway's API keys, attached to the `suppliers` usage plan in every region. `register` is
+ * idempotent: a key that is already there (and attached) is left as it is.
+ */
+export interface UsageKeyRegistry {
+  register(input: { readonly supplierId: string; readonly usageKey: string }): Promise<void>;
 }

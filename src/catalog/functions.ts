@@ -111,6 +111,13 @@ export interface FunctionDefinition {
   /** The stream records that reach it: inserts by default. */
   readonly streamEvents?: readonly ('INSERT' | 'MODIFY')[];
   /**
+   * How long a failed stream batch is retried (bisected each time) before it is parked in the
+   * on-failure queue: `STREAM_RETRY_ATTEMPTS` attempts by default, or, for a consumer that writes
+   * a provisioned table and must not skip records while auto scaling catches up with a burst,
+   * until its oldest record is `untilAgeSeconds` old (ADR 0035, addendum).
+   */
+  readonly streamRetry?: { readonly untilAgeSeconds: number };
+  /**
    * `data`: built once, in the data stack (primary region), not in every service stack: the secret
    * rotation function, whose rotation schedules must sit beside the secrets they rotate (a schedule
    * in another stack needs the SMG4 acknowledgement, and one in the data stack naming a service-stack
@@ -388,6 +395,9 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     // Its own table: every insert is an event, so the filter is just INSERT.
     tableStream: 'EventLog',
     streamRegions: 'primary',
+    // It writes RealtimeLog, which is provisioned (ADR 0035, addendum): a throttled batch is
+    // retried for as long as auto scaling may take (and then some), not for ten quick attempts.
+    streamRetry: { untilAgeSeconds: 900 },
     description:
       "Records each logged domain event in its real-time channel's log (gapless seq per channel, each event once), from the event log's stream.",
   },
@@ -418,6 +428,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     streamRegions: 'replicated',
     // Only a replaced item can need a correction.
     streamEvents: ['MODIFY'],
+    // It writes Reviews, which is provisioned: retried through a throttle, not skipped (ADR 0035, addendum).
+    streamRetry: { untilAgeSeconds: 900 },
     description:
       "Takes a review write that last writer wins replaced (a review created or edited in two regions at once) out of this region's summary shard, from the Reviews stream.",
   },
@@ -613,6 +625,26 @@ export function streamFilterPattern(def: FunctionDefinition): StreamFilterPatter
       ? { dynamodb: { Keys: { [sortKey]: { S: [def.streamSortKeyEquals] } } } }
       : {}),
   };
+}
+
+/** Attempts of a failed stream batch before it is parked, unless the consumer's `streamRetry` says otherwise. */
+export const STREAM_RETRY_ATTEMPTS = 10;
+
+/**
+ * The event source mapping's retry bounds of a stream consumer: `retryAttempts` -1 (no count:
+ * Lambda retries until the age bound) and `maxRecordAgeSeconds` for an age-bounded consumer;
+ * otherwise `STREAM_RETRY_ATTEMPTS` and no age bound (the stream's 24 hours).
+ */
+export function streamRetryOf(def: FunctionDefinition): {
+  readonly retryAttempts: number;
+  readonly maxRecordAgeSeconds?: number;
+} {
+  if (!def.streamRetry) return { retryAttempts: STREAM_RETRY_ATTEMPTS };
+  const age = def.streamRetry.untilAgeSeconds;
+  if (!Number.isInteger(age) || age < 60 || age > 86_400) {
+    throw new Error(`${def.id}: streamRetry.untilAgeSeconds must be 60 to 86400 (a stream keeps 24 hours)`);
+  }
+  return { retryAttempts: -1, maxRecordAgeSeconds: age };
 }
 
 /**

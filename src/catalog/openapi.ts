@@ -20,6 +20,7 @@ import { version } from '../../package.json';
 import { BODY_LIMIT_BYTES } from '../shared/http';
 import { CORRELATION_ID_MAX, CORRELATION_ID_PATTERN } from '../shared/correlation';
 import { problemDetailsSchema, problemOf, problemStatus, type ProblemKind } from '../shared/problem';
+import { STORE_THROTTLE_RETRY_AFTER_SECONDS, storeThrottleDetail } from '../shared/store-throttle';
 import { ROUTES, type RouteArea, type RouteAuth, type RouteDefinition, type RouteResponse } from './routes';
 
 export type JsonSchema = Record<string, unknown>;
@@ -133,7 +134,13 @@ const IDEMPOTENCY_KEY_HEADER =
 /** The shared error responses, by status: a name, a description, and the problems shown as examples. */
 const ERROR_RESPONSES: Record<
   number,
-  { name: string; description: string; examples: [ProblemKind, string][]; headers?: string[] }
+  {
+    name: string;
+    description: string;
+    /** Each example: its problem kind, detail, and a name when a kind has more than one example. */
+    examples: [ProblemKind, string, string?][];
+    headers?: string[];
+  }
 > = {
   400: {
     name: 'BadRequest',
@@ -204,8 +211,18 @@ const ERROR_RESPONSES: Record<
   },
   503: {
     name: 'ServiceUnavailable',
-    description: 'A transient failure; retry later. The detail carries a reference, never internals.',
-    examples: [['service-unavailable', 'please retry; reference 6f1c2a9e-0b7d-4c1e-9a35-2d8b7e4f0c11']],
+    description:
+      'A transient failure; retry after the seconds in Retry-After (1, or ' +
+      `${STORE_THROTTLE_RETRY_AFTER_SECONDS} when the data store is over its capacity). The detail carries a ` +
+      'reference, never internals.',
+    examples: [
+      ['service-unavailable', 'please retry; reference 6f1c2a9e-0b7d-4c1e-9a35-2d8b7e4f0c11'],
+      [
+        'service-unavailable',
+        storeThrottleDetail('6f1c2a9e-0b7d-4c1e-9a35-2d8b7e4f0c11'),
+        'service-unavailable-store-throttled',
+      ],
+    ],
     headers: ['Retry-After'],
   },
 };
@@ -441,7 +458,7 @@ function errorResponses(components: SchemaComponents): Record<string, JsonSchema
   const responses: Record<string, JsonSchema> = {};
   for (const [status, { name, description, examples, headers }] of Object.entries(ERROR_RESPONSES)) {
     const examplesOf = Object.fromEntries(
-      examples.map(([kind, detail]) => {
+      examples.map(([kind, detail, exampleName]) => {
         const body =
           kind === 'validation-error'
             ? {
@@ -453,7 +470,7 @@ function errorResponses(components: SchemaComponents): Record<string, JsonSchema
               }
             : problemOf(kind, detail);
         if (body.status !== Number(status)) throw new Error(`${kind} is not a ${status} problem`);
-        return [kind, { value: body }];
+        return [exampleName ?? kind, { value: body }];
       }),
     );
     responses[name] = {

@@ -278,8 +278,8 @@ export const TABLE_DOCS: Readonly<Record<TableId, TableDoc>> = {
   RealtimeLog: {
     accessPatterns: [
       "A channel's head: GetItem pk=CHANNEL#<channel>, sk=HEAD {seq} (consistent); never expires.",
-      'Append (one writer region, ADR 0017): TransactWriteItems { HEAD seq n -> n+1 conditional on n; Put sk=SEQ#<n+1, 12 digits> conditional on absent; Put sk=ID#<eventId> {seq} conditional on absent }.',
-      'Resume after an event id: GetItem sk=ID#<eventId> -> seq, then Query pk=CHANNEL#<channel>, sk BETWEEN SEQ#<seq+1> AND SEQ#999999999999 (consistent).',
+      'Append (one writer region, ADR 0017; no transaction, ADR 0035 addendum): the tail is the HEAD plus a consistent Query of the SEQ# items after it; per event PutItem sk=ID#<eventId> {seq: tail+1} conditional on absent (present: the seq an earlier attempt claimed), then PutItem sk=SEQ#<seq, 12 digits> conditional on absent (taken by another event: UpdateItem the ID# claim to the next seq, conditional on the seq it held); per chunk UpdateItem HEAD seq conditional on being lower.',
+      'Resume after an event id: GetItem sk=ID#<eventId> -> seq (and GetItem sk=SEQ#<seq> holding that event), then Query pk=CHANNEL#<channel>, sk BETWEEN SEQ#<seq+1> AND SEQ#999999999999 (consistent).',
       "The table's stream (new images, every replica) feeds RealtimeFanout in each region: each SEQ# insert is delivered once per region.",
     ],
     retention: {

@@ -110,9 +110,10 @@ export const TABLES: readonly TableDefinition[] = [
       // Written only behind queues (IngestWorker, InferenceWorker, ReplyWorker, PrivacyWorker) and
       // the Reviews stream (SummaryCorrection): a throttled write is retried by the SDK, then by SQS
       // (5 receives, 180 s apart). Read synchronously by GET /v1/reviews: hence a read floor of
-      // 5 units per index, the SDK's retries, and the throttle alarm (ADR 0035).
+      // 5 units per index, the SDK's retries, and the throttle alarm (ADR 0035). Writes autoscale
+      // to 90% (a throttle behind a queue is a retry, not an error), reads to 70% (ADR 0035, addendum).
       mode: 'provisioned',
-      write: { min: 1, max: 10000, targetPercent: 70 },
+      write: { min: 1, max: 10000, targetPercent: 90 },
       read: { min: 5, max: 20000, targetPercent: 70 },
     },
     partitionKey: 'pk',
@@ -199,7 +200,7 @@ export const TABLES: readonly TableDefinition[] = [
       // Written by EventFanout, WebhookDelivery and ReplayWorker (queue consumers); the API writes a
       // replay job or a redelivery now and then (ADR 0035).
       mode: 'provisioned',
-      write: { min: 1, max: 4000, targetPercent: 70 },
+      write: { min: 1, max: 4000, targetPercent: 90 },
       read: { min: 1, max: 2000, targetPercent: 70 },
     },
     partitionKey: 'pk',
@@ -324,7 +325,17 @@ export const TABLES: readonly TableDefinition[] = [
   {
     id: 'RealtimeLog',
     envVar: 'TABLE_REALTIME_LOG',
-    capacity: ON_DEMAND,
+    capacity: {
+      // Written only by RealtimeRecorder from the EventLog stream (primary region), whose batches are
+      // retried until their records are 15 minutes old (`streamRetry`), so a throttle delays an event
+      // and skips none. Read by RealtimeSocket's subscribe (consistent reads of the head, an id,
+      // the log after a seq: about 3 units each) and the fan-out's catch-up: a read floor of 25 plus
+      // burst capacity, then auto scaling; a reconnect storm beyond it is throttled for minutes (the
+      // subscribe fails and the client resubscribes; ADR 0035, addendum).
+      mode: 'provisioned',
+      write: { min: 1, max: 8000, targetPercent: 90 },
+      read: { min: 25, max: 10000, targetPercent: 70 },
+    },
     partitionKey: 'pk',
     sortKey: 'sk',
     // Events are resumable for an hour; they expire ten minutes after that.
@@ -350,7 +361,7 @@ export const TABLES: readonly TableDefinition[] = [
       // Written by EventFanout and PrivacyWorker (queue consumers); read by replay and the API's
       // event listing (ADR 0035).
       mode: 'provisioned',
-      write: { min: 1, max: 2000, targetPercent: 70 },
+      write: { min: 1, max: 2000, targetPercent: 90 },
       read: { min: 1, max: 1000, targetPercent: 70 },
     },
     partitionKey: 'pk',

@@ -139,8 +139,8 @@ export interface ChannelLog {
   /** Appends the event once (a second append of the same id returns the first one's seq). */
   append(event: Omit<ChannelEvent, 'seq'>): Promise<{ seq: number; duplicate: boolean }>;
   /**
-   * Appends events of ONE channel in the given order, with the same guarantees as `append`, in as
-   * few transactions as it can (a batch of a busy channel takes one head move instead of one each).
+   * Appends events of ONE channel in the given order, with the same guarantees as `append`, with as
+   * few writes as it can (a batch of a busy channel takes one head move instead of one each).
    */
   appendMany(
     events: readonly Omit<ChannelEvent, 'seq'>[],

@@ -6,34 +6,67 @@
  *
  * Either client reads the same items. The low-level one (`dynamoClient()`) is the cheaper per page
  * (ADR 0022): its middleware stack is cached, and each item is unmarshalled once here instead of
- * through the DocumentClient's generic walk of the whole output.
+ * through the DocumentClient's generic walk of the whole output; `batchGetWireInOrder` leaves the
+ * items in the wire form, for a caller that decodes only what it shows (the review listing).
  */
 import { BatchGetItemCommand, DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { StoreThrottledError } from './store-throttle';
 
 const BATCH_GET_MAX = 100;
 const BATCH_GET_TRIES = 8;
 
 export type ItemKey = Readonly<Record<string, string>>;
 
+/** An item in DynamoDB's wire form, as the low-level client returns it. */
+export type WireItem = Record<string, AttributeValue>;
+
 /** One BatchGetItem of keys (in the client's own form): the items found and the keys left over. */
-type ReadBatch<K> = (
-  keys: K[],
-) => Promise<{ items: Record<string, unknown>[]; unprocessed: K[] | undefined }>;
+type ReadBatch<K, T> = (keys: K[]) => Promise<{ items: T[]; unprocessed: K[] | undefined }>;
 
 /**
  * A key's identity: its values, each prefixed by its length (unambiguous for any string, and a
  * fraction of the cost of `JSON.stringify` for the three lookups per key of a page).
  */
-const identityOf = (keyAttributes: readonly string[], item: Readonly<Record<string, unknown>>): string => {
+const identityOf = (keyAttributes: readonly string[], valueOf: (name: string) => unknown): string => {
   let identity = '';
   for (const name of keyAttributes) {
-    const value = String(item[name]);
+    const value = String(valueOf(name));
     identity += `${value.length}:${value}`;
   }
   return identity;
 };
+
+/**
+ * The items as the low-level client reads them, in DynamoDB's wire form, in the order of the keys:
+ * for a caller that decodes only what it needs (the review listing, ADR 0022 "Seventh round").
+ */
+export async function batchGetWireInOrder(
+  client: DynamoDBClient,
+  tableName: string,
+  keys: readonly ItemKey[],
+  keyAttributes: readonly string[],
+  options: { readonly consistent?: boolean } = {},
+): Promise<WireItem[]> {
+  const consistency = options.consistent ? { ConsistentRead: true } : {};
+  const read: ReadBatch<WireItem, WireItem> = async (pending) => {
+    const result = await client.send(
+      new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending, ...consistency } } }),
+    );
+    return {
+      items: result.Responses?.[tableName] ?? [],
+      unprocessed: result.UnprocessedKeys?.[tableName]?.Keys,
+    };
+  };
+  // Key attributes are strings (ItemKey): their wire form needs no marshaller.
+  const wireKey = (key: ItemKey) => {
+    const wire: WireItem = {};
+    for (const name of keyAttributes) wire[name] = { S: String(key[name]) };
+    return wire;
+  };
+  return inOrder(read, wireKey, keys, keyAttributes, (item, name) => item[name]?.S);
+}
 
 export async function batchGetInOrder(
   client: DynamoDBClient | DynamoDBDocumentClient,
@@ -42,26 +75,12 @@ export async function batchGetInOrder(
   keyAttributes: readonly string[],
   options: { readonly consistent?: boolean } = {},
 ): Promise<Record<string, unknown>[]> {
-  const consistency = options.consistent ? { ConsistentRead: true } : {};
   if (client instanceof DynamoDBClient) {
-    const read: ReadBatch<Record<string, AttributeValue>> = async (pending) => {
-      const result = await client.send(
-        new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending, ...consistency } } }),
-      );
-      return {
-        items: (result.Responses?.[tableName] ?? []).map((item) => unmarshall(item)),
-        unprocessed: result.UnprocessedKeys?.[tableName]?.Keys,
-      };
-    };
-    // Key attributes are strings (ItemKey): their wire form needs no marshaller.
-    const wireKey = (key: ItemKey) => {
-      const wire: Record<string, AttributeValue> = {};
-      for (const name of keyAttributes) wire[name] = { S: String(key[name]) };
-      return wire;
-    };
-    return inOrder(read, wireKey, keys, keyAttributes);
+    const items = await batchGetWireInOrder(client, tableName, keys, keyAttributes, options);
+    return items.map((item) => unmarshall(item));
   }
-  const read: ReadBatch<Record<string, unknown>> = async (pending) => {
+  const consistency = options.consistent ? { ConsistentRead: true } : {};
+  const read: ReadBatch<Record<string, unknown>, Record<string, unknown>> = async (pending) => {
     const result = await client.send(
       new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ...consistency } } }),
     );
@@ -71,30 +90,41 @@ export async function batchGetInOrder(
     };
   };
   const documentKey = (key: ItemKey) => Object.fromEntries(keyAttributes.map((name) => [name, key[name]]));
-  return inOrder(read, documentKey, keys, keyAttributes);
+  return inOrder(read, documentKey, keys, keyAttributes, (item, name) => item[name]);
 }
 
-async function inOrder<K>(
-  read: ReadBatch<K>,
+async function inOrder<K, T>(
+  read: ReadBatch<K, T>,
   wireKey: (key: ItemKey) => K,
   keys: readonly ItemKey[],
   keyAttributes: readonly string[],
-): Promise<Record<string, unknown>[]> {
-  const found = new Map<string, Record<string, unknown>>();
-  const unique = [...new Map(keys.map((key) => [identityOf(keyAttributes, key), key])).values()];
+  keyValue: (item: T, name: string) => unknown,
+): Promise<T[]> {
+  const found = new Map<string, T>();
+  // Each key's identity once: it names the key for the batches and finds its item at the end.
+  const identities = keys.map((key) => identityOf(keyAttributes, (name) => key[name]));
+  const unique = [...new Map(keys.map((key, i) => [identities[i]!, key])).values()];
   for (let i = 0; i < unique.length; i += BATCH_GET_MAX) {
     let pending: K[] | undefined = unique.slice(i, i + BATCH_GET_MAX).map(wireKey);
     for (let tries = 0; pending && pending.length > 0; tries += 1) {
+      // DynamoDB leaves keys unprocessed when the table or index is over capacity (throttled).
       if (tries >= BATCH_GET_TRIES)
-        throw new Error(`BatchGetItem left keys unprocessed after ${tries} tries`);
+        throw new StoreThrottledError(`BatchGetItem left keys unprocessed after ${tries} tries`);
       if (tries > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** tries)));
       const result = await read(pending);
-      for (const item of result.items) found.set(identityOf(keyAttributes, item), item);
+      for (const item of result.items) {
+        found.set(
+          identityOf(keyAttributes, (name) => keyValue(item, name)),
+          item,
+        );
+      }
       pending = result.unprocessed;
     }
   }
-  return keys.flatMap((key) => {
-    const item = found.get(identityOf(keyAttributes, key));
-    return item ? [item] : [];
-  });
+  const inKeyOrder: T[] = [];
+  for (const identity of identities) {
+    const item = found.get(identity);
+    if (item) inKeyOrder.push(item);
+  }
+  return inKeyOrder;
 }

@@ -9,6 +9,7 @@ import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { queryParameterNames, ROUTES } from '#src/catalog/routes';
 import { serviceFunctionName } from '#src/catalog/physical-names';
+import { SHARED_USAGE_KEYS, USAGE_PLANS, usagePlanName } from '#src/catalog/usage-plans';
 import { apiNames, pathPrefixes, requestParametersOf } from '../../lib/constructs/service-api';
 import type { ApiStack } from '../../lib/stacks/api-stack';
 import type { ServiceStack } from '../../lib/stacks/service-stack';
@@ -69,8 +70,8 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
             ResourceId: { Ref: logicalId(stack, resource(route.path)) },
             OperationName: route.operation,
             ...(route.auth === 'public'
-              ? { AuthorizationType: 'NONE', AuthorizerId: Match.absent() }
-              : { AuthorizationType: 'CUSTOM', AuthorizerId: authorizerRef }),
+              ? { AuthorizationType: 'NONE', AuthorizerId: Match.absent(), ApiKeyRequired: Match.absent() }
+              : { AuthorizationType: 'CUSTOM', AuthorizerId: authorizerRef, ApiKeyRequired: true }),
             RequestValidatorId: { Ref: logicalId(stack, stack.api.requestValidator) },
             RequestParameters: requestParametersOf(route),
             Integration: Match.objectLike({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' }),
@@ -134,6 +135,8 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
         expect({ id, ...(resource as { Properties: Record<string, unknown> }).Properties }).toMatchObject({
           AuthorizationType: 'CUSTOM',
           AuthorizerId: authorizerRef,
+          // Metered by the usage plans, by the key the authorizer returns (ADR 0036).
+          ApiKeyRequired: true,
         });
       }
     });
@@ -221,17 +224,51 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
       });
     });
 
-    it('has a usage plan on the stage with throttle and quota', () => {
-      resourceOf(template, stack, stack.api.usagePlan).hasResourceProperties('AWS::ApiGateway::UsagePlan', {
-        ApiStages: [
-          { ApiId: { Ref: logicalId(stack, api) }, Stage: { Ref: logicalId(stack, api.deploymentStage) } },
-        ],
-        Throttle: {
-          RateLimit: synth.config.api.throttlingRateLimit,
-          BurstLimit: synth.config.api.throttlingBurstLimit,
-        },
-        Quota: { Limit: synth.config.api.usagePlanQuotaPerDay, Period: 'DAY' },
-      });
+    it.each(USAGE_PLANS.map((p) => [p.id, p] as const))(
+      'has the catalog usage plan %s on the stage, named, with its per-key throttle and quota',
+      (id, plan) => {
+        resourceOf(template, stack, stack.api.usagePlans[id]).hasResourceProperties(
+          'AWS::ApiGateway::UsagePlan',
+          {
+            UsagePlanName: usagePlanName(apiNames(service.stackName).apiName, id),
+            ApiStages: [
+              {
+                ApiId: { Ref: logicalId(stack, api) },
+                Stage: { Ref: logicalId(stack, api.deploymentStage) },
+              },
+            ],
+            Throttle: { RateLimit: plan.throttle.rateLimit, BurstLimit: plan.throttle.burstLimit },
+            Quota:
+              plan.quotaPerDay === undefined ? Match.absent() : { Limit: plan.quotaPerDay, Period: 'DAY' },
+          },
+        );
+      },
+    );
+
+    it('names the suppliers plan as the CLI finds it (scripts/cli.ts usageKeyRegistry)', () => {
+      expect(apiNames(service.stackName).apiName).toBe(`${synth.config.appName}-Service-${region}-api`);
+    });
+
+    it('holds each shared usage key, with its catalog value, in its plan and nothing else', () => {
+      template.resourceCountIs('AWS::ApiGateway::UsagePlan', USAGE_PLANS.length);
+      template.resourceCountIs('AWS::ApiGateway::ApiKey', SHARED_USAGE_KEYS.length);
+      template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', SHARED_USAGE_KEYS.length);
+      const keys = template.findResources('AWS::ApiGateway::ApiKey');
+      for (const shared of SHARED_USAGE_KEYS) {
+        const [keyId] = Object.entries(keys).find(
+          ([, r]) => (r as { Properties: { Value: string } }).Properties.Value === shared.value,
+        )!;
+        template.hasResourceProperties('AWS::ApiGateway::ApiKey', {
+          Name: `${apiNames(service.stackName).apiName}-${shared.id}`,
+          Value: shared.value,
+          Enabled: true,
+        });
+        template.hasResourceProperties('AWS::ApiGateway::UsagePlanKey', {
+          KeyId: { Ref: keyId },
+          KeyType: 'API_KEY',
+          UsagePlanId: { Ref: logicalId(stack, stack.api.usagePlans[shared.plan]) },
+        });
+      }
     });
 
     it('pages on-call on server errors (the alarm in the service stack reads the API by its name)', () => {

@@ -165,6 +165,10 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('the real-time API i
       const skipped = logicalIdOf(stack, stack.realtimeMonitoring.skippedBatches);
       expect(mapping).toMatchObject({
         BisectBatchOnFunctionError: true,
+        // It writes the provisioned RealtimeLog (ADR 0035, addendum): a failed batch is retried
+        // until its records are 15 minutes old, however many attempts that takes, then parked.
+        MaximumRetryAttempts: -1,
+        MaximumRecordAgeInSeconds: 900,
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [skipped, 'Arn'] } } },
         FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
       });

@@ -24,6 +24,7 @@ import { gatewayAnswer } from '../../lib/gateway-responses';
 import { createGateway, listen, type GatewayHandlers, type GatewayLimits } from '../../local/gateway';
 import { startFunctionThread, type FunctionThread } from '../../local/function-thread';
 import { gatewayLimits } from '../../local/stack';
+import { planOfUsageKey, sharedUsageKey } from '../../src/catalog/usage-plans';
 import { startTestStack, type TestStack } from './support/stack';
 
 jest.setTimeout(60_000);
@@ -52,6 +53,9 @@ const policy = (effect: 'Allow' | 'Deny'): APIGatewayAuthorizerResult => ({
     Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: 'arn:aws:execute-api:*' }],
   },
   context: { principalType: 'supplier', supplierId: 'sup_x', keyId: 'k' },
+  // A key of the stage's own limits (the shared plan's), so the stage's bucket is what these tests
+  // meet; the supplier plans' own buckets are test/integration/usage-plans.test.ts's (ADR 0036).
+  usageIdentifierKey: sharedUsageKey('review-links').value,
 });
 
 describe('limits come from the deployed configuration', () => {
@@ -63,7 +67,29 @@ describe('limits come from the deployed configuration', () => {
         Math.min(config.api.integrationTimeoutSeconds, functionDefinition('Api').timeoutSeconds) * 1000,
       authorizerTimeoutMs: functionDefinition('Authorizer').timeoutSeconds * 1000,
       authorizerCacheSeconds: 0,
+      usagePlans: planOfUsageKey,
     });
+  });
+
+  it("holds the catalog's keys in their plans, and no other value (403 INVALID_API_KEY)", async () => {
+    expect(sharedUsageKey('review-links').value).toMatch(/^.{20,128}$/);
+    const calls: string[] = [];
+    const { url, server } = await serve(
+      {
+        authorizer: async () => ({ ...policy('Allow'), usageIdentifierKey: 'not-a-key-in-any-plan-at-all' }),
+        api: async (event) => (calls.push(event.path), { statusCode: 200, body: '{}' }),
+      },
+      DEPLOYED,
+    );
+    try {
+      const response = await fetch(`${url}/v1/reviews`, { headers: { authorization: 'Bearer k' } });
+      const expected = gatewayAnswer('INVALID_API_KEY', config.api, 'x');
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { type: string }).type).toBe(expected.problem.type);
+      expect(calls).toEqual([]);
+    } finally {
+      await close(server);
+    }
   });
 
   it('answers 504 problem+json (INTEGRATION_TIMEOUT) when the handler outlives the function timeout', async () => {
@@ -130,6 +156,39 @@ describe('limits come from the deployed configuration', () => {
         expect(response.headers.get('retry-after')).toBe(expected.headers['Retry-After']);
         expect(((await response.json()) as { type: string }).type).toBe(expected.problem.type);
       }
+    } finally {
+      await close(server);
+    }
+  });
+});
+
+describe("a usage plan's daily quota (ADR 0036)", () => {
+  it('answers QUOTA_EXCEEDED (429, the deployed body and Retry-After) past the quota, until the next UTC day', async () => {
+    let clock = Date.UTC(2026, 11, 4, 23, 59, 0);
+    const calls: string[] = [];
+    const { url, server } = await serve(
+      {
+        authorizer: async () => policy('Allow'),
+        api: async (event) => (calls.push(event.path), { statusCode: 200, body: '{}' }),
+      },
+      {
+        ...DEPLOYED,
+        usagePlans: () => ({ id: 'tiny', throttle: { rateLimit: 1000, burstLimit: 1000 }, quotaPerDay: 3 }),
+        now: () => clock,
+      },
+    );
+    try {
+      const call = () => fetch(`${url}/v1/reviews`, { headers: { authorization: 'Bearer k' } });
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i += 1) statuses.push((await call()).status);
+      const over = await call();
+      expect([...statuses, over.status]).toEqual([200, 200, 200, 429]);
+      const expected = gatewayAnswer('QUOTA_EXCEEDED', config.api, 'x');
+      expect(over.headers.get('retry-after')).toBe(expected.headers['Retry-After']);
+      expect(await over.json()).toEqual({ ...expected.problem, requestId: expect.any(String) });
+      expect(calls).toHaveLength(3);
+      clock += 60_000; // the next UTC day: a new quota
+      expect((await call()).status).toBe(200);
     } finally {
       await close(server);
     }

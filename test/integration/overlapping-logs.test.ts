@@ -7,6 +7,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { FunctionDefinition } from '../../src/catalog/functions';
 import { startFunctionThread, type FunctionThread } from '../../local/function-thread';
+import { found } from '../support/wait';
 
 const fixture = {
   id: 'OverlappingLogs',
@@ -50,7 +51,7 @@ it('gives each of two overlapping invocations its own correlation id on every li
     thread.invoke('handleRequest', request('corr-second', 2)),
   ]);
   expect(answers).toHaveLength(2);
-  const logged = await waitFor(() => (lines.length >= 4 ? lines : undefined));
+  const logged = await found(() => (lines.length >= 4 ? lines : undefined), 'the log lines', 5000, 10);
   expect(logged.map((l) => l.message)).toEqual(['started', 'started', 'finished', 'finished']);
   // The second finishes first (it releases the first): a shared logger would put its id on the
   // first's last line, or drop the first's id once the second removed its keys.
@@ -61,14 +62,3 @@ it('gives each of two overlapping invocations its own correlation id on every li
     'corr-first',
   ]);
 });
-
-/** Polls `check` until it gives a value (the thread's stdout arrives after the answers). */
-async function waitFor<T>(check: () => T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting for the log lines');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

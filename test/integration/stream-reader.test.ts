@@ -13,6 +13,11 @@ import {
 import type { DynamoDBRecord } from 'aws-lambda';
 import { DynamoDbStreamReader, type StreamRecord } from '../../local/dynamodb-stream-reader';
 import { acquireStore, type TestStore } from './support/shared-store';
+import { until as waitUntil } from '../support/wait';
+
+/** This file's patience: 10_000 ms. */
+const until = (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) =>
+  waitUntil(check, what, timeoutMs);
 
 jest.setTimeout(30_000);
 
@@ -50,14 +55,6 @@ async function streamedTable(): Promise<string> {
 
 const put = (TableName: string, pk: string) =>
   client.send(new PutItemCommand({ TableName, Item: { pk: { S: pk } } }));
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const pkOf = (r: DynamoDBRecord | StreamRecord) => (r.dynamodb?.Keys as { pk: { S: string } }).pk.S;
 
@@ -110,6 +107,54 @@ it('batches (Lambda-style): from LATEST, filtered, in order; a batch failing eve
     await put(table, 'after');
     await until(() => batches.flat().includes('after'), 'the next batch');
     expect(batches.flat()).toEqual(['a', 'b', 'c', 'd', 'after']);
+  } finally {
+    await reader.stop();
+  }
+});
+
+it('batches bounded by age (a provisioned table’s writer): retried however many times it takes within the bound, then skipped', async () => {
+  const table = await streamedTable();
+  const handled: string[] = [];
+  const errors: unknown[] = [];
+  let failuresLeft = 7;
+  let poisonCalls = 0;
+  const reader = new DynamoDbStreamReader({
+    endpoint: store.endpoint,
+    tableName: table,
+    from: 'LATEST',
+    delivery: {
+      kind: 'batch',
+      filter: { eventName: ['INSERT'] },
+      // More failures than the count a batch gets by default (5): a throttle outlasting them is retried.
+      maxAgeMs: 2_500,
+      handler: async (event) => {
+        const pks = event.Records.map(pkOf);
+        if (pks.includes('throttled') && failuresLeft > 0) {
+          failuresLeft -= 1;
+          throw new Error('throttled');
+        }
+        if (pks.includes('poison')) {
+          poisonCalls += 1;
+          throw new Error('poison');
+        }
+        handled.push(...pks);
+      },
+    },
+    onError: (error) => errors.push(error),
+  });
+  await reader.start();
+  try {
+    await put(table, 'throttled');
+    await until(() => handled.includes('throttled'), 'the throttled batch handled');
+    expect(failuresLeft).toBe(0);
+    expect(errors).toEqual([]);
+    const started = Date.now();
+    await put(table, 'poison');
+    await until(() => errors.length === 1, 'the poison batch skipped at the age bound', 10_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_400);
+    expect(poisonCalls).toBeGreaterThan(5);
+    await put(table, 'after');
+    await until(() => handled.includes('after'), 'the next batch');
   } finally {
     await reader.stop();
   }

@@ -24,6 +24,11 @@ import { DynamoTenantStore } from '../../src/reviews/adapters/dynamo-records';
 import type { LocalStack } from '../../local/stack';
 import { startTwoRegions, type LocalRegion, type TwoRegions } from '../../local/two-regions';
 import { startReceiver, type Receiver } from './webhooks/support/receivers';
+import { until as waitUntil } from '../support/wait';
+import { openSocket } from './realtime/support/realtime-rig';
+
+/** This file's patience: 180_000 ms. */
+const until = (check: () => boolean | Promise<boolean>, what: string) => waitUntil(check, what, 180_000, 100);
 
 // Two whole local stacks and two DynamoDB Locals: about a minute on an idle laptop, several on a
 // machine shared by many runs (the failover drill's test allows the same).
@@ -51,14 +56,6 @@ interface Subscriber {
   readonly frames: Record<string, unknown>[];
 }
 
-async function until(done: () => boolean | Promise<boolean>, what: string, timeoutMs = 180_000) {
-  const end = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 async function tokenIn(region: LocalRegion, apiKey: string): Promise<{ token: string; channel: string }> {
   const response = await fetch(`${region.apiUrl}/v1/realtime/tokens`, {
     method: 'POST',
@@ -71,14 +68,10 @@ async function tokenIn(region: LocalRegion, apiKey: string): Promise<{ token: st
 }
 
 async function subscribe(region: LocalRegion, token: string, channel: string): Promise<Subscriber> {
-  const socket = new WebSocket(`${region.stack!.realtimeUrl}/?token=${encodeURIComponent(token)}`);
-  sockets.push(socket);
-  const frames: Record<string, unknown>[] = [];
-  socket.on('message', (data) => frames.push(JSON.parse(data.toString()) as Record<string, unknown>));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
+  const { socket, frames } = await openSocket(
+    `${region.stack!.realtimeUrl}/?token=${encodeURIComponent(token)}`,
+    sockets,
+  );
   socket.send(JSON.stringify({ action: 'subscribe', channel }));
   await until(() => frames.some((f) => f.type === 'subscribed' || f.type === 'error'), 'the subscription');
   expect(frames.find((f) => f.type === 'subscribed' || f.type === 'error')).toMatchObject({

@@ -37,7 +37,7 @@ export class DynamoApiKeyStore implements ApiKeyStore, KeyUseRecorder {
     private readonly tableName: string,
   ) {}
 
-  async listKeys(owner: KeyOwner): Promise<{ keys: StoredKey[]; version: number }> {
+  async listKeys(owner: KeyOwner): Promise<{ keys: StoredKey[]; version: number; usageKey?: string }> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -54,7 +54,9 @@ export class DynamoApiKeyStore implements ApiKeyStore, KeyUseRecorder {
       start = page.LastEvaluatedKey;
     } while (start);
     const versionItem = items.find((item) => item.sk === KEY_LIST_VERSION_SK);
+    const usageKey = items.find((item) => typeof item.usageKey === 'string')?.usageKey as string | undefined;
     return {
+      ...(usageKey !== undefined ? { usageKey } : {}),
       keys: items.filter((item) => String(item.sk).startsWith(KEY_LIST_PREFIX)).map(storedKeyOf),
       version: typeof versionItem?.version === 'number' ? versionItem.version : 0,
     };
@@ -78,6 +80,7 @@ export class DynamoApiKeyStore implements ApiKeyStore, KeyUseRecorder {
                   status: 'active',
                   createdAt: key.createdAt,
                   ...(key.expiresAt !== undefined ? { expiresAt: key.expiresAt } : {}),
+                  ...(key.usageKey !== undefined ? { usageKey: key.usageKey } : {}),
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },

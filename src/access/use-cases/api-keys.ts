@@ -48,7 +48,7 @@ export async function createApiKey(
 ): Promise<CreatedApiKey> {
   for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt += 1) {
     const now = deps.now();
-    const { keys, version } = await deps.apiKeys.listKeys(owner);
+    const { keys, version, usageKey } = await deps.apiKeys.listKeys(owner);
     const counted = owner.kind === 'ops' ? keys.filter((key) => key.label === input.label) : keys;
     const decision = canCreateKey(counted, now);
     if (!decision.allowed) {
@@ -68,7 +68,12 @@ export async function createApiKey(
       ...(expiresAt !== undefined ? { expiresAt } : {}),
       status: 'active',
     };
-    const outcome = await deps.apiKeys.addKey(owner, { ...stored, keyHash: issued.keyHash }, version);
+    // A supplier's new key is metered with its others: the same usage key (ADR 0036).
+    const outcome = await deps.apiKeys.addKey(
+      owner,
+      { ...stored, keyHash: issued.keyHash, ...(usageKey !== undefined ? { usageKey } : {}) },
+      version,
+    );
     if (outcome === 'ok') return { ...keyView(stored, now), apiKey: issued.apiKey };
   }
   throw conflictRetry();

@@ -3,17 +3,32 @@ import { REVIEW_TOKEN_PREFIX } from '../domain/review-token';
 import { KEY_CACHE_SECONDS } from '../domain/revocation';
 import { isExpired, lastUseThreshold, type LastUseThrottle } from '../domain/key-lifecycle';
 import type { KeyOwner, KeyUseRecorder } from '../ports';
+import { usageIdentifierKeyFor } from '../domain/usage-keys';
 
 export type AuthDecision =
-  | { readonly effect: 'allow'; readonly context: Record<string, string> }
+  | {
+      readonly effect: 'allow';
+      readonly context: Record<string, string>;
+      /**
+       * The API Gateway key that meters this caller (usage plans, ADR 0036): returned as the
+       * policy's `usageIdentifierKey`, never put in the context the handlers (and their logs) see.
+       */
+      readonly usageIdentifierKey: string;
+    }
   | { readonly effect: 'deny' }
   | { readonly effect: 'unauthorized' };
 
 export interface ApiKeyLookup {
-  findApiKey(
-    keyHash: string,
-  ): Promise<
-    | { supplierId: string; keyId: string; status: string; role?: 'supplier' | 'ops'; expiresAt?: string }
+  findApiKey(keyHash: string): Promise<
+    | {
+        supplierId: string;
+        keyId: string;
+        status: string;
+        role?: 'supplier' | 'ops';
+        expiresAt?: string;
+        /** The supplier's usage identifier key (ADR 0036); absent on keys stored before it. */
+        usageKey?: string;
+      }
     | undefined
   >;
 }
@@ -37,7 +52,11 @@ export async function authorize(
   const credential = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
   if (!credential) return { effect: 'unauthorized' };
   if (credential.startsWith(REVIEW_TOKEN_PREFIX)) {
-    return { effect: 'allow', context: { principalType: 'review-token' } };
+    return {
+      effect: 'allow',
+      context: { principalType: 'review-token' },
+      usageIdentifierKey: usageIdentifierKeyFor({ kind: 'review-token' }),
+    };
   }
   if (!credential.startsWith(API_KEY_PREFIX) || !looksLikeApiKey(credential))
     return { effect: 'unauthorized' };
@@ -47,10 +66,15 @@ export async function authorize(
   // An expired key is an expired credential: 401, like a missing one (issue 9).
   if (isExpired(record.expiresAt, now)) return { effect: 'unauthorized' };
   if (record.role === 'ops')
-    return { effect: 'allow', context: { principalType: 'ops', keyId: record.keyId } };
+    return {
+      effect: 'allow',
+      context: { principalType: 'ops', keyId: record.keyId },
+      usageIdentifierKey: usageIdentifierKeyFor({ kind: 'ops' }),
+    };
   return {
     effect: 'allow',
     context: { principalType: 'supplier', supplierId: record.supplierId, keyId: record.keyId },
+    usageIdentifierKey: usageIdentifierKeyFor({ kind: 'supplier', usageKey: record.usageKey }),
   };
 }
 

@@ -9,7 +9,7 @@
 import { PLATFORM_SUPPLIER_ID } from '../../events';
 import { issueApiKey } from '../domain/api-keys';
 import { isUsable } from '../domain/key-lifecycle';
-import type { ApiKeyStore, KeyOwner } from '../ports';
+import type { ApiKeyStore, KeyOwner, UsageKeyRegistry } from '../ports';
 import { createSupplierWithKey, type SupplierKeyStore } from './create-supplier';
 
 /** The tenant's display name (as ADR 0005 created it by hand). */
@@ -22,6 +22,8 @@ export interface BootstrapDeps {
   readonly tenants: SupplierKeyStore & { supplierName(supplierId: string): Promise<string | undefined> };
   readonly apiKeys: ApiKeyStore;
   readonly now: () => Date;
+  /** Where the tenant's usage key is registered (ADR 0036); the local mode's by default. */
+  readonly usageKeys?: UsageKeyRegistry;
 }
 
 export type TenantOutcome =
@@ -63,6 +65,7 @@ async function ensureTenant(deps: BootstrapDeps): Promise<TenantOutcome> {
     deps.tenants,
     { name: PLATFORM_TENANT_NAME, supplierId: PLATFORM_SUPPLIER_ID },
     deps.now(),
+    deps.usageKeys,
   );
   return { status: 'created', ...created };
 }

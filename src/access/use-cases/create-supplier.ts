@@ -1,5 +1,7 @@
 import { issueApiKey } from '../domain/api-keys';
 import { randomId } from '../../shared/ids';
+import { issueUsageKey } from '../domain/usage-keys';
+import type { UsageKeyRegistry } from '../ports';
 
 export interface SupplierKeyStore {
   createSupplierWithKey(input: {
@@ -8,19 +10,36 @@ export interface SupplierKeyStore {
     keyId: string;
     keyHash: string;
     createdAt: string;
+    usageKey: string;
   }): Promise<void>;
+  /** The supplier's usage identifier key, if it exists and has one (ADR 0036). */
+  usageKeyOf(supplierId: string): Promise<string | undefined>;
 }
 
 /**
+ * The local mode's registry: nothing to create, the local gateway holds every well-formed supplier
+ * usage key in the `suppliers` plan (local/gateway.ts). Commands that act on a deployed stage pass
+ * the API Gateway registry (src/access/adapters/api-gateway-usage-keys.ts) instead.
+ */
+export const LOCAL_USAGE_KEYS: UsageKeyRegistry = { register: async () => undefined };
+
+/**
  * Create a supplier (or add a key to an existing one) and issue an API key.
- * The key is returned once; only its hash is stored.
+ * 1. Find the supplier's usage identifier key (an existing supplier's), or issue one (ADR 0036).
+ * 2. Register it where the usage plans meter it (API Gateway, every region) before anything
+ *    refers to it: the authorizer returns it from the first request on.
+ * 3. Store the supplier, the key's hash (never the key) and the usage key, atomically.
+ * 4. Return the key once.
  */
 export async function createSupplierWithKey(
   store: SupplierKeyStore,
   input: { name: string; supplierId?: string },
   now = new Date(),
+  usageKeys: UsageKeyRegistry = LOCAL_USAGE_KEYS,
 ): Promise<{ supplierId: string; keyId: string; apiKey: string }> {
   const supplierId = input.supplierId ?? randomId('sup');
+  const usageKey = (input.supplierId ? await store.usageKeyOf(supplierId) : undefined) ?? issueUsageKey();
+  await usageKeys.register({ supplierId, usageKey });
   const key = issueApiKey();
   await store.createSupplierWithKey({
     supplierId,
@@ -28,6 +47,7 @@ export async function createSupplierWithKey(
     keyId: key.keyId,
     keyHash: key.keyHash,
     createdAt: now.toISOString(),
+    usageKey,
   });
   return { supplierId, keyId: key.keyId, apiKey: key.apiKey };
 }

@@ -1,15 +1,27 @@
 /**
  * The RealtimeLog table: each channel's events numbered 1, 2, 3 ... (key design in
- * src/catalog/tables.ts). An append is one transaction: the head moves from n to n+1 (conditional
- * on n), the event is stored under SEQ#n+1, and its id is claimed (conditional on absent). Two
- * concurrent appends cannot take the same seq and a second copy of an event takes none, so the
- * sequence has no gap and no duplicate. Event items expire after the resume window (plus a margin).
+ * src/catalog/tables.ts), written with ordinary conditional writes, not transactions (a
+ * transaction bills every item twice; ADR 0035, addendum). An event takes two writes, in order:
+ * 1. Claim its id: `ID#<eventId>` put if absent, holding the seq it is about to take (the next
+ *    after the channel's tail). Present already: an earlier attempt claimed it (step 3).
+ * 2. Write the event at `SEQ#<seq>` if absent. Only the next seq after the tail is ever written, and
+ *    the tail is the head plus the SEQ items after it, so every SEQ item is written after its
+ *    predecessor: the sequence has no gap at any moment, and the stream shows it in order.
+ * 3. A claim whose seq another event took (a concurrent append, or an attempt that died between
+ *    its two writes and was overtaken) moves to the next free seq (conditional on the seq it held),
+ *    and step 2 runs again; a claim whose SEQ item holds the event is that event's: a redelivered
+ *    event keeps its first seq and writes nothing.
+ * The head moves forward once per chunk (conditional on being behind), so it may lag the last
+ * SEQ item by one chunk (or, after a crash, until the channel's next append); readers that need
+ * the tail take it from the SEQ items. Event items expire after the resume window (plus a margin);
+ * the recorder retries a batch for 15 minutes at most (catalog `streamRetry`), far inside it.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
+  PutCommand,
   QueryCommand,
-  TransactWriteCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { ChannelEvent, ChannelLog } from '../ports';
@@ -19,9 +31,14 @@ export const LOG_RETENTION_SECONDS = 3600 + 600;
 const SEQ_DIGITS = 12;
 const seqKey = (seq: number) => `SEQ#${String(seq).padStart(SEQ_DIGITS, '0')}`;
 const channelPk = (channel: string) => `CHANNEL#${channel}`;
-const MAX_ATTEMPTS = 10;
-/** Events per transaction: the head, then two items each, within DynamoDB's 100 items. */
+/** Times one event's claim may be overtaken before the append gives up (the batch is retried). */
+const MAX_ATTEMPTS = 50;
+/** Events appended per head move. */
 const APPEND_CHUNK = 40;
+/** SEQ items read per page when looking for the tail past the head. */
+const TAIL_PAGE = 100;
+
+type Appended = { seq: number; duplicate: boolean };
 
 export class DynamoChannelLog implements ChannelLog {
   constructor(
@@ -53,149 +70,198 @@ export class DynamoChannelLog implements ChannelLog {
     );
     if (!Item || typeof Item.seq !== 'number') return undefined;
     if ((Item.recordedAtMs as number) < this.now() - this.windowMs) return undefined;
-    return Item.seq;
+    // A claim whose event is not written (yet) names no event a client can have seen.
+    const written = await this.eventAt(channelPk(channel), Item.seq);
+    return written?.eventId === eventId ? Item.seq : undefined;
   }
 
-  async append(event: Omit<ChannelEvent, 'seq'>): Promise<{ seq: number; duplicate: boolean }> {
-    const pk = channelPk(event.channel);
-    const expiresAt = Math.floor(event.recordedAtMs / 1000) + LOG_RETENTION_SECONDS;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-      const existing = await this.seqOf(event.channel, event.eventId);
-      if (existing !== undefined) return { seq: existing, duplicate: true };
-      const head = await this.head(event.channel);
-      const seq = head + 1;
-      try {
-        await this.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: this.tableName,
-                  Key: { pk, sk: 'HEAD' },
-                  UpdateExpression: 'SET seq = :seq',
-                  ConditionExpression: head === 0 ? 'attribute_not_exists(seq)' : 'seq = :head',
-                  ExpressionAttributeValues: head === 0 ? { ':seq': seq } : { ':seq': seq, ':head': head },
-                },
-              },
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: { pk, sk: seqKey(seq), ...event, seq, expiresAt },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: { pk, sk: `ID#${event.eventId}`, seq, recordedAtMs: event.recordedAtMs, expiresAt },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-            ],
-          }),
-        );
-        return { seq, duplicate: false };
-      } catch (error) {
-        // Another append took this seq, or the same event won meanwhile: read again and retry.
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
-      }
-    }
-    throw new Error(`channel ${event.channel}: append kept conflicting (${MAX_ATTEMPTS} attempts)`);
+  async append(event: Omit<ChannelEvent, 'seq'>): Promise<Appended> {
+    const [appended] = await this.appendMany([event]);
+    return appended!;
   }
 
   /**
-   * One transaction per chunk: the head moves from n to n+k (conditional on n) and the k events
-   * and their ids are written (each id conditional on absent). A copy of the same event within the
-   * chunk takes the first one's seq. When an id already exists (a redelivered event), the chunk
-   * falls back to one `append` per event, which finds it; a head conflict re-reads and retries.
+   * Appends events of one channel in the given order, a chunk at a time: each event claimed and
+   * written in turn (steps 1-3 above), then the head moved once. A copy of an event within the
+   * batch takes the first one's seq.
    */
-  async appendMany(
-    events: readonly Omit<ChannelEvent, 'seq'>[],
-  ): Promise<readonly { seq: number; duplicate: boolean }[]> {
-    const results: { seq: number; duplicate: boolean }[] = [];
+  async appendMany(events: readonly Omit<ChannelEvent, 'seq'>[]): Promise<readonly Appended[]> {
+    const results: Appended[] = [];
     for (let i = 0; i < events.length; i += APPEND_CHUNK) {
       results.push(...(await this.appendChunk(events.slice(i, i + APPEND_CHUNK))));
     }
     return results;
   }
 
-  private async appendChunk(
-    events: readonly Omit<ChannelEvent, 'seq'>[],
-  ): Promise<readonly { seq: number; duplicate: boolean }[]> {
+  private async appendChunk(events: readonly Omit<ChannelEvent, 'seq'>[]): Promise<readonly Appended[]> {
     const channel = events[0]?.channel;
     if (channel === undefined) return [];
     if (events.some((e) => e.channel !== channel)) throw new Error('appendMany takes events of one channel');
-    const unique = [...new Map(events.map((e) => [e.eventId, e])).values()];
     const pk = channelPk(channel);
+    const head = await this.head(channel);
+    let tail = await this.tailFrom(pk, head);
+    const byId = new Map<string, Appended>();
+    const results: Appended[] = [];
+    for (const event of events) {
+      const first = byId.get(event.eventId);
+      if (first) {
+        results.push({ seq: first.seq, duplicate: true });
+        continue;
+      }
+      const { appended, tail: after } = await this.appendOne(pk, event, tail);
+      tail = after;
+      byId.set(event.eventId, appended);
+      results.push(appended);
+    }
+    if (tail > head) await this.moveHead(pk, tail);
+    return results;
+  }
+
+  /** Claims and writes one event, given the tail as last seen; returns its seq and the tail after. */
+  private async appendOne(
+    pk: string,
+    event: Omit<ChannelEvent, 'seq'>,
+    seenTail: number,
+  ): Promise<{ appended: Appended; tail: number }> {
+    let tail = seenTail;
+    const expiresAt = Math.floor(event.recordedAtMs / 1000) + LOG_RETENTION_SECONDS;
+    const idKey = { pk, sk: `ID#${event.eventId}` };
+    // 1. Claim the id with the next seq, or learn the seq an earlier attempt claimed.
+    let claimed = tail + 1;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...idKey, seq: claimed, recordedAtMs: event.recordedAtMs, expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    } catch (error) {
+      claimed = seqOfConflict(error);
+    }
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-      const head = await this.head(channel);
-      const seqOf = new Map(unique.map((e, i) => [e.eventId, head + 1 + i]));
+      if (claimed === tail + 1) {
+        // 2. The claim is the next seq: write the event there, unless another took it first.
+        const taken = await this.putEvent(pk, { ...event, seq: claimed, expiresAt });
+        if (taken === undefined) return { appended: { seq: claimed, duplicate: false }, tail: claimed };
+        if (taken === event.eventId) return { appended: { seq: claimed, duplicate: true }, tail: claimed };
+        tail = await this.tailFrom(pk, claimed);
+      } else if (claimed <= tail) {
+        // Claimed by an earlier attempt at a seq now behind the tail: this event's, or overtaken.
+        const written = await this.eventAt(pk, claimed);
+        // Absent: expired, so recorded over an hour ago (the recorder gives up after 15 minutes).
+        if (written === undefined || written.eventId === event.eventId) {
+          return { appended: { seq: claimed, duplicate: true }, tail };
+        }
+      } else {
+        // Past the next seq: an attempt's claim left ahead of a tail that never reached it.
+        tail = await this.tailFrom(pk, tail);
+        if (claimed <= tail + 1) continue;
+      }
+      // 3. Overtaken: move the claim to the next seq, if it still holds the one it held.
+      const next = tail + 1;
       try {
         await this.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: this.tableName,
-                  Key: { pk, sk: 'HEAD' },
-                  UpdateExpression: 'SET seq = :seq',
-                  ConditionExpression: head === 0 ? 'attribute_not_exists(seq)' : 'seq = :head',
-                  ExpressionAttributeValues:
-                    head === 0
-                      ? { ':seq': head + unique.length }
-                      : { ':seq': head + unique.length, ':head': head },
-                },
-              },
-              ...unique.flatMap((event) => {
-                const seq = seqOf.get(event.eventId)!;
-                const expiresAt = Math.floor(event.recordedAtMs / 1000) + LOG_RETENTION_SECONDS;
-                return [
-                  {
-                    Put: {
-                      TableName: this.tableName,
-                      Item: { pk, sk: seqKey(seq), ...event, seq, expiresAt },
-                      ConditionExpression: 'attribute_not_exists(pk)',
-                    },
-                  },
-                  {
-                    Put: {
-                      TableName: this.tableName,
-                      Item: {
-                        pk,
-                        sk: `ID#${event.eventId}`,
-                        seq,
-                        recordedAtMs: event.recordedAtMs,
-                        expiresAt,
-                      },
-                      ConditionExpression: 'attribute_not_exists(pk)',
-                    },
-                  },
-                ];
-              }),
-            ],
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: idKey,
+            UpdateExpression: 'SET seq = :next, recordedAtMs = :at, expiresAt = :expires',
+            ConditionExpression: 'seq = :held',
+            ExpressionAttributeValues: {
+              ':next': next,
+              ':held': claimed,
+              ':at': event.recordedAtMs,
+              ':expires': expiresAt,
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
-        const firstOf = new Set<string>();
-        return events.map((event) => {
-          const duplicate = firstOf.has(event.eventId);
-          firstOf.add(event.eventId);
-          return { seq: seqOf.get(event.eventId)!, duplicate };
-        });
+        claimed = next;
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        // Items: 0 is the head, then (SEQ, ID) per event: an ID refused means a redelivered event.
-        const idRefused = unique.some((_, i) => reasons[2 + 2 * i]?.Code === 'ConditionalCheckFailed');
-        if (idRefused) {
-          const one: { seq: number; duplicate: boolean }[] = [];
-          for (const event of events) one.push(await this.append(event));
-          return one;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
+        // A concurrent attempt for the same event moved it first: go on from where it put it.
+        claimed = seqOfConflict(error);
       }
+      if (attempt > 2) await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
-    throw new Error(`channel ${channel}: append kept conflicting (${MAX_ATTEMPTS} attempts)`);
+    throw new Error(`channel ${event.channel}: append kept being overtaken (${MAX_ATTEMPTS} attempts)`);
+  }
+
+  /** Puts the event at its seq if that seq is free; otherwise the id of the event holding it. */
+  private async putEvent(
+    pk: string,
+    item: ChannelEvent & { expiresAt: number },
+  ): Promise<string | undefined> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk, sk: seqKey(item.seq), ...item },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return String(error.Item?.eventId?.S ?? '');
+    }
+  }
+
+  private async eventAt(pk: string, seq: number): Promise<{ eventId: string } | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk, sk: seqKey(seq) },
+        ConsistentRead: true,
+        ProjectionExpression: 'eventId',
+      }),
+    );
+    return Item ? { eventId: String(Item.eventId) } : undefined;
+  }
+
+  /** The last seq written: `from` (a seq known written, or the head) and the SEQ items after it. */
+  private async tailFrom(pk: string, from: number): Promise<number> {
+    let tail = from;
+    for (;;) {
+      const { Items = [] } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': pk,
+            ':from': seqKey(tail + 1),
+            ':to': seqKey(10 ** SEQ_DIGITS - 1),
+          },
+          ProjectionExpression: 'seq',
+          ConsistentRead: true,
+          Limit: TAIL_PAGE,
+        }),
+      );
+      // Written in order without gaps, so the items after the tail are tail + 1, tail + 2, ...
+      for (const item of Items) {
+        if (item.seq !== tail + 1) return tail;
+        tail += 1;
+      }
+      if (Items.length < TAIL_PAGE) return tail;
+    }
+  }
+
+  /** The head moves forward to `seq`, never back (another chunk may have moved it further). */
+  private async moveHead(pk: string, seq: number): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk, sk: 'HEAD' },
+          UpdateExpression: 'SET seq = :seq',
+          ConditionExpression: 'attribute_not_exists(seq) OR seq < :seq',
+          ExpressionAttributeValues: { ':seq': seq },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async readAfter(channel: string, afterSeq: number, limit: number): Promise<ChannelEvent[]> {
@@ -224,6 +290,15 @@ export class DynamoChannelLog implements ChannelLog {
         recordedAtMs: item.recordedAtMs as number,
       }));
   }
+}
+
+/** The seq held by the item a conditional write found (its `ALL_OLD` image); rethrows anything else. */
+function seqOfConflict(error: unknown): number {
+  if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  const seq = Number(error.Item?.seq?.N);
+  if (!Number.isInteger(seq))
+    throw new Error('a conditional write found an item without a seq', { cause: error });
+  return seq;
 }
 
 /** A stream record's new image (or the local stand-in's item) as a channel event, if it is one. */

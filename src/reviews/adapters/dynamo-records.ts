@@ -260,6 +260,8 @@ export interface ApiKeyRecord {
   readonly role: 'supplier' | 'ops';
   /** ISO instant after which the key is refused (issue 9); none: it does not expire. */
   readonly expiresAt?: string;
+  /** The supplier's usage identifier key (ADR 0036); absent on keys stored before it. */
+  readonly usageKey?: string;
 }
 
 export class DynamoTenantStore implements SupplierDirectory {
@@ -267,6 +269,19 @@ export class DynamoTenantStore implements SupplierDirectory {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
+
+  /** The supplier's usage identifier key (ADR 0036), from its profile; undefined for none. */
+  async usageKeyOf(supplierId: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `SUPPLIER#${supplierId}`, sk: 'PROFILE' },
+        ProjectionExpression: 'usageKey',
+        ConsistentRead: true,
+      }),
+    );
+    return typeof Item?.usageKey === 'string' ? Item.usageKey : undefined;
+  }
 
   async supplierName(supplierId: string): Promise<string | undefined> {
     const { Item } = await this.client.send(
@@ -286,6 +301,7 @@ export class DynamoTenantStore implements SupplierDirectory {
       status: Item.status as ApiKeyRecord['status'],
       role: Item.role === 'ops' ? 'ops' : 'supplier',
       ...(typeof Item.expiresAt === 'string' ? { expiresAt: Item.expiresAt } : {}),
+      ...(typeof Item.usageKey === 'string' ? { usageKey: Item.usageKey } : {}),
     };
   }
 
@@ -419,6 +435,8 @@ export class DynamoTenantStore implements SupplierDirectory {
     keyId: string;
     keyHash: string;
     createdAt: string;
+    /** The supplier's usage identifier key (ADR 0036), kept on its profile and each key item. */
+    usageKey: string;
   }): Promise<void> {
     await this.client.send(
       new TransactWriteCommand({
@@ -432,6 +450,7 @@ export class DynamoTenantStore implements SupplierDirectory {
                 supplierId: input.supplierId,
                 name: input.name,
                 createdAt: input.createdAt,
+                usageKey: input.usageKey,
               },
             },
           },
@@ -445,6 +464,7 @@ export class DynamoTenantStore implements SupplierDirectory {
                 keyId: input.keyId,
                 status: 'active',
                 createdAt: input.createdAt,
+                usageKey: input.usageKey,
               },
               ConditionExpression: 'attribute_not_exists(pk)',
             },

@@ -6,13 +6,10 @@
  * hundred subscriptions) and reads nothing from the channel log for them; a subscription that is
  * behind writes its own cursor, reads the log once and still gets every event once, in order.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WebSocket } from 'ws';
 import { socketHandler } from '../../../functions/realtime-socket/handler';
 import type { LocalRealtimeServer } from '../../../local/realtime-server';
-import { createTables } from '../../../local/resources';
-import { tableDefinition } from '../../../src/catalog/tables';
 import {
   fanOutChannelEvents,
   ROUTE_ACTIONS,
@@ -23,13 +20,18 @@ import {
 import { DynamoChannelLog } from '../../../src/realtime/adapters/dynamo-channel-log';
 import { DynamoRealtimeConnections } from '../../../src/realtime/adapters/dynamo-connections';
 import type { ManagementApiMessenger } from '../../../src/realtime/adapters/management-api-messenger';
-import { acquireStore, type TestStore } from '../support/shared-store';
 import {
-  LOCAL_CREDENTIALS,
   countCommands,
+  createTestTables,
+  openSocket,
   signedMessenger,
   startRealtimeServer,
+  type TestTables,
 } from './support/realtime-rig';
+import { until as waitUntil } from '../../support/wait';
+
+/** This file's patience: 30_000 ms. */
+const until = (check: () => boolean | Promise<boolean>, what: string) => waitUntil(check, what, 30_000);
 
 jest.setTimeout(120_000);
 
@@ -39,8 +41,7 @@ const SUBSCRIBERS = 100;
 const SUPPLIER = 'sup_calls';
 const CHANNEL = `supplier:${SUPPLIER}:reviews`;
 
-let store: TestStore;
-let raw: DynamoDBClient;
+let tables: TestTables;
 let doc: DynamoDBDocumentClient;
 let connectionsTable: string;
 let logTable: string;
@@ -54,12 +55,10 @@ const calls: string[] = [];
 let counting = false;
 
 beforeAll(async () => {
-  store = await acquireStore('realtime-calls');
-  raw = new DynamoDBClient({ region: REGION, endpoint: store.endpoint, credentials: LOCAL_CREDENTIALS });
-  const names = await createTables(raw, store.tablePrefix);
-  connectionsTable = names[tableDefinition('RealtimeConnections').envVar]!;
-  logTable = names[tableDefinition('RealtimeLog').envVar]!;
-  doc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  tables = await createTestTables('realtime-calls', REGION);
+  ({ doc } = tables);
+  connectionsTable = tables.name('RealtimeConnections');
+  logTable = tables.name('RealtimeLog');
   // The real client's send, counted: every call any adapter makes goes through it.
   countCommands(doc, calls, () => counting);
   const wired: { messenger?: ManagementApiMessenger } = {};
@@ -83,8 +82,7 @@ afterAll(async () => {
   for (const socket of sockets) socket.terminate();
   await server?.stop();
   messenger?.destroy();
-  raw?.destroy();
-  await store?.release();
+  await tables?.release();
 });
 
 const connections = () => new DynamoRealtimeConnections(doc, connectionsTable, REGION);
@@ -99,25 +97,10 @@ async function subscriber(): Promise<Subscriber> {
     { grant: { kind: 'supplier', supplierId: SUPPLIER }, expiresAt: new Date(Date.now() + 300_000) },
     KEYS,
   );
-  const socket = new WebSocket(`${server.url}/?token=${encodeURIComponent(token)}`);
-  sockets.push(socket);
-  const frames: Record<string, unknown>[] = [];
-  socket.on('message', (data) => frames.push(JSON.parse(data.toString()) as Record<string, unknown>));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
+  const { socket, frames } = await openSocket(`${server.url}/?token=${encodeURIComponent(token)}`, sockets);
   socket.send(JSON.stringify({ action: 'subscribe', channel: CHANNEL }));
   await until(() => frames.some((f) => f.type === 'subscribed'), 'the subscription');
   return { frames };
-}
-
-async function until(done: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /**

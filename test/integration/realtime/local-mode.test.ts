@@ -6,6 +6,11 @@
  */
 import { WebSocket } from 'ws';
 import { startTestStack, type TestStack } from '../support/stack';
+import { found as waitFor } from '../../support/wait';
+import { openSocket } from './support/realtime-rig';
+
+/** Polls `find` for up to a minute: the event crosses the whole local pipeline. */
+const found = <T>(find: () => T | undefined, what: string) => waitFor(find, what, 60_000, 50);
 
 jest.setTimeout(180_000);
 
@@ -21,27 +26,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function connect(url: string): Promise<{ socket: WebSocket; frames: Record<string, unknown>[] }> {
-  const socket = new WebSocket(url);
-  sockets.push(socket);
-  const frames: Record<string, unknown>[] = [];
-  socket.on('message', (data) => frames.push(JSON.parse(data.toString()) as Record<string, unknown>));
-  return new Promise((resolve, reject) => {
-    socket.once('open', () => resolve({ socket, frames }));
-    socket.once('error', reject);
-  });
-}
-
-async function until<T>(find: () => T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 it('sends a review posted to the API to its supplier’s subscribed socket, as its CloudEvent', async () => {
   const supplier = await stack.newSupplier('Realtime Supplier');
   const other = await stack.newSupplier('Other Supplier');
@@ -56,11 +40,14 @@ it('sends a review posted to the API to its supplier’s subscribed socket, as i
   const channel = `supplier:${supplier.supplierId}:reviews`;
   expect(issued.json.channels).toEqual([channel]);
 
-  const { socket, frames } = await connect(`${stack.realtimeUrl}/?token=${String(issued.json.token)}`);
+  const { socket, frames } = await openSocket(
+    `${stack.realtimeUrl}/?token=${String(issued.json.token)}`,
+    sockets,
+  );
   socket.send(JSON.stringify({ action: 'subscribe', channel }));
-  await until(() => frames.find((f) => f.type === 'subscribed'), 'the subscription');
+  await found(() => frames.find((f) => f.type === 'subscribed'), 'the subscription');
   socket.send(JSON.stringify({ action: 'subscribe', channel: `supplier:${other.supplierId}:reviews` }));
-  await until(() => frames.find((f) => f.code === 'forbidden-channel'), 'the refusal');
+  await found(() => frames.find((f) => f.code === 'forbidden-channel'), 'the refusal');
 
   const posted = await stack.call('POST', '/v1/reviews', {
     key: supplier.apiKey,
@@ -75,7 +62,7 @@ it('sends a review posted to the API to its supplier’s subscribed socket, as i
   });
   expect(posted.status).toBe(202);
   const reviewId = String(posted.json.reviewId);
-  const frame = await until(
+  const frame = await found(
     () =>
       frames.find(
         (f) =>

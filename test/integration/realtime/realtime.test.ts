@@ -3,15 +3,11 @@
  * RealtimeLog's stream read by the local stream poller), the local WebSocket server with its
  * management API, the RealtimeSocket and RealtimeFanout handlers, and real `ws` clients.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WebSocket } from 'ws';
 import { streamHandler } from '../../../functions/realtime-fanout/handler';
 import { socketHandler } from '../../../functions/realtime-socket/handler';
 import { DynamoDbStreamReader } from '../../../local/dynamodb-stream-reader';
 import type { LocalRealtimeServer } from '../../../local/realtime-server';
-import { createTables } from '../../../local/resources';
-import { tableDefinition } from '../../../src/catalog/tables';
 import {
   recordChannelEvent,
   ROUTE_ACTIONS,
@@ -23,8 +19,12 @@ import {
 import { DynamoChannelLog } from '../../../src/realtime/adapters/dynamo-channel-log';
 import { DynamoRealtimeConnections } from '../../../src/realtime/adapters/dynamo-connections';
 import type { ManagementApiMessenger } from '../../../src/realtime/adapters/management-api-messenger';
-import { acquireStore, type TestStore } from '../support/shared-store';
-import { LOCAL_CREDENTIALS, signedMessenger, startRealtimeServer } from './support/realtime-rig';
+import {
+  createTestTables,
+  signedMessenger,
+  startRealtimeServer,
+  type TestTables,
+} from './support/realtime-rig';
 
 jest.setTimeout(60_000);
 
@@ -32,8 +32,7 @@ const KEYS = ['realtime-test-key-0123456789'];
 const REGION = 'us-east-1';
 const clock = { now: () => new Date() };
 
-let store: TestStore;
-let raw: DynamoDBClient;
+let tables: TestTables;
 let connections: DynamoRealtimeConnections;
 let log: DynamoChannelLog;
 let server: LocalRealtimeServer;
@@ -44,16 +43,10 @@ const handlerErrors: unknown[] = [];
 const clients: WebSocket[] = [];
 
 beforeAll(async () => {
-  store = await acquireStore('realtime');
-  raw = new DynamoDBClient({ region: REGION, endpoint: store.endpoint, credentials: LOCAL_CREDENTIALS });
-  const names = await createTables(raw, store.tablePrefix);
-  const doc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  connections = new DynamoRealtimeConnections(
-    doc,
-    names[tableDefinition('RealtimeConnections').envVar]!,
-    REGION,
-  );
-  const logTable = names[tableDefinition('RealtimeLog').envVar]!;
+  tables = await createTestTables('realtime', REGION);
+  const { doc } = tables;
+  connections = new DynamoRealtimeConnections(doc, tables.name('RealtimeConnections'), REGION);
+  const logTable = tables.name('RealtimeLog');
   log = new DynamoChannelLog(doc, logTable);
   const socketDeps = (): SocketDeps => ({
     keys: { keyRing: async () => KEYS },
@@ -70,7 +63,7 @@ beforeAll(async () => {
   wired.messenger = signedMessenger(server.managementEndpoint, REGION);
   const fanOutDeps = (): FanOutDeps => ({ connections, log, messenger: wired.messenger! });
   poller = new DynamoDbStreamReader({
-    endpoint: store.endpoint,
+    endpoint: tables.endpoint,
     tableName: logTable,
     from: 'LATEST',
     delivery: { kind: 'batch', handler: streamHandler(fanOutDeps) },
@@ -84,8 +77,7 @@ afterAll(async () => {
   await server?.stop();
   await poller?.stop();
   wired.messenger?.destroy();
-  raw?.destroy();
-  await store?.release();
+  await tables?.release();
 });
 
 afterEach(() => {

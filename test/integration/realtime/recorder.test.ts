@@ -4,26 +4,25 @@
  * source filter the catalog defines (what Lambda would pass: inserts), and the channel log in the
  * same store.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { streamHandler } from '../../../functions/realtime-recorder/handler';
 import { DynamoDbStreamReader } from '../../../local/dynamodb-stream-reader';
-import { createTables } from '../../../local/resources';
 import { functionDefinition, streamFilterPattern } from '../../../src/catalog/functions';
-import { tableDefinition } from '../../../src/catalog/tables';
 import type { ChannelLog } from '../../../src/realtime';
 import { DynamoChannelLog } from '../../../src/realtime/adapters/dynamo-channel-log';
 import { DynamoEventLog, eventLogKey } from '../../../src/webhooks/adapters/event-log';
-import { acquireStore, type TestStore } from '../support/shared-store';
+import { until as waitUntil } from '../../support/wait';
+import { createTestTables, type TestTables } from './support/realtime-rig';
+
+/** This file's patience: 20_000 ms. */
+const until = (check: () => boolean | Promise<boolean>, what: string) => waitUntil(check, what, 20_000, 50);
 
 jest.setTimeout(60_000);
 
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const clock = { now: () => new Date() };
 
-let store: TestStore;
-let raw: DynamoDBClient;
+let tables: TestTables;
 let doc: DynamoDBDocumentClient;
 let eventLog: DynamoEventLog;
 let eventLogTable: string;
@@ -36,13 +35,11 @@ let failNextAppends = 0;
 const errors: unknown[] = [];
 
 beforeAll(async () => {
-  store = await acquireStore('realtime-recorder');
-  raw = new DynamoDBClient({ region: 'us-east-1', endpoint: store.endpoint, credentials });
-  const names = await createTables(raw, store.tablePrefix);
-  doc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  eventLogTable = names[tableDefinition('EventLog').envVar]!;
+  tables = await createTestTables('realtime-recorder');
+  ({ doc } = tables);
+  eventLogTable = tables.name('EventLog');
   eventLog = new DynamoEventLog(doc, eventLogTable);
-  log = new DynamoChannelLog(doc, names[tableDefinition('RealtimeLog').envVar]!);
+  log = new DynamoChannelLog(doc, tables.name('RealtimeLog'));
   const flaky: ChannelLog = Object.assign(Object.create(log) as ChannelLog, {
     appendMany: (events: Parameters<ChannelLog['appendMany']>[0]) => {
       if (failNextAppends > 0) {
@@ -54,7 +51,7 @@ beforeAll(async () => {
   });
   const handler = streamHandler(() => ({ log: flaky, clock }));
   poller = new DynamoDbStreamReader({
-    endpoint: store.endpoint,
+    endpoint: tables.endpoint,
     tableName: eventLogTable,
     from: 'LATEST',
     delivery: {
@@ -72,8 +69,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await poller?.stop();
-  raw?.destroy();
-  await store?.release();
+  await tables?.release();
 });
 
 const envelope = (id: string, type: string, data: Record<string, unknown>) =>
@@ -98,14 +94,6 @@ async function logReview(supplierId: string, eventId: string) {
     },
     Math.floor(Date.now() / 1000) + 3600,
   );
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 it('records each logged event once in its channel, in logging order, and is handed nothing else', async () => {

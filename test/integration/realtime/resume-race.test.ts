@@ -6,13 +6,10 @@
  * its management API) with real `ws` clients. No stream poller runs: the fan-outs are the injected
  * ones, so each interleaving happens every time.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WebSocket } from 'ws';
 import { socketHandler } from '../../../functions/realtime-socket/handler';
 import type { LocalRealtimeServer } from '../../../local/realtime-server';
-import { createTables } from '../../../local/resources';
-import { tableDefinition } from '../../../src/catalog/tables';
 import {
   fanOutChannelEvents,
   ROUTE_ACTIONS,
@@ -28,21 +25,23 @@ import {
 import { DynamoChannelLog } from '../../../src/realtime/adapters/dynamo-channel-log';
 import { DynamoRealtimeConnections } from '../../../src/realtime/adapters/dynamo-connections';
 import type { ManagementApiMessenger } from '../../../src/realtime/adapters/management-api-messenger';
-import { acquireStore, type TestStore } from '../support/shared-store';
 import {
-  LOCAL_CREDENTIALS,
   countCommands,
+  createTestTables,
+  openSocket,
   signedMessenger,
+  type SocketClient,
+  type TestTables,
   startRealtimeServer,
 } from './support/realtime-rig';
+import { until } from '../../support/wait';
 
 jest.setTimeout(60_000);
 
 const KEYS = ['realtime-race-key-0123456789'];
 const REGION = 'us-east-1';
 
-let store: TestStore;
-let raw: DynamoDBClient;
+let tables: TestTables;
 let doc: DynamoDBDocumentClient;
 let connectionsTable: string;
 let log: DynamoChannelLog;
@@ -101,18 +100,16 @@ const socketMessenger: ConnectionMessenger = {
 };
 
 beforeAll(async () => {
-  store = await acquireStore('realtime-race');
-  raw = new DynamoDBClient({ region: REGION, endpoint: store.endpoint, credentials: LOCAL_CREDENTIALS });
-  const names = await createTables(raw, store.tablePrefix);
-  connectionsTable = names[tableDefinition('RealtimeConnections').envVar]!;
-  doc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  tables = await createTestTables('realtime-race', REGION);
+  ({ doc } = tables);
+  connectionsTable = tables.name('RealtimeConnections');
   countCommands(
     doc,
     calls,
     () => counting,
     (table) => (table === connectionsTable ? 'connections' : 'log'),
   );
-  log = new DynamoChannelLog(doc, names[tableDefinition('RealtimeLog').envVar]!);
+  log = new DynamoChannelLog(doc, tables.name('RealtimeLog'));
   const socketDeps = (): SocketDeps => ({
     keys: { keyRing: async () => KEYS },
     connections: new RacedConnections(doc, connectionsTable, REGION),
@@ -132,8 +129,7 @@ afterAll(async () => {
   for (const socket of sockets) socket.terminate();
   await server?.stop();
   messenger?.destroy();
-  raw?.destroy();
-  await store?.release();
+  await tables?.release();
 });
 
 afterEach(() => {
@@ -148,37 +144,16 @@ const connections = () => new DynamoRealtimeConnections(doc, connectionsTable, R
 const fanOut = (batch: readonly ChannelEvent[]) =>
   fanOutChannelEvents(batch, { connections: connections(), log, messenger });
 
-interface Client {
-  readonly socket: WebSocket;
-  readonly frames: Record<string, unknown>[];
-}
-
-async function open(supplierId: string): Promise<Client> {
+async function open(supplierId: string): Promise<SocketClient> {
   const token = signConnectionToken(
     { grant: { kind: 'supplier', supplierId }, expiresAt: new Date(Date.now() + 300_000) },
     KEYS,
   );
-  const socket = new WebSocket(`${server.url}/?token=${encodeURIComponent(token)}`);
-  sockets.push(socket);
-  const frames: Record<string, unknown>[] = [];
-  socket.on('message', (data) => frames.push(JSON.parse(data.toString()) as Record<string, unknown>));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
-  return { socket, frames };
-}
-
-async function until(done: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  return openSocket(`${server.url}/?token=${encodeURIComponent(token)}`, sockets);
 }
 
 /** Sends `subscribe` and waits for the handler's `subscribed` answer. */
-async function subscribe(client: Client, channel: string, lastEventId?: string) {
+async function subscribe(client: SocketClient, channel: string, lastEventId?: string) {
   client.socket.send(
     JSON.stringify({ action: 'subscribe', channel, ...(lastEventId ? { lastEventId } : {}) }),
   );
@@ -208,7 +183,7 @@ async function append(channel: string, count: number): Promise<ChannelEvent[]> {
 }
 
 /** The client's frames of the channel, events as their seq and the rest as their type. */
-const order = (client: Client, channel: string) =>
+const order = (client: SocketClient, channel: string) =>
   client.frames.filter((f) => f.channel === channel).map((f) => (f.type === 'event' ? f.seq : f.type));
 
 /** A client that had events 1..3 of the channel, then went away: the id of the last one it got. */

@@ -1,9 +1,10 @@
 /**
  * The review list's reads against DynamoDB Local (src/reviews/adapters/review-repository.ts `list`,
- * src/shared/batch-get.ts): a page is read with the low-level client and unmarshalled item by item
- * (the API's hot path, ADR 0022). Whatever it reads must be exactly what the DocumentClient reads:
- * each listed review equals the same review read with `get` (DocumentClient), pages follow the
- * index's order, and the batch read gives the same items through either client.
+ * src/shared/batch-get.ts): a page is read with the low-level client and each item decoded straight
+ * from the wire form into its view (review-views.ts; the API's hot path, ADR 0022). Whatever it
+ * reads must be exactly what the DocumentClient reads: each listed review equals the same review
+ * read with `get` (DocumentClient), pages follow the index's order, and the batch read gives the
+ * same items through either client.
  */
 import { batchGetInOrder } from '../../../src/shared/batch-get';
 import { DynamoReviewRepository } from '../../../src/reviews/adapters/review-repository';

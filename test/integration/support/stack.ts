@@ -43,7 +43,9 @@ export async function startTestStack(
 ): Promise<TestStack> {
   const { persistent, ownStore, ...stackOptions } = options;
   const dir = persistent ? mkdtempSync(join(tmpdir(), 'wedsync-ddb-')) : undefined;
-  const shared = ownStore || dir ? undefined : process.env[SHARED_DYNAMODB_ENV];
+  // A caller's endpoint (a fault-injecting proxy in front of the shared store) wins over the shared one.
+  const shared =
+    ownStore || dir ? undefined : (stackOptions.dynamoDbEndpoint ?? process.env[SHARED_DYNAMODB_ENV]);
   // Stage throttling off unless a test asks for it: the load-style tests measure the pipeline, not
   // the stage limit (validation-parity and burst tests run with `throttling: 'deployed'`).
   const stack = await startLocalStack({

@@ -1,5 +1,7 @@
 import { hashApiKey, issueApiKey } from '../../../src/access/domain/api-keys';
 import { authorize, CachedKeyLookup, type ApiKeyLookup } from '../../../src/access/use-cases/authorize';
+import { issueUsageKey } from '../../../src/access/domain/usage-keys';
+import { SUPPLIER_USAGE_KEY_PATTERN, sharedUsageKey } from '../../../src/catalog/usage-plans';
 import {
   KEY_CACHE_SECONDS,
   MAX_AUTHORIZER_CACHE_SECONDS,
@@ -11,7 +13,7 @@ class FakeKeys implements ApiKeyLookup {
   down = false;
   readonly records = new Map<
     string,
-    { supplierId: string; keyId: string; status: string; expiresAt?: string }
+    { supplierId: string; keyId: string; status: string; expiresAt?: string; usageKey?: string; role?: 'ops' }
   >();
   async findApiKey(hash: string) {
     this.calls += 1;
@@ -33,12 +35,30 @@ describe('authorize', () => {
     cache = new CachedKeyLookup(store, 1000, 10_000, () => clock);
   });
 
-  it('resolves an active key to its supplier', async () => {
+  it('resolves an active key to its supplier, metered by the shared key when it has none of its own', async () => {
     expect(await authorize(`Bearer ${key.apiKey}`, cache)).toEqual({
       effect: 'allow',
       context: { principalType: 'supplier', supplierId: 'sup_a', keyId: key.keyId },
+      usageIdentifierKey: sharedUsageKey('unassigned-suppliers').value,
     });
     expect(hashApiKey(key.apiKey)).toBe(key.keyHash);
+  });
+
+  it("returns the supplier's own usage key, outside the handlers' context (ADR 0036)", async () => {
+    const usageKey = issueUsageKey();
+    expect(usageKey).toMatch(SUPPLIER_USAGE_KEY_PATTERN);
+    store.records.set(key.keyHash, { supplierId: 'sup_a', keyId: key.keyId, status: 'active', usageKey });
+    const decision = await authorize(`Bearer ${key.apiKey}`, cache);
+    expect(decision).toMatchObject({ effect: 'allow', usageIdentifierKey: usageKey });
+    expect(JSON.stringify(decision.effect === 'allow' ? decision.context : {})).not.toContain(usageKey);
+  });
+
+  it('meters operators on their shared key', async () => {
+    store.records.set(key.keyHash, { supplierId: 'ops', keyId: key.keyId, status: 'active', role: 'ops' });
+    expect(await authorize(`Bearer ${key.apiKey}`, cache)).toMatchObject({
+      effect: 'allow',
+      usageIdentifierKey: sharedUsageKey('operators').value,
+    });
   });
 
   it('denies a revoked key and refuses unknown, malformed or missing credentials', async () => {
@@ -60,6 +80,7 @@ describe('authorize', () => {
     expect(await authorize('Bearer wrt_abc.def', cache)).toEqual({
       effect: 'allow',
       context: { principalType: 'review-token' },
+      usageIdentifierKey: sharedUsageKey('review-links').value,
     });
   });
 

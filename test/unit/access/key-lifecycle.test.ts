@@ -115,6 +115,7 @@ describe('last-use throttling', () => {
     const allow: AuthDecision = {
       effect: 'allow',
       context: { principalType: 'supplier', supplierId: 'sup_a', keyId: 'key_a' },
+      usageIdentifierKey: 'wsu_0000000000000000000000000000000000000000',
     };
     const throttle = new LastUseThrottle();
     const deps = { throttle, recorder, now: NOW, onError: (e: unknown) => errors.push(e) };
@@ -125,11 +126,22 @@ describe('last-use throttling', () => {
     ]);
     expect(lastUseThreshold(NOW)).toBe('2026-12-03T11:55:00.000Z');
     fail = true;
-    const ops: AuthDecision = { effect: 'allow', context: { principalType: 'ops', keyId: 'key_o' } };
+    const ops: AuthDecision = {
+      effect: 'allow',
+      context: { principalType: 'ops', keyId: 'key_o' },
+      usageIdentifierKey: 'wedsync-usage-shared-operators',
+    };
     await expect(noteKeyUse(ops, deps)).resolves.toBeUndefined();
     expect(errors).toHaveLength(1);
     await noteKeyUse({ effect: 'deny' }, deps);
-    await noteKeyUse({ effect: 'allow', context: { principalType: 'review-token' } }, deps);
+    await noteKeyUse(
+      {
+        effect: 'allow',
+        context: { principalType: 'review-token' },
+        usageIdentifierKey: 'wedsync-usage-shared-review-links',
+      },
+      deps,
+    );
     expect(writes).toHaveLength(1);
   });
 });

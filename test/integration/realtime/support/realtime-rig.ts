@@ -1,14 +1,45 @@
 /**
  * What the real-time integration tests share: the local credentials, the local WebSocket server
- * started with its management API checking SigV4, the messenger signed as the functions sign it,
- * and a count of the DynamoDB commands an adapter sends.
+ * started with its management API checking SigV4, every catalog table on the run's DynamoDB Local, the messenger signed as the functions sign it,
+ * a count of the DynamoDB commands an adapter sends, and `ws` clients that keep their frames.
  */
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { WebSocket } from 'ws';
 import { LocalRealtimeServer, type RealtimeServerOptions } from '../../../../local/realtime-server';
+import { createTables } from '../../../../local/resources';
+import { tableDefinition, type TableId } from '../../../../src/catalog/tables';
 import { ManagementApiMessenger } from '../../../../src/realtime/adapters/management-api-messenger';
+import { acquireStore } from '../../support/shared-store';
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** A test file's tables: every catalog table under a prefix of its own, with a document client on them. */
+export interface TestTables {
+  readonly endpoint: string;
+  readonly doc: DynamoDBDocumentClient;
+  /** The physical name of catalog table `id`. */
+  name(id: TableId): string;
+  /** Deletes the tables (or stops the file's own DynamoDB Local) and the client. */
+  release(): Promise<void>;
+}
+
+/** Creates every catalog table for the test file `file` on the run's DynamoDB Local (ADR 0013). */
+export async function createTestTables(file: string, region = 'us-east-1'): Promise<TestTables> {
+  const store = await acquireStore(file);
+  const raw = new DynamoDBClient({ region, endpoint: store.endpoint, credentials: LOCAL_CREDENTIALS });
+  const names = await createTables(raw, store.tablePrefix);
+  return {
+    endpoint: store.endpoint,
+    doc: DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
+    name: (id) => names[tableDefinition(id).envVar]!,
+    release: async () => {
+      raw.destroy();
+      await store.release();
+    },
+  };
+}
 
 /** The local server for `region`, its management API checking signatures with the local credentials. */
 export function startRealtimeServer(
@@ -55,4 +86,22 @@ export function countCommands(
     }
     return send(command);
   };
+}
+
+/** A `ws` client and every frame it has received so far, parsed. */
+export interface SocketClient {
+  readonly socket: WebSocket;
+  readonly frames: Record<string, unknown>[];
+}
+
+/** Opens a client to `url` once it is open; it joins `sockets`, which the test file terminates at the end. */
+export function openSocket(url: string, sockets: WebSocket[]): Promise<SocketClient> {
+  const socket = new WebSocket(url);
+  sockets.push(socket);
+  const frames: Record<string, unknown>[] = [];
+  socket.on('message', (data) => frames.push(JSON.parse(data.toString()) as Record<string, unknown>));
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve({ socket, frames }));
+    socket.once('error', reject);
+  });
 }
