@@ -110,14 +110,19 @@ const folderBytes = (dir: string): number =>
     .filter((e) => e.isFile())
     .reduce((sum, e) => sum + statSync(join(dir, e.name)).size, 0);
 
+/** The cache folder of a seed: its count, then its key (one seed is kept per count). */
+export const querySeedFolder = (reviews: number, key: string): string => `${reviews}-${key}`;
+
 /**
- * Deletes the seeds under other keys, and partial ones (being copied in) once they are older than
- * an hour (another run may be writing a younger one).
+ * Deletes the seeds of the same count under other keys (a smaller test seed never deletes the
+ * 100k one), and partial ones (being copied in) once they are older than an hour (another run may
+ * be writing a younger one).
  */
 export function pruneQuerySeeds(cacheDir: string, keep: string, nowMs = Date.now()): void {
   if (!existsSync(cacheDir)) return;
+  const count = keep.split('-')[0]!;
   for (const entry of readdirSync(cacheDir, { withFileTypes: true })) {
-    if (!entry.isDirectory() || entry.name === keep) continue;
+    if (!entry.isDirectory() || entry.name === keep || entry.name.split('-')[0] !== count) continue;
     const path = join(cacheDir, entry.name);
     const inUse = /\.partial-/.test(entry.name) && nowMs - statSync(path).mtimeMs < ABANDONED_MS;
     if (!inUse) rmSync(path, { recursive: true, force: true });
@@ -194,11 +199,11 @@ export async function prepareQuerySeed(
 ): Promise<QuerySeed> {
   const started = performance.now();
   const key = querySeedKey(reviews);
-  const dir = join(cacheDir, key);
+  const dir = join(cacheDir, querySeedFolder(reviews, key));
   let meta = readMeta(dir);
   const built = meta === undefined;
   mkdirSync(cacheDir, { recursive: true });
-  pruneQuerySeeds(cacheDir, key);
+  pruneQuerySeeds(cacheDir, querySeedFolder(reviews, key));
   pruneRamLeftovers();
   if (!meta) {
     log(

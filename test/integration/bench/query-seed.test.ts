@@ -53,7 +53,8 @@ describe('prepareQuerySeed', () => {
 
   it('builds the seed once, reuses it after, and gives each run a copy of its own', async () => {
     const key = querySeedKey(REVIEWS);
-    mkdirSync(join(cacheDir, 'an-older-key'));
+    mkdirSync(join(cacheDir, `${REVIEWS}-anolderkey`));
+    mkdirSync(join(cacheDir, '100000-another-count'));
     const lines: string[] = [];
 
     const first = await prepareQuerySeed(REVIEWS, (line) => lines.push(line), cacheDir);
@@ -61,8 +62,8 @@ describe('prepareQuerySeed', () => {
     expect(first.meta).toMatchObject({ key, reviews: REVIEWS, supplierId: QUERY_SEED_SUPPLIER });
     expect(first.meta.bytes).toBeGreaterThan(0);
     expect(lines.join('\n')).toMatch(/no cached seed for key/);
-    // The seed under another key is gone; the cached seed remains, and the run's copy is elsewhere.
-    expect(readdirSync(cacheDir)).toEqual([key]);
+    // The seed of this count under another key is gone (another count stays); the run's copy is elsewhere.
+    expect(readdirSync(cacheDir).sort()).toEqual(['100000-another-count', `${REVIEWS}-${key}`]);
     expect(first.dbPath.startsWith(cacheDir)).toBe(false);
 
     await withStore(first.dbPath, async (doc) => {

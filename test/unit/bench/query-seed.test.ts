@@ -28,20 +28,25 @@ describe('pruneQuerySeeds', () => {
     utimesSync(join(dir, name), at, at);
   };
 
-  it('keeps the current seed and a young partial one, deletes other seeds and old partial ones', () => {
+  it('keeps the current seed, a young partial one and other counts; deletes older keys of its count', () => {
     const hour = 60 * 60 * 1000;
-    folder('current');
-    folder('older-key');
-    folder('current.partial-123'); // another run copying it in
-    folder('current.partial-77', 2 * hour); // left by a run killed two hours ago
-    folder('older-key.partial-9', 2 * hour);
-    pruneQuerySeeds(dir, 'current');
-    expect(readdirSync(dir).sort()).toEqual(['current', 'current.partial-123']);
+    folder('100000-current');
+    folder('100000-olderkey');
+    folder('2000-testseed'); // another count: kept
+    folder('100000-current.partial-123'); // another run copying it in
+    folder('100000-current.partial-77', 2 * hour); // left by a run killed two hours ago
+    folder('100000-olderkey.partial-9', 2 * hour);
+    pruneQuerySeeds(dir, '100000-current');
+    expect(readdirSync(dir).sort()).toEqual([
+      '100000-current',
+      '100000-current.partial-123',
+      '2000-testseed',
+    ]);
   });
 
   it('does nothing when there is no cache yet', () => {
     rmSync(dir, { recursive: true, force: true });
-    expect(() => pruneQuerySeeds(dir, 'current')).not.toThrow();
+    expect(() => pruneQuerySeeds(dir, '100000-current')).not.toThrow();
     expect(existsSync(dir)).toBe(false);
   });
 });
