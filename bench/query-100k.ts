@@ -41,9 +41,21 @@ export interface QueryCase {
   readonly readPerReturned: number;
 }
 
+/** Where the reviews came from: seeded in this run, or a cached seed's copy (bench/query-seed.ts). */
+export interface QuerySeedSource {
+  readonly source:
+    'seeded in this run (in memory)' | 'cached seed, built in this run' | 'cached seed, reused';
+  /** The cached seed's key (a hash of the items, the tables and the emulator). */
+  readonly key?: string;
+  /** Seconds this run spent on the reviews (seeding, or finding the seed and copying its data file). */
+  readonly secondsInThisRun: number;
+}
+
 export interface Query100kResult {
   readonly seeded: number;
+  /** Seconds the seed itself took (in this run, or when the cached seed was built). */
   readonly seedSeconds: number;
+  readonly seed: QuerySeedSource;
   readonly requestsPerCase: number;
   readonly concurrency: number;
   readonly cases: readonly QueryCase[];
@@ -94,7 +106,13 @@ export async function benchQuery100k(
   stack: LocalStack,
   supplier: { supplierId: string; apiKey: string },
   log: (line: string) => void,
-  options: { reviews?: number; requests?: number; concurrency?: number } = {},
+  options: {
+    reviews?: number;
+    requests?: number;
+    concurrency?: number;
+    /** The reviews are already in the table (a cached seed): not seeded again. */
+    seeded?: { seedSeconds: number; source: QuerySeedSource };
+  } = {},
 ): Promise<Query100kResult> {
   const reviews = options.reviews ?? 100_000;
   const requests = options.requests ?? 200;
@@ -102,13 +120,22 @@ export async function benchQuery100k(
   const doc = DynamoDBDocumentClient.from(stack.dynamoClient);
   const table = stack.env[tableDefinition('Reviews').envVar]!;
 
-  log(
-    `query-100k: seeding ${reviews} reviews of one supplier with BatchWriteItem (${SEED_WRITERS} writers)...`,
-  );
-  const seedStart = performance.now();
-  await seedReviews(doc, table, supplier.supplierId, reviews, (done) => log(`query-100k: ${done} seeded...`));
-  const seedSeconds = (performance.now() - seedStart) / 1000;
-  log(`query-100k: seeded in ${seedSeconds.toFixed(0)} s`);
+  let seedSeconds: number;
+  let seed: QuerySeedSource;
+  if (options.seeded) {
+    ({ seedSeconds, source: seed } = options.seeded);
+  } else {
+    log(
+      `query-100k: seeding ${reviews} reviews of one supplier with BatchWriteItem (${SEED_WRITERS} writers)...`,
+    );
+    const seedStart = performance.now();
+    await seedReviews(doc, table, supplier.supplierId, reviews, (done) =>
+      log(`query-100k: ${done} seeded...`),
+    );
+    seedSeconds = (performance.now() - seedStart) / 1000;
+    seed = { source: 'seeded in this run (in memory)', secondsInThisRun: round(seedSeconds) };
+    log(`query-100k: seeded in ${seedSeconds.toFixed(0)} s`);
+  }
 
   const filters: { name: string; query: Record<string, string> }[] = [
     { name: 'newest first', query: {} },
@@ -206,6 +233,7 @@ export async function benchQuery100k(
   return {
     seeded: reviews,
     seedSeconds: round(seedSeconds),
+    seed,
     requestsPerCase: requests,
     concurrency,
     cases,
