@@ -21,15 +21,8 @@ import {
   modelEngine,
   modelStatsStore,
   once,
-  queueSender,
   replayJobStore,
   replayQueue,
-  replyCapability,
-  replyQueue,
-  reviewRepository,
-  reviewRequestQuota,
-  reviewRequestRepository,
-  reviewRequestsPerDay,
   reviewTokenKeys,
   webhookConfig,
   receiveNotificationDeps,
@@ -43,6 +36,7 @@ import { currentRegion } from '../../src/shared/env';
 import { SERVICE_METRICS } from '../../src/catalog/metrics';
 import { handleApiEvent, type ApiDeps } from './app';
 import { apiHandlers, onUnexpectedError, tally } from './lambda';
+import { reviewsAreaDeps } from './reviews-deps';
 
 const deps = once((): ApiDeps => ({
   idempotency: idempotencyStore(),
@@ -55,16 +49,8 @@ const deps = once((): ApiDeps => ({
   replayJobs: replayJobStore(),
   replayQueue: replayQueue(),
   onMetric: (name) => tally.add(name, MetricUnit.Count),
-  reviews: reviewRepository(),
-  requests: reviewRequestRepository(),
-  quota: reviewRequestQuota(),
-  emailQueue: queueSender('ReviewRequestEmails'),
-  reviewRequestsPerDay: reviewRequestsPerDay(),
-  queue: queueSender('Ingest'),
-  keys: reviewTokenKeys(),
-  // Cursors are signed with a key derived from the same secret (domain-separated).
-  cursorKeys: reviewTokenKeys(),
-  clock: systemClock,
+  // The reviews area's adapters, as ApiReviews wires them.
+  ...reviewsAreaDeps(),
   auditReader: dynamoAuditLog(),
   integrationHealth: {
     connections: connectionStore(),
@@ -72,8 +58,6 @@ const deps = once((): ApiDeps => ({
     breakers: platformBreakerStates(),
     clock: systemClock,
   },
-  replyQueue: replyQueue(),
-  replyCapability,
   models: modelEngine(),
   modelStats: modelStatsStore(),
   // Retrained models' cards come from the model store (ADR 0026), shipped ones from the layer.
