@@ -6,6 +6,7 @@
  */
 import { problemOf, type ProblemDetails, type ProblemKind } from '../src/shared/problem';
 import { USAGE_PLANS } from '../src/catalog/usage-plans';
+import { STORE_THROTTLE_RETRY_AFTER_SECONDS } from '../src/shared/store-throttle';
 
 /** API Gateway's hard payload cap for REST APIs (10 MB); the handler applies the contract's smaller limit. */
 export const GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -138,7 +139,14 @@ export function gatewayProblems(settings: ThrottleSettings): readonly GatewayPro
       kind: 'service-unavailable',
       detail: 'The service is unavailable; retry later.',
     },
-    { type: 'AUTHORIZER_FAILURE', kind: 'internal-error', detail: NOT_AUTHORIZED },
+    // The authorizer threw (the Tenants table throttled or unreachable, a timeout): transient on
+    // our side, so 503 with the same wait as a throttled store, not 500. Still a 5xx: it pages.
+    {
+      type: 'AUTHORIZER_FAILURE',
+      kind: 'service-unavailable',
+      detail: NOT_AUTHORIZED,
+      headers: { 'Retry-After': `${STORE_THROTTLE_RETRY_AFTER_SECONDS}` },
+    },
     { type: 'AUTHORIZER_CONFIGURATION_ERROR', kind: 'internal-error', detail: NOT_AUTHORIZED },
     { type: 'API_CONFIGURATION_ERROR', kind: 'internal-error', detail: FAILED },
     { type: 'DEFAULT_5XX', kind: 'internal-error', detail: FAILED },

@@ -374,7 +374,7 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
       });
     });
 
-    it('maps unknown routes to 404, throttling to 429 with Retry-After, oversized bodies to 413', () => {
+    it('maps unknown routes to 404, throttling to 429 and authorizer failures to 503 with Retry-After, oversized bodies to 413', () => {
       const statusOf = (type: string, code: string) =>
         template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
           ResponseType: type,
@@ -388,6 +388,14 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('REST API in %s', (r
       template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: 'THROTTLED',
         StatusCode: '429',
+        ResponseParameters: Match.objectLike({
+          'gatewayresponse.header.Retry-After': Match.stringLikeRegexp("^'\\d+'$"),
+        }),
+      });
+      // A failed authorizer (its store throttled or down) is transient: 503 with a wait, not 500.
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: 'AUTHORIZER_FAILURE',
+        StatusCode: '503',
         ResponseParameters: Match.objectLike({
           'gatewayresponse.header.Retry-After': Match.stringLikeRegexp("^'\\d+'$"),
         }),

@@ -6,10 +6,13 @@
  * body) and passes everything else through. The Api function's real SDK client retries, gives up,
  * and the API answers 503 with Retry-After and the throttle's detail; POST /v1/reviews, which does
  * not read the store, keeps answering 202; once the proxy stops refusing, reads answer 200.
+ * The authorizer's own read (the Tenants table, for a key it has not cached) throttled the same way
+ * makes API Gateway answer AUTHORIZER_FAILURE: 503 with Retry-After too, never 500.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { STORE_THROTTLE_RETRY_AFTER_SECONDS } from '../../src/shared/store-throttle';
+import { gatewayAnswer } from '../../lib/gateway-responses';
 import { startTestStack, type TestStack } from './support/stack';
 import { SHARED_DYNAMODB_ENV } from './support/shared-store';
 
@@ -123,5 +126,31 @@ it('answers reads of a throttled table 503 + Retry-After, keeps accepting review
   expect((await stack.call('POST', '/v1/reviews', { key: supplier.apiKey, body: review })).status).toBe(202);
 
   proxy.throttleTable = undefined;
+  expect((await stack.call('GET', '/v1/reviews/summary', { key: supplier.apiKey })).status).toBe(200);
+});
+
+it("answers 503 + Retry-After while the authorizer's key lookup is throttled, then authorizes", async () => {
+  // A key nobody has used: neither the gateway nor the authorizer's container has it cached.
+  const supplier = await stack.newSupplier('Cold Key Supplier');
+  const before = proxy.throttled;
+  proxy.throttleTable = stack.tableName('Tenants');
+  try {
+    const response = await stack.call('GET', '/v1/reviews/summary', { key: supplier.apiKey });
+    const expected = gatewayAnswer(
+      'AUTHORIZER_FAILURE',
+      { throttlingRateLimit: 1, throttlingBurstLimit: 1 },
+      '',
+    );
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe(String(STORE_THROTTLE_RETRY_AFTER_SECONDS));
+    expect(response.json).toMatchObject({
+      type: 'urn:wedsync:problem:service-unavailable',
+      status: 503,
+      detail: expected.problem.detail,
+    });
+    expect(proxy.throttled).toBeGreaterThan(before);
+  } finally {
+    proxy.throttleTable = undefined;
+  }
   expect((await stack.call('GET', '/v1/reviews/summary', { key: supplier.apiKey })).status).toBe(200);
 });
