@@ -8,6 +8,8 @@
  *   ops-keys list                                               every ops key: id, operator, times, status
  *   ops-keys revoke <keyId>                                     revoke an ops key
  *   api-keys backfill                                           list keys made before issue 9 (one-off)
+ *   usage-keys backfill                                         give suppliers made before ADR 0036 their own
+ *                                                               usage key (registered first; with --stage)
  * Every act on a supplier or a key is appended to the admin audit trail (TABLE_AUDIT; retention
  * AUDIT_RETENTION_DAYS, else cdk.json's platformHealth.auditRetentionDays), actor `ops`, detail `cli`.
  *   redrive <queue> [--max N]                                   move a queue's DLQ back to it
@@ -57,6 +59,8 @@ import {
   type UsageKeyRegistry,
 } from '../src/access';
 import { backfillKeyLists, DynamoApiKeyStore } from '../src/access/adapters/dynamo-api-keys';
+import { DynamoUsageKeyBackfill } from '../src/access/adapters/dynamo-usage-key-backfill';
+import { backfillUsageKeys } from '../src/access/use-cases/backfill-usage-keys';
 import {
   deterministicAdminAuditId,
   newAdminAuditId,
@@ -94,6 +98,7 @@ const USAGE = `usage: npm run cli -- [--stage <stage> [--region <region>]] <comm
   npm run cli -- ops-keys list
   npm run cli -- ops-keys revoke <keyId>
   npm run cli -- api-keys backfill
+  npm run cli -- [--stage <stage>] usage-keys backfill
   npm run cli -- redrive <${QUEUES.map((q) => q.id).join('|')}> [--max <n>]
   npm run cli -- trace <reviewId> [--supplier-id <id>]
   <value> | npm run cli -- secrets stage <${SECRETS.filter((d) => d.rotation.kind === 'staged-handover')
@@ -208,6 +213,7 @@ export async function runCli(
     out(`${added} keys made before the key lists were added to their owner's list`);
     return 0;
   }
+  if (command === 'usage-keys' && target === 'backfill') return usageKeysBackfill(out, naming);
   if (command === 'redrive') {
     const queue = QUEUES.find((q) => q.id.toLowerCase() === target?.toLowerCase());
     if (!queue) throw new UsageError(`unknown queue "${target ?? ''}"`);
@@ -434,8 +440,34 @@ function usageKeyRegistry(naming: StageNaming | undefined): UsageKeyRegistry {
   }
   if (process.env.AWS_ENDPOINT_URL_DYNAMODB) return LOCAL_USAGE_KEYS;
   throw new UsageError(
-    'creating a supplier on a deployed stage needs --stage <stage>: its usage key must be registered in API Gateway',
+    'creating a supplier or backfilling usage keys on a deployed stage needs --stage <stage>: usage keys must be registered in API Gateway',
   );
+}
+
+/**
+ * ADR 0036's backfill: each supplier made before the usage plans gets its own usage key, registered
+ * where the plans meter it before the authorizer returns it. Keys made before the key lists
+ * (issue 9) are listed first, so every active key is found. Exit 1 if any supplier failed: a re-run
+ * picks up where this one stopped and registers the same keys.
+ */
+async function usageKeysBackfill(
+  out: (line: string) => void,
+  naming: StageNaming | undefined,
+): Promise<number> {
+  const tableName = requireEnv(tableDefinition('Tenants').envVar);
+  const registry = usageKeyRegistry(naming);
+  const listed = await backfillKeyLists(dynamo(), tableName);
+  if (listed > 0) out(`${listed} keys made before the key lists were added to their owner's list`);
+  const result = await backfillUsageKeys({
+    store: new DynamoUsageKeyBackfill(dynamo(), tableName),
+    registry,
+    progress: out,
+  });
+  out(
+    `${result.assigned} suppliers got their usage key (${result.keys} active keys); ${result.failed.length} failed`,
+  );
+  out('The authorizer returns the new keys once its caches expire (ADR 0010: within 35 s in AWS).');
+  return result.failed.length > 0 ? 1 : 0;
 }
 
 /**

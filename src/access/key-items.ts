@@ -14,29 +14,43 @@ export const ownerOfRecord = (record: { supplierId: string; role?: string }): Ke
 export const KEY_LIST_PREFIX = 'APIKEYS#';
 export const KEY_LIST_VERSION_SK = 'APIKEYS';
 
-/** The version item's update, shared by every change to a key list. */
-export function bumpVersion(tableName: string, owner: KeyOwner, expectedVersion: number | undefined) {
+/**
+ * The version item's update, shared by every change to a key list. `expectedVersion` undefined: an
+ * unconditional bump (supplier creation, legacy CLI paths). `usageKey` (ADR 0036's backfill) is kept
+ * on the version item too, so the list's usage key is found even when all its keys are revoked.
+ */
+export function bumpVersion(
+  tableName: string,
+  owner: KeyOwner,
+  expectedVersion: number | undefined,
+  usageKey?: string,
+) {
+  const Key = { pk: ownerPartition(owner), sk: KEY_LIST_VERSION_SK };
+  if (expectedVersion === undefined) {
+    if (usageKey !== undefined) throw new Error('a usage key is set with an expected version only');
+    return {
+      Update: {
+        TableName: tableName,
+        Key,
+        UpdateExpression: 'ADD version :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      },
+    };
+  }
   return {
     Update: {
       TableName: tableName,
-      Key: { pk: ownerPartition(owner), sk: KEY_LIST_VERSION_SK },
-      // expectedVersion undefined: an unconditional bump (supplier creation, legacy CLI paths).
-      ...(expectedVersion === undefined
-        ? {
-            UpdateExpression: 'ADD version :one',
-            ExpressionAttributeValues: { ':one': 1 },
-          }
-        : expectedVersion === 0
-          ? {
-              UpdateExpression: 'SET version = :next',
-              ConditionExpression: 'attribute_not_exists(version) OR version = :expected',
-              ExpressionAttributeValues: { ':next': 1, ':expected': 0 },
-            }
-          : {
-              UpdateExpression: 'SET version = :next',
-              ConditionExpression: 'version = :expected',
-              ExpressionAttributeValues: { ':next': expectedVersion + 1, ':expected': expectedVersion },
-            }),
+      Key,
+      UpdateExpression: `SET version = :next${usageKey === undefined ? '' : ', usageKey = :usageKey'}`,
+      ConditionExpression:
+        expectedVersion === 0
+          ? 'attribute_not_exists(version) OR version = :expected'
+          : 'version = :expected',
+      ExpressionAttributeValues: {
+        ':next': expectedVersion + 1,
+        ':expected': expectedVersion,
+        ...(usageKey === undefined ? {} : { ':usageKey': usageKey }),
+      },
     },
   };
 }

@@ -60,3 +60,28 @@ export interface KeyUseRecorder {
 export interface UsageKeyRegistry {
   register(input: { readonly supplierId: string; readonly usageKey: string }): Promise<void>;
 }
+
+/** A supplier's usage identifier key as the backfill finds it (ADR 0036). */
+export type UsageKeyReservation =
+  /** On its profile already: registered by whoever put it there. */
+  | { readonly state: 'assigned'; readonly usageKey: string }
+  /** Reserved on its profile (by this run or an earlier one), not yet registered or assigned. */
+  | { readonly state: 'reserved'; readonly usageKey: string };
+
+/**
+ * The Tenants table as the usage key backfill sees it (ADR 0036): suppliers whose profile or
+ * active keys lack a usage identifier key, a key reserved on the profile before it is registered
+ * (so a re-run registers the same value), and its assignment to the profile, the key list and
+ * every active key's authorizer item at once.
+ */
+export interface UsageKeyBackfillStore {
+  /** Suppliers whose profile has no usage key, or with an active key whose item has none. */
+  suppliersWithoutUsageKey(): Promise<readonly string[]>;
+  /** The profile's key, else its reserved one, else `candidate` reserved; undefined: no profile. */
+  reserveUsageKey(supplierId: string, candidate: string): Promise<UsageKeyReservation | undefined>;
+  /**
+   * Puts `usageKey` on the profile, the key list and each active key's item lacking it, in one
+   * transaction; `changed`: the profile holds another key now (a concurrent create-supplier).
+   */
+  assignUsageKey(supplierId: string, usageKey: string): Promise<{ keys: number } | 'changed'>;
+}

@@ -24,7 +24,7 @@ export type MeteredCaller =
 /**
  * The usage identifier key for a caller: a supplier's own key; the shared key of its kind for
  * operators and review links; the shared `unassigned-suppliers` key for a supplier whose API key
- * was stored before ADR 0036 without one (until it gets one: no backfill is built yet).
+ * was stored before ADR 0036 without one (until `usage-keys backfill` gives it one).
  */
 export function usageIdentifierKeyFor(caller: MeteredCaller): string {
   if (caller.kind === 'ops') return sharedUsageKey('operators').value;
