@@ -101,7 +101,10 @@ export async function createTables(
       }
       // A store kept from before an index was added to the catalog (e.g. Reviews.byPlatformRating,
       // issue 12) gets it, one index per update as DynamoDB requires; DynamoDB fills it from the
-      // items that carry its keys (older items get them from `npm run migrate`).
+      // items that carry its keys (older items get them from `npm run migrate`). The next index
+      // waits until this one is ACTIVE: DynamoDB (Local too) refuses a second online index build
+      // on a table with LimitExceededException, which an SDK client's retries only outwait by luck
+      // (about 20 s of back-off). The last one is waited for too, so the table is ready to query.
       const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
       for (const index of table.indexes.filter((i) => !present.has(i.name))) {
         await client.send(
@@ -125,11 +128,29 @@ export async function createTables(
             ],
           }),
         );
+        await indexesSettled(client, name);
       }
     }
     env[table.envVar] = name;
   }
   return env;
+}
+
+/** How long a local index build may take before `createTables` gives up (DynamoDB Local: about 1 s). */
+const INDEX_BUILD_TIMEOUT_MS = 60_000;
+
+/** Waits until no index of the table is being created, updated or deleted. */
+async function indexesSettled(client: DynamoDBClient, tableName: string): Promise<void> {
+  const deadline = Date.now() + INDEX_BUILD_TIMEOUT_MS;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const building = (Table?.GlobalSecondaryIndexes ?? []).filter((i) => i.IndexStatus !== 'ACTIVE');
+    if (building.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(`${tableName}: index ${building.map((i) => i.IndexName).join(', ')} still building`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Deletes the catalog's tables under `prefix` (a stack's own tables in a shared DynamoDB Local). */
