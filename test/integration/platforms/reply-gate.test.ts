@@ -10,7 +10,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { DynamoDbLocal } from '../../../local/dynamodb-local';
 import { FakeGoogleBusinessProfile, GOOGLE_BUSINESS_SCOPE } from '../../../local/platform-fakes/google';
 import { createQueues, createTables, type LocalQueue } from '../../../local/resources';
 import { startSqsEmulator, type SqsEmulator } from '../../../local/sqs-emulator';
@@ -31,6 +30,7 @@ import { report } from '../../../src/shared/circuit-breaker';
 import { systemClock } from '../../../src/shared/clock';
 import { batchHandler } from '../../../functions/reply-worker/handler';
 import { connection, FakeTokens, MemoryConnections } from '../../unit/platforms/sync-fakes';
+import { acquireStore, type TestStore } from '../support/shared-store';
 import { eventually } from '../support/stack';
 
 jest.setTimeout(120_000);
@@ -38,7 +38,7 @@ jest.setTimeout(120_000);
 const region = 'us-east-1';
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const ACCOUNT = '100';
-let dynamoDb: DynamoDbLocal;
+let store: TestStore;
 let sqsEmulator: SqsEmulator;
 let dynamo: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
@@ -57,11 +57,12 @@ const events: DomainEvent[] = [];
 const table = (id: 'RateLimits' | 'PlatformBreakers') => tables[tableDefinition(id).envVar]!;
 
 beforeAll(async () => {
-  [dynamoDb, sqsEmulator] = await Promise.all([DynamoDbLocal.start(), startSqsEmulator()]);
-  dynamo = new DynamoDBClient({ region, endpoint: dynamoDb.endpoint, credentials });
+  // The run's shared DynamoDB Local (tables under a prefix of this file's own), not a JVM of its own.
+  [store, sqsEmulator] = await Promise.all([acquireStore('reply-it'), startSqsEmulator()]);
+  dynamo = new DynamoDBClient({ region, endpoint: store.endpoint, credentials });
   doc = DynamoDBDocumentClient.from(dynamo);
   sqs = new SQSClient({ region, endpoint: sqsEmulator.endpoint, credentials, useQueueUrlAsEndpoint: false });
-  tables = await createTables(dynamo, 'reply-it');
+  tables = await createTables(dynamo, store.tablePrefix);
   // Longer than any one invocation here: a receive count above 1 can only come from a redelivery.
   ({ queues } = await createQueues(sqs, 'reply-it', { visibilityTimeoutSeconds: 10 }));
   google = new FakeGoogleBusinessProfile();
@@ -116,7 +117,7 @@ afterAll(async () => {
   await google?.close();
   dynamo?.destroy();
   sqs?.destroy();
-  await Promise.allSettled([dynamoDb?.stop(), sqsEmulator?.stop()]);
+  await Promise.allSettled([store?.release(), sqsEmulator?.stop()]);
 });
 
 /** A location of the fake with `count` reviews, connected; the reply messages the API would queue. */
