@@ -130,7 +130,6 @@ async function main(): Promise<void> {
   const clock = new RunClock();
   // 0. Bundles first: no stack needed, and the machine is quietest before the load phases.
   const bundleRun = runs('bundles') ? await clock.time('bundles', () => benchBundles(log)) : undefined;
-  const bundles = bundleRun?.functions;
   // CPU per API request in process (its own Node process, no stack needed).
   let apiCpu: ApiCpuResult | undefined;
   if (runs('api-cpu')) {
@@ -149,21 +148,9 @@ async function main(): Promise<void> {
   const query100k = runs('query-100k') ? await runQuery100k(clock, log) : undefined;
   // The in-process phases and the 100k queries alone need no main stack (and no DynamoDB
   // baseline): their tables, then done.
+  const stackless: StacklessPhases = { bundleRun, apiCpu, models, query100k };
   if (phases.every((phase) => IN_PROCESS_PHASES.includes(phase) || phase === 'query-100k')) {
-    if (bundleRun) printBundleTable(bundleRun);
-    if (apiCpu) printApiCpuTable(apiCpu);
-    if (models) printModelTables(models);
-    if (query100k) printQueryTable(query100k);
-    const only = {
-      measuredAt: new Date().toISOString(),
-      phases,
-      bundles,
-      bundlesInit: bundleRun?.init,
-      apiCpu,
-      models,
-      query100k,
-    };
-    writeResults(only, clock, log);
+    writeResults(withoutMainStack(phases, stackless), clock, log);
     return;
   }
   let platforms: BenchPlatforms | undefined;
@@ -203,22 +190,7 @@ async function main(): Promise<void> {
         (phase) => phase === 'realtime' || IN_PROCESS_PHASES.includes(phase) || phase === 'query-100k',
       )
     ) {
-      const realtime = await clock.time('realtime', realtimeRun);
-      printTable(['realtime', 'value', 'target', 'gap'], realtimeRows(realtime));
-      if (bundleRun) printBundleTable(bundleRun);
-      if (apiCpu) printApiCpuTable(apiCpu);
-      if (models) printModelTables(models);
-      if (query100k) printQueryTable(query100k);
-      finished = {
-        measuredAt: new Date().toISOString(),
-        phases,
-        bundles,
-        bundlesInit: bundleRun?.init,
-        apiCpu,
-        models,
-        query100k,
-        realtime,
-      };
+      finished = withoutMainStack(phases, stackless, await clock.time('realtime', realtimeRun));
       return;
     }
     const doc = DynamoDBDocumentClient.from(stack.dynamoClient);
@@ -265,11 +237,7 @@ async function main(): Promise<void> {
     };
     const ingestion: Record<string, number> = { rawWritesPerSecond: round(rawRate), rawWriters: RAW_WRITERS };
     results.ingestion = ingestion;
-    if (bundleRun) {
-      results.bundles = bundleRun.functions;
-      results.bundlesInit = bundleRun.init;
-    }
-    if (apiCpu) results.apiCpu = apiCpu;
+    Object.assign(results, stacklessResults(stackless));
     const apiLatencyMs: Record<string, unknown> = { clients: CLIENTS };
 
     const post = async (apiKey: string, i: number, prefix: string, latencies?: number[]) => {
@@ -402,8 +370,6 @@ async function main(): Promise<void> {
       clock.record('pipeline', pipelineStart0);
     }
 
-    if (models) results.models = models;
-
     if (runs('webhooks')) {
       await clock.time('webhooks: waiting for an empty Events queue', async () => {
         log('webhooks: waiting for an empty Events queue...');
@@ -469,8 +435,6 @@ async function main(): Promise<void> {
         await bench.stop();
       }
     }
-
-    if (query100k) results.query100k = query100k;
 
     const realtime = runs('realtime') ? await clock.time('realtime', realtimeRun) : undefined;
     if (realtime) results.realtime = realtime;
@@ -585,6 +549,43 @@ async function dropQueuedEvents(stack: LocalStack): Promise<number> {
   const queued = await queueDepth(stack.sqsClient, stack.queues.Events.url);
   await stack.sqsClient.send(new PurgeQueueCommand({ QueueUrl: stack.queues.Events.url }));
   return queued;
+}
+
+/** What the phases that need no main stack measured (each absent when it did not run). */
+interface StacklessPhases {
+  readonly bundleRun?: Awaited<ReturnType<typeof benchBundles>>;
+  readonly apiCpu?: ApiCpuResult;
+  readonly models?: MlBenchResult;
+  readonly query100k?: Query100kResult;
+}
+
+/**
+ * A run without the main stack's measured phases (the in-process phases and query-100k, with or
+ * without real time alone, which skips the DynamoDB baseline): prints their tables and returns
+ * the results to write.
+ */
+function withoutMainStack(
+  phases: readonly string[],
+  measured: StacklessPhases,
+  realtime?: Awaited<ReturnType<typeof benchRealtime>>,
+): Record<string, unknown> {
+  const { bundleRun, apiCpu, models, query100k } = measured;
+  if (realtime) printTable(['realtime', 'value', 'target', 'gap'], realtimeRows(realtime));
+  if (bundleRun) printBundleTable(bundleRun);
+  if (apiCpu) printApiCpuTable(apiCpu);
+  if (models) printModelTables(models);
+  if (query100k) printQueryTable(query100k);
+  return { measuredAt: new Date().toISOString(), phases, ...stacklessResults(measured), realtime };
+}
+
+/** The results.json fields of the phases that need no main stack (undefined ones are not written). */
+function stacklessResults({
+  bundleRun,
+  apiCpu,
+  models,
+  query100k,
+}: StacklessPhases): Record<string, unknown> {
+  return { bundles: bundleRun?.functions, bundlesInit: bundleRun?.init, apiCpu, models, query100k };
 }
 
 /** Prints the run-time table and writes bench/results.json with the run time in it. */
