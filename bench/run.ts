@@ -490,8 +490,10 @@ ${rows.join('\n')}`);
   } finally {
     await clock.time('stack: stop', () => stack.stop());
     await platforms?.close();
+    // Here, not after the block: the real-time-only run returns from inside it (it wrote no
+    // results.json while this line followed the block).
+    if (finished) writeResults(finished, clock, log);
   }
-  if (finished) writeResults(finished, clock, log);
 }
 
 /**
