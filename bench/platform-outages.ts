@@ -17,7 +17,8 @@
  * The clock (ADR 0022, "Bench run time"): the functions and the SQS emulator read the local mode's
  * scaled clock (local/local-clock.ts), and every time here is on it. It runs in real time until
  * every outage but the longest is over and its backlog drained, then `clockScale` times faster
- * while only the longest is down, and in real time again from 5 real seconds before that one ends:
+ * while only the longest is down, and in real time again for at least its last 5 seconds
+ * (`fastUntilBeforeEndMs`):
  * the long outage is 5 minutes for the breaker, the quota buckets, the schedule, the arrivals, the
  * SQS delays and the platform calls' timeouts, and its recovery and drain are measured in real time.
  */
@@ -27,7 +28,7 @@ import { tableDefinition } from '../src/catalog/tables';
 import { SCHEDULE_PERIOD_MINUTES } from '../src/platforms/domain/sync-plan';
 import { queueDepth } from '../local/inspect';
 import type { FakeFault } from '../local/platform-fakes/fake-platform-server';
-import type { LocalClock } from '../local/local-clock';
+import { ANNOUNCE_LEAD_MS, type LocalClock } from '../local/local-clock';
 import { apiCallsSince, type BenchConnection, type PlatformBench } from './platforms';
 import { coolDownAfterOutageMs, firstAtOrAfter } from './support';
 
@@ -38,8 +39,22 @@ const ARRIVALS_PER_LOCATION_PER_MINUTE = 5;
 const SCHEDULE_EVERY_MS = SCHEDULE_PERIOD_MINUTES * 60_000;
 /** A progress line this often (real time). */
 const PROGRESS_EVERY_MS = 30_000;
-/** Back to real time this long (real ms) before the longest outage ends. */
+/** The clock runs in real time for this long before the longest outage ends (clock ms = real ms then). */
 const REAL_TIME_BEFORE_END_MS = 5_000;
+/**
+ * Real ms one turn of the loop below may take (its store checks and progress reads, under load) on
+ * top of the announcement of the new rate: the return to real time is started that far ahead, at
+ * the fast rate, so that the last REAL_TIME_BEFORE_END_MS are in real time even after a slow turn.
+ */
+const LOOP_TURN_MS = 1_000;
+/**
+ * Clock ms before the longest outage ends at which the fast stretch ends. The return to real time
+ * applies ANNOUNCE_LEAD_MS (real) later, so about `clockScale x LOOP_TURN_MS + REAL_TIME_BEFORE_END_MS`
+ * clock ms of the outage are left in real time: 15 s at 10x (it was 50 s, about 40 of them in real
+ * time, when the margin was counted as 5 real seconds at the fast rate; ADR 0022, "Bench run time").
+ */
+export const fastUntilBeforeEndMs = (clockScale: number): number =>
+  REAL_TIME_BEFORE_END_MS + clockScale * (ANNOUNCE_LEAD_MS + LOOP_TURN_MS);
 /** After the last platform is back, the backlog must be stored within this. */
 const DRAIN_LIMIT_MS = 600_000;
 /** The short outage's target (the issue's "< 5 s recovery"). */
@@ -183,7 +198,7 @@ export async function benchPlatformOutages(
     const draining = tracked.some((t) => t.healthyAt !== undefined && t.drainedAt === undefined);
     const untilEnd = Math.min(...down.map((t) => start + t.plan.durationMs - now()));
     const fast =
-      clockScale > 1 && down.length === 1 && !draining && untilEnd > clockScale * REAL_TIME_BEFORE_END_MS;
+      clockScale > 1 && down.length === 1 && !draining && untilEnd > fastUntilBeforeEndMs(clockScale);
     const late = ({ lateMs }: { lateMs: number }) => {
       if (lateMs > 0) log(`platform outages: the clock's new rate reached a party ${lateMs} ms late`);
     };

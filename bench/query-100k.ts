@@ -4,19 +4,29 @@
  * list filter of `GET /v1/reviews` (first pages and a deep cursor walk) through the local gateway,
  * against the raw Query the repository makes for it, measured the same way in the same run:
  * p50 / p99 and their ratio, and the items each Query read per item it returned (the issue's
- * "reads at most 1.5x the items it returns").
+ * "reads at most 1.5x the items it returns"). Then `GET /v1/reviews/summary` the same way, against
+ * the repository's summary Query (`reviewSummaryQuery`). The summary returns no review: it reads
+ * the supplier's counter items (one shard per region, summed on read), so for it "returned" means
+ * the counter items the Query returns, and the figure that shows it never reads reviews is the
+ * items read per request (at most one per region, whatever the number of reviews). The seed holds
+ * the reviews only (bench/query-seed.ts), so the phase writes their counters first: one shard per
+ * region of the deployment (cdk.json), each review counted in one of them, as the regions that
+ * stored them would have (`summaryCounters`); the API's answer must count every seeded review.
  */
 import {
   BatchWriteCommand,
   DynamoDBDocumentClient,
+  PutCommand,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { allRegions, readProjectConfig } from '../lib/settings';
 import type { LocalStack } from '../local/stack';
 import { tableDefinition } from '../src/catalog/tables';
 import { batchGetInOrder } from '../src/shared/batch-get';
 import { listReviewsQuery } from '../src/reviews';
-import { reviewListQuery } from '../src/reviews/adapters/review-repository';
+import { reviewListQuery, reviewSummaryQuery } from '../src/reviews/adapters/review-repository';
+import { summaryCounters } from '../src/reviews/domain/summary';
 import { reviewItem } from './cost-items';
 import { percentile, runPool, type BenchTarget } from './support';
 
@@ -41,6 +51,22 @@ export interface QueryCase {
   readonly readPerReturned: number;
 }
 
+/** `GET /v1/reviews/summary` at 100k reviews: the API against the repository's summary Query. */
+export interface SummaryCase {
+  readonly p50: number;
+  readonly p99: number;
+  readonly rawP50: number;
+  readonly rawP99: number;
+  readonly p99Ratio: number;
+  /** Counter shards written (one per region of the deployment) and the reviews the API's answer counts. */
+  readonly shards: number;
+  readonly reviewsCounted: number;
+  /** Items the raw Query read (ScannedCount) per counter item it returned (the list paths' measure). */
+  readonly readPerReturned: number;
+  /** Items the raw Query read per request: at most `shards` when it reads no review. */
+  readonly readPerRequest: number;
+}
+
 /** Where the reviews came from: seeded in this run, or a cached seed's copy (bench/query-seed.ts). */
 export interface QuerySeedSource {
   readonly source:
@@ -59,6 +85,7 @@ export interface Query100kResult {
   readonly requestsPerCase: number;
   readonly concurrency: number;
   readonly cases: readonly QueryCase[];
+  readonly summary: SummaryCase;
   readonly deepPage: { readonly pages: number; readonly p50: number; readonly p99: number };
 }
 
@@ -100,6 +127,96 @@ export async function seedReviews(
     }
     if (b > 0 && b % 800 === 0) progress?.(b * 25);
   });
+}
+
+/**
+ * Writes the counter shards of the seeded reviews (the seed holds reviews only): one per region
+ * of the deployment, review i counted in region i mod regions, with the counters the repository
+ * adds for it (`summaryCounters`). Returns the regions.
+ */
+async function writeSummaryShards(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  supplierId: string,
+  reviews: number,
+): Promise<readonly string[]> {
+  const regions = allRegions(readProjectConfig());
+  const shards = regions.map(() => new Map<string, number>());
+  for (let i = 0; i < reviews; i += 1) {
+    const item = reviewItem(i, supplierId, true);
+    const counters = summaryCounters({
+      rating: typeof item.rating === 'number' ? item.rating : null,
+      ...(typeof item.recommendation === 'string' ? { recommendation: item.recommendation } : {}),
+      platform: String(item.platform),
+    });
+    const shard = shards[i % regions.length]!;
+    for (const [name, by] of counters) shard.set(name, (shard.get(name) ?? 0) + by);
+  }
+  for (const [r, region] of regions.entries()) {
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: `SUPPLIER#${supplierId}`,
+          sk: `SUMMARY#${region}`,
+          entity: 'summary',
+          ...Object.fromEntries(shards[r]!),
+        },
+      }),
+    );
+  }
+  return regions;
+}
+
+/** Unmeasured API and raw requests at once (`requests` of each), so that neither side starts cold. */
+async function warmUp(
+  url: string,
+  headers: Record<string, string>,
+  requests: number,
+  concurrency: number,
+  raw: () => Promise<unknown>,
+): Promise<void> {
+  await runPool(requests, concurrency, async () => {
+    const response = await fetch(url, { headers });
+    await response.arrayBuffer();
+    await raw();
+  });
+}
+
+/**
+ * `requests` API requests to `url` and as many raw calls, in alternating halves (so a noisy moment
+ * hits both sides alike), `concurrency` at a time: every latency, and the items the raw calls read
+ * and returned in all.
+ */
+async function measurePair(
+  name: string,
+  url: string,
+  headers: Record<string, string>,
+  requests: number,
+  concurrency: number,
+  raw: () => Promise<{ scanned: number; returned: number }>,
+): Promise<{ api: number[]; raw: number[]; scanned: number; returned: number }> {
+  const api: number[] = [];
+  const rawMs: number[] = [];
+  let scanned = 0;
+  let returned = 0;
+  for (let half = 0; half < 2; half += 1) {
+    await runPool(requests / 2, concurrency, async () => {
+      const started = performance.now();
+      const response = await fetch(url, { headers });
+      const body = await response.text();
+      if (response.status !== 200) throw new Error(`query-100k ${name}: ${response.status} ${body}`);
+      api.push(performance.now() - started);
+    });
+    await runPool(requests / 2, concurrency, async () => {
+      const started = performance.now();
+      const read = await raw();
+      rawMs.push(performance.now() - started);
+      scanned += read.scanned;
+      returned += read.returned;
+    });
+  }
+  return { api, raw: rawMs, scanned, returned };
 }
 
 export async function benchQuery100k(
@@ -150,65 +267,78 @@ export async function benchQuery100k(
     },
   ];
   const auth = { authorization: `Bearer ${supplier.apiKey}` };
+  const listUrl = (query: Record<string, string>) =>
+    `${stack.apiUrl}/v1/reviews?${new URLSearchParams({ ...query, limit: String(PAGE) })}`;
+  // The raw side of a filter: the repository's first Query, and when its index holds only keys
+  // and filter attributes, the page's reviews read by key (ADR 0032), as the repository does.
+  // Those reads are exactly the items returned; the amplification counted is the index entries
+  // read per item returned.
+  const rawList = (input: QueryCommandInput) => async () => {
+    const page = await doc.send(new QueryCommand(input));
+    if (wholeItemsByKey(input.IndexName)) {
+      const keys = (page.Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
+      await batchGetInOrder(doc, table, keys, ['pk', 'sk']);
+    }
+    return { scanned: page.ScannedCount ?? 0, returned: page.Count ?? 0 };
+  };
+  const summaryUrl = `${stack.apiUrl}/v1/reviews/summary`;
+  const summaryInput = reviewSummaryQuery(table, supplier.supplierId);
+  const rawSummary = async () => {
+    const answer = await doc.send(new QueryCommand(summaryInput));
+    return { scanned: answer.ScannedCount ?? 0, returned: answer.Count ?? 0 };
+  };
+  const regions = await writeSummaryShards(doc, table, supplier.supplierId, reviews);
+
   // A warm-up of both sides, not measured (as the latency phase does): otherwise the first filter
   // alone pays the Api thread's first listing (JIT, connections) in its p99.
-  log(`query-100k: warm-up, ${WARM_UP} requests on each side per filter (not measured)...`);
+  log(`query-100k: warm-up, ${WARM_UP} requests on each side per path (not measured)...`);
   for (const filter of filters) {
     const input = rawQueryInput(table, supplier.supplierId, filter.query);
-    const url = `${stack.apiUrl}/v1/reviews?${new URLSearchParams({ ...filter.query, limit: String(PAGE) })}`;
-    await runPool(WARM_UP, concurrency, async () => {
-      const response = await fetch(url, { headers: auth });
-      await response.arrayBuffer();
-      await doc.send(new QueryCommand(input));
-    });
+    await warmUp(listUrl(filter.query), auth, WARM_UP, concurrency, rawList(input));
   }
+  await warmUp(summaryUrl, auth, WARM_UP, concurrency, rawSummary);
   const cases: QueryCase[] = [];
   for (const filter of filters) {
-    const url = `${stack.apiUrl}/v1/reviews?${new URLSearchParams({ ...filter.query, limit: String(PAGE) })}`;
-    const api: number[] = [];
-    const raw: number[] = [];
-    let scanned = 0;
-    let returned = 0;
     const input = rawQueryInput(table, supplier.supplierId, filter.query);
-    // Alternating halves, so a noisy moment hits both sides alike.
-    for (let half = 0; half < 2; half += 1) {
-      await runPool(requests / 2, concurrency, async () => {
-        const started = performance.now();
-        const response = await fetch(url, { headers: auth });
-        await response.arrayBuffer();
-        if (response.status !== 200) throw new Error(`query-100k ${filter.name}: ${response.status}`);
-        api.push(performance.now() - started);
-      });
-      await runPool(requests / 2, concurrency, async () => {
-        const started = performance.now();
-        const page = await doc.send(new QueryCommand(input));
-        // An index holding only keys and filter attributes: the repository then reads the page's
-        // reviews by key (ADR 0032), so the raw side does too. Those reads are exactly the items
-        // returned; the amplification counted below is the index entries read per item returned.
-        if (wholeItemsByKey(input.IndexName)) {
-          const keys = (page.Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
-          await batchGetInOrder(doc, table, keys, ['pk', 'sk']);
-        }
-        raw.push(performance.now() - started);
-        scanned += page.ScannedCount ?? 0;
-        returned += page.Count ?? 0;
-      });
-    }
+    const run = await measurePair(
+      filter.name,
+      listUrl(filter.query),
+      auth,
+      requests,
+      concurrency,
+      rawList(input),
+    );
     const entry: QueryCase = {
       name: filter.name,
       query: filter.query,
-      p50: round(percentile(api, 50)),
-      p99: round(percentile(api, 99)),
-      rawP50: round(percentile(raw, 50)),
-      rawP99: round(percentile(raw, 99)),
-      p99Ratio: round(percentile(api, 99) / percentile(raw, 99), 2),
-      readPerReturned: returned === 0 ? Number.POSITIVE_INFINITY : round(scanned / returned, 2),
+      ...latencies(run),
+      readPerReturned: run.returned === 0 ? Number.POSITIVE_INFINITY : round(run.scanned / run.returned, 2),
     };
     cases.push(entry);
     log(
       `query-100k: ${filter.name}: p50/p99 ${entry.p50}/${entry.p99} ms vs raw ${entry.rawP50}/${entry.rawP99} ms, read/returned ${entry.readPerReturned}`,
     );
   }
+
+  // The summary: the API's answer must count every seeded review (the shards above are the
+  // summary of exactly the seed), then both sides measured as the filters are.
+  const answer = await fetch(summaryUrl, { headers: auth });
+  const counted = ((await answer.json()) as { count?: unknown }).count;
+  if (answer.status !== 200 || counted !== reviews) {
+    throw new Error(`query-100k summary: ${answer.status}, counts ${String(counted)} of ${reviews} reviews`);
+  }
+  const run = await measurePair('summary', summaryUrl, auth, requests, concurrency, rawSummary);
+  const summary: SummaryCase = {
+    ...latencies(run),
+    shards: regions.length,
+    reviewsCounted: counted,
+    readPerReturned: run.returned === 0 ? Number.POSITIVE_INFINITY : round(run.scanned / run.returned, 2),
+    readPerRequest: round(run.scanned / requests, 2),
+  };
+  log(
+    `query-100k: summary: p50/p99 ${summary.p50}/${summary.p99} ms vs raw ${summary.rawP50}/${summary.rawP99} ms, ` +
+      `${summary.readPerRequest} items read per request (${summary.shards} shards), read/returned ${summary.readPerReturned}`,
+  );
 
   // A deep walk: 40 cursor pages one after another (1,000 reviews in), each page timed.
   const pages: number[] = [];
@@ -237,7 +367,19 @@ export async function benchQuery100k(
     requestsPerCase: requests,
     concurrency,
     cases,
+    summary,
     deepPage,
+  };
+}
+
+/** p50 / p99 of both sides and the ratio of the p99s. */
+function latencies(run: { api: number[]; raw: number[] }) {
+  return {
+    p50: round(percentile(run.api, 50)),
+    p99: round(percentile(run.api, 99)),
+    rawP50: round(percentile(run.raw, 50)),
+    rawP99: round(percentile(run.raw, 99)),
+    p99Ratio: round(percentile(run.api, 99) / percentile(run.raw, 99), 2),
   };
 }
 

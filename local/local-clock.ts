@@ -11,7 +11,7 @@
 import { nextSegment, warpedRate, warpedTime, type ClockSegment } from './warp-clock.cjs';
 
 /** How far ahead a new rate is announced: every party has it before it applies (even under load). */
-const ANNOUNCE_LEAD_MS = 1_000;
+export const ANNOUNCE_LEAD_MS = 1_000;
 
 export interface LocalClock {
   /** The functions' epoch ms now. */

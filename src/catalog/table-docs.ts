@@ -40,7 +40,7 @@ export const TABLE_DOCS: Readonly<Record<TableId, TableDoc>> = {
       'List by rating (and date range): Query byRating gsi3pk=SUPPLIER#<sid>#RATING#<r>, gsi1sk=<reviewedAt>#<id> (keys, recommendation, removedAt), then BatchGetItem of the page.',
       'List by platform and rating (and date range): Query byPlatformRating gsi4pk=SUPPLIER#<sid>#PLATFORM#<p>#RATING#<r>, gsi1sk=<reviewedAt>#<id> (sparse: reviews with stars; keys, removedAt), then BatchGetItem of the page.',
       'List by recommendation (with a platform or rating tested on the entry; and date range): Query byRecommendation gsi5pk=SUPPLIER#<sid>#RECOMMENDATION#<rec>, gsi1sk=<reviewedAt>#<id> (sparse: reviews with a recommendation; keys, platform, rating, removedAt), then BatchGetItem of the page. Reviews stored before these two indexes: `npm run migrate` (0002-review-listing-keys).',
-      'Summary: Query pk=SUPPLIER#<sid>, sk begins_with SUMMARY# (one counter item per region, summed on read).',
+      'Summary: Query pk=SUPPLIER#<sid>, sk BETWEEN SUMMARY# AND SUMMARY$ (the prefix as a range; one counter item per region, summed on read).',
       'Audit trail of a review: Query pk=SUPPLIER#<sid>, sk begins_with AUDIT#<reviewId>#.',
       // Two regions (issue 11, ADR 0020)
       'Summary correction marker (a review created in two regions at once, replaced here by the other region’s copy): PutItem pk=SUPPLIER#<sid>, sk=REPLFIX#<region>#<reviewId>#<storedAt>, conditional on not existing, in one transaction with the shard correction.',
