@@ -26,3 +26,14 @@ export function lazyRecord<B extends Record<string, () => unknown>>(builders: B)
   }
   return record as Built<B>;
 }
+
+/**
+ * One value built on the first call, then kept for the container: a zod schema that only some
+ * invocations use (a queued message's check, a secret's format) costs nothing at load, and one a
+ * bundle never calls is dropped from it (the builder is marked free of side effects for esbuild,
+ * so an unused `lazy(...)` at a module's top level is not kept). ADR 0022, eighth round.
+ */
+export const lazy = /* @__NO_SIDE_EFFECTS__ */ <T>(build: () => T): (() => T) => {
+  let built: { readonly value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+};
