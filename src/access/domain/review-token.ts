@@ -24,7 +24,7 @@ import { LEGACY_KID, type SigningKeySet } from './signing-key-set';
 export const REVIEW_TOKEN_PREFIX = 'wrt_';
 
 /** Built on the first verification (ADR 0022, eighth round): a function that only signs never builds it. */
-const payloadSchema = lazy(() =>
+const payloadSchema = /* @__PURE__ */ lazy(() =>
   z.discriminatedUnion('v', [
     z.strictObject({
       v: z.literal(1),

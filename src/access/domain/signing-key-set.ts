@@ -31,7 +31,7 @@ export interface SigningKeySet {
 const KID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Built on first use (ADR 0022, eighth round): a function that never reads a key set never builds it. */
-const keySetSchema = lazy(() =>
+const keySetSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     keys: z
       .array(

@@ -27,9 +27,9 @@ export const FACEBOOK_RATING_FIELDS =
 /** When a throttled answer says nothing about when access comes back. */
 export const FACEBOOK_DEFAULT_THROTTLE_WAIT_MS = 5 * 60_000;
 
-const graphId = lazy(() => z.union([z.string().min(1), z.number()]).transform(String));
+const graphId = /* @__PURE__ */ lazy(() => z.union([z.string().min(1), z.number()]).transform(String));
 
-export const facebookRatingSchema = lazy(() =>
+export const facebookRatingSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     created_time: z.string().refine((value) => toIso(value) !== undefined, 'not a timestamp'),
     recommendation_type: z.string().nullish(),
@@ -41,7 +41,7 @@ export const facebookRatingSchema = lazy(() =>
 );
 export type FacebookRating = z.infer<ReturnType<typeof facebookRatingSchema>>;
 
-export const facebookRatingsPageSchema = lazy(() =>
+export const facebookRatingsPageSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     data: z.array(facebookRatingSchema()),
     paging: z
@@ -55,8 +55,8 @@ export const facebookRatingsPageSchema = lazy(() =>
 export type FacebookRatingsPage = z.infer<ReturnType<typeof facebookRatingsPageSchema>>;
 
 /** The answer to POST /{object}/comments. */
-export const facebookCreatedSchema = lazy(() => z.object({ id: graphId() }));
-export const facebookCommentsSchema = lazy(() =>
+export const facebookCreatedSchema = /* @__PURE__ */ lazy(() => z.object({ id: graphId() }));
+export const facebookCommentsSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     data: z.array(z.object({ id: graphId(), from: z.object({ id: graphId() }).nullish() })),
   }),
@@ -102,7 +102,7 @@ export function nextCursor(page: FacebookRatingsPage): string | undefined {
 
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 341, 613, 80001]);
 
-const graphErrorSchema = lazy(() =>
+const graphErrorSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     error: z.object({
       code: z.number(),
@@ -167,9 +167,9 @@ function rateLimited(
   };
 }
 
-const percentage = lazy(() => z.number().min(0));
-const appUsageSchema = lazy(() => z.record(z.string(), z.unknown()));
-const bucUsageSchema = lazy(() =>
+const percentage = /* @__PURE__ */ lazy(() => z.number().min(0));
+const appUsageSchema = /* @__PURE__ */ lazy(() => z.record(z.string(), z.unknown()));
+const bucUsageSchema = /* @__PURE__ */ lazy(() =>
   z.record(
     z.string(),
     z.array(
@@ -224,7 +224,7 @@ export function parseFacebookUsage(
 const headerJson = (value: string | undefined): unknown => (value === undefined ? undefined : tryJson(value));
 
 /** Only the Page `ratings` field is read; its value shape is unconfirmed, so only the ids are taken. */
-export const facebookWebhookSchema = lazy(() =>
+export const facebookWebhookSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     object: z.literal('page'),
     entry: z
@@ -246,7 +246,7 @@ export const facebookWebhookSchema = lazy(() =>
   }),
 );
 
-const ratingValueSchema = lazy(() =>
+const ratingValueSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     open_graph_story_id: graphId().nullish(),
     review_id: graphId().nullish(),

@@ -27,7 +27,7 @@ export const GOOGLE_DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 
 const STAR_RATINGS = { ONE: 1, TWO: 2, THREE: 3, FOUR: 4, FIVE: 5 } as const;
 
-const timestamp = lazy(() =>
+const timestamp = /* @__PURE__ */ lazy(() =>
   z.string().transform((value, ctx) => {
     const normalised = normaliseTimestamp(value);
     if (normalised === undefined) {
@@ -38,7 +38,7 @@ const timestamp = lazy(() =>
   }),
 );
 
-export const googleReviewSchema = lazy(() =>
+export const googleReviewSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     name: z.string().regex(/^accounts\/[^/]+\/locations\/[^/]+\/reviews\/[^/]+$/),
     reviewId: z.string().optional(),
@@ -60,7 +60,7 @@ export const googleReviewSchema = lazy(() =>
 export type GoogleReview = z.infer<ReturnType<typeof googleReviewSchema>>;
 
 /** proto3 JSON leaves out empty repeated fields, so a location without reviews may send no `reviews`. */
-export const googleListSchema = lazy(() =>
+export const googleListSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     reviews: z.array(googleReviewSchema()).optional(),
     averageRating: z.number().optional(),
@@ -69,7 +69,7 @@ export const googleListSchema = lazy(() =>
   }),
 );
 
-export const googleReplySchema = lazy(() =>
+export const googleReplySchema = /* @__PURE__ */ lazy(() =>
   z.object({
     comment: z.string(),
     updateTime: timestamp().optional(),
@@ -121,7 +121,7 @@ export function locationNameOf(locationId: string, settings?: Readonly<Record<st
   );
 }
 
-const googleErrorSchema = lazy(() =>
+const googleErrorSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     error: z.object({
       code: z.number().optional(),
@@ -210,7 +210,7 @@ export function classifyGoogleFailure(
 }
 
 /** Pub/Sub push body: the message's `data` is base64 JSON; Pub/Sub writes the id in both spellings. */
-const pushSchema = lazy(() =>
+const pushSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     message: z
       .object({
@@ -224,7 +224,7 @@ const pushSchema = lazy(() =>
 );
 
 /** The notification JSON; key names are unconfirmed (v4 camelCase, v1 snake_case): both accepted. */
-const notificationDataSchema = lazy(() =>
+const notificationDataSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     reviewName: z.string().optional(),
     review_name: z.string().optional(),

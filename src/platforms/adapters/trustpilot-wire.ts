@@ -41,10 +41,12 @@ export const TRUSTPILOT_MAX_PER_PAGE = 100;
 /** Without Retry-After, a 429 waits this long: a fifth of the 5-minute window. */
 export const TRUSTPILOT_DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 
-const isoTimestamp = lazy(() => z.string().refine((value) => toIso(value) !== undefined, 'not a timestamp'));
+const isoTimestamp = /* @__PURE__ */ lazy(() =>
+  z.string().refine((value) => toIso(value) !== undefined, 'not a timestamp'),
+);
 
 /** The fields of a private service review we use; everything else (email, order id) is dropped. */
-export const trustpilotReviewSchema = lazy(() =>
+export const trustpilotReviewSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     id: z.string().min(1),
     stars: z.number().nullish(),
@@ -61,7 +63,7 @@ export const trustpilotReviewSchema = lazy(() =>
 );
 export type TrustpilotReview = z.infer<ReturnType<typeof trustpilotReviewSchema>>;
 
-export const trustpilotReviewListSchema = lazy(() =>
+export const trustpilotReviewListSchema = /* @__PURE__ */ lazy(() =>
   z.object({ reviews: z.array(trustpilotReviewSchema()) }),
 );
 
@@ -131,7 +133,7 @@ export const TRUSTPILOT_EVENTS = [
 ] as const;
 
 /** The documented webhook payload; only the ids are used (the body's copy of a review is never trusted). */
-export const trustpilotWebhookSchema = lazy(() =>
+export const trustpilotWebhookSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     events: z
       .array(

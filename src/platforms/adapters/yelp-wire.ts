@@ -65,7 +65,7 @@ function zoneOffsetMs(instant: number, timeZone: string): number {
   return wall - Math.floor(instant / 1000) * 1000;
 }
 
-const yelpTime = lazy(() =>
+const yelpTime = /* @__PURE__ */ lazy(() =>
   z.string().transform((value, ctx) => {
     const iso = yelpTimeToIso(value);
     if (iso === undefined) {
@@ -76,7 +76,7 @@ const yelpTime = lazy(() =>
   }),
 );
 
-export const yelpReviewSchema = lazy(() =>
+export const yelpReviewSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     id: z.string().min(1),
     text: z.string().nullish(),
@@ -89,7 +89,7 @@ export const yelpReviewSchema = lazy(() =>
 );
 export type YelpReview = z.infer<ReturnType<typeof yelpReviewSchema>>;
 
-export const yelpReviewsSchema = lazy(() =>
+export const yelpReviewsSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     reviews: z.array(yelpReviewSchema()).optional(),
     total: z.number().optional(),
@@ -131,7 +131,7 @@ export function readYelpQuota(headers: Readonly<Record<string, string>>): QuotaR
   };
 }
 
-const yelpErrorSchema = lazy(() =>
+const yelpErrorSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     error: z.object({ code: z.string().optional(), description: z.string().optional() }),
   }),

@@ -30,7 +30,7 @@ export const REPLY_CAPABILITIES = {
 } as const satisfies Record<ConnectedPlatform, { supportsReplies: boolean; maxReplyLength?: number }>;
 
 /** A queued ReplyMessage, re-validated by the worker (connection.ts defines the type); built on first use. */
-export const replyMessageSchema = lazy(
+export const replyMessageSchema = /* @__PURE__ */ lazy(
   () =>
     z.strictObject({
       kind: z.enum(['reply', 'delete-reply']),

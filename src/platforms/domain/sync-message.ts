@@ -4,7 +4,7 @@ import { lazy } from '../../shared/lazy';
 import type { SyncMessage } from './connection';
 
 /** Built on the first message (ADR 0022, eighth round), not when the bundle loads. */
-export const syncMessageSchema = lazy(() => {
+export const syncMessageSchema = /* @__PURE__ */ lazy(() => {
   const id = z.string().min(1).max(256);
   const cursor = z.object({
     pageToken: z.string().max(4096).optional(),

@@ -35,14 +35,14 @@ export const trimmed = (max: number) => text({ max });
  * `review-request` (the link we e-mailed to the couple) is verified; `review-link` is a shareable
  * link the supplier handed out.
  */
-const externalOrigin = lazy(() =>
+const externalOrigin = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     kind: z.literal('external'),
     platform: z.enum(PLATFORMS),
     externalId: z.string().min(1),
   }),
 );
-export const reviewOrigin = lazy(() =>
+export const reviewOrigin = /* @__PURE__ */ lazy(() =>
   z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('review-request'), requestId: z.string().min(1) }),
     z.strictObject({ kind: z.literal('review-link'), requestId: z.string().min(1) }),
@@ -60,7 +60,7 @@ export type Recommendation = (typeof RECOMMENDATIONS)[number];
  * Which platform connection and location a synced review came from (the reply goes back
  * through them); absent for reviews that came in any other way.
  */
-export const reviewConnection = lazy(() =>
+export const reviewConnection = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     connectionId: z.string().min(1).max(128),
     locationId: z.string().min(1).max(512),
@@ -76,7 +76,7 @@ export const OBSERVED_REPLY_SOURCES = ['platform', 'import'] as const;
  * `null`: the platform says there is none (only platforms whose listing reports replies say so);
  * the field absent: the source says nothing about replies (Yelp, Facebook, producers, our API).
  */
-export const observedReplySchema = lazy(() =>
+export const observedReplySchema = /* @__PURE__ */ lazy(() =>
   z
     .strictObject({
       source: z.enum(OBSERVED_REPLY_SOURCES),
@@ -97,7 +97,7 @@ export type ObservedReplyMessage = z.infer<ReturnType<typeof observedReplySchema
  * connection the review was synced from, and `reply` is the business's reply the platform (or an
  * import file) shows.
  */
-export const reviewSubmittedMessage = lazy(() =>
+export const reviewSubmittedMessage = /* @__PURE__ */ lazy(() =>
   z
     .strictObject({
       type: z.literal('review.submitted'),
@@ -155,7 +155,7 @@ export type ReviewSubmittedMessage = z.infer<ReturnType<typeof reviewSubmittedMe
  * from an external platform can be removed; the stored review is kept and marked removed.
  * `removedAt` is when the platform was seen without it (the sync's observation time).
  */
-export const reviewRemovedMessage = lazy(() =>
+export const reviewRemovedMessage = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     type: z.literal('review.removed'),
     version: z.literal(1),

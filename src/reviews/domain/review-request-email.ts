@@ -9,7 +9,7 @@ import { lazy } from '../../shared/lazy';
  * The mailer's queue message: ids only (the token is signed by the mailer, never queued). Built
  * on the first message (ADR 0022, eighth round), not when the bundle loads.
  */
-export const reviewRequestEmailMessage = lazy(() =>
+export const reviewRequestEmailMessage = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     type: z.literal('review-request.email'),
     version: z.literal(1),
