@@ -34,6 +34,8 @@ export const auditRoutesResponses = {
 
 // Replies and synced reviews (the reviews-replies part of issue 8).
 export * from './domain/replies';
+export * from './domain/reply-route-schemas';
+export * from './domain/reply-responses';
 export * from './domain/review-messages';
 export * from './use-cases/request-reply';
 export * from './use-cases/publish-reply';

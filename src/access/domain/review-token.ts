@@ -18,30 +18,39 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 import { LEGACY_KID, type SigningKeySet } from './signing-key-set';
 
 export const REVIEW_TOKEN_PREFIX = 'wrt_';
 
-const payloadSchema = z.discriminatedUnion('v', [
-  z.strictObject({ v: z.literal(1), sid: z.string().min(1), rid: z.string().min(1), exp: z.number().int() }),
-  z.strictObject({
-    v: z.literal(2),
-    sid: z.string().min(1),
-    rid: z.string().min(1),
-    exp: z.number().int(),
-    /** e: e-mailed to the couple by us; l: a shareable link handed to the supplier. */
-    d: z.enum(['e', 'l']),
-  }),
-  z.strictObject({
-    v: z.literal(3),
-    /** The kid of the key that signed the token (issue 9). */
-    k: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-    sid: z.string().min(1),
-    rid: z.string().min(1),
-    exp: z.number().int(),
-    d: z.enum(['e', 'l']),
-  }),
-]);
+/** Built on the first verification (ADR 0022, eighth round): a function that only signs never builds it. */
+const payloadSchema = /* @__PURE__ */ lazy(() =>
+  z.discriminatedUnion('v', [
+    z.strictObject({
+      v: z.literal(1),
+      sid: z.string().min(1),
+      rid: z.string().min(1),
+      exp: z.number().int(),
+    }),
+    z.strictObject({
+      v: z.literal(2),
+      sid: z.string().min(1),
+      rid: z.string().min(1),
+      exp: z.number().int(),
+      /** e: e-mailed to the couple by us; l: a shareable link handed to the supplier. */
+      d: z.enum(['e', 'l']),
+    }),
+    z.strictObject({
+      v: z.literal(3),
+      /** The kid of the key that signed the token (issue 9). */
+      k: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+      sid: z.string().min(1),
+      rid: z.string().min(1),
+      exp: z.number().int(),
+      d: z.enum(['e', 'l']),
+    }),
+  ]),
+);
 
 /** How the link reached its reviewer: only `email` proves the couple was invited (verified). */
 export type ReviewLinkDelivery = 'email' | 'link';
@@ -99,9 +108,9 @@ export function verifyReviewToken(token: string, keys: ReviewTokenKeys, now: Dat
     return expected.length === given.length && timingSafeEqual(expected, given);
   });
   if (!valid) throw new ReviewTokenError('bad-signature');
-  let claims: z.infer<typeof payloadSchema>;
+  let claims: z.infer<ReturnType<typeof payloadSchema>>;
   try {
-    claims = payloadSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+    claims = payloadSchema().parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
   } catch {
     throw new ReviewTokenError('malformed');
   }

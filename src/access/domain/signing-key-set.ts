@@ -11,6 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 
 /** The kid of the plain-string key the secret held before its first rotation. */
 export const LEGACY_KID = 'v0';
@@ -29,17 +30,20 @@ export interface SigningKeySet {
 
 const KID = /^[A-Za-z0-9_-]{1,64}$/;
 
-const keySetSchema = z.strictObject({
-  keys: z
-    .array(
-      z.strictObject({
-        kid: z.string().regex(KID),
-        key: z.string().min(32),
-        createdAt: z.iso.datetime(),
-      }),
-    )
-    .min(1),
-});
+/** Built on first use (ADR 0022, eighth round): a function that never reads a key set never builds it. */
+const keySetSchema = /* @__PURE__ */ lazy(() =>
+  z.strictObject({
+    keys: z
+      .array(
+        z.strictObject({
+          kid: z.string().regex(KID),
+          key: z.string().min(32),
+          createdAt: z.iso.datetime(),
+        }),
+      )
+      .min(1),
+  }),
+);
 
 /** A key set stored in a secret as JSON, or undefined when the value is not one (a plain key). */
 export function parseKeySet(value: string): SigningKeySet | undefined {
@@ -50,7 +54,7 @@ export function parseKeySet(value: string): SigningKeySet | undefined {
   } catch {
     return undefined;
   }
-  const parsed = keySetSchema.safeParse(json);
+  const parsed = keySetSchema().safeParse(json);
   if (!parsed.success) throw new Error('the secret is JSON but not a signing key set');
   const kids = new Set(parsed.data.keys.map((k) => k.kid));
   if (kids.size !== parsed.data.keys.length) throw new Error('the signing key set repeats a kid');

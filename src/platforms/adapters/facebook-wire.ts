@@ -3,9 +3,13 @@
  * edge and its mapping (a recommendation, not stars), error classification by the body's `code`
  * (the HTTP status is not reliable), the usage headers, and Page webhooks (verify-token handshake,
  * `X-Hub-Signature-256` over the raw body). Pure: no network, unit-tested on its own.
+ *
+ * Its zod schemas are built on first use (`lazy`, ADR 0022, eighth round): a worker that serves
+ * every platform builds only the wire formats of the platforms it calls.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 import type {
   InboundNotification,
   NotificationVerdict,
@@ -23,34 +27,40 @@ export const FACEBOOK_RATING_FIELDS =
 /** When a throttled answer says nothing about when access comes back. */
 export const FACEBOOK_DEFAULT_THROTTLE_WAIT_MS = 5 * 60_000;
 
-const graphId = z.union([z.string().min(1), z.number()]).transform(String);
+const graphId = /* @__PURE__ */ lazy(() => z.union([z.string().min(1), z.number()]).transform(String));
 
-export const facebookRatingSchema = z.object({
-  created_time: z.string().refine((value) => toIso(value) !== undefined, 'not a timestamp'),
-  recommendation_type: z.string().nullish(),
-  rating: z.number().nullish(),
-  review_text: z.string().nullish(),
-  open_graph_story: z.object({ id: graphId }).nullish(),
-  reviewer: z.object({ name: z.string().nullish() }).nullish(),
-});
-export type FacebookRating = z.infer<typeof facebookRatingSchema>;
+export const facebookRatingSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    created_time: z.string().refine((value) => toIso(value) !== undefined, 'not a timestamp'),
+    recommendation_type: z.string().nullish(),
+    rating: z.number().nullish(),
+    review_text: z.string().nullish(),
+    open_graph_story: z.object({ id: graphId() }).nullish(),
+    reviewer: z.object({ name: z.string().nullish() }).nullish(),
+  }),
+);
+export type FacebookRating = z.infer<ReturnType<typeof facebookRatingSchema>>;
 
-export const facebookRatingsPageSchema = z.object({
-  data: z.array(facebookRatingSchema),
-  paging: z
-    .object({
-      cursors: z.object({ after: z.string().nullish() }).nullish(),
-      next: z.string().nullish(),
-    })
-    .nullish(),
-});
-export type FacebookRatingsPage = z.infer<typeof facebookRatingsPageSchema>;
+export const facebookRatingsPageSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    data: z.array(facebookRatingSchema()),
+    paging: z
+      .object({
+        cursors: z.object({ after: z.string().nullish() }).nullish(),
+        next: z.string().nullish(),
+      })
+      .nullish(),
+  }),
+);
+export type FacebookRatingsPage = z.infer<ReturnType<typeof facebookRatingsPageSchema>>;
 
 /** The answer to POST /{object}/comments. */
-export const facebookCreatedSchema = z.object({ id: graphId });
-export const facebookCommentsSchema = z.object({
-  data: z.array(z.object({ id: graphId, from: z.object({ id: graphId }).nullish() })),
-});
+export const facebookCreatedSchema = /* @__PURE__ */ lazy(() => z.object({ id: graphId() }));
+export const facebookCommentsSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    data: z.array(z.object({ id: graphId(), from: z.object({ id: graphId() }).nullish() })),
+  }),
+);
 
 /**
  * A rating as a PlatformReview, or undefined when it has no open_graph_story id (nothing stable to
@@ -92,18 +102,20 @@ export function nextCursor(page: FacebookRatingsPage): string | undefined {
 
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 341, 613, 80001]);
 
-const graphErrorSchema = z.object({
-  error: z.object({
-    code: z.number(),
-    error_subcode: z.number().nullish(),
-    message: z.string().nullish(),
-    type: z.string().nullish(),
+const graphErrorSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    error: z.object({
+      code: z.number(),
+      error_subcode: z.number().nullish(),
+      message: z.string().nullish(),
+      type: z.string().nullish(),
+    }),
   }),
-});
+);
 
 /** The Graph error body's code and message, when the body is one. */
 export function graphError(body: string): { code: number; subcode?: number; message: string } | undefined {
-  const parsed = graphErrorSchema.safeParse(tryJson(body));
+  const parsed = graphErrorSchema().safeParse(tryJson(body));
   if (!parsed.success) return undefined;
   const { code, error_subcode: subcode, message } = parsed.data.error;
   return { code, ...(typeof subcode === 'number' ? { subcode } : {}), message: message ?? '' };
@@ -155,17 +167,19 @@ function rateLimited(
   };
 }
 
-const percentage = z.number().min(0);
-const appUsageSchema = z.record(z.string(), z.unknown());
-const bucUsageSchema = z.record(
-  z.string(),
-  z.array(
-    z.object({
-      call_count: percentage.nullish(),
-      total_cputime: percentage.nullish(),
-      total_time: percentage.nullish(),
-      estimated_time_to_regain_access: z.number().min(0).nullish(),
-    }),
+const percentage = /* @__PURE__ */ lazy(() => z.number().min(0));
+const appUsageSchema = /* @__PURE__ */ lazy(() => z.record(z.string(), z.unknown()));
+const bucUsageSchema = /* @__PURE__ */ lazy(() =>
+  z.record(
+    z.string(),
+    z.array(
+      z.object({
+        call_count: percentage().nullish(),
+        total_cputime: percentage().nullish(),
+        total_time: percentage().nullish(),
+        estimated_time_to_regain_access: z.number().min(0).nullish(),
+      }),
+    ),
   ),
 );
 
@@ -182,14 +196,14 @@ export function parseFacebookUsage(
   const percentages: number[] = [];
   let regainMinutes = 0;
   for (const name of ['x-app-usage', 'x-page-usage']) {
-    const parsed = appUsageSchema.safeParse(headerJson(headers[name]));
+    const parsed = appUsageSchema().safeParse(headerJson(headers[name]));
     if (!parsed.success) continue;
     for (const key of ['call_count', 'total_cputime', 'total_time']) {
       const value = parsed.data[key];
       if (typeof value === 'number' && value >= 0) percentages.push(value);
     }
   }
-  const buc = bucUsageSchema.safeParse(headerJson(headers['x-business-use-case-usage']));
+  const buc = bucUsageSchema().safeParse(headerJson(headers['x-business-use-case-usage']));
   if (buc.success) {
     for (const entries of Object.values(buc.data)) {
       for (const entry of entries) {
@@ -210,30 +224,34 @@ export function parseFacebookUsage(
 const headerJson = (value: string | undefined): unknown => (value === undefined ? undefined : tryJson(value));
 
 /** Only the Page `ratings` field is read; its value shape is unconfirmed, so only the ids are taken. */
-export const facebookWebhookSchema = z.object({
-  object: z.literal('page'),
-  entry: z
-    .array(
-      z.object({
-        id: graphId,
-        time: z.number(),
-        changes: z
-          .array(
-            z.object({
-              field: z.string(),
-              value: z.unknown(),
-            }),
-          )
-          .nullish(),
-      }),
-    )
-    .max(1000),
-});
+export const facebookWebhookSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    object: z.literal('page'),
+    entry: z
+      .array(
+        z.object({
+          id: graphId(),
+          time: z.number(),
+          changes: z
+            .array(
+              z.object({
+                field: z.string(),
+                value: z.unknown(),
+              }),
+            )
+            .nullish(),
+        }),
+      )
+      .max(1000),
+  }),
+);
 
-const ratingValueSchema = z.object({
-  open_graph_story_id: graphId.nullish(),
-  review_id: graphId.nullish(),
-});
+const ratingValueSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    open_graph_story_id: graphId().nullish(),
+    review_id: graphId().nullish(),
+  }),
+);
 
 /** A challenge is echoed back as text: only the plain tokens Facebook sends, never arbitrary markup. */
 const CHALLENGE = /^[A-Za-z0-9_.-]{1,256}$/;
@@ -260,7 +278,7 @@ export function verifyFacebookNotification(
   if (!timingSafeEqual(expected, Buffer.from(match[1] as string, 'hex'))) {
     return { kind: 'rejected', status: 401, reason: 'signature does not match the body' };
   }
-  const parsed = parseJsonBody(request.rawBody.toString('utf8'), facebookWebhookSchema);
+  const parsed = parseJsonBody(request.rawBody.toString('utf8'), facebookWebhookSchema());
   if (!parsed.ok) return { kind: 'rejected', status: 400, reason: parsed.reason };
 
   const hash = sha256Hex(request.rawBody);
@@ -268,7 +286,7 @@ export function verifyFacebookNotification(
   for (const entry of parsed.value.entry) {
     for (const change of entry.changes ?? []) {
       if (change.field !== 'ratings') continue;
-      const value = ratingValueSchema.safeParse(change.value);
+      const value = ratingValueSchema().safeParse(change.value);
       const id = value.success ? (value.data.open_graph_story_id ?? value.data.review_id) : undefined;
       if (!id)
         return {

@@ -140,7 +140,7 @@ export class FacebookAdapter implements PlatformAdapter {
       new URLSearchParams({ message: comment }).toString(),
       context,
     );
-    const created = parseJsonBody(response.body, facebookCreatedSchema);
+    const created = parseJsonBody(response.body, facebookCreatedSchema());
     if (!created.ok) throw this.malformed(context, created.reason, response.status);
     const quota = parseFacebookUsage(response.headers, this.now());
     return { state: 'published', replyId: created.value.id, ...(quota ? { quota } : {}) };
@@ -169,7 +169,7 @@ export class FacebookAdapter implements PlatformAdapter {
         undefined,
         context,
       );
-      const comments = parseJsonBody(response.body, facebookCommentsSchema);
+      const comments = parseJsonBody(response.body, facebookCommentsSchema());
       if (!comments.ok) throw this.malformed(context, comments.reason, response.status);
       ids = comments.value.data.filter((c) => c.from?.id === locationId).map((c) => c.id);
     }
@@ -202,7 +202,7 @@ export class FacebookAdapter implements PlatformAdapter {
       undefined,
       context,
     );
-    const parsed = parseJsonBody(response.body, facebookRatingsPageSchema);
+    const parsed = parseJsonBody(response.body, facebookRatingsPageSchema());
     if (!parsed.ok) throw this.malformed(context, parsed.reason, response.status);
     return { page: parsed.value, response };
   }

@@ -2,8 +2,12 @@
  * Google Business Profile reviews API v4 on the wire (../shared/PLATFORMS.md §1): the response
  * shapes checked with zod, the mapping of a Review to a PlatformReview, the classification of a
  * failed call from Google's error model, and the Pub/Sub push message. Pure: no network.
+ *
+ * Its zod schemas are built on first use (`lazy`, ADR 0022, eighth round): a worker that serves
+ * every platform builds only the wire formats of the platforms it calls.
  */
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 import type {
   PlatformFailure,
   PlatformOperation,
@@ -23,48 +27,56 @@ export const GOOGLE_DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 
 const STAR_RATINGS = { ONE: 1, TWO: 2, THREE: 3, FOUR: 4, FIVE: 5 } as const;
 
-const timestamp = z.string().transform((value, ctx) => {
-  const normalised = normaliseTimestamp(value);
-  if (normalised === undefined) {
-    ctx.addIssue({ code: 'custom', message: `not an RFC 3339 timestamp: ${value.slice(0, 40)}` });
-    return z.NEVER;
-  }
-  return normalised;
-});
+const timestamp = /* @__PURE__ */ lazy(() =>
+  z.string().transform((value, ctx) => {
+    const normalised = normaliseTimestamp(value);
+    if (normalised === undefined) {
+      ctx.addIssue({ code: 'custom', message: `not an RFC 3339 timestamp: ${value.slice(0, 40)}` });
+      return z.NEVER;
+    }
+    return normalised;
+  }),
+);
 
-export const googleReviewSchema = z.object({
-  name: z.string().regex(/^accounts\/[^/]+\/locations\/[^/]+\/reviews\/[^/]+$/),
-  reviewId: z.string().optional(),
-  reviewer: z
-    .object({
-      displayName: z.string().optional(),
-      profilePhotoUrl: z.string().optional(),
-      isAnonymous: z.boolean().optional(),
-    })
-    .optional(),
-  starRating: z.enum(['STAR_RATING_UNSPECIFIED', 'ONE', 'TWO', 'THREE', 'FOUR', 'FIVE']).optional(),
-  /** Missing on rating-only reviews. */
-  comment: z.string().optional(),
-  createTime: timestamp,
-  updateTime: timestamp,
-  reviewReply: z.object({ comment: z.string(), updateTime: timestamp.optional() }).optional(),
-});
-export type GoogleReview = z.infer<typeof googleReviewSchema>;
+export const googleReviewSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    name: z.string().regex(/^accounts\/[^/]+\/locations\/[^/]+\/reviews\/[^/]+$/),
+    reviewId: z.string().optional(),
+    reviewer: z
+      .object({
+        displayName: z.string().optional(),
+        profilePhotoUrl: z.string().optional(),
+        isAnonymous: z.boolean().optional(),
+      })
+      .optional(),
+    starRating: z.enum(['STAR_RATING_UNSPECIFIED', 'ONE', 'TWO', 'THREE', 'FOUR', 'FIVE']).optional(),
+    /** Missing on rating-only reviews. */
+    comment: z.string().optional(),
+    createTime: timestamp(),
+    updateTime: timestamp(),
+    reviewReply: z.object({ comment: z.string(), updateTime: timestamp().optional() }).optional(),
+  }),
+);
+export type GoogleReview = z.infer<ReturnType<typeof googleReviewSchema>>;
 
 /** proto3 JSON leaves out empty repeated fields, so a location without reviews may send no `reviews`. */
-export const googleListSchema = z.object({
-  reviews: z.array(googleReviewSchema).optional(),
-  averageRating: z.number().optional(),
-  totalReviewCount: z.number().optional(),
-  nextPageToken: z.string().min(1).optional(),
-});
+export const googleListSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    reviews: z.array(googleReviewSchema()).optional(),
+    averageRating: z.number().optional(),
+    totalReviewCount: z.number().optional(),
+    nextPageToken: z.string().min(1).optional(),
+  }),
+);
 
-export const googleReplySchema = z.object({
-  comment: z.string(),
-  updateTime: timestamp.optional(),
-  /** Named only by a third party [2nd (gmbapi)]: read when present, never required. */
-  reviewReplyState: z.string().optional(),
-});
+export const googleReplySchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    comment: z.string(),
+    updateTime: timestamp().optional(),
+    /** Named only by a third party [2nd (gmbapi)]: read when present, never required. */
+    reviewReplyState: z.string().optional(),
+  }),
+);
 
 /** The last segment of a review `name`: our externalId (stable across edits). */
 export const reviewIdOf = (name: string): string => name.slice(name.lastIndexOf('/') + 1);
@@ -109,14 +121,16 @@ export function locationNameOf(locationId: string, settings?: Readonly<Record<st
   );
 }
 
-const googleErrorSchema = z.object({
-  error: z.object({
-    code: z.number().optional(),
-    message: z.string().optional(),
-    status: z.string().optional(),
-    details: z.array(z.record(z.string(), z.unknown())).optional(),
+const googleErrorSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    error: z.object({
+      code: z.number().optional(),
+      message: z.string().optional(),
+      status: z.string().optional(),
+      details: z.array(z.record(z.string(), z.unknown())).optional(),
+    }),
   }),
-});
+);
 
 interface GoogleError {
   readonly status?: string;
@@ -129,7 +143,7 @@ interface GoogleError {
 
 /** Google's error body `{error:{code,message,status,details}}`, best effort (it may be HTML). */
 export function readGoogleError(body: string): GoogleError | undefined {
-  const parsed = googleErrorSchema.safeParse(tryJson(body));
+  const parsed = googleErrorSchema().safeParse(tryJson(body));
   if (!parsed.success) return undefined;
   const { status, message, details = [] } = parsed.data.error;
   const reasons: string[] = [];
@@ -196,24 +210,28 @@ export function classifyGoogleFailure(
 }
 
 /** Pub/Sub push body: the message's `data` is base64 JSON; Pub/Sub writes the id in both spellings. */
-const pushSchema = z.object({
-  message: z
-    .object({
-      data: z.string().optional(),
-      messageId: z.string().min(1).optional(),
-      message_id: z.string().min(1).optional(),
-    })
-    .refine((m) => m.messageId !== undefined || m.message_id !== undefined, 'message id missing'),
-  subscription: z.string().optional(),
-});
+const pushSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    message: z
+      .object({
+        data: z.string().optional(),
+        messageId: z.string().min(1).optional(),
+        message_id: z.string().min(1).optional(),
+      })
+      .refine((m) => m.messageId !== undefined || m.message_id !== undefined, 'message id missing'),
+    subscription: z.string().optional(),
+  }),
+);
 
 /** The notification JSON; key names are unconfirmed (v4 camelCase, v1 snake_case): both accepted. */
-const notificationDataSchema = z.object({
-  reviewName: z.string().optional(),
-  review_name: z.string().optional(),
-  locationName: z.string().optional(),
-  location_name: z.string().optional(),
-});
+const notificationDataSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    reviewName: z.string().optional(),
+    review_name: z.string().optional(),
+    locationName: z.string().optional(),
+    location_name: z.string().optional(),
+  }),
+);
 
 const REVIEW_NAME = /^(accounts\/[^/]+\/locations\/[^/]+)\/reviews\/([^/]+)$/;
 const LOCATION_NAME = /^accounts\/[^/]+\/locations\/[^/]+$/;
@@ -226,13 +244,13 @@ const LOCATION_NAME = /^accounts\/[^/]+\/locations\/[^/]+$/;
 export function readPubSubPush(
   rawBody: Buffer,
 ): { ok: true; notifications: VerifiedNotification[] } | { ok: false; reason: string } {
-  const push = pushSchema.safeParse(tryJson(rawBody.toString('utf8')));
+  const push = pushSchema().safeParse(tryJson(rawBody.toString('utf8')));
   if (!push.success) return { ok: false, reason: 'not a Pub/Sub push body' };
   const messageId = (push.data.message.messageId ?? push.data.message.message_id) as string;
   const decoded = push.data.message.data
     ? tryJson(Buffer.from(push.data.message.data, 'base64').toString('utf8'))
     : undefined;
-  const data = notificationDataSchema.safeParse(decoded);
+  const data = notificationDataSchema().safeParse(decoded);
   if (!data.success) return { ok: false, reason: 'message data is not the notification JSON' };
   const reviewName = data.data.reviewName ?? data.data.review_name;
   const locationName = data.data.locationName ?? data.data.location_name;

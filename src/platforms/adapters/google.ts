@@ -81,7 +81,7 @@ class GoogleAdapter implements PlatformAdapter {
     if (cursor?.pageToken) query.set('pageToken', cursor.pageToken);
     const url = `${this.locationUrl(credentials, locationId, operation)}/reviews?${query.toString()}`;
     const response = await this.call(operation, credentials, context, 'GET', url);
-    const page = parseBody('google', operation, response, googleListSchema);
+    const page = parseBody('google', operation, response, googleListSchema());
     // An unreadable watermark lists everything: more work, nothing missed.
     const watermark = cursor?.watermark !== undefined ? normaliseTimestamp(cursor.watermark) : undefined;
     const all = (page.reviews ?? []).map(toPlatformReview);
@@ -108,7 +108,7 @@ class GoogleAdapter implements PlatformAdapter {
     const url = this.reviewUrl(credentials, locationId, externalId, operation);
     const response = await this.call(operation, credentials, context, 'GET', url, undefined, true);
     if (response.status === 404) return undefined;
-    return toPlatformReview(parseBody('google', operation, response, googleReviewSchema));
+    return toPlatformReview(parseBody('google', operation, response, googleReviewSchema()));
   }
 
   async reply(
@@ -136,7 +136,7 @@ class GoogleAdapter implements PlatformAdapter {
       url,
       JSON.stringify({ comment }),
     );
-    const reply = parseBody('google', operation, response, googleReplySchema);
+    const reply = parseBody('google', operation, response, googleReplySchema());
     // Google moderates replies; a PENDING state (field name from a third party) means not yet public.
     return { state: reply.reviewReplyState?.toUpperCase() === 'PENDING' ? 'pending' : 'published' };
   }

@@ -2,8 +2,12 @@
  * Trustpilot's business API as the connector reads it (../shared/PLATFORMS.md §5): the private
  * review shape and its mapping to PlatformReview, how a failed call is classified, the recommended
  * quota, and the (unsigned) review webhooks. Pure: no network, unit-tested on its own.
+ *
+ * Its zod schemas are built on first use (`lazy`, ADR 0022, eighth round): a worker that serves
+ * every platform builds only the wire formats of the platforms it calls.
  */
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 import type {
   InboundNotification,
   NotificationVerdict,
@@ -37,25 +41,31 @@ export const TRUSTPILOT_MAX_PER_PAGE = 100;
 /** Without Retry-After, a 429 waits this long: a fifth of the 5-minute window. */
 export const TRUSTPILOT_DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 
-const isoTimestamp = z.string().refine((value) => toIso(value) !== undefined, 'not a timestamp');
+const isoTimestamp = /* @__PURE__ */ lazy(() =>
+  z.string().refine((value) => toIso(value) !== undefined, 'not a timestamp'),
+);
 
 /** The fields of a private service review we use; everything else (email, order id) is dropped. */
-export const trustpilotReviewSchema = z.object({
-  id: z.string().min(1),
-  stars: z.number().nullish(),
-  title: z.string().nullish(),
-  text: z.string().nullish(),
-  consumer: z.object({ displayName: z.string().nullish() }).nullish(),
-  createdAt: isoTimestamp,
-  updatedAt: isoTimestamp.nullish(),
-  companyReply: z
-    .object({ text: z.string(), createdAt: isoTimestamp.nullish(), updatedAt: isoTimestamp.nullish() })
-    .nullish(),
-  businessUnit: z.object({ id: z.string() }).nullish(),
-});
-export type TrustpilotReview = z.infer<typeof trustpilotReviewSchema>;
+export const trustpilotReviewSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    id: z.string().min(1),
+    stars: z.number().nullish(),
+    title: z.string().nullish(),
+    text: z.string().nullish(),
+    consumer: z.object({ displayName: z.string().nullish() }).nullish(),
+    createdAt: isoTimestamp(),
+    updatedAt: isoTimestamp().nullish(),
+    companyReply: z
+      .object({ text: z.string(), createdAt: isoTimestamp().nullish(), updatedAt: isoTimestamp().nullish() })
+      .nullish(),
+    businessUnit: z.object({ id: z.string() }).nullish(),
+  }),
+);
+export type TrustpilotReview = z.infer<ReturnType<typeof trustpilotReviewSchema>>;
 
-export const trustpilotReviewListSchema = z.object({ reviews: z.array(trustpilotReviewSchema) });
+export const trustpilotReviewListSchema = /* @__PURE__ */ lazy(() =>
+  z.object({ reviews: z.array(trustpilotReviewSchema()) }),
+);
 
 export function mapTrustpilotReview(review: TrustpilotReview): PlatformReview {
   const createdAt = toIso(review.createdAt) as string;
@@ -123,18 +133,20 @@ export const TRUSTPILOT_EVENTS = [
 ] as const;
 
 /** The documented webhook payload; only the ids are used (the body's copy of a review is never trusted). */
-export const trustpilotWebhookSchema = z.object({
-  events: z
-    .array(
-      z.object({
-        eventName: z.enum(TRUSTPILOT_EVENTS),
-        version: z.union([z.string(), z.number()]),
-        eventData: z.object({ id: z.string().min(1).max(200), locationId: z.string().nullish() }),
-      }),
-    )
-    .min(1)
-    .max(1000),
-});
+export const trustpilotWebhookSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    events: z
+      .array(
+        z.object({
+          eventName: z.enum(TRUSTPILOT_EVENTS),
+          version: z.union([z.string(), z.number()]),
+          eventData: z.object({ id: z.string().min(1).max(200), locationId: z.string().nullish() }),
+        }),
+      )
+      .min(1)
+      .max(1000),
+  }),
+);
 
 /**
  * Checks an inbound Trustpilot webhook. Trustpilot signs nothing, so the only proof of origin is
@@ -154,9 +166,9 @@ export function verifyTrustpilotNotification(
     return { kind: 'rejected', status: 401, reason: 'wrong or missing notification token' };
   }
   if (request.method !== 'POST') return { kind: 'rejected', status: 400, reason: 'notifications are POSTed' };
-  const parsed: Parsed<z.infer<typeof trustpilotWebhookSchema>> = parseJsonBody(
+  const parsed: Parsed<z.infer<ReturnType<typeof trustpilotWebhookSchema>>> = parseJsonBody(
     request.rawBody.toString('utf8'),
-    trustpilotWebhookSchema,
+    trustpilotWebhookSchema(),
   );
   if (!parsed.ok) return { kind: 'rejected', status: 400, reason: parsed.reason };
 

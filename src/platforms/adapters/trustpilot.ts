@@ -83,7 +83,7 @@ export class TrustpilotAdapter implements PlatformAdapter {
       undefined,
       context,
     );
-    const parsed = parseJsonBody(response.body, trustpilotReviewListSchema);
+    const parsed = parseJsonBody(response.body, trustpilotReviewListSchema());
     if (!parsed.ok) throw this.failure(context, malformedTrustpilotBody(parsed.reason), response.status);
 
     const reviews: PlatformReview[] = [];
@@ -120,7 +120,7 @@ export class TrustpilotAdapter implements PlatformAdapter {
       { notFoundIsAnswer: true },
     );
     if (response.status === 404) return undefined;
-    const parsed = parseJsonBody(response.body, trustpilotReviewSchema);
+    const parsed = parseJsonBody(response.body, trustpilotReviewSchema());
     if (!parsed.ok) throw this.failure(context, malformedTrustpilotBody(parsed.reason), response.status);
     const unit = parsed.value.businessUnit?.id;
     if (unit !== undefined && unit !== locationId) {

@@ -3,8 +3,12 @@
  * with zod (the per-review fields are unconfirmed, so they are read defensively), the `RateLimit-*`
  * headers as a QuotaReport, and the classification of a failed call, with the two kinds of 429
  * told apart. Pure: no network.
+ *
+ * Its zod schemas are built on first use (`lazy`, ADR 0022, eighth round): a worker that serves
+ * every platform builds only the wire formats of the platforms it calls.
  */
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 import type { PlatformFailure, PlatformOperation, PlatformReview, QuotaReport } from '../domain/platform';
 import type { PlatformHttpResponse } from '../ports';
 import { normaliseTimestamp, retryAfterMs, tryJson } from './platform-wire';
@@ -61,30 +65,36 @@ function zoneOffsetMs(instant: number, timeZone: string): number {
   return wall - Math.floor(instant / 1000) * 1000;
 }
 
-const yelpTime = z.string().transform((value, ctx) => {
-  const iso = yelpTimeToIso(value);
-  if (iso === undefined) {
-    ctx.addIssue({ code: 'custom', message: `not a Yelp time: ${value.slice(0, 40)}` });
-    return z.NEVER;
-  }
-  return iso;
-});
+const yelpTime = /* @__PURE__ */ lazy(() =>
+  z.string().transform((value, ctx) => {
+    const iso = yelpTimeToIso(value);
+    if (iso === undefined) {
+      ctx.addIssue({ code: 'custom', message: `not a Yelp time: ${value.slice(0, 40)}` });
+      return z.NEVER;
+    }
+    return iso;
+  }),
+);
 
-export const yelpReviewSchema = z.object({
-  id: z.string().min(1),
-  text: z.string().nullish(),
-  /** Stars 1..5 (a secondary schema calls it a float; review stars are whole). */
-  rating: z.number().min(1).max(5),
-  time_created: yelpTime,
-  url: z.string().nullish(),
-  user: z.object({ name: z.string().nullish() }).nullish(),
-});
-export type YelpReview = z.infer<typeof yelpReviewSchema>;
+export const yelpReviewSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    id: z.string().min(1),
+    text: z.string().nullish(),
+    /** Stars 1..5 (a secondary schema calls it a float; review stars are whole). */
+    rating: z.number().min(1).max(5),
+    time_created: yelpTime(),
+    url: z.string().nullish(),
+    user: z.object({ name: z.string().nullish() }).nullish(),
+  }),
+);
+export type YelpReview = z.infer<ReturnType<typeof yelpReviewSchema>>;
 
-export const yelpReviewsSchema = z.object({
-  reviews: z.array(yelpReviewSchema).optional(),
-  total: z.number().optional(),
-});
+export const yelpReviewsSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    reviews: z.array(yelpReviewSchema()).optional(),
+    total: z.number().optional(),
+  }),
+);
 
 /** Every Yelp review we can read is an excerpt of at most three per business. */
 export function toPlatformReview(review: YelpReview): PlatformReview {
@@ -121,9 +131,11 @@ export function readYelpQuota(headers: Readonly<Record<string, string>>): QuotaR
   };
 }
 
-const yelpErrorSchema = z.object({
-  error: z.object({ code: z.string().optional(), description: z.string().optional() }),
-});
+const yelpErrorSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    error: z.object({ code: z.string().optional(), description: z.string().optional() }),
+  }),
+);
 
 /** The daily cap resets at midnight UTC [OK (yelp-rl)]: the fallback when no reset time is sent. */
 const nextUtcMidnight = (nowMs: number): number => {
@@ -141,7 +153,7 @@ export function classifyYelpFailure(
   operation: PlatformOperation,
   nowMs: number,
 ): PlatformFailure {
-  const parsed = yelpErrorSchema.safeParse(tryJson(response.body));
+  const parsed = yelpErrorSchema().safeParse(tryJson(response.body));
   const code = parsed.success ? parsed.data.error.code : undefined;
   const description = parsed.success ? parsed.data.error.description : undefined;
   const said = code ? `${code}${description ? `: ${description}` : ''}` : `HTTP ${response.status}`;

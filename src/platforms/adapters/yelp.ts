@@ -136,7 +136,7 @@ class YelpAdapter implements PlatformAdapter {
       classify: (answer) => classifyYelpFailure(answer, operation, this.now()),
     });
     if (response.status === 404) return quota ? { quota } : {};
-    const page = parseBody('yelp', operation, response, yelpReviewsSchema);
+    const page = parseBody('yelp', operation, response, yelpReviewsSchema());
     return { reviews: (page.reviews ?? []).map(toPlatformReview), ...(quota ? { quota } : {}) };
   }
 

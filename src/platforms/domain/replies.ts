@@ -1,10 +1,11 @@
 /**
- * Replies to platform reviews: the request body, the queued message, how a failed call is
- * handled (defer, or fail for good), and the events that say what happened. Pure.
+ * Replies to platform reviews: the queued message, how a failed call is handled (defer, or fail
+ * for good), and the events that say what happened. Pure. The reply route's request body and answer
+ * are in reply-route-schemas.ts, so that the workers do not build them (ADR 0022, eighth round).
  */
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 import { eventIdFor } from '../../shared/ids';
-import { text } from '../../shared/text';
 import type { DomainEvent } from '../../events';
 import type { ReplyMessage } from './connection';
 import { CONNECTED_PLATFORMS, type ConnectedPlatform, type PlatformFailure } from './platform';
@@ -28,25 +29,23 @@ export const REPLY_CAPABILITIES = {
   yelp: { supportsReplies: false },
 } as const satisfies Record<ConnectedPlatform, { supportsReplies: boolean; maxReplyLength?: number }>;
 
-export const replyBody = z
-  .strictObject({ comment: text({ max: MAX_REPLY_LENGTH }) })
-  .meta({ examples: [{ comment: 'Thank you both, it was a joy to be part of your day!' }] });
-export type ReplyBody = z.infer<typeof replyBody>;
-
-/** A queued ReplyMessage, re-validated by the worker (connection.ts defines the type). */
-export const replyMessageSchema = z.strictObject({
-  kind: z.enum(['reply', 'delete-reply']),
-  connectionId: z.string().min(1).max(128),
-  supplierId: z.string().min(1).max(64),
-  locationId: z.string().min(1).max(512),
-  reviewId: z.string().min(1).max(64),
-  externalId: z.string().min(1).max(512),
-  platform: z.enum(CONNECTED_PLATFORMS).optional(),
-  comment: z.string().max(MAX_REPLY_LENGTH).optional(),
-  requestedAt: z.iso.datetime({ offset: true }),
-  correlationId: z.string().min(1).max(128),
-  deferrals: z.number().int().min(0).optional(),
-}) satisfies z.ZodType<ReplyMessage>;
+/** A queued ReplyMessage, re-validated by the worker (connection.ts defines the type); built on first use. */
+export const replyMessageSchema = /* @__PURE__ */ lazy(
+  () =>
+    z.strictObject({
+      kind: z.enum(['reply', 'delete-reply']),
+      connectionId: z.string().min(1).max(128),
+      supplierId: z.string().min(1).max(64),
+      locationId: z.string().min(1).max(512),
+      reviewId: z.string().min(1).max(64),
+      externalId: z.string().min(1).max(512),
+      platform: z.enum(CONNECTED_PLATFORMS).optional(),
+      comment: z.string().max(MAX_REPLY_LENGTH).optional(),
+      requestedAt: z.iso.datetime({ offset: true }),
+      correlationId: z.string().min(1).max(128),
+      deferrals: z.number().int().min(0).optional(),
+    }) satisfies z.ZodType<ReplyMessage>,
+);
 
 /** Why a reply ended without reaching the platform (the `failure` of review.reply_failed). */
 export type ReplyFailure = 'permanent' | 'unsupported' | 'reauth-required' | 'not-connected';
@@ -173,26 +172,3 @@ export function replyFailedEvent(
     data: { ...replyFacts(message, platform), failure, reason: reason.slice(0, 500), failedAt: time },
   };
 }
-
-export const replyAcceptedResponse = z
-  .object({
-    reviewId: z.string(),
-    action: z.enum(['reply', 'delete-reply']),
-    status: z.literal('queued'),
-    requestedAt: z.iso
-      .datetime({ offset: true })
-      .describe('The request time; the review shows its state (`reply`).'),
-  })
-  .meta({
-    id: 'ReplyAccepted',
-    description:
-      "The reply (or its deletion) is queued for the review's platform; read the review for its state (pending, published, failed).",
-    examples: [
-      {
-        reviewId: 'rev_3f9a1c2b7d5e8f60a4b1c2d3e4f5a6b7',
-        action: 'reply',
-        status: 'queued',
-        requestedAt: '2026-06-21T10:00:00.000Z',
-      },
-    ],
-  });

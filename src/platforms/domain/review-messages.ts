@@ -135,7 +135,7 @@ export function reviewSubmittedFor(
       ...(review.excerpt || body.cut ? { excerpt: true } : {}),
     },
   };
-  const parsed = reviewSubmittedMessage.safeParse(candidate);
+  const parsed = reviewSubmittedMessage().safeParse(candidate);
   if (!parsed.success) {
     const reason = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     return { ok: false, externalId: review.externalId, reason: reason.slice(0, 500) };
@@ -151,7 +151,7 @@ export function reviewRemovedFor(
   observedAt: string,
 ): ReviewRemovedMessage {
   const origin = { kind: 'external' as const, platform: connection.platform, externalId };
-  return reviewRemovedMessage.parse({
+  return reviewRemovedMessage().parse({
     type: 'review.removed',
     version: 1,
     supplierId: connection.supplierId,

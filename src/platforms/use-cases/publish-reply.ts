@@ -226,7 +226,7 @@ export function parseReplyMessage(
   } catch {
     return { ok: false, reason: 'message body is not JSON' };
   }
-  const parsed = replyMessageSchema.safeParse(raw);
+  const parsed = replyMessageSchema().safeParse(raw);
   return parsed.success
     ? { ok: true, message: parsed.data }
     : { ok: false, reason: z.prettifyError(parsed.error).slice(0, 500) };

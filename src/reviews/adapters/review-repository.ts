@@ -26,7 +26,7 @@ import { batchGetInOrder, batchGetWireInOrder, type WireItem } from '../../share
 import { tableDefinition } from '../../catalog/tables';
 import type { Review, ReviewInsights, ReviewRemoval, ReviewReply, ReviewView } from '../domain/review';
 import { reviewText, type RecentReview } from '../domain/review-inference';
-import type { Platform, Recommendation } from '../domain/review-schemas';
+import type { Platform, Recommendation } from '../domain/review-message-schemas';
 import {
   changedFields,
   contentHash,

@@ -3,7 +3,7 @@
  * same review handled in two regions all converge on one item.
  */
 import { deterministicId } from '../../shared/ids';
-import type { ReviewOrigin } from './review-schemas';
+import type { ReviewOrigin } from './review-message-schemas';
 
 export function naturalKey(origin: ReviewOrigin): string[] {
   switch (origin.kind) {

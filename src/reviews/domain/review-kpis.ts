@@ -3,7 +3,7 @@
  * it is negative, and whether it completes a review request made by e-mail. Pure: the ingest
  * worker turns these facts into metrics.
  */
-import type { Platform } from './review-schemas';
+import type { Platform } from './review-message-schemas';
 import { isNegative, type Review } from './review';
 
 export interface StoredReviewFacts {

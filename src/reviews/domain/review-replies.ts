@@ -24,7 +24,7 @@
  */
 import { normaliseText } from '../../shared/text';
 import type { ReviewReply } from './review';
-import type { ObservedReplyMessage } from './review-schemas';
+import type { ObservedReplyMessage } from './review-message-schemas';
 
 /** How long after our own reply changed an observation of the platform is not trusted to contradict it. */
 export const REPLY_SETTLE_MS = 5 * 60_000;

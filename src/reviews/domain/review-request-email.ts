@@ -3,15 +3,21 @@
  * carries. Pure functions; the link token is put into the e-mail here and nowhere else.
  */
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 
-/** The mailer's queue message: ids only (the token is signed by the mailer, never queued). */
-export const reviewRequestEmailMessage = z.strictObject({
-  type: z.literal('review-request.email'),
-  version: z.literal(1),
-  supplierId: z.string().min(1).max(64),
-  requestId: z.string().min(1).max(64),
-});
-export type ReviewRequestEmailMessage = z.infer<typeof reviewRequestEmailMessage>;
+/**
+ * The mailer's queue message: ids only (the token is signed by the mailer, never queued). Built
+ * on the first message (ADR 0022, eighth round), not when the bundle loads.
+ */
+export const reviewRequestEmailMessage = /* @__PURE__ */ lazy(() =>
+  z.strictObject({
+    type: z.literal('review-request.email'),
+    version: z.literal(1),
+    supplierId: z.string().min(1).max(64),
+    requestId: z.string().min(1).max(64),
+  }),
+);
+export type ReviewRequestEmailMessage = z.infer<ReturnType<typeof reviewRequestEmailMessage>>;
 
 /** The provider refused this message for good (bad address, suppressed, content): do not retry. */
 export class EmailRejectedError extends Error {

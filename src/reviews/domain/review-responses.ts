@@ -4,7 +4,7 @@
  * with their examples, and an integration test validates real answers against them.
  */
 import * as z from 'zod';
-import { PLATFORMS, RECOMMENDATIONS, reviewConnection, reviewOrigin } from './review-schemas';
+import { PLATFORMS, RECOMMENDATIONS, reviewConnection, reviewOrigin } from './review-message-schemas';
 import { ALL_CONTENT_FIELDS, type ContentField } from './review-versions';
 
 const isoTime = z.iso.datetime({ offset: true });
@@ -152,7 +152,7 @@ const review = z.object({
     .describe(
       'The text is a truncated excerpt the platform gives (Yelp: at most 3 per business), not the whole review.',
     ),
-  connection: reviewConnection
+  connection: reviewConnection()
     .optional()
     .describe('The platform connection and location the review was synced from (replies go back there).'),
   state: z
@@ -198,7 +198,7 @@ const review = z.object({
   verified: z.boolean().describe('Arrived with a review-link token: the couple was invited by the supplier.'),
   reviewedAt: isoTime,
   receivedAt: isoTime,
-  origin: reviewOrigin,
+  origin: reviewOrigin(),
   actor: z.object({ kind: z.enum(['couple', 'supplier', 'producer']), id: z.string() }),
   sourceHash: z.string().optional().describe('An opaque hash of the sender, for burst detection.'),
   correlationId: z

@@ -11,7 +11,7 @@
  * producer event's `time`), then the content hash.
  */
 import { createHash } from 'node:crypto';
-import type { Platform, Recommendation } from './review-schemas';
+import type { Platform, Recommendation } from './review-message-schemas';
 
 /** What a reviewer (or their platform) can change; anything else is bookkeeping. */
 export interface ReviewContent {

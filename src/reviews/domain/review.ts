@@ -9,7 +9,7 @@ import type {
   ReviewOrigin,
   ReviewRemovedMessage,
   ReviewSubmittedMessage,
-} from './review-schemas';
+} from './review-message-schemas';
 import type { DomainEvent } from '../../events';
 
 export interface Review {

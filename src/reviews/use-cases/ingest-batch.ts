@@ -9,7 +9,7 @@ import {
   type ReviewRemoval,
 } from '../domain/review';
 import { alignDates, contentHash, latestVersion, type StoreOutcome } from '../domain/review-versions';
-import { reviewSubmittedMessage } from '../domain/review-schemas';
+import { reviewSubmittedMessage } from '../domain/review-message-schemas';
 import { storedReviewFacts, type StoredReviewFacts } from '../domain/review-kpis';
 import { analyseReviews, type ModelsForSupplier, type Observation } from '../domain/review-inference';
 import type { ReplyObservation } from '../domain/review-replies';
@@ -92,7 +92,7 @@ export function reviewAndReplyFromQueuedBody(body: string): {
   } catch {
     throw new PermanentMessageError('invalid-json', 'message body is not JSON');
   }
-  const parsed = reviewSubmittedMessage.safeParse(raw);
+  const parsed = reviewSubmittedMessage().safeParse(raw);
   if (!parsed.success) {
     throw new PermanentMessageError('invalid-message', z.prettifyError(parsed.error).slice(0, 1000));
   }

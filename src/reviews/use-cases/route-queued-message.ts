@@ -24,7 +24,7 @@ import {
   reviewRemovedMessage,
   type ReviewOrigin,
   type ReviewSubmittedMessage,
-} from '../domain/review-schemas';
+} from '../domain/review-message-schemas';
 
 export type RoutedMessage =
   | { readonly kind: 'review'; readonly review: Review }
@@ -67,7 +67,7 @@ export function routeQueuedBody(
 }
 
 function removalFromQueued(raw: unknown): ReviewRemoval {
-  const parsed = reviewRemovedMessage.safeParse(raw);
+  const parsed = reviewRemovedMessage().safeParse(raw);
   if (!parsed.success) {
     throw new PermanentMessageError('invalid-message', z.prettifyError(parsed.error).slice(0, 1000));
   }

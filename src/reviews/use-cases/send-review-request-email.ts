@@ -79,7 +79,7 @@ function parseMessage(body: string): ReviewRequestEmailMessage {
   } catch {
     throw new PermanentMessageError('invalid-json', 'the message is not JSON');
   }
-  const parsed = reviewRequestEmailMessage.safeParse(raw);
+  const parsed = reviewRequestEmailMessage().safeParse(raw);
   if (!parsed.success) throw new PermanentMessageError('invalid-message', parsed.error.message.slice(0, 500));
   return parsed.data;
 }

@@ -22,7 +22,7 @@ describe('mapFacebookRating', () => {
   };
 
   it('stores the recommendation and leaves the rating empty', () => {
-    expect(mapFacebookRating(facebookRatingSchema.parse(rating))).toEqual({
+    expect(mapFacebookRating(facebookRatingSchema().parse(rating))).toEqual({
       externalId: '123456',
       recommendation: 'negative',
       body: 'Late and rude',
@@ -34,7 +34,7 @@ describe('mapFacebookRating', () => {
 
   it('keeps a legacy 1..5 rating and accepts a missing review text and reviewer', () => {
     const mapped = mapFacebookRating(
-      facebookRatingSchema.parse({ ...rating, rating: 2, review_text: undefined, reviewer: undefined }),
+      facebookRatingSchema().parse({ ...rating, rating: 2, review_text: undefined, reviewer: undefined }),
     );
     expect(mapped).toMatchObject({
       rating: 2,
@@ -46,13 +46,13 @@ describe('mapFacebookRating', () => {
 
   it('skips a rating with no open_graph_story id (nothing to key or reply to)', () => {
     expect(
-      mapFacebookRating(facebookRatingSchema.parse({ ...rating, open_graph_story: undefined })),
+      mapFacebookRating(facebookRatingSchema().parse({ ...rating, open_graph_story: undefined })),
     ).toBeUndefined();
   });
 
   it('ignores an unknown recommendation type rather than inventing one', () => {
     expect(
-      mapFacebookRating(facebookRatingSchema.parse({ ...rating, recommendation_type: 'meh' }))
+      mapFacebookRating(facebookRatingSchema().parse({ ...rating, recommendation_type: 'meh' }))
         ?.recommendation,
     ).toBeUndefined();
   });

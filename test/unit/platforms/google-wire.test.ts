@@ -31,7 +31,7 @@ describe('toPlatformReview', () => {
     createTime: '2026-03-01T10:00:00.123456789Z',
     updateTime: '2026-03-02T10:00:00.5Z',
   };
-  const map = (review: object) => toPlatformReview(googleReviewSchema.parse({ ...base, ...review }));
+  const map = (review: object) => toPlatformReview(googleReviewSchema().parse({ ...base, ...review }));
 
   it.each([
     ['ONE', 1],
@@ -78,10 +78,12 @@ describe('toPlatformReview', () => {
   });
 
   it('refuses a review whose times are not RFC 3339 or whose name is not a review name', () => {
-    expect(googleReviewSchema.safeParse({ ...base, updateTime: 'yesterday' }).success).toBe(false);
-    expect(googleReviewSchema.safeParse({ ...base, updateTime: '2026-03-02 10:00:00' }).success).toBe(false);
-    expect(googleReviewSchema.safeParse({ ...base, name: 'reviews/1' }).success).toBe(false);
-    expect(googleReviewSchema.safeParse({ ...base, starRating: 'SIX' }).success).toBe(false);
+    expect(googleReviewSchema().safeParse({ ...base, updateTime: 'yesterday' }).success).toBe(false);
+    expect(googleReviewSchema().safeParse({ ...base, updateTime: '2026-03-02 10:00:00' }).success).toBe(
+      false,
+    );
+    expect(googleReviewSchema().safeParse({ ...base, name: 'reviews/1' }).success).toBe(false);
+    expect(googleReviewSchema().safeParse({ ...base, starRating: 'SIX' }).success).toBe(false);
   });
 });
 

@@ -33,7 +33,7 @@ function replyIn(platform: ConnectedPlatform, review: PlatformReview): unknown {
 
 const google = (fields: Record<string, unknown>) =>
   toPlatformReview(
-    googleReviewSchema.parse({
+    googleReviewSchema().parse({
       name: 'accounts/1/locations/2/reviews/g-1',
       starRating: 'FIVE',
       comment: 'Lovely',
@@ -45,7 +45,7 @@ const google = (fields: Record<string, unknown>) =>
 
 const trustpilot = (fields: Record<string, unknown>) =>
   mapTrustpilotReview(
-    trustpilotReviewSchema.parse({
+    trustpilotReviewSchema().parse({
       id: 't-1',
       stars: 5,
       text: 'Lovely',

@@ -44,7 +44,7 @@ describe('yelpTimeToIso', () => {
 });
 
 describe('toPlatformReview', () => {
-  const parse = (review: object) => yelpReviewsSchema.parse({ reviews: [review] }).reviews![0]!;
+  const parse = (review: object) => yelpReviewsSchema().parse({ reviews: [review] }).reviews![0]!;
   const item = {
     id: 'xAG4O7l-t1ubbwVAlPnDKg',
     url: 'https://www.yelp.com/biz/barn?hrid=xAG4O7l-t1ubbwVAlPnDKg',
@@ -81,7 +81,7 @@ describe('toPlatformReview', () => {
     ['a rating as text', { ...item, rating: '5' }],
     ['a bad time', { ...item, time_created: '15/01/2026' }],
   ])('refuses an item with %s', (_name, review) => {
-    expect(yelpReviewsSchema.safeParse({ reviews: [review] }).success).toBe(false);
+    expect(yelpReviewsSchema().safeParse({ reviews: [review] }).success).toBe(false);
   });
 });
 

@@ -61,19 +61,19 @@ const asEnvelope = (event: ReturnType<typeof eventsForStoredReview>[number]) =>
 
 describe('review.submitted messages from platforms', () => {
   it('accepts an external review with a recommendation and no rating, and an empty body', () => {
-    const parsed = reviewSubmittedMessage.safeParse(message({ recommendation: 'positive', body: '' }));
+    const parsed = reviewSubmittedMessage().safeParse(message({ recommendation: 'positive', body: '' }));
     expect(parsed.success).toBe(true);
   });
 
   it('refuses an external review with neither rating nor recommendation', () => {
-    const parsed = reviewSubmittedMessage.safeParse(message({}));
+    const parsed = reviewSubmittedMessage().safeParse(message({}));
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.path).toEqual(['review', 'rating']);
   });
 
   it('still requires stars and a body for reviews through our own API and links', () => {
     const origin = { kind: 'idempotency-key' as const, key: 'k-1' };
-    const noStars = reviewSubmittedMessage.safeParse(
+    const noStars = reviewSubmittedMessage().safeParse(
       message({ recommendation: 'positive', platform: 'wedsync' }, { origin }),
     );
     expect(noStars.success).toBe(false);
@@ -81,17 +81,17 @@ describe('review.submitted messages from platforms', () => {
       'review.rating',
       'review.recommendation',
     ]);
-    const empty = reviewSubmittedMessage.safeParse(
+    const empty = reviewSubmittedMessage().safeParse(
       message({ rating: 4, body: '', platform: 'wedsync' }, { origin }),
     );
     expect(empty.success).toBe(false);
     expect(
-      reviewSubmittedMessage.safeParse(message({ rating: 4, platform: 'wedsync' }, { origin })).success,
+      reviewSubmittedMessage().safeParse(message({ rating: 4, platform: 'wedsync' }, { origin })).success,
     ).toBe(true);
   });
 
   it('stores the recommendation with an empty rating, the excerpt mark, the connection and the version time', () => {
-    const parsed = reviewSubmittedMessage.parse(
+    const parsed = reviewSubmittedMessage().parse(
       message(
         { recommendation: 'negative', excerpt: true },
         {
@@ -113,8 +113,8 @@ describe('review.submitted messages from platforms', () => {
 
 describe('negative reviews and events without stars', () => {
   const review = (fields: Partial<Review>): Review =>
-    reviewFromMessage(reviewSubmittedMessage.parse(message({ recommendation: 'positive' })), {}) && {
-      ...reviewFromMessage(reviewSubmittedMessage.parse(message({ recommendation: 'positive' }))),
+    reviewFromMessage(reviewSubmittedMessage().parse(message({ recommendation: 'positive' })), {}) && {
+      ...reviewFromMessage(reviewSubmittedMessage().parse(message({ recommendation: 'positive' }))),
       ...fields,
     };
 
@@ -209,7 +209,7 @@ describe('review.removed messages', () => {
   };
 
   it('parses a removal of an external review, normalising its time', () => {
-    expect(removalFromMessage(reviewRemovedMessage.parse(removal))).toMatchObject({
+    expect(removalFromMessage(reviewRemovedMessage().parse(removal))).toMatchObject({
       reviewId: removal.reviewId,
       removedAt: '2026-06-03T00:00:00.000Z',
     });
@@ -217,9 +217,9 @@ describe('review.removed messages', () => {
 
   it('refuses removals of reviews that did not come from a platform, and mismatched ids', () => {
     const origin = { kind: 'idempotency-key', key: 'k' };
-    expect(reviewRemovedMessage.safeParse({ ...removal, origin }).success).toBe(false);
+    expect(reviewRemovedMessage().safeParse({ ...removal, origin }).success).toBe(false);
     expect(() =>
-      removalFromMessage(reviewRemovedMessage.parse({ ...removal, reviewId: 'rev_other' })),
+      removalFromMessage(reviewRemovedMessage().parse({ ...removal, reviewId: 'rev_other' })),
     ).toThrow('review-id-mismatch');
   });
 });

@@ -47,7 +47,7 @@ describe('submitReview', () => {
     expect(result.reviewId).toBe(
       reviewIdFor('sup_a', { kind: 'external', platform: 'google', externalId: 'g1' }),
     );
-    const message = reviewSubmittedMessage.parse(JSON.parse(sent[0]!.body));
+    const message = reviewSubmittedMessage().parse(JSON.parse(sent[0]!.body));
     expect(message).toMatchObject({
       supplierId: 'sup_a',
       actor: { kind: 'supplier', id: 'key_1' },

@@ -1,4 +1,4 @@
-import { lazyRecord } from '../../../src/shared/lazy';
+import { lazy, lazyRecord } from '../../../src/shared/lazy';
 
 describe('lazyRecord', () => {
   it('builds nothing until a value is read, then each value once', () => {
@@ -34,5 +34,31 @@ describe('lazyRecord', () => {
       (record as { a: number }).a = 2;
     }).toThrow(TypeError);
     expect(record.a).toBe(1);
+  });
+});
+
+describe('lazy', () => {
+  it('builds on the first call only, then returns the same value', () => {
+    let builds = 0;
+    const value = lazy(() => {
+      builds += 1;
+      return { built: builds };
+    });
+    expect(builds).toBe(0);
+    const first = value();
+    expect(first).toEqual({ built: 1 });
+    expect(value()).toBe(first);
+    expect(builds).toBe(1);
+  });
+
+  it('keeps an undefined value too', () => {
+    let builds = 0;
+    const value = lazy(() => {
+      builds += 1;
+      return undefined;
+    });
+    expect(value()).toBeUndefined();
+    expect(value()).toBeUndefined();
+    expect(builds).toBe(1);
   });
 });
