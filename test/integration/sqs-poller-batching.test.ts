@@ -70,10 +70,10 @@ const send = (i: number) => sqs.send(new SendMessageCommand({ QueueUrl: queue.ur
 const total = (sizes: readonly number[]) => sizes.reduce((sum, size) => sum + size, 0);
 
 it('waits up to the batching window for a fuller batch: messages sent one by one arrive as one batch', async () => {
-  const sizes = startPoller({ batchSize: 25, windowSeconds: 4 });
-  // Twelve messages, one after the other, well within the 4 s window.
+  const sizes = startPoller({ batchSize: 25, windowSeconds: 10 });
+  // Twelve messages, one after the other, well within the 10 s window (wide for a loaded machine).
   for (let i = 0; i < 12; i += 1) await send(i);
-  await until(() => total(sizes) === 12, 'the twelve messages');
+  await until(() => total(sizes) === 12, 'the twelve messages', 30_000);
   expect(sizes).toEqual([12]);
 });
 
