@@ -66,6 +66,11 @@ export interface LocalStackOptions {
   readonly visibilityTimeoutSeconds?: number;
   readonly pollerConcurrency?: number;
   /**
+   * Local batching window for every queue's poller, instead of the catalog's (Lambda's): tests use 0,
+   * invoking with what one round of receives brings (local/sqs-poller.ts).
+   */
+  readonly batchingWindowSeconds?: number;
+  /**
    * `deployed` (default): the stage throttling the stacks deploy (cdk.json). `off`: none, for the
    * bench and load tests that measure the handlers rather than the stage limit.
    */
@@ -419,7 +424,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }
       const host = await startWorkerHost(
         runtimeEnv,
-        { queues: consumed, concurrency: options.pollerConcurrency ?? 4, functionEnv: consumerEnv },
+        {
+          queues: consumed,
+          concurrency: options.pollerConcurrency ?? 4,
+          ...(options.batchingWindowSeconds !== undefined
+            ? { batchingWindowSeconds: options.batchingWindowSeconds }
+            : {}),
+          functionEnv: consumerEnv,
+        },
         { onOutputLine: opsOutput, onFunctionError: (id) => ops.recordFunctionError(id) },
       );
       started.push(host);

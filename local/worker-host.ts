@@ -23,6 +23,8 @@ import type { ClockSegment } from './warp-clock.cjs';
 export interface WorkerHostConfig {
   readonly queues: { id: string; url: string; arn: string }[];
   readonly concurrency: number;
+  /** Every queue's batching window instead of the catalog's (local/sqs-poller.ts). */
+  readonly batchingWindowSeconds?: number;
   /** Each consumer function's own environment. */
   readonly functionEnv: Partial<Record<FunctionId, Record<string, string>>>;
 }
@@ -76,6 +78,9 @@ async function main(): Promise<void> {
             throw error;
           }),
       concurrency: config.concurrency,
+      ...(config.batchingWindowSeconds !== undefined
+        ? { batchingWindowSeconds: config.batchingWindowSeconds }
+        : {}),
       onError: (error) => process.stderr.write(`[workers] ${definition.id}: ${(error as Error).message}\n`),
     });
     poller.start();

@@ -33,13 +33,23 @@ export async function startWorkerHost(
   config: WorkerHostConfig,
   observer: WorkerHostObserver = {},
 ): Promise<WorkerHost> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local', 'worker-host.ts')], {
-    cwd: REPO_ROOT,
-    // Own process group: Ctrl-C reaches only us, and we stop the children in order (stdin closes).
-    detached: true,
-    stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, ...runtimeEnv, WEDSYNC_WORKER_HOST: JSON.stringify(config) },
-  });
+  // With WEDSYNC_CPU_PROFILE_DIR the host's own thread (the pollers) is profiled too, beside the
+  // function threads (local/lambda-thread.mjs): `--cpu-prof` reaches only a process's main thread.
+  const profileDir = process.env.WEDSYNC_CPU_PROFILE_DIR;
+  const profile = profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-name=worker-host.cpuprofile']
+    : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', join(REPO_ROOT, 'local', 'worker-host.ts')],
+    {
+      cwd: REPO_ROOT,
+      // Own process group: Ctrl-C reaches only us, and we stop the children in order (stdin closes).
+      detached: true,
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, ...runtimeEnv, WEDSYNC_WORKER_HOST: JSON.stringify(config) },
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   const waiters = new Map<string, () => void>();
   const expect = (word: string) => new Promise<void>((resolve) => waiters.set(word, resolve));

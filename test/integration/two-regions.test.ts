@@ -39,7 +39,13 @@ const sockets: WebSocket[] = [];
 let hooks: Receiver | undefined;
 
 beforeAll(async () => {
-  two = await startTwoRegions({ throttling: 'off', quietFunctions: true, pollerConcurrency: 2 });
+  // Invoked with what arrived rather than after the catalog's batching windows, as in every test stack.
+  two = await startTwoRegions({
+    throttling: 'off',
+    quietFunctions: true,
+    pollerConcurrency: 2,
+    batchingWindowSeconds: 0,
+  });
 });
 
 afterAll(async () => {

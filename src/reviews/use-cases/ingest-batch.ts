@@ -115,7 +115,9 @@ export function reviewAndReplyFromQueuedBody(body: string): {
  *    stored with inference pending and queued for another try: a model never blocks ingestion.
  * 3. Publish the domain events of each stored chunk, also for duplicates: an earlier attempt
  *    may have stored a review and then failed to publish. Event ids are deterministic (per
- *    review and version), so consumers deduplicate. An edit announces review.updated.
+ *    review and version), so consumers deduplicate. An edit announces review.updated. The
+ *    inference retries, the replies the sources show and the model statistics go at the same
+ *    time as the events (none depends on another; each needs the store's outcome).
  * A failure affects only the messages of its chunk; the caller reports those for retry.
  */
 export async function ingestBatch(
@@ -194,24 +196,41 @@ export async function ingestBatch(
           timeBudgetMs: deps.inferenceBudgetMs,
         });
         const stored = await deps.reviews.insertMany(supplierId, inferred.reviews, storedAt);
-        // Redundant retries are harmless: completing inference is conditional on it being pending.
-        for (const review of inferred.reviews) {
-          const outcome = stored.get(review.reviewId);
-          if (review.insights?.status === 'pending' && outcome?.kind !== 'stale') {
-            await deps.inferenceRetry.send(
-              JSON.stringify({
-                supplierId,
-                reviewId: review.reviewId,
-                ...withCorrelationId(review.correlationId),
-              }),
-              correlationAttributes(review.correlationId),
-            );
-          }
-        }
-        await deps.events.publish(
-          inferred.reviews.flatMap((review) => eventsFor(review, stored.get(review.reviewId), storedAt)),
-        );
-        await observeReplies(supplierId, entries, replies, stored, deps.reviews);
+        // Statistics count first stores and edits (new text), and never fail the ingestion. A
+        // redelivery of this chunk finds its reviews stored (duplicates): they are counted once.
+        const counted = inferred.observations.filter((o) => {
+          const kind = stored.get(o.reviewId)?.kind;
+          return kind === 'created' || kind === 'updated';
+        });
+        deps.onObservations?.(counted);
+        // What follows the store, at once rather than one call after the other (ADR 0022,
+        // "Ninth round: ingestion round trips"); the chunk fails (and is retried) if any of it fails, once
+        // all of it has answered.
+        await settled([
+          // Redundant retries are harmless: completing inference is conditional on it being pending.
+          ...inferred.reviews
+            .filter(
+              (review) =>
+                review.insights?.status === 'pending' && stored.get(review.reviewId)?.kind !== 'stale',
+            )
+            .map((review) =>
+              deps.inferenceRetry.send(
+                JSON.stringify({
+                  supplierId,
+                  reviewId: review.reviewId,
+                  ...withCorrelationId(review.correlationId),
+                }),
+                correlationAttributes(review.correlationId),
+              ),
+            ),
+          deps.events.publish(
+            inferred.reviews.flatMap((review) => eventsFor(review, stored.get(review.reviewId), storedAt)),
+          ),
+          observeReplies(supplierId, entries, replies, stored, deps.reviews),
+          recordObservations(counted, deps.modelStats, deps.clock.now()).catch((error: unknown) =>
+            deps.onStatsError?.(error),
+          ),
+        ]);
         const latestById = new Map(inferred.reviews.map((r) => [r.reviewId, r]));
         const assigned = new Set<string>();
         for (const { messageId, review } of aligned.flat()) {
@@ -232,21 +251,19 @@ export async function ingestBatch(
             ...(kind === 'created' ? { facts: storedReviewFacts(winner) } : {}),
           });
         }
-        // Statistics count first stores and edits (new text), and never fail the ingestion.
-        const counted = inferred.observations.filter((o) => {
-          const kind = stored.get(o.reviewId)?.kind;
-          return kind === 'created' || kind === 'updated';
-        });
-        deps.onObservations?.(counted);
-        await recordObservations(counted, deps.modelStats, deps.clock.now()).catch((error: unknown) =>
-          deps.onStatsError?.(error),
-        );
       } catch (error) {
         for (const { messageId } of entries) outcomes.set(messageId, { kind: 'failed', error });
       }
     }),
   );
   return outcomes;
+}
+
+/** Waits for every promise; then throws the first rejection's reason, if any. */
+async function settled(work: readonly Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(work);
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**

@@ -50,6 +50,9 @@ export async function startTestStack(
   // the stage limit (validation-parity and burst tests run with `throttling: 'deployed'`).
   const stack = await startLocalStack({
     visibilityTimeoutSeconds: 2,
+    // A test sends a few messages and waits for each: invoked with what arrived, not after the
+    // catalog's window (the bench and `npm start` keep Lambda's windows).
+    batchingWindowSeconds: 0,
     throttling: 'off',
     ...stackOptions,
     dbPath: dir,

@@ -228,6 +228,55 @@ describe('ingest worker batch', () => {
     expect(f.statsAdded).toHaveLength(0);
   });
 
+  it('sends the events and the inference retries at once after the store, not one after the other', async () => {
+    const f = fakes(40, true);
+    // Each waits until the other has started: one after the other, neither would ever answer.
+    let arrivals = 0;
+    let release: () => void = () => undefined;
+    const both = new Promise<void>((resolve) => (release = resolve));
+    const meet = async () => {
+      arrivals += 1;
+      if (arrivals === 2) release();
+      await both;
+    };
+    f.deps = {
+      ...f.deps,
+      events: {
+        publish: async (events) => {
+          await meet();
+          f.published.push(...events);
+        },
+      },
+      inferenceRetry: { send: meet },
+    };
+    const timeout = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 2_000).unref());
+    const result = await Promise.race([processIngestBatch(batch(message('a')), f.deps), timeout]);
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(f.published.map((e) => e.type)).toEqual(['review.received']);
+  });
+
+  it('fails the chunk when its events are refused, and counts its statistics once over the redelivery', async () => {
+    const f = fakes();
+    const publish = f.deps.events.publish;
+    f.deps = {
+      ...f.deps,
+      events: {
+        publish: async () => {
+          throw new Error('events queue down');
+        },
+      },
+    };
+    const first = await processIngestBatch(batch(message('a'), message('b')), f.deps);
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }, { itemIdentifier: 'm1' }]);
+    f.deps = { ...f.deps, events: { publish } };
+    const second = await processIngestBatch(batch(message('a'), message('b')), f.deps);
+    expect(second.batchItemFailures).toEqual([]);
+    // Announced on the redelivery (same ids as a first attempt's would have been) ...
+    expect(f.published.map((e) => e.type)).toEqual(['review.received', 'review.received']);
+    // ... and the two reviews counted in the statistics once: the redelivery found them stored.
+    expect(f.statsAdded.map((counters) => counters.n)).toEqual([2]);
+  });
+
   it('leaves the rest pending once the time budget is spent', async () => {
     const f = fakes();
     f.deps = { ...f.deps, inferenceBudgetMs: -1 };
