@@ -1,9 +1,12 @@
 /**
- * Lambda entry of the API's `platforms` area (the `ApiPlatforms` function): platform connections
- * (OAuth connect and callback, locations, disconnect), the platform audit trail and integration
- * health (supplier and ops). It bundles its own operations, request schemas and adapters only
- * (src/catalog/functions.ts `api`); the inbound notifications are ApiNotifications'.
+ * Lambda entry of the API's `platforms` and `imports` areas (the `ApiPlatforms` function): reviews
+ * from elsewhere. Platform connections (OAuth connect and callback, locations, disconnect), the
+ * platform audit trail and integration health (supplier and ops), and CSV imports of reviews from
+ * platforms without an API (upload, start, status, rejected rows). It bundles its own operations,
+ * request schemas and adapters only (src/catalog/functions.ts `api`); the inbound notifications
+ * are ApiNotifications'.
  */
+import { IMPORTS_REQUESTS } from '../../src/catalog/route-requests/imports';
 import { PLATFORMS_REQUESTS } from '../../src/catalog/route-requests/platforms';
 import { systemClock } from '../../src/shared/clock';
 import {
@@ -11,6 +14,9 @@ import {
   connectionDeps,
   connectionStore,
   dynamoAuditLog,
+  importFiles,
+  importJobStore,
+  importQueue,
   once,
   platformBreakerStates,
   platformStatsStore,
@@ -21,8 +27,9 @@ import { areaApp, type AreaAppDeps } from './area-app';
 import { apiHandlers, onActParked, onUnexpectedError } from './lambda';
 import { auditHealthOperations, type AuditHealthDeps } from './operations/audit-health';
 import { connectionOperations, type ConnectionOperationDeps } from './operations/connections';
+import { importOperations, type ImportDeps } from './operations/imports';
 
-type PlatformsAreaDeps = AuditHealthDeps & ConnectionOperationDeps & AreaAppDeps;
+type PlatformsAreaDeps = AuditHealthDeps & ConnectionOperationDeps & ImportDeps & AreaAppDeps;
 
 const deps = once((): PlatformsAreaDeps => ({
   auditReader: dynamoAuditLog(),
@@ -37,13 +44,17 @@ const deps = once((): PlatformsAreaDeps => ({
   platformConnections: connectionDeps,
   adminAudit: adminAuditTrail(),
   onActParked,
+  importJobs: importJobStore(),
+  importFiles: importFiles(),
+  importQueue: importQueue(),
+  clock: systemClock,
   onUnexpectedError,
 }));
 
 // The ops routes (the audit trail and health of every supplier) record the ops key's use.
 const app = areaApp<PlatformsAreaDeps>(
-  { ...auditHealthOperations, ...connectionOperations },
-  PLATFORMS_REQUESTS,
+  { ...auditHealthOperations, ...connectionOperations, ...importOperations },
+  { ...PLATFORMS_REQUESTS, ...IMPORTS_REQUESTS },
   recordAct,
 );
 

@@ -22,10 +22,8 @@ export type FunctionId =
   | 'ApiWebhooks'
   | 'ApiPlatforms'
   | 'ApiNotifications'
-  | 'ApiImports'
   | 'ApiModels'
   | 'ApiAccess'
-  | 'ApiPrivacy'
   | 'Authorizer'
   | 'IngestWorker'
   | 'InferenceWorker'
@@ -219,7 +217,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: 'functions/api/platforms-handler.ts',
     memoryMb: 512,
     timeoutSeconds: API_TIMEOUT_SECONDS,
-    api: { areas: ['platforms'] },
+    // Reviews from elsewhere: connected platforms, and CSV imports from platforms without an API.
+    api: { areas: ['platforms', 'imports'] },
     tables: {
       // The OAuth connect flow, locations, disconnect (tokens sealed by TokenVault).
       Connections: 'readwrite',
@@ -229,8 +228,12 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       // Token exchanges and revocations are platform calls: their figures feed the health view.
       PlatformStats: 'readwrite',
       PlatformBreakers: 'read',
+      ImportJobs: 'readwrite',
     },
-    queues: {},
+    // An import's file is read and its reviews sent on by the ImportWorker.
+    queues: { Imports: 'send' },
+    // Imports: pre-signs upload URLs and stores small bodies (write), checks an upload exists (read).
+    buckets: { Imports: 'readwrite' },
     // The OAuth `state` is signed with a key derived from ReviewTokenKey (and cursors with it). The
     // platform apps' secrets: code exchange, revocation on disconnect.
     secrets: [
@@ -264,21 +267,6 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       'HTTP API, inbound platform notifications (public, verified by each platform): targeted syncs.',
   },
   {
-    id: 'ApiImports',
-    entry: 'functions/api/imports-handler.ts',
-    memoryMb: 512,
-    timeoutSeconds: API_TIMEOUT_SECONDS,
-    api: { areas: ['imports'] },
-    tables: { ImportJobs: 'readwrite' },
-    // The ImportWorker reads the file and sends its reviews on.
-    queues: { Imports: 'send' },
-    // Pre-signs upload URLs and stores small bodies (write), checks an upload exists (read).
-    buckets: { Imports: 'readwrite' },
-    // Signs and checks list cursors.
-    secrets: ['ReviewTokenKey'],
-    description: 'HTTP API, imports area: CSV imports of reviews (upload, start, status, rejected rows).',
-  },
-  {
     id: 'ApiModels',
     entry: 'functions/api/models-handler.ts',
     memoryMb: 512,
@@ -300,39 +288,27 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: 'functions/api/access-handler.ts',
     memoryMb: 512,
     timeoutSeconds: API_TIMEOUT_SECONDS,
-    api: { areas: ['access', 'realtime'] },
-    // API keys (issue 9): the supplier's key list, create and revoke (conditional transactions);
-    // the admin audit trail read, and each act appended.
-    tables: { Tenants: 'readwrite', Audit: 'append' },
-    queues: {},
-    // Signs cursors and real-time connection tokens (keys derived from it, domain-separated).
-    secrets: ['ReviewTokenKey'],
-    settings: ['AuditRetentionDays'],
-    description:
-      'HTTP API, access and realtime areas: API keys, the admin audit trail, real-time connection tokens.',
-  },
-  {
-    id: 'ApiPrivacy',
-    entry: 'functions/api/privacy-handler.ts',
-    memoryMb: 512,
-    timeoutSeconds: API_TIMEOUT_SECONDS,
-    api: { areas: ['privacy'] },
-    // Data subject requests (issue 9): an export reads every table that holds personal data; an
-    // erasure request writes its tombstone (ReviewRequests) and is run by the PrivacyWorker. Every
-    // use of the ops key is an admin act.
+    // Credentials, and what is held about people (data subject requests, ops keys only).
+    api: { areas: ['access', 'realtime', 'privacy'] },
     tables: {
+      // API keys (issue 9): the supplier's key list, create and revoke (conditional transactions).
+      Tenants: 'readwrite',
+      // The admin audit trail read; each act (and each use of an ops key) appended.
+      Audit: 'append',
+      // Data subject requests: an export reads every table that holds personal data; an erasure
+      // request writes its tombstone (ReviewRequests) and is run by the PrivacyWorker.
       ReviewRequests: 'readwrite',
       Reviews: 'read',
       Deliveries: 'read',
       WebhookEndpoints: 'read',
       EventLog: 'read',
-      Audit: 'append',
     },
     queues: { Privacy: 'send' },
-    secrets: [],
+    // Signs cursors and real-time connection tokens (keys derived from it, domain-separated).
+    secrets: ['ReviewTokenKey'],
     settings: ['AuditRetentionDays'],
     description:
-      'HTTP API, privacy area (ops keys): data subject exports, erasure requests and their status.',
+      'HTTP API, access, realtime and privacy areas: API keys, the admin audit trail, real-time tokens, data subject requests.',
   },
   {
     id: 'Authorizer',

@@ -36,11 +36,11 @@ describe('which function serves each API route (ADR 0022, sixth round)', () => {
       webhooks: 'ApiWebhooks',
       platforms: 'ApiPlatforms',
       notifications: 'ApiNotifications',
-      imports: 'ApiImports',
+      imports: 'ApiPlatforms',
       models: 'ApiModels',
       access: 'ApiAccess',
       realtime: 'ApiAccess',
-      privacy: 'ApiPrivacy',
+      privacy: 'ApiAccess',
     };
     for (const route of ROUTE_TABLE) expect(apiFunctionOfRoute(route)).toBe(expected[route.area]);
     expect(apiOperationsOf('ApiReviews')).toEqual([
