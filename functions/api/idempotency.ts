@@ -39,8 +39,8 @@ export async function runIdempotently(
 ): Promise<APIGatewayProxyResult> {
   const raw = route.idempotent ? header(event, IDEMPOTENCY_KEY_HEADER) : undefined;
   if (raw === undefined) return execute();
-  // An idempotent route served by a function wired without a key store is a wiring defect (500),
-  // never a request run without the guarantee it asked for.
+  // An idempotent route served by a function wired without a key store is a wiring defect (an
+  // unexpected error: logged, 503), never a request run without the guarantee it asked for.
   if (!store) throw new Error(`${route.operation}: an idempotent route in an area wired without a key store`);
   const key = checkIdempotencyKey(raw);
   const { response, replayed } = await store.run(
