@@ -1,5 +1,6 @@
 /**
- * CPU per API request in process (issue 12): the Api function's own handler (`handleRequest`:
+ * CPU per API request in process (issue 12): the handler of the function that serves POST and GET
+ * /v1/reviews (its area's, src/catalog/api-functions.ts) (`handleRequest`:
  * routing, validation, use case, adapters, logging and metrics) called directly with API Gateway
  * proxy events, its DynamoDB and SQS clients answered in process (bench/answer-locally.ts), so the
  * time is the function's CPU per request with no I/O, the SDK's serialisation and signing included.
@@ -13,6 +14,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { functionDefinition } from '../src/catalog/functions';
+import { apiFunctionOfOperation } from '../src/catalog/api-functions';
 import { secretDefinition } from '../src/catalog/secrets';
 import { REPO_ROOT } from '../local/processes';
 import {
@@ -44,10 +46,15 @@ export interface ApiCpuResult {
   readonly getReviewsWallMs: { readonly p50: number; readonly p99: number };
 }
 
-/** The environment the Api function gets, with placeholder names (nothing is reached). */
+/** The function that serves both measured routes (the reviews area's). */
+const REVIEWS_FUNCTION = apiFunctionOfOperation('submitReview');
+if (apiFunctionOfOperation('listReviews') !== REVIEWS_FUNCTION)
+  throw new Error('POST and GET /v1/reviews are served by different functions: measure each');
+
+/** The environment that function gets, with placeholder names (nothing is reached). */
 function apiEnvironment(): Record<string, string> {
   return {
-    ...placeholderEnvironment(functionDefinition('Api'), placeholderQueueUrl('eu-west-1')),
+    ...placeholderEnvironment(functionDefinition(REVIEWS_FUNCTION), placeholderQueueUrl('eu-west-1')),
     // The local key ring (a Lambda caches Secrets Manager's answer for 5 minutes instead).
     WEDSYNC_LOCAL_SECRETS: JSON.stringify({
       [placeholderSecretName(secretDefinition('ReviewTokenKey').id)]: ['bench-signing-key-0123456789abcdef'],
@@ -165,7 +172,9 @@ async function run(requests: number): Promise<ApiCpuResult> {
     if (operation !== 'SendMessage') throw new Error(`unexpected SQS call ${operation}`);
     return sqsSendAnswer(request);
   });
-  const { handleRequest } = await import('../functions/api/handler');
+  const { handleRequest } = (await import(`../${functionDefinition(REVIEWS_FUNCTION).entry}`)) as {
+    handleRequest: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+  };
   const post = await measure(
     handleRequest,
     (i) =>

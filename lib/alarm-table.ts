@@ -14,6 +14,7 @@
  * degradation of the service (the warning channel itself failing).
  */
 import type { FunctionId } from '#src/catalog/functions';
+import { API_FUNCTION_IDS, type ApiFunctionId } from '#src/catalog/api-functions';
 import type { QueueId } from '#src/catalog/queues';
 import { kebabCase } from './runbooks';
 
@@ -54,6 +55,18 @@ const QUEUE_SEVERITY: Readonly<Record<QueueId, Severity>> = {
   Privacy: 'warning',
 };
 
+/**
+ * One severity per function: every API function's (src/catalog/api-functions.ts, one per route area)
+ * derived from the catalog, since each fails its callers alike; every other function's listed here.
+ */
+const perFunction = (
+  api: Severity,
+  others: Readonly<Record<Exclude<FunctionId, ApiFunctionId>, Severity>>,
+): Readonly<Record<FunctionId, Severity>> => ({
+  ...(Object.fromEntries(API_FUNCTION_IDS.map((id) => [id, api])) as Record<ApiFunctionId, Severity>),
+  ...others,
+});
+
 export const ALARM_TABLE = {
   // Queues (lib/constructs/monitored-queue.ts): a parked message, a consumer falling behind.
   queueDlqNotEmpty: kind<QueueId>({
@@ -69,10 +82,8 @@ export const ALARM_TABLE = {
 
   // Functions (lib/constructs/service-function.ts).
   functionErrors: kind<FunctionId>({
-    severity: {
-      Api: 'critical',
-      // Each API area's function fails its callers as the Api does (ADR 0022, sixth round).
-      ApiReviews: 'critical',
+    // The API functions fail their callers (ADR 0022, sixth round).
+    severity: perFunction('critical', {
       Authorizer: 'critical',
       IngestWorker: 'critical',
       EventFanout: 'critical',
@@ -101,15 +112,13 @@ export const ALARM_TABLE = {
       ModelRollout: 'warning',
       // The paging path's check (issue 10): if it fails, its subscription alarms go silent, not red.
       PagingCheck: 'warning',
-    },
+    }),
     runbook: 'function-errors',
   }),
   /** Throttled API functions fail callers; throttled queue consumers only delay (SQS keeps the messages). */
   functionThrottles: kind<FunctionId>({
-    severity: {
-      Api: 'critical',
-      // Each API area's function fails its callers as the Api does (ADR 0022, sixth round).
-      ApiReviews: 'critical',
+    // The API functions fail their callers (ADR 0022, sixth round).
+    severity: perFunction('critical', {
       Authorizer: 'critical',
       IngestWorker: 'warning',
       EventFanout: 'warning',
@@ -134,7 +143,7 @@ export const ALARM_TABLE = {
       ModelRetrain: 'warning',
       ModelRollout: 'warning',
       PagingCheck: 'warning',
-    },
+    }),
     runbook: 'lambda-throttles',
   }),
   lambdaConcurrency: kind({ severity: 'warning', runbook: 'lambda-throttles' }),

@@ -471,7 +471,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         // invocation's: one still waiting for a free environment then is dropped, never run after
         // the gateway answered 504. The authorizer's timer is set just beyond the gateway's.
         api: (event, functionId) =>
-          apiThreads[API_FUNCTION_IDS.indexOf(functionId)]!.invoke<
+          apiThreads[(API_FUNCTION_IDS as readonly FunctionId[]).indexOf(functionId)]!.invoke<
             APIGatewayProxyEvent,
             APIGatewayProxyResult
           >('handleRequest', event, limits.integrationTimeoutMs).catch(functionError(ops, functionId)),

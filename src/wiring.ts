@@ -14,7 +14,7 @@ import { DynamoBudgetStore } from './budgets/adapters/budget-store';
 import { dlqEnvVar, queueEnvVar, type QueueId } from './catalog/queues';
 import { secretEnvVar } from './catalog/secrets';
 import { API_TIMEOUT_SECONDS } from './catalog/api-limits';
-import { tableDefinition, type TableId } from './catalog/tables';
+import { tableDefinition, tableEnvVar, type TableId } from './catalog/tables';
 import { SqsEventPublisher } from './events/adapters/sqs-event-publisher';
 import { DynamoModelStatsStore } from './models/adapters/model-stats-store';
 import { createModelEngine } from './models/inference/engine';
@@ -131,7 +131,7 @@ export const once = /* @__NO_SIDE_EFFECTS__ */ <T>(build: () => T): (() => T) =>
   return () => (value ??= build());
 };
 
-export const tableName = (id: TableId): string => requireEnv(tableDefinition(id).envVar);
+export const tableName = (id: TableId): string => requireEnv(tableEnvVar(id));
 export const queueUrl = (id: QueueId): string => requireEnv(queueEnvVar(id));
 const dlqUrl = (id: QueueId): string => requireEnv(dlqEnvVar({ id }));
 /** A catalogued setting (src/catalog/settings.ts), required. */
@@ -437,8 +437,8 @@ export const platformReviewSink = (): ReviewSink => ingestReviewSink();
 // From the platforms' reply table, not their adapters: the API's reply routes load no wire format.
 export const replyCapability = (platform: ConnectedPlatform): ReplyCapability => REPLY_CAPABILITIES[platform];
 
-// Platforms: inbound notifications (issue 8). The Api needs PlatformSync `readwrite` (replay keys,
-// the location directory), Sync `send`, and the notification secrets in its catalog entry.
+// Platforms: inbound notifications (issue 8). Their function needs PlatformSync `readwrite` (replay
+// keys, the location directory), Sync `send`, and the notification secrets in its catalog entry.
 export const notificationSecrets = once(
   () =>
     new SecretNotificationSecrets({
@@ -448,9 +448,22 @@ export const notificationSecrets = once(
       trustpilotWebhookToken: appSecret('TrustpilotWebhookToken'),
     }),
 );
+/**
+ * The connectors as inbound notifications use them: to verify what a platform sent, which calls no
+ * platform (pure, on the raw body), so on a client that refuses every call. The function that serves
+ * them has no Audit or PlatformStats grant (ADR 0022 tenth round).
+ */
+export const notificationAdapters = once(() =>
+  platformRegistry({
+    http: {
+      request: () => Promise.reject(new Error('verifying an inbound notification makes no platform call')),
+    },
+    origins: platformOrigins(),
+  }),
+);
 /** The notification use case's dependencies for one request (its query scopes the secrets). */
 export const receiveNotificationDeps = (request: InboundNotification): ReceiveNotificationDeps => ({
-  adapters: platformAdapters(),
+  adapters: notificationAdapters(),
   secrets: notificationSecrets().forRequest(request.query),
   replays: platformSyncStore(),
   directory: platformSyncStore(),

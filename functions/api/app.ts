@@ -1,8 +1,8 @@
 /**
- * The whole API (every area) as one request handler: what the `Api` function serves, and what the
- * tests that exercise every route call. The request handling itself (route, authorize, validate,
- * call the operation, idempotency, audited ops acts) is `areaApp` (./area-app.ts), which each area
- * function builds from its own operations and request schemas.
+ * The whole API (every area) as one request handler, for the tests that exercise every route: no
+ * function serves it, each area's function builds its own app (src/catalog/functions.ts `api`).
+ * The request handling itself (route, authorize, validate, call the operation, idempotency, audited
+ * ops acts) is `areaApp` (./area-app.ts), built from an area's operations and request schemas.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { OperationId } from '../../src/catalog/route-table';

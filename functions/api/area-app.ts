@@ -22,8 +22,12 @@ import { parse, type Operations, type RouteContext } from './operation';
 
 /** What every area's handling needs besides its operations' own dependencies. */
 export interface AreaAppDeps {
-  /** Only requests that send an Idempotency-Key to a route marked `idempotent` use it. */
-  readonly idempotency: IdempotencyStore;
+  /**
+   * Only requests that send an Idempotency-Key to a route marked `idempotent` use it: an area with
+   * no such route (src/catalog/route-table.ts `idempotent`) wires none, and bundles no key store and
+   * has no Idempotency table grant (src/catalog/api-functions.ts checks the grant).
+   */
+  readonly idempotency?: IdempotencyStore;
   readonly onUnexpectedError: (error: unknown, event: APIGatewayProxyEvent) => void;
 }
 

@@ -34,11 +34,14 @@ export async function runIdempotently(
   event: APIGatewayProxyEvent,
   principal: Principal,
   body: unknown,
-  store: IdempotencyStore,
+  store: IdempotencyStore | undefined,
   execute: () => Promise<APIGatewayProxyResult>,
 ): Promise<APIGatewayProxyResult> {
   const raw = route.idempotent ? header(event, IDEMPOTENCY_KEY_HEADER) : undefined;
   if (raw === undefined) return execute();
+  // An idempotent route served by a function wired without a key store is a wiring defect (an
+  // unexpected error: logged, 503), never a request run without the guarantee it asked for.
+  if (!store) throw new Error(`${route.operation}: an idempotent route in an area wired without a key store`);
   const key = checkIdempotencyKey(raw);
   const { response, replayed } = await store.run(
     { scope: idempotencyScope(principal), key, operation: route.operation, body },

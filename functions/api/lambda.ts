@@ -3,11 +3,13 @@
  * correlation ids and logging per invocation, the unexpected error's log line.
  */
 import middy from '@middy/core';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { correlated, withLogging } from '../../src/shared/logging';
 import { MetricTally, publishingMetrics } from '../../src/shared/metric-tally';
 import { logger, metrics } from '../../src/shared/powertools';
 import { isStoreThrottle } from '../../src/shared/store-throttle';
+import type { AdminAct } from '../../src/audit';
 
 export const tally = new MetricTally(metrics);
 
@@ -18,6 +20,18 @@ export const onUnexpectedError = (error: unknown, event: APIGatewayProxyEvent): 
     path: event.path,
     method: event.httpMethod,
   });
+
+/**
+ * An admin act the Audit table refused (functions/api/admin-acts.ts): one ERROR log line with the
+ * act whole (its durable record) and a metric, for every area whose routes record acts.
+ */
+export const onActParked = (act: AdminAct, error: unknown): void => {
+  logger.error('admin act parked: the Audit table refused it', {
+    adminActParked: act,
+    error: error as Error,
+  });
+  tally.add('AuditEntriesParked', MetricUnit.Count);
+};
 
 /** The raw handler (for tests and the local mode's direct calls) and the middy-wrapped one for Lambda. */
 export function apiHandlers(serve: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>) {

@@ -1,6 +1,6 @@
 /**
  * What the reviews area's operations (review requests, reviews in and out, the summary, replies)
- * are wired to: the same adapters whether the `ApiReviews` function or the whole `Api` serves them.
+ * are wired to in the `ApiReviews` function (functions/api/reviews-handler.ts).
  */
 import { systemClock } from '../../src/shared/clock';
 import {

@@ -7,9 +7,20 @@
 import { FUNCTIONS, type FunctionDefinition, type FunctionId } from './functions';
 import { ROUTE_TABLE, type RouteArea, type RouteEntry } from './route-table';
 
+/**
+ * An API function's id starts with `Api` (checked below), and no other function's does: the alarm
+ * table (lib/alarm-table.ts) gives every API function one severity by this type.
+ */
+export type ApiFunctionId = Extract<FunctionId, `Api${string}`>;
+
 /** The API functions, in catalog order. */
 export const API_FUNCTIONS: readonly FunctionDefinition[] = FUNCTIONS.filter((fn) => fn.api !== undefined);
-export const API_FUNCTION_IDS: readonly FunctionId[] = API_FUNCTIONS.map((fn) => fn.id);
+export const API_FUNCTION_IDS = API_FUNCTIONS.map((fn) => fn.id) as readonly ApiFunctionId[];
+
+for (const fn of FUNCTIONS) {
+  if ((fn.api !== undefined) !== fn.id.startsWith('Api'))
+    throw new Error(`${fn.id}: an API function's id starts with Api, and only an API function's does`);
+}
 
 const servedBy = new Map<RouteArea, FunctionId>();
 for (const fn of API_FUNCTIONS) {

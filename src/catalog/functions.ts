@@ -19,6 +19,11 @@ export type FunctionId =
   | 'Api'
   // The API split by route area (issue 12, ADR 0022 sixth round)
   | 'ApiReviews'
+  | 'ApiWebhooks'
+  | 'ApiPlatforms'
+  | 'ApiNotifications'
+  | 'ApiModels'
+  | 'ApiAccess'
   | 'Authorizer'
   | 'IngestWorker'
   | 'InferenceWorker'
@@ -155,69 +160,16 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: 'functions/api/handler.ts',
     memoryMb: 512,
     timeoutSeconds: API_TIMEOUT_SECONDS,
-    // Every area not split out yet, and the catch-all (404/405 for unknown paths and methods).
-    api: {
-      areas: ['webhooks', 'models', 'meta', 'platforms', 'imports', 'access', 'realtime', 'privacy'],
-      catchAll: true,
-    },
-    // Reads only, except review requests, Idempotency-Key records and webhook endpoints; reviews
-    // are written by the worker alone.
-    tables: {
-      Reviews: 'read',
-      Idempotency: 'readwrite',
-      ReviewRequests: 'readwrite',
-      ModelStats: 'readwrite',
-      WebhookEndpoints: 'readwrite',
-      Deliveries: 'readwrite',
-      WebhookBreakers: 'readwrite',
-      // Redelivery of a delivery: the event's body as first sent.
-      EventLog: 'read',
-      // Platform connections: the OAuth connect flow, locations, disconnect (tokens sealed by TokenVault).
-      Connections: 'readwrite',
-      // Platform audit trail and health view: connect/disconnect entries are appended, never changed.
-      Audit: 'append',
-      // Token exchanges and revocations are platform calls: their figures feed the health view.
-      PlatformStats: 'readwrite',
-      PlatformBreakers: 'read',
-      ImportJobs: 'readwrite',
-      // Inbound platform notifications: replay keys (conditional puts) and the location directory.
-      PlatformSync: 'readwrite',
-      // API keys (issue 9): the supplier's key list, create and revoke (conditional transactions).
-      Tenants: 'readwrite',
-    },
-    queues: {
-      Ingest: 'send',
-      Deliveries: 'send',
-      ReviewRequestEmails: 'send',
-      Replays: 'send',
-      Imports: 'send',
-      Replies: 'send',
-      // Inbound platform notifications: a targeted sync per named review.
-      Sync: 'send',
-      // Data subject erasures (issue 9): accepted here, run by the PrivacyWorker.
-      Privacy: 'send',
-    },
-    // Imports: pre-signs upload URLs and stores small bodies (write), checks an upload exists (read).
-    // Model store (ADR 0026): the active models for POST /v1/classify and the ops view, read only.
-    buckets: { Imports: 'readwrite', ModelStore: 'read' },
-    // Signs shareable (unverified) links; e-mailed links are signed by the mailer alone. The OAuth
-    // `state` is signed with a key derived from it. The platform apps' secrets: code exchange,
-    // revocation on disconnect.
-    secrets: [
-      'ReviewTokenKey',
-      'GoogleClientSecret',
-      'FacebookAppSecret',
-      'TrustpilotApiSecret',
-      'YelpApiKey',
-      // Inbound platform notifications (Facebook also signs with FacebookAppSecret).
-      'FacebookVerifyToken',
-      'GooglePushToken',
-      'TrustpilotWebhookToken',
-    ],
-    layers: ['Models'],
-    settings: ['ReviewRequestsPerDay', 'OAuthClientIds', 'OAuthRedirectUri', 'AuditRetentionDays'],
-    keys: ['TokenVault'],
-    description: 'HTTP API: every route area not served by an area function of its own, and unknown routes.',
+    // The API description and the deep health check, and the catch-all (404/405 for unknown paths
+    // and methods); every other area has a function of its own (ADR 0022, sixth and tenth rounds).
+    api: { areas: ['meta'], catchAll: true },
+    // The deep health check probes the region's own Reviews replica (a GetItem), the ingest queue
+    // (GetQueueAttributes, part of the send grant) and the signing key ring: what the reviews area
+    // needs to answer (src/wiring.ts healthProbes). It reads and sends nothing else.
+    tables: { Reviews: 'read' },
+    queues: { Ingest: 'send' },
+    secrets: ['ReviewTokenKey'],
+    description: 'HTTP API: the API description, the deep health check, and unknown routes (404/405).',
   },
   {
     id: 'ApiReviews',
@@ -235,6 +187,128 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     settings: ['ReviewRequestsPerDay'],
     description:
       'HTTP API, reviews area: review requests, reviews in (202 once queued) and out, summary, replies.',
+  },
+  {
+    id: 'ApiWebhooks',
+    entry: 'functions/api/webhooks-handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: API_TIMEOUT_SECONDS,
+    api: { areas: ['webhooks'] },
+    // Least privilege: endpoints, deliveries and replay jobs (Deliveries), breakers (a retry resets
+    // a tripped one), the event log read for redelivery; Idempotency-Key records (POST of an
+    // endpoint); endpoint changes are admin acts, appended to Audit.
+    tables: {
+      WebhookEndpoints: 'readwrite',
+      Deliveries: 'readwrite',
+      WebhookBreakers: 'readwrite',
+      EventLog: 'read',
+      Idempotency: 'readwrite',
+      Audit: 'append',
+    },
+    // Retries and replays are queued, never sent from the API.
+    queues: { Deliveries: 'send', Replays: 'send' },
+    // Signs and checks list cursors.
+    secrets: ['ReviewTokenKey'],
+    settings: ['AuditRetentionDays'],
+    description: 'HTTP API, webhooks area: endpoints and their secrets, the delivery log, retries, replays.',
+  },
+  {
+    id: 'ApiPlatforms',
+    entry: 'functions/api/platforms-handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: API_TIMEOUT_SECONDS,
+    // Reviews from elsewhere: connected platforms, and CSV imports from platforms without an API.
+    api: { areas: ['platforms', 'imports'] },
+    tables: {
+      // The OAuth connect flow, locations, disconnect (tokens sealed by TokenVault).
+      Connections: 'readwrite',
+      // The platform audit trail read by its routes; connect/disconnect entries and every platform
+      // call's entry appended, never changed; ops acts appended.
+      Audit: 'append',
+      // Token exchanges and revocations are platform calls: their figures feed the health view.
+      PlatformStats: 'readwrite',
+      PlatformBreakers: 'read',
+      ImportJobs: 'readwrite',
+    },
+    // An import's file is read and its reviews sent on by the ImportWorker.
+    queues: { Imports: 'send' },
+    // Imports: pre-signs upload URLs and stores small bodies (write), checks an upload exists (read).
+    buckets: { Imports: 'readwrite' },
+    // The OAuth `state` is signed with a key derived from ReviewTokenKey (and cursors with it). The
+    // platform apps' secrets: code exchange, revocation on disconnect.
+    secrets: [
+      'ReviewTokenKey',
+      'GoogleClientSecret',
+      'FacebookAppSecret',
+      'TrustpilotApiSecret',
+      'YelpApiKey',
+    ],
+    settings: ['OAuthClientIds', 'OAuthRedirectUri', 'AuditRetentionDays'],
+    keys: ['TokenVault'],
+    description:
+      'HTTP API, platforms area: connections (OAuth), the platform audit trail and integration health.',
+  },
+  {
+    id: 'ApiNotifications',
+    entry: 'functions/api/notifications-handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: API_TIMEOUT_SECONDS,
+    // Public routes: apart from the rest of the platforms area, so that what anyone can call holds
+    // no OAuth secret, no token key and no connection (ADR 0022 tenth round).
+    api: { areas: ['notifications'] },
+    // Replay keys (conditional puts) and the location directory.
+    tables: { PlatformSync: 'readwrite' },
+    // A targeted sync per named review (the SyncWorker fetches it).
+    queues: { Sync: 'send' },
+    // Each platform's proof: Facebook signs with its app secret and answers the handshake with its
+    // verify token; Google's and Trustpilot's URLs carry a secret token.
+    secrets: ['FacebookAppSecret', 'FacebookVerifyToken', 'GooglePushToken', 'TrustpilotWebhookToken'],
+    description:
+      'HTTP API, inbound platform notifications (public, verified by each platform): targeted syncs.',
+  },
+  {
+    id: 'ApiModels',
+    entry: 'functions/api/models-handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: API_TIMEOUT_SECONDS,
+    api: { areas: ['models'] },
+    // Serving statistics written per request; the ops view's use of an ops key is an admin act.
+    tables: { ModelStats: 'readwrite', Audit: 'append' },
+    queues: {},
+    secrets: [],
+    // Model store (ADR 0026): the active models for POST /v1/classify and the ops view, read only.
+    buckets: { ModelStore: 'read' },
+    layers: ['Models'],
+    settings: ['AuditRetentionDays'],
+    description:
+      'HTTP API, models area: classification in process (POST /v1/classify) and the ops model view.',
+  },
+  {
+    id: 'ApiAccess',
+    entry: 'functions/api/access-handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: API_TIMEOUT_SECONDS,
+    // Credentials, and what is held about people (data subject requests, ops keys only).
+    api: { areas: ['access', 'realtime', 'privacy'] },
+    tables: {
+      // API keys (issue 9): the supplier's key list, create and revoke (conditional transactions).
+      Tenants: 'readwrite',
+      // The admin audit trail read; each act (and each use of an ops key) appended.
+      Audit: 'append',
+      // Data subject requests: an export reads every table that holds personal data; an erasure
+      // request writes its tombstone (ReviewRequests) and is run by the PrivacyWorker.
+      ReviewRequests: 'readwrite',
+      Reviews: 'read',
+      Deliveries: 'read',
+      WebhookEndpoints: 'read',
+      EventLog: 'read',
+    },
+    queues: { Privacy: 'send' },
+    // Signs cursors and real-time connection tokens (keys derived from it, domain-separated).
+    secrets: ['ReviewTokenKey'],
+    settings: ['AuditRetentionDays'],
+    description:
+      'HTTP API, access, realtime and privacy areas: API keys, the admin audit trail, real-time tokens, data subject requests.',
   },
   {
     id: 'Authorizer',

@@ -54,6 +54,13 @@ export const OPENAPI_PATH = 'docs/openapi.json';
 
 const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 
+const PLATFORMS_TAG = {
+  name: 'Platforms',
+  description:
+    'External review platforms (Google, Facebook, Trustpilot, Yelp): OAuth connect, locations, disconnect; the audit trail of every platform interaction; integration health.',
+};
+
+/** Each area's tag (the same object where two areas share one: the tag is listed once). */
 const TAGS: Record<RouteArea, { name: string; description: string }> = {
   reviews: {
     name: 'Reviews',
@@ -65,11 +72,9 @@ const TAGS: Record<RouteArea, { name: string; description: string }> = {
   },
   models: { name: 'Models', description: 'In-process classification, and the models’ health for operators.' },
   meta: { name: 'Meta', description: 'This description of the API.' },
-  platforms: {
-    name: 'Platforms',
-    description:
-      'External review platforms (Google, Facebook, Trustpilot, Yelp): OAuth connect, locations, disconnect; the audit trail of every platform interaction; integration health.',
-  },
+  platforms: PLATFORMS_TAG,
+  // Served by a function of their own (ADR 0022 tenth round), described with the platforms.
+  notifications: PLATFORMS_TAG,
   imports: {
     name: 'Imports',
     description:
@@ -512,7 +517,7 @@ export function buildOpenApiDocument(
     methods[method] = operationOf(route, components);
   }
   const responses = errorResponses(components);
-  const areas = [...new Set(routes.map((r) => r.area))];
+  const tags = [...new Set(routes.map((r) => TAGS[r.area]))];
   return {
     openapi: '3.1.0',
     jsonSchemaDialect: JSON_SCHEMA_DIALECT,
@@ -524,7 +529,7 @@ export function buildOpenApiDocument(
         variables: { baseUrl: { default: 'http://127.0.0.1:3000' } },
       },
     ],
-    tags: areas.map((area) => TAGS[area]),
+    tags,
     paths,
     components: {
       securitySchemes: SECURITY_SCHEMES,

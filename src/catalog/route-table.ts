@@ -17,13 +17,18 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
  */
 export type RouteAuth = 'supplier' | 'supplier-or-review-token' | 'ops' | 'public';
 
-/** The area a route belongs to: its tag in the API description. */
+/**
+ * The area a route belongs to: which function serves it, and its tag in the API description (one
+ * tag per area, except that the platforms' inbound notifications are tagged as the platforms).
+ */
 export type RouteArea =
   | 'reviews'
   | 'webhooks'
   | 'models'
   | 'meta'
   | 'platforms'
+  // Inbound platform notifications (issue 8): public, in a function of their own (ADR 0022 tenth round)
+  | 'notifications'
   | 'imports'
   | 'access'
   // Real-time updates (issue 14)
@@ -401,14 +406,14 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     method: 'GET',
     path: '/v1/platforms/{platform}/notifications',
     auth: 'public',
-    area: 'platforms',
+    area: 'notifications',
   },
   {
     operation: 'receivePlatformNotification',
     method: 'POST',
     path: '/v1/platforms/{platform}/notifications',
     auth: 'public',
-    area: 'platforms',
+    area: 'notifications',
   },
   // Real-time updates (issue 14): a short-lived token to open the WebSocket (docs/realtime.md).
   {

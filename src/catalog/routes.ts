@@ -38,6 +38,7 @@ import { ACCESS_REQUESTS } from './route-requests/access';
 import { IMPORTS_REQUESTS } from './route-requests/imports';
 import { MODELS_REQUESTS } from './route-requests/models';
 import { PLATFORMS_REQUESTS } from './route-requests/platforms';
+import { NOTIFICATIONS_REQUESTS } from './route-requests/notifications';
 import { PRIVACY_REQUESTS } from './route-requests/privacy';
 import { REALTIME_REQUESTS } from './route-requests/realtime';
 import { REVIEWS_REQUESTS } from './route-requests/reviews';
@@ -535,6 +536,7 @@ export const ROUTE_REQUESTS: AreaRequests = {
   ...MODELS_REQUESTS,
   ...WEBHOOKS_REQUESTS,
   ...PLATFORMS_REQUESTS,
+  ...NOTIFICATIONS_REQUESTS,
   ...IMPORTS_REQUESTS,
   ...REALTIME_REQUESTS,
   ...ACCESS_REQUESTS,

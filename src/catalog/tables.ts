@@ -4,6 +4,7 @@
  * through `envVar`. Every key attribute is a string. Each table's access patterns and retention
  * are in src/catalog/table-docs.ts, keyed by the same ids (kept out of the functions' bundles).
  */
+import { constantCase } from './env-names';
 export type TableId =
   | 'Reviews'
   | 'Tenants'
@@ -90,6 +91,7 @@ export const ON_DEMAND: TableCapacity = { mode: 'on-demand' };
 
 export interface TableDefinition {
   readonly id: TableId;
+  /** Environment variable that carries the table's name to the functions that use it (`tableEnvVar`). */
   readonly envVar: string;
   readonly partitionKey: string;
   readonly sortKey?: string;
@@ -102,10 +104,15 @@ export interface TableDefinition {
   readonly capacity: TableCapacity;
 }
 
-export const TABLES: readonly TableDefinition[] = [
+/**
+ * The environment variable that carries a table's name, derived from its id (`ReviewRequests` ->
+ * `TABLE_REVIEW_REQUESTS`): a function finds its tables without bundling their definitions.
+ */
+export const tableEnvVar = (id: TableId): string => `TABLE_${constantCase(id)}`;
+
+const TABLE_SETTINGS: readonly Omit<TableDefinition, 'envVar'>[] = [
   {
     id: 'Reviews',
-    envVar: 'TABLE_REVIEWS',
     capacity: {
       // Written only behind queues (IngestWorker, InferenceWorker, ReplyWorker, PrivacyWorker) and
       // the Reviews stream (SummaryCorrection): a throttled write is retried by the SDK, then by SQS
@@ -159,7 +166,6 @@ export const TABLES: readonly TableDefinition[] = [
   },
   {
     id: 'Tenants',
-    envVar: 'TABLE_TENANTS',
     capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
@@ -167,7 +173,6 @@ export const TABLES: readonly TableDefinition[] = [
   },
   {
     id: 'ReviewRequests',
-    envVar: 'TABLE_REVIEW_REQUESTS',
     capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
@@ -177,7 +182,6 @@ export const TABLES: readonly TableDefinition[] = [
   },
   {
     id: 'Rejected',
-    envVar: 'TABLE_REJECTED',
     capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
@@ -186,7 +190,6 @@ export const TABLES: readonly TableDefinition[] = [
   },
   {
     id: 'WebhookEndpoints',
-    envVar: 'TABLE_WEBHOOK_ENDPOINTS',
     capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
@@ -195,7 +198,6 @@ export const TABLES: readonly TableDefinition[] = [
   },
   {
     id: 'Deliveries',
-    envVar: 'TABLE_DELIVERIES',
     capacity: {
       // Written by EventFanout, WebhookDelivery and ReplayWorker (queue consumers); the API writes a
       // replay job or a redelivery now and then (ADR 0035).
@@ -211,14 +213,12 @@ export const TABLES: readonly TableDefinition[] = [
   },
   {
     id: 'WebhookBreakers',
-    envVar: 'TABLE_WEBHOOK_BREAKERS',
     capacity: ON_DEMAND,
     partitionKey: 'pk',
     indexes: [],
   },
   {
     id: 'Budgets',
-    envVar: 'TABLE_BUDGETS',
     capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
@@ -226,7 +226,6 @@ export const TABLES: readonly TableDefinition[] = [
   },
   {
     id: 'ModelStats',
-    envVar: 'TABLE_MODEL_STATS',
     capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
@@ -235,7 +234,6 @@ export const TABLES: readonly TableDefinition[] = [
   },
   {
     id: 'Idempotency',
-    envVar: 'TABLE_IDEMPOTENCY',
     capacity: ON_DEMAND,
     // The attribute names are Powertools' (DynamoDBPersistenceLayer defaults).
     partitionKey: 'id',
@@ -244,7 +242,6 @@ export const TABLES: readonly TableDefinition[] = [
   },
   {
     id: 'Connections',
-    envVar: 'TABLE_CONNECTIONS',
     capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
@@ -257,7 +254,6 @@ export const TABLES: readonly TableDefinition[] = [
   },
   {
     id: 'Audit',
-    envVar: 'TABLE_AUDIT',
     capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
@@ -270,7 +266,6 @@ export const TABLES: readonly TableDefinition[] = [
   },
   {
     id: 'PlatformStats',
-    envVar: 'TABLE_PLATFORM_STATS',
     capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
@@ -280,7 +275,6 @@ export const TABLES: readonly TableDefinition[] = [
   // Platform sync (issue 8)
   {
     id: 'RateLimits',
-    envVar: 'TABLE_RATE_LIMITS',
     capacity: ON_DEMAND,
     partitionKey: 'pk',
     ttlAttribute: 'expiresAt',
@@ -288,14 +282,12 @@ export const TABLES: readonly TableDefinition[] = [
   },
   {
     id: 'PlatformBreakers',
-    envVar: 'TABLE_PLATFORM_BREAKERS',
     capacity: ON_DEMAND,
     partitionKey: 'pk',
     indexes: [],
   },
   {
     id: 'PlatformSync',
-    envVar: 'TABLE_PLATFORM_SYNC',
     capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
@@ -304,7 +296,6 @@ export const TABLES: readonly TableDefinition[] = [
   },
   {
     id: 'ImportJobs',
-    envVar: 'TABLE_IMPORT_JOBS',
     capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
@@ -314,7 +305,6 @@ export const TABLES: readonly TableDefinition[] = [
   // Real-time updates (issue 14; docs/realtime.md, ADR 0017)
   {
     id: 'RealtimeConnections',
-    envVar: 'TABLE_REALTIME_CONNECTIONS',
     capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
@@ -324,7 +314,6 @@ export const TABLES: readonly TableDefinition[] = [
   },
   {
     id: 'RealtimeLog',
-    envVar: 'TABLE_REALTIME_LOG',
     capacity: {
       // Written only by RealtimeRecorder from the EventLog stream (primary region), whose batches are
       // retried until their records are 15 minutes old (`streamRetry`), so a throttle delays an event
@@ -346,7 +335,6 @@ export const TABLES: readonly TableDefinition[] = [
   // Data migrations (issue 11)
   {
     id: 'Migrations',
-    envVar: 'TABLE_MIGRATIONS',
     capacity: ON_DEMAND,
     partitionKey: 'pk',
     sortKey: 'sk',
@@ -356,7 +344,6 @@ export const TABLES: readonly TableDefinition[] = [
   // a stream on the hot Deliveries table made every delivery pay for it (and DynamoDB Local slow).
   {
     id: 'EventLog',
-    envVar: 'TABLE_EVENT_LOG',
     capacity: {
       // Written by EventFanout and PrivacyWorker (queue consumers); read by replay and the API's
       // event listing (ADR 0035).
@@ -371,6 +358,12 @@ export const TABLES: readonly TableDefinition[] = [
     stream: 'new-image',
   },
 ];
+
+// Pure: a bundle that only derives environment variable names drops the definitions.
+export const TABLES: readonly TableDefinition[] = /* @__PURE__ */ TABLE_SETTINGS.map((table) => ({
+  ...table,
+  envVar: tableEnvVar(table.id),
+}));
 
 export function tableDefinition(id: TableId): TableDefinition {
   const table = TABLES.find((t) => t.id === id);

@@ -22,6 +22,9 @@ import type { CloudEventAttributes } from './envelope';
 import { helperShift } from './inbound';
 import { FLAG_REASON_CODES } from '../models';
 import { lazyRecord } from '../shared/lazy';
+import type { OutboundEventType } from './outbound-types';
+
+export { OUTBOUND_EVENT_TYPES, isOutboundEventType, type OutboundEventType } from './outbound-types';
 
 const reviewId = () => z.string().min(1).max(64).describe('Our id of the review.');
 
@@ -305,7 +308,8 @@ const modelRolloutData = () =>
     control: variantWindow(),
   });
 
-export const OUTBOUND_DATA_SCHEMAS = lazyRecord({
+// One schema builder for every outbound type (./outbound-types.ts) and no other.
+export const OUTBOUND_DATA_SCHEMAS = /* @__PURE__ */ lazyRecord({
   'review.received': reviewReceivedData,
   'review.negative': reviewNegativeData,
   'review.updated': reviewUpdatedData,
@@ -323,10 +327,7 @@ export const OUTBOUND_DATA_SCHEMAS = lazyRecord({
   // Model rollout (issue 13, ADR 0026)
   'model.promoted': modelRolloutData,
   'model.rolled_back': modelRolloutData,
-});
-
-export type OutboundEventType = keyof typeof OUTBOUND_DATA_SCHEMAS;
-export const OUTBOUND_EVENT_TYPES = Object.keys(OUTBOUND_DATA_SCHEMAS) as OutboundEventType[];
+} satisfies Record<OutboundEventType, () => z.ZodType>);
 
 export const OUTBOUND_DESCRIPTIONS: Record<OutboundEventType, string> = {
   'review.received': 'A review was stored (every review, once).',
@@ -361,10 +362,6 @@ export type OutboundData<T extends OutboundEventType> = z.output<(typeof OUTBOUN
 export type OutboundEvent<T extends OutboundEventType = OutboundEventType> = {
   [K in T]: CloudEventAttributes & { readonly type: K; readonly data: OutboundData<K> };
 }[T];
-
-export function isOutboundEventType(type: string): type is OutboundEventType {
-  return Object.prototype.hasOwnProperty.call(OUTBOUND_DATA_SCHEMAS, type);
-}
 
 export function outboundEnvelopeSchema<T extends OutboundEventType>(type: T) {
   return envelopeSchema(type, OUTBOUND_DATA_SCHEMAS[type]);

@@ -86,7 +86,7 @@ describe.each([0, 1])('API function in service stack %i', (index) => {
     const service = synth.services[index]!;
     const keyArn = `arn:aws:kms:${region}:${synth.config.account}:key/*`;
     const statement = {
-      Roles: Match.arrayWith([{ Ref: logicalIdOf(service, service.functions.Api.role) }]),
+      Roles: Match.arrayWith([{ Ref: logicalIdOf(service, service.functions.ApiPlatforms.role) }]),
       PolicyDocument: {
         Statement: Match.arrayWith([
           {
@@ -109,9 +109,9 @@ describe.each([0, 1])('API function in service stack %i', (index) => {
       Object.keys(template.findResources(type, { Properties: statement })),
     );
     expect(holding).toHaveLength(1);
-    // Only the functions whose catalog entry names the key may use it (API, sync and reply workers).
+    // Only the functions whose catalog entry names the key may use it (the platforms' API function, sync and reply workers).
     const holders = FUNCTIONS.filter((f) => f.keys?.includes('TokenVault')).map((f) => f.id);
-    expect(holders).toEqual(['Api', 'SyncWorker', 'ReplyWorker']);
+    expect(holders).toEqual(['ApiPlatforms', 'SyncWorker', 'ReplyWorker']);
     const kmsStatements =
       JSON.stringify(POLICY_TYPES.map((type) => template.findResources(type))).match(
         /"Sid":"TokenVaultKey"/g,
@@ -121,7 +121,7 @@ describe.each([0, 1])('API function in service stack %i', (index) => {
 
   it('names the table, the key, the app secrets and the OAuth settings in its environment', () => {
     const service = synth.services[index]!;
-    resourceOf(template, service, service.functions.Api.function).hasResourceProperties(
+    resourceOf(template, service, service.functions.ApiPlatforms.function).hasResourceProperties(
       'AWS::Lambda::Function',
       {
         Environment: {

@@ -133,8 +133,8 @@ describe.each(REGIONS)('imports in %s', (region) => {
     },
   );
 
-  it('gives the ImportWorker read access only, and the Api read and write', () => {
+  it('gives the ImportWorker read access only, and the API function of imports (ApiPlatforms) read and write', () => {
     expect(FUNCTIONS.find((f) => f.id === 'ImportWorker')?.buckets).toEqual({ Imports: 'read' });
-    expect(FUNCTIONS.find((f) => f.id === 'Api')?.buckets?.Imports).toBe('readwrite');
+    expect(FUNCTIONS.find((f) => f.id === 'ApiPlatforms')?.buckets?.Imports).toBe('readwrite');
   });
 });

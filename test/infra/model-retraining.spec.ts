@@ -117,7 +117,7 @@ describe.each(REGIONS)('model retraining in %s', (region) => {
     const writers = FUNCTIONS.filter((f) => f.buckets?.ModelStore === 'readwrite').map((f) => f.id);
     const readers = FUNCTIONS.filter((f) => f.buckets?.ModelStore === 'read').map((f) => f.id);
     expect(writers.sort()).toEqual(['ModelRetrain', 'ModelRollout']);
-    expect(readers.sort()).toEqual(['Api', 'InferenceWorker', 'IngestWorker']);
+    expect(readers.sort()).toEqual(['ApiModels', 'InferenceWorker', 'IngestWorker']);
     // The rollout job appends to the audit trail, never rewrites it; retraining only reads reviews.
     expect(FUNCTIONS.find((f) => f.id === 'ModelRollout')?.tables).toEqual({
       ModelStats: 'read',

@@ -85,7 +85,7 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('in %s', (region) =>
     apiTemplate().resourceCountIs('AWS::ApiGateway::Model', 0);
   });
 
-  it('lets the Api function read the notification secrets, use PlatformSync and send to Sync', () => {
+  it('lets the ApiNotifications function read the notification secrets, use PlatformSync and send to Sync', () => {
     const stack = service();
     // Every policy of the role, CDK's overflow managed policy included (the Api's grants exceed
     // the inline policy's size).
@@ -93,7 +93,7 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('in %s', (region) =>
       [
         ...Object.values(template().findResources('AWS::IAM::Policy')),
         ...Object.values(template().findResources('AWS::IAM::ManagedPolicy')),
-      ].filter((p) => JSON.stringify(p).includes(logicalIdOf(stack, stack.functions.Api.role))),
+      ].filter((p) => JSON.stringify(p).includes(logicalIdOf(stack, stack.functions.ApiNotifications.role))),
     );
     for (const action of [
       'secretsmanager:GetSecretValue',
@@ -103,7 +103,7 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('in %s', (region) =>
     ]) {
       expect(policies).toContain(action);
     }
-    resourceOf(template(), stack, stack.functions.Api.function).hasResourceProperties(
+    resourceOf(template(), stack, stack.functions.ApiNotifications.function).hasResourceProperties(
       'AWS::Lambda::Function',
       {
         Environment: {

@@ -87,17 +87,17 @@ describe.each(['us-east-1', 'eu-west-1', 'ap-southeast-1'])('service stack in %s
         }
       }
     }
-    // The check saw the grants it guards (the Api appends connect and disconnect entries).
+    // The check saw the grants it guards (ApiPlatforms appends connect and disconnect entries).
     expect(auditStatements).toBeGreaterThan(0);
   });
 
-  it('gives the Api the Append grant on the Audit table and the retention setting', () => {
+  it('gives ApiPlatforms the Append grant on the Audit table and the retention setting', () => {
     const { stack, template } = serviceIn();
     // The table by its derived name in this stack's region (issue 11), not the data stack's output.
     const auditTableArn = `:dynamodb:${stack.region}:${synth.config.account}:table/${tableName(synth.config, 'Audit')}`;
     const policies = JSON.stringify(
       template.findResources('AWS::IAM::Policy', {
-        Properties: { Roles: [{ Ref: logicalIdOf(stack, stack.functions.Api.role) }] },
+        Properties: { Roles: [{ Ref: logicalIdOf(stack, stack.functions.ApiPlatforms.role) }] },
       }),
     );
     expect(policies).toContain('"Sid":"AuditAppend"');

@@ -242,12 +242,14 @@ it('keeps the event log in its own table: 14-day TTL, the replay index, streamed
       Replicas: Match.arrayWith([Match.objectLike({ PointInTimeRecoverySpecification: Match.anyValue() })]),
     },
   );
-  // Who may touch it (the catalog's grants): the fan-out appends, replay and the API read, privacy erases.
+  // Who may touch it (the catalog's grants): the fan-out appends, replay and the API read (redelivery in
+  // the webhooks area, data subject exports in the privacy area's function), privacy erases.
   const access = Object.fromEntries(
     FUNCTIONS.flatMap((f) => (f.tables.EventLog ? [[f.id, f.tables.EventLog]] : [])),
   );
   expect(access).toEqual({
-    Api: 'read',
+    ApiWebhooks: 'read',
+    ApiAccess: 'read',
     EventFanout: 'append',
     ReplayWorker: 'read',
     PrivacyWorker: 'readwrite',

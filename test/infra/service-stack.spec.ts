@@ -304,7 +304,7 @@ describe.each(REGIONS)('service stack in %s', (region) => {
           }),
         },
       });
-      resourceOf(template, stack, stack.functions.Api.function).hasResourceProperties(
+      resourceOf(template, stack, stack.functions.ApiReviews.function).hasResourceProperties(
         'AWS::Lambda::Function',
         {
           Environment: {

@@ -53,4 +53,31 @@ describe("an area's app (functions/api/area-app.ts)", () => {
     expect(answer.statusCode).toBe(400);
     expect(served).toEqual(['getReviewSummary']);
   });
+
+  it('runs an idempotent route reached with an Idempotency-Key but no key store as a defect (an unexpected error, 503), never without it', async () => {
+    const runs: string[] = [];
+    const errors: unknown[] = [];
+    const withoutStore = areaApp<AreaAppDeps>(
+      {
+        createReviewRequest: async () => {
+          runs.push('createReviewRequest');
+          return { statusCode: 201, body: '{}' };
+        },
+      },
+      // No schemas: the store is checked before the body would be.
+      {},
+    );
+    const post = event('POST', '/v1/review-requests');
+    const keyed = { ...post, headers: { 'idempotency-key': 'key-1' } };
+    const deps: AreaAppDeps = { onUnexpectedError: (error) => void errors.push(error) };
+    const answer = await withoutStore(keyed, deps);
+    expect(answer.statusCode).toBe(503);
+    expect(runs).toEqual([]);
+    expect(String(errors[0])).toContain(
+      'createReviewRequest: an idempotent route in an area wired without a key store',
+    );
+    // Without the header the route runs, as every route does without a key.
+    expect((await withoutStore(post, deps)).statusCode).toBe(201);
+    expect(runs).toEqual(['createReviewRequest']);
+  });
 });
