@@ -10,8 +10,8 @@
  *    signed afresh (same webhook-id, new timestamp), SSRF-checked and POSTed to the pinned address.
  * 5. The next step is enqueued before the state moves on (a crash in between repeats an attempt,
  *    never loses one): retry per schedule (Retry-After honoured), or the DLQ when retries ran out;
- *    410 disables the endpoint. Then the group's attempts are logged together (conditional writes,
- *    a round trip per 25).
+ *    410 disables the endpoint. A retry's attempt is logged at once; the group's other attempts
+ *    (delivered, exhausted, gone) together afterwards (conditional writes, a round trip per 25).
  * 6. The outcomes are folded into the breaker in one compare-and-set per endpoint; the write that
  *    disables an endpoint (410, or failing for 5 days) emits `endpoint.disabled`.
  * Returns the ids of the messages to retry (partial batch response).
@@ -31,7 +31,13 @@ import {
 import type { Clock } from '../../shared/clock';
 import type { BreakerStatus } from '../../shared/circuit-breaker';
 import type { EventPublisher } from '../../events';
-import type { DeliveryQueue, DeliveryStore, EndpointRepository, FinishedAttempt } from '../ports';
+import type {
+  DeliveryQueue,
+  DeliveryStore,
+  EndpointRepository,
+  FinishedAttempt,
+  FinishOutcome,
+} from '../ports';
 import type { WebhookConfig } from '../config';
 import {
   acquire,
@@ -204,12 +210,14 @@ async function processEndpointGroup(
       }
     }),
   );
-  // The group's outcomes are written together (a round trip per 25, not one each). A write that
-  // failed leaves its delivery in flight: its message is retried and re-claims after the lease.
+  // The group's outcomes left to write go together (a round trip per 25, not one each). A write
+  // that failed leaves its delivery in flight: its message is retried and re-claims after the lease.
+  const batched = attempted.filter((a) => a.sent.finish !== undefined);
   const finished =
-    attempted.length > 0 ? await deps.deliveries.finishAttempts(attempted.map((a) => a.sent.finish)) : [];
-  attempted.forEach(({ messageId, message, sent }, index) => {
-    const written = finished[index];
+    batched.length > 0 ? await deps.deliveries.finishAttempts(batched.map((a) => a.sent.finish!)) : [];
+  attempted.forEach(({ messageId, message, sent }) => {
+    const index = batched.findIndex((a) => a.messageId === messageId);
+    const written: FinishOutcome | undefined = index < 0 ? { ok: true, written: true } : finished[index];
     if (!written?.ok) return attemptFailed(messageId, message, written?.error ?? new Error('not written'));
     if (decision.action === 'send' && decision.probe) probeOutcome = sent.result.outcome;
     else outcomes.push(sent.result.outcome);
@@ -236,7 +244,8 @@ const planDelay = (dueAtMs: number, nowMs: number): number => {
 /** An attempt made: its result, and the outcome to write (with the rest of the group's). */
 interface SentAttempt {
   readonly result: DeliveryResult;
-  readonly finish: FinishedAttempt;
+  /** Undefined when the outcome was written already (a retry's: see attemptDelivery). */
+  readonly finish?: FinishedAttempt;
 }
 
 type AttemptResult = 'retry-later' | 'skipped' | SentAttempt;
@@ -333,7 +342,15 @@ async function attemptDelivery(
     ...(result.errorCode !== undefined ? { errorCode: result.errorCode } : {}),
     next: nextLabel,
   };
-  return { result, finish: { deliveryId: message.deliveryId, attempt: state.attempt, next, record } };
+  const finish = { deliveryId: message.deliveryId, attempt: state.attempt, next, record };
+  if (next.status === 'pending') {
+    // A retry is written at once, as its message is already on the queue: left for the group's
+    // batch, the retry could come due first (short schedules, slow attempts in the group), find
+    // the delivery still in flight at the old attempt and wait a visibility timeout.
+    await deps.deliveries.finishAttempt(finish.deliveryId, finish.attempt, finish.next, finish.record);
+    return { result };
+  }
+  return { result, finish };
 }
 
 /** A dead-lettered delivery redriven from the DLQ: a new round, due now. */
