@@ -3,8 +3,8 @@
  * and replay jobs. Key design in src/catalog/tables.ts. A delivery costs two writes per attempt
  * (claim, outcome); the claim carries a claim id so that a repeated claim request recognises itself.
  * The outcomes of a batch go out together (`finishAttempts`): up to 25 conditional PartiQL updates
- * per BatchExecuteStatement, each with finishAttempt's condition (ADR 0022, "Webhook deliveries:
- * fewer round trips"). The event log lives in its own table (./event-log.ts).
+ * per BatchExecuteStatement, each with finishAttempt's condition (ADR 0022, eleventh round). The
+ * event log lives in its own table (./event-log.ts).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
