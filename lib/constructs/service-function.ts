@@ -67,7 +67,15 @@ export const DYNAMODB_ACTIONS = {
     'dynamodb:ConditionCheckItem',
     'dynamodb:DescribeTable',
   ],
-  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+  // PartiQLUpdate: UpdateItem's power as a statement (the delivery worker's batched outcome writes,
+  // ADR 0022); no PartiQLInsert/PartiQLDelete/PartiQLSelect, which nothing uses.
+  write: [
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:PartiQLUpdate',
+  ],
   // Append-only tables (Audit): a new item, never a change or a removal. Not BatchWriteItem, which
   // also authorises deletes; the adapter's PutItem carries attribute_not_exists, so no overwrite.
   append: ['dynamodb:PutItem'],

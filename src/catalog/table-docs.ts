@@ -111,7 +111,7 @@ export const TABLE_DOCS: Readonly<Record<TableId, TableDoc>> = {
   },
   Deliveries: {
     accessPatterns: [
-      'Delivery state of (event, endpoint): pk=DELIVERY#<deliveryId>, sk=STATE; deliveryId is derived from (eventId, endpointId), created with attribute_not_exists so a duplicate event never makes a second delivery; claimed per attempt with a conditional update.',
+      'Delivery state of (event, endpoint): pk=DELIVERY#<deliveryId>, sk=STATE; deliveryId is derived from (eventId, endpointId), created with attribute_not_exists so a duplicate event never makes a second delivery; claimed per attempt with a conditional update; the outcomes of a delivery batch are conditional updates too, up to 25 PartiQL UPDATE statements per BatchExecuteStatement (ADR 0022, eleventh round).',
       'Deliveries of an endpoint: Query byOwnerTime gsi1pk=DELIVERIES#<endpointId>, gsi1sk=<createdAt>#<deliveryId> (keys only), then BatchGetItem of the page.',
       'Replay job: pk=REPLAY#<jobId>, sk=JOB (status, since, cursor, counts, lease); progress saved per chunk with a condition on the lease owner; kept 14 days after its last change.',
       'Replay limit of an endpoint: pk=REPLAYS#<endpointId>, sk=LIMIT (starts in the last hour, the job in progress, version); written with the new job in one transaction conditional on version; freed with the finished job in one transaction.',

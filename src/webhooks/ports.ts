@@ -75,6 +75,17 @@ export interface EndpointRepository {
   ): Promise<boolean>;
 }
 
+/** The outcome of one attempt, to be written (`DeliveryStore.finishAttempts`). */
+export interface FinishedAttempt {
+  readonly deliveryId: string;
+  readonly attempt: number;
+  readonly next: Partial<DeliveryState>;
+  readonly record: AttemptRecord;
+}
+
+export type FinishOutcome =
+  { readonly ok: true; readonly written: boolean } | { readonly ok: false; readonly error: unknown };
+
 export type ClaimResult =
   | { readonly ok: true; readonly state: DeliveryState }
   | { readonly ok: false; readonly current?: DeliveryState };
@@ -120,6 +131,12 @@ export interface DeliveryStore {
     next: Partial<DeliveryState>,
     record: AttemptRecord,
   ): Promise<boolean>;
+  /**
+   * `finishAttempt` for several deliveries in as few round trips as the store allows, each with the
+   * same condition; one outcome per finish, in order (`written: false`: no longer in flight at that
+   * attempt). One finish's error never fails another.
+   */
+  finishAttempts(finishes: readonly FinishedAttempt[]): Promise<FinishOutcome[]>;
   /** Records that a pending delivery waits for the breaker until `dueAtMs` (creating it if new). */
   defer(initial: DeliveryState, dueAtMs: number, expiresAtSeconds: number): Promise<void>;
   /** Ends a delivery without an attempt (endpoint disabled/deleted), unless it ended already. */

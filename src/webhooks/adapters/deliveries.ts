@@ -1,13 +1,22 @@
 /**
  * The Deliveries table: one item per (event, endpoint) delivery with its state and attempt log,
  * and replay jobs. Key design in src/catalog/tables.ts. A delivery costs two writes per attempt
- * (claim, outcome); the claim carries a claim id so that a repeated claim request recognises itself. The event log lives in its own table (./event-log.ts).
+ * (claim, outcome); the claim carries a claim id so that a repeated claim request recognises itself.
+ * The outcomes of a batch go out together (`finishAttempts`): up to 25 conditional PartiQL updates
+ * per BatchExecuteStatement, each with finishAttempt's condition (ADR 0022, eleventh round). The
+ * event log lives in its own table (./event-log.ts).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchExecuteStatementCommand,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { AttemptRecord, DeliveryState } from '../domain/webhook';
 import { batchGetInOrder } from '../../shared/batch-get';
-import type { ClaimResult, DeliveryStore, Page } from '../ports';
+import type { ClaimResult, DeliveryStore, FinishedAttempt, FinishOutcome, Page } from '../ports';
 
 const deliveryKey = (deliveryId: string) => ({ pk: `DELIVERY#${deliveryId}`, sk: 'STATE' });
 const INDEX = 'byOwnerTime';
@@ -18,6 +27,35 @@ function strip<T>(item: Record<string, unknown>): T {
 }
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+/** Statements per BatchExecuteStatement call (DynamoDB's limit). */
+export const FINISH_BATCH_SIZE = 25;
+
+/**
+ * finishAttempt's update as a PartiQL statement: the same condition (still in flight at that
+ * attempt), the record appended to the log (never the log rewritten: an erasure that scrubbed the
+ * earlier responses meanwhile stays scrubbed), the lease and claim removed. A missing item fails
+ * the condition, as with UpdateItem. Attribute names are DeliveryState's own keys.
+ */
+function finishStatement(
+  tableName: string,
+  finish: FinishedAttempt,
+): { Statement: string; Parameters: unknown[] } {
+  const sets = ['SET "attempts" = list_append("attempts", ?)'];
+  const parameters: unknown[] = [[finish.record]];
+  for (const [field, value] of Object.entries(finish.next)) {
+    if (value === undefined) continue;
+    sets.push(`SET "${field}" = ?`);
+    parameters.push(value);
+  }
+  parameters.push(deliveryKey(finish.deliveryId).pk, 'STATE', finish.attempt, 'in-flight');
+  return {
+    Statement:
+      `UPDATE "${tableName}" ${sets.join(' ')} REMOVE "leaseUntilMs" REMOVE "claimId" ` +
+      'WHERE "pk" = ? AND "sk" = ? AND "attempt" = ? AND "status" = ?',
+    Parameters: parameters,
+  };
+}
 
 /** `if_not_exists` assignments that create a delivery item from its initial state. */
 function creationSets(initial: DeliveryState, expiresAtSeconds: number) {
@@ -150,6 +188,55 @@ export class DynamoDeliveryStore implements DeliveryStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  async finishAttempts(finishes: readonly FinishedAttempt[]): Promise<FinishOutcome[]> {
+    const outcomes: FinishOutcome[] = [];
+    const chunks: { start: number; items: readonly FinishedAttempt[] }[] = [];
+    for (let start = 0; start < finishes.length; start += FINISH_BATCH_SIZE) {
+      chunks.push({ start, items: finishes.slice(start, start + FINISH_BATCH_SIZE) });
+    }
+    // One finish the batch could not settle (a call that failed whole, or a statement that failed
+    // for another reason than its condition) is written on its own, with the SDK's retries.
+    const alone = async (finish: FinishedAttempt): Promise<FinishOutcome> => {
+      try {
+        const written = await this.finishAttempt(
+          finish.deliveryId,
+          finish.attempt,
+          finish.next,
+          finish.record,
+        );
+        return { ok: true, written };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    };
+    await Promise.all(
+      chunks.map(async ({ start, items }) => {
+        let responses;
+        try {
+          ({ Responses: responses } = await this.client.send(
+            new BatchExecuteStatementCommand({
+              Statements: items.map((finish) => finishStatement(this.tableName, finish)),
+            }),
+          ));
+        } catch {
+          responses = undefined;
+        }
+        await Promise.all(
+          items.map(async (finish, index) => {
+            const error = responses?.[index]?.Error;
+            outcomes[start + index] =
+              responses && responses[index] && !error
+                ? { ok: true, written: true }
+                : error?.Code === 'ConditionalCheckFailed'
+                  ? { ok: true, written: false }
+                  : await alone(finish);
+          }),
+        );
+      }),
+    );
+    return outcomes;
   }
 
   async defer(initial: DeliveryState, dueAtMs: number, expiresAtSeconds: number): Promise<void> {

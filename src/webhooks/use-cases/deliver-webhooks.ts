@@ -8,9 +8,10 @@
  * 4. Each delivery is claimed with a conditional write under a fresh claim id (a duplicate message
  *    loses and is dropped; a repeated request of this very claim, after a lost answer, wins),
  *    signed afresh (same webhook-id, new timestamp), SSRF-checked and POSTed to the pinned address.
- * 5. The attempt is logged; the next step is enqueued before the state moves on (a crash in
- *    between repeats an attempt, never loses one): retry per schedule (Retry-After honoured),
- *    or the DLQ when retries ran out; 410 disables the endpoint.
+ * 5. The next step is enqueued before the state moves on (a crash in between repeats an attempt,
+ *    never loses one): retry per schedule (Retry-After honoured), or the DLQ when retries ran out;
+ *    410 disables the endpoint. A retry's attempt is logged at once; the group's other attempts
+ *    (delivered, exhausted, gone) together afterwards (conditional writes, a round trip per 25).
  * 6. The outcomes are folded into the breaker in one compare-and-set per endpoint; the write that
  *    disables an endpoint (410, or failing for 5 days) emits `endpoint.disabled`.
  * Returns the ids of the messages to retry (partial batch response).
@@ -30,7 +31,13 @@ import {
 import type { Clock } from '../../shared/clock';
 import type { BreakerStatus } from '../../shared/circuit-breaker';
 import type { EventPublisher } from '../../events';
-import type { DeliveryQueue, DeliveryStore, EndpointRepository } from '../ports';
+import type {
+  DeliveryQueue,
+  DeliveryStore,
+  EndpointRepository,
+  FinishedAttempt,
+  FinishOutcome,
+} from '../ports';
 import type { WebhookConfig } from '../config';
 import {
   acquire,
@@ -183,26 +190,39 @@ async function processEndpointGroup(
   const outcomes: ReportedOutcome[] = [];
   let probeOutcome: ReportedOutcome | undefined;
   let lastStatusCode: number | undefined;
+  const attempted: { messageId: string; message: DeliveryMessage; sent: SentAttempt }[] = [];
+  const attemptFailed = (messageId: string, message: DeliveryMessage, error: unknown) => {
+    deps.onError(error, {
+      deliveryId: message.deliveryId,
+      attempt: message.attempt,
+      correlationId: message.correlationId,
+    });
+    failed.push(messageId);
+  };
   await Promise.all(
     sendNow.map(async ({ messageId, message }) => {
       try {
         const result = await attemptDelivery(endpoint, message, deps);
         if (result === 'retry-later') failed.push(messageId);
-        else if (result !== 'skipped') {
-          if (decision.action === 'send' && decision.probe) probeOutcome = result.outcome;
-          else outcomes.push(result.outcome);
-          lastStatusCode = result.statusCode ?? lastStatusCode;
-        }
+        else if (result !== 'skipped') attempted.push({ messageId, message, sent: result });
       } catch (error) {
-        deps.onError(error, {
-          deliveryId: message.deliveryId,
-          attempt: message.attempt,
-          correlationId: message.correlationId,
-        });
-        failed.push(messageId);
+        attemptFailed(messageId, message, error);
       }
     }),
   );
+  // The group's outcomes left to write go together (a round trip per 25, not one each). A write
+  // that failed leaves its delivery in flight: its message is retried and re-claims after the lease.
+  const batched = attempted.filter((a) => a.sent.finish !== undefined);
+  const finished =
+    batched.length > 0 ? await deps.deliveries.finishAttempts(batched.map((a) => a.sent.finish!)) : [];
+  attempted.forEach(({ messageId, message, sent }) => {
+    const index = batched.findIndex((a) => a.messageId === messageId);
+    const written: FinishOutcome | undefined = index < 0 ? { ok: true, written: true } : finished[index];
+    if (!written?.ok) return attemptFailed(messageId, message, written?.error ?? new Error('not written'));
+    if (decision.action === 'send' && decision.probe) probeOutcome = sent.result.outcome;
+    else outcomes.push(sent.result.outcome);
+    lastStatusCode = sent.result.statusCode ?? lastStatusCode;
+  });
 
   const probeId = decision.action === 'send' && decision.probe ? decision.probeId : undefined;
   if (outcomes.length > 0 || probeOutcome !== undefined) {
@@ -221,7 +241,14 @@ const planDelay = (dueAtMs: number, nowMs: number): number => {
   return plan.action === 'wait' ? plan.delaySeconds : 0;
 };
 
-type AttemptResult = 'retry-later' | 'skipped' | DeliveryResult;
+/** An attempt made: its result, and the outcome to write (with the rest of the group's). */
+interface SentAttempt {
+  readonly result: DeliveryResult;
+  /** Undefined when the outcome was written already (a retry's: see attemptDelivery). */
+  readonly finish?: FinishedAttempt;
+}
+
+type AttemptResult = 'retry-later' | 'skipped' | SentAttempt;
 
 async function attemptDelivery(
   endpoint: WebhookEndpoint,
@@ -315,8 +342,15 @@ async function attemptDelivery(
     ...(result.errorCode !== undefined ? { errorCode: result.errorCode } : {}),
     next: nextLabel,
   };
-  await deps.deliveries.finishAttempt(message.deliveryId, state.attempt, next, record);
-  return result;
+  const finish = { deliveryId: message.deliveryId, attempt: state.attempt, next, record };
+  if (next.status === 'pending') {
+    // A retry is written at once, as its message is already on the queue: left for the group's
+    // batch, the retry could come due first (short schedules, slow attempts in the group), find
+    // the delivery still in flight at the old attempt and wait a visibility timeout.
+    await deps.deliveries.finishAttempt(finish.deliveryId, finish.attempt, finish.next, finish.record);
+    return { result };
+  }
+  return { result, finish };
 }
 
 /** A dead-lettered delivery redriven from the DLQ: a new round, due now. */

@@ -164,11 +164,14 @@ async function prepareFanOut(
     loggedAtMs: nowMs,
     ...withCorrelationId(envelope[CORRELATION_EXTENSION]),
   };
+  // The owner's endpoints are read while the event is logged (two round trips at once, not in turn).
+  const endpoints = endpointsOf(supplierId);
+  endpoints.catch(() => undefined); // awaited below; a failed log write must not leave it unhandled
   const isNew = await deps.eventLog.logEvent(event, expiry(nowMs));
   // A duplicate keeps the body logged first. Its messages are sent again (a crash may have come
   // between logging and sending); the worker's conditional claim drops the ones already handled.
   if (!isNew) event = (await deps.eventLog.getEvent(supplierId, envelope.id)) ?? event;
-  const messages = deliveryMessages(event, await endpointsOf(supplierId), nowMs);
+  const messages = deliveryMessages(event, await endpoints, nowMs);
   return {
     result: {
       eventId: envelope.id,

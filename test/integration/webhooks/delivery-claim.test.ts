@@ -2,9 +2,11 @@
  * The delivery claim against DynamoDB Local (src/webhooks/adapters/deliveries.ts): a claim whose
  * request is repeated after it was applied (the SDK retries a timed-out request whose answer was
  * lost) recognises itself by its claim id; another claim on the same in-flight attempt loses.
+ * The batched outcome writes (`finishAttempts`) keep finishAttempt's condition and append.
  */
 import { DynamoDeliveryStore } from '../../../src/webhooks/adapters/deliveries';
-import { initialState, type DeliveryMessage } from '../../../src/webhooks/domain/webhook';
+import { initialState, type AttemptRecord, type DeliveryMessage } from '../../../src/webhooks/domain/webhook';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { openCatalogTables, type CatalogTables } from '../support/catalog-tables';
 
 let tables: CatalogTables;
@@ -94,4 +96,87 @@ it('the outcome ends the claim: the attempt is not claimable again under its old
     ok: false,
     current: { status: 'delivered' },
   });
+});
+
+const record = (deliveryId: string, attempt: number, outcome: 'success' | 'failure'): AttemptRecord => ({
+  deliveryId,
+  endpointId: 'whe_claim',
+  supplierId: 'sup_claim',
+  eventId: `evt_${deliveryId}`,
+  eventType: 'review.received',
+  attempt,
+  at: new Date(NOW).toISOString(),
+  outcome,
+  statusCode: outcome === 'success' ? 204 : 500,
+  latencyMs: 3,
+  response: outcome === 'success' ? '' : 'boom',
+  responseTruncated: false,
+  next: outcome === 'success' ? 'delivered' : 'retry 2',
+});
+
+it('batched outcomes: each written under its own condition, appended to the log, in order', async () => {
+  // 30 claimed deliveries (two calls of 25 and 5), one not claimed, one finished already, one
+  // whose earlier responses an erasure scrubbed while it was in flight.
+  const ids = Array.from({ length: 30 }, (_, i) => `dlv_batch_${i}`);
+  for (const id of ids) {
+    expect(await store.claim(initialState(message(id)), NOW, NOW + 70_000, expiry, `c_${id}`)).toMatchObject({
+      ok: true,
+    });
+  }
+  const finish = (deliveryId: string, outcome: 'success' | 'failure') => ({
+    deliveryId,
+    attempt: 1,
+    next:
+      outcome === 'success'
+        ? { status: 'delivered' as const, finishedAtMs: NOW + 100, lastStatusCode: 204 }
+        : { status: 'pending' as const, attempt: 2, dueAtMs: NOW + 5000, lastError: 'HTTP 500' },
+    record: record(deliveryId, 1, outcome),
+  });
+  expect(
+    await store.finishAttempt(
+      'dlv_batch_3',
+      1,
+      finish('dlv_batch_3', 'success').next,
+      record('dlv_batch_3', 1, 'success'),
+    ),
+  ).toBe(true);
+  await tables.doc.send(
+    new UpdateCommand({
+      TableName: tables.tableName('Deliveries'),
+      Key: { pk: 'DELIVERY#dlv_batch_7', sk: 'STATE' },
+      UpdateExpression: 'SET attempts = :scrubbed, responsesErased = :true',
+      ExpressionAttributeValues: {
+        ':scrubbed': [{ ...record('dlv_batch_7', 0, 'failure'), response: '' }],
+        ':true': true,
+      },
+    }),
+  );
+  const finishes = [
+    ...ids.map((id, i) => finish(id, i % 2 === 0 ? 'success' : 'failure')),
+    finish('dlv_batch_never_claimed', 'success'),
+  ];
+  const outcomes = await store.finishAttempts(finishes);
+  expect(outcomes).toHaveLength(31);
+  outcomes.forEach((outcome, i) => {
+    // Already finished (3) and never claimed (30): not written; the rest written.
+    expect(outcome).toEqual({ ok: true, written: i !== 3 && i !== 30 });
+  });
+  const delivered = await store.getDelivery('dlv_batch_0');
+  expect(delivered).toMatchObject({ status: 'delivered', lastStatusCode: 204, attempt: 1 });
+  expect(delivered?.attempts).toEqual([record('dlv_batch_0', 1, 'success')]);
+  expect(delivered).not.toHaveProperty('claimId');
+  expect(delivered).not.toHaveProperty('leaseUntilMs');
+  const retrying = await store.getDelivery('dlv_batch_29');
+  expect(retrying).toMatchObject({
+    status: 'pending',
+    attempt: 2,
+    dueAtMs: NOW + 5000,
+    lastError: 'HTTP 500',
+  });
+  // The one finished before keeps its single record; the scrubbed log stays scrubbed, appended to.
+  expect((await store.getDelivery('dlv_batch_3'))?.attempts).toHaveLength(1);
+  const scrubbed = await store.getDelivery('dlv_batch_7');
+  expect(scrubbed?.attempts?.map((a) => a.response)).toEqual(['', 'boom']);
+  expect(scrubbed).toMatchObject({ responsesErased: true, status: 'pending', attempt: 2 });
+  expect(await store.getDelivery('dlv_batch_never_claimed')).toBeUndefined();
 });

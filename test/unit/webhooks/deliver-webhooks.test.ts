@@ -4,7 +4,7 @@
  * early), in-memory stores for DynamoDB. No real waits.
  */
 import type { DeliveryMessage, DeliveryState, WebhookEndpoint } from '../../../src/webhooks/domain/webhook';
-import type { ClaimResult, DeliveryStore } from '../../../src/webhooks/ports';
+import type { ClaimResult, DeliveryStore, FinishedAttempt, FinishOutcome } from '../../../src/webhooks/ports';
 import { webhookConfigFromEnv } from '../../../src/webhooks/config';
 import { processDeliveryBatch, type DeliveryDeps } from '../../../src/webhooks/use-cases/deliver-webhooks';
 import { DEFAULT_BREAKER_CONFIG, InMemoryBreakerStore } from '../../../src/webhooks/domain/circuit-breaker';
@@ -14,7 +14,7 @@ import { generateSecret } from '../../../src/webhooks/domain/signing';
 
 class MemoryDeliveries implements Pick<
   DeliveryStore,
-  'claim' | 'finishAttempt' | 'cancel' | 'defer' | 'getDelivery' | 'restart'
+  'claim' | 'finishAttempt' | 'finishAttempts' | 'cancel' | 'defer' | 'getDelivery' | 'restart'
 > {
   readonly states = new Map<string, DeliveryState>();
   async getDelivery(id: string) {
@@ -50,6 +50,14 @@ class MemoryDeliveries implements Pick<
     if (!current || current.attempt !== attempt || current.status !== 'in-flight') return false;
     this.states.set(id, { ...current, ...next, attempts: [...(current.attempts ?? []), record] });
     return true;
+  }
+  async finishAttempts(finishes: readonly FinishedAttempt[]): Promise<FinishOutcome[]> {
+    return Promise.all(
+      finishes.map(async (f) => ({
+        ok: true as const,
+        written: await this.finishAttempt(f.deliveryId, f.attempt, f.next, f.record as never),
+      })),
+    );
   }
   /** Breaker deferrals per delivery (none of them spends an attempt). */
   readonly deferrals = new Map<string, number>();
