@@ -26,7 +26,8 @@ import {
   ownerPartition,
 } from '../key-items';
 
-const isConflict = (error: unknown) =>
+/** A condition of the write (or of one item of its transaction) failed: someone wrote first. */
+export const isConflict = (error: unknown): boolean =>
   error instanceof ConditionalCheckFailedException ||
   (error instanceof TransactionCanceledException &&
     (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed'));

@@ -6,7 +6,7 @@
  * list's version, so a key added or revoked meanwhile makes it read again instead of missing it.
  * Keys made before the key lists (issue 9) are not in any list: run `backfillKeyLists` first.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   QueryCommand,
   ScanCommand,
@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { UsageKeyBackfillStore, UsageKeyReservation } from '../ports';
 import { bumpVersion, KEY_LIST_PREFIX, KEY_LIST_VERSION_SK, ownerPartition } from '../key-items';
+import { isConflict } from './dynamo-api-keys';
 
 const PROFILE_SK = 'PROFILE';
 const SUPPLIER_PREFIX = 'SUPPLIER#';
@@ -23,11 +24,6 @@ const SUPPLIER_PREFIX = 'SUPPLIER#';
 const MAX_TRANSACTION_ITEMS = 100;
 /** A busy key list (keys made or revoked during the run) is read again this many times. */
 const MAX_VERSION_CONFLICTS = 5;
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException ||
-  (error instanceof TransactionCanceledException &&
-    (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed'));
 
 export class DynamoUsageKeyBackfill implements UsageKeyBackfillStore {
   constructor(
@@ -135,7 +131,7 @@ export class DynamoUsageKeyBackfill implements UsageKeyBackfillStore {
         );
         return { keys: active.length };
       } catch (error) {
-        if (!isConditionFailure(error)) throw error;
+        if (!isConflict(error)) throw error;
         // The list's version moved, or the profile's key changed: read again and decide again.
       }
     }
