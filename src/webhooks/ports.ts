@@ -139,8 +139,17 @@ export interface DeliveryStore {
   finishAttempts(finishes: readonly FinishedAttempt[]): Promise<FinishOutcome[]>;
   /** Records that a pending delivery waits for the breaker until `dueAtMs` (creating it if new). */
   defer(initial: DeliveryState, dueAtMs: number, expiresAtSeconds: number): Promise<void>;
-  /** Ends a delivery without an attempt (endpoint disabled/deleted), unless it ended already. */
-  cancel(initial: DeliveryState, reason: string, nowMs: number, expiresAtSeconds: number): Promise<void>;
+  /**
+   * Ends a delivery without an attempt (endpoint disabled/deleted), unless it ended already or an
+   * attempt holds it within its lease (past the lease, nobody will finish that attempt). Returns
+   * that lease's end when an attempt holds it, so the caller can look again then.
+   */
+  cancel(
+    initial: DeliveryState,
+    reason: string,
+    nowMs: number,
+    expiresAtSeconds: number,
+  ): Promise<number | undefined>;
   /**
    * Start a new round (manual retry, replay, redrive): any status but pending/in-flight. A replay
    * job marks the delivery with its id, so that a resumed job does not send it twice.

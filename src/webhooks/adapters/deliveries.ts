@@ -272,7 +272,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
     reason: string,
     nowMs: number,
     expiresAtSeconds: number,
-  ): Promise<void> {
+  ): Promise<number | undefined> {
     const create = creationSets(initial, expiresAtSeconds);
     try {
       await this.client.send(
@@ -280,19 +280,29 @@ export class DynamoDeliveryStore implements DeliveryStore {
           TableName: this.tableName,
           Key: deliveryKey(initial.deliveryId),
           UpdateExpression: `SET ${[...create.sets, '#status = :cancelled', 'reason = :reason', 'finishedAtMs = :now'].join(', ')}`,
-          ConditionExpression: 'attribute_not_exists(pk) OR #status = :pending',
+          // An attempt in flight past its lease is one whose worker died (or whose claim's answer
+          // was lost): nobody will finish it, so it is cancelled like a waiting one.
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #status = :pending OR (#status = :inflight AND leaseUntilMs < :now)',
           ExpressionAttributeNames: { ...create.names, '#status': 'status' },
           ExpressionAttributeValues: {
             ...create.values,
             ':cancelled': 'cancelled',
             ':pending': 'pending',
+            ':inflight': 'in-flight',
             ':reason': reason,
             ':now': nowMs,
           },
         }),
       );
+      return undefined;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      // Ended already, or an attempt holds it: until when (a read only on this rare path).
+      const current = await this.getDelivery(initial.deliveryId);
+      return current?.status === 'in-flight' && (current.leaseUntilMs ?? 0) >= nowMs
+        ? current.leaseUntilMs
+        : undefined;
     }
   }
 

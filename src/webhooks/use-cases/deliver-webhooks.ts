@@ -146,11 +146,7 @@ async function processEndpointGroup(
   const first = due[0]!.message;
   const endpoint = await deps.endpoints.get(first.supplierId, first.endpointId);
   if (!endpoint || !endpoint.enabled) {
-    const reason = endpoint ? 'endpoint-disabled' : 'endpoint-deleted';
-    await Promise.all(
-      due.map(({ message }) => deps.deliveries.cancel(initialState(message), reason, nowMs, expiry(nowMs))),
-    );
-    for (let i = 0; i < due.length; i++) deps.onMetric({ name: 'cancelled' });
+    await cancelDeliveries(due, endpoint ? 'endpoint-disabled' : 'endpoint-deleted', nowMs, deps);
     return failed;
   }
 
@@ -158,11 +154,7 @@ async function processEndpointGroup(
   const decision = await acquire(deps.breakers, endpoint.endpointId, { nowMs, config: deps.config.breaker });
   if (decision.action === 'disabled') {
     await disableEndpoint(endpoint, decision.reason, deps);
-    await Promise.all(
-      due.map(({ message }) =>
-        deps.deliveries.cancel(initialState(message), 'endpoint-disabled', nowMs, expiry(nowMs)),
-      ),
-    );
+    await cancelDeliveries(due, 'endpoint-disabled', nowMs, deps);
     return failed;
   }
   const sendNow = decision.action === 'send' ? (decision.probe ? due.slice(0, 1) : due) : [];
@@ -191,6 +183,7 @@ async function processEndpointGroup(
   let probeOutcome: ReportedOutcome | undefined;
   let lastStatusCode: number | undefined;
   const attempted: { messageId: string; message: DeliveryMessage; sent: SentAttempt }[] = [];
+  const heldElsewhere: { message: DeliveryMessage; delaySeconds: number }[] = [];
   const attemptFailed = (messageId: string, message: DeliveryMessage, error: unknown) => {
     deps.onError(error, {
       deliveryId: message.deliveryId,
@@ -204,12 +197,24 @@ async function processEndpointGroup(
       try {
         const result = await attemptDelivery(endpoint, message, deps);
         if (result === 'retry-later') failed.push(messageId);
-        else if (result !== 'skipped') attempted.push({ messageId, message, sent: result });
+        else if (result === 'skipped') return;
+        else if ('untilMs' in result)
+          heldElsewhere.push({
+            message: { ...message, dueAtMs: result.untilMs },
+            delaySeconds: planDelay(result.untilMs, nowMs),
+          });
+        else attempted.push({ messageId, message, sent: result });
       } catch (error) {
         attemptFailed(messageId, message, error);
       }
     }),
   );
+  // A copy of an attempt held by another claim waits out the lease as a hop (no attempt spent,
+  // no receive counted towards the DLQ), then claims or finds the delivery finished.
+  if (heldElsewhere.length > 0) {
+    await deps.queue.send(heldElsewhere);
+    for (let i = 0; i < heldElsewhere.length; i++) deps.onMetric({ name: 'hop' });
+  }
   // The group's outcomes left to write go together (a round trip per 25, not one each). A write
   // that failed leaves its delivery in flight: its message is retried and re-claims after the lease.
   const batched = attempted.filter((a) => a.sent.finish !== undefined);
@@ -236,6 +241,31 @@ async function processEndpointGroup(
   return failed;
 }
 
+/**
+ * Ends the group's deliveries without an attempt. One that an attempt still holds within its lease
+ * (its worker may yet write the outcome, or died with its claim's answer lost) is looked at again
+ * when the lease ends, as a hop: dropping its message would leave it in flight for good.
+ */
+async function cancelDeliveries(
+  due: readonly { message: DeliveryMessage }[],
+  reason: string,
+  nowMs: number,
+  deps: DeliveryDeps,
+): Promise<void> {
+  const held: { message: DeliveryMessage; delaySeconds: number }[] = [];
+  await Promise.all(
+    due.map(async ({ message }) => {
+      const heldUntilMs = await deps.deliveries.cancel(initialState(message), reason, nowMs, expiry(nowMs));
+      if (heldUntilMs === undefined) return deps.onMetric({ name: 'cancelled' });
+      const dueAtMs = heldUntilMs + 1000;
+      held.push({ message: { ...message, dueAtMs }, delaySeconds: planDelay(dueAtMs, nowMs) });
+    }),
+  );
+  if (held.length === 0) return;
+  await deps.queue.send(held);
+  for (let i = 0; i < held.length; i++) deps.onMetric({ name: 'hop' });
+}
+
 const planDelay = (dueAtMs: number, nowMs: number): number => {
   const plan = planWait(dueAtMs, nowMs);
   return plan.action === 'wait' ? plan.delaySeconds : 0;
@@ -248,7 +278,8 @@ interface SentAttempt {
   readonly finish?: FinishedAttempt;
 }
 
-type AttemptResult = 'retry-later' | 'skipped' | SentAttempt;
+/** `untilMs`: another claim holds the attempt until then (its lease): look again at that time. */
+type AttemptResult = 'retry-later' | 'skipped' | { readonly untilMs: number } | SentAttempt;
 
 async function attemptDelivery(
   endpoint: WebhookEndpoint,
@@ -265,10 +296,20 @@ async function attemptDelivery(
     randomUUID(),
   );
   if (!claim.ok) {
+    const current = claim.current;
     // The state is behind this message (its previous step is still being written): try later.
-    if (claim.current && claim.current.attempt < message.attempt) return 'retry-later';
-    // Otherwise a duplicate: the delivery moved on, or another claim holds it (its own message
-    // stays in the queue until it ends, and re-claims after the lease if that worker died).
+    if (current && current.attempt < message.attempt) return 'retry-later';
+    // Another claim holds this very attempt. It may be this message's own earlier receive, whose
+    // claim was applied but whose answer was lost (a timeout), so nobody else would finish it:
+    // come back when the lease ends. Then the claim is ours if the holder died, or this copy is
+    // dropped as a duplicate if the holder finished (no second POST either way).
+    if (
+      current?.status === 'in-flight' &&
+      current.attempt === message.attempt &&
+      (current.leaseUntilMs ?? 0) >= startMs
+    )
+      return { untilMs: current.leaseUntilMs! + 1000 };
+    // Otherwise a duplicate: the delivery moved on.
     deps.onMetric({ name: 'duplicate' });
     return 'skipped';
   }

@@ -3,6 +3,7 @@
  * request is repeated after it was applied (the SDK retries a timed-out request whose answer was
  * lost) recognises itself by its claim id; another claim on the same in-flight attempt loses.
  * The batched outcome writes (`finishAttempts`) keep finishAttempt's condition and append.
+ * A cancel (endpoint disabled or deleted) ends an attempt in flight only once its lease is over.
  */
 import { DynamoDeliveryStore } from '../../../src/webhooks/adapters/deliveries';
 import { initialState, type AttemptRecord, type DeliveryMessage } from '../../../src/webhooks/domain/webhook';
@@ -179,4 +180,18 @@ it('batched outcomes: each written under its own condition, appended to the log,
   expect(scrubbed?.attempts?.map((a) => a.response)).toEqual(['', 'boom']);
   expect(scrubbed).toMatchObject({ responsesErased: true, status: 'pending', attempt: 2 });
   expect(await store.getDelivery('dlv_batch_never_claimed')).toBeUndefined();
+});
+
+it('a cancel ends an attempt left in flight past its lease, never one within it', async () => {
+  const initial = initialState(message('dlv_cancel_abandoned'));
+  await store.claim(initial, NOW, NOW + 61_000, expiry, 'claim-lost');
+  // Within the lease the holder may still write its outcome: the cancel leaves it alone.
+  await store.cancel(initial, 'endpoint-disabled', NOW + 30_000, expiry);
+  expect(await store.getDelivery('dlv_cancel_abandoned')).toMatchObject({ status: 'in-flight' });
+  // Past it nobody will (the worker died, or its claim's answer was lost): cancelled, not stuck.
+  await store.cancel(initial, 'endpoint-disabled', NOW + 62_000, expiry);
+  expect(await store.getDelivery('dlv_cancel_abandoned')).toMatchObject({
+    status: 'cancelled',
+    reason: 'endpoint-disabled',
+  });
 });

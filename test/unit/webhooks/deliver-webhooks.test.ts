@@ -63,13 +63,16 @@ class MemoryDeliveries implements Pick<
   readonly deferrals = new Map<string, number>();
   async cancel(initial: DeliveryState, reason: string, nowMs: number) {
     const current = this.states.get(initial.deliveryId);
-    if (current && current.status !== 'pending') return;
+    const abandoned = current?.status === 'in-flight' && (current.leaseUntilMs ?? 0) < nowMs;
+    if (current && current.status !== 'pending' && !abandoned)
+      return current.status === 'in-flight' ? current.leaseUntilMs : undefined;
     this.states.set(initial.deliveryId, {
       ...(current ?? { ...initial, attempts: [] }),
       status: 'cancelled',
       reason,
       finishedAtMs: nowMs,
     });
+    return undefined;
   }
   async defer(initial: DeliveryState, dueAtMs: number) {
     this.deferrals.set(initial.deliveryId, (this.deferrals.get(initial.deliveryId) ?? 0) + 1);
@@ -101,8 +104,9 @@ function setup(results: () => Partial<DeliveryResult>) {
     updatedAt: '2026-01-01T00:00:00Z',
   };
   let draw = 0;
+  let enabled = true;
   const deps: DeliveryDeps = {
-    endpoints: { get: async () => endpoint, disable: async () => true },
+    endpoints: { get: async () => ({ ...endpoint, enabled }), disable: async () => true },
     deliveries: deliveries as unknown as DeliveryStore,
     queue: {
       send: async (messages) => {
@@ -161,7 +165,10 @@ function setup(results: () => Partial<DeliveryResult>) {
     return true;
   };
   const redeliverFirst = () => queue.push({ message: first, visibleAt: now });
-  return { step, attemptsAt, deadLetters, deliveries, hops, redeliverFirst };
+  const disableEndpoint = () => {
+    enabled = false;
+  };
+  return { step, attemptsAt, deadLetters, deliveries, hops, redeliverFirst, disableEndpoint };
 }
 
 describe('the delivery worker on the real schedule (fake clock)', () => {
@@ -233,6 +240,67 @@ describe('the delivery worker on the real schedule (fake clock)', () => {
     while (await run.step());
     expect(run.attemptsAt).toHaveLength(0);
     expect(run.deliveries.states.get('dlv_1')).toMatchObject({ status: 'delivered' });
+  });
+});
+
+describe('a claim applied whose answer was lost', () => {
+  it('resumes the delivery when the lease ends: the redelivered message waits, then claims and sends once', async () => {
+    const run = setup(() => ({ outcome: 'success', statusCode: 204 }));
+    const start = Date.UTC(2026, 0, 1);
+    // The first receive's claim reached the table, but its answer timed out: the worker retried
+    // the message and nobody holds the delivery except a claim id that no worker has.
+    run.deliveries.states.set('dlv_1', {
+      deliveryId: 'dlv_1',
+      supplierId: 'sup_1',
+      endpointId: 'whe_1',
+      eventId: 'evt_1',
+      eventType: 'review.received',
+      status: 'in-flight',
+      attempt: 1,
+      roundStart: 1,
+      dueAtMs: start,
+      createdAtMs: start,
+      leaseUntilMs: start + 61_000,
+      claimId: 'a-claim-whose-answer-was-lost',
+      attempts: [],
+    });
+    await run.step();
+    expect(run.attemptsAt).toHaveLength(0);
+    expect(run.hops).toHaveLength(1);
+    while (await run.step());
+    expect(run.attemptsAt).toHaveLength(1);
+    expect(run.attemptsAt[0]!).toBeGreaterThan(start + 61_000);
+    expect(run.deliveries.states.get('dlv_1')).toMatchObject({ status: 'delivered', attempt: 1 });
+  });
+
+  it('cancels it when the lease ends if its endpoint was disabled meanwhile, instead of leaving it in flight', async () => {
+    const run = setup(() => ({ outcome: 'success', statusCode: 204 }));
+    const start = Date.UTC(2026, 0, 1);
+    run.deliveries.states.set('dlv_1', {
+      deliveryId: 'dlv_1',
+      supplierId: 'sup_1',
+      endpointId: 'whe_1',
+      eventId: 'evt_1',
+      eventType: 'review.received',
+      status: 'in-flight',
+      attempt: 1,
+      roundStart: 1,
+      dueAtMs: start,
+      createdAtMs: start,
+      leaseUntilMs: start + 61_000,
+      claimId: 'a-claim-whose-answer-was-lost',
+      attempts: [],
+    });
+    run.disableEndpoint();
+    await run.step();
+    expect(run.deliveries.states.get('dlv_1')).toMatchObject({ status: 'in-flight' });
+    expect(run.hops).toHaveLength(1);
+    while (await run.step());
+    expect(run.attemptsAt).toHaveLength(0);
+    expect(run.deliveries.states.get('dlv_1')).toMatchObject({
+      status: 'cancelled',
+      reason: 'endpoint-disabled',
+    });
   });
 });
 
