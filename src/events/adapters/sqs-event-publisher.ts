@@ -4,9 +4,12 @@ import { sqsJson } from '../../shared/sqs-queues';
 import { CORRELATION_ATTRIBUTE, CORRELATION_EXTENSION } from '../../shared/correlation';
 import type { DomainEvent, EventPublisher } from '../domain-event';
 
+/** SendMessageBatch calls in flight per publish: a batch of 25 reviews' events in one round. */
+const MAX_CALLS_AT_ONCE = 6;
+
 /**
  * Domain events as CloudEvents 1.0 structured JSON, ten per SendMessageBatch call, the calls at
- * once (a batch of 25 reviews is five or six of them: one after the other they were a sixth of
+ * once, up to six (a batch of 25 reviews is five or six of them: one after the other they were a sixth of
  * the ingest worker's time per batch, ADR 0022 "Ninth round: ingestion round trips"). Any refused event fails
  * the whole publish, after every call has answered; the caller retries it, and consumers
  * deduplicate by the events' deterministic ids.
@@ -21,9 +24,18 @@ export class SqsEventPublisher implements EventPublisher {
   async publish(events: readonly DomainEvent[]): Promise<void> {
     const chunks: DomainEvent[][] = [];
     for (let start = 0; start < events.length; start += 10) chunks.push(events.slice(start, start + 10));
-    const sent = await Promise.allSettled(chunks.map((chunk) => this.send(chunk)));
-    const failed = sent.find((result) => result.status === 'rejected');
-    if (failed) throw failed.reason;
+    // At most MAX_CALLS_AT_ONCE in flight: a worker's chunk fits, and a large publish (a replay, a
+    // producer's backfill) does not land on the queue and its consumers as one burst.
+    const errors: unknown[] = [];
+    let next = 0;
+    const lane = async () => {
+      while (next < chunks.length) {
+        const chunk = chunks[next++]!;
+        await this.send(chunk).catch((error: unknown) => void errors.push(error));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(MAX_CALLS_AT_ONCE, chunks.length) }, lane));
+    if (errors.length > 0) throw errors[0];
   }
 
   private async send(chunk: readonly DomainEvent[]): Promise<void> {
