@@ -38,6 +38,8 @@ export interface CallGate {
   readonly breakerReadAtMs: number;
   /** The call is the breaker's half-open probe. */
   readonly probe: boolean;
+  /** The probe's claim on the breaker: every call of one probe admission carries it. */
+  readonly probeId?: string;
 }
 
 export interface CallContext {

@@ -121,7 +121,11 @@ export class AuditedPlatformHttp implements PlatformHttp {
       ...(status !== undefined ? { httpStatus: status } : {}),
       latencyMs,
       ...(context.gate
-        ? { breakerProbe: context.gate.probe, queuedMs: Math.max(0, started - context.gate.breakerReadAtMs) }
+        ? {
+            breakerProbe: context.gate.probe,
+            ...(context.gate.probeId !== undefined ? { breakerProbeId: context.gate.probeId } : {}),
+            queuedMs: Math.max(0, started - context.gate.breakerReadAtMs),
+          }
         : {}),
       ...(quota?.remaining !== undefined ? { quotaRemaining: quota.remaining } : {}),
       correlationId: context.correlationId,

@@ -88,6 +88,7 @@ export class DynamoAuditAppender implements AuditLog {
       ...(entry.httpStatus !== undefined ? { httpStatus: entry.httpStatus } : {}),
       ...(entry.latencyMs !== undefined ? { latencyMs: entry.latencyMs } : {}),
       ...(entry.breakerProbe !== undefined ? { breakerProbe: entry.breakerProbe } : {}),
+      ...(entry.breakerProbeId !== undefined ? { breakerProbeId: entry.breakerProbeId } : {}),
       ...(entry.queuedMs !== undefined ? { queuedMs: entry.queuedMs } : {}),
       ...(entry.quotaRemaining !== undefined ? { quotaRemaining: entry.quotaRemaining } : {}),
       correlationId: entry.correlationId,

@@ -22,6 +22,11 @@ export interface AuditEntry {
   readonly latencyMs?: number;
   /** Calls: the circuit breaker's half-open probe (its result closes or re-opens the breaker). */
   readonly breakerProbe?: boolean;
+  /**
+   * Calls: the probe's claim on the breaker, shared by the calls of one probe admission (a token
+   * refresh and its retry, a targeted sync's gets). Stored for ops and tests; not in the API.
+   */
+  readonly breakerProbeId?: string;
   /** Calls: from the gate's admission (its breaker read) to the call (token waits, access-token refresh). */
   readonly queuedMs?: number;
   /** Calls left in the platform's window after this call, when known. */

@@ -86,7 +86,8 @@ export async function admit(
 
 /** What the audit records of an admission: when the breaker was read, and whether the call is its probe. */
 export function gateOf(admission: Extract<Admission, { kind: 'admitted' }>): CallGate {
-  return { breakerReadAtMs: admission.breakerReadAtMs, probe: admission.probeId !== undefined };
+  const { breakerReadAtMs, probeId } = admission;
+  return { breakerReadAtMs, probe: probeId !== undefined, ...(probeId !== undefined ? { probeId } : {}) };
 }
 
 /** Takes `cost` tokens from every bucket (all or none); the wait when they are not there. */

@@ -135,7 +135,11 @@ async function processEndpointGroup(
     }
     const plan = planWait(item.message.dueAtMs, nowMs);
     if (plan.action === 'wait') hops.push({ message: item.message, delaySeconds: plan.delaySeconds });
-    else due.push(item);
+    else if (due.some(({ message }) => sameStep(message, item.message))) {
+      // Two copies of one step in a batch (a redelivered event's fan-out): the first one's
+      // message stands for both; it is retried should it fail, so this one is done.
+      deps.onMetric({ name: 'duplicate' });
+    } else due.push(item);
   }
   if (hops.length > 0) {
     await deps.queue.send(hops);
@@ -198,19 +202,17 @@ async function processEndpointGroup(
         const result = await attemptDelivery(endpoint, message, deps);
         if (result === 'retry-later') failed.push(messageId);
         else if (result === 'skipped') return;
-        else if ('untilMs' in result)
-          heldElsewhere.push({
-            message: { ...message, dueAtMs: result.untilMs },
-            delaySeconds: planDelay(result.untilMs, nowMs),
-          });
-        else attempted.push({ messageId, message, sent: result });
+        else if ('heldUntilMs' in result) {
+          const dueAtMs = lookAgainAtMs(result.heldUntilMs, nowMs);
+          heldElsewhere.push({ message: { ...message, dueAtMs }, delaySeconds: planDelay(dueAtMs, nowMs) });
+        } else attempted.push({ messageId, message, sent: result });
       } catch (error) {
         attemptFailed(messageId, message, error);
       }
     }),
   );
-  // A copy of an attempt held by another claim waits out the lease as a hop (no attempt spent,
-  // no receive counted towards the DLQ), then claims or finds the delivery finished.
+  // A copy of an attempt held by another claim looks again later as a hop (no attempt spent, no
+  // receive counted towards the DLQ), then claims or finds the delivery finished (lookAgainAtMs).
   if (heldElsewhere.length > 0) {
     await deps.queue.send(heldElsewhere);
     for (let i = 0; i < heldElsewhere.length; i++) deps.onMetric({ name: 'hop' });
@@ -257,7 +259,7 @@ async function cancelDeliveries(
     due.map(async ({ message }) => {
       const heldUntilMs = await deps.deliveries.cancel(initialState(message), reason, nowMs, expiry(nowMs));
       if (heldUntilMs === undefined) return deps.onMetric({ name: 'cancelled' });
-      const dueAtMs = heldUntilMs + 1000;
+      const dueAtMs = lookAgainAtMs(heldUntilMs, nowMs);
       held.push({ message: { ...message, dueAtMs }, delaySeconds: planDelay(dueAtMs, nowMs) });
     }),
   );
@@ -265,6 +267,26 @@ async function cancelDeliveries(
   await deps.queue.send(held);
   for (let i = 0; i < held.length; i++) deps.onMetric({ name: 'hop' });
 }
+
+/** How long a claim holds its attempt past the POST's own timeout (to write the outcome). */
+const LEASE_MARGIN_MS = 60_000;
+/** Time a live holder has, after its POST's timeout, to write the outcome before a copy looks. */
+const OUTCOME_GRACE_MS = 5_000;
+
+/**
+ * When a copy of an attempt that another claim holds (until `heldUntilMs`) looks again. A live
+ * holder's POST is over by the lease less its margin and its outcome written soon after: the first
+ * look is then, so a duplicate is dropped within seconds, not at the lease's end a minute later.
+ * Held still at that look (a slow holder, or one whose claim's answer was lost), the next is at the
+ * lease's end, when the claim can be taken.
+ */
+export function lookAgainAtMs(heldUntilMs: number, nowMs: number): number {
+  const holderDoneMs = heldUntilMs - LEASE_MARGIN_MS + OUTCOME_GRACE_MS;
+  return holderDoneMs > nowMs ? holderDoneMs : heldUntilMs + 1000;
+}
+
+const sameStep = (a: DeliveryMessage, b: DeliveryMessage) =>
+  a.deliveryId === b.deliveryId && a.attempt === b.attempt && a.kind === b.kind;
 
 const planDelay = (dueAtMs: number, nowMs: number): number => {
   const plan = planWait(dueAtMs, nowMs);
@@ -278,8 +300,8 @@ interface SentAttempt {
   readonly finish?: FinishedAttempt;
 }
 
-/** `untilMs`: another claim holds the attempt until then (its lease): look again at that time. */
-type AttemptResult = 'retry-later' | 'skipped' | { readonly untilMs: number } | SentAttempt;
+/** `heldUntilMs`: another claim holds the attempt until then (its lease). */
+type AttemptResult = 'retry-later' | 'skipped' | { readonly heldUntilMs: number } | SentAttempt;
 
 async function attemptDelivery(
   endpoint: WebhookEndpoint,
@@ -287,7 +309,7 @@ async function attemptDelivery(
   deps: DeliveryDeps,
 ): Promise<AttemptResult> {
   const startMs = now(deps);
-  const leaseUntilMs = startMs + (deps.config.http.totalTimeoutMs ?? 10_000) + 60_000;
+  const leaseUntilMs = startMs + (deps.config.http.totalTimeoutMs ?? 10_000) + LEASE_MARGIN_MS;
   const claim = await deps.deliveries.claim(
     initialState(message),
     startMs,
@@ -308,7 +330,7 @@ async function attemptDelivery(
       current.attempt === message.attempt &&
       (current.leaseUntilMs ?? 0) >= startMs
     )
-      return { untilMs: current.leaseUntilMs! + 1000 };
+      return { heldUntilMs: current.leaseUntilMs! };
     // Otherwise a duplicate: the delivery moved on.
     deps.onMetric({ name: 'duplicate' });
     return 'skipped';

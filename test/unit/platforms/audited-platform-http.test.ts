@@ -166,10 +166,11 @@ it('records how the gate let the call through: the probe flag and the time queue
   await http.request({ method: 'GET', url: 'https://api.yelp.com/v3/x' }, context);
   await http.request(
     { method: 'GET', url: 'https://api.yelp.com/v3/x' },
-    { ...context, gate: { breakerReadAtMs: 900, probe: true } },
+    { ...context, gate: { breakerReadAtMs: 900, probe: true, probeId: 'probe-1' } },
   );
   expect(audit.written[0]).not.toHaveProperty('breakerProbe');
+  expect(audit.written[0]).not.toHaveProperty('breakerProbeId');
   expect(audit.written[0]).not.toHaveProperty('queuedMs');
   // The second call started at 1,015 (the clock moves 5 ms a read): 115 ms after the breaker read.
-  expect(audit.written[1]).toMatchObject({ breakerProbe: true, queuedMs: 115 });
+  expect(audit.written[1]).toMatchObject({ breakerProbe: true, breakerProbeId: 'probe-1', queuedMs: 115 });
 });

@@ -6,7 +6,11 @@
 import type { DeliveryMessage, DeliveryState, WebhookEndpoint } from '../../../src/webhooks/domain/webhook';
 import type { ClaimResult, DeliveryStore, FinishedAttempt, FinishOutcome } from '../../../src/webhooks/ports';
 import { webhookConfigFromEnv } from '../../../src/webhooks/config';
-import { processDeliveryBatch, type DeliveryDeps } from '../../../src/webhooks/use-cases/deliver-webhooks';
+import {
+  lookAgainAtMs,
+  processDeliveryBatch,
+  type DeliveryDeps,
+} from '../../../src/webhooks/use-cases/deliver-webhooks';
 import { DEFAULT_BREAKER_CONFIG, InMemoryBreakerStore } from '../../../src/webhooks/domain/circuit-breaker';
 import type { DeliveryResult } from '../../../src/webhooks/adapters/http-delivery';
 import { RETRY_SCHEDULE_SECONDS, SQS_MAX_DELAY_SECONDS } from '../../../src/webhooks/domain/retry-schedule';
@@ -168,7 +172,33 @@ function setup(results: () => Partial<DeliveryResult>) {
   const disableEndpoint = () => {
     enabled = false;
   };
-  return { step, attemptsAt, deadLetters, deliveries, hops, redeliverFirst, disableEndpoint };
+  /** Hands one batch with two copies of the first message (a redelivered event's fan-out). */
+  const deliverFirstTwice = () =>
+    processDeliveryBatch(
+      [
+        { messageId: 'm1', body: JSON.stringify(first) },
+        { messageId: 'm2', body: JSON.stringify(first) },
+      ],
+      deps,
+    );
+  const finishElsewhere = (id: string) => {
+    const state = deliveries.states.get(id)!;
+    deliveries.states.set(id, { ...state, status: 'delivered', finishedAtMs: now });
+  };
+  const clock = () => now;
+  return {
+    step,
+    attemptsAt,
+    deadLetters,
+    deliveries,
+    hops,
+    redeliverFirst,
+    disableEndpoint,
+    deliverFirstTwice,
+    finishElsewhere,
+    clock,
+    config: deps.config,
+  };
 }
 
 describe('the delivery worker on the real schedule (fake clock)', () => {
@@ -301,6 +331,53 @@ describe('a claim applied whose answer was lost', () => {
       status: 'cancelled',
       reason: 'endpoint-disabled',
     });
+  });
+});
+
+describe('a copy of a step that a live worker holds', () => {
+  it('looks again once the holder must have finished, seconds later, not at the lease end a minute later', async () => {
+    const run = setup(() => ({ outcome: 'success', statusCode: 204 }));
+    const start = run.clock();
+    const totalTimeoutMs = run.config.http.totalTimeoutMs!;
+    // Another worker claimed the attempt just now and is sending it.
+    run.deliveries.states.set('dlv_1', {
+      deliveryId: 'dlv_1',
+      supplierId: 'sup_1',
+      endpointId: 'whe_1',
+      eventId: 'evt_1',
+      eventType: 'review.received',
+      status: 'in-flight',
+      attempt: 1,
+      roundStart: 1,
+      dueAtMs: start,
+      createdAtMs: start,
+      leaseUntilMs: start + totalTimeoutMs + 60_000,
+      claimId: 'a-live-worker',
+      attempts: [],
+    });
+    await run.step();
+    expect(run.hops).toEqual([Math.ceil((totalTimeoutMs + 5_000) / 1000)]);
+    run.finishElsewhere('dlv_1');
+    while (await run.step());
+    expect(run.clock()).toBeLessThan(start + totalTimeoutMs + 10_000);
+    expect(run.attemptsAt).toEqual([]);
+    expect(run.hops).toHaveLength(1);
+    expect(run.deliveries.states.get('dlv_1')).toMatchObject({ status: 'delivered' });
+  });
+
+  it('is looked at first when the holder must be done, then at the lease end', () => {
+    const lease = 1_000_000;
+    expect(lookAgainAtMs(lease, lease - 70_000)).toBe(lease - 55_000);
+    expect(lookAgainAtMs(lease, lease - 55_000)).toBe(lease + 1000);
+    expect(lookAgainAtMs(lease, lease - 10_000)).toBe(lease + 1000);
+  });
+
+  it('sends one of two copies in one batch once, with no hop', async () => {
+    const run = setup(() => ({ outcome: 'success', statusCode: 204 }));
+    expect(await run.deliverFirstTwice()).toEqual([]);
+    expect(run.attemptsAt).toHaveLength(1);
+    expect(run.hops).toEqual([]);
+    expect(run.deliveries.states.get('dlv_1')).toMatchObject({ status: 'delivered', attempt: 1 });
   });
 });
 
