@@ -107,13 +107,14 @@ export function ingestFlow(options: FlowOptions, deployment: Deployment): Ingest
         perReview: 1 / chunk,
         transactional: true,
       },
-      // src/models/adapters/model-stats-store.ts: one hourly counter per model task and variant, per chunk.
+      // src/models/adapters/model-stats-store.ts: one hourly counter per model task and variant, per
+      // Ingest batch (ingest-batch.ts step 4: the batch's chunks counted together).
       {
         what: 'model statistics',
         table: 'ModelStats',
         item: modelStatsItem(),
         changed: ['count'],
-        perReview: 2 / chunk,
+        perReview: 2 / batchOf('Ingest'),
         transactional: false,
       },
       // src/webhooks/adapters/event-log.ts logEvent: every event is logged for replay (its own table).

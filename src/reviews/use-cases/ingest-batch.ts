@@ -116,8 +116,10 @@ export function reviewAndReplyFromQueuedBody(body: string): {
  * 3. Publish the domain events of each stored chunk, also for duplicates: an earlier attempt
  *    may have stored a review and then failed to publish. Event ids are deterministic (per
  *    review and version), so consumers deduplicate. An edit announces review.updated. The
- *    inference retries, the replies the sources show and the model statistics go at the same
- *    time as the events (none depends on another; each needs the store's outcome).
+ *    inference retries and the replies the sources show go at the same time as the events (none
+ *    depends on another; each needs the store's outcome).
+ * 4. Once every chunk has answered, add the batch's model statistics: one counter update per model
+ *    task and variant for the whole batch, not per chunk (ADR 0032, fourteenth round).
  * A failure affects only the messages of its chunk; the caller reports those for retry.
  */
 export async function ingestBatch(
@@ -178,6 +180,8 @@ export async function ingestBatch(
     }
   }
   const storedAt = deps.clock.now().toISOString();
+  /** The predictions of first stores and edits, of every chunk: counted once per batch (step 4). */
+  const counted: Observation[] = [];
   await Promise.all(
     chunks.map(async ({ supplierId, entries }) => {
       try {
@@ -198,11 +202,12 @@ export async function ingestBatch(
         const stored = await deps.reviews.insertMany(supplierId, inferred.reviews, storedAt);
         // Statistics count first stores and edits (new text), and never fail the ingestion. A
         // redelivery of this chunk finds its reviews stored (duplicates): they are counted once.
-        const counted = inferred.observations.filter((o) => {
+        const chunkCounted = inferred.observations.filter((o) => {
           const kind = stored.get(o.reviewId)?.kind;
           return kind === 'created' || kind === 'updated';
         });
-        deps.onObservations?.(counted);
+        deps.onObservations?.(chunkCounted);
+        counted.push(...chunkCounted);
         // What follows the store, at once rather than one call after the other (ADR 0022,
         // "Ninth round: ingestion round trips"); the chunk fails (and is retried) if any of it fails, once
         // all of it has answered.
@@ -227,9 +232,6 @@ export async function ingestBatch(
             inferred.reviews.flatMap((review) => eventsFor(review, stored.get(review.reviewId), storedAt)),
           ),
           observeReplies(supplierId, entries, replies, stored, deps.reviews),
-          recordObservations(counted, deps.modelStats, deps.clock.now()).catch((error: unknown) =>
-            deps.onStatsError?.(error),
-          ),
         ]);
         const latestById = new Map(inferred.reviews.map((r) => [r.reviewId, r]));
         const assigned = new Set<string>();
@@ -256,6 +258,13 @@ export async function ingestBatch(
       }
     }),
   );
+  // Never fails the ingestion. A chunk that failed after its store still counts its first stores:
+  // its redelivery finds them stored (duplicates) and does not count them again.
+  if (counted.length > 0) {
+    await recordObservations(counted, deps.modelStats, deps.clock.now()).catch((error: unknown) =>
+      deps.onStatsError?.(error),
+    );
+  }
   return outcomes;
 }
 

@@ -277,6 +277,18 @@ describe('ingest worker batch', () => {
     expect(f.statsAdded.map((counters) => counters.n)).toEqual([2]);
   });
 
+  it('adds the model statistics once per batch, not once per chunk', async () => {
+    const f = fakes(2);
+    const result = await processIngestBatch(
+      batch(message('a'), message('b'), message('c'), message('d'), message('e')),
+      f.deps,
+    );
+    expect(result.batchItemFailures).toEqual([]);
+    expect(f.transactions).toEqual([2, 2, 1]);
+    // One counter update per model task and variant for the five reviews of the three chunks.
+    expect(f.statsAdded.map((counters) => counters.n)).toEqual([5]);
+  });
+
   it('leaves the rest pending once the time budget is spent', async () => {
     const f = fakes();
     f.deps = { ...f.deps, inferenceBudgetMs: -1 };
