@@ -118,8 +118,9 @@ export function reviewAndReplyFromQueuedBody(body: string): {
  *    review and version), so consumers deduplicate. An edit announces review.updated. The
  *    inference retries and the replies the sources show go at the same time as the events (none
  *    depends on another; each needs the store's outcome).
- * 4. Once every chunk has answered, add the batch's model statistics: one counter update per model
- *    task and variant for the whole batch, not per chunk (ADR 0032, fourteenth round).
+ * 4. The batch's model statistics: one counter update per model task and variant for the whole
+ *    batch, not per chunk (ADR 0032, fourteenth round), started by the last chunk to store, beside
+ *    its events.
  * A failure affects only the messages of its chunk; the caller reports those for retry.
  */
 export async function ingestBatch(
@@ -182,8 +183,24 @@ export async function ingestBatch(
   const storedAt = deps.clock.now().toISOString();
   /** The predictions of first stores and edits, of every chunk: counted once per batch (step 4). */
   const counted: Observation[] = [];
+  let chunksToCount = chunks.length;
+  let statsWrite: Promise<void> | undefined;
+  /**
+   * A chunk's store has answered (or the chunk failed before it): the last one starts the batch's
+   * statistics write, beside its own events, so that one chunk's batch (the usual case) waits for
+   * no extra round trip. Statistics never fail the ingestion.
+   */
+  const chunkCountedOnce = () => {
+    chunksToCount -= 1;
+    if (chunksToCount === 0 && counted.length > 0) {
+      statsWrite = recordObservations(counted, deps.modelStats, deps.clock.now()).catch((error: unknown) =>
+        deps.onStatsError?.(error),
+      );
+    }
+  };
   await Promise.all(
     chunks.map(async ({ supplierId, entries }) => {
+      let countedHere = false;
       try {
         const recent = await deps.reviews.recent(supplierId, deps.recentWindow);
         // One version per review: the latest of those in this chunk (dateless ones aligned first).
@@ -208,6 +225,8 @@ export async function ingestBatch(
         });
         deps.onObservations?.(chunkCounted);
         counted.push(...chunkCounted);
+        countedHere = true;
+        chunkCountedOnce();
         // What follows the store, at once rather than one call after the other (ADR 0022,
         // "Ninth round: ingestion round trips"); the chunk fails (and is retried) if any of it fails, once
         // all of it has answered.
@@ -255,16 +274,13 @@ export async function ingestBatch(
         }
       } catch (error) {
         for (const { messageId } of entries) outcomes.set(messageId, { kind: 'failed', error });
+        if (!countedHere) chunkCountedOnce();
       }
     }),
   );
-  // Never fails the ingestion. A chunk that failed after its store still counts its first stores:
-  // its redelivery finds them stored (duplicates) and does not count them again.
-  if (counted.length > 0) {
-    await recordObservations(counted, deps.modelStats, deps.clock.now()).catch((error: unknown) =>
-      deps.onStatsError?.(error),
-    );
-  }
+  // A chunk that failed after its store still counts its first stores: its redelivery finds them
+  // stored (duplicates) and does not count them again.
+  await statsWrite;
   return outcomes;
 }
 
