@@ -7,8 +7,8 @@
  *   npm run cost -- --json
  * Read from the synthesized templates (bench/cost-deployment.ts): the tables' keys, GSIs,
  * projections and regions; the functions' memory and architecture. From the catalog: the queues'
- * batch sizes. Item sizes: representative items built like the adapters build them
- * (bench/cost-items.ts). Durations: assumptions for warm arm64 invocations (`DURATION_MS`), stated.
+ * batch sizes. Item sizes: representative items (bench/cost-items.ts): the review and its audit
+ * record built by the repository's own builders, the others like their adapters build them. Durations: assumptions for warm arm64 invocations (`DURATION_MS`), stated.
  */
 import { apiFunctionOfOperation } from '../src/catalog/api-functions';
 import type { FunctionId } from '../src/catalog/functions';
