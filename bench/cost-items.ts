@@ -3,7 +3,8 @@
  * answers (the in-process API CPU bench). Each builder names the adapter whose item it mirrors.
  */
 import { OUTBOUND_EXAMPLES } from '../src/events/examples';
-import { reviewListingKeys } from '../src/reviews/domain/review-listing-keys';
+import { createdAuditItem, createdReviewItem } from '../src/reviews/adapters/review-repository';
+import type { Review } from '../src/reviews/domain/review';
 import { benchReview } from './support';
 
 export const SAMPLE_SUPPLIER = 'sup_benchcpu0000000000000';
@@ -24,32 +25,29 @@ const SEED_PLATFORMS = [
   'facebook',
 ] as const;
 
+const SAMPLE_REGION = 'eu-west-1';
+
 /**
- * src/reviews/adapters/review-repository.ts transactItems: a stored review (the API's Query answer).
+ * A review as the ingest worker hands it to the repository (src/reviews/domain/review.ts).
  * `varied`: platforms and ratings as a real supplier's mix (Facebook ones with a recommendation and
  * no stars, so in the byRecommendation index and not in byRating or byPlatformRating), for the
  * 100k-review bench.
  */
-export function reviewItem(i = 0, supplierId = SAMPLE_SUPPLIER, varied = false): Record<string, unknown> {
+export function sampleReview(i = 0, supplierId = SAMPLE_SUPPLIER, varied = false): Review {
   const at = new Date(Date.parse('2026-01-01T00:00:00.000Z') + i * 60_000).toISOString();
-  const reviewId = reviewIdOf(i);
-  const pk = `SUPPLIER#${supplierId}`;
   const platform = varied ? SEED_PLATFORMS[i % SEED_PLATFORMS.length]! : 'google';
   const stars = benchReview(i);
-  const review =
+  const content: Pick<Review, 'rating' | 'title' | 'body' | 'recommendation'> =
     platform === 'facebook'
       ? // One Facebook review in three recommends against (independent of the stars' pattern).
         { ...stars, rating: null, recommendation: Math.floor(i / 10) % 3 === 0 ? 'negative' : 'positive' }
       : stars;
   return {
-    pk,
-    sk: `REVIEW#${reviewId}`,
-    entity: 'review',
-    reviewId,
+    reviewId: reviewIdOf(i),
     supplierId,
     platform,
     externalId: `bench-${i}`,
-    ...review,
+    ...content,
     reviewerName: `Couple ${i}`,
     verified: false,
     reviewedAt: at,
@@ -71,29 +69,22 @@ export function reviewItem(i = 0, supplierId = SAMPLE_SUPPLIER, varied = false):
       authenticity: { reasons: ['unverified'], score: 0.1, duplicateOf: [] },
       flags: [],
     },
-    version: 1,
-    storedAt: at,
-    storedInRegion: 'eu-west-1',
-    // The indexes share the sort key gsi1sk (ADR 0032); the sparse ones only where they apply.
-    ...reviewListingKeys(supplierId, { reviewId, reviewedAt: at, platform, ...review }),
   };
 }
 
-/** review-repository.ts transactItems: the `review.created` audit record beside each review. */
+/**
+ * A stored review (the API's Query answer), built by the repository's own code
+ * (review-repository.ts `createdReviewItem`, stored at its receipt time): what the cost model sizes
+ * is what the creating transaction writes.
+ */
+export function reviewItem(i = 0, supplierId = SAMPLE_SUPPLIER, varied = false): Record<string, unknown> {
+  const review = sampleReview(i, supplierId, varied);
+  return createdReviewItem(supplierId, review, review.receivedAt, SAMPLE_REGION);
+}
+
+/** The `review.created` audit record beside each review (review-repository.ts `createdAuditItem`). */
 export function auditItem(): Record<string, unknown> {
-  const reviewId = reviewIdOf(0);
-  return {
-    pk: `SUPPLIER#${SAMPLE_SUPPLIER}`,
-    sk: `AUDIT#${reviewId}#created`,
-    entity: 'audit',
-    action: 'review.created',
-    reviewId,
-    actor: { kind: 'supplier', id: 'key_0a1b2c3d4e5f6g7h8j9k0m1n' },
-    origin: { kind: 'external', platform: 'google', externalId: 'bench-0' },
-    correlationId: '1f0e2d3c-4b5a-4968-8776-655443322110',
-    at: AT,
-    region: 'eu-west-1',
-  };
+  return createdAuditItem(SAMPLE_SUPPLIER, sampleReview(0), AT, SAMPLE_REGION);
 }
 
 /** review-repository.ts summaryUpdate: the region's counter shard (counts per rating and platform). */

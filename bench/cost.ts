@@ -7,8 +7,8 @@
  *   npm run cost -- --json
  * Read from the synthesized templates (bench/cost-deployment.ts): the tables' keys, GSIs,
  * projections and regions; the functions' memory and architecture. From the catalog: the queues'
- * batch sizes. Item sizes: representative items built like the adapters build them
- * (bench/cost-items.ts). Durations: assumptions for warm arm64 invocations (`DURATION_MS`), stated.
+ * batch sizes. Item sizes: representative items (bench/cost-items.ts): the review and its audit
+ * record built by the repository's own builders, the others like their adapters build them. Durations: assumptions for warm arm64 invocations (`DURATION_MS`), stated.
  */
 import { apiFunctionOfOperation } from '../src/catalog/api-functions';
 import type { FunctionId } from '../src/catalog/functions';
@@ -107,13 +107,14 @@ export function ingestFlow(options: FlowOptions, deployment: Deployment): Ingest
         perReview: 1 / chunk,
         transactional: true,
       },
-      // src/models/adapters/model-stats-store.ts: one hourly counter per model task and variant, per chunk.
+      // src/models/adapters/model-stats-store.ts: one hourly counter per model task and variant, per
+      // Ingest batch (ingest-batch.ts step 4: the batch's chunks counted together).
       {
         what: 'model statistics',
         table: 'ModelStats',
         item: modelStatsItem(),
         changed: ['count'],
-        perReview: 2 / chunk,
+        perReview: 2 / batchOf('Ingest'),
         transactional: false,
       },
       // src/webhooks/adapters/event-log.ts logEvent: every event is logged for replay (its own table).

@@ -75,6 +75,55 @@ const MAX_EDIT_ATTEMPTS = 8;
 /** A filtered page may need several reads; bound them so a request's cost stays bounded. */
 const MAX_READS_PER_PAGE = 8;
 
+/**
+ * A new review's item as the creating transaction stores it (`transactItems`); exported so the cost
+ * model (bench/cost-items.ts) sizes the item this code writes, not a copy of it.
+ */
+export function createdReviewItem(
+  supplierId: string,
+  review: Review,
+  storedAt: string,
+  region: string,
+): Record<string, unknown> {
+  return {
+    pk: supplierPk(supplierId),
+    sk: reviewSk(review.reviewId),
+    entity: 'review',
+    ...review,
+    version: 1,
+    storedAt,
+    storedInRegion: region,
+    // This region's run of writes starts with the creation (ADR 0020).
+    writtenInRegion: region,
+    runFrom: 0,
+    // The indexes share the sort key gsi1sk; the sparse ones are written only for the reviews they
+    // list (review-listing-keys.ts). The content hash is derived when needed (storedVersion), not
+    // stored (ADR 0032).
+    ...reviewListingKeys(supplierId, review),
+  };
+}
+
+/** The `review.created` audit record stored beside a new review (`transactItems`; the cost model too). */
+export function createdAuditItem(
+  supplierId: string,
+  review: Review,
+  storedAt: string,
+  region: string,
+): Record<string, unknown> {
+  return {
+    pk: supplierPk(supplierId),
+    sk: `AUDIT#${review.reviewId}#created`,
+    entity: 'audit',
+    action: 'review.created',
+    reviewId: review.reviewId,
+    actor: review.actor,
+    origin: review.origin,
+    ...withCorrelationId(review.correlationId),
+    at: storedAt,
+    region,
+  };
+}
+
 export class DynamoReviewRepository implements ReviewRepository {
   /** The reply state of stored reviews, in its own module: the reply worker needs only that. */
   private readonly replies: DynamoReviewReplies;
@@ -410,40 +459,14 @@ export class DynamoReviewRepository implements ReviewRepository {
         {
           Put: {
             TableName: this.tableName,
-            Item: {
-              pk,
-              sk: reviewSk(review.reviewId),
-              entity: 'review',
-              ...review,
-              version: 1,
-              storedAt,
-              storedInRegion: this.region,
-              // This region's run of writes starts with the creation (ADR 0020).
-              writtenInRegion: this.region,
-              runFrom: 0,
-              // The indexes share the sort key gsi1sk; the sparse ones are written only for the
-              // reviews they list (review-listing-keys.ts). The content hash is derived when
-              // needed (storedVersion), not stored (ADR 0032).
-              ...reviewListingKeys(supplierId, review),
-            },
+            Item: createdReviewItem(supplierId, review, storedAt, this.region),
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
         {
           Put: {
             TableName: this.tableName,
-            Item: {
-              pk,
-              sk: `AUDIT#${review.reviewId}#created`,
-              entity: 'audit',
-              action: 'review.created',
-              reviewId: review.reviewId,
-              actor: review.actor,
-              origin: review.origin,
-              ...withCorrelationId(review.correlationId),
-              at: storedAt,
-              region: this.region,
-            },
+            Item: createdAuditItem(supplierId, review, storedAt, this.region),
           },
         },
       );

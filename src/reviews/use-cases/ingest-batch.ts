@@ -116,8 +116,11 @@ export function reviewAndReplyFromQueuedBody(body: string): {
  * 3. Publish the domain events of each stored chunk, also for duplicates: an earlier attempt
  *    may have stored a review and then failed to publish. Event ids are deterministic (per
  *    review and version), so consumers deduplicate. An edit announces review.updated. The
- *    inference retries, the replies the sources show and the model statistics go at the same
- *    time as the events (none depends on another; each needs the store's outcome).
+ *    inference retries and the replies the sources show go at the same time as the events (none
+ *    depends on another; each needs the store's outcome).
+ * 4. The batch's model statistics: one counter update per model task and variant for the whole
+ *    batch, not per chunk (ADR 0032, fourteenth round), started by the last chunk to store, beside
+ *    its events.
  * A failure affects only the messages of its chunk; the caller reports those for retry.
  */
 export async function ingestBatch(
@@ -178,8 +181,26 @@ export async function ingestBatch(
     }
   }
   const storedAt = deps.clock.now().toISOString();
+  /** The predictions of first stores and edits, of every chunk: counted once per batch (step 4). */
+  const counted: Observation[] = [];
+  let chunksToCount = chunks.length;
+  let statsWrite: Promise<void> | undefined;
+  /**
+   * A chunk's store has answered (or the chunk failed before it): the last one starts the batch's
+   * statistics write, beside its own events, so that one chunk's batch (the usual case) waits for
+   * no extra round trip. Statistics never fail the ingestion.
+   */
+  const chunkCountedOnce = () => {
+    chunksToCount -= 1;
+    if (chunksToCount === 0 && counted.length > 0) {
+      statsWrite = recordObservations(counted, deps.modelStats, deps.clock.now()).catch((error: unknown) =>
+        deps.onStatsError?.(error),
+      );
+    }
+  };
   await Promise.all(
     chunks.map(async ({ supplierId, entries }) => {
+      let countedHere = false;
       try {
         const recent = await deps.reviews.recent(supplierId, deps.recentWindow);
         // One version per review: the latest of those in this chunk (dateless ones aligned first).
@@ -198,11 +219,14 @@ export async function ingestBatch(
         const stored = await deps.reviews.insertMany(supplierId, inferred.reviews, storedAt);
         // Statistics count first stores and edits (new text), and never fail the ingestion. A
         // redelivery of this chunk finds its reviews stored (duplicates): they are counted once.
-        const counted = inferred.observations.filter((o) => {
+        const chunkCounted = inferred.observations.filter((o) => {
           const kind = stored.get(o.reviewId)?.kind;
           return kind === 'created' || kind === 'updated';
         });
-        deps.onObservations?.(counted);
+        deps.onObservations?.(chunkCounted);
+        counted.push(...chunkCounted);
+        countedHere = true;
+        chunkCountedOnce();
         // What follows the store, at once rather than one call after the other (ADR 0022,
         // "Ninth round: ingestion round trips"); the chunk fails (and is retried) if any of it fails, once
         // all of it has answered.
@@ -227,9 +251,6 @@ export async function ingestBatch(
             inferred.reviews.flatMap((review) => eventsFor(review, stored.get(review.reviewId), storedAt)),
           ),
           observeReplies(supplierId, entries, replies, stored, deps.reviews),
-          recordObservations(counted, deps.modelStats, deps.clock.now()).catch((error: unknown) =>
-            deps.onStatsError?.(error),
-          ),
         ]);
         const latestById = new Map(inferred.reviews.map((r) => [r.reviewId, r]));
         const assigned = new Set<string>();
@@ -253,9 +274,13 @@ export async function ingestBatch(
         }
       } catch (error) {
         for (const { messageId } of entries) outcomes.set(messageId, { kind: 'failed', error });
+        if (!countedHere) chunkCountedOnce();
       }
     }),
   );
+  // A chunk that failed after its store still counts its first stores: its redelivery finds them
+  // stored (duplicates) and does not count them again.
+  await statsWrite;
   return outcomes;
 }
 

@@ -277,6 +277,75 @@ describe('ingest worker batch', () => {
     expect(f.statsAdded.map((counters) => counters.n)).toEqual([2]);
   });
 
+  it('adds the model statistics once per batch, not once per chunk', async () => {
+    const f = fakes(2);
+    const result = await processIngestBatch(
+      batch(message('a'), message('b'), message('c'), message('d'), message('e')),
+      f.deps,
+    );
+    expect(result.batchItemFailures).toEqual([]);
+    expect(f.transactions).toEqual([2, 2, 1]);
+    // One counter update per model task and variant for the five reviews of the three chunks.
+    expect(f.statsAdded.map((counters) => counters.n)).toEqual([5]);
+  });
+
+  it('writes the statistics of a one-chunk batch beside its events, not after them', async () => {
+    const f = fakes();
+    // Each waits until the other has started: one after the other, neither would ever answer.
+    let arrivals = 0;
+    let release: () => void = () => undefined;
+    const both = new Promise<void>((resolve) => (release = resolve));
+    const meet = async () => {
+      arrivals += 1;
+      if (arrivals === 2) release();
+      await both;
+    };
+    const add = f.deps.modelStats.add;
+    f.deps = {
+      ...f.deps,
+      events: {
+        publish: async (events) => {
+          await meet();
+          f.published.push(...events);
+        },
+      },
+      modelStats: {
+        ...f.deps.modelStats,
+        add: async (...args) => {
+          await meet();
+          await add(...args);
+        },
+      },
+    };
+    const timeout = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 2_000).unref());
+    const result = await Promise.race([processIngestBatch(batch(message('a')), f.deps), timeout]);
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(f.statsAdded.map((counters) => counters.n)).toEqual([1]);
+  });
+
+  it("counts the stored chunks' statistics when another chunk of the batch fails before its store", async () => {
+    const f = fakes(2);
+    const insertMany = f.deps.reviews.insertMany;
+    let calls = 0;
+    f.deps = {
+      ...f.deps,
+      reviews: {
+        ...f.deps.reviews,
+        insertMany: async (...args) => {
+          calls += 1;
+          if (calls === 2) throw new Error('store down for this chunk');
+          return insertMany(...args);
+        },
+      },
+    };
+    const result = await processIngestBatch(
+      batch(message('a'), message('b'), message('c'), message('d'), message('e')),
+      f.deps,
+    );
+    expect(result.batchItemFailures).toHaveLength(2);
+    expect(f.statsAdded.map((counters) => counters.n)).toEqual([3]);
+  });
+
   it('leaves the rest pending once the time budget is spent', async () => {
     const f = fakes();
     f.deps = { ...f.deps, inferenceBudgetMs: -1 };
