@@ -29,6 +29,10 @@ interface MiddlewareClient {
   middlewareStack: { add(middleware: never, options: never): void };
 }
 
+const UTF8 = new TextDecoder();
+/** Canned answers kept encoded per client (a phase has a handful: one per operation and table). */
+const MAX_ENCODED_ANSWERS = 16;
+
 type DeserializeMiddleware = (next: unknown) => (args: { request: unknown }) => Promise<unknown>;
 
 /**
@@ -36,6 +40,8 @@ type DeserializeMiddleware = (next: unknown) => (args: { request: unknown }) => 
  * keyed by the operation in `X-Amz-Target` (`DynamoDB_20120810.Query` -> `Query`).
  */
 export function answerLocally(client: MiddlewareClient, answer: JsonAnswer): void {
+  // A canned answer (a string) is encoded once: the stand-in's own work is not the client's.
+  const encoded = new Map<string, Uint8Array>();
   const middleware: DeserializeMiddleware = () => async (args) => {
     const request = args.request as WireRequest;
     const target = request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '';
@@ -44,16 +50,21 @@ export function answerLocally(client: MiddlewareClient, answer: JsonAnswer): voi
       typeof request.body === 'string'
         ? request.body
         : request.body instanceof Uint8Array
-          ? new TextDecoder().decode(request.body)
+          ? UTF8.decode(request.body)
           : '{}';
     const answered = answer(operation, JSON.parse(text) as Record<string, unknown>);
-    const body = Buffer.from(typeof answered === 'string' ? answered : JSON.stringify(answered));
+    let body: Uint8Array | undefined = typeof answered === 'string' ? encoded.get(answered) : undefined;
+    if (body === undefined) {
+      body = new Uint8Array(Buffer.from(typeof answered === 'string' ? answered : JSON.stringify(answered)));
+      if (typeof answered === 'string' && encoded.size < MAX_ENCODED_ANSWERS) encoded.set(answered, body);
+    }
     return {
       response: {
         statusCode: 200,
         reason: 'OK',
         headers: { 'content-type': 'application/x-amz-json-1.0', 'content-length': String(body.length) },
-        body: new Uint8Array(body),
+        // A view of the bytes per call (the client reads the body, never writes it).
+        body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
       },
     };
   };
