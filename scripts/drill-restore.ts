@@ -23,6 +23,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mapWithConcurrency } from '../src/shared/concurrency';
 import { TABLES, tableDefinition, type TableId } from '../src/catalog/tables';
 import {
   DynamoReviewRepository,
@@ -130,15 +131,8 @@ function drillReview(
   };
 }
 
-/** Runs `work(i)` for i in [0, n) with `limit` in flight. */
-async function inParallel(n: number, limit: number, work: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, n) }, async () => {
-      while (next < n) await work(next++);
-    }),
-  );
-}
+/** 0, 1, ..., n - 1. */
+const indices = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /** A progress line at most every 2 s. */
 function progress(log: (line: string) => void, label: string, total: number) {
@@ -171,7 +165,7 @@ async function seedWithRepositories(
   const batches = Math.ceil(count / MAX_REVIEWS_PER_TRANSACTION);
   const tick = progress(log, 'seeded reviews', count);
   let writes = 0;
-  await inParallel(batches, SEED_CONCURRENCY, async (b) => {
+  await mapWithConcurrency(indices(batches), SEED_CONCURRENCY, async (b) => {
     const made = Array.from(
       { length: Math.min(MAX_REVIEWS_PER_TRANSACTION, count - b * MAX_REVIEWS_PER_TRANSACTION) },
       (_, k) => drillReview(b * MAX_REVIEWS_PER_TRANSACTION + k, count),
@@ -285,7 +279,7 @@ export async function seedDrillData(
     written += lines.length;
     if (copies === 0) continue;
     const tick = progress(log, `copied ${id}`, lines.length * copies);
-    await inParallel(copies, SEED_CONCURRENCY, async (c) => {
+    await mapWithConcurrency(indices(copies), SEED_CONCURRENCY, async (c) => {
       const copy = c + 1;
       const supplier = `drill${String(copy).padStart(4, '0')}`;
       const items = lines.map((line) =>

@@ -4,6 +4,7 @@
  * that `from` is not after `to`. Each trail adds its own filters beside them.
  */
 import * as z from 'zod';
+import { pageSizeParameter } from './page-size';
 
 const isoTime = z.iso.datetime({ offset: true });
 
@@ -20,11 +21,7 @@ const instant = isoTime.transform((value) => {
 export const timeRangePageParameters = {
   from: instant.optional().describe('At or after this instant (ISO date-time with offset).'),
   to: instant.optional().describe('At or before this instant (ISO date-time with offset).'),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(100))
+  limit: pageSizeParameter(100)
     .optional()
     .describe(
       'Page size, 1-100 (default 25). A page may hold fewer when filters skip entries: follow nextCursor.',

@@ -1,5 +1,6 @@
 /** Domain events onto the Events queue as CloudEvents 1.0 structured JSON. */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { mapWithConcurrency } from '../../shared/concurrency';
 import { sqsJson } from '../../shared/sqs-queues';
 import { CORRELATION_ATTRIBUTE, CORRELATION_EXTENSION } from '../../shared/correlation';
 import type { DomainEvent, EventPublisher } from '../domain-event';
@@ -25,16 +26,12 @@ export class SqsEventPublisher implements EventPublisher {
     const chunks: DomainEvent[][] = [];
     for (let start = 0; start < events.length; start += 10) chunks.push(events.slice(start, start + 10));
     // At most MAX_CALLS_AT_ONCE in flight: a worker's chunk fits, and a large publish (a replay, a
-    // producer's backfill) does not land on the queue and its consumers as one burst.
+    // producer's backfill) does not land on the queue and its consumers as one burst. Every chunk
+    // is sent even after one is refused; the first refusal is thrown at the end.
     const errors: unknown[] = [];
-    let next = 0;
-    const lane = async () => {
-      while (next < chunks.length) {
-        const chunk = chunks[next++]!;
-        await this.send(chunk).catch((error: unknown) => void errors.push(error));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(MAX_CALLS_AT_ONCE, chunks.length) }, lane));
+    await mapWithConcurrency(chunks, MAX_CALLS_AT_ONCE, (chunk) =>
+      this.send(chunk).catch((error: unknown) => void errors.push(error)),
+    );
     if (errors.length > 0) throw errors[0];
   }
 

@@ -3,6 +3,7 @@
  * handler validates with them, the API description publishes them with their examples.
  */
 import * as z from 'zod';
+import { pageSizeParameter } from '../../shared/page-size';
 import { PLATFORMS } from '../../reviews';
 import { CSV_PLATFORMS, IMPORT_FORMATS, IMPORT_LIMITS, IMPORT_STATUSES } from './import-job';
 
@@ -51,13 +52,7 @@ export const createImportBody = z
 export type CreateImportBody = z.infer<typeof createImportBody>;
 
 export const listImportErrorsQuery = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(100))
-    .optional()
-    .describe('Page size, 1-100 (default 50).'),
+  limit: pageSizeParameter(100).optional().describe('Page size, 1-100 (default 50).'),
   cursor: z.string().max(2048).optional().describe('The nextCursor of the previous page.'),
 });
 export type ListImportErrorsQuery = z.infer<typeof listImportErrorsQuery>;

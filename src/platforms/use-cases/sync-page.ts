@@ -228,15 +228,7 @@ class SyncRun {
   ): Promise<SyncPageOutcome> {
     const { connection, message, deps } = this;
     const atIso = deps.clock.now().toISOString();
-    if (reviews.length > 0) {
-      await deps.sink.submit(connection, message.locationId, reviews, message.correlationId);
-      await deps.ledger.markSeen(
-        connection.connectionId,
-        message.locationId,
-        reviews.map((r) => r.externalId),
-        atIso,
-      );
-    }
+    await this.submitSeen(reviews, atIso);
     const highWatermark = newestUpdate(message.highWatermark, reviews);
     const watermark = message.cursor?.watermark;
     const more = next?.pageToken !== undefined && !(message.mode === 'incremental' && reachedWatermark);
@@ -338,20 +330,25 @@ class SyncRun {
   private async handOnTargeted(found: readonly PlatformReview[], gone: readonly string[]): Promise<number> {
     const { connection, message, deps } = this;
     const atIso = deps.clock.now().toISOString();
-    if (found.length > 0) {
-      await deps.sink.submit(connection, message.locationId, found, message.correlationId);
-      await deps.ledger.markSeen(
-        connection.connectionId,
-        message.locationId,
-        found.map((r) => r.externalId),
-        atIso,
-      );
-    }
+    await this.submitSeen(found, atIso);
     if (gone.length > 0) {
       await deps.sink.remove(connection, message.locationId, gone, message.correlationId);
       await deps.ledger.markRemoved(connection.connectionId, message.locationId, gone, atIso);
     }
     return gone.length;
+  }
+
+  /** Reviews read from the platform to the sink, then marked seen in the ledger (none: nothing). */
+  private async submitSeen(reviews: readonly PlatformReview[], atIso: string): Promise<void> {
+    if (reviews.length === 0) return;
+    const { connection, message, deps } = this;
+    await deps.sink.submit(connection, message.locationId, reviews, message.correlationId);
+    await deps.ledger.markSeen(
+      connection.connectionId,
+      message.locationId,
+      reviews.map((r) => r.externalId),
+      atIso,
+    );
   }
 
   /** A classified platform failure: defer, or mark the connection and stop. */

@@ -15,6 +15,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { mapWithConcurrency } from '../../shared/concurrency';
 import type { RealtimeGrant } from '../domain/channels';
 import type {
   Advance,
@@ -333,7 +334,7 @@ export class DynamoRealtimeConnections implements ConnectionStore {
     for (let start = 0; start < claims.length; start += TRANSACTION_ITEMS) {
       chunks.push(claims.slice(start, start + TRANSACTION_ITEMS).map((_, i) => start + i));
     }
-    let next = 0;
+    // Each chunk's failure lands in its outcomes (nothing is thrown): every chunk has its turn.
     const runChunk = async (chunk: readonly number[]) => {
       let pending = chunk;
       for (let attempt = 0; attempt < TRANSACTION_ATTEMPTS && pending.length > 0; attempt += 1) {
@@ -369,11 +370,7 @@ export class DynamoRealtimeConnections implements ConnectionStore {
         }
       }
     };
-    await Promise.all(
-      Array.from({ length: Math.min(TRANSACTIONS_AT_ONCE, chunks.length) }, async () => {
-        while (next < chunks.length) await runChunk(chunks[next++]!);
-      }),
-    );
+    await mapWithConcurrency(chunks, TRANSACTIONS_AT_ONCE, runChunk);
     return outcomes;
   }
 }

@@ -16,6 +16,7 @@
  *    it lets go. If the hold is gone by then, it goes through `deliverTo` like the rest.
  */
 import { systemClock, type Clock } from '../../shared/clock';
+import { mapWithConcurrency } from '../../shared/concurrency';
 import { isHeld } from '../domain/hold';
 import type { ChannelEvent, ConnectionStore, Subscription } from '../ports';
 import { deliverTo, followingRun, postClaimed, type DeliverDeps, type DeliverOutcome } from './deliver';
@@ -37,21 +38,6 @@ export interface FanOutSummary {
 
 /** PostToConnection calls in flight at once by default (bounded: the management API's rate is per account). */
 export const FAN_OUT_CONCURRENCY = 64;
-
-async function inParallel<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  });
-  await Promise.all(runners);
-}
 
 type Task =
   | { readonly kind: 'post'; readonly subscription: Subscription; readonly events: readonly ChannelEvent[] }
@@ -130,7 +116,8 @@ export async function fanOutChannelEvents(
       else if (outcome === 'not-claimed') tasks.push({ kind: 'deliver', subscription: entry.subscription });
       else errors.push(outcome.failed);
     });
-    await inParallel(tasks, deps.concurrency ?? FAN_OUT_CONCURRENCY, async (task) => {
+    // Each task catches its failure: every subscription has its turn, the errors are thrown below.
+    await mapWithConcurrency(tasks, deps.concurrency ?? FAN_OUT_CONCURRENCY, async (task) => {
       try {
         const { connectionId } = task.subscription;
         // Held: the batch is the holder's to send, unless the hold is gone by now.

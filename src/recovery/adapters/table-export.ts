@@ -14,6 +14,7 @@ import {
   type DynamoDBClient,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
+import { mapWithConcurrency } from '../../shared/concurrency';
 import type { RawItem } from '../domain/item-hash';
 import { itemLine, parseItemLine } from '../domain/json-lines';
 import { scanTable, type ScanOptions } from './table-scan';
@@ -123,8 +124,26 @@ export function keyFromCanonical(key: string, keyNames: readonly string[]): RawI
   return parsed;
 }
 
+/** The items of JSON-lines files in batches of `BATCH`, read only as the batches are asked for. */
+async function* batchesOf(files: readonly string[]): AsyncGenerator<RawItem[]> {
+  for (const file of files) {
+    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+    let batch: RawItem[] = [];
+    for await (const line of lines) {
+      if (line.trim() === '') continue;
+      batch.push(parseItemLine(line));
+      if (batch.length === BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+}
+
 /**
  * Imports JSON-lines files into `tableName` (which must exist), `concurrency` batches in flight.
+ * The first batch that fails stops the import (no batch starts after it) and is thrown.
  * Returns the number of items written.
  */
 export async function importFiles(
@@ -133,40 +152,11 @@ export async function importFiles(
   files: readonly string[],
   options: { readonly concurrency?: number; readonly onItems?: (n: number) => void } = {},
 ): Promise<number> {
-  const concurrency = options.concurrency ?? 8;
-  const inFlight = new Set<Promise<void>>();
   let written = 0;
-  let failure: unknown;
-  const send = async (batch: RawItem[]) => {
-    if (failure !== undefined) throw failure;
-    const sending: Promise<void> = batchPut(client, tableName, batch).then(
-      () => {
-        written += batch.length;
-        options.onItems?.(batch.length);
-        inFlight.delete(sending);
-      },
-      (error: unknown) => {
-        failure ??= error;
-        inFlight.delete(sending);
-      },
-    );
-    inFlight.add(sending);
-    if (inFlight.size >= concurrency) await Promise.race(inFlight);
-  };
-  for (const file of files) {
-    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-    let batch: RawItem[] = [];
-    for await (const line of lines) {
-      if (line.trim() === '') continue;
-      batch.push(parseItemLine(line));
-      if (batch.length === BATCH) {
-        await send(batch);
-        batch = [];
-      }
-    }
-    if (batch.length > 0) await send(batch);
-  }
-  await Promise.all(inFlight);
-  if (failure !== undefined) throw failure;
+  await mapWithConcurrency(batchesOf(files), options.concurrency ?? 8, async (batch) => {
+    await batchPut(client, tableName, batch);
+    written += batch.length;
+    options.onItems?.(batch.length);
+  });
   return written;
 }

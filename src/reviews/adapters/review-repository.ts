@@ -273,16 +273,8 @@ export class DynamoReviewRepository implements ReviewRepository {
         );
         return { kind: 'updated', version: edit.version, lastEdit: edit };
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        // Another edit got there first: read what it stored and decide again.
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') continue;
-        if (reasons.some((r) => r.Code === 'TransactionConflict') && conflicts < MAX_CONFLICT_RETRIES) {
-          conflicts += 1;
-          await jitter(conflicts);
-          continue;
-        }
-        throw error;
+        // Another edit got there first (read what it stored and decide again), or a conflict.
+        conflicts = await retryChangeAfter(error, conflicts);
       }
     }
     throw new Error(`review ${sent.reviewId}: too many concurrent edits, will be retried`);
@@ -693,15 +685,7 @@ export class DynamoReviewRepository implements ReviewRepository {
           version: version + 1,
         };
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') continue;
-        if (reasons.some((r) => r.Code === 'TransactionConflict') && conflicts < MAX_CONFLICT_RETRIES) {
-          conflicts += 1;
-          await jitter(conflicts);
-          continue;
-        }
-        throw error;
+        conflicts = await retryChangeAfter(error, conflicts);
       }
     }
     throw new Error(`review ${removal.reviewId}: too many concurrent changes, will be retried`);
@@ -861,6 +845,24 @@ function storedVersion(item: Record<string, unknown>): StoredVersion {
 
 const jitter = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
+
+/**
+ * After the transaction of a change made on the version read (an edit, a removal) failed: resolves
+ * with the transaction conflicts counted so far when the caller should read again and decide
+ * again, that is when another change got there first (its condition failed) or, after a jittered
+ * pause and at most MAX_CONFLICT_RETRIES times, on a conflict with another writer. Throws the error
+ * otherwise.
+ */
+async function retryChangeAfter(error: unknown, conflicts: number): Promise<number> {
+  if (!(error instanceof TransactionCanceledException)) throw error;
+  const reasons = error.CancellationReasons ?? [];
+  if (reasons[0]?.Code === 'ConditionalCheckFailed') return conflicts;
+  if (reasons.some((r) => r.Code === 'TransactionConflict') && conflicts < MAX_CONFLICT_RETRIES) {
+    await jitter(conflicts + 1);
+    return conflicts + 1;
+  }
+  throw error;
+}
 
 function toShard(item: Record<string, unknown>): SummaryShard {
   const byRating: Record<string, number> = {};

@@ -5,6 +5,8 @@
  * a worker does not build these at load (ADR 0022, eighth round).
  */
 import * as z from 'zod';
+import { pageSizeParameter } from '../../shared/page-size';
+import { fromNotAfterTo } from '../../shared/time-range-page';
 import { LIMITS, PLATFORMS, trimmed } from './review-message-schemas';
 
 export * from './review-message-schemas';
@@ -124,22 +126,10 @@ export const listReviewsQuery = z
       .describe(
         'Reviewed at or before this instant (ISO date-time with offset, or a date: its last UTC millisecond).',
       ),
-    limit: z
-      .string()
-      .regex(/^\d{1,3}$/, 'a whole number')
-      .transform(Number)
-      .pipe(z.number().int().min(1).max(LIMITS.listPage))
+    limit: pageSizeParameter(LIMITS.listPage)
       .optional()
       .describe(`Page size, 1-${LIMITS.listPage} (default 25).`),
     cursor: z.string().max(2048).optional().describe('The nextCursor of the previous page.'),
   })
-  .check((ctx) => {
-    const { from, to } = ctx.value;
-    if (from !== undefined && to !== undefined && from > to) {
-      ctx.issues.push(
-        { code: 'custom', path: ['from'], message: 'must not be after to', input: from },
-        { code: 'custom', path: ['to'], message: 'must not be before from', input: to },
-      );
-    }
-  });
+  .check(fromNotAfterTo);
 export type ListReviewsQuery = z.infer<typeof listReviewsQuery>;

@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { MAX_URL_LENGTH } from '../domain/ssrf';
 import { text } from '../../shared/text';
+import { pageSizeParameter } from '../../shared/page-size';
 import { MAX_ROTATION_DAYS, MIN_ROTATION_DAYS } from './secret-rotation';
 
 /**
@@ -74,24 +75,13 @@ export const replayWebhookEventsBody = z
 export type ReplayWebhookEventsBody = z.infer<typeof replayWebhookEventsBody>;
 
 export const listDeliveriesQuery = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(100))
-    .optional()
-    .describe('Page size, 1-100 (default 25).'),
+  limit: pageSizeParameter(100).optional().describe('Page size, 1-100 (default 25).'),
   cursor: z.string().max(2048).optional().describe('The nextCursor of the previous page.'),
 });
 export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuery>;
 
 export const listEndpointsQuery = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(100))
-    .optional(),
+  limit: pageSizeParameter(100).optional(),
   cursor: z.string().max(2048).optional(),
 });
 export type ListEndpointsQuery = z.infer<typeof listEndpointsQuery>;

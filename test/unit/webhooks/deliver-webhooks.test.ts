@@ -273,27 +273,32 @@ describe('the delivery worker on the real schedule (fake clock)', () => {
   });
 });
 
+/**
+ * Delivery dlv_1 in flight until `start` + 61 s: the first receive's claim reached the table, but
+ * its answer timed out, so the worker retried the message and nobody holds the delivery except a
+ * claim id that no worker has.
+ */
+const heldByLostClaim = (start: number): DeliveryState => ({
+  deliveryId: 'dlv_1',
+  supplierId: 'sup_1',
+  endpointId: 'whe_1',
+  eventId: 'evt_1',
+  eventType: 'review.received',
+  status: 'in-flight',
+  attempt: 1,
+  roundStart: 1,
+  dueAtMs: start,
+  createdAtMs: start,
+  leaseUntilMs: start + 61_000,
+  claimId: 'a-claim-whose-answer-was-lost',
+  attempts: [],
+});
+
 describe('a claim applied whose answer was lost', () => {
   it('resumes the delivery when the lease ends: the redelivered message waits, then claims and sends once', async () => {
     const run = setup(() => ({ outcome: 'success', statusCode: 204 }));
     const start = Date.UTC(2026, 0, 1);
-    // The first receive's claim reached the table, but its answer timed out: the worker retried
-    // the message and nobody holds the delivery except a claim id that no worker has.
-    run.deliveries.states.set('dlv_1', {
-      deliveryId: 'dlv_1',
-      supplierId: 'sup_1',
-      endpointId: 'whe_1',
-      eventId: 'evt_1',
-      eventType: 'review.received',
-      status: 'in-flight',
-      attempt: 1,
-      roundStart: 1,
-      dueAtMs: start,
-      createdAtMs: start,
-      leaseUntilMs: start + 61_000,
-      claimId: 'a-claim-whose-answer-was-lost',
-      attempts: [],
-    });
+    run.deliveries.states.set('dlv_1', heldByLostClaim(start));
     await run.step();
     expect(run.attemptsAt).toHaveLength(0);
     expect(run.hops).toHaveLength(1);
@@ -306,21 +311,7 @@ describe('a claim applied whose answer was lost', () => {
   it('cancels it when the lease ends if its endpoint was disabled meanwhile, instead of leaving it in flight', async () => {
     const run = setup(() => ({ outcome: 'success', statusCode: 204 }));
     const start = Date.UTC(2026, 0, 1);
-    run.deliveries.states.set('dlv_1', {
-      deliveryId: 'dlv_1',
-      supplierId: 'sup_1',
-      endpointId: 'whe_1',
-      eventId: 'evt_1',
-      eventType: 'review.received',
-      status: 'in-flight',
-      attempt: 1,
-      roundStart: 1,
-      dueAtMs: start,
-      createdAtMs: start,
-      leaseUntilMs: start + 61_000,
-      claimId: 'a-claim-whose-answer-was-lost',
-      attempts: [],
-    });
+    run.deliveries.states.set('dlv_1', heldByLostClaim(start));
     run.disableEndpoint();
     await run.step();
     expect(run.deliveries.states.get('dlv_1')).toMatchObject({ status: 'in-flight' });
