@@ -201,6 +201,31 @@ function setup(results: () => Partial<DeliveryResult>) {
   };
 }
 
+/** Delivery dlv_1's first attempt, in flight under `claimId` until `leaseUntilMs`. */
+const heldInFlight = (start: number, leaseUntilMs: number, claimId: string): DeliveryState => ({
+  deliveryId: 'dlv_1',
+  supplierId: 'sup_1',
+  endpointId: 'whe_1',
+  eventId: 'evt_1',
+  eventType: 'review.received',
+  status: 'in-flight',
+  attempt: 1,
+  roundStart: 1,
+  dueAtMs: start,
+  createdAtMs: start,
+  leaseUntilMs,
+  claimId,
+  attempts: [],
+});
+
+/**
+ * In flight until `start` + 61 s: the first receive's claim reached the table, but its answer
+ * timed out, so the worker retried the message and nobody holds the delivery except a claim id
+ * that no worker has.
+ */
+const heldByLostClaim = (start: number) =>
+  heldInFlight(start, start + 61_000, 'a-claim-whose-answer-was-lost');
+
 describe('the delivery worker on the real schedule (fake clock)', () => {
   it('retries after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (±10 %), never early, then dead-letters', async () => {
     const run = setup(() => ({}));
@@ -247,21 +272,7 @@ describe('the delivery worker on the real schedule (fake clock)', () => {
   it('drops a copy whose delivery is in flight under another claim, which finishes it', async () => {
     const run = setup(() => ({ outcome: 'success', statusCode: 204 }));
     const start = Date.UTC(2026, 0, 1);
-    const held: DeliveryState = {
-      deliveryId: 'dlv_1',
-      supplierId: 'sup_1',
-      endpointId: 'whe_1',
-      eventId: 'evt_1',
-      eventType: 'review.received',
-      status: 'in-flight',
-      attempt: 1,
-      roundStart: 1,
-      dueAtMs: start,
-      createdAtMs: start,
-      leaseUntilMs: start + 70_000,
-      claimId: 'the-other-worker',
-      attempts: [],
-    };
+    const held = heldInFlight(start, start + 70_000, 'the-other-worker');
     run.deliveries.states.set('dlv_1', held);
     await run.step();
     expect(run.attemptsAt).toHaveLength(0);
@@ -271,27 +282,6 @@ describe('the delivery worker on the real schedule (fake clock)', () => {
     expect(run.attemptsAt).toHaveLength(0);
     expect(run.deliveries.states.get('dlv_1')).toMatchObject({ status: 'delivered' });
   });
-});
-
-/**
- * Delivery dlv_1 in flight until `start` + 61 s: the first receive's claim reached the table, but
- * its answer timed out, so the worker retried the message and nobody holds the delivery except a
- * claim id that no worker has.
- */
-const heldByLostClaim = (start: number): DeliveryState => ({
-  deliveryId: 'dlv_1',
-  supplierId: 'sup_1',
-  endpointId: 'whe_1',
-  eventId: 'evt_1',
-  eventType: 'review.received',
-  status: 'in-flight',
-  attempt: 1,
-  roundStart: 1,
-  dueAtMs: start,
-  createdAtMs: start,
-  leaseUntilMs: start + 61_000,
-  claimId: 'a-claim-whose-answer-was-lost',
-  attempts: [],
 });
 
 describe('a claim applied whose answer was lost', () => {
@@ -331,21 +321,7 @@ describe('a copy of a step that a live worker holds', () => {
     const start = run.clock();
     const totalTimeoutMs = run.config.http.totalTimeoutMs!;
     // Another worker claimed the attempt just now and is sending it.
-    run.deliveries.states.set('dlv_1', {
-      deliveryId: 'dlv_1',
-      supplierId: 'sup_1',
-      endpointId: 'whe_1',
-      eventId: 'evt_1',
-      eventType: 'review.received',
-      status: 'in-flight',
-      attempt: 1,
-      roundStart: 1,
-      dueAtMs: start,
-      createdAtMs: start,
-      leaseUntilMs: start + totalTimeoutMs + 60_000,
-      claimId: 'a-live-worker',
-      attempts: [],
-    });
+    run.deliveries.states.set('dlv_1', heldInFlight(start, start + totalTimeoutMs + 60_000, 'a-live-worker'));
     await run.step();
     expect(run.hops).toEqual([Math.ceil((totalTimeoutMs + 5_000) / 1000)]);
     run.finishElsewhere('dlv_1');
