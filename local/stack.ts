@@ -423,7 +423,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Each handler in its own thread, with only its own environment (as Lambda gives it): the API
     // and the authorizer here, the queue consumers in the worker host; both start in parallel.
     log(
-      'starting the functions (their Lambda bundles, built once into .cache/function-bundles; API and authorizer here, queue consumers in their own process)...',
+      options.apiOnly
+        ? 'starting the API functions and the authorizer (their Lambda bundles, built once into .cache/function-bundles; apiOnly: no consumers, no real-time server)...'
+        : 'starting the functions (their Lambda bundles, built once into .cache/function-bundles; API and authorizer here, queue consumers in their own process)...',
     );
     const threads: FunctionThread[] = [];
     started.push({ stop: async () => void (await Promise.all(threads.map((t) => t.stop()))) });
