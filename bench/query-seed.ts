@@ -5,13 +5,16 @@
  *
  * - every seeded item, as bench/cost-items.ts `reviewItem` builds it (so any change to the item
  *   generator, the listing keys or the review texts makes a new seed),
- * - the catalog's table definitions (keys, indexes, projections, streams, TTL) and the code that
- *   creates them locally (local/resources.ts),
+ * - the Reviews table as the local mode creates it: the CreateTable request local/resources.ts
+ *   sends for it (keys, indexes, projections, stream) and its TTL attribute. The data file holds
+ *   that table alone; the stack creates the other tables on the run's copy as on an empty store, so
+ *   a change to another table (which changed the key of the seed before, ADR 0022's fourth round on
+ *   the bench's run time) is no new seed,
  * - the DynamoDB Local build (its checksum, written at install), which owns the file format,
  * - the count and the supplier id.
  *
  * A run whose key has no complete seed builds one (about two minutes, with progress lines): a
- * DynamoDB Local on a data file in a RAM-backed folder (/dev/shm), the catalog's tables, the
+ * DynamoDB Local on a data file in a RAM-backed folder (/dev/shm), the Reviews table, the
  * reviews, a count of what it holds; then the data file is copied into the cache under a partial
  * name and renamed into place. Seeds under other keys and abandoned partial folders are deleted
  * then. A run copies the cached data file into a RAM-backed folder of its own and starts its
@@ -36,12 +39,12 @@ import {
 import { tmpdir } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { TABLES, tableDefinition } from '../src/catalog/tables';
+import { tableDefinition } from '../src/catalog/tables';
 import { DynamoDbLocal } from '../local/dynamodb-local';
 import { REPO_ROOT } from '../local/processes';
-import { createTables, localTableName } from '../local/resources';
+import { createTableInput, createTables, localTableName } from '../local/resources';
 import { LOCAL_CREDENTIALS, LOCAL_TABLE_PREFIX } from '../local/stack';
 import { reviewItem } from './cost-items';
 import { seedReviews } from './query-100k';
@@ -50,7 +53,7 @@ export const QUERY_SEED_CACHE_DIR = join(REPO_ROOT, '.cache', 'bench-query-100k'
 /** The supplier whose reviews are seeded (an id of the product's format; its key is issued per run). */
 export const QUERY_SEED_SUPPLIER = `sup_bench100k${'0'.repeat(17)}`;
 /** Bumped when the way a seed is written changes in a way the inputs below do not show. */
-const SEED_FORMAT = 'query-100k-seed/1';
+const SEED_FORMAT = 'query-100k-seed/2';
 const META_FILE = 'seed.json';
 /** Partial folders older than this are abandoned (a run killed while seeding). */
 const ABANDONED_MS = 60 * 60 * 1000;
@@ -86,11 +89,30 @@ export interface QuerySeed {
   dispose(): void;
 }
 
-/** The key of a seed of `reviews` reviews: a hash of its items, the tables, the emulator and this format. */
-export function querySeedKey(reviews: number, supplierId = QUERY_SEED_SUPPLIER): string {
+/**
+ * What the seed's data file holds besides the items: the Reviews table as the local mode creates
+ * it (its CreateTable request and TTL attribute), and nothing of the other tables, which the
+ * stack creates on the copy as on an empty store. A change to another table is no new key.
+ */
+export function seedTableShape(): {
+  readonly create: CreateTableCommandInput;
+  readonly ttlAttribute?: string;
+} {
+  const reviews = tableDefinition('Reviews');
+  return { create: createTableInput(LOCAL_TABLE_PREFIX, reviews), ttlAttribute: reviews.ttlAttribute };
+}
+
+/**
+ * The key of a seed of `reviews` reviews: a hash of its items, its table (`seedTableShape`), the
+ * emulator and this format.
+ */
+export function querySeedKey(
+  reviews: number,
+  supplierId = QUERY_SEED_SUPPLIER,
+  table = seedTableShape(),
+): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ format: SEED_FORMAT, reviews, supplierId, tables: TABLES }));
-  hash.update(readFileSync(join(REPO_ROOT, 'local', 'resources.ts')));
+  hash.update(JSON.stringify({ format: SEED_FORMAT, reviews, supplierId, table }));
   const emulatorSum = join(REPO_ROOT, '.local', 'dynamodb-local', 'sha256');
   hash.update(existsSync(emulatorSum) ? readFileSync(emulatorSum) : 'unknown emulator');
   for (let i = 0; i < reviews; i += 1) hash.update(JSON.stringify(reviewItem(i, supplierId, true)));
@@ -138,7 +160,7 @@ function pruneRamLeftovers(nowMs = Date.now()): void {
   }
 }
 
-/** Seeds a fresh file-backed DynamoDB Local in `dir` (the catalog's tables, then the reviews). */
+/** Seeds a fresh file-backed DynamoDB Local in `dir` (the Reviews table, then the reviews). */
 async function build(
   dir: string,
   key: string,
@@ -153,7 +175,7 @@ async function build(
     credentials: LOCAL_CREDENTIALS,
   });
   try {
-    await createTables(client, LOCAL_TABLE_PREFIX);
+    await createTables(client, LOCAL_TABLE_PREFIX, { only: ['Reviews'] });
     const doc = DynamoDBDocumentClient.from(client);
     const table = localTableName(LOCAL_TABLE_PREFIX, tableDefinition('Reviews'));
     const seedStart = performance.now();

@@ -508,12 +508,14 @@ async function runQuery100k(clock: RunClock, log: (line: string) => void): Promi
       ? undefined
       : await clock.time('query-100k: seed (cached, or built once)', () => prepareQuerySeed(reviews, log));
   try {
+    // The API alone (no queue consumers, no real-time server): the phase only reads, and the start
+    // skips the consumers' process (ADR 0022, "Bench run time, fourth round").
     const stack = await clock.time('query-100k: stack start', () =>
       startLocalStack({
         log,
-        pollerConcurrency: 4,
         throttling: 'off',
         quietFunctions: true,
+        apiOnly: true,
         dbPath: seed?.dbPath,
       }),
     );

@@ -54,7 +54,7 @@ import { startFunctionSchedules, type LocalFunctionSchedules } from './function-
 import { OpsCollector } from './ops/collector';
 import { OPS_METRICS_PATH, OPS_PATH, opsJsonResponse, opsPageResponse } from './ops/ops-page';
 // Real-time updates (issue 14)
-import { startRealtime } from './realtime';
+import { startRealtime, type LocalRealtime } from './realtime';
 
 export interface LocalStackOptions {
   readonly port?: number;
@@ -87,6 +87,13 @@ export interface LocalStackOptions {
    * so that it prints its progress and tables only.
    */
   readonly quietFunctions?: boolean;
+  /**
+   * The API alone: its functions, the authorizer and the gateway, on the same emulators, tables and
+   * queues; no queue consumers (the worker host) and no real-time server or stream readers. For a
+   * stack that only serves reads (the bench's 100k queries, bench/run.ts): it starts without the
+   * consumers' process, the slowest part of a start. `workers` and `realtimeUrl` then throw.
+   */
+  readonly apiOnly?: boolean;
   /**
    * Run every function thread and the SQS emulator on a clock whose rate the caller can change
    * (`LocalStack.clock`, local/local-clock.ts): the bench runs its 5-minute platform outage on it.
@@ -245,6 +252,27 @@ function functionError(ops: OpsCollector, functionId: FunctionId): (error: unkno
   };
 }
 
+/** `apiOnly`: the worker host that is not there (every use is a mistake of the caller). */
+async function withoutConsumers(): Promise<WorkerHost> {
+  const refuse = (): Promise<never> =>
+    Promise.reject(new Error('this local stack was started apiOnly: it runs no queue consumers'));
+  return { pause: refuse, resume: refuse, clock: refuse, stop: refuse };
+}
+
+/** `apiOnly`: the real-time server that is not there. */
+async function withoutRealtime(): Promise<LocalRealtime> {
+  const refuse = (): never => {
+    throw new Error('this local stack was started apiOnly: it runs no real-time server');
+  };
+  return {
+    get url(): string {
+      return refuse();
+    },
+    handlersInFlight: refuse,
+    stop: async () => undefined,
+  };
+}
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const region = options.region ?? 'us-east-1';
   const log = options.log ?? (() => undefined);
@@ -252,6 +280,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const stopAll = async () => {
     for (const item of started.reverse()) await item.stop().catch(() => undefined);
   };
+  if (options.clockWarp && options.apiOnly)
+    throw new Error('clockWarp needs the queue consumers (not apiOnly)');
   if (options.clockWarp) {
     if (options.sqsEmulator) throw new Error('clockWarp needs the stack to start its own SQS emulator');
     // Read by local/function-thread.ts here and in the consumers' process (which inherits it).
@@ -393,7 +423,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Each handler in its own thread, with only its own environment (as Lambda gives it): the API
     // and the authorizer here, the queue consumers in the worker host; both start in parallel.
     log(
-      'starting the functions (their Lambda bundles, built once into .cache/function-bundles; API and authorizer here, queue consumers in their own process)...',
+      options.apiOnly
+        ? 'starting the API functions and the authorizer (their Lambda bundles, built once into .cache/function-bundles; apiOnly: no consumers, no real-time server)...'
+        : 'starting the functions (their Lambda bundles, built once into .cache/function-bundles; API and authorizer here, queue consumers in their own process)...',
     );
     const threads: FunctionThread[] = [];
     started.push({ stop: async () => void (await Promise.all(threads.map((t) => t.stop()))) });
@@ -438,15 +470,40 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return host;
     };
     const limits = gatewayLimits(config, options.throttling);
-    const [apiThreads, authorizer, workers] = await Promise.all([
-      // A request that finds every local environment of its API function busy for half its deadline
-      // is throttled (429) rather than left to time out: this machine's capacity is below the
-      // stage's rate under load, where AWS's is not (ADR 0013). A request that starts has the other
-      // half to finish. One thread per API function (one per route area, ADR 0022 sixth round).
-      Promise.all(API_FUNCTION_IDS.map((id) => startThread(id, limits.integrationTimeoutMs / 2))),
-      startThread('Authorizer'),
-      startConsumers(),
+    // Real-time updates (issue 14): the WebSocket API (local/realtime-server.ts) on the
+    // RealtimeSocket function, and the table streams (local/dynamodb-stream-reader.ts) on their
+    // consumers (RealtimeRecorder, RealtimeFanout), each in its own thread with its own environment.
+    // Started beside the other functions: it needs neither them nor the gateway (after the gateway's
+    // warm-up, as it was, every start waited for its threads in turn: ADR 0022, "Bench run time,
+    // fourth round").
+    const [functionsStarted, realtimeStarted] = await Promise.allSettled([
+      Promise.all([
+        // A request that finds every local environment of its API function busy for half its deadline
+        // is throttled (429) rather than left to time out: this machine's capacity is below the
+        // stage's rate under load, where AWS's is not (ADR 0013). A request that starts has the other
+        // half to finish. One thread per API function (one per route area, ADR 0022 sixth round).
+        Promise.all(API_FUNCTION_IDS.map((id) => startThread(id, limits.integrationTimeoutMs / 2))),
+        startThread('Authorizer'),
+        options.apiOnly ? withoutConsumers() : startConsumers(),
+      ]),
+      options.apiOnly
+        ? withoutRealtime()
+        : startRealtime({
+            port: realtimePort,
+            startThread,
+            dynamoDbEndpoint: dynamoDb.endpoint,
+            tableName: (id) => names.table(id),
+            isPrimaryRegion: (options.primaryRegion ?? region) === region,
+            region,
+            credentials: LOCAL_CREDENTIALS,
+            log,
+          }),
     ]);
+    if (realtimeStarted.status === 'fulfilled') started.push(realtimeStarted.value);
+    if (functionsStarted.status === 'rejected') throw functionsStarted.reason;
+    if (realtimeStarted.status === 'rejected') throw realtimeStarted.reason;
+    const [apiThreads, authorizer, workers] = functionsStarted.value;
+    const realtime = realtimeStarted.value;
     // Platform sync (issue 8): the schedule, as the EventBridge rule runs it in AWS.
     let syncSchedule: LocalSyncSchedule | undefined;
     if (options.syncSchedule) {
@@ -504,24 +561,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await warmUp(apiUrl);
 
-    // Real-time updates (issue 14): the WebSocket API (local/realtime-server.ts) on the
-    // RealtimeSocket function, and the table streams (local/dynamodb-stream-reader.ts) on their
-    // consumers (RealtimeRecorder, RealtimeFanout), each in its own thread with its own environment.
-    const realtime = await startRealtime({
-      port: realtimePort,
-      startThread,
-      dynamoDbEndpoint: dynamoDb.endpoint,
-      tableName: (id) => names.table(id),
-      isPrimaryRegion: (options.primaryRegion ?? region) === region,
-      region,
-      credentials: LOCAL_CREDENTIALS,
-      log,
-    });
-    started.push(realtime);
-
     return {
       apiUrl,
-      realtimeUrl: realtime.url,
+      get realtimeUrl() {
+        return realtime.url;
+      },
       realtimeHandlersInFlight: () => realtime.handlersInFlight(),
       region,
       env,

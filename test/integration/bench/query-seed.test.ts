@@ -6,12 +6,14 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { prepareQuerySeed, QUERY_SEED_SUPPLIER, querySeedKey } from '../../../bench/query-seed';
 import { reviewItem } from '../../../bench/cost-items';
 import { DynamoDbLocal } from '../../../local/dynamodb-local';
-import { LOCAL_CREDENTIALS } from '../../../local/stack';
+import { LOCAL_CREDENTIALS, LOCAL_TABLE_PREFIX } from '../../../local/stack';
+import { createTables, localTableName } from '../../../local/resources';
+import { TABLES } from '../../../src/catalog/tables';
 
 jest.setTimeout(180_000);
 
@@ -20,7 +22,10 @@ const TABLE = 'wedsync-local-Reviews';
 const PK = `SUPPLIER#${QUERY_SEED_SUPPLIER}`;
 
 /** Runs `check` against a DynamoDB Local started on `dbPath`, then stops it. */
-async function withStore<T>(dbPath: string, check: (doc: DynamoDBDocumentClient) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  dbPath: string,
+  check: (doc: DynamoDBDocumentClient, client: DynamoDBClient) => Promise<T>,
+): Promise<T> {
   const store = await DynamoDbLocal.start({ dbPath });
   const client = new DynamoDBClient({
     endpoint: store.endpoint,
@@ -28,7 +33,7 @@ async function withStore<T>(dbPath: string, check: (doc: DynamoDBDocumentClient)
     credentials: LOCAL_CREDENTIALS,
   });
   try {
-    return await check(DynamoDBDocumentClient.from(client));
+    return await check(DynamoDBDocumentClient.from(client), client);
   } finally {
     client.destroy();
     await store.stop();
@@ -66,7 +71,14 @@ describe('prepareQuerySeed', () => {
     expect(readdirSync(cacheDir).sort()).toEqual(['100000-another-count', `${REVIEWS}-${key}`]);
     expect(first.dbPath.startsWith(cacheDir)).toBe(false);
 
-    await withStore(first.dbPath, async (doc) => {
+    await withStore(first.dbPath, async (doc, client) => {
+      // The data file holds the Reviews table alone (the seed's key is that table's shape, not
+      // the whole catalog's); a stack started on the copy creates the others beside it.
+      expect((await client.send(new ListTablesCommand({}))).TableNames).toEqual([TABLE]);
+      await createTables(client, LOCAL_TABLE_PREFIX);
+      expect((await client.send(new ListTablesCommand({}))).TableNames?.sort()).toEqual(
+        TABLES.map((t) => localTableName(LOCAL_TABLE_PREFIX, t)).sort(),
+      );
       expect(await countReviews(doc)).toBe(REVIEWS);
       // The items as the generator builds them, with their listing index entries.
       const seventh = reviewItem(7, QUERY_SEED_SUPPLIER, true);

@@ -2,7 +2,15 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pruneQuerySeeds, QUERY_SEED_SUPPLIER, querySeedKey } from '../../../bench/query-seed';
+import {
+  pruneQuerySeeds,
+  QUERY_SEED_SUPPLIER,
+  querySeedKey,
+  seedTableShape,
+} from '../../../bench/query-seed';
+import { createTableInput } from '../../../local/resources';
+import { LOCAL_TABLE_PREFIX } from '../../../local/stack';
+import { tableDefinition } from '../../../src/catalog/tables';
 import { ID_PATTERN } from '../../../src/shared/ids';
 
 describe('querySeedKey', () => {
@@ -10,6 +18,30 @@ describe('querySeedKey', () => {
     expect(querySeedKey(40)).toBe(querySeedKey(40));
     expect(querySeedKey(41)).not.toBe(querySeedKey(40));
     expect(querySeedKey(40, `sup_${'1'.repeat(26)}`)).not.toBe(querySeedKey(40));
+  });
+
+  it('is keyed by the Reviews table as the local mode creates it, and changes with it', () => {
+    const shape = seedTableShape();
+    expect(shape.create).toEqual(createTableInput(LOCAL_TABLE_PREFIX, tableDefinition('Reviews')));
+    expect(querySeedKey(40, QUERY_SEED_SUPPLIER, shape)).toBe(querySeedKey(40));
+    const withIndex = {
+      ...shape,
+      create: {
+        ...shape.create,
+        GlobalSecondaryIndexes: [
+          ...(shape.create.GlobalSecondaryIndexes ?? []),
+          {
+            IndexName: 'byAnother',
+            KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' as const }],
+            Projection: { ProjectionType: 'KEYS_ONLY' as const },
+          },
+        ],
+      },
+    };
+    expect(querySeedKey(40, QUERY_SEED_SUPPLIER, withIndex)).not.toBe(querySeedKey(40));
+    expect(querySeedKey(40, QUERY_SEED_SUPPLIER, { ...shape, ttlAttribute: 'anotherTtl' })).not.toBe(
+      querySeedKey(40),
+    );
   });
 
   it('seeds a supplier id of the product format', () => {
