@@ -19,7 +19,8 @@ import * as z from 'zod';
 import { version } from '../../package.json';
 import { BODY_LIMIT_BYTES } from '../shared/http';
 import { CORRELATION_ID_MAX, CORRELATION_ID_PATTERN } from '../shared/correlation';
-import { problemDetailsSchema, problemOf, problemStatus, type ProblemKind } from '../shared/problem';
+import { problemOf, problemStatus, type ProblemKind } from '../shared/problem';
+import { problemDetailsSchema } from '../shared/problem-schema';
 import { STORE_THROTTLE_RETRY_AFTER_SECONDS, storeThrottleDetail } from '../shared/store-throttle';
 import { ROUTES, type RouteArea, type RouteAuth, type RouteDefinition, type RouteResponse } from './routes';
 

@@ -2,8 +2,6 @@
  * RFC 9457 problem details: the one error shape of the HTTP API. Domain code throws
  * `ProblemError`; the HTTP layer turns it into `application/problem+json`.
  */
-import * as z from 'zod';
-
 export interface FieldError {
   readonly path: string;
   readonly message: string;
@@ -69,31 +67,3 @@ export class ProblemError extends Error {
 export function problemOf(kind: ProblemKind, detail?: string): ProblemDetails {
   return new ProblemError(kind, detail).problem;
 }
-
-/**
- * The published schema of every error body (the API description names it `ProblemDetails`).
- * Open, as RFC 9457 allows extension members: API Gateway's own answers add `requestId`.
- */
-export const problemDetailsSchema = z
-  .object({
-    type: z.string().describe('A URN naming the kind of problem, e.g. urn:wedsync:problem:validation-error.'),
-    title: z
-      .string()
-      .describe('A short summary of the kind of problem; the same for every problem of a type.'),
-    status: z.number().int().min(400).max(599).describe('The HTTP status code of this answer.'),
-    detail: z.string().optional().describe('What went wrong with this request, for a human.'),
-    errors: z
-      .array(
-        z.object({
-          path: z.string().describe('Dotted path of the field (e.g. `eventTypes.0`), or `(body)`.'),
-          message: z.string(),
-        }),
-      )
-      .optional()
-      .describe('One entry per invalid or unknown field.'),
-  })
-  .catchall(z.unknown())
-  .meta({
-    id: 'ProblemDetails',
-    description: 'RFC 9457 problem details (application/problem+json).',
-  });
