@@ -102,7 +102,7 @@ export function rawQueryInput(
   supplierId: string,
   query: Record<string, string>,
 ): QueryCommandInput {
-  const parsed = listReviewsQuery.parse({ ...query, limit: String(PAGE) });
+  const parsed = listReviewsQuery().parse({ ...query, limit: String(PAGE) });
   return reviewListQuery(table, supplierId, { ...parsed, limit: PAGE });
 }
 

@@ -18,7 +18,7 @@ import {
   reviewTokenKeys,
 } from '../../src/wiring';
 import { recordAct } from './admin-acts';
-import { areaApp, type AreaAppDeps } from './area-app';
+import { areaApp, combinedRequests, type AreaAppDeps } from './area-app';
 import { apiHandlers, onActParked, onUnexpectedError } from './lambda';
 import { accessOperations, type AccessDeps } from './operations/access';
 import { privacyOperations, type PrivacyDeps } from './operations/privacy';
@@ -44,7 +44,7 @@ const deps = once((): AccessAreaDeps => ({
 // The ops routes (the admin audit trail, every privacy route) record the ops key's use.
 const app = areaApp<AccessAreaDeps>(
   { ...accessOperations, ...realtimeOperations, ...privacyOperations },
-  { ...ACCESS_REQUESTS, ...REALTIME_REQUESTS, ...PRIVACY_REQUESTS },
+  combinedRequests(ACCESS_REQUESTS, REALTIME_REQUESTS, PRIVACY_REQUESTS),
   recordAct,
 );
 

@@ -17,6 +17,7 @@ import { unexpectedErrorAnswer } from '../../src/shared/store-throttle';
 import type { Principal } from '../../src/access/domain/principal';
 import type { IdempotencyStore } from '../../src/shared/idempotency';
 import type { ActInput } from './admin-acts';
+import { lazyRecord } from '../../src/shared/lazy';
 import { runIdempotently } from './idempotency';
 import { parse, type Operations, type RouteContext } from './operation';
 
@@ -76,6 +77,19 @@ function queryOf(event: APIGatewayProxyEvent, request: RouteRequest): Record<str
   return Object.fromEntries(
     names.map((name) => [name, String(Object.getOwnPropertyDescriptor(raw, name)?.value)]),
   );
+}
+
+/**
+ * Several areas' request checks as one, without reading any: each area's record builds a route's
+ * schemas the first time they are read (src/catalog/route-requests/), so a spread (`{ ...a, ...b }`)
+ * would build every route's at load (ADR 0022, twelfth round).
+ */
+export function combinedRequests(...areas: readonly AreaRequests[]): AreaRequests {
+  const builders: Record<string, () => RouteRequest | undefined> = {};
+  for (const area of areas) {
+    for (const operation of Object.keys(area) as OperationId[]) builders[operation] = () => area[operation];
+  }
+  return lazyRecord(builders) as AreaRequests;
 }
 
 /** Records an ops key's act (functions/api/admin-acts.ts `recordAct`), for areas with ops routes. */

@@ -23,7 +23,7 @@ import {
   reviewTokenKeys,
 } from '../../src/wiring';
 import { recordAct } from './admin-acts';
-import { areaApp, type AreaAppDeps } from './area-app';
+import { areaApp, combinedRequests, type AreaAppDeps } from './area-app';
 import { apiHandlers, onActParked, onUnexpectedError } from './lambda';
 import { auditHealthOperations, type AuditHealthDeps } from './operations/audit-health';
 import { connectionOperations, type ConnectionOperationDeps } from './operations/connections';
@@ -54,7 +54,7 @@ const deps = once((): PlatformsAreaDeps => ({
 // The ops routes (the audit trail and health of every supplier) record the ops key's use.
 const app = areaApp<PlatformsAreaDeps>(
   { ...auditHealthOperations, ...connectionOperations, ...importOperations },
-  { ...PLATFORMS_REQUESTS, ...IMPORTS_REQUESTS },
+  combinedRequests(PLATFORMS_REQUESTS, IMPORTS_REQUESTS),
   recordAct,
 );
 

@@ -50,7 +50,7 @@ export * from './use-cases/webhook-endpoints';
 export * from './use-cases/replay-jobs';
 export * from './use-cases/scheduled-rotation';
 
-/** The request schemas of the webhook routes, for the route table. */
+/** The request schemas of the webhook routes, for the route table: each built on its first call. */
 export const webhookRoutesSchemas = {
   createWebhookEndpointBody,
   updateWebhookEndpointBody,

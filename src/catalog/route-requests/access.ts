@@ -1,16 +1,20 @@
-/** The request schemas (body, query, raw body) of the `access` area's routes, for its function and the route table. */
+/**
+ * The request schemas (body, query, raw body) of the `access` area's routes, for its function and
+ * the route table. Each route's are built the first time they are read (ADR 0022, twelfth round).
+ */
 import { apiKeyRoutesSchemas } from '../../access';
 import { listAdminActsQuery, listOpsAdminActsQuery } from '../../audit';
+import { lazyRecord } from '../../shared/lazy';
 import type { AreaRequests } from '../route-table';
 
-export const ACCESS_REQUESTS = {
-  createApiKey: {
+export const ACCESS_REQUESTS = /* @__PURE__ */ lazyRecord({
+  createApiKey: () => ({
     body: apiKeyRoutesSchemas.createApiKeyBody,
-  },
-  listAdminAudit: {
+  }),
+  listAdminAudit: () => ({
     query: listAdminActsQuery,
-  },
-  listOpsAdminAudit: {
+  }),
+  listOpsAdminAudit: () => ({
     query: listOpsAdminActsQuery,
-  },
-} as const satisfies AreaRequests;
+  }),
+}) satisfies AreaRequests;

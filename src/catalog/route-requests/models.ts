@@ -1,12 +1,16 @@
-/** The request schemas (body, query, raw body) of the `models` area's routes, for its function and the route table. */
+/**
+ * The request schemas (body, query, raw body) of the `models` area's routes, for its function and
+ * the route table. Each route's are built the first time they are read (ADR 0022, twelfth round).
+ */
 import { modelsRoutesSchemas } from '../../models';
+import { lazyRecord } from '../../shared/lazy';
 import type { AreaRequests } from '../route-table';
 
-export const MODELS_REQUESTS = {
-  classifyTexts: {
+export const MODELS_REQUESTS = /* @__PURE__ */ lazyRecord({
+  classifyTexts: () => ({
     body: modelsRoutesSchemas.classifyTextsBody,
-  },
-  getModelsStatus: {
+  }),
+  getModelsStatus: () => ({
     query: modelsRoutesSchemas.modelsStatusQuery,
-  },
-} as const satisfies AreaRequests;
+  }),
+}) satisfies AreaRequests;

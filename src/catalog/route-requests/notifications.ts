@@ -1,16 +1,20 @@
-/** The request schemas (query, raw body) of the `notifications` area's routes (inbound platform notifications). */
+/**
+ * The request schemas (query, raw body) of the `notifications` area's routes (inbound platform
+ * notifications). Each route's are built the first time they are read (ADR 0022, twelfth round).
+ */
 import {
   NOTIFICATION_MAX_BODY_BYTES,
   NOTIFICATION_MEDIA_TYPES,
   notificationRoutesSchemas,
 } from '../../platforms';
+import { lazyRecord } from '../../shared/lazy';
 import type { AreaRequests } from '../route-table';
 
-export const NOTIFICATIONS_REQUESTS = {
-  verifyPlatformNotifications: {
+export const NOTIFICATIONS_REQUESTS = /* @__PURE__ */ lazyRecord({
+  verifyPlatformNotifications: () => ({
     query: notificationRoutesSchemas.challengeQuery,
-  },
-  receivePlatformNotification: {
+  }),
+  receivePlatformNotification: () => ({
     query: notificationRoutesSchemas.notificationQuery,
     rawBody: {
       mediaTypes: NOTIFICATION_MEDIA_TYPES,
@@ -19,5 +23,5 @@ export const NOTIFICATIONS_REQUESTS = {
         "The platform's notification, byte for byte: a Facebook Page webhook (signed: `X-Hub-Signature-256`), " +
         'a Google Pub/Sub push, or a Trustpilot review webhook. Never trusted: each review it names is re-fetched.',
     },
-  },
-} as const satisfies AreaRequests;
+  }),
+}) satisfies AreaRequests;

@@ -168,7 +168,7 @@ function validateBody(
   candidate: Record<string, unknown>,
   names: Readonly<Record<string, string>>,
 ): RowResult {
-  const result = submitReviewBody.safeParse(candidate);
+  const result = submitReviewBody().safeParse(candidate);
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = String(issue?.path[0] ?? 'row');

@@ -2,16 +2,18 @@
  * The review routes' request schemas (zod), defined once: the API handler validates with them;
  * the route table (src/catalog/routes.ts) names each route's body and query schema. The message
  * schemas, which the workers use too, are in review-message-schemas.ts (re-exported here), so that
- * a worker does not build these at load (ADR 0022, eighth round).
+ * a worker does not build these at load (ADR 0022, eighth round). Each is built on first use
+ * (`submitReviewBody()`), so that the API function does not build them at load either (twelfth round).
  */
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 import { pageSizeParameter } from '../../shared/page-size';
 import { fromNotAfterTo } from '../../shared/time-range-page';
 import { LIMITS, PLATFORMS, trimmed } from './review-message-schemas';
 
 export * from './review-message-schemas';
 
-const isoDate = z.iso.date();
+const isoDate = /* @__PURE__ */ lazy(() => z.iso.date());
 
 /**
  * `delivery: "email"` (the default): we e-mail the link to the couple; the supplier never sees
@@ -20,55 +22,59 @@ const isoDate = z.iso.date();
  */
 export const REVIEW_REQUEST_DELIVERIES = ['email', 'link'] as const;
 
-export const createReviewRequestBody = z
-  .strictObject({
-    coupleName: trimmed(LIMITS.name),
-    email: z.email().max(LIMITS.email).optional(),
-    weddingDate: isoDate,
-    /** Days until the link expires (default 30, at most 180). */
-    expiresInDays: z.number().int().min(1).max(180).optional(),
-    delivery: z.enum(REVIEW_REQUEST_DELIVERIES).optional(),
-  })
-  .refine((b) => b.email !== undefined || b.delivery === 'link', {
-    message: "the couple's e-mail address is required (the review link is e-mailed to it)",
-    path: ['email'],
-  })
-  .meta({
-    examples: [
-      { coupleName: 'Jo & Max', email: 'jo@example.com', weddingDate: '2026-06-20', expiresInDays: 30 },
-      { coupleName: 'Sam & Alex', weddingDate: '2026-09-12', delivery: 'link' },
-    ],
-  });
-export type CreateReviewRequestBody = z.infer<typeof createReviewRequestBody>;
+export const createReviewRequestBody = /* @__PURE__ */ lazy(() =>
+  z
+    .strictObject({
+      coupleName: trimmed(LIMITS.name),
+      email: z.email().max(LIMITS.email).optional(),
+      weddingDate: isoDate(),
+      /** Days until the link expires (default 30, at most 180). */
+      expiresInDays: z.number().int().min(1).max(180).optional(),
+      delivery: z.enum(REVIEW_REQUEST_DELIVERIES).optional(),
+    })
+    .refine((b) => b.email !== undefined || b.delivery === 'link', {
+      message: "the couple's e-mail address is required (the review link is e-mailed to it)",
+      path: ['email'],
+    })
+    .meta({
+      examples: [
+        { coupleName: 'Jo & Max', email: 'jo@example.com', weddingDate: '2026-06-20', expiresInDays: 30 },
+        { coupleName: 'Sam & Alex', weddingDate: '2026-09-12', delivery: 'link' },
+      ],
+    }),
+);
+export type CreateReviewRequestBody = z.infer<ReturnType<typeof createReviewRequestBody>>;
 
-export const submitReviewBody = z
-  .strictObject({
-    rating: z.number().int().min(1).max(5),
-    title: trimmed(LIMITS.title),
-    body: trimmed(LIMITS.reviewBody),
-    reviewerName: trimmed(LIMITS.name),
-    platform: z.enum(PLATFORMS).optional(),
-    externalId: trimmed(LIMITS.externalId).optional(),
-    /** When the review was written, for imports from other platforms; defaults to receipt time. */
-    submittedAt: z.iso.datetime({ offset: true }).optional(),
-  })
-  .refine((b) => (b.platform === undefined) === (b.externalId === undefined), {
-    message: 'platform and externalId go together: give both or neither',
-    path: ['externalId'],
-  })
-  .meta({
-    examples: [
-      {
-        rating: 5,
-        title: 'Stunning flowers',
-        body: 'Our bouquets were perfect.',
-        reviewerName: 'Sam & Alex',
-        platform: 'google',
-        externalId: 'g-1',
-      },
-    ],
-  });
-export type SubmitReviewBody = z.infer<typeof submitReviewBody>;
+export const submitReviewBody = /* @__PURE__ */ lazy(() =>
+  z
+    .strictObject({
+      rating: z.number().int().min(1).max(5),
+      title: trimmed(LIMITS.title),
+      body: trimmed(LIMITS.reviewBody),
+      reviewerName: trimmed(LIMITS.name),
+      platform: z.enum(PLATFORMS).optional(),
+      externalId: trimmed(LIMITS.externalId).optional(),
+      /** When the review was written, for imports from other platforms; defaults to receipt time. */
+      submittedAt: z.iso.datetime({ offset: true }).optional(),
+    })
+    .refine((b) => (b.platform === undefined) === (b.externalId === undefined), {
+      message: 'platform and externalId go together: give both or neither',
+      path: ['externalId'],
+    })
+    .meta({
+      examples: [
+        {
+          rating: 5,
+          title: 'Stunning flowers',
+          body: 'Our bouquets were perfect.',
+          reviewerName: 'Sam & Alex',
+          platform: 'google',
+          externalId: 'g-1',
+        },
+      ],
+    }),
+);
+export type SubmitReviewBody = z.infer<ReturnType<typeof submitReviewBody>>;
 
 const FIRST_INSTANT = '0000-01-01T00:00:00.000Z';
 const LAST_INSTANT = '9999-12-31T23:59:59.999Z';
@@ -81,9 +87,9 @@ const LAST_INSTANT = '9999-12-31T23:59:59.999Z';
 const timeBound = (edge: 'start' | 'end') =>
   z.iso
     .datetime({ offset: true })
-    .or(isoDate)
+    .or(isoDate())
     .transform((value, ctx) => {
-      const instant = isoDate.safeParse(value).success
+      const instant = isoDate().safeParse(value).success
         ? `${value}T${edge === 'start' ? '00:00:00.000' : '23:59:59.999'}Z`
         : new Date(value).toISOString();
       if (!/^\d{4}-/.test(instant)) {
@@ -97,39 +103,41 @@ const timeBound = (edge: 'start' | 'end') =>
       return instant;
     });
 
-export const listReviewsQuery = z
-  .strictObject({
-    rating: z
-      .string()
-      .regex(/^[1-5]$/, 'an integer from 1 to 5')
-      .transform(Number)
-      .optional()
-      .describe('Only reviews with this star rating (1-5).'),
-    platform: z.enum(PLATFORMS).optional().describe('Only reviews from this platform.'),
-    recommendation: z
-      .enum(['positive', 'negative'])
-      .optional()
-      .describe('Only reviews with this recommendation (Facebook: no stars, a recommendation instead).'),
-    removed: z
-      .enum(['exclude', 'include', 'only'])
-      .optional()
-      .describe(
-        'Reviews removed on their platform: left out (exclude, the default), listed too (include), or alone (only).',
-      ),
-    from: timeBound('start')
-      .optional()
-      .describe(
-        'Reviewed at or after this instant (ISO date-time with offset, or a date: its first UTC millisecond).',
-      ),
-    to: timeBound('end')
-      .optional()
-      .describe(
-        'Reviewed at or before this instant (ISO date-time with offset, or a date: its last UTC millisecond).',
-      ),
-    limit: pageSizeParameter(LIMITS.listPage)
-      .optional()
-      .describe(`Page size, 1-${LIMITS.listPage} (default 25).`),
-    cursor: z.string().max(2048).optional().describe('The nextCursor of the previous page.'),
-  })
-  .check(fromNotAfterTo);
-export type ListReviewsQuery = z.infer<typeof listReviewsQuery>;
+export const listReviewsQuery = /* @__PURE__ */ lazy(() =>
+  z
+    .strictObject({
+      rating: z
+        .string()
+        .regex(/^[1-5]$/, 'an integer from 1 to 5')
+        .transform(Number)
+        .optional()
+        .describe('Only reviews with this star rating (1-5).'),
+      platform: z.enum(PLATFORMS).optional().describe('Only reviews from this platform.'),
+      recommendation: z
+        .enum(['positive', 'negative'])
+        .optional()
+        .describe('Only reviews with this recommendation (Facebook: no stars, a recommendation instead).'),
+      removed: z
+        .enum(['exclude', 'include', 'only'])
+        .optional()
+        .describe(
+          'Reviews removed on their platform: left out (exclude, the default), listed too (include), or alone (only).',
+        ),
+      from: timeBound('start')
+        .optional()
+        .describe(
+          'Reviewed at or after this instant (ISO date-time with offset, or a date: its first UTC millisecond).',
+        ),
+      to: timeBound('end')
+        .optional()
+        .describe(
+          'Reviewed at or before this instant (ISO date-time with offset, or a date: its last UTC millisecond).',
+        ),
+      limit: pageSizeParameter(LIMITS.listPage)
+        .optional()
+        .describe(`Page size, 1-${LIMITS.listPage} (default 25).`),
+      cursor: z.string().max(2048).optional().describe('The nextCursor of the previous page.'),
+    })
+    .check(fromNotAfterTo),
+);
+export type ListReviewsQuery = z.infer<ReturnType<typeof listReviewsQuery>>;

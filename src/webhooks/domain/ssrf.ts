@@ -14,6 +14,7 @@
  */
 import { promises as dnsPromises } from 'node:dns';
 import { isIPv4, isIPv6 } from 'node:net';
+import { lazy } from '../../shared/lazy';
 
 export type AddressReason =
   | 'loopback'
@@ -167,8 +168,11 @@ const v4 = (cidr: string, reason: AddressReason, label: string): RangeRule => {
   return { prefix: parseIPv4(address) ?? [], bits: Number(bits), reason, label };
 };
 
-/** Checked in order; the first match wins, so specific entries come before broader ones. */
-const IPV4_RULES: readonly RangeRule[] = [
+/**
+ * Checked in order; the first match wins, so specific entries come before broader ones. Parsed on
+ * the first check, not at load (ADR 0022, twelfth round).
+ */
+const ipv4Rules = /* @__PURE__ */ lazy((): readonly RangeRule[] => [
   v4('0.0.0.0/8', 'this-network', '"this network" 0.0.0.0/8'),
   v4('10.0.0.0/8', 'private', 'private 10.0.0.0/8'),
   v4('100.64.0.0/10', 'cgnat', 'carrier-grade NAT 100.64.0.0/10'),
@@ -186,14 +190,14 @@ const IPV4_RULES: readonly RangeRule[] = [
   v4('224.0.0.0/4', 'multicast', 'multicast 224.0.0.0/4'),
   v4('255.255.255.255/32', 'broadcast', 'limited broadcast 255.255.255.255'),
   v4('240.0.0.0/4', 'reserved', 'reserved 240.0.0.0/4'),
-];
+]);
 
 const v6 = (cidr: string, reason: AddressReason, label: string): RangeRule => {
   const [address, bits] = cidr.split('/') as [string, string];
   return { prefix: parseIPv6(address) ?? [], bits: Number(bits), reason, label };
 };
 
-const IPV6_RULES: readonly RangeRule[] = [
+const ipv6Rules = /* @__PURE__ */ lazy((): readonly RangeRule[] => [
   v6('64:ff9b:1::/48', 'private', 'local-use NAT64 64:ff9b:1::/48'),
   v6('100::/64', 'reserved', 'discard-only 100::/64'),
   v6('2001:2::/48', 'benchmarking', 'benchmarking 2001:2::/48'),
@@ -205,13 +209,13 @@ const IPV6_RULES: readonly RangeRule[] = [
   v6('fe80::/10', 'link-local', 'link-local fe80::/10'),
   v6('fec0::/10', 'site-local', 'deprecated site-local fec0::/10'),
   v6('ff00::/8', 'multicast', 'multicast ff00::/8'),
-];
+]);
 
-const GLOBAL_UNICAST = parseIPv6('2000::') ?? [];
+const globalUnicast = /* @__PURE__ */ lazy(() => parseIPv6('2000::') ?? []);
 
 function classifyV4Bytes(bytes: readonly number[], family: 4 | 6, via: string): AddressCheck {
   const text = bytes.join('.');
-  for (const rule of IPV4_RULES) {
+  for (const rule of ipv4Rules()) {
     if (inPrefix(bytes, rule.prefix, rule.bits)) {
       return { allowed: false, reason: rule.reason, detail: `${via}${text} is ${rule.label}` };
     }
@@ -270,12 +274,12 @@ function classifyIgnoringOptions(address: string): AddressCheck {
     const inner = classifyV4Bytes(bytes.slice(2, 6), 6, `6to4 ${address} embeds `);
     if (!inner.allowed) return inner;
   }
-  for (const rule of IPV6_RULES) {
+  for (const rule of ipv6Rules()) {
     if (inPrefix(bytes, rule.prefix, rule.bits)) {
       return { allowed: false, reason: rule.reason, detail: `${address} is ${rule.label}` };
     }
   }
-  if (!inPrefix(bytes, GLOBAL_UNICAST, 3)) {
+  if (!inPrefix(bytes, globalUnicast(), 3)) {
     return { allowed: false, reason: 'reserved', detail: `${address} is outside global unicast 2000::/3` };
   }
   return { allowed: true, family: 6 };

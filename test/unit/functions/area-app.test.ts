@@ -1,5 +1,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { areaApp, type AreaAppDeps } from '../../../functions/api/area-app';
+import * as z from 'zod';
+import { areaApp, combinedRequests, type AreaAppDeps } from '../../../functions/api/area-app';
+import type { AreaRequests } from '../../../src/catalog/route-table';
+import { lazyRecord } from '../../../src/shared/lazy';
 import { REVIEWS_REQUESTS } from '../../../src/catalog/route-requests/reviews';
 import type { IdempotencyStore } from '../../../src/shared/idempotency';
 
@@ -79,5 +82,25 @@ describe("an area's app (functions/api/area-app.ts)", () => {
     // Without the header the route runs, as every route does without a key.
     expect((await withoutStore(post, deps)).statusCode).toBe(201);
     expect(runs).toEqual(['createReviewRequest']);
+  });
+});
+
+describe('combinedRequests (functions/api/area-app.ts)', () => {
+  it("holds every area's operations and builds a route's checks only when they are read", () => {
+    const built: string[] = [];
+    const area = (operation: 'listReviews' | 'createApiKey'): AreaRequests =>
+      lazyRecord({
+        [operation]: () => {
+          built.push(operation);
+          return { body: z.strictObject({ name: z.string() }) };
+        },
+      });
+    const combined = combinedRequests(area('listReviews'), area('createApiKey'));
+    expect(Object.keys(combined).sort()).toEqual(['createApiKey', 'listReviews']);
+    expect(built).toEqual([]);
+    expect(combined.createApiKey?.body?.safeParse({ name: 'n' }).success).toBe(true);
+    expect(built).toEqual(['createApiKey']);
+    expect(combined.listReviews?.query).toBeUndefined();
+    expect(built).toEqual(['createApiKey', 'listReviews']);
   });
 });

@@ -136,9 +136,9 @@ describe('createReviewRequest', () => {
 
   it('requires the e-mail address unless a shareable link is asked for', () => {
     const { email: _omitted, ...withoutEmail } = body;
-    expect(createReviewRequestBody.safeParse(withoutEmail).success).toBe(false);
-    expect(createReviewRequestBody.safeParse({ ...withoutEmail, delivery: 'link' }).success).toBe(true);
-    expect(createReviewRequestBody.safeParse({ ...body, delivery: 'sms' }).success).toBe(false);
+    expect(createReviewRequestBody().safeParse(withoutEmail).success).toBe(false);
+    expect(createReviewRequestBody().safeParse({ ...withoutEmail, delivery: 'link' }).success).toBe(true);
+    expect(createReviewRequestBody().safeParse({ ...body, delivery: 'sms' }).success).toBe(false);
   });
 });
 

@@ -111,7 +111,7 @@ describe('the secret view (GET .../secret)', () => {
 describe('the request schemas', () => {
   const url = 'https://hooks.example.com/';
   it.each([6, 366, 7.5, '30', null])('refuses everyDays %p on creation', (everyDays) => {
-    const parsed = createWebhookEndpointBody.safeParse({
+    const parsed = createWebhookEndpointBody().safeParse({
       url,
       eventTypes: ['review.received'],
       secretRotation: { everyDays },
@@ -122,16 +122,16 @@ describe('the request schemas', () => {
   it('accepts the bounds, and null on a change (stop rotating)', () => {
     for (const everyDays of [MIN_ROTATION_DAYS, MAX_ROTATION_DAYS]) {
       expect(
-        createWebhookEndpointBody.safeParse({
+        createWebhookEndpointBody().safeParse({
           url,
           eventTypes: ['review.received'],
           secretRotation: { everyDays },
         }).success,
       ).toBe(true);
     }
-    expect(updateWebhookEndpointBody.safeParse({ secretRotation: null }).success).toBe(true);
-    expect(updateWebhookEndpointBody.safeParse({ secretRotation: { everyDays: 7, extra: 1 } }).success).toBe(
-      false,
-    );
+    expect(updateWebhookEndpointBody().safeParse({ secretRotation: null }).success).toBe(true);
+    expect(
+      updateWebhookEndpointBody().safeParse({ secretRotation: { everyDays: 7, extra: 1 } }).success,
+    ).toBe(false);
   });
 });
