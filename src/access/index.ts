@@ -1,4 +1,5 @@
 /** The access capability's public face: suppliers, API keys, review-link tokens, who is calling. */
+import { lazyRecord } from '../shared/lazy';
 import {
   apiKeyListResponse,
   apiKeyResponse,
@@ -22,13 +23,13 @@ export * from './domain/usage-keys';
 export * from './key-items';
 export * from './use-cases/api-keys';
 export type { CreateApiKeyBody } from './domain/api-key-schemas';
-/** The route table's schemas for the API-key routes. */
-export const apiKeyRoutesSchemas = { createApiKeyBody } as const;
-export const apiKeyRoutesResponses = {
+/** The route table's schemas for the API-key routes, each built the first time it is read. */
+export const apiKeyRoutesSchemas = /* @__PURE__ */ lazyRecord({ createApiKeyBody });
+export const apiKeyRoutesResponses = /* @__PURE__ */ lazyRecord({
   apiKey: apiKeyResponse,
   createdApiKey: createdApiKeyResponse,
   apiKeyList: apiKeyListResponse,
-} as const;
+});
 export * from './use-cases/review-token-keys';
 // Day one (issue 11): the platform tenant and the first ops key
 export * from './use-cases/bootstrap';

@@ -1,4 +1,5 @@
 /** The models capability's public face: in-process inference, its statistics and HTTP schemas. */
+import { lazyRecord } from '../shared/lazy';
 import { classifyTextsBody, modelsStatusQuery } from './schemas';
 import { classifyTextsResponse, modelsStatusResponse } from './responses';
 
@@ -17,7 +18,7 @@ export { modelsStatus } from './use-cases/models-status';
 export { recordObservations } from './use-cases/record-observations';
 
 /** The request schemas of the models' routes, for the route table. */
-export const modelsRoutesSchemas = { classifyTextsBody, modelsStatusQuery } as const;
+export const modelsRoutesSchemas = /* @__PURE__ */ lazyRecord({ classifyTextsBody, modelsStatusQuery });
 
 /** The response schemas of the models' routes (each with an id and an example), for the route table. */
 export const modelsRoutesResponses = {

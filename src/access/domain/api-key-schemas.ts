@@ -1,51 +1,55 @@
 /**
  * The API-key routes' body and answer schemas (issue 9), each answer with an id and an example for
- * the API description. The key itself appears in one answer only: the creation's.
+ * the API description. The key itself appears in one answer only: the creation's. Each is built on
+ * first use, not at load (ADR 0022, twelfth round).
  */
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 import { KEY_CACHE_SECONDS, MAX_AUTHORIZER_CACHE_SECONDS } from './revocation';
 import { MAX_ACTIVE_KEYS, MAX_EXPIRES_IN_DAYS, MIN_EXPIRES_IN_DAYS } from './key-lifecycle';
 
-export const createApiKeyBody = z
-  .strictObject({
-    label: z
-      .string()
-      .trim()
-      .min(1)
-      .max(64)
-      .regex(/^[\p{L}\p{N} ._\-'&()#/:@]+$/u, "letters, digits, spaces and . _ - ' & ( ) # / : @")
-      .optional()
-      .describe('A name for the key, to tell keys apart (e.g. "booking system, 2026").'),
-    expiresInDays: z
-      .number()
-      .int()
-      .min(MIN_EXPIRES_IN_DAYS)
-      .max(MAX_EXPIRES_IN_DAYS)
-      .optional()
-      .describe(
-        `The key stops working this many days from now (${MIN_EXPIRES_IN_DAYS}-${MAX_EXPIRES_IN_DAYS}); without it, it never expires.`,
-      ),
-  })
-  .meta({
-    id: 'CreateApiKey',
-    description: `At most ${MAX_ACTIVE_KEYS} active keys per supplier: enough to rotate without downtime.`,
-    examples: [{ label: 'booking system', expiresInDays: 90 }],
-  });
-export type CreateApiKeyBody = z.infer<typeof createApiKeyBody>;
+export const createApiKeyBody = /* @__PURE__ */ lazy(() =>
+  z
+    .strictObject({
+      label: z
+        .string()
+        .trim()
+        .min(1)
+        .max(64)
+        .regex(/^[\p{L}\p{N} ._\-'&()#/:@]+$/u, "letters, digits, spaces and . _ - ' & ( ) # / : @")
+        .optional()
+        .describe('A name for the key, to tell keys apart (e.g. "booking system, 2026").'),
+      expiresInDays: z
+        .number()
+        .int()
+        .min(MIN_EXPIRES_IN_DAYS)
+        .max(MAX_EXPIRES_IN_DAYS)
+        .optional()
+        .describe(
+          `The key stops working this many days from now (${MIN_EXPIRES_IN_DAYS}-${MAX_EXPIRES_IN_DAYS}); without it, it never expires.`,
+        ),
+    })
+    .meta({
+      id: 'CreateApiKey',
+      description: `At most ${MAX_ACTIVE_KEYS} active keys per supplier: enough to rotate without downtime.`,
+      examples: [{ label: 'booking system', expiresInDays: 90 }],
+    }),
+);
+export type CreateApiKeyBody = z.infer<ReturnType<typeof createApiKeyBody>>;
 
-const isoTime = z.iso.datetime({ offset: true });
+const isoTime = /* @__PURE__ */ lazy(() => z.iso.datetime({ offset: true }));
 
-const keyFields = {
+const keyFields = /* @__PURE__ */ lazy(() => ({
   keyId: z.string().describe('The key id (not secret): `wsk_<keyId>_<secret>`.'),
   label: z.string().optional(),
-  createdAt: isoTime,
-  expiresAt: isoTime.optional().describe('When the key stops working; absent: never.'),
-  lastUsedAt: isoTime
+  createdAt: isoTime(),
+  expiresAt: isoTime().optional().describe('When the key stops working; absent: never.'),
+  lastUsedAt: isoTime()
     .optional()
     .describe('Last use seen by the authorizer, recorded at most every 5 minutes per key.'),
-  revokedAt: isoTime.optional(),
+  revokedAt: isoTime().optional(),
   status: z.enum(['active', 'expired', 'revoked']),
-};
+}));
 
 const KEY_EXAMPLE = {
   keyId: 'key_01h2a3b4c5d6e7f8g9h0j1k2m3',
@@ -61,34 +65,40 @@ const REVOCATION_NOTE =
   `authorizer cache TTL plus ${KEY_CACHE_SECONDS} s in AWS (34 s with the default 30 s; at most ` +
   `${MAX_AUTHORIZER_CACHE_SECONDS + KEY_CACHE_SECONDS} s).`;
 
-export const apiKeyResponse = z.object(keyFields).meta({
-  id: 'ApiKey',
-  description: `An API key (never its secret). ${REVOCATION_NOTE}`,
-  examples: [KEY_EXAMPLE],
-});
+export const apiKeyResponse = /* @__PURE__ */ lazy(() =>
+  z.object(keyFields()).meta({
+    id: 'ApiKey',
+    description: `An API key (never its secret). ${REVOCATION_NOTE}`,
+    examples: [KEY_EXAMPLE],
+  }),
+);
 
-export const createdApiKeyResponse = z
-  .object({
-    ...keyFields,
-    apiKey: z.string().describe('The key: shown this once, only its hash is stored.'),
-  })
-  .meta({
-    id: 'CreatedApiKey',
-    description: 'The new key, with its secret (shown once).',
-    examples: [
-      {
-        keyId: KEY_EXAMPLE.keyId,
-        label: KEY_EXAMPLE.label,
-        createdAt: KEY_EXAMPLE.createdAt,
-        expiresAt: KEY_EXAMPLE.expiresAt,
-        status: 'active',
-        apiKey: 'wsk_key_01h2a3b4c5d6e7f8g9h0j1k2m3_q2l0mZ8Vd1gTQH6n5rK0o0f3kY7Gk1oQ8nWwS9eVb2c',
-      },
-    ],
-  });
+export const createdApiKeyResponse = /* @__PURE__ */ lazy(() =>
+  z
+    .object({
+      ...keyFields(),
+      apiKey: z.string().describe('The key: shown this once, only its hash is stored.'),
+    })
+    .meta({
+      id: 'CreatedApiKey',
+      description: 'The new key, with its secret (shown once).',
+      examples: [
+        {
+          keyId: KEY_EXAMPLE.keyId,
+          label: KEY_EXAMPLE.label,
+          createdAt: KEY_EXAMPLE.createdAt,
+          expiresAt: KEY_EXAMPLE.expiresAt,
+          status: 'active',
+          apiKey: 'wsk_key_01h2a3b4c5d6e7f8g9h0j1k2m3_q2l0mZ8Vd1gTQH6n5rK0o0f3kY7Gk1oQ8nWwS9eVb2c',
+        },
+      ],
+    }),
+);
 
-export const apiKeyListResponse = z.object({ items: z.array(apiKeyResponse) }).meta({
-  id: 'ApiKeyList',
-  description: 'Every key of the supplier, newest first (revoked and expired ones included).',
-  examples: [{ items: [KEY_EXAMPLE] }],
-});
+export const apiKeyListResponse = /* @__PURE__ */ lazy(() =>
+  z.object({ items: z.array(apiKeyResponse()) }).meta({
+    id: 'ApiKeyList',
+    description: 'Every key of the supplier, newest first (revoked and expired ones included).',
+    examples: [{ items: [KEY_EXAMPLE] }],
+  }),
+);

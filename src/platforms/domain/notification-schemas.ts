@@ -4,8 +4,10 @@
  * platforms send (Facebook Page webhooks signed over the raw body, Google Pub/Sub pushes and
  * Trustpilot webhooks carrying our secret `token` in the URL). The body itself has no schema
  * here: it reaches the platform's verifier byte for byte (see each adapter's verifyNotification).
+ * Each schema is built the first time it is read, not at load (ADR 0022, twelfth round).
  */
 import * as z from 'zod';
+import { lazy, lazyRecord } from '../../shared/lazy';
 
 /** Notifications are small (Facebook batches up to ~1,000 updates); anything larger is refused (413). */
 export const NOTIFICATION_MAX_BODY_BYTES = 1024 * 1024;
@@ -16,55 +18,63 @@ export const NOTIFICATION_MEDIA_TYPES = ['application/json'] as const;
 const param = (max: number, description: string) => z.string().max(max).optional().describe(description);
 
 /** Facebook's verification GET (PLATFORMS.md §2). Checked by the Facebook verifier, not by schema. */
-export const notificationChallengeQuery = z.strictObject({
-  'hub.mode': param(64, 'Always `subscribe`.'),
-  'hub.challenge': param(256, 'Echoed back as text/plain when the verify token matches.'),
-  'hub.verify_token': param(512, 'Must equal the FacebookVerifyToken secret (else 403).'),
-});
+export const notificationChallengeQuery = /* @__PURE__ */ lazy(() =>
+  z.strictObject({
+    'hub.mode': param(64, 'Always `subscribe`.'),
+    'hub.challenge': param(256, 'Echoed back as text/plain when the verify token matches.'),
+    'hub.verify_token': param(512, 'Must equal the FacebookVerifyToken secret (else 403).'),
+  }),
+);
 
 /** The POST's query: Google's push URL and Trustpilot's webhook URL carry our secret token. */
-export const notificationQuery = z.strictObject({
-  token: param(512, 'Google and Trustpilot: the push / webhook token (the secret in the registered URL).'),
-  businessUnitId: param(
-    200,
-    "Trustpilot: the business unit whose webhook this is (its token is derived from it and the app's secret).",
-  ),
-});
+export const notificationQuery = /* @__PURE__ */ lazy(() =>
+  z.strictObject({
+    token: param(512, 'Google and Trustpilot: the push / webhook token (the secret in the registered URL).'),
+    businessUnitId: param(
+      200,
+      "Trustpilot: the business unit whose webhook this is (its token is derived from it and the app's secret).",
+    ),
+  }),
+);
 
 /** The handshake's answer: the challenge, as text. */
-export const notificationChallengeResponse = z
-  .string()
-  .regex(/^[A-Za-z0-9_.-]{1,256}$/)
-  .meta({
-    id: 'NotificationChallenge',
-    description: "Facebook's hub.challenge, echoed as text/plain.",
-    examples: ['1158201444'],
-  });
+export const notificationChallengeResponse = /* @__PURE__ */ lazy(() =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,256}$/)
+    .meta({
+      id: 'NotificationChallenge',
+      description: "Facebook's hub.challenge, echoed as text/plain.",
+      examples: ['1158201444'],
+    }),
+);
 
 /** A verified notification, its targeted syncs on the Sync queue. */
-export const notificationAcceptedResponse = z
-  .strictObject({
-    received: z
-      .number()
-      .int()
-      .min(0)
-      .describe('Notifications (locations) the request named; replays and unknown locations included.'),
-  })
-  .meta({
-    id: 'NotificationAccepted',
-    description:
-      'The notification is verified and its reviews are queued to be re-fetched from the platform.',
-    examples: [{ received: 1 }],
-  });
+export const notificationAcceptedResponse = /* @__PURE__ */ lazy(() =>
+  z
+    .strictObject({
+      received: z
+        .number()
+        .int()
+        .min(0)
+        .describe('Notifications (locations) the request named; replays and unknown locations included.'),
+    })
+    .meta({
+      id: 'NotificationAccepted',
+      description:
+        'The notification is verified and its reviews are queued to be re-fetched from the platform.',
+      examples: [{ received: 1 }],
+    }),
+);
 
 /** The request schemas of the notification routes, for the route table. */
-export const notificationRoutesSchemas = {
+export const notificationRoutesSchemas = /* @__PURE__ */ lazyRecord({
   challengeQuery: notificationChallengeQuery,
   notificationQuery,
-} as const;
+});
 
 /** The response schemas of the notification routes, for the route table. */
-export const notificationRoutesResponses = {
+export const notificationRoutesResponses = /* @__PURE__ */ lazyRecord({
   challenge: notificationChallengeResponse,
   accepted: notificationAcceptedResponse,
-} as const;
+});
