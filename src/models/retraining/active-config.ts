@@ -2,51 +2,57 @@
  * The active model configuration of a task, kept in the model store beside the artifacts: which
  * version serves as the control, and the canary (version and traffic share) while one runs. The
  * workers read it through a bounded cache; a missing or unreadable configuration means "serve the
- * layer's registry" (the shipped, known-good models).
+ * layer's registry" (the shipped, known-good models). Its schemas are built on the first parse, not
+ * at load (ADR 0022, twelfth round).
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 import type { ModelRegistry, Task } from '../ml';
 
 /** The two variant names a rolled-out task uses (the CloudWatch alarms are built for both). */
 export const CONTROL_VARIANT = 'control';
 export const CANARY_VARIANT = 'canary';
 
-const semver = z.string().regex(/^\d+\.\d+\.\d+$/);
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const semver = /* @__PURE__ */ lazy(() => z.string().regex(/^\d+\.\d+\.\d+$/));
+const sha256 = /* @__PURE__ */ lazy(() => z.string().regex(/^[0-9a-f]{64}$/));
 
-export const modelRefSchema = z
-  .object({
-    version: semver,
-    /** `layer`: shipped in the Models layer; `store`: a retrained artifact in the model store. */
-    source: z.enum(['layer', 'store']),
-    /** SHA-256 of the artifact's model.json as written (store artifacts): checked before serving. */
-    sha256: sha256.optional(),
-  })
-  .refine((r) => r.source === 'layer' || r.sha256 !== undefined, 'a store artifact needs its sha256');
-
-export const activeConfigSchema = z.object({
-  task: z.literal('sentiment'),
-  /** Bumped by every change; the audit entries and events name it. */
-  revision: z.number().int().min(0),
-  updatedAt: z.string(),
-  control: modelRefSchema,
-  canary: z
+export const modelRefSchema = /* @__PURE__ */ lazy(() =>
+  z
     .object({
-      model: modelRefSchema,
-      share: z.number().gt(0).lt(1),
-      startedAt: z.string(),
-      /** Why it started (the candidate's verdict). */
-      reason: z.string().max(300),
+      version: semver(),
+      /** `layer`: shipped in the Models layer; `store`: a retrained artifact in the model store. */
+      source: z.enum(['layer', 'store']),
+      /** SHA-256 of the artifact's model.json as written (store artifacts): checked before serving. */
+      sha256: sha256().optional(),
     })
-    .optional(),
-});
+    .refine((r) => r.source === 'layer' || r.sha256 !== undefined, 'a store artifact needs its sha256'),
+);
 
-export type ModelRef = z.infer<typeof modelRefSchema>;
-export type ActiveModelConfig = z.infer<typeof activeConfigSchema>;
+export const activeConfigSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    task: z.literal('sentiment'),
+    /** Bumped by every change; the audit entries and events name it. */
+    revision: z.number().int().min(0),
+    updatedAt: z.string(),
+    control: modelRefSchema(),
+    canary: z
+      .object({
+        model: modelRefSchema(),
+        share: z.number().gt(0).lt(1),
+        startedAt: z.string(),
+        /** Why it started (the candidate's verdict). */
+        reason: z.string().max(300),
+      })
+      .optional(),
+  }),
+);
+
+export type ModelRef = z.infer<ReturnType<typeof modelRefSchema>>;
+export type ActiveModelConfig = z.infer<ReturnType<typeof activeConfigSchema>>;
 
 export function parseActiveConfig(json: unknown): ActiveModelConfig {
-  return activeConfigSchema.parse(json);
+  return activeConfigSchema().parse(json);
 }
 
 /** The A/B registry the configuration describes (control, and the canary at its share). */
