@@ -37,7 +37,7 @@ const filters = {
     .regex(/^[a-z_]{1,32}:[A-Za-z0-9_.:-]{1,128}$/, '<type>:<id>, e.g. api_key:key_...')
     .optional()
     .describe('Only acts on this thing: `api_key:key_...`, `endpoint:whe_...`, `connection:con_...`.'),
-  ...timeRangePageParameters,
+  ...timeRangePageParameters(),
 };
 
 export const listAdminActsQuery = z.strictObject(filters).check(fromNotAfterTo);

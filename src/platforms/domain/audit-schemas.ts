@@ -21,7 +21,7 @@ const auditFilters = {
       'Only this call operation (list, get, reply, ...) or lifecycle event (connect, disconnect, ...).',
     ),
   outcome: z.enum(AUDIT_OUTCOMES).optional().describe('Only this outcome: ok, or how the call failed.'),
-  ...timeRangePageParameters,
+  ...timeRangePageParameters(),
 };
 
 export const listAuditQuery = z.strictObject(auditFilters).check(fromNotAfterTo);
