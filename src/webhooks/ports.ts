@@ -80,14 +80,23 @@ export interface FinishedAttempt {
   readonly deliveryId: string;
   readonly attempt: number;
   readonly next: Partial<DeliveryState>;
-  readonly record: AttemptRecord;
+  /** Appended to the log in order: the attempt, after the record of a lost one it repeats. */
+  readonly records: readonly AttemptRecord[];
 }
 
 export type FinishOutcome =
   { readonly ok: true; readonly written: boolean } | { readonly ok: false; readonly error: unknown };
 
 export type ClaimResult =
-  | { readonly ok: true; readonly state: DeliveryState }
+  | {
+      readonly ok: true;
+      readonly state: DeliveryState;
+      /**
+       * Set when the claim took the attempt over from a claim whose lease ran out (its worker died,
+       * or lost its outcome write): that lease's end. Its POST may have reached the endpoint.
+       */
+      readonly takenOverLeaseUntilMs?: number;
+    }
   | { readonly ok: false; readonly current?: DeliveryState };
 
 export interface Page<T> {
@@ -124,12 +133,12 @@ export interface DeliveryStore {
     expiresAtSeconds: number,
     claimId: string,
   ): Promise<ClaimResult>;
-  /** Write the outcome of an attempt and append it to the delivery's log, if still in-flight at that attempt. */
+  /** Write the outcome of an attempt and append its records to the delivery's log, if still in-flight at that attempt. */
   finishAttempt(
     deliveryId: string,
     attempt: number,
     next: Partial<DeliveryState>,
-    record: AttemptRecord,
+    records: readonly AttemptRecord[],
   ): Promise<boolean>;
   /**
    * `finishAttempt` for several deliveries in as few round trips as the store allows, each with the

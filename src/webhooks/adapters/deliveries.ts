@@ -21,9 +21,34 @@ import type { ClaimResult, DeliveryStore, FinishedAttempt, FinishOutcome, Page }
 const deliveryKey = (deliveryId: string) => ({ pk: `DELIVERY#${deliveryId}`, sk: 'STATE' });
 const INDEX = 'byOwnerTime';
 
+/**
+ * Set by a claim to the lease it replaced (0 when there was none): a claim that takes over an
+ * attempt whose lease ran out learns so in its own answer. Removed with the lease.
+ */
+const TAKEN_OVER = 'takenOverLeaseUntilMs';
+
 function strip<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, expiresAt: _e, entity: _entity, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _g1,
+    gsi1sk: _g2,
+    expiresAt: _e,
+    entity: _entity,
+    [TAKEN_OVER]: _takenOver,
+    ...rest
+  } = item;
   return rest as T;
+}
+
+/** A claim's answer: the state, and the lease it took over when it replaced one. */
+function claimed(item: Record<string, unknown>): ClaimResult {
+  const takenOver = Number(item[TAKEN_OVER] ?? 0);
+  return {
+    ok: true,
+    state: strip<DeliveryState>(item),
+    ...(takenOver > 0 ? { takenOverLeaseUntilMs: takenOver } : {}),
+  };
 }
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
@@ -42,7 +67,7 @@ function finishStatement(
   finish: FinishedAttempt,
 ): { Statement: string; Parameters: unknown[] } {
   const sets = ['SET "attempts" = list_append("attempts", ?)'];
-  const parameters: unknown[] = [[finish.record]];
+  const parameters: unknown[] = [[...finish.records]];
   for (const [field, value] of Object.entries(finish.next)) {
     if (value === undefined) continue;
     sets.push(`SET "${field}" = ?`);
@@ -51,7 +76,7 @@ function finishStatement(
   parameters.push(deliveryKey(finish.deliveryId).pk, 'STATE', finish.attempt, 'in-flight');
   return {
     Statement:
-      `UPDATE "${tableName}" ${sets.join(' ')} REMOVE "leaseUntilMs" REMOVE "claimId" ` +
+      `UPDATE "${tableName}" ${sets.join(' ')} REMOVE "leaseUntilMs" REMOVE "claimId" REMOVE "${TAKEN_OVER}" ` +
       'WHERE "pk" = ? AND "sk" = ? AND "attempt" = ? AND "status" = ?',
     Parameters: parameters,
   };
@@ -94,10 +119,15 @@ export class DynamoDeliveryStore implements DeliveryStore {
   ) {}
 
   async getDelivery(deliveryId: string): Promise<DeliveryState | undefined> {
+    const item = await this.readItem(deliveryId);
+    return item ? strip<DeliveryState>(item) : undefined;
+  }
+
+  private async readItem(deliveryId: string): Promise<Record<string, unknown> | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: deliveryKey(deliveryId), ConsistentRead: true }),
     );
-    return Item ? strip<DeliveryState>(Item) : undefined;
+    return Item;
   }
 
   async claim(
@@ -113,7 +143,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: deliveryKey(initial.deliveryId),
-          UpdateExpression: `SET ${[...create.sets, '#status = :inflight', 'leaseUntilMs = :lease', 'claimId = :claim'].join(', ')}`,
+          // The right-hand sides read the item as it was: the lease replaced, if any.
+          UpdateExpression: `SET ${[...create.sets, `${TAKEN_OVER} = if_not_exists(leaseUntilMs, :noLease)`, '#status = :inflight', 'leaseUntilMs = :lease', 'claimId = :claim'].join(', ')}`,
           ConditionExpression:
             '(attribute_not_exists(pk) AND :attempt = :roundStart) OR ' +
             '(#attempt = :attempt AND (#status = :pending OR (#status = :inflight AND leaseUntilMs < :now)))',
@@ -124,6 +155,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
             ':pending': 'pending',
             ':lease': leaseUntilMs,
             ':claim': claimId,
+            ':noLease': 0,
             ':attempt': initial.attempt,
             ':roundStart': initial.roundStart,
             ':now': nowMs,
@@ -131,10 +163,11 @@ export class DynamoDeliveryStore implements DeliveryStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { ok: true, state: strip<DeliveryState>(Attributes ?? {}) };
+      return claimed(Attributes ?? {});
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const current = await this.getDelivery(initial.deliveryId);
+      const item = await this.readItem(initial.deliveryId);
+      const current = item ? strip<DeliveryState>(item) : undefined;
       // Our own claim: the SDK repeated a request whose answer was lost (a timeout) after it was
       // applied. Taking that for a duplicate dropped the message and left the delivery in flight
       // with nothing to resume it.
@@ -143,7 +176,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
         current.claimId === claimId &&
         current.attempt === initial.attempt
       ) {
-        return { ok: true, state: current };
+        return claimed(item!);
       }
       return current ? { ok: false, current } : { ok: false };
     }
@@ -153,7 +186,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
     deliveryId: string,
     attempt: number,
     next: Partial<DeliveryState>,
-    record: AttemptRecord,
+    records: readonly AttemptRecord[],
   ): Promise<boolean> {
     const names: Record<string, string> = {
       '#status': 'status',
@@ -163,7 +196,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
     const values: Record<string, unknown> = {
       ':expectedAttempt': attempt,
       ':expectedStatus': 'in-flight',
-      ':record': [record],
+      ':record': [...records],
     };
     const sets = ['#attempts = list_append(#attempts, :record)'];
     for (const [field, value] of Object.entries(next)) {
@@ -177,7 +210,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: deliveryKey(deliveryId),
-          UpdateExpression: `SET ${sets.join(', ')} REMOVE leaseUntilMs, claimId`,
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE leaseUntilMs, claimId, ${TAKEN_OVER}`,
           ConditionExpression: '#attempt = :expectedAttempt AND #status = :expectedStatus',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -204,7 +237,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
           finish.deliveryId,
           finish.attempt,
           finish.next,
-          finish.record,
+          finish.records,
         );
         return { ok: true, written };
       } catch (error) {
@@ -319,8 +352,10 @@ export class DynamoDeliveryStore implements DeliveryStore {
           TableName: this.tableName,
           Key: deliveryKey(deliveryId),
           UpdateExpression: replayJobId
-            ? 'SET #status = :pending, attempt = :next, roundStart = :next, dueAtMs = :due, replayJobId = :job REMOVE reason, finishedAtMs, leaseUntilMs, claimId'
-            : 'SET #status = :pending, attempt = :next, roundStart = :next, dueAtMs = :due REMOVE reason, finishedAtMs, leaseUntilMs, claimId',
+            ? 'SET #status = :pending, attempt = :next, roundStart = :next, dueAtMs = :due, replayJobId = :job REMOVE reason, finishedAtMs, leaseUntilMs, claimId, ' +
+              TAKEN_OVER
+            : 'SET #status = :pending, attempt = :next, roundStart = :next, dueAtMs = :due REMOVE reason, finishedAtMs, leaseUntilMs, claimId, ' +
+              TAKEN_OVER,
           ConditionExpression: 'attempt = :expected AND NOT #status IN (:pending, :inflight)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {

@@ -405,15 +405,46 @@ async function attemptDelivery(
     ...(result.errorCode !== undefined ? { errorCode: result.errorCode } : {}),
     next: nextLabel,
   };
-  const finish = { deliveryId: message.deliveryId, attempt: state.attempt, next, record };
+  // A lost attempt this one repeats is logged first: its POST may have reached the endpoint.
+  const records =
+    claim.takenOverLeaseUntilMs === undefined
+      ? [record]
+      : [lostAttemptRecord(record, claim.takenOverLeaseUntilMs, deps), record];
+  const finish = { deliveryId: message.deliveryId, attempt: state.attempt, next, records };
   if (next.status === 'pending') {
     // A retry is written at once, as its message is already on the queue: left for the group's
     // batch, the retry could come due first (short schedules, slow attempts in the group), find
     // the delivery still in flight at the old attempt and wait a visibility timeout.
-    await deps.deliveries.finishAttempt(finish.deliveryId, finish.attempt, finish.next, finish.record);
+    await deps.deliveries.finishAttempt(finish.deliveryId, finish.attempt, finish.next, finish.records);
     return { result };
   }
   return { result, finish };
+}
+
+/**
+ * The log's record of an attempt whose worker never wrote its outcome (it died, or its outcome
+ * write failed) and whose lease ran out: made when its claim was (the lease less the POST's
+ * timeout and the margin), outcome unknown, so a failure that says so.
+ */
+function lostAttemptRecord(repeat: AttemptRecord, leaseUntilMs: number, deps: DeliveryDeps): AttemptRecord {
+  const claimedAtMs = leaseUntilMs - (deps.config.http.totalTimeoutMs ?? 10_000) - LEASE_MARGIN_MS;
+  return {
+    deliveryId: repeat.deliveryId,
+    endpointId: repeat.endpointId,
+    supplierId: repeat.supplierId,
+    eventId: repeat.eventId,
+    eventType: repeat.eventType,
+    attempt: repeat.attempt,
+    at: new Date(claimedAtMs).toISOString(),
+    outcome: 'failure',
+    latencyMs: 0,
+    response: '',
+    responseTruncated: false,
+    error:
+      'The worker making this attempt stopped before recording its outcome; the endpoint may have received it.',
+    errorCode: 'outcome-lost',
+    next: 'sent again as the same attempt once its lease ran out',
+  };
 }
 
 /** A dead-lettered delivery redriven from the DLQ: a new round, due now. */

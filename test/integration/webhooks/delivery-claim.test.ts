@@ -40,6 +40,7 @@ it('a repeated request of the same claim wins again; another claim of the in-fli
   const initial = initialState(message('dlv_claim_repeat'));
   const first = await store.claim(initial, NOW, NOW + 70_000, expiry, 'claim-a');
   expect(first).toMatchObject({ ok: true, state: { status: 'in-flight', attempt: 1, claimId: 'claim-a' } });
+  expect(first).not.toHaveProperty('takenOverLeaseUntilMs');
 
   // The same request again, as the SDK sends it after a lost answer: still ours.
   const repeated = await store.claim(initial, NOW + 3000, NOW + 73_000, expiry, 'claim-a');
@@ -57,7 +58,13 @@ it('a repeated request of the same claim wins again; another claim of the in-fli
 
   // After the lease, another claim takes it over (the holder died).
   const takeover = await store.claim(initial, NOW + 71_000, NOW + 141_000, expiry, 'claim-b');
-  expect(takeover).toMatchObject({ ok: true, state: { claimId: 'claim-b' } });
+  // It learns whose lease it replaced (that attempt's POST may have gone out), and only it does.
+  expect(takeover).toEqual({
+    ok: true,
+    state: expect.objectContaining({ claimId: 'claim-b' }),
+    takenOverLeaseUntilMs: NOW + 70_000,
+  });
+  expect(await store.getDelivery(initial.deliveryId)).not.toHaveProperty('takenOverLeaseUntilMs');
   // ... and the first claim's repeated request no longer counts as a claim.
   const late = await store.claim(initial, NOW + 72_000, NOW + 142_000, expiry, 'claim-a');
   expect(late).toMatchObject({ ok: false, current: { claimId: 'claim-b' } });
@@ -67,10 +74,7 @@ it('the outcome ends the claim: the attempt is not claimable again under its old
   const initial = initialState(message('dlv_claim_done'));
   expect(await store.claim(initial, NOW, NOW + 70_000, expiry, 'claim-c')).toMatchObject({ ok: true });
   expect(
-    await store.finishAttempt(
-      'dlv_claim_done',
-      1,
-      { status: 'delivered', finishedAtMs: NOW + 100 },
+    await store.finishAttempt('dlv_claim_done', 1, { status: 'delivered', finishedAtMs: NOW + 100 }, [
       {
         deliveryId: 'dlv_claim_done',
         endpointId: 'whe_claim',
@@ -86,7 +90,7 @@ it('the outcome ends the claim: the attempt is not claimable again under its old
         responseTruncated: false,
         next: 'delivered',
       },
-    ),
+    ]),
   ).toBe(true);
   const state = await store.getDelivery('dlv_claim_done');
   expect(state).toMatchObject({ status: 'delivered' });
@@ -131,15 +135,12 @@ it('batched outcomes: each written under its own condition, appended to the log,
       outcome === 'success'
         ? { status: 'delivered' as const, finishedAtMs: NOW + 100, lastStatusCode: 204 }
         : { status: 'pending' as const, attempt: 2, dueAtMs: NOW + 5000, lastError: 'HTTP 500' },
-    record: record(deliveryId, 1, outcome),
+    records: [record(deliveryId, 1, outcome)],
   });
   expect(
-    await store.finishAttempt(
-      'dlv_batch_3',
-      1,
-      finish('dlv_batch_3', 'success').next,
+    await store.finishAttempt('dlv_batch_3', 1, finish('dlv_batch_3', 'success').next, [
       record('dlv_batch_3', 1, 'success'),
-    ),
+    ]),
   ).toBe(true);
   await tables.doc.send(
     new UpdateCommand({

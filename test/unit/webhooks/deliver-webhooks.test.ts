@@ -45,21 +45,22 @@ class MemoryDeliveries implements Pick<
     ) {
       const state = { ...current, status: 'in-flight' as const, leaseUntilMs, claimId };
       this.states.set(initial.deliveryId, state);
-      return { ok: true, state };
+      const takenOver = current.status === 'in-flight' ? { takenOverLeaseUntilMs: current.leaseUntilMs } : {};
+      return { ok: true, state, ...takenOver };
     }
     return current ? { ok: false, current } : { ok: false };
   }
-  async finishAttempt(id: string, attempt: number, next: Partial<DeliveryState>, record: never) {
+  async finishAttempt(id: string, attempt: number, next: Partial<DeliveryState>, records: never[]) {
     const current = this.states.get(id);
     if (!current || current.attempt !== attempt || current.status !== 'in-flight') return false;
-    this.states.set(id, { ...current, ...next, attempts: [...(current.attempts ?? []), record] });
+    this.states.set(id, { ...current, ...next, attempts: [...(current.attempts ?? []), ...records] });
     return true;
   }
   async finishAttempts(finishes: readonly FinishedAttempt[]): Promise<FinishOutcome[]> {
     return Promise.all(
       finishes.map(async (f) => ({
         ok: true as const,
-        written: await this.finishAttempt(f.deliveryId, f.attempt, f.next, f.record as never),
+        written: await this.finishAttempt(f.deliveryId, f.attempt, f.next, f.records as never),
       })),
     );
   }
@@ -296,6 +297,14 @@ describe('a claim applied whose answer was lost', () => {
     expect(run.attemptsAt).toHaveLength(1);
     expect(run.attemptsAt[0]!).toBeGreaterThan(start + 61_000);
     expect(run.deliveries.states.get('dlv_1')).toMatchObject({ status: 'delivered', attempt: 1 });
+    // The log has the lost attempt (its POST may have gone out) before the one that repeated it.
+    const log = run.deliveries.states.get('dlv_1')!.attempts!;
+    expect(log.map((a) => [a.attempt, a.outcome, a.errorCode ?? null])).toEqual([
+      [1, 'failure', 'outcome-lost'],
+      [1, 'success', null],
+    ]);
+    const claimedAtMs = start + 61_000 - run.config.http.totalTimeoutMs! - 60_000;
+    expect(log[0]!.at).toBe(new Date(claimedAtMs).toISOString());
   });
 
   it('cancels it when the lease ends if its endpoint was disabled meanwhile, instead of leaving it in flight', async () => {
