@@ -23,8 +23,9 @@ import { TABLES, tableDefinition } from '../src/catalog/tables';
 import { QUEUES } from '../src/catalog/queues';
 import { createSupplierWithKey } from '../src/access/use-cases/create-supplier';
 import { DynamoTenantStore } from '../src/reviews/adapters/dynamo-records';
+import { GetItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { digestTable } from '../src/recovery/adapters/table-digest';
-import { sameDigest } from '../src/recovery/domain/item-hash';
+import { canonicalJson, sameDigest } from '../src/recovery/domain/item-hash';
 import { queueDepth } from '../local/inspect';
 import { waitFor } from '../local/processes';
 import { startTwoRegions, type LocalRegion } from '../local/two-regions';
@@ -252,8 +253,10 @@ export async function runFailoverDrill(options: FailoverDrillOptions): Promise<F
       const name = `wedsync-local-${table.id}`;
       const [inA, inB] = await Promise.all(two.regions.map((r) => digestTable(r.stack!.dynamoClient, name)));
       if (!sameDigest(inA!.digest, inB!.digest)) {
+        const clients = two.regions.map((r) => r.stack!.dynamoClient);
         failures.push(
-          `${table.id}: ${inA!.digest.count} items in ${a.name}, ${inB!.digest.count} in ${b.name}, not the same`,
+          `${table.id}: ${inA!.digest.count} items in ${a.name}, ${inB!.digest.count} in ${b.name}, not the same` +
+            ` (${await describeDifference(clients, name, [a.name, b.name])})`,
         );
       }
     }
@@ -292,5 +295,37 @@ if (require.main === module) {
       console.error(`drill error: ${(error as Error).stack ?? String(error)}`);
       process.exit(1);
     },
+  );
+}
+
+/**
+ * What differs between the regions' copies of a table, for the drill's failure line: the first
+ * few keys whose items differ, and for the first one, the attributes that differ (never values:
+ * they may hold review text).
+ */
+async function describeDifference(
+  clients: readonly DynamoDBClient[],
+  tableName: string,
+  regionNames: readonly string[],
+): Promise<string> {
+  const [a, b] = await Promise.all(clients.map((c) => digestTable(c, tableName, { withItems: true })));
+  const keys = [...new Set([...a!.items!.keys(), ...b!.items!.keys()])];
+  const differing = keys.filter((key) => a!.items!.get(key) !== b!.items!.get(key));
+  if (differing.length === 0) return 'the same when read again';
+  const first = JSON.parse(differing[0]!) as Record<string, AttributeValue>;
+  const [itemA, itemB] = await Promise.all(
+    clients.map(
+      async (c) =>
+        (await c.send(new GetItemCommand({ TableName: tableName, Key: first, ConsistentRead: true }))).Item,
+    ),
+  );
+  const where = (item: unknown, name: string) => (item ? '' : `missing in ${name}`);
+  const attributes = [...new Set([...Object.keys(itemA ?? {}), ...Object.keys(itemB ?? {})])].filter(
+    (name) => canonicalJson({ v: itemA?.[name] ?? null }) !== canonicalJson({ v: itemB?.[name] ?? null }),
+  );
+  const missing = [where(itemA, regionNames[0]!), where(itemB, regionNames[1]!)].filter(Boolean);
+  return (
+    `${differing.length} keys differ, first ${differing.slice(0, 3).join(', ')}; ` +
+    (missing.length > 0 ? missing.join(', ') : `attributes that differ: ${attributes.join(', ')}`)
   );
 }
