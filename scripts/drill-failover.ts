@@ -256,7 +256,11 @@ export async function runFailoverDrill(options: FailoverDrillOptions): Promise<F
         const clients = two.regions.map((r) => r.stack!.dynamoClient);
         failures.push(
           `${table.id}: ${inA!.digest.count} items in ${a.name}, ${inB!.digest.count} in ${b.name}, not the same` +
-            ` (${await describeDifference(clients, name, [a.name, b.name])})`,
+            ` (${await describeDifference(clients, name, [a.name, b.name], (key) =>
+              two.replicator.conflicts
+                .filter((c) => c.table === table.id && c.key === key)
+                .map((c) => `${c.winner} over ${c.loser}`),
+            )})`,
         );
       }
     }
@@ -307,6 +311,7 @@ async function describeDifference(
   clients: readonly DynamoDBClient[],
   tableName: string,
   regionNames: readonly string[],
+  conflictsOn: (key: string) => readonly string[],
 ): Promise<string> {
   const [a, b] = await Promise.all(clients.map((c) => digestTable(c, tableName, { withItems: true })));
   const keys = [...new Set([...a!.items!.keys(), ...b!.items!.keys()])];
@@ -324,8 +329,10 @@ async function describeDifference(
     (name) => canonicalJson({ v: itemA?.[name] ?? null }) !== canonicalJson({ v: itemB?.[name] ?? null }),
   );
   const missing = [where(itemA, regionNames[0]!), where(itemB, regionNames[1]!)].filter(Boolean);
+  const decided = conflictsOn(differing[0]!);
   return (
     `${differing.length} keys differ, first ${differing.slice(0, 3).join(', ')}; ` +
-    (missing.length > 0 ? missing.join(', ') : `attributes that differ: ${attributes.join(', ')}`)
+    (missing.length > 0 ? missing.join(', ') : `attributes that differ: ${attributes.join(', ')}`) +
+    `; conflicts the replicator decided on it: ${decided.length > 0 ? decided.join(', ') : 'none'}`
   );
 }
