@@ -89,6 +89,8 @@ export class ReplicaLedger {
   private readonly clocks = new Map<string, StampClock>();
   private readonly known = new Map<string, Known>();
   private readonly echoes = new Map<string, ContentHash[]>();
+  /** Local writes being replicated, by stream record: a record handled again keeps its stamp. */
+  private readonly replicating = new Map<string, Observation>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -101,8 +103,16 @@ export class ReplicaLedger {
     return clock;
   }
 
-  /** Classifies a stream record of `write.region` (in stream order) and stamps a local write. */
-  observe(write: ObservedWrite): Observation {
+  /**
+   * Classifies a stream record of `write.region` (in stream order) and stamps a local write.
+   * `recordId` names the record: one whose replication failed part way (a target changed under it,
+   * or was down) is handled again with its first stamp. Stamped again, an old write would pass for
+   * the latest and overwrite a later one in the other region, after that region's write had won
+   * here: each region would end with the other's version (the failover drill's EventLog, 5 December).
+   */
+  observe(write: ObservedWrite, recordId?: string): Observation {
+    const again = recordId === undefined ? undefined : this.replicating.get(recordId);
+    if (again) return again;
     const slot = `${write.region}\n${write.item}`;
     const pending = this.echoes.get(slot);
     const index = pending?.indexOf(write.newHash) ?? -1;
@@ -113,7 +123,17 @@ export class ReplicaLedger {
     }
     const stamp = this.clock(write.region).next();
     this.known.set(slot, { stamp, hash: write.newHash });
-    return { kind: 'local', write: { stamp, oldHash: write.oldHash, newHash: write.newHash } };
+    const observation: Observation = {
+      kind: 'local',
+      write: { stamp, oldHash: write.oldHash, newHash: write.newHash },
+    };
+    if (recordId !== undefined) this.replicating.set(recordId, observation);
+    return observation;
+  }
+
+  /** The record `recordId` reached every region: a later record is a new write. */
+  replicated(recordId: string): void {
+    this.replicating.delete(recordId);
   }
 
   /**

@@ -124,12 +124,16 @@ export class Replicator {
   private async handle(source: ReplicaRegion, table: ReplicatedTable, record: StreamRecord): Promise<void> {
     const key = canonicalJson(record.dynamodb.Keys);
     const item = `${table.id}\n${key}`;
-    const observation = this.ledger.observe({
-      region: source.name,
-      item,
-      oldHash: hashOf(record.dynamodb.OldImage),
-      newHash: hashOf(record.dynamodb.NewImage),
-    });
+    const recordId = `${source.name}\n${table.id}\n${record.dynamodb.SequenceNumber}`;
+    const observation = this.ledger.observe(
+      {
+        region: source.name,
+        item,
+        oldHash: hashOf(record.dynamodb.OldImage),
+        newHash: hashOf(record.dynamodb.NewImage),
+      },
+      recordId,
+    );
     if (observation.kind === 'echo') {
       this.counts.echoes += 1;
       return;
@@ -140,6 +144,7 @@ export class Replicator {
       await this.whilePaused(source.name, target.name);
       await this.applyTo(target, table, item, record, observation.write, source.name);
     }
+    this.ledger.replicated(recordId);
   }
 
   private async whilePaused(from: string, to: string): Promise<void> {

@@ -122,3 +122,34 @@ describe('last writer wins', () => {
     expect(ledger.resolve('b', ITEM, null, writeA)).toEqual({ action: 'apply', conflict: true });
   });
 });
+
+describe('a stream record handled again', () => {
+  it('keeps its first stamp: both regions still end with the later write', () => {
+    const { ledger, tick } = ledgerAt();
+    // b logs the item first; its record is read (stamped) and on its way to a.
+    const fromB = ledger.observe({ region: 'b', item: ITEM, oldHash: null, newHash: 'hB' }, 'b#1');
+    tick(10);
+    // a logs its own version, read later: the later write. It wins in b.
+    const fromA = ledger.observe({ region: 'a', item: ITEM, oldHash: null, newHash: 'hA' }, 'a#1');
+    const writeA = (fromA as { write: ReplicatedWrite }).write;
+    expect(ledger.resolve('b', ITEM, 'hB', writeA)).toEqual({ action: 'apply', conflict: true });
+    ledger.applied('b', ITEM, writeA);
+    ledger.replicated('a#1');
+    // b's record failed to apply in a (a's write landed between the read and the put) and is
+    // handled again, later: the same stamp, so it loses to a's write there too.
+    tick(10);
+    const again = ledger.observe({ region: 'b', item: ITEM, oldHash: null, newHash: 'hB' }, 'b#1');
+    expect(again).toEqual(fromB);
+    const writeB = (again as { write: ReplicatedWrite }).write;
+    expect(ledger.resolve('a', ITEM, 'hA', writeB)).toEqual({
+      action: 'skip',
+      reason: 'target-is-later',
+      conflict: true,
+    });
+    ledger.replicated('b#1');
+    // Once replicated, the same record id is a new record (ids are per stream record).
+    tick(10);
+    const next = ledger.observe({ region: 'b', item: ITEM, oldHash: 'hA', newHash: 'hB2' }, 'b#1');
+    expect((next as { write: ReplicatedWrite }).write.stamp.at).toBeGreaterThan(writeA.stamp.at);
+  });
+});
