@@ -244,11 +244,18 @@ it('delivers every event to every healthy endpoint once, loses none, breaks and 
   expect((await breakerOf('flaky'))?.status).toBe('closed');
   expect(deadId).toBeDefined();
   const deadAttempts = await attemptsOf(byKind('always-500'));
-  expect(deadAttempts.length).toBe(byKind('always-500').requests);
+  // Every request is in the log. An attempt logged as lost (its worker never wrote the outcome: a
+  // claim or outcome write that timed out on a loaded machine, then the lease ran out) may or may
+  // not have reached the endpoint; every other logged attempt did.
+  const outcomeLost = (a: (typeof deadAttempts)[number]) => a.errorCode === 'outcome-lost';
+  const deadSent = deadAttempts.filter((a) => !outcomeLost(a)).length;
+  expect(byKind('always-500').requests).toBeGreaterThanOrEqual(deadSent);
+  expect(byKind('always-500').requests).toBeLessThanOrEqual(deadAttempts.length);
   // Each attempt failed: with the endpoint's 500, or (on a loaded machine) with the client's timeout
-  // firing before the 500 arrived; never anything else.
+  // firing before the 500 arrived, or lost as above; never anything else.
   const deadAnswerLost = (a: (typeof deadAttempts)[number]) =>
-    a.statusCode === undefined && (a.errorCode === 'total-timeout' || a.errorCode === 'connect-timeout');
+    (a.statusCode === undefined && (a.errorCode === 'total-timeout' || a.errorCode === 'connect-timeout')) ||
+    outcomeLost(a);
   expect(
     deadAttempts.every((a) => a.outcome === 'failure' && (a.statusCode === 500 || deadAnswerLost(a))),
   ).toBe(true);
@@ -256,7 +263,7 @@ it('delivers every event to every healthy endpoint once, loses none, breaks and 
   // Slow and redirecting endpoints fail the right way, and their breakers stop them too.
   const slowAttempts = await attemptsOf(byKind('slow'));
   expect(slowAttempts.length).toBeGreaterThan(0);
-  expect(slowAttempts.every((a) => a.errorCode === 'total-timeout')).toBe(true);
+  expect(slowAttempts.every((a) => a.errorCode === 'total-timeout' || outcomeLost(a))).toBe(true);
   const redirectAttempts = await attemptsOf(byKind('redirect'));
   // Never followed: each attempt is a 302 failure, or (as for the dead endpoint) an answer lost to a
   // timeout when the loaded machine was slow to read it; never a success.
