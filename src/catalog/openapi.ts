@@ -22,7 +22,13 @@ import { CORRELATION_ID_MAX, CORRELATION_ID_PATTERN } from '../shared/correlatio
 import { problemOf, problemStatus, type ProblemKind } from '../shared/problem';
 import { problemDetailsSchema } from '../shared/problem-schema';
 import { STORE_THROTTLE_RETRY_AFTER_SECONDS, storeThrottleDetail } from '../shared/store-throttle';
-import { ROUTES, type RouteArea, type RouteAuth, type RouteDefinition, type RouteResponse } from './routes';
+import {
+  routeDefinitions,
+  type RouteArea,
+  type RouteAuth,
+  type RouteDefinition,
+  type RouteResponse,
+} from './routes';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -460,7 +466,7 @@ function operationOf(route: RouteDefinition, components: SchemaComponents): Open
 }
 
 function errorResponses(components: SchemaComponents): Record<string, JsonSchema> {
-  const problem = components.refFor(problemDetailsSchema, 'output', 'ProblemDetails');
+  const problem = components.refFor(problemDetailsSchema(), 'output', 'ProblemDetails');
   const responses: Record<string, JsonSchema> = {};
   for (const [status, { name, description, examples, headers }] of Object.entries(ERROR_RESPONSES)) {
     const examplesOf = Object.fromEntries(
@@ -506,7 +512,7 @@ const DESCRIPTION = [
 
 /** Builds the document from a route table (the real one by default). */
 export function buildOpenApiDocument(
-  routes: readonly RouteDefinition[] = ROUTES,
+  routes: readonly RouteDefinition[] = routeDefinitions(),
   apiVersion: string = version,
 ): OpenApiDocument {
   const components = new SchemaComponents();

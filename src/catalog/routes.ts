@@ -9,6 +9,7 @@
  * function bundles its own request schemas and no response schema.
  */
 import * as z from 'zod';
+import { lazy } from '../shared/lazy';
 import { modelsRoutesResponses } from '../models';
 import { platformRoutesResponses } from '../platforms';
 import { reviewRoutesResponses } from '../reviews';
@@ -88,19 +89,25 @@ export interface RouteDocs {
 export interface RouteDefinition extends RouteEntry, RouteRequest, RouteDocs {}
 
 /** The answer of GET /v1/openapi.json (the document itself is described by OpenAPI 3.1). */
-export const openApiDocumentResponse = z
-  .looseObject({
-    openapi: z.string().regex(/^3\.1\.\d+$/),
-    info: z.looseObject({ title: z.string(), version: z.string() }),
-    paths: z.record(z.string(), z.unknown()),
-  })
-  .meta({
-    id: 'OpenApiDocument',
-    description: 'This API description (OpenAPI 3.1, JSON Schema 2020-12).',
-    examples: [
-      { openapi: '3.1.0', info: { title: 'WedSync Integration Platform API', version: '0.1.0' }, paths: {} },
-    ],
-  });
+export const openApiDocumentResponse = /* @__PURE__ */ lazy(() =>
+  z
+    .looseObject({
+      openapi: z.string().regex(/^3\.1\.\d+$/),
+      info: z.looseObject({ title: z.string(), version: z.string() }),
+      paths: z.record(z.string(), z.unknown()),
+    })
+    .meta({
+      id: 'OpenApiDocument',
+      description: 'This API description (OpenAPI 3.1, JSON Schema 2020-12).',
+      examples: [
+        {
+          openapi: '3.1.0',
+          info: { title: 'WedSync Integration Platform API', version: '0.1.0' },
+          paths: {},
+        },
+      ],
+    }),
+);
 
 const LOCATION = { Location: 'Where the created or accepted resource is read.' };
 
@@ -108,7 +115,12 @@ const LOCATION = { Location: 'Where the created or accepted resource is read.' }
 export const queryParameterNames = (route: RouteDefinition): string[] =>
   route.query ? Object.keys(route.query.shape) : [];
 
-const ROUTE_DOCS: Readonly<Record<OperationId, RouteDocs>> = {
+/**
+ * Each operation's description, built the first time the route table is composed: it reads every
+ * answer schema, which the `Api` function needs only when it serves the OpenAPI document (ADR 0022,
+ * fifteenth round).
+ */
+const routeDocs = /* @__PURE__ */ lazy((): Readonly<Record<OperationId, RouteDocs>> => ({
   classifyTexts: {
     summary: 'Classify 1-100 texts with an in-process model (sentiment or expense category).',
     response: {
@@ -184,7 +196,7 @@ const ROUTE_DOCS: Readonly<Record<OperationId, RouteDocs>> = {
     response: {
       status: 202,
       description: 'The reply is queued for the platform.',
-      schema: replyAcceptedResponse,
+      schema: replyAcceptedResponse(),
     },
     problems: ['conflict'],
   },
@@ -194,7 +206,7 @@ const ROUTE_DOCS: Readonly<Record<OperationId, RouteDocs>> = {
     response: {
       status: 202,
       description: 'The deletion is queued for the platform.',
-      schema: replyAcceptedResponse,
+      schema: replyAcceptedResponse(),
     },
     problems: ['conflict'],
   },
@@ -314,7 +326,7 @@ const ROUTE_DOCS: Readonly<Record<OperationId, RouteDocs>> = {
   },
   getOpenApiDocument: {
     summary: 'This API description (OpenAPI 3.1), generated from the route table; no credentials needed.',
-    response: { status: 200, description: 'The OpenAPI document.', schema: openApiDocumentResponse },
+    response: { status: 200, description: 'The OpenAPI document.', schema: openApiDocumentResponse() },
   },
   startConnection: {
     summary:
@@ -442,7 +454,7 @@ const ROUTE_DOCS: Readonly<Record<OperationId, RouteDocs>> = {
     response: {
       status: 201,
       description: 'The token and the channels it may subscribe to.',
-      schema: realtimeTokenResponse,
+      schema: realtimeTokenResponse(),
     },
     // 403: a supplier other than the WedSync app naming a wedding.
     problems: ['forbidden'],
@@ -477,12 +489,12 @@ const ROUTE_DOCS: Readonly<Record<OperationId, RouteDocs>> = {
   listAdminAudit: {
     summary:
       'The admin acts on the calling supplier’s data (keys created, revoked; endpoints created, changed, deleted, secrets rotated; connections made, removed; ...), newest first, with actor, source IP and request id; filtered, with a cursor.',
-    response: { status: 200, description: 'A page of admin acts.', schema: adminActPageResponse },
+    response: { status: 200, description: 'A page of admin acts.', schema: adminActPageResponse() },
   },
   listOpsAdminAudit: {
     summary:
       'Ops: every admin act (any supplier, and system-wide acts), newest first; supplierId, kind, actorType, target, from, to, cursor.',
-    response: { status: 200, description: 'A page of admin acts.', schema: adminActPageResponse },
+    response: { status: 200, description: 'A page of admin acts.', schema: adminActPageResponse() },
   },
   // Data subject requests (issue 9): ops only; the address travels in the body, never in a URL.
   exportSubjectData: {
@@ -524,14 +536,14 @@ const ROUTE_DOCS: Readonly<Record<OperationId, RouteDocs>> = {
     response: {
       status: 200,
       description: 'Every dependency answered.',
-      schema: healthReportSchema,
+      schema: healthReportSchema(),
       headers: { 'Cache-Control': 'no-store: every call probes again.' },
     },
   },
-};
+}));
 
-/** Every area's request checks (the meta area's routes take none). */
-export const ROUTE_REQUESTS: AreaRequests = {
+/** Every area's request checks (the meta area's routes take none); a spread reads, so builds, them all. */
+const routeRequests = /* @__PURE__ */ lazy((): AreaRequests => ({
   ...REVIEWS_REQUESTS,
   ...MODELS_REQUESTS,
   ...WEBHOOKS_REQUESTS,
@@ -541,13 +553,24 @@ export const ROUTE_REQUESTS: AreaRequests = {
   ...REALTIME_REQUESTS,
   ...ACCESS_REQUESTS,
   ...PRIVACY_REQUESTS,
-};
-
-export const ROUTES: readonly RouteDefinition[] = ROUTE_TABLE.map((entry) => ({
-  ...entry,
-  ...ROUTE_REQUESTS[entry.operation],
-  ...ROUTE_DOCS[entry.operation],
 }));
 
+export const ROUTE_REQUESTS: AreaRequests = /* @__PURE__ */ routeRequests();
+
+/**
+ * The whole routes, composed on the first call (then kept): what the OpenAPI document is generated
+ * from when `GET /v1/openapi.json` is first served, so the `Api` function builds no schema at load.
+ */
+export const routeDefinitions = /* @__PURE__ */ lazy((): readonly RouteDefinition[] =>
+  ROUTE_TABLE.map((entry) => ({
+    ...entry,
+    ...routeRequests()[entry.operation],
+    ...routeDocs()[entry.operation],
+  })),
+);
+
+/** The whole routes, composed at load: the CDK stacks, the local gateway and the tests read them. */
+export const ROUTES: readonly RouteDefinition[] = /* @__PURE__ */ routeDefinitions();
+
 /** The same matching as the functions' (src/catalog/route-table.ts), answering whole routes. */
-export const matchRoute = routeMatcher(ROUTES);
+export const matchRoute = /* @__PURE__ */ routeMatcher(ROUTES);

@@ -21,7 +21,7 @@ export { recordObservations } from './use-cases/record-observations';
 export const modelsRoutesSchemas = /* @__PURE__ */ lazyRecord({ classifyTextsBody, modelsStatusQuery });
 
 /** The response schemas of the models' routes (each with an id and an example), for the route table. */
-export const modelsRoutesResponses = {
+export const modelsRoutesResponses = /* @__PURE__ */ lazyRecord({
   classifyTexts: classifyTextsResponse,
   modelsStatus: modelsStatusResponse,
-} as const;
+});

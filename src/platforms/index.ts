@@ -1,4 +1,5 @@
 /** The platforms capability's public face: the connector contract, connections and the audit trail. */
+import { lazyRecord } from '../shared/lazy';
 import {
   auditPageResponse,
   integrationHealthResponse,
@@ -24,13 +25,13 @@ export * from './use-cases/list-audit';
 export * from './use-cases/integration-health';
 
 /** The request schemas of the audit and health routes, for the route table. */
-export const auditRoutesSchemas = { listAuditQuery, listOpsAuditQuery } as const;
+export const auditRoutesSchemas = /* @__PURE__ */ lazyRecord({ listAuditQuery, listOpsAuditQuery });
 
 /** The response schemas of the audit and health routes, for the route table. */
-export const auditRoutesResponses = {
+export const auditRoutesResponses = /* @__PURE__ */ lazyRecord({
   auditPage: auditPageResponse,
   integrationHealth: integrationHealthResponse,
-} as const;
+});
 
 // Replies and synced reviews (the reviews-replies part of issue 8).
 export * from './domain/replies';

@@ -1,4 +1,5 @@
 /** The privacy capability's public face: data subject requests (export, erasure) and the tombstone. */
+import { lazyRecord } from '../shared/lazy';
 import {
   erasureBody,
   erasureResponse,
@@ -17,9 +18,9 @@ export * from './use-cases/request-erasure';
 export * from './use-cases/run-erasure';
 
 /** The request schemas of the privacy routes, for the route table. */
-export const privacyRoutesSchemas = { subjectExportBody, erasureBody } as const;
+export const privacyRoutesSchemas = /* @__PURE__ */ lazyRecord({ subjectExportBody, erasureBody });
 /** The answer schemas of the privacy routes, for the route table. */
-export const privacyRoutesResponses = {
+export const privacyRoutesResponses = /* @__PURE__ */ lazyRecord({
   erasure: erasureResponse,
   subjectExport: subjectExportResponse,
-} as const;
+});

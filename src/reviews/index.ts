@@ -1,4 +1,5 @@
 /** The reviews capability's public face: the review model, its schemas, ports and use cases. */
+import { lazyRecord } from '../shared/lazy';
 import {
   reviewAcceptedResponse,
   reviewPageResponse,
@@ -31,7 +32,7 @@ export * from './use-cases/reconcile-replicated-reviews';
 export { reviewRoutesSchemas } from './route-schemas';
 
 /** The response schemas of the review routes (each with an id and an example), for the route table. */
-export const reviewRoutesResponses = {
+export const reviewRoutesResponses = /* @__PURE__ */ lazyRecord({
   reviewRequestQueued: reviewRequestQueuedResponse,
   reviewRequestCreated: reviewRequestCreatedResponse,
   reviewRequest: reviewRequestResponse,
@@ -39,4 +40,4 @@ export const reviewRoutesResponses = {
   review: reviewResponse,
   reviewPage: reviewPageResponse,
   reviewSummary: reviewSummaryResponse,
-} as const;
+});

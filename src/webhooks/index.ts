@@ -1,4 +1,5 @@
 /** The webhooks capability's public face: endpoints, signing, delivery, fan-out, and their schemas. */
+import { lazyRecord } from '../shared/lazy';
 import {
   createWebhookEndpointBody,
   listDeliveriesQuery,
@@ -60,7 +61,7 @@ export const webhookRoutesSchemas = {
 } as const;
 
 /** The response schemas of the webhook routes (each with an id and an example), for the route table. */
-export const webhookRoutesResponses = {
+export const webhookRoutesResponses = /* @__PURE__ */ lazyRecord({
   endpoint: webhookEndpointResponse,
   endpointWithSecret: webhookEndpointWithSecretResponse,
   endpointSecret: webhookEndpointSecretResponse,
@@ -68,4 +69,4 @@ export const webhookRoutesResponses = {
   deliveryPage: deliveryPageResponse,
   replayJob: replayJobResponse,
   retryAccepted: deliveryRetryAcceptedResponse,
-} as const;
+});

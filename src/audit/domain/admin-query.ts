@@ -3,10 +3,11 @@
  * Queries are strict: an unknown name or a bad value is a 400.
  */
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 import { ADMIN_ACT_KINDS, type AdminAct, type AdminActKind } from './admin-act';
 import { fromNotAfterTo, timeRangePageParameters } from '../../shared/time-range-page';
 
-const isoTime = z.iso.datetime({ offset: true });
+const isoTime = /* @__PURE__ */ lazy(() => z.iso.datetime({ offset: true }));
 
 export const ADMIN_ACTOR_TYPES = ['supplier', 'ops', 'system'] as const;
 export type AdminActorType = (typeof ADMIN_ACTOR_TYPES)[number];
@@ -29,7 +30,7 @@ export interface AdminActPage {
   readonly lastKey?: Record<string, string>;
 }
 
-const filters = {
+const filters = /* @__PURE__ */ lazy(() => ({
   kind: z.enum(ADMIN_ACT_KINDS).optional().describe('Only acts of this kind (api_key.created, ...).'),
   actorType: z.enum(ADMIN_ACTOR_TYPES).optional().describe('Only acts by this kind of actor.'),
   target: z
@@ -38,22 +39,24 @@ const filters = {
     .optional()
     .describe('Only acts on this thing: `api_key:key_...`, `endpoint:whe_...`, `connection:con_...`.'),
   ...timeRangePageParameters(),
-};
+}));
 
-export const listAdminActsQuery = z.strictObject(filters).check(fromNotAfterTo);
-export type ListAdminActsQuery = z.infer<typeof listAdminActsQuery>;
+export const listAdminActsQuery = /* @__PURE__ */ lazy(() => z.strictObject(filters()).check(fromNotAfterTo));
+export type ListAdminActsQuery = z.infer<ReturnType<typeof listAdminActsQuery>>;
 
-export const listOpsAdminActsQuery = z
-  .strictObject({
-    supplierId: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, '1-64 letters, digits, _ or -')
-      .optional()
-      .describe("Only acts concerning this supplier's data."),
-    ...filters,
-  })
-  .check(fromNotAfterTo);
-export type ListOpsAdminActsQuery = z.infer<typeof listOpsAdminActsQuery>;
+export const listOpsAdminActsQuery = /* @__PURE__ */ lazy(() =>
+  z
+    .strictObject({
+      supplierId: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,64}$/, '1-64 letters, digits, _ or -')
+        .optional()
+        .describe("Only acts concerning this supplier's data."),
+      ...filters(),
+    })
+    .check(fromNotAfterTo),
+);
+export type ListOpsAdminActsQuery = z.infer<ReturnType<typeof listOpsAdminActsQuery>>;
 
 const ADMIN_ACT_EXAMPLE = {
   auditId: 'aud_019ae3c1f2a48c1d2e3f4a5b6c7d8e9f',
@@ -68,33 +71,37 @@ const ADMIN_ACT_EXAMPLE = {
   correlationId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
 };
 
-const adminAct = z
-  .object({
-    auditId: z.string(),
-    kind: z.enum(ADMIN_ACT_KINDS),
-    at: isoTime,
-    actor: z.union([
-      z.object({ type: z.literal('supplier'), supplierId: z.string(), keyId: z.string().optional() }),
-      z.object({ type: z.literal('ops'), keyId: z.string().optional() }),
-      z.object({ type: z.literal('system'), name: z.string() }),
-    ]),
-    supplierId: z.string().optional().describe('The supplier whose data the act concerns.'),
-    target: z.string().describe('What was acted on, `<type>:<id>`.'),
-    outcome: z.enum(['ok', 'failed']),
-    sourceIp: z.string().optional().describe("The caller's IP, as API Gateway saw it."),
-    requestId: z.string().optional().describe("API Gateway's request id."),
-    correlationId: z.string().optional(),
-    detail: z.string().optional().describe('A short detail; never a key, a secret or personal data.'),
-  })
-  .meta({ id: 'AdminAct', description: 'One admin or credential act.' });
+const adminAct = /* @__PURE__ */ lazy(() =>
+  z
+    .object({
+      auditId: z.string(),
+      kind: z.enum(ADMIN_ACT_KINDS),
+      at: isoTime(),
+      actor: z.union([
+        z.object({ type: z.literal('supplier'), supplierId: z.string(), keyId: z.string().optional() }),
+        z.object({ type: z.literal('ops'), keyId: z.string().optional() }),
+        z.object({ type: z.literal('system'), name: z.string() }),
+      ]),
+      supplierId: z.string().optional().describe('The supplier whose data the act concerns.'),
+      target: z.string().describe('What was acted on, `<type>:<id>`.'),
+      outcome: z.enum(['ok', 'failed']),
+      sourceIp: z.string().optional().describe("The caller's IP, as API Gateway saw it."),
+      requestId: z.string().optional().describe("API Gateway's request id."),
+      correlationId: z.string().optional(),
+      detail: z.string().optional().describe('A short detail; never a key, a secret or personal data.'),
+    })
+    .meta({ id: 'AdminAct', description: 'One admin or credential act.' }),
+);
 
-export const adminActPageResponse = z
-  .object({
-    items: z.array(adminAct),
-    nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last.'),
-  })
-  .meta({
-    id: 'AdminActPage',
-    description: 'A page of the admin audit trail, newest first.',
-    examples: [{ items: [ADMIN_ACT_EXAMPLE] }],
-  });
+export const adminActPageResponse = /* @__PURE__ */ lazy(() =>
+  z
+    .object({
+      items: z.array(adminAct()),
+      nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last.'),
+    })
+    .meta({
+      id: 'AdminActPage',
+      description: 'A page of the admin audit trail, newest first.',
+      examples: [{ items: [ADMIN_ACT_EXAMPLE] }],
+    }),
+);

@@ -12,9 +12,9 @@ export const ACCESS_REQUESTS = /* @__PURE__ */ lazyRecord({
     body: apiKeyRoutesSchemas.createApiKeyBody,
   }),
   listAdminAudit: () => ({
-    query: listAdminActsQuery,
+    query: listAdminActsQuery(),
   }),
   listOpsAdminAudit: () => ({
-    query: listOpsAdminActsQuery,
+    query: listOpsAdminActsQuery(),
   }),
 }) satisfies AreaRequests;

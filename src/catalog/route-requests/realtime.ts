@@ -8,6 +8,6 @@ import type { AreaRequests } from '../route-table';
 
 export const REALTIME_REQUESTS = /* @__PURE__ */ lazyRecord({
   createRealtimeToken: () => ({
-    body: realtimeTokenBody,
+    body: realtimeTokenBody(),
   }),
 }) satisfies AreaRequests;

@@ -3,17 +3,20 @@
  * example for the API description). Queries are strict: an unknown name or a bad value is a 400.
  */
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 import { AUDIT_OPERATIONS, AUDIT_OUTCOMES } from './audit-query';
 import { CONNECTED_PLATFORMS } from './platform';
 import { fromNotAfterTo, timeRangePageParameters } from '../../shared/time-range-page';
 
-const isoTime = z.iso.datetime({ offset: true });
+const isoTime = /* @__PURE__ */ lazy(() => z.iso.datetime({ offset: true }));
 
-const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '1-64 letters, digits, _ or -');
+const id = /* @__PURE__ */ lazy(() =>
+  z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '1-64 letters, digits, _ or -'),
+);
 
-const auditFilters = {
+const auditFilters = /* @__PURE__ */ lazy(() => ({
   platform: z.enum(CONNECTED_PLATFORMS).optional().describe('Only entries of this platform.'),
-  connectionId: id.optional().describe('Only entries of this connection.'),
+  connectionId: id().optional().describe('Only entries of this connection.'),
   operation: z
     .enum(AUDIT_OPERATIONS)
     .optional()
@@ -22,28 +25,32 @@ const auditFilters = {
     ),
   outcome: z.enum(AUDIT_OUTCOMES).optional().describe('Only this outcome: ok, or how the call failed.'),
   ...timeRangePageParameters(),
-};
+}));
 
-export const listAuditQuery = z.strictObject(auditFilters).check(fromNotAfterTo);
-export type ListAuditQuery = z.infer<typeof listAuditQuery>;
+export const listAuditQuery = /* @__PURE__ */ lazy(() =>
+  z.strictObject(auditFilters()).check(fromNotAfterTo),
+);
+export type ListAuditQuery = z.infer<ReturnType<typeof listAuditQuery>>;
 
-export const listOpsAuditQuery = z
-  .strictObject({
-    supplierId: id.optional().describe('Only entries of this supplier.'),
-    ...auditFilters,
-  })
-  .check(fromNotAfterTo)
-  .check((ctx) => {
-    if (ctx.value.supplierId === undefined && ctx.value.platform === undefined) {
-      ctx.issues.push({
-        code: 'custom',
-        path: ['platform'],
-        message: 'give a platform or a supplierId (the trail is read by supplier or by platform)',
-        input: undefined,
-      });
-    }
-  });
-export type ListOpsAuditQuery = z.infer<typeof listOpsAuditQuery>;
+export const listOpsAuditQuery = /* @__PURE__ */ lazy(() =>
+  z
+    .strictObject({
+      supplierId: id().optional().describe('Only entries of this supplier.'),
+      ...auditFilters(),
+    })
+    .check(fromNotAfterTo)
+    .check((ctx) => {
+      if (ctx.value.supplierId === undefined && ctx.value.platform === undefined) {
+        ctx.issues.push({
+          code: 'custom',
+          path: ['platform'],
+          message: 'give a platform or a supplierId (the trail is read by supplier or by platform)',
+          input: undefined,
+        });
+      }
+    }),
+);
+export type ListOpsAuditQuery = z.infer<ReturnType<typeof listOpsAuditQuery>>;
 
 const AUDIT_ENTRY_EXAMPLE = {
   auditId: 'aud_019ae3c1f2a4b7c1d2e3f4a5b6c7',
@@ -63,87 +70,97 @@ const AUDIT_ENTRY_EXAMPLE = {
   detail: 'GET mybusiness.googleapis.com/v4/accounts/1/locations/2/reviews',
 };
 
-const auditEntry = z
-  .object({
-    auditId: z.string(),
-    supplierId: z.string(),
-    platform: z.enum(CONNECTED_PLATFORMS),
-    connectionId: z.string().optional(),
-    kind: z.enum(['call', 'lifecycle']).describe('A platform call, or a connection event.'),
-    operation: z.enum(AUDIT_OPERATIONS),
-    at: isoTime,
-    outcome: z.enum(AUDIT_OUTCOMES),
-    httpStatus: z.number().int().optional(),
-    latencyMs: z.number().min(0).optional(),
-    breakerProbe: z
-      .boolean()
-      .optional()
-      .describe("Calls: the circuit breaker's half-open probe (its result closes or re-opens the breaker)."),
-    queuedMs: z
-      .number()
-      .min(0)
-      .optional()
-      .describe('Calls: milliseconds from the admission (rate limits, circuit breaker) to the call.'),
-    quotaRemaining: z.number().optional().describe("Calls left in the platform's window, when it said."),
-    correlationId: z.string(),
-    detail: z.string().optional().describe('Method, host and path; never a token or review text.'),
-  })
-  .meta({ id: 'AuditEntry', description: 'One platform call or connection event.' });
+const auditEntry = /* @__PURE__ */ lazy(() =>
+  z
+    .object({
+      auditId: z.string(),
+      supplierId: z.string(),
+      platform: z.enum(CONNECTED_PLATFORMS),
+      connectionId: z.string().optional(),
+      kind: z.enum(['call', 'lifecycle']).describe('A platform call, or a connection event.'),
+      operation: z.enum(AUDIT_OPERATIONS),
+      at: isoTime(),
+      outcome: z.enum(AUDIT_OUTCOMES),
+      httpStatus: z.number().int().optional(),
+      latencyMs: z.number().min(0).optional(),
+      breakerProbe: z
+        .boolean()
+        .optional()
+        .describe(
+          "Calls: the circuit breaker's half-open probe (its result closes or re-opens the breaker).",
+        ),
+      queuedMs: z
+        .number()
+        .min(0)
+        .optional()
+        .describe('Calls: milliseconds from the admission (rate limits, circuit breaker) to the call.'),
+      quotaRemaining: z.number().optional().describe("Calls left in the platform's window, when it said."),
+      correlationId: z.string(),
+      detail: z.string().optional().describe('Method, host and path; never a token or review text.'),
+    })
+    .meta({ id: 'AuditEntry', description: 'One platform call or connection event.' }),
+);
 
-export const auditPageResponse = z
-  .object({
-    items: z.array(auditEntry),
-    nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last.'),
-  })
-  .meta({
-    id: 'AuditPage',
-    description: 'A page of the platform audit trail, newest first.',
-    examples: [{ items: [AUDIT_ENTRY_EXAMPLE] }],
-  });
+export const auditPageResponse = /* @__PURE__ */ lazy(() =>
+  z
+    .object({
+      items: z.array(auditEntry()),
+      nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last.'),
+    })
+    .meta({
+      id: 'AuditPage',
+      description: 'A page of the platform audit trail, newest first.',
+      examples: [{ items: [AUDIT_ENTRY_EXAMPLE] }],
+    }),
+);
 
-const rate = z.number().min(0).max(1).nullable();
-const callFigures = {
-  lastSuccessAt: isoTime.optional(),
-  lastFailureAt: isoTime.optional(),
+const rate = /* @__PURE__ */ lazy(() => z.number().min(0).max(1).nullable());
+const callFigures = /* @__PURE__ */ lazy(() => ({
+  lastSuccessAt: isoTime().optional(),
+  lastFailureAt: isoTime().optional(),
   lastFailureKind: z.enum(AUDIT_OUTCOMES).optional(),
-  errorRate5m: rate.describe('Failed / all calls over the last 5 minutes; null without calls.'),
-  errorRate1h: rate.describe('Failed / all calls over the last hour; null without calls.'),
+  errorRate5m: rate().describe('Failed / all calls over the last 5 minutes; null without calls.'),
+  errorRate1h: rate().describe('Failed / all calls over the last hour; null without calls.'),
   calls5m: z.number().int().min(0),
   calls1h: z.number().int().min(0),
-  quotaHeadroom: rate.describe("Share of the platform's quota window left (0-1); null when unknown."),
+  quotaHeadroom: rate().describe("Share of the platform's quota window left (0-1); null when unknown."),
   quotaRemaining: z.number().nullable(),
-};
+}));
 
-const connectionHealth = z
-  .object({
-    connectionId: z.string(),
-    supplierId: z.string(),
-    platform: z.enum(CONNECTED_PLATFORMS),
-    status: z.enum(['pending', 'active', 'reauth-required', 'unsupported', 'disconnected']),
-    statusReason: z.string().optional(),
-    syncLagSeconds: z
-      .number()
-      .int()
-      .min(0)
-      .nullable()
-      .describe("Seconds since the least recently synced location's last sync; null unless active."),
-    ...callFigures,
-  })
-  .meta({ id: 'ConnectionHealth' });
+const connectionHealth = /* @__PURE__ */ lazy(() =>
+  z
+    .object({
+      connectionId: z.string(),
+      supplierId: z.string(),
+      platform: z.enum(CONNECTED_PLATFORMS),
+      status: z.enum(['pending', 'active', 'reauth-required', 'unsupported', 'disconnected']),
+      statusReason: z.string().optional(),
+      syncLagSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .nullable()
+        .describe("Seconds since the least recently synced location's last sync; null unless active."),
+      ...callFigures(),
+    })
+    .meta({ id: 'ConnectionHealth' }),
+);
 
-const platformHealth = z
-  .object({
-    platform: z.enum(CONNECTED_PLATFORMS),
-    state: z.enum(['healthy', 'degraded', 'down']),
-    breaker: z.object({
-      status: z.enum(['closed', 'open', 'half-open', 'unknown']),
-      openUntil: isoTime.optional().describe('End of the cool-down of an open breaker.'),
-    }),
-    maxSyncLagSeconds: z.number().int().min(0).nullable(),
-    connections: z.array(connectionHealth),
-    ...callFigures,
-  })
-  .meta({ id: 'PlatformHealth' });
+const platformHealth = /* @__PURE__ */ lazy(() =>
+  z
+    .object({
+      platform: z.enum(CONNECTED_PLATFORMS),
+      state: z.enum(['healthy', 'degraded', 'down']),
+      breaker: z.object({
+        status: z.enum(['closed', 'open', 'half-open', 'unknown']),
+        openUntil: isoTime().optional().describe('End of the cool-down of an open breaker.'),
+      }),
+      maxSyncLagSeconds: z.number().int().min(0).nullable(),
+      connections: z.array(connectionHealth()),
+      ...callFigures(),
+    })
+    .meta({ id: 'PlatformHealth' }),
+);
 
 const HEALTH_EXAMPLE = {
   generatedAt: '2026-12-03T11:15:00.000Z',
@@ -180,15 +197,17 @@ const HEALTH_EXAMPLE = {
   ],
 };
 
-export const integrationHealthResponse = z
-  .object({
-    generatedAt: isoTime,
-    platforms: z.array(platformHealth),
-    truncated: z.boolean().optional().describe('Ops: more active connections exist than were read.'),
-  })
-  .meta({
-    id: 'IntegrationHealth',
-    description:
-      'Per platform and per connection: breaker, last success and failure, error rates, quota, sync lag.',
-    examples: [HEALTH_EXAMPLE],
-  });
+export const integrationHealthResponse = /* @__PURE__ */ lazy(() =>
+  z
+    .object({
+      generatedAt: isoTime(),
+      platforms: z.array(platformHealth()),
+      truncated: z.boolean().optional().describe('Ops: more active connections exist than were read.'),
+    })
+    .meta({
+      id: 'IntegrationHealth',
+      description:
+        'Per platform and per connection: breaker, last success and failure, error rates, quota, sync lag.',
+      examples: [HEALTH_EXAMPLE],
+    }),
+);

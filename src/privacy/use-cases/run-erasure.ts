@@ -1,5 +1,6 @@
 /** The erasure itself, run by the PrivacyWorker from the Privacy queue. */
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 import type { AdminAuditTrail } from '../../audit';
 import type { DomainEvent, EventPublisher } from '../../events';
 import type { Clock } from '../../shared/clock';
@@ -33,15 +34,17 @@ export interface RunErasureDeps {
   readonly clock: Clock;
 }
 
-export const erasureMessageSchema = z.strictObject({
-  type: z.literal('privacy.erase'),
-  version: z.literal(1),
-  subjectHash: z.string().regex(SUBJECT_HASH_PATTERN),
-  actor: z.strictObject({ type: z.literal('ops'), keyId: z.string().max(64).optional() }),
-  requestId: z.string().max(128).optional(),
-  sourceIp: z.string().max(64).optional(),
-  correlationId: z.string().max(128).optional(),
-});
+export const erasureMessageSchema = /* @__PURE__ */ lazy(() =>
+  z.strictObject({
+    type: z.literal('privacy.erase'),
+    version: z.literal(1),
+    subjectHash: z.string().regex(SUBJECT_HASH_PATTERN),
+    actor: z.strictObject({ type: z.literal('ops'), keyId: z.string().max(64).optional() }),
+    requestId: z.string().max(128).optional(),
+    sourceIp: z.string().max(64).optional(),
+    correlationId: z.string().max(128).optional(),
+  }),
+);
 
 /** A message that can never succeed (malformed, or no tombstone): dropped, not retried. */
 export class UnrunnableErasureError extends Error {
@@ -58,7 +61,7 @@ export const parseErasureMessage = (body: string): ErasureMessage => {
   } catch {
     throw new UnrunnableErasureError('not JSON');
   }
-  const parsed = erasureMessageSchema.safeParse(json);
+  const parsed = erasureMessageSchema().safeParse(json);
   if (!parsed.success) throw new UnrunnableErasureError('not a privacy.erase message');
   return parsed.data;
 };

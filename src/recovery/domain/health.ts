@@ -6,6 +6,7 @@
  * probe ended (`ok`, `failed`, `timeout`), never an error message: the route is public.
  */
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 
 export const HEALTH_CHECK_NAMES = ['dynamodb', 'sqs', 'secrets'] as const;
 export type HealthCheckName = (typeof HEALTH_CHECK_NAMES)[number];
@@ -18,48 +19,54 @@ export type HealthProbes = Readonly<Record<HealthCheckName, HealthProbe>>;
 /** Each probe's deadline; the route answers within about this long. */
 export const HEALTH_CHECK_TIMEOUT_MS = 1_000;
 
-export const healthCheckResult = z
-  .strictObject({
-    status: z.enum(['ok', 'failed', 'timeout']),
-    latencyMs: z.number().int().nonnegative(),
-  })
-  .meta({
-    id: 'HealthCheckResult',
-    description: 'How the probe of one dependency ended, and how long it took.',
-  });
+export const healthCheckResult = /* @__PURE__ */ lazy(() =>
+  z
+    .strictObject({
+      status: z.enum(['ok', 'failed', 'timeout']),
+      latencyMs: z.number().int().nonnegative(),
+    })
+    .meta({
+      id: 'HealthCheckResult',
+      description: 'How the probe of one dependency ended, and how long it took.',
+    }),
+);
 
-const checks = z.strictObject({
-  dynamodb: healthCheckResult,
-  sqs: healthCheckResult,
-  secrets: healthCheckResult,
-});
+const checks = /* @__PURE__ */ lazy(() =>
+  z.strictObject({
+    dynamodb: healthCheckResult(),
+    sqs: healthCheckResult(),
+    secrets: healthCheckResult(),
+  }),
+);
 
-export const healthReportSchema = z
-  .strictObject({
-    status: z.enum(['ok', 'unavailable']),
-    region: z.string(),
-    checks,
-  })
-  .meta({
-    id: 'HealthReport',
-    description:
-      "The region's deep health: DynamoDB (a read of the region's table replica), SQS (the ingest queue's " +
-      'attributes) and the signing secret (the cached key ring, fetched if stale), each within 1 s.',
-    examples: [
-      {
-        status: 'ok',
-        region: 'eu-west-1',
-        checks: {
-          dynamodb: { status: 'ok', latencyMs: 6 },
-          sqs: { status: 'ok', latencyMs: 9 },
-          secrets: { status: 'ok', latencyMs: 0 },
+export const healthReportSchema = /* @__PURE__ */ lazy(() =>
+  z
+    .strictObject({
+      status: z.enum(['ok', 'unavailable']),
+      region: z.string(),
+      checks: checks(),
+    })
+    .meta({
+      id: 'HealthReport',
+      description:
+        "The region's deep health: DynamoDB (a read of the region's table replica), SQS (the ingest queue's " +
+        'attributes) and the signing secret (the cached key ring, fetched if stale), each within 1 s.',
+      examples: [
+        {
+          status: 'ok',
+          region: 'eu-west-1',
+          checks: {
+            dynamodb: { status: 'ok', latencyMs: 6 },
+            sqs: { status: 'ok', latencyMs: 9 },
+            secrets: { status: 'ok', latencyMs: 0 },
+          },
         },
-      },
-    ],
-  });
+      ],
+    }),
+);
 
-export type HealthReport = z.infer<typeof healthReportSchema>;
-type CheckResult = z.infer<typeof healthCheckResult>;
+export type HealthReport = z.infer<ReturnType<typeof healthReportSchema>>;
+type CheckResult = z.infer<ReturnType<typeof healthCheckResult>>;
 
 /**
  * Runs every probe at once, each aborted and counted as `timeout` at its deadline; a probe that

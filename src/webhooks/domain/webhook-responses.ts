@@ -5,37 +5,40 @@
  * endpoint's secret route (GET .../secret).
  */
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy';
 
-const isoTime = z.iso.datetime({ offset: true });
+const isoTime = /* @__PURE__ */ lazy(() => z.iso.datetime({ offset: true }));
 
-const endpoint = z.object({
-  id: z.string().describe('The endpoint, `whe_...`.'),
-  url: z.string(),
-  eventTypes: z.array(z.string()),
-  description: z.string().optional(),
-  enabled: z.boolean(),
-  disabledReason: z
-    .enum(['gone', 'failing', 'manual'])
-    .optional()
-    .describe(
-      'gone: the receiver answered 410; failing: the circuit breaker gave up; manual: disabled by you.',
-    ),
-  disabledAt: isoTime.optional(),
-  previousSecretExpiresAt: isoTime
-    .optional()
-    .describe('During a rotation overlap: when the previous secret stops signing.'),
-  secretRotation: z
-    .object({
-      everyDays: z.number().int().describe('The rotation period in days.'),
-      nextRotationAt: isoTime.describe('When the next scheduled rotation is due (runs hourly after it).'),
-    })
-    .optional()
-    .describe('Scheduled rotation of the signing secret, when set.'),
-  createdAt: isoTime,
-  updatedAt: isoTime,
-});
+const endpoint = /* @__PURE__ */ lazy(() =>
+  z.object({
+    id: z.string().describe('The endpoint, `whe_...`.'),
+    url: z.string(),
+    eventTypes: z.array(z.string()),
+    description: z.string().optional(),
+    enabled: z.boolean(),
+    disabledReason: z
+      .enum(['gone', 'failing', 'manual'])
+      .optional()
+      .describe(
+        'gone: the receiver answered 410; failing: the circuit breaker gave up; manual: disabled by you.',
+      ),
+    disabledAt: isoTime().optional(),
+    previousSecretExpiresAt: isoTime()
+      .optional()
+      .describe('During a rotation overlap: when the previous secret stops signing.'),
+    secretRotation: z
+      .object({
+        everyDays: z.number().int().describe('The rotation period in days.'),
+        nextRotationAt: isoTime().describe('When the next scheduled rotation is due (runs hourly after it).'),
+      })
+      .optional()
+      .describe('Scheduled rotation of the signing secret, when set.'),
+    createdAt: isoTime(),
+    updatedAt: isoTime(),
+  }),
+);
 
-const ENDPOINT_EXAMPLE: z.output<typeof endpoint> = {
+const ENDPOINT_EXAMPLE: z.output<ReturnType<typeof endpoint>> = {
   id: 'whe_01jx8m1a2b3c4d5e6f7g8h9j0k',
   url: 'https://hooks.example.com/wedsync',
   eventTypes: ['review.received', 'review.negative'],
@@ -45,92 +48,112 @@ const ENDPOINT_EXAMPLE: z.output<typeof endpoint> = {
   updatedAt: '2026-06-21T09:00:00.000Z',
 };
 
-export const webhookEndpointResponse = endpoint.meta({
-  id: 'WebhookEndpoint',
-  description: 'A webhook endpoint (never with its secret).',
-  examples: [ENDPOINT_EXAMPLE],
-});
+export const webhookEndpointResponse = /* @__PURE__ */ lazy(() =>
+  endpoint().meta({
+    id: 'WebhookEndpoint',
+    description: 'A webhook endpoint (never with its secret).',
+    examples: [ENDPOINT_EXAMPLE],
+  }),
+);
 
-export const webhookEndpointWithSecretResponse = endpoint
-  .extend({
-    secret: z
-      .string()
-      .describe('The signing secret (`whsec_...`); GET /v1/webhook-endpoints/{id}/secret returns it again.'),
-  })
-  .meta({
-    id: 'WebhookEndpointWithSecret',
-    description: 'A webhook endpoint with its new signing secret (the answer to creation and rotation).',
-    examples: [{ ...ENDPOINT_EXAMPLE, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }],
-  });
+export const webhookEndpointWithSecretResponse = /* @__PURE__ */ lazy(() =>
+  endpoint()
+    .extend({
+      secret: z
+        .string()
+        .describe(
+          'The signing secret (`whsec_...`); GET /v1/webhook-endpoints/{id}/secret returns it again.',
+        ),
+    })
+    .meta({
+      id: 'WebhookEndpointWithSecret',
+      description: 'A webhook endpoint with its new signing secret (the answer to creation and rotation).',
+      examples: [{ ...ENDPOINT_EXAMPLE, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }],
+    }),
+);
 
-export const webhookEndpointSecretResponse = z
-  .object({
-    secret: z.string().describe('The current signing secret (`whsec_...`): every request is signed with it.'),
-    previousSecret: z
-      .string()
-      .optional()
-      .describe('During a rotation overlap: the previous secret, still signing beside the current one.'),
-    previousSecretExpiresAt: isoTime.optional().describe('When the previous secret stops signing.'),
-    nextRotationAt: isoTime.optional().describe('With a rotation schedule: when the next rotation is due.'),
-  })
-  .meta({
-    id: 'WebhookEndpointSecret',
-    description:
-      "An endpoint's signing secrets: pick up a scheduled (or another client's) rotation during the overlap.",
-    examples: [
-      {
-        secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-        previousSecret: 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD',
-        previousSecretExpiresAt: '2026-06-22T09:00:00.000Z',
-        nextRotationAt: '2026-07-21T09:00:00.000Z',
-      },
-    ],
-  });
+export const webhookEndpointSecretResponse = /* @__PURE__ */ lazy(() =>
+  z
+    .object({
+      secret: z
+        .string()
+        .describe('The current signing secret (`whsec_...`): every request is signed with it.'),
+      previousSecret: z
+        .string()
+        .optional()
+        .describe('During a rotation overlap: the previous secret, still signing beside the current one.'),
+      previousSecretExpiresAt: isoTime().optional().describe('When the previous secret stops signing.'),
+      nextRotationAt: isoTime()
+        .optional()
+        .describe('With a rotation schedule: when the next rotation is due.'),
+    })
+    .meta({
+      id: 'WebhookEndpointSecret',
+      description:
+        "An endpoint's signing secrets: pick up a scheduled (or another client's) rotation during the overlap.",
+      examples: [
+        {
+          secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+          previousSecret: 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD',
+          previousSecretExpiresAt: '2026-06-22T09:00:00.000Z',
+          nextRotationAt: '2026-07-21T09:00:00.000Z',
+        },
+      ],
+    }),
+);
 
-export const webhookEndpointListResponse = z
-  .object({
-    items: z.array(webhookEndpointResponse),
-    nextCursor: z.string().optional().describe('Present when there are more: pass it as `cursor`.'),
-  })
-  .meta({
-    id: 'WebhookEndpointList',
-    description: "A page of the calling supplier's webhook endpoints, in endpoint-id order.",
-    examples: [{ items: [ENDPOINT_EXAMPLE] }],
-  });
+export const webhookEndpointListResponse = /* @__PURE__ */ lazy(() =>
+  z
+    .object({
+      items: z.array(webhookEndpointResponse()),
+      nextCursor: z.string().optional().describe('Present when there are more: pass it as `cursor`.'),
+    })
+    .meta({
+      id: 'WebhookEndpointList',
+      description: "A page of the calling supplier's webhook endpoints, in endpoint-id order.",
+      examples: [{ items: [ENDPOINT_EXAMPLE] }],
+    }),
+);
 
-const deliveryStatus = z.enum(['pending', 'in-flight', 'delivered', 'failed', 'cancelled']);
+const deliveryStatus = /* @__PURE__ */ lazy(() =>
+  z.enum(['pending', 'in-flight', 'delivered', 'failed', 'cancelled']),
+);
 
-const attempt = z.object({
-  deliveryId: z.string(),
-  endpointId: z.string(),
-  supplierId: z.string(),
-  eventId: z.string(),
-  eventType: z.string(),
-  attempt: z.number().int().min(1),
-  at: isoTime,
-  outcome: z.enum(['success', 'failure', 'gone', 'rate-limited']),
-  statusCode: z.number().int().optional(),
-  latencyMs: z.number().min(0),
-  response: z.string().describe("The start of the receiver's answer."),
-  responseTruncated: z.boolean(),
-  error: z.string().optional(),
-  errorCode: z.string().optional(),
-  next: z.string().describe('What happens next: delivered, retry at a time, exhausted, endpoint disabled.'),
-});
+const attempt = /* @__PURE__ */ lazy(() =>
+  z.object({
+    deliveryId: z.string(),
+    endpointId: z.string(),
+    supplierId: z.string(),
+    eventId: z.string(),
+    eventType: z.string(),
+    attempt: z.number().int().min(1),
+    at: isoTime(),
+    outcome: z.enum(['success', 'failure', 'gone', 'rate-limited']),
+    statusCode: z.number().int().optional(),
+    latencyMs: z.number().min(0),
+    response: z.string().describe("The start of the receiver's answer."),
+    responseTruncated: z.boolean(),
+    error: z.string().optional(),
+    errorCode: z.string().optional(),
+    next: z.string().describe('What happens next: delivered, retry at a time, exhausted, endpoint disabled.'),
+  }),
+);
 
-const delivery = z.object({
-  id: z.string().describe('The delivery, `dlv_...` (one per event and endpoint).'),
-  eventId: z.string().describe('Also the `webhook-id` header of every attempt.'),
-  eventType: z.string(),
-  status: deliveryStatus,
-  attempt: z.number().int().min(1),
-  nextAttemptAt: isoTime.optional(),
-  reason: z.string().optional().describe('Why it ended without success.'),
-  createdAt: isoTime,
-  attempts: z.array(attempt).describe('Every attempt, oldest first.'),
-});
+const delivery = /* @__PURE__ */ lazy(() =>
+  z.object({
+    id: z.string().describe('The delivery, `dlv_...` (one per event and endpoint).'),
+    eventId: z.string().describe('Also the `webhook-id` header of every attempt.'),
+    eventType: z.string(),
+    status: deliveryStatus(),
+    attempt: z.number().int().min(1),
+    nextAttemptAt: isoTime().optional(),
+    reason: z.string().optional().describe('Why it ended without success.'),
+    createdAt: isoTime(),
+    attempts: z.array(attempt()).describe('Every attempt, oldest first.'),
+  }),
+);
 
-const DELIVERY_EXAMPLE: z.output<typeof delivery> = {
+const DELIVERY_EXAMPLE: z.output<ReturnType<typeof delivery>> = {
   id: 'dlv_5b0c2e7a9d1f3b6c8e0a2c4e6a8c0e2f',
   eventId: 'evt_9c1e3a5b7d9f1b3d5f7a9c1e3a5b7d9f',
   eventType: 'review.received',
@@ -156,56 +179,64 @@ const DELIVERY_EXAMPLE: z.output<typeof delivery> = {
   ],
 };
 
-export const deliveryPageResponse = z
-  .object({
-    items: z.array(delivery.meta({ id: 'WebhookDelivery', description: 'One delivery and its attempts.' })),
-    nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last.'),
-  })
-  .meta({
-    id: 'WebhookDeliveryPage',
-    description: "One page of an endpoint's deliveries, newest first.",
-    examples: [{ items: [DELIVERY_EXAMPLE] }],
-  });
-
-export const replayJobResponse = z
-  .object({
-    id: z.string().describe('The replay job, `rpl_...`.'),
-    endpointId: z.string(),
-    status: z.enum(['queued', 'running', 'completed', 'failed']),
-    since: isoTime.describe('Events from this time on are replayed.'),
-    counts: z.object({
-      found: z.number().int().min(0).describe("Events of the endpoint's types found in the log so far."),
-      enqueued: z.number().int().min(0).describe('Deliveries this job queued so far.'),
+export const deliveryPageResponse = /* @__PURE__ */ lazy(() =>
+  z
+    .object({
+      items: z.array(
+        delivery().meta({ id: 'WebhookDelivery', description: 'One delivery and its attempts.' }),
+      ),
+      nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last.'),
+    })
+    .meta({
+      id: 'WebhookDeliveryPage',
+      description: "One page of an endpoint's deliveries, newest first.",
+      examples: [{ items: [DELIVERY_EXAMPLE] }],
     }),
-    createdAt: isoTime,
-    updatedAt: isoTime,
-    finishedAt: isoTime.optional(),
-    error: z.string().optional().describe('Why the job failed.'),
-  })
-  .meta({
-    id: 'ReplayJob',
-    description: 'A replay job and its progress; read it again at the Location header until completed.',
-    examples: [
-      {
-        id: 'rpl_01jx8k2m3n4p5q6r7s8t9v0w1x',
-        endpointId: 'whe_01jx8k2m3n4p5q6r7s8t9v0w1x',
-        status: 'running',
-        since: '2026-06-19T00:00:00.000Z',
-        counts: { found: 100, enqueued: 42 },
-        createdAt: '2026-06-20T10:00:00.000Z',
-        updatedAt: '2026-06-20T10:00:01.000Z',
-      },
-    ],
-  });
+);
 
-export const deliveryRetryAcceptedResponse = z
-  .object({
-    id: z.string(),
-    status: deliveryStatus,
-    attempt: z.number().int().min(1).describe('The number of the attempt just queued.'),
-  })
-  .meta({
-    id: 'DeliveryRetryAccepted',
-    description: 'A new attempt is queued, with the same webhook-id.',
-    examples: [{ id: 'dlv_5b0c2e7a9d1f3b6c8e0a2c4e6a8c0e2f', status: 'pending', attempt: 2 }],
-  });
+export const replayJobResponse = /* @__PURE__ */ lazy(() =>
+  z
+    .object({
+      id: z.string().describe('The replay job, `rpl_...`.'),
+      endpointId: z.string(),
+      status: z.enum(['queued', 'running', 'completed', 'failed']),
+      since: isoTime().describe('Events from this time on are replayed.'),
+      counts: z.object({
+        found: z.number().int().min(0).describe("Events of the endpoint's types found in the log so far."),
+        enqueued: z.number().int().min(0).describe('Deliveries this job queued so far.'),
+      }),
+      createdAt: isoTime(),
+      updatedAt: isoTime(),
+      finishedAt: isoTime().optional(),
+      error: z.string().optional().describe('Why the job failed.'),
+    })
+    .meta({
+      id: 'ReplayJob',
+      description: 'A replay job and its progress; read it again at the Location header until completed.',
+      examples: [
+        {
+          id: 'rpl_01jx8k2m3n4p5q6r7s8t9v0w1x',
+          endpointId: 'whe_01jx8k2m3n4p5q6r7s8t9v0w1x',
+          status: 'running',
+          since: '2026-06-19T00:00:00.000Z',
+          counts: { found: 100, enqueued: 42 },
+          createdAt: '2026-06-20T10:00:00.000Z',
+          updatedAt: '2026-06-20T10:00:01.000Z',
+        },
+      ],
+    }),
+);
+
+export const deliveryRetryAcceptedResponse = /* @__PURE__ */ lazy(() =>
+  z
+    .object({
+      id: z.string(),
+      status: deliveryStatus(),
+      attempt: z.number().int().min(1).describe('The number of the attempt just queued.'),
+    })
+    .meta({
+      id: 'DeliveryRetryAccepted',
+      description: 'A new attempt is queued, with the same webhook-id.',
+      examples: [{ id: 'dlv_5b0c2e7a9d1f3b6c8e0a2c4e6a8c0e2f', status: 'pending', attempt: 2 }],
+    }),
+);
