@@ -8,7 +8,7 @@
  * The clock never jumps and never goes back: after a fast stretch it stays ahead of real time.
  * DynamoDB Local (no time in what we use of it) and the stack's own process stay in real time.
  */
-import { nextSegment, warpedRate, warpedTime, type ClockSegment } from './warp-clock.cjs';
+import { nextSegment, realTimeAt, warpedRate, warpedTime, type ClockSegment } from './warp-clock.cjs';
 
 /** How far ahead a new rate is announced: every party has it before it applies (even under load). */
 export const ANNOUNCE_LEAD_MS = 1_000;
@@ -18,10 +18,7 @@ export interface LocalClock {
   now(): number;
   /** The functions' epoch ms at a real epoch ms of this process (a timestamp taken with Date.now()). */
   at(realMs: number): number;
-  /**
-   * The real epoch ms at which the clock will read `clockMs`, at the rate it runs (or is announced
-   * to run) last: the inverse of `at` for a moment at or after the last change of rate.
-   */
+  /** The real epoch ms at which the clock reads `clockMs` (with the changes announced so far): the inverse of `at`. */
   realAt(clockMs: number): number;
   /** Clock ms per real ms now. */
   rate(): number;
@@ -54,10 +51,7 @@ export function localClock(announce: (segment: ClockSegment) => Promise<void>): 
   return {
     now: () => Math.floor(warpedTime(segments, Date.now())),
     at: (realMs) => Math.floor(warpedTime(segments, realMs)),
-    realAt: (clockMs) => {
-      const last = segments.at(-1);
-      return last === undefined ? clockMs : last.fromRealMs + (clockMs - last.clockAtFromMs) / last.rate;
-    },
+    realAt: (clockMs) => realTimeAt(segments, clockMs),
     rate: () => warpedRate(segments, Date.now()),
     async setRate(rate) {
       const { segment, lateMs } = await schedule(rate, 0);
