@@ -42,11 +42,13 @@ const SCHEDULE_EVERY_MS = SCHEDULE_PERIOD_MINUTES * 60_000;
 /** A progress line this often (real time). */
 const PROGRESS_EVERY_MS = 30_000;
 /**
- * The clock runs in real time for this long before each outage ends (clock ms = real ms then). It
- * is five times the longest wait a party may have started at the fast rate and counts in real ms
- * (a platform call's 10 s `AbortSignal.timeout`: 1 s at 10x), so no call made at the fast rate is
- * still in flight when the platform comes back, and the breaker, probes and queues run a few
- * seconds in real time before it does.
+ * The clock runs in real time for this long before the longest outage ends (clock ms = real ms
+ * then), so the platform comes back, recovers and drains with the clock in real time. Every party
+ * reads the same clock through the change (dates, SQS delays and visibility timeouts, and the
+ * platform calls' 10 s `AbortSignal.timeout`, whose deadline stays on the clock across a change
+ * since the fifth round: local/warp-clock.cjs), so what is in flight when the platform comes back
+ * is what a real-time run would have at the same clock times, but for the local pipeline's own
+ * (unscaled) time per probe; the window puts the last probes' pipeline work in real time too.
  */
 export const REAL_TIME_BEFORE_END_MS = 5_000;
 /**
