@@ -43,15 +43,9 @@ export interface FunctionBundleResult {
   readonly initRounds: number;
 }
 
-/**
- * Milliseconds to `require` the modules in a fresh Node process (module loading only). The process
- * exits as soon as the figure is written: its teardown (disposing of a heap that holds a bundle and
- * the AWS SDK) is outside the timed span, and was about 130 ms of each process's wall time at load
- * 24 (ADR 0022, "Bench run time, fifth round"); a module that leaves a timer or socket open cannot
- * keep the process, and the phase, waiting either.
- */
-export function requireMs(modules: readonly string[], env: Record<string, string>): number {
-  const script = `const t=performance.now();for(const m of ${JSON.stringify(modules)})require(m);process.stdout.write(String(performance.now()-t),()=>process.exit(0));`;
+/** Milliseconds to `require` the modules in a fresh Node process (module loading only). */
+function requireMs(modules: readonly string[], env: Record<string, string>): number {
+  const script = `const t=performance.now();for(const m of ${JSON.stringify(modules)})require(m);process.stdout.write(String(performance.now()-t));`;
   const out = execFileSync(process.execPath, ['-e', script], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
