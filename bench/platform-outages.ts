@@ -14,13 +14,15 @@
  *   against < 5 s for the short outage and one breaker cool-down for the long one;
  * - the drain: until every review on the platform is stored (nothing lost: stored = on the
  *   platform, and the Sync and Ingest dead-letter queues empty).
- * The clock (ADR 0022, "Bench run time"): the functions and the SQS emulator read the local mode's
- * scaled clock (local/local-clock.ts), and every time here is on it. It runs in real time until
- * every outage but the longest is over and its backlog drained, then `clockScale` times faster
- * while only the longest is down, and in real time again for at least its last 5 seconds
- * (`fastUntilBeforeEndMs`):
- * the long outage is 5 minutes for the breaker, the quota buckets, the schedule, the arrivals, the
- * SQS delays and the platform calls' timeouts, and its recovery and drain are measured in real time.
+ * The clock (ADR 0022, "Bench run time" and its fifth round): the functions and the SQS emulator
+ * read the local mode's scaled clock (local/local-clock.ts), and every time here is on it. It runs
+ * in real time until every outage but the longest is over and its backlog drained, then
+ * `clockScale` times faster while only the longest is down, and in real time again for exactly its
+ * last REAL_TIME_BEFORE_END_MS (the return is scheduled for that moment when the fast stretch
+ * starts): the long outage is 5 minutes for the breaker, the quota buckets, the schedule, the
+ * arrivals, the SQS delays and the platform calls' timeouts, and every recovery and drain is
+ * measured in real time. The short outage stays in real time throughout: on a fast clock its calls
+ * while down fell from 18 to 8 (ADR 0022, fifth round).
  */
 import { DynamoPlatformBreakerStore } from '../src/platforms/adapters/platform-breaker-store';
 import { PLATFORM_BREAKER_CONFIG, platformBreakerId } from '../src/platforms/domain/platform-breaker';
@@ -39,22 +41,29 @@ const ARRIVALS_PER_LOCATION_PER_MINUTE = 5;
 const SCHEDULE_EVERY_MS = SCHEDULE_PERIOD_MINUTES * 60_000;
 /** A progress line this often (real time). */
 const PROGRESS_EVERY_MS = 30_000;
-/** The clock runs in real time for this long before the longest outage ends (clock ms = real ms then). */
-const REAL_TIME_BEFORE_END_MS = 5_000;
 /**
- * Real ms one turn of the loop below may take (its store checks and progress reads, under load) on
- * top of the announcement of the new rate: the return to real time is started that far ahead, at
- * the fast rate, so that the last REAL_TIME_BEFORE_END_MS are in real time even after a slow turn.
+ * The clock runs in real time for this long before the longest outage ends (clock ms = real ms
+ * then), so the platform comes back, recovers and drains with the clock in real time. Every party
+ * reads the same clock through the change (dates, SQS delays and visibility timeouts, and the
+ * platform calls' 10 s `AbortSignal.timeout`, whose deadline stays on the clock across a change
+ * since the fifth round: local/warp-clock.cjs), so what is in flight when the platform comes back
+ * is what a real-time run would have at the same clock times, but for the local pipeline's own
+ * (unscaled) time per probe; the window puts the last probes' pipeline work in real time too.
  */
-const LOOP_TURN_MS = 1_000;
+export const REAL_TIME_BEFORE_END_MS = 5_000;
 /**
- * Clock ms before the longest outage ends at which the fast stretch ends. The return to real time
- * applies ANNOUNCE_LEAD_MS (real) later, so about `clockScale x LOOP_TURN_MS + REAL_TIME_BEFORE_END_MS`
- * clock ms of the outage are left in real time: 15 s at 10x (it was 50 s, about 40 of them in real
- * time, when the margin was counted as 5 real seconds at the fast rate; ADR 0022, "Bench run time").
+ * A fast stretch starts only while more than this (clock ms) is left before the nearest end: the
+ * new rate applies ANNOUNCE_LEAD_MS (real, at 1x) after it is announced, and the stretch then runs
+ * at least ANNOUNCE_LEAD_MS (real) before the return to real time, which is announced with it for
+ * REAL_TIME_BEFORE_END_MS before that end. (Until the fifth round the return was decided by the
+ * loop below once less than `5 s + scale x 2 s` was left, and applied a second later: about 15 s
+ * of the long outage ran in real time instead of 5.)
  */
 export const fastUntilBeforeEndMs = (clockScale: number): number =>
-  REAL_TIME_BEFORE_END_MS + clockScale * (ANNOUNCE_LEAD_MS + LOOP_TURN_MS);
+  REAL_TIME_BEFORE_END_MS + ANNOUNCE_LEAD_MS + clockScale * ANNOUNCE_LEAD_MS;
+
+/** Clock ms at which the fast stretch returns to real time: REAL_TIME_BEFORE_END_MS before the outage ends. */
+export const returnToRealTimeAt = (endMs: number): number => endMs - REAL_TIME_BEFORE_END_MS;
 /** After the last platform is back, the backlog must be stored within this. */
 const DRAIN_LIMIT_MS = 600_000;
 /** The short outage's target (the issue's "< 5 s recovery"). */
@@ -126,11 +135,13 @@ interface Tracked {
 
 /** How the phase ran its clock (the functions' clock, local/local-clock.ts). */
 export interface OutageClock {
-  /** Clock ms per real ms while only the longest outage was down. */
+  /** Clock ms per real ms while platforms were down and none was draining. */
   readonly scale: number;
-  /** Seconds of the phase (on the clock) when it ran faster, and when real time again; NaN if it never did. */
+  /** Seconds of the phase (on the clock) when it first ran faster, and when it last ran in real time again; NaN if it never did. */
   readonly scaledFromSeconds: number;
   readonly scaledToSeconds: number;
+  /** Every fast stretch: from and to (seconds of the phase, on the clock). */
+  readonly stretches: readonly { readonly fromSeconds: number; readonly toSeconds: number }[];
   /** Real seconds from the start of the outages until the last platform was healthy again. */
   readonly realSecondsToLastRecovery: number;
   readonly clockSecondsToLastRecovery: number;
@@ -173,12 +184,14 @@ export async function benchPlatformOutages(
 
   log(
     `platform outages: ${plans.map((p) => `${p.platform} down ${p.durationMs / 1000} s (${p.faultName})`).join(' and ')}, at once; ` +
-      `the clock runs ${clockScale}x while only the longest is down (its recovery and drain in real time)...`,
+      `the clock runs ${clockScale}x while only the longest is down (real time for its last ` +
+      `${REAL_TIME_BEFORE_END_MS / 1000} s, its recovery and drain)...`,
   );
   const start = now();
   const realStart = Date.now();
-  let scaledFrom: number | undefined;
-  let scaledTo: number | undefined;
+  const stretches: { from: number; to: number }[] = [];
+  /** The clock ms (since start) the last fast stretch returns to real time at, until that is logged. */
+  let returning: number | undefined;
   for (const item of tracked) {
     platforms.server(item.plan.platform).fault(item.plan.fault);
     arrive(item, BACKLOG_PER_LOCATION);
@@ -193,25 +206,40 @@ export async function benchPlatformOutages(
 
   while (now() < deadline && tracked.some((t) => t.drainedAt === undefined)) {
     // Faster while only the longest outage is down and the others are over and drained; real time
-    // again just before it ends, so its recovery and drain are measured in real time.
+    // again (scheduled when the stretch starts) REAL_TIME_BEFORE_END_MS before it ends, so its
+    // recovery and drain are measured in real time.
     const down = tracked.filter((t) => t.healthyAt === undefined);
     const draining = tracked.some((t) => t.healthyAt !== undefined && t.drainedAt === undefined);
-    const untilEnd = Math.min(...down.map((t) => start + t.plan.durationMs - now()));
-    const fast =
-      clockScale > 1 && down.length === 1 && !draining && untilEnd > fastUntilBeforeEndMs(clockScale);
+    const nearestEnd = Math.min(...down.map((t) => start + t.plan.durationMs));
     const late = ({ lateMs }: { lateMs: number }) => {
       if (lateMs > 0) log(`platform outages: the clock's new rate reached a party ${lateMs} ms late`);
     };
-    if (fast && clock.rate() === 1) {
-      late(await clock.setRate(clockScale));
-      scaledFrom = now() - start;
+    if (returning !== undefined && clock.rate() === 1) {
       log(
-        `platform outages: ${elapsed(start)}: the clock runs ${clockScale}x from now (${down[0]!.plan.platform} alone is down)`,
+        `platform outages: ${elapsed(start)}: the clock runs in real time again (${REAL_TIME_BEFORE_END_MS / 1000} s before the outage ends)`,
       );
-    } else if (!fast && clock.rate() !== 1) {
-      late(await clock.setRate(1));
-      scaledTo = now() - start;
-      log(`platform outages: ${elapsed(start)}: the clock runs in real time again`);
+      returning = undefined;
+    }
+    if (
+      clockScale > 1 &&
+      clock.rate() === 1 &&
+      down.length === 1 &&
+      !draining &&
+      nearestEnd - now() > fastUntilBeforeEndMs(clockScale)
+    ) {
+      // Both changes announced now: the fast rate ANNOUNCE_LEAD_MS ahead, the return for its moment.
+      const fastAtReal = Date.now() + ANNOUNCE_LEAD_MS;
+      late(await clock.scheduleRate(clockScale, fastAtReal));
+      const back = await clock.scheduleRate(1, clock.realAt(returnToRealTimeAt(nearestEnd)));
+      late(back);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, fastAtReal - Date.now() + 1)));
+      // As scheduled (a later announcement than asked for would show here as a shorter real-time end).
+      stretches.push({ from: clock.at(fastAtReal) - start, to: clock.at(back.fromRealMs) - start });
+      returning = stretches.at(-1)!.to;
+      log(
+        `platform outages: ${elapsed(start)}: the clock runs ${clockScale}x from now until ${Math.round(returning / 1000)} s ` +
+          `(${down[0]!.plan.platform} alone is down)`,
+      );
     }
     const at = now();
     for (const item of tracked) {
@@ -295,6 +323,7 @@ export async function benchPlatformOutages(
   }
 
   if (clock.rate() !== 1) await clock.setRate(1);
+  const inSeconds = (ms: number) => round(ms / 1000);
   const outages: OutageResult[] = [];
   for (const item of tracked) {
     const healthyAt = item.healthyAt ?? Number.NaN;
@@ -333,14 +362,15 @@ export async function benchPlatformOutages(
   const lastRecoveryReal = Math.max(...tracked.map((t) => t.healthyAtReal ?? Number.NaN));
   const phaseClock: OutageClock = {
     scale: clockScale,
-    scaledFromSeconds: scaledFrom === undefined ? Number.NaN : round(scaledFrom / 1000),
-    scaledToSeconds: scaledTo === undefined ? Number.NaN : round(scaledTo / 1000),
+    scaledFromSeconds: stretches.length === 0 ? Number.NaN : inSeconds(stretches[0]!.from),
+    scaledToSeconds: stretches.length === 0 ? Number.NaN : inSeconds(stretches.at(-1)!.to),
+    stretches: stretches.map((s) => ({ fromSeconds: inSeconds(s.from), toSeconds: inSeconds(s.to) })),
     realSecondsToLastRecovery: round((lastRecoveryReal - realStart) / 1000),
     clockSecondsToLastRecovery: round((lastRecovery - start) / 1000),
   };
   log(
     `platform outages: the outages lasted ${phaseClock.clockSecondsToLastRecovery} s on the functions' clock, ` +
-      `${phaseClock.realSecondsToLastRecovery} s in real time (${clockScale}x from ${phaseClock.scaledFromSeconds} s to ${phaseClock.scaledToSeconds} s)`,
+      `${phaseClock.realSecondsToLastRecovery} s in real time (${clockScale}x ${describeStretches(phaseClock)})`,
   );
   return { outages, deadLetters, clock: phaseClock };
 }
@@ -374,6 +404,12 @@ async function firstSuccessfulCall(
     } while (cursor);
   }
   return firstAtOrAfter(times, fromMs);
+}
+
+/** "from 1 s to 25 s and from 38.2 s to 295 s" (clock seconds of the phase), or "never". */
+export function describeStretches(clock: Pick<OutageClock, 'stretches'>): string {
+  if (clock.stretches.length === 0) return 'never';
+  return clock.stretches.map((s) => `from ${s.fromSeconds} s to ${s.toSeconds} s`).join(' and ');
 }
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;

@@ -46,7 +46,12 @@ import { startLocalStack, type LocalStack } from '../local/stack';
 import { benchWebhooks } from './webhooks';
 import { preparePlatformBench, startBenchPlatforms, type BenchPlatforms } from './platforms';
 import { benchPlatformSync, type PlatformSyncResult } from './platform-sync';
-import { benchPlatformOutages, outagePlans, SHORT_OUTAGE_TARGET_SECONDS } from './platform-outages';
+import {
+  benchPlatformOutages,
+  describeStretches,
+  outagePlans,
+  SHORT_OUTAGE_TARGET_SECONDS,
+} from './platform-outages';
 import {
   benchBundles,
   BUNDLE_KB_TARGET,
@@ -834,7 +839,7 @@ function printPlatformTable(
     line(
       "functions' clock (outages)",
       Number.isFinite(clock.scaledFromSeconds)
-        ? `${clock.scale}x from ${clock.scaledFromSeconds} s to ${clock.scaledToSeconds} s`
+        ? `${clock.scale}x ${describeStretches(clock)}`
         : 'real time throughout',
       `(${clock.clockSecondsToLastRecovery} s on it = ${clock.realSecondsToLastRecovery} s real)`,
     );

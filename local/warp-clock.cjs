@@ -8,8 +8,11 @@
 // `installClockWarp` patches this thread's globals, before a function's bundle loads:
 // - `Date.now()` and `new Date()` (no argument) read the scaled clock; every other use of Date is
 //   untouched, and `x instanceof Date` still holds for every Date;
-// - `AbortSignal.timeout(ms)` times out after `ms` of the scaled clock (a platform call's 10 s
-//   timeout is 1 s at 10x), as the rate stands when the signal is made.
+// - `AbortSignal.timeout(ms)` times out when the scaled clock has moved `ms` (a platform call's 10 s
+//   timeout is 1 s of real time at 10x), whatever rates it runs at meanwhile: a signal made at 10x
+//   that is pending when the clock returns to real time still times out 10 s after it was made on
+//   the clock (until the fifth round of ADR 0022 it kept the real delay of the rate it was made at,
+//   and fired up to 9 clock seconds early after a change).
 // Timers (setTimeout), performance.now() and everything Node does internally stay in real time, so
 // the SDK's own request timeouts and the pollers' waits are not squeezed. Production code is not
 // involved: it reads the time through its Clock port (systemClock: `new Date()`) and Date.now().
@@ -59,6 +62,26 @@ function nextSegment(segments, rate, fromRealMs) {
 }
 
 /**
+ * The real epoch ms at which the clock reads `clockMs` (the first moment it does; the clock never
+ * goes back): the inverse of `warpedTime`, through every segment, the last one extended.
+ * @param {readonly ClockSegment[]} segments oldest first
+ * @param {number} clockMs
+ * @returns {number}
+ */
+function realTimeAt(segments, clockMs) {
+  const first = segments[0];
+  if (first === undefined || clockMs <= first.clockAtFromMs) return clockMs;
+  for (let i = 0; i < segments.length; i += 1) {
+    const segment = segments[i];
+    const next = segments[i + 1];
+    if (next === undefined || clockMs <= next.clockAtFromMs) {
+      return segment.fromRealMs + (clockMs - segment.clockAtFromMs) / segment.rate;
+    }
+  }
+  return clockMs;
+}
+
+/**
  * @param {readonly ClockSegment[]} segments
  * @param {number} realMs
  * @returns {ClockSegment | undefined}
@@ -80,7 +103,6 @@ function activeSegment(segments, realMs) {
 function installClockWarp(initial = []) {
   const RealDate = globalThis.Date;
   const realNow = RealDate.now.bind(RealDate);
-  const realTimeout = AbortSignal.timeout.bind(AbortSignal);
   /** @type {ClockSegment[]} */
   const segments = [...initial];
   const now = () => Math.floor(warpedTime(segments, realNow()));
@@ -99,10 +121,31 @@ function installClockWarp(initial = []) {
       return Reflect.get(target, property, receiver);
     },
   });
-  AbortSignal.timeout = (ms) => realTimeout(Math.max(1, Math.ceil(ms / warpedRate(segments, realNow()))));
+  /** Signals made by AbortSignal.timeout and not yet timed out: each with its deadline on the clock. */
+  /** @type {Set<{ controller: AbortController; deadline: number; timer?: NodeJS.Timeout }>} */
+  const pending = new Set();
+  /** @param {{ controller: AbortController; deadline: number; timer?: NodeJS.Timeout }} entry */
+  const arm = (entry) => {
+    if (entry.timer !== undefined) clearTimeout(entry.timer);
+    const delay = Math.max(1, Math.ceil(realTimeAt(segments, entry.deadline) - realNow()));
+    entry.timer = setTimeout(() => {
+      pending.delete(entry);
+      entry.controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    }, delay);
+    // Like Node's own AbortSignal.timeout, the timer does not keep the process alive.
+    entry.timer.unref();
+  };
+  AbortSignal.timeout = (ms) => {
+    const entry = { controller: new AbortController(), deadline: warpedTime(segments, realNow()) + ms };
+    pending.add(entry);
+    arm(entry);
+    return entry.controller.signal;
+  };
   return (segment) => {
     segments.push(segment);
+    // The deadlines stay on the clock: their real delays follow the new rate from its moment on.
+    for (const entry of pending) arm(entry);
   };
 }
 
-module.exports = { warpedTime, warpedRate, nextSegment, installClockWarp };
+module.exports = { warpedTime, warpedRate, nextSegment, realTimeAt, installClockWarp };

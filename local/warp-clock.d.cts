@@ -11,4 +11,5 @@ export function nextSegment(
   rate: number,
   fromRealMs: number,
 ): ClockSegment;
+export function realTimeAt(segments: readonly ClockSegment[], clockMs: number): number;
 export function installClockWarp(initial?: readonly ClockSegment[]): (segment: ClockSegment) => void;

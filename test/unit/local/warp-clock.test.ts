@@ -43,6 +43,17 @@ describe('segments', () => {
     expect(result.after).toBe(1001);
   });
 
+  it('finds the real moment the clock reads a time, through every segment (the inverse of warpedTime)', () => {
+    const result = inProcess<number[]>(`
+      const segments = [
+        { fromRealMs: 1000, clockAtFromMs: 1000, rate: 10 },
+        { fromRealMs: 2000, clockAtFromMs: 11000, rate: 1 },
+      ];
+      return [500, 1000, 6000, 11000, 11500].map((clock) => warp.realTimeAt(segments, clock))
+        .concat([warp.realTimeAt([], 700)]);`);
+    expect(result).toEqual([500, 1000, 1500, 2000, 2500, 700]);
+  });
+
   it('refuses a segment that starts before the last one, and a rate that is not positive', () => {
     const errors = inProcess<string[]>(`
       const segments = [{ fromRealMs: 100, clockAtFromMs: 100, rate: 2 }];
@@ -99,7 +110,7 @@ describe('installClockWarp', () => {
     });
   });
 
-  it('times AbortSignal.timeout on the clock at its rate when the signal is made', () => {
+  it('times AbortSignal.timeout on the clock', () => {
     const result = inProcess<{ fastMs: number; realMs: number }>(`
       const add = warp.installClockWarp();
       // AbortSignal.timeout's timer does not keep a process alive: this one does meanwhile.
@@ -119,5 +130,28 @@ describe('installClockWarp', () => {
     expect(result.realMs).toBeGreaterThanOrEqual(195);
     expect(result.fastMs).toBeGreaterThanOrEqual(195);
     expect(result.fastMs).toBeLessThan(1000);
+  });
+
+  it('keeps a pending AbortSignal.timeout on the clock when the rate changes before it fires', () => {
+    const result = inProcess<{ realMs: number; clockMs: number; reason: string }>(`
+      const add = warp.installClockWarp();
+      const start = Date.now();
+      add({ fromRealMs: start, clockAtFromMs: start, rate: 10 });
+      const startedReal = performance.now();
+      const startedClock = Date.now();
+      const alive = setTimeout(() => undefined, 5000);
+      const signal = AbortSignal.timeout(4000);
+      // 100 real ms at 10x (1,000 clock ms), then real time: 3,000 clock ms are left, 3,000 real ms.
+      const back = start + 100;
+      add({ fromRealMs: back, clockAtFromMs: warp.warpedTime([{ fromRealMs: start, clockAtFromMs: start, rate: 10 }], back), rate: 1 });
+      await new Promise((resolve) => signal.addEventListener('abort', resolve));
+      clearTimeout(alive);
+      return { realMs: performance.now() - startedReal, clockMs: Date.now() - startedClock, reason: signal.reason.name };`);
+    // Made at 10x it kept its 4,000 clock ms: about 100 + 3,000 real ms (it used to fire after 400 real ms).
+    expect(result.clockMs).toBeGreaterThanOrEqual(3990);
+    expect(result.clockMs).toBeLessThan(4500);
+    expect(result.realMs).toBeGreaterThan(3000);
+    expect(result.realMs).toBeLessThan(3600);
+    expect(result.reason).toBe('TimeoutError');
   });
 });
