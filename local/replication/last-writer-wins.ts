@@ -64,8 +64,11 @@ export interface ReplicatedWrite {
 export type Observation =
   /** The replicator's own write coming back: not shipped again. */
   | { readonly kind: 'echo' }
-  /** A write of the region's own: ship it to the other regions with this stamp. */
-  | { readonly kind: 'local'; readonly write: ReplicatedWrite };
+  /**
+   * A write of the region's own: ship it to the other regions with this stamp. `again`: its record
+   * was observed before and is handled again (its replication failed part way): not a new write.
+   */
+  | { readonly kind: 'local'; readonly write: ReplicatedWrite; readonly again: boolean };
 
 export type Resolution =
   /** The target already holds this content: nothing to write (and no echo to expect). */
@@ -90,7 +93,7 @@ export class ReplicaLedger {
   private readonly known = new Map<string, Known>();
   private readonly echoes = new Map<string, ContentHash[]>();
   /** Local writes being replicated, by stream record: a record handled again keeps its stamp. */
-  private readonly replicating = new Map<string, Observation>();
+  private readonly replicating = new Map<string, ReplicatedWrite>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -112,7 +115,7 @@ export class ReplicaLedger {
    */
   observe(write: ObservedWrite, recordId?: string): Observation {
     const again = recordId === undefined ? undefined : this.replicating.get(recordId);
-    if (again) return again;
+    if (again) return { kind: 'local', write: again, again: true };
     const slot = `${write.region}\n${write.item}`;
     const pending = this.echoes.get(slot);
     const index = pending?.indexOf(write.newHash) ?? -1;
@@ -123,12 +126,9 @@ export class ReplicaLedger {
     }
     const stamp = this.clock(write.region).next();
     this.known.set(slot, { stamp, hash: write.newHash });
-    const observation: Observation = {
-      kind: 'local',
-      write: { stamp, oldHash: write.oldHash, newHash: write.newHash },
-    };
-    if (recordId !== undefined) this.replicating.set(recordId, observation);
-    return observation;
+    const local: ReplicatedWrite = { stamp, oldHash: write.oldHash, newHash: write.newHash };
+    if (recordId !== undefined) this.replicating.set(recordId, local);
+    return { kind: 'local', write: local, again: false };
   }
 
   /** The record `recordId` reached every region: a later record is a new write. */

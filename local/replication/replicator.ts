@@ -70,7 +70,12 @@ export class Replicator {
   private readonly readers: DynamoDbStreamReader[] = [];
   private readonly paused = new Set<string>();
   private running = false;
+  /** Conflicts decided, one per record and target however often its replication was tried. */
   readonly conflicts: ConflictReport[] = [];
+  /**
+   * Stream records read (`local`: writes of a region's own; `echoes`: replicated writes coming
+   * back) and what their replication did; a record handled again after a failure counts once.
+   */
   readonly counts = { local: 0, echoes: 0, applied: 0, alreadyThere: 0, conflicts: 0 };
 
   constructor(private readonly options: ReplicatorOptions) {}
@@ -138,7 +143,8 @@ export class Replicator {
       this.counts.echoes += 1;
       return;
     }
-    this.counts.local += 1;
+    // A record handled again after a failure part way is the same write: counted once.
+    if (!observation.again) this.counts.local += 1;
     for (const target of this.options.regions) {
       if (target === source) continue;
       await this.whilePaused(source.name, target.name);
@@ -168,7 +174,10 @@ export class Replicator {
       ConsistentRead: true,
     });
     const resolution = this.ledger.resolve(target.name, item, hashOf(current), write);
-    if (resolution.conflict) {
+    // A conflict is reported once its decision is carried out: a put that fails its condition has
+    // the record decided again, and that decision (the one that stands) is the one reported.
+    const report = () => {
+      if (!resolution.conflict) return;
       const sourceWins = resolution.action === 'apply';
       const conflict: ConflictReport = {
         table: table.id,
@@ -181,9 +190,10 @@ export class Replicator {
       this.counts.conflicts += 1;
       this.conflicts.push(conflict);
       this.options.onConflict?.(conflict);
-    }
+    };
     if (resolution.action === 'skip') {
       if (resolution.reason === 'already-there') this.counts.alreadyThere += 1;
+      report();
       return;
     }
     const condition = unchangedCondition(table, current);
@@ -207,6 +217,7 @@ export class Replicator {
     }
     this.ledger.applied(target.name, item, write);
     this.counts.applied += 1;
+    report();
   }
 
   async stop(): Promise<void> {

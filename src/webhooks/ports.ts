@@ -99,6 +99,16 @@ export type ClaimResult =
     }
   | { readonly ok: false; readonly current?: DeliveryState };
 
+/**
+ * The log's records of the attempts a cancel ends with no outcome written: `attempt` in flight past
+ * its lease (`leaseUntilMs`), after the one that claim had itself taken over
+ * (`takenOverLeaseUntilMs`, when it had: see ClaimResult).
+ */
+export type LostAttempts = (
+  attempt: number,
+  leases: { readonly leaseUntilMs: number; readonly takenOverLeaseUntilMs?: number },
+) => readonly AttemptRecord[];
+
 export interface Page<T> {
   readonly items: T[];
   readonly next?: Record<string, unknown>;
@@ -151,13 +161,16 @@ export interface DeliveryStore {
   /**
    * Ends a delivery without an attempt (endpoint disabled/deleted), unless it ended already or an
    * attempt holds it within its lease (past the lease, nobody will finish that attempt). Returns
-   * that lease's end when an attempt holds it, so the caller can look again then.
+   * that lease's end when an attempt holds it, so the caller can look again then. A cancel that
+   * ends an attempt past its lease appends `lostAttempts`' records to the log and removes the lease
+   * in the same write.
    */
   cancel(
     initial: DeliveryState,
     reason: string,
     nowMs: number,
     expiresAtSeconds: number,
+    lostAttempts: LostAttempts,
   ): Promise<number | undefined>;
   /**
    * Start a new round (manual retry, replay, redrive): any status but pending/in-flight. A replay

@@ -4,8 +4,12 @@
  * Writes go both ways once, concurrent writes of one item end the same in both regions (the later
  * stays, the conflict is reported), deletes replicate, and a region whose DynamoDB Local stops and
  * comes back (data in files) gets what the other wrote meanwhile and ships what it had not shipped.
+ * A record whose conditional put loses to a write made in the target meanwhile is decided again,
+ * and counted (read, conflict) once.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -191,3 +195,130 @@ it('catches a region up after its DynamoDB Local stops and comes back with its d
   }
   // Two JVM starts (DynamoDB Local's own, then its restart): seconds each, more on a loaded machine.
 }, 180_000);
+
+/**
+ * A loopback proxy to a DynamoDB Local that, once armed, runs `before` ahead of forwarding the first
+ * request `intercept` selects: a write made by the region itself between the replicator's read and
+ * its put.
+ */
+async function interceptingProxy(
+  endpoint: string,
+  intercept: (target: string, body: { TableName?: string }) => boolean,
+  before: () => Promise<void>,
+): Promise<{ endpoint: string; arm: () => void; intercepted: () => number; close: () => Promise<void> }> {
+  let armed = false;
+  let intercepted = 0;
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      void (async () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const target = String(request.headers['x-amz-target'] ?? '');
+        if (armed && intercept(target, JSON.parse(body) as { TableName?: string })) {
+          armed = false;
+          intercepted += 1;
+          await before();
+        }
+        const forwarded = await fetch(endpoint, {
+          method: 'POST',
+          headers: {
+            'content-type': String(request.headers['content-type']),
+            'x-amz-target': target,
+            authorization: String(request.headers.authorization),
+          },
+          body,
+        });
+        response.writeHead(forwarded.status, { 'content-type': 'application/x-amz-json-1.0' });
+        response.end(await forwarded.text());
+      })().catch((error: unknown) => {
+        response.writeHead(500);
+        response.end(String(error));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    arm: () => void (armed = true),
+    intercepted: () => intercepted,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+it('decides a record again when its put loses to a write made in the target meanwhile, and counts it once', async () => {
+  const [storeA, storeB] = await Promise.all([acquireStore('repl-retry-a'), acquireStore('repl-retry-b')]);
+  const docA = docAt(storeA.endpoint);
+  const docB = docAt(storeB.endpoint);
+  const breakersA = `${storeA.tablePrefix}-WebhookBreakers`;
+  const breakersB = `${storeB.tablePrefix}-WebhookBreakers`;
+  const key = { pk: 'ENDPOINT#e2' };
+  // Region b moves the breaker on (v3) just before the replicator's put of a's v2 reaches it.
+  const proxy = await interceptingProxy(
+    storeB.endpoint,
+    (target, body) => target.endsWith('.PutItem') && body.TableName === breakersB,
+    async () => {
+      await docB.send(
+        new PutCommand({ TableName: breakersB, Item: { ...key, state: 'closed', version: 3 } }),
+      );
+    },
+  );
+  const a: ReplicaRegion = { name: 'us-east-1', endpoint: storeA.endpoint, tablePrefix: storeA.tablePrefix };
+  const b: ReplicaRegion = { name: 'eu-west-1', endpoint: proxy.endpoint, tablePrefix: storeB.tablePrefix };
+  const logged: string[] = [];
+  const conflicts: string[] = [];
+  const replicator = new Replicator({
+    regions: [a, b],
+    tables: [tableDefinition('WebhookBreakers')],
+    log: (line) => logged.push(line),
+    onConflict: (c) => conflicts.push(`${c.winner}>${c.loser} v${c.winnerVersion}/v${c.loserVersion}`),
+  });
+  try {
+    await createTables(docA, a.tablePrefix, { replicated: true });
+    await createTables(docB, b.tablePrefix, { replicated: true });
+    await replicator.start();
+    await docA.send(new PutCommand({ TableName: breakersA, Item: { ...key, state: 'closed', version: 1 } }));
+    await replicator.waitUntilInSync();
+    // The link is cut; b moves the breaker to v2, then a does (a's write is the later one).
+    replicator.pause('us-east-1', 'eu-west-1');
+    replicator.pause('eu-west-1', 'us-east-1');
+    await docB.send(
+      new PutCommand({ TableName: breakersB, Item: { ...key, state: 'half-open', version: 2 } }),
+    );
+    await eventually(async () => replicator.counts.local >= 2, 'b’s write to be read');
+    await docA.send(new PutCommand({ TableName: breakersA, Item: { ...key, state: 'open', version: 2 } }));
+    await eventually(async () => replicator.counts.local >= 3, 'a’s write to be read');
+    // a's v2 reaches b: it wins over b's v2, but b's v3 lands before the put, which fails its
+    // condition; handled again, the record loses to v3.
+    proxy.arm();
+    replicator.resume('us-east-1', 'eu-west-1');
+    await eventually(async () => conflicts.length >= 1, 'a’s write decided in b');
+    expect(proxy.intercepted()).toBe(1);
+    expect(logged.some((line) => line.includes('changed in eu-west-1 while replicating'))).toBe(true);
+    replicator.resume('eu-west-1', 'us-east-1');
+    await replicator.waitUntilInSync();
+
+    for (const [doc, table] of [
+      [docA, breakersA],
+      [docB, breakersB],
+    ] as const) {
+      const { Item } = await doc.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
+      expect(Item).toEqual({ ...key, state: 'closed', version: 3 });
+    }
+    // Four writes (a's v1 and v2, b's v2 and v3), a's v2 read once however often it was tried;
+    // each record's conflict reported once, as decided in the end.
+    expect(replicator.counts).toMatchObject({ local: 4, conflicts: 3 });
+    expect(conflicts).toEqual([
+      'eu-west-1>us-east-1 v3/v2',
+      'us-east-1>eu-west-1 v2/v2',
+      'eu-west-1>us-east-1 v3/v2',
+    ]);
+  } finally {
+    await replicator.stop();
+    await proxy.close();
+    docA.destroy();
+    docB.destroy();
+    await Promise.all([storeA.release(), storeB.release()]);
+  }
+});

@@ -103,26 +103,45 @@ export function createdReviewItem(
   };
 }
 
-/** The `review.created` audit record stored beside a new review (`transactItems`; the cost model too). */
-export function createdAuditItem(
+/** What every audit record says of the change it records (`auditItem`). */
+interface AuditedChange {
+  readonly reviewId: string;
+  readonly actor: unknown;
+  readonly origin: unknown;
+  readonly correlationId?: string;
+}
+
+/**
+ * An audit record, stored beside a review's change in its transaction (`AUDIT#<reviewId>#<change>`):
+ * the action, who made it from where, when and in which region, and what this kind of change adds.
+ */
+function auditItem(
   supplierId: string,
-  review: Review,
-  storedAt: string,
+  change: AuditedChange,
+  suffix: string,
+  action: string,
+  at: string,
   region: string,
+  details: Record<string, unknown> = {},
 ): Record<string, unknown> {
   return {
     pk: supplierPk(supplierId),
-    sk: `AUDIT#${review.reviewId}#created`,
+    sk: `AUDIT#${change.reviewId}#${suffix}`,
     entity: 'audit',
-    action: 'review.created',
-    reviewId: review.reviewId,
-    actor: review.actor,
-    origin: review.origin,
-    ...withCorrelationId(review.correlationId),
-    at: storedAt,
+    action,
+    reviewId: change.reviewId,
+    ...details,
+    actor: change.actor,
+    origin: change.origin,
+    ...withCorrelationId(change.correlationId),
+    at,
     region,
   };
 }
+
+/** The `review.created` audit record stored beside a new review (`transactItems`; the cost model too). */
+export const createdAuditItem = (supplierId: string, review: Review, storedAt: string, region: string) =>
+  auditItem(supplierId, review, 'created', 'review.created', storedAt, region);
 
 export class DynamoReviewRepository implements ReviewRepository {
   /** The reply state of stored reviews, in its own module: the reply worker needs only that. */
@@ -372,21 +391,15 @@ export class DynamoReviewRepository implements ReviewRepository {
       {
         Put: {
           TableName: this.tableName,
-          Item: {
-            pk,
-            sk: `AUDIT#${review.reviewId}#v${String(edit.version).padStart(4, '0')}`,
-            entity: 'audit',
-            action: 'review.updated',
-            reviewId: review.reviewId,
-            version: edit.version,
-            changedFields: edit.changedFields,
-            previous: stored.content,
-            actor: review.actor,
-            origin: review.origin,
-            ...withCorrelationId(review.correlationId),
-            at: storedAt,
-            region: this.region,
-          },
+          Item: auditItem(
+            supplierId,
+            review,
+            `v${String(edit.version).padStart(4, '0')}`,
+            'review.updated',
+            storedAt,
+            this.region,
+            { version: edit.version, changedFields: edit.changedFields, previous: stored.content },
+          ),
         },
       },
     ];
@@ -660,19 +673,15 @@ export class DynamoReviewRepository implements ReviewRepository {
               {
                 Put: {
                   TableName: this.tableName,
-                  Item: {
-                    pk,
-                    sk: `AUDIT#${removal.reviewId}#removed`,
-                    entity: 'audit',
-                    action: 'review.removed',
-                    reviewId: removal.reviewId,
-                    version: version + 1,
-                    removedAt: removal.removedAt,
-                    actor: removal.actor,
-                    origin: removal.origin,
-                    at: storedAt,
-                    region: this.region,
-                  },
+                  Item: auditItem(
+                    removal.supplierId,
+                    removal,
+                    'removed',
+                    'review.removed',
+                    storedAt,
+                    this.region,
+                    { version: version + 1, removedAt: removal.removedAt },
+                  ),
                 },
               },
               this.summaryUpdate(pk, [...counters, ['removed', 1]]),

@@ -13,10 +13,18 @@ import {
   QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { AttemptRecord, DeliveryState } from '../domain/webhook';
 import { batchGetInOrder } from '../../shared/batch-get';
-import type { ClaimResult, DeliveryStore, FinishedAttempt, FinishOutcome, Page } from '../ports';
+import type {
+  ClaimResult,
+  DeliveryStore,
+  FinishedAttempt,
+  FinishOutcome,
+  LostAttempts,
+  Page,
+} from '../ports';
 
 const deliveryKey = (deliveryId: string) => ({ pk: `DELIVERY#${deliveryId}`, sk: 'STATE' });
 const INDEX = 'byOwnerTime';
@@ -305,37 +313,71 @@ export class DynamoDeliveryStore implements DeliveryStore {
     reason: string,
     nowMs: number,
     expiresAtSeconds: number,
+    lostAttempts: LostAttempts,
   ): Promise<number | undefined> {
     const create = creationSets(initial, expiresAtSeconds);
-    try {
-      await this.client.send(
-        new UpdateCommand({
+    const cancelled = {
+      sets: ['#status = :cancelled', 'reason = :reason', 'finishedAtMs = :now'],
+      values: { ':cancelled': 'cancelled', ':reason': reason, ':now': nowMs },
+      // Whatever claim held it is over: its lease, claim id and the lease it had taken over go.
+      remove: `REMOVE leaseUntilMs, claimId, ${TAKEN_OVER}`,
+    };
+    for (;;) {
+      // The common case, one write: new, or waiting (for its next attempt or for the breaker).
+      if (
+        await this.conditionally({
           TableName: this.tableName,
           Key: deliveryKey(initial.deliveryId),
-          UpdateExpression: `SET ${[...create.sets, '#status = :cancelled', 'reason = :reason', 'finishedAtMs = :now'].join(', ')}`,
-          // An attempt in flight past its lease is one whose worker died (or whose claim's answer
-          // was lost): nobody will finish it, so it is cancelled like a waiting one.
-          ConditionExpression:
-            'attribute_not_exists(pk) OR #status = :pending OR (#status = :inflight AND leaseUntilMs < :now)',
+          UpdateExpression: `SET ${[...create.sets, ...cancelled.sets].join(', ')} ${cancelled.remove}`,
+          ConditionExpression: 'attribute_not_exists(pk) OR #status = :pending',
           ExpressionAttributeNames: { ...create.names, '#status': 'status' },
+          ExpressionAttributeValues: { ...create.values, ...cancelled.values, ':pending': 'pending' },
+        })
+      )
+        return undefined;
+      // Ended already, or an attempt holds it (a read only on this rare path).
+      const item = await this.readItem(initial.deliveryId);
+      const current = item ? strip<DeliveryState>(item) : undefined;
+      if (current?.status === 'pending') continue; // its attempt ended meanwhile: cancel it now
+      if (current?.status !== 'in-flight' || current.leaseUntilMs === undefined) return undefined;
+      if (current.leaseUntilMs >= nowMs) return current.leaseUntilMs;
+      // In flight past its lease: its worker died (or its claim's answer was lost) and nobody will
+      // finish it. Cancelled with the record of that lost attempt (its POST may have gone out),
+      // on the condition that no claim took it over since the read.
+      const takenOver = Number(item![TAKEN_OVER] ?? 0);
+      const records = lostAttempts(current.attempt, {
+        leaseUntilMs: current.leaseUntilMs,
+        ...(takenOver > 0 ? { takenOverLeaseUntilMs: takenOver } : {}),
+      });
+      if (
+        await this.conditionally({
+          TableName: this.tableName,
+          Key: deliveryKey(initial.deliveryId),
+          UpdateExpression: `SET ${[...cancelled.sets, '#attempts = list_append(#attempts, :lost)'].join(', ')} ${cancelled.remove}`,
+          ConditionExpression: '#status = :inflight AND #attempt = :attempt AND leaseUntilMs = :lease',
+          ExpressionAttributeNames: { '#status': 'status', '#attempt': 'attempt', '#attempts': 'attempts' },
           ExpressionAttributeValues: {
-            ...create.values,
-            ':cancelled': 'cancelled',
-            ':pending': 'pending',
+            ...cancelled.values,
+            ':lost': [...records],
             ':inflight': 'in-flight',
-            ':reason': reason,
-            ':now': nowMs,
+            ':attempt': current.attempt,
+            ':lease': current.leaseUntilMs,
           },
-        }),
-      );
-      return undefined;
+        })
+      )
+        return undefined;
+      // Claimed (or finished) between the read and the write: look again.
+    }
+  }
+
+  /** An update; false when its condition failed. */
+  private async conditionally(input: UpdateCommandInput): Promise<boolean> {
+    try {
+      await this.client.send(new UpdateCommand(input));
+      return true;
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      // Ended already, or an attempt holds it: until when (a read only on this rare path).
-      const current = await this.getDelivery(initial.deliveryId);
-      return current?.status === 'in-flight' && (current.leaseUntilMs ?? 0) >= nowMs
-        ? current.leaseUntilMs
-        : undefined;
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
   }
 

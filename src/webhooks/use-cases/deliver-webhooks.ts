@@ -37,6 +37,7 @@ import type {
   EndpointRepository,
   FinishedAttempt,
   FinishOutcome,
+  LostAttempts,
 } from '../ports';
 import type { WebhookConfig } from '../config';
 import {
@@ -257,7 +258,14 @@ async function cancelDeliveries(
   const held: { message: DeliveryMessage; delaySeconds: number }[] = [];
   await Promise.all(
     due.map(async ({ message }) => {
-      const heldUntilMs = await deps.deliveries.cancel(initialState(message), reason, nowMs, expiry(nowMs));
+      const initial = initialState(message);
+      const heldUntilMs = await deps.deliveries.cancel(
+        initial,
+        reason,
+        nowMs,
+        expiry(nowMs),
+        lostAttemptsEndedBy(initial, reason, deps),
+      );
       if (heldUntilMs === undefined) return deps.onMetric({ name: 'cancelled' });
       const dueAtMs = lookAgainAtMs(heldUntilMs, nowMs);
       held.push({ message: { ...message, dueAtMs }, delaySeconds: planDelay(dueAtMs, nowMs) });
@@ -409,7 +417,7 @@ async function attemptDelivery(
   const records =
     claim.takenOverLeaseUntilMs === undefined
       ? [record]
-      : [lostAttemptRecord(record, claim.takenOverLeaseUntilMs, deps), record];
+      : [lostAttemptRecord(record, state.attempt, claim.takenOverLeaseUntilMs, REPEATED, deps), record];
   const finish = { deliveryId: message.deliveryId, attempt: state.attempt, next, records };
   if (next.status === 'pending') {
     // A retry is written at once, as its message is already on the queue: left for the group's
@@ -421,20 +429,30 @@ async function attemptDelivery(
   return { result, finish };
 }
 
+/** What became of a lost attempt that a later claim took over. */
+const REPEATED = 'sent again as the same attempt once its lease ran out';
+
 /**
  * The log's record of an attempt whose worker never wrote its outcome (it died, or its outcome
  * write failed) and whose lease ran out: made when its claim was (the lease less the POST's
- * timeout and the margin), outcome unknown, so a failure that says so.
+ * timeout and the margin), outcome unknown, so a failure that says so. Written by the outcome of
+ * the claim that repeats it, or by the cancel that ends it (`next` says which).
  */
-function lostAttemptRecord(repeat: AttemptRecord, leaseUntilMs: number, deps: DeliveryDeps): AttemptRecord {
+function lostAttemptRecord(
+  delivery: Pick<AttemptRecord, 'deliveryId' | 'endpointId' | 'supplierId' | 'eventId' | 'eventType'>,
+  attempt: number,
+  leaseUntilMs: number,
+  next: string,
+  deps: DeliveryDeps,
+): AttemptRecord {
   const claimedAtMs = leaseUntilMs - (deps.config.http.totalTimeoutMs ?? 10_000) - LEASE_MARGIN_MS;
   return {
-    deliveryId: repeat.deliveryId,
-    endpointId: repeat.endpointId,
-    supplierId: repeat.supplierId,
-    eventId: repeat.eventId,
-    eventType: repeat.eventType,
-    attempt: repeat.attempt,
+    deliveryId: delivery.deliveryId,
+    endpointId: delivery.endpointId,
+    supplierId: delivery.supplierId,
+    eventId: delivery.eventId,
+    eventType: delivery.eventType,
+    attempt,
     at: new Date(claimedAtMs).toISOString(),
     outcome: 'failure',
     latencyMs: 0,
@@ -443,8 +461,21 @@ function lostAttemptRecord(repeat: AttemptRecord, leaseUntilMs: number, deps: De
     error:
       'The worker making this attempt stopped before recording its outcome; the endpoint may have received it.',
     errorCode: 'outcome-lost',
-    next: 'sent again as the same attempt once its lease ran out',
+    next,
   };
+}
+
+/**
+ * The records a cancel appends when it ends an attempt left in flight past its lease: that attempt,
+ * after the one its claim had taken over (and so repeated) if it had.
+ */
+function lostAttemptsEndedBy(delivery: DeliveryState, reason: string, deps: DeliveryDeps): LostAttempts {
+  return (attempt, { leaseUntilMs, takenOverLeaseUntilMs }) => [
+    ...(takenOverLeaseUntilMs === undefined
+      ? []
+      : [lostAttemptRecord(delivery, attempt, takenOverLeaseUntilMs, REPEATED, deps)]),
+    lostAttemptRecord(delivery, attempt, leaseUntilMs, `cancelled (${reason}) once its lease ran out`, deps),
+  ];
 }
 
 /** A dead-lettered delivery redriven from the DLQ: a new round, due now. */

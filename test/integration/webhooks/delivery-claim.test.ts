@@ -3,11 +3,13 @@
  * request is repeated after it was applied (the SDK retries a timed-out request whose answer was
  * lost) recognises itself by its claim id; another claim on the same in-flight attempt loses.
  * The batched outcome writes (`finishAttempts`) keep finishAttempt's condition and append.
- * A cancel (endpoint disabled or deleted) ends an attempt in flight only once its lease is over.
+ * A cancel (endpoint disabled or deleted) ends an attempt in flight only once its lease is over, and
+ * then logs it as lost and removes its lease in the same write.
  */
 import { DynamoDeliveryStore } from '../../../src/webhooks/adapters/deliveries';
 import { initialState, type AttemptRecord, type DeliveryMessage } from '../../../src/webhooks/domain/webhook';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { LostAttempts } from '../../../src/webhooks/ports';
 import { openCatalogTables, type CatalogTables } from '../support/catalog-tables';
 
 let tables: CatalogTables;
@@ -183,16 +185,90 @@ it('batched outcomes: each written under its own condition, appended to the log,
   expect(await store.getDelivery('dlv_batch_never_claimed')).toBeUndefined();
 });
 
+/** The log's records of lost attempts as the worker makes them, reduced to what tells them apart. */
+const lostAttempts: LostAttempts = (attempt, { leaseUntilMs, takenOverLeaseUntilMs }) =>
+  [takenOverLeaseUntilMs, leaseUntilMs]
+    .filter((lease): lease is number => lease !== undefined)
+    .map((lease) => ({
+      ...record('dlv_lost', attempt, 'failure'),
+      errorCode: 'outcome-lost',
+      next: `lease ${lease}`,
+    }));
+
+const rawItem = async (deliveryId: string) =>
+  (
+    await tables.doc.send(
+      new GetCommand({
+        TableName: tables.tableName('Deliveries'),
+        Key: { pk: `DELIVERY#${deliveryId}`, sk: 'STATE' },
+        ConsistentRead: true,
+      }),
+    )
+  ).Item;
+
 it('a cancel ends an attempt left in flight past its lease, never one within it', async () => {
   const initial = initialState(message('dlv_cancel_abandoned'));
   await store.claim(initial, NOW, NOW + 61_000, expiry, 'claim-lost');
   // Within the lease the holder may still write its outcome: the cancel leaves it alone.
-  await store.cancel(initial, 'endpoint-disabled', NOW + 30_000, expiry);
+  expect(await store.cancel(initial, 'endpoint-disabled', NOW + 30_000, expiry, lostAttempts)).toBe(
+    NOW + 61_000,
+  );
   expect(await store.getDelivery('dlv_cancel_abandoned')).toMatchObject({ status: 'in-flight' });
-  // Past it nobody will (the worker died, or its claim's answer was lost): cancelled, not stuck.
-  await store.cancel(initial, 'endpoint-disabled', NOW + 62_000, expiry);
-  expect(await store.getDelivery('dlv_cancel_abandoned')).toMatchObject({
+  // Past it nobody will (the worker died, or its claim's answer was lost): cancelled, not stuck,
+  // with the lost attempt in the log and the claim's lease and id gone, in the same write.
+  expect(
+    await store.cancel(initial, 'endpoint-disabled', NOW + 62_000, expiry, lostAttempts),
+  ).toBeUndefined();
+  const item = await rawItem('dlv_cancel_abandoned');
+  expect(item).toMatchObject({
     status: 'cancelled',
     reason: 'endpoint-disabled',
+    finishedAtMs: NOW + 62_000,
+  });
+  expect(item?.attempts).toEqual([expect.objectContaining({ attempt: 1, next: `lease ${NOW + 61_000}` })]);
+  expect(item).not.toHaveProperty('leaseUntilMs');
+  expect(item).not.toHaveProperty('claimId');
+  expect(item).not.toHaveProperty('takenOverLeaseUntilMs');
+});
+
+it('a cancel that ends a claim which had taken over a lost attempt logs both lost attempts', async () => {
+  const initial = initialState(message('dlv_cancel_taken_over'));
+  await store.claim(initial, NOW, NOW + 61_000, expiry, 'claim-1');
+  // claim-1's worker died; claim-2 took the attempt over after the lease, and died too.
+  expect(await store.claim(initial, NOW + 62_000, NOW + 123_000, expiry, 'claim-2')).toMatchObject({
+    ok: true,
+    takenOverLeaseUntilMs: NOW + 61_000,
+  });
+  expect(
+    await store.cancel(initial, 'endpoint-deleted', NOW + 124_000, expiry, lostAttempts),
+  ).toBeUndefined();
+  const item = await rawItem('dlv_cancel_taken_over');
+  expect(item).toMatchObject({ status: 'cancelled', reason: 'endpoint-deleted' });
+  expect(item?.attempts?.map((a: AttemptRecord) => a.next)).toEqual([
+    `lease ${NOW + 61_000}`,
+    `lease ${NOW + 123_000}`,
+  ]);
+  expect(item).not.toHaveProperty('leaseUntilMs');
+  expect(item).not.toHaveProperty('claimId');
+  expect(item).not.toHaveProperty('takenOverLeaseUntilMs');
+});
+
+it('a cancel of a waiting or new delivery logs no attempt', async () => {
+  const waiting = initialState(message('dlv_cancel_waiting'));
+  await store.defer(waiting, NOW + 5000, expiry);
+  expect(await store.cancel(waiting, 'endpoint-disabled', NOW, expiry, lostAttempts)).toBeUndefined();
+  const fresh = initialState(message('dlv_cancel_new'));
+  expect(await store.cancel(fresh, 'endpoint-deleted', NOW, expiry, lostAttempts)).toBeUndefined();
+  for (const [id, reason] of [
+    ['dlv_cancel_waiting', 'endpoint-disabled'],
+    ['dlv_cancel_new', 'endpoint-deleted'],
+  ] as const) {
+    expect(await store.getDelivery(id)).toMatchObject({ status: 'cancelled', reason, attempts: [] });
+  }
+  // Ended already: a second cancel changes nothing.
+  expect(await store.cancel(fresh, 'endpoint-disabled', NOW + 1, expiry, lostAttempts)).toBeUndefined();
+  expect(await store.getDelivery('dlv_cancel_new')).toMatchObject({
+    reason: 'endpoint-deleted',
+    finishedAtMs: NOW,
   });
 });

@@ -110,6 +110,44 @@ function fakes(chunkSize = 40, brokenModels = false) {
   };
 }
 
+/**
+ * A meeting point of two calls: each waits until the other has started. Made one after the other,
+ * neither ever answers, so a batch that makes them in turn never settles (`settledWithin2s`).
+ */
+function meetingOfTwo(): () => Promise<void> {
+  let arrivals = 0;
+  let release: () => void = () => undefined;
+  const both = new Promise<void>((resolve) => (release = resolve));
+  return async () => {
+    arrivals += 1;
+    if (arrivals === 2) release();
+    await both;
+  };
+}
+
+/** Events that reach `f.published` once `meet` lets them through. */
+const publishingAfter = (meet: () => Promise<void>, f: ReturnType<typeof fakes>): WorkerDeps['events'] => ({
+  publish: async (events) => {
+    await meet();
+    f.published.push(...events);
+  },
+});
+
+/** The batch's result, or 'waited' when it has not settled within 2 s. */
+function settledWithin2s(event: SQSEvent, deps: WorkerDeps) {
+  const timeout = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 2_000).unref());
+  return Promise.race([processIngestBatch(event, deps), timeout]);
+}
+
+/** Five messages through a worker that stores chunks of 2: three transactions, no failure. */
+async function inChunksOfTwo(...externalIds: string[]) {
+  const f = fakes(2);
+  const result = await processIngestBatch(batch(...externalIds.map((id) => message(id))), f.deps);
+  expect(result.batchItemFailures).toEqual([]);
+  expect(f.transactions).toEqual([2, 2, 1]);
+  return f;
+}
+
 describe('ingest worker batch', () => {
   it('stores new reviews, normalises times to UTC and announces them', async () => {
     const f = fakes();
@@ -172,13 +210,7 @@ describe('ingest worker batch', () => {
   });
 
   it('writes a batch in chunked transactions and reports a message sent twice as a duplicate', async () => {
-    const f = fakes(2);
-    const result = await processIngestBatch(
-      batch(message('a'), message('b'), message('a'), message('c'), message('d')),
-      f.deps,
-    );
-    expect(result.batchItemFailures).toEqual([]);
-    expect(f.transactions).toEqual([2, 2, 1]);
+    const f = await inChunksOfTwo('a', 'b', 'a', 'c', 'd');
     expect(f.outcomes).toEqual(['created', 'created', 'duplicate', 'created', 'created']);
     expect(f.stored.size).toBe(4);
   });
@@ -230,27 +262,9 @@ describe('ingest worker batch', () => {
 
   it('sends the events and the inference retries at once after the store, not one after the other', async () => {
     const f = fakes(40, true);
-    // Each waits until the other has started: one after the other, neither would ever answer.
-    let arrivals = 0;
-    let release: () => void = () => undefined;
-    const both = new Promise<void>((resolve) => (release = resolve));
-    const meet = async () => {
-      arrivals += 1;
-      if (arrivals === 2) release();
-      await both;
-    };
-    f.deps = {
-      ...f.deps,
-      events: {
-        publish: async (events) => {
-          await meet();
-          f.published.push(...events);
-        },
-      },
-      inferenceRetry: { send: meet },
-    };
-    const timeout = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 2_000).unref());
-    const result = await Promise.race([processIngestBatch(batch(message('a')), f.deps), timeout]);
+    const meet = meetingOfTwo();
+    f.deps = { ...f.deps, events: publishingAfter(meet, f), inferenceRetry: { send: meet } };
+    const result = await settledWithin2s(batch(message('a')), f.deps);
     expect(result).toEqual({ batchItemFailures: [] });
     expect(f.published.map((e) => e.type)).toEqual(['review.received']);
   });
@@ -278,37 +292,18 @@ describe('ingest worker batch', () => {
   });
 
   it('adds the model statistics once per batch, not once per chunk', async () => {
-    const f = fakes(2);
-    const result = await processIngestBatch(
-      batch(message('a'), message('b'), message('c'), message('d'), message('e')),
-      f.deps,
-    );
-    expect(result.batchItemFailures).toEqual([]);
-    expect(f.transactions).toEqual([2, 2, 1]);
+    const f = await inChunksOfTwo('a', 'b', 'c', 'd', 'e');
     // One counter update per model task and variant for the five reviews of the three chunks.
     expect(f.statsAdded.map((counters) => counters.n)).toEqual([5]);
   });
 
   it('writes the statistics of a one-chunk batch beside its events, not after them', async () => {
     const f = fakes();
-    // Each waits until the other has started: one after the other, neither would ever answer.
-    let arrivals = 0;
-    let release: () => void = () => undefined;
-    const both = new Promise<void>((resolve) => (release = resolve));
-    const meet = async () => {
-      arrivals += 1;
-      if (arrivals === 2) release();
-      await both;
-    };
+    const meet = meetingOfTwo();
     const add = f.deps.modelStats.add;
     f.deps = {
       ...f.deps,
-      events: {
-        publish: async (events) => {
-          await meet();
-          f.published.push(...events);
-        },
-      },
+      events: publishingAfter(meet, f),
       modelStats: {
         ...f.deps.modelStats,
         add: async (...args) => {
@@ -317,8 +312,7 @@ describe('ingest worker batch', () => {
         },
       },
     };
-    const timeout = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 2_000).unref());
-    const result = await Promise.race([processIngestBatch(batch(message('a')), f.deps), timeout]);
+    const result = await settledWithin2s(batch(message('a')), f.deps);
     expect(result).toEqual({ batchItemFailures: [] });
     expect(f.statsAdded.map((counters) => counters.n)).toEqual([1]);
   });

@@ -4,7 +4,13 @@
  * early), in-memory stores for DynamoDB. No real waits.
  */
 import type { DeliveryMessage, DeliveryState, WebhookEndpoint } from '../../../src/webhooks/domain/webhook';
-import type { ClaimResult, DeliveryStore, FinishedAttempt, FinishOutcome } from '../../../src/webhooks/ports';
+import type {
+  ClaimResult,
+  DeliveryStore,
+  FinishedAttempt,
+  FinishOutcome,
+  LostAttempts,
+} from '../../../src/webhooks/ports';
 import { webhookConfigFromEnv } from '../../../src/webhooks/config';
 import {
   lookAgainAtMs,
@@ -66,16 +72,27 @@ class MemoryDeliveries implements Pick<
   }
   /** Breaker deferrals per delivery (none of them spends an attempt). */
   readonly deferrals = new Map<string, number>();
-  async cancel(initial: DeliveryState, reason: string, nowMs: number) {
+  async cancel(
+    initial: DeliveryState,
+    reason: string,
+    nowMs: number,
+    _expiresAtSeconds: number,
+    lostAttempts: LostAttempts,
+  ) {
     const current = this.states.get(initial.deliveryId);
     const abandoned = current?.status === 'in-flight' && (current.leaseUntilMs ?? 0) < nowMs;
     if (current && current.status !== 'pending' && !abandoned)
       return current.status === 'in-flight' ? current.leaseUntilMs : undefined;
+    const { leaseUntilMs: _lease, claimId: _claim, ...rest } = current ?? { ...initial, attempts: [] };
     this.states.set(initial.deliveryId, {
-      ...(current ?? { ...initial, attempts: [] }),
+      ...rest,
       status: 'cancelled',
       reason,
       finishedAtMs: nowMs,
+      attempts: [
+        ...(rest.attempts ?? []),
+        ...(abandoned ? lostAttempts(current.attempt, { leaseUntilMs: current.leaseUntilMs! }) : []),
+      ],
     });
     return undefined;
   }
@@ -317,10 +334,26 @@ describe('a claim applied whose answer was lost', () => {
     expect(run.hops).toHaveLength(1);
     while (await run.step());
     expect(run.attemptsAt).toHaveLength(0);
-    expect(run.deliveries.states.get('dlv_1')).toMatchObject({
-      status: 'cancelled',
-      reason: 'endpoint-disabled',
-    });
+    const state = run.deliveries.states.get('dlv_1')!;
+    expect(state).toMatchObject({ status: 'cancelled', reason: 'endpoint-disabled' });
+    expect(state).not.toHaveProperty('leaseUntilMs');
+    expect(state).not.toHaveProperty('claimId');
+    // The attempt it ends is logged as lost (its POST may have gone out), as when one repeats it.
+    const claimedAtMs = start + 61_000 - run.config.http.totalTimeoutMs! - 60_000;
+    expect(state.attempts).toEqual([
+      expect.objectContaining({
+        deliveryId: 'dlv_1',
+        endpointId: 'whe_1',
+        supplierId: 'sup_1',
+        eventId: 'evt_1',
+        eventType: 'review.received',
+        attempt: 1,
+        at: new Date(claimedAtMs).toISOString(),
+        outcome: 'failure',
+        errorCode: 'outcome-lost',
+        next: 'cancelled (endpoint-disabled) once its lease ran out',
+      }),
+    ]);
   });
 });
 
