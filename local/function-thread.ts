@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import type { FunctionDefinition } from '../src/catalog/functions';
-import { functionBundle } from './function-bundles';
+import { BUNDLE_CACHE_DIR, functionBundle } from './function-bundles';
 import { REPO_ROOT } from './processes';
 import type { ClockSegment } from './warp-clock.cjs';
 
@@ -33,6 +33,9 @@ export function warpFunctionThreads(segment: ClockSegment): void {
   clockSegments.push(segment);
   for (const worker of warpedThreads) worker.postMessage({ clockSegment: segment });
 }
+
+/** Where the function threads keep V8's compile cache (beside the bundles, under `.cache/`). */
+export const NODE_COMPILE_CACHE_DIR = join(BUNDLE_CACHE_DIR, '..', 'node-compile-cache');
 
 export class FunctionTimeoutError extends Error {
   constructor(functionId: string, timeoutMs: number) {
@@ -90,9 +93,18 @@ export async function startFunctionThread(
   const { concurrency = LOCAL_FUNCTION_CONCURRENCY, maxWaitMs, onOutputLine } = options;
   const worker = new Worker(join(REPO_ROOT, 'local', 'lambda-thread.mjs'), {
     env: { ...env },
+    // Plain Node, as Lambda runs the bundle: a thread inherits its process's flags otherwise, and
+    // under `tsx` (npm start, the worker host, the bench) every module the bundle required (the AWS
+    // SDK is external, as in Lambda) went through tsx's loader hooks: about a third of a thread's
+    // start (ADR 0037). The bundle is plain JavaScript and the thread's script plain ESM.
+    execArgv: [],
     // The function's esbuild bundle, as Lambda runs it (built once, then reused: function-bundles.ts).
     workerData: {
       bundle: await functionBundle(definition),
+      // V8's compiled code for the modules the thread loads, kept on disk across threads and runs
+      // (Node 22's module.enableCompileCache; Node 20 has none and compiles as before): every one
+      // of a stack's twenty-odd threads compiled the same AWS SDK modules again (ADR 0037).
+      compileCacheDir: NODE_COMPILE_CACHE_DIR,
       // Where the thread writes its CPU profile at stop, when asked (ADR 0022).
       profileDir: process.env.WEDSYNC_CPU_PROFILE_DIR,
       name: definition.id,

@@ -276,9 +276,17 @@ async function withoutRealtime(): Promise<LocalRealtime> {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const region = options.region ?? 'us-east-1';
   const log = options.log ?? (() => undefined);
-  const started: { stop(): Promise<void> }[] = [];
+  const started: { name: string; stop(): Promise<void> }[] = [];
   const stopAll = async () => {
-    for (const item of started.reverse()) await item.stop().catch(() => undefined);
+    // Each part's stop time in one line (with `log`): where a test file's teardown goes (ADR 0037).
+    const times: string[] = [];
+    const from = Date.now();
+    for (const item of started.reverse()) {
+      const itemFrom = Date.now();
+      await item.stop().catch(() => undefined);
+      times.push(`${item.name} ${Date.now() - itemFrom}`);
+    }
+    log(`stopped in ${Date.now() - from} ms (${times.join(', ')})`);
   };
   if (options.clockWarp && options.apiOnly)
     throw new Error('clockWarp needs the queue consumers (not apiOnly)');
@@ -286,8 +294,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (options.sqsEmulator) throw new Error('clockWarp needs the stack to start its own SQS emulator');
     // Read by local/function-thread.ts here and in the consumers' process (which inherits it).
     process.env.WEDSYNC_LOCAL_CLOCK_WARP = '1';
-    started.push({ stop: async () => void delete process.env.WEDSYNC_LOCAL_CLOCK_WARP });
+    started.push({ name: 'clock', stop: async () => void delete process.env.WEDSYNC_LOCAL_CLOCK_WARP });
   }
+  const startedAt = Date.now();
   try {
     log('starting DynamoDB Local, the SQS emulator, the SES emulator and the S3 emulator...');
     const [{ instance: dynamoDb }, sqsEmulator, sesEmulator, s3Emulator] = await Promise.allSettled([
@@ -309,7 +318,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ),
     ]).then((results) => {
       // Stop whichever did start if another failed.
-      for (const result of results) if (result.status === 'fulfilled') started.push(result.value);
+      const names = ['DynamoDB Local', 'SQS emulator', 'SES emulator', 'S3 emulator'];
+      results.forEach((result, i) => {
+        if (result.status === 'fulfilled') started.push({ name: names[i]!, stop: () => result.value.stop() });
+      });
       const failed = results.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
       return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
@@ -320,6 +332,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ];
     });
 
+    log(`emulators up in ${Date.now() - startedAt} ms`);
     const secretValues =
       options.secretValues ??
       Object.fromEntries(
@@ -349,19 +362,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       credentials: LOCAL_CREDENTIALS,
       useQueueUrlAsEndpoint: false,
     });
-    started.push({ stop: async () => (dynamoClient.destroy(), sqsClient.destroy()) });
+    started.push({ name: 'clients', stop: async () => (dynamoClient.destroy(), sqsClient.destroy()) });
 
     // A shared DynamoDB Local holds other stacks' tables too: ours get a prefix of their own.
     const tablePrefix = options.dynamoDbEndpoint
       ? `${LOCAL_TABLE_PREFIX}-${randomBytes(4).toString('hex')}`
       : LOCAL_TABLE_PREFIX;
-    if (options.dynamoDbEndpoint) started.push({ stop: () => deleteTables(dynamoClient, tablePrefix) });
-    const tableEnv = await createTables(dynamoClient, tablePrefix, {
-      replicated: Boolean(options.replicaStore),
-    });
-    const { env: queueEnv, queues } = await createQueues(sqsClient, 'wedsync-local', {
-      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
-    });
+    if (options.dynamoDbEndpoint)
+      started.push({ name: 'tables', stop: () => deleteTables(dynamoClient, tablePrefix) });
+    // The tables and the queues are in different emulators: created side by side.
+    const resourcesFrom = Date.now();
+    const [tableEnv, { env: queueEnv, queues }] = await Promise.all([
+      createTables(dynamoClient, tablePrefix, { replicated: Boolean(options.replicaStore) }),
+      createQueues(sqsClient, 'wedsync-local', {
+        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+      }),
+    ]);
+    log(`tables and queues created in ${Date.now() - resourcesFrom} ms`);
     // The operations page's metrics: the functions' EMF lines, their errors, the queues' depths
     // (not collected when the functions are silenced: the bench measures without it).
     const ops = new OpsCollector({
@@ -370,7 +387,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       namespace: config.metricsNamespace,
       sampleEveryMs: options.quietFunctions ? undefined : OPS_QUEUE_SAMPLE_MS,
     });
-    started.push({ stop: async () => ops.stop() });
+    started.push({ name: 'ops', stop: async () => ops.stop() });
     const opsOutput = options.quietFunctions ? undefined : ops.onOutputLine;
     // Known before the functions start: the OAuth redirect URI names the gateway's port.
     const gatewayPort = options.port ?? (await freePort());
@@ -428,7 +445,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         : 'starting the functions (their Lambda bundles, built once into .cache/function-bundles; API and authorizer here, queue consumers in their own process)...',
     );
     const threads: FunctionThread[] = [];
-    started.push({ stop: async () => void (await Promise.all(threads.map((t) => t.stop()))) });
+    started.push({
+      name: 'function threads',
+      stop: async () => void (await Promise.all(threads.map((t) => t.stop()))),
+    });
     const startThread = async (id: FunctionId, maxWaitMs?: number) => {
       const definition = functionDefinition(id);
       const thread = await startFunctionThread(definition, functionEnv(definition), {
@@ -439,15 +459,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return thread;
     };
     const startConsumers = async () => {
-      const consumed = [];
-      for (const definition of QUEUES) {
-        if (!definition.consumer) continue;
-        const queue = queues[definition.id];
-        const { Attributes } = await sqsClient.send(
-          new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['QueueArn'] }),
-        );
-        consumed.push({ id: definition.id, url: queue.url, arn: Attributes?.QueueArn ?? definition.id });
-      }
+      const consumed = await Promise.all(
+        QUEUES.filter((definition) => definition.consumer).map(async (definition) => {
+          const queue = queues[definition.id];
+          const { Attributes } = await sqsClient.send(
+            new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['QueueArn'] }),
+          );
+          return { id: definition.id, url: queue.url, arn: Attributes?.QueueArn ?? definition.id };
+        }),
+      );
       const consumerEnv: Partial<Record<FunctionId, Record<string, string>>> = {};
       for (const definition of FUNCTIONS) {
         if (Object.keys(definition.queues).some((q) => consumerOf(q as QueueId)?.id === definition.id)) {
@@ -466,7 +486,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         },
         { onOutputLine: opsOutput, onFunctionError: (id) => ops.recordFunctionError(id) },
       );
-      started.push(host);
+      started.push({ name: 'worker host', stop: () => host.stop() });
       return host;
     };
     const limits = gatewayLimits(config, options.throttling);
@@ -499,16 +519,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             log,
           }),
     ]);
-    if (realtimeStarted.status === 'fulfilled') started.push(realtimeStarted.value);
+    if (realtimeStarted.status === 'fulfilled') {
+      const realtime = realtimeStarted.value;
+      started.push({ name: 'real-time', stop: () => realtime.stop() });
+    }
     if (functionsStarted.status === 'rejected') throw functionsStarted.reason;
     if (realtimeStarted.status === 'rejected') throw realtimeStarted.reason;
     const [apiThreads, authorizer, workers] = functionsStarted.value;
+    log(
+      `functions${options.apiOnly ? '' : ', consumers and real-time server'} up at ${Date.now() - startedAt} ms`,
+    );
     const realtime = realtimeStarted.value;
     // Platform sync (issue 8): the schedule, as the EventBridge rule runs it in AWS.
     let syncSchedule: LocalSyncSchedule | undefined;
     if (options.syncSchedule) {
       syncSchedule = await startSyncSchedule(functionEnv(functionDefinition('SyncScheduler')), region, log);
-      started.push(syncSchedule);
+      const schedule = syncSchedule;
+      started.push({ name: 'sync schedule', stop: () => schedule.stop() });
     }
     // Scheduled functions (issue 9): their EventBridge rules' stand-ins.
     let functionSchedules: LocalFunctionSchedules | undefined;
@@ -519,7 +546,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         isPrimaryRegion: (options.primaryRegion ?? region) === region,
         log,
       });
-      started.push(functionSchedules);
+      const schedules = functionSchedules;
+      started.push({ name: 'function schedules', stop: () => schedules.stop() });
     }
 
     const server: Server = createGateway({
@@ -552,6 +580,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     await listen(server, gatewayPort);
     started.push({
+      name: 'gateway',
       stop: () =>
         new Promise<void>((resolve) => {
           server.closeAllConnections();
@@ -560,6 +589,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await warmUp(apiUrl);
+    log(`warmed up; started in ${Date.now() - startedAt} ms`);
 
     return {
       apiUrl,
