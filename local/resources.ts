@@ -16,6 +16,7 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { dlqEnvVar, QUEUES, type QueueDefinition, type QueueId } from '../src/catalog/queues';
 import { dynamoProjection, TABLES, type TableDefinition, type TableId } from '../src/catalog/tables';
+import { mapWithConcurrency } from '../src/shared/concurrency';
 
 export const localTableName = (prefix: string, table: TableDefinition) => `${prefix}-${table.id}`;
 
@@ -84,7 +85,7 @@ export async function createTables(
   const tables = TABLES.filter((t) => options.only?.includes(t.id) ?? true);
   // A few at a time (ADR 0037): one after the other, a stack's 21 tables took seconds of round
   // trips to an idle DynamoDB Local; all at once, they queued in its request threads on 2 cores.
-  const names = await mapBounded(tables, TABLE_CONCURRENCY, (table) =>
+  const names = await mapWithConcurrency(tables, TABLE_CONCURRENCY, (table) =>
     ensureTable(client, prefix, table, options),
   );
   return Object.fromEntries(tables.map((table, i) => [table.envVar, names[i]!]));
@@ -92,24 +93,6 @@ export async function createTables(
 
 /** CreateTable requests in flight at once (DynamoDB Local handles each in a thread of its own). */
 const TABLE_CONCURRENCY = 4;
-
-/** Runs `fn` over `items` with at most `limit` calls in flight; results in the items' order. */
-export async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
-}
 
 /** Creates one table (or brings a kept one up to the catalog's definition); returns its name. */
 async function ensureTable(
