@@ -12,6 +12,9 @@ const base = {
   setupFiles: ['<rootDir>/test/setup-env.ts'],
 };
 module.exports = {
+  // After the run, test/support/exit-watch.cjs names whatever a test left open and ends the run
+  // instead of letting jest wait for it for good (a CI run once hung so until its time limit).
+  reporters: ['default', '<rootDir>/test/support/exit-watch.cjs'],
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...base, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },

@@ -12,6 +12,9 @@ const addClockSegment = process.env.FAUXQS_CLOCK_WARP === '1' ? installClockWarp
 const server = await startFauxqs({ port: Number(process.env.FAUXQS_PORT ?? 0), logger: false });
 process.stdout.write(`${JSON.stringify({ port: server.port })}\n`);
 const stop = async () => {
+  // A close waits for open connections (a long poll, a keep-alive): bounded, as nothing else would
+  // end this process once its parent has gone.
+  setTimeout(() => process.exit(0), 5000).unref();
   await server.stop().catch(() => undefined);
   process.exit(0);
 };

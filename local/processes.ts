@@ -46,10 +46,15 @@ export async function waitFor(
   }
 }
 
+/**
+ * Asks a child to stop (stdin closes, SIGTERM) and kills it after `timeoutMs`: with its whole
+ * process group when it has one of its own (`detached`, as every child here is), so that what a
+ * guard (local/guard.mjs) started dies with it rather than outliving it with our pipes open.
+ */
 export function stopChild(child: ChildProcess, timeoutMs = 5000): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => killGroup(child), timeoutMs);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();
@@ -57,4 +62,16 @@ export function stopChild(child: ChildProcess, timeoutMs = 5000): Promise<void> 
     child.stdin?.end();
     child.kill('SIGTERM');
   });
+}
+
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined) {
+      process.kill(-child.pid, 'SIGKILL');
+      return;
+    }
+  } catch {
+    // no group of its own (not detached): the child alone
+  }
+  child.kill('SIGKILL');
 }

@@ -24,6 +24,9 @@ const server = new S3rver({
 const { port } = await server.run();
 process.stdout.write(`${JSON.stringify({ port })}\n`);
 const stop = async () => {
+  // A close waits for open connections (a long poll, a keep-alive): bounded, as nothing else would
+  // end this process once its parent has gone.
+  setTimeout(() => process.exit(0), 5000).unref();
   await server.close().catch(() => undefined);
   process.exit(0);
 };

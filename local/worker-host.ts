@@ -29,6 +29,9 @@ export interface WorkerHostConfig {
   readonly functionEnv: Partial<Record<FunctionId, Record<string, string>>>;
 }
 
+/** How long a stop may take before the process exits regardless (the parent kills it at 15 s). */
+const STOP_DEADLINE_MS = 12_000;
+
 async function main(): Promise<void> {
   const config = JSON.parse(requireEnv('WEDSYNC_WORKER_HOST')) as WorkerHostConfig;
   const region = requireEnv('AWS_REGION');
@@ -90,6 +93,10 @@ async function main(): Promise<void> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    // Batches in flight may finish (their messages would come back anyway, after the visibility
+    // timeout), within a bound: with its parent gone, nothing else would end this process, and a
+    // poller stuck on an emulator that stopped answering would keep it, and its pipes, for good.
+    setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
     await Promise.all([...pollers.values()].map((p) => p.stop()));
     await Promise.all([...threads.values()].map((t) => t.stop()));
     client.destroy();
