@@ -161,7 +161,8 @@ export interface DeliveryStore {
   /**
    * Ends a delivery without an attempt (endpoint disabled/deleted), unless it ended already or an
    * attempt holds it within its lease (past the lease, nobody will finish that attempt). Returns
-   * that lease's end when an attempt holds it, so the caller can look again then. A cancel that
+   * that lease's end when an attempt holds it, so the caller can look again then, or `nowMs` when
+   * the delivery kept changing under the cancel for a few tries (look again soon). A cancel that
    * ends an attempt past its lease appends `lostAttempts`' records to the log and removes the lease
    * in the same write.
    */

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { lazy } from '../../shared/lazy';
+import { pageOf } from '../../shared/page-schema';
 import { ADMIN_ACT_KINDS, type AdminAct, type AdminActKind } from './admin-act';
 import { fromNotAfterTo, timeRangePageParameters } from '../../shared/time-range-page';
 
@@ -58,7 +59,7 @@ export const listOpsAdminActsQuery = /* @__PURE__ */ lazy(() =>
 );
 export type ListOpsAdminActsQuery = z.infer<ReturnType<typeof listOpsAdminActsQuery>>;
 
-const ADMIN_ACT_EXAMPLE = {
+const ADMIN_ACT_EXAMPLE: z.output<ReturnType<typeof adminAct>> = {
   auditId: 'aud_019ae3c1f2a48c1d2e3f4a5b6c7d8e9f',
   kind: 'api_key.revoked',
   at: '2026-12-03T11:12:39.123Z',
@@ -94,14 +95,9 @@ const adminAct = /* @__PURE__ */ lazy(() =>
 );
 
 export const adminActPageResponse = /* @__PURE__ */ lazy(() =>
-  z
-    .object({
-      items: z.array(adminAct()),
-      nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last.'),
-    })
-    .meta({
-      id: 'AdminActPage',
-      description: 'A page of the admin audit trail, newest first.',
-      examples: [{ items: [ADMIN_ACT_EXAMPLE] }],
-    }),
+  pageOf(adminAct(), {
+    id: 'AdminActPage',
+    description: 'A page of the admin audit trail, newest first.',
+    examples: [{ items: [ADMIN_ACT_EXAMPLE] }],
+  }),
 );

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { lazy } from '../../shared/lazy';
+import { NEXT_CURSOR, pageOf } from '../../shared/page-schema';
 import { pageSizeParameter } from '../../shared/page-size';
 import { PLATFORMS } from '../../reviews';
 import { CSV_PLATFORMS, IMPORT_FORMATS, IMPORT_LIMITS, IMPORT_STATUSES } from './import-job';
@@ -156,19 +157,16 @@ export const importCreatedResponse = /* @__PURE__ */ lazy(() =>
 );
 
 export const importErrorPageResponse = /* @__PURE__ */ lazy(() =>
-  z
-    .object({
-      items: z.array(
-        z.object({
-          line: z.number().int().min(1).describe('Line of the file (the CSV header is line 1).'),
-          reason: z.string(),
-        }),
-      ),
-      nextCursor: z.string().optional().describe('Present when there are more: pass it as `cursor`.'),
-    })
-    .meta({
+  pageOf(
+    z.object({
+      line: z.number().int().min(1).describe('Line of the file (the CSV header is line 1).'),
+      reason: z.string(),
+    }),
+    {
       id: 'ImportErrorPage',
       description: 'Rejected rows of an import in line order, a page at a time.',
       examples: [{ items: [{ line: 7, reason: 'rating: "4.5" is not a whole number from 1 to 5' }] }],
-    }),
+    },
+    NEXT_CURSOR.whenMore,
+  ),
 );

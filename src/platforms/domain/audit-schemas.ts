@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { lazy } from '../../shared/lazy';
+import { pageOf } from '../../shared/page-schema';
 import { AUDIT_OPERATIONS, AUDIT_OUTCOMES } from './audit-query';
 import { CONNECTED_PLATFORMS } from './platform';
 import { fromNotAfterTo, timeRangePageParameters } from '../../shared/time-range-page';
@@ -52,7 +53,7 @@ export const listOpsAuditQuery = /* @__PURE__ */ lazy(() =>
 );
 export type ListOpsAuditQuery = z.infer<ReturnType<typeof listOpsAuditQuery>>;
 
-const AUDIT_ENTRY_EXAMPLE = {
+const AUDIT_ENTRY_EXAMPLE: z.output<ReturnType<typeof auditEntry>> = {
   auditId: 'aud_019ae3c1f2a4b7c1d2e3f4a5b6c7',
   supplierId: 'sup_7m2k9q',
   platform: 'google',
@@ -102,16 +103,11 @@ const auditEntry = /* @__PURE__ */ lazy(() =>
 );
 
 export const auditPageResponse = /* @__PURE__ */ lazy(() =>
-  z
-    .object({
-      items: z.array(auditEntry()),
-      nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last.'),
-    })
-    .meta({
-      id: 'AuditPage',
-      description: 'A page of the platform audit trail, newest first.',
-      examples: [{ items: [AUDIT_ENTRY_EXAMPLE] }],
-    }),
+  pageOf(auditEntry(), {
+    id: 'AuditPage',
+    description: 'A page of the platform audit trail, newest first.',
+    examples: [{ items: [AUDIT_ENTRY_EXAMPLE] }],
+  }),
 );
 
 const rate = /* @__PURE__ */ lazy(() => z.number().min(0).max(1).nullable());

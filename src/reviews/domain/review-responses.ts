@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { lazy } from '../../shared/lazy';
+import { pageOf } from '../../shared/page-schema';
 import { PLATFORMS, RECOMMENDATIONS, reviewConnection, reviewOrigin } from './review-message-schemas';
 import { ALL_CONTENT_FIELDS, type ContentField } from './review-versions';
 
@@ -284,16 +285,11 @@ export const reviewResponse = /* @__PURE__ */ lazy(() =>
 );
 
 export const reviewPageResponse = /* @__PURE__ */ lazy(() =>
-  z
-    .object({
-      items: z.array(reviewResponse()),
-      nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last.'),
-    })
-    .meta({
-      id: 'ReviewPage',
-      description: 'One page of reviews, newest first.',
-      examples: [{ items: [REVIEW_EXAMPLE], nextCursor: 'eyJwayI6IlNVUFBMSUVSI3N1cF8xMjMifQ' }],
-    }),
+  pageOf(reviewResponse(), {
+    id: 'ReviewPage',
+    description: 'One page of reviews, newest first.',
+    examples: [{ items: [REVIEW_EXAMPLE], nextCursor: 'eyJwayI6IlNVUFBMSUVSI3N1cF8xMjMifQ' }],
+  }),
 );
 
 export const reviewSummaryResponse = /* @__PURE__ */ lazy(() =>

@@ -59,6 +59,12 @@ function claimed(item: Record<string, unknown>): ClaimResult {
   };
 }
 
+/**
+ * Rounds of a cancel's write-read-write before it hands the delivery back to its caller: each round
+ * means a claim or an outcome changed the delivery in between, which is rare; a few in a row mean a
+ * busy delivery, better looked at again a second later than raced here.
+ */
+const CANCEL_TRIES = 4;
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 /** Statements per BatchExecuteStatement call (DynamoDB's limit). */
@@ -322,7 +328,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
       // Whatever claim held it is over: its lease, claim id and the lease it had taken over go.
       remove: `REMOVE leaseUntilMs, claimId, ${TAKEN_OVER}`,
     };
-    for (;;) {
+    for (let tries = 1; ; tries++) {
       // The common case, one write: new, or waiting (for its next attempt or for the breaker).
       if (
         await this.conditionally({
@@ -338,7 +344,11 @@ export class DynamoDeliveryStore implements DeliveryStore {
       // Ended already, or an attempt holds it (a read only on this rare path).
       const item = await this.readItem(initial.deliveryId);
       const current = item ? strip<DeliveryState>(item) : undefined;
-      if (current?.status === 'pending') continue; // its attempt ended meanwhile: cancel it now
+      if (current?.status === 'pending') {
+        // Its attempt ended meanwhile: cancel it now, unless the state keeps changing under us.
+        if (tries >= CANCEL_TRIES) return nowMs;
+        continue;
+      }
       if (current?.status !== 'in-flight' || current.leaseUntilMs === undefined) return undefined;
       if (current.leaseUntilMs >= nowMs) return current.leaseUntilMs;
       // In flight past its lease: its worker died (or its claim's answer was lost) and nobody will
@@ -366,7 +376,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
         })
       )
         return undefined;
-      // Claimed (or finished) between the read and the write: look again.
+      // Claimed (or finished) between the read and the write: look again, a few times here, then
+      // as a hop (the caller looks again at `nowMs`), so that a busy delivery never holds us.
+      if (tries >= CANCEL_TRIES) return nowMs;
     }
   }
 

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { lazy } from '../../shared/lazy';
+import { NEXT_CURSOR, pageOf } from '../../shared/page-schema';
 
 const isoTime = /* @__PURE__ */ lazy(() => z.iso.datetime({ offset: true }));
 
@@ -103,16 +104,15 @@ export const webhookEndpointSecretResponse = /* @__PURE__ */ lazy(() =>
 );
 
 export const webhookEndpointListResponse = /* @__PURE__ */ lazy(() =>
-  z
-    .object({
-      items: z.array(webhookEndpointResponse()),
-      nextCursor: z.string().optional().describe('Present when there are more: pass it as `cursor`.'),
-    })
-    .meta({
+  pageOf(
+    webhookEndpointResponse(),
+    {
       id: 'WebhookEndpointList',
       description: "A page of the calling supplier's webhook endpoints, in endpoint-id order.",
       examples: [{ items: [ENDPOINT_EXAMPLE] }],
-    }),
+    },
+    NEXT_CURSOR.whenMore,
+  ),
 );
 
 const deliveryStatus = /* @__PURE__ */ lazy(() =>
@@ -180,18 +180,11 @@ const DELIVERY_EXAMPLE: z.output<ReturnType<typeof delivery>> = {
 };
 
 export const deliveryPageResponse = /* @__PURE__ */ lazy(() =>
-  z
-    .object({
-      items: z.array(
-        delivery().meta({ id: 'WebhookDelivery', description: 'One delivery and its attempts.' }),
-      ),
-      nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last.'),
-    })
-    .meta({
-      id: 'WebhookDeliveryPage',
-      description: "One page of an endpoint's deliveries, newest first.",
-      examples: [{ items: [DELIVERY_EXAMPLE] }],
-    }),
+  pageOf(delivery().meta({ id: 'WebhookDelivery', description: 'One delivery and its attempts.' }), {
+    id: 'WebhookDeliveryPage',
+    description: "One page of an endpoint's deliveries, newest first.",
+    examples: [{ items: [DELIVERY_EXAMPLE] }],
+  }),
 );
 
 export const replayJobResponse = /* @__PURE__ */ lazy(() =>

@@ -7,6 +7,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Review } from '../../../src/reviews';
 import { DynamoReviewRepository } from '../../../src/reviews/adapters/review-repository';
+import { sampleReview } from '../../support/sample-review';
 import { openCatalogTables, type CatalogTables } from '../support/catalog-tables';
 
 let tables: CatalogTables;
@@ -27,24 +28,16 @@ afterAll(async () => {
 const SUPPLIER = 'sup_audit';
 const origin = { kind: 'external', platform: 'google', externalId: 'ext-1' } as const;
 const actor = { kind: 'producer', id: 'platform-sync' } as const;
-const review = (over: Partial<Review> = {}): Review => ({
-  reviewId: 'rev_audit_1',
-  supplierId: SUPPLIER,
-  platform: 'google',
-  externalId: 'ext-1',
-  rating: 4,
-  title: 'Lovely',
-  body: 'Beautiful flowers.',
-  reviewerName: 'Jo',
-  verified: false,
-  reviewedAt: '2026-06-01T10:00:00.000Z',
-  receivedAt: '2026-06-02T10:00:00.000Z',
-  versionAt: '2026-06-02T10:00:00.000Z',
-  origin,
-  actor,
-  correlationId: 'cor_audit_create',
-  ...over,
-});
+const review = (over: Partial<Review> = {}): Review =>
+  sampleReview({
+    reviewId: 'rev_audit_1',
+    supplierId: SUPPLIER,
+    externalId: origin.externalId,
+    rating: 4,
+    actor,
+    correlationId: 'cor_audit_create',
+    ...over,
+  });
 
 it('stores one audit record per creation, edit and removal, each saying what, who, when and where', async () => {
   await repository.insertMany(SUPPLIER, [review()], '2026-06-02T10:00:01.000Z');

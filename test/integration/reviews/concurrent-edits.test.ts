@@ -11,6 +11,7 @@ import {
   reviewItemChanges,
   type ReviewStreamRecord,
 } from '../../../src/reviews/adapters/review-stream-records';
+import { sampleReview } from '../../support/sample-review';
 import { perRegion, startReplicatedRegions, type ReplicatedRegions } from '../support/replicated-regions';
 
 jest.setTimeout(120_000);
@@ -22,23 +23,8 @@ const repository = perRegion(
   (region) => new DynamoReviewRepository(region.doc, region.tableName, region.name, region.client),
 );
 
-const review = (id: string, over: Partial<Review> = {}): Review => ({
-  reviewId: id,
-  supplierId: 'sup_edits',
-  platform: 'google',
-  externalId: id,
-  rating: 4,
-  title: 'Lovely',
-  body: 'Beautiful flowers.',
-  reviewerName: 'Jo',
-  verified: false,
-  reviewedAt: '2026-06-01T10:00:00.000Z',
-  receivedAt: '2026-06-02T10:00:00.000Z',
-  versionAt: '2026-06-02T10:00:00.000Z',
-  origin: { kind: 'external', platform: 'google', externalId: id },
-  actor: { kind: 'producer', id: 'platform-sync' },
-  ...over,
-});
+const review = (id: string, over: Partial<Review> = {}): Review =>
+  sampleReview({ reviewId: id, supplierId: 'sup_edits', externalId: id, rating: 4, ...over });
 
 /** A later version of the review, as its platform dated it. */
 const edited = (id: string, minute: number, over: Partial<Review>): Review =>

@@ -272,3 +272,40 @@ it('a cancel of a waiting or new delivery logs no attempt', async () => {
     finishedAtMs: NOW,
   });
 });
+
+it('a cancel of a delivery that keeps changing under it stops after a few tries and asks to look again now', async () => {
+  const deliveryId = 'dlv_cancel_churn';
+  const initial = initialState(message(deliveryId));
+  await store.claim(initial, NOW, NOW + 61_000, expiry, 'claim-churn');
+  // Another writer races every step of the cancel: before each of its writes the attempt is in
+  // flight (a claim), before each read it has ended (its outcome), so each round ends in a retry.
+  const setStatus = (status: 'pending' | 'in-flight') =>
+    tables.doc.send(
+      new UpdateCommand({
+        TableName: tables.tableName('Deliveries'),
+        Key: { pk: `DELIVERY#${deliveryId}`, sk: 'STATE' },
+        UpdateExpression: 'SET #status = :status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status },
+      }),
+    );
+  const requests: string[] = [];
+  const racing = new Proxy(tables.doc, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver) as unknown;
+      return async (command: GetCommand | UpdateCommand) => {
+        const kind = command instanceof GetCommand ? 'read' : 'write';
+        requests.push(kind);
+        await setStatus(kind === 'read' ? 'pending' : 'in-flight');
+        return target.send(command as UpdateCommand);
+      };
+    },
+  });
+  const racedStore = new DynamoDeliveryStore(racing, tables.tableName('Deliveries'));
+  expect(await racedStore.cancel(initial, 'endpoint-disabled', NOW + 30_000, expiry, lostAttempts)).toBe(
+    NOW + 30_000,
+  );
+  expect(requests).toEqual(Array.from({ length: 4 }, () => ['write', 'read']).flat());
+  // Untouched by the cancel: the caller's next look (a second later) decides.
+  expect(await rawItem(deliveryId)).toMatchObject({ status: 'pending', attempts: [] });
+});

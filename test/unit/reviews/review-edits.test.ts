@@ -22,23 +22,9 @@ import {
 import { reviewIdFor } from '../../../src/reviews/domain/review-ids';
 import { reviewFromProducerEvent } from '../../../src/reviews/use-cases/route-queued-message';
 import { OUTBOUND_DATA_SCHEMAS } from '../../../src/events/outbound';
+import { sampleReview } from '../../support/sample-review';
 
-const base: Review = {
-  reviewId: 'rev_0000000000000000000000000a',
-  supplierId: 'sup_a',
-  platform: 'google',
-  externalId: 'g-1',
-  rating: 5,
-  title: 'Lovely',
-  body: 'Beautiful flowers.',
-  reviewerName: 'Jo',
-  verified: false,
-  reviewedAt: '2026-06-01T10:00:00.000Z',
-  receivedAt: '2026-06-02T10:00:00.000Z',
-  versionAt: '2026-06-02T10:00:00.000Z',
-  origin: { kind: 'external', platform: 'google', externalId: 'g-1' },
-  actor: { kind: 'supplier', id: 'key_1' },
-};
+const base: Review = sampleReview({ actor: { kind: 'supplier', id: 'key_1' } });
 const version = (overrides: Partial<Review>): Review => ({ ...base, ...overrides });
 
 function permutations<T>(items: readonly T[]): T[][] {
