@@ -25,7 +25,9 @@ let b: { supplierId: string; apiKey: string; keyId: string };
 let opsKey: string;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // What this file checks is answered by the API functions alone: no queue consumers or
+  // real-time server to start (ADR 0037).
+  stack = await startTestStack({ apiOnly: true });
   a = (await stack.newSupplier('Keys A')) as typeof a;
   b = (await stack.newSupplier('Keys B')) as typeof b;
   opsKey = (await createOpsKey(new DynamoTenantStore(stack.doc, stack.tableName('Tenants')), 'keys ops'))

@@ -12,7 +12,9 @@ jest.setTimeout(60_000);
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // What this file checks is answered by the API functions alone: no queue consumers or
+  // real-time server to start (ADR 0037).
+  stack = await startTestStack({ apiOnly: true });
 });
 
 afterAll(async () => {

@@ -14,7 +14,9 @@ jest.setTimeout(120_000);
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startTestStack({ throttling: 'deployed' });
+  // What this file checks is answered by the API functions alone: no queue consumers or
+  // real-time server to start (ADR 0037).
+  stack = await startTestStack({ apiOnly: true, throttling: 'deployed' });
 });
 afterAll(async () => {
   await stack?.cleanup();

@@ -591,7 +591,9 @@ const keys: Record<'supplier' | 'ops', string> = { supplier: '', ops: '' };
 beforeAll(async () => {
   const synth = synthesize();
   api = readApi(synth.apiTemplates.get(synth.config.primaryRegion)!.toJSON() as never);
-  stack = await startTestStack({ throttling: 'deployed' });
+  // What this file checks is answered by the API functions alone: no queue consumers or
+  // real-time server to start (ADR 0037).
+  stack = await startTestStack({ apiOnly: true, throttling: 'deployed' });
   keys.supplier = (await stack.newSupplier('Parity Florist')).apiKey;
   keys.ops = (
     await createOpsKey(new DynamoTenantStore(stack.doc, stack.tableName('Tenants')), 'parity')

@@ -37,7 +37,9 @@ const entry = (supplierId: string, minutesAgo: number, overrides: Partial<AuditE
 };
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // What this file checks is answered by the API functions alone: no queue consumers or
+  // real-time server to start (ADR 0037).
+  stack = await startTestStack({ apiOnly: true });
   a = await stack.newSupplier('Audit A');
   b = await stack.newSupplier('Audit B');
   opsKey = (await createOpsKey(new DynamoTenantStore(stack.doc, stack.tableName('Tenants')), 'audit ops'))

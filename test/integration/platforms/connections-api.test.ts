@@ -48,7 +48,9 @@ beforeAll(async () => {
   // The API's thread reads these (local overrides), so they are set before the stack starts.
   process.env.WEDSYNC_PLATFORM_ORIGINS = JSON.stringify({ google: google.baseUrl });
   process.env.WEDSYNC_LOCAL_VAULT_KEY_FILE = join(keyDir, 'token-vault.key');
-  stack = await startTestStack();
+  // What this file checks is answered by the API functions alone: no queue consumers or
+  // real-time server to start (ADR 0037).
+  stack = await startTestStack({ apiOnly: true });
   // The fake requires the client secret the local mode generated for the Google app.
   const secrets = JSON.parse(stack.env.WEDSYNC_LOCAL_SECRETS!) as Record<string, string[]>;
   oauth.options.clientSecret = secrets[stack.env[secretDefinition('GoogleClientSecret').envVar]!]![0];

@@ -64,8 +64,7 @@ export async function startTestStack(
   Object.assign(process.env, stack.env);
   const doc = DynamoDBDocumentClient.from(stack.dynamoClient);
   const tableName = (id: TableId) => stack.env[tableDefinition(id).envVar]!;
-  return {
-    ...stack,
+  const extras: Omit<TestStack, keyof LocalStack> = {
     doc,
     tableName,
     async newSupplier(name = 'Test Supplier') {
@@ -106,6 +105,12 @@ export async function startTestStack(
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+  // The stack's accessors stay accessors (a spread would read them: an apiOnly stack's `workers`
+  // and `realtimeUrl` throw when read, by design).
+  return Object.defineProperties(
+    Object.defineProperties({}, Object.getOwnPropertyDescriptors(stack)),
+    Object.getOwnPropertyDescriptors(extras),
+  ) as TestStack;
 }
 
 /** Polls until `check` returns true; fails with `what` after the timeout. */
