@@ -68,11 +68,14 @@ function watchExit({ graceMs, failed, write = (text) => process.stderr.write(tex
 }
 
 class ExitWatchReporter {
-  constructor(_globalConfig, options = {}) {
+  constructor(globalConfig, options = {}) {
     this.graceMs = Number(process.env.WEDSYNC_TEST_EXIT_GRACE_MS ?? options.graceMs ?? DEFAULT_GRACE_MS);
+    // A watch run stays alive on purpose between runs.
+    this.watching = Boolean(globalConfig?.watch || globalConfig?.watchAll);
   }
 
   onRunComplete(_contexts, results) {
+    if (this.watching) return;
     const failed =
       results.success === false ||
       results.numFailedTestSuites > 0 ||

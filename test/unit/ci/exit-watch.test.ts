@@ -71,6 +71,21 @@ it('does not itself hold a process that ends by itself', async () => {
   expect(result.ms).toBeLessThan(20_000);
 });
 
+it('as a reporter: ends a completed run that is held open with its result, but never a watch run', async () => {
+  const held = `setInterval(() => undefined, 1000); setTimeout(() => { console.log('still alive'); process.exit(5); }, 2500);`;
+  const Reporter = `require(${JSON.stringify(WATCH)})`;
+  const failed = await run(
+    `new (${Reporter})({}, { graceMs: 300 }).onRunComplete([], { success: false, numFailedTests: 1 }); ${held}`,
+  );
+  expect(failed.code).toBe(1);
+  expect(failed.stdout).toBe('');
+  const watching = await run(
+    `new (${Reporter})({ watch: true }, { graceMs: 300 }).onRunComplete([], { success: true }); ${held}`,
+  );
+  expect(watching.code).toBe(5);
+  expect(watching.stdout).toContain('still alive');
+});
+
 it('is among the reporters of every jest run', () => {
   const { stdout } = spawnSync(
     process.execPath,
