@@ -4,8 +4,8 @@
  * run's result; a process that ends by itself ends as it would have, unheld by the watch.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRunning } from '../../support/processes';
 
 const WATCH = join(__dirname, '..', '..', 'support', 'exit-watch.cjs');
 
@@ -28,15 +28,6 @@ function run(body: string): Promise<{ code: number | null; stderr: string; stdou
   );
 }
 
-/** Running (a killed process whose parent has gone may linger as a zombie until init reaps it). */
-const running = (pid: number) => {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
-
 it('names what holds a finished run open, ends its child processes and exits with the run passed', async () => {
   const result = await run(`
     require('node:http').createServer().listen(0, '127.0.0.1');
@@ -52,7 +43,7 @@ it('names what holds a finished run open, ends its child processes and exits wit
   expect(result.stderr).toContain("exiting with the run's result (passed)");
   // Killed with its process group, not left behind when its parent went.
   await new Promise((resolve) => setTimeout(resolve, 200));
-  expect(running(sleeperPid)).toBe(false);
+  expect(isRunning(sleeperPid)).toBe(false);
 });
 
 it('exits with 1 when the run failed', async () => {

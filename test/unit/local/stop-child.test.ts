@@ -3,18 +3,9 @@
  * and outlasts the stop's timeout: the kill takes the guard's whole process group, so the command
  * does not outlive its guard (keeping the pipes it inherited, and with them a test run, open).
  */
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { spawnGuarded, stopChild } from '../../../local/processes';
-
-/** Running, not a zombie waiting to be reaped. */
-const running = (pid: number) => {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
+import { isRunning } from '../../support/processes';
 
 it('kills a guarded command that ignores SIGTERM together with its guard', async () => {
   // The shell ignores SIGTERM (so does its sleep), prints its pid and waits: the guard's own
@@ -22,12 +13,12 @@ it('kills a guarded command that ignores SIGTERM together with its guard', async
   const guard = spawnGuarded('sh', ['-c', 'trap "" TERM; echo $$; sleep 60 & wait']);
   const lines = createInterface({ input: guard.stdout! })[Symbol.asyncIterator]();
   const shellPid = Number((await lines.next()).value);
-  expect(running(shellPid)).toBe(true);
+  expect(isRunning(shellPid)).toBe(true);
   const started = Date.now();
   await stopChild(guard, 300);
   expect(Date.now() - started).toBeLessThan(2500);
   await new Promise((resolve) => setTimeout(resolve, 200));
-  expect(running(shellPid)).toBe(false);
+  expect(isRunning(shellPid)).toBe(false);
   // The guard's stdout ends: nothing of the group holds the pipe any more.
   expect((await lines.next()).done).toBe(true);
 });
