@@ -18,7 +18,7 @@ let east: DynamoBudgetStore;
 let west: DynamoBudgetStore;
 
 beforeAll(async () => {
-  tables = await openCatalogTables('budget-store-test');
+  tables = await openCatalogTables('budget-store-test', ['Budgets']);
   doc = tables.doc;
   tableName = tables.tableName('Budgets');
   east = new DynamoBudgetStore(doc, tableName, 'us-east-1');

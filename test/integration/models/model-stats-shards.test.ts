@@ -14,7 +14,7 @@ let doc: DynamoDBDocumentClient;
 let tableName: string;
 
 beforeAll(async () => {
-  tables = await openCatalogTables('model-stats-test');
+  tables = await openCatalogTables('model-stats-test', ['ModelStats']);
   doc = tables.doc;
   tableName = tables.tableName('ModelStats');
 });

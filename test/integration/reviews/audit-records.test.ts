@@ -13,7 +13,7 @@ import { openCatalogTables, type CatalogTables } from '../support/catalog-tables
 let tables: CatalogTables;
 let repository: DynamoReviewRepository;
 beforeAll(async () => {
-  tables = await openCatalogTables('audit-records');
+  tables = await openCatalogTables('audit-records', ['Reviews']);
   repository = new DynamoReviewRepository(
     tables.doc,
     tables.tableName('Reviews'),

@@ -14,7 +14,7 @@ let doc: DynamoDBDocumentClient;
 let tableName: string;
 
 beforeAll(async () => {
-  tables = await openCatalogTables('daily-quota-test');
+  tables = await openCatalogTables('daily-quota-test', ['ReviewRequests']);
   doc = tables.doc;
   tableName = tables.tableName('ReviewRequests');
 });

@@ -52,7 +52,7 @@ const review = (i: number, supplierId = SUPPLIER): Review => {
 };
 
 beforeAll(async () => {
-  tables = await openCatalogTables('list-reads-test');
+  tables = await openCatalogTables('list-reads-test', ['Reviews']);
   repository = new DynamoReviewRepository(tables.doc, tables.tableName('Reviews'), 'local', tables.client);
   const stored = '2026-06-02T10:00:01.000Z';
   await repository.insertMany(

@@ -18,7 +18,7 @@ const SHARDS = ['SUMMARY#us-east-1', 'SUMMARY#eu-west-1', 'SUMMARY#~'];
 const NEIGHBOURS = ['SUMMARY', 'SUMMARX#us-east-1', 'SUMMARY$a', 'SUMMARZ', 'REVIEW#rev_1', 'SUMMARY"z'];
 
 beforeAll(async () => {
-  tables = await openCatalogTables('summary-query-test');
+  tables = await openCatalogTables('summary-query-test', ['Reviews']);
   const put = (supplierId: string, sk: string, count: number) =>
     tables.doc.send(
       new PutCommand({

@@ -16,19 +16,27 @@ export interface CatalogTables {
   release(): Promise<void>;
 }
 
-/** Creates every catalog table under a fresh prefix (`label` names it in the store's logs). */
-export async function openCatalogTables(label: string): Promise<CatalogTables> {
+/**
+ * Creates the catalog tables `only` names, as the catalog defines them, under a fresh prefix
+ * (`label` names it in the store's logs): a test of one adapter creates the tables it uses, not all
+ * twenty-one (their creation and deletion were most of such a file's time).
+ */
+export async function openCatalogTables(label: string, only: readonly TableId[]): Promise<CatalogTables> {
   const store = await acquireStore(label);
   const client = new DynamoDBClient({
     region: 'us-east-1',
     endpoint: store.endpoint,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const env = await createTables(client, store.tablePrefix);
+  const env = await createTables(client, store.tablePrefix, { only });
   return {
     doc: DynamoDBDocumentClient.from(client),
     client,
-    tableName: (id) => env[tableDefinition(id).envVar]!,
+    tableName: (id) => {
+      const name = env[tableDefinition(id).envVar];
+      if (!name) throw new Error(`${id} was not opened: add it to openCatalogTables' list`);
+      return name;
+    },
     release: async () => {
       client.destroy();
       await store.release();

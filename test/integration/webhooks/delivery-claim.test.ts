@@ -15,7 +15,7 @@ import { openCatalogTables, type CatalogTables } from '../support/catalog-tables
 let tables: CatalogTables;
 let store: DynamoDeliveryStore;
 beforeAll(async () => {
-  tables = await openCatalogTables('delivery-claim-test');
+  tables = await openCatalogTables('delivery-claim-test', ['Deliveries']);
   store = new DynamoDeliveryStore(tables.doc, tables.tableName('Deliveries'));
 });
 afterAll(async () => {
