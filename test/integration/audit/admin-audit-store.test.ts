@@ -38,7 +38,7 @@ beforeAll(async () => {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   doc = DynamoDBDocumentClient.from(client);
-  env = await createTables(client, db.tablePrefix);
+  env = await createTables(client, db.tablePrefix, { only: ['Audit', 'Tenants'] });
   trail = new DynamoAdminAuditTrail(doc, table('Audit'), { retentionDays: 400 });
 });
 afterAll(async () => {

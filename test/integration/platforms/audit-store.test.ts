@@ -45,7 +45,7 @@ beforeAll(async () => {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   doc = DynamoDBDocumentClient.from(client);
-  env = await createTables(client, db.tablePrefix);
+  env = await createTables(client, db.tablePrefix, { only: ['Audit', 'PlatformBreakers', 'PlatformStats'] });
   audit = new DynamoAuditLog(doc, table('Audit'), { retentionDays: 400 });
 });
 afterAll(async () => {

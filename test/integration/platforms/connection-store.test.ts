@@ -30,7 +30,7 @@ beforeAll(async () => {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const env = await createTables(client, db.tablePrefix);
+  const env = await createTables(client, db.tablePrefix, { only: ['Connections'] });
   table = env[tableDefinition('Connections').envVar]!;
   store = new DynamoConnectionStore(doc, table);
 });

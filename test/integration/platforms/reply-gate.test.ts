@@ -62,7 +62,7 @@ beforeAll(async () => {
   dynamo = new DynamoDBClient({ region, endpoint: store.endpoint, credentials });
   doc = DynamoDBDocumentClient.from(dynamo);
   sqs = new SQSClient({ region, endpoint: sqsEmulator.endpoint, credentials, useQueueUrlAsEndpoint: false });
-  tables = await createTables(dynamo, store.tablePrefix);
+  tables = await createTables(dynamo, store.tablePrefix, { only: ['RateLimits', 'PlatformBreakers'] });
   // Longer than any one invocation here: a receive count above 1 can only come from a redelivery.
   ({ queues } = await createQueues(sqs, 'reply-it', { visibilityTimeoutSeconds: 10 }));
   google = new FakeGoogleBusinessProfile();

@@ -50,7 +50,9 @@ beforeAll(async () => {
   dynamo = new DynamoDBClient({ region, endpoint: dynamoDb.endpoint, credentials });
   doc = DynamoDBDocumentClient.from(dynamo);
   sqs = new SQSClient({ region, endpoint: sqsEmulator.endpoint, credentials, useQueueUrlAsEndpoint: false });
-  tables = await createTables(dynamo, dynamoDb.tablePrefix);
+  tables = await createTables(dynamo, dynamoDb.tablePrefix, {
+    only: ['RateLimits', 'PlatformBreakers', 'PlatformSync'],
+  });
   ({ queues } = await createQueues(sqs, 'sync-it', { visibilityTimeoutSeconds: 2 }));
 });
 

@@ -27,7 +27,7 @@ let sent: string[] = [];
 beforeAll(async () => {
   store = await acquireStore('realtime-channel-log');
   raw = new DynamoDBClient({ region: 'us-east-1', endpoint: store.endpoint, credentials });
-  const names = await createTables(raw, store.tablePrefix);
+  const names = await createTables(raw, store.tablePrefix, { only: ['RealtimeLog'] });
   doc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   doc.middlewareStack.add(
     (next, context) => (args) => {
