@@ -56,7 +56,8 @@ export async function startReplicatedRegions(
         const client = new DynamoDBClient({ region, endpoint: store.endpoint, credentials: CREDENTIALS });
         cleanups.push(async () => client.destroy());
         const doc = DynamoDBDocumentClient.from(client);
-        await createTables(doc, store.tablePrefix, { replicated: true });
+        // The one table under test: the replicator and the readers use no other.
+        await createTables(doc, store.tablePrefix, { replicated: true, only: [table] });
         const replica: ReplicaRegion = {
           name: region,
           endpoint: store.endpoint,
