@@ -55,7 +55,7 @@ const calls: string[] = [];
 let counting = false;
 
 beforeAll(async () => {
-  tables = await createTestTables('realtime-calls', REGION);
+  tables = await createTestTables('realtime-calls', ['RealtimeConnections', 'RealtimeLog'], REGION);
   ({ doc } = tables);
   connectionsTable = tables.name('RealtimeConnections');
   logTable = tables.name('RealtimeLog');

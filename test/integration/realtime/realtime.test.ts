@@ -43,7 +43,7 @@ const handlerErrors: unknown[] = [];
 const clients: WebSocket[] = [];
 
 beforeAll(async () => {
-  tables = await createTestTables('realtime', REGION);
+  tables = await createTestTables('realtime', ['RealtimeConnections', 'RealtimeLog'], REGION);
   const { doc } = tables;
   connections = new DynamoRealtimeConnections(doc, tables.name('RealtimeConnections'), REGION);
   const logTable = tables.name('RealtimeLog');

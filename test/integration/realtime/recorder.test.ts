@@ -35,7 +35,7 @@ let failNextAppends = 0;
 const errors: unknown[] = [];
 
 beforeAll(async () => {
-  tables = await createTestTables('realtime-recorder');
+  tables = await createTestTables('realtime-recorder', ['EventLog', 'RealtimeLog']);
   ({ doc } = tables);
   eventLogTable = tables.name('EventLog');
   eventLog = new DynamoEventLog(doc, eventLogTable);

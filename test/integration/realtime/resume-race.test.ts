@@ -100,7 +100,7 @@ const socketMessenger: ConnectionMessenger = {
 };
 
 beforeAll(async () => {
-  tables = await createTestTables('realtime-race', REGION);
+  tables = await createTestTables('realtime-race', ['RealtimeConnections', 'RealtimeLog'], REGION);
   ({ doc } = tables);
   connectionsTable = tables.name('RealtimeConnections');
   countCommands(

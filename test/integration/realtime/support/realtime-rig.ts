@@ -25,15 +25,23 @@ export interface TestTables {
   release(): Promise<void>;
 }
 
-/** Creates every catalog table for the test file `file` on the run's DynamoDB Local (ADR 0013). */
-export async function createTestTables(file: string, region = 'us-east-1'): Promise<TestTables> {
+/** Creates the catalog tables `only` names for the test file `file` on the run's DynamoDB Local (ADR 0013). */
+export async function createTestTables(
+  file: string,
+  only: readonly TableId[],
+  region = 'us-east-1',
+): Promise<TestTables> {
   const store = await acquireStore(file);
   const raw = new DynamoDBClient({ region, endpoint: store.endpoint, credentials: LOCAL_CREDENTIALS });
-  const names = await createTables(raw, store.tablePrefix);
+  const names = await createTables(raw, store.tablePrefix, { only });
   return {
     endpoint: store.endpoint,
     doc: DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
-    name: (id) => names[tableDefinition(id).envVar]!,
+    name: (id) => {
+      const name = names[tableDefinition(id).envVar];
+      if (!name) throw new Error(`${id} was not created: add it to createTestTables' list`);
+      return name;
+    },
     release: async () => {
       raw.destroy();
       await store.release();
