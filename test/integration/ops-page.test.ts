@@ -48,12 +48,7 @@ beforeAll(async () => {
   opsKey = (await createOpsKey(new DynamoTenantStore(stack.doc, stack.tableName('Tenants')), 'ops page'))
     .apiKey;
   supplier = await stack.newSupplier('Ops Page Florist');
-  // Without crashpad: chromium starts two crash handlers that leave its process group, outlive it
-  // (reparented to init) and hold its stdout and stderr, whose other ends are in this process.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-crashpad-for-testing'],
-  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 150_000);
 
 afterAll(async () => {
