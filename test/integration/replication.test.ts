@@ -53,8 +53,8 @@ describe('two regions in one DynamoDB Local', () => {
     b = { name: 'eu-west-1', endpoint: storeB.endpoint, tablePrefix: storeB.tablePrefix };
     docA = docAt(a.endpoint);
     docB = docAt(b.endpoint);
-    await createTables(docA, a.tablePrefix, { replicated: true, only: ['Reviews', 'WebhookBreakers'] });
-    await createTables(docB, b.tablePrefix, { replicated: true, only: ['Reviews', 'WebhookBreakers'] });
+    await createTables(docA, a.tablePrefix, { replicated: true });
+    await createTables(docB, b.tablePrefix, { replicated: true });
     replicator = new Replicator({
       regions: [a, b],
       tables: TABLES,
@@ -152,8 +152,8 @@ it('catches a region up after its DynamoDB Local stops and comes back with its d
   const docB = docAt(b.endpoint);
   const replicator = new Replicator({ regions: [a, b], tables: [tableDefinition('Reviews')] });
   try {
-    await createTables(docA, a.tablePrefix, { replicated: true, only: ['Reviews'] });
-    await createTables(docB, b.tablePrefix, { replicated: true, only: ['Reviews'] });
+    await createTables(docA, a.tablePrefix, { replicated: true });
+    await createTables(docB, b.tablePrefix, { replicated: true });
     await replicator.start();
     // a writes, and dies before replication ships the write.
     replicator.pause('us-east-1', 'eu-west-1');
@@ -275,8 +275,8 @@ it('decides a record again when its put loses to a write made in the target mean
     onConflict: (c) => conflicts.push(`${c.winner}>${c.loser} v${c.winnerVersion}/v${c.loserVersion}`),
   });
   try {
-    await createTables(docA, a.tablePrefix, { replicated: true, only: ['WebhookBreakers'] });
-    await createTables(docB, b.tablePrefix, { replicated: true, only: ['WebhookBreakers'] });
+    await createTables(docA, a.tablePrefix, { replicated: true });
+    await createTables(docB, b.tablePrefix, { replicated: true });
     await replicator.start();
     await docA.send(new PutCommand({ TableName: breakersA, Item: { ...key, state: 'closed', version: 1 } }));
     await replicator.waitUntilInSync();

@@ -50,9 +50,7 @@ beforeAll(async () => {
   dynamo = new DynamoDBClient({ region, endpoint: dynamoDb.endpoint, credentials });
   doc = DynamoDBDocumentClient.from(dynamo);
   sqs = new SQSClient({ region, endpoint: sqsEmulator.endpoint, credentials, useQueueUrlAsEndpoint: false });
-  tables = await createTables(dynamo, dynamoDb.tablePrefix, {
-    only: ['RateLimits', 'PlatformBreakers', 'PlatformSync'],
-  });
+  tables = await createTables(dynamo, dynamoDb.tablePrefix);
   ({ queues } = await createQueues(sqs, 'sync-it', { visibilityTimeoutSeconds: 2 }));
 });
 
