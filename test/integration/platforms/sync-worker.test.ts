@@ -62,11 +62,19 @@ afterAll(async () => {
 
 const table = (id: 'RateLimits' | 'PlatformBreakers' | 'PlatformSync') => tables[tableDefinition(id).envVar]!;
 
+/**
+ * The limiter tests' clock, from today: a bucket item expires 2 idle days after its time, and
+ * DynamoDB Local deletes expired items. With a fixed date (3 December) that had passed by more than
+ * 2 days, buckets vanished between a taker's read and another's write, and a race granted 7 or 10
+ * tokens of 5.
+ */
+const TODAY_MS = Date.now();
+
 describe('DynamoRateLimiter (DynamoDB Local)', () => {
   it('never grants more than a bucket holds to concurrent takers, all buckets or none', async () => {
     const limiter = new DynamoRateLimiter(doc, table('RateLimits'), bucketPolicy);
     const buckets = ['google/app', 'google/location/concurrent'];
-    const nowMs = Date.parse('2026-12-03T10:00:00.000Z');
+    const nowMs = TODAY_MS;
     const results = await Promise.all(Array.from({ length: 30 }, () => limiter.take(buckets, 1, nowMs)));
     const granted = results.filter((r) => r.ok).length;
     expect(granted).toBeGreaterThanOrEqual(1);
@@ -85,7 +93,7 @@ describe('DynamoRateLimiter (DynamoDB Local)', () => {
   it('grants at most capacity + rate x elapsed while many workers take over time', async () => {
     const limiter = new DynamoRateLimiter(doc, table('RateLimits'), bucketPolicy);
     const buckets = ['trustpilot/app', 'trustpilot/location/busy'];
-    const start = Date.parse('2026-12-03T11:00:00.000Z');
+    const start = TODAY_MS + 3_600_000;
     let granted = 0;
     for (let step = 0; step <= 20; step++) {
       const nowMs = start + step * 250;
@@ -99,7 +107,7 @@ describe('DynamoRateLimiter (DynamoDB Local)', () => {
 
   it('a refused take leaves every bucket untouched; tighten drains a bucket until a time', async () => {
     const limiter = new DynamoRateLimiter(doc, table('RateLimits'), bucketPolicy);
-    const nowMs = Date.parse('2026-12-03T12:00:00.000Z');
+    const nowMs = TODAY_MS + 7_200_000;
     await limiter.tighten('yelp/location/drained', nowMs + 60_000, nowMs);
     const refused = await limiter.take(['yelp/app', 'yelp/location/drained'], 1, nowMs);
     expect(refused.ok).toBe(false);

@@ -36,7 +36,9 @@ const message = (deliveryId: string, attempt = 1): DeliveryMessage => ({
   createdAtMs: NOW,
   body: '{}',
 });
-const expiry = Math.floor(NOW / 1000) + 86_400;
+// A day from the real now: DynamoDB Local deletes expired items, and a day after NOW (June 2026)
+// had passed, so a delivery could vanish in the middle of a test.
+const expiry = Math.floor(Date.now() / 1000) + 86_400;
 
 it('a repeated request of the same claim wins again; another claim of the in-flight attempt loses', async () => {
   const initial = initialState(message('dlv_claim_repeat'));
