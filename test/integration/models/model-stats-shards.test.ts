@@ -20,21 +20,33 @@ beforeAll(async () => {
 });
 afterAll(() => tables?.release());
 
+/**
+ * The test's hours, from today: a bucket expires 30 days after its time, and DynamoDB Local
+ * deletes expired items. With fixed hours (2 December, 08:59 and 09:15) the buckets would have
+ * been deleted from 1 January 2027 on, in the middle of the test.
+ */
+const TODAY_MS = Date.now();
+/** The previous whole hour, and the one before it. */
+const HOUR_MS = Math.floor(TODAY_MS / 3_600_000) * 3_600_000 - 3_600_000;
+const EARLIER_HOUR_MS = HOUR_MS - 3_600_000;
+/** `yyyy-mm-ddThh` of an hour. */
+const hourOf = (ms: number) => new Date(ms).toISOString().slice(0, 13);
+
 it('keeps each region in its own shard and sums every shard of the window', async () => {
   const east = new DynamoModelStatsStore(doc, tableName, 'us-east-1');
   const west = new DynamoModelStatsStore(doc, tableName, 'eu-west-1');
-  const hour = new Date('2026-12-02T09:15:00.000Z');
+  const hour = new Date(HOUR_MS + 15 * 60_000);
   // A bucket from before the shards: still counted.
   await doc.send(
     new PutCommand({
       TableName: tableName,
-      Item: { pk: 'MODEL#sentiment#A', sk: 'HOUR#2026-12-02T09', c_total: 5, c_positive: 5 },
+      Item: { pk: 'MODEL#sentiment#A', sk: `HOUR#${hourOf(HOUR_MS)}`, c_total: 5, c_positive: 5 },
     }),
   );
   await Promise.all([
     ...Array.from({ length: 10 }, () => east.add('sentiment', 'A', { total: 2, positive: 1 }, hour)),
     ...Array.from({ length: 6 }, () => west.add('sentiment', 'A', { total: 1, negative: 1 }, hour)),
-    west.add('sentiment', 'A', { total: 3 }, new Date('2026-12-02T08:59:00.000Z')),
+    west.add('sentiment', 'A', { total: 3 }, new Date(EARLIER_HOUR_MS + 59 * 60_000)),
   ]);
 
   const stored = await doc.send(
@@ -45,17 +57,17 @@ it('keeps each region in its own shard and sums every shard of the window', asyn
     }),
   );
   expect(stored.Items!.map((item) => item.sk)).toEqual([
-    'HOUR#2026-12-02T08#eu-west-1',
-    'HOUR#2026-12-02T09',
-    'HOUR#2026-12-02T09#eu-west-1',
-    'HOUR#2026-12-02T09#us-east-1',
+    `HOUR#${hourOf(EARLIER_HOUR_MS)}#eu-west-1`,
+    `HOUR#${hourOf(HOUR_MS)}`,
+    `HOUR#${hourOf(HOUR_MS)}#eu-west-1`,
+    `HOUR#${hourOf(HOUR_MS)}#us-east-1`,
   ]);
   for (const reader of [east, west]) {
-    expect(await reader.window('sentiment', 'A', new Date('2026-12-02T09:00:00.000Z'))).toEqual({
+    expect(await reader.window('sentiment', 'A', new Date(HOUR_MS))).toEqual({
       total: 31,
       positive: 15,
       negative: 6,
     });
-    expect((await reader.window('sentiment', 'A', new Date('2026-12-02T08:00:00.000Z'))).total).toBe(34);
+    expect((await reader.window('sentiment', 'A', new Date(EARLIER_HOUR_MS))).total).toBe(34);
   }
 });

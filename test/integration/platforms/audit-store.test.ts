@@ -328,11 +328,19 @@ describe('the audited client against a loopback server', () => {
   });
 });
 
+/**
+ * The two-region test's clock, from today: a minute bucket expires 2 days after its minute, and
+ * DynamoDB Local deletes expired items. With a fixed minute (2026-12-02T09:30) that had passed by
+ * more than 2 days, a region's bucket was deleted before the test read it back (3 items of 4).
+ */
+const TODAY_MS = Date.now();
+
 describe('platform statistics from two regions (global table shards)', () => {
   it("sums the regions' minute buckets and takes the newest of each fact from their LATEST shards", async () => {
     const east = new DynamoPlatformStatsStore(doc, table('PlatformStats'), 'us-east-1');
     const west = new DynamoPlatformStatsStore(doc, table('PlatformStats'), 'eu-west-1');
-    const minute = '2026-12-02T09:30';
+    // The previous whole minute (`yyyy-mm-ddThh:mm`): every `at(seconds)` below is in the past.
+    const minute = new Date(Math.floor(TODAY_MS / 60_000) * 60_000 - 60_000).toISOString().slice(0, 16);
     const at = (seconds: number) => `${minute}:${String(seconds).padStart(2, '0')}.000Z`;
     await Promise.all([
       ...Array.from({ length: 12 }, (_, i) =>

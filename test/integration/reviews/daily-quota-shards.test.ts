@@ -20,7 +20,16 @@ beforeAll(async () => {
 });
 afterAll(() => tables?.release());
 
-const now = new Date('2026-12-02T15:00:00.000Z');
+/**
+ * The quota tests' day, from today: a day's shard expires a day after its UTC day ends, and
+ * DynamoDB Local deletes expired items. With a fixed day (2 December) the shards had expired
+ * (4 December, 00:00 UTC) when they were written, so a shard could vanish in the middle of a test.
+ */
+const TODAY_MS = Date.now();
+const day = new Date(TODAY_MS).toISOString().slice(0, 10);
+const now = new Date(`${day}T15:00:00.000Z`);
+/** The first second of the next UTC day. */
+const nextDay = new Date(Date.parse(`${day}T00:00:01.000Z`) + 86_400_000);
 const takes = async (quota: DynamoDailyQuota, supplierId: string, count: number, limit: number) =>
   (await Promise.all(Array.from({ length: count }, () => quota.take(supplierId, now, limit)))).filter(Boolean)
     .length;
@@ -30,7 +39,7 @@ it('never passes the limit under concurrency in one region', async () => {
   expect(await takes(east, 'sup_one', 30, 7)).toBe(7);
   expect(await east.take('sup_one', now, 7)).toBe(false);
   // The next UTC day starts again.
-  expect(await east.take('sup_one', new Date('2026-12-03T00:00:01.000Z'), 7)).toBe(true);
+  expect(await east.take('sup_one', nextDay, 7)).toBe(true);
 });
 
 it('counts the other regions against the limit and keeps each region in its own shard', async () => {
@@ -40,7 +49,7 @@ it('counts the other regions against the limit and keeps each region in its own 
   await doc.send(
     new PutCommand({
       TableName: tableName,
-      Item: { pk: 'SUPPLIER#sup_two', sk: 'QUOTA#2026-12-02', requests: 1 },
+      Item: { pk: 'SUPPLIER#sup_two', sk: `QUOTA#${day}`, requests: 1 },
     }),
   );
   expect(await takes(east, 'sup_two', 3, 10)).toBe(3);
@@ -55,9 +64,9 @@ it('counts the other regions against the limit and keeps each region in its own 
     }),
   );
   expect(Items.map((item) => [item.sk, item.requests])).toEqual([
-    ['QUOTA#2026-12-02', 1],
-    ['QUOTA#2026-12-02#eu-west-1', 6],
-    ['QUOTA#2026-12-02#us-east-1', 3],
+    [`QUOTA#${day}`, 1],
+    [`QUOTA#${day}#eu-west-1`, 6],
+    [`QUOTA#${day}#us-east-1`, 3],
   ]);
 });
 
