@@ -46,7 +46,11 @@ afterAll(async () => {
   await db?.release();
 });
 
-const T0 = Date.parse('2026-12-01T10:00:00.000Z');
+/**
+ * The entries' clock: yesterday, on the hour. Entries expire 400 days after their time and
+ * DynamoDB Local deletes expired items, so a fixed date would break the test once that has passed.
+ */
+const T0 = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 86_400_000;
 const act = (minute: number, overrides: Partial<AdminAct> = {}): AdminAct => {
   const atMs = T0 + minute * 60_000;
   return {
