@@ -1,6 +1,6 @@
 /**
  * The consumers' process (local/worker-host.ts) ends by itself within its stop deadline
- * (STOP_DEADLINE_MS, 12 s) even when a poll never ends. Started as the local stack starts it
+ * (WORKER_HOST_STOP_DEADLINE_MS, 12 s) even when a poll never ends. Started as the local stack starts it
  * (startWorkerHost, local/workers.ts: every consumer function in its thread, one poller per
  * consumed queue), with every AWS endpoint on a loopback server that accepts connections and never
  * answers: each poller hangs in its ReceiveMessage (the SQS client's own socket timeout is 15
@@ -18,12 +18,8 @@ import { readProjectConfig } from '../../../lib/settings';
 import { localFunctionEnv } from '../../../local/function-env';
 import { LOCAL_CREDENTIALS, LOCAL_OAUTH_CLIENT_IDS } from '../../../local/stack';
 import { startWorkerHost, type WorkerHost } from '../../../local/workers';
+import { WORKER_HOST_KILL_AFTER_MS, WORKER_HOST_STOP_DEADLINE_MS } from '../../../local/worker-protocol';
 import { childPids, isRunning, waitForExit } from '../../support/processes';
-
-/** local/worker-host.ts's STOP_DEADLINE_MS. */
-const STOP_DEADLINE_MS = 12_000;
-/** What the parent waits before it kills the host's group (local/workers.ts `stop`). */
-const PARENT_KILL_MS = 15_000;
 
 jest.setTimeout(30_000);
 
@@ -126,7 +122,7 @@ it('exits by itself within its stop deadline while a poll hangs', async () => {
 
   expect(isRunning(hostPid!)).toBe(false);
   // Held by its polls until the deadline...
-  expect(took).toBeGreaterThanOrEqual(STOP_DEADLINE_MS - 500);
+  expect(took).toBeGreaterThanOrEqual(WORKER_HOST_STOP_DEADLINE_MS - 500);
   // ...and gone by itself then, well before the parent's kill.
-  expect(took).toBeLessThan(PARENT_KILL_MS - 1000);
+  expect(took).toBeLessThan(WORKER_HOST_KILL_AFTER_MS - 1000);
 });
