@@ -17,7 +17,7 @@ import { QUEUES } from '../src/catalog/queues';
 import { requireEnv } from '../src/shared/env';
 import { startFunctionThread, warpFunctionThreads, type FunctionThread } from './function-thread';
 import { SqsPoller } from './sqs-poller';
-import { FUNCTION_ERROR_LINE } from './worker-protocol';
+import { FUNCTION_ERROR_LINE, WORKER_HOST_STOP_DEADLINE_MS } from './worker-protocol';
 import type { ClockSegment } from './warp-clock.cjs';
 
 export interface WorkerHostConfig {
@@ -28,9 +28,6 @@ export interface WorkerHostConfig {
   /** Each consumer function's own environment. */
   readonly functionEnv: Partial<Record<FunctionId, Record<string, string>>>;
 }
-
-/** How long a stop may take before the process exits regardless (the parent kills it at 15 s). */
-const STOP_DEADLINE_MS = 12_000;
 
 async function main(): Promise<void> {
   const config = JSON.parse(requireEnv('WEDSYNC_WORKER_HOST')) as WorkerHostConfig;
@@ -96,7 +93,7 @@ async function main(): Promise<void> {
     // Batches in flight may finish (their messages would come back anyway, after the visibility
     // timeout), within a bound: with its parent gone, nothing else would end this process, and a
     // poller stuck on an emulator that stopped answering would keep it, and its pipes, for good.
-    setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
+    setTimeout(() => process.exit(1), WORKER_HOST_STOP_DEADLINE_MS).unref();
     await Promise.all([...pollers.values()].map((p) => p.stop()));
     await Promise.all([...threads.values()].map((t) => t.stop()));
     client.destroy();

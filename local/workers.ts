@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { REPO_ROOT, stopChild } from './processes';
 import type { QueueId } from '../src/catalog/queues';
 import type { WorkerHostConfig } from './worker-host';
-import { FUNCTION_ERROR_LINE } from './worker-protocol';
+import { FUNCTION_ERROR_LINE, WORKER_HOST_KILL_AFTER_MS } from './worker-protocol';
 import type { ClockSegment } from './warp-clock.cjs';
 
 export interface WorkerHost {
@@ -90,6 +90,6 @@ export async function startWorkerHost(
       child.stdin!.write(`clock ${JSON.stringify(segment)}\n`);
       return answered;
     },
-    stop: () => stopChild(child, 15_000),
+    stop: () => stopChild(child, WORKER_HOST_KILL_AFTER_MS),
   };
 }
