@@ -49,7 +49,12 @@ export interface InitRoundsOptions {
   /** The ratio target (init over bare at most this). */
   readonly atMost: number;
   /** Milliseconds the `require` of `file` took in a fresh process. */
-  readonly measure: (run: InitRun) => number;
+  readonly measure: (run: InitRun) => number | Promise<number>;
+  /**
+   * Runs measured at once (default 1): a round's runs are started in its order, this many at a
+   * time. Meant for CPU time, which waiting for a core does not inflate.
+   */
+  readonly concurrency?: number;
   /** After each round: its number (from 1) and the subjects measured in it. */
   readonly onRound?: (round: number, measured: number) => void;
 }
@@ -92,11 +97,30 @@ export function rotated<T>(list: readonly T[], by: number): T[] {
   return [...list.slice(k), ...list.slice(0, k)];
 }
 
-export function measureInitRounds(
+/** `work` applied to every item, at most `concurrency` at once, started in the items' order; results in that order. */
+async function inOrderPool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => R | Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, lane));
+  return results;
+}
+
+export async function measureInitRounds(
   subjects: readonly InitSubject[],
   bares: ReadonlyMap<string, InitRun>,
   options: InitRoundsOptions,
-): InitRoundsResult {
+): Promise<InitRoundsResult> {
   if (options.minRounds < 1 || options.maxRounds < options.minRounds) {
     throw new Error(
       `init rounds: need 1 <= minRounds <= maxRounds (got ${options.minRounds}, ${options.maxRounds})`,
@@ -130,12 +154,15 @@ export function measureInitRounds(
     // Each round starts a stride further on, so over the rounds every run takes places spread over
     // the whole round (early, middle, late), however many runs a round has.
     const stride = Math.ceil(items.length / options.maxRounds);
-    for (const item of rotated(items, round * stride)) {
-      processes += 1;
-      if (item.kind === 'bare') {
-        bareMs.set(item.key, [...(bareMs.get(item.key) ?? []), options.measure(bares.get(item.key)!)]);
-      } else subjectMs.set(item.subject.id, options.measure(item.subject));
-    }
+    const order = rotated(items, round * stride);
+    const times = await inOrderPool(order, options.concurrency ?? 1, (item) =>
+      options.measure(item.kind === 'bare' ? bares.get(item.key)! : item.subject),
+    );
+    processes += order.length;
+    order.forEach((item, i) => {
+      if (item.kind === 'bare') bareMs.set(item.key, [...(bareMs.get(item.key) ?? []), times[i]!]);
+      else subjectMs.set(item.subject.id, times[i]!);
+    });
     for (const subject of active) {
       init.get(subject.id)!.push(subjectMs.get(subject.id)!);
       const roundBare = bareMs.get(subject.bare)!;

@@ -24,7 +24,7 @@ const subject = (id: string, bare: string, extra: Partial<InitSubject> = {}): In
 });
 
 describe('measureInitRounds', () => {
-  it('runs each bare handler once per round for all the functions that share it, paired by round', () => {
+  it('runs each bare handler once per round for all the functions that share it, paired by round', async () => {
     const subjects = [
       subject('A', 'dynamodb,sqs'),
       subject('B', 'dynamodb,sqs'),
@@ -38,7 +38,7 @@ describe('measureInitRounds', () => {
       if (run.file.startsWith('bare')) return bareMs;
       return bareMs * (round % 2 === 0 ? 1.15 : 1.25);
     };
-    const result = measureInitRounds(subjects, bares, {
+    const result = await measureInitRounds(subjects, bares, {
       minRounds: 2,
       maxRounds: 3,
       atMost: 1.2,
@@ -56,10 +56,10 @@ describe('measureInitRounds', () => {
     expect(result.subjects.find((s) => s.id === 'C')!.bare).toEqual([200, 201, 202]);
   });
 
-  it('rotates the order each round, so every run takes every place in turn (as many rounds as runs)', () => {
+  it('rotates the order each round, so every run takes every place in turn (as many rounds as runs)', async () => {
     const subjects = [subject('A', 'dynamodb,sqs'), subject('B', 'dynamodb,s3')];
     const calls: string[] = [];
-    measureInitRounds(subjects, bares, {
+    await measureInitRounds(subjects, bares, {
       minRounds: 4,
       maxRounds: 4,
       atMost: 1.2,
@@ -73,7 +73,7 @@ describe('measureInitRounds', () => {
     }
   });
 
-  it('stops a function from minRounds on once every round is on one side; the others and the control run on', () => {
+  it('stops a function from minRounds on once every round is on one side; the others and the control run on', async () => {
     const subjects = [
       subject('Clearly over', 'dynamodb,sqs'),
       subject('Clearly under', 'dynamodb,sqs'),
@@ -87,7 +87,7 @@ describe('measureInitRounds', () => {
       if (run.file === 'Near the target.js') return round % 2 === 0 ? 115 : 125; // 1.15x / 1.25x
       return 100;
     };
-    const result = measureInitRounds(subjects, bares, {
+    const result = await measureInitRounds(subjects, bares, {
       minRounds: 5,
       maxRounds: 7,
       atMost: 1.2,
@@ -105,8 +105,8 @@ describe('measureInitRounds', () => {
     expect(result.processes).toBe(5 * 6 + 2 * 4);
   });
 
-  it('never stops a function before minRounds, however clear', () => {
-    const result = measureInitRounds([subject('A', 'dynamodb,sqs')], bares, {
+  it('never stops a function before minRounds, however clear', async () => {
+    const result = await measureInitRounds([subject('A', 'dynamodb,sqs')], bares, {
       minRounds: 3,
       maxRounds: 7,
       atMost: 1.2,
@@ -115,28 +115,28 @@ describe('measureInitRounds', () => {
     expect(result.subjects[0]).toMatchObject({ rounds: 3, stoppedEarly: true });
   });
 
-  it('refuses a subject without its bare handler and rounds that make no sense', () => {
+  it('refuses a subject without its bare handler and rounds that make no sense', async () => {
     const measure = () => 100;
-    expect(() =>
+    await expect(
       measureInitRounds([subject('A', 'kms')], bares, { minRounds: 1, maxRounds: 2, atMost: 1.2, measure }),
-    ).toThrow(/A has no bare handler kms/);
-    expect(() =>
+    ).rejects.toThrow(/A has no bare handler kms/);
+    await expect(
       measureInitRounds([subject('A', 'dynamodb,sqs')], bares, {
         minRounds: 3,
         maxRounds: 2,
         atMost: 1.2,
         measure,
       }),
-    ).toThrow(/minRounds <= maxRounds/);
+    ).rejects.toThrow(/minRounds <= maxRounds/);
   });
 });
 
 describe('measureInitRounds, a bare handler shared by many', () => {
-  it('runs it once after every 4 of its functions a round, and rates each against all those runs', () => {
+  it('runs it once after every 4 of its functions a round, and rates each against all those runs', async () => {
     const subjects = Array.from({ length: 9 }, (_, i) => subject(`F${i}`, 'dynamodb,sqs'));
     const calls: string[] = [];
     let bareRun = 0;
-    const result = measureInitRounds(subjects, bares, {
+    const result = await measureInitRounds(subjects, bares, {
       minRounds: 2,
       maxRounds: 2,
       atMost: 1.2,
@@ -168,14 +168,14 @@ describe('measureInitRounds, a bare handler shared by many', () => {
 });
 
 describe('measureInitRounds order', () => {
-  it('spreads each run over the round when a round has more runs than there are rounds', () => {
+  it('spreads each run over the round when a round has more runs than there are rounds', async () => {
     // 6 functions + 2 bare handlers = 8 runs a round, 4 rounds: each round starts 2 runs further on.
     const subjects = ['A', 'B', 'C', 'D', 'E', 'F'].map((id, i) =>
       subject(id, i % 2 === 0 ? 'dynamodb,sqs' : 'dynamodb,s3'),
     );
     // A round: A C E bare-0 B D F bare-1.
     const calls: string[] = [];
-    measureInitRounds(subjects, bares, {
+    await measureInitRounds(subjects, bares, {
       minRounds: 4,
       maxRounds: 4,
       atMost: 1.2,
@@ -187,21 +187,55 @@ describe('measureInitRounds order', () => {
   });
 });
 
+describe('measureInitRounds, several runs at once', () => {
+  it('starts the runs in the round order, never more than `concurrency` at once, each time kept with its run', async () => {
+    const subjects = ['A', 'B', 'C', 'D'].map((id) => subject(id, 'dynamodb,sqs'));
+    const started: string[] = [];
+    let running = 0;
+    let most = 0;
+    // A run's time is told by its file, and later runs finish first: the results must not mix up.
+    const timeOf = (file: string) => (file.startsWith('bare') ? 100 : 100 + file.charCodeAt(0));
+    const result = await measureInitRounds(subjects, bares, {
+      minRounds: 1,
+      maxRounds: 1,
+      atMost: 1.2,
+      concurrency: 2,
+      measure: async (run) => {
+        started.push(run.file);
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 5 * (6 - started.length)));
+        running -= 1;
+        return timeOf(run.file);
+      },
+    });
+    expect(most).toBe(2);
+    expect(started).toEqual(['A.js', 'B.js', 'C.js', 'D.js', 'bare-0.js']);
+    expect(result.processes).toBe(5);
+    expect(result.subjects.map((s) => [s.id, s.init, s.bare])).toEqual([
+      ['A', [165], [100]],
+      ['B', [166], [100]],
+      ['C', [167], [100]],
+      ['D', [168], [100]],
+    ]);
+  });
+});
+
 describe('oneSideOfTarget', () => {
-  it('is true when every round is at most the target, or every round above it', () => {
+  it('is true when every round is at most the target, or every round above it', async () => {
     expect(oneSideOfTarget([110, 120, 119], [100, 100, 100], 1.2)).toBe(true);
     expect(oneSideOfTarget([121, 150, 130], [100, 100, 100], 1.2)).toBe(true);
     expect(oneSideOfTarget([110, 121, 119], [100, 100, 100], 1.2)).toBe(false);
   });
 
-  it('pairs each init run with the bare run of its own round', () => {
+  it('pairs each init run with the bare run of its own round', async () => {
     // 130/100 and 130/120: over and under the target in turn.
     expect(oneSideOfTarget([130, 130], [100, 120], 1.2)).toBe(false);
   });
 });
 
 describe('rotated', () => {
-  it('moves the first `by` items to the end, any number of times around', () => {
+  it('moves the first `by` items to the end, any number of times around', async () => {
     expect(rotated([1, 2, 3], 1)).toEqual([2, 3, 1]);
     expect(rotated([1, 2, 3], 4)).toEqual([2, 3, 1]);
     expect(rotated([1, 2, 3], 0)).toEqual([1, 2, 3]);
