@@ -9,7 +9,8 @@
  *   (bench/init-rounds.ts). Timed in CPU time (the process's user + system time over the
  *   `require`): module loading is CPU work, and on this shared 2-core machine the wall time also
  *   counts the time the process waited for a core, which a Lambda init on its own vCPU does not.
- *   The wall-time ratio is reported beside it for reference.
+ *   The wall-time ratio is reported beside it for reference. Two processes run at a time (one per
+ *   core; BENCH_INIT_CONCURRENCY), which CPU time lets through without moving the ratios.
  * The bundle is the local mode's (local/function-bundles.ts: the options the CDK construct gives
  * NodejsFunction, built once and reused while no input changed, so the stack started after this
  * phase loads the same files). Its size without maps is its JavaScript without the trailing
@@ -55,6 +56,8 @@ export interface FunctionBundleResult {
   readonly initRounds: number;
 }
 
+const execFileAsync = promisify(execFile);
+
 /** CPU and wall milliseconds to `require` the modules in a fresh Node process (module loading only). */
 export async function requireMs(
   modules: readonly string[],
@@ -63,7 +66,7 @@ export async function requireMs(
   const script =
     `const c=process.cpuUsage();const t=performance.now();for(const m of ${JSON.stringify(modules)})require(m);` +
     `const w=performance.now()-t;const u=process.cpuUsage(c);process.stdout.write(JSON.stringify([(u.user+u.system)/1000,w]));`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
+  const { stdout } = await execFileAsync(process.execPath, ['-e', script], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     encoding: 'utf8',

@@ -18,6 +18,8 @@
  *   target takes no more rounds: were its median ratio on the other side, each round would land on
  *   this side with a chance of at most one half, so all of 5 rounds would with at most 1/32
  *   (a sign test). The others take `maxRounds`. The rounds each took are reported.
+ * - **Several at once, in order** (`concurrency`): a round's runs start in its rotated order, that
+ *   many at a time; meant for CPU time, which a run waiting for a core does not inflate.
  * - **A same-code control.** A copy of a bare handler under another name, measured as a function
  *   (every round, never stopped early) against the original: its ratio shows the bias of the method
  *   itself (sharing a bare run, the rotation, the machine's noise); it should be close to 1.
