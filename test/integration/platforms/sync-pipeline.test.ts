@@ -280,7 +280,6 @@ async function settled(what: string, timeoutMs = 120_000): Promise<void> {
   });
 }
 
-// ------------------------------------------------------------------------------------------------
 /** The probe admissions among `calls` (one per claim id), in the order they read the breaker. */
 function probeClaims(
   calls: readonly Record<string, unknown>[],
@@ -294,6 +293,7 @@ function probeClaims(
   return [...first].map(([probeId, atMs]) => ({ probeId, atMs })).sort((x, y) => x.atMs - y.atMs);
 }
 
+// ------------------------------------------------------------------------------------------------
 // Watching the Google breaker
 
 interface BreakerSighting {
