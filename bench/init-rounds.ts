@@ -25,6 +25,8 @@
  *   itself (sharing a bare run, the rotation, the machine's noise); it should be close to 1.
  */
 
+import { mapWithConcurrency } from '../src/shared/concurrency';
+
 /** A file whose `require` is timed in a fresh process, with the environment it gets. */
 export interface InitRun {
   readonly file: string;
@@ -99,25 +101,6 @@ export function rotated<T>(list: readonly T[], by: number): T[] {
   return [...list.slice(k), ...list.slice(0, k)];
 }
 
-/** `work` applied to every item, at most `concurrency` at once, started in the items' order; results in that order. */
-async function inOrderPool<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => R | Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, lane));
-  return results;
-}
-
 export async function measureInitRounds(
   subjects: readonly InitSubject[],
   bares: ReadonlyMap<string, InitRun>,
@@ -157,7 +140,7 @@ export async function measureInitRounds(
     // the whole round (early, middle, late), however many runs a round has.
     const stride = Math.ceil(items.length / options.maxRounds);
     const order = rotated(items, round * stride);
-    const times = await inOrderPool(order, options.concurrency ?? 1, (item) =>
+    const times = await mapWithConcurrency(order, options.concurrency ?? 1, (item) =>
       options.measure(item.kind === 'bare' ? bares.get(item.key)! : item.subject),
     );
     processes += order.length;

@@ -9,14 +9,11 @@
  * that kill, and not at once (a quick exit would mean nothing held it and the test proved nothing).
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ResourceNames } from '#src/catalog/function-env';
-import { FUNCTIONS, consumerOf, type FunctionId } from '#src/catalog/functions';
+import { consumerOf, type FunctionId } from '#src/catalog/functions';
 import { QUEUES, type QueueId } from '#src/catalog/queues';
-import { readProjectConfig } from '../../../lib/settings';
-import { localFunctionEnv } from '../../../local/function-env';
-import { LOCAL_CREDENTIALS, LOCAL_OAUTH_CLIENT_IDS } from '../../../local/stack';
+import { LOCAL_CREDENTIALS } from '../../../local/stack';
+import { placeholderEnvironment } from '../../../bench/placeholder-env';
 import { startWorkerHost, type WorkerHost } from '../../../local/workers';
 import { WORKER_HOST_KILL_AFTER_MS, WORKER_HOST_STOP_DEADLINE_MS } from '../../../local/worker-protocol';
 import { childPids, isRunning, waitForExit } from '../../support/processes';
@@ -52,34 +49,11 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_S3: endpoint,
   };
   const queueUrl = (id: QueueId) => `${endpoint}/000000000000/wedsync-stop-${id}`;
-  // Names only: no message ever arrives, so no handler reads a table, a secret or a key.
-  const names: ResourceNames = {
-    table: (id) => `wedsync-stop-${id}`,
-    queue: queueUrl,
-    deadLetterQueue: (id) => `${queueUrl(id)}-dlq`,
-    secret: (id) => `local-${id}`,
-    emailSender: () => ({ fromAddress: 'stop@example.test', configurationSetName: 'wedsync-local' }),
-    setting: (id) =>
-      id === 'OAuthClientIds'
-        ? JSON.stringify(LOCAL_OAUTH_CLIENT_IDS)
-        : id === 'AuditRetentionDays'
-          ? '90'
-          : 'http://127.0.0.1:9/',
-    key: () => `local:${join(tmpdir(), 'wedsync-stop-test-unused.key')}`,
-    bucket: (id) => `wedsync-stop-${id}`.toLowerCase(),
-    webSocketManagementEndpoint: () => 'http://127.0.0.1:9',
-  };
-  const config = readProjectConfig();
+  // Placeholder resource names: no message ever arrives, so no handler reads a table, a secret or a key.
   const functionEnv: Partial<Record<FunctionId, Record<string, string>>> = {};
-  for (const definition of FUNCTIONS) {
-    if (Object.keys(definition.queues).some((q) => consumerOf(q as QueueId)?.id === definition.id)) {
-      functionEnv[definition.id] = localFunctionEnv(definition, {
-        runtime: runtimeEnv,
-        config,
-        names,
-        secretValues: {},
-      });
-    }
+  for (const queue of QUEUES) {
+    const consumer = consumerOf(queue.id);
+    if (consumer) functionEnv[consumer.id] = { ...runtimeEnv, ...placeholderEnvironment(consumer, queueUrl) };
   }
   const queues = QUEUES.filter((q) => q.consumer).map((q) => ({
     id: q.id,
