@@ -38,6 +38,7 @@ import { readProjectConfig, type WedSyncConfig } from '../lib/settings';
 import { DynamoDbLocal } from './dynamodb-local';
 import { localFunctionEnv } from './function-env';
 import { startFunctionThread, warpFunctionThreads, type FunctionThread } from './function-thread';
+import { startedOnFirstCall, type FunctionInvoker } from './function-on-first-call';
 import { localClock, type LocalClock } from './local-clock';
 import { referencePageResponse } from './docs-page';
 import { createGateway, listen, type GatewayLimits } from './gateway';
@@ -81,6 +82,13 @@ export interface LocalStackOptions {
   /** Review requests per supplier per UTC day (default: REVIEW_REQUESTS_PER_DAY, else 200). */
   readonly reviewRequestsPerDay?: number;
   readonly log?: (line: string) => void;
+  /**
+   * When the API functions' threads start: `at-start` (default; `npm start` and the bench, whose
+   * figures are warm functions) or `on-first-call`, each on its first request as Lambda starts a
+   * cold environment (the tests' stacks: a test file calls two or three of the seven, and starting
+   * the rest took CPU from everything else; local/function-on-first-call.ts).
+   */
+  readonly apiFunctionStart?: 'at-start' | 'on-first-call';
   /**
    * Silence the functions' own output (Powertools logs and EMF metric lines) in every function's
    * thread: `POWERTOOLS_LOG_LEVEL=SILENT`, `POWERTOOLS_METRICS_DISABLED=true`. The bench sets it
@@ -441,15 +449,35 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // and the authorizer here, the queue consumers in the worker host; both start in parallel.
     log(
       options.apiOnly
-        ? 'starting the API functions and the authorizer (their Lambda bundles, built once into .cache/function-bundles; apiOnly: no consumers, no real-time server)...'
-        : 'starting the functions (their Lambda bundles, built once into .cache/function-bundles; API and authorizer here, queue consumers in their own process)...',
+        ? `starting the API functions${options.apiFunctionStart === 'on-first-call' ? ' (each on its first call)' : ''} and the authorizer (their Lambda bundles, built once into .cache/function-bundles; apiOnly: no consumers, no real-time server)...`
+        : `starting the functions (their Lambda bundles, built once into .cache/function-bundles; API${options.apiFunctionStart === 'on-first-call' ? ' (each on its first call)' : ''} and authorizer here, queue consumers in their own process)...`,
     );
     const threads: FunctionThread[] = [];
+    /** Starts still under way (an API function's first call may start its thread at any time). */
+    const starting = new Set<Promise<unknown>>();
+    let threadsStopped = false;
     started.push({
       name: 'function threads',
-      stop: async () => void (await Promise.all(threads.map((t) => t.stop()))),
+      stop: async () => {
+        threadsStopped = true;
+        await Promise.allSettled([...starting]);
+        await Promise.all(threads.map((t) => t.stop()));
+      },
     });
-    const startThread = async (id: FunctionId, maxWaitMs?: number) => {
+    const startThread = (id: FunctionId, maxWaitMs?: number): Promise<FunctionThread> => {
+      if (threadsStopped) return Promise.reject(new Error(`${id}: the stack has stopped`));
+      const start = startThreadNow(id, maxWaitMs);
+      starting.add(start);
+      void start.finally(() => starting.delete(start)).catch(() => undefined);
+      return start;
+    };
+    const startApiFunction = (id: FunctionId): Promise<FunctionInvoker> => {
+      const start = () => startThread(id, limits.integrationTimeoutMs / 2);
+      return options.apiFunctionStart === 'on-first-call'
+        ? Promise.resolve(startedOnFirstCall(id, start))
+        : start();
+    };
+    const startThreadNow = async (id: FunctionId, maxWaitMs?: number) => {
       const definition = functionDefinition(id);
       const thread = await startFunctionThread(definition, functionEnv(definition), {
         maxWaitMs,
@@ -502,7 +530,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         // is throttled (429) rather than left to time out: this machine's capacity is below the
         // stage's rate under load, where AWS's is not (ADR 0013). A request that starts has the other
         // half to finish. One thread per API function (one per route area, ADR 0022 sixth round).
-        Promise.all(API_FUNCTION_IDS.map((id) => startThread(id, limits.integrationTimeoutMs / 2))),
+        Promise.all(API_FUNCTION_IDS.map(startApiFunction)),
         startThread('Authorizer'),
         options.apiOnly ? withoutConsumers() : startConsumers(),
       ]),

@@ -54,6 +54,9 @@ export async function startTestStack(
     // catalog's window (the bench and `npm start` keep Lambda's windows).
     batchingWindowSeconds: 0,
     throttling: 'off',
+    // Each API function's thread on its first request (a cold start, as in Lambda): a file calls
+    // two or three of the seven (ADR 0037).
+    apiFunctionStart: 'on-first-call',
     ...stackOptions,
     dbPath: dir,
     dynamoDbEndpoint: shared,
