@@ -42,8 +42,6 @@ export interface PollerOptions {
 export class SqsPoller {
   private running = false;
   private loops: Promise<void>[] = [];
-  /** Aborts the idle long-polls when a stop abandons them (`stop({ abandonWait: true })`). */
-  private waits = new AbortController();
   /** The turn to gather: one loop at a time (see the module comment). */
   private gatherTurn: Promise<unknown> = Promise.resolve();
 
@@ -52,7 +50,6 @@ export class SqsPoller {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.waits = new AbortController();
     const concurrency = Math.min(
       this.options.concurrency ?? this.options.consumer.maxConcurrency,
       this.options.consumer.maxConcurrency,
@@ -60,16 +57,9 @@ export class SqsPoller {
     this.loops = Array.from({ length: concurrency }, () => this.loop());
   }
 
-  /**
-   * Stops polling; resolves once the batches in flight have finished. `abandonWait` (the host's
-   * own end) also gives up the long-polls waiting for a batch's first message instead of letting
-   * each run out its second: nothing has been received on them, and should the emulator hand out
-   * a message as the poll is dropped, it comes back after its visibility timeout like any message
-   * a consumer never deleted. A pause keeps the waits (its messages must stay visible).
-   */
-  async stop({ abandonWait = false }: { readonly abandonWait?: boolean } = {}): Promise<void> {
+  /** Stops polling; resolves once the batches in flight have finished. */
+  async stop(): Promise<void> {
     this.running = false;
-    if (abandonWait) this.waits.abort();
     await Promise.all(this.loops);
     this.loops = [];
   }
@@ -83,7 +73,6 @@ export class SqsPoller {
         if (messages.length === 0) continue;
         await this.invoke(messages);
       } catch (error) {
-        if (this.waits.signal.aborted && !this.running) return; // a wait the stop abandoned
         this.options.onError?.(error);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
@@ -96,18 +85,15 @@ export class SqsPoller {
     const batch: Message[] = [];
     let deadline = Infinity;
     while (this.running && batch.length < consumer.batchSize) {
-      const first = batch.length === 0;
       const { Messages = [] } = await client.send(
         new ReceiveMessageCommand({
           QueueUrl: queueUrl,
           MaxNumberOfMessages: Math.min(10, consumer.batchSize - batch.length),
           // Long-poll for a batch's first message; after it, ask for what has arrived since.
-          WaitTimeSeconds: first ? 1 : 0,
+          WaitTimeSeconds: batch.length === 0 ? 1 : 0,
           MessageSystemAttributeNames: ['All'],
           MessageAttributeNames: ['All'],
         }),
-        // Only the idle wait may be abandoned: once a batch has begun, it is gathered and invoked.
-        first ? { abortSignal: this.waits.signal } : {},
       );
       if (batch.length === 0 && Messages.length > 0) deadline = Date.now() + windowMs;
       batch.push(...Messages);

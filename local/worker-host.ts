@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     // timeout), within a bound: with its parent gone, nothing else would end this process, and a
     // poller stuck on an emulator that stopped answering would keep it, and its pipes, for good.
     setTimeout(() => process.exit(1), WORKER_HOST_STOP_DEADLINE_MS).unref();
-    await Promise.all([...pollers.values()].map((p) => p.stop({ abandonWait: true })));
+    await Promise.all([...pollers.values()].map((p) => p.stop()));
     await Promise.all([...threads.values()].map((t) => t.stop()));
     client.destroy();
     process.exit(0);

@@ -102,22 +102,3 @@ it('with a window of 0, invokes with what has arrived once a receive comes back 
   await until(() => total(sizes) === 2, 'the second message');
   expect(sizes).toEqual([1, 1]);
 });
-
-it('loses nothing across a stop that abandoned its idle waits: what is sent after reaches the next poller once', async () => {
-  // A queue with a 2 s visibility timeout: SQS (and fauxqs) keeps serving an abandoned long-poll
-  // until its wait (1 s) is over, so a message sent meanwhile goes to that poll, out of sight, and
-  // comes back after the visibility timeout (as when a consumer dies mid-poll). Later, never lost.
-  const { queues } = await createQueues(sqs, `abandon${Date.now()}`, { visibilityTimeoutSeconds: 2 });
-  queue = queues.Ingest;
-  const sizes = startPoller({ batchSize: 25, windowSeconds: 0 });
-  // Let the loops reach their long-polls on the empty queue, then give them up.
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  await poller!.stop({ abandonWait: true });
-  for (let i = 0; i < 5; i += 1) await send(i);
-  const next = startPoller({ batchSize: 25, windowSeconds: 0 });
-  await until(() => total(next) === 5, 'the five messages', 15_000);
-  // Nothing was handled by the stopped poller, nothing twice by the next.
-  expect(total(sizes)).toBe(0);
-  await new Promise((resolve) => setTimeout(resolve, 3000));
-  expect(total(next)).toBe(5);
-});
