@@ -447,11 +447,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // Each handler in its own thread, with only its own environment (as Lambda gives it): the API
     // and the authorizer here, the queue consumers in the worker host; both start in parallel.
+    const apiOnFirstCall = options.apiFunctionStart === 'on-first-call';
+    const firstCallNote = apiOnFirstCall ? ' (each on its first call)' : '';
     log(
       options.apiOnly
-        ? `starting the API functions${options.apiFunctionStart === 'on-first-call' ? ' (each on its first call)' : ''} and the authorizer (their Lambda bundles, built once into .cache/function-bundles; apiOnly: no consumers, no real-time server)...`
-        : `starting the functions (their Lambda bundles, built once into .cache/function-bundles; API${options.apiFunctionStart === 'on-first-call' ? ' (each on its first call)' : ''} and authorizer here, queue consumers in their own process)...`,
+        ? `starting the API functions${firstCallNote} and the authorizer (their Lambda bundles, built once into .cache/function-bundles; apiOnly: no consumers, no real-time server)...`
+        : `starting the functions (their Lambda bundles, built once into .cache/function-bundles; API${firstCallNote} and authorizer here, queue consumers in their own process)...`,
     );
+    const limits = gatewayLimits(config, options.throttling);
     const threads: FunctionThread[] = [];
     /** Starts still under way (an API function's first call may start its thread at any time). */
     const starting = new Set<Promise<unknown>>();
@@ -473,9 +476,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     const startApiFunction = (id: FunctionId): Promise<FunctionInvoker> => {
       const start = () => startThread(id, limits.integrationTimeoutMs / 2);
-      return options.apiFunctionStart === 'on-first-call'
-        ? Promise.resolve(startedOnFirstCall(id, start))
-        : start();
+      return apiOnFirstCall ? Promise.resolve(startedOnFirstCall(id, start)) : start();
     };
     const startThreadNow = async (id: FunctionId, maxWaitMs?: number) => {
       const definition = functionDefinition(id);
@@ -517,7 +518,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       started.push({ name: 'worker host', stop: () => host.stop() });
       return host;
     };
-    const limits = gatewayLimits(config, options.throttling);
     // Real-time updates (issue 14): the WebSocket API (local/realtime-server.ts) on the
     // RealtimeSocket function, and the table streams (local/dynamodb-stream-reader.ts) on their
     // consumers (RealtimeRecorder, RealtimeFanout), each in its own thread with its own environment.
