@@ -339,8 +339,8 @@ async function load(store: BreakerStore, endpointId: string): Promise<VersionedB
 
 /**
  * Ask whether a delivery to the endpoint may be sent now. A `send` with `probe: true` must be
- * followed by `report(..., probeId)`; a `defer` means re-enqueue until `untilMs` without spending
- * an attempt.
+ * followed by `report(..., probeId)`, or by `releaseProbe` when there is no result to report; a
+ * `defer` means re-enqueue until `untilMs` without spending an attempt.
  */
 export async function acquire(
   store: BreakerStore,
@@ -391,6 +391,38 @@ export async function report(
     }
   }
   return { recorded: false, state: last };
+}
+
+/**
+ * The state after giving a claimed probe back without a result: half-open with no probe, so the next
+ * caller claims one at once instead of waiting out the lease. Unchanged when `probeId` is no longer
+ * the current probe (its result was reported, or its lease ran out and another caller took over).
+ */
+export function releasedProbe(state: BreakerState, probeId: string): BreakerState {
+  if (state.status !== 'half-open' || state.probe?.id !== probeId) return state;
+  const { probe: _probe, ...rest } = state;
+  return rest;
+}
+
+/**
+ * Gives a probe back that was claimed (`acquire`) and will not be reported: the call it was for
+ * never went out, or ended on our side without an answer to count. A no-op once it was reported,
+ * so a caller can release in a `finally` after every probe. True when the stored state no longer
+ * holds the probe; false when every compare-and-set round lost (the lease still bounds it).
+ */
+export async function releaseProbe(
+  store: BreakerStore,
+  endpointId: string,
+  probeId: string,
+  maxCasAttempts = 20,
+): Promise<boolean> {
+  for (let i = 0; i < maxCasAttempts; i++) {
+    const { state, version } = await load(store, endpointId);
+    const next = releasedProbe(state, probeId);
+    if (next === state) return true;
+    if (await store.compareAndSet(endpointId, version, next)) return true;
+  }
+  return false;
 }
 
 /** Re-enabling an endpoint starts it from a closed breaker with an empty window. */

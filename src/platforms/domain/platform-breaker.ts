@@ -21,6 +21,12 @@ import type {
 } from '../../shared/circuit-breaker';
 import type { ConnectedPlatform, PlatformFailureKind } from './platform';
 
+/**
+ * The longest timeout of the functions that call platforms through the gate (SyncWorker, ReplyWorker):
+ * the catalog's figures, checked against it by test/unit/platforms/sync-rules.test.ts.
+ */
+export const PROBING_FUNCTION_TIMEOUT_SECONDS = 60;
+
 export const PLATFORM_BREAKER_CONFIG: BreakerConfig = {
   bucketMs: 10_000,
   windowMs: 60_000,
@@ -30,8 +36,12 @@ export const PLATFORM_BREAKER_CONFIG: BreakerConfig = {
   coolDownMultiplier: 1,
   coolDownShareOfOutage: 1 / 20,
   maxCoolDownMs: 60_000,
-  // Longer than one call's total timeout (FetchPlatformHttp: 10 s) plus a token refresh.
-  probeLeaseMs: 25_000,
+  // Longer than the longest invocation of a function that claims probes (SyncWorker: 60 s), so a
+  // live probe is never joined by a second one (a probe attempt can make several 10 s calls: a
+  // token refresh, the retry after it, a targeted sync's gets). Every attempt gives back a probe it
+  // did not report when it ends (platform-gate.ts), so only an invocation that dies holding one
+  // leaves the breaker waiting for the lease.
+  probeLeaseMs: PROBING_FUNCTION_TIMEOUT_SECONDS * 1000 + 5_000,
   disableAfterFailingMs: Number.POSITIVE_INFINITY,
   // A platform that times out holds the probe for the client's 10 s timeout: counting the cool-down
   // from the probe's start keeps probes one cool-down apart, so recovery stays within one cool-down.

@@ -8,12 +8,15 @@
  * 3. `report`: the call's result into the breaker (only `retry-later` is a failure: a 4xx, a 429 or
  *    a refused token came from a healthy platform), written only when it changes something; a 429
  *    drains the app bucket for the platform's wait.
+ * 4. `releaseUnreportedProbe`, after every admitted attempt: a probe claimed and not reported is
+ *    given back, so the breaker never waits out a lease for a call that did not go out.
  * A wait is never a failure: the caller re-sends its message with a delay.
  */
 import {
   acquire,
   decide,
   initialBreakerState,
+  releaseProbe,
   report,
   type BreakerState,
   type BreakerStore,
@@ -121,4 +124,24 @@ export async function reportCall(
     ...(admission.probeId ? { probeId: admission.probeId } : {}),
   });
   return result.state;
+}
+
+/**
+ * Run after an admitted attempt, however it ended: gives its probe back if it was claimed and not
+ * reported (a wait for tokens after a refresh, credentials that failed before the call, our own
+ * store or queue failing), so the next caller probes at once instead of after the lease. A no-op for
+ * a reported probe; one read per probe, nothing for other calls. Best effort: if the store fails
+ * here too, the lease ends the claim, and the attempt's own error is what the caller sees.
+ */
+export async function releaseUnreportedProbe(
+  deps: PlatformGateDeps,
+  platform: ConnectedPlatform,
+  admission: Extract<Admission, { kind: 'admitted' }> | undefined,
+): Promise<void> {
+  if (admission?.probeId === undefined) return;
+  try {
+    await releaseProbe(deps.breakers, platformBreakerId(platform), admission.probeId);
+  } catch {
+    // Left to the lease (PLATFORM_BREAKER_CONFIG.probeLeaseMs).
+  }
 }

@@ -27,7 +27,15 @@ import type {
   ReplyQueue,
   TokenProvider,
 } from '../ports';
-import { admit, gateOf, reportCall, take, type Admission, type GateWaitReason } from './platform-gate';
+import {
+  admit,
+  gateOf,
+  releaseUnreportedProbe,
+  reportCall,
+  take,
+  type Admission,
+  type GateWaitReason,
+} from './platform-gate';
 
 /** Where the reply's state is kept: on the review (the reviews capability's repository). */
 export interface ReplyStateStore {
@@ -131,51 +139,55 @@ export async function publishReply(message: ReplyMessage, deps: PublishReplyDeps
   const buckets = bucketsFor(platform, message.locationId);
   const admission = await admit(deps, platform, buckets);
   if (admission.kind === 'wait') return wait(admission);
-
-  const context: CallContext = {
-    platform,
-    operation: message.kind,
-    supplierId: message.supplierId,
-    connectionId: connection.connectionId,
-    correlationId: message.correlationId,
-    gate: gateOf(admission),
-  };
-  const call = (credentials: Credentials) =>
-    message.kind === 'reply'
-      ? adapter.reply(credentials, message.locationId, message.externalId, message.comment ?? '', context)
-      : adapter
-          .deleteReply(credentials, message.locationId, message.externalId, context)
-          .then(() => ({ state: 'published' as const }));
-
-  let state: 'published' | 'pending';
   try {
-    state = (await callWithOneRefresh(connection, context, call, deps.tokens, () => take(deps, buckets)))
-      .state;
-  } catch (error) {
-    if (error instanceof TokensWait) return wait(error.wait);
-    if (!isPlatformCallError(error)) throw error;
-    const after = await reportCall(deps, platform, admission, error.failure);
-    const decision = decide(error.failure, retryHops(message), {
-      nowMs: deps.clock.now().getTime(),
-      probe: admission.probeId !== undefined,
-      ...(after.status === 'open' && after.openUntilMs !== undefined
-        ? { breakerOpenUntilMs: after.openUntilMs }
-        : {}),
-    });
-    if (decision.kind === 'fail') return fail(platform, decision.failure, decision.reason);
-    return defer(decision.delaySeconds, decision.counted, describe(error.failure));
+    const context: CallContext = {
+      platform,
+      operation: message.kind,
+      supplierId: message.supplierId,
+      connectionId: connection.connectionId,
+      correlationId: message.correlationId,
+      gate: gateOf(admission),
+    };
+    const call = (credentials: Credentials) =>
+      message.kind === 'reply'
+        ? adapter.reply(credentials, message.locationId, message.externalId, message.comment ?? '', context)
+        : adapter
+            .deleteReply(credentials, message.locationId, message.externalId, context)
+            .then(() => ({ state: 'published' as const }));
+
+    let state: 'published' | 'pending';
+    try {
+      state = (await callWithOneRefresh(connection, context, call, deps.tokens, () => take(deps, buckets)))
+        .state;
+    } catch (error) {
+      if (error instanceof TokensWait) return wait(error.wait);
+      if (!isPlatformCallError(error)) throw error;
+      const after = await reportCall(deps, platform, admission, error.failure);
+      const decision = decide(error.failure, retryHops(message), {
+        nowMs: deps.clock.now().getTime(),
+        probe: admission.probeId !== undefined,
+        ...(after.status === 'open' && after.openUntilMs !== undefined
+          ? { breakerOpenUntilMs: after.openUntilMs }
+          : {}),
+      });
+      if (decision.kind === 'fail') return fail(platform, decision.failure, decision.reason);
+      return defer(decision.delaySeconds, decision.counted, describe(error.failure));
+    }
+    await reportCall(deps, platform, admission, undefined);
+    const time = deps.clock.now().toISOString();
+    await deps.events.publish([repliedEvent(message, platform, state, time)]);
+    await deps.replies.recordReply(
+      message.supplierId,
+      message.reviewId,
+      state === 'published'
+        ? reply('published')
+        : reply('pending', { reason: 'the platform moderates replies first' }),
+    );
+    return { kind: state, platform };
+  } finally {
+    // A probe claimed here and not reported (a wait for tokens, our own failure) goes back.
+    await releaseUnreportedProbe(deps, platform, admission);
   }
-  await reportCall(deps, platform, admission, undefined);
-  const time = deps.clock.now().toISOString();
-  await deps.events.publish([repliedEvent(message, platform, state, time)]);
-  await deps.replies.recordReply(
-    message.supplierId,
-    message.reviewId,
-    state === 'published'
-      ? reply('published')
-      : reply('pending', { reason: 'the platform moderates replies first' }),
-  );
-  return { kind: state, platform };
 }
 
 /** The second call of an attempt found the buckets empty: the message waits. */

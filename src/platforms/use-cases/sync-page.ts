@@ -10,7 +10,9 @@
  * 5. Get credentials; on `auth-expired` refresh once and retry once (with another token).
  * 6. Fetch ONE page (incremental/full) or `get` each id (targeted).
  * 7. Hand the reviews to the sink, record them in the ledger, save the cursor, tighten the bucket
- *    from the platform's quota report, report the result to the breaker.
+ *    from the platform's quota report, report the result to the breaker (a probe claimed in step 4
+ *    and not reported, because the attempt ended before the call or without its answer, is given
+ *    back when the attempt ends).
  * 8. Enqueue the next page, or finish: incremental -> save the new watermark; full -> re-fetch the
  *    reviews not seen since the sweep started (targeted messages), which removes what is gone;
  *    targeted -> reviews the platform no longer has are removed.
@@ -45,7 +47,7 @@ import {
   TARGETED_CHUNK,
   targetedMessages,
 } from '../domain/sync-plan';
-import { admit, gateOf, reportCall, take, type Admission } from './platform-gate';
+import { admit, gateOf, releaseUnreportedProbe, reportCall, take, type Admission } from './platform-gate';
 import type {
   CallContext,
   ConnectionStore,
@@ -111,9 +113,11 @@ export async function syncPage(message: SyncMessage, deps: SyncPageDeps): Promis
   try {
     return await run.execute(adapter);
   } catch (error) {
-    if (error instanceof Deferral) return run.defer(error);
-    if (isPlatformCallError(error)) return run.fail(error);
+    if (error instanceof Deferral) return await run.defer(error);
+    if (isPlatformCallError(error)) return await run.fail(error);
     throw error;
+  } finally {
+    await run.releaseProbe();
   }
 }
 
@@ -163,6 +167,11 @@ class SyncRun {
     );
     await this.afterCall(undefined, page.quota);
     return this.handOnPage(page.reviews, page.next, page.reachedWatermark);
+  }
+
+  /** A probe this attempt claimed and did not report goes back to the breaker (platform-gate.ts). */
+  releaseProbe(): Promise<void> {
+    return releaseUnreportedProbe(this.deps, this.platform, this.admission);
   }
 
   /** Steps 2-4: breaker (read), tokens, probe claim (the shared gate). Throws a Deferral when the call must wait. */

@@ -43,6 +43,7 @@ import type { WebhookConfig } from '../config';
 import {
   acquire,
   recordOutcome,
+  releasedProbe,
   initialBreakerState,
   type BreakerState,
   type BreakerStore,
@@ -511,10 +512,7 @@ async function reportOutcomes(
     };
     for (const outcome of outcomes) fold(outcome);
     if (probeOutcome !== undefined) fold(probeOutcome, probeId);
-    else if (probeId !== undefined && state.status === 'half-open' && state.probe?.id === probeId) {
-      const { probe: _probe, ...rest } = state;
-      state = rest;
-    }
+    else if (probeId !== undefined) state = releasedProbe(state, probeId);
     if (state === loaded.state) return undefined;
     if (await deps.breakers.compareAndSet(endpointId, loaded.version, state)) {
       if (state.status !== loaded.state.status) {

@@ -521,6 +521,44 @@ describe('publishReply behind the platform breaker and the token buckets', () =>
     expect(f.calls).toHaveLength(1);
     expect(f.sent[0]!.message.deferrals).toBe(0);
   });
+
+  it('a probe whose retry after a refresh finds no token is given back: the next reply probes at once', async () => {
+    const f = fakes({ answers: [{ kind: 'auth-expired', reason: '401' }] });
+    const open = await openBreaker(f.breakers, f.nowMs());
+    f.advance(open.openUntilMs! - f.nowMs());
+    // One token left at the location: the probe's first call takes it, its retry finds none.
+    await f.limiter.take(['google/location/accounts/1/locations/2'], 4, f.nowMs());
+    expect(await publishReply(message(), f.deps)).toMatchObject({ kind: 'deferred', reason: 'quota' });
+    const released = (await f.breaker())!;
+    expect(released.status).toBe('half-open');
+    expect(released.probe).toBeUndefined();
+    // Another location's reply is the next probe (not a wait for the first one's lease); it closes the breaker.
+    const elsewhere = message({ locationId: 'accounts/1/locations/3', reviewId: 'rev_2' });
+    expect(await publishReply(elsewhere, f.deps)).toEqual({ kind: 'published', platform: 'google' });
+    expect((await f.breaker())!.status).toBe('closed');
+  });
+
+  it('a probe that ends on our own failure (the store) is given back, and the failure is what the caller sees', async () => {
+    const f = fakes({});
+    const open = await openBreaker(f.breakers, f.nowMs());
+    f.advance(open.openUntilMs! - f.nowMs());
+    const tokens = f.deps.tokens;
+    const deps: PublishReplyDeps = {
+      ...f.deps,
+      tokens: { ...tokens, credentialsFor: async () => Promise.reject(new Error('token vault unreadable')) },
+    };
+    await expect(publishReply(message(), deps)).rejects.toThrow('token vault unreadable');
+    expect(f.calls).toEqual([]);
+    expect((await f.breaker())!.probe).toBeUndefined();
+  });
+
+  it('a reported probe is left as reported: a failed one keeps the breaker open', async () => {
+    const f = fakes({ answers: [{ kind: 'retry-later', reason: '503' }] });
+    const open = await openBreaker(f.breakers, f.nowMs());
+    f.advance(open.openUntilMs! - f.nowMs());
+    expect(await publishReply(message(), f.deps)).toMatchObject({ kind: 'deferred' });
+    expect((await f.breaker())!.status).toBe('open');
+  });
 });
 
 describe('decide (a failed reply call)', () => {

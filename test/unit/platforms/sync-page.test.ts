@@ -6,6 +6,8 @@
 import { syncPage } from '../../../src/platforms/use-cases/sync-page';
 import type { SyncMessage } from '../../../src/platforms/domain/connection';
 import { appBucket } from '../../../src/platforms/domain/quota-policy';
+import { PLATFORM_BREAKER_CONFIG } from '../../../src/platforms/domain/platform-breaker';
+import { report } from '../../../src/shared/circuit-breaker';
 import { connection, firstMessage, review, syncWorld } from './sync-fakes';
 
 const FIVE = ['e', 'd', 'c', 'b', 'a'].map((id, i) =>
@@ -248,6 +250,60 @@ describe('syncPage: failures', () => {
 });
 
 describe('syncPage: the platform breaker', () => {
+  /** A google breaker that opened after an outage and whose cool-down has just ended. */
+  async function pastCoolDown(world: ReturnType<typeof syncWorld>) {
+    for (let i = 0; i < PLATFORM_BREAKER_CONFIG.openAfterConsecutiveFailures; i += 1) {
+      await report(world.breakers, 'google', 'failure', {
+        nowMs: world.clock.ms,
+        config: PLATFORM_BREAKER_CONFIG,
+      });
+    }
+    const open = (await world.breakers.get('google'))!.state;
+    expect(open.status).toBe('open');
+    world.clock.ms = open.openUntilMs!;
+  }
+  const breakerOf = async (world: ReturnType<typeof syncWorld>) =>
+    (await world.breakers.get('google'))!.state;
+
+  it('a probe whose retry after a refresh finds no token is given back: the next message probes at once', async () => {
+    const world = syncWorld();
+    world.adapter.reviews = FIVE;
+    await pastCoolDown(world);
+    world.adapter.failures = [{ kind: 'auth-expired', reason: '401' }];
+    // Five ids take the location's five tokens up front; the retry after the refresh finds none.
+    const targeted = firstMessage('targeted', { externalIds: ['a', 'b', 'c', 'd', 'e'] });
+    expect(await syncPage(targeted, world.deps)).toMatchObject({ kind: 'deferred', reason: 'quota' });
+    expect(world.tokens.refreshes).toBe(1);
+    const released = await breakerOf(world);
+    expect(released.status).toBe('half-open');
+    expect(released.probe).toBeUndefined();
+    // Another location's page is the next probe (no wait for the first one's lease); it closes the breaker.
+    await world.connections.put(
+      connection('google', { locations: [{ locationId: 'loc-1' }, { locationId: 'loc-2' }] }),
+    );
+    const elsewhere = firstMessage('incremental', { locationId: 'loc-2' });
+    world.clock.advance(1_000); // the app bucket (5 at 5/s) refills; the probe's lease would not end
+    expect(await syncPage(elsewhere, world.deps)).toMatchObject({ kind: 'synced' });
+    expect((await breakerOf(world)).status).toBe('closed');
+  });
+
+  it('a probe that ends on our own failure before its call is given back, and the failure is thrown', async () => {
+    const world = syncWorld();
+    await pastCoolDown(world);
+    world.tokens.credentialsFor = async () => Promise.reject(new Error('token vault unreadable'));
+    await expect(syncPage(firstMessage('incremental'), world.deps)).rejects.toThrow('token vault unreadable');
+    expect(world.adapter.calls).toEqual([]);
+    expect((await breakerOf(world)).probe).toBeUndefined();
+  });
+
+  it('a probe that is reported stays reported: a failed one re-opens the breaker', async () => {
+    const world = syncWorld();
+    await pastCoolDown(world);
+    world.adapter.failures = [{ kind: 'retry-later', reason: '503' }];
+    expect(await syncPage(firstMessage('incremental'), world.deps)).toMatchObject({ kind: 'deferred' });
+    expect((await breakerOf(world)).status).toBe('open');
+  });
+
   /**
    * Twenty locations sync every 250 ms of fake time while the platform goes down for `outageMs`.
    * Returns the delay from "healthy again" to the first successful call, and checks that no call

@@ -1,6 +1,10 @@
 /** The pure rules: token buckets, quota tightening, the platform breaker's cool-down, the schedule. */
 import { recordOutcome, initialBreakerState, decide } from '../../../src/shared/circuit-breaker';
-import { PLATFORM_BREAKER_CONFIG } from '../../../src/platforms/domain/platform-breaker';
+import { FUNCTIONS } from '../../../src/catalog/functions';
+import {
+  PLATFORM_BREAKER_CONFIG,
+  PROBING_FUNCTION_TIMEOUT_SECONDS,
+} from '../../../src/platforms/domain/platform-breaker';
 import {
   appBucket,
   bucketPolicy,
@@ -58,6 +62,13 @@ describe('quota policies', () => {
 });
 
 describe('platform breaker config', () => {
+  it("a probe's lease outlasts every invocation that can claim one (the functions that write the breakers)", () => {
+    const probing = FUNCTIONS.filter((f) => f.tables?.PlatformBreakers === 'readwrite');
+    expect(probing.map((f) => f.id).sort()).toEqual(['ReplyWorker', 'SyncWorker']);
+    const longest = Math.max(...probing.map((f) => f.timeoutSeconds));
+    expect(PROBING_FUNCTION_TIMEOUT_SECONDS).toBe(longest);
+    expect(PLATFORM_BREAKER_CONFIG.probeLeaseMs).toBeGreaterThan(longest * 1000);
+  });
   const open = (failingSinceMs: number, nowMs: number) => {
     let state = { ...initialBreakerState(), failingSinceMs };
     for (let i = 0; i < 3; i++)

@@ -5,6 +5,8 @@ import {
   decide,
   initialBreakerState,
   recordOutcome,
+  releaseProbe,
+  releasedProbe,
   report,
   resetBreaker,
   windowStats,
@@ -230,6 +232,32 @@ describe('open and half-open', () => {
     expect(recordOutcome(late, at + CONFIG.probeLeaseMs + 2, 'success', 'probe-2').next.status).toBe(
       'closed',
     );
+  });
+
+  it('a probe given back without a result lets the next caller probe at once; anything else is left alone', async () => {
+    const at = openedAt + CONFIG.baseCoolDownMs;
+    const halfOpen = decide(opened(), at, 'probe-1').next!;
+    const released = releasedProbe(halfOpen, 'probe-1');
+    expect(released.status).toBe('half-open');
+    expect(released.probe).toBeUndefined();
+    expect(decide(released, at + 1, 'probe-2').decision).toEqual({
+      action: 'send',
+      probe: true,
+      probeId: 'probe-2',
+    });
+    // Another caller's probe, and a breaker no longer half-open, are not touched.
+    expect(releasedProbe(halfOpen, 'probe-0')).toBe(halfOpen);
+    const reopened = recordOutcome(halfOpen, at + 5, 'failure', 'probe-1').next;
+    expect(releasedProbe(reopened, 'probe-1')).toBe(reopened);
+    // Through the store: a reported probe is left as reported, and a release writes nothing then.
+    const store = new InMemoryBreakerStore();
+    await store.compareAndSet(EP, 0, halfOpen);
+    expect(await releaseProbe(store, EP, 'probe-1')).toBe(true);
+    expect((await store.get(EP))!).toMatchObject({ version: 2, state: { status: 'half-open' } });
+    expect((await store.get(EP))!.state.probe).toBeUndefined();
+    await store.compareAndSet(EP, 2, reopened);
+    expect(await releaseProbe(store, EP, 'probe-1')).toBe(true);
+    expect((await store.get(EP))!).toEqual({ version: 3, state: reopened });
   });
 
   it('recovers: a dead endpoint opens, the first successful probe closes it, and half failures keep it closed', async () => {
