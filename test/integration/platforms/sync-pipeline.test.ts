@@ -726,19 +726,27 @@ it('syncs 20 connections through 429s, an outage, token expiry, edits and deleti
         .filter((item) => typeof item.breakerProbeId !== 'string')
         .map((item) => describeCall(item, current.from)),
     ).toEqual([]);
-    // Each admission after the first needs a re-opening between (`openCount` grew), or the lease of
-    // the probe before it to have ended (a probe that never reported: a hung call, a lost write).
+    // Each admission after the first needs a re-opening between (`openCount` grew), the probe before
+    // it given back without a result (a half-open breaker without a probe was seen), or that probe's
+    // lease to have ended (an invocation that died holding it).
     const claims = probeClaims(judged, admittedAt);
     const leaseEnds = claims.filter(
       (claim, i) =>
         i > 0 && claim.atMs - claims[i - 1]!.atMs >= PLATFORM_BREAKER_CONFIG.probeLeaseMs - BREAKER_GRACE_MS,
     ).length;
-    const allowed = next.count - current.count + leaseEnds + (firstSuccess === -1 ? 0 : 1);
+    const releases = sightings.filter(
+      (s) =>
+        s.version > current.version &&
+        s.version < next.version &&
+        s.state.status === 'half-open' &&
+        s.state.probe === undefined,
+    ).length;
+    const allowed = next.count - current.count + leaseEnds + releases + (firstSuccess === -1 ? 0 : 1);
     expect(
       claims.length <= allowed
         ? []
         : [
-            `${claims.length} probe admissions, ${allowed} allowed (openCount ${current.count} -> ${next.count}, ${leaseEnds} lease ends)`,
+            `${claims.length} probe admissions, ${allowed} allowed (openCount ${current.count} -> ${next.count}, ${leaseEnds} lease ends, ${releases} probes given back)`,
             ...judged.map((item) => `${String(item.breakerProbeId)}: ${describeCall(item, current.from)}`),
           ],
     ).toEqual([]);
