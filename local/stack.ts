@@ -103,6 +103,13 @@ export interface LocalStackOptions {
    */
   readonly apiOnly?: boolean;
   /**
+   * Start the real-time part (the WebSocket API on RealtimeSocket and the stream consumers
+   * RealtimeRecorder and RealtimeFanout): true by default (`npm start`, the bench, the drills), false
+   * with `apiOnly`. The test stacks leave it out unless a test asks for it (ADR 0037): it costs a
+   * start about 0.6 s, and only the real-time tests read what it does. `realtimeUrl` then throws.
+   */
+  readonly realtime?: boolean;
+  /**
    * Run every function thread and the SQS emulator on a clock whose rate the caller can change
    * (`LocalStack.clock`, local/local-clock.ts): the bench runs its 5-minute platform outage on it.
    * Not with a caller-owned `sqsEmulator` (its delays would stay in real time).
@@ -267,10 +274,10 @@ async function withoutConsumers(): Promise<WorkerHost> {
   return { pause: refuse, resume: refuse, clock: refuse, stop: refuse };
 }
 
-/** `apiOnly`: the real-time server that is not there. */
-async function withoutRealtime(): Promise<LocalRealtime> {
+/** `apiOnly` or `realtime: false`: the real-time server that is not there. */
+async function withoutRealtime(why: string): Promise<LocalRealtime> {
   const refuse = (): never => {
-    throw new Error('this local stack was started apiOnly: it runs no real-time server');
+    throw new Error(`this local stack was started ${why}: it runs no real-time server`);
   };
   return {
     get url(): string {
@@ -524,6 +531,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Started beside the other functions: it needs neither them nor the gateway (after the gateway's
     // warm-up, as it was, every start waited for its threads in turn: ADR 0022, "Bench run time,
     // fourth round").
+    const withRealtime = !options.apiOnly && options.realtime !== false;
     const [functionsStarted, realtimeStarted] = await Promise.allSettled([
       Promise.all([
         // A request that finds every local environment of its API function busy for half its deadline
@@ -534,8 +542,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         startThread('Authorizer'),
         options.apiOnly ? withoutConsumers() : startConsumers(),
       ]),
-      options.apiOnly
-        ? withoutRealtime()
+      !withRealtime
+        ? withoutRealtime(options.apiOnly ? 'apiOnly' : 'without real time (realtime: false)')
         : startRealtime({
             port: realtimePort,
             startThread,
@@ -554,9 +562,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (functionsStarted.status === 'rejected') throw functionsStarted.reason;
     if (realtimeStarted.status === 'rejected') throw realtimeStarted.reason;
     const [apiThreads, authorizer, workers] = functionsStarted.value;
-    log(
-      `functions${options.apiOnly ? '' : ', consumers and real-time server'} up at ${Date.now() - startedAt} ms`,
-    );
+    const parts = `${options.apiOnly ? '' : ', consumers'}${withRealtime ? ' and real-time server' : ''}`;
+    log(`functions${parts} up at ${Date.now() - startedAt} ms`);
     const realtime = realtimeStarted.value;
     // Platform sync (issue 8): the schedule, as the EventBridge rule runs it in AWS.
     let syncSchedule: LocalSyncSchedule | undefined;

@@ -18,7 +18,7 @@ let stack: TestStack;
 const sockets: WebSocket[] = [];
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ realtime: true });
 });
 
 afterAll(async () => {

@@ -57,6 +57,9 @@ export async function startTestStack(
     // Each API function's thread on its first request (a cold start, as in Lambda): a file calls
     // two or three of the seven (ADR 0037).
     apiFunctionStart: 'on-first-call',
+    // The real-time part only where a test reads it (the WebSocket API, the channel log): it costs a
+    // start about 0.6 s and a second of CPU (ADR 0037).
+    realtime: false,
     ...stackOptions,
     dbPath: dir,
     dynamoDbEndpoint: shared,
