@@ -83,8 +83,9 @@ async function snapshot(resources: Resources = EVERYTHING): Promise<Record<strin
 }
 
 /**
- * Functions running while the queue consumers are paused, whatever the request: the authorizer,
- * the real-time socket and the stream consumers of one region's stack (local/realtime.ts).
+ * Functions that may run while the queue consumers are paused, whatever the request: the authorizer,
+ * and the real-time socket and stream consumers of a region's stack (local/realtime.ts; a test
+ * stack leaves those out, so this allowance is wider than what runs here).
  */
 const ALWAYS_RUNNING: readonly FunctionId[] = [
   'Authorizer',
