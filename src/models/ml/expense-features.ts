@@ -4,7 +4,7 @@
  * digits are dropped: they carry no category information and would only add noise.
  * Names are hashed in parts (prefix, word, n-gram range) without building strings, and duplicate
  * buckets are merged in a reusable accumulator (no allocation per note): this runs once per note at
- * inference.
+ * inference. A plain note's words are read straight into character codes (see {@link readWords}).
  */
 import { bucketOf, fnvAdd, fnvAddCode, FNV_OFFSET } from './hash';
 import { accumulatorCache, l2Normalise, type FeatureAccumulator, type SparseVector } from './sparse';
@@ -40,37 +40,172 @@ export function expenseWords(text: string): string[] {
 
 /** True when `text` holds one of {@link CURRENCY}'s symbols (the replacement is skipped otherwise). */
 function hasCurrency(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0xa3 || c === 0x24 || c === 0x20ac || c === 0xa5) return true;
-  }
+  for (let i = 0; i < text.length; i++) if (isCurrencyCode(text.charCodeAt(i))) return true;
   return false;
+}
+
+/** One of {@link CURRENCY}'s symbols: £ $ € ¥. */
+function isCurrencyCode(c: number): boolean {
+  return c === 0xa3 || c === 0x24 || c === 0x20ac || c === 0xa5;
 }
 
 const PREFIX = { w: fnvAdd(FNV_OFFSET, 'w:'), b: fnvAdd(FNV_OFFSET, 'b:'), c: fnvAdd(FNV_OFFSET, 'c:') };
 const UNDERSCORE = '_'.charCodeAt(0);
 const SPACE = ' '.charCodeAt(0);
+const APOSTROPHE = "'".charCodeAt(0);
 const FNV_PRIME = 0x01000193;
 const scratch = accumulatorCache();
 /** Buckets of one word's character n-grams, by length then start (see `accumulateExpenseFeatures`). */
 let ngramBuckets = new Int32Array(256);
-/** The character codes of " word " (the word being split into n-grams). */
-let paddedCodes = new Uint16Array(64);
+
+/**
+ * The words of the note being featurised, as character codes: word k is `codes[starts[k]..ends[k])`,
+ * with a space on each side (the padding its character n-grams need). Reused from note to note.
+ */
+const wordCodes = {
+  codes: new Uint16Array(256),
+  starts: new Int32Array(32),
+  ends: new Int32Array(32),
+  count: 0,
+  /** Codes in use (the next word's padding goes here). */
+  used: 0,
+};
+/** The note after `wordTokens`' normalisation (a plain note's), as codes: see {@link plainNoteCodes}. */
+let normalised = new Uint16Array(256);
+
+/**
+ * Fills {@link wordCodes} with `expenseWords(text)`. A plain note (ASCII but for currency symbols, and
+ * none of the characters that emoticons, backquotes or "emo_" tokens need) is read in two passes
+ * over its codes, without the strings and arrays `expenseWords` builds (a quarter of a note's
+ * inference time went there); any other note takes `expenseWords` itself. The two agree on every note
+ * (test/unit/models/expense-features.test.ts).
+ */
+function readWords(text: string): void {
+  wordCodes.count = 0;
+  wordCodes.used = 0;
+  const n = plainNoteCodes(text);
+  if (n >= 0) scanWordCodes(n);
+  else for (const w of expenseWords(text)) pushWord(w);
+}
+
+/**
+ * What `wordTokens` scans for a plain note, into {@link normalised}: `expenseWords`' currency symbols
+ * as spaces, lower-cased, runs of 3+ identical letters cut to 2 (`normalise`'s ASCII path). Returns
+ * its length, or -1 when the note is not plain.
+ */
+function plainNoteCodes(text: string): number {
+  if (normalised.length < text.length) normalised = new Uint16Array(2 * text.length);
+  const out = normalised;
+  let n = 0;
+  let prev = -1;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (isCurrencyCode(c)) c = SPACE;
+    else if (c >= 0x80 || needsGeneralPath(c)) return -1;
+    else if (c >= 65 && c <= 90) c += 32;
+    run = c === prev ? run + 1 : 1;
+    prev = c;
+    if (run < 3 || c < 97 || c > 122) out[n++] = c;
+  }
+  return n;
+}
+
+/** ` : ; < = _`: characters the emoticon rules, `normalise`'s quote mapping or "emo_" tokens read. */
+function needsGeneralPath(c: number): boolean {
+  return c === 0x60 || c === 0x3a || c === 0x3b || c === 0x3c || c === 0x3d || c === 0x5f;
+}
+
+/**
+ * `scanTokens`' word tokens of {@link normalised} (its other tokens are punctuation, which
+ * `expenseWords` drops) into {@link wordCodes}: `[a-z0-9]+`, then `'[a-z]+` parts without the apostrophe;
+ * a token with a digit is dropped, as `expenseWords` drops it.
+ */
+function scanWordCodes(n: number): void {
+  const s = normalised;
+  let i = 0;
+  while (i < n) {
+    if (!isWordCode(s[i])) {
+      i++;
+      continue;
+    }
+    const start = openWord(n - i);
+    const codes = wordCodes.codes;
+    let at = start;
+    let digit = false;
+    let j = i;
+    for (; j < n && isWordCode(s[j]); j++) {
+      if (s[j] < 97) digit = true; // [0-9] sorts before [a-z]
+      codes[at++] = s[j];
+    }
+    while (j + 1 < n && s[j] === APOSTROPHE && isLetterCode(s[j + 1])) {
+      for (j++; j < n && isLetterCode(s[j]); j++) codes[at++] = s[j];
+    }
+    if (!digit) closeWord(start, at);
+    i = j;
+  }
+}
+
+const isWordCode = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+const isLetterCode = (c: number): boolean => c >= 97 && c <= 122;
+
+/**
+ * Starts a word of at most `length` codes in {@link wordCodes} (room for it and its padding made):
+ * returns where its first code goes.
+ */
+function openWord(length: number): number {
+  const need = wordCodes.used + length + 2;
+  if (wordCodes.codes.length < need) wordCodes.codes = grown(wordCodes.codes, new Uint16Array(2 * need));
+  if (wordCodes.starts.length === wordCodes.count) {
+    wordCodes.starts = grown(wordCodes.starts, new Int32Array(2 * wordCodes.count));
+    wordCodes.ends = grown(wordCodes.ends, new Int32Array(2 * wordCodes.count));
+  }
+  wordCodes.codes[wordCodes.used] = SPACE;
+  return wordCodes.used + 1;
+}
+
+/** Ends the word opened at `start` before `end` (its trailing space written). */
+function closeWord(start: number, end: number): void {
+  wordCodes.codes[end] = SPACE;
+  wordCodes.starts[wordCodes.count] = start;
+  wordCodes.ends[wordCodes.count] = end;
+  wordCodes.count++;
+  wordCodes.used = end + 1;
+}
+
+function pushWord(w: string): void {
+  const start = openWord(w.length);
+  for (let k = 0; k < w.length; k++) wordCodes.codes[start + k] = w.charCodeAt(k);
+  closeWord(start, start + w.length);
+}
+
+function grown<T extends Uint16Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** FNV-1a state after `codes[start..end)`, continuing from `h` (as `fnvAdd` of their string). */
+function fnvAddCodes(h: number, codes: Uint16Array, start: number, end: number): number {
+  for (let i = start; i < end; i++) h = Math.imul(h ^ codes[i], FNV_PRIME);
+  return h;
+}
 
 /**
  * The summed (not yet normalised) features of a note, in the module's reusable accumulator: valid
  * until the next call. The inference hot path; {@link expenseFeatures} copies and normalises.
  */
 export function accumulateExpenseFeatures(text: string, cfg: ExpenseFeatureConfig): FeatureAccumulator {
-  const words = expenseWords(text);
+  readWords(text);
+  const { codes, starts, ends, count } = wordCodes;
   const bits = cfg.bits;
   const sums = scratch(bits);
   sums.clear();
-  for (const w of words) sums.add(bucketOf(fnvAdd(PREFIX.w, w), bits), 1);
+  for (let k = 0; k < count; k++)
+    sums.add(bucketOf(fnvAddCodes(PREFIX.w, codes, starts[k], ends[k]), bits), 1);
   if (cfg.bigrams) {
-    for (let i = 1; i < words.length; i++) {
-      const h = fnvAdd(fnvAddCode(fnvAdd(PREFIX.b, words[i - 1]), UNDERSCORE), words[i]);
-      sums.add(bucketOf(h, bits), 1);
+    for (let k = 1; k < count; k++) {
+      const first = fnvAddCode(fnvAddCodes(PREFIX.b, codes, starts[k - 1], ends[k - 1]), UNDERSCORE);
+      sums.add(bucketOf(fnvAddCodes(first, codes, starts[k], ends[k]), bits), 1);
     }
   }
   if (cfg.charWeight > 0) {
@@ -79,29 +214,27 @@ export function accumulateExpenseFeatures(text: string, cfg: ExpenseFeatureConfi
     // position are computed in one pass (each extends the one before by a character) into
     // `ngramBuckets`, then added in that order.
     const { charMin, charMax, charWeight } = cfg;
-    for (const w of words) {
-      const padded = w.length + 2;
+    for (let k = 0; k < count; k++) {
+      // The padded word is codes[from..from + padded).
+      const from = starts[k] - 1;
+      const padded = ends[k] - starts[k] + 2;
       if (padded <= charMin) {
-        sums.add(bucketOf(fnvAddCode(fnvAdd(fnvAddCode(PREFIX.c, SPACE), w), SPACE), bits), charWeight);
+        sums.add(bucketOf(fnvAddCodes(PREFIX.c, codes, from, from + padded), bits), charWeight);
         continue;
       }
-      const starts = padded - charMin + 1;
-      const need = (charMax - charMin + 1) * starts;
+      const positions = padded - charMin + 1;
+      const need = (charMax - charMin + 1) * positions;
       if (ngramBuckets.length < need) ngramBuckets = new Int32Array(2 * need);
-      if (paddedCodes.length < padded) paddedCodes = new Uint16Array(2 * padded);
-      paddedCodes[0] = SPACE;
-      for (let k = 0; k < w.length; k++) paddedCodes[k + 1] = w.charCodeAt(k);
-      paddedCodes[padded - 1] = SPACE;
-      for (let i = 0; i < starts; i++) {
+      for (let i = 0; i < positions; i++) {
         let h = PREFIX.c;
         for (let end = i; end < padded && end < i + charMax; end++) {
-          h = Math.imul(h ^ paddedCodes[end], FNV_PRIME);
+          h = Math.imul(h ^ codes[from + end], FNV_PRIME);
           const n = end - i + 1;
-          if (n >= charMin) ngramBuckets[(n - charMin) * starts + i] = bucketOf(h, bits);
+          if (n >= charMin) ngramBuckets[(n - charMin) * positions + i] = bucketOf(h, bits);
         }
       }
       for (let n = charMin; n <= charMax; n++) {
-        const row = (n - charMin) * starts;
+        const row = (n - charMin) * positions;
         for (let i = 0; i + n <= padded; i++) sums.add(ngramBuckets[row + i], charWeight);
       }
     }
