@@ -57,7 +57,7 @@ export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}):
   // where used), and one read gives both numbers.
   const rowInfo = outputs === 1 ? undefined : new Int32Array(buckets);
   if (outputs > 255) throw new Error(`${outputs} outputs do not fit a row`);
-  const resolveRow = (bucket: number): number => {
+  const resolveRow = (bucket: number): void => {
     const { starts, slots, groupBits } = packed;
     const slot = bucket & ((1 << groupBits) - 1);
     const g = bucket >>> groupBits;
@@ -66,9 +66,7 @@ export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}):
     while (e < end && slots[e] < slot) e++;
     let count = 0;
     while (e + count < end && slots[e + count] === slot) count++;
-    const info = (e + 1) * 256 + count;
-    rowInfo![bucket] = info;
-    return info;
+    rowInfo![bucket] = (e + 1) * 256 + count;
   };
 
   /** w·x of one unit (a whole text or one sentence) into `raw`, read from the features in place. */
@@ -103,11 +101,13 @@ export function modelFromArtifact(a: ModelArtifact, options: ModelOptions = {}):
       raw[0] = sum;
       return raw;
     }
+    // Rows seen for the first time are found before the product, so that its loop makes no call
+    // (measured: about 6% of a note's time).
+    const rows = rowInfo!;
+    for (let i = 0; i < size; i++) if (rows[indices[i]] === 0) resolveRow(indices[i]);
     for (let i = 0; i < size; i++) {
       const v = values[i] * scale;
-      const bucket = indices[i];
-      let info = rowInfo![bucket];
-      if (info === 0) info = resolveRow(bucket);
+      const info = rows[indices[i]];
       const first = (info >>> 8) - 1;
       for (let e = first, end = first + (info & 255); e < end; e++) raw[output[e]] += table[q[e] + 128] * v;
     }
