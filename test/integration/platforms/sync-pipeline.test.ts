@@ -26,7 +26,7 @@ import { SqsSyncQueue } from '../../../src/platforms/adapters/sqs-sync-queue';
 import type { BreakerState } from '../../../src/shared/circuit-breaker';
 import type { ConnectedPlatform, SyncMessage } from '../../../src/platforms';
 import { PLATFORM_BREAKER_CONFIG } from '../../../src/platforms/domain/platform-breaker';
-import { QUOTA_POLICIES } from '../../../src/platforms/domain/quota-policy';
+import { QUOTA_POLICIES, tightenUntil } from '../../../src/platforms/domain/quota-policy';
 import { connectPlatform } from '../../../local/platform-fakes/demo';
 import { peakInWindow, type FakeRequest } from '../../../local/platform-fakes/fake-platform-server';
 import { FakeFacebook } from '../../../local/platform-fakes/facebook';
@@ -70,6 +70,8 @@ const RATE_SLACK_MS = 1_000;
  * stamps `openedAtMs` before its write lands (slow on a busy machine).
  */
 const BREAKER_GRACE_MS = 1_000;
+/** The most a Facebook answer takes from the fake's log to the limiter (a busy machine). */
+const USAGE_ANSWER_GRACE_MS = 2_000;
 /** How long a phase may take to settle on a busy shared machine (idle: well under a minute). */
 const SETTLE_TIMEOUT_MS = 300_000;
 
@@ -661,6 +663,26 @@ it('syncs 20 connections through 429s, an outage, token expiry, edits and deleti
     }
   }
   expect(overRate).toEqual([]);
+
+  // --- 2b. Facebook's first answer reported 85 % usage: its app bucket stayed empty for the pause
+  // the quota policy sets, so no Facebook call was admitted in it (judged on the audit trail, as in
+  // 3; a call admitted while that answer was still on its way back may go, hence the grace).
+  const usageAnsweredAt = facebook.server.requests.filter(isApi(facebook))[0]!.at;
+  const pauseMs = tightenUntil('facebook', { usedRatio: 0.85 }, 0)!;
+  const facebookAdmitted = (await stack.scanAll('Audit'))
+    .filter(
+      (item) =>
+        item.platform === 'facebook' &&
+        item.actionKind === 'call' &&
+        (item.operation === 'list' || item.operation === 'get'),
+    )
+    .map((item) => Date.parse(String(item.at)) - Number(item.latencyMs) - Number(item.queuedMs));
+  expect(
+    facebookAdmitted
+      .filter((at) => at >= usageAnsweredAt + USAGE_ANSWER_GRACE_MS && at < usageAnsweredAt + pauseMs)
+      .map((at) => `admitted ${at - usageAnsweredAt} ms after the 85 % answer`),
+  ).toEqual([]);
+  expect(facebookAdmitted.some((at) => at >= usageAnsweredAt + pauseMs)).toBe(true);
 
   // --- 3. No call went to Google while its breaker was open, except the half-open probes. Judged
   // on the audit trail by when each call's admission read the breaker (`at` - latencyMs -
