@@ -8,6 +8,7 @@ import { bucketOf, fnvAdd, fnvAddCode, FNV_OFFSET } from './hash';
 import { accumulatorCache, type FeatureAccumulator, type SparseVector } from './sparse';
 import {
   isClauseBreaker,
+  isIdiomKeyword,
   isPunctuation,
   lightStem,
   negationMask,
@@ -130,7 +131,8 @@ export function accumulateSentimentFeatures(
 ): FeatureAccumulator {
   let tokens = wordTokens(sentence);
   let lastBut = classify(tokens);
-  if (cfg.idioms && sawTrigger) {
+  // An idiom needs a trigger word and one of its key words (`isIdiomKeyword`).
+  if (cfg.idioms && sawTrigger && tokens.some(isIdiomKeyword)) {
     const rewritten = rewriteFoundIdioms(tokens);
     if (rewritten !== tokens) {
       tokens = rewritten;

@@ -322,6 +322,42 @@ const IDIOM_TRIGGERS = new Set([
 ]);
 
 /**
+ * Words of which every match of an idiom above holds one, as a whole token (a pattern's last word,
+ * or "complain" for "nothing to complain about"). A rewrite only takes words away, so tokens holding
+ * none of them hold no idiom, before or after any rewrite.
+ */
+const IDIOM_KEYWORDS = new Set([
+  'bad',
+  'fault',
+  'complain',
+  'happier',
+  'better',
+  'enough',
+  'trouble',
+  'bother',
+  'more',
+  'complaints',
+  'problem',
+  'problems',
+  'issues',
+  'regrets',
+  'issue',
+  'complaint',
+  'hesitate',
+  'disappoint',
+  'disappointed',
+  'worse',
+]);
+
+/**
+ * True for a word some idiom needs: {@link rewriteFoundIdioms} returns tokens without one as they
+ * are, so inference need not run its patterns on them (most sentences with a trigger word).
+ */
+export function isIdiomKeyword(token: string): boolean {
+  return IDIOM_KEYWORDS.has(token);
+}
+
+/**
  * Replaces the idioms above by {@link IDIOM_POSITIVE} / {@link IDIOM_NEGATIVE}. Tokens without
  * any trigger word are returned as they are (the common case costs one set lookup per token).
  */

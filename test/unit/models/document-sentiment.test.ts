@@ -1,7 +1,15 @@
+import fc from 'fast-check';
 import { featureBucket } from '#src/models/ml/hash';
 import { loadModel } from '#src/models/ml';
 import { sentimentFeatureNames, sentimentFeatures } from '#src/models/ml/sentiment-features';
-import { IDIOM_NEGATIVE, IDIOM_POSITIVE, rewriteIdioms, wordTokens } from '#src/models/ml/tokenize';
+import {
+  IDIOM_NEGATIVE,
+  IDIOM_POSITIVE,
+  isIdiomKeyword,
+  rewriteFoundIdioms,
+  rewriteIdioms,
+  wordTokens,
+} from '#src/models/ml/tokenize';
 import { sentenceWeights } from '#src/models/ml/vectorise';
 import { classificationMetrics } from '#src/models/training/metrics';
 import { readHeldoutReviews } from '#src/models/training/heldout-reviews';
@@ -25,6 +33,61 @@ describe('rewriteIdioms', () => {
   it('marks "could have been better" negative and leaves ordinary negation alone', () => {
     expect(idioms('It could have been better')).toEqual(['it', IDIOM_NEGATIVE]);
     expect(idioms('The food was not good')).toEqual(['the', 'food', 'was', 'not', 'good']);
+  });
+});
+
+/** Idioms of every pattern and alternative (folded tokens, as `rewriteFoundIdioms` reads them). */
+const IDIOM_PHRASES = [
+  'not bad',
+  'not too bad at all',
+  'not half bad',
+  'cant fault',
+  'could not complain',
+  'cannot have been happier',
+  'couldnt be better',
+  'can not recommend them highly enough',
+  'cant thank you enough',
+  'couldnt praise the staff more enough',
+  'nothing was ever too much trouble',
+  'nothing too much bother',
+  'nothing to complain about',
+  'nothing we could fault',
+  'couldnt have asked for anything more',
+  'cant ask for any thing better',
+  'no complaints',
+  'no problem',
+  'no problems',
+  'no issues',
+  'no regrets',
+  'not a single problem',
+  'never one issue',
+  'not complaint',
+  'wouldnt hesitate',
+  'do not hesitate',
+  'didnt disappoint',
+  'will not disappointed',
+  'could have been better',
+  'should have been worse',
+];
+
+describe('isIdiomKeyword', () => {
+  const pieces = [...IDIOM_PHRASES, 'the', 'was', 'not', 'could', 'have', 'been', 'at', 'all', ',', '!', '.'];
+  const tokensOf = fc
+    .array(fc.constantFrom(...pieces), { maxLength: 8 })
+    .map((parts) => parts.join(' ').split(' ').filter(Boolean));
+
+  it('names a word of every idiom: tokens full of idioms but for these words are left as they are', () => {
+    fc.assert(
+      fc.property(tokensOf, (tokens) => {
+        const stripped = tokens.map((t) => (isIdiomKeyword(t) ? 'x' : t));
+        expect(rewriteFoundIdioms(stripped)).toBe(stripped);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('is tested on tokens that do hold idioms', () => {
+    for (const phrase of IDIOM_PHRASES) expect(rewriteFoundIdioms(phrase.split(' ')).length).toBe(1);
   });
 });
 
