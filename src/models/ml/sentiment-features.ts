@@ -7,15 +7,19 @@
 import { bucketOf, fnvAdd, fnvAddCode, FNV_OFFSET } from './hash';
 import { accumulatorCache, type FeatureAccumulator, type SparseVector } from './sparse';
 import {
+  IDIOM_KEYWORD,
+  PUNCTUATION,
+  readPlainSentence,
+  readTokenStrings,
+  tokenCodes,
+} from './sentence-tokens';
+import {
   isClauseBreaker,
-  isIdiomKeyword,
   isPunctuation,
   lightStem,
   negationMask,
   rewriteFoundIdioms,
   rewriteIdioms,
-  tokenFlags,
-  TOKEN_BUT,
   TOKEN_CLAUSE_BREAKER,
   TOKEN_IDIOM_TRIGGER,
   TOKEN_NEGATOR,
@@ -94,52 +98,49 @@ const QUESTION = fnvAdd(PREFIX.u, '?');
 const FNV_PRIME = 0x01000193;
 const scratch = accumulatorCache();
 
-/** Per token of the sentence being featurised: its {@link tokenFlags}, and PUNCTUATION. */
-let flags = new Uint8Array(64);
-const PUNCTUATION = 128;
-/** Set by {@link classify}: a token of the sentence is an idiom trigger. */
-let sawTrigger = false;
-
-/** Fills `flags` for `tokens` and returns the index of the last "but" (-1 when none). */
-function classify(tokens: readonly string[]): number {
-  if (flags.length < tokens.length) flags = new Uint8Array(2 * tokens.length);
-  let lastBut = -1;
-  let triggers = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    const f = isPunctuation(t) ? PUNCTUATION : tokenFlags(t);
-    flags[i] = f;
-    triggers |= f;
-    if (f & TOKEN_BUT) lastBut = i;
+/**
+ * Reads the sentence's tokens, idioms rewritten when `cfg` asks for it, into `tokenCodes`: a plain
+ * sentence from its codes, any other (or one that may hold an idiom) from `wordTokens`' strings.
+ * Returns the token strings when it built them (always when `cfg.stems`: `lightStem` reads strings).
+ */
+function readTokens(sentence: string, cfg: SentimentFeatureConfig): readonly string[] | undefined {
+  const plain = !cfg.stems && readPlainSentence(sentence);
+  if (plain && !(cfg.idioms && mayHoldIdiom())) return undefined;
+  let tokens = wordTokens(sentence);
+  if (!plain) readTokenStrings(tokens);
+  if (cfg.idioms && mayHoldIdiom()) {
+    const rewritten = rewriteFoundIdioms(tokens);
+    if (rewritten !== tokens) {
+      tokens = rewritten;
+      readTokenStrings(tokens);
+    }
   }
-  sawTrigger = (triggers & TOKEN_IDIOM_TRIGGER) !== 0;
-  return lastBut;
+  return tokens;
+}
+
+/** An idiom needs a trigger word and one of its key words (`isIdiomKeyword`). */
+function mayHoldIdiom(): boolean {
+  const kinds = tokenCodes.allKinds;
+  return (kinds & TOKEN_IDIOM_TRIGGER) !== 0 && (kinds & IDIOM_KEYWORD) !== 0;
 }
 
 /**
  * The hashed features of {@link sentimentFeatureNames} (a feature seen twice keeps its largest
  * weight), computed without building the names, in the module's reusable accumulator (valid until
  * the next call): the per-sentence hot path of inference. {@link sentimentFeatures} copies them.
- * One lookup classifies each token (negator, clause breaker, idiom trigger, "but"), the negation
- * scope is followed in the same pass as the features (as `negationMask` marks it), and a word's
- * unigram, its bigram with the word before and the bigram prefix for the next word are hashed in one
- * loop over its characters (each FNV state as `fnvAdd` computes it).
+ * The tokens are read as codes with their kinds (negator, clause breaker, "but", punctuation; see
+ * `sentence-tokens.ts`), the negation scope is followed in the same pass as the features (as
+ * `negationMask` marks it), and a word's unigram, its bigram with the word before and the bigram
+ * prefix for the next word are hashed in one loop over its codes (each FNV state as `fnvAdd`
+ * computes it).
  */
 export function accumulateSentimentFeatures(
   sentence: string,
   cfg: SentimentFeatureConfig,
 ): FeatureAccumulator {
-  let tokens = wordTokens(sentence);
-  let lastBut = classify(tokens);
-  // An idiom needs a trigger word and one of its key words (`isIdiomKeyword`).
-  if (cfg.idioms && sawTrigger && tokens.some(isIdiomKeyword)) {
-    const rewritten = rewriteFoundIdioms(tokens);
-    if (rewritten !== tokens) {
-      tokens = rewritten;
-      lastBut = classify(tokens);
-    }
-  }
-  const lastBreaker = cfg.contrastWeighting ? lastBut : -1;
+  const strings = readTokens(sentence, cfg);
+  const { codes, starts, ends, kinds, count } = tokenCodes;
+  const lastBreaker = cfg.contrastWeighting ? tokenCodes.lastBut : -1;
   const scope = cfg.negationScope;
   const bits = cfg.bits;
   const acc = scratch(bits);
@@ -148,13 +149,12 @@ export function accumulateSentimentFeatures(
   let hasPrev = false;
   /** FNV state of `b:<previous word>_`. */
   let prevBigram = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    const f = flags[i];
-    const weight = lastBreaker < 0 ? 1 : i < lastBreaker ? 0.5 : 1.5;
+  for (let k = 0; k < count; k++) {
+    const f = kinds[k];
+    const weight = lastBreaker < 0 ? 1 : k < lastBreaker ? 0.5 : 1.5;
     if (f & PUNCTUATION) {
       remaining = 0;
-      const c = t.charCodeAt(0);
+      const c = codes[starts[k]];
       if (c === 33) acc.max(bucketOf(BANG, bits), weight);
       else if (c === 63) acc.max(bucketOf(QUESTION, bits), weight);
       hasPrev = false;
@@ -171,14 +171,15 @@ export function accumulateSentimentFeatures(
     let unigram = negated ? PREFIX.n : PREFIX.u;
     let bigram = prevBigram;
     let nextBigram = PREFIX.b;
-    for (let k = 0; k < t.length; k++) {
-      const c = t.charCodeAt(k);
+    for (let i = starts[k], end = ends[k]; i < end; i++) {
+      const c = codes[i];
       unigram = Math.imul(unigram ^ c, FNV_PRIME);
       bigram = Math.imul(bigram ^ c, FNV_PRIME);
       nextBigram = Math.imul(nextBigram ^ c, FNV_PRIME);
     }
     acc.max(bucketOf(unigram, bits), weight);
     if (cfg.stems) {
+      const t = strings![k];
       const stem = lightStem(t);
       if (stem !== t) acc.max(bucketOf(fnvAdd(negated ? PREFIX.ns : PREFIX.s, stem), bits), weight);
     }

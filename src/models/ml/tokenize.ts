@@ -402,3 +402,8 @@ for (const [words, flag] of [
 export function tokenFlags(token: string): number {
   return FLAGS.get(token) ?? 0;
 }
+
+/** The words {@link tokenFlags} or {@link isIdiomKeyword} say anything of (for lookups by character codes). */
+export function flaggedWords(): string[] {
+  return [...new Set([...FLAGS.keys(), ...IDIOM_KEYWORDS])];
+}
