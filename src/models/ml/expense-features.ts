@@ -7,6 +7,15 @@
  * inference. A plain note's words are read straight into character codes (see {@link readWords}).
  */
 import { bucketOf, fnvAdd, fnvAddCode, FNV_OFFSET } from './hash';
+import {
+  APOSTROPHE,
+  isCurrencyCode,
+  isLetterCode,
+  isWordCode,
+  plainCodes,
+  readPlainCodes,
+  SPACE,
+} from './plain-codes';
 import { accumulatorCache, l2Normalise, type FeatureAccumulator, type SparseVector } from './sparse';
 import { isPunctuation, wordTokens } from './tokenize';
 
@@ -44,15 +53,8 @@ function hasCurrency(text: string): boolean {
   return false;
 }
 
-/** One of {@link CURRENCY}'s symbols: £ $ € ¥. */
-function isCurrencyCode(c: number): boolean {
-  return c === 0xa3 || c === 0x24 || c === 0x20ac || c === 0xa5;
-}
-
 const PREFIX = { w: fnvAdd(FNV_OFFSET, 'w:'), b: fnvAdd(FNV_OFFSET, 'b:'), c: fnvAdd(FNV_OFFSET, 'c:') };
 const UNDERSCORE = '_'.charCodeAt(0);
-const SPACE = ' '.charCodeAt(0);
-const APOSTROPHE = "'".charCodeAt(0);
 const FNV_PRIME = 0x01000193;
 const scratch = accumulatorCache();
 /** Buckets of one word's character n-grams, by length then start (see `accumulateExpenseFeatures`). */
@@ -70,8 +72,6 @@ const wordCodes = {
   /** Codes in use (the next word's padding goes here). */
   used: 0,
 };
-/** The note after `wordTokens`' normalisation (a plain note's), as codes: see {@link plainNoteCodes}. */
-let normalised = new Uint16Array(256);
 
 /**
  * Fills {@link wordCodes} with `expenseWords(text)`. A plain note (ASCII but for currency symbols, and
@@ -83,46 +83,18 @@ let normalised = new Uint16Array(256);
 function readWords(text: string): void {
   wordCodes.count = 0;
   wordCodes.used = 0;
-  const n = plainNoteCodes(text);
+  const n = readPlainCodes(text, true);
   if (n >= 0) scanWordCodes(n);
   else for (const w of expenseWords(text)) pushWord(w);
 }
 
 /**
- * What `wordTokens` scans for a plain note, into {@link normalised}: `expenseWords`' currency symbols
- * as spaces, lower-cased, runs of 3+ identical letters cut to 2 (`normalise`'s ASCII path). Returns
- * its length, or -1 when the note is not plain.
- */
-function plainNoteCodes(text: string): number {
-  if (normalised.length < text.length) normalised = new Uint16Array(2 * text.length);
-  const out = normalised;
-  let n = 0;
-  let prev = -1;
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (isCurrencyCode(c)) c = SPACE;
-    else if (c >= 0x80 || needsGeneralPath(c)) return -1;
-    else if (c >= 65 && c <= 90) c += 32;
-    run = c === prev ? run + 1 : 1;
-    prev = c;
-    if (run < 3 || c < 97 || c > 122) out[n++] = c;
-  }
-  return n;
-}
-
-/** ` : ; < = _`: characters the emoticon rules, `normalise`'s quote mapping or "emo_" tokens read. */
-function needsGeneralPath(c: number): boolean {
-  return c === 0x60 || c === 0x3a || c === 0x3b || c === 0x3c || c === 0x3d || c === 0x5f;
-}
-
-/**
- * `scanTokens`' word tokens of {@link normalised} (its other tokens are punctuation, which
+ * `scanTokens`' word tokens of `plainCodes()` (plain-codes.ts) (its other tokens are punctuation, which
  * `expenseWords` drops) into {@link wordCodes}: `[a-z0-9]+`, then `'[a-z]+` parts without the apostrophe;
  * a token with a digit is dropped, as `expenseWords` drops it.
  */
 function scanWordCodes(n: number): void {
-  const s = normalised;
+  const s = plainCodes();
   let i = 0;
   while (i < n) {
     if (!isWordCode(s[i])) {
@@ -145,9 +117,6 @@ function scanWordCodes(n: number): void {
     i = j;
   }
 }
-
-const isWordCode = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
-const isLetterCode = (c: number): boolean => c >= 97 && c <= 122;
 
 /**
  * Starts a word of at most `length` codes in {@link wordCodes} (room for it and its padding made):

@@ -7,6 +7,7 @@
  * two agree on every sentence (test/unit/models/sentiment-features.test.ts).
  */
 import { fnvAdd, FNV_OFFSET } from './hash';
+import { APOSTROPHE, isLetterCode, isWordCode, plainCodes, readPlainCodes } from './plain-codes';
 import { flaggedWords, isIdiomKeyword, isPunctuation, tokenFlags, TOKEN_BUT } from './tokenize';
 
 /** Kind bit of a token that is an idiom key word (`isIdiomKeyword`); the other bits are `tokenFlags`'. */
@@ -49,58 +50,23 @@ export function readTokenStrings(tokens: readonly string[]): void {
  * false, having read nothing useful, for any other text.
  */
 export function readPlainSentence(text: string): boolean {
-  const n = plainCodes(text);
+  const n = readPlainCodes(text, false);
   if (n < 0) return false;
   clear();
   scanCodes(n);
   return true;
 }
 
-/** The text after `normalise` (its ASCII path), as codes. */
-let normalised = new Uint16Array(256);
-
-/**
- * `normalise`'s ASCII path into {@link normalised}: lower-cased, runs of 3+ identical letters cut to
- * 2. Returns the length, or -1 when the text is not plain.
- */
-function plainCodes(text: string): number {
-  if (normalised.length < text.length) normalised = new Uint16Array(2 * text.length);
-  const out = normalised;
-  let n = 0;
-  let prev = -1;
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const c = code < 0x80 ? PLAIN_LOWER[code] : -1;
-    if (c < 0) return -1;
-    run = c === prev ? run + 1 : 1;
-    prev = c;
-    if (run < 3 || c < 97 || c > 122) out[n++] = c;
-  }
-  return n;
-}
-
-/**
- * Each ASCII code lower-cased, or -1 for `` ` : ; < = _ ``: the characters the emoticon rules,
- * `normalise`'s quote mapping or "emo_" tokens read (one lookup per character).
- */
-const PLAIN_LOWER = new Int16Array(0x80);
-for (let c = 0; c < 0x80; c++) PLAIN_LOWER[c] = c >= 65 && c <= 90 ? c + 32 : c;
-for (const c of '`:;<=_') PLAIN_LOWER[c.charCodeAt(0)] = -1;
-
-const APOSTROPHE = 39;
-const isWordCode = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
-const isLetterCode = (c: number): boolean => c >= 97 && c <= 122;
 const isBangOrQuestion = (c: number): boolean => c === 33 || c === 63;
 /** `.,;:`: one token each. */
 const isClausePunctuation = (c: number): boolean => c === 46 || c === 44 || c === 59 || c === 58;
 
 /**
- * `scanTokens` over {@link normalised} (no "emo_" token can start in a plain text): words
+ * `scanTokens` over `plainCodes()` (no "emo_" token can start in a plain text): words
  * `[a-z0-9]+(?:'[a-z]+)*` without their apostrophes, runs of `!`/`?`, single `.,;:`.
  */
 function scanCodes(n: number): void {
-  const s = normalised;
+  const s = plainCodes();
   let i = 0;
   while (i < n) {
     const c = s[i];
@@ -117,9 +83,9 @@ function scanCodes(n: number): void {
   }
 }
 
-/** Reads the word starting at `normalised[i]`, its kind looked up by its codes; returns where it ends. */
+/** Reads the word starting at `plainCodes()[i]`, its kind looked up by its codes; returns where it ends. */
 function scanWord(i: number, n: number): number {
-  const s = normalised;
+  const s = plainCodes();
   const start = openToken(n - i);
   const codes = tokenCodes.codes;
   let at = start;
@@ -135,7 +101,8 @@ function scanWord(i: number, n: number): number {
 
 function pushPunctuation(from: number, to: number): void {
   const start = openToken(to - from);
-  for (let i = from; i < to; i++) tokenCodes.codes[start + i - from] = normalised[i];
+  const s = plainCodes();
+  for (let i = from; i < to; i++) tokenCodes.codes[start + i - from] = s[i];
   closeToken(start, start + to - from, PUNCTUATION);
 }
 

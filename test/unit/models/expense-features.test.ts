@@ -4,15 +4,13 @@
  * `expenseFeatures`, which reads plain notes' words straight into character codes: equal on every
  * note of the corpora and on generated ones, bit for bit.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { expenseFeatures, expenseWords, type ExpenseFeatureConfig } from '#src/models/ml/expense-features';
 import { featureBucket } from '#src/models/ml/hash';
 import { l2Normalise, SparseBuilder, type SparseVector } from '#src/models/ml/sparse';
 import { charNgrams } from '#src/models/ml/tokenize';
 import { goldenTexts } from '../../../scripts/golden-predictions';
-import { REPO_ROOT } from './helpers';
+import { textColumn } from './helpers';
 
 const CONFIG: ExpenseFeatureConfig = { bits: 16, charMin: 3, charMax: 5, charWeight: 0.5, bigrams: true };
 
@@ -28,14 +26,6 @@ function reference(text: string, cfg: ExpenseFeatureConfig): SparseVector {
       b.add(featureBucket(`c:${g}`, cfg.bits), cfg.charWeight);
   }
   return l2Normalise(b.build());
-}
-
-function column(path: string): string[] {
-  return readFileSync(join(REPO_ROOT, path), 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter((line) => line.includes('\t'))
-    .map((line) => line.slice(0, line.lastIndexOf('\t')));
 }
 
 /** Notes and texts that take each branch: currency, apostrophes, letter runs, emoticons, non-ASCII. */
@@ -63,9 +53,9 @@ describe('expense features', () => {
   it('equal their string definition on every note of the corpora and the golden texts', () => {
     const texts = [
       ...EDGES,
-      ...column('data/expenses/generated.tsv'),
-      ...column('data/expenses/handwritten-train.tsv'),
-      ...column('data/expenses/handwritten-heldout.tsv'),
+      ...textColumn('data/expenses/generated.tsv'),
+      ...textColumn('data/expenses/handwritten-train.tsv'),
+      ...textColumn('data/expenses/handwritten-heldout.tsv'),
       ...goldenTexts(),
     ];
     const differ = texts.filter(

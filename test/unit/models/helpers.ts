@@ -1,4 +1,5 @@
 /** Shared fixtures for the ML unit tests. */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabelledText } from '#src/models/training/datasets';
 import type { Recipe } from '#src/models/training/fit';
@@ -51,4 +52,13 @@ export function tinyExpenseRecipe(threshold: number): Recipe {
     threshold,
     fallbackLabel: 'other',
   };
+}
+
+/** The texts of a tab-separated corpus file (every line's part before its last tab). */
+export function textColumn(path: string, header = true): string[] {
+  return readFileSync(join(REPO_ROOT, path), 'utf8')
+    .split('\n')
+    .slice(header ? 1 : 0)
+    .filter((line) => line.includes('\t'))
+    .map((line) => line.slice(0, line.lastIndexOf('\t')));
 }

@@ -5,7 +5,6 @@
  * (`sentence-tokens.ts`): equal on every text and sentence of the corpora and on generated ones, bit
  * for bit.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { featureBucket } from '#src/models/ml/hash';
@@ -24,7 +23,7 @@ import {
   wordTokens,
 } from '#src/models/ml/tokenize';
 import { goldenTexts } from '../../../scripts/golden-predictions';
-import { REPO_ROOT } from './helpers';
+import { textColumn } from './helpers';
 
 /** The shipped models' configurations (1.1.0, 1.0.0) and one with stems. */
 const CONFIGS: readonly SentimentFeatureConfig[] = [
@@ -55,14 +54,6 @@ function tokensRead(): { tokens: string[]; kinds: number[] } {
 const kindOf = (t: string): number =>
   isPunctuation(t) ? PUNCTUATION : tokenFlags(t) | (isIdiomKeyword(t) ? IDIOM_KEYWORD : 0);
 
-function column(path: string, header: boolean): string[] {
-  return readFileSync(join(REPO_ROOT, path), 'utf8')
-    .split('\n')
-    .slice(header ? 1 : 0)
-    .filter((line) => line.includes('\t'))
-    .map((line) => line.slice(0, line.lastIndexOf('\t')));
-}
-
 /** Texts that take each path: emoticon and quote characters, "_", non-ASCII, letter runs, idioms. */
 const EDGES = [
   '',
@@ -89,9 +80,9 @@ const corpus = (): string[] => {
   const texts = [
     ...EDGES,
     ...['amazon_cells_labelled.txt', 'imdb_labelled.txt', 'yelp_labelled.txt'].flatMap((file) =>
-      column(join('data', 'sentiment', 'uci', file), false),
+      textColumn(join('data', 'sentiment', 'uci', file), false),
     ),
-    ...column(join('data', 'sentiment', 'reference', 'wedding-reviews.tsv'), true),
+    ...textColumn(join('data', 'sentiment', 'reference', 'wedding-reviews.tsv'), true),
     ...goldenTexts(),
   ];
   return [...new Set([...texts, ...texts.flatMap(splitSentences)])];
