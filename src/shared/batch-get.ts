@@ -26,17 +26,33 @@ export type WireItem = Record<string, AttributeValue>;
 type ReadBatch<K, T> = (keys: K[]) => Promise<{ items: T[]; unprocessed: K[] | undefined }>;
 
 /**
- * A key's identity: its values, each prefixed by its length (unambiguous for any string, and a
- * fraction of the cost of `JSON.stringify` for the three lookups per key of a page).
+ * Items (or keys) by their key values: one Map level per key attribute, so that matching a page's
+ * items to its keys builds no identity string per key and per item (ADR 0022, `getcpu2`).
  */
-const identityOf = (keyAttributes: readonly string[], valueOf: (name: string) => unknown): string => {
-  let identity = '';
-  for (const name of keyAttributes) {
-    const value = String(valueOf(name));
-    identity += `${value.length}:${value}`;
+type KeyTree<T> = Map<string, KeyTree<T> | T>;
+
+/** Puts `value` under `values` in `tree`; false when something was there already (now replaced). */
+function addTo<T>(tree: KeyTree<T>, values: readonly string[], value: T): boolean {
+  let level = tree;
+  const last = values.length - 1;
+  for (let i = 0; i < last; i += 1) {
+    let next = level.get(values[i]!) as KeyTree<T> | undefined;
+    if (next === undefined) level.set(values[i]!, (next = new Map()));
+    level = next;
   }
-  return identity;
-};
+  const fresh = !level.has(values[last]!);
+  level.set(values[last]!, value);
+  return fresh;
+}
+
+function findIn<T>(tree: KeyTree<T>, values: readonly string[]): T | undefined {
+  let level: KeyTree<T> | T | undefined = tree;
+  for (const value of values) {
+    level = (level as KeyTree<T>).get(value);
+    if (level === undefined) return undefined;
+  }
+  return level as T;
+}
 
 /**
  * The items as the low-level client reads them, in DynamoDB's wire form, in the order of the keys:
@@ -100,10 +116,11 @@ async function inOrder<K, T>(
   keyAttributes: readonly string[],
   keyValue: (item: T, name: string) => unknown,
 ): Promise<T[]> {
-  const found = new Map<string, T>();
-  // Each key's identity once: it names the key for the batches and finds its item at the end.
-  const identities = keys.map((key) => identityOf(keyAttributes, (name) => key[name]));
-  const unique = [...new Map(keys.map((key, i) => [identities[i]!, key])).values()];
+  // Each key's values once: they name the key for the batches and find its item at the end.
+  const keyValues = keys.map((key) => keyAttributes.map((name) => String(key[name])));
+  const asked: KeyTree<true> = new Map();
+  const unique = keys.filter((_, i) => addTo(asked, keyValues[i]!, true));
+  const found: KeyTree<T> = new Map();
   for (let i = 0; i < unique.length; i += BATCH_GET_MAX) {
     let pending: K[] | undefined = unique.slice(i, i + BATCH_GET_MAX).map(wireKey);
     for (let tries = 0; pending && pending.length > 0; tries += 1) {
@@ -113,8 +130,9 @@ async function inOrder<K, T>(
       if (tries > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** tries)));
       const result = await read(pending);
       for (const item of result.items) {
-        found.set(
-          identityOf(keyAttributes, (name) => keyValue(item, name)),
+        addTo(
+          found,
+          keyAttributes.map((name) => String(keyValue(item, name))),
           item,
         );
       }
@@ -122,9 +140,9 @@ async function inOrder<K, T>(
     }
   }
   const inKeyOrder: T[] = [];
-  for (const identity of identities) {
-    const item = found.get(identity);
-    if (item) inKeyOrder.push(item);
+  for (const values of keyValues) {
+    const item = findIn(found, values);
+    if (item !== undefined) inKeyOrder.push(item);
   }
   return inKeyOrder;
 }
