@@ -16,11 +16,13 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { functionDefinition } from '../src/catalog/functions';
 import { apiFunctionOfOperation } from '../src/catalog/api-functions';
 import { secretDefinition } from '../src/catalog/secrets';
+import { tableEnvVar } from '../src/catalog/tables';
+import { requireEnv } from '../src/shared/env';
 import { REPO_ROOT } from '../local/processes';
 import {
   answerLocally,
   attributeValue,
-  batchGetAnswer,
+  batchGetAnswerOf,
   sqsSendAnswer,
   type JsonAnswer,
 } from './answer-locally';
@@ -150,18 +152,22 @@ async function run(requests: number): Promise<ApiCpuResult> {
   const clients = await import('../src/shared/aws-clients');
   const last = reviewItem(PAGE - 1);
   // byCreatedAt holds keys and the listing's filter attributes (ADR 0032): a Query of the index,
-  // then BatchGetItem of the page's reviews.
+  // then BatchGetItem of the page's reviews. The Query projects `pk, sk` (review-repository.ts
+  // `list`), so its items hold those two as DynamoDB answers them; the last evaluated key is the
+  // index's, table keys and index keys.
   const page = Array.from({ length: PAGE }, (_, i) => reviewItem(i));
   const queryAnswer = JSON.stringify({
-    Items: page.map((r) => attributeValue({ pk: r.pk, sk: r.sk, gsi1pk: r.gsi1pk, gsi1sk: r.gsi1sk }).M),
+    Items: page.map((r) => attributeValue({ pk: r.pk, sk: r.sk }).M),
     Count: PAGE,
     ScannedCount: PAGE,
     LastEvaluatedKey: attributeValue({ pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk })
       .M,
   });
-  const byKey = new Map<string, string>();
-  const dynamoAnswer: JsonAnswer = (operation, request) => {
-    if (operation === 'BatchGetItem') return batchGetAnswer(byKey, request, page);
+  // The function reads one table here: its answer is built once for it (the requests are not
+  // parsed to find it; `checkPage` below fails the run if the page came back short).
+  const batchAnswer = batchGetAnswerOf(requireEnv(tableEnvVar('Reviews')), page);
+  const dynamoAnswer: JsonAnswer = (operation) => {
+    if (operation === 'BatchGetItem') return batchAnswer;
     if (operation !== 'Query') throw new Error(`unexpected DynamoDB call ${operation}`);
     return queryAnswer;
   };
@@ -170,7 +176,7 @@ async function run(requests: number): Promise<ApiCpuResult> {
   answerLocally(clients.dynamo(), dynamoAnswer);
   answerLocally(clients.sqs(), (operation, request) => {
     if (operation !== 'SendMessage') throw new Error(`unexpected SQS call ${operation}`);
-    return sqsSendAnswer(request);
+    return sqsSendAnswer(request());
   });
   const { handleRequest } = (await import(`../${functionDefinition(REVIEWS_FUNCTION).entry}`)) as {
     handleRequest: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -192,6 +198,7 @@ async function run(requests: number): Promise<ApiCpuResult> {
     202,
     requests,
   );
+  checkPage(await handleRequest(event('GET', '/v1/reviews', 0)));
   const get = await measure(handleRequest, (i) => event('GET', '/v1/reviews', i), 200, requests);
   return {
     requests,
@@ -202,6 +209,16 @@ async function run(requests: number): Promise<ApiCpuResult> {
     postReviewsWallMs: post.wall,
     getReviewsWallMs: get.wall,
   };
+}
+
+/** The canned answers fit the handler's requests: the first page lists all of its reviews. */
+function checkPage(answer: APIGatewayProxyResult): void {
+  const items = (JSON.parse(answer.body) as { items?: unknown[] }).items;
+  if (answer.statusCode !== 200 || items?.length !== PAGE) {
+    throw new Error(
+      `GET /v1/reviews listed ${items?.length ?? 'no'} of ${PAGE} reviews: ${answer.statusCode}`,
+    );
+  }
 }
 
 /** The bench phase: the measurement in a fresh Node process (with `--cpu-prof` when asked). */

@@ -83,7 +83,7 @@ async function run(batches: number): Promise<Record<string, number>> {
   const byKey = new Map<string, string>();
   const dynamoAnswer: JsonAnswer = (operation, request) => {
     if (operation === 'Query') return recent;
-    if (operation === 'BatchGetItem') return batchGetAnswer(byKey, request, latest);
+    if (operation === 'BatchGetItem') return batchGetAnswer(byKey, request(), latest);
     // A PutItem here is a message parked as rejected: the bench's messages must all be stored.
     if (operation === 'PutItem') answerParked();
     if (operation === 'TransactWriteItems' || operation === 'UpdateItem' || operation === 'PutItem')
@@ -95,7 +95,7 @@ async function run(batches: number): Promise<Record<string, number>> {
   answerLocally(clients.dynamo(), dynamoAnswer);
   answerLocally(clients.sqs(), (operation, request) => {
     if (operation !== 'SendMessageBatch') throw new Error(`unexpected SQS call ${operation}`);
-    const entries = (request.Entries ?? []) as { Id: string; MessageBody: string }[];
+    const entries = (request().Entries ?? []) as { Id: string; MessageBody: string }[];
     return {
       Successful: entries.map((e) => ({
         Id: e.Id,
