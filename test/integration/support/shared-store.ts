@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDbLocal } from '../../../local/dynamodb-local';
+import { DynamoDbLocal, QUICK_JIT_ENV } from '../../../local/dynamodb-local';
 import { deleteTables } from '../../../local/resources';
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -18,6 +18,8 @@ const RUNNING = Symbol.for('wedsync.test.sharedDynamoDb');
 type WithShared = typeof globalThis & { [RUNNING]?: DynamoDbLocal };
 
 export async function startSharedStore(): Promise<void> {
+  // globalSetup runs before the setup files: the shared instance too is a test run's (QUICK_JIT_ENV).
+  process.env[QUICK_JIT_ENV] = '1';
   const instance = await DynamoDbLocal.start();
   (globalThis as WithShared)[RUNNING] = instance;
   process.env[SHARED_DYNAMODB_ENV] = instance.endpoint;
