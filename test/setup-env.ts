@@ -3,5 +3,3 @@ process.env.POWERTOOLS_DEV = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.AWS_REGION = process.env.AWS_REGION ?? 'us-east-1';
-// Short-lived DynamoDB Local instances start and answer on less CPU with C1 only (local/dynamodb-local.ts).
-process.env.WEDSYNC_DYNAMODB_LOCAL_QUICK_JIT = '1';

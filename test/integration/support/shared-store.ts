@@ -18,7 +18,8 @@ const RUNNING = Symbol.for('wedsync.test.sharedDynamoDb');
 type WithShared = typeof globalThis & { [RUNNING]?: DynamoDbLocal };
 
 export async function startSharedStore(): Promise<void> {
-  // globalSetup runs before the setup files: the shared instance too is a test run's (QUICK_JIT_ENV).
+  // Test runs start DynamoDB Local on C1 (QUICK_JIT_ENV): set here, in jest's process before any
+  // test file, it reaches the shared instance and every store a test file starts itself.
   process.env[QUICK_JIT_ENV] = '1';
   const instance = await DynamoDbLocal.start();
   (globalThis as WithShared)[RUNNING] = instance;
