@@ -154,33 +154,49 @@ it('connects four platforms, syncs their reviews once, follows edits, publishes 
     30_000,
   );
 
-  // Every call our functions made to a platform is in the supplier's audit trail.
-  const entries: { platform: string; kind: string; operation?: string; outcome: string }[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await stack.call('GET', `/v1/audit?limit=100${cursor ? `&cursor=${cursor}` : ''}`, {
-      key: supplier.apiKey,
-    });
-    expect(page.status).toBe(200);
-    entries.push(...(page.json.items as typeof entries));
-    cursor = page.json.nextCursor as string | undefined;
-  } while (cursor);
-  const calls = entries.filter((e) => e.kind === 'call');
+  // Every call our functions made to a platform is in the supplier's audit trail. The last schedule
+  // run also synced the other locations, and a call's entry is written after its answer: read the
+  // trail until it holds every call the fakes saw (a lost entry never arrives, and fails here).
+  type Entry = { platform: string; kind: string; operation?: string; outcome: string };
+  const readCalls = async (): Promise<Entry[]> => {
+    const entries: Entry[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await stack.call('GET', `/v1/audit?limit=100${cursor ? `&cursor=${cursor}` : ''}`, {
+        key: supplier.apiKey,
+      });
+      expect(page.status).toBe(200);
+      entries.push(...(page.json.items as Entry[]));
+      cursor = page.json.nextCursor as string | undefined;
+    } while (cursor);
+    return entries.filter((e) => e.kind === 'call');
+  };
   // The fakes saw exactly those calls, plus the consent pages the supplier's browser opened.
   const consentPaths = /\/(o\/oauth2\/v2\/auth|v\d+\.\d+\/dialog\/oauth)$|^\/$/;
-  const seen = {
+  const seenByFakes = () => ({
     google: demo.google.server.count((r) => !consentPaths.test(r.path)),
     facebook: demo.facebook.server.count((r) => !consentPaths.test(r.path)),
     trustpilot: demo.trustpilot.server.count((r) => !consentPaths.test(r.path)),
     yelp: demo.yelp.server.count(),
-  };
-  const audited = {
+  });
+  const auditedIn = (calls: Entry[]) => ({
     google: calls.filter((e) => e.platform === 'google').length,
     facebook: calls.filter((e) => e.platform === 'facebook').length,
     trustpilot: calls.filter((e) => e.platform === 'trustpilot').length,
     yelp: calls.filter((e) => e.platform === 'yelp').length,
-  };
-  expect(audited).toEqual(seen);
+  });
+  let calls: Entry[] = [];
+  let seen = seenByFakes();
+  await eventually(
+    async () => {
+      seen = seenByFakes();
+      calls = await readCalls();
+      return JSON.stringify(auditedIn(calls)) === JSON.stringify(seen);
+    },
+    'an audit entry for every platform call',
+    30_000,
+  ).catch(() => undefined); // the comparison below names what differs
+  expect(auditedIn(calls)).toEqual(seen);
   expect(calls.some((e) => e.platform === 'google' && e.operation === 'reply')).toBe(true);
 
   // The health view shows the four connections, healthy, with their latest success.
