@@ -12,20 +12,37 @@ import { FunctionTimeoutError, type FunctionThread } from './function-thread';
 
 export type FunctionInvoker = Pick<FunctionThread, 'invoke'>;
 
+/**
+ * When a stack's function threads start: 'at-start' (`npm start` and the bench, whose figures are
+ * warm functions), or 'on-first-use': an API function on its first request, a queue consumer on its
+ * queue's first message, as Lambda starts a cold environment (the tests' stacks: a test file uses a
+ * few of the functions, and starting the rest took CPU from everything else; ADR 0037).
+ */
+export type FunctionStart = 'at-start' | 'on-first-use';
+
+export interface FunctionStartedOnFirstCall extends FunctionInvoker {
+  /** Starts the thread now if no call has (the worker host, on a queue's first message). */
+  start(): Promise<void>;
+}
+
 export function startedOnFirstCall(
   functionId: string,
   start: () => Promise<FunctionThread>,
   now: () => number = Date.now,
-): FunctionInvoker {
+): FunctionStartedOnFirstCall {
   let starting: Promise<FunctionThread> | undefined;
+  const started = () =>
+    (starting ??= start().catch((error: unknown) => {
+      starting = undefined;
+      throw error;
+    }));
   return {
+    async start(): Promise<void> {
+      await started();
+    },
     async invoke<E, R>(exportName: string, event: E, timeoutMs?: number): Promise<R> {
       const from = now();
-      starting ??= start().catch((error: unknown) => {
-        starting = undefined;
-        throw error;
-      });
-      const thread = await starting;
+      const thread = await started();
       if (timeoutMs === undefined) return thread.invoke<E, R>(exportName, event);
       const left = timeoutMs - (now() - from);
       if (left <= 0) throw new FunctionTimeoutError(functionId, timeoutMs);

@@ -13,6 +13,7 @@
  */
 import {
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   type Message,
   type SQSClient,
@@ -37,13 +38,26 @@ export interface PollerOptions {
    */
   readonly batchingWindowSeconds?: number;
   readonly onError?: (error: unknown) => void;
+  /**
+   * Awaited once, when the queue first holds a visible message and before any is received: the
+   * worker host starts a consumer's thread there (its cold start). Started after a receive, the
+   * start would eat into the batch's visibility timeout (2 s in the test stacks), and a slow start
+   * on a loaded machine would hand the batch out twice. Until then the queue is watched with
+   * GetQueueAttributes, which neither receives a message nor counts a receive.
+   */
+  readonly beforeFirstReceive?: () => Promise<void>;
 }
+
+/** How often a queue is looked at until its first message (beforeFirstReceive). */
+const FIRST_MESSAGE_CHECK_MS = 250;
 
 export class SqsPoller {
   private running = false;
   private loops: Promise<void>[] = [];
   /** The turn to gather: one loop at a time (see the module comment). */
   private gatherTurn: Promise<unknown> = Promise.resolve();
+  /** Settles true once beforeFirstReceive has run, false if polling stopped before a first message. */
+  private firstMessage: Promise<boolean> | undefined;
 
   constructor(private readonly options: PollerOptions) {}
 
@@ -65,6 +79,11 @@ export class SqsPoller {
   }
 
   private async loop(): Promise<void> {
+    this.firstMessage ??= this.awaitFirstMessage().then((seen) => {
+      if (!seen) this.firstMessage = undefined; // paused first: watch again on resume
+      return seen;
+    });
+    if (!(await this.firstMessage)) return;
     while (this.running) {
       try {
         const turn = this.gatherTurn.then(() => this.gatherBatch());
@@ -77,6 +96,30 @@ export class SqsPoller {
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
+  }
+
+  private async awaitFirstMessage(): Promise<boolean> {
+    const { client, queueUrl, beforeFirstReceive } = this.options;
+    if (!beforeFirstReceive) return true;
+    while (this.running) {
+      try {
+        const { Attributes = {} } = await client.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: queueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages'],
+          }),
+        );
+        if (Number(Attributes.ApproximateNumberOfMessages ?? 0) > 0) {
+          // A start that fails is the first invocation's failure (the caller's invoke starts again).
+          await beforeFirstReceive().catch((error: unknown) => this.options.onError?.(error));
+          return true;
+        }
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, FIRST_MESSAGE_CHECK_MS));
+    }
+    return false;
   }
 
   private async gatherBatch(): Promise<Message[]> {

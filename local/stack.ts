@@ -38,7 +38,7 @@ import { readProjectConfig, type WedSyncConfig } from '../lib/settings';
 import { DynamoDbLocal } from './dynamodb-local';
 import { localFunctionEnv } from './function-env';
 import { startFunctionThread, warpFunctionThreads, type FunctionThread } from './function-thread';
-import { startedOnFirstCall, type FunctionInvoker } from './function-on-first-call';
+import { startedOnFirstCall, type FunctionInvoker, type FunctionStart } from './function-on-first-call';
 import { localClock, type LocalClock } from './local-clock';
 import { referencePageResponse } from './docs-page';
 import { createGateway, listen, type GatewayLimits } from './gateway';
@@ -82,13 +82,8 @@ export interface LocalStackOptions {
   /** Review requests per supplier per UTC day (default: REVIEW_REQUESTS_PER_DAY, else 200). */
   readonly reviewRequestsPerDay?: number;
   readonly log?: (line: string) => void;
-  /**
-   * When the API functions' threads start: `at-start` (default; `npm start` and the bench, whose
-   * figures are warm functions) or `on-first-call`, each on its first request as Lambda starts a
-   * cold environment (the tests' stacks: a test file calls two or three of the seven, and starting
-   * the rest took CPU from everything else; local/function-on-first-call.ts).
-   */
-  readonly apiFunctionStart?: 'at-start' | 'on-first-call';
+  /** When the function threads start (default 'at-start'; local/function-on-first-call.ts). */
+  readonly functionStart?: FunctionStart;
   /**
    * Silence the functions' own output (Powertools logs and EMF metric lines) in every function's
    * thread: `POWERTOOLS_LOG_LEVEL=SILENT`, `POWERTOOLS_METRICS_DISABLED=true`. The bench sets it
@@ -454,7 +449,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // Each handler in its own thread, with only its own environment (as Lambda gives it): the API
     // and the authorizer here, the queue consumers in the worker host; both start in parallel.
-    const apiOnFirstCall = options.apiFunctionStart === 'on-first-call';
+    const apiOnFirstCall = options.functionStart === 'on-first-use';
     const firstCallNote = apiOnFirstCall ? ' (each on its first call)' : '';
     log(
       options.apiOnly
@@ -519,6 +514,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             ? { batchingWindowSeconds: options.batchingWindowSeconds }
             : {}),
           functionEnv: consumerEnv,
+          ...(options.functionStart ? { functionStart: options.functionStart } : {}),
         },
         { onOutputLine: opsOutput, onFunctionError: (id) => ops.recordFunctionError(id) },
       );

@@ -8,6 +8,8 @@
  * the lines `pause [queue]` and `resume [queue]` on stdin stop and restart polling (answered with
  * `paused [queue]` / `resumed [queue]`); a failed invocation prints `function-error <FunctionId>`;
  * `clock <segment>` moves the consumers onto the scaled clock's next segment (local/warp-clock.cjs).
+ * With `functionStart: 'on-first-use'` (the tests' stacks) a consumer's thread starts when its
+ * queue first holds a message, as Lambda starts an environment for a first batch (ADR 0037).
  */
 import { createInterface } from 'node:readline';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -15,6 +17,11 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { consumerOf, type FunctionId } from '../src/catalog/functions';
 import { QUEUES } from '../src/catalog/queues';
 import { requireEnv } from '../src/shared/env';
+import {
+  startedOnFirstCall,
+  type FunctionStart,
+  type FunctionStartedOnFirstCall,
+} from './function-on-first-call';
 import { startFunctionThread, warpFunctionThreads, type FunctionThread } from './function-thread';
 import { SqsPoller } from './sqs-poller';
 import { FUNCTION_ERROR_LINE, WORKER_HOST_STOP_DEADLINE_MS } from './worker-protocol';
@@ -27,6 +34,8 @@ export interface WorkerHostConfig {
   readonly batchingWindowSeconds?: number;
   /** Each consumer function's own environment. */
   readonly functionEnv: Partial<Record<FunctionId, Record<string, string>>>;
+  /** Every consumer's thread with the host (default), or each on its queue's first message. */
+  readonly functionStart?: FunctionStart;
 }
 
 async function main(): Promise<void> {
@@ -37,20 +46,30 @@ async function main(): Promise<void> {
     endpoint: requireEnv('AWS_ENDPOINT_URL_SQS'),
     useQueueUrlAsEndpoint: false,
   });
-  // One thread per consumer function, all started at once (loading a handler takes seconds).
+  // One thread per consumer function, all started at once (loading a handler takes seconds), or
+  // each on its queue's first message.
   const consumers = [...new Set(QUEUES.map((q) => consumerOf(q.id)).filter((f) => f !== undefined))];
-  const threads = new Map<FunctionId, FunctionThread>(
-    await Promise.all(
-      consumers.map(async (fn): Promise<[FunctionId, FunctionThread]> => {
-        const env = config.functionEnv[fn.id];
-        if (!env) throw new Error(`no environment for ${fn.id}`);
-        const thread = await startFunctionThread(fn, env);
+  const startedThreads: Promise<FunctionThread>[] = [];
+  const threads = new Map<FunctionId, FunctionStartedOnFirstCall>(
+    consumers.map((fn): [FunctionId, FunctionStartedOnFirstCall] => {
+      const env = config.functionEnv[fn.id];
+      if (!env) throw new Error(`no environment for ${fn.id}`);
+      const start = async () => {
+        const starting = startFunctionThread(fn, env);
+        startedThreads.push(starting);
+        const thread = await starting;
         // Queue consumers export the raw `handleBatch` beside the middy-wrapped `handler` Lambda runs.
-        if (!thread.exports.includes('handleBatch')) throw new Error(`${fn.entry} exports no handleBatch`);
-        return [fn.id, thread];
-      }),
-    ),
+        if (!thread.exports.includes('handleBatch')) {
+          await thread.stop();
+          throw new Error(`${fn.entry} exports no handleBatch`);
+        }
+        return thread;
+      };
+      return [fn.id, startedOnFirstCall(fn.id, start)];
+    }),
   );
+  const onFirstMessage = config.functionStart === 'on-first-use';
+  if (!onFirstMessage) await Promise.all([...threads.values()].map((thread) => thread.start()));
   const pollers = new Map<string, SqsPoller>();
   for (const definition of QUEUES) {
     const queue = config.queues.find((q) => q.id === definition.id);
@@ -82,6 +101,7 @@ async function main(): Promise<void> {
         ? { batchingWindowSeconds: config.batchingWindowSeconds }
         : {}),
       onError: (error) => process.stderr.write(`[workers] ${definition.id}: ${(error as Error).message}\n`),
+      ...(onFirstMessage ? { beforeFirstReceive: () => invoke.start() } : {}),
     });
     poller.start();
     pollers.set(definition.id, poller);
@@ -95,7 +115,9 @@ async function main(): Promise<void> {
     // poller stuck on an emulator that stopped answering would keep it, and its pipes, for good.
     setTimeout(() => process.exit(1), WORKER_HOST_STOP_DEADLINE_MS).unref();
     await Promise.all([...pollers.values()].map((p) => p.stop()));
-    await Promise.all([...threads.values()].map((t) => t.stop()));
+    // Threads still starting are stopped once started; a start that failed left nothing to stop.
+    const started = await Promise.allSettled(startedThreads);
+    await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
     client.destroy();
     process.exit(0);
   };

@@ -4,7 +4,12 @@
  * batch's first message, with one loop gathering at a time; a window of 0 (the test stacks)
  * invokes with what one round of receives brings. Against fauxqs.
  */
-import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { createQueues, type LocalQueue } from '../../local/resources';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
@@ -18,6 +23,8 @@ let emulator: SqsEmulator;
 let sqs: SQSClient;
 let queue: LocalQueue;
 let poller: SqsPoller | undefined;
+/** Each received message's ApproximateReceiveCount, in the order the handler saw them. */
+let receiveCounts: string[] = [];
 
 beforeAll(async () => {
   emulator = await startSqsEmulator();
@@ -37,6 +44,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await poller?.stop();
   poller = undefined;
+  receiveCounts = [];
 });
 
 afterAll(async () => {
@@ -45,7 +53,11 @@ afterAll(async () => {
 });
 
 /** Starts a poller on the test's queue that records the size of each batch it is invoked with. */
-function startPoller(options: { batchSize: number; windowSeconds: number }): number[] {
+function startPoller(options: {
+  batchSize: number;
+  windowSeconds: number;
+  beforeFirstReceive?: () => Promise<void>;
+}): number[] {
   const sizes: number[] = [];
   poller = new SqsPoller({
     client: sqs,
@@ -60,7 +72,9 @@ function startPoller(options: { batchSize: number; windowSeconds: number }): num
     concurrency: 4,
     handler: async (event: SQSEvent) => {
       sizes.push(event.Records.length);
+      receiveCounts.push(...event.Records.map((r) => r.attributes.ApproximateReceiveCount));
     },
+    ...(options.beforeFirstReceive ? { beforeFirstReceive: options.beforeFirstReceive } : {}),
   });
   poller.start();
   return sizes;
@@ -101,4 +115,45 @@ it('with a window of 0, invokes with what has arrived once a receive comes back 
   await send(1);
   await until(() => total(sizes) === 2, 'the second message');
   expect(sizes).toEqual([1, 1]);
+});
+
+it('runs beforeFirstReceive once, when the first message waits, and receives nothing before it ends', async () => {
+  let starts = 0;
+  let finishStart = () => {};
+  const sizes = startPoller({
+    batchSize: 25,
+    windowSeconds: 0,
+    beforeFirstReceive: async () => {
+      starts += 1;
+      await new Promise<void>((resolve) => (finishStart = resolve));
+    },
+  });
+  // An idle queue: nothing is started.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  expect(starts).toBe(0);
+  await send(0);
+  await until(() => starts === 1, 'the start on the first message');
+  // While the consumer starts, the message stays in the queue, visible and never received: no
+  // visibility timeout runs, and no receive is counted against the redrive policy.
+  const attributes = async () =>
+    (
+      await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queue.url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      )
+    ).Attributes;
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(await attributes()).toEqual({
+    ApproximateNumberOfMessages: '1',
+    ApproximateNumberOfMessagesNotVisible: '0',
+  });
+  expect(sizes).toEqual([]);
+  finishStart();
+  await until(() => total(sizes) === 1, 'the first message');
+  await send(1);
+  await until(() => total(sizes) === 2, 'the second message');
+  expect(starts).toBe(1);
+  expect(receiveCounts).toEqual(['1', '1']);
 });

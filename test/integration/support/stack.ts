@@ -54,9 +54,9 @@ export async function startTestStack(
     // catalog's window (the bench and `npm start` keep Lambda's windows).
     batchingWindowSeconds: 0,
     throttling: 'off',
-    // Each API function's thread on its first request (a cold start, as in Lambda): a file calls
-    // two or three of the seven (ADR 0037).
-    apiFunctionStart: 'on-first-call',
+    // Each function's thread on its first request or its queue's first message (a cold start, as
+    // in Lambda): a file uses two or three of the seven API functions and of the ten consumers (ADR 0037).
+    functionStart: 'on-first-use',
     // The real-time part only where a test reads it (the WebSocket API, the channel log): it costs a
     // start about 0.6 s and a second of CPU (ADR 0037).
     realtime: false,

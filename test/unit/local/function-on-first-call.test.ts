@@ -79,3 +79,37 @@ it('counts the start against the timeout: the invocation gets what is left, or t
   });
   expect(calls).toHaveLength(2);
 });
+
+it('starts on start() without a call (a queue first holds a message); calls then find it started', async () => {
+  const calls: { exportName: string; event: unknown; timeoutMs?: number }[] = [];
+  let starts = 0;
+  let clock = 0;
+  const invoker = startedOnFirstCall(
+    'IngestWorker',
+    async () => {
+      starts += 1;
+      clock += 700;
+      return standIn(calls);
+    },
+    () => clock,
+  );
+  await Promise.all([invoker.start(), invoker.start()]);
+  expect([starts, calls]).toEqual([1, []]);
+  // The start was paid before the call: the invocation gets its whole timeout.
+  await invoker.invoke('handleBatch', 1, 1000);
+  expect(calls).toEqual([{ exportName: 'handleBatch', event: 1, timeoutMs: 1000 }]);
+  expect(starts).toBe(1);
+});
+
+it('a failed start() leaves the start to the next call', async () => {
+  const calls: { exportName: string; event: unknown; timeoutMs?: number }[] = [];
+  let starts = 0;
+  const invoker = startedOnFirstCall('IngestWorker', async () => {
+    starts += 1;
+    if (starts === 1) throw new Error('bundle failed to load');
+    return standIn(calls);
+  });
+  await expect(invoker.start()).rejects.toThrow('bundle failed to load');
+  await expect(invoker.invoke('handleBatch', 1)).resolves.toEqual({ answered: 1 });
+  expect(starts).toBe(2);
+});
