@@ -15,6 +15,10 @@ module.exports = {
   // After the run, test/support/exit-watch.cjs names whatever a test left open and ends the run
   // instead of letting jest wait for it for good (a CI run once hung so until its time limit).
   reporters: ['default', '<rootDir>/test/support/exit-watch.cjs'],
+  // Two test files at a time (ADR 0037): one left the two cores a third idle, since the files wait
+  // on their stacks much of the time; more than two would only share the cores between more files
+  // whose checks include timing. Fixed, so a bigger machine runs the suite the same way.
+  maxWorkers: 2,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...base, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
