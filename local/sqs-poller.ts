@@ -39,8 +39,8 @@ export interface PollerOptions {
   readonly batchingWindowSeconds?: number;
   readonly onError?: (error: unknown) => void;
   /**
-   * Awaited once, when the queue first holds a visible message and before any is received: the
-   * worker host starts a consumer's thread there (its cold start). Started after a receive, the
+   * Awaited once, when the queue first holds a message (visible or delayed), before any is
+   * received: the worker host starts a consumer's thread there (its cold start). Started after a receive, the
    * start would eat into the batch's visibility timeout (2 s in the test stacks), and a slow start
    * on a loaded machine would hand the batch out twice. Until then the queue is watched with
    * GetQueueAttributes, which neither receives a message nor counts a receive.
@@ -106,10 +106,15 @@ export class SqsPoller {
         const { Attributes = {} } = await client.send(
           new GetQueueAttributesCommand({
             QueueUrl: queueUrl,
-            AttributeNames: ['ApproximateNumberOfMessages'],
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesDelayed'],
           }),
         );
-        if (Number(Attributes.ApproximateNumberOfMessages ?? 0) > 0) {
+        // A delayed message counts too: work is coming, and fauxqs makes a delayed message visible
+        // only when someone receives from (or long-polls) its queue, so it would never be seen here.
+        const waiting =
+          Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+          Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+        if (waiting > 0) {
           // A start that fails is the first invocation's failure (the caller's invoke starts again).
           await beforeFirstReceive().catch((error: unknown) => this.options.onError?.(error));
           return true;

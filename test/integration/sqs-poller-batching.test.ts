@@ -157,3 +157,19 @@ it('runs beforeFirstReceive once, when the first message waits, and receives not
   expect(starts).toBe(1);
   expect(receiveCounts).toEqual(['1', '1']);
 });
+
+it('counts a delayed first message too: the consumer starts, and the message is handled once due', async () => {
+  let starts = 0;
+  const sizes = startPoller({
+    batchSize: 25,
+    windowSeconds: 0,
+    beforeFirstReceive: async () => {
+      starts += 1;
+    },
+  });
+  // fauxqs makes a delayed message visible only for a receive or a long-poll: a watch that waited
+  // for a visible one would wait for good.
+  await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'later', DelaySeconds: 1 }));
+  await until(() => total(sizes) === 1, 'the delayed message', 15_000);
+  expect(starts).toBe(1);
+});
