@@ -763,12 +763,23 @@ it('syncs 20 connections through 429s, an outage, token expiry, edits and deleti
         s.state.status === 'half-open' &&
         s.state.probe === undefined,
     ).length;
-    const allowed = next.count - current.count + leaseEnds + releases + (firstSuccess === -1 ? 0 : 1);
+    // The watch reads the breaker every 40 ms and can miss a version on a loaded machine (two jest
+    // workers); a version it missed may have been a probe given back. Each write between the two
+    // openings is a claim, a give-back or an outcome of a call already in flight, so at most the
+    // writes left over after the claims can be unseen give-backs. With every version seen this adds
+    // nothing and the check is exact.
+    const writesBetween = next.version - current.version - 1;
+    const seenBetween = sightings.filter(
+      (s) => s.version > current.version && s.version < next.version,
+    ).length;
+    const unseenReleases = Math.min(writesBetween - seenBetween, Math.max(0, writesBetween - claims.length));
+    const allowed =
+      next.count - current.count + leaseEnds + releases + unseenReleases + (firstSuccess === -1 ? 0 : 1);
     expect(
       claims.length <= allowed
         ? []
         : [
-            `${claims.length} probe admissions, ${allowed} allowed (openCount ${current.count} -> ${next.count}, ${leaseEnds} lease ends, ${releases} probes given back)`,
+            `${claims.length} probe admissions, ${allowed} allowed (openCount ${current.count} -> ${next.count}, ${leaseEnds} lease ends, ${releases} probes given back, ${unseenReleases} of ${writesBetween} writes between unseen)`,
             ...judged.map((item) => `${String(item.breakerProbeId)}: ${describeCall(item, current.from)}`),
           ],
     ).toEqual([]);
