@@ -40,10 +40,10 @@ export interface PollerOptions {
   readonly onError?: (error: unknown) => void;
   /**
    * Awaited once, when the queue first holds a message (visible or delayed), before any is
-   * received: the worker host starts a consumer's thread there (its cold start). Started after a receive, the
-   * start would eat into the batch's visibility timeout (2 s in the test stacks), and a slow start
-   * on a loaded machine would hand the batch out twice. Until then the queue is watched with
-   * GetQueueAttributes, which neither receives a message nor counts a receive.
+   * received: the worker host starts a consumer's thread there (its cold start). Started after a
+   * receive, the start would eat into the batch's visibility timeout (2 s in the test stacks), and
+   * a slow start on a loaded machine would hand the batch out twice. Until then the queue is
+   * watched with GetQueueAttributes, which neither receives a message nor counts a receive.
    */
   readonly beforeFirstReceive?: () => Promise<void>;
 }
