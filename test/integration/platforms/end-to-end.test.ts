@@ -41,19 +41,22 @@ interface ListedReview {
   reply?: { state: string; comment?: string };
 }
 
-async function allReviews(): Promise<ListedReview[]> {
-  const items: ListedReview[] = [];
+/** Every item of a paged list of the supplier's (its `nextCursor` followed to the end). */
+async function listAll<T>(path: string): Promise<T[]> {
+  const items: T[] = [];
   let cursor: string | undefined;
   do {
-    const page = await stack.call('GET', `/v1/reviews?limit=100${cursor ? `&cursor=${cursor}` : ''}`, {
+    const page = await stack.call('GET', `${path}?limit=100${cursor ? `&cursor=${cursor}` : ''}`, {
       key: supplier.apiKey,
     });
     expect(page.status).toBe(200);
-    items.push(...(page.json.items as ListedReview[]));
+    items.push(...(page.json.items as T[]));
     cursor = page.json.nextCursor as string | undefined;
   } while (cursor);
   return items;
 }
+
+const allReviews = () => listAll<ListedReview>('/v1/reviews');
 
 beforeAll(async () => {
   demo = await startDemoPlatforms({
@@ -158,19 +161,7 @@ it('connects four platforms, syncs their reviews once, follows edits, publishes 
   // run also synced the other locations, and a call's entry is written after its answer: read the
   // trail until it holds every call the fakes saw (a lost entry never arrives, and fails here).
   type Entry = { platform: string; kind: string; operation?: string; outcome: string };
-  const readCalls = async (): Promise<Entry[]> => {
-    const entries: Entry[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await stack.call('GET', `/v1/audit?limit=100${cursor ? `&cursor=${cursor}` : ''}`, {
-        key: supplier.apiKey,
-      });
-      expect(page.status).toBe(200);
-      entries.push(...(page.json.items as Entry[]));
-      cursor = page.json.nextCursor as string | undefined;
-    } while (cursor);
-    return entries.filter((e) => e.kind === 'call');
-  };
+  const readCalls = async () => (await listAll<Entry>('/v1/audit')).filter((e) => e.kind === 'call');
   // The fakes saw exactly those calls, plus the consent pages the supplier's browser opened.
   const consentPaths = /\/(o\/oauth2\/v2\/auth|v\d+\.\d+\/dialog\/oauth)$|^\/$/;
   const seenByFakes = () => ({
