@@ -454,7 +454,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     log(
       options.apiOnly
         ? `starting the API functions${firstCallNote} and the authorizer (their Lambda bundles, built once into .cache/function-bundles; apiOnly: no consumers, no real-time server)...`
-        : `starting the functions (their Lambda bundles, built once into .cache/function-bundles; API${firstCallNote} and authorizer here, queue consumers in their own process)...`,
+        : `starting the functions (their Lambda bundles, built once into .cache/function-bundles; API${firstCallNote} and authorizer here, queue consumers in their own process${apiOnFirstCall ? ", each on its queue's first message" : ''})...`,
     );
     const limits = gatewayLimits(config, options.throttling);
     const threads: FunctionThread[] = [];
