@@ -10,6 +10,9 @@
 import { join } from 'node:path';
 import { createSupplierWithKey } from '../../src/access/use-cases/create-supplier';
 import { PLATFORM_SUPPLIER_ID } from '../../src/events';
+import { DynamoModelStatsStore } from '../../src/models/adapters/model-stats-store';
+import { CANARY_VARIANT } from '../../src/models/retraining/active-config';
+import { TASK } from '../../src/models/retraining/retrain';
 import { DynamoTenantStore } from '../../src/reviews/adapters/dynamo-records';
 import { countReviews, eventually, startTestStack, type TestStack } from './support/stack';
 import { runWithConcurrency } from './support/load';
@@ -119,6 +122,7 @@ describe('model retraining and rollout', () => {
     const supplier = await stack.newSupplier('Retraining');
     await store(supplier.apiKey, supplier.supplierId, items(100, praiseOrComplaint), 'seed');
 
+    const canaryStartedBy = new Date();
     const started = await retrain.handleRetrain();
     expect(started).toMatchObject({ outcome: 'canary-started', version: '1.1.1', revision: 1 });
 
@@ -142,6 +146,14 @@ describe('model retraining and rollout', () => {
     expect(canary.length).toBeGreaterThan(36);
     expect(canary.length).toBeLessThan(84);
     expect(new Set(canary.map((s) => s.modelVersion))).toEqual(new Set(['sentiment@1.1.1']));
+
+    // A worker writes a batch's statistics after its reviews (ingest-batch.ts): the rollout, on a
+    // schedule in AWS, decides once they are in (CI saw "waiting" when it ran before the last ones).
+    const stats = new DynamoModelStatsStore(stack.doc, stack.tableName('ModelStats'), 'any');
+    await eventually(
+      async () => ((await stats.window(TASK, CANARY_VARIANT, canaryStartedBy)).n ?? 0) >= canary.length,
+      "the canary's statistics written",
+    );
 
     const decided = await rollout.handleRollout();
     expect(decided).toMatchObject({ outcome: 'promoted', version: '1.1.1', revision: 2 });

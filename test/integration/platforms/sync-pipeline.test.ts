@@ -25,7 +25,6 @@ import { DynamoPlatformBreakerStore } from '../../../src/platforms/adapters/plat
 import { SqsSyncQueue } from '../../../src/platforms/adapters/sqs-sync-queue';
 import type { BreakerState } from '../../../src/shared/circuit-breaker';
 import type { ConnectedPlatform, SyncMessage } from '../../../src/platforms';
-import { PLATFORM_BREAKER_CONFIG } from '../../../src/platforms/domain/platform-breaker';
 import { QUOTA_POLICIES, tightenUntil } from '../../../src/platforms/domain/quota-policy';
 import { connectPlatform } from '../../../local/platform-fakes/demo';
 import { peakInWindow, type FakeRequest } from '../../../local/platform-fakes/fake-platform-server';
@@ -282,17 +281,29 @@ async function settled(what: string, timeoutMs = 120_000): Promise<void> {
   });
 }
 
-/** The probe admissions among `calls` (one per claim id), in the order they read the breaker. */
-function probeClaims(
-  calls: readonly Record<string, unknown>[],
-  admittedAt: (item: Record<string, unknown>) => number,
-): { readonly probeId: string; readonly atMs: number }[] {
-  const first = new Map<string, number>();
+/**
+ * Pairs of probes among audited `calls` whose calls overlap in time, described: each probe's span
+ * runs from its first call's start to its last call's end (one admission may make several calls).
+ */
+function overlappingProbes(calls: readonly Record<string, unknown>[]): string[] {
+  const spans = new Map<string, { fromMs: number; toMs: number }>();
   for (const item of calls) {
-    const id = String(item.breakerProbeId);
-    first.set(id, Math.min(first.get(id) ?? Number.POSITIVE_INFINITY, admittedAt(item)));
+    if (typeof item.breakerProbeId !== 'string') continue;
+    const toMs = Date.parse(String(item.at));
+    const fromMs = toMs - Number(item.latencyMs);
+    const span = spans.get(item.breakerProbeId);
+    spans.set(item.breakerProbeId, {
+      fromMs: Math.min(span?.fromMs ?? fromMs, fromMs),
+      toMs: Math.max(span?.toMs ?? toMs, toMs),
+    });
   }
-  return [...first].map(([probeId, atMs]) => ({ probeId, atMs })).sort((x, y) => x.atMs - y.atMs);
+  const ordered = [...spans].sort(([, x], [, y]) => x.fromMs - y.fromMs);
+  return ordered.flatMap(([id, span], i) => {
+    const [previousId, previous] = ordered[i - 1] ?? [];
+    return previous && span.fromMs < previous.toMs
+      ? [`${id} started ${previous.toMs - span.fromMs} ms before ${String(previousId)} ended`]
+      : [];
+  });
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -721,8 +732,7 @@ it('syncs 20 connections through 429s, an outage, token expiry, edits and deleti
   );
   expect(intoOpen).toEqual([]);
   // Between a cool-down's end and the next opening, with no close seen in between, only probes were
-  // admitted: one per re-opening (`openCount` counts them, should a short opening slip between two
-  // sightings). A close in between (the probe succeeded; the breaker may open again later) lets
+  // admitted (one at a time: below). A close in between (the probe succeeded; the breaker may open again later) lets
   // calls through, rightly.
   for (let k = 0; k + 1 < intervals.length; k += 1) {
     const [current, next] = [intervals[k]!, intervals[k + 1]!];
@@ -741,54 +751,22 @@ it('syncs 20 connections through 429s, an outage, token expiry, edits and deleti
     expect(
       judged.filter((item) => item.breakerProbe !== true).map((item) => describeCall(item, current.from)),
     ).toEqual([]);
-    // One admission may make several calls (a targeted sync's gets, a retry after a token refresh):
-    // probes are counted by admission, the breaker claim each probe call carries.
+    // Each probe call carries its admission's claim (one admission may make several calls: a
+    // targeted sync's gets, a retry after a token refresh).
     expect(
       judged
         .filter((item) => typeof item.breakerProbeId !== 'string')
         .map((item) => describeCall(item, current.from)),
     ).toEqual([]);
-    // Each admission after the first needs a re-opening between (`openCount` grew), the probe before
-    // it given back without a result (a half-open breaker without a probe was seen), or that probe's
-    // lease to have ended (an invocation that died holding it).
-    const claims = probeClaims(judged, admittedAt);
-    const leaseEnds = claims.filter(
-      (claim, i) =>
-        i > 0 && claim.atMs - claims[i - 1]!.atMs >= PLATFORM_BREAKER_CONFIG.probeLeaseMs - BREAKER_GRACE_MS,
-    ).length;
-    const releases = sightings.filter(
-      (s) =>
-        s.version > current.version &&
-        s.version < next.version &&
-        s.state.status === 'half-open' &&
-        s.state.probe === undefined,
-    ).length;
-    // The watch reads the breaker every 40 ms and can miss a version on a loaded machine (two jest
-    // workers); a version it missed may have been a probe given back. Each write between the two
-    // openings is a claim, a give-back or an outcome of a call already in flight, so at most the
-    // writes left over after the claims can be unseen give-backs. With every version seen this adds
-    // nothing and the check is exact.
-    const writesBetween = next.version - current.version - 1;
-    const seenBetween = sightings.filter(
-      (s) => s.version > current.version && s.version < next.version,
-    ).length;
-    const unseenReleases = Math.min(writesBetween - seenBetween, Math.max(0, writesBetween - claims.length));
-    const allowed =
-      next.count - current.count + leaseEnds + releases + unseenReleases + (firstSuccess === -1 ? 0 : 1);
-    // A claim is a compare-and-set write, so at most `writesBetween` claims landed between these
-    // openings. The audit dates an admission by the gate's read of the breaker, which comes before
-    // its claim's write by a compare-and-set round (long on a loaded machine): a claim read before
-    // the next opening may have landed after it (seen with two jest workers: 2 claims, 1 write).
-    const claimsBetween = Math.min(claims.length, writesBetween);
-    expect(
-      claimsBetween <= allowed
-        ? []
-        : [
-            `${claims.length} probe admissions (${claimsBetween} by the writes), ${allowed} allowed (openCount ${current.count} -> ${next.count}, ${leaseEnds} lease ends, ${releases} probes given back, ${unseenReleases} of ${writesBetween} writes between unseen)`,
-            ...judged.map((item) => `${String(item.breakerProbeId)}: ${describeCall(item, current.from)}`),
-          ],
-    ).toEqual([]);
   }
+  // Probes went one at a time. The breaker hands the probe to one caller (compare-and-set) and
+  // takes it back only with its result, a give-back or the end of its lease, each after that
+  // probe's calls ended; so no probe's calls overlap another's. Judged on the calls' own times
+  // (the audit's `at` is when a call ended, `at` - latencyMs no earlier than when it started), not on
+  // admissions dated by the gate's read of the breaker: a read comes before its claim by a
+  // compare-and-set round, so counting claims between two openings by their reads put a claim
+  // made after the second opening before it (CI, two jest workers: 2 claims, 1 re-opening).
+  expect(overlappingProbes(googleCalls)).toEqual([]);
   // The breaker that opened was closed again by a probe that succeeded (it is closed at the end).
   expect(googleCalls.some((item) => item.breakerProbe === true && item.httpStatus === 200)).toBe(true);
   expect(sightings[sightings.length - 1]!.state.status).toBe('closed');
