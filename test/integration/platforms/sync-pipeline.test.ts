@@ -741,8 +741,13 @@ it('syncs 20 connections through 429s, an outage, token expiry, edits and deleti
     );
     // A close resets `openCount`: a count that did not grow means one was missed between sightings.
     if (closedBetween || next.count <= current.count) continue;
+    // From the cool-down's end, but not within the grace after the opening: a probe that failed
+    // after its call timed out re-opens with no cool-down left (it runs from the probe's start),
+    // and a call that read the breaker as it opened is no probe, rightly (seen: "list admitted 496 ms
+    // after opening, not a probe, 200").
+    const judgedFrom = Math.max(current.to, current.from + BREAKER_GRACE_MS);
     const between = googleCalls
-      .filter((item) => admittedAt(item) >= current.to && admittedAt(item) < next.from)
+      .filter((item) => admittedAt(item) >= judgedFrom && admittedAt(item) < next.from)
       .sort((x, y) => admittedAt(x) - admittedAt(y));
     // A close the sightings missed: the first probe answered 200 closed the breaker; calls admitted
     // after it are not probes and are not judged here.
