@@ -124,7 +124,9 @@ export class AuditedPlatformHttp implements PlatformHttp {
         ? {
             breakerProbe: context.gate.probe,
             ...(context.gate.probeId !== undefined ? { breakerProbeId: context.gate.probeId } : {}),
-            queuedMs: Math.max(0, started - context.gate.breakerReadAtMs),
+            // To the call's start as its latency dates it (the inner client times the request
+            // itself), so that `at` - latencyMs - queuedMs is the breaker read, exactly.
+            queuedMs: Math.max(0, finished - latencyMs - context.gate.breakerReadAtMs),
           }
         : {}),
       ...(quota?.remaining !== undefined ? { quotaRemaining: quota.remaining } : {}),

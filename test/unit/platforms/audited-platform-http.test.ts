@@ -171,6 +171,15 @@ it('records how the gate let the call through: the probe flag and the time queue
   expect(audit.written[0]).not.toHaveProperty('breakerProbe');
   expect(audit.written[0]).not.toHaveProperty('breakerProbeId');
   expect(audit.written[0]).not.toHaveProperty('queuedMs');
-  // The second call started at 1,015 (the clock moves 5 ms a read): 115 ms after the breaker read.
-  expect(audit.written[1]).toMatchObject({ breakerProbe: true, breakerProbeId: 'probe-1', queuedMs: 115 });
+  // The second call ended at 1,020 (the clock moves 5 ms a read) and its client timed it at 12 ms:
+  // it started at 1,008 as its latency dates it, 108 ms after the breaker read. The audit's numbers
+  // add up to the read: at - latencyMs - queuedMs = 900.
+  const second = audit.written[1]!;
+  expect(second).toMatchObject({
+    breakerProbe: true,
+    breakerProbeId: 'probe-1',
+    queuedMs: 108,
+    latencyMs: 12,
+  });
+  expect(Date.parse(second.at) - second.latencyMs! - second.queuedMs!).toBe(900);
 });
