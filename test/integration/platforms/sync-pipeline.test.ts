@@ -732,8 +732,8 @@ it('syncs 20 connections through 429s, an outage, token expiry, edits and deleti
   );
   expect(intoOpen).toEqual([]);
   // Between a cool-down's end and the next opening, with no close seen in between, only probes were
-  // admitted (one at a time: below). A close in between (the probe succeeded; the breaker may open again later) lets
-  // calls through, rightly.
+  // admitted (one at a time: below). A close in between (the probe succeeded; the breaker may open
+  // again later) lets calls through, rightly.
   for (let k = 0; k + 1 < intervals.length; k += 1) {
     const [current, next] = [intervals[k]!, intervals[k + 1]!];
     const closedBetween = sightings.some(
@@ -743,8 +743,8 @@ it('syncs 20 connections through 429s, an outage, token expiry, edits and deleti
     if (closedBetween || next.count <= current.count) continue;
     // From the cool-down's end, but not within the grace after the opening: a probe that failed
     // after its call timed out re-opens with no cool-down left (it runs from the probe's start),
-    // and a call that read the breaker as it opened is no probe, rightly (seen: "list admitted 496 ms
-    // after opening, not a probe, 200").
+    // and a call that read the breaker as it opened is no probe, rightly (seen: "list admitted
+    // 496 ms after opening, not a probe, 200").
     const judgedFrom = Math.max(current.to, current.from + BREAKER_GRACE_MS);
     const between = googleCalls
       .filter((item) => admittedAt(item) >= judgedFrom && admittedAt(item) < next.from)
@@ -767,8 +767,8 @@ it('syncs 20 connections through 429s, an outage, token expiry, edits and deleti
   // Probes went one at a time. The breaker hands the probe to one caller (compare-and-set) and
   // takes it back only with its result, a give-back or the end of its lease, each after that
   // probe's calls ended; so no probe's calls overlap another's. Judged on the calls' own times
-  // (the audit's `at` is when a call ended, `at` - latencyMs no earlier than when it started), not on
-  // admissions dated by the gate's read of the breaker: a read comes before its claim by a
+  // (the audit's `at` is when a call ended, `at` - latencyMs no earlier than when it started), not
+  // on admissions dated by the gate's read of the breaker: a read comes before its claim by a
   // compare-and-set round, so counting claims between two openings by their reads put a claim
   // made after the second opening before it (CI, two jest workers: 2 claims, 1 re-opening).
   expect(overlappingProbes(googleCalls)).toEqual([]);
