@@ -57,52 +57,67 @@ function sliceOf(p: SlicedPrediction, d: SliceDimension): string {
   }
 }
 
-function agreementOf(ps: readonly SlicedPrediction[]): { rated: number; rate: number | null } {
-  let rated = 0;
-  let agreed = 0;
-  for (const p of ps) {
-    const expected = expectedSentiment(p.rating);
-    if (expected === null) continue;
-    rated++;
-    if (p.label === expected) agreed++;
-  }
-  return { rated, rate: rated === 0 ? null : agreed / rated };
+/** Counts of one slice (or a whole dimension): predictions, rated ones, agreeing ones, labels. */
+interface SliceCounts {
+  predictions: number;
+  rated: number;
+  agreed: number;
+  readonly labels: Map<string, number>;
+}
+
+const emptyCounts = (): SliceCounts => ({ predictions: 0, rated: 0, agreed: 0, labels: new Map() });
+
+function count(into: SliceCounts, p: SlicedPrediction): void {
+  into.predictions++;
+  into.labels.set(p.label, (into.labels.get(p.label) ?? 0) + 1);
+  const expected = expectedSentiment(p.rating);
+  if (expected === null) return;
+  into.rated++;
+  if (p.label === expected) into.agreed++;
 }
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
-/** Every slice of every dimension, worst agreement gap first within a dimension. */
+/**
+ * Every slice of every dimension, worst agreement gap first within a dimension. One pass per
+ * dimension: a slice's rest is the dimension's counts less its own (it runs after every worker
+ * batch over a window of 1,000 predictions; ADR 0022, "The pipeline's CPU per review").
+ */
 export function biasSlices(predictions: readonly SlicedPrediction[]): SliceReport[] {
   const out: SliceReport[] = [];
   for (const dimension of SLICE_DIMENSIONS) {
-    const groups = new Map<string, SlicedPrediction[]>();
+    const all = emptyCounts();
+    const groups = new Map<string, SliceCounts>();
     for (const p of predictions) {
       const key = sliceOf(p, dimension);
-      groups.set(key, [...(groups.get(key) ?? []), p]);
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = emptyCounts()));
+      count(group, p);
+      count(all, p);
     }
-    for (const [slice, members] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const own = agreementOf(members);
-      const rest = agreementOf(predictions.filter((p) => sliceOf(p, dimension) !== slice));
-      const labels = [...new Set(members.map((m) => m.label))].sort();
+    for (const [slice, own] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const ownRate = own.rated === 0 ? null : own.agreed / own.rated;
+      const restRated = all.rated - own.rated;
+      const restRate = restRated === 0 ? null : (all.agreed - own.agreed) / restRated;
       const state: AlarmState =
-        own.rate === null ||
-        rest.rate === null ||
+        ownRate === null ||
+        restRate === null ||
         own.rated < BIAS_ALARM.minRated ||
-        rest.rated < BIAS_ALARM.minRated
+        restRated < BIAS_ALARM.minRated
           ? 'INSUFFICIENT_DATA'
-          : (rest.rate - own.rate) * 100 > BIAS_ALARM.gapPoints
+          : (restRate - ownRate) * 100 > BIAS_ALARM.gapPoints
             ? 'ALARM'
             : 'OK';
       out.push({
         dimension,
         slice,
-        predictions: members.length,
+        predictions: own.predictions,
         labelMix: Object.fromEntries(
-          labels.map((l) => [l, round(members.filter((m) => m.label === l).length / members.length)]),
+          [...own.labels.keys()].sort().map((l) => [l, round(own.labels.get(l)! / own.predictions)]),
         ),
         rated: own.rated,
-        agreement: own.rate === null ? null : round(own.rate),
-        restAgreement: rest.rate === null ? null : round(rest.rate),
+        agreement: ownRate === null ? null : round(ownRate),
+        restAgreement: restRate === null ? null : round(restRate),
         state,
       });
     }

@@ -119,17 +119,74 @@ export function nearDuplicates(
   const threshold = options.threshold ?? 0.6;
   const minChars = options.minChars ?? 40;
   if (text.trim().length < minChars) return [];
-  const mine = cachedShingles(text);
+  // Before any ids are taken: a reset renumbers the shingles, so it never falls inside a call.
+  if (shingleIds.size > SHINGLE_ID_LIMIT) resetShingleIds();
+  const mine = cachedShingleIds(text);
   return others
     .filter((o) => {
       if (o.text.trim().length < minChars) return false;
-      const theirs = cachedShingles(o.text);
+      const theirs = cachedShingleIds(o.text);
       // Jaccard is at most min/max of the two sizes: sets too different in size cannot reach the
       // threshold, and are not intersected (most pairs of a batch; exact, not an estimate).
-      if (Math.min(mine.size, theirs.size) < threshold * Math.max(mine.size, theirs.size)) return false;
-      return jaccard(mine, theirs) >= threshold;
+      if (Math.min(mine.length, theirs.length) < threshold * Math.max(mine.length, theirs.length))
+        return false;
+      return sortedJaccard(mine, theirs) >= threshold;
     })
     .map((o) => o.id);
+}
+
+/**
+ * `jaccard` of two shingle sets given as ascending arrays of distinct ids: one merge walk instead of
+ * a string hash lookup per shingle (the comparisons of a worker batch, about 75 per review, were
+ * the ingest worker's largest CPU cost per review; ADR 0022, "The pipeline's CPU per review").
+ */
+export function sortedJaccard(a: Uint32Array, b: Uint32Array): number {
+  if (a.length === 0 && b.length === 0) return 1;
+  let inter = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) {
+      inter++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return inter / (a.length + b.length - inter);
+}
+
+/**
+ * Each distinct shingle's number (exact: no hashing, so no collisions). Bounded: past the limit
+ * the numbering starts again, with the arrays numbered by it.
+ */
+const SHINGLE_ID_LIMIT = 200_000;
+const shingleIds = new Map<string, number>();
+const shingleIdCache = new Map<string, Uint32Array>();
+
+function resetShingleIds(): void {
+  shingleIds.clear();
+  shingleIdCache.clear();
+}
+
+/** `cachedShingles(text)` as ascending shingle numbers, kept as the shingle sets are. */
+export function cachedShingleIds(text: string): Uint32Array {
+  const hit = shingleIdCache.get(text);
+  if (hit) return hit;
+  const set = cachedShingles(text);
+  const ids = new Uint32Array(set.size);
+  let k = 0;
+  for (const shingle of set) {
+    let id = shingleIds.get(shingle);
+    if (id === undefined) shingleIds.set(shingle, (id = shingleIds.size));
+    ids[k++] = id;
+  }
+  ids.sort();
+  if (shingleIdCache.size >= SHINGLE_CACHE_SIZE) shingleIdCache.delete(shingleIdCache.keys().next().value!);
+  shingleIdCache.set(text, ids);
+  return ids;
 }
 
 /** Texts whose shingles are kept (a worker batch: up to 40 reviews against the 50 latest). */

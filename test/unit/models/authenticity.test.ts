@@ -1,5 +1,6 @@
 import {
   assessAuthenticity,
+  cachedShingleIds,
   cachedShingles,
   combineReasons,
   containsEmail,
@@ -14,6 +15,7 @@ import {
   SHINGLE_CACHE_SIZE,
   shingleCacheSize,
   shingles,
+  sortedJaccard,
   type ReviewUnderCheck,
 } from '#src/models/ml/authenticity';
 
@@ -101,6 +103,26 @@ describe('near duplicates', () => {
     const again = cachedShingles(copy);
     expect(again).toEqual(shingles(copy));
     expect(cachedShingles(copy)).toBe(again);
+  });
+
+  it('numbers shingles exactly: the sorted-id Jaccard is the set Jaccard', () => {
+    // Texts drawn from one small vocabulary, so that their shingles' numbers interleave.
+    const words = ['lovely', 'florist', 'bouquet', 'late', 'perfect', 'venue', 'thank', 'you', 'again'];
+    let seed = 5;
+    const pick = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return words[seed % words.length]!;
+    };
+    const drawn = Array.from({ length: 12 }, () => Array.from({ length: 12 }, pick).join(' '));
+    const texts = [base.text, copy, other, `${copy} ${copy}`, 'short', '', ...drawn];
+    for (const a of texts) {
+      const ids = cachedShingleIds(a);
+      expect(ids.length).toBe(shingles(a).size);
+      expect([...ids]).toEqual([...ids].sort((x, y) => x - y));
+      for (const b of texts) {
+        expect(sortedJaccard(ids, cachedShingleIds(b))).toBe(jaccard(shingles(a), shingles(b)));
+      }
+    }
   });
 
   it('estimates Jaccard with MinHash', () => {

@@ -1,4 +1,11 @@
-import { BIAS_ALARM, biasSlices, lengthSlice, slicesForReview, type SlicedPrediction } from '#src/models';
+import {
+  BIAS_ALARM,
+  biasSlices,
+  expectedSentiment,
+  lengthSlice,
+  slicesForReview,
+  type SlicedPrediction,
+} from '#src/models';
 
 /** `n` rated predictions of one platform, `agreeing` of them agreeing with their star rating. */
 function batch(platform: string, n: number, agreeing: number, extra: Partial<SlicedPrediction> = {}) {
@@ -64,5 +71,48 @@ describe('bias slices', () => {
     const copy = JSON.parse(JSON.stringify(input));
     biasSlices(input);
     expect(input).toEqual(copy);
+  });
+});
+
+/** Each slice's agreement and the rest's, counted the plain way: filter, then count (the reference). */
+function plainAgreement(ps: readonly SlicedPrediction[]): { rated: number; rate: number | null } {
+  const rated = ps.filter((p) => expectedSentiment(p.rating) !== null);
+  const agreed = rated.filter((p) => p.label === expectedSentiment(p.rating)).length;
+  return { rated: rated.length, rate: rated.length === 0 ? null : agreed / rated.length };
+}
+
+describe('bias slices, counted in one pass', () => {
+  it('report what filtering the window for each slice and for its rest reports', () => {
+    const sliceOf: Record<string, (p: SlicedPrediction) => string> = {
+      platform: (p) => p.platform,
+      length: (p) => lengthSlice(p.words),
+      rating: (p) => (p.rating === undefined ? 'stars:none' : `stars:${p.rating}`),
+      supplierCategory: (p) => p.supplierCategory,
+    };
+    let seed = 11;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 20; round += 1) {
+      const window = Array.from({ length: 50 + next(1000) }, (): SlicedPrediction => ({
+        label: ['positive', 'negative', 'neutral'][next(3)]!,
+        ...(next(10) > 0 ? { rating: 1 + next(5) } : {}),
+        platform: ['google', 'yelp', 'facebook'][next(3)]!,
+        supplierCategory: ['venue', 'florist'][next(2)]!,
+        words: next(90),
+      }));
+      for (const report of biasSlices(window)) {
+        const inSlice = (p: SlicedPrediction) => sliceOf[report.dimension]!(p) === report.slice;
+        const own = plainAgreement(window.filter(inSlice));
+        const rest = plainAgreement(window.filter((p) => !inSlice(p)));
+        expect(report.predictions).toBe(window.filter(inSlice).length);
+        expect(report.rated).toBe(own.rated);
+        expect(report.agreement).toBe(own.rate === null ? null : Math.round(own.rate * 10_000) / 10_000);
+        expect(report.restAgreement).toBe(
+          rest.rate === null ? null : Math.round(rest.rate * 10_000) / 10_000,
+        );
+      }
+    }
   });
 });
