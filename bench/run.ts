@@ -1,7 +1,10 @@
 /**
  * `npm run bench`: measures in one run, on this machine, against the local mode
- *   1. the baseline: raw DynamoDB Local write rate for the same review items (PutItem),
- *   2. end-to-end ingestion rate: HTTP -> gateway -> API handler -> queue -> worker -> table,
+ *   1. the baseline: raw DynamoDB Local write rate for the same review items (PutItem), after as
+ *      many puts unmeasured (DynamoDB Local's JVM compiles its hot code in the first thousands),
+ *   2. end-to-end ingestion rate: HTTP -> gateway -> API handler -> queue -> worker -> table, after
+ *      a warm-up of as many reviews, with each process's CPU per review against the
+ *      baseline's per write (bench/process-cpu.ts: the rate the cores allow at that cost),
  *   3. API latency p50/p99 at 64 concurrent clients (POST /v1/reviews and GET /v1/reviews), with
  *      the consumers paused as separate Lambdas would not share a CPU with the API, and again
  *      while the pipeline runs on this one machine,
@@ -25,6 +28,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { tableDefinition } from '../src/catalog/tables';
@@ -65,6 +69,7 @@ import { benchRealtime, realtimeOptions, realtimeRows } from './realtime';
 import { API_CPU_MS_TARGET, benchApiCpu, type ApiCpuResult } from './api-cpu';
 import { benchModels, modelRows, type MlBenchResult } from './ml';
 import { rawQueries, rawSends, type RawRun } from './raw-baselines';
+import { compareCpu, cpuBetween, cpuSnapshot, PROCESS_ROLES, type CpuComparison } from './process-cpu';
 import {
   benchQuery100k,
   QUERY_P99_RATIO_TARGET,
@@ -207,21 +212,25 @@ async function main(): Promise<void> {
       { name: 'Bench' },
     );
 
-    // 1. Baseline: the same items, written straight to the table.
-    log(`baseline: ${N} PutItem calls with ${RAW_WRITERS} concurrent writers...`);
+    // 1. Baseline: the same items, written straight to the table. DynamoDB Local's JVM compiles
+    //    its hot code during the first thousands of calls (10,000 puts ran 1.5x as fast as the
+    //    first 2,000 of a fresh stack: ADR 0022, "The pipeline's CPU per review"), and every other
+    //    phase runs on a warm JVM, so the same number of puts goes first, unmeasured.
+    log(
+      `baseline: ${N} PutItem calls to warm DynamoDB Local up (not measured), then ${N} measured, ${RAW_WRITERS} concurrent writers...`,
+    );
     const baselineStart = performance.now();
-    const rawStart = performance.now();
-    await runPool(N, RAW_WRITERS, async (i) => {
+    const rawPut = (partition: string) => async (i: number) => {
       const body = reviewBody(i);
       await doc.send(
         new PutCommand({
           TableName: reviewsTable,
           Item: {
-            pk: 'SUPPLIER#raw-baseline',
+            pk: `SUPPLIER#${partition}`,
             sk: `REVIEW#${i}`,
             ...body,
             // The index entries the repository writes for such a review (ingestion writes them too).
-            ...reviewListingKeys('raw-baseline', {
+            ...reviewListingKeys(partition, {
               reviewId: String(i),
               reviewedAt: '2026-01-01T00:00:00.000Z',
               platform: 'google',
@@ -230,8 +239,13 @@ async function main(): Promise<void> {
           },
         }),
       );
-    });
+    };
+    await runPool(N, RAW_WRITERS, rawPut('raw-warm-up'));
+    const rawCpuBefore = cpuSnapshot();
+    const rawStart = performance.now();
+    await runPool(N, RAW_WRITERS, rawPut('raw-baseline'));
     const rawSeconds = (performance.now() - rawStart) / 1000;
+    const rawCpuAfter = cpuSnapshot();
     const rawRate = N / rawSeconds;
     log(`baseline: ${rawRate.toFixed(0)} writes/s`);
     clock.record('baseline', baselineStart);
@@ -332,9 +346,30 @@ async function main(): Promise<void> {
       //    measured by the webhooks phase with events of its own; the run's events are dropped
       //    after it, below.)
       await stack.workers.pause('Events');
+      // A warm-up first, not measured, as the latency phase and the baseline have: the first
+      // thousands of stores are DynamoDB Local compiling its transaction path (2,000 reviews took
+      // 2.9 ms of its CPU each on a fresh stack, 0.9 ms three rounds later: ADR 0022, "The
+      // pipeline's CPU per review"), which the baseline's warm puts never pay.
+      const warmUpReviews = N;
+      log(`pipeline: warm-up, ${warmUpReviews} reviews through HTTP, stored (not measured)...`);
+      const warmUpSupplier = await createSupplierWithKey(
+        new DynamoTenantStore(doc, stack.env[tableDefinition('Tenants').envVar]!),
+        { name: 'Bench pipeline warm-up' },
+      );
+      await runPool(warmUpReviews, CLIENTS, async (i) => {
+        await post(warmUpSupplier.apiKey, i, 'warm-up');
+      });
+      const warmUpDeadline = Date.now() + 120_000;
+      while (
+        (await queueDepth(stack.sqsClient, stack.queues.Ingest.url)) > 0 &&
+        Date.now() <= warmUpDeadline
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       log(`pipeline: ${N} reviews through HTTP with ${CLIENTS} concurrent clients...`);
       const loadedLatencies: number[] = [];
       let non202 = 0;
+      const pipelineCpuBefore = cpuSnapshot();
       const pipelineStart = performance.now();
       await runPool(N, CLIENTS, async (i) => {
         if ((await post(supplier.apiKey, i, 'bench', loadedLatencies)) !== 202) non202 += 1;
@@ -356,6 +391,7 @@ async function main(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       const pipelineSeconds = (performance.now() - pipelineStart) / 1000;
+      const pipelineCpuAfter = cpuSnapshot();
       const pipelineRate = stored / pipelineSeconds;
       // The events of the reviews just stored are load, not data (no figure reads them): once the
       // workers that send them are done (their queues empty), they are dropped with the fan-out
@@ -377,6 +413,13 @@ async function main(): Promise<void> {
         answered202: N - non202,
         lost: N - non202 - stored,
       });
+      if (rawCpuBefore && rawCpuAfter && pipelineCpuBefore && pipelineCpuAfter) {
+        results.ingestionCpu = compareCpu(
+          { spent: cpuBetween(rawCpuBefore, rawCpuAfter), items: N, perSecond: rawRate },
+          { spent: cpuBetween(pipelineCpuBefore, pipelineCpuAfter), items: stored },
+          availableParallelism(),
+        );
+      }
       apiLatencyMs.postReviewsDuringPipeline = {
         p50: round(percentile(loadedLatencies, 50)),
         p99: round(percentile(loadedLatencies, 99)),
@@ -483,6 +526,8 @@ async function main(): Promise<void> {
 | measure                                   | value        | target        |
 |-------------------------------------------|--------------|---------------|
 ${rows.join('\n')}`);
+    const ingestionCpu = results.ingestionCpu as CpuComparison | undefined;
+    if (ingestionCpu) printIngestionCpuTable(ingestionCpu);
     if (bundleRun) printBundleTable(bundleRun);
     if (realtime) printTable(['realtime', 'value', 'target', 'gap'], realtimeRows(realtime));
     if (apiCpu) printApiCpuTable(apiCpu);
@@ -700,6 +745,34 @@ interface RawBaselines {
 }
 
 /** The API at 64 clients against the raw emulator calls of the same run (issue 12's ratios). */
+/**
+ * Where the pipeline's CPU went against the raw writes', by process (bench/process-cpu.ts), and the
+ * rate the machine's cores allow at each cost: the pipeline cannot beat its ceiling by waiting less.
+ */
+function printIngestionCpuTable(cpu: CpuComparison): void {
+  printTable(
+    [`CPU ms per item (${cpu.cores} cores)`, 'raw write (baseline)', 'review through the pipeline'],
+    [
+      ...PROCESS_ROLES.map((role) => [
+        role,
+        String(cpu.baseline.msPerItem[role]),
+        String(cpu.measured.msPerItem[role]),
+      ]),
+      ['all processes', String(cpu.baseline.totalMs), String(cpu.measured.totalMs)],
+      [
+        'most per second the cores allow at that cost',
+        String(cpu.baseline.ceilingPerSecond),
+        String(cpu.measured.ceilingPerSecond),
+      ],
+      [
+        "pipeline's ceiling / raw writes' measured rate",
+        '',
+        `${cpu.ceilingToBaselineRate} (target of the measured ratio: ${describeTarget(PIPELINE_TO_RAW_TARGET)})`,
+      ],
+    ],
+  );
+}
+
 function printRawBaselineTable(raw: RawBaselines): void {
   const row = (name: string, value: number, target: BenchTarget) => [
     name,
