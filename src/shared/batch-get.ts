@@ -54,6 +54,29 @@ function findIn<T>(tree: KeyTree<T>, values: readonly string[]): T | undefined {
   return level as T;
 }
 
+/** What a read may ask besides the keys: strong consistency, and only some attributes. */
+export interface BatchGetOptions {
+  readonly consistent?: boolean;
+  /**
+   * Read only these attributes (the key attributes are always read: they match items to keys).
+   * The read units are the same (DynamoDB bills the whole item), but the table sends, and the
+   * caller decodes, only these (ADR 0022, "The pipeline's CPU per review").
+   */
+  readonly attributes?: readonly string[];
+}
+
+/** The request fields `options` ask for: ConsistentRead, ProjectionExpression with its names. */
+function readFields(options: BatchGetOptions, keyAttributes: readonly string[]) {
+  const consistency = options.consistent ? { ConsistentRead: true } : {};
+  if (!options.attributes) return consistency;
+  const names = [...new Set([...keyAttributes, ...options.attributes])];
+  return {
+    ...consistency,
+    ProjectionExpression: names.map((_, i) => `#a${i}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#a${i}`, name])),
+  };
+}
+
 /**
  * The items as the low-level client reads them, in DynamoDB's wire form, in the order of the keys:
  * for a caller that decodes only what it needs (the review listing, ADR 0022 "Seventh round").
@@ -63,12 +86,12 @@ export async function batchGetWireInOrder(
   tableName: string,
   keys: readonly ItemKey[],
   keyAttributes: readonly string[],
-  options: { readonly consistent?: boolean } = {},
+  options: BatchGetOptions = {},
 ): Promise<WireItem[]> {
-  const consistency = options.consistent ? { ConsistentRead: true } : {};
+  const fields = readFields(options, keyAttributes);
   const read: ReadBatch<WireItem, WireItem> = async (pending) => {
     const result = await client.send(
-      new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending, ...consistency } } }),
+      new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending, ...fields } } }),
     );
     return {
       items: result.Responses?.[tableName] ?? [],
@@ -89,16 +112,16 @@ export async function batchGetInOrder(
   tableName: string,
   keys: readonly ItemKey[],
   keyAttributes: readonly string[],
-  options: { readonly consistent?: boolean } = {},
+  options: BatchGetOptions = {},
 ): Promise<Record<string, unknown>[]> {
   if (client instanceof DynamoDBClient) {
     const items = await batchGetWireInOrder(client, tableName, keys, keyAttributes, options);
     return items.map((item) => unmarshall(item));
   }
-  const consistency = options.consistent ? { ConsistentRead: true } : {};
+  const fields = readFields(options, keyAttributes);
   const read: ReadBatch<Record<string, unknown>, Record<string, unknown>> = async (pending) => {
     const result = await client.send(
-      new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ...consistency } } }),
+      new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ...fields } } }),
     );
     return {
       items: result.Responses?.[tableName] ?? [],

@@ -74,6 +74,8 @@ const MAX_CONFLICT_RETRIES = 5;
 const MAX_EDIT_ATTEMPTS = 8;
 /** A filtered page may need several reads; bound them so a request's cost stays bounded. */
 const MAX_READS_PER_PAGE = 8;
+/** The attributes `recent` reads of each review (RecentReview's fields). */
+const RECENT_ATTRIBUTES = ['reviewId', 'title', 'body', 'reviewedAt', 'sourceHash'] as const;
 
 /**
  * A new review's item as the creating transaction stores it (`transactItems`); exported so the cost
@@ -510,6 +512,8 @@ export class DynamoReviewRepository implements ReviewRepository {
       this.tableName,
       latest.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })),
       ['pk', 'sk'],
+      // What the authenticity check reads, not the whole review: a third of its size to decode.
+      { attributes: RECENT_ATTRIBUTES },
     );
     return Items.map((item) => ({
       id: String(item.reviewId),

@@ -9,6 +9,7 @@
 import { batchGetInOrder } from '../../../src/shared/batch-get';
 import { DynamoReviewRepository } from '../../../src/reviews/adapters/review-repository';
 import type { Review } from '../../../src/reviews/domain/review';
+import { reviewText } from '../../../src/reviews/domain/review-inference';
 import { openCatalogTables, type CatalogTables } from '../support/catalog-tables';
 
 const SUPPLIER = 'sup_listreads';
@@ -120,4 +121,43 @@ it('reads the same items in the keys’ order through either client, without gap
   const doc = await batchGetInOrder(tables.doc, table, keys, ['pk', 'sk'], { consistent: true });
   expect(raw.map((item) => item.sk)).toEqual([key(7).sk, key(3).sk, key(100, OTHER).sk, key(7).sk]);
   expect(raw).toEqual(doc);
+});
+
+it('reads only the attributes asked for, keys included, through either client (`body` is a reserved word)', async () => {
+  const table = tables.tableName('Reviews');
+  const keys = [3, 7].map((i) => ({ pk: `SUPPLIER#${SUPPLIER}`, sk: `REVIEW#${review(i).reviewId}` }));
+  const attributes = ['title', 'body', 'reviewedAt'];
+  for (const client of [tables.client, tables.doc]) {
+    const items = await batchGetInOrder(client, table, keys, ['pk', 'sk'], { attributes });
+    expect(items).toEqual(
+      [3, 7].map((i) => ({
+        ...keys[i === 3 ? 0 : 1],
+        title: review(i).title,
+        body: review(i).body,
+        reviewedAt: review(i).reviewedAt,
+      })),
+    );
+  }
+});
+
+it('gives the ingest worker the latest reviews, newest first, with what the authenticity check reads', async () => {
+  const recent = await repository.recent(SUPPLIER, 5);
+  expect(recent).toEqual(
+    [29, 28, 27, 26, 25].map((i) => ({
+      id: review(i).reviewId,
+      text: reviewText(review(i)),
+      submittedAt: Date.parse(review(i).reviewedAt),
+    })),
+  );
+  // The sender's hash too, where the review has one (the burst check counts reviews per source).
+  const sourced = { ...review(200, 'sup_listreads_sourced'), sourceHash: 'f'.repeat(32) } as Review;
+  await repository.insertMany('sup_listreads_sourced', [sourced], '2026-06-02T10:00:01.000Z');
+  expect(await repository.recent('sup_listreads_sourced', 5)).toEqual([
+    {
+      id: sourced.reviewId,
+      text: reviewText(sourced),
+      submittedAt: Date.parse(sourced.reviewedAt),
+      source: 'f'.repeat(32),
+    },
+  ]);
 });
