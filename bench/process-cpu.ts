@@ -7,15 +7,23 @@
 import { readFileSync, readdirSync } from 'node:fs';
 
 /** The processes of a local stack, named from their command lines (local/*.ts start them). */
-export type ProcessRole = 'DynamoDB Local' | 'SQS emulator' | 'queue consumers' | 'bench process' | 'other';
+export type ProcessRole =
+  'DynamoDB Local' | 'SQS emulator' | 'queue consumers' | 'bench process' | 'ended child processes' | 'other';
 
 export const PROCESS_ROLES: readonly ProcessRole[] = [
   'DynamoDB Local',
   'SQS emulator',
   'queue consumers',
   'bench process',
+  'ended child processes',
   'other',
 ];
+
+/**
+ * The key of the bench process's ended (waited-for) children in a snapshot: a load generator such
+ * as autocannon runs and ends within a phase, and /proc counts its CPU in its parent's once it ends.
+ */
+const ENDED_CHILDREN = -1;
 
 /** /proc reports CPU in USER_HZ ticks, 100 a second on every Linux architecture Node supports. */
 const TICKS_PER_SECOND = 100;
@@ -25,6 +33,8 @@ interface ProcessStat {
   readonly parent: number;
   /** User and system time of every thread, in seconds. */
   readonly cpuSeconds: number;
+  /** The same of its children that ended and were waited for. */
+  readonly endedChildrenCpuSeconds: number;
 }
 
 /** The fields of one /proc/<pid>/stat line (the command name may hold spaces and parentheses). */
@@ -32,12 +42,21 @@ export function parseProcStat(line: string): ProcessStat | undefined {
   const close = line.lastIndexOf(')');
   if (close < 0) return undefined;
   const pid = Number(line.slice(0, line.indexOf(' ')));
-  // After ") ": state, ppid, pgrp, session, tty, tpgid, flags, minflt, cminflt, majflt, cmajflt, utime, stime.
+  // After ") ": state, ppid, pgrp, session, tty, tpgid, flags, minflt, cminflt, majflt, cmajflt,
+  // utime, stime, cutime, cstime.
   const fields = line.slice(close + 2).split(' ');
   const parent = Number(fields[1]);
   const ticks = Number(fields[11]) + Number(fields[12]);
-  if (!Number.isInteger(pid) || !Number.isInteger(parent) || !Number.isFinite(ticks)) return undefined;
-  return { pid, parent, cpuSeconds: ticks / TICKS_PER_SECOND };
+  const childTicks = Number(fields[13]) + Number(fields[14]);
+  if (!Number.isInteger(pid) || !Number.isInteger(parent) || !Number.isFinite(ticks + childTicks)) {
+    return undefined;
+  }
+  return {
+    pid,
+    parent,
+    cpuSeconds: ticks / TICKS_PER_SECOND,
+    endedChildrenCpuSeconds: childTicks / TICKS_PER_SECOND,
+  };
 }
 
 export function roleOf(commandLine: string, isSelf: boolean): ProcessRole {
@@ -86,13 +105,17 @@ export function cpuSnapshot(): CpuSnapshot | undefined {
     snapshot.set(pid, { role: roleOf(commandLine, pid === process.pid), cpuSeconds: stat.cpuSeconds });
     pending.push(...(children.get(pid) ?? []));
   }
+  const self = stats.get(process.pid);
+  if (self) {
+    snapshot.set(ENDED_CHILDREN, { role: 'ended child processes', cpuSeconds: self.endedChildrenCpuSeconds });
+  }
   return snapshot;
 }
 
 /**
  * CPU seconds each role spent between two snapshots. A process that started in between counts from
- * zero; one that ended in between is missing from `after` and counts nothing (a stack's processes
- * live through every phase, so this loses only short-lived helpers).
+ * zero. One that ended in between counts under 'ended child processes' when the bench process
+ * waited for it (a load generator); the stack's processes live through every phase.
  */
 export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): Record<ProcessRole, number> {
   const spent = Object.fromEntries(PROCESS_ROLES.map((role) => [role, 0])) as Record<ProcessRole, number>;

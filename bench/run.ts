@@ -303,18 +303,39 @@ async function main(): Promise<void> {
       await seedReviews(doc, reviewsTable, latencySupplier.supplierId, 100);
       await runAutocannon({ ...postOptions, amount: 500 });
       await runAutocannon({ ...getOptions, amount: 500 });
+      const postCpuBefore = cpuSnapshot();
       const postLatency = await runAutocannon({ ...postOptions, amount: N });
+      const getCpuBefore = cpuSnapshot();
       const getLatency = await runAutocannon({ ...getOptions, amount: N });
+      const getCpuAfter = cpuSnapshot();
       if (postLatency.non2xx + getLatency.non2xx > 0) throw new Error('latency phase: some requests failed');
       // The raw baselines, right after: the same bodies sent to the same emulator, the same Query.
       log(`latency: raw baselines, ${N} SendMessage and ${N} Query calls at ${CLIENTS} concurrent...`);
+      const sendCpuBefore = cpuSnapshot();
       const rawSend = await rawSends(stack.sqsClient, submittedMessage, N, CLIENTS);
+      const queryCpuBefore = cpuSnapshot();
       const rawQuery = await rawQueries(
         doc,
         rawQueryInput(reviewsTable, latencySupplier.supplierId, {}),
         N,
         CLIENTS,
       );
+      const queryCpuAfter = cpuSnapshot();
+      if (postCpuBefore && getCpuBefore && getCpuAfter && sendCpuBefore && queryCpuBefore && queryCpuAfter) {
+        const cores = availableParallelism();
+        apiLatencyMs.cpu = {
+          post: compareCpu(
+            { spent: cpuBetween(sendCpuBefore, queryCpuBefore), items: N, perSecond: rawSend.perSecond },
+            { spent: cpuBetween(postCpuBefore, getCpuBefore), items: postLatency.requests },
+            cores,
+          ),
+          get: compareCpu(
+            { spent: cpuBetween(queryCpuBefore, queryCpuAfter), items: N, perSecond: rawQuery.perSecond },
+            { spent: cpuBetween(getCpuBefore, getCpuAfter), items: getLatency.requests },
+            cores,
+          ),
+        };
+      }
       apiLatencyMs.rawBaselines = {
         sendMessage: rawSend,
         query: rawQuery,
@@ -555,6 +576,27 @@ ${rows.join('\n')}`);
     if (apiCpu) printApiCpuTable(apiCpu);
     const raw = (apiLatencyMs as { rawBaselines?: RawBaselines }).rawBaselines;
     if (raw) printRawBaselineTable(raw);
+    const apiCpuShare = (apiLatencyMs as { cpu?: { post: CpuComparison; get: CpuComparison } }).cpu;
+    if (apiCpuShare) {
+      printCpuTable(
+        apiCpuShare.post,
+        {
+          baseline: 'raw SendMessage (baseline)',
+          measured: 'POST /v1/reviews (autocannon)',
+          ratio: "POST's ceiling / raw sends' measured rate",
+        },
+        API_THROUGHPUT_RATIO_TARGET,
+      );
+      printCpuTable(
+        apiCpuShare.get,
+        {
+          baseline: 'raw Query (baseline)',
+          measured: 'GET /v1/reviews (autocannon)',
+          ratio: "GET's ceiling / raw Queries' measured rate",
+        },
+        API_THROUGHPUT_RATIO_TARGET,
+      );
+    }
     if (query100k) printQueryTable(query100k);
     if (platformSync || platformOutages) printPlatformTable(platformSync, platformOutages);
     if (models) printModelTables(models);

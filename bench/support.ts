@@ -1,5 +1,6 @@
 /** Small helpers for the bench: a bounded worker pool and percentiles. */
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 export async function runPool(
@@ -27,8 +28,10 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 /**
- * Latency from a separate load-generator process (autocannon), so the clients do not share the
- * gateway's event loop: `amount` requests over `connections` keep-alive connections.
+ * Latency and throughput from a separate load-generator process (autocannon, through
+ * bench/load-client.mjs), so the clients do not share the gateway's event loop: `amount` requests
+ * over `connections` keep-alive connections. The rate is timed from the first request to the last
+ * response (autocannon's own duration counts whole seconds).
  */
 export async function runAutocannon(options: {
   url: string;
@@ -38,37 +41,25 @@ export async function runAutocannon(options: {
   connections: number;
   amount: number;
 }): Promise<{ p50: number; p99: number; non2xx: number; requests: number; perSecond: number }> {
-  const args = [
-    require.resolve('autocannon/autocannon.js'),
-    '-c',
-    String(options.connections),
-    '-a',
-    String(options.amount),
-    '-m',
-    options.method,
-    '-j',
-    ...Object.entries(options.headers).flatMap(([name, value]) => ['-H', `${name}=${value}`]),
-    ...(options.body ? ['-b', options.body] : []),
-    options.url,
-  ];
   // Asynchronous: the gateway under test runs in this very process and must keep answering.
-  const { stdout } = await promisify(execFile)(process.execPath, args, {
-    maxBuffer: 16 * 1024 * 1024,
-    timeout: 300_000,
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(__dirname, 'load-client.mjs'), JSON.stringify(options)],
+    { maxBuffer: 16 * 1024 * 1024, timeout: 300_000 },
+  );
   const result = JSON.parse(stdout) as {
-    latency: { p50: number; p99: number };
+    p50: number;
+    p99: number;
     non2xx: number;
-    requests: { total: number };
-    /** Seconds the run took. */
-    duration: number;
+    requests: number;
+    seconds: number;
   };
   return {
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    p50: result.p50,
+    p99: result.p99,
     non2xx: result.non2xx,
-    requests: result.requests.total,
-    perSecond: Math.round((result.requests.total / result.duration) * 10) / 10,
+    requests: result.requests,
+    perSecond: Math.round((result.requests / result.seconds) * 10) / 10,
   };
 }
 

@@ -18,7 +18,12 @@ const spent = (values: Partial<Record<ProcessRole, number>>): Record<ProcessRole
 describe('process CPU for the bench', () => {
   it('reads pid, parent and user + system ticks from a stat line whose name holds spaces and parentheses', () => {
     const line = '4242 (node (worker) x) S 4200 4242 4242 0 -1 4194560 100 0 0 0 250 50 3 1 20 0 11 0';
-    expect(parseProcStat(line)).toEqual({ pid: 4242, parent: 4200, cpuSeconds: 3 });
+    expect(parseProcStat(line)).toEqual({
+      pid: 4242,
+      parent: 4200,
+      cpuSeconds: 3,
+      endedChildrenCpuSeconds: 0.04,
+    });
     expect(parseProcStat('garbage')).toBeUndefined();
   });
 
@@ -81,5 +86,11 @@ describe('process CPU for the bench', () => {
     await exited;
     expect(during.get(child.pid!)?.role).toBe('other');
     expect(cpuBetween(before, during).other).toBeGreaterThanOrEqual(0.05);
+    // Ended and waited for, its CPU is counted as the ended children's (all of it, from the start).
+    const after = cpuSnapshot()!;
+    expect(after.has(child.pid!)).toBe(false);
+    expect(cpuBetween(before, after)['ended child processes']).toBeGreaterThanOrEqual(
+      cpuBetween(before, during).other,
+    );
   });
 });
