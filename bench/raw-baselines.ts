@@ -1,7 +1,8 @@
 /**
  * The raw baselines of the API latency phase (issue 12), measured in the same run as the API:
- * SendMessage of the same bodies to the same SQS emulator, and the same Query against DynamoDB
- * Local, at the same concurrency, from this process.
+ * SendMessage of the same bodies to the same SQS emulator, and the reads of the same list page
+ * against DynamoDB Local (its index Query alone, and the Query with the page's reviews by key, as
+ * the repository reads a page since ADR 0032), at the same concurrency, from this process.
  */
 import {
   CreateQueueCommand,
@@ -10,6 +11,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { rawPageRead } from './query-100k';
 import { percentile, runPool } from './support';
 
 export interface RawRun {
@@ -70,6 +72,19 @@ export function rawQueries(
 ): Promise<RawRun> {
   return timed(count, concurrency, async () => {
     await doc.send(new QueryCommand(input));
+  });
+}
+
+/** `count` reads of the same list page at `concurrency`: its Query and its reviews by key. */
+export function rawPageReads(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  input: QueryCommandInput,
+  count: number,
+  concurrency: number,
+): Promise<RawRun> {
+  return timed(count, concurrency, async () => {
+    await rawPageRead(doc, table, input);
   });
 }
 
