@@ -93,8 +93,11 @@ export function cpuSnapshot(): CpuSnapshot | undefined {
     if (stat) stats.set(stat.pid, stat);
   }
   const children = new Map<number, number[]>();
-  for (const stat of stats.values())
-    children.set(stat.parent, [...(children.get(stat.parent) ?? []), stat.pid]);
+  for (const stat of stats.values()) {
+    const siblings = children.get(stat.parent);
+    if (siblings) siblings.push(stat.pid);
+    else children.set(stat.parent, [stat.pid]);
+  }
   const snapshot = new Map<number, { role: ProcessRole; cpuSeconds: number }>();
   const pending = [process.pid];
   while (pending.length > 0) {

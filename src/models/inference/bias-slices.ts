@@ -79,9 +79,10 @@ function count(into: SliceCounts, p: SlicedPrediction): void {
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
 /**
- * Every slice of every dimension, worst agreement gap first within a dimension. One pass per
- * dimension: a slice's rest is the dimension's counts less its own (it runs after every worker
- * batch over a window of 1,000 predictions; ADR 0022, "The pipeline's CPU per review").
+ * Every slice of every dimension, dimension by dimension, each dimension's slices in name order
+ * (`slicesForReview` picks the ones in ALARM). One pass per dimension: a slice's rest is the
+ * dimension's counts less its own (it runs after every worker batch over a window of 1,000
+ * predictions; ADR 0022, "The pipeline's CPU per review").
  */
 export function biasSlices(predictions: readonly SlicedPrediction[]): SliceReport[] {
   const out: SliceReport[] = [];
