@@ -315,7 +315,8 @@ async function main(): Promise<void> {
       const getLatency = await runAutocannon({ ...getOptions, amount: N });
       const getCpuAfter = cpuSnapshot();
       if (postLatency.non2xx + getLatency.non2xx > 0) throw new Error('latency phase: some requests failed');
-      // The raw baselines, right after: the same bodies sent to the same emulator, the same Query.
+      // The raw baselines, right after: the same bodies sent to the same emulator, the same Query,
+      // and the same page's two reads (the Query and its reviews by key).
       log(
         `latency: raw baselines, ${N} SendMessage calls, ${N} Query calls and ${N} page reads (Query + reviews by key) at ${CLIENTS} concurrent...`,
       );
