@@ -541,7 +541,16 @@ async function main(): Promise<void> {
       });
       try {
         if (runs('platform-sync')) {
-          platformSync = await clock.time('platform-sync', () => benchPlatformSync(bench, rawRate, log));
+          let syncHalf = 0;
+          const rawBesideSync = async () => {
+            syncHalf += 1;
+            const started = performance.now();
+            await runPool(N / 2, RAW_WRITERS, rawPut(`raw-beside-sync-${syncHalf}`));
+            return { writes: N / 2, seconds: (performance.now() - started) / 1000 };
+          };
+          platformSync = await clock.time('platform-sync', () =>
+            benchPlatformSync(bench, rawRate, log, rawBesideSync),
+          );
           results.platformSync = platformSync;
         }
         if (runs('platform-outages')) {
@@ -984,12 +993,18 @@ function printPlatformTable(
     rows.push([measure, String(value), target, gap]);
   if (sync) {
     line('platform sync reviews/s (fakes -> table)', sync.reviewsPerSecond);
+    if (sync.rawWritesBesidePerSecond !== undefined) {
+      line('raw writes/s right before and after it', sync.rawWritesBesidePerSecond);
+    }
     line(
-      'platform sync / raw',
+      sync.rawWritesBesidePerSecond !== undefined ? 'platform sync / raw beside it' : 'platform sync / raw',
       sync.syncToRawRatio,
       describeTarget(SYNC_TO_RAW_TARGET),
       targetGap(sync.syncToRawRatio, SYNC_TO_RAW_TARGET).text,
     );
+    if (sync.rawWritesBesidePerSecond !== undefined) {
+      line('platform sync / raw at the start (reference)', sync.syncToFirstBaselineRatio);
+    }
     line(
       'quota floor s (google / trustpilot / facebook)',
       `${sync.quotaFloorSeconds.google} / ${sync.quotaFloorSeconds.trustpilot} / ${sync.quotaFloorSeconds.facebook}`,
