@@ -248,6 +248,18 @@ async function main(): Promise<void> {
         }),
       );
     };
+    // Half as many raw puts beside a measured path (right before it, then right after it): the
+    // rate its ratio is judged against comes from the same minutes as the path's (the first
+    // baseline below moved from 763 to 1,909 writes/s between whole runs while the pipeline's own
+    // rate held; ADR 0022, "The pipeline's CPU per review"). With each half's process CPU.
+    const rawHalfBeside = async (partition: string) => {
+      const before = cpuSnapshot();
+      const started = performance.now();
+      await runPool(N / 2, RAW_WRITERS, rawPut(partition));
+      const seconds = (performance.now() - started) / 1000;
+      const after = cpuSnapshot();
+      return { writes: N / 2, seconds, spent: before && after ? cpuBetween(before, after) : undefined };
+    };
     await runPool(N, RAW_WRITERS, rawPut('raw-warm-up'));
     const rawStart = performance.now();
     await runPool(N, RAW_WRITERS, rawPut('raw-baseline'));
@@ -405,20 +417,9 @@ async function main(): Promise<void> {
       ) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      // The raw writes again, half right before and half right after the measured run: the rate
-      // the ratio is judged against comes from the same minutes as the pipeline's. The run's first
-      // baseline moved from 763 to 1,909 writes/s between whole runs while the pipeline's own rate
-      // stayed at 614-634 reviews/s (ADR 0022, "The pipeline's CPU per review").
-      const besideHalf = async (half: number) => {
-        const before = cpuSnapshot();
-        const started = performance.now();
-        await runPool(N / 2, RAW_WRITERS, rawPut(`raw-beside-pipeline-${half}`));
-        const seconds = (performance.now() - started) / 1000;
-        const after = cpuSnapshot();
-        return { seconds, spent: before && after ? cpuBetween(before, after) : undefined };
-      };
+      // The raw writes the ratio is judged against: half right before the measured run, half after.
       log(`pipeline: ${N / 2} raw PutItem calls right before the measured run, ${N / 2} right after...`);
-      const rawBefore = await besideHalf(1);
+      const rawBefore = await rawHalfBeside('raw-beside-pipeline-1');
       log(`pipeline: ${N} reviews through HTTP with ${CLIENTS} concurrent clients...`);
       const loadedLatencies: number[] = [];
       let non202 = 0;
@@ -446,7 +447,7 @@ async function main(): Promise<void> {
       const pipelineSeconds = (performance.now() - pipelineStart) / 1000;
       const pipelineCpuAfter = cpuSnapshot();
       const pipelineRate = stored / pipelineSeconds;
-      const rawAfter = await besideHalf(2);
+      const rawAfter = await rawHalfBeside('raw-beside-pipeline-2');
       const besideRate = N / (rawBefore.seconds + rawAfter.seconds);
       // The events of the reviews just stored are load, not data (no figure reads them): once the
       // workers that send them are done (their queues empty), they are dropped with the fan-out
@@ -542,14 +543,8 @@ async function main(): Promise<void> {
       try {
         if (runs('platform-sync')) {
           let syncHalf = 0;
-          const rawBesideSync = async () => {
-            syncHalf += 1;
-            const started = performance.now();
-            await runPool(N / 2, RAW_WRITERS, rawPut(`raw-beside-sync-${syncHalf}`));
-            return { writes: N / 2, seconds: (performance.now() - started) / 1000 };
-          };
           platformSync = await clock.time('platform-sync', () =>
-            benchPlatformSync(bench, rawRate, log, rawBesideSync),
+            benchPlatformSync(bench, rawRate, log, () => rawHalfBeside(`raw-beside-sync-${(syncHalf += 1)}`)),
           );
           results.platformSync = platformSync;
         }
