@@ -2,6 +2,8 @@
 // autocannon driven through its API, timed here. autocannon's own `duration` counts whole ticks
 // of a second (2,000 requests that took 0.35 s read as 1.01 s), so the rate is timed from the
 // first request sent to the last response (ADR 0022, "The pipeline's CPU per review").
+// Every response's latency (ms) is printed too, so that batches can be pooled into one percentile
+// (bench/alternating.ts), as the raw baselines' are.
 // Argument: the options as JSON ({ url, method, headers, body, connections, amount }).
 import { createRequire } from 'node:module';
 
@@ -10,6 +12,7 @@ const autocannon = require('autocannon');
 const options = JSON.parse(process.argv[2]);
 let first;
 let last;
+const latencies = [];
 const instance = autocannon(
   {
     url: options.url,
@@ -31,6 +34,7 @@ const instance = autocannon(
         non2xx: result.non2xx,
         requests: result.requests.total,
         seconds: first === undefined || last === undefined ? result.duration : (last - first) / 1000,
+        latencies,
       }),
     );
   },
@@ -38,6 +42,7 @@ const instance = autocannon(
 instance.on('start', () => {
   first = performance.now();
 });
-instance.on('response', () => {
+instance.on('response', (_client, _statusCode, _bytes, responseTime) => {
   last = performance.now();
+  latencies.push(Math.round(responseTime * 100) / 100);
 });

@@ -12,19 +12,15 @@ import {
 } from '@aws-sdk/client-sqs';
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { rawPageRead } from './query-100k';
-import { percentile, runPool } from './support';
+import { runPool } from './support';
+import type { TimedBatch } from './alternating';
 
-export interface RawRun {
-  readonly perSecond: number;
-  readonly p50: number;
-  readonly p99: number;
-}
-
+/** `count` calls at `concurrency`: each call's latency and the span of the whole batch. */
 async function timed(
   count: number,
   concurrency: number,
   call: (i: number) => Promise<void>,
-): Promise<RawRun> {
+): Promise<TimedBatch> {
   const latencies: number[] = [];
   const start = performance.now();
   await runPool(count, concurrency, async (i) => {
@@ -32,12 +28,7 @@ async function timed(
     await call(i);
     latencies.push(performance.now() - started);
   });
-  const seconds = (performance.now() - start) / 1000;
-  return {
-    perSecond: round(count / seconds),
-    p50: round(percentile(latencies, 50)),
-    p99: round(percentile(latencies, 99)),
-  };
+  return { latencies, seconds: (performance.now() - start) / 1000, failed: 0 };
 }
 
 /** `count` SendMessage calls of `body(i)` at `concurrency`, to a scratch queue deleted afterwards. */
@@ -46,7 +37,7 @@ export async function rawSends(
   body: (i: number) => string,
   count: number,
   concurrency: number,
-): Promise<RawRun> {
+): Promise<TimedBatch> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `bench-raw-${Date.now()}` }));
   try {
     return await timed(count, concurrency, async (i) => {
@@ -69,7 +60,7 @@ export function rawQueries(
   input: QueryCommandInput,
   count: number,
   concurrency: number,
-): Promise<RawRun> {
+): Promise<TimedBatch> {
   return timed(count, concurrency, async () => {
     await doc.send(new QueryCommand(input));
   });
@@ -82,10 +73,8 @@ export function rawPageReads(
   input: QueryCommandInput,
   count: number,
   concurrency: number,
-): Promise<RawRun> {
+): Promise<TimedBatch> {
   return timed(count, concurrency, async () => {
     await rawPageRead(doc, table, input);
   });
 }
-
-const round = (value: number) => Math.round(value * 10) / 10;

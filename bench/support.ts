@@ -40,12 +40,22 @@ export async function runAutocannon(options: {
   body?: string;
   connections: number;
   amount: number;
-}): Promise<{ p50: number; p99: number; non2xx: number; requests: number; perSecond: number }> {
+}): Promise<{
+  p50: number;
+  p99: number;
+  non2xx: number;
+  requests: number;
+  perSecond: number;
+  /** From the first request to the last response. */
+  seconds: number;
+  /** Every response's latency, ms. */
+  latencies: number[];
+}> {
   // Asynchronous: the gateway under test runs in this very process and must keep answering.
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [join(__dirname, 'load-client.mjs'), JSON.stringify(options)],
-    { maxBuffer: 16 * 1024 * 1024, timeout: 300_000 },
+    { maxBuffer: 64 * 1024 * 1024, timeout: 300_000 },
   );
   const result = JSON.parse(stdout) as {
     p50: number;
@@ -53,6 +63,7 @@ export async function runAutocannon(options: {
     non2xx: number;
     requests: number;
     seconds: number;
+    latencies: number[];
   };
   return {
     p50: result.p50,
@@ -60,6 +71,8 @@ export async function runAutocannon(options: {
     non2xx: result.non2xx,
     requests: result.requests,
     perSecond: Math.round((result.requests / result.seconds) * 10) / 10,
+    seconds: result.seconds,
+    latencies: result.latencies,
   };
 }
 

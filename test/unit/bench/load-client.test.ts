@@ -31,6 +31,11 @@ describe('the bench load generator (bench/load-client.mjs)', () => {
       expect(seconds).toBeGreaterThanOrEqual(served - 0.01);
       expect(seconds).toBeLessThanOrEqual(wall);
       expect(seconds).toBeLessThan(served + 0.6);
+      // Every response's latency, for pooling batches: each waited out the server's 20 ms timer (which
+      // may fire a millisecond early, on the event loop's cached clock).
+      expect(result.latencies).toHaveLength(240);
+      expect(Math.min(...result.latencies)).toBeGreaterThanOrEqual(18);
+      expect(result.seconds).toBeCloseTo(seconds, 1);
     } finally {
       server.close();
     }
