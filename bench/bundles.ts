@@ -1,8 +1,8 @@
 /**
  * Bundle size and init cost of every function (issue 12), cheap enough to run first:
  * - size: the minified bundle without source maps, against 250 KB each;
- * - init: the time to load the bundle (as deployed: with its source map and Lambda's
- *   `--enable-source-maps`) in a fresh Node process, against a bare handler that loads the same
+ * - init: the time to load the bundle (as deployed: with its environment and its source map, which
+ *   it reads only at its first stack trace) in a fresh Node process, against a bare handler that loads the same
  *   AWS SDK packages the bundle loads (one per SDK package set), medians over rounds in which each
  *   function runs once and its bare handler once after every 4 functions, in a rotating order, 5 to
  *   7 rounds per function (fewer once its side of 1.2x is clear), with a same-code control
@@ -114,7 +114,6 @@ export async function benchBundles(
       const env = {
         ...placeholderEnvironment(fn, (id) => `http://127.0.0.1:1/queue/${id}`),
         AWS_REGION: 'us-east-1',
-        NODE_OPTIONS: '--enable-source-maps',
       };
       // One bare handler per SDK package set (with the environment of the first function that has it).
       const key = sdkPackages.join(',');

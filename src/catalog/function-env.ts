@@ -101,12 +101,15 @@ export interface FunctionSettings {
   readonly logLevel: string;
 }
 
-/** Powertools settings and Node options every function is deployed with. */
+/**
+ * Powertools settings every function is deployed with. No NODE_OPTIONS: `--enable-source-maps`
+ * parsed each bundle's map at every cold start; the bundles map their stack traces themselves, at
+ * the first one (src/shared/lazy-source-maps.ts).
+ */
 export function settingsEnvironment(settings: FunctionSettings): Record<string, string> {
   return {
     POWERTOOLS_SERVICE_NAME: settings.serviceName,
     POWERTOOLS_METRICS_NAMESPACE: settings.metricsNamespace,
     POWERTOOLS_LOG_LEVEL: settings.logLevel,
-    NODE_OPTIONS: '--enable-source-maps',
   };
 }

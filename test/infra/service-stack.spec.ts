@@ -165,7 +165,9 @@ describe.each(REGIONS)('service stack in %s', (region) => {
               POWERTOOLS_SERVICE_NAME: synth.config.serviceName,
               POWERTOOLS_METRICS_NAMESPACE: synth.config.metricsNamespace,
               POWERTOOLS_LOG_LEVEL: synth.config.powertoolsLogLevel,
-              NODE_OPTIONS: '--enable-source-maps',
+              // No --enable-source-maps: it parsed the map at every cold start; the bundles map
+              // their traces at the first one (src/shared/lazy-source-maps.ts).
+              NODE_OPTIONS: Match.absent(),
               [FUNCTION_TIMEOUT_ENV]: String(def.timeoutSeconds),
             }),
           },
