@@ -12,24 +12,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { rawPageRead } from './query-100k';
-import { runPool } from './support';
-import type { TimedBatch } from './alternating';
-
-/** `count` calls at `concurrency`: each call's latency and the span of the whole batch. */
-async function timed(
-  count: number,
-  concurrency: number,
-  call: (i: number) => Promise<void>,
-): Promise<TimedBatch> {
-  const latencies: number[] = [];
-  const start = performance.now();
-  await runPool(count, concurrency, async (i) => {
-    const started = performance.now();
-    await call(i);
-    latencies.push(performance.now() - started);
-  });
-  return { latencies, seconds: (performance.now() - start) / 1000, failed: 0 };
-}
+import { timedCalls, type TimedBatch } from './alternating';
 
 /** `count` SendMessage calls of `body(i)` at `concurrency`, to a scratch queue deleted afterwards. */
 export async function rawSends(
@@ -40,7 +23,7 @@ export async function rawSends(
 ): Promise<TimedBatch> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `bench-raw-${Date.now()}` }));
   try {
-    return await timed(count, concurrency, async (i) => {
+    return await timedCalls(count, concurrency, async (i) => {
       await sqs.send(
         new SendMessageCommand({
           QueueUrl,
@@ -61,7 +44,7 @@ export function rawQueries(
   count: number,
   concurrency: number,
 ): Promise<TimedBatch> {
-  return timed(count, concurrency, async () => {
+  return timedCalls(count, concurrency, async () => {
     await doc.send(new QueryCommand(input));
   });
 }
@@ -74,7 +57,7 @@ export function rawPageReads(
   count: number,
   concurrency: number,
 ): Promise<TimedBatch> {
-  return timed(count, concurrency, async () => {
+  return timedCalls(count, concurrency, async () => {
     await rawPageRead(doc, table, input);
   });
 }

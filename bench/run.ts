@@ -69,7 +69,7 @@ import { benchRealtime, realtimeOptions, realtimeRows } from './realtime';
 import { API_CPU_MS_TARGET, benchApiCpu, type ApiCpuResult } from './api-cpu';
 import { benchModels, modelRows, type MlBenchResult } from './ml';
 import { rawPageReads, rawQueries, rawSends } from './raw-baselines';
-import { alternateHalves, autocannonBatch, type SideResult } from './alternating';
+import { alternateBatches, autocannonBatch, type SideResult } from './alternating';
 import {
   compareCpu,
   cpuBetween,
@@ -339,8 +339,8 @@ async function main(): Promise<void> {
       log(
         `latency: ${N} POST against ${N} raw SendMessage calls, then ${N} GET against ${N} page reads (Query + reviews by key) and ${N} Query calls, in alternating halves, ${CLIENTS} concurrent...`,
       );
-      const posts = await alternateHalves(postSides, N);
-      const gets = await alternateHalves(getSides, N);
+      const posts = await alternateBatches(postSides, N);
+      const gets = await alternateBatches(getSides, N);
       if (posts.post.failed + gets.get.failed > 0) throw new Error('latency phase: some requests failed');
       const cores = availableParallelism();
       const cpuAgainst = (baseline: SideResult, measured: SideResult) =>
