@@ -37,7 +37,8 @@ import {
 import { SesEmailSender } from './reviews/adapters/ses-email-sender';
 import { DynamoReviewReplies } from './reviews/adapters/dynamo-review-replies';
 import { DynamoReviewRepository } from './reviews/adapters/review-repository';
-import { dynamo, dynamoClient, sesv2, sqs } from './shared/aws-clients';
+import { dynamo, dynamoClient, sqs } from './shared/aws-clients';
+import { sesv2 } from './shared/ses-client';
 import { currentRegion, optionalEnv, requireEnv } from './shared/env';
 import { dynamoIdempotencyStore } from './shared/idempotency-store';
 import { logger, metrics } from './shared/powertools';
@@ -51,7 +52,7 @@ import { DynamoEndpointRepository } from './webhooks/adapters/webhook-endpoints'
 import { DynamoReplayJobStore } from './webhooks/adapters/replay-jobs';
 import { SqsReplayQueue } from './webhooks/adapters/replay-queue';
 import { webhookConfigFromEnv } from './webhooks/config';
-import { KMSClient } from '@aws-sdk/client-kms';
+import { newKmsClient } from './shared/kms-client';
 import { keyDefinition } from './catalog/keys';
 import type { SecretId } from './catalog/secrets';
 import { parseClientIds, SecretAppCredentials } from './platforms/adapters/app-credentials';
@@ -64,7 +65,7 @@ import type { KeyEncryption } from './platforms/oauth-ports';
 import type { ConnectionDeps } from './platforms/use-cases/connections';
 import { VaultTokenProvider } from './platforms/use-cases/token-provider';
 import { TokenSafe } from './platforms/use-cases/token-safe';
-import { functionSdkTimeouts, sdkClientConfig } from './shared/aws-clients';
+import { functionSdkTimeouts } from './shared/aws-clients';
 import { systemClock } from './shared/clock';
 import type { AuditLog, PlatformHttp } from './platforms';
 import { AuditedPlatformHttp, type QuotaFromHeaders } from './platforms/adapters/audited-platform-http';
@@ -89,7 +90,7 @@ import { bucketDefinition, type BucketId } from './catalog/buckets';
 import { DynamoImportJobStore } from './imports/adapters/import-job-store';
 import { S3ImportFiles } from './imports/adapters/s3-import-files';
 import { SqsBatchSender, SqsImportQueue } from './imports/adapters/sqs-import-queues';
-import { s3 } from './shared/aws-clients';
+import { s3 } from './shared/s3-client';
 import { IngestReviewSink } from './platforms/adapters/ingest-review-sink';
 import { SqsReplyQueue } from './platforms/adapters/sqs-reply-queue';
 import { REPLY_CAPABILITIES } from './platforms/domain/replies';
@@ -99,10 +100,10 @@ import { randomUUID } from 'node:crypto';
 import { SecretNotificationSecrets } from './platforms/adapters/notification-secrets';
 import type { InboundNotification, ReceiveNotificationDeps } from './platforms';
 // Real-time updates (issue 14)
-import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { newManagementApiClient } from './shared/management-api-client';
 import { REALTIME_MANAGEMENT_ENDPOINT_ENV } from './catalog/function-env';
 // The paging path's subscriptions (issue 10)
-import { SNSClient } from '@aws-sdk/client-sns';
+import { newSnsClient } from './shared/sns-client';
 import { ALARM_TOPIC_ARN_ENV, ALARM_TOPIC_IDS } from './catalog/function-env';
 import { snsTopicAttributes } from './recovery/adapters/sns-topic-attributes';
 import type { PagingTopic } from './recovery';
@@ -110,7 +111,7 @@ import { DynamoChannelLog } from './realtime/adapters/dynamo-channel-log';
 import { DynamoRealtimeConnections } from './realtime/adapters/dynamo-connections';
 import { ManagementApiMessenger } from './realtime/adapters/management-api-messenger';
 // Secret rotation (issue 9)
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { newSecretsManagerClient } from './shared/secrets-manager-client';
 import { PlatformSecretProver } from './credentials/adapters/platform-secret-probe';
 import { SecretsManagerVersionStore } from './credentials/adapters/secrets-manager-versions';
 // Data subject requests (issue 9)
@@ -297,7 +298,7 @@ export const tokenKeyEncryption = once((): KeyEncryption => {
   const keyId = requireEnv(keyDefinition('TokenVault').envVar);
   return keyId.startsWith('local:')
     ? new LocalKeyEncryption(keyId.slice('local:'.length))
-    : new KmsKeyEncryption(new KMSClient(sdkClientConfig()), keyId);
+    : new KmsKeyEncryption(newKmsClient(), keyId);
 });
 export const tokenSafe = once(() => new TokenSafe(tokenKeyEncryption(), connectionStore()));
 let tokenProviderInstance: VaultTokenProvider | undefined;
@@ -480,7 +481,7 @@ export const realtimeMessenger = once(() => {
   // The SDK client makes no call: its signer (SigV4 for execute-api, its region and default
   // credential chain, refreshed before they expire) signs the messenger's lean requests (one post
   // per event and connection: ADR 0017 decision 7).
-  const sdk = new ApiGatewayManagementApiClient({});
+  const sdk = newManagementApiClient();
   const { requestTimeout, maxAttempts } = functionSdkTimeouts();
   return new ManagementApiMessenger({
     endpoint: requireEnv(REALTIME_MANAGEMENT_ENDPOINT_ENV),
@@ -490,9 +491,7 @@ export const realtimeMessenger = once(() => {
   });
 });
 // Secret rotation (issue 9): Secrets Manager's versions, and the platforms that prove staged secrets.
-export const secretVersionStore = once(
-  () => new SecretsManagerVersionStore(new SecretsManagerClient(sdkClientConfig())),
-);
+export const secretVersionStore = once(() => new SecretsManagerVersionStore(newSecretsManagerClient()));
 /** Plain (not audited) platform calls: a proof concerns no supplier and must not count in their health. */
 export const secretProver = once(
   () =>
@@ -547,7 +546,7 @@ export const healthProbes = once((): HealthProbes => ({
 export const pagingTopics = once((): PagingTopic[] =>
   ALARM_TOPIC_IDS.map((topic) => ({ topic, arn: requireEnv(ALARM_TOPIC_ARN_ENV[topic]) })),
 );
-export const topicAttributes = once(() => snsTopicAttributes(new SNSClient(sdkClientConfig())));
+export const topicAttributes = once(() => snsTopicAttributes(newSnsClient()));
 
 // Adapters a handler uses directly (issue 7 §1: handlers take their adapters from this module
 // only; `npm run lint:deps` refuses a handler importing an adapter). Drift monitors keep a window

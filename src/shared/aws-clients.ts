@@ -1,5 +1,8 @@
 /**
- * AWS SDK clients, created once per process. Endpoints come from the SDK's own environment
+ * AWS SDK clients, created once per process (DynamoDB and SQS here, which nearly every function
+ * uses; every other client in a module of its own, `*-client.ts` beside this one, so that a bundle
+ * loads an SDK package only if it uses it: ADR 0022, "SDK packages a function does not load").
+ * Endpoints come from the SDK's own environment
  * variables (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_SESV2,
  * AWS_ENDPOINT_URL_S3), which the local mode points at DynamoDB Local, fauxqs, the SES emulator and
  * s3rver; in Lambda they are unset and the regional endpoints are used.
@@ -11,8 +14,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { S3Client } from '@aws-sdk/client-s3';
 import { FUNCTION_TIMEOUT_ENV, numberEnv } from './env';
 
 /** Without the variable (the CLI, scripts): the longest function timeout in the catalog. */
@@ -99,8 +100,6 @@ type SignerFactory = DynamoDBClient['config']['signer'];
 let rawClient: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
 let sqsClient: SQSClient | undefined;
-let sesClient: SESv2Client | undefined;
-let s3Client: S3Client | undefined;
 
 /**
  * The low-level client (for libraries that marshal themselves, such as Powertools idempotency, and
@@ -141,27 +140,4 @@ export function sqs(): SQSClient {
     ),
   );
   return sqsClient;
-}
-
-/** SES v2 with bounded waits: a slow SES fails the attempt (retried from the queue), never hangs. */
-export function sesv2(): SESv2Client {
-  sesClient ??= withoutSdkLogging(new SESv2Client(sdkClientConfig()));
-  return sesClient;
-}
-
-/**
- * S3 with bounded waits. Path-style addressing against an emulator (s3rver serves buckets under
- * paths, not host names). Checksums only where S3 requires them: otherwise the SDK signs a CRC32 of
- * the empty body into pre-signed PUT URLs, and S3 refuses the real upload.
- */
-export function s3(): S3Client {
-  s3Client ??= withoutSdkLogging(
-    new S3Client({
-      ...sdkClientConfig(),
-      forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    }),
-  );
-  return s3Client;
 }

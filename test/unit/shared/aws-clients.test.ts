@@ -5,14 +5,14 @@ import {
   dynamo,
   dynamoClient,
   MAX_RETRY_BACKOFF_MS,
-  s3,
   sdkClientConfig,
   sdkTimeouts,
-  sesv2,
   sqs,
   withoutSdkLogging,
   withSignerOnce,
 } from '../../../src/shared/aws-clients';
+import { s3 } from '../../../src/shared/s3-client';
+import { sesv2 } from '../../../src/shared/ses-client';
 import { FUNCTION_TIMEOUT_ENV } from '../../../src/shared/env';
 
 describe('AWS SDK timeouts', () => {

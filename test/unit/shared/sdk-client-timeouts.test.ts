@@ -9,14 +9,9 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetAccountCommand } from '@aws-sdk/client-sesv2';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import {
-  dynamoClient,
-  MAX_RETRY_BACKOFF_MS,
-  s3,
-  sdkTimeouts,
-  sesv2,
-  sqs,
-} from '../../../src/shared/aws-clients';
+import { dynamoClient, MAX_RETRY_BACKOFF_MS, sdkTimeouts, sqs } from '../../../src/shared/aws-clients';
+import { s3 } from '../../../src/shared/s3-client';
+import { sesv2 } from '../../../src/shared/ses-client';
 import { FUNCTION_TIMEOUT_ENV } from '../../../src/shared/env';
 
 /** The authorizer's timeout, the shortest of the catalog: 1 s attempts, 3 of them. */
