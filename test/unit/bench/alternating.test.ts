@@ -1,15 +1,21 @@
 import { alternateBatches, timedCalls, type TimedBatch } from '../../../bench/alternating';
 import type { CpuSnapshot } from '../../../bench/process-cpu';
 
+/** Sides that answer at once and record each batch they were asked for, as `name:count`. */
+function recordingSides() {
+  const calls: string[] = [];
+  const side =
+    (name: string) =>
+    async (count: number): Promise<TimedBatch> => {
+      calls.push(`${name}:${count}`);
+      return { latencies: Array.from({ length: count }, () => 1), seconds: 1, failed: 0 };
+    };
+  return { calls, side };
+}
+
 describe('a path and its baselines in alternating batches (bench/alternating.ts)', () => {
   it('in more rounds, reverses the order every round and spreads the calls evenly', async () => {
-    const calls: string[] = [];
-    const side =
-      (name: string) =>
-      async (count: number): Promise<TimedBatch> => {
-        calls.push(`${name}:${count}`);
-        return { latencies: Array.from({ length: count }, () => 1), seconds: 1, failed: 0 };
-      };
+    const { calls, side } = recordingSides();
     const result = await alternateBatches({ a: side('a'), b: side('b') }, 12, {
       rounds: 5,
       snapshot: () => undefined,
@@ -19,13 +25,7 @@ describe('a path and its baselines in alternating batches (bench/alternating.ts)
   });
 
   it('runs every side for half the calls, in order, then every side again in the reverse order (an odd count: the second half is larger)', async () => {
-    const calls: string[] = [];
-    const side =
-      (name: string) =>
-      async (count: number): Promise<TimedBatch> => {
-        calls.push(`${name}:${count}`);
-        return { latencies: Array.from({ length: count }, () => 1), seconds: 1, failed: 0 };
-      };
+    const { calls, side } = recordingSides();
     await alternateBatches({ api: side('api'), pages: side('pages'), queries: side('queries') }, 11, {
       snapshot: () => undefined,
     });
