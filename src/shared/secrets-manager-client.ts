@@ -1,5 +1,6 @@
 /**
- * A Secrets Manager client with bounded waits (secret rotation). In a module of its own, so that only the bundles that use it load @aws-sdk/client-secrets-manager
+ * A Secrets Manager client with bounded waits (secret rotation's versions). In a module of its own,
+ * so that only the bundles that use it load @aws-sdk/client-secrets-manager
  * (src/shared/aws-clients.ts).
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
