@@ -38,14 +38,15 @@ export const QUERY_P99_RATIO_TARGET: BenchTarget = { atMost: 1.2 };
 const PAGE = 25;
 const SEED_WRITERS = 8;
 /**
- * Unmeasured requests per filter and side before the measured ones. At 16, a filter's first
- * measured half still ran its side's first thousand calls of DynamoDB Local (ADR 0022, "GET
+ * Unmeasured requests per filter and side before the measured ones (16 before 6 December):
+ * DynamoDB Local's JVM goes on compiling a read path for thousands of calls (ADR 0022, "GET
  * against the page reads: the order").
  */
 const WARM_UP = 64;
 /**
- * Rounds of each side's requests (bench/alternating.ts). In two halves of 100 or 500 a DynamoDB
- * Local pause fell whole on one side, and the p99 ratios moved between 0.7 and 1.5 from run to run.
+ * Rounds of each side's requests (bench/alternating.ts): a pause of a shared process falls on
+ * both sides' batches more often than in two long halves. The p99 ratios still move by 0.3-0.5
+ * from run to run (ADR 0022, "The 100k queries' p99: what was tried").
  */
 const ROUNDS = 10;
 
