@@ -7,6 +7,7 @@
  */
 import { functionDefinition } from '../../src/catalog/functions';
 import { countReviews, eventually, startTestStack, type TestStack } from './support/stack';
+import { freeze } from '../support/processes';
 
 jest.setTimeout(120_000);
 
@@ -55,8 +56,8 @@ it('answers reads 503 + Retry-After within the deadline and still accepts review
   const writeStatuses: number[] = [];
   // Mid-load: writes keep flowing while the reads stall, until the reads are answered (or fail).
   let frozen = true;
-  process.kill(pid!, 'SIGSTOP');
   try {
+    await freeze(pid!);
     const writes = (async () => {
       while (frozen) {
         const response = await submit();
