@@ -1,10 +1,19 @@
 /** Process checks for tests that start processes and must see them end. */
 import { readdirSync, readFileSync } from 'node:fs';
 
+/**
+ * The fields of a /proc stat line after the command name (`pid (comm) state ppid ...`): the name may
+ * hold spaces and parentheses, so the last `)` ends it. [0] is the state letter, [1] the parent pid.
+ */
+function statFields(path: string): string[] {
+  const stat = readFileSync(path, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** Whether `pid` runs: not gone, and not a zombie (a killed process whose parent has gone lingers so until init reaps it). */
 export function isRunning(pid: number): boolean {
   try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return statFields(`/proc/${pid}/stat`)[0] !== 'Z';
   } catch {
     return false;
   }
@@ -20,9 +29,7 @@ export function childPids(parentPid: number, commandPart: string): number[] {
     .map(Number)
     .filter((pid) => {
       try {
-        // `pid (comm) state ppid ...`: comm may hold spaces and parentheses, the last `)` ends it.
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        const ppid = Number(statFields(`/proc/${pid}/stat`)[1]);
         const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
         return ppid === parentPid && command.includes(commandPart) && isRunning(pid);
       } catch {
@@ -45,8 +52,7 @@ export async function waitForExit(pid: number, timeoutMs: number): Promise<numbe
 function threadStates(pid: number): string[] {
   return readdirSync(`/proc/${pid}/task`).flatMap((task) => {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-      return [stat.charAt(stat.lastIndexOf(')') + 2)];
+      return [statFields(`/proc/${pid}/task/${task}/stat`)[0]!];
     } catch {
       return []; // a thread that ended meanwhile
     }
@@ -57,7 +63,7 @@ function threadStates(pid: number): string[] {
  * Sends SIGSTOP to `pid` and resolves once every one of its threads is stopped. The signal is
  * queued at once, but each thread stops only when the scheduler next runs it: on a loaded machine
  * a JVM's 28 threads took 5-10 ms to stop, and DynamoDB Local answered two reads sent in that time
- * (ADR 0037, this session's CI runs).
+ * (ADR 0037, "This session's CI runs (6 December, 07:36-10:36 UTC session)").
  */
 export async function freeze(pid: number, timeoutMs = 5000): Promise<void> {
   process.kill(pid, 'SIGSTOP');
