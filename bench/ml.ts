@@ -230,7 +230,7 @@ function coldStart(modelsDir: string, runs: number): ColdStartBench {
     writeFileSync(
       baselineSrc,
       [
-        "import * as z from 'zod';",
+        "import * as z from 'zod/mini';",
         'const body = z.object({ text: z.string() });',
         'export const handler = async (e: unknown) => ({ statusCode: 200, body: JSON.stringify(body.safeParse(e).success) });',
         `console.log(JSON.stringify({ readyMs: performance.now(), cpuMs: ${CPU_MS}, loadMs: 0, ok: typeof handler }));`,
@@ -240,7 +240,7 @@ function coldStart(modelsDir: string, runs: number): ColdStartBench {
     writeFileSync(
       withModelsSrc,
       [
-        "import * as z from 'zod';",
+        "import * as z from 'zod/mini';",
         `import { loadModel, type Task } from ${JSON.stringify(mlIndex)};`,
         'const body = z.object({ text: z.string() });',
         'const t0 = performance.now();',

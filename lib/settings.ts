@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import * as z from 'zod';
+import * as z from '#src/shared/zod';
 import {
   KEY_CACHE_SECONDS,
   MAX_AUTHORIZER_CACHE_SECONDS,
@@ -27,14 +27,14 @@ export const LOG_RETENTION_DAYS = [
 /** API Gateway REST API's default (and regional maximum without a quota raise) integration timeout. */
 export const DEFAULT_INTEGRATION_TIMEOUT_SECONDS = 29;
 
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1');
-const positiveInt = z.number().int().positive();
-const retentionDays = z
-  .number()
-  .int()
-  .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+const region = z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1'));
+const positiveInt = z.number().check(z.int(), z.positive());
+const retentionDays = z.number().check(
+  z.int(),
+  z.refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
     message: 'a CloudWatch Logs retention period (1, 3, 5, 7, 14, 30, 60, 90, ... days)',
-  });
+  }),
+);
 
 /**
  * PagerDuty's CloudWatch integration (Events API v2 behind it): the URL holds the integration key,
@@ -56,42 +56,44 @@ const pagingSchema = z
      */
     pagesOnCall: z.boolean(),
     /** The PagerDuty CloudWatch integration URL (or give `pagerDutyIntegrationKey`). */
-    pagerDutyIntegrationUrl: z
-      .string()
-      .regex(PAGERDUTY_URL, 'https://events.pagerduty.com/integration/<32-character key>/enqueue')
-      .optional(),
+    pagerDutyIntegrationUrl: z.optional(
+      z
+        .string()
+        .check(z.regex(PAGERDUTY_URL, 'https://events.pagerduty.com/integration/<32-character key>/enqueue')),
+    ),
     /** The integration key alone (the URL is derived). */
-    pagerDutyIntegrationKey: z
-      .string()
-      .regex(/^[A-Za-z0-9]{32}$/, 'a 32-character PagerDuty integration key')
-      .optional(),
+    pagerDutyIntegrationKey: z.optional(
+      z.string().check(z.regex(/^[A-Za-z0-9]{32}$/, 'a 32-character PagerDuty integration key')),
+    ),
     /** Who receives warning alarms (and, in a stage that does not page, critical ones too). */
-    warningEmails: z.array(z.email()).default([]),
+    warningEmails: z._default(z.array(z.email()), []),
   })
-  .refine((p) => !(p.pagerDutyIntegrationUrl && p.pagerDutyIntegrationKey), {
-    message: 'give pagerDutyIntegrationUrl or pagerDutyIntegrationKey, not both',
-  });
+  .check(
+    z.refine((p) => !(p.pagerDutyIntegrationUrl && p.pagerDutyIntegrationKey), {
+      message: 'give pagerDutyIntegrationUrl or pagerDutyIntegrationKey, not both',
+    }),
+  );
 
 /** Alarm thresholds of issue 10, each with the value the runbooks describe as its default. */
 const alarmThresholds = {
   /** The API latency SLO: p99 over 5 minutes above it, three periods in a row, warns. */
-  apiLatencyP99Ms: positiveInt.default(200),
+  apiLatencyP99Ms: z._default(positiveInt, 200),
   /** Share of 4xx answers (percent of requests, 5 minutes) counted as a surge, with at least `surgeMinRequests`. */
-  api4xxPercent: z.number().min(1).max(100).default(25),
+  api4xxPercent: z._default(z.number().check(z.gte(1), z.lte(100)), 25),
   /** 429 answers (stage throttling, quotas, WAF rate limit) in 5 minutes counted as a surge. */
-  api429Per5Minutes: positiveInt.default(50),
+  api429Per5Minutes: z._default(positiveInt, 50),
   /** Requests in 5 minutes below which ratios (4xx share, webhook failures) do not alarm. */
-  surgeMinRequests: positiveInt.default(100),
+  surgeMinRequests: z._default(positiveInt, 100),
   /** Requests the WAF blocked in 5 minutes (all rules) that warn. */
-  wafBlockedPer5Minutes: positiveInt.default(100),
+  wafBlockedPer5Minutes: z._default(positiveInt, 100),
   /** Share of webhook attempts that failed (percent, 15 minutes) that warns. */
-  webhookFailurePercent: z.number().min(1).max(100).default(20),
+  webhookFailurePercent: z._default(z.number().check(z.gte(1), z.lte(100)), 20),
   /** The account's Lambda concurrency limit in each region (Service Quotas; default 1,000). */
-  lambdaConcurrencyLimit: positiveInt.default(1000),
+  lambdaConcurrencyLimit: z._default(positiveInt, 1000),
   /** Percent of that limit in use at which the concurrency alarm fires. */
-  lambdaConcurrencyPercent: z.number().min(1).max(100).default(80),
+  lambdaConcurrencyPercent: z._default(z.number().check(z.gte(1), z.lte(100)), 80),
   /** Global-table replication latency (ms, average over 5 minutes) that pages. */
-  replicationLatencyMs: positiveInt.default(60_000),
+  replicationLatencyMs: z._default(positiveInt, 60_000),
 } as const;
 
 /**
@@ -101,13 +103,15 @@ const alarmThresholds = {
  */
 const producerSchema = z.strictObject({
   /** Who it is, for people (`budget-service`); not used in any policy. */
-  name: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'a lower-case name such as budget-service'),
+  name: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,63}$/, 'a lower-case name such as budget-service')),
   /** A 12-digit account id, or a role ARN (`arn:aws:iam::<account>:role/<name>`; the role must exist). */
   principal: z
     .string()
-    .regex(
-      /^\d{12}$|^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
-      'a 12-digit AWS account id or an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+    .check(
+      z.regex(
+        /^\d{12}$|^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+        'a 12-digit AWS account id or an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+      ),
     ),
 });
 
@@ -116,12 +120,12 @@ export type Producer = z.infer<typeof producerSchema>;
 
 const configSchema = z.strictObject({
   /** Prefix of every stack name (stack names are derived, never written by hand). */
-  appName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/),
-  account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+  appName: z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9-]*$/)),
+  account: z.string().check(z.regex(/^\d{12}$/, 'a 12-digit AWS account id')),
   primaryRegion: region,
-  replicaRegions: z.array(region).min(1),
+  replicaRegions: z.array(region).check(z.minLength(1)),
   /** The deploy stage this configuration is for (`dev`, `prod`, ...): set from the stage's name. */
-  stage: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  stage: z.string().check(z.regex(/^[a-z][a-z0-9-]*$/)),
   /** Where alarms go (issue 10): critical ones page through PagerDuty, warnings go to e-mail. */
   paging: pagingSchema,
   logRetentionDays: retentionDays,
@@ -131,47 +135,54 @@ const configSchema = z.strictObject({
    * Allow a model trained on non-commercial data (the deception corpus) into the deployed layer.
    * Off by default; the synth refuses such a layer unless this is true.
    */
-  allowNonCommercialModels: z.boolean().default(false),
+  allowNonCommercialModels: z._default(z.boolean(), false),
   /** POWERTOOLS_SERVICE_NAME / POWERTOOLS_METRICS_NAMESPACE for every function. */
-  serviceName: z.string().min(1),
-  metricsNamespace: z.string().min(1),
+  serviceName: z.string().check(z.minLength(1)),
+  metricsNamespace: z.string().check(z.minLength(1)),
   powertoolsLogLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']),
   api: z.strictObject({
-    stageName: z.string().regex(/^[A-Za-z0-9_]+$/),
+    stageName: z.string().check(z.regex(/^[A-Za-z0-9_]+$/)),
     throttlingRateLimit: positiveInt,
     throttlingBurstLimit: positiveInt,
     // Usage plans (per-key throttle and quota) are in the catalog: src/catalog/usage-plans.ts.
     /** Requests per client IP in any 5-minute window before the WAF answers 429. */
-    wafRateLimitPer5Minutes: z.number().int().min(10),
+    wafRateLimitPer5Minutes: z.number().check(z.int(), z.gte(10)),
     /**
      * API Gateway's authorizer result cache. With the authorizer's own ${KEY_CACHE_SECONDS} s key
      * cache it bounds how long a revoked key keeps working: at most REVOCATION_BOUND_SECONDS.
      */
     authorizerCacheSeconds: z
       .number()
-      .int()
-      .min(0)
-      .max(
-        MAX_AUTHORIZER_CACHE_SECONDS,
-        `at most ${MAX_AUTHORIZER_CACHE_SECONDS}: with the authorizer's ${KEY_CACHE_SECONDS} s key cache, a revoked key must stop working within ${REVOCATION_BOUND_SECONDS} s (ADR 0010)`,
+      .check(
+        z.int(),
+        z.gte(0),
+        z.lte(
+          MAX_AUTHORIZER_CACHE_SECONDS,
+          `at most ${MAX_AUTHORIZER_CACHE_SECONDS}: with the authorizer's ${KEY_CACHE_SECONDS} s key cache, a revoked key must stop working within ${REVOCATION_BOUND_SECONDS} s (ADR 0010)`,
+        ),
       ),
     /** How long API Gateway waits for the Api function before answering 504 (1-29 s). */
-    integrationTimeoutSeconds: z.number().int().min(1).max(29).default(DEFAULT_INTEGRATION_TIMEOUT_SECONDS),
+    integrationTimeoutSeconds: z._default(
+      z.number().check(z.int(), z.gte(1), z.lte(29)),
+      DEFAULT_INTEGRATION_TIMEOUT_SECONDS,
+    ),
   }),
   /** The SES sender of review-request e-mails (ADR 0010). */
   email: z
     .strictObject({
       /** The SES identity: a domain (verified with the DKIM records SES publishes) or one address. */
-      identity: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$|^[^@\s]+@([a-z0-9-]+\.)+[a-z]{2,}$/i),
+      identity: z.string().check(z.regex(/^([a-z0-9-]+\.)+[a-z]{2,}$|^[^@\s]+@([a-z0-9-]+\.)+[a-z]{2,}$/i)),
       /** The From address: the identity itself, or an address of the identity's domain. */
       fromAddress: z.email(),
     })
-    .refine(
-      (e) =>
-        e.identity.includes('@')
-          ? e.fromAddress.toLowerCase() === e.identity.toLowerCase()
-          : e.fromAddress.toLowerCase().endsWith(`@${e.identity.toLowerCase()}`),
-      { message: 'fromAddress must be the identity or an address of its domain', path: ['fromAddress'] },
+    .check(
+      z.refine(
+        (e) =>
+          e.identity.includes('@')
+            ? e.fromAddress.toLowerCase() === e.identity.toLowerCase()
+            : e.fromAddress.toLowerCase().endsWith(`@${e.identity.toLowerCase()}`),
+        { message: 'fromAddress must be the identity or an address of its domain', path: ['fromAddress'] },
+      ),
     ),
   reviewRequests: z.strictObject({
     /** Review requests a supplier may create per UTC day (429 with Retry-After past it). */
@@ -184,9 +195,9 @@ const configSchema = z.strictObject({
     oauthRedirectUri: z.url({ protocol: /^https$/ }),
     /** The platform apps' OAuth client ids (not secret; the client secrets live in Secrets Manager). */
     oauthClientIds: z.strictObject({
-      google: z.string().min(1),
-      facebook: z.string().min(1),
-      trustpilot: z.string().min(1),
+      google: z.string().check(z.minLength(1)),
+      facebook: z.string().check(z.minLength(1)),
+      trustpilot: z.string().check(z.minLength(1)),
     }),
   }),
   alarms: z.strictObject({
@@ -195,89 +206,97 @@ const configSchema = z.strictObject({
     ...alarmThresholds,
   }),
   /** Platform integrations: audit retention and the health alarms' thresholds (issue 8). */
-  platformHealth: z
-    .strictObject({
+  platformHealth: z._default(
+    z.strictObject({
       /** Days an audit entry of a platform call, connect or disconnect is kept (DynamoDB TTL). */
-      auditRetentionDays: z.number().int().min(1).max(3650).default(400),
+      auditRetentionDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(3650)), 400),
       /** Sync lag (oldest location's last sync, seconds) at which the sync-lag alarm pages. */
-      syncLagAlarmSeconds: positiveInt.default(3 * 3600),
+      syncLagAlarmSeconds: z._default(positiveInt, 3 * 3600),
       /** Quota headroom (percent of the platform's window left) below which the quota alarm pages. */
-      quotaHeadroomAlarmPercent: z.number().min(0).max(100).default(5),
-    })
-    .default({ auditRetentionDays: 400, syncLagAlarmSeconds: 3 * 3600, quotaHeadroomAlarmPercent: 5 }),
+      quotaHeadroomAlarmPercent: z._default(z.number().check(z.gte(0), z.lte(100)), 5),
+    }),
+    { auditRetentionDays: 400, syncLagAlarmSeconds: 3 * 3600, quotaHeadroomAlarmPercent: 5 },
+  ),
   /**
    * Client routing between regions (issue 11): latency records for the API's custom domain in this
    * hosted zone, each tied to its region's Route 53 health check on /v1/health. Without it the
    * health checks still exist (they feed the failover alarm) and no record is made.
    */
-  dns: z
-    .strictObject({
-      /** The public hosted zone (its id and name: no lookup at synth, so the synth stays offline). */
-      hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone id (Z...)'),
-      zoneName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'a domain name such as wedsync.example'),
-      /** The REST API's name clients call, in the zone (e.g. api.wedsync.example). */
-      apiDomainName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/),
-      /** The WebSocket API's name, in the zone (e.g. realtime.wedsync.example); none: no record. */
-      realtimeDomainName: z
-        .string()
-        .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/)
-        .optional(),
-    })
-    .refine((d) => d.apiDomainName.endsWith(`.${d.zoneName}`), {
-      message: 'apiDomainName must be in zoneName',
-    })
-    .refine((d) => d.realtimeDomainName === undefined || d.realtimeDomainName.endsWith(`.${d.zoneName}`), {
-      message: 'realtimeDomainName must be in zoneName',
-    })
-    .optional(),
+  dns: z.optional(
+    z
+      .strictObject({
+        /** The public hosted zone (its id and name: no lookup at synth, so the synth stays offline). */
+        hostedZoneId: z.string().check(z.regex(/^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone id (Z...)')),
+        zoneName: z
+          .string()
+          .check(z.regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'a domain name such as wedsync.example')),
+        /** The REST API's name clients call, in the zone (e.g. api.wedsync.example). */
+        apiDomainName: z.string().check(z.regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/)),
+        /** The WebSocket API's name, in the zone (e.g. realtime.wedsync.example); none: no record. */
+        realtimeDomainName: z.optional(z.string().check(z.regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/))),
+      })
+      .check(
+        z.refine((d) => d.apiDomainName.endsWith(`.${d.zoneName}`), {
+          message: 'apiDomainName must be in zoneName',
+        }),
+        z.refine(
+          (d) => d.realtimeDomainName === undefined || d.realtimeDomainName.endsWith(`.${d.zoneName}`),
+          {
+            message: 'realtimeDomainName must be in zoneName',
+          },
+        ),
+      ),
+  ),
   /** AWS Backup of every catalog table (issue 11, runbooks/disaster-recovery.md). */
-  backup: z
-    .strictObject({
+  backup: z._default(
+    z.strictObject({
       /** Days an hourly recovery point is kept, in the primary region and in the copy. */
-      retentionDays: z.number().int().min(1).max(36500).default(30),
+      retentionDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(36500)), 30),
       /** The region holding a copy of every recovery point (default: the first replica region). */
-      copyRegion: region.optional(),
+      copyRegion: z.optional(region),
       /**
        * AWS Backup Vault Lock (governance mode) on both vaults: recovery points cannot be deleted
        * before `retentionDays`, not even by an administrator of the account. On in prod only.
        */
-      vaultLock: z.boolean().default(false),
-    })
-    .default({ retentionDays: 30, vaultLock: false }),
+      vaultLock: z._default(z.boolean(), false),
+    }),
+    { retentionDays: 30, vaultLock: false },
+  ),
   /**
    * The producers of events (issue 11): who may send to each region's Ingest queue. None: the queue
    * accepts only this account's own principals (its functions, operators with IAM rights).
    */
-  producers: z
-    .array(producerSchema)
-    .default([])
-    .refine((list) => new Set(list.map((p) => p.name)).size === list.length, {
+  producers: z._default(z.array(producerSchema), []).check(
+    z.refine((list) => new Set(list.map((p) => p.name)).size === list.length, {
       message: 'producer names must be distinct',
-    })
-    .refine((list) => new Set(list.map((p) => p.principal)).size === list.length, {
+    }),
+    z.refine((list) => new Set(list.map((p) => p.principal)).size === list.length, {
       message: 'each principal once',
     }),
+  ),
   /**
    * Safe deploys (issue 11, ADR 0028): a CDK Pipelines stack in this stage's account and primary
    * region that deploys this stage from the repository's branch. None: no pipeline (`cdk deploy`).
    */
-  pipeline: z
-    .strictObject({
+  pipeline: z.optional(
+    z.strictObject({
       /** The CodeConnections (formerly CodeStar Connections) connection to the repository host. */
       connectionArn: z
         .string()
-        .regex(
-          /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z]{2}(-[a-z]+)+-\d:\d{12}:connection\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/,
-          'a connection ARN: arn:aws:codeconnections:<region>:<account>:connection/<uuid>',
+        .check(
+          z.regex(
+            /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z]{2}(-[a-z]+)+-\d:\d{12}:connection\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/,
+            'a connection ARN: arn:aws:codeconnections:<region>:<account>:connection/<uuid>',
+          ),
         ),
       /** The repository, `owner/name` as the host spells it. */
-      repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'owner/name'),
+      repository: z.string().check(z.regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'owner/name')),
       /** The branch whose every push is deployed. */
-      branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, 'a branch name'),
+      branch: z.string().check(z.regex(/^[A-Za-z0-9._/-]+$/, 'a branch name')),
       /** A person approves in the pipeline before anything of the stage deploys (on in prod). */
-      manualApproval: z.boolean().default(true),
-    })
-    .optional(),
+      manualApproval: z._default(z.boolean(), true),
+    }),
+  ),
 });
 
 type ParsedConfig = z.infer<typeof configSchema>;

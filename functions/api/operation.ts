@@ -1,6 +1,6 @@
 /** What every API operation module shares: its context, its signature, and small helpers. */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from '../../src/shared/zod';
 import type { OperationId } from '../../src/catalog/routes';
 import { ProblemError } from '../../src/shared/problem';
 import { fieldErrors } from '../../src/shared/validation';
@@ -24,7 +24,7 @@ export type Operation<Deps> = (ctx: RouteContext, deps: Deps) => Promise<APIGate
 /** An area's operations: a handler for each of its operation ids, typed by the deps it needs. */
 export type Operations<Ids extends OperationId, Deps> = Record<Ids, Operation<Deps>>;
 
-export function parse<T extends z.ZodType>(
+export function parse<T extends z.ZodMiniType>(
   schema: T,
   input: unknown,
   kind: 'validation-error' | 'invalid-query',

@@ -15,7 +15,7 @@
  * - every problem+json answer the route can give, derived from its auth, path parameters, body and
  *   the extra problems it declares, each a shared response with an example.
  */
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { version } from '../../package.json';
 import { BODY_LIMIT_BYTES } from '../shared/http';
 import { CORRELATION_ID_MAX, CORRELATION_ID_PATTERN } from '../shared/correlation';
@@ -287,8 +287,8 @@ export function problemStatusesOf(route: RouteDefinition): number[] {
 const pascal = (id: string): string => id.charAt(0).toUpperCase() + id.slice(1);
 
 /** The first example in a schema's metadata (`.meta({ examples })`), if any. */
-export function exampleOf(schema: z.ZodType): unknown {
-  const examples = (schema.meta() as { examples?: unknown } | undefined)?.examples;
+export function exampleOf(schema: z.ZodMiniType): unknown {
+  const examples = (z.globalRegistry.get(schema) as { examples?: unknown } | undefined)?.examples;
   return Array.isArray(examples) ? examples[0] : undefined;
 }
 
@@ -313,7 +313,7 @@ class SchemaComponents {
    * The JSON Schema of a zod schema. Schemas with a `.meta({ id })` become named components
    * (also when nested); the rest stay inline. Two different schemas under one name are an error.
    */
-  toJsonSchema(schema: z.ZodType, io: 'input' | 'output', owner: string): JsonSchema {
+  toJsonSchema(schema: z.ZodMiniType, io: 'input' | 'output', owner: string): JsonSchema {
     const generated = z.toJSONSchema(schema, {
       target: 'draft-2020-12',
       io,
@@ -330,7 +330,7 @@ class SchemaComponents {
   }
 
   /** A component reference for the schema: its own id, or `fallbackName`. */
-  refFor(schema: z.ZodType, io: 'input' | 'output', fallbackName: string): JsonSchema {
+  refFor(schema: z.ZodMiniType, io: 'input' | 'output', fallbackName: string): JsonSchema {
     const root = this.toJsonSchema(schema, io, fallbackName);
     if (typeof root.$ref === 'string' && Object.keys(root).length === 1) return root;
     this.add(fallbackName, root);
@@ -355,7 +355,7 @@ function parametersOf(route: RouteDefinition, components: SchemaComponents): Jso
     schema: { type: 'string', minLength: 1 },
   }));
   const query = Object.entries(route.query?.shape ?? {}).map(([name, property]) => {
-    const schema = property as z.ZodType;
+    const schema = property as z.ZodMiniType;
     const { description, ...json } = components.toJsonSchema(
       schema,
       'input',
@@ -364,7 +364,7 @@ function parametersOf(route: RouteDefinition, components: SchemaComponents): Jso
     return {
       name,
       in: 'query',
-      required: !schema.isOptional(),
+      required: !schema.safeParse(undefined).success,
       ...(typeof description === 'string' ? { description } : {}),
       schema: json,
     };

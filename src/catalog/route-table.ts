@@ -7,7 +7,7 @@
  * gateway and the OpenAPI document read that one). This module imports nothing, so an area's
  * function bundles every route's path (for 404/405) and only its own area's schemas.
  */
-import type * as z from 'zod';
+import type * as z from '../shared/zod';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -128,8 +128,8 @@ export interface RouteEntry {
  * src/catalog/route-requests/<area>.ts (a type-only zod import here: nothing is bundled).
  */
 export interface RouteRequest {
-  readonly query?: z.ZodObject;
-  readonly body?: z.ZodType;
+  readonly query?: z.ZodMiniObject;
+  readonly body?: z.ZodMiniType;
   readonly rawBody?: RawBodyDefinition;
 }
 

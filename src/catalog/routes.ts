@@ -8,7 +8,7 @@
  * (src/catalog/openapi.ts) is generated from it. The functions never import this module: an area's
  * function bundles its own request schemas and no response schema.
  */
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { lazy } from '../shared/lazy';
 import { modelsRoutesResponses } from '../models';
 import { platformRoutesResponses } from '../platforms';
@@ -63,7 +63,7 @@ export interface RouteResponse {
    * The body's schema (none for 204): a zod schema with `.meta({ id, examples })`, so the API
    * description names it and shows its first example.
    */
-  readonly schema?: z.ZodType;
+  readonly schema?: z.ZodMiniType;
   /** Headers of the success answer: name -> description. */
   readonly headers?: Readonly<Record<string, string>>;
   /** Other success answers the same operation gives (e.g. 201 for a shareable link, 202 for an e-mail). */
@@ -92,21 +92,23 @@ export interface RouteDefinition extends RouteEntry, RouteRequest, RouteDocs {}
 export const openApiDocumentResponse = /* @__PURE__ */ lazy(() =>
   z
     .looseObject({
-      openapi: z.string().regex(/^3\.1\.\d+$/),
+      openapi: z.string().check(z.regex(/^3\.1\.\d+$/)),
       info: z.looseObject({ title: z.string(), version: z.string() }),
       paths: z.record(z.string(), z.unknown()),
     })
-    .meta({
-      id: 'OpenApiDocument',
-      description: 'This API description (OpenAPI 3.1, JSON Schema 2020-12).',
-      examples: [
-        {
-          openapi: '3.1.0',
-          info: { title: 'WedSync Integration Platform API', version: '0.1.0' },
-          paths: {},
-        },
-      ],
-    }),
+    .check(
+      z.meta({
+        id: 'OpenApiDocument',
+        description: 'This API description (OpenAPI 3.1, JSON Schema 2020-12).',
+        examples: [
+          {
+            openapi: '3.1.0',
+            info: { title: 'WedSync Integration Platform API', version: '0.1.0' },
+            paths: {},
+          },
+        ],
+      }),
+    ),
 );
 
 const LOCATION = { Location: 'Where the created or accepted resource is read.' };

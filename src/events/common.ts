@@ -1,5 +1,5 @@
 /** Field schemas shared by the inbound and outbound event catalogues. */
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { text } from '../shared/text';
 
 /** The review platforms a review can come from (ours is `wedsync`). */
@@ -24,9 +24,11 @@ const LIMITS = REVIEW_TEXT_LIMITS;
 export const externalRef = () =>
   z
     .string()
-    .min(1)
-    .max(128)
-    .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
+    .check(
+      z.minLength(1),
+      z.maxLength(128),
+      z.regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only'),
+    );
 
 /** RFC 3339 date-time with seconds and an offset (`Z` or `+02:00`). */
 export const dateTime = () => z.iso.datetime({ offset: true });
@@ -34,7 +36,7 @@ export const dateTime = () => z.iso.datetime({ offset: true });
 export const calendarDate = () => z.iso.date();
 
 export const platform = () => z.enum(PLATFORMS);
-export const rating = () => z.number().int().min(1).max(5);
+export const rating = () => z.number().check(z.int(), z.gte(1), z.lte(5));
 export const reviewTitle = () => text({ max: LIMITS.title });
 export const reviewBody = () => text({ max: LIMITS.reviewBody });
 export const reviewerName = () => text({ max: LIMITS.name });
@@ -60,7 +62,7 @@ export const CURRENCIES = [
   'YER', 'ZAR', 'ZMW', 'ZWG', 'ZWL',
 ] as const;
 export type Currency = (typeof CURRENCIES)[number];
-export const currency = () => z.enum(CURRENCIES).describe('ISO 4217 currency code');
+export const currency = () => z.enum(CURRENCIES).check(z.describe('ISO 4217 currency code'));
 
 /** The budget categories, in the order the WedSync app shows them. */
 export const BUDGET_CATEGORIES = [
@@ -100,20 +102,24 @@ const NON_NEGATIVE_DECIMAL = /^(?:0|[1-9]\d{0,12})(?:\.\d{1,6})?$/;
  */
 export const positiveAmount = () =>
   z.union([
-    z.string().regex(POSITIVE_DECIMAL, 'a decimal amount greater than 0, e.g. "1250.50"'),
-    z.number().positive().max(MAX_AMOUNT).refine(hasAtMostSixDecimals, 'at most 6 decimal places'),
+    z.string().check(z.regex(POSITIVE_DECIMAL, 'a decimal amount greater than 0, e.g. "1250.50"')),
+    z
+      .number()
+      .check(z.positive(), z.lte(MAX_AMOUNT), z.refine(hasAtMostSixDecimals, 'at most 6 decimal places')),
   ]);
 
 /** A money amount >= 0 (allocations may be zero). */
 export const nonNegativeAmount = () =>
   z.union([
-    z.string().regex(NON_NEGATIVE_DECIMAL, 'a decimal amount of 0 or more, e.g. "5000.00"'),
-    z.number().min(0).max(MAX_AMOUNT).refine(hasAtMostSixDecimals, 'at most 6 decimal places'),
+    z.string().check(z.regex(NON_NEGATIVE_DECIMAL, 'a decimal amount of 0 or more, e.g. "5000.00"')),
+    z.number().check(z.gte(0), z.lte(MAX_AMOUNT), z.refine(hasAtMostSixDecimals, 'at most 6 decimal places')),
   ]);
 
 /** Outbound amounts are always normalised decimal strings (no float rounding for consumers). */
 export const decimalString = () =>
-  z.string().regex(NON_NEGATIVE_DECIMAL, 'a decimal string, e.g. "1250.5"').describe('decimal amount');
+  z
+    .string()
+    .check(z.regex(NON_NEGATIVE_DECIMAL, 'a decimal string, e.g. "1250.5"'), z.describe('decimal amount'));
 
 export type AmountInput = string | number;
 

@@ -8,7 +8,7 @@
  * letters or digits and its value a string, number or boolean. Extensions are kept and ignored.
  * `data_base64` (binary data) is not supported.
  */
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { dateTime } from './common';
 
 export const SPEC_VERSION = '1.0';
@@ -23,35 +23,32 @@ export const envelopeAttributes = {
   specversion: z.literal(SPEC_VERSION),
   id: z
     .string()
-    .min(1)
-    .max(256)
-    .describe('Unique per source; a re-sent event keeps its id, so receivers can deduplicate on it.'),
+    .check(
+      z.minLength(1),
+      z.maxLength(256),
+      z.describe('Unique per source; a re-sent event keeps its id, so receivers can deduplicate on it.'),
+    ),
   source: z
     .string()
-    .min(1)
-    .max(512)
-    .describe('URI-reference naming the producing service, e.g. urn:wedsync:budget-service.'),
-  time: dateTime().describe('When the event happened (RFC 3339).'),
+    .check(
+      z.minLength(1),
+      z.maxLength(512),
+      z.describe('URI-reference naming the producing service, e.g. urn:wedsync:budget-service.'),
+    ),
+  time: dateTime().check(z.describe('When the event happened (RFC 3339).')),
   subject: z
-    .string()
-    .min(1)
-    .max(512)
-    .optional()
-    .describe('The entity the event is about, e.g. an expense id.'),
+    .optional(z.string().check(z.minLength(1), z.maxLength(512)))
+    .check(z.describe('The entity the event is about, e.g. an expense id.')),
   datacontenttype: z
-    .string()
-    .regex(/^application\/json(?:\s*;.*)?$/, 'must be application/json')
-    .optional()
-    .describe('application/json (the default when absent).'),
-  dataschema: z.string().min(1).max(1024).optional(),
+    .optional(z.string().check(z.regex(/^application\/json(?:\s*;.*)?$/, 'must be application/json')))
+    .check(z.describe('application/json (the default when absent).')),
+  dataschema: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
 };
 
 /** An envelope whose `type` and `data` are typed. */
-export function envelopeSchema<T extends string, D extends z.ZodType>(type: T, data: D) {
-  return z
-    .object({ ...envelopeAttributes, type: z.literal(type), data })
-    .catchall(extensionValue)
-    .superRefine((value, ctx) => {
+export function envelopeSchema<T extends string, D extends z.ZodMiniType>(type: T, data: D) {
+  return z.catchall(z.object({ ...envelopeAttributes, type: z.literal(type), data }), extensionValue).check(
+    z.superRefine((value, ctx) => {
       for (const key of Object.keys(value)) {
         if (!(key in envelopeAttributes) && key !== 'type' && key !== 'data' && !EXTENSION_NAME.test(key)) {
           ctx.addIssue({
@@ -61,13 +58,15 @@ export function envelopeSchema<T extends string, D extends z.ZodType>(type: T, d
           });
         }
       }
-    });
+    }),
+  );
 }
 
 /** Envelope without a known type: used to tell an envelope problem from an unknown type. */
-export const genericEnvelope = z
-  .object({ ...envelopeAttributes, type: z.string().min(1).max(256) })
-  .catchall(z.unknown());
+export const genericEnvelope = z.catchall(
+  z.object({ ...envelopeAttributes, type: z.string().check(z.minLength(1), z.maxLength(256)) }),
+  z.unknown(),
+);
 
 export interface CloudEventAttributes {
   readonly specversion: typeof SPEC_VERSION;

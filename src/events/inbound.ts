@@ -6,7 +6,7 @@
  * Each type's schema is built the first time it is used (`lazyRecord`, ADR 0022 fifth round):
  * a function that never parses a type does not build its schema when it loads.
  */
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import {
   budgetCategory,
   calendarDate,
@@ -27,27 +27,29 @@ import { lazyRecord } from '../shared/lazy';
 
 const reviewSubmittedData = () =>
   z.object({
-    supplierId: externalRef().describe('The supplier the review is about.'),
-    platform: platform().describe('Where the review was written.'),
-    externalId: text({ max: 200 }).optional().describe("The review's id on that platform."),
+    supplierId: externalRef().check(z.describe('The supplier the review is about.')),
+    platform: platform().check(z.describe('Where the review was written.')),
+    externalId: z.optional(text({ max: 200 })).check(z.describe("The review's id on that platform.")),
     rating: rating(),
     title: reviewTitle(),
     body: reviewBody(),
     reviewerName: reviewerName(),
-    submittedAt: dateTime().describe('When the reviewer wrote it.'),
+    submittedAt: dateTime().check(z.describe('When the reviewer wrote it.')),
   });
 
 export const helperShift = () =>
   z
     .object({
       start: dateTime(),
-      end: dateTime().describe('Must be later than start.'),
-      tasks: z.array(text({ max: 200 })).max(50),
+      end: dateTime().check(z.describe('Must be later than start.')),
+      tasks: z.array(text({ max: 200 })).check(z.maxLength(50)),
     })
-    .refine((shift) => Date.parse(shift.start) < Date.parse(shift.end), {
-      message: 'end must be later than start',
-      path: ['end'],
-    });
+    .check(
+      z.refine((shift) => Date.parse(shift.start) < Date.parse(shift.end), {
+        message: 'end must be later than start',
+        path: ['end'],
+      }),
+    );
 
 const helperScheduleUpdatedData = () =>
   z.object({
@@ -56,20 +58,21 @@ const helperScheduleUpdatedData = () =>
     weddingId: externalRef(),
     shifts: z
       .array(helperShift())
-      .max(100)
-      .describe("The helper's complete schedule for the wedding (replaces it)."),
+      .check(z.maxLength(100), z.describe("The helper's complete schedule for the wedding (replaces it).")),
   });
 
 const budgetExpenseRecordedData = () =>
   z.object({
     coupleId: externalRef(),
     weddingId: externalRef(),
-    expenseId: externalRef().describe('Unique per wedding; re-sending the same expenseId is a no-op.'),
+    expenseId: externalRef().check(
+      z.describe('Unique per wedding; re-sending the same expenseId is a no-op.'),
+    ),
     amount: positiveAmount(),
     currency: currency(),
     description: text({ max: 500 }),
-    date: calendarDate().describe('The day the money was spent or committed.'),
-    category: budgetCategory().optional().describe('When absent, the expense model assigns one.'),
+    date: calendarDate().check(z.describe('The day the money was spent or committed.')),
+    category: z.optional(budgetCategory()).check(z.describe('When absent, the expense model assigns one.')),
   });
 
 const budgetCategoryUpdatedData = () =>
@@ -77,8 +80,8 @@ const budgetCategoryUpdatedData = () =>
     coupleId: externalRef(),
     weddingId: externalRef(),
     category: budgetCategory(),
-    allocation: nonNegativeAmount().describe(
-      'The amount budgeted for the category (replaces the previous one).',
+    allocation: nonNegativeAmount().check(
+      z.describe('The amount budgeted for the category (replaces the previous one).'),
     ),
     currency: currency(),
   });

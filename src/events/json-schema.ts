@@ -6,7 +6,7 @@
  * Rules zod cannot express in JSON Schema (a shift's end after its start) are stated in the
  * field's description and enforced by the service.
  */
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { EXTENSION_NAME } from './envelope';
 import { INBOUND_DESCRIPTIONS, INBOUND_EVENT_TYPES, inboundEnvelopeSchema } from './inbound';
 import { OUTBOUND_DESCRIPTIONS, OUTBOUND_EVENT_TYPES, outboundEnvelopeSchema } from './outbound';
@@ -22,7 +22,7 @@ export interface GeneratedFile {
   readonly content: unknown;
 }
 
-function toJsonSchema(schema: z.ZodType, direction: Direction, type: string, description: string) {
+function toJsonSchema(schema: z.ZodMiniType, direction: Direction, type: string, description: string) {
   const generated = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     // What may be sent: unknown fields inside `data` stay allowed (receivers ignore them).

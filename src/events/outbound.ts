@@ -6,7 +6,7 @@
  * Each type's schema is built the first time it is used (`lazyRecord`, ADR 0022 fifth round):
  * the API checks subscriptions by type name alone, and a worker builds only the types it emits.
  */
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import {
   budgetCategory,
   calendarDate,
@@ -26,20 +26,21 @@ import type { OutboundEventType } from './outbound-types';
 
 export { OUTBOUND_EVENT_TYPES, isOutboundEventType, type OutboundEventType } from './outbound-types';
 
-const reviewId = () => z.string().min(1).max(64).describe('Our id of the review.');
+const reviewId = () => z.string().check(z.minLength(1), z.maxLength(64), z.describe('Our id of the review.'));
 
 /** Stars, or null when the platform gives none (a Facebook recommendation replaces them). */
 const ratingOrNone = () =>
-  rating()
-    .nullable()
-    .describe(
-      'Stars 1-5; null when the platform gives none (then `recommendation` says positive or negative).',
+  z
+    .nullable(rating())
+    .check(
+      z.describe(
+        'Stars 1-5; null when the platform gives none (then `recommendation` says positive or negative).',
+      ),
     );
 const recommendation = () =>
   z
-    .enum(['positive', 'negative'])
-    .optional()
-    .describe('Facebook: recommends the supplier or not, instead of stars (present only then).');
+    .optional(z.enum(['positive', 'negative']))
+    .check(z.describe('Facebook: recommends the supplier or not, instead of stars (present only then).'));
 
 const reviewFacts = () => ({
   reviewId: reviewId(),
@@ -48,12 +49,11 @@ const reviewFacts = () => ({
   rating: ratingOrNone(),
   recommendation: recommendation(),
   excerpt: z
-    .literal(true)
-    .optional()
-    .describe('The platform gives a truncated excerpt (Yelp), not the whole review.'),
+    .optional(z.literal(true))
+    .check(z.describe('The platform gives a truncated excerpt (Yelp), not the whole review.')),
   title: z.string(),
-  verified: z.boolean().describe('Arrived through a review request sent by the supplier.'),
-  reviewedAt: dateTime().describe('When the reviewer wrote it (UTC).'),
+  verified: z.boolean().check(z.describe('Arrived through a review request sent by the supplier.')),
+  reviewedAt: dateTime().check(z.describe('When the reviewer wrote it (UTC).')),
 });
 
 const reviewReceivedData = () => z.object({ ...reviewFacts() });
@@ -62,13 +62,15 @@ const reviewNegativeData = () =>
   z.object({
     ...reviewFacts(),
     reasons: z
-      .array(z.enum(['low-rating', 'negative-sentiment']))
-      .min(1)
-      .optional()
-      .describe(
-        'Why the review counts as negative (a rating of 2 or less or a negative recommendation, or the sentiment model).',
+      .optional(z.array(z.enum(['low-rating', 'negative-sentiment'])).check(z.minLength(1)))
+      .check(
+        z.describe(
+          'Why the review counts as negative (a rating of 2 or less or a negative recommendation, or the sentiment model).',
+        ),
       ),
-    sentimentScore: z.number().min(-1).max(1).optional().describe('-1 (very negative) .. 1 (very positive).'),
+    sentimentScore: z
+      .optional(z.number().check(z.gte(-1), z.lte(1)))
+      .check(z.describe('-1 (very negative) .. 1 (very positive).')),
   });
 
 const reviewUpdatedData = () =>
@@ -76,9 +78,11 @@ const reviewUpdatedData = () =>
     ...reviewFacts(),
     version: z
       .number()
-      .int()
-      .min(2)
-      .describe('The version the edit produced (the first stored version is 1; +1 per applied edit).'),
+      .check(
+        z.int(),
+        z.gte(2),
+        z.describe('The version the edit produced (the first stored version is 1; +1 per applied edit).'),
+      ),
     changedFields: z
       .array(
         z.enum([
@@ -92,28 +96,33 @@ const reviewUpdatedData = () =>
           'excerpt',
         ]),
       )
-      .min(1)
-      .describe('What the edit changed.'),
-    previousRating: rating()
-      .nullable()
-      .describe('The rating before the edit (summary counters moved from it); null when it had no stars.'),
-    previousRecommendation: recommendation().describe('The recommendation before the edit, if it had one.'),
-    updatedAt: dateTime().describe('When the edit was stored.'),
+      .check(z.minLength(1), z.describe('What the edit changed.')),
+    previousRating: z
+      .nullable(rating())
+      .check(
+        z.describe('The rating before the edit (summary counters moved from it); null when it had no stars.'),
+      ),
+    previousRecommendation: recommendation().check(
+      z.describe('The recommendation before the edit, if it had one.'),
+    ),
+    updatedAt: dateTime().check(z.describe('When the edit was stored.')),
   });
 
 const reviewRemovedData = () =>
   z.object({
     ...reviewFacts(),
-    version: z.number().int().min(2).describe('The version the removal produced.'),
-    removedAt: dateTime().describe('When the platform was seen without the review.'),
+    version: z.number().check(z.int(), z.gte(2), z.describe('The version the removal produced.')),
+    removedAt: dateTime().check(z.describe('When the platform was seen without the review.')),
   });
 
 const replyFacts = () => ({
   reviewId: reviewId(),
   supplierId: externalRef(),
   platform: platform(),
-  action: z.enum(['reply', 'delete-reply']).describe('Publish (or replace) the reply, or delete it.'),
-  requestedAt: dateTime().describe('When the supplier asked for it.'),
+  action: z
+    .enum(['reply', 'delete-reply'])
+    .check(z.describe('Publish (or replace) the reply, or delete it.')),
+  requestedAt: dateTime().check(z.describe('When the supplier asked for it.')),
 });
 
 const reviewRepliedData = () =>
@@ -121,8 +130,8 @@ const reviewRepliedData = () =>
     ...replyFacts(),
     state: z
       .enum(['published', 'pending'])
-      .describe('published; pending when the platform moderates replies before showing them.'),
-    repliedAt: dateTime().describe('When the platform took the reply (or its deletion).'),
+      .check(z.describe('published; pending when the platform moderates replies before showing them.')),
+    repliedAt: dateTime().check(z.describe('When the platform took the reply (or its deletion).')),
   });
 
 const reviewReplyFailedData = () =>
@@ -130,10 +139,12 @@ const reviewReplyFailedData = () =>
     ...replyFacts(),
     failure: z
       .enum(['permanent', 'unsupported', 'reauth-required', 'not-connected'])
-      .describe(
-        'permanent: the platform refused it as sent; unsupported: the platform offers no replies; reauth-required: the connection must be made again; not-connected: no usable connection.',
+      .check(
+        z.describe(
+          'permanent: the platform refused it as sent; unsupported: the platform offers no replies; reauth-required: the connection must be made again; not-connected: no usable connection.',
+        ),
       ),
-    reason: z.string().max(500).describe('What the platform (or we) said.'),
+    reason: z.string().check(z.maxLength(500), z.describe('What the platform (or we) said.')),
     failedAt: dateTime(),
   });
 
@@ -145,20 +156,25 @@ const reviewFlaggedData = () =>
     rating: ratingOrNone(),
     reasons: z
       .array(z.enum(FLAG_REASON_CODES))
-      .min(1)
-      .describe(
-        'Why the review looks doubtful: contact details or links in the text, a near-duplicate of a recent review, a burst from one source, or a rating that contradicts the text.',
+      .check(
+        z.minLength(1),
+        z.describe(
+          'Why the review looks doubtful: contact details or links in the text, a near-duplicate of a recent review, a burst from one source, or a rating that contradicts the text.',
+        ),
       ),
-    authenticityScore: z.number().min(0).max(1).describe('Suspicion from all signals together (0 = none).'),
+    authenticityScore: z
+      .number()
+      .check(z.gte(0), z.lte(1), z.describe('Suspicion from all signals together (0 = none).')),
     sentiment: z
-      .object({
-        label: z.string(),
-        confidence: z.number().min(0).max(1),
-        modelVersion: z.string(),
-        variant: z.string(),
-      })
-      .nullable()
-      .describe('What the sentiment model said of the text, when it ran.'),
+      .nullable(
+        z.object({
+          label: z.string(),
+          confidence: z.number().check(z.gte(0), z.lte(1)),
+          modelVersion: z.string(),
+          variant: z.string(),
+        }),
+      )
+      .check(z.describe('What the sentiment model said of the text, when it ran.')),
     flaggedAt: dateTime(),
   });
 
@@ -189,7 +205,7 @@ const budgetExpenseRecordedOutData = () =>
     currency: currency(),
     description: z.string(),
     date: calendarDate(),
-    category: budgetCategory().optional(),
+    category: z.optional(budgetCategory()),
     recordedAt: dateTime(),
   });
 
@@ -201,18 +217,23 @@ const budgetExpenseCategorizedData = () =>
     category: budgetCategory(),
     source: z
       .enum(['producer', 'model'])
-      .describe('Given by the producer, or assigned by the expense model.'),
-    confidence: z.number().min(0).max(1).optional().describe('Model confidence (source "model" only).'),
+      .check(z.describe('Given by the producer, or assigned by the expense model.')),
+    confidence: z
+      .optional(z.number().check(z.gte(0), z.lte(1)))
+      .check(z.describe('Model confidence (source "model" only).')),
     candidates: z
-      .array(z.object({ label: budgetCategory(), confidence: z.number().min(0).max(1) }))
-      .max(3)
-      .optional()
-      .describe('The three best categories when the model was not confident enough and said "other".'),
+      .optional(
+        z
+          .array(z.object({ label: budgetCategory(), confidence: z.number().check(z.gte(0), z.lte(1)) }))
+          .check(z.maxLength(3)),
+      )
+      .check(
+        z.describe('The three best categories when the model was not confident enough and said "other".'),
+      ),
     modelVersion: z
-      .string()
-      .optional()
-      .describe('The expense model version and its A/B variant (source "model" only).'),
-    variant: z.string().optional(),
+      .optional(z.string())
+      .check(z.describe('The expense model version and its A/B variant (source "model" only).')),
+    variant: z.optional(z.string()),
     categorizedAt: dateTime(),
   });
 
@@ -222,10 +243,12 @@ const budgetThresholdExceededData = () =>
     weddingId: externalRef(),
     category: budgetCategory(),
     thresholdPercent: z.union([z.literal(80), z.literal(100)]),
-    allocation: decimalString().describe('The allocation in force when the threshold was crossed.'),
-    spent: decimalString().describe('Total spent in the category, this expense included.'),
+    allocation: decimalString().check(z.describe('The allocation in force when the threshold was crossed.')),
+    spent: decimalString().check(z.describe('Total spent in the category, this expense included.')),
     currency: currency(),
-    allocationVersion: z.number().int().min(1).describe('Increases every time the allocation changes.'),
+    allocationVersion: z
+      .number()
+      .check(z.int(), z.gte(1), z.describe('Increases every time the allocation changes.')),
     triggeredBy: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('expense'), expenseId: externalRef() }),
       z.object({ kind: z.literal('allocation-change') }),
@@ -235,16 +258,18 @@ const budgetThresholdExceededData = () =>
 
 const endpointDisabledData = () =>
   z.object({
-    endpointId: z.string().min(1).max(64),
+    endpointId: z.string().check(z.minLength(1), z.maxLength(64)),
     url: z.url(),
     reason: z
       .enum(['gone', 'failing', 'manual'])
-      .describe(
-        'gone: the endpoint answered 410; failing: no successful delivery for 5 days; manual: by its owner.',
+      .check(
+        z.describe(
+          'gone: the endpoint answered 410; failing: no successful delivery for 5 days; manual: by its owner.',
+        ),
       ),
     disabledAt: dateTime(),
-    failingSince: dateTime().optional(),
-    lastStatusCode: z.number().int().min(100).max(599).optional(),
+    failingSince: z.optional(dateTime()),
+    lastStatusCode: z.optional(z.number().check(z.int(), z.gte(100), z.lte(599))),
   });
 
 /** Data subject erasure (issue 9): ids only, never the person's address or name. */
@@ -252,57 +277,67 @@ const privacyErasureRequestedData = () =>
   z.object({
     erasureId: z
       .string()
-      .regex(/^era_[0-9a-f]{26}$/)
-      .describe('The erasure (the same for every supplier it concerns).'),
+      .check(
+        z.regex(/^era_[0-9a-f]{26}$/),
+        z.describe('The erasure (the same for every supplier it concerns).'),
+      ),
     supplierId: externalRef(),
     reviewIds: z
       .array(reviewId())
-      .describe(
-        'Your reviews now anonymised here: erase the reviewer’s name (and text, if textErased) in your copies.',
+      .check(
+        z.describe(
+          'Your reviews now anonymised here: erase the reviewer’s name (and text, if textErased) in your copies.',
+        ),
       ),
     reviewRequestIds: z
-      .array(z.string().min(1).max(64))
-      .describe('Your review requests to the person, now deleted (they held the couple’s name and address).'),
+      .array(z.string().check(z.minLength(1), z.maxLength(64)))
+      .check(
+        z.describe(
+          'Your review requests to the person, now deleted (they held the couple’s name and address).',
+        ),
+      ),
     textErased: z
       .boolean()
-      .describe("The reviews' title and text were erased too, not only the reviewer's name."),
-    requestedAt: dateTime().describe('When the person’s erasure was requested.'),
+      .check(z.describe("The reviews' title and text were erased too, not only the reviewer's name.")),
+    requestedAt: dateTime().check(z.describe('When the person’s erasure was requested.')),
   });
 
 // Model rollout (issue 13, ADR 0026): a retrained model promoted from canary, or rolled back.
 const modelVersionRef = () =>
   z
     .string()
-    .regex(/^[a-z-]+@\d+\.\d+\.\d+$/)
-    .describe("`<task>@<version>`, as in each review's `insights.sentiment.modelVersion`.");
+    .check(
+      z.regex(/^[a-z-]+@\d+\.\d+\.\d+$/),
+      z.describe("`<task>@<version>`, as in each review's `insights.sentiment.modelVersion`."),
+    );
 const variantWindow = () =>
   z
     .object({
-      predictions: z.number().int().min(0),
+      predictions: z.number().check(z.int(), z.gte(0)),
       driftScore: z
         .number()
-        .min(0)
-        .describe('PSI against the training reference (per sentence for sentiment).'),
-      rated: z.number().int().min(0).describe('Predictions of reviews rated 1-2 or 4-5 stars.'),
-      agreement: z
+        .check(z.gte(0), z.describe('PSI against the training reference (per sentence for sentiment).')),
+      rated: z
         .number()
-        .min(0)
-        .max(1)
-        .nullable()
-        .describe('Agreement with the star ratings; null without rated ones.'),
+        .check(z.int(), z.gte(0), z.describe('Predictions of reviews rated 1-2 or 4-5 stars.')),
+      agreement: z
+        .nullable(z.number().check(z.gte(0), z.lte(1)))
+        .check(z.describe('Agreement with the star ratings; null without rated ones.')),
     })
-    .describe('What the shared statistics showed for the variant since the canary started.');
+    .check(z.describe('What the shared statistics showed for the variant since the canary started.'));
 const modelRolloutData = () =>
   z.object({
     task: z.enum(['sentiment']),
-    modelVersion: modelVersionRef().describe('The retrained model the act is about (the canary).'),
-    previousModelVersion: modelVersionRef().describe(
-      'The model that served as the control during the canary.',
+    modelVersion: modelVersionRef().check(z.describe('The retrained model the act is about (the canary).')),
+    previousModelVersion: modelVersionRef().check(
+      z.describe('The model that served as the control during the canary.'),
     ),
-    servingModelVersion: modelVersionRef().describe('The model now serving all traffic.'),
-    revision: z.number().int().min(1).describe('Revision of the active model configuration after the act.'),
-    reason: z.string().max(300),
-    canaryShare: z.number().gt(0).lt(1).describe('Share of reviews the canary served.'),
+    servingModelVersion: modelVersionRef().check(z.describe('The model now serving all traffic.')),
+    revision: z
+      .number()
+      .check(z.int(), z.gte(1), z.describe('Revision of the active model configuration after the act.')),
+    reason: z.string().check(z.maxLength(300)),
+    canaryShare: z.number().check(z.gt(0), z.lt(1), z.describe('Share of reviews the canary served.')),
     canaryStartedAt: dateTime(),
     canary: variantWindow(),
     control: variantWindow(),
@@ -327,7 +362,7 @@ export const OUTBOUND_DATA_SCHEMAS = /* @__PURE__ */ lazyRecord({
   // Model rollout (issue 13, ADR 0026)
   'model.promoted': modelRolloutData,
   'model.rolled_back': modelRolloutData,
-} satisfies Record<OutboundEventType, () => z.ZodType>);
+} satisfies Record<OutboundEventType, () => z.ZodMiniType>);
 
 export const OUTBOUND_DESCRIPTIONS: Record<OutboundEventType, string> = {
   'review.received': 'A review was stored (every review, once).',

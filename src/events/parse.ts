@@ -2,7 +2,7 @@
  * Parsing a producer's SQS message body into a typed inbound event. Each failure has its own
  * reason code, and field errors with dotted paths (as in the HTTP API's problem details).
  */
-import type * as z from 'zod';
+import type * as z from '../shared/zod';
 import { SPEC_VERSION, genericEnvelope } from './envelope';
 import { inboundEnvelopeSchema, isInboundEventType, type InboundEvent } from './inbound';
 
@@ -37,7 +37,7 @@ function failure(
 }
 
 /** zod issues as dotted-path field errors (`data.shifts.0.end`). */
-export function toFieldErrors(error: z.ZodError): EventFieldError[] {
+export function toFieldErrors(error: z.core.$ZodError): EventFieldError[] {
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join('.') || '(event)',
     message: issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.message,

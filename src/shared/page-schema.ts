@@ -1,5 +1,5 @@
 /** The response schema of every paged list route (zod): `items` and the next page's cursor. */
-import * as z from 'zod';
+import * as z from './zod';
 
 /** The two ways the published API describes `nextCursor` (kept as published, word for word). */
 export const NEXT_CURSOR = {
@@ -7,7 +7,7 @@ export const NEXT_CURSOR = {
   whenMore: 'Present when there are more: pass it as `cursor`.',
 } as const;
 
-export interface PageMeta<T extends z.ZodType> {
+export interface PageMeta<T extends z.ZodMiniType> {
   /** The component's name in the OpenAPI document. */
   readonly id: string;
   readonly description: string;
@@ -15,12 +15,12 @@ export interface PageMeta<T extends z.ZodType> {
 }
 
 /** A page of `item`s under the OpenAPI component `meta.id`, its cursor described as `cursor` says. */
-export function pageOf<T extends z.ZodType>(
+export function pageOf<T extends z.ZodMiniType>(
   item: T,
   meta: PageMeta<T>,
   cursor: string = NEXT_CURSOR.untilLast,
 ) {
   return z
-    .object({ items: z.array(item), nextCursor: z.string().optional().describe(cursor) })
-    .meta({ ...meta, examples: [...meta.examples] });
+    .object({ items: z.array(item), nextCursor: z.optional(z.string()).check(z.describe(cursor)) })
+    .check(z.meta({ ...meta, examples: [...meta.examples] }));
 }

@@ -1,5 +1,5 @@
 /** The JSON shape of ./problem.ts's problem details, for the API description. */
-import * as z from 'zod';
+import * as z from './zod';
 import { lazy } from './lazy';
 
 /**
@@ -11,28 +11,37 @@ import { lazy } from './lazy';
  */
 export const problemDetailsSchema = /* @__PURE__ */ lazy(() =>
   z
-    .object({
-      type: z
-        .string()
-        .describe('A URN naming the kind of problem, e.g. urn:wedsync:problem:validation-error.'),
-      title: z
-        .string()
-        .describe('A short summary of the kind of problem; the same for every problem of a type.'),
-      status: z.number().int().min(400).max(599).describe('The HTTP status code of this answer.'),
-      detail: z.string().optional().describe('What went wrong with this request, for a human.'),
-      errors: z
-        .array(
-          z.object({
-            path: z.string().describe('Dotted path of the field (e.g. `eventTypes.0`), or `(body)`.'),
-            message: z.string(),
-          }),
-        )
-        .optional()
-        .describe('One entry per invalid or unknown field.'),
-    })
-    .catchall(z.unknown())
-    .meta({
-      id: 'ProblemDetails',
-      description: 'RFC 9457 problem details (application/problem+json).',
-    }),
+    .catchall(
+      z.object({
+        type: z
+          .string()
+          .check(z.describe('A URN naming the kind of problem, e.g. urn:wedsync:problem:validation-error.')),
+        title: z
+          .string()
+          .check(z.describe('A short summary of the kind of problem; the same for every problem of a type.')),
+        status: z
+          .number()
+          .check(z.int(), z.gte(400), z.lte(599), z.describe('The HTTP status code of this answer.')),
+        detail: z.optional(z.string()).check(z.describe('What went wrong with this request, for a human.')),
+        errors: z
+          .optional(
+            z.array(
+              z.object({
+                path: z
+                  .string()
+                  .check(z.describe('Dotted path of the field (e.g. `eventTypes.0`), or `(body)`.')),
+                message: z.string(),
+              }),
+            ),
+          )
+          .check(z.describe('One entry per invalid or unknown field.')),
+      }),
+      z.unknown(),
+    )
+    .check(
+      z.meta({
+        id: 'ProblemDetails',
+        description: 'RFC 9457 problem details (application/problem+json).',
+      }),
+    ),
 );

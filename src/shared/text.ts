@@ -11,7 +11,7 @@
  * - Lengths count code points (an emoji is one), not UTF-16 units; characters outside the BMP
  *   are valid everywhere.
  */
-import * as z from 'zod';
+import * as z from './zod';
 
 export interface TextOptions {
   /** Most code points after normalisation. */
@@ -57,13 +57,14 @@ export function text(options: TextOptions) {
   const min = options.min ?? 1;
   const { max } = options;
   return z
-    .string()
-    .check((ctx) => {
-      const problem = textProblem(ctx.value);
-      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
-    })
-    .transform((value) => normaliseText(value, options.trim ?? true))
     .pipe(
+      z.pipe(
+        z.string().check((ctx) => {
+          const problem = textProblem(ctx.value);
+          if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+        }),
+        z.transform((value) => normaliseText(value, options.trim ?? true)),
+      ),
       z.string().check((ctx) => {
         const length = codePointLength(ctx.value);
         if (length < min) {
@@ -81,5 +82,5 @@ export function text(options: TextOptions) {
         }
       }),
     )
-    .meta({ minLength: min, maxLength: max });
+    .check(z.meta({ minLength: min, maxLength: max }));
 }

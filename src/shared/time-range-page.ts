@@ -5,7 +5,7 @@
  * built on first use: the review listing imports this module for its check alone (ADR 0022, twelfth
  * round).
  */
-import * as z from 'zod';
+import * as z from './zod';
 import { lazy } from './lazy';
 import { pageSizeParameter } from './page-size';
 
@@ -16,22 +16,29 @@ const isoTime = /* @__PURE__ */ lazy(() => z.iso.datetime({ offset: true }));
  * as instants). An offset that pushes it outside years 0000-9999 is clamped: every entry lies inside.
  */
 const instant = /* @__PURE__ */ lazy(() =>
-  isoTime().transform((value) => {
-    const utc = new Date(value).toISOString();
-    if (/^\d{4}-/.test(utc)) return utc;
-    return utc.startsWith('-') ? '0000-01-01T00:00:00.000Z' : '9999-12-31T23:59:59.999Z';
-  }),
+  z.pipe(
+    isoTime(),
+    z.transform((value) => {
+      const utc = new Date(value).toISOString();
+      if (/^\d{4}-/.test(utc)) return utc;
+      return utc.startsWith('-') ? '0000-01-01T00:00:00.000Z' : '9999-12-31T23:59:59.999Z';
+    }),
+  ),
 );
 
 export const timeRangePageParameters = /* @__PURE__ */ lazy(() => ({
-  from: instant().optional().describe('At or after this instant (ISO date-time with offset).'),
-  to: instant().optional().describe('At or before this instant (ISO date-time with offset).'),
-  limit: pageSizeParameter(100)
-    .optional()
-    .describe(
-      'Page size, 1-100 (default 25). A page may hold fewer when filters skip entries: follow nextCursor.',
+  from: z.optional(instant()).check(z.describe('At or after this instant (ISO date-time with offset).')),
+  to: z.optional(instant()).check(z.describe('At or before this instant (ISO date-time with offset).')),
+  limit: z
+    .optional(pageSizeParameter(100))
+    .check(
+      z.describe(
+        'Page size, 1-100 (default 25). A page may hold fewer when filters skip entries: follow nextCursor.',
+      ),
     ),
-  cursor: z.string().max(2048).optional().describe('The nextCursor of the previous page.'),
+  cursor: z
+    .optional(z.string().check(z.maxLength(2048)))
+    .check(z.describe('The nextCursor of the previous page.')),
 }));
 
 /** The query's check: `from` not after `to` (both named in the 400). */

@@ -1,5 +1,5 @@
 /** zod validation failures as RFC 9457 field errors. */
-import type * as z from 'zod';
+import type * as z from './zod';
 
 export interface FieldError {
   readonly path: string;
@@ -7,7 +7,7 @@ export interface FieldError {
 }
 
 /** zod issues -> field errors with dotted paths; unknown keys are listed one by one. */
-export function fieldErrors(error: z.ZodError): FieldError[] {
+export function fieldErrors(error: z.core.$ZodError): FieldError[] {
   return error.issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({

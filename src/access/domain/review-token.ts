@@ -17,7 +17,7 @@
  * so they read as `link`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy } from '../../shared/lazy';
 import { LEGACY_KID, type SigningKeySet } from './signing-key-set';
 
@@ -28,25 +28,25 @@ const payloadSchema = /* @__PURE__ */ lazy(() =>
   z.discriminatedUnion('v', [
     z.strictObject({
       v: z.literal(1),
-      sid: z.string().min(1),
-      rid: z.string().min(1),
-      exp: z.number().int(),
+      sid: z.string().check(z.minLength(1)),
+      rid: z.string().check(z.minLength(1)),
+      exp: z.number().check(z.int()),
     }),
     z.strictObject({
       v: z.literal(2),
-      sid: z.string().min(1),
-      rid: z.string().min(1),
-      exp: z.number().int(),
+      sid: z.string().check(z.minLength(1)),
+      rid: z.string().check(z.minLength(1)),
+      exp: z.number().check(z.int()),
       /** e: e-mailed to the couple by us; l: a shareable link handed to the supplier. */
       d: z.enum(['e', 'l']),
     }),
     z.strictObject({
       v: z.literal(3),
       /** The kid of the key that signed the token (issue 9). */
-      k: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-      sid: z.string().min(1),
-      rid: z.string().min(1),
-      exp: z.number().int(),
+      k: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)),
+      sid: z.string().check(z.minLength(1)),
+      rid: z.string().check(z.minLength(1)),
+      exp: z.number().check(z.int()),
       d: z.enum(['e', 'l']),
     }),
   ]),

@@ -10,7 +10,7 @@
  * signed before the key set existed (with or without that kid) keep verifying until it ages out.
  */
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy } from '../../shared/lazy';
 
 /** The kid of the plain-string key the secret held before its first rotation. */
@@ -36,12 +36,12 @@ const keySetSchema = /* @__PURE__ */ lazy(() =>
     keys: z
       .array(
         z.strictObject({
-          kid: z.string().regex(KID),
-          key: z.string().min(32),
+          kid: z.string().check(z.regex(KID)),
+          key: z.string().check(z.minLength(32)),
           createdAt: z.iso.datetime(),
         }),
       )
-      .min(1),
+      .check(z.minLength(1)),
   }),
 );
 

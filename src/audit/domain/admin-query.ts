@@ -2,7 +2,7 @@
  * Reading the admin audit trail: its filters, the query and route schemas, the answer's shape.
  * Queries are strict: an unknown name or a bad value is a 400.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy } from '../../shared/lazy';
 import { pageOf } from '../../shared/page-schema';
 import { ADMIN_ACT_KINDS, type AdminAct, type AdminActKind } from './admin-act';
@@ -32,13 +32,17 @@ export interface AdminActPage {
 }
 
 const filters = /* @__PURE__ */ lazy(() => ({
-  kind: z.enum(ADMIN_ACT_KINDS).optional().describe('Only acts of this kind (api_key.created, ...).'),
-  actorType: z.enum(ADMIN_ACTOR_TYPES).optional().describe('Only acts by this kind of actor.'),
+  kind: z
+    .optional(z.enum(ADMIN_ACT_KINDS))
+    .check(z.describe('Only acts of this kind (api_key.created, ...).')),
+  actorType: z.optional(z.enum(ADMIN_ACTOR_TYPES)).check(z.describe('Only acts by this kind of actor.')),
   target: z
-    .string()
-    .regex(/^[a-z_]{1,32}:[A-Za-z0-9_.:-]{1,128}$/, '<type>:<id>, e.g. api_key:key_...')
-    .optional()
-    .describe('Only acts on this thing: `api_key:key_...`, `endpoint:whe_...`, `connection:con_...`.'),
+    .optional(
+      z.string().check(z.regex(/^[a-z_]{1,32}:[A-Za-z0-9_.:-]{1,128}$/, '<type>:<id>, e.g. api_key:key_...')),
+    )
+    .check(
+      z.describe('Only acts on this thing: `api_key:key_...`, `endpoint:whe_...`, `connection:con_...`.'),
+    ),
   ...timeRangePageParameters(),
 }));
 
@@ -49,10 +53,8 @@ export const listOpsAdminActsQuery = /* @__PURE__ */ lazy(() =>
   z
     .strictObject({
       supplierId: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,64}$/, '1-64 letters, digits, _ or -')
-        .optional()
-        .describe("Only acts concerning this supplier's data."),
+        .optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, '1-64 letters, digits, _ or -')))
+        .check(z.describe("Only acts concerning this supplier's data.")),
       ...filters(),
     })
     .check(fromNotAfterTo),
@@ -79,19 +81,21 @@ const adminAct = /* @__PURE__ */ lazy(() =>
       kind: z.enum(ADMIN_ACT_KINDS),
       at: isoTime(),
       actor: z.union([
-        z.object({ type: z.literal('supplier'), supplierId: z.string(), keyId: z.string().optional() }),
-        z.object({ type: z.literal('ops'), keyId: z.string().optional() }),
+        z.object({ type: z.literal('supplier'), supplierId: z.string(), keyId: z.optional(z.string()) }),
+        z.object({ type: z.literal('ops'), keyId: z.optional(z.string()) }),
         z.object({ type: z.literal('system'), name: z.string() }),
       ]),
-      supplierId: z.string().optional().describe('The supplier whose data the act concerns.'),
-      target: z.string().describe('What was acted on, `<type>:<id>`.'),
+      supplierId: z.optional(z.string()).check(z.describe('The supplier whose data the act concerns.')),
+      target: z.string().check(z.describe('What was acted on, `<type>:<id>`.')),
       outcome: z.enum(['ok', 'failed']),
-      sourceIp: z.string().optional().describe("The caller's IP, as API Gateway saw it."),
-      requestId: z.string().optional().describe("API Gateway's request id."),
-      correlationId: z.string().optional(),
-      detail: z.string().optional().describe('A short detail; never a key, a secret or personal data.'),
+      sourceIp: z.optional(z.string()).check(z.describe("The caller's IP, as API Gateway saw it.")),
+      requestId: z.optional(z.string()).check(z.describe("API Gateway's request id.")),
+      correlationId: z.optional(z.string()),
+      detail: z
+        .optional(z.string())
+        .check(z.describe('A short detail; never a key, a secret or personal data.')),
     })
-    .meta({ id: 'AdminAct', description: 'One admin or credential act.' }),
+    .check(z.meta({ id: 'AdminAct', description: 'One admin or credential act.' })),
 );
 
 export const adminActPageResponse = /* @__PURE__ */ lazy(() =>

@@ -9,7 +9,7 @@
  *   the secret as it was.
  * - AWSPENDING ends on the current version (finishSecret moves AWSCURRENT onto it) or on none.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 
 export const ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 export type RotationStep = (typeof ROTATION_STEPS)[number];
@@ -20,9 +20,9 @@ export const PENDING = 'AWSPENDING';
 /** The event Secrets Manager invokes the rotation function with. */
 export const rotationEventSchema = z.object({
   Step: z.enum(ROTATION_STEPS),
-  SecretId: z.string().min(1),
-  ClientRequestToken: z.string().regex(/^[A-Za-z0-9_-]{32,64}$/),
-  RotationToken: z.string().optional(),
+  SecretId: z.string().check(z.minLength(1)),
+  ClientRequestToken: z.string().check(z.regex(/^[A-Za-z0-9_-]{32,64}$/)),
+  RotationToken: z.optional(z.string()),
 });
 export type RotationEvent = z.infer<typeof rotationEventSchema>;
 

@@ -6,7 +6,7 @@
  * at load (ADR 0022, twelfth round).
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy } from '../../shared/lazy';
 import type { ModelRegistry, Task } from '../ml';
 
@@ -14,8 +14,8 @@ import type { ModelRegistry, Task } from '../ml';
 export const CONTROL_VARIANT = 'control';
 export const CANARY_VARIANT = 'canary';
 
-const semver = /* @__PURE__ */ lazy(() => z.string().regex(/^\d+\.\d+\.\d+$/));
-const sha256 = /* @__PURE__ */ lazy(() => z.string().regex(/^[0-9a-f]{64}$/));
+const semver = /* @__PURE__ */ lazy(() => z.string().check(z.regex(/^\d+\.\d+\.\d+$/)));
+const sha256 = /* @__PURE__ */ lazy(() => z.string().check(z.regex(/^[0-9a-f]{64}$/)));
 
 export const modelRefSchema = /* @__PURE__ */ lazy(() =>
   z
@@ -24,27 +24,29 @@ export const modelRefSchema = /* @__PURE__ */ lazy(() =>
       /** `layer`: shipped in the Models layer; `store`: a retrained artifact in the model store. */
       source: z.enum(['layer', 'store']),
       /** SHA-256 of the artifact's model.json as written (store artifacts): checked before serving. */
-      sha256: sha256().optional(),
+      sha256: z.optional(sha256()),
     })
-    .refine((r) => r.source === 'layer' || r.sha256 !== undefined, 'a store artifact needs its sha256'),
+    .check(
+      z.refine((r) => r.source === 'layer' || r.sha256 !== undefined, 'a store artifact needs its sha256'),
+    ),
 );
 
 export const activeConfigSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     task: z.literal('sentiment'),
     /** Bumped by every change; the audit entries and events name it. */
-    revision: z.number().int().min(0),
+    revision: z.number().check(z.int(), z.gte(0)),
     updatedAt: z.string(),
     control: modelRefSchema(),
-    canary: z
-      .object({
+    canary: z.optional(
+      z.object({
         model: modelRefSchema(),
-        share: z.number().gt(0).lt(1),
+        share: z.number().check(z.gt(0), z.lt(1)),
         startedAt: z.string(),
         /** Why it started (the candidate's verdict). */
-        reason: z.string().max(300),
-      })
-      .optional(),
+        reason: z.string().check(z.maxLength(300)),
+      }),
+    ),
   }),
 );
 

@@ -8,7 +8,7 @@
  * every platform builds only the wire formats of the platforms it calls.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy } from '../../shared/lazy';
 import type {
   InboundNotification,
@@ -27,16 +27,18 @@ export const FACEBOOK_RATING_FIELDS =
 /** When a throttled answer says nothing about when access comes back. */
 export const FACEBOOK_DEFAULT_THROTTLE_WAIT_MS = 5 * 60_000;
 
-const graphId = /* @__PURE__ */ lazy(() => z.union([z.string().min(1), z.number()]).transform(String));
+const graphId = /* @__PURE__ */ lazy(() =>
+  z.pipe(z.union([z.string().check(z.minLength(1)), z.number()]), z.transform(String)),
+);
 
 export const facebookRatingSchema = /* @__PURE__ */ lazy(() =>
   z.object({
-    created_time: z.string().refine((value) => toIso(value) !== undefined, 'not a timestamp'),
-    recommendation_type: z.string().nullish(),
-    rating: z.number().nullish(),
-    review_text: z.string().nullish(),
-    open_graph_story: z.object({ id: graphId() }).nullish(),
-    reviewer: z.object({ name: z.string().nullish() }).nullish(),
+    created_time: z.string().check(z.refine((value) => toIso(value) !== undefined, 'not a timestamp')),
+    recommendation_type: z.nullish(z.string()),
+    rating: z.nullish(z.number()),
+    review_text: z.nullish(z.string()),
+    open_graph_story: z.nullish(z.object({ id: graphId() })),
+    reviewer: z.nullish(z.object({ name: z.nullish(z.string()) })),
   }),
 );
 export type FacebookRating = z.infer<ReturnType<typeof facebookRatingSchema>>;
@@ -44,12 +46,12 @@ export type FacebookRating = z.infer<ReturnType<typeof facebookRatingSchema>>;
 export const facebookRatingsPageSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     data: z.array(facebookRatingSchema()),
-    paging: z
-      .object({
-        cursors: z.object({ after: z.string().nullish() }).nullish(),
-        next: z.string().nullish(),
-      })
-      .nullish(),
+    paging: z.nullish(
+      z.object({
+        cursors: z.nullish(z.object({ after: z.nullish(z.string()) })),
+        next: z.nullish(z.string()),
+      }),
+    ),
   }),
 );
 export type FacebookRatingsPage = z.infer<ReturnType<typeof facebookRatingsPageSchema>>;
@@ -58,7 +60,7 @@ export type FacebookRatingsPage = z.infer<ReturnType<typeof facebookRatingsPageS
 export const facebookCreatedSchema = /* @__PURE__ */ lazy(() => z.object({ id: graphId() }));
 export const facebookCommentsSchema = /* @__PURE__ */ lazy(() =>
   z.object({
-    data: z.array(z.object({ id: graphId(), from: z.object({ id: graphId() }).nullish() })),
+    data: z.array(z.object({ id: graphId(), from: z.nullish(z.object({ id: graphId() })) })),
   }),
 );
 
@@ -106,9 +108,9 @@ const graphErrorSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     error: z.object({
       code: z.number(),
-      error_subcode: z.number().nullish(),
-      message: z.string().nullish(),
-      type: z.string().nullish(),
+      error_subcode: z.nullish(z.number()),
+      message: z.nullish(z.string()),
+      type: z.nullish(z.string()),
     }),
   }),
 );
@@ -167,17 +169,17 @@ function rateLimited(
   };
 }
 
-const percentage = /* @__PURE__ */ lazy(() => z.number().min(0));
+const percentage = /* @__PURE__ */ lazy(() => z.number().check(z.gte(0)));
 const appUsageSchema = /* @__PURE__ */ lazy(() => z.record(z.string(), z.unknown()));
 const bucUsageSchema = /* @__PURE__ */ lazy(() =>
   z.record(
     z.string(),
     z.array(
       z.object({
-        call_count: percentage().nullish(),
-        total_cputime: percentage().nullish(),
-        total_time: percentage().nullish(),
-        estimated_time_to_regain_access: z.number().min(0).nullish(),
+        call_count: z.nullish(percentage()),
+        total_cputime: z.nullish(percentage()),
+        total_time: z.nullish(percentage()),
+        estimated_time_to_regain_access: z.nullish(z.number().check(z.gte(0))),
       }),
     ),
   ),
@@ -232,24 +234,24 @@ export const facebookWebhookSchema = /* @__PURE__ */ lazy(() =>
         z.object({
           id: graphId(),
           time: z.number(),
-          changes: z
-            .array(
+          changes: z.nullish(
+            z.array(
               z.object({
                 field: z.string(),
                 value: z.unknown(),
               }),
-            )
-            .nullish(),
+            ),
+          ),
         }),
       )
-      .max(1000),
+      .check(z.maxLength(1000)),
   }),
 );
 
 const ratingValueSchema = /* @__PURE__ */ lazy(() =>
   z.object({
-    open_graph_story_id: graphId().nullish(),
-    review_id: graphId().nullish(),
+    open_graph_story_id: z.nullish(graphId()),
+    review_id: z.nullish(graphId()),
   }),
 );
 

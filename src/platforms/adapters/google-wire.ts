@@ -6,7 +6,7 @@
  * Its zod schemas are built on first use (`lazy`, ADR 0022, eighth round): a worker that serves
  * every platform builds only the wire formats of the platforms it calls.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy } from '../../shared/lazy';
 import type {
   PlatformFailure,
@@ -28,33 +28,40 @@ export const GOOGLE_DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 const STAR_RATINGS = { ONE: 1, TWO: 2, THREE: 3, FOUR: 4, FIVE: 5 } as const;
 
 const timestamp = /* @__PURE__ */ lazy(() =>
-  z.string().transform((value, ctx) => {
-    const normalised = normaliseTimestamp(value);
-    if (normalised === undefined) {
-      ctx.addIssue({ code: 'custom', message: `not an RFC 3339 timestamp: ${value.slice(0, 40)}` });
-      return z.NEVER;
-    }
-    return normalised;
-  }),
+  z.pipe(
+    z.string(),
+    z.transform((value, ctx) => {
+      const normalised = normaliseTimestamp(value);
+      if (normalised === undefined) {
+        ctx.issues.push({
+          code: 'custom',
+          input: value,
+          message: `not an RFC 3339 timestamp: ${value.slice(0, 40)}`,
+        });
+        return z.NEVER;
+      }
+      return normalised;
+    }),
+  ),
 );
 
 export const googleReviewSchema = /* @__PURE__ */ lazy(() =>
   z.object({
-    name: z.string().regex(/^accounts\/[^/]+\/locations\/[^/]+\/reviews\/[^/]+$/),
-    reviewId: z.string().optional(),
-    reviewer: z
-      .object({
-        displayName: z.string().optional(),
-        profilePhotoUrl: z.string().optional(),
-        isAnonymous: z.boolean().optional(),
-      })
-      .optional(),
-    starRating: z.enum(['STAR_RATING_UNSPECIFIED', 'ONE', 'TWO', 'THREE', 'FOUR', 'FIVE']).optional(),
+    name: z.string().check(z.regex(/^accounts\/[^/]+\/locations\/[^/]+\/reviews\/[^/]+$/)),
+    reviewId: z.optional(z.string()),
+    reviewer: z.optional(
+      z.object({
+        displayName: z.optional(z.string()),
+        profilePhotoUrl: z.optional(z.string()),
+        isAnonymous: z.optional(z.boolean()),
+      }),
+    ),
+    starRating: z.optional(z.enum(['STAR_RATING_UNSPECIFIED', 'ONE', 'TWO', 'THREE', 'FOUR', 'FIVE'])),
     /** Missing on rating-only reviews. */
-    comment: z.string().optional(),
+    comment: z.optional(z.string()),
     createTime: timestamp(),
     updateTime: timestamp(),
-    reviewReply: z.object({ comment: z.string(), updateTime: timestamp().optional() }).optional(),
+    reviewReply: z.optional(z.object({ comment: z.string(), updateTime: z.optional(timestamp()) })),
   }),
 );
 export type GoogleReview = z.infer<ReturnType<typeof googleReviewSchema>>;
@@ -62,19 +69,19 @@ export type GoogleReview = z.infer<ReturnType<typeof googleReviewSchema>>;
 /** proto3 JSON leaves out empty repeated fields, so a location without reviews may send no `reviews`. */
 export const googleListSchema = /* @__PURE__ */ lazy(() =>
   z.object({
-    reviews: z.array(googleReviewSchema()).optional(),
-    averageRating: z.number().optional(),
-    totalReviewCount: z.number().optional(),
-    nextPageToken: z.string().min(1).optional(),
+    reviews: z.optional(z.array(googleReviewSchema())),
+    averageRating: z.optional(z.number()),
+    totalReviewCount: z.optional(z.number()),
+    nextPageToken: z.optional(z.string().check(z.minLength(1))),
   }),
 );
 
 export const googleReplySchema = /* @__PURE__ */ lazy(() =>
   z.object({
     comment: z.string(),
-    updateTime: timestamp().optional(),
+    updateTime: z.optional(timestamp()),
     /** Named only by a third party [2nd (gmbapi)]: read when present, never required. */
-    reviewReplyState: z.string().optional(),
+    reviewReplyState: z.optional(z.string()),
   }),
 );
 
@@ -124,10 +131,10 @@ export function locationNameOf(locationId: string, settings?: Readonly<Record<st
 const googleErrorSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     error: z.object({
-      code: z.number().optional(),
-      message: z.string().optional(),
-      status: z.string().optional(),
-      details: z.array(z.record(z.string(), z.unknown())).optional(),
+      code: z.optional(z.number()),
+      message: z.optional(z.string()),
+      status: z.optional(z.string()),
+      details: z.optional(z.array(z.record(z.string(), z.unknown()))),
     }),
   }),
 );
@@ -214,22 +221,22 @@ const pushSchema = /* @__PURE__ */ lazy(() =>
   z.object({
     message: z
       .object({
-        data: z.string().optional(),
-        messageId: z.string().min(1).optional(),
-        message_id: z.string().min(1).optional(),
+        data: z.optional(z.string()),
+        messageId: z.optional(z.string().check(z.minLength(1))),
+        message_id: z.optional(z.string().check(z.minLength(1))),
       })
-      .refine((m) => m.messageId !== undefined || m.message_id !== undefined, 'message id missing'),
-    subscription: z.string().optional(),
+      .check(z.refine((m) => m.messageId !== undefined || m.message_id !== undefined, 'message id missing')),
+    subscription: z.optional(z.string()),
   }),
 );
 
 /** The notification JSON; key names are unconfirmed (v4 camelCase, v1 snake_case): both accepted. */
 const notificationDataSchema = /* @__PURE__ */ lazy(() =>
   z.object({
-    reviewName: z.string().optional(),
-    review_name: z.string().optional(),
-    locationName: z.string().optional(),
-    location_name: z.string().optional(),
+    reviewName: z.optional(z.string()),
+    review_name: z.optional(z.string()),
+    locationName: z.optional(z.string()),
+    location_name: z.optional(z.string()),
   }),
 );
 

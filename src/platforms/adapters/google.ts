@@ -9,7 +9,7 @@
  */
 import { REPLY_CAPABILITIES } from '../domain/replies';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { PlatformCallError } from '../domain/platform';
 import type {
   ChangesPage,

@@ -5,7 +5,7 @@
  * constant-time secret comparison and body hashes for inbound notifications.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type * as z from 'zod';
+import type * as z from '../../shared/zod';
 import { PlatformCallError } from '../domain/platform';
 import type { ConnectedPlatform, PlatformOperation } from '../domain/platform';
 import type { PlatformHttpRequest, PlatformHttpResponse } from '../ports';
@@ -15,7 +15,7 @@ import type { PlatformHttpRequest, PlatformHttpResponse } from '../ports';
  * `retry-later` PlatformCallError: a proxy's HTML page or a truncated body is usually transient,
  * and a lasting change of shape still ends in the DLQ and its alarm rather than in a crash.
  */
-export function parseBody<S extends z.ZodType>(
+export function parseBody<S extends z.ZodMiniType>(
   platform: ConnectedPlatform,
   operation: PlatformOperation,
   response: PlatformHttpResponse,
@@ -84,7 +84,7 @@ export type Parsed<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 
 /** Parses a body as JSON and checks it with `schema`; HTML, truncated JSON and wrong shapes all fail. */
-export function parseJsonBody<T>(body: string, schema: z.ZodType<T>): Parsed<T> {
+export function parseJsonBody<T>(body: string, schema: z.ZodMiniType<T>): Parsed<T> {
   let json: unknown;
   try {
     json = JSON.parse(body);

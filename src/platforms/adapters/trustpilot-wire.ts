@@ -6,7 +6,7 @@
  * Its zod schemas are built on first use (`lazy`, ADR 0022, eighth round): a worker that serves
  * every platform builds only the wire formats of the platforms it calls.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy } from '../../shared/lazy';
 import type {
   InboundNotification,
@@ -42,23 +42,27 @@ export const TRUSTPILOT_MAX_PER_PAGE = 100;
 export const TRUSTPILOT_DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 
 const isoTimestamp = /* @__PURE__ */ lazy(() =>
-  z.string().refine((value) => toIso(value) !== undefined, 'not a timestamp'),
+  z.string().check(z.refine((value) => toIso(value) !== undefined, 'not a timestamp')),
 );
 
 /** The fields of a private service review we use; everything else (email, order id) is dropped. */
 export const trustpilotReviewSchema = /* @__PURE__ */ lazy(() =>
   z.object({
-    id: z.string().min(1),
-    stars: z.number().nullish(),
-    title: z.string().nullish(),
-    text: z.string().nullish(),
-    consumer: z.object({ displayName: z.string().nullish() }).nullish(),
+    id: z.string().check(z.minLength(1)),
+    stars: z.nullish(z.number()),
+    title: z.nullish(z.string()),
+    text: z.nullish(z.string()),
+    consumer: z.nullish(z.object({ displayName: z.nullish(z.string()) })),
     createdAt: isoTimestamp(),
-    updatedAt: isoTimestamp().nullish(),
-    companyReply: z
-      .object({ text: z.string(), createdAt: isoTimestamp().nullish(), updatedAt: isoTimestamp().nullish() })
-      .nullish(),
-    businessUnit: z.object({ id: z.string() }).nullish(),
+    updatedAt: z.nullish(isoTimestamp()),
+    companyReply: z.nullish(
+      z.object({
+        text: z.string(),
+        createdAt: z.nullish(isoTimestamp()),
+        updatedAt: z.nullish(isoTimestamp()),
+      }),
+    ),
+    businessUnit: z.nullish(z.object({ id: z.string() })),
   }),
 );
 export type TrustpilotReview = z.infer<ReturnType<typeof trustpilotReviewSchema>>;
@@ -140,11 +144,13 @@ export const trustpilotWebhookSchema = /* @__PURE__ */ lazy(() =>
         z.object({
           eventName: z.enum(TRUSTPILOT_EVENTS),
           version: z.union([z.string(), z.number()]),
-          eventData: z.object({ id: z.string().min(1).max(200), locationId: z.string().nullish() }),
+          eventData: z.object({
+            id: z.string().check(z.minLength(1), z.maxLength(200)),
+            locationId: z.nullish(z.string()),
+          }),
         }),
       )
-      .min(1)
-      .max(1000),
+      .check(z.minLength(1), z.maxLength(1000)),
   }),
 );
 

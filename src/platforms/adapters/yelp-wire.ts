@@ -7,7 +7,7 @@
  * Its zod schemas are built on first use (`lazy`, ADR 0022, eighth round): a worker that serves
  * every platform builds only the wire formats of the platforms it calls.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy } from '../../shared/lazy';
 import type { PlatformFailure, PlatformOperation, PlatformReview, QuotaReport } from '../domain/platform';
 import type { PlatformHttpResponse } from '../ports';
@@ -66,33 +66,36 @@ function zoneOffsetMs(instant: number, timeZone: string): number {
 }
 
 const yelpTime = /* @__PURE__ */ lazy(() =>
-  z.string().transform((value, ctx) => {
-    const iso = yelpTimeToIso(value);
-    if (iso === undefined) {
-      ctx.addIssue({ code: 'custom', message: `not a Yelp time: ${value.slice(0, 40)}` });
-      return z.NEVER;
-    }
-    return iso;
-  }),
+  z.pipe(
+    z.string(),
+    z.transform((value, ctx) => {
+      const iso = yelpTimeToIso(value);
+      if (iso === undefined) {
+        ctx.issues.push({ code: 'custom', input: value, message: `not a Yelp time: ${value.slice(0, 40)}` });
+        return z.NEVER;
+      }
+      return iso;
+    }),
+  ),
 );
 
 export const yelpReviewSchema = /* @__PURE__ */ lazy(() =>
   z.object({
-    id: z.string().min(1),
-    text: z.string().nullish(),
+    id: z.string().check(z.minLength(1)),
+    text: z.nullish(z.string()),
     /** Stars 1..5 (a secondary schema calls it a float; review stars are whole). */
-    rating: z.number().min(1).max(5),
+    rating: z.number().check(z.gte(1), z.lte(5)),
     time_created: yelpTime(),
-    url: z.string().nullish(),
-    user: z.object({ name: z.string().nullish() }).nullish(),
+    url: z.nullish(z.string()),
+    user: z.nullish(z.object({ name: z.nullish(z.string()) })),
   }),
 );
 export type YelpReview = z.infer<ReturnType<typeof yelpReviewSchema>>;
 
 export const yelpReviewsSchema = /* @__PURE__ */ lazy(() =>
   z.object({
-    reviews: z.array(yelpReviewSchema()).optional(),
-    total: z.number().optional(),
+    reviews: z.optional(z.array(yelpReviewSchema())),
+    total: z.optional(z.number()),
   }),
 );
 
@@ -133,7 +136,7 @@ export function readYelpQuota(headers: Readonly<Record<string, string>>): QuotaR
 
 const yelpErrorSchema = /* @__PURE__ */ lazy(() =>
   z.object({
-    error: z.object({ code: z.string().optional(), description: z.string().optional() }),
+    error: z.object({ code: z.optional(z.string()), description: z.optional(z.string()) }),
   }),
 );
 

@@ -2,7 +2,7 @@
  * The audit and health routes' query schemas and answer schemas (each answer with an id and an
  * example for the API description). Queries are strict: an unknown name or a bad value is a 400.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy } from '../../shared/lazy';
 import { pageOf } from '../../shared/page-schema';
 import { AUDIT_OPERATIONS, AUDIT_OUTCOMES } from './audit-query';
@@ -12,19 +12,22 @@ import { fromNotAfterTo, timeRangePageParameters } from '../../shared/time-range
 const isoTime = /* @__PURE__ */ lazy(() => z.iso.datetime({ offset: true }));
 
 const id = /* @__PURE__ */ lazy(() =>
-  z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '1-64 letters, digits, _ or -'),
+  z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, '1-64 letters, digits, _ or -')),
 );
 
 const auditFilters = /* @__PURE__ */ lazy(() => ({
-  platform: z.enum(CONNECTED_PLATFORMS).optional().describe('Only entries of this platform.'),
-  connectionId: id().optional().describe('Only entries of this connection.'),
+  platform: z.optional(z.enum(CONNECTED_PLATFORMS)).check(z.describe('Only entries of this platform.')),
+  connectionId: z.optional(id()).check(z.describe('Only entries of this connection.')),
   operation: z
-    .enum(AUDIT_OPERATIONS)
-    .optional()
-    .describe(
-      'Only this call operation (list, get, reply, ...) or lifecycle event (connect, disconnect, ...).',
+    .optional(z.enum(AUDIT_OPERATIONS))
+    .check(
+      z.describe(
+        'Only this call operation (list, get, reply, ...) or lifecycle event (connect, disconnect, ...).',
+      ),
     ),
-  outcome: z.enum(AUDIT_OUTCOMES).optional().describe('Only this outcome: ok, or how the call failed.'),
+  outcome: z
+    .optional(z.enum(AUDIT_OUTCOMES))
+    .check(z.describe('Only this outcome: ok, or how the call failed.')),
   ...timeRangePageParameters(),
 }));
 
@@ -36,7 +39,7 @@ export type ListAuditQuery = z.infer<ReturnType<typeof listAuditQuery>>;
 export const listOpsAuditQuery = /* @__PURE__ */ lazy(() =>
   z
     .strictObject({
-      supplierId: id().optional().describe('Only entries of this supplier.'),
+      supplierId: z.optional(id()).check(z.describe('Only entries of this supplier.')),
       ...auditFilters(),
     })
     .check(fromNotAfterTo)
@@ -77,29 +80,34 @@ const auditEntry = /* @__PURE__ */ lazy(() =>
       auditId: z.string(),
       supplierId: z.string(),
       platform: z.enum(CONNECTED_PLATFORMS),
-      connectionId: z.string().optional(),
-      kind: z.enum(['call', 'lifecycle']).describe('A platform call, or a connection event.'),
+      connectionId: z.optional(z.string()),
+      kind: z.enum(['call', 'lifecycle']).check(z.describe('A platform call, or a connection event.')),
       operation: z.enum(AUDIT_OPERATIONS),
       at: isoTime(),
       outcome: z.enum(AUDIT_OUTCOMES),
-      httpStatus: z.number().int().optional(),
-      latencyMs: z.number().min(0).optional(),
+      httpStatus: z.optional(z.number().check(z.int())),
+      latencyMs: z.optional(z.number().check(z.gte(0))),
       breakerProbe: z
-        .boolean()
-        .optional()
-        .describe(
-          "Calls: the circuit breaker's half-open probe (its result closes or re-opens the breaker).",
+        .optional(z.boolean())
+        .check(
+          z.describe(
+            "Calls: the circuit breaker's half-open probe (its result closes or re-opens the breaker).",
+          ),
         ),
       queuedMs: z
-        .number()
-        .min(0)
-        .optional()
-        .describe('Calls: milliseconds from the admission (rate limits, circuit breaker) to the call.'),
-      quotaRemaining: z.number().optional().describe("Calls left in the platform's window, when it said."),
+        .optional(z.number().check(z.gte(0)))
+        .check(
+          z.describe('Calls: milliseconds from the admission (rate limits, circuit breaker) to the call.'),
+        ),
+      quotaRemaining: z
+        .optional(z.number())
+        .check(z.describe("Calls left in the platform's window, when it said.")),
       correlationId: z.string(),
-      detail: z.string().optional().describe('Method, host and path; never a token or review text.'),
+      detail: z
+        .optional(z.string())
+        .check(z.describe('Method, host and path; never a token or review text.')),
     })
-    .meta({ id: 'AuditEntry', description: 'One platform call or connection event.' }),
+    .check(z.meta({ id: 'AuditEntry', description: 'One platform call or connection event.' })),
 );
 
 export const auditPageResponse = /* @__PURE__ */ lazy(() =>
@@ -110,17 +118,19 @@ export const auditPageResponse = /* @__PURE__ */ lazy(() =>
   }),
 );
 
-const rate = /* @__PURE__ */ lazy(() => z.number().min(0).max(1).nullable());
+const rate = /* @__PURE__ */ lazy(() => z.nullable(z.number().check(z.gte(0), z.lte(1))));
 const callFigures = /* @__PURE__ */ lazy(() => ({
-  lastSuccessAt: isoTime().optional(),
-  lastFailureAt: isoTime().optional(),
-  lastFailureKind: z.enum(AUDIT_OUTCOMES).optional(),
-  errorRate5m: rate().describe('Failed / all calls over the last 5 minutes; null without calls.'),
-  errorRate1h: rate().describe('Failed / all calls over the last hour; null without calls.'),
-  calls5m: z.number().int().min(0),
-  calls1h: z.number().int().min(0),
-  quotaHeadroom: rate().describe("Share of the platform's quota window left (0-1); null when unknown."),
-  quotaRemaining: z.number().nullable(),
+  lastSuccessAt: z.optional(isoTime()),
+  lastFailureAt: z.optional(isoTime()),
+  lastFailureKind: z.optional(z.enum(AUDIT_OUTCOMES)),
+  errorRate5m: rate().check(z.describe('Failed / all calls over the last 5 minutes; null without calls.')),
+  errorRate1h: rate().check(z.describe('Failed / all calls over the last hour; null without calls.')),
+  calls5m: z.number().check(z.int(), z.gte(0)),
+  calls1h: z.number().check(z.int(), z.gte(0)),
+  quotaHeadroom: rate().check(
+    z.describe("Share of the platform's quota window left (0-1); null when unknown."),
+  ),
+  quotaRemaining: z.nullable(z.number()),
 }));
 
 const connectionHealth = /* @__PURE__ */ lazy(() =>
@@ -130,16 +140,15 @@ const connectionHealth = /* @__PURE__ */ lazy(() =>
       supplierId: z.string(),
       platform: z.enum(CONNECTED_PLATFORMS),
       status: z.enum(['pending', 'active', 'reauth-required', 'unsupported', 'disconnected']),
-      statusReason: z.string().optional(),
+      statusReason: z.optional(z.string()),
       syncLagSeconds: z
-        .number()
-        .int()
-        .min(0)
-        .nullable()
-        .describe("Seconds since the least recently synced location's last sync; null unless active."),
+        .nullable(z.number().check(z.int(), z.gte(0)))
+        .check(
+          z.describe("Seconds since the least recently synced location's last sync; null unless active."),
+        ),
       ...callFigures(),
     })
-    .meta({ id: 'ConnectionHealth' }),
+    .check(z.meta({ id: 'ConnectionHealth' })),
 );
 
 const platformHealth = /* @__PURE__ */ lazy(() =>
@@ -149,13 +158,13 @@ const platformHealth = /* @__PURE__ */ lazy(() =>
       state: z.enum(['healthy', 'degraded', 'down']),
       breaker: z.object({
         status: z.enum(['closed', 'open', 'half-open', 'unknown']),
-        openUntil: isoTime().optional().describe('End of the cool-down of an open breaker.'),
+        openUntil: z.optional(isoTime()).check(z.describe('End of the cool-down of an open breaker.')),
       }),
-      maxSyncLagSeconds: z.number().int().min(0).nullable(),
+      maxSyncLagSeconds: z.nullable(z.number().check(z.int(), z.gte(0))),
       connections: z.array(connectionHealth()),
       ...callFigures(),
     })
-    .meta({ id: 'PlatformHealth' }),
+    .check(z.meta({ id: 'PlatformHealth' })),
 );
 
 const HEALTH_EXAMPLE = {
@@ -198,12 +207,16 @@ export const integrationHealthResponse = /* @__PURE__ */ lazy(() =>
     .object({
       generatedAt: isoTime(),
       platforms: z.array(platformHealth()),
-      truncated: z.boolean().optional().describe('Ops: more active connections exist than were read.'),
+      truncated: z
+        .optional(z.boolean())
+        .check(z.describe('Ops: more active connections exist than were read.')),
     })
-    .meta({
-      id: 'IntegrationHealth',
-      description:
-        'Per platform and per connection: breaker, last success and failure, error rates, quota, sync lag.',
-      examples: [HEALTH_EXAMPLE],
-    }),
+    .check(
+      z.meta({
+        id: 'IntegrationHealth',
+        description:
+          'Per platform and per connection: breaker, last success and failure, error rates, quota, sync lag.',
+        examples: [HEALTH_EXAMPLE],
+      }),
+    ),
 );

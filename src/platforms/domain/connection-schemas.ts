@@ -1,55 +1,65 @@
 /** Request and response schemas of the connection routes (the route table and OpenAPI read them). */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy, lazyRecord } from '../../shared/lazy';
 import { CONNECTED_PLATFORMS } from './platform';
 
 const externalId = /* @__PURE__ */ lazy(() =>
   z
     .string()
-    .min(1)
-    .max(200)
-    .regex(/^[A-Za-z0-9_\-.:/]+$/, 'letters, digits and _ - . : / only'),
+    .check(
+      z.minLength(1),
+      z.maxLength(200),
+      z.regex(/^[A-Za-z0-9_\-.:/]+$/, 'letters, digits and _ - . : / only'),
+    ),
 );
 
 export const startConnectionBody = /* @__PURE__ */ lazy(() =>
   z
     .strictObject({
       platform: z.enum(CONNECTED_PLATFORMS),
-      businessId: externalId().optional().describe('Yelp only: the business id (Yelp has no OAuth).'),
-      businessUnitId: externalId().optional().describe('Trustpilot only: the business unit to sync.'),
-      authorBusinessUserId: externalId()
-        .optional()
-        .describe(
-          'Trustpilot only, optional: the business user replies are written as (Trustpilot requires one per reply ' +
-            'and offers no documented way to look it up); set or change it later with PATCH /v1/connections/{connectionId}.',
+      businessId: z
+        .optional(externalId())
+        .check(z.describe('Yelp only: the business id (Yelp has no OAuth).')),
+      businessUnitId: z
+        .optional(externalId())
+        .check(z.describe('Trustpilot only: the business unit to sync.')),
+      authorBusinessUserId: z
+        .optional(externalId())
+        .check(
+          z.describe(
+            'Trustpilot only, optional: the business user replies are written as (Trustpilot requires one per reply ' +
+              'and offers no documented way to look it up); set or change it later with PATCH /v1/connections/{connectionId}.',
+          ),
         ),
     })
-    .superRefine((body, ctx) => {
-      const needs =
-        body.platform === 'yelp'
-          ? 'businessId'
-          : body.platform === 'trustpilot'
-            ? 'businessUnitId'
-            : undefined;
-      if (needs && body[needs] === undefined) {
-        ctx.addIssue({ code: 'custom', path: [needs], message: `required for ${body.platform}` });
-      }
-      if (body.platform !== 'trustpilot' && body.authorBusinessUserId !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['authorBusinessUserId'],
-          message: `not used for ${body.platform}`,
-        });
-      }
-      for (const field of ['businessId', 'businessUnitId'] as const) {
-        if (field !== needs && body[field] !== undefined) {
-          ctx.addIssue({ code: 'custom', path: [field], message: `not used for ${body.platform}` });
+    .check(
+      z.superRefine((body, ctx) => {
+        const needs =
+          body.platform === 'yelp'
+            ? 'businessId'
+            : body.platform === 'trustpilot'
+              ? 'businessUnitId'
+              : undefined;
+        if (needs && body[needs] === undefined) {
+          ctx.addIssue({ code: 'custom', path: [needs], message: `required for ${body.platform}` });
         }
-      }
-    })
-    .meta({
-      examples: [{ platform: 'google' }, { platform: 'yelp', businessId: 'rose-garden-weddings-bath' }],
-    }),
+        if (body.platform !== 'trustpilot' && body.authorBusinessUserId !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['authorBusinessUserId'],
+            message: `not used for ${body.platform}`,
+          });
+        }
+        for (const field of ['businessId', 'businessUnitId'] as const) {
+          if (field !== needs && body[field] !== undefined) {
+            ctx.addIssue({ code: 'custom', path: [field], message: `not used for ${body.platform}` });
+          }
+        }
+      }),
+      z.meta({
+        examples: [{ platform: 'google' }, { platform: 'yelp', businessId: 'rose-garden-weddings-bath' }],
+      }),
+    ),
 );
 export type StartConnectionRequest = z.infer<ReturnType<typeof startConnectionBody>>;
 
@@ -57,11 +67,13 @@ export type StartConnectionRequest = z.infer<ReturnType<typeof startConnectionBo
 export const updateConnectionBody = /* @__PURE__ */ lazy(() =>
   z
     .strictObject({
-      authorBusinessUserId: externalId().describe(
-        'Trustpilot only: the business user replies are written as (`authorBusinessUserId` of the reply call).',
+      authorBusinessUserId: externalId().check(
+        z.describe(
+          'Trustpilot only: the business user replies are written as (`authorBusinessUserId` of the reply call).',
+        ),
       ),
     })
-    .meta({ examples: [{ authorBusinessUserId: '507f191e810c19729de860eb' }] }),
+    .check(z.meta({ examples: [{ authorBusinessUserId: '507f191e810c19729de860eb' }] })),
 );
 export type UpdateConnectionRequest = z.infer<ReturnType<typeof updateConnectionBody>>;
 
@@ -70,15 +82,14 @@ export const chooseLocationsBody = /* @__PURE__ */ lazy(() =>
     .strictObject({
       locationIds: z
         .array(externalId())
-        .max(100)
-        .describe('Locations to sync: ids from `availableLocations`.'),
+        .check(z.maxLength(100), z.describe('Locations to sync: ids from `availableLocations`.')),
     })
-    .meta({ examples: [{ locationIds: ['accounts/100/locations/1001'] }] }),
+    .check(z.meta({ examples: [{ locationIds: ['accounts/100/locations/1001'] }] })),
 );
 export type ChooseLocationsRequest = z.infer<ReturnType<typeof chooseLocationsBody>>;
 
 /** What the platform appends to the callback (Google adds scope, authuser, prompt, hd, iss). */
-const param = /* @__PURE__ */ lazy(() => z.string().max(2048).optional());
+const param = /* @__PURE__ */ lazy(() => z.optional(z.string().check(z.maxLength(2048))));
 export const oauthCallbackQuery = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     code: param(),
@@ -100,24 +111,25 @@ export type OAuthCallbackQuery = z.infer<ReturnType<typeof oauthCallbackQuery>>;
 const location = /* @__PURE__ */ lazy(() =>
   z.object({
     locationId: z.string(),
-    name: z.string().optional(),
-    lastSyncAt: z.string().optional(),
+    name: z.optional(z.string()),
+    lastSyncAt: z.optional(z.string()),
   }),
 );
 const connectionShape = /* @__PURE__ */ lazy(() => ({
   connectionId: z.string(),
   platform: z.enum(CONNECTED_PLATFORMS),
   status: z.enum(['pending', 'active', 'reauth-required', 'unsupported', 'disconnected']),
-  statusReason: z.string().optional(),
-  accountId: z.string().optional(),
+  statusReason: z.optional(z.string()),
+  accountId: z.optional(z.string()),
   authorBusinessUserId: z
-    .string()
-    .optional()
-    .describe(
-      'Trustpilot: the business user replies are written as; without it replies fail (set it with PATCH).',
+    .optional(z.string())
+    .check(
+      z.describe(
+        'Trustpilot: the business user replies are written as; without it replies fail (set it with PATCH).',
+      ),
     ),
   locations: z.array(location()),
-  availableLocations: z.array(z.object({ locationId: z.string(), name: z.string().optional() })).optional(),
+  availableLocations: z.optional(z.array(z.object({ locationId: z.string(), name: z.optional(z.string()) }))),
   createdAt: z.string(),
   updatedAt: z.string(),
 }));
@@ -136,11 +148,13 @@ const exampleConnection = {
 };
 
 export const connectionResponse = /* @__PURE__ */ lazy(() =>
-  z.object(connectionShape()).meta({
-    id: 'Connection',
-    description: 'A connection to a review platform account (never its tokens).',
-    examples: [exampleConnection],
-  }),
+  z.object(connectionShape()).check(
+    z.meta({
+      id: 'Connection',
+      description: 'A connection to a review platform account (never its tokens).',
+      examples: [exampleConnection],
+    }),
+  ),
 );
 
 export const connectionStartedResponse = /* @__PURE__ */ lazy(() =>
@@ -148,32 +162,33 @@ export const connectionStartedResponse = /* @__PURE__ */ lazy(() =>
     .object({
       connection: connectionResponse(),
       authorizationUrl: z
-        .string()
-        .optional()
-        .describe('Send the supplier here to consent (absent for Yelp, which is active at once).'),
+        .optional(z.string())
+        .check(z.describe('Send the supplier here to consent (absent for Yelp, which is active at once).')),
     })
-    .meta({
-      id: 'ConnectionStarted',
-      examples: [
-        {
-          connection: {
-            ...exampleConnection,
-            status: 'pending',
-            locations: [],
-            availableLocations: undefined,
-            accountId: undefined,
+    .check(
+      z.meta({
+        id: 'ConnectionStarted',
+        examples: [
+          {
+            connection: {
+              ...exampleConnection,
+              status: 'pending',
+              locations: [],
+              availableLocations: undefined,
+              accountId: undefined,
+            },
+            authorizationUrl:
+              'https://accounts.google.com/o/oauth2/v2/auth?response_type=code&client_id=...&code_challenge_method=S256&state=...',
           },
-          authorizationUrl:
-            'https://accounts.google.com/o/oauth2/v2/auth?response_type=code&client_id=...&code_challenge_method=S256&state=...',
-        },
-      ],
-    }),
+        ],
+      }),
+    ),
 );
 
 export const connectionListResponse = /* @__PURE__ */ lazy(() =>
   z
     .object({ items: z.array(connectionResponse()) })
-    .meta({ id: 'ConnectionList', examples: [{ items: [exampleConnection] }] }),
+    .check(z.meta({ id: 'ConnectionList', examples: [{ items: [exampleConnection] }] })),
 );
 
 /** The request schemas of the connection routes, for the route table. */

@@ -6,7 +6,7 @@
  * here: it reaches the platform's verifier byte for byte (see each adapter's verifyNotification).
  * Each schema is built the first time it is read, not at load (ADR 0022, twelfth round).
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy, lazyRecord } from '../../shared/lazy';
 
 /** Notifications are small (Facebook batches up to ~1,000 updates); anything larger is refused (413). */
@@ -15,7 +15,8 @@ export const NOTIFICATION_MAX_BODY_BYTES = 1024 * 1024;
 /** The media types a notification body may have: all three platforms send JSON. */
 export const NOTIFICATION_MEDIA_TYPES = ['application/json'] as const;
 
-const param = (max: number, description: string) => z.string().max(max).optional().describe(description);
+const param = (max: number, description: string) =>
+  z.optional(z.string().check(z.maxLength(max))).check(z.describe(description));
 
 /** Facebook's verification GET (PLATFORMS.md §2). Checked by the Facebook verifier, not by schema. */
 export const notificationChallengeQuery = /* @__PURE__ */ lazy(() =>
@@ -39,14 +40,14 @@ export const notificationQuery = /* @__PURE__ */ lazy(() =>
 
 /** The handshake's answer: the challenge, as text. */
 export const notificationChallengeResponse = /* @__PURE__ */ lazy(() =>
-  z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,256}$/)
-    .meta({
+  z.string().check(
+    z.regex(/^[A-Za-z0-9_.-]{1,256}$/),
+    z.meta({
       id: 'NotificationChallenge',
       description: "Facebook's hub.challenge, echoed as text/plain.",
       examples: ['1158201444'],
     }),
+  ),
 );
 
 /** A verified notification, its targeted syncs on the Sync queue. */
@@ -55,16 +56,20 @@ export const notificationAcceptedResponse = /* @__PURE__ */ lazy(() =>
     .strictObject({
       received: z
         .number()
-        .int()
-        .min(0)
-        .describe('Notifications (locations) the request named; replays and unknown locations included.'),
+        .check(
+          z.int(),
+          z.gte(0),
+          z.describe('Notifications (locations) the request named; replays and unknown locations included.'),
+        ),
     })
-    .meta({
-      id: 'NotificationAccepted',
-      description:
-        'The notification is verified and its reviews are queued to be re-fetched from the platform.',
-      examples: [{ received: 1 }],
-    }),
+    .check(
+      z.meta({
+        id: 'NotificationAccepted',
+        description:
+          'The notification is verified and its reviews are queued to be re-fetched from the platform.',
+        examples: [{ received: 1 }],
+      }),
+    ),
 );
 
 /** The request schemas of the notification routes, for the route table. */

@@ -3,7 +3,7 @@
  * for good), and the events that say what happened. Pure. The reply route's request body and answer
  * are in reply-route-schemas.ts, so that the workers do not build them (ADR 0022, eighth round).
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy } from '../../shared/lazy';
 import { eventIdFor } from '../../shared/ids';
 import type { DomainEvent } from '../../events';
@@ -34,17 +34,17 @@ export const replyMessageSchema = /* @__PURE__ */ lazy(
   () =>
     z.strictObject({
       kind: z.enum(['reply', 'delete-reply']),
-      connectionId: z.string().min(1).max(128),
-      supplierId: z.string().min(1).max(64),
-      locationId: z.string().min(1).max(512),
-      reviewId: z.string().min(1).max(64),
-      externalId: z.string().min(1).max(512),
-      platform: z.enum(CONNECTED_PLATFORMS).optional(),
-      comment: z.string().max(MAX_REPLY_LENGTH).optional(),
+      connectionId: z.string().check(z.minLength(1), z.maxLength(128)),
+      supplierId: z.string().check(z.minLength(1), z.maxLength(64)),
+      locationId: z.string().check(z.minLength(1), z.maxLength(512)),
+      reviewId: z.string().check(z.minLength(1), z.maxLength(64)),
+      externalId: z.string().check(z.minLength(1), z.maxLength(512)),
+      platform: z.optional(z.enum(CONNECTED_PLATFORMS)),
+      comment: z.optional(z.string().check(z.maxLength(MAX_REPLY_LENGTH))),
       requestedAt: z.iso.datetime({ offset: true }),
-      correlationId: z.string().min(1).max(128),
-      deferrals: z.number().int().min(0).optional(),
-    }) satisfies z.ZodType<ReplyMessage>,
+      correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
+      deferrals: z.optional(z.number().check(z.int(), z.gte(0))),
+    }) satisfies z.ZodMiniType<ReplyMessage>,
 );
 
 /** Why a reply ended without reaching the platform (the `failure` of review.reply_failed). */

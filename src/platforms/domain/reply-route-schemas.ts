@@ -5,7 +5,7 @@
  * OpenAPI document reads, is in reply-responses.ts: the function serving the route does not
  * build it either. The body is built on first use (`replyBody()`), not at load (twelfth round).
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy } from '../../shared/lazy';
 import { text } from '../../shared/text';
 import { MAX_REPLY_LENGTH } from './replies';
@@ -13,6 +13,6 @@ import { MAX_REPLY_LENGTH } from './replies';
 export const replyBody = /* @__PURE__ */ lazy(() =>
   z
     .strictObject({ comment: text({ max: MAX_REPLY_LENGTH }) })
-    .meta({ examples: [{ comment: 'Thank you both, it was a joy to be part of your day!' }] }),
+    .check(z.meta({ examples: [{ comment: 'Thank you both, it was a joy to be part of your day!' }] })),
 );
 export type ReplyBody = z.infer<ReturnType<typeof replyBody>>;

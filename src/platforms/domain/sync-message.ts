@@ -1,14 +1,14 @@
 /** The Sync queue's message body, checked before use (a malformed message can never succeed). */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy } from '../../shared/lazy';
 import type { SyncMessage } from './connection';
 
 /** Built on the first message (ADR 0022, eighth round), not when the bundle loads. */
 export const syncMessageSchema = /* @__PURE__ */ lazy(() => {
-  const id = z.string().min(1).max(256);
+  const id = z.string().check(z.minLength(1), z.maxLength(256));
   const cursor = z.object({
-    pageToken: z.string().max(4096).optional(),
-    watermark: z.string().max(64).optional(),
+    pageToken: z.optional(z.string().check(z.maxLength(4096))),
+    watermark: z.optional(z.string().check(z.maxLength(64))),
   });
   return z.object({
     kind: z.literal('sync'),
@@ -16,12 +16,12 @@ export const syncMessageSchema = /* @__PURE__ */ lazy(() => {
     supplierId: id,
     locationId: id,
     mode: z.enum(['incremental', 'full', 'targeted']),
-    cursor: cursor.optional(),
-    externalIds: z.array(id).max(1000).optional(),
+    cursor: z.optional(cursor),
+    externalIds: z.optional(z.array(id).check(z.maxLength(1000))),
     correlationId: id,
-    deferrals: z.number().int().min(0).optional(),
-    startedAt: z.string().max(64).optional(),
-    highWatermark: z.string().max(64).optional(),
+    deferrals: z.optional(z.number().check(z.int(), z.gte(0))),
+    startedAt: z.optional(z.string().check(z.maxLength(64))),
+    highWatermark: z.optional(z.string().check(z.maxLength(64))),
   });
 });
 

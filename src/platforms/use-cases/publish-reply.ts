@@ -2,7 +2,7 @@
  * The reply worker's use case: publish (or delete) the supplier's reply on the review's platform,
  * behind the platform's circuit breaker and within its token buckets (the SyncWorker's own, shared).
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import type { EventPublisher } from '../../events';
 import type { Clock } from '../../shared/clock';
 import type { ReviewReply } from '../../reviews';

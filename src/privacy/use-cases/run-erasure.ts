@@ -1,5 +1,5 @@
 /** The erasure itself, run by the PrivacyWorker from the Privacy queue. */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy } from '../../shared/lazy';
 import type { AdminAuditTrail } from '../../audit';
 import type { DomainEvent, EventPublisher } from '../../events';
@@ -38,11 +38,11 @@ export const erasureMessageSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     type: z.literal('privacy.erase'),
     version: z.literal(1),
-    subjectHash: z.string().regex(SUBJECT_HASH_PATTERN),
-    actor: z.strictObject({ type: z.literal('ops'), keyId: z.string().max(64).optional() }),
-    requestId: z.string().max(128).optional(),
-    sourceIp: z.string().max(64).optional(),
-    correlationId: z.string().max(128).optional(),
+    subjectHash: z.string().check(z.regex(SUBJECT_HASH_PATTERN)),
+    actor: z.strictObject({ type: z.literal('ops'), keyId: z.optional(z.string().check(z.maxLength(64))) }),
+    requestId: z.optional(z.string().check(z.maxLength(128))),
+    sourceIp: z.optional(z.string().check(z.maxLength(64))),
+    correlationId: z.optional(z.string().check(z.maxLength(128))),
   }),
 );
 

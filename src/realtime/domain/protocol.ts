@@ -3,7 +3,7 @@
  * (`subscribe`, `unsubscribe`, `ping`; anything else, or a frame that is not JSON, goes to
  * `$default`); the handler still validates the whole frame. Every answer is one JSON text frame.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 
 /** The largest frame the handler reads (API Gateway: 32 KB frames, 128 KB messages). */
 export const MAX_CLIENT_FRAME_BYTES = 4096;
@@ -13,13 +13,13 @@ export type RouteAction = (typeof ROUTE_ACTIONS)[number];
 
 export const subscribeFrame = z.strictObject({
   action: z.literal('subscribe'),
-  channel: z.string().min(1).max(200),
+  channel: z.string().check(z.minLength(1), z.maxLength(200)),
   /** The id of the last event received on this channel: events after it (up to an hour old) are sent first. */
-  lastEventId: z.string().min(1).max(256).optional(),
+  lastEventId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
 });
 export const unsubscribeFrame = z.strictObject({
   action: z.literal('unsubscribe'),
-  channel: z.string().min(1).max(200),
+  channel: z.string().check(z.minLength(1), z.maxLength(200)),
 });
 export const pingFrame = z.strictObject({ action: z.literal('ping') });
 
@@ -79,7 +79,7 @@ export function parseClientFrame(body: string | null | undefined): ParsedFrame {
     };
   }
   const action = (value as { action?: unknown } | null)?.action;
-  const issues = (error: z.ZodError) =>
+  const issues = (error: z.core.$ZodError) =>
     error.issues.map((i) => `${i.path.join('.') || '(frame)'}: ${i.message}`).join('; ');
   if (action === 'subscribe') {
     const parsed = subscribeFrame.safeParse(value);

@@ -5,7 +5,7 @@
  * run in parallel under a deadline well below that. The report names each dependency and how its
  * probe ended (`ok`, `failed`, `timeout`), never an error message: the route is public.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy } from '../../shared/lazy';
 
 export const HEALTH_CHECK_NAMES = ['dynamodb', 'sqs', 'secrets'] as const;
@@ -23,12 +23,14 @@ export const healthCheckResult = /* @__PURE__ */ lazy(() =>
   z
     .strictObject({
       status: z.enum(['ok', 'failed', 'timeout']),
-      latencyMs: z.number().int().nonnegative(),
+      latencyMs: z.number().check(z.int(), z.nonnegative()),
     })
-    .meta({
-      id: 'HealthCheckResult',
-      description: 'How the probe of one dependency ended, and how long it took.',
-    }),
+    .check(
+      z.meta({
+        id: 'HealthCheckResult',
+        description: 'How the probe of one dependency ended, and how long it took.',
+      }),
+    ),
 );
 
 const checks = /* @__PURE__ */ lazy(() =>
@@ -46,23 +48,25 @@ export const healthReportSchema = /* @__PURE__ */ lazy(() =>
       region: z.string(),
       checks: checks(),
     })
-    .meta({
-      id: 'HealthReport',
-      description:
-        "The region's deep health: DynamoDB (a read of the region's table replica), SQS (the ingest queue's " +
-        'attributes) and the signing secret (the cached key ring, fetched if stale), each within 1 s.',
-      examples: [
-        {
-          status: 'ok',
-          region: 'eu-west-1',
-          checks: {
-            dynamodb: { status: 'ok', latencyMs: 6 },
-            sqs: { status: 'ok', latencyMs: 9 },
-            secrets: { status: 'ok', latencyMs: 0 },
+    .check(
+      z.meta({
+        id: 'HealthReport',
+        description:
+          "The region's deep health: DynamoDB (a read of the region's table replica), SQS (the ingest queue's " +
+          'attributes) and the signing secret (the cached key ring, fetched if stale), each within 1 s.',
+        examples: [
+          {
+            status: 'ok',
+            region: 'eu-west-1',
+            checks: {
+              dynamodb: { status: 'ok', latencyMs: 6 },
+              sqs: { status: 'ok', latencyMs: 9 },
+              secrets: { status: 'ok', latencyMs: 0 },
+            },
           },
-        },
-      ],
-    }),
+        ],
+      }),
+    ),
 );
 
 export type HealthReport = z.infer<ReturnType<typeof healthReportSchema>>;

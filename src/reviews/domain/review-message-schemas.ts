@@ -6,7 +6,7 @@
  * a function that only sends or reads messages does not build the request schemas at load
  * (ADR 0022, eighth round).
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { PLATFORMS, REVIEW_TEXT_LIMITS, type Platform } from '../../events';
 import { lazy } from '../../shared/lazy';
 import { text } from '../../shared/text';
@@ -39,15 +39,18 @@ const externalOrigin = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     kind: z.literal('external'),
     platform: z.enum(PLATFORMS),
-    externalId: z.string().min(1),
+    externalId: z.string().check(z.minLength(1)),
   }),
 );
 export const reviewOrigin = /* @__PURE__ */ lazy(() =>
   z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('review-request'), requestId: z.string().min(1) }),
-    z.strictObject({ kind: z.literal('review-link'), requestId: z.string().min(1) }),
+    z.strictObject({ kind: z.literal('review-request'), requestId: z.string().check(z.minLength(1)) }),
+    z.strictObject({ kind: z.literal('review-link'), requestId: z.string().check(z.minLength(1)) }),
     externalOrigin(),
-    z.strictObject({ kind: z.literal('idempotency-key'), key: z.string().min(1).max(LIMITS.idempotencyKey) }),
+    z.strictObject({
+      kind: z.literal('idempotency-key'),
+      key: z.string().check(z.minLength(1), z.maxLength(LIMITS.idempotencyKey)),
+    }),
   ]),
 );
 export type ReviewOrigin = z.infer<ReturnType<typeof reviewOrigin>>;
@@ -62,8 +65,8 @@ export type Recommendation = (typeof RECOMMENDATIONS)[number];
  */
 export const reviewConnection = /* @__PURE__ */ lazy(() =>
   z.strictObject({
-    connectionId: z.string().min(1).max(128),
-    locationId: z.string().min(1).max(512),
+    connectionId: z.string().check(z.minLength(1), z.maxLength(128)),
+    locationId: z.string().check(z.minLength(1), z.maxLength(512)),
   }),
 );
 export type ReviewConnection = z.infer<ReturnType<typeof reviewConnection>>;
@@ -77,14 +80,14 @@ export const OBSERVED_REPLY_SOURCES = ['platform', 'import'] as const;
  * the field absent: the source says nothing about replies (Yelp, Facebook, producers, our API).
  */
 export const observedReplySchema = /* @__PURE__ */ lazy(() =>
-  z
-    .strictObject({
+  z.nullable(
+    z.strictObject({
       source: z.enum(OBSERVED_REPLY_SOURCES),
       comment: text({ max: LIMITS.reviewBody }),
       /** The platform's time of the reply (Google `updateTime`), or the import's reply date. */
-      repliedAt: z.iso.datetime({ offset: true }).optional(),
-    })
-    .nullable(),
+      repliedAt: z.optional(z.iso.datetime({ offset: true })),
+    }),
+  ),
 );
 export type ObservedReplyMessage = z.infer<ReturnType<typeof observedReplySchema>>;
 
@@ -102,35 +105,34 @@ export const reviewSubmittedMessage = /* @__PURE__ */ lazy(() =>
     .strictObject({
       type: z.literal('review.submitted'),
       version: z.literal(1),
-      supplierId: z.string().min(1).max(64),
-      reviewId: z.string().min(1).max(64),
+      supplierId: z.string().check(z.minLength(1), z.maxLength(64)),
+      reviewId: z.string().check(z.minLength(1), z.maxLength(64)),
       origin: reviewOrigin(),
-      actor: z.strictObject({ kind: z.enum(['couple', 'supplier', 'producer']), id: z.string().min(1) }),
-      sourceHash: z.string().max(64).optional(),
+      actor: z.strictObject({
+        kind: z.enum(['couple', 'supplier', 'producer']),
+        id: z.string().check(z.minLength(1)),
+      }),
+      sourceHash: z.optional(z.string().check(z.maxLength(64))),
       /** The API request (or sync) this message came from: logs and `cli trace` follow it. */
-      correlationId: z
-        .string()
-        .max(128)
-        .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/)
-        .optional(),
+      correlationId: z.optional(z.string().check(z.maxLength(128), z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/))),
       receivedAt: z.iso.datetime({ offset: true }),
       /** When the source asserted this version (the platform's updatedAt); defaults to receivedAt. */
-      versionAt: z.iso.datetime({ offset: true }).optional(),
-      connection: reviewConnection().optional(),
+      versionAt: z.optional(z.iso.datetime({ offset: true })),
+      connection: z.optional(reviewConnection()),
       /** The reply the source shows (see observedReplySchema); merged by domain/review-replies.ts. */
-      reply: observedReplySchema().optional(),
+      reply: z.optional(observedReplySchema()),
       review: z.strictObject({
-        rating: z.number().int().min(1).max(5).optional(),
-        recommendation: z.enum(RECOMMENDATIONS).optional(),
+        rating: z.optional(z.number().check(z.int(), z.gte(1), z.lte(5))),
+        recommendation: z.optional(z.enum(RECOMMENDATIONS)),
         title: trimmed(LIMITS.title),
         body: text({ max: LIMITS.reviewBody, min: 0 }),
         reviewerName: trimmed(LIMITS.name),
         platform: z.enum(PLATFORMS),
         submittedAt: z.iso.datetime({ offset: true }),
         /** The sender gave no submittedAt: it is the receipt time, and a resend does not change it. */
-        submittedAtDefaulted: z.literal(true).optional(),
+        submittedAtDefaulted: z.optional(z.literal(true)),
         /** The platform gives a truncated excerpt (Yelp), not the whole review. */
-        excerpt: z.literal(true).optional(),
+        excerpt: z.optional(z.literal(true)),
       }),
     })
     .check((ctx) => {
@@ -159,13 +161,13 @@ export const reviewRemovedMessage = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     type: z.literal('review.removed'),
     version: z.literal(1),
-    supplierId: z.string().min(1).max(64),
-    reviewId: z.string().min(1).max(64),
+    supplierId: z.string().check(z.minLength(1), z.maxLength(64)),
+    reviewId: z.string().check(z.minLength(1), z.maxLength(64)),
     origin: externalOrigin(),
-    actor: z.strictObject({ kind: z.enum(['supplier', 'producer']), id: z.string().min(1) }),
+    actor: z.strictObject({ kind: z.enum(['supplier', 'producer']), id: z.string().check(z.minLength(1)) }),
     receivedAt: z.iso.datetime({ offset: true }),
     removedAt: z.iso.datetime({ offset: true }),
-    connection: reviewConnection().optional(),
+    connection: z.optional(reviewConnection()),
   }),
 );
 export type ReviewRemovedMessage = z.infer<ReturnType<typeof reviewRemovedMessage>>;

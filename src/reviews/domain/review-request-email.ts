@@ -2,7 +2,7 @@
  * The review-request e-mail: what the couple receives, and the one message the mailer's queue
  * carries. Pure functions; the link token is put into the e-mail here and nowhere else.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy } from '../../shared/lazy';
 
 /**
@@ -13,8 +13,8 @@ export const reviewRequestEmailMessage = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     type: z.literal('review-request.email'),
     version: z.literal(1),
-    supplierId: z.string().min(1).max(64),
-    requestId: z.string().min(1).max(64),
+    supplierId: z.string().check(z.minLength(1), z.maxLength(64)),
+    requestId: z.string().check(z.minLength(1), z.maxLength(64)),
   }),
 );
 export type ReviewRequestEmailMessage = z.infer<ReturnType<typeof reviewRequestEmailMessage>>;

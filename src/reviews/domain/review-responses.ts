@@ -3,7 +3,7 @@
  * table names them, the API description (src/catalog/openapi.ts) publishes them as JSON Schema
  * with their examples, and an integration test validates real answers against them.
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy } from '../../shared/lazy';
 import { pageOf } from '../../shared/page-schema';
 import { PLATFORMS, RECOMMENDATIONS, reviewConnection, reviewOrigin } from './review-message-schemas';
@@ -14,55 +14,61 @@ const isoTime = /* @__PURE__ */ lazy(() => z.iso.datetime({ offset: true }));
 export const reviewRequestQueuedResponse = /* @__PURE__ */ lazy(() =>
   z
     .object({
-      requestId: z.string().describe('The review request, `rrq_...`.'),
+      requestId: z.string().check(z.describe('The review request, `rrq_...`.')),
       delivery: z.literal('email'),
       status: z
         .literal('queued')
-        .describe('The e-mail to the couple is queued; read the request for its progress.'),
-      expiresAt: isoTime().describe('When the e-mailed link stops being accepted.'),
+        .check(z.describe('The e-mail to the couple is queued; read the request for its progress.')),
+      expiresAt: isoTime().check(z.describe('When the e-mailed link stops being accepted.')),
     })
-    .meta({
-      id: 'ReviewRequestQueued',
-      description:
-        'A review request whose private link is being e-mailed to the couple; the token never comes back to the supplier, and reviews made with it are verified.',
-      examples: [
-        {
-          requestId: 'rrq_01jx8k2m3n4p5q6r7s8t9v0w1x',
-          delivery: 'email',
-          status: 'queued',
-          expiresAt: '2026-07-20T10:00:00.000Z',
-        },
-      ],
-    }),
+    .check(
+      z.meta({
+        id: 'ReviewRequestQueued',
+        description:
+          'A review request whose private link is being e-mailed to the couple; the token never comes back to the supplier, and reviews made with it are verified.',
+        examples: [
+          {
+            requestId: 'rrq_01jx8k2m3n4p5q6r7s8t9v0w1x',
+            delivery: 'email',
+            status: 'queued',
+            expiresAt: '2026-07-20T10:00:00.000Z',
+          },
+        ],
+      }),
+    ),
 );
 
 export const reviewRequestCreatedResponse = /* @__PURE__ */ lazy(() =>
   z
     .object({
-      requestId: z.string().describe('The review request, `rrq_...`.'),
+      requestId: z.string().check(z.describe('The review request, `rrq_...`.')),
       delivery: z.literal('link'),
       status: z.literal('issued'),
-      expiresAt: isoTime().describe('When the token stops being accepted.'),
+      expiresAt: isoTime().check(z.describe('When the token stops being accepted.')),
       token: z
         .string()
-        .describe(
-          'A shareable review-link token (`wrt_...`) for the supplier to hand out; its reviews are not verified.',
+        .check(
+          z.describe(
+            'A shareable review-link token (`wrt_...`) for the supplier to hand out; its reviews are not verified.',
+          ),
         ),
     })
-    .meta({
-      id: 'ReviewRequestLink',
-      description:
-        'A review request with a shareable, expiring link token (reviews made with it are not verified).',
-      examples: [
-        {
-          requestId: 'rrq_01jx8k2m3n4p5q6r7s8t9v0w1x',
-          delivery: 'link',
-          status: 'issued',
-          expiresAt: '2026-07-20T10:00:00.000Z',
-          token: 'wrt_eyJzIjoic3VwXzEyMyIsInIiOiJycnFfMDEifQ.c2lnbmF0dXJl',
-        },
-      ],
-    }),
+    .check(
+      z.meta({
+        id: 'ReviewRequestLink',
+        description:
+          'A review request with a shareable, expiring link token (reviews made with it are not verified).',
+        examples: [
+          {
+            requestId: 'rrq_01jx8k2m3n4p5q6r7s8t9v0w1x',
+            delivery: 'link',
+            status: 'issued',
+            expiresAt: '2026-07-20T10:00:00.000Z',
+            token: 'wrt_eyJzIjoic3VwXzEyMyIsInIiOiJycnFfMDEifQ.c2lnbmF0dXJl',
+          },
+        ],
+      }),
+    ),
 );
 
 export const reviewRequestResponse = /* @__PURE__ */ lazy(() =>
@@ -71,53 +77,59 @@ export const reviewRequestResponse = /* @__PURE__ */ lazy(() =>
       supplierId: z.string(),
       requestId: z.string(),
       coupleName: z.string(),
-      email: z.string().optional(),
+      email: z.optional(z.string()),
       weddingDate: z.iso.date(),
       createdAt: isoTime(),
       expiresAt: isoTime(),
       delivery: z.enum(['email', 'link']),
       status: z.enum(['queued', 'sent', 'failed', 'issued']),
-      sentAt: isoTime().optional(),
-      failedAt: isoTime().optional(),
-      failureReason: z.string().optional(),
+      sentAt: z.optional(isoTime()),
+      failedAt: z.optional(isoTime()),
+      failureReason: z.optional(z.string()),
     })
-    .meta({
-      id: 'ReviewRequest',
-      description: 'A review request and the state of its e-mail (never its token).',
-      examples: [
-        {
-          supplierId: 'sup_tw6fs1ay739xc1enam0fz2yysb',
-          requestId: 'rrq_01jx8k2m3n4p5q6r7s8t9v0w1x',
-          coupleName: 'Jo & Max',
-          email: 'jo@example.com',
-          weddingDate: '2026-06-20',
-          createdAt: '2026-06-20T10:00:00.000Z',
-          expiresAt: '2026-07-20T10:00:00.000Z',
-          delivery: 'email',
-          status: 'sent',
-          sentAt: '2026-06-20T10:00:02.000Z',
-        },
-      ],
-    }),
+    .check(
+      z.meta({
+        id: 'ReviewRequest',
+        description: 'A review request and the state of its e-mail (never its token).',
+        examples: [
+          {
+            supplierId: 'sup_tw6fs1ay739xc1enam0fz2yysb',
+            requestId: 'rrq_01jx8k2m3n4p5q6r7s8t9v0w1x',
+            coupleName: 'Jo & Max',
+            email: 'jo@example.com',
+            weddingDate: '2026-06-20',
+            createdAt: '2026-06-20T10:00:00.000Z',
+            expiresAt: '2026-07-20T10:00:00.000Z',
+            delivery: 'email',
+            status: 'sent',
+            sentAt: '2026-06-20T10:00:02.000Z',
+          },
+        ],
+      }),
+    ),
 );
 
 export const reviewAcceptedResponse = /* @__PURE__ */ lazy(() =>
   z
     .object({
-      reviewId: z.string().describe('The review id, derived from its natural key: a retry gets the same id.'),
+      reviewId: z
+        .string()
+        .check(z.describe('The review id, derived from its natural key: a retry gets the same id.')),
       status: z.literal('accepted'),
     })
-    .meta({
-      id: 'ReviewAccepted',
-      description: 'The review is durably queued; it is readable at the Location header once stored.',
-      examples: [{ reviewId: 'rev_3f9a1c2b7d5e8f60a4b1c2d3e4f5a6b7', status: 'accepted' }],
-    }),
+    .check(
+      z.meta({
+        id: 'ReviewAccepted',
+        description: 'The review is durably queued; it is readable at the Location header once stored.',
+        examples: [{ reviewId: 'rev_3f9a1c2b7d5e8f60a4b1c2d3e4f5a6b7', status: 'accepted' }],
+      }),
+    ),
 );
 
 const sentiment = /* @__PURE__ */ lazy(() =>
   z.object({
     label: z.string(),
-    confidence: z.number().min(0).max(1),
+    confidence: z.number().check(z.gte(0), z.lte(1)),
     modelVersion: z.string(),
     variant: z.string(),
   }),
@@ -127,18 +139,20 @@ const insights = /* @__PURE__ */ lazy(() =>
   z
     .object({
       status: z.enum(['done', 'pending']),
-      pendingReason: z.string().optional().describe('Why inference is pending (it is retried).'),
-      sentiment: sentiment().optional(),
-      authenticity: z
-        .object({
+      pendingReason: z.optional(z.string()).check(z.describe('Why inference is pending (it is retried).')),
+      sentiment: z.optional(sentiment()),
+      authenticity: z.optional(
+        z.object({
           reasons: z.array(z.string()),
           score: z.number(),
-          duplicateOf: z.array(z.string()).describe('Ids of near-duplicate reviews of the same supplier.'),
-        })
-        .optional(),
-      flags: z.array(z.string()).optional().describe('Reasons that raised review.flagged.'),
+          duplicateOf: z
+            .array(z.string())
+            .check(z.describe('Ids of near-duplicate reviews of the same supplier.')),
+        }),
+      ),
+      flags: z.optional(z.array(z.string())).check(z.describe('Reasons that raised review.flagged.')),
     })
-    .describe('What the models said, or that inference is pending.'),
+    .check(z.describe('What the models said, or that inference is pending.')),
 );
 
 const review = /* @__PURE__ */ lazy(() =>
@@ -146,102 +160,127 @@ const review = /* @__PURE__ */ lazy(() =>
     reviewId: z.string(),
     supplierId: z.string(),
     platform: z.enum(PLATFORMS),
-    externalId: z.string().optional(),
-    requestId: z.string().optional(),
+    externalId: z.optional(z.string()),
+    requestId: z.optional(z.string()),
     rating: z
-      .number()
-      .int()
-      .min(1)
-      .max(5)
-      .nullable()
-      .describe('Stars 1-5; null when the platform gives none (a Facebook recommendation replaces them).'),
+      .nullable(z.number().check(z.int(), z.gte(1), z.lte(5)))
+      .check(
+        z.describe('Stars 1-5; null when the platform gives none (a Facebook recommendation replaces them).'),
+      ),
     recommendation: z
-      .enum(RECOMMENDATIONS)
-      .optional()
-      .describe(
-        'Facebook: the reviewer recommends the supplier (positive) or not (negative), instead of stars.',
+      .optional(z.enum(RECOMMENDATIONS))
+      .check(
+        z.describe(
+          'Facebook: the reviewer recommends the supplier (positive) or not (negative), instead of stars.',
+        ),
       ),
     excerpt: z
-      .literal(true)
-      .optional()
-      .describe(
-        'The text is a truncated excerpt the platform gives (Yelp: at most 3 per business), not the whole review.',
+      .optional(z.literal(true))
+      .check(
+        z.describe(
+          'The text is a truncated excerpt the platform gives (Yelp: at most 3 per business), not the whole review.',
+        ),
       ),
-    connection: reviewConnection()
-      .optional()
-      .describe('The platform connection and location the review was synced from (replies go back there).'),
+    connection: z
+      .optional(reviewConnection())
+      .check(
+        z.describe(
+          'The platform connection and location the review was synced from (replies go back there).',
+        ),
+      ),
     state: z
       .enum(['active', 'removed'])
-      .describe(
-        'removed: the platform no longer has the review; it is kept, marked, and left out of summaries and default lists.',
-      ),
-    removedAt: isoTime().optional().describe('When the platform was seen without the review.'),
-    reply: z
-      .object({
-        action: z.enum(['reply', 'delete-reply']),
-        state: z
-          .enum(['pending', 'published', 'failed'])
-          .describe(
-            'pending: queued or waiting for the platform; published: the platform has it (delete-reply: the reply is gone); failed: see reason.',
-          ),
-        source: z
-          .enum(['api', 'platform', 'import'])
-          .optional()
-          .describe(
-            'api: requested through this API (absent on older replies); platform: seen on the platform by a sync ' +
-              '(written or edited there; delete-reply: deleted there); import: the reply column of an import file.',
-          ),
-        comment: z.string().optional(),
-        requestedAt: isoTime()
-          .optional()
-          .describe('When the latest reply request through this API was made (absent if none was).'),
-        updatedAt: isoTime().describe(
-          'When this state was recorded (for platform and import: when it was seen).',
+      .check(
+        z.describe(
+          'removed: the platform no longer has the review; it is kept, marked, and left out of summaries and default lists.',
         ),
-        repliedAt: isoTime()
-          .optional()
-          .describe("The platform's own time of the reply (Google updateTime, an import's reply_date)."),
-        reason: z.string().optional().describe('Why the reply failed (not retried).'),
-      })
-      .optional()
-      .describe(
-        "The supplier's reply on the review's platform: requested through this API, or seen on the platform or imported.",
+      ),
+    removedAt: z.optional(isoTime()).check(z.describe('When the platform was seen without the review.')),
+    reply: z
+      .optional(
+        z.object({
+          action: z.enum(['reply', 'delete-reply']),
+          state: z
+            .enum(['pending', 'published', 'failed'])
+            .check(
+              z.describe(
+                'pending: queued or waiting for the platform; published: the platform has it (delete-reply: the reply is gone); failed: see reason.',
+              ),
+            ),
+          source: z
+            .optional(z.enum(['api', 'platform', 'import']))
+            .check(
+              z.describe(
+                'api: requested through this API (absent on older replies); platform: seen on the platform by a sync ' +
+                  '(written or edited there; delete-reply: deleted there); import: the reply column of an import file.',
+              ),
+            ),
+          comment: z.optional(z.string()),
+          requestedAt: z
+            .optional(isoTime())
+            .check(
+              z.describe('When the latest reply request through this API was made (absent if none was).'),
+            ),
+          updatedAt: isoTime().check(
+            z.describe('When this state was recorded (for platform and import: when it was seen).'),
+          ),
+          repliedAt: z
+            .optional(isoTime())
+            .check(
+              z.describe("The platform's own time of the reply (Google updateTime, an import's reply_date)."),
+            ),
+          reason: z.optional(z.string()).check(z.describe('Why the reply failed (not retried).')),
+        }),
+      )
+      .check(
+        z.describe(
+          "The supplier's reply on the review's platform: requested through this API, or seen on the platform or imported.",
+        ),
       ),
     title: z.string(),
     body: z.string(),
     reviewerName: z.string(),
     verified: z
       .boolean()
-      .describe('Arrived with a review-link token: the couple was invited by the supplier.'),
+      .check(z.describe('Arrived with a review-link token: the couple was invited by the supplier.')),
     reviewedAt: isoTime(),
     receivedAt: isoTime(),
     origin: reviewOrigin(),
     actor: z.object({ kind: z.enum(['couple', 'supplier', 'producer']), id: z.string() }),
-    sourceHash: z.string().optional().describe('An opaque hash of the sender, for burst detection.'),
+    sourceHash: z
+      .optional(z.string())
+      .check(z.describe('An opaque hash of the sender, for burst detection.')),
     correlationId: z
-      .string()
-      .optional()
-      .describe('The `X-Correlation-Id` of the request that submitted it (or the request id), for support.'),
+      .optional(z.string())
+      .check(
+        z.describe(
+          'The `X-Correlation-Id` of the request that submitted it (or the request id), for support.',
+        ),
+      ),
     reviewedAtDefaulted: z
-      .literal(true)
-      .optional()
-      .describe('No date was sent: reviewedAt is the receipt time, and a resend without one keeps it.'),
-    versionAt: isoTime().describe('When the source asserted this version (orders edits, ADR 0009).'),
-    insights: insights().optional(),
+      .optional(z.literal(true))
+      .check(
+        z.describe('No date was sent: reviewedAt is the receipt time, and a resend without one keeps it.'),
+      ),
+    versionAt: isoTime().check(z.describe('When the source asserted this version (orders edits, ADR 0009).')),
+    insights: z.optional(insights()),
     storedAt: isoTime(),
-    version: z.number().int().min(1).optional().describe('1 when first stored, +1 for every applied edit.'),
-    updatedAt: isoTime().optional().describe('When the latest edit was stored.'),
+    version: z
+      .optional(z.number().check(z.int(), z.gte(1)))
+      .check(z.describe('1 when first stored, +1 for every applied edit.')),
+    updatedAt: z.optional(isoTime()).check(z.describe('When the latest edit was stored.')),
     lastEdit: z
-      .object({
-        version: z.number().int().min(2),
-        changedFields: z.array(z.enum(ALL_CONTENT_FIELDS as [ContentField, ...ContentField[]])),
-        previousRating: z.number().int().min(1).max(5).nullable(),
-        previousRecommendation: z.enum(RECOMMENDATIONS).optional(),
-        previousPlatform: z.enum(PLATFORMS),
-        editedAt: isoTime(),
-      })
-      .optional()
-      .describe('What the latest edit changed.'),
+      .optional(
+        z.object({
+          version: z.number().check(z.int(), z.gte(2)),
+          changedFields: z.array(z.enum(ALL_CONTENT_FIELDS as [ContentField, ...ContentField[]])),
+          previousRating: z.nullable(z.number().check(z.int(), z.gte(1), z.lte(5))),
+          previousRecommendation: z.optional(z.enum(RECOMMENDATIONS)),
+          previousPlatform: z.enum(PLATFORMS),
+          editedAt: isoTime(),
+        }),
+      )
+      .check(z.describe('What the latest edit changed.')),
   }),
 );
 
@@ -277,11 +316,13 @@ const REVIEW_EXAMPLE: z.output<ReturnType<typeof review>> = {
 };
 
 export const reviewResponse = /* @__PURE__ */ lazy(() =>
-  review().meta({
-    id: 'Review',
-    description: 'A stored review of the calling supplier.',
-    examples: [REVIEW_EXAMPLE],
-  }),
+  review().check(
+    z.meta({
+      id: 'Review',
+      description: 'A stored review of the calling supplier.',
+      examples: [REVIEW_EXAMPLE],
+    }),
+  ),
 );
 
 export const reviewPageResponse = /* @__PURE__ */ lazy(() =>
@@ -297,43 +338,52 @@ export const reviewSummaryResponse = /* @__PURE__ */ lazy(() =>
     .object({
       count: z
         .number()
-        .int()
-        .min(0)
-        .describe('Reviews not removed on their platform, with or without stars.'),
-      ratedCount: z.number().int().min(0).describe('Reviews with stars: the average is over these alone.'),
-      averageRating: z
+        .check(
+          z.int(),
+          z.gte(0),
+          z.describe('Reviews not removed on their platform, with or without stars.'),
+        ),
+      ratedCount: z
         .number()
-        .nullable()
-        .describe('Two decimals, over the rated reviews only; null without rated reviews.'),
+        .check(z.int(), z.gte(0), z.describe('Reviews with stars: the average is over these alone.')),
+      averageRating: z
+        .nullable(z.number())
+        .check(z.describe('Two decimals, over the rated reviews only; null without rated reviews.')),
       byRating: z.object({
-        '1': z.number().int(),
-        '2': z.number().int(),
-        '3': z.number().int(),
-        '4': z.number().int(),
-        '5': z.number().int(),
+        '1': z.number().check(z.int()),
+        '2': z.number().check(z.int()),
+        '3': z.number().check(z.int()),
+        '4': z.number().check(z.int()),
+        '5': z.number().check(z.int()),
       }),
-      byPlatform: z.record(z.string(), z.number().int()),
+      byPlatform: z.record(z.string(), z.number().check(z.int())),
       byRecommendation: z
-        .object({ positive: z.number().int(), negative: z.number().int() })
-        .describe('Reviews without stars (Facebook recommendations), counted apart from the average.'),
+        .object({ positive: z.number().check(z.int()), negative: z.number().check(z.int()) })
+        .check(
+          z.describe('Reviews without stars (Facebook recommendations), counted apart from the average.'),
+        ),
       removedCount: z
         .number()
-        .int()
-        .describe('Reviews removed on their platform (kept and marked, counted nowhere else).'),
+        .check(
+          z.int(),
+          z.describe('Reviews removed on their platform (kept and marked, counted nowhere else).'),
+        ),
     })
-    .meta({
-      id: 'ReviewSummary',
-      description: "The calling supplier's review counts.",
-      examples: [
-        {
-          count: 4,
-          ratedCount: 3,
-          averageRating: 4.33,
-          byRating: { '1': 0, '2': 0, '3': 1, '4': 0, '5': 2 },
-          byPlatform: { google: 2, wedsync: 1, facebook: 1 },
-          byRecommendation: { positive: 1, negative: 0 },
-          removedCount: 0,
-        },
-      ],
-    }),
+    .check(
+      z.meta({
+        id: 'ReviewSummary',
+        description: "The calling supplier's review counts.",
+        examples: [
+          {
+            count: 4,
+            ratedCount: 3,
+            averageRating: 4.33,
+            byRating: { '1': 0, '2': 0, '3': 1, '4': 0, '5': 2 },
+            byPlatform: { google: 2, wedsync: 1, facebook: 1 },
+            byRecommendation: { positive: 1, negative: 0 },
+            removedCount: 0,
+          },
+        ],
+      }),
+    ),
 );

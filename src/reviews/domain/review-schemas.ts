@@ -5,7 +5,7 @@
  * a worker does not build these at load (ADR 0022, eighth round). Each is built on first use
  * (`submitReviewBody()`), so that the API function does not build them at load either (twelfth round).
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy } from '../../shared/lazy';
 import { pageSizeParameter } from '../../shared/page-size';
 import { fromNotAfterTo } from '../../shared/time-range-page';
@@ -26,53 +26,57 @@ export const createReviewRequestBody = /* @__PURE__ */ lazy(() =>
   z
     .strictObject({
       coupleName: trimmed(LIMITS.name),
-      email: z.email().max(LIMITS.email).optional(),
+      email: z.optional(z.email().check(z.maxLength(LIMITS.email))),
       weddingDate: isoDate(),
       /** Days until the link expires (default 30, at most 180). */
-      expiresInDays: z.number().int().min(1).max(180).optional(),
-      delivery: z.enum(REVIEW_REQUEST_DELIVERIES).optional(),
+      expiresInDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(180))),
+      delivery: z.optional(z.enum(REVIEW_REQUEST_DELIVERIES)),
     })
-    .refine((b) => b.email !== undefined || b.delivery === 'link', {
-      message: "the couple's e-mail address is required (the review link is e-mailed to it)",
-      path: ['email'],
-    })
-    .meta({
-      examples: [
-        { coupleName: 'Jo & Max', email: 'jo@example.com', weddingDate: '2026-06-20', expiresInDays: 30 },
-        { coupleName: 'Sam & Alex', weddingDate: '2026-09-12', delivery: 'link' },
-      ],
-    }),
+    .check(
+      z.refine((b) => b.email !== undefined || b.delivery === 'link', {
+        message: "the couple's e-mail address is required (the review link is e-mailed to it)",
+        path: ['email'],
+      }),
+      z.meta({
+        examples: [
+          { coupleName: 'Jo & Max', email: 'jo@example.com', weddingDate: '2026-06-20', expiresInDays: 30 },
+          { coupleName: 'Sam & Alex', weddingDate: '2026-09-12', delivery: 'link' },
+        ],
+      }),
+    ),
 );
 export type CreateReviewRequestBody = z.infer<ReturnType<typeof createReviewRequestBody>>;
 
 export const submitReviewBody = /* @__PURE__ */ lazy(() =>
   z
     .strictObject({
-      rating: z.number().int().min(1).max(5),
+      rating: z.number().check(z.int(), z.gte(1), z.lte(5)),
       title: trimmed(LIMITS.title),
       body: trimmed(LIMITS.reviewBody),
       reviewerName: trimmed(LIMITS.name),
-      platform: z.enum(PLATFORMS).optional(),
-      externalId: trimmed(LIMITS.externalId).optional(),
+      platform: z.optional(z.enum(PLATFORMS)),
+      externalId: z.optional(trimmed(LIMITS.externalId)),
       /** When the review was written, for imports from other platforms; defaults to receipt time. */
-      submittedAt: z.iso.datetime({ offset: true }).optional(),
+      submittedAt: z.optional(z.iso.datetime({ offset: true })),
     })
-    .refine((b) => (b.platform === undefined) === (b.externalId === undefined), {
-      message: 'platform and externalId go together: give both or neither',
-      path: ['externalId'],
-    })
-    .meta({
-      examples: [
-        {
-          rating: 5,
-          title: 'Stunning flowers',
-          body: 'Our bouquets were perfect.',
-          reviewerName: 'Sam & Alex',
-          platform: 'google',
-          externalId: 'g-1',
-        },
-      ],
-    }),
+    .check(
+      z.refine((b) => (b.platform === undefined) === (b.externalId === undefined), {
+        message: 'platform and externalId go together: give both or neither',
+        path: ['externalId'],
+      }),
+      z.meta({
+        examples: [
+          {
+            rating: 5,
+            title: 'Stunning flowers',
+            body: 'Our bouquets were perfect.',
+            reviewerName: 'Sam & Alex',
+            platform: 'google',
+            externalId: 'g-1',
+          },
+        ],
+      }),
+    ),
 );
 export type SubmitReviewBody = z.infer<ReturnType<typeof submitReviewBody>>;
 
@@ -85,10 +89,9 @@ const LAST_INSTANT = '9999-12-31T23:59:59.999Z';
  * as a UTC ISO string, the form reviews are stored under, so bounds compare as instants.
  */
 const timeBound = (edge: 'start' | 'end') =>
-  z.iso
-    .datetime({ offset: true })
-    .or(isoDate())
-    .transform((value, ctx) => {
+  z.pipe(
+    z.union([z.iso.datetime({ offset: true }), isoDate()]),
+    z.transform((value, ctx) => {
       const instant = isoDate().safeParse(value).success
         ? `${value}T${edge === 'start' ? '00:00:00.000' : '23:59:59.999'}Z`
         : new Date(value).toISOString();
@@ -101,42 +104,48 @@ const timeBound = (edge: 'start' | 'end') =>
         return z.NEVER;
       }
       return instant;
-    });
+    }),
+  );
 
 export const listReviewsQuery = /* @__PURE__ */ lazy(() =>
   z
     .strictObject({
       rating: z
-        .string()
-        .regex(/^[1-5]$/, 'an integer from 1 to 5')
-        .transform(Number)
-        .optional()
-        .describe('Only reviews with this star rating (1-5).'),
-      platform: z.enum(PLATFORMS).optional().describe('Only reviews from this platform.'),
+        .optional(z.pipe(z.string().check(z.regex(/^[1-5]$/, 'an integer from 1 to 5')), z.transform(Number)))
+        .check(z.describe('Only reviews with this star rating (1-5).')),
+      platform: z.optional(z.enum(PLATFORMS)).check(z.describe('Only reviews from this platform.')),
       recommendation: z
-        .enum(['positive', 'negative'])
-        .optional()
-        .describe('Only reviews with this recommendation (Facebook: no stars, a recommendation instead).'),
+        .optional(z.enum(['positive', 'negative']))
+        .check(
+          z.describe('Only reviews with this recommendation (Facebook: no stars, a recommendation instead).'),
+        ),
       removed: z
-        .enum(['exclude', 'include', 'only'])
-        .optional()
-        .describe(
-          'Reviews removed on their platform: left out (exclude, the default), listed too (include), or alone (only).',
+        .optional(z.enum(['exclude', 'include', 'only']))
+        .check(
+          z.describe(
+            'Reviews removed on their platform: left out (exclude, the default), listed too (include), or alone (only).',
+          ),
         ),
-      from: timeBound('start')
-        .optional()
-        .describe(
-          'Reviewed at or after this instant (ISO date-time with offset, or a date: its first UTC millisecond).',
+      from: z
+        .optional(timeBound('start'))
+        .check(
+          z.describe(
+            'Reviewed at or after this instant (ISO date-time with offset, or a date: its first UTC millisecond).',
+          ),
         ),
-      to: timeBound('end')
-        .optional()
-        .describe(
-          'Reviewed at or before this instant (ISO date-time with offset, or a date: its last UTC millisecond).',
+      to: z
+        .optional(timeBound('end'))
+        .check(
+          z.describe(
+            'Reviewed at or before this instant (ISO date-time with offset, or a date: its last UTC millisecond).',
+          ),
         ),
-      limit: pageSizeParameter(LIMITS.listPage)
-        .optional()
-        .describe(`Page size, 1-${LIMITS.listPage} (default 25).`),
-      cursor: z.string().max(2048).optional().describe('The nextCursor of the previous page.'),
+      limit: z
+        .optional(pageSizeParameter(LIMITS.listPage))
+        .check(z.describe(`Page size, 1-${LIMITS.listPage} (default 25).`)),
+      cursor: z
+        .optional(z.string().check(z.maxLength(2048)))
+        .check(z.describe('The nextCursor of the previous page.')),
     })
     .check(fromNotAfterTo),
 );

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { flaggedEvent, PermanentMessageError, type Review } from '../domain/review';
 import { analyseReviews, type ModelsForSupplier, type Observation } from '../domain/review-inference';
 import type { ReviewRepository } from '../ports';
@@ -8,10 +8,10 @@ import type { ModelStatsStore } from '../../models';
 import { recordObservations } from '../../models';
 
 const retryMessage = z.strictObject({
-  supplierId: z.string().min(1),
-  reviewId: z.string().min(1),
+  supplierId: z.string().check(z.minLength(1)),
+  reviewId: z.string().check(z.minLength(1)),
   /** Carried for the logs (the review item has it too). */
-  correlationId: z.string().max(128).optional(),
+  correlationId: z.optional(z.string().check(z.maxLength(128))),
 });
 
 export interface RetryInferenceDeps {

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { ProducerEvent } from '../../budgets';
 import { parseEnvelope, type InboundEvent } from '../../events';
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import {
   PermanentMessageError,
   removalFromMessage,

@@ -4,7 +4,7 @@
  * real answers against them. Secrets appear only in the answers to creation, rotation and the
  * endpoint's secret route (GET .../secret).
  */
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { lazy } from '../../shared/lazy';
 import { NEXT_CURSOR, pageOf } from '../../shared/page-schema';
 
@@ -12,28 +12,32 @@ const isoTime = /* @__PURE__ */ lazy(() => z.iso.datetime({ offset: true }));
 
 const endpoint = /* @__PURE__ */ lazy(() =>
   z.object({
-    id: z.string().describe('The endpoint, `whe_...`.'),
+    id: z.string().check(z.describe('The endpoint, `whe_...`.')),
     url: z.string(),
     eventTypes: z.array(z.string()),
-    description: z.string().optional(),
+    description: z.optional(z.string()),
     enabled: z.boolean(),
     disabledReason: z
-      .enum(['gone', 'failing', 'manual'])
-      .optional()
-      .describe(
-        'gone: the receiver answered 410; failing: the circuit breaker gave up; manual: disabled by you.',
+      .optional(z.enum(['gone', 'failing', 'manual']))
+      .check(
+        z.describe(
+          'gone: the receiver answered 410; failing: the circuit breaker gave up; manual: disabled by you.',
+        ),
       ),
-    disabledAt: isoTime().optional(),
-    previousSecretExpiresAt: isoTime()
-      .optional()
-      .describe('During a rotation overlap: when the previous secret stops signing.'),
+    disabledAt: z.optional(isoTime()),
+    previousSecretExpiresAt: z
+      .optional(isoTime())
+      .check(z.describe('During a rotation overlap: when the previous secret stops signing.')),
     secretRotation: z
-      .object({
-        everyDays: z.number().int().describe('The rotation period in days.'),
-        nextRotationAt: isoTime().describe('When the next scheduled rotation is due (runs hourly after it).'),
-      })
-      .optional()
-      .describe('Scheduled rotation of the signing secret, when set.'),
+      .optional(
+        z.object({
+          everyDays: z.number().check(z.int(), z.describe('The rotation period in days.')),
+          nextRotationAt: isoTime().check(
+            z.describe('When the next scheduled rotation is due (runs hourly after it).'),
+          ),
+        }),
+      )
+      .check(z.describe('Scheduled rotation of the signing secret, when set.')),
     createdAt: isoTime(),
     updatedAt: isoTime(),
   }),
@@ -50,27 +54,33 @@ const ENDPOINT_EXAMPLE: z.output<ReturnType<typeof endpoint>> = {
 };
 
 export const webhookEndpointResponse = /* @__PURE__ */ lazy(() =>
-  endpoint().meta({
-    id: 'WebhookEndpoint',
-    description: 'A webhook endpoint (never with its secret).',
-    examples: [ENDPOINT_EXAMPLE],
-  }),
+  endpoint().check(
+    z.meta({
+      id: 'WebhookEndpoint',
+      description: 'A webhook endpoint (never with its secret).',
+      examples: [ENDPOINT_EXAMPLE],
+    }),
+  ),
 );
 
 export const webhookEndpointWithSecretResponse = /* @__PURE__ */ lazy(() =>
-  endpoint()
-    .extend({
+  z
+    .extend(endpoint(), {
       secret: z
         .string()
-        .describe(
-          'The signing secret (`whsec_...`); GET /v1/webhook-endpoints/{id}/secret returns it again.',
+        .check(
+          z.describe(
+            'The signing secret (`whsec_...`); GET /v1/webhook-endpoints/{id}/secret returns it again.',
+          ),
         ),
     })
-    .meta({
-      id: 'WebhookEndpointWithSecret',
-      description: 'A webhook endpoint with its new signing secret (the answer to creation and rotation).',
-      examples: [{ ...ENDPOINT_EXAMPLE, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }],
-    }),
+    .check(
+      z.meta({
+        id: 'WebhookEndpointWithSecret',
+        description: 'A webhook endpoint with its new signing secret (the answer to creation and rotation).',
+        examples: [{ ...ENDPOINT_EXAMPLE, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }],
+      }),
+    ),
 );
 
 export const webhookEndpointSecretResponse = /* @__PURE__ */ lazy(() =>
@@ -78,29 +88,34 @@ export const webhookEndpointSecretResponse = /* @__PURE__ */ lazy(() =>
     .object({
       secret: z
         .string()
-        .describe('The current signing secret (`whsec_...`): every request is signed with it.'),
+        .check(z.describe('The current signing secret (`whsec_...`): every request is signed with it.')),
       previousSecret: z
-        .string()
-        .optional()
-        .describe('During a rotation overlap: the previous secret, still signing beside the current one.'),
-      previousSecretExpiresAt: isoTime().optional().describe('When the previous secret stops signing.'),
-      nextRotationAt: isoTime()
-        .optional()
-        .describe('With a rotation schedule: when the next rotation is due.'),
+        .optional(z.string())
+        .check(
+          z.describe('During a rotation overlap: the previous secret, still signing beside the current one.'),
+        ),
+      previousSecretExpiresAt: z
+        .optional(isoTime())
+        .check(z.describe('When the previous secret stops signing.')),
+      nextRotationAt: z
+        .optional(isoTime())
+        .check(z.describe('With a rotation schedule: when the next rotation is due.')),
     })
-    .meta({
-      id: 'WebhookEndpointSecret',
-      description:
-        "An endpoint's signing secrets: pick up a scheduled (or another client's) rotation during the overlap.",
-      examples: [
-        {
-          secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-          previousSecret: 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD',
-          previousSecretExpiresAt: '2026-06-22T09:00:00.000Z',
-          nextRotationAt: '2026-07-21T09:00:00.000Z',
-        },
-      ],
-    }),
+    .check(
+      z.meta({
+        id: 'WebhookEndpointSecret',
+        description:
+          "An endpoint's signing secrets: pick up a scheduled (or another client's) rotation during the overlap.",
+        examples: [
+          {
+            secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+            previousSecret: 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD',
+            previousSecretExpiresAt: '2026-06-22T09:00:00.000Z',
+            nextRotationAt: '2026-07-21T09:00:00.000Z',
+          },
+        ],
+      }),
+    ),
 );
 
 export const webhookEndpointListResponse = /* @__PURE__ */ lazy(() =>
@@ -126,30 +141,32 @@ const attempt = /* @__PURE__ */ lazy(() =>
     supplierId: z.string(),
     eventId: z.string(),
     eventType: z.string(),
-    attempt: z.number().int().min(1),
+    attempt: z.number().check(z.int(), z.gte(1)),
     at: isoTime(),
     outcome: z.enum(['success', 'failure', 'gone', 'rate-limited']),
-    statusCode: z.number().int().optional(),
-    latencyMs: z.number().min(0),
-    response: z.string().describe("The start of the receiver's answer."),
+    statusCode: z.optional(z.number().check(z.int())),
+    latencyMs: z.number().check(z.gte(0)),
+    response: z.string().check(z.describe("The start of the receiver's answer.")),
     responseTruncated: z.boolean(),
-    error: z.string().optional(),
-    errorCode: z.string().optional(),
-    next: z.string().describe('What happens next: delivered, retry at a time, exhausted, endpoint disabled.'),
+    error: z.optional(z.string()),
+    errorCode: z.optional(z.string()),
+    next: z
+      .string()
+      .check(z.describe('What happens next: delivered, retry at a time, exhausted, endpoint disabled.')),
   }),
 );
 
 const delivery = /* @__PURE__ */ lazy(() =>
   z.object({
-    id: z.string().describe('The delivery, `dlv_...` (one per event and endpoint).'),
-    eventId: z.string().describe('Also the `webhook-id` header of every attempt.'),
+    id: z.string().check(z.describe('The delivery, `dlv_...` (one per event and endpoint).')),
+    eventId: z.string().check(z.describe('Also the `webhook-id` header of every attempt.')),
     eventType: z.string(),
     status: deliveryStatus(),
-    attempt: z.number().int().min(1),
-    nextAttemptAt: isoTime().optional(),
-    reason: z.string().optional().describe('Why it ended without success.'),
+    attempt: z.number().check(z.int(), z.gte(1)),
+    nextAttemptAt: z.optional(isoTime()),
+    reason: z.optional(z.string()).check(z.describe('Why it ended without success.')),
     createdAt: isoTime(),
-    attempts: z.array(attempt()).describe('Every attempt, oldest first.'),
+    attempts: z.array(attempt()).check(z.describe('Every attempt, oldest first.')),
   }),
 );
 
@@ -180,7 +197,7 @@ const DELIVERY_EXAMPLE: z.output<ReturnType<typeof delivery>> = {
 };
 
 export const deliveryPageResponse = /* @__PURE__ */ lazy(() =>
-  pageOf(delivery().meta({ id: 'WebhookDelivery', description: 'One delivery and its attempts.' }), {
+  pageOf(delivery().check(z.meta({ id: 'WebhookDelivery', description: 'One delivery and its attempts.' })), {
     id: 'WebhookDeliveryPage',
     description: "One page of an endpoint's deliveries, newest first.",
     examples: [{ items: [DELIVERY_EXAMPLE] }],
@@ -190,34 +207,38 @@ export const deliveryPageResponse = /* @__PURE__ */ lazy(() =>
 export const replayJobResponse = /* @__PURE__ */ lazy(() =>
   z
     .object({
-      id: z.string().describe('The replay job, `rpl_...`.'),
+      id: z.string().check(z.describe('The replay job, `rpl_...`.')),
       endpointId: z.string(),
       status: z.enum(['queued', 'running', 'completed', 'failed']),
-      since: isoTime().describe('Events from this time on are replayed.'),
+      since: isoTime().check(z.describe('Events from this time on are replayed.')),
       counts: z.object({
-        found: z.number().int().min(0).describe("Events of the endpoint's types found in the log so far."),
-        enqueued: z.number().int().min(0).describe('Deliveries this job queued so far.'),
+        found: z
+          .number()
+          .check(z.int(), z.gte(0), z.describe("Events of the endpoint's types found in the log so far.")),
+        enqueued: z.number().check(z.int(), z.gte(0), z.describe('Deliveries this job queued so far.')),
       }),
       createdAt: isoTime(),
       updatedAt: isoTime(),
-      finishedAt: isoTime().optional(),
-      error: z.string().optional().describe('Why the job failed.'),
+      finishedAt: z.optional(isoTime()),
+      error: z.optional(z.string()).check(z.describe('Why the job failed.')),
     })
-    .meta({
-      id: 'ReplayJob',
-      description: 'A replay job and its progress; read it again at the Location header until completed.',
-      examples: [
-        {
-          id: 'rpl_01jx8k2m3n4p5q6r7s8t9v0w1x',
-          endpointId: 'whe_01jx8k2m3n4p5q6r7s8t9v0w1x',
-          status: 'running',
-          since: '2026-06-19T00:00:00.000Z',
-          counts: { found: 100, enqueued: 42 },
-          createdAt: '2026-06-20T10:00:00.000Z',
-          updatedAt: '2026-06-20T10:00:01.000Z',
-        },
-      ],
-    }),
+    .check(
+      z.meta({
+        id: 'ReplayJob',
+        description: 'A replay job and its progress; read it again at the Location header until completed.',
+        examples: [
+          {
+            id: 'rpl_01jx8k2m3n4p5q6r7s8t9v0w1x',
+            endpointId: 'whe_01jx8k2m3n4p5q6r7s8t9v0w1x',
+            status: 'running',
+            since: '2026-06-19T00:00:00.000Z',
+            counts: { found: 100, enqueued: 42 },
+            createdAt: '2026-06-20T10:00:00.000Z',
+            updatedAt: '2026-06-20T10:00:01.000Z',
+          },
+        ],
+      }),
+    ),
 );
 
 export const deliveryRetryAcceptedResponse = /* @__PURE__ */ lazy(() =>
@@ -225,11 +246,13 @@ export const deliveryRetryAcceptedResponse = /* @__PURE__ */ lazy(() =>
     .object({
       id: z.string(),
       status: deliveryStatus(),
-      attempt: z.number().int().min(1).describe('The number of the attempt just queued.'),
+      attempt: z.number().check(z.int(), z.gte(1), z.describe('The number of the attempt just queued.')),
     })
-    .meta({
-      id: 'DeliveryRetryAccepted',
-      description: 'A new attempt is queued, with the same webhook-id.',
-      examples: [{ id: 'dlv_5b0c2e7a9d1f3b6c8e0a2c4e6a8c0e2f', status: 'pending', attempt: 2 }],
-    }),
+    .check(
+      z.meta({
+        id: 'DeliveryRetryAccepted',
+        description: 'A new attempt is queued, with the same webhook-id.',
+        examples: [{ id: 'dlv_5b0c2e7a9d1f3b6c8e0a2c4e6a8c0e2f', status: 'pending', attempt: 2 }],
+      }),
+    ),
 );

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import Ajv2020 from 'ajv/dist/2020';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { version } from '../../../package.json';
 import {
   OPENAPI_PATH,
@@ -396,9 +396,9 @@ describe('the generator', () => {
   });
 
   it('refuses two different schemas under one component name', () => {
-    const a = z.object({ a: z.string() }).meta({ id: 'ClashingName' });
-    const b = z.object({ b: z.string() }).meta({ id: 'ClashingName2' });
-    const renamed = b.meta({ id: 'ClashingName' });
+    const a = z.object({ a: z.string() }).check(z.meta({ id: 'ClashingName' }));
+    const b = z.object({ b: z.string() }).check(z.meta({ id: 'ClashingName2' }));
+    const renamed = b.check(z.meta({ id: 'ClashingName' }));
     expect(() =>
       buildOpenApiDocument(
         [
@@ -420,8 +420,10 @@ describe('the generator', () => {
       ...base,
       method: 'PATCH',
       operation: 'updateWebhookEndpoint',
-      query: z.strictObject({ dryRun: z.enum(['true', 'false']).describe('Only check.') }),
-      body: z.strictObject({ title: z.string().max(10) }).meta({ examples: [{ title: 'x' }] }),
+      query: z.strictObject({ dryRun: z.enum(['true', 'false']).check(z.describe('Only check.')) }),
+      body: z
+        .strictObject({ title: z.string().check(z.maxLength(10)) })
+        .check(z.meta({ examples: [{ title: 'x' }] })),
       problems: ['conflict'],
     };
     const generated = buildOpenApiDocument([base, added], '9.9.9');
@@ -466,7 +468,7 @@ describe('the generator', () => {
   });
 
   it('reads examples from schema metadata', () => {
-    expect(exampleOf(z.string().meta({ examples: ['a', 'b'] }))).toBe('a');
+    expect(exampleOf(z.string().check(z.meta({ examples: ['a', 'b'] })))).toBe('a');
     expect(exampleOf(z.string())).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ZodError } from 'zod';
+import { core } from 'zod/mini';
 import { OUTBOUND_EXAMPLES } from '#src/events/examples';
 import { OUTBOUND_EVENT_TYPES, buildOutboundEvent, serializeOutboundEvent } from '#src/events/outbound';
 import { generateSecret, signDelivery } from '#src/webhooks/domain/signing';
@@ -23,7 +23,7 @@ describe('outbound events', () => {
     const data = { ...OUTBOUND_EXAMPLES['review.received'].data, rating: 9 };
     expect(() =>
       buildOutboundEvent({ id: 'evt_1', type: 'review.received', time: '2025-06-14T18:30:00Z', data }),
-    ).toThrow(ZodError);
+    ).toThrow(core.$ZodError);
   });
 
   it('serialises once, and those exact bytes are what gets signed and verified', () => {

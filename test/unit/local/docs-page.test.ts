@@ -4,7 +4,7 @@
  * external resource, with a CSP that allows only the page's own style.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { buildOpenApiDocument, openApiDocument } from '#src/catalog/openapi';
 import { ROUTES, type RouteDefinition } from '#src/catalog/routes';
 import { escapeHtml, referencePageResponse, renderReferencePage } from '../../../local/docs-page';
@@ -43,11 +43,13 @@ it('escapes everything that comes from the document', () => {
     auth: 'public',
     summary: '<script>alert("summary")</script>',
     area: 'meta',
-    query: z.strictObject({ q: z.string().optional().describe('<img src=x onerror=alert(1)>') }),
+    query: z.strictObject({ q: z.optional(z.string()).check(z.describe('<img src=x onerror=alert(1)>')) }),
     response: {
       status: 200,
       description: '"quoted" & <b>bold</b>',
-      schema: z.object({ a: z.string() }).meta({ examples: [{ a: '</pre><script>alert(2)</script>' }] }),
+      schema: z
+        .object({ a: z.string() })
+        .check(z.meta({ examples: [{ a: '</pre><script>alert(2)</script>' }] })),
     },
   };
   const page = renderReferencePage(buildOpenApiDocument([hostile], '1.0.0<i>'));
