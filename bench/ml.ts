@@ -224,13 +224,15 @@ function coldStart(modelsDir: string, runs: number): ColdStartBench {
   try {
     const tasks = deployedTasks(modelsDir).map((t) => t.task);
     const mlIndex = join(REPO, 'src', 'models', 'ml', 'index.ts');
+    // zod as the functions load it (its small build, with its messages).
+    const zodModule = join(REPO, 'src', 'shared', 'zod.ts');
     // Both are bundled handlers that print the time since process start once ready; they share
     // everything but the models.
     const baselineSrc = join(work, 'baseline-handler.ts');
     writeFileSync(
       baselineSrc,
       [
-        "import * as z from 'zod/mini';",
+        `import * as z from ${JSON.stringify(zodModule)};`,
         'const body = z.object({ text: z.string() });',
         'export const handler = async (e: unknown) => ({ statusCode: 200, body: JSON.stringify(body.safeParse(e).success) });',
         `console.log(JSON.stringify({ readyMs: performance.now(), cpuMs: ${CPU_MS}, loadMs: 0, ok: typeof handler }));`,
@@ -240,7 +242,7 @@ function coldStart(modelsDir: string, runs: number): ColdStartBench {
     writeFileSync(
       withModelsSrc,
       [
-        "import * as z from 'zod/mini';",
+        `import * as z from ${JSON.stringify(zodModule)};`,
         `import { loadModel, type Task } from ${JSON.stringify(mlIndex)};`,
         'const body = z.object({ text: z.string() });',
         'const t0 = performance.now();',

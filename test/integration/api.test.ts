@@ -403,4 +403,19 @@ describe('bad input: a clear 4xx problem and nothing changed', () => {
     if (status === 405) expect(response.headers.get('allow')).toContain('GET');
     expect(await stack.queueDepth('Ingest')).toBe(before);
   });
+
+  // The functions load zod's small build, which has no messages of its own: src/shared/zod.ts
+  // installs the English ones. Without them every field would say "Invalid input".
+  it('names what is wrong with each field in words, from the function bundle', async () => {
+    const response = await stack.call('POST', '/v1/review-requests', {
+      key: supplierA.apiKey,
+      body: { coupleName: 'A', email: 'not-an-email', weddingDate: '2026-02-30', expiresInDays: 181 },
+    });
+    expect(response.status).toBe(422);
+    expect(response.json.errors).toEqual([
+      { path: 'email', message: 'Invalid email address' },
+      { path: 'weddingDate', message: 'Invalid ISO date' },
+      { path: 'expiresInDays', message: 'Too big: expected number to be <=180' },
+    ]);
+  });
 });

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import Ajv2020 from 'ajv/dist/2020';
-import * as z from 'zod/mini';
+import * as z from '../../../src/shared/zod';
 import { version } from '../../../package.json';
 import {
   OPENAPI_PATH,

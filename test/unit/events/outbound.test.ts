@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { core } from 'zod/mini';
+import { core } from '#src/shared/zod';
 import { OUTBOUND_EXAMPLES } from '#src/events/examples';
 import { OUTBOUND_EVENT_TYPES, buildOutboundEvent, serializeOutboundEvent } from '#src/events/outbound';
 import { generateSecret, signDelivery } from '#src/webhooks/domain/signing';

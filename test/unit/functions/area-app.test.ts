@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import * as z from 'zod/mini';
+import * as z from '../../../src/shared/zod';
 import { areaApp, combinedRequests, type AreaAppDeps } from '../../../functions/api/area-app';
 import type { AreaRequests } from '../../../src/catalog/route-table';
 import { lazyRecord } from '../../../src/shared/lazy';

@@ -4,7 +4,7 @@
  * external resource, with a CSP that allows only the page's own style.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod/mini';
+import * as z from '#src/shared/zod';
 import { buildOpenApiDocument, openApiDocument } from '#src/catalog/openapi';
 import { ROUTES, type RouteDefinition } from '#src/catalog/routes';
 import { escapeHtml, referencePageResponse, renderReferencePage } from '../../../local/docs-page';

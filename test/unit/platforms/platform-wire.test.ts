@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '../../../src/shared/zod';
 import { normaliseTimestamp, parseBody, retryAfterMs } from '../../../src/platforms/adapters/platform-wire';
 import { isPlatformCallError } from '../../../src/platforms';
 import type { PlatformHttpResponse } from '../../../src/platforms';
