@@ -6,8 +6,8 @@
  * from disk at run time) show up locally instead of after a deploy.
  *
  * Bundles are cached in `.cache/function-bundles/<entry path>/`: `current.json` names the build
- * and the fingerprint (size and mtime) of every input esbuild read, so a later start reuses the
- * build while no input changed. Several processes may start at once (`npm start` beside `npm
+ * and the fingerprint (size and mtime) of every input esbuild read (and of `BUILD_CONFIG_FILES`), so
+ * a later start reuses the build while no input changed. Several processes may start at once (`npm start` beside `npm
  * test`, the worker host beside the API): each build goes to a directory of its own and
  * `current.json` is replaced atomically, so a reader never sees a half-written bundle.
  */
@@ -20,6 +20,14 @@ import type { FunctionDefinition } from '../src/catalog/functions';
 import { REPO_ROOT } from './processes';
 
 export const BUNDLE_CACHE_DIR = join(REPO_ROOT, '.cache', 'function-bundles');
+
+/**
+ * Files that change what esbuild builds but are not in its metafile's inputs: the repository's
+ * package.json (its `sideEffects`, which decide whether a module's top-level call is kept: without
+ * `src/shared/zod.ts` listed there, zod's messages were dropped) and tsconfig.json (the `#src/*`
+ * paths). Fingerprinted with the inputs, so editing either rebuilds the bundles.
+ */
+export const BUILD_CONFIG_FILES = ['package.json', 'tsconfig.json'] as const;
 
 /** A build older than this that is no longer current is deleted by the next build. */
 const STALE_BUILD_MS = 10 * 60_000;
@@ -105,7 +113,7 @@ export async function functionBundle(definition: FunctionDefinition): Promise<st
   mkdirSync(join(dir, buildName), { recursive: true });
   const result = await build(esbuildOptions(definition, outfile));
   const inputs: Record<string, string> = {};
-  for (const path of Object.keys(result.metafile?.inputs ?? {})) {
+  for (const path of [...Object.keys(result.metafile?.inputs ?? {}), ...BUILD_CONFIG_FILES]) {
     const print = fingerprint(path);
     if (print !== undefined) inputs[path] = print;
   }

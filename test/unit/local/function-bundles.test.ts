@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { FunctionDefinition } from '../../../src/catalog/functions';
-import { BUNDLE_CACHE_DIR, functionBundle } from '../../../local/function-bundles';
+import { BUILD_CONFIG_FILES, BUNDLE_CACHE_DIR, functionBundle } from '../../../local/function-bundles';
 
 jest.setTimeout(30_000);
 
@@ -59,4 +59,13 @@ it('reuses the build while no input changed, and rebuilds when an imported modul
   expect(second).not.toBe(first);
   expect(dirname(second)).not.toBe(dirname(first));
   expect(load(second)).toBe('second');
+});
+
+it("also watches the repository's package.json and tsconfig.json, which esbuild reads but does not list", async () => {
+  await functionBundle(definition);
+  const record = JSON.parse(readFileSync(join(cacheDirOf(definition.entry), 'current.json'), 'utf8')) as {
+    inputs: Record<string, string>;
+  };
+  expect(BUILD_CONFIG_FILES).toEqual(['package.json', 'tsconfig.json']);
+  for (const file of BUILD_CONFIG_FILES) expect(record.inputs[file]).toMatch(/^\d+:\d+(\.\d+)?$/);
 });
