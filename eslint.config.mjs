@@ -33,7 +33,7 @@ export default tseslint.config(
           // zod's `z` object holds every export (all locales, JSON-schema tools): using it puts
           // ~440 KB into every bundle; the namespace import lets esbuild keep only what is used.
           selector:
-            "ImportDeclaration[source.value=/(^zod|shared\\/zod)$/] > :matches(ImportSpecifier[imported.name='z'], ImportDefaultSpecifier)",
+            "ImportDeclaration[source.value=/(^zod|(shared|^\\.)\\/zod)$/] > :matches(ImportSpecifier[imported.name='z'], ImportDefaultSpecifier)",
           message: "Use `import * as z from '.../shared/zod'` so bundles keep only the zod they use.",
         },
       ],
