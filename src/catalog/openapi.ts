@@ -286,7 +286,7 @@ export function problemStatusesOf(route: RouteDefinition): number[] {
 
 const pascal = (id: string): string => id.charAt(0).toUpperCase() + id.slice(1);
 
-/** The first example in a schema's metadata (`.meta({ examples })`), if any. */
+/** The first example in a schema's metadata (`z.meta({ examples })`), if any. */
 export function exampleOf(schema: z.ZodMiniType): unknown {
   const examples = (z.globalRegistry.get(schema) as { examples?: unknown } | undefined)?.examples;
   return Array.isArray(examples) ? examples[0] : undefined;
@@ -310,7 +310,7 @@ class SchemaComponents {
   readonly schemas: Record<string, JsonSchema> = {};
 
   /**
-   * The JSON Schema of a zod schema. Schemas with a `.meta({ id })` become named components
+   * The JSON Schema of a zod schema. Schemas with a `z.meta({ id })` become named components
    * (also when nested); the rest stay inline. Two different schemas under one name are an error.
    */
   toJsonSchema(schema: z.ZodMiniType, io: 'input' | 'output', owner: string): JsonSchema {

@@ -60,7 +60,7 @@ export interface RouteResponse {
   readonly status: 200 | 201 | 202 | 204;
   readonly description: string;
   /**
-   * The body's schema (none for 204): a zod schema with `.meta({ id, examples })`, so the API
+   * The body's schema (none for 204): a zod schema with `.check(z.meta({ id, examples }))`, so the API
    * description names it and shows its first example.
    */
   readonly schema?: z.ZodMiniType;

@@ -2,6 +2,7 @@
 import * as z from '../shared/zod';
 import { lazy } from '../shared/lazy';
 import { text } from '../shared/text';
+import { wholeNumberParameter } from '../shared/page-size';
 
 export const classifyTextsBody = /* @__PURE__ */ lazy(() =>
   z
@@ -22,12 +23,7 @@ export type ClassifyTextsBody = z.infer<ReturnType<typeof classifyTextsBody>>;
 export const modelsStatusQuery = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     hours: z
-      .optional(
-        z.pipe(
-          z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'a whole number of hours')), z.transform(Number)),
-          z.number().check(z.int(), z.gte(1), z.lte(336)),
-        ),
-      )
+      .optional(wholeNumberParameter(336, 'a whole number of hours'))
       .check(z.describe('The window in hours, 1-336 (default 24).')),
   }),
 );

@@ -1,4 +1,4 @@
-import { pageSizeParameter } from '../../../src/shared/page-size';
+import { pageSizeParameter, wholeNumberParameter } from '../../../src/shared/page-size';
 
 describe('pageSizeParameter', () => {
   const limit = pageSizeParameter(100);
@@ -23,5 +23,14 @@ describe('pageSizeParameter', () => {
   it('takes its maximum from the route', () => {
     expect(pageSizeParameter(50).safeParse('51').success).toBe(false);
     expect(pageSizeParameter(50).parse('50')).toBe(50);
+  });
+});
+
+describe('wholeNumberParameter', () => {
+  it("answers with the route's own words, within its own maximum", () => {
+    const hours = wholeNumberParameter(336, 'a whole number of hours');
+    expect(hours.parse('336')).toBe(336);
+    expect(hours.safeParse('337').success).toBe(false);
+    expect(hours.safeParse('1.5').error?.issues[0]?.message).toBe('a whole number of hours');
   });
 });
